@@ -1,0 +1,127 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/oapi-openai/openai/streaming"
+)
+
+// ErrMissingField is returned, wrapped, when a required request field is
+// empty; nothing is sent.
+var ErrMissingField = errors.New("required field is empty")
+
+func missing(op, field string) error {
+	return fmt.Errorf("openai: %s: %q: %w", op, field, ErrMissingField)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// call sends a request and decodes its JSON answer into a T, with decode
+// when T is a union (nil means encoding/json).
+func call[T any](ctx context.Context, c *Client, opts []Option, op string, build builder, decode func([]byte) (T, error)) (*T, error) {
+	cfg := c.callConfig(opts)
+	resp, err := c.send(ctx, cfg, op, build, false)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(min(resp.ContentLength, 1<<30)) + 1)
+	}
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return nil, &ConnectionError{Op: op, Err: fmt.Errorf("reading response: %w", err)}
+	}
+	var out T
+	if buf.Len() == 0 {
+		return &out, nil
+	}
+	if decode != nil {
+		out, err = decode(buf.Bytes())
+	} else {
+		err = json.Unmarshal(buf.Bytes(), &out)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("openai: %s: decoding response: %w", op, err)
+	}
+	return &out, nil
+}
+
+// download sends a request and returns its body unread.
+func (c *Client) download(ctx context.Context, opts []Option, op string, build builder) (io.ReadCloser, error) {
+	resp, err := c.send(ctx, c.callConfig(opts), op, build, true)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}
+
+// stream sends a request and returns its server-sent events decoded as T.
+// Chat and legacy completion streams end with "data: [DONE]"; a body that
+// ends before it is reported as a cut stream.
+func stream[T any](ctx context.Context, c *Client, opts []Option, op string, build builder) (*streaming.Stream[T], error) {
+	cfg := c.callConfig(opts)
+	resp, err := c.send(ctx, cfg, op, build, true)
+	if err != nil {
+		return nil, err
+	}
+	decode := func(ev streaming.Event) (T, error) {
+		var v T
+		if ev.Type == "error" || bytes.HasPrefix(ev.Data, []byte(`{"error"`)) {
+			e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Body: bytes.Clone(ev.Data)}
+			e.fill(ev.Data)
+			return v, e
+		}
+		if err := json.Unmarshal(ev.Data, &v); err != nil {
+			return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
+		}
+		return v, nil
+	}
+	return streaming.NewStream(ctx, resp.Body, decode, streaming.Config{
+		MaxEventSize: cfg.maxEvent,
+		Done:         func(ev streaming.Event) bool { return string(ev.Data) == "[DONE]" },
+	}), nil
+}
+
+// ErrStuckPagination is returned by an ...All iterator when the server says
+// there are more items but gives no cursor to fetch them with.
+var ErrStuckPagination = errors.New("openai: list has more items but no cursor")
+
+// paginate turns a page fetcher into an iterator over items. fetch gets the
+// cursor ("" for the first page) and returns the page's items, whether more
+// exist, and the next cursor. An empty page that says has_more does not end
+// the iteration.
+func paginate[T any](fetch func(after string) ([]T, bool, string, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		after := ""
+		for {
+			items, more, next, err := fetch(after)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if !more {
+				return
+			}
+			if next == "" || next == after {
+				var zero T
+				yield(zero, ErrStuckPagination)
+				return
+			}
+			after = next
+		}
+	}
+}
+

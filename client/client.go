@@ -1,0 +1,58 @@
+package client
+
+import (
+	"net/http"
+	"os"
+	"time"
+)
+
+// Client calls the OpenAI API. Create it with New; it is safe for concurrent
+// use by multiple goroutines and should be reused, since it holds the
+// connection pool of its HTTP client.
+type Client struct {
+	cfg *config // a pointer, so printing a Client value shows no field of it
+}
+
+// New returns a client configured from the environment and then from opts:
+// OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID are
+// read once, here; options override them. A missing key is reported by the
+// first call, before anything is sent.
+func New(opts ...Option) *Client {
+	c := &Client{cfg: &config{
+		baseURL:    DefaultBaseURL + "/",
+		doer:       http.DefaultClient,
+		maxRetries: 2,
+		retryMin:   500 * time.Millisecond,
+		retryMax:   8 * time.Second,
+	}}
+	c.cfg.creds.APIKey = os.Getenv("OPENAI_API_KEY")
+	c.cfg.creds.Organization = os.Getenv("OPENAI_ORG_ID")
+	c.cfg.creds.Project = os.Getenv("OPENAI_PROJECT_ID")
+	if u := os.Getenv("OPENAI_BASE_URL"); u != "" {
+		WithBaseURL(u)(c.cfg)
+	}
+	for _, o := range opts {
+		o(c.cfg)
+	}
+	return c
+}
+
+// String describes the client without secrets.
+func (c *Client) String() string { return "client.Client" + c.cfg.String() }
+
+// GoString is String, so %#v does not reveal the key either.
+func (c *Client) GoString() string { return c.String() }
+
+// callConfig returns the configuration for one call: the client's own when
+// the call has no options (no copy, no allocation), else a copy with them
+// applied.
+func (c *Client) callConfig(opts []Option) *config {
+	if len(opts) == 0 {
+		return c.cfg
+	}
+	cfg := *c.cfg
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return &cfg
+}

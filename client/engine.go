@@ -1,0 +1,148 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// userAgent identifies the SDK to the server.
+const userAgent = "oapi-openai-go/0.1"
+
+// errAttemptTimeout is the cause recorded when WithTimeout ends an attempt.
+var errAttemptTimeout = fmt.Errorf("attempt timed out: %w", context.DeadlineExceeded)
+
+// builder makes the HTTP request of one call against a base URL. Generated
+// shims pass a closure over the generated request builder.
+type builder func(baseURL string) (*http.Request, error)
+
+// send runs one call: it builds and authenticates the request, then sends it,
+// retrying as the policy allows. On success the caller owns resp.Body, whose
+// Close also ends the attempt's timeout. Every error is an *APIError, a
+// *ConnectionError, or a problem found before sending.
+func (c *Client) send(ctx context.Context, cfg *config, op string, build builder, stream bool) (*http.Response, error) {
+	if cfg.optionError != nil {
+		return nil, fmt.Errorf("openai: %s: %w", op, cfg.optionError)
+	}
+	req, err := build(cfg.baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("openai: %s: building request: %w", op, err)
+	}
+	closeBody := func() {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+	}
+	if err := cfg.creds.Apply(req.Header); err != nil {
+		closeBody()
+		return nil, fmt.Errorf("openai: %s: %w", op, err)
+	}
+	for k, vs := range cfg.header {
+		req.Header[k] = append(req.Header[k], vs...)
+	}
+	req.Header.Set("User-Agent", userAgent)
+	if stream {
+		req.Header.Set("Accept", "text/event-stream")
+	} else if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	doer := cfg.doer
+	for i := len(cfg.middleware) - 1; i >= 0; i-- {
+		m, next := cfg.middleware[i], doer
+		doer = DoerFunc(func(r *http.Request) (*http.Response, error) { return m(r, next) })
+	}
+
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			if req.GetBody != nil {
+				if req.Body, err = req.GetBody(); err != nil {
+					return nil, fmt.Errorf("openai: %s: rewinding request body: %w", op, err)
+				}
+			}
+		}
+		resp, cancel, err := c.attempt(ctx, cfg, doer, req, stream)
+		retryable := attempt <= cfg.maxRetries && replayable(req)
+		if err != nil {
+			if ctx.Err() != nil || !retryable {
+				return nil, &ConnectionError{Op: op, Err: err}
+			}
+			wait, _ := cfg.backoff(attempt, 0)
+			if serr := sleep(ctx, wait); serr != nil {
+				return nil, &ConnectionError{Op: op, Err: serr}
+			}
+			continue
+		}
+		if resp.StatusCode >= 300 {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+			resp.Body.Close()
+			cancel()
+			apiErr := newAPIError(resp, body)
+			if cfg.metadata != nil {
+				*cfg.metadata = newMetadata(resp, attempt)
+			}
+			if retryable && shouldRetryStatus(resp) {
+				if wait, ok := cfg.backoff(attempt, apiErr.RetryAfter); ok {
+					if sleep(ctx, wait) != nil {
+						return nil, apiErr
+					}
+					continue
+				}
+			}
+			return nil, apiErr
+		}
+		if cfg.metadata != nil {
+			*cfg.metadata = newMetadata(resp, attempt)
+		}
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		return resp, nil
+	}
+}
+
+// attempt sends the request once under its own context, which WithTimeout
+// bounds: until the body is closed for plain calls, until the headers
+// arrive for streams. The returned cancel releases that context.
+func (c *Client) attempt(ctx context.Context, cfg *config, doer Doer, req *http.Request, stream bool) (*http.Response, context.CancelFunc, error) {
+	actx, cancelCause := context.WithCancelCause(ctx)
+	var timer *time.Timer
+	if cfg.timeout > 0 {
+		timer = time.AfterFunc(cfg.timeout, func() { cancelCause(errAttemptTimeout) })
+	}
+	cancel := func() {
+		if timer != nil {
+			timer.Stop()
+		}
+		cancelCause(nil)
+	}
+	resp, err := doer.Do(req.WithContext(actx))
+	if err != nil {
+		if cause := context.Cause(actx); errors.Is(cause, errAttemptTimeout) {
+			err = cause
+		}
+		cancel()
+		return nil, nil, err
+	}
+	if stream && timer != nil {
+		timer.Stop()
+	}
+	return resp, cancel, nil
+}
+
+// replayable reports whether the request body can be sent again.
+func replayable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// cancelOnClose ends an attempt's context when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}

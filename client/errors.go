@@ -1,0 +1,210 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Error kinds, for errors.Is. An *APIError matches the kind of its status
+// code; a *ConnectionError matches ErrConnection or ErrTimeout.
+var (
+	ErrBadRequest     = errors.New("openai: bad request")          // 400
+	ErrAuthentication = errors.New("openai: authentication failed") // 401
+	ErrPermission     = errors.New("openai: permission denied")     // 403
+	ErrNotFound       = errors.New("openai: not found")             // 404
+	ErrConflict       = errors.New("openai: conflict")              // 409
+	ErrUnprocessable  = errors.New("openai: unprocessable entity")  // 422
+	ErrRateLimited    = errors.New("openai: rate limited")          // 429
+	ErrServer         = errors.New("openai: server error")          // 5xx
+	ErrTimeout        = errors.New("openai: timeout")               // 408, or a deadline or timeout while connecting or waiting
+	ErrConnection     = errors.New("openai: connection error")      // no usable HTTP response
+)
+
+// APIError is a response the API refused, or an error event inside a stream.
+// Find it with errors.As; test its kind with errors.Is (ErrNotFound, ...).
+type APIError struct {
+	StatusCode int    // HTTP status (200 for an error event inside a stream)
+	Type       string // such as "invalid_request_error"
+	Code       string // such as "model_not_found"; often empty
+	Param      string // the request parameter at fault; often empty
+	Message    string
+	RequestID  string
+	RetryAfter time.Duration // what the server asked to wait, if it said
+	Header     http.Header
+	Body       []byte // the error body as received (at most 1 MiB)
+}
+
+// Error returns a one-line description. It never contains credentials.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("openai: ")
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	} else {
+		b.WriteString("error")
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	var extra []string
+	for _, kv := range [...][2]string{{"type", e.Type}, {"code", e.Code}, {"param", e.Param}, {"request_id", e.RequestID}} {
+		if kv[1] != "" {
+			extra = append(extra, kv[0]+"="+kv[1])
+		}
+	}
+	if len(extra) > 0 {
+		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
+	}
+	return b.String()
+}
+
+// Is reports whether the error is of kind target (ErrNotFound, ErrServer, ...).
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrAuthentication:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrPermission:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrUnprocessable:
+		return e.StatusCode == http.StatusUnprocessableEntity
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500
+	case ErrTimeout:
+		return e.StatusCode == http.StatusRequestTimeout
+	}
+	return false
+}
+
+// ConnectionError is a failure to get a usable response: the connection
+// failed or broke, a timeout or deadline expired, or the context was
+// cancelled. Unwrap gives the cause, so errors.Is(err, context.Canceled)
+// and errors.Is(err, context.DeadlineExceeded) work.
+type ConnectionError struct {
+	Op  string // the operation id, such as "createChatCompletion"
+	Err error
+}
+
+// Error describes the failure.
+func (e *ConnectionError) Error() string { return "openai: " + e.Op + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// Is matches ErrTimeout for deadlines and timeouts, and ErrConnection for
+// every failure the caller did not cause by cancelling the context.
+func (e *ConnectionError) Is(target error) bool {
+	switch target {
+	case ErrTimeout:
+		return isTimeout(e.Err)
+	case ErrConnection:
+		return !errors.Is(e.Err, context.Canceled)
+	}
+	return false
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// maxErrorBody bounds how much of an error body is read and kept.
+const maxErrorBody = 1 << 20
+
+// newAPIError builds the error for a non-2xx response from its status,
+// headers and (possibly malformed or non-JSON) body.
+func newAPIError(resp *http.Response, body []byte) *APIError {
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		RequestID:  resp.Header.Get("X-Request-Id"),
+		RetryAfter: retryAfter(resp.Header),
+		Header:     resp.Header,
+		Body:       body,
+	}
+	e.fill(body)
+	if e.Message == "" {
+		e.Message = http.StatusText(resp.StatusCode)
+	}
+	return e
+}
+
+// fill sets the fields found in an error payload: {"error": {...}}, a bare
+// error object, or {"error": "text"} as some compatible servers send. A body
+// that is not JSON becomes the message, cleaned and shortened.
+func (e *APIError) fill(body []byte) {
+	var wire struct {
+		Error json.RawMessage `json:"error"`
+	}
+	var obj struct {
+		Message json.RawMessage `json:"message"`
+		Type    *string         `json:"type"`
+		Code    json.RawMessage `json:"code"` // a string or a number
+		Param   *string         `json:"param"`
+	}
+	if json.Unmarshal(body, &wire) != nil {
+		e.Message = plainText(body)
+		return
+	}
+	inner := wire.Error
+	if len(inner) == 0 || string(inner) == "null" {
+		inner = body
+	}
+	if len(inner) > 0 && inner[0] == '"' {
+		_ = json.Unmarshal(inner, &e.Message)
+		return
+	}
+	if json.Unmarshal(inner, &obj) != nil {
+		e.Message = plainText(body)
+		return
+	}
+	e.Message = rawText(obj.Message)
+	if obj.Type != nil {
+		e.Type = *obj.Type
+	}
+	if obj.Param != nil {
+		e.Param = *obj.Param
+	}
+	e.Code = rawText(obj.Code)
+}
+
+// rawText renders a JSON string or number as text ("" for null).
+func rawText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	if len(raw) > 0 && raw[0] != 'n' && raw[0] != '{' && raw[0] != '[' {
+		return string(raw)
+	}
+	return ""
+}
+
+// plainText turns an arbitrary body into a short, printable message.
+func plainText(body []byte) string {
+	body = bytes.TrimSpace(body)
+	const limit = 512
+	if len(body) > limit {
+		body = body[:limit]
+	}
+	s := strings.ToValidUTF8(string(body), string(utf8.RuneError))
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,141 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/oapi-openai/openai/internal/auth"
+)
+
+// DefaultBaseURL is where requests go unless WithBaseURL or OPENAI_BASE_URL
+// says otherwise.
+const DefaultBaseURL = "https://api.openai.com/v1"
+
+// Doer sends one HTTP request. *http.Client implements it.
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// DoerFunc adapts a function to the Doer interface.
+type DoerFunc func(*http.Request) (*http.Response, error)
+
+// Do calls f(req).
+func (f DoerFunc) Do(req *http.Request) (*http.Response, error) { return f(req) }
+
+// Middleware wraps every attempt of every request: it may inspect or change
+// the request, call next, and inspect the response. Retries run each attempt
+// through the middleware again, so it sees every attempt.
+type Middleware func(req *http.Request, next Doer) (*http.Response, error)
+
+// Option configures the client (passed to New) or one call (passed to a
+// method, where it overrides the client's setting for that call only).
+type Option func(*config)
+
+// config is everything an Option can set. A call works on a copy of the
+// client's config with the call's options applied.
+type config struct {
+	creds       auth.Credentials
+	baseURL     string
+	doer        Doer
+	header      http.Header
+	maxRetries  int
+	timeout     time.Duration
+	retryMin    time.Duration
+	retryMax    time.Duration
+	middleware  []Middleware
+	metadata    *Metadata
+	maxEvent    int
+	optionError error // the first invalid option, reported by every call
+}
+
+// String describes the configuration without secrets, so printing a client
+// or its options never reveals the key.
+func (c *config) String() string {
+	return fmt.Sprintf("{credentials:%v baseURL:%q maxRetries:%d timeout:%v}", c.creds, c.baseURL, c.maxRetries, c.timeout)
+}
+
+func (c *config) fail(err error) {
+	if c.optionError == nil {
+		c.optionError = err
+	}
+}
+
+// WithAPIKey sets the API key sent as a Bearer token.
+func WithAPIKey(key string) Option { return func(c *config) { c.creds.APIKey = key } }
+
+// WithOrganization sets the OpenAI-Organization header.
+func WithOrganization(id string) Option { return func(c *config) { c.creds.Organization = id } }
+
+// WithProject sets the OpenAI-Project header.
+func WithProject(id string) Option { return func(c *config) { c.creds.Project = id } }
+
+// WithBaseURL sets the URL that operation paths are appended to, such as
+// "https://api.openai.com/v1" or a local server's URL.
+func WithBaseURL(url string) Option {
+	return func(c *config) { c.baseURL = strings.TrimRight(url, "/") + "/" }
+}
+
+// WithHTTPClient sets what sends the requests: an *http.Client or any Doer.
+// The default is an *http.Client with no overall timeout (streams can be
+// long; use WithTimeout or a context deadline).
+func WithHTTPClient(d Doer) Option {
+	return func(c *config) {
+		if d == nil {
+			c.fail(errors.New("WithHTTPClient: nil Doer"))
+			return
+		}
+		c.doer = d
+	}
+}
+
+// WithHeader adds a header to every request (or to one call). A value with a
+// line break is rejected: the call fails before anything is sent.
+func WithHeader(key, value string) Option {
+	return func(c *config) {
+		if strings.ContainsAny(key, "\r\n: ") || strings.ContainsAny(value, "\r\n") || key == "" {
+			c.fail(fmt.Errorf("WithHeader: invalid header %q", key))
+			return
+		}
+		c.header = c.header.Clone()
+		if c.header == nil {
+			c.header = http.Header{}
+		}
+		c.header.Add(textproto.CanonicalMIMEHeaderKey(key), value)
+	}
+}
+
+// WithMaxRetries sets how many times a failed attempt is retried (default
+// 2). Zero disables retries.
+func WithMaxRetries(n int) Option {
+	return func(c *config) { c.maxRetries = max(n, 0) }
+}
+
+// WithRetryDelay sets the first backoff delay and its cap (defaults 500ms and
+// 8s). Each retry doubles the delay, minus up to a quarter of random jitter.
+func WithRetryDelay(initial, maximum time.Duration) Option {
+	return func(c *config) { c.retryMin, c.retryMax = max(initial, 0), max(maximum, initial, 0) }
+}
+
+// WithTimeout bounds each attempt: for a plain call until its body is read,
+// for a stream or a download until the response headers arrive. Zero means no
+// limit beyond the context's.
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// WithMiddleware appends middleware that wraps every attempt. The first one
+// given is the outermost.
+func WithMiddleware(m ...Middleware) Option {
+	return func(c *config) { c.middleware = append(c.middleware[:len(c.middleware):len(c.middleware)], m...) }
+}
+
+// WithMetadata asks a call to store the response metadata (request id,
+// processing time, rate limits) in *dst. Meant for one call; given to New it
+// would be overwritten by every call.
+func WithMetadata(dst *Metadata) Option { return func(c *config) { c.metadata = dst } }
+
+// WithMaxEventSize sets the largest server-sent event a stream accepts, in
+// bytes (default 128 MiB). A larger event ends the stream with an error.
+func WithMaxEventSize(n int) Option { return func(c *config) { c.maxEvent = n } }

@@ -1,0 +1,86 @@
+package client
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxRetryAfter is the longest server-requested wait the client sleeps
+// through; a longer one ends the call with the error instead.
+const maxRetryAfter = time.Minute
+
+// shouldRetryStatus reports whether a status is worth another attempt. The
+// server's x-should-retry header, when present, decides.
+func shouldRetryStatus(resp *http.Response) bool {
+	switch resp.Header.Get("X-Should-Retry") {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	switch resp.StatusCode {
+	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
+		return true
+	}
+	return resp.StatusCode >= 500
+}
+
+// retryAfter reads retry-after-ms, then Retry-After (seconds or an HTTP
+// date). Zero means the server did not say.
+func retryAfter(h http.Header) time.Duration {
+	if v := h.Get("Retry-After-Ms"); v != "" {
+		if ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && ms > 0 {
+			return time.Duration(ms * float64(time.Millisecond))
+		}
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		if s > 0 {
+			return time.Duration(s * float64(time.Second))
+		}
+		return 0
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// backoff is the delay before retry number n (1-based): the server's
+// Retry-After when given, else exponential from cfg.retryMin, capped at
+// cfg.retryMax, less up to 25% random jitter. ok is false when the server
+// asks for longer than maxRetryAfter: better to fail than to hang.
+func (c *config) backoff(n int, serverWait time.Duration) (d time.Duration, ok bool) {
+	if serverWait > 0 {
+		return serverWait, serverWait <= maxRetryAfter
+	}
+	d = c.retryMin << min(n-1, 30)
+	if d > c.retryMax || d <= 0 {
+		d = c.retryMax
+	}
+	return d - time.Duration(rand.Float64()*0.25*float64(d)), true
+}
+
+// sleep waits for d or until ctx ends, whichever is first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

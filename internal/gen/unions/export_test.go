@@ -1,0 +1,4 @@
+package unions
+
+// RuntimeNames exports runtimeNames to the tests.
+var RuntimeNames = runtimeNames
