@@ -124,4 +124,3 @@ func paginate[T any](fetch func(after string) ([]T, bool, string, error)) iter.S
 		}
 	}
 }
-

@@ -16,7 +16,7 @@ import (
 // Error kinds, for errors.Is. An *APIError matches the kind of its status
 // code; a *ConnectionError matches ErrConnection or ErrTimeout.
 var (
-	ErrBadRequest     = errors.New("openai: bad request")          // 400
+	ErrBadRequest     = errors.New("openai: bad request")           // 400
 	ErrAuthentication = errors.New("openai: authentication failed") // 401
 	ErrPermission     = errors.New("openai: permission denied")     // 403
 	ErrNotFound       = errors.New("openai: not found")             // 404

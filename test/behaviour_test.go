@@ -1,0 +1,263 @@
+package test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/gen"
+)
+
+func TestErrorKinds(t *testing.T) {
+	cases := []struct {
+		status int
+		body   string
+		kind   error
+		msg    string
+	}{
+		{400, `{"error":{"message":"bad","type":"invalid_request_error","param":"model","code":null}}`, client.ErrBadRequest, "bad"},
+		{401, `{"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}}`, client.ErrAuthentication, "Incorrect API key"},
+		{403, `{"error":{"message":"nope"}}`, client.ErrPermission, "nope"},
+		{404, `{"error":{"message":"The model does not exist","code":"model_not_found"}}`, client.ErrNotFound, "does not exist"},
+		{409, `not json at all`, client.ErrConflict, "not json at all"},
+		{422, `{"error":"plain string error"}`, client.ErrUnprocessable, "plain string error"},
+		{429, `{"error":{"message":"slow down","code":"rate_limit_exceeded"}}`, client.ErrRateLimited, "slow down"},
+		{500, `{"error":{"message":"oops"`, client.ErrServer, "oops"},
+		{408, ``, client.ErrTimeout, "Request Timeout"},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, tc.status, tc.body) })
+			_, err := f.client(client.WithMaxRetries(0)).RetrieveModel(context.Background(), "m")
+			var apiErr *client.APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("err = %v, want *APIError", err)
+			}
+			if apiErr.StatusCode != tc.status || apiErr.RequestID != "req_123" || !strings.Contains(apiErr.Message, tc.msg) {
+				t.Errorf("APIError = %+v", apiErr)
+			}
+			if !errors.Is(err, tc.kind) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tc.kind)
+			}
+			if strings.Contains(err.Error(), "sk-test") {
+				t.Errorf("error leaks the key: %v", err)
+			}
+		})
+	}
+}
+
+func TestRetries(t *testing.T) {
+	t.Run("500 then success", func(t *testing.T) {
+		var n atomic.Int32
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) < 3 {
+				writeJSON(w, 500, `{"error":{"message":"oops"}}`)
+				return
+			}
+			writeJSON(w, 200, `{"id":"m","object":"model","created":1,"owned_by":"o"}`)
+		})
+		var md client.Metadata
+		if _, err := f.client().RetrieveModel(context.Background(), "m", client.WithMetadata(&md)); err != nil {
+			t.Fatal(err)
+		}
+		if n.Load() != 3 || md.Attempts != 3 || md.RequestID != "req_123" {
+			t.Errorf("attempts = %d, metadata = %+v", n.Load(), md)
+		}
+	})
+	t.Run("429 honours retry-after-ms", func(t *testing.T) {
+		var n atomic.Int32
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				w.Header().Set("Retry-After-Ms", "50")
+				writeJSON(w, 429, `{"error":{"message":"slow"}}`)
+				return
+			}
+			writeJSON(w, 200, `{"id":"m","object":"model","created":1,"owned_by":"o"}`)
+		})
+		start := time.Now()
+		if _, err := f.client().RetrieveModel(context.Background(), "m"); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d < 50*time.Millisecond {
+			t.Errorf("retried after %v, server asked for 50ms", d)
+		}
+	})
+	t.Run("gives up on a long Retry-After", func(t *testing.T) {
+		var n atomic.Int32
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.Header().Set("Retry-After", "3600")
+			writeJSON(w, 429, `{"error":{"message":"later"}}`)
+		})
+		_, err := f.client().RetrieveModel(context.Background(), "m")
+		if !errors.Is(err, client.ErrRateLimited) || n.Load() != 1 {
+			t.Errorf("err = %v after %d attempts", err, n.Load())
+		}
+	})
+	t.Run("400 is not retried", func(t *testing.T) {
+		var n atomic.Int32
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { n.Add(1); writeJSON(w, 400, `{}`) })
+		f.client().RetrieveModel(context.Background(), "m")
+		if n.Load() != 1 {
+			t.Errorf("%d attempts", n.Load())
+		}
+	})
+	t.Run("context cancelled during backoff", func(t *testing.T) {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 503, `{}`) })
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := f.client(client.WithRetryDelay(time.Hour, time.Hour)).RetrieveModel(ctx, "m")
+		if err == nil || time.Since(start) > 2*time.Second {
+			t.Errorf("err = %v after %v", err, time.Since(start))
+		}
+	})
+	t.Run("seekable upload is replayed byte for byte", func(t *testing.T) {
+		var n atomic.Int32
+		var got []string
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			r.ParseMultipartForm(1 << 20)
+			fh := r.MultipartForm.File["file"][0]
+			fr, _ := fh.Open()
+			b, _ := io.ReadAll(fr)
+			got = append(got, string(b))
+			if n.Add(1) == 1 {
+				writeJSON(w, 500, `{}`)
+				return
+			}
+			writeJSON(w, 200, `{"id":"file-1","object":"file","bytes":5,"created_at":1,"filename":"x","purpose":"batch"}`)
+		})
+		_, err := f.client().CreateFile(context.Background(), gen.CreateFileRequest{File: client.File(strings.NewReader("hello"), "x", ""), Purpose: gen.FilePurposeBatch})
+		if err != nil || len(got) != 2 || got[0] != "hello" || got[1] != "hello" {
+			t.Errorf("err = %v, bodies = %q", err, got)
+		}
+	})
+	t.Run("non-replayable upload is sent once", func(t *testing.T) {
+		var n atomic.Int32
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { n.Add(1); writeJSON(w, 500, `{}`) })
+		pr, pw := io.Pipe()
+		go func() { pw.Write([]byte("data")); pw.Close() }()
+		_, err := f.client().CreateFile(context.Background(), gen.CreateFileRequest{File: client.File(pr, "x", ""), Purpose: gen.FilePurposeBatch})
+		if !errors.Is(err, client.ErrServer) || n.Load() != 1 {
+			t.Errorf("err = %v after %d attempts", err, n.Load())
+		}
+	})
+}
+
+func TestEmptyFileRejectedBeforeSending(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
+	_, err := f.client().CreateFile(context.Background(), gen.CreateFileRequest{File: client.File(strings.NewReader(""), "x", ""), Purpose: gen.FilePurposeBatch})
+	if !errors.Is(err, client.ErrEmptyFile) || f.count() != 0 {
+		t.Errorf("err = %v, requests = %d", err, f.count())
+	}
+}
+
+func TestMissingRequiredField(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
+	_, err := f.client().CreateChatCompletion(context.Background(), gen.CreateChatCompletionRequest{Model: "gpt-4.1"})
+	if !errors.Is(err, client.ErrMissingField) || f.count() != 0 {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestPaginationAcrossPages(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		item := func(id string) string {
+			return `{"id":"` + id + `","object":"file","bytes":1,"created_at":1,"filename":"f","purpose":"batch"}`
+		}
+		switch r.URL.Query().Get("after") {
+		case "":
+			writeJSON(w, 200, page(item("a")+","+item("b"), true, `"b"`))
+		case "b": // an empty page that still says has_more
+			writeJSON(w, 200, page("", true, `"c"`))
+		case "c":
+			writeJSON(w, 200, page(item("d"), false, `"d"`))
+		default:
+			t.Errorf("after = %q", r.URL.Query().Get("after"))
+		}
+	})
+	var ids []string
+	for file, err := range f.client().ListFilesAll(context.Background(), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, file.ID)
+	}
+	if strings.Join(ids, ",") != "a,b,d" {
+		t.Errorf("ids = %v", ids)
+	}
+}
+
+func TestChatStream(t *testing.T) {
+	chunk := func(s string) string {
+		return `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"` + s + `"},"finish_reason":null}]}` + "\n\n"
+	}
+	stream := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, body)
+		}
+	}
+	req := gen.CreateChatCompletionRequest{Model: "m", Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
+	collect := func(c *client.Client) (string, error) {
+		s, err := c.CreateChatCompletionStream(context.Background(), req)
+		if err != nil {
+			return "", err
+		}
+		defer s.Close()
+		var b strings.Builder
+		for ch, err := range s.All() {
+			if err != nil {
+				return b.String(), err
+			}
+			if len(ch.Choices) > 0 && ch.Choices[0].Delta.Content != nil {
+				b.WriteString(*ch.Choices[0].Delta.Content)
+			}
+		}
+		return b.String(), nil
+	}
+	t.Run("complete", func(t *testing.T) {
+		f := newFake(t, stream(chunk("Hel")+chunk("lo")+"data: [DONE]\n\n"))
+		got, err := collect(f.client())
+		if err != nil || got != "Hello" {
+			t.Errorf("got %q, %v", got, err)
+		}
+	})
+	t.Run("cut off", func(t *testing.T) {
+		f := newFake(t, stream(chunk("Hel")+`data: {"id":"c","obj`))
+		got, err := collect(f.client())
+		if !errors.Is(err, io.ErrUnexpectedEOF) || got != "Hel" {
+			t.Errorf("got %q, %v; a cut stream must be an error", got, err)
+		}
+	})
+	t.Run("error event", func(t *testing.T) {
+		f := newFake(t, stream(chunk("a")+`data: {"error":{"message":"overloaded","type":"server_error"}}`+"\n\n"))
+		_, err := collect(f.client())
+		var apiErr *client.APIError
+		if !errors.As(err, &apiErr) || apiErr.Message != "overloaded" {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("4xx before the stream", func(t *testing.T) {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 401, `{"error":{"message":"bad key"}}`) })
+		_, err := f.client().CreateChatCompletionStream(context.Background(), req)
+		if !errors.Is(err, client.ErrAuthentication) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("40 MiB event", func(t *testing.T) {
+		big := strings.Repeat("x", 40<<20)
+		f := newFake(t, stream(chunk(big)+"data: [DONE]\n\n"))
+		got, err := collect(f.client())
+		if err != nil || len(got) != len(big) {
+			t.Errorf("got %d bytes, %v", len(got), err)
+		}
+	})
+}
