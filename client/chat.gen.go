@@ -4,10 +4,11 @@ package client
 
 import (
 	"context"
-	"github.com/oapi-openai/openai/gen"
-	"github.com/oapi-openai/openai/streaming"
 	"iter"
 	"net/http"
+
+	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/streaming"
 )
 
 // CreateChatCompletion calls POST /chat/completions (createChatCompletion): Generate the model's reply to a conversation.

@@ -4,9 +4,10 @@ package client
 
 import (
 	"context"
+	"net/http"
+
 	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/streaming"
-	"net/http"
 )
 
 // CreateCompletion calls POST /completions (createCompletion): Complete a prompt with a legacy completion model.

@@ -4,8 +4,9 @@ package client
 
 import (
 	"context"
-	"github.com/oapi-openai/openai/gen"
 	"net/http"
+
+	"github.com/oapi-openai/openai/gen"
 )
 
 // CreateEmbedding calls POST /embeddings (createEmbedding): Compute embedding vectors for text or tokens.

@@ -4,10 +4,11 @@ package client
 
 import (
 	"context"
-	"github.com/oapi-openai/openai/gen"
 	"io"
 	"iter"
 	"net/http"
+
+	"github.com/oapi-openai/openai/gen"
 )
 
 // CreateFile calls POST /files (createFile): Upload a file for use with other endpoints.

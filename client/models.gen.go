@@ -4,8 +4,9 @@ package client
 
 import (
 	"context"
-	"github.com/oapi-openai/openai/gen"
 	"net/http"
+
+	"github.com/oapi-openai/openai/gen"
 )
 
 // DeleteModel calls DELETE /models/{model} (deleteModel): Delete a fine-tuned model you own (needs the Owner role in its organization).

@@ -4,8 +4,9 @@ package client
 
 import (
 	"context"
-	"github.com/oapi-openai/openai/gen"
 	"net/http"
+
+	"github.com/oapi-openai/openai/gen"
 )
 
 // CreateModeration calls POST /moderations (createModeration): Classify text and images as potentially harmful or not.

@@ -163,8 +163,10 @@ func Generate(doc *openapi3.T, src []byte) (map[string][]byte, error) {
 		}
 		var b bytes.Buffer
 		fmt.Fprintf(&b, "%s\n\npackage client\n\nimport (\n", Header)
-		for _, imp := range []string{"context", "io", "iter", "net/http", "github.com/oapi-openai/openai/gen", "github.com/oapi-openai/openai/streaming"} {
-			if bytes.Contains(body.Bytes(), []byte(imp[strings.LastIndex(imp, "/")+1:]+".")) {
+		for _, imp := range []string{"context", "io", "iter", "net/http", "", "github.com/oapi-openai/openai/gen", "github.com/oapi-openai/openai/streaming"} {
+			if imp == "" { // standard library first, then this module, as goimports groups them
+				b.WriteString("\n")
+			} else if bytes.Contains(body.Bytes(), []byte(imp[strings.LastIndex(imp, "/")+1:]+".")) {
 				fmt.Fprintf(&b, "%q\n", imp)
 			}
 		}
