@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 
 	"github.com/oapi-openai/openai/streaming"
 )
@@ -62,31 +63,75 @@ func (c *Client) download(ctx context.Context, opts []Option, op string, build b
 	return resp.Body, nil
 }
 
-// stream sends a request and returns its server-sent events decoded as T.
-// Chat and legacy completion streams end with "data: [DONE]"; a body that
-// ends before it is reported as a cut stream.
-func stream[T any](ctx context.Context, c *Client, opts []Option, op string, build builder) (*streaming.Stream[T], error) {
+// streamEnd says how a complete stream ends, as the spec declares it: with
+// a data sentinel (chat's "[DONE]") or with one of some final event types
+// (a Responses stream's "response.completed"). A body that ends before is a
+// cut stream.
+type streamEnd struct {
+	done  string
+	final []string
+}
+
+func (e streamEnd) config(maxEvent int) streaming.Config {
+	cfg := streaming.Config{MaxEventSize: maxEvent}
+	if e.done != "" {
+		cfg.Done = func(ev streaming.Event) bool { return string(ev.Data) == e.done }
+	}
+	if len(e.final) > 0 {
+		cfg.Final = func(ev streaming.Event) bool {
+			typ := ev.Type
+			if typ == "" { // older streams without "event:" lines
+				var probe struct{ Type string }
+				_ = json.Unmarshal(ev.Data, &probe)
+				typ = probe.Type
+			}
+			return slices.Contains(e.final, typ)
+		}
+	}
+	return cfg
+}
+
+// stream sends a request and returns its server-sent events decoded as T,
+// with decode when T is a union (nil means encoding/json). An "error" event,
+// or an event whose data is an error object, becomes an *APIError.
+func stream[T any](ctx context.Context, c *Client, opts []Option, op string, build builder, decode func([]byte) (T, error), end streamEnd) (*streaming.Stream[T], error) {
 	cfg := c.callConfig(opts)
 	resp, err := c.send(ctx, cfg, op, build, true)
 	if err != nil {
 		return nil, err
 	}
-	decode := func(ev streaming.Event) (T, error) {
+	decodeEvent := func(ev streaming.Event) (T, error) {
 		var v T
-		if ev.Type == "error" || bytes.HasPrefix(ev.Data, []byte(`{"error"`)) {
+		if ev.Type == "error" || isErrorPayload(ev.Data) {
 			e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Body: bytes.Clone(ev.Data)}
 			e.fill(ev.Data)
 			return v, e
 		}
-		if err := json.Unmarshal(ev.Data, &v); err != nil {
+		var err error
+		if decode != nil {
+			v, err = decode(ev.Data)
+		} else {
+			err = json.Unmarshal(ev.Data, &v)
+		}
+		if err != nil {
 			return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
 		}
 		return v, nil
 	}
-	return streaming.NewStream(ctx, resp.Body, decode, streaming.Config{
-		MaxEventSize: cfg.maxEvent,
-		Done:         func(ev streaming.Event) bool { return string(ev.Data) == "[DONE]" },
-	}), nil
+	return streaming.NewStream(ctx, resp.Body, decodeEvent, end.config(cfg.maxEvent)), nil
+}
+
+// isErrorPayload reports whether an event's data is an error object,
+// {"error": ...}, rather than an item of the stream. Only a short head is
+// searched, so ordinary events cost almost nothing; a decode confirms.
+func isErrorPayload(data []byte) bool {
+	if !bytes.Contains(data[:min(len(data), 48)], []byte(`"error"`)) {
+		return false
+	}
+	var probe struct {
+		Error json.RawMessage `json:"error"`
+	}
+	return json.Unmarshal(data, &probe) == nil && len(probe.Error) > 0 && string(probe.Error) != "null"
 }
 
 // ErrStuckPagination is returned by an ...All iterator when the server says

@@ -38,7 +38,7 @@ func (c *Client) CreateChatCompletionStream(ctx context.Context, body gen.Create
 	}
 	return stream[gen.CreateChatCompletionStreamResponse](ctx, c, opts, "createChatCompletion", func(base string) (*http.Request, error) {
 		return gen.NewCreateChatCompletionRequest(base, body)
-	})
+	}, nil, streamEnd{done: "[DONE]"})
 }
 
 // DeleteChatCompletion calls DELETE /chat/completions/{completion_id} (deleteChatCompletion): Delete a stored chat completion.

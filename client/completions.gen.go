@@ -37,5 +37,5 @@ func (c *Client) CreateCompletionStream(ctx context.Context, body gen.CreateComp
 	}
 	return stream[gen.CreateCompletionResponse](ctx, c, opts, "createCompletion", func(base string) (*http.Request, error) {
 		return gen.NewCreateCompletionRequest(base, body)
-	})
+	}, nil, streamEnd{done: "[DONE]"})
 }

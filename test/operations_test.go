@@ -61,7 +61,8 @@ func TestEveryOperation(t *testing.T) {
 				t.Errorf("multipart: %v", err)
 			}
 			fh := r.MultipartForm.File["file"]
-			if len(fh) != 1 || fh[0].Filename != "a.jsonl" || r.FormValue("purpose") != "batch" {
+			if len(fh) != 1 || fh[0].Filename != "a.jsonl" || r.FormValue("purpose") != "batch" ||
+				r.FormValue("expires_after[anchor]") != "created_at" || r.FormValue("expires_after[seconds]") != "3600" {
 				t.Errorf("multipart form = %v %v", r.MultipartForm.Value, fh)
 			}
 		}
@@ -149,7 +150,8 @@ func TestEveryOperation(t *testing.T) {
 
 	_, err = c.ListFiles(ctx, nil)
 	check("ListFiles", err)
-	up, err := c.CreateFile(ctx, gen.CreateFileRequest{File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: gen.FilePurposeBatch})
+	up, err := c.CreateFile(ctx, gen.CreateFileRequest{File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: gen.FilePurposeBatch,
+		ExpiresAfter: &gen.FileExpiresAfter{Anchor: gen.FileExpiresAfterAnchorCreatedAt, Seconds: 3600}})
 	check("CreateFile", err)
 	if err == nil && (up.ID != "file-1" || up.Bytes != 3) {
 		t.Errorf("file = %+v", up)

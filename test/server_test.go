@@ -3,7 +3,13 @@ package test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
+	"net/textproto"
+	"strconv"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -75,33 +81,97 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	if got := r.Header.Get("Authorization"); !strings.HasPrefix(got, "Bearer sk-") {
 		f.t.Errorf("%s %s: Authorization header %q", r.Method, r.URL.Path, got)
 	}
-	// Validate a copy of the request: multipart bodies are streamed, so
-	// read them once and give both the validator and the handler a copy.
+	if err := f.validate(r); err != nil {
+		f.t.Errorf("%s %s: %v", r.Method, r.URL.Path, err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f.handler(w, r)
+}
+
+// validate checks r against the spec and leaves r.Body readable again.
+// Multipart bodies are streamed, so the body is read once and both the
+// validator and the handler get a copy.
+func (f *fake) validate(r *http.Request) error {
 	// A server-side URL has no scheme or host; the router matches them
 	// against the spec's server URL.
 	r.URL.Scheme, r.URL.Host = "http", r.Host
 	route, params, err := f.router.FindRoute(r)
 	if err != nil {
-		f.t.Errorf("%s %s: no route in spec: %v", r.Method, r.URL, err)
-		http.Error(w, err.Error(), http.StatusNotFound)
-		return
+		return fmt.Errorf("no route in spec: %w", err)
 	}
 	var data []byte
 	if r.Body != nil {
 		data, _ = io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(data))
 	}
-	{
-		in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route,
-			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
-		if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
-			f.t.Errorf("%s %s: request does not match the spec: %v", r.Method, r.URL.Path, err)
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
+	if body, ok := nestMultipart(r, route, data); ok {
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	err = openapi3filter.ValidateRequest(r.Context(), in)
 	r.Body = io.NopCloser(bytes.NewReader(data))
-	f.handler(w, r)
+	if err != nil {
+		return fmt.Errorf("request does not match the spec: %w", err)
+	}
+	return nil
+}
+
+// nestMultipart rewrites the form parts named a[b] of a multipart body into
+// one JSON part a, the nested object the spec models: the API reads nested
+// form fields in bracket form, but kin-openapi's multipart decoder only
+// knows flat part names. Values are typed by the spec's property schemas.
+func nestMultipart(r *http.Request, route *routers.Route, data []byte) ([]byte, bool) {
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" || route.Operation.RequestBody == nil {
+		return nil, false
+	}
+	media := route.Operation.RequestBody.Value.Content.Get("multipart/form-data")
+	if media == nil {
+		return nil, false
+	}
+	var out bytes.Buffer
+	w := multipart.NewWriter(&out)
+	w.SetBoundary(params["boundary"])
+	nested := map[string]map[string]any{}
+	var order []string
+	mr := multipart.NewReader(bytes.NewReader(data), params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		value, _ := io.ReadAll(part)
+		outer, inner, isNested := strings.Cut(strings.TrimSuffix(part.FormName(), "]"), "[")
+		if !isNested {
+			pw, _ := w.CreatePart(part.Header)
+			pw.Write(value)
+			continue
+		}
+		if nested[outer] == nil {
+			nested[outer] = map[string]any{}
+			order = append(order, outer)
+		}
+		var typed any = string(value)
+		if prop := media.Schema.Value.Properties[outer]; prop != nil {
+			if field := prop.Value.Properties[inner]; field != nil && field.Value.Type.Includes("integer") {
+				if n, err := strconv.ParseInt(string(value), 10, 64); err == nil {
+					typed = n
+				}
+			}
+		}
+		nested[outer][inner] = typed
+	}
+	for _, name := range order {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q`, name))
+		h.Set("Content-Type", "application/json")
+		pw, _ := w.CreatePart(h)
+		json.NewEncoder(pw).Encode(nested[name])
+	}
+	w.Close()
+	return out.Bytes(), len(order) > 0
 }
 
 func (f *fake) count() int {

@@ -14,6 +14,7 @@ import (
 	"go/parser"
 	"go/token"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -120,7 +121,10 @@ type operation struct {
 	download     bool
 	unionResult  string // UnmarshalX for a union response
 	streamType   string // stream chunk type, "" if the operation does not stream
+	streamDecode string // UnmarshalX when the stream's events are a union
+	streamEnd    string // streamEnd literal built from x-stream-done / x-stream-final
 	streamField  string // Go name of the body's "stream" field
+	streamParam  string // Go name of the params' "stream" field (query streaming)
 	defaults     []string
 	checks       []string
 	pageItem     string // item type for ...All, "" if not paginated
@@ -261,16 +265,51 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 				}
 			case mt == "text/event-stream":
 				o.streamType = "gen." + codegen.SchemaNameToTypeName(name)
+				if isUnion(doc, name) {
+					o.streamDecode = "gen.Unmarshal" + codegen.SchemaNameToTypeName(name)
+				}
+				end, err := streamEnd(c.Extensions)
+				if err != nil {
+					return nil, err
+				}
+				o.streamEnd = end
 			case c.Schema != nil && c.Schema.Value != nil && c.Schema.Value.Format == "binary":
 				o.download = true
 			}
 		}
 		break
 	}
-	if o.streamType != "" && o.streamField == "" {
-		return nil, fmt.Errorf("streaming operation without a stream field in its body")
+	if o.paramsType != "" {
+		if name, typ, ok := s.field(strings.TrimPrefix(o.paramsType, "gen."), "stream"); ok && typ == "*bool" {
+			o.streamParam = name
+		}
+	}
+	if o.streamType != "" && o.streamField == "" && o.streamParam == "" {
+		return nil, fmt.Errorf("streaming operation without a stream field in its body or query")
 	}
 	return o, o.pagination(doc, s, op)
+}
+
+// streamEnd reads how a complete stream ends from its media type's
+// extensions: x-stream-done names the data sentinel of the last event (chat's
+// "[DONE]"), x-stream-final lists the event types that end it (Responses).
+// One is required, so a cut stream can always be told from a finished one.
+func streamEnd(ext map[string]any) (string, error) {
+	if done, ok := ext["x-stream-done"].(string); ok {
+		return fmt.Sprintf("streamEnd{done: %q}", done), nil
+	}
+	if list, ok := ext["x-stream-final"].([]any); ok && len(list) > 0 {
+		var quoted []string
+		for _, v := range list {
+			s, ok := v.(string)
+			if !ok {
+				return "", fmt.Errorf("x-stream-final must list strings")
+			}
+			quoted = append(quoted, strconv.Quote(s))
+		}
+		return "streamEnd{final: []string{" + strings.Join(quoted, ", ") + "}}", nil
+	}
+	return "", fmt.Errorf("text/event-stream response needs x-stream-done or x-stream-final")
 }
 
 // bodyFacts reads what the spec says about the request body: the stream
@@ -396,6 +435,10 @@ func (o *operation) prologue(b *bytes.Buffer, ret string, stream string) {
 	if o.streamField != "" {
 		fmt.Fprintf(b, "body.%s = %s\n", o.streamField, stream)
 	}
+	if o.streamParam != "" {
+		// Copy the caller's params: the stream flag is the method's to set.
+		fmt.Fprintf(b, "var p %s\nif params != nil {\np = *params\n}\np.%s = %s\nparams = &p\n", o.paramsType, o.streamParam, stream)
+	}
 	for _, d := range o.defaults {
 		b.WriteString(d + "\n")
 	}
@@ -432,7 +475,11 @@ func (o *operation) write(b *bytes.Buffer) {
 		b.WriteString("// Errors before the first event (status, auth) are returned here; range over\n// the stream's All to read events.\n")
 		fmt.Fprintf(b, "func (c *Client) %sStream(%s) (*streaming.Stream[%s], error) {\n", o.GoName, o.sig(""), o.streamType)
 		o.prologue(b, "nil, ", "ptr(true)")
-		fmt.Fprintf(b, "return stream[%s](ctx, c, opts, %q, %s)\n}\n\n", o.streamType, o.ID, o.build())
+		decode := "nil"
+		if o.streamDecode != "" {
+			decode = o.streamDecode
+		}
+		fmt.Fprintf(b, "return stream[%s](ctx, c, opts, %q, %s, %s, %s)\n}\n\n", o.streamType, o.ID, o.build(), decode, o.streamEnd)
 	}
 	if o.pageItem != "" {
 		o.doc(b, o.GoName+"All", "iterates over every item of")
