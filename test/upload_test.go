@@ -132,4 +132,3 @@ func TestNestedMultipartFieldsAreValidated(t *testing.T) {
 		}
 	}
 }
-
