@@ -9,9 +9,12 @@ validate:
 test:
 	go test -race -count=1 ./...
 
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	gofmt -l . | (! grep .)
 	go vet ./...
+	go run $(STATICCHECK) ./...
 
 check-generated: generate
 	git diff --exit-code
