@@ -1,6 +1,8 @@
 package client
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"time"
@@ -38,10 +40,18 @@ func New(opts ...Option) *Client {
 }
 
 // String describes the client without secrets.
-func (c *Client) String() string { return "client.Client" + c.cfg.String() }
+func (c Client) String() string {
+	if c.cfg == nil {
+		return "client.Client{}"
+	}
+	return "client.Client" + c.cfg.String()
+}
 
 // GoString is String, so %#v does not reveal the key either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
+
+// Format prints String whatever the verb, so no verb reveals the key.
+func (c Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 
 // callConfig returns the configuration for one call: the client's own when
 // the call has no options (no copy, no allocation), else a copy with them

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -40,14 +41,16 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 		closeBody()
 		return nil, fmt.Errorf("openai: %s: %w", op, err)
 	}
-	for k, vs := range cfg.header {
-		req.Header[k] = append(req.Header[k], vs...)
-	}
 	req.Header.Set("User-Agent", userAgent)
 	if stream {
 		req.Header.Set("Accept", "text/event-stream")
 	} else if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "application/json")
+	}
+	// Headers given with WithHeader come last and replace the SDK's own
+	// (User-Agent, Authorization...): an escape hatch, not a duplicate.
+	for k, vs := range cfg.header {
+		req.Header[k] = slices.Clone(vs)
 	}
 	doer := cfg.doer
 	for i := len(cfg.middleware) - 1; i >= 0; i-- {
@@ -116,7 +119,9 @@ func (c *Client) attempt(ctx context.Context, cfg *config, doer Doer, req *http.
 		}
 		cancelCause(nil)
 	}
-	resp, err := doer.Do(req.WithContext(actx))
+	// A clone per attempt: middleware may change the headers, and those
+	// changes must not pile up across retries.
+	resp, err := doer.Do(req.Clone(actx))
 	if err != nil {
 		if cause := context.Cause(actx); errors.Is(cause, errAttemptTimeout) {
 			err = cause

@@ -36,7 +36,7 @@ func newMetadata(resp *http.Response, attempts int) Metadata {
 	return Metadata{
 		StatusCode:     resp.StatusCode,
 		RequestID:      h.Get("X-Request-Id"),
-		ProcessingTime: time.Duration(headerInt(h, "Openai-Processing-Ms")) * time.Millisecond,
+		ProcessingTime: max(0, time.Duration(headerInt(h, "Openai-Processing-Ms"))*time.Millisecond),
 		Organization:   h.Get("Openai-Organization"),
 		Version:        h.Get("Openai-Version"),
 		Attempts:       attempts,

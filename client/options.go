@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/textproto"
 	"strings"
@@ -58,6 +59,9 @@ func (c *config) String() string {
 	return fmt.Sprintf("{credentials:%v baseURL:%q maxRetries:%d timeout:%v}", c.creds, c.baseURL, c.maxRetries, c.timeout)
 }
 
+// Format prints String whatever the verb, so no verb reveals the key.
+func (c *config) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+
 func (c *config) fail(err error) {
 	if c.optionError == nil {
 		c.optionError = err
@@ -96,7 +100,7 @@ func WithHTTPClient(d Doer) Option {
 // line break is rejected: the call fails before anything is sent.
 func WithHeader(key, value string) Option {
 	return func(c *config) {
-		if strings.ContainsAny(key, "\r\n: ") || strings.ContainsAny(value, "\r\n") || key == "" {
+		if !validHeader(key, value) {
 			c.fail(fmt.Errorf("WithHeader: invalid header %q", key))
 			return
 		}
@@ -106,6 +110,25 @@ func WithHeader(key, value string) Option {
 		}
 		c.header.Add(textproto.CanonicalMIMEHeaderKey(key), value)
 	}
+}
+
+// validHeader reports whether key is an HTTP token and value holds no
+// control character but tab, so net/http will not refuse to send them.
+func validHeader(key, value string) bool {
+	if key == "" {
+		return false
+	}
+	for _, r := range key {
+		if r > '~' || r <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+			return false
+		}
+	}
+	for _, r := range value {
+		if (r < ' ' && r != '\t') || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // WithMaxRetries sets how many times a failed attempt is retried (default
@@ -139,3 +162,33 @@ func WithMetadata(dst *Metadata) Option { return func(c *config) { c.metadata = 
 // WithMaxEventSize sets the largest server-sent event a stream accepts, in
 // bytes (default 128 MiB). A larger event ends the stream with an error.
 func WithMaxEventSize(n int) Option { return func(c *config) { c.maxEvent = n } }
+
+// BetaResponsesMultiAgent, given to WithBeta, selects the beta multi-agent
+// variants that the API serves on the Responses paths.
+const BetaResponsesMultiAgent = "responses_multi_agent=v1"
+
+// WithBeta opts the client, or one call, into a beta feature of the API by
+// adding it to the OpenAI-Beta header (features are joined by commas), for
+// example WithBeta(BetaResponsesMultiAgent).
+func WithBeta(feature string) Option {
+	return func(c *config) {
+		if feature == "" || strings.ContainsAny(feature, "\r\n,") {
+			c.fail(fmt.Errorf("WithBeta: invalid feature %q", feature))
+			return
+		}
+		c.header = c.header.Clone()
+		if c.header == nil {
+			c.header = http.Header{}
+		}
+		features := c.header.Get("OpenAI-Beta")
+		for f := range strings.SplitSeq(features, ",") {
+			if strings.TrimSpace(f) == feature {
+				return
+			}
+		}
+		if features != "" {
+			feature = features + "," + feature
+		}
+		c.header.Set("OpenAI-Beta", feature)
+	}
+}
