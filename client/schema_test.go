@@ -13,7 +13,7 @@ type weatherArgs struct {
 	Days  int      `json:"days,omitempty"`
 	Tags  []string `json:"tags"`
 	When  time.Time
-	inner string
+	inner string //lint:ignore U1000 unexported fields must stay out of the schema
 	Skip  string `json:"-"`
 }
 

@@ -15,6 +15,183 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AdditionalToolsRole.
+const (
+	AdditionalToolsRoleAssistant     AdditionalToolsRole = "assistant"
+	AdditionalToolsRoleCritic        AdditionalToolsRole = "critic"
+	AdditionalToolsRoleDeveloper     AdditionalToolsRole = "developer"
+	AdditionalToolsRoleDiscriminator AdditionalToolsRole = "discriminator"
+	AdditionalToolsRoleSystem        AdditionalToolsRole = "system"
+	AdditionalToolsRoleTool          AdditionalToolsRole = "tool"
+	AdditionalToolsRoleUnknown       AdditionalToolsRole = "unknown"
+	AdditionalToolsRoleUser          AdditionalToolsRole = "user"
+)
+
+// Valid indicates whether the value is a known member of the AdditionalToolsRole enum.
+func (e AdditionalToolsRole) Valid() bool {
+	switch e {
+	case AdditionalToolsRoleAssistant:
+		return true
+	case AdditionalToolsRoleCritic:
+		return true
+	case AdditionalToolsRoleDeveloper:
+		return true
+	case AdditionalToolsRoleDiscriminator:
+		return true
+	case AdditionalToolsRoleSystem:
+		return true
+	case AdditionalToolsRoleTool:
+		return true
+	case AdditionalToolsRoleUnknown:
+		return true
+	case AdditionalToolsRoleUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdditionalToolsType.
+const (
+	AdditionalToolsTypeAdditionalTools AdditionalToolsType = "additional_tools"
+)
+
+// Valid indicates whether the value is a known member of the AdditionalToolsType enum.
+func (e AdditionalToolsType) Valid() bool {
+	switch e {
+	case AdditionalToolsTypeAdditionalTools:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyPatchCallStatus.
+const (
+	ApplyPatchCallStatusCompleted  ApplyPatchCallStatus = "completed"
+	ApplyPatchCallStatusInProgress ApplyPatchCallStatus = "in_progress"
+)
+
+// Valid indicates whether the value is a known member of the ApplyPatchCallStatus enum.
+func (e ApplyPatchCallStatus) Valid() bool {
+	switch e {
+	case ApplyPatchCallStatusCompleted:
+		return true
+	case ApplyPatchCallStatusInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyPatchCallType.
+const (
+	ApplyPatchCallTypeApplyPatchCall ApplyPatchCallType = "apply_patch_call"
+)
+
+// Valid indicates whether the value is a known member of the ApplyPatchCallType enum.
+func (e ApplyPatchCallType) Valid() bool {
+	switch e {
+	case ApplyPatchCallTypeApplyPatchCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyPatchCallOutputStatus.
+const (
+	ApplyPatchCallOutputStatusCompleted ApplyPatchCallOutputStatus = "completed"
+	ApplyPatchCallOutputStatusFailed    ApplyPatchCallOutputStatus = "failed"
+)
+
+// Valid indicates whether the value is a known member of the ApplyPatchCallOutputStatus enum.
+func (e ApplyPatchCallOutputStatus) Valid() bool {
+	switch e {
+	case ApplyPatchCallOutputStatusCompleted:
+		return true
+	case ApplyPatchCallOutputStatusFailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyPatchCallOutputType.
+const (
+	ApplyPatchCallOutputTypeApplyPatchCallOutput ApplyPatchCallOutputType = "apply_patch_call_output"
+)
+
+// Valid indicates whether the value is a known member of the ApplyPatchCallOutputType enum.
+func (e ApplyPatchCallOutputType) Valid() bool {
+	switch e {
+	case ApplyPatchCallOutputTypeApplyPatchCallOutput:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyPatchCreateFileType.
+const (
+	ApplyPatchCreateFileTypeCreateFile ApplyPatchCreateFileType = "create_file"
+)
+
+// Valid indicates whether the value is a known member of the ApplyPatchCreateFileType enum.
+func (e ApplyPatchCreateFileType) Valid() bool {
+	switch e {
+	case ApplyPatchCreateFileTypeCreateFile:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyPatchDeleteFileType.
+const (
+	ApplyPatchDeleteFileTypeDeleteFile ApplyPatchDeleteFileType = "delete_file"
+)
+
+// Valid indicates whether the value is a known member of the ApplyPatchDeleteFileType enum.
+func (e ApplyPatchDeleteFileType) Valid() bool {
+	switch e {
+	case ApplyPatchDeleteFileTypeDeleteFile:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyPatchToolType.
+const (
+	ApplyPatchToolTypeApplyPatch ApplyPatchToolType = "apply_patch"
+)
+
+// Valid indicates whether the value is a known member of the ApplyPatchToolType enum.
+func (e ApplyPatchToolType) Valid() bool {
+	switch e {
+	case ApplyPatchToolTypeApplyPatch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyPatchUpdateFileType.
+const (
+	ApplyPatchUpdateFileTypeUpdateFile ApplyPatchUpdateFileType = "update_file"
+)
+
+// Valid indicates whether the value is a known member of the ApplyPatchUpdateFileType enum.
+func (e ApplyPatchUpdateFileType) Valid() bool {
+	switch e {
+	case ApplyPatchUpdateFileTypeUpdateFile:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ChatAllowedToolsMode.
 const (
 	ChatAllowedToolsModeAuto     ChatAllowedToolsMode = "auto"
@@ -954,6 +1131,195 @@ func (e ChatWebSearchOptionsSearchContextSize) Valid() bool {
 	}
 }
 
+// Defines values for ClickActionButton.
+const (
+	ClickActionButtonBack    ClickActionButton = "back"
+	ClickActionButtonForward ClickActionButton = "forward"
+	ClickActionButtonLeft    ClickActionButton = "left"
+	ClickActionButtonRight   ClickActionButton = "right"
+	ClickActionButtonWheel   ClickActionButton = "wheel"
+)
+
+// Valid indicates whether the value is a known member of the ClickActionButton enum.
+func (e ClickActionButton) Valid() bool {
+	switch e {
+	case ClickActionButtonBack:
+		return true
+	case ClickActionButtonForward:
+		return true
+	case ClickActionButtonLeft:
+		return true
+	case ClickActionButtonRight:
+		return true
+	case ClickActionButtonWheel:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClickActionType.
+const (
+	ClickActionTypeClick ClickActionType = "click"
+)
+
+// Valid indicates whether the value is a known member of the ClickActionType enum.
+func (e ClickActionType) Valid() bool {
+	switch e {
+	case ClickActionTypeClick:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodeInterpreterCallStatus.
+const (
+	CodeInterpreterCallStatusCompleted    CodeInterpreterCallStatus = "completed"
+	CodeInterpreterCallStatusFailed       CodeInterpreterCallStatus = "failed"
+	CodeInterpreterCallStatusInProgress   CodeInterpreterCallStatus = "in_progress"
+	CodeInterpreterCallStatusIncomplete   CodeInterpreterCallStatus = "incomplete"
+	CodeInterpreterCallStatusInterpreting CodeInterpreterCallStatus = "interpreting"
+)
+
+// Valid indicates whether the value is a known member of the CodeInterpreterCallStatus enum.
+func (e CodeInterpreterCallStatus) Valid() bool {
+	switch e {
+	case CodeInterpreterCallStatusCompleted:
+		return true
+	case CodeInterpreterCallStatusFailed:
+		return true
+	case CodeInterpreterCallStatusInProgress:
+		return true
+	case CodeInterpreterCallStatusIncomplete:
+		return true
+	case CodeInterpreterCallStatusInterpreting:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodeInterpreterCallType.
+const (
+	CodeInterpreterCallTypeCodeInterpreterCall CodeInterpreterCallType = "code_interpreter_call"
+)
+
+// Valid indicates whether the value is a known member of the CodeInterpreterCallType enum.
+func (e CodeInterpreterCallType) Valid() bool {
+	switch e {
+	case CodeInterpreterCallTypeCodeInterpreterCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodeInterpreterContainerAutoType.
+const (
+	CodeInterpreterContainerAutoTypeAuto CodeInterpreterContainerAutoType = "auto"
+)
+
+// Valid indicates whether the value is a known member of the CodeInterpreterContainerAutoType enum.
+func (e CodeInterpreterContainerAutoType) Valid() bool {
+	switch e {
+	case CodeInterpreterContainerAutoTypeAuto:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodeInterpreterOutputImageType.
+const (
+	CodeInterpreterOutputImageTypeImage CodeInterpreterOutputImageType = "image"
+)
+
+// Valid indicates whether the value is a known member of the CodeInterpreterOutputImageType enum.
+func (e CodeInterpreterOutputImageType) Valid() bool {
+	switch e {
+	case CodeInterpreterOutputImageTypeImage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodeInterpreterOutputLogsType.
+const (
+	CodeInterpreterOutputLogsTypeLogs CodeInterpreterOutputLogsType = "logs"
+)
+
+// Valid indicates whether the value is a known member of the CodeInterpreterOutputLogsType enum.
+func (e CodeInterpreterOutputLogsType) Valid() bool {
+	switch e {
+	case CodeInterpreterOutputLogsTypeLogs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodeInterpreterToolType.
+const (
+	CodeInterpreterToolTypeCodeInterpreter CodeInterpreterToolType = "code_interpreter"
+)
+
+// Valid indicates whether the value is a known member of the CodeInterpreterToolType enum.
+func (e CodeInterpreterToolType) Valid() bool {
+	switch e {
+	case CodeInterpreterToolTypeCodeInterpreter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CompactedResponseObject.
+const (
+	CompactedResponseObjectResponseCompaction CompactedResponseObject = "response.compaction"
+)
+
+// Valid indicates whether the value is a known member of the CompactedResponseObject enum.
+func (e CompactedResponseObject) Valid() bool {
+	switch e {
+	case CompactedResponseObjectResponseCompaction:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CompactionItemType.
+const (
+	CompactionItemTypeCompaction CompactionItemType = "compaction"
+)
+
+// Valid indicates whether the value is a known member of the CompactionItemType enum.
+func (e CompactionItemType) Valid() bool {
+	switch e {
+	case CompactionItemTypeCompaction:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CompactionTriggerType.
+const (
+	CompactionTriggerTypeCompactionTrigger CompactionTriggerType = "compaction_trigger"
+)
+
+// Valid indicates whether the value is a known member of the CompactionTriggerType enum.
+func (e CompactionTriggerType) Valid() bool {
+	switch e {
+	case CompactionTriggerTypeCompactionTrigger:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CompletionChoiceFinishReason.
 const (
 	CompletionChoiceFinishReasonContentFilter CompletionChoiceFinishReason = "content_filter"
@@ -990,6 +1356,291 @@ func (e CompletionModel) Valid() bool {
 	case CompletionModelDavinci002:
 		return true
 	case CompletionModelGpt35TurboInstruct:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComputerCallType.
+const (
+	ComputerCallTypeComputerCall ComputerCallType = "computer_call"
+)
+
+// Valid indicates whether the value is a known member of the ComputerCallType enum.
+func (e ComputerCallType) Valid() bool {
+	switch e {
+	case ComputerCallTypeComputerCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComputerCallOutputStatus.
+const (
+	ComputerCallOutputStatusCompleted  ComputerCallOutputStatus = "completed"
+	ComputerCallOutputStatusFailed     ComputerCallOutputStatus = "failed"
+	ComputerCallOutputStatusInProgress ComputerCallOutputStatus = "in_progress"
+	ComputerCallOutputStatusIncomplete ComputerCallOutputStatus = "incomplete"
+)
+
+// Valid indicates whether the value is a known member of the ComputerCallOutputStatus enum.
+func (e ComputerCallOutputStatus) Valid() bool {
+	switch e {
+	case ComputerCallOutputStatusCompleted:
+		return true
+	case ComputerCallOutputStatusFailed:
+		return true
+	case ComputerCallOutputStatusInProgress:
+		return true
+	case ComputerCallOutputStatusIncomplete:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComputerCallOutputType.
+const (
+	ComputerCallOutputTypeComputerCallOutput ComputerCallOutputType = "computer_call_output"
+)
+
+// Valid indicates whether the value is a known member of the ComputerCallOutputType enum.
+func (e ComputerCallOutputType) Valid() bool {
+	switch e {
+	case ComputerCallOutputTypeComputerCallOutput:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComputerScreenshotType.
+const (
+	ComputerScreenshotTypeComputerScreenshot ComputerScreenshotType = "computer_screenshot"
+)
+
+// Valid indicates whether the value is a known member of the ComputerScreenshotType enum.
+func (e ComputerScreenshotType) Valid() bool {
+	switch e {
+	case ComputerScreenshotTypeComputerScreenshot:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComputerToolType.
+const (
+	ComputerToolTypeComputer ComputerToolType = "computer"
+)
+
+// Valid indicates whether the value is a known member of the ComputerToolType enum.
+func (e ComputerToolType) Valid() bool {
+	switch e {
+	case ComputerToolTypeComputer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComputerUsePreviewToolEnvironment.
+const (
+	ComputerUsePreviewToolEnvironmentBrowser ComputerUsePreviewToolEnvironment = "browser"
+	ComputerUsePreviewToolEnvironmentLinux   ComputerUsePreviewToolEnvironment = "linux"
+	ComputerUsePreviewToolEnvironmentMac     ComputerUsePreviewToolEnvironment = "mac"
+	ComputerUsePreviewToolEnvironmentUbuntu  ComputerUsePreviewToolEnvironment = "ubuntu"
+	ComputerUsePreviewToolEnvironmentWindows ComputerUsePreviewToolEnvironment = "windows"
+)
+
+// Valid indicates whether the value is a known member of the ComputerUsePreviewToolEnvironment enum.
+func (e ComputerUsePreviewToolEnvironment) Valid() bool {
+	switch e {
+	case ComputerUsePreviewToolEnvironmentBrowser:
+		return true
+	case ComputerUsePreviewToolEnvironmentLinux:
+		return true
+	case ComputerUsePreviewToolEnvironmentMac:
+		return true
+	case ComputerUsePreviewToolEnvironmentUbuntu:
+		return true
+	case ComputerUsePreviewToolEnvironmentWindows:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComputerUsePreviewToolType.
+const (
+	ComputerUsePreviewToolTypeComputerUsePreview ComputerUsePreviewToolType = "computer_use_preview"
+)
+
+// Valid indicates whether the value is a known member of the ComputerUsePreviewToolType enum.
+func (e ComputerUsePreviewToolType) Valid() bool {
+	switch e {
+	case ComputerUsePreviewToolTypeComputerUsePreview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContainerAutoType.
+const (
+	ContainerAutoTypeContainerAuto ContainerAutoType = "container_auto"
+)
+
+// Valid indicates whether the value is a known member of the ContainerAutoType enum.
+func (e ContainerAutoType) Valid() bool {
+	switch e {
+	case ContainerAutoTypeContainerAuto:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContainerFileCitationAnnotationType.
+const (
+	ContainerFileCitationAnnotationTypeContainerFileCitation ContainerFileCitationAnnotationType = "container_file_citation"
+)
+
+// Valid indicates whether the value is a known member of the ContainerFileCitationAnnotationType enum.
+func (e ContainerFileCitationAnnotationType) Valid() bool {
+	switch e {
+	case ContainerFileCitationAnnotationTypeContainerFileCitation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContainerMemoryLimit.
+const (
+	ContainerMemoryLimitGB1  ContainerMemoryLimit = "1g"
+	ContainerMemoryLimitGB16 ContainerMemoryLimit = "16g"
+	ContainerMemoryLimitGB4  ContainerMemoryLimit = "4g"
+	ContainerMemoryLimitGB64 ContainerMemoryLimit = "64g"
+)
+
+// Valid indicates whether the value is a known member of the ContainerMemoryLimit enum.
+func (e ContainerMemoryLimit) Valid() bool {
+	switch e {
+	case ContainerMemoryLimitGB1:
+		return true
+	case ContainerMemoryLimitGB16:
+		return true
+	case ContainerMemoryLimitGB4:
+		return true
+	case ContainerMemoryLimitGB64:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContainerNetworkPolicyAllowlistType.
+const (
+	ContainerNetworkPolicyAllowlistTypeAllowlist ContainerNetworkPolicyAllowlistType = "allowlist"
+)
+
+// Valid indicates whether the value is a known member of the ContainerNetworkPolicyAllowlistType enum.
+func (e ContainerNetworkPolicyAllowlistType) Valid() bool {
+	switch e {
+	case ContainerNetworkPolicyAllowlistTypeAllowlist:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContainerNetworkPolicyDisabledType.
+const (
+	ContainerNetworkPolicyDisabledTypeDisabled ContainerNetworkPolicyDisabledType = "disabled"
+)
+
+// Valid indicates whether the value is a known member of the ContainerNetworkPolicyDisabledType enum.
+func (e ContainerNetworkPolicyDisabledType) Valid() bool {
+	switch e {
+	case ContainerNetworkPolicyDisabledTypeDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContainerReferenceType.
+const (
+	ContainerReferenceTypeContainerReference ContainerReferenceType = "container_reference"
+)
+
+// Valid indicates whether the value is a known member of the ContainerReferenceType enum.
+func (e ContainerReferenceType) Valid() bool {
+	switch e {
+	case ContainerReferenceTypeContainerReference:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContextManagementType.
+const (
+	ContextManagementTypeCompaction ContextManagementType = "compaction"
+)
+
+// Valid indicates whether the value is a known member of the ContextManagementType enum.
+func (e ContextManagementType) Valid() bool {
+	switch e {
+	case ContextManagementTypeCompaction:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationObject.
+const (
+	ConversationObjectConversation ConversationObject = "conversation"
+)
+
+// Valid indicates whether the value is a known member of the ConversationObject enum.
+func (e ConversationObject) Valid() bool {
+	switch e {
+	case ConversationObjectConversation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationDeletedObject.
+const (
+	ConversationDeletedObjectConversationDeleted ConversationDeletedObject = "conversation.deleted"
+)
+
+// Valid indicates whether the value is a known member of the ConversationDeletedObject enum.
+func (e ConversationDeletedObject) Valid() bool {
+	switch e {
+	case ConversationDeletedObjectConversationDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationItemListObject.
+const (
+	ConversationItemListObjectList ConversationItemListObject = "list"
+)
+
+// Valid indicates whether the value is a known member of the ConversationItemListObject enum.
+func (e ConversationItemListObject) Valid() bool {
+	switch e {
+	case ConversationItemListObjectList:
 		return true
 	default:
 		return false
@@ -1092,6 +1743,99 @@ func (e CreateEmbeddingResponseObject) Valid() bool {
 	}
 }
 
+// Defines values for CustomToolType.
+const (
+	CustomToolTypeCustom CustomToolType = "custom"
+)
+
+// Valid indicates whether the value is a known member of the CustomToolType enum.
+func (e CustomToolType) Valid() bool {
+	switch e {
+	case CustomToolTypeCustom:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomToolCallType.
+const (
+	CustomToolCallTypeCustomToolCall CustomToolCallType = "custom_tool_call"
+)
+
+// Valid indicates whether the value is a known member of the CustomToolCallType enum.
+func (e CustomToolCallType) Valid() bool {
+	switch e {
+	case CustomToolCallTypeCustomToolCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomToolCallOutputType.
+const (
+	CustomToolCallOutputTypeCustomToolCallOutput CustomToolCallOutputType = "custom_tool_call_output"
+)
+
+// Valid indicates whether the value is a known member of the CustomToolCallOutputType enum.
+func (e CustomToolCallOutputType) Valid() bool {
+	switch e {
+	case CustomToolCallOutputTypeCustomToolCallOutput:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomToolFormatGrammarSyntax.
+const (
+	CustomToolFormatGrammarSyntaxLark  CustomToolFormatGrammarSyntax = "lark"
+	CustomToolFormatGrammarSyntaxRegex CustomToolFormatGrammarSyntax = "regex"
+)
+
+// Valid indicates whether the value is a known member of the CustomToolFormatGrammarSyntax enum.
+func (e CustomToolFormatGrammarSyntax) Valid() bool {
+	switch e {
+	case CustomToolFormatGrammarSyntaxLark:
+		return true
+	case CustomToolFormatGrammarSyntaxRegex:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomToolFormatGrammarType.
+const (
+	CustomToolFormatGrammarTypeGrammar CustomToolFormatGrammarType = "grammar"
+)
+
+// Valid indicates whether the value is a known member of the CustomToolFormatGrammarType enum.
+func (e CustomToolFormatGrammarType) Valid() bool {
+	switch e {
+	case CustomToolFormatGrammarTypeGrammar:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomToolFormatTextType.
+const (
+	CustomToolFormatTextTypeText CustomToolFormatTextType = "text"
+)
+
+// Valid indicates whether the value is a known member of the CustomToolFormatTextType enum.
+func (e CustomToolFormatTextType) Valid() bool {
+	switch e {
+	case CustomToolFormatTextTypeText:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DeleteFileResponseObject.
 const (
 	DeleteFileResponseObjectFile DeleteFileResponseObject = "file"
@@ -1101,6 +1845,51 @@ const (
 func (e DeleteFileResponseObject) Valid() bool {
 	switch e {
 	case DeleteFileResponseObjectFile:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeleteResponseResponseObject.
+const (
+	DeleteResponseResponseObjectResponse DeleteResponseResponseObject = "response"
+)
+
+// Valid indicates whether the value is a known member of the DeleteResponseResponseObject enum.
+func (e DeleteResponseResponseObject) Valid() bool {
+	switch e {
+	case DeleteResponseResponseObjectResponse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DoubleClickActionType.
+const (
+	DoubleClickActionTypeDoubleClick DoubleClickActionType = "double_click"
+)
+
+// Valid indicates whether the value is a known member of the DoubleClickActionType enum.
+func (e DoubleClickActionType) Valid() bool {
+	switch e {
+	case DoubleClickActionTypeDoubleClick:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DragActionType.
+const (
+	DragActionTypeDrag DragActionType = "drag"
+)
+
+// Valid indicates whether the value is a known member of the DragActionType enum.
+func (e DragActionType) Valid() bool {
+	switch e {
+	case DragActionTypeDrag:
 		return true
 	default:
 		return false
@@ -1143,6 +1932,21 @@ func (e EmbeddingModel) Valid() bool {
 	}
 }
 
+// Defines values for FileCitationAnnotationType.
+const (
+	FileCitationAnnotationTypeFileCitation FileCitationAnnotationType = "file_citation"
+)
+
+// Valid indicates whether the value is a known member of the FileCitationAnnotationType enum.
+func (e FileCitationAnnotationType) Valid() bool {
+	switch e {
+	case FileCitationAnnotationTypeFileCitation:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FileExpiresAfterAnchor.
 const (
 	FileExpiresAfterAnchorCreatedAt FileExpiresAfterAnchor = "created_at"
@@ -1152,6 +1956,21 @@ const (
 func (e FileExpiresAfterAnchor) Valid() bool {
 	switch e {
 	case FileExpiresAfterAnchorCreatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FilePathAnnotationType.
+const (
+	FilePathAnnotationTypeFilePath FilePathAnnotationType = "file_path"
+)
+
+// Valid indicates whether the value is a known member of the FilePathAnnotationType enum.
+func (e FilePathAnnotationType) Valid() bool {
+	switch e {
+	case FilePathAnnotationTypeFilePath:
 		return true
 	default:
 		return false
@@ -1182,6 +2001,636 @@ func (e FilePurpose) Valid() bool {
 	case FilePurposeUserData:
 		return true
 	case FilePurposeVision:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileSearchCallStatus.
+const (
+	FileSearchCallStatusCompleted  FileSearchCallStatus = "completed"
+	FileSearchCallStatusFailed     FileSearchCallStatus = "failed"
+	FileSearchCallStatusInProgress FileSearchCallStatus = "in_progress"
+	FileSearchCallStatusIncomplete FileSearchCallStatus = "incomplete"
+	FileSearchCallStatusSearching  FileSearchCallStatus = "searching"
+)
+
+// Valid indicates whether the value is a known member of the FileSearchCallStatus enum.
+func (e FileSearchCallStatus) Valid() bool {
+	switch e {
+	case FileSearchCallStatusCompleted:
+		return true
+	case FileSearchCallStatusFailed:
+		return true
+	case FileSearchCallStatusInProgress:
+		return true
+	case FileSearchCallStatusIncomplete:
+		return true
+	case FileSearchCallStatusSearching:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileSearchCallType.
+const (
+	FileSearchCallTypeFileSearchCall FileSearchCallType = "file_search_call"
+)
+
+// Valid indicates whether the value is a known member of the FileSearchCallType enum.
+func (e FileSearchCallType) Valid() bool {
+	switch e {
+	case FileSearchCallTypeFileSearchCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileSearchFilterType.
+const (
+	FileSearchFilterTypeAnd FileSearchFilterType = "and"
+	FileSearchFilterTypeEq  FileSearchFilterType = "eq"
+	FileSearchFilterTypeGt  FileSearchFilterType = "gt"
+	FileSearchFilterTypeGte FileSearchFilterType = "gte"
+	FileSearchFilterTypeIn  FileSearchFilterType = "in"
+	FileSearchFilterTypeLt  FileSearchFilterType = "lt"
+	FileSearchFilterTypeLte FileSearchFilterType = "lte"
+	FileSearchFilterTypeNe  FileSearchFilterType = "ne"
+	FileSearchFilterTypeNin FileSearchFilterType = "nin"
+	FileSearchFilterTypeOr  FileSearchFilterType = "or"
+)
+
+// Valid indicates whether the value is a known member of the FileSearchFilterType enum.
+func (e FileSearchFilterType) Valid() bool {
+	switch e {
+	case FileSearchFilterTypeAnd:
+		return true
+	case FileSearchFilterTypeEq:
+		return true
+	case FileSearchFilterTypeGt:
+		return true
+	case FileSearchFilterTypeGte:
+		return true
+	case FileSearchFilterTypeIn:
+		return true
+	case FileSearchFilterTypeLt:
+		return true
+	case FileSearchFilterTypeLte:
+		return true
+	case FileSearchFilterTypeNe:
+		return true
+	case FileSearchFilterTypeNin:
+		return true
+	case FileSearchFilterTypeOr:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileSearchToolType.
+const (
+	FileSearchToolTypeFileSearch FileSearchToolType = "file_search"
+)
+
+// Valid indicates whether the value is a known member of the FileSearchToolType enum.
+func (e FileSearchToolType) Valid() bool {
+	switch e {
+	case FileSearchToolTypeFileSearch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FunctionCallType.
+const (
+	FunctionCallTypeFunctionCall FunctionCallType = "function_call"
+)
+
+// Valid indicates whether the value is a known member of the FunctionCallType enum.
+func (e FunctionCallType) Valid() bool {
+	switch e {
+	case FunctionCallTypeFunctionCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FunctionCallOutputType.
+const (
+	FunctionCallOutputTypeFunctionCallOutput FunctionCallOutputType = "function_call_output"
+)
+
+// Valid indicates whether the value is a known member of the FunctionCallOutputType enum.
+func (e FunctionCallOutputType) Valid() bool {
+	switch e {
+	case FunctionCallOutputTypeFunctionCallOutput:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FunctionToolType.
+const (
+	FunctionToolTypeFunction FunctionToolType = "function"
+)
+
+// Valid indicates whether the value is a known member of the FunctionToolType enum.
+func (e FunctionToolType) Valid() bool {
+	switch e {
+	case FunctionToolTypeFunction:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageDetail.
+const (
+	ImageDetailAuto     ImageDetail = "auto"
+	ImageDetailHigh     ImageDetail = "high"
+	ImageDetailLow      ImageDetail = "low"
+	ImageDetailOriginal ImageDetail = "original"
+)
+
+// Valid indicates whether the value is a known member of the ImageDetail enum.
+func (e ImageDetail) Valid() bool {
+	switch e {
+	case ImageDetailAuto:
+		return true
+	case ImageDetailHigh:
+		return true
+	case ImageDetailLow:
+		return true
+	case ImageDetailOriginal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenerationCallStatus.
+const (
+	ImageGenerationCallStatusCompleted  ImageGenerationCallStatus = "completed"
+	ImageGenerationCallStatusFailed     ImageGenerationCallStatus = "failed"
+	ImageGenerationCallStatusGenerating ImageGenerationCallStatus = "generating"
+	ImageGenerationCallStatusInProgress ImageGenerationCallStatus = "in_progress"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenerationCallStatus enum.
+func (e ImageGenerationCallStatus) Valid() bool {
+	switch e {
+	case ImageGenerationCallStatusCompleted:
+		return true
+	case ImageGenerationCallStatusFailed:
+		return true
+	case ImageGenerationCallStatusGenerating:
+		return true
+	case ImageGenerationCallStatusInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenerationCallType.
+const (
+	ImageGenerationCallTypeImageGenerationCall ImageGenerationCallType = "image_generation_call"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenerationCallType enum.
+func (e ImageGenerationCallType) Valid() bool {
+	switch e {
+	case ImageGenerationCallTypeImageGenerationCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenerationToolAction.
+const (
+	ImageGenerationToolActionAuto     ImageGenerationToolAction = "auto"
+	ImageGenerationToolActionEdit     ImageGenerationToolAction = "edit"
+	ImageGenerationToolActionGenerate ImageGenerationToolAction = "generate"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenerationToolAction enum.
+func (e ImageGenerationToolAction) Valid() bool {
+	switch e {
+	case ImageGenerationToolActionAuto:
+		return true
+	case ImageGenerationToolActionEdit:
+		return true
+	case ImageGenerationToolActionGenerate:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenerationToolBackground.
+const (
+	ImageGenerationToolBackgroundAuto        ImageGenerationToolBackground = "auto"
+	ImageGenerationToolBackgroundOpaque      ImageGenerationToolBackground = "opaque"
+	ImageGenerationToolBackgroundTransparent ImageGenerationToolBackground = "transparent"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenerationToolBackground enum.
+func (e ImageGenerationToolBackground) Valid() bool {
+	switch e {
+	case ImageGenerationToolBackgroundAuto:
+		return true
+	case ImageGenerationToolBackgroundOpaque:
+		return true
+	case ImageGenerationToolBackgroundTransparent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenerationToolInputFidelity.
+const (
+	ImageGenerationToolInputFidelityHigh ImageGenerationToolInputFidelity = "high"
+	ImageGenerationToolInputFidelityLow  ImageGenerationToolInputFidelity = "low"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenerationToolInputFidelity enum.
+func (e ImageGenerationToolInputFidelity) Valid() bool {
+	switch e {
+	case ImageGenerationToolInputFidelityHigh:
+		return true
+	case ImageGenerationToolInputFidelityLow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenerationToolModeration.
+const (
+	ImageGenerationToolModerationAuto ImageGenerationToolModeration = "auto"
+	ImageGenerationToolModerationLow  ImageGenerationToolModeration = "low"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenerationToolModeration enum.
+func (e ImageGenerationToolModeration) Valid() bool {
+	switch e {
+	case ImageGenerationToolModerationAuto:
+		return true
+	case ImageGenerationToolModerationLow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenerationToolOutputFormat.
+const (
+	ImageGenerationToolOutputFormatJpeg ImageGenerationToolOutputFormat = "jpeg"
+	ImageGenerationToolOutputFormatPng  ImageGenerationToolOutputFormat = "png"
+	ImageGenerationToolOutputFormatWebp ImageGenerationToolOutputFormat = "webp"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenerationToolOutputFormat enum.
+func (e ImageGenerationToolOutputFormat) Valid() bool {
+	switch e {
+	case ImageGenerationToolOutputFormatJpeg:
+		return true
+	case ImageGenerationToolOutputFormatPng:
+		return true
+	case ImageGenerationToolOutputFormatWebp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenerationToolQuality.
+const (
+	ImageGenerationToolQualityAuto   ImageGenerationToolQuality = "auto"
+	ImageGenerationToolQualityHigh   ImageGenerationToolQuality = "high"
+	ImageGenerationToolQualityLow    ImageGenerationToolQuality = "low"
+	ImageGenerationToolQualityMedium ImageGenerationToolQuality = "medium"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenerationToolQuality enum.
+func (e ImageGenerationToolQuality) Valid() bool {
+	switch e {
+	case ImageGenerationToolQualityAuto:
+		return true
+	case ImageGenerationToolQualityHigh:
+		return true
+	case ImageGenerationToolQualityLow:
+		return true
+	case ImageGenerationToolQualityMedium:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenerationToolType.
+const (
+	ImageGenerationToolTypeImageGeneration ImageGenerationToolType = "image_generation"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenerationToolType enum.
+func (e ImageGenerationToolType) Valid() bool {
+	switch e {
+	case ImageGenerationToolTypeImageGeneration:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Includable.
+const (
+	IncludableCodeInterpreterCallOutputs       Includable = "code_interpreter_call.outputs"
+	IncludableComputerCallOutputOutputImageURL Includable = "computer_call_output.output.image_url"
+	IncludableFileSearchCallResults            Includable = "file_search_call.results"
+	IncludableMessageInputImageImageURL        Includable = "message.input_image.image_url"
+	IncludableMessageOutputTextLogprobs        Includable = "message.output_text.logprobs"
+	IncludableReasoningEncryptedContent        Includable = "reasoning.encrypted_content"
+	IncludableWebSearchCallActionSources       Includable = "web_search_call.action.sources"
+	IncludableWebSearchCallResults             Includable = "web_search_call.results"
+)
+
+// Valid indicates whether the value is a known member of the Includable enum.
+func (e Includable) Valid() bool {
+	switch e {
+	case IncludableCodeInterpreterCallOutputs:
+		return true
+	case IncludableComputerCallOutputOutputImageURL:
+		return true
+	case IncludableFileSearchCallResults:
+		return true
+	case IncludableMessageInputImageImageURL:
+		return true
+	case IncludableMessageOutputTextLogprobs:
+		return true
+	case IncludableReasoningEncryptedContent:
+		return true
+	case IncludableWebSearchCallActionSources:
+		return true
+	case IncludableWebSearchCallResults:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InlineSkillType.
+const (
+	InlineSkillTypeInline InlineSkillType = "inline"
+)
+
+// Valid indicates whether the value is a known member of the InlineSkillType enum.
+func (e InlineSkillType) Valid() bool {
+	switch e {
+	case InlineSkillTypeInline:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InlineSkillSourceMediaType.
+const (
+	InlineSkillSourceMediaTypeApplicationZip InlineSkillSourceMediaType = "application/zip"
+)
+
+// Valid indicates whether the value is a known member of the InlineSkillSourceMediaType enum.
+func (e InlineSkillSourceMediaType) Valid() bool {
+	switch e {
+	case InlineSkillSourceMediaTypeApplicationZip:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InlineSkillSourceType.
+const (
+	InlineSkillSourceTypeBase64 InlineSkillSourceType = "base64"
+)
+
+// Valid indicates whether the value is a known member of the InlineSkillSourceType enum.
+func (e InlineSkillSourceType) Valid() bool {
+	switch e {
+	case InlineSkillSourceTypeBase64:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InputAudioFormat.
+const (
+	InputAudioFormatMp3 InputAudioFormat = "mp3"
+	InputAudioFormatWav InputAudioFormat = "wav"
+)
+
+// Valid indicates whether the value is a known member of the InputAudioFormat enum.
+func (e InputAudioFormat) Valid() bool {
+	switch e {
+	case InputAudioFormatMp3:
+		return true
+	case InputAudioFormatWav:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InputAudioContentType.
+const (
+	InputAudioContentTypeInputAudio InputAudioContentType = "input_audio"
+)
+
+// Valid indicates whether the value is a known member of the InputAudioContentType enum.
+func (e InputAudioContentType) Valid() bool {
+	switch e {
+	case InputAudioContentTypeInputAudio:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InputFileContentDetail.
+const (
+	InputFileContentDetailAuto InputFileContentDetail = "auto"
+	InputFileContentDetailHigh InputFileContentDetail = "high"
+	InputFileContentDetailLow  InputFileContentDetail = "low"
+)
+
+// Valid indicates whether the value is a known member of the InputFileContentDetail enum.
+func (e InputFileContentDetail) Valid() bool {
+	switch e {
+	case InputFileContentDetailAuto:
+		return true
+	case InputFileContentDetailHigh:
+		return true
+	case InputFileContentDetailLow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InputFileContentType.
+const (
+	InputFileContentTypeInputFile InputFileContentType = "input_file"
+)
+
+// Valid indicates whether the value is a known member of the InputFileContentType enum.
+func (e InputFileContentType) Valid() bool {
+	switch e {
+	case InputFileContentTypeInputFile:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InputImageContentType.
+const (
+	InputImageContentTypeInputImage InputImageContentType = "input_image"
+)
+
+// Valid indicates whether the value is a known member of the InputImageContentType enum.
+func (e InputImageContentType) Valid() bool {
+	switch e {
+	case InputImageContentTypeInputImage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InputMessageRole.
+const (
+	InputMessageRoleAssistant InputMessageRole = "assistant"
+	InputMessageRoleDeveloper InputMessageRole = "developer"
+	InputMessageRoleSystem    InputMessageRole = "system"
+	InputMessageRoleUser      InputMessageRole = "user"
+)
+
+// Valid indicates whether the value is a known member of the InputMessageRole enum.
+func (e InputMessageRole) Valid() bool {
+	switch e {
+	case InputMessageRoleAssistant:
+		return true
+	case InputMessageRoleDeveloper:
+		return true
+	case InputMessageRoleSystem:
+		return true
+	case InputMessageRoleUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InputMessageType.
+const (
+	InputMessageTypeMessage InputMessageType = "message"
+)
+
+// Valid indicates whether the value is a known member of the InputMessageType enum.
+func (e InputMessageType) Valid() bool {
+	switch e {
+	case InputMessageTypeMessage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InputTextContentType.
+const (
+	InputTextContentTypeInputText InputTextContentType = "input_text"
+)
+
+// Valid indicates whether the value is a known member of the InputTextContentType enum.
+func (e InputTextContentType) Valid() bool {
+	switch e {
+	case InputTextContentTypeInputText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InputTokenCountObject.
+const (
+	InputTokenCountObjectResponseInputTokens InputTokenCountObject = "response.input_tokens"
+)
+
+// Valid indicates whether the value is a known member of the InputTokenCountObject enum.
+func (e InputTokenCountObject) Valid() bool {
+	switch e {
+	case InputTokenCountObjectResponseInputTokens:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemReferenceType.
+const (
+	ItemReferenceTypeItemReference ItemReferenceType = "item_reference"
+)
+
+// Valid indicates whether the value is a known member of the ItemReferenceType enum.
+func (e ItemReferenceType) Valid() bool {
+	switch e {
+	case ItemReferenceTypeItemReference:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemStatus.
+const (
+	ItemStatusCompleted  ItemStatus = "completed"
+	ItemStatusInProgress ItemStatus = "in_progress"
+	ItemStatusIncomplete ItemStatus = "incomplete"
+)
+
+// Valid indicates whether the value is a known member of the ItemStatus enum.
+func (e ItemStatus) Valid() bool {
+	switch e {
+	case ItemStatusCompleted:
+		return true
+	case ItemStatusInProgress:
+		return true
+	case ItemStatusIncomplete:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for KeypressActionType.
+const (
+	KeypressActionTypeKeypress KeypressActionType = "keypress"
+)
+
+// Valid indicates whether the value is a known member of the KeypressActionType enum.
+func (e KeypressActionType) Valid() bool {
+	switch e {
+	case KeypressActionTypeKeypress:
 		return true
 	default:
 		return false
@@ -1230,6 +2679,333 @@ func (e ListOrder) Valid() bool {
 	case ListOrderAsc:
 		return true
 	case ListOrderDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LocalEnvironmentType.
+const (
+	LocalEnvironmentTypeLocal LocalEnvironmentType = "local"
+)
+
+// Valid indicates whether the value is a known member of the LocalEnvironmentType enum.
+func (e LocalEnvironmentType) Valid() bool {
+	switch e {
+	case LocalEnvironmentTypeLocal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LocalShellCallType.
+const (
+	LocalShellCallTypeLocalShellCall LocalShellCallType = "local_shell_call"
+)
+
+// Valid indicates whether the value is a known member of the LocalShellCallType enum.
+func (e LocalShellCallType) Valid() bool {
+	switch e {
+	case LocalShellCallTypeLocalShellCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LocalShellCallOutputType.
+const (
+	LocalShellCallOutputTypeLocalShellCallOutput LocalShellCallOutputType = "local_shell_call_output"
+)
+
+// Valid indicates whether the value is a known member of the LocalShellCallOutputType enum.
+func (e LocalShellCallOutputType) Valid() bool {
+	switch e {
+	case LocalShellCallOutputTypeLocalShellCallOutput:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LocalShellExecActionType.
+const (
+	LocalShellExecActionTypeExec LocalShellExecActionType = "exec"
+)
+
+// Valid indicates whether the value is a known member of the LocalShellExecActionType enum.
+func (e LocalShellExecActionType) Valid() bool {
+	switch e {
+	case LocalShellExecActionTypeExec:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LocalShellToolType.
+const (
+	LocalShellToolTypeLocalShell LocalShellToolType = "local_shell"
+)
+
+// Valid indicates whether the value is a known member of the LocalShellToolType enum.
+func (e LocalShellToolType) Valid() bool {
+	switch e {
+	case LocalShellToolTypeLocalShell:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpApprovalRequestType.
+const (
+	McpApprovalRequestTypeMcpApprovalRequest McpApprovalRequestType = "mcp_approval_request"
+)
+
+// Valid indicates whether the value is a known member of the McpApprovalRequestType enum.
+func (e McpApprovalRequestType) Valid() bool {
+	switch e {
+	case McpApprovalRequestTypeMcpApprovalRequest:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpApprovalResponseType.
+const (
+	McpApprovalResponseTypeMcpApprovalResponse McpApprovalResponseType = "mcp_approval_response"
+)
+
+// Valid indicates whether the value is a known member of the McpApprovalResponseType enum.
+func (e McpApprovalResponseType) Valid() bool {
+	switch e {
+	case McpApprovalResponseTypeMcpApprovalResponse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpCallStatus.
+const (
+	McpCallStatusCalling    McpCallStatus = "calling"
+	McpCallStatusCompleted  McpCallStatus = "completed"
+	McpCallStatusFailed     McpCallStatus = "failed"
+	McpCallStatusInProgress McpCallStatus = "in_progress"
+	McpCallStatusIncomplete McpCallStatus = "incomplete"
+)
+
+// Valid indicates whether the value is a known member of the McpCallStatus enum.
+func (e McpCallStatus) Valid() bool {
+	switch e {
+	case McpCallStatusCalling:
+		return true
+	case McpCallStatusCompleted:
+		return true
+	case McpCallStatusFailed:
+		return true
+	case McpCallStatusInProgress:
+		return true
+	case McpCallStatusIncomplete:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpCallType.
+const (
+	McpCallTypeMcpCall McpCallType = "mcp_call"
+)
+
+// Valid indicates whether the value is a known member of the McpCallType enum.
+func (e McpCallType) Valid() bool {
+	switch e {
+	case McpCallTypeMcpCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpConnector.
+const (
+	McpConnectorConnectorDropbox         McpConnector = "connector_dropbox"
+	McpConnectorConnectorGmail           McpConnector = "connector_gmail"
+	McpConnectorConnectorGooglecalendar  McpConnector = "connector_googlecalendar"
+	McpConnectorConnectorGoogledrive     McpConnector = "connector_googledrive"
+	McpConnectorConnectorMicrosoftteams  McpConnector = "connector_microsoftteams"
+	McpConnectorConnectorOutlookcalendar McpConnector = "connector_outlookcalendar"
+	McpConnectorConnectorOutlookemail    McpConnector = "connector_outlookemail"
+	McpConnectorConnectorSharepoint      McpConnector = "connector_sharepoint"
+)
+
+// Valid indicates whether the value is a known member of the McpConnector enum.
+func (e McpConnector) Valid() bool {
+	switch e {
+	case McpConnectorConnectorDropbox:
+		return true
+	case McpConnectorConnectorGmail:
+		return true
+	case McpConnectorConnectorGooglecalendar:
+		return true
+	case McpConnectorConnectorGoogledrive:
+		return true
+	case McpConnectorConnectorMicrosoftteams:
+		return true
+	case McpConnectorConnectorOutlookcalendar:
+		return true
+	case McpConnectorConnectorOutlookemail:
+		return true
+	case McpConnectorConnectorSharepoint:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpHTTPErrorType.
+const (
+	McpHTTPErrorTypeHTTPError McpHTTPErrorType = "http_error"
+)
+
+// Valid indicates whether the value is a known member of the McpHTTPErrorType enum.
+func (e McpHTTPErrorType) Valid() bool {
+	switch e {
+	case McpHTTPErrorTypeHTTPError:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpListToolsType.
+const (
+	McpListToolsTypeMcpListTools McpListToolsType = "mcp_list_tools"
+)
+
+// Valid indicates whether the value is a known member of the McpListToolsType enum.
+func (e McpListToolsType) Valid() bool {
+	switch e {
+	case McpListToolsTypeMcpListTools:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpProtocolErrorType.
+const (
+	McpProtocolErrorTypeMcpProtocolError McpProtocolErrorType = "mcp_protocol_error"
+)
+
+// Valid indicates whether the value is a known member of the McpProtocolErrorType enum.
+func (e McpProtocolErrorType) Valid() bool {
+	switch e {
+	case McpProtocolErrorTypeMcpProtocolError:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpToolType.
+const (
+	McpToolTypeMcp McpToolType = "mcp"
+)
+
+// Valid indicates whether the value is a known member of the McpToolType enum.
+func (e McpToolType) Valid() bool {
+	switch e {
+	case McpToolTypeMcp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for McpToolExecutionErrorType.
+const (
+	McpToolExecutionErrorTypeMcpToolExecutionError McpToolExecutionErrorType = "mcp_tool_execution_error"
+)
+
+// Valid indicates whether the value is a known member of the McpToolExecutionErrorType enum.
+func (e McpToolExecutionErrorType) Valid() bool {
+	switch e {
+	case McpToolExecutionErrorTypeMcpToolExecutionError:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageType.
+const (
+	MessageTypeMessage MessageType = "message"
+)
+
+// Valid indicates whether the value is a known member of the MessageType enum.
+func (e MessageType) Valid() bool {
+	switch e {
+	case MessageTypeMessage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessagePhase.
+const (
+	MessagePhaseCommentary  MessagePhase = "commentary"
+	MessagePhaseFinalAnswer MessagePhase = "final_answer"
+)
+
+// Valid indicates whether the value is a known member of the MessagePhase enum.
+func (e MessagePhase) Valid() bool {
+	switch e {
+	case MessagePhaseCommentary:
+		return true
+	case MessagePhaseFinalAnswer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageRole.
+const (
+	MessageRoleAssistant     MessageRole = "assistant"
+	MessageRoleCritic        MessageRole = "critic"
+	MessageRoleDeveloper     MessageRole = "developer"
+	MessageRoleDiscriminator MessageRole = "discriminator"
+	MessageRoleSystem        MessageRole = "system"
+	MessageRoleTool          MessageRole = "tool"
+	MessageRoleUnknown       MessageRole = "unknown"
+	MessageRoleUser          MessageRole = "user"
+)
+
+// Valid indicates whether the value is a known member of the MessageRole enum.
+func (e MessageRole) Valid() bool {
+	switch e {
+	case MessageRoleAssistant:
+		return true
+	case MessageRoleCritic:
+		return true
+	case MessageRoleDeveloper:
+		return true
+	case MessageRoleDiscriminator:
+		return true
+	case MessageRoleSystem:
+		return true
+	case MessageRoleTool:
+		return true
+	case MessageRoleUnknown:
+		return true
+	case MessageRoleUser:
 		return true
 	default:
 		return false
@@ -1323,6 +3099,36 @@ func (e ModerationTextInputType) Valid() bool {
 	}
 }
 
+// Defines values for MoveActionType.
+const (
+	MoveActionTypeMove MoveActionType = "move"
+)
+
+// Valid indicates whether the value is a known member of the MoveActionType enum.
+func (e MoveActionType) Valid() bool {
+	switch e {
+	case MoveActionTypeMove:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NamespaceToolType.
+const (
+	NamespaceToolTypeNamespace NamespaceToolType = "namespace"
+)
+
+// Valid indicates whether the value is a known member of the NamespaceToolType enum.
+func (e NamespaceToolType) Valid() bool {
+	switch e {
+	case NamespaceToolTypeNamespace:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OpenAIFileObject.
 const (
 	OpenAIFileObjectFile OpenAIFileObject = "file"
@@ -1398,6 +3204,114 @@ func (e OpenAIFileStatus) Valid() bool {
 	}
 }
 
+// Defines values for OutputMessageRole.
+const (
+	OutputMessageRoleAssistant OutputMessageRole = "assistant"
+)
+
+// Valid indicates whether the value is a known member of the OutputMessageRole enum.
+func (e OutputMessageRole) Valid() bool {
+	switch e {
+	case OutputMessageRoleAssistant:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OutputMessageType.
+const (
+	OutputMessageTypeMessage OutputMessageType = "message"
+)
+
+// Valid indicates whether the value is a known member of the OutputMessageType enum.
+func (e OutputMessageType) Valid() bool {
+	switch e {
+	case OutputMessageTypeMessage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OutputTextContentType.
+const (
+	OutputTextContentTypeOutputText OutputTextContentType = "output_text"
+)
+
+// Valid indicates whether the value is a known member of the OutputTextContentType enum.
+func (e OutputTextContentType) Valid() bool {
+	switch e {
+	case OutputTextContentTypeOutputText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramItemType.
+const (
+	ProgramItemTypeProgram ProgramItemType = "program"
+)
+
+// Valid indicates whether the value is a known member of the ProgramItemType enum.
+func (e ProgramItemType) Valid() bool {
+	switch e {
+	case ProgramItemTypeProgram:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramOutputItemStatus.
+const (
+	ProgramOutputItemStatusCompleted  ProgramOutputItemStatus = "completed"
+	ProgramOutputItemStatusIncomplete ProgramOutputItemStatus = "incomplete"
+)
+
+// Valid indicates whether the value is a known member of the ProgramOutputItemStatus enum.
+func (e ProgramOutputItemStatus) Valid() bool {
+	switch e {
+	case ProgramOutputItemStatusCompleted:
+		return true
+	case ProgramOutputItemStatusIncomplete:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramOutputItemType.
+const (
+	ProgramOutputItemTypeProgramOutput ProgramOutputItemType = "program_output"
+)
+
+// Valid indicates whether the value is a known member of the ProgramOutputItemType enum.
+func (e ProgramOutputItemType) Valid() bool {
+	switch e {
+	case ProgramOutputItemTypeProgramOutput:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgrammaticToolCallingToolType.
+const (
+	ProgrammaticToolCallingToolTypeProgrammaticToolCalling ProgrammaticToolCallingToolType = "programmatic_tool_calling"
+)
+
+// Valid indicates whether the value is a known member of the ProgrammaticToolCallingToolType enum.
+func (e ProgrammaticToolCallingToolType) Valid() bool {
+	switch e {
+	case ProgrammaticToolCallingToolTypeProgrammaticToolCalling:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PromptCacheBreakpointMode.
 const (
 	PromptCacheBreakpointModeExplicit PromptCacheBreakpointMode = "explicit"
@@ -1431,6 +3345,24 @@ func (e PromptCacheOptionsMode) Valid() bool {
 	}
 }
 
+// Defines values for PromptCacheRetention.
+const (
+	PromptCacheRetentionHours24  PromptCacheRetention = "24h"
+	PromptCacheRetentionInMemory PromptCacheRetention = "in_memory"
+)
+
+// Valid indicates whether the value is a known member of the PromptCacheRetention enum.
+func (e PromptCacheRetention) Valid() bool {
+	switch e {
+	case PromptCacheRetentionHours24:
+		return true
+	case PromptCacheRetentionInMemory:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PromptCacheTTL.
 const (
 	PromptCacheTTLHours12   PromptCacheTTL = "12h"
@@ -1443,6 +3375,69 @@ func (e PromptCacheTTL) Valid() bool {
 	case PromptCacheTTLHours12:
 		return true
 	case PromptCacheTTLMinutes30:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReasoningConfigContext.
+const (
+	ReasoningConfigContextAllTurns    ReasoningConfigContext = "all_turns"
+	ReasoningConfigContextAuto        ReasoningConfigContext = "auto"
+	ReasoningConfigContextCurrentTurn ReasoningConfigContext = "current_turn"
+)
+
+// Valid indicates whether the value is a known member of the ReasoningConfigContext enum.
+func (e ReasoningConfigContext) Valid() bool {
+	switch e {
+	case ReasoningConfigContextAllTurns:
+		return true
+	case ReasoningConfigContextAuto:
+		return true
+	case ReasoningConfigContextCurrentTurn:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReasoningConfigGenerateSummary.
+const (
+	ReasoningConfigGenerateSummaryAuto     ReasoningConfigGenerateSummary = "auto"
+	ReasoningConfigGenerateSummaryConcise  ReasoningConfigGenerateSummary = "concise"
+	ReasoningConfigGenerateSummaryDetailed ReasoningConfigGenerateSummary = "detailed"
+)
+
+// Valid indicates whether the value is a known member of the ReasoningConfigGenerateSummary enum.
+func (e ReasoningConfigGenerateSummary) Valid() bool {
+	switch e {
+	case ReasoningConfigGenerateSummaryAuto:
+		return true
+	case ReasoningConfigGenerateSummaryConcise:
+		return true
+	case ReasoningConfigGenerateSummaryDetailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReasoningConfigSummary.
+const (
+	ReasoningConfigSummaryAuto     ReasoningConfigSummary = "auto"
+	ReasoningConfigSummaryConcise  ReasoningConfigSummary = "concise"
+	ReasoningConfigSummaryDetailed ReasoningConfigSummary = "detailed"
+)
+
+// Valid indicates whether the value is a known member of the ReasoningConfigSummary enum.
+func (e ReasoningConfigSummary) Valid() bool {
+	switch e {
+	case ReasoningConfigSummaryAuto:
+		return true
+	case ReasoningConfigSummaryConcise:
+		return true
+	case ReasoningConfigSummaryDetailed:
 		return true
 	default:
 		return false
@@ -1473,6 +3468,498 @@ func (e ReasoningEffort) Valid() bool {
 	case ReasoningEffortNone:
 		return true
 	case ReasoningEffortXhigh:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReasoningItemType.
+const (
+	ReasoningItemTypeReasoning ReasoningItemType = "reasoning"
+)
+
+// Valid indicates whether the value is a known member of the ReasoningItemType enum.
+func (e ReasoningItemType) Valid() bool {
+	switch e {
+	case ReasoningItemTypeReasoning:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReasoningSummaryTextType.
+const (
+	ReasoningSummaryTextTypeSummaryText ReasoningSummaryTextType = "summary_text"
+)
+
+// Valid indicates whether the value is a known member of the ReasoningSummaryTextType enum.
+func (e ReasoningSummaryTextType) Valid() bool {
+	switch e {
+	case ReasoningSummaryTextTypeSummaryText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReasoningTextType.
+const (
+	ReasoningTextTypeReasoningText ReasoningTextType = "reasoning_text"
+)
+
+// Valid indicates whether the value is a known member of the ReasoningTextType enum.
+func (e ReasoningTextType) Valid() bool {
+	switch e {
+	case ReasoningTextTypeReasoningText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefusalContentType.
+const (
+	RefusalContentTypeRefusal RefusalContentType = "refusal"
+)
+
+// Valid indicates whether the value is a known member of the RefusalContentType enum.
+func (e RefusalContentType) Valid() bool {
+	switch e {
+	case RefusalContentTypeRefusal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseObject.
+const (
+	ResponseObjectResponse ResponseObject = "response"
+)
+
+// Valid indicates whether the value is a known member of the ResponseObject enum.
+func (e ResponseObject) Valid() bool {
+	switch e {
+	case ResponseObjectResponse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseApplyPatchCallOperationDiffDeltaEventType.
+const (
+	ResponseApplyPatchCallOperationDiffDeltaEventTypeResponseApplyPatchCallOperationDiffDelta ResponseApplyPatchCallOperationDiffDeltaEventType = "response.apply_patch_call_operation_diff.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseApplyPatchCallOperationDiffDeltaEventType enum.
+func (e ResponseApplyPatchCallOperationDiffDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseApplyPatchCallOperationDiffDeltaEventTypeResponseApplyPatchCallOperationDiffDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseApplyPatchCallOperationDiffDoneEventType.
+const (
+	ResponseApplyPatchCallOperationDiffDoneEventTypeResponseApplyPatchCallOperationDiffDone ResponseApplyPatchCallOperationDiffDoneEventType = "response.apply_patch_call_operation_diff.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseApplyPatchCallOperationDiffDoneEventType enum.
+func (e ResponseApplyPatchCallOperationDiffDoneEventType) Valid() bool {
+	switch e {
+	case ResponseApplyPatchCallOperationDiffDoneEventTypeResponseApplyPatchCallOperationDiffDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseAudioDeltaEventType.
+const (
+	ResponseAudioDeltaEventTypeResponseAudioDelta ResponseAudioDeltaEventType = "response.audio.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseAudioDeltaEventType enum.
+func (e ResponseAudioDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseAudioDeltaEventTypeResponseAudioDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseAudioDoneEventType.
+const (
+	ResponseAudioDoneEventTypeResponseAudioDone ResponseAudioDoneEventType = "response.audio.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseAudioDoneEventType enum.
+func (e ResponseAudioDoneEventType) Valid() bool {
+	switch e {
+	case ResponseAudioDoneEventTypeResponseAudioDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseAudioTranscriptDeltaEventType.
+const (
+	ResponseAudioTranscriptDeltaEventTypeResponseAudioTranscriptDelta ResponseAudioTranscriptDeltaEventType = "response.audio.transcript.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseAudioTranscriptDeltaEventType enum.
+func (e ResponseAudioTranscriptDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseAudioTranscriptDeltaEventTypeResponseAudioTranscriptDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseAudioTranscriptDoneEventType.
+const (
+	ResponseAudioTranscriptDoneEventTypeResponseAudioTranscriptDone ResponseAudioTranscriptDoneEventType = "response.audio.transcript.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseAudioTranscriptDoneEventType enum.
+func (e ResponseAudioTranscriptDoneEventType) Valid() bool {
+	switch e {
+	case ResponseAudioTranscriptDoneEventTypeResponseAudioTranscriptDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCodeInterpreterCallCodeDeltaEventType.
+const (
+	ResponseCodeInterpreterCallCodeDeltaEventTypeResponseCodeInterpreterCallCodeDelta ResponseCodeInterpreterCallCodeDeltaEventType = "response.code_interpreter_call_code.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallCodeDeltaEventType enum.
+func (e ResponseCodeInterpreterCallCodeDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseCodeInterpreterCallCodeDeltaEventTypeResponseCodeInterpreterCallCodeDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCodeInterpreterCallCodeDoneEventType.
+const (
+	ResponseCodeInterpreterCallCodeDoneEventTypeResponseCodeInterpreterCallCodeDone ResponseCodeInterpreterCallCodeDoneEventType = "response.code_interpreter_call_code.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallCodeDoneEventType enum.
+func (e ResponseCodeInterpreterCallCodeDoneEventType) Valid() bool {
+	switch e {
+	case ResponseCodeInterpreterCallCodeDoneEventTypeResponseCodeInterpreterCallCodeDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCodeInterpreterCallCompletedEventType.
+const (
+	ResponseCodeInterpreterCallCompletedEventTypeResponseCodeInterpreterCallCompleted ResponseCodeInterpreterCallCompletedEventType = "response.code_interpreter_call.completed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallCompletedEventType enum.
+func (e ResponseCodeInterpreterCallCompletedEventType) Valid() bool {
+	switch e {
+	case ResponseCodeInterpreterCallCompletedEventTypeResponseCodeInterpreterCallCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCodeInterpreterCallInProgressEventType.
+const (
+	ResponseCodeInterpreterCallInProgressEventTypeResponseCodeInterpreterCallInProgress ResponseCodeInterpreterCallInProgressEventType = "response.code_interpreter_call.in_progress"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallInProgressEventType enum.
+func (e ResponseCodeInterpreterCallInProgressEventType) Valid() bool {
+	switch e {
+	case ResponseCodeInterpreterCallInProgressEventTypeResponseCodeInterpreterCallInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCodeInterpreterCallInterpretingEventType.
+const (
+	ResponseCodeInterpreterCallInterpretingEventTypeResponseCodeInterpreterCallInterpreting ResponseCodeInterpreterCallInterpretingEventType = "response.code_interpreter_call.interpreting"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallInterpretingEventType enum.
+func (e ResponseCodeInterpreterCallInterpretingEventType) Valid() bool {
+	switch e {
+	case ResponseCodeInterpreterCallInterpretingEventTypeResponseCodeInterpreterCallInterpreting:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCompactionCompactingEventType.
+const (
+	ResponseCompactionCompactingEventTypeResponseCompactionCompacting ResponseCompactionCompactingEventType = "response.compaction.compacting"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCompactionCompactingEventType enum.
+func (e ResponseCompactionCompactingEventType) Valid() bool {
+	switch e {
+	case ResponseCompactionCompactingEventTypeResponseCompactionCompacting:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCompletedEventType.
+const (
+	ResponseCompletedEventTypeResponseCompleted ResponseCompletedEventType = "response.completed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCompletedEventType enum.
+func (e ResponseCompletedEventType) Valid() bool {
+	switch e {
+	case ResponseCompletedEventTypeResponseCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseContentPartAddedEventType.
+const (
+	ResponseContentPartAddedEventTypeResponseContentPartAdded ResponseContentPartAddedEventType = "response.content_part.added"
+)
+
+// Valid indicates whether the value is a known member of the ResponseContentPartAddedEventType enum.
+func (e ResponseContentPartAddedEventType) Valid() bool {
+	switch e {
+	case ResponseContentPartAddedEventTypeResponseContentPartAdded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseContentPartDoneEventType.
+const (
+	ResponseContentPartDoneEventTypeResponseContentPartDone ResponseContentPartDoneEventType = "response.content_part.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseContentPartDoneEventType enum.
+func (e ResponseContentPartDoneEventType) Valid() bool {
+	switch e {
+	case ResponseContentPartDoneEventTypeResponseContentPartDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCreatedEventType.
+const (
+	ResponseCreatedEventTypeResponseCreated ResponseCreatedEventType = "response.created"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCreatedEventType enum.
+func (e ResponseCreatedEventType) Valid() bool {
+	switch e {
+	case ResponseCreatedEventTypeResponseCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCustomToolCallInputDeltaEventType.
+const (
+	ResponseCustomToolCallInputDeltaEventTypeResponseCustomToolCallInputDelta ResponseCustomToolCallInputDeltaEventType = "response.custom_tool_call_input.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCustomToolCallInputDeltaEventType enum.
+func (e ResponseCustomToolCallInputDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseCustomToolCallInputDeltaEventTypeResponseCustomToolCallInputDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseCustomToolCallInputDoneEventType.
+const (
+	ResponseCustomToolCallInputDoneEventTypeResponseCustomToolCallInputDone ResponseCustomToolCallInputDoneEventType = "response.custom_tool_call_input.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseCustomToolCallInputDoneEventType enum.
+func (e ResponseCustomToolCallInputDoneEventType) Valid() bool {
+	switch e {
+	case ResponseCustomToolCallInputDoneEventTypeResponseCustomToolCallInputDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseErrorCode.
+const (
+	ResponseErrorCodeBioPolicy                   ResponseErrorCode = "bio_policy"
+	ResponseErrorCodeDataResidencyMismatch       ResponseErrorCode = "data_residency_mismatch"
+	ResponseErrorCodeEmptyImageFile              ResponseErrorCode = "empty_image_file"
+	ResponseErrorCodeFailedToDownloadImage       ResponseErrorCode = "failed_to_download_image"
+	ResponseErrorCodeImageContentPolicyViolation ResponseErrorCode = "image_content_policy_violation"
+	ResponseErrorCodeImageFileNotFound           ResponseErrorCode = "image_file_not_found"
+	ResponseErrorCodeImageFileTooLarge           ResponseErrorCode = "image_file_too_large"
+	ResponseErrorCodeImageParseError             ResponseErrorCode = "image_parse_error"
+	ResponseErrorCodeImageTooLarge               ResponseErrorCode = "image_too_large"
+	ResponseErrorCodeImageTooSmall               ResponseErrorCode = "image_too_small"
+	ResponseErrorCodeInvalidBase64Image          ResponseErrorCode = "invalid_base64_image"
+	ResponseErrorCodeInvalidImage                ResponseErrorCode = "invalid_image"
+	ResponseErrorCodeInvalidImageFormat          ResponseErrorCode = "invalid_image_format"
+	ResponseErrorCodeInvalidImageMode            ResponseErrorCode = "invalid_image_mode"
+	ResponseErrorCodeInvalidImageURL             ResponseErrorCode = "invalid_image_url"
+	ResponseErrorCodeInvalidPrompt               ResponseErrorCode = "invalid_prompt"
+	ResponseErrorCodeRateLimitExceeded           ResponseErrorCode = "rate_limit_exceeded"
+	ResponseErrorCodeServerError                 ResponseErrorCode = "server_error"
+	ResponseErrorCodeUnsupportedImageMediaType   ResponseErrorCode = "unsupported_image_media_type"
+	ResponseErrorCodeVectorStoreTimeout          ResponseErrorCode = "vector_store_timeout"
+)
+
+// Valid indicates whether the value is a known member of the ResponseErrorCode enum.
+func (e ResponseErrorCode) Valid() bool {
+	switch e {
+	case ResponseErrorCodeBioPolicy:
+		return true
+	case ResponseErrorCodeDataResidencyMismatch:
+		return true
+	case ResponseErrorCodeEmptyImageFile:
+		return true
+	case ResponseErrorCodeFailedToDownloadImage:
+		return true
+	case ResponseErrorCodeImageContentPolicyViolation:
+		return true
+	case ResponseErrorCodeImageFileNotFound:
+		return true
+	case ResponseErrorCodeImageFileTooLarge:
+		return true
+	case ResponseErrorCodeImageParseError:
+		return true
+	case ResponseErrorCodeImageTooLarge:
+		return true
+	case ResponseErrorCodeImageTooSmall:
+		return true
+	case ResponseErrorCodeInvalidBase64Image:
+		return true
+	case ResponseErrorCodeInvalidImage:
+		return true
+	case ResponseErrorCodeInvalidImageFormat:
+		return true
+	case ResponseErrorCodeInvalidImageMode:
+		return true
+	case ResponseErrorCodeInvalidImageURL:
+		return true
+	case ResponseErrorCodeInvalidPrompt:
+		return true
+	case ResponseErrorCodeRateLimitExceeded:
+		return true
+	case ResponseErrorCodeServerError:
+		return true
+	case ResponseErrorCodeUnsupportedImageMediaType:
+		return true
+	case ResponseErrorCodeVectorStoreTimeout:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseErrorEventType.
+const (
+	ResponseErrorEventTypeError ResponseErrorEventType = "error"
+)
+
+// Valid indicates whether the value is a known member of the ResponseErrorEventType enum.
+func (e ResponseErrorEventType) Valid() bool {
+	switch e {
+	case ResponseErrorEventTypeError:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseFailedEventType.
+const (
+	ResponseFailedEventTypeResponseFailed ResponseFailedEventType = "response.failed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseFailedEventType enum.
+func (e ResponseFailedEventType) Valid() bool {
+	switch e {
+	case ResponseFailedEventTypeResponseFailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseFileSearchCallCompletedEventType.
+const (
+	ResponseFileSearchCallCompletedEventTypeResponseFileSearchCallCompleted ResponseFileSearchCallCompletedEventType = "response.file_search_call.completed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseFileSearchCallCompletedEventType enum.
+func (e ResponseFileSearchCallCompletedEventType) Valid() bool {
+	switch e {
+	case ResponseFileSearchCallCompletedEventTypeResponseFileSearchCallCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseFileSearchCallInProgressEventType.
+const (
+	ResponseFileSearchCallInProgressEventTypeResponseFileSearchCallInProgress ResponseFileSearchCallInProgressEventType = "response.file_search_call.in_progress"
+)
+
+// Valid indicates whether the value is a known member of the ResponseFileSearchCallInProgressEventType enum.
+func (e ResponseFileSearchCallInProgressEventType) Valid() bool {
+	switch e {
+	case ResponseFileSearchCallInProgressEventTypeResponseFileSearchCallInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseFileSearchCallSearchingEventType.
+const (
+	ResponseFileSearchCallSearchingEventTypeResponseFileSearchCallSearching ResponseFileSearchCallSearchingEventType = "response.file_search_call.searching"
+)
+
+// Valid indicates whether the value is a known member of the ResponseFileSearchCallSearchingEventType enum.
+func (e ResponseFileSearchCallSearchingEventType) Valid() bool {
+	switch e {
+	case ResponseFileSearchCallSearchingEventTypeResponseFileSearchCallSearching:
 		return true
 	default:
 		return false
@@ -1524,6 +4011,825 @@ func (e ResponseFormatTextType) Valid() bool {
 	}
 }
 
+// Defines values for ResponseFunctionCallArgumentsDeltaEventType.
+const (
+	ResponseFunctionCallArgumentsDeltaEventTypeResponseFunctionCallArgumentsDelta ResponseFunctionCallArgumentsDeltaEventType = "response.function_call_arguments.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseFunctionCallArgumentsDeltaEventType enum.
+func (e ResponseFunctionCallArgumentsDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseFunctionCallArgumentsDeltaEventTypeResponseFunctionCallArgumentsDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseFunctionCallArgumentsDoneEventType.
+const (
+	ResponseFunctionCallArgumentsDoneEventTypeResponseFunctionCallArgumentsDone ResponseFunctionCallArgumentsDoneEventType = "response.function_call_arguments.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseFunctionCallArgumentsDoneEventType enum.
+func (e ResponseFunctionCallArgumentsDoneEventType) Valid() bool {
+	switch e {
+	case ResponseFunctionCallArgumentsDoneEventTypeResponseFunctionCallArgumentsDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseImageGenerationCallCompletedEventType.
+const (
+	ResponseImageGenerationCallCompletedEventTypeResponseImageGenerationCallCompleted ResponseImageGenerationCallCompletedEventType = "response.image_generation_call.completed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseImageGenerationCallCompletedEventType enum.
+func (e ResponseImageGenerationCallCompletedEventType) Valid() bool {
+	switch e {
+	case ResponseImageGenerationCallCompletedEventTypeResponseImageGenerationCallCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseImageGenerationCallGeneratingEventType.
+const (
+	ResponseImageGenerationCallGeneratingEventTypeResponseImageGenerationCallGenerating ResponseImageGenerationCallGeneratingEventType = "response.image_generation_call.generating"
+)
+
+// Valid indicates whether the value is a known member of the ResponseImageGenerationCallGeneratingEventType enum.
+func (e ResponseImageGenerationCallGeneratingEventType) Valid() bool {
+	switch e {
+	case ResponseImageGenerationCallGeneratingEventTypeResponseImageGenerationCallGenerating:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseImageGenerationCallInProgressEventType.
+const (
+	ResponseImageGenerationCallInProgressEventTypeResponseImageGenerationCallInProgress ResponseImageGenerationCallInProgressEventType = "response.image_generation_call.in_progress"
+)
+
+// Valid indicates whether the value is a known member of the ResponseImageGenerationCallInProgressEventType enum.
+func (e ResponseImageGenerationCallInProgressEventType) Valid() bool {
+	switch e {
+	case ResponseImageGenerationCallInProgressEventTypeResponseImageGenerationCallInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseImageGenerationCallPartialImageEventType.
+const (
+	ResponseImageGenerationCallPartialImageEventTypeResponseImageGenerationCallPartialImage ResponseImageGenerationCallPartialImageEventType = "response.image_generation_call.partial_image"
+)
+
+// Valid indicates whether the value is a known member of the ResponseImageGenerationCallPartialImageEventType enum.
+func (e ResponseImageGenerationCallPartialImageEventType) Valid() bool {
+	switch e {
+	case ResponseImageGenerationCallPartialImageEventTypeResponseImageGenerationCallPartialImage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseInProgressEventType.
+const (
+	ResponseInProgressEventTypeResponseInProgress ResponseInProgressEventType = "response.in_progress"
+)
+
+// Valid indicates whether the value is a known member of the ResponseInProgressEventType enum.
+func (e ResponseInProgressEventType) Valid() bool {
+	switch e {
+	case ResponseInProgressEventTypeResponseInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseIncompleteDetailsReason.
+const (
+	ResponseIncompleteDetailsReasonContentFilter   ResponseIncompleteDetailsReason = "content_filter"
+	ResponseIncompleteDetailsReasonMaxOutputTokens ResponseIncompleteDetailsReason = "max_output_tokens"
+)
+
+// Valid indicates whether the value is a known member of the ResponseIncompleteDetailsReason enum.
+func (e ResponseIncompleteDetailsReason) Valid() bool {
+	switch e {
+	case ResponseIncompleteDetailsReasonContentFilter:
+		return true
+	case ResponseIncompleteDetailsReasonMaxOutputTokens:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseIncompleteEventType.
+const (
+	ResponseIncompleteEventTypeResponseIncomplete ResponseIncompleteEventType = "response.incomplete"
+)
+
+// Valid indicates whether the value is a known member of the ResponseIncompleteEventType enum.
+func (e ResponseIncompleteEventType) Valid() bool {
+	switch e {
+	case ResponseIncompleteEventTypeResponseIncomplete:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseItemListObject.
+const (
+	ResponseItemListObjectList ResponseItemListObject = "list"
+)
+
+// Valid indicates whether the value is a known member of the ResponseItemListObject enum.
+func (e ResponseItemListObject) Valid() bool {
+	switch e {
+	case ResponseItemListObjectList:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseMcpCallArgumentsDeltaEventType.
+const (
+	ResponseMcpCallArgumentsDeltaEventTypeResponseMcpCallArgumentsDelta ResponseMcpCallArgumentsDeltaEventType = "response.mcp_call_arguments.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseMcpCallArgumentsDeltaEventType enum.
+func (e ResponseMcpCallArgumentsDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseMcpCallArgumentsDeltaEventTypeResponseMcpCallArgumentsDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseMcpCallArgumentsDoneEventType.
+const (
+	ResponseMcpCallArgumentsDoneEventTypeResponseMcpCallArgumentsDone ResponseMcpCallArgumentsDoneEventType = "response.mcp_call_arguments.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseMcpCallArgumentsDoneEventType enum.
+func (e ResponseMcpCallArgumentsDoneEventType) Valid() bool {
+	switch e {
+	case ResponseMcpCallArgumentsDoneEventTypeResponseMcpCallArgumentsDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseMcpCallCompletedEventType.
+const (
+	ResponseMcpCallCompletedEventTypeResponseMcpCallCompleted ResponseMcpCallCompletedEventType = "response.mcp_call.completed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseMcpCallCompletedEventType enum.
+func (e ResponseMcpCallCompletedEventType) Valid() bool {
+	switch e {
+	case ResponseMcpCallCompletedEventTypeResponseMcpCallCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseMcpCallFailedEventType.
+const (
+	ResponseMcpCallFailedEventTypeResponseMcpCallFailed ResponseMcpCallFailedEventType = "response.mcp_call.failed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseMcpCallFailedEventType enum.
+func (e ResponseMcpCallFailedEventType) Valid() bool {
+	switch e {
+	case ResponseMcpCallFailedEventTypeResponseMcpCallFailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseMcpCallInProgressEventType.
+const (
+	ResponseMcpCallInProgressEventTypeResponseMcpCallInProgress ResponseMcpCallInProgressEventType = "response.mcp_call.in_progress"
+)
+
+// Valid indicates whether the value is a known member of the ResponseMcpCallInProgressEventType enum.
+func (e ResponseMcpCallInProgressEventType) Valid() bool {
+	switch e {
+	case ResponseMcpCallInProgressEventTypeResponseMcpCallInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseMcpListToolsCompletedEventType.
+const (
+	ResponseMcpListToolsCompletedEventTypeResponseMcpListToolsCompleted ResponseMcpListToolsCompletedEventType = "response.mcp_list_tools.completed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseMcpListToolsCompletedEventType enum.
+func (e ResponseMcpListToolsCompletedEventType) Valid() bool {
+	switch e {
+	case ResponseMcpListToolsCompletedEventTypeResponseMcpListToolsCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseMcpListToolsFailedEventType.
+const (
+	ResponseMcpListToolsFailedEventTypeResponseMcpListToolsFailed ResponseMcpListToolsFailedEventType = "response.mcp_list_tools.failed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseMcpListToolsFailedEventType enum.
+func (e ResponseMcpListToolsFailedEventType) Valid() bool {
+	switch e {
+	case ResponseMcpListToolsFailedEventTypeResponseMcpListToolsFailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseMcpListToolsInProgressEventType.
+const (
+	ResponseMcpListToolsInProgressEventTypeResponseMcpListToolsInProgress ResponseMcpListToolsInProgressEventType = "response.mcp_list_tools.in_progress"
+)
+
+// Valid indicates whether the value is a known member of the ResponseMcpListToolsInProgressEventType enum.
+func (e ResponseMcpListToolsInProgressEventType) Valid() bool {
+	switch e {
+	case ResponseMcpListToolsInProgressEventTypeResponseMcpListToolsInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseModel.
+const (
+	ResponseModelComputerUsePreview         ResponseModel = "computer-use-preview"
+	ResponseModelComputerUsePreview20250311 ResponseModel = "computer-use-preview-2025-03-11"
+	ResponseModelGpt51CodexMax              ResponseModel = "gpt-5.1-codex-max"
+	ResponseModelGpt55Pro                   ResponseModel = "gpt-5.5-pro"
+	ResponseModelGpt55Pro20260423           ResponseModel = "gpt-5.5-pro-2026-04-23"
+	ResponseModelGpt56Cyber                 ResponseModel = "gpt-5.6-cyber"
+	ResponseModelGpt5Codex                  ResponseModel = "gpt-5-codex"
+	ResponseModelGpt5Pro                    ResponseModel = "gpt-5-pro"
+	ResponseModelGpt5Pro20251006            ResponseModel = "gpt-5-pro-2025-10-06"
+	ResponseModelGptDaybreakBlueLatest      ResponseModel = "gpt-daybreak-blue-latest"
+	ResponseModelGptDaybreakRedLatest       ResponseModel = "gpt-daybreak-red-latest"
+	ResponseModelO1Pro                      ResponseModel = "o1-pro"
+	ResponseModelO1Pro20250319              ResponseModel = "o1-pro-2025-03-19"
+	ResponseModelO3DeepResearch             ResponseModel = "o3-deep-research"
+	ResponseModelO3DeepResearch20250626     ResponseModel = "o3-deep-research-2025-06-26"
+	ResponseModelO3Pro                      ResponseModel = "o3-pro"
+	ResponseModelO3Pro20250610              ResponseModel = "o3-pro-2025-06-10"
+	ResponseModelO4MiniDeepResearch         ResponseModel = "o4-mini-deep-research"
+	ResponseModelO4MiniDeepResearch20250626 ResponseModel = "o4-mini-deep-research-2025-06-26"
+)
+
+// Valid indicates whether the value is a known member of the ResponseModel enum.
+func (e ResponseModel) Valid() bool {
+	switch e {
+	case ResponseModelComputerUsePreview:
+		return true
+	case ResponseModelComputerUsePreview20250311:
+		return true
+	case ResponseModelGpt51CodexMax:
+		return true
+	case ResponseModelGpt55Pro:
+		return true
+	case ResponseModelGpt55Pro20260423:
+		return true
+	case ResponseModelGpt56Cyber:
+		return true
+	case ResponseModelGpt5Codex:
+		return true
+	case ResponseModelGpt5Pro:
+		return true
+	case ResponseModelGpt5Pro20251006:
+		return true
+	case ResponseModelGptDaybreakBlueLatest:
+		return true
+	case ResponseModelGptDaybreakRedLatest:
+		return true
+	case ResponseModelO1Pro:
+		return true
+	case ResponseModelO1Pro20250319:
+		return true
+	case ResponseModelO3DeepResearch:
+		return true
+	case ResponseModelO3DeepResearch20250626:
+		return true
+	case ResponseModelO3Pro:
+		return true
+	case ResponseModelO3Pro20250610:
+		return true
+	case ResponseModelO4MiniDeepResearch:
+		return true
+	case ResponseModelO4MiniDeepResearch20250626:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseModerationErrorType.
+const (
+	ResponseModerationErrorTypeError ResponseModerationErrorType = "error"
+)
+
+// Valid indicates whether the value is a known member of the ResponseModerationErrorType enum.
+func (e ResponseModerationErrorType) Valid() bool {
+	switch e {
+	case ResponseModerationErrorTypeError:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseModerationResultType.
+const (
+	ResponseModerationResultTypeModerationResult ResponseModerationResultType = "moderation_result"
+)
+
+// Valid indicates whether the value is a known member of the ResponseModerationResultType enum.
+func (e ResponseModerationResultType) Valid() bool {
+	switch e {
+	case ResponseModerationResultTypeModerationResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseModerationRuleMode.
+const (
+	ResponseModerationRuleModeBlock ResponseModerationRuleMode = "block"
+	ResponseModerationRuleModeScore ResponseModerationRuleMode = "score"
+)
+
+// Valid indicates whether the value is a known member of the ResponseModerationRuleMode enum.
+func (e ResponseModerationRuleMode) Valid() bool {
+	switch e {
+	case ResponseModerationRuleModeBlock:
+		return true
+	case ResponseModerationRuleModeScore:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseOutputItemAddedEventType.
+const (
+	ResponseOutputItemAddedEventTypeResponseOutputItemAdded ResponseOutputItemAddedEventType = "response.output_item.added"
+)
+
+// Valid indicates whether the value is a known member of the ResponseOutputItemAddedEventType enum.
+func (e ResponseOutputItemAddedEventType) Valid() bool {
+	switch e {
+	case ResponseOutputItemAddedEventTypeResponseOutputItemAdded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseOutputItemDoneEventType.
+const (
+	ResponseOutputItemDoneEventTypeResponseOutputItemDone ResponseOutputItemDoneEventType = "response.output_item.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseOutputItemDoneEventType enum.
+func (e ResponseOutputItemDoneEventType) Valid() bool {
+	switch e {
+	case ResponseOutputItemDoneEventTypeResponseOutputItemDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseOutputTextAnnotationAddedEventType.
+const (
+	ResponseOutputTextAnnotationAddedEventTypeResponseOutputTextAnnotationAdded ResponseOutputTextAnnotationAddedEventType = "response.output_text.annotation.added"
+)
+
+// Valid indicates whether the value is a known member of the ResponseOutputTextAnnotationAddedEventType enum.
+func (e ResponseOutputTextAnnotationAddedEventType) Valid() bool {
+	switch e {
+	case ResponseOutputTextAnnotationAddedEventTypeResponseOutputTextAnnotationAdded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseOutputTextDeltaEventType.
+const (
+	ResponseOutputTextDeltaEventTypeResponseOutputTextDelta ResponseOutputTextDeltaEventType = "response.output_text.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseOutputTextDeltaEventType enum.
+func (e ResponseOutputTextDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseOutputTextDeltaEventTypeResponseOutputTextDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseOutputTextDoneEventType.
+const (
+	ResponseOutputTextDoneEventTypeResponseOutputTextDone ResponseOutputTextDoneEventType = "response.output_text.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseOutputTextDoneEventType enum.
+func (e ResponseOutputTextDoneEventType) Valid() bool {
+	switch e {
+	case ResponseOutputTextDoneEventTypeResponseOutputTextDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseQueuedEventType.
+const (
+	ResponseQueuedEventTypeResponseQueued ResponseQueuedEventType = "response.queued"
+)
+
+// Valid indicates whether the value is a known member of the ResponseQueuedEventType enum.
+func (e ResponseQueuedEventType) Valid() bool {
+	switch e {
+	case ResponseQueuedEventTypeResponseQueued:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseReasoningSummaryPartAddedEventType.
+const (
+	ResponseReasoningSummaryPartAddedEventTypeResponseReasoningSummaryPartAdded ResponseReasoningSummaryPartAddedEventType = "response.reasoning_summary_part.added"
+)
+
+// Valid indicates whether the value is a known member of the ResponseReasoningSummaryPartAddedEventType enum.
+func (e ResponseReasoningSummaryPartAddedEventType) Valid() bool {
+	switch e {
+	case ResponseReasoningSummaryPartAddedEventTypeResponseReasoningSummaryPartAdded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseReasoningSummaryPartDoneEventType.
+const (
+	ResponseReasoningSummaryPartDoneEventTypeResponseReasoningSummaryPartDone ResponseReasoningSummaryPartDoneEventType = "response.reasoning_summary_part.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseReasoningSummaryPartDoneEventType enum.
+func (e ResponseReasoningSummaryPartDoneEventType) Valid() bool {
+	switch e {
+	case ResponseReasoningSummaryPartDoneEventTypeResponseReasoningSummaryPartDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseReasoningSummaryTextDeltaEventType.
+const (
+	ResponseReasoningSummaryTextDeltaEventTypeResponseReasoningSummaryTextDelta ResponseReasoningSummaryTextDeltaEventType = "response.reasoning_summary_text.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseReasoningSummaryTextDeltaEventType enum.
+func (e ResponseReasoningSummaryTextDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseReasoningSummaryTextDeltaEventTypeResponseReasoningSummaryTextDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseReasoningSummaryTextDoneEventType.
+const (
+	ResponseReasoningSummaryTextDoneEventTypeResponseReasoningSummaryTextDone ResponseReasoningSummaryTextDoneEventType = "response.reasoning_summary_text.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseReasoningSummaryTextDoneEventType enum.
+func (e ResponseReasoningSummaryTextDoneEventType) Valid() bool {
+	switch e {
+	case ResponseReasoningSummaryTextDoneEventTypeResponseReasoningSummaryTextDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseReasoningTextDeltaEventType.
+const (
+	ResponseReasoningTextDeltaEventTypeResponseReasoningTextDelta ResponseReasoningTextDeltaEventType = "response.reasoning_text.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseReasoningTextDeltaEventType enum.
+func (e ResponseReasoningTextDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseReasoningTextDeltaEventTypeResponseReasoningTextDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseReasoningTextDoneEventType.
+const (
+	ResponseReasoningTextDoneEventTypeResponseReasoningTextDone ResponseReasoningTextDoneEventType = "response.reasoning_text.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseReasoningTextDoneEventType enum.
+func (e ResponseReasoningTextDoneEventType) Valid() bool {
+	switch e {
+	case ResponseReasoningTextDoneEventTypeResponseReasoningTextDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseRefusalDeltaEventType.
+const (
+	ResponseRefusalDeltaEventTypeResponseRefusalDelta ResponseRefusalDeltaEventType = "response.refusal.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseRefusalDeltaEventType enum.
+func (e ResponseRefusalDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseRefusalDeltaEventTypeResponseRefusalDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseRefusalDoneEventType.
+const (
+	ResponseRefusalDoneEventTypeResponseRefusalDone ResponseRefusalDoneEventType = "response.refusal.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseRefusalDoneEventType enum.
+func (e ResponseRefusalDoneEventType) Valid() bool {
+	switch e {
+	case ResponseRefusalDoneEventTypeResponseRefusalDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseShellCallCommandAddedEventType.
+const (
+	ResponseShellCallCommandAddedEventTypeResponseShellCallCommandAdded ResponseShellCallCommandAddedEventType = "response.shell_call_command.added"
+)
+
+// Valid indicates whether the value is a known member of the ResponseShellCallCommandAddedEventType enum.
+func (e ResponseShellCallCommandAddedEventType) Valid() bool {
+	switch e {
+	case ResponseShellCallCommandAddedEventTypeResponseShellCallCommandAdded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseShellCallCommandDeltaEventType.
+const (
+	ResponseShellCallCommandDeltaEventTypeResponseShellCallCommandDelta ResponseShellCallCommandDeltaEventType = "response.shell_call_command.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseShellCallCommandDeltaEventType enum.
+func (e ResponseShellCallCommandDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseShellCallCommandDeltaEventTypeResponseShellCallCommandDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseShellCallCommandDoneEventType.
+const (
+	ResponseShellCallCommandDoneEventTypeResponseShellCallCommandDone ResponseShellCallCommandDoneEventType = "response.shell_call_command.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseShellCallCommandDoneEventType enum.
+func (e ResponseShellCallCommandDoneEventType) Valid() bool {
+	switch e {
+	case ResponseShellCallCommandDoneEventTypeResponseShellCallCommandDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseShellCallOutputContentDeltaEventType.
+const (
+	ResponseShellCallOutputContentDeltaEventTypeResponseShellCallOutputContentDelta ResponseShellCallOutputContentDeltaEventType = "response.shell_call_output_content.delta"
+)
+
+// Valid indicates whether the value is a known member of the ResponseShellCallOutputContentDeltaEventType enum.
+func (e ResponseShellCallOutputContentDeltaEventType) Valid() bool {
+	switch e {
+	case ResponseShellCallOutputContentDeltaEventTypeResponseShellCallOutputContentDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseShellCallOutputContentDoneEventType.
+const (
+	ResponseShellCallOutputContentDoneEventTypeResponseShellCallOutputContentDone ResponseShellCallOutputContentDoneEventType = "response.shell_call_output_content.done"
+)
+
+// Valid indicates whether the value is a known member of the ResponseShellCallOutputContentDoneEventType enum.
+func (e ResponseShellCallOutputContentDoneEventType) Valid() bool {
+	switch e {
+	case ResponseShellCallOutputContentDoneEventTypeResponseShellCallOutputContentDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseStatus.
+const (
+	ResponseStatusCancelled  ResponseStatus = "cancelled"
+	ResponseStatusCompleted  ResponseStatus = "completed"
+	ResponseStatusFailed     ResponseStatus = "failed"
+	ResponseStatusInProgress ResponseStatus = "in_progress"
+	ResponseStatusIncomplete ResponseStatus = "incomplete"
+	ResponseStatusQueued     ResponseStatus = "queued"
+)
+
+// Valid indicates whether the value is a known member of the ResponseStatus enum.
+func (e ResponseStatus) Valid() bool {
+	switch e {
+	case ResponseStatusCancelled:
+		return true
+	case ResponseStatusCompleted:
+		return true
+	case ResponseStatusFailed:
+		return true
+	case ResponseStatusInProgress:
+		return true
+	case ResponseStatusIncomplete:
+		return true
+	case ResponseStatusQueued:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseWebSearchCallCompletedEventType.
+const (
+	ResponseWebSearchCallCompletedEventTypeResponseWebSearchCallCompleted ResponseWebSearchCallCompletedEventType = "response.web_search_call.completed"
+)
+
+// Valid indicates whether the value is a known member of the ResponseWebSearchCallCompletedEventType enum.
+func (e ResponseWebSearchCallCompletedEventType) Valid() bool {
+	switch e {
+	case ResponseWebSearchCallCompletedEventTypeResponseWebSearchCallCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseWebSearchCallInProgressEventType.
+const (
+	ResponseWebSearchCallInProgressEventTypeResponseWebSearchCallInProgress ResponseWebSearchCallInProgressEventType = "response.web_search_call.in_progress"
+)
+
+// Valid indicates whether the value is a known member of the ResponseWebSearchCallInProgressEventType enum.
+func (e ResponseWebSearchCallInProgressEventType) Valid() bool {
+	switch e {
+	case ResponseWebSearchCallInProgressEventTypeResponseWebSearchCallInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseWebSearchCallSearchingEventType.
+const (
+	ResponseWebSearchCallSearchingEventTypeResponseWebSearchCallSearching ResponseWebSearchCallSearchingEventType = "response.web_search_call.searching"
+)
+
+// Valid indicates whether the value is a known member of the ResponseWebSearchCallSearchingEventType enum.
+func (e ResponseWebSearchCallSearchingEventType) Valid() bool {
+	switch e {
+	case ResponseWebSearchCallSearchingEventTypeResponseWebSearchCallSearching:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScreenshotActionType.
+const (
+	ScreenshotActionTypeScreenshot ScreenshotActionType = "screenshot"
+)
+
+// Valid indicates whether the value is a known member of the ScreenshotActionType enum.
+func (e ScreenshotActionType) Valid() bool {
+	switch e {
+	case ScreenshotActionTypeScreenshot:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScrollActionType.
+const (
+	ScrollActionTypeScroll ScrollActionType = "scroll"
+)
+
+// Valid indicates whether the value is a known member of the ScrollActionType enum.
+func (e ScrollActionType) Valid() bool {
+	switch e {
+	case ScrollActionTypeScroll:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SearchContentType.
+const (
+	SearchContentTypeImage SearchContentType = "image"
+	SearchContentTypeText  SearchContentType = "text"
+)
+
+// Valid indicates whether the value is a known member of the SearchContentType enum.
+func (e SearchContentType) Valid() bool {
+	switch e {
+	case SearchContentTypeImage:
+		return true
+	case SearchContentTypeText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SearchContextSize.
+const (
+	SearchContextSizeHigh   SearchContextSize = "high"
+	SearchContextSizeLow    SearchContextSize = "low"
+	SearchContextSizeMedium SearchContextSize = "medium"
+)
+
+// Valid indicates whether the value is a known member of the SearchContextSize enum.
+func (e SearchContextSize) Valid() bool {
+	switch e {
+	case SearchContextSizeHigh:
+		return true
+	case SearchContextSizeLow:
+		return true
+	case SearchContextSizeMedium:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ServiceTier.
 const (
 	ServiceTierAuto     ServiceTier = "auto"
@@ -1551,6 +4857,528 @@ func (e ServiceTier) Valid() bool {
 	}
 }
 
+// Defines values for ShellCallType.
+const (
+	ShellCallTypeShellCall ShellCallType = "shell_call"
+)
+
+// Valid indicates whether the value is a known member of the ShellCallType enum.
+func (e ShellCallType) Valid() bool {
+	switch e {
+	case ShellCallTypeShellCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ShellCallOutputType.
+const (
+	ShellCallOutputTypeShellCallOutput ShellCallOutputType = "shell_call_output"
+)
+
+// Valid indicates whether the value is a known member of the ShellCallOutputType enum.
+func (e ShellCallOutputType) Valid() bool {
+	switch e {
+	case ShellCallOutputTypeShellCallOutput:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ShellOutcomeExitType.
+const (
+	ShellOutcomeExitTypeExit ShellOutcomeExitType = "exit"
+)
+
+// Valid indicates whether the value is a known member of the ShellOutcomeExitType enum.
+func (e ShellOutcomeExitType) Valid() bool {
+	switch e {
+	case ShellOutcomeExitTypeExit:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ShellOutcomeTimeoutType.
+const (
+	ShellOutcomeTimeoutTypeTimeout ShellOutcomeTimeoutType = "timeout"
+)
+
+// Valid indicates whether the value is a known member of the ShellOutcomeTimeoutType enum.
+func (e ShellOutcomeTimeoutType) Valid() bool {
+	switch e {
+	case ShellOutcomeTimeoutTypeTimeout:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ShellToolType.
+const (
+	ShellToolTypeShell ShellToolType = "shell"
+)
+
+// Valid indicates whether the value is a known member of the ShellToolType enum.
+func (e ShellToolType) Valid() bool {
+	switch e {
+	case ShellToolTypeShell:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SkillReferenceType.
+const (
+	SkillReferenceTypeSkillReference SkillReferenceType = "skill_reference"
+)
+
+// Valid indicates whether the value is a known member of the SkillReferenceType enum.
+func (e SkillReferenceType) Valid() bool {
+	switch e {
+	case SkillReferenceTypeSkillReference:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TextContentType.
+const (
+	TextContentTypeText TextContentType = "text"
+)
+
+// Valid indicates whether the value is a known member of the TextContentType enum.
+func (e TextContentType) Valid() bool {
+	switch e {
+	case TextContentTypeText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TextFormatJSONSchemaType.
+const (
+	TextFormatJSONSchemaTypeJSONSchema TextFormatJSONSchemaType = "json_schema"
+)
+
+// Valid indicates whether the value is a known member of the TextFormatJSONSchemaType enum.
+func (e TextFormatJSONSchemaType) Valid() bool {
+	switch e {
+	case TextFormatJSONSchemaTypeJSONSchema:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolCallerDirectType.
+const (
+	ToolCallerDirectTypeDirect ToolCallerDirectType = "direct"
+)
+
+// Valid indicates whether the value is a known member of the ToolCallerDirectType enum.
+func (e ToolCallerDirectType) Valid() bool {
+	switch e {
+	case ToolCallerDirectTypeDirect:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolCallerKind.
+const (
+	ToolCallerKindDirect       ToolCallerKind = "direct"
+	ToolCallerKindProgrammatic ToolCallerKind = "programmatic"
+)
+
+// Valid indicates whether the value is a known member of the ToolCallerKind enum.
+func (e ToolCallerKind) Valid() bool {
+	switch e {
+	case ToolCallerKindDirect:
+		return true
+	case ToolCallerKindProgrammatic:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolCallerProgramType.
+const (
+	ToolCallerProgramTypeProgram ToolCallerProgramType = "program"
+)
+
+// Valid indicates whether the value is a known member of the ToolCallerProgramType enum.
+func (e ToolCallerProgramType) Valid() bool {
+	switch e {
+	case ToolCallerProgramTypeProgram:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceAllowedMode.
+const (
+	ToolChoiceAllowedModeAuto     ToolChoiceAllowedMode = "auto"
+	ToolChoiceAllowedModeRequired ToolChoiceAllowedMode = "required"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceAllowedMode enum.
+func (e ToolChoiceAllowedMode) Valid() bool {
+	switch e {
+	case ToolChoiceAllowedModeAuto:
+		return true
+	case ToolChoiceAllowedModeRequired:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceAllowedType.
+const (
+	ToolChoiceAllowedTypeAllowedTools ToolChoiceAllowedType = "allowed_tools"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceAllowedType enum.
+func (e ToolChoiceAllowedType) Valid() bool {
+	switch e {
+	case ToolChoiceAllowedTypeAllowedTools:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceApplyPatchType.
+const (
+	ToolChoiceApplyPatchTypeApplyPatch ToolChoiceApplyPatchType = "apply_patch"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceApplyPatchType enum.
+func (e ToolChoiceApplyPatchType) Valid() bool {
+	switch e {
+	case ToolChoiceApplyPatchTypeApplyPatch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceCodeInterpreterType.
+const (
+	ToolChoiceCodeInterpreterTypeCodeInterpreter ToolChoiceCodeInterpreterType = "code_interpreter"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceCodeInterpreterType enum.
+func (e ToolChoiceCodeInterpreterType) Valid() bool {
+	switch e {
+	case ToolChoiceCodeInterpreterTypeCodeInterpreter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceComputerType.
+const (
+	ToolChoiceComputerTypeComputer ToolChoiceComputerType = "computer"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceComputerType enum.
+func (e ToolChoiceComputerType) Valid() bool {
+	switch e {
+	case ToolChoiceComputerTypeComputer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceComputerUseType.
+const (
+	ToolChoiceComputerUseTypeComputerUse ToolChoiceComputerUseType = "computer_use"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceComputerUseType enum.
+func (e ToolChoiceComputerUseType) Valid() bool {
+	switch e {
+	case ToolChoiceComputerUseTypeComputerUse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceComputerUsePreviewType.
+const (
+	ToolChoiceComputerUsePreviewTypeComputerUsePreview ToolChoiceComputerUsePreviewType = "computer_use_preview"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceComputerUsePreviewType enum.
+func (e ToolChoiceComputerUsePreviewType) Valid() bool {
+	switch e {
+	case ToolChoiceComputerUsePreviewTypeComputerUsePreview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceCustomType.
+const (
+	ToolChoiceCustomTypeCustom ToolChoiceCustomType = "custom"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceCustomType enum.
+func (e ToolChoiceCustomType) Valid() bool {
+	switch e {
+	case ToolChoiceCustomTypeCustom:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceFileSearchType.
+const (
+	ToolChoiceFileSearchTypeFileSearch ToolChoiceFileSearchType = "file_search"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceFileSearchType enum.
+func (e ToolChoiceFileSearchType) Valid() bool {
+	switch e {
+	case ToolChoiceFileSearchTypeFileSearch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceFunctionType.
+const (
+	ToolChoiceFunctionTypeFunction ToolChoiceFunctionType = "function"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceFunctionType enum.
+func (e ToolChoiceFunctionType) Valid() bool {
+	switch e {
+	case ToolChoiceFunctionTypeFunction:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceImageGenerationType.
+const (
+	ToolChoiceImageGenerationTypeImageGeneration ToolChoiceImageGenerationType = "image_generation"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceImageGenerationType enum.
+func (e ToolChoiceImageGenerationType) Valid() bool {
+	switch e {
+	case ToolChoiceImageGenerationTypeImageGeneration:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceMcpType.
+const (
+	ToolChoiceMcpTypeMcp ToolChoiceMcpType = "mcp"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceMcpType enum.
+func (e ToolChoiceMcpType) Valid() bool {
+	switch e {
+	case ToolChoiceMcpTypeMcp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceProgrammaticToolCallingType.
+const (
+	ToolChoiceProgrammaticToolCallingTypeProgrammaticToolCalling ToolChoiceProgrammaticToolCallingType = "programmatic_tool_calling"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceProgrammaticToolCallingType enum.
+func (e ToolChoiceProgrammaticToolCallingType) Valid() bool {
+	switch e {
+	case ToolChoiceProgrammaticToolCallingTypeProgrammaticToolCalling:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceShellType.
+const (
+	ToolChoiceShellTypeShell ToolChoiceShellType = "shell"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceShellType enum.
+func (e ToolChoiceShellType) Valid() bool {
+	switch e {
+	case ToolChoiceShellTypeShell:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceWebSearchPreviewType.
+const (
+	ToolChoiceWebSearchPreviewTypeWebSearchPreview ToolChoiceWebSearchPreviewType = "web_search_preview"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceWebSearchPreviewType enum.
+func (e ToolChoiceWebSearchPreviewType) Valid() bool {
+	switch e {
+	case ToolChoiceWebSearchPreviewTypeWebSearchPreview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolChoiceWebSearchPreview20250311Type.
+const (
+	ToolChoiceWebSearchPreview20250311TypeWebSearchPreview20250311 ToolChoiceWebSearchPreview20250311Type = "web_search_preview_2025_03_11"
+)
+
+// Valid indicates whether the value is a known member of the ToolChoiceWebSearchPreview20250311Type enum.
+func (e ToolChoiceWebSearchPreview20250311Type) Valid() bool {
+	switch e {
+	case ToolChoiceWebSearchPreview20250311TypeWebSearchPreview20250311:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolSearchCallType.
+const (
+	ToolSearchCallTypeToolSearchCall ToolSearchCallType = "tool_search_call"
+)
+
+// Valid indicates whether the value is a known member of the ToolSearchCallType enum.
+func (e ToolSearchCallType) Valid() bool {
+	switch e {
+	case ToolSearchCallTypeToolSearchCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolSearchExecution.
+const (
+	ToolSearchExecutionClient ToolSearchExecution = "client"
+	ToolSearchExecutionServer ToolSearchExecution = "server"
+)
+
+// Valid indicates whether the value is a known member of the ToolSearchExecution enum.
+func (e ToolSearchExecution) Valid() bool {
+	switch e {
+	case ToolSearchExecutionClient:
+		return true
+	case ToolSearchExecutionServer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolSearchOutputType.
+const (
+	ToolSearchOutputTypeToolSearchOutput ToolSearchOutputType = "tool_search_output"
+)
+
+// Valid indicates whether the value is a known member of the ToolSearchOutputType enum.
+func (e ToolSearchOutputType) Valid() bool {
+	switch e {
+	case ToolSearchOutputTypeToolSearchOutput:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ToolSearchToolType.
+const (
+	ToolSearchToolTypeToolSearch ToolSearchToolType = "tool_search"
+)
+
+// Valid indicates whether the value is a known member of the ToolSearchToolType enum.
+func (e ToolSearchToolType) Valid() bool {
+	switch e {
+	case ToolSearchToolTypeToolSearch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Truncation.
+const (
+	TruncationAuto     Truncation = "auto"
+	TruncationDisabled Truncation = "disabled"
+)
+
+// Valid indicates whether the value is a known member of the Truncation enum.
+func (e Truncation) Valid() bool {
+	switch e {
+	case TruncationAuto:
+		return true
+	case TruncationDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TypeActionType.
+const (
+	TypeActionTypeType TypeActionType = "type"
+)
+
+// Valid indicates whether the value is a known member of the TypeActionType enum.
+func (e TypeActionType) Valid() bool {
+	switch e {
+	case TypeActionTypeType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for URLCitationAnnotationType.
+const (
+	URLCitationAnnotationTypeURLCitation URLCitationAnnotationType = "url_citation"
+)
+
+// Valid indicates whether the value is a known member of the URLCitationAnnotationType enum.
+func (e URLCitationAnnotationType) Valid() bool {
+	switch e {
+	case URLCitationAnnotationTypeURLCitation:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Verbosity.
 const (
 	VerbosityHigh   Verbosity = "high"
@@ -1571,6 +5399,316 @@ func (e Verbosity) Valid() bool {
 		return false
 	}
 }
+
+// Defines values for WaitActionType.
+const (
+	WaitActionTypeWait WaitActionType = "wait"
+)
+
+// Valid indicates whether the value is a known member of the WaitActionType enum.
+func (e WaitActionType) Valid() bool {
+	switch e {
+	case WaitActionTypeWait:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchActionFindType.
+const (
+	WebSearchActionFindTypeFind WebSearchActionFindType = "find"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchActionFindType enum.
+func (e WebSearchActionFindType) Valid() bool {
+	switch e {
+	case WebSearchActionFindTypeFind:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchActionFindInPageType.
+const (
+	WebSearchActionFindInPageTypeFindInPage WebSearchActionFindInPageType = "find_in_page"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchActionFindInPageType enum.
+func (e WebSearchActionFindInPageType) Valid() bool {
+	switch e {
+	case WebSearchActionFindInPageTypeFindInPage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchActionOpenPageType.
+const (
+	WebSearchActionOpenPageTypeOpenPage WebSearchActionOpenPageType = "open_page"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchActionOpenPageType enum.
+func (e WebSearchActionOpenPageType) Valid() bool {
+	switch e {
+	case WebSearchActionOpenPageTypeOpenPage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchActionSearchType.
+const (
+	WebSearchActionSearchTypeSearch WebSearchActionSearchType = "search"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchActionSearchType enum.
+func (e WebSearchActionSearchType) Valid() bool {
+	switch e {
+	case WebSearchActionSearchTypeSearch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchCallStatus.
+const (
+	WebSearchCallStatusCompleted  WebSearchCallStatus = "completed"
+	WebSearchCallStatusFailed     WebSearchCallStatus = "failed"
+	WebSearchCallStatusInProgress WebSearchCallStatus = "in_progress"
+	WebSearchCallStatusSearching  WebSearchCallStatus = "searching"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchCallStatus enum.
+func (e WebSearchCallStatus) Valid() bool {
+	switch e {
+	case WebSearchCallStatusCompleted:
+		return true
+	case WebSearchCallStatusFailed:
+		return true
+	case WebSearchCallStatusInProgress:
+		return true
+	case WebSearchCallStatusSearching:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchCallType.
+const (
+	WebSearchCallTypeWebSearchCall WebSearchCallType = "web_search_call"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchCallType enum.
+func (e WebSearchCallType) Valid() bool {
+	switch e {
+	case WebSearchCallTypeWebSearchCall:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchPreviewToolType.
+const (
+	WebSearchPreviewToolTypeWebSearchPreview WebSearchPreviewToolType = "web_search_preview"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchPreviewToolType enum.
+func (e WebSearchPreviewToolType) Valid() bool {
+	switch e {
+	case WebSearchPreviewToolTypeWebSearchPreview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchPreviewTool20250311Type.
+const (
+	WebSearchPreviewTool20250311TypeWebSearchPreview20250311 WebSearchPreviewTool20250311Type = "web_search_preview_2025_03_11"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchPreviewTool20250311Type enum.
+func (e WebSearchPreviewTool20250311Type) Valid() bool {
+	switch e {
+	case WebSearchPreviewTool20250311TypeWebSearchPreview20250311:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchToolType.
+const (
+	WebSearchToolTypeWebSearch WebSearchToolType = "web_search"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchToolType enum.
+func (e WebSearchToolType) Valid() bool {
+	switch e {
+	case WebSearchToolTypeWebSearch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchTool20250826Type.
+const (
+	WebSearchTool20250826TypeWebSearch20250826 WebSearchTool20250826Type = "web_search_2025_08_26"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchTool20250826Type enum.
+func (e WebSearchTool20250826Type) Valid() bool {
+	switch e {
+	case WebSearchTool20250826TypeWebSearch20250826:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebSearchUserLocationType.
+const (
+	WebSearchUserLocationTypeApproximate WebSearchUserLocationType = "approximate"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchUserLocationType enum.
+func (e WebSearchUserLocationType) Valid() bool {
+	switch e {
+	case WebSearchUserLocationTypeApproximate:
+		return true
+	default:
+		return false
+	}
+}
+
+// AdditionalTools makes more tools available from this point of the conversation.
+type AdditionalTools struct {
+	// ID is the item id.
+	ID *string `json:"id,omitempty"`
+
+	// Role is who provides the tools; requests accept only `developer`, stored items may carry other roles.
+	Role AdditionalToolsRole `json:"role"`
+
+	// Tools lists the tools.
+	Tools []Tool              `json:"tools"`
+	Type  AdditionalToolsType `json:"type"`
+}
+
+// AdditionalToolsRole is who provides the tools; requests accept only `developer`, stored items may carry other roles.
+type AdditionalToolsRole string
+
+// AdditionalToolsType defines model for AdditionalTools.Type.
+type AdditionalToolsType string
+
+// ApplyPatchCall is a file change the apply patch tool asks you to make.
+type ApplyPatchCall struct {
+	// CallID is the call id, echoed by the `apply_patch_call_output` that answers it.
+	CallID string `json:"call_id"`
+
+	// Caller is what made a tool call: the model directly, or a program run by programmatic tool calling.
+	Caller ToolCaller `json:"caller,omitempty"`
+
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// ID is the item id; set when the API returns the item.
+	ID *string `json:"id,omitempty"`
+
+	// Operation is one file change, told apart by `type`.
+	Operation ApplyPatchOperation `json:"operation"`
+
+	// Status is the state of the call.
+	Status ApplyPatchCallStatus `json:"status"`
+	Type   ApplyPatchCallType   `json:"type"`
+}
+
+// ApplyPatchCallStatus is the state of the call.
+type ApplyPatchCallStatus string
+
+// ApplyPatchCallType defines model for ApplyPatchCall.Type.
+type ApplyPatchCallType string
+
+// ApplyPatchCallOutput is the result of an apply patch call.
+type ApplyPatchCallOutput struct {
+	// CallID is the call id of the apply patch call this answers.
+	CallID string `json:"call_id"`
+
+	// Caller is what made a tool call: the model directly, or a program run by programmatic tool calling.
+	Caller ToolCaller `json:"caller,omitempty"`
+
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// ID is the item id; set when the API returns the item.
+	ID *string `json:"id,omitempty"`
+
+	// Output is a log of applying the change, such as an error message.
+	Output *string `json:"output,omitempty"`
+
+	// Status tells whether the change was applied.
+	Status ApplyPatchCallOutputStatus `json:"status"`
+	Type   ApplyPatchCallOutputType   `json:"type"`
+}
+
+// ApplyPatchCallOutputStatus tells whether the change was applied.
+type ApplyPatchCallOutputStatus string
+
+// ApplyPatchCallOutputType defines model for ApplyPatchCallOutput.Type.
+type ApplyPatchCallOutputType string
+
+// ApplyPatchCreateFile creates a file.
+type ApplyPatchCreateFile struct {
+	// Diff is the unified diff that gives the file's contents.
+	Diff string `json:"diff"`
+
+	// Path is the path of the file, relative to the workspace root.
+	Path string                   `json:"path"`
+	Type ApplyPatchCreateFileType `json:"type"`
+}
+
+// ApplyPatchCreateFileType defines model for ApplyPatchCreateFile.Type.
+type ApplyPatchCreateFileType string
+
+// ApplyPatchDeleteFile deletes a file.
+type ApplyPatchDeleteFile struct {
+	// Path is the path of the file, relative to the workspace root.
+	Path string                   `json:"path"`
+	Type ApplyPatchDeleteFileType `json:"type"`
+}
+
+// ApplyPatchDeleteFileType defines model for ApplyPatchDeleteFile.Type.
+type ApplyPatchDeleteFileType string
+
+// ApplyPatchTool lets the model create, delete and change files with unified diffs.
+type ApplyPatchTool struct {
+	// AllowedCallers lists how the tool may be called.
+	AllowedCallers []ToolCallerKind   `json:"allowed_callers,omitempty"`
+	Type           ApplyPatchToolType `json:"type"`
+}
+
+// ApplyPatchToolType defines model for ApplyPatchTool.Type.
+type ApplyPatchToolType string
+
+// ApplyPatchUpdateFile changes a file.
+type ApplyPatchUpdateFile struct {
+	// Diff is the unified diff to apply.
+	Diff string `json:"diff"`
+
+	// Path is the path of the file, relative to the workspace root.
+	Path string                   `json:"path"`
+	Type ApplyPatchUpdateFileType `json:"type"`
+}
+
+// ApplyPatchUpdateFileType defines model for ApplyPatchUpdateFile.Type.
+type ApplyPatchUpdateFileType string
 
 // ApproximateLocation holds free-form location hints; all fields are optional.
 type ApproximateLocation struct {
@@ -2310,6 +6448,178 @@ type ChatWebSearchOptions struct {
 // ChatWebSearchOptionsSearchContextSize sets how much search context to put in the model's window (default `medium`).
 type ChatWebSearchOptionsSearchContextSize string
 
+// ClickAction is a mouse click.
+type ClickAction struct {
+	// Button is the mouse button.
+	Button ClickActionButton `json:"button"`
+
+	// Keys lists the keys held down during the click.
+	Keys []string        `json:"keys,omitempty"`
+	Type ClickActionType `json:"type"`
+
+	// X is the x coordinate of the click.
+	X int `json:"x"`
+
+	// Y is the y coordinate of the click.
+	Y int `json:"y"`
+}
+
+// ClickActionButton is the mouse button.
+type ClickActionButton string
+
+// ClickActionType defines model for ClickAction.Type.
+type ClickActionType string
+
+// CodeInterpreterCall is code run by the code interpreter tool.
+type CodeInterpreterCall struct {
+	// Code is the code that ran, if available.
+	Code *string `json:"code,omitempty"`
+
+	// ContainerID is the id of the container the code ran in.
+	ContainerID string `json:"container_id"`
+
+	// ID is the item id.
+	ID string `json:"id"`
+
+	// Outputs lists the logs and images the code produced; returned with the `code_interpreter_call.outputs` include.
+	Outputs []CodeInterpreterOutput `json:"outputs,omitempty"`
+
+	// Status is the state of the run.
+	Status CodeInterpreterCallStatus `json:"status"`
+	Type   CodeInterpreterCallType   `json:"type"`
+}
+
+// CodeInterpreterCallStatus is the state of the run.
+type CodeInterpreterCallStatus string
+
+// CodeInterpreterCallType defines model for CodeInterpreterCall.Type.
+type CodeInterpreterCallType string
+
+// CodeInterpreterContainerAuto asks for a new container for the request.
+type CodeInterpreterContainerAuto struct {
+	// FileIds lists uploaded files to put in the container.
+	FileIds []string `json:"file_ids,omitempty"`
+
+	// MemoryLimit is the memory of a container.
+	MemoryLimit *ContainerMemoryLimit `json:"memory_limit,omitempty"`
+
+	// NetworkPolicy is the outbound network access of a container, told apart by `type`.
+	NetworkPolicy ContainerNetworkPolicy           `json:"network_policy,omitempty"`
+	Type          CodeInterpreterContainerAutoType `json:"type"`
+}
+
+// CodeInterpreterContainerAutoType defines model for CodeInterpreterContainerAuto.Type.
+type CodeInterpreterContainerAutoType string
+
+// CodeInterpreterOutputImage is an image a code run produced.
+type CodeInterpreterOutputImage struct {
+	Type CodeInterpreterOutputImageType `json:"type"`
+
+	// URL is the URL of the image.
+	URL string `json:"url"`
+}
+
+// CodeInterpreterOutputImageType defines model for CodeInterpreterOutputImage.Type.
+type CodeInterpreterOutputImageType string
+
+// CodeInterpreterOutputLogs is log output of a code run.
+type CodeInterpreterOutputLogs struct {
+	// Logs is the log text.
+	Logs string                        `json:"logs"`
+	Type CodeInterpreterOutputLogsType `json:"type"`
+}
+
+// CodeInterpreterOutputLogsType defines model for CodeInterpreterOutputLogs.Type.
+type CodeInterpreterOutputLogsType string
+
+// CodeInterpreterTool runs Python code in a container to help answer.
+type CodeInterpreterTool struct {
+	// AllowedCallers lists how the tool may be called.
+	AllowedCallers []ToolCallerKind `json:"allowed_callers,omitempty"`
+
+	// Container is the container code runs in, by id or created for the request.
+	Container CodeInterpreterContainer `json:"container"`
+	Type      CodeInterpreterToolType  `json:"type"`
+}
+
+// CodeInterpreterToolType defines model for CodeInterpreterTool.Type.
+type CodeInterpreterToolType string
+
+// CompactResponseRequest is a conversation to compact, given as items or as a stored response.
+type CompactResponseRequest struct {
+	// Input is the input of a response, as plain text or as a list of items.
+	Input ResponseInput `json:"input,omitempty"`
+
+	// Instructions is a system (developer) message put first in the model's context.
+	Instructions *string `json:"instructions,omitempty"`
+
+	// Model is the model id to compact with, such as `gpt-5.1-codex-max`.
+	Model string `json:"model"`
+
+	// PreviousResponseID compacts the context of a stored response.
+	PreviousResponseID *string `json:"previous_response_id,omitempty"`
+
+	// PromptCacheKey is a key that groups similar requests to improve prompt cache hits.
+	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
+
+	// PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
+	PromptCacheOptions *PromptCacheOptions `json:"prompt_cache_options,omitempty"`
+
+	// PromptCacheRetention sets the longest time cached prompt prefixes are kept.
+	// Deprecated: use PromptCacheOptions.
+	PromptCacheRetention *PromptCacheRetention `json:"prompt_cache_retention,omitempty"`
+
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	ServiceTier *ServiceTier `json:"service_tier,omitempty"`
+}
+
+// CompactedResponse is a compacted conversation, ready to be sent as the next input.
+type CompactedResponse struct {
+	// CreatedAt is when the compaction was made, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ID is the id of the compaction.
+	ID string `json:"id"`
+
+	// Object is always `response.compaction`.
+	Object CompactedResponseObject `json:"object"`
+
+	// Output holds the user messages of the conversation followed by one `compaction` item.
+	Output []OutputItem `json:"output"`
+
+	// Usage counts the tokens the compaction used.
+	Usage *ResponseUsage `json:"usage,omitempty"`
+}
+
+// CompactedResponseObject is always `response.compaction`.
+type CompactedResponseObject string
+
+// CompactionItem stands for the compacted part of a conversation; send it back unchanged as input.
+type CompactionItem struct {
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// EncryptedContent is the compacted context, encrypted.
+	EncryptedContent string `json:"encrypted_content"`
+
+	// ID is the item id.
+	ID   *string            `json:"id,omitempty"`
+	Type CompactionItemType `json:"type"`
+}
+
+// CompactionItemType defines model for CompactionItem.Type.
+type CompactionItemType string
+
+// CompactionTrigger asks for the context to be compacted now; it must be the last input item.
+type CompactionTrigger struct {
+	// ID is the item id.
+	ID   *string               `json:"id,omitempty"`
+	Type CompactionTriggerType `json:"type"`
+}
+
+// CompactionTriggerType defines model for CompactionTrigger.Type.
+type CompactionTriggerType string
+
 // CompletionChoice is one generated completion.
 type CompletionChoice struct {
 	// FinishReason is why generation stopped: a natural end or stop sequence (`stop`), the token limit (`length`) or a content filter (`content_filter`).
@@ -2377,6 +6687,279 @@ type CompletionUsage struct {
 
 	// TotalTokens counts prompt plus generated tokens.
 	TotalTokens int64 `json:"total_tokens"`
+}
+
+// ComputerCall is an action on a computer the computer tool asks you to perform; answer with a `computer_call_output` holding a screenshot.
+type ComputerCall struct {
+	// Action is one computer action, told apart by `type`.
+	Action ComputerAction `json:"action,omitempty"`
+
+	// Actions lists several actions to perform in order (the `computer` tool).
+	Actions []ComputerAction `json:"actions,omitempty"`
+
+	// CallID is the call id, echoed by the `computer_call_output` that answers it.
+	CallID string `json:"call_id"`
+
+	// ID is the item id.
+	ID string `json:"id"`
+
+	// PendingSafetyChecks lists safety checks to acknowledge in the output before going on.
+	PendingSafetyChecks []ComputerSafetyCheck `json:"pending_safety_checks"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status ItemStatus       `json:"status"`
+	Type   ComputerCallType `json:"type"`
+}
+
+// ComputerCallType defines model for ComputerCall.Type.
+type ComputerCallType string
+
+// ComputerCallOutput is the result of a computer call, a screenshot after the action.
+type ComputerCallOutput struct {
+	// AcknowledgedSafetyChecks lists the pending safety checks you acknowledge.
+	AcknowledgedSafetyChecks []ComputerSafetyCheck `json:"acknowledged_safety_checks,omitempty"`
+
+	// CallID is the call id of the computer call this answers.
+	CallID string `json:"call_id"`
+
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// ID is the item id; set when the API returns the item.
+	ID *string `json:"id,omitempty"`
+
+	// Output is a screenshot of the computer the computer tool controls.
+	Output ComputerScreenshot `json:"output"`
+
+	// Status is the state of the item; set when the API returns it.
+	Status *ComputerCallOutputStatus `json:"status,omitempty"`
+	Type   ComputerCallOutputType    `json:"type"`
+}
+
+// ComputerCallOutputStatus is the state of the item; set when the API returns it.
+type ComputerCallOutputStatus string
+
+// ComputerCallOutputType defines model for ComputerCallOutput.Type.
+type ComputerCallOutputType string
+
+// ComputerSafetyCheck is a safety check raised on a computer call.
+type ComputerSafetyCheck struct {
+	// Code is the kind of check.
+	Code *string `json:"code,omitempty"`
+
+	// ID is the id of the check.
+	ID string `json:"id"`
+
+	// Message explains the check.
+	Message *string `json:"message,omitempty"`
+}
+
+// ComputerScreenshot is a screenshot of the computer the computer tool controls.
+type ComputerScreenshot struct {
+	// Detail is how closely the model looks at an image: `low`, `high`, `original` or `auto` (the default).
+	Detail *ImageDetail `json:"detail,omitempty"`
+
+	// FileID is the id of an uploaded file holding the screenshot.
+	FileID *string `json:"file_id,omitempty"`
+
+	// ImageURL is the screenshot's URL or `data:` URL.
+	ImageURL *string                `json:"image_url,omitempty"`
+	Type     ComputerScreenshotType `json:"type"`
+}
+
+// ComputerScreenshotType defines model for ComputerScreenshot.Type.
+type ComputerScreenshotType string
+
+// ComputerTool controls a computer through batched actions (the current computer tool).
+type ComputerTool struct {
+	Type ComputerToolType `json:"type"`
+}
+
+// ComputerToolType defines model for ComputerTool.Type.
+type ComputerToolType string
+
+// ComputerUsePreviewTool controls a virtual computer (the preview computer tool).
+type ComputerUsePreviewTool struct {
+	// DisplayHeight is the height of the screen, in pixels.
+	DisplayHeight int `json:"display_height"`
+
+	// DisplayWidth is the width of the screen, in pixels.
+	DisplayWidth int `json:"display_width"`
+
+	// Environment is the kind of computer.
+	Environment ComputerUsePreviewToolEnvironment `json:"environment"`
+	Type        ComputerUsePreviewToolType        `json:"type"`
+}
+
+// ComputerUsePreviewToolEnvironment is the kind of computer.
+type ComputerUsePreviewToolEnvironment string
+
+// ComputerUsePreviewToolType defines model for ComputerUsePreviewTool.Type.
+type ComputerUsePreviewToolType string
+
+// ContainerAuto asks for a new hosted container for the request.
+type ContainerAuto struct {
+	// FileIds lists uploaded files to put in the container.
+	FileIds []string `json:"file_ids,omitempty"`
+
+	// MemoryLimit is the memory of a container.
+	MemoryLimit *ContainerMemoryLimit `json:"memory_limit,omitempty"`
+
+	// NetworkPolicy is the outbound network access of a container, told apart by `type`.
+	NetworkPolicy ContainerNetworkPolicy `json:"network_policy,omitempty"`
+
+	// Skills lists skills to install in the container.
+	Skills []ContainerSkill  `json:"skills,omitempty"`
+	Type   ContainerAutoType `json:"type"`
+}
+
+// ContainerAutoType defines model for ContainerAuto.Type.
+type ContainerAutoType string
+
+// ContainerDomainSecret is a secret injected for one allowed domain.
+type ContainerDomainSecret struct {
+	// Domain is the domain the secret is for.
+	Domain string `json:"domain"`
+
+	// Name is the secret's name.
+	Name string `json:"name"`
+
+	// Value is the secret's value.
+	Value string `json:"value"`
+}
+
+// ContainerFileCitationAnnotation cites a file in a code interpreter container.
+type ContainerFileCitationAnnotation struct {
+	// ContainerID is the id of the container holding the file.
+	ContainerID string `json:"container_id"`
+
+	// EndIndex is the position after the last character of the cited span.
+	EndIndex *int `json:"end_index,omitempty"`
+
+	// FileID is the id of the cited file.
+	FileID string `json:"file_id"`
+
+	// Filename is the name of the cited file.
+	Filename *string `json:"filename,omitempty"`
+
+	// StartIndex is the position of the first character of the cited span.
+	StartIndex *int                                `json:"start_index,omitempty"`
+	Type       ContainerFileCitationAnnotationType `json:"type"`
+}
+
+// ContainerFileCitationAnnotationType defines model for ContainerFileCitationAnnotation.Type.
+type ContainerFileCitationAnnotationType string
+
+// ContainerMemoryLimit is the memory of a container.
+type ContainerMemoryLimit string
+
+// ContainerNetworkPolicyAllowlist allows outbound access to listed domains only.
+type ContainerNetworkPolicyAllowlist struct {
+	// AllowedDomains lists the domains that may be reached.
+	AllowedDomains []string `json:"allowed_domains"`
+
+	// DomainSecrets lists secrets injected for requests to allowed domains.
+	DomainSecrets []ContainerDomainSecret             `json:"domain_secrets,omitempty"`
+	Type          ContainerNetworkPolicyAllowlistType `json:"type"`
+}
+
+// ContainerNetworkPolicyAllowlistType defines model for ContainerNetworkPolicyAllowlist.Type.
+type ContainerNetworkPolicyAllowlistType string
+
+// ContainerNetworkPolicyDisabled blocks all outbound network access.
+type ContainerNetworkPolicyDisabled struct {
+	Type ContainerNetworkPolicyDisabledType `json:"type"`
+}
+
+// ContainerNetworkPolicyDisabledType defines model for ContainerNetworkPolicyDisabled.Type.
+type ContainerNetworkPolicyDisabledType string
+
+// ContainerReference runs shell commands in an existing container.
+type ContainerReference struct {
+	// ContainerID is the container id.
+	ContainerID string                 `json:"container_id"`
+	Type        ContainerReferenceType `json:"type"`
+}
+
+// ContainerReferenceType defines model for ContainerReference.Type.
+type ContainerReferenceType string
+
+// ContextManagement is one context management rule.
+type ContextManagement struct {
+	// CompactThreshold is the context size in tokens at which compaction starts.
+	CompactThreshold *int64 `json:"compact_threshold,omitempty"`
+
+	// Type is the rule kind; `compaction` is the only one so far.
+	Type ContextManagementType `json:"type"`
+}
+
+// ContextManagementType is the rule kind; `compaction` is the only one so far.
+type ContextManagementType string
+
+// Conversation is a conversation stored on the server; its items are listed separately.
+type Conversation struct {
+	// CreatedAt is when the conversation was created, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ID is the conversation id (it starts with `conv_`).
+	ID string `json:"id"`
+
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	Metadata Metadata `json:"metadata,omitempty"`
+
+	// Object is always `conversation`.
+	Object ConversationObject `json:"object"`
+}
+
+// ConversationObject is always `conversation`.
+type ConversationObject string
+
+// ConversationDeleted is the result of deleting a conversation.
+type ConversationDeleted struct {
+	// Deleted tells whether the conversation was deleted.
+	Deleted bool `json:"deleted"`
+
+	// ID is the id of the deleted conversation.
+	ID string `json:"id"`
+
+	// Object is always `conversation.deleted`.
+	Object ConversationDeletedObject `json:"object"`
+}
+
+// ConversationDeletedObject is always `conversation.deleted`.
+type ConversationDeletedObject string
+
+// ConversationItemList is a page of the items of a conversation.
+type ConversationItemList struct {
+	Data []ConversationItem `json:"data"`
+
+	// FirstID is the id of the first item of the page.
+	FirstID *string `json:"first_id"`
+
+	// HasMore tells whether more items follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last item of the page; pass it as `after` for the next page.
+	LastID *string                    `json:"last_id"`
+	Object ConversationItemListObject `json:"object"`
+}
+
+// ConversationItemListObject defines model for ConversationItemList.Object.
+type ConversationItemListObject string
+
+// ConversationRef refers to a conversation by id.
+type ConversationRef struct {
+	// ID is the conversation id.
+	ID string `json:"id"`
+}
+
+// CoordinatePair is a point on the screen.
+type CoordinatePair struct {
+	// X is the x coordinate.
+	X int `json:"x"`
+
+	// Y is the y coordinate.
+	Y int `json:"y"`
 }
 
 // CreateChatCompletionRequest is a request for the model's next message in a conversation.
@@ -2647,6 +7230,21 @@ type CreateCompletionResponse struct {
 // CreateCompletionResponseObject is always `text_completion`.
 type CreateCompletionResponseObject string
 
+// CreateConversationItemsRequest is a request to append items to a conversation.
+type CreateConversationItemsRequest struct {
+	// Items holds the items to append, at most 20 per call.
+	Items []InputItem `json:"items"`
+}
+
+// CreateConversationRequest is a request to create a conversation.
+type CreateConversationRequest struct {
+	// Items holds the items the conversation starts with, at most 20.
+	Items []InputItem `json:"items,omitempty"`
+
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	Metadata Metadata `json:"metadata,omitempty"`
+}
+
 // CreateEmbeddingRequest is a request for embeddings.
 type CreateEmbeddingRequest struct {
 	// Dimensions is the length of the vectors (text-embedding-3 and later models only).
@@ -2717,6 +7315,200 @@ type CreateModerationResponse struct {
 	Results []ModerationResult `json:"results"`
 }
 
+// CreateResponse is a request for a model response: the input, the model, the tools it may use and how to shape its output.
+type CreateResponse struct {
+	// Background runs the response in the background: the call returns at once with status `queued` and the result is polled or streamed later.
+	Background *bool `json:"background,omitempty"`
+
+	// ContextManagement configures automatic compaction of a long context.
+	ContextManagement []ContextManagement `json:"context_management,omitempty"`
+
+	// Conversation names the conversation a response belongs to, by id or as an object.
+	Conversation ConversationParam `json:"conversation,omitempty"`
+
+	// Include asks for extra output data in the response.
+	Include []Includable `json:"include,omitempty"`
+
+	// Input is the input of a response, as plain text or as a list of items.
+	Input ResponseInput `json:"input,omitempty"`
+
+	// Instructions is a system (developer) message put first in the model's context. It is not carried over from `previous_response_id`.
+	Instructions *string `json:"instructions,omitempty"`
+
+	// MaxOutputTokens caps the generated tokens, reasoning tokens included.
+	MaxOutputTokens *int64 `json:"max_output_tokens,omitempty"`
+
+	// MaxToolCalls caps the number of built-in tool calls in the whole response; further calls are ignored.
+	MaxToolCalls *int64 `json:"max_tool_calls,omitempty"`
+
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	Metadata Metadata `json:"metadata,omitempty"`
+
+	// Model is the model id, such as `gpt-4.1` or `o3`; see ChatModel and ResponseModel for known ids. It may be left out when the prompt template names a model.
+	Model string `json:"model,omitempty"`
+
+	// Moderation runs content moderation on the input and output of this response.
+	Moderation *ResponseModerationConfig `json:"moderation,omitempty"`
+
+	// ParallelToolCalls lets the model call several tools in one turn (default true).
+	ParallelToolCalls *bool `json:"parallel_tool_calls,omitempty"`
+
+	// PreviousResponseID continues from a stored response: its input and output become the context of this one. Not allowed together with `conversation`.
+	PreviousResponseID *string `json:"previous_response_id,omitempty"`
+
+	// Prompt uses a stored prompt template, with values for its variables.
+	Prompt *PromptTemplate `json:"prompt,omitempty"`
+
+	// PromptCacheKey is a key that groups similar requests to improve prompt cache hits.
+	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
+
+	// PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
+	PromptCacheOptions *PromptCacheOptions `json:"prompt_cache_options,omitempty"`
+
+	// PromptCacheRetention sets the longest time cached prompt prefixes are kept.
+	// Deprecated: use PromptCacheOptions.
+	PromptCacheRetention *PromptCacheRetention `json:"prompt_cache_retention,omitempty"`
+
+	// Reasoning configures reasoning models.
+	Reasoning *ReasoningConfig `json:"reasoning,omitempty"`
+
+	// SafetyIdentifier is a stable, privacy-preserving id of your end user (for example a hash of their username), at most 64 characters, used to detect policy abuse.
+	SafetyIdentifier *string `json:"safety_identifier,omitempty"`
+
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	ServiceTier *ServiceTier `json:"service_tier,omitempty"`
+
+	// Store stores the response so it can be read and continued later (default true).
+	Store *bool `json:"store,omitempty"`
+
+	// Stream asks for the response as a stream of server-sent events.
+	Stream *bool `json:"stream,omitempty"`
+
+	// StreamOptions configures streaming; only valid with `stream` set to true.
+	StreamOptions *ResponseStreamOptions `json:"stream_options,omitempty"`
+
+	// Temperature is the sampling temperature, between 0 and 2; higher is more random. Tune this or `top_p`, not both.
+	Temperature *float64 `json:"temperature,omitempty"`
+
+	// Text configures the text output.
+	Text *ResponseTextConfig `json:"text,omitempty"`
+
+	// ToolChoice says which tool the model uses: a mode (`none`, `auto`, `required`), a subset of the tools, or one specific tool.
+	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
+
+	// Tools lists the tools the model may call.
+	Tools []Tool `json:"tools,omitempty"`
+
+	// TopLogprobs sets how many most likely alternatives (0 to 20) to return with the log probability of each output token; needs the `message.output_text.logprobs` include.
+	TopLogprobs *int `json:"top_logprobs,omitempty"`
+
+	// TopP sets nucleus sampling: only tokens within this top probability mass are considered. Tune this or `temperature`, not both.
+	TopP *float64 `json:"top_p,omitempty"`
+
+	// Truncation is what happens when the input exceeds the model's context window. `auto` drops items from the start of the conversation; `disabled` (the default) fails the request.
+	Truncation *Truncation `json:"truncation,omitempty"`
+
+	// User is a stable end-user id, replaced by `safety_identifier` and `prompt_cache_key`.
+	// Deprecated: use SafetyIdentifier and PromptCacheKey.
+	User *string `json:"user,omitempty"`
+}
+
+// CustomTool is a tool in your code that takes free text, or text in a grammar.
+type CustomTool struct {
+	// AllowedCallers lists how the tool may be called.
+	AllowedCallers []ToolCallerKind `json:"allowed_callers,omitempty"`
+
+	// DeferLoading hides the tool until a tool search loads it.
+	DeferLoading *bool `json:"defer_loading,omitempty"`
+
+	// Description is what the tool does.
+	Description *string `json:"description,omitempty"`
+
+	// Format is the input format of a custom tool (default unconstrained text).
+	Format CustomToolFormat `json:"format,omitempty"`
+
+	// Name is the tool name, used in tool calls.
+	Name string         `json:"name"`
+	Type CustomToolType `json:"type"`
+}
+
+// CustomToolType defines model for CustomTool.Type.
+type CustomToolType string
+
+// CustomToolCall is a call of a custom tool, with the input the model produced.
+type CustomToolCall struct {
+	// CallID is the call id, echoed by the `custom_tool_call_output` that answers it.
+	CallID string `json:"call_id"`
+
+	// Caller is what made a tool call: the model directly, or a program run by programmatic tool calling.
+	Caller ToolCaller `json:"caller,omitempty"`
+
+	// ID is the item id.
+	ID *string `json:"id,omitempty"`
+
+	// Input is the input text for the tool.
+	Input string `json:"input"`
+
+	// Name is the name of the custom tool.
+	Name string `json:"name"`
+
+	// Namespace is the namespace of the tool, for tools in a namespace tool.
+	Namespace *string            `json:"namespace,omitempty"`
+	Type      CustomToolCallType `json:"type"`
+}
+
+// CustomToolCallType defines model for CustomToolCall.Type.
+type CustomToolCallType string
+
+// CustomToolCallOutput is the result of a custom tool call, sent back to the model.
+type CustomToolCallOutput struct {
+	// CallID is the call id of the custom tool call this answers.
+	CallID string `json:"call_id"`
+
+	// Caller is what made a tool call: the model directly, or a program run by programmatic tool calling.
+	Caller ToolCaller `json:"caller,omitempty"`
+
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// ID is the item id; set when the API returns the item.
+	ID *string `json:"id,omitempty"`
+
+	// Output is the output of a tool call, as text (often JSON) or as content parts.
+	Output FunctionCallOutputContent `json:"output"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus              `json:"status,omitempty"`
+	Type   CustomToolCallOutputType `json:"type"`
+}
+
+// CustomToolCallOutputType defines model for CustomToolCallOutput.Type.
+type CustomToolCallOutputType string
+
+// CustomToolFormatGrammar asks for text that matches a grammar.
+type CustomToolFormatGrammar struct {
+	// Definition is the grammar itself.
+	Definition string `json:"definition"`
+
+	// Syntax is the grammar language.
+	Syntax CustomToolFormatGrammarSyntax `json:"syntax"`
+	Type   CustomToolFormatGrammarType   `json:"type"`
+}
+
+// CustomToolFormatGrammarSyntax is the grammar language.
+type CustomToolFormatGrammarSyntax string
+
+// CustomToolFormatGrammarType defines model for CustomToolFormatGrammar.Type.
+type CustomToolFormatGrammarType string
+
+// CustomToolFormatText is unconstrained free text.
+type CustomToolFormatText struct {
+	Type CustomToolFormatTextType `json:"type"`
+}
+
+// CustomToolFormatTextType defines model for CustomToolFormatText.Type.
+type CustomToolFormatTextType string
+
 // DeleteFileResponse is the result of deleting a file.
 type DeleteFileResponse struct {
 	// Deleted tells whether the file was deleted.
@@ -2743,6 +7535,50 @@ type DeleteModelResponse struct {
 	// Object is always `model`.
 	Object string `json:"object"`
 }
+
+// DeleteResponseResponse is the result of deleting a stored response.
+type DeleteResponseResponse struct {
+	// Deleted tells whether the response was deleted.
+	Deleted bool `json:"deleted"`
+
+	// ID is the id of the deleted response.
+	ID string `json:"id"`
+
+	// Object is always `response`.
+	Object DeleteResponseResponseObject `json:"object"`
+}
+
+// DeleteResponseResponseObject is always `response`.
+type DeleteResponseResponseObject string
+
+// DoubleClickAction is a mouse double click.
+type DoubleClickAction struct {
+	// Keys lists the keys held down during the double click.
+	Keys []string              `json:"keys,omitempty"`
+	Type DoubleClickActionType `json:"type"`
+
+	// X is the x coordinate of the double click.
+	X int `json:"x"`
+
+	// Y is the y coordinate of the double click.
+	Y int `json:"y"`
+}
+
+// DoubleClickActionType defines model for DoubleClickAction.Type.
+type DoubleClickActionType string
+
+// DragAction is a mouse drag along a path.
+type DragAction struct {
+	// Keys lists the keys held down during the drag.
+	Keys []string `json:"keys,omitempty"`
+
+	// Path lists the points of the drag, in order.
+	Path []CoordinatePair `json:"path"`
+	Type DragActionType   `json:"type"`
+}
+
+// DragActionType defines model for DragAction.Type.
+type DragActionType string
 
 // Embedding is the embedding of one input.
 type Embedding struct {
@@ -2795,6 +7631,22 @@ type ErrorResponse struct {
 	Error ErrorObject `json:"error"`
 }
 
+// FileCitationAnnotation cites an uploaded file.
+type FileCitationAnnotation struct {
+	// FileID is the id of the cited file.
+	FileID string `json:"file_id"`
+
+	// Filename is the name of the cited file.
+	Filename *string `json:"filename,omitempty"`
+
+	// Index is the position in the text the citation belongs to.
+	Index *int                       `json:"index,omitempty"`
+	Type  FileCitationAnnotationType `json:"type"`
+}
+
+// FileCitationAnnotationType defines model for FileCitationAnnotation.Type.
+type FileCitationAnnotationType string
+
 // FileExpiresAfter is when the file expires. Batch files expire after 30 days by default, other files never.
 type FileExpiresAfter struct {
 	// Anchor is the time the expiry counts from; always `created_at`.
@@ -2807,8 +7659,178 @@ type FileExpiresAfter struct {
 // FileExpiresAfterAnchor is the time the expiry counts from; always `created_at`.
 type FileExpiresAfterAnchor string
 
+// FilePathAnnotation refers to a file the model produced.
+type FilePathAnnotation struct {
+	// FileID is the id of the file.
+	FileID string `json:"file_id"`
+
+	// Index is the position in the text the reference belongs to.
+	Index *int                   `json:"index,omitempty"`
+	Type  FilePathAnnotationType `json:"type"`
+}
+
+// FilePathAnnotationType defines model for FilePathAnnotation.Type.
+type FilePathAnnotationType string
+
 // FilePurpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 type FilePurpose string
+
+// FileSearchCall is a search of vector stores by the file search tool.
+type FileSearchCall struct {
+	// ID is the item id.
+	ID string `json:"id"`
+
+	// Queries lists the queries the model searched for.
+	Queries []string `json:"queries"`
+
+	// Results lists the matches; returned with the `file_search_call.results` include.
+	Results []FileSearchResult `json:"results,omitempty"`
+
+	// Status is the state of the search.
+	Status FileSearchCallStatus `json:"status"`
+	Type   FileSearchCallType   `json:"type"`
+}
+
+// FileSearchCallStatus is the state of the search.
+type FileSearchCallStatus string
+
+// FileSearchCallType defines model for FileSearchCall.Type.
+type FileSearchCallType string
+
+// FileSearchFilter is a filter on file attributes. A comparison (`eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`) sets `key` and `value`; a compound filter (`and`, `or`) sets `filters`.
+type FileSearchFilter struct {
+	// Filters lists the filters to combine.
+	Filters []FileSearchFilter `json:"filters,omitempty"`
+
+	// Key is the attribute to compare.
+	Key *string `json:"key,omitempty"`
+
+	// Type is the comparison or the way to combine `filters`.
+	Type FileSearchFilterType `json:"type"`
+
+	// Value is any JSON value, kept as raw JSON.
+	Value JSONValue `json:"value,omitempty"`
+}
+
+// FileSearchFilterType is the comparison or the way to combine `filters`.
+type FileSearchFilterType string
+
+// FileSearchHybridSearch weighs the two halves of hybrid search.
+type FileSearchHybridSearch struct {
+	// EmbeddingWeight is the weight of embedding matches.
+	EmbeddingWeight float64 `json:"embedding_weight"`
+
+	// TextWeight is the weight of keyword matches.
+	TextWeight float64 `json:"text_weight"`
+}
+
+// FileSearchRankingOptions tunes how file search ranks results.
+type FileSearchRankingOptions struct {
+	// HybridSearch weighs semantic against keyword matches in hybrid search.
+	HybridSearch *FileSearchHybridSearch `json:"hybrid_search,omitempty"`
+
+	// Ranker is the ranker, such as `auto` or `default-2024-11-15`.
+	Ranker *string `json:"ranker,omitempty"`
+
+	// ScoreThreshold drops results scoring below this value, between 0 and 1.
+	ScoreThreshold *float64 `json:"score_threshold,omitempty"`
+}
+
+// FileSearchResult is a chunk of a file that matched a search.
+type FileSearchResult struct {
+	// Attributes holds the file's attributes (string, number or boolean values).
+	Attributes map[string]interface{} `json:"attributes,omitempty"`
+
+	// FileID is the id of the file.
+	FileID *string `json:"file_id,omitempty"`
+
+	// Filename is the name of the file.
+	Filename *string `json:"filename,omitempty"`
+
+	// Score is the relevance score, between 0 and 1.
+	Score *float64 `json:"score,omitempty"`
+
+	// Text is the matching text.
+	Text *string `json:"text,omitempty"`
+}
+
+// FileSearchTool searches your vector stores for relevant file content.
+type FileSearchTool struct {
+	// Filters keeps only files whose attributes match.
+	Filters *FileSearchFilter `json:"filters,omitempty"`
+
+	// MaxNumResults caps the number of results, from 1 to 50.
+	MaxNumResults *int `json:"max_num_results,omitempty"`
+
+	// RankingOptions tunes how file search ranks results.
+	RankingOptions *FileSearchRankingOptions `json:"ranking_options,omitempty"`
+	Type           FileSearchToolType        `json:"type"`
+
+	// VectorStoreIds lists the vector stores to search.
+	VectorStoreIds []string `json:"vector_store_ids"`
+}
+
+// FileSearchToolType defines model for FileSearchTool.Type.
+type FileSearchToolType string
+
+// FunctionCall is a call of a function tool, with the arguments the model produced.
+type FunctionCall struct {
+	// Arguments holds the arguments as JSON text. The model may produce invalid JSON or unexpected parameters: validate before use.
+	Arguments string `json:"arguments"`
+
+	// CallID is the call id, echoed by the `function_call_output` that answers it.
+	CallID string `json:"call_id"`
+
+	// Caller is what made a tool call: the model directly, or a program run by programmatic tool calling.
+	Caller ToolCaller `json:"caller,omitempty"`
+
+	// ID is the item id.
+	ID *string `json:"id,omitempty"`
+
+	// Name is the name of the function to run.
+	Name string `json:"name"`
+
+	// Namespace is the namespace of the function, for functions in a namespace tool.
+	Namespace *string `json:"namespace,omitempty"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus      `json:"status,omitempty"`
+	Type   FunctionCallType `json:"type"`
+}
+
+// FunctionCallType defines model for FunctionCall.Type.
+type FunctionCallType string
+
+// FunctionCallOutput is the result of a function call, sent back to the model.
+type FunctionCallOutput struct {
+	// CallID is the call id of the function call this answers.
+	CallID string `json:"call_id"`
+
+	// Caller is what made a tool call: the model directly, or a program run by programmatic tool calling.
+	Caller ToolCaller `json:"caller,omitempty"`
+
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// ID is the item id; set when the API returns the item.
+	ID *string `json:"id,omitempty"`
+
+	// Name is the name of the tool that produced the output.
+	Name *string `json:"name,omitempty"`
+
+	// Namespace is the namespace of the tool that produced the output.
+	Namespace *string `json:"namespace,omitempty"`
+
+	// Output is the output of a tool call, as text (often JSON) or as content parts.
+	Output FunctionCallOutputContent `json:"output"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus            `json:"status,omitempty"`
+	Type   FunctionCallOutputType `json:"type"`
+}
+
+// FunctionCallOutputType defines model for FunctionCallOutput.Type.
+type FunctionCallOutputType string
 
 // FunctionDefinition is a function's name, purpose and parameters.
 type FunctionDefinition struct {
@@ -2824,6 +7846,328 @@ type FunctionDefinition struct {
 	// Strict makes the model follow `parameters` exactly (Structured Outputs); only a subset of JSON Schema is allowed then.
 	Strict *bool `json:"strict,omitempty"`
 }
+
+// FunctionTool is a function in your code the model may call with JSON arguments.
+type FunctionTool struct {
+	// AllowedCallers lists how the function may be called.
+	AllowedCallers []ToolCallerKind `json:"allowed_callers,omitempty"`
+
+	// DeferLoading hides the function until a tool search loads it.
+	DeferLoading *bool `json:"defer_loading,omitempty"`
+
+	// Description is what the function does, to help the model decide when to call it.
+	Description *string `json:"description,omitempty"`
+
+	// Name is the function name, made of a-z, A-Z, 0-9, `_` and `-`, at most 64 characters.
+	Name string `json:"name"`
+
+	// OutputSchema is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
+	OutputSchema JSONSchema `json:"output_schema,omitempty"`
+
+	// Parameters is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
+	Parameters JSONSchema `json:"parameters,omitempty"`
+
+	// Strict makes the model follow `parameters` exactly (Structured Outputs); only a subset of JSON Schema is allowed then.
+	Strict *bool            `json:"strict,omitempty"`
+	Type   FunctionToolType `json:"type"`
+}
+
+// FunctionToolType defines model for FunctionTool.Type.
+type FunctionToolType string
+
+// ImageDetail is how closely the model looks at an image: `low`, `high`, `original` or `auto` (the default).
+type ImageDetail string
+
+// ImageGenerationCall is an image made by the image generation tool.
+type ImageGenerationCall struct {
+	// ID is the item id.
+	ID string `json:"id"`
+
+	// Result is the generated image, base64-encoded.
+	Result *string `json:"result,omitempty"`
+
+	// Status is the state of the generation.
+	Status ImageGenerationCallStatus `json:"status"`
+	Type   ImageGenerationCallType   `json:"type"`
+}
+
+// ImageGenerationCallStatus is the state of the generation.
+type ImageGenerationCallStatus string
+
+// ImageGenerationCallType defines model for ImageGenerationCall.Type.
+type ImageGenerationCallType string
+
+// ImageGenerationMask is a mask image for inpainting, by file id or as a base64 image.
+type ImageGenerationMask struct {
+	// FileID is the id of an uploaded mask image.
+	FileID *string `json:"file_id,omitempty"`
+
+	// ImageURL is the mask image as a base64 `data:` URL.
+	ImageURL *string `json:"image_url,omitempty"`
+}
+
+// ImageGenerationTool generates or edits images with a GPT image model.
+type ImageGenerationTool struct {
+	// Action is `generate`, `edit` or `auto` (the default).
+	Action *ImageGenerationToolAction `json:"action,omitempty"`
+
+	// Background is `transparent`, `opaque` or `auto` (the default).
+	Background *ImageGenerationToolBackground `json:"background,omitempty"`
+
+	// InputFidelity sets how closely edits keep the features of input images, `low` (the default) or `high`.
+	InputFidelity *ImageGenerationToolInputFidelity `json:"input_fidelity,omitempty"`
+
+	// InputImageMask is a mask for inpainting.
+	InputImageMask *ImageGenerationMask `json:"input_image_mask,omitempty"`
+
+	// Model is the image model, such as `gpt-image-1` (the default) or `gpt-image-2`.
+	Model *string `json:"model,omitempty"`
+
+	// Moderation is the moderation level, `auto` (the default) or `low`.
+	Moderation *ImageGenerationToolModeration `json:"moderation,omitempty"`
+
+	// OutputCompression is the compression level of the output image, 0 to 100 (default 100).
+	OutputCompression *int `json:"output_compression,omitempty"`
+
+	// OutputFormat is the image format, `png` (the default), `webp` or `jpeg`.
+	OutputFormat *ImageGenerationToolOutputFormat `json:"output_format,omitempty"`
+
+	// PartialImages sets how many partial images to stream, 0 (the default) to 3.
+	PartialImages *int `json:"partial_images,omitempty"`
+
+	// Quality is `low`, `medium`, `high` or `auto` (the default).
+	Quality *ImageGenerationToolQuality `json:"quality,omitempty"`
+
+	// Size is the image size as `WIDTHxHEIGHT`, such as `1024x1024` or `1536x1024`, or `auto` (the default).
+	Size *string                 `json:"size,omitempty"`
+	Type ImageGenerationToolType `json:"type"`
+}
+
+// ImageGenerationToolAction is `generate`, `edit` or `auto` (the default).
+type ImageGenerationToolAction string
+
+// ImageGenerationToolBackground is `transparent`, `opaque` or `auto` (the default).
+type ImageGenerationToolBackground string
+
+// ImageGenerationToolInputFidelity sets how closely edits keep the features of input images, `low` (the default) or `high`.
+type ImageGenerationToolInputFidelity string
+
+// ImageGenerationToolModeration is the moderation level, `auto` (the default) or `low`.
+type ImageGenerationToolModeration string
+
+// ImageGenerationToolOutputFormat is the image format, `png` (the default), `webp` or `jpeg`.
+type ImageGenerationToolOutputFormat string
+
+// ImageGenerationToolQuality is `low`, `medium`, `high` or `auto` (the default).
+type ImageGenerationToolQuality string
+
+// ImageGenerationToolType defines model for ImageGenerationTool.Type.
+type ImageGenerationToolType string
+
+// Includable names extra output data to include in a response or item list.
+type Includable string
+
+// InlineSkill is a skill defined in the request.
+type InlineSkill struct {
+	// Description is what the skill does.
+	Description string `json:"description"`
+
+	// Name is the skill name.
+	Name string `json:"name"`
+
+	// Source is the content of an inline skill, a base64 zip archive.
+	Source InlineSkillSource `json:"source"`
+	Type   InlineSkillType   `json:"type"`
+}
+
+// InlineSkillType defines model for InlineSkill.Type.
+type InlineSkillType string
+
+// InlineSkillSource is the content of an inline skill, a base64 zip archive.
+type InlineSkillSource struct {
+	// Data is the zip archive, base64-encoded.
+	Data string `json:"data"`
+
+	// MediaType is always `application/zip`.
+	MediaType InlineSkillSourceMediaType `json:"media_type"`
+
+	// Type is always `base64`.
+	Type InlineSkillSourceType `json:"type"`
+}
+
+// InlineSkillSourceMediaType is always `application/zip`.
+type InlineSkillSourceMediaType string
+
+// InlineSkillSourceType is always `base64`.
+type InlineSkillSourceType string
+
+// InputAudio is inline audio data.
+type InputAudio struct {
+	// Data is base64-encoded audio.
+	Data string `json:"data"`
+
+	// Format is the encoding of the audio.
+	Format InputAudioFormat `json:"format"`
+}
+
+// InputAudioFormat is the encoding of the audio.
+type InputAudioFormat string
+
+// InputAudioContent is an audio part of an input.
+type InputAudioContent struct {
+	// InputAudio is inline audio data.
+	InputAudio InputAudio            `json:"input_audio"`
+	Type       InputAudioContentType `json:"type"`
+}
+
+// InputAudioContentType defines model for InputAudioContent.Type.
+type InputAudioContentType string
+
+// InputFileContent is a file part of an input, by file id, URL or inline data.
+type InputFileContent struct {
+	// Detail is how carefully the file is rendered for the model: `low`, `high` or `auto` (the default).
+	Detail *InputFileContentDetail `json:"detail,omitempty"`
+
+	// FileData is the file contents, base64-encoded (as a `data:` URL or bare).
+	FileData *string `json:"file_data,omitempty"`
+
+	// FileID is the id of an uploaded file.
+	FileID *string `json:"file_id,omitempty"`
+
+	// FileURL is a URL the file is fetched from.
+	FileURL *string `json:"file_url,omitempty"`
+
+	// Filename is the file name, used with `file_data`.
+	Filename *string `json:"filename,omitempty"`
+
+	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	PromptCacheBreakpoint *PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
+	Type                  InputFileContentType   `json:"type"`
+}
+
+// InputFileContentDetail is how carefully the file is rendered for the model: `low`, `high` or `auto` (the default).
+type InputFileContentDetail string
+
+// InputFileContentType defines model for InputFileContent.Type.
+type InputFileContentType string
+
+// InputImageContent is an image part of an input, by URL, data URL or file id.
+type InputImageContent struct {
+	// Detail is how closely the model looks at an image: `low`, `high`, `original` or `auto` (the default).
+	Detail *ImageDetail `json:"detail,omitempty"`
+
+	// FileID is the id of an uploaded image file.
+	FileID *string `json:"file_id,omitempty"`
+
+	// ImageURL is an image URL or a `data:` URL with base64 image data.
+	ImageURL *string `json:"image_url,omitempty"`
+
+	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	PromptCacheBreakpoint *PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
+	Type                  InputImageContentType  `json:"type"`
+}
+
+// InputImageContentType defines model for InputImageContent.Type.
+type InputImageContentType string
+
+// InputMessage is a message in a response's input. Developer and system messages carry instructions that outrank user messages; assistant messages replay earlier model output.
+type InputMessage struct {
+	// Content is the content of an input message, as plain text or as content parts.
+	Content InputMessageContent `json:"content"`
+
+	// ID is the message id, when replaying a stored message.
+	ID *string `json:"id,omitempty"`
+
+	// Phase labels an assistant message as intermediate `commentary` or the `final_answer`. Send it back unchanged with later requests.
+	Phase *MessagePhase `json:"phase,omitempty"`
+
+	// Role is who sent the message.
+	Role InputMessageRole `json:"role"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus      `json:"status,omitempty"`
+	Type   InputMessageType `json:"type"`
+}
+
+// InputMessageRole is who sent the message.
+type InputMessageRole string
+
+// InputMessageType defines model for InputMessage.Type.
+type InputMessageType string
+
+// InputTextContent is a text part of an input.
+type InputTextContent struct {
+	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	PromptCacheBreakpoint *PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
+
+	// Text is the text.
+	Text string               `json:"text"`
+	Type InputTextContentType `json:"type"`
+}
+
+// InputTextContentType defines model for InputTextContent.Type.
+type InputTextContentType string
+
+// InputTokenCount is the number of input tokens a request would use.
+type InputTokenCount struct {
+	// InputTokens is the number of input tokens.
+	InputTokens int64 `json:"input_tokens"`
+
+	// Object is always `response.input_tokens`.
+	Object InputTokenCountObject `json:"object"`
+}
+
+// InputTokenCountObject is always `response.input_tokens`.
+type InputTokenCountObject string
+
+// InputTokenCountRequest is a response request whose input tokens are to be counted; the model is not run.
+type InputTokenCountRequest struct {
+	// Conversation names the conversation a response belongs to, by id or as an object.
+	Conversation ConversationParam `json:"conversation,omitempty"`
+
+	// Input is the input of a response, as plain text or as a list of items.
+	Input ResponseInput `json:"input,omitempty"`
+
+	// Instructions is a system (developer) message put first in the model's context.
+	Instructions *string `json:"instructions,omitempty"`
+
+	// Model is the model id the request would use.
+	Model string `json:"model,omitempty"`
+
+	// ParallelToolCalls lets the model call several tools in one turn.
+	ParallelToolCalls *bool `json:"parallel_tool_calls,omitempty"`
+
+	// PreviousResponseID continues from a stored response. Not allowed together with `conversation`.
+	PreviousResponseID *string `json:"previous_response_id,omitempty"`
+
+	// Reasoning configures reasoning models.
+	Reasoning *ReasoningConfig `json:"reasoning,omitempty"`
+
+	// Text configures the text output.
+	Text *ResponseTextConfig `json:"text,omitempty"`
+
+	// ToolChoice says which tool the model uses: a mode (`none`, `auto`, `required`), a subset of the tools, or one specific tool.
+	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
+
+	// Tools lists the tools the model could call.
+	Tools []Tool `json:"tools,omitempty"`
+
+	// Truncation is what happens when the input exceeds the model's context window. `auto` drops items from the start of the conversation; `disabled` (the default) fails the request.
+	Truncation *Truncation `json:"truncation,omitempty"`
+}
+
+// ItemReference refers to a stored item by id, to use it as input.
+type ItemReference struct {
+	// ID is the id of the item.
+	ID   string            `json:"id"`
+	Type ItemReferenceType `json:"type"`
+}
+
+// ItemReferenceType defines model for ItemReference.Type.
+type ItemReferenceType string
+
+// ItemStatus is the state of an item; set when the API returns the item.
+type ItemStatus string
 
 // JSONSchema is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
 type JSONSchema = json.RawMessage
@@ -2842,6 +8186,19 @@ type JSONSchemaFormat struct {
 	// Strict makes the model follow the schema exactly; only a subset of JSON Schema is allowed then.
 	Strict *bool `json:"strict,omitempty"`
 }
+
+// JSONValue is any JSON value, kept as raw JSON.
+type JSONValue = json.RawMessage
+
+// KeypressAction is a key combination to press.
+type KeypressAction struct {
+	// Keys lists the keys to press together.
+	Keys []string           `json:"keys"`
+	Type KeypressActionType `json:"type"`
+}
+
+// KeypressActionType defines model for KeypressAction.Type.
+type KeypressActionType string
 
 // ListFilesResponse is a page of files.
 type ListFilesResponse struct {
@@ -2872,6 +8229,326 @@ type ListModelsResponseObject string
 
 // ListOrder is the sort order of a list by creation time.
 type ListOrder string
+
+// LocalEnvironment runs shell commands on your machine.
+type LocalEnvironment struct {
+	// Skills lists skills available on your machine.
+	Skills []LocalSkill         `json:"skills,omitempty"`
+	Type   LocalEnvironmentType `json:"type"`
+}
+
+// LocalEnvironmentType defines model for LocalEnvironment.Type.
+type LocalEnvironmentType string
+
+// LocalShellCall is a command the local shell tool asks you to run.
+type LocalShellCall struct {
+	// Action is a command to run on your machine.
+	Action LocalShellExecAction `json:"action"`
+
+	// CallID is the call id, echoed by the `local_shell_call_output` that answers it.
+	CallID string `json:"call_id"`
+
+	// ID is the item id.
+	ID string `json:"id"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status ItemStatus         `json:"status"`
+	Type   LocalShellCallType `json:"type"`
+}
+
+// LocalShellCallType defines model for LocalShellCall.Type.
+type LocalShellCallType string
+
+// LocalShellCallOutput is the result of a local shell call, sent back to the model.
+type LocalShellCallOutput struct {
+	// ID is the call id of the local shell call this answers.
+	ID string `json:"id"`
+
+	// Output is the command's output, as JSON text.
+	Output string `json:"output"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus              `json:"status,omitempty"`
+	Type   LocalShellCallOutputType `json:"type"`
+}
+
+// LocalShellCallOutputType defines model for LocalShellCallOutput.Type.
+type LocalShellCallOutputType string
+
+// LocalShellExecAction is a command to run on your machine.
+type LocalShellExecAction struct {
+	// Command is the command and its arguments.
+	Command []string `json:"command"`
+
+	// Env holds the environment variables to set.
+	Env map[string]string `json:"env,omitempty"`
+
+	// TimeoutMs is a time limit for the command, in milliseconds.
+	TimeoutMs *int64 `json:"timeout_ms,omitempty"`
+
+	// Type is always `exec`.
+	Type LocalShellExecActionType `json:"type"`
+
+	// User is the user to run the command as.
+	User *string `json:"user,omitempty"`
+
+	// WorkingDirectory is the directory to run the command in.
+	WorkingDirectory *string `json:"working_directory,omitempty"`
+}
+
+// LocalShellExecActionType is always `exec`.
+type LocalShellExecActionType string
+
+// LocalShellTool lets the model run shell commands on your machine (codex-mini-latest).
+type LocalShellTool struct {
+	Type LocalShellToolType `json:"type"`
+}
+
+// LocalShellToolType defines model for LocalShellTool.Type.
+type LocalShellToolType string
+
+// LocalSkill is a skill stored on your machine.
+type LocalSkill struct {
+	// Description is what the skill does.
+	Description string `json:"description"`
+
+	// Name is the skill name.
+	Name string `json:"name"`
+
+	// Path is the directory holding the skill.
+	Path string `json:"path"`
+}
+
+// McpApprovalFilter lists the tools that always or never need approval.
+type McpApprovalFilter struct {
+	// Always selects the tools that always need approval.
+	Always *McpToolFilter `json:"always,omitempty"`
+
+	// Never selects the tools that never need approval.
+	Never *McpToolFilter `json:"never,omitempty"`
+}
+
+// McpApprovalRequest asks you to approve an MCP tool call; answer with an `mcp_approval_response`.
+type McpApprovalRequest struct {
+	// Arguments holds the tool arguments as JSON text.
+	Arguments string `json:"arguments"`
+
+	// ID is the item id, to quote as `approval_request_id`.
+	ID string `json:"id"`
+
+	// Name is the name of the tool to run.
+	Name string `json:"name"`
+
+	// ServerLabel is the label of the MCP server.
+	ServerLabel string                 `json:"server_label"`
+	Type        McpApprovalRequestType `json:"type"`
+}
+
+// McpApprovalRequestType defines model for McpApprovalRequest.Type.
+type McpApprovalRequestType string
+
+// McpApprovalResponse approves or rejects an MCP tool call.
+type McpApprovalResponse struct {
+	// ApprovalRequestID is the id of the approval request this answers.
+	ApprovalRequestID string `json:"approval_request_id"`
+
+	// Approve tells whether the call is approved.
+	Approve bool `json:"approve"`
+
+	// ID is the item id; set when the API returns the item.
+	ID *string `json:"id,omitempty"`
+
+	// Reason explains the decision.
+	Reason *string                 `json:"reason,omitempty"`
+	Type   McpApprovalResponseType `json:"type"`
+}
+
+// McpApprovalResponseType defines model for McpApprovalResponse.Type.
+type McpApprovalResponseType string
+
+// McpCall is a call of a tool on a remote MCP server.
+type McpCall struct {
+	// ApprovalRequestID is the id of the approval request of the call, if one was needed.
+	ApprovalRequestID *string `json:"approval_request_id,omitempty"`
+
+	// Arguments holds the tool arguments as JSON text.
+	Arguments string `json:"arguments"`
+
+	// Error is why an MCP tool call failed: a protocol, tool or HTTP error, or a plain message in older responses.
+	Error McpToolCallError `json:"error,omitempty"`
+
+	// ID is the item id.
+	ID string `json:"id"`
+
+	// Name is the name of the tool.
+	Name string `json:"name"`
+
+	// Output is the tool's output.
+	Output *string `json:"output,omitempty"`
+
+	// ServerLabel is the label of the MCP server.
+	ServerLabel string `json:"server_label"`
+
+	// Status is the state of the call.
+	Status *McpCallStatus `json:"status,omitempty"`
+	Type   McpCallType    `json:"type"`
+}
+
+// McpCallStatus is the state of the call.
+type McpCallStatus string
+
+// McpCallType defines model for McpCall.Type.
+type McpCallType string
+
+// McpConnector lists the known service connector ids.
+type McpConnector string
+
+// McpHTTPError is an HTTP error from the MCP server.
+type McpHTTPError struct {
+	// Code is the HTTP status code.
+	Code int `json:"code"`
+
+	// Message is the error message.
+	Message string           `json:"message"`
+	Type    McpHTTPErrorType `json:"type"`
+}
+
+// McpHTTPErrorType defines model for McpHTTPError.Type.
+type McpHTTPErrorType string
+
+// McpListTools lists the tools a remote MCP server offers.
+type McpListTools struct {
+	// Error is why the tools could not be listed, if they could not.
+	Error *string `json:"error,omitempty"`
+
+	// ID is the item id.
+	ID string `json:"id"`
+
+	// ServerLabel is the label of the MCP server.
+	ServerLabel string `json:"server_label"`
+
+	// Tools lists the server's tools.
+	Tools []McpListedTool  `json:"tools"`
+	Type  McpListToolsType `json:"type"`
+}
+
+// McpListToolsType defines model for McpListTools.Type.
+type McpListToolsType string
+
+// McpListedTool is a tool an MCP server offers.
+type McpListedTool struct {
+	// Annotations is any JSON value, kept as raw JSON.
+	Annotations JSONValue `json:"annotations,omitempty"`
+
+	// Description is what the tool does.
+	Description *string `json:"description,omitempty"`
+
+	// InputSchema is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
+	InputSchema JSONSchema `json:"input_schema,omitempty"`
+
+	// Name is the tool name.
+	Name string `json:"name"`
+}
+
+// McpProtocolError is an MCP protocol error.
+type McpProtocolError struct {
+	// Code is the MCP error code.
+	Code int `json:"code"`
+
+	// Message is the error message.
+	Message string               `json:"message"`
+	Type    McpProtocolErrorType `json:"type"`
+}
+
+// McpProtocolErrorType defines model for McpProtocolError.Type.
+type McpProtocolErrorType string
+
+// McpTool gives the model the tools of a remote MCP server or service connector. Set one of `server_url`, `connector_id` or `tunnel_id`.
+type McpTool struct {
+	// AllowedCallers lists how the tools may be called.
+	AllowedCallers []ToolCallerKind `json:"allowed_callers,omitempty"`
+
+	// AllowedTools restricts the MCP tools the model may use, by name or by filter.
+	AllowedTools McpAllowedTools `json:"allowed_tools,omitempty"`
+
+	// Authorization is an OAuth access token for the server or connector.
+	Authorization *string `json:"authorization,omitempty"`
+
+	// ConnectorID is a service connector id; see McpConnector for the known ones.
+	ConnectorID *string `json:"connector_id,omitempty"`
+
+	// DeferLoading hides the server's tools until a tool search loads them.
+	DeferLoading *bool `json:"defer_loading,omitempty"`
+
+	// Headers holds HTTP headers to send to the server.
+	Headers map[string]string `json:"headers,omitempty"`
+
+	// RequireApproval says which MCP tool calls need your approval, for all tools or by filter.
+	RequireApproval McpRequireApproval `json:"require_approval,omitempty"`
+
+	// ServerDescription is what the server offers, for the model.
+	ServerDescription *string `json:"server_description,omitempty"`
+
+	// ServerLabel is a label for the server, quoted in tool calls.
+	ServerLabel string `json:"server_label"`
+
+	// ServerURL is the URL of the MCP server.
+	ServerURL *string `json:"server_url,omitempty"`
+
+	// TunnelID is the id of a secure MCP tunnel to reach the server through.
+	TunnelID *string     `json:"tunnel_id,omitempty"`
+	Type     McpToolType `json:"type"`
+}
+
+// McpToolType defines model for McpTool.Type.
+type McpToolType string
+
+// McpToolExecutionError is an error the MCP tool itself reported.
+type McpToolExecutionError struct {
+	// Content is any JSON value, kept as raw JSON.
+	Content JSONValue                 `json:"content,omitempty"`
+	Type    McpToolExecutionErrorType `json:"type"`
+}
+
+// McpToolExecutionErrorType defines model for McpToolExecutionError.Type.
+type McpToolExecutionErrorType string
+
+// McpToolFilter selects MCP tools by name or by read-only hint.
+type McpToolFilter struct {
+	// ReadOnly matches tools whose server marks them read-only (or not).
+	ReadOnly *bool `json:"read_only,omitempty"`
+
+	// ToolNames lists the tool names to match.
+	ToolNames []string `json:"tool_names,omitempty"`
+}
+
+// Message is a stored message with any role and any kind of content, as conversations and input item lists return it.
+type Message struct {
+	// Content holds the content parts of the message.
+	Content []MessageContent `json:"content"`
+
+	// ID is the message id.
+	ID string `json:"id"`
+
+	// Phase labels an assistant message as intermediate `commentary` or the `final_answer`. Send it back unchanged with later requests.
+	Phase *MessagePhase `json:"phase,omitempty"`
+
+	// Role is who sent a stored message.
+	Role MessageRole `json:"role"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus `json:"status,omitempty"`
+	Type   MessageType `json:"type"`
+}
+
+// MessageType defines model for Message.Type.
+type MessageType string
+
+// MessagePhase labels an assistant message as intermediate `commentary` or the `final_answer`. Send it back unchanged with later requests.
+type MessagePhase string
+
+// MessageRole is who sent a stored message.
+type MessageRole string
 
 // Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 type Metadata map[string]string
@@ -3017,6 +8694,38 @@ type ModerationTextInput struct {
 // ModerationTextInputType defines model for ModerationTextInput.Type.
 type ModerationTextInputType string
 
+// MoveAction is a mouse move.
+type MoveAction struct {
+	// Keys lists the keys held down during the move.
+	Keys []string       `json:"keys,omitempty"`
+	Type MoveActionType `json:"type"`
+
+	// X is the x coordinate to move to.
+	X int `json:"x"`
+
+	// Y is the y coordinate to move to.
+	Y int `json:"y"`
+}
+
+// MoveActionType defines model for MoveAction.Type.
+type MoveActionType string
+
+// NamespaceTool groups functions and custom tools under one name, such as `crm`.
+type NamespaceTool struct {
+	// Description is what the tools of the namespace are for.
+	Description string `json:"description"`
+
+	// Name is the namespace name, quoted in tool calls.
+	Name string `json:"name"`
+
+	// Tools lists the tools of the namespace.
+	Tools []NamespaceMember `json:"tools"`
+	Type  NamespaceToolType `json:"type"`
+}
+
+// NamespaceToolType defines model for NamespaceTool.Type.
+type NamespaceToolType string
+
 // OpenAIFile is an uploaded file.
 type OpenAIFile struct {
 	// Bytes is the file size in bytes.
@@ -3060,6 +8769,123 @@ type OpenAIFilePurpose string
 // Deprecated: the API no longer maintains it.
 type OpenAIFileStatus string
 
+// OutputMessage is a message the model produced.
+type OutputMessage struct {
+	// Content holds the text and refusal parts of the message.
+	Content []OutputContent `json:"content"`
+
+	// ID is the message id.
+	ID string `json:"id"`
+
+	// Phase labels an assistant message as intermediate `commentary` or the `final_answer`. Send it back unchanged with later requests.
+	Phase *MessagePhase `json:"phase,omitempty"`
+
+	// Role is always `assistant`.
+	Role OutputMessageRole `json:"role"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus       `json:"status,omitempty"`
+	Type   OutputMessageType `json:"type"`
+}
+
+// OutputMessageRole is always `assistant`.
+type OutputMessageRole string
+
+// OutputMessageType defines model for OutputMessage.Type.
+type OutputMessageType string
+
+// OutputTextContent is text the model produced, with its citations.
+type OutputTextContent struct {
+	// Annotations lists the citations and file references in the text.
+	Annotations []Annotation `json:"annotations,omitempty"`
+
+	// Logprobs holds the log probability of each output token, when the `message.output_text.logprobs` include was asked for.
+	Logprobs []OutputTextLogprob `json:"logprobs,omitempty"`
+
+	// Text is the text.
+	Text string                `json:"text"`
+	Type OutputTextContentType `json:"type"`
+}
+
+// OutputTextContentType defines model for OutputTextContent.Type.
+type OutputTextContentType string
+
+// OutputTextLogprob is the log probability of one output token.
+type OutputTextLogprob struct {
+	// Bytes holds the UTF-8 bytes of the token.
+	Bytes []int `json:"bytes,omitempty"`
+
+	// Logprob is the log probability of the token.
+	Logprob float64 `json:"logprob"`
+
+	// Token is the token.
+	Token string `json:"token"`
+
+	// TopLogprobs lists the most likely tokens at this position.
+	TopLogprobs []OutputTextTopLogprob `json:"top_logprobs,omitempty"`
+}
+
+// OutputTextTopLogprob is a likely token at one position, with its log probability.
+type OutputTextTopLogprob struct {
+	// Bytes holds the UTF-8 bytes of the token.
+	Bytes []int `json:"bytes,omitempty"`
+
+	// Logprob is the log probability of the token.
+	Logprob float64 `json:"logprob"`
+
+	// Token is the token.
+	Token string `json:"token"`
+}
+
+// ProgramItem is a program the model ran through programmatic tool calling.
+type ProgramItem struct {
+	// CallID is the program's call id, quoted by the tool calls it makes.
+	CallID string `json:"call_id"`
+
+	// Code is the JavaScript source of the program.
+	Code string `json:"code"`
+
+	// Fingerprint is an opaque replay fingerprint; send it back unchanged.
+	Fingerprint string `json:"fingerprint"`
+
+	// ID is the item id.
+	ID   string          `json:"id"`
+	Type ProgramItemType `json:"type"`
+}
+
+// ProgramItemType defines model for ProgramItem.Type.
+type ProgramItemType string
+
+// ProgramOutputItem is the result of a program.
+type ProgramOutputItem struct {
+	// CallID is the call id of the program.
+	CallID string `json:"call_id"`
+
+	// ID is the item id.
+	ID string `json:"id"`
+
+	// Result is what the program produced.
+	Result string `json:"result"`
+
+	// Status is how the program ended.
+	Status ProgramOutputItemStatus `json:"status"`
+	Type   ProgramOutputItemType   `json:"type"`
+}
+
+// ProgramOutputItemStatus is how the program ended.
+type ProgramOutputItemStatus string
+
+// ProgramOutputItemType defines model for ProgramOutputItem.Type.
+type ProgramOutputItemType string
+
+// ProgrammaticToolCallingTool lets the model write programs that call other tools.
+type ProgrammaticToolCallingTool struct {
+	Type ProgrammaticToolCallingToolType `json:"type"`
+}
+
+// ProgrammaticToolCallingToolType defines model for ProgrammaticToolCallingTool.Type.
+type ProgrammaticToolCallingToolType string
+
 // PromptCacheBreakpoint marks the end of a prompt prefix worth caching (gpt-5.6 and later).
 type PromptCacheBreakpoint struct {
 	// Mode is always `explicit`.
@@ -3084,8 +8910,23 @@ type PromptCacheOptions struct {
 // PromptCacheOptionsMode tells whether the API adds its implicit breakpoint (`implicit`, the default).
 type PromptCacheOptionsMode string
 
+// PromptCacheRetention is the longest time cached prompt prefixes are kept: `in_memory` or `24h` (extended caching). Some models support only `24h`.
+type PromptCacheRetention string
+
 // PromptCacheTTL is the minimum lifetime of a cache breakpoint. `30m` is the default and, for `prompt_cache_options`, currently the only value.
 type PromptCacheTTL string
+
+// PromptTemplate refers to a stored prompt template and fills in its variables.
+type PromptTemplate struct {
+	// ID is the prompt template id.
+	ID string `json:"id"`
+
+	// Variables maps variable names to values. A value is a JSON string or an input content object (`input_text`, `input_image` or `input_file`).
+	Variables map[string]PromptVariable `json:"variables,omitempty"`
+
+	// Version is the template version; the current one when left out.
+	Version *string `json:"version,omitempty"`
+}
 
 // PromptTokensDetails is a breakdown of the prompt tokens.
 type PromptTokensDetails struct {
@@ -3096,8 +8937,624 @@ type PromptTokensDetails struct {
 	CachedTokens *int64 `json:"cached_tokens,omitempty"`
 }
 
+// PromptVariable is the value of a prompt variable, kept as raw JSON: a string or an input content object.
+type PromptVariable = json.RawMessage
+
+// ReasoningConfig configures how a reasoning model thinks.
+type ReasoningConfig struct {
+	// Context sets which earlier reasoning items the model sees again on later turns: `auto`, `current_turn` or `all_turns`. In a response, the mode that was used.
+	Context *ReasoningConfigContext `json:"context,omitempty"`
+
+	// Effort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	Effort *ReasoningEffort `json:"effort,omitempty"`
+
+	// GenerateSummary asks for a summary of the reasoning; replaced by `summary`.
+	// Deprecated: use Summary.
+	GenerateSummary *ReasoningConfigGenerateSummary `json:"generate_summary,omitempty"`
+
+	// Mode is the reasoning execution mode, such as `standard` or `pro`. In a response, the mode that was used.
+	Mode *string `json:"mode,omitempty"`
+
+	// Summary asks for a summary of the reasoning, `auto`, `concise` or `detailed`.
+	Summary *ReasoningConfigSummary `json:"summary,omitempty"`
+}
+
+// ReasoningConfigContext sets which earlier reasoning items the model sees again on later turns: `auto`, `current_turn` or `all_turns`. In a response, the mode that was used.
+type ReasoningConfigContext string
+
+// ReasoningConfigGenerateSummary asks for a summary of the reasoning; replaced by `summary`.
+//
+// Deprecated: use Summary.
+type ReasoningConfigGenerateSummary string
+
+// ReasoningConfigSummary asks for a summary of the reasoning, `auto`, `concise` or `detailed`.
+type ReasoningConfigSummary string
+
 // ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 type ReasoningEffort string
+
+// ReasoningItem is the model's reasoning before it answered. Send it back with later turns when you manage the context yourself (always when `store` is false).
+type ReasoningItem struct {
+	// Content holds the reasoning text, when the model exposes it.
+	Content []ReasoningText `json:"content,omitempty"`
+
+	// EncryptedContent is the reasoning in encrypted form, for stateless multi-turn use; returned with the `reasoning.encrypted_content` include. Take it from the finished item, not from a partial streamed one.
+	EncryptedContent *string `json:"encrypted_content,omitempty"`
+
+	// ID is the reasoning item id.
+	ID string `json:"id"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus `json:"status,omitempty"`
+
+	// Summary holds the summary parts of the reasoning (empty unless asked for).
+	Summary []ReasoningSummaryText `json:"summary"`
+	Type    ReasoningItemType      `json:"type"`
+}
+
+// ReasoningItemType defines model for ReasoningItem.Type.
+type ReasoningItemType string
+
+// ReasoningSummaryText is one part of a reasoning summary.
+type ReasoningSummaryText struct {
+	// Text is the summary text.
+	Text string                   `json:"text"`
+	Type ReasoningSummaryTextType `json:"type"`
+}
+
+// ReasoningSummaryTextType defines model for ReasoningSummaryText.Type.
+type ReasoningSummaryTextType string
+
+// ReasoningText is reasoning text from the model.
+type ReasoningText struct {
+	// Text is the reasoning text.
+	Text string            `json:"text"`
+	Type ReasoningTextType `json:"type"`
+}
+
+// ReasoningTextType defines model for ReasoningText.Type.
+type ReasoningTextType string
+
+// RefusalContent is the model's refusal to answer.
+type RefusalContent struct {
+	// Refusal is the refusal text.
+	Refusal string             `json:"refusal"`
+	Type    RefusalContentType `json:"type"`
+}
+
+// RefusalContentType defines model for RefusalContent.Type.
+type RefusalContentType string
+
+// Response is a model response, with its output items and the settings it ran with.
+type Response struct {
+	// Background tells whether the response ran in the background.
+	Background *bool `json:"background,omitempty"`
+
+	// Billing tells who pays for the response.
+	Billing *ResponseBilling `json:"billing,omitempty"`
+
+	// CompletedAt is when the response completed, in Unix seconds; set only when completed.
+	CompletedAt *int64 `json:"completed_at,omitempty"`
+
+	// Conversation is the conversation whose items this response added to, if any.
+	Conversation *ConversationRef `json:"conversation,omitempty"`
+
+	// CreatedAt is when the response was created, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// Error is why the model failed to produce the response, if it did.
+	Error *ResponseError `json:"error,omitempty"`
+
+	// FrequencyPenalty is the frequency penalty used.
+	FrequencyPenalty *float64 `json:"frequency_penalty,omitempty"`
+
+	// ID is the response id, such as `resp_123`.
+	ID string `json:"id"`
+
+	// IncompleteDetails is why the response is incomplete, if it is.
+	IncompleteDetails *ResponseIncompleteDetails `json:"incomplete_details,omitempty"`
+
+	// Instructions is the input of a response, as plain text or as a list of items.
+	Instructions ResponseInput `json:"instructions,omitempty"`
+
+	// MaxOutputTokens is the output token cap, if one was set.
+	MaxOutputTokens *int64 `json:"max_output_tokens,omitempty"`
+
+	// MaxToolCalls is the built-in tool call cap, if one was set.
+	MaxToolCalls *int64 `json:"max_tool_calls,omitempty"`
+
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	Metadata Metadata `json:"metadata,omitempty"`
+
+	// Model is the id of the model that produced the response.
+	Model string `json:"model"`
+
+	// Moderation holds the moderation results, when moderation was asked for.
+	Moderation *ResponseModeration `json:"moderation,omitempty"`
+
+	// Object is always `response`.
+	Object ResponseObject `json:"object"`
+
+	// Output holds the items the model produced, in order: messages, reasoning, tool calls. Do not assume the first item is the assistant message.
+	Output []OutputItem `json:"output"`
+
+	// ParallelToolCalls tells whether the model could call several tools in one turn.
+	ParallelToolCalls *bool `json:"parallel_tool_calls,omitempty"`
+
+	// PresencePenalty is the presence penalty used.
+	PresencePenalty *float64 `json:"presence_penalty,omitempty"`
+
+	// PreviousResponseID is the response this one continued from, if any.
+	PreviousResponseID *string `json:"previous_response_id,omitempty"`
+
+	// Prompt is the prompt template used, if any.
+	Prompt *PromptTemplate `json:"prompt,omitempty"`
+
+	// PromptCacheKey is the prompt cache key sent with the request.
+	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
+
+	// PromptCacheOptions is the prompt caching configuration that applied.
+	PromptCacheOptions *PromptCacheOptions `json:"prompt_cache_options,omitempty"`
+
+	// PromptCacheRetention is the longest time cached prompt prefixes are kept: `in_memory` or `24h` (extended caching). Some models support only `24h`.
+	PromptCacheRetention *PromptCacheRetention `json:"prompt_cache_retention,omitempty"`
+
+	// Reasoning is the reasoning configuration used.
+	Reasoning *ReasoningConfig `json:"reasoning,omitempty"`
+
+	// SafetyIdentifier is the end-user id sent with the request.
+	SafetyIdentifier *string `json:"safety_identifier,omitempty"`
+
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	ServiceTier *ServiceTier `json:"service_tier,omitempty"`
+
+	// Status is the state of a response.
+	Status *ResponseStatus `json:"status,omitempty"`
+
+	// Store tells whether the response is stored.
+	Store *bool `json:"store,omitempty"`
+
+	// Temperature is the sampling temperature used.
+	Temperature *float64 `json:"temperature,omitempty"`
+
+	// Text configures the text output.
+	Text *ResponseTextConfig `json:"text,omitempty"`
+
+	// ToolChoice says which tool the model uses: a mode (`none`, `auto`, `required`), a subset of the tools, or one specific tool.
+	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
+
+	// ToolUsage maps built-in tool names (such as `web_search`) to how much they were used.
+	ToolUsage map[string]ResponseToolUsage `json:"tool_usage,omitempty"`
+
+	// Tools lists the tools the model could call.
+	Tools []Tool `json:"tools,omitempty"`
+
+	// TopLogprobs is how many alternatives were returned per output token.
+	TopLogprobs *int `json:"top_logprobs,omitempty"`
+
+	// TopP is the nucleus sampling mass used.
+	TopP *float64 `json:"top_p,omitempty"`
+
+	// Truncation is what happens when the input exceeds the model's context window. `auto` drops items from the start of the conversation; `disabled` (the default) fails the request.
+	Truncation *Truncation `json:"truncation,omitempty"`
+
+	// Usage counts the tokens the response used.
+	Usage *ResponseUsage `json:"usage,omitempty"`
+
+	// User is the end-user id sent with the request; often null.
+	// Deprecated: use SafetyIdentifier and PromptCacheKey.
+	User *string `json:"user,omitempty"`
+}
+
+// ResponseObject is always `response`.
+type ResponseObject string
+
+// ResponseApplyPatchCallOperationDiffDeltaEvent carries the next piece of the diff of an apply_patch call's operation.
+type ResponseApplyPatchCallOperationDiffDeltaEvent struct {
+	// Delta is the diff text to append.
+	Delta string `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                             `json:"sequence_number,omitempty"`
+	Type           ResponseApplyPatchCallOperationDiffDeltaEventType `json:"type"`
+}
+
+// ResponseApplyPatchCallOperationDiffDeltaEventType defines model for ResponseApplyPatchCallOperationDiffDeltaEvent.Type.
+type ResponseApplyPatchCallOperationDiffDeltaEventType string
+
+// ResponseApplyPatchCallOperationDiffDoneEvent carries the complete diff of an apply_patch call's operation.
+type ResponseApplyPatchCallOperationDiffDoneEvent struct {
+	// Diff is the complete diff.
+	Diff string `json:"diff"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                            `json:"sequence_number,omitempty"`
+	Type           ResponseApplyPatchCallOperationDiffDoneEventType `json:"type"`
+}
+
+// ResponseApplyPatchCallOperationDiffDoneEventType defines model for ResponseApplyPatchCallOperationDiffDoneEvent.Type.
+type ResponseApplyPatchCallOperationDiffDoneEventType string
+
+// ResponseAudioDeltaEvent carries the next chunk of audio output.
+type ResponseAudioDeltaEvent struct {
+	// Delta is the audio chunk, base64-encoded.
+	Delta string `json:"delta"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                       `json:"sequence_number,omitempty"`
+	Type           ResponseAudioDeltaEventType `json:"type"`
+}
+
+// ResponseAudioDeltaEventType defines model for ResponseAudioDeltaEvent.Type.
+type ResponseAudioDeltaEventType string
+
+// ResponseAudioDoneEvent is sent when the audio output is finished.
+type ResponseAudioDoneEvent struct {
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                      `json:"sequence_number,omitempty"`
+	Type           ResponseAudioDoneEventType `json:"type"`
+}
+
+// ResponseAudioDoneEventType defines model for ResponseAudioDoneEvent.Type.
+type ResponseAudioDoneEventType string
+
+// ResponseAudioTranscriptDeltaEvent carries the next piece of the transcript of the audio output.
+type ResponseAudioTranscriptDeltaEvent struct {
+	// Delta is the transcript text to append.
+	Delta string `json:"delta"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                 `json:"sequence_number,omitempty"`
+	Type           ResponseAudioTranscriptDeltaEventType `json:"type"`
+}
+
+// ResponseAudioTranscriptDeltaEventType defines model for ResponseAudioTranscriptDeltaEvent.Type.
+type ResponseAudioTranscriptDeltaEventType string
+
+// ResponseAudioTranscriptDoneEvent is sent when the transcript of the audio output is finished.
+type ResponseAudioTranscriptDoneEvent struct {
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                `json:"sequence_number,omitempty"`
+	Type           ResponseAudioTranscriptDoneEventType `json:"type"`
+}
+
+// ResponseAudioTranscriptDoneEventType defines model for ResponseAudioTranscriptDoneEvent.Type.
+type ResponseAudioTranscriptDoneEventType string
+
+// ResponseBilling tells who pays for a response.
+type ResponseBilling struct {
+	// Payer is the paying party, such as `developer`.
+	Payer *string `json:"payer,omitempty"`
+}
+
+// ResponseCodeInterpreterCallCodeDeltaEvent carries the next piece of the code a code interpreter call runs.
+type ResponseCodeInterpreterCallCodeDeltaEvent struct {
+	// Delta is the piece of code to append.
+	Delta string `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                         `json:"sequence_number,omitempty"`
+	Type           ResponseCodeInterpreterCallCodeDeltaEventType `json:"type"`
+}
+
+// ResponseCodeInterpreterCallCodeDeltaEventType defines model for ResponseCodeInterpreterCallCodeDeltaEvent.Type.
+type ResponseCodeInterpreterCallCodeDeltaEventType string
+
+// ResponseCodeInterpreterCallCodeDoneEvent carries the complete code of a code interpreter call.
+type ResponseCodeInterpreterCallCodeDoneEvent struct {
+	// Code is the complete code.
+	Code string `json:"code"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                        `json:"sequence_number,omitempty"`
+	Type           ResponseCodeInterpreterCallCodeDoneEventType `json:"type"`
+}
+
+// ResponseCodeInterpreterCallCodeDoneEventType defines model for ResponseCodeInterpreterCallCodeDoneEvent.Type.
+type ResponseCodeInterpreterCallCodeDoneEventType string
+
+// ResponseCodeInterpreterCallCompletedEvent is sent when a code interpreter call is finished.
+type ResponseCodeInterpreterCallCompletedEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                         `json:"sequence_number,omitempty"`
+	Type           ResponseCodeInterpreterCallCompletedEventType `json:"type"`
+}
+
+// ResponseCodeInterpreterCallCompletedEventType defines model for ResponseCodeInterpreterCallCompletedEvent.Type.
+type ResponseCodeInterpreterCallCompletedEventType string
+
+// ResponseCodeInterpreterCallInProgressEvent is sent when a code interpreter call starts.
+type ResponseCodeInterpreterCallInProgressEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                          `json:"sequence_number,omitempty"`
+	Type           ResponseCodeInterpreterCallInProgressEventType `json:"type"`
+}
+
+// ResponseCodeInterpreterCallInProgressEventType defines model for ResponseCodeInterpreterCallInProgressEvent.Type.
+type ResponseCodeInterpreterCallInProgressEventType string
+
+// ResponseCodeInterpreterCallInterpretingEvent is sent while the code interpreter runs the code.
+type ResponseCodeInterpreterCallInterpretingEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                            `json:"sequence_number,omitempty"`
+	Type           ResponseCodeInterpreterCallInterpretingEventType `json:"type"`
+}
+
+// ResponseCodeInterpreterCallInterpretingEventType defines model for ResponseCodeInterpreterCallInterpretingEvent.Type.
+type ResponseCodeInterpreterCallInterpretingEventType string
+
+// ResponseCompactionCompactingEvent is sent while the server compacts the conversation into a compaction item.
+type ResponseCompactionCompactingEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                 `json:"sequence_number,omitempty"`
+	Type           ResponseCompactionCompactingEventType `json:"type"`
+}
+
+// ResponseCompactionCompactingEventType defines model for ResponseCompactionCompactingEvent.Type.
+type ResponseCompactionCompactingEventType string
+
+// ResponseCompletedEvent is sent last when the response finished: it holds the final response.
+type ResponseCompletedEvent struct {
+	// Response is a model response, with its output items and the settings it ran with.
+	Response Response `json:"response"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                      `json:"sequence_number,omitempty"`
+	Type           ResponseCompletedEventType `json:"type"`
+}
+
+// ResponseCompletedEventType defines model for ResponseCompletedEvent.Type.
+type ResponseCompletedEventType string
+
+// ResponseContentPartAddedEvent is sent when a new content part of an output item starts.
+type ResponseContentPartAddedEvent struct {
+	// ContentIndex is the position of the content part in the item's `content`.
+	ContentIndex int `json:"content_index"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// Part is a content part of an output item in a stream event, told apart by `type`.
+	Part ResponseContentPart `json:"part"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                             `json:"sequence_number,omitempty"`
+	Type           ResponseContentPartAddedEventType `json:"type"`
+}
+
+// ResponseContentPartAddedEventType defines model for ResponseContentPartAddedEvent.Type.
+type ResponseContentPartAddedEventType string
+
+// ResponseContentPartDoneEvent is sent when a content part of an output item is finished.
+type ResponseContentPartDoneEvent struct {
+	// ContentIndex is the position of the content part in the item's `content`.
+	ContentIndex int `json:"content_index"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// Part is a content part of an output item in a stream event, told apart by `type`.
+	Part ResponseContentPart `json:"part"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                            `json:"sequence_number,omitempty"`
+	Type           ResponseContentPartDoneEventType `json:"type"`
+}
+
+// ResponseContentPartDoneEventType defines model for ResponseContentPartDoneEvent.Type.
+type ResponseContentPartDoneEventType string
+
+// ResponseCreatedEvent is sent first: the response was created.
+type ResponseCreatedEvent struct {
+	// Response is a model response, with its output items and the settings it ran with.
+	Response Response `json:"response"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                    `json:"sequence_number,omitempty"`
+	Type           ResponseCreatedEventType `json:"type"`
+}
+
+// ResponseCreatedEventType defines model for ResponseCreatedEvent.Type.
+type ResponseCreatedEventType string
+
+// ResponseCustomToolCallInputDeltaEvent carries the next piece of a custom tool call's input.
+type ResponseCustomToolCallInputDeltaEvent struct {
+	// Delta is the piece of input to append.
+	Delta string `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                     `json:"sequence_number,omitempty"`
+	Type           ResponseCustomToolCallInputDeltaEventType `json:"type"`
+}
+
+// ResponseCustomToolCallInputDeltaEventType defines model for ResponseCustomToolCallInputDeltaEvent.Type.
+type ResponseCustomToolCallInputDeltaEventType string
+
+// ResponseCustomToolCallInputDoneEvent carries the complete input of a custom tool call.
+type ResponseCustomToolCallInputDoneEvent struct {
+	// Input is the complete input.
+	Input string `json:"input"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                    `json:"sequence_number,omitempty"`
+	Type           ResponseCustomToolCallInputDoneEventType `json:"type"`
+}
+
+// ResponseCustomToolCallInputDoneEventType defines model for ResponseCustomToolCallInputDoneEvent.Type.
+type ResponseCustomToolCallInputDoneEventType string
+
+// ResponseError is why the model failed to produce a response.
+type ResponseError struct {
+	// Code is a machine-readable error code, such as `server_error`.
+	Code ResponseErrorCode `json:"code"`
+
+	// Message is a human-readable explanation.
+	Message string `json:"message"`
+}
+
+// ResponseErrorCode is a machine-readable error code, such as `server_error`.
+type ResponseErrorCode string
+
+// ResponseErrorEvent reports an error that ended the stream.
+type ResponseErrorEvent struct {
+	// Code is a machine-readable error code, if any.
+	Code *string `json:"code,omitempty"`
+
+	// Message is a human-readable explanation.
+	Message string `json:"message"`
+
+	// Param is the request parameter at fault, if any.
+	Param *string `json:"param,omitempty"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                  `json:"sequence_number,omitempty"`
+	Type           ResponseErrorEventType `json:"type"`
+}
+
+// ResponseErrorEventType defines model for ResponseErrorEvent.Type.
+type ResponseErrorEventType string
+
+// ResponseFailedEvent is sent last when the response failed: its `error` says why.
+type ResponseFailedEvent struct {
+	// Response is a model response, with its output items and the settings it ran with.
+	Response Response `json:"response"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                   `json:"sequence_number,omitempty"`
+	Type           ResponseFailedEventType `json:"type"`
+}
+
+// ResponseFailedEventType defines model for ResponseFailedEvent.Type.
+type ResponseFailedEventType string
+
+// ResponseFileSearchCallCompletedEvent is sent when a file search call is finished.
+type ResponseFileSearchCallCompletedEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                    `json:"sequence_number,omitempty"`
+	Type           ResponseFileSearchCallCompletedEventType `json:"type"`
+}
+
+// ResponseFileSearchCallCompletedEventType defines model for ResponseFileSearchCallCompletedEvent.Type.
+type ResponseFileSearchCallCompletedEventType string
+
+// ResponseFileSearchCallInProgressEvent is sent when a file search call starts.
+type ResponseFileSearchCallInProgressEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                     `json:"sequence_number,omitempty"`
+	Type           ResponseFileSearchCallInProgressEventType `json:"type"`
+}
+
+// ResponseFileSearchCallInProgressEventType defines model for ResponseFileSearchCallInProgressEvent.Type.
+type ResponseFileSearchCallInProgressEventType string
+
+// ResponseFileSearchCallSearchingEvent is sent while a file search call is searching.
+type ResponseFileSearchCallSearchingEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                    `json:"sequence_number,omitempty"`
+	Type           ResponseFileSearchCallSearchingEventType `json:"type"`
+}
+
+// ResponseFileSearchCallSearchingEventType defines model for ResponseFileSearchCallSearchingEvent.Type.
+type ResponseFileSearchCallSearchingEventType string
 
 // ResponseFormatJSONObject asks for a JSON object (JSON mode). The messages must also ask for JSON. Prefer `json_schema` where the model supports it.
 type ResponseFormatJSONObject struct {
@@ -3125,8 +9582,1382 @@ type ResponseFormatText struct {
 // ResponseFormatTextType defines model for ResponseFormatText.Type.
 type ResponseFormatTextType string
 
+// ResponseFunctionCallArgumentsDeltaEvent carries the next piece of a function call's arguments.
+type ResponseFunctionCallArgumentsDeltaEvent struct {
+	// Delta is the piece of the JSON arguments string to append.
+	Delta string `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                       `json:"sequence_number,omitempty"`
+	Type           ResponseFunctionCallArgumentsDeltaEventType `json:"type"`
+}
+
+// ResponseFunctionCallArgumentsDeltaEventType defines model for ResponseFunctionCallArgumentsDeltaEvent.Type.
+type ResponseFunctionCallArgumentsDeltaEventType string
+
+// ResponseFunctionCallArgumentsDoneEvent carries the complete arguments of a function call.
+type ResponseFunctionCallArgumentsDoneEvent struct {
+	// Arguments is the complete arguments, a JSON object encoded as a string.
+	Arguments string `json:"arguments"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Name is the name of the function called.
+	Name *string `json:"name,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                      `json:"sequence_number,omitempty"`
+	Type           ResponseFunctionCallArgumentsDoneEventType `json:"type"`
+}
+
+// ResponseFunctionCallArgumentsDoneEventType defines model for ResponseFunctionCallArgumentsDoneEvent.Type.
+type ResponseFunctionCallArgumentsDoneEventType string
+
+// ResponseImageGenerationCallCompletedEvent is sent when an image generation call is finished.
+type ResponseImageGenerationCallCompletedEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                         `json:"sequence_number,omitempty"`
+	Type           ResponseImageGenerationCallCompletedEventType `json:"type"`
+}
+
+// ResponseImageGenerationCallCompletedEventType defines model for ResponseImageGenerationCallCompletedEvent.Type.
+type ResponseImageGenerationCallCompletedEventType string
+
+// ResponseImageGenerationCallGeneratingEvent is sent while an image generation call draws the image.
+type ResponseImageGenerationCallGeneratingEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                          `json:"sequence_number,omitempty"`
+	Type           ResponseImageGenerationCallGeneratingEventType `json:"type"`
+}
+
+// ResponseImageGenerationCallGeneratingEventType defines model for ResponseImageGenerationCallGeneratingEvent.Type.
+type ResponseImageGenerationCallGeneratingEventType string
+
+// ResponseImageGenerationCallInProgressEvent is sent when an image generation call starts.
+type ResponseImageGenerationCallInProgressEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                          `json:"sequence_number,omitempty"`
+	Type           ResponseImageGenerationCallInProgressEventType `json:"type"`
+}
+
+// ResponseImageGenerationCallInProgressEventType defines model for ResponseImageGenerationCallInProgressEvent.Type.
+type ResponseImageGenerationCallInProgressEventType string
+
+// ResponseImageGenerationCallPartialImageEvent carries a draft of the image while it is generated (tool option `partial_images`).
+type ResponseImageGenerationCallPartialImageEvent struct {
+	// Background is the background setting used, such as `transparent` or `opaque`.
+	Background *string `json:"background,omitempty"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputFormat is the image format used, such as `png`.
+	OutputFormat *string `json:"output_format,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// PartialImageB64 is the draft image, base64-encoded.
+	PartialImageB64 string `json:"partial_image_b64"`
+
+	// PartialImageIndex numbers the drafts of this image, from 0.
+	PartialImageIndex int `json:"partial_image_index"`
+
+	// Quality is the quality used, such as `low` or `high`.
+	Quality *string `json:"quality,omitempty"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64 `json:"sequence_number,omitempty"`
+
+	// Size is the image size used, such as `1024x1024`.
+	Size *string                                          `json:"size,omitempty"`
+	Type ResponseImageGenerationCallPartialImageEventType `json:"type"`
+}
+
+// ResponseImageGenerationCallPartialImageEventType defines model for ResponseImageGenerationCallPartialImageEvent.Type.
+type ResponseImageGenerationCallPartialImageEventType string
+
+// ResponseInProgressEvent is sent when the model starts working on the response.
+type ResponseInProgressEvent struct {
+	// Response is a model response, with its output items and the settings it ran with.
+	Response Response `json:"response"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                       `json:"sequence_number,omitempty"`
+	Type           ResponseInProgressEventType `json:"type"`
+}
+
+// ResponseInProgressEventType defines model for ResponseInProgressEvent.Type.
+type ResponseInProgressEventType string
+
+// ResponseIncompleteDetails is why a response stopped early.
+type ResponseIncompleteDetails struct {
+	// Reason is `max_output_tokens` or `content_filter`.
+	Reason *ResponseIncompleteDetailsReason `json:"reason,omitempty"`
+}
+
+// ResponseIncompleteDetailsReason is `max_output_tokens` or `content_filter`.
+type ResponseIncompleteDetailsReason string
+
+// ResponseIncompleteEvent is sent last when the response stopped early: its `incomplete_details` say why.
+type ResponseIncompleteEvent struct {
+	// Response is a model response, with its output items and the settings it ran with.
+	Response Response `json:"response"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                       `json:"sequence_number,omitempty"`
+	Type           ResponseIncompleteEventType `json:"type"`
+}
+
+// ResponseIncompleteEventType defines model for ResponseIncompleteEvent.Type.
+type ResponseIncompleteEventType string
+
+// ResponseInputTokensDetails breaks down the input tokens.
+type ResponseInputTokensDetails struct {
+	// CacheWriteTokens is the number of input tokens written to the prompt cache.
+	CacheWriteTokens *int64 `json:"cache_write_tokens,omitempty"`
+
+	// CachedTokens is the number of input tokens read from the prompt cache.
+	CachedTokens *int64 `json:"cached_tokens,omitempty"`
+}
+
+// ResponseItemList is one page of the input items of a response.
+type ResponseItemList struct {
+	// Data holds the items of this page.
+	Data []ConversationItem `json:"data"`
+
+	// FirstID is the id of the first item of this page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more items follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last item of this page; pass it as `after` for the next one.
+	LastID *string                `json:"last_id,omitempty"`
+	Object ResponseItemListObject `json:"object"`
+}
+
+// ResponseItemListObject defines model for ResponseItemList.Object.
+type ResponseItemListObject string
+
+// ResponseMcpCallArgumentsDeltaEvent carries the next piece of an MCP tool call's arguments.
+type ResponseMcpCallArgumentsDeltaEvent struct {
+	// Delta is the piece of the JSON arguments string to append.
+	Delta string `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                  `json:"sequence_number,omitempty"`
+	Type           ResponseMcpCallArgumentsDeltaEventType `json:"type"`
+}
+
+// ResponseMcpCallArgumentsDeltaEventType defines model for ResponseMcpCallArgumentsDeltaEvent.Type.
+type ResponseMcpCallArgumentsDeltaEventType string
+
+// ResponseMcpCallArgumentsDoneEvent carries the complete arguments of an MCP tool call.
+type ResponseMcpCallArgumentsDoneEvent struct {
+	// Arguments is the complete arguments, a JSON object encoded as a string.
+	Arguments string `json:"arguments"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                 `json:"sequence_number,omitempty"`
+	Type           ResponseMcpCallArgumentsDoneEventType `json:"type"`
+}
+
+// ResponseMcpCallArgumentsDoneEventType defines model for ResponseMcpCallArgumentsDoneEvent.Type.
+type ResponseMcpCallArgumentsDoneEventType string
+
+// ResponseMcpCallCompletedEvent is sent when an MCP tool call succeeded.
+type ResponseMcpCallCompletedEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                             `json:"sequence_number,omitempty"`
+	Type           ResponseMcpCallCompletedEventType `json:"type"`
+}
+
+// ResponseMcpCallCompletedEventType defines model for ResponseMcpCallCompletedEvent.Type.
+type ResponseMcpCallCompletedEventType string
+
+// ResponseMcpCallFailedEvent is sent when an MCP tool call failed.
+type ResponseMcpCallFailedEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                          `json:"sequence_number,omitempty"`
+	Type           ResponseMcpCallFailedEventType `json:"type"`
+}
+
+// ResponseMcpCallFailedEventType defines model for ResponseMcpCallFailedEvent.Type.
+type ResponseMcpCallFailedEventType string
+
+// ResponseMcpCallInProgressEvent is sent when an MCP tool call starts.
+type ResponseMcpCallInProgressEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                              `json:"sequence_number,omitempty"`
+	Type           ResponseMcpCallInProgressEventType `json:"type"`
+}
+
+// ResponseMcpCallInProgressEventType defines model for ResponseMcpCallInProgressEvent.Type.
+type ResponseMcpCallInProgressEventType string
+
+// ResponseMcpListToolsCompletedEvent is sent when the tools of an MCP server were listed.
+type ResponseMcpListToolsCompletedEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                  `json:"sequence_number,omitempty"`
+	Type           ResponseMcpListToolsCompletedEventType `json:"type"`
+}
+
+// ResponseMcpListToolsCompletedEventType defines model for ResponseMcpListToolsCompletedEvent.Type.
+type ResponseMcpListToolsCompletedEventType string
+
+// ResponseMcpListToolsFailedEvent is sent when listing the tools of an MCP server failed.
+type ResponseMcpListToolsFailedEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                               `json:"sequence_number,omitempty"`
+	Type           ResponseMcpListToolsFailedEventType `json:"type"`
+}
+
+// ResponseMcpListToolsFailedEventType defines model for ResponseMcpListToolsFailedEvent.Type.
+type ResponseMcpListToolsFailedEventType string
+
+// ResponseMcpListToolsInProgressEvent is sent when listing the tools of an MCP server starts.
+type ResponseMcpListToolsInProgressEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                   `json:"sequence_number,omitempty"`
+	Type           ResponseMcpListToolsInProgressEventType `json:"type"`
+}
+
+// ResponseMcpListToolsInProgressEventType defines model for ResponseMcpListToolsInProgressEvent.Type.
+type ResponseMcpListToolsInProgressEventType string
+
+// ResponseModel lists the known model ids only the Responses API serves. The `model` field accepts any model id, including every ChatModel id.
+type ResponseModel string
+
+// ResponseModeration holds the moderation results of a response's input and output.
+type ResponseModeration struct {
+	// Input is a moderation result, or the error that prevented one.
+	Input ResponseModerationOutcome `json:"input,omitempty"`
+
+	// Output is a moderation result, or the error that prevented one.
+	Output ResponseModerationOutcome `json:"output,omitempty"`
+}
+
+// ResponseModerationConfig asks for content moderation of a response's input and output.
+type ResponseModerationConfig struct {
+	// Model is the moderation model, such as `omni-moderation-latest`.
+	Model string `json:"model"`
+
+	// Policy sets what happens when content is flagged.
+	Policy *ResponseModerationPolicy `json:"policy,omitempty"`
+}
+
+// ResponseModerationError is why moderation failed for one side of a response.
+type ResponseModerationError struct {
+	// Code is a machine-readable error code.
+	Code string `json:"code"`
+
+	// Message is a human-readable explanation.
+	Message string                      `json:"message"`
+	Type    ResponseModerationErrorType `json:"type"`
+}
+
+// ResponseModerationErrorType defines model for ResponseModerationError.Type.
+type ResponseModerationErrorType string
+
+// ResponseModerationPolicy sets the moderation policy for the input and for the output.
+type ResponseModerationPolicy struct {
+	// Input is the policy for the input.
+	Input *ResponseModerationRule `json:"input,omitempty"`
+
+	// Output is the policy for the output.
+	Output *ResponseModerationRule `json:"output,omitempty"`
+}
+
+// ResponseModerationResult is the moderation verdict for one side of a response.
+type ResponseModerationResult struct {
+	// Categories maps each category to whether it was flagged.
+	Categories map[string]bool `json:"categories,omitempty"`
+
+	// CategoryAppliedInputTypes maps each category to the input kinds (`text`, `image`) its score covers.
+	CategoryAppliedInputTypes map[string][]string `json:"category_applied_input_types,omitempty"`
+
+	// CategoryScores maps each category to its score.
+	CategoryScores map[string]float64 `json:"category_scores,omitempty"`
+
+	// Flagged tells whether any category was flagged.
+	Flagged bool `json:"flagged"`
+
+	// Model is the moderation model that produced the result.
+	Model *string                      `json:"model,omitempty"`
+	Type  ResponseModerationResultType `json:"type"`
+}
+
+// ResponseModerationResultType defines model for ResponseModerationResult.Type.
+type ResponseModerationResultType string
+
+// ResponseModerationRule is a moderation policy for one side of a response.
+type ResponseModerationRule struct {
+	// Mode is `score` (only report scores) or `block` (stop flagged content).
+	Mode ResponseModerationRuleMode `json:"mode"`
+}
+
+// ResponseModerationRuleMode is `score` (only report scores) or `block` (stop flagged content).
+type ResponseModerationRuleMode string
+
+// ResponseOutputItemAddedEvent is sent when a new output item starts; the item is still partial.
+type ResponseOutputItemAddedEvent struct {
+	// Item is one item a response produced, told apart by `type`: an assistant message, reasoning, or a tool call or its result.
+	Item OutputItem `json:"item"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                            `json:"sequence_number,omitempty"`
+	Type           ResponseOutputItemAddedEventType `json:"type"`
+}
+
+// ResponseOutputItemAddedEventType defines model for ResponseOutputItemAddedEvent.Type.
+type ResponseOutputItemAddedEventType string
+
+// ResponseOutputItemDoneEvent is sent when an output item is finished, with its final content.
+type ResponseOutputItemDoneEvent struct {
+	// Item is one item a response produced, told apart by `type`: an assistant message, reasoning, or a tool call or its result.
+	Item OutputItem `json:"item"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                           `json:"sequence_number,omitempty"`
+	Type           ResponseOutputItemDoneEventType `json:"type"`
+}
+
+// ResponseOutputItemDoneEventType defines model for ResponseOutputItemDoneEvent.Type.
+type ResponseOutputItemDoneEventType string
+
+// ResponseOutputTextAnnotationAddedEvent is sent when an annotation, such as a citation, is attached to output text.
+type ResponseOutputTextAnnotationAddedEvent struct {
+	// Annotation is a citation or file reference in output text, told apart by `type`.
+	Annotation Annotation `json:"annotation"`
+
+	// AnnotationIndex is the position of the annotation in the part's `annotations`.
+	AnnotationIndex int `json:"annotation_index"`
+
+	// ContentIndex is the position of the content part in the item's `content`.
+	ContentIndex int `json:"content_index"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                      `json:"sequence_number,omitempty"`
+	Type           ResponseOutputTextAnnotationAddedEventType `json:"type"`
+}
+
+// ResponseOutputTextAnnotationAddedEventType defines model for ResponseOutputTextAnnotationAddedEvent.Type.
+type ResponseOutputTextAnnotationAddedEventType string
+
+// ResponseOutputTextDeltaEvent carries the next piece of an output text part.
+type ResponseOutputTextDeltaEvent struct {
+	// ContentIndex is the position of the content part in the item's `content`.
+	ContentIndex int `json:"content_index"`
+
+	// Delta is the text to append.
+	Delta string `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Logprobs holds the log probabilities of the tokens, when `message.output_text.logprobs` is included.
+	Logprobs []OutputTextLogprob `json:"logprobs,omitempty"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                            `json:"sequence_number,omitempty"`
+	Type           ResponseOutputTextDeltaEventType `json:"type"`
+}
+
+// ResponseOutputTextDeltaEventType defines model for ResponseOutputTextDeltaEvent.Type.
+type ResponseOutputTextDeltaEventType string
+
+// ResponseOutputTextDoneEvent carries the whole text of a finished output text part.
+type ResponseOutputTextDoneEvent struct {
+	// ContentIndex is the position of the content part in the item's `content`.
+	ContentIndex int `json:"content_index"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Logprobs holds the log probabilities of the tokens, when `message.output_text.logprobs` is included.
+	Logprobs []OutputTextLogprob `json:"logprobs,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64 `json:"sequence_number,omitempty"`
+
+	// Text is the complete text of the part.
+	Text string                          `json:"text"`
+	Type ResponseOutputTextDoneEventType `json:"type"`
+}
+
+// ResponseOutputTextDoneEventType defines model for ResponseOutputTextDoneEvent.Type.
+type ResponseOutputTextDoneEventType string
+
+// ResponseOutputTokensDetails breaks down the output tokens.
+type ResponseOutputTokensDetails struct {
+	// ReasoningTokens is the number of reasoning tokens.
+	ReasoningTokens *int64 `json:"reasoning_tokens,omitempty"`
+}
+
+// ResponseQueuedEvent is sent when the response waits in the queue (background mode).
+type ResponseQueuedEvent struct {
+	// Response is a model response, with its output items and the settings it ran with.
+	Response Response `json:"response"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                   `json:"sequence_number,omitempty"`
+	Type           ResponseQueuedEventType `json:"type"`
+}
+
+// ResponseQueuedEventType defines model for ResponseQueuedEvent.Type.
+type ResponseQueuedEventType string
+
+// ResponseReasoningSummaryPartAddedEvent is sent when a new part of a reasoning summary starts.
+type ResponseReasoningSummaryPartAddedEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// Part is one part of a reasoning summary.
+	Part ReasoningSummaryText `json:"part"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64 `json:"sequence_number,omitempty"`
+
+	// SummaryIndex is the position of the summary part in the item's `summary`.
+	SummaryIndex int                                        `json:"summary_index"`
+	Type         ResponseReasoningSummaryPartAddedEventType `json:"type"`
+}
+
+// ResponseReasoningSummaryPartAddedEventType defines model for ResponseReasoningSummaryPartAddedEvent.Type.
+type ResponseReasoningSummaryPartAddedEventType string
+
+// ResponseReasoningSummaryPartDoneEvent is sent when a part of a reasoning summary is finished.
+type ResponseReasoningSummaryPartDoneEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// Part is one part of a reasoning summary.
+	Part ReasoningSummaryText `json:"part"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64 `json:"sequence_number,omitempty"`
+
+	// SummaryIndex is the position of the summary part in the item's `summary`.
+	SummaryIndex int                                       `json:"summary_index"`
+	Type         ResponseReasoningSummaryPartDoneEventType `json:"type"`
+}
+
+// ResponseReasoningSummaryPartDoneEventType defines model for ResponseReasoningSummaryPartDoneEvent.Type.
+type ResponseReasoningSummaryPartDoneEventType string
+
+// ResponseReasoningSummaryTextDeltaEvent carries the next piece of a reasoning summary part.
+type ResponseReasoningSummaryTextDeltaEvent struct {
+	// Delta is the summary text to append.
+	Delta string `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64 `json:"sequence_number,omitempty"`
+
+	// SummaryIndex is the position of the summary part in the item's `summary`.
+	SummaryIndex int                                        `json:"summary_index"`
+	Type         ResponseReasoningSummaryTextDeltaEventType `json:"type"`
+}
+
+// ResponseReasoningSummaryTextDeltaEventType defines model for ResponseReasoningSummaryTextDeltaEvent.Type.
+type ResponseReasoningSummaryTextDeltaEventType string
+
+// ResponseReasoningSummaryTextDoneEvent carries the whole text of a finished reasoning summary part.
+type ResponseReasoningSummaryTextDoneEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64 `json:"sequence_number,omitempty"`
+
+	// SummaryIndex is the position of the summary part in the item's `summary`.
+	SummaryIndex int `json:"summary_index"`
+
+	// Text is the complete summary text of the part.
+	Text string                                    `json:"text"`
+	Type ResponseReasoningSummaryTextDoneEventType `json:"type"`
+}
+
+// ResponseReasoningSummaryTextDoneEventType defines model for ResponseReasoningSummaryTextDoneEvent.Type.
+type ResponseReasoningSummaryTextDoneEventType string
+
+// ResponseReasoningTextDeltaEvent carries the next piece of a reasoning text part.
+type ResponseReasoningTextDeltaEvent struct {
+	// ContentIndex is the position of the content part in the item's `content`.
+	ContentIndex int `json:"content_index"`
+
+	// Delta is the reasoning text to append.
+	Delta string `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                               `json:"sequence_number,omitempty"`
+	Type           ResponseReasoningTextDeltaEventType `json:"type"`
+}
+
+// ResponseReasoningTextDeltaEventType defines model for ResponseReasoningTextDeltaEvent.Type.
+type ResponseReasoningTextDeltaEventType string
+
+// ResponseReasoningTextDoneEvent carries the whole text of a finished reasoning text part.
+type ResponseReasoningTextDoneEvent struct {
+	// ContentIndex is the position of the content part in the item's `content`.
+	ContentIndex int `json:"content_index"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64 `json:"sequence_number,omitempty"`
+
+	// Text is the complete reasoning text of the part.
+	Text string                             `json:"text"`
+	Type ResponseReasoningTextDoneEventType `json:"type"`
+}
+
+// ResponseReasoningTextDoneEventType defines model for ResponseReasoningTextDoneEvent.Type.
+type ResponseReasoningTextDoneEventType string
+
+// ResponseRefusalDeltaEvent carries the next piece of a refusal.
+type ResponseRefusalDeltaEvent struct {
+	// ContentIndex is the position of the content part in the item's `content`.
+	ContentIndex int `json:"content_index"`
+
+	// Delta is the refusal text to append.
+	Delta string `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                         `json:"sequence_number,omitempty"`
+	Type           ResponseRefusalDeltaEventType `json:"type"`
+}
+
+// ResponseRefusalDeltaEventType defines model for ResponseRefusalDeltaEvent.Type.
+type ResponseRefusalDeltaEventType string
+
+// ResponseRefusalDoneEvent carries the whole text of a finished refusal.
+type ResponseRefusalDoneEvent struct {
+	// ContentIndex is the position of the content part in the item's `content`.
+	ContentIndex int `json:"content_index"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// Refusal is the complete refusal text.
+	Refusal string `json:"refusal"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                        `json:"sequence_number,omitempty"`
+	Type           ResponseRefusalDoneEventType `json:"type"`
+}
+
+// ResponseRefusalDoneEventType defines model for ResponseRefusalDoneEvent.Type.
+type ResponseRefusalDoneEventType string
+
+// ResponseShellCallCommandAddedEvent is sent when a shell call gets a new command.
+type ResponseShellCallCommandAddedEvent struct {
+	// Command is the command as known so far.
+	Command string `json:"command"`
+
+	// CommandIndex is the position of the command in the shell call's `action.commands`.
+	CommandIndex int `json:"command_index"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                  `json:"sequence_number,omitempty"`
+	Type           ResponseShellCallCommandAddedEventType `json:"type"`
+}
+
+// ResponseShellCallCommandAddedEventType defines model for ResponseShellCallCommandAddedEvent.Type.
+type ResponseShellCallCommandAddedEventType string
+
+// ResponseShellCallCommandDeltaEvent carries the next piece of a shell call's command.
+type ResponseShellCallCommandDeltaEvent struct {
+	// CommandIndex is the position of the command in the shell call's `action.commands`.
+	CommandIndex int `json:"command_index"`
+
+	// Delta is the command text to append.
+	Delta string `json:"delta"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                  `json:"sequence_number,omitempty"`
+	Type           ResponseShellCallCommandDeltaEventType `json:"type"`
+}
+
+// ResponseShellCallCommandDeltaEventType defines model for ResponseShellCallCommandDeltaEvent.Type.
+type ResponseShellCallCommandDeltaEventType string
+
+// ResponseShellCallCommandDoneEvent carries the complete text of a shell call's command.
+type ResponseShellCallCommandDoneEvent struct {
+	// Command is the complete command.
+	Command string `json:"command"`
+
+	// CommandIndex is the position of the command in the shell call's `action.commands`.
+	CommandIndex int `json:"command_index"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                 `json:"sequence_number,omitempty"`
+	Type           ResponseShellCallCommandDoneEventType `json:"type"`
+}
+
+// ResponseShellCallCommandDoneEventType defines model for ResponseShellCallCommandDoneEvent.Type.
+type ResponseShellCallCommandDoneEventType string
+
+// ResponseShellCallOutputContentDeltaEvent carries the next piece of a shell command's output.
+type ResponseShellCallOutputContentDeltaEvent struct {
+	// CommandIndex is the position of the command in the shell call's `action.commands`.
+	CommandIndex int `json:"command_index"`
+
+	// Delta is new output of a shell command; either field may be missing.
+	Delta StreamShellOutputDelta `json:"delta"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Obfuscation is random padding that hides the size of the event, when stream obfuscation is on.
+	Obfuscation string `json:"obfuscation,omitempty"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                        `json:"sequence_number,omitempty"`
+	Type           ResponseShellCallOutputContentDeltaEventType `json:"type"`
+}
+
+// ResponseShellCallOutputContentDeltaEventType defines model for ResponseShellCallOutputContentDeltaEvent.Type.
+type ResponseShellCallOutputContentDeltaEventType string
+
+// ResponseShellCallOutputContentDoneEvent carries the complete output of a shell command.
+type ResponseShellCallOutputContentDoneEvent struct {
+	// CommandIndex is the position of the command in the shell call's `action.commands`.
+	CommandIndex int `json:"command_index"`
+
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// Output holds the output of the command.
+	Output []ShellOutputChunk `json:"output"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                       `json:"sequence_number,omitempty"`
+	Type           ResponseShellCallOutputContentDoneEventType `json:"type"`
+}
+
+// ResponseShellCallOutputContentDoneEventType defines model for ResponseShellCallOutputContentDoneEvent.Type.
+type ResponseShellCallOutputContentDoneEventType string
+
+// ResponseStatus is the state of a response.
+type ResponseStatus string
+
+// ResponseStreamOptions configures a streamed response.
+type ResponseStreamOptions struct {
+	// IncludeObfuscation pads stream deltas with a random `obfuscation` field to hide their sizes (the default). Turn off to save bandwidth on trusted links.
+	IncludeObfuscation *bool `json:"include_obfuscation,omitempty"`
+}
+
+// ResponseTextConfig configures the text output.
+type ResponseTextConfig struct {
+	// Format is the format of the text output: plain text (the default), JSON matching a schema (Structured Outputs), or any JSON object (JSON mode).
+	Format TextFormat `json:"format,omitempty"`
+
+	// Verbosity sets how terse or detailed the answer should be.
+	Verbosity *Verbosity `json:"verbosity,omitempty"`
+}
+
+// ResponseToolUsage is how much one built-in tool was used.
+type ResponseToolUsage struct {
+	// NumRequests is the number of calls made to the tool.
+	NumRequests *int64 `json:"num_requests,omitempty"`
+}
+
+// ResponseUsage counts the tokens a response used.
+type ResponseUsage struct {
+	// ComputeUnits is the compute units the request used, when reported.
+	ComputeUnits *float64 `json:"compute_units,omitempty"`
+
+	// InputTokens is the number of input tokens.
+	InputTokens int64 `json:"input_tokens"`
+
+	// InputTokensDetails breaks down the input tokens.
+	InputTokensDetails *ResponseInputTokensDetails `json:"input_tokens_details,omitempty"`
+
+	// OutputTokens is the number of output tokens, reasoning tokens included.
+	OutputTokens int64 `json:"output_tokens"`
+
+	// OutputTokensDetails breaks down the output tokens.
+	OutputTokensDetails *ResponseOutputTokensDetails `json:"output_tokens_details,omitempty"`
+
+	// TotalTokens is the number of input and output tokens together.
+	TotalTokens int64 `json:"total_tokens"`
+}
+
+// ResponseWebSearchCallCompletedEvent is sent when a web search call is finished.
+type ResponseWebSearchCallCompletedEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                   `json:"sequence_number,omitempty"`
+	Type           ResponseWebSearchCallCompletedEventType `json:"type"`
+}
+
+// ResponseWebSearchCallCompletedEventType defines model for ResponseWebSearchCallCompletedEvent.Type.
+type ResponseWebSearchCallCompletedEventType string
+
+// ResponseWebSearchCallInProgressEvent is sent when a web search call starts.
+type ResponseWebSearchCallInProgressEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                    `json:"sequence_number,omitempty"`
+	Type           ResponseWebSearchCallInProgressEventType `json:"type"`
+}
+
+// ResponseWebSearchCallInProgressEventType defines model for ResponseWebSearchCallInProgressEvent.Type.
+type ResponseWebSearchCallInProgressEventType string
+
+// ResponseWebSearchCallSearchingEvent is sent while a web search call is searching.
+type ResponseWebSearchCallSearchingEvent struct {
+	// ItemID is the id of the output item this event is about.
+	ItemID string `json:"item_id"`
+
+	// OutputIndex is the position of the output item in the response's `output`.
+	OutputIndex int `json:"output_index"`
+
+	// SequenceNumber orders the events of a stream; missing on some older streams.
+	SequenceNumber int64                                   `json:"sequence_number,omitempty"`
+	Type           ResponseWebSearchCallSearchingEventType `json:"type"`
+}
+
+// ResponseWebSearchCallSearchingEventType defines model for ResponseWebSearchCallSearchingEvent.Type.
+type ResponseWebSearchCallSearchingEventType string
+
+// ScreenshotAction asks for a screenshot.
+type ScreenshotAction struct {
+	Type ScreenshotActionType `json:"type"`
+}
+
+// ScreenshotActionType defines model for ScreenshotAction.Type.
+type ScreenshotActionType string
+
+// ScrollAction is a scroll at a point.
+type ScrollAction struct {
+	// Keys lists the keys held down during the scroll.
+	Keys []string `json:"keys,omitempty"`
+
+	// ScrollX is the horizontal scroll distance.
+	ScrollX int `json:"scroll_x"`
+
+	// ScrollY is the vertical scroll distance.
+	ScrollY int              `json:"scroll_y"`
+	Type    ScrollActionType `json:"type"`
+
+	// X is the x coordinate of the scroll.
+	X int `json:"x"`
+
+	// Y is the y coordinate of the scroll.
+	Y int `json:"y"`
+}
+
+// ScrollActionType defines model for ScrollAction.Type.
+type ScrollActionType string
+
+// SearchContentType is a kind of content a web search looks for.
+type SearchContentType string
+
+// SearchContextSize sets how much search context to put in the model's window (default `medium`).
+type SearchContextSize string
+
 // ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 type ServiceTier string
+
+// ShellAction is the commands of a shell call and their limits.
+type ShellAction struct {
+	// Commands lists the commands to run, in order.
+	Commands []string `json:"commands"`
+
+	// MaxOutputLength caps the characters of output captured from stdout and stderr together.
+	MaxOutputLength *int64 `json:"max_output_length,omitempty"`
+
+	// TimeoutMs is a time limit for the commands, in milliseconds.
+	TimeoutMs *int64 `json:"timeout_ms,omitempty"`
+}
+
+// ShellCall is shell commands the shell tool asks to run.
+type ShellCall struct {
+	// Action is the commands of a shell call and their limits.
+	Action ShellAction `json:"action"`
+
+	// CallID is the call id, echoed by the `shell_call_output` that answers it.
+	CallID string `json:"call_id"`
+
+	// Caller is what made a tool call: the model directly, or a program run by programmatic tool calling.
+	Caller ToolCaller `json:"caller,omitempty"`
+
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// Environment is where a shell call runs, told apart by `type`.
+	Environment ShellCallEnvironment `json:"environment,omitempty"`
+
+	// ID is the item id; set when the API returns the item.
+	ID *string `json:"id,omitempty"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus   `json:"status,omitempty"`
+	Type   ShellCallType `json:"type"`
+}
+
+// ShellCallType defines model for ShellCall.Type.
+type ShellCallType string
+
+// ShellCallOutput is the result of a shell call.
+type ShellCallOutput struct {
+	// CallID is the call id of the shell call this answers.
+	CallID string `json:"call_id"`
+
+	// Caller is what made a tool call: the model directly, or a program run by programmatic tool calling.
+	Caller ToolCaller `json:"caller,omitempty"`
+
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// ID is the item id; set when the API returns the item.
+	ID *string `json:"id,omitempty"`
+
+	// MaxOutputLength is the output cap the call asked for; send it back unchanged.
+	MaxOutputLength *int64 `json:"max_output_length,omitempty"`
+
+	// Output holds the output of each command.
+	Output []ShellOutputChunk `json:"output"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus         `json:"status,omitempty"`
+	Type   ShellCallOutputType `json:"type"`
+}
+
+// ShellCallOutputType defines model for ShellCallOutput.Type.
+type ShellCallOutputType string
+
+// ShellOutcomeExit tells that a command exited.
+type ShellOutcomeExit struct {
+	// ExitCode is the exit code of the command.
+	ExitCode int                  `json:"exit_code"`
+	Type     ShellOutcomeExitType `json:"type"`
+}
+
+// ShellOutcomeExitType defines model for ShellOutcomeExit.Type.
+type ShellOutcomeExitType string
+
+// ShellOutcomeTimeout tells that a command ran past its time limit.
+type ShellOutcomeTimeout struct {
+	Type ShellOutcomeTimeoutType `json:"type"`
+}
+
+// ShellOutcomeTimeoutType defines model for ShellOutcomeTimeout.Type.
+type ShellOutcomeTimeoutType string
+
+// ShellOutputChunk is the captured output of one shell command and how it ended.
+type ShellOutputChunk struct {
+	// CreatedBy is the id of whoever created the output.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// Outcome is how a shell command ended, told apart by `type`.
+	Outcome ShellOutcome `json:"outcome"`
+
+	// Stderr is the captured standard error.
+	Stderr string `json:"stderr"`
+
+	// Stdout is the captured standard output.
+	Stdout string `json:"stdout"`
+}
+
+// ShellTool lets the model run shell commands, in a hosted container or on your machine.
+type ShellTool struct {
+	// AllowedCallers lists how the tool may be called.
+	AllowedCallers []ToolCallerKind `json:"allowed_callers,omitempty"`
+
+	// Environment is where shell commands run, told apart by `type`.
+	Environment ShellToolEnvironment `json:"environment,omitempty"`
+	Type        ShellToolType        `json:"type"`
+}
+
+// ShellToolType defines model for ShellTool.Type.
+type ShellToolType string
+
+// SkillReference refers to a skill created with the skills API.
+type SkillReference struct {
+	// SkillID is the skill id.
+	SkillID string             `json:"skill_id"`
+	Type    SkillReferenceType `json:"type"`
+
+	// Version is a version number or `latest`; the default version when left out.
+	Version *string `json:"version,omitempty"`
+}
+
+// SkillReferenceType defines model for SkillReference.Type.
+type SkillReferenceType string
+
+// StreamShellOutputDelta is new output of a shell command; either field may be missing.
+type StreamShellOutputDelta struct {
+	// Stderr is text to append to the standard error.
+	Stderr *string `json:"stderr,omitempty"`
+
+	// Stdout is text to append to the standard output.
+	Stdout *string `json:"stdout,omitempty"`
+}
+
+// TextContent is a plain text part of a stored message.
+type TextContent struct {
+	// Text is the text.
+	Text string          `json:"text"`
+	Type TextContentType `json:"type"`
+}
+
+// TextContentType defines model for TextContent.Type.
+type TextContentType string
+
+// TextFormatJSONSchema asks for JSON that matches a schema (Structured Outputs). Unlike chat, the schema fields sit directly on the format object.
+type TextFormatJSONSchema struct {
+	// Description is what the format is for, to guide the model.
+	Description *string `json:"description,omitempty"`
+
+	// Name is the format name, made of a-z, A-Z, 0-9, `_` and `-`, at most 64 characters.
+	Name string `json:"name"`
+
+	// Schema is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
+	Schema JSONSchema `json:"schema"`
+
+	// Strict makes the model follow the schema exactly; only a subset of JSON Schema is allowed then.
+	Strict *bool                    `json:"strict,omitempty"`
+	Type   TextFormatJSONSchemaType `json:"type"`
+}
+
+// TextFormatJSONSchemaType defines model for TextFormatJSONSchema.Type.
+type TextFormatJSONSchemaType string
+
+// ToolCallerDirect marks a tool call the model made directly.
+type ToolCallerDirect struct {
+	Type ToolCallerDirectType `json:"type"`
+}
+
+// ToolCallerDirectType defines model for ToolCallerDirect.Type.
+type ToolCallerDirectType string
+
+// ToolCallerKind is a way a tool may be called, `direct` (by the model) or `programmatic`.
+type ToolCallerKind string
+
+// ToolCallerProgram marks a tool call made by a program item.
+type ToolCallerProgram struct {
+	// CallerID is the call id of the program item that made the call.
+	CallerID string                `json:"caller_id"`
+	Type     ToolCallerProgramType `json:"type"`
+}
+
+// ToolCallerProgramType defines model for ToolCallerProgram.Type.
+type ToolCallerProgramType string
+
+// ToolChoiceAllowed restricts the model to a subset of the tools.
+type ToolChoiceAllowed struct {
+	// Mode says whether calling a tool is optional. `auto`: pick among the allowed tools or answer; `required`: call one of them.
+	Mode ToolChoiceAllowedMode `json:"mode"`
+
+	// Tools lists the allowed tools, such as `{"type": "function", "name": "get_weather"}`.
+	Tools []Tool                `json:"tools"`
+	Type  ToolChoiceAllowedType `json:"type"`
+}
+
+// ToolChoiceAllowedMode says whether calling a tool is optional. `auto`: pick among the allowed tools or answer; `required`: call one of them.
+type ToolChoiceAllowedMode string
+
+// ToolChoiceAllowedType defines model for ToolChoiceAllowed.Type.
+type ToolChoiceAllowedType string
+
+// ToolChoiceApplyPatch forces a call of the apply patch tool.
+type ToolChoiceApplyPatch struct {
+	Type ToolChoiceApplyPatchType `json:"type"`
+}
+
+// ToolChoiceApplyPatchType defines model for ToolChoiceApplyPatch.Type.
+type ToolChoiceApplyPatchType string
+
+// ToolChoiceCodeInterpreter forces use of the code interpreter tool.
+type ToolChoiceCodeInterpreter struct {
+	Type ToolChoiceCodeInterpreterType `json:"type"`
+}
+
+// ToolChoiceCodeInterpreterType defines model for ToolChoiceCodeInterpreter.Type.
+type ToolChoiceCodeInterpreterType string
+
+// ToolChoiceComputer forces use of the computer tool.
+type ToolChoiceComputer struct {
+	Type ToolChoiceComputerType `json:"type"`
+}
+
+// ToolChoiceComputerType defines model for ToolChoiceComputer.Type.
+type ToolChoiceComputerType string
+
+// ToolChoiceComputerUse forces use of the computer tool, by its `computer_use` name.
+type ToolChoiceComputerUse struct {
+	Type ToolChoiceComputerUseType `json:"type"`
+}
+
+// ToolChoiceComputerUseType defines model for ToolChoiceComputerUse.Type.
+type ToolChoiceComputerUseType string
+
+// ToolChoiceComputerUsePreview forces use of the preview computer tool.
+type ToolChoiceComputerUsePreview struct {
+	Type ToolChoiceComputerUsePreviewType `json:"type"`
+}
+
+// ToolChoiceComputerUsePreviewType defines model for ToolChoiceComputerUsePreview.Type.
+type ToolChoiceComputerUsePreviewType string
+
+// ToolChoiceCustom forces a call of the named custom tool.
+type ToolChoiceCustom struct {
+	// Name is the custom tool's name.
+	Name string               `json:"name"`
+	Type ToolChoiceCustomType `json:"type"`
+}
+
+// ToolChoiceCustomType defines model for ToolChoiceCustom.Type.
+type ToolChoiceCustomType string
+
+// ToolChoiceFileSearch forces use of the file search tool.
+type ToolChoiceFileSearch struct {
+	Type ToolChoiceFileSearchType `json:"type"`
+}
+
+// ToolChoiceFileSearchType defines model for ToolChoiceFileSearch.Type.
+type ToolChoiceFileSearchType string
+
+// ToolChoiceFunction forces a call of the named function.
+type ToolChoiceFunction struct {
+	// Name is the function's name.
+	Name string                 `json:"name"`
+	Type ToolChoiceFunctionType `json:"type"`
+}
+
+// ToolChoiceFunctionType defines model for ToolChoiceFunction.Type.
+type ToolChoiceFunctionType string
+
+// ToolChoiceImageGeneration forces use of the image generation tool.
+type ToolChoiceImageGeneration struct {
+	Type ToolChoiceImageGenerationType `json:"type"`
+}
+
+// ToolChoiceImageGenerationType defines model for ToolChoiceImageGeneration.Type.
+type ToolChoiceImageGenerationType string
+
+// ToolChoiceMcp forces a call of a tool on an MCP server.
+type ToolChoiceMcp struct {
+	// Name is the tool to call; any tool of the server when left out.
+	Name *string `json:"name,omitempty"`
+
+	// ServerLabel is the label of the MCP server.
+	ServerLabel string            `json:"server_label"`
+	Type        ToolChoiceMcpType `json:"type"`
+}
+
+// ToolChoiceMcpType defines model for ToolChoiceMcp.Type.
+type ToolChoiceMcpType string
+
+// ToolChoiceProgrammaticToolCalling forces use of programmatic tool calling.
+type ToolChoiceProgrammaticToolCalling struct {
+	Type ToolChoiceProgrammaticToolCallingType `json:"type"`
+}
+
+// ToolChoiceProgrammaticToolCallingType defines model for ToolChoiceProgrammaticToolCalling.Type.
+type ToolChoiceProgrammaticToolCallingType string
+
+// ToolChoiceShell forces a call of the shell tool.
+type ToolChoiceShell struct {
+	Type ToolChoiceShellType `json:"type"`
+}
+
+// ToolChoiceShellType defines model for ToolChoiceShell.Type.
+type ToolChoiceShellType string
+
+// ToolChoiceWebSearchPreview forces use of the preview web search tool.
+type ToolChoiceWebSearchPreview struct {
+	Type ToolChoiceWebSearchPreviewType `json:"type"`
+}
+
+// ToolChoiceWebSearchPreviewType defines model for ToolChoiceWebSearchPreview.Type.
+type ToolChoiceWebSearchPreviewType string
+
+// ToolChoiceWebSearchPreview20250311 forces use of the 2025-03-11 preview web search tool.
+type ToolChoiceWebSearchPreview20250311 struct {
+	Type ToolChoiceWebSearchPreview20250311Type `json:"type"`
+}
+
+// ToolChoiceWebSearchPreview20250311Type defines model for ToolChoiceWebSearchPreview20250311.Type.
+type ToolChoiceWebSearchPreview20250311Type string
+
+// ToolSearchCall is a search for deferred tools, run by the server or by you.
+type ToolSearchCall struct {
+	// Arguments is any JSON value, kept as raw JSON.
+	Arguments JSONValue `json:"arguments,omitempty"`
+
+	// CallID is the call id, echoed by the `tool_search_output` that answers it.
+	CallID *string `json:"call_id,omitempty"`
+
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// Execution tells whether a tool search runs on the server or in your code.
+	Execution *ToolSearchExecution `json:"execution,omitempty"`
+
+	// ID is the item id.
+	ID *string `json:"id,omitempty"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus        `json:"status,omitempty"`
+	Type   ToolSearchCallType `json:"type"`
+}
+
+// ToolSearchCallType defines model for ToolSearchCall.Type.
+type ToolSearchCallType string
+
+// ToolSearchExecution tells whether a tool search runs on the server or in your code.
+type ToolSearchExecution string
+
+// ToolSearchOutput is the tools a tool search loaded.
+type ToolSearchOutput struct {
+	// CallID is the call id of the tool search call this answers.
+	CallID *string `json:"call_id,omitempty"`
+
+	// CreatedBy is the id of whoever created the item.
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// Execution tells whether a tool search runs on the server or in your code.
+	Execution *ToolSearchExecution `json:"execution,omitempty"`
+
+	// ID is the item id.
+	ID *string `json:"id,omitempty"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus `json:"status,omitempty"`
+
+	// Tools lists the tools the search loaded.
+	Tools []Tool               `json:"tools"`
+	Type  ToolSearchOutputType `json:"type"`
+}
+
+// ToolSearchOutputType defines model for ToolSearchOutput.Type.
+type ToolSearchOutputType string
+
+// ToolSearchTool lets the model search for deferred tools and load them.
+type ToolSearchTool struct {
+	// Description describes a search you run yourself, for the model.
+	Description *string `json:"description,omitempty"`
+
+	// Execution tells whether a tool search runs on the server or in your code.
+	Execution *ToolSearchExecution `json:"execution,omitempty"`
+
+	// Parameters is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
+	Parameters JSONSchema         `json:"parameters,omitempty"`
+	Type       ToolSearchToolType `json:"type"`
+}
+
+// ToolSearchToolType defines model for ToolSearchTool.Type.
+type ToolSearchToolType string
+
+// Truncation is what happens when the input exceeds the model's context window. `auto` drops items from the start of the conversation; `disabled` (the default) fails the request.
+type Truncation string
+
+// TypeAction is text to type.
+type TypeAction struct {
+	// Text is the text to type.
+	Text string         `json:"text"`
+	Type TypeActionType `json:"type"`
+}
+
+// TypeActionType defines model for TypeAction.Type.
+type TypeActionType string
+
+// URLCitationAnnotation cites a web page.
+type URLCitationAnnotation struct {
+	// EndIndex is the position after the last character of the cited span.
+	EndIndex *int `json:"end_index,omitempty"`
+
+	// StartIndex is the position of the first character of the cited span.
+	StartIndex *int `json:"start_index,omitempty"`
+
+	// Title is the title of the cited page.
+	Title *string                   `json:"title,omitempty"`
+	Type  URLCitationAnnotationType `json:"type"`
+
+	// URL is the URL of the cited page.
+	URL string `json:"url"`
+}
+
+// URLCitationAnnotationType defines model for URLCitationAnnotation.Type.
+type URLCitationAnnotationType string
 
 // UpdateChatCompletionRequest holds new metadata for a stored chat completion.
 type UpdateChatCompletionRequest struct {
@@ -3134,8 +10965,230 @@ type UpdateChatCompletionRequest struct {
 	Metadata Metadata `json:"metadata"`
 }
 
+// UpdateConversationRequest holds the new metadata of a conversation; it replaces the old metadata.
+type UpdateConversationRequest struct {
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	Metadata Metadata `json:"metadata"`
+}
+
 // Verbosity sets how terse or detailed the answer should be.
 type Verbosity string
+
+// WaitAction asks to wait a moment.
+type WaitAction struct {
+	Type WaitActionType `json:"type"`
+}
+
+// WaitActionType defines model for WaitAction.Type.
+type WaitActionType string
+
+// WebSearchActionFind is a search for text within an opened page, as older responses name it.
+type WebSearchActionFind struct {
+	// Pattern is the text searched for.
+	Pattern *string                 `json:"pattern,omitempty"`
+	Type    WebSearchActionFindType `json:"type"`
+
+	// URL is the URL of the page.
+	URL *string `json:"url,omitempty"`
+}
+
+// WebSearchActionFindType defines model for WebSearchActionFind.Type.
+type WebSearchActionFindType string
+
+// WebSearchActionFindInPage is a search for text within an opened page.
+type WebSearchActionFindInPage struct {
+	// Pattern is the text searched for.
+	Pattern *string                       `json:"pattern,omitempty"`
+	Type    WebSearchActionFindInPageType `json:"type"`
+
+	// URL is the URL of the page.
+	URL *string `json:"url,omitempty"`
+}
+
+// WebSearchActionFindInPageType defines model for WebSearchActionFindInPage.Type.
+type WebSearchActionFindInPageType string
+
+// WebSearchActionOpenPage is the opening of a page from the search results.
+type WebSearchActionOpenPage struct {
+	Type WebSearchActionOpenPageType `json:"type"`
+
+	// URL is the URL of the page.
+	URL *string `json:"url,omitempty"`
+}
+
+// WebSearchActionOpenPageType defines model for WebSearchActionOpenPage.Type.
+type WebSearchActionOpenPageType string
+
+// WebSearchActionSearch is a web search query.
+type WebSearchActionSearch struct {
+	// Queries lists the search queries, when there were several.
+	Queries []string `json:"queries,omitempty"`
+
+	// Query is the search query.
+	Query *string `json:"query,omitempty"`
+
+	// Sources lists the sources found; returned with the `web_search_call.action.sources` include.
+	Sources []WebSearchSource         `json:"sources,omitempty"`
+	Type    WebSearchActionSearchType `json:"type"`
+}
+
+// WebSearchActionSearchType defines model for WebSearchActionSearch.Type.
+type WebSearchActionSearchType string
+
+// WebSearchCall is a web search by the web search tool.
+type WebSearchCall struct {
+	// Action is what the web search tool did, told apart by `type`.
+	Action WebSearchAction `json:"action,omitempty"`
+
+	// ID is the item id.
+	ID string `json:"id"`
+
+	// Status is the state of the search.
+	Status WebSearchCallStatus `json:"status"`
+	Type   WebSearchCallType   `json:"type"`
+}
+
+// WebSearchCallStatus is the state of the search.
+type WebSearchCallStatus string
+
+// WebSearchCallType defines model for WebSearchCall.Type.
+type WebSearchCallType string
+
+// WebSearchFilters restricts a web search.
+type WebSearchFilters struct {
+	// AllowedDomains lists the domains to search, such as `pubmed.ncbi.nlm.nih.gov`; their subdomains are allowed too. All domains when left out.
+	AllowedDomains []string `json:"allowed_domains,omitempty"`
+}
+
+// WebSearchPreviewTool is the preview web search tool.
+type WebSearchPreviewTool struct {
+	// SearchContentTypes lists the kinds of content to search.
+	SearchContentTypes []SearchContentType `json:"search_content_types,omitempty"`
+
+	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
+	SearchContextSize *SearchContextSize       `json:"search_context_size,omitempty"`
+	Type              WebSearchPreviewToolType `json:"type"`
+
+	// UserLocation is the approximate location of the user, to localize results.
+	UserLocation *WebSearchUserLocation `json:"user_location,omitempty"`
+}
+
+// WebSearchPreviewToolType defines model for WebSearchPreviewTool.Type.
+type WebSearchPreviewToolType string
+
+// WebSearchPreviewTool20250311 is the preview web search tool in its 2025-03-11 version.
+type WebSearchPreviewTool20250311 struct {
+	// SearchContentTypes lists the kinds of content to search.
+	SearchContentTypes []SearchContentType `json:"search_content_types,omitempty"`
+
+	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
+	SearchContextSize *SearchContextSize               `json:"search_context_size,omitempty"`
+	Type              WebSearchPreviewTool20250311Type `json:"type"`
+
+	// UserLocation is the approximate location of the user, to localize results.
+	UserLocation *WebSearchUserLocation `json:"user_location,omitempty"`
+}
+
+// WebSearchPreviewTool20250311Type defines model for WebSearchPreviewTool20250311.Type.
+type WebSearchPreviewTool20250311Type string
+
+// WebSearchPreviewToolOptions holds the settings of the preview web search tool.
+type WebSearchPreviewToolOptions struct {
+	// SearchContentTypes lists the kinds of content to search.
+	SearchContentTypes []SearchContentType `json:"search_content_types,omitempty"`
+
+	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
+	SearchContextSize *SearchContextSize `json:"search_context_size,omitempty"`
+
+	// UserLocation is the approximate location of the user, to localize results.
+	UserLocation *WebSearchUserLocation `json:"user_location,omitempty"`
+}
+
+// WebSearchSource is a source a web search used.
+type WebSearchSource struct {
+	// Name names a non-URL source.
+	Name *string `json:"name,omitempty"`
+
+	// Type is the kind of source, such as `url` or `api`.
+	Type *string `json:"type,omitempty"`
+
+	// URL is the URL of the source.
+	URL *string `json:"url,omitempty"`
+}
+
+// WebSearchTool searches the web for sources relevant to the prompt.
+type WebSearchTool struct {
+	// ExternalWebAccess lets the search fetch live pages (the default); when false it only uses cached content.
+	ExternalWebAccess *bool `json:"external_web_access,omitempty"`
+
+	// Filters restricts the search.
+	Filters *WebSearchFilters `json:"filters,omitempty"`
+
+	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
+	SearchContextSize *SearchContextSize `json:"search_context_size,omitempty"`
+	Type              WebSearchToolType  `json:"type"`
+
+	// UserLocation is the approximate location of the user, to localize results.
+	UserLocation *WebSearchUserLocation `json:"user_location,omitempty"`
+}
+
+// WebSearchToolType defines model for WebSearchTool.Type.
+type WebSearchToolType string
+
+// WebSearchTool20250826 is the web search tool in its 2025-08-26 version.
+type WebSearchTool20250826 struct {
+	// ExternalWebAccess lets the search fetch live pages (the default); when false it only uses cached content.
+	ExternalWebAccess *bool `json:"external_web_access,omitempty"`
+
+	// Filters restricts the search.
+	Filters *WebSearchFilters `json:"filters,omitempty"`
+
+	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
+	SearchContextSize *SearchContextSize        `json:"search_context_size,omitempty"`
+	Type              WebSearchTool20250826Type `json:"type"`
+
+	// UserLocation is the approximate location of the user, to localize results.
+	UserLocation *WebSearchUserLocation `json:"user_location,omitempty"`
+}
+
+// WebSearchTool20250826Type defines model for WebSearchTool20250826.Type.
+type WebSearchTool20250826Type string
+
+// WebSearchToolOptions holds the settings of the web search tool.
+type WebSearchToolOptions struct {
+	// ExternalWebAccess lets the search fetch live pages (the default); when false it only uses cached content.
+	ExternalWebAccess *bool `json:"external_web_access,omitempty"`
+
+	// Filters restricts the search.
+	Filters *WebSearchFilters `json:"filters,omitempty"`
+
+	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
+	SearchContextSize *SearchContextSize `json:"search_context_size,omitempty"`
+
+	// UserLocation is the approximate location of the user, to localize results.
+	UserLocation *WebSearchUserLocation `json:"user_location,omitempty"`
+}
+
+// WebSearchUserLocation is an approximate user location; all fields are optional, but the preview web search tool wants `type` set to `approximate`.
+type WebSearchUserLocation struct {
+	// City is the city name, such as `San Francisco`.
+	City *string `json:"city,omitempty"`
+
+	// Country is the two-letter ISO 3166-1 country code, such as `US`.
+	Country *string `json:"country,omitempty"`
+
+	// Region is the region or state, such as `California`.
+	Region *string `json:"region,omitempty"`
+
+	// Timezone is the IANA time zone, such as `America/Los_Angeles`.
+	Timezone *string `json:"timezone,omitempty"`
+
+	// Type is always `approximate`.
+	Type *WebSearchUserLocationType `json:"type,omitempty"`
+}
+
+// WebSearchUserLocationType is always `approximate`.
+type WebSearchUserLocationType string
 
 // ListChatCompletionsParams defines parameters for ListChatCompletions.
 type ListChatCompletionsParams struct {
@@ -3167,6 +11220,33 @@ type GetChatCompletionMessagesParams struct {
 	Order *ListOrder `form:"order,omitempty" json:"order,omitempty"`
 }
 
+// ListConversationItemsParams defines parameters for ListConversationItems.
+type ListConversationItemsParams struct {
+	// After is the id of the last item of the previous page.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many items to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by position in the conversation, `asc` or `desc` (the default).
+	Order *ListOrder `form:"order,omitempty" json:"order,omitempty"`
+
+	// Include asks for extra data on the returned items, such as image URLs or encrypted reasoning.
+	Include []Includable `form:"include,omitempty" json:"include,omitempty"`
+}
+
+// CreateConversationItemsParams defines parameters for CreateConversationItems.
+type CreateConversationItemsParams struct {
+	// Include asks for extra data on the returned items, as in listConversationItems.
+	Include []Includable `form:"include,omitempty" json:"include,omitempty"`
+}
+
+// GetConversationItemParams defines parameters for GetConversationItem.
+type GetConversationItemParams struct {
+	// Include asks for extra data on the item, as in listConversationItems.
+	Include []Includable `form:"include,omitempty" json:"include,omitempty"`
+}
+
 // ListFilesParams defines parameters for ListFiles.
 type ListFilesParams struct {
 	// Purpose keeps only files with this purpose.
@@ -3182,6 +11262,36 @@ type ListFilesParams struct {
 	Order *ListOrder `form:"order,omitempty" json:"order,omitempty"`
 }
 
+// GetResponseParams defines parameters for GetResponse.
+type GetResponseParams struct {
+	// Include asks for extra output data in the response.
+	Include []Includable `form:"include,omitempty" json:"include,omitempty"`
+
+	// Stream asks for the response as a stream of server-sent events.
+	Stream *bool `form:"stream,omitempty" json:"stream,omitempty"`
+
+	// StartingAfter resumes a stream after the event with this sequence number.
+	StartingAfter *int64 `form:"starting_after,omitempty" json:"starting_after,omitempty"`
+
+	// IncludeObfuscation turns the random `obfuscation` padding of stream deltas on (the default) or off.
+	IncludeObfuscation *bool `form:"include_obfuscation,omitempty" json:"include_obfuscation,omitempty"`
+}
+
+// ListInputItemsParams defines parameters for ListInputItems.
+type ListInputItemsParams struct {
+	// After is the id of the last item of the previous page.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many items to return, from 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts the items, `desc` (the default) or `asc`.
+	Order *ListOrder `form:"order,omitempty" json:"order,omitempty"`
+
+	// Include asks for extra data in the items.
+	Include []Includable `form:"include,omitempty" json:"include,omitempty"`
+}
+
 // CreateChatCompletionJSONRequestBody defines body for CreateChatCompletion for application/json ContentType.
 type CreateChatCompletionJSONRequestBody = CreateChatCompletionRequest
 
@@ -3191,6 +11301,15 @@ type UpdateChatCompletionJSONRequestBody = UpdateChatCompletionRequest
 // CreateCompletionJSONRequestBody defines body for CreateCompletion for application/json ContentType.
 type CreateCompletionJSONRequestBody = CreateCompletionRequest
 
+// CreateConversationJSONRequestBody defines body for CreateConversation for application/json ContentType.
+type CreateConversationJSONRequestBody = CreateConversationRequest
+
+// UpdateConversationJSONRequestBody defines body for UpdateConversation for application/json ContentType.
+type UpdateConversationJSONRequestBody = UpdateConversationRequest
+
+// CreateConversationItemsJSONRequestBody defines body for CreateConversationItems for application/json ContentType.
+type CreateConversationItemsJSONRequestBody = CreateConversationItemsRequest
+
 // CreateEmbeddingJSONRequestBody defines body for CreateEmbedding for application/json ContentType.
 type CreateEmbeddingJSONRequestBody = CreateEmbeddingRequest
 
@@ -3199,6 +11318,15 @@ type CreateFileMultipartRequestBody = CreateFileRequest
 
 // CreateModerationJSONRequestBody defines body for CreateModeration for application/json ContentType.
 type CreateModerationJSONRequestBody = CreateModerationRequest
+
+// CreateResponseJSONRequestBody defines body for CreateResponse for application/json ContentType.
+type CreateResponseJSONRequestBody = CreateResponse
+
+// CompactConversationJSONRequestBody defines body for CompactConversation for application/json ContentType.
+type CompactConversationJSONRequestBody = CompactResponseRequest
+
+// GetInputTokenCountsJSONRequestBody defines body for GetInputTokenCounts for application/json ContentType.
+type GetInputTokenCountsJSONRequestBody = InputTokenCountRequest
 
 // NewListChatCompletionsRequest constructs an http.Request for the ListChatCompletions method
 func NewListChatCompletionsRequest(server string, params *ListChatCompletionsParams) (*http.Request, error) {
@@ -3578,6 +11706,441 @@ func NewCreateCompletionRequestWithBody(server string, contentType string, body 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateConversationRequest calls the generic CreateConversation builder with application/json body
+func NewCreateConversationRequest(server string, body CreateConversationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateConversationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateConversationRequestWithBody constructs an http.Request for the CreateConversation method, with any body, and a specified content type
+func NewCreateConversationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteConversationRequest constructs an http.Request for the DeleteConversation method
+func NewDeleteConversationRequest(server string, conversationID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetConversationRequest constructs an http.Request for the GetConversation method
+func NewGetConversationRequest(server string, conversationID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateConversationRequest calls the generic UpdateConversation builder with application/json body
+func NewUpdateConversationRequest(server string, conversationID string, body UpdateConversationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateConversationRequestWithBody(server, conversationID, "application/json", bodyReader)
+}
+
+// NewUpdateConversationRequestWithBody constructs an http.Request for the UpdateConversation method, with any body, and a specified content type
+func NewUpdateConversationRequestWithBody(server string, conversationID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListConversationItemsRequest constructs an http.Request for the ListConversationItems method
+func NewListConversationItemsRequest(server string, conversationID string, params *ListConversationItemsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversations/%s/items", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateConversationItemsRequest calls the generic CreateConversationItems builder with application/json body
+func NewCreateConversationItemsRequest(server string, conversationID string, params *CreateConversationItemsParams, body CreateConversationItemsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateConversationItemsRequestWithBody(server, conversationID, params, "application/json", bodyReader)
+}
+
+// NewCreateConversationItemsRequestWithBody constructs an http.Request for the CreateConversationItems method, with any body, and a specified content type
+func NewCreateConversationItemsRequestWithBody(server string, conversationID string, params *CreateConversationItemsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversations/%s/items", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteConversationItemRequest constructs an http.Request for the DeleteConversationItem method
+func NewDeleteConversationItemRequest(server string, conversationID string, itemID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "item_id", itemID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversations/%s/items/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetConversationItemRequest constructs an http.Request for the GetConversationItem method
+func NewGetConversationItemRequest(server string, conversationID string, itemID string, params *GetConversationItemParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "item_id", itemID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversations/%s/items/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -3974,6 +12537,388 @@ func NewCreateModerationRequestWithBody(server string, contentType string, body 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateResponseRequest calls the generic CreateResponse builder with application/json body
+func NewCreateResponseRequest(server string, body CreateResponseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateResponseRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateResponseRequestWithBody constructs an http.Request for the CreateResponse method, with any body, and a specified content type
+func NewCreateResponseRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/responses")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCompactConversationRequest calls the generic CompactConversation builder with application/json body
+func NewCompactConversationRequest(server string, body CompactConversationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCompactConversationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCompactConversationRequestWithBody constructs an http.Request for the CompactConversation method, with any body, and a specified content type
+func NewCompactConversationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/responses/compact")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetInputTokenCountsRequest calls the generic GetInputTokenCounts builder with application/json body
+func NewGetInputTokenCountsRequest(server string, body GetInputTokenCountsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetInputTokenCountsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetInputTokenCountsRequestWithBody constructs an http.Request for the GetInputTokenCounts method, with any body, and a specified content type
+func NewGetInputTokenCountsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/responses/input_tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteResponseRequest constructs an http.Request for the DeleteResponse method
+func NewDeleteResponseRequest(server string, responseID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "response_id", responseID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/responses/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetResponseRequest constructs an http.Request for the GetResponse method
+func NewGetResponseRequest(server string, responseID string, params *GetResponseParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "response_id", responseID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/responses/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Stream != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stream", *params.Stream, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.StartingAfter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "starting_after", *params.StartingAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeObfuscation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_obfuscation", *params.IncludeObfuscation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCancelResponseRequest constructs an http.Request for the CancelResponse method
+func NewCancelResponseRequest(server string, responseID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "response_id", responseID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/responses/%s/cancel", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListInputItemsRequest constructs an http.Request for the ListInputItems method
+func NewListInputItemsRequest(server string, responseID string, params *ListInputItemsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "response_id", responseID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/responses/%s/input_items", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }

@@ -4,6 +4,189 @@ package gen
 
 import "encoding/json"
 
+// Annotation is a citation or file reference in output text, told apart by
+// `type`.
+//
+// It is a union: its value is one of FileCitationAnnotation,
+// URLCitationAnnotation, ContainerFileCitationAnnotation, FilePathAnnotation
+// or UnknownAnnotation, told apart by its "type" property. Decode it with
+// UnmarshalAnnotation; UnknownAnnotation keeps variants this version does not
+// know.
+type Annotation interface {
+	isAnnotation()
+}
+
+// UnknownAnnotation is a Annotation variant this version does not know, kept
+// as received. It encodes as Raw, so it can also send a variant written by
+// hand.
+type UnknownAnnotation struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownAnnotation) isAnnotation() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownAnnotation) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("Annotation", u.Raw)
+}
+
+func (FileCitationAnnotation) isAnnotation() {}
+
+func (URLCitationAnnotation) isAnnotation() {}
+
+func (ContainerFileCitationAnnotation) isAnnotation() {}
+
+func (FilePathAnnotation) isAnnotation() {}
+
+// UnmarshalAnnotation decodes JSON into the Annotation variant it holds: an
+// object with "type" "file_citation" into FileCitationAnnotation, an object
+// with "type" "url_citation" into URLCitationAnnotation, an object with
+// "type" "container_file_citation" into ContainerFileCitationAnnotation and
+// an object with "type" "file_path" into FilePathAnnotation. JSON null yields
+// nil and anything else an UnknownAnnotation.
+func UnmarshalAnnotation(data []byte) (Annotation, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("Annotation", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("Annotation", err)
+		}
+		switch string(value) {
+		case "file_citation":
+			var v FileCitationAnnotation
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "url_citation":
+			var v URLCitationAnnotation
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "container_file_citation":
+			var v ContainerFileCitationAnnotation
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "file_path":
+			var v FilePathAnnotation
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("Annotation", err)
+		}
+		return UnknownAnnotation{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("Annotation", err)
+	}
+	return UnknownAnnotation{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ApplyPatchOperation is one file change, told apart by `type`.
+//
+// It is a union: its value is one of ApplyPatchCreateFile,
+// ApplyPatchDeleteFile, ApplyPatchUpdateFile or UnknownApplyPatchOperation,
+// told apart by its "type" property. Decode it with
+// UnmarshalApplyPatchOperation; UnknownApplyPatchOperation keeps variants
+// this version does not know.
+type ApplyPatchOperation interface {
+	isApplyPatchOperation()
+}
+
+// UnknownApplyPatchOperation is a ApplyPatchOperation variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownApplyPatchOperation struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownApplyPatchOperation) isApplyPatchOperation() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownApplyPatchOperation) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ApplyPatchOperation", u.Raw)
+}
+
+func (ApplyPatchCreateFile) isApplyPatchOperation() {}
+
+func (ApplyPatchDeleteFile) isApplyPatchOperation() {}
+
+func (ApplyPatchUpdateFile) isApplyPatchOperation() {}
+
+// UnmarshalApplyPatchOperation decodes JSON into the ApplyPatchOperation
+// variant it holds: an object with "type" "create_file" into
+// ApplyPatchCreateFile, an object with "type" "delete_file" into
+// ApplyPatchDeleteFile and an object with "type" "update_file" into
+// ApplyPatchUpdateFile. JSON null yields nil and anything else an
+// UnknownApplyPatchOperation.
+func UnmarshalApplyPatchOperation(data []byte) (ApplyPatchOperation, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ApplyPatchOperation", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ApplyPatchOperation", err)
+		}
+		switch string(value) {
+		case "create_file":
+			var v ApplyPatchCreateFile
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "delete_file":
+			var v ApplyPatchDeleteFile
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "update_file":
+			var v ApplyPatchUpdateFile
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ApplyPatchOperation", err)
+		}
+		return UnknownApplyPatchOperation{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ApplyPatchOperation", err)
+	}
+	return UnknownApplyPatchOperation{Type: unionKindName(k), Raw: raw}, nil
+}
+
 // AssistantMessageContent is the assistant message, as a string or as text
 // and refusal parts.
 //
@@ -965,6 +1148,161 @@ func UnmarshalChatToolChoice(data []byte) (ChatToolChoice, error) {
 	return UnknownChatToolChoice{Type: unionKindName(k), Raw: raw}, nil
 }
 
+// CodeInterpreterContainer is the container code runs in, by id or created
+// for the request.
+//
+// It is a union: its value is one of ContainerID,
+// CodeInterpreterContainerAuto or UnknownCodeInterpreterContainer, told apart
+// by its "type" property (objects) and by JSON kind. Decode it with
+// UnmarshalCodeInterpreterContainer; UnknownCodeInterpreterContainer keeps
+// variants this version does not know.
+type CodeInterpreterContainer interface {
+	isCodeInterpreterContainer()
+}
+
+// UnknownCodeInterpreterContainer is a CodeInterpreterContainer variant this
+// version does not know, kept as received. It encodes as Raw, so it can also
+// send a variant written by hand.
+type UnknownCodeInterpreterContainer struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownCodeInterpreterContainer) isCodeInterpreterContainer() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownCodeInterpreterContainer) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("CodeInterpreterContainer", u.Raw)
+}
+
+func (ContainerID) isCodeInterpreterContainer() {}
+
+func (CodeInterpreterContainerAuto) isCodeInterpreterContainer() {}
+
+// UnmarshalCodeInterpreterContainer decodes JSON into the
+// CodeInterpreterContainer variant it holds: a JSON string into ContainerID
+// and an object with "type" "auto" into CodeInterpreterContainerAuto. JSON
+// null yields nil and anything else an UnknownCodeInterpreterContainer.
+func UnmarshalCodeInterpreterContainer(data []byte) (CodeInterpreterContainer, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("CodeInterpreterContainer", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v ContainerID
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("CodeInterpreterContainer", err)
+		}
+		switch string(value) {
+		case "auto":
+			var v CodeInterpreterContainerAuto
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("CodeInterpreterContainer", err)
+		}
+		return UnknownCodeInterpreterContainer{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("CodeInterpreterContainer", err)
+	}
+	return UnknownCodeInterpreterContainer{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// CodeInterpreterOutput is one output of a code run, told apart by `type`.
+//
+// It is a union: its value is one of CodeInterpreterOutputLogs,
+// CodeInterpreterOutputImage or UnknownCodeInterpreterOutput, told apart by
+// its "type" property. Decode it with UnmarshalCodeInterpreterOutput;
+// UnknownCodeInterpreterOutput keeps variants this version does not know.
+type CodeInterpreterOutput interface {
+	isCodeInterpreterOutput()
+}
+
+// UnknownCodeInterpreterOutput is a CodeInterpreterOutput variant this
+// version does not know, kept as received. It encodes as Raw, so it can also
+// send a variant written by hand.
+type UnknownCodeInterpreterOutput struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownCodeInterpreterOutput) isCodeInterpreterOutput() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownCodeInterpreterOutput) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("CodeInterpreterOutput", u.Raw)
+}
+
+func (CodeInterpreterOutputLogs) isCodeInterpreterOutput() {}
+
+func (CodeInterpreterOutputImage) isCodeInterpreterOutput() {}
+
+// UnmarshalCodeInterpreterOutput decodes JSON into the CodeInterpreterOutput
+// variant it holds: an object with "type" "logs" into
+// CodeInterpreterOutputLogs and an object with "type" "image" into
+// CodeInterpreterOutputImage. JSON null yields nil and anything else an
+// UnknownCodeInterpreterOutput.
+func UnmarshalCodeInterpreterOutput(data []byte) (CodeInterpreterOutput, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("CodeInterpreterOutput", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("CodeInterpreterOutput", err)
+		}
+		switch string(value) {
+		case "logs":
+			var v CodeInterpreterOutputLogs
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "image":
+			var v CodeInterpreterOutputImage
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("CodeInterpreterOutput", err)
+		}
+		return UnknownCodeInterpreterOutput{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("CodeInterpreterOutput", err)
+	}
+	return UnknownCodeInterpreterOutput{Type: unionKindName(k), Raw: raw}, nil
+}
+
 // CompletionPrompt is the prompt as text, several texts, tokens, or several
 // token lists.
 //
@@ -1052,6 +1390,758 @@ func UnmarshalCompletionPrompt(data []byte) (CompletionPrompt, error) {
 		return nil, unionError("CompletionPrompt", err)
 	}
 	return UnknownCompletionPrompt{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ComputerAction is one computer action, told apart by `type`.
+//
+// It is a union: its value is one of ClickAction, DoubleClickAction,
+// DragAction, KeypressAction, MoveAction, ScreenshotAction, ScrollAction,
+// TypeAction, WaitAction or UnknownComputerAction, told apart by its "type"
+// property. Decode it with UnmarshalComputerAction; UnknownComputerAction
+// keeps variants this version does not know.
+type ComputerAction interface {
+	isComputerAction()
+}
+
+// UnknownComputerAction is a ComputerAction variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownComputerAction struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownComputerAction) isComputerAction() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownComputerAction) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ComputerAction", u.Raw)
+}
+
+func (ClickAction) isComputerAction() {}
+
+func (DoubleClickAction) isComputerAction() {}
+
+func (DragAction) isComputerAction() {}
+
+func (KeypressAction) isComputerAction() {}
+
+func (MoveAction) isComputerAction() {}
+
+func (ScreenshotAction) isComputerAction() {}
+
+func (ScrollAction) isComputerAction() {}
+
+func (TypeAction) isComputerAction() {}
+
+func (WaitAction) isComputerAction() {}
+
+// UnmarshalComputerAction decodes JSON into the ComputerAction variant it
+// holds: an object with "type" "click" into ClickAction, an object with
+// "type" "double_click" into DoubleClickAction, an object with "type" "drag"
+// into DragAction, an object with "type" "keypress" into KeypressAction, an
+// object with "type" "move" into MoveAction, an object with "type"
+// "screenshot" into ScreenshotAction, an object with "type" "scroll" into
+// ScrollAction, an object with "type" "type" into TypeAction and an object
+// with "type" "wait" into WaitAction. JSON null yields nil and anything else
+// an UnknownComputerAction.
+func UnmarshalComputerAction(data []byte) (ComputerAction, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ComputerAction", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ComputerAction", err)
+		}
+		switch string(value) {
+		case "click":
+			var v ClickAction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "double_click":
+			var v DoubleClickAction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "drag":
+			var v DragAction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "keypress":
+			var v KeypressAction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "move":
+			var v MoveAction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "screenshot":
+			var v ScreenshotAction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "scroll":
+			var v ScrollAction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "type":
+			var v TypeAction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "wait":
+			var v WaitAction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ComputerAction", err)
+		}
+		return UnknownComputerAction{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ComputerAction", err)
+	}
+	return UnknownComputerAction{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ContainerNetworkPolicy is the outbound network access of a container, told
+// apart by `type`.
+//
+// It is a union: its value is one of ContainerNetworkPolicyDisabled,
+// ContainerNetworkPolicyAllowlist or UnknownContainerNetworkPolicy, told
+// apart by its "type" property. Decode it with
+// UnmarshalContainerNetworkPolicy; UnknownContainerNetworkPolicy keeps
+// variants this version does not know.
+type ContainerNetworkPolicy interface {
+	isContainerNetworkPolicy()
+}
+
+// UnknownContainerNetworkPolicy is a ContainerNetworkPolicy variant this
+// version does not know, kept as received. It encodes as Raw, so it can also
+// send a variant written by hand.
+type UnknownContainerNetworkPolicy struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownContainerNetworkPolicy) isContainerNetworkPolicy() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownContainerNetworkPolicy) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ContainerNetworkPolicy", u.Raw)
+}
+
+func (ContainerNetworkPolicyDisabled) isContainerNetworkPolicy() {}
+
+func (ContainerNetworkPolicyAllowlist) isContainerNetworkPolicy() {}
+
+// UnmarshalContainerNetworkPolicy decodes JSON into the
+// ContainerNetworkPolicy variant it holds: an object with "type" "disabled"
+// into ContainerNetworkPolicyDisabled and an object with "type" "allowlist"
+// into ContainerNetworkPolicyAllowlist. JSON null yields nil and anything
+// else an UnknownContainerNetworkPolicy.
+func UnmarshalContainerNetworkPolicy(data []byte) (ContainerNetworkPolicy, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ContainerNetworkPolicy", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ContainerNetworkPolicy", err)
+		}
+		switch string(value) {
+		case "disabled":
+			var v ContainerNetworkPolicyDisabled
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "allowlist":
+			var v ContainerNetworkPolicyAllowlist
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ContainerNetworkPolicy", err)
+		}
+		return UnknownContainerNetworkPolicy{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ContainerNetworkPolicy", err)
+	}
+	return UnknownContainerNetworkPolicy{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ContainerSkill is a skill for a container, by reference or inline, told
+// apart by `type`.
+//
+// It is a union: its value is one of SkillReference, InlineSkill or
+// UnknownContainerSkill, told apart by its "type" property. Decode it with
+// UnmarshalContainerSkill; UnknownContainerSkill keeps variants this version
+// does not know.
+type ContainerSkill interface {
+	isContainerSkill()
+}
+
+// UnknownContainerSkill is a ContainerSkill variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownContainerSkill struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownContainerSkill) isContainerSkill() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownContainerSkill) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ContainerSkill", u.Raw)
+}
+
+func (SkillReference) isContainerSkill() {}
+
+func (InlineSkill) isContainerSkill() {}
+
+// UnmarshalContainerSkill decodes JSON into the ContainerSkill variant it
+// holds: an object with "type" "skill_reference" into SkillReference and an
+// object with "type" "inline" into InlineSkill. JSON null yields nil and
+// anything else an UnknownContainerSkill.
+func UnmarshalContainerSkill(data []byte) (ContainerSkill, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ContainerSkill", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ContainerSkill", err)
+		}
+		switch string(value) {
+		case "skill_reference":
+			var v SkillReference
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "inline":
+			var v InlineSkill
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ContainerSkill", err)
+		}
+		return UnknownContainerSkill{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ContainerSkill", err)
+	}
+	return UnknownContainerSkill{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ConversationItem is one stored item of a conversation or of a response's
+// input, told apart by `type`: a message with any role, or a tool call or its
+// result.
+//
+// It is a union: its value is one of Message, FunctionCall,
+// FunctionCallOutput, CustomToolCall, CustomToolCallOutput, ReasoningItem,
+// FileSearchCall, WebSearchCall, ComputerCall, ComputerCallOutput,
+// CodeInterpreterCall, ImageGenerationCall, LocalShellCall,
+// LocalShellCallOutput, ShellCall, ShellCallOutput, ApplyPatchCall,
+// ApplyPatchCallOutput, McpListTools, McpApprovalRequest,
+// McpApprovalResponse, McpCall, ToolSearchCall, ToolSearchOutput,
+// AdditionalTools, CompactionItem, ProgramItem, ProgramOutputItem or
+// UnknownConversationItem, told apart by its "type" property. Decode it with
+// UnmarshalConversationItem; UnknownConversationItem keeps variants this
+// version does not know.
+type ConversationItem interface {
+	isConversationItem()
+}
+
+// UnknownConversationItem is a ConversationItem variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownConversationItem struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownConversationItem) isConversationItem() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownConversationItem) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ConversationItem", u.Raw)
+}
+
+func (Message) isConversationItem() {}
+
+func (FunctionCall) isConversationItem() {}
+
+func (FunctionCallOutput) isConversationItem() {}
+
+func (CustomToolCall) isConversationItem() {}
+
+func (CustomToolCallOutput) isConversationItem() {}
+
+func (ReasoningItem) isConversationItem() {}
+
+func (FileSearchCall) isConversationItem() {}
+
+func (WebSearchCall) isConversationItem() {}
+
+func (ComputerCall) isConversationItem() {}
+
+func (ComputerCallOutput) isConversationItem() {}
+
+func (CodeInterpreterCall) isConversationItem() {}
+
+func (ImageGenerationCall) isConversationItem() {}
+
+func (LocalShellCall) isConversationItem() {}
+
+func (LocalShellCallOutput) isConversationItem() {}
+
+func (ShellCall) isConversationItem() {}
+
+func (ShellCallOutput) isConversationItem() {}
+
+func (ApplyPatchCall) isConversationItem() {}
+
+func (ApplyPatchCallOutput) isConversationItem() {}
+
+func (McpListTools) isConversationItem() {}
+
+func (McpApprovalRequest) isConversationItem() {}
+
+func (McpApprovalResponse) isConversationItem() {}
+
+func (McpCall) isConversationItem() {}
+
+func (ToolSearchCall) isConversationItem() {}
+
+func (ToolSearchOutput) isConversationItem() {}
+
+func (AdditionalTools) isConversationItem() {}
+
+func (CompactionItem) isConversationItem() {}
+
+func (ProgramItem) isConversationItem() {}
+
+func (ProgramOutputItem) isConversationItem() {}
+
+// UnmarshalConversationItem decodes JSON into the ConversationItem variant it
+// holds: an object with "type" "message" into Message, an object with "type"
+// "function_call" into FunctionCall, an object with "type"
+// "function_call_output" into FunctionCallOutput, an object with "type"
+// "custom_tool_call" into CustomToolCall, an object with "type"
+// "custom_tool_call_output" into CustomToolCallOutput, an object with "type"
+// "reasoning" into ReasoningItem, an object with "type" "file_search_call"
+// into FileSearchCall, an object with "type" "web_search_call" into
+// WebSearchCall, an object with "type" "computer_call" into ComputerCall, an
+// object with "type" "computer_call_output" into ComputerCallOutput, an
+// object with "type" "code_interpreter_call" into CodeInterpreterCall, an
+// object with "type" "image_generation_call" into ImageGenerationCall, an
+// object with "type" "local_shell_call" into LocalShellCall, an object with
+// "type" "local_shell_call_output" into LocalShellCallOutput, an object with
+// "type" "shell_call" into ShellCall, an object with "type"
+// "shell_call_output" into ShellCallOutput, an object with "type"
+// "apply_patch_call" into ApplyPatchCall, an object with "type"
+// "apply_patch_call_output" into ApplyPatchCallOutput, an object with "type"
+// "mcp_list_tools" into McpListTools, an object with "type"
+// "mcp_approval_request" into McpApprovalRequest, an object with "type"
+// "mcp_approval_response" into McpApprovalResponse, an object with "type"
+// "mcp_call" into McpCall, an object with "type" "tool_search_call" into
+// ToolSearchCall, an object with "type" "tool_search_output" into
+// ToolSearchOutput, an object with "type" "additional_tools" into
+// AdditionalTools, an object with "type" "compaction" into CompactionItem, an
+// object with "type" "program" into ProgramItem and an object with "type"
+// "program_output" into ProgramOutputItem. JSON null yields nil and anything
+// else an UnknownConversationItem.
+func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ConversationItem", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ConversationItem", err)
+		}
+		switch string(value) {
+		case "message":
+			var v Message
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "function_call":
+			var v FunctionCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "function_call_output":
+			var v FunctionCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "custom_tool_call":
+			var v CustomToolCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "custom_tool_call_output":
+			var v CustomToolCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "reasoning":
+			var v ReasoningItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "file_search_call":
+			var v FileSearchCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "web_search_call":
+			var v WebSearchCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_call":
+			var v ComputerCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_call_output":
+			var v ComputerCallOutput
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "code_interpreter_call":
+			var v CodeInterpreterCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "image_generation_call":
+			var v ImageGenerationCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "local_shell_call":
+			var v LocalShellCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "local_shell_call_output":
+			var v LocalShellCallOutput
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "shell_call":
+			var v ShellCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "shell_call_output":
+			var v ShellCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "apply_patch_call":
+			var v ApplyPatchCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "apply_patch_call_output":
+			var v ApplyPatchCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_list_tools":
+			var v McpListTools
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_approval_request":
+			var v McpApprovalRequest
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_approval_response":
+			var v McpApprovalResponse
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_call":
+			var v McpCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tool_search_call":
+			var v ToolSearchCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tool_search_output":
+			var v ToolSearchOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "additional_tools":
+			var v AdditionalTools
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "compaction":
+			var v CompactionItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "program":
+			var v ProgramItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "program_output":
+			var v ProgramOutputItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ConversationItem", err)
+		}
+		return UnknownConversationItem{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ConversationItem", err)
+	}
+	return UnknownConversationItem{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ConversationParam names the conversation a response belongs to, by id or as
+// an object.
+//
+// It is a union: its value is one of ConversationID, ConversationRef or
+// UnknownConversationParam, told apart by the JSON kind of its value. Decode
+// it with UnmarshalConversationParam; UnknownConversationParam keeps variants
+// this version does not know.
+type ConversationParam interface {
+	isConversationParam()
+}
+
+// UnknownConversationParam is a ConversationParam variant this version does
+// not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownConversationParam struct {
+	// Type is the JSON kind of the value: string, number, boolean, array or object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownConversationParam) isConversationParam() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownConversationParam) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ConversationParam", u.Raw)
+}
+
+func (ConversationID) isConversationParam() {}
+
+func (ConversationRef) isConversationParam() {}
+
+// UnmarshalConversationParam decodes JSON into the ConversationParam variant
+// it holds: a JSON string into ConversationID and a JSON object into
+// ConversationRef. JSON null yields nil and anything else an
+// UnknownConversationParam.
+func UnmarshalConversationParam(data []byte) (ConversationParam, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ConversationParam", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v ConversationID
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindObject:
+		var v ConversationRef
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ConversationParam", err)
+	}
+	return UnknownConversationParam{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// CustomToolFormat is the input format of a custom tool (default
+// unconstrained text).
+//
+// It is a union: its value is one of CustomToolFormatText,
+// CustomToolFormatGrammar or UnknownCustomToolFormat, told apart by its
+// "type" property. Decode it with UnmarshalCustomToolFormat;
+// UnknownCustomToolFormat keeps variants this version does not know.
+type CustomToolFormat interface {
+	isCustomToolFormat()
+}
+
+// UnknownCustomToolFormat is a CustomToolFormat variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownCustomToolFormat struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownCustomToolFormat) isCustomToolFormat() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownCustomToolFormat) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("CustomToolFormat", u.Raw)
+}
+
+func (CustomToolFormatText) isCustomToolFormat() {}
+
+func (CustomToolFormatGrammar) isCustomToolFormat() {}
+
+// UnmarshalCustomToolFormat decodes JSON into the CustomToolFormat variant it
+// holds: an object with "type" "text" into CustomToolFormatText and an object
+// with "type" "grammar" into CustomToolFormatGrammar. JSON null yields nil
+// and anything else an UnknownCustomToolFormat.
+func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("CustomToolFormat", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("CustomToolFormat", err)
+		}
+		switch string(value) {
+		case "text":
+			var v CustomToolFormatText
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "grammar":
+			var v CustomToolFormatGrammar
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("CustomToolFormat", err)
+		}
+		return UnknownCustomToolFormat{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("CustomToolFormat", err)
+	}
+	return UnknownCustomToolFormat{Type: unionKindName(k), Raw: raw}, nil
 }
 
 // DeveloperMessageContent is the developer message, as a string or as text
@@ -1207,6 +2297,1033 @@ func UnmarshalEmbeddingInput(data []byte) (EmbeddingInput, error) {
 		return nil, unionError("EmbeddingInput", err)
 	}
 	return UnknownEmbeddingInput{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// FunctionCallOutputContent is the output of a tool call, as text (often
+// JSON) or as content parts.
+//
+// It is a union: its value is one of FunctionCallOutputText,
+// FunctionCallOutputContentList or UnknownFunctionCallOutputContent, told
+// apart by the JSON kind of its value. Decode it with
+// UnmarshalFunctionCallOutputContent; UnknownFunctionCallOutputContent keeps
+// variants this version does not know.
+type FunctionCallOutputContent interface {
+	isFunctionCallOutputContent()
+}
+
+// UnknownFunctionCallOutputContent is a FunctionCallOutputContent variant
+// this version does not know, kept as received. It encodes as Raw, so it can
+// also send a variant written by hand.
+type UnknownFunctionCallOutputContent struct {
+	// Type is the JSON kind of the value: string, number, boolean, array or object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownFunctionCallOutputContent) isFunctionCallOutputContent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownFunctionCallOutputContent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("FunctionCallOutputContent", u.Raw)
+}
+
+func (FunctionCallOutputText) isFunctionCallOutputContent() {}
+
+func (FunctionCallOutputContentList) isFunctionCallOutputContent() {}
+
+// UnmarshalFunctionCallOutputContent decodes JSON into the
+// FunctionCallOutputContent variant it holds: a JSON string into
+// FunctionCallOutputText and a JSON array into FunctionCallOutputContentList.
+// JSON null yields nil and anything else an UnknownFunctionCallOutputContent.
+func UnmarshalFunctionCallOutputContent(data []byte) (FunctionCallOutputContent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("FunctionCallOutputContent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v FunctionCallOutputText
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindArray:
+		var v FunctionCallOutputContentList
+		if err := v.UnmarshalJSON(data); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("FunctionCallOutputContent", err)
+	}
+	return UnknownFunctionCallOutputContent{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// FunctionCallOutputPart is one part of a tool output, told apart by `type`.
+//
+// It is a union: its value is one of InputTextContent, InputImageContent,
+// InputFileContent or UnknownFunctionCallOutputPart, told apart by its "type"
+// property. Decode it with UnmarshalFunctionCallOutputPart;
+// UnknownFunctionCallOutputPart keeps variants this version does not know.
+type FunctionCallOutputPart interface {
+	isFunctionCallOutputPart()
+}
+
+// UnknownFunctionCallOutputPart is a FunctionCallOutputPart variant this
+// version does not know, kept as received. It encodes as Raw, so it can also
+// send a variant written by hand.
+type UnknownFunctionCallOutputPart struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownFunctionCallOutputPart) isFunctionCallOutputPart() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownFunctionCallOutputPart) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("FunctionCallOutputPart", u.Raw)
+}
+
+func (InputTextContent) isFunctionCallOutputPart() {}
+
+func (InputImageContent) isFunctionCallOutputPart() {}
+
+func (InputFileContent) isFunctionCallOutputPart() {}
+
+// UnmarshalFunctionCallOutputPart decodes JSON into the
+// FunctionCallOutputPart variant it holds: an object with "type" "input_text"
+// into InputTextContent, an object with "type" "input_image" into
+// InputImageContent and an object with "type" "input_file" into
+// InputFileContent. JSON null yields nil and anything else an
+// UnknownFunctionCallOutputPart.
+func UnmarshalFunctionCallOutputPart(data []byte) (FunctionCallOutputPart, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("FunctionCallOutputPart", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("FunctionCallOutputPart", err)
+		}
+		switch string(value) {
+		case "input_text":
+			var v InputTextContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_image":
+			var v InputImageContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_file":
+			var v InputFileContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("FunctionCallOutputPart", err)
+		}
+		return UnknownFunctionCallOutputPart{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("FunctionCallOutputPart", err)
+	}
+	return UnknownFunctionCallOutputPart{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// InputContent is one content part of an input message, told apart by `type`.
+// Text, image, file and audio parts suit user messages; output text and
+// refusal parts replay assistant messages.
+//
+// It is a union: its value is one of InputTextContent, InputImageContent,
+// InputFileContent, InputAudioContent, OutputTextContent, RefusalContent or
+// UnknownInputContent, told apart by its "type" property. Decode it with
+// UnmarshalInputContent; UnknownInputContent keeps variants this version does
+// not know.
+type InputContent interface {
+	isInputContent()
+}
+
+// UnknownInputContent is a InputContent variant this version does not know,
+// kept as received. It encodes as Raw, so it can also send a variant written
+// by hand.
+type UnknownInputContent struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownInputContent) isInputContent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownInputContent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("InputContent", u.Raw)
+}
+
+func (InputTextContent) isInputContent() {}
+
+func (InputImageContent) isInputContent() {}
+
+func (InputFileContent) isInputContent() {}
+
+func (InputAudioContent) isInputContent() {}
+
+func (OutputTextContent) isInputContent() {}
+
+func (RefusalContent) isInputContent() {}
+
+// UnmarshalInputContent decodes JSON into the InputContent variant it holds:
+// an object with "type" "input_text" into InputTextContent, an object with
+// "type" "input_image" into InputImageContent, an object with "type"
+// "input_file" into InputFileContent, an object with "type" "input_audio"
+// into InputAudioContent, an object with "type" "output_text" into
+// OutputTextContent and an object with "type" "refusal" into RefusalContent.
+// JSON null yields nil and anything else an UnknownInputContent.
+func UnmarshalInputContent(data []byte) (InputContent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("InputContent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("InputContent", err)
+		}
+		switch string(value) {
+		case "input_text":
+			var v InputTextContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_image":
+			var v InputImageContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_file":
+			var v InputFileContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_audio":
+			var v InputAudioContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "output_text":
+			var v OutputTextContent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "refusal":
+			var v RefusalContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("InputContent", err)
+		}
+		return UnknownInputContent{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("InputContent", err)
+	}
+	return UnknownInputContent{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// InputItem is one item of a response's input, told apart by `type`: a
+// message, an earlier output item sent back, a tool result, or a reference to
+// a stored item.
+//
+// It is a union: its value is one of InputMessage, FunctionCall,
+// FunctionCallOutput, CustomToolCall, CustomToolCallOutput, ReasoningItem,
+// ItemReference, FileSearchCall, WebSearchCall, ComputerCall,
+// ComputerCallOutput, CodeInterpreterCall, ImageGenerationCall,
+// LocalShellCall, LocalShellCallOutput, ShellCall, ShellCallOutput,
+// ApplyPatchCall, ApplyPatchCallOutput, McpListTools, McpApprovalRequest,
+// McpApprovalResponse, McpCall, ToolSearchCall, ToolSearchOutput,
+// AdditionalTools, CompactionItem, CompactionTrigger, ProgramItem,
+// ProgramOutputItem or UnknownInputItem, told apart by its "type" property.
+// Decode it with UnmarshalInputItem; UnknownInputItem keeps variants this
+// version does not know.
+type InputItem interface {
+	isInputItem()
+}
+
+// UnknownInputItem is a InputItem variant this version does not know, kept as
+// received. It encodes as Raw, so it can also send a variant written by hand.
+type UnknownInputItem struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownInputItem) isInputItem() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownInputItem) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("InputItem", u.Raw)
+}
+
+func (InputMessage) isInputItem() {}
+
+func (FunctionCall) isInputItem() {}
+
+func (FunctionCallOutput) isInputItem() {}
+
+func (CustomToolCall) isInputItem() {}
+
+func (CustomToolCallOutput) isInputItem() {}
+
+func (ReasoningItem) isInputItem() {}
+
+func (ItemReference) isInputItem() {}
+
+func (FileSearchCall) isInputItem() {}
+
+func (WebSearchCall) isInputItem() {}
+
+func (ComputerCall) isInputItem() {}
+
+func (ComputerCallOutput) isInputItem() {}
+
+func (CodeInterpreterCall) isInputItem() {}
+
+func (ImageGenerationCall) isInputItem() {}
+
+func (LocalShellCall) isInputItem() {}
+
+func (LocalShellCallOutput) isInputItem() {}
+
+func (ShellCall) isInputItem() {}
+
+func (ShellCallOutput) isInputItem() {}
+
+func (ApplyPatchCall) isInputItem() {}
+
+func (ApplyPatchCallOutput) isInputItem() {}
+
+func (McpListTools) isInputItem() {}
+
+func (McpApprovalRequest) isInputItem() {}
+
+func (McpApprovalResponse) isInputItem() {}
+
+func (McpCall) isInputItem() {}
+
+func (ToolSearchCall) isInputItem() {}
+
+func (ToolSearchOutput) isInputItem() {}
+
+func (AdditionalTools) isInputItem() {}
+
+func (CompactionItem) isInputItem() {}
+
+func (CompactionTrigger) isInputItem() {}
+
+func (ProgramItem) isInputItem() {}
+
+func (ProgramOutputItem) isInputItem() {}
+
+// UnmarshalInputItem decodes JSON into the InputItem variant it holds: an
+// object with "type" "message" into InputMessage, an object with "type"
+// "function_call" into FunctionCall, an object with "type"
+// "function_call_output" into FunctionCallOutput, an object with "type"
+// "custom_tool_call" into CustomToolCall, an object with "type"
+// "custom_tool_call_output" into CustomToolCallOutput, an object with "type"
+// "reasoning" into ReasoningItem, an object with "type" "item_reference" into
+// ItemReference, an object with "type" "file_search_call" into
+// FileSearchCall, an object with "type" "web_search_call" into WebSearchCall,
+// an object with "type" "computer_call" into ComputerCall, an object with
+// "type" "computer_call_output" into ComputerCallOutput, an object with
+// "type" "code_interpreter_call" into CodeInterpreterCall, an object with
+// "type" "image_generation_call" into ImageGenerationCall, an object with
+// "type" "local_shell_call" into LocalShellCall, an object with "type"
+// "local_shell_call_output" into LocalShellCallOutput, an object with "type"
+// "shell_call" into ShellCall, an object with "type" "shell_call_output" into
+// ShellCallOutput, an object with "type" "apply_patch_call" into
+// ApplyPatchCall, an object with "type" "apply_patch_call_output" into
+// ApplyPatchCallOutput, an object with "type" "mcp_list_tools" into
+// McpListTools, an object with "type" "mcp_approval_request" into
+// McpApprovalRequest, an object with "type" "mcp_approval_response" into
+// McpApprovalResponse, an object with "type" "mcp_call" into McpCall, an
+// object with "type" "tool_search_call" into ToolSearchCall, an object with
+// "type" "tool_search_output" into ToolSearchOutput, an object with "type"
+// "additional_tools" into AdditionalTools, an object with "type" "compaction"
+// into CompactionItem, an object with "type" "compaction_trigger" into
+// CompactionTrigger, an object with "type" "program" into ProgramItem and an
+// object with "type" "program_output" into ProgramOutputItem. JSON null
+// yields nil and anything else an UnknownInputItem.
+func UnmarshalInputItem(data []byte) (InputItem, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("InputItem", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("InputItem", err)
+		}
+		switch string(value) {
+		case "message":
+			var v InputMessage
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "function_call":
+			var v FunctionCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "function_call_output":
+			var v FunctionCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "custom_tool_call":
+			var v CustomToolCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "custom_tool_call_output":
+			var v CustomToolCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "reasoning":
+			var v ReasoningItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "item_reference":
+			var v ItemReference
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "file_search_call":
+			var v FileSearchCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "web_search_call":
+			var v WebSearchCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_call":
+			var v ComputerCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_call_output":
+			var v ComputerCallOutput
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "code_interpreter_call":
+			var v CodeInterpreterCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "image_generation_call":
+			var v ImageGenerationCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "local_shell_call":
+			var v LocalShellCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "local_shell_call_output":
+			var v LocalShellCallOutput
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "shell_call":
+			var v ShellCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "shell_call_output":
+			var v ShellCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "apply_patch_call":
+			var v ApplyPatchCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "apply_patch_call_output":
+			var v ApplyPatchCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_list_tools":
+			var v McpListTools
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_approval_request":
+			var v McpApprovalRequest
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_approval_response":
+			var v McpApprovalResponse
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_call":
+			var v McpCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tool_search_call":
+			var v ToolSearchCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tool_search_output":
+			var v ToolSearchOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "additional_tools":
+			var v AdditionalTools
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "compaction":
+			var v CompactionItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "compaction_trigger":
+			var v CompactionTrigger
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "program":
+			var v ProgramItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "program_output":
+			var v ProgramOutputItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("InputItem", err)
+		}
+		return UnknownInputItem{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("InputItem", err)
+	}
+	return UnknownInputItem{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// InputMessageContent is the content of an input message, as plain text or as
+// content parts.
+//
+// It is a union: its value is one of InputText, InputContentList or
+// UnknownInputMessageContent, told apart by the JSON kind of its value.
+// Decode it with UnmarshalInputMessageContent; UnknownInputMessageContent
+// keeps variants this version does not know.
+type InputMessageContent interface {
+	isInputMessageContent()
+}
+
+// UnknownInputMessageContent is a InputMessageContent variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownInputMessageContent struct {
+	// Type is the JSON kind of the value: string, number, boolean, array or object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownInputMessageContent) isInputMessageContent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownInputMessageContent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("InputMessageContent", u.Raw)
+}
+
+func (InputText) isInputMessageContent() {}
+
+func (InputContentList) isInputMessageContent() {}
+
+// UnmarshalInputMessageContent decodes JSON into the InputMessageContent
+// variant it holds: a JSON string into InputText and a JSON array into
+// InputContentList. JSON null yields nil and anything else an
+// UnknownInputMessageContent.
+func UnmarshalInputMessageContent(data []byte) (InputMessageContent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("InputMessageContent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v InputText
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindArray:
+		var v InputContentList
+		if err := v.UnmarshalJSON(data); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("InputMessageContent", err)
+	}
+	return UnknownInputMessageContent{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// McpAllowedTools restricts the MCP tools the model may use, by name or by
+// filter.
+//
+// It is a union: its value is one of McpToolNames, McpToolFilter or
+// UnknownMcpAllowedTools, told apart by the JSON kind of its value. Decode it
+// with UnmarshalMcpAllowedTools; UnknownMcpAllowedTools keeps variants this
+// version does not know. It is nullable: a nil McpAllowedTools is JSON null.
+type McpAllowedTools interface {
+	isMcpAllowedTools()
+}
+
+// UnknownMcpAllowedTools is a McpAllowedTools variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownMcpAllowedTools struct {
+	// Type is the JSON kind of the value: string, number, boolean, array or object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownMcpAllowedTools) isMcpAllowedTools() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownMcpAllowedTools) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("McpAllowedTools", u.Raw)
+}
+
+func (McpToolNames) isMcpAllowedTools() {}
+
+func (McpToolFilter) isMcpAllowedTools() {}
+
+// UnmarshalMcpAllowedTools decodes JSON into the McpAllowedTools variant it
+// holds: a JSON array into McpToolNames and a JSON object into McpToolFilter.
+// JSON null yields nil and anything else an UnknownMcpAllowedTools.
+func UnmarshalMcpAllowedTools(data []byte) (McpAllowedTools, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("McpAllowedTools", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindArray:
+		var v McpToolNames
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindObject:
+		var v McpToolFilter
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("McpAllowedTools", err)
+	}
+	return UnknownMcpAllowedTools{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// McpRequireApproval says which MCP tool calls need your approval, for all
+// tools or by filter.
+//
+// It is a union: its value is one of McpApprovalSetting, McpApprovalFilter or
+// UnknownMcpRequireApproval, told apart by the JSON kind of its value. Decode
+// it with UnmarshalMcpRequireApproval; UnknownMcpRequireApproval keeps
+// variants this version does not know. It is nullable: a nil
+// McpRequireApproval is JSON null.
+type McpRequireApproval interface {
+	isMcpRequireApproval()
+}
+
+// UnknownMcpRequireApproval is a McpRequireApproval variant this version does
+// not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownMcpRequireApproval struct {
+	// Type is the JSON kind of the value: string, number, boolean, array or object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownMcpRequireApproval) isMcpRequireApproval() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownMcpRequireApproval) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("McpRequireApproval", u.Raw)
+}
+
+func (McpApprovalSetting) isMcpRequireApproval() {}
+
+func (McpApprovalFilter) isMcpRequireApproval() {}
+
+// UnmarshalMcpRequireApproval decodes JSON into the McpRequireApproval
+// variant it holds: a JSON string into McpApprovalSetting and a JSON object
+// into McpApprovalFilter. JSON null yields nil and anything else an
+// UnknownMcpRequireApproval.
+func UnmarshalMcpRequireApproval(data []byte) (McpRequireApproval, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("McpRequireApproval", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v McpApprovalSetting
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindObject:
+		var v McpApprovalFilter
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("McpRequireApproval", err)
+	}
+	return UnknownMcpRequireApproval{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// McpToolCallError is why an MCP tool call failed: a protocol, tool or HTTP
+// error, or a plain message in older responses.
+//
+// It is a union: its value is one of McpToolCallErrorText, McpProtocolError,
+// McpToolExecutionError, McpHTTPError or UnknownMcpToolCallError, told apart
+// by its "type" property (objects) and by JSON kind. Decode it with
+// UnmarshalMcpToolCallError; UnknownMcpToolCallError keeps variants this
+// version does not know. It is nullable: a nil McpToolCallError is JSON null.
+type McpToolCallError interface {
+	isMcpToolCallError()
+}
+
+// UnknownMcpToolCallError is a McpToolCallError variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownMcpToolCallError struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownMcpToolCallError) isMcpToolCallError() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownMcpToolCallError) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("McpToolCallError", u.Raw)
+}
+
+func (McpToolCallErrorText) isMcpToolCallError() {}
+
+func (McpProtocolError) isMcpToolCallError() {}
+
+func (McpToolExecutionError) isMcpToolCallError() {}
+
+func (McpHTTPError) isMcpToolCallError() {}
+
+// UnmarshalMcpToolCallError decodes JSON into the McpToolCallError variant it
+// holds: a JSON string into McpToolCallErrorText, an object with "type"
+// "mcp_protocol_error" into McpProtocolError, an object with "type"
+// "mcp_tool_execution_error" into McpToolExecutionError and an object with
+// "type" "http_error" into McpHTTPError. JSON null yields nil and anything
+// else an UnknownMcpToolCallError.
+func UnmarshalMcpToolCallError(data []byte) (McpToolCallError, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("McpToolCallError", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v McpToolCallErrorText
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("McpToolCallError", err)
+		}
+		switch string(value) {
+		case "mcp_protocol_error":
+			var v McpProtocolError
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_tool_execution_error":
+			var v McpToolExecutionError
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "http_error":
+			var v McpHTTPError
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("McpToolCallError", err)
+		}
+		return UnknownMcpToolCallError{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("McpToolCallError", err)
+	}
+	return UnknownMcpToolCallError{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// MessageContent is one content part of a stored message, told apart by
+// `type`.
+//
+// It is a union: its value is one of InputTextContent, OutputTextContent,
+// TextContent, ReasoningSummaryText, ReasoningText, RefusalContent,
+// InputImageContent, ComputerScreenshot, InputFileContent or
+// UnknownMessageContent, told apart by its "type" property. Decode it with
+// UnmarshalMessageContent; UnknownMessageContent keeps variants this version
+// does not know.
+type MessageContent interface {
+	isMessageContent()
+}
+
+// UnknownMessageContent is a MessageContent variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownMessageContent struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownMessageContent) isMessageContent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownMessageContent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("MessageContent", u.Raw)
+}
+
+func (InputTextContent) isMessageContent() {}
+
+func (OutputTextContent) isMessageContent() {}
+
+func (TextContent) isMessageContent() {}
+
+func (ReasoningSummaryText) isMessageContent() {}
+
+func (ReasoningText) isMessageContent() {}
+
+func (RefusalContent) isMessageContent() {}
+
+func (InputImageContent) isMessageContent() {}
+
+func (ComputerScreenshot) isMessageContent() {}
+
+func (InputFileContent) isMessageContent() {}
+
+// UnmarshalMessageContent decodes JSON into the MessageContent variant it
+// holds: an object with "type" "input_text" into InputTextContent, an object
+// with "type" "output_text" into OutputTextContent, an object with "type"
+// "text" into TextContent, an object with "type" "summary_text" into
+// ReasoningSummaryText, an object with "type" "reasoning_text" into
+// ReasoningText, an object with "type" "refusal" into RefusalContent, an
+// object with "type" "input_image" into InputImageContent, an object with
+// "type" "computer_screenshot" into ComputerScreenshot and an object with
+// "type" "input_file" into InputFileContent. JSON null yields nil and
+// anything else an UnknownMessageContent.
+func UnmarshalMessageContent(data []byte) (MessageContent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("MessageContent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("MessageContent", err)
+		}
+		switch string(value) {
+		case "input_text":
+			var v InputTextContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "output_text":
+			var v OutputTextContent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "text":
+			var v TextContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "summary_text":
+			var v ReasoningSummaryText
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "reasoning_text":
+			var v ReasoningText
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "refusal":
+			var v RefusalContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_image":
+			var v InputImageContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_screenshot":
+			var v ComputerScreenshot
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_file":
+			var v InputFileContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("MessageContent", err)
+		}
+		return UnknownMessageContent{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("MessageContent", err)
+	}
+	return UnknownMessageContent{Type: unionKindName(k), Raw: raw}, nil
 }
 
 // ModerationInput is what to classify, as a text, several texts, or text and
@@ -1365,6 +3482,1628 @@ func UnmarshalModerationInputPart(data []byte) (ModerationInputPart, error) {
 	return UnknownModerationInputPart{Type: unionKindName(k), Raw: raw}, nil
 }
 
+// NamespaceMember is a tool in a namespace, told apart by `type`.
+//
+// It is a union: its value is one of FunctionTool, CustomTool or
+// UnknownNamespaceMember, told apart by its "type" property. Decode it with
+// UnmarshalNamespaceMember; UnknownNamespaceMember keeps variants this
+// version does not know.
+type NamespaceMember interface {
+	isNamespaceMember()
+}
+
+// UnknownNamespaceMember is a NamespaceMember variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownNamespaceMember struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownNamespaceMember) isNamespaceMember() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownNamespaceMember) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("NamespaceMember", u.Raw)
+}
+
+func (FunctionTool) isNamespaceMember() {}
+
+func (CustomTool) isNamespaceMember() {}
+
+// UnmarshalNamespaceMember decodes JSON into the NamespaceMember variant it
+// holds: an object with "type" "function" into FunctionTool and an object
+// with "type" "custom" into CustomTool. JSON null yields nil and anything
+// else an UnknownNamespaceMember.
+func UnmarshalNamespaceMember(data []byte) (NamespaceMember, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("NamespaceMember", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("NamespaceMember", err)
+		}
+		switch string(value) {
+		case "function":
+			var v FunctionTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "custom":
+			var v CustomTool
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("NamespaceMember", err)
+		}
+		return UnknownNamespaceMember{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("NamespaceMember", err)
+	}
+	return UnknownNamespaceMember{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// OutputContent is one content part of a model message, told apart by `type`.
+//
+// It is a union: its value is one of OutputTextContent, RefusalContent or
+// UnknownOutputContent, told apart by its "type" property. Decode it with
+// UnmarshalOutputContent; UnknownOutputContent keeps variants this version
+// does not know.
+type OutputContent interface {
+	isOutputContent()
+}
+
+// UnknownOutputContent is a OutputContent variant this version does not know,
+// kept as received. It encodes as Raw, so it can also send a variant written
+// by hand.
+type UnknownOutputContent struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownOutputContent) isOutputContent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownOutputContent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("OutputContent", u.Raw)
+}
+
+func (OutputTextContent) isOutputContent() {}
+
+func (RefusalContent) isOutputContent() {}
+
+// UnmarshalOutputContent decodes JSON into the OutputContent variant it
+// holds: an object with "type" "output_text" into OutputTextContent and an
+// object with "type" "refusal" into RefusalContent. JSON null yields nil and
+// anything else an UnknownOutputContent.
+func UnmarshalOutputContent(data []byte) (OutputContent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("OutputContent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("OutputContent", err)
+		}
+		switch string(value) {
+		case "output_text":
+			var v OutputTextContent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "refusal":
+			var v RefusalContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("OutputContent", err)
+		}
+		return UnknownOutputContent{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("OutputContent", err)
+	}
+	return UnknownOutputContent{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// OutputItem is one item a response produced, told apart by `type`: an
+// assistant message, reasoning, or a tool call or its result.
+//
+// It is a union: its value is one of OutputMessage, FunctionCall,
+// FunctionCallOutput, CustomToolCall, CustomToolCallOutput, ReasoningItem,
+// FileSearchCall, WebSearchCall, ComputerCall, ComputerCallOutput,
+// CodeInterpreterCall, ImageGenerationCall, LocalShellCall,
+// LocalShellCallOutput, ShellCall, ShellCallOutput, ApplyPatchCall,
+// ApplyPatchCallOutput, McpListTools, McpApprovalRequest,
+// McpApprovalResponse, McpCall, ToolSearchCall, ToolSearchOutput,
+// AdditionalTools, CompactionItem, ProgramItem, ProgramOutputItem or
+// UnknownOutputItem, told apart by its "type" property. Decode it with
+// UnmarshalOutputItem; UnknownOutputItem keeps variants this version does not
+// know.
+type OutputItem interface {
+	isOutputItem()
+}
+
+// UnknownOutputItem is a OutputItem variant this version does not know, kept
+// as received. It encodes as Raw, so it can also send a variant written by
+// hand.
+type UnknownOutputItem struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownOutputItem) isOutputItem() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownOutputItem) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("OutputItem", u.Raw)
+}
+
+func (OutputMessage) isOutputItem() {}
+
+func (FunctionCall) isOutputItem() {}
+
+func (FunctionCallOutput) isOutputItem() {}
+
+func (CustomToolCall) isOutputItem() {}
+
+func (CustomToolCallOutput) isOutputItem() {}
+
+func (ReasoningItem) isOutputItem() {}
+
+func (FileSearchCall) isOutputItem() {}
+
+func (WebSearchCall) isOutputItem() {}
+
+func (ComputerCall) isOutputItem() {}
+
+func (ComputerCallOutput) isOutputItem() {}
+
+func (CodeInterpreterCall) isOutputItem() {}
+
+func (ImageGenerationCall) isOutputItem() {}
+
+func (LocalShellCall) isOutputItem() {}
+
+func (LocalShellCallOutput) isOutputItem() {}
+
+func (ShellCall) isOutputItem() {}
+
+func (ShellCallOutput) isOutputItem() {}
+
+func (ApplyPatchCall) isOutputItem() {}
+
+func (ApplyPatchCallOutput) isOutputItem() {}
+
+func (McpListTools) isOutputItem() {}
+
+func (McpApprovalRequest) isOutputItem() {}
+
+func (McpApprovalResponse) isOutputItem() {}
+
+func (McpCall) isOutputItem() {}
+
+func (ToolSearchCall) isOutputItem() {}
+
+func (ToolSearchOutput) isOutputItem() {}
+
+func (AdditionalTools) isOutputItem() {}
+
+func (CompactionItem) isOutputItem() {}
+
+func (ProgramItem) isOutputItem() {}
+
+func (ProgramOutputItem) isOutputItem() {}
+
+// UnmarshalOutputItem decodes JSON into the OutputItem variant it holds: an
+// object with "type" "message" into OutputMessage, an object with "type"
+// "function_call" into FunctionCall, an object with "type"
+// "function_call_output" into FunctionCallOutput, an object with "type"
+// "custom_tool_call" into CustomToolCall, an object with "type"
+// "custom_tool_call_output" into CustomToolCallOutput, an object with "type"
+// "reasoning" into ReasoningItem, an object with "type" "file_search_call"
+// into FileSearchCall, an object with "type" "web_search_call" into
+// WebSearchCall, an object with "type" "computer_call" into ComputerCall, an
+// object with "type" "computer_call_output" into ComputerCallOutput, an
+// object with "type" "code_interpreter_call" into CodeInterpreterCall, an
+// object with "type" "image_generation_call" into ImageGenerationCall, an
+// object with "type" "local_shell_call" into LocalShellCall, an object with
+// "type" "local_shell_call_output" into LocalShellCallOutput, an object with
+// "type" "shell_call" into ShellCall, an object with "type"
+// "shell_call_output" into ShellCallOutput, an object with "type"
+// "apply_patch_call" into ApplyPatchCall, an object with "type"
+// "apply_patch_call_output" into ApplyPatchCallOutput, an object with "type"
+// "mcp_list_tools" into McpListTools, an object with "type"
+// "mcp_approval_request" into McpApprovalRequest, an object with "type"
+// "mcp_approval_response" into McpApprovalResponse, an object with "type"
+// "mcp_call" into McpCall, an object with "type" "tool_search_call" into
+// ToolSearchCall, an object with "type" "tool_search_output" into
+// ToolSearchOutput, an object with "type" "additional_tools" into
+// AdditionalTools, an object with "type" "compaction" into CompactionItem, an
+// object with "type" "program" into ProgramItem and an object with "type"
+// "program_output" into ProgramOutputItem. JSON null yields nil and anything
+// else an UnknownOutputItem.
+func UnmarshalOutputItem(data []byte) (OutputItem, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("OutputItem", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("OutputItem", err)
+		}
+		switch string(value) {
+		case "message":
+			var v OutputMessage
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "function_call":
+			var v FunctionCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "function_call_output":
+			var v FunctionCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "custom_tool_call":
+			var v CustomToolCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "custom_tool_call_output":
+			var v CustomToolCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "reasoning":
+			var v ReasoningItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "file_search_call":
+			var v FileSearchCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "web_search_call":
+			var v WebSearchCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_call":
+			var v ComputerCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_call_output":
+			var v ComputerCallOutput
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "code_interpreter_call":
+			var v CodeInterpreterCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "image_generation_call":
+			var v ImageGenerationCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "local_shell_call":
+			var v LocalShellCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "local_shell_call_output":
+			var v LocalShellCallOutput
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "shell_call":
+			var v ShellCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "shell_call_output":
+			var v ShellCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "apply_patch_call":
+			var v ApplyPatchCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "apply_patch_call_output":
+			var v ApplyPatchCallOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_list_tools":
+			var v McpListTools
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_approval_request":
+			var v McpApprovalRequest
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_approval_response":
+			var v McpApprovalResponse
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp_call":
+			var v McpCall
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tool_search_call":
+			var v ToolSearchCall
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tool_search_output":
+			var v ToolSearchOutput
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "additional_tools":
+			var v AdditionalTools
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "compaction":
+			var v CompactionItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "program":
+			var v ProgramItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "program_output":
+			var v ProgramOutputItem
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("OutputItem", err)
+		}
+		return UnknownOutputItem{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("OutputItem", err)
+	}
+	return UnknownOutputItem{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ResponseContentPart is a content part of an output item in a stream event,
+// told apart by `type`.
+//
+// It is a union: its value is one of OutputTextContent, RefusalContent,
+// ReasoningText or UnknownResponseContentPart, told apart by its "type"
+// property. Decode it with UnmarshalResponseContentPart;
+// UnknownResponseContentPart keeps variants this version does not know.
+type ResponseContentPart interface {
+	isResponseContentPart()
+}
+
+// UnknownResponseContentPart is a ResponseContentPart variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownResponseContentPart struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownResponseContentPart) isResponseContentPart() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownResponseContentPart) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ResponseContentPart", u.Raw)
+}
+
+func (OutputTextContent) isResponseContentPart() {}
+
+func (RefusalContent) isResponseContentPart() {}
+
+func (ReasoningText) isResponseContentPart() {}
+
+// UnmarshalResponseContentPart decodes JSON into the ResponseContentPart
+// variant it holds: an object with "type" "output_text" into
+// OutputTextContent, an object with "type" "refusal" into RefusalContent and
+// an object with "type" "reasoning_text" into ReasoningText. JSON null yields
+// nil and anything else an UnknownResponseContentPart.
+func UnmarshalResponseContentPart(data []byte) (ResponseContentPart, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ResponseContentPart", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ResponseContentPart", err)
+		}
+		switch string(value) {
+		case "output_text":
+			var v OutputTextContent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "refusal":
+			var v RefusalContent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "reasoning_text":
+			var v ReasoningText
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ResponseContentPart", err)
+		}
+		return UnknownResponseContentPart{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ResponseContentPart", err)
+	}
+	return UnknownResponseContentPart{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ResponseInput is the input of a response, as plain text or as a list of
+// items.
+//
+// It is a union: its value is one of InputText, InputItemList or
+// UnknownResponseInput, told apart by the JSON kind of its value. Decode it
+// with UnmarshalResponseInput; UnknownResponseInput keeps variants this
+// version does not know.
+type ResponseInput interface {
+	isResponseInput()
+}
+
+// UnknownResponseInput is a ResponseInput variant this version does not know,
+// kept as received. It encodes as Raw, so it can also send a variant written
+// by hand.
+type UnknownResponseInput struct {
+	// Type is the JSON kind of the value: string, number, boolean, array or object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownResponseInput) isResponseInput() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownResponseInput) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ResponseInput", u.Raw)
+}
+
+func (InputText) isResponseInput() {}
+
+func (InputItemList) isResponseInput() {}
+
+// UnmarshalResponseInput decodes JSON into the ResponseInput variant it
+// holds: a JSON string into InputText and a JSON array into InputItemList.
+// JSON null yields nil and anything else an UnknownResponseInput.
+func UnmarshalResponseInput(data []byte) (ResponseInput, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ResponseInput", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v InputText
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindArray:
+		var v InputItemList
+		if err := v.UnmarshalJSON(data); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ResponseInput", err)
+	}
+	return UnknownResponseInput{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ResponseModerationOutcome is a moderation result, or the error that
+// prevented one.
+//
+// It is a union: its value is one of ResponseModerationResult,
+// ResponseModerationError or UnknownResponseModerationOutcome, told apart by
+// its "type" property. Decode it with UnmarshalResponseModerationOutcome;
+// UnknownResponseModerationOutcome keeps variants this version does not know.
+// It is nullable: a nil ResponseModerationOutcome is JSON null.
+type ResponseModerationOutcome interface {
+	isResponseModerationOutcome()
+}
+
+// UnknownResponseModerationOutcome is a ResponseModerationOutcome variant
+// this version does not know, kept as received. It encodes as Raw, so it can
+// also send a variant written by hand.
+type UnknownResponseModerationOutcome struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownResponseModerationOutcome) isResponseModerationOutcome() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownResponseModerationOutcome) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ResponseModerationOutcome", u.Raw)
+}
+
+func (ResponseModerationResult) isResponseModerationOutcome() {}
+
+func (ResponseModerationError) isResponseModerationOutcome() {}
+
+// UnmarshalResponseModerationOutcome decodes JSON into the
+// ResponseModerationOutcome variant it holds: an object with "type"
+// "moderation_result" into ResponseModerationResult and an object with "type"
+// "error" into ResponseModerationError. JSON null yields nil and anything
+// else an UnknownResponseModerationOutcome.
+func UnmarshalResponseModerationOutcome(data []byte) (ResponseModerationOutcome, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ResponseModerationOutcome", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ResponseModerationOutcome", err)
+		}
+		switch string(value) {
+		case "moderation_result":
+			var v ResponseModerationResult
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "error":
+			var v ResponseModerationError
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ResponseModerationOutcome", err)
+		}
+		return UnknownResponseModerationOutcome{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ResponseModerationOutcome", err)
+	}
+	return UnknownResponseModerationOutcome{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ResponseStreamEvent is one server-sent event of a streamed response, told
+// apart by `type`.
+//
+// It is a union: its value is one of ResponseCreatedEvent,
+// ResponseQueuedEvent, ResponseInProgressEvent, ResponseCompletedEvent,
+// ResponseFailedEvent, ResponseIncompleteEvent, ResponseOutputItemAddedEvent,
+// ResponseOutputItemDoneEvent, ResponseContentPartAddedEvent,
+// ResponseContentPartDoneEvent, ResponseOutputTextDeltaEvent,
+// ResponseOutputTextDoneEvent, ResponseOutputTextAnnotationAddedEvent,
+// ResponseRefusalDeltaEvent, ResponseRefusalDoneEvent,
+// ResponseFunctionCallArgumentsDeltaEvent,
+// ResponseFunctionCallArgumentsDoneEvent,
+// ResponseCustomToolCallInputDeltaEvent,
+// ResponseCustomToolCallInputDoneEvent,
+// ResponseFileSearchCallInProgressEvent,
+// ResponseFileSearchCallSearchingEvent, ResponseFileSearchCallCompletedEvent,
+// ResponseWebSearchCallInProgressEvent, ResponseWebSearchCallSearchingEvent,
+// ResponseWebSearchCallCompletedEvent,
+// ResponseCodeInterpreterCallInProgressEvent,
+// ResponseCodeInterpreterCallInterpretingEvent,
+// ResponseCodeInterpreterCallCompletedEvent,
+// ResponseCodeInterpreterCallCodeDeltaEvent,
+// ResponseCodeInterpreterCallCodeDoneEvent,
+// ResponseImageGenerationCallInProgressEvent,
+// ResponseImageGenerationCallGeneratingEvent,
+// ResponseImageGenerationCallCompletedEvent,
+// ResponseImageGenerationCallPartialImageEvent,
+// ResponseMcpCallArgumentsDeltaEvent, ResponseMcpCallArgumentsDoneEvent,
+// ResponseMcpCallInProgressEvent, ResponseMcpCallCompletedEvent,
+// ResponseMcpCallFailedEvent, ResponseMcpListToolsInProgressEvent,
+// ResponseMcpListToolsCompletedEvent, ResponseMcpListToolsFailedEvent,
+// ResponseReasoningSummaryPartAddedEvent,
+// ResponseReasoningSummaryPartDoneEvent,
+// ResponseReasoningSummaryTextDeltaEvent,
+// ResponseReasoningSummaryTextDoneEvent, ResponseReasoningTextDeltaEvent,
+// ResponseReasoningTextDoneEvent, ResponseAudioDeltaEvent,
+// ResponseAudioDoneEvent, ResponseAudioTranscriptDeltaEvent,
+// ResponseAudioTranscriptDoneEvent, ResponseShellCallCommandAddedEvent,
+// ResponseShellCallCommandDeltaEvent, ResponseShellCallCommandDoneEvent,
+// ResponseShellCallOutputContentDeltaEvent,
+// ResponseShellCallOutputContentDoneEvent,
+// ResponseApplyPatchCallOperationDiffDeltaEvent,
+// ResponseApplyPatchCallOperationDiffDoneEvent,
+// ResponseCompactionCompactingEvent, ResponseErrorEvent or
+// UnknownResponseStreamEvent, told apart by its "type" property. Decode it
+// with UnmarshalResponseStreamEvent; UnknownResponseStreamEvent keeps
+// variants this version does not know.
+type ResponseStreamEvent interface {
+	isResponseStreamEvent()
+}
+
+// UnknownResponseStreamEvent is a ResponseStreamEvent variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownResponseStreamEvent struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownResponseStreamEvent) isResponseStreamEvent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownResponseStreamEvent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ResponseStreamEvent", u.Raw)
+}
+
+func (ResponseCreatedEvent) isResponseStreamEvent() {}
+
+func (ResponseQueuedEvent) isResponseStreamEvent() {}
+
+func (ResponseInProgressEvent) isResponseStreamEvent() {}
+
+func (ResponseCompletedEvent) isResponseStreamEvent() {}
+
+func (ResponseFailedEvent) isResponseStreamEvent() {}
+
+func (ResponseIncompleteEvent) isResponseStreamEvent() {}
+
+func (ResponseOutputItemAddedEvent) isResponseStreamEvent() {}
+
+func (ResponseOutputItemDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseContentPartAddedEvent) isResponseStreamEvent() {}
+
+func (ResponseContentPartDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseOutputTextDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseOutputTextDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseOutputTextAnnotationAddedEvent) isResponseStreamEvent() {}
+
+func (ResponseRefusalDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseRefusalDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseFunctionCallArgumentsDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseFunctionCallArgumentsDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseCustomToolCallInputDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseCustomToolCallInputDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseFileSearchCallInProgressEvent) isResponseStreamEvent() {}
+
+func (ResponseFileSearchCallSearchingEvent) isResponseStreamEvent() {}
+
+func (ResponseFileSearchCallCompletedEvent) isResponseStreamEvent() {}
+
+func (ResponseWebSearchCallInProgressEvent) isResponseStreamEvent() {}
+
+func (ResponseWebSearchCallSearchingEvent) isResponseStreamEvent() {}
+
+func (ResponseWebSearchCallCompletedEvent) isResponseStreamEvent() {}
+
+func (ResponseCodeInterpreterCallInProgressEvent) isResponseStreamEvent() {}
+
+func (ResponseCodeInterpreterCallInterpretingEvent) isResponseStreamEvent() {}
+
+func (ResponseCodeInterpreterCallCompletedEvent) isResponseStreamEvent() {}
+
+func (ResponseCodeInterpreterCallCodeDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseCodeInterpreterCallCodeDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseImageGenerationCallInProgressEvent) isResponseStreamEvent() {}
+
+func (ResponseImageGenerationCallGeneratingEvent) isResponseStreamEvent() {}
+
+func (ResponseImageGenerationCallCompletedEvent) isResponseStreamEvent() {}
+
+func (ResponseImageGenerationCallPartialImageEvent) isResponseStreamEvent() {}
+
+func (ResponseMcpCallArgumentsDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseMcpCallArgumentsDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseMcpCallInProgressEvent) isResponseStreamEvent() {}
+
+func (ResponseMcpCallCompletedEvent) isResponseStreamEvent() {}
+
+func (ResponseMcpCallFailedEvent) isResponseStreamEvent() {}
+
+func (ResponseMcpListToolsInProgressEvent) isResponseStreamEvent() {}
+
+func (ResponseMcpListToolsCompletedEvent) isResponseStreamEvent() {}
+
+func (ResponseMcpListToolsFailedEvent) isResponseStreamEvent() {}
+
+func (ResponseReasoningSummaryPartAddedEvent) isResponseStreamEvent() {}
+
+func (ResponseReasoningSummaryPartDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseReasoningSummaryTextDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseReasoningSummaryTextDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseReasoningTextDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseReasoningTextDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseAudioDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseAudioDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseAudioTranscriptDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseAudioTranscriptDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseShellCallCommandAddedEvent) isResponseStreamEvent() {}
+
+func (ResponseShellCallCommandDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseShellCallCommandDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseShellCallOutputContentDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseShellCallOutputContentDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseApplyPatchCallOperationDiffDeltaEvent) isResponseStreamEvent() {}
+
+func (ResponseApplyPatchCallOperationDiffDoneEvent) isResponseStreamEvent() {}
+
+func (ResponseCompactionCompactingEvent) isResponseStreamEvent() {}
+
+func (ResponseErrorEvent) isResponseStreamEvent() {}
+
+// UnmarshalResponseStreamEvent decodes JSON into the ResponseStreamEvent
+// variant it holds: an object with "type" "response.created" into
+// ResponseCreatedEvent, an object with "type" "response.queued" into
+// ResponseQueuedEvent, an object with "type" "response.in_progress" into
+// ResponseInProgressEvent, an object with "type" "response.completed" into
+// ResponseCompletedEvent, an object with "type" "response.failed" into
+// ResponseFailedEvent, an object with "type" "response.incomplete" into
+// ResponseIncompleteEvent, an object with "type" "response.output_item.added"
+// into ResponseOutputItemAddedEvent, an object with "type"
+// "response.output_item.done" into ResponseOutputItemDoneEvent, an object
+// with "type" "response.content_part.added" into
+// ResponseContentPartAddedEvent, an object with "type"
+// "response.content_part.done" into ResponseContentPartDoneEvent, an object
+// with "type" "response.output_text.delta" into ResponseOutputTextDeltaEvent,
+// an object with "type" "response.output_text.done" into
+// ResponseOutputTextDoneEvent, an object with "type"
+// "response.output_text.annotation.added" into
+// ResponseOutputTextAnnotationAddedEvent, an object with "type"
+// "response.refusal.delta" into ResponseRefusalDeltaEvent, an object with
+// "type" "response.refusal.done" into ResponseRefusalDoneEvent, an object
+// with "type" "response.function_call_arguments.delta" into
+// ResponseFunctionCallArgumentsDeltaEvent, an object with "type"
+// "response.function_call_arguments.done" into
+// ResponseFunctionCallArgumentsDoneEvent, an object with "type"
+// "response.custom_tool_call_input.delta" into
+// ResponseCustomToolCallInputDeltaEvent, an object with "type"
+// "response.custom_tool_call_input.done" into
+// ResponseCustomToolCallInputDoneEvent, an object with "type"
+// "response.file_search_call.in_progress" into
+// ResponseFileSearchCallInProgressEvent, an object with "type"
+// "response.file_search_call.searching" into
+// ResponseFileSearchCallSearchingEvent, an object with "type"
+// "response.file_search_call.completed" into
+// ResponseFileSearchCallCompletedEvent, an object with "type"
+// "response.web_search_call.in_progress" into
+// ResponseWebSearchCallInProgressEvent, an object with "type"
+// "response.web_search_call.searching" into
+// ResponseWebSearchCallSearchingEvent, an object with "type"
+// "response.web_search_call.completed" into
+// ResponseWebSearchCallCompletedEvent, an object with "type"
+// "response.code_interpreter_call.in_progress" into
+// ResponseCodeInterpreterCallInProgressEvent, an object with "type"
+// "response.code_interpreter_call.interpreting" into
+// ResponseCodeInterpreterCallInterpretingEvent, an object with "type"
+// "response.code_interpreter_call.completed" into
+// ResponseCodeInterpreterCallCompletedEvent, an object with "type"
+// "response.code_interpreter_call_code.delta" into
+// ResponseCodeInterpreterCallCodeDeltaEvent, an object with "type"
+// "response.code_interpreter_call_code.done" into
+// ResponseCodeInterpreterCallCodeDoneEvent, an object with "type"
+// "response.image_generation_call.in_progress" into
+// ResponseImageGenerationCallInProgressEvent, an object with "type"
+// "response.image_generation_call.generating" into
+// ResponseImageGenerationCallGeneratingEvent, an object with "type"
+// "response.image_generation_call.completed" into
+// ResponseImageGenerationCallCompletedEvent, an object with "type"
+// "response.image_generation_call.partial_image" into
+// ResponseImageGenerationCallPartialImageEvent, an object with "type"
+// "response.mcp_call_arguments.delta" into
+// ResponseMcpCallArgumentsDeltaEvent, an object with "type"
+// "response.mcp_call_arguments.done" into ResponseMcpCallArgumentsDoneEvent,
+// an object with "type" "response.mcp_call.in_progress" into
+// ResponseMcpCallInProgressEvent, an object with "type"
+// "response.mcp_call.completed" into ResponseMcpCallCompletedEvent, an object
+// with "type" "response.mcp_call.failed" into ResponseMcpCallFailedEvent, an
+// object with "type" "response.mcp_list_tools.in_progress" into
+// ResponseMcpListToolsInProgressEvent, an object with "type"
+// "response.mcp_list_tools.completed" into
+// ResponseMcpListToolsCompletedEvent, an object with "type"
+// "response.mcp_list_tools.failed" into ResponseMcpListToolsFailedEvent, an
+// object with "type" "response.reasoning_summary_part.added" into
+// ResponseReasoningSummaryPartAddedEvent, an object with "type"
+// "response.reasoning_summary_part.done" into
+// ResponseReasoningSummaryPartDoneEvent, an object with "type"
+// "response.reasoning_summary_text.delta" into
+// ResponseReasoningSummaryTextDeltaEvent, an object with "type"
+// "response.reasoning_summary_text.done" into
+// ResponseReasoningSummaryTextDoneEvent, an object with "type"
+// "response.reasoning_text.delta" into ResponseReasoningTextDeltaEvent, an
+// object with "type" "response.reasoning_text.done" into
+// ResponseReasoningTextDoneEvent, an object with "type"
+// "response.audio.delta" into ResponseAudioDeltaEvent, an object with "type"
+// "response.audio.done" into ResponseAudioDoneEvent, an object with "type"
+// "response.audio.transcript.delta" into ResponseAudioTranscriptDeltaEvent,
+// an object with "type" "response.audio.transcript.done" into
+// ResponseAudioTranscriptDoneEvent, an object with "type"
+// "response.shell_call_command.added" into
+// ResponseShellCallCommandAddedEvent, an object with "type"
+// "response.shell_call_command.delta" into
+// ResponseShellCallCommandDeltaEvent, an object with "type"
+// "response.shell_call_command.done" into ResponseShellCallCommandDoneEvent,
+// an object with "type" "response.shell_call_output_content.delta" into
+// ResponseShellCallOutputContentDeltaEvent, an object with "type"
+// "response.shell_call_output_content.done" into
+// ResponseShellCallOutputContentDoneEvent, an object with "type"
+// "response.apply_patch_call_operation_diff.delta" into
+// ResponseApplyPatchCallOperationDiffDeltaEvent, an object with "type"
+// "response.apply_patch_call_operation_diff.done" into
+// ResponseApplyPatchCallOperationDiffDoneEvent, an object with "type"
+// "response.compaction.compacting" into ResponseCompactionCompactingEvent and
+// an object with "type" "error" into ResponseErrorEvent. JSON null yields nil
+// and anything else an UnknownResponseStreamEvent.
+func UnmarshalResponseStreamEvent(data []byte) (ResponseStreamEvent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ResponseStreamEvent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ResponseStreamEvent", err)
+		}
+		switch string(value) {
+		case "response.created":
+			var v ResponseCreatedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.queued":
+			var v ResponseQueuedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.in_progress":
+			var v ResponseInProgressEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.completed":
+			var v ResponseCompletedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.failed":
+			var v ResponseFailedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.incomplete":
+			var v ResponseIncompleteEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.output_item.added":
+			var v ResponseOutputItemAddedEvent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.output_item.done":
+			var v ResponseOutputItemDoneEvent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.content_part.added":
+			var v ResponseContentPartAddedEvent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.content_part.done":
+			var v ResponseContentPartDoneEvent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.output_text.delta":
+			var v ResponseOutputTextDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.output_text.done":
+			var v ResponseOutputTextDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.output_text.annotation.added":
+			var v ResponseOutputTextAnnotationAddedEvent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.refusal.delta":
+			var v ResponseRefusalDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.refusal.done":
+			var v ResponseRefusalDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.function_call_arguments.delta":
+			var v ResponseFunctionCallArgumentsDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.function_call_arguments.done":
+			var v ResponseFunctionCallArgumentsDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.custom_tool_call_input.delta":
+			var v ResponseCustomToolCallInputDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.custom_tool_call_input.done":
+			var v ResponseCustomToolCallInputDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.file_search_call.in_progress":
+			var v ResponseFileSearchCallInProgressEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.file_search_call.searching":
+			var v ResponseFileSearchCallSearchingEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.file_search_call.completed":
+			var v ResponseFileSearchCallCompletedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.web_search_call.in_progress":
+			var v ResponseWebSearchCallInProgressEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.web_search_call.searching":
+			var v ResponseWebSearchCallSearchingEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.web_search_call.completed":
+			var v ResponseWebSearchCallCompletedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.code_interpreter_call.in_progress":
+			var v ResponseCodeInterpreterCallInProgressEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.code_interpreter_call.interpreting":
+			var v ResponseCodeInterpreterCallInterpretingEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.code_interpreter_call.completed":
+			var v ResponseCodeInterpreterCallCompletedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.code_interpreter_call_code.delta":
+			var v ResponseCodeInterpreterCallCodeDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.code_interpreter_call_code.done":
+			var v ResponseCodeInterpreterCallCodeDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.image_generation_call.in_progress":
+			var v ResponseImageGenerationCallInProgressEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.image_generation_call.generating":
+			var v ResponseImageGenerationCallGeneratingEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.image_generation_call.completed":
+			var v ResponseImageGenerationCallCompletedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.image_generation_call.partial_image":
+			var v ResponseImageGenerationCallPartialImageEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.mcp_call_arguments.delta":
+			var v ResponseMcpCallArgumentsDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.mcp_call_arguments.done":
+			var v ResponseMcpCallArgumentsDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.mcp_call.in_progress":
+			var v ResponseMcpCallInProgressEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.mcp_call.completed":
+			var v ResponseMcpCallCompletedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.mcp_call.failed":
+			var v ResponseMcpCallFailedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.mcp_list_tools.in_progress":
+			var v ResponseMcpListToolsInProgressEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.mcp_list_tools.completed":
+			var v ResponseMcpListToolsCompletedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.mcp_list_tools.failed":
+			var v ResponseMcpListToolsFailedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.reasoning_summary_part.added":
+			var v ResponseReasoningSummaryPartAddedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.reasoning_summary_part.done":
+			var v ResponseReasoningSummaryPartDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.reasoning_summary_text.delta":
+			var v ResponseReasoningSummaryTextDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.reasoning_summary_text.done":
+			var v ResponseReasoningSummaryTextDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.reasoning_text.delta":
+			var v ResponseReasoningTextDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.reasoning_text.done":
+			var v ResponseReasoningTextDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.audio.delta":
+			var v ResponseAudioDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.audio.done":
+			var v ResponseAudioDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.audio.transcript.delta":
+			var v ResponseAudioTranscriptDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.audio.transcript.done":
+			var v ResponseAudioTranscriptDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.shell_call_command.added":
+			var v ResponseShellCallCommandAddedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.shell_call_command.delta":
+			var v ResponseShellCallCommandDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.shell_call_command.done":
+			var v ResponseShellCallCommandDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.shell_call_output_content.delta":
+			var v ResponseShellCallOutputContentDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.shell_call_output_content.done":
+			var v ResponseShellCallOutputContentDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.apply_patch_call_operation_diff.delta":
+			var v ResponseApplyPatchCallOperationDiffDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.apply_patch_call_operation_diff.done":
+			var v ResponseApplyPatchCallOperationDiffDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "response.compaction.compacting":
+			var v ResponseCompactionCompactingEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "error":
+			var v ResponseErrorEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ResponseStreamEvent", err)
+		}
+		return UnknownResponseStreamEvent{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ResponseStreamEvent", err)
+	}
+	return UnknownResponseStreamEvent{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ShellCallEnvironment is where a shell call runs, told apart by `type`.
+//
+// It is a union: its value is one of LocalEnvironment, ContainerReference or
+// UnknownShellCallEnvironment, told apart by its "type" property. Decode it
+// with UnmarshalShellCallEnvironment; UnknownShellCallEnvironment keeps
+// variants this version does not know. It is nullable: a nil
+// ShellCallEnvironment is JSON null.
+type ShellCallEnvironment interface {
+	isShellCallEnvironment()
+}
+
+// UnknownShellCallEnvironment is a ShellCallEnvironment variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownShellCallEnvironment struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownShellCallEnvironment) isShellCallEnvironment() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownShellCallEnvironment) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ShellCallEnvironment", u.Raw)
+}
+
+func (LocalEnvironment) isShellCallEnvironment() {}
+
+func (ContainerReference) isShellCallEnvironment() {}
+
+// UnmarshalShellCallEnvironment decodes JSON into the ShellCallEnvironment
+// variant it holds: an object with "type" "local" into LocalEnvironment and
+// an object with "type" "container_reference" into ContainerReference. JSON
+// null yields nil and anything else an UnknownShellCallEnvironment.
+func UnmarshalShellCallEnvironment(data []byte) (ShellCallEnvironment, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ShellCallEnvironment", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ShellCallEnvironment", err)
+		}
+		switch string(value) {
+		case "local":
+			var v LocalEnvironment
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "container_reference":
+			var v ContainerReference
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ShellCallEnvironment", err)
+		}
+		return UnknownShellCallEnvironment{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ShellCallEnvironment", err)
+	}
+	return UnknownShellCallEnvironment{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ShellOutcome is how a shell command ended, told apart by `type`.
+//
+// It is a union: its value is one of ShellOutcomeExit, ShellOutcomeTimeout or
+// UnknownShellOutcome, told apart by its "type" property. Decode it with
+// UnmarshalShellOutcome; UnknownShellOutcome keeps variants this version does
+// not know.
+type ShellOutcome interface {
+	isShellOutcome()
+}
+
+// UnknownShellOutcome is a ShellOutcome variant this version does not know,
+// kept as received. It encodes as Raw, so it can also send a variant written
+// by hand.
+type UnknownShellOutcome struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownShellOutcome) isShellOutcome() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownShellOutcome) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ShellOutcome", u.Raw)
+}
+
+func (ShellOutcomeExit) isShellOutcome() {}
+
+func (ShellOutcomeTimeout) isShellOutcome() {}
+
+// UnmarshalShellOutcome decodes JSON into the ShellOutcome variant it holds:
+// an object with "type" "exit" into ShellOutcomeExit and an object with
+// "type" "timeout" into ShellOutcomeTimeout. JSON null yields nil and
+// anything else an UnknownShellOutcome.
+func UnmarshalShellOutcome(data []byte) (ShellOutcome, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ShellOutcome", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ShellOutcome", err)
+		}
+		switch string(value) {
+		case "exit":
+			var v ShellOutcomeExit
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "timeout":
+			var v ShellOutcomeTimeout
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ShellOutcome", err)
+		}
+		return UnknownShellOutcome{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ShellOutcome", err)
+	}
+	return UnknownShellOutcome{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ShellToolEnvironment is where shell commands run, told apart by `type`.
+//
+// It is a union: its value is one of ContainerAuto, LocalEnvironment,
+// ContainerReference or UnknownShellToolEnvironment, told apart by its "type"
+// property. Decode it with UnmarshalShellToolEnvironment;
+// UnknownShellToolEnvironment keeps variants this version does not know. It
+// is nullable: a nil ShellToolEnvironment is JSON null.
+type ShellToolEnvironment interface {
+	isShellToolEnvironment()
+}
+
+// UnknownShellToolEnvironment is a ShellToolEnvironment variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownShellToolEnvironment struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownShellToolEnvironment) isShellToolEnvironment() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownShellToolEnvironment) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ShellToolEnvironment", u.Raw)
+}
+
+func (ContainerAuto) isShellToolEnvironment() {}
+
+func (LocalEnvironment) isShellToolEnvironment() {}
+
+func (ContainerReference) isShellToolEnvironment() {}
+
+// UnmarshalShellToolEnvironment decodes JSON into the ShellToolEnvironment
+// variant it holds: an object with "type" "container_auto" into
+// ContainerAuto, an object with "type" "local" into LocalEnvironment and an
+// object with "type" "container_reference" into ContainerReference. JSON null
+// yields nil and anything else an UnknownShellToolEnvironment.
+func UnmarshalShellToolEnvironment(data []byte) (ShellToolEnvironment, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ShellToolEnvironment", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ShellToolEnvironment", err)
+		}
+		switch string(value) {
+		case "container_auto":
+			var v ContainerAuto
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "local":
+			var v LocalEnvironment
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "container_reference":
+			var v ContainerReference
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ShellToolEnvironment", err)
+		}
+		return UnknownShellToolEnvironment{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ShellToolEnvironment", err)
+	}
+	return UnknownShellToolEnvironment{Type: unionKindName(k), Raw: raw}, nil
+}
+
 // StopSequences is up to 4 sequences at which generation stops; they are not
 // included in the output.
 //
@@ -1490,6 +5229,596 @@ func UnmarshalSystemMessageContent(data []byte) (SystemMessageContent, error) {
 		return nil, unionError("SystemMessageContent", err)
 	}
 	return UnknownSystemMessageContent{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// TextFormat is the format of the text output: plain text (the default), JSON
+// matching a schema (Structured Outputs), or any JSON object (JSON mode).
+//
+// It is a union: its value is one of ResponseFormatText,
+// TextFormatJSONSchema, ResponseFormatJSONObject or UnknownTextFormat, told
+// apart by its "type" property. Decode it with UnmarshalTextFormat;
+// UnknownTextFormat keeps variants this version does not know.
+type TextFormat interface {
+	isTextFormat()
+}
+
+// UnknownTextFormat is a TextFormat variant this version does not know, kept
+// as received. It encodes as Raw, so it can also send a variant written by
+// hand.
+type UnknownTextFormat struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownTextFormat) isTextFormat() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownTextFormat) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("TextFormat", u.Raw)
+}
+
+func (ResponseFormatText) isTextFormat() {}
+
+func (TextFormatJSONSchema) isTextFormat() {}
+
+func (ResponseFormatJSONObject) isTextFormat() {}
+
+// UnmarshalTextFormat decodes JSON into the TextFormat variant it holds: an
+// object with "type" "text" into ResponseFormatText, an object with "type"
+// "json_schema" into TextFormatJSONSchema and an object with "type"
+// "json_object" into ResponseFormatJSONObject. JSON null yields nil and
+// anything else an UnknownTextFormat.
+func UnmarshalTextFormat(data []byte) (TextFormat, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("TextFormat", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("TextFormat", err)
+		}
+		switch string(value) {
+		case "text":
+			var v ResponseFormatText
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "json_schema":
+			var v TextFormatJSONSchema
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "json_object":
+			var v ResponseFormatJSONObject
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("TextFormat", err)
+		}
+		return UnknownTextFormat{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("TextFormat", err)
+	}
+	return UnknownTextFormat{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// Tool is a tool the model may use, told apart by `type`.
+//
+// It is a union: its value is one of FunctionTool, CustomTool, NamespaceTool,
+// FileSearchTool, WebSearchTool, WebSearchTool20250826, WebSearchPreviewTool,
+// WebSearchPreviewTool20250311, ComputerTool, ComputerUsePreviewTool,
+// CodeInterpreterTool, ImageGenerationTool, McpTool, LocalShellTool,
+// ShellTool, ApplyPatchTool, ToolSearchTool, ProgrammaticToolCallingTool or
+// UnknownTool, told apart by its "type" property. Decode it with
+// UnmarshalTool; UnknownTool keeps variants this version does not know.
+type Tool interface {
+	isTool()
+}
+
+// UnknownTool is a Tool variant this version does not know, kept as received.
+// It encodes as Raw, so it can also send a variant written by hand.
+type UnknownTool struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownTool) isTool() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownTool) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("Tool", u.Raw)
+}
+
+func (FunctionTool) isTool() {}
+
+func (CustomTool) isTool() {}
+
+func (NamespaceTool) isTool() {}
+
+func (FileSearchTool) isTool() {}
+
+func (WebSearchTool) isTool() {}
+
+func (WebSearchTool20250826) isTool() {}
+
+func (WebSearchPreviewTool) isTool() {}
+
+func (WebSearchPreviewTool20250311) isTool() {}
+
+func (ComputerTool) isTool() {}
+
+func (ComputerUsePreviewTool) isTool() {}
+
+func (CodeInterpreterTool) isTool() {}
+
+func (ImageGenerationTool) isTool() {}
+
+func (McpTool) isTool() {}
+
+func (LocalShellTool) isTool() {}
+
+func (ShellTool) isTool() {}
+
+func (ApplyPatchTool) isTool() {}
+
+func (ToolSearchTool) isTool() {}
+
+func (ProgrammaticToolCallingTool) isTool() {}
+
+// UnmarshalTool decodes JSON into the Tool variant it holds: an object with
+// "type" "function" into FunctionTool, an object with "type" "custom" into
+// CustomTool, an object with "type" "namespace" into NamespaceTool, an object
+// with "type" "file_search" into FileSearchTool, an object with "type"
+// "web_search" into WebSearchTool, an object with "type"
+// "web_search_2025_08_26" into WebSearchTool20250826, an object with "type"
+// "web_search_preview" into WebSearchPreviewTool, an object with "type"
+// "web_search_preview_2025_03_11" into WebSearchPreviewTool20250311, an
+// object with "type" "computer" into ComputerTool, an object with "type"
+// "computer_use_preview" into ComputerUsePreviewTool, an object with "type"
+// "code_interpreter" into CodeInterpreterTool, an object with "type"
+// "image_generation" into ImageGenerationTool, an object with "type" "mcp"
+// into McpTool, an object with "type" "local_shell" into LocalShellTool, an
+// object with "type" "shell" into ShellTool, an object with "type"
+// "apply_patch" into ApplyPatchTool, an object with "type" "tool_search" into
+// ToolSearchTool and an object with "type" "programmatic_tool_calling" into
+// ProgrammaticToolCallingTool. JSON null yields nil and anything else an
+// UnknownTool.
+func UnmarshalTool(data []byte) (Tool, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("Tool", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("Tool", err)
+		}
+		switch string(value) {
+		case "function":
+			var v FunctionTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "custom":
+			var v CustomTool
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "namespace":
+			var v NamespaceTool
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "file_search":
+			var v FileSearchTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "web_search":
+			var v WebSearchTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "web_search_2025_08_26":
+			var v WebSearchTool20250826
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "web_search_preview":
+			var v WebSearchPreviewTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "web_search_preview_2025_03_11":
+			var v WebSearchPreviewTool20250311
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer":
+			var v ComputerTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_use_preview":
+			var v ComputerUsePreviewTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "code_interpreter":
+			var v CodeInterpreterTool
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "image_generation":
+			var v ImageGenerationTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp":
+			var v McpTool
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "local_shell":
+			var v LocalShellTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "shell":
+			var v ShellTool
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "apply_patch":
+			var v ApplyPatchTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tool_search":
+			var v ToolSearchTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "programmatic_tool_calling":
+			var v ProgrammaticToolCallingTool
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("Tool", err)
+		}
+		return UnknownTool{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("Tool", err)
+	}
+	return UnknownTool{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ToolCaller is what made a tool call: the model directly, or a program run
+// by programmatic tool calling.
+//
+// It is a union: its value is one of ToolCallerDirect, ToolCallerProgram or
+// UnknownToolCaller, told apart by its "type" property. Decode it with
+// UnmarshalToolCaller; UnknownToolCaller keeps variants this version does not
+// know. It is nullable: a nil ToolCaller is JSON null.
+type ToolCaller interface {
+	isToolCaller()
+}
+
+// UnknownToolCaller is a ToolCaller variant this version does not know, kept
+// as received. It encodes as Raw, so it can also send a variant written by
+// hand.
+type UnknownToolCaller struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownToolCaller) isToolCaller() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownToolCaller) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ToolCaller", u.Raw)
+}
+
+func (ToolCallerDirect) isToolCaller() {}
+
+func (ToolCallerProgram) isToolCaller() {}
+
+// UnmarshalToolCaller decodes JSON into the ToolCaller variant it holds: an
+// object with "type" "direct" into ToolCallerDirect and an object with "type"
+// "program" into ToolCallerProgram. JSON null yields nil and anything else an
+// UnknownToolCaller.
+func UnmarshalToolCaller(data []byte) (ToolCaller, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ToolCaller", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ToolCaller", err)
+		}
+		switch string(value) {
+		case "direct":
+			var v ToolCallerDirect
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "program":
+			var v ToolCallerProgram
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ToolCaller", err)
+		}
+		return UnknownToolCaller{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ToolCaller", err)
+	}
+	return UnknownToolCaller{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ToolChoice says which tool the model uses: a mode (`none`, `auto`,
+// `required`), a subset of the tools, or one specific tool.
+//
+// It is a union: its value is one of ToolChoiceMode, ToolChoiceAllowed,
+// ToolChoiceFunction, ToolChoiceCustom, ToolChoiceMcp, ToolChoiceFileSearch,
+// ToolChoiceWebSearchPreview, ToolChoiceWebSearchPreview20250311,
+// ToolChoiceComputer, ToolChoiceComputerUsePreview, ToolChoiceComputerUse,
+// ToolChoiceCodeInterpreter, ToolChoiceImageGeneration, ToolChoiceShell,
+// ToolChoiceApplyPatch, ToolChoiceProgrammaticToolCalling or
+// UnknownToolChoice, told apart by its "type" property (objects) and by JSON
+// kind. Decode it with UnmarshalToolChoice; UnknownToolChoice keeps variants
+// this version does not know.
+type ToolChoice interface {
+	isToolChoice()
+}
+
+// UnknownToolChoice is a ToolChoice variant this version does not know, kept
+// as received. It encodes as Raw, so it can also send a variant written by
+// hand.
+type UnknownToolChoice struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownToolChoice) isToolChoice() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownToolChoice) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ToolChoice", u.Raw)
+}
+
+func (ToolChoiceMode) isToolChoice() {}
+
+func (ToolChoiceAllowed) isToolChoice() {}
+
+func (ToolChoiceFunction) isToolChoice() {}
+
+func (ToolChoiceCustom) isToolChoice() {}
+
+func (ToolChoiceMcp) isToolChoice() {}
+
+func (ToolChoiceFileSearch) isToolChoice() {}
+
+func (ToolChoiceWebSearchPreview) isToolChoice() {}
+
+func (ToolChoiceWebSearchPreview20250311) isToolChoice() {}
+
+func (ToolChoiceComputer) isToolChoice() {}
+
+func (ToolChoiceComputerUsePreview) isToolChoice() {}
+
+func (ToolChoiceComputerUse) isToolChoice() {}
+
+func (ToolChoiceCodeInterpreter) isToolChoice() {}
+
+func (ToolChoiceImageGeneration) isToolChoice() {}
+
+func (ToolChoiceShell) isToolChoice() {}
+
+func (ToolChoiceApplyPatch) isToolChoice() {}
+
+func (ToolChoiceProgrammaticToolCalling) isToolChoice() {}
+
+// UnmarshalToolChoice decodes JSON into the ToolChoice variant it holds: a
+// JSON string into ToolChoiceMode, an object with "type" "allowed_tools" into
+// ToolChoiceAllowed, an object with "type" "function" into
+// ToolChoiceFunction, an object with "type" "custom" into ToolChoiceCustom,
+// an object with "type" "mcp" into ToolChoiceMcp, an object with "type"
+// "file_search" into ToolChoiceFileSearch, an object with "type"
+// "web_search_preview" into ToolChoiceWebSearchPreview, an object with "type"
+// "web_search_preview_2025_03_11" into ToolChoiceWebSearchPreview20250311, an
+// object with "type" "computer" into ToolChoiceComputer, an object with
+// "type" "computer_use_preview" into ToolChoiceComputerUsePreview, an object
+// with "type" "computer_use" into ToolChoiceComputerUse, an object with
+// "type" "code_interpreter" into ToolChoiceCodeInterpreter, an object with
+// "type" "image_generation" into ToolChoiceImageGeneration, an object with
+// "type" "shell" into ToolChoiceShell, an object with "type" "apply_patch"
+// into ToolChoiceApplyPatch and an object with "type"
+// "programmatic_tool_calling" into ToolChoiceProgrammaticToolCalling. JSON
+// null yields nil and anything else an UnknownToolChoice.
+func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ToolChoice", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v ToolChoiceMode
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ToolChoice", err)
+		}
+		switch string(value) {
+		case "allowed_tools":
+			var v ToolChoiceAllowed
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "function":
+			var v ToolChoiceFunction
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "custom":
+			var v ToolChoiceCustom
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "mcp":
+			var v ToolChoiceMcp
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "file_search":
+			var v ToolChoiceFileSearch
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "web_search_preview":
+			var v ToolChoiceWebSearchPreview
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "web_search_preview_2025_03_11":
+			var v ToolChoiceWebSearchPreview20250311
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer":
+			var v ToolChoiceComputer
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_use_preview":
+			var v ToolChoiceComputerUsePreview
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "computer_use":
+			var v ToolChoiceComputerUse
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "code_interpreter":
+			var v ToolChoiceCodeInterpreter
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "image_generation":
+			var v ToolChoiceImageGeneration
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "shell":
+			var v ToolChoiceShell
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "apply_patch":
+			var v ToolChoiceApplyPatch
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "programmatic_tool_calling":
+			var v ToolChoiceProgrammaticToolCalling
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ToolChoice", err)
+		}
+		return UnknownToolChoice{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ToolChoice", err)
+	}
+	return UnknownToolChoice{Type: unionKindName(k), Raw: raw}, nil
 }
 
 // ToolMessageContent is the tool result, as a string or as text parts.
@@ -1619,6 +5948,101 @@ func UnmarshalUserMessageContent(data []byte) (UserMessageContent, error) {
 	return UnknownUserMessageContent{Type: unionKindName(k), Raw: raw}, nil
 }
 
+// WebSearchAction is what the web search tool did, told apart by `type`.
+//
+// It is a union: its value is one of WebSearchActionSearch,
+// WebSearchActionOpenPage, WebSearchActionFindInPage, WebSearchActionFind or
+// UnknownWebSearchAction, told apart by its "type" property. Decode it with
+// UnmarshalWebSearchAction; UnknownWebSearchAction keeps variants this
+// version does not know.
+type WebSearchAction interface {
+	isWebSearchAction()
+}
+
+// UnknownWebSearchAction is a WebSearchAction variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownWebSearchAction struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownWebSearchAction) isWebSearchAction() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownWebSearchAction) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("WebSearchAction", u.Raw)
+}
+
+func (WebSearchActionSearch) isWebSearchAction() {}
+
+func (WebSearchActionOpenPage) isWebSearchAction() {}
+
+func (WebSearchActionFindInPage) isWebSearchAction() {}
+
+func (WebSearchActionFind) isWebSearchAction() {}
+
+// UnmarshalWebSearchAction decodes JSON into the WebSearchAction variant it
+// holds: an object with "type" "search" into WebSearchActionSearch, an object
+// with "type" "open_page" into WebSearchActionOpenPage, an object with "type"
+// "find_in_page" into WebSearchActionFindInPage and an object with "type"
+// "find" into WebSearchActionFind. JSON null yields nil and anything else an
+// UnknownWebSearchAction.
+func UnmarshalWebSearchAction(data []byte) (WebSearchAction, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("WebSearchAction", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("WebSearchAction", err)
+		}
+		switch string(value) {
+		case "search":
+			var v WebSearchActionSearch
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "open_page":
+			var v WebSearchActionOpenPage
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "find_in_page":
+			var v WebSearchActionFindInPage
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "find":
+			var v WebSearchActionFind
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("WebSearchAction", err)
+		}
+		return UnknownWebSearchAction{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("WebSearchAction", err)
+	}
+	return UnknownWebSearchAction{Type: unionKindName(k), Raw: raw}, nil
+}
+
 // AssistantMessageParts is an assistant message as text and refusal parts.
 //
 // It is the JSON array variant of AssistantMessageContent.
@@ -1696,6 +6120,16 @@ type CompletionPromptTokenBatches [][]int64
 // It is the JSON array variant of CompletionPrompt.
 type CompletionPromptTokens []int64
 
+// ContainerID is the id of an existing container.
+//
+// It is the JSON string variant of CodeInterpreterContainer.
+type ContainerID string
+
+// ConversationID is a conversation id, such as `conv_123`.
+//
+// It is the JSON string variant of ConversationParam.
+type ConversationID string
+
 // DeveloperMessageParts is developer instructions as text parts.
 //
 // It is the JSON array variant of DeveloperMessageContent.
@@ -1726,6 +6160,94 @@ type EmbeddingInputTokenBatches [][]int64
 //
 // It is the JSON array variant of EmbeddingInput.
 type EmbeddingInputTokens []int64
+
+// FunctionCallOutputContentList is a tool output as text, image and file
+// parts.
+//
+// It is the JSON array variant of FunctionCallOutputContent.
+type FunctionCallOutputContentList []FunctionCallOutputPart
+
+// UnmarshalJSON decodes a JSON array, each element through UnmarshalFunctionCallOutputPart.
+func (s *FunctionCallOutputContentList) UnmarshalJSON(data []byte) error {
+	v, err := unionDecodeSlice(data, UnmarshalFunctionCallOutputPart)
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// FunctionCallOutputText is a tool output as text, often JSON.
+//
+// It is the JSON string variant of FunctionCallOutputContent.
+type FunctionCallOutputText string
+
+// InputContentList holds the content parts of an input message.
+//
+// It is the JSON array variant of InputMessageContent.
+type InputContentList []InputContent
+
+// UnmarshalJSON decodes a JSON array, each element through UnmarshalInputContent.
+func (s *InputContentList) UnmarshalJSON(data []byte) error {
+	v, err := unionDecodeSlice(data, UnmarshalInputContent)
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// InputItemList is a list of input items (messages, earlier outputs, tool
+// results).
+//
+// It is the JSON array variant of ResponseInput.
+type InputItemList []InputItem
+
+// UnmarshalJSON decodes a JSON array, each element through UnmarshalInputItem.
+func (s *InputItemList) UnmarshalJSON(data []byte) error {
+	v, err := unionDecodeSlice(data, UnmarshalInputItem)
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// InputText is plain text input, read as a user message.
+//
+// It is the JSON string variant of InputMessageContent and ResponseInput.
+type InputText string
+
+// McpApprovalSetting applies one approval policy to every tool, `always` or
+// `never`.
+//
+// It is the JSON string variant of McpRequireApproval.
+type McpApprovalSetting string
+
+// Values of McpApprovalSetting.
+const (
+	McpApprovalSettingAlways McpApprovalSetting = "always"
+	McpApprovalSettingNever  McpApprovalSetting = "never"
+)
+
+// Valid reports whether e is one of the known values of McpApprovalSetting.
+func (e McpApprovalSetting) Valid() bool {
+	switch e {
+	case McpApprovalSettingAlways, McpApprovalSettingNever:
+		return true
+	}
+	return false
+}
+
+// McpToolCallErrorText is an MCP tool call error as a plain message.
+//
+// It is the JSON string variant of McpToolCallError.
+type McpToolCallErrorText string
+
+// McpToolNames lists MCP tool names.
+//
+// It is the JSON array variant of McpAllowedTools.
+type McpToolNames []string
 
 // ModerationInputParts holds text and image parts classified together (omni
 // models only).
@@ -1777,7 +6299,7 @@ type SystemMessageText string
 // answer or call tools as the model sees fit; `required`: call at least one
 // tool.
 //
-// It is the JSON string variant of ChatToolChoice.
+// It is the JSON string variant of ChatToolChoice and ToolChoice.
 type ToolChoiceMode string
 
 // Values of ToolChoiceMode.
@@ -1825,6 +6347,56 @@ func (s *UserMessageParts) UnmarshalJSON(data []byte) error {
 //
 // It is the JSON string variant of UserMessageContent.
 type UserMessageText string
+
+// MarshalJSON always encodes AdditionalToolsType as "additional_tools": the
+// "type" value that tells AdditionalTools apart in ConversationItem, so the
+// zero value stamps it and callers never set it.
+func (AdditionalToolsType) MarshalJSON() ([]byte, error) {
+	return []byte(`"additional_tools"`), nil
+}
+
+// MarshalJSON always encodes ApplyPatchCallOutputType as
+// "apply_patch_call_output": the "type" value that tells ApplyPatchCallOutput
+// apart in ConversationItem, so the zero value stamps it and callers never
+// set it.
+func (ApplyPatchCallOutputType) MarshalJSON() ([]byte, error) {
+	return []byte(`"apply_patch_call_output"`), nil
+}
+
+// MarshalJSON always encodes ApplyPatchCallType as "apply_patch_call": the
+// "type" value that tells ApplyPatchCall apart in ConversationItem, so the
+// zero value stamps it and callers never set it.
+func (ApplyPatchCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"apply_patch_call"`), nil
+}
+
+// MarshalJSON always encodes ApplyPatchCreateFileType as "create_file": the
+// "type" value that tells ApplyPatchCreateFile apart in ApplyPatchOperation,
+// so the zero value stamps it and callers never set it.
+func (ApplyPatchCreateFileType) MarshalJSON() ([]byte, error) {
+	return []byte(`"create_file"`), nil
+}
+
+// MarshalJSON always encodes ApplyPatchDeleteFileType as "delete_file": the
+// "type" value that tells ApplyPatchDeleteFile apart in ApplyPatchOperation,
+// so the zero value stamps it and callers never set it.
+func (ApplyPatchDeleteFileType) MarshalJSON() ([]byte, error) {
+	return []byte(`"delete_file"`), nil
+}
+
+// MarshalJSON always encodes ApplyPatchToolType as "apply_patch": the "type"
+// value that tells ApplyPatchTool apart in Tool, so the zero value stamps it
+// and callers never set it.
+func (ApplyPatchToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"apply_patch"`), nil
+}
+
+// MarshalJSON always encodes ApplyPatchUpdateFileType as "update_file": the
+// "type" value that tells ApplyPatchUpdateFile apart in ApplyPatchOperation,
+// so the zero value stamps it and callers never set it.
+func (ApplyPatchUpdateFileType) MarshalJSON() ([]byte, error) {
+	return []byte(`"update_file"`), nil
+}
 
 // MarshalJSON always encodes ChatCompletionRequestAssistantMessageRole as
 // "assistant": the "role" value that tells
@@ -1976,6 +6548,406 @@ func (ChatToolChoiceFunctionType) MarshalJSON() ([]byte, error) {
 	return []byte(`"function"`), nil
 }
 
+// MarshalJSON always encodes ClickActionType as "click": the "type" value
+// that tells ClickAction apart in ComputerAction, so the zero value stamps it
+// and callers never set it.
+func (ClickActionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"click"`), nil
+}
+
+// MarshalJSON always encodes CodeInterpreterCallType as
+// "code_interpreter_call": the "type" value that tells CodeInterpreterCall
+// apart in ConversationItem, so the zero value stamps it and callers never
+// set it.
+func (CodeInterpreterCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"code_interpreter_call"`), nil
+}
+
+// MarshalJSON always encodes CodeInterpreterContainerAutoType as "auto": the
+// "type" value that tells CodeInterpreterContainerAuto apart in
+// CodeInterpreterContainer, so the zero value stamps it and callers never set
+// it.
+func (CodeInterpreterContainerAutoType) MarshalJSON() ([]byte, error) {
+	return []byte(`"auto"`), nil
+}
+
+// MarshalJSON always encodes CodeInterpreterOutputImageType as "image": the
+// "type" value that tells CodeInterpreterOutputImage apart in
+// CodeInterpreterOutput, so the zero value stamps it and callers never set
+// it.
+func (CodeInterpreterOutputImageType) MarshalJSON() ([]byte, error) {
+	return []byte(`"image"`), nil
+}
+
+// MarshalJSON always encodes CodeInterpreterOutputLogsType as "logs": the
+// "type" value that tells CodeInterpreterOutputLogs apart in
+// CodeInterpreterOutput, so the zero value stamps it and callers never set
+// it.
+func (CodeInterpreterOutputLogsType) MarshalJSON() ([]byte, error) {
+	return []byte(`"logs"`), nil
+}
+
+// MarshalJSON always encodes CodeInterpreterToolType as "code_interpreter":
+// the "type" value that tells CodeInterpreterTool apart in Tool, so the zero
+// value stamps it and callers never set it.
+func (CodeInterpreterToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"code_interpreter"`), nil
+}
+
+// MarshalJSON always encodes CompactionItemType as "compaction": the "type"
+// value that tells CompactionItem apart in ConversationItem, so the zero
+// value stamps it and callers never set it.
+func (CompactionItemType) MarshalJSON() ([]byte, error) {
+	return []byte(`"compaction"`), nil
+}
+
+// MarshalJSON always encodes CompactionTriggerType as "compaction_trigger":
+// the "type" value that tells CompactionTrigger apart in InputItem, so the
+// zero value stamps it and callers never set it.
+func (CompactionTriggerType) MarshalJSON() ([]byte, error) {
+	return []byte(`"compaction_trigger"`), nil
+}
+
+// MarshalJSON always encodes ComputerCallOutputType as
+// "computer_call_output": the "type" value that tells ComputerCallOutput
+// apart in ConversationItem, so the zero value stamps it and callers never
+// set it.
+func (ComputerCallOutputType) MarshalJSON() ([]byte, error) {
+	return []byte(`"computer_call_output"`), nil
+}
+
+// MarshalJSON always encodes ComputerCallType as "computer_call": the "type"
+// value that tells ComputerCall apart in ConversationItem, so the zero value
+// stamps it and callers never set it.
+func (ComputerCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"computer_call"`), nil
+}
+
+// MarshalJSON always encodes ComputerScreenshotType as "computer_screenshot":
+// the "type" value that tells ComputerScreenshot apart in MessageContent, so
+// the zero value stamps it and callers never set it.
+func (ComputerScreenshotType) MarshalJSON() ([]byte, error) {
+	return []byte(`"computer_screenshot"`), nil
+}
+
+// MarshalJSON always encodes ComputerToolType as "computer": the "type" value
+// that tells ComputerTool apart in Tool, so the zero value stamps it and
+// callers never set it.
+func (ComputerToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"computer"`), nil
+}
+
+// MarshalJSON always encodes ComputerUsePreviewToolType as
+// "computer_use_preview": the "type" value that tells ComputerUsePreviewTool
+// apart in Tool, so the zero value stamps it and callers never set it.
+func (ComputerUsePreviewToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"computer_use_preview"`), nil
+}
+
+// MarshalJSON always encodes ContainerAutoType as "container_auto": the
+// "type" value that tells ContainerAuto apart in ShellToolEnvironment, so the
+// zero value stamps it and callers never set it.
+func (ContainerAutoType) MarshalJSON() ([]byte, error) {
+	return []byte(`"container_auto"`), nil
+}
+
+// MarshalJSON always encodes ContainerFileCitationAnnotationType as
+// "container_file_citation": the "type" value that tells
+// ContainerFileCitationAnnotation apart in Annotation, so the zero value
+// stamps it and callers never set it.
+func (ContainerFileCitationAnnotationType) MarshalJSON() ([]byte, error) {
+	return []byte(`"container_file_citation"`), nil
+}
+
+// MarshalJSON always encodes ContainerNetworkPolicyAllowlistType as
+// "allowlist": the "type" value that tells ContainerNetworkPolicyAllowlist
+// apart in ContainerNetworkPolicy, so the zero value stamps it and callers
+// never set it.
+func (ContainerNetworkPolicyAllowlistType) MarshalJSON() ([]byte, error) {
+	return []byte(`"allowlist"`), nil
+}
+
+// MarshalJSON always encodes ContainerNetworkPolicyDisabledType as
+// "disabled": the "type" value that tells ContainerNetworkPolicyDisabled
+// apart in ContainerNetworkPolicy, so the zero value stamps it and callers
+// never set it.
+func (ContainerNetworkPolicyDisabledType) MarshalJSON() ([]byte, error) {
+	return []byte(`"disabled"`), nil
+}
+
+// MarshalJSON always encodes ContainerReferenceType as "container_reference":
+// the "type" value that tells ContainerReference apart in
+// ShellCallEnvironment, so the zero value stamps it and callers never set it.
+func (ContainerReferenceType) MarshalJSON() ([]byte, error) {
+	return []byte(`"container_reference"`), nil
+}
+
+// MarshalJSON always encodes CustomToolCallOutputType as
+// "custom_tool_call_output": the "type" value that tells CustomToolCallOutput
+// apart in ConversationItem, so the zero value stamps it and callers never
+// set it.
+func (CustomToolCallOutputType) MarshalJSON() ([]byte, error) {
+	return []byte(`"custom_tool_call_output"`), nil
+}
+
+// MarshalJSON always encodes CustomToolCallType as "custom_tool_call": the
+// "type" value that tells CustomToolCall apart in ConversationItem, so the
+// zero value stamps it and callers never set it.
+func (CustomToolCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"custom_tool_call"`), nil
+}
+
+// MarshalJSON always encodes CustomToolFormatGrammarType as "grammar": the
+// "type" value that tells CustomToolFormatGrammar apart in CustomToolFormat,
+// so the zero value stamps it and callers never set it.
+func (CustomToolFormatGrammarType) MarshalJSON() ([]byte, error) {
+	return []byte(`"grammar"`), nil
+}
+
+// MarshalJSON always encodes CustomToolFormatTextType as "text": the "type"
+// value that tells CustomToolFormatText apart in CustomToolFormat, so the
+// zero value stamps it and callers never set it.
+func (CustomToolFormatTextType) MarshalJSON() ([]byte, error) {
+	return []byte(`"text"`), nil
+}
+
+// MarshalJSON always encodes CustomToolType as "custom": the "type" value
+// that tells CustomTool apart in NamespaceMember, so the zero value stamps it
+// and callers never set it.
+func (CustomToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"custom"`), nil
+}
+
+// MarshalJSON always encodes DoubleClickActionType as "double_click": the
+// "type" value that tells DoubleClickAction apart in ComputerAction, so the
+// zero value stamps it and callers never set it.
+func (DoubleClickActionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"double_click"`), nil
+}
+
+// MarshalJSON always encodes DragActionType as "drag": the "type" value that
+// tells DragAction apart in ComputerAction, so the zero value stamps it and
+// callers never set it.
+func (DragActionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"drag"`), nil
+}
+
+// MarshalJSON always encodes FileCitationAnnotationType as "file_citation":
+// the "type" value that tells FileCitationAnnotation apart in Annotation, so
+// the zero value stamps it and callers never set it.
+func (FileCitationAnnotationType) MarshalJSON() ([]byte, error) {
+	return []byte(`"file_citation"`), nil
+}
+
+// MarshalJSON always encodes FilePathAnnotationType as "file_path": the
+// "type" value that tells FilePathAnnotation apart in Annotation, so the zero
+// value stamps it and callers never set it.
+func (FilePathAnnotationType) MarshalJSON() ([]byte, error) {
+	return []byte(`"file_path"`), nil
+}
+
+// MarshalJSON always encodes FileSearchCallType as "file_search_call": the
+// "type" value that tells FileSearchCall apart in ConversationItem, so the
+// zero value stamps it and callers never set it.
+func (FileSearchCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"file_search_call"`), nil
+}
+
+// MarshalJSON always encodes FileSearchToolType as "file_search": the "type"
+// value that tells FileSearchTool apart in Tool, so the zero value stamps it
+// and callers never set it.
+func (FileSearchToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"file_search"`), nil
+}
+
+// MarshalJSON always encodes FunctionCallOutputType as
+// "function_call_output": the "type" value that tells FunctionCallOutput
+// apart in ConversationItem, so the zero value stamps it and callers never
+// set it.
+func (FunctionCallOutputType) MarshalJSON() ([]byte, error) {
+	return []byte(`"function_call_output"`), nil
+}
+
+// MarshalJSON always encodes FunctionCallType as "function_call": the "type"
+// value that tells FunctionCall apart in ConversationItem, so the zero value
+// stamps it and callers never set it.
+func (FunctionCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"function_call"`), nil
+}
+
+// MarshalJSON always encodes FunctionToolType as "function": the "type" value
+// that tells FunctionTool apart in NamespaceMember, so the zero value stamps
+// it and callers never set it.
+func (FunctionToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"function"`), nil
+}
+
+// MarshalJSON always encodes ImageGenerationCallType as
+// "image_generation_call": the "type" value that tells ImageGenerationCall
+// apart in ConversationItem, so the zero value stamps it and callers never
+// set it.
+func (ImageGenerationCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"image_generation_call"`), nil
+}
+
+// MarshalJSON always encodes ImageGenerationToolType as "image_generation":
+// the "type" value that tells ImageGenerationTool apart in Tool, so the zero
+// value stamps it and callers never set it.
+func (ImageGenerationToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"image_generation"`), nil
+}
+
+// MarshalJSON always encodes InlineSkillType as "inline": the "type" value
+// that tells InlineSkill apart in ContainerSkill, so the zero value stamps it
+// and callers never set it.
+func (InlineSkillType) MarshalJSON() ([]byte, error) {
+	return []byte(`"inline"`), nil
+}
+
+// MarshalJSON always encodes InputAudioContentType as "input_audio": the
+// "type" value that tells InputAudioContent apart in InputContent, so the
+// zero value stamps it and callers never set it.
+func (InputAudioContentType) MarshalJSON() ([]byte, error) {
+	return []byte(`"input_audio"`), nil
+}
+
+// MarshalJSON always encodes InputFileContentType as "input_file": the "type"
+// value that tells InputFileContent apart in FunctionCallOutputPart, so the
+// zero value stamps it and callers never set it.
+func (InputFileContentType) MarshalJSON() ([]byte, error) {
+	return []byte(`"input_file"`), nil
+}
+
+// MarshalJSON always encodes InputImageContentType as "input_image": the
+// "type" value that tells InputImageContent apart in FunctionCallOutputPart,
+// so the zero value stamps it and callers never set it.
+func (InputImageContentType) MarshalJSON() ([]byte, error) {
+	return []byte(`"input_image"`), nil
+}
+
+// MarshalJSON always encodes InputMessageType as "message": the "type" value
+// that tells InputMessage apart in InputItem, so the zero value stamps it and
+// callers never set it.
+func (InputMessageType) MarshalJSON() ([]byte, error) {
+	return []byte(`"message"`), nil
+}
+
+// MarshalJSON always encodes InputTextContentType as "input_text": the "type"
+// value that tells InputTextContent apart in FunctionCallOutputPart, so the
+// zero value stamps it and callers never set it.
+func (InputTextContentType) MarshalJSON() ([]byte, error) {
+	return []byte(`"input_text"`), nil
+}
+
+// MarshalJSON always encodes ItemReferenceType as "item_reference": the
+// "type" value that tells ItemReference apart in InputItem, so the zero value
+// stamps it and callers never set it.
+func (ItemReferenceType) MarshalJSON() ([]byte, error) {
+	return []byte(`"item_reference"`), nil
+}
+
+// MarshalJSON always encodes KeypressActionType as "keypress": the "type"
+// value that tells KeypressAction apart in ComputerAction, so the zero value
+// stamps it and callers never set it.
+func (KeypressActionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"keypress"`), nil
+}
+
+// MarshalJSON always encodes LocalEnvironmentType as "local": the "type"
+// value that tells LocalEnvironment apart in ShellCallEnvironment, so the
+// zero value stamps it and callers never set it.
+func (LocalEnvironmentType) MarshalJSON() ([]byte, error) {
+	return []byte(`"local"`), nil
+}
+
+// MarshalJSON always encodes LocalShellCallOutputType as
+// "local_shell_call_output": the "type" value that tells LocalShellCallOutput
+// apart in ConversationItem, so the zero value stamps it and callers never
+// set it.
+func (LocalShellCallOutputType) MarshalJSON() ([]byte, error) {
+	return []byte(`"local_shell_call_output"`), nil
+}
+
+// MarshalJSON always encodes LocalShellCallType as "local_shell_call": the
+// "type" value that tells LocalShellCall apart in ConversationItem, so the
+// zero value stamps it and callers never set it.
+func (LocalShellCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"local_shell_call"`), nil
+}
+
+// MarshalJSON always encodes LocalShellToolType as "local_shell": the "type"
+// value that tells LocalShellTool apart in Tool, so the zero value stamps it
+// and callers never set it.
+func (LocalShellToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"local_shell"`), nil
+}
+
+// MarshalJSON always encodes McpApprovalRequestType as
+// "mcp_approval_request": the "type" value that tells McpApprovalRequest
+// apart in ConversationItem, so the zero value stamps it and callers never
+// set it.
+func (McpApprovalRequestType) MarshalJSON() ([]byte, error) {
+	return []byte(`"mcp_approval_request"`), nil
+}
+
+// MarshalJSON always encodes McpApprovalResponseType as
+// "mcp_approval_response": the "type" value that tells McpApprovalResponse
+// apart in ConversationItem, so the zero value stamps it and callers never
+// set it.
+func (McpApprovalResponseType) MarshalJSON() ([]byte, error) {
+	return []byte(`"mcp_approval_response"`), nil
+}
+
+// MarshalJSON always encodes McpCallType as "mcp_call": the "type" value that
+// tells McpCall apart in ConversationItem, so the zero value stamps it and
+// callers never set it.
+func (McpCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"mcp_call"`), nil
+}
+
+// MarshalJSON always encodes McpHTTPErrorType as "http_error": the "type"
+// value that tells McpHTTPError apart in McpToolCallError, so the zero value
+// stamps it and callers never set it.
+func (McpHTTPErrorType) MarshalJSON() ([]byte, error) {
+	return []byte(`"http_error"`), nil
+}
+
+// MarshalJSON always encodes McpListToolsType as "mcp_list_tools": the "type"
+// value that tells McpListTools apart in ConversationItem, so the zero value
+// stamps it and callers never set it.
+func (McpListToolsType) MarshalJSON() ([]byte, error) {
+	return []byte(`"mcp_list_tools"`), nil
+}
+
+// MarshalJSON always encodes McpProtocolErrorType as "mcp_protocol_error":
+// the "type" value that tells McpProtocolError apart in McpToolCallError, so
+// the zero value stamps it and callers never set it.
+func (McpProtocolErrorType) MarshalJSON() ([]byte, error) {
+	return []byte(`"mcp_protocol_error"`), nil
+}
+
+// MarshalJSON always encodes McpToolExecutionErrorType as
+// "mcp_tool_execution_error": the "type" value that tells
+// McpToolExecutionError apart in McpToolCallError, so the zero value stamps
+// it and callers never set it.
+func (McpToolExecutionErrorType) MarshalJSON() ([]byte, error) {
+	return []byte(`"mcp_tool_execution_error"`), nil
+}
+
+// MarshalJSON always encodes McpToolType as "mcp": the "type" value that
+// tells McpTool apart in Tool, so the zero value stamps it and callers never
+// set it.
+func (McpToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"mcp"`), nil
+}
+
+// MarshalJSON always encodes MessageType as "message": the "type" value that
+// tells Message apart in ConversationItem, so the zero value stamps it and
+// callers never set it.
+func (MessageType) MarshalJSON() ([]byte, error) {
+	return []byte(`"message"`), nil
+}
+
 // MarshalJSON always encodes ModerationImageInputType as "image_url": the
 // "type" value that tells ModerationImageInput apart in ModerationInputPart,
 // so the zero value stamps it and callers never set it.
@@ -1988,6 +6960,266 @@ func (ModerationImageInputType) MarshalJSON() ([]byte, error) {
 // zero value stamps it and callers never set it.
 func (ModerationTextInputType) MarshalJSON() ([]byte, error) {
 	return []byte(`"text"`), nil
+}
+
+// MarshalJSON always encodes MoveActionType as "move": the "type" value that
+// tells MoveAction apart in ComputerAction, so the zero value stamps it and
+// callers never set it.
+func (MoveActionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"move"`), nil
+}
+
+// MarshalJSON always encodes NamespaceToolType as "namespace": the "type"
+// value that tells NamespaceTool apart in Tool, so the zero value stamps it
+// and callers never set it.
+func (NamespaceToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"namespace"`), nil
+}
+
+// MarshalJSON always encodes OutputMessageType as "message": the "type" value
+// that tells OutputMessage apart in OutputItem, so the zero value stamps it
+// and callers never set it.
+func (OutputMessageType) MarshalJSON() ([]byte, error) {
+	return []byte(`"message"`), nil
+}
+
+// MarshalJSON always encodes OutputTextContentType as "output_text": the
+// "type" value that tells OutputTextContent apart in InputContent, so the
+// zero value stamps it and callers never set it.
+func (OutputTextContentType) MarshalJSON() ([]byte, error) {
+	return []byte(`"output_text"`), nil
+}
+
+// MarshalJSON always encodes ProgramItemType as "program": the "type" value
+// that tells ProgramItem apart in ConversationItem, so the zero value stamps
+// it and callers never set it.
+func (ProgramItemType) MarshalJSON() ([]byte, error) {
+	return []byte(`"program"`), nil
+}
+
+// MarshalJSON always encodes ProgramOutputItemType as "program_output": the
+// "type" value that tells ProgramOutputItem apart in ConversationItem, so the
+// zero value stamps it and callers never set it.
+func (ProgramOutputItemType) MarshalJSON() ([]byte, error) {
+	return []byte(`"program_output"`), nil
+}
+
+// MarshalJSON always encodes ProgrammaticToolCallingToolType as
+// "programmatic_tool_calling": the "type" value that tells
+// ProgrammaticToolCallingTool apart in Tool, so the zero value stamps it and
+// callers never set it.
+func (ProgrammaticToolCallingToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"programmatic_tool_calling"`), nil
+}
+
+// MarshalJSON always encodes ReasoningItemType as "reasoning": the "type"
+// value that tells ReasoningItem apart in ConversationItem, so the zero value
+// stamps it and callers never set it.
+func (ReasoningItemType) MarshalJSON() ([]byte, error) {
+	return []byte(`"reasoning"`), nil
+}
+
+// MarshalJSON always encodes ReasoningSummaryTextType as "summary_text": the
+// "type" value that tells ReasoningSummaryText apart in MessageContent, so
+// the zero value stamps it and callers never set it.
+func (ReasoningSummaryTextType) MarshalJSON() ([]byte, error) {
+	return []byte(`"summary_text"`), nil
+}
+
+// MarshalJSON always encodes ReasoningTextType as "reasoning_text": the
+// "type" value that tells ReasoningText apart in MessageContent, so the zero
+// value stamps it and callers never set it.
+func (ReasoningTextType) MarshalJSON() ([]byte, error) {
+	return []byte(`"reasoning_text"`), nil
+}
+
+// MarshalJSON always encodes RefusalContentType as "refusal": the "type"
+// value that tells RefusalContent apart in InputContent, so the zero value
+// stamps it and callers never set it.
+func (RefusalContentType) MarshalJSON() ([]byte, error) {
+	return []byte(`"refusal"`), nil
+}
+
+// MarshalJSON always encodes
+// ResponseApplyPatchCallOperationDiffDeltaEventType as
+// "response.apply_patch_call_operation_diff.delta": the "type" value that
+// tells ResponseApplyPatchCallOperationDiffDeltaEvent apart in
+// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+func (ResponseApplyPatchCallOperationDiffDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.apply_patch_call_operation_diff.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseApplyPatchCallOperationDiffDoneEventType
+// as "response.apply_patch_call_operation_diff.done": the "type" value that
+// tells ResponseApplyPatchCallOperationDiffDoneEvent apart in
+// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+func (ResponseApplyPatchCallOperationDiffDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.apply_patch_call_operation_diff.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseAudioDeltaEventType as
+// "response.audio.delta": the "type" value that tells ResponseAudioDeltaEvent
+// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// set it.
+func (ResponseAudioDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.audio.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseAudioDoneEventType as
+// "response.audio.done": the "type" value that tells ResponseAudioDoneEvent
+// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// set it.
+func (ResponseAudioDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.audio.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseAudioTranscriptDeltaEventType as
+// "response.audio.transcript.delta": the "type" value that tells
+// ResponseAudioTranscriptDeltaEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseAudioTranscriptDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.audio.transcript.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseAudioTranscriptDoneEventType as
+// "response.audio.transcript.done": the "type" value that tells
+// ResponseAudioTranscriptDoneEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseAudioTranscriptDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.audio.transcript.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseCodeInterpreterCallCodeDeltaEventType as
+// "response.code_interpreter_call_code.delta": the "type" value that tells
+// ResponseCodeInterpreterCallCodeDeltaEvent apart in ResponseStreamEvent, so
+// the zero value stamps it and callers never set it.
+func (ResponseCodeInterpreterCallCodeDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.code_interpreter_call_code.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseCodeInterpreterCallCodeDoneEventType as
+// "response.code_interpreter_call_code.done": the "type" value that tells
+// ResponseCodeInterpreterCallCodeDoneEvent apart in ResponseStreamEvent, so
+// the zero value stamps it and callers never set it.
+func (ResponseCodeInterpreterCallCodeDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.code_interpreter_call_code.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseCodeInterpreterCallCompletedEventType as
+// "response.code_interpreter_call.completed": the "type" value that tells
+// ResponseCodeInterpreterCallCompletedEvent apart in ResponseStreamEvent, so
+// the zero value stamps it and callers never set it.
+func (ResponseCodeInterpreterCallCompletedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.code_interpreter_call.completed"`), nil
+}
+
+// MarshalJSON always encodes ResponseCodeInterpreterCallInProgressEventType
+// as "response.code_interpreter_call.in_progress": the "type" value that
+// tells ResponseCodeInterpreterCallInProgressEvent apart in
+// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+func (ResponseCodeInterpreterCallInProgressEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.code_interpreter_call.in_progress"`), nil
+}
+
+// MarshalJSON always encodes ResponseCodeInterpreterCallInterpretingEventType
+// as "response.code_interpreter_call.interpreting": the "type" value that
+// tells ResponseCodeInterpreterCallInterpretingEvent apart in
+// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+func (ResponseCodeInterpreterCallInterpretingEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.code_interpreter_call.interpreting"`), nil
+}
+
+// MarshalJSON always encodes ResponseCompactionCompactingEventType as
+// "response.compaction.compacting": the "type" value that tells
+// ResponseCompactionCompactingEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseCompactionCompactingEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.compaction.compacting"`), nil
+}
+
+// MarshalJSON always encodes ResponseCompletedEventType as
+// "response.completed": the "type" value that tells ResponseCompletedEvent
+// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// set it.
+func (ResponseCompletedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.completed"`), nil
+}
+
+// MarshalJSON always encodes ResponseContentPartAddedEventType as
+// "response.content_part.added": the "type" value that tells
+// ResponseContentPartAddedEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseContentPartAddedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.content_part.added"`), nil
+}
+
+// MarshalJSON always encodes ResponseContentPartDoneEventType as
+// "response.content_part.done": the "type" value that tells
+// ResponseContentPartDoneEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseContentPartDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.content_part.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseCreatedEventType as "response.created":
+// the "type" value that tells ResponseCreatedEvent apart in
+// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+func (ResponseCreatedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.created"`), nil
+}
+
+// MarshalJSON always encodes ResponseCustomToolCallInputDeltaEventType as
+// "response.custom_tool_call_input.delta": the "type" value that tells
+// ResponseCustomToolCallInputDeltaEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseCustomToolCallInputDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.custom_tool_call_input.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseCustomToolCallInputDoneEventType as
+// "response.custom_tool_call_input.done": the "type" value that tells
+// ResponseCustomToolCallInputDoneEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseCustomToolCallInputDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.custom_tool_call_input.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseErrorEventType as "error": the "type"
+// value that tells ResponseErrorEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseErrorEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"error"`), nil
+}
+
+// MarshalJSON always encodes ResponseFailedEventType as "response.failed":
+// the "type" value that tells ResponseFailedEvent apart in
+// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+func (ResponseFailedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.failed"`), nil
+}
+
+// MarshalJSON always encodes ResponseFileSearchCallCompletedEventType as
+// "response.file_search_call.completed": the "type" value that tells
+// ResponseFileSearchCallCompletedEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseFileSearchCallCompletedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.file_search_call.completed"`), nil
+}
+
+// MarshalJSON always encodes ResponseFileSearchCallInProgressEventType as
+// "response.file_search_call.in_progress": the "type" value that tells
+// ResponseFileSearchCallInProgressEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseFileSearchCallInProgressEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.file_search_call.in_progress"`), nil
+}
+
+// MarshalJSON always encodes ResponseFileSearchCallSearchingEventType as
+// "response.file_search_call.searching": the "type" value that tells
+// ResponseFileSearchCallSearchingEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseFileSearchCallSearchingEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.file_search_call.searching"`), nil
 }
 
 // MarshalJSON always encodes ResponseFormatJSONObjectType as "json_object":
@@ -2009,6 +7241,670 @@ func (ResponseFormatJSONSchemaType) MarshalJSON() ([]byte, error) {
 // zero value stamps it and callers never set it.
 func (ResponseFormatTextType) MarshalJSON() ([]byte, error) {
 	return []byte(`"text"`), nil
+}
+
+// MarshalJSON always encodes ResponseFunctionCallArgumentsDeltaEventType as
+// "response.function_call_arguments.delta": the "type" value that tells
+// ResponseFunctionCallArgumentsDeltaEvent apart in ResponseStreamEvent, so
+// the zero value stamps it and callers never set it.
+func (ResponseFunctionCallArgumentsDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.function_call_arguments.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseFunctionCallArgumentsDoneEventType as
+// "response.function_call_arguments.done": the "type" value that tells
+// ResponseFunctionCallArgumentsDoneEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseFunctionCallArgumentsDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.function_call_arguments.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseImageGenerationCallCompletedEventType as
+// "response.image_generation_call.completed": the "type" value that tells
+// ResponseImageGenerationCallCompletedEvent apart in ResponseStreamEvent, so
+// the zero value stamps it and callers never set it.
+func (ResponseImageGenerationCallCompletedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.image_generation_call.completed"`), nil
+}
+
+// MarshalJSON always encodes ResponseImageGenerationCallGeneratingEventType
+// as "response.image_generation_call.generating": the "type" value that tells
+// ResponseImageGenerationCallGeneratingEvent apart in ResponseStreamEvent, so
+// the zero value stamps it and callers never set it.
+func (ResponseImageGenerationCallGeneratingEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.image_generation_call.generating"`), nil
+}
+
+// MarshalJSON always encodes ResponseImageGenerationCallInProgressEventType
+// as "response.image_generation_call.in_progress": the "type" value that
+// tells ResponseImageGenerationCallInProgressEvent apart in
+// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+func (ResponseImageGenerationCallInProgressEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.image_generation_call.in_progress"`), nil
+}
+
+// MarshalJSON always encodes ResponseImageGenerationCallPartialImageEventType
+// as "response.image_generation_call.partial_image": the "type" value that
+// tells ResponseImageGenerationCallPartialImageEvent apart in
+// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+func (ResponseImageGenerationCallPartialImageEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.image_generation_call.partial_image"`), nil
+}
+
+// MarshalJSON always encodes ResponseInProgressEventType as
+// "response.in_progress": the "type" value that tells ResponseInProgressEvent
+// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// set it.
+func (ResponseInProgressEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.in_progress"`), nil
+}
+
+// MarshalJSON always encodes ResponseIncompleteEventType as
+// "response.incomplete": the "type" value that tells ResponseIncompleteEvent
+// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// set it.
+func (ResponseIncompleteEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.incomplete"`), nil
+}
+
+// MarshalJSON always encodes ResponseMcpCallArgumentsDeltaEventType as
+// "response.mcp_call_arguments.delta": the "type" value that tells
+// ResponseMcpCallArgumentsDeltaEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseMcpCallArgumentsDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.mcp_call_arguments.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseMcpCallArgumentsDoneEventType as
+// "response.mcp_call_arguments.done": the "type" value that tells
+// ResponseMcpCallArgumentsDoneEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseMcpCallArgumentsDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.mcp_call_arguments.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseMcpCallCompletedEventType as
+// "response.mcp_call.completed": the "type" value that tells
+// ResponseMcpCallCompletedEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseMcpCallCompletedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.mcp_call.completed"`), nil
+}
+
+// MarshalJSON always encodes ResponseMcpCallFailedEventType as
+// "response.mcp_call.failed": the "type" value that tells
+// ResponseMcpCallFailedEvent apart in ResponseStreamEvent, so the zero value
+// stamps it and callers never set it.
+func (ResponseMcpCallFailedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.mcp_call.failed"`), nil
+}
+
+// MarshalJSON always encodes ResponseMcpCallInProgressEventType as
+// "response.mcp_call.in_progress": the "type" value that tells
+// ResponseMcpCallInProgressEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseMcpCallInProgressEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.mcp_call.in_progress"`), nil
+}
+
+// MarshalJSON always encodes ResponseMcpListToolsCompletedEventType as
+// "response.mcp_list_tools.completed": the "type" value that tells
+// ResponseMcpListToolsCompletedEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseMcpListToolsCompletedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.mcp_list_tools.completed"`), nil
+}
+
+// MarshalJSON always encodes ResponseMcpListToolsFailedEventType as
+// "response.mcp_list_tools.failed": the "type" value that tells
+// ResponseMcpListToolsFailedEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseMcpListToolsFailedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.mcp_list_tools.failed"`), nil
+}
+
+// MarshalJSON always encodes ResponseMcpListToolsInProgressEventType as
+// "response.mcp_list_tools.in_progress": the "type" value that tells
+// ResponseMcpListToolsInProgressEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseMcpListToolsInProgressEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.mcp_list_tools.in_progress"`), nil
+}
+
+// MarshalJSON always encodes ResponseModerationErrorType as "error": the
+// "type" value that tells ResponseModerationError apart in
+// ResponseModerationOutcome, so the zero value stamps it and callers never
+// set it.
+func (ResponseModerationErrorType) MarshalJSON() ([]byte, error) {
+	return []byte(`"error"`), nil
+}
+
+// MarshalJSON always encodes ResponseModerationResultType as
+// "moderation_result": the "type" value that tells ResponseModerationResult
+// apart in ResponseModerationOutcome, so the zero value stamps it and callers
+// never set it.
+func (ResponseModerationResultType) MarshalJSON() ([]byte, error) {
+	return []byte(`"moderation_result"`), nil
+}
+
+// MarshalJSON always encodes ResponseOutputItemAddedEventType as
+// "response.output_item.added": the "type" value that tells
+// ResponseOutputItemAddedEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseOutputItemAddedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.output_item.added"`), nil
+}
+
+// MarshalJSON always encodes ResponseOutputItemDoneEventType as
+// "response.output_item.done": the "type" value that tells
+// ResponseOutputItemDoneEvent apart in ResponseStreamEvent, so the zero value
+// stamps it and callers never set it.
+func (ResponseOutputItemDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.output_item.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseOutputTextAnnotationAddedEventType as
+// "response.output_text.annotation.added": the "type" value that tells
+// ResponseOutputTextAnnotationAddedEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseOutputTextAnnotationAddedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.output_text.annotation.added"`), nil
+}
+
+// MarshalJSON always encodes ResponseOutputTextDeltaEventType as
+// "response.output_text.delta": the "type" value that tells
+// ResponseOutputTextDeltaEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseOutputTextDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.output_text.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseOutputTextDoneEventType as
+// "response.output_text.done": the "type" value that tells
+// ResponseOutputTextDoneEvent apart in ResponseStreamEvent, so the zero value
+// stamps it and callers never set it.
+func (ResponseOutputTextDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.output_text.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseQueuedEventType as "response.queued":
+// the "type" value that tells ResponseQueuedEvent apart in
+// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+func (ResponseQueuedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.queued"`), nil
+}
+
+// MarshalJSON always encodes ResponseReasoningSummaryPartAddedEventType as
+// "response.reasoning_summary_part.added": the "type" value that tells
+// ResponseReasoningSummaryPartAddedEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseReasoningSummaryPartAddedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.reasoning_summary_part.added"`), nil
+}
+
+// MarshalJSON always encodes ResponseReasoningSummaryPartDoneEventType as
+// "response.reasoning_summary_part.done": the "type" value that tells
+// ResponseReasoningSummaryPartDoneEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseReasoningSummaryPartDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.reasoning_summary_part.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseReasoningSummaryTextDeltaEventType as
+// "response.reasoning_summary_text.delta": the "type" value that tells
+// ResponseReasoningSummaryTextDeltaEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseReasoningSummaryTextDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.reasoning_summary_text.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseReasoningSummaryTextDoneEventType as
+// "response.reasoning_summary_text.done": the "type" value that tells
+// ResponseReasoningSummaryTextDoneEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseReasoningSummaryTextDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.reasoning_summary_text.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseReasoningTextDeltaEventType as
+// "response.reasoning_text.delta": the "type" value that tells
+// ResponseReasoningTextDeltaEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseReasoningTextDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.reasoning_text.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseReasoningTextDoneEventType as
+// "response.reasoning_text.done": the "type" value that tells
+// ResponseReasoningTextDoneEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseReasoningTextDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.reasoning_text.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseRefusalDeltaEventType as
+// "response.refusal.delta": the "type" value that tells
+// ResponseRefusalDeltaEvent apart in ResponseStreamEvent, so the zero value
+// stamps it and callers never set it.
+func (ResponseRefusalDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.refusal.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseRefusalDoneEventType as
+// "response.refusal.done": the "type" value that tells
+// ResponseRefusalDoneEvent apart in ResponseStreamEvent, so the zero value
+// stamps it and callers never set it.
+func (ResponseRefusalDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.refusal.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseShellCallCommandAddedEventType as
+// "response.shell_call_command.added": the "type" value that tells
+// ResponseShellCallCommandAddedEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseShellCallCommandAddedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.shell_call_command.added"`), nil
+}
+
+// MarshalJSON always encodes ResponseShellCallCommandDeltaEventType as
+// "response.shell_call_command.delta": the "type" value that tells
+// ResponseShellCallCommandDeltaEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseShellCallCommandDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.shell_call_command.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseShellCallCommandDoneEventType as
+// "response.shell_call_command.done": the "type" value that tells
+// ResponseShellCallCommandDoneEvent apart in ResponseStreamEvent, so the zero
+// value stamps it and callers never set it.
+func (ResponseShellCallCommandDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.shell_call_command.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseShellCallOutputContentDeltaEventType as
+// "response.shell_call_output_content.delta": the "type" value that tells
+// ResponseShellCallOutputContentDeltaEvent apart in ResponseStreamEvent, so
+// the zero value stamps it and callers never set it.
+func (ResponseShellCallOutputContentDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.shell_call_output_content.delta"`), nil
+}
+
+// MarshalJSON always encodes ResponseShellCallOutputContentDoneEventType as
+// "response.shell_call_output_content.done": the "type" value that tells
+// ResponseShellCallOutputContentDoneEvent apart in ResponseStreamEvent, so
+// the zero value stamps it and callers never set it.
+func (ResponseShellCallOutputContentDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.shell_call_output_content.done"`), nil
+}
+
+// MarshalJSON always encodes ResponseWebSearchCallCompletedEventType as
+// "response.web_search_call.completed": the "type" value that tells
+// ResponseWebSearchCallCompletedEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseWebSearchCallCompletedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.web_search_call.completed"`), nil
+}
+
+// MarshalJSON always encodes ResponseWebSearchCallInProgressEventType as
+// "response.web_search_call.in_progress": the "type" value that tells
+// ResponseWebSearchCallInProgressEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseWebSearchCallInProgressEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.web_search_call.in_progress"`), nil
+}
+
+// MarshalJSON always encodes ResponseWebSearchCallSearchingEventType as
+// "response.web_search_call.searching": the "type" value that tells
+// ResponseWebSearchCallSearchingEvent apart in ResponseStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (ResponseWebSearchCallSearchingEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"response.web_search_call.searching"`), nil
+}
+
+// MarshalJSON always encodes ScreenshotActionType as "screenshot": the "type"
+// value that tells ScreenshotAction apart in ComputerAction, so the zero
+// value stamps it and callers never set it.
+func (ScreenshotActionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"screenshot"`), nil
+}
+
+// MarshalJSON always encodes ScrollActionType as "scroll": the "type" value
+// that tells ScrollAction apart in ComputerAction, so the zero value stamps
+// it and callers never set it.
+func (ScrollActionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"scroll"`), nil
+}
+
+// MarshalJSON always encodes ShellCallOutputType as "shell_call_output": the
+// "type" value that tells ShellCallOutput apart in ConversationItem, so the
+// zero value stamps it and callers never set it.
+func (ShellCallOutputType) MarshalJSON() ([]byte, error) {
+	return []byte(`"shell_call_output"`), nil
+}
+
+// MarshalJSON always encodes ShellCallType as "shell_call": the "type" value
+// that tells ShellCall apart in ConversationItem, so the zero value stamps it
+// and callers never set it.
+func (ShellCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"shell_call"`), nil
+}
+
+// MarshalJSON always encodes ShellOutcomeExitType as "exit": the "type" value
+// that tells ShellOutcomeExit apart in ShellOutcome, so the zero value stamps
+// it and callers never set it.
+func (ShellOutcomeExitType) MarshalJSON() ([]byte, error) {
+	return []byte(`"exit"`), nil
+}
+
+// MarshalJSON always encodes ShellOutcomeTimeoutType as "timeout": the "type"
+// value that tells ShellOutcomeTimeout apart in ShellOutcome, so the zero
+// value stamps it and callers never set it.
+func (ShellOutcomeTimeoutType) MarshalJSON() ([]byte, error) {
+	return []byte(`"timeout"`), nil
+}
+
+// MarshalJSON always encodes ShellToolType as "shell": the "type" value that
+// tells ShellTool apart in Tool, so the zero value stamps it and callers
+// never set it.
+func (ShellToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"shell"`), nil
+}
+
+// MarshalJSON always encodes SkillReferenceType as "skill_reference": the
+// "type" value that tells SkillReference apart in ContainerSkill, so the zero
+// value stamps it and callers never set it.
+func (SkillReferenceType) MarshalJSON() ([]byte, error) {
+	return []byte(`"skill_reference"`), nil
+}
+
+// MarshalJSON always encodes TextContentType as "text": the "type" value that
+// tells TextContent apart in MessageContent, so the zero value stamps it and
+// callers never set it.
+func (TextContentType) MarshalJSON() ([]byte, error) {
+	return []byte(`"text"`), nil
+}
+
+// MarshalJSON always encodes TextFormatJSONSchemaType as "json_schema": the
+// "type" value that tells TextFormatJSONSchema apart in TextFormat, so the
+// zero value stamps it and callers never set it.
+func (TextFormatJSONSchemaType) MarshalJSON() ([]byte, error) {
+	return []byte(`"json_schema"`), nil
+}
+
+// MarshalJSON always encodes ToolCallerDirectType as "direct": the "type"
+// value that tells ToolCallerDirect apart in ToolCaller, so the zero value
+// stamps it and callers never set it.
+func (ToolCallerDirectType) MarshalJSON() ([]byte, error) {
+	return []byte(`"direct"`), nil
+}
+
+// MarshalJSON always encodes ToolCallerProgramType as "program": the "type"
+// value that tells ToolCallerProgram apart in ToolCaller, so the zero value
+// stamps it and callers never set it.
+func (ToolCallerProgramType) MarshalJSON() ([]byte, error) {
+	return []byte(`"program"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceAllowedType as "allowed_tools": the
+// "type" value that tells ToolChoiceAllowed apart in ToolChoice, so the zero
+// value stamps it and callers never set it.
+func (ToolChoiceAllowedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"allowed_tools"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceApplyPatchType as "apply_patch": the
+// "type" value that tells ToolChoiceApplyPatch apart in ToolChoice, so the
+// zero value stamps it and callers never set it.
+func (ToolChoiceApplyPatchType) MarshalJSON() ([]byte, error) {
+	return []byte(`"apply_patch"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceCodeInterpreterType as
+// "code_interpreter": the "type" value that tells ToolChoiceCodeInterpreter
+// apart in ToolChoice, so the zero value stamps it and callers never set it.
+func (ToolChoiceCodeInterpreterType) MarshalJSON() ([]byte, error) {
+	return []byte(`"code_interpreter"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceComputerType as "computer": the "type"
+// value that tells ToolChoiceComputer apart in ToolChoice, so the zero value
+// stamps it and callers never set it.
+func (ToolChoiceComputerType) MarshalJSON() ([]byte, error) {
+	return []byte(`"computer"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceComputerUsePreviewType as
+// "computer_use_preview": the "type" value that tells
+// ToolChoiceComputerUsePreview apart in ToolChoice, so the zero value stamps
+// it and callers never set it.
+func (ToolChoiceComputerUsePreviewType) MarshalJSON() ([]byte, error) {
+	return []byte(`"computer_use_preview"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceComputerUseType as "computer_use": the
+// "type" value that tells ToolChoiceComputerUse apart in ToolChoice, so the
+// zero value stamps it and callers never set it.
+func (ToolChoiceComputerUseType) MarshalJSON() ([]byte, error) {
+	return []byte(`"computer_use"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceCustomType as "custom": the "type"
+// value that tells ToolChoiceCustom apart in ToolChoice, so the zero value
+// stamps it and callers never set it.
+func (ToolChoiceCustomType) MarshalJSON() ([]byte, error) {
+	return []byte(`"custom"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceFileSearchType as "file_search": the
+// "type" value that tells ToolChoiceFileSearch apart in ToolChoice, so the
+// zero value stamps it and callers never set it.
+func (ToolChoiceFileSearchType) MarshalJSON() ([]byte, error) {
+	return []byte(`"file_search"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceFunctionType as "function": the "type"
+// value that tells ToolChoiceFunction apart in ToolChoice, so the zero value
+// stamps it and callers never set it.
+func (ToolChoiceFunctionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"function"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceImageGenerationType as
+// "image_generation": the "type" value that tells ToolChoiceImageGeneration
+// apart in ToolChoice, so the zero value stamps it and callers never set it.
+func (ToolChoiceImageGenerationType) MarshalJSON() ([]byte, error) {
+	return []byte(`"image_generation"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceMcpType as "mcp": the "type" value
+// that tells ToolChoiceMcp apart in ToolChoice, so the zero value stamps it
+// and callers never set it.
+func (ToolChoiceMcpType) MarshalJSON() ([]byte, error) {
+	return []byte(`"mcp"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceProgrammaticToolCallingType as
+// "programmatic_tool_calling": the "type" value that tells
+// ToolChoiceProgrammaticToolCalling apart in ToolChoice, so the zero value
+// stamps it and callers never set it.
+func (ToolChoiceProgrammaticToolCallingType) MarshalJSON() ([]byte, error) {
+	return []byte(`"programmatic_tool_calling"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceShellType as "shell": the "type" value
+// that tells ToolChoiceShell apart in ToolChoice, so the zero value stamps it
+// and callers never set it.
+func (ToolChoiceShellType) MarshalJSON() ([]byte, error) {
+	return []byte(`"shell"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceWebSearchPreview20250311Type as
+// "web_search_preview_2025_03_11": the "type" value that tells
+// ToolChoiceWebSearchPreview20250311 apart in ToolChoice, so the zero value
+// stamps it and callers never set it.
+func (ToolChoiceWebSearchPreview20250311Type) MarshalJSON() ([]byte, error) {
+	return []byte(`"web_search_preview_2025_03_11"`), nil
+}
+
+// MarshalJSON always encodes ToolChoiceWebSearchPreviewType as
+// "web_search_preview": the "type" value that tells
+// ToolChoiceWebSearchPreview apart in ToolChoice, so the zero value stamps it
+// and callers never set it.
+func (ToolChoiceWebSearchPreviewType) MarshalJSON() ([]byte, error) {
+	return []byte(`"web_search_preview"`), nil
+}
+
+// MarshalJSON always encodes ToolSearchCallType as "tool_search_call": the
+// "type" value that tells ToolSearchCall apart in ConversationItem, so the
+// zero value stamps it and callers never set it.
+func (ToolSearchCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tool_search_call"`), nil
+}
+
+// MarshalJSON always encodes ToolSearchOutputType as "tool_search_output":
+// the "type" value that tells ToolSearchOutput apart in ConversationItem, so
+// the zero value stamps it and callers never set it.
+func (ToolSearchOutputType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tool_search_output"`), nil
+}
+
+// MarshalJSON always encodes ToolSearchToolType as "tool_search": the "type"
+// value that tells ToolSearchTool apart in Tool, so the zero value stamps it
+// and callers never set it.
+func (ToolSearchToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tool_search"`), nil
+}
+
+// MarshalJSON always encodes TypeActionType as "type": the "type" value that
+// tells TypeAction apart in ComputerAction, so the zero value stamps it and
+// callers never set it.
+func (TypeActionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"type"`), nil
+}
+
+// MarshalJSON always encodes URLCitationAnnotationType as "url_citation": the
+// "type" value that tells URLCitationAnnotation apart in Annotation, so the
+// zero value stamps it and callers never set it.
+func (URLCitationAnnotationType) MarshalJSON() ([]byte, error) {
+	return []byte(`"url_citation"`), nil
+}
+
+// MarshalJSON always encodes WaitActionType as "wait": the "type" value that
+// tells WaitAction apart in ComputerAction, so the zero value stamps it and
+// callers never set it.
+func (WaitActionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"wait"`), nil
+}
+
+// MarshalJSON always encodes WebSearchActionFindInPageType as "find_in_page":
+// the "type" value that tells WebSearchActionFindInPage apart in
+// WebSearchAction, so the zero value stamps it and callers never set it.
+func (WebSearchActionFindInPageType) MarshalJSON() ([]byte, error) {
+	return []byte(`"find_in_page"`), nil
+}
+
+// MarshalJSON always encodes WebSearchActionFindType as "find": the "type"
+// value that tells WebSearchActionFind apart in WebSearchAction, so the zero
+// value stamps it and callers never set it.
+func (WebSearchActionFindType) MarshalJSON() ([]byte, error) {
+	return []byte(`"find"`), nil
+}
+
+// MarshalJSON always encodes WebSearchActionOpenPageType as "open_page": the
+// "type" value that tells WebSearchActionOpenPage apart in WebSearchAction,
+// so the zero value stamps it and callers never set it.
+func (WebSearchActionOpenPageType) MarshalJSON() ([]byte, error) {
+	return []byte(`"open_page"`), nil
+}
+
+// MarshalJSON always encodes WebSearchActionSearchType as "search": the
+// "type" value that tells WebSearchActionSearch apart in WebSearchAction, so
+// the zero value stamps it and callers never set it.
+func (WebSearchActionSearchType) MarshalJSON() ([]byte, error) {
+	return []byte(`"search"`), nil
+}
+
+// MarshalJSON always encodes WebSearchCallType as "web_search_call": the
+// "type" value that tells WebSearchCall apart in ConversationItem, so the
+// zero value stamps it and callers never set it.
+func (WebSearchCallType) MarshalJSON() ([]byte, error) {
+	return []byte(`"web_search_call"`), nil
+}
+
+// MarshalJSON always encodes WebSearchPreviewTool20250311Type as
+// "web_search_preview_2025_03_11": the "type" value that tells
+// WebSearchPreviewTool20250311 apart in Tool, so the zero value stamps it and
+// callers never set it.
+func (WebSearchPreviewTool20250311Type) MarshalJSON() ([]byte, error) {
+	return []byte(`"web_search_preview_2025_03_11"`), nil
+}
+
+// MarshalJSON always encodes WebSearchPreviewToolType as
+// "web_search_preview": the "type" value that tells WebSearchPreviewTool
+// apart in Tool, so the zero value stamps it and callers never set it.
+func (WebSearchPreviewToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"web_search_preview"`), nil
+}
+
+// MarshalJSON always encodes WebSearchTool20250826Type as
+// "web_search_2025_08_26": the "type" value that tells WebSearchTool20250826
+// apart in Tool, so the zero value stamps it and callers never set it.
+func (WebSearchTool20250826Type) MarshalJSON() ([]byte, error) {
+	return []byte(`"web_search_2025_08_26"`), nil
+}
+
+// MarshalJSON always encodes WebSearchToolType as "web_search": the "type"
+// value that tells WebSearchTool apart in Tool, so the zero value stamps it
+// and callers never set it.
+func (WebSearchToolType) MarshalJSON() ([]byte, error) {
+	return []byte(`"web_search"`), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler for AdditionalTools: its union
+// field Tools goes through its Unmarshal function, in one pass over data.
+func (t *AdditionalTools) UnmarshalJSON(data []byte) error {
+	type plain AdditionalTools
+	shadow := struct {
+		*plain
+		Tools unionSlice[Tool] `json:"tools"`
+	}{
+		plain: (*plain)(t),
+		Tools: unionSlice[Tool]{&t.Tools, UnmarshalTool},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ApplyPatchCall: its union
+// fields Caller and Operation go through their Unmarshal functions, in one
+// pass over data.
+func (t *ApplyPatchCall) UnmarshalJSON(data []byte) error {
+	type plain ApplyPatchCall
+	shadow := struct {
+		*plain
+		Caller    unionField[ToolCaller]          `json:"caller"`
+		Operation unionField[ApplyPatchOperation] `json:"operation"`
+	}{
+		plain:     (*plain)(t),
+		Caller:    unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
+		Operation: unionField[ApplyPatchOperation]{&t.Operation, UnmarshalApplyPatchOperation},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ApplyPatchCallOutput: its
+// union field Caller goes through its Unmarshal function, in one pass over
+// data.
+func (t *ApplyPatchCallOutput) UnmarshalJSON(data []byte) error {
+	type plain ApplyPatchCallOutput
+	shadow := struct {
+		*plain
+		Caller unionField[ToolCaller] `json:"caller"`
+	}{
+		plain:  (*plain)(t),
+		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
+	}
+	return json.Unmarshal(data, &shadow)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for ChatAllowedTools: its union
@@ -2177,6 +8073,129 @@ func (t *ChatPrediction) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, &shadow)
 }
 
+// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterCall: its
+// union field Outputs goes through its Unmarshal function, in one pass over
+// data.
+func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
+	type plain CodeInterpreterCall
+	shadow := struct {
+		*plain
+		Outputs unionSlice[CodeInterpreterOutput] `json:"outputs"`
+	}{
+		plain:   (*plain)(t),
+		Outputs: unionSlice[CodeInterpreterOutput]{&t.Outputs, UnmarshalCodeInterpreterOutput},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterContainerAuto:
+// its union field NetworkPolicy goes through its Unmarshal function, in one
+// pass over data.
+func (t *CodeInterpreterContainerAuto) UnmarshalJSON(data []byte) error {
+	type plain CodeInterpreterContainerAuto
+	shadow := struct {
+		*plain
+		NetworkPolicy unionField[ContainerNetworkPolicy] `json:"network_policy"`
+	}{
+		plain:         (*plain)(t),
+		NetworkPolicy: unionField[ContainerNetworkPolicy]{&t.NetworkPolicy, UnmarshalContainerNetworkPolicy},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterTool: its
+// union field Container goes through its Unmarshal function, in one pass over
+// data.
+func (t *CodeInterpreterTool) UnmarshalJSON(data []byte) error {
+	type plain CodeInterpreterTool
+	shadow := struct {
+		*plain
+		Container unionField[CodeInterpreterContainer] `json:"container"`
+	}{
+		plain:     (*plain)(t),
+		Container: unionField[CodeInterpreterContainer]{&t.Container, UnmarshalCodeInterpreterContainer},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CompactResponseRequest: its
+// union field Input goes through its Unmarshal function, in one pass over
+// data.
+func (t *CompactResponseRequest) UnmarshalJSON(data []byte) error {
+	type plain CompactResponseRequest
+	shadow := struct {
+		*plain
+		Input unionField[ResponseInput] `json:"input"`
+	}{
+		plain: (*plain)(t),
+		Input: unionField[ResponseInput]{&t.Input, UnmarshalResponseInput},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CompactedResponse: its union
+// field Output goes through its Unmarshal function, in one pass over data.
+func (t *CompactedResponse) UnmarshalJSON(data []byte) error {
+	type plain CompactedResponse
+	shadow := struct {
+		*plain
+		Output unionSlice[OutputItem] `json:"output"`
+	}{
+		plain:  (*plain)(t),
+		Output: unionSlice[OutputItem]{&t.Output, UnmarshalOutputItem},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ComputerCall: its union
+// fields Action and Actions go through their Unmarshal functions, in one pass
+// over data.
+func (t *ComputerCall) UnmarshalJSON(data []byte) error {
+	type plain ComputerCall
+	shadow := struct {
+		*plain
+		Action  unionField[ComputerAction] `json:"action"`
+		Actions unionSlice[ComputerAction] `json:"actions"`
+	}{
+		plain:   (*plain)(t),
+		Action:  unionField[ComputerAction]{&t.Action, UnmarshalComputerAction},
+		Actions: unionSlice[ComputerAction]{&t.Actions, UnmarshalComputerAction},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ContainerAuto: its union
+// fields NetworkPolicy and Skills go through their Unmarshal functions, in
+// one pass over data.
+func (t *ContainerAuto) UnmarshalJSON(data []byte) error {
+	type plain ContainerAuto
+	shadow := struct {
+		*plain
+		NetworkPolicy unionField[ContainerNetworkPolicy] `json:"network_policy"`
+		Skills        unionSlice[ContainerSkill]         `json:"skills"`
+	}{
+		plain:         (*plain)(t),
+		NetworkPolicy: unionField[ContainerNetworkPolicy]{&t.NetworkPolicy, UnmarshalContainerNetworkPolicy},
+		Skills:        unionSlice[ContainerSkill]{&t.Skills, UnmarshalContainerSkill},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ConversationItemList: its
+// union field Data goes through its Unmarshal function, in one pass over
+// data.
+func (t *ConversationItemList) UnmarshalJSON(data []byte) error {
+	type plain ConversationItemList
+	shadow := struct {
+		*plain
+		Data unionSlice[ConversationItem] `json:"data"`
+	}{
+		plain: (*plain)(t),
+		Data:  unionSlice[ConversationItem]{&t.Data, UnmarshalConversationItem},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
 // UnmarshalJSON implements json.Unmarshaler for CreateChatCompletionRequest:
 // its union fields FunctionCall, Messages, ResponseFormat, Stop, ToolChoice
 // and Tools go through their Unmarshal functions, in one pass over data.
@@ -2219,6 +8238,36 @@ func (t *CreateCompletionRequest) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, &shadow)
 }
 
+// UnmarshalJSON implements json.Unmarshaler for
+// CreateConversationItemsRequest: its union field Items goes through its
+// Unmarshal function, in one pass over data.
+func (t *CreateConversationItemsRequest) UnmarshalJSON(data []byte) error {
+	type plain CreateConversationItemsRequest
+	shadow := struct {
+		*plain
+		Items unionSlice[InputItem] `json:"items"`
+	}{
+		plain: (*plain)(t),
+		Items: unionSlice[InputItem]{&t.Items, UnmarshalInputItem},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CreateConversationRequest:
+// its union field Items goes through its Unmarshal function, in one pass over
+// data.
+func (t *CreateConversationRequest) UnmarshalJSON(data []byte) error {
+	type plain CreateConversationRequest
+	shadow := struct {
+		*plain
+		Items unionSlice[InputItem] `json:"items"`
+	}{
+		plain: (*plain)(t),
+		Items: unionSlice[InputItem]{&t.Items, UnmarshalInputItem},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
 // UnmarshalJSON implements json.Unmarshaler for CreateEmbeddingRequest: its
 // union field Input goes through its Unmarshal function, in one pass over
 // data.
@@ -2245,6 +8294,468 @@ func (t *CreateModerationRequest) UnmarshalJSON(data []byte) error {
 	}{
 		plain: (*plain)(t),
 		Input: unionField[ModerationInput]{&t.Input, UnmarshalModerationInput},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CreateResponse: its union
+// fields Conversation, Input, ToolChoice and Tools go through their Unmarshal
+// functions, in one pass over data.
+func (t *CreateResponse) UnmarshalJSON(data []byte) error {
+	type plain CreateResponse
+	shadow := struct {
+		*plain
+		Conversation unionField[ConversationParam] `json:"conversation"`
+		Input        unionField[ResponseInput]     `json:"input"`
+		ToolChoice   unionField[ToolChoice]        `json:"tool_choice"`
+		Tools        unionSlice[Tool]              `json:"tools"`
+	}{
+		plain:        (*plain)(t),
+		Conversation: unionField[ConversationParam]{&t.Conversation, UnmarshalConversationParam},
+		Input:        unionField[ResponseInput]{&t.Input, UnmarshalResponseInput},
+		ToolChoice:   unionField[ToolChoice]{&t.ToolChoice, UnmarshalToolChoice},
+		Tools:        unionSlice[Tool]{&t.Tools, UnmarshalTool},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CustomTool: its union field
+// Format goes through its Unmarshal function, in one pass over data.
+func (t *CustomTool) UnmarshalJSON(data []byte) error {
+	type plain CustomTool
+	shadow := struct {
+		*plain
+		Format unionField[CustomToolFormat] `json:"format"`
+	}{
+		plain:  (*plain)(t),
+		Format: unionField[CustomToolFormat]{&t.Format, UnmarshalCustomToolFormat},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CustomToolCall: its union
+// field Caller goes through its Unmarshal function, in one pass over data.
+func (t *CustomToolCall) UnmarshalJSON(data []byte) error {
+	type plain CustomToolCall
+	shadow := struct {
+		*plain
+		Caller unionField[ToolCaller] `json:"caller"`
+	}{
+		plain:  (*plain)(t),
+		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CustomToolCallOutput: its
+// union fields Caller and Output go through their Unmarshal functions, in one
+// pass over data.
+func (t *CustomToolCallOutput) UnmarshalJSON(data []byte) error {
+	type plain CustomToolCallOutput
+	shadow := struct {
+		*plain
+		Caller unionField[ToolCaller]                `json:"caller"`
+		Output unionField[FunctionCallOutputContent] `json:"output"`
+	}{
+		plain:  (*plain)(t),
+		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
+		Output: unionField[FunctionCallOutputContent]{&t.Output, UnmarshalFunctionCallOutputContent},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for FunctionCall: its union field
+// Caller goes through its Unmarshal function, in one pass over data.
+func (t *FunctionCall) UnmarshalJSON(data []byte) error {
+	type plain FunctionCall
+	shadow := struct {
+		*plain
+		Caller unionField[ToolCaller] `json:"caller"`
+	}{
+		plain:  (*plain)(t),
+		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for FunctionCallOutput: its union
+// fields Caller and Output go through their Unmarshal functions, in one pass
+// over data.
+func (t *FunctionCallOutput) UnmarshalJSON(data []byte) error {
+	type plain FunctionCallOutput
+	shadow := struct {
+		*plain
+		Caller unionField[ToolCaller]                `json:"caller"`
+		Output unionField[FunctionCallOutputContent] `json:"output"`
+	}{
+		plain:  (*plain)(t),
+		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
+		Output: unionField[FunctionCallOutputContent]{&t.Output, UnmarshalFunctionCallOutputContent},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for InputMessage: its union field
+// Content goes through its Unmarshal function, in one pass over data.
+func (t *InputMessage) UnmarshalJSON(data []byte) error {
+	type plain InputMessage
+	shadow := struct {
+		*plain
+		Content unionField[InputMessageContent] `json:"content"`
+	}{
+		plain:   (*plain)(t),
+		Content: unionField[InputMessageContent]{&t.Content, UnmarshalInputMessageContent},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for InputTokenCountRequest: its
+// union fields Conversation, Input, ToolChoice and Tools go through their
+// Unmarshal functions, in one pass over data.
+func (t *InputTokenCountRequest) UnmarshalJSON(data []byte) error {
+	type plain InputTokenCountRequest
+	shadow := struct {
+		*plain
+		Conversation unionField[ConversationParam] `json:"conversation"`
+		Input        unionField[ResponseInput]     `json:"input"`
+		ToolChoice   unionField[ToolChoice]        `json:"tool_choice"`
+		Tools        unionSlice[Tool]              `json:"tools"`
+	}{
+		plain:        (*plain)(t),
+		Conversation: unionField[ConversationParam]{&t.Conversation, UnmarshalConversationParam},
+		Input:        unionField[ResponseInput]{&t.Input, UnmarshalResponseInput},
+		ToolChoice:   unionField[ToolChoice]{&t.ToolChoice, UnmarshalToolChoice},
+		Tools:        unionSlice[Tool]{&t.Tools, UnmarshalTool},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for McpCall: its union field
+// Error goes through its Unmarshal function, in one pass over data.
+func (t *McpCall) UnmarshalJSON(data []byte) error {
+	type plain McpCall
+	shadow := struct {
+		*plain
+		Error unionField[McpToolCallError] `json:"error"`
+	}{
+		plain: (*plain)(t),
+		Error: unionField[McpToolCallError]{&t.Error, UnmarshalMcpToolCallError},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for McpTool: its union fields
+// AllowedTools and RequireApproval go through their Unmarshal functions, in
+// one pass over data.
+func (t *McpTool) UnmarshalJSON(data []byte) error {
+	type plain McpTool
+	shadow := struct {
+		*plain
+		AllowedTools    unionField[McpAllowedTools]    `json:"allowed_tools"`
+		RequireApproval unionField[McpRequireApproval] `json:"require_approval"`
+	}{
+		plain:           (*plain)(t),
+		AllowedTools:    unionField[McpAllowedTools]{&t.AllowedTools, UnmarshalMcpAllowedTools},
+		RequireApproval: unionField[McpRequireApproval]{&t.RequireApproval, UnmarshalMcpRequireApproval},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for Message: its union field
+// Content goes through its Unmarshal function, in one pass over data.
+func (t *Message) UnmarshalJSON(data []byte) error {
+	type plain Message
+	shadow := struct {
+		*plain
+		Content unionSlice[MessageContent] `json:"content"`
+	}{
+		plain:   (*plain)(t),
+		Content: unionSlice[MessageContent]{&t.Content, UnmarshalMessageContent},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for NamespaceTool: its union
+// field Tools goes through its Unmarshal function, in one pass over data.
+func (t *NamespaceTool) UnmarshalJSON(data []byte) error {
+	type plain NamespaceTool
+	shadow := struct {
+		*plain
+		Tools unionSlice[NamespaceMember] `json:"tools"`
+	}{
+		plain: (*plain)(t),
+		Tools: unionSlice[NamespaceMember]{&t.Tools, UnmarshalNamespaceMember},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for OutputMessage: its union
+// field Content goes through its Unmarshal function, in one pass over data.
+func (t *OutputMessage) UnmarshalJSON(data []byte) error {
+	type plain OutputMessage
+	shadow := struct {
+		*plain
+		Content unionSlice[OutputContent] `json:"content"`
+	}{
+		plain:   (*plain)(t),
+		Content: unionSlice[OutputContent]{&t.Content, UnmarshalOutputContent},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for OutputTextContent: its union
+// field Annotations goes through its Unmarshal function, in one pass over
+// data.
+func (t *OutputTextContent) UnmarshalJSON(data []byte) error {
+	type plain OutputTextContent
+	shadow := struct {
+		*plain
+		Annotations unionSlice[Annotation] `json:"annotations"`
+	}{
+		plain:       (*plain)(t),
+		Annotations: unionSlice[Annotation]{&t.Annotations, UnmarshalAnnotation},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for Response: its union fields
+// Instructions, Output, ToolChoice and Tools go through their Unmarshal
+// functions, in one pass over data.
+func (t *Response) UnmarshalJSON(data []byte) error {
+	type plain Response
+	shadow := struct {
+		*plain
+		Instructions unionField[ResponseInput] `json:"instructions"`
+		Output       unionSlice[OutputItem]    `json:"output"`
+		ToolChoice   unionField[ToolChoice]    `json:"tool_choice"`
+		Tools        unionSlice[Tool]          `json:"tools"`
+	}{
+		plain:        (*plain)(t),
+		Instructions: unionField[ResponseInput]{&t.Instructions, UnmarshalResponseInput},
+		Output:       unionSlice[OutputItem]{&t.Output, UnmarshalOutputItem},
+		ToolChoice:   unionField[ToolChoice]{&t.ToolChoice, UnmarshalToolChoice},
+		Tools:        unionSlice[Tool]{&t.Tools, UnmarshalTool},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for
+// ResponseContentPartAddedEvent: its union field Part goes through its
+// Unmarshal function, in one pass over data.
+func (t *ResponseContentPartAddedEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseContentPartAddedEvent
+	shadow := struct {
+		*plain
+		Part unionField[ResponseContentPart] `json:"part"`
+	}{
+		plain: (*plain)(t),
+		Part:  unionField[ResponseContentPart]{&t.Part, UnmarshalResponseContentPart},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseContentPartDoneEvent:
+// its union field Part goes through its Unmarshal function, in one pass over
+// data.
+func (t *ResponseContentPartDoneEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseContentPartDoneEvent
+	shadow := struct {
+		*plain
+		Part unionField[ResponseContentPart] `json:"part"`
+	}{
+		plain: (*plain)(t),
+		Part:  unionField[ResponseContentPart]{&t.Part, UnmarshalResponseContentPart},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseItemList: its union
+// field Data goes through its Unmarshal function, in one pass over data.
+func (t *ResponseItemList) UnmarshalJSON(data []byte) error {
+	type plain ResponseItemList
+	shadow := struct {
+		*plain
+		Data unionSlice[ConversationItem] `json:"data"`
+	}{
+		plain: (*plain)(t),
+		Data:  unionSlice[ConversationItem]{&t.Data, UnmarshalConversationItem},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseModeration: its union
+// fields Input and Output go through their Unmarshal functions, in one pass
+// over data.
+func (t *ResponseModeration) UnmarshalJSON(data []byte) error {
+	type plain ResponseModeration
+	shadow := struct {
+		*plain
+		Input  unionField[ResponseModerationOutcome] `json:"input"`
+		Output unionField[ResponseModerationOutcome] `json:"output"`
+	}{
+		plain:  (*plain)(t),
+		Input:  unionField[ResponseModerationOutcome]{&t.Input, UnmarshalResponseModerationOutcome},
+		Output: unionField[ResponseModerationOutcome]{&t.Output, UnmarshalResponseModerationOutcome},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseOutputItemAddedEvent:
+// its union field Item goes through its Unmarshal function, in one pass over
+// data.
+func (t *ResponseOutputItemAddedEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseOutputItemAddedEvent
+	shadow := struct {
+		*plain
+		Item unionField[OutputItem] `json:"item"`
+	}{
+		plain: (*plain)(t),
+		Item:  unionField[OutputItem]{&t.Item, UnmarshalOutputItem},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseOutputItemDoneEvent:
+// its union field Item goes through its Unmarshal function, in one pass over
+// data.
+func (t *ResponseOutputItemDoneEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseOutputItemDoneEvent
+	shadow := struct {
+		*plain
+		Item unionField[OutputItem] `json:"item"`
+	}{
+		plain: (*plain)(t),
+		Item:  unionField[OutputItem]{&t.Item, UnmarshalOutputItem},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for
+// ResponseOutputTextAnnotationAddedEvent: its union field Annotation goes
+// through its Unmarshal function, in one pass over data.
+func (t *ResponseOutputTextAnnotationAddedEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseOutputTextAnnotationAddedEvent
+	shadow := struct {
+		*plain
+		Annotation unionField[Annotation] `json:"annotation"`
+	}{
+		plain:      (*plain)(t),
+		Annotation: unionField[Annotation]{&t.Annotation, UnmarshalAnnotation},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseTextConfig: its union
+// field Format goes through its Unmarshal function, in one pass over data.
+func (t *ResponseTextConfig) UnmarshalJSON(data []byte) error {
+	type plain ResponseTextConfig
+	shadow := struct {
+		*plain
+		Format unionField[TextFormat] `json:"format"`
+	}{
+		plain:  (*plain)(t),
+		Format: unionField[TextFormat]{&t.Format, UnmarshalTextFormat},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ShellCall: its union fields
+// Caller and Environment go through their Unmarshal functions, in one pass
+// over data.
+func (t *ShellCall) UnmarshalJSON(data []byte) error {
+	type plain ShellCall
+	shadow := struct {
+		*plain
+		Caller      unionField[ToolCaller]           `json:"caller"`
+		Environment unionField[ShellCallEnvironment] `json:"environment"`
+	}{
+		plain:       (*plain)(t),
+		Caller:      unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
+		Environment: unionField[ShellCallEnvironment]{&t.Environment, UnmarshalShellCallEnvironment},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ShellCallOutput: its union
+// field Caller goes through its Unmarshal function, in one pass over data.
+func (t *ShellCallOutput) UnmarshalJSON(data []byte) error {
+	type plain ShellCallOutput
+	shadow := struct {
+		*plain
+		Caller unionField[ToolCaller] `json:"caller"`
+	}{
+		plain:  (*plain)(t),
+		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ShellOutputChunk: its union
+// field Outcome goes through its Unmarshal function, in one pass over data.
+func (t *ShellOutputChunk) UnmarshalJSON(data []byte) error {
+	type plain ShellOutputChunk
+	shadow := struct {
+		*plain
+		Outcome unionField[ShellOutcome] `json:"outcome"`
+	}{
+		plain:   (*plain)(t),
+		Outcome: unionField[ShellOutcome]{&t.Outcome, UnmarshalShellOutcome},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ShellTool: its union field
+// Environment goes through its Unmarshal function, in one pass over data.
+func (t *ShellTool) UnmarshalJSON(data []byte) error {
+	type plain ShellTool
+	shadow := struct {
+		*plain
+		Environment unionField[ShellToolEnvironment] `json:"environment"`
+	}{
+		plain:       (*plain)(t),
+		Environment: unionField[ShellToolEnvironment]{&t.Environment, UnmarshalShellToolEnvironment},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ToolChoiceAllowed: its union
+// field Tools goes through its Unmarshal function, in one pass over data.
+func (t *ToolChoiceAllowed) UnmarshalJSON(data []byte) error {
+	type plain ToolChoiceAllowed
+	shadow := struct {
+		*plain
+		Tools unionSlice[Tool] `json:"tools"`
+	}{
+		plain: (*plain)(t),
+		Tools: unionSlice[Tool]{&t.Tools, UnmarshalTool},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ToolSearchOutput: its union
+// field Tools goes through its Unmarshal function, in one pass over data.
+func (t *ToolSearchOutput) UnmarshalJSON(data []byte) error {
+	type plain ToolSearchOutput
+	shadow := struct {
+		*plain
+		Tools unionSlice[Tool] `json:"tools"`
+	}{
+		plain: (*plain)(t),
+		Tools: unionSlice[Tool]{&t.Tools, UnmarshalTool},
+	}
+	return json.Unmarshal(data, &shadow)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for WebSearchCall: its union
+// field Action goes through its Unmarshal function, in one pass over data.
+func (t *WebSearchCall) UnmarshalJSON(data []byte) error {
+	type plain WebSearchCall
+	shadow := struct {
+		*plain
+		Action unionField[WebSearchAction] `json:"action"`
+	}{
+		plain:  (*plain)(t),
+		Action: unionField[WebSearchAction]{&t.Action, UnmarshalWebSearchAction},
 	}
 	return json.Unmarshal(data, &shadow)
 }
