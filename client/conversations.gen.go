@@ -49,10 +49,14 @@ func (c *Client) GetConversation(ctx context.Context, conversationID string, opt
 }
 
 // GetConversationItem calls GET /conversations/{conversation_id}/items/{item_id} (getConversationItem): Get one item of a conversation.
-func (c *Client) GetConversationItem(ctx context.Context, conversationID string, itemID string, params *gen.GetConversationItemParams, opts ...Option) (*gen.ConversationItem, error) {
-	return call[gen.ConversationItem](ctx, c, opts, "getConversationItem", func(base string) (*http.Request, error) {
+func (c *Client) GetConversationItem(ctx context.Context, conversationID string, itemID string, params *gen.GetConversationItemParams, opts ...Option) (gen.ConversationItem, error) {
+	v, err := call[gen.ConversationItem](ctx, c, opts, "getConversationItem", func(base string) (*http.Request, error) {
 		return gen.NewGetConversationItemRequest(base, conversationID, itemID, params)
 	}, gen.UnmarshalConversationItem)
+	if err != nil {
+		return nil, err
+	}
+	return *v, nil
 }
 
 // ListConversationItems calls GET /conversations/{conversation_id}/items (listConversationItems): List the items of a conversation.

@@ -460,15 +460,17 @@ func (o *operation) write(b *bytes.Buffer) {
 		fmt.Fprintf(b, "func (c *Client) %s(%s) error {\n", o.GoName, o.sig(""))
 		o.prologue(b, "", "nil")
 		fmt.Fprintf(b, "_, err := call[struct{}](ctx, c, opts, %q, %s, nil)\nreturn err\n}\n\n", o.ID, o.build())
+	case o.unionResult != "":
+		// A union is an interface: return it as is, not a pointer to it.
+		o.doc(b, o.GoName, "calls")
+		fmt.Fprintf(b, "func (c *Client) %s(%s) (%s, error) {\n", o.GoName, o.sig(""), o.result)
+		o.prologue(b, "nil, ", "nil")
+		fmt.Fprintf(b, "v, err := call[%s](ctx, c, opts, %q, %s, %s)\nif err != nil {\nreturn nil, err\n}\nreturn *v, nil\n}\n\n", o.result, o.ID, o.build(), o.unionResult)
 	default:
 		o.doc(b, o.GoName, "calls")
 		fmt.Fprintf(b, "func (c *Client) %s(%s) (*%s, error) {\n", o.GoName, o.sig(""), o.result)
 		o.prologue(b, "nil, ", "nil")
-		decode := "nil"
-		if o.unionResult != "" {
-			decode = o.unionResult
-		}
-		fmt.Fprintf(b, "return call[%s](ctx, c, opts, %q, %s, %s)\n}\n\n", o.result, o.ID, o.build(), decode)
+		fmt.Fprintf(b, "return call[%s](ctx, c, opts, %q, %s, nil)\n}\n\n", o.result, o.ID, o.build())
 	}
 	if o.streamType != "" {
 		o.doc(b, o.GoName+"Stream", "streams")
