@@ -1,0 +1,1105 @@
+package test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/streaming"
+)
+
+// Ids as the live API makes them.
+const (
+	respID    = "resp_68af4030592c81938ec0a5fbab4a3e9f05438e46b5f69a3b"
+	respConv  = "conv_689667905b048191b4740501625afd940c7533ace33a2dab"
+	respMsgID = "msg_68af4033f1d08193a2c7c0e9f1a4b0a005438e46b5f69a3b"
+	respCall  = "call_Zt2bQ4hU6mFJ8dBmeVgk1cXw"
+)
+
+const respWeatherParams = `{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city","unit"],"additionalProperties":false}`
+
+const respWeatherSchema = `{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"number"}},"required":["city","celsius"],"additionalProperties":false}`
+
+// respFull is a completed response as the live API sends it: reasoning, a
+// web search, a function call and a structured answer with a citation, and
+// the echo of every request setting (many of them null).
+var respFull = `{
+  "id": "` + respID + `",
+  "object": "response",
+  "created_at": 1756315696,
+  "status": "completed",
+  "background": false,
+  "billing": {"payer": "developer"},
+  "completed_at": 1756315711,
+  "conversation": null,
+  "error": null,
+  "incomplete_details": null,
+  "instructions": "Answer in one sentence and cite your sources.",
+  "max_output_tokens": 2048,
+  "max_tool_calls": null,
+  "model": "gpt-5-2025-08-07",
+  "output": [
+    {"id": "rs_68af4030baa48193b0b43b4c2a176a1a05438e46b5f69a3b", "type": "reasoning", "summary": [{"type": "summary_text", "text": "**Checking the forecast**\n\nI should look up the weather in Paris."}], "encrypted_content": "gAAAAABor0A2x1Q"},
+    {"id": "ws_68af4031c2a08193bbf5c7a4d1e2f3a405438e46b5f69a3b", "type": "web_search_call", "status": "completed", "action": {"type": "search", "query": "weather Paris today", "sources": [{"type": "url", "url": "https://www.meteofrance.com/"}]}},
+    {"id": "fc_68af4032a1b48193a9d6e5f4c3b2a1f005438e46b5f69a3b", "type": "function_call", "status": "completed", "arguments": "{\"city\":\"Paris\",\"unit\":\"celsius\"}", "call_id": "` + respCall + `", "name": "get_weather"},
+    {"id": "` + respMsgID + `", "type": "message", "status": "completed", "role": "assistant", "content": [
+      {"type": "output_text", "text": "{\"city\":\"Paris\",\"celsius\":21}", "annotations": [{"type": "url_citation", "start_index": 0, "end_index": 29, "title": "Météo Paris", "url": "https://www.meteofrance.com/?utm_source=openai"}], "logprobs": []}
+    ]}
+  ],
+  "parallel_tool_calls": true,
+  "presence_penalty": 0.0,
+  "frequency_penalty": 0.0,
+  "previous_response_id": null,
+  "prompt_cache_key": "weather-bot",
+  "prompt_cache_retention": null,
+  "reasoning": {"effort": "medium", "summary": "detailed"},
+  "safety_identifier": "user-5f1e",
+  "service_tier": "default",
+  "store": true,
+  "temperature": 1.0,
+  "text": {"format": {"type": "json_schema", "description": null, "name": "weather", "schema": ` + respWeatherSchema + `, "strict": true}, "verbosity": "medium"},
+  "tool_choice": "auto",
+  "tools": [
+    {"type": "function", "description": "Get the current weather in a city", "name": "get_weather", "parameters": ` + respWeatherParams + `, "strict": true},
+    {"type": "web_search", "filters": null, "search_context_size": "medium", "user_location": {"type": "approximate", "city": null, "country": "FR", "region": null, "timezone": null}}
+  ],
+  "tool_usage": {"web_search": {"num_requests": 1}},
+  "top_logprobs": 0,
+  "top_p": 1.0,
+  "truncation": "disabled",
+  "usage": {"input_tokens": 1251, "input_tokens_details": {"cached_tokens": 1024}, "output_tokens": 412, "output_tokens_details": {"reasoning_tokens": 320}, "total_tokens": 1663},
+  "user": null,
+  "metadata": {"session": "s-42"}
+}`
+
+// respCancelled is a background response cancelled before it produced
+// anything.
+var respCancelled = `{"id":"` + respID + `","object":"response","created_at":1756315696,"status":"cancelled","background":true,"completed_at":null,"error":null,"incomplete_details":null,"instructions":null,"max_output_tokens":null,"max_tool_calls":null,"model":"o3-pro-2025-06-10","output":[],"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":"high","summary":null},"service_tier":"auto","store":true,"temperature":1.0,"text":{"format":{"type":"text"},"verbosity":"medium"},"tool_choice":"auto","tools":[],"top_p":1.0,"truncation":"disabled","usage":null,"user":null,"metadata":{}}`
+
+func respPtr[T any](v T) *T { return &v }
+
+// respItemsPage renders a page of a list of items.
+func respItemsPage(more bool, items ...string) string {
+	first, last := "null", "null"
+	if len(items) > 0 {
+		var probe struct{ ID string }
+		json.Unmarshal([]byte(items[0]), &probe)
+		first = `"` + probe.ID + `"`
+		json.Unmarshal([]byte(items[len(items)-1]), &probe)
+		last = `"` + probe.ID + `"`
+	}
+	return fmt.Sprintf(`{"object":"list","data":[%s],"first_id":%s,"last_id":%s,"has_more":%t}`, strings.Join(items, ","), first, last, more)
+}
+
+// Stored items as the API lists them.
+const (
+	respUserItem      = `{"id":"msg_68af40301a408193a2b9c3a5d4e6f7a805438e46b5f69a3b","type":"message","status":"completed","role":"user","content":[{"type":"input_text","text":"What is the weather in the city on this photo?"},{"type":"input_image","detail":"auto","file_id":null,"image_url":"https://upload.wikimedia.org/wikipedia/commons/4/4b/La_Tour_Eiffel_vue_de_la_Tour_Saint-Jacques%2C_Paris_ao%C3%BBt_2014_%282%29.jpg"}]}`
+	respDeveloperItem = `{"id":"msg_68af402ff0c08193b1e2d3c4b5a6978805438e46b5f69a3b","type":"message","status":"completed","role":"developer","content":[{"type":"input_text","text":"Be concise."}]}`
+	respAssistantItem = `{"id":"` + respMsgID + `","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"It is 21°C in Paris.","annotations":[{"type":"url_citation","start_index":0,"end_index":20,"title":"Météo Paris","url":"https://www.meteofrance.com/?utm_source=openai"}],"logprobs":[]}]}`
+	respCallItem      = `{"id":"fc_68af4032a1b48193a9d6e5f4c3b2a1f005438e46b5f69a3b","type":"function_call","status":"completed","arguments":"{\"city\":\"Paris\",\"unit\":\"celsius\"}","call_id":"` + respCall + `","name":"get_weather"}`
+	respOutputItem    = `{"id":"fco_68af4032f9e081939b8a7c6d5e4f3a2105438e46b5f69a3b","type":"function_call_output","call_id":"` + respCall + `","output":[{"type":"input_text","text":"21°C, sunny"}],"status":"completed"}`
+	respConversation  = `{"id":"` + respConv + `","object":"conversation","created_at":1754687376,"metadata":{"topic":"weather"}}`
+)
+
+// respCheckBody decodes a JSON request body into a generic value.
+func respCheckBody(t *testing.T, r *http.Request) map[string]any {
+	t.Helper()
+	var body map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		t.Errorf("%s %s: body: %v", r.Method, r.URL.Path, err)
+	}
+	return body
+}
+
+// respPath walks a generic JSON value along keys and indexes.
+func respPath(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			s, _ := v.([]any)
+			if k >= len(s) {
+				return nil
+			}
+			v = s[k]
+		}
+	}
+	return v
+}
+
+// TestResponsesEveryOperation calls each Responses and Conversations
+// operation through the facade against a server that validates the request
+// against the spec, and checks what the facade decodes from answers shaped
+// like the live API's.
+func TestResponsesEveryOperation(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	var inputAfters, convAfters []string
+	answers := map[string]string{
+		"POST /v1/responses":                                           respFull,
+		"GET /v1/responses/" + respID:                                  respFull,
+		"DELETE /v1/responses/" + respID:                               `{"id":"` + respID + `","object":"response","deleted":true}`,
+		"POST /v1/responses/" + respID + "/cancel":                     respCancelled,
+		"GET /v1/responses/" + respID + "/input_items":                 "", // paged below
+		"POST /v1/responses/input_tokens":                              `{"object":"response.input_tokens","input_tokens":1251}`,
+		"POST /v1/responses/compact":                                   `{"id":"resp_cmp_68af40a1b2c3","object":"response.compaction","created_at":1756316000,"output":[{"id":"msg_68af40a1c0d081939f","type":"message","status":"completed","content":[{"type":"input_text","text":"What is the weather in Paris?"}],"role":"user"},{"id":"cmp_68af40a1d4e88193ab","type":"compaction","encrypted_content":"gAAAAABpM0YjCompacted"}],"usage":{"input_tokens":5120,"input_tokens_details":{"cached_tokens":0},"output_tokens":380,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":5500}}`,
+		"POST /v1/conversations":                                       respConversation,
+		"GET /v1/conversations/" + respConv:                            respConversation,
+		"POST /v1/conversations/" + respConv:                           strings.Replace(respConversation, `"weather"`, `"forecast"`, 1),
+		"DELETE /v1/conversations/" + respConv:                         `{"id":"` + respConv + `","object":"conversation.deleted","deleted":true}`,
+		"GET /v1/conversations/" + respConv + "/items":                 "", // paged below
+		"POST /v1/conversations/" + respConv + "/items":                respItemsPage(false, `{"id":"msg_68af40b0a1","type":"message","status":"completed","role":"user","content":[{"type":"input_text","text":"And tomorrow?"}]}`, strings.Replace(respOutputItem, `[{"type":"input_text","text":"21°C, sunny"}]`, `"{\"celsius\":19}"`, 1)),
+		"GET /v1/conversations/" + respConv + "/items/" + respMsgID:    respAssistantItem,
+		"DELETE /v1/conversations/" + respConv + "/items/" + respMsgID: respConversation,
+	}
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		key := r.Method + " " + r.URL.Path
+		q := r.URL.Query()
+		mu.Lock()
+		seen[key] = true
+		mu.Unlock()
+		body, ok := answers[key]
+		if !ok {
+			t.Errorf("unexpected %s", key)
+			writeJSON(w, 404, `{"error":{"message":"no","type":"invalid_request_error"}}`)
+			return
+		}
+		switch key {
+		case "POST /v1/responses":
+			req := respCheckBody(t, r)
+			checks := map[string][2]any{
+				"model":                {respPath(req, "model"), "gpt-5"},
+				"input[0].type":        {respPath(req, "input", 0, "type"), "message"},
+				"input[0].role":        {respPath(req, "input", 0, "role"), "user"},
+				"content[0].type":      {respPath(req, "input", 0, "content", 0, "type"), "input_text"},
+				"content[1].type":      {respPath(req, "input", 0, "content", 1, "type"), "input_image"},
+				"content[1].detail":    {respPath(req, "input", 0, "content", 1, "detail"), "auto"},
+				"tools[0].type":        {respPath(req, "tools", 0, "type"), "function"},
+				"tools[0].params":      {respPath(req, "tools", 0, "parameters", "required", 1), "unit"},
+				"tools[1].type":        {respPath(req, "tools", 1, "type"), "web_search"},
+				"tools[1].country":     {respPath(req, "tools", 1, "user_location", "country"), "FR"},
+				"tool_choice":          {respPath(req, "tool_choice"), "auto"},
+				"text.format.type":     {respPath(req, "text", "format", "type"), "json_schema"},
+				"text.format.name":     {respPath(req, "text", "format", "name"), "weather"},
+				"reasoning.effort":     {respPath(req, "reasoning", "effort"), "medium"},
+				"reasoning.summary":    {respPath(req, "reasoning", "summary"), "detailed"},
+				"include[0]":           {respPath(req, "include", 0), "reasoning.encrypted_content"},
+				"include[1]":           {respPath(req, "include", 1), "web_search_call.action.sources"},
+				"metadata.session":     {respPath(req, "metadata", "session"), "s-42"},
+				"max_output_tokens":    {respPath(req, "max_output_tokens"), 2048.0},
+				"instructions":         {respPath(req, "instructions"), "Answer in one sentence and cite your sources."},
+				"stream (not sent)":    {respPath(req, "stream"), nil},
+				"safety_identifier":    {respPath(req, "safety_identifier"), "user-5f1e"},
+				"text.format.schema":   {respPath(req, "text", "format", "schema", "required", 1), "celsius"},
+				"text.verbosity":       {respPath(req, "text", "verbosity"), "medium"},
+				"tools[0].strict":      {respPath(req, "tools", 0, "strict"), true},
+				"store":                {respPath(req, "store"), true},
+				"content[0].text":      {respPath(req, "input", 0, "content", 0, "text"), "What is the weather in the city on this photo?"},
+				"previous_response_id": {respPath(req, "previous_response_id"), nil},
+			}
+			for name, c := range checks {
+				if c[0] != c[1] {
+					t.Errorf("createResponse body %s = %v, want %v", name, c[0], c[1])
+				}
+			}
+		case "GET /v1/responses/" + respID:
+			if got := q["include"]; !slices.Equal(got, []string{"message.output_text.logprobs", "reasoning.encrypted_content"}) || q.Has("stream") {
+				t.Errorf("getResponse query = %v", q)
+			}
+		case "GET /v1/responses/" + respID + "/input_items":
+			after := q.Get("after")
+			mu.Lock()
+			inputAfters = append(inputAfters, after)
+			mu.Unlock()
+			if q.Get("limit") != "2" || q.Get("order") != "asc" || !slices.Equal(q["include"], []string{"message.input_image.image_url"}) {
+				t.Errorf("listInputItems query = %v", q)
+			}
+			switch after {
+			case "", "msg_seed":
+				body = respItemsPage(true, respDeveloperItem, respUserItem)
+			case "msg_68af40301a408193a2b9c3a5d4e6f7a805438e46b5f69a3b":
+				body = respItemsPage(false, respOutputItem)
+			default:
+				t.Errorf("listInputItems after = %q", after)
+			}
+		case "POST /v1/responses/input_tokens":
+			req := respCheckBody(t, r)
+			if respPath(req, "model") != "gpt-5" || respPath(req, "input", 0, "content") != "How many tokens is this?" ||
+				respPath(req, "tools", 0, "type") != "function" || respPath(req, "reasoning", "effort") != "low" || respPath(req, "truncation") != "auto" {
+				t.Errorf("getInputTokenCounts body = %v", req)
+			}
+		case "POST /v1/responses/compact":
+			req := respCheckBody(t, r)
+			if respPath(req, "model") != "gpt-5.1-codex-max" || respPath(req, "input", 1, "role") != "assistant" ||
+				respPath(req, "input", 1, "content", 0, "type") != "output_text" || respPath(req, "input", 2, "type") != "function_call" {
+				t.Errorf("compactConversation body = %v", req)
+			}
+		case "POST /v1/conversations":
+			req := respCheckBody(t, r)
+			if respPath(req, "items", 0, "type") != "message" || respPath(req, "items", 0, "content") != "Hello!" || respPath(req, "metadata", "topic") != "weather" {
+				t.Errorf("createConversation body = %v", req)
+			}
+		case "POST /v1/conversations/" + respConv:
+			req := respCheckBody(t, r)
+			if respPath(req, "metadata", "topic") != "forecast" {
+				t.Errorf("updateConversation body = %v", req)
+			}
+		case "GET /v1/conversations/" + respConv + "/items":
+			after := q.Get("after")
+			mu.Lock()
+			convAfters = append(convAfters, after)
+			mu.Unlock()
+			if q.Get("limit") != "2" || q.Get("order") != "desc" {
+				t.Errorf("listConversationItems query = %v", q)
+			}
+			switch after {
+			case "":
+				body = respItemsPage(true, respAssistantItem, respCallItem)
+			case "fc_68af4032a1b48193a9d6e5f4c3b2a1f005438e46b5f69a3b":
+				body = respItemsPage(false, respOutputItem, respUserItem)
+			default:
+				t.Errorf("listConversationItems after = %q", after)
+			}
+		case "POST /v1/conversations/" + respConv + "/items":
+			req := respCheckBody(t, r)
+			if !slices.Equal(q["include"], []string{"message.input_image.image_url"}) ||
+				respPath(req, "items", 0, "type") != "message" || respPath(req, "items", 1, "type") != "function_call_output" ||
+				respPath(req, "items", 1, "output") != `{"celsius":19}` {
+				t.Errorf("createConversationItems query %v body %v", q, req)
+			}
+		case "GET /v1/conversations/" + respConv + "/items/" + respMsgID:
+			if !slices.Equal(q["include"], []string{"message.output_text.logprobs"}) {
+				t.Errorf("getConversationItem query = %v", q)
+			}
+		}
+		writeJSON(w, 200, body)
+	})
+	c := f.client()
+	ctx := context.Background()
+	check := func(name string, err error) bool {
+		t.Helper()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		return err == nil
+	}
+
+	// createResponse
+	resp, err := c.CreateResponse(ctx, gen.CreateResponse{
+		Model:        "gpt-5",
+		Instructions: respPtr("Answer in one sentence and cite your sources."),
+		Input: gen.InputItemList{
+			gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{
+				gen.InputTextContent{Text: "What is the weather in the city on this photo?"},
+				gen.InputImageContent{ImageURL: respPtr("https://upload.wikimedia.org/wikipedia/commons/a/a8/Tour_Eiffel_Wikimedia_Commons.jpg"), Detail: respPtr(gen.ImageDetailAuto)},
+			}},
+		},
+		Tools: []gen.Tool{
+			gen.FunctionTool{Name: "get_weather", Description: respPtr("Get the current weather in a city"), Parameters: json.RawMessage(respWeatherParams), Strict: respPtr(true)},
+			gen.WebSearchTool{SearchContextSize: respPtr(gen.SearchContextSizeMedium),
+				UserLocation: &gen.WebSearchUserLocation{Type: respPtr(gen.WebSearchUserLocationTypeApproximate), Country: respPtr("FR")}},
+		},
+		ToolChoice:       gen.ToolChoiceModeAuto,
+		Text:             &gen.ResponseTextConfig{Format: gen.TextFormatJSONSchema{Name: "weather", Schema: json.RawMessage(respWeatherSchema), Strict: respPtr(true)}, Verbosity: respPtr(gen.VerbosityMedium)},
+		Reasoning:        &gen.ReasoningConfig{Effort: respPtr(gen.ReasoningEffortMedium), Summary: respPtr(gen.ReasoningConfigSummaryDetailed)},
+		Include:          []gen.Includable{gen.IncludableReasoningEncryptedContent, gen.IncludableWebSearchCallActionSources},
+		Metadata:         gen.Metadata{"session": "s-42"},
+		MaxOutputTokens:  respPtr[int64](2048),
+		Store:            respPtr(true),
+		PromptCacheKey:   respPtr("weather-bot"),
+		SafetyIdentifier: respPtr("user-5f1e"),
+		Stream:           respPtr(true), // CreateResponse must not send it
+	})
+	if check("CreateResponse", err) {
+		respCheckFull(t, resp)
+	}
+
+	// getResponse, with include; a Stream set by mistake is not sent.
+	got, err := c.GetResponse(ctx, respID, &gen.GetResponseParams{
+		Include: []gen.Includable{gen.IncludableMessageOutputTextLogprobs, gen.IncludableReasoningEncryptedContent},
+		Stream:  respPtr(true)})
+	if check("GetResponse", err) {
+		respCheckFull(t, got)
+	}
+
+	del, err := c.DeleteResponse(ctx, respID)
+	if check("DeleteResponse", err) && (!del.Deleted || del.ID != respID || del.Object != "response") {
+		t.Errorf("DeleteResponse = %+v", del)
+	}
+
+	cancelled, err := c.CancelResponse(ctx, respID)
+	if check("CancelResponse", err) {
+		if cancelled.Status == nil || *cancelled.Status != gen.ResponseStatusCancelled || cancelled.Background == nil || !*cancelled.Background ||
+			len(cancelled.Output) != 0 || cancelled.Usage != nil || cancelled.Instructions != nil || cancelled.OutputText() != "" {
+			t.Errorf("CancelResponse = %+v", cancelled)
+		}
+		if _, ok := cancelled.Text.Format.(gen.ResponseFormatText); !ok {
+			t.Errorf("CancelResponse text format = %#v", cancelled.Text.Format)
+		}
+	}
+
+	// listInputItems: one page with every parameter, then every page.
+	listParams := gen.ListInputItemsParams{Limit: respPtr(2), Order: respPtr(gen.ListOrderAsc), Include: []gen.Includable{gen.IncludableMessageInputImageImageURL}}
+	one := listParams
+	one.After = respPtr("msg_seed")
+	items, err := c.ListInputItems(ctx, respID, &one)
+	if check("ListInputItems", err) {
+		if len(items.Data) != 2 || !items.HasMore || items.LastID == nil || *items.LastID != "msg_68af40301a408193a2b9c3a5d4e6f7a805438e46b5f69a3b" {
+			t.Errorf("ListInputItems = %+v", items)
+		} else {
+			m, ok := items.Data[1].(gen.Message)
+			if !ok || m.Role != gen.MessageRoleUser || len(m.Content) != 2 {
+				t.Fatalf("input item 1 = %#v", items.Data[1])
+			}
+			if txt, ok := m.Content[0].(gen.InputTextContent); !ok || txt.Text != "What is the weather in the city on this photo?" {
+				t.Errorf("input item 1 content 0 = %#v", m.Content[0])
+			}
+			if img, ok := m.Content[1].(gen.InputImageContent); !ok || img.ImageURL == nil || !strings.HasPrefix(*img.ImageURL, "https://upload.wikimedia.org/") || img.FileID != nil ||
+				img.Detail == nil || *img.Detail != gen.ImageDetailAuto {
+				t.Errorf("input item 1 content 1 = %#v", m.Content[1])
+			}
+			if d, ok := items.Data[0].(gen.Message); !ok || d.Role != gen.MessageRoleDeveloper {
+				t.Errorf("input item 0 = %#v", items.Data[0])
+			}
+		}
+	}
+	inputAfters = nil
+	var kinds []string
+	for item, err := range c.ListInputItemsAll(ctx, respID, &listParams) {
+		if !check("ListInputItemsAll", err) {
+			break
+		}
+		switch v := item.(type) {
+		case gen.Message:
+			kinds = append(kinds, "message:"+string(v.Role))
+		case gen.FunctionCallOutput:
+			parts, ok := v.Output.(gen.FunctionCallOutputContentList)
+			if !ok || len(parts) != 1 || v.CallID != respCall {
+				t.Errorf("function_call_output = %#v", v)
+			} else if p, ok := parts[0].(gen.InputTextContent); !ok || p.Text != "21°C, sunny" {
+				t.Errorf("function_call_output part = %#v", parts[0])
+			}
+			kinds = append(kinds, "function_call_output")
+		default:
+			t.Errorf("unexpected input item %#v", item)
+		}
+	}
+	if strings.Join(kinds, ",") != "message:developer,message:user,function_call_output" {
+		t.Errorf("ListInputItemsAll items = %v", kinds)
+	}
+	mu.Lock()
+	if !slices.Equal(inputAfters, []string{"", "msg_68af40301a408193a2b9c3a5d4e6f7a805438e46b5f69a3b"}) {
+		t.Errorf("ListInputItemsAll cursors = %q", inputAfters)
+	}
+	mu.Unlock()
+
+	count, err := c.GetInputTokenCounts(ctx, gen.InputTokenCountRequest{
+		Model:      "gpt-5",
+		Input:      gen.InputItemList{gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputText("How many tokens is this?")}},
+		Tools:      []gen.Tool{gen.FunctionTool{Name: "get_weather", Parameters: json.RawMessage(respWeatherParams)}},
+		Reasoning:  &gen.ReasoningConfig{Effort: respPtr(gen.ReasoningEffortLow)},
+		Truncation: respPtr(gen.TruncationAuto),
+	})
+	if check("GetInputTokenCounts", err) && (count.InputTokens != 1251 || count.Object != "response.input_tokens") {
+		t.Errorf("GetInputTokenCounts = %+v", count)
+	}
+
+	compacted, err := c.CompactConversation(ctx, gen.CompactResponseRequest{
+		Model: "gpt-5.1-codex-max",
+		Input: gen.InputItemList{
+			gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputText("What is the weather in Paris?")},
+			gen.InputMessage{Role: gen.InputMessageRoleAssistant, Content: gen.InputContentList{gen.OutputTextContent{Text: "Let me check."}}},
+			gen.FunctionCall{CallID: respCall, Name: "get_weather", Arguments: `{"city":"Paris","unit":"celsius"}`},
+			gen.FunctionCallOutput{CallID: respCall, Output: gen.FunctionCallOutputText(`{"celsius":21}`)},
+		},
+	})
+	if check("CompactConversation", err) {
+		if len(compacted.Output) != 2 || compacted.Usage == nil || compacted.Usage.TotalTokens != 5500 {
+			t.Fatalf("CompactConversation = %+v", compacted)
+		}
+		if cmp, ok := compacted.Output[1].(gen.CompactionItem); !ok || cmp.EncryptedContent != "gAAAAABpM0YjCompacted" {
+			t.Errorf("compaction item = %#v", compacted.Output[1])
+		}
+		t.Run("compacted user message", func(t *testing.T) {
+			// The API returns the user messages of the conversation first,
+			// with input_text content; the spec types output as OutputItem,
+			// whose "message" is an assistant OutputMessage with output
+			// content only.
+			m, ok := compacted.Output[0].(gen.OutputMessage)
+			if !ok {
+				t.Fatalf("compacted item 0 = %#v", compacted.Output[0])
+			}
+			if _, ok := m.Content[0].(gen.OutputTextContent); !ok {
+				t.Skipf("spec bug: CompactedResponse.output is OutputItem, so the returned user message (role user, input_text content) decodes into OutputMessage with %T content; its text is only in Raw", m.Content[0])
+			}
+		})
+	}
+
+	// Conversations.
+	conv, err := c.CreateConversation(ctx, gen.CreateConversationRequest{
+		Items:    []gen.InputItem{gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputText("Hello!")}},
+		Metadata: gen.Metadata{"topic": "weather"},
+	})
+	if check("CreateConversation", err) && (conv.ID != respConv || conv.Object != "conversation" || conv.CreatedAt != 1754687376 || conv.Metadata["topic"] != "weather") {
+		t.Errorf("CreateConversation = %+v", conv)
+	}
+	conv, err = c.GetConversation(ctx, respConv)
+	if check("GetConversation", err) && conv.ID != respConv {
+		t.Errorf("GetConversation = %+v", conv)
+	}
+	conv, err = c.UpdateConversation(ctx, respConv, gen.UpdateConversationRequest{Metadata: gen.Metadata{"topic": "forecast"}})
+	if check("UpdateConversation", err) && conv.Metadata["topic"] != "forecast" {
+		t.Errorf("UpdateConversation = %+v", conv)
+	}
+
+	convParams := &gen.ListConversationItemsParams{Limit: respPtr(2), Order: respPtr(gen.ListOrderDesc)}
+	pageOne, err := c.ListConversationItems(ctx, respConv, convParams)
+	if check("ListConversationItems", err) && (len(pageOne.Data) != 2 || !pageOne.HasMore || pageOne.FirstID == nil || *pageOne.FirstID != respMsgID) {
+		t.Errorf("ListConversationItems = %+v", pageOne)
+	}
+	convAfters = nil
+	var convKinds []string
+	for item, err := range c.ListConversationItemsAll(ctx, respConv, convParams) {
+		if !check("ListConversationItemsAll", err) {
+			break
+		}
+		switch v := item.(type) {
+		case gen.Message:
+			convKinds = append(convKinds, "message:"+string(v.Role))
+		case gen.FunctionCall:
+			if v.Name != "get_weather" || v.Arguments != `{"city":"Paris","unit":"celsius"}` || v.CallID != respCall {
+				t.Errorf("function_call = %#v", v)
+			}
+			var args struct{ City, Unit string }
+			if err := json.Unmarshal([]byte(v.Arguments), &args); err != nil || args.City != "Paris" || args.Unit != "celsius" {
+				t.Errorf("function_call arguments = %+v, %v", args, err)
+			}
+			convKinds = append(convKinds, "function_call")
+		case gen.FunctionCallOutput:
+			convKinds = append(convKinds, "function_call_output")
+		default:
+			t.Errorf("unexpected conversation item %#v", item)
+		}
+	}
+	if strings.Join(convKinds, ",") != "message:assistant,function_call,function_call_output,message:user" {
+		t.Errorf("ListConversationItemsAll items = %v", convKinds)
+	}
+	mu.Lock()
+	if !slices.Equal(convAfters, []string{"", "fc_68af4032a1b48193a9d6e5f4c3b2a1f005438e46b5f69a3b"}) {
+		t.Errorf("ListConversationItemsAll cursors = %q", convAfters)
+	}
+	mu.Unlock()
+
+	added, err := c.CreateConversationItems(ctx, respConv, &gen.CreateConversationItemsParams{Include: []gen.Includable{gen.IncludableMessageInputImageImageURL}},
+		gen.CreateConversationItemsRequest{Items: []gen.InputItem{
+			gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{gen.InputTextContent{Text: "And tomorrow?"}}},
+			gen.FunctionCallOutput{CallID: respCall, Output: gen.FunctionCallOutputText(`{"celsius":19}`)},
+		}})
+	if check("CreateConversationItems", err) {
+		if len(added.Data) != 2 {
+			t.Fatalf("CreateConversationItems = %+v", added)
+		}
+		if m, ok := added.Data[0].(gen.Message); !ok || m.Role != gen.MessageRoleUser || m.Content[0].(gen.InputTextContent).Text != "And tomorrow?" {
+			t.Errorf("added item 0 = %#v", added.Data[0])
+		}
+		if o, ok := added.Data[1].(gen.FunctionCallOutput); !ok || o.Output != gen.FunctionCallOutputText(`{"celsius":19}`) {
+			t.Errorf("added item 1 = %#v", added.Data[1])
+		}
+	}
+
+	item, err := c.GetConversationItem(ctx, respConv, respMsgID, &gen.GetConversationItemParams{Include: []gen.Includable{gen.IncludableMessageOutputTextLogprobs}})
+	if check("GetConversationItem", err) {
+		switch v := item.(type) {
+		case gen.Message:
+			if v.ID != respMsgID || v.Role != gen.MessageRoleAssistant || v.Status == nil || *v.Status != gen.ItemStatusCompleted {
+				t.Errorf("item = %+v", v)
+			}
+			text, ok := v.Content[0].(gen.OutputTextContent)
+			if !ok || text.Text != "It is 21°C in Paris." || len(text.Annotations) != 1 {
+				t.Fatalf("item content = %#v", v.Content[0])
+			}
+			if cite, ok := text.Annotations[0].(gen.URLCitationAnnotation); !ok || cite.URL != "https://www.meteofrance.com/?utm_source=openai" || *cite.EndIndex != 20 || *cite.Title != "Météo Paris" {
+				t.Errorf("annotation = %#v", text.Annotations[0])
+			}
+		default:
+			t.Errorf("GetConversationItem = %#v", v)
+		}
+	}
+	conv, err = c.DeleteConversationItem(ctx, respConv, respMsgID)
+	if check("DeleteConversationItem", err) && conv.ID != respConv {
+		t.Errorf("DeleteConversationItem = %+v", conv)
+	}
+	gone, err := c.DeleteConversation(ctx, respConv)
+	if check("DeleteConversation", err) && (!gone.Deleted || gone.Object != "conversation.deleted") {
+		t.Errorf("DeleteConversation = %+v", gone)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	for k := range answers {
+		if !seen[k] {
+			t.Errorf("operation %s not exercised", k)
+		}
+	}
+}
+
+// respCheckFull checks the decoding of respFull.
+func respCheckFull(t *testing.T, resp *gen.Response) {
+	t.Helper()
+	if resp.ID != respID || resp.Object != "response" || resp.CreatedAt != 1756315696 || resp.Model != "gpt-5-2025-08-07" ||
+		resp.Status == nil || *resp.Status != gen.ResponseStatusCompleted || resp.CompletedAt == nil || *resp.CompletedAt != 1756315711 {
+		t.Errorf("response = %+v", resp)
+	}
+	if got := resp.OutputText(); got != `{"city":"Paris","celsius":21}` {
+		t.Errorf("OutputText = %q", got)
+	}
+	if resp.Instructions != gen.InputText("Answer in one sentence and cite your sources.") {
+		t.Errorf("instructions = %#v", resp.Instructions)
+	}
+	var kinds []string
+	for _, item := range resp.Output {
+		switch v := item.(type) {
+		case gen.ReasoningItem:
+			if len(v.Summary) != 1 || !strings.HasPrefix(v.Summary[0].Text, "**Checking the forecast**") || v.EncryptedContent == nil || *v.EncryptedContent != "gAAAAABor0A2x1Q" {
+				t.Errorf("reasoning = %+v", v)
+			}
+			kinds = append(kinds, "reasoning")
+		case gen.WebSearchCall:
+			search, ok := v.Action.(gen.WebSearchActionSearch)
+			if !ok || search.Query == nil || *search.Query != "weather Paris today" || len(search.Sources) != 1 || v.Status != "completed" {
+				t.Errorf("web search = %#v", v)
+			}
+			kinds = append(kinds, "web_search_call")
+		case gen.FunctionCall:
+			if v.Name != "get_weather" || v.CallID != respCall || v.Arguments != `{"city":"Paris","unit":"celsius"}` {
+				t.Errorf("function call = %+v", v)
+			}
+			kinds = append(kinds, "function_call")
+		case gen.OutputMessage:
+			text := v.Content[0].(gen.OutputTextContent)
+			if cite, ok := text.Annotations[0].(gen.URLCitationAnnotation); !ok || cite.StartIndex == nil || *cite.StartIndex != 0 || *cite.EndIndex != 29 {
+				t.Errorf("annotation = %#v", text.Annotations[0])
+			}
+			kinds = append(kinds, "message")
+		default:
+			t.Errorf("unexpected output item %#v", item)
+		}
+	}
+	if strings.Join(kinds, ",") != "reasoning,web_search_call,function_call,message" {
+		t.Errorf("output kinds = %v", kinds)
+	}
+	if calls := resp.FunctionCalls(); len(calls) != 1 || calls[0].Arguments != `{"city":"Paris","unit":"celsius"}` {
+		t.Errorf("FunctionCalls = %+v", calls)
+	}
+	if len(resp.Tools) != 2 {
+		t.Fatalf("tools = %#v", resp.Tools)
+	}
+	if fn, ok := resp.Tools[0].(gen.FunctionTool); !ok || fn.Name != "get_weather" || !bytes.Contains(fn.Parameters, []byte(`"celsius","fahrenheit"`)) {
+		t.Errorf("tool 0 = %#v", resp.Tools[0])
+	}
+	if ws, ok := resp.Tools[1].(gen.WebSearchTool); !ok || ws.UserLocation == nil || *ws.UserLocation.Country != "FR" || ws.UserLocation.City != nil {
+		t.Errorf("tool 1 = %#v", resp.Tools[1])
+	}
+	if resp.ToolChoice != gen.ToolChoiceModeAuto {
+		t.Errorf("tool_choice = %#v", resp.ToolChoice)
+	}
+	if format, ok := resp.Text.Format.(gen.TextFormatJSONSchema); !ok || format.Name != "weather" || format.Strict == nil || !*format.Strict || format.Description != nil {
+		t.Errorf("text format = %#v", resp.Text.Format)
+	}
+	if resp.Reasoning == nil || *resp.Reasoning.Effort != gen.ReasoningEffortMedium || *resp.Reasoning.Summary != gen.ReasoningConfigSummaryDetailed {
+		t.Errorf("reasoning = %+v", resp.Reasoning)
+	}
+	u := resp.Usage
+	if u == nil || u.InputTokens != 1251 || u.OutputTokens != 412 || u.TotalTokens != 1663 || u.InputTokensDetails.CachedTokens == nil ||
+		*u.InputTokensDetails.CachedTokens != 1024 || *u.OutputTokensDetails.ReasoningTokens != 320 {
+		t.Errorf("usage = %+v", u)
+	}
+	if resp.Metadata["session"] != "s-42" || resp.ToolUsage["web_search"].NumRequests == nil || *resp.ToolUsage["web_search"].NumRequests != 1 ||
+		resp.Conversation != nil || resp.Error != nil || resp.PreviousResponseID != nil || resp.Billing == nil || *resp.Billing.Payer != "developer" {
+		t.Errorf("response fields = %+v", resp)
+	}
+}
+
+// respVariant is one variant of a discriminated union of the spec.
+type respVariant struct {
+	Value  string // discriminator value
+	Name   string // component name
+	Schema *openapi3.SchemaRef
+}
+
+// respVariants reads a union's discriminator mapping, sorted by value.
+func respVariants(t testing.TB, doc *openapi3.T, union string) []respVariant {
+	t.Helper()
+	u := doc.Components.Schemas[union]
+	if u == nil || u.Value.Discriminator == nil || len(u.Value.Discriminator.Mapping) == 0 {
+		t.Fatalf("%s: no discriminator mapping in the spec", union)
+	}
+	var out []respVariant
+	for value, ref := range u.Value.Discriminator.Mapping {
+		name := strings.TrimPrefix(ref.Ref, "#/components/schemas/")
+		s := doc.Components.Schemas[name]
+		if s == nil {
+			t.Fatalf("%s: mapping %q refers to missing %s", union, value, ref.Ref)
+		}
+		out = append(out, respVariant{Value: value, Name: name, Schema: s})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	return out
+}
+
+// respExample returns example() of a variant as an object, with the
+// discriminator set.
+func respExample(t testing.TB, v respVariant, prop string) map[string]any {
+	t.Helper()
+	m, ok := example(v.Schema, 0).(map[string]any)
+	if !ok {
+		t.Fatalf("%s: example is not an object", v.Name)
+	}
+	m[prop] = v.Value
+	return m
+}
+
+func respMarshal(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// respServeSSE answers with body as an event stream.
+func respServeSSE(body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("X-Request-Id", "req_stream")
+		io.WriteString(w, body)
+	}
+}
+
+// respSSE renders one event; typ "" leaves out the event line.
+func respSSE(typ string, data []byte) string {
+	if typ == "" {
+		return "data: " + string(data) + "\n\n"
+	}
+	return "event: " + typ + "\ndata: " + string(data) + "\n\n"
+}
+
+// respCollect reads a stream to its end.
+func respCollect(s *streaming.Stream[gen.ResponseStreamEvent], err error) ([]gen.ResponseStreamEvent, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	var out []gen.ResponseStreamEvent
+	for ev, err := range s.All() {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+var respStreamReq = gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("Tell me a three sentence bedtime story about a unicorn.")}
+
+// respFinal lists the event types that end a Responses stream.
+var respFinal = []string{"response.completed", "response.failed", "response.incomplete", "error"}
+
+// TestResponseStreamEveryEventType serves one event of every variant of the
+// ResponseStreamEvent union (as the spec maps them) and checks each decodes
+// into the Go type named after its component, with unknown events, fields,
+// enum values and output items tolerated.
+func TestResponseStreamEveryEventType(t *testing.T) {
+	doc := loadSpec(t)
+	variants := respVariants(t, doc, "ResponseStreamEvent")
+	if len(variants) < 60 {
+		t.Fatalf("only %d stream event variants in the spec", len(variants))
+	}
+	var body strings.Builder
+	var want []string
+	var sentData [][]byte
+	seq := 0
+	emit := func(typ string, ev map[string]any, name string) {
+		ev["sequence_number"] = seq
+		seq++
+		data := respMarshal(t, ev)
+		body.WriteString(respSSE(typ, data))
+		want = append(want, name)
+		sentData = append(sentData, data)
+	}
+	var full map[string]any
+	if err := json.Unmarshal([]byte(respFull), &full); err != nil {
+		t.Fatal(err)
+	}
+	const unknownType = "response.telepathy_call.delta"
+	unknownAt, extraItemAt := -1, -1
+	for _, v := range variants {
+		if slices.Contains(respFinal, v.Value) {
+			continue
+		}
+		ev := respExample(t, v, "type")
+		// A field added to the API after this release.
+		ev["x_added_later"] = map[string]any{"nested": []any{1, "two"}}
+		switch v.Value {
+		case "response.in_progress":
+			ev["response"].(map[string]any)["status"] = "thinking_hard" // unknown enum value
+		case "response.output_item.done":
+			item := ev["item"].(map[string]any)
+			item["status"], item["phase"] = "archived", "epilogue" // unknown enum values
+		}
+		emit(v.Value, ev, v.Name)
+		if len(want) == 20 {
+			unknownAt = len(want)
+			emit(unknownType, map[string]any{"type": unknownType, "item_id": "tp_1", "delta": "🦄"}, "UnknownResponseStreamEvent")
+			extraItemAt = len(want)
+			emit("response.output_item.added", map[string]any{"type": "response.output_item.added", "output_index": 4,
+				"item": map[string]any{"type": "hologram_call", "id": "hg_1", "status": "in_progress", "frames": []any{1, 2}}}, "ResponseOutputItemAddedEvent")
+		}
+	}
+	completed := map[string]any{"type": "response.completed", "response": full}
+	emit("response.completed", completed, "ResponseCompletedEvent")
+	// Anything after the final event is not yielded.
+	body.WriteString(respSSE("response.output_text.delta", []byte(`{"type":"response.output_text.delta","item_id":"m","output_index":0,"content_index":0,"delta":"late"}`)))
+
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		var req map[string]any
+		json.NewDecoder(r.Body).Decode(&req)
+		if req["stream"] != true {
+			t.Errorf("stream = %v, want true", req["stream"])
+		}
+		respServeSSE(body.String())(w, r)
+	})
+	events, err := respCollect(f.client().CreateResponseStream(context.Background(), respStreamReq))
+	if err != nil {
+		t.Fatalf("after %d events: %v", len(events), err)
+	}
+	var names []string
+	for _, ev := range events {
+		names = append(names, reflect.TypeOf(ev).Name())
+	}
+	if len(names) != len(want) {
+		t.Errorf("%d events decoded, %d sent", len(names), len(want))
+	}
+	for i := range min(len(names), len(want)) {
+		if names[i] != want[i] {
+			t.Errorf("event %d (%s): decoded as %s, want %s", i, sentData[i][:min(60, len(sentData[i]))], names[i], want[i])
+		}
+	}
+	if len(events) != len(want) {
+		t.FailNow()
+	}
+	// Each known event encodes again with its type (stamped from the Go type)
+	// and its sequence number.
+	for i, ev := range events {
+		if _, unknown := ev.(gen.UnknownResponseStreamEvent); unknown {
+			continue
+		}
+		var sent, again struct {
+			Type string `json:"type"`
+			Seq  int    `json:"sequence_number"`
+		}
+		json.Unmarshal(sentData[i], &sent)
+		json.Unmarshal(respMarshal(t, ev), &again)
+		if again != sent {
+			t.Errorf("event %d re-encodes as %+v, sent %+v", i, again, sent)
+		}
+	}
+	u, ok := events[unknownAt].(gen.UnknownResponseStreamEvent)
+	if !ok || u.Type != unknownType || !bytes.Equal(u.Raw, sentData[unknownAt]) {
+		t.Errorf("unknown event = %#v", events[unknownAt])
+	}
+	added := events[extraItemAt].(gen.ResponseOutputItemAddedEvent)
+	if item, ok := added.Item.(gen.UnknownOutputItem); !ok || item.Type != "hologram_call" || !bytes.Contains(item.Raw, []byte(`"frames":[1,2]`)) || added.OutputIndex != 4 {
+		t.Errorf("unknown output item = %#v", added.Item)
+	}
+	for _, ev := range events {
+		switch e := ev.(type) {
+		case gen.ResponseInProgressEvent:
+			if e.Response.Status == nil || *e.Response.Status != "thinking_hard" {
+				t.Errorf("unknown response status = %v", e.Response.Status)
+			}
+		case gen.ResponseOutputItemDoneEvent:
+			m, ok := e.Item.(gen.OutputMessage)
+			if !ok || m.Status == nil || *m.Status != "archived" || m.Phase == nil || *m.Phase != "epilogue" {
+				t.Errorf("unknown item status = %#v", e.Item)
+			}
+		case gen.ResponseCompletedEvent:
+			if e.Response.OutputText() != `{"city":"Paris","celsius":21}` || e.SequenceNumber != int64(len(want)-1) {
+				t.Errorf("completed = %+v", e)
+			}
+		}
+	}
+
+	// The other final events end the stream as well, and decode.
+	for _, typ := range []string{"response.failed", "response.incomplete"} {
+		t.Run(typ, func(t *testing.T) {
+			var v respVariant
+			for _, x := range variants {
+				if x.Value == typ {
+					v = x
+				}
+			}
+			ev := respExample(t, v, "type")
+			r := ev["response"].(map[string]any)
+			if typ == "response.failed" {
+				r["status"], r["error"] = "failed", map[string]any{"code": "server_error", "message": "The model failed to generate a response."}
+			} else {
+				r["status"], r["incomplete_details"] = "incomplete", map[string]any{"reason": "max_output_tokens"}
+			}
+			created := respExample(t, variants[slices.IndexFunc(variants, func(x respVariant) bool { return x.Value == "response.created" })], "type")
+			stream := respSSE("response.created", respMarshal(t, created)) + respSSE(typ, respMarshal(t, ev)) +
+				respSSE("response.output_text.delta", []byte(`{"type":"response.output_text.delta","item_id":"m","output_index":0,"content_index":0,"delta":"late"}`))
+			f := newFake(t, respServeSSE(stream))
+			events, err := respCollect(f.client().CreateResponseStream(context.Background(), respStreamReq))
+			if err != nil || len(events) != 2 {
+				t.Fatalf("%d events, %v", len(events), err)
+			}
+			if name := reflect.TypeOf(events[1]).Name(); name != v.Name {
+				t.Fatalf("final event decoded as %s, want %s", name, v.Name)
+			}
+			switch e := events[1].(type) {
+			case gen.ResponseFailedEvent:
+				if e.Response.Error == nil || e.Response.Error.Code != "server_error" || *e.Response.Status != gen.ResponseStatusFailed {
+					t.Errorf("failed = %+v", e.Response)
+				}
+			case gen.ResponseIncompleteEvent:
+				if e.Response.IncompleteDetails == nil || *e.Response.IncompleteDetails.Reason != "max_output_tokens" {
+					t.Errorf("incomplete = %+v", e.Response)
+				}
+			}
+		})
+	}
+	// The error variant never reaches the caller as an event (the stream
+	// turns it into an *APIError, see TestResponseStreamEndings), but it
+	// decodes into its type.
+	t.Run("error", func(t *testing.T) {
+		v := variants[slices.IndexFunc(variants, func(x respVariant) bool { return x.Value == "error" })]
+		ev, err := gen.UnmarshalResponseStreamEvent(respMarshal(t, respExample(t, v, "type")))
+		if err != nil || reflect.TypeOf(ev).Name() != v.Name {
+			t.Errorf("error event = %#v, %v", ev, err)
+		}
+	})
+}
+
+// TestResponseStreamEndings checks how a Responses stream ends: cut, with
+// an error event, without event lines, and resumed with GetResponseStream.
+func TestResponseStreamEndings(t *testing.T) {
+	delta := func(seq int, text string) []byte {
+		return []byte(fmt.Sprintf(`{"type":"response.output_text.delta","sequence_number":%d,"item_id":"msg_1","output_index":0,"content_index":0,"delta":%q,"logprobs":[],"obfuscation":"Zq"}`, seq, text))
+	}
+	created := []byte(`{"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","created_at":1741476542,"status":"in_progress","model":"gpt-4.1-2025-04-14","output":[],"parallel_tool_calls":true,"tool_choice":"auto","tools":[],"text":{"format":{"type":"text"}},"usage":null,"metadata":{}}}`)
+	completed := func(seq int) []byte {
+		return []byte(fmt.Sprintf(`{"type":"response.completed","sequence_number":%d,"response":%s}`, seq, strings.ReplaceAll(respFull, "\n", "")))
+	}
+	ctx := context.Background()
+
+	t.Run("cut before response.completed", func(t *testing.T) {
+		f := newFake(t, respServeSSE(respSSE("response.created", created)+respSSE("response.output_text.delta", delta(1, "Once"))))
+		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+		if !errors.Is(err, io.ErrUnexpectedEOF) || len(events) != 2 {
+			t.Errorf("%d events, err = %v; want 2 and io.ErrUnexpectedEOF", len(events), err)
+		}
+	})
+	t.Run("cut inside an event", func(t *testing.T) {
+		f := newFake(t, respServeSSE(respSSE("response.created", created)+"event: response.output_text.delta\ndata: {\"type\":\"respo"))
+		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+		if !errors.Is(err, io.ErrUnexpectedEOF) || len(events) != 1 {
+			t.Errorf("%d events, err = %v; want 1 and io.ErrUnexpectedEOF", len(events), err)
+		}
+	})
+	errorEvents := map[string]string{
+		// What the API sends: the error object nested, as in error bodies.
+		"nested": `{"type":"error","sequence_number":2,"error":{"type":"insufficient_quota","code":"insufficient_quota","message":"You exceeded your current quota, please check your plan and billing details.","param":null}}`,
+		// What the spec's ResponseErrorEvent describes.
+		"flat": `{"type":"error","sequence_number":2,"code":"insufficient_quota","message":"You exceeded your current quota, please check your plan and billing details.","param":null}`,
+	}
+	for name, data := range errorEvents {
+		t.Run("error event "+name, func(t *testing.T) {
+			f := newFake(t, respServeSSE(respSSE("response.created", created)+respSSE("response.output_text.delta", delta(1, "Once"))+
+				respSSE("error", []byte(data))+respSSE("response.output_text.delta", delta(3, "late"))))
+			events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+			var apiErr *client.APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("err = %v, want *client.APIError", err)
+			}
+			if len(events) != 2 || apiErr.Code != "insufficient_quota" || !strings.HasPrefix(apiErr.Message, "You exceeded your current quota") ||
+				apiErr.StatusCode != 200 || apiErr.RequestID != "req_stream" {
+				t.Errorf("%d events, APIError = %+v", len(events), apiErr)
+			}
+		})
+	}
+	t.Run("no event lines", func(t *testing.T) {
+		// Older streams (and some proxies) send data lines only: the type
+		// in the data must still end the stream at response.completed.
+		body := respSSE("", created) + respSSE("", delta(1, "Once")) + respSSE("", completed(2)) + respSSE("", delta(3, "late"))
+		f := newFake(t, respServeSSE(body))
+		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+		if err != nil || len(events) != 3 {
+			t.Fatalf("%d events, err = %v; want 3 ending at response.completed", len(events), err)
+		}
+		if d, ok := events[1].(gen.ResponseOutputTextDeltaEvent); !ok || d.Delta != "Once" {
+			t.Errorf("event 1 = %#v", events[1])
+		}
+		if c, ok := events[2].(gen.ResponseCompletedEvent); !ok || c.Response.OutputText() != `{"city":"Paris","celsius":21}` {
+			t.Errorf("event 2 = %#v", events[2])
+		}
+	})
+	t.Run("GetResponseStream and GetResponse", func(t *testing.T) {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			if q.Get("stream") == "true" {
+				if q.Get("starting_after") != "41" || q.Get("include_obfuscation") != "false" || !slices.Equal(q["include"], []string{"reasoning.encrypted_content"}) {
+					t.Errorf("stream query = %v", q)
+				}
+				respServeSSE(respSSE("response.output_text.delta", delta(42, "again"))+respSSE("response.completed", completed(43)))(w, r)
+				return
+			}
+			if q.Has("stream") || q.Has("starting_after") && q.Get("starting_after") != "41" {
+				t.Errorf("non-stream query = %v", q)
+			}
+			writeJSON(w, 200, respFull)
+		})
+		c := f.client()
+		params := &gen.GetResponseParams{StartingAfter: respPtr[int64](41), IncludeObfuscation: respPtr(false), Include: []gen.Includable{gen.IncludableReasoningEncryptedContent}}
+		events, err := respCollect(c.GetResponseStream(ctx, respID, params))
+		if err != nil || len(events) != 2 {
+			t.Fatalf("%d events, err = %v", len(events), err)
+		}
+		if d, ok := events[0].(gen.ResponseOutputTextDeltaEvent); !ok || d.SequenceNumber != 42 || d.Delta != "again" {
+			t.Errorf("event 0 = %#v", events[0])
+		}
+		if params.Stream != nil {
+			t.Errorf("GetResponseStream changed the caller's params: stream = %v", *params.Stream)
+		}
+		params.Stream = respPtr(true) // set by mistake: GetResponse still asks for JSON
+		resp, err := c.GetResponse(ctx, respID, params)
+		if err != nil || resp.ID != respID {
+			t.Fatalf("GetResponse = %+v, %v", resp, err)
+		}
+		if _, err := c.GetResponse(ctx, respID, nil); err != nil {
+			t.Errorf("GetResponse without params: %v", err)
+		}
+	})
+}
+
+// TestResponsesUnionRoundTrip decodes example JSON of every variant of the
+// main Responses unions, checks the Go type, and encodes it again.
+func TestResponsesUnionRoundTrip(t *testing.T) {
+	doc := loadSpec(t)
+	unions := []struct {
+		name   string
+		decode func([]byte) (any, error)
+	}{
+		{"InputItem", func(b []byte) (any, error) { return gen.UnmarshalInputItem(b) }},
+		{"OutputItem", func(b []byte) (any, error) { return gen.UnmarshalOutputItem(b) }},
+		{"Tool", func(b []byte) (any, error) { return gen.UnmarshalTool(b) }},
+		{"ToolChoice", func(b []byte) (any, error) { return gen.UnmarshalToolChoice(b) }},
+		{"ConversationItem", func(b []byte) (any, error) { return gen.UnmarshalConversationItem(b) }},
+		{"Annotation", func(b []byte) (any, error) { return gen.UnmarshalAnnotation(b) }},
+		{"InputContent", func(b []byte) (any, error) { return gen.UnmarshalInputContent(b) }},
+	}
+	for _, u := range unions {
+		t.Run(u.name, func(t *testing.T) {
+			prop := doc.Components.Schemas[u.name].Value.Discriminator.PropertyName
+			for _, v := range respVariants(t, doc, u.name) {
+				data := respMarshal(t, respExample(t, v, prop))
+				got, err := u.decode(data)
+				if err != nil {
+					t.Errorf("%s (%s): %v\n%s", v.Name, v.Value, err, data)
+					continue
+				}
+				if name := reflect.TypeOf(got).Name(); name != v.Name {
+					t.Errorf("%s: decoded as %s", v.Value, name)
+					continue
+				}
+				var again map[string]any
+				if err := json.Unmarshal(respMarshal(t, got), &again); err != nil || again[prop] != v.Value {
+					t.Errorf("%s re-encodes with %s %v, want %q (%v)", v.Name, prop, again[prop], v.Value, err)
+				}
+				// The zero value of the variant stamps the discriminator too.
+				zero := reflect.Zero(reflect.TypeOf(got)).Interface()
+				var stamped map[string]any
+				if err := json.Unmarshal(respMarshal(t, zero), &stamped); err != nil || stamped[prop] != v.Value {
+					t.Errorf("zero %s encodes with %s %v, want %q (%v)", v.Name, prop, stamped[prop], v.Value, err)
+				}
+			}
+			// A variant newer than this release is kept byte for byte.
+			raw := []byte(`{"` + prop + `":"brand_new_kind","id":"x_1","payload":{"a":[1,2,3]}}`)
+			got, err := u.decode(raw)
+			if err != nil {
+				t.Fatalf("unknown variant: %v", err)
+			}
+			rv := reflect.ValueOf(got)
+			if rv.Type().Name() != "Unknown"+u.name || rv.FieldByName("Type").String() != "brand_new_kind" {
+				t.Errorf("unknown variant decoded as %#v", got)
+			}
+			if again := respMarshal(t, got); !bytes.Equal(again, raw) {
+				t.Errorf("unknown variant re-encodes as %s", again)
+			}
+		})
+	}
+	t.Run("ToolChoice mode", func(t *testing.T) {
+		for _, mode := range []gen.ToolChoiceMode{gen.ToolChoiceModeAuto, gen.ToolChoiceModeNone, gen.ToolChoiceModeRequired} {
+			got, err := gen.UnmarshalToolChoice(respMarshal(t, mode))
+			if err != nil || got != mode {
+				t.Errorf("%s decoded as %#v, %v", mode, got, err)
+			}
+		}
+	})
+}
+
+// TestResponsesBetaHeader checks WithBeta on Responses calls.
+func TestResponsesBetaHeader(t *testing.T) {
+	var mu sync.Mutex
+	var got [][]string
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Values("OpenAI-Beta"))
+		mu.Unlock()
+		writeJSON(w, 200, respFull)
+	})
+	ctx := context.Background()
+	req := gen.CreateResponse{Model: "gpt-5", Input: gen.InputText("hi")}
+	c := f.client()
+	calls := []struct {
+		c    *client.Client
+		opts []client.Option
+		want []string
+	}{
+		{c, []client.Option{client.WithBeta(client.BetaResponsesMultiAgent)}, []string{"responses_multi_agent=v1"}},
+		{c, []client.Option{client.WithBeta(client.BetaResponsesMultiAgent), client.WithBeta("assistants=v2")}, []string{"responses_multi_agent=v1,assistants=v2"}},
+		{c, []client.Option{client.WithBeta(client.BetaResponsesMultiAgent), client.WithBeta(client.BetaResponsesMultiAgent)}, []string{"responses_multi_agent=v1"}},
+		{c, nil, nil}, // a call's option does not stick to the client
+		{f.client(client.WithBeta(client.BetaResponsesMultiAgent)), []client.Option{client.WithBeta("assistants=v2")}, []string{"responses_multi_agent=v1,assistants=v2"}},
+	}
+	for i, call := range calls {
+		if _, err := call.c.CreateResponse(ctx, req, call.opts...); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		mu.Lock()
+		if !slices.Equal(got[i], call.want) {
+			t.Errorf("call %d: OpenAI-Beta = %q, want %q", i, got[i], call.want)
+		}
+		mu.Unlock()
+	}
+	if _, err := c.CreateResponse(ctx, req, client.WithBeta("bad,feature")); err == nil {
+		t.Errorf("WithBeta with a comma: no error")
+	}
+}
