@@ -33,7 +33,7 @@ func ExampleClient_CreateResponse() {
 	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
 
 	resp, err := c.CreateResponse(context.Background(), gen.CreateResponse{
-		Model:        "gpt-4.1",
+		Model: "gpt-4.1",
 		Input: gen.InputItemList{
 			gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{
 				gen.InputTextContent{Text: "What is the capital of France?"},
