@@ -80,7 +80,7 @@ func (e streamEnd) config(maxEvent int) streaming.Config {
 	if len(e.final) > 0 {
 		cfg.Final = func(ev streaming.Event) bool {
 			typ := ev.Type
-			if typ == "" { // older streams without "event:" lines
+			if typ == "" || typ == "message" { // streams without "event:" lines
 				var probe struct{ Type string }
 				_ = json.Unmarshal(ev.Data, &probe)
 				typ = probe.Type
@@ -121,17 +121,22 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 	return streaming.NewStream(ctx, resp.Body, decodeEvent, end.config(cfg.maxEvent)), nil
 }
 
-// isErrorPayload reports whether an event's data is an error object,
-// {"error": ...}, rather than an item of the stream. Only a short head is
+// isErrorPayload reports whether an event's data is an error rather than
+// an item of the stream: {"error": ...} (chat) or {"type": "error", ...}
+// (Responses, when the event has no "event:" line). Only a short head is
 // searched, so ordinary events cost almost nothing; a decode confirms.
 func isErrorPayload(data []byte) bool {
 	if !bytes.Contains(data[:min(len(data), 48)], []byte(`"error"`)) {
 		return false
 	}
 	var probe struct {
+		Type  string          `json:"type"`
 		Error json.RawMessage `json:"error"`
 	}
-	return json.Unmarshal(data, &probe) == nil && len(probe.Error) > 0 && string(probe.Error) != "null"
+	if json.Unmarshal(data, &probe) != nil {
+		return false
+	}
+	return probe.Type == "error" || (len(probe.Error) > 0 && string(probe.Error) != "null")
 }
 
 // ErrStuckPagination is returned by an ...All iterator when the server says

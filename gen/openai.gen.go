@@ -6585,7 +6585,7 @@ type CompactedResponse struct {
 	Object CompactedResponseObject `json:"object"`
 
 	// Output holds the user messages of the conversation followed by one `compaction` item.
-	Output []OutputItem `json:"output"`
+	Output []ConversationItem `json:"output"`
 
 	// Usage counts the tokens the compaction used.
 	Usage *ResponseUsage `json:"usage,omitempty"`
@@ -9476,13 +9476,16 @@ type ResponseError struct {
 // ResponseErrorCode is a machine-readable error code, such as `server_error`.
 type ResponseErrorCode string
 
-// ResponseErrorEvent reports an error that ended the stream.
+// ResponseErrorEvent reports an error that ended the stream. The live API nests the details in `error`; older streams put them at the top level.
 type ResponseErrorEvent struct {
 	// Code is a machine-readable error code, if any.
 	Code *string `json:"code,omitempty"`
 
+	// Error is what went wrong with a request.
+	Error *ErrorObject `json:"error,omitempty"`
+
 	// Message is a human-readable explanation.
-	Message string `json:"message"`
+	Message *string `json:"message,omitempty"`
 
 	// Param is the request parameter at fault, if any.
 	Param *string `json:"param,omitempty"`

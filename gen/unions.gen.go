@@ -8139,10 +8139,10 @@ func (t *CompactedResponse) UnmarshalJSON(data []byte) error {
 	type plain CompactedResponse
 	shadow := struct {
 		*plain
-		Output unionSlice[OutputItem] `json:"output"`
+		Output unionSlice[ConversationItem] `json:"output"`
 	}{
 		plain:  (*plain)(t),
-		Output: unionSlice[OutputItem]{&t.Output, UnmarshalOutputItem},
+		Output: unionSlice[ConversationItem]{&t.Output, UnmarshalConversationItem},
 	}
 	return json.Unmarshal(data, &shadow)
 }

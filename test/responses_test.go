@@ -379,7 +379,9 @@ func TestResponsesEveryOperation(t *testing.T) {
 			}
 		}
 	}
+	mu.Lock()
 	inputAfters = nil
+	mu.Unlock()
 	var kinds []string
 	for item, err := range c.ListInputItemsAll(ctx, respID, &listParams) {
 		if !check("ListInputItemsAll", err) {
@@ -436,19 +438,15 @@ func TestResponsesEveryOperation(t *testing.T) {
 		if cmp, ok := compacted.Output[1].(gen.CompactionItem); !ok || cmp.EncryptedContent != "gAAAAABpM0YjCompacted" {
 			t.Errorf("compaction item = %#v", compacted.Output[1])
 		}
-		t.Run("compacted user message", func(t *testing.T) {
-			// The API returns the user messages of the conversation first,
-			// with input_text content; the spec types output as OutputItem,
-			// whose "message" is an assistant OutputMessage with output
-			// content only.
-			m, ok := compacted.Output[0].(gen.OutputMessage)
-			if !ok {
-				t.Fatalf("compacted item 0 = %#v", compacted.Output[0])
-			}
-			if _, ok := m.Content[0].(gen.OutputTextContent); !ok {
-				t.Skipf("spec bug: CompactedResponse.output is OutputItem, so the returned user message (role user, input_text content) decodes into OutputMessage with %T content; its text is only in Raw", m.Content[0])
-			}
-		})
+		// The API returns the conversation's user messages first, with
+		// input_text content.
+		m, ok := compacted.Output[0].(gen.Message)
+		if !ok || m.Role != gen.MessageRoleUser || len(m.Content) != 1 {
+			t.Fatalf("compacted item 0 = %#v", compacted.Output[0])
+		}
+		if text, ok := m.Content[0].(gen.InputTextContent); !ok || text.Text == "" {
+			t.Errorf("compacted user message content = %#v", m.Content[0])
+		}
 	}
 
 	// Conversations.
@@ -473,7 +471,9 @@ func TestResponsesEveryOperation(t *testing.T) {
 	if check("ListConversationItems", err) && (len(pageOne.Data) != 2 || !pageOne.HasMore || pageOne.FirstID == nil || *pageOne.FirstID != respMsgID) {
 		t.Errorf("ListConversationItems = %+v", pageOne)
 	}
+	mu.Lock()
 	convAfters = nil
+	mu.Unlock()
 	var convKinds []string
 	for item, err := range c.ListConversationItemsAll(ctx, respConv, convParams) {
 		if !check("ListConversationItemsAll", err) {
@@ -945,6 +945,28 @@ func TestResponseStreamEndings(t *testing.T) {
 			}
 		})
 	}
+	t.Run("error data without event line", func(t *testing.T) {
+		for name, data := range errorEvents {
+			t.Run(name, func(t *testing.T) {
+				f := newFake(t, respServeSSE(respSSE("", created)+respSSE("", []byte(data))+respSSE("", delta(3, "late"))))
+				events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+				var apiErr *client.APIError
+				if !errors.As(err, &apiErr) || len(events) != 1 || apiErr.Code != "insufficient_quota" {
+					t.Errorf("%d events, err = %v; want 1 and an *APIError", len(events), err)
+				}
+			})
+		}
+	})
+	t.Run("error before the stream", func(t *testing.T) {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 400, `{"error":{"message":"Invalid value: 'ultra'. Supported values are: 'low', 'high', and 'auto'.","type":"invalid_request_error","param":"input[0].content[1].detail","code":"invalid_value"}}`)
+		})
+		_, err := f.client().CreateResponseStream(ctx, respStreamReq)
+		var apiErr *client.APIError
+		if !errors.Is(err, client.ErrBadRequest) || !errors.As(err, &apiErr) || apiErr.Param != "input[0].content[1].detail" || apiErr.Code != "invalid_value" {
+			t.Errorf("err = %v", err)
+		}
+	})
 	t.Run("no event lines", func(t *testing.T) {
 		// Older streams (and some proxies) send data lines only: the type
 		// in the data must still end the stream at response.completed.
@@ -971,7 +993,7 @@ func TestResponseStreamEndings(t *testing.T) {
 				respServeSSE(respSSE("response.output_text.delta", delta(42, "again"))+respSSE("response.completed", completed(43)))(w, r)
 				return
 			}
-			if q.Has("stream") || q.Has("starting_after") && q.Get("starting_after") != "41" {
+			if q.Has("stream") {
 				t.Errorf("non-stream query = %v", q)
 			}
 			writeJSON(w, 200, respFull)
