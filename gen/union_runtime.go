@@ -9,9 +9,11 @@ package gen
 // then decodes it once into the chosen variant.
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // JSON kinds as returned by unionKind and unionElemKind.
@@ -121,20 +123,31 @@ func unionElemKind(data []byte) (byte, error) {
 }
 
 // unionScanString returns the end (one past the closing quote) of the JSON
-// string starting at data[i] == '"' and whether it contains escapes.
+// string starting at data[i] == '"' and whether it contains escapes. It
+// jumps from quote to quote with bytes.IndexByte, so long texts cost little;
+// it does not check the characters in between: whoever decodes the value
+// afterwards validates them.
 func unionScanString(data []byte, i int) (end int, escaped bool, err error) {
-	for i++; i < len(data); i++ {
-		switch c := data[i]; {
-		case c == '"':
-			return i + 1, escaped, nil
-		case c == '\\':
-			escaped = true
-			i++ // skip the escaped byte; \uXXXX needs no special care
-		case c < 0x20:
-			return 0, false, fmt.Errorf("%w: control character in string", errUnionSyntax)
+	i++
+	q := -1 // the next quote at or after i, once found
+	for {
+		if q < i {
+			n := bytes.IndexByte(data[i:], '"')
+			if n < 0 {
+				return 0, false, errors.New("unexpected end of JSON input")
+			}
+			q = i + n
+		}
+		b := bytes.IndexByte(data[i:q], '\\')
+		if b < 0 {
+			return q + 1, escaped, nil
+		}
+		escaped = true
+		i += b + 2 // skip the escaped byte; \uXXXX needs no special care
+		if i > len(data) {
+			return 0, false, errors.New("unexpected end of JSON input")
 		}
 	}
-	return 0, false, errors.New("unexpected end of JSON input")
 }
 
 // unionSkipValue returns the end of the JSON value starting at data[i]. It
@@ -377,6 +390,135 @@ type unionSlice[U any] struct {
 func (f unionSlice[U]) UnmarshalJSON(data []byte) error {
 	v, err := unionDecodeSlice(data, f.dec)
 	if err != nil {
+		return err
+	}
+	*f.p = v
+	return nil
+}
+
+// unionMember routes one top-level key of an object to a union decoder
+// (a unionField, unionPointer or unionSlice).
+type unionMember struct {
+	key string
+	dec json.Unmarshaler
+}
+
+// unionObject decodes the JSON object in data: each member's value through
+// its union decoder, everything else into plain (the struct, as a type
+// without methods, whose union fields it leaves alone). It walks the object
+// once with the scanner above and hands encoding/json only the other keys,
+// so a large value inside a union (a long text in an output item in a
+// stream event) is not validated again at every level of nesting. Keys
+// match as encoding/json matches them: exactly or case-insensitively.
+func unionObject(data []byte, plain any, members ...unionMember) error {
+	i := unionSkipSpace(data, 0)
+	if i == len(data) || data[i] != '{' {
+		if k, err := unionKind(data); err == nil && k == unionKindNull {
+			return nil
+		}
+		return json.Unmarshal(data, plain) // encoding/json's error for a non-object
+	}
+	var spanBuf [32][2]int
+	spans := spanBuf[:0] // the key-value pairs for plain
+	found := false
+	i = unionSkipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		i++
+	} else {
+		for {
+			if i == len(data) || data[i] != '"' {
+				return fmt.Errorf("%w: object key expected", errUnionSyntax)
+			}
+			start := i
+			end, escaped, err := unionScanString(data, i)
+			if err != nil {
+				return err
+			}
+			key := string(data[i+1 : end-1])
+			if escaped {
+				if err := json.Unmarshal(data[i:end], &key); err != nil {
+					return err
+				}
+			}
+			i = unionSkipSpace(data, end)
+			if i == len(data) || data[i] != ':' {
+				return fmt.Errorf("%w: colon expected after object key", errUnionSyntax)
+			}
+			i = unionSkipSpace(data, i+1)
+			valueEnd, err := unionSkipValue(data, i)
+			if err != nil {
+				return err
+			}
+			member := -1
+			for m := range members {
+				if members[m].key == key || strings.EqualFold(members[m].key, key) {
+					member = m
+					break
+				}
+			}
+			if member >= 0 {
+				found = true
+				if err := members[member].dec.UnmarshalJSON(data[i:valueEnd]); err != nil {
+					return err
+				}
+			} else {
+				spans = append(spans, [2]int{start, valueEnd})
+			}
+			i = unionSkipSpace(data, valueEnd)
+			if i == len(data) {
+				return errors.New("unexpected end of JSON input")
+			}
+			if data[i] == '}' {
+				i++
+				break
+			}
+			if data[i] != ',' {
+				return fmt.Errorf("%w: unexpected %q after object value", errUnionSyntax, data[i])
+			}
+			i = unionSkipSpace(data, i+1)
+		}
+	}
+	if unionSkipSpace(data, i) != len(data) {
+		return fmt.Errorf("%w: data after the object", errUnionSyntax)
+	}
+	if !found {
+		return json.Unmarshal(data, plain)
+	}
+	size := 2
+	for _, s := range spans {
+		size += s[1] - s[0] + 1
+	}
+	rest := make([]byte, 0, size)
+	rest = append(rest, '{')
+	for n, s := range spans {
+		if n > 0 {
+			rest = append(rest, ',')
+		}
+		rest = append(rest, data[s[0]:s[1]]...)
+	}
+	rest = append(rest, '}')
+	return json.Unmarshal(rest, plain)
+}
+
+// ownPointer decodes a *T struct field, where *T has an UnmarshalJSON of
+// ours, through it; null sets the field to nil.
+type ownPointer[T any, P interface {
+	*T
+	json.Unmarshaler
+}] struct {
+	p **T
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f ownPointer[T, P]) UnmarshalJSON(data []byte) error {
+	if k, err := unionKind(data); err != nil {
+		return err
+	} else if k == unionKindNull {
+		*f.p = nil
+		return nil
+	}
+	v := new(T)
+	if err := P(v).UnmarshalJSON(data); err != nil {
 		return err
 	}
 	*f.p = v

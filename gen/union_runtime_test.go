@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"unicode/utf8"
@@ -91,7 +92,9 @@ func TestUnionDiscriminator(t *testing.T) {
 		{`{a:1}`, "", false},
 		{`{"a":}`, "", false},
 		{`{"a":1`, "", false},
-		{`{"a":"\u0001` + "\x01" + `"}`, "", false},
+		// A raw control character in a skipped value is left for the
+		// decoder that follows to reject (UnmarshalX validates the payload).
+		{`{"a":"\u0001` + "\x01" + `"}`, "<nil>", true},
 		{`[]`, "", false},
 		{``, "", false},
 	}
@@ -315,5 +318,49 @@ func BenchmarkUnionDiscriminator(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestUnionObject checks the object walk behind every struct holding a
+// union: it must decode exactly what encoding/json would, member keys
+// through the union decoders.
+func TestUnionObject(t *testing.T) {
+	decode := func(data string) (OutputMessage, error) {
+		var m OutputMessage
+		err := m.UnmarshalJSON([]byte(data))
+		return m, err
+	}
+	text := func(m OutputMessage) string {
+		if len(m.Content) != 1 {
+			return fmt.Sprintf("%d parts", len(m.Content))
+		}
+		if p, ok := m.Content[0].(OutputTextContent); ok {
+			return p.Text
+		}
+		return fmt.Sprintf("%T", m.Content[0])
+	}
+	for _, c := range []struct{ data, id, text string }{
+		{`{"type":"message","id":"m1","role":"assistant","content":[{"type":"output_text","text":"hi"}]}`, "m1", "hi"},
+		{` { "id" : "m2" , "content" : [ { "type" : "output_text" , "text" : "a\"b" } ] } `, "m2", `a"b`},
+		{`{"Content":[{"type":"output_text","text":"folded"}],"ID":"m3"}`, "m3", "folded"},              // case-insensitive, like encoding/json
+		{`{"\u0063ontent":[{"type":"output_text","text":"escaped"}],"id":"m4"}`, "m4", "escaped"},       // escaped key
+		{`{"id":"m5","status":"completed"}`, "m5", "0 parts"},                                            // no member: decoded directly
+		{`{"id":"m6","content":[{"type":"refusal","refusal":"no"}]}`, "m6", "gen.RefusalContent"},
+		{`{}`, "", "0 parts"},
+		{`null`, "", "0 parts"},
+	} {
+		m, err := decode(c.data)
+		if err != nil || m.ID != c.id || text(m) != c.text {
+			t.Errorf("%s: id %q text %q err %v", c.data, m.ID, text(m), err)
+		}
+		var viaJSON OutputMessage
+		if err := json.Unmarshal([]byte(c.data), &viaJSON); err != nil || viaJSON.ID != m.ID {
+			t.Errorf("%s: json.Unmarshal differs: %v", c.data, err)
+		}
+	}
+	for _, bad := range []string{`{"id":"m","content":[}`, `{"id" "m"}`, `{"id":"m",}`, `{"id":"m"} x`, `[1]`, `"s"`, `{"id":tru}`, `{"id":"m","content":[{"type":"output_text","text":1}]}`, `{`, ``} {
+		if _, err := decode(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
 	}
 }

@@ -957,7 +957,7 @@ func UnmarshalChatTool(data []byte) (ChatTool, error) {
 			return v, nil
 		case "custom":
 			var v ChatCustomTool
-			if err := json.Unmarshal(data, &v); err != nil {
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
@@ -1124,7 +1124,7 @@ func UnmarshalChatToolChoice(data []byte) (ChatToolChoice, error) {
 			return v, nil
 		case "allowed_tools":
 			var v ChatToolChoiceAllowedTools
-			if err := json.Unmarshal(data, &v); err != nil {
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
@@ -4487,37 +4487,37 @@ func UnmarshalResponseStreamEvent(data []byte) (ResponseStreamEvent, error) {
 		switch string(value) {
 		case "response.created":
 			var v ResponseCreatedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
 		case "response.queued":
 			var v ResponseQueuedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
 		case "response.in_progress":
 			var v ResponseInProgressEvent
-			if err := json.Unmarshal(data, &v); err != nil {
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
 		case "response.completed":
 			var v ResponseCompletedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
 		case "response.failed":
 			var v ResponseFailedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
 		case "response.incomplete":
 			var v ResponseIncompleteEvent
-			if err := json.Unmarshal(data, &v); err != nil {
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
@@ -7861,901 +7861,655 @@ func (WebSearchToolType) MarshalJSON() ([]byte, error) {
 	return []byte(`"web_search"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for AdditionalTools: its union
-// field Tools goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for AdditionalTools, decoding its
+// union field Tools through its Unmarshal function.
 func (t *AdditionalTools) UnmarshalJSON(data []byte) error {
 	type plain AdditionalTools
-	shadow := struct {
-		*plain
-		Tools unionSlice[Tool] `json:"tools"`
-	}{
-		plain: (*plain)(t),
-		Tools: unionSlice[Tool]{&t.Tools, UnmarshalTool},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"tools", unionSlice[Tool]{&t.Tools, UnmarshalTool}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ApplyPatchCall: its union
-// fields Caller and Operation go through their Unmarshal functions, in one
-// pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ApplyPatchCall, decoding its
+// union fields Caller and Operation through their Unmarshal functions.
 func (t *ApplyPatchCall) UnmarshalJSON(data []byte) error {
 	type plain ApplyPatchCall
-	shadow := struct {
-		*plain
-		Caller    unionField[ToolCaller]          `json:"caller"`
-		Operation unionField[ApplyPatchOperation] `json:"operation"`
-	}{
-		plain:     (*plain)(t),
-		Caller:    unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
-		Operation: unionField[ApplyPatchOperation]{&t.Operation, UnmarshalApplyPatchOperation},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"caller", unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller}},
+		unionMember{"operation", unionField[ApplyPatchOperation]{&t.Operation, UnmarshalApplyPatchOperation}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ApplyPatchCallOutput: its
-// union field Caller goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for ApplyPatchCallOutput,
+// decoding its union field Caller through its Unmarshal function.
 func (t *ApplyPatchCallOutput) UnmarshalJSON(data []byte) error {
 	type plain ApplyPatchCallOutput
-	shadow := struct {
-		*plain
-		Caller unionField[ToolCaller] `json:"caller"`
-	}{
-		plain:  (*plain)(t),
-		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"caller", unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatAllowedTools: its union
-// field Tools goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ChatAllowedTools, decoding
+// its union field Tools through its Unmarshal function.
 func (t *ChatAllowedTools) UnmarshalJSON(data []byte) error {
 	type plain ChatAllowedTools
-	shadow := struct {
-		*plain
-		Tools unionSlice[ChatTool] `json:"tools"`
-	}{
-		plain: (*plain)(t),
-		Tools: unionSlice[ChatTool]{&t.Tools, UnmarshalChatTool},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"tools", unionSlice[ChatTool]{&t.Tools, UnmarshalChatTool}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatAudioParam: its union
-// field Voice goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ChatAudioParam, decoding its
+// union field Voice through its Unmarshal function.
 func (t *ChatAudioParam) UnmarshalJSON(data []byte) error {
 	type plain ChatAudioParam
-	shadow := struct {
-		*plain
-		Voice unionField[ChatAudioVoice] `json:"voice"`
-	}{
-		plain: (*plain)(t),
-		Voice: unionField[ChatAudioVoice]{&t.Voice, UnmarshalChatAudioVoice},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"voice", unionField[ChatAudioVoice]{&t.Voice, UnmarshalChatAudioVoice}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ChatCompletionChoice,
+// decoding its field Message through its own UnmarshalJSON.
+func (t *ChatCompletionChoice) UnmarshalJSON(data []byte) error {
+	type plain ChatCompletionChoice
+	return unionObject(data, (*plain)(t),
+		unionMember{"message", &t.Message},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestAssistantMessage: its union fields Content and
-// ToolCalls go through their Unmarshal functions, in one pass over data.
+// ChatCompletionRequestAssistantMessage, decoding its union fields Content
+// and ToolCalls through their Unmarshal functions.
 func (t *ChatCompletionRequestAssistantMessage) UnmarshalJSON(data []byte) error {
 	type plain ChatCompletionRequestAssistantMessage
-	shadow := struct {
-		*plain
-		Content   unionField[AssistantMessageContent] `json:"content"`
-		ToolCalls unionSlice[ChatToolCall]            `json:"tool_calls"`
-	}{
-		plain:     (*plain)(t),
-		Content:   unionField[AssistantMessageContent]{&t.Content, UnmarshalAssistantMessageContent},
-		ToolCalls: unionSlice[ChatToolCall]{&t.ToolCalls, UnmarshalChatToolCall},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content", unionField[AssistantMessageContent]{&t.Content, UnmarshalAssistantMessageContent}},
+		unionMember{"tool_calls", unionSlice[ChatToolCall]{&t.ToolCalls, UnmarshalChatToolCall}},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestDeveloperMessage: its union field Content goes through
-// its Unmarshal function, in one pass over data.
+// ChatCompletionRequestDeveloperMessage, decoding its union field Content
+// through its Unmarshal function.
 func (t *ChatCompletionRequestDeveloperMessage) UnmarshalJSON(data []byte) error {
 	type plain ChatCompletionRequestDeveloperMessage
-	shadow := struct {
-		*plain
-		Content unionField[DeveloperMessageContent] `json:"content"`
-	}{
-		plain:   (*plain)(t),
-		Content: unionField[DeveloperMessageContent]{&t.Content, UnmarshalDeveloperMessageContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content", unionField[DeveloperMessageContent]{&t.Content, UnmarshalDeveloperMessageContent}},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestSystemMessage: its union field Content goes through
-// its Unmarshal function, in one pass over data.
+// ChatCompletionRequestSystemMessage, decoding its union field Content
+// through its Unmarshal function.
 func (t *ChatCompletionRequestSystemMessage) UnmarshalJSON(data []byte) error {
 	type plain ChatCompletionRequestSystemMessage
-	shadow := struct {
-		*plain
-		Content unionField[SystemMessageContent] `json:"content"`
-	}{
-		plain:   (*plain)(t),
-		Content: unionField[SystemMessageContent]{&t.Content, UnmarshalSystemMessageContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content", unionField[SystemMessageContent]{&t.Content, UnmarshalSystemMessageContent}},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestToolMessage: its union field Content goes through its
-// Unmarshal function, in one pass over data.
+// ChatCompletionRequestToolMessage, decoding its union field Content through
+// its Unmarshal function.
 func (t *ChatCompletionRequestToolMessage) UnmarshalJSON(data []byte) error {
 	type plain ChatCompletionRequestToolMessage
-	shadow := struct {
-		*plain
-		Content unionField[ToolMessageContent] `json:"content"`
-	}{
-		plain:   (*plain)(t),
-		Content: unionField[ToolMessageContent]{&t.Content, UnmarshalToolMessageContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content", unionField[ToolMessageContent]{&t.Content, UnmarshalToolMessageContent}},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestUserMessage: its union field Content goes through its
-// Unmarshal function, in one pass over data.
+// ChatCompletionRequestUserMessage, decoding its union field Content through
+// its Unmarshal function.
 func (t *ChatCompletionRequestUserMessage) UnmarshalJSON(data []byte) error {
 	type plain ChatCompletionRequestUserMessage
-	shadow := struct {
-		*plain
-		Content unionField[UserMessageContent] `json:"content"`
-	}{
-		plain:   (*plain)(t),
-		Content: unionField[UserMessageContent]{&t.Content, UnmarshalUserMessageContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content", unionField[UserMessageContent]{&t.Content, UnmarshalUserMessageContent}},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionResponseMessage: its union field ToolCalls goes through its
-// Unmarshal function, in one pass over data.
+// ChatCompletionResponseMessage, decoding its union field ToolCalls through
+// its Unmarshal function.
 func (t *ChatCompletionResponseMessage) UnmarshalJSON(data []byte) error {
 	type plain ChatCompletionResponseMessage
-	shadow := struct {
-		*plain
-		ToolCalls unionSlice[ChatToolCall] `json:"tool_calls"`
-	}{
-		plain:     (*plain)(t),
-		ToolCalls: unionSlice[ChatToolCall]{&t.ToolCalls, UnmarshalChatToolCall},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"tool_calls", unionSlice[ChatToolCall]{&t.ToolCalls, UnmarshalChatToolCall}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatCompletionStoreMessage:
-// its union fields ContentParts and ToolCalls go through their Unmarshal
-// functions, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ChatCompletionStoreMessage,
+// decoding its union fields ContentParts and ToolCalls through their
+// Unmarshal functions.
 func (t *ChatCompletionStoreMessage) UnmarshalJSON(data []byte) error {
 	type plain ChatCompletionStoreMessage
-	shadow := struct {
-		*plain
-		ContentParts unionSlice[ChatContentPart] `json:"content_parts"`
-		ToolCalls    unionSlice[ChatToolCall]    `json:"tool_calls"`
-	}{
-		plain:        (*plain)(t),
-		ContentParts: unionSlice[ChatContentPart]{&t.ContentParts, UnmarshalChatContentPart},
-		ToolCalls:    unionSlice[ChatToolCall]{&t.ToolCalls, UnmarshalChatToolCall},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content_parts", unionSlice[ChatContentPart]{&t.ContentParts, UnmarshalChatContentPart}},
+		unionMember{"tool_calls", unionSlice[ChatToolCall]{&t.ToolCalls, UnmarshalChatToolCall}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatCustomToolDefinition: its
-// union field Format goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for ChatCustomTool, decoding its
+// field Custom through its own UnmarshalJSON.
+func (t *ChatCustomTool) UnmarshalJSON(data []byte) error {
+	type plain ChatCustomTool
+	return unionObject(data, (*plain)(t),
+		unionMember{"custom", &t.Custom},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ChatCustomToolDefinition,
+// decoding its union field Format through its Unmarshal function.
 func (t *ChatCustomToolDefinition) UnmarshalJSON(data []byte) error {
 	type plain ChatCustomToolDefinition
-	shadow := struct {
-		*plain
-		Format unionField[ChatCustomToolFormat] `json:"format"`
-	}{
-		plain:  (*plain)(t),
-		Format: unionField[ChatCustomToolFormat]{&t.Format, UnmarshalChatCustomToolFormat},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"format", unionField[ChatCustomToolFormat]{&t.Format, UnmarshalChatCustomToolFormat}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatPrediction: its union
-// field Content goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ChatPrediction, decoding its
+// union field Content through its Unmarshal function.
 func (t *ChatPrediction) UnmarshalJSON(data []byte) error {
 	type plain ChatPrediction
-	shadow := struct {
-		*plain
-		Content unionField[ChatPredictionContent] `json:"content"`
-	}{
-		plain:   (*plain)(t),
-		Content: unionField[ChatPredictionContent]{&t.Content, UnmarshalChatPredictionContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content", unionField[ChatPredictionContent]{&t.Content, UnmarshalChatPredictionContent}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterCall: its
-// union field Outputs goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for ChatToolChoiceAllowedTools,
+// decoding its field AllowedTools through its own UnmarshalJSON.
+func (t *ChatToolChoiceAllowedTools) UnmarshalJSON(data []byte) error {
+	type plain ChatToolChoiceAllowedTools
+	return unionObject(data, (*plain)(t),
+		unionMember{"allowed_tools", &t.AllowedTools},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterCall, decoding
+// its union field Outputs through its Unmarshal function.
 func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
 	type plain CodeInterpreterCall
-	shadow := struct {
-		*plain
-		Outputs unionSlice[CodeInterpreterOutput] `json:"outputs"`
-	}{
-		plain:   (*plain)(t),
-		Outputs: unionSlice[CodeInterpreterOutput]{&t.Outputs, UnmarshalCodeInterpreterOutput},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"outputs", unionSlice[CodeInterpreterOutput]{&t.Outputs, UnmarshalCodeInterpreterOutput}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterContainerAuto:
-// its union field NetworkPolicy goes through its Unmarshal function, in one
-// pass over data.
+// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterContainerAuto,
+// decoding its union field NetworkPolicy through its Unmarshal function.
 func (t *CodeInterpreterContainerAuto) UnmarshalJSON(data []byte) error {
 	type plain CodeInterpreterContainerAuto
-	shadow := struct {
-		*plain
-		NetworkPolicy unionField[ContainerNetworkPolicy] `json:"network_policy"`
-	}{
-		plain:         (*plain)(t),
-		NetworkPolicy: unionField[ContainerNetworkPolicy]{&t.NetworkPolicy, UnmarshalContainerNetworkPolicy},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"network_policy", unionField[ContainerNetworkPolicy]{&t.NetworkPolicy, UnmarshalContainerNetworkPolicy}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterTool: its
-// union field Container goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterTool, decoding
+// its union field Container through its Unmarshal function.
 func (t *CodeInterpreterTool) UnmarshalJSON(data []byte) error {
 	type plain CodeInterpreterTool
-	shadow := struct {
-		*plain
-		Container unionField[CodeInterpreterContainer] `json:"container"`
-	}{
-		plain:     (*plain)(t),
-		Container: unionField[CodeInterpreterContainer]{&t.Container, UnmarshalCodeInterpreterContainer},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"container", unionField[CodeInterpreterContainer]{&t.Container, UnmarshalCodeInterpreterContainer}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CompactResponseRequest: its
-// union field Input goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for CompactResponseRequest,
+// decoding its union field Input through its Unmarshal function.
 func (t *CompactResponseRequest) UnmarshalJSON(data []byte) error {
 	type plain CompactResponseRequest
-	shadow := struct {
-		*plain
-		Input unionField[ResponseInput] `json:"input"`
-	}{
-		plain: (*plain)(t),
-		Input: unionField[ResponseInput]{&t.Input, UnmarshalResponseInput},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"input", unionField[ResponseInput]{&t.Input, UnmarshalResponseInput}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CompactedResponse: its union
-// field Output goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for CompactedResponse, decoding
+// its union field Output through its Unmarshal function.
 func (t *CompactedResponse) UnmarshalJSON(data []byte) error {
 	type plain CompactedResponse
-	shadow := struct {
-		*plain
-		Output unionSlice[ConversationItem] `json:"output"`
-	}{
-		plain:  (*plain)(t),
-		Output: unionSlice[ConversationItem]{&t.Output, UnmarshalConversationItem},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"output", unionSlice[ConversationItem]{&t.Output, UnmarshalConversationItem}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ComputerCall: its union
-// fields Action and Actions go through their Unmarshal functions, in one pass
-// over data.
+// UnmarshalJSON implements json.Unmarshaler for ComputerCall, decoding its
+// union fields Action and Actions through their Unmarshal functions.
 func (t *ComputerCall) UnmarshalJSON(data []byte) error {
 	type plain ComputerCall
-	shadow := struct {
-		*plain
-		Action  unionField[ComputerAction] `json:"action"`
-		Actions unionSlice[ComputerAction] `json:"actions"`
-	}{
-		plain:   (*plain)(t),
-		Action:  unionField[ComputerAction]{&t.Action, UnmarshalComputerAction},
-		Actions: unionSlice[ComputerAction]{&t.Actions, UnmarshalComputerAction},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"action", unionField[ComputerAction]{&t.Action, UnmarshalComputerAction}},
+		unionMember{"actions", unionSlice[ComputerAction]{&t.Actions, UnmarshalComputerAction}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ContainerAuto: its union
-// fields NetworkPolicy and Skills go through their Unmarshal functions, in
-// one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ContainerAuto, decoding its
+// union fields NetworkPolicy and Skills through their Unmarshal functions.
 func (t *ContainerAuto) UnmarshalJSON(data []byte) error {
 	type plain ContainerAuto
-	shadow := struct {
-		*plain
-		NetworkPolicy unionField[ContainerNetworkPolicy] `json:"network_policy"`
-		Skills        unionSlice[ContainerSkill]         `json:"skills"`
-	}{
-		plain:         (*plain)(t),
-		NetworkPolicy: unionField[ContainerNetworkPolicy]{&t.NetworkPolicy, UnmarshalContainerNetworkPolicy},
-		Skills:        unionSlice[ContainerSkill]{&t.Skills, UnmarshalContainerSkill},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"network_policy", unionField[ContainerNetworkPolicy]{&t.NetworkPolicy, UnmarshalContainerNetworkPolicy}},
+		unionMember{"skills", unionSlice[ContainerSkill]{&t.Skills, UnmarshalContainerSkill}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ConversationItemList: its
-// union field Data goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for ConversationItemList,
+// decoding its union field Data through its Unmarshal function.
 func (t *ConversationItemList) UnmarshalJSON(data []byte) error {
 	type plain ConversationItemList
-	shadow := struct {
-		*plain
-		Data unionSlice[ConversationItem] `json:"data"`
-	}{
-		plain: (*plain)(t),
-		Data:  unionSlice[ConversationItem]{&t.Data, UnmarshalConversationItem},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"data", unionSlice[ConversationItem]{&t.Data, UnmarshalConversationItem}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateChatCompletionRequest:
-// its union fields FunctionCall, Messages, ResponseFormat, Stop, ToolChoice
-// and Tools go through their Unmarshal functions, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for CreateChatCompletionRequest,
+// decoding its union fields FunctionCall, Messages, ResponseFormat, Stop,
+// ToolChoice and Tools through their Unmarshal functions, and its fields
+// Audio and Prediction through their own UnmarshalJSON.
 func (t *CreateChatCompletionRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateChatCompletionRequest
-	shadow := struct {
-		*plain
-		FunctionCall   unionField[ChatFunctionCallOption]       `json:"function_call"`
-		Messages       unionSlice[ChatCompletionRequestMessage] `json:"messages"`
-		ResponseFormat unionField[ChatResponseFormat]           `json:"response_format"`
-		Stop           unionField[StopSequences]                `json:"stop"`
-		ToolChoice     unionField[ChatToolChoice]               `json:"tool_choice"`
-		Tools          unionSlice[ChatTool]                     `json:"tools"`
-	}{
-		plain:          (*plain)(t),
-		FunctionCall:   unionField[ChatFunctionCallOption]{&t.FunctionCall, UnmarshalChatFunctionCallOption},
-		Messages:       unionSlice[ChatCompletionRequestMessage]{&t.Messages, UnmarshalChatCompletionRequestMessage},
-		ResponseFormat: unionField[ChatResponseFormat]{&t.ResponseFormat, UnmarshalChatResponseFormat},
-		Stop:           unionField[StopSequences]{&t.Stop, UnmarshalStopSequences},
-		ToolChoice:     unionField[ChatToolChoice]{&t.ToolChoice, UnmarshalChatToolChoice},
-		Tools:          unionSlice[ChatTool]{&t.Tools, UnmarshalChatTool},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"function_call", unionField[ChatFunctionCallOption]{&t.FunctionCall, UnmarshalChatFunctionCallOption}},
+		unionMember{"messages", unionSlice[ChatCompletionRequestMessage]{&t.Messages, UnmarshalChatCompletionRequestMessage}},
+		unionMember{"response_format", unionField[ChatResponseFormat]{&t.ResponseFormat, UnmarshalChatResponseFormat}},
+		unionMember{"stop", unionField[StopSequences]{&t.Stop, UnmarshalStopSequences}},
+		unionMember{"tool_choice", unionField[ChatToolChoice]{&t.ToolChoice, UnmarshalChatToolChoice}},
+		unionMember{"tools", unionSlice[ChatTool]{&t.Tools, UnmarshalChatTool}},
+		unionMember{"audio", ownPointer[ChatAudioParam, *ChatAudioParam]{&t.Audio}},
+		unionMember{"prediction", ownPointer[ChatPrediction, *ChatPrediction]{&t.Prediction}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateCompletionRequest: its
-// union fields Prompt and Stop go through their Unmarshal functions, in one
-// pass over data.
+// UnmarshalJSON implements json.Unmarshaler for CreateCompletionRequest,
+// decoding its union fields Prompt and Stop through their Unmarshal
+// functions.
 func (t *CreateCompletionRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateCompletionRequest
-	shadow := struct {
-		*plain
-		Prompt unionField[CompletionPrompt] `json:"prompt"`
-		Stop   unionField[StopSequences]    `json:"stop"`
-	}{
-		plain:  (*plain)(t),
-		Prompt: unionField[CompletionPrompt]{&t.Prompt, UnmarshalCompletionPrompt},
-		Stop:   unionField[StopSequences]{&t.Stop, UnmarshalStopSequences},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"prompt", unionField[CompletionPrompt]{&t.Prompt, UnmarshalCompletionPrompt}},
+		unionMember{"stop", unionField[StopSequences]{&t.Stop, UnmarshalStopSequences}},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// CreateConversationItemsRequest: its union field Items goes through its
-// Unmarshal function, in one pass over data.
+// CreateConversationItemsRequest, decoding its union field Items through its
+// Unmarshal function.
 func (t *CreateConversationItemsRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateConversationItemsRequest
-	shadow := struct {
-		*plain
-		Items unionSlice[InputItem] `json:"items"`
-	}{
-		plain: (*plain)(t),
-		Items: unionSlice[InputItem]{&t.Items, UnmarshalInputItem},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"items", unionSlice[InputItem]{&t.Items, UnmarshalInputItem}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateConversationRequest:
-// its union field Items goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for CreateConversationRequest,
+// decoding its union field Items through its Unmarshal function.
 func (t *CreateConversationRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateConversationRequest
-	shadow := struct {
-		*plain
-		Items unionSlice[InputItem] `json:"items"`
-	}{
-		plain: (*plain)(t),
-		Items: unionSlice[InputItem]{&t.Items, UnmarshalInputItem},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"items", unionSlice[InputItem]{&t.Items, UnmarshalInputItem}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateEmbeddingRequest: its
-// union field Input goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for CreateEmbeddingRequest,
+// decoding its union field Input through its Unmarshal function.
 func (t *CreateEmbeddingRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateEmbeddingRequest
-	shadow := struct {
-		*plain
-		Input unionField[EmbeddingInput] `json:"input"`
-	}{
-		plain: (*plain)(t),
-		Input: unionField[EmbeddingInput]{&t.Input, UnmarshalEmbeddingInput},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"input", unionField[EmbeddingInput]{&t.Input, UnmarshalEmbeddingInput}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateModerationRequest: its
-// union field Input goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for CreateModerationRequest,
+// decoding its union field Input through its Unmarshal function.
 func (t *CreateModerationRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateModerationRequest
-	shadow := struct {
-		*plain
-		Input unionField[ModerationInput] `json:"input"`
-	}{
-		plain: (*plain)(t),
-		Input: unionField[ModerationInput]{&t.Input, UnmarshalModerationInput},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"input", unionField[ModerationInput]{&t.Input, UnmarshalModerationInput}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateResponse: its union
-// fields Conversation, Input, ToolChoice and Tools go through their Unmarshal
-// functions, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for CreateResponse, decoding its
+// union fields Conversation, Input, ToolChoice and Tools through their
+// Unmarshal functions, and its field Text through its own UnmarshalJSON.
 func (t *CreateResponse) UnmarshalJSON(data []byte) error {
 	type plain CreateResponse
-	shadow := struct {
-		*plain
-		Conversation unionField[ConversationParam] `json:"conversation"`
-		Input        unionField[ResponseInput]     `json:"input"`
-		ToolChoice   unionField[ToolChoice]        `json:"tool_choice"`
-		Tools        unionSlice[Tool]              `json:"tools"`
-	}{
-		plain:        (*plain)(t),
-		Conversation: unionField[ConversationParam]{&t.Conversation, UnmarshalConversationParam},
-		Input:        unionField[ResponseInput]{&t.Input, UnmarshalResponseInput},
-		ToolChoice:   unionField[ToolChoice]{&t.ToolChoice, UnmarshalToolChoice},
-		Tools:        unionSlice[Tool]{&t.Tools, UnmarshalTool},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"conversation", unionField[ConversationParam]{&t.Conversation, UnmarshalConversationParam}},
+		unionMember{"input", unionField[ResponseInput]{&t.Input, UnmarshalResponseInput}},
+		unionMember{"tool_choice", unionField[ToolChoice]{&t.ToolChoice, UnmarshalToolChoice}},
+		unionMember{"tools", unionSlice[Tool]{&t.Tools, UnmarshalTool}},
+		unionMember{"text", ownPointer[ResponseTextConfig, *ResponseTextConfig]{&t.Text}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CustomTool: its union field
-// Format goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for CustomTool, decoding its
+// union field Format through its Unmarshal function.
 func (t *CustomTool) UnmarshalJSON(data []byte) error {
 	type plain CustomTool
-	shadow := struct {
-		*plain
-		Format unionField[CustomToolFormat] `json:"format"`
-	}{
-		plain:  (*plain)(t),
-		Format: unionField[CustomToolFormat]{&t.Format, UnmarshalCustomToolFormat},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"format", unionField[CustomToolFormat]{&t.Format, UnmarshalCustomToolFormat}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CustomToolCall: its union
-// field Caller goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for CustomToolCall, decoding its
+// union field Caller through its Unmarshal function.
 func (t *CustomToolCall) UnmarshalJSON(data []byte) error {
 	type plain CustomToolCall
-	shadow := struct {
-		*plain
-		Caller unionField[ToolCaller] `json:"caller"`
-	}{
-		plain:  (*plain)(t),
-		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"caller", unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CustomToolCallOutput: its
-// union fields Caller and Output go through their Unmarshal functions, in one
-// pass over data.
+// UnmarshalJSON implements json.Unmarshaler for CustomToolCallOutput,
+// decoding its union fields Caller and Output through their Unmarshal
+// functions.
 func (t *CustomToolCallOutput) UnmarshalJSON(data []byte) error {
 	type plain CustomToolCallOutput
-	shadow := struct {
-		*plain
-		Caller unionField[ToolCaller]                `json:"caller"`
-		Output unionField[FunctionCallOutputContent] `json:"output"`
-	}{
-		plain:  (*plain)(t),
-		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
-		Output: unionField[FunctionCallOutputContent]{&t.Output, UnmarshalFunctionCallOutputContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"caller", unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller}},
+		unionMember{"output", unionField[FunctionCallOutputContent]{&t.Output, UnmarshalFunctionCallOutputContent}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for FunctionCall: its union field
-// Caller goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for FunctionCall, decoding its
+// union field Caller through its Unmarshal function.
 func (t *FunctionCall) UnmarshalJSON(data []byte) error {
 	type plain FunctionCall
-	shadow := struct {
-		*plain
-		Caller unionField[ToolCaller] `json:"caller"`
-	}{
-		plain:  (*plain)(t),
-		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"caller", unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for FunctionCallOutput: its union
-// fields Caller and Output go through their Unmarshal functions, in one pass
-// over data.
+// UnmarshalJSON implements json.Unmarshaler for FunctionCallOutput, decoding
+// its union fields Caller and Output through their Unmarshal functions.
 func (t *FunctionCallOutput) UnmarshalJSON(data []byte) error {
 	type plain FunctionCallOutput
-	shadow := struct {
-		*plain
-		Caller unionField[ToolCaller]                `json:"caller"`
-		Output unionField[FunctionCallOutputContent] `json:"output"`
-	}{
-		plain:  (*plain)(t),
-		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
-		Output: unionField[FunctionCallOutputContent]{&t.Output, UnmarshalFunctionCallOutputContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"caller", unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller}},
+		unionMember{"output", unionField[FunctionCallOutputContent]{&t.Output, UnmarshalFunctionCallOutputContent}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for InputMessage: its union field
-// Content goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for InputMessage, decoding its
+// union field Content through its Unmarshal function.
 func (t *InputMessage) UnmarshalJSON(data []byte) error {
 	type plain InputMessage
-	shadow := struct {
-		*plain
-		Content unionField[InputMessageContent] `json:"content"`
-	}{
-		plain:   (*plain)(t),
-		Content: unionField[InputMessageContent]{&t.Content, UnmarshalInputMessageContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content", unionField[InputMessageContent]{&t.Content, UnmarshalInputMessageContent}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for InputTokenCountRequest: its
-// union fields Conversation, Input, ToolChoice and Tools go through their
-// Unmarshal functions, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for InputTokenCountRequest,
+// decoding its union fields Conversation, Input, ToolChoice and Tools through
+// their Unmarshal functions, and its field Text through its own
+// UnmarshalJSON.
 func (t *InputTokenCountRequest) UnmarshalJSON(data []byte) error {
 	type plain InputTokenCountRequest
-	shadow := struct {
-		*plain
-		Conversation unionField[ConversationParam] `json:"conversation"`
-		Input        unionField[ResponseInput]     `json:"input"`
-		ToolChoice   unionField[ToolChoice]        `json:"tool_choice"`
-		Tools        unionSlice[Tool]              `json:"tools"`
-	}{
-		plain:        (*plain)(t),
-		Conversation: unionField[ConversationParam]{&t.Conversation, UnmarshalConversationParam},
-		Input:        unionField[ResponseInput]{&t.Input, UnmarshalResponseInput},
-		ToolChoice:   unionField[ToolChoice]{&t.ToolChoice, UnmarshalToolChoice},
-		Tools:        unionSlice[Tool]{&t.Tools, UnmarshalTool},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"conversation", unionField[ConversationParam]{&t.Conversation, UnmarshalConversationParam}},
+		unionMember{"input", unionField[ResponseInput]{&t.Input, UnmarshalResponseInput}},
+		unionMember{"tool_choice", unionField[ToolChoice]{&t.ToolChoice, UnmarshalToolChoice}},
+		unionMember{"tools", unionSlice[Tool]{&t.Tools, UnmarshalTool}},
+		unionMember{"text", ownPointer[ResponseTextConfig, *ResponseTextConfig]{&t.Text}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for McpCall: its union field
-// Error goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for McpCall, decoding its union
+// field Error through its Unmarshal function.
 func (t *McpCall) UnmarshalJSON(data []byte) error {
 	type plain McpCall
-	shadow := struct {
-		*plain
-		Error unionField[McpToolCallError] `json:"error"`
-	}{
-		plain: (*plain)(t),
-		Error: unionField[McpToolCallError]{&t.Error, UnmarshalMcpToolCallError},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"error", unionField[McpToolCallError]{&t.Error, UnmarshalMcpToolCallError}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for McpTool: its union fields
-// AllowedTools and RequireApproval go through their Unmarshal functions, in
-// one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for McpTool, decoding its union
+// fields AllowedTools and RequireApproval through their Unmarshal functions.
 func (t *McpTool) UnmarshalJSON(data []byte) error {
 	type plain McpTool
-	shadow := struct {
-		*plain
-		AllowedTools    unionField[McpAllowedTools]    `json:"allowed_tools"`
-		RequireApproval unionField[McpRequireApproval] `json:"require_approval"`
-	}{
-		plain:           (*plain)(t),
-		AllowedTools:    unionField[McpAllowedTools]{&t.AllowedTools, UnmarshalMcpAllowedTools},
-		RequireApproval: unionField[McpRequireApproval]{&t.RequireApproval, UnmarshalMcpRequireApproval},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"allowed_tools", unionField[McpAllowedTools]{&t.AllowedTools, UnmarshalMcpAllowedTools}},
+		unionMember{"require_approval", unionField[McpRequireApproval]{&t.RequireApproval, UnmarshalMcpRequireApproval}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Message: its union field
-// Content goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for Message, decoding its union
+// field Content through its Unmarshal function.
 func (t *Message) UnmarshalJSON(data []byte) error {
 	type plain Message
-	shadow := struct {
-		*plain
-		Content unionSlice[MessageContent] `json:"content"`
-	}{
-		plain:   (*plain)(t),
-		Content: unionSlice[MessageContent]{&t.Content, UnmarshalMessageContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content", unionSlice[MessageContent]{&t.Content, UnmarshalMessageContent}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for NamespaceTool: its union
-// field Tools goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for NamespaceTool, decoding its
+// union field Tools through its Unmarshal function.
 func (t *NamespaceTool) UnmarshalJSON(data []byte) error {
 	type plain NamespaceTool
-	shadow := struct {
-		*plain
-		Tools unionSlice[NamespaceMember] `json:"tools"`
-	}{
-		plain: (*plain)(t),
-		Tools: unionSlice[NamespaceMember]{&t.Tools, UnmarshalNamespaceMember},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"tools", unionSlice[NamespaceMember]{&t.Tools, UnmarshalNamespaceMember}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for OutputMessage: its union
-// field Content goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for OutputMessage, decoding its
+// union field Content through its Unmarshal function.
 func (t *OutputMessage) UnmarshalJSON(data []byte) error {
 	type plain OutputMessage
-	shadow := struct {
-		*plain
-		Content unionSlice[OutputContent] `json:"content"`
-	}{
-		plain:   (*plain)(t),
-		Content: unionSlice[OutputContent]{&t.Content, UnmarshalOutputContent},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"content", unionSlice[OutputContent]{&t.Content, UnmarshalOutputContent}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for OutputTextContent: its union
-// field Annotations goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for OutputTextContent, decoding
+// its union field Annotations through its Unmarshal function.
 func (t *OutputTextContent) UnmarshalJSON(data []byte) error {
 	type plain OutputTextContent
-	shadow := struct {
-		*plain
-		Annotations unionSlice[Annotation] `json:"annotations"`
-	}{
-		plain:       (*plain)(t),
-		Annotations: unionSlice[Annotation]{&t.Annotations, UnmarshalAnnotation},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"annotations", unionSlice[Annotation]{&t.Annotations, UnmarshalAnnotation}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Response: its union fields
-// Instructions, Output, ToolChoice and Tools go through their Unmarshal
-// functions, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for Response, decoding its union
+// fields Instructions, Output, ToolChoice and Tools through their Unmarshal
+// functions, and its fields Moderation and Text through their own
+// UnmarshalJSON.
 func (t *Response) UnmarshalJSON(data []byte) error {
 	type plain Response
-	shadow := struct {
-		*plain
-		Instructions unionField[ResponseInput] `json:"instructions"`
-		Output       unionSlice[OutputItem]    `json:"output"`
-		ToolChoice   unionField[ToolChoice]    `json:"tool_choice"`
-		Tools        unionSlice[Tool]          `json:"tools"`
-	}{
-		plain:        (*plain)(t),
-		Instructions: unionField[ResponseInput]{&t.Instructions, UnmarshalResponseInput},
-		Output:       unionSlice[OutputItem]{&t.Output, UnmarshalOutputItem},
-		ToolChoice:   unionField[ToolChoice]{&t.ToolChoice, UnmarshalToolChoice},
-		Tools:        unionSlice[Tool]{&t.Tools, UnmarshalTool},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"instructions", unionField[ResponseInput]{&t.Instructions, UnmarshalResponseInput}},
+		unionMember{"output", unionSlice[OutputItem]{&t.Output, UnmarshalOutputItem}},
+		unionMember{"tool_choice", unionField[ToolChoice]{&t.ToolChoice, UnmarshalToolChoice}},
+		unionMember{"tools", unionSlice[Tool]{&t.Tools, UnmarshalTool}},
+		unionMember{"moderation", ownPointer[ResponseModeration, *ResponseModeration]{&t.Moderation}},
+		unionMember{"text", ownPointer[ResponseTextConfig, *ResponseTextConfig]{&t.Text}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseCompletedEvent,
+// decoding its field Response through its own UnmarshalJSON.
+func (t *ResponseCompletedEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseCompletedEvent
+	return unionObject(data, (*plain)(t),
+		unionMember{"response", &t.Response},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ResponseContentPartAddedEvent: its union field Part goes through its
-// Unmarshal function, in one pass over data.
+// ResponseContentPartAddedEvent, decoding its union field Part through its
+// Unmarshal function.
 func (t *ResponseContentPartAddedEvent) UnmarshalJSON(data []byte) error {
 	type plain ResponseContentPartAddedEvent
-	shadow := struct {
-		*plain
-		Part unionField[ResponseContentPart] `json:"part"`
-	}{
-		plain: (*plain)(t),
-		Part:  unionField[ResponseContentPart]{&t.Part, UnmarshalResponseContentPart},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"part", unionField[ResponseContentPart]{&t.Part, UnmarshalResponseContentPart}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseContentPartDoneEvent:
-// its union field Part goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for ResponseContentPartDoneEvent,
+// decoding its union field Part through its Unmarshal function.
 func (t *ResponseContentPartDoneEvent) UnmarshalJSON(data []byte) error {
 	type plain ResponseContentPartDoneEvent
-	shadow := struct {
-		*plain
-		Part unionField[ResponseContentPart] `json:"part"`
-	}{
-		plain: (*plain)(t),
-		Part:  unionField[ResponseContentPart]{&t.Part, UnmarshalResponseContentPart},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"part", unionField[ResponseContentPart]{&t.Part, UnmarshalResponseContentPart}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseItemList: its union
-// field Data goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ResponseCreatedEvent,
+// decoding its field Response through its own UnmarshalJSON.
+func (t *ResponseCreatedEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseCreatedEvent
+	return unionObject(data, (*plain)(t),
+		unionMember{"response", &t.Response},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseFailedEvent, decoding
+// its field Response through its own UnmarshalJSON.
+func (t *ResponseFailedEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseFailedEvent
+	return unionObject(data, (*plain)(t),
+		unionMember{"response", &t.Response},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseInProgressEvent,
+// decoding its field Response through its own UnmarshalJSON.
+func (t *ResponseInProgressEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseInProgressEvent
+	return unionObject(data, (*plain)(t),
+		unionMember{"response", &t.Response},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseIncompleteEvent,
+// decoding its field Response through its own UnmarshalJSON.
+func (t *ResponseIncompleteEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseIncompleteEvent
+	return unionObject(data, (*plain)(t),
+		unionMember{"response", &t.Response},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseItemList, decoding
+// its union field Data through its Unmarshal function.
 func (t *ResponseItemList) UnmarshalJSON(data []byte) error {
 	type plain ResponseItemList
-	shadow := struct {
-		*plain
-		Data unionSlice[ConversationItem] `json:"data"`
-	}{
-		plain: (*plain)(t),
-		Data:  unionSlice[ConversationItem]{&t.Data, UnmarshalConversationItem},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"data", unionSlice[ConversationItem]{&t.Data, UnmarshalConversationItem}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseModeration: its union
-// fields Input and Output go through their Unmarshal functions, in one pass
-// over data.
+// UnmarshalJSON implements json.Unmarshaler for ResponseModeration, decoding
+// its union fields Input and Output through their Unmarshal functions.
 func (t *ResponseModeration) UnmarshalJSON(data []byte) error {
 	type plain ResponseModeration
-	shadow := struct {
-		*plain
-		Input  unionField[ResponseModerationOutcome] `json:"input"`
-		Output unionField[ResponseModerationOutcome] `json:"output"`
-	}{
-		plain:  (*plain)(t),
-		Input:  unionField[ResponseModerationOutcome]{&t.Input, UnmarshalResponseModerationOutcome},
-		Output: unionField[ResponseModerationOutcome]{&t.Output, UnmarshalResponseModerationOutcome},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"input", unionField[ResponseModerationOutcome]{&t.Input, UnmarshalResponseModerationOutcome}},
+		unionMember{"output", unionField[ResponseModerationOutcome]{&t.Output, UnmarshalResponseModerationOutcome}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseOutputItemAddedEvent:
-// its union field Item goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for ResponseOutputItemAddedEvent,
+// decoding its union field Item through its Unmarshal function.
 func (t *ResponseOutputItemAddedEvent) UnmarshalJSON(data []byte) error {
 	type plain ResponseOutputItemAddedEvent
-	shadow := struct {
-		*plain
-		Item unionField[OutputItem] `json:"item"`
-	}{
-		plain: (*plain)(t),
-		Item:  unionField[OutputItem]{&t.Item, UnmarshalOutputItem},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"item", unionField[OutputItem]{&t.Item, UnmarshalOutputItem}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseOutputItemDoneEvent:
-// its union field Item goes through its Unmarshal function, in one pass over
-// data.
+// UnmarshalJSON implements json.Unmarshaler for ResponseOutputItemDoneEvent,
+// decoding its union field Item through its Unmarshal function.
 func (t *ResponseOutputItemDoneEvent) UnmarshalJSON(data []byte) error {
 	type plain ResponseOutputItemDoneEvent
-	shadow := struct {
-		*plain
-		Item unionField[OutputItem] `json:"item"`
-	}{
-		plain: (*plain)(t),
-		Item:  unionField[OutputItem]{&t.Item, UnmarshalOutputItem},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"item", unionField[OutputItem]{&t.Item, UnmarshalOutputItem}},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ResponseOutputTextAnnotationAddedEvent: its union field Annotation goes
-// through its Unmarshal function, in one pass over data.
+// ResponseOutputTextAnnotationAddedEvent, decoding its union field Annotation
+// through its Unmarshal function.
 func (t *ResponseOutputTextAnnotationAddedEvent) UnmarshalJSON(data []byte) error {
 	type plain ResponseOutputTextAnnotationAddedEvent
-	shadow := struct {
-		*plain
-		Annotation unionField[Annotation] `json:"annotation"`
-	}{
-		plain:      (*plain)(t),
-		Annotation: unionField[Annotation]{&t.Annotation, UnmarshalAnnotation},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"annotation", unionField[Annotation]{&t.Annotation, UnmarshalAnnotation}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseTextConfig: its union
-// field Format goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ResponseQueuedEvent, decoding
+// its field Response through its own UnmarshalJSON.
+func (t *ResponseQueuedEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseQueuedEvent
+	return unionObject(data, (*plain)(t),
+		unionMember{"response", &t.Response},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseTextConfig, decoding
+// its union field Format through its Unmarshal function.
 func (t *ResponseTextConfig) UnmarshalJSON(data []byte) error {
 	type plain ResponseTextConfig
-	shadow := struct {
-		*plain
-		Format unionField[TextFormat] `json:"format"`
-	}{
-		plain:  (*plain)(t),
-		Format: unionField[TextFormat]{&t.Format, UnmarshalTextFormat},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"format", unionField[TextFormat]{&t.Format, UnmarshalTextFormat}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ShellCall: its union fields
-// Caller and Environment go through their Unmarshal functions, in one pass
-// over data.
+// UnmarshalJSON implements json.Unmarshaler for ShellCall, decoding its union
+// fields Caller and Environment through their Unmarshal functions.
 func (t *ShellCall) UnmarshalJSON(data []byte) error {
 	type plain ShellCall
-	shadow := struct {
-		*plain
-		Caller      unionField[ToolCaller]           `json:"caller"`
-		Environment unionField[ShellCallEnvironment] `json:"environment"`
-	}{
-		plain:       (*plain)(t),
-		Caller:      unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
-		Environment: unionField[ShellCallEnvironment]{&t.Environment, UnmarshalShellCallEnvironment},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"caller", unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller}},
+		unionMember{"environment", unionField[ShellCallEnvironment]{&t.Environment, UnmarshalShellCallEnvironment}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ShellCallOutput: its union
-// field Caller goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ShellCallOutput, decoding its
+// union field Caller through its Unmarshal function.
 func (t *ShellCallOutput) UnmarshalJSON(data []byte) error {
 	type plain ShellCallOutput
-	shadow := struct {
-		*plain
-		Caller unionField[ToolCaller] `json:"caller"`
-	}{
-		plain:  (*plain)(t),
-		Caller: unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"caller", unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ShellOutputChunk: its union
-// field Outcome goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ShellOutputChunk, decoding
+// its union field Outcome through its Unmarshal function.
 func (t *ShellOutputChunk) UnmarshalJSON(data []byte) error {
 	type plain ShellOutputChunk
-	shadow := struct {
-		*plain
-		Outcome unionField[ShellOutcome] `json:"outcome"`
-	}{
-		plain:   (*plain)(t),
-		Outcome: unionField[ShellOutcome]{&t.Outcome, UnmarshalShellOutcome},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"outcome", unionField[ShellOutcome]{&t.Outcome, UnmarshalShellOutcome}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ShellTool: its union field
-// Environment goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ShellTool, decoding its union
+// field Environment through its Unmarshal function.
 func (t *ShellTool) UnmarshalJSON(data []byte) error {
 	type plain ShellTool
-	shadow := struct {
-		*plain
-		Environment unionField[ShellToolEnvironment] `json:"environment"`
-	}{
-		plain:       (*plain)(t),
-		Environment: unionField[ShellToolEnvironment]{&t.Environment, UnmarshalShellToolEnvironment},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"environment", unionField[ShellToolEnvironment]{&t.Environment, UnmarshalShellToolEnvironment}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ToolChoiceAllowed: its union
-// field Tools goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ToolChoiceAllowed, decoding
+// its union field Tools through its Unmarshal function.
 func (t *ToolChoiceAllowed) UnmarshalJSON(data []byte) error {
 	type plain ToolChoiceAllowed
-	shadow := struct {
-		*plain
-		Tools unionSlice[Tool] `json:"tools"`
-	}{
-		plain: (*plain)(t),
-		Tools: unionSlice[Tool]{&t.Tools, UnmarshalTool},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"tools", unionSlice[Tool]{&t.Tools, UnmarshalTool}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ToolSearchOutput: its union
-// field Tools goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for ToolSearchOutput, decoding
+// its union field Tools through its Unmarshal function.
 func (t *ToolSearchOutput) UnmarshalJSON(data []byte) error {
 	type plain ToolSearchOutput
-	shadow := struct {
-		*plain
-		Tools unionSlice[Tool] `json:"tools"`
-	}{
-		plain: (*plain)(t),
-		Tools: unionSlice[Tool]{&t.Tools, UnmarshalTool},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"tools", unionSlice[Tool]{&t.Tools, UnmarshalTool}},
+	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for WebSearchCall: its union
-// field Action goes through its Unmarshal function, in one pass over data.
+// UnmarshalJSON implements json.Unmarshaler for WebSearchCall, decoding its
+// union field Action through its Unmarshal function.
 func (t *WebSearchCall) UnmarshalJSON(data []byte) error {
 	type plain WebSearchCall
-	shadow := struct {
-		*plain
-		Action unionField[WebSearchAction] `json:"action"`
-	}{
-		plain:  (*plain)(t),
-		Action: unionField[WebSearchAction]{&t.Action, UnmarshalWebSearchAction},
-	}
-	return json.Unmarshal(data, &shadow)
+	return unionObject(data, (*plain)(t),
+		unionMember{"action", unionField[WebSearchAction]{&t.Action, UnmarshalWebSearchAction}},
+	)
 }

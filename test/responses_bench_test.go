@@ -210,3 +210,115 @@ func TestResponsesStreamFloorAgrees(t *testing.T) {
 		t.Fatalf("sdk %q, floor %q", sdk[:min(40, len(sdk))], floor[:min(40, len(floor))])
 	}
 }
+
+// bigFile is an 11 MB base64 data URL, as a PDF sent inline would be.
+var bigFile = "data:application/pdf;base64," + strings.Repeat("JVBERi0xLjcKJeLjz9MK", 11<<20/20)
+
+// plainRequest is the same request as plain structs without unions: the
+// floor the union types are measured against.
+type plainRequest struct {
+	Model string `json:"model"`
+	Input []struct {
+		Type    string `json:"type"`
+		Role    string `json:"role"`
+		Content []struct {
+			Type     string `json:"type"`
+			Text     string `json:"text,omitempty"`
+			Filename string `json:"filename,omitempty"`
+			FileData string `json:"file_data,omitempty"`
+		} `json:"content"`
+	} `json:"input"`
+	Tools []struct {
+		Type       string          `json:"type"`
+		Name       string          `json:"name"`
+		Parameters json.RawMessage `json:"parameters"`
+	} `json:"tools"`
+}
+
+// BenchmarkMarshalLargeRequest builds and marshals a request carrying an 11
+// MB file with the generated union types and with plain structs:
+//
+//	go test ./test/ -run '^$' -bench MarshalLargeRequest -count 8 | benchstat -col /impl -
+func BenchmarkMarshalLargeRequest(b *testing.B) {
+	schema := json.RawMessage(`{"type":"object","properties":{"q":{"type":"string"}},"required":["q"],"additionalProperties":false}`)
+	b.Run("impl=plain", func(b *testing.B) {
+		b.SetBytes(int64(len(bigFile)))
+		for b.Loop() {
+			var req plainRequest
+			req.Model = "gpt-4.1"
+			req.Input = make([]struct {
+				Type    string `json:"type"`
+				Role    string `json:"role"`
+				Content []struct {
+					Type     string `json:"type"`
+					Text     string `json:"text,omitempty"`
+					Filename string `json:"filename,omitempty"`
+					FileData string `json:"file_data,omitempty"`
+				} `json:"content"`
+			}, 1)
+			req.Input[0].Type, req.Input[0].Role = "message", "user"
+			req.Input[0].Content = append(req.Input[0].Content,
+				struct {
+					Type     string `json:"type"`
+					Text     string `json:"text,omitempty"`
+					Filename string `json:"filename,omitempty"`
+					FileData string `json:"file_data,omitempty"`
+				}{Type: "input_text", Text: "Summarize this"},
+				struct {
+					Type     string `json:"type"`
+					Text     string `json:"text,omitempty"`
+					Filename string `json:"filename,omitempty"`
+					FileData string `json:"file_data,omitempty"`
+				}{Type: "input_file", Filename: "report.pdf", FileData: bigFile})
+			req.Tools = append(req.Tools, struct {
+				Type       string          `json:"type"`
+				Name       string          `json:"name"`
+				Parameters json.RawMessage `json:"parameters"`
+			}{"function", "lookup", schema})
+			if _, err := json.Marshal(req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
+		b.SetBytes(int64(len(bigFile)))
+		for b.Loop() {
+			filename := "report.pdf"
+			req := gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputItemList{
+				gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{
+					gen.InputTextContent{Text: "Summarize this"},
+					gen.InputFileContent{Filename: &filename, FileData: &bigFile},
+				}},
+			}, Tools: []gen.Tool{gen.FunctionTool{Name: "lookup", Parameters: schema}}}
+			if _, err := json.Marshal(req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestMarshalLargeRequestMatchesPlain checks the two benchmark requests are
+// the same JSON, so the benchmark compares like with like.
+func TestMarshalLargeRequestMatchesPlain(t *testing.T) {
+	filename, data := "report.pdf", "data:application/pdf;base64,AAAA"
+	schema := json.RawMessage(`{"type":"object"}`)
+	sdk, err := json.Marshal(gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputItemList{
+		gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{
+			gen.InputTextContent{Text: "Summarize this"},
+			gen.InputFileContent{Filename: &filename, FileData: &data},
+		}},
+	}, Tools: []gen.Tool{gen.FunctionTool{Name: "lookup", Parameters: schema}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got any
+	json.Unmarshal(sdk, &got)
+	want := map[string]any{"model": "gpt-4.1",
+		"input": []any{map[string]any{"type": "message", "role": "user", "content": []any{
+			map[string]any{"type": "input_text", "text": "Summarize this"},
+			map[string]any{"type": "input_file", "filename": "report.pdf", "file_data": data}}}},
+		"tools": []any{map[string]any{"type": "function", "name": "lookup", "parameters": map[string]any{"type": "object"}}}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("sdk request JSON:\n%s", sdk)
+	}
+}

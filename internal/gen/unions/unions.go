@@ -55,6 +55,7 @@ import (
 	"go/ast"
 	"go/format"
 	"go/token"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,7 +126,7 @@ func typeName(name string) (s string, err error) {
 var runtimeNames = []string{
 	"unionKindNull", "unionKindBool", "unionKindNumber", "unionKindString", "unionKindArray", "unionKindObject", "unionKindEmpty",
 	"errUnionSyntax", "unionError", "unionSkipSpace", "unionKindOf", "unionKind", "unionKindName", "unionElemKind",
-	"unionScanString", "unionSkipValue", "unionDiscriminator", "unionDecodeSlice", "unionUnknown", "unionMarshalRaw",
+	"unionScanString", "unionSkipValue", "unionDiscriminator", "unionDecodeSlice", "unionUnknown", "unionMarshalRaw", "unionMember", "unionObject", "ownPointer",
 	"unionField", "unionPointer", "unionSlice",
 }
 
@@ -142,6 +143,8 @@ const (
 	formValue   fieldForm = iota // U
 	formPointer                  // *U
 	formSlice                    // []U
+	formOwn                      // T, a struct with an UnmarshalJSON of ours
+	formOwnPointer               // *T, likewise
 )
 
 type shadowField struct {
@@ -366,6 +369,7 @@ func (e *emitter) findUnionHolders() error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
+	e.routeOwnFields()
 	// A struct embedding a type we give an UnmarshalJSON would inherit it
 	// and decode only the embedded part.
 	for _, name := range sortedKeys(e.g.types) {
@@ -388,6 +392,69 @@ func (e *emitter) findUnionHolders() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// routeOwnFields also routes through unionObject the struct fields (T or
+// *T) whose type has an UnmarshalJSON of ours, so that encoding/json does
+// not first skip, then validate again, their whole value (a Response in a
+// stream event, with a long output text inside). Structs holding such
+// fields get an UnmarshalJSON themselves, up to a fixpoint.
+func (e *emitter) routeOwnFields() {
+	index := map[string]int{}
+	for i, sh := range e.shadows {
+		index[sh.typ] = i
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, name := range sortedKeys(e.g.types) {
+			ts := e.g.types[name]
+			st, ok := ts.Type.(*ast.StructType)
+			if !ok || ts.Assign.IsValid() || e.g.methods[name]["UnmarshalJSON"] || !hasJSONTags(st) {
+				continue
+			}
+			for _, f := range st.Fields.List {
+				if len(f.Names) != 1 {
+					continue
+				}
+				form, t := formOwn, e.g.resolve(f.Type)
+				if star, ok := t.(*ast.StarExpr); ok {
+					form, t = formOwnPointer, e.g.resolve(star.X)
+				}
+				id, ok := t.(*ast.Ident)
+				if !ok || !e.own[id.Name] || e.unionGo[id.Name] != "" || id.Name == name {
+					continue
+				}
+				if _, isStruct := e.g.types[id.Name].Type.(*ast.StructType); !isStruct {
+					continue
+				}
+				j := jsonName(f, f.Names[0].Name)
+				if j == "" {
+					continue
+				}
+				i, seen := index[name]
+				if !seen {
+					e.shadows = append(e.shadows, shadow{typ: name})
+					i = len(e.shadows) - 1
+					index[name] = i
+					e.own[name] = true
+				}
+				if !slices.ContainsFunc(e.shadows[i].fields, func(sf shadowField) bool { return sf.json == j }) {
+					e.shadows[i].fields = append(e.shadows[i].fields, shadowField{goName: f.Names[0].Name, json: j, union: id.Name, form: form})
+					changed = true
+				}
+			}
+		}
+	}
+	sort.Slice(e.shadows, func(a, b int) bool { return e.shadows[a].typ < e.shadows[b].typ })
+}
+
+func hasJSONTags(st *ast.StructType) bool {
+	for _, f := range st.Fields.List {
+		if f.Tag != nil && strings.Contains(f.Tag.Value, "json:") {
+			return true
+		}
+	}
+	return false
 }
 
 // unionIdent returns the union named by e (through aliases), or "".
@@ -781,32 +848,65 @@ func (e *emitter) emitSliceUnmarshal(typ, union string) {
 }
 
 func (e *emitter) emitShadow(sh shadow) {
-	var names []string
+	var unions, nested []string
 	for _, f := range sh.fields {
-		names = append(names, f.goName)
+		if f.form == formOwn || f.form == formOwnPointer {
+			nested = append(nested, f.goName)
+		} else {
+			unions = append(unions, f.goName)
+		}
 	}
-	helper := map[fieldForm]string{formValue: "unionField", formPointer: "unionPointer", formSlice: "unionSlice"}
 	e.p("")
-	what := "union field " + names[0] + " goes through its Unmarshal function"
-	if len(names) > 1 {
-		what = "union fields " + list(names, "and") + " go through their Unmarshal functions"
+	var parts []string
+	if len(unions) > 0 {
+		parts = append(parts, fieldWord(unions, "union")+" "+list(unions, "and")+" through "+their(unions)+" Unmarshal function"+plural(unions))
 	}
-	e.comment(fmt.Sprintf("UnmarshalJSON implements json.Unmarshaler for %s: its %s, in one pass over data.", sh.typ, what))
+	if len(nested) > 0 {
+		parts = append(parts, fieldWord(nested, "")+" "+list(nested, "and")+" through "+their(nested)+" own UnmarshalJSON")
+	}
+	e.comment(fmt.Sprintf("UnmarshalJSON implements json.Unmarshaler for %s, decoding its %s.", sh.typ, strings.Join(parts, ", and its ")))
 	e.p("func (t *%s) UnmarshalJSON(data []byte) error {", sh.typ)
 	e.p("\ttype plain %s", sh.typ)
-	e.p("\tshadow := struct {")
-	e.p("\t\t*plain")
+	e.p("\treturn unionObject(data, (*plain)(t),")
+	helper := map[fieldForm]string{formValue: "unionField", formPointer: "unionPointer", formSlice: "unionSlice"}
 	for _, f := range sh.fields {
-		e.p("\t\t%s %s[%s] `json:%s`", f.goName, helper[f.form], f.union, strconv.Quote(f.json))
+		switch f.form {
+		case formOwn:
+			e.p("\t\tunionMember{%s, &t.%s},", strconv.Quote(f.json), f.goName)
+		case formOwnPointer:
+			e.p("\t\tunionMember{%s, ownPointer[%s, *%s]{&t.%s}},", strconv.Quote(f.json), f.union, f.union, f.goName)
+		default:
+			e.p("\t\tunionMember{%s, %s[%s]{&t.%s, Unmarshal%s}},", strconv.Quote(f.json), helper[f.form], f.union, f.goName, f.union)
+		}
 	}
-	e.p("\t}{")
-	e.p("\t\tplain: (*plain)(t),")
-	for _, f := range sh.fields {
-		e.p("\t\t%s: %s[%s]{&t.%s, Unmarshal%s},", f.goName, helper[f.form], f.union, f.goName, f.union)
-	}
-	e.p("\t}")
-	e.p("\treturn json.Unmarshal(data, &shadow)")
+	e.p("\t)")
 	e.p("}")
+}
+
+func their(names []string) string {
+	if len(names) > 1 {
+		return "their"
+	}
+	return "its"
+}
+
+func plural(names []string) string {
+	if len(names) > 1 {
+		return "s"
+	}
+	return ""
+}
+
+// fieldWord is "field" or "fields" (after kind, if any) for names.
+func fieldWord(names []string, kind string) string {
+	w := "field"
+	if len(names) > 1 {
+		w += "s"
+	}
+	if kind != "" {
+		w = kind + " " + w
+	}
+	return w
 }
 
 // jsonString returns s as a JSON string.
