@@ -342,9 +342,9 @@ func TestUnionObject(t *testing.T) {
 	for _, c := range []struct{ data, id, text string }{
 		{`{"type":"message","id":"m1","role":"assistant","content":[{"type":"output_text","text":"hi"}]}`, "m1", "hi"},
 		{` { "id" : "m2" , "content" : [ { "type" : "output_text" , "text" : "a\"b" } ] } `, "m2", `a"b`},
-		{`{"Content":[{"type":"output_text","text":"folded"}],"ID":"m3"}`, "m3", "folded"},              // case-insensitive, like encoding/json
-		{`{"\u0063ontent":[{"type":"output_text","text":"escaped"}],"id":"m4"}`, "m4", "escaped"},       // escaped key
-		{`{"id":"m5","status":"completed"}`, "m5", "0 parts"},                                            // no member: decoded directly
+		{`{"Content":[{"type":"output_text","text":"folded"}],"ID":"m3"}`, "m3", "folded"},        // case-insensitive, like encoding/json
+		{`{"\u0063ontent":[{"type":"output_text","text":"escaped"}],"id":"m4"}`, "m4", "escaped"}, // escaped key
+		{`{"id":"m5","status":"completed"}`, "m5", "0 parts"},                                     // no member: decoded directly
 		{`{"id":"m6","content":[{"type":"refusal","refusal":"no"}]}`, "m6", "gen.RefusalContent"},
 		{`{}`, "", "0 parts"},
 		{`null`, "", "0 parts"},

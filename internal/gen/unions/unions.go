@@ -140,11 +140,11 @@ type stamp struct {
 type fieldForm int
 
 const (
-	formValue   fieldForm = iota // U
-	formPointer                  // *U
-	formSlice                    // []U
-	formOwn                      // T, a struct with an UnmarshalJSON of ours
-	formOwnPointer               // *T, likewise
+	formValue      fieldForm = iota // U
+	formPointer                     // *U
+	formSlice                       // []U
+	formOwn                         // T, a struct with an UnmarshalJSON of ours
+	formOwnPointer                  // *T, likewise
 )
 
 type shadowField struct {
