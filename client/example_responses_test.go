@@ -197,3 +197,37 @@ func ExampleClient_CreateConversation() {
 	// assistant
 	// user
 }
+
+func ExampleSchemaFor() {
+	type Answer struct {
+		Verdict string  `json:"verdict" enum:"yes,no"`
+		Reason  *string `json:"reason" description:"is why, when known"`
+	}
+	schema, err := client.SchemaFor[Answer]()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(schema))
+	// Output:
+	// {"additionalProperties":false,"properties":{"reason":{"description":"is why, when known","type":["string","null"]},"verdict":{"enum":["yes","no"],"type":"string"}},"required":["verdict","reason"],"type":"object"}
+}
+
+func ExampleWithBeta() {
+	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		fmt.Println("OpenAI-Beta:", r.Header.Get("OpenAI-Beta"))
+		reply(w, 200, responseJSON("resp_1", said("ok")))
+	})
+	defer stop()
+	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
+
+	// The multi-agent variants of the Responses operations share their
+	// paths; the header selects them, here for one call.
+	_, err := c.CreateResponse(context.Background(), gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi")},
+		client.WithBeta(client.BetaResponsesMultiAgent))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// OpenAI-Beta: responses_multi_agent=v1
+}
