@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -264,14 +263,9 @@ func TestChatStream(t *testing.T) {
 		}))
 		defer srv.Close()
 		c := client.New(client.WithAPIKey("sk-test"), client.WithBaseURL(srv.URL))
-		runtime.GC()
-		var before runtime.MemStats
-		runtime.ReadMemStats(&before)
-		stop := make(chan struct{})
-		peak := peakHeap(stop)
-		got, err := collect(c)
-		close(stop)
-		growth := int64(<-peak) - int64(before.HeapAlloc)
+		var got string
+		var err error
+		growth := heapGrowth(func() { got, err = collect(c) })
 		if err != nil || len(got) != len(big) {
 			t.Errorf("got %d bytes, %v", len(got), err)
 		}

@@ -217,22 +217,28 @@ var bigFile = "data:application/pdf;base64," + strings.Repeat("JVBERi0xLjcKJeLjz
 // plainRequest is the same request as plain structs without unions: the
 // floor the union types are measured against.
 type plainRequest struct {
-	Model string `json:"model"`
-	Input []struct {
-		Type    string `json:"type"`
-		Role    string `json:"role"`
-		Content []struct {
-			Type     string `json:"type"`
-			Text     string `json:"text,omitempty"`
-			Filename string `json:"filename,omitempty"`
-			FileData string `json:"file_data,omitempty"`
-		} `json:"content"`
-	} `json:"input"`
-	Tools []struct {
-		Type       string          `json:"type"`
-		Name       string          `json:"name"`
-		Parameters json.RawMessage `json:"parameters"`
-	} `json:"tools"`
+	Model string         `json:"model"`
+	Input []plainMessage `json:"input"`
+	Tools []plainTool    `json:"tools"`
+}
+
+type plainMessage struct {
+	Type    string      `json:"type"`
+	Role    string      `json:"role"`
+	Content []plainPart `json:"content"`
+}
+
+type plainPart struct {
+	Type     string `json:"type"`
+	Text     string `json:"text,omitempty"`
+	Filename string `json:"filename,omitempty"`
+	FileData string `json:"file_data,omitempty"`
+}
+
+type plainTool struct {
+	Type       string          `json:"type"`
+	Name       string          `json:"name"`
+	Parameters json.RawMessage `json:"parameters"`
 }
 
 // BenchmarkMarshalLargeRequest builds and marshals a request carrying an 11
@@ -244,37 +250,12 @@ func BenchmarkMarshalLargeRequest(b *testing.B) {
 	b.Run("impl=plain", func(b *testing.B) {
 		b.SetBytes(int64(len(bigFile)))
 		for b.Loop() {
-			var req plainRequest
-			req.Model = "gpt-4.1"
-			req.Input = make([]struct {
-				Type    string `json:"type"`
-				Role    string `json:"role"`
-				Content []struct {
-					Type     string `json:"type"`
-					Text     string `json:"text,omitempty"`
-					Filename string `json:"filename,omitempty"`
-					FileData string `json:"file_data,omitempty"`
-				} `json:"content"`
-			}, 1)
-			req.Input[0].Type, req.Input[0].Role = "message", "user"
-			req.Input[0].Content = append(req.Input[0].Content,
-				struct {
-					Type     string `json:"type"`
-					Text     string `json:"text,omitempty"`
-					Filename string `json:"filename,omitempty"`
-					FileData string `json:"file_data,omitempty"`
-				}{Type: "input_text", Text: "Summarize this"},
-				struct {
-					Type     string `json:"type"`
-					Text     string `json:"text,omitempty"`
-					Filename string `json:"filename,omitempty"`
-					FileData string `json:"file_data,omitempty"`
-				}{Type: "input_file", Filename: "report.pdf", FileData: bigFile})
-			req.Tools = append(req.Tools, struct {
-				Type       string          `json:"type"`
-				Name       string          `json:"name"`
-				Parameters json.RawMessage `json:"parameters"`
-			}{"function", "lookup", schema})
+			req := plainRequest{Model: "gpt-4.1",
+				Input: []plainMessage{{Type: "message", Role: "user", Content: []plainPart{
+					{Type: "input_text", Text: "Summarize this"},
+					{Type: "input_file", Filename: "report.pdf", FileData: bigFile},
+				}}},
+				Tools: []plainTool{{"function", "lookup", schema}}}
 			if _, err := json.Marshal(req); err != nil {
 				b.Fatal(err)
 			}

@@ -32,10 +32,14 @@ func (p *patternReader) Read(b []byte) (int, error) {
 
 var pattern = bytes.Repeat([]byte("abcdefghijklmnopqrstuvwxyz012345"), 1024)
 
-// peakHeap samples the live heap until stop is closed and returns the
-// highest value seen.
-func peakHeap(stop <-chan struct{}) <-chan uint64 {
-	out := make(chan uint64, 1)
+// heapGrowth runs f and returns by how much the live heap grew at its
+// peak, sampled every few milliseconds, over the heap before f.
+func heapGrowth(f func()) int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	before := m.HeapAlloc
+	stop, done := make(chan struct{}), make(chan uint64)
 	go func() {
 		var peak uint64
 		var m runtime.MemStats
@@ -46,13 +50,15 @@ func peakHeap(stop <-chan struct{}) <-chan uint64 {
 			peak = max(peak, m.HeapAlloc)
 			select {
 			case <-stop:
-				out <- peak
+				done <- peak
 				return
 			case <-tick.C:
 			}
 		}
 	}()
-	return out
+	f()
+	close(stop)
+	return int64(<-done) - int64(before)
 }
 
 // TestLargeUploadMemoryIsFlat uploads 1 GiB from a plain io.Reader and
@@ -86,15 +92,12 @@ func TestLargeUploadMemoryIsFlat(t *testing.T) {
 	defer srv.Close()
 	c := client.New(client.WithAPIKey("sk-test"), client.WithBaseURL(srv.URL))
 
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	stop := make(chan struct{})
-	peak := peakHeap(stop)
-	up, err := c.CreateFile(context.Background(), gen.CreateFileRequest{
-		File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: gen.FilePurposeUserData})
-	close(stop)
-	growth := int64(<-peak) - int64(before.HeapAlloc)
+	var up *gen.OpenAIFile
+	var err error
+	growth := heapGrowth(func() {
+		up, err = c.CreateFile(context.Background(), gen.CreateFileRequest{
+			File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: gen.FilePurposeUserData})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
