@@ -101,19 +101,21 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 		return nil, err
 	}
 	decodeEvent := func(ev streaming.Event) (T, error) {
-		var v T
 		if ev.Type == "error" || isErrorPayload(ev.Data) {
 			e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Body: bytes.Clone(ev.Data)}
 			e.fill(ev.Data)
-			return v, e
+			var zero T
+			return zero, e
 		}
-		var err error
-		if decode != nil {
-			v, err = decode(ev.Data)
-		} else {
-			err = json.Unmarshal(ev.Data, &v)
+		if decode != nil { // kept apart from the json.Unmarshal below, whose &v would move v to the heap
+			v, err := decode(ev.Data)
+			if err != nil {
+				return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
+			}
+			return v, nil
 		}
-		if err != nil {
+		var v T
+		if err := json.Unmarshal(ev.Data, &v); err != nil {
 			return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
 		}
 		return v, nil
