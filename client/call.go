@@ -72,8 +72,8 @@ type streamEnd struct {
 	final []string
 }
 
-func (e streamEnd) config(maxEvent int) streaming.Config {
-	cfg := streaming.Config{MaxEventSize: maxEvent}
+func (e streamEnd) config(c *config) streaming.Config {
+	cfg := streaming.Config{MaxEventSize: c.maxEvent, IdleTimeout: c.idleTimeout}
 	if e.done != "" {
 		cfg.Done = func(ev streaming.Event) bool { return string(ev.Data) == e.done }
 	}
@@ -120,7 +120,7 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 		}
 		return v, nil
 	}
-	return streaming.NewStream(ctx, resp.Body, decodeEvent, end.config(cfg.maxEvent)), nil
+	return streaming.NewStream(ctx, resp.Body, decodeEvent, end.config(cfg)), nil
 }
 
 // isErrorPayload reports whether an event's data is an error rather than

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,7 +23,7 @@ type Client struct {
 func New(opts ...Option) *Client {
 	c := &Client{cfg: &config{
 		baseURL:    DefaultBaseURL + "/",
-		doer:       http.DefaultClient,
+		doer:       &http.Client{CheckRedirect: keepCredentialsHome},
 		maxRetries: 2,
 		retryMin:   500 * time.Millisecond,
 		retryMax:   8 * time.Second,
@@ -65,4 +66,22 @@ func (c *Client) callConfig(opts []Option) *config {
 		o(&cfg)
 	}
 	return &cfg
+}
+
+// keepCredentialsHome is the redirect policy of the default HTTP client: it
+// follows at most 10 redirects and drops the credentials (the key, the
+// organization and project headers) when a redirect leaves the origin the
+// request was sent to, or downgrades it from https. net/http itself only
+// drops Authorization, and only for another domain.
+func keepCredentialsHome(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("openai: stopped after 10 redirects")
+	}
+	first := via[0].URL
+	if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+		for _, h := range []string{"Authorization", "Api-Key", "Openai-Organization", "Openai-Project"} {
+			req.Header.Del(h)
+		}
+	}
+	return nil
 }

@@ -50,6 +50,7 @@ type config struct {
 	middleware  []Middleware
 	metadata    *Metadata
 	maxEvent    int
+	idleTimeout time.Duration
 	optionError error // the first invalid option, reported by every call
 }
 
@@ -162,6 +163,12 @@ func WithMetadata(dst *Metadata) Option { return func(c *config) { c.metadata = 
 // WithMaxEventSize sets the largest server-sent event a stream accepts, in
 // bytes (default 128 MiB). A larger event ends the stream with an error.
 func WithMaxEventSize(n int) Option { return func(c *config) { c.maxEvent = n } }
+
+// WithStreamIdleTimeout ends a stream with an error wrapping
+// streaming.ErrIdleTimeout (and context.DeadlineExceeded) when no event
+// arrives for d: a server that stalls mid-stream cannot hang the caller.
+// Zero, the default, waits as long as the context allows.
+func WithStreamIdleTimeout(d time.Duration) Option { return func(c *config) { c.idleTimeout = d } }
 
 // BetaResponsesMultiAgent, given to WithBeta, selects the beta multi-agent
 // variants that the API serves on the Responses paths.

@@ -44,7 +44,17 @@ type Config struct {
 	// stream, such as a Responses stream's "response.completed". The final
 	// event is decoded and yielded, then iteration ends.
 	Final func(ev Event) bool
+
+	// IdleTimeout, if positive, bounds the wait for each event: a stream
+	// that sends nothing for that long (a stalled server) ends with
+	// ErrIdleTimeout. Time the caller spends in the loop body is not
+	// counted.
+	IdleTimeout time.Duration
 }
+
+// ErrIdleTimeout ends a stream that sent no event within Config.IdleTimeout.
+// errors.Is(err, context.DeadlineExceeded) is true for it.
+var ErrIdleTimeout = fmt.Errorf("streaming: no event within the idle timeout: %w", context.DeadlineExceeded)
 
 // Stream is a typed stream of server-sent events read from an HTTP response
 // body: each event is turned into a T by a decode function. Range over All
@@ -67,6 +77,8 @@ type Stream[T any] struct {
 	cfg    Config
 
 	stop      func() bool // unregisters the context's AfterFunc
+	idle      *time.Timer // closes the body when an event is overdue
+	idleFired atomic.Bool
 	ranged    atomic.Bool
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -123,7 +135,16 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 			yield(zero, errors.New("streaming: stream has no decode function"))
 			return
 		}
+		if s.cfg.IdleTimeout > 0 {
+			s.idle = time.AfterFunc(s.cfg.IdleTimeout, func() {
+				s.idleFired.Store(true)
+				s.closeBody()
+			})
+		}
 		defer func() {
+			if s.idle != nil {
+				s.idle.Stop()
+			}
 			s.Close()
 			// Nothing reads the body any more: not even drain's timer,
 			// which only closes it.
@@ -143,7 +164,13 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 				yield(zero, s.stopErr(ErrClosed))
 				return
 			}
+			if s.idle != nil {
+				s.idle.Reset(s.cfg.IdleTimeout)
+			}
 			ev, err := s.dec.Next()
+			if s.idle != nil {
+				s.idle.Stop()
+			}
 			if err != nil {
 				if err == io.EOF && s.cfg.Done == nil && s.cfg.Final == nil {
 					return
@@ -205,6 +232,9 @@ func (s *Stream[T]) closeBody() {
 func (s *Stream[T]) stopErr(err error) error {
 	if s.ctx.Err() != nil {
 		return s.ctxErr()
+	}
+	if s.idleFired.Load() {
+		return ErrIdleTimeout
 	}
 	if s.closed.Load() {
 		return ErrClosed
