@@ -25,13 +25,7 @@ check-generated: generate
 bench:
 	go test ./test/ -run '^$$' -bench . -benchmem -count 8
 
-# Client CPU of the 2,000-delta Responses stream, SDK over floor: the
-# process CPU time of 15 back-to-back pairs of runs, whose median ratio is
-# steadier than wall time on a shared machine.
+# The 2,000-delta Responses stream, SDK over the hand-written floor: the
+# median of 400 back-to-back pairs, steady on a shared machine.
 bench-responses:
-	go test -c -o $${TMPDIR:-/tmp}/openai-test.bench ./test/
-	cd test && for i in $$(seq 15); do for impl in floor sdk; do \
-	  /usr/bin/time -f "%U %S" $${TMPDIR:-/tmp}/openai-test.bench -test.run '^$$' \
-	    -test.bench "ResponsesStream/impl=$$impl" -test.benchtime 150x -test.cpu 1 2>&1 >/dev/null | tail -1; \
-	done; done | awk '{cpu = $$1 + $$2} NR % 2 {floor = cpu; next} {print cpu / floor}' | sort -n | \
-	  awk '{r[NR] = $$1} END {printf "client CPU, sdk/floor: median %.2fx (min %.2fx, max %.2fx, %d pairs)\n", r[int((NR+1)/2)], r[1], r[NR], NR}'
+	go test ./test/ -run '^$$' -bench ResponsesStreamRatio -benchtime 400x -cpu 1

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/gen"
@@ -302,4 +304,45 @@ func TestMarshalLargeRequestMatchesPlain(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("sdk request JSON:\n%s", sdk)
 	}
+}
+
+// BenchmarkResponsesStreamRatio measures the SDK's client CPU on the
+// 2,000-delta stream as a multiple of the hand-written floor, robustly on a
+// shared machine: each iteration times one floor run and one SDK run back
+// to back (in alternating order), and the reported sdk/floor is the median
+// of the per-pair ratios, so drifts in machine speed cancel out.
+//
+//	go test ./test/ -run '^$' -bench ResponsesStreamRatio -benchtime 400x -cpu 1
+func BenchmarkResponsesStreamRatio(b *testing.B) {
+	doer := memoryDoer{body: responsesStream(2000), contentType: "text/event-stream"}
+	ctx := context.Background()
+	hc := &http.Client{Transport: roundTripper(doer)}
+	c := client.New(client.WithAPIKey("sk-test"), client.WithBaseURL("http://127.0.0.1/v1"), client.WithHTTPClient(doer))
+	floor := func() {
+		if _, err := floorStream(ctx, hc, "http://127.0.0.1/v1/responses"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	sdk := func() {
+		if _, err := sdkStream(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	timed := func(f func()) time.Duration {
+		start := time.Now()
+		f()
+		return time.Since(start)
+	}
+	var ratios []float64
+	for i := 0; b.Loop(); i++ {
+		var tf, ts time.Duration
+		if i%2 == 0 {
+			tf, ts = timed(floor), timed(sdk)
+		} else {
+			ts, tf = timed(sdk), timed(floor)
+		}
+		ratios = append(ratios, float64(ts)/float64(tf))
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "sdk/floor")
 }
