@@ -1,4 +1,4 @@
-.PHONY: generate validate test lint bench bench-responses check-generated
+.PHONY: generate validate test lint bench bench-responses fuzz soak check-generated
 
 generate:
 	go generate ./...
@@ -29,3 +29,20 @@ bench:
 # median of 400 back-to-back pairs, steady on a shared machine.
 bench-responses:
 	go test ./test/ -run '^$$' -bench ResponsesStreamRatio -benchtime 400x -cpu 1
+
+# Each fuzz target for FUZZTIME (go test -fuzz takes one target at a time).
+FUZZTIME ?= 10s
+FUZZ_TARGETS = streaming:FuzzDecoder streaming:FuzzStream gen:FuzzUnions gen:FuzzUnionDiscriminator \
+	gen:FuzzUnionDecodeSlice client:FuzzAPIError client:FuzzErrorResponse \
+	internal/gen/unions/internal/fixture:FuzzDecode
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; \
+	  echo "fuzz $$pkg $$name"; \
+	  go test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s; \
+	done
+
+# 100,000 sequential calls and 10,000 streams through one client; heap and
+# goroutines must come back to where they started. OPENAI_SOAK_CALLS and
+# OPENAI_SOAK_STREAMS override the counts.
+soak:
+	OPENAI_SOAK=1 go test -race -count=1 -run '^TestSoak$$' -timeout 30m -v ./test/

@@ -104,6 +104,7 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 		if ev.Type == "error" || isErrorPayload(ev.Data) {
 			e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Body: bytes.Clone(ev.Data)}
 			e.fill(ev.Data)
+			e.redact(cfg.creds.APIKey)
 			var zero T
 			return zero, e
 		}

@@ -106,6 +106,7 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 			resp.Body.Close()
 			cancel()
 			apiErr := newAPIError(resp, body)
+			apiErr.redact(cfg.creds.APIKey)
 			if cfg.metadata != nil {
 				*cfg.metadata = newMetadata(resp, attempt)
 			}

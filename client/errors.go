@@ -10,7 +10,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/oapi-openai/openai/internal/auth"
 )
 
 // Error kinds, for errors.Is. An *APIError matches the kind of its status
@@ -47,7 +50,10 @@ func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("openai: ")
 	if e.StatusCode != 0 {
-		fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+		fmt.Fprintf(&b, "%d", e.StatusCode)
+		if text := http.StatusText(e.StatusCode); text != "" {
+			b.WriteString(" " + text)
+		}
 	} else {
 		b.WriteString("error")
 	}
@@ -135,7 +141,7 @@ const maxErrorBody = 1 << 20
 func newAPIError(resp *http.Response, body []byte) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
-		RequestID:  resp.Header.Get("X-Request-Id"),
+		RequestID:  oneLine(resp.Header.Get("X-Request-Id")),
 		RetryAfter: retryAfter(resp.Header),
 		Header:     resp.Header,
 		Body:       body,
@@ -144,7 +150,39 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	if e.Message == "" {
 		e.Message = http.StatusText(resp.StatusCode)
 	}
+	if e.Message == "" {
+		e.Message = noMessage
+	}
 	return e
+}
+
+// noMessage is the message of an error whose status has no standard text
+// and whose body says nothing.
+const noMessage = "the server gave no error message"
+
+// redact replaces secret (the API key, should a server echo it) in the
+// fields Error prints.
+func (e *APIError) redact(secret string) {
+	if secret == "" {
+		return
+	}
+	for _, f := range []*string{&e.Message, &e.Type, &e.Code, &e.Param} {
+		*f = strings.ReplaceAll(*f, secret, auth.Redact(secret))
+	}
+}
+
+// oneLine turns control characters (line breaks, terminal escapes) into
+// spaces, so an error message prints as one plain line.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // fill sets the fields found in an error payload: {"error": {...}}, a bare
@@ -170,20 +208,21 @@ func (e *APIError) fill(body []byte) {
 	}
 	if len(inner) > 0 && inner[0] == '"' {
 		_ = json.Unmarshal(inner, &e.Message)
+		e.Message = oneLine(e.Message)
 		return
 	}
 	if json.Unmarshal(inner, &obj) != nil {
 		e.Message = plainText(body)
 		return
 	}
-	e.Message = rawText(obj.Message)
+	e.Message = oneLine(rawText(obj.Message))
 	if obj.Type != nil {
-		e.Type = *obj.Type
+		e.Type = oneLine(*obj.Type)
 	}
 	if obj.Param != nil {
-		e.Param = *obj.Param
+		e.Param = oneLine(*obj.Param)
 	}
-	e.Code = rawText(obj.Code)
+	e.Code = oneLine(rawText(obj.Code))
 }
 
 // rawText renders a JSON string or number as text ("" for null).
@@ -206,5 +245,5 @@ func plainText(body []byte) string {
 		body = body[:limit]
 	}
 	s := strings.ToValidUTF8(string(body), string(utf8.RuneError))
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(oneLine(s)), " ")
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -34,7 +35,7 @@ func shouldRetryStatus(resp *http.Response) bool {
 func retryAfter(h http.Header) time.Duration {
 	if v := h.Get("Retry-After-Ms"); v != "" {
 		if ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && ms > 0 {
-			return time.Duration(ms * float64(time.Millisecond))
+			return duration(ms, time.Millisecond)
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -43,7 +44,7 @@ func retryAfter(h http.Header) time.Duration {
 	}
 	if s, err := strconv.ParseFloat(v, 64); err == nil {
 		if s > 0 {
-			return time.Duration(s * float64(time.Second))
+			return duration(s, time.Second)
 		}
 		return 0
 	}
@@ -53,6 +54,15 @@ func retryAfter(h http.Header) time.Duration {
 		}
 	}
 	return 0
+}
+
+// duration converts n units to a Duration, saturating instead of
+// overflowing: a Retry-After of 1e10 seconds must read as "very long".
+func duration(n float64, unit time.Duration) time.Duration {
+	if f := n * float64(unit); f < float64(math.MaxInt64) {
+		return time.Duration(f)
+	}
+	return math.MaxInt64
 }
 
 // backoff is the delay before retry number n (1-based): the server's
