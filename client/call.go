@@ -17,6 +17,20 @@ import (
 // empty; nothing is sent.
 var ErrMissingField = errors.New("required field is empty")
 
+// ErrEmptyResponse is returned, wrapped, when a successful answer that
+// should hold a result has an empty or null body: never a zero value.
+var ErrEmptyResponse = errors.New("empty response body")
+
+// checkPathParam rejects a path parameter that is empty, "." or "..",
+// which would address another endpoint: the call fails with ErrUnsafePath
+// before anything is sent. ("/" inside a parameter is escaped, harmless.)
+func checkPathParam(name, value string) error {
+	if value == "" || value == "." || value == ".." {
+		return fmt.Errorf("openai: path parameter %s = %q: %w", name, value, ErrUnsafePath)
+	}
+	return nil
+}
+
 func missing(op, field string) error {
 	return fmt.Errorf("openai: %s: %q: %w", op, field, ErrMissingField)
 }
@@ -40,8 +54,11 @@ func call[T any](ctx context.Context, c *Client, opts []Option, op string, build
 		return nil, &ConnectionError{Op: op, Err: fmt.Errorf("reading response: %w", err)}
 	}
 	var out T
-	if buf.Len() == 0 {
-		return &out, nil
+	if _, none := any(out).(struct{}); none {
+		return &out, nil // an operation without a result: the body does not matter
+	}
+	if data := bytes.TrimSpace(buf.Bytes()); len(data) == 0 || string(data) == "null" {
+		return nil, fmt.Errorf("openai: %s: %w", op, ErrEmptyResponse)
 	}
 	if decode != nil {
 		out, err = decode(buf.Bytes())

@@ -43,6 +43,9 @@ func (c *Client) CreateChatCompletionStream(ctx context.Context, body gen.Create
 
 // DeleteChatCompletion calls DELETE /chat/completions/{completion_id} (deleteChatCompletion): Delete a stored chat completion.
 func (c *Client) DeleteChatCompletion(ctx context.Context, completionID string, opts ...Option) (*gen.ChatCompletionDeleted, error) {
+	if err := checkPathParam("completionID", completionID); err != nil {
+		return nil, err
+	}
 	return call[gen.ChatCompletionDeleted](ctx, c, opts, "deleteChatCompletion", func(base string) (*http.Request, error) {
 		return gen.NewDeleteChatCompletionRequest(base, completionID)
 	}, nil)
@@ -50,6 +53,9 @@ func (c *Client) DeleteChatCompletion(ctx context.Context, completionID string, 
 
 // GetChatCompletion calls GET /chat/completions/{completion_id} (getChatCompletion): Get a stored chat completion.
 func (c *Client) GetChatCompletion(ctx context.Context, completionID string, opts ...Option) (*gen.CreateChatCompletionResponse, error) {
+	if err := checkPathParam("completionID", completionID); err != nil {
+		return nil, err
+	}
 	return call[gen.CreateChatCompletionResponse](ctx, c, opts, "getChatCompletion", func(base string) (*http.Request, error) {
 		return gen.NewGetChatCompletionRequest(base, completionID)
 	}, nil)
@@ -57,6 +63,9 @@ func (c *Client) GetChatCompletion(ctx context.Context, completionID string, opt
 
 // GetChatCompletionMessages calls GET /chat/completions/{completion_id}/messages (getChatCompletionMessages): List the messages of a stored chat completion.
 func (c *Client) GetChatCompletionMessages(ctx context.Context, completionID string, params *gen.GetChatCompletionMessagesParams, opts ...Option) (*gen.ChatCompletionMessageList, error) {
+	if err := checkPathParam("completionID", completionID); err != nil {
+		return nil, err
+	}
 	return call[gen.ChatCompletionMessageList](ctx, c, opts, "getChatCompletionMessages", func(base string) (*http.Request, error) {
 		return gen.NewGetChatCompletionMessagesRequest(base, completionID, params)
 	}, nil)
@@ -123,6 +132,9 @@ func (c *Client) ListChatCompletionsAll(ctx context.Context, params *gen.ListCha
 
 // UpdateChatCompletion calls POST /chat/completions/{completion_id} (updateChatCompletion): Change the metadata of a stored chat completion.
 func (c *Client) UpdateChatCompletion(ctx context.Context, completionID string, body gen.UpdateChatCompletionRequest, opts ...Option) (*gen.CreateChatCompletionResponse, error) {
+	if err := checkPathParam("completionID", completionID); err != nil {
+		return nil, err
+	}
 	return call[gen.CreateChatCompletionResponse](ctx, c, opts, "updateChatCompletion", func(base string) (*http.Request, error) {
 		return gen.NewUpdateChatCompletionRequest(base, completionID, body)
 	}, nil)

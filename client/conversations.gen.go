@@ -19,6 +19,9 @@ func (c *Client) CreateConversation(ctx context.Context, body gen.CreateConversa
 
 // CreateConversationItems calls POST /conversations/{conversation_id}/items (createConversationItems): Append items to a conversation (up to 20 per call).
 func (c *Client) CreateConversationItems(ctx context.Context, conversationID string, params *gen.CreateConversationItemsParams, body gen.CreateConversationItemsRequest, opts ...Option) (*gen.ConversationItemList, error) {
+	if err := checkPathParam("conversationID", conversationID); err != nil {
+		return nil, err
+	}
 	if len(body.Items) == 0 {
 		return nil, missing("createConversationItems", "items")
 	}
@@ -29,6 +32,9 @@ func (c *Client) CreateConversationItems(ctx context.Context, conversationID str
 
 // DeleteConversation calls DELETE /conversations/{conversation_id} (deleteConversation): Delete a conversation.
 func (c *Client) DeleteConversation(ctx context.Context, conversationID string, opts ...Option) (*gen.ConversationDeleted, error) {
+	if err := checkPathParam("conversationID", conversationID); err != nil {
+		return nil, err
+	}
 	return call[gen.ConversationDeleted](ctx, c, opts, "deleteConversation", func(base string) (*http.Request, error) {
 		return gen.NewDeleteConversationRequest(base, conversationID)
 	}, nil)
@@ -36,6 +42,12 @@ func (c *Client) DeleteConversation(ctx context.Context, conversationID string, 
 
 // DeleteConversationItem calls DELETE /conversations/{conversation_id}/items/{item_id} (deleteConversationItem): Remove an item from a conversation.
 func (c *Client) DeleteConversationItem(ctx context.Context, conversationID string, itemID string, opts ...Option) (*gen.Conversation, error) {
+	if err := checkPathParam("conversationID", conversationID); err != nil {
+		return nil, err
+	}
+	if err := checkPathParam("itemID", itemID); err != nil {
+		return nil, err
+	}
 	return call[gen.Conversation](ctx, c, opts, "deleteConversationItem", func(base string) (*http.Request, error) {
 		return gen.NewDeleteConversationItemRequest(base, conversationID, itemID)
 	}, nil)
@@ -43,6 +55,9 @@ func (c *Client) DeleteConversationItem(ctx context.Context, conversationID stri
 
 // GetConversation calls GET /conversations/{conversation_id} (getConversation): Get a conversation by id.
 func (c *Client) GetConversation(ctx context.Context, conversationID string, opts ...Option) (*gen.Conversation, error) {
+	if err := checkPathParam("conversationID", conversationID); err != nil {
+		return nil, err
+	}
 	return call[gen.Conversation](ctx, c, opts, "getConversation", func(base string) (*http.Request, error) {
 		return gen.NewGetConversationRequest(base, conversationID)
 	}, nil)
@@ -50,6 +65,12 @@ func (c *Client) GetConversation(ctx context.Context, conversationID string, opt
 
 // GetConversationItem calls GET /conversations/{conversation_id}/items/{item_id} (getConversationItem): Get one item of a conversation.
 func (c *Client) GetConversationItem(ctx context.Context, conversationID string, itemID string, params *gen.GetConversationItemParams, opts ...Option) (gen.ConversationItem, error) {
+	if err := checkPathParam("conversationID", conversationID); err != nil {
+		return nil, err
+	}
+	if err := checkPathParam("itemID", itemID); err != nil {
+		return nil, err
+	}
 	v, err := call[gen.ConversationItem](ctx, c, opts, "getConversationItem", func(base string) (*http.Request, error) {
 		return gen.NewGetConversationItemRequest(base, conversationID, itemID, params)
 	}, gen.UnmarshalConversationItem)
@@ -61,6 +82,9 @@ func (c *Client) GetConversationItem(ctx context.Context, conversationID string,
 
 // ListConversationItems calls GET /conversations/{conversation_id}/items (listConversationItems): List the items of a conversation.
 func (c *Client) ListConversationItems(ctx context.Context, conversationID string, params *gen.ListConversationItemsParams, opts ...Option) (*gen.ConversationItemList, error) {
+	if err := checkPathParam("conversationID", conversationID); err != nil {
+		return nil, err
+	}
 	return call[gen.ConversationItemList](ctx, c, opts, "listConversationItems", func(base string) (*http.Request, error) {
 		return gen.NewListConversationItemsRequest(base, conversationID, params)
 	}, nil)
@@ -91,6 +115,9 @@ func (c *Client) ListConversationItemsAll(ctx context.Context, conversationID st
 
 // UpdateConversation calls POST /conversations/{conversation_id} (updateConversation): Replace the metadata of a conversation.
 func (c *Client) UpdateConversation(ctx context.Context, conversationID string, body gen.UpdateConversationRequest, opts ...Option) (*gen.Conversation, error) {
+	if err := checkPathParam("conversationID", conversationID); err != nil {
+		return nil, err
+	}
 	return call[gen.Conversation](ctx, c, opts, "updateConversation", func(base string) (*http.Request, error) {
 		return gen.NewUpdateConversationRequest(base, conversationID, body)
 	}, nil)

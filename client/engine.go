@@ -112,8 +112,10 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 			}
 			if retryable && shouldRetryStatus(resp) {
 				if wait, ok := cfg.backoff(attempt, apiErr.RetryAfter); ok {
-					if sleep(ctx, wait) != nil {
-						return nil, apiErr
+					if serr := sleep(ctx, wait); serr != nil {
+						// Both: the context ended (errors.Is), while waiting to
+						// retry this refusal (errors.As).
+						return nil, fmt.Errorf("openai: %s: %w while waiting to retry: %w", op, serr, apiErr)
 					}
 					continue
 				}

@@ -25,6 +25,9 @@ func (c *Client) CreateFile(ctx context.Context, body gen.CreateFileRequest, opt
 
 // DeleteFile calls DELETE /files/{file_id} (deleteFile): Delete a file and remove it from every vector store.
 func (c *Client) DeleteFile(ctx context.Context, fileID string, opts ...Option) (*gen.DeleteFileResponse, error) {
+	if err := checkPathParam("fileID", fileID); err != nil {
+		return nil, err
+	}
 	return call[gen.DeleteFileResponse](ctx, c, opts, "deleteFile", func(base string) (*http.Request, error) {
 		return gen.NewDeleteFileRequest(base, fileID)
 	}, nil)
@@ -33,6 +36,9 @@ func (c *Client) DeleteFile(ctx context.Context, fileID string, opts ...Option) 
 // DownloadFile downloads GET /files/{file_id}/content (downloadFile): Download the contents of a file.
 // The caller must close the returned body.
 func (c *Client) DownloadFile(ctx context.Context, fileID string, opts ...Option) (io.ReadCloser, error) {
+	if err := checkPathParam("fileID", fileID); err != nil {
+		return nil, err
+	}
 	return c.download(ctx, opts, "downloadFile", func(base string) (*http.Request, error) {
 		return gen.NewDownloadFileRequest(base, fileID)
 	})
@@ -73,6 +79,9 @@ func (c *Client) ListFilesAll(ctx context.Context, params *gen.ListFilesParams, 
 
 // RetrieveFile calls GET /files/{file_id} (retrieveFile): Get the facts about one file.
 func (c *Client) RetrieveFile(ctx context.Context, fileID string, opts ...Option) (*gen.OpenAIFile, error) {
+	if err := checkPathParam("fileID", fileID); err != nil {
+		return nil, err
+	}
 	return call[gen.OpenAIFile](ctx, c, opts, "retrieveFile", func(base string) (*http.Request, error) {
 		return gen.NewRetrieveFileRequest(base, fileID)
 	}, nil)

@@ -11,6 +11,9 @@ import (
 
 // DeleteModel calls DELETE /models/{model} (deleteModel): Delete a fine-tuned model you own (needs the Owner role in its organization).
 func (c *Client) DeleteModel(ctx context.Context, model string, opts ...Option) (*gen.DeleteModelResponse, error) {
+	if err := checkPathParam("model", model); err != nil {
+		return nil, err
+	}
 	return call[gen.DeleteModelResponse](ctx, c, opts, "deleteModel", func(base string) (*http.Request, error) {
 		return gen.NewDeleteModelRequest(base, model)
 	}, nil)
@@ -25,6 +28,9 @@ func (c *Client) ListModels(ctx context.Context, opts ...Option) (*gen.ListModel
 
 // RetrieveModel calls GET /models/{model} (retrieveModel): Get one model by id.
 func (c *Client) RetrieveModel(ctx context.Context, model string, opts ...Option) (*gen.Model, error) {
+	if err := checkPathParam("model", model); err != nil {
+		return nil, err
+	}
 	return call[gen.Model](ctx, c, opts, "retrieveModel", func(base string) (*http.Request, error) {
 		return gen.NewRetrieveModelRequest(base, model)
 	}, nil)

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ErrEmptyFile is returned, wrapped, when a file to upload has no bytes;
@@ -56,8 +57,22 @@ func newMultipartRequest(body any, build func(contentType string, r io.Reader) (
 		replay = replay && p.replayable()
 	}
 	boundary := multipart.NewWriter(io.Discard).Boundary()
+	// Attempts share the file readers: a retry's writer first stops the
+	// previous attempt's writer and waits for it, so two never read at once.
+	var mu sync.Mutex
+	var last *lazyPipe
 	open := func(first bool) io.ReadCloser {
-		return &lazyPipe{start: func(pw *io.PipeWriter) { pw.CloseWithError(writeMultipart(pw, boundary, fields, parts, first)) }}
+		mu.Lock()
+		defer mu.Unlock()
+		prev := last
+		last = &lazyPipe{start: func(pw *io.PipeWriter) {
+			if prev != nil {
+				prev.Close()
+				prev.wait()
+			}
+			pw.CloseWithError(writeMultipart(pw, boundary, fields, parts, first))
+		}}
+		return last
 	}
 	req, err := build("multipart/form-data; boundary="+boundary, open(true))
 	if err != nil {
@@ -135,12 +150,11 @@ func (p *part) prepare() error {
 	return nil
 }
 
+// replayable reports whether the part can be sent again from its start:
+// only a reader that can seek back to where it started. (An io.ReaderAt
+// alone says nothing of where its Read position began.)
 func (p *part) replayable() bool {
-	if p.start >= 0 {
-		return true
-	}
-	_, ok := p.r.(io.ReaderAt)
-	return ok
+	return p.start >= 0
 }
 
 // reader returns the part's bytes: for the first attempt the peeked byte and
@@ -149,13 +163,10 @@ func (p *part) reader(first bool) (io.Reader, error) {
 	if first {
 		return io.MultiReader(strings.NewReader(string(p.prefix)), p.r), nil
 	}
-	if p.start >= 0 {
-		if _, err := p.r.(io.Seeker).Seek(p.start, io.SeekStart); err != nil {
-			return nil, err
-		}
-		return p.r, nil
+	if _, err := p.r.(io.Seeker).Seek(p.start, io.SeekStart); err != nil {
+		return nil, err
 	}
-	return io.NewSectionReader(p.r.(io.ReaderAt), 0, 1<<62), nil
+	return p.r, nil
 }
 
 // flatten walks a request struct: readers become file parts, everything else
@@ -219,22 +230,44 @@ func flatten(v reflect.Value, prefix string, fields *[][2]string, parts *[]*part
 // so a request that is never sent leaves no goroutine behind.
 type lazyPipe struct {
 	start func(*io.PipeWriter)
-	pr    *io.PipeReader
+
+	mu   sync.Mutex
+	pr   *io.PipeReader
+	done chan struct{} // closed when the writer goroutine returns
 }
 
 func (l *lazyPipe) Read(b []byte) (int, error) {
+	l.mu.Lock()
 	if l.pr == nil {
 		pr, pw := io.Pipe()
-		l.pr = pr
-		go l.start(pw)
+		l.pr, l.done = pr, make(chan struct{})
+		go func() {
+			defer close(l.done)
+			l.start(pw)
+		}()
 	}
-	return l.pr.Read(b)
+	pr := l.pr
+	l.mu.Unlock()
+	return pr.Read(b)
 }
 
 // Close stops the writer goroutine, if it started, by failing its writes.
 func (l *lazyPipe) Close() error {
-	if l.pr != nil {
-		return l.pr.Close()
+	l.mu.Lock()
+	pr := l.pr
+	l.mu.Unlock()
+	if pr != nil {
+		return pr.Close()
 	}
 	return nil
+}
+
+// wait returns once the writer goroutine, if it started, has returned.
+func (l *lazyPipe) wait() {
+	l.mu.Lock()
+	done := l.done
+	l.mu.Unlock()
+	if done != nil {
+		<-done
+	}
 }

@@ -13,6 +13,9 @@ import (
 
 // CancelResponse calls POST /responses/{response_id}/cancel (cancelResponse): Cancel a response that runs in the background.
 func (c *Client) CancelResponse(ctx context.Context, responseID string, opts ...Option) (*gen.Response, error) {
+	if err := checkPathParam("responseID", responseID); err != nil {
+		return nil, err
+	}
 	return call[gen.Response](ctx, c, opts, "cancelResponse", func(base string) (*http.Request, error) {
 		return gen.NewCancelResponseRequest(base, responseID)
 	}, nil)
@@ -48,6 +51,9 @@ func (c *Client) CreateResponseStream(ctx context.Context, body gen.CreateRespon
 
 // DeleteResponse calls DELETE /responses/{response_id} (deleteResponse): Delete a stored response.
 func (c *Client) DeleteResponse(ctx context.Context, responseID string, opts ...Option) (*gen.DeleteResponseResponse, error) {
+	if err := checkPathParam("responseID", responseID); err != nil {
+		return nil, err
+	}
 	return call[gen.DeleteResponseResponse](ctx, c, opts, "deleteResponse", func(base string) (*http.Request, error) {
 		return gen.NewDeleteResponseRequest(base, responseID)
 	}, nil)
@@ -62,6 +68,9 @@ func (c *Client) GetInputTokenCounts(ctx context.Context, body gen.InputTokenCou
 
 // GetResponse calls GET /responses/{response_id} (getResponse): Get a stored response, or replay the event stream of a background one.
 func (c *Client) GetResponse(ctx context.Context, responseID string, params *gen.GetResponseParams, opts ...Option) (*gen.Response, error) {
+	if err := checkPathParam("responseID", responseID); err != nil {
+		return nil, err
+	}
 	var p gen.GetResponseParams
 	if params != nil {
 		p = *params
@@ -77,6 +86,9 @@ func (c *Client) GetResponse(ctx context.Context, responseID string, params *gen
 // Errors before the first event (status, auth) are returned here; range over
 // the stream's All to read events.
 func (c *Client) GetResponseStream(ctx context.Context, responseID string, params *gen.GetResponseParams, opts ...Option) (*streaming.Stream[gen.ResponseStreamEvent], error) {
+	if err := checkPathParam("responseID", responseID); err != nil {
+		return nil, err
+	}
 	var p gen.GetResponseParams
 	if params != nil {
 		p = *params
@@ -90,6 +102,9 @@ func (c *Client) GetResponseStream(ctx context.Context, responseID string, param
 
 // ListInputItems calls GET /responses/{response_id}/input_items (listInputItems): List the input items a stored response was generated from.
 func (c *Client) ListInputItems(ctx context.Context, responseID string, params *gen.ListInputItemsParams, opts ...Option) (*gen.ResponseItemList, error) {
+	if err := checkPathParam("responseID", responseID); err != nil {
+		return nil, err
+	}
 	return call[gen.ResponseItemList](ctx, c, opts, "listInputItems", func(base string) (*http.Request, error) {
 		return gen.NewListInputItemsRequest(base, responseID, params)
 	}, nil)

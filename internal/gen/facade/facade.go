@@ -432,6 +432,11 @@ func (o *operation) doc(b *bytes.Buffer, name, what string) {
 }
 
 func (o *operation) prologue(b *bytes.Buffer, ret string, stream string) {
+	for _, a := range o.args {
+		if a.name != "params" && a.typ == "string" {
+			fmt.Fprintf(b, "if err := checkPathParam(%q, %s); err != nil {\nreturn %serr\n}\n", a.name, a.name, ret)
+		}
+	}
 	if o.streamField != "" {
 		fmt.Fprintf(b, "body.%s = %s\n", o.streamField, stream)
 	}
