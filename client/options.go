@@ -86,12 +86,19 @@ func WithBaseURL(url string) Option {
 
 // WithHTTPClient sets what sends the requests: an *http.Client or any Doer.
 // The default is an *http.Client with no overall timeout (streams can be
-// long; use WithTimeout or a context deadline).
+// long; use WithTimeout or a context deadline). An *http.Client without a
+// redirect policy of its own is used through a copy that has the default
+// client's: credentials are not sent to another origin.
 func WithHTTPClient(d Doer) Option {
 	return func(c *config) {
 		if d == nil {
 			c.fail(errors.New("WithHTTPClient: nil Doer"))
 			return
+		}
+		if hc, ok := d.(*http.Client); ok && hc != nil && hc.CheckRedirect == nil {
+			safe := *hc
+			safe.CheckRedirect = keepCredentialsHome
+			d = &safe
 		}
 		c.doer = d
 	}
