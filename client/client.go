@@ -68,6 +68,9 @@ func (c *Client) callConfig(opts []Option) *config {
 	return &cfg
 }
 
+// errTooManyRedirects ends a redirect loop; it is not retried.
+var errTooManyRedirects = errors.New("openai: stopped after 10 redirects")
+
 // keepCredentialsHome is the redirect policy of the default HTTP client: it
 // follows at most 10 redirects and drops the credentials (the key, the
 // organization and project headers) when a redirect leaves the origin the
@@ -75,7 +78,7 @@ func (c *Client) callConfig(opts []Option) *config {
 // drops Authorization, and only for another domain.
 func keepCredentialsHome(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return errors.New("openai: stopped after 10 redirects")
+		return errTooManyRedirects
 	}
 	first := via[0].URL
 	if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +33,15 @@ func checkPath(path string) error {
 		}
 	}
 	return nil
+}
+
+// transient reports whether a transport error may go away on a retry: not
+// a redirect loop, nor a certificate the client refuses.
+func transient(err error) bool {
+	var cert *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	return !errors.Is(err, errTooManyRedirects) && !errors.As(err, &cert) && !errors.As(err, &unknown) && !errors.As(err, &hostname)
 }
 
 // builder makes the HTTP request of one call against a base URL. Generated
@@ -92,7 +103,7 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 		resp, cancel, err := c.attempt(ctx, cfg, doer, req, stream)
 		retryable := attempt <= cfg.maxRetries && replayable(req)
 		if err != nil {
-			if ctx.Err() != nil || !retryable {
+			if ctx.Err() != nil || !retryable || !transient(err) {
 				return nil, &ConnectionError{Op: op, Err: err}
 			}
 			wait, _ := cfg.backoff(attempt, 0)

@@ -1596,7 +1596,8 @@ func TestFaultSecurity(t *testing.T) {
 		s := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			http.Redirect(w, r, fmt.Sprintf("/v1/models/m%d", n), http.StatusFound)
 		})
-		m, err := faultClient(s.URL, client.WithMaxRetries(0)).RetrieveModel(ctx, "m")
+		// Default retries: a redirect loop is not retried, 10 requests in all.
+		m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
 		if m != nil || err == nil || !strings.Contains(err.Error(), "redirects") || s.count() != 10 {
 			t.Errorf("got %v, %v after %d requests", m, err, s.count())
 		}
@@ -1609,13 +1610,18 @@ func TestFaultSecurity(t *testing.T) {
 			t.Errorf("got %v, %v, %d requests", m, err, s.count())
 		}
 	})
-	t.Run("TLS with an unknown certificate fails", func(t *testing.T) {
-		var handled atomic.Int32
+	t.Run("TLS with an unknown certificate fails, without retries", func(t *testing.T) {
+		var handled, handshakes atomic.Int32
 		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			handled.Add(1)
 			faultJSON(w, 200, faultModel)
 		}))
 		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+		srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				handshakes.Add(1)
+			}
+		}
 		srv.StartTLS()
 		defer srv.Close()
 		m, err := client.New(client.WithAPIKey(faultKey), client.WithBaseURL(srv.URL+"/v1"), client.WithRetryDelay(time.Millisecond, 2*time.Millisecond)).RetrieveModel(ctx, "m")
@@ -1624,8 +1630,8 @@ func TestFaultSecurity(t *testing.T) {
 		if m != nil || !errors.As(err, &unknown) || !errors.As(err, &verify) || !errors.Is(err, client.ErrConnection) {
 			t.Errorf("got %v, %v; want a certificate error", m, err)
 		}
-		if handled.Load() != 0 {
-			t.Errorf("%d requests reached the handler", handled.Load())
+		if handled.Load() != 0 || handshakes.Load() != 1 {
+			t.Errorf("%d requests reached the handler after %d connections; want 0 after 1", handled.Load(), handshakes.Load())
 		}
 		// Control: the same server works for a client that trusts its
 		// certificate, so the failure above is the certificate.
