@@ -66,6 +66,9 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 		}
 		return nil, fmt.Errorf("openai: %s: %w", op, err)
 	}
+	if err := applyExtras(cfg, req); err != nil {
+		return nil, fmt.Errorf("openai: %s: %w", op, err)
+	}
 	closeBody := func() {
 		if req.Body != nil {
 			req.Body.Close()

@@ -51,6 +51,8 @@ type config struct {
 	metadata    *Metadata
 	maxEvent    int
 	idleTimeout time.Duration
+	query       [][2]string // WithQuery
+	bodyFields  []bodyField // WithBodyField
 	optionError error // the first invalid option, reported by every call
 }
 

@@ -1,0 +1,125 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Escape hatches: what the spec, and so the typed methods, do not have yet.
+
+// WithQuery adds a query parameter to every request (or to one call), for a
+// parameter the typed params do not have yet.
+func WithQuery(key, value string) Option {
+	return func(c *config) {
+		c.query = append(c.query[:len(c.query):len(c.query)], [2]string{key, value})
+	}
+}
+
+// WithBodyField sets a top-level field of the JSON request body (of one
+// call, or of every call with a JSON body), for a field the typed request
+// does not have yet. The value is encoded with encoding/json; it replaces a
+// field of the same name.
+func WithBodyField(key string, value any) Option {
+	return func(c *config) {
+		raw, err := json.Marshal(value)
+		if err != nil {
+			c.fail(fmt.Errorf("WithBodyField %q: %w", key, err))
+			return
+		}
+		c.bodyFields = append(c.bodyFields[:len(c.bodyFields):len(c.bodyFields)], bodyField{key, raw})
+	}
+}
+
+type bodyField struct {
+	key   string
+	value json.RawMessage
+}
+
+// applyExtras adds the WithQuery parameters and WithBodyField fields to req.
+func applyExtras(cfg *config, req *http.Request) error {
+	if len(cfg.query) > 0 {
+		q := req.URL.Query()
+		for _, kv := range cfg.query {
+			q.Add(kv[0], kv[1])
+		}
+		req.URL.RawQuery = q.Encode()
+	}
+	if len(cfg.bodyFields) == 0 || req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	if !strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
+		return errors.New("WithBodyField needs a JSON request body")
+	}
+	data, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return fmt.Errorf("WithBodyField: the body is not a JSON object: %w", err)
+	}
+	for _, f := range cfg.bodyFields {
+		fields[f.key] = f.value
+	}
+	if data, err = json.Marshal(fields); err != nil {
+		return err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(data))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	req.ContentLength = int64(len(data))
+	return nil
+}
+
+// Do calls an endpoint the typed methods do not cover yet, with the same
+// auth, retries, errors and options: method and path (relative to the base
+// URL, such as "responses/resp_123/cancel"; query parameters go with
+// WithQuery); body, if not nil, is sent as JSON; the JSON answer is decoded
+// into out, if not nil (a *json.RawMessage keeps it as is).
+func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
+	build := func(base string) (*http.Request, error) {
+		u, err := url.JoinPath(base, path)
+		if err != nil {
+			return nil, err
+		}
+		var r io.Reader
+		if body != nil {
+			data, err := json.Marshal(body)
+			if err != nil {
+				return nil, err
+			}
+			r = bytes.NewReader(data)
+		}
+		req, err := http.NewRequest(method, u, r)
+		if err == nil && body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, err
+	}
+	op := method + " " + path
+	if out == nil {
+		_, err := call[struct{}](ctx, c, opts, op, build, nil)
+		return err
+	}
+	raw, err := call[json.RawMessage](ctx, c, opts, op, build, func(data []byte) (json.RawMessage, error) {
+		return bytes.Clone(data), nil
+	})
+	if err != nil {
+		return err
+	}
+	if p, ok := out.(*json.RawMessage); ok {
+		*p = *raw
+		return nil
+	}
+	if err := json.Unmarshal(*raw, out); err != nil {
+		return fmt.Errorf("openai: %s: decoding response: %w", op, err)
+	}
+	return nil
+}
