@@ -53,7 +53,7 @@ type config struct {
 	idleTimeout time.Duration
 	query       [][2]string // WithQuery
 	bodyFields  []bodyField // WithBodyField
-	optionError error // the first invalid option, reported by every call
+	optionError error       // the first invalid option, reported by every call
 }
 
 // String describes the configuration without secrets, so printing a client
