@@ -34,6 +34,7 @@ func New(opts ...Option) *Client {
 	if u := os.Getenv("OPENAI_BASE_URL"); u != "" {
 		WithBaseURL(u)(c.cfg)
 	}
+	c.cfg.logger = envLogger()
 	for _, o := range opts {
 		o(c.cfg)
 	}

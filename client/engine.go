@@ -103,13 +103,16 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 				}
 			}
 		}
+		start := time.Now()
 		resp, cancel, err := c.attempt(ctx, cfg, doer, req, stream)
+		cfg.logAttempt(ctx, op, req, attempt, start, resp, err)
 		retryable := attempt <= cfg.maxRetries && replayable(req)
 		if err != nil {
 			if ctx.Err() != nil || !retryable || !transient(err) {
 				return nil, &ConnectionError{Op: op, Err: err}
 			}
 			wait, _ := cfg.backoff(attempt, 0)
+			cfg.logRetry(ctx, op, attempt, wait)
 			if serr := sleep(ctx, wait); serr != nil {
 				return nil, &ConnectionError{Op: op, Err: serr}
 			}
@@ -126,6 +129,7 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 			}
 			if retryable && shouldRetryStatus(resp) {
 				if wait, ok := cfg.backoff(attempt, apiErr.RetryAfter); ok {
+					cfg.logRetry(ctx, op, attempt, wait)
 					if serr := sleep(ctx, wait); serr != nil {
 						// Both: the context ended (errors.Is), while waiting to
 						// retry this refusal (errors.As).

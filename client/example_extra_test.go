@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
+	"log/slog"
 	"net/http"
+	"os"
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/gen"
@@ -51,4 +53,25 @@ func ExampleWithBodyField() {
 	}
 	// Output:
 	// sent: gpt-4.1 high
+}
+
+func ExampleWithLogger() {
+	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `{"object":"list","data":[]}`)
+	})
+	defer stop()
+	// Drop the time and duration so the output is stable; keys never appear.
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelDebug,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == "duration" {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"), client.WithLogger(logger))
+	if _, err := c.ListModels(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// level=DEBUG msg="openai attempt" op=listModels method=GET path=/v1/models attempt=1 status=200 request_id=req_8f2a
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/textproto"
 	"strings"
@@ -53,6 +54,7 @@ type config struct {
 	idleTimeout time.Duration
 	query       [][2]string // WithQuery
 	bodyFields  []bodyField // WithBodyField
+	logger      *slog.Logger
 	optionError error       // the first invalid option, reported by every call
 }
 
