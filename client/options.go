@@ -55,7 +55,7 @@ type config struct {
 	query       [][2]string // WithQuery
 	bodyFields  []bodyField // WithBodyField
 	logger      *slog.Logger
-	optionError error       // the first invalid option, reported by every call
+	optionError error // the first invalid option, reported by every call
 }
 
 // String describes the configuration without secrets, so printing a client
