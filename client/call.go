@@ -89,8 +89,9 @@ type streamEnd struct {
 	final []string
 }
 
-func (e streamEnd) config(c *config) streaming.Config {
-	cfg := streaming.Config{MaxEventSize: c.maxEvent, IdleTimeout: c.idleTimeout}
+func (e streamEnd) config(op string, c *config) streaming.Config {
+	cfg := streaming.Config{MaxEventSize: c.maxEvent, IdleTimeout: c.idleTimeout,
+		ReadError: func(err error) error { return &ConnectionError{Op: op, Err: err} }}
 	if e.done != "" {
 		cfg.Done = func(ev streaming.Event) bool { return string(ev.Data) == e.done }
 	}
@@ -138,7 +139,7 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 		}
 		return v, nil
 	}
-	return streaming.NewStream(ctx, resp.Body, decodeEvent, end.config(cfg)), nil
+	return streaming.NewStream(ctx, resp.Body, decodeEvent, end.config(op, cfg)), nil
 }
 
 // isErrorPayload reports whether an event's data is an error rather than

@@ -50,6 +50,11 @@ type Config struct {
 	// ErrIdleTimeout. Time the caller spends in the loop body is not
 	// counted.
 	IdleTimeout time.Duration
+
+	// ReadError, if not nil, wraps the errors of reading the body (a reset
+	// connection, a cut stream wrapping io.ErrUnexpectedEOF), so a caller
+	// can give them its own kind; errors.Is must still find the original.
+	ReadError func(error) error
 }
 
 // ErrIdleTimeout ends a stream that sent no event within Config.IdleTimeout.
@@ -178,7 +183,11 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 				if err == io.EOF {
 					err = fmt.Errorf("streaming: event stream ended before its final event: %w", io.ErrUnexpectedEOF)
 				}
-				yield(zero, s.stopErr(err))
+				if stop := s.stopErr(err); stop != err || errors.Is(err, ErrEventTooLarge) || s.cfg.ReadError == nil {
+					yield(zero, stop)
+				} else {
+					yield(zero, s.cfg.ReadError(err))
+				}
 				return
 			}
 			if len(ev.Data) == 0 {

@@ -48,14 +48,6 @@ const faultKey = "sk-test-fault-0123456789abcdef"
 // real figure.
 const faultLate = 3 * time.Second
 
-// faultBug skips a test that shows a known bug unless FAULT_BUGS=1.
-func faultBug(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("FAULT_BUGS") != "1" {
-		t.Skip("bug: " + why + " (FAULT_BUGS=1 runs this test)")
-	}
-}
-
 // faultSrv is a raw local server, without spec validation, that numbers
 // attempts and records when each arrived. Its handlers that stall return
 // when the client goes away or the test ends.
@@ -516,10 +508,10 @@ func TestFaultConnectionReset(t *testing.T) {
 		}
 	})
 	t.Run("chat stream RST after two events has a kind", func(t *testing.T) {
-		faultBug(t, "a stream reset mid-way yields the bare read error (ECONNRESET), neither client.ErrConnection nor io.ErrUnexpectedEOF")
 		_, _, err := rstChat(t)
-		if !errors.Is(err, client.ErrConnection) && !errors.Is(err, io.ErrUnexpectedEOF) {
-			t.Errorf("err = %v; want errors.Is ErrConnection or io.ErrUnexpectedEOF", err)
+		var conn *client.ConnectionError
+		if !errors.Is(err, client.ErrConnection) || !errors.As(err, &conn) {
+			t.Errorf("err = %v; want a *client.ConnectionError (errors.Is ErrConnection)", err)
 		}
 	})
 	t.Run("responses stream cut after event 3", func(t *testing.T) {
