@@ -9,6 +9,7 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"strings"
 
 	"github.com/oapi-openai/openai/streaming"
 )
@@ -21,11 +22,11 @@ var ErrMissingField = errors.New("required field is empty")
 // should hold a result has an empty or null body: never a zero value.
 var ErrEmptyResponse = errors.New("empty response body")
 
-// checkPathParam rejects a path parameter that is empty, "." or "..",
-// which would address another endpoint: the call fails with ErrUnsafePath
-// before anything is sent. ("/" inside a parameter is escaped, harmless.)
+// checkPathParam rejects a path parameter that is empty or has a "." or
+// ".." segment, before the generated builder resolves the URL (which would
+// drop a bare ".." silently): the call fails with ErrUnsafePath.
 func checkPathParam(name, value string) error {
-	if value == "" || value == "." || value == ".." {
+	if value == "" || slices.ContainsFunc(strings.Split(value, "/"), func(seg string) bool { return seg == "." || seg == ".." }) {
 		return fmt.Errorf("openai: path parameter %s = %q: %w", name, value, ErrUnsafePath)
 	}
 	return nil

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -19,21 +18,10 @@ const userAgent = "oapi-openai-go/0.1"
 // errAttemptTimeout is the cause recorded when WithTimeout ends an attempt.
 var errAttemptTimeout = fmt.Errorf("attempt timed out: %w", context.DeadlineExceeded)
 
-// ErrUnsafePath is returned, wrapped, when a path parameter would make a
-// "." or ".." segment (an id such as "../files"), which servers and proxies
-// resolve to another endpoint. Nothing is sent.
-var ErrUnsafePath = errors.New("path parameter makes a dot segment")
-
-// checkPath rejects a request path with a "." or ".." segment: the spec's
-// paths have none, so one can only come from a parameter.
-func checkPath(path string) error {
-	for seg := range strings.SplitSeq(path, "/") {
-		if seg == "." || seg == ".." {
-			return fmt.Errorf("%w: %q", ErrUnsafePath, path)
-		}
-	}
-	return nil
-}
+// ErrUnsafePath is returned, wrapped, when a path parameter is empty or
+// holds a "." or ".." segment (an id such as ".." or "../files"), which
+// servers and proxies resolve to another endpoint. Nothing is sent.
+var ErrUnsafePath = errors.New("path parameter is empty or makes a dot segment")
 
 // transient reports whether a transport error may go away on a retry: not
 // a redirect loop, nor a certificate the client refuses.
@@ -59,12 +47,6 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 	req, err := build(cfg.baseURL)
 	if err != nil {
 		return nil, fmt.Errorf("openai: %s: building request: %w", op, err)
-	}
-	if err := checkPath(req.URL.Path); err != nil {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, fmt.Errorf("openai: %s: %w", op, err)
 	}
 	if err := applyExtras(cfg, req); err != nil {
 		return nil, fmt.Errorf("openai: %s: %w", op, err)

@@ -108,18 +108,12 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 		_, err := call[struct{}](ctx, c, opts, op, build, nil)
 		return err
 	}
-	raw, err := call[json.RawMessage](ctx, c, opts, op, build, func(data []byte) (json.RawMessage, error) {
-		return bytes.Clone(data), nil
+	_, err := call(ctx, c, opts, op, build, func(data []byte) (json.RawMessage, error) {
+		if p, ok := out.(*json.RawMessage); ok {
+			*p = bytes.Clone(data)
+			return nil, nil
+		}
+		return nil, json.Unmarshal(data, out)
 	})
-	if err != nil {
-		return err
-	}
-	if p, ok := out.(*json.RawMessage); ok {
-		*p = *raw
-		return nil
-	}
-	if err := json.Unmarshal(*raw, out); err != nil {
-		return fmt.Errorf("openai: %s: decoding response: %w", op, err)
-	}
-	return nil
+	return err
 }

@@ -34,22 +34,21 @@ func envLogger() *slog.Logger {
 
 // logAttempt logs the outcome of one attempt; resp or err is set.
 func (c *config) logAttempt(ctx context.Context, op string, req *http.Request, attempt int, start time.Time, resp *http.Response, err error) {
-	if c.logger == nil {
+	level := slog.LevelDebug
+	if err != nil || resp.StatusCode >= 300 {
+		level = slog.LevelWarn
+	}
+	if c.logger == nil || !c.logger.Enabled(ctx, level) {
 		return
 	}
 	attrs := []slog.Attr{
 		slog.String("op", op), slog.String("method", req.Method), slog.String("path", req.URL.Path),
 		slog.Int("attempt", attempt), slog.Duration("duration", time.Since(start)),
 	}
-	level := slog.LevelDebug
 	if err != nil {
-		level = slog.LevelWarn
 		attrs = append(attrs, slog.String("error", err.Error()))
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("X-Request-Id")))
-		if resp.StatusCode >= 300 {
-			level = slog.LevelWarn
-		}
 	}
 	c.logger.LogAttrs(ctx, level, "openai attempt", attrs...)
 }

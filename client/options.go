@@ -116,11 +116,17 @@ func WithHeader(key, value string) Option {
 			c.fail(fmt.Errorf("WithHeader: invalid header %q", key))
 			return
 		}
-		c.header = c.header.Clone()
-		if c.header == nil {
-			c.header = http.Header{}
-		}
+		c.ownHeader()
 		c.header.Add(textproto.CanonicalMIMEHeaderKey(key), value)
+	}
+}
+
+// ownHeader gives the configuration a header map of its own, so an option
+// given to one call never changes the client's.
+func (c *config) ownHeader() {
+	c.header = c.header.Clone()
+	if c.header == nil {
+		c.header = http.Header{}
 	}
 }
 
@@ -194,10 +200,7 @@ func WithBeta(feature string) Option {
 			c.fail(fmt.Errorf("WithBeta: invalid feature %q", feature))
 			return
 		}
-		c.header = c.header.Clone()
-		if c.header == nil {
-			c.header = http.Header{}
-		}
+		c.ownHeader()
 		features := c.header.Get("OpenAI-Beta")
 		for f := range strings.SplitSeq(features, ",") {
 			if strings.TrimSpace(f) == feature {

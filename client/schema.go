@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"time"
@@ -42,7 +43,7 @@ func SchemaFor[T any]() (json.RawMessage, error) {
 		return nil, fmt.Errorf("openai: schema of %v: %w", t, err)
 	}
 	if b.recursive[t] { // the API wants an object at the top, not a $ref
-		root = clone(b.defs[t])
+		root = maps.Clone(b.defs[t])
 	}
 	if len(b.recursive) > 0 {
 		defs := map[string]any{}
@@ -148,7 +149,7 @@ func (b *schemaBuilder) fields(t reflect.Type, props map[string]any, required *[
 		if err != nil {
 			return fmt.Errorf("field %s: %w", f.Name, err)
 		}
-		s = clone(s)
+		s = maps.Clone(s)
 		if d := f.Tag.Get("description"); d != "" {
 			s["description"] = d
 		}
@@ -179,14 +180,6 @@ func nullable(s map[string]any) map[string]any {
 		return s
 	}
 	return map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
-}
-
-func clone(s map[string]any) map[string]any {
-	out := make(map[string]any, len(s)+2)
-	for k, v := range s {
-		out[k] = v
-	}
-	return out
 }
 
 func defName(t reflect.Type) string {

@@ -90,8 +90,6 @@ var respFull = `{
 // anything.
 var respCancelled = `{"id":"` + respID + `","object":"response","created_at":1756315696,"status":"cancelled","background":true,"completed_at":null,"error":null,"incomplete_details":null,"instructions":null,"max_output_tokens":null,"max_tool_calls":null,"model":"o3-pro-2025-06-10","output":[],"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":"high","summary":null},"service_tier":"auto","store":true,"temperature":1.0,"text":{"format":{"type":"text"},"verbosity":"medium"},"tool_choice":"auto","tools":[],"top_p":1.0,"truncation":"disabled","usage":null,"user":null,"metadata":{}}`
 
-func respPtr[T any](v T) *T { return &v }
-
 // respItemsPage renders a page of a list of items.
 func respItemsPage(more bool, items ...string) string {
 	first, last := "null", "null"
@@ -303,28 +301,28 @@ func TestResponsesEveryOperation(t *testing.T) {
 	// createResponse
 	resp, err := c.CreateResponse(ctx, gen.CreateResponse{
 		Model:        "gpt-5",
-		Instructions: respPtr("Answer in one sentence and cite your sources."),
+		Instructions: ptrTo("Answer in one sentence and cite your sources."),
 		Input: gen.InputItemList{
 			gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{
 				gen.InputTextContent{Text: "What is the weather in the city on this photo?"},
-				gen.InputImageContent{ImageURL: respPtr("https://upload.wikimedia.org/wikipedia/commons/a/a8/Tour_Eiffel_Wikimedia_Commons.jpg"), Detail: respPtr(gen.ImageDetailAuto)},
+				gen.InputImageContent{ImageURL: ptrTo("https://upload.wikimedia.org/wikipedia/commons/a/a8/Tour_Eiffel_Wikimedia_Commons.jpg"), Detail: ptrTo(gen.ImageDetailAuto)},
 			}},
 		},
 		Tools: []gen.Tool{
-			gen.FunctionTool{Name: "get_weather", Description: respPtr("Get the current weather in a city"), Parameters: json.RawMessage(respWeatherParams), Strict: respPtr(true)},
-			gen.WebSearchTool{SearchContextSize: respPtr(gen.SearchContextSizeMedium),
-				UserLocation: &gen.WebSearchUserLocation{Type: respPtr(gen.WebSearchUserLocationTypeApproximate), Country: respPtr("FR")}},
+			gen.FunctionTool{Name: "get_weather", Description: ptrTo("Get the current weather in a city"), Parameters: json.RawMessage(respWeatherParams), Strict: ptrTo(true)},
+			gen.WebSearchTool{SearchContextSize: ptrTo(gen.SearchContextSizeMedium),
+				UserLocation: &gen.WebSearchUserLocation{Type: ptrTo(gen.WebSearchUserLocationTypeApproximate), Country: ptrTo("FR")}},
 		},
 		ToolChoice:       gen.ToolChoiceModeAuto,
-		Text:             &gen.ResponseTextConfig{Format: gen.TextFormatJSONSchema{Name: "weather", Schema: json.RawMessage(respWeatherSchema), Strict: respPtr(true)}, Verbosity: respPtr(gen.VerbosityMedium)},
-		Reasoning:        &gen.ReasoningConfig{Effort: respPtr(gen.ReasoningEffortMedium), Summary: respPtr(gen.ReasoningConfigSummaryDetailed)},
+		Text:             &gen.ResponseTextConfig{Format: gen.TextFormatJSONSchema{Name: "weather", Schema: json.RawMessage(respWeatherSchema), Strict: ptrTo(true)}, Verbosity: ptrTo(gen.VerbosityMedium)},
+		Reasoning:        &gen.ReasoningConfig{Effort: ptrTo(gen.ReasoningEffortMedium), Summary: ptrTo(gen.ReasoningConfigSummaryDetailed)},
 		Include:          []gen.Includable{gen.IncludableReasoningEncryptedContent, gen.IncludableWebSearchCallActionSources},
 		Metadata:         gen.Metadata{"session": "s-42"},
-		MaxOutputTokens:  respPtr[int64](2048),
-		Store:            respPtr(true),
-		PromptCacheKey:   respPtr("weather-bot"),
-		SafetyIdentifier: respPtr("user-5f1e"),
-		Stream:           respPtr(true), // CreateResponse must not send it
+		MaxOutputTokens:  ptrTo[int64](2048),
+		Store:            ptrTo(true),
+		PromptCacheKey:   ptrTo("weather-bot"),
+		SafetyIdentifier: ptrTo("user-5f1e"),
+		Stream:           ptrTo(true), // CreateResponse must not send it
 	})
 	if check("CreateResponse", err) {
 		respCheckFull(t, resp)
@@ -333,7 +331,7 @@ func TestResponsesEveryOperation(t *testing.T) {
 	// getResponse, with include; a Stream set by mistake is not sent.
 	got, err := c.GetResponse(ctx, respID, &gen.GetResponseParams{
 		Include: []gen.Includable{gen.IncludableMessageOutputTextLogprobs, gen.IncludableReasoningEncryptedContent},
-		Stream:  respPtr(true)})
+		Stream:  ptrTo(true)})
 	if check("GetResponse", err) {
 		respCheckFull(t, got)
 	}
@@ -355,9 +353,9 @@ func TestResponsesEveryOperation(t *testing.T) {
 	}
 
 	// listInputItems: one page with every parameter, then every page.
-	listParams := gen.ListInputItemsParams{Limit: respPtr(2), Order: respPtr(gen.ListOrderAsc), Include: []gen.Includable{gen.IncludableMessageInputImageImageURL}}
+	listParams := gen.ListInputItemsParams{Limit: ptrTo(2), Order: ptrTo(gen.ListOrderAsc), Include: []gen.Includable{gen.IncludableMessageInputImageImageURL}}
 	one := listParams
-	one.After = respPtr("msg_seed")
+	one.After = ptrTo("msg_seed")
 	items, err := c.ListInputItems(ctx, respID, &one)
 	if check("ListInputItems", err) {
 		if len(items.Data) != 2 || !items.HasMore || items.LastID == nil || *items.LastID != "msg_68af40301a408193a2b9c3a5d4e6f7a805438e46b5f69a3b" {
@@ -415,8 +413,8 @@ func TestResponsesEveryOperation(t *testing.T) {
 		Model:      "gpt-5",
 		Input:      gen.InputItemList{gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputText("How many tokens is this?")}},
 		Tools:      []gen.Tool{gen.FunctionTool{Name: "get_weather", Parameters: json.RawMessage(respWeatherParams)}},
-		Reasoning:  &gen.ReasoningConfig{Effort: respPtr(gen.ReasoningEffortLow)},
-		Truncation: respPtr(gen.TruncationAuto),
+		Reasoning:  &gen.ReasoningConfig{Effort: ptrTo(gen.ReasoningEffortLow)},
+		Truncation: ptrTo(gen.TruncationAuto),
 	})
 	if check("GetInputTokenCounts", err) && (count.InputTokens != 1251 || count.Object != "response.input_tokens") {
 		t.Errorf("GetInputTokenCounts = %+v", count)
@@ -466,7 +464,7 @@ func TestResponsesEveryOperation(t *testing.T) {
 		t.Errorf("UpdateConversation = %+v", conv)
 	}
 
-	convParams := &gen.ListConversationItemsParams{Limit: respPtr(2), Order: respPtr(gen.ListOrderDesc)}
+	convParams := &gen.ListConversationItemsParams{Limit: ptrTo(2), Order: ptrTo(gen.ListOrderDesc)}
 	pageOne, err := c.ListConversationItems(ctx, respConv, convParams)
 	if check("ListConversationItems", err) && (len(pageOne.Data) != 2 || !pageOne.HasMore || pageOne.FirstID == nil || *pageOne.FirstID != respMsgID) {
 		t.Errorf("ListConversationItems = %+v", pageOne)
@@ -999,7 +997,7 @@ func TestResponseStreamEndings(t *testing.T) {
 			writeJSON(w, 200, respFull)
 		})
 		c := f.client()
-		params := &gen.GetResponseParams{StartingAfter: respPtr[int64](41), IncludeObfuscation: respPtr(false), Include: []gen.Includable{gen.IncludableReasoningEncryptedContent}}
+		params := &gen.GetResponseParams{StartingAfter: ptrTo[int64](41), IncludeObfuscation: ptrTo(false), Include: []gen.Includable{gen.IncludableReasoningEncryptedContent}}
 		events, err := respCollect(c.GetResponseStream(ctx, respID, params))
 		if err != nil || len(events) != 2 {
 			t.Fatalf("%d events, err = %v", len(events), err)
@@ -1010,7 +1008,7 @@ func TestResponseStreamEndings(t *testing.T) {
 		if params.Stream != nil {
 			t.Errorf("GetResponseStream changed the caller's params: stream = %v", *params.Stream)
 		}
-		params.Stream = respPtr(true) // set by mistake: GetResponse still asks for JSON
+		params.Stream = ptrTo(true) // set by mistake: GetResponse still asks for JSON
 		resp, err := c.GetResponse(ctx, respID, params)
 		if err != nil || resp.ID != respID {
 			t.Fatalf("GetResponse = %+v, %v", resp, err)
