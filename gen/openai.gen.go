@@ -5986,6 +5986,12 @@ type ChatCompletionResponseMessage struct {
 	// Deprecated: use ToolCalls.
 	FunctionCall *ChatFunctionCall `json:"function_call,omitempty"`
 
+	// Reasoning is the model's reasoning under the name Ollama and OpenRouter use; OpenAI does not send it.
+	Reasoning *string `json:"reasoning,omitempty"`
+
+	// ReasoningContent is the model's reasoning, as OpenAI-compatible servers (vLLM, llama.cpp, DeepSeek, LM Studio) send it; OpenAI does not.
+	ReasoningContent *string `json:"reasoning_content,omitempty"`
+
 	// Refusal is the refusal message, if the model refused.
 	Refusal *string `json:"refusal,omitempty"`
 
@@ -6059,6 +6065,12 @@ type ChatCompletionStreamDelta struct {
 	// FunctionCall is a piece of a function call (deprecated).
 	// Deprecated: use ToolCalls.
 	FunctionCall *ChatFunctionCallDelta `json:"function_call,omitempty"`
+
+	// Reasoning is the next piece of the model's reasoning under the name Ollama and OpenRouter use; OpenAI does not send it.
+	Reasoning *string `json:"reasoning,omitempty"`
+
+	// ReasoningContent is the next piece of the model's reasoning, as OpenAI-compatible servers (vLLM, llama.cpp, DeepSeek, LM Studio) send it; OpenAI does not.
+	ReasoningContent *string `json:"reasoning_content,omitempty"`
 
 	// Refusal is the next piece of a refusal.
 	Refusal *string `json:"refusal,omitempty"`
