@@ -1,4 +1,4 @@
-.PHONY: generate validate test lint bench bench-responses fuzz soak check-generated
+.PHONY: generate validate test examples lint bench bench-responses fuzz soak check-generated
 
 generate:
 	go generate ./...
@@ -8,6 +8,12 @@ validate:
 
 test:
 	go test -race -count=1 ./...
+
+# Every program in examples/: against the openaitest fake server when
+# OPENAI_API_KEY is unset, against the API when it is set.
+EXAMPLES = $(patsubst %/main.go,%,$(wildcard examples/*/main.go))
+examples:
+	@set -e; for e in $(EXAMPLES); do echo "== $$e"; go run ./$$e; echo; done
 
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -119,13 +121,11 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 	if err != nil {
 		return nil, err
 	}
+	obs := cfg.newStreamObserver(ctx, op, resp) // nil unless a logger or a hook listens
 	decodeEvent := func(ev streaming.Event) (T, error) {
 		if ev.Type == "error" || isErrorPayload(ev.Data) {
-			e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Body: bytes.Clone(ev.Data)}
-			e.fill(ev.Data)
-			e.redact(cfg.creds.APIKey)
 			var zero T
-			return zero, e
+			return zero, eventError(cfg, resp, ev.Data)
 		}
 		if decode != nil { // kept apart from the json.Unmarshal below, whose &v would move v to the heap
 			v, err := decode(ev.Data)
@@ -138,9 +138,59 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 		if err := json.Unmarshal(ev.Data, &v); err != nil {
 			return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
 		}
+		if chunk, ok := any(&v).(*gen.CreateChatCompletionStreamResponse); ok && chatChunkFailed(chunk) && hasErrorObject(ev.Data) {
+			var zero T
+			return zero, eventError(cfg, resp, ev.Data)
+		}
 		return v, nil
 	}
-	return streaming.NewStream(ctx, resp.Body, decodeEvent, end.config(op, cfg)), nil
+	if obs == nil {
+		return streaming.NewStream(ctx, resp.Body, decodeEvent, end.config(op, cfg)), nil
+	}
+	observed := func(ev streaming.Event) (T, error) {
+		obs.event(ev)
+		v, err := decodeEvent(ev)
+		if err != nil {
+			obs.set(StreamFailed, err)
+		}
+		return v, err
+	}
+	return streaming.NewStream(ctx, resp.Body, observed, obs.wrap(end.config(op, cfg))), nil
+}
+
+// eventError is the *APIError of an error event of the stream whose
+// response is resp.
+func eventError(cfg *config, resp *http.Response, data []byte) error {
+	e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Body: bytes.Clone(data)}
+	e.fill(data)
+	var sent http.Header
+	if resp.Request != nil {
+		sent = resp.Request.Header
+	}
+	cfg.redactSecrets(e, sent)
+	return e
+}
+
+// chatChunkFailed reports whether a chat chunk ends a choice with the
+// finish reason "error": how OpenRouter reports an error after the stream
+// has begun, in a chunk that also holds an "error" object too far in for
+// isErrorPayload to see. Ordinary chunks cost a loop over their choices.
+func chatChunkFailed(c *gen.CreateChatCompletionStreamResponse) bool {
+	for i := range c.Choices {
+		if f := c.Choices[i].FinishReason; f != nil && *f == "error" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasErrorObject reports whether data is a JSON object with a non-null
+// "error" member.
+func hasErrorObject(data []byte) bool {
+	var probe struct {
+		Error json.RawMessage `json:"error"`
+	}
+	return json.Unmarshal(data, &probe) == nil && len(probe.Error) > 0 && string(probe.Error) != "null"
 }
 
 // isErrorPayload reports whether an event's data is an error rather than

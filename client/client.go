@@ -21,13 +21,7 @@ type Client struct {
 // read once, here; options override them. A missing key is reported by the
 // first call, before anything is sent.
 func New(opts ...Option) *Client {
-	c := &Client{cfg: &config{
-		baseURL:    DefaultBaseURL + "/",
-		doer:       &http.Client{CheckRedirect: keepCredentialsHome},
-		maxRetries: 2,
-		retryMin:   500 * time.Millisecond,
-		retryMax:   8 * time.Second,
-	}}
+	c := &Client{cfg: defaultConfig()}
 	c.cfg.creds.APIKey = os.Getenv("OPENAI_API_KEY")
 	c.cfg.creds.Organization = os.Getenv("OPENAI_ORG_ID")
 	c.cfg.creds.Project = os.Getenv("OPENAI_PROJECT_ID")
@@ -39,6 +33,17 @@ func New(opts ...Option) *Client {
 		o(c.cfg)
 	}
 	return c
+}
+
+// defaultConfig is the configuration before the environment and options.
+func defaultConfig() *config {
+	return &config{
+		baseURL:    DefaultBaseURL + "/",
+		doer:       &http.Client{CheckRedirect: keepCredentialsHome},
+		maxRetries: 2,
+		retryMin:   500 * time.Millisecond,
+		retryMax:   8 * time.Second,
+	}
 }
 
 // String describes the client without secrets.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -48,23 +49,30 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 	if err != nil {
 		return nil, fmt.Errorf("openai: %s: building request: %w", op, err)
 	}
-	if err := applyExtras(cfg, req); err != nil {
-		return nil, fmt.Errorf("openai: %s: %w", op, err)
-	}
 	closeBody := func() {
 		if req.Body != nil {
 			req.Body.Close()
 		}
 	}
-	if err := cfg.creds.Apply(req.Header); err != nil {
+	if err := applyExtras(cfg, req); err != nil {
+		closeBody()
+		return nil, fmt.Errorf("openai: %s: %w", op, err)
+	}
+	if err := cfg.azureRoute(req); err != nil {
+		closeBody()
+		return nil, fmt.Errorf("openai: %s: %w", op, err)
+	}
+	if err := cfg.creds.ApplyContext(ctx, req.Header); err != nil {
 		closeBody()
 		return nil, fmt.Errorf("openai: %s: %w", op, err)
 	}
 	req.Header.Set("User-Agent", userAgent)
-	if stream {
-		req.Header.Set("Accept", "text/event-stream")
-	} else if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
+	if req.Header.Get("Accept") == "" { // downloads and text answers set their own
+		if stream {
+			req.Header.Set("Accept", "text/event-stream")
+		} else {
+			req.Header.Set("Accept", "application/json")
+		}
 	}
 	// Headers given with WithHeader come last and replace the SDK's own
 	// (User-Agent, Authorization...): an escape hatch, not a duplicate.
@@ -87,15 +95,17 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 		}
 		start := time.Now()
 		resp, cancel, err := c.attempt(ctx, cfg, doer, req, stream)
-		cfg.logAttempt(ctx, op, req, attempt, start, resp, err)
+		outcome := attemptOutcome{op: op, attempt: attempt, duration: time.Since(start), resp: resp, err: err}
 		retryable := attempt <= cfg.maxRetries && replayable(req)
 		if err != nil {
-			if ctx.Err() != nil || !retryable || !transient(err) {
+			if outcome.retry = ctx.Err() == nil && retryable && transient(err); outcome.retry {
+				outcome.wait, _ = cfg.backoff(attempt, 0)
+			}
+			cfg.attemptDone(ctx, req, outcome)
+			if !outcome.retry {
 				return nil, &ConnectionError{Op: op, Err: err}
 			}
-			wait, _ := cfg.backoff(attempt, 0)
-			cfg.logRetry(ctx, op, attempt, wait)
-			if serr := sleep(ctx, wait); serr != nil {
+			if serr := sleep(ctx, outcome.wait); serr != nil {
 				return nil, &ConnectionError{Op: op, Err: serr}
 			}
 			continue
@@ -105,23 +115,26 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 			resp.Body.Close()
 			cancel()
 			apiErr := newAPIError(resp, body)
-			apiErr.redact(cfg.creds.APIKey)
+			cfg.redactSecrets(apiErr, req.Header)
 			if cfg.metadata != nil {
 				*cfg.metadata = newMetadata(resp, attempt)
 			}
+			outcome.err = apiErr
 			if retryable && shouldRetryStatus(resp) {
-				if wait, ok := cfg.backoff(attempt, apiErr.RetryAfter); ok {
-					cfg.logRetry(ctx, op, attempt, wait)
-					if serr := sleep(ctx, wait); serr != nil {
-						// Both: the context ended (errors.Is), while waiting to
-						// retry this refusal (errors.As).
-						return nil, fmt.Errorf("openai: %s: %w while waiting to retry: %w", op, serr, apiErr)
-					}
-					continue
+				outcome.wait, outcome.retry = cfg.backoff(attempt, apiErr.RetryAfter)
+			}
+			cfg.attemptDone(ctx, req, outcome)
+			if outcome.retry {
+				if serr := sleep(ctx, outcome.wait); serr != nil {
+					// Both: the context ended (errors.Is), while waiting to
+					// retry this refusal (errors.As).
+					return nil, fmt.Errorf("openai: %s: %w while waiting to retry: %w", op, serr, apiErr)
 				}
+				continue
 			}
 			return nil, apiErr
 		}
+		cfg.attemptDone(ctx, req, outcome)
 		if cfg.metadata != nil {
 			*cfg.metadata = newMetadata(resp, attempt)
 		}
@@ -159,6 +172,16 @@ func (c *Client) attempt(ctx context.Context, cfg *config, doer Doer, req *http.
 		timer.Stop()
 	}
 	return resp, cancel, nil
+}
+
+// redactSecrets removes from e the credentials a request carried: the
+// configured key, and the bearer token sent (which may come from a token
+// provider), in case the server echoed them.
+func (c *config) redactSecrets(e *APIError, sent http.Header) {
+	e.redact(c.creds.APIKey)
+	if token, ok := strings.CutPrefix(sent.Get("Authorization"), "Bearer "); ok {
+		e.redact(token)
+	}
 }
 
 // replayable reports whether the request body can be sent again.

@@ -40,7 +40,11 @@ func (c *Client) DownloadFile(ctx context.Context, fileID string, opts ...Option
 		return nil, err
 	}
 	return c.download(ctx, opts, "downloadFile", func(base string) (*http.Request, error) {
-		return gen.NewDownloadFileRequest(base, fileID)
+		req, err := gen.NewDownloadFileRequest(base, fileID)
+		if err == nil {
+			req.Header.Set("Accept", "application/octet-stream")
+		}
+		return req, err
 	})
 }
 

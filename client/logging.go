@@ -11,8 +11,11 @@ import (
 
 // WithLogger logs, through l, every attempt of every call (operation,
 // method, path, attempt number, status, request id, duration) at debug
-// level, and retries and failed attempts at warn level. Credentials are
-// never logged: no header or body is. New also switches logging on, to
+// level, and retries and failed attempts at warn level; and the start and
+// end of every stream (events, bytes, duration and how it ended: done,
+// final, error, cancelled, idle_timeout or closed), at debug level, or warn
+// for an error or an idle timeout. Credentials are never logged: no header,
+// body or query string is. New also switches logging on, to
 // standard error, when OPENAI_LOG is "debug" (or "info", "warn").
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
@@ -32,25 +35,46 @@ func envLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
-// logAttempt logs the outcome of one attempt; resp or err is set.
-func (c *config) logAttempt(ctx context.Context, op string, req *http.Request, attempt int, start time.Time, resp *http.Response, err error) {
+// logAttempt logs the outcome of one attempt: a response or an error.
+func (c *config) logAttempt(ctx context.Context, req *http.Request, a attemptOutcome) {
 	level := slog.LevelDebug
-	if err != nil || resp.StatusCode >= 300 {
+	if a.resp == nil || a.resp.StatusCode >= 300 {
 		level = slog.LevelWarn
 	}
 	if c.logger == nil || !c.logger.Enabled(ctx, level) {
 		return
 	}
 	attrs := []slog.Attr{
-		slog.String("op", op), slog.String("method", req.Method), slog.String("path", req.URL.Path),
-		slog.Int("attempt", attempt), slog.Duration("duration", time.Since(start)),
+		slog.String("op", a.op), slog.String("method", req.Method), slog.String("path", req.URL.Path),
+		slog.Int("attempt", a.attempt), slog.Duration("duration", a.duration),
 	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+	if a.resp == nil {
+		attrs = append(attrs, slog.String("error", a.err.Error()))
 	} else {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("X-Request-Id")))
+		attrs = append(attrs, slog.Int("status", a.resp.StatusCode), slog.String("request_id", a.resp.Header.Get("X-Request-Id")))
 	}
 	c.logger.LogAttrs(ctx, level, "openai attempt", attrs...)
+}
+
+// logStreamEnd logs the end of a stream: at debug level when it ended as
+// it should or the caller stopped it, at warn level after an error or an
+// idle timeout.
+func (c *config) logStreamEnd(ctx context.Context, info StreamInfo) {
+	level := slog.LevelDebug
+	if info.Outcome == StreamFailed || info.Outcome == StreamIdleTimeout {
+		level = slog.LevelWarn
+	}
+	if c.logger == nil || !c.logger.Enabled(ctx, level) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("op", info.Operation), slog.String("request_id", info.RequestID), slog.String("end", string(info.Outcome)),
+		slog.Int("events", info.Events), slog.Int64("bytes", info.Bytes), slog.Duration("duration", info.Duration),
+	}
+	if info.Err != nil {
+		attrs = append(attrs, slog.String("error", info.Err.Error()))
+	}
+	c.logger.LogAttrs(ctx, level, "openai stream end", attrs...)
 }
 
 // logRetry logs that a retry is scheduled after wait.

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -55,13 +56,24 @@ type config struct {
 	query       [][2]string // WithQuery
 	bodyFields  []bodyField // WithBodyField
 	logger      *slog.Logger
-	optionError error // the first invalid option, reported by every call
+	hooks       []Hooks   // WithHooks
+	azure       azureMode // NewAzure
+	apiVersion  string    // Azure's api-version query parameter
+	deployment  string    // Azure.Deployment, WithAzureDeployment
+	optionError error     // the first invalid option, reported by every call
 }
 
 // String describes the configuration without secrets, so printing a client
 // or its options never reveals the key.
 func (c *config) String() string {
-	return fmt.Sprintf("{credentials:%v baseURL:%q maxRetries:%d timeout:%v}", c.creds, c.baseURL, c.maxRetries, c.timeout)
+	var azure string
+	switch c.azure {
+	case azureDeployments:
+		azure = fmt.Sprintf(" azure:{apiVersion:%q deployment:%q}", c.apiVersion, c.deployment)
+	case azureV1:
+		azure = " azure:v1"
+	}
+	return fmt.Sprintf("{credentials:%v baseURL:%q%s maxRetries:%d timeout:%v}", c.creds, c.baseURL, azure, c.maxRetries, c.timeout)
 }
 
 // Format prints String whatever the verb, so no verb reveals the key.
@@ -73,8 +85,55 @@ func (c *config) fail(err error) {
 	}
 }
 
-// WithAPIKey sets the API key sent as a Bearer token.
-func WithAPIKey(key string) Option { return func(c *config) { c.creds.APIKey = key } }
+// WithAPIKey sets the API key, sent as a Bearer token (to Azure OpenAI, in
+// the api-key header). It replaces a token provider or WithoutAPIKey given
+// before it. An empty key means no key is configured, and calls fail
+// before sending anything; use WithoutAPIKey for a server that needs none.
+func WithAPIKey(key string) Option {
+	return func(c *config) {
+		c.creds.APIKey = key
+		if key != "" {
+			c.creds.Anonymous, c.creds.Tokens = false, nil
+		}
+	}
+}
+
+// WithoutAPIKey sends requests with no key and no token, for local
+// OpenAI-compatible servers that check none (Ollama, vLLM, llama.cpp, LM
+// Studio). Without it a missing key is an error, so that a key forgotten in
+// the environment never turns into unauthenticated requests. A later
+// WithAPIKey or WithTokenProvider undoes it.
+func WithoutAPIKey() Option {
+	return func(c *config) {
+		c.creds.Anonymous = true
+		c.creds.APIKey = ""
+		c.creds.Tokens = nil
+	}
+}
+
+// TokenProvider returns a bearer token and the time it expires, such as a
+// Microsoft Entra ID token for Azure OpenAI (scope
+// "https://cognitiveservices.azure.com/.default"). A zero expiry means it is
+// unknown: the token is then used for one request.
+type TokenProvider func(ctx context.Context) (token string, expiry time.Time, err error)
+
+// WithTokenProvider sends a token from p as "Authorization: Bearer" instead
+// of the API key (a later WithAPIKey replaces it). Tokens are cached and refreshed five minutes before they
+// expire (or halfway through their life, if that is sooner); concurrent
+// calls share one refresh. A failing refresh fails the call that needed it,
+// unless the cached token is still valid, which is then used. Give it to New
+// or NewAzure so that all calls share the cache; given to one call, it
+// fetches a token for that call.
+func WithTokenProvider(p TokenProvider) Option {
+	return func(c *config) {
+		if p == nil {
+			c.fail(errors.New("WithTokenProvider: nil provider"))
+			return
+		}
+		c.creds.Tokens = auth.NewTokenSource(auth.TokenFunc(p), auth.DefaultRefreshMargin)
+		c.creds.Anonymous = false
+	}
+}
 
 // WithOrganization sets the OpenAI-Organization header.
 func WithOrganization(id string) Option { return func(c *config) { c.creds.Organization = id } }

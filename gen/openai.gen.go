@@ -192,6 +192,57 @@ func (e ApplyPatchUpdateFileType) Valid() bool {
 	}
 }
 
+// Defines values for BatchObject.
+const (
+	BatchObjectBatch BatchObject = "batch"
+)
+
+// Valid indicates whether the value is a known member of the BatchObject enum.
+func (e BatchObject) Valid() bool {
+	switch e {
+	case BatchObjectBatch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BatchStatus.
+const (
+	BatchStatusCancelled  BatchStatus = "cancelled"
+	BatchStatusCancelling BatchStatus = "cancelling"
+	BatchStatusCompleted  BatchStatus = "completed"
+	BatchStatusExpired    BatchStatus = "expired"
+	BatchStatusFailed     BatchStatus = "failed"
+	BatchStatusFinalizing BatchStatus = "finalizing"
+	BatchStatusInProgress BatchStatus = "in_progress"
+	BatchStatusValidating BatchStatus = "validating"
+)
+
+// Valid indicates whether the value is a known member of the BatchStatus enum.
+func (e BatchStatus) Valid() bool {
+	switch e {
+	case BatchStatusCancelled:
+		return true
+	case BatchStatusCancelling:
+		return true
+	case BatchStatusCompleted:
+		return true
+	case BatchStatusExpired:
+		return true
+	case BatchStatusFailed:
+		return true
+	case BatchStatusFinalizing:
+		return true
+	case BatchStatusInProgress:
+		return true
+	case BatchStatusValidating:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ChatAllowedToolsMode.
 const (
 	ChatAllowedToolsModeAuto     ChatAllowedToolsMode = "auto"
@@ -1647,6 +1698,57 @@ func (e ConversationItemListObject) Valid() bool {
 	}
 }
 
+// Defines values for CreateBatchRequestCompletionWindow.
+const (
+	CreateBatchRequestCompletionWindowN24H CreateBatchRequestCompletionWindow = "24h"
+)
+
+// Valid indicates whether the value is a known member of the CreateBatchRequestCompletionWindow enum.
+func (e CreateBatchRequestCompletionWindow) Valid() bool {
+	switch e {
+	case CreateBatchRequestCompletionWindowN24H:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateBatchRequestEndpoint.
+const (
+	CreateBatchRequestEndpointV1ChatCompletions   CreateBatchRequestEndpoint = "/v1/chat/completions"
+	CreateBatchRequestEndpointV1Completions       CreateBatchRequestEndpoint = "/v1/completions"
+	CreateBatchRequestEndpointV1Embeddings        CreateBatchRequestEndpoint = "/v1/embeddings"
+	CreateBatchRequestEndpointV1ImagesEdits       CreateBatchRequestEndpoint = "/v1/images/edits"
+	CreateBatchRequestEndpointV1ImagesGenerations CreateBatchRequestEndpoint = "/v1/images/generations"
+	CreateBatchRequestEndpointV1Moderations       CreateBatchRequestEndpoint = "/v1/moderations"
+	CreateBatchRequestEndpointV1Responses         CreateBatchRequestEndpoint = "/v1/responses"
+	CreateBatchRequestEndpointV1Videos            CreateBatchRequestEndpoint = "/v1/videos"
+)
+
+// Valid indicates whether the value is a known member of the CreateBatchRequestEndpoint enum.
+func (e CreateBatchRequestEndpoint) Valid() bool {
+	switch e {
+	case CreateBatchRequestEndpointV1ChatCompletions:
+		return true
+	case CreateBatchRequestEndpointV1Completions:
+		return true
+	case CreateBatchRequestEndpointV1Embeddings:
+		return true
+	case CreateBatchRequestEndpointV1ImagesEdits:
+		return true
+	case CreateBatchRequestEndpointV1ImagesGenerations:
+		return true
+	case CreateBatchRequestEndpointV1Moderations:
+		return true
+	case CreateBatchRequestEndpointV1Responses:
+		return true
+	case CreateBatchRequestEndpointV1Videos:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateChatCompletionRequestPromptCacheRetention.
 const (
 	CreateChatCompletionRequestPromptCacheRetentionHours24  CreateChatCompletionRequestPromptCacheRetention = "24h"
@@ -1737,6 +1839,414 @@ const (
 func (e CreateEmbeddingResponseObject) Valid() bool {
 	switch e {
 	case CreateEmbeddingResponseObjectList:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditRequestBackground.
+const (
+	CreateImageEditRequestBackgroundAuto        CreateImageEditRequestBackground = "auto"
+	CreateImageEditRequestBackgroundOpaque      CreateImageEditRequestBackground = "opaque"
+	CreateImageEditRequestBackgroundTransparent CreateImageEditRequestBackground = "transparent"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditRequestBackground enum.
+func (e CreateImageEditRequestBackground) Valid() bool {
+	switch e {
+	case CreateImageEditRequestBackgroundAuto:
+		return true
+	case CreateImageEditRequestBackgroundOpaque:
+		return true
+	case CreateImageEditRequestBackgroundTransparent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditRequestInputFidelity.
+const (
+	CreateImageEditRequestInputFidelityHigh CreateImageEditRequestInputFidelity = "high"
+	CreateImageEditRequestInputFidelityLow  CreateImageEditRequestInputFidelity = "low"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditRequestInputFidelity enum.
+func (e CreateImageEditRequestInputFidelity) Valid() bool {
+	switch e {
+	case CreateImageEditRequestInputFidelityHigh:
+		return true
+	case CreateImageEditRequestInputFidelityLow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditRequestOutputFormat.
+const (
+	CreateImageEditRequestOutputFormatJpeg CreateImageEditRequestOutputFormat = "jpeg"
+	CreateImageEditRequestOutputFormatPng  CreateImageEditRequestOutputFormat = "png"
+	CreateImageEditRequestOutputFormatWebp CreateImageEditRequestOutputFormat = "webp"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditRequestOutputFormat enum.
+func (e CreateImageEditRequestOutputFormat) Valid() bool {
+	switch e {
+	case CreateImageEditRequestOutputFormatJpeg:
+		return true
+	case CreateImageEditRequestOutputFormatPng:
+		return true
+	case CreateImageEditRequestOutputFormatWebp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditRequestQuality.
+const (
+	CreateImageEditRequestQualityAuto     CreateImageEditRequestQuality = "auto"
+	CreateImageEditRequestQualityHigh     CreateImageEditRequestQuality = "high"
+	CreateImageEditRequestQualityLow      CreateImageEditRequestQuality = "low"
+	CreateImageEditRequestQualityMedium   CreateImageEditRequestQuality = "medium"
+	CreateImageEditRequestQualityStandard CreateImageEditRequestQuality = "standard"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditRequestQuality enum.
+func (e CreateImageEditRequestQuality) Valid() bool {
+	switch e {
+	case CreateImageEditRequestQualityAuto:
+		return true
+	case CreateImageEditRequestQualityHigh:
+		return true
+	case CreateImageEditRequestQualityLow:
+		return true
+	case CreateImageEditRequestQualityMedium:
+		return true
+	case CreateImageEditRequestQualityStandard:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditRequestResponseFormat.
+const (
+	CreateImageEditRequestResponseFormatB64Json CreateImageEditRequestResponseFormat = "b64_json"
+	CreateImageEditRequestResponseFormatURL     CreateImageEditRequestResponseFormat = "url"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditRequestResponseFormat enum.
+func (e CreateImageEditRequestResponseFormat) Valid() bool {
+	switch e {
+	case CreateImageEditRequestResponseFormatB64Json:
+		return true
+	case CreateImageEditRequestResponseFormatURL:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageRequestBackground.
+const (
+	CreateImageRequestBackgroundAuto        CreateImageRequestBackground = "auto"
+	CreateImageRequestBackgroundOpaque      CreateImageRequestBackground = "opaque"
+	CreateImageRequestBackgroundTransparent CreateImageRequestBackground = "transparent"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageRequestBackground enum.
+func (e CreateImageRequestBackground) Valid() bool {
+	switch e {
+	case CreateImageRequestBackgroundAuto:
+		return true
+	case CreateImageRequestBackgroundOpaque:
+		return true
+	case CreateImageRequestBackgroundTransparent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageRequestModeration.
+const (
+	CreateImageRequestModerationAuto CreateImageRequestModeration = "auto"
+	CreateImageRequestModerationLow  CreateImageRequestModeration = "low"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageRequestModeration enum.
+func (e CreateImageRequestModeration) Valid() bool {
+	switch e {
+	case CreateImageRequestModerationAuto:
+		return true
+	case CreateImageRequestModerationLow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageRequestOutputFormat.
+const (
+	CreateImageRequestOutputFormatJpeg CreateImageRequestOutputFormat = "jpeg"
+	CreateImageRequestOutputFormatPng  CreateImageRequestOutputFormat = "png"
+	CreateImageRequestOutputFormatWebp CreateImageRequestOutputFormat = "webp"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageRequestOutputFormat enum.
+func (e CreateImageRequestOutputFormat) Valid() bool {
+	switch e {
+	case CreateImageRequestOutputFormatJpeg:
+		return true
+	case CreateImageRequestOutputFormatPng:
+		return true
+	case CreateImageRequestOutputFormatWebp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageRequestQuality.
+const (
+	CreateImageRequestQualityAuto     CreateImageRequestQuality = "auto"
+	CreateImageRequestQualityHd       CreateImageRequestQuality = "hd"
+	CreateImageRequestQualityHigh     CreateImageRequestQuality = "high"
+	CreateImageRequestQualityLow      CreateImageRequestQuality = "low"
+	CreateImageRequestQualityMedium   CreateImageRequestQuality = "medium"
+	CreateImageRequestQualityStandard CreateImageRequestQuality = "standard"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageRequestQuality enum.
+func (e CreateImageRequestQuality) Valid() bool {
+	switch e {
+	case CreateImageRequestQualityAuto:
+		return true
+	case CreateImageRequestQualityHd:
+		return true
+	case CreateImageRequestQualityHigh:
+		return true
+	case CreateImageRequestQualityLow:
+		return true
+	case CreateImageRequestQualityMedium:
+		return true
+	case CreateImageRequestQualityStandard:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageRequestResponseFormat.
+const (
+	CreateImageRequestResponseFormatB64Json CreateImageRequestResponseFormat = "b64_json"
+	CreateImageRequestResponseFormatURL     CreateImageRequestResponseFormat = "url"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageRequestResponseFormat enum.
+func (e CreateImageRequestResponseFormat) Valid() bool {
+	switch e {
+	case CreateImageRequestResponseFormatB64Json:
+		return true
+	case CreateImageRequestResponseFormatURL:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageRequestStyle.
+const (
+	CreateImageRequestStyleNatural CreateImageRequestStyle = "natural"
+	CreateImageRequestStyleVivid   CreateImageRequestStyle = "vivid"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageRequestStyle enum.
+func (e CreateImageRequestStyle) Valid() bool {
+	switch e {
+	case CreateImageRequestStyleNatural:
+		return true
+	case CreateImageRequestStyleVivid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageVariationRequestResponseFormat.
+const (
+	CreateImageVariationRequestResponseFormatB64Json CreateImageVariationRequestResponseFormat = "b64_json"
+	CreateImageVariationRequestResponseFormatURL     CreateImageVariationRequestResponseFormat = "url"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageVariationRequestResponseFormat enum.
+func (e CreateImageVariationRequestResponseFormat) Valid() bool {
+	switch e {
+	case CreateImageVariationRequestResponseFormatB64Json:
+		return true
+	case CreateImageVariationRequestResponseFormatURL:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageVariationRequestSize.
+const (
+	CreateImageVariationRequestSizeN1024X1024 CreateImageVariationRequestSize = "1024x1024"
+	CreateImageVariationRequestSizeN256X256   CreateImageVariationRequestSize = "256x256"
+	CreateImageVariationRequestSizeN512X512   CreateImageVariationRequestSize = "512x512"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageVariationRequestSize enum.
+func (e CreateImageVariationRequestSize) Valid() bool {
+	switch e {
+	case CreateImageVariationRequestSizeN1024X1024:
+		return true
+	case CreateImageVariationRequestSizeN256X256:
+		return true
+	case CreateImageVariationRequestSizeN512X512:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateSpeechRequestResponseFormat.
+const (
+	CreateSpeechRequestResponseFormatAac  CreateSpeechRequestResponseFormat = "aac"
+	CreateSpeechRequestResponseFormatFlac CreateSpeechRequestResponseFormat = "flac"
+	CreateSpeechRequestResponseFormatMp3  CreateSpeechRequestResponseFormat = "mp3"
+	CreateSpeechRequestResponseFormatOpus CreateSpeechRequestResponseFormat = "opus"
+	CreateSpeechRequestResponseFormatPcm  CreateSpeechRequestResponseFormat = "pcm"
+	CreateSpeechRequestResponseFormatWav  CreateSpeechRequestResponseFormat = "wav"
+)
+
+// Valid indicates whether the value is a known member of the CreateSpeechRequestResponseFormat enum.
+func (e CreateSpeechRequestResponseFormat) Valid() bool {
+	switch e {
+	case CreateSpeechRequestResponseFormatAac:
+		return true
+	case CreateSpeechRequestResponseFormatFlac:
+		return true
+	case CreateSpeechRequestResponseFormatMp3:
+		return true
+	case CreateSpeechRequestResponseFormatOpus:
+		return true
+	case CreateSpeechRequestResponseFormatPcm:
+		return true
+	case CreateSpeechRequestResponseFormatWav:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateSpeechRequestStreamFormat.
+const (
+	CreateSpeechRequestStreamFormatAudio CreateSpeechRequestStreamFormat = "audio"
+	CreateSpeechRequestStreamFormatSse   CreateSpeechRequestStreamFormat = "sse"
+)
+
+// Valid indicates whether the value is a known member of the CreateSpeechRequestStreamFormat enum.
+func (e CreateSpeechRequestStreamFormat) Valid() bool {
+	switch e {
+	case CreateSpeechRequestStreamFormatAudio:
+		return true
+	case CreateSpeechRequestStreamFormatSse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateTranscriptionRequestInclude.
+const (
+	CreateTranscriptionRequestIncludeLogprobs CreateTranscriptionRequestInclude = "logprobs"
+)
+
+// Valid indicates whether the value is a known member of the CreateTranscriptionRequestInclude enum.
+func (e CreateTranscriptionRequestInclude) Valid() bool {
+	switch e {
+	case CreateTranscriptionRequestIncludeLogprobs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateTranscriptionRequestResponseFormat.
+const (
+	CreateTranscriptionRequestResponseFormatDiarizedJSON CreateTranscriptionRequestResponseFormat = "diarized_json"
+	CreateTranscriptionRequestResponseFormatJSON         CreateTranscriptionRequestResponseFormat = "json"
+	CreateTranscriptionRequestResponseFormatSrt          CreateTranscriptionRequestResponseFormat = "srt"
+	CreateTranscriptionRequestResponseFormatText         CreateTranscriptionRequestResponseFormat = "text"
+	CreateTranscriptionRequestResponseFormatVerboseJSON  CreateTranscriptionRequestResponseFormat = "verbose_json"
+	CreateTranscriptionRequestResponseFormatVtt          CreateTranscriptionRequestResponseFormat = "vtt"
+)
+
+// Valid indicates whether the value is a known member of the CreateTranscriptionRequestResponseFormat enum.
+func (e CreateTranscriptionRequestResponseFormat) Valid() bool {
+	switch e {
+	case CreateTranscriptionRequestResponseFormatDiarizedJSON:
+		return true
+	case CreateTranscriptionRequestResponseFormatJSON:
+		return true
+	case CreateTranscriptionRequestResponseFormatSrt:
+		return true
+	case CreateTranscriptionRequestResponseFormatText:
+		return true
+	case CreateTranscriptionRequestResponseFormatVerboseJSON:
+		return true
+	case CreateTranscriptionRequestResponseFormatVtt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateTranscriptionRequestTimestampGranularities.
+const (
+	CreateTranscriptionRequestTimestampGranularitiesSegment CreateTranscriptionRequestTimestampGranularities = "segment"
+	CreateTranscriptionRequestTimestampGranularitiesWord    CreateTranscriptionRequestTimestampGranularities = "word"
+)
+
+// Valid indicates whether the value is a known member of the CreateTranscriptionRequestTimestampGranularities enum.
+func (e CreateTranscriptionRequestTimestampGranularities) Valid() bool {
+	switch e {
+	case CreateTranscriptionRequestTimestampGranularitiesSegment:
+		return true
+	case CreateTranscriptionRequestTimestampGranularitiesWord:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateTranslationRequestResponseFormat.
+const (
+	CreateTranslationRequestResponseFormatJSON        CreateTranslationRequestResponseFormat = "json"
+	CreateTranslationRequestResponseFormatSrt         CreateTranslationRequestResponseFormat = "srt"
+	CreateTranslationRequestResponseFormatText        CreateTranslationRequestResponseFormat = "text"
+	CreateTranslationRequestResponseFormatVerboseJSON CreateTranslationRequestResponseFormat = "verbose_json"
+	CreateTranslationRequestResponseFormatVtt         CreateTranslationRequestResponseFormat = "vtt"
+)
+
+// Valid indicates whether the value is a known member of the CreateTranslationRequestResponseFormat enum.
+func (e CreateTranslationRequestResponseFormat) Valid() bool {
+	switch e {
+	case CreateTranslationRequestResponseFormatJSON:
+		return true
+	case CreateTranslationRequestResponseFormatSrt:
+		return true
+	case CreateTranslationRequestResponseFormatText:
+		return true
+	case CreateTranslationRequestResponseFormatVerboseJSON:
+		return true
+	case CreateTranslationRequestResponseFormatVtt:
 		return true
 	default:
 		return false
@@ -2175,6 +2685,66 @@ func (e ImageDetail) Valid() bool {
 	}
 }
 
+// Defines values for ImageEditCompletedEventType.
+const (
+	ImageEditCompletedEventTypeImageEditCompleted ImageEditCompletedEventType = "image_edit.completed"
+)
+
+// Valid indicates whether the value is a known member of the ImageEditCompletedEventType enum.
+func (e ImageEditCompletedEventType) Valid() bool {
+	switch e {
+	case ImageEditCompletedEventTypeImageEditCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageEditPartialImageEventType.
+const (
+	ImageEditPartialImageEventTypeImageEditPartialImage ImageEditPartialImageEventType = "image_edit.partial_image"
+)
+
+// Valid indicates whether the value is a known member of the ImageEditPartialImageEventType enum.
+func (e ImageEditPartialImageEventType) Valid() bool {
+	switch e {
+	case ImageEditPartialImageEventTypeImageEditPartialImage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenCompletedEventType.
+const (
+	ImageGenCompletedEventTypeImageGenerationCompleted ImageGenCompletedEventType = "image_generation.completed"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenCompletedEventType enum.
+func (e ImageGenCompletedEventType) Valid() bool {
+	switch e {
+	case ImageGenCompletedEventTypeImageGenerationCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageGenPartialImageEventType.
+const (
+	ImageGenPartialImageEventTypeImageGenerationPartialImage ImageGenPartialImageEventType = "image_generation.partial_image"
+)
+
+// Valid indicates whether the value is a known member of the ImageGenPartialImageEventType enum.
+func (e ImageGenPartialImageEventType) Valid() bool {
+	switch e {
+	case ImageGenPartialImageEventTypeImageGenerationPartialImage:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ImageGenerationCallStatus.
 const (
 	ImageGenerationCallStatusCompleted  ImageGenerationCallStatus = "completed"
@@ -2346,6 +2916,72 @@ const (
 func (e ImageGenerationToolType) Valid() bool {
 	switch e {
 	case ImageGenerationToolTypeImageGeneration:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageModel.
+const (
+	ImageModelChatgptImageLatest ImageModel = "chatgpt-image-latest"
+	ImageModelDallE2             ImageModel = "dall-e-2"
+	ImageModelDallE3             ImageModel = "dall-e-3"
+	ImageModelGptImage1          ImageModel = "gpt-image-1"
+	ImageModelGptImage15         ImageModel = "gpt-image-1.5"
+	ImageModelGptImage1Mini      ImageModel = "gpt-image-1-mini"
+)
+
+// Valid indicates whether the value is a known member of the ImageModel enum.
+func (e ImageModel) Valid() bool {
+	switch e {
+	case ImageModelChatgptImageLatest:
+		return true
+	case ImageModelDallE2:
+		return true
+	case ImageModelDallE3:
+		return true
+	case ImageModelGptImage1:
+		return true
+	case ImageModelGptImage15:
+		return true
+	case ImageModelGptImage1Mini:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageSize.
+const (
+	ImageSizeAuto       ImageSize = "auto"
+	ImageSizeN1024X1024 ImageSize = "1024x1024"
+	ImageSizeN1024X1536 ImageSize = "1024x1536"
+	ImageSizeN1024X1792 ImageSize = "1024x1792"
+	ImageSizeN1536X1024 ImageSize = "1536x1024"
+	ImageSizeN1792X1024 ImageSize = "1792x1024"
+	ImageSizeN256X256   ImageSize = "256x256"
+	ImageSizeN512X512   ImageSize = "512x512"
+)
+
+// Valid indicates whether the value is a known member of the ImageSize enum.
+func (e ImageSize) Valid() bool {
+	switch e {
+	case ImageSizeAuto:
+		return true
+	case ImageSizeN1024X1024:
+		return true
+	case ImageSizeN1024X1536:
+		return true
+	case ImageSizeN1024X1792:
+		return true
+	case ImageSizeN1536X1024:
+		return true
+	case ImageSizeN1792X1024:
+		return true
+	case ImageSizeN256X256:
+		return true
+	case ImageSizeN512X512:
 		return true
 	default:
 		return false
@@ -2631,6 +3267,21 @@ const (
 func (e KeypressActionType) Valid() bool {
 	switch e {
 	case KeypressActionTypeKeypress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListBatchesResponseObject.
+const (
+	ListBatchesResponseObjectList ListBatchesResponseObject = "list"
+)
+
+// Valid indicates whether the value is a known member of the ListBatchesResponseObject enum.
+func (e ListBatchesResponseObject) Valid() bool {
+	switch e {
+	case ListBatchesResponseObjectList:
 		return true
 	default:
 		return false
@@ -4947,6 +5598,60 @@ func (e SkillReferenceType) Valid() bool {
 	}
 }
 
+// Defines values for SpeechAudioDeltaEventType.
+const (
+	SpeechAudioDeltaEventTypeSpeechAudioDelta SpeechAudioDeltaEventType = "speech.audio.delta"
+)
+
+// Valid indicates whether the value is a known member of the SpeechAudioDeltaEventType enum.
+func (e SpeechAudioDeltaEventType) Valid() bool {
+	switch e {
+	case SpeechAudioDeltaEventTypeSpeechAudioDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SpeechAudioDoneEventType.
+const (
+	SpeechAudioDoneEventTypeSpeechAudioDone SpeechAudioDoneEventType = "speech.audio.done"
+)
+
+// Valid indicates whether the value is a known member of the SpeechAudioDoneEventType enum.
+func (e SpeechAudioDoneEventType) Valid() bool {
+	switch e {
+	case SpeechAudioDoneEventTypeSpeechAudioDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SpeechModel.
+const (
+	SpeechModelGpt4OMiniTts         SpeechModel = "gpt-4o-mini-tts"
+	SpeechModelGpt4OMiniTts20251215 SpeechModel = "gpt-4o-mini-tts-2025-12-15"
+	SpeechModelTts1                 SpeechModel = "tts-1"
+	SpeechModelTts1Hd               SpeechModel = "tts-1-hd"
+)
+
+// Valid indicates whether the value is a known member of the SpeechModel enum.
+func (e SpeechModel) Valid() bool {
+	switch e {
+	case SpeechModelGpt4OMiniTts:
+		return true
+	case SpeechModelGpt4OMiniTts20251215:
+		return true
+	case SpeechModelTts1:
+		return true
+	case SpeechModelTts1Hd:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TextContentType.
 const (
 	TextContentTypeText TextContentType = "text"
@@ -5331,6 +6036,123 @@ func (e ToolSearchToolType) Valid() bool {
 	}
 }
 
+// Defines values for TranscriptTextDeltaEventType.
+const (
+	TranscriptTextDeltaEventTypeTranscriptTextDelta TranscriptTextDeltaEventType = "transcript.text.delta"
+)
+
+// Valid indicates whether the value is a known member of the TranscriptTextDeltaEventType enum.
+func (e TranscriptTextDeltaEventType) Valid() bool {
+	switch e {
+	case TranscriptTextDeltaEventTypeTranscriptTextDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TranscriptTextDoneEventType.
+const (
+	TranscriptTextDoneEventTypeTranscriptTextDone TranscriptTextDoneEventType = "transcript.text.done"
+)
+
+// Valid indicates whether the value is a known member of the TranscriptTextDoneEventType enum.
+func (e TranscriptTextDoneEventType) Valid() bool {
+	switch e {
+	case TranscriptTextDoneEventTypeTranscriptTextDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TranscriptTextSegmentEventType.
+const (
+	TranscriptTextSegmentEventTypeTranscriptTextSegment TranscriptTextSegmentEventType = "transcript.text.segment"
+)
+
+// Valid indicates whether the value is a known member of the TranscriptTextSegmentEventType enum.
+func (e TranscriptTextSegmentEventType) Valid() bool {
+	switch e {
+	case TranscriptTextSegmentEventTypeTranscriptTextSegment:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TranscriptionModel.
+const (
+	TranscriptionModelGpt4OMiniTranscribe         TranscriptionModel = "gpt-4o-mini-transcribe"
+	TranscriptionModelGpt4OMiniTranscribe20251215 TranscriptionModel = "gpt-4o-mini-transcribe-2025-12-15"
+	TranscriptionModelGpt4OTranscribe             TranscriptionModel = "gpt-4o-transcribe"
+	TranscriptionModelGpt4OTranscribeDiarize      TranscriptionModel = "gpt-4o-transcribe-diarize"
+	TranscriptionModelWhisper1                    TranscriptionModel = "whisper-1"
+)
+
+// Valid indicates whether the value is a known member of the TranscriptionModel enum.
+func (e TranscriptionModel) Valid() bool {
+	switch e {
+	case TranscriptionModelGpt4OMiniTranscribe:
+		return true
+	case TranscriptionModelGpt4OMiniTranscribe20251215:
+		return true
+	case TranscriptionModelGpt4OTranscribe:
+		return true
+	case TranscriptionModelGpt4OTranscribeDiarize:
+		return true
+	case TranscriptionModelWhisper1:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TranscriptionServerVADType.
+const (
+	TranscriptionServerVADTypeServerVad TranscriptionServerVADType = "server_vad"
+)
+
+// Valid indicates whether the value is a known member of the TranscriptionServerVADType enum.
+func (e TranscriptionServerVADType) Valid() bool {
+	switch e {
+	case TranscriptionServerVADTypeServerVad:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TranscriptionUsageDurationType.
+const (
+	TranscriptionUsageDurationTypeDuration TranscriptionUsageDurationType = "duration"
+)
+
+// Valid indicates whether the value is a known member of the TranscriptionUsageDurationType enum.
+func (e TranscriptionUsageDurationType) Valid() bool {
+	switch e {
+	case TranscriptionUsageDurationTypeDuration:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TranscriptionUsageTokensType.
+const (
+	TranscriptionUsageTokensTypeTokens TranscriptionUsageTokensType = "tokens"
+)
+
+// Valid indicates whether the value is a known member of the TranscriptionUsageTokensType enum.
+func (e TranscriptionUsageTokensType) Valid() bool {
+	switch e {
+	case TranscriptionUsageTokensTypeTokens:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Truncation.
 const (
 	TruncationAuto     Truncation = "auto"
@@ -5373,6 +6195,60 @@ const (
 func (e URLCitationAnnotationType) Valid() bool {
 	switch e {
 	case URLCitationAnnotationTypeURLCitation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UploadObject.
+const (
+	UploadObjectUpload UploadObject = "upload"
+)
+
+// Valid indicates whether the value is a known member of the UploadObject enum.
+func (e UploadObject) Valid() bool {
+	switch e {
+	case UploadObjectUpload:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UploadStatus.
+const (
+	UploadStatusCancelled UploadStatus = "cancelled"
+	UploadStatusCompleted UploadStatus = "completed"
+	UploadStatusExpired   UploadStatus = "expired"
+	UploadStatusPending   UploadStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the UploadStatus enum.
+func (e UploadStatus) Valid() bool {
+	switch e {
+	case UploadStatusCancelled:
+		return true
+	case UploadStatusCompleted:
+		return true
+	case UploadStatusExpired:
+		return true
+	case UploadStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UploadPartObject.
+const (
+	UploadPartObjectUploadPart UploadPartObject = "upload.part"
+)
+
+// Valid indicates whether the value is a known member of the UploadPartObject enum.
+func (e UploadPartObject) Valid() bool {
+	switch e {
+	case UploadPartObjectUploadPart:
 		return true
 	default:
 		return false
@@ -5589,6 +6465,12 @@ func (e WebSearchUserLocationType) Valid() bool {
 	}
 }
 
+// AddUploadPartRequest is one part of an upload.
+type AddUploadPartRequest struct {
+	// Data is the bytes of this part, at most 64 MB.
+	Data io.Reader `json:"data"`
+}
+
 // AdditionalTools makes more tools available from this point of the conversation.
 type AdditionalTools struct {
 	// ID is the item id.
@@ -5723,6 +6605,117 @@ type ApproximateLocation struct {
 
 	// Timezone is the IANA time zone, such as `America/Los_Angeles`.
 	Timezone *string `json:"timezone,omitempty"`
+}
+
+// Batch is a batch of API requests run asynchronously from an input file.
+type Batch struct {
+	// CancelledAt is when the batch was cancelled, in Unix seconds.
+	CancelledAt *int64 `json:"cancelled_at,omitempty"`
+
+	// CancellingAt is when the batch started cancelling, in Unix seconds.
+	CancellingAt *int64 `json:"cancelling_at,omitempty"`
+
+	// CompletedAt is when the batch completed, in Unix seconds.
+	CompletedAt *int64 `json:"completed_at,omitempty"`
+
+	// CompletionWindow is how long the batch may take, such as `24h`.
+	CompletionWindow string `json:"completion_window"`
+
+	// CreatedAt is when the batch was created, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// Endpoint is the endpoint the batch's requests go to, such as `/v1/responses`.
+	Endpoint string `json:"endpoint"`
+
+	// ErrorFileID is the id of the file with the errors of the requests that failed.
+	ErrorFileID *string `json:"error_file_id,omitempty"`
+
+	// Errors lists what was wrong with the input file, if anything.
+	Errors *BatchErrors `json:"errors,omitempty"`
+
+	// ExpiredAt is when the batch expired, in Unix seconds.
+	ExpiredAt *int64 `json:"expired_at,omitempty"`
+
+	// ExpiresAt is when the batch expires if it has not finished, in Unix seconds.
+	ExpiresAt *int64 `json:"expires_at,omitempty"`
+
+	// FailedAt is when the batch failed, in Unix seconds.
+	FailedAt *int64 `json:"failed_at,omitempty"`
+
+	// FinalizingAt is when the batch started finalizing, in Unix seconds.
+	FinalizingAt *int64 `json:"finalizing_at,omitempty"`
+
+	// ID is the batch id.
+	ID string `json:"id"`
+
+	// InProgressAt is when the batch started running, in Unix seconds.
+	InProgressAt *int64 `json:"in_progress_at,omitempty"`
+
+	// InputFileID is the id of the file holding the requests.
+	InputFileID string `json:"input_file_id"`
+
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	Metadata Metadata `json:"metadata,omitempty"`
+
+	// Model is the model that ran the requests, such as `gpt-4.1-2025-04-14`.
+	Model *string `json:"model,omitempty"`
+
+	// Object is always `batch`.
+	Object BatchObject `json:"object"`
+
+	// OutputFileID is the id of the file with the answers to the requests that succeeded.
+	OutputFileID *string `json:"output_file_id,omitempty"`
+
+	// RequestCounts counts the batch's requests by outcome.
+	RequestCounts *BatchRequestCounts `json:"request_counts,omitempty"`
+
+	// Status is where the batch stands: `validating` its input, `failed` validation, `in_progress`, `finalizing` its results, `completed`, `expired` before it finished, `cancelling` or `cancelled`.
+	Status BatchStatus `json:"status"`
+
+	// Usage counts the tokens the batch used (batches created since September 2025).
+	Usage *ResponseUsage `json:"usage,omitempty"`
+}
+
+// BatchObject is always `batch`.
+type BatchObject string
+
+// BatchStatus is where the batch stands: `validating` its input, `failed` validation, `in_progress`, `finalizing` its results, `completed`, `expired` before it finished, `cancelling` or `cancelled`.
+type BatchStatus string
+
+// BatchError is one problem found in a batch's input file.
+type BatchError struct {
+	// Code is a machine-readable error code.
+	Code *string `json:"code,omitempty"`
+
+	// Line is the line of the input file at fault, if any.
+	Line *int64 `json:"line,omitempty"`
+
+	// Message explains the problem.
+	Message *string `json:"message,omitempty"`
+
+	// Param is the parameter at fault, if any.
+	Param *string `json:"param,omitempty"`
+}
+
+// BatchErrors is the list of problems found in a batch's input file.
+type BatchErrors struct {
+	// Data holds one entry per problem.
+	Data []BatchError `json:"data,omitempty"`
+
+	// Object is always `list`.
+	Object *string `json:"object,omitempty"`
+}
+
+// BatchRequestCounts counts the requests of a batch by outcome.
+type BatchRequestCounts struct {
+	// Completed is the number of requests that succeeded.
+	Completed int64 `json:"completed"`
+
+	// Failed is the number of requests that failed.
+	Failed int64 `json:"failed"`
+
+	// Total is the number of requests in the batch.
+	Total int64 `json:"total"`
 }
 
 // ChatAllowedTools lists the tools the model may use, and whether it must use one.
@@ -6632,6 +7625,15 @@ type CompactionTrigger struct {
 // CompactionTriggerType defines model for CompactionTrigger.Type.
 type CompactionTriggerType string
 
+// CompleteUploadRequest finishes an upload.
+type CompleteUploadRequest struct {
+	// Md5 is the MD5 checksum (hex) of the whole file, checked against the bytes received.
+	Md5 *string `json:"md5,omitempty"`
+
+	// PartIds lists the ids of the parts in the order they make up the file.
+	PartIds []string `json:"part_ids"`
+}
+
 // CompletionChoice is one generated completion.
 type CompletionChoice struct {
 	// FinishReason is why generation stopped: a natural end or stop sequence (`stop`), the token limit (`length`) or a content filter (`content_filter`).
@@ -6974,6 +7976,30 @@ type CoordinatePair struct {
 	Y int `json:"y"`
 }
 
+// CreateBatchRequest is a request to start a batch.
+type CreateBatchRequest struct {
+	// CompletionWindow is how long the batch may take. `24h` is the only value, so this SDK sends it when left empty.
+	CompletionWindow *CreateBatchRequestCompletionWindow `json:"completion_window,omitempty"`
+
+	// Endpoint is the endpoint every request of the batch goes to.
+	Endpoint CreateBatchRequestEndpoint `json:"endpoint"`
+
+	// InputFileID is the id of an uploaded JSONL file (purpose `batch`) with one request per line, each with its own `custom_id`.
+	InputFileID string `json:"input_file_id"`
+
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	Metadata Metadata `json:"metadata,omitempty"`
+
+	// OutputExpiresAfter sets when the batch's output and error files expire, counted from when each file is created (by default after 30 days).
+	OutputExpiresAfter *FileExpiresAfter `json:"output_expires_after,omitempty"`
+}
+
+// CreateBatchRequestCompletionWindow is how long the batch may take. `24h` is the only value, so this SDK sends it when left empty.
+type CreateBatchRequestCompletionWindow string
+
+// CreateBatchRequestEndpoint is the endpoint every request of the batch goes to.
+type CreateBatchRequestEndpoint string
+
 // CreateChatCompletionRequest is a request for the model's next message in a conversation.
 type CreateChatCompletionRequest struct {
 	// Audio configures audio output; required when `modalities` includes `audio`.
@@ -7306,6 +8332,159 @@ type CreateFileRequest struct {
 	Purpose FilePurpose `json:"purpose"`
 }
 
+// CreateImageEditRequest is a request to edit images following a prompt.
+type CreateImageEditRequest struct {
+	// Background is the background of GPT image model output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
+	Background *CreateImageEditRequestBackground `json:"background,omitempty"`
+
+	// Image holds the images to edit, sent as `image[]` parts: up to 16 png, webp or jpg files under 50 MB for GPT image models. (dall-e-2 takes one square png under 4 MB, as a part named `image`.)
+	Image []io.Reader `json:"image"`
+
+	// InputFidelity is how closely the output keeps the style and faces of the input images, `low` (the default) or `high` (not for gpt-image-1-mini).
+	InputFidelity *CreateImageEditRequestInputFidelity `json:"input_fidelity,omitempty"`
+
+	// Mask is a png with the size of the first image whose fully transparent pixels mark where to edit.
+	Mask io.Reader `json:"mask,omitempty"`
+
+	// Model is the image model id; see ImageModel for known ids.
+	Model *string `json:"model,omitempty"`
+
+	// N is how many images to make, 1 to 10.
+	N *int `json:"n,omitempty"`
+
+	// OutputCompression is the compression, 0 to 100 percent, of `jpeg` and `webp` output (default 100).
+	OutputCompression *int `json:"output_compression,omitempty"`
+
+	// OutputFormat is the file format of GPT image model output, `png` (the default), `jpeg` or `webp`.
+	OutputFormat *CreateImageEditRequestOutputFormat `json:"output_format,omitempty"`
+
+	// PartialImages is how many draft images a stream sends before the final one, 0 to 3; the final image may come before all drafts.
+	PartialImages *int `json:"partial_images,omitempty"`
+
+	// Prompt describes the edit: up to 32000 characters for GPT image models, 1000 for dall-e-2.
+	Prompt string `json:"prompt"`
+
+	// Quality is the image quality, `low`, `medium` or `high` for GPT image models; `auto` (the default) picks one.
+	Quality *CreateImageEditRequestQuality `json:"quality,omitempty"`
+
+	// ResponseFormat is how dall-e-2 returns images, `url` (valid for an hour) or `b64_json`; GPT image models always return base64.
+	ResponseFormat *CreateImageEditRequestResponseFormat `json:"response_format,omitempty"`
+
+	// Size is the image size, such as `1024x1024`; see ImageSize for the known ones.
+	Size *string `json:"size,omitempty"`
+
+	// Stream asks for the images as a stream of server-sent events (GPT image models).
+	Stream *bool `json:"stream,omitempty"`
+
+	// User is a stable id of your end user, to help detect abuse.
+	User *string `json:"user,omitempty"`
+}
+
+// CreateImageEditRequestBackground is the background of GPT image model output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
+type CreateImageEditRequestBackground string
+
+// CreateImageEditRequestInputFidelity is how closely the output keeps the style and faces of the input images, `low` (the default) or `high` (not for gpt-image-1-mini).
+type CreateImageEditRequestInputFidelity string
+
+// CreateImageEditRequestOutputFormat is the file format of GPT image model output, `png` (the default), `jpeg` or `webp`.
+type CreateImageEditRequestOutputFormat string
+
+// CreateImageEditRequestQuality is the image quality, `low`, `medium` or `high` for GPT image models; `auto` (the default) picks one.
+type CreateImageEditRequestQuality string
+
+// CreateImageEditRequestResponseFormat is how dall-e-2 returns images, `url` (valid for an hour) or `b64_json`; GPT image models always return base64.
+type CreateImageEditRequestResponseFormat string
+
+// CreateImageRequest is a request to generate images from a prompt.
+type CreateImageRequest struct {
+	// Background is the background of GPT image model output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
+	Background *CreateImageRequestBackground `json:"background,omitempty"`
+
+	// Model is the image model id; see ImageModel for known ids.
+	Model *string `json:"model,omitempty"`
+
+	// Moderation is how strictly GPT image model output is filtered, `auto` (the default) or `low`.
+	Moderation *CreateImageRequestModeration `json:"moderation,omitempty"`
+
+	// N is how many images to make, 1 to 10 (dall-e-3 makes one).
+	N *int `json:"n,omitempty"`
+
+	// OutputCompression is the compression, 0 to 100 percent, of `jpeg` and `webp` output (default 100).
+	OutputCompression *int `json:"output_compression,omitempty"`
+
+	// OutputFormat is the file format of GPT image model output, `png` (the default), `jpeg` or `webp`.
+	OutputFormat *CreateImageRequestOutputFormat `json:"output_format,omitempty"`
+
+	// PartialImages is how many draft images a stream sends before the final one, 0 to 3; the final image may come before all drafts.
+	PartialImages *int `json:"partial_images,omitempty"`
+
+	// Prompt describes the image: up to 32000 characters for GPT image models, 4000 for dall-e-3, 1000 for dall-e-2.
+	Prompt string `json:"prompt"`
+
+	// Quality is the image quality: `low`, `medium`, `high` for GPT image models, `hd` or `standard` for dall-e-3, `standard` for dall-e-2; `auto` (the default) picks one.
+	Quality *CreateImageRequestQuality `json:"quality,omitempty"`
+
+	// ResponseFormat is how dall-e models return images, `url` (valid for an hour) or `b64_json`; GPT image models always return base64.
+	ResponseFormat *CreateImageRequestResponseFormat `json:"response_format,omitempty"`
+
+	// Size is the image size, such as `1024x1024`; see ImageSize for the known ones.
+	Size *string `json:"size,omitempty"`
+
+	// Stream asks for the images as a stream of server-sent events (GPT image models).
+	Stream *bool `json:"stream,omitempty"`
+
+	// Style is the style of dall-e-3 images, `vivid` (the default) or `natural`.
+	Style *CreateImageRequestStyle `json:"style,omitempty"`
+
+	// User is a stable id of your end user, to help detect abuse.
+	User *string `json:"user,omitempty"`
+}
+
+// CreateImageRequestBackground is the background of GPT image model output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
+type CreateImageRequestBackground string
+
+// CreateImageRequestModeration is how strictly GPT image model output is filtered, `auto` (the default) or `low`.
+type CreateImageRequestModeration string
+
+// CreateImageRequestOutputFormat is the file format of GPT image model output, `png` (the default), `jpeg` or `webp`.
+type CreateImageRequestOutputFormat string
+
+// CreateImageRequestQuality is the image quality: `low`, `medium`, `high` for GPT image models, `hd` or `standard` for dall-e-3, `standard` for dall-e-2; `auto` (the default) picks one.
+type CreateImageRequestQuality string
+
+// CreateImageRequestResponseFormat is how dall-e models return images, `url` (valid for an hour) or `b64_json`; GPT image models always return base64.
+type CreateImageRequestResponseFormat string
+
+// CreateImageRequestStyle is the style of dall-e-3 images, `vivid` (the default) or `natural`.
+type CreateImageRequestStyle string
+
+// CreateImageVariationRequest is a request for variations of an image.
+type CreateImageVariationRequest struct {
+	// Image is a square png under 4 MB.
+	Image io.Reader `json:"image"`
+
+	// Model is the model id; only `dall-e-2` makes variations.
+	Model *string `json:"model,omitempty"`
+
+	// N is how many variations to make, 1 to 10.
+	N *int `json:"n,omitempty"`
+
+	// ResponseFormat is how images are returned, `url` (valid for an hour, the default) or `b64_json`.
+	ResponseFormat *CreateImageVariationRequestResponseFormat `json:"response_format,omitempty"`
+
+	// Size is the image size, `256x256`, `512x512` or `1024x1024` (the default).
+	Size *CreateImageVariationRequestSize `json:"size,omitempty"`
+
+	// User is a stable id of your end user, to help detect abuse.
+	User *string `json:"user,omitempty"`
+}
+
+// CreateImageVariationRequestResponseFormat is how images are returned, `url` (valid for an hour, the default) or `b64_json`.
+type CreateImageVariationRequestResponseFormat string
+
+// CreateImageVariationRequestSize is the image size, `256x256`, `512x512` or `1024x1024` (the default).
+type CreateImageVariationRequestSize string
+
 // CreateModerationRequest is a request to classify inputs.
 type CreateModerationRequest struct {
 	// Input is what to classify, as a text, several texts, or text and image parts.
@@ -7423,6 +8602,168 @@ type CreateResponse struct {
 	// User is a stable end-user id, replaced by `safety_identifier` and `prompt_cache_key`.
 	// Deprecated: use SafetyIdentifier and PromptCacheKey.
 	User *string `json:"user,omitempty"`
+}
+
+// CreateSpeechRequest is a request to speak a text.
+type CreateSpeechRequest struct {
+	// Input is the text to speak, at most 4096 characters.
+	Input string `json:"input"`
+
+	// Instructions tells the model how to speak (tone, accent, pace...); not for `tts-1` and `tts-1-hd`.
+	Instructions *string `json:"instructions,omitempty"`
+
+	// Model is the speech model id; see SpeechModel for known ids.
+	Model string `json:"model"`
+
+	// ResponseFormat is the audio format, `mp3` by default; `pcm` is raw 24 kHz 16-bit little-endian mono samples without a header.
+	ResponseFormat *CreateSpeechRequestResponseFormat `json:"response_format,omitempty"`
+
+	// Speed is how fast to speak, from 0.25 to 4 (default 1).
+	Speed *float64 `json:"speed,omitempty"`
+
+	// StreamFormat is `audio` for the audio file or `sse` for a stream of events (not for `tts-1` and `tts-1-hd`); CreateSpeech and CreateSpeechStream set it.
+	StreamFormat *CreateSpeechRequestStreamFormat `json:"stream_format,omitempty"`
+
+	// Voice is the voice to speak with, a built-in voice name or a custom voice.
+	Voice ChatAudioVoice `json:"voice"`
+}
+
+// CreateSpeechRequestResponseFormat is the audio format, `mp3` by default; `pcm` is raw 24 kHz 16-bit little-endian mono samples without a header.
+type CreateSpeechRequestResponseFormat string
+
+// CreateSpeechRequestStreamFormat is `audio` for the audio file or `sse` for a stream of events (not for `tts-1` and `tts-1-hd`); CreateSpeech and CreateSpeechStream set it.
+type CreateSpeechRequestStreamFormat string
+
+// CreateTranscriptionRequest is a request to transcribe audio.
+type CreateTranscriptionRequest struct {
+	// ChunkingStrategy says how the audio is cut into chunks: `auto`, or voice detection with chosen settings. Without it the audio is one block; `gpt-4o-transcribe-diarize` needs it for audio over 30 seconds.
+	ChunkingStrategy TranscriptionChunkingStrategy `json:"chunking_strategy,omitempty"`
+
+	// File is the audio (not its name): flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav or webm, up to 25 MB.
+	File io.Reader `json:"file"`
+
+	// Include asks for extra data: `logprobs` (with `json` and the gpt-4o transcribe models).
+	Include []CreateTranscriptionRequestInclude `json:"include,omitempty"`
+
+	// KnownSpeakerNames names up to 4 known speakers, such as `agent`, matching `known_speaker_references` one to one (diarization).
+	KnownSpeakerNames []string `json:"known_speaker_names,omitempty"`
+
+	// KnownSpeakerReferences holds a 2 to 10 second audio sample of each known speaker, as a data URL.
+	KnownSpeakerReferences []string `json:"known_speaker_references,omitempty"`
+
+	// Language is the language of the audio as an ISO-639-1 code such as `en`; naming it improves accuracy and speed.
+	Language *string `json:"language,omitempty"`
+
+	// Model is the transcription model id; see TranscriptionModel for known ids.
+	Model string `json:"model"`
+
+	// Prompt is text in the audio's language that guides the style or continues an earlier segment (not for `gpt-4o-transcribe-diarize`).
+	Prompt *string `json:"prompt,omitempty"`
+
+	// ResponseFormat is the answer's format: `json` (the default), `verbose_json` (whisper-1: language, duration, timed segments and words), `diarized_json` (segments with speakers), or the texts `text`, `srt` and `vtt` (read those with CreateTranscriptionText, which asks for `text` when this is empty).
+	ResponseFormat *CreateTranscriptionRequestResponseFormat `json:"response_format,omitempty"`
+
+	// Stream asks for the transcript as a stream of server-sent events (not for `whisper-1`).
+	Stream *bool `json:"stream,omitempty"`
+
+	// Temperature is the sampling temperature, from 0 to 1; 0 lets the model raise it as needed.
+	Temperature *float64 `json:"temperature,omitempty"`
+
+	// TimestampGranularities asks for `word` and/or `segment` timestamps (with `verbose_json` only); word timestamps add latency.
+	TimestampGranularities []CreateTranscriptionRequestTimestampGranularities `json:"timestamp_granularities,omitempty"`
+}
+
+// CreateTranscriptionRequestInclude defines model for CreateTranscriptionRequest.Include.
+type CreateTranscriptionRequestInclude string
+
+// CreateTranscriptionRequestResponseFormat is the answer's format: `json` (the default), `verbose_json` (whisper-1: language, duration, timed segments and words), `diarized_json` (segments with speakers), or the texts `text`, `srt` and `vtt` (read those with CreateTranscriptionText, which asks for `text` when this is empty).
+type CreateTranscriptionRequestResponseFormat string
+
+// CreateTranscriptionRequestTimestampGranularities defines model for CreateTranscriptionRequest.TimestampGranularities.
+type CreateTranscriptionRequestTimestampGranularities string
+
+// CreateTranscriptionResponse is a transcript as JSON. Every format has `text`; `verbose_json` adds the language, the duration and timed segments and words, `diarized_json` adds segments with speakers, and `json` can carry logprobs.
+type CreateTranscriptionResponse struct {
+	// Duration is the length of the audio in seconds (verbose and diarized formats).
+	Duration *float64 `json:"duration,omitempty"`
+
+	// Language is the language of the audio (verbose format).
+	Language *string `json:"language,omitempty"`
+
+	// Logprobs holds the log probabilities of the tokens, when asked for with `include`.
+	Logprobs []TranscriptionLogprob `json:"logprobs,omitempty"`
+
+	// Segments holds the timed segments of the transcript.
+	Segments []TranscriptionSegment `json:"segments,omitempty"`
+
+	// Task is the task that ran, `transcribe` (verbose and diarized formats).
+	Task *string `json:"task,omitempty"`
+
+	// Text is the transcript.
+	Text string `json:"text"`
+
+	// Usage counts what a transcription is billed for, tokens or seconds of audio.
+	Usage TranscriptionUsage `json:"usage,omitempty"`
+
+	// Words holds the timed words, when asked for with `timestamp_granularities`.
+	Words []TranscriptionWord `json:"words,omitempty"`
+}
+
+// CreateTranslationRequest is a request to translate audio into English.
+type CreateTranslationRequest struct {
+	// File is the audio (not its name): flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav or webm, up to 25 MB.
+	File io.Reader `json:"file"`
+
+	// Model is the model id; only `whisper-1` translates.
+	Model string `json:"model"`
+
+	// Prompt is English text that guides the style or continues an earlier segment.
+	Prompt *string `json:"prompt,omitempty"`
+
+	// ResponseFormat is the answer's format: `json` (the default), `verbose_json`, or the texts `text`, `srt` and `vtt` (read those with CreateTranslationText, which asks for `text` when this is empty).
+	ResponseFormat *CreateTranslationRequestResponseFormat `json:"response_format,omitempty"`
+
+	// Temperature is the sampling temperature, from 0 to 1; 0 lets the model raise it as needed.
+	Temperature *float64 `json:"temperature,omitempty"`
+}
+
+// CreateTranslationRequestResponseFormat is the answer's format: `json` (the default), `verbose_json`, or the texts `text`, `srt` and `vtt` (read those with CreateTranslationText, which asks for `text` when this is empty).
+type CreateTranslationRequestResponseFormat string
+
+// CreateTranslationResponse is an English translation as JSON; `verbose_json` adds the language, the duration and timed segments.
+type CreateTranslationResponse struct {
+	// Duration is the length of the audio in seconds (verbose format).
+	Duration *float64 `json:"duration,omitempty"`
+
+	// Language is the output language, `english` (verbose format).
+	Language *string `json:"language,omitempty"`
+
+	// Segments holds the timed segments of the text (verbose format).
+	Segments []TranscriptionSegment `json:"segments,omitempty"`
+
+	// Task is the task that ran, `translate` (verbose format).
+	Task *string `json:"task,omitempty"`
+
+	// Text is the English text.
+	Text string `json:"text"`
+}
+
+// CreateUploadRequest is a request to start a multi-part upload.
+type CreateUploadRequest struct {
+	// Bytes is the size of the whole file in bytes; the parts must add up to it.
+	Bytes int64 `json:"bytes"`
+
+	// ExpiresAfter is when the file expires. Batch files expire after 30 days by default, other files never.
+	ExpiresAfter *FileExpiresAfter `json:"expires_after,omitempty"`
+
+	// Filename is the name the finished file will have.
+	Filename string `json:"filename"`
+
+	// MimeType is the file's MIME type, such as `text/jsonl`; it must be one the purpose accepts.
+	MimeType string `json:"mime_type"`
+
+	// Purpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
+	Purpose FilePurpose `json:"purpose"`
 }
 
 // CustomTool is a tool in your code that takes free text, or text in a grammar.
@@ -7887,8 +9228,132 @@ type FunctionTool struct {
 // FunctionToolType defines model for FunctionTool.Type.
 type FunctionToolType string
 
+// Image is one generated image, as base64 data or a URL.
+type Image struct {
+	// B64Json is the image file, base64-encoded (GPT image models, or `response_format` `b64_json`).
+	B64Json *string `json:"b64_json,omitempty"`
+
+	// RevisedPrompt is the prompt dall-e-3 actually used, rewritten from yours.
+	RevisedPrompt *string `json:"revised_prompt,omitempty"`
+
+	// URL is where to download the image for an hour (dall-e models with `response_format` `url`).
+	URL *string `json:"url,omitempty"`
+}
+
 // ImageDetail is how closely the model looks at an image: `low`, `high`, `original` or `auto` (the default).
 type ImageDetail string
+
+// ImageEditCompletedEvent carries the finished edited image; it ends the stream.
+type ImageEditCompletedEvent struct {
+	// B64Json is the image file, base64-encoded.
+	B64Json string `json:"b64_json"`
+
+	// Background is the background, such as `transparent`.
+	Background *string `json:"background,omitempty"`
+
+	// CreatedAt is when the event was made, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// OutputFormat is the file format, such as `png`.
+	OutputFormat *string `json:"output_format,omitempty"`
+
+	// Quality is the image quality, such as `high`.
+	Quality *string `json:"quality,omitempty"`
+
+	// Size is the image size, such as `1024x1024`.
+	Size *string                     `json:"size,omitempty"`
+	Type ImageEditCompletedEventType `json:"type"`
+
+	// Usage counts the tokens an image request used (GPT image models).
+	Usage *ImagesUsage `json:"usage,omitempty"`
+}
+
+// ImageEditCompletedEventType defines model for ImageEditCompletedEvent.Type.
+type ImageEditCompletedEventType string
+
+// ImageEditPartialImageEvent carries a draft of the edited image while it is made.
+type ImageEditPartialImageEvent struct {
+	// B64Json is the image file, base64-encoded.
+	B64Json string `json:"b64_json"`
+
+	// Background is the background, such as `transparent`.
+	Background *string `json:"background,omitempty"`
+
+	// CreatedAt is when the event was made, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// OutputFormat is the file format, such as `png`.
+	OutputFormat *string `json:"output_format,omitempty"`
+
+	// PartialImageIndex numbers the drafts, from 0.
+	PartialImageIndex int `json:"partial_image_index"`
+
+	// Quality is the image quality, such as `high`.
+	Quality *string `json:"quality,omitempty"`
+
+	// Size is the image size, such as `1024x1024`.
+	Size *string                        `json:"size,omitempty"`
+	Type ImageEditPartialImageEventType `json:"type"`
+}
+
+// ImageEditPartialImageEventType defines model for ImageEditPartialImageEvent.Type.
+type ImageEditPartialImageEventType string
+
+// ImageGenCompletedEvent carries the finished image; it ends the stream.
+type ImageGenCompletedEvent struct {
+	// B64Json is the image file, base64-encoded.
+	B64Json string `json:"b64_json"`
+
+	// Background is the background, such as `transparent`.
+	Background *string `json:"background,omitempty"`
+
+	// CreatedAt is when the event was made, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// OutputFormat is the file format, such as `png`.
+	OutputFormat *string `json:"output_format,omitempty"`
+
+	// Quality is the image quality, such as `high`.
+	Quality *string `json:"quality,omitempty"`
+
+	// Size is the image size, such as `1024x1024`.
+	Size *string                    `json:"size,omitempty"`
+	Type ImageGenCompletedEventType `json:"type"`
+
+	// Usage counts the tokens an image request used (GPT image models).
+	Usage *ImagesUsage `json:"usage,omitempty"`
+}
+
+// ImageGenCompletedEventType defines model for ImageGenCompletedEvent.Type.
+type ImageGenCompletedEventType string
+
+// ImageGenPartialImageEvent carries a draft of the image while it is generated.
+type ImageGenPartialImageEvent struct {
+	// B64Json is the image file, base64-encoded.
+	B64Json string `json:"b64_json"`
+
+	// Background is the background, such as `transparent`.
+	Background *string `json:"background,omitempty"`
+
+	// CreatedAt is when the event was made, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// OutputFormat is the file format, such as `png`.
+	OutputFormat *string `json:"output_format,omitempty"`
+
+	// PartialImageIndex numbers the drafts, from 0.
+	PartialImageIndex int `json:"partial_image_index"`
+
+	// Quality is the image quality, such as `high`.
+	Quality *string `json:"quality,omitempty"`
+
+	// Size is the image size, such as `1024x1024`.
+	Size *string                       `json:"size,omitempty"`
+	Type ImageGenPartialImageEventType `json:"type"`
+}
+
+// ImageGenPartialImageEventType defines model for ImageGenPartialImageEvent.Type.
+type ImageGenPartialImageEventType string
 
 // ImageGenerationCall is an image made by the image generation tool.
 type ImageGenerationCall struct {
@@ -7975,6 +9440,84 @@ type ImageGenerationToolQuality string
 
 // ImageGenerationToolType defines model for ImageGenerationTool.Type.
 type ImageGenerationToolType string
+
+// ImageModel lists the known image models. The `model` fields accept any model id.
+type ImageModel string
+
+// ImageSize lists the known image sizes: `auto`, 1024x1024, 1536x1024 and 1024x1536 for GPT image models; 256x256, 512x512 and 1024x1024 for dall-e-2; 1024x1024, 1792x1024 and 1024x1792 for dall-e-3. The `size` fields accept any value.
+type ImageSize string
+
+// ImageStreamFields holds the fields every image stream event has.
+type ImageStreamFields struct {
+	// B64Json is the image file, base64-encoded.
+	B64Json string `json:"b64_json"`
+
+	// Background is the background, such as `transparent`.
+	Background *string `json:"background,omitempty"`
+
+	// CreatedAt is when the event was made, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// OutputFormat is the file format, such as `png`.
+	OutputFormat *string `json:"output_format,omitempty"`
+
+	// Quality is the image quality, such as `high`.
+	Quality *string `json:"quality,omitempty"`
+
+	// Size is the image size, such as `1024x1024`.
+	Size *string `json:"size,omitempty"`
+}
+
+// ImageTokensDetails splits tokens into text and image tokens.
+type ImageTokensDetails struct {
+	// ImageTokens is the number of image tokens.
+	ImageTokens *int64 `json:"image_tokens,omitempty"`
+
+	// TextTokens is the number of text tokens.
+	TextTokens *int64 `json:"text_tokens,omitempty"`
+}
+
+// ImagesResponse holds generated or edited images.
+type ImagesResponse struct {
+	// Background is the background used, such as `transparent` or `opaque`.
+	Background *string `json:"background,omitempty"`
+
+	// Created is when the images were made, in Unix seconds.
+	Created int64 `json:"created"`
+
+	// Data holds the images.
+	Data []Image `json:"data,omitempty"`
+
+	// OutputFormat is the file format used, such as `png`.
+	OutputFormat *string `json:"output_format,omitempty"`
+
+	// Quality is the quality used, such as `low` or `high`.
+	Quality *string `json:"quality,omitempty"`
+
+	// Size is the size used, such as `1024x1024`.
+	Size *string `json:"size,omitempty"`
+
+	// Usage counts the tokens an image request used (GPT image models).
+	Usage *ImagesUsage `json:"usage,omitempty"`
+}
+
+// ImagesUsage counts the tokens an image request used (GPT image models).
+type ImagesUsage struct {
+	// InputTokens is the number of input tokens, text and images.
+	InputTokens int64 `json:"input_tokens"`
+
+	// InputTokensDetails splits tokens into text and image tokens.
+	InputTokensDetails *ImageTokensDetails `json:"input_tokens_details,omitempty"`
+
+	// OutputTokens is the number of output tokens.
+	OutputTokens int64 `json:"output_tokens"`
+
+	// OutputTokensDetails splits tokens into text and image tokens.
+	OutputTokensDetails *ImageTokensDetails `json:"output_tokens_details,omitempty"`
+
+	// TotalTokens is the number of input and output tokens together.
+	TotalTokens int64 `json:"total_tokens"`
+}
 
 // Includable names extra output data to include in a response or item list.
 type Includable string
@@ -8211,6 +9754,24 @@ type KeypressAction struct {
 
 // KeypressActionType defines model for KeypressAction.Type.
 type KeypressActionType string
+
+// ListBatchesResponse is a page of batches.
+type ListBatchesResponse struct {
+	Data []Batch `json:"data"`
+
+	// FirstID is the id of the first batch of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more batches follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last batch of the page; pass it as `after` for the next page.
+	LastID *string                   `json:"last_id,omitempty"`
+	Object ListBatchesResponseObject `json:"object"`
+}
+
+// ListBatchesResponseObject defines model for ListBatchesResponse.Object.
+type ListBatchesResponseObject string
 
 // ListFilesResponse is a page of files.
 type ListFilesResponse struct {
@@ -10677,6 +12238,42 @@ type SkillReference struct {
 // SkillReferenceType defines model for SkillReference.Type.
 type SkillReferenceType string
 
+// SpeechAudioDeltaEvent carries the next chunk of audio.
+type SpeechAudioDeltaEvent struct {
+	// Audio is the audio chunk, base64-encoded.
+	Audio string                    `json:"audio"`
+	Type  SpeechAudioDeltaEventType `json:"type"`
+}
+
+// SpeechAudioDeltaEventType defines model for SpeechAudioDeltaEvent.Type.
+type SpeechAudioDeltaEventType string
+
+// SpeechAudioDoneEvent is the last event of a speech stream.
+type SpeechAudioDoneEvent struct {
+	Type SpeechAudioDoneEventType `json:"type"`
+
+	// Usage counts the tokens a speech request used.
+	Usage *SpeechUsage `json:"usage,omitempty"`
+}
+
+// SpeechAudioDoneEventType defines model for SpeechAudioDoneEvent.Type.
+type SpeechAudioDoneEventType string
+
+// SpeechModel lists the known speech models. The `model` field accepts any model id.
+type SpeechModel string
+
+// SpeechUsage counts the tokens a speech request used.
+type SpeechUsage struct {
+	// InputTokens is the number of input tokens.
+	InputTokens int64 `json:"input_tokens"`
+
+	// OutputTokens is the number of output tokens.
+	OutputTokens int64 `json:"output_tokens"`
+
+	// TotalTokens is the number of input and output tokens together.
+	TotalTokens int64 `json:"total_tokens"`
+}
+
 // StreamShellOutputDelta is new output of a shell command; either field may be missing.
 type StreamShellOutputDelta struct {
 	// Stderr is text to append to the standard error.
@@ -10942,6 +12539,182 @@ type ToolSearchTool struct {
 // ToolSearchToolType defines model for ToolSearchTool.Type.
 type ToolSearchToolType string
 
+// TranscriptTextDeltaEvent carries the next piece of the transcript.
+type TranscriptTextDeltaEvent struct {
+	// Delta is the text added to the transcript.
+	Delta string `json:"delta"`
+
+	// Logprobs holds the log probabilities of the delta's tokens, when asked for with `include`.
+	Logprobs []TranscriptionLogprob `json:"logprobs,omitempty"`
+
+	// SegmentID is the diarized segment the delta belongs to (`gpt-4o-transcribe-diarize`).
+	SegmentID *string                      `json:"segment_id,omitempty"`
+	Type      TranscriptTextDeltaEventType `json:"type"`
+}
+
+// TranscriptTextDeltaEventType defines model for TranscriptTextDeltaEvent.Type.
+type TranscriptTextDeltaEventType string
+
+// TranscriptTextDoneEvent is the last event of a transcription stream, with the whole transcript.
+type TranscriptTextDoneEvent struct {
+	// Logprobs holds the log probabilities of the tokens, when asked for with `include`.
+	Logprobs []TranscriptionLogprob `json:"logprobs,omitempty"`
+
+	// Text is the whole transcript.
+	Text string                      `json:"text"`
+	Type TranscriptTextDoneEventType `json:"type"`
+
+	// Usage counts what a transcription is billed for, tokens or seconds of audio.
+	Usage TranscriptionUsage `json:"usage,omitempty"`
+}
+
+// TranscriptTextDoneEventType defines model for TranscriptTextDoneEvent.Type.
+type TranscriptTextDoneEventType string
+
+// TranscriptTextSegmentEvent carries a finished segment of a diarized transcript, with its speaker.
+type TranscriptTextSegmentEvent struct {
+	// End is where the segment ends in the audio, in seconds.
+	End float64 `json:"end"`
+
+	// ID is the segment id.
+	ID string `json:"id"`
+
+	// Speaker is who speaks, a known speaker's name or `A`, `B` and so on.
+	Speaker string `json:"speaker"`
+
+	// Start is where the segment starts in the audio, in seconds.
+	Start float64 `json:"start"`
+
+	// Text is the text of the segment.
+	Text string                         `json:"text"`
+	Type TranscriptTextSegmentEventType `json:"type"`
+}
+
+// TranscriptTextSegmentEventType defines model for TranscriptTextSegmentEvent.Type.
+type TranscriptTextSegmentEventType string
+
+// TranscriptionInputTokenDetails breaks down the input tokens of a transcription.
+type TranscriptionInputTokenDetails struct {
+	// AudioTokens is the number of audio tokens.
+	AudioTokens *int64 `json:"audio_tokens,omitempty"`
+
+	// TextTokens is the number of text tokens (prompt and known speakers).
+	TextTokens *int64 `json:"text_tokens,omitempty"`
+}
+
+// TranscriptionLogprob is the log probability of one token of a transcript.
+type TranscriptionLogprob struct {
+	// Bytes holds the UTF-8 bytes of the token.
+	Bytes []int `json:"bytes,omitempty"`
+
+	// Logprob is the log probability of the token.
+	Logprob *float64 `json:"logprob,omitempty"`
+
+	// Token is the token.
+	Token *string `json:"token,omitempty"`
+}
+
+// TranscriptionModel lists the known transcription models. The `model` field accepts any model id.
+type TranscriptionModel string
+
+// TranscriptionSegment is a timed piece of a transcript. Verbose transcripts fill in the decoding statistics, diarized ones the speaker.
+type TranscriptionSegment struct {
+	// AvgLogprob is the average log probability of the tokens; below -1 the decoding likely failed.
+	AvgLogprob *float64 `json:"avg_logprob,omitempty"`
+
+	// CompressionRatio is the compression ratio of the text; above 2.4 the decoding likely failed.
+	CompressionRatio *float64 `json:"compression_ratio,omitempty"`
+
+	// End is where the segment ends in the audio, in seconds.
+	End float64 `json:"end"`
+
+	// ID identifies a segment, by number in verbose transcripts and by string in diarized ones.
+	ID TranscriptionSegmentID `json:"id"`
+
+	// NoSpeechProb is the probability that the segment holds no speech.
+	NoSpeechProb *float64 `json:"no_speech_prob,omitempty"`
+
+	// Seek is the seek offset of the segment.
+	Seek *int64 `json:"seek,omitempty"`
+
+	// Speaker is who speaks (diarized transcripts): a known speaker's name, or `A`, `B` and so on.
+	Speaker *string `json:"speaker,omitempty"`
+
+	// Start is where the segment starts in the audio, in seconds.
+	Start float64 `json:"start"`
+
+	// Temperature is the temperature the segment was decoded with.
+	Temperature *float64 `json:"temperature,omitempty"`
+
+	// Text is the text of the segment.
+	Text string `json:"text"`
+
+	// Tokens holds the token ids of the text.
+	Tokens []int64 `json:"tokens,omitempty"`
+
+	// Type is `transcript.text.segment` on diarized segments.
+	Type *string `json:"type,omitempty"`
+}
+
+// TranscriptionServerVAD cuts the audio by server-side voice activity detection with these settings.
+type TranscriptionServerVAD struct {
+	// PrefixPaddingMs is how much audio before detected speech is kept, in milliseconds.
+	PrefixPaddingMs *int `json:"prefix_padding_ms,omitempty"`
+
+	// SilenceDurationMs is how long a silence ends speech, in milliseconds.
+	SilenceDurationMs *int `json:"silence_duration_ms,omitempty"`
+
+	// Threshold is the detection threshold from 0 to 1; higher needs louder speech.
+	Threshold *float64 `json:"threshold,omitempty"`
+
+	// Type is always `server_vad`.
+	Type TranscriptionServerVADType `json:"type"`
+}
+
+// TranscriptionServerVADType is always `server_vad`.
+type TranscriptionServerVADType string
+
+// TranscriptionUsageDuration is the length of audio a transcription billed by the second was billed for.
+type TranscriptionUsageDuration struct {
+	// Seconds is the length of the audio in seconds.
+	Seconds float64                        `json:"seconds"`
+	Type    TranscriptionUsageDurationType `json:"type"`
+}
+
+// TranscriptionUsageDurationType defines model for TranscriptionUsageDuration.Type.
+type TranscriptionUsageDurationType string
+
+// TranscriptionUsageTokens counts the tokens of a transcription billed by token.
+type TranscriptionUsageTokens struct {
+	// InputTokenDetails breaks down the input tokens of a transcription.
+	InputTokenDetails *TranscriptionInputTokenDetails `json:"input_token_details,omitempty"`
+
+	// InputTokens is the number of input tokens.
+	InputTokens int64 `json:"input_tokens"`
+
+	// OutputTokens is the number of output tokens.
+	OutputTokens int64 `json:"output_tokens"`
+
+	// TotalTokens is the number of input and output tokens together.
+	TotalTokens int64                        `json:"total_tokens"`
+	Type        TranscriptionUsageTokensType `json:"type"`
+}
+
+// TranscriptionUsageTokensType defines model for TranscriptionUsageTokens.Type.
+type TranscriptionUsageTokensType string
+
+// TranscriptionWord is a word of a transcript with its timing.
+type TranscriptionWord struct {
+	// End is where the word ends in the audio, in seconds.
+	End float64 `json:"end"`
+
+	// Start is where the word starts in the audio, in seconds.
+	Start float64 `json:"start"`
+
+	// Word is the word.
+	Word string `json:"word"`
+}
+
 // Truncation is what happens when the input exceeds the model's context window. `auto` drops items from the start of the conversation; `disabled` (the default) fails the request.
 type Truncation string
 
@@ -10985,6 +12758,60 @@ type UpdateConversationRequest struct {
 	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata Metadata `json:"metadata"`
 }
+
+// Upload is a multi-part upload that becomes a file when completed.
+type Upload struct {
+	// Bytes is the size the whole file will have, in bytes.
+	Bytes int64 `json:"bytes"`
+
+	// CreatedAt is when the upload was created, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ExpiresAt is when the upload expires if it is not completed, in Unix seconds.
+	ExpiresAt int64 `json:"expires_at"`
+
+	// File is the finished file, once the upload is completed.
+	File *OpenAIFile `json:"file,omitempty"`
+
+	// Filename is the name the finished file will have.
+	Filename string `json:"filename"`
+
+	// ID is the upload id.
+	ID string `json:"id"`
+
+	// Object is always `upload`.
+	Object UploadObject `json:"object"`
+
+	// Purpose is what the finished file is for, as in createFile.
+	Purpose string `json:"purpose"`
+
+	// Status is where the upload stands.
+	Status UploadStatus `json:"status"`
+}
+
+// UploadObject is always `upload`.
+type UploadObject string
+
+// UploadStatus is where the upload stands.
+type UploadStatus string
+
+// UploadPart is one part added to an upload.
+type UploadPart struct {
+	// CreatedAt is when the part was added, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ID is the part id, passed to completeUpload.
+	ID string `json:"id"`
+
+	// Object is always `upload.part`.
+	Object UploadPartObject `json:"object"`
+
+	// UploadID is the id of the upload the part belongs to.
+	UploadID string `json:"upload_id"`
+}
+
+// UploadPartObject is always `upload.part`.
+type UploadPartObject string
 
 // Verbosity sets how terse or detailed the answer should be.
 type Verbosity string
@@ -11205,6 +13032,15 @@ type WebSearchUserLocation struct {
 // WebSearchUserLocationType is always `approximate`.
 type WebSearchUserLocationType string
 
+// ListBatchesParams defines parameters for ListBatches.
+type ListBatchesParams struct {
+	// After is the id of the last batch of the previous page.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many batches to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListChatCompletionsParams defines parameters for ListChatCompletions.
 type ListChatCompletionsParams struct {
 	// Model keeps only completions made with this model.
@@ -11307,6 +13143,18 @@ type ListInputItemsParams struct {
 	Include []Includable `form:"include,omitempty" json:"include,omitempty"`
 }
 
+// CreateSpeechJSONRequestBody defines body for CreateSpeech for application/json ContentType.
+type CreateSpeechJSONRequestBody = CreateSpeechRequest
+
+// CreateTranscriptionMultipartRequestBody defines body for CreateTranscription for multipart/form-data ContentType.
+type CreateTranscriptionMultipartRequestBody = CreateTranscriptionRequest
+
+// CreateTranslationMultipartRequestBody defines body for CreateTranslation for multipart/form-data ContentType.
+type CreateTranslationMultipartRequestBody = CreateTranslationRequest
+
+// CreateBatchJSONRequestBody defines body for CreateBatch for application/json ContentType.
+type CreateBatchJSONRequestBody = CreateBatchRequest
+
 // CreateChatCompletionJSONRequestBody defines body for CreateChatCompletion for application/json ContentType.
 type CreateChatCompletionJSONRequestBody = CreateChatCompletionRequest
 
@@ -11331,6 +13179,15 @@ type CreateEmbeddingJSONRequestBody = CreateEmbeddingRequest
 // CreateFileMultipartRequestBody defines body for CreateFile for multipart/form-data ContentType.
 type CreateFileMultipartRequestBody = CreateFileRequest
 
+// CreateImageEditMultipartRequestBody defines body for CreateImageEdit for multipart/form-data ContentType.
+type CreateImageEditMultipartRequestBody = CreateImageEditRequest
+
+// CreateImageJSONRequestBody defines body for CreateImage for application/json ContentType.
+type CreateImageJSONRequestBody = CreateImageRequest
+
+// CreateImageVariationMultipartRequestBody defines body for CreateImageVariation for multipart/form-data ContentType.
+type CreateImageVariationMultipartRequestBody = CreateImageVariationRequest
+
 // CreateModerationJSONRequestBody defines body for CreateModeration for application/json ContentType.
 type CreateModerationJSONRequestBody = CreateModerationRequest
 
@@ -11342,6 +13199,287 @@ type CompactConversationJSONRequestBody = CompactResponseRequest
 
 // GetInputTokenCountsJSONRequestBody defines body for GetInputTokenCounts for application/json ContentType.
 type GetInputTokenCountsJSONRequestBody = InputTokenCountRequest
+
+// CreateUploadJSONRequestBody defines body for CreateUpload for application/json ContentType.
+type CreateUploadJSONRequestBody = CreateUploadRequest
+
+// CompleteUploadJSONRequestBody defines body for CompleteUpload for application/json ContentType.
+type CompleteUploadJSONRequestBody = CompleteUploadRequest
+
+// AddUploadPartMultipartRequestBody defines body for AddUploadPart for multipart/form-data ContentType.
+type AddUploadPartMultipartRequestBody = AddUploadPartRequest
+
+// NewCreateSpeechRequest calls the generic CreateSpeech builder with application/json body
+func NewCreateSpeechRequest(server string, body CreateSpeechJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSpeechRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateSpeechRequestWithBody constructs an http.Request for the CreateSpeech method, with any body, and a specified content type
+func NewCreateSpeechRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/audio/speech")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateTranscriptionRequestWithBody constructs an http.Request for the CreateTranscription method, with any body, and a specified content type
+func NewCreateTranscriptionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/audio/transcriptions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateTranslationRequestWithBody constructs an http.Request for the CreateTranslation method, with any body, and a specified content type
+func NewCreateTranslationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/audio/translations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListBatchesRequest constructs an http.Request for the ListBatches method
+func NewListBatchesRequest(server string, params *ListBatchesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/batches")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateBatchRequest calls the generic CreateBatch builder with application/json body
+func NewCreateBatchRequest(server string, body CreateBatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateBatchRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateBatchRequestWithBody constructs an http.Request for the CreateBatch method, with any body, and a specified content type
+func NewCreateBatchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/batches")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRetrieveBatchRequest constructs an http.Request for the RetrieveBatch method
+func NewRetrieveBatchRequest(server string, batchID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "batch_id", batchID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/batches/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCancelBatchRequest constructs an http.Request for the CancelBatch method
+func NewCancelBatchRequest(server string, batchID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "batch_id", batchID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/batches/%s/cancel", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
 
 // NewListChatCompletionsRequest constructs an http.Request for the ListChatCompletions method
 func NewListChatCompletionsRequest(server string, params *ListChatCompletionsParams) (*http.Request, error) {
@@ -12421,6 +14559,104 @@ func NewDownloadFileRequest(server string, fileID string) (*http.Request, error)
 	return req, nil
 }
 
+// NewCreateImageEditRequestWithBody constructs an http.Request for the CreateImageEdit method, with any body, and a specified content type
+func NewCreateImageEditRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/images/edits")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateImageRequest calls the generic CreateImage builder with application/json body
+func NewCreateImageRequest(server string, body CreateImageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateImageRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateImageRequestWithBody constructs an http.Request for the CreateImage method, with any body, and a specified content type
+func NewCreateImageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/images/generations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateImageVariationRequestWithBody constructs an http.Request for the CreateImageVariation method, with any body, and a specified content type
+func NewCreateImageVariationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/images/variations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListModelsRequest constructs an http.Request for the ListModels method
 func NewListModelsRequest(server string) (*http.Request, error) {
 	var err error
@@ -12934,6 +15170,163 @@ func NewListInputItemsRequest(server string, responseID string, params *ListInpu
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewCreateUploadRequest calls the generic CreateUpload builder with application/json body
+func NewCreateUploadRequest(server string, body CreateUploadJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateUploadRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateUploadRequestWithBody constructs an http.Request for the CreateUpload method, with any body, and a specified content type
+func NewCreateUploadRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/uploads")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCancelUploadRequest constructs an http.Request for the CancelUpload method
+func NewCancelUploadRequest(server string, uploadID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "upload_id", uploadID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/uploads/%s/cancel", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCompleteUploadRequest calls the generic CompleteUpload builder with application/json body
+func NewCompleteUploadRequest(server string, uploadID string, body CompleteUploadJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCompleteUploadRequestWithBody(server, uploadID, "application/json", bodyReader)
+}
+
+// NewCompleteUploadRequestWithBody constructs an http.Request for the CompleteUpload method, with any body, and a specified content type
+func NewCompleteUploadRequestWithBody(server string, uploadID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "upload_id", uploadID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/uploads/%s/complete", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddUploadPartRequestWithBody constructs an http.Request for the AddUploadPart method, with any body, and a specified content type
+func NewAddUploadPartRequestWithBody(server string, uploadID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "upload_id", uploadID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/uploads/%s/parts", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }

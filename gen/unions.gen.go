@@ -2067,6 +2067,172 @@ func UnmarshalConversationParam(data []byte) (ConversationParam, error) {
 	return UnknownConversationParam{Type: unionKindName(k), Raw: raw}, nil
 }
 
+// CreateSpeechStreamEvent is an event of a speech stream.
+//
+// It is a union: its value is one of SpeechAudioDeltaEvent,
+// SpeechAudioDoneEvent or UnknownCreateSpeechStreamEvent, told apart by its
+// "type" property. Decode it with UnmarshalCreateSpeechStreamEvent;
+// UnknownCreateSpeechStreamEvent keeps variants this version does not know.
+type CreateSpeechStreamEvent interface {
+	isCreateSpeechStreamEvent()
+}
+
+// UnknownCreateSpeechStreamEvent is a CreateSpeechStreamEvent variant this
+// version does not know, kept as received. It encodes as Raw, so it can also
+// send a variant written by hand.
+type UnknownCreateSpeechStreamEvent struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownCreateSpeechStreamEvent) isCreateSpeechStreamEvent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownCreateSpeechStreamEvent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("CreateSpeechStreamEvent", u.Raw)
+}
+
+func (SpeechAudioDeltaEvent) isCreateSpeechStreamEvent() {}
+
+func (SpeechAudioDoneEvent) isCreateSpeechStreamEvent() {}
+
+// UnmarshalCreateSpeechStreamEvent decodes JSON into the
+// CreateSpeechStreamEvent variant it holds: an object with "type"
+// "speech.audio.delta" into SpeechAudioDeltaEvent and an object with "type"
+// "speech.audio.done" into SpeechAudioDoneEvent. JSON null yields nil and
+// anything else an UnknownCreateSpeechStreamEvent.
+func UnmarshalCreateSpeechStreamEvent(data []byte) (CreateSpeechStreamEvent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("CreateSpeechStreamEvent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("CreateSpeechStreamEvent", err)
+		}
+		switch string(value) {
+		case "speech.audio.delta":
+			var v SpeechAudioDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "speech.audio.done":
+			var v SpeechAudioDoneEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("CreateSpeechStreamEvent", err)
+		}
+		return UnknownCreateSpeechStreamEvent{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("CreateSpeechStreamEvent", err)
+	}
+	return UnknownCreateSpeechStreamEvent{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// CreateTranscriptionStreamEvent is an event of a transcription stream.
+//
+// It is a union: its value is one of TranscriptTextDeltaEvent,
+// TranscriptTextSegmentEvent, TranscriptTextDoneEvent or
+// UnknownCreateTranscriptionStreamEvent, told apart by its "type" property.
+// Decode it with UnmarshalCreateTranscriptionStreamEvent;
+// UnknownCreateTranscriptionStreamEvent keeps variants this version does not
+// know.
+type CreateTranscriptionStreamEvent interface {
+	isCreateTranscriptionStreamEvent()
+}
+
+// UnknownCreateTranscriptionStreamEvent is a CreateTranscriptionStreamEvent
+// variant this version does not know, kept as received. It encodes as Raw, so
+// it can also send a variant written by hand.
+type UnknownCreateTranscriptionStreamEvent struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownCreateTranscriptionStreamEvent) isCreateTranscriptionStreamEvent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownCreateTranscriptionStreamEvent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("CreateTranscriptionStreamEvent", u.Raw)
+}
+
+func (TranscriptTextDeltaEvent) isCreateTranscriptionStreamEvent() {}
+
+func (TranscriptTextSegmentEvent) isCreateTranscriptionStreamEvent() {}
+
+func (TranscriptTextDoneEvent) isCreateTranscriptionStreamEvent() {}
+
+// UnmarshalCreateTranscriptionStreamEvent decodes JSON into the
+// CreateTranscriptionStreamEvent variant it holds: an object with "type"
+// "transcript.text.delta" into TranscriptTextDeltaEvent, an object with
+// "type" "transcript.text.segment" into TranscriptTextSegmentEvent and an
+// object with "type" "transcript.text.done" into TranscriptTextDoneEvent.
+// JSON null yields nil and anything else an
+// UnknownCreateTranscriptionStreamEvent.
+func UnmarshalCreateTranscriptionStreamEvent(data []byte) (CreateTranscriptionStreamEvent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("CreateTranscriptionStreamEvent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("CreateTranscriptionStreamEvent", err)
+		}
+		switch string(value) {
+		case "transcript.text.delta":
+			var v TranscriptTextDeltaEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "transcript.text.segment":
+			var v TranscriptTextSegmentEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "transcript.text.done":
+			var v TranscriptTextDoneEvent
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("CreateTranscriptionStreamEvent", err)
+		}
+		return UnknownCreateTranscriptionStreamEvent{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("CreateTranscriptionStreamEvent", err)
+	}
+	return UnknownCreateTranscriptionStreamEvent{Type: unionKindName(k), Raw: raw}, nil
+}
+
 // CustomToolFormat is the input format of a custom tool (default
 // unconstrained text).
 //
@@ -2448,6 +2614,160 @@ func UnmarshalFunctionCallOutputPart(data []byte) (FunctionCallOutputPart, error
 		return nil, unionError("FunctionCallOutputPart", err)
 	}
 	return UnknownFunctionCallOutputPart{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ImageEditStreamEvent is an event of an image edit stream.
+//
+// It is a union: its value is one of ImageEditPartialImageEvent,
+// ImageEditCompletedEvent or UnknownImageEditStreamEvent, told apart by its
+// "type" property. Decode it with UnmarshalImageEditStreamEvent;
+// UnknownImageEditStreamEvent keeps variants this version does not know.
+type ImageEditStreamEvent interface {
+	isImageEditStreamEvent()
+}
+
+// UnknownImageEditStreamEvent is a ImageEditStreamEvent variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownImageEditStreamEvent struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownImageEditStreamEvent) isImageEditStreamEvent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownImageEditStreamEvent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ImageEditStreamEvent", u.Raw)
+}
+
+func (ImageEditPartialImageEvent) isImageEditStreamEvent() {}
+
+func (ImageEditCompletedEvent) isImageEditStreamEvent() {}
+
+// UnmarshalImageEditStreamEvent decodes JSON into the ImageEditStreamEvent
+// variant it holds: an object with "type" "image_edit.partial_image" into
+// ImageEditPartialImageEvent and an object with "type" "image_edit.completed"
+// into ImageEditCompletedEvent. JSON null yields nil and anything else an
+// UnknownImageEditStreamEvent.
+func UnmarshalImageEditStreamEvent(data []byte) (ImageEditStreamEvent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ImageEditStreamEvent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ImageEditStreamEvent", err)
+		}
+		switch string(value) {
+		case "image_edit.partial_image":
+			var v ImageEditPartialImageEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "image_edit.completed":
+			var v ImageEditCompletedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ImageEditStreamEvent", err)
+		}
+		return UnknownImageEditStreamEvent{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ImageEditStreamEvent", err)
+	}
+	return UnknownImageEditStreamEvent{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// ImageGenStreamEvent is an event of an image generation stream.
+//
+// It is a union: its value is one of ImageGenPartialImageEvent,
+// ImageGenCompletedEvent or UnknownImageGenStreamEvent, told apart by its
+// "type" property. Decode it with UnmarshalImageGenStreamEvent;
+// UnknownImageGenStreamEvent keeps variants this version does not know.
+type ImageGenStreamEvent interface {
+	isImageGenStreamEvent()
+}
+
+// UnknownImageGenStreamEvent is a ImageGenStreamEvent variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownImageGenStreamEvent struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownImageGenStreamEvent) isImageGenStreamEvent() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownImageGenStreamEvent) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("ImageGenStreamEvent", u.Raw)
+}
+
+func (ImageGenPartialImageEvent) isImageGenStreamEvent() {}
+
+func (ImageGenCompletedEvent) isImageGenStreamEvent() {}
+
+// UnmarshalImageGenStreamEvent decodes JSON into the ImageGenStreamEvent
+// variant it holds: an object with "type" "image_generation.partial_image"
+// into ImageGenPartialImageEvent and an object with "type"
+// "image_generation.completed" into ImageGenCompletedEvent. JSON null yields
+// nil and anything else an UnknownImageGenStreamEvent.
+func UnmarshalImageGenStreamEvent(data []byte) (ImageGenStreamEvent, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("ImageGenStreamEvent", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("ImageGenStreamEvent", err)
+		}
+		switch string(value) {
+		case "image_generation.partial_image":
+			var v ImageGenPartialImageEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "image_generation.completed":
+			var v ImageGenCompletedEvent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("ImageGenStreamEvent", err)
+		}
+		return UnknownImageGenStreamEvent{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("ImageGenStreamEvent", err)
+	}
+	return UnknownImageGenStreamEvent{Type: unionKindName(k), Raw: raw}, nil
 }
 
 // InputContent is one content part of an input message, told apart by `type`.
@@ -5884,6 +6204,216 @@ func UnmarshalToolMessageContent(data []byte) (ToolMessageContent, error) {
 	return UnknownToolMessageContent{Type: unionKindName(k), Raw: raw}, nil
 }
 
+// TranscriptionChunkingStrategy says how the audio is cut into chunks:
+// `auto`, or voice detection with chosen settings. Without it the audio is
+// one block; `gpt-4o-transcribe-diarize` needs it for audio over 30 seconds.
+//
+// It is a union: its value is one of TranscriptionChunkingAuto,
+// TranscriptionServerVAD or UnknownTranscriptionChunkingStrategy, told apart
+// by the JSON kind of its value. Decode it with
+// UnmarshalTranscriptionChunkingStrategy;
+// UnknownTranscriptionChunkingStrategy keeps variants this version does not
+// know.
+type TranscriptionChunkingStrategy interface {
+	isTranscriptionChunkingStrategy()
+}
+
+// UnknownTranscriptionChunkingStrategy is a TranscriptionChunkingStrategy
+// variant this version does not know, kept as received. It encodes as Raw, so
+// it can also send a variant written by hand.
+type UnknownTranscriptionChunkingStrategy struct {
+	// Type is the JSON kind of the value: string, number, boolean, array or object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownTranscriptionChunkingStrategy) isTranscriptionChunkingStrategy() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownTranscriptionChunkingStrategy) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("TranscriptionChunkingStrategy", u.Raw)
+}
+
+func (TranscriptionChunkingAuto) isTranscriptionChunkingStrategy() {}
+
+func (TranscriptionServerVAD) isTranscriptionChunkingStrategy() {}
+
+// UnmarshalTranscriptionChunkingStrategy decodes JSON into the
+// TranscriptionChunkingStrategy variant it holds: a JSON string into
+// TranscriptionChunkingAuto and a JSON object into TranscriptionServerVAD.
+// JSON null yields nil and anything else an
+// UnknownTranscriptionChunkingStrategy.
+func UnmarshalTranscriptionChunkingStrategy(data []byte) (TranscriptionChunkingStrategy, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("TranscriptionChunkingStrategy", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v TranscriptionChunkingAuto
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindObject:
+		var v TranscriptionServerVAD
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("TranscriptionChunkingStrategy", err)
+	}
+	return UnknownTranscriptionChunkingStrategy{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// TranscriptionSegmentID identifies a segment, by number in verbose
+// transcripts and by string in diarized ones.
+//
+// It is a union: its value is one of TranscriptionSegmentIndex,
+// TranscriptionSegmentKey or UnknownTranscriptionSegmentID, told apart by the
+// JSON kind of its value. Decode it with UnmarshalTranscriptionSegmentID;
+// UnknownTranscriptionSegmentID keeps variants this version does not know.
+type TranscriptionSegmentID interface {
+	isTranscriptionSegmentID()
+}
+
+// UnknownTranscriptionSegmentID is a TranscriptionSegmentID variant this
+// version does not know, kept as received. It encodes as Raw, so it can also
+// send a variant written by hand.
+type UnknownTranscriptionSegmentID struct {
+	// Type is the JSON kind of the value: string, number, boolean, array or object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownTranscriptionSegmentID) isTranscriptionSegmentID() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownTranscriptionSegmentID) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("TranscriptionSegmentID", u.Raw)
+}
+
+func (TranscriptionSegmentIndex) isTranscriptionSegmentID() {}
+
+func (TranscriptionSegmentKey) isTranscriptionSegmentID() {}
+
+// UnmarshalTranscriptionSegmentID decodes JSON into the
+// TranscriptionSegmentID variant it holds: a JSON string into
+// TranscriptionSegmentKey and a JSON number into TranscriptionSegmentIndex.
+// JSON null yields nil and anything else an UnknownTranscriptionSegmentID.
+func UnmarshalTranscriptionSegmentID(data []byte) (TranscriptionSegmentID, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("TranscriptionSegmentID", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindString:
+		var v TranscriptionSegmentKey
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionKindNumber:
+		var v TranscriptionSegmentIndex
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("TranscriptionSegmentID", err)
+	}
+	return UnknownTranscriptionSegmentID{Type: unionKindName(k), Raw: raw}, nil
+}
+
+// TranscriptionUsage counts what a transcription is billed for, tokens or
+// seconds of audio.
+//
+// It is a union: its value is one of TranscriptionUsageTokens,
+// TranscriptionUsageDuration or UnknownTranscriptionUsage, told apart by its
+// "type" property. Decode it with UnmarshalTranscriptionUsage;
+// UnknownTranscriptionUsage keeps variants this version does not know.
+type TranscriptionUsage interface {
+	isTranscriptionUsage()
+}
+
+// UnknownTranscriptionUsage is a TranscriptionUsage variant this version does
+// not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownTranscriptionUsage struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+func (UnknownTranscriptionUsage) isTranscriptionUsage() {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownTranscriptionUsage) MarshalJSON() ([]byte, error) {
+	return unionMarshalRaw("TranscriptionUsage", u.Raw)
+}
+
+func (TranscriptionUsageTokens) isTranscriptionUsage() {}
+
+func (TranscriptionUsageDuration) isTranscriptionUsage() {}
+
+// UnmarshalTranscriptionUsage decodes JSON into the TranscriptionUsage
+// variant it holds: an object with "type" "tokens" into
+// TranscriptionUsageTokens and an object with "type" "duration" into
+// TranscriptionUsageDuration. JSON null yields nil and anything else an
+// UnknownTranscriptionUsage.
+func UnmarshalTranscriptionUsage(data []byte) (TranscriptionUsage, error) {
+	k, err := unionKind(data)
+	if err != nil {
+		return nil, unionError("TranscriptionUsage", err)
+	}
+	switch k {
+	case unionKindNull:
+		return nil, nil
+	case unionKindObject:
+		value, err := unionDiscriminator(data, "type")
+		if err != nil {
+			return nil, unionError("TranscriptionUsage", err)
+		}
+		switch string(value) {
+		case "tokens":
+			var v TranscriptionUsageTokens
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "duration":
+			var v TranscriptionUsageDuration
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionUnknown(data)
+		if err != nil {
+			return nil, unionError("TranscriptionUsage", err)
+		}
+		return UnknownTranscriptionUsage{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionUnknown(data)
+	if err != nil {
+		return nil, unionError("TranscriptionUsage", err)
+	}
+	return UnknownTranscriptionUsage{Type: unionKindName(k), Raw: raw}, nil
+}
+
 // UserMessageContent is the user message, as a string or as text, image,
 // audio and file parts.
 //
@@ -6327,6 +6857,38 @@ type ToolMessageParts []ChatContentPartText
 //
 // It is the JSON string variant of ToolMessageContent.
 type ToolMessageText string
+
+// TranscriptionChunkingAuto lets the server normalize the loudness and cut
+// the audio where voice activity detection finds pauses.
+//
+// It is the JSON string variant of TranscriptionChunkingStrategy.
+type TranscriptionChunkingAuto string
+
+// Values of TranscriptionChunkingAuto.
+const (
+	TranscriptionChunkingAutoAuto TranscriptionChunkingAuto = "auto"
+)
+
+// Valid reports whether e is one of the known values of TranscriptionChunkingAuto.
+func (e TranscriptionChunkingAuto) Valid() bool {
+	switch e {
+	case TranscriptionChunkingAutoAuto:
+		return true
+	}
+	return false
+}
+
+// TranscriptionSegmentIndex is the number of a segment of a verbose
+// transcript, from 0.
+//
+// It is the JSON number variant of TranscriptionSegmentID.
+type TranscriptionSegmentIndex int64
+
+// TranscriptionSegmentKey is the id of a segment of a diarized transcript,
+// such as `seg_001`.
+//
+// It is the JSON string variant of TranscriptionSegmentID.
+type TranscriptionSegmentKey string
 
 // UserMessageParts is a user message as content parts.
 //
@@ -6780,6 +7342,38 @@ func (FunctionCallType) MarshalJSON() ([]byte, error) {
 // it and callers never set it.
 func (FunctionToolType) MarshalJSON() ([]byte, error) {
 	return []byte(`"function"`), nil
+}
+
+// MarshalJSON always encodes ImageEditCompletedEventType as
+// "image_edit.completed": the "type" value that tells ImageEditCompletedEvent
+// apart in ImageEditStreamEvent, so the zero value stamps it and callers
+// never set it.
+func (ImageEditCompletedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"image_edit.completed"`), nil
+}
+
+// MarshalJSON always encodes ImageEditPartialImageEventType as
+// "image_edit.partial_image": the "type" value that tells
+// ImageEditPartialImageEvent apart in ImageEditStreamEvent, so the zero value
+// stamps it and callers never set it.
+func (ImageEditPartialImageEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"image_edit.partial_image"`), nil
+}
+
+// MarshalJSON always encodes ImageGenCompletedEventType as
+// "image_generation.completed": the "type" value that tells
+// ImageGenCompletedEvent apart in ImageGenStreamEvent, so the zero value
+// stamps it and callers never set it.
+func (ImageGenCompletedEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"image_generation.completed"`), nil
+}
+
+// MarshalJSON always encodes ImageGenPartialImageEventType as
+// "image_generation.partial_image": the "type" value that tells
+// ImageGenPartialImageEvent apart in ImageGenStreamEvent, so the zero value
+// stamps it and callers never set it.
+func (ImageGenPartialImageEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"image_generation.partial_image"`), nil
 }
 
 // MarshalJSON always encodes ImageGenerationCallType as
@@ -7618,6 +8212,22 @@ func (SkillReferenceType) MarshalJSON() ([]byte, error) {
 	return []byte(`"skill_reference"`), nil
 }
 
+// MarshalJSON always encodes SpeechAudioDeltaEventType as
+// "speech.audio.delta": the "type" value that tells SpeechAudioDeltaEvent
+// apart in CreateSpeechStreamEvent, so the zero value stamps it and callers
+// never set it.
+func (SpeechAudioDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"speech.audio.delta"`), nil
+}
+
+// MarshalJSON always encodes SpeechAudioDoneEventType as "speech.audio.done":
+// the "type" value that tells SpeechAudioDoneEvent apart in
+// CreateSpeechStreamEvent, so the zero value stamps it and callers never set
+// it.
+func (SpeechAudioDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"speech.audio.done"`), nil
+}
+
 // MarshalJSON always encodes TextContentType as "text": the "type" value that
 // tells TextContent apart in MessageContent, so the zero value stamps it and
 // callers never set it.
@@ -7774,6 +8384,44 @@ func (ToolSearchOutputType) MarshalJSON() ([]byte, error) {
 // and callers never set it.
 func (ToolSearchToolType) MarshalJSON() ([]byte, error) {
 	return []byte(`"tool_search"`), nil
+}
+
+// MarshalJSON always encodes TranscriptTextDeltaEventType as
+// "transcript.text.delta": the "type" value that tells
+// TranscriptTextDeltaEvent apart in CreateTranscriptionStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (TranscriptTextDeltaEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"transcript.text.delta"`), nil
+}
+
+// MarshalJSON always encodes TranscriptTextDoneEventType as
+// "transcript.text.done": the "type" value that tells TranscriptTextDoneEvent
+// apart in CreateTranscriptionStreamEvent, so the zero value stamps it and
+// callers never set it.
+func (TranscriptTextDoneEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"transcript.text.done"`), nil
+}
+
+// MarshalJSON always encodes TranscriptTextSegmentEventType as
+// "transcript.text.segment": the "type" value that tells
+// TranscriptTextSegmentEvent apart in CreateTranscriptionStreamEvent, so the
+// zero value stamps it and callers never set it.
+func (TranscriptTextSegmentEventType) MarshalJSON() ([]byte, error) {
+	return []byte(`"transcript.text.segment"`), nil
+}
+
+// MarshalJSON always encodes TranscriptionUsageDurationType as "duration":
+// the "type" value that tells TranscriptionUsageDuration apart in
+// TranscriptionUsage, so the zero value stamps it and callers never set it.
+func (TranscriptionUsageDurationType) MarshalJSON() ([]byte, error) {
+	return []byte(`"duration"`), nil
+}
+
+// MarshalJSON always encodes TranscriptionUsageTokensType as "tokens": the
+// "type" value that tells TranscriptionUsageTokens apart in
+// TranscriptionUsage, so the zero value stamps it and callers never set it.
+func (TranscriptionUsageTokensType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tokens"`), nil
 }
 
 // MarshalJSON always encodes TypeActionType as "type": the "type" value that
@@ -8178,6 +8826,33 @@ func (t *CreateResponse) UnmarshalJSON(data []byte) error {
 	)
 }
 
+// UnmarshalJSON implements json.Unmarshaler for CreateSpeechRequest, decoding
+// its union field Voice through its Unmarshal function.
+func (t *CreateSpeechRequest) UnmarshalJSON(data []byte) error {
+	type plain CreateSpeechRequest
+	return unionObject(data, (*plain)(t),
+		unionMember{"voice", unionField[ChatAudioVoice]{&t.Voice, UnmarshalChatAudioVoice}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CreateTranscriptionRequest,
+// decoding its union field ChunkingStrategy through its Unmarshal function.
+func (t *CreateTranscriptionRequest) UnmarshalJSON(data []byte) error {
+	type plain CreateTranscriptionRequest
+	return unionObject(data, (*plain)(t),
+		unionMember{"chunking_strategy", unionField[TranscriptionChunkingStrategy]{&t.ChunkingStrategy, UnmarshalTranscriptionChunkingStrategy}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CreateTranscriptionResponse,
+// decoding its union field Usage through its Unmarshal function.
+func (t *CreateTranscriptionResponse) UnmarshalJSON(data []byte) error {
+	type plain CreateTranscriptionResponse
+	return unionObject(data, (*plain)(t),
+		unionMember{"usage", unionField[TranscriptionUsage]{&t.Usage, UnmarshalTranscriptionUsage}},
+	)
+}
+
 // UnmarshalJSON implements json.Unmarshaler for CustomTool, decoding its
 // union field Format through its Unmarshal function.
 func (t *CustomTool) UnmarshalJSON(data []byte) error {
@@ -8502,6 +9177,24 @@ func (t *ToolSearchOutput) UnmarshalJSON(data []byte) error {
 	type plain ToolSearchOutput
 	return unionObject(data, (*plain)(t),
 		unionMember{"tools", unionSlice[Tool]{&t.Tools, UnmarshalTool}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for TranscriptTextDoneEvent,
+// decoding its union field Usage through its Unmarshal function.
+func (t *TranscriptTextDoneEvent) UnmarshalJSON(data []byte) error {
+	type plain TranscriptTextDoneEvent
+	return unionObject(data, (*plain)(t),
+		unionMember{"usage", unionField[TranscriptionUsage]{&t.Usage, UnmarshalTranscriptionUsage}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for TranscriptionSegment,
+// decoding its union field ID through its Unmarshal function.
+func (t *TranscriptionSegment) UnmarshalJSON(data []byte) error {
+	type plain TranscriptionSegment
+	return unionObject(data, (*plain)(t),
+		unionMember{"id", unionField[TranscriptionSegmentID]{&t.ID, UnmarshalTranscriptionSegmentID}},
 	)
 }
 

@@ -59,11 +59,15 @@ var fuzzDecoders = []fuzzDecoder{
 	{"UnmarshalContainerSkill", fuzzDec(UnmarshalContainerSkill)},
 	{"UnmarshalConversationItem", fuzzDec(UnmarshalConversationItem)},
 	{"UnmarshalConversationParam", fuzzDec(UnmarshalConversationParam)},
+	{"UnmarshalCreateSpeechStreamEvent", fuzzDec(UnmarshalCreateSpeechStreamEvent)},
+	{"UnmarshalCreateTranscriptionStreamEvent", fuzzDec(UnmarshalCreateTranscriptionStreamEvent)},
 	{"UnmarshalCustomToolFormat", fuzzDec(UnmarshalCustomToolFormat)},
 	{"UnmarshalDeveloperMessageContent", fuzzDec(UnmarshalDeveloperMessageContent)},
 	{"UnmarshalEmbeddingInput", fuzzDec(UnmarshalEmbeddingInput)},
 	{"UnmarshalFunctionCallOutputContent", fuzzDec(UnmarshalFunctionCallOutputContent)},
 	{"UnmarshalFunctionCallOutputPart", fuzzDec(UnmarshalFunctionCallOutputPart)},
+	{"UnmarshalImageEditStreamEvent", fuzzDec(UnmarshalImageEditStreamEvent)},
+	{"UnmarshalImageGenStreamEvent", fuzzDec(UnmarshalImageGenStreamEvent)},
 	{"UnmarshalInputContent", fuzzDec(UnmarshalInputContent)},
 	{"UnmarshalInputItem", fuzzDec(UnmarshalInputItem)},
 	{"UnmarshalInputMessageContent", fuzzDec(UnmarshalInputMessageContent)},
@@ -90,6 +94,9 @@ var fuzzDecoders = []fuzzDecoder{
 	{"UnmarshalToolCaller", fuzzDec(UnmarshalToolCaller)},
 	{"UnmarshalToolChoice", fuzzDec(UnmarshalToolChoice)},
 	{"UnmarshalToolMessageContent", fuzzDec(UnmarshalToolMessageContent)},
+	{"UnmarshalTranscriptionChunkingStrategy", fuzzDec(UnmarshalTranscriptionChunkingStrategy)},
+	{"UnmarshalTranscriptionSegmentID", fuzzDec(UnmarshalTranscriptionSegmentID)},
+	{"UnmarshalTranscriptionUsage", fuzzDec(UnmarshalTranscriptionUsage)},
 	{"UnmarshalUserMessageContent", fuzzDec(UnmarshalUserMessageContent)},
 	{"UnmarshalWebSearchAction", fuzzDec(UnmarshalWebSearchAction)},
 }
@@ -255,6 +262,22 @@ var fuzzSeeds = []struct{ dec, json string }{
 	{"UnmarshalComputerAction", `{"type":"keypress","keys":["CTRL","L"]}`},
 	{"UnmarshalWebSearchAction", `{"type":"open_page","url":"https://example.com/"}`},
 	{"UnmarshalAnnotation", `{"type":"container_file_citation","container_id":"cntr_1","file_id":"cfile_1","filename":"plot.png","start_index":0,"end_index":10}`},
+
+	// Audio and image streams, transcription fields.
+	{"UnmarshalCreateSpeechStreamEvent", `{"type":"speech.audio.delta","audio":"SUQzBAAAAAAAI1RTU0U="}`},
+	{"UnmarshalCreateSpeechStreamEvent", `{"type":"speech.audio.done","usage":{"input_tokens":14,"output_tokens":101,"total_tokens":115}}`},
+	{"UnmarshalCreateTranscriptionStreamEvent", `{"type":"transcript.text.delta","delta":"The beach","logprobs":[{"token":"The","logprob":-0.01,"bytes":[84,104,101]}]}`},
+	{"UnmarshalCreateTranscriptionStreamEvent", `{"type":"transcript.text.segment","id":"seg_001","start":0,"end":4.7,"text":"Thanks for calling.","speaker":"agent"}`},
+	{"UnmarshalCreateTranscriptionStreamEvent", `{"type":"transcript.text.done","text":"The beach was a popular spot.","usage":{"type":"tokens","input_tokens":14,"input_token_details":{"text_tokens":0,"audio_tokens":14},"output_tokens":45,"total_tokens":59}}`},
+	{"UnmarshalTranscriptionUsage", `{"type":"duration","seconds":9}`},
+	{"UnmarshalTranscriptionSegmentID", `0`},
+	{"UnmarshalTranscriptionSegmentID", `"seg_001"`},
+	{"UnmarshalTranscriptionChunkingStrategy", `{"type":"server_vad","prefix_padding_ms":300,"silence_duration_ms":500,"threshold":0.5}`},
+	{"UnmarshalTranscriptionChunkingStrategy", `"auto"`},
+	{"UnmarshalImageGenStreamEvent", `{"type":"image_generation.partial_image","b64_json":"iVBORw0KGgo=","partial_image_index":0,"created_at":1713833628,"size":"1024x1024","quality":"low","background":"opaque","output_format":"png"}`},
+	{"UnmarshalImageGenStreamEvent", `{"type":"image_generation.completed","b64_json":"iVBORw0KGgo=","created_at":1713833630,"size":"1024x1024","quality":"low","background":"opaque","output_format":"png","usage":{"total_tokens":300,"input_tokens":20,"output_tokens":280,"input_tokens_details":{"text_tokens":20,"image_tokens":0}}}`},
+	{"UnmarshalImageEditStreamEvent", `{"type":"image_edit.partial_image","b64_json":"iVBORw0KGgo=","partial_image_index":0,"created_at":1,"size":"1024x1536","quality":"medium","background":"auto","output_format":"webp"}`},
+	{"UnmarshalImageEditStreamEvent", `{"type":"image_edit.completed","b64_json":"iVBORw0KGgo=","created_at":2,"size":"1024x1536","quality":"medium","background":"auto","output_format":"webp","usage":{"total_tokens":12,"input_tokens":5,"output_tokens":7}}`},
 }
 
 // fuzzUnknownPrefix is how the catch-all variant of every union is named.

@@ -8,13 +8,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/openaitest"
 )
+
+const modelBody = `{"id":"m","object":"model","created":1,"owned_by":"o"}`
 
 func TestErrorKinds(t *testing.T) {
 	cases := []struct {
@@ -35,7 +37,8 @@ func TestErrorKinds(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
-			f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, tc.status, tc.body) })
+			f := newFake(t, nil)
+			f.On("retrieveModel").ReplyStatus(tc.status, tc.body).WithHeader("X-Request-Id", "req_123")
 			_, err := f.client(client.WithMaxRetries(0)).RetrieveModel(context.Background(), "m")
 			var apiErr *client.APIError
 			if !errors.As(err, &apiErr) {
@@ -56,62 +59,46 @@ func TestErrorKinds(t *testing.T) {
 
 func TestRetries(t *testing.T) {
 	t.Run("500 then success", func(t *testing.T) {
-		var n atomic.Int32
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-			if n.Add(1) < 3 {
-				writeJSON(w, 500, `{"error":{"message":"oops"}}`)
-				return
-			}
-			writeJSON(w, 200, `{"id":"m","object":"model","created":1,"owned_by":"o"}`)
-		})
+		f := newFake(t, nil)
+		route := f.On("retrieveModel").Error(500, "oops").Error(502, "oops").Reply(modelBody)
 		var md client.Metadata
 		if _, err := f.client().RetrieveModel(context.Background(), "m", client.WithMetadata(&md)); err != nil {
 			t.Fatal(err)
 		}
-		if n.Load() != 3 || md.Attempts != 3 || md.RequestID != "req_123" {
-			t.Errorf("attempts = %d, metadata = %+v", n.Load(), md)
+		if route.Times() != 3 || md.Attempts != 3 || md.RequestID != "req_openaitest_3" {
+			t.Errorf("attempts = %d, metadata = %+v", route.Times(), md)
 		}
 	})
 	t.Run("429 honours retry-after-ms", func(t *testing.T) {
-		var n atomic.Int32
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-			if n.Add(1) == 1 {
-				w.Header().Set("Retry-After-Ms", "50")
-				writeJSON(w, 429, `{"error":{"message":"slow"}}`)
-				return
-			}
-			writeJSON(w, 200, `{"id":"m","object":"model","created":1,"owned_by":"o"}`)
-		})
+		f := newFake(t, nil)
+		f.On("retrieveModel").RateLimit(50 * time.Millisecond).Reply(modelBody) // Retry-After: 1, retry-after-ms: 50
 		start := time.Now()
 		if _, err := f.client().RetrieveModel(context.Background(), "m"); err != nil {
 			t.Fatal(err)
 		}
-		if d := time.Since(start); d < 50*time.Millisecond {
+		if d := time.Since(start); d < 50*time.Millisecond || d >= time.Second {
 			t.Errorf("retried after %v, server asked for 50ms", d)
 		}
 	})
 	t.Run("gives up on a long Retry-After", func(t *testing.T) {
-		var n atomic.Int32
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-			n.Add(1)
-			w.Header().Set("Retry-After", "3600")
-			writeJSON(w, 429, `{"error":{"message":"later"}}`)
-		})
+		f := newFake(t, nil)
+		route := f.On("retrieveModel").RateLimit(time.Hour)
 		_, err := f.client().RetrieveModel(context.Background(), "m")
-		if !errors.Is(err, client.ErrRateLimited) || n.Load() != 1 {
-			t.Errorf("err = %v after %d attempts", err, n.Load())
+		if !errors.Is(err, client.ErrRateLimited) || route.Times() != 1 {
+			t.Errorf("err = %v after %d attempts", err, route.Times())
 		}
 	})
 	t.Run("400 is not retried", func(t *testing.T) {
-		var n atomic.Int32
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { n.Add(1); writeJSON(w, 400, `{}`) })
+		f := newFake(t, nil)
+		route := f.On("retrieveModel").Error(400, "bad")
 		f.client().RetrieveModel(context.Background(), "m")
-		if n.Load() != 1 {
-			t.Errorf("%d attempts", n.Load())
+		if route.Times() != 1 {
+			t.Errorf("%d attempts", route.Times())
 		}
 	})
 	t.Run("context cancelled during backoff", func(t *testing.T) {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 503, `{}`) })
+		f := newFake(t, nil)
+		f.On("retrieveModel").Error(503, "overloaded")
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 		defer cancel()
 		start := time.Now()
@@ -121,33 +108,31 @@ func TestRetries(t *testing.T) {
 		}
 	})
 	t.Run("seekable upload is replayed byte for byte", func(t *testing.T) {
-		var n atomic.Int32
+		f := newFake(t, nil)
+		f.On("createFile").Error(500, "oops").Reply(`{"id":"file-1","object":"file","bytes":5,"created_at":1,"filename":"x","purpose":"batch"}`)
+		_, err := f.client().CreateFile(context.Background(), gen.CreateFileRequest{File: client.File(strings.NewReader("hello"), "x", ""), Purpose: gen.FilePurposeBatch})
 		var got []string
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-			r.ParseMultipartForm(1 << 20)
-			fh := r.MultipartForm.File["file"][0]
-			fr, _ := fh.Open()
+		for _, r := range f.Requests() {
+			form, err := r.Form()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fr, _ := form.File["file"][0].Open()
 			b, _ := io.ReadAll(fr)
 			got = append(got, string(b))
-			if n.Add(1) == 1 {
-				writeJSON(w, 500, `{}`)
-				return
-			}
-			writeJSON(w, 200, `{"id":"file-1","object":"file","bytes":5,"created_at":1,"filename":"x","purpose":"batch"}`)
-		})
-		_, err := f.client().CreateFile(context.Background(), gen.CreateFileRequest{File: client.File(strings.NewReader("hello"), "x", ""), Purpose: gen.FilePurposeBatch})
+		}
 		if err != nil || len(got) != 2 || got[0] != "hello" || got[1] != "hello" {
 			t.Errorf("err = %v, bodies = %q", err, got)
 		}
 	})
 	t.Run("non-replayable upload is sent once", func(t *testing.T) {
-		var n atomic.Int32
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { n.Add(1); writeJSON(w, 500, `{}`) })
+		f := newFake(t, nil)
+		route := f.On("createFile").Error(500, "oops")
 		pr, pw := io.Pipe()
 		go func() { pw.Write([]byte("data")); pw.Close() }()
 		_, err := f.client().CreateFile(context.Background(), gen.CreateFileRequest{File: client.File(pr, "x", ""), Purpose: gen.FilePurposeBatch})
-		if !errors.Is(err, client.ErrServer) || n.Load() != 1 {
-			t.Errorf("err = %v after %d attempts", err, n.Load())
+		if !errors.Is(err, client.ErrServer) || route.Times() != 1 {
+			t.Errorf("err = %v after %d attempts", err, route.Times())
 		}
 	})
 }
@@ -169,21 +154,14 @@ func TestMissingRequiredField(t *testing.T) {
 }
 
 func TestPaginationAcrossPages(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		item := func(id string) string {
-			return `{"id":"` + id + `","object":"file","bytes":1,"created_at":1,"filename":"f","purpose":"batch"}`
-		}
-		switch r.URL.Query().Get("after") {
-		case "":
-			writeJSON(w, 200, page(item("a")+","+item("b"), true, `"b"`))
-		case "b": // an empty page that still says has_more
-			writeJSON(w, 200, page("", true, `"c"`))
-		case "c":
-			writeJSON(w, 200, page(item("d"), false, `"d"`))
-		default:
-			t.Errorf("after = %q", r.URL.Query().Get("after"))
-		}
-	})
+	item := func(id string) string {
+		return `{"id":"` + id + `","object":"file","bytes":1,"created_at":1,"filename":"f","purpose":"batch"}`
+	}
+	f := newFake(t, nil)
+	f.On("listFiles").
+		Reply(page(item("a")+","+item("b"), true, `"b"`)).
+		Reply(page("", true, `"c"`)). // an empty page that still says has_more
+		Reply(page(item("d"), false, `"d"`))
 	var ids []string
 	for file, err := range f.client().ListFilesAll(context.Background(), nil) {
 		if err != nil {
@@ -194,12 +172,20 @@ func TestPaginationAcrossPages(t *testing.T) {
 	if strings.Join(ids, ",") != "a,b,d" {
 		t.Errorf("ids = %v", ids)
 	}
+	var after []string
+	for _, r := range f.Requests() {
+		after = append(after, r.Query.Get("after"))
+	}
+	if strings.Join(after, ",") != ",b,c" {
+		t.Errorf("pages requested after %q", after)
+	}
 }
 
 func TestChatStream(t *testing.T) {
-	chunk := func(s string) string {
-		return `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"` + s + `"},"finish_reason":null}]}` + "\n\n"
+	chunkJSON := func(s string) string {
+		return `{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"` + s + `"},"finish_reason":null}]}`
 	}
+	chunk := func(s string) string { return "data: " + chunkJSON(s) + "\n\n" }
 	stream := func(body string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/event-stream")
@@ -225,13 +211,15 @@ func TestChatStream(t *testing.T) {
 		return b.String(), nil
 	}
 	t.Run("complete", func(t *testing.T) {
-		f := newFake(t, stream(chunk("Hel")+chunk("lo")+"data: [DONE]\n\n"))
+		f := newFake(t, nil)
+		f.On("createChatCompletion").Stream(openaitest.Data(chunkJSON("Hel")), openaitest.Data(chunkJSON("lo")), openaitest.Done())
 		got, err := collect(f.client())
 		if err != nil || got != "Hello" {
 			t.Errorf("got %q, %v", got, err)
 		}
 	})
 	t.Run("cut off", func(t *testing.T) {
+		// The body ends cleanly in the middle of an event.
 		f := newFake(t, stream(chunk("Hel")+`data: {"id":"c","obj`))
 		got, err := collect(f.client())
 		if !errors.Is(err, io.ErrUnexpectedEOF) || got != "Hel" {
@@ -239,7 +227,8 @@ func TestChatStream(t *testing.T) {
 		}
 	})
 	t.Run("error event", func(t *testing.T) {
-		f := newFake(t, stream(chunk("a")+`data: {"error":{"message":"overloaded","type":"server_error"}}`+"\n\n"))
+		f := newFake(t, nil)
+		f.On("createChatCompletion").Stream(openaitest.Data(chunkJSON("a")), openaitest.Data(`{"error":{"message":"overloaded","type":"server_error"}}`))
 		_, err := collect(f.client())
 		var apiErr *client.APIError
 		if !errors.As(err, &apiErr) || apiErr.Message != "overloaded" {
@@ -247,10 +236,19 @@ func TestChatStream(t *testing.T) {
 		}
 	})
 	t.Run("4xx before the stream", func(t *testing.T) {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 401, `{"error":{"message":"bad key"}}`) })
+		f := newFake(t, nil)
+		f.On("createChatCompletion").Error(401, "bad key")
 		_, err := f.client().CreateChatCompletionStream(context.Background(), req)
 		if !errors.Is(err, client.ErrAuthentication) {
 			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("connection dropped", func(t *testing.T) {
+		f := newFake(t, nil)
+		f.On("createChatCompletion").Stream(openaitest.Data(chunkJSON("Hel")), openaitest.Cut())
+		got, err := collect(f.client())
+		if !errors.Is(err, client.ErrConnection) && !errors.Is(err, io.ErrUnexpectedEOF) || got != "Hel" {
+			t.Errorf("got %q, %v; a dropped stream must be an error", got, err)
 		}
 	})
 	t.Run("40 MiB event", func(t *testing.T) {

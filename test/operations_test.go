@@ -3,9 +3,7 @@ package test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -28,53 +26,29 @@ func TestEveryOperation(t *testing.T) {
 	file := `{"id":"file-1","object":"file","bytes":3,"created_at":1741476542,"filename":"a.jsonl","purpose":"batch"}`
 	model := `{"id":"gpt-4.1","object":"model","created":1686935002,"owned_by":"openai"}`
 	answers := map[string]string{
-		"GET /v1/models":                               page(model, false, "null"),
-		"GET /v1/models/gpt-4.1":                       model,
-		"DELETE /v1/models/ft:gpt-4.1:acme":            `{"id":"ft:gpt-4.1:acme","object":"model","deleted":true}`,
-		"POST /v1/chat/completions":                    chatCompletion,
-		"GET /v1/chat/completions":                     page(chatCompletion, false, `"chatcmpl-1"`),
-		"GET /v1/chat/completions/chatcmpl-1":          chatCompletion,
-		"POST /v1/chat/completions/chatcmpl-1":         chatCompletion,
-		"DELETE /v1/chat/completions/chatcmpl-1":       `{"object":"chat.completion.deleted","id":"chatcmpl-1","deleted":true}`,
-		"GET /v1/chat/completions/chatcmpl-1/messages": page(`{"id":"m1","role":"user","content":"hi","content_parts":null}`, false, `"m1"`),
-		"POST /v1/completions":                         `{"id":"cmpl-1","object":"text_completion","created":1,"model":"gpt-3.5-turbo-instruct","choices":[{"text":"ok","index":0,"logprobs":null,"finish_reason":"stop"}]}`,
-		"POST /v1/embeddings":                          `{"object":"list","model":"text-embedding-3-small","data":[{"object":"embedding","index":0,"embedding":"AACAPwAAAEA="}],"usage":{"prompt_tokens":1,"total_tokens":1}}`,
-		"POST /v1/moderations":                         `{"id":"modr-7028","model":"omni-moderation-latest","results":[{"flagged":true,"categories":{"harassment/threatening":true},"category_scores":{"harassment/threatening":0.9},"category_applied_input_types":{"harassment/threatening":["text"]}}]}`,
-		"GET /v1/files":                                page(file, false, `"file-1"`),
-		"POST /v1/files":                               file,
-		"GET /v1/files/file-1":                         file,
-		"DELETE /v1/files/file-1":                      `{"id":"file-1","object":"file","deleted":true}`,
-		"GET /v1/files/file-1/content":                 "raw bytes",
+		"listModels":                page(model, false, "null"),
+		"retrieveModel":             model,
+		"deleteModel":               `{"id":"ft:gpt-4.1:acme","object":"model","deleted":true}`,
+		"createChatCompletion":      chatCompletion,
+		"listChatCompletions":       page(chatCompletion, false, `"chatcmpl-1"`),
+		"getChatCompletion":         chatCompletion,
+		"updateChatCompletion":      chatCompletion,
+		"deleteChatCompletion":      `{"object":"chat.completion.deleted","id":"chatcmpl-1","deleted":true}`,
+		"getChatCompletionMessages": page(`{"id":"m1","role":"user","content":"hi","content_parts":null}`, false, `"m1"`),
+		"createCompletion":          `{"id":"cmpl-1","object":"text_completion","created":1,"model":"gpt-3.5-turbo-instruct","choices":[{"text":"ok","index":0,"logprobs":null,"finish_reason":"stop"}]}`,
+		"createEmbedding":           `{"object":"list","model":"text-embedding-3-small","data":[{"object":"embedding","index":0,"embedding":"AACAPwAAAEA="}],"usage":{"prompt_tokens":1,"total_tokens":1}}`,
+		"createModeration":          `{"id":"modr-7028","model":"omni-moderation-latest","results":[{"flagged":true,"categories":{"harassment/threatening":true},"category_scores":{"harassment/threatening":0.9},"category_applied_input_types":{"harassment/threatening":["text"]}}]}`,
+		"listFiles":                 page(file, false, `"file-1"`),
+		"createFile":                file,
+		"retrieveFile":              file,
+		"deleteFile":                `{"id":"file-1","object":"file","deleted":true}`,
 	}
-	seen := map[string]bool{}
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		key := r.Method + " " + r.URL.Path
-		seen[key] = true
-		body, ok := answers[key]
-		if !ok {
-			t.Errorf("unexpected %s", key)
-			writeJSON(w, 404, `{"error":{"message":"no"}}`)
-			return
-		}
-		if key == "POST /v1/files" {
-			if err := r.ParseMultipartForm(1 << 20); err != nil {
-				t.Errorf("multipart: %v", err)
-			}
-			fh := r.MultipartForm.File["file"]
-			if len(fh) != 1 || fh[0].Filename != "a.jsonl" || r.FormValue("purpose") != "batch" ||
-				r.FormValue("expires_after[anchor]") != "created_at" || r.FormValue("expires_after[seconds]") != "3600" {
-				t.Errorf("multipart form = %v %v", r.MultipartForm.Value, fh)
-			}
-		}
-		if key == "POST /v1/embeddings" {
-			var req map[string]any
-			json.NewDecoder(r.Body).Decode(&req)
-			if req["encoding_format"] != "base64" {
-				t.Errorf("encoding_format = %v, want base64 by default", req["encoding_format"])
-			}
-		}
-		writeJSON(w, 200, body)
-	})
+	// No fallback: an operation called without an answer fails the test.
+	f := newFake(t, nil)
+	for op, body := range answers {
+		f.On(op).Reply(body)
+	}
+	f.On("downloadFile").ReplyBytes("application/octet-stream", []byte("raw bytes"))
 	c := f.client()
 	ctx := context.Background()
 	check := func(name string, err error) {
@@ -169,9 +143,38 @@ func TestEveryOperation(t *testing.T) {
 			t.Errorf("download = %q", data)
 		}
 	}
-	for k := range answers {
-		if !seen[k] {
-			t.Errorf("operation %s not exercised", k)
+	// Each operation was called once, at the path its arguments give.
+	for op := range answers {
+		if n := f.On(op).Times(); n != 1 {
+			t.Errorf("%s answered %d times", op, n)
+		}
+	}
+	paths := map[string]bool{}
+	for _, r := range f.Requests() {
+		paths[r.Method+" "+r.Path] = true
+		switch r.Operation {
+		case "createFile":
+			form, err := r.Form()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fh := form.File["file"]
+			v := func(k string) string { return strings.Join(form.Value[k], ",") }
+			if len(fh) != 1 || fh[0].Filename != "a.jsonl" || v("purpose") != "batch" ||
+				v("expires_after[anchor]") != "created_at" || v("expires_after[seconds]") != "3600" {
+				t.Errorf("multipart form = %v %v", form.Value, fh)
+			}
+		case "createEmbedding":
+			var req map[string]any
+			if err := r.Decode(&req); err != nil || req["encoding_format"] != "base64" {
+				t.Errorf("encoding_format = %v (%v), want base64 by default", req["encoding_format"], err)
+			}
+		}
+	}
+	for _, p := range []string{"GET /v1/models/gpt-4.1", "DELETE /v1/models/ft:gpt-4.1:acme", "POST /v1/chat/completions/chatcmpl-1",
+		"GET /v1/chat/completions/chatcmpl-1/messages", "GET /v1/files/file-1/content"} {
+		if !paths[p] {
+			t.Errorf("no request %s", p)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/openaitest"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -776,17 +777,14 @@ func TestResponseStreamEveryEventType(t *testing.T) {
 	// Anything after the final event is not yielded.
 	body.WriteString(respSSE("response.output_text.delta", []byte(`{"type":"response.output_text.delta","item_id":"m","output_index":0,"content_index":0,"delta":"late"}`)))
 
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		var req map[string]any
-		json.NewDecoder(r.Body).Decode(&req)
-		if req["stream"] != true {
-			t.Errorf("stream = %v, want true", req["stream"])
-		}
-		respServeSSE(body.String())(w, r)
-	})
+	f := newFake(t, respServeSSE(body.String()))
 	events, err := respCollect(f.client().CreateResponseStream(context.Background(), respStreamReq))
 	if err != nil {
 		t.Fatalf("after %d events: %v", len(events), err)
+	}
+	var sentReq map[string]any
+	if err := f.LastRequest().Decode(&sentReq); err != nil || sentReq["stream"] != true {
+		t.Errorf("stream = %v, want true (%v)", sentReq["stream"], err)
 	}
 	var names []string
 	for _, ev := range events {
@@ -909,10 +907,20 @@ func TestResponseStreamEndings(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("cut before response.completed", func(t *testing.T) {
-		f := newFake(t, respServeSSE(respSSE("response.created", created)+respSSE("response.output_text.delta", delta(1, "Once"))))
+		f := newFake(t, nil)
+		f.On("createResponse").Stream(openaitest.Named("response.created", created), openaitest.Named("response.output_text.delta", delta(1, "Once")))
 		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
 		if !errors.Is(err, io.ErrUnexpectedEOF) || len(events) != 2 {
 			t.Errorf("%d events, err = %v; want 2 and io.ErrUnexpectedEOF", len(events), err)
+		}
+	})
+	t.Run("connection dropped", func(t *testing.T) {
+		f := newFake(t, nil)
+		f.On("createResponse").Stream(openaitest.Named("response.created", created), openaitest.Named("response.output_text.delta", delta(1, "Once")),
+			openaitest.Cut())
+		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+		if !errors.Is(err, client.ErrConnection) && !errors.Is(err, io.ErrUnexpectedEOF) || len(events) != 2 {
+			t.Errorf("%d events, err = %v; want 2 and a dropped stream", len(events), err)
 		}
 	})
 	t.Run("cut inside an event", func(t *testing.T) {
@@ -930,8 +938,13 @@ func TestResponseStreamEndings(t *testing.T) {
 	}
 	for name, data := range errorEvents {
 		t.Run("error event "+name, func(t *testing.T) {
-			f := newFake(t, respServeSSE(respSSE("response.created", created)+respSSE("response.output_text.delta", delta(1, "Once"))+
-				respSSE("error", []byte(data))+respSSE("response.output_text.delta", delta(3, "late"))))
+			f := newFake(t, nil)
+			f.On("createResponse").Stream(
+				openaitest.Named("response.created", created),
+				openaitest.Named("response.output_text.delta", delta(1, "Once")),
+				openaitest.Named("error", data),
+				openaitest.Named("response.output_text.delta", delta(3, "late")),
+			).WithHeader("X-Request-Id", "req_stream")
 			events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
 			var apiErr *client.APIError
 			if !errors.As(err, &apiErr) {
@@ -946,7 +959,8 @@ func TestResponseStreamEndings(t *testing.T) {
 	t.Run("error data without event line", func(t *testing.T) {
 		for name, data := range errorEvents {
 			t.Run(name, func(t *testing.T) {
-				f := newFake(t, respServeSSE(respSSE("", created)+respSSE("", []byte(data))+respSSE("", delta(3, "late"))))
+				f := newFake(t, nil)
+				f.On("createResponse").Stream(openaitest.Data(created), openaitest.Data(data), openaitest.Data(delta(3, "late")))
 				events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
 				var apiErr *client.APIError
 				if !errors.As(err, &apiErr) || len(events) != 1 || apiErr.Code != "insufficient_quota" {
@@ -956,9 +970,8 @@ func TestResponseStreamEndings(t *testing.T) {
 		}
 	})
 	t.Run("error before the stream", func(t *testing.T) {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, 400, `{"error":{"message":"Invalid value: 'ultra'. Supported values are: 'low', 'high', and 'auto'.","type":"invalid_request_error","param":"input[0].content[1].detail","code":"invalid_value"}}`)
-		})
+		f := newFake(t, nil)
+		f.On("createResponse").ReplyStatus(400, `{"error":{"message":"Invalid value: 'ultra'. Supported values are: 'low', 'high', and 'auto'.","type":"invalid_request_error","param":"input[0].content[1].detail","code":"invalid_value"}}`)
 		_, err := f.client().CreateResponseStream(ctx, respStreamReq)
 		var apiErr *client.APIError
 		if !errors.Is(err, client.ErrBadRequest) || !errors.As(err, &apiErr) || apiErr.Param != "input[0].content[1].detail" || apiErr.Code != "invalid_value" {
@@ -968,8 +981,8 @@ func TestResponseStreamEndings(t *testing.T) {
 	t.Run("no event lines", func(t *testing.T) {
 		// Older streams (and some proxies) send data lines only: the type
 		// in the data must still end the stream at response.completed.
-		body := respSSE("", created) + respSSE("", delta(1, "Once")) + respSSE("", completed(2)) + respSSE("", delta(3, "late"))
-		f := newFake(t, respServeSSE(body))
+		f := newFake(t, nil)
+		f.On("createResponse").Stream(openaitest.Data(created), openaitest.Data(delta(1, "Once")), openaitest.Data(completed(2)), openaitest.Data(delta(3, "late")))
 		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
 		if err != nil || len(events) != 3 {
 			t.Fatalf("%d events, err = %v; want 3 ending at response.completed", len(events), err)
@@ -1087,14 +1100,8 @@ func TestResponsesUnionRoundTrip(t *testing.T) {
 
 // TestResponsesBetaHeader checks WithBeta on Responses calls.
 func TestResponsesBetaHeader(t *testing.T) {
-	var mu sync.Mutex
-	var got [][]string
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		got = append(got, r.Header.Values("OpenAI-Beta"))
-		mu.Unlock()
-		writeJSON(w, 200, respFull)
-	})
+	f := newFake(t, nil)
+	f.On("createResponse").Reply(respFull)
 	ctx := context.Background()
 	req := gen.CreateResponse{Model: "gpt-5", Input: gen.InputText("hi")}
 	c := f.client()
@@ -1113,11 +1120,9 @@ func TestResponsesBetaHeader(t *testing.T) {
 		if _, err := call.c.CreateResponse(ctx, req, call.opts...); err != nil {
 			t.Fatalf("call %d: %v", i, err)
 		}
-		mu.Lock()
-		if !slices.Equal(got[i], call.want) {
-			t.Errorf("call %d: OpenAI-Beta = %q, want %q", i, got[i], call.want)
+		if got := f.LastRequest().Header.Values("OpenAI-Beta"); !slices.Equal(got, call.want) {
+			t.Errorf("call %d: OpenAI-Beta = %q, want %q", i, got, call.want)
 		}
-		mu.Unlock()
 	}
 	if _, err := c.CreateResponse(ctx, req, client.WithBeta("bad,feature")); err == nil {
 		t.Errorf("WithBeta with a comma: no error")

@@ -1,5 +1,6 @@
-// Command chat sends one chat completion and streams a second one. It reads
-// OPENAI_API_KEY (and OPENAI_BASE_URL, to point it at another server).
+// Command chat sends one chat completion and streams a second one. With
+// OPENAI_API_KEY set it calls the API (OPENAI_BASE_URL points it at another
+// server); without, it runs against a local fake server.
 package main
 
 import (
@@ -8,12 +9,20 @@ import (
 	"log"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/examples/internal/demo"
 	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/openaitest"
 )
 
 func main() {
+	c, done := demo.Client(func(s *openaitest.Server) {
+		s.On("createChatCompletion").
+			Reply(openaitest.ChatText("gpt-4.1-mini", "Hello there, nice to meet!")).
+			Stream(openaitest.ChatStream("gpt-4.1-mini", "Hi", " from", " a", " stream", ".")...)
+	})
+	defer done()
 	ctx := context.Background()
-	c := client.New()
+
 	req := gen.CreateChatCompletionRequest{
 		Model: string(gen.ChatModelGpt41Mini),
 		Messages: []gen.ChatCompletionRequestMessage{

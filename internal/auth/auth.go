@@ -1,10 +1,13 @@
 // Package auth holds the credentials the client sends and the rules for
-// sending them: a Bearer API key plus the optional organization and project
-// headers. Keys never leave this package in readable form: String and the fmt
-// verbs print a redacted form, and errors never contain them.
+// sending them: a Bearer API key (or Azure's api-key header, or a bearer
+// token from a TokenSource) plus the optional organization and project
+// headers. Keys and tokens never leave this package in readable form:
+// String and the fmt verbs print a redacted form, and errors never contain
+// them.
 package auth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,11 +18,16 @@ import (
 // configured.
 var ErrMissingAPIKey = errors.New("no API key: set OPENAI_API_KEY or use client.WithAPIKey")
 
+// errAzureMissingKey is ErrMissingAPIKey with the hint an Azure user needs.
+var errAzureMissingKey = fmt.Errorf("%w (Azure OpenAI: set AZURE_OPENAI_API_KEY, or use client.WithAPIKey or client.WithTokenProvider)", ErrMissingAPIKey)
+
 // Header names the API reads credentials and scoping from.
 const (
 	HeaderAuthorization = "Authorization"
 	HeaderOrganization  = "OpenAI-Organization"
 	HeaderProject       = "OpenAI-Project"
+	// HeaderAzureAPIKey is the header Azure OpenAI reads a key from.
+	HeaderAzureAPIKey = "api-key"
 )
 
 // Credentials identify the caller to the API. The zero value has no key.
@@ -27,21 +35,56 @@ type Credentials struct {
 	APIKey       string
 	Organization string
 	Project      string
+
+	// KeyHeader, if set, names the header that carries APIKey as it is
+	// (Azure OpenAI's "api-key"), instead of "Authorization: Bearer".
+	KeyHeader string
+
+	// Tokens, if not nil, supplies a bearer token for each request (such as
+	// a Microsoft Entra ID token); it takes the place of APIKey.
+	Tokens *TokenSource
+
+	// Anonymous sends no key and no token, and does not require one: for
+	// local servers that check none. Organization and Project are still
+	// sent if set.
+	Anonymous bool
 }
 
-// Apply sets the authentication and scoping headers on h. It fails, without
-// touching h, when there is no API key or a value holds a line break (which
-// would let a value smuggle in another header).
-func (c Credentials) Apply(h http.Header) error {
-	if c.APIKey == "" {
+// Apply is ApplyContext with a background context.
+func (c Credentials) Apply(h http.Header) error { return c.ApplyContext(context.Background(), h) }
+
+// ApplyContext sets the authentication and scoping headers on h, fetching a
+// token from c.Tokens if it has none fresh enough (ctx bounds that wait).
+// It fails, without touching h, when there is no credential, when the token
+// cannot be had, or when a value holds a line break (which would let a
+// value smuggle in another header).
+func (c Credentials) ApplyContext(ctx context.Context, h http.Header) error {
+	name, value := HeaderAuthorization, ""
+	switch {
+	case c.Anonymous:
+	case c.Tokens != nil:
+		token, err := c.Tokens.Token(ctx)
+		if err != nil {
+			return err
+		}
+		value = "Bearer " + token
+	case c.APIKey == "" && c.KeyHeader != "":
+		return errAzureMissingKey
+	case c.APIKey == "":
 		return ErrMissingAPIKey
+	case c.KeyHeader != "":
+		name, value = c.KeyHeader, c.APIKey
+	default:
+		value = "Bearer " + c.APIKey
 	}
-	for _, v := range [...]string{c.APIKey, c.Organization, c.Project} {
+	for _, v := range [...]string{value, c.Organization, c.Project} {
 		if strings.ContainsAny(v, "\r\n") {
 			return errors.New("credential contains a line break")
 		}
 	}
-	h.Set(HeaderAuthorization, "Bearer "+c.APIKey)
+	if value != "" {
+		h.Set(name, value)
+	}
 	if c.Organization != "" {
 		h.Set(HeaderOrganization, c.Organization)
 	}
@@ -53,7 +96,19 @@ func (c Credentials) Apply(h http.Header) error {
 
 // String describes the credentials with the key redacted.
 func (c Credentials) String() string {
-	return fmt.Sprintf("auth.Credentials{APIKey:%s Organization:%q Project:%q}", Redact(c.APIKey), c.Organization, c.Project)
+	var b strings.Builder
+	fmt.Fprintf(&b, "auth.Credentials{APIKey:%s Organization:%q Project:%q", Redact(c.APIKey), c.Organization, c.Project)
+	if c.KeyHeader != "" {
+		fmt.Fprintf(&b, " KeyHeader:%q", c.KeyHeader)
+	}
+	if c.Tokens != nil {
+		b.WriteString(" Tokens:provider")
+	}
+	if c.Anonymous {
+		b.WriteString(" Anonymous:true")
+	}
+	b.WriteString("}")
+	return b.String()
 }
 
 // GoString is String, so %#v does not print the key either.
@@ -80,7 +135,7 @@ func Redact(secret string) string {
 // logging.
 func RedactHeader(h http.Header) http.Header {
 	out := h.Clone()
-	for _, k := range [...]string{HeaderAuthorization, "Api-Key"} {
+	for _, k := range [...]string{HeaderAuthorization, HeaderAzureAPIKey} {
 		if v := out.Get(k); v != "" {
 			out.Set(k, Redact(strings.TrimPrefix(v, "Bearer ")))
 		}

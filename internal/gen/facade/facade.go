@@ -1,9 +1,14 @@
 // Package facade writes the client package's per-operation methods from the
 // spec and oapi-codegen's output: one method per operation, named after its
 // operationId, plus a ...Stream twin for operations that answer with
-// text/event-stream and an ...All iterator for cursor-paginated lists. What a
-// method needs (JSON, multipart, download, stream, pagination) is read from
-// spec facts, never from a list of names.
+// text/event-stream, a ...Text twin for those that can answer text/plain
+// besides JSON, and an ...All iterator for cursor-paginated lists. What a
+// method needs (JSON, multipart, download, text, stream, pagination) is read
+// from spec facts, never from a list of names. Two media-type extensions
+// say how a request asks for an answer kind: x-stream-when names the body
+// property and value that ask for the stream when a boolean `stream` does
+// not (speech's `stream_format: sse`), and x-text-default the one the ...Text
+// twin sends when the caller left it unset (`response_format: text`).
 package facade
 
 import (
@@ -119,11 +124,16 @@ type operation struct {
 
 	result       string // response type (gen-qualified), "" for a download or no body
 	download     bool
+	accept       string // Accept header of a download: its media types from the spec
+	text         bool   // the answer can be text/plain: a ...Text twin returns it as a string
+	textDefault  string // statement giving the body the value that asks for text, when unset (x-text-default)
+	textDoc      string // sentence documenting textDefault
 	unionResult  string // UnmarshalX for a union response
 	streamType   string // stream chunk type, "" if the operation does not stream
 	streamDecode string // UnmarshalX when the stream's events are a union
 	streamEnd    string // streamEnd literal built from x-stream-done / x-stream-final
-	streamField  string // Go name of the body's "stream" field
+	streamField  string // Go name of the body field that asks for a stream ("stream" unless x-stream-when names another)
+	streamOn     string // the value that field gets in the ...Stream twin
 	streamParam  string // Go name of the params' "stream" field (query streaming)
 	defaults     []string
 	checks       []string
@@ -252,6 +262,7 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 		if r == nil || r.Value == nil {
 			continue
 		}
+		var downloads []string // media types of a binary answer
 		for mt, c := range r.Value.Content {
 			name := schemaName(c.Schema)
 			switch {
@@ -273,10 +284,21 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 					return nil, err
 				}
 				o.streamEnd = end
+				if err := o.streamWhen(s, c.Extensions); err != nil {
+					return nil, err
+				}
+			case mt == "text/plain":
+				o.text = true
+				if err := o.textDefaultFact(s, c.Extensions); err != nil {
+					return nil, err
+				}
 			case c.Schema != nil && c.Schema.Value != nil && c.Schema.Value.Format == "binary":
 				o.download = true
+				downloads = append(downloads, mt)
 			}
 		}
+		sort.Strings(downloads)
+		o.accept = strings.Join(downloads, ", ")
 		break
 	}
 	if o.paramsType != "" {
@@ -286,6 +308,9 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 	}
 	if o.streamType != "" && o.streamField == "" && o.streamParam == "" {
 		return nil, fmt.Errorf("streaming operation without a stream field in its body or query")
+	}
+	if o.text && (o.download || o.unionResult != "") {
+		return nil, fmt.Errorf("a text/plain answer beside a binary or union answer is not supported")
 	}
 	return o, o.pagination(doc, s, op)
 }
@@ -312,6 +337,54 @@ func streamEnd(ext map[string]any) (string, error) {
 	return "", fmt.Errorf("text/event-stream response needs x-stream-done or x-stream-final")
 }
 
+// streamWhen reads x-stream-when, which names the one body property (and
+// its value) that asks for the event stream when the boolean `stream` is not
+// how (speech's `stream_format: sse`). The plain method clears that
+// property, the ...Stream twin sets it.
+func (o *operation) streamWhen(s *goSource, ext map[string]any) error {
+	raw, ok := ext["x-stream-when"]
+	if !ok {
+		return nil
+	}
+	when, ok := raw.(map[string]any)
+	if !ok || len(when) != 1 || o.bodyType == "" {
+		return fmt.Errorf("x-stream-when must map one request body property to a value")
+	}
+	for prop, value := range when {
+		name, typ, found := s.field(o.bodyType, prop)
+		if !found || !strings.HasPrefix(typ, "*") {
+			return fmt.Errorf("x-stream-when names %s, which is not an optional field of %s", prop, o.bodyType)
+		}
+		o.streamField = name
+		o.streamOn = fmt.Sprintf("ptr(%s(%q))", qualify(typ[1:]), fmt.Sprint(value))
+	}
+	return nil
+}
+
+// textDefaultFact reads x-text-default, which names the one body property
+// (and its value) that asks for a text/plain answer (a transcript's
+// `response_format: text`). The ...Text method sends that value when the
+// caller left the property unset, so it gets text by default.
+func (o *operation) textDefaultFact(s *goSource, ext map[string]any) error {
+	raw, ok := ext["x-text-default"]
+	if !ok {
+		return nil
+	}
+	def, ok := raw.(map[string]any)
+	if !ok || len(def) != 1 || o.bodyType == "" {
+		return fmt.Errorf("x-text-default must map one request body property to a value")
+	}
+	for prop, value := range def {
+		name, typ, found := s.field(o.bodyType, prop)
+		if !found || !strings.HasPrefix(typ, "*") {
+			return fmt.Errorf("x-text-default names %s, which is not an optional field of %s", prop, o.bodyType)
+		}
+		o.textDefault = fmt.Sprintf("if body.%s == nil {\nbody.%s = ptr(%s(%q))\n}\n", name, name, qualify(typ[1:]), fmt.Sprint(value))
+		o.textDoc = fmt.Sprintf("// When body.%s is unset it asks for %q.\n", name, fmt.Sprint(value))
+	}
+	return nil
+}
+
 // bodyFacts reads what the spec says about the request body: the stream
 // flag, client-side defaults, and required fields to check before sending.
 func (o *operation) bodyFacts(doc *openapi3.T, s *goSource, content openapi3.Content) error {
@@ -321,7 +394,7 @@ func (o *operation) bodyFacts(doc *openapi3.T, s *goSource, content openapi3.Con
 	}
 	schema := sr.Value
 	if name, typ, ok := s.field(o.bodyType, "stream"); ok && strings.HasPrefix(typ, "*") {
-		o.streamField = name
+		o.streamField, o.streamOn = name, "ptr(true)"
 	}
 	props := make([]string, 0, len(schema.Properties))
 	for p := range schema.Properties {
@@ -398,25 +471,38 @@ func (o *operation) sig(extra string) string {
 	return b.String()
 }
 
-func (o *operation) build() string {
+func (o *operation) build() string { return o.buildAccept("") }
+
+// buildAccept is build with an Accept header set on the request, unless
+// accept is "".
+func (o *operation) buildAccept(accept string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "func(base string) (*http.Request, error) {\nreturn ")
+	b.WriteString("func(base string) (*http.Request, error) {\n")
+	if accept != "" {
+		b.WriteString("req, err := ")
+	} else {
+		b.WriteString("return ")
+	}
 	if o.bodyKind == "multipart" {
 		fmt.Fprintf(&b, "newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {\nreturn gen.%s(base", o.builder)
 		for _, a := range o.args {
 			b.WriteString(", " + a.name)
 		}
-		b.WriteString(", contentType, r)\n})\n}")
-		return b.String()
+		b.WriteString(", contentType, r)\n})\n")
+	} else {
+		fmt.Fprintf(&b, "gen.%s(base", o.builder)
+		for _, a := range o.args {
+			b.WriteString(", " + a.name)
+		}
+		if o.bodyKind == "json" {
+			b.WriteString(", body")
+		}
+		b.WriteString(")\n")
 	}
-	fmt.Fprintf(&b, "gen.%s(base", o.builder)
-	for _, a := range o.args {
-		b.WriteString(", " + a.name)
+	if accept != "" {
+		fmt.Fprintf(&b, "if err == nil {\nreq.Header.Set(\"Accept\", %q)\n}\nreturn req, err\n", accept)
 	}
-	if o.bodyKind == "json" {
-		b.WriteString(", body")
-	}
-	b.WriteString(")\n}")
+	b.WriteString("}")
 	return b.String()
 }
 
@@ -452,6 +538,19 @@ func (o *operation) prologue(b *bytes.Buffer, ret string, stream string) {
 	}
 }
 
+// writeText writes a method that returns a text/plain answer as a string
+// (for example a transcript asked for as `text`, `srt` or `vtt`). An empty
+// body is ErrEmptyResponse, as for JSON answers.
+func (o *operation) writeText(b *bytes.Buffer, name string) {
+	o.doc(b, name, "calls")
+	b.WriteString("// It returns the answer as text, for requests whose answer is text/plain\n// rather than JSON.\n")
+	b.WriteString(o.textDoc)
+	fmt.Fprintf(b, "func (c *Client) %s(%s) (string, error) {\n", name, o.sig(""))
+	o.prologue(b, "\"\", ", "nil")
+	b.WriteString(o.textDefault)
+	fmt.Fprintf(b, "v, err := call[string](ctx, c, opts, %q, %s, func(data []byte) (string, error) { return string(data), nil })\nif err != nil {\nreturn \"\", err\n}\nreturn *v, nil\n}\n\n", o.ID, o.buildAccept("text/plain"))
+}
+
 func (o *operation) write(b *bytes.Buffer) {
 	switch {
 	case o.download:
@@ -459,7 +558,9 @@ func (o *operation) write(b *bytes.Buffer) {
 		b.WriteString("// The caller must close the returned body.\n")
 		fmt.Fprintf(b, "func (c *Client) %s(%s) (io.ReadCloser, error) {\n", o.GoName, o.sig(""))
 		o.prologue(b, "nil, ", "nil")
-		fmt.Fprintf(b, "return c.download(ctx, opts, %q, %s)\n}\n\n", o.ID, o.build())
+		fmt.Fprintf(b, "return c.download(ctx, opts, %q, %s)\n}\n\n", o.ID, o.buildAccept(o.accept))
+	case o.result == "" && o.text:
+		o.writeText(b, o.GoName)
 	case o.result == "":
 		o.doc(b, o.GoName, "calls")
 		fmt.Fprintf(b, "func (c *Client) %s(%s) error {\n", o.GoName, o.sig(""))
@@ -477,11 +578,18 @@ func (o *operation) write(b *bytes.Buffer) {
 		o.prologue(b, "nil, ", "nil")
 		fmt.Fprintf(b, "return call[%s](ctx, c, opts, %q, %s, nil)\n}\n\n", o.result, o.ID, o.build())
 	}
+	if o.text && o.result != "" {
+		o.writeText(b, o.GoName+"Text")
+	}
 	if o.streamType != "" {
 		o.doc(b, o.GoName+"Stream", "streams")
 		b.WriteString("// Errors before the first event (status, auth) are returned here; range over\n// the stream's All to read events.\n")
 		fmt.Fprintf(b, "func (c *Client) %sStream(%s) (*streaming.Stream[%s], error) {\n", o.GoName, o.sig(""), o.streamType)
-		o.prologue(b, "nil, ", "ptr(true)")
+		on := o.streamOn
+		if on == "" { // a query parameter asks for the stream
+			on = "ptr(true)"
+		}
+		o.prologue(b, "nil, ", on)
 		decode := "nil"
 		if o.streamDecode != "" {
 			decode = o.streamDecode

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/gen"
+)
+
+// runBatch uploads a JSONL file of requests, runs it as a batch, waits for
+// it and downloads its output.
+func runBatch(ctx context.Context, e *env, args []string) error {
+	fs := e.newFlags("batch", "batch [-endpoint /v1/responses] [-window 24h] [-interval 10s] [-o FILE] [-v] FILE.jsonl")
+	endpoint := fs.String("endpoint", string(gen.CreateBatchRequestEndpointV1Responses), "the endpoint every request of the file goes to")
+	window := fs.String("window", "24h", "how long the batch may take")
+	interval := fs.Duration("interval", 10*time.Second, "how often to check the batch")
+	outPath := fs.String("o", "", "where to write the output (default: the input's name with .out.jsonl)")
+	verbose := fs.Bool("v", false, "print request ids")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("batch takes one JSONL file")
+	}
+	if !gen.CreateBatchRequestEndpoint(*endpoint).Valid() {
+		return usagef("batch: unknown endpoint %q", *endpoint)
+	}
+	if *interval <= 0 {
+		return usagef("batch: -interval must be positive")
+	}
+	input := fs.Arg(0)
+	out := *outPath
+	if out == "" {
+		out = strings.TrimSuffix(input, filepath.Ext(input)) + ".out.jsonl"
+	}
+
+	file, err := e.upload(ctx, input, gen.FilePurposeBatch, *verbose)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "uploaded %s as %s\n", filepath.Base(input), file.ID)
+	c := e.newClient()
+	var md client.Metadata
+	completion := gen.CreateBatchRequestCompletionWindow(*window)
+	batch, err := c.CreateBatch(ctx, gen.CreateBatchRequest{
+		InputFileID:      file.ID,
+		Endpoint:         gen.CreateBatchRequestEndpoint(*endpoint),
+		CompletionWindow: &completion,
+	}, client.WithMetadata(&md))
+	if err != nil {
+		return err
+	}
+	e.requestID(*verbose, &md)
+	fmt.Fprintf(e.stderr, "created batch %s\n", batch.ID)
+
+	if batch, err = e.waitBatch(ctx, c, batch, *interval); err != nil {
+		return err
+	}
+	counts := gen.BatchRequestCounts{}
+	if batch.RequestCounts != nil {
+		counts = *batch.RequestCounts
+	}
+	wrote := false
+	if batch.OutputFileID != nil && *batch.OutputFileID != "" {
+		if err := download(ctx, c, *batch.OutputFileID, out); err != nil {
+			return err
+		}
+		wrote = true
+		fmt.Fprintf(e.stdout, "%s\n", out)
+	}
+	if counts.Total > 0 {
+		fmt.Fprintf(e.stderr, "batch %s %s: %d of %d requests succeeded, %d failed\n", batch.ID, batch.Status, counts.Completed, counts.Total, counts.Failed)
+	}
+	if counts.Failed > 0 && batch.ErrorFileID != nil && *batch.ErrorFileID != "" {
+		fmt.Fprintf(e.stderr, "the failures are in file %s: openai downloadFile --file_id %s\n", *batch.ErrorFileID, *batch.ErrorFileID)
+	}
+	switch {
+	case batch.Status == gen.BatchStatusFailed:
+		return fmt.Errorf("batch %s failed: %s", batch.ID, batchErrors(batch))
+	case batch.Status != gen.BatchStatusCompleted:
+		return fmt.Errorf("batch %s ended %s", batch.ID, batch.Status)
+	case !wrote:
+		return fmt.Errorf("batch %s has no output", batch.ID)
+	}
+	return nil
+}
+
+// waitBatch checks the batch every interval until it ends, showing its
+// progress. Cancelling ctx (ctrl-C) stops the wait, not the batch.
+func (e *env) waitBatch(ctx context.Context, c *client.Client, batch *gen.Batch, interval time.Duration) (*gen.Batch, error) {
+	view := &batchView{w: e.stderr, terminal: isTerminal(e.stderr)}
+	defer view.finish()
+	timer := time.NewTimer(interval)
+	defer timer.Stop()
+	for {
+		view.show(batch)
+		switch batch.Status {
+		case gen.BatchStatusCompleted, gen.BatchStatusFailed, gen.BatchStatusExpired, gen.BatchStatusCancelled:
+			return batch, nil
+		}
+		timer.Reset(interval)
+		select {
+		case <-ctx.Done():
+			return nil, stoppedWaiting(batch.ID, ctx.Err())
+		case <-timer.C:
+		}
+		next, err := c.RetrieveBatch(ctx, batch.ID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, stoppedWaiting(batch.ID, ctx.Err())
+			}
+			return nil, err
+		}
+		batch = next
+	}
+}
+
+// stoppedWaiting is the error of an interrupted wait: the batch runs on.
+func stoppedWaiting(id string, cause error) error {
+	return fmt.Errorf("stopped waiting for batch %s, which goes on; check it with: openai retrieveBatch --batch_id %s (%w)", id, id, cause)
+}
+
+// batchErrors describes why a batch failed, from its errors list.
+func batchErrors(b *gen.Batch) string {
+	if b.Errors == nil || len(b.Errors.Data) == 0 {
+		return "no reason given"
+	}
+	var msgs []string
+	for _, e := range b.Errors.Data {
+		msg := ""
+		if e.Line != nil {
+			msg = fmt.Sprintf("line %d: ", *e.Line)
+		}
+		if e.Message != nil {
+			msg += *e.Message
+		}
+		if e.Code != nil {
+			msg += " (" + *e.Code + ")"
+		}
+		msgs = append(msgs, msg)
+	}
+	if len(msgs) > 3 {
+		msgs = append(msgs[:3], fmt.Sprintf("and %d more", len(msgs)-3))
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// download writes a file's content to path.
+func download(ctx context.Context, c *client.Client, fileID, path string) error {
+	body, err := c.DownloadFile(ctx, fileID)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, body); err != nil {
+		f.Close()
+		return fmt.Errorf("downloading %s: %w", fileID, err)
+	}
+	return f.Close()
+}
+
+// batchView shows a batch's progress: on a terminal a bar of the requests
+// done, redrawn at each check; elsewhere a line whenever something changed.
+type batchView struct {
+	w        io.Writer
+	terminal bool
+	last     string
+	drawn    bool
+}
+
+func (v *batchView) show(b *gen.Batch) {
+	var done, failed, total int64
+	if rc := b.RequestCounts; rc != nil {
+		done, failed, total = rc.Completed+rc.Failed, rc.Failed, rc.Total
+	}
+	count := func(n int64) string { return fmt.Sprint(n) }
+	if v.terminal {
+		fmt.Fprintf(v.w, "\r%s %-11s %s  %d failed ", b.ID, b.Status, bar(done, total, count), failed)
+		v.drawn = true
+		return
+	}
+	line := fmt.Sprintf("batch %s: %s, %d/%d requests done, %d failed\n", b.ID, b.Status, done, total, failed)
+	if line != v.last {
+		v.last = line
+		io.WriteString(v.w, line)
+	}
+}
+
+func (v *batchView) finish() {
+	if v.drawn {
+		fmt.Fprintln(v.w)
+	}
+}
+
+// runTranscribe prints the transcript of an audio file.
+func runTranscribe(ctx context.Context, e *env, args []string) error {
+	fs := e.newFlags("transcribe", "transcribe [-m model] [-language code] [-v] AUDIO")
+	model := fs.String("m", string(gen.TranscriptionModelGpt4OTranscribe), "the transcription model")
+	language := fs.String("language", "", "the language of the audio (ISO-639-1, such as en); improves accuracy")
+	verbose := fs.Bool("v", false, "print the request id")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("transcribe takes one audio file")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	req := gen.CreateTranscriptionRequest{File: f, Model: *model}
+	if *language != "" {
+		req.Language = language
+	}
+	var md client.Metadata
+	resp, err := e.newClient().CreateTranscription(ctx, req, client.WithMetadata(&md))
+	if err != nil {
+		return err
+	}
+	e.requestID(*verbose, &md)
+	text := resp.Text
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	_, err = io.WriteString(e.stdout, text)
+	return err
+}

@@ -1,0 +1,47 @@
+// Command responses streams an answer of the Responses API to the terminal
+// as it is written, then prints the token usage. With OPENAI_API_KEY set it
+// calls the API; without, it runs against a local fake server.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/oapi-openai/openai/examples/internal/demo"
+	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/openaitest"
+)
+
+func main() {
+	c, done := demo.Client(func(s *openaitest.Server) {
+		s.On("createResponse").Stream(openaitest.ResponseStream("gpt-4.1-mini",
+			"Go", " is", " a", " small", " language", " with", " fast", " builds.")...)
+	})
+	defer done()
+
+	stream, err := c.CreateResponseStream(context.Background(), gen.CreateResponse{
+		Model:        "gpt-4.1-mini",
+		Instructions: ptr("Answer in one sentence."),
+		Input:        gen.InputText("What is Go?"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer stream.Close()
+	for ev, err := range stream.All() {
+		if err != nil {
+			log.Fatal(err) // a cut stream, an error event (*client.APIError)...
+		}
+		switch e := ev.(type) {
+		case gen.ResponseOutputTextDeltaEvent:
+			fmt.Print(e.Delta)
+		case gen.ResponseCompletedEvent:
+			if u := e.Response.Usage; u != nil {
+				fmt.Printf("\n(%d input + %d output tokens)\n", u.InputTokens, u.OutputTokens)
+			}
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

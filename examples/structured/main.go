@@ -1,0 +1,44 @@
+// Command structured asks for an answer shaped as a Go type: the JSON schema
+// is derived from the type, the model must follow it, and the answer is
+// decoded into the type. With OPENAI_API_KEY set it calls the API; without,
+// it runs against a local fake server.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/examples/internal/demo"
+	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/openaitest"
+)
+
+// Event is the shape of the answer.
+type Event struct {
+	Name         string   `json:"name" description:"is the event's name"`
+	Day          string   `json:"day" description:"is the day of the week"`
+	Participants []string `json:"participants"`
+}
+
+func main() {
+	c, done := demo.Client(func(s *openaitest.Server) {
+		s.On("createResponse").Reply(openaitest.ResponseText("gpt-4.1-mini",
+			`{"name":"Science fair","day":"Friday","participants":["Alice","Bob"]}`))
+	})
+	defer done()
+
+	event, _, err := client.CreateStructured[Event](context.Background(), c, gen.CreateResponse{
+		Model: "gpt-4.1-mini",
+		Input: gen.InputText("Alice and Bob are going to a science fair on Friday."),
+	})
+	if errors.Is(err, client.ErrRefusal) {
+		log.Fatal("the model refused: ", err)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s on %s with %v\n", event.Name, event.Day, event.Participants)
+}

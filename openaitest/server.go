@@ -1,0 +1,383 @@
+package openaitest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/oapi-openai/openai/client"
+)
+
+// DefaultBodyLimit is the size up to which request bodies are buffered,
+// validated and recorded (see WithBodyLimit).
+const DefaultBodyLimit = 64 << 20
+
+// APIKey is the key the clients made by Server.Client send.
+const APIKey = "sk-test-openaitest-0123456789"
+
+// Option configures a Server.
+type Option func(*serverConfig)
+
+type serverConfig struct {
+	validate  bool
+	spec      []byte
+	bodyLimit int64
+}
+
+// WithoutValidation turns request validation off: requests are still
+// recorded, authenticated and routed, but one that does not match the spec
+// neither fails the test nor gets a 400. For tests that send invalid
+// requests on purpose.
+func WithoutValidation() Option { return func(c *serverConfig) { c.validate = false } }
+
+// WithSpec validates and routes requests with another OpenAPI 3.0 document
+// (YAML or JSON) instead of the embedded spec, such as a newer one. Unlike
+// the embedded spec, which is parsed once per process, it is parsed by each
+// NewServer call; a spec that does not load fails the test.
+func WithSpec(yaml []byte) Option { return func(c *serverConfig) { c.spec = yaml } }
+
+// WithBodyLimit sets the size up to which request bodies are read into
+// memory, validated and recorded (default DefaultBodyLimit, 64 MiB). A
+// larger body, by its Content-Length or found so while reading a body of
+// unknown length, is passed to the handler as a stream instead: it is not
+// validated and its Request has a nil Body. Reading a body of unknown length
+// holds up to n bytes in memory, so a test that bounds memory while
+// uploading a large file sets a small limit, such as 1 MiB.
+func WithBodyLimit(n int64) Option { return func(c *serverConfig) { c.bodyLimit = max(n, 0) } }
+
+// T is the part of testing.TB the server uses to report problems and to
+// close itself: *testing.T, *testing.B and *testing.F satisfy it. A program
+// that runs the fake outside a test (a demo, a local development server)
+// supplies its own: Errorf and Fatalf report, Cleanup registers what to run
+// when the program is done with the server.
+type T interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
+// Server is a fake OpenAI API on 127.0.0.1. It validates every request
+// against the spec, records it, and answers with the scripted routes (On)
+// or the fallback handler. It is safe for concurrent requests.
+type Server struct {
+	t      T
+	srv    *httptest.Server
+	spec   *apiSpec
+	config serverConfig
+
+	mu       sync.Mutex
+	requests []Request
+	routes   map[string]*Route // by "METHOD /path"
+	fallback http.HandlerFunc
+	served   int // answers written by routes, for request ids
+}
+
+// NewServer starts a fake on 127.0.0.1, closed by t.Cleanup. Requests are
+// validated against the embedded spec; an invalid request fails the test
+// (t.Errorf with the reason) and gets a 400 OpenAI-style error body. A
+// request with neither `Authorization: Bearer ...` nor `api-key` gets 401
+// (like the real API). An operation with no scripted answer fails the test
+// and gets 501.
+//
+// Requests under /v1/ are served; so are Azure OpenAI paths,
+// /openai/deployments/{deployment}/<rest>, /openai/v1/<rest> and
+// /openai/<rest>, which are validated and routed as /v1/<rest> with their
+// api-version query parameter ignored.
+func NewServer(t T, opts ...Option) *Server {
+	t.Helper()
+	cfg := serverConfig{validate: true, bodyLimit: DefaultBodyLimit}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	var sp *apiSpec
+	var err error
+	if cfg.spec != nil {
+		sp, err = parseSpec(cfg.spec)
+	} else {
+		sp, err = embeddedSpec()
+	}
+	if err != nil {
+		t.Fatalf("openaitest: %v", err)
+	}
+	s := &Server{t: t, spec: sp, config: cfg, routes: map[string]*Route{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// URL returns the base URL to give a client: "http://127.0.0.1:port/v1".
+func (s *Server) URL() string { return s.srv.URL + "/v1" }
+
+// Client returns a client for the server: API key APIKey, base URL URL(),
+// the server's HTTP client and fast retries (client.WithRetryDelay(1, 2)).
+// opts are appended, so they override these.
+func (s *Server) Client(opts ...client.Option) *client.Client {
+	base := []client.Option{
+		client.WithAPIKey(APIKey),
+		client.WithBaseURL(s.URL()),
+		client.WithHTTPClient(s.srv.Client()),
+		client.WithRetryDelay(1, 2),
+	}
+	return client.New(append(base, opts...)...)
+}
+
+// On returns the route of an operation, named by its operationId
+// ("createChatCompletion") or by method and path template
+// ("POST /chat/completions"; a /v1 prefix is accepted). Calling it again
+// with the same operation returns the same route. An operation the spec does
+// not have fails the test at once (t.Fatalf), so call On from the test's
+// goroutine.
+func (s *Server) On(operation string) *Route {
+	s.t.Helper()
+	key, id, ok := s.spec.resolve(operation)
+	if !ok {
+		s.t.Fatalf("openaitest: On(%q): no such operation in the spec (operation ids such as %s, or \"METHOD /path\")", operation, s.spec.known())
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.routes[key]
+	if r == nil {
+		r = &Route{s: s, key: key, id: id}
+		s.routes[key] = r
+	}
+	return r
+}
+
+// Fallback sets the handler of every request that has no scripted route,
+// including requests to paths the spec does not have. It runs after
+// validation, with the body readable again.
+func (s *Server) Fallback(h http.HandlerFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fallback = h
+}
+
+// Requests returns every request received so far, in the order they
+// arrived. The slice is a copy; the requests' Body, Header and Query are
+// shared and must not be modified.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// LastRequest returns the last request received. With none received it
+// fails the test (t.Errorf) and returns the zero Request.
+func (s *Server) LastRequest() Request {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.requests) == 0 {
+		s.t.Errorf("openaitest: LastRequest: no request received")
+		return Request{}
+	}
+	return s.requests[len(s.requests)-1]
+}
+
+// Validate checks r against the server's spec without serving or recording
+// it, and returns why it is invalid, or nil. It reads r's body and leaves it
+// readable again. Paths are mapped like the server's (/v1/..., Azure).
+func (s *Server) Validate(r *http.Request) error {
+	path, _, azure, ok := mapPath(r.URL.Path)
+	if !ok {
+		return fmt.Errorf("no operation in the spec for %s %s", r.Method, r.URL.Path)
+	}
+	route, params, err := s.spec.match(r.Method, path)
+	if err != nil {
+		return fmt.Errorf("no operation in the spec for %s %s: %w", r.Method, r.URL.Path, err)
+	}
+	var body []byte
+	if r.Body != nil {
+		body, err = io.ReadAll(r.Body)
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err != nil {
+			return fmt.Errorf("reading the body: %w", err)
+		}
+	}
+	return s.spec.validate(r.Context(), r, path, specQuery(r.URL.Query(), azure), route, params, body, false)
+}
+
+// mapPath maps a received path to the spec's /v1/<rest> form. It returns
+// the Azure deployment name, whether the path was an Azure one, and false
+// for a path outside the API.
+func mapPath(p string) (path, deployment string, azure, ok bool) {
+	switch {
+	case strings.HasPrefix(p, "/v1/"):
+		return p, "", false, true
+	case strings.HasPrefix(p, "/openai/v1/"):
+		return strings.TrimPrefix(p, "/openai"), "", true, true
+	case strings.HasPrefix(p, "/openai/deployments/"):
+		dep, rest, found := strings.Cut(strings.TrimPrefix(p, "/openai/deployments/"), "/")
+		if !found || dep == "" || rest == "" {
+			return "", "", true, false
+		}
+		return "/v1/" + rest, dep, true, true
+	case strings.HasPrefix(p, "/openai/"):
+		// Azure's operations not served per deployment, such as files.
+		return "/v1/" + strings.TrimPrefix(p, "/openai/"), "", true, true
+	}
+	return "", "", false, false
+}
+
+// specQuery is the query to validate: Azure's api-version dropped.
+func specQuery(q url.Values, azure bool) url.Values {
+	if azure && q.Has("api-version") {
+		q = cloneValues(q)
+		q.Del("api-version")
+	}
+	return q
+}
+
+func cloneValues(q url.Values) url.Values {
+	out := make(url.Values, len(q))
+	for k, v := range q {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
+// readLimited reads r to its end if it holds at most limit bytes. A longer
+// r is read only past limit, and rest is then a reader of all of r, what
+// was read included. Memory holds at most about limit bytes either way:
+// the body is read in blocks of up to 1 MiB, joined only if it fits.
+func readLimited(r io.Reader, limit int64) (data []byte, rest io.Reader, err error) {
+	var blocks [][]byte
+	var total int64
+	for size := 4 << 10; ; size = min(size*2, 1<<20) {
+		block := make([]byte, size)
+		n, err := io.ReadFull(r, block)
+		blocks = append(blocks, block[:n])
+		total += int64(n)
+		if total > limit {
+			readers := make([]io.Reader, 0, len(blocks)+1)
+			for _, b := range blocks {
+				readers = append(readers, bytes.NewReader(b))
+			}
+			return nil, io.MultiReader(append(readers, r)...), nil
+		}
+		switch err {
+		case nil:
+			continue
+		case io.EOF, io.ErrUnexpectedEOF:
+			return bytes.Join(blocks, nil), nil, nil
+		default:
+			return nil, nil, err
+		}
+	}
+}
+
+// serve records, authenticates, validates and dispatches one request.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
+	path, deployment, azure, inAPI := mapPath(r.URL.Path)
+	rec.Deployment = deployment
+
+	// Read the body into memory unless it is too large.
+	buffered := true
+	if r.ContentLength > s.config.bodyLimit {
+		buffered = false
+	} else if r.Body != nil {
+		data, rest, err := readLimited(r.Body, s.config.bodyLimit)
+		if err != nil {
+			s.record(rec)
+			// The client went away or sent a broken body: nobody to answer.
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if rest != nil {
+			buffered = false
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{rest, r.Body}
+		} else {
+			rec.Body = data
+			r.Body = io.NopCloser(bytes.NewReader(data))
+		}
+	}
+
+	var route *Route
+	var failure string
+	status := 0
+	if inAPI {
+		if op, params, err := s.spec.match(r.Method, path); err == nil {
+			rec.Operation = op.Operation.OperationID
+			s.mu.Lock()
+			route = s.routes[r.Method+" "+op.Path]
+			s.mu.Unlock()
+			if s.config.validate {
+				if err := s.spec.validate(r.Context(), r, path, specQuery(rec.Query, azure), op, params, rec.Body, !buffered); err != nil {
+					failure, status = err.Error(), http.StatusBadRequest
+				}
+			}
+		} else {
+			failure, status = fmt.Sprintf("no operation in the spec: %v", err), http.StatusNotFound
+		}
+	} else {
+		failure, status = "no operation in the spec: path outside /v1/", http.StatusNotFound
+	}
+	s.record(rec)
+
+	if !authenticated(r.Header) {
+		writeError(w, http.StatusUnauthorized, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "")
+		return
+	}
+	s.mu.Lock()
+	fallback := s.fallback
+	s.mu.Unlock()
+	if failure != "" && (s.config.validate || (status == http.StatusNotFound && fallback == nil)) {
+		s.t.Errorf("openaitest: %s %s: %s", r.Method, r.URL.Path, failure)
+		msg := failure
+		if status == http.StatusNotFound {
+			msg = fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path)
+		}
+		writeError(w, status, msg, "")
+		return
+	}
+	if route != nil && route.answer(w, r) {
+		return
+	}
+	if fallback != nil {
+		fallback(w, r)
+		return
+	}
+	name := rec.Operation
+	if name == "" {
+		name = r.Method + " " + r.URL.Path
+	}
+	s.t.Errorf("openaitest: %s %s: no answer scripted for %s (use On(%q))", r.Method, r.URL.Path, name, name)
+	writeError(w, http.StatusNotImplemented, "openaitest: no answer scripted for "+name, "")
+}
+
+func (s *Server) record(r Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, r)
+}
+
+// nextRequestID returns a request id for a scripted answer.
+func (s *Server) nextRequestID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.served++
+	return "req_openaitest_" + strconv.Itoa(s.served)
+}
+
+// authenticated reports whether h carries credentials the way the API and
+// Azure OpenAI take them.
+func authenticated(h http.Header) bool {
+	if h.Get("api-key") != "" {
+		return true
+	}
+	scheme, token, _ := strings.Cut(h.Get("Authorization"), " ")
+	return strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(token) != ""
+}
