@@ -56,6 +56,9 @@ func call[T any](ctx context.Context, c *Client, opts []Option, op string, build
 	if _, err := buf.ReadFrom(resp.Body); err != nil {
 		return nil, &ConnectionError{Op: op, Err: fmt.Errorf("reading response: %w", err)}
 	}
+	if cfg.metadata != nil {
+		cfg.metadata.Body = buf.Bytes()
+	}
 	var out T
 	if _, none := any(out).(struct{}); none {
 		return &out, nil // an operation without a result: the body does not matter

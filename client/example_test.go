@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -250,6 +251,29 @@ func ExampleWithMetadata() {
 	// processing time: 212ms
 	// requests left: 9998 of 10000, full again in 12ms
 	// tokens left: 29999972
+}
+
+// The raw answer is there for a field the types do not have yet.
+func ExampleMetadata_body() {
+	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `{"id":"gpt-4.1","object":"model","created":1744316542,"owned_by":"system","context_window":1047576}`)
+	})
+	defer stop()
+	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
+
+	var md client.Metadata
+	model, err := c.RetrieveModel(context.Background(), "gpt-4.1", client.WithMetadata(&md))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var extra struct {
+		ContextWindow int `json:"context_window"`
+	}
+	if err := json.Unmarshal(md.Body, &extra); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(model.ID, extra.ContextWindow)
+	// Output: gpt-4.1 1047576
 }
 
 func ExampleAPIError() {

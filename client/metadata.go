@@ -18,6 +18,9 @@ type Metadata struct {
 	RateLimit      RateLimit
 	Attempts       int // 1 plus the number of retries
 	Header         http.Header
+	// Body is the raw answer of a call that decodes JSON (not of a stream
+	// or a download), for fields the types do not have yet.
+	Body []byte
 }
 
 // RateLimit is the rate-limit state the server reported with a response.
