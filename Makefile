@@ -1,4 +1,4 @@
-.PHONY: generate validate test examples lint bench bench-responses fuzz soak check-generated
+.PHONY: generate validate test examples lint bench bench-short bench-micro bench-responses fuzz soak check-generated
 
 generate:
 	go generate ./...
@@ -26,9 +26,20 @@ check-generated: generate
 	git diff --exit-code
 	test -z "$$(git status --porcelain)"
 
-# The benchmarks of test/ (Responses stream vs a hand-written net/http +
-# encoding/json floor, 11 MB request vs plain structs), 8 rounds for benchstat.
+# The side-by-side benchmark (bench/, its own module): ours, openai-go,
+# go-openai and a hand-written net/http floor against one server process;
+# prints one table of ratios to the floor (about 3 minutes). Samples go to
+# bench/results/latest.txt for benchstat -col /client.
 bench:
+	cd bench && go run ./cmd/bench
+
+# The correctness gate of bench/ with small sizes (CI).
+bench-short:
+	cd bench && go run ./cmd/bench -short
+
+# The micro-benchmarks of test/ (Responses stream vs a hand-written floor,
+# 11 MB request vs plain structs), 8 rounds for benchstat.
+bench-micro:
 	go test ./test/ -run '^$$' -bench . -benchmem -count 8
 
 # The 2,000-delta Responses stream, SDK over the hand-written floor: the
