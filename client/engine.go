@@ -113,7 +113,9 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 		if resp.StatusCode >= 300 {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 			resp.Body.Close()
-			cancel()
+			if cancel != nil {
+				cancel()
+			}
 			apiErr := newAPIError(resp, body)
 			cfg.redactSecrets(apiErr, req.Header)
 			if cfg.metadata != nil {
@@ -138,15 +140,29 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 		if cfg.metadata != nil {
 			*cfg.metadata = newMetadata(resp, attempt)
 		}
-		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		if cancel != nil {
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		}
 		return resp, nil
 	}
 }
 
 // attempt sends the request once under its own context, which WithTimeout
 // bounds: until the body is closed for plain calls, until the headers
-// arrive for streams. The returned cancel releases that context.
+// arrive for streams. The returned cancel releases that context; it is nil
+// when there is no timeout, and so no context of the attempt's own.
 func (c *Client) attempt(ctx context.Context, cfg *config, doer Doer, req *http.Request, stream bool) (*http.Response, context.CancelFunc, error) {
+	if cfg.timeout <= 0 {
+		// A clone per attempt only when middleware may change the headers:
+		// those changes must not pile up across retries.
+		if len(cfg.middleware) > 0 {
+			req = req.Clone(ctx)
+		} else {
+			req = req.WithContext(ctx)
+		}
+		resp, err := doer.Do(req)
+		return resp, nil, err
+	}
 	actx, cancelCause := context.WithCancelCause(ctx)
 	var timer *time.Timer
 	if cfg.timeout > 0 {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
@@ -13224,22 +13223,10 @@ func NewCreateSpeechRequest(server string, body CreateSpeechJSONRequestBody) (*h
 func NewCreateSpeechRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/audio/speech")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/audio/speech"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -13253,22 +13240,10 @@ func NewCreateSpeechRequestWithBody(server string, contentType string, body io.R
 func NewCreateTranscriptionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/audio/transcriptions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/audio/transcriptions"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -13282,22 +13257,10 @@ func NewCreateTranscriptionRequestWithBody(server string, contentType string, bo
 func NewCreateTranslationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/audio/translations")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/audio/translations"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -13311,17 +13274,10 @@ func NewCreateTranslationRequestWithBody(server string, contentType string, body
 func NewListBatchesRequest(server string, params *ListBatchesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/batches")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/batches"
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13329,7 +13285,7 @@ func NewListBatchesRequest(server string, params *ListBatchesParams) (*http.Requ
 	if params != nil {
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
+		queryValues := req.URL.Query()
 		// rawQueryFragments collects pre-encoded query fragments from
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
@@ -13362,12 +13318,7 @@ func NewListBatchesRequest(server string, params *ListBatchesParams) (*http.Requ
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	return req, nil
@@ -13388,22 +13339,10 @@ func NewCreateBatchRequest(server string, body CreateBatchJSONRequestBody) (*htt
 func NewCreateBatchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/batches")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/batches"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -13424,22 +13363,10 @@ func NewRetrieveBatchRequest(server string, batchID string) (*http.Request, erro
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/batches/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13458,22 +13385,10 @@ func NewCancelBatchRequest(server string, batchID string) (*http.Request, error)
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/batches/%s/cancel", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13485,17 +13400,10 @@ func NewCancelBatchRequest(server string, batchID string) (*http.Request, error)
 func NewListChatCompletionsRequest(server string, params *ListChatCompletionsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/chat/completions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/chat/completions"
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13503,7 +13411,7 @@ func NewListChatCompletionsRequest(server string, params *ListChatCompletionsPar
 	if params != nil {
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
+		queryValues := req.URL.Query()
 		// rawQueryFragments collects pre-encoded query fragments from
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
@@ -13572,12 +13480,7 @@ func NewListChatCompletionsRequest(server string, params *ListChatCompletionsPar
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	return req, nil
@@ -13598,22 +13501,10 @@ func NewCreateChatCompletionRequest(server string, body CreateChatCompletionJSON
 func NewCreateChatCompletionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/chat/completions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/chat/completions"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -13634,22 +13525,10 @@ func NewDeleteChatCompletionRequest(server string, completionID string) (*http.R
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/chat/completions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13668,22 +13547,10 @@ func NewGetChatCompletionRequest(server string, completionID string) (*http.Requ
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/chat/completions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13713,22 +13580,10 @@ func NewUpdateChatCompletionRequestWithBody(server string, completionID string, 
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/chat/completions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -13749,17 +13604,10 @@ func NewGetChatCompletionMessagesRequest(server string, completionID string, par
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/chat/completions/%s/messages", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13767,7 +13615,7 @@ func NewGetChatCompletionMessagesRequest(server string, completionID string, par
 	if params != nil {
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
+		queryValues := req.URL.Query()
 		// rawQueryFragments collects pre-encoded query fragments from
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
@@ -13812,12 +13660,7 @@ func NewGetChatCompletionMessagesRequest(server string, completionID string, par
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	return req, nil
@@ -13838,22 +13681,10 @@ func NewCreateCompletionRequest(server string, body CreateCompletionJSONRequestB
 func NewCreateCompletionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/completions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/completions"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -13878,22 +13709,10 @@ func NewCreateConversationRequest(server string, body CreateConversationJSONRequ
 func NewCreateConversationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/conversations")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/conversations"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -13914,22 +13733,10 @@ func NewDeleteConversationRequest(server string, conversationID string) (*http.R
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/conversations/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13948,22 +13755,10 @@ func NewGetConversationRequest(server string, conversationID string) (*http.Requ
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/conversations/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -13993,22 +13788,10 @@ func NewUpdateConversationRequestWithBody(server string, conversationID string, 
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/conversations/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14029,17 +13812,10 @@ func NewListConversationItemsRequest(server string, conversationID string, param
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/conversations/%s/items", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14047,7 +13823,7 @@ func NewListConversationItemsRequest(server string, conversationID string, param
 	if params != nil {
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
+		queryValues := req.URL.Query()
 		// rawQueryFragments collects pre-encoded query fragments from
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
@@ -14104,12 +13880,7 @@ func NewListConversationItemsRequest(server string, conversationID string, param
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	return req, nil
@@ -14137,17 +13908,10 @@ func NewCreateConversationItemsRequestWithBody(server string, conversationID str
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/conversations/%s/items", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14155,7 +13919,7 @@ func NewCreateConversationItemsRequestWithBody(server string, conversationID str
 	if params != nil {
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
+		queryValues := req.URL.Query()
 		// rawQueryFragments collects pre-encoded query fragments from
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
@@ -14176,12 +13940,7 @@ func NewCreateConversationItemsRequestWithBody(server string, conversationID str
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req.Header.Add("Content-Type", contentType)
@@ -14207,22 +13966,10 @@ func NewDeleteConversationItemRequest(server string, conversationID string, item
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/conversations/%s/items/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14248,17 +13995,10 @@ func NewGetConversationItemRequest(server string, conversationID string, itemID 
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/conversations/%s/items/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14266,7 +14006,7 @@ func NewGetConversationItemRequest(server string, conversationID string, itemID 
 	if params != nil {
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
+		queryValues := req.URL.Query()
 		// rawQueryFragments collects pre-encoded query fragments from
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
@@ -14287,12 +14027,7 @@ func NewGetConversationItemRequest(server string, conversationID string, itemID 
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	return req, nil
@@ -14313,22 +14048,10 @@ func NewCreateEmbeddingRequest(server string, body CreateEmbeddingJSONRequestBod
 func NewCreateEmbeddingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/embeddings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/embeddings"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14342,17 +14065,10 @@ func NewCreateEmbeddingRequestWithBody(server string, contentType string, body i
 func NewListFilesRequest(server string, params *ListFilesParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/files")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/files"
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14360,7 +14076,7 @@ func NewListFilesRequest(server string, params *ListFilesParams) (*http.Request,
 	if params != nil {
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
+		queryValues := req.URL.Query()
 		// rawQueryFragments collects pre-encoded query fragments from
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
@@ -14417,12 +14133,7 @@ func NewListFilesRequest(server string, params *ListFilesParams) (*http.Request,
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	return req, nil
@@ -14432,22 +14143,10 @@ func NewListFilesRequest(server string, params *ListFilesParams) (*http.Request,
 func NewCreateFileRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/files")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/files"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14468,22 +14167,10 @@ func NewDeleteFileRequest(server string, fileID string) (*http.Request, error) {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/files/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14502,22 +14189,10 @@ func NewRetrieveFileRequest(server string, fileID string) (*http.Request, error)
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/files/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14536,22 +14211,10 @@ func NewDownloadFileRequest(server string, fileID string) (*http.Request, error)
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/files/%s/content", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14563,22 +14226,10 @@ func NewDownloadFileRequest(server string, fileID string) (*http.Request, error)
 func NewCreateImageEditRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/images/edits")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/images/edits"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14603,22 +14254,10 @@ func NewCreateImageRequest(server string, body CreateImageJSONRequestBody) (*htt
 func NewCreateImageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/images/generations")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/images/generations"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14632,22 +14271,10 @@ func NewCreateImageRequestWithBody(server string, contentType string, body io.Re
 func NewCreateImageVariationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/images/variations")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/images/variations"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14661,22 +14288,10 @@ func NewCreateImageVariationRequestWithBody(server string, contentType string, b
 func NewListModelsRequest(server string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/models")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/models"
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14695,22 +14310,10 @@ func NewDeleteModelRequest(server string, model string) (*http.Request, error) {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/models/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14729,22 +14332,10 @@ func NewRetrieveModelRequest(server string, model string) (*http.Request, error)
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/models/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14767,22 +14358,10 @@ func NewCreateModerationRequest(server string, body CreateModerationJSONRequestB
 func NewCreateModerationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/moderations")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/moderations"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14807,22 +14386,10 @@ func NewCreateResponseRequest(server string, body CreateResponseJSONRequestBody)
 func NewCreateResponseRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/responses")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/responses"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14847,22 +14414,10 @@ func NewCompactConversationRequest(server string, body CompactConversationJSONRe
 func NewCompactConversationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/responses/compact")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/responses/compact"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14887,22 +14442,10 @@ func NewGetInputTokenCountsRequest(server string, body GetInputTokenCountsJSONRe
 func NewGetInputTokenCountsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/responses/input_tokens")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/responses/input_tokens"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14923,22 +14466,10 @@ func NewDeleteResponseRequest(server string, responseID string) (*http.Request, 
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/responses/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14957,17 +14488,10 @@ func NewGetResponseRequest(server string, responseID string, params *GetResponse
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/responses/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14975,7 +14499,7 @@ func NewGetResponseRequest(server string, responseID string, params *GetResponse
 	if params != nil {
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
+		queryValues := req.URL.Query()
 		// rawQueryFragments collects pre-encoded query fragments from
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
@@ -15032,12 +14556,7 @@ func NewGetResponseRequest(server string, responseID string, params *GetResponse
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	return req, nil
@@ -15054,22 +14573,10 @@ func NewCancelResponseRequest(server string, responseID string) (*http.Request, 
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/responses/%s/cancel", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15088,17 +14595,10 @@ func NewListInputItemsRequest(server string, responseID string, params *ListInpu
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/responses/%s/input_items", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15106,7 +14606,7 @@ func NewListInputItemsRequest(server string, responseID string, params *ListInpu
 	if params != nil {
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
+		queryValues := req.URL.Query()
 		// rawQueryFragments collects pre-encoded query fragments from
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
@@ -15163,12 +14663,7 @@ func NewListInputItemsRequest(server string, responseID string, params *ListInpu
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	return req, nil
@@ -15189,22 +14684,10 @@ func NewCreateUploadRequest(server string, body CreateUploadJSONRequestBody) (*h
 func NewCreateUploadRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/uploads")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/uploads"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15225,22 +14708,10 @@ func NewCancelUploadRequest(server string, uploadID string) (*http.Request, erro
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/uploads/%s/cancel", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -15270,22 +14741,10 @@ func NewCompleteUploadRequestWithBody(server string, uploadID string, contentTyp
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/uploads/%s/complete", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15306,22 +14765,10 @@ func NewAddUploadPartRequestWithBody(server string, uploadID string, contentType
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/uploads/%s/parts", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // JSON kinds as returned by unionKind and unionElemKind.
@@ -434,11 +433,13 @@ func unionObject(data []byte, plain any, members ...unionMember) error {
 			if err != nil {
 				return err
 			}
-			key := string(data[i+1 : end-1])
+			key := data[i+1 : end-1] // compared as bytes: no string per key
 			if escaped {
-				if err := json.Unmarshal(data[i:end], &key); err != nil {
+				var unquoted string
+				if err := json.Unmarshal(data[i:end], &unquoted); err != nil {
 					return err
 				}
+				key = []byte(unquoted)
 			}
 			i = unionSkipSpace(data, end)
 			if i == len(data) || data[i] != ':' {
@@ -451,7 +452,7 @@ func unionObject(data []byte, plain any, members ...unionMember) error {
 			}
 			member := -1
 			for m := range members {
-				if members[m].key == key || strings.EqualFold(members[m].key, key) {
+				if string(key) == members[m].key || bytes.EqualFold(key, []byte(members[m].key)) {
 					member = m
 					break
 				}
