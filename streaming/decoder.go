@@ -104,6 +104,10 @@ type Decoder struct {
 	pending bool // a field line has begun since the last blank line
 	hasData bool
 	data    []byte
+	// inBuf is the data of an event whose only data line so far lies whole
+	// in buf: returned as is, without a copy into data, unless buf is about
+	// to change or another data line follows (materialize).
+	inBuf []byte
 	typ     []byte
 	val     []byte // value of an id or retry field
 
@@ -154,6 +158,7 @@ func (d *Decoder) Next() (Event, error) {
 	// Data of the previous event is no longer valid; release buffers that
 	// one large event left much too big.
 	d.data = shrink(d.data)
+	d.inBuf = nil
 	d.typ = d.typ[:0]
 	if cap(d.typ) > shrinkAbove {
 		d.typ = nil
@@ -207,7 +212,11 @@ func (d *Decoder) Next() (Event, error) {
 				d.rpos++
 				d.skipLF = w[0] == '\r'
 				if d.dispatch() {
-					return Event{Type: d.eventType(), Data: d.data, ID: d.lastID, Retry: d.retry}, nil
+					data := d.data
+					if d.inBuf != nil {
+						data = d.inBuf
+					}
+					return Event{Type: d.eventType(), Data: data, ID: d.lastID, Retry: d.retry}, nil
 				}
 				continue
 			}
@@ -258,7 +267,11 @@ func (d *Decoder) Next() (Event, error) {
 			if err := d.consume(j + 1); err != nil {
 				return Event{}, d.fail(err)
 			}
-			d.appendValue(b[:j])
+			if d.fld == fieldData && len(d.data) == 0 && d.inBuf == nil {
+				d.inBuf = b[:j:j] // the whole line is in buf: no copy yet
+			} else {
+				d.appendValue(b[:j])
+			}
 			d.skipLF = b[j] == '\r'
 			d.end()
 			d.st = atLineStart
@@ -337,6 +350,7 @@ func (d *Decoder) appendValue(p []byte) {
 // but never beyond the event size limit. All the buffers of an event add up
 // to less than twice its final capacity.
 func (d *Decoder) appendData(p []byte) {
+	d.materialize()
 	need := len(d.data) + len(p)
 	if need > cap(d.data) {
 		// Powers of two: a 64 MiB event fits a 64 MiB buffer.
@@ -352,6 +366,16 @@ func (d *Decoder) appendData(p []byte) {
 		d.data = nd
 	}
 	d.data = append(d.data, p...)
+}
+
+// materialize copies data kept in buf (inBuf) into d.data, before buf
+// changes or more data is added.
+func (d *Decoder) materialize() {
+	if d.inBuf != nil {
+		p := d.inBuf
+		d.inBuf = nil
+		d.appendData(p)
+	}
 }
 
 // end finishes a field line.
@@ -444,7 +468,7 @@ func (d *Decoder) release() {
 	if d.big != nil {
 		bigBufs.Put(d.big)
 	}
-	d.big, d.buf = nil, nil
+	d.big, d.buf, d.inBuf = nil, nil, nil
 	d.rpos, d.wpos = 0, 0
 }
 
@@ -454,6 +478,7 @@ func (d *Decoder) fill() error {
 	if d.rerr != nil {
 		return d.rerr
 	}
+	d.materialize()
 	if d.rpos == d.wpos {
 		if d.wpos == len(d.buf) && len(d.buf) < maxBufSize {
 			// The last read filled the buffer: the reader has more to give
