@@ -108,8 +108,8 @@ type Decoder struct {
 	// in buf: returned as is, without a copy into data, unless buf is about
 	// to change or another data line follows (materialize).
 	inBuf []byte
-	typ     []byte
-	val     []byte // value of an id or retry field
+	typ   []byte
+	val   []byte // value of an id or retry field
 
 	lastID   string
 	retry    time.Duration
