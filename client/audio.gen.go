@@ -24,6 +24,7 @@ func (c *Client) CreateSpeech(ctx context.Context, body gen.CreateSpeechRequest,
 	if body.Voice == nil {
 		return nil, missing("createSpeech", "voice")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	return c.download(ctx, opts, "createSpeech", func(base string) (*http.Request, error) {
 		req, err := gen.NewCreateSpeechRequest(base, body)
 		if err == nil {
@@ -47,12 +48,15 @@ func (c *Client) CreateSpeechStream(ctx context.Context, body gen.CreateSpeechRe
 	if body.Voice == nil {
 		return nil, missing("createSpeech", "voice")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	return stream[gen.CreateSpeechStreamEvent](ctx, c, opts, "createSpeech", func(base string) (*http.Request, error) {
 		return gen.NewCreateSpeechRequest(base, body)
 	}, gen.UnmarshalCreateSpeechStreamEvent, streamEnd{final: []string{"speech.audio.done"}})
 }
 
 // CreateTranscription calls POST /audio/transcriptions (createTranscription): Transcribe audio into text in its own language.
+// It fails before sending when the request asks for a text answer: call
+// CreateTranscriptionText for those.
 func (c *Client) CreateTranscription(ctx context.Context, body gen.CreateTranscriptionRequest, opts ...Option) (*gen.CreateTranscriptionResponse, error) {
 	body.Stream = nil
 	if body.File == nil {
@@ -61,6 +65,13 @@ func (c *Client) CreateTranscription(ctx context.Context, body gen.CreateTranscr
 	if body.Model == "" {
 		return nil, missing("createTranscription", "model")
 	}
+	if body.ResponseFormat != nil {
+		switch *body.ResponseFormat {
+		case "text", "srt", "vtt":
+			return nil, textAnswer("createTranscription", "response_format", string(*body.ResponseFormat), "CreateTranscriptionText")
+		}
+	}
+	opts = c.withRequestModel(opts, body.Model)
 	return call[gen.CreateTranscriptionResponse](ctx, c, opts, "createTranscription", func(base string) (*http.Request, error) {
 		return newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return gen.NewCreateTranscriptionRequestWithBody(base, contentType, r)
@@ -80,6 +91,7 @@ func (c *Client) CreateTranscriptionText(ctx context.Context, body gen.CreateTra
 	if body.Model == "" {
 		return "", missing("createTranscription", "model")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	if body.ResponseFormat == nil {
 		body.ResponseFormat = ptr(gen.CreateTranscriptionRequestResponseFormat("text"))
 	}
@@ -109,6 +121,7 @@ func (c *Client) CreateTranscriptionStream(ctx context.Context, body gen.CreateT
 	if body.Model == "" {
 		return nil, missing("createTranscription", "model")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	return stream[gen.CreateTranscriptionStreamEvent](ctx, c, opts, "createTranscription", func(base string) (*http.Request, error) {
 		return newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return gen.NewCreateTranscriptionRequestWithBody(base, contentType, r)
@@ -117,6 +130,8 @@ func (c *Client) CreateTranscriptionStream(ctx context.Context, body gen.CreateT
 }
 
 // CreateTranslation calls POST /audio/translations (createTranslation): Translate audio into English text.
+// It fails before sending when the request asks for a text answer: call
+// CreateTranslationText for those.
 func (c *Client) CreateTranslation(ctx context.Context, body gen.CreateTranslationRequest, opts ...Option) (*gen.CreateTranslationResponse, error) {
 	if body.File == nil {
 		return nil, missing("createTranslation", "file")
@@ -124,6 +139,13 @@ func (c *Client) CreateTranslation(ctx context.Context, body gen.CreateTranslati
 	if body.Model == "" {
 		return nil, missing("createTranslation", "model")
 	}
+	if body.ResponseFormat != nil {
+		switch *body.ResponseFormat {
+		case "text", "srt", "vtt":
+			return nil, textAnswer("createTranslation", "response_format", string(*body.ResponseFormat), "CreateTranslationText")
+		}
+	}
+	opts = c.withRequestModel(opts, body.Model)
 	return call[gen.CreateTranslationResponse](ctx, c, opts, "createTranslation", func(base string) (*http.Request, error) {
 		return newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return gen.NewCreateTranslationRequestWithBody(base, contentType, r)
@@ -142,6 +164,7 @@ func (c *Client) CreateTranslationText(ctx context.Context, body gen.CreateTrans
 	if body.Model == "" {
 		return "", missing("createTranslation", "model")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	if body.ResponseFormat == nil {
 		body.ResponseFormat = ptr(gen.CreateTranslationRequestResponseFormat("text"))
 	}

@@ -1,11 +1,9 @@
 package client
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -172,16 +170,13 @@ func (c *config) azureRoute(req *http.Request) error {
 	if rel, ok := strings.CutPrefix(req.URL.Path, base.Path); ok && azureDeploymentPaths[rel] {
 		deployment := c.deployment
 		if deployment == "" {
-			deployment = modelOf(req)
+			deployment = c.requestModel()
 		}
 		if deployment == "" {
 			return fmt.Errorf("Azure serves %s per deployment: set Azure.Deployment, use WithAzureDeployment or name it in the request's model", rel)
 		}
-		if strings.Contains(deployment, "/") {
+		if deployment == "." || deployment == ".." || strings.Contains(deployment, "/") {
 			return fmt.Errorf("Azure deployment %q: %w", deployment, ErrUnsafePath)
-		}
-		if err := checkPathParam("deployment", deployment); err != nil {
-			return err
 		}
 		req.URL.Path = base.Path + "deployments/" + deployment + "/" + rel
 		req.URL.RawPath = ""
@@ -195,6 +190,20 @@ func (c *config) azureRoute(req *http.Request) error {
 	return nil
 }
 
+// requestModel is the model of the call's request: the one its method
+// passed, or a "model" given with WithBodyField, which replaces it.
+func (c *config) requestModel() string {
+	for i := len(c.bodyFields) - 1; i >= 0; i-- {
+		if f := c.bodyFields[i]; f.key == "model" {
+			var model string
+			if json.Unmarshal(f.value, &model) == nil {
+				return model
+			}
+		}
+	}
+	return c.model
+}
+
 // hasQueryParam reports whether a raw query has a parameter named key.
 func hasQueryParam(rawQuery, key string) bool {
 	for part := range strings.SplitSeq(rawQuery, "&") {
@@ -205,26 +214,14 @@ func hasQueryParam(rawQuery, key string) bool {
 	return false
 }
 
-// modelOf returns the "model" field of a JSON request body that can be read
-// again, or "".
-func modelOf(req *http.Request) string {
-	if req.GetBody == nil || !strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
-		return ""
+// withRequestModel adds the request's model to a call's options when the
+// client addresses classic Azure OpenAI, which serves some operations per
+// deployment and names the deployment by the model, as the official SDKs
+// do. Generated methods pass their body's model; other clients get opts
+// back unchanged, at no cost.
+func (c *Client) withRequestModel(opts []Option, model string) []Option {
+	if c.cfg.azure != azureDeployments || model == "" {
+		return opts
 	}
-	body, err := req.GetBody()
-	if err != nil {
-		return ""
-	}
-	defer body.Close()
-	data, err := io.ReadAll(body)
-	if err != nil || !bytes.Contains(data, []byte(`"model"`)) {
-		return ""
-	}
-	var probe struct {
-		Model string `json:"model"`
-	}
-	if json.Unmarshal(data, &probe) != nil {
-		return ""
-	}
-	return probe.Model
+	return append(opts[:len(opts):len(opts)], func(cfg *config) { cfg.model = model })
 }

@@ -152,11 +152,7 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 	}
 	observed := func(ev streaming.Event) (T, error) {
 		obs.event(ev)
-		v, err := decodeEvent(ev)
-		if err != nil {
-			obs.set(StreamFailed, err)
-		}
-		return v, err
+		return decodeEvent(ev)
 	}
 	return streaming.NewStream(ctx, resp.Body, observed, obs.wrap(end.config(op, cfg))), nil
 }

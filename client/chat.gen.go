@@ -20,6 +20,7 @@ func (c *Client) CreateChatCompletion(ctx context.Context, body gen.CreateChatCo
 	if len(body.Messages) == 0 {
 		return nil, missing("createChatCompletion", "messages")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	return call[gen.CreateChatCompletionResponse](ctx, c, opts, "createChatCompletion", func(base string) (*http.Request, error) {
 		return gen.NewCreateChatCompletionRequest(base, body)
 	}, nil)
@@ -36,6 +37,7 @@ func (c *Client) CreateChatCompletionStream(ctx context.Context, body gen.Create
 	if len(body.Messages) == 0 {
 		return nil, missing("createChatCompletion", "messages")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	return stream[gen.CreateChatCompletionStreamResponse](ctx, c, opts, "createChatCompletion", func(base string) (*http.Request, error) {
 		return gen.NewCreateChatCompletionRequest(base, body)
 	}, nil, streamEnd{done: "[DONE]"})

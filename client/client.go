@@ -74,6 +74,18 @@ func (c *Client) callConfig(opts []Option) *config {
 	return &cfg
 }
 
+// ErrTextAnswer is returned, wrapped, by a method that decodes a JSON answer
+// when the request asks for a text answer instead (a transcription with
+// response_format "srt"): nothing is sent, and the error names the ...Text
+// method that returns such answers.
+var ErrTextAnswer = errors.New("the request asks for a text answer")
+
+// textAnswer is the error of a JSON method whose request asks, with field
+// set to value, for the text answer that method returns.
+func textAnswer(op, field, value, method string) error {
+	return fmt.Errorf("openai: %s: %s %q: %w: call %s", op, field, value, ErrTextAnswer, method)
+}
+
 // errTooManyRedirects ends a redirect loop; it is not retried.
 var errTooManyRedirects = errors.New("openai: stopped after 10 redirects")
 

@@ -222,8 +222,10 @@ func (c *accChoice) message() gen.ChatCompletionResponseMessage {
 		Refusal:          c.refusal.ptr(),
 		ReasoningContent: c.reasoningC.ptr(),
 		Reasoning:        c.reasoning.ptr(),
-		Audio:            c.audio,
-		FunctionCall:     c.functionCall,
+		// Copies: later chunks change the accumulator's own in place, and
+		// a snapshot must not change after it is taken.
+		Audio:        clonePtr(c.audio),
+		FunctionCall: clonePtr(c.functionCall),
 	}
 	for _, call := range c.calls {
 		if call.typ == string(gen.ChatCustomToolCallTypeCustom) {
@@ -237,22 +239,47 @@ func (c *accChoice) message() gen.ChatCompletionResponseMessage {
 	return m
 }
 
+// clonePtr returns a pointer to a copy of *p, or nil.
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// logprobsCopy returns the log probabilities so far, in a value later
+// chunks do not change: later chunks append to the accumulator's slices
+// past the lengths the copy holds, and the copy's slices are clipped, so an
+// append to them never writes into the accumulator's.
+func (c *accChoice) logprobsCopy() *gen.ChatChoiceLogprobs {
+	if c.logprobs == nil {
+		return nil
+	}
+	lp := *c.logprobs
+	lp.Content, lp.Refusal = slices.Clip(lp.Content), slices.Clip(lp.Refusal)
+	return &lp
+}
+
 // Completion returns the answer built so far, as the non-streamed call
 // would have returned it: one choice per choice index seen, in index order.
+// It is a snapshot: later calls of Add do not change it.
 func (a *ChatAccumulator) Completion() gen.CreateChatCompletionResponse {
 	r := a.resp
 	r.Object = gen.CreateChatCompletionResponseObjectChatCompletion
 	r.Choices = make([]gen.ChatCompletionChoice, 0, len(a.choices))
 	for _, c := range a.choices {
-		r.Choices = append(r.Choices, gen.ChatCompletionChoice{Index: c.index, Message: c.message(), FinishReason: c.finish, Logprobs: c.logprobs})
+		r.Choices = append(r.Choices, gen.ChatCompletionChoice{Index: c.index, Message: c.message(), FinishReason: c.finish, Logprobs: c.logprobsCopy()})
 	}
+	r.Usage = clonePtr(r.Usage)
 	slices.SortFunc(r.Choices, func(x, y gen.ChatCompletionChoice) int { return cmp.Compare(x.Index, y.Index) })
 	return r
 }
 
 // Message returns the message of the first choice (index 0, the only one
 // unless the request asked for several), or an empty assistant message if
-// no choice has arrived.
+// no choice has arrived. It is a snapshot: later calls of Add do not change
+// it.
 func (a *ChatAccumulator) Message() gen.ChatCompletionResponseMessage {
 	if len(a.choices) == 0 {
 		return (&accChoice{}).message()

@@ -172,3 +172,30 @@ func TestChatAccumulatorEmpty(t *testing.T) {
 		t.Errorf("empty completion %+v", full)
 	}
 }
+
+func TestChatAccumulatorSnapshotsDoNotChange(t *testing.T) {
+	// A snapshot taken between chunks keeps its values when more arrive.
+	cs := chunks(t,
+		`{"id":"c","choices":[{"index":0,"delta":{"audio":{"id":"au_1","transcript":"Hel"},"function_call":{"name":"f","arguments":"{\"a\""},"content":"x"},"logprobs":{"content":[{"token":"x","logprob":-1,"bytes":[120],"top_logprobs":[]}]}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}`,
+		`{"id":"c","choices":[{"index":0,"delta":{"audio":{"transcript":"lo"},"function_call":{"arguments":":1}"},"content":"y"},"logprobs":{"content":[{"token":"y","logprob":-2,"bytes":[121],"top_logprobs":[]}]}}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}`,
+	)
+	var acc client.ChatAccumulator
+	acc.Add(cs[0])
+	msg, comp := acc.Message(), acc.Completion()
+	comp.Usage.TotalTokens = 99 // a caller changing its snapshot does not change the accumulator
+	acc.Add(cs[1])
+	if msg.Audio == nil || msg.Audio.Transcript != "Hel" {
+		t.Errorf("Message snapshot audio = %+v, want the transcript Hel", msg.Audio)
+	}
+	if msg.FunctionCall == nil || msg.FunctionCall.Arguments != `{"a"` {
+		t.Errorf("Message snapshot function call = %+v", msg.FunctionCall)
+	}
+	c0 := comp.Choices[0]
+	if c0.Message.Audio.Transcript != "Hel" || c0.Logprobs == nil || len(c0.Logprobs.Content) != 1 {
+		t.Errorf("Completion snapshot changed: audio %+v, logprobs %+v", c0.Message.Audio, c0.Logprobs)
+	}
+	now := acc.Completion()
+	if got := now.Choices[0]; got.Message.Audio.Transcript != "Hello" || len(got.Logprobs.Content) != 2 || now.Usage.TotalTokens != 3 {
+		t.Errorf("accumulator now: audio %+v, %d logprobs, usage %+v", got.Message.Audio, len(got.Logprobs.Content), now.Usage)
+	}
+}

@@ -19,6 +19,7 @@ func (c *Client) CreateCompletion(ctx context.Context, body gen.CreateCompletion
 	if body.Prompt == nil {
 		return nil, missing("createCompletion", "prompt")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	return call[gen.CreateCompletionResponse](ctx, c, opts, "createCompletion", func(base string) (*http.Request, error) {
 		return gen.NewCreateCompletionRequest(base, body)
 	}, nil)
@@ -35,6 +36,7 @@ func (c *Client) CreateCompletionStream(ctx context.Context, body gen.CreateComp
 	if body.Prompt == nil {
 		return nil, missing("createCompletion", "prompt")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	return stream[gen.CreateCompletionResponse](ctx, c, opts, "createCompletion", func(base string) (*http.Request, error) {
 		return gen.NewCreateCompletionRequest(base, body)
 	}, nil, streamEnd{done: "[DONE]"})

@@ -33,9 +33,20 @@
 // Options configure the client (passed to New) or one call (passed to a
 // method): WithAPIKey, WithBaseURL, WithHTTPClient, WithHeader,
 // WithMaxRetries, WithTimeout, WithMiddleware, WithLogger, WithMetadata (the
-// request id, status and rate-limit headers of a call) and the escape
-// hatches WithQuery, WithBodyField and Client.Do for what the spec does not
-// have yet.
+// request id, status, rate-limit headers and raw body of a call) and the
+// escape hatches WithQuery, WithBodyField and Client.Do for what the spec
+// does not have yet.
+//
+// Other servers: NewAzure for Azure OpenAI (deployments, api-version or the
+// v1 API, api-key or WithTokenProvider for Entra ID tokens), WithBaseURL
+// with WithoutAPIKey for OpenAI-compatible servers (Ollama, vLLM, LM Studio,
+// llama.cpp, OpenRouter), and ChatAccumulator to rebuild a chat answer from
+// its stream, whatever the server.
+//
+// Observing calls: WithLogger (or OPENAI_LOG=debug) logs attempts, retries
+// and stream lifecycles through log/slog, never a credential; WithHooks
+// calls your functions on each attempt and stream event, for metrics and
+// tracing; WithMiddleware wraps each attempt to change it.
 //
 // Helpers for the Responses API: Response.OutputText and FunctionCalls (in
 // gen), CreateStructured for typed structured outputs from a Go type

@@ -21,6 +21,7 @@ func (c *Client) CreateEmbedding(ctx context.Context, body gen.CreateEmbeddingRe
 	if body.Input == nil {
 		return nil, missing("createEmbedding", "input")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	return call[gen.CreateEmbeddingResponse](ctx, c, opts, "createEmbedding", func(base string) (*http.Request, error) {
 		return gen.NewCreateEmbeddingRequest(base, body)
 	}, nil)

@@ -103,7 +103,9 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 			}
 			cfg.attemptDone(ctx, req, outcome)
 			if !outcome.retry {
-				return nil, &ConnectionError{Op: op, Err: err}
+				// The *url.Error of a transport failure names the URL, and
+				// its query may hold a key (WithQuery).
+				return nil, &ConnectionError{Op: op, Err: withoutURLSecrets(err)}
 			}
 			if serr := sleep(ctx, outcome.wait); serr != nil {
 				return nil, &ConnectionError{Op: op, Err: serr}

@@ -84,6 +84,21 @@ func applyExtras(cfg *config, req *http.Request) error {
 // WithQuery); body, if not nil, is sent as JSON; the JSON answer is decoded
 // into out, if not nil (a *json.RawMessage keeps it as is).
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
+	var data []byte
+	if body != nil {
+		var err error
+		if data, err = json.Marshal(body); err != nil {
+			return fmt.Errorf("openai: %s %s: building request: %w", method, path, err)
+		}
+		if c.cfg.azure == azureDeployments { // classic Azure routes some paths by the body's model
+			var probe struct {
+				Model string `json:"model"`
+			}
+			if json.Unmarshal(data, &probe) == nil {
+				opts = c.withRequestModel(opts, probe.Model)
+			}
+		}
+	}
 	build := func(base string) (*http.Request, error) {
 		u, err := url.JoinPath(base, path)
 		if err != nil {
@@ -91,10 +106,6 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 		}
 		var r io.Reader
 		if body != nil {
-			data, err := json.Marshal(body)
-			if err != nil {
-				return nil, err
-			}
 			r = bytes.NewReader(data)
 		}
 		req, err := http.NewRequest(method, u, r)

@@ -2,10 +2,12 @@ package client
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
+	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -26,16 +28,26 @@ type Hooks struct {
 	// its first event is read.
 	StreamStart func(ctx context.Context, info StreamInfo)
 
-	// StreamEnd is called once when a stream ends, however it ends. It may
-	// run on another goroutine than the one reading the stream: a
-	// cancelled context or an idle timeout ends a stream from a timer.
+	// StreamEnd is called once when a stream ends, however it ends, after
+	// its last StreamEvent. It runs on the goroutine that ranges over the
+	// stream; for a stream closed (or whose context ended) before anyone
+	// ranged over it, on the goroutine that called Close (or that the
+	// context's end runs on).
 	StreamEnd func(ctx context.Context, info StreamInfo)
 
-	// StreamEvent is called with each server-sent event of a stream before
-	// it is decoded, with op the operation: the raw data, for fields the
-	// types do not have (llama.cpp's "timings", OpenRouter's "provider").
-	// ev.Data is valid only during the call: copy what you keep.
-	StreamEvent func(ctx context.Context, op string, ev streaming.Event)
+	// StreamEvent is called with each server-sent event of a stream that
+	// has data, before it is decoded: the raw data, for fields the types do
+	// not have (llama.cpp's "timings", OpenRouter's "provider"). It is not
+	// called for events without data, nor for the end sentinel ("[DONE]").
+	StreamEvent func(ctx context.Context, info StreamEventInfo)
+}
+
+// StreamEventInfo describes one event of a stream, for Hooks.StreamEvent.
+type StreamEventInfo struct {
+	Operation string // the operation id, such as "createChatCompletion"
+	// Event is the raw event. Event.Data is valid only during the call:
+	// copy what you keep.
+	Event streaming.Event
 }
 
 // AttemptInfo describes one HTTP attempt of a call.
@@ -66,15 +78,15 @@ const (
 	// StreamFinal: the stream's final event arrived (a Responses stream's
 	// "response.completed", "response.failed" or "response.incomplete").
 	StreamFinal StreamOutcome = "final"
-	// StreamFailed: a read or decode error, an error event, or a body cut
-	// off before the end.
+	// StreamFailed: a read or decode error, an error event, an event over
+	// the size limit (WithMaxEventSize), or a body cut off before the end.
 	StreamFailed StreamOutcome = "error"
 	// StreamCancelled: the context ended.
 	StreamCancelled StreamOutcome = "cancelled"
 	// StreamIdleTimeout: no event arrived within WithStreamIdleTimeout.
 	StreamIdleTimeout StreamOutcome = "idle_timeout"
 	// StreamClosed: the caller stopped reading before the end (broke out
-	// of the loop or called Close), or an event was over the size limit.
+	// of the loop or called Close).
 	StreamClosed StreamOutcome = "closed"
 )
 
@@ -83,7 +95,7 @@ const (
 type StreamInfo struct {
 	Operation string
 	RequestID string
-	Events    int           // events decoded, the end sentinel not counted
+	Events    int           // events with data received (given to decode, whether or not it succeeded), the end sentinel not counted
 	Bytes     int64         // bytes of the body read
 	Duration  time.Duration // from the response's arrival to the end
 	Outcome   StreamOutcome
@@ -108,11 +120,22 @@ type attemptOutcome struct {
 	wait     time.Duration
 }
 
-// attemptDone logs an attempt and reports it to the hooks. It does nothing,
-// and costs nothing, when there is neither a logger nor a hook.
+// attemptDone logs an attempt and reports it to the hooks. It does nothing
+// else, and costs nothing, when there is neither a logger nor a hook. A 401
+// answer to a bearer token from a token provider drops that token from the
+// provider's cache, so that the next attempt or call fetches a new one
+// instead of sending the refused token until it is due for refresh.
 func (c *config) attemptDone(ctx context.Context, req *http.Request, a attemptOutcome) {
+	if c.creds.Tokens != nil && a.resp != nil && a.resp.StatusCode == http.StatusUnauthorized {
+		if token, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer "); ok {
+			c.creds.Tokens.Invalidate(token)
+		}
+	}
 	if c.logger == nil && len(c.hooks) == 0 {
 		return
+	}
+	if a.resp == nil {
+		a.err = withoutURLSecrets(a.err) // a transport error names the URL, query and all
 	}
 	c.logAttempt(ctx, req, a)
 	if a.retry {
@@ -124,7 +147,7 @@ func (c *config) attemptDone(ctx context.Context, req *http.Request, a attemptOu
 	info := AttemptInfo{
 		Operation: a.op, Method: req.Method, Attempt: a.attempt, Duration: a.duration,
 		Err: a.err, Retry: a.retry, RetryDelay: a.wait,
-		URL: (&urlNoSecrets{req}).String(),
+		URL: urlWithoutSecrets(req.URL),
 	}
 	if a.resp != nil {
 		info.StatusCode, info.RequestID = a.resp.StatusCode, a.resp.Header.Get("X-Request-Id")
@@ -136,14 +159,48 @@ func (c *config) attemptDone(ctx context.Context, req *http.Request, a attemptOu
 	}
 }
 
-// urlNoSecrets prints a request's URL without its query or user info.
-type urlNoSecrets struct{ req *http.Request }
-
-func (u *urlNoSecrets) String() string {
-	v := *u.req.URL
+// urlWithoutSecrets prints a URL without its query or user info, which
+// may hold credentials (a gateway's ?subscription-key=, WithQuery).
+func urlWithoutSecrets(u *url.URL) string {
+	v := *u
 	v.User, v.RawQuery, v.ForceQuery, v.Fragment, v.RawFragment = nil, "", false, "", ""
 	return v.String()
 }
+
+// withoutURLSecrets returns err with the URL of a *url.Error (what an HTTP
+// client's Do returns) printed without its query or user info: a copy, the
+// underlying error kept, so errors.Is and errors.As still find it. Other
+// errors are returned as they are.
+func withoutURLSecrets(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil {
+		return &url.Error{Op: ue.Op, URL: "(unparsable URL)", Err: ue.Err}
+	}
+	if u.RawQuery == "" && u.User == nil && !u.ForceQuery && u.Fragment == "" {
+		return err
+	}
+	clean := &url.Error{Op: ue.Op, URL: urlWithoutSecrets(u), Err: ue.Err}
+	if err == error(ue) {
+		return clean
+	}
+	// The *url.Error is wrapped (by a middleware, say): keep the wrapper's
+	// words, with the URL replaced.
+	return &replacedURLError{msg: strings.ReplaceAll(err.Error(), ue.Error(), clean.Error()), err: clean}
+}
+
+// replacedURLError is an error whose message names a URL without secrets;
+// it unwraps to the cleaned *url.Error.
+type replacedURLError struct {
+	msg string
+	err error
+}
+
+func (e *replacedURLError) Error() string { return e.msg }
+func (e *replacedURLError) Unwrap() error { return e.err }
 
 // observesStreams reports whether a logger or a hook wants to hear about
 // streams.
@@ -160,9 +217,9 @@ func (c *config) observesStreams(ctx context.Context) bool {
 }
 
 // streamObserver follows one stream for the logger and the hooks: it wraps
-// the body, to count bytes and to learn when the stream ends, and the
-// decode function and streaming.Config callbacks, to count events and to
-// learn how it ends.
+// the body, to count bytes, the decode function, to count events, and the
+// streaming.Config callbacks, to learn how the stream ends from the error
+// it ends with (OnEnd).
 type streamObserver struct {
 	ctx   context.Context
 	cfg   *config
@@ -171,16 +228,10 @@ type streamObserver struct {
 	start time.Time
 	body  io.ReadCloser
 
-	bytes   atomic.Int64
-	events  atomic.Int64
-	reading atomic.Bool // a Read is in progress
-	final   atomic.Bool // the final event was seen
-
-	mu      sync.Mutex
-	outcome StreamOutcome
-	err     error
-
-	endOnce sync.Once
+	bytes  atomic.Int64
+	events atomic.Int64
+	done   atomic.Bool // the end sentinel was seen
+	final  atomic.Bool // the final event was seen
 }
 
 // newStreamObserver starts observing a stream whose response is resp, or
@@ -203,41 +254,22 @@ func (c *config) newStreamObserver(ctx context.Context, op string, resp *http.Re
 	return o
 }
 
-// Read counts the bytes read and notes that a read is in progress.
+// Read counts the bytes read.
 func (o *streamObserver) Read(p []byte) (int, error) {
-	o.reading.Store(true)
 	n, err := o.body.Read(p)
-	o.reading.Store(false)
 	o.bytes.Add(int64(n))
 	return n, err
 }
 
-// Close closes the body and reports the end of the stream, once.
-func (o *streamObserver) Close() error {
-	// A read blocked when the body is closed by someone else than the
-	// reader means an idle timeout (or a concurrent Close): note it before
-	// the close ends the read.
-	wasReading := o.reading.Load()
-	err := o.body.Close()
-	o.endOnce.Do(func() { o.end(wasReading) })
-	return err
-}
-
-// set records how the stream ended; the first explanation wins.
-func (o *streamObserver) set(outcome StreamOutcome, err error) {
-	o.mu.Lock()
-	if o.outcome == "" {
-		o.outcome, o.err = outcome, err
-	}
-	o.mu.Unlock()
-}
+// Close closes the body.
+func (o *streamObserver) Close() error { return o.body.Close() }
 
 // event is called with each event before it is decoded.
 func (o *streamObserver) event(ev streaming.Event) {
 	o.events.Add(1)
 	for _, h := range o.cfg.hooks {
 		if h.StreamEvent != nil {
-			h.StreamEvent(o.ctx, o.op, ev)
+			h.StreamEvent(o.ctx, StreamEventInfo{Operation: o.op, Event: ev})
 		}
 	}
 }
@@ -247,7 +279,7 @@ func (o *streamObserver) wrap(sc streaming.Config) streaming.Config {
 	if done := sc.Done; done != nil {
 		sc.Done = func(ev streaming.Event) bool {
 			if done(ev) {
-				o.set(StreamDone, nil)
+				o.done.Store(true)
 				return true
 			}
 			return false
@@ -262,34 +294,38 @@ func (o *streamObserver) wrap(sc streaming.Config) streaming.Config {
 			return false
 		}
 	}
-	readError := sc.ReadError
-	sc.ReadError = func(err error) error {
-		if readError != nil {
-			err = readError(err)
+	onEnd := sc.OnEnd
+	sc.OnEnd = func(err error) {
+		if onEnd != nil {
+			onEnd(err)
 		}
-		o.set(StreamFailed, err)
-		return err
+		o.end(err)
 	}
 	return sc
 }
 
-// end reports the end of the stream to the logger and the hooks.
-func (o *streamObserver) end(wasReading bool) {
-	o.mu.Lock()
-	outcome, err := o.outcome, o.err
-	o.mu.Unlock()
-	if outcome == "" {
-		switch {
-		case o.final.Load():
-			outcome = StreamFinal
-		case o.ctx.Err() != nil:
-			outcome, err = StreamCancelled, context.Cause(o.ctx)
-		case wasReading && o.cfg.idleTimeout > 0:
-			outcome, err = StreamIdleTimeout, streaming.ErrIdleTimeout
-		default:
-			outcome = StreamClosed
-		}
+// outcome classifies the error a stream ended with.
+func (o *streamObserver) outcome(err error) (StreamOutcome, error) {
+	switch {
+	case err == nil && o.final.Load() && !o.done.Load():
+		return StreamFinal, nil
+	case err == nil:
+		return StreamDone, nil
+	case errors.Is(err, streaming.ErrIdleTimeout):
+		return StreamIdleTimeout, err
+	case errors.Is(err, streaming.ErrClosed):
+		return StreamClosed, nil
+	case o.ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+		return StreamCancelled, err
+	default:
+		return StreamFailed, err
 	}
+}
+
+// end reports the end of the stream to the logger and the hooks; the
+// stream calls it once.
+func (o *streamObserver) end(err error) {
+	outcome, err := o.outcome(err)
 	info := StreamInfo{
 		Operation: o.op, RequestID: o.reqID, Events: int(o.events.Load()), Bytes: o.bytes.Load(),
 		Duration: time.Since(o.start), Outcome: outcome, Err: err,

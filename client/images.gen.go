@@ -17,6 +17,9 @@ func (c *Client) CreateImage(ctx context.Context, body gen.CreateImageRequest, o
 	if body.Prompt == "" {
 		return nil, missing("createImage", "prompt")
 	}
+	if body.Model != nil {
+		opts = c.withRequestModel(opts, *body.Model)
+	}
 	return call[gen.ImagesResponse](ctx, c, opts, "createImage", func(base string) (*http.Request, error) {
 		return gen.NewCreateImageRequest(base, body)
 	}, nil)
@@ -29,6 +32,9 @@ func (c *Client) CreateImageStream(ctx context.Context, body gen.CreateImageRequ
 	body.Stream = ptr(true)
 	if body.Prompt == "" {
 		return nil, missing("createImage", "prompt")
+	}
+	if body.Model != nil {
+		opts = c.withRequestModel(opts, *body.Model)
 	}
 	return stream[gen.ImageGenStreamEvent](ctx, c, opts, "createImage", func(base string) (*http.Request, error) {
 		return gen.NewCreateImageRequest(base, body)
@@ -43,6 +49,9 @@ func (c *Client) CreateImageEdit(ctx context.Context, body gen.CreateImageEditRe
 	}
 	if body.Prompt == "" {
 		return nil, missing("createImageEdit", "prompt")
+	}
+	if body.Model != nil {
+		opts = c.withRequestModel(opts, *body.Model)
 	}
 	return call[gen.ImagesResponse](ctx, c, opts, "createImageEdit", func(base string) (*http.Request, error) {
 		return newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
@@ -62,6 +71,9 @@ func (c *Client) CreateImageEditStream(ctx context.Context, body gen.CreateImage
 	if body.Prompt == "" {
 		return nil, missing("createImageEdit", "prompt")
 	}
+	if body.Model != nil {
+		opts = c.withRequestModel(opts, *body.Model)
+	}
 	return stream[gen.ImageEditStreamEvent](ctx, c, opts, "createImageEdit", func(base string) (*http.Request, error) {
 		return newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return gen.NewCreateImageEditRequestWithBody(base, contentType, r)
@@ -73,6 +85,9 @@ func (c *Client) CreateImageEditStream(ctx context.Context, body gen.CreateImage
 func (c *Client) CreateImageVariation(ctx context.Context, body gen.CreateImageVariationRequest, opts ...Option) (*gen.ImagesResponse, error) {
 	if body.Image == nil {
 		return nil, missing("createImageVariation", "image")
+	}
+	if body.Model != nil {
+		opts = c.withRequestModel(opts, *body.Model)
 	}
 	return call[gen.ImagesResponse](ctx, c, opts, "createImageVariation", func(base string) (*http.Request, error) {
 		return newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {

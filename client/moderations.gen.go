@@ -14,6 +14,9 @@ func (c *Client) CreateModeration(ctx context.Context, body gen.CreateModeration
 	if body.Input == nil {
 		return nil, missing("createModeration", "input")
 	}
+	if body.Model != nil {
+		opts = c.withRequestModel(opts, *body.Model)
+	}
 	return call[gen.CreateModerationResponse](ctx, c, opts, "createModeration", func(base string) (*http.Request, error) {
 		return gen.NewCreateModerationRequest(base, body)
 	}, nil)

@@ -60,6 +60,7 @@ type config struct {
 	azure       azureMode // NewAzure
 	apiVersion  string    // Azure's api-version query parameter
 	deployment  string    // Azure.Deployment, WithAzureDeployment
+	model       string    // the request's model, for classic Azure routing (withRequestModel)
 	optionError error     // the first invalid option, reported by every call
 }
 
@@ -86,9 +87,11 @@ func (c *config) fail(err error) {
 }
 
 // WithAPIKey sets the API key, sent as a Bearer token (to Azure OpenAI, in
-// the api-key header). It replaces a token provider or WithoutAPIKey given
-// before it. An empty key means no key is configured, and calls fail
-// before sending anything; use WithoutAPIKey for a server that needs none.
+// the api-key header). A non-empty key replaces a token provider or
+// WithoutAPIKey given before it. An empty key clears the key and nothing
+// else: after WithTokenProvider or WithoutAPIKey those stay in effect and
+// calls go on; otherwise no key is configured and calls fail before sending
+// anything. Use WithoutAPIKey for a server that needs no key.
 func WithAPIKey(key string) Option {
 	return func(c *config) {
 		c.creds.APIKey = key
@@ -118,11 +121,15 @@ func WithoutAPIKey() Option {
 type TokenProvider func(ctx context.Context) (token string, expiry time.Time, err error)
 
 // WithTokenProvider sends a token from p as "Authorization: Bearer" instead
-// of the API key (a later WithAPIKey replaces it). Tokens are cached and refreshed five minutes before they
-// expire (or halfway through their life, if that is sooner); concurrent
-// calls share one refresh. A failing refresh fails the call that needed it,
-// unless the cached token is still valid, which is then used. Give it to New
-// or NewAzure so that all calls share the cache; given to one call, it
+// of the API key (a later WithAPIKey replaces it). Tokens are cached and
+// refreshed five minutes before they expire (or halfway through their life,
+// if that is sooner); one call runs the refresh while the others go on with
+// the cached token, which is still valid, and calls that have no valid token
+// share that one refresh. A failing refresh fails the call that needed it,
+// unless the cached token is still valid, which is then used (and the
+// refresh is tried again 30 seconds later at the soonest). A token the API
+// answers 401 to is dropped, so the next call fetches a new one. Give it to
+// New or NewAzure so that all calls share the cache; given to one call, it
 // fetches a token for that call.
 func WithTokenProvider(p TokenProvider) Option {
 	return func(c *config) {

@@ -26,6 +26,7 @@ func (c *Client) CompactConversation(ctx context.Context, body gen.CompactRespon
 	if body.Model == "" {
 		return nil, missing("compactConversation", "model")
 	}
+	opts = c.withRequestModel(opts, body.Model)
 	return call[gen.CompactedResponse](ctx, c, opts, "compactConversation", func(base string) (*http.Request, error) {
 		return gen.NewCompactConversationRequest(base, body)
 	}, nil)
@@ -34,6 +35,7 @@ func (c *Client) CompactConversation(ctx context.Context, body gen.CompactRespon
 // CreateResponse calls POST /responses (createResponse): Generate a model response from text, images, files, tools and earlier state.
 func (c *Client) CreateResponse(ctx context.Context, body gen.CreateResponse, opts ...Option) (*gen.Response, error) {
 	body.Stream = nil
+	opts = c.withRequestModel(opts, body.Model)
 	return call[gen.Response](ctx, c, opts, "createResponse", func(base string) (*http.Request, error) {
 		return gen.NewCreateResponseRequest(base, body)
 	}, nil)
@@ -44,6 +46,7 @@ func (c *Client) CreateResponse(ctx context.Context, body gen.CreateResponse, op
 // the stream's All to read events.
 func (c *Client) CreateResponseStream(ctx context.Context, body gen.CreateResponse, opts ...Option) (*streaming.Stream[gen.ResponseStreamEvent], error) {
 	body.Stream = ptr(true)
+	opts = c.withRequestModel(opts, body.Model)
 	return stream[gen.ResponseStreamEvent](ctx, c, opts, "createResponse", func(base string) (*http.Request, error) {
 		return gen.NewCreateResponseRequest(base, body)
 	}, gen.UnmarshalResponseStreamEvent, streamEnd{final: []string{"response.completed", "response.incomplete", "response.failed", "error"}})
@@ -61,6 +64,7 @@ func (c *Client) DeleteResponse(ctx context.Context, responseID string, opts ...
 
 // GetInputTokenCounts calls POST /responses/input_tokens (getInputTokenCounts): Count the input tokens a response request would use, without running the model.
 func (c *Client) GetInputTokenCounts(ctx context.Context, body gen.InputTokenCountRequest, opts ...Option) (*gen.InputTokenCount, error) {
+	opts = c.withRequestModel(opts, body.Model)
 	return call[gen.InputTokenCount](ctx, c, opts, "getInputTokenCounts", func(base string) (*http.Request, error) {
 		return gen.NewGetInputTokenCountsRequest(base, body)
 	}, nil)

@@ -55,6 +55,18 @@ type Config struct {
 	// connection, a cut stream wrapping io.ErrUnexpectedEOF), so a caller
 	// can give them its own kind; errors.Is must still find the original.
 	ReadError func(error) error
+
+	// OnEnd, if not nil, is called exactly once when the stream ends, with
+	// the error its iteration ended with: nil when it ended normally (at the
+	// end sentinel, the final event, or the end of the body), ErrClosed when
+	// the loop broke early or Close was called, and otherwise the error All
+	// yielded (ErrIdleTimeout, one wrapping ctx.Err(), ErrEventTooLarge, a
+	// decode or read error). It is called from the goroutine that ranges
+	// over the stream, after the body is closed and after every event; for
+	// a stream never ranged over, from Close or, when ctx ends first, from
+	// the goroutine that ctx's end runs on. A stream that is neither ranged
+	// over nor closed never calls it.
+	OnEnd func(err error)
 }
 
 // ErrIdleTimeout ends a stream that sent no event within Config.IdleTimeout.
@@ -88,6 +100,7 @@ type Stream[T any] struct {
 	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
+	endOnce   sync.Once
 }
 
 // NewStream returns a Stream that reads events from body and turns each
@@ -109,8 +122,12 @@ func NewStream[T any](ctx context.Context, body io.ReadCloser, decode func(Event
 	s := &Stream[T]{ctx: ctx, body: body, decode: decode, cfg: cfg}
 	if body != nil {
 		s.dec = NewDecoder(body, cfg.MaxEventSize)
-		// The AfterFunc may run before s.stop is set: it only closes.
-		s.stop = context.AfterFunc(ctx, s.closeBody)
+		// The AfterFunc may run before s.stop is set: it only closes, and
+		// reports the end of a stream nobody ranges over.
+		s.stop = context.AfterFunc(ctx, func() {
+			s.closeBody()
+			s.endUnranged()
+		})
 	}
 	return s
 }
@@ -131,13 +148,22 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 			yield(zero, errIterated)
 			return
 		}
+		// endErr is what the iteration ends with, for OnEnd: the error
+		// yielded last, or ErrClosed when the loop broke early.
+		var endErr error
+		fail := func(err error) {
+			endErr = err
+			yield(zero, err)
+		}
 		switch {
 		case s.body == nil:
-			yield(zero, errors.New("streaming: stream has no body"))
+			defer func() { s.end(endErr) }()
+			fail(errors.New("streaming: stream has no body"))
 			return
 		case s.decode == nil:
+			defer func() { s.end(endErr) }()
 			s.Close()
-			yield(zero, errors.New("streaming: stream has no decode function"))
+			fail(errors.New("streaming: stream has no decode function"))
 			return
 		}
 		if s.cfg.IdleTimeout > 0 {
@@ -154,19 +180,20 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 			// Nothing reads the body any more: not even drain's timer,
 			// which only closes it.
 			s.dec.release()
+			s.end(endErr)
 		}()
 		done := s.ctx.Done()
 		for {
 			if done != nil {
 				select {
 				case <-done:
-					yield(zero, s.ctxErr())
+					fail(s.ctxErr())
 					return
 				default:
 				}
 			}
 			if s.closed.Load() {
-				yield(zero, s.stopErr(ErrClosed))
+				fail(s.stopErr(ErrClosed))
 				return
 			}
 			if s.idle != nil {
@@ -184,9 +211,9 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 					err = fmt.Errorf("streaming: event stream ended before its final event: %w", io.ErrUnexpectedEOF)
 				}
 				if stop := s.stopErr(err); stop != err || errors.Is(err, ErrEventTooLarge) || s.cfg.ReadError == nil {
-					yield(zero, stop)
+					fail(stop)
 				} else {
-					yield(zero, s.cfg.ReadError(err))
+					fail(s.cfg.ReadError(err))
 				}
 				return
 			}
@@ -200,7 +227,7 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 			final := s.cfg.Final != nil && s.cfg.Final(ev)
 			v, err := s.decode(ev)
 			if err != nil {
-				yield(zero, err)
+				fail(err)
 				return
 			}
 			more := yield(v, nil)
@@ -209,9 +236,26 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 				return
 			}
 			if !more {
+				endErr = ErrClosed
 				return
 			}
 		}
+	}
+}
+
+// end reports the end of the stream to OnEnd, once.
+func (s *Stream[T]) end(err error) {
+	if s.cfg.OnEnd != nil {
+		s.endOnce.Do(func() { s.cfg.OnEnd(err) })
+	}
+}
+
+// endUnranged reports the end of a stream that is closed, or whose context
+// ended, before anyone ranged over it: an iteration in progress reports
+// its own end.
+func (s *Stream[T]) endUnranged() {
+	if !s.ranged.Load() {
+		s.end(s.stopErr(ErrClosed))
 	}
 }
 
@@ -223,6 +267,7 @@ func (s *Stream[T]) Close() error {
 		s.stop()
 	}
 	s.closeBody()
+	s.endUnranged()
 	return s.closeErr
 }
 

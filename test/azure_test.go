@@ -224,20 +224,35 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 		t.Errorf("escaped deployment: path %q", got)
 	}
 
-	// A multipart upload has no JSON model to read: it needs a deployment,
-	// and fails before sending without one.
+	// A multipart upload is routed by its model too, and a per-call
+	// deployment wins over it.
 	n := len(s.requests())
-	_, err := c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF")})
-	if err == nil || !strings.Contains(err.Error(), "deployment") {
-		t.Errorf("transcription without a deployment: err = %v", err)
+	if _, err := c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF")}); err != nil {
+		t.Fatalf("transcription routed by its model: %v", err)
 	}
 	if _, err := c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF")},
 		client.WithAzureDeployment("whisper-prod")); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.requests(); len(got) != n+1 || got[n].Path != "/openai/deployments/whisper-prod/audio/transcriptions" {
+	if got := s.requests(); len(got) != n+2 || got[n].Path != "/openai/deployments/whisper/audio/transcriptions" ||
+		got[n+1].Path != "/openai/deployments/whisper-prod/audio/transcriptions" {
 		t.Errorf("requests after the transcriptions: %+v", got[n:])
 	}
+	// Client.Do reads the model of its JSON body.
+	if err := c.Do(ctx, http.MethodPost, "embeddings", map[string]any{"model": "emb-dep", "input": "x"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.last(t).Path; got != "/openai/deployments/emb-dep/embeddings" {
+		t.Errorf("Do: path %s", got)
+	}
+	// WithBodyField replaces the model, and so the deployment.
+	if _, err := c.CreateChatCompletion(ctx, azureChat("my-gpt-4o"), client.WithBodyField("model", "other")); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.last(t).Path; got != "/openai/deployments/other/chat/completions" {
+		t.Errorf("WithBodyField model: path %s", got)
+	}
+	n = len(s.requests())
 
 	// Unsafe deployment names never reach the server.
 	for _, bad := range []string{"..", "a/b", "./x"} {
@@ -246,8 +261,16 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 			t.Errorf("deployment %q: err = %v, want ErrUnsafePath", bad, err)
 		}
 	}
-	if got := len(s.requests()); got != n+1 {
-		t.Errorf("%d requests, want %d: a refused call was sent", got, n+1)
+	if got := len(s.requests()); got != n {
+		t.Errorf("%d requests, want %d: a refused call was sent", got, n)
+	}
+	// Without a deployment or a model, a deployment operation fails before
+	// sending.
+	if err := c.Do(ctx, http.MethodPost, "embeddings", map[string]any{"input": "x"}, nil); err == nil || !strings.Contains(err.Error(), "per deployment") {
+		t.Errorf("Do without a model: err = %v", err)
+	}
+	if got := len(s.requests()); got != n {
+		t.Errorf("%d requests, want %d: a refused call was sent", got, n)
 	}
 }
 
@@ -449,6 +472,36 @@ func TestAzureTokenProvider(t *testing.T) {
 		wg.Wait()
 		if fetches.Load() != 1 {
 			t.Errorf("%d fetches for 8 concurrent calls, want 1", fetches.Load())
+		}
+	})
+
+	t.Run("401 drops the token", func(t *testing.T) {
+		// A token the API refuses (revoked, or clock skew) is not sent
+		// again: the next call fetches a new one.
+		var calls atomic.Int32
+		refusing := newAzureServer(t, func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				io.WriteString(w, `{"error":{"code":"401","message":"Unauthorized. Access token is missing, invalid, audience is incorrect, or have expired."}}`)
+				return
+			}
+			azureAnswer(w, r)
+		})
+		var fetches atomic.Int32
+		provider := func(context.Context) (string, time.Time, error) {
+			return fmt.Sprintf("entra-%d", fetches.Add(1)), time.Now().Add(time.Hour), nil
+		}
+		c := client.NewAzure(client.Azure{Endpoint: refusing.URL, Deployment: "dep"}, client.WithTokenProvider(provider))
+		var apiErr *client.APIError
+		if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); !errors.As(err, &apiErr) || apiErr.StatusCode != 401 {
+			t.Fatalf("first call: %v, want the 401", err)
+		}
+		if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); err != nil {
+			t.Fatal(err)
+		}
+		if got := refusing.last(t).Header.Get("Authorization"); got != "Bearer entra-2" {
+			t.Errorf("after a 401: Authorization %q, want a new token (Bearer entra-2)", got)
 		}
 	})
 

@@ -4,19 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/internal/auth"
-	"github.com/oapi-openai/openai/streaming"
+	"github.com/oapi-openai/openai/openaitest"
 )
 
 // compatWant is what a recorded answer of an OpenAI-compatible server must
@@ -67,37 +64,32 @@ var compatCases = map[string]compatWant{
 		{"call_WFbjblhLkFWD9MLJyBZIYfa8", "weather", `{"location":"Florence, Italy"}`}}},
 }
 
-// compatServer serves a recorded answer on /v1/chat/completions and
-// records the Authorization header of each request.
-func compatServer(t *testing.T, file string) (*httptest.Server, func() []string) {
+// compatServer is a kit server that answers Chat Completions with a
+// recorded answer and, like a local OpenAI-compatible server, takes
+// requests without a key (openaitest.WithoutAuth).
+func compatServer(t *testing.T, file string) *openaitest.Server {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "compat", file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var auths []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		auths = append(auths, r.Header.Get("Authorization"))
-		mu.Unlock()
-		if r.URL.Path != "/v1/chat/completions" {
-			http.NotFound(w, r)
-			return
-		}
-		if strings.HasSuffix(file, ".sse") {
-			w.Header().Set("Content-Type", "text/event-stream")
-		} else {
-			w.Header().Set("Content-Type", "application/json")
-		}
-		w.Write(data)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return slices.Clone(auths)
+	srv := openaitest.NewServer(t, openaitest.WithoutAuth())
+	contentType := "application/json"
+	if strings.HasSuffix(file, ".sse") {
+		contentType = "text/event-stream"
 	}
+	srv.On("createChatCompletion").ReplyBytes(contentType, data)
+	return srv
+}
+
+// authorizations returns the Authorization header of each request srv
+// received.
+func authorizations(srv *openaitest.Server) []string {
+	var out []string
+	for _, r := range srv.Requests() {
+		out = append(out, r.Header.Get("Authorization"))
+	}
+	return out
 }
 
 // checkCompat compares a decoded answer with what the case expects.
@@ -152,8 +144,8 @@ func compatDeref(s *string) string {
 func TestCompatRecordedAnswers(t *testing.T) {
 	for file, want := range compatCases {
 		t.Run(file, func(t *testing.T) {
-			srv, _ := compatServer(t, file)
-			opts := []client.Option{client.WithBaseURL(srv.URL + "/v1"), client.WithMaxRetries(0)}
+			srv := compatServer(t, file)
+			opts := []client.Option{client.WithBaseURL(srv.URL()), client.WithMaxRetries(0)}
 			if strings.HasPrefix(file, "openrouter/") || strings.HasPrefix(file, "azure/") {
 				opts = append(opts, client.WithAPIKey("sk-or-v1-0123456789abcdef0123456789abcdef"))
 			} else {
@@ -210,8 +202,8 @@ func TestCompatRecordedAnswers(t *testing.T) {
 // the stream has begun as a chunk with an "error" object and the finish
 // reason "error"; the stream ends with an *APIError, not a short answer.
 func TestCompatOpenRouterMidStreamError(t *testing.T) {
-	srv, _ := compatServer(t, compatErrorCase)
-	c := client.New(client.WithBaseURL(srv.URL+"/v1"), client.WithAPIKey("sk-or-v1-0123456789abcdef0123456789abcdef"))
+	srv := compatServer(t, compatErrorCase)
+	c := client.New(client.WithBaseURL(srv.URL()), client.WithAPIKey("sk-or-v1-0123456789abcdef0123456789abcdef"))
 	stream, err := c.CreateChatCompletionStream(context.Background(), gen.CreateChatCompletionRequest{Model: "meta-llama/llama-3.3-70b-instruct",
 		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("a story")}}})
 	if err != nil {
@@ -259,22 +251,22 @@ func TestCompatEveryRecordingIsChecked(t *testing.T) {
 // TestCompatRawEvents reads a field the types do not have, llama.cpp's
 // timings, from the raw events through Hooks.StreamEvent.
 func TestCompatRawEvents(t *testing.T) {
-	srv, _ := compatServer(t, "llamacpp/stream_reasoning.sse")
+	srv := compatServer(t, "llamacpp/stream_reasoning.sse")
 	var timings struct {
 		PredictedN         int     `json:"predicted_n"`
 		PredictedPerSecond float64 `json:"predicted_per_second"`
 	}
 	var ops []string
-	hooks := client.Hooks{StreamEvent: func(_ context.Context, op string, ev streaming.Event) {
-		ops = append(ops, op)
+	hooks := client.Hooks{StreamEvent: func(_ context.Context, ev client.StreamEventInfo) {
+		ops = append(ops, ev.Operation)
 		var probe struct {
 			Timings json.RawMessage `json:"timings"`
 		}
-		if json.Unmarshal(ev.Data, &probe) == nil && probe.Timings != nil {
+		if json.Unmarshal(ev.Event.Data, &probe) == nil && probe.Timings != nil {
 			json.Unmarshal(probe.Timings, &timings)
 		}
 	}}
-	c := client.New(client.WithBaseURL(srv.URL+"/v1"), client.WithoutAPIKey())
+	c := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey())
 	stream, err := c.CreateChatCompletionStream(context.Background(), gen.CreateChatCompletionRequest{Model: "local",
 		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("2+2?")}}},
 		client.WithHooks(hooks))
@@ -297,7 +289,7 @@ func TestCompatRawEvents(t *testing.T) {
 // TestCompatWithoutKey: a local server without a key works when the caller
 // says so, and only then.
 func TestCompatWithoutKey(t *testing.T) {
-	srv, auths := compatServer(t, "ollama/chat.json")
+	srv := compatServer(t, "ollama/chat.json")
 	t.Setenv("OPENAI_API_KEY", "")
 	req := gen.CreateChatCompletionRequest{Model: "qwen3:8b", Messages: []gen.ChatCompletionRequestMessage{
 		gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
@@ -305,13 +297,13 @@ func TestCompatWithoutKey(t *testing.T) {
 
 	// No key and no WithoutAPIKey: refused before sending, even for a
 	// local base URL.
-	if _, err := client.New(client.WithBaseURL(srv.URL+"/v1")).CreateChatCompletion(ctx, req); !errors.Is(err, auth.ErrMissingAPIKey) {
+	if _, err := client.New(client.WithBaseURL(srv.URL())).CreateChatCompletion(ctx, req); !errors.Is(err, auth.ErrMissingAPIKey) {
 		t.Errorf("err = %v, want ErrMissingAPIKey", err)
 	}
-	if n := len(auths()); n != 0 {
+	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("%d requests sent without a key", n)
 	}
-	c := client.New(client.WithBaseURL(srv.URL+"/v1"), client.WithoutAPIKey())
+	c := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey())
 	if _, err := c.CreateChatCompletion(ctx, req); err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +311,7 @@ func TestCompatWithoutKey(t *testing.T) {
 	if _, err := c.CreateChatCompletion(ctx, req, client.WithAPIKey("sk-local-0123456789abcdef")); err != nil {
 		t.Fatal(err)
 	}
-	if got := auths(); !slices.Equal(got, []string{"", "Bearer sk-local-0123456789abcdef"}) {
+	if got := authorizations(srv); !slices.Equal(got, []string{"", "Bearer sk-local-0123456789abcdef"}) {
 		t.Errorf("Authorization headers %q", got)
 	}
 }

@@ -49,7 +49,7 @@ func (r *hookRecorder) hooks() client.Hooks {
 			r.ends = append(r.ends, s)
 			r.mu.Unlock()
 		},
-		StreamEvent: func(context.Context, string, streaming.Event) {
+		StreamEvent: func(context.Context, client.StreamEventInfo) {
 			r.mu.Lock()
 			r.events++
 			r.mu.Unlock()
@@ -191,6 +191,8 @@ func TestHooksStreamLifecycle(t *testing.T) {
 		outcome client.StreamOutcome
 		events  int
 		errIs   error // errors.Is target; isAPIError for an error event
+		// reportNoErr: the hook reports no error although the loop got errIs.
+		reportNoErr bool
 	}{
 		{name: "done", body: hookChunk + hookChunk + hookDone, chat: true, outcome: client.StreamDone, events: 2},
 		{name: "final", body: respDone, outcome: client.StreamFinal, events: 2},
@@ -209,6 +211,20 @@ func TestHooksStreamLifecycle(t *testing.T) {
 			outcome: client.StreamIdleTimeout, events: 1, errIs: streaming.ErrIdleTimeout},
 		{name: "closed", body: hookChunk + hookChunk + hookDone, stall: true, chat: true, outcome: client.StreamClosed, events: 1,
 			read: func(_ context.CancelFunc, next func() error) error { return next() }}, // one event, then the loop breaks
+		// An event over WithMaxEventSize is a failure the caller sees, not
+		// a close.
+		{name: "event too large", body: hookChunk + `data: {"x":"` + strings.Repeat("x", 4096) + `"}` + "\n\n", stall: true, chat: true,
+			opts: []client.Option{client.WithMaxEventSize(1024)}, outcome: client.StreamFailed, events: 1, errIs: streaming.ErrEventTooLarge},
+		// Close from another goroutine while a read is blocked, with an
+		// idle timeout set: a close, not an idle timeout.
+		{name: "closed during a read", body: hookChunk, stall: true, chat: true, opts: []client.Option{client.WithStreamIdleTimeout(time.Minute)},
+			outcome: client.StreamClosed, events: 1, errIs: streaming.ErrClosed, reportNoErr: true,
+			read: func(_ context.CancelFunc, next func() error) error {
+				if err := next(); err != nil {
+					return err
+				}
+				return errClose // the test closes the stream from another goroutine
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -220,6 +236,7 @@ func TestHooksStreamLifecycle(t *testing.T) {
 			defer cancel()
 			var pull func() (error, bool)
 			var stop func()
+			var closeStream func() error
 			if tc.chat {
 				s, err := c.CreateChatCompletionStream(ctx, gen.CreateChatCompletionRequest{Model: "m",
 					Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}})
@@ -227,6 +244,7 @@ func TestHooksStreamLifecycle(t *testing.T) {
 					t.Fatal(err)
 				}
 				pull, stop = pullErrors(s.All())
+				closeStream = s.Close
 			} else {
 				s, err := c.CreateResponseStream(ctx, gen.CreateResponse{Model: "m", Input: gen.InputText("hi")})
 				if err != nil {
@@ -244,6 +262,12 @@ func TestHooksStreamLifecycle(t *testing.T) {
 			var err error
 			if tc.read != nil {
 				err = tc.read(cancel, next)
+				if err == errClose {
+					// The next read blocks on the stalled server; Close
+					// from another goroutine ends it.
+					time.AfterFunc(20*time.Millisecond, func() { closeStream() })
+					err = next()
+				}
 			} else {
 				for err == nil {
 					err = next()
@@ -258,10 +282,10 @@ func TestHooksStreamLifecycle(t *testing.T) {
 			if got.Outcome != tc.outcome {
 				t.Errorf("outcome %q, want %q (err %v)", got.Outcome, tc.outcome, got.Err)
 			}
-			if tc.errIs != nil && !matches(got.Err, tc.errIs) {
+			if tc.errIs != nil && !tc.reportNoErr && !matches(got.Err, tc.errIs) {
 				t.Errorf("reported error %v, want %v", got.Err, tc.errIs)
 			}
-			if tc.errIs == nil && got.Err != nil {
+			if (tc.errIs == nil || tc.reportNoErr) && got.Err != nil {
 				t.Errorf("reported error %v, want none", got.Err)
 			}
 			if got.Events != tc.events || rec.events != tc.events {
@@ -282,6 +306,10 @@ func TestHooksStreamLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// errClose asks TestHooksStreamLifecycle to close the stream from another
+// goroutine during the next read.
+var errClose = errors.New("close the stream during the next read")
 
 // isAPIError, as an errors.Is target, matches any *client.APIError.
 var isAPIError = apiErrorTarget{}

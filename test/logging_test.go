@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,5 +69,38 @@ func TestWithLogger(t *testing.T) {
 	}
 	if strings.Contains(out.b.String(), key) || strings.Contains(out.b.String(), "Bearer") {
 		t.Errorf("credentials in the log: %s", out.b.String())
+	}
+}
+
+func TestLogsAndHooksNeverShowTheQuery(t *testing.T) {
+	// A transport error (*url.Error) names the URL it failed on; a query
+	// parameter may be a gateway key (WithQuery("subscription-key", ...)).
+	// Neither the log nor the Attempt hook may show it.
+	const secret = "QUERYSECRET123"
+	var out lockedBuffer
+	logger := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var hookErrs []error
+	hooks := client.Hooks{Attempt: func(_ context.Context, info client.AttemptInfo) { hookErrs = append(hookErrs, info.Err) }}
+	c := client.New(client.WithAPIKey("sk-test"), client.WithBaseURL("http://127.0.0.1:1/v1"), client.WithMaxRetries(0),
+		client.WithQuery("subscription-key", secret), client.WithLogger(logger), client.WithHooks(hooks))
+	_, err := c.ListModels(context.Background())
+	if err == nil {
+		t.Fatal("no error from a closed port")
+	}
+	if !strings.Contains(out.b.String(), "127.0.0.1:1/v1/models") {
+		t.Errorf("the log does not name the URL: %s", out.b.String())
+	}
+	if strings.Contains(out.b.String(), secret) {
+		t.Errorf("the query secret is in the log: %s", out.b.String())
+	}
+	if len(hookErrs) != 1 || hookErrs[0] == nil {
+		t.Fatalf("hook errors %v, want one", hookErrs)
+	}
+	if strings.Contains(hookErrs[0].Error(), secret) {
+		t.Errorf("the query secret reaches the hook: %v", hookErrs[0])
+	}
+	var ue *url.Error
+	if !errors.As(hookErrs[0], &ue) || strings.Contains(ue.URL, secret) || ue.Err == nil {
+		t.Errorf("hook error %#v, want a *url.Error without the query that keeps its cause", hookErrs[0])
 	}
 }

@@ -50,9 +50,6 @@ type Credentials struct {
 	Anonymous bool
 }
 
-// Apply is ApplyContext with a background context.
-func (c Credentials) Apply(h http.Header) error { return c.ApplyContext(context.Background(), h) }
-
 // ApplyContext sets the authentication and scoping headers on h, fetching a
 // token from c.Tokens if it has none fresh enough (ctx bounds that wait).
 // It fails, without touching h, when there is no credential, when the token
@@ -129,16 +126,4 @@ func Redact(secret string) string {
 	default:
 		return `"***` + secret[len(secret)-4:] + `"`
 	}
-}
-
-// RedactHeader returns a copy of h with credential headers redacted, for
-// logging.
-func RedactHeader(h http.Header) http.Header {
-	out := h.Clone()
-	for _, k := range [...]string{HeaderAuthorization, HeaderAzureAPIKey} {
-		if v := out.Get(k); v != "" {
-			out.Set(k, Redact(strings.TrimPrefix(v, "Bearer ")))
-		}
-	}
-	return out
 }

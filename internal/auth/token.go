@@ -19,24 +19,32 @@ type TokenFunc func(ctx context.Context) (token string, expiry time.Time, err er
 // shorter.
 const DefaultRefreshMargin = 5 * time.Minute
 
+// MinRefreshInterval is the least time between two attempts to replace a
+// token that is still valid: after a refresh fails, calls keep the cached
+// token, without calling the provider, until this much time has passed.
+const MinRefreshInterval = 30 * time.Second
+
 // TokenSource caches the tokens of a TokenFunc. A token is reused until it
 // is about to expire (its expiry minus the refresh margin, or minus half its
-// lifetime if that is shorter); then the next caller fetches a new one,
-// while concurrent callers wait for that one fetch instead of starting their
-// own. If a refresh fails while the cached token has not expired yet, the
-// cached token is used and the next call tries again; otherwise the error
-// is returned. A TokenSource is safe for concurrent use and starts no
-// goroutine.
+// lifetime if that is shorter); then the next caller fetches a new one.
+// While that refresh runs, other callers keep getting the cached token,
+// which is still valid: only callers that have no valid token wait for the
+// fetch, and they share it instead of starting their own. If a refresh
+// fails while the cached token has not expired yet, the cached token is
+// used, and no new refresh is tried for MinRefreshInterval; once it has
+// expired, the error is returned. A TokenSource is safe for concurrent use
+// and starts no goroutine.
 type TokenSource struct {
 	fetch  TokenFunc
 	margin time.Duration
 	now    func() time.Time
 
-	mu        sync.Mutex
-	token     string
-	expiry    time.Time
-	refreshAt time.Time
-	pending   *tokenFetch // the fetch in progress, if any
+	mu          sync.Mutex
+	token       string
+	expiry      time.Time
+	refreshAt   time.Time
+	nextAttempt time.Time   // no eager refresh before this, after one failed
+	pending     *tokenFetch // the fetch in progress, if any
 }
 
 // tokenFetch is one call of the TokenFunc, shared by everyone waiting for
@@ -58,16 +66,27 @@ func NewTokenSource(fetch TokenFunc, margin time.Duration) *TokenSource {
 	return &TokenSource{fetch: fetch, margin: margin, now: time.Now}
 }
 
-// Token returns a token that is not about to expire, fetching one if
-// needed. ctx bounds the fetch (for the caller that runs it) or the wait
-// for it (for the others). Errors never contain a token.
+// Token returns a token that has not expired, fetching one if the cached
+// token is about to expire. ctx bounds the fetch (for the caller that runs
+// it) or the wait for it (for callers without a valid token). Errors never
+// contain a token.
 func (s *TokenSource) Token(ctx context.Context) (string, error) {
 	if s == nil || s.fetch == nil {
 		return "", errors.New("auth: no token provider")
 	}
 	for {
 		s.mu.Lock()
-		if s.token != "" && s.now().Before(s.refreshAt) {
+		now := s.now()
+		if s.token != "" && now.Before(s.refreshAt) {
+			token := s.token
+			s.mu.Unlock()
+			return token, nil
+		}
+		// A token in its refresh window is still valid: hand it out while
+		// another caller refreshes it, or while refreshes are spaced out
+		// after a failure.
+		valid := s.token != "" && now.Before(s.expiry)
+		if valid && (s.pending != nil || now.Before(s.nextAttempt)) {
 			token := s.token
 			s.mu.Unlock()
 			return token, nil
@@ -105,6 +124,20 @@ func (s *TokenSource) Token(ctx context.Context) (string, error) {
 	}
 }
 
+// Invalidate drops the cached token if it is token (one the API refused,
+// such as a revoked token), so that the next call fetches a new one. A
+// token other than the cached one is ignored: it was already replaced.
+func (s *TokenSource) Invalidate(token string) {
+	if s == nil || token == "" {
+		return
+	}
+	s.mu.Lock()
+	if s.token == token {
+		s.token, s.expiry, s.refreshAt, s.nextAttempt = "", time.Time{}, time.Time{}, time.Time{}
+	}
+	s.mu.Unlock()
+}
+
 // run calls the TokenFunc for f and publishes the result. A panic in the
 // TokenFunc goes on up the caller's stack, but those waiting for f get an
 // error instead of waiting forever.
@@ -116,13 +149,17 @@ func (s *TokenSource) run(ctx context.Context, f *tokenFetch) {
 			f.err = errors.New("auth: the token provider panicked")
 		}
 		s.mu.Lock()
-		if f.err == nil {
-			now := s.now()
-			s.token, s.expiry = f.token, expiry
+		now := s.now()
+		switch {
+		case f.err == nil:
+			s.token, s.expiry, s.nextAttempt = f.token, expiry, time.Time{}
 			s.refreshAt = expiry
 			if !expiry.IsZero() {
 				s.refreshAt = expiry.Add(-min(s.margin, expiry.Sub(now)/2))
 			}
+		case !f.ctxEnded:
+			// The provider failed: space out the next eager attempt.
+			s.nextAttempt = now.Add(MinRefreshInterval)
 		}
 		s.pending = nil
 		s.mu.Unlock()

@@ -183,20 +183,114 @@ func TestTokenFailedRefreshKeepsValidToken(t *testing.T) {
 	})
 	mustToken(t, s)
 	// In the refresh window, a failed refresh falls back to the token,
-	// which is still valid, and the next call tries again.
-	c.Set(t0.Add(57 * time.Minute))
-	for range 2 {
+	// which is still valid, and the calls that follow within
+	// MinRefreshInterval do not call the failing provider again.
+	c.Set(t0.Add(56 * time.Minute))
+	for range 3 {
 		if tok := mustToken(t, s); tok != "first" {
 			t.Fatalf("token %q, want the still-valid first", tok)
 		}
 	}
-	if n.Load() != 3 {
-		t.Errorf("%d fetches, want a retry on each call in the window (3)", n.Load())
+	if n.Load() != 2 {
+		t.Errorf("%d fetches, want one failed refresh and then none (2)", n.Load())
 	}
-	// Once it has expired, the failure is the caller's error.
+	c.Set(t0.Add(56*time.Minute + auth.MinRefreshInterval))
+	if tok := mustToken(t, s); tok != "first" || n.Load() != 3 {
+		t.Errorf("after MinRefreshInterval: %q after %d fetches, want first after a new attempt (3)", tok, n.Load())
+	}
+	// Once it has expired, the failure is the caller's error, and every
+	// call without a valid token tries the provider.
 	c.Set(t0.Add(time.Hour))
-	if _, err := s.Token(context.Background()); !errors.Is(err, boom) {
-		t.Fatalf("after expiry: err = %v, want the provider's error", err)
+	for range 2 {
+		if _, err := s.Token(context.Background()); !errors.Is(err, boom) {
+			t.Fatalf("after expiry: err = %v, want the provider's error", err)
+		}
+	}
+	if n.Load() != 5 {
+		t.Errorf("%d fetches, want one per call once expired (5)", n.Load())
+	}
+}
+
+func TestTokenRefreshDoesNotBlockValidToken(t *testing.T) {
+	// While one caller refreshes a token that is still valid, the others
+	// get the cached token at once, even with a short deadline.
+	c := &clock{now: t0}
+	var n atomic.Int32
+	inRefresh, release := make(chan struct{}), make(chan struct{})
+	s := newSource(c, func(context.Context) (string, time.Time, error) {
+		if n.Add(1) == 1 {
+			return "old", c.Now().Add(time.Hour), nil
+		}
+		close(inRefresh)
+		<-release
+		return "new", c.Now().Add(time.Hour), nil
+	})
+	mustToken(t, s)
+	c.Set(t0.Add(57 * time.Minute)) // in the refresh window, 3 minutes left
+	leader := make(chan string, 1)
+	go func() { leader <- mustToken(t, s) }()
+	<-inRefresh
+	for range 4 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		tok, err := s.Token(ctx)
+		cancel()
+		if err != nil || tok != "old" {
+			t.Errorf("during the refresh: %q, %v, want the cached old token", tok, err)
+		}
+	}
+	close(release)
+	if tok := <-leader; tok != "new" {
+		t.Errorf("leader got %q, want the new token", tok)
+	}
+	if tok := mustToken(t, s); tok != "new" || n.Load() != 2 {
+		t.Errorf("after the refresh: %q after %d fetches, want new after 2", tok, n.Load())
+	}
+}
+
+func TestTokenExpiredWaitsForRefresh(t *testing.T) {
+	// A caller whose cached token has expired has nothing to use: it waits
+	// for the fetch in progress and gets its token.
+	c := &clock{now: t0}
+	var n atomic.Int32
+	inRefresh, release := make(chan struct{}), make(chan struct{})
+	s := newSource(c, func(context.Context) (string, time.Time, error) {
+		if n.Add(1) == 1 {
+			return "old", c.Now().Add(time.Hour), nil
+		}
+		close(inRefresh)
+		<-release
+		return "new", c.Now().Add(time.Hour), nil
+	})
+	mustToken(t, s)
+	c.Set(t0.Add(time.Hour))
+	leader := make(chan string, 1)
+	go func() { leader <- mustToken(t, s) }()
+	<-inRefresh
+	follower := make(chan string, 1)
+	go func() { follower <- mustToken(t, s) }()
+	select {
+	case tok := <-follower:
+		t.Fatalf("follower got %q before the fetch ended, with no valid token", tok)
+	case <-time.After(20 * time.Millisecond):
+	}
+	close(release)
+	if a, b := <-leader, <-follower; a != "new" || b != "new" || n.Load() != 2 {
+		t.Errorf("leader %q, follower %q, %d fetches; want new, new, 2", a, b, n.Load())
+	}
+}
+
+func TestTokenInvalidate(t *testing.T) {
+	c := &clock{now: t0}
+	f, n := countingProvider(c, time.Hour)
+	s := newSource(c, f)
+	first := mustToken(t, s)
+	s.Invalidate("some-older-token") // not the cached one: ignored
+	if tok := mustToken(t, s); tok != first || n.Load() != 1 {
+		t.Fatalf("after invalidating another token: %q after %d fetches", tok, n.Load())
+	}
+	s.Invalidate(first)
+	if tok := mustToken(t, s); tok != "tok-2" || n.Load() != 2 {
+		t.Errorf("after Invalidate: %q after %d fetches, want a new tok-2", tok, n.Load())
 	}
 }
 
@@ -315,7 +409,7 @@ func TestApplyWithTokens(t *testing.T) {
 	boom := errors.New("no identity")
 	failing := auth.Credentials{Tokens: auth.NewTokenSource(func(context.Context) (string, time.Time, error) { return "", time.Time{}, boom }, 0)}
 	h = http.Header{}
-	if err := failing.Apply(h); !errors.Is(err, boom) || len(h) != 0 {
+	if err := failing.ApplyContext(context.Background(), h); !errors.Is(err, boom) || len(h) != 0 {
 		t.Errorf("failing provider: err = %v, header %v", err, h)
 	}
 }
@@ -323,7 +417,7 @@ func TestApplyWithTokens(t *testing.T) {
 func TestApplyAzureKeyHeader(t *testing.T) {
 	h := http.Header{}
 	c := auth.Credentials{APIKey: key, KeyHeader: auth.HeaderAzureAPIKey}
-	if err := c.Apply(h); err != nil {
+	if err := c.ApplyContext(context.Background(), h); err != nil {
 		t.Fatal(err)
 	}
 	if h.Get("Api-Key") != key || h.Get("Authorization") != "" || len(h) != 1 {
@@ -332,7 +426,7 @@ func TestApplyAzureKeyHeader(t *testing.T) {
 	if s := c.String(); strings.Contains(s, secret) || !strings.Contains(s, `KeyHeader:"api-key"`) {
 		t.Errorf("String() = %s", s)
 	}
-	err := (auth.Credentials{KeyHeader: auth.HeaderAzureAPIKey}).Apply(http.Header{})
+	err := (auth.Credentials{KeyHeader: auth.HeaderAzureAPIKey}).ApplyContext(context.Background(), http.Header{})
 	if !errors.Is(err, auth.ErrMissingAPIKey) || !strings.Contains(err.Error(), "AZURE_OPENAI_API_KEY") {
 		t.Errorf("missing Azure key: %v", err)
 	}
@@ -340,7 +434,7 @@ func TestApplyAzureKeyHeader(t *testing.T) {
 
 func TestApplyAnonymous(t *testing.T) {
 	h := http.Header{}
-	if err := (auth.Credentials{Anonymous: true, Project: "p"}).Apply(h); err != nil {
+	if err := (auth.Credentials{Anonymous: true, Project: "p"}).ApplyContext(context.Background(), h); err != nil {
 		t.Fatal(err)
 	}
 	if len(h) != 1 || h.Get("OpenAI-Project") != "p" {

@@ -128,6 +128,8 @@ type operation struct {
 	text         bool   // the answer can be text/plain: a ...Text twin returns it as a string
 	textDefault  string // statement giving the body the value that asks for text, when unset (x-text-default)
 	textDoc      string // sentence documenting textDefault
+	textCheck    string // statement of the JSON method refusing the values that ask for text
+	model        string // statement passing the body's model to the call's options, "" if the body has none
 	unionResult  string // UnmarshalX for a union response
 	streamType   string // stream chunk type, "" if the operation does not stream
 	streamDecode string // UnmarshalX when the stream's events are a union
@@ -337,51 +339,77 @@ func streamEnd(ext map[string]any) (string, error) {
 	return "", fmt.Errorf("text/event-stream response needs x-stream-done or x-stream-final")
 }
 
+// oneFieldFact reads a media-type extension that maps one optional request
+// body property to a value, or to a list of values: the Go name and type of
+// that field, its JSON name and the values; ok is false when the extension
+// is absent.
+func (o *operation) oneFieldFact(s *goSource, ext map[string]any, key string) (name, typ, prop string, values []string, ok bool, err error) {
+	raw, present := ext[key]
+	if !present {
+		return "", "", "", nil, false, nil
+	}
+	fact, isMap := raw.(map[string]any)
+	if !isMap || len(fact) != 1 || o.bodyType == "" {
+		return "", "", "", nil, false, fmt.Errorf("%s must map one request body property to a value", key)
+	}
+	for p, value := range fact {
+		var found bool
+		prop = p
+		name, typ, found = s.field(o.bodyType, prop)
+		if !found || !strings.HasPrefix(typ, "*") {
+			return "", "", "", nil, false, fmt.Errorf("%s names %s, which is not an optional field of %s", key, prop, o.bodyType)
+		}
+		if list, isList := value.([]any); isList {
+			for _, v := range list {
+				values = append(values, fmt.Sprint(v))
+			}
+		} else {
+			values = []string{fmt.Sprint(value)}
+		}
+		if len(values) == 0 {
+			return "", "", "", nil, false, fmt.Errorf("%s gives %s no value", key, prop)
+		}
+	}
+	return name, typ, prop, values, true, nil
+}
+
 // streamWhen reads x-stream-when, which names the one body property (and
 // its value) that asks for the event stream when the boolean `stream` is not
 // how (speech's `stream_format: sse`). The plain method clears that
 // property, the ...Stream twin sets it.
 func (o *operation) streamWhen(s *goSource, ext map[string]any) error {
-	raw, ok := ext["x-stream-when"]
-	if !ok {
-		return nil
+	name, typ, _, values, ok, err := o.oneFieldFact(s, ext, "x-stream-when")
+	if !ok || err != nil {
+		return err
 	}
-	when, ok := raw.(map[string]any)
-	if !ok || len(when) != 1 || o.bodyType == "" {
-		return fmt.Errorf("x-stream-when must map one request body property to a value")
+	if len(values) != 1 {
+		return fmt.Errorf("x-stream-when must give one value")
 	}
-	for prop, value := range when {
-		name, typ, found := s.field(o.bodyType, prop)
-		if !found || !strings.HasPrefix(typ, "*") {
-			return fmt.Errorf("x-stream-when names %s, which is not an optional field of %s", prop, o.bodyType)
-		}
-		o.streamField = name
-		o.streamOn = fmt.Sprintf("ptr(%s(%q))", qualify(typ[1:]), fmt.Sprint(value))
-	}
+	o.streamField = name
+	o.streamOn = fmt.Sprintf("ptr(%s(%q))", qualify(typ[1:]), values[0])
 	return nil
 }
 
 // textDefaultFact reads x-text-default, which names the one body property
-// (and its value) that asks for a text/plain answer (a transcript's
-// `response_format: text`). The ...Text method sends that value when the
-// caller left the property unset, so it gets text by default.
+// and the values of it that ask for a text/plain answer (a transcript's
+// `response_format: [text, srt, vtt]`); the first is the default. The
+// ...Text method sends the default when the caller left the property unset,
+// so it gets text by default; the JSON method refuses every text value
+// before sending, naming the ...Text method, instead of paying for an
+// answer it cannot decode.
 func (o *operation) textDefaultFact(s *goSource, ext map[string]any) error {
-	raw, ok := ext["x-text-default"]
-	if !ok {
-		return nil
+	name, typ, prop, values, ok, err := o.oneFieldFact(s, ext, "x-text-default")
+	if !ok || err != nil {
+		return err
 	}
-	def, ok := raw.(map[string]any)
-	if !ok || len(def) != 1 || o.bodyType == "" {
-		return fmt.Errorf("x-text-default must map one request body property to a value")
+	o.textDefault = fmt.Sprintf("if body.%s == nil {\nbody.%s = ptr(%s(%q))\n}\n", name, name, qualify(typ[1:]), values[0])
+	o.textDoc = fmt.Sprintf("// When body.%s is unset it asks for %q.\n", name, values[0])
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = strconv.Quote(v)
 	}
-	for prop, value := range def {
-		name, typ, found := s.field(o.bodyType, prop)
-		if !found || !strings.HasPrefix(typ, "*") {
-			return fmt.Errorf("x-text-default names %s, which is not an optional field of %s", prop, o.bodyType)
-		}
-		o.textDefault = fmt.Sprintf("if body.%s == nil {\nbody.%s = ptr(%s(%q))\n}\n", name, name, qualify(typ[1:]), fmt.Sprint(value))
-		o.textDoc = fmt.Sprintf("// When body.%s is unset it asks for %q.\n", name, fmt.Sprint(value))
-	}
+	o.textCheck = fmt.Sprintf("if body.%s != nil {\nswitch *body.%s {\ncase %s:\nreturn nil, textAnswer(%q, %q, string(*body.%s), %q)\n}\n}\n",
+		name, name, strings.Join(quoted, ", "), o.ID, prop, name, o.GoName+"Text")
 	return nil
 }
 
@@ -395,6 +423,15 @@ func (o *operation) bodyFacts(doc *openapi3.T, s *goSource, content openapi3.Con
 	schema := sr.Value
 	if name, typ, ok := s.field(o.bodyType, "stream"); ok && strings.HasPrefix(typ, "*") {
 		o.streamField, o.streamOn = name, "ptr(true)"
+	}
+	// The model goes with the call, for routing (classic Azure serves some
+	// operations per deployment, named by the model), so that nothing has
+	// to parse the encoded body again to find it.
+	switch name, typ, _ := s.field(o.bodyType, "model"); typ {
+	case "string":
+		o.model = fmt.Sprintf("opts = c.withRequestModel(opts, body.%s)\n", name)
+	case "*string":
+		o.model = fmt.Sprintf("if body.%s != nil {\nopts = c.withRequestModel(opts, *body.%s)\n}\n", name, name)
 	}
 	props := make([]string, 0, len(schema.Properties))
 	for p := range schema.Properties {
@@ -517,7 +554,10 @@ func (o *operation) doc(b *bytes.Buffer, name, what string) {
 	}
 }
 
-func (o *operation) prologue(b *bytes.Buffer, ret string, stream string) {
+// prologue writes the statements a method runs before the call: path
+// parameter and required field checks, the stream flag, defaults, then
+// check (the method's own), then passing the body's model on.
+func (o *operation) prologue(b *bytes.Buffer, ret, stream, check string) {
 	for _, a := range o.args {
 		if a.name != "params" && a.typ == "string" {
 			fmt.Fprintf(b, "if err := checkPathParam(%q, %s); err != nil {\nreturn %serr\n}\n", a.name, a.name, ret)
@@ -536,6 +576,8 @@ func (o *operation) prologue(b *bytes.Buffer, ret string, stream string) {
 	for _, c := range o.checks {
 		b.WriteString(strings.Replace(c, "return missing", "return "+ret+"missing", 1) + "\n")
 	}
+	b.WriteString(check)
+	b.WriteString(o.model)
 }
 
 // writeText writes a method that returns a text/plain answer as a string
@@ -546,7 +588,7 @@ func (o *operation) writeText(b *bytes.Buffer, name string) {
 	b.WriteString("// It returns the answer as text, for requests whose answer is text/plain\n// rather than JSON.\n")
 	b.WriteString(o.textDoc)
 	fmt.Fprintf(b, "func (c *Client) %s(%s) (string, error) {\n", name, o.sig(""))
-	o.prologue(b, "\"\", ", "nil")
+	o.prologue(b, "\"\", ", "nil", "")
 	b.WriteString(o.textDefault)
 	fmt.Fprintf(b, "v, err := call[string](ctx, c, opts, %q, %s, func(data []byte) (string, error) { return string(data), nil })\nif err != nil {\nreturn \"\", err\n}\nreturn *v, nil\n}\n\n", o.ID, o.buildAccept("text/plain"))
 }
@@ -557,25 +599,28 @@ func (o *operation) write(b *bytes.Buffer) {
 		o.doc(b, o.GoName, "downloads")
 		b.WriteString("// The caller must close the returned body.\n")
 		fmt.Fprintf(b, "func (c *Client) %s(%s) (io.ReadCloser, error) {\n", o.GoName, o.sig(""))
-		o.prologue(b, "nil, ", "nil")
+		o.prologue(b, "nil, ", "nil", "")
 		fmt.Fprintf(b, "return c.download(ctx, opts, %q, %s)\n}\n\n", o.ID, o.buildAccept(o.accept))
 	case o.result == "" && o.text:
 		o.writeText(b, o.GoName)
 	case o.result == "":
 		o.doc(b, o.GoName, "calls")
 		fmt.Fprintf(b, "func (c *Client) %s(%s) error {\n", o.GoName, o.sig(""))
-		o.prologue(b, "", "nil")
+		o.prologue(b, "", "nil", "")
 		fmt.Fprintf(b, "_, err := call[struct{}](ctx, c, opts, %q, %s, nil)\nreturn err\n}\n\n", o.ID, o.build())
 	case o.unionResult != "":
 		// A union is an interface: return it as is, not a pointer to it.
 		o.doc(b, o.GoName, "calls")
 		fmt.Fprintf(b, "func (c *Client) %s(%s) (%s, error) {\n", o.GoName, o.sig(""), o.result)
-		o.prologue(b, "nil, ", "nil")
+		o.prologue(b, "nil, ", "nil", "")
 		fmt.Fprintf(b, "v, err := call[%s](ctx, c, opts, %q, %s, %s)\nif err != nil {\nreturn nil, err\n}\nreturn *v, nil\n}\n\n", o.result, o.ID, o.build(), o.unionResult)
 	default:
 		o.doc(b, o.GoName, "calls")
+		if o.text {
+			fmt.Fprintf(b, "// It fails before sending when the request asks for a text answer: call\n// %sText for those.\n", o.GoName)
+		}
 		fmt.Fprintf(b, "func (c *Client) %s(%s) (*%s, error) {\n", o.GoName, o.sig(""), o.result)
-		o.prologue(b, "nil, ", "nil")
+		o.prologue(b, "nil, ", "nil", o.textCheck)
 		fmt.Fprintf(b, "return call[%s](ctx, c, opts, %q, %s, nil)\n}\n\n", o.result, o.ID, o.build())
 	}
 	if o.text && o.result != "" {
@@ -589,7 +634,7 @@ func (o *operation) write(b *bytes.Buffer) {
 		if on == "" { // a query parameter asks for the stream
 			on = "ptr(true)"
 		}
-		o.prologue(b, "nil, ", on)
+		o.prologue(b, "nil, ", on, "")
 		decode := "nil"
 		if o.streamDecode != "" {
 			decode = o.streamDecode

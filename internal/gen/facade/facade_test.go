@@ -58,7 +58,7 @@ paths:
               schema: {$ref: '#/components/schemas/Ev'}
             text/plain:
               schema: {type: string}
-              x-text-default: {format: text}
+              x-text-default: {format: [text, srt]}
             text/event-stream:
               schema: {$ref: '#/components/schemas/Ev'}
               x-stream-final: [done]
@@ -75,6 +75,7 @@ components:
       required: [file]
       properties:
         file: {type: string, format: binary}
+        model: {type: string}
         stream: {type: boolean}
         format: {type: string, enum: [json, text, srt]}
     Ev:
@@ -93,6 +94,7 @@ type Req struct {
 type ReqStreamFormat string
 type Up struct {
 	File   io.Reader ` + "`json:\"file\"`" + `
+	Model  *string   ` + "`json:\"model,omitempty\"`" + `
 	Stream *bool     ` + "`json:\"stream,omitempty\"`" + `
 	Format *UpFormat ` + "`json:\"format,omitempty\"`" + `
 }
@@ -137,7 +139,31 @@ func TestMediaAnswers(t *testing.T) {
 		"\tif body.Format == nil {\n\t\tbody.Format = ptr(gen.UpFormat(\"text\"))\n\t}\n",
 		"func(data []byte) (string, error) { return string(data), nil }",
 		"func (c *Client) TranscribeStream(ctx context.Context, body gen.Up, opts ...Option) (*streaming.Stream[gen.Ev], error) {\n\tbody.Stream = ptr(true)\n",
+		// The body's model goes with the call, for routing by model.
+		"\t}\n\topts = c.withRequestModel(opts, body.Model)\n\treturn c.download(",
+		"\tif body.Model != nil {\n\t\topts = c.withRequestModel(opts, *body.Model)\n\t}\n",
+		// The JSON method refuses the values that ask for text.
+		"// It fails before sending when the request asks for a text answer: call\n// TranscribeText for those.\n",
+		"\tif body.Format != nil {\n\t\tswitch *body.Format {\n\t\tcase \"text\", \"srt\":\n\t\t\treturn nil, textAnswer(\"transcribe\", \"format\", string(*body.Format), \"TranscribeText\")\n",
 	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("generated code lacks:\n%s\n--- generated:\n%s", want, src)
+		}
+	}
+	if n := strings.Count(src, "textAnswer("); n != 1 {
+		t.Errorf("%d text checks, want one, in the JSON method only:\n%s", n, src)
+	}
+}
+
+func TestTextDefaultOneValue(t *testing.T) {
+	// A single value is the default and the only text value.
+	spec := strings.Replace(miniSpec, "x-text-default: {format: [text, srt]}", "x-text-default: {format: text}", 1)
+	files, err := Generate(load(t, spec), []byte(miniSource))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(files["client/audio.gen.go"])
+	for _, want := range []string{"\t\tcase \"text\":\n", "\t\tbody.Format = ptr(gen.UpFormat(\"text\"))\n"} {
 		if !strings.Contains(src, want) {
 			t.Errorf("generated code lacks:\n%s\n--- generated:\n%s", want, src)
 		}
@@ -154,7 +180,7 @@ func TestExtensionsNeedAnOptionalField(t *testing.T) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
-	spec := strings.Replace(miniSpec, "x-text-default: {format: text}", "x-text-default: {file: text}", 1)
+	spec := strings.Replace(miniSpec, "x-text-default: {format: [text, srt]}", "x-text-default: {file: text}", 1)
 	if _, err := Generate(load(t, spec), []byte(miniSource)); err == nil || !strings.Contains(err.Error(), "x-text-default") {
 		t.Errorf("x-text-default on a required field: err = %v", err)
 	}
