@@ -115,6 +115,11 @@ func (c *config) setAzure(az Azure) error {
 		return errors.New("no endpoint: set Azure.Endpoint or AZURE_OPENAI_ENDPOINT")
 	}
 	u, err := url.Parse(endpoint)
+	if err == nil {
+		if err := checkAzureEndpointPath(az.Endpoint, u); err != nil {
+			return err
+		}
+	}
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("endpoint %q is not an http(s) URL such as https://my-resource.openai.azure.com", az.Endpoint)
 	}
@@ -135,6 +140,24 @@ func (c *config) setAzure(az Azure) error {
 	c.azure, c.baseURL = azureDeployments, endpoint+"/openai/"
 	c.apiVersion, c.deployment = az.APIVersion, az.Deployment
 	return nil
+}
+
+// checkAzureEndpointPath refuses an endpoint that goes past /openai or
+// /openai/v1, such as the target URI the Azure portal shows for a
+// deployment (https://r.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=...):
+// the client would add its own path after it. A path before /openai (an API
+// gateway's prefix) is kept.
+func checkAzureEndpointPath(endpoint string, u *url.URL) error {
+	p := strings.TrimRight(u.Path, "/")
+	i := strings.Index(p+"/", "/openai/")
+	if i < 0 || p[i:] == "/openai" || p[i:] == "/openai/v1" {
+		return nil
+	}
+	resource := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: p[:i]}).String()
+	if strings.HasPrefix(p[i:], "/openai/deployments") {
+		return fmt.Errorf("endpoint %q names a deployment: set the endpoint to the resource, %s, and name the deployment in Azure.Deployment, WithAzureDeployment or the request's model", endpoint, resource)
+	}
+	return fmt.Errorf("endpoint %q has an operation path: set the endpoint to the resource, %s (or %s/openai/v1 for the v1 API)", endpoint, resource, resource)
 }
 
 // WithAzureDeployment sends the call (or, given to NewAzure, every call) to

@@ -30,6 +30,47 @@ func TestAzureOptionErrorsFailBeforeSending(t *testing.T) {
 	}
 }
 
+// TestAzureEndpointWithAPath: an endpoint pasted with a deployment or an
+// operation path is refused with the resource endpoint to use instead;
+// /openai, /openai/v1 and a gateway's prefix are accepted.
+func TestAzureEndpointWithAPath(t *testing.T) {
+	ctx := context.Background()
+	for endpoint, want := range map[string]string{
+		"https://r.openai.azure.com/openai/deployments/gpt4o":                                                 "names a deployment: set the endpoint to the resource, https://r.openai.azure.com,",
+		"https://r.openai.azure.com/openai/deployments/gpt4o/":                                                "names a deployment",
+		"https://r.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2025-01-01-preview": "names a deployment",
+		"https://gw.example.com/team/openai/deployments/gpt4o/chat/completions":                               "resource, https://gw.example.com/team,",
+		"https://r.openai.azure.com/openai/v1/responses":                                                      "has an operation path: set the endpoint to the resource, https://r.openai.azure.com (or https://r.openai.azure.com/openai/v1",
+		"https://r.openai.azure.com/openai/models":                                                            "has an operation path",
+	} {
+		var d countingDoer
+		_, err := client.NewAzure(client.Azure{Endpoint: endpoint}, client.WithAPIKey(testKey)).ListModels(ctx, client.WithHTTPClient(&d))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q in it", endpoint, err, want)
+		}
+		if d.n.Load() != 0 {
+			t.Errorf("%s: a request was sent", endpoint)
+		}
+	}
+	for endpoint, base := range map[string]string{
+		"https://r.openai.azure.com":            `"https://r.openai.azure.com/openai/"`,
+		"https://r.openai.azure.com/openai/":    `"https://r.openai.azure.com/openai/"`,
+		"https://r.openai.azure.com/openai/v1/": `"https://r.openai.azure.com/openai/v1/"`,
+		"https://gw.example.com/team":           `"https://gw.example.com/team/openai/"`,
+		"https://gw.example.com/team/openai/v1": `"https://gw.example.com/team/openai/v1/"`,
+		"https://gw.example.com/openai-proxy/x": `"https://gw.example.com/openai-proxy/x/openai/"`,
+	} {
+		c := client.NewAzure(client.Azure{Endpoint: endpoint}, client.WithAPIKey(testKey))
+		var d countingDoer
+		if _, err := c.ListModels(ctx, client.WithHTTPClient(&d)); err != nil {
+			t.Errorf("%s: %v", endpoint, err)
+		}
+		if s := c.String(); !strings.Contains(s, base) {
+			t.Errorf("%s: String() = %s, want base %s", endpoint, s, base)
+		}
+	}
+}
+
 func TestAzureClientString(t *testing.T) {
 	c := client.NewAzure(client.Azure{Endpoint: "https://r.openai.azure.com/", Deployment: "dep", APIVersion: "2024-10-21"}, client.WithAPIKey(testKey))
 	s := c.String()

@@ -68,6 +68,11 @@ func call[T any](ctx context.Context, c *Client, opts []Option, op string, build
 	}
 	if decode != nil {
 		out, err = decode(buf.Bytes())
+	} else if u, ok := any(&out).(json.Unmarshaler); ok {
+		// The generated decoders check the syntax they walk and hand every
+		// value to encoding/json, which validates it: a first pass over the
+		// whole document, as json.Unmarshal makes, would only repeat that.
+		err = u.UnmarshalJSON(buf.Bytes())
 	} else {
 		err = json.Unmarshal(buf.Bytes(), &out)
 	}

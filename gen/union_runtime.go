@@ -525,3 +525,27 @@ func (f ownPointer[T, P]) UnmarshalJSON(data []byte) error {
 	*f.p = v
 	return nil
 }
+
+// ownSlice decodes a []T struct field, where *T has an UnmarshalJSON of
+// ours, walking the array once and decoding each element through it; null
+// sets the field to nil.
+type ownSlice[T any, P interface {
+	*T
+	json.Unmarshaler
+}] struct {
+	p *[]T
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f ownSlice[T, P]) UnmarshalJSON(data []byte) error {
+	v, err := unionDecodeSlice(data, func(elem []byte) (T, error) {
+		var t T
+		err := P(&t).UnmarshalJSON(elem)
+		return t, err
+	})
+	if err != nil {
+		return err
+	}
+	*f.p = v
+	return nil
+}

@@ -5143,7 +5143,7 @@ func UnmarshalResponseStreamEvent(data []byte) (ResponseStreamEvent, error) {
 			return v, nil
 		case "response.shell_call_output_content.done":
 			var v ResponseShellCallOutputContentDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
@@ -8564,6 +8564,24 @@ func (t *ChatCompletionChoice) UnmarshalJSON(data []byte) error {
 	)
 }
 
+// UnmarshalJSON implements json.Unmarshaler for ChatCompletionList, decoding
+// its field Data through its own UnmarshalJSON.
+func (t *ChatCompletionList) UnmarshalJSON(data []byte) error {
+	type plain ChatCompletionList
+	return unionObject(data, (*plain)(t),
+		unionMember{"data", ownSlice[CreateChatCompletionResponse, *CreateChatCompletionResponse]{&t.Data}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ChatCompletionMessageList,
+// decoding its field Data through its own UnmarshalJSON.
+func (t *ChatCompletionMessageList) UnmarshalJSON(data []byte) error {
+	type plain ChatCompletionMessageList
+	return unionObject(data, (*plain)(t),
+		unionMember{"data", ownSlice[ChatCompletionStoreMessage, *ChatCompletionStoreMessage]{&t.Data}},
+	)
+}
+
 // UnmarshalJSON implements json.Unmarshaler for
 // ChatCompletionRequestAssistantMessage, decoding its union fields Content
 // and ToolCalls through their Unmarshal functions.
@@ -8764,6 +8782,15 @@ func (t *CreateChatCompletionRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
+// UnmarshalJSON implements json.Unmarshaler for CreateChatCompletionResponse,
+// decoding its field Choices through its own UnmarshalJSON.
+func (t *CreateChatCompletionResponse) UnmarshalJSON(data []byte) error {
+	type plain CreateChatCompletionResponse
+	return unionObject(data, (*plain)(t),
+		unionMember{"choices", ownSlice[ChatCompletionChoice, *ChatCompletionChoice]{&t.Choices}},
+	)
+}
+
 // UnmarshalJSON implements json.Unmarshaler for CreateCompletionRequest,
 // decoding its union fields Prompt and Stop through their Unmarshal
 // functions.
@@ -8845,11 +8872,22 @@ func (t *CreateTranscriptionRequest) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for CreateTranscriptionResponse,
-// decoding its union field Usage through its Unmarshal function.
+// decoding its union field Usage through its Unmarshal function, and its
+// field Segments through its own UnmarshalJSON.
 func (t *CreateTranscriptionResponse) UnmarshalJSON(data []byte) error {
 	type plain CreateTranscriptionResponse
 	return unionObject(data, (*plain)(t),
 		unionMember{"usage", unionField[TranscriptionUsage]{&t.Usage, UnmarshalTranscriptionUsage}},
+		unionMember{"segments", ownSlice[TranscriptionSegment, *TranscriptionSegment]{&t.Segments}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CreateTranslationResponse,
+// decoding its field Segments through its own UnmarshalJSON.
+func (t *CreateTranslationResponse) UnmarshalJSON(data []byte) error {
+	type plain CreateTranslationResponse
+	return unionObject(data, (*plain)(t),
+		unionMember{"segments", ownSlice[TranscriptionSegment, *TranscriptionSegment]{&t.Segments}},
 	)
 }
 
@@ -9116,6 +9154,16 @@ func (t *ResponseQueuedEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
+// UnmarshalJSON implements json.Unmarshaler for
+// ResponseShellCallOutputContentDoneEvent, decoding its field Output through
+// its own UnmarshalJSON.
+func (t *ResponseShellCallOutputContentDoneEvent) UnmarshalJSON(data []byte) error {
+	type plain ResponseShellCallOutputContentDoneEvent
+	return unionObject(data, (*plain)(t),
+		unionMember{"output", ownSlice[ShellOutputChunk, *ShellOutputChunk]{&t.Output}},
+	)
+}
+
 // UnmarshalJSON implements json.Unmarshaler for ResponseTextConfig, decoding
 // its union field Format through its Unmarshal function.
 func (t *ResponseTextConfig) UnmarshalJSON(data []byte) error {
@@ -9136,11 +9184,13 @@ func (t *ShellCall) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for ShellCallOutput, decoding its
-// union field Caller through its Unmarshal function.
+// union field Caller through its Unmarshal function, and its field Output
+// through its own UnmarshalJSON.
 func (t *ShellCallOutput) UnmarshalJSON(data []byte) error {
 	type plain ShellCallOutput
 	return unionObject(data, (*plain)(t),
 		unionMember{"caller", unionField[ToolCaller]{&t.Caller, UnmarshalToolCaller}},
+		unionMember{"output", ownSlice[ShellOutputChunk, *ShellOutputChunk]{&t.Output}},
 	)
 }
 

@@ -48,7 +48,7 @@ func TestVectorDecodesLikeEncodingJSON(t *testing.T) {
 	for i := range vec {
 		vec[i] = float32(r.NormFloat64() * 0.05)
 	}
-	vec[0], vec[1], vec[2] = 0, -0.0, 1e-45
+	vec[0], vec[1], vec[2] = 0, float32(math.Copysign(0, -1)), 1e-45
 	raw := make([]byte, 4*len(vec))
 	for i, x := range vec {
 		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(x))

@@ -33,7 +33,7 @@ const promptTokens = 12
 // content is text, shaped like the API's (ids, usage, finish_reason "stop",
 // refusal null, ...), for Route.Reply. It is a map[string]any, so a test
 // can change a field before replying; ids and times are stable across runs.
-func ChatText(model, text string) any {
+func ChatText(model, text string) map[string]any {
 	out := tokens(text)
 	return map[string]any{
 		"id":      fakeID("chatcmpl-", model, text),
@@ -83,7 +83,7 @@ func ChatStream(model string, pieces ...string) []Event {
 // assistant message whose text is text, shaped like the API's, for
 // Route.Reply. It is a map[string]any, so a test can change a field before
 // replying; ids and times are stable across runs.
-func ResponseText(model, text string) any {
+func ResponseText(model, text string) map[string]any {
 	id, msgID := responseIDs(model, text)
 	return response(id, model, "completed", []any{message(msgID, "completed", textPart(text))}, tokens(text))
 }
@@ -165,7 +165,7 @@ func textPart(text string) map[string]any {
 // only output is a call of the function name with the JSON arguments, as
 // the API answers when the model uses a tool, for Route.Reply. Queue it
 // before a ResponseText to script a function-calling loop.
-func ResponseFunctionCall(model, name, arguments string) any {
+func ResponseFunctionCall(model, name, arguments string) map[string]any {
 	id := fakeID("resp_", model, name, arguments)
 	call := map[string]any{
 		"type": "function_call", "id": fakeID("fc_", name, arguments), "call_id": fakeID("call_", name, arguments),
@@ -177,7 +177,7 @@ func ResponseFunctionCall(model, name, arguments string) any {
 // Embeddings returns an embeddings answer holding one vector per input, in
 // order, encoded as base64 little-endian float32s: what the API sends for
 // encoding_format "base64", the SDK's default. For Route.Reply.
-func Embeddings(model string, vectors ...[]float32) any {
+func Embeddings(model string, vectors ...[]float32) map[string]any {
 	data := make([]any, len(vectors))
 	for i, v := range vectors {
 		raw := make([]byte, 4*len(v))

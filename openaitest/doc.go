@@ -44,8 +44,11 @@
 //		openaitest.ResponseStream("gpt-4.1", "Hel", "lo")[:4],
 //		openaitest.Pause(10*time.Millisecond), openaitest.Cut())...)
 //
-// Operations without a scripted route go to the Fallback handler if there
-// is one; otherwise the request fails the test and gets 501.
+// Operations without a scripted route, and paths the spec does not have
+// (calls made with client.Client.Do), go to the Fallback handler if there
+// is one; otherwise the request fails the test and gets 501 (404 for a
+// path the spec lacks). The answer builders return a map[string]any, so a
+// test can change a field before replying.
 //
 // # Requests
 //
@@ -62,6 +65,11 @@
 // deployment, such as files), are served as /v1/<rest>; Request.Deployment holds the
 // deployment, and the api-version query parameter is not validated. The
 // api-key header authenticates as well as Authorization: Bearer.
+//
+// # Local servers
+//
+// WithoutAuth answers requests without credentials, as Ollama, vLLM or
+// llama.cpp do, to test clients made with client.WithoutAPIKey.
 //
 // # Cost
 //

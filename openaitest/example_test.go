@@ -206,6 +206,44 @@ func ExampleServer_Fallback() {
 	// Output: gpt-4.1 <nil> retrieveModel
 }
 
+// A path the spec does not have, called with Client.Do, is answered by
+// the Fallback instead of failing the test.
+func ExampleServer_Fallback_pathOutsideTheSpec() {
+	t := &exampleT{}
+	defer t.finish()
+
+	srv := openaitest.NewServer(t)
+	srv.Fallback(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"vs_1","object":"vector_store","name":"docs"}`)
+	})
+	var store struct{ ID, Name string }
+	err := srv.Client().Do(context.Background(), http.MethodGet, "vector_stores/vs_1", nil, &store)
+	fmt.Println(store.ID, store.Name, err, srv.LastRequest().Path)
+	// Output: vs_1 docs <nil> /v1/vector_stores/vs_1
+}
+
+// A client of a local OpenAI-compatible server sends no key; WithoutAuth
+// makes the fake answer it instead of refusing it with 401.
+func ExampleWithoutAuth() {
+	t := &exampleT{}
+	defer t.finish()
+
+	srv := openaitest.NewServer(t, openaitest.WithoutAuth())
+	srv.On("createChatCompletion").Reply(openaitest.ChatText("llama3.2", "Hi from a local model."))
+	c := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey())
+	resp, err := c.CreateChatCompletion(context.Background(), gen.CreateChatCompletionRequest{
+		Model:    "llama3.2",
+		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(*resp.Choices[0].Message.Content, srv.LastRequest().Header.Get("Authorization") == "")
+	// Output: Hi from a local model. true
+}
+
 // Azure OpenAI paths are served like /v1 paths; the deployment is recorded.
 func ExampleRequest_azure() {
 	t := &exampleT{}

@@ -26,6 +26,7 @@ type Option func(*serverConfig)
 
 type serverConfig struct {
 	validate  bool
+	noAuth    bool
 	spec      []byte
 	bodyLimit int64
 }
@@ -35,6 +36,13 @@ type serverConfig struct {
 // neither fails the test nor gets a 400. For tests that send invalid
 // requests on purpose.
 func WithoutValidation() Option { return func(c *serverConfig) { c.validate = false } }
+
+// WithoutAuth answers requests that carry no credentials instead of
+// refusing them with 401, like a local OpenAI-compatible server (Ollama,
+// vLLM, llama.cpp) does. It is for testing clients made with
+// client.WithoutAPIKey. Credentials that are sent are still recorded in
+// Request.Header.
+func WithoutAuth() Option { return func(c *serverConfig) { c.noAuth = true } }
 
 // WithSpec validates and routes requests with another OpenAPI 3.0 document
 // (YAML or JSON) instead of the embedded spec, such as a newer one. Unlike
@@ -83,8 +91,10 @@ type Server struct {
 // validated against the embedded spec; an invalid request fails the test
 // (t.Errorf with the reason) and gets a 400 OpenAI-style error body. A
 // request with neither `Authorization: Bearer ...` nor `api-key` gets 401
-// (like the real API). An operation with no scripted answer fails the test
-// and gets 501.
+// (like the real API), unless WithoutAuth is given. An operation with no
+// scripted answer goes to the Fallback handler if one is set; otherwise it
+// fails the test and gets 501. A path the spec does not have goes to the
+// Fallback handler too; without one it fails the test and gets 404.
 //
 // Requests under /v1/ are served; so are Azure OpenAI paths,
 // /openai/deployments/{deployment}/<rest>, /openai/v1/<rest> and
@@ -152,8 +162,11 @@ func (s *Server) On(operation string) *Route {
 }
 
 // Fallback sets the handler of every request that has no scripted route,
-// including requests to paths the spec does not have. It runs after
-// validation, with the body readable again.
+// including requests to paths the spec does not have, which then neither
+// fail the test nor get a 404: a test can serve operations the spec lacks
+// (calls made with client.Client.Do). Requests to operations the spec has
+// are validated first, and an invalid one still fails the test and gets a
+// 400. The handler gets the body readable again.
 func (s *Server) Fallback(h http.HandlerFunc) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -327,14 +340,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.record(rec)
 
-	if !authenticated(r.Header) {
+	if !s.config.noAuth && !authenticated(r.Header) {
 		writeError(w, http.StatusUnauthorized, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "")
 		return
 	}
 	s.mu.Lock()
 	fallback := s.fallback
 	s.mu.Unlock()
-	if failure != "" && (s.config.validate || (status == http.StatusNotFound && fallback == nil)) {
+	// A path the spec lacks goes to the fallback if there is one; any other
+	// failure (an invalid request, found only with validation on) fails.
+	if failure != "" && (status != http.StatusNotFound || fallback == nil) {
 		s.t.Errorf("openaitest: %s %s: %s", r.Method, r.URL.Path, failure)
 		msg := failure
 		if status == http.StatusNotFound {

@@ -361,6 +361,106 @@ func TestUnknownPathFailsTheTest(t *testing.T) {
 	}
 }
 
+// TestFallbackServesPathsTheSpecLacks: with validation on, a path the spec
+// does not have goes to the Fallback, without failing the test, while a
+// request to an operation the spec has is still validated.
+func TestFallbackServesPathsTheSpecLacks(t *testing.T) {
+	rec := &recorder{TB: t}
+	srv := openaitest.NewServer(rec)
+	var paths []string
+	srv.Fallback(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"vs_1","object":"vector_store"}`)
+	})
+	c := srv.Client(client.WithMaxRetries(0))
+	var got map[string]any
+	if err := c.Do(context.Background(), http.MethodGet, "vector_stores/vs_1", nil, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["id"] != "vs_1" || len(paths) != 1 || paths[0] != "GET /v1/vector_stores/vs_1" {
+		t.Errorf("answer %v, fallback saw %q", got, paths)
+	}
+	if f := rec.failures(); len(f) != 0 {
+		t.Errorf("failures %q", f)
+	}
+	if r := srv.LastRequest(); r.Operation != "" || r.Path != "/v1/vector_stores/vs_1" {
+		t.Errorf("recorded %+v", r)
+	}
+
+	// An invalid request to an operation of the spec fails the test and
+	// never reaches the fallback.
+	req := chatRequest("hi")
+	temp := 7.0
+	req.Temperature = &temp
+	var apiErr *client.APIError
+	if _, err := c.CreateChatCompletion(context.Background(), req); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		t.Errorf("invalid request: err = %v, want a 400", err)
+	}
+	if f := rec.failures(); len(f) != 1 || !strings.Contains(f[0], "temperature") {
+		t.Errorf("failures %q", f)
+	}
+	if len(paths) != 1 {
+		t.Errorf("the fallback saw %q", paths)
+	}
+}
+
+// TestWithoutAuth: by default a request without credentials gets 401; with
+// WithoutAuth a client.WithoutAPIKey client is answered.
+func TestWithoutAuth(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
+	for _, open := range []bool{false, true} {
+		var opts []openaitest.Option
+		if open {
+			opts = append(opts, openaitest.WithoutAuth())
+		}
+		srv := openaitest.NewServer(t, opts...)
+		srv.On("createChatCompletion").Reply(openaitest.ChatText("llama3.2", "local"))
+		c := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey(), client.WithMaxRetries(0))
+		resp, err := c.CreateChatCompletion(context.Background(), chatRequest("hi"))
+		if !open {
+			if !errors.Is(err, client.ErrAuthentication) {
+				t.Errorf("default: err = %v, want a 401", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("WithoutAuth: %v", err)
+		}
+		if *resp.Choices[0].Message.Content != "local" {
+			t.Errorf("content %q", *resp.Choices[0].Message.Content)
+		}
+		if h := srv.LastRequest().Header; h.Get("Authorization") != "" || h.Get("Api-Key") != "" {
+			t.Errorf("credentials sent: %v", h)
+		}
+	}
+}
+
+// TestAnswersAreEditableMaps: the answer builders return maps a test edits
+// before replying.
+func TestAnswersAreEditableMaps(t *testing.T) {
+	srv := openaitest.NewServer(t)
+	answer := openaitest.ChatText("gpt-4.1", "hi")
+	answer["system_fingerprint"] = "fp_edited"
+	srv.On("createChatCompletion").Reply(answer)
+	resp, err := srv.Client().CreateChatCompletion(context.Background(), chatRequest("hi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.SystemFingerprint == nil || *resp.SystemFingerprint != "fp_edited" {
+		t.Errorf("system_fingerprint %v", resp.SystemFingerprint)
+	}
+	for name, m := range map[string]map[string]any{
+		"ResponseText":         openaitest.ResponseText("m", "x"),
+		"ResponseFunctionCall": openaitest.ResponseFunctionCall("m", "f", "{}"),
+		"Embeddings":           openaitest.Embeddings("m", []float32{1}),
+	} {
+		if m["object"] == nil {
+			t.Errorf("%s: no object field: %v", name, m)
+		}
+	}
+}
+
 func TestWithoutValidation(t *testing.T) {
 	rec := &recorder{TB: t}
 	srv := openaitest.NewServer(rec, openaitest.WithoutValidation())
@@ -619,8 +719,8 @@ paths:
 }
 
 func TestEmbeddedSpecIsTheRepositorys(t *testing.T) {
-	if !bytes.Contains(spec.OpenAPI, []byte("operationId: createChatCompletion")) {
-		t.Fatal("spec.OpenAPI lacks createChatCompletion")
+	if !bytes.Contains(spec.OpenAPI(), []byte("operationId: createChatCompletion")) {
+		t.Fatal("spec.OpenAPI() lacks createChatCompletion")
 	}
 }
 

@@ -45,9 +45,9 @@ var (
 	embeddedErr  error
 )
 
-// embeddedSpec parses spec.OpenAPI once per process.
+// embeddedSpec parses spec.OpenAPI() once per process.
 func embeddedSpec() (*apiSpec, error) {
-	embeddedOnce.Do(func() { embedded, embeddedErr = parseSpec(spec.OpenAPI) })
+	embeddedOnce.Do(func() { embedded, embeddedErr = parseSpec(spec.OpenAPI()) })
 	return embedded, embeddedErr
 }
 

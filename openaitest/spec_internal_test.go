@@ -93,7 +93,7 @@ func TestReadLimited(t *testing.T) {
 // embedded spec.
 func BenchmarkParseSpec(b *testing.B) {
 	for b.Loop() {
-		if _, err := parseSpec(spec.OpenAPI); err != nil {
+		if _, err := parseSpec(spec.OpenAPI()); err != nil {
 			b.Fatal(err)
 		}
 	}

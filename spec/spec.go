@@ -3,9 +3,14 @@
 // the spec this version of the SDK was built from.
 package spec
 
-import _ "embed"
+import (
+	"bytes"
+	_ "embed"
+)
 
-// OpenAPI is spec/openapi.yaml, the OpenAPI 3.0 document of the API.
-//
 //go:embed openapi.yaml
-var OpenAPI []byte
+var openAPI []byte
+
+// OpenAPI returns spec/openapi.yaml, the OpenAPI 3.0 document of the API.
+// Each call returns a copy the caller may modify.
+func OpenAPI() []byte { return bytes.Clone(openAPI) }

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,52 +31,23 @@ const azureChatAnswer = `{"id":"chatcmpl-az","object":"chat.completion","created
 	"content_filter_results":{"hate":{"filtered":false,"severity":"safe"}}}],
 	"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}`
 
-// azureSeen is a request an azureServer received.
-type azureSeen struct {
-	Method, Path string
-	Query        url.Values
-	Header       http.Header
-}
-
-// azureServer stands in for an Azure OpenAI resource: it records every
-// request and answers with handler, or with a plausible answer for the path.
+// azureServer is a kit server standing in for an Azure OpenAI resource:
+// the kit serves Azure paths, validates and records every request, and its
+// Fallback answers with handler, or with a plausible answer for the path.
 type azureServer struct {
-	*httptest.Server
-	mu   sync.Mutex
-	seen []azureSeen
+	*openaitest.Server
+	// Endpoint is the resource endpoint to give client.Azure.
+	Endpoint string
 }
 
-func newAzureServer(t *testing.T, handler http.HandlerFunc) *azureServer {
+func newAzureServer(t *testing.T, handler http.HandlerFunc, opts ...openaitest.Option) *azureServer {
 	t.Helper()
-	s := &azureServer{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		s.mu.Lock()
-		s.seen = append(s.seen, azureSeen{r.Method, r.URL.Path, r.URL.Query(), r.Header.Clone()})
-		s.mu.Unlock()
-		if handler != nil {
-			handler(w, r)
-			return
-		}
-		azureAnswer(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *azureServer) requests() []azureSeen {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.seen)
-}
-
-func (s *azureServer) last(t *testing.T) azureSeen {
-	t.Helper()
-	reqs := s.requests()
-	if len(reqs) == 0 {
-		t.Fatal("the server received no request")
+	srv := openaitest.NewServer(t, opts...)
+	if handler == nil {
+		handler = azureAnswer
 	}
-	return reqs[len(reqs)-1]
+	srv.Fallback(handler)
+	return &azureServer{Server: srv, Endpoint: strings.TrimSuffix(srv.URL(), "/v1")}
 }
 
 // azureAnswer answers by path: a chat completion or chunk stream for chat,
@@ -123,7 +91,7 @@ func checkAzureAuth(t *testing.T, what string, h http.Header) {
 func TestAzureDeploymentRouting(t *testing.T) {
 	t.Setenv("OPENAI_API_VERSION", "")
 	s := newAzureServer(t, nil)
-	c := client.NewAzure(client.Azure{Endpoint: s.URL + "/", Deployment: "prod-4o", APIVersion: "2024-10-21"},
+	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint + "/", Deployment: "prod-4o", APIVersion: "2024-10-21"},
 		client.WithAPIKey(azureKey))
 	ctx := context.Background()
 	calls := []struct {
@@ -185,7 +153,7 @@ func TestAzureDeploymentRouting(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
 		}
-		got := s.last(t)
+		got := s.LastRequest()
 		if got.Path != tc.path {
 			t.Errorf("%s: path %s, want %s", tc.name, got.Path, tc.path)
 		}
@@ -198,7 +166,7 @@ func TestAzureDeploymentRouting(t *testing.T) {
 
 func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 	s := newAzureServer(t, nil)
-	c := client.NewAzure(client.Azure{Endpoint: s.URL}, client.WithAPIKey(azureKey))
+	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint}, client.WithAPIKey(azureKey))
 	ctx := context.Background()
 
 	// Without a deployment, the request's model names it, as in the
@@ -206,27 +174,27 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 	if _, err := c.CreateChatCompletion(ctx, azureChat("my-gpt-4o")); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.last(t).Path; got != "/openai/deployments/my-gpt-4o/chat/completions" {
+	if got := s.LastRequest().Path; got != "/openai/deployments/my-gpt-4o/chat/completions" {
 		t.Errorf("path %s", got)
 	}
 	// One call can name another deployment.
 	if _, err := c.CreateChatCompletion(ctx, azureChat("my-gpt-4o"), client.WithAzureDeployment("canary")); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.last(t).Path; got != "/openai/deployments/canary/chat/completions" {
+	if got := s.LastRequest().Path; got != "/openai/deployments/canary/chat/completions" {
 		t.Errorf("per-call deployment: path %s", got)
 	}
 	// A deployment name is escaped into the path.
 	if _, err := c.CreateChatCompletion(ctx, azureChat("odd name?")); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.last(t).Path; got != "/openai/deployments/odd name?/chat/completions" {
+	if got := s.LastRequest().Path; got != "/openai/deployments/odd name?/chat/completions" {
 		t.Errorf("escaped deployment: path %q", got)
 	}
 
 	// A multipart upload is routed by its model too, and a per-call
 	// deployment wins over it.
-	n := len(s.requests())
+	n := len(s.Requests())
 	if _, err := c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF")}); err != nil {
 		t.Fatalf("transcription routed by its model: %v", err)
 	}
@@ -234,7 +202,7 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 		client.WithAzureDeployment("whisper-prod")); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.requests(); len(got) != n+2 || got[n].Path != "/openai/deployments/whisper/audio/transcriptions" ||
+	if got := s.Requests(); len(got) != n+2 || got[n].Path != "/openai/deployments/whisper/audio/transcriptions" ||
 		got[n+1].Path != "/openai/deployments/whisper-prod/audio/transcriptions" {
 		t.Errorf("requests after the transcriptions: %+v", got[n:])
 	}
@@ -242,17 +210,17 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 	if err := c.Do(ctx, http.MethodPost, "embeddings", map[string]any{"model": "emb-dep", "input": "x"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.last(t).Path; got != "/openai/deployments/emb-dep/embeddings" {
+	if got := s.LastRequest().Path; got != "/openai/deployments/emb-dep/embeddings" {
 		t.Errorf("Do: path %s", got)
 	}
 	// WithBodyField replaces the model, and so the deployment.
 	if _, err := c.CreateChatCompletion(ctx, azureChat("my-gpt-4o"), client.WithBodyField("model", "other")); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.last(t).Path; got != "/openai/deployments/other/chat/completions" {
+	if got := s.LastRequest().Path; got != "/openai/deployments/other/chat/completions" {
 		t.Errorf("WithBodyField model: path %s", got)
 	}
-	n = len(s.requests())
+	n = len(s.Requests())
 
 	// Unsafe deployment names never reach the server.
 	for _, bad := range []string{"..", "a/b", "./x"} {
@@ -261,7 +229,7 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 			t.Errorf("deployment %q: err = %v, want ErrUnsafePath", bad, err)
 		}
 	}
-	if got := len(s.requests()); got != n {
+	if got := len(s.Requests()); got != n {
 		t.Errorf("%d requests, want %d: a refused call was sent", got, n)
 	}
 	// Without a deployment or a model, a deployment operation fails before
@@ -269,7 +237,7 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 	if err := c.Do(ctx, http.MethodPost, "embeddings", map[string]any{"input": "x"}, nil); err == nil || !strings.Contains(err.Error(), "per deployment") {
 		t.Errorf("Do without a model: err = %v", err)
 	}
-	if got := len(s.requests()); got != n {
+	if got := len(s.Requests()); got != n {
 		t.Errorf("%d requests, want %d: a refused call was sent", got, n)
 	}
 }
@@ -277,14 +245,14 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 func TestAzureV1(t *testing.T) {
 	s := newAzureServer(t, nil)
 	for _, c := range []*client.Client{
-		client.NewAzure(client.Azure{Endpoint: s.URL, V1: true}, client.WithAPIKey(azureKey)),
-		client.NewAzure(client.Azure{Endpoint: s.URL + "/openai/v1/"}, client.WithAPIKey(azureKey)), // the v1 URL as Azure shows it
+		client.NewAzure(client.Azure{Endpoint: s.Endpoint, V1: true}, client.WithAPIKey(azureKey)),
+		client.NewAzure(client.Azure{Endpoint: s.Endpoint + "/openai/v1/"}, client.WithAPIKey(azureKey)), // the v1 URL as Azure shows it
 	} {
 		ctx := context.Background()
 		if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o-deployment")); err != nil {
 			t.Fatal(err)
 		}
-		got := s.last(t)
+		got := s.LastRequest()
 		if got.Path != "/openai/v1/chat/completions" || len(got.Query) != 0 {
 			t.Errorf("v1 chat: %s?%v, want /openai/v1/chat/completions and no api-version", got.Path, got.Query)
 		}
@@ -292,29 +260,29 @@ func TestAzureV1(t *testing.T) {
 		if _, err := c.CreateResponse(ctx, gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi")}); err != nil {
 			t.Fatal(err)
 		}
-		if got := s.last(t).Path; got != "/openai/v1/responses" {
+		if got := s.LastRequest().Path; got != "/openai/v1/responses" {
 			t.Errorf("v1 responses: %s", got)
 		}
 		// The v1 API names the deployment in the model; a per-call
 		// deployment is a mistake, caught before sending.
-		n := len(s.requests())
+		n := len(s.Requests())
 		if _, err := c.CreateChatCompletion(ctx, azureChat("m"), client.WithAzureDeployment("x")); err == nil {
 			t.Error("WithAzureDeployment on the v1 API: no error")
 		}
-		if len(s.requests()) != n {
+		if len(s.Requests()) != n {
 			t.Error("a refused call was sent")
 		}
 	}
 	// A preview api-version can still be added to a call.
-	c := client.NewAzure(client.Azure{Endpoint: s.URL, V1: true}, client.WithAPIKey(azureKey))
+	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, V1: true}, client.WithAPIKey(azureKey))
 	if _, err := c.ListModels(context.Background(), client.WithQuery("api-version", "preview")); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.last(t).Query["api-version"]; len(got) != 1 || got[0] != "preview" {
+	if got := s.LastRequest().Query["api-version"]; len(got) != 1 || got[0] != "preview" {
 		t.Errorf("api-version %q", got)
 	}
 	// Deployment and V1 do not go together.
-	_, err := client.NewAzure(client.Azure{Endpoint: s.URL, V1: true, Deployment: "d"}, client.WithAPIKey(azureKey)).ListModels(context.Background())
+	_, err := client.NewAzure(client.Azure{Endpoint: s.Endpoint, V1: true, Deployment: "d"}, client.WithAPIKey(azureKey)).ListModels(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "v1") {
 		t.Errorf("V1 with a deployment: err = %v", err)
 	}
@@ -322,7 +290,7 @@ func TestAzureV1(t *testing.T) {
 
 func TestAzureEnvironment(t *testing.T) {
 	s := newAzureServer(t, nil)
-	t.Setenv("AZURE_OPENAI_ENDPOINT", s.URL)
+	t.Setenv("AZURE_OPENAI_ENDPOINT", s.Endpoint)
 	t.Setenv("AZURE_OPENAI_API_KEY", azureKey)
 	t.Setenv("OPENAI_API_VERSION", "2025-04-01-preview")
 	t.Setenv("OPENAI_API_KEY", "sk-openai-must-never-reach-azure-0123")
@@ -332,7 +300,7 @@ func TestAzureEnvironment(t *testing.T) {
 	if _, err := c.CreateChatCompletion(context.Background(), azureChat("gpt-4o")); err != nil {
 		t.Fatal(err)
 	}
-	got := s.last(t)
+	got := s.LastRequest()
 	if got.Path != "/openai/deployments/dep/chat/completions" || got.Query.Get("api-version") != "2025-04-01-preview" {
 		t.Errorf("from the environment: %s?%v", got.Path, got.Query)
 	}
@@ -348,7 +316,7 @@ func TestAzureEnvironment(t *testing.T) {
 	if _, err := client.NewAzure(client.Azure{}).ListModels(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.last(t).Query.Get("api-version"); got != client.DefaultAzureAPIVersion {
+	if got := s.LastRequest().Query.Get("api-version"); got != client.DefaultAzureAPIVersion {
 		t.Errorf("default api-version %q, want %q", got, client.DefaultAzureAPIVersion)
 	}
 }
@@ -364,22 +332,22 @@ func TestAzureMissingEndpointOrKey(t *testing.T) {
 	if _, err := client.NewAzure(client.Azure{Endpoint: "my-resource.openai.azure.com"}, client.WithAPIKey(azureKey)).ListModels(ctx); err == nil {
 		t.Error("an endpoint without a scheme was accepted")
 	}
-	_, err := client.NewAzure(client.Azure{Endpoint: s.URL}).ListModels(ctx)
+	_, err := client.NewAzure(client.Azure{Endpoint: s.Endpoint}).ListModels(ctx)
 	if !errors.Is(err, auth.ErrMissingAPIKey) || !strings.Contains(err.Error(), "AZURE_OPENAI_API_KEY") {
 		t.Errorf("no key: err = %v", err)
 	}
-	if n := len(s.requests()); n != 0 {
+	if n := len(s.Requests()); n != 0 {
 		t.Errorf("%d requests sent without an endpoint or a key", n)
 	}
 }
 
 func TestAzureAPIVersionPerCall(t *testing.T) {
 	s := newAzureServer(t, nil)
-	c := client.NewAzure(client.Azure{Endpoint: s.URL, APIVersion: "2024-10-21"}, client.WithAPIKey(azureKey))
+	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, APIVersion: "2024-10-21"}, client.WithAPIKey(azureKey))
 	if _, err := c.ListModels(context.Background(), client.WithQuery("api-version", "2025-04-01-preview")); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.last(t).Query["api-version"]; len(got) != 1 || got[0] != "2025-04-01-preview" {
+	if got := s.LastRequest().Query["api-version"]; len(got) != 1 || got[0] != "2025-04-01-preview" {
 		t.Errorf("api-version %q, want only the call's", got)
 	}
 }
@@ -393,11 +361,11 @@ func TestAzureRetriesKeepTheKey(t *testing.T) {
 		}
 		writeJSON(w, 200, azureChatAnswer)
 	})
-	c := client.NewAzure(client.Azure{Endpoint: s.URL, Deployment: "dep"}, client.WithAPIKey(azureKey), client.WithRetryDelay(time.Millisecond, 2*time.Millisecond))
+	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithAPIKey(azureKey), client.WithRetryDelay(time.Millisecond, 2*time.Millisecond))
 	if _, err := c.CreateChatCompletion(context.Background(), azureChat("gpt-4o")); err != nil {
 		t.Fatal(err)
 	}
-	reqs := s.requests()
+	reqs := s.Requests()
 	if len(reqs) != 3 {
 		t.Fatalf("%d attempts, want 3", len(reqs))
 	}
@@ -419,12 +387,12 @@ func TestAzureTokenProvider(t *testing.T) {
 		provider := func(context.Context) (string, time.Time, error) {
 			return fmt.Sprintf("entra-%d", fetches.Add(1)), time.Now().Add(time.Hour), nil
 		}
-		c := client.NewAzure(client.Azure{Endpoint: s.URL, Deployment: "dep"}, client.WithTokenProvider(provider))
+		c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithTokenProvider(provider))
 		for range 3 {
 			if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); err != nil {
 				t.Fatal(err)
 			}
-			got := s.last(t).Header
+			got := s.LastRequest().Header
 			if got.Get("Authorization") != "Bearer entra-1" || got.Get("Api-Key") != "" {
 				t.Fatalf("Authorization %q, api-key %q", got.Get("Authorization"), got.Get("Api-Key"))
 			}
@@ -439,12 +407,12 @@ func TestAzureTokenProvider(t *testing.T) {
 		provider := func(context.Context) (string, time.Time, error) {
 			return fmt.Sprintf("entra-%d", fetches.Add(1)), time.Now().Add(-time.Second), nil
 		}
-		c := client.NewAzure(client.Azure{Endpoint: s.URL, Deployment: "dep"}, client.WithTokenProvider(provider))
+		c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithTokenProvider(provider))
 		for i := 1; i <= 2; i++ {
 			if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); err != nil {
 				t.Fatal(err)
 			}
-			if got := s.last(t).Header.Get("Authorization"); got != fmt.Sprintf("Bearer entra-%d", i) {
+			if got := s.LastRequest().Header.Get("Authorization"); got != fmt.Sprintf("Bearer entra-%d", i) {
 				t.Errorf("call %d: Authorization %q, want a fresh token", i, got)
 			}
 		}
@@ -458,7 +426,7 @@ func TestAzureTokenProvider(t *testing.T) {
 			<-release
 			return "entra-shared", time.Now().Add(time.Hour), nil
 		}
-		c := client.NewAzure(client.Azure{Endpoint: s.URL, Deployment: "dep"}, client.WithTokenProvider(provider))
+		c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithTokenProvider(provider))
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Go(func() {
@@ -492,7 +460,7 @@ func TestAzureTokenProvider(t *testing.T) {
 		provider := func(context.Context) (string, time.Time, error) {
 			return fmt.Sprintf("entra-%d", fetches.Add(1)), time.Now().Add(time.Hour), nil
 		}
-		c := client.NewAzure(client.Azure{Endpoint: refusing.URL, Deployment: "dep"}, client.WithTokenProvider(provider))
+		c := client.NewAzure(client.Azure{Endpoint: refusing.Endpoint, Deployment: "dep"}, client.WithTokenProvider(provider))
 		var apiErr *client.APIError
 		if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); !errors.As(err, &apiErr) || apiErr.StatusCode != 401 {
 			t.Fatalf("first call: %v, want the 401", err)
@@ -500,21 +468,21 @@ func TestAzureTokenProvider(t *testing.T) {
 		if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); err != nil {
 			t.Fatal(err)
 		}
-		if got := refusing.last(t).Header.Get("Authorization"); got != "Bearer entra-2" {
+		if got := refusing.LastRequest().Header.Get("Authorization"); got != "Bearer entra-2" {
 			t.Errorf("after a 401: Authorization %q, want a new token (Bearer entra-2)", got)
 		}
 	})
 
 	t.Run("error", func(t *testing.T) {
-		n := len(s.requests())
+		n := len(s.Requests())
 		boom := errors.New("managed identity endpoint unreachable")
 		provider := func(context.Context) (string, time.Time, error) { return "", time.Time{}, boom }
-		c := client.NewAzure(client.Azure{Endpoint: s.URL, Deployment: "dep"}, client.WithTokenProvider(provider))
+		c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithTokenProvider(provider))
 		_, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o"))
 		if !errors.Is(err, boom) || errors.Is(err, client.ErrConnection) {
 			t.Errorf("err = %v, want the provider's error", err)
 		}
-		if len(s.requests()) != n {
+		if len(s.Requests()) != n {
 			t.Error("a request was sent without a token")
 		}
 	})
@@ -525,7 +493,7 @@ func TestAzureSecretsNeverPrinted(t *testing.T) {
 		// A server that echoes the key it refused.
 		writeJSON(w, 401, `{"error":{"code":"401","message":"Access denied due to invalid subscription key `+r.Header.Get("Api-Key")+`."}}`)
 	})
-	c := client.NewAzure(client.Azure{Endpoint: s.URL, Deployment: "dep"}, client.WithAPIKey(azureKey))
+	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithAPIKey(azureKey))
 	_, err := c.CreateChatCompletion(context.Background(), azureChat("gpt-4o"))
 	if !errors.Is(err, client.ErrAuthentication) {
 		t.Fatalf("err = %v", err)
@@ -543,15 +511,16 @@ func TestAzureSecretsNeverPrinted(t *testing.T) {
 }
 
 func TestAzureRedirectDropsTheKey(t *testing.T) {
-	other := newAzureServer(t, nil)
+	// The redirected request carries no key: the other origin takes it.
+	other := newAzureServer(t, nil, openaitest.WithoutAuth())
 	s := newAzureServer(t, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+		http.Redirect(w, r, other.Endpoint+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 	})
-	c := client.NewAzure(client.Azure{Endpoint: s.URL, Deployment: "dep"}, client.WithAPIKey(azureKey))
+	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithAPIKey(azureKey))
 	if _, err := c.ListModels(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := other.last(t).Header.Get("Api-Key"); got != "" {
+	if got := other.LastRequest().Header.Get("Api-Key"); got != "" {
 		t.Errorf("the key followed a redirect to another origin: %q", got)
 	}
 }

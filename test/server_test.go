@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // call returns a document of its own, which the caller may modify.
 func loadSpec(t testing.TB) *openapi3.T {
 	t.Helper()
-	doc, err := openapi3.NewLoader().LoadFromData(spec.OpenAPI)
+	doc, err := openapi3.NewLoader().LoadFromData(spec.OpenAPI())
 	if err != nil {
 		t.Fatal(err)
 	}

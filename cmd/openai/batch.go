@@ -151,7 +151,8 @@ func batchErrors(b *gen.Batch) string {
 	return strings.Join(msgs, "; ")
 }
 
-// download writes a file's content to path.
+// download writes a file's content to path. A download that fails
+// midway (a cut connection, an interrupt) leaves no file behind.
 func download(ctx context.Context, c *client.Client, fileID, path string) error {
 	body, err := c.DownloadFile(ctx, fileID)
 	if err != nil {
@@ -162,11 +163,15 @@ func download(ctx context.Context, c *client.Client, fileID, path string) error 
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(f, body); err != nil {
-		f.Close()
+	_, err = io.Copy(f, body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
 		return fmt.Errorf("downloading %s: %w", fileID, err)
 	}
-	return f.Close()
+	return nil
 }
 
 // batchView shows a batch's progress: on a terminal a bar of the requests

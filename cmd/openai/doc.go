@@ -44,7 +44,8 @@
 // batch), creates the batch, checks it every interval showing how many
 // requests are done, and when it completes downloads the output to -o
 // (default: the input's name with the extension .out.jsonl, so
-// requests.jsonl gives requests.out.jsonl) and prints that path. The
+// requests.jsonl gives requests.out.jsonl) and prints that path; a
+// download that fails midway leaves no output file. The
 // number of failed requests, and the id of the file that describes them,
 // are printed to standard error. Ctrl-C stops the wait, not the batch,
 // and prints the command that checks on it later. A batch that fails,
@@ -83,7 +84,8 @@
 // spec says (a chat stream's [DONE], a Responses stream's final event); any
 // other answer (file contents, audio, plain text) copied as it is. --output
 // FILE writes the answer to FILE instead of standard output (the file is
-// created when the answer starts, so a refused call leaves none). -v prints
+// created when the answer starts, so a refused call leaves none, and
+// removed when the answer is cut off or interrupted). -v prints
 // the request id to standard error.
 //
 // Examples:
@@ -100,5 +102,7 @@
 // 0 on success; 1 when the call fails (the API refused it, the connection
 // failed, a file could not be read, a stream was cut), with one line on
 // standard error: the API's message, status, error type and code, and
-// request id; 2 when the command line is wrong, before anything is sent.
+// request id; 2 when the command line is wrong, before anything is sent;
+// 130 when Ctrl-C interrupted it, as for any command a shell stops with
+// SIGINT.
 package main

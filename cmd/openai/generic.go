@@ -21,6 +21,7 @@ import (
 	"sync"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/internal/auth"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -116,7 +117,7 @@ func runOperation(ctx context.Context, e *env, op *operation, args []string) err
 	if err == nil && !r.consumed {
 		err = writeJSON(out, raw)
 	}
-	if cerr := out.Close(); err == nil {
+	if cerr := out.finish(err != nil); err == nil {
 		err = cerr
 	}
 	return err
@@ -354,7 +355,7 @@ func (r *rawCall) middleware(req *http.Request, next client.Doer) (*http.Respons
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	switch {
 	case ct == "text/event-stream":
-		r.err = r.printEvents(req.Context(), resp)
+		r.err = r.printEvents(req.Context(), resp, req.Header)
 	case resp.ContentLength == 0:
 		resp.Body.Close()
 	case ct == "" || ct == "application/json" || strings.HasSuffix(ct, "+json"):
@@ -376,7 +377,7 @@ func (r *rawCall) middleware(req *http.Request, next client.Doer) (*http.Respons
 // own as it arrives. The stream must end as the spec says it does (with
 // x-stream-done or one of the x-stream-final events); an error event
 // becomes an *client.APIError.
-func (r *rawCall) printEvents(ctx context.Context, resp *http.Response) error {
+func (r *rawCall) printEvents(ctx context.Context, resp *http.Response, sent http.Header) error {
 	cfg := streaming.Config{ReadError: func(err error) error { return &client.ConnectionError{Op: r.op.ID, Err: err} }}
 	if r.op.StreamDone != "" {
 		cfg.Done = func(ev streaming.Event) bool { return string(ev.Data) == r.op.StreamDone }
@@ -385,7 +386,7 @@ func (r *rawCall) printEvents(ctx context.Context, resp *http.Response) error {
 		cfg.Final = func(ev streaming.Event) bool { return slices.Contains(r.op.StreamFinal, eventType(ev)) }
 	}
 	s := streaming.NewStream(ctx, resp.Body, func(ev streaming.Event) (struct{}, error) {
-		if apiErr := eventError(ev, resp); apiErr != nil {
+		if apiErr := eventError(ev, resp, sent); apiErr != nil {
 			return struct{}{}, apiErr
 		}
 		_, err := fmt.Fprintf(r.out, "%s\n", ev.Data)
@@ -412,8 +413,10 @@ func eventType(ev streaming.Event) string {
 }
 
 // eventError returns the error an event carries ({"error": {...}}, or an
-// event of type "error"), or nil.
-func eventError(ev streaming.Event, resp *http.Response) error {
+// event of type "error"), or nil. The credentials of the request (sent) are
+// redacted from it, as the client does for the errors it returns, in case
+// the server echoed them.
+func eventError(ev streaming.Event, resp *http.Response, sent http.Header) error {
 	var probe struct {
 		Type    string `json:"type"`
 		Message string `json:"message"`
@@ -447,10 +450,27 @@ func eventError(ev streaming.Event, resp *http.Response) error {
 	if e.Message == "" {
 		e.Message = "error event: " + string(ev.Data)
 	}
+	redactSent(e, sent)
 	return e
 }
 
-// lazyFile writes to path, created on the first write (so a failed call
+// redactSent replaces in e the credentials a request carried (its bearer
+// token or api-key) with their redacted form (auth.Redact).
+func redactSent(e *client.APIError, sent http.Header) {
+	token, _ := strings.CutPrefix(sent.Get("Authorization"), "Bearer ")
+	for _, secret := range []string{strings.TrimSpace(token), sent.Get("Api-Key")} {
+		if secret == "" {
+			continue
+		}
+		safe := auth.Redact(secret)
+		for _, f := range []*string{&e.Message, &e.Type, &e.Code, &e.Param} {
+			*f = strings.ReplaceAll(*f, secret, safe)
+		}
+		e.Body = bytes.ReplaceAll(e.Body, []byte(secret), []byte(safe))
+	}
+}
+
+// lazyFile writes to path, created on the first write (so a refused call
 // leaves no empty file), or to w when path is "".
 type lazyFile struct {
 	path string
@@ -472,10 +492,16 @@ func (l *lazyFile) Write(b []byte) (int, error) {
 	return l.f.Write(b)
 }
 
-// Close closes the file, if one was created.
-func (l *lazyFile) Close() error {
+// finish closes the file, if one was created. After a failed call (a cut
+// download or stream, an interrupt), or if closing fails, it removes the
+// file, so that no truncated output is left behind looking complete.
+func (l *lazyFile) finish(failed bool) error {
 	if l.f == nil {
 		return nil
 	}
-	return l.f.Close()
+	err := l.f.Close()
+	if failed || err != nil {
+		os.Remove(l.path)
+	}
+	return err
 }

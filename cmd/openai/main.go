@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -27,6 +26,9 @@ const (
 	exitOK    = 0
 	exitError = 1 // the API refused, the connection failed, a file could not be read...
 	exitUsage = 2 // the command line is wrong
+	// exitInterrupted is the shell's code for a command ended by SIGINT
+	// (128+2), so scripts can tell a Ctrl-C from a failure.
+	exitInterrupted = 130
 )
 
 // env is what a command needs from its surroundings. Tests give it their
@@ -84,6 +86,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintln(stderr, "Run 'openai help' for usage.")
 		}
 		return exitUsage
+	case ctx.Err() != nil:
+		// Interrupted (ctx is main's signal context): say what was
+		// stopped, and exit as a shell does after Ctrl-C.
+		fmt.Fprintln(stderr, errorLine(err))
+		return exitInterrupted
 	default:
 		fmt.Fprintln(stderr, errorLine(err))
 		return exitError
@@ -128,7 +135,9 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 
 // newClient makes a client from the environment variables that client.New
 // reads, taken from e.getenv rather than the process environment (so tests
-// control them), plus opts.
+// control them), plus opts. OPENAI_LOG is the exception: client.New reads
+// it, from the process environment, and logs to the process's standard
+// error, so the CLI has no parser of its own for it.
 func (e *env) newClient(opts ...client.Option) *client.Client {
 	base := e.getenv("OPENAI_BASE_URL")
 	if base == "" {
@@ -139,26 +148,8 @@ func (e *env) newClient(opts ...client.Option) *client.Client {
 		client.WithBaseURL(base),
 		client.WithOrganization(e.getenv("OPENAI_ORG_ID")),
 		client.WithProject(e.getenv("OPENAI_PROJECT_ID")),
-		client.WithLogger(e.logger()),
 	}
 	return client.New(append(all, opts...)...)
-}
-
-// logger is the logger OPENAI_LOG asks for (debug, info or warn), writing
-// to stderr, or nil.
-func (e *env) logger() *slog.Logger {
-	var level slog.Level
-	switch strings.ToLower(e.getenv("OPENAI_LOG")) {
-	case "debug":
-		level = slog.LevelDebug
-	case "info":
-		level = slog.LevelInfo
-	case "warn":
-		level = slog.LevelWarn
-	default:
-		return nil
-	}
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // newFlags returns a flag set for a command whose errors go to stderr,

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,17 +211,44 @@ func TestEnvironment(t *testing.T) {
 	c := newCLI(t)
 	c.env["OPENAI_ORG_ID"] = "org-1"
 	c.env["OPENAI_PROJECT_ID"] = "proj-1"
-	c.env["OPENAI_LOG"] = "debug"
 	c.srv.On("listModels").Reply(map[string]any{"object": "list", "data": []any{}})
-	r := c.run("", "models")
-	wantCode(t, r, 0)
+	// OPENAI_LOG is read by client.New, from the process environment, and
+	// logs to the process's stderr.
+	t.Setenv("OPENAI_LOG", "debug")
+	logged := captureStderr(t, func() {
+		r := c.run("", "models")
+		wantCode(t, r, 0)
+	})
 	h := c.srv.LastRequest().Header
 	if h.Get("Authorization") != "Bearer sk-test" || h.Get("OpenAI-Organization") != "org-1" || h.Get("OpenAI-Project") != "proj-1" {
 		t.Errorf("headers %v", h)
 	}
-	if !strings.Contains(r.stderr, "openai attempt") || !strings.Contains(r.stderr, "op=listModels") || strings.Contains(r.stderr, "sk-test") {
-		t.Errorf("OPENAI_LOG=debug should log attempts to stderr, without the key:\n%s", r.stderr)
+	if !strings.Contains(logged, "openai attempt") || !strings.Contains(logged, "op=listModels") || strings.Contains(logged, "sk-test") {
+		t.Errorf("OPENAI_LOG=debug should log attempts to stderr, without the key:\n%s", logged)
 	}
+}
+
+// captureStderr runs f with os.Stderr going to a pipe, and returns what was
+// written to it.
+func captureStderr(t *testing.T, f func()) string {
+	t.Helper()
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	done := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(rd)
+		done <- b
+	}()
+	old := os.Stderr
+	os.Stderr = wr
+	defer func() { os.Stderr = old }()
+	f()
+	os.Stderr = old
+	wr.Close()
+	return string(<-done)
 }
 
 func TestModels(t *testing.T) {
@@ -301,18 +329,23 @@ upload x: 100% (1000 B of 1000 B)
 
 func TestProgressTerminal(t *testing.T) {
 	var buf bytes.Buffer
-	p := &progress{w: &buf, label: "upload x", total: 2048, terminal: true}
+	clock := time.Unix(1750000000, 0)
+	p := &progress{w: &buf, label: "upload x", total: 2048, terminal: true, now: func() time.Time { return clock }}
 	p.set(512)
+	clock = clock.Add(redrawEvery - time.Millisecond)
 	p.set(1024) // within redrawEvery of the first: not drawn
+	clock = clock.Add(time.Millisecond)
+	p.set(1536) // redrawEvery after the first: drawn
 	p.set(2048) // the end is always drawn
 	p.finish()
 	lines := strings.Split(buf.String(), "\r")
-	if len(lines) != 4 || lines[0] != "" {
-		t.Fatalf("want three redraws, got %q", buf.String())
+	if len(lines) != 5 || lines[0] != "" {
+		t.Fatalf("want four redraws, got %q", buf.String())
 	}
 	if lines[1] != "upload x [#######.......................]  25%  512 B/2.0 KiB" ||
-		lines[2] != "upload x [##############################] 100%  2.0 KiB/2.0 KiB" ||
-		lines[3] != "upload x [##############################] 100%  2.0 KiB/2.0 KiB\n" {
+		lines[2] != "upload x [######################........]  75%  1.5 KiB/2.0 KiB" ||
+		lines[3] != "upload x [##############################] 100%  2.0 KiB/2.0 KiB" ||
+		lines[4] != "upload x [##############################] 100%  2.0 KiB/2.0 KiB\n" {
 		t.Errorf("redraws %q", lines)
 	}
 }
@@ -555,6 +588,54 @@ func TestGenericStreamErrorEvent(t *testing.T) {
 	golden(t, "generic_stream_error", c.run("", "createResponse", "--json", `{"model":"gpt-4.1","input":"hi","stream":true}`))
 }
 
+// TestGenericStreamErrorEventRedacted: an error event that echoes the key
+// the CLI sent is printed with the key redacted.
+func TestGenericStreamErrorEventRedacted(t *testing.T) {
+	const key = "sk-test-0123456789abcdefghijSECR"
+	c := newCLI(t)
+	c.env["OPENAI_API_KEY"] = key
+	events := openaitest.ResponseStream("gpt-4.1", "Hi")
+	c.srv.On("createResponse").Stream(events[0], openaitest.Named("error",
+		map[string]any{"type": "error", "code": "invalid_api_key", "message": "Incorrect API key provided: " + key + ".", "param": nil, "sequence_number": 1}))
+	r := c.run("", "createResponse", "--json", `{"model":"gpt-4.1","input":"hi","stream":true}`)
+	wantCode(t, r, 1)
+	if strings.Contains(r.stderr, "0123456789abcdefghij") || !strings.Contains(r.stderr, `Incorrect API key provided: "***SECR".`) {
+		t.Errorf("the key must be redacted:\n%s", r)
+	}
+}
+
+// cutBody answers with a Content-Length of n but only its first half, then
+// ends the connection.
+func cutBody(content []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Length", fmt.Sprint(len(content)))
+		w.Write(content[:len(content)/2])
+		w.(http.Flusher).Flush()
+	}
+}
+
+// TestGenericCutDownloadLeavesNoFile: a download cut midway fails and
+// removes the partial output file.
+func TestGenericCutDownloadLeavesNoFile(t *testing.T) {
+	c := newCLI(t)
+	c.srv.On("downloadFile").Handle(cutBody(bytes.Repeat([]byte("0123456789"), 10_000)))
+	out := filepath.Join(c.dir, "out.bin")
+	r := c.run("", "downloadFile", "--file_id", "file-123", "--output", out)
+	wantCode(t, r, 1)
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a cut download left %s: %v\n%s", out, err, r)
+	}
+	// A stream cut midway does the same.
+	events := openaitest.ChatStream("gpt-4.1", "Hi", " there")
+	c.srv.On("createChatCompletion").Stream(events[:2]...)
+	r = c.run("", "createChatCompletion", "--output", out, "--json", `{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}],"stream":true}`)
+	wantCode(t, r, 1)
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a cut stream left %s: %v\n%s", out, err, r)
+	}
+}
+
 func TestGenericBinary(t *testing.T) {
 	c := newCLI(t)
 	content := []byte("line 1\x00\xff\nline 2\n")
@@ -681,6 +762,54 @@ func TestBatchInterrupted(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(c.dir, "out.jsonl")); !os.IsNotExist(err) {
 		t.Errorf("output written: %v", err)
 	}
+}
+
+// TestBatchCutDownloadLeavesNoFile: a batch whose output download is cut
+// midway fails and leaves no partial output file.
+func TestBatchCutDownloadLeavesNoFile(t *testing.T) {
+	c := newCLI(t)
+	input := c.file("requests.jsonl", batchInput)
+	c.srv.On("createFile").Reply(fileObject)
+	c.srv.On("createBatch").Reply(batchObject("validating", 0, 0, 0, nil))
+	c.srv.On("retrieveBatch").Reply(batchObject("completed", 3, 0, 3, map[string]any{"output_file_id": "file-out"}))
+	c.srv.On("downloadFile").Handle(cutBody(bytes.Repeat([]byte(`{"id":"batch_req_1"}`+"\n"), 5_000)))
+	out := filepath.Join(c.dir, "out.jsonl")
+	r := c.run("", "batch", "-interval", "1ms", "-o", out, input)
+	wantCode(t, r, 1)
+	if !strings.Contains(r.stderr, "downloading file-out") {
+		t.Errorf("want the download error:\n%s", r)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a cut download left %s: %v", out, err)
+	}
+}
+
+// TestInterruptExitCode: a command stopped by Ctrl-C (its context
+// cancelled) exits 130, a failure 1.
+func TestInterruptExitCode(t *testing.T) {
+	c := newCLI(t)
+	arrived := make(chan struct{})
+	var once sync.Once
+	c.srv.On("listModels").Handle(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(arrived) })
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-arrived: // Ctrl-C while the call is in flight
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	r := c.runContext(ctx, "", "models")
+	wantCode(t, r, 130)
+	if !strings.Contains(r.stderr, "context canceled") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	c.srv.On("retrieveModel").Error(404, "The model 'x' does not exist")
+	wantCode(t, c.run("", "retrieveModel", "--model", "x"), 1)
 }
 
 func TestBatchUsage(t *testing.T) {

@@ -33,6 +33,7 @@ type progress struct {
 	label    string
 	total    int64
 	terminal bool
+	now      func() time.Time // the clock of redraws: time.Now, or a test's
 	n        int64
 	drawn    time.Time // last redraw, on a terminal
 	step     int64     // tenths printed so far, elsewhere
@@ -40,7 +41,7 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, label string, total int64) *progress {
-	return &progress{w: w, label: label, total: total, terminal: isTerminal(w)}
+	return &progress{w: w, label: label, total: total, terminal: isTerminal(w), now: time.Now}
 }
 
 // set records that n bytes are done.
@@ -52,7 +53,7 @@ func (p *progress) set(n int64) {
 	}
 	p.n = min(n, p.total)
 	if p.terminal {
-		if now := time.Now(); now.Sub(p.drawn) >= redrawEvery || p.n == p.total {
+		if now := p.now(); now.Sub(p.drawn) >= redrawEvery || p.n == p.total {
 			p.drawn = now
 			fmt.Fprintf(p.w, "\r%s %s", p.label, bar(p.n, p.total, formatBytes))
 		}

@@ -52,7 +52,7 @@ type operations struct {
 // loadOperations parses the embedded spec once per process: the result is
 // never changed after.
 var loadOperations = sync.OnceValues(func() (*operations, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(spec.OpenAPI)
+	doc, err := openapi3.NewLoader().LoadFromData(spec.OpenAPI())
 	if err != nil {
 		return nil, fmt.Errorf("loading the embedded spec: %w", err)
 	}

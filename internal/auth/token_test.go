@@ -357,7 +357,9 @@ func TestTokenLeaderCancelledFollowerFetchesAgain(t *testing.T) {
 	}()
 	time.Sleep(10 * time.Millisecond) // the follower waits on the first fetch
 	cancelLeader()
-	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+	// The leader's own fetch ended with its context; it may still find the
+	// follower's new token cached when it looks again, which is no error.
+	if err := <-leaderErr; err != nil && !errors.Is(err, context.Canceled) {
 		t.Errorf("leader err = %v", err)
 	}
 	if tok := <-follower; tok != "second" {

@@ -126,7 +126,7 @@ func typeName(name string) (s string, err error) {
 var runtimeNames = []string{
 	"unionKindNull", "unionKindBool", "unionKindNumber", "unionKindString", "unionKindArray", "unionKindObject", "unionKindEmpty",
 	"errUnionSyntax", "unionError", "unionSkipSpace", "unionKindOf", "unionKind", "unionKindName", "unionElemKind",
-	"unionScanString", "unionSkipValue", "unionDiscriminator", "unionDecodeSlice", "unionUnknown", "unionMarshalRaw", "unionMember", "unionObject", "ownPointer",
+	"unionScanString", "unionSkipValue", "unionDiscriminator", "unionDecodeSlice", "unionUnknown", "unionMarshalRaw", "unionMember", "unionObject", "ownPointer", "ownSlice",
 	"unionField", "unionPointer", "unionSlice",
 }
 
@@ -145,6 +145,7 @@ const (
 	formSlice                       // []U
 	formOwn                         // T, a struct with an UnmarshalJSON of ours
 	formOwnPointer                  // *T, likewise
+	formOwnSlice                    // []T, likewise
 )
 
 type shadowField struct {
@@ -417,8 +418,13 @@ func (e *emitter) routeOwnFields() {
 					continue
 				}
 				form, t := formOwn, e.g.resolve(f.Type)
-				if star, ok := t.(*ast.StarExpr); ok {
-					form, t = formOwnPointer, e.g.resolve(star.X)
+				switch x := t.(type) {
+				case *ast.StarExpr:
+					form, t = formOwnPointer, e.g.resolve(x.X)
+				case *ast.ArrayType:
+					if x.Len == nil {
+						form, t = formOwnSlice, e.g.resolve(x.Elt)
+					}
 				}
 				id, ok := t.(*ast.Ident)
 				if !ok || !e.own[id.Name] || e.unionGo[id.Name] != "" || id.Name == name {
@@ -850,7 +856,7 @@ func (e *emitter) emitSliceUnmarshal(typ, union string) {
 func (e *emitter) emitShadow(sh shadow) {
 	var unions, nested []string
 	for _, f := range sh.fields {
-		if f.form == formOwn || f.form == formOwnPointer {
+		if f.form == formOwn || f.form == formOwnPointer || f.form == formOwnSlice {
 			nested = append(nested, f.goName)
 		} else {
 			unions = append(unions, f.goName)
@@ -875,6 +881,8 @@ func (e *emitter) emitShadow(sh shadow) {
 			e.p("\t\tunionMember{%s, &t.%s},", strconv.Quote(f.json), f.goName)
 		case formOwnPointer:
 			e.p("\t\tunionMember{%s, ownPointer[%s, *%s]{&t.%s}},", strconv.Quote(f.json), f.union, f.union, f.goName)
+		case formOwnSlice:
+			e.p("\t\tunionMember{%s, ownSlice[%s, *%s]{&t.%s}},", strconv.Quote(f.json), f.union, f.union, f.goName)
 		default:
 			e.p("\t\tunionMember{%s, %s[%s]{&t.%s, Unmarshal%s}},", strconv.Quote(f.json), helper[f.form], f.union, f.goName, f.union)
 		}
