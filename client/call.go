@@ -191,10 +191,21 @@ func chatChunkFailed(c *gen.CreateChatCompletionStreamResponse) bool {
 // hasErrorObject reports whether data is a JSON object with a non-null
 // "error" member.
 func hasErrorObject(data []byte) bool {
+	_, has := errorProbe(data)
+	return has
+}
+
+// errorProbe decodes the "type" member of an event's data and whether it
+// has a non-null "error" member.
+func errorProbe(data []byte) (typ string, hasError bool) {
 	var probe struct {
+		Type  string          `json:"type"`
 		Error json.RawMessage `json:"error"`
 	}
-	return json.Unmarshal(data, &probe) == nil && len(probe.Error) > 0 && string(probe.Error) != "null"
+	if json.Unmarshal(data, &probe) != nil {
+		return "", false
+	}
+	return probe.Type, len(probe.Error) > 0 && string(probe.Error) != "null"
 }
 
 // isErrorPayload reports whether an event's data is an error rather than
@@ -205,14 +216,8 @@ func isErrorPayload(data []byte) bool {
 	if !bytes.Contains(data[:min(len(data), 48)], []byte(`"error"`)) {
 		return false
 	}
-	var probe struct {
-		Type  string          `json:"type"`
-		Error json.RawMessage `json:"error"`
-	}
-	if json.Unmarshal(data, &probe) != nil {
-		return false
-	}
-	return probe.Type == "error" || (len(probe.Error) > 0 && string(probe.Error) != "null")
+	typ, hasError := errorProbe(data)
+	return typ == "error" || hasError
 }
 
 // ErrStuckPagination is returned by an ...All iterator when the server says

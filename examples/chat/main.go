@@ -15,6 +15,14 @@ import (
 )
 
 func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run is the example; main only reports its error, so that the deferred
+// cleanups run.
+func run() error {
 	c, done := demo.Client(func(s *openaitest.Server) {
 		s.On("createChatCompletion").
 			Reply(openaitest.ChatText("gpt-4.1-mini", "Hello there, nice to meet!")).
@@ -32,7 +40,7 @@ func main() {
 	var md client.Metadata
 	resp, err := c.CreateChatCompletion(ctx, req, client.WithMetadata(&md))
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	if content := resp.Choices[0].Message.Content; content != nil {
 		fmt.Println(*content)
@@ -41,16 +49,17 @@ func main() {
 
 	stream, err := c.CreateChatCompletionStream(ctx, req)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	defer stream.Close()
 	for chunk, err := range stream.All() {
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		if len(chunk.Choices) > 0 && chunk.Choices[0].Delta.Content != nil {
 			fmt.Print(*chunk.Choices[0].Delta.Content)
 		}
 	}
 	fmt.Println()
+	return nil
 }

@@ -6,11 +6,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/oapi-openai/openai/examples/internal/demo"
 	"github.com/oapi-openai/openai/gen"
@@ -18,6 +19,14 @@ import (
 )
 
 func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run is the example; main only reports its error, so that the deferred
+// cleanups run.
+func run() error {
 	texts := []string{
 		"How do I read a file in Go?",
 		"os.ReadFile reads a whole file into memory.",
@@ -35,17 +44,18 @@ func main() {
 		Input: gen.EmbeddingInputTexts(texts),
 	})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	question := resp.Data[0].Embedding
 	docs := resp.Data[1:]
-	sort.Slice(docs, func(i, j int) bool {
-		return cosine(question, docs[i].Embedding) > cosine(question, docs[j].Embedding)
+	slices.SortFunc(docs, func(a, b gen.Embedding) int { // most similar first
+		return cmp.Compare(cosine(question, b.Embedding), cosine(question, a.Embedding))
 	})
 	fmt.Println(texts[0])
 	for _, d := range docs {
 		fmt.Printf("  %.3f  %s\n", cosine(question, d.Embedding), texts[d.Index])
 	}
+	return nil
 }
 
 func cosine(a, b []float32) float64 {

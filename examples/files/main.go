@@ -21,6 +21,14 @@ const data = `{"custom_id":"1","method":"POST","url":"/v1/responses","body":{"mo
 `
 
 func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run is the example; main only reports its error, so that the deferred
+// cleanups run.
+func run() error {
 	file := map[string]any{"id": "file-abc123", "object": "file", "bytes": len(data), "created_at": 1741476542,
 		"filename": "requests.jsonl", "purpose": "batch", "status": "processed", "expires_at": nil, "status_details": nil}
 	c, done := demo.Client(func(s *openaitest.Server) {
@@ -37,30 +45,31 @@ func main() {
 		Purpose: gen.FilePurposeBatch,
 	})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println("uploaded", f.ID, f.Bytes, "bytes")
 
 	for file, err := range c.ListFilesAll(ctx, nil) { // every page, fetched as the loop goes
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		fmt.Println("listed", file.ID, file.Filename)
 	}
 
 	rc, err := c.DownloadFile(ctx, f.ID)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	content, err := io.ReadAll(rc)
 	rc.Close()
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Printf("downloaded %d bytes\n", len(content))
 
 	if _, err := c.DeleteFile(ctx, f.ID); err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println("deleted", f.ID)
+	return nil
 }

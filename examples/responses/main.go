@@ -14,6 +14,14 @@ import (
 )
 
 func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run is the example; main only reports its error, so that the deferred
+// cleanups run.
+func run() error {
 	c, done := demo.Client(func(s *openaitest.Server) {
 		s.On("createResponse").Stream(openaitest.ResponseStream("gpt-4.1-mini",
 			"Go", " is", " a", " small", " language", " with", " fast", " builds.")...)
@@ -26,12 +34,12 @@ func main() {
 		Input:        gen.InputText("What is Go?"),
 	})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	defer stream.Close()
 	for ev, err := range stream.All() {
 		if err != nil {
-			log.Fatal(err) // a cut stream, an error event (*client.APIError)...
+			return err // a cut stream, an error event (*client.APIError)...
 		}
 		switch e := ev.(type) {
 		case gen.ResponseOutputTextDeltaEvent:
@@ -42,6 +50,7 @@ func main() {
 			}
 		}
 	}
+	return nil
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -24,6 +24,14 @@ type Event struct {
 }
 
 func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run is the example; main only reports its error, so that the deferred
+// cleanups run.
+func run() error {
 	c, done := demo.Client(func(s *openaitest.Server) {
 		s.On("createResponse").Reply(openaitest.ResponseText("gpt-4.1-mini",
 			`{"name":"Science fair","day":"Friday","participants":["Alice","Bob"]}`))
@@ -35,10 +43,11 @@ func main() {
 		Input: gen.InputText("Alice and Bob are going to a science fair on Friday."),
 	})
 	if errors.Is(err, client.ErrRefusal) {
-		log.Fatal("the model refused: ", err)
+		return fmt.Errorf("the model refused: %w", err)
 	}
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Printf("%s on %s with %v\n", event.Name, event.Day, event.Participants)
+	return nil
 }

@@ -22,6 +22,14 @@ type WeatherArgs struct {
 }
 
 func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run is the example; main only reports its error, so that the deferred
+// cleanups run.
+func run() error {
 	c, done := demo.Client(func(s *openaitest.Server) {
 		s.On("createResponse").
 			Reply(openaitest.ResponseFunctionCall("gpt-4.1-mini", "get_weather", `{"city":"Paris"}`)).
@@ -36,14 +44,15 @@ func main() {
 			return `{"celsius":21,"sky":"sunny"}`, nil
 		})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	resp, err := c.RunTools(context.Background(), gen.CreateResponse{
 		Model: "gpt-4.1-mini",
 		Input: gen.InputText("What is the weather in Paris?"),
 	}, &tools)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println(resp.OutputText())
+	return nil
 }
