@@ -82,6 +82,10 @@ func median(ss []sample, m metric) (float64, bool) {
 			v = append(v, m.get(s.Result))
 		}
 	}
+	return medianOf(v)
+}
+
+func medianOf(v []float64) (float64, bool) {
 	if len(v) == 0 {
 		return 0, false
 	}
@@ -92,8 +96,26 @@ func median(ss []sample, m metric) (float64, bool) {
 	return (v[len(v)/2-1] + v[len(v)/2]) / 2, true
 }
 
-// ratio is the median of metric m for client c over the floor's.
+// ratio is metric m of client c over the floor's: the median of the
+// per-round ratios, since a round runs the two close together in time and
+// a machine slowed down for a while slows both; the ratio of the medians
+// when no round has both.
 func ratio(samples map[key][]sample, w, c string, m metric) (float64, bool) {
+	floor := map[int]float64{}
+	for _, s := range samples[key{w, "floor"}] {
+		if s.Err == "" {
+			floor[s.round] = m.get(s.Result)
+		}
+	}
+	var paired []float64
+	for _, s := range samples[key{w, c}] {
+		if f, ok := floor[s.round]; ok && f != 0 && s.Err == "" {
+			paired = append(paired, m.get(s.Result)/f)
+		}
+	}
+	if r, ok := medianOf(paired); ok {
+		return r, true
+	}
 	v, ok1 := median(samples[key{w, c}], m)
 	f, ok2 := median(samples[key{w, "floor"}], m)
 	if !ok1 || !ok2 || f == 0 {
@@ -105,7 +127,7 @@ func ratio(samples map[key][]sample, w, c string, m metric) (float64, bool) {
 // printTable prints one row per (workload, metric): the floor's median in
 // absolute terms, every other client's as a ratio to it.
 func printTable(out io.Writer, o options, r *runner, samples map[key][]sample) {
-	fmt.Fprintf(out, "medians of %d rounds; floor in absolute terms, the others as a ratio to the floor (lower is better)\n\n", o.rounds)
+	fmt.Fprintf(out, "%d rounds; floor: its median; the others: the median of their per-round ratios to the floor (lower is better)\n\n", o.rounds)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprint(tw, "workload\tmetric")
 	for _, c := range o.clients {
