@@ -327,6 +327,23 @@ upload x: 100% (1000 B of 1000 B)
 	}
 }
 
+// TestProgressPlainRewind: a retried upload starts again from 0, and its
+// progress is reported again rather than hidden below the first attempt's.
+func TestProgressPlainRewind(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, "upload x", 1000)
+	for _, n := range []int64{600, 0, 300, 1000} {
+		p.set(n)
+	}
+	want := `upload x: 60% (600 B of 1000 B)
+upload x: 30% (300 B of 1000 B)
+upload x: 100% (1000 B of 1000 B)
+`
+	if buf.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
 func TestProgressTerminal(t *testing.T) {
 	var buf bytes.Buffer
 	clock := time.Unix(1750000000, 0)

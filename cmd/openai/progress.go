@@ -51,6 +51,9 @@ func (p *progress) set(n int64) {
 	if p.finished || p.total <= 0 {
 		return
 	}
+	if n < p.n { // a retry rewound the upload: report its progress again
+		p.step = n * 10 / p.total
+	}
 	p.n = min(n, p.total)
 	if p.terminal {
 		if now := p.now(); now.Sub(p.drawn) >= redrawEvery || p.n == p.total {
