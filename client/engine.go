@@ -120,6 +120,9 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 			}
 			apiErr := newAPIError(resp, body)
 			cfg.redactSecrets(apiErr, req.Header)
+			if resp.StatusCode == http.StatusUnauthorized {
+				cfg.dropRefusedToken(req.Header)
+			}
 			if cfg.metadata != nil {
 				*cfg.metadata = newMetadata(resp, attempt)
 			}
@@ -190,6 +193,14 @@ func (c *Client) attempt(ctx context.Context, cfg *config, doer Doer, req *http.
 		timer.Stop()
 	}
 	return resp, cancel, nil
+}
+
+// dropRefusedToken forgets the provider's token the server refused (sent
+// in header), so that the next call fetches a new one.
+func (c *config) dropRefusedToken(sent http.Header) {
+	if token, ok := strings.CutPrefix(sent.Get("Authorization"), "Bearer "); ok && c.creds.Tokens != nil {
+		c.creds.Tokens.Invalidate(token)
+	}
 }
 
 // redactSecrets removes from e the credentials a request carried: the

@@ -126,11 +126,6 @@ type attemptOutcome struct {
 // provider's cache, so that the next attempt or call fetches a new one
 // instead of sending the refused token until it is due for refresh.
 func (c *config) attemptDone(ctx context.Context, req *http.Request, a attemptOutcome) {
-	if c.creds.Tokens != nil && a.resp != nil && a.resp.StatusCode == http.StatusUnauthorized {
-		if token, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer "); ok {
-			c.creds.Tokens.Invalidate(token)
-		}
-	}
 	if c.logger == nil && len(c.hooks) == 0 {
 		return
 	}
@@ -230,8 +225,9 @@ type streamObserver struct {
 
 	bytes  atomic.Int64
 	events atomic.Int64
-	done   atomic.Bool // the end sentinel was seen
-	final  atomic.Bool // the final event was seen
+	// finalEnds: the stream ends complete at a final event, not at a
+	// sentinel (a spec fact: an operation declares one or the other).
+	finalEnds bool
 }
 
 // newStreamObserver starts observing a stream whose response is resp, or
@@ -276,24 +272,7 @@ func (o *streamObserver) event(ev streaming.Event) {
 
 // wrap makes the streaming configuration report to the observer.
 func (o *streamObserver) wrap(sc streaming.Config) streaming.Config {
-	if done := sc.Done; done != nil {
-		sc.Done = func(ev streaming.Event) bool {
-			if done(ev) {
-				o.done.Store(true)
-				return true
-			}
-			return false
-		}
-	}
-	if final := sc.Final; final != nil {
-		sc.Final = func(ev streaming.Event) bool {
-			if final(ev) {
-				o.final.Store(true)
-				return true
-			}
-			return false
-		}
-	}
+	o.finalEnds = sc.Final != nil && sc.Done == nil
 	onEnd := sc.OnEnd
 	sc.OnEnd = func(err error) {
 		if onEnd != nil {
@@ -307,7 +286,7 @@ func (o *streamObserver) wrap(sc streaming.Config) streaming.Config {
 // outcome classifies the error a stream ended with.
 func (o *streamObserver) outcome(err error) (StreamOutcome, error) {
 	switch {
-	case err == nil && o.final.Load() && !o.done.Load():
+	case err == nil && o.finalEnds:
 		return StreamFinal, nil
 	case err == nil:
 		return StreamDone, nil
