@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -62,6 +61,12 @@ func call[T any](ctx context.Context, c *Client, opts []Option, op string, build
 	var out T
 	if _, none := any(out).(struct{}); none {
 		return &out, nil // an operation without a result: the body does not matter
+	}
+	if _, text := any(out).(string); text {
+		// A text answer is what it is: a silent file's transcript may
+		// read "null" or nothing at all.
+		out, err = decode(buf.Bytes())
+		return &out, err
 	}
 	if data := bytes.TrimSpace(buf.Bytes()); len(data) == 0 || string(data) == "null" {
 		return nil, fmt.Errorf("openai: %s: %w", op, ErrEmptyResponse)
@@ -129,6 +134,19 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 	if err != nil {
 		return nil, err
 	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "text/event-stream") && strings.Contains(ct, "json") {
+		// A server that refuses a stream may do it with a JSON error and
+		// a 200 status: report that error, not a cut stream.
+		defer resp.Body.Close()
+		data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		if err != nil {
+			return nil, &ConnectionError{Op: op, Err: fmt.Errorf("reading response: %w", err)}
+		}
+		if isErrorPayload(data) {
+			return nil, eventError(cfg, resp, data)
+		}
+		return nil, fmt.Errorf("openai: %s: expected an event stream, got %s", op, ct)
+	}
 	obs := cfg.newStreamObserver(ctx, op, resp) // nil unless a logger or a hook listens
 	decodeEvent := func(ev streaming.Event) (T, error) {
 		if ev.Type == "error" || isErrorPayload(ev.Data) {
@@ -145,10 +163,6 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 		var v T
 		if err := json.Unmarshal(ev.Data, &v); err != nil {
 			return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
-		}
-		if chunk, ok := any(&v).(*gen.CreateChatCompletionStreamResponse); ok && chatChunkFailed(chunk) && hasErrorObject(ev.Data) {
-			var zero T
-			return zero, eventError(cfg, resp, ev.Data)
 		}
 		return v, nil
 	}
@@ -175,54 +189,43 @@ func eventError(cfg *config, resp *http.Response, data []byte) error {
 	return e
 }
 
-// chatChunkFailed reports whether a chat chunk ends a choice with the
-// finish reason "error": how OpenRouter reports an error after the stream
-// has begun, in a chunk that also holds an "error" object too far in for
-// isErrorPayload to see. Ordinary chunks cost a loop over their choices.
-func chatChunkFailed(c *gen.CreateChatCompletionStreamResponse) bool {
-	for i := range c.Choices {
-		if f := c.Choices[i].FinishReason; f != nil && *f == "error" {
-			return true
-		}
-	}
-	return false
-}
-
-// hasErrorObject reports whether data is a JSON object with a non-null
-// "error" member.
-func hasErrorObject(data []byte) bool {
-	_, has := errorProbe(data)
-	return has
-}
-
-// errorProbe decodes the "type" member of an event's data and whether it
-// has a non-null "error" member.
-func errorProbe(data []byte) (typ string, hasError bool) {
+// errorProbe decodes the top-level "type" and "object" members of an
+// event's data and whether it has a non-null "error" member.
+func errorProbe(data []byte) (typ, object string, hasError bool) {
 	var probe struct {
-		Type  string          `json:"type"`
-		Error json.RawMessage `json:"error"`
+		Type   string          `json:"type"`
+		Object string          `json:"object"`
+		Error  json.RawMessage `json:"error"`
 	}
 	if json.Unmarshal(data, &probe) != nil {
-		return "", false
+		return "", "", false
 	}
-	return probe.Type, len(probe.Error) > 0 && string(probe.Error) != "null"
+	return probe.Type, probe.Object, len(probe.Error) > 0 && string(probe.Error) != "null"
 }
 
+// errorKey is how an "error" member (or an "error" value) reads in JSON:
+// inside a string it would be escaped (\"error\"), so ordinary events,
+// whatever text they carry, almost never contain it.
+var errorKey = []byte(`"error"`)
+
 // isErrorPayload reports whether an event's data is an error rather than
-// an item of the stream: {"error": ...} (chat) or {"type": "error", ...}
-// (Responses, when the event has no "event:" line). Only a short head is
-// searched, so ordinary events cost almost nothing; a decode confirms.
+// an item of the stream: a top-level "error" member anywhere in the object
+// (chat; OpenRouter's mid-stream error after the choices), "type": "error"
+// (Responses, when the event has no "event:" line) or "object": "error".
+// Events without the bytes "error" in quotes cost one fast search; the
+// others are decoded once more to look at their top level.
 func isErrorPayload(data []byte) bool {
-	if !bytes.Contains(data[:min(len(data), 48)], []byte(`"error"`)) {
+	if !bytes.Contains(data, errorKey) {
 		return false
 	}
-	typ, hasError := errorProbe(data)
-	return typ == "error" || hasError
+	typ, object, hasError := errorProbe(data)
+	return typ == "error" || object == "error" || hasError
 }
 
 // ErrStuckPagination is returned by an ...All iterator when the server says
-// there are more items but gives no cursor to fetch them with.
-var ErrStuckPagination = errors.New("openai: list has more items but no cursor")
+// there are more items but gives no new cursor to fetch them with: none, or
+// one it gave before (a cycle).
+var ErrStuckPagination = errors.New("openai: list has more items but no new cursor")
 
 // paginate turns a page fetcher into an iterator over items. fetch gets the
 // cursor ("" for the first page) and returns the page's items, whether more
@@ -231,6 +234,7 @@ var ErrStuckPagination = errors.New("openai: list has more items but no cursor")
 func paginate[T any](fetch func(after string) ([]T, bool, string, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		after := ""
+		seen := map[string]bool{}
 		for {
 			items, more, next, err := fetch(after)
 			if err != nil {
@@ -246,11 +250,12 @@ func paginate[T any](fetch func(after string) ([]T, bool, string, error)) iter.S
 			if !more {
 				return
 			}
-			if next == "" || next == after {
+			if next == "" || seen[next] {
 				var zero T
 				yield(zero, ErrStuckPagination)
 				return
 			}
+			seen[next] = true
 			after = next
 		}
 	}

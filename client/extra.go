@@ -84,6 +84,9 @@ func applyExtras(cfg *config, req *http.Request) error {
 // WithQuery); body, if not nil, is sent as JSON; the JSON answer is decoded
 // into out, if not nil (a *json.RawMessage keeps it as is).
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
+	if err := checkPath(path); err != nil {
+		return err
+	}
 	var data []byte
 	if body != nil {
 		var err error
@@ -127,4 +130,60 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 		return nil, json.Unmarshal(data, out)
 	})
 	return err
+}
+
+// DoRaw sends a request whose body and answer the caller handles as bytes:
+// body (nil for none) is sent as is with contentType, and the answer comes
+// back unread when its status is 2xx (a refusal is an *APIError, as for
+// every call), so a stream or a large download is read as it arrives. The
+// caller must close resp.Body. A body that is an *bytes.Reader,
+// *strings.Reader or *bytes.Buffer, or any io.Seeker, is sent again when
+// the call is retried; any other reader makes the call a single attempt.
+func (c *Client) DoRaw(ctx context.Context, method, path string, body io.Reader, contentType string, opts ...Option) (*http.Response, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	op := method + " " + path
+	build := func(base string) (*http.Request, error) {
+		u, err := url.JoinPath(base, path)
+		if err != nil {
+			return nil, err
+		}
+		req, err := http.NewRequest(method, u, body)
+		if err != nil {
+			return nil, err
+		}
+		if seeker, ok := body.(io.Seeker); ok && req.GetBody == nil {
+			req.GetBody = func() (io.ReadCloser, error) {
+				if _, err := seeker.Seek(0, io.SeekStart); err != nil {
+					return nil, err
+				}
+				return io.NopCloser(body), nil
+			}
+		}
+		if body != nil && contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		return req, nil
+	}
+	return c.send(ctx, c.callConfig(opts), op, build, true)
+}
+
+// checkPath refuses a path with an empty, "." or ".." segment, which
+// servers and proxies would resolve to another endpoint (an id such as
+// "../../admin" pasted into a path).
+func checkPath(path string) error {
+	p := strings.Trim(path, "/")
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "." || seg == ".." {
+			return fmt.Errorf("openai: path %q: %w", path, ErrUnsafePath)
+		}
+		if u, err := url.PathUnescape(seg); err == nil && (u == "." || u == ".." || strings.Contains(u, "/")) {
+			return fmt.Errorf("openai: path %q: %w", path, ErrUnsafePath)
+		}
+	}
+	return nil
 }

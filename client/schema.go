@@ -205,9 +205,10 @@ func marshalCompact(v any) (json.RawMessage, error) {
 // fit the Go type it was asked for.
 var ErrSchemaMismatch = errors.New("answer does not fit the requested type")
 
-// decodeStrict decodes a structured answer into a T, rejecting unknown
-// fields and trailing data.
-func decodeStrict[T any](data []byte) (T, error) {
+// DecodeStrict decodes a structured answer into a T, rejecting unknown
+// fields and trailing data: the check a strict JSON schema (SchemaFor)
+// promises. Errors wrap ErrSchemaMismatch.
+func DecodeStrict[T any](data []byte) (T, error) {
 	var v T
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -79,12 +79,12 @@ func TestSchemaForRejects(t *testing.T) {
 }
 
 func TestDecodeStrict(t *testing.T) {
-	got, err := decodeStrict[tree]([]byte(`{"name":"a","children":[{"name":"b","children":[]}]}`))
+	got, err := DecodeStrict[tree]([]byte(`{"name":"a","children":[{"name":"b","children":[]}]}`))
 	if err != nil || got.Name != "a" || len(got.Children) != 1 || got.Children[0].Name != "b" {
 		t.Fatalf("got %+v, %v", got, err)
 	}
 	for _, bad := range []string{`{"name":"a","extra":1}`, `{"name":1}`, `{"name":"a"} {}`, `not json`} {
-		if _, err := decodeStrict[tree]([]byte(bad)); !errors.Is(err, ErrSchemaMismatch) {
+		if _, err := DecodeStrict[tree]([]byte(bad)); !errors.Is(err, ErrSchemaMismatch) {
 			t.Errorf("%s: err = %v", bad, err)
 		}
 	}

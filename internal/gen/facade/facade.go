@@ -13,17 +13,27 @@ package facade
 
 import (
 	"bytes"
+	_ "embed"
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/format"
 	"go/parser"
 	"go/token"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"text/template"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+
+	"github.com/oapi-openai/openai/internal/gen/layout"
+	"github.com/oapi-openai/openai/internal/gen/naming"
+	"github.com/oapi-openai/openai/internal/gen/split"
+	"github.com/oapi-openai/openai/internal/specmodel"
 )
 
 // Header starts every file this package writes.
@@ -147,56 +157,514 @@ type operation struct {
 	pageData     string
 	paramsType   string
 	afterPointer bool
+	roots        []string // the original names of the types the operation uses
 }
 
-// Generate returns the facade files, keyed by path (client/<tag>.gen.go).
-func Generate(doc *openapi3.T, src []byte) (map[string][]byte, error) {
-	s, err := index(src)
+// Input is what Generate needs.
+type Input struct {
+	Model  *specmodel.Model
+	Layout *layout.Layout
+	Names  *naming.Names
+	Split  *split.Result
+	Source []byte // oapi-codegen's output, before the split
+	Unions []byte // the union generator's output, before the split
+	Module string
+}
+
+//go:embed facade.tmpl
+var templateText string
+
+var genRef = regexp.MustCompile(`\bgen\.([A-Z][A-Za-z0-9_]*)`)
+
+// area is what the template writes for one area package.
+type area struct {
+	Name, Doc string
+	Imports   []string // import lines, standard library first
+	Aliases   []alias
+	Consts    []alias
+	Ops       []*opView
+}
+
+type alias struct{ Name, Target string }
+
+// opView is one operation as the template sees it.
+type opView struct {
+	*operation
+	Method         string // the facade method name
+	Params         string // the method's parameters after ctx
+	Prologue       string // statements before the call (two results)
+	PrologueErr    string // the same, for methods returning only an error
+	PrologueText   string // for ...Text (string, error)
+	PrologueStream string // for ...Stream, which sets the stream flag
+	Request        string // the client.Request literal
+	RequestDownload string // the request with the download's Accept header
+	RequestText     string // the request with Accept: text/plain
+	Result         string // result type ("" for none)
+	StreamType     string
+	StreamDecode   string
+	UnionDecode    string
+	PageItem       string
+	PageCall       string // the call of the page method with &p
+	AfterPtr       bool
+	PageItemID     bool
+	PageLastID     string
+	PageLastPtr    bool
+	PageData       string
+	PageHasMore    string
+	ParamsType     string
+	DocLine        string
+	Deprecated     bool
+	Download       bool
+	Text           bool
+	TextDoc        string
+	StreamEndLit   string
+}
+
+// textView is the data of the "text" template: the operation and the name
+// of its ...Text method.
+type textView struct {
+	Op   *opView
+	Name string
+}
+
+// Generate returns the facade files, keyed by path: client/<area>/<area>.gen.go
+// and client/operations.gen.json.
+func Generate(in Input) (map[string][]byte, error) {
+	s, err := index(in.Source)
 	if err != nil {
 		return nil, err
 	}
-	var ops []*operation
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			o, err := describe(doc, s, path, method, op)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", method, path, err)
-			}
-			ops = append(ops, o)
+	stamps, err := stampTypes(in.Unions)
+	if err != nil {
+		return nil, err
+	}
+	uses := map[string][]string{} // key -> names its declarations use
+	keyOf := map[string]string{}
+	for _, d := range in.Split.Decls {
+		uses[d.Key] = append(uses[d.Key], d.Uses()...)
+		for _, n := range d.Names() {
+			keyOf[n] = d.Key
 		}
 	}
-	sort.Slice(ops, func(i, j int) bool { return ops[i].ID < ops[j].ID })
-	byFile := map[string][]*operation{}
-	for _, o := range ops {
-		name := "client/" + strings.ToLower(strings.NewReplacer(" ", "_", "-", "_").Replace(o.Tag)) + ".gen.go"
-		byFile[name] = append(byFile[name], o)
+	tmpl, err := template.New("facade").Funcs(template.FuncMap{
+		"dict2": func(op *opView, name string) textView { return textView{op, name} },
+	}).Parse(templateText)
+	if err != nil {
+		return nil, err
 	}
 	out := map[string][]byte{}
-	for name, ops := range byFile {
-		var body bytes.Buffer
-		for _, o := range ops {
-			o.write(&body)
+	index := opIndex{Core: in.Module + "/client"}
+	byArea := map[string][]layout.Operation{}
+	for _, o := range in.Layout.Operations {
+		byArea[o.Area] = append(byArea[o.Area], o)
+	}
+	for _, areaName := range in.Layout.Areas {
+		a := &area{Name: areaName, Doc: areaDoc(areaName, byArea[areaName])}
+		r := newResolver(in, areaName, stamps, keyOf)
+		for _, lo := range byArea[areaName] {
+			o, err := describe(in.Model.Doc, s, lo.Path, lo.Method, lo.Op)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", lo.Method, lo.Path, err)
+			}
+			v := r.view(o, in.Names.Method(o.ID, o.GoName, areaName))
+			a.Ops = append(a.Ops, v)
+			methods := map[string]string{}
+			switch {
+			case o.download:
+				methods["download"] = v.Method
+			case o.result == "" && o.text:
+				methods["text"] = v.Method
+			default:
+				methods["call"] = v.Method
+			}
+			if o.text && o.result != "" {
+				methods["text"] = v.Method + "Text"
+			}
+			if o.streamType != "" {
+				methods["stream"] = v.Method + "Stream"
+			}
+			if o.pageItem != "" {
+				methods["all"] = v.Method + "All"
+			}
+			index.Operations = append(index.Operations, opEntry{OperationID: o.ID, Method: strings.ToUpper(o.Method), Path: o.Path,
+				Package: in.Module + "/client/" + areaName, Constructor: "New", Methods: methods})
 		}
-		var b bytes.Buffer
-		fmt.Fprintf(&b, "%s\n\npackage client\n\nimport (\n", Header)
-		for _, imp := range []string{"context", "io", "iter", "net/http", "", "github.com/oapi-openai/openai/gen", "github.com/oapi-openai/openai/streaming"} {
-			if imp == "" { // standard library first, then this module, as goimports groups them
-				b.WriteString("\n")
-			} else if bytes.Contains(body.Bytes(), []byte(imp[strings.LastIndex(imp, "/")+1:]+".")) {
-				fmt.Fprintf(&b, "%q\n", imp)
+		if err := checkMethodNames(a.Ops); err != nil {
+			return nil, fmt.Errorf("area %s: %w", areaName, err)
+		}
+		// Every type the operations reach, through every declaration.
+		for _, op := range a.Ops {
+			for _, t := range op.roots {
+				r.reach(t, uses)
 			}
 		}
-		b.WriteString(")\n\n")
-		b.Write(body.Bytes())
-		formatted, err := format.Source(b.Bytes())
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w\n%s", name, err, b.Bytes())
+		a.Aliases, a.Consts = r.aliases(in.Split, keyOf)
+		var b bytes.Buffer
+		if err := tmpl.Execute(&b, a); err != nil {
+			return nil, err
 		}
-		out[name] = formatted
+		body := b.Bytes()
+		body = bytes.Replace(body, []byte("@@IMPORTS@@"), []byte(r.importBlock(in.Module, body)), 1)
+		src, err := format.Source(body)
+		if err != nil {
+			return nil, fmt.Errorf("client/%s: %w\n%s", areaName, err, b.Bytes())
+		}
+		out[filepath.Join("client", areaName, areaName+".gen.go")] = src
+	}
+	sort.Slice(index.Operations, func(i, j int) bool { return index.Operations[i].OperationID < index.Operations[j].OperationID })
+	data, err := json.MarshalIndent(index, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	out["client/operations.gen.json"] = append(data, '\n')
+	return out, nil
+}
+
+// opIndex is client/operations.gen.json.
+type opIndex struct {
+	Core       string    `json:"core"`
+	Operations []opEntry `json:"operations"`
+}
+
+type opEntry struct {
+	OperationID string            `json:"operationId"`
+	Method      string            `json:"method"`
+	Path        string            `json:"path"`
+	Package     string            `json:"package"`
+	Constructor string            `json:"constructor"`
+	Methods     map[string]string `json:"methods"`
+}
+
+func checkMethodNames(ops []*opView) error {
+	seen := map[string]string{}
+	for _, o := range ops {
+		names := []string{o.Method}
+		if o.text && o.result != "" {
+			names = append(names, o.Method+"Text")
+		}
+		if o.streamType != "" {
+			names = append(names, o.Method+"Stream")
+		}
+		if o.pageItem != "" {
+			names = append(names, o.Method+"All")
+		}
+		for _, n := range names {
+			if prev, ok := seen[n]; ok {
+				return fmt.Errorf("operations %s and %s both make a method %s: name one in gen/names.yaml methods", prev, o.ID, n)
+			}
+			seen[n] = o.ID
+		}
+	}
+	return nil
+}
+
+func areaDoc(name string, ops []layout.Operation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "// Package %s calls the %s operations of the OpenAI API:\n//\n", name, ops[0].Op.Tags[0])
+	for _, o := range ops {
+		fmt.Fprintf(&b, "//   - %s %s (%s)\n", strings.ToUpper(o.Method), o.Path, o.Op.OperationID)
+	}
+	fmt.Fprintf(&b, "//\n// Make a Service with New over a client.Client, then call its methods:\n//\n//\tc := client.New()\n//\tsvc := %s.New(c)\n//\n// The package re-exports, as aliases, every type its operations use, so one\n// import is enough.\n", name)
+	return b.String()
+}
+
+// stampTypes lists the one-value discriminator types, which stamp their
+// value when encoded: users never set them, so they are not re-exported.
+func stampTypes(unionSrc []byte) (map[string]bool, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), "unions.gen.go", unionSrc, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, d := range f.Decls {
+		// The union generator writes a stamp's MarshalJSON with an unnamed
+		// receiver (UnknownX's has one: it returns its Raw).
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Name.Name == "MarshalJSON" && len(fd.Recv.List[0].Names) == 0 {
+			if id, ok := fd.Recv.List[0].Type.(*ast.Ident); ok {
+				out[id.Name] = true
+			}
+		}
 	}
 	return out, nil
 }
 
+// resolver maps the generated names to what one area package calls them.
+type resolver struct {
+	in      Input
+	area    string
+	stamps  map[string]bool
+	keyOf   map[string]string
+	local   map[string]string // original name -> alias name in the area
+	taken   map[string]string // alias name -> original name
+	reached map[string]bool
+	pkgs    map[string]bool // gen packages imported
+	usesFmt bool
+}
+
+func newResolver(in Input, area string, stamps map[string]bool, keyOf map[string]string) *resolver {
+	return &resolver{in: in, area: area, stamps: stamps, keyOf: keyOf, local: map[string]string{}, taken: map[string]string{}, reached: map[string]bool{}, pkgs: map[string]bool{}}
+}
+
+// name returns the area's name for an original type name, reserving it.
+func (r *resolver) name(orig string) string {
+	if n, ok := r.local[orig]; ok {
+		return n
+	}
+	nn := r.in.Split.Names[orig]
+	n := nn.Name
+	if prev, ok := r.taken[n]; ok && prev != orig {
+		n = exportedPkg(nn.Pkg) + n
+	}
+	r.local[orig] = n
+	r.taken[n] = orig
+	return n
+}
+
+// qualified returns pkg.Name for an original name, for what is not aliased
+// (the UnmarshalX functions).
+func (r *resolver) qualified(orig string) string {
+	nn := r.in.Split.Names[orig]
+	r.pkgs[nn.Pkg] = true
+	return importName(nn.Pkg, r.area) + "." + nn.Name
+}
+
+func exportedPkg(p string) string { return strings.ToUpper(p[:1]) + p[1:] }
+
+func importName(pkg, area string) string {
+	if pkg == area {
+		return "gen"
+	}
+	return pkg
+}
+
+// reach marks orig and everything its declarations use.
+func (r *resolver) reach(orig string, uses map[string][]string) {
+	key := r.keyOf[orig]
+	if key == "" {
+		key = orig
+	}
+	if r.reached[key] {
+		return
+	}
+	r.reached[key] = true
+	for _, u := range uses[key] {
+		r.reach(u, uses)
+	}
+}
+
+// rewrite turns gen.Orig references into the area's names.
+func (r *resolver) rewrite(text string) string {
+	return genRef.ReplaceAllStringFunc(text, func(m string) string {
+		orig := m[len("gen."):]
+		if strings.HasPrefix(orig, "Unmarshal") {
+			return r.qualified(orig)
+		}
+		return r.name(orig)
+	})
+}
+
+// aliases lists the type aliases and constants the area re-exports.
+func (r *resolver) aliases(res *split.Result, keyOf map[string]string) (types, consts []alias) {
+	var keys []string
+	for k := range r.reached {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		nn, ok := res.Names[k]
+		if !ok || strings.HasPrefix(nn.Pkg, "build/") || r.stamps[k] || !token.IsExported(nn.Name) || !res.IsType(k) {
+			continue
+		}
+		name := r.name(k)
+		r.pkgs[nn.Pkg] = true
+		types = append(types, alias{name, importName(nn.Pkg, r.area) + "." + nn.Name})
+	}
+	for _, n := range sortedKeys(keyOf) {
+		k := keyOf[n]
+		if n == k || !r.reached[k] || r.stamps[k] || !res.IsConst(n) {
+			continue
+		}
+		nn := res.Names[n]
+		if strings.HasPrefix(nn.Pkg, "build/") {
+			continue
+		}
+		name := nn.Name
+		if prev, ok := r.taken[name]; ok && prev != n {
+			name = exportedPkg(nn.Pkg) + name
+		}
+		r.taken[name] = n
+		consts = append(consts, alias{name, importName(nn.Pkg, r.area) + "." + nn.Name})
+	}
+	sort.Slice(types, func(i, j int) bool { return types[i].Name < types[j].Name })
+	sort.Slice(consts, func(i, j int) bool { return consts[i].Name < consts[j].Name })
+	return types, consts
+}
+
+// importBlock lists the imports the rendered body uses.
+func (r *resolver) importBlock(module string, body []byte) string {
+	var std, own []string
+	for _, p := range []string{"context", "io", "iter", "net/http"} {
+		if bytes.Contains(body, []byte(p[strings.LastIndex(p, "/")+1:]+".")) {
+			std = append(std, strconv.Quote(p))
+		}
+	}
+	own = append(own, strconv.Quote(module+"/client"))
+	for _, p := range sortedKeys(r.pkgs) {
+		name := importName(p, r.area)
+		if name == p {
+			own = append(own, strconv.Quote(module+"/gen/"+p))
+		} else {
+			own = append(own, name+" "+strconv.Quote(module+"/gen/"+p))
+		}
+	}
+	if bytes.Contains(body, []byte("build.")) {
+		own = append(own, "build "+strconv.Quote(module+"/internal/build/"+r.area))
+	}
+	if bytes.Contains(body, []byte("streaming.")) {
+		own = append(own, strconv.Quote(module+"/streaming"))
+	}
+	return strings.Join(std, "\n") + "\n\n" + strings.Join(own, "\n")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// view prepares an operation for the template.
+func (r *resolver) view(o *operation, method string) *opView {
+	v := &opView{operation: o, Method: method, Deprecated: o.Deprecated, Download: o.download, Text: o.text,
+		TextDoc: strings.TrimSuffix(o.textDoc, "\n"), StreamEndLit: o.streamEnd, AfterPtr: o.afterPointer, PageItemID: o.pageItemID,
+		PageLastID: o.pageLastID, PageLastPtr: o.pageLastPtr, PageData: o.pageData, PageHasMore: o.pageHasMore}
+	summary := strings.TrimSuffix(strings.TrimSpace(o.Summary), ".")
+	if summary == "" {
+		summary = "operation " + o.ID
+	}
+	v.DocLine = fmt.Sprintf("%s %s (%s): %s.", strings.ToUpper(o.Method), o.Path, o.ID, summary)
+	var params strings.Builder
+	var pathParams []string
+	var callArgs []string
+	for _, a := range o.args {
+		fmt.Fprintf(&params, ", %s %s", a.name, a.typ)
+		callArgs = append(callArgs, a.name)
+		if a.name != "params" && a.typ == "string" {
+			pathParams = append(pathParams, strconv.Quote(a.name), a.name)
+		}
+	}
+	if o.bodyType != "" {
+		fmt.Fprintf(&params, ", body gen.%s", o.bodyType)
+		o.roots = append(o.roots, o.bodyType)
+	}
+	if o.paramsType != "" {
+		o.roots = append(o.roots, strings.TrimPrefix(o.paramsType, "gen."))
+	}
+	for _, t := range []string{o.result, o.streamType, o.pageItem} {
+		if t != "" {
+			o.roots = append(o.roots, strings.TrimPrefix(t, "gen."))
+		}
+	}
+	v.Params = r.rewrite(params.String())
+	model := ""
+	var pre strings.Builder
+	if strings.HasPrefix(o.model, "client.Deref(") {
+		field := strings.TrimSuffix(strings.TrimPrefix(o.model, "client.Deref("), ")")
+		fmt.Fprintf(&pre, "var model string\nif %s != nil {\nmodel = *%s\n}\n", field, field)
+		model = "model"
+	} else if o.model != "" {
+		model = o.model
+	}
+	request := func(accept string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "client.Request{Operation: %q, ", o.ID)
+		if len(pathParams) > 0 {
+			fmt.Fprintf(&b, "PathParams: []string{%s}, ", strings.Join(pathParams, ", "))
+		}
+		if model != "" {
+			fmt.Fprintf(&b, "Model: %s, ", model)
+		}
+		b.WriteString("Build: func(base string) (*http.Request, error) {\n")
+		call := func(builder string, extra ...string) string {
+			args := append([]string{"base"}, callArgs...)
+			args = append(args, extra...)
+			return fmt.Sprintf("build.%s(%s)", builder, strings.Join(args, ", "))
+		}
+		var expr string
+		switch o.bodyKind {
+		case "multipart":
+			expr = fmt.Sprintf("client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {\nreturn %s\n})", call(o.builder, "contentType", "r"))
+		case "json":
+			expr = call(o.builder, "body")
+		default:
+			expr = call(o.builder)
+		}
+		if accept == "" {
+			fmt.Fprintf(&b, "return %s\n", expr)
+		} else {
+			fmt.Fprintf(&b, "req, err := %s\nif err == nil {\nreq.Header.Set(\"Accept\", %q)\n}\nreturn req, err\n", expr, accept)
+		}
+		b.WriteString("}}")
+		return b.String()
+	}
+	v.Request = request("")
+	v.RequestDownload = request(o.accept)
+	v.RequestText = request("text/plain")
+	prologue := func(ret, stream, check string) string {
+		var b strings.Builder
+		if o.streamField != "" {
+			fmt.Fprintf(&b, "body.%s = %s\n", o.streamField, stream)
+		}
+		if o.streamParam != "" {
+			fmt.Fprintf(&b, "var p %s\nif params != nil {\np = *params\n}\np.%s = %s\nparams = &p\n", o.paramsType, o.streamParam, stream)
+		}
+		for _, d := range o.defaults {
+			b.WriteString(strings.ReplaceAll(d, "client.Ptr(", "client.Ptr(") + "\n")
+		}
+		for _, c := range o.checks {
+			b.WriteString(strings.Replace(c, "return client.MissingField", "return "+ret+"client.MissingField", 1) + "\n")
+		}
+		b.WriteString(check)
+		b.WriteString(pre.String())
+		return r.rewrite(b.String())
+	}
+	v.Prologue = prologue("nil, ", "nil", o.textCheck)
+	v.PrologueErr = prologue("", "nil", "")
+	v.PrologueText = prologue("\"\", ", "nil", "") + r.rewrite(o.textDefault)
+	on := o.streamOn
+	if on == "" {
+		on = "client.Ptr(true)"
+	}
+	v.PrologueStream = prologue("nil, ", on, "")
+	v.Result = r.rewrite(o.result)
+	v.StreamType = r.rewrite(o.streamType)
+	v.StreamDecode = "nil"
+	if o.streamDecode != "" {
+		v.StreamDecode = r.rewrite(o.streamDecode)
+	}
+	if o.unionResult != "" {
+		v.UnionDecode = r.rewrite(o.unionResult)
+	}
+	if o.pageItem != "" {
+		v.PageItem = r.rewrite(o.pageItem)
+		v.ParamsType = r.rewrite(o.paramsType)
+		args := make([]string, 0, len(o.args)+1)
+		for _, a := range o.args {
+			if a.name == "params" {
+				args = append(args, "&p")
+			} else {
+				args = append(args, a.name)
+			}
+		}
+		if o.bodyType != "" {
+			args = append(args, "body")
+		}
+		v.PageCall = fmt.Sprintf("s.%s(ctx, %s, opts...)", method, strings.Join(args, ", "))
+	}
+	return v
+}
 func schemaName(ref *openapi3.SchemaRef) string {
 	if ref == nil || ref.Ref == "" {
 		return ""
@@ -323,7 +791,7 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 // One is required, so a cut stream can always be told from a finished one.
 func streamEnd(ext map[string]any) (string, error) {
 	if done, ok := ext["x-stream-done"].(string); ok {
-		return fmt.Sprintf("streamEnd{done: %q}", done), nil
+		return fmt.Sprintf("client.StreamEnd{Done: %q}", done), nil
 	}
 	if list, ok := ext["x-stream-final"].([]any); ok && len(list) > 0 {
 		var quoted []string
@@ -334,7 +802,7 @@ func streamEnd(ext map[string]any) (string, error) {
 			}
 			quoted = append(quoted, strconv.Quote(s))
 		}
-		return "streamEnd{final: []string{" + strings.Join(quoted, ", ") + "}}", nil
+		return "client.StreamEnd{Final: []string{" + strings.Join(quoted, ", ") + "}}", nil
 	}
 	return "", fmt.Errorf("text/event-stream response needs x-stream-done or x-stream-final")
 }
@@ -386,7 +854,7 @@ func (o *operation) streamWhen(s *goSource, ext map[string]any) error {
 		return fmt.Errorf("x-stream-when must give one value")
 	}
 	o.streamField = name
-	o.streamOn = fmt.Sprintf("ptr(%s(%q))", qualify(typ[1:]), values[0])
+	o.streamOn = fmt.Sprintf("client.Ptr(%s(%q))", qualify(typ[1:]), values[0])
 	return nil
 }
 
@@ -402,13 +870,13 @@ func (o *operation) textDefaultFact(s *goSource, ext map[string]any) error {
 	if !ok || err != nil {
 		return err
 	}
-	o.textDefault = fmt.Sprintf("if body.%s == nil {\nbody.%s = ptr(%s(%q))\n}\n", name, name, qualify(typ[1:]), values[0])
+	o.textDefault = fmt.Sprintf("if body.%s == nil {\nbody.%s = client.Ptr(%s(%q))\n}\n", name, name, qualify(typ[1:]), values[0])
 	o.textDoc = fmt.Sprintf("// When body.%s is unset it asks for %q.\n", name, values[0])
 	quoted := make([]string, len(values))
 	for i, v := range values {
 		quoted[i] = strconv.Quote(v)
 	}
-	o.textCheck = fmt.Sprintf("if body.%s != nil {\nswitch *body.%s {\ncase %s:\nreturn nil, textAnswer(%q, %q, string(*body.%s), %q)\n}\n}\n",
+	o.textCheck = fmt.Sprintf("if body.%s != nil {\nswitch *body.%s {\ncase %s:\nreturn nil, client.TextAnswer(%q, %q, string(*body.%s), %q)\n}\n}\n",
 		name, name, strings.Join(quoted, ", "), o.ID, prop, name, o.GoName+"Text")
 	return nil
 }
@@ -422,16 +890,16 @@ func (o *operation) bodyFacts(doc *openapi3.T, s *goSource, content openapi3.Con
 	}
 	schema := sr.Value
 	if name, typ, ok := s.field(o.bodyType, "stream"); ok && strings.HasPrefix(typ, "*") {
-		o.streamField, o.streamOn = name, "ptr(true)"
+		o.streamField, o.streamOn = name, "client.Ptr(true)"
 	}
 	// The model goes with the call, for routing (classic Azure serves some
 	// operations per deployment, named by the model), so that nothing has
 	// to parse the encoded body again to find it.
 	switch name, typ, _ := s.field(o.bodyType, "model"); typ {
 	case "string":
-		o.model = fmt.Sprintf("opts = c.withRequestModel(opts, body.%s)\n", name)
+		o.model = "body." + name
 	case "*string":
-		o.model = fmt.Sprintf("if body.%s != nil {\nopts = c.withRequestModel(opts, *body.%s)\n}\n", name, name)
+		o.model = "client.Deref(body." + name + ")"
 	}
 	props := make([]string, 0, len(schema.Properties))
 	for p := range schema.Properties {
@@ -457,11 +925,11 @@ func (o *operation) bodyFacts(doc *openapi3.T, s *goSource, content openapi3.Con
 		prop := schema.Properties[p]
 		switch {
 		case typ == "string":
-			o.checks = append(o.checks, fmt.Sprintf("if body.%s == \"\" {\nreturn missing(%q, %q)\n}", name, o.ID, p))
+			o.checks = append(o.checks, fmt.Sprintf("if body.%s == \"\" {\nreturn client.MissingField(%q, %q)\n}", name, o.ID, p))
 		case strings.HasPrefix(typ, "[]"):
-			o.checks = append(o.checks, fmt.Sprintf("if len(body.%s) == 0 {\nreturn missing(%q, %q)\n}", name, o.ID, p))
+			o.checks = append(o.checks, fmt.Sprintf("if len(body.%s) == 0 {\nreturn client.MissingField(%q, %q)\n}", name, o.ID, p))
 		case typ == "io.Reader" || (prop != nil && isUnion(doc, schemaName(prop))):
-			o.checks = append(o.checks, fmt.Sprintf("if body.%s == nil {\nreturn missing(%q, %q)\n}", name, o.ID, p))
+			o.checks = append(o.checks, fmt.Sprintf("if body.%s == nil {\nreturn client.MissingField(%q, %q)\n}", name, o.ID, p))
 		}
 	}
 	return nil
@@ -494,187 +962,3 @@ func (o *operation) pagination(doc *openapi3.T, s *goSource, op *openapi3.Operat
 	return nil
 }
 
-func (o *operation) sig(extra string) string {
-	var b strings.Builder
-	b.WriteString("ctx context.Context")
-	for _, a := range o.args {
-		fmt.Fprintf(&b, ", %s %s", a.name, a.typ)
-	}
-	if o.bodyType != "" {
-		fmt.Fprintf(&b, ", body gen.%s", o.bodyType)
-	}
-	b.WriteString(extra)
-	b.WriteString(", opts ...Option")
-	return b.String()
-}
-
-func (o *operation) build() string { return o.buildAccept("") }
-
-// buildAccept is build with an Accept header set on the request, unless
-// accept is "".
-func (o *operation) buildAccept(accept string) string {
-	var b strings.Builder
-	b.WriteString("func(base string) (*http.Request, error) {\n")
-	if accept != "" {
-		b.WriteString("req, err := ")
-	} else {
-		b.WriteString("return ")
-	}
-	if o.bodyKind == "multipart" {
-		fmt.Fprintf(&b, "newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {\nreturn gen.%s(base", o.builder)
-		for _, a := range o.args {
-			b.WriteString(", " + a.name)
-		}
-		b.WriteString(", contentType, r)\n})\n")
-	} else {
-		fmt.Fprintf(&b, "gen.%s(base", o.builder)
-		for _, a := range o.args {
-			b.WriteString(", " + a.name)
-		}
-		if o.bodyKind == "json" {
-			b.WriteString(", body")
-		}
-		b.WriteString(")\n")
-	}
-	if accept != "" {
-		fmt.Fprintf(&b, "if err == nil {\nreq.Header.Set(\"Accept\", %q)\n}\nreturn req, err\n", accept)
-	}
-	b.WriteString("}")
-	return b.String()
-}
-
-func (o *operation) doc(b *bytes.Buffer, name, what string) {
-	summary := strings.TrimSuffix(strings.TrimSpace(o.Summary), ".")
-	if summary == "" {
-		summary = "operation " + o.ID
-	}
-	fmt.Fprintf(b, "// %s %s %s %s (%s): %s.\n", name, what, o.Method, o.Path, o.ID, summary)
-	if o.Deprecated {
-		b.WriteString("//\n// Deprecated: the API marks this operation as deprecated.\n")
-	}
-}
-
-// prologue writes the statements a method runs before the call: path
-// parameter and required field checks, the stream flag, defaults, then
-// check (the method's own), then passing the body's model on.
-func (o *operation) prologue(b *bytes.Buffer, ret, stream, check string) {
-	for _, a := range o.args {
-		if a.name != "params" && a.typ == "string" {
-			fmt.Fprintf(b, "if err := checkPathParam(%q, %s); err != nil {\nreturn %serr\n}\n", a.name, a.name, ret)
-		}
-	}
-	if o.streamField != "" {
-		fmt.Fprintf(b, "body.%s = %s\n", o.streamField, stream)
-	}
-	if o.streamParam != "" {
-		// Copy the caller's params: the stream flag is the method's to set.
-		fmt.Fprintf(b, "var p %s\nif params != nil {\np = *params\n}\np.%s = %s\nparams = &p\n", o.paramsType, o.streamParam, stream)
-	}
-	for _, d := range o.defaults {
-		b.WriteString(d + "\n")
-	}
-	for _, c := range o.checks {
-		b.WriteString(strings.Replace(c, "return missing", "return "+ret+"missing", 1) + "\n")
-	}
-	b.WriteString(check)
-	b.WriteString(o.model)
-}
-
-// writeText writes a method that returns a text/plain answer as a string
-// (for example a transcript asked for as `text`, `srt` or `vtt`). An empty
-// body is ErrEmptyResponse, as for JSON answers.
-func (o *operation) writeText(b *bytes.Buffer, name string) {
-	o.doc(b, name, "calls")
-	b.WriteString("// It returns the answer as text, for requests whose answer is text/plain\n// rather than JSON.\n")
-	b.WriteString(o.textDoc)
-	fmt.Fprintf(b, "func (c *Client) %s(%s) (string, error) {\n", name, o.sig(""))
-	o.prologue(b, "\"\", ", "nil", "")
-	b.WriteString(o.textDefault)
-	fmt.Fprintf(b, "v, err := call[string](ctx, c, opts, %q, %s, func(data []byte) (string, error) { return string(data), nil })\nif err != nil {\nreturn \"\", err\n}\nreturn *v, nil\n}\n\n", o.ID, o.buildAccept("text/plain"))
-}
-
-func (o *operation) write(b *bytes.Buffer) {
-	switch {
-	case o.download:
-		o.doc(b, o.GoName, "downloads")
-		b.WriteString("// The caller must close the returned body.\n")
-		fmt.Fprintf(b, "func (c *Client) %s(%s) (io.ReadCloser, error) {\n", o.GoName, o.sig(""))
-		o.prologue(b, "nil, ", "nil", "")
-		fmt.Fprintf(b, "return c.download(ctx, opts, %q, %s)\n}\n\n", o.ID, o.buildAccept(o.accept))
-	case o.result == "" && o.text:
-		o.writeText(b, o.GoName)
-	case o.result == "":
-		o.doc(b, o.GoName, "calls")
-		fmt.Fprintf(b, "func (c *Client) %s(%s) error {\n", o.GoName, o.sig(""))
-		o.prologue(b, "", "nil", "")
-		fmt.Fprintf(b, "_, err := call[struct{}](ctx, c, opts, %q, %s, nil)\nreturn err\n}\n\n", o.ID, o.build())
-	case o.unionResult != "":
-		// A union is an interface: return it as is, not a pointer to it.
-		o.doc(b, o.GoName, "calls")
-		fmt.Fprintf(b, "func (c *Client) %s(%s) (%s, error) {\n", o.GoName, o.sig(""), o.result)
-		o.prologue(b, "nil, ", "nil", "")
-		fmt.Fprintf(b, "v, err := call[%s](ctx, c, opts, %q, %s, %s)\nif err != nil {\nreturn nil, err\n}\nreturn *v, nil\n}\n\n", o.result, o.ID, o.build(), o.unionResult)
-	default:
-		o.doc(b, o.GoName, "calls")
-		if o.text {
-			fmt.Fprintf(b, "// It fails before sending when the request asks for a text answer: call\n// %sText for those.\n", o.GoName)
-		}
-		fmt.Fprintf(b, "func (c *Client) %s(%s) (*%s, error) {\n", o.GoName, o.sig(""), o.result)
-		o.prologue(b, "nil, ", "nil", o.textCheck)
-		fmt.Fprintf(b, "return call[%s](ctx, c, opts, %q, %s, nil)\n}\n\n", o.result, o.ID, o.build())
-	}
-	if o.text && o.result != "" {
-		o.writeText(b, o.GoName+"Text")
-	}
-	if o.streamType != "" {
-		o.doc(b, o.GoName+"Stream", "streams")
-		b.WriteString("// Errors before the first event (status, auth) are returned here; range over\n// the stream's All to read events.\n")
-		fmt.Fprintf(b, "func (c *Client) %sStream(%s) (*streaming.Stream[%s], error) {\n", o.GoName, o.sig(""), o.streamType)
-		on := o.streamOn
-		if on == "" { // a query parameter asks for the stream
-			on = "ptr(true)"
-		}
-		o.prologue(b, "nil, ", on, "")
-		decode := "nil"
-		if o.streamDecode != "" {
-			decode = o.streamDecode
-		}
-		fmt.Fprintf(b, "return stream[%s](ctx, c, opts, %q, %s, %s, %s)\n}\n\n", o.streamType, o.ID, o.build(), decode, o.streamEnd)
-	}
-	if o.pageItem != "" {
-		o.doc(b, o.GoName+"All", "iterates over every item of")
-		b.WriteString("// It fetches page after page as the loop goes on, passing ctx to each.\n")
-		fmt.Fprintf(b, "func (c *Client) %sAll(%s) iter.Seq2[%s, error] {\n", o.GoName, o.sig(""), o.pageItem)
-		fmt.Fprintf(b, "var p %s\nif params != nil {\np = *params\n}\n", o.paramsType)
-		var callArgs []string
-		for _, a := range o.args {
-			if a.name == "params" {
-				callArgs = append(callArgs, "&p")
-			} else {
-				callArgs = append(callArgs, a.name)
-			}
-		}
-		if o.bodyType != "" {
-			callArgs = append(callArgs, "body")
-		}
-		fmt.Fprintf(b, "return paginate(func(after string) ([]%s, bool, string, error) {\n", o.pageItem)
-		if o.afterPointer {
-			b.WriteString("if after != \"\" {\np.After = &after\n}\n")
-		} else {
-			b.WriteString("if after != \"\" {\np.After = after\n}\n")
-		}
-		fmt.Fprintf(b, "page, err := c.%s(ctx, %s, opts...)\nif err != nil {\nreturn nil, false, \"\", err\n}\n", o.GoName, strings.Join(callArgs, ", "))
-		b.WriteString("next := \"\"\n")
-		if o.pageItemID {
-			fmt.Fprintf(b, "if n := len(page.%s); n > 0 {\nnext = page.%s[n-1].ID\n}\n", o.pageData, o.pageData)
-		}
-		if o.pageLastID != "" {
-			if o.pageLastPtr {
-				fmt.Fprintf(b, "if page.%s != nil && *page.%s != \"\" {\nnext = *page.%s\n}\n", o.pageLastID, o.pageLastID, o.pageLastID)
-			} else {
-				fmt.Fprintf(b, "if page.%s != \"\" {\nnext = page.%s\n}\n", o.pageLastID, o.pageLastID)
-			}
-		}
-		fmt.Fprintf(b, "return page.%s, page.%s, next, nil\n})\n}\n\n", o.pageData, o.pageHasMore)
-	}
-}

@@ -7,7 +7,7 @@
 // union components nor the primitive and array components used as their
 // variants. [Generate] then writes, into the same package:
 //
-//   - per union U: type U interface{ isU() }, the isU marker methods on its
+//   - per union U: type U interface{ IsU(unionrt.Seal) }, the marker methods on its
 //     variants, UnknownU{Type, Raw} for variants this version does not know,
 //     and UnmarshalU, which peeks at the JSON kind or the discriminator and
 //     decodes the payload once into the chosen variant;
@@ -18,8 +18,10 @@
 //   - UnmarshalJSON on every struct holding a union field (U, *U or []U) and
 //     on every slice type of unions.
 //
-// The generated code calls the unexported helpers of gen/union_runtime.go,
-// which must sit in the same package.
+// The generated code calls the helpers of internal/unionrt, and seals each
+// union with an exported marker method whose parameter, unionrt.Seal, code
+// outside the module cannot name: so a union's variants may live in other
+// packages than the union itself.
 //
 // Rules checked (both functions fail, naming the component, when one is
 // broken):
@@ -122,13 +124,8 @@ func typeName(name string) (s string, err error) {
 	return codegen.SchemaNameToTypeName(name), nil
 }
 
-// runtimeNames are the package-level names of gen/union_runtime.go.
-var runtimeNames = []string{
-	"unionKindNull", "unionKindBool", "unionKindNumber", "unionKindString", "unionKindArray", "unionKindObject", "unionKindEmpty",
-	"errUnionSyntax", "unionError", "unionSkipSpace", "unionKindOf", "unionKind", "unionKindName", "unionElemKind",
-	"unionScanString", "unionSkipValue", "unionDiscriminator", "unionDecodeSlice", "unionUnknown", "unionMarshalRaw", "unionMember", "unionObject", "ownPointer", "ownSlice",
-	"unionField", "unionPointer", "unionSlice",
-}
+// RuntimePath is the import path of the unions' runtime.
+const RuntimePath = "github.com/oapi-openai/openai/internal/unionrt"
 
 type stamp struct {
 	value   string // the discriminator value
@@ -194,9 +191,6 @@ func (e *emitter) plan() error {
 		if e.g.names[goName] {
 			errs = append(errs, fmt.Errorf("%s: the name %s is already declared by oapi-codegen's output", what, goName))
 		}
-	}
-	for _, name := range runtimeNames {
-		claim(name, "gen/union_runtime.go")
 	}
 	for _, u := range e.m.unions {
 		n, err := typeName(u.name)
@@ -269,8 +263,8 @@ func (e *emitter) plan() error {
 				errs = append(errs, fmt.Errorf("union %s, variant %s: %w", u.name, mb.v.name, err))
 				continue
 			}
-			if e.g.methods[vn]["is"+e.name(u.name)] {
-				errs = append(errs, fmt.Errorf("union %s: %s already has a method is%s", u.name, vn, e.name(u.name)))
+			if e.g.methods[vn]["Is"+e.name(u.name)] {
+				errs = append(errs, fmt.Errorf("union %s: %s already has a method Is%s", u.name, vn, e.name(u.name)))
 			}
 			if u.disc == "" {
 				continue
@@ -600,7 +594,11 @@ func (e *emitter) emit(pkg string) []byte {
 	if len(e.m.unions) == 0 {
 		return e.buf.Bytes()
 	}
-	e.p(`import "encoding/json"`)
+	e.p("import (")
+	e.p("\t\"encoding/json\"")
+	e.p("")
+	e.p("\t%q", RuntimePath)
+	e.p(")")
 	for _, u := range e.m.unions {
 		e.emitUnion(u)
 	}
@@ -657,7 +655,8 @@ func (e *emitter) emitUnion(u *union) {
 	}
 	e.comment(doc)
 	e.p("type %s interface {", n)
-	e.p("\tis%s()", n)
+	e.p("\t// Is%s marks the variants of %s.", n, n)
+	e.p("\tIs%s(unionrt.Seal)", n)
 	e.p("}")
 
 	e.p("")
@@ -674,15 +673,17 @@ func (e *emitter) emitUnion(u *union) {
 	e.p("\tRaw json.RawMessage")
 	e.p("}")
 	e.p("")
-	e.p("func (Unknown%s) is%s() {}", n, n)
+	e.p("// Is%s marks Unknown%s as a variant of %s.", n, n, n)
+	e.p("func (Unknown%s) Is%s(unionrt.Seal) {}", n, n)
 	e.p("")
 	e.p("// MarshalJSON returns u.Raw; it fails if Raw is empty.")
 	e.p("func (u Unknown%s) MarshalJSON() ([]byte, error) {", n)
-	e.p("\treturn unionMarshalRaw(%q, u.Raw)", n)
+	e.p("\treturn unionrt.MarshalRaw(%q, u.Raw)", n)
 	e.p("}")
 	for _, mb := range u.members {
 		e.p("")
-		e.p("func (%s) is%s() {}", e.name(mb.v.name), n)
+		e.p("// Is%s marks %s as a variant of %s.", n, e.name(mb.v.name), n)
+		e.p("func (%s) Is%s(unionrt.Seal) {}", e.name(mb.v.name), n)
 	}
 
 	e.emitUnmarshal(u, n)
@@ -702,11 +703,11 @@ func (e *emitter) decode(indent, typ string) {
 }
 
 var kindConsts = map[kind]string{
-	kindString: "unionKindString",
-	kindNumber: "unionKindNumber",
-	kindBool:   "unionKindBool",
-	kindArray:  "unionKindArray",
-	kindObject: "unionKindObject",
+	kindString: "unionrt.KindString",
+	kindNumber: "unionrt.KindNumber",
+	kindBool:   "unionrt.KindBool",
+	kindArray:  "unionrt.KindArray",
+	kindObject: "unionrt.KindObject",
 }
 
 func (e *emitter) emitUnmarshal(u *union, n string) {
@@ -731,12 +732,12 @@ func (e *emitter) emitUnmarshal(u *union, n string) {
 	e.p("")
 	e.comment(fmt.Sprintf("Unmarshal%s decodes JSON into the %s variant it holds: %s. JSON null yields nil and anything else an Unknown%s.", n, n, list(how, "and"), n))
 	e.p("func Unmarshal%s(data []byte) (%s, error) {", n, n)
-	e.p("\tk, err := unionKind(data)")
+	e.p("\tk, err := unionrt.Kind(data)")
 	e.p("\tif err != nil {")
-	e.p("\t\treturn nil, unionError(%q, err)", n)
+	e.p("\t\treturn nil, unionrt.Error(%q, err)", n)
 	e.p("\t}")
 	e.p("\tswitch k {")
-	e.p("\tcase unionKindNull:")
+	e.p("\tcase unionrt.KindNull:")
 	e.p("\t\treturn nil, nil")
 	for _, kn := range kindNames {
 		mbs := byKind[kn.k]
@@ -746,9 +747,9 @@ func (e *emitter) emitUnmarshal(u *union, n string) {
 		e.p("\tcase %s:", kindConsts[kn.k])
 		switch {
 		case kn.k == kindObject && u.disc != "":
-			e.p("\t\tvalue, err := unionDiscriminator(data, %q)", u.disc)
+			e.p("\t\tvalue, err := unionrt.Discriminator(data, %q)", u.disc)
 			e.p("\t\tif err != nil {")
-			e.p("\t\t\treturn nil, unionError(%q, err)", n)
+			e.p("\t\t\treturn nil, unionrt.Error(%q, err)", n)
 			e.p("\t\t}")
 			e.p("\t\tswitch string(value) {")
 			for _, mb := range mbs {
@@ -756,21 +757,21 @@ func (e *emitter) emitUnmarshal(u *union, n string) {
 				e.decode("\t\t\t", e.name(mb.v.name))
 			}
 			e.p("\t\t}")
-			e.p("\t\traw, err := unionUnknown(data)")
+			e.p("\t\traw, err := unionrt.Unknown(data)")
 			e.p("\t\tif err != nil {")
-			e.p("\t\t\treturn nil, unionError(%q, err)", n)
+			e.p("\t\t\treturn nil, unionrt.Error(%q, err)", n)
 			e.p("\t\t}")
 			e.p("\t\treturn Unknown%s{Type: string(value), Raw: raw}, nil", n)
 		case kn.k == kindArray && len(mbs) > 1:
-			e.p("\t\tek, err := unionElemKind(data)")
+			e.p("\t\tek, err := unionrt.ElemKind(data)")
 			e.p("\t\tif err != nil {")
-			e.p("\t\t\treturn nil, unionError(%q, err)", n)
+			e.p("\t\t\treturn nil, unionrt.Error(%q, err)", n)
 			e.p("\t\t}")
 			e.p("\t\tswitch ek {")
 			for i, mb := range mbs {
 				var cases []string
 				if i == 0 {
-					cases = append(cases, "unionKindEmpty")
+					cases = append(cases, "unionrt.KindEmpty")
 				}
 				for _, ekn := range kindNames {
 					if mb.v.elemK&ekn.k != 0 {
@@ -786,11 +787,11 @@ func (e *emitter) emitUnmarshal(u *union, n string) {
 		}
 	}
 	e.p("\t}")
-	e.p("\traw, err := unionUnknown(data)")
+	e.p("\traw, err := unionrt.Unknown(data)")
 	e.p("\tif err != nil {")
-	e.p("\t\treturn nil, unionError(%q, err)", n)
+	e.p("\t\treturn nil, unionrt.Error(%q, err)", n)
 	e.p("\t}")
-	e.p("\treturn Unknown%s{Type: unionKindName(k), Raw: raw}, nil", n)
+	e.p("\treturn Unknown%s{Type: unionrt.KindName(k), Raw: raw}, nil", n)
 	e.p("}")
 }
 
@@ -844,7 +845,7 @@ func (e *emitter) emitSliceUnmarshal(typ, union string) {
 	e.p("")
 	e.p("// UnmarshalJSON decodes a JSON array, each element through Unmarshal%s.", union)
 	e.p("func (s *%s) UnmarshalJSON(data []byte) error {", typ)
-	e.p("\tv, err := unionDecodeSlice(data, Unmarshal%s)", union)
+	e.p("\tv, err := unionrt.DecodeSlice(data, Unmarshal%s)", union)
 	e.p("\tif err != nil {")
 	e.p("\t\treturn err")
 	e.p("\t}")
@@ -873,18 +874,18 @@ func (e *emitter) emitShadow(sh shadow) {
 	e.comment(fmt.Sprintf("UnmarshalJSON implements json.Unmarshaler for %s, decoding its %s.", sh.typ, strings.Join(parts, ", and its ")))
 	e.p("func (t *%s) UnmarshalJSON(data []byte) error {", sh.typ)
 	e.p("\ttype plain %s", sh.typ)
-	e.p("\treturn unionObject(data, (*plain)(t),")
-	helper := map[fieldForm]string{formValue: "unionField", formPointer: "unionPointer", formSlice: "unionSlice"}
+	e.p("\treturn unionrt.Object(data, (*plain)(t),")
+	helper := map[fieldForm]string{formValue: "unionrt.FieldOf", formPointer: "unionrt.PointerOf", formSlice: "unionrt.SliceOf"}
 	for _, f := range sh.fields {
 		switch f.form {
 		case formOwn:
-			e.p("\t\tunionMember{%s, &t.%s},", strconv.Quote(f.json), f.goName)
+			e.p("\t\tunionrt.Member{Key: %s, Dec: &t.%s},", strconv.Quote(f.json), f.goName)
 		case formOwnPointer:
-			e.p("\t\tunionMember{%s, ownPointer[%s, *%s]{&t.%s}},", strconv.Quote(f.json), f.union, f.union, f.goName)
+			e.p("\t\tunionrt.Member{Key: %s, Dec: unionrt.OwnPointerOf(&t.%s)},", strconv.Quote(f.json), f.goName)
 		case formOwnSlice:
-			e.p("\t\tunionMember{%s, ownSlice[%s, *%s]{&t.%s}},", strconv.Quote(f.json), f.union, f.union, f.goName)
+			e.p("\t\tunionrt.Member{Key: %s, Dec: unionrt.OwnSliceOf(&t.%s)},", strconv.Quote(f.json), f.goName)
 		default:
-			e.p("\t\tunionMember{%s, %s[%s]{&t.%s, Unmarshal%s}},", strconv.Quote(f.json), helper[f.form], f.union, f.goName, f.union)
+			e.p("\t\tunionrt.Member{Key: %s, Dec: %s(&t.%s, Unmarshal%s)},", strconv.Quote(f.json), helper[f.form], f.goName, f.union)
 		}
 	}
 	e.p("\t)")

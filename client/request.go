@@ -1,0 +1,138 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+
+	"github.com/oapi-openai/openai/streaming"
+)
+
+// Request is one call of an operation, as Call, CallText, Stream and
+// Download send it. The methods of the area packages (client/chat,
+// client/responses, ...) fill it from the spec; it is also how to call an
+// endpoint the SDK has no method for yet with types of your own, with the
+// client's auth, retries, errors, logging and hooks.
+type Request struct {
+	// Operation names the call in errors, logs and hooks (an operationId
+	// such as "createChatCompletion").
+	Operation string
+	// Build makes the HTTP request against the base URL (which ends in a
+	// slash). It is called again for each attempt of a retried call, so
+	// its body must be readable each time.
+	Build func(baseURL string) (*http.Request, error)
+	// PathParams holds name, value pairs of the values Build puts in the
+	// path. Each is checked before Build runs: an empty value, or one with
+	// a "." or ".." segment, fails the call with ErrUnsafePath.
+	PathParams []string
+	// Model is the model the request names, which routes the call on
+	// classic Azure OpenAI deployments.
+	Model string
+}
+
+// prepare checks the path parameters and passes the model on.
+func (r *Request) prepare(c *Client, opts []Option) ([]Option, error) {
+	for i := 0; i+1 < len(r.PathParams); i += 2 {
+		if err := checkPathParam(r.PathParams[i], r.PathParams[i+1]); err != nil {
+			return nil, err
+		}
+	}
+	if r.Build == nil {
+		return nil, fmt.Errorf("openai: %s: Request.Build is nil", r.Operation)
+	}
+	if r.Model != "" {
+		opts = c.withRequestModel(opts, r.Model)
+	}
+	return opts, nil
+}
+
+// Call sends r and decodes its JSON answer into a T: with decode when it
+// is not nil (the generated UnmarshalX of a union), else with T's own
+// UnmarshalJSON or encoding/json. With T = struct{}, the answer's body is
+// not read as a result. An empty or null answer is ErrEmptyResponse.
+func Call[T any](ctx context.Context, c *Client, r Request, decode func([]byte) (T, error), opts ...Option) (*T, error) {
+	opts, err := r.prepare(c, opts)
+	if err != nil {
+		return nil, err
+	}
+	return call(ctx, c, opts, r.Operation, r.Build, decode)
+}
+
+// CallText sends r and returns its answer as text, as it is: an empty
+// answer is an empty string.
+func CallText(ctx context.Context, c *Client, r Request, opts ...Option) (string, error) {
+	opts, err := r.prepare(c, opts)
+	if err != nil {
+		return "", err
+	}
+	v, err := call(ctx, c, opts, r.Operation, r.Build, func(data []byte) (string, error) { return string(data), nil })
+	if err != nil {
+		return "", err
+	}
+	return *v, nil
+}
+
+// StreamEnd says how a complete event stream ends, as the spec declares
+// it: with a data sentinel (Done, chat's "[DONE]") or with an event of one
+// of the Final types (a Responses stream's "response.completed"). A body
+// that ends before is a cut stream: io.ErrUnexpectedEOF.
+type StreamEnd struct {
+	Done  string
+	Final []string
+}
+
+// Stream sends r and returns its server-sent events decoded as T (with
+// decode when it is not nil). Errors before the first event (a refused
+// request, an error answer) are returned here; an "error" event, or an
+// event whose data is an error object, ends the stream with an *APIError.
+func Stream[T any](ctx context.Context, c *Client, r Request, decode func([]byte) (T, error), end StreamEnd, opts ...Option) (*streaming.Stream[T], error) {
+	opts, err := r.prepare(c, opts)
+	if err != nil {
+		return nil, err
+	}
+	return stream(ctx, c, opts, r.Operation, r.Build, decode, streamEnd{done: end.Done, final: end.Final})
+}
+
+// Download sends r and returns its body unread, as it arrives. The caller
+// must close it.
+func Download(ctx context.Context, c *Client, r Request, opts ...Option) (io.ReadCloser, error) {
+	opts, err := r.prepare(c, opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.download(ctx, opts, r.Operation, r.Build)
+}
+
+// Paginate turns a page fetcher into an iterator over items: fetch gets
+// the cursor ("" for the first page) and returns the page's items, whether
+// more exist, and the next cursor. The ...All methods of the area packages
+// are built on it. A cursor seen before ends the iteration with
+// ErrStuckPagination, so a server that cycles cannot loop forever.
+func Paginate[T any](fetch func(after string) ([]T, bool, string, error)) iter.Seq2[T, error] {
+	return paginate(fetch)
+}
+
+// NewMultipartRequest builds a request whose body is body encoded as
+// multipart/form-data, streamed: build gets the content type (with its
+// boundary) and the body reader. Fields of body are sent under their json
+// tag names; io.Reader fields are sent as files (see File).
+func NewMultipartRequest(body any, build func(contentType string, r io.Reader) (*http.Request, error)) (*http.Request, error) {
+	return newMultipartRequest(body, build)
+}
+
+// MissingField is the error of a call whose required request field is
+// empty; nothing is sent. It wraps ErrMissingField.
+func MissingField(operation, field string) error { return missing(operation, field) }
+
+// TextAnswer is the error of a method that decodes JSON when the request
+// asks, with field set to value, for a text answer, which method returns.
+// It wraps ErrTextAnswer.
+func TextAnswer(operation, field, value, method string) error {
+	return textAnswer(operation, field, value, method)
+}
+
+// Ptr returns a pointer to v: for optional request fields,
+// Temperature: client.Ptr(0.2).
+func Ptr[T any](v T) *T { return &v }

@@ -1,0 +1,202 @@
+// Package specmodel loads spec/openapi.yaml once into the model that the
+// generator, the command-line tool and the test kit share: the validated
+// OpenAPI document, its operations in a stable order, and the SDK's own
+// spec extensions, each declared in [Extensions] with its meaning and
+// where it may appear. An unknown or misplaced extension fails the load,
+// so a typo never silently drops a fact.
+package specmodel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
+)
+
+// Where an extension may appear.
+const (
+	InSchema    = "schema"     // a schema or property
+	InMediaType = "media type" // a request or response media type
+	InOperation = "operation"
+)
+
+// Extension is one spec extension the SDK reads.
+type Extension struct {
+	Name, Where, Meaning string
+}
+
+// Extensions lists every x- key the spec may use. CONTRIBUTING.md and
+// docs/extensions.md are written from it (TestExtensionsDocumented).
+var Extensions = []Extension{
+	{"x-go-type", InSchema, "oapi-codegen: the Go type of the schema (json.RawMessage for free-form JSON)."},
+	{"x-go-type-skip-optional-pointer", InSchema, "oapi-codegen: an optional field of this schema is a value, not a pointer (every union component carries it)."},
+	{"x-enum-varnames", InSchema, "oapi-codegen: the Go names of the enum's constants."},
+	{"x-deprecated-reason", InSchema, "oapi-codegen: the deprecation note of a deprecated field."},
+	{"x-client-default", InSchema, "the value the SDK sends for this optional request property when the caller leaves it unset."},
+	{"x-default-variant", InSchema, "on a discriminated union: the variant an object without the discriminator decodes as."},
+	{"x-stream-done", InMediaType, "on text/event-stream: the data of the event that ends a complete stream ([DONE])."},
+	{"x-stream-final", InMediaType, "on text/event-stream: the event types that end a complete stream."},
+	{"x-stream-when", InMediaType, "on text/event-stream: the request body property and value that ask for the stream, when a boolean stream is not how."},
+	{"x-text-default", InMediaType, "on text/plain: the request body property and the values of it that ask for a text answer; the first is the ...Text method's default."},
+	{"x-azure-deployment", InOperation, "Azure OpenAI's classic API serves this operation per deployment (/openai/deployments/{model}/...)."},
+	{"x-beta", InOperation, "the OpenAI-Beta header value the operation requires (assistants=v2)."},
+	{"x-admin", InOperation, "the operation authenticates with an admin key."},
+}
+
+// Operation is one operation of the spec.
+type Operation struct {
+	ID, Method, Path string
+	Op               *openapi3.Operation
+	Item             *openapi3.PathItem
+}
+
+// Model is the loaded spec.
+type Model struct {
+	Doc        *openapi3.T
+	Operations []Operation // sorted by ID
+	byID       map[string]*Operation
+}
+
+// Load parses and validates the spec and checks its extensions.
+func Load(data []byte) (*Model, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	m := &Model{Doc: doc, byID: map[string]*Operation{}}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.OperationID == "" || len(op.Tags) == 0 {
+				return nil, fmt.Errorf("spec: %s %s: operationId and tags are required", method, path)
+			}
+			m.Operations = append(m.Operations, Operation{ID: op.OperationID, Method: method, Path: path, Op: op, Item: item})
+		}
+	}
+	sort.Slice(m.Operations, func(i, j int) bool { return m.Operations[i].ID < m.Operations[j].ID })
+	for i := range m.Operations {
+		o := &m.Operations[i]
+		if m.byID[o.ID] != nil {
+			return nil, fmt.Errorf("spec: operationId %s is used twice", o.ID)
+		}
+		m.byID[o.ID] = o
+	}
+	if err := checkExtensions(data, doc); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Operation returns the operation with an operationId, or nil.
+func (m *Model) Operation(id string) *Operation { return m.byID[id] }
+
+// checkExtensions fails on an x- key the table does not declare, or one
+// found elsewhere than where the table allows it.
+func checkExtensions(data []byte, doc *openapi3.T) error {
+	known := map[string]Extension{}
+	for _, e := range Extensions {
+		known[e.Name] = e
+	}
+	allowed := map[string]int{} // name -> count found where allowed
+	count := func(ext map[string]any, where string) {
+		for k := range ext {
+			if e, ok := known[k]; ok && e.Where == where {
+				allowed[k]++
+			}
+		}
+	}
+	seen := map[*openapi3.Schema]bool{}
+	var schema func(sr *openapi3.SchemaRef)
+	schema = func(sr *openapi3.SchemaRef) {
+		if sr == nil || sr.Value == nil || seen[sr.Value] {
+			return
+		}
+		seen[sr.Value] = true
+		count(sr.Value.Extensions, InSchema)
+		for _, p := range sr.Value.Properties {
+			schema(p)
+		}
+		schema(sr.Value.Items)
+		schema(sr.Value.Not)
+		schema(sr.Value.AdditionalProperties.Schema)
+		for _, l := range []openapi3.SchemaRefs{sr.Value.OneOf, sr.Value.AnyOf, sr.Value.AllOf} {
+			for _, x := range l {
+				schema(x)
+			}
+		}
+	}
+	for _, s := range doc.Components.Schemas {
+		schema(s)
+	}
+	content := func(c openapi3.Content) {
+		for _, mt := range c {
+			count(mt.Extensions, InMediaType)
+			schema(mt.Schema)
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			count(op.Extensions, InOperation)
+			for _, p := range op.Parameters {
+				if p.Value != nil {
+					schema(p.Value.Schema)
+				}
+			}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				content(op.RequestBody.Value.Content)
+			}
+			for _, r := range op.Responses.Map() {
+				if r.Value != nil {
+					content(r.Value.Content)
+				}
+			}
+		}
+	}
+	// Every x- key of the text, wherever it is, must be one counted above.
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return fmt.Errorf("spec: %w", err)
+	}
+	found := map[string]int{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if k := n.Content[i].Value; strings.HasPrefix(k, "x-") {
+					found[k]++
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&root)
+	var errs []error
+	for _, k := range sortedKeys(found) {
+		e, ok := known[k]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("spec: unknown extension %s (declare it in internal/specmodel.Extensions)", k))
+		case allowed[k] < found[k]:
+			errs = append(errs, fmt.Errorf("spec: %s appears %d times, only %d of them on a %s, where it belongs", k, found[k], allowed[k], e.Where))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
