@@ -26,21 +26,6 @@ const (
 	azureV1                    // {endpoint}/openai/v1/..., plain OpenAI paths
 )
 
-// azureDeploymentPaths are the operations Azure OpenAI serves per
-// deployment, under /openai/deployments/{deployment}/; every other
-// operation is served at /openai/{path}. The paths are relative to the base
-// URL, as the generated request builders write them.
-var azureDeploymentPaths = map[string]bool{
-	"chat/completions":     true,
-	"completions":          true,
-	"embeddings":           true,
-	"audio/transcriptions": true,
-	"audio/translations":   true,
-	"audio/speech":         true,
-	"images/generations":   true,
-	"images/edits":         true,
-}
-
 // Azure locates an Azure OpenAI resource, for NewAzure.
 //
 // Azure OpenAI is addressed in one of two ways. The classic way, the

@@ -30,6 +30,10 @@ type Request struct {
 	// Model is the model the request names, which routes the call on
 	// classic Azure OpenAI deployments.
 	Model string
+	// Beta is the OpenAI-Beta feature the operation requires (for example
+	// "assistants=v2"), added to the header before the call's options, so
+	// WithHeader("OpenAI-Beta", ...) can still replace it.
+	Beta string
 }
 
 // prepare checks the path parameters and passes the model on.
@@ -44,6 +48,9 @@ func (r *Request) prepare(c *Client, opts []Option) ([]Option, error) {
 	}
 	if r.Model != "" {
 		opts = c.withRequestModel(opts, r.Model)
+	}
+	if r.Beta != "" {
+		opts = append([]Option{WithBeta(r.Beta)}, opts...)
 	}
 	return opts, nil
 }

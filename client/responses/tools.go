@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/oapi-openai/openai/client"
@@ -27,7 +27,25 @@ func (e *RefusalError) Is(target error) bool { return target == ErrRefusal }
 // answer was whole (for example at max_output_tokens).
 var ErrIncomplete = errors.New("openai: response is incomplete")
 
-var schemaNameChars = regexp.MustCompile(`[^a-zA-Z0-9_-]+`)
+// schemaName turns a Go type name into a JSON schema name the API takes:
+// each run of characters other than letters, digits, '_' and '-' becomes
+// one '_' (a generic type's name has brackets and dots). A loop, not a
+// package-level regexp, which every program importing this package would
+// carry.
+func schemaName(s string) string {
+	var b strings.Builder
+	skipped := false
+	for _, r := range s {
+		if r < 128 && (r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			b.WriteRune(r)
+			skipped = false
+		} else if !skipped {
+			b.WriteByte('_')
+			skipped = true
+		}
+	}
+	return b.String()
+}
 
 // CreateStructured asks for an answer shaped like T and decodes it: it sets
 // body's text format to the strict JSON schema of T (see SchemaFor), sends
@@ -40,7 +58,7 @@ func CreateStructured[T any](ctx context.Context, s *Service, body CreateRequest
 	if err != nil {
 		return nil, nil, err
 	}
-	name := schemaNameChars.ReplaceAllString(reflect.TypeFor[T]().Name(), "_")
+	name := schemaName(reflect.TypeFor[T]().Name())
 	if name == "" {
 		name = "answer"
 	}

@@ -202,7 +202,7 @@ func run() error {
 		return err
 	}
 
-	for _, pattern := range []string{"gen/*.gen.go", "gen/*/*.gen.go", "internal/build/*/*.gen.go", "client/*.gen.go", "client/*/*.gen.go", "client/operations.gen.json"} {
+	for _, pattern := range []string{"gen/*.gen.go", "gen/*/*.gen.go", "internal/build/*/*.gen.go", "client/*.gen.go", "client/*/*.gen.go", "client/*/*.gen_test.go", "client/operations.gen.json"} {
 		old, _ := filepath.Glob(pattern)
 		for _, f := range old {
 			if err := os.Remove(f); err != nil {

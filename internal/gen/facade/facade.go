@@ -30,6 +30,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 
+	"github.com/oapi-openai/openai/internal/gen/example"
 	"github.com/oapi-openai/openai/internal/gen/layout"
 	"github.com/oapi-openai/openai/internal/gen/naming"
 	"github.com/oapi-openai/openai/internal/gen/split"
@@ -158,6 +159,14 @@ type operation struct {
 	paramsType   string
 	afterPointer bool
 	roots        []string // the original names of the types the operation uses
+	beta         string   // x-beta: the OpenAI-Beta value the operation requires
+
+	// For the generated tests.
+	bodySchema, resultSchema, streamSchema *openapi3.SchemaRef
+	op                                     *openapi3.Operation
+	streamProp                             string   // the JSON name of the body property that asks for a stream
+	textProp                               string   // the JSON name of the x-text-default property
+	textValues                             []string // its values that ask for text
 }
 
 // Input is what Generate needs.
@@ -174,6 +183,9 @@ type Input struct {
 //go:embed facade.tmpl
 var templateText string
 
+//go:embed facade_test.tmpl
+var testTemplateText string
+
 var genRef = regexp.MustCompile(`\bgen\.([A-Z][A-Za-z0-9_]*)`)
 
 // area is what the template writes for one area package.
@@ -183,6 +195,7 @@ type area struct {
 	Aliases   []alias
 	Consts    []alias
 	Ops       []*opView
+	Tests     []*testView
 }
 
 type alias struct{ Name, Target string }
@@ -252,6 +265,10 @@ func Generate(in Input) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	testTmpl, err := template.New("tests").Parse(testTemplateText)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string][]byte{}
 	index := opIndex{Core: in.Module + "/client"}
 	byArea := map[string][]layout.Operation{}
@@ -268,6 +285,11 @@ func Generate(in Input) (map[string][]byte, error) {
 			}
 			v := r.view(o, in.Names.Method(o.ID, o.GoName, areaName))
 			a.Ops = append(a.Ops, v)
+			tc, err := testCase(in.Model.Doc, s, r, o, v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: test: %w", o.ID, err)
+			}
+			a.Tests = append(a.Tests, tc)
 			methods := map[string]string{}
 			switch {
 			case o.download:
@@ -310,7 +332,21 @@ func Generate(in Input) (map[string][]byte, error) {
 			return nil, fmt.Errorf("client/%s: %w\n%s", areaName, err, b.Bytes())
 		}
 		out[filepath.Join("client", areaName, areaName+".gen.go")] = src
+		b.Reset()
+		if err := testTmpl.Execute(&b, a); err != nil {
+			return nil, err
+		}
+		testSrc, err := format.Source(b.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("client/%s tests: %w\n%s", areaName, err, b.Bytes())
+		}
+		out[filepath.Join("client", areaName, areaName+".gen_test.go")] = testSrc
 	}
+	routes, err := azureRoutes(in.Model)
+	if err != nil {
+		return nil, err
+	}
+	out["client/azure_routes.gen.go"] = routes
 	sort.Slice(index.Operations, func(i, j int) bool { return index.Operations[i].OperationID < index.Operations[j].OperationID })
 	data, err := json.MarshalIndent(index, "", "  ")
 	if err != nil {
@@ -586,6 +622,9 @@ func (r *resolver) view(o *operation, method string) *opView {
 		if model != "" {
 			fmt.Fprintf(&b, "Model: %s, ", model)
 		}
+		if o.beta != "" {
+			fmt.Fprintf(&b, "Beta: %q, ", o.beta)
+		}
 		b.WriteString("Build: func(base string) (*http.Request, error) {\n")
 		call := func(builder string, extra ...string) string {
 			args := append([]string{"base"}, callArgs...)
@@ -683,6 +722,14 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 	}
 	o := &operation{ID: op.OperationID, GoName: codegen.SchemaNameToTypeName(op.OperationID), Tag: op.Tags[0],
 		Summary: op.Summary, Method: method, Path: path, Deprecated: op.Deprecated}
+	o.op = op
+	if beta, ok := op.Extensions["x-beta"]; ok {
+		b, isString := beta.(string)
+		if !isString || b == "" {
+			return nil, fmt.Errorf("x-beta must be the OpenAI-Beta value, a string")
+		}
+		o.beta = b
+	}
 	if o.Summary == "" {
 		o.Summary = strings.SplitN(op.Description, "\n", 2)[0]
 	}
@@ -695,9 +742,11 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 		case content.Get("application/json") != nil:
 			o.bodyKind = "json"
 			o.bodyType = codegen.SchemaNameToTypeName(schemaName(content.Get("application/json").Schema))
+			o.bodySchema = content.Get("application/json").Schema
 		case content.Get("multipart/form-data") != nil:
 			o.bodyKind = "multipart"
 			o.bodyType = codegen.SchemaNameToTypeName(schemaName(content.Get("multipart/form-data").Schema))
+			o.bodySchema = content.Get("multipart/form-data").Schema
 			o.builder += "WithBody"
 		default:
 			return nil, fmt.Errorf("unsupported request content")
@@ -737,6 +786,7 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 			name := schemaName(c.Schema)
 			switch {
 			case mt == "application/json":
+				o.resultSchema = c.Schema
 				if name == "" {
 					return nil, fmt.Errorf("JSON response must be a $ref to a component")
 				}
@@ -745,6 +795,7 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 					o.unionResult = "gen.Unmarshal" + codegen.SchemaNameToTypeName(name)
 				}
 			case mt == "text/event-stream":
+				o.streamSchema = c.Schema
 				o.streamType = "gen." + codegen.SchemaNameToTypeName(name)
 				if isUnion(doc, name) {
 					o.streamDecode = "gen.Unmarshal" + codegen.SchemaNameToTypeName(name)
@@ -846,10 +897,11 @@ func (o *operation) oneFieldFact(s *goSource, ext map[string]any, key string) (n
 // how (speech's `stream_format: sse`). The plain method clears that
 // property, the ...Stream twin sets it.
 func (o *operation) streamWhen(s *goSource, ext map[string]any) error {
-	name, typ, _, values, ok, err := o.oneFieldFact(s, ext, "x-stream-when")
+	name, typ, prop, values, ok, err := o.oneFieldFact(s, ext, "x-stream-when")
 	if !ok || err != nil {
 		return err
 	}
+	o.streamProp = prop
 	if len(values) != 1 {
 		return fmt.Errorf("x-stream-when must give one value")
 	}
@@ -870,6 +922,7 @@ func (o *operation) textDefaultFact(s *goSource, ext map[string]any) error {
 	if !ok || err != nil {
 		return err
 	}
+	o.textProp, o.textValues = prop, values
 	o.textDefault = fmt.Sprintf("if body.%s == nil {\nbody.%s = client.Ptr(%s(%q))\n}\n", name, name, qualify(typ[1:]), values[0])
 	o.textDoc = fmt.Sprintf("// When body.%s is unset it asks for %q.\n", name, values[0])
 	quoted := make([]string, len(values))
@@ -962,3 +1015,225 @@ func (o *operation) pagination(doc *openapi3.T, s *goSource, op *openapi3.Operat
 	return nil
 }
 
+
+// azureRoutes writes the paths classic Azure OpenAI serves per deployment,
+// from the operations marked x-azure-deployment, into the core client
+// (which routes Client.Do calls by them too).
+func azureRoutes(m *specmodel.Model) ([]byte, error) {
+	paths := map[string]bool{}
+	for _, o := range m.Operations {
+		v, ok := o.Op.Extensions["x-azure-deployment"]
+		if !ok {
+			continue
+		}
+		if b, isBool := v.(bool); !isBool || !b {
+			return nil, fmt.Errorf("%s: x-azure-deployment must be true", o.ID)
+		}
+		if strings.Contains(o.Path, "{") {
+			return nil, fmt.Errorf("%s: x-azure-deployment on a path with parameters is not supported", o.ID)
+		}
+		paths[strings.TrimPrefix(o.Path, "/")] = true
+	}
+	var b bytes.Buffer
+	b.WriteString(Header + "\n\npackage client\n\n")
+	b.WriteString("// azureDeploymentPaths are the paths (relative to the base URL) of the\n// operations classic Azure OpenAI serves per deployment, under\n// /openai/deployments/{deployment}/: those spec/openapi.yaml marks\n// x-azure-deployment. Every other operation is served at /openai/{path}.\n")
+	b.WriteString("var azureDeploymentPaths = map[string]bool{\n")
+	for _, p := range sortedKeys(paths) {
+		fmt.Fprintf(&b, "\t%q: true,\n", p)
+	}
+	b.WriteString("}\n")
+	return format.Source(b.Bytes())
+}
+
+// testView is one operation's generated test, as the test template sees it.
+type testView struct {
+	Method, ID   string
+	Kind         string // "call", "none", "text", "download"
+	Script       string // the kit's answer, a statement on srv
+	Setup        string // statements declaring params and body
+	Args         string // the call's arguments after ctx
+	Answer       string // Go literal of the answer
+	Stream       bool
+	StreamScript string
+	Events       []string // Go literals of the events, in order
+	TextTwin     bool
+	TextScript   string
+}
+
+// goLiteral writes s as a Go string literal, raw when it can be.
+func goLiteral(s string) string {
+	if !strings.ContainsAny(s, "`\r") {
+		return "`" + s + "`"
+	}
+	return strconv.Quote(s)
+}
+
+func jsonText(v any) (string, error) {
+	data, err := json.Marshal(v)
+	return string(data), err
+}
+
+// testCase synthesizes the request and answers of an operation's test.
+func testCase(doc *openapi3.T, s *goSource, r *resolver, o *operation, v *opView) (*testView, error) {
+	t := &testView{Method: v.Method, ID: o.ID}
+	var setup strings.Builder
+	var args []string
+	for _, a := range o.args {
+		if a.name == "params" {
+			query := map[string]any{}
+			for _, p := range o.op.Parameters {
+				if p.Value == nil || p.Value.In != "query" || (o.streamParam != "" && p.Value.Name == "stream") {
+					continue
+				}
+				query[p.Value.Name] = example.Value(p.Value.Schema, example.Options{})
+			}
+			lit, err := jsonText(query)
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(&setup, "var params %s.%s\ngentest.Decode(t, %s, &params)\n", r.area, r.rewrite(strings.TrimPrefix(a.typ, "*")), goLiteral(lit))
+			args = append(args, "&params")
+			continue
+		}
+		args = append(args, strconv.Quote(a.name+"_1"))
+	}
+	if o.bodyType != "" {
+		skip := map[string]bool{"stream": true}
+		if o.streamProp != "" {
+			skip[o.streamProp] = true
+		}
+		var files []string
+		if o.bodyKind == "multipart" {
+			for name, p := range o.bodySchema.Value.Properties {
+				if p.Value == nil {
+					continue
+				}
+				binary := p.Value.Format == "binary" || (p.Value.Items != nil && p.Value.Items.Value != nil && p.Value.Items.Value.Format == "binary")
+				if !binary {
+					continue
+				}
+				skip[name] = true
+				field, typ, ok := s.field(o.bodyType, name)
+				if !ok {
+					return nil, fmt.Errorf("multipart property %s has no field in %s", name, o.bodyType)
+				}
+				file := fmt.Sprintf("client.File(gentest.File(), %q, %q)", name+".bin", "application/octet-stream")
+				if strings.HasPrefix(typ, "[]") {
+					file = "[]io.Reader{" + file + "}"
+				}
+				files = append(files, fmt.Sprintf("body.%s = %s\n", field, file))
+			}
+			sort.Strings(files)
+		}
+		avoid := map[string][]string{}
+		if o.textProp != "" {
+			avoid[o.textProp] = o.textValues
+		}
+		lit, err := jsonText(example.Value(o.bodySchema, example.Options{Skip: skip, Avoid: avoid}))
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&setup, "var body %s.%s\ngentest.Decode(t, %s, &body)\n", r.area, r.rewrite("gen."+o.bodyType), goLiteral(lit))
+		setup.WriteString(strings.Join(files, ""))
+		args = append(args, "body")
+	}
+	t.Setup = setup.String()
+	t.Args = strings.Join(args, ", ")
+	switch {
+	case o.download:
+		t.Kind = "download"
+		t.Answer = goLiteral("synthesized download\n")
+		mt := strings.Split(o.accept, ", ")[0]
+		t.Script = fmt.Sprintf("srv.On(%q).ReplyBytes(%q, []byte(answer))", o.ID, mt)
+	case o.result == "" && o.text:
+		t.Kind = "text"
+		t.Answer = goLiteral("synthesized text\n")
+		t.Script = fmt.Sprintf("srv.On(%q).ReplyBytes(\"text/plain\", []byte(answer))", o.ID)
+	case o.result == "":
+		t.Kind = "none"
+		t.Answer = goLiteral("{}")
+		t.Script = fmt.Sprintf("srv.On(%q).ReplyBytes(\"application/json\", []byte(answer))", o.ID)
+	default:
+		t.Kind = "call"
+		lit, err := jsonText(example.Value(o.resultSchema, example.Options{Answer: true}))
+		if err != nil {
+			return nil, err
+		}
+		t.Answer = goLiteral(lit)
+		t.Script = fmt.Sprintf("srv.On(%q).ReplyBytes(\"application/json\", []byte(answer))", o.ID)
+	}
+	if o.text && o.result != "" {
+		t.TextTwin = true
+		t.TextScript = fmt.Sprintf("srv.On(%q).ReplyBytes(\"text/plain\", []byte(answer))", o.ID)
+	}
+	if o.streamType != "" {
+		t.Stream = true
+		events, err := streamEvents(doc, o)
+		if err != nil {
+			return nil, err
+		}
+		var script strings.Builder
+		fmt.Fprintf(&script, "srv.On(%q).Stream(", o.ID)
+		for i, ev := range events {
+			lit := goLiteral(ev)
+			t.Events = append(t.Events, lit)
+			fmt.Fprintf(&script, "openaitest.Data(json.RawMessage(events[%d])), ", i)
+		}
+		if done := o.streamEndDone(); done != "" {
+			script.WriteString("openaitest.Done()")
+		}
+		script.WriteString(")")
+		t.StreamScript = script.String()
+	}
+	return t, nil
+}
+
+// streamEndDone returns the data sentinel that ends the stream, if any.
+func (o *operation) streamEndDone() string {
+	if strings.Contains(o.streamEnd, "Done:") {
+		return "[DONE]"
+	}
+	return ""
+}
+
+// streamEvents synthesizes a stream: its first event kind and, when the
+// stream ends with a final event type, that event.
+func streamEvents(doc *openapi3.T, o *operation) ([]string, error) {
+	sr := o.streamSchema
+	var events []any
+	if sr.Value != nil && len(sr.Value.OneOf) > 0 {
+		events = append(events, example.Value(sr.Value.OneOf[0], example.Options{Answer: true}))
+		if final, ok := o.streamSchemaFinal(); ok && sr.Value.Discriminator != nil {
+			target, ok := sr.Value.Discriminator.Mapping[final]
+			if !ok {
+				return nil, fmt.Errorf("final event type %q is not in the stream union's mapping", final)
+			}
+			name, _ := layout.ComponentName(target.Ref)
+			events = append(events, example.Value(doc.Components.Schemas[name], example.Options{Answer: true}))
+		}
+	} else {
+		events = append(events, example.Value(sr, example.Options{Answer: true}))
+	}
+	out := make([]string, len(events))
+	for i, ev := range events {
+		text, err := jsonText(ev)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = text
+	}
+	return out, nil
+}
+
+// streamSchemaFinal returns the first final event type of the stream.
+func (o *operation) streamSchemaFinal() (string, bool) {
+	i := strings.Index(o.streamEnd, "Final: []string{")
+	if i < 0 {
+		return "", false
+	}
+	rest := o.streamEnd[i+len("Final: []string{"):]
+	first, _, _ := strings.Cut(rest, ",")
+	first = strings.TrimSuffix(strings.TrimSuffix(first, "}}"), "}")
+	v, err := strconv.Unquote(strings.TrimSpace(first))
+	return v, err == nil
+}
