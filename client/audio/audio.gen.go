@@ -39,6 +39,7 @@ type (
 	ChatAudioVoice                                   = shared.ChatAudioVoice
 	ChatAudioVoiceID                                 = shared.ChatAudioVoiceID
 	ChatAudioVoiceName                               = shared.ChatAudioVoiceName
+	ChatVoice                                        = shared.ChatVoice
 	CreateSpeechRequest                              = gen.CreateSpeechRequest
 	CreateSpeechRequestResponseFormat                = gen.CreateSpeechRequestResponseFormat
 	CreateSpeechRequestStreamFormat                  = gen.CreateSpeechRequestStreamFormat
@@ -54,6 +55,7 @@ type (
 	CreateTranslationResponse                        = gen.CreateTranslationResponse
 	SpeechDeltaEvent                                 = gen.SpeechDeltaEvent
 	SpeechDoneEvent                                  = gen.SpeechDoneEvent
+	SpeechModel                                      = gen.SpeechModel
 	SpeechUsage                                      = gen.SpeechUsage
 	TranscriptTextDeltaEvent                         = gen.TranscriptTextDeltaEvent
 	TranscriptTextDoneEvent                          = gen.TranscriptTextDoneEvent
@@ -62,6 +64,7 @@ type (
 	TranscriptionChunkingStrategy                    = gen.TranscriptionChunkingStrategy
 	TranscriptionInputTokenDetails                   = gen.TranscriptionInputTokenDetails
 	TranscriptionLogprob                             = gen.TranscriptionLogprob
+	TranscriptionModel                               = gen.TranscriptionModel
 	TranscriptionSegment                             = gen.TranscriptionSegment
 	TranscriptionSegmentID                           = gen.TranscriptionSegmentID
 	TranscriptionSegmentIndex                        = gen.TranscriptionSegmentIndex
@@ -82,6 +85,19 @@ type (
 
 // The known values of the enum types above.
 const (
+	ChatVoiceAlloy                                          = shared.ChatVoiceAlloy
+	ChatVoiceAsh                                            = shared.ChatVoiceAsh
+	ChatVoiceBallad                                         = shared.ChatVoiceBallad
+	ChatVoiceCedar                                          = shared.ChatVoiceCedar
+	ChatVoiceCoral                                          = shared.ChatVoiceCoral
+	ChatVoiceEcho                                           = shared.ChatVoiceEcho
+	ChatVoiceFable                                          = shared.ChatVoiceFable
+	ChatVoiceMarin                                          = shared.ChatVoiceMarin
+	ChatVoiceNova                                           = shared.ChatVoiceNova
+	ChatVoiceOnyx                                           = shared.ChatVoiceOnyx
+	ChatVoiceSage                                           = shared.ChatVoiceSage
+	ChatVoiceShimmer                                        = shared.ChatVoiceShimmer
+	ChatVoiceVerse                                          = shared.ChatVoiceVerse
 	CreateSpeechRequestResponseFormatAac                    = gen.CreateSpeechRequestResponseFormatAac
 	CreateSpeechRequestResponseFormatFlac                   = gen.CreateSpeechRequestResponseFormatFlac
 	CreateSpeechRequestResponseFormatMp3                    = gen.CreateSpeechRequestResponseFormatMp3
@@ -104,7 +120,16 @@ const (
 	CreateTranslationRequestResponseFormatText              = gen.CreateTranslationRequestResponseFormatText
 	CreateTranslationRequestResponseFormatVerboseJSON       = gen.CreateTranslationRequestResponseFormatVerboseJSON
 	CreateTranslationRequestResponseFormatVtt               = gen.CreateTranslationRequestResponseFormatVtt
+	SpeechModelGpt4OMiniTts                                 = gen.SpeechModelGpt4OMiniTts
+	SpeechModelGpt4OMiniTts20251215                         = gen.SpeechModelGpt4OMiniTts20251215
+	SpeechModelTts1                                         = gen.SpeechModelTts1
+	SpeechModelTts1Hd                                       = gen.SpeechModelTts1Hd
 	TranscriptionChunkingAutoAuto                           = gen.TranscriptionChunkingAutoAuto
+	TranscriptionModelGpt4OMiniTranscribe                   = gen.TranscriptionModelGpt4OMiniTranscribe
+	TranscriptionModelGpt4OMiniTranscribe20251215           = gen.TranscriptionModelGpt4OMiniTranscribe20251215
+	TranscriptionModelGpt4OTranscribe                       = gen.TranscriptionModelGpt4OTranscribe
+	TranscriptionModelGpt4OTranscribeDiarize                = gen.TranscriptionModelGpt4OTranscribeDiarize
+	TranscriptionModelWhisper1                              = gen.TranscriptionModelWhisper1
 	TranscriptionServerVADTypeServerVad                     = gen.TranscriptionServerVADTypeServerVad
 )
 

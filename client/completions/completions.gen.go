@@ -38,10 +38,9 @@ type (
 	ChoiceFinishReason          = gen.ChoiceFinishReason
 	Completion                  = gen.Completion
 	CompletionObject            = gen.CompletionObject
-	CompletionTokensDetails     = shared.CompletionTokensDetails
-	CompletionUsage             = shared.CompletionUsage
 	CreateRequest               = gen.CreateRequest
 	Logprobs                    = gen.Logprobs
+	Model                       = gen.Model
 	Prompt                      = gen.Prompt
 	PromptText                  = gen.PromptText
 	PromptTexts                 = gen.PromptTexts
@@ -51,8 +50,10 @@ type (
 	StopSequence                = shared.StopSequence
 	StopSequenceList            = shared.StopSequenceList
 	StopSequences               = shared.StopSequences
+	TokensDetails               = shared.CompletionTokensDetails
 	UnknownPrompt               = gen.UnknownPrompt
 	UnknownStopSequences        = shared.UnknownStopSequences
+	Usage                       = shared.CompletionUsage
 )
 
 // The known values of the enum types above.
@@ -61,6 +62,9 @@ const (
 	ChoiceFinishReasonLength        = gen.ChoiceFinishReasonLength
 	ChoiceFinishReasonStop          = gen.ChoiceFinishReasonStop
 	CompletionObjectTextCompletion  = gen.CompletionObjectTextCompletion
+	ModelBabbage002                 = gen.ModelBabbage002
+	ModelDavinci002                 = gen.ModelDavinci002
+	ModelGpt35TurboInstruct         = gen.ModelGpt35TurboInstruct
 )
 
 // Create calls POST /completions (createCompletion): Complete a prompt with a legacy completion model.

@@ -85,7 +85,6 @@ type (
 	ContainerReference                = responses.ContainerReference
 	ContainerSkill                    = responses.ContainerSkill
 	Conversation                      = gen.Conversation
-	ConversationItem                  = responses.ConversationItem
 	CoordinatePair                    = responses.CoordinatePair
 	CreateItemsParams                 = gen.CreateItemsParams
 	CreateItemsRequest                = gen.CreateItemsRequest
@@ -149,6 +148,7 @@ type (
 	InputMessageRole                  = responses.InputMessageRole
 	InputText                         = responses.InputText
 	InputTextContent                  = responses.InputTextContent
+	Item                              = responses.ConversationItem
 	ItemList                          = gen.ItemList
 	ItemListObject                    = gen.ItemListObject
 	ItemReference                     = responses.ItemReference
@@ -172,6 +172,7 @@ type (
 	McpApprovalSetting                = responses.McpApprovalSetting
 	McpCall                           = responses.McpCall
 	McpCallStatus                     = responses.McpCallStatus
+	McpConnector                      = responses.McpConnector
 	McpHTTPError                      = responses.McpHTTPError
 	McpListTools                      = responses.McpListTools
 	McpListedTool                     = responses.McpListedTool
@@ -240,13 +241,13 @@ type (
 	UnknownComputerAction             = responses.UnknownComputerAction
 	UnknownContainerNetworkPolicy     = responses.UnknownContainerNetworkPolicy
 	UnknownContainerSkill             = responses.UnknownContainerSkill
-	UnknownConversationItem           = responses.UnknownConversationItem
 	UnknownCustomToolFormat           = responses.UnknownCustomToolFormat
 	UnknownFunctionCallOutputContent  = responses.UnknownFunctionCallOutputContent
 	UnknownFunctionCallOutputPart     = responses.UnknownFunctionCallOutputPart
 	UnknownInputContent               = responses.UnknownInputContent
 	UnknownInputItem                  = responses.UnknownInputItem
 	UnknownInputMessageContent        = responses.UnknownInputMessageContent
+	UnknownItem                       = responses.UnknownConversationItem
 	UnknownMcpAllowedTools            = responses.UnknownMcpAllowedTools
 	UnknownMcpRequireApproval         = responses.UnknownMcpRequireApproval
 	UnknownMcpToolCallError           = responses.UnknownMcpToolCallError
@@ -390,6 +391,14 @@ const (
 	McpCallStatusFailed                        = responses.McpCallStatusFailed
 	McpCallStatusInProgress                    = responses.McpCallStatusInProgress
 	McpCallStatusIncomplete                    = responses.McpCallStatusIncomplete
+	McpConnectorConnectorDropbox               = responses.McpConnectorConnectorDropbox
+	McpConnectorConnectorGmail                 = responses.McpConnectorConnectorGmail
+	McpConnectorConnectorGooglecalendar        = responses.McpConnectorConnectorGooglecalendar
+	McpConnectorConnectorGoogledrive           = responses.McpConnectorConnectorGoogledrive
+	McpConnectorConnectorMicrosoftteams        = responses.McpConnectorConnectorMicrosoftteams
+	McpConnectorConnectorOutlookcalendar       = responses.McpConnectorConnectorOutlookcalendar
+	McpConnectorConnectorOutlookemail          = responses.McpConnectorConnectorOutlookemail
+	McpConnectorConnectorSharepoint            = responses.McpConnectorConnectorSharepoint
 	MessagePhaseCommentary                     = responses.MessagePhaseCommentary
 	MessagePhaseFinalAnswer                    = responses.MessagePhaseFinalAnswer
 	MessageRoleAssistant                       = responses.MessageRoleAssistant
@@ -461,8 +470,8 @@ func (s *Service) Get(ctx context.Context, conversationID string, opts ...client
 }
 
 // GetItem calls GET /conversations/{conversation_id}/items/{item_id} (getConversationItem): Get one item of a conversation.
-func (s *Service) GetItem(ctx context.Context, conversationID string, itemID string, params *GetItemParams, opts ...client.Option) (ConversationItem, error) {
-	v, err := client.Call[ConversationItem](ctx, s.c, client.Request{Operation: "getConversationItem", PathParams: []string{"conversationID", conversationID, "itemID", itemID}, Build: func(base string) (*http.Request, error) {
+func (s *Service) GetItem(ctx context.Context, conversationID string, itemID string, params *GetItemParams, opts ...client.Option) (Item, error) {
+	v, err := client.Call[Item](ctx, s.c, client.Request{Operation: "getConversationItem", PathParams: []string{"conversationID", conversationID, "itemID", itemID}, Build: func(base string) (*http.Request, error) {
 		return build.NewGetConversationItemRequest(base, conversationID, itemID, params)
 	}}, responses.UnmarshalConversationItem, opts...)
 	if err != nil {
@@ -480,12 +489,12 @@ func (s *Service) ListItems(ctx context.Context, conversationID string, params *
 
 // ListItemsAll iterates over every item of GET /conversations/{conversation_id}/items (listConversationItems): List the items of a conversation.
 // It fetches page after page as the loop goes on, passing ctx to each.
-func (s *Service) ListItemsAll(ctx context.Context, conversationID string, params *ListItemsParams, opts ...client.Option) iter.Seq2[ConversationItem, error] {
+func (s *Service) ListItemsAll(ctx context.Context, conversationID string, params *ListItemsParams, opts ...client.Option) iter.Seq2[Item, error] {
 	var p ListItemsParams
 	if params != nil {
 		p = *params
 	}
-	return client.Paginate(func(after string) ([]ConversationItem, bool, string, error) {
+	return client.Paginate(func(after string) ([]Item, bool, string, error) {
 		if after != "" {
 			p.After = &after
 		}

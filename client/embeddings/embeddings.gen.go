@@ -42,6 +42,7 @@ type (
 	InputTexts                  = gen.InputTexts
 	InputTokenBatches           = gen.InputTokenBatches
 	InputTokens                 = gen.InputTokens
+	Model                       = gen.Model
 	Object                      = gen.Object
 	UnknownInput                = gen.UnknownInput
 	Usage                       = gen.Usage
@@ -52,6 +53,9 @@ const (
 	CreateRequestEncodingFormatBase64 = gen.CreateRequestEncodingFormatBase64
 	CreateRequestEncodingFormatFloat  = gen.CreateRequestEncodingFormatFloat
 	CreateResponseObjectList          = gen.CreateResponseObjectList
+	ModelTextEmbedding3Large          = gen.ModelTextEmbedding3Large
+	ModelTextEmbedding3Small          = gen.ModelTextEmbedding3Small
+	ModelTextEmbeddingAda002          = gen.ModelTextEmbeddingAda002
 	ObjectEmbedding                   = gen.ObjectEmbedding
 )
 

@@ -38,48 +38,48 @@ func New(c *client.Client) *Service { return &Service{c: c} }
 
 // The types the files operations use.
 type (
-	CreateRequest          = gen.CreateRequest
-	DeleteResponse         = gen.DeleteResponse
-	DeleteResponseObject   = gen.DeleteResponseObject
-	File                   = shared.File
-	FileExpiresAfter       = shared.FileExpiresAfter
-	FileExpiresAfterAnchor = shared.FileExpiresAfterAnchor
-	FileObject             = shared.FileObject
-	FileObjectPurpose      = shared.FileObjectPurpose
-	FilePurpose            = shared.FilePurpose
-	FileStatus             = shared.FileStatus
-	ListOrder              = shared.ListOrder
-	ListParams             = gen.ListParams
-	ListResponse           = gen.ListResponse
-	ListResponseObject     = gen.ListResponseObject
+	CreateRequest        = gen.CreateRequest
+	DeleteResponse       = gen.DeleteResponse
+	DeleteResponseObject = gen.DeleteResponseObject
+	ExpiresAfter         = shared.FileExpiresAfter
+	ExpiresAfterAnchor   = shared.FileExpiresAfterAnchor
+	File                 = shared.File
+	ListOrder            = shared.ListOrder
+	ListParams           = gen.ListParams
+	ListResponse         = gen.ListResponse
+	ListResponseObject   = gen.ListResponseObject
+	Object               = shared.FileObject
+	ObjectPurpose        = shared.FileObjectPurpose
+	Purpose              = shared.FilePurpose
+	Status               = shared.FileStatus
 )
 
 // The known values of the enum types above.
 const (
-	DeleteResponseObjectFile          = gen.DeleteResponseObjectFile
-	FileExpiresAfterAnchorCreatedAt   = shared.FileExpiresAfterAnchorCreatedAt
-	FileObjectFile                    = shared.FileObjectFile
-	FileObjectPurposeAssistants       = shared.FileObjectPurposeAssistants
-	FileObjectPurposeAssistantsOutput = shared.FileObjectPurposeAssistantsOutput
-	FileObjectPurposeBatch            = shared.FileObjectPurposeBatch
-	FileObjectPurposeBatchOutput      = shared.FileObjectPurposeBatchOutput
-	FileObjectPurposeEvals            = shared.FileObjectPurposeEvals
-	FileObjectPurposeFineTune         = shared.FileObjectPurposeFineTune
-	FileObjectPurposeFineTuneResults  = shared.FileObjectPurposeFineTuneResults
-	FileObjectPurposeUserData         = shared.FileObjectPurposeUserData
-	FileObjectPurposeVision           = shared.FileObjectPurposeVision
-	FilePurposeAssistants             = shared.FilePurposeAssistants
-	FilePurposeBatch                  = shared.FilePurposeBatch
-	FilePurposeEvals                  = shared.FilePurposeEvals
-	FilePurposeFineTune               = shared.FilePurposeFineTune
-	FilePurposeUserData               = shared.FilePurposeUserData
-	FilePurposeVision                 = shared.FilePurposeVision
-	FileStatusError                   = shared.FileStatusError
-	FileStatusProcessed               = shared.FileStatusProcessed
-	FileStatusUploaded                = shared.FileStatusUploaded
-	ListOrderAsc                      = shared.ListOrderAsc
-	ListOrderDesc                     = shared.ListOrderDesc
-	ListResponseObjectList            = gen.ListResponseObjectList
+	DeleteResponseObjectFile      = gen.DeleteResponseObjectFile
+	ExpiresAfterAnchorCreatedAt   = shared.FileExpiresAfterAnchorCreatedAt
+	ListOrderAsc                  = shared.ListOrderAsc
+	ListOrderDesc                 = shared.ListOrderDesc
+	ListResponseObjectList        = gen.ListResponseObjectList
+	ObjectFile                    = shared.FileObjectFile
+	ObjectPurposeAssistants       = shared.FileObjectPurposeAssistants
+	ObjectPurposeAssistantsOutput = shared.FileObjectPurposeAssistantsOutput
+	ObjectPurposeBatch            = shared.FileObjectPurposeBatch
+	ObjectPurposeBatchOutput      = shared.FileObjectPurposeBatchOutput
+	ObjectPurposeEvals            = shared.FileObjectPurposeEvals
+	ObjectPurposeFineTune         = shared.FileObjectPurposeFineTune
+	ObjectPurposeFineTuneResults  = shared.FileObjectPurposeFineTuneResults
+	ObjectPurposeUserData         = shared.FileObjectPurposeUserData
+	ObjectPurposeVision           = shared.FileObjectPurposeVision
+	PurposeAssistants             = shared.FilePurposeAssistants
+	PurposeBatch                  = shared.FilePurposeBatch
+	PurposeEvals                  = shared.FilePurposeEvals
+	PurposeFineTune               = shared.FilePurposeFineTune
+	PurposeUserData               = shared.FilePurposeUserData
+	PurposeVision                 = shared.FilePurposeVision
+	StatusError                   = shared.FileStatusError
+	StatusProcessed               = shared.FileStatusProcessed
+	StatusUploaded                = shared.FileStatusUploaded
 )
 
 // Create calls POST /files (createFile): Upload a file for use with other endpoints.

@@ -58,7 +58,9 @@ type (
 	GenPartialImageEvent                 = gen.GenPartialImageEvent
 	GenStreamEvent                       = gen.GenStreamEvent
 	Image                                = gen.Image
+	Model                                = gen.Model
 	Response                             = gen.Response
+	Size                                 = gen.Size
 	TokensDetails                        = gen.TokensDetails
 	UnknownEditStreamEvent               = gen.UnknownEditStreamEvent
 	UnknownGenStreamEvent                = gen.UnknownGenStreamEvent
@@ -105,6 +107,20 @@ const (
 	CreateVariationRequestSizeN1024X1024        = gen.CreateVariationRequestSizeN1024X1024
 	CreateVariationRequestSizeN256X256          = gen.CreateVariationRequestSizeN256X256
 	CreateVariationRequestSizeN512X512          = gen.CreateVariationRequestSizeN512X512
+	ModelChatgptImageLatest                     = gen.ModelChatgptImageLatest
+	ModelDallE2                                 = gen.ModelDallE2
+	ModelDallE3                                 = gen.ModelDallE3
+	ModelGptImage1                              = gen.ModelGptImage1
+	ModelGptImage15                             = gen.ModelGptImage15
+	ModelGptImage1Mini                          = gen.ModelGptImage1Mini
+	SizeAuto                                    = gen.SizeAuto
+	SizeN1024X1024                              = gen.SizeN1024X1024
+	SizeN1024X1536                              = gen.SizeN1024X1536
+	SizeN1024X1792                              = gen.SizeN1024X1792
+	SizeN1536X1024                              = gen.SizeN1536X1024
+	SizeN1792X1024                              = gen.SizeN1792X1024
+	SizeN256X256                                = gen.SizeN256X256
+	SizeN512X512                                = gen.SizeN512X512
 )
 
 // Create calls POST /images/generations (createImage): Generate images from a text prompt.

@@ -44,6 +44,7 @@ type (
 	InputText                 = gen.InputText
 	InputTexts                = gen.InputTexts
 	InputType                 = gen.InputType
+	Model                     = gen.Model
 	Result                    = gen.Result
 	TextInput                 = gen.TextInput
 	UnknownInput              = gen.UnknownInput
@@ -52,8 +53,12 @@ type (
 
 // The known values of the enum types above.
 const (
-	InputTypeImage = gen.InputTypeImage
-	InputTypeText  = gen.InputTypeText
+	InputTypeImage              = gen.InputTypeImage
+	InputTypeText               = gen.InputTypeText
+	ModelOmniModeration20240926 = gen.ModelOmniModeration20240926
+	ModelOmniModerationLatest   = gen.ModelOmniModerationLatest
+	ModelTextModerationLatest   = gen.ModelTextModerationLatest
+	ModelTextModerationStable   = gen.ModelTextModerationStable
 )
 
 // Create calls POST /moderations (createModeration): Classify text and images as potentially harmful or not.

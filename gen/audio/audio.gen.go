@@ -182,6 +182,30 @@ func (e SpeechDoneEventType) Valid() bool {
 	}
 }
 
+// Defines values for SpeechModel.
+const (
+	SpeechModelGpt4OMiniTts         = "gpt-4o-mini-tts"
+	SpeechModelGpt4OMiniTts20251215 = "gpt-4o-mini-tts-2025-12-15"
+	SpeechModelTts1                 = "tts-1"
+	SpeechModelTts1Hd               = "tts-1-hd"
+)
+
+// Valid indicates whether the value is a known member of the SpeechModel enum.
+func (e SpeechModel) Valid() bool {
+	switch e {
+	case SpeechModelGpt4OMiniTts:
+		return true
+	case SpeechModelGpt4OMiniTts20251215:
+		return true
+	case SpeechModelTts1:
+		return true
+	case SpeechModelTts1Hd:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TranscriptTextDeltaEventType.
 const (
 	TranscriptTextDeltaEventTypeTranscriptTextDelta TranscriptTextDeltaEventType = "transcript.text.delta"
@@ -221,6 +245,33 @@ const (
 func (e TranscriptTextSegmentEventType) Valid() bool {
 	switch e {
 	case TranscriptTextSegmentEventTypeTranscriptTextSegment:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TranscriptionModel.
+const (
+	TranscriptionModelGpt4OMiniTranscribe         = "gpt-4o-mini-transcribe"
+	TranscriptionModelGpt4OMiniTranscribe20251215 = "gpt-4o-mini-transcribe-2025-12-15"
+	TranscriptionModelGpt4OTranscribe             = "gpt-4o-transcribe"
+	TranscriptionModelGpt4OTranscribeDiarize      = "gpt-4o-transcribe-diarize"
+	TranscriptionModelWhisper1                    = "whisper-1"
+)
+
+// Valid indicates whether the value is a known member of the TranscriptionModel enum.
+func (e TranscriptionModel) Valid() bool {
+	switch e {
+	case TranscriptionModelGpt4OMiniTranscribe:
+		return true
+	case TranscriptionModelGpt4OMiniTranscribe20251215:
+		return true
+	case TranscriptionModelGpt4OTranscribe:
+		return true
+	case TranscriptionModelGpt4OTranscribeDiarize:
+		return true
+	case TranscriptionModelWhisper1:
 		return true
 	default:
 		return false
@@ -437,6 +488,9 @@ type SpeechDoneEvent struct {
 // SpeechDoneEventType defines model for SpeechAudioDoneEvent.Type.
 type SpeechDoneEventType string
 
+// SpeechModel lists the known speech models. The `model` field accepts any model id.
+type SpeechModel string
+
 // SpeechUsage counts the tokens a speech request used.
 type SpeechUsage struct {
 	// InputTokens is the number of input tokens.
@@ -523,6 +577,9 @@ type TranscriptionLogprob struct {
 	// Token is the token.
 	Token *string `json:"token,omitempty"`
 }
+
+// TranscriptionModel lists the known transcription models. The `model` field accepts any model id.
+type TranscriptionModel string
 
 // TranscriptionSegment is a timed piece of a transcript. Verbose transcripts fill in the decoding statistics, diarized ones the speaker.
 type TranscriptionSegment struct {

@@ -34,6 +34,27 @@ func (e ChoiceFinishReason) Valid() bool {
 	}
 }
 
+// Defines values for CompletionModel.
+const (
+	ModelBabbage002         = "babbage-002"
+	ModelDavinci002         = "davinci-002"
+	ModelGpt35TurboInstruct = "gpt-3.5-turbo-instruct"
+)
+
+// Valid indicates whether the value is a known member of the CompletionModel enum.
+func (e Model) Valid() bool {
+	switch e {
+	case ModelBabbage002:
+		return true
+	case ModelDavinci002:
+		return true
+	case ModelGpt35TurboInstruct:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateCompletionResponseObject.
 const (
 	CompletionObjectTextCompletion CompletionObject = "text_completion"
@@ -81,6 +102,9 @@ type Logprobs struct {
 	// TopLogprobs holds, for each position, the most likely tokens and their log probabilities.
 	TopLogprobs []map[string]float64 `json:"top_logprobs,omitempty"`
 }
+
+// Model lists the known legacy completion models. The `model` field accepts any model id.
+type Model string
 
 // CreateRequest is a request to complete a prompt with a legacy completion model.
 type CreateRequest struct {

@@ -60,6 +60,27 @@ func (e Object) Valid() bool {
 	}
 }
 
+// Defines values for EmbeddingModel.
+const (
+	ModelTextEmbedding3Large = "text-embedding-3-large"
+	ModelTextEmbedding3Small = "text-embedding-3-small"
+	ModelTextEmbeddingAda002 = "text-embedding-ada-002"
+)
+
+// Valid indicates whether the value is a known member of the EmbeddingModel enum.
+func (e Model) Valid() bool {
+	switch e {
+	case ModelTextEmbedding3Large:
+		return true
+	case ModelTextEmbedding3Small:
+		return true
+	case ModelTextEmbeddingAda002:
+		return true
+	default:
+		return false
+	}
+}
+
 // CreateRequest is a request for embeddings.
 type CreateRequest struct {
 	// Dimensions is the length of the vectors (text-embedding-3 and later models only).
@@ -111,6 +132,9 @@ type Embedding struct {
 
 // Object is always `embedding`.
 type Object string
+
+// Model lists the known embedding models. The `model` field accepts any model id.
+type Model string
 
 // Usage holds the token counts of an embeddings request.
 type Usage struct {

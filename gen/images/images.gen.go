@@ -343,6 +343,72 @@ func (e GenPartialImageEventType) Valid() bool {
 	}
 }
 
+// Defines values for ImageModel.
+const (
+	ModelChatgptImageLatest = "chatgpt-image-latest"
+	ModelDallE2             = "dall-e-2"
+	ModelDallE3             = "dall-e-3"
+	ModelGptImage1          = "gpt-image-1"
+	ModelGptImage15         = "gpt-image-1.5"
+	ModelGptImage1Mini      = "gpt-image-1-mini"
+)
+
+// Valid indicates whether the value is a known member of the ImageModel enum.
+func (e Model) Valid() bool {
+	switch e {
+	case ModelChatgptImageLatest:
+		return true
+	case ModelDallE2:
+		return true
+	case ModelDallE3:
+		return true
+	case ModelGptImage1:
+		return true
+	case ModelGptImage15:
+		return true
+	case ModelGptImage1Mini:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageSize.
+const (
+	SizeAuto       = "auto"
+	SizeN1024X1024 = "1024x1024"
+	SizeN1024X1536 = "1024x1536"
+	SizeN1024X1792 = "1024x1792"
+	SizeN1536X1024 = "1536x1024"
+	SizeN1792X1024 = "1792x1024"
+	SizeN256X256   = "256x256"
+	SizeN512X512   = "512x512"
+)
+
+// Valid indicates whether the value is a known member of the ImageSize enum.
+func (e Size) Valid() bool {
+	switch e {
+	case SizeAuto:
+		return true
+	case SizeN1024X1024:
+		return true
+	case SizeN1024X1536:
+		return true
+	case SizeN1024X1792:
+		return true
+	case SizeN1536X1024:
+		return true
+	case SizeN1792X1024:
+		return true
+	case SizeN256X256:
+		return true
+	case SizeN512X512:
+		return true
+	default:
+		return false
+	}
+}
+
 // CreateEditRequest is a request to edit images following a prompt.
 type CreateEditRequest struct {
 	// Background is the background of GPT image model output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
@@ -619,6 +685,12 @@ type GenPartialImageEvent struct {
 
 // GenPartialImageEventType defines model for ImageGenPartialImageEvent.Type.
 type GenPartialImageEventType string
+
+// Model lists the known image models. The `model` fields accept any model id.
+type Model string
+
+// Size lists the known image sizes: `auto`, 1024x1024, 1536x1024 and 1024x1536 for GPT image models; 256x256, 512x512 and 1024x1024 for dall-e-2; 1024x1024, 1792x1024 and 1024x1792 for dall-e-3. The `size` fields accept any value.
+type Size string
 
 // StreamFields holds the fields every image stream event has.
 type StreamFields struct {

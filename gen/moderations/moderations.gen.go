@@ -45,6 +45,30 @@ func (e InputType) Valid() bool {
 	}
 }
 
+// Defines values for ModerationModel.
+const (
+	ModelOmniModeration20240926 = "omni-moderation-2024-09-26"
+	ModelOmniModerationLatest   = "omni-moderation-latest"
+	ModelTextModerationLatest   = "text-moderation-latest"
+	ModelTextModerationStable   = "text-moderation-stable"
+)
+
+// Valid indicates whether the value is a known member of the ModerationModel enum.
+func (e Model) Valid() bool {
+	switch e {
+	case ModelOmniModeration20240926:
+		return true
+	case ModelOmniModerationLatest:
+		return true
+	case ModelTextModerationLatest:
+		return true
+	case ModelTextModerationStable:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ModerationTextInputType.
 const (
 	TextInputTypeText TextInputType = "text"
@@ -175,6 +199,9 @@ type ImageURL struct {
 
 // InputType is a kind of moderation input.
 type InputType string
+
+// Model lists the known moderation models. The `model` field accepts any model id.
+type Model string
 
 // Result is the classification of one input.
 type Result struct {

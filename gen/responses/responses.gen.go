@@ -1564,6 +1564,42 @@ func (e McpCallType) Valid() bool {
 	}
 }
 
+// Defines values for McpConnector.
+const (
+	McpConnectorConnectorDropbox         = "connector_dropbox"
+	McpConnectorConnectorGmail           = "connector_gmail"
+	McpConnectorConnectorGooglecalendar  = "connector_googlecalendar"
+	McpConnectorConnectorGoogledrive     = "connector_googledrive"
+	McpConnectorConnectorMicrosoftteams  = "connector_microsoftteams"
+	McpConnectorConnectorOutlookcalendar = "connector_outlookcalendar"
+	McpConnectorConnectorOutlookemail    = "connector_outlookemail"
+	McpConnectorConnectorSharepoint      = "connector_sharepoint"
+)
+
+// Valid indicates whether the value is a known member of the McpConnector enum.
+func (e McpConnector) Valid() bool {
+	switch e {
+	case McpConnectorConnectorDropbox:
+		return true
+	case McpConnectorConnectorGmail:
+		return true
+	case McpConnectorConnectorGooglecalendar:
+		return true
+	case McpConnectorConnectorGoogledrive:
+		return true
+	case McpConnectorConnectorMicrosoftteams:
+		return true
+	case McpConnectorConnectorOutlookcalendar:
+		return true
+	case McpConnectorConnectorOutlookemail:
+		return true
+	case McpConnectorConnectorSharepoint:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for McpHTTPErrorType.
 const (
 	McpHTTPErrorTypeHTTPError McpHTTPErrorType = "http_error"
@@ -2686,6 +2722,75 @@ const (
 func (e McpListToolsInProgressEventType) Valid() bool {
 	switch e {
 	case McpListToolsInProgressEventTypeResponseMcpListToolsInProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseModel.
+const (
+	ModelComputerUsePreview         = "computer-use-preview"
+	ModelComputerUsePreview20250311 = "computer-use-preview-2025-03-11"
+	ModelGpt51CodexMax              = "gpt-5.1-codex-max"
+	ModelGpt55Pro                   = "gpt-5.5-pro"
+	ModelGpt55Pro20260423           = "gpt-5.5-pro-2026-04-23"
+	ModelGpt56Cyber                 = "gpt-5.6-cyber"
+	ModelGpt5Codex                  = "gpt-5-codex"
+	ModelGpt5Pro                    = "gpt-5-pro"
+	ModelGpt5Pro20251006            = "gpt-5-pro-2025-10-06"
+	ModelGptDaybreakBlueLatest      = "gpt-daybreak-blue-latest"
+	ModelGptDaybreakRedLatest       = "gpt-daybreak-red-latest"
+	ModelO1Pro                      = "o1-pro"
+	ModelO1Pro20250319              = "o1-pro-2025-03-19"
+	ModelO3DeepResearch             = "o3-deep-research"
+	ModelO3DeepResearch20250626     = "o3-deep-research-2025-06-26"
+	ModelO3Pro                      = "o3-pro"
+	ModelO3Pro20250610              = "o3-pro-2025-06-10"
+	ModelO4MiniDeepResearch         = "o4-mini-deep-research"
+	ModelO4MiniDeepResearch20250626 = "o4-mini-deep-research-2025-06-26"
+)
+
+// Valid indicates whether the value is a known member of the ResponseModel enum.
+func (e Model) Valid() bool {
+	switch e {
+	case ModelComputerUsePreview:
+		return true
+	case ModelComputerUsePreview20250311:
+		return true
+	case ModelGpt51CodexMax:
+		return true
+	case ModelGpt55Pro:
+		return true
+	case ModelGpt55Pro20260423:
+		return true
+	case ModelGpt56Cyber:
+		return true
+	case ModelGpt5Codex:
+		return true
+	case ModelGpt5Pro:
+		return true
+	case ModelGpt5Pro20251006:
+		return true
+	case ModelGptDaybreakBlueLatest:
+		return true
+	case ModelGptDaybreakRedLatest:
+		return true
+	case ModelO1Pro:
+		return true
+	case ModelO1Pro20250319:
+		return true
+	case ModelO3DeepResearch:
+		return true
+	case ModelO3DeepResearch20250626:
+		return true
+	case ModelO3Pro:
+		return true
+	case ModelO3Pro20250610:
+		return true
+	case ModelO4MiniDeepResearch:
+		return true
+	case ModelO4MiniDeepResearch20250626:
 		return true
 	default:
 		return false
@@ -5324,6 +5429,9 @@ type McpCallStatus string
 // McpCallType defines model for McpCall.Type.
 type McpCallType string
 
+// McpConnector lists the known service connector ids.
+type McpConnector string
+
 // McpHTTPError is an HTTP error from the MCP server.
 type McpHTTPError struct {
 	// Code is the HTTP status code.
@@ -6570,6 +6678,9 @@ type McpListToolsInProgressEvent struct {
 
 // McpListToolsInProgressEventType defines model for ResponseMcpListToolsInProgressEvent.Type.
 type McpListToolsInProgressEventType string
+
+// Model lists the known model ids only the Responses API serves. The `model` field accepts any model id, including every ChatModel id.
+type Model string
 
 // Moderation holds the moderation results of a response's input and output.
 type Moderation struct {

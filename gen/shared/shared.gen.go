@@ -13,90 +13,90 @@ import (
 
 // Defines values for ChatModel.
 const (
-	ChatModelChatgpt4OLatest                ChatModel = "chatgpt-4o-latest"
-	ChatModelCodexMiniLatest                ChatModel = "codex-mini-latest"
-	ChatModelGpt35Turbo                     ChatModel = "gpt-3.5-turbo"
-	ChatModelGpt35Turbo0125                 ChatModel = "gpt-3.5-turbo-0125"
-	ChatModelGpt35Turbo0301                 ChatModel = "gpt-3.5-turbo-0301"
-	ChatModelGpt35Turbo0613                 ChatModel = "gpt-3.5-turbo-0613"
-	ChatModelGpt35Turbo1106                 ChatModel = "gpt-3.5-turbo-1106"
-	ChatModelGpt35Turbo16K                  ChatModel = "gpt-3.5-turbo-16k"
-	ChatModelGpt35Turbo16K0613              ChatModel = "gpt-3.5-turbo-16k-0613"
-	ChatModelGpt4                           ChatModel = "gpt-4"
-	ChatModelGpt40125Preview                ChatModel = "gpt-4-0125-preview"
-	ChatModelGpt40314                       ChatModel = "gpt-4-0314"
-	ChatModelGpt40613                       ChatModel = "gpt-4-0613"
-	ChatModelGpt41                          ChatModel = "gpt-4.1"
-	ChatModelGpt41106Preview                ChatModel = "gpt-4-1106-preview"
-	ChatModelGpt4120250414                  ChatModel = "gpt-4.1-2025-04-14"
-	ChatModelGpt41Mini                      ChatModel = "gpt-4.1-mini"
-	ChatModelGpt41Mini20250414              ChatModel = "gpt-4.1-mini-2025-04-14"
-	ChatModelGpt41Nano                      ChatModel = "gpt-4.1-nano"
-	ChatModelGpt41Nano20250414              ChatModel = "gpt-4.1-nano-2025-04-14"
-	ChatModelGpt432K                        ChatModel = "gpt-4-32k"
-	ChatModelGpt432K0314                    ChatModel = "gpt-4-32k-0314"
-	ChatModelGpt432K0613                    ChatModel = "gpt-4-32k-0613"
-	ChatModelGpt4O                          ChatModel = "gpt-4o"
-	ChatModelGpt4O20240513                  ChatModel = "gpt-4o-2024-05-13"
-	ChatModelGpt4O20240806                  ChatModel = "gpt-4o-2024-08-06"
-	ChatModelGpt4O20241120                  ChatModel = "gpt-4o-2024-11-20"
-	ChatModelGpt4OAudioPreview              ChatModel = "gpt-4o-audio-preview"
-	ChatModelGpt4OAudioPreview20241001      ChatModel = "gpt-4o-audio-preview-2024-10-01"
-	ChatModelGpt4OAudioPreview20241217      ChatModel = "gpt-4o-audio-preview-2024-12-17"
-	ChatModelGpt4OAudioPreview20250603      ChatModel = "gpt-4o-audio-preview-2025-06-03"
-	ChatModelGpt4OMini                      ChatModel = "gpt-4o-mini"
-	ChatModelGpt4OMini20240718              ChatModel = "gpt-4o-mini-2024-07-18"
-	ChatModelGpt4OMiniAudioPreview          ChatModel = "gpt-4o-mini-audio-preview"
-	ChatModelGpt4OMiniAudioPreview20241217  ChatModel = "gpt-4o-mini-audio-preview-2024-12-17"
-	ChatModelGpt4OMiniSearchPreview         ChatModel = "gpt-4o-mini-search-preview"
-	ChatModelGpt4OMiniSearchPreview20250311 ChatModel = "gpt-4o-mini-search-preview-2025-03-11"
-	ChatModelGpt4OSearchPreview             ChatModel = "gpt-4o-search-preview"
-	ChatModelGpt4OSearchPreview20250311     ChatModel = "gpt-4o-search-preview-2025-03-11"
-	ChatModelGpt4Turbo                      ChatModel = "gpt-4-turbo"
-	ChatModelGpt4Turbo20240409              ChatModel = "gpt-4-turbo-2024-04-09"
-	ChatModelGpt4TurboPreview               ChatModel = "gpt-4-turbo-preview"
-	ChatModelGpt4VisionPreview              ChatModel = "gpt-4-vision-preview"
-	ChatModelGpt5                           ChatModel = "gpt-5"
-	ChatModelGpt51                          ChatModel = "gpt-5.1"
-	ChatModelGpt5120251113                  ChatModel = "gpt-5.1-2025-11-13"
-	ChatModelGpt51ChatLatest                ChatModel = "gpt-5.1-chat-latest"
-	ChatModelGpt51Codex                     ChatModel = "gpt-5.1-codex"
-	ChatModelGpt51Mini                      ChatModel = "gpt-5.1-mini"
-	ChatModelGpt52                          ChatModel = "gpt-5.2"
-	ChatModelGpt520250807                   ChatModel = "gpt-5-2025-08-07"
-	ChatModelGpt5220251211                  ChatModel = "gpt-5.2-2025-12-11"
-	ChatModelGpt52ChatLatest                ChatModel = "gpt-5.2-chat-latest"
-	ChatModelGpt52Pro                       ChatModel = "gpt-5.2-pro"
-	ChatModelGpt52Pro20251211               ChatModel = "gpt-5.2-pro-2025-12-11"
-	ChatModelGpt53ChatLatest                ChatModel = "gpt-5.3-chat-latest"
-	ChatModelGpt54                          ChatModel = "gpt-5.4"
-	ChatModelGpt54Mini                      ChatModel = "gpt-5.4-mini"
-	ChatModelGpt54Mini20260317              ChatModel = "gpt-5.4-mini-2026-03-17"
-	ChatModelGpt54Nano                      ChatModel = "gpt-5.4-nano"
-	ChatModelGpt54Nano20260317              ChatModel = "gpt-5.4-nano-2026-03-17"
-	ChatModelGpt55                          ChatModel = "gpt-5.5"
-	ChatModelGpt5520260423                  ChatModel = "gpt-5.5-2026-04-23"
-	ChatModelGpt56Luna                      ChatModel = "gpt-5.6-luna"
-	ChatModelGpt56Sol                       ChatModel = "gpt-5.6-sol"
-	ChatModelGpt56Terra                     ChatModel = "gpt-5.6-terra"
-	ChatModelGpt5ChatLatest                 ChatModel = "gpt-5-chat-latest"
-	ChatModelGpt5Mini                       ChatModel = "gpt-5-mini"
-	ChatModelGpt5Mini20250807               ChatModel = "gpt-5-mini-2025-08-07"
-	ChatModelGpt5Nano                       ChatModel = "gpt-5-nano"
-	ChatModelGpt5Nano20250807               ChatModel = "gpt-5-nano-2025-08-07"
-	ChatModelGpt6Astra                      ChatModel = "gpt-6-astra"
-	ChatModelO1                             ChatModel = "o1"
-	ChatModelO120241217                     ChatModel = "o1-2024-12-17"
-	ChatModelO1Mini                         ChatModel = "o1-mini"
-	ChatModelO1Mini20240912                 ChatModel = "o1-mini-2024-09-12"
-	ChatModelO1Preview                      ChatModel = "o1-preview"
-	ChatModelO1Preview20240912              ChatModel = "o1-preview-2024-09-12"
-	ChatModelO3                             ChatModel = "o3"
-	ChatModelO320250416                     ChatModel = "o3-2025-04-16"
-	ChatModelO3Mini                         ChatModel = "o3-mini"
-	ChatModelO3Mini20250131                 ChatModel = "o3-mini-2025-01-31"
-	ChatModelO4Mini                         ChatModel = "o4-mini"
-	ChatModelO4Mini20250416                 ChatModel = "o4-mini-2025-04-16"
+	ChatModelChatgpt4OLatest                = "chatgpt-4o-latest"
+	ChatModelCodexMiniLatest                = "codex-mini-latest"
+	ChatModelGpt35Turbo                     = "gpt-3.5-turbo"
+	ChatModelGpt35Turbo0125                 = "gpt-3.5-turbo-0125"
+	ChatModelGpt35Turbo0301                 = "gpt-3.5-turbo-0301"
+	ChatModelGpt35Turbo0613                 = "gpt-3.5-turbo-0613"
+	ChatModelGpt35Turbo1106                 = "gpt-3.5-turbo-1106"
+	ChatModelGpt35Turbo16K                  = "gpt-3.5-turbo-16k"
+	ChatModelGpt35Turbo16K0613              = "gpt-3.5-turbo-16k-0613"
+	ChatModelGpt4                           = "gpt-4"
+	ChatModelGpt40125Preview                = "gpt-4-0125-preview"
+	ChatModelGpt40314                       = "gpt-4-0314"
+	ChatModelGpt40613                       = "gpt-4-0613"
+	ChatModelGpt41                          = "gpt-4.1"
+	ChatModelGpt41106Preview                = "gpt-4-1106-preview"
+	ChatModelGpt4120250414                  = "gpt-4.1-2025-04-14"
+	ChatModelGpt41Mini                      = "gpt-4.1-mini"
+	ChatModelGpt41Mini20250414              = "gpt-4.1-mini-2025-04-14"
+	ChatModelGpt41Nano                      = "gpt-4.1-nano"
+	ChatModelGpt41Nano20250414              = "gpt-4.1-nano-2025-04-14"
+	ChatModelGpt432K                        = "gpt-4-32k"
+	ChatModelGpt432K0314                    = "gpt-4-32k-0314"
+	ChatModelGpt432K0613                    = "gpt-4-32k-0613"
+	ChatModelGpt4O                          = "gpt-4o"
+	ChatModelGpt4O20240513                  = "gpt-4o-2024-05-13"
+	ChatModelGpt4O20240806                  = "gpt-4o-2024-08-06"
+	ChatModelGpt4O20241120                  = "gpt-4o-2024-11-20"
+	ChatModelGpt4OAudioPreview              = "gpt-4o-audio-preview"
+	ChatModelGpt4OAudioPreview20241001      = "gpt-4o-audio-preview-2024-10-01"
+	ChatModelGpt4OAudioPreview20241217      = "gpt-4o-audio-preview-2024-12-17"
+	ChatModelGpt4OAudioPreview20250603      = "gpt-4o-audio-preview-2025-06-03"
+	ChatModelGpt4OMini                      = "gpt-4o-mini"
+	ChatModelGpt4OMini20240718              = "gpt-4o-mini-2024-07-18"
+	ChatModelGpt4OMiniAudioPreview          = "gpt-4o-mini-audio-preview"
+	ChatModelGpt4OMiniAudioPreview20241217  = "gpt-4o-mini-audio-preview-2024-12-17"
+	ChatModelGpt4OMiniSearchPreview         = "gpt-4o-mini-search-preview"
+	ChatModelGpt4OMiniSearchPreview20250311 = "gpt-4o-mini-search-preview-2025-03-11"
+	ChatModelGpt4OSearchPreview             = "gpt-4o-search-preview"
+	ChatModelGpt4OSearchPreview20250311     = "gpt-4o-search-preview-2025-03-11"
+	ChatModelGpt4Turbo                      = "gpt-4-turbo"
+	ChatModelGpt4Turbo20240409              = "gpt-4-turbo-2024-04-09"
+	ChatModelGpt4TurboPreview               = "gpt-4-turbo-preview"
+	ChatModelGpt4VisionPreview              = "gpt-4-vision-preview"
+	ChatModelGpt5                           = "gpt-5"
+	ChatModelGpt51                          = "gpt-5.1"
+	ChatModelGpt5120251113                  = "gpt-5.1-2025-11-13"
+	ChatModelGpt51ChatLatest                = "gpt-5.1-chat-latest"
+	ChatModelGpt51Codex                     = "gpt-5.1-codex"
+	ChatModelGpt51Mini                      = "gpt-5.1-mini"
+	ChatModelGpt52                          = "gpt-5.2"
+	ChatModelGpt520250807                   = "gpt-5-2025-08-07"
+	ChatModelGpt5220251211                  = "gpt-5.2-2025-12-11"
+	ChatModelGpt52ChatLatest                = "gpt-5.2-chat-latest"
+	ChatModelGpt52Pro                       = "gpt-5.2-pro"
+	ChatModelGpt52Pro20251211               = "gpt-5.2-pro-2025-12-11"
+	ChatModelGpt53ChatLatest                = "gpt-5.3-chat-latest"
+	ChatModelGpt54                          = "gpt-5.4"
+	ChatModelGpt54Mini                      = "gpt-5.4-mini"
+	ChatModelGpt54Mini20260317              = "gpt-5.4-mini-2026-03-17"
+	ChatModelGpt54Nano                      = "gpt-5.4-nano"
+	ChatModelGpt54Nano20260317              = "gpt-5.4-nano-2026-03-17"
+	ChatModelGpt55                          = "gpt-5.5"
+	ChatModelGpt5520260423                  = "gpt-5.5-2026-04-23"
+	ChatModelGpt56Luna                      = "gpt-5.6-luna"
+	ChatModelGpt56Sol                       = "gpt-5.6-sol"
+	ChatModelGpt56Terra                     = "gpt-5.6-terra"
+	ChatModelGpt5ChatLatest                 = "gpt-5-chat-latest"
+	ChatModelGpt5Mini                       = "gpt-5-mini"
+	ChatModelGpt5Mini20250807               = "gpt-5-mini-2025-08-07"
+	ChatModelGpt5Nano                       = "gpt-5-nano"
+	ChatModelGpt5Nano20250807               = "gpt-5-nano-2025-08-07"
+	ChatModelGpt6Astra                      = "gpt-6-astra"
+	ChatModelO1                             = "o1"
+	ChatModelO120241217                     = "o1-2024-12-17"
+	ChatModelO1Mini                         = "o1-mini"
+	ChatModelO1Mini20240912                 = "o1-mini-2024-09-12"
+	ChatModelO1Preview                      = "o1-preview"
+	ChatModelO1Preview20240912              = "o1-preview-2024-09-12"
+	ChatModelO3                             = "o3"
+	ChatModelO320250416                     = "o3-2025-04-16"
+	ChatModelO3Mini                         = "o3-mini"
+	ChatModelO3Mini20250131                 = "o3-mini-2025-01-31"
+	ChatModelO4Mini                         = "o4-mini"
+	ChatModelO4Mini20250416                 = "o4-mini-2025-04-16"
 )
 
 // Valid indicates whether the value is a known member of the ChatModel enum.
@@ -277,19 +277,19 @@ func (e ChatModel) Valid() bool {
 
 // Defines values for ChatVoice.
 const (
-	ChatVoiceAlloy   ChatVoice = "alloy"
-	ChatVoiceAsh     ChatVoice = "ash"
-	ChatVoiceBallad  ChatVoice = "ballad"
-	ChatVoiceCedar   ChatVoice = "cedar"
-	ChatVoiceCoral   ChatVoice = "coral"
-	ChatVoiceEcho    ChatVoice = "echo"
-	ChatVoiceFable   ChatVoice = "fable"
-	ChatVoiceMarin   ChatVoice = "marin"
-	ChatVoiceNova    ChatVoice = "nova"
-	ChatVoiceOnyx    ChatVoice = "onyx"
-	ChatVoiceSage    ChatVoice = "sage"
-	ChatVoiceShimmer ChatVoice = "shimmer"
-	ChatVoiceVerse   ChatVoice = "verse"
+	ChatVoiceAlloy   = "alloy"
+	ChatVoiceAsh     = "ash"
+	ChatVoiceBallad  = "ballad"
+	ChatVoiceCedar   = "cedar"
+	ChatVoiceCoral   = "coral"
+	ChatVoiceEcho    = "echo"
+	ChatVoiceFable   = "fable"
+	ChatVoiceMarin   = "marin"
+	ChatVoiceNova    = "nova"
+	ChatVoiceOnyx    = "onyx"
+	ChatVoiceSage    = "sage"
+	ChatVoiceShimmer = "shimmer"
+	ChatVoiceVerse   = "verse"
 )
 
 // Valid indicates whether the value is a known member of the ChatVoice enum.
@@ -320,48 +320,6 @@ func (e ChatVoice) Valid() bool {
 	case ChatVoiceShimmer:
 		return true
 	case ChatVoiceVerse:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CompletionModel.
-const (
-	CompletionModelBabbage002         CompletionModel = "babbage-002"
-	CompletionModelDavinci002         CompletionModel = "davinci-002"
-	CompletionModelGpt35TurboInstruct CompletionModel = "gpt-3.5-turbo-instruct"
-)
-
-// Valid indicates whether the value is a known member of the CompletionModel enum.
-func (e CompletionModel) Valid() bool {
-	switch e {
-	case CompletionModelBabbage002:
-		return true
-	case CompletionModelDavinci002:
-		return true
-	case CompletionModelGpt35TurboInstruct:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for EmbeddingModel.
-const (
-	EmbeddingModelTextEmbedding3Large EmbeddingModel = "text-embedding-3-large"
-	EmbeddingModelTextEmbedding3Small EmbeddingModel = "text-embedding-3-small"
-	EmbeddingModelTextEmbeddingAda002 EmbeddingModel = "text-embedding-ada-002"
-)
-
-// Valid indicates whether the value is a known member of the EmbeddingModel enum.
-func (e EmbeddingModel) Valid() bool {
-	switch e {
-	case EmbeddingModelTextEmbedding3Large:
-		return true
-	case EmbeddingModelTextEmbedding3Small:
-		return true
-	case EmbeddingModelTextEmbeddingAda002:
 		return true
 	default:
 		return false
@@ -413,72 +371,6 @@ func (e FilePurpose) Valid() bool {
 	}
 }
 
-// Defines values for ImageModel.
-const (
-	ImageModelChatgptImageLatest ImageModel = "chatgpt-image-latest"
-	ImageModelDallE2             ImageModel = "dall-e-2"
-	ImageModelDallE3             ImageModel = "dall-e-3"
-	ImageModelGptImage1          ImageModel = "gpt-image-1"
-	ImageModelGptImage15         ImageModel = "gpt-image-1.5"
-	ImageModelGptImage1Mini      ImageModel = "gpt-image-1-mini"
-)
-
-// Valid indicates whether the value is a known member of the ImageModel enum.
-func (e ImageModel) Valid() bool {
-	switch e {
-	case ImageModelChatgptImageLatest:
-		return true
-	case ImageModelDallE2:
-		return true
-	case ImageModelDallE3:
-		return true
-	case ImageModelGptImage1:
-		return true
-	case ImageModelGptImage15:
-		return true
-	case ImageModelGptImage1Mini:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageSize.
-const (
-	ImageSizeAuto       ImageSize = "auto"
-	ImageSizeN1024X1024 ImageSize = "1024x1024"
-	ImageSizeN1024X1536 ImageSize = "1024x1536"
-	ImageSizeN1024X1792 ImageSize = "1024x1792"
-	ImageSizeN1536X1024 ImageSize = "1536x1024"
-	ImageSizeN1792X1024 ImageSize = "1792x1024"
-	ImageSizeN256X256   ImageSize = "256x256"
-	ImageSizeN512X512   ImageSize = "512x512"
-)
-
-// Valid indicates whether the value is a known member of the ImageSize enum.
-func (e ImageSize) Valid() bool {
-	switch e {
-	case ImageSizeAuto:
-		return true
-	case ImageSizeN1024X1024:
-		return true
-	case ImageSizeN1024X1536:
-		return true
-	case ImageSizeN1024X1792:
-		return true
-	case ImageSizeN1536X1024:
-		return true
-	case ImageSizeN1792X1024:
-		return true
-	case ImageSizeN256X256:
-		return true
-	case ImageSizeN512X512:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ListOrder.
 const (
 	ListOrderAsc  ListOrder = "asc"
@@ -491,66 +383,6 @@ func (e ListOrder) Valid() bool {
 	case ListOrderAsc:
 		return true
 	case ListOrderDesc:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for McpConnector.
-const (
-	McpConnectorConnectorDropbox         McpConnector = "connector_dropbox"
-	McpConnectorConnectorGmail           McpConnector = "connector_gmail"
-	McpConnectorConnectorGooglecalendar  McpConnector = "connector_googlecalendar"
-	McpConnectorConnectorGoogledrive     McpConnector = "connector_googledrive"
-	McpConnectorConnectorMicrosoftteams  McpConnector = "connector_microsoftteams"
-	McpConnectorConnectorOutlookcalendar McpConnector = "connector_outlookcalendar"
-	McpConnectorConnectorOutlookemail    McpConnector = "connector_outlookemail"
-	McpConnectorConnectorSharepoint      McpConnector = "connector_sharepoint"
-)
-
-// Valid indicates whether the value is a known member of the McpConnector enum.
-func (e McpConnector) Valid() bool {
-	switch e {
-	case McpConnectorConnectorDropbox:
-		return true
-	case McpConnectorConnectorGmail:
-		return true
-	case McpConnectorConnectorGooglecalendar:
-		return true
-	case McpConnectorConnectorGoogledrive:
-		return true
-	case McpConnectorConnectorMicrosoftteams:
-		return true
-	case McpConnectorConnectorOutlookcalendar:
-		return true
-	case McpConnectorConnectorOutlookemail:
-		return true
-	case McpConnectorConnectorSharepoint:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ModerationModel.
-const (
-	ModerationModelOmniModeration20240926 ModerationModel = "omni-moderation-2024-09-26"
-	ModerationModelOmniModerationLatest   ModerationModel = "omni-moderation-latest"
-	ModerationModelTextModerationLatest   ModerationModel = "text-moderation-latest"
-	ModerationModelTextModerationStable   ModerationModel = "text-moderation-stable"
-)
-
-// Valid indicates whether the value is a known member of the ModerationModel enum.
-func (e ModerationModel) Valid() bool {
-	switch e {
-	case ModerationModelOmniModeration20240926:
-		return true
-	case ModerationModelOmniModerationLatest:
-		return true
-	case ModerationModelTextModerationLatest:
-		return true
-	case ModerationModelTextModerationStable:
 		return true
 	default:
 		return false
@@ -743,75 +575,6 @@ func (e ResponseFormatTextType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseModel.
-const (
-	ResponseModelComputerUsePreview         ResponseModel = "computer-use-preview"
-	ResponseModelComputerUsePreview20250311 ResponseModel = "computer-use-preview-2025-03-11"
-	ResponseModelGpt51CodexMax              ResponseModel = "gpt-5.1-codex-max"
-	ResponseModelGpt55Pro                   ResponseModel = "gpt-5.5-pro"
-	ResponseModelGpt55Pro20260423           ResponseModel = "gpt-5.5-pro-2026-04-23"
-	ResponseModelGpt56Cyber                 ResponseModel = "gpt-5.6-cyber"
-	ResponseModelGpt5Codex                  ResponseModel = "gpt-5-codex"
-	ResponseModelGpt5Pro                    ResponseModel = "gpt-5-pro"
-	ResponseModelGpt5Pro20251006            ResponseModel = "gpt-5-pro-2025-10-06"
-	ResponseModelGptDaybreakBlueLatest      ResponseModel = "gpt-daybreak-blue-latest"
-	ResponseModelGptDaybreakRedLatest       ResponseModel = "gpt-daybreak-red-latest"
-	ResponseModelO1Pro                      ResponseModel = "o1-pro"
-	ResponseModelO1Pro20250319              ResponseModel = "o1-pro-2025-03-19"
-	ResponseModelO3DeepResearch             ResponseModel = "o3-deep-research"
-	ResponseModelO3DeepResearch20250626     ResponseModel = "o3-deep-research-2025-06-26"
-	ResponseModelO3Pro                      ResponseModel = "o3-pro"
-	ResponseModelO3Pro20250610              ResponseModel = "o3-pro-2025-06-10"
-	ResponseModelO4MiniDeepResearch         ResponseModel = "o4-mini-deep-research"
-	ResponseModelO4MiniDeepResearch20250626 ResponseModel = "o4-mini-deep-research-2025-06-26"
-)
-
-// Valid indicates whether the value is a known member of the ResponseModel enum.
-func (e ResponseModel) Valid() bool {
-	switch e {
-	case ResponseModelComputerUsePreview:
-		return true
-	case ResponseModelComputerUsePreview20250311:
-		return true
-	case ResponseModelGpt51CodexMax:
-		return true
-	case ResponseModelGpt55Pro:
-		return true
-	case ResponseModelGpt55Pro20260423:
-		return true
-	case ResponseModelGpt56Cyber:
-		return true
-	case ResponseModelGpt5Codex:
-		return true
-	case ResponseModelGpt5Pro:
-		return true
-	case ResponseModelGpt5Pro20251006:
-		return true
-	case ResponseModelGptDaybreakBlueLatest:
-		return true
-	case ResponseModelGptDaybreakRedLatest:
-		return true
-	case ResponseModelO1Pro:
-		return true
-	case ResponseModelO1Pro20250319:
-		return true
-	case ResponseModelO3DeepResearch:
-		return true
-	case ResponseModelO3DeepResearch20250626:
-		return true
-	case ResponseModelO3Pro:
-		return true
-	case ResponseModelO3Pro20250610:
-		return true
-	case ResponseModelO4MiniDeepResearch:
-		return true
-	case ResponseModelO4MiniDeepResearch20250626:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ServiceTier.
 const (
 	ServiceTierAuto     ServiceTier = "auto"
@@ -833,57 +596,6 @@ func (e ServiceTier) Valid() bool {
 	case ServiceTierPriority:
 		return true
 	case ServiceTierScale:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SpeechModel.
-const (
-	SpeechModelGpt4OMiniTts         SpeechModel = "gpt-4o-mini-tts"
-	SpeechModelGpt4OMiniTts20251215 SpeechModel = "gpt-4o-mini-tts-2025-12-15"
-	SpeechModelTts1                 SpeechModel = "tts-1"
-	SpeechModelTts1Hd               SpeechModel = "tts-1-hd"
-)
-
-// Valid indicates whether the value is a known member of the SpeechModel enum.
-func (e SpeechModel) Valid() bool {
-	switch e {
-	case SpeechModelGpt4OMiniTts:
-		return true
-	case SpeechModelGpt4OMiniTts20251215:
-		return true
-	case SpeechModelTts1:
-		return true
-	case SpeechModelTts1Hd:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TranscriptionModel.
-const (
-	TranscriptionModelGpt4OMiniTranscribe         TranscriptionModel = "gpt-4o-mini-transcribe"
-	TranscriptionModelGpt4OMiniTranscribe20251215 TranscriptionModel = "gpt-4o-mini-transcribe-2025-12-15"
-	TranscriptionModelGpt4OTranscribe             TranscriptionModel = "gpt-4o-transcribe"
-	TranscriptionModelGpt4OTranscribeDiarize      TranscriptionModel = "gpt-4o-transcribe-diarize"
-	TranscriptionModelWhisper1                    TranscriptionModel = "whisper-1"
-)
-
-// Valid indicates whether the value is a known member of the TranscriptionModel enum.
-func (e TranscriptionModel) Valid() bool {
-	switch e {
-	case TranscriptionModelGpt4OMiniTranscribe:
-		return true
-	case TranscriptionModelGpt4OMiniTranscribe20251215:
-		return true
-	case TranscriptionModelGpt4OTranscribe:
-		return true
-	case TranscriptionModelGpt4OTranscribeDiarize:
-		return true
-	case TranscriptionModelWhisper1:
 		return true
 	default:
 		return false
@@ -932,9 +644,6 @@ type ChatModel string
 // ChatVoice lists the known built-in voices.
 type ChatVoice string
 
-// CompletionModel lists the known legacy completion models. The `model` field accepts any model id.
-type CompletionModel string
-
 // CompletionTokensDetails is a breakdown of the generated tokens.
 type CompletionTokensDetails struct {
 	// AcceptedPredictionTokens counts the tokens of the prediction that appeared in the answer.
@@ -967,9 +676,6 @@ type CompletionUsage struct {
 	// TotalTokens counts prompt plus generated tokens.
 	TotalTokens int64 `json:"total_tokens"`
 }
-
-// EmbeddingModel lists the known embedding models. The `model` field accepts any model id.
-type EmbeddingModel string
 
 // ErrorObject is what went wrong with a request.
 type ErrorObject struct {
@@ -1007,26 +713,14 @@ type FileExpiresAfterAnchor string
 // FilePurpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 type FilePurpose string
 
-// ImageModel lists the known image models. The `model` fields accept any model id.
-type ImageModel string
-
-// ImageSize lists the known image sizes: `auto`, 1024x1024, 1536x1024 and 1024x1536 for GPT image models; 256x256, 512x512 and 1024x1024 for dall-e-2; 1024x1024, 1792x1024 and 1024x1792 for dall-e-3. The `size` fields accept any value.
-type ImageSize string
-
 // JSONSchema is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
 type JSONSchema = json.RawMessage
 
 // ListOrder is the sort order of a list by creation time.
 type ListOrder string
 
-// McpConnector lists the known service connector ids.
-type McpConnector string
-
 // Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 type Metadata map[string]string
-
-// ModerationModel lists the known moderation models. The `model` field accepts any model id.
-type ModerationModel string
 
 // File is an uploaded file.
 type File struct {
@@ -1135,9 +829,6 @@ type ResponseInputTokensDetails struct {
 	CachedTokens *int64 `json:"cached_tokens,omitempty"`
 }
 
-// ResponseModel lists the known model ids only the Responses API serves. The `model` field accepts any model id, including every ChatModel id.
-type ResponseModel string
-
 // ResponseOutputTokensDetails breaks down the output tokens.
 type ResponseOutputTokensDetails struct {
 	// ReasoningTokens is the number of reasoning tokens.
@@ -1167,12 +858,6 @@ type ResponseUsage struct {
 
 // ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 type ServiceTier string
-
-// SpeechModel lists the known speech models. The `model` field accepts any model id.
-type SpeechModel string
-
-// TranscriptionModel lists the known transcription models. The `model` field accepts any model id.
-type TranscriptionModel string
 
 // Verbosity sets how terse or detailed the answer should be.
 type Verbosity string

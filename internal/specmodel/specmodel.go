@@ -37,6 +37,7 @@ var Extensions = []Extension{
 	{"x-enum-varnames", InSchema, "oapi-codegen: the Go names of the enum's constants."},
 	{"x-deprecated-reason", InSchema, "oapi-codegen: the deprecation note of a deprecated field."},
 	{"x-client-default", InSchema, "the value the SDK sends for this optional request property when the caller leaves it unset."},
+	{"x-known-values", InSchema, "on an open string property: the enum component(s) listing its known values; their constants are untyped and re-exported by the areas that use the property, so a known value and any other string both fit without a conversion."},
 	{"x-default-variant", InSchema, "on a discriminated union: the variant an object without the discriminator decodes as."},
 	{"x-stream-done", InMediaType, "on text/event-stream: the data of the event that ends a complete stream ([DONE])."},
 	{"x-stream-final", InMediaType, "on text/event-stream: the event types that end a complete stream."},
@@ -199,4 +200,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// KnownValues returns the component names an x-known-values extension
+// holds: one name or a list of them.
+func KnownValues(ext map[string]any) ([]string, error) {
+	v, ok := ext["x-known-values"]
+	if !ok {
+		return nil, nil
+	}
+	switch v := v.(type) {
+	case string:
+		return []string{v}, nil
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			s, ok := x.(string)
+			if !ok {
+				return nil, fmt.Errorf("x-known-values must name components")
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("x-known-values must name a component or a list of them")
 }

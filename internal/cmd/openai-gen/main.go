@@ -173,6 +173,13 @@ func run() error {
 			}
 			return pkg
 		},
+		Untyped: func() map[string]bool {
+			m := map[string]bool{}
+			for c := range lay.KnownValues {
+				m[codegen.SchemaNameToTypeName(c)] = true
+			}
+			return m
+		}(),
 		Doc:    packageDoc,
 		Header: facade.Header,
 	})

@@ -203,34 +203,34 @@ type alias struct{ Name, Target string }
 // opView is one operation as the template sees it.
 type opView struct {
 	*operation
-	Method         string // the facade method name
-	Params         string // the method's parameters after ctx
-	Prologue       string // statements before the call (two results)
-	PrologueErr    string // the same, for methods returning only an error
-	PrologueText   string // for ...Text (string, error)
-	PrologueStream string // for ...Stream, which sets the stream flag
-	Request        string // the client.Request literal
+	Method          string // the facade method name
+	Params          string // the method's parameters after ctx
+	Prologue        string // statements before the call (two results)
+	PrologueErr     string // the same, for methods returning only an error
+	PrologueText    string // for ...Text (string, error)
+	PrologueStream  string // for ...Stream, which sets the stream flag
+	Request         string // the client.Request literal
 	RequestDownload string // the request with the download's Accept header
 	RequestText     string // the request with Accept: text/plain
-	Result         string // result type ("" for none)
-	StreamType     string
-	StreamDecode   string
-	UnionDecode    string
-	PageItem       string
-	PageCall       string // the call of the page method with &p
-	AfterPtr       bool
-	PageItemID     bool
-	PageLastID     string
-	PageLastPtr    bool
-	PageData       string
-	PageHasMore    string
-	ParamsType     string
-	DocLine        string
-	Deprecated     bool
-	Download       bool
-	Text           bool
-	TextDoc        string
-	StreamEndLit   string
+	Result          string // result type ("" for none)
+	StreamType      string
+	StreamDecode    string
+	UnionDecode     string
+	PageItem        string
+	PageCall        string // the call of the page method with &p
+	AfterPtr        bool
+	PageItemID      bool
+	PageLastID      string
+	PageLastPtr     bool
+	PageData        string
+	PageHasMore     string
+	ParamsType      string
+	DocLine         string
+	Deprecated      bool
+	Download        bool
+	Text            bool
+	TextDoc         string
+	StreamEndLit    string
 }
 
 // textView is the data of the "text" template: the operation and the name
@@ -314,10 +314,16 @@ func Generate(in Input) (map[string][]byte, error) {
 		if err := checkMethodNames(a.Ops); err != nil {
 			return nil, fmt.Errorf("area %s: %w", areaName, err)
 		}
-		// Every type the operations reach, through every declaration.
+		// Every type the operations reach, through every declaration, and
+		// the known values of the open strings they use.
 		for _, op := range a.Ops {
 			for _, t := range op.roots {
 				r.reach(t, uses)
+			}
+		}
+		for _, c := range in.Layout.Reach[areaName] {
+			if in.Layout.KnownValues[c] {
+				r.reach(codegen.SchemaNameToTypeName(c), uses)
 			}
 		}
 		a.Aliases, a.Consts = r.aliases(in.Split, keyOf)
@@ -433,12 +439,19 @@ type resolver struct {
 	local   map[string]string // original name -> alias name in the area
 	taken   map[string]string // alias name -> original name
 	reached map[string]bool
+	own     map[string]bool // the names the area's own gen package declares
 	pkgs    map[string]bool // gen packages imported
 	usesFmt bool
 }
 
 func newResolver(in Input, area string, stamps map[string]bool, keyOf map[string]string) *resolver {
-	return &resolver{in: in, area: area, stamps: stamps, keyOf: keyOf, local: map[string]string{}, taken: map[string]string{}, reached: map[string]bool{}, pkgs: map[string]bool{}}
+	own := map[string]bool{}
+	for _, nn := range in.Split.Names {
+		if nn.Pkg == area {
+			own[nn.Name] = true
+		}
+	}
+	return &resolver{in: in, area: area, stamps: stamps, keyOf: keyOf, local: map[string]string{}, taken: map[string]string{}, reached: map[string]bool{}, own: own, pkgs: map[string]bool{}}
 }
 
 // name returns the area's name for an original type name, reserving it.
@@ -447,13 +460,32 @@ func (r *resolver) name(orig string) string {
 		return n
 	}
 	nn := r.in.Split.Names[orig]
-	n := nn.Name
-	if prev, ok := r.taken[n]; ok && prev != orig {
-		n = exportedPkg(nn.Pkg) + n
-	}
+	n := r.aliasName(orig, nn)
 	r.local[orig] = n
 	r.taken[n] = orig
 	return n
+}
+
+// aliasName chooses the name of orig in the area: its own; for a type of
+// another package, without the area's noun in front (shared's ChatModel is
+// chat.Model), unless that name is taken; and when even its own name is
+// taken, prefixed with its package.
+func (r *resolver) aliasName(orig string, nn split.Name) string {
+	free := func(n string) bool { prev, ok := r.taken[n]; return !ok || prev == orig }
+	if nn.Pkg != r.area {
+		if n := r.in.Names.StripPrefix(nn.Name, r.area); n != nn.Name && free(n) && !r.ownName(n) {
+			return n
+		}
+	}
+	if free(nn.Name) {
+		return nn.Name
+	}
+	return exportedPkg(nn.Pkg) + nn.Name
+}
+
+// ownName reports whether the area's own package declares name.
+func (r *resolver) ownName(name string) bool {
+	return r.own[name]
 }
 
 // qualified returns pkg.Name for an original name, for what is not aliased
@@ -524,10 +556,7 @@ func (r *resolver) aliases(res *split.Result, keyOf map[string]string) (types, c
 		if strings.HasPrefix(nn.Pkg, "build/") {
 			continue
 		}
-		name := nn.Name
-		if prev, ok := r.taken[name]; ok && prev != n {
-			name = exportedPkg(nn.Pkg) + name
-		}
+		name := r.aliasName(n, nn)
 		r.taken[name] = n
 		consts = append(consts, alias{name, importName(nn.Pkg, r.area) + "." + nn.Name})
 	}
@@ -1014,7 +1043,6 @@ func (o *operation) pagination(doc *openapi3.T, s *goSource, op *openapi3.Operat
 	}
 	return nil
 }
-
 
 // azureRoutes writes the paths classic Azure OpenAI serves per deployment,
 // from the operations marked x-azure-deployment, into the core client

@@ -26,6 +26,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/oapi-openai/openai/internal/specmodel"
 )
 
 // Shared is the package of schemas no family of areas owns.
@@ -44,11 +46,14 @@ type Operation struct {
 
 // Layout is where everything goes.
 type Layout struct {
-	Operations []Operation         // sorted by operationId
-	Areas      []string            // sorted
-	Parent     map[string]string   // area -> the area it extends
-	Home       map[string]string   // schema component -> package
-	Reach      map[string][]string // area -> schema components it reaches, sorted
+	// KnownValues lists the enum components named by x-known-values, whose
+	// constants are untyped.
+	KnownValues map[string]bool
+	Operations  []Operation         // sorted by operationId
+	Areas       []string            // sorted
+	Parent      map[string]string   // area -> the area it extends
+	Home        map[string]string   // schema component -> package
+	Reach       map[string][]string // area -> schema components it reaches, sorted
 }
 
 // Ancestors returns area and the areas it extends, nearest first.
@@ -100,8 +105,37 @@ func AreaOf(op *openapi3.Operation, areas map[string]string) (string, error) {
 // Compute places the schemas of doc. areas maps tags to area names where
 // the default does not fit; lock holds earlier placements, which win.
 func Compute(doc *openapi3.T, areas map[string]string, lock map[string]string) (*Layout, error) {
-	l := &Layout{Parent: map[string]string{}, Home: map[string]string{}, Reach: map[string][]string{}}
+	l := &Layout{Parent: map[string]string{}, Home: map[string]string{}, Reach: map[string][]string{}, KnownValues: map[string]bool{}}
 	schemas := doc.Components.Schemas
+	var known func(sr *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) error
+	known = func(sr *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) error {
+		if sr == nil || sr.Value == nil || seen[sr.Value] {
+			return nil
+		}
+		seen[sr.Value] = true
+		names, err := specmodel.KnownValues(sr.Value.Extensions)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			if c := schemas[n]; c == nil || c.Value == nil || len(c.Value.Enum) == 0 {
+				return fmt.Errorf("x-known-values names %s, which is not an enum component", n)
+			}
+			l.KnownValues[n] = true
+		}
+		for _, p := range sr.Value.Properties {
+			if err := known(p, seen); err != nil {
+				return err
+			}
+		}
+		return known(sr.Value.Items, seen)
+	}
+	seenKnown := map[*openapi3.Schema]bool{}
+	for _, sr := range schemas {
+		if err := known(sr, seenKnown); err != nil {
+			return nil, err
+		}
+	}
 	edges := map[string][]string{}
 	for name, sr := range schemas {
 		edges[name] = refsOf(sr, true)
@@ -301,6 +335,10 @@ func refsOf(sr *openapi3.SchemaRef, inComponent bool) []string {
 			return
 		}
 		seen[s] = true
+		// The enum components an open string lists its known values in.
+		if names, err := specmodel.KnownValues(s.Extensions); err == nil {
+			out = append(out, names...)
+		}
 		for _, p := range s.Properties {
 			walk(p, false)
 		}

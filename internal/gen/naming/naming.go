@@ -112,3 +112,22 @@ func (n *Names) Method(operationID, goID, area string) string {
 	}
 	return verb + n.strip(rest, area)
 }
+
+// StripPrefix removes the first noun of pkg that name starts with, for the
+// aliases an area package gives to types of other packages (shared's
+// ChatModel is chat.Model); a name the rule would empty keeps its noun.
+func (n *Names) StripPrefix(name, pkg string) string {
+	if rest, ok := strings.CutPrefix(name, "Unknown"); ok && rest != "" {
+		if s := n.StripPrefix(rest, pkg); s != rest {
+			return "Unknown" + s
+		}
+		return name
+	}
+	for _, noun := range n.Strip[pkg] {
+		rest, ok := strings.CutPrefix(name, noun)
+		if ok && rest != "" && unicode.IsUpper(rune(rest[0])) {
+			return rest
+		}
+	}
+	return name
+}

@@ -61,6 +61,10 @@ type Input struct {
 	// name (which qualifies its names elsewhere).
 	ImportPath  func(pkg string) string
 	PackageName func(pkg string) string
+	// Untyped lists the types whose constants are written untyped (the
+	// known values of open strings, which then fit a string field and the
+	// type alike).
+	Untyped map[string]bool
 	// Doc returns the package documentation of pkg.
 	Doc func(pkg string) string
 	// Header starts every file.
@@ -388,6 +392,15 @@ func Split(in Input) (*Result, error) {
 				edits = append(edits, edit{off, off + len(iu.name), text})
 			}
 		}
+		// Constants of an untyped enum lose their type.
+		if gd, ok := d.node.(*ast.GenDecl); ok && gd.Tok == token.CONST && in.Untyped[d.Key] {
+			for _, sp := range gd.Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok && vs.Type != nil {
+					at := fset.Position(vs.Type.Pos()).Offset
+					edits = append(edits, edit{at, fset.Position(vs.Type.End()).Offset, ""})
+				}
+			}
+		}
 		// The doc comment names what it documents: rename those words too.
 		if d.doc != nil {
 			for _, c := range d.doc.List {
@@ -404,7 +417,12 @@ func Split(in Input) (*Result, error) {
 				}
 			}
 		}
-		sort.Slice(edits, func(i, j int) bool { return edits[i].at < edits[j].at })
+		sort.Slice(edits, func(i, j int) bool {
+			if edits[i].at != edits[j].at {
+				return edits[i].at < edits[j].at
+			}
+			return edits[i].text == "" && edits[j].text != "" // a deletion wins over a rename of the same span
+		})
 		text := src[lo:hi]
 		var out bytes.Buffer
 		last := lo
