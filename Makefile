@@ -1,4 +1,11 @@
-.PHONY: generate validate test examples lint bench bench-short bench-micro bench-responses fuzz soak check-generated
+.PHONY: check generate validate test test-norace examples lint api api-check budget bench bench-short bench-micro bench-responses fuzz soak check-generated
+
+# check is everything CI runs (.ci/run calls it): the generated code and
+# the API snapshot are up to date, lint, spec validation, the tests, the
+# example programs, fuzzing, the build budget and the benchmark's
+# correctness gate.
+check: check-generated lint validate api-check test examples fuzz budget bench-short
+	@test -z "$$(git status --porcelain)" || { git status --porcelain; echo "check left files behind (a fuzz crasher in testdata/fuzz?)"; exit 1; }
 
 generate:
 	go generate ./...
@@ -6,8 +13,30 @@ generate:
 validate:
 	go test ./test/ -run TestSpec -count=1
 
+# The tests with the race detector (needs cgo and a C compiler).
 test:
 	go test -race -count=1 ./...
+
+# The tests without the race detector, for machines without a C compiler.
+test-norace:
+	go test -count=1 ./...
+
+# The public API snapshot (api/*.txt, go doc -all of each public package):
+# write it after an intended change; api-check fails on any difference.
+api:
+	go run ./internal/cmd/apisnap
+
+api-check:
+	go run ./internal/cmd/apisnap -check
+
+# The build budget: one-call chat and Responses programs against a bare
+# net/http one (binary size, SDK compile CPU and memory, no method-keeping
+# symbols). budget-full also times fully cold builds.
+budget:
+	go run ./internal/cmd/budget
+
+budget-full:
+	go run ./internal/cmd/budget -full
 
 # Every program in examples/: against the openaitest fake server when
 # OPENAI_API_KEY is unset, against the API when it is set.
@@ -15,12 +44,11 @@ EXAMPLES = $(patsubst %/main.go,%,$(wildcard examples/*/main.go))
 examples:
 	@set -e; for e in $(EXAMPLES); do echo "== $$e"; go run ./$$e; echo; done
 
-STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
-
+# staticcheck is pinned by the tool line of go.mod.
 lint:
 	gofmt -l . | (! grep .)
 	go vet ./...
-	go run $(STATICCHECK) ./...
+	go tool staticcheck ./...
 
 check-generated: generate
 	git diff --exit-code
@@ -35,7 +63,7 @@ bench:
 
 # The correctness gate of bench/ with small sizes (CI).
 bench-short:
-	cd bench && go run ./cmd/bench -short
+	cd bench && go vet ./... && go run ./cmd/bench -short
 
 # The micro-benchmarks of test/ (Responses stream vs a hand-written floor,
 # 11 MB request vs plain structs), 8 rounds for benchstat.

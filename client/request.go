@@ -19,10 +19,6 @@ type Request struct {
 	// Operation names the call in errors, logs and hooks (an operationId
 	// such as "createChatCompletion").
 	Operation string
-	// Build makes the HTTP request against the base URL (which ends in a
-	// slash). It is called again for each attempt of a retried call, so
-	// its body must be readable each time.
-	Build func(baseURL string) (*http.Request, error)
 	// PathParams holds name, value pairs of the values Build puts in the
 	// path. Each is checked before Build runs: an empty value, or one with
 	// a "." or ".." segment, fails the call with ErrUnsafePath.
@@ -36,15 +32,26 @@ type Request struct {
 	Beta string
 }
 
+// Builder makes the HTTP request of a call against the base URL (which
+// ends in a slash). It is called once per call, before the first attempt;
+// a retried call sends the request's body again through its GetBody (set
+// by http.NewRequest for in-memory bodies), so a body that cannot be read
+// twice makes the call a single attempt.
+//
+// The builder is a parameter of Call, Stream and Download rather than a
+// field of Request so that the request body it closes over can stay on
+// the caller's stack.
+type Builder func(baseURL string) (*http.Request, error)
+
 // prepare checks the path parameters and passes the model on.
-func (r *Request) prepare(c *Client, opts []Option) ([]Option, error) {
+func (r *Request) prepare(c *Client, build Builder, opts []Option) ([]Option, error) {
 	for i := 0; i+1 < len(r.PathParams); i += 2 {
 		if err := checkPathParam(r.PathParams[i], r.PathParams[i+1]); err != nil {
 			return nil, err
 		}
 	}
-	if r.Build == nil {
-		return nil, fmt.Errorf("openai: %s: Request.Build is nil", r.Operation)
+	if build == nil {
+		return nil, fmt.Errorf("openai: %s: no Builder", r.Operation)
 	}
 	if r.Model != "" {
 		opts = c.withRequestModel(opts, r.Model)
@@ -55,26 +62,26 @@ func (r *Request) prepare(c *Client, opts []Option) ([]Option, error) {
 	return opts, nil
 }
 
-// Call sends r and decodes its JSON answer into a T: with decode when it
+// Call sends the request build makes for r and decodes its JSON answer into a T: with decode when it
 // is not nil (the generated UnmarshalX of a union), else with T's own
 // UnmarshalJSON or encoding/json. With T = struct{}, the answer's body is
 // not read as a result. An empty or null answer is ErrEmptyResponse.
-func Call[T any](ctx context.Context, c *Client, r Request, decode func([]byte) (T, error), opts ...Option) (*T, error) {
-	opts, err := r.prepare(c, opts)
+func Call[T any](ctx context.Context, c *Client, r Request, build Builder, decode func([]byte) (T, error), opts ...Option) (*T, error) {
+	opts, err := r.prepare(c, build, opts)
 	if err != nil {
 		return nil, err
 	}
-	return call(ctx, c, opts, r.Operation, r.Build, decode)
+	return call(ctx, c, opts, r.Operation, builder(build), decode)
 }
 
 // CallText sends r and returns its answer as text, as it is: an empty
 // answer is an empty string.
-func CallText(ctx context.Context, c *Client, r Request, opts ...Option) (string, error) {
-	opts, err := r.prepare(c, opts)
+func CallText(ctx context.Context, c *Client, r Request, build Builder, opts ...Option) (string, error) {
+	opts, err := r.prepare(c, build, opts)
 	if err != nil {
 		return "", err
 	}
-	v, err := call(ctx, c, opts, r.Operation, r.Build, func(data []byte) (string, error) { return string(data), nil })
+	v, err := call(ctx, c, opts, r.Operation, builder(build), func(data []byte) (string, error) { return string(data), nil })
 	if err != nil {
 		return "", err
 	}
@@ -94,22 +101,22 @@ type StreamEnd struct {
 // decode when it is not nil). Errors before the first event (a refused
 // request, an error answer) are returned here; an "error" event, or an
 // event whose data is an error object, ends the stream with an *APIError.
-func Stream[T any](ctx context.Context, c *Client, r Request, decode func([]byte) (T, error), end StreamEnd, opts ...Option) (*streaming.Stream[T], error) {
-	opts, err := r.prepare(c, opts)
+func Stream[T any](ctx context.Context, c *Client, r Request, build Builder, decode func([]byte) (T, error), end StreamEnd, opts ...Option) (*streaming.Stream[T], error) {
+	opts, err := r.prepare(c, build, opts)
 	if err != nil {
 		return nil, err
 	}
-	return stream(ctx, c, opts, r.Operation, r.Build, decode, streamEnd{done: end.Done, final: end.Final})
+	return stream(ctx, c, opts, r.Operation, builder(build), decode, streamEnd{done: end.Done, final: end.Final})
 }
 
 // Download sends r and returns its body unread, as it arrives. The caller
 // must close it.
-func Download(ctx context.Context, c *Client, r Request, opts ...Option) (io.ReadCloser, error) {
-	opts, err := r.prepare(c, opts)
+func Download(ctx context.Context, c *Client, r Request, build Builder, opts ...Option) (io.ReadCloser, error) {
+	opts, err := r.prepare(c, build, opts)
 	if err != nil {
 		return nil, err
 	}
-	return c.download(ctx, opts, r.Operation, r.Build)
+	return c.download(ctx, opts, r.Operation, builder(build))
 }
 
 // Paginate turns a page fetcher into an iterator over items: fetch gets

@@ -146,13 +146,13 @@ func (s *Service) CreateSpeech(ctx context.Context, body CreateSpeechRequest, op
 	if body.Voice == nil {
 		return nil, client.MissingField("createSpeech", "voice")
 	}
-	return client.Download(ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Download(ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model}, func(base string) (*http.Request, error) {
 		req, err := build.NewCreateSpeechRequest(base, body)
 		if err == nil {
 			req.Header.Set("Accept", "audio/aac, audio/flac, audio/mpeg, audio/opus, audio/pcm, audio/wav")
 		}
 		return req, err
-	}}, opts...)
+	}, opts...)
 }
 
 // CreateSpeechStream streams POST /audio/speech (createSpeech): Turn text into spoken audio.
@@ -169,9 +169,9 @@ func (s *Service) CreateSpeechStream(ctx context.Context, body CreateSpeechReque
 	if body.Voice == nil {
 		return nil, client.MissingField("createSpeech", "voice")
 	}
-	return client.Stream[CreateSpeechStreamEvent](ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Stream[CreateSpeechStreamEvent](ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateSpeechRequest(base, body)
-	}}, gen.UnmarshalCreateSpeechStreamEvent, client.StreamEnd{Final: []string{"speech.audio.done"}}, opts...)
+	}, gen.UnmarshalCreateSpeechStreamEvent, client.StreamEnd{Final: []string{"speech.audio.done"}}, opts...)
 }
 
 // CreateTranscription calls POST /audio/transcriptions (createTranscription): Transcribe audio into text in its own language.
@@ -191,11 +191,11 @@ func (s *Service) CreateTranscription(ctx context.Context, body CreateTranscript
 			return nil, client.TextAnswer("createTranscription", "response_format", string(*body.ResponseFormat), "CreateTranscriptionText")
 		}
 	}
-	return client.Call[CreateTranscriptionResponse](ctx, s.c, client.Request{Operation: "createTranscription", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Call[CreateTranscriptionResponse](ctx, s.c, client.Request{Operation: "createTranscription", Model: body.Model}, func(base string) (*http.Request, error) {
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateTranscriptionRequestWithBody(base, contentType, r)
 		})
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // CreateTranscriptionText calls POST /audio/transcriptions (createTranscription): Transcribe audio into text in its own language.
@@ -213,7 +213,7 @@ func (s *Service) CreateTranscriptionText(ctx context.Context, body CreateTransc
 	if body.ResponseFormat == nil {
 		body.ResponseFormat = client.Ptr(CreateTranscriptionRequestResponseFormat("text"))
 	}
-	return client.CallText(ctx, s.c, client.Request{Operation: "createTranscription", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.CallText(ctx, s.c, client.Request{Operation: "createTranscription", Model: body.Model}, func(base string) (*http.Request, error) {
 		req, err := client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateTranscriptionRequestWithBody(base, contentType, r)
 		})
@@ -221,7 +221,7 @@ func (s *Service) CreateTranscriptionText(ctx context.Context, body CreateTransc
 			req.Header.Set("Accept", "text/plain")
 		}
 		return req, err
-	}}, opts...)
+	}, opts...)
 }
 
 // CreateTranscriptionStream streams POST /audio/transcriptions (createTranscription): Transcribe audio into text in its own language.
@@ -235,11 +235,11 @@ func (s *Service) CreateTranscriptionStream(ctx context.Context, body CreateTran
 	if body.Model == "" {
 		return nil, client.MissingField("createTranscription", "model")
 	}
-	return client.Stream[CreateTranscriptionStreamEvent](ctx, s.c, client.Request{Operation: "createTranscription", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Stream[CreateTranscriptionStreamEvent](ctx, s.c, client.Request{Operation: "createTranscription", Model: body.Model}, func(base string) (*http.Request, error) {
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateTranscriptionRequestWithBody(base, contentType, r)
 		})
-	}}, gen.UnmarshalCreateTranscriptionStreamEvent, client.StreamEnd{Final: []string{"transcript.text.done"}}, opts...)
+	}, gen.UnmarshalCreateTranscriptionStreamEvent, client.StreamEnd{Final: []string{"transcript.text.done"}}, opts...)
 }
 
 // CreateTranslation calls POST /audio/translations (createTranslation): Translate audio into English text.
@@ -258,11 +258,11 @@ func (s *Service) CreateTranslation(ctx context.Context, body CreateTranslationR
 			return nil, client.TextAnswer("createTranslation", "response_format", string(*body.ResponseFormat), "CreateTranslationText")
 		}
 	}
-	return client.Call[CreateTranslationResponse](ctx, s.c, client.Request{Operation: "createTranslation", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Call[CreateTranslationResponse](ctx, s.c, client.Request{Operation: "createTranslation", Model: body.Model}, func(base string) (*http.Request, error) {
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateTranslationRequestWithBody(base, contentType, r)
 		})
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // CreateTranslationText calls POST /audio/translations (createTranslation): Translate audio into English text.
@@ -279,7 +279,7 @@ func (s *Service) CreateTranslationText(ctx context.Context, body CreateTranslat
 	if body.ResponseFormat == nil {
 		body.ResponseFormat = client.Ptr(CreateTranslationRequestResponseFormat("text"))
 	}
-	return client.CallText(ctx, s.c, client.Request{Operation: "createTranslation", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.CallText(ctx, s.c, client.Request{Operation: "createTranslation", Model: body.Model}, func(base string) (*http.Request, error) {
 		req, err := client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateTranslationRequestWithBody(base, contentType, r)
 		})
@@ -287,5 +287,5 @@ func (s *Service) CreateTranslationText(ctx context.Context, body CreateTranslat
 			req.Header.Set("Accept", "text/plain")
 		}
 		return req, err
-	}}, opts...)
+	}, opts...)
 }

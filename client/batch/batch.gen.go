@@ -82,9 +82,9 @@ const (
 
 // Cancel calls POST /batches/{batch_id}/cancel (cancelBatch): Cancel a batch that is still running.
 func (s *Service) Cancel(ctx context.Context, batchID string, opts ...client.Option) (*Batch, error) {
-	return client.Call[Batch](ctx, s.c, client.Request{Operation: "cancelBatch", PathParams: []string{"batchID", batchID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Batch](ctx, s.c, client.Request{Operation: "cancelBatch", PathParams: []string{"batchID", batchID}}, func(base string) (*http.Request, error) {
 		return build.NewCancelBatchRequest(base, batchID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Create calls POST /batches (createBatch): Start a batch that runs the requests of an uploaded JSONL file asynchronously.
@@ -96,16 +96,16 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if body.InputFileID == "" {
 		return nil, client.MissingField("createBatch", "input_file_id")
 	}
-	return client.Call[Batch](ctx, s.c, client.Request{Operation: "createBatch", Build: func(base string) (*http.Request, error) {
+	return client.Call[Batch](ctx, s.c, client.Request{Operation: "createBatch"}, func(base string) (*http.Request, error) {
 		return build.NewCreateBatchRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // List calls GET /batches (listBatches): List the batches of your organization.
 func (s *Service) List(ctx context.Context, params *ListParams, opts ...client.Option) (*ListResponse, error) {
-	return client.Call[ListResponse](ctx, s.c, client.Request{Operation: "listBatches", Build: func(base string) (*http.Request, error) {
+	return client.Call[ListResponse](ctx, s.c, client.Request{Operation: "listBatches"}, func(base string) (*http.Request, error) {
 		return build.NewListBatchesRequest(base, params)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // ListAll iterates over every item of GET /batches (listBatches): List the batches of your organization.
@@ -136,7 +136,7 @@ func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...clien
 
 // Get calls GET /batches/{batch_id} (retrieveBatch): Get a batch, with its status and request counts.
 func (s *Service) Get(ctx context.Context, batchID string, opts ...client.Option) (*Batch, error) {
-	return client.Call[Batch](ctx, s.c, client.Request{Operation: "retrieveBatch", PathParams: []string{"batchID", batchID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Batch](ctx, s.c, client.Request{Operation: "retrieveBatch", PathParams: []string{"batchID", batchID}}, func(base string) (*http.Request, error) {
 		return build.NewRetrieveBatchRequest(base, batchID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }

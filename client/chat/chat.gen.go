@@ -375,9 +375,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if len(body.Messages) == 0 {
 		return nil, client.MissingField("createChatCompletion", "messages")
 	}
-	return client.Call[Completion](ctx, s.c, client.Request{Operation: "createChatCompletion", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Call[Completion](ctx, s.c, client.Request{Operation: "createChatCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateChatCompletionRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // CreateStream streams POST /chat/completions (createChatCompletion): Generate the model's reply to a conversation.
@@ -391,30 +391,30 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	if len(body.Messages) == 0 {
 		return nil, client.MissingField("createChatCompletion", "messages")
 	}
-	return client.Stream[Chunk](ctx, s.c, client.Request{Operation: "createChatCompletion", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Stream[Chunk](ctx, s.c, client.Request{Operation: "createChatCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateChatCompletionRequest(base, body)
-	}}, nil, client.StreamEnd{Done: "[DONE]"}, opts...)
+	}, nil, client.StreamEnd{Done: "[DONE]"}, opts...)
 }
 
 // Delete calls DELETE /chat/completions/{completion_id} (deleteChatCompletion): Delete a stored chat completion.
 func (s *Service) Delete(ctx context.Context, completionID string, opts ...client.Option) (*Deleted, error) {
-	return client.Call[Deleted](ctx, s.c, client.Request{Operation: "deleteChatCompletion", PathParams: []string{"completionID", completionID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Deleted](ctx, s.c, client.Request{Operation: "deleteChatCompletion", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
 		return build.NewDeleteChatCompletionRequest(base, completionID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Get calls GET /chat/completions/{completion_id} (getChatCompletion): Get a stored chat completion.
 func (s *Service) Get(ctx context.Context, completionID string, opts ...client.Option) (*Completion, error) {
-	return client.Call[Completion](ctx, s.c, client.Request{Operation: "getChatCompletion", PathParams: []string{"completionID", completionID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Completion](ctx, s.c, client.Request{Operation: "getChatCompletion", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
 		return build.NewGetChatCompletionRequest(base, completionID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // GetMessages calls GET /chat/completions/{completion_id}/messages (getChatCompletionMessages): List the messages of a stored chat completion.
 func (s *Service) GetMessages(ctx context.Context, completionID string, params *GetMessagesParams, opts ...client.Option) (*MessageList, error) {
-	return client.Call[MessageList](ctx, s.c, client.Request{Operation: "getChatCompletionMessages", PathParams: []string{"completionID", completionID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[MessageList](ctx, s.c, client.Request{Operation: "getChatCompletionMessages", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
 		return build.NewGetChatCompletionMessagesRequest(base, completionID, params)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // GetMessagesAll iterates over every item of GET /chat/completions/{completion_id}/messages (getChatCompletionMessages): List the messages of a stored chat completion.
@@ -445,9 +445,9 @@ func (s *Service) GetMessagesAll(ctx context.Context, completionID string, param
 
 // List calls GET /chat/completions (listChatCompletions): List stored chat completions (those created with `store` set to true).
 func (s *Service) List(ctx context.Context, params *ListParams, opts ...client.Option) (*List, error) {
-	return client.Call[List](ctx, s.c, client.Request{Operation: "listChatCompletions", Build: func(base string) (*http.Request, error) {
+	return client.Call[List](ctx, s.c, client.Request{Operation: "listChatCompletions"}, func(base string) (*http.Request, error) {
 		return build.NewListChatCompletionsRequest(base, params)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // ListAll iterates over every item of GET /chat/completions (listChatCompletions): List stored chat completions (those created with `store` set to true).
@@ -478,7 +478,7 @@ func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...clien
 
 // Update calls POST /chat/completions/{completion_id} (updateChatCompletion): Change the metadata of a stored chat completion.
 func (s *Service) Update(ctx context.Context, completionID string, body UpdateRequest, opts ...client.Option) (*Completion, error) {
-	return client.Call[Completion](ctx, s.c, client.Request{Operation: "updateChatCompletion", PathParams: []string{"completionID", completionID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Completion](ctx, s.c, client.Request{Operation: "updateChatCompletion", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
 		return build.NewUpdateChatCompletionRequest(base, completionID, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }

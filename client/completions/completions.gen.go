@@ -76,9 +76,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if body.Prompt == nil {
 		return nil, client.MissingField("createCompletion", "prompt")
 	}
-	return client.Call[Completion](ctx, s.c, client.Request{Operation: "createCompletion", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Call[Completion](ctx, s.c, client.Request{Operation: "createCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateCompletionRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // CreateStream streams POST /completions (createCompletion): Complete a prompt with a legacy completion model.
@@ -92,7 +92,7 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	if body.Prompt == nil {
 		return nil, client.MissingField("createCompletion", "prompt")
 	}
-	return client.Stream[Completion](ctx, s.c, client.Request{Operation: "createCompletion", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Stream[Completion](ctx, s.c, client.Request{Operation: "createCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateCompletionRequest(base, body)
-	}}, nil, client.StreamEnd{Done: "[DONE]"}, opts...)
+	}, nil, client.StreamEnd{Done: "[DONE]"}, opts...)
 }

@@ -433,9 +433,9 @@ const (
 
 // Create calls POST /conversations (createConversation): Create a conversation, optionally seeded with items and metadata.
 func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client.Option) (*Conversation, error) {
-	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "createConversation", Build: func(base string) (*http.Request, error) {
+	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "createConversation"}, func(base string) (*http.Request, error) {
 		return build.NewCreateConversationRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // CreateItems calls POST /conversations/{conversation_id}/items (createConversationItems): Append items to a conversation (up to 20 per call).
@@ -443,37 +443,37 @@ func (s *Service) CreateItems(ctx context.Context, conversationID string, params
 	if len(body.Items) == 0 {
 		return nil, client.MissingField("createConversationItems", "items")
 	}
-	return client.Call[ItemList](ctx, s.c, client.Request{Operation: "createConversationItems", PathParams: []string{"conversationID", conversationID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[ItemList](ctx, s.c, client.Request{Operation: "createConversationItems", PathParams: []string{"conversationID", conversationID}}, func(base string) (*http.Request, error) {
 		return build.NewCreateConversationItemsRequest(base, conversationID, params, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Delete calls DELETE /conversations/{conversation_id} (deleteConversation): Delete a conversation.
 func (s *Service) Delete(ctx context.Context, conversationID string, opts ...client.Option) (*Deleted, error) {
-	return client.Call[Deleted](ctx, s.c, client.Request{Operation: "deleteConversation", PathParams: []string{"conversationID", conversationID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Deleted](ctx, s.c, client.Request{Operation: "deleteConversation", PathParams: []string{"conversationID", conversationID}}, func(base string) (*http.Request, error) {
 		return build.NewDeleteConversationRequest(base, conversationID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // DeleteItem calls DELETE /conversations/{conversation_id}/items/{item_id} (deleteConversationItem): Remove an item from a conversation.
 func (s *Service) DeleteItem(ctx context.Context, conversationID string, itemID string, opts ...client.Option) (*Conversation, error) {
-	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "deleteConversationItem", PathParams: []string{"conversationID", conversationID, "itemID", itemID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "deleteConversationItem", PathParams: []string{"conversationID", conversationID, "itemID", itemID}}, func(base string) (*http.Request, error) {
 		return build.NewDeleteConversationItemRequest(base, conversationID, itemID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Get calls GET /conversations/{conversation_id} (getConversation): Get a conversation by id.
 func (s *Service) Get(ctx context.Context, conversationID string, opts ...client.Option) (*Conversation, error) {
-	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "getConversation", PathParams: []string{"conversationID", conversationID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "getConversation", PathParams: []string{"conversationID", conversationID}}, func(base string) (*http.Request, error) {
 		return build.NewGetConversationRequest(base, conversationID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // GetItem calls GET /conversations/{conversation_id}/items/{item_id} (getConversationItem): Get one item of a conversation.
 func (s *Service) GetItem(ctx context.Context, conversationID string, itemID string, params *GetItemParams, opts ...client.Option) (Item, error) {
-	v, err := client.Call[Item](ctx, s.c, client.Request{Operation: "getConversationItem", PathParams: []string{"conversationID", conversationID, "itemID", itemID}, Build: func(base string) (*http.Request, error) {
+	v, err := client.Call[Item](ctx, s.c, client.Request{Operation: "getConversationItem", PathParams: []string{"conversationID", conversationID, "itemID", itemID}}, func(base string) (*http.Request, error) {
 		return build.NewGetConversationItemRequest(base, conversationID, itemID, params)
-	}}, responses.UnmarshalConversationItem, opts...)
+	}, responses.UnmarshalConversationItem, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -482,9 +482,9 @@ func (s *Service) GetItem(ctx context.Context, conversationID string, itemID str
 
 // ListItems calls GET /conversations/{conversation_id}/items (listConversationItems): List the items of a conversation.
 func (s *Service) ListItems(ctx context.Context, conversationID string, params *ListItemsParams, opts ...client.Option) (*ItemList, error) {
-	return client.Call[ItemList](ctx, s.c, client.Request{Operation: "listConversationItems", PathParams: []string{"conversationID", conversationID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[ItemList](ctx, s.c, client.Request{Operation: "listConversationItems", PathParams: []string{"conversationID", conversationID}}, func(base string) (*http.Request, error) {
 		return build.NewListConversationItemsRequest(base, conversationID, params)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // ListItemsAll iterates over every item of GET /conversations/{conversation_id}/items (listConversationItems): List the items of a conversation.
@@ -512,7 +512,7 @@ func (s *Service) ListItemsAll(ctx context.Context, conversationID string, param
 
 // Update calls POST /conversations/{conversation_id} (updateConversation): Replace the metadata of a conversation.
 func (s *Service) Update(ctx context.Context, conversationID string, body UpdateRequest, opts ...client.Option) (*Conversation, error) {
-	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "updateConversation", PathParams: []string{"conversationID", conversationID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "updateConversation", PathParams: []string{"conversationID", conversationID}}, func(base string) (*http.Request, error) {
 		return build.NewUpdateConversationRequest(base, conversationID, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }

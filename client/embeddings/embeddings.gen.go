@@ -71,7 +71,7 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if body.Input == nil {
 		return nil, client.MissingField("createEmbedding", "input")
 	}
-	return client.Call[CreateResponse](ctx, s.c, client.Request{Operation: "createEmbedding", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Call[CreateResponse](ctx, s.c, client.Request{Operation: "createEmbedding", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateEmbeddingRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }

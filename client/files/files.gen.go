@@ -87,37 +87,37 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if body.File == nil {
 		return nil, client.MissingField("createFile", "file")
 	}
-	return client.Call[File](ctx, s.c, client.Request{Operation: "createFile", Build: func(base string) (*http.Request, error) {
+	return client.Call[File](ctx, s.c, client.Request{Operation: "createFile"}, func(base string) (*http.Request, error) {
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateFileRequestWithBody(base, contentType, r)
 		})
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Delete calls DELETE /files/{file_id} (deleteFile): Delete a file and remove it from every vector store.
 func (s *Service) Delete(ctx context.Context, fileID string, opts ...client.Option) (*DeleteResponse, error) {
-	return client.Call[DeleteResponse](ctx, s.c, client.Request{Operation: "deleteFile", PathParams: []string{"fileID", fileID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[DeleteResponse](ctx, s.c, client.Request{Operation: "deleteFile", PathParams: []string{"fileID", fileID}}, func(base string) (*http.Request, error) {
 		return build.NewDeleteFileRequest(base, fileID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Download downloads GET /files/{file_id}/content (downloadFile): Download the contents of a file.
 // The caller must close the returned body.
 func (s *Service) Download(ctx context.Context, fileID string, opts ...client.Option) (io.ReadCloser, error) {
-	return client.Download(ctx, s.c, client.Request{Operation: "downloadFile", PathParams: []string{"fileID", fileID}, Build: func(base string) (*http.Request, error) {
+	return client.Download(ctx, s.c, client.Request{Operation: "downloadFile", PathParams: []string{"fileID", fileID}}, func(base string) (*http.Request, error) {
 		req, err := build.NewDownloadFileRequest(base, fileID)
 		if err == nil {
 			req.Header.Set("Accept", "application/octet-stream")
 		}
 		return req, err
-	}}, opts...)
+	}, opts...)
 }
 
 // List calls GET /files (listFiles): List the files of your organization.
 func (s *Service) List(ctx context.Context, params *ListParams, opts ...client.Option) (*ListResponse, error) {
-	return client.Call[ListResponse](ctx, s.c, client.Request{Operation: "listFiles", Build: func(base string) (*http.Request, error) {
+	return client.Call[ListResponse](ctx, s.c, client.Request{Operation: "listFiles"}, func(base string) (*http.Request, error) {
 		return build.NewListFilesRequest(base, params)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // ListAll iterates over every item of GET /files (listFiles): List the files of your organization.
@@ -148,7 +148,7 @@ func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...clien
 
 // Get calls GET /files/{file_id} (retrieveFile): Get the facts about one file.
 func (s *Service) Get(ctx context.Context, fileID string, opts ...client.Option) (*File, error) {
-	return client.Call[File](ctx, s.c, client.Request{Operation: "retrieveFile", PathParams: []string{"fileID", fileID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[File](ctx, s.c, client.Request{Operation: "retrieveFile", PathParams: []string{"fileID", fileID}}, func(base string) (*http.Request, error) {
 		return build.NewRetrieveFileRequest(base, fileID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }

@@ -133,9 +133,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if body.Model != nil {
 		model = *body.Model
 	}
-	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImage", Model: model, Build: func(base string) (*http.Request, error) {
+	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImage", Model: model}, func(base string) (*http.Request, error) {
 		return build.NewCreateImageRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // CreateStream streams POST /images/generations (createImage): Generate images from a text prompt.
@@ -150,9 +150,9 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	if body.Model != nil {
 		model = *body.Model
 	}
-	return client.Stream[GenStreamEvent](ctx, s.c, client.Request{Operation: "createImage", Model: model, Build: func(base string) (*http.Request, error) {
+	return client.Stream[GenStreamEvent](ctx, s.c, client.Request{Operation: "createImage", Model: model}, func(base string) (*http.Request, error) {
 		return build.NewCreateImageRequest(base, body)
-	}}, gen.UnmarshalGenStreamEvent, client.StreamEnd{Final: []string{"image_generation.completed"}}, opts...)
+	}, gen.UnmarshalGenStreamEvent, client.StreamEnd{Final: []string{"image_generation.completed"}}, opts...)
 }
 
 // CreateEdit calls POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
@@ -168,11 +168,11 @@ func (s *Service) CreateEdit(ctx context.Context, body CreateEditRequest, opts .
 	if body.Model != nil {
 		model = *body.Model
 	}
-	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model, Build: func(base string) (*http.Request, error) {
+	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model}, func(base string) (*http.Request, error) {
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateImageEditRequestWithBody(base, contentType, r)
 		})
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // CreateEditStream streams POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
@@ -190,11 +190,11 @@ func (s *Service) CreateEditStream(ctx context.Context, body CreateEditRequest, 
 	if body.Model != nil {
 		model = *body.Model
 	}
-	return client.Stream[EditStreamEvent](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model, Build: func(base string) (*http.Request, error) {
+	return client.Stream[EditStreamEvent](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model}, func(base string) (*http.Request, error) {
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateImageEditRequestWithBody(base, contentType, r)
 		})
-	}}, gen.UnmarshalEditStreamEvent, client.StreamEnd{Final: []string{"image_edit.completed"}}, opts...)
+	}, gen.UnmarshalEditStreamEvent, client.StreamEnd{Final: []string{"image_edit.completed"}}, opts...)
 }
 
 // CreateVariation calls POST /images/variations (createImageVariation): Make variations of an image (dall-e-2 only).
@@ -206,9 +206,9 @@ func (s *Service) CreateVariation(ctx context.Context, body CreateVariationReque
 	if body.Model != nil {
 		model = *body.Model
 	}
-	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImageVariation", Model: model, Build: func(base string) (*http.Request, error) {
+	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImageVariation", Model: model}, func(base string) (*http.Request, error) {
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateImageVariationRequestWithBody(base, contentType, r)
 		})
-	}}, nil, opts...)
+	}, nil, opts...)
 }

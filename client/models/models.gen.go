@@ -48,21 +48,21 @@ const (
 
 // Delete calls DELETE /models/{model} (deleteModel): Delete a fine-tuned model you own (needs the Owner role in its organization).
 func (s *Service) Delete(ctx context.Context, model string, opts ...client.Option) (*DeleteResponse, error) {
-	return client.Call[DeleteResponse](ctx, s.c, client.Request{Operation: "deleteModel", PathParams: []string{"model", model}, Build: func(base string) (*http.Request, error) {
+	return client.Call[DeleteResponse](ctx, s.c, client.Request{Operation: "deleteModel", PathParams: []string{"model", model}}, func(base string) (*http.Request, error) {
 		return build.NewDeleteModelRequest(base, model)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // List calls GET /models (listModels): List the models available to you, with basic facts about each.
 func (s *Service) List(ctx context.Context, opts ...client.Option) (*ListResponse, error) {
-	return client.Call[ListResponse](ctx, s.c, client.Request{Operation: "listModels", Build: func(base string) (*http.Request, error) {
+	return client.Call[ListResponse](ctx, s.c, client.Request{Operation: "listModels"}, func(base string) (*http.Request, error) {
 		return build.NewListModelsRequest(base)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Get calls GET /models/{model} (retrieveModel): Get one model by id.
 func (s *Service) Get(ctx context.Context, model string, opts ...client.Option) (*Model, error) {
-	return client.Call[Model](ctx, s.c, client.Request{Operation: "retrieveModel", PathParams: []string{"model", model}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Model](ctx, s.c, client.Request{Operation: "retrieveModel", PathParams: []string{"model", model}}, func(base string) (*http.Request, error) {
 		return build.NewRetrieveModelRequest(base, model)
-	}}, nil, opts...)
+	}, nil, opts...)
 }

@@ -70,7 +70,7 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if body.Model != nil {
 		model = *body.Model
 	}
-	return client.Call[CreateResponse](ctx, s.c, client.Request{Operation: "createModeration", Model: model, Build: func(base string) (*http.Request, error) {
+	return client.Call[CreateResponse](ctx, s.c, client.Request{Operation: "createModeration", Model: model}, func(base string) (*http.Request, error) {
 		return build.NewCreateModerationRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }

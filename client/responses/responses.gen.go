@@ -748,9 +748,9 @@ const (
 
 // Cancel calls POST /responses/{response_id}/cancel (cancelResponse): Cancel a response that runs in the background.
 func (s *Service) Cancel(ctx context.Context, responseID string, opts ...client.Option) (*Response, error) {
-	return client.Call[Response](ctx, s.c, client.Request{Operation: "cancelResponse", PathParams: []string{"responseID", responseID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Response](ctx, s.c, client.Request{Operation: "cancelResponse", PathParams: []string{"responseID", responseID}}, func(base string) (*http.Request, error) {
 		return build.NewCancelResponseRequest(base, responseID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Compact calls POST /responses/compact (compactConversation): Compact a long conversation into a shorter list of items for later requests.
@@ -758,17 +758,17 @@ func (s *Service) Compact(ctx context.Context, body CompactRequest, opts ...clie
 	if body.Model == "" {
 		return nil, client.MissingField("compactConversation", "model")
 	}
-	return client.Call[Compacted](ctx, s.c, client.Request{Operation: "compactConversation", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Call[Compacted](ctx, s.c, client.Request{Operation: "compactConversation", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCompactConversationRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Create calls POST /responses (createResponse): Generate a model response from text, images, files, tools and earlier state.
 func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client.Option) (*Response, error) {
 	body.Stream = nil
-	return client.Call[Response](ctx, s.c, client.Request{Operation: "createResponse", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Call[Response](ctx, s.c, client.Request{Operation: "createResponse", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateResponseRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // CreateStream streams POST /responses (createResponse): Generate a model response from text, images, files, tools and earlier state.
@@ -776,23 +776,23 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 // over the stream's All to read events.
 func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...client.Option) (*streaming.Stream[StreamEvent], error) {
 	body.Stream = client.Ptr(true)
-	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "createResponse", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "createResponse", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateResponseRequest(base, body)
-	}}, gen.UnmarshalStreamEvent, client.StreamEnd{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
+	}, gen.UnmarshalStreamEvent, client.StreamEnd{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
 }
 
 // Delete calls DELETE /responses/{response_id} (deleteResponse): Delete a stored response.
 func (s *Service) Delete(ctx context.Context, responseID string, opts ...client.Option) (*DeleteResponse, error) {
-	return client.Call[DeleteResponse](ctx, s.c, client.Request{Operation: "deleteResponse", PathParams: []string{"responseID", responseID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[DeleteResponse](ctx, s.c, client.Request{Operation: "deleteResponse", PathParams: []string{"responseID", responseID}}, func(base string) (*http.Request, error) {
 		return build.NewDeleteResponseRequest(base, responseID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // CountInputTokens calls POST /responses/input_tokens (getInputTokenCounts): Count the input tokens a response request would use, without running the model.
 func (s *Service) CountInputTokens(ctx context.Context, body InputTokenCountRequest, opts ...client.Option) (*InputTokenCount, error) {
-	return client.Call[InputTokenCount](ctx, s.c, client.Request{Operation: "getInputTokenCounts", Model: body.Model, Build: func(base string) (*http.Request, error) {
+	return client.Call[InputTokenCount](ctx, s.c, client.Request{Operation: "getInputTokenCounts", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewGetInputTokenCountsRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Get calls GET /responses/{response_id} (getResponse): Get a stored response, or replay the event stream of a background one.
@@ -803,9 +803,9 @@ func (s *Service) Get(ctx context.Context, responseID string, params *GetParams,
 	}
 	p.Stream = nil
 	params = &p
-	return client.Call[Response](ctx, s.c, client.Request{Operation: "getResponse", PathParams: []string{"responseID", responseID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Response](ctx, s.c, client.Request{Operation: "getResponse", PathParams: []string{"responseID", responseID}}, func(base string) (*http.Request, error) {
 		return build.NewGetResponseRequest(base, responseID, params)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // GetStream streams GET /responses/{response_id} (getResponse): Get a stored response, or replay the event stream of a background one.
@@ -818,16 +818,16 @@ func (s *Service) GetStream(ctx context.Context, responseID string, params *GetP
 	}
 	p.Stream = client.Ptr(true)
 	params = &p
-	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "getResponse", PathParams: []string{"responseID", responseID}, Build: func(base string) (*http.Request, error) {
+	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "getResponse", PathParams: []string{"responseID", responseID}}, func(base string) (*http.Request, error) {
 		return build.NewGetResponseRequest(base, responseID, params)
-	}}, gen.UnmarshalStreamEvent, client.StreamEnd{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
+	}, gen.UnmarshalStreamEvent, client.StreamEnd{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
 }
 
 // ListInputItems calls GET /responses/{response_id}/input_items (listInputItems): List the input items a stored response was generated from.
 func (s *Service) ListInputItems(ctx context.Context, responseID string, params *ListInputItemsParams, opts ...client.Option) (*ItemList, error) {
-	return client.Call[ItemList](ctx, s.c, client.Request{Operation: "listInputItems", PathParams: []string{"responseID", responseID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[ItemList](ctx, s.c, client.Request{Operation: "listInputItems", PathParams: []string{"responseID", responseID}}, func(base string) (*http.Request, error) {
 		return build.NewListInputItemsRequest(base, responseID, params)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // ListInputItemsAll iterates over every item of GET /responses/{response_id}/input_items (listInputItems): List the input items a stored response was generated from.

@@ -88,18 +88,18 @@ func (s *Service) AddPart(ctx context.Context, uploadID string, body AddPartRequ
 	if body.Data == nil {
 		return nil, client.MissingField("addUploadPart", "data")
 	}
-	return client.Call[Part](ctx, s.c, client.Request{Operation: "addUploadPart", PathParams: []string{"uploadID", uploadID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Part](ctx, s.c, client.Request{Operation: "addUploadPart", PathParams: []string{"uploadID", uploadID}}, func(base string) (*http.Request, error) {
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewAddUploadPartRequestWithBody(base, uploadID, contentType, r)
 		})
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Cancel calls POST /uploads/{upload_id}/cancel (cancelUpload): Cancel an upload; no parts can be added afterwards.
 func (s *Service) Cancel(ctx context.Context, uploadID string, opts ...client.Option) (*Upload, error) {
-	return client.Call[Upload](ctx, s.c, client.Request{Operation: "cancelUpload", PathParams: []string{"uploadID", uploadID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Upload](ctx, s.c, client.Request{Operation: "cancelUpload", PathParams: []string{"uploadID", uploadID}}, func(base string) (*http.Request, error) {
 		return build.NewCancelUploadRequest(base, uploadID)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Complete calls POST /uploads/{upload_id}/complete (completeUpload): Finish an upload, joining its parts into a file.
@@ -107,9 +107,9 @@ func (s *Service) Complete(ctx context.Context, uploadID string, body CompleteRe
 	if len(body.PartIds) == 0 {
 		return nil, client.MissingField("completeUpload", "part_ids")
 	}
-	return client.Call[Upload](ctx, s.c, client.Request{Operation: "completeUpload", PathParams: []string{"uploadID", uploadID}, Build: func(base string) (*http.Request, error) {
+	return client.Call[Upload](ctx, s.c, client.Request{Operation: "completeUpload", PathParams: []string{"uploadID", uploadID}}, func(base string) (*http.Request, error) {
 		return build.NewCompleteUploadRequest(base, uploadID, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }
 
 // Create calls POST /uploads (createUpload): Start an upload of a large file in parts.
@@ -120,7 +120,7 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if body.MimeType == "" {
 		return nil, client.MissingField("createUpload", "mime_type")
 	}
-	return client.Call[Upload](ctx, s.c, client.Request{Operation: "createUpload", Build: func(base string) (*http.Request, error) {
+	return client.Call[Upload](ctx, s.c, client.Request{Operation: "createUpload"}, func(base string) (*http.Request, error) {
 		return build.NewCreateUploadRequest(base, body)
-	}}, nil, opts...)
+	}, nil, opts...)
 }

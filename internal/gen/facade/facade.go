@@ -654,7 +654,7 @@ func (r *resolver) view(o *operation, method string) *opView {
 		if o.beta != "" {
 			fmt.Fprintf(&b, "Beta: %q, ", o.beta)
 		}
-		b.WriteString("Build: func(base string) (*http.Request, error) {\n")
+		b.WriteString("}, func(base string) (*http.Request, error) {\n")
 		call := func(builder string, extra ...string) string {
 			args := append([]string{"base"}, callArgs...)
 			args = append(args, extra...)
@@ -674,7 +674,7 @@ func (r *resolver) view(o *operation, method string) *opView {
 		} else {
 			fmt.Fprintf(&b, "req, err := %s\nif err == nil {\nreq.Header.Set(\"Accept\", %q)\n}\nreturn req, err\n", expr, accept)
 		}
-		b.WriteString("}}")
+		b.WriteString("}")
 		return b.String()
 	}
 	v.Request = request("")
