@@ -13,7 +13,13 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/audio"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/completions"
+	"github.com/oapi-openai/openai/client/embeddings"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/internal/auth"
 	"github.com/oapi-openai/openai/openaitest"
 )
@@ -71,9 +77,9 @@ func azureAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func azureChat(model string) gen.CreateChatCompletionRequest {
-	return gen.CreateChatCompletionRequest{Model: model,
-		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
+func azureChat(model string) chat.CreateRequest {
+	return chat.CreateRequest{Model: model,
+		Messages: []chat.Message{chat.UserMessage{Content: chat.UserMessageText("hi")}}}
 }
 
 // checkAzureAuth fails unless h carries the Azure key in api-key and no
@@ -99,15 +105,15 @@ func TestAzureDeploymentRouting(t *testing.T) {
 		call       func() error
 	}{
 		{"chat", "/openai/deployments/prod-4o/chat/completions", func() error {
-			_, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o"))
+			_, err := chat.New(c).Create(ctx, azureChat("gpt-4o"))
 			return err
 		}},
 		{"chat stream", "/openai/deployments/prod-4o/chat/completions", func() error {
-			st, err := c.CreateChatCompletionStream(ctx, azureChat("gpt-4o"))
+			st, err := chat.New(c).CreateStream(ctx, azureChat("gpt-4o"))
 			if err != nil {
 				return err
 			}
-			var acc client.ChatAccumulator
+			var acc chat.Accumulator
 			for chunk, err := range st.All() {
 				if err != nil {
 					return err
@@ -120,31 +126,31 @@ func TestAzureDeploymentRouting(t *testing.T) {
 			return nil
 		}},
 		{"embeddings", "/openai/deployments/prod-4o/embeddings", func() error {
-			_, err := c.CreateEmbedding(ctx, gen.CreateEmbeddingRequest{Model: "text-embedding-3-small", Input: gen.EmbeddingInputText("hi")})
+			_, err := embeddings.New(c).Create(ctx, embeddings.CreateRequest{Model: "text-embedding-3-small", Input: embeddings.InputText("hi")})
 			return err
 		}},
 		{"legacy completions", "/openai/deployments/prod-4o/completions", func() error {
-			_, err := c.CreateCompletion(ctx, gen.CreateCompletionRequest{Model: "gpt-35-turbo-instruct", Prompt: gen.CompletionPromptText("hi")})
+			_, err := completions.New(c).Create(ctx, completions.CreateRequest{Model: "gpt-35-turbo-instruct", Prompt: completions.PromptText("hi")})
 			return err
 		}},
 		{"transcription (multipart)", "/openai/deployments/prod-4o/audio/transcriptions", func() error {
-			_, err := c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF....WAVE")})
+			_, err := audio.New(c).CreateTranscription(ctx, audio.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF....WAVE")})
 			return err
 		}},
 		{"models", "/openai/models", func() error {
-			_, err := c.ListModels(ctx)
+			_, err := models.New(c).List(ctx)
 			return err
 		}},
 		{"responses", "/openai/responses", func() error {
-			_, err := c.CreateResponse(ctx, gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi")})
+			_, err := responses.New(c).Create(ctx, responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("hi")})
 			return err
 		}},
 		{"stored chat completion", "/openai/chat/completions/chatcmpl-1", func() error {
-			_, err := c.GetChatCompletion(ctx, "chatcmpl-1")
+			_, err := chat.New(c).Get(ctx, "chatcmpl-1")
 			return err
 		}},
 		{"files", "/openai/files", func() error {
-			_, err := c.ListFiles(ctx, nil)
+			_, err := files.New(c).List(ctx, nil)
 			return err
 		}},
 	}
@@ -171,21 +177,21 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 
 	// Without a deployment, the request's model names it, as in the
 	// official SDKs.
-	if _, err := c.CreateChatCompletion(ctx, azureChat("my-gpt-4o")); err != nil {
+	if _, err := chat.New(c).Create(ctx, azureChat("my-gpt-4o")); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.LastRequest().Path; got != "/openai/deployments/my-gpt-4o/chat/completions" {
 		t.Errorf("path %s", got)
 	}
 	// One call can name another deployment.
-	if _, err := c.CreateChatCompletion(ctx, azureChat("my-gpt-4o"), client.WithAzureDeployment("canary")); err != nil {
+	if _, err := chat.New(c).Create(ctx, azureChat("my-gpt-4o"), client.WithAzureDeployment("canary")); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.LastRequest().Path; got != "/openai/deployments/canary/chat/completions" {
 		t.Errorf("per-call deployment: path %s", got)
 	}
 	// A deployment name is escaped into the path.
-	if _, err := c.CreateChatCompletion(ctx, azureChat("odd name?")); err != nil {
+	if _, err := chat.New(c).Create(ctx, azureChat("odd name?")); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.LastRequest().Path; got != "/openai/deployments/odd name?/chat/completions" {
@@ -195,10 +201,10 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 	// A multipart upload is routed by its model too, and a per-call
 	// deployment wins over it.
 	n := len(s.Requests())
-	if _, err := c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF")}); err != nil {
+	if _, err := audio.New(c).CreateTranscription(ctx, audio.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF")}); err != nil {
 		t.Fatalf("transcription routed by its model: %v", err)
 	}
-	if _, err := c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF")},
+	if _, err := audio.New(c).CreateTranscription(ctx, audio.CreateTranscriptionRequest{Model: "whisper", File: strings.NewReader("RIFF")},
 		client.WithAzureDeployment("whisper-prod")); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +220,7 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 		t.Errorf("Do: path %s", got)
 	}
 	// WithBodyField replaces the model, and so the deployment.
-	if _, err := c.CreateChatCompletion(ctx, azureChat("my-gpt-4o"), client.WithBodyField("model", "other")); err != nil {
+	if _, err := chat.New(c).Create(ctx, azureChat("my-gpt-4o"), client.WithBodyField("model", "other")); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.LastRequest().Path; got != "/openai/deployments/other/chat/completions" {
@@ -224,7 +230,7 @@ func TestAzureDeploymentFromModelAndPerCall(t *testing.T) {
 
 	// Unsafe deployment names never reach the server.
 	for _, bad := range []string{"..", "a/b", "./x"} {
-		_, err := c.CreateChatCompletion(ctx, azureChat("m"), client.WithAzureDeployment(bad))
+		_, err := chat.New(c).Create(ctx, azureChat("m"), client.WithAzureDeployment(bad))
 		if !errors.Is(err, client.ErrUnsafePath) {
 			t.Errorf("deployment %q: err = %v, want ErrUnsafePath", bad, err)
 		}
@@ -249,7 +255,7 @@ func TestAzureV1(t *testing.T) {
 		client.NewAzure(client.Azure{Endpoint: s.Endpoint + "/openai/v1/"}, client.WithAPIKey(azureKey)), // the v1 URL as Azure shows it
 	} {
 		ctx := context.Background()
-		if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o-deployment")); err != nil {
+		if _, err := chat.New(c).Create(ctx, azureChat("gpt-4o-deployment")); err != nil {
 			t.Fatal(err)
 		}
 		got := s.LastRequest()
@@ -257,7 +263,7 @@ func TestAzureV1(t *testing.T) {
 			t.Errorf("v1 chat: %s?%v, want /openai/v1/chat/completions and no api-version", got.Path, got.Query)
 		}
 		checkAzureAuth(t, "v1 chat", got.Header)
-		if _, err := c.CreateResponse(ctx, gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi")}); err != nil {
+		if _, err := responses.New(c).Create(ctx, responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("hi")}); err != nil {
 			t.Fatal(err)
 		}
 		if got := s.LastRequest().Path; got != "/openai/v1/responses" {
@@ -266,7 +272,7 @@ func TestAzureV1(t *testing.T) {
 		// The v1 API names the deployment in the model; a per-call
 		// deployment is a mistake, caught before sending.
 		n := len(s.Requests())
-		if _, err := c.CreateChatCompletion(ctx, azureChat("m"), client.WithAzureDeployment("x")); err == nil {
+		if _, err := chat.New(c).Create(ctx, azureChat("m"), client.WithAzureDeployment("x")); err == nil {
 			t.Error("WithAzureDeployment on the v1 API: no error")
 		}
 		if len(s.Requests()) != n {
@@ -275,14 +281,14 @@ func TestAzureV1(t *testing.T) {
 	}
 	// A preview api-version can still be added to a call.
 	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, V1: true}, client.WithAPIKey(azureKey))
-	if _, err := c.ListModels(context.Background(), client.WithQuery("api-version", "preview")); err != nil {
+	if _, err := models.New(c).List(context.Background(), client.WithQuery("api-version", "preview")); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.LastRequest().Query["api-version"]; len(got) != 1 || got[0] != "preview" {
 		t.Errorf("api-version %q", got)
 	}
 	// Deployment and V1 do not go together.
-	_, err := client.NewAzure(client.Azure{Endpoint: s.Endpoint, V1: true, Deployment: "d"}, client.WithAPIKey(azureKey)).ListModels(context.Background())
+	_, err := models.New(client.NewAzure(client.Azure{Endpoint: s.Endpoint, V1: true, Deployment: "d"}, client.WithAPIKey(azureKey))).List(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "v1") {
 		t.Errorf("V1 with a deployment: err = %v", err)
 	}
@@ -297,7 +303,7 @@ func TestAzureEnvironment(t *testing.T) {
 	t.Setenv("OPENAI_BASE_URL", "http://api.invalid/v1")
 
 	c := client.NewAzure(client.Azure{Deployment: "dep"})
-	if _, err := c.CreateChatCompletion(context.Background(), azureChat("gpt-4o")); err != nil {
+	if _, err := chat.New(c).Create(context.Background(), azureChat("gpt-4o")); err != nil {
 		t.Fatal(err)
 	}
 	got := s.LastRequest()
@@ -313,7 +319,7 @@ func TestAzureEnvironment(t *testing.T) {
 
 	// Without OPENAI_API_VERSION, the default GA version.
 	t.Setenv("OPENAI_API_VERSION", "")
-	if _, err := client.NewAzure(client.Azure{}).ListModels(context.Background()); err != nil {
+	if _, err := models.New(client.NewAzure(client.Azure{})).List(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.LastRequest().Query.Get("api-version"); got != client.DefaultAzureAPIVersion {
@@ -326,13 +332,13 @@ func TestAzureMissingEndpointOrKey(t *testing.T) {
 	t.Setenv("AZURE_OPENAI_ENDPOINT", "")
 	t.Setenv("AZURE_OPENAI_API_KEY", "")
 	ctx := context.Background()
-	if _, err := client.NewAzure(client.Azure{}, client.WithAPIKey(azureKey)).ListModels(ctx); err == nil || !strings.Contains(err.Error(), "AZURE_OPENAI_ENDPOINT") {
+	if _, err := models.New(client.NewAzure(client.Azure{}, client.WithAPIKey(azureKey))).List(ctx); err == nil || !strings.Contains(err.Error(), "AZURE_OPENAI_ENDPOINT") {
 		t.Errorf("no endpoint: err = %v", err)
 	}
-	if _, err := client.NewAzure(client.Azure{Endpoint: "my-resource.openai.azure.com"}, client.WithAPIKey(azureKey)).ListModels(ctx); err == nil {
+	if _, err := models.New(client.NewAzure(client.Azure{Endpoint: "my-resource.openai.azure.com"}, client.WithAPIKey(azureKey))).List(ctx); err == nil {
 		t.Error("an endpoint without a scheme was accepted")
 	}
-	_, err := client.NewAzure(client.Azure{Endpoint: s.Endpoint}).ListModels(ctx)
+	_, err := models.New(client.NewAzure(client.Azure{Endpoint: s.Endpoint})).List(ctx)
 	if !errors.Is(err, auth.ErrMissingAPIKey) || !strings.Contains(err.Error(), "AZURE_OPENAI_API_KEY") {
 		t.Errorf("no key: err = %v", err)
 	}
@@ -344,7 +350,7 @@ func TestAzureMissingEndpointOrKey(t *testing.T) {
 func TestAzureAPIVersionPerCall(t *testing.T) {
 	s := newAzureServer(t, nil)
 	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, APIVersion: "2024-10-21"}, client.WithAPIKey(azureKey))
-	if _, err := c.ListModels(context.Background(), client.WithQuery("api-version", "2025-04-01-preview")); err != nil {
+	if _, err := models.New(c).List(context.Background(), client.WithQuery("api-version", "2025-04-01-preview")); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.LastRequest().Query["api-version"]; len(got) != 1 || got[0] != "2025-04-01-preview" {
@@ -362,7 +368,7 @@ func TestAzureRetriesKeepTheKey(t *testing.T) {
 		writeJSON(w, 200, azureChatAnswer)
 	})
 	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithAPIKey(azureKey), client.WithRetryDelay(time.Millisecond, 2*time.Millisecond))
-	if _, err := c.CreateChatCompletion(context.Background(), azureChat("gpt-4o")); err != nil {
+	if _, err := chat.New(c).Create(context.Background(), azureChat("gpt-4o")); err != nil {
 		t.Fatal(err)
 	}
 	reqs := s.Requests()
@@ -389,7 +395,7 @@ func TestAzureTokenProvider(t *testing.T) {
 		}
 		c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithTokenProvider(provider))
 		for range 3 {
-			if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); err != nil {
+			if _, err := chat.New(c).Create(ctx, azureChat("gpt-4o")); err != nil {
 				t.Fatal(err)
 			}
 			got := s.LastRequest().Header
@@ -409,7 +415,7 @@ func TestAzureTokenProvider(t *testing.T) {
 		}
 		c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithTokenProvider(provider))
 		for i := 1; i <= 2; i++ {
-			if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); err != nil {
+			if _, err := chat.New(c).Create(ctx, azureChat("gpt-4o")); err != nil {
 				t.Fatal(err)
 			}
 			if got := s.LastRequest().Header.Get("Authorization"); got != fmt.Sprintf("Bearer entra-%d", i) {
@@ -430,7 +436,7 @@ func TestAzureTokenProvider(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Go(func() {
-				if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); err != nil {
+				if _, err := chat.New(c).Create(ctx, azureChat("gpt-4o")); err != nil {
 					t.Error(err)
 				}
 			})
@@ -462,10 +468,10 @@ func TestAzureTokenProvider(t *testing.T) {
 		}
 		c := client.NewAzure(client.Azure{Endpoint: refusing.Endpoint, Deployment: "dep"}, client.WithTokenProvider(provider))
 		var apiErr *client.APIError
-		if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); !errors.As(err, &apiErr) || apiErr.StatusCode != 401 {
+		if _, err := chat.New(c).Create(ctx, azureChat("gpt-4o")); !errors.As(err, &apiErr) || apiErr.StatusCode != 401 {
 			t.Fatalf("first call: %v, want the 401", err)
 		}
-		if _, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o")); err != nil {
+		if _, err := chat.New(c).Create(ctx, azureChat("gpt-4o")); err != nil {
 			t.Fatal(err)
 		}
 		if got := refusing.LastRequest().Header.Get("Authorization"); got != "Bearer entra-2" {
@@ -478,7 +484,7 @@ func TestAzureTokenProvider(t *testing.T) {
 		boom := errors.New("managed identity endpoint unreachable")
 		provider := func(context.Context) (string, time.Time, error) { return "", time.Time{}, boom }
 		c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithTokenProvider(provider))
-		_, err := c.CreateChatCompletion(ctx, azureChat("gpt-4o"))
+		_, err := chat.New(c).Create(ctx, azureChat("gpt-4o"))
 		if !errors.Is(err, boom) || errors.Is(err, client.ErrConnection) {
 			t.Errorf("err = %v, want the provider's error", err)
 		}
@@ -494,7 +500,7 @@ func TestAzureSecretsNeverPrinted(t *testing.T) {
 		writeJSON(w, 401, `{"error":{"code":"401","message":"Access denied due to invalid subscription key `+r.Header.Get("Api-Key")+`."}}`)
 	})
 	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithAPIKey(azureKey))
-	_, err := c.CreateChatCompletion(context.Background(), azureChat("gpt-4o"))
+	_, err := chat.New(c).Create(context.Background(), azureChat("gpt-4o"))
 	if !errors.Is(err, client.ErrAuthentication) {
 		t.Fatalf("err = %v", err)
 	}
@@ -517,7 +523,7 @@ func TestAzureRedirectDropsTheKey(t *testing.T) {
 		http.Redirect(w, r, other.Endpoint+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 	})
 	c := client.NewAzure(client.Azure{Endpoint: s.Endpoint, Deployment: "dep"}, client.WithAPIKey(azureKey))
-	if _, err := c.ListModels(context.Background()); err != nil {
+	if _, err := models.New(c).List(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := other.LastRequest().Header.Get("Api-Key"); got != "" {
@@ -535,7 +541,7 @@ func TestAzureAgainstTheKit(t *testing.T) {
 	ctx := context.Background()
 
 	classic := client.NewAzure(client.Azure{Endpoint: endpoint, Deployment: "prod-4o", APIVersion: "2024-10-21"}, client.WithAPIKey(azureKey))
-	resp, err := classic.CreateChatCompletion(ctx, azureChat("gpt-4o"))
+	resp, err := chat.New(classic).Create(ctx, azureChat("gpt-4o"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -548,7 +554,7 @@ func TestAzureAgainstTheKit(t *testing.T) {
 	}
 
 	v1 := client.NewAzure(client.Azure{Endpoint: endpoint, V1: true}, client.WithAPIKey(azureKey))
-	r, err := v1.CreateResponse(ctx, gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi")})
+	r, err := responses.New(v1).Create(ctx, responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("hi")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,8 @@ import (
 	"testing"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/batch"
+	"github.com/oapi-openai/openai/client/uploads"
 )
 
 // batchValidating is a batch that has just been created: most timestamps,
@@ -54,9 +55,9 @@ func TestBatchOperations(t *testing.T) {
 	c := f.client()
 	ctx := context.Background()
 
-	created, err := c.CreateBatch(ctx, gen.CreateBatchRequest{InputFileID: "file-in", Endpoint: gen.CreateBatchRequestEndpointV1Responses,
-		Metadata:           gen.Metadata{"job": "nightly"},
-		OutputExpiresAfter: &gen.FileExpiresAfter{Anchor: gen.FileExpiresAfterAnchorCreatedAt, Seconds: 604800}})
+	created, err := batch.New(c).Create(ctx, batch.CreateRequest{InputFileID: "file-in", Endpoint: batch.CreateRequestEndpointV1Responses,
+		Metadata:           batch.Metadata{"job": "nightly"},
+		OutputExpiresAfter: &batch.FileExpiresAfter{Anchor: batch.FileExpiresAfterAnchorCreatedAt, Seconds: 604800}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestBatchOperations(t *testing.T) {
 	mediaEqual(t, "create request", bodies[0], map[string]any{"input_file_id": "file-in", "endpoint": "/v1/responses",
 		"completion_window": "24h", "metadata": map[string]string{"job": "nightly"},
 		"output_expires_after": map[string]any{"anchor": "created_at", "seconds": 604800}})
-	if created.Status != gen.BatchStatusValidating || created.CreatedAt != 1741476542 || *created.ExpiresAt != 1741562942 ||
+	if created.Status != batch.StatusValidating || created.CreatedAt != 1741476542 || *created.ExpiresAt != 1741562942 ||
 		created.Metadata["job"] != "nightly" {
 		t.Errorf("created = %+v", created)
 	}
@@ -74,11 +75,11 @@ func TestBatchOperations(t *testing.T) {
 		t.Errorf("null fields of a new batch = %+v", created)
 	}
 
-	done, err := c.RetrieveBatch(ctx, "batch_abc123")
+	done, err := batch.New(c).Get(ctx, "batch_abc123")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done.Status != gen.BatchStatusCompleted || *done.OutputFileID != "file-out" || *done.ErrorFileID != "file-err" ||
+	if done.Status != batch.StatusCompleted || *done.OutputFileID != "file-out" || *done.ErrorFileID != "file-err" ||
 		*done.CompletedAt != 1741480100 || *done.Model != "gpt-4.1-2025-04-14" || done.FailedAt != nil {
 		t.Errorf("completed = %+v", done)
 	}
@@ -96,19 +97,19 @@ func TestBatchOperations(t *testing.T) {
 		t.Errorf("metadata = %v", done.Metadata)
 	}
 
-	cancelled, err := c.CancelBatch(ctx, "batch_abc123")
+	cancelled, err := batch.New(c).Cancel(ctx, "batch_abc123")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cancelled.Status != gen.BatchStatusCancelling || *cancelled.CancellingAt != 1741476700 {
+	if cancelled.Status != batch.StatusCancelling || *cancelled.CancellingAt != 1741476700 {
 		t.Errorf("cancelled = %+v", cancelled)
 	}
 
 	// Bad input fails before anything is sent.
-	if _, err := c.CreateBatch(ctx, gen.CreateBatchRequest{Endpoint: gen.CreateBatchRequestEndpointV1ChatCompletions}); !errors.Is(err, client.ErrMissingField) {
+	if _, err := batch.New(c).Create(ctx, batch.CreateRequest{Endpoint: batch.CreateRequestEndpointV1ChatCompletions}); !errors.Is(err, client.ErrMissingField) {
 		t.Errorf("no input file: err = %v", err)
 	}
-	if _, err := c.RetrieveBatch(ctx, "../files"); !errors.Is(err, client.ErrUnsafePath) {
+	if _, err := batch.New(c).Get(ctx, "../files"); !errors.Is(err, client.ErrUnsafePath) {
 		t.Errorf("unsafe id: err = %v", err)
 	}
 	if f.count() != 3 {
@@ -123,16 +124,16 @@ func batchPage(data string, more bool, last string) string {
 
 // TestListBatchesAll pages through the batches with the after cursor.
 func TestListBatchesAll(t *testing.T) {
-	batch := func(id string) string { return strings.Replace(batchValidating, "batch_abc123", id, 1) }
+	batchJSON := func(id string) string { return strings.Replace(batchValidating, "batch_abc123", id, 1) }
 	var afters, limits []string
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		afters, limits = append(afters, q.Get("after")), append(limits, q.Get("limit"))
 		switch q.Get("after") {
 		case "":
-			writeJSON(w, 200, batchPage(batch("batch_1")+","+batch("batch_2"), true, `"batch_2"`))
+			writeJSON(w, 200, batchPage(batchJSON("batch_1")+","+batchJSON("batch_2"), true, `"batch_2"`))
 		case "batch_2":
-			writeJSON(w, 200, batchPage(batch("batch_3"), false, `"batch_3"`))
+			writeJSON(w, 200, batchPage(batchJSON("batch_3"), false, `"batch_3"`))
 		default:
 			t.Errorf("after = %q", q.Get("after"))
 			writeJSON(w, 200, batchPage("", false, "null"))
@@ -141,7 +142,7 @@ func TestListBatchesAll(t *testing.T) {
 	c := f.client()
 	limit := 2
 	var ids []string
-	for b, err := range c.ListBatchesAll(context.Background(), &gen.ListBatchesParams{Limit: &limit}) {
+	for b, err := range batch.New(c).ListAll(context.Background(), &batch.ListParams{Limit: &limit}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +156,7 @@ func TestListBatchesAll(t *testing.T) {
 	}
 
 	// One page, as the API answers it.
-	list, err := c.ListBatches(context.Background(), nil)
+	list, err := batch.New(c).List(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,12 +196,12 @@ func TestUploadOperations(t *testing.T) {
 	c := f.client()
 	ctx := context.Background()
 
-	up, err := c.CreateUpload(ctx, gen.CreateUploadRequest{Filename: "training.jsonl", Purpose: gen.FilePurposeFineTune,
+	up, err := uploads.New(c).Create(ctx, uploads.CreateRequest{Filename: "training.jsonl", Purpose: uploads.FilePurposeFineTune,
 		Bytes: int64(len(data)), MimeType: "text/jsonl"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if up.ID != "upload_abc" || up.Status != gen.UploadStatusPending || up.ExpiresAt != 1719188511 || up.File != nil {
+	if up.ID != "upload_abc" || up.Status != uploads.StatusPending || up.ExpiresAt != 1719188511 || up.File != nil {
 		t.Errorf("upload = %+v", up)
 	}
 	mediaEqual(t, "create request", bodies[0], map[string]any{"filename": "training.jsonl", "purpose": "fine-tune",
@@ -208,11 +209,11 @@ func TestUploadOperations(t *testing.T) {
 
 	var ids []string
 	for i, p := range parts {
-		part, err := c.AddUploadPart(ctx, up.ID, gen.AddUploadPartRequest{Data: client.File(strings.NewReader(p), "part", "")})
+		part, err := uploads.New(c).AddPart(ctx, up.ID, uploads.AddPartRequest{Data: client.File(strings.NewReader(p), "part", "")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if part.UploadID != up.ID || part.Object != gen.UploadPartObjectUploadPart || part.CreatedAt != 1719185911 {
+		if part.UploadID != up.ID || part.Object != uploads.PartObjectUploadPart || part.CreatedAt != 1719185911 {
 			t.Errorf("part %d = %+v", i, part)
 		}
 		ids = append(ids, part.ID)
@@ -220,28 +221,28 @@ func TestUploadOperations(t *testing.T) {
 	if !slices.Equal(received, []string{"part=" + parts[0], "part=" + parts[1]}) {
 		t.Errorf("parts received = %q", received)
 	}
-	if _, err := c.AddUploadPart(ctx, up.ID, gen.AddUploadPartRequest{Data: strings.NewReader("")}); !errors.Is(err, client.ErrEmptyFile) {
+	if _, err := uploads.New(c).AddPart(ctx, up.ID, uploads.AddPartRequest{Data: strings.NewReader("")}); !errors.Is(err, client.ErrEmptyFile) {
 		t.Errorf("empty part: err = %v", err)
 	}
 
 	md5hex := hex.EncodeToString(sum[:])
-	done, err := c.CompleteUpload(ctx, up.ID, gen.CompleteUploadRequest{PartIds: ids, Md5: &md5hex})
+	done, err := uploads.New(c).Complete(ctx, up.ID, uploads.CompleteRequest{PartIds: ids, Md5: &md5hex})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mediaEqual(t, "complete request", bodies[1], map[string]any{"part_ids": []string{"part_1", "part_2"}, "md5": md5hex})
-	if done.Status != gen.UploadStatusCompleted || done.File == nil || done.File.ID != "file-xyz" || done.File.ExpiresAt != nil {
+	if done.Status != uploads.StatusCompleted || done.File == nil || done.File.ID != "file-xyz" || done.File.ExpiresAt != nil {
 		t.Errorf("completed = %+v", done)
 	}
-	if _, err := c.CompleteUpload(ctx, up.ID, gen.CompleteUploadRequest{}); !errors.Is(err, client.ErrMissingField) {
+	if _, err := uploads.New(c).Complete(ctx, up.ID, uploads.CompleteRequest{}); !errors.Is(err, client.ErrMissingField) {
 		t.Errorf("no parts: err = %v", err)
 	}
 
-	cancelled, err := c.CancelUpload(ctx, up.ID)
+	cancelled, err := uploads.New(c).Cancel(ctx, up.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cancelled.Status != gen.UploadStatusCancelled {
+	if cancelled.Status != uploads.StatusCancelled {
 		t.Errorf("cancelled = %+v", cancelled)
 	}
 	if f.count() != 5 {

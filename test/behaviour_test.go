@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/client/models"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -39,7 +41,7 @@ func TestErrorKinds(t *testing.T) {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			f := newFake(t, nil)
 			f.On("retrieveModel").ReplyStatus(tc.status, tc.body).WithHeader("X-Request-Id", "req_123")
-			_, err := f.client(client.WithMaxRetries(0)).RetrieveModel(context.Background(), "m")
+			_, err := models.New(f.client(client.WithMaxRetries(0))).Get(context.Background(), "m")
 			var apiErr *client.APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %v, want *APIError", err)
@@ -62,7 +64,7 @@ func TestRetries(t *testing.T) {
 		f := newFake(t, nil)
 		route := f.On("retrieveModel").Error(500, "oops").Error(502, "oops").Reply(modelBody)
 		var md client.Metadata
-		if _, err := f.client().RetrieveModel(context.Background(), "m", client.WithMetadata(&md)); err != nil {
+		if _, err := models.New(f.client()).Get(context.Background(), "m", client.WithMetadata(&md)); err != nil {
 			t.Fatal(err)
 		}
 		if route.Times() != 3 || md.Attempts != 3 || md.RequestID != "req_openaitest_3" {
@@ -73,7 +75,7 @@ func TestRetries(t *testing.T) {
 		f := newFake(t, nil)
 		f.On("retrieveModel").RateLimit(50 * time.Millisecond).Reply(modelBody) // Retry-After: 1, retry-after-ms: 50
 		start := time.Now()
-		if _, err := f.client().RetrieveModel(context.Background(), "m"); err != nil {
+		if _, err := models.New(f.client()).Get(context.Background(), "m"); err != nil {
 			t.Fatal(err)
 		}
 		if d := time.Since(start); d < 50*time.Millisecond || d >= time.Second {
@@ -83,7 +85,7 @@ func TestRetries(t *testing.T) {
 	t.Run("gives up on a long Retry-After", func(t *testing.T) {
 		f := newFake(t, nil)
 		route := f.On("retrieveModel").RateLimit(time.Hour)
-		_, err := f.client().RetrieveModel(context.Background(), "m")
+		_, err := models.New(f.client()).Get(context.Background(), "m")
 		if !errors.Is(err, client.ErrRateLimited) || route.Times() != 1 {
 			t.Errorf("err = %v after %d attempts", err, route.Times())
 		}
@@ -91,7 +93,7 @@ func TestRetries(t *testing.T) {
 	t.Run("400 is not retried", func(t *testing.T) {
 		f := newFake(t, nil)
 		route := f.On("retrieveModel").Error(400, "bad")
-		f.client().RetrieveModel(context.Background(), "m")
+		models.New(f.client()).Get(context.Background(), "m")
 		if route.Times() != 1 {
 			t.Errorf("%d attempts", route.Times())
 		}
@@ -102,7 +104,7 @@ func TestRetries(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		_, err := f.client(client.WithRetryDelay(time.Hour, time.Hour)).RetrieveModel(ctx, "m")
+		_, err := models.New(f.client(client.WithRetryDelay(time.Hour, time.Hour))).Get(ctx, "m")
 		if err == nil || time.Since(start) > 2*time.Second {
 			t.Errorf("err = %v after %v", err, time.Since(start))
 		}
@@ -110,7 +112,7 @@ func TestRetries(t *testing.T) {
 	t.Run("seekable upload is replayed byte for byte", func(t *testing.T) {
 		f := newFake(t, nil)
 		f.On("createFile").Error(500, "oops").Reply(`{"id":"file-1","object":"file","bytes":5,"created_at":1,"filename":"x","purpose":"batch"}`)
-		_, err := f.client().CreateFile(context.Background(), gen.CreateFileRequest{File: client.File(strings.NewReader("hello"), "x", ""), Purpose: gen.FilePurposeBatch})
+		_, err := files.New(f.client()).Create(context.Background(), files.CreateRequest{File: client.File(strings.NewReader("hello"), "x", ""), Purpose: files.FilePurposeBatch})
 		var got []string
 		for _, r := range f.Requests() {
 			form, err := r.Form()
@@ -130,7 +132,7 @@ func TestRetries(t *testing.T) {
 		route := f.On("createFile").Error(500, "oops")
 		pr, pw := io.Pipe()
 		go func() { pw.Write([]byte("data")); pw.Close() }()
-		_, err := f.client().CreateFile(context.Background(), gen.CreateFileRequest{File: client.File(pr, "x", ""), Purpose: gen.FilePurposeBatch})
+		_, err := files.New(f.client()).Create(context.Background(), files.CreateRequest{File: client.File(pr, "x", ""), Purpose: files.FilePurposeBatch})
 		if !errors.Is(err, client.ErrServer) || route.Times() != 1 {
 			t.Errorf("err = %v after %d attempts", err, route.Times())
 		}
@@ -139,7 +141,7 @@ func TestRetries(t *testing.T) {
 
 func TestEmptyFileRejectedBeforeSending(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
-	_, err := f.client().CreateFile(context.Background(), gen.CreateFileRequest{File: client.File(strings.NewReader(""), "x", ""), Purpose: gen.FilePurposeBatch})
+	_, err := files.New(f.client()).Create(context.Background(), files.CreateRequest{File: client.File(strings.NewReader(""), "x", ""), Purpose: files.FilePurposeBatch})
 	if !errors.Is(err, client.ErrEmptyFile) || f.count() != 0 {
 		t.Errorf("err = %v, requests = %d", err, f.count())
 	}
@@ -147,7 +149,7 @@ func TestEmptyFileRejectedBeforeSending(t *testing.T) {
 
 func TestMissingRequiredField(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
-	_, err := f.client().CreateChatCompletion(context.Background(), gen.CreateChatCompletionRequest{Model: "gpt-4.1"})
+	_, err := chat.New(f.client()).Create(context.Background(), chat.CreateRequest{Model: "gpt-4.1"})
 	if !errors.Is(err, client.ErrMissingField) || f.count() != 0 {
 		t.Errorf("err = %v", err)
 	}
@@ -163,7 +165,7 @@ func TestPaginationAcrossPages(t *testing.T) {
 		Reply(page("", true, `"c"`)). // an empty page that still says has_more
 		Reply(page(item("d"), false, `"d"`))
 	var ids []string
-	for file, err := range f.client().ListFilesAll(context.Background(), nil) {
+	for file, err := range files.New(f.client()).ListAll(context.Background(), nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,9 +194,9 @@ func TestChatStream(t *testing.T) {
 			io.WriteString(w, body)
 		}
 	}
-	req := gen.CreateChatCompletionRequest{Model: "m", Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
+	req := chat.CreateRequest{Model: "m", Messages: []chat.Message{chat.UserMessage{Content: chat.UserMessageText("hi")}}}
 	collect := func(c *client.Client) (string, error) {
-		s, err := c.CreateChatCompletionStream(context.Background(), req)
+		s, err := chat.New(c).CreateStream(context.Background(), req)
 		if err != nil {
 			return "", err
 		}
@@ -238,7 +240,7 @@ func TestChatStream(t *testing.T) {
 	t.Run("4xx before the stream", func(t *testing.T) {
 		f := newFake(t, nil)
 		f.On("createChatCompletion").Error(401, "bad key")
-		_, err := f.client().CreateChatCompletionStream(context.Background(), req)
+		_, err := chat.New(f.client()).CreateStream(context.Background(), req)
 		if !errors.Is(err, client.ErrAuthentication) {
 			t.Errorf("err = %v", err)
 		}

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
 	"github.com/oapi-openai/openai/internal/auth"
 	"github.com/oapi-openai/openai/openaitest"
 )
@@ -23,7 +23,7 @@ type compatWant struct {
 	content   string
 	reasoning string      // from reasoning_content or reasoning
 	calls     [][3]string // id, name, arguments
-	finish    gen.ChatFinishReason
+	finish    chat.FinishReason
 	total     int64 // usage.total_tokens; 0: no usage sent
 }
 
@@ -93,8 +93,8 @@ func authorizations(srv *openaitest.Server) []string {
 }
 
 // checkCompat compares a decoded answer with what the case expects.
-func checkCompat(t *testing.T, want compatWant, model string, msg gen.ChatCompletionResponseMessage, reasoning string,
-	finish *gen.ChatFinishReason, usage *gen.CompletionUsage) {
+func checkCompat(t *testing.T, want compatWant, model string, msg chat.ResponseMessage, reasoning string,
+	finish *chat.FinishReason, usage *chat.CompletionUsage) {
 	t.Helper()
 	if model != want.model {
 		t.Errorf("model %q, want %q", model, want.model)
@@ -116,7 +116,7 @@ func checkCompat(t *testing.T, want compatWant, model string, msg gen.ChatComple
 	}
 	var calls [][3]string
 	for _, c := range msg.ToolCalls {
-		fc, ok := c.(gen.ChatFunctionToolCall)
+		fc, ok := c.(chat.FunctionToolCall)
 		if !ok {
 			t.Errorf("tool call %#v is not a function call", c)
 			continue
@@ -140,7 +140,7 @@ func compatDeref(s *string) string {
 
 // TestCompatRecordedAnswers decodes the recorded answer of each
 // OpenAI-compatible server: streams through the client and
-// client.ChatAccumulator, plain answers through CreateChatCompletion.
+// chat.Accumulator, plain answers through chat.Service.Create.
 func TestCompatRecordedAnswers(t *testing.T) {
 	for file, want := range compatCases {
 		t.Run(file, func(t *testing.T) {
@@ -152,12 +152,12 @@ func TestCompatRecordedAnswers(t *testing.T) {
 				opts = append(opts, client.WithoutAPIKey()) // local servers check no key
 			}
 			c := client.New(opts...)
-			req := gen.CreateChatCompletionRequest{Model: want.model, Messages: []gen.ChatCompletionRequestMessage{
-				gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
+			req := chat.CreateRequest{Model: want.model, Messages: []chat.Message{
+				chat.UserMessage{Content: chat.UserMessageText("hi")}}}
 			ctx := context.Background()
 
 			if strings.HasSuffix(file, ".json") {
-				resp, err := c.CreateChatCompletion(ctx, req)
+				resp, err := chat.New(c).Create(ctx, req)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -170,11 +170,11 @@ func TestCompatRecordedAnswers(t *testing.T) {
 				return
 			}
 
-			stream, err := c.CreateChatCompletionStream(ctx, req)
+			stream, err := chat.New(c).CreateStream(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var acc client.ChatAccumulator
+			var acc chat.Accumulator
 			chunks := 0
 			for chunk, err := range stream.All() {
 				if err != nil {
@@ -191,7 +191,7 @@ func TestCompatRecordedAnswers(t *testing.T) {
 				t.Fatalf("%d choices", len(full.Choices))
 			}
 			checkCompat(t, want, full.Model, acc.Message(), acc.Reasoning(), full.Choices[0].FinishReason, full.Usage)
-			if full.ID == "" || full.Object != gen.CreateChatCompletionResponseObjectChatCompletion {
+			if full.ID == "" || full.Object != chat.CompletionObjectChatCompletion {
 				t.Errorf("completion id %q object %q", full.ID, full.Object)
 			}
 		})
@@ -200,16 +200,17 @@ func TestCompatRecordedAnswers(t *testing.T) {
 
 // TestCompatOpenRouterMidStreamError: OpenRouter reports an error after
 // the stream has begun as a chunk with an "error" object and the finish
-// reason "error"; the stream ends with an *APIError, not a short answer.
+// reason "error"; the stream's error probe (any top-level "error" member)
+// ends it with an *APIError, not a short answer.
 func TestCompatOpenRouterMidStreamError(t *testing.T) {
 	srv := compatServer(t, compatErrorCase)
 	c := client.New(client.WithBaseURL(srv.URL()), client.WithAPIKey("sk-or-v1-0123456789abcdef0123456789abcdef"))
-	stream, err := c.CreateChatCompletionStream(context.Background(), gen.CreateChatCompletionRequest{Model: "meta-llama/llama-3.3-70b-instruct",
-		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("a story")}}})
+	stream, err := chat.New(c).CreateStream(context.Background(), chat.CreateRequest{Model: "meta-llama/llama-3.3-70b-instruct",
+		Messages: []chat.Message{chat.UserMessage{Content: chat.UserMessageText("a story")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var acc client.ChatAccumulator
+	var acc chat.Accumulator
 	var last error
 	for chunk, err := range stream.All() {
 		if err != nil {
@@ -267,8 +268,8 @@ func TestCompatRawEvents(t *testing.T) {
 		}
 	}}
 	c := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey())
-	stream, err := c.CreateChatCompletionStream(context.Background(), gen.CreateChatCompletionRequest{Model: "local",
-		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("2+2?")}}},
+	stream, err := chat.New(c).CreateStream(context.Background(), chat.CreateRequest{Model: "local",
+		Messages: []chat.Message{chat.UserMessage{Content: chat.UserMessageText("2+2?")}}},
 		client.WithHooks(hooks))
 	if err != nil {
 		t.Fatal(err)
@@ -291,24 +292,24 @@ func TestCompatRawEvents(t *testing.T) {
 func TestCompatWithoutKey(t *testing.T) {
 	srv := compatServer(t, "ollama/chat.json")
 	t.Setenv("OPENAI_API_KEY", "")
-	req := gen.CreateChatCompletionRequest{Model: "qwen3:8b", Messages: []gen.ChatCompletionRequestMessage{
-		gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
+	req := chat.CreateRequest{Model: "qwen3:8b", Messages: []chat.Message{
+		chat.UserMessage{Content: chat.UserMessageText("hi")}}}
 	ctx := context.Background()
 
 	// No key and no WithoutAPIKey: refused before sending, even for a
 	// local base URL.
-	if _, err := client.New(client.WithBaseURL(srv.URL())).CreateChatCompletion(ctx, req); !errors.Is(err, auth.ErrMissingAPIKey) {
+	if _, err := chat.New(client.New(client.WithBaseURL(srv.URL()))).Create(ctx, req); !errors.Is(err, auth.ErrMissingAPIKey) {
 		t.Errorf("err = %v, want ErrMissingAPIKey", err)
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("%d requests sent without a key", n)
 	}
 	c := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey())
-	if _, err := c.CreateChatCompletion(ctx, req); err != nil {
+	if _, err := chat.New(c).Create(ctx, req); err != nil {
 		t.Fatal(err)
 	}
 	// A key given later (to the client or to a call) is sent again.
-	if _, err := c.CreateChatCompletion(ctx, req, client.WithAPIKey("sk-local-0123456789abcdef")); err != nil {
+	if _, err := chat.New(c).Create(ctx, req, client.WithAPIKey("sk-local-0123456789abcdef")); err != nil {
 		t.Fatal(err)
 	}
 	if got := authorizations(srv); !slices.Equal(got, []string{"", "Bearer sk-local-0123456789abcdef"}) {

@@ -10,7 +10,10 @@ import (
 	"testing"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/client/responses"
 )
 
 func TestWithQueryAndBodyField(t *testing.T) {
@@ -37,12 +40,12 @@ func TestWithQueryAndBodyField(t *testing.T) {
 	})
 	c := f.client()
 	ctx := context.Background()
-	if _, err := c.ListModels(ctx, client.WithQuery("beta_filter", "on")); err != nil {
+	if _, err := models.New(c).List(ctx, client.WithQuery("beta_filter", "on")); err != nil {
 		t.Fatal(err)
 	}
-	req := gen.CreateChatCompletionRequest{Model: "gpt-4.1", Messages: []gen.ChatCompletionRequestMessage{
-		gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
-	if _, err := c.CreateChatCompletion(ctx, req, client.WithBodyField("reasoning_format", "parsed"), client.WithBodyField("seed", 7)); err != nil {
+	req := chat.CreateRequest{Model: "gpt-4.1", Messages: []chat.Message{
+		chat.UserMessage{Content: chat.UserMessageText("hi")}}}
+	if _, err := chat.New(c).Create(ctx, req, client.WithBodyField("reasoning_format", "parsed"), client.WithBodyField("seed", 7)); err != nil {
 		t.Fatal(err)
 	}
 	if attempts.Load() != 2 {
@@ -50,7 +53,7 @@ func TestWithQueryAndBodyField(t *testing.T) {
 	}
 	// A multipart body has no JSON fields to add: refused before sending.
 	before := f.count()
-	_, err := c.CreateFile(ctx, gen.CreateFileRequest{File: client.File(strings.NewReader("x"), "a.jsonl", ""), Purpose: gen.FilePurposeBatch},
+	_, err := files.New(c).Create(ctx, files.CreateRequest{File: client.File(strings.NewReader("x"), "a.jsonl", ""), Purpose: files.FilePurposeBatch},
 		client.WithBodyField("x", 1))
 	if err == nil || f.count() != before {
 		t.Errorf("multipart with a body field: err = %v, %d requests", err, f.count()-before)
@@ -75,8 +78,8 @@ func TestDo(t *testing.T) {
 	})
 	c := f.client()
 	ctx := context.Background()
-	var resp gen.Response
-	if err := c.Do(ctx, "POST", "responses/resp_1/cancel", nil, &resp); err != nil || resp.ID != "resp_1" || *resp.Status != gen.ResponseStatusCancelled {
+	var resp responses.Response
+	if err := c.Do(ctx, "POST", "responses/resp_1/cancel", nil, &resp); err != nil || resp.ID != "resp_1" || *resp.Status != responses.StatusCancelled {
 		t.Errorf("typed: %+v, %v", resp, err)
 	}
 	var raw json.RawMessage
@@ -91,7 +94,7 @@ func TestDo(t *testing.T) {
 	if !errors.As(err, &apiErr) || !errors.Is(err, client.ErrNotFound) || apiErr.Code != "model_not_found" {
 		t.Errorf("error: %v", err)
 	}
-	var m gen.Model
+	var m models.Model
 	if err := c.Do(ctx, "DELETE", "models/ft:gpt-4.1:x", nil, &m); !errors.Is(err, client.ErrEmptyResponse) {
 		t.Errorf("empty body into a value: %v", err)
 	}

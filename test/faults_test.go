@@ -36,7 +36,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -164,7 +167,7 @@ func faultJSON(w http.ResponseWriter, status int, body string) {
 	io.WriteString(w, body)
 }
 
-var faultChatReq = gen.CreateChatCompletionRequest{Model: "m", Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
+var faultChatReq = chat.CreateRequest{Model: "m", Messages: []chat.Message{chat.UserMessage{Content: chat.UserMessageText("hi")}}}
 
 // faultChunk is one chat stream event adding s to the answer.
 func faultChunk(s string) string {
@@ -176,13 +179,13 @@ const faultDone = "data: [DONE]\n\n"
 // faultChat reads a chat stream to its end and returns the text, the
 // number of chunks and the error that ended it; each(i) runs after chunk i
 // (1-based).
-func faultChat(each func(i int)) func(*streaming.Stream[gen.CreateChatCompletionStreamResponse], error) (string, int, error) {
-	return func(s *streaming.Stream[gen.CreateChatCompletionStreamResponse], err error) (string, int, error) {
+func faultChat(each func(i int)) func(*streaming.Stream[chat.Chunk], error) (string, int, error) {
+	return func(s *streaming.Stream[chat.Chunk], err error) (string, int, error) {
 		return faultChatRead(s, err, each)
 	}
 }
 
-func faultChatRead(s *streaming.Stream[gen.CreateChatCompletionStreamResponse], err error, each func(i int)) (string, int, error) {
+func faultChatRead(s *streaming.Stream[chat.Chunk], err error, each func(i int)) (string, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
@@ -231,13 +234,13 @@ func faultRespText(first, last int) string {
 // faultResp reads a Responses stream to its end and returns the sequence
 // numbers seen, the text of the deltas, whether response.completed came,
 // and the error that ended it; each(seq) runs after every event.
-func faultResp(t *testing.T, each func(seq int64)) func(*streaming.Stream[gen.ResponseStreamEvent], error) ([]int64, string, bool, error) {
-	return func(s *streaming.Stream[gen.ResponseStreamEvent], err error) ([]int64, string, bool, error) {
+func faultResp(t *testing.T, each func(seq int64)) func(*streaming.Stream[responses.StreamEvent], error) ([]int64, string, bool, error) {
+	return func(s *streaming.Stream[responses.StreamEvent], err error) ([]int64, string, bool, error) {
 		return faultRespRead(t, s, err, each)
 	}
 }
 
-func faultRespRead(t *testing.T, s *streaming.Stream[gen.ResponseStreamEvent], err error, each func(seq int64)) ([]int64, string, bool, error) {
+func faultRespRead(t *testing.T, s *streaming.Stream[responses.StreamEvent], err error, each func(seq int64)) ([]int64, string, bool, error) {
 	if err != nil {
 		return nil, "", false, err
 	}
@@ -251,12 +254,12 @@ func faultRespRead(t *testing.T, s *streaming.Stream[gen.ResponseStreamEvent], e
 		}
 		var seq int64
 		switch ev := ev.(type) {
-		case gen.ResponseCreatedEvent:
+		case responses.CreatedEvent:
 			seq = ev.SequenceNumber
-		case gen.ResponseOutputTextDeltaEvent:
+		case responses.OutputTextDeltaEvent:
 			seq = ev.SequenceNumber
 			text.WriteString(ev.Delta)
-		case gen.ResponseCompletedEvent:
+		case responses.CompletedEvent:
 			seq = ev.SequenceNumber
 			completed = true
 		default:
@@ -294,8 +297,8 @@ type faultReadOnly struct{ r io.Reader }
 
 func (f faultReadOnly) Read(b []byte) (int, error) { return f.r.Read(b) }
 
-// faultUploads is a server for CreateFile that records the sha256 and size
-// of the file part of every attempt, and answers status(attempt).
+// faultUploads is a server for files.Service.Create that records the sha256
+// and size of the file part of every attempt, and answers status(attempt).
 func faultUploads(t *testing.T, status func(attempt int) int) (*faultSrv, func() [][32]byte) {
 	var mu sync.Mutex
 	var sums [][32]byte
@@ -340,7 +343,7 @@ func TestFaultConnectionReset(t *testing.T) {
 		for _, retries := range []int{0, 2, 4} {
 			t.Run(strconv.Itoa(retries), func(t *testing.T) {
 				s := faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { faultReset(faultHijack(t, w, r)) })
-				m, err := faultClient(s.URL, client.WithMaxRetries(retries)).RetrieveModel(ctx, "m")
+				m, err := models.New(faultClient(s.URL, client.WithMaxRetries(retries))).Get(ctx, "m")
 				var ce *client.ConnectionError
 				if m != nil || !errors.As(err, &ce) || !errors.Is(err, client.ErrConnection) || errors.Is(err, client.ErrTimeout) {
 					t.Errorf("got %v, %v; want a *ConnectionError, ErrConnection and not ErrTimeout", m, err)
@@ -361,7 +364,7 @@ func TestFaultConnectionReset(t *testing.T) {
 			mu.Unlock()
 			faultReset(faultHijack(t, w, r))
 		})
-		resp, err := faultClient(s.URL).CreateChatCompletion(ctx, faultChatReq)
+		resp, err := chat.New(faultClient(s.URL)).Create(ctx, faultChatReq)
 		if resp != nil || !errors.Is(err, client.ErrConnection) {
 			t.Errorf("got %v, %v", resp, err)
 		}
@@ -390,7 +393,7 @@ func TestFaultConnectionReset(t *testing.T) {
 			}
 		}()
 		defer func() { ln.Close(); <-done }()
-		m, err := faultClient("http://"+ln.Addr().String()).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient("http://"+ln.Addr().String())).Get(ctx, "m")
 		if m != nil || !errors.Is(err, client.ErrConnection) {
 			t.Errorf("got %v, %v", m, err)
 		}
@@ -406,7 +409,7 @@ func TestFaultConnectionReset(t *testing.T) {
 		addr := ln.Addr().String()
 		ln.Close()
 		start := time.Now()
-		m, err := faultClient("http://"+addr).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient("http://"+addr)).Get(ctx, "m")
 		if m != nil || !errors.Is(err, client.ErrConnection) || !errors.Is(err, syscall.ECONNREFUSED) {
 			t.Errorf("got %v, %v; want ErrConnection wrapping ECONNREFUSED", m, err)
 		}
@@ -426,7 +429,7 @@ func TestFaultConnectionReset(t *testing.T) {
 					conn.Close()
 				}
 			})
-			m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+			m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 			if m != nil || !errors.Is(err, client.ErrConnection) {
 				t.Errorf("got %+v, %v; want no result and ErrConnection", m, err)
 			}
@@ -446,7 +449,7 @@ func TestFaultConnectionReset(t *testing.T) {
 			faultChunked(conn, faultModel)
 			conn.Close()
 		})
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		if m != nil || !errors.Is(err, io.ErrUnexpectedEOF) || !errors.Is(err, client.ErrConnection) {
 			t.Errorf("got %+v, %v; want io.ErrUnexpectedEOF", m, err)
 		}
@@ -475,7 +478,7 @@ func TestFaultConnectionReset(t *testing.T) {
 	for name, cut := range chatCuts {
 		t.Run("chat stream "+name, func(t *testing.T) {
 			s := faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { cut(faultHijack(t, w, r)) })
-			text, n, err := faultChat(nil)(faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq))
+			text, n, err := faultChat(nil)(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq))
 			if text != "ab" || n != 2 || !errors.Is(err, io.ErrUnexpectedEOF) {
 				t.Errorf("got %q (%d chunks), %v; want \"ab\" then io.ErrUnexpectedEOF", text, n, err)
 			}
@@ -499,7 +502,7 @@ func TestFaultConnectionReset(t *testing.T) {
 			if i == 2 {
 				close(read)
 			}
-		})(faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq))
+		})(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq))
 	}
 	t.Run("chat stream RST after two events", func(t *testing.T) {
 		text, n, err := rstChat(t)
@@ -523,7 +526,7 @@ func TestFaultConnectionReset(t *testing.T) {
 			}
 			conn.Close()
 		})
-		seqs, text, completed, err := faultResp(t, nil)(faultClient(s.URL).CreateResponseStream(ctx, respStreamReqFault))
+		seqs, text, completed, err := faultResp(t, nil)(responses.New(faultClient(s.URL)).CreateStream(ctx, respStreamReqFault))
 		if fmt.Sprint(seqs) != "[0 1 2 3]" || text != faultRespText(1, 4) || completed || !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Errorf("seqs %v, text %q, completed %v, err %v", seqs, text, completed, err)
 		}
@@ -546,21 +549,21 @@ func TestFaultConnectionReset(t *testing.T) {
 			if seq == 3 {
 				close(read)
 			}
-		})(faultClient(s.URL).CreateResponseStream(ctx, respStreamReqFault))
+		})(responses.New(faultClient(s.URL)).CreateStream(ctx, respStreamReqFault))
 		if fmt.Sprint(seqs) != "[0 1 2 3]" || completed || err == nil {
 			t.Errorf("seqs %v, completed %v, err %v; want 0-3 then an error", seqs, completed, err)
 		}
 	})
 	t.Run("stream RST before headers, bounded retries", func(t *testing.T) {
 		s := faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { faultReset(faultHijack(t, w, r)) })
-		st, err := faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq)
+		st, err := chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq)
 		if st != nil || !errors.Is(err, client.ErrConnection) || s.count() != 3 {
 			t.Errorf("got %v, %v after %d attempts; want ErrConnection after 3", st, err, s.count())
 		}
 	})
 }
 
-var respStreamReqFault = gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi")}
+var respStreamReqFault = responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("hi")}
 
 // ---- 2. 429 storms ----
 
@@ -596,14 +599,14 @@ func TestFaultRateLimitStorm(t *testing.T) {
 		t.Parallel()
 		s := storm(t, func(w http.ResponseWriter) { w.Header().Set("Retry-After", "1") })
 		var md client.Metadata
-		_, err := faultClient(s.URL, client.WithMetadata(&md)).RetrieveModel(ctx, "m")
+		_, err := models.New(faultClient(s.URL, client.WithMetadata(&md))).Get(ctx, "m")
 		check(t, s, err, md, 3, time.Second, time.Second, 5*time.Second)
 	})
 	t.Run("retry-after-ms", func(t *testing.T) {
 		t.Parallel()
 		s := storm(t, func(w http.ResponseWriter) { w.Header().Set("Retry-After-Ms", "150") })
 		var md client.Metadata
-		_, err := faultClient(s.URL, client.WithMetadata(&md), client.WithMaxRetries(4)).RetrieveModel(ctx, "m")
+		_, err := models.New(faultClient(s.URL, client.WithMetadata(&md), client.WithMaxRetries(4))).Get(ctx, "m")
 		check(t, s, err, md, 5, 150*time.Millisecond, 150*time.Millisecond, 5*time.Second)
 	})
 	t.Run("retry-after-ms wins over Retry-After", func(t *testing.T) {
@@ -613,7 +616,7 @@ func TestFaultRateLimitStorm(t *testing.T) {
 			w.Header().Set("Retry-After", "20")
 		})
 		var md client.Metadata
-		_, err := faultClient(s.URL, client.WithMetadata(&md), client.WithMaxRetries(1)).RetrieveModel(ctx, "m")
+		_, err := models.New(faultClient(s.URL, client.WithMetadata(&md), client.WithMaxRetries(1))).Get(ctx, "m")
 		check(t, s, err, md, 2, 100*time.Millisecond, 100*time.Millisecond, 5*time.Second)
 	})
 	t.Run("Retry-After HTTP date", func(t *testing.T) {
@@ -623,7 +626,7 @@ func TestFaultRateLimitStorm(t *testing.T) {
 		})
 		var md client.Metadata
 		start := time.Now()
-		_, err := faultClient(s.URL, client.WithMetadata(&md), client.WithMaxRetries(1)).RetrieveModel(ctx, "m")
+		_, err := models.New(faultClient(s.URL, client.WithMetadata(&md), client.WithMaxRetries(1))).Get(ctx, "m")
 		var apiErr *client.APIError
 		if !errors.As(err, &apiErr) || apiErr.RetryAfter <= 0 || apiErr.RetryAfter > 2*time.Second || s.count() != 2 {
 			t.Fatalf("err = %v after %d attempts", err, s.count())
@@ -639,7 +642,7 @@ func TestFaultRateLimitStorm(t *testing.T) {
 		s := storm(t, func(http.ResponseWriter) {})
 		var md client.Metadata
 		// 40ms, 80ms, 160ms (each less up to 25% jitter), capped at 160ms.
-		_, err := faultClient(s.URL, client.WithMetadata(&md), client.WithMaxRetries(4), client.WithRetryDelay(40*time.Millisecond, 160*time.Millisecond)).RetrieveModel(ctx, "m")
+		_, err := models.New(faultClient(s.URL, client.WithMetadata(&md), client.WithMaxRetries(4), client.WithRetryDelay(40*time.Millisecond, 160*time.Millisecond))).Get(ctx, "m")
 		check(t, s, err, md, 5, 0, 30*time.Millisecond, 5*time.Second)
 		gaps := s.gaps()
 		for i, floor := range []time.Duration{30, 60, 120, 120} {
@@ -651,7 +654,7 @@ func TestFaultRateLimitStorm(t *testing.T) {
 	t.Run("x-should-retry false", func(t *testing.T) {
 		t.Parallel()
 		s := storm(t, func(w http.ResponseWriter) { w.Header().Set("X-Should-Retry", "false") })
-		_, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		_, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		if !errors.Is(err, client.ErrRateLimited) || s.count() != 1 {
 			t.Errorf("err = %v after %d attempts", err, s.count())
 		}
@@ -673,7 +676,7 @@ func TestFaultRateLimitStorm(t *testing.T) {
 			ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			defer cancel()
 			start := time.Now()
-			_, err := faultClient(s.URL, client.WithMaxRetries(5)).RetrieveModel(ctx, "m")
+			_, err := models.New(faultClient(s.URL, client.WithMaxRetries(5))).Get(ctx, "m")
 			var apiErr *client.APIError
 			if !errors.Is(err, client.ErrRateLimited) || !errors.As(err, &apiErr) || apiErr.RetryAfter <= time.Minute || s.count() != 1 {
 				t.Errorf("err = %v after %d attempts; want ErrRateLimited with RetryAfter over a minute, at once", err, s.count())
@@ -696,7 +699,7 @@ func TestFaultServerErrorThenSuccess(t *testing.T) {
 			faultJSON(w, 200, faultModel)
 		})
 		var md client.Metadata
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m", client.WithMetadata(&md))
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m", client.WithMetadata(&md))
 		if err != nil || m.ID != "m" || md.Attempts != 2 || md.StatusCode != 200 || s.count() != 2 {
 			t.Errorf("got %+v, %v, metadata %+v, %d attempts", m, err, md, s.count())
 		}
@@ -718,7 +721,7 @@ func TestFaultServerErrorThenSuccess(t *testing.T) {
 			faultJSON(w, 200, `{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hello"},"finish_reason":"stop","logprobs":null}]}`)
 		})
 		var md client.Metadata
-		resp, err := faultClient(s.URL).CreateChatCompletion(ctx, faultChatReq, client.WithMetadata(&md))
+		resp, err := chat.New(faultClient(s.URL)).Create(ctx, faultChatReq, client.WithMetadata(&md))
 		if err != nil || resp.ID != "c" || md.Attempts != 2 {
 			t.Fatalf("got %+v, %v, metadata %+v", resp, err, md)
 		}
@@ -738,7 +741,7 @@ func TestFaultServerErrorThenSuccess(t *testing.T) {
 			io.WriteString(w, faultChunk("Hel")+faultChunk("lo")+faultDone)
 		})
 		var md client.Metadata
-		text, _, err := faultChat(nil)(faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq, client.WithMetadata(&md)))
+		text, _, err := faultChat(nil)(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq, client.WithMetadata(&md)))
 		if err != nil || text != "Hello" || md.Attempts != 2 {
 			t.Errorf("got %q, %v, %d attempts", text, err, md.Attempts)
 		}
@@ -755,7 +758,7 @@ func TestFaultServerErrorThenSuccess(t *testing.T) {
 			}
 		})
 		var md client.Metadata
-		seqs, text, completed, err := faultResp(t, nil)(faultClient(s.URL).CreateResponseStream(ctx, respStreamReqFault, client.WithMetadata(&md)))
+		seqs, text, completed, err := faultResp(t, nil)(responses.New(faultClient(s.URL)).CreateStream(ctx, respStreamReqFault, client.WithMetadata(&md)))
 		if err != nil || !completed || len(seqs) != 6 || text != faultRespText(1, 5) || md.Attempts != 2 {
 			t.Errorf("seqs %v, text %q, completed %v, err %v, %d attempts", seqs, text, completed, err, md.Attempts)
 		}
@@ -765,7 +768,7 @@ func TestFaultServerErrorThenSuccess(t *testing.T) {
 			faultJSON(w, 500, fmt.Sprintf(`{"error":{"message":"attempt %d"}}`, attempt))
 		})
 		var md client.Metadata
-		_, err := faultClient(s.URL, client.WithMaxRetries(3)).RetrieveModel(ctx, "m", client.WithMetadata(&md))
+		_, err := models.New(faultClient(s.URL, client.WithMaxRetries(3))).Get(ctx, "m", client.WithMetadata(&md))
 		var apiErr *client.APIError
 		if !errors.Is(err, client.ErrServer) || !errors.As(err, &apiErr) || apiErr.Message != "attempt 4" || s.count() != 4 || md.Attempts != 4 {
 			t.Errorf("err = %v after %d attempts (metadata %d)", err, s.count(), md.Attempts)
@@ -798,7 +801,7 @@ func TestFaultStreamStall(t *testing.T) {
 	}
 	t.Run("chat: stall right after headers", func(t *testing.T) {
 		s := stallAfter(t, "")
-		st, err := faultClient(s.URL, client.WithStreamIdleTimeout(idle)).CreateChatCompletionStream(ctx, faultChatReq)
+		st, err := chat.New(faultClient(s.URL, client.WithStreamIdleTimeout(idle))).CreateStream(ctx, faultChatReq)
 		start := time.Now()
 		text, n, err := faultChatRead(st, err, nil)
 		if text != "" || n != 0 {
@@ -813,7 +816,7 @@ func TestFaultStreamStall(t *testing.T) {
 			if i == 3 {
 				start = time.Now()
 			}
-		})(faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq, client.WithStreamIdleTimeout(idle)))
+		})(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq, client.WithStreamIdleTimeout(idle)))
 		if text != "abc" || n != 3 {
 			t.Errorf("got %q (%d chunks), want the three sent", text, n)
 		}
@@ -821,7 +824,7 @@ func TestFaultStreamStall(t *testing.T) {
 	})
 	t.Run("responses: stall right after headers", func(t *testing.T) {
 		s := stallAfter(t, "")
-		st, err := faultClient(s.URL, client.WithStreamIdleTimeout(idle)).CreateResponseStream(ctx, respStreamReqFault)
+		st, err := responses.New(faultClient(s.URL, client.WithStreamIdleTimeout(idle))).CreateStream(ctx, respStreamReqFault)
 		start := time.Now()
 		seqs, _, _, err := faultRespRead(t, st, err, nil)
 		if len(seqs) != 0 {
@@ -836,7 +839,7 @@ func TestFaultStreamStall(t *testing.T) {
 			if seq == 2 {
 				start = time.Now()
 			}
-		})(faultClient(s.URL, client.WithStreamIdleTimeout(idle)).CreateResponseStream(ctx, respStreamReqFault))
+		})(responses.New(faultClient(s.URL, client.WithStreamIdleTimeout(idle))).CreateStream(ctx, respStreamReqFault))
 		if fmt.Sprint(seqs) != "[0 1 2]" || text != "w1 w2 " || completed {
 			t.Errorf("seqs %v, text %q, completed %v", seqs, text, completed)
 		}
@@ -867,7 +870,7 @@ func TestFaultStreamStall(t *testing.T) {
 			}
 		})
 		var start time.Time
-		text, _, err := faultChat(func(int) { start = time.Now() })(faultClient(s.URL, client.WithStreamIdleTimeout(idle)).CreateChatCompletionStream(ctx, faultChatReq))
+		text, _, err := faultChat(func(int) { start = time.Now() })(chat.New(faultClient(s.URL, client.WithStreamIdleTimeout(idle))).CreateStream(ctx, faultChatReq))
 		if text != "a" {
 			t.Errorf("text %q", text)
 		}
@@ -885,7 +888,7 @@ func TestFaultStreamStall(t *testing.T) {
 			io.WriteString(w, faultDone)
 		})
 		start := time.Now()
-		text, _, err := faultChat(nil)(faultClient(s.URL, client.WithStreamIdleTimeout(2*time.Second)).CreateChatCompletionStream(ctx, faultChatReq))
+		text, _, err := faultChat(nil)(chat.New(faultClient(s.URL, client.WithStreamIdleTimeout(2*time.Second))).CreateStream(ctx, faultChatReq))
 		if err != nil || text != strings.Repeat("x", 75) {
 			t.Errorf("got %d bytes, %v after %v", len(text), err, time.Since(start))
 		}
@@ -894,7 +897,7 @@ func TestFaultStreamStall(t *testing.T) {
 		var s *faultSrv
 		s = faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { s.stall(r) })
 		start := time.Now()
-		st, err := faultClient(s.URL, client.WithTimeout(50*time.Millisecond), client.WithMaxRetries(1), client.WithStreamIdleTimeout(idle)).CreateChatCompletionStream(ctx, faultChatReq)
+		st, err := chat.New(faultClient(s.URL, client.WithTimeout(50*time.Millisecond), client.WithMaxRetries(1), client.WithStreamIdleTimeout(idle))).CreateStream(ctx, faultChatReq)
 		if st != nil || !errors.Is(err, client.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || s.count() != 2 {
 			t.Errorf("got %v, %v after %d attempts; want ErrTimeout after 2", st, err, s.count())
 		}
@@ -911,7 +914,7 @@ func TestFaultStreamStall(t *testing.T) {
 			io.WriteString(w, faultDone)
 		})
 		// 500ms of stream under a 200ms attempt timeout.
-		text, _, err := faultChat(nil)(faultClient(s.URL, client.WithTimeout(200*time.Millisecond)).CreateChatCompletionStream(ctx, faultChatReq))
+		text, _, err := faultChat(nil)(chat.New(faultClient(s.URL, client.WithTimeout(200*time.Millisecond))).CreateStream(ctx, faultChatReq))
 		if err != nil || text != strings.Repeat("x", 10) {
 			t.Errorf("got %q, %v", text, err)
 		}
@@ -931,7 +934,7 @@ func TestFaultDeadline(t *testing.T) {
 		var s *faultSrv
 		s = faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { s.stall(r) })
 		ctx, start := withDeadline(t)
-		m, err := faultClient(s.URL, client.WithMaxRetries(5)).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL, client.WithMaxRetries(5))).Get(ctx, "m")
 		if m != nil || !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, client.ErrTimeout) {
 			t.Errorf("got %v, %v", m, err)
 		}
@@ -950,7 +953,7 @@ func TestFaultDeadline(t *testing.T) {
 			s.stall(r)
 		})
 		ctx, start := withDeadline(t)
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		if m != nil || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("got %v, %v", m, err)
 		}
@@ -959,7 +962,7 @@ func TestFaultDeadline(t *testing.T) {
 	t.Run("retry backoff after a connection error", func(t *testing.T) {
 		s := faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { faultReset(faultHijack(t, w, r)) })
 		ctx, start := withDeadline(t)
-		_, err := faultClient(s.URL, client.WithRetryDelay(time.Hour, time.Hour)).RetrieveModel(ctx, "m")
+		_, err := models.New(faultClient(s.URL, client.WithRetryDelay(time.Hour, time.Hour))).Get(ctx, "m")
 		if !errors.Is(err, context.DeadlineExceeded) || s.count() != 1 {
 			t.Errorf("err = %v after %d attempts", err, s.count())
 		}
@@ -973,7 +976,7 @@ func TestFaultDeadline(t *testing.T) {
 			faultJSON(w, 503, `{"error":{"message":"overloaded"}}`)
 		})
 		ctx, start := withDeadline(t)
-		_, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		_, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		return s, start, err
 	}
 	t.Run("retry backoff after a 503 returns at the deadline", func(t *testing.T) {
@@ -993,7 +996,7 @@ func TestFaultDeadline(t *testing.T) {
 		var s *faultSrv
 		s = faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { s.stall(r) })
 		ctx, start := withDeadline(t)
-		st, err := faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq)
+		st, err := chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq)
 		if st != nil || !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, client.ErrTimeout) {
 			t.Errorf("got %v, %v", st, err)
 		}
@@ -1008,7 +1011,7 @@ func TestFaultDeadline(t *testing.T) {
 			s.stall(r)
 		})
 		ctx, start := withDeadline(t)
-		text, n, err := faultChat(nil)(faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq))
+		text, n, err := faultChat(nil)(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq))
 		if text != "ab" || n != 2 || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("got %q (%d), %v", text, n, err)
 		}
@@ -1023,7 +1026,7 @@ func TestFaultDeadline(t *testing.T) {
 			s.stall(r)
 		})
 		ctx, start := withDeadline(t)
-		seqs, _, _, err := faultResp(t, nil)(faultClient(s.URL).CreateResponseStream(ctx, respStreamReqFault))
+		seqs, _, _, err := faultResp(t, nil)(responses.New(faultClient(s.URL)).CreateStream(ctx, respStreamReqFault))
 		if len(seqs) != 2 || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("seqs %v, %v", seqs, err)
 		}
@@ -1033,7 +1036,7 @@ func TestFaultDeadline(t *testing.T) {
 		var s *faultSrv
 		s = faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { s.stall(r) })
 		start := time.Now()
-		_, err := faultClient(s.URL, client.WithTimeout(40*time.Millisecond)).RetrieveModel(context.Background(), "m")
+		_, err := models.New(faultClient(s.URL, client.WithTimeout(40*time.Millisecond))).Get(context.Background(), "m")
 		if !errors.Is(err, client.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || s.count() != 3 {
 			t.Errorf("err = %v after %d attempts; want ErrTimeout after 3", err, s.count())
 		}
@@ -1049,7 +1052,7 @@ func TestFaultDeadline(t *testing.T) {
 			s.stall(r)
 		})
 		start := time.Now()
-		m, err := faultClient(s.URL, client.WithTimeout(50*time.Millisecond)).RetrieveModel(context.Background(), "m")
+		m, err := models.New(faultClient(s.URL, client.WithTimeout(50*time.Millisecond))).Get(context.Background(), "m")
 		if m != nil || !errors.Is(err, client.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || s.count() != 1 {
 			t.Errorf("got %v, %v after %d attempts; want ErrTimeout, not retried once the body has begun", m, err, s.count())
 		}
@@ -1079,7 +1082,7 @@ func TestFaultBadBody(t *testing.T) {
 	for name, tc := range decodeFails {
 		t.Run(name, func(t *testing.T) {
 			s := answer(t, tc[0], tc[1])
-			m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+			m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 			if m != nil || err == nil || !strings.Contains(err.Error(), "decoding response") {
 				t.Errorf("got %+v, %v; want a decoding error", m, err)
 			}
@@ -1092,28 +1095,28 @@ func TestFaultBadBody(t *testing.T) {
 		// encoding/json accepts it and replaces each bad byte with U+FFFD:
 		// no error, but no raw invalid bytes reach the caller either.
 		s := answer(t, "application/json", "{\"id\":\"m\xff\xfe\",\"object\":\"model\",\"created\":1,\"owned_by\":\"o\"}")
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		if err != nil || m.ID != "m\uFFFD\uFFFD" || !utf8.ValidString(m.ID) || m.OwnedBy != "o" {
 			t.Errorf("got %+v, %v", m, err)
 		}
 	})
 	t.Run("invalid UTF-8 in a stream event", func(t *testing.T) {
 		s := answer(t, "text/event-stream", faultChunk("a\xffb")+faultDone)
-		text, _, err := faultChat(nil)(faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq))
+		text, _, err := faultChat(nil)(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq))
 		if err != nil || text != "a\uFFFDb" {
 			t.Errorf("got %q, %v", text, err)
 		}
 	})
 	t.Run("text/html 200 to a stream request", func(t *testing.T) {
 		s := answer(t, "text/html", "<html><body>Service Unavailable</body></html>\n")
-		text, n, err := faultChat(nil)(faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq))
+		text, n, err := faultChat(nil)(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq))
 		if text != "" || n != 0 || !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Errorf("got %q (%d), %v; want no event and an error", text, n, err)
 		}
 	})
 	t.Run("invalid JSON in a stream event", func(t *testing.T) {
 		s := answer(t, "text/event-stream", faultChunk("a")+"data: {\"id\":\"c\",\"choices\":[{\n\n"+faultChunk("b")+faultDone)
-		text, n, err := faultChat(nil)(faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq))
+		text, n, err := faultChat(nil)(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq))
 		if text != "a" || n != 1 || err == nil || !strings.Contains(err.Error(), "decoding event") {
 			t.Errorf("got %q (%d), %v", text, n, err)
 		}
@@ -1121,7 +1124,7 @@ func TestFaultBadBody(t *testing.T) {
 	for _, body := range []string{"", "null"} {
 		t.Run(fmt.Sprintf("200 with body %q is not a zero-valued success", body), func(t *testing.T) {
 			s := answer(t, "application/json", body)
-			m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+			m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 			if err == nil {
 				t.Errorf("got %+v with no error", m)
 			}
@@ -1136,7 +1139,7 @@ func TestFaultBadBody(t *testing.T) {
 			w.Header().Set("Content-Encoding", "gzip")
 			io.WriteString(w, "this is not gzip at all")
 		})
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		if m != nil || !errors.Is(err, gzip.ErrHeader) || !errors.Is(err, client.ErrConnection) {
 			t.Errorf("got %+v, %v; want gzip.ErrHeader", m, err)
 		}
@@ -1154,7 +1157,7 @@ func TestFaultBadBody(t *testing.T) {
 			w.Header().Set("Content-Encoding", "gzip")
 			w.Write(gz(faultModel))
 		})
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		if err != nil || m.ID != "m" {
 			t.Errorf("got %+v, %v", m, err)
 		}
@@ -1166,7 +1169,7 @@ func TestFaultBadBody(t *testing.T) {
 			w.Header().Set("Content-Encoding", "gzip")
 			w.Write(z[:len(z)-12]) // no checksum, no size, part of the data
 		})
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		if m != nil || !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Errorf("got %+v, %v; want io.ErrUnexpectedEOF", m, err)
 		}
@@ -1179,7 +1182,7 @@ func TestFaultBadBody(t *testing.T) {
 			w.Header().Set("Content-Encoding", "gzip")
 			w.Write(z)
 		})
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		if m != nil || !errors.Is(err, gzip.ErrChecksum) {
 			t.Errorf("got %+v, %v; want gzip.ErrChecksum", m, err)
 		}
@@ -1190,7 +1193,7 @@ func TestFaultBadBody(t *testing.T) {
 			w.Header().Set("Content-Encoding", "gzip")
 			io.WriteString(w, faultChunk("a")+faultDone)
 		})
-		text, n, err := faultChat(nil)(faultClient(s.URL).CreateChatCompletionStream(ctx, faultChatReq))
+		text, n, err := faultChat(nil)(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq))
 		if text != "" || n != 0 || !errors.Is(err, gzip.ErrHeader) {
 			t.Errorf("got %q (%d), %v; want gzip.ErrHeader", text, n, err)
 		}
@@ -1201,7 +1204,7 @@ func TestFaultBadBody(t *testing.T) {
 			w.Header().Set("X-Padding", big)
 			faultJSON(w, 200, faultModel)
 		})
-		m, err := faultClient(s.URL, client.WithMaxRetries(1)).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL, client.WithMaxRetries(1))).Get(ctx, "m")
 		if m != nil || !errors.Is(err, client.ErrConnection) || !strings.Contains(err.Error(), "exceeded") {
 			t.Errorf("got %+v, %v", m, err)
 		}
@@ -1219,7 +1222,7 @@ func TestFaultBadBody(t *testing.T) {
 			faultJSON(w, 200, faultModel)
 		})
 		var md client.Metadata
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m", client.WithMetadata(&md))
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m", client.WithMetadata(&md))
 		if err != nil || m.ID != "m" || md.Header.Get("X-Padding") != big {
 			t.Errorf("got %+v, %v, header of %d bytes", m, err, len(md.Header.Get("X-Padding")))
 		}
@@ -1232,7 +1235,7 @@ func TestFaultBadBody(t *testing.T) {
 		})
 		tr := &http.Transport{MaxResponseHeaderBytes: 1 << 20}
 		defer tr.CloseIdleConnections()
-		m, err := faultClient(s.URL, client.WithHTTPClient(&http.Client{Transport: tr}), client.WithMaxRetries(0)).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL, client.WithHTTPClient(&http.Client{Transport: tr}), client.WithMaxRetries(0))).Get(ctx, "m")
 		if m != nil || !errors.Is(err, client.ErrConnection) || !strings.Contains(err.Error(), "exceeded") {
 			t.Errorf("got %+v, %v", m, err)
 		}
@@ -1253,7 +1256,7 @@ func TestFaultNoDataLost(t *testing.T) {
 	}
 	upload := func(t *testing.T, r io.Reader) (*faultSrv, [][32]byte, error) {
 		s, sums := faultUploads(t, fail500)
-		_, err := faultClient(s.URL).CreateFile(ctx, gen.CreateFileRequest{File: client.File(r, "data.bin", "application/octet-stream"), Purpose: gen.FilePurposeUserData})
+		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: client.File(r, "data.bin", "application/octet-stream"), Purpose: files.FilePurposeUserData})
 		return s, sums(), err
 	}
 	file := func(t *testing.T) *os.File {
@@ -1278,7 +1281,7 @@ func TestFaultNoDataLost(t *testing.T) {
 		f := file(t)
 		// An *os.File names itself: no client.File wrapper.
 		s, sums := faultUploads(t, fail500)
-		_, err := faultClient(s.URL).CreateFile(ctx, gen.CreateFileRequest{File: f, Purpose: gen.FilePurposeUserData})
+		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: f, Purpose: files.FilePurposeUserData})
 		got := sums()
 		if err != nil || s.count() != 2 || len(got) != 2 || got[0] != sum || got[1] != sum {
 			t.Errorf("err %v, %d attempts, %d sums", err, s.count(), len(got))
@@ -1322,7 +1325,7 @@ func TestFaultNoDataLost(t *testing.T) {
 	})
 	t.Run("non-replayable reader, connection reset: sent once", func(t *testing.T) {
 		s := faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { faultReset(faultHijack(t, w, r)) })
-		_, err := faultClient(s.URL).CreateFile(ctx, gen.CreateFileRequest{File: client.File(faultReadOnly{bytes.NewReader(data)}, "d", ""), Purpose: gen.FilePurposeUserData})
+		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: client.File(faultReadOnly{bytes.NewReader(data)}, "d", ""), Purpose: files.FilePurposeUserData})
 		if !errors.Is(err, client.ErrConnection) || s.count() != 1 {
 			t.Errorf("err = %v after %d attempts", err, s.count())
 		}
@@ -1360,7 +1363,7 @@ func TestFaultNoDataLost(t *testing.T) {
 			}
 			faultJSON(w, 200, faultFileJSON)
 		})
-		_, err := faultClient(s.URL).CreateFile(ctx, gen.CreateFileRequest{File: client.File(slow, "d", ""), Purpose: gen.FilePurposeUserData})
+		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: client.File(slow, "d", ""), Purpose: files.FilePurposeUserData})
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil || len(got) != 1 || got[0] != sum {
@@ -1369,8 +1372,8 @@ func TestFaultNoDataLost(t *testing.T) {
 	})
 
 	// A Responses stream cut after event k is resumed with
-	// GetResponseStream(StartingAfter: k): every sequence number arrives
-	// exactly once, the partial event k+1 never.
+	// responses.Service.GetStream(StartingAfter: k): every sequence number
+	// arrives exactly once, the partial event k+1 never.
 	const last = 12
 	cuts := map[string]func(conn net.Conn, read <-chan struct{}){
 		"FIN after event 5": func(conn net.Conn, _ <-chan struct{}) { conn.Close() },
@@ -1423,7 +1426,7 @@ func TestFaultNoDataLost(t *testing.T) {
 				if seq == 5 {
 					close(read)
 				}
-			})(c.CreateResponseStream(ctx, respStreamReqFault))
+			})(responses.New(c).CreateStream(ctx, respStreamReqFault))
 			if err == nil || completed || len(seqs) == 0 {
 				t.Fatalf("first stream: seqs %v, completed %v, err %v; want a cut", seqs, completed, err)
 			}
@@ -1431,7 +1434,7 @@ func TestFaultNoDataLost(t *testing.T) {
 			if k != 5 {
 				t.Errorf("last event before the cut = %d, want 5", k)
 			}
-			more, moreText, completed, err := faultResp(t, nil)(c.GetResponseStream(ctx, "resp_1", &gen.GetResponseParams{StartingAfter: &k}))
+			more, moreText, completed, err := faultResp(t, nil)(responses.New(c).GetStream(ctx, "resp_1", &responses.GetParams{StartingAfter: &k}))
 			if err != nil || !completed {
 				t.Fatalf("resumed stream: %v (completed %v)", err, completed)
 			}
@@ -1474,8 +1477,8 @@ func TestFaultSecurity(t *testing.T) {
 		call func(c *client.Client, id string) error
 	}
 	ops := []op{
-		{"RetrieveFile", func(c *client.Client, id string) error { _, err := c.RetrieveFile(ctx, id); return err }},
-		{"DeleteFile", func(c *client.Client, id string) error { _, err := c.DeleteFile(ctx, id); return err }},
+		{"files.Get", func(c *client.Client, id string) error { _, err := files.New(c).Get(ctx, id); return err }},
+		{"files.Delete", func(c *client.Client, id string) error { _, err := files.New(c).Delete(ctx, id); return err }},
 	}
 	unsafe := func(t *testing.T, ids []string) {
 		for _, o := range ops {
@@ -1541,7 +1544,7 @@ func TestFaultSecurity(t *testing.T) {
 		})
 		// Another port of the same host is another origin; net/http alone
 		// would keep Authorization here.
-		m, err := faultClient(home.URL, credentials...).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(home.URL, credentials...)).Get(ctx, "m")
 		if err != nil || m.ID != "m" || home.count() != 1 || other.count() != 1 {
 			t.Fatalf("got %+v, %v (%d, %d requests)", m, err, home.count(), other.count())
 		}
@@ -1558,7 +1561,7 @@ func TestFaultSecurity(t *testing.T) {
 		home := faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 			http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 		})
-		_, err := faultClient(home.URL, credentials...).CreateChatCompletion(ctx, faultChatReq)
+		_, err := chat.New(faultClient(home.URL, credentials...)).Create(ctx, faultChatReq)
 		if err != nil || other.count() != 1 {
 			t.Fatalf("err %v, %d requests", err, other.count())
 		}
@@ -1575,7 +1578,7 @@ func TestFaultSecurity(t *testing.T) {
 			}
 			faultJSON(w, 200, faultModel)
 		})
-		m, err := faultClient(s.URL, credentials...).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL, credentials...)).Get(ctx, "m")
 		if err != nil || m == nil || s.count() != 2 {
 			t.Fatalf("got %v, %v, %d requests", m, err, s.count())
 		}
@@ -1589,14 +1592,14 @@ func TestFaultSecurity(t *testing.T) {
 			http.Redirect(w, r, fmt.Sprintf("/v1/models/m%d", n), http.StatusFound)
 		})
 		// Default retries: a redirect loop is not retried, 10 requests in all.
-		m, err := faultClient(s.URL).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL)).Get(ctx, "m")
 		if m != nil || err == nil || !strings.Contains(err.Error(), "redirects") || s.count() != 10 {
 			t.Errorf("got %v, %v after %d requests", m, err, s.count())
 		}
 	})
 	t.Run("CR/LF in a WithHeader value: nothing sent", func(t *testing.T) {
 		s := faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { faultJSON(w, 200, faultModel) })
-		m, err := faultClient(s.URL, client.WithHeader("X-Trace", "a\r\nAuthorization: Bearer stolen")).RetrieveModel(ctx, "m")
+		m, err := models.New(faultClient(s.URL, client.WithHeader("X-Trace", "a\r\nAuthorization: Bearer stolen"))).Get(ctx, "m")
 		// The client refuses it itself, before net/http would.
 		if m != nil || err == nil || !strings.Contains(err.Error(), "WithHeader") || s.count() != 0 {
 			t.Errorf("got %v, %v, %d requests", m, err, s.count())
@@ -1616,7 +1619,7 @@ func TestFaultSecurity(t *testing.T) {
 		}
 		srv.StartTLS()
 		defer srv.Close()
-		m, err := client.New(client.WithAPIKey(faultKey), client.WithBaseURL(srv.URL+"/v1"), client.WithRetryDelay(time.Millisecond, 2*time.Millisecond)).RetrieveModel(ctx, "m")
+		m, err := models.New(client.New(client.WithAPIKey(faultKey), client.WithBaseURL(srv.URL+"/v1"), client.WithRetryDelay(time.Millisecond, 2*time.Millisecond))).Get(ctx, "m")
 		var unknown x509.UnknownAuthorityError
 		var verify *tls.CertificateVerificationError
 		if m != nil || !errors.As(err, &unknown) || !errors.As(err, &verify) || !errors.Is(err, client.ErrConnection) {
@@ -1627,7 +1630,7 @@ func TestFaultSecurity(t *testing.T) {
 		}
 		// Control: the same server works for a client that trusts its
 		// certificate, so the failure above is the certificate.
-		m, err = client.New(client.WithAPIKey(faultKey), client.WithBaseURL(srv.URL+"/v1"), client.WithHTTPClient(srv.Client())).RetrieveModel(ctx, "m")
+		m, err = models.New(client.New(client.WithAPIKey(faultKey), client.WithBaseURL(srv.URL+"/v1"), client.WithHTTPClient(srv.Client()))).Get(ctx, "m")
 		if err != nil || m.ID != "m" {
 			t.Errorf("trusted client: %v, %v", m, err)
 		}

@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -97,7 +99,7 @@ func TestHooksSeeEveryAttempt(t *testing.T) {
 	var rec hookRecorder
 	c := client.New(client.WithAPIKey(testKey), client.WithBaseURL("http://user:pass@"+strings.TrimPrefix(srv.URL, "http://")+"/v1"),
 		client.WithHooks(rec.hooks()), client.WithRetryDelay(time.Millisecond, time.Millisecond))
-	if _, err := c.ListModels(context.Background(), client.WithQuery("token", "query-secret")); err != nil {
+	if _, err := models.New(c).List(context.Background(), client.WithQuery("token", "query-secret")); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.attempts) != 2 {
@@ -124,8 +126,8 @@ func TestHooksSeeEveryAttempt(t *testing.T) {
 	// until the retries run out.
 	srv.Close()
 	rec = hookRecorder{}
-	_, err := client.New(client.WithAPIKey(testKey), client.WithBaseURL(srv.URL+"/v1"), client.WithHooks(rec.hooks()),
-		client.WithMaxRetries(1), client.WithRetryDelay(time.Millisecond, time.Millisecond)).ListModels(context.Background())
+	_, err := models.New(client.New(client.WithAPIKey(testKey), client.WithBaseURL(srv.URL+"/v1"), client.WithHooks(rec.hooks()),
+		client.WithMaxRetries(1), client.WithRetryDelay(time.Millisecond, time.Millisecond))).List(context.Background())
 	if !errors.Is(err, client.ErrConnection) {
 		t.Fatalf("err = %v", err)
 	}
@@ -145,10 +147,10 @@ func TestHooksClientAndCallHooksBothRun(t *testing.T) {
 		return client.Hooks{Attempt: func(context.Context, client.AttemptInfo) { order = append(order, name) }}
 	}
 	c := client.New(client.WithAPIKey(testKey), client.WithBaseURL(srv.URL+"/v1"), client.WithHooks(hook("client")))
-	if _, err := c.ListModels(context.Background(), client.WithHooks(hook("call"))); err != nil {
+	if _, err := models.New(c).List(context.Background(), client.WithHooks(hook("call"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListModels(context.Background()); err != nil {
+	if _, err := models.New(c).List(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(order, ","); got != "client,call,client" {
@@ -238,15 +240,15 @@ func TestHooksStreamLifecycle(t *testing.T) {
 			var stop func()
 			var closeStream func() error
 			if tc.chat {
-				s, err := c.CreateChatCompletionStream(ctx, gen.CreateChatCompletionRequest{Model: "m",
-					Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}})
+				s, err := chat.New(c).CreateStream(ctx, chat.CreateRequest{Model: "m",
+					Messages: []chat.Message{chat.UserMessage{Content: chat.UserMessageText("hi")}}})
 				if err != nil {
 					t.Fatal(err)
 				}
 				pull, stop = pullErrors(s.All())
 				closeStream = s.Close
 			} else {
-				s, err := c.CreateResponseStream(ctx, gen.CreateResponse{Model: "m", Input: gen.InputText("hi")})
+				s, err := responses.New(c).CreateStream(ctx, responses.CreateRequest{Model: "m", Input: responses.InputText("hi")})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -355,8 +357,8 @@ func TestStreamLogging(t *testing.T) {
 	defer srv.Close()
 	var out hookLog
 	logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	req := gen.CreateChatCompletionRequest{Model: "m", Messages: []gen.ChatCompletionRequestMessage{
-		gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
+	req := chat.CreateRequest{Model: "m", Messages: []chat.Message{
+		chat.UserMessage{Content: chat.UserMessageText("hi")}}}
 	clients := map[string]*client.Client{
 		"openai": client.New(client.WithAPIKey(testKey), client.WithBaseURL(srv.URL+"/v1"), client.WithLogger(logger)),
 		"azure key": client.NewAzure(client.Azure{Endpoint: srv.URL, Deployment: "d"}, client.WithAPIKey(azureKey),
@@ -365,7 +367,7 @@ func TestStreamLogging(t *testing.T) {
 			client.WithTokenProvider(func(context.Context) (string, time.Time, error) { return entraToken, time.Now().Add(time.Hour), nil })),
 	}
 	for name, c := range clients {
-		s, err := c.CreateChatCompletionStream(context.Background(), req)
+		s, err := chat.New(c).CreateStream(context.Background(), req)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -374,7 +376,7 @@ func TestStreamLogging(t *testing.T) {
 				t.Fatalf("%s: %v", name, err)
 			}
 		}
-		if _, err := c.CreateChatCompletion(context.Background(), req, client.WithQuery("fail", "1"), client.WithMaxRetries(0)); err == nil {
+		if _, err := chat.New(c).Create(context.Background(), req, client.WithQuery("fail", "1"), client.WithMaxRetries(0)); err == nil {
 			t.Fatalf("%s: no error from the 401", name)
 		}
 	}

@@ -21,7 +21,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/files"
 )
 
 // Load, soak and leak tests. They use a plain httptest server (loadServer),
@@ -111,16 +112,16 @@ func loadClient(srv *httptest.Server, tr *http.Transport) *client.Client {
 		client.WithHTTPClient(&http.Client{Transport: tr}), client.WithRetryDelay(time.Millisecond, 2*time.Millisecond))
 }
 
-func loadChatRequest(text string) gen.CreateChatCompletionRequest {
-	return gen.CreateChatCompletionRequest{Model: "gpt-4.1", Messages: []gen.ChatCompletionRequestMessage{
-		gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText(text)}}}
+func loadChatRequest(text string) chat.CreateRequest {
+	return chat.CreateRequest{Model: "gpt-4.1", Messages: []chat.Message{
+		chat.UserMessage{Content: chat.UserMessageText(text)}}}
 }
 
 // loadCall makes one chat completion and checks that its answer is the one
 // to its own request.
 func loadCall(ctx context.Context, c *client.Client, text string) error {
 	var md client.Metadata
-	resp, err := c.CreateChatCompletion(ctx, loadChatRequest(text), client.WithMetadata(&md))
+	resp, err := chat.New(c).Create(ctx, loadChatRequest(text), client.WithMetadata(&md))
 	if err != nil {
 		return err
 	}
@@ -139,7 +140,7 @@ func loadCall(ctx context.Context, c *client.Client, text string) error {
 // loadStream reads one chat stream; abandon breaks out of the loop after
 // the first chunk. A stream read to its end must hold every chunk.
 func loadStream(ctx context.Context, c *client.Client, abandon bool) error {
-	s, err := c.CreateChatCompletionStream(ctx, loadChatRequest("stream"))
+	s, err := chat.New(c).CreateStream(ctx, loadChatRequest("stream"))
 	if err != nil {
 		return err
 	}
@@ -398,7 +399,7 @@ func TestAbandonedStreamLeavesNoGoroutine(t *testing.T) {
 	defer tr.CloseIdleConnections()
 	c := loadClient(srv, tr)
 
-	s, err := c.CreateChatCompletionStream(context.Background(), loadChatRequest("hi"))
+	s, err := chat.New(c).CreateStream(context.Background(), loadChatRequest("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,8 +453,8 @@ func TestCancelledUploadLeavesNoGoroutine(t *testing.T) {
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() {
-		_, err := c.CreateFile(ctx, gen.CreateFileRequest{
-			File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: gen.FilePurposeUserData})
+		_, err := files.New(c).Create(ctx, files.CreateRequest{
+			File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: files.FilePurposeUserData})
 		errc <- err
 	}()
 	select {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/client/models"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the logger's concurrent use.
@@ -40,7 +41,7 @@ func TestWithLogger(t *testing.T) {
 	var out lockedBuffer
 	logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	const key = "sk-test-0123456789abcdefghij"
-	if _, err := f.client(client.WithLogger(logger), client.WithOrganization("org-secret-ish")).ListModels(context.Background()); err != nil {
+	if _, err := models.New(f.client(client.WithLogger(logger), client.WithOrganization("org-secret-ish"))).List(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var records []map[string]any
@@ -83,7 +84,7 @@ func TestLogsAndHooksNeverShowTheQuery(t *testing.T) {
 	hooks := client.Hooks{Attempt: func(_ context.Context, info client.AttemptInfo) { hookErrs = append(hookErrs, info.Err) }}
 	c := client.New(client.WithAPIKey("sk-test"), client.WithBaseURL("http://127.0.0.1:1/v1"), client.WithMaxRetries(0),
 		client.WithQuery("subscription-key", secret), client.WithLogger(logger), client.WithHooks(hooks))
-	_, err := c.ListModels(context.Background())
+	_, err := models.New(c).List(context.Background())
 	if err == nil {
 		t.Fatal("no error from a closed port")
 	}

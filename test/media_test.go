@@ -14,7 +14,9 @@ import (
 	"testing"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/audio"
+	"github.com/oapi-openai/openai/client/images"
+	"github.com/oapi-openai/openai/gen/shared"
 )
 
 // mediaForm parses the multipart body of r (the fake has validated it
@@ -82,35 +84,35 @@ func mediaEqual(t *testing.T, what string, got, want any) {
 }
 
 func TestCreateSpeech(t *testing.T) {
-	audio := []byte("ID3\x04\x00fake-mp3-frames")
+	mp3 := []byte("ID3\x04\x00fake-mp3-frames")
 	var bodies []map[string]any
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		bodies = append(bodies, mediaJSON(t, r))
 		w.Header().Set("Content-Type", "audio/mpeg")
-		w.Write(audio)
+		w.Write(mp3)
 	})
 	c := f.client()
 	ctx := context.Background()
 
-	sse := gen.CreateSpeechRequestStreamFormatSse
-	format := gen.CreateSpeechRequestResponseFormatMp3
+	sse := audio.CreateSpeechRequestStreamFormatSse
+	format := audio.CreateSpeechRequestResponseFormatMp3
 	speed := 1.25
-	rc, err := c.CreateSpeech(ctx, gen.CreateSpeechRequest{Model: string(gen.SpeechModelGpt4OMiniTts), Input: "Hello there.",
-		Voice: gen.ChatAudioVoiceName(gen.ChatVoiceCoral), ResponseFormat: &format, Speed: &speed,
+	rc, err := audio.New(c).CreateSpeech(ctx, audio.CreateSpeechRequest{Model: string(shared.SpeechModelGpt4OMiniTts), Input: "Hello there.",
+		Voice: audio.ChatAudioVoiceName(shared.ChatVoiceCoral), ResponseFormat: &format, Speed: &speed,
 		StreamFormat: &sse}) // the plain method asks for the file, whatever the caller set
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := io.ReadAll(rc)
 	rc.Close()
-	if err != nil || !bytes.Equal(got, audio) {
+	if err != nil || !bytes.Equal(got, mp3) {
 		t.Fatalf("audio = %q, %v", got, err)
 	}
 	mediaEqual(t, "speech request", bodies[0], map[string]any{"model": "gpt-4o-mini-tts", "input": "Hello there.",
 		"voice": "coral", "response_format": "mp3", "speed": 1.25})
 
 	// A custom voice is an object with its id.
-	rc, err = c.CreateSpeech(ctx, gen.CreateSpeechRequest{Model: "tts-1", Input: "Hi", Voice: gen.ChatAudioVoiceID{ID: "voice_1234"}})
+	rc, err = audio.New(c).CreateSpeech(ctx, audio.CreateSpeechRequest{Model: "tts-1", Input: "Hi", Voice: audio.ChatAudioVoiceID{ID: "voice_1234"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +120,7 @@ func TestCreateSpeech(t *testing.T) {
 	mediaEqual(t, "custom voice", bodies[1]["voice"], map[string]any{"id": "voice_1234"})
 
 	// Required fields are checked before anything is sent.
-	if _, err := c.CreateSpeech(ctx, gen.CreateSpeechRequest{Model: "tts-1", Input: "Hi"}); !errors.Is(err, client.ErrMissingField) {
+	if _, err := audio.New(c).CreateSpeech(ctx, audio.CreateSpeechRequest{Model: "tts-1", Input: "Hi"}); !errors.Is(err, client.ErrMissingField) {
 		t.Errorf("no voice: err = %v", err)
 	}
 	if f.count() != 2 {
@@ -140,36 +142,36 @@ func TestCreateSpeechStream(t *testing.T) {
 			`{"type":"speech.audio.future","x":1}`,
 			`{"type":"speech.audio.done","usage":{"input_tokens":14,"output_tokens":101,"total_tokens":115}}`)
 	})
-	stream, err := f.client().CreateSpeechStream(context.Background(), gen.CreateSpeechRequest{Model: "gpt-4o-mini-tts",
-		Input: "Hello there.", Voice: gen.ChatAudioVoiceName("marin")})
+	stream, err := audio.New(f.client()).CreateSpeechStream(context.Background(), audio.CreateSpeechRequest{Model: "gpt-4o-mini-tts",
+		Input: "Hello there.", Voice: audio.ChatAudioVoiceName("marin")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stream.Close()
-	var audio []byte
-	var usage *gen.SpeechUsage
+	var pcm []byte
+	var usage *audio.SpeechUsage
 	var unknown []string
 	for ev, err := range stream.All() {
 		if err != nil {
 			t.Fatal(err)
 		}
 		switch e := ev.(type) {
-		case gen.SpeechAudioDeltaEvent:
+		case audio.SpeechDeltaEvent:
 			b, err := base64.StdEncoding.DecodeString(e.Audio)
 			if err != nil {
 				t.Fatal(err)
 			}
-			audio = append(audio, b...)
-		case gen.SpeechAudioDoneEvent:
+			pcm = append(pcm, b...)
+		case audio.SpeechDoneEvent:
 			usage = e.Usage
-		case gen.UnknownCreateSpeechStreamEvent:
+		case audio.UnknownCreateSpeechStreamEvent:
 			unknown = append(unknown, e.Type)
 		default:
 			t.Errorf("event %T", ev)
 		}
 	}
-	if want := slices.Concat(chunks...); !bytes.Equal(audio, want) {
-		t.Errorf("audio = %q, want %q", audio, want)
+	if want := slices.Concat(chunks...); !bytes.Equal(pcm, want) {
+		t.Errorf("audio = %q, want %q", pcm, want)
 	}
 	if usage == nil || usage.TotalTokens != 115 || usage.OutputTokens != 101 {
 		t.Errorf("usage = %+v", usage)
@@ -210,9 +212,9 @@ func TestCreateTranscription(t *testing.T) {
 	lang, prompt, temp := "en", "A beach story.", 0.0
 
 	// json, with logprobs and token usage.
-	format := gen.CreateTranscriptionRequestResponseFormatJSON
-	tr, err := c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{File: client.File(strings.NewReader("RIFFwav"), "a.wav", "audio/wav"),
-		Model: string(gen.TranscriptionModelGpt4OTranscribe), Language: &lang, Prompt: &prompt, Temperature: &temp,
+	format := audio.CreateTranscriptionRequestResponseFormatJSON
+	tr, err := audio.New(c).CreateTranscription(ctx, audio.CreateTranscriptionRequest{File: client.File(strings.NewReader("RIFFwav"), "a.wav", "audio/wav"),
+		Model: string(shared.TranscriptionModelGpt4OTranscribe), Language: &lang, Prompt: &prompt, Temperature: &temp,
 		ResponseFormat: &format})
 	if err != nil {
 		t.Fatal(err)
@@ -220,7 +222,7 @@ func TestCreateTranscription(t *testing.T) {
 	if tr.Text != "Hello world." || len(tr.Logprobs) != 1 || *tr.Logprobs[0].Token != "Hello" || len(tr.Logprobs[0].Bytes) != 5 {
 		t.Errorf("json transcript = %+v", tr)
 	}
-	if u, ok := tr.Usage.(gen.TranscriptionUsageTokens); !ok || u.TotalTokens != 59 || *u.InputTokenDetails.AudioTokens != 14 {
+	if u, ok := tr.Usage.(audio.TranscriptionUsageTokens); !ok || u.TotalTokens != 59 || *u.InputTokenDetails.AudioTokens != 14 {
 		t.Errorf("usage = %#v", tr.Usage)
 	}
 	mediaEqual(t, "json fields", got[0].fields, map[string][]string{"model": {"gpt-4o-transcribe"}, "language": {"en"},
@@ -228,8 +230,8 @@ func TestCreateTranscription(t *testing.T) {
 	mediaEqual(t, "json files", got[0].files, map[string][]string{"file": {"a.wav=RIFFwav"}})
 
 	// verbose_json, with words and segments numbered from 0.
-	format = gen.CreateTranscriptionRequestResponseFormatVerboseJSON
-	tr, err = c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{File: client.File(strings.NewReader("mp3"), "b.mp3", ""),
+	format = audio.CreateTranscriptionRequestResponseFormatVerboseJSON
+	tr, err = audio.New(c).CreateTranscription(ctx, audio.CreateTranscriptionRequest{File: client.File(strings.NewReader("mp3"), "b.mp3", ""),
 		Model: "whisper-1", ResponseFormat: &format})
 	if err != nil {
 		t.Fatal(err)
@@ -237,22 +239,22 @@ func TestCreateTranscription(t *testing.T) {
 	if *tr.Language != "english" || *tr.Duration != 8.47 || len(tr.Words) != 2 || tr.Words[1].Word != "beach" || tr.Words[1].End != 0.62 {
 		t.Errorf("verbose transcript = %+v", tr)
 	}
-	if len(tr.Segments) != 1 || tr.Segments[0].ID != gen.TranscriptionSegmentIndex(0) || *tr.Segments[0].NoSpeechProb != 0.0092 ||
+	if len(tr.Segments) != 1 || tr.Segments[0].ID != audio.TranscriptionSegmentIndex(0) || *tr.Segments[0].NoSpeechProb != 0.0092 ||
 		len(tr.Segments[0].Tokens) != 3 || tr.Segments[0].Speaker != nil {
 		t.Errorf("verbose segments = %+v", tr.Segments)
 	}
-	if u, ok := tr.Usage.(gen.TranscriptionUsageDuration); !ok || u.Seconds != 9 {
+	if u, ok := tr.Usage.(audio.TranscriptionUsageDuration); !ok || u.Seconds != 9 {
 		t.Errorf("duration usage = %#v", tr.Usage)
 	}
 
 	// diarized_json: segments have string ids and speakers.
-	format = gen.CreateTranscriptionRequestResponseFormatDiarizedJSON
-	tr, err = c.CreateTranscription(ctx, gen.CreateTranscriptionRequest{File: client.File(strings.NewReader("m4a"), "call.m4a", ""),
-		Model: string(gen.TranscriptionModelGpt4OTranscribeDiarize), ResponseFormat: &format})
+	format = audio.CreateTranscriptionRequestResponseFormatDiarizedJSON
+	tr, err = audio.New(c).CreateTranscription(ctx, audio.CreateTranscriptionRequest{File: client.File(strings.NewReader("m4a"), "call.m4a", ""),
+		Model: string(shared.TranscriptionModelGpt4OTranscribeDiarize), ResponseFormat: &format})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tr.Segments) != 2 || tr.Segments[0].ID != gen.TranscriptionSegmentKey("seg_001") || *tr.Segments[0].Speaker != "agent" ||
+	if len(tr.Segments) != 2 || tr.Segments[0].ID != audio.TranscriptionSegmentKey("seg_001") || *tr.Segments[0].Speaker != "agent" ||
 		*tr.Segments[1].Speaker != "A" || *tr.Segments[1].Type != "transcript.text.segment" {
 		t.Errorf("diarized segments = %+v", tr.Segments)
 	}
@@ -260,12 +262,12 @@ func TestCreateTranscription(t *testing.T) {
 		"response_format": {"diarized_json"}})
 
 	// Nothing is sent without a file or a model, or with an empty file.
-	for name, req := range map[string]gen.CreateTranscriptionRequest{
+	for name, req := range map[string]audio.CreateTranscriptionRequest{
 		"no file":    {Model: "whisper-1"},
 		"no model":   {File: strings.NewReader("x")},
 		"empty file": {File: strings.NewReader(""), Model: "whisper-1"},
 	} {
-		if _, err := c.CreateTranscription(ctx, req); !errors.Is(err, client.ErrMissingField) && !errors.Is(err, client.ErrEmptyFile) {
+		if _, err := audio.New(c).CreateTranscription(ctx, req); !errors.Is(err, client.ErrMissingField) && !errors.Is(err, client.ErrEmptyFile) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
@@ -285,13 +287,13 @@ func TestTranscriptionFormArrays(t *testing.T) {
 		writeJSON(w, 200, transcriptVerbose)
 	})
 	c := f.client()
-	format := gen.CreateTranscriptionRequestResponseFormatVerboseJSON
-	tr, err := c.CreateTranscription(context.Background(), gen.CreateTranscriptionRequest{
+	format := audio.CreateTranscriptionRequestResponseFormatVerboseJSON
+	tr, err := audio.New(c).CreateTranscription(context.Background(), audio.CreateTranscriptionRequest{
 		File: client.File(strings.NewReader("wav"), "a.wav", ""), Model: "gpt-4o-transcribe-diarize", ResponseFormat: &format,
-		TimestampGranularities: []gen.CreateTranscriptionRequestTimestampGranularities{
-			gen.CreateTranscriptionRequestTimestampGranularitiesWord, gen.CreateTranscriptionRequestTimestampGranularitiesSegment},
-		Include:                []gen.CreateTranscriptionRequestInclude{gen.CreateTranscriptionRequestIncludeLogprobs},
-		ChunkingStrategy:       gen.TranscriptionChunkingAutoAuto,
+		TimestampGranularities: []audio.CreateTranscriptionRequestTimestampGranularities{
+			audio.CreateTranscriptionRequestTimestampGranularitiesWord, audio.CreateTranscriptionRequestTimestampGranularitiesSegment},
+		Include:                []audio.CreateTranscriptionRequestInclude{audio.CreateTranscriptionRequestIncludeLogprobs},
+		ChunkingStrategy:       audio.TranscriptionChunkingAutoAuto,
 		KnownSpeakerNames:      []string{"agent", "customer"},
 		KnownSpeakerReferences: []string{"data:audio/wav;base64,UklGRg==", "data:audio/wav;base64,UklGRh=="}})
 	if err != nil {
@@ -306,9 +308,9 @@ func TestTranscriptionFormArrays(t *testing.T) {
 		"known_speaker_references[]": {"data:audio/wav;base64,UklGRg==", "data:audio/wav;base64,UklGRh=="}})
 
 	// Voice detection settings are a nested object, sent in bracket form.
-	if _, err := c.CreateTranscription(context.Background(), gen.CreateTranscriptionRequest{
+	if _, err := audio.New(c).CreateTranscription(context.Background(), audio.CreateTranscriptionRequest{
 		File: client.File(strings.NewReader("wav"), "a.wav", ""), Model: "gpt-4o-transcribe-diarize",
-		ChunkingStrategy: gen.TranscriptionServerVAD{Type: gen.TranscriptionServerVADTypeServerVad,
+		ChunkingStrategy: audio.TranscriptionServerVAD{Type: audio.TranscriptionServerVADTypeServerVad,
 			PrefixPaddingMs: mediaPtr(300), SilenceDurationMs: mediaPtr(500), Threshold: mediaPtr(0.5)}}); err != nil {
 		t.Fatal(err)
 	}
@@ -330,8 +332,8 @@ func TestCreateTranscriptionText(t *testing.T) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, srt)
 	})
-	format := gen.CreateTranscriptionRequestResponseFormatSrt
-	text, err := f.client().CreateTranscriptionText(context.Background(), gen.CreateTranscriptionRequest{
+	format := audio.CreateTranscriptionRequestResponseFormatSrt
+	text, err := audio.New(f.client()).CreateTranscriptionText(context.Background(), audio.CreateTranscriptionRequest{
 		File: client.File(strings.NewReader("wav"), "a.wav", ""), Model: "whisper-1", ResponseFormat: &format,
 		Stream: mediaPtr(true)}) // the text method never streams
 	if err != nil || text != srt {
@@ -349,28 +351,28 @@ func TestCreateTranscriptionStream(t *testing.T) {
 			`{"type":"transcript.text.segment","id":"seg_001","start":0,"end":4.7,"text":"Thanks for calling.","speaker":"agent"}`,
 			`{"type":"transcript.text.done","text":"Thanks for calling.","usage":{"type":"tokens","input_tokens":40,"output_tokens":9,"total_tokens":49}}`)
 	})
-	stream, err := f.client().CreateTranscriptionStream(context.Background(), gen.CreateTranscriptionRequest{
+	stream, err := audio.New(f.client()).CreateTranscriptionStream(context.Background(), audio.CreateTranscriptionRequest{
 		File: client.File(strings.NewReader("wav"), "call.wav", ""), Model: "gpt-4o-transcribe-diarize"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stream.Close()
 	var text strings.Builder
-	var segments []gen.TranscriptTextSegmentEvent
-	var done *gen.TranscriptTextDoneEvent
+	var segments []audio.TranscriptTextSegmentEvent
+	var done *audio.TranscriptTextDoneEvent
 	for ev, err := range stream.All() {
 		if err != nil {
 			t.Fatal(err)
 		}
 		switch e := ev.(type) {
-		case gen.TranscriptTextDeltaEvent:
+		case audio.TranscriptTextDeltaEvent:
 			text.WriteString(e.Delta)
 			if *e.SegmentID != "seg_001" {
 				t.Errorf("segment id = %v", *e.SegmentID)
 			}
-		case gen.TranscriptTextSegmentEvent:
+		case audio.TranscriptTextSegmentEvent:
 			segments = append(segments, e)
-		case gen.TranscriptTextDoneEvent:
+		case audio.TranscriptTextDoneEvent:
 			done = &e
 		default:
 			t.Errorf("event %T", ev)
@@ -379,7 +381,7 @@ func TestCreateTranscriptionStream(t *testing.T) {
 	if text.String() != "Thanks for calling." || done == nil || done.Text != text.String() {
 		t.Errorf("text = %q, done = %+v", text.String(), done)
 	}
-	if u, ok := done.Usage.(gen.TranscriptionUsageTokens); !ok || u.TotalTokens != 49 {
+	if u, ok := done.Usage.(audio.TranscriptionUsageTokens); !ok || u.TotalTokens != 49 {
 		t.Errorf("usage = %#v", done.Usage)
 	}
 	if len(segments) != 1 || segments[0].Speaker != "agent" || segments[0].End != 4.7 {
@@ -396,7 +398,7 @@ func TestCreateTranscriptionStreamCut(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		mediaSSE(w, false, `{"type":"transcript.text.delta","delta":"Thanks "}`)
 	})
-	stream, err := f.client().CreateTranscriptionStream(context.Background(), gen.CreateTranscriptionRequest{
+	stream, err := audio.New(f.client()).CreateTranscriptionStream(context.Background(), audio.CreateTranscriptionRequest{
 		File: client.File(strings.NewReader("wav"), "a.wav", ""), Model: "gpt-4o-mini-transcribe"})
 	if err != nil {
 		t.Fatal(err)
@@ -440,24 +442,24 @@ func TestCreateTranslation(t *testing.T) {
 	})
 	c := f.client()
 	ctx := context.Background()
-	verbose := gen.CreateTranslationRequestResponseFormatVerboseJSON
-	tr, err := c.CreateTranslation(ctx, gen.CreateTranslationRequest{File: client.File(strings.NewReader("ID3"), "bonjour.mp3", ""),
+	verbose := audio.CreateTranslationRequestResponseFormatVerboseJSON
+	tr, err := audio.New(c).CreateTranslation(ctx, audio.CreateTranslationRequest{File: client.File(strings.NewReader("ID3"), "bonjour.mp3", ""),
 		Model: "whisper-1", ResponseFormat: &verbose})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tr.Text != "Good morning." || *tr.Language != "english" || *tr.Task != "translate" || len(tr.Segments) != 1 ||
-		tr.Segments[0].ID != gen.TranscriptionSegmentIndex(0) {
+		tr.Segments[0].ID != audio.TranscriptionSegmentIndex(0) {
 		t.Errorf("translation = %+v", tr)
 	}
-	vtt := gen.CreateTranslationRequestResponseFormatVtt
-	text, err := c.CreateTranslationText(ctx, gen.CreateTranslationRequest{File: client.File(strings.NewReader("ID3"), "bonjour.mp3", ""),
+	vtt := audio.CreateTranslationRequestResponseFormatVtt
+	text, err := audio.New(c).CreateTranslationText(ctx, audio.CreateTranslationRequest{File: client.File(strings.NewReader("ID3"), "bonjour.mp3", ""),
 		Model: "whisper-1", ResponseFormat: &vtt})
 	if err != nil || !strings.HasPrefix(text, "WEBVTT\n") || !strings.Contains(text, "Good morning.") {
 		t.Errorf("vtt = %q, %v", text, err)
 	}
 	// Without a format, the text method asks for plain text.
-	text, err = c.CreateTranslationText(ctx, gen.CreateTranslationRequest{File: client.File(strings.NewReader("ID3"), "bonjour.mp3", ""),
+	text, err = audio.New(c).CreateTranslationText(ctx, audio.CreateTranslationRequest{File: client.File(strings.NewReader("ID3"), "bonjour.mp3", ""),
 		Model: "whisper-1"})
 	if err != nil || text != "Good morning.\n" {
 		t.Errorf("text = %q, %v", text, err)
@@ -472,7 +474,7 @@ const imagesAnswer = `{"created":1713833628,"background":"transparent","output_f
 "usage":{"total_tokens":100,"input_tokens":50,"output_tokens":50,"input_tokens_details":{"text_tokens":10,"image_tokens":40},
 "output_tokens_details":{"text_tokens":0,"image_tokens":50}}}`
 
-func checkImages(t *testing.T, what string, resp *gen.ImagesResponse) {
+func checkImages(t *testing.T, what string, resp *images.Response) {
 	t.Helper()
 	if resp.Created != 1713833628 || len(resp.Data) != 2 || *resp.Size != "1536x864" || *resp.Background != "transparent" {
 		t.Errorf("%s = %+v", what, resp)
@@ -506,10 +508,10 @@ func TestCreateImage(t *testing.T) {
 	})
 	c := f.client()
 	ctx := context.Background()
-	quality := gen.CreateImageRequestQualityHigh
-	bg := gen.CreateImageRequestBackgroundTransparent
-	resp, err := c.CreateImage(ctx, gen.CreateImageRequest{Prompt: "A red fox in snow", Model: mediaPtr(string(gen.ImageModelGptImage15)),
-		N: mediaPtr(2), Quality: &quality, Background: &bg, Size: mediaPtr(string(gen.ImageSizeN1536X1024))})
+	quality := images.CreateRequestQualityHigh
+	bg := images.CreateRequestBackgroundTransparent
+	resp, err := images.New(c).Create(ctx, images.CreateRequest{Prompt: "A red fox in snow", Model: mediaPtr(string(shared.ImageModelGptImage15)),
+		N: mediaPtr(2), Quality: &quality, Background: &bg, Size: mediaPtr(string(shared.ImageSizeN1536X1024))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -517,34 +519,34 @@ func TestCreateImage(t *testing.T) {
 	mediaEqual(t, "generation request", bodies[0], map[string]any{"prompt": "A red fox in snow", "model": "gpt-image-1.5",
 		"n": 2, "quality": "high", "background": "transparent", "size": "1536x1024"})
 
-	stream, err := c.CreateImageStream(ctx, gen.CreateImageRequest{Prompt: "A red fox", Model: mediaPtr("gpt-image-1"), PartialImages: mediaPtr(1)})
+	stream, err := images.New(c).CreateStream(ctx, images.CreateRequest{Prompt: "A red fox", Model: mediaPtr("gpt-image-1"), PartialImages: mediaPtr(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stream.Close()
-	var images []string
-	var usage *gen.ImagesUsage
+	var seen []string
+	var usage *images.Usage
 	for ev, err := range stream.All() {
 		if err != nil {
 			t.Fatal(err)
 		}
 		switch e := ev.(type) {
-		case gen.ImageGenPartialImageEvent:
-			images = append(images, fmt.Sprintf("partial %d %s", e.PartialImageIndex, e.B64Json))
-		case gen.ImageGenCompletedEvent:
-			images = append(images, "final "+e.B64Json+" "+*e.Size)
+		case images.GenPartialImageEvent:
+			seen = append(seen, fmt.Sprintf("partial %d %s", e.PartialImageIndex, e.B64Json))
+		case images.GenCompletedEvent:
+			seen = append(seen, "final "+e.B64Json+" "+*e.Size)
 			usage = e.Usage
 		default:
 			t.Errorf("event %T", ev)
 		}
 	}
-	if !slices.Equal(images, []string{"partial 0 cGFydGlhbA==", "final ZmluYWw= 1024x1024"}) || usage == nil || usage.OutputTokens != 280 {
-		t.Errorf("stream = %q, usage %+v", images, usage)
+	if !slices.Equal(seen, []string{"partial 0 cGFydGlhbA==", "final ZmluYWw= 1024x1024"}) || usage == nil || usage.OutputTokens != 280 {
+		t.Errorf("stream = %q, usage %+v", seen, usage)
 	}
 	if bodies[1]["stream"] != true || bodies[1]["partial_images"] != 1.0 {
 		t.Errorf("stream request = %v", bodies[1])
 	}
-	if _, err := c.CreateImage(ctx, gen.CreateImageRequest{}); !errors.Is(err, client.ErrMissingField) {
+	if _, err := images.New(c).Create(ctx, images.CreateRequest{}); !errors.Is(err, client.ErrMissingField) {
 		t.Errorf("no prompt: err = %v", err)
 	}
 }
@@ -566,8 +568,8 @@ func TestCreateImageEdit(t *testing.T) {
 	})
 	c := f.client()
 	ctx := context.Background()
-	fidelity := gen.CreateImageEditRequestInputFidelityHigh
-	resp, err := c.CreateImageEdit(ctx, gen.CreateImageEditRequest{Prompt: "Put both in a gift basket",
+	fidelity := images.CreateEditRequestInputFidelityHigh
+	resp, err := images.New(c).CreateEdit(ctx, images.CreateEditRequest{Prompt: "Put both in a gift basket",
 		Image: []io.Reader{client.File(strings.NewReader("\x89PNG-lotion"), "lotion.png", "image/png"),
 			client.File(strings.NewReader("\x89PNG-soap"), "soap.png", "image/png")},
 		Mask:  client.File(strings.NewReader("\x89PNG-mask"), "mask.png", "image/png"),
@@ -581,7 +583,7 @@ func TestCreateImageEdit(t *testing.T) {
 	mediaEqual(t, "edit fields", got[0].fields, map[string][]string{"prompt": {"Put both in a gift basket"}, "model": {"gpt-image-1"},
 		"input_fidelity": {"high"}, "size": {"auto"}})
 
-	stream, err := c.CreateImageEditStream(ctx, gen.CreateImageEditRequest{Prompt: "Make it blue",
+	stream, err := images.New(c).CreateEditStream(ctx, images.CreateEditRequest{Prompt: "Make it blue",
 		Image: []io.Reader{client.File(strings.NewReader("\x89PNG"), "a.png", "image/png")}, PartialImages: mediaPtr(1)})
 	if err != nil {
 		t.Fatal(err)
@@ -593,9 +595,9 @@ func TestCreateImageEdit(t *testing.T) {
 			t.Fatal(err)
 		}
 		switch e := ev.(type) {
-		case gen.ImageEditPartialImageEvent:
+		case images.EditPartialImageEvent:
 			kinds = append(kinds, "partial:"+*e.OutputFormat)
-		case gen.ImageEditCompletedEvent:
+		case images.EditCompletedEvent:
 			kinds = append(kinds, fmt.Sprintf("completed:%d", e.Usage.TotalTokens))
 		default:
 			t.Errorf("event %T", ev)
@@ -607,7 +609,7 @@ func TestCreateImageEdit(t *testing.T) {
 	if got[1].fields["stream"][0] != "true" || got[1].fields["partial_images"][0] != "1" {
 		t.Errorf("stream fields = %v", got[1].fields)
 	}
-	if _, err := c.CreateImageEdit(ctx, gen.CreateImageEditRequest{Prompt: "x"}); !errors.Is(err, client.ErrMissingField) {
+	if _, err := images.New(c).CreateEdit(ctx, images.CreateEditRequest{Prompt: "x"}); !errors.Is(err, client.ErrMissingField) {
 		t.Errorf("no image: err = %v", err)
 	}
 }
@@ -620,9 +622,9 @@ func TestCreateImageVariation(t *testing.T) {
 			map[string][]string{"image": {"otter.png=\x89PNG-otter"}}})
 		writeJSON(w, 200, imagesAnswer)
 	})
-	size := gen.CreateImageVariationRequestSizeN512X512
-	format := gen.CreateImageVariationRequestResponseFormatB64Json
-	resp, err := f.client().CreateImageVariation(context.Background(), gen.CreateImageVariationRequest{
+	size := images.CreateVariationRequestSizeN512X512
+	format := images.CreateVariationRequestResponseFormatB64Json
+	resp, err := images.New(f.client()).CreateVariation(context.Background(), images.CreateVariationRequest{
 		Image: client.File(strings.NewReader("\x89PNG-otter"), "otter.png", "image/png"), Model: mediaPtr("dall-e-2"), N: mediaPtr(2),
 		Size: &size, ResponseFormat: &format})
 	if err != nil {

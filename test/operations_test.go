@@ -8,7 +8,12 @@ import (
 	"testing"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/completions"
+	"github.com/oapi-openai/openai/client/embeddings"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/client/moderations"
 )
 
 const chatCompletion = `{"id":"chatcmpl-1","object":"chat.completion","created":1741476542,"model":"gpt-4.1",
@@ -58,84 +63,84 @@ func TestEveryOperation(t *testing.T) {
 		}
 	}
 
-	models, err := c.ListModels(ctx)
-	check("ListModels", err)
-	if err == nil && (len(models.Data) != 1 || models.Data[0].Created != 1686935002) {
-		t.Errorf("ListModels = %+v", models)
+	modelList, err := models.New(c).List(ctx)
+	check("models.List", err)
+	if err == nil && (len(modelList.Data) != 1 || modelList.Data[0].Created != 1686935002) {
+		t.Errorf("models.List = %+v", modelList)
 	}
-	_, err = c.RetrieveModel(ctx, "gpt-4.1")
-	check("RetrieveModel", err)
-	del, err := c.DeleteModel(ctx, "ft:gpt-4.1:acme")
-	check("DeleteModel", err)
+	_, err = models.New(c).Get(ctx, "gpt-4.1")
+	check("models.Get", err)
+	del, err := models.New(c).Delete(ctx, "ft:gpt-4.1:acme")
+	check("models.Delete", err)
 	if err == nil && !del.Deleted {
-		t.Errorf("DeleteModel = %+v", del)
+		t.Errorf("models.Delete = %+v", del)
 	}
 
-	chat, err := c.CreateChatCompletion(ctx, gen.CreateChatCompletionRequest{Model: "gpt-4.1",
-		Messages: []gen.ChatCompletionRequestMessage{
-			gen.ChatCompletionRequestSystemMessage{Content: gen.SystemMessageText("be brief")},
-			gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")},
+	completion, err := chat.New(c).Create(ctx, chat.CreateRequest{Model: "gpt-4.1",
+		Messages: []chat.Message{
+			chat.SystemMessage{Content: chat.SystemMessageText("be brief")},
+			chat.UserMessage{Content: chat.UserMessageText("hi")},
 		}})
-	check("CreateChatCompletion", err)
+	check("chat.Create", err)
 	if err == nil {
-		msg := chat.Choices[0].Message
-		if *msg.Content != "Hello" || chat.Created != 1741476542 || len(msg.ToolCalls) != 2 {
-			t.Errorf("chat = %+v", chat)
+		msg := completion.Choices[0].Message
+		if *msg.Content != "Hello" || completion.Created != 1741476542 || len(msg.ToolCalls) != 2 {
+			t.Errorf("completion = %+v", completion)
 		}
-		if fc, ok := msg.ToolCalls[0].(gen.ChatFunctionToolCall); !ok || fc.Function.Name != "lookup" {
+		if fc, ok := msg.ToolCalls[0].(chat.FunctionToolCall); !ok || fc.Function.Name != "lookup" {
 			t.Errorf("tool call 0 = %#v", msg.ToolCalls[0])
 		}
-		if u, ok := msg.ToolCalls[1].(gen.UnknownChatToolCall); !ok || u.Type != "brand_new" {
+		if u, ok := msg.ToolCalls[1].(chat.UnknownToolCall); !ok || u.Type != "brand_new" {
 			t.Errorf("unknown tool call = %#v", msg.ToolCalls[1])
 		}
 	}
-	list, err := c.ListChatCompletions(ctx, nil)
-	check("ListChatCompletions", err)
+	list, err := chat.New(c).List(ctx, nil)
+	check("chat.List", err)
 	if err == nil && len(list.Data) != 1 {
-		t.Errorf("ListChatCompletions = %+v", list)
+		t.Errorf("chat.List = %+v", list)
 	}
-	_, err = c.GetChatCompletion(ctx, "chatcmpl-1")
-	check("GetChatCompletion", err)
-	_, err = c.UpdateChatCompletion(ctx, "chatcmpl-1", gen.UpdateChatCompletionRequest{Metadata: gen.Metadata{"k": "v"}})
-	check("UpdateChatCompletion", err)
-	_, err = c.DeleteChatCompletion(ctx, "chatcmpl-1")
-	check("DeleteChatCompletion", err)
-	msgs, err := c.GetChatCompletionMessages(ctx, "chatcmpl-1", nil)
-	check("GetChatCompletionMessages", err)
+	_, err = chat.New(c).Get(ctx, "chatcmpl-1")
+	check("chat.Get", err)
+	_, err = chat.New(c).Update(ctx, "chatcmpl-1", chat.UpdateRequest{Metadata: chat.Metadata{"k": "v"}})
+	check("chat.Update", err)
+	_, err = chat.New(c).Delete(ctx, "chatcmpl-1")
+	check("chat.Delete", err)
+	msgs, err := chat.New(c).GetMessages(ctx, "chatcmpl-1", nil)
+	check("chat.GetMessages", err)
 	if err == nil && len(msgs.Data) != 1 {
 		t.Errorf("messages = %+v", msgs)
 	}
 
-	cmpl, err := c.CreateCompletion(ctx, gen.CreateCompletionRequest{Model: "gpt-3.5-turbo-instruct", Prompt: gen.CompletionPromptText("say ok")})
-	check("CreateCompletion", err)
+	cmpl, err := completions.New(c).Create(ctx, completions.CreateRequest{Model: "gpt-3.5-turbo-instruct", Prompt: completions.PromptText("say ok")})
+	check("completions.Create", err)
 	if err == nil && cmpl.Choices[0].Text != "ok" {
 		t.Errorf("completion = %+v", cmpl)
 	}
-	emb, err := c.CreateEmbedding(ctx, gen.CreateEmbeddingRequest{Model: "text-embedding-3-small", Input: gen.EmbeddingInputTexts{"a"}})
-	check("CreateEmbedding", err)
+	emb, err := embeddings.New(c).Create(ctx, embeddings.CreateRequest{Model: "text-embedding-3-small", Input: embeddings.InputTexts{"a"}})
+	check("embeddings.Create", err)
 	if err == nil && (len(emb.Data) != 1 || len(emb.Data[0].Embedding) != 2 || emb.Data[0].Embedding[0] != 1 || emb.Data[0].Embedding[1] != 2) {
 		t.Errorf("embedding = %+v", emb)
 	}
-	mod, err := c.CreateModeration(ctx, gen.CreateModerationRequest{Input: gen.ModerationInputText("hello")})
-	check("CreateModeration", err)
+	mod, err := moderations.New(c).Create(ctx, moderations.CreateRequest{Input: moderations.InputText("hello")})
+	check("moderations.Create", err)
 	if err == nil && !mod.Results[0].Flagged {
 		t.Errorf("moderation = %+v", mod)
 	}
 
-	_, err = c.ListFiles(ctx, nil)
-	check("ListFiles", err)
-	up, err := c.CreateFile(ctx, gen.CreateFileRequest{File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: gen.FilePurposeBatch,
-		ExpiresAfter: &gen.FileExpiresAfter{Anchor: gen.FileExpiresAfterAnchorCreatedAt, Seconds: 3600}})
-	check("CreateFile", err)
+	_, err = files.New(c).List(ctx, nil)
+	check("files.List", err)
+	up, err := files.New(c).Create(ctx, files.CreateRequest{File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: files.FilePurposeBatch,
+		ExpiresAfter: &files.FileExpiresAfter{Anchor: files.FileExpiresAfterAnchorCreatedAt, Seconds: 3600}})
+	check("files.Create", err)
 	if err == nil && (up.ID != "file-1" || up.Bytes != 3) {
 		t.Errorf("file = %+v", up)
 	}
-	_, err = c.RetrieveFile(ctx, "file-1")
-	check("RetrieveFile", err)
-	_, err = c.DeleteFile(ctx, "file-1")
-	check("DeleteFile", err)
-	rc, err := c.DownloadFile(ctx, "file-1")
-	check("DownloadFile", err)
+	_, err = files.New(c).Get(ctx, "file-1")
+	check("files.Get", err)
+	_, err = files.New(c).Delete(ctx, "file-1")
+	check("files.Delete", err)
+	rc, err := files.New(c).Download(ctx, "file-1")
+	check("files.Download", err)
 	if err == nil {
 		data, _ := io.ReadAll(rc)
 		rc.Close()

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/client/models"
 )
 
 // TestRedirectDropsCredentialsWithUserClient: an *http.Client given with
@@ -26,7 +27,7 @@ func TestRedirectDropsCredentialsWithUserClient(t *testing.T) {
 	user := &http.Client{}
 	c := client.New(client.WithAPIKey("sk-secret-0123456789abcdef"), client.WithProject("proj_1"), client.WithOrganization("org_1"),
 		client.WithBaseURL(origin.URL+"/v1"), client.WithHTTPClient(user))
-	if _, err := c.ListModels(context.Background()); err != nil {
+	if _, err := models.New(c).List(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	h := <-got

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/responses"
 )
 
 // responsesStream returns a Responses stream as the API sends it: the
@@ -147,7 +147,7 @@ func floorStream(ctx context.Context, hc *http.Client, url string) (string, erro
 }
 
 func sdkStream(ctx context.Context, c *client.Client) (string, error) {
-	s, err := c.CreateResponseStream(ctx, gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi")})
+	s, err := responses.New(c).CreateStream(ctx, responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("hi")})
 	if err != nil {
 		return "", err
 	}
@@ -157,7 +157,7 @@ func sdkStream(ctx context.Context, c *client.Client) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if d, ok := ev.(gen.ResponseOutputTextDeltaEvent); ok {
+		if d, ok := ev.(responses.OutputTextDeltaEvent); ok {
 			text.WriteString(d.Delta)
 		}
 	}
@@ -267,12 +267,12 @@ func BenchmarkMarshalLargeRequest(b *testing.B) {
 		b.SetBytes(int64(len(bigFile)))
 		for b.Loop() {
 			filename := "report.pdf"
-			req := gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputItemList{
-				gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{
-					gen.InputTextContent{Text: "Summarize this"},
-					gen.InputFileContent{Filename: &filename, FileData: &bigFile},
+			req := responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputItemList{
+				responses.InputMessage{Role: responses.InputMessageRoleUser, Content: responses.InputContentList{
+					responses.InputTextContent{Text: "Summarize this"},
+					responses.InputFileContent{Filename: &filename, FileData: &bigFile},
 				}},
-			}, Tools: []gen.Tool{gen.FunctionTool{Name: "lookup", Parameters: schema}}}
+			}, Tools: []responses.Tool{responses.FunctionTool{Name: "lookup", Parameters: schema}}}
 			if _, err := json.Marshal(req); err != nil {
 				b.Fatal(err)
 			}
@@ -285,12 +285,12 @@ func BenchmarkMarshalLargeRequest(b *testing.B) {
 func TestMarshalLargeRequestMatchesPlain(t *testing.T) {
 	filename, data := "report.pdf", "data:application/pdf;base64,AAAA"
 	schema := json.RawMessage(`{"type":"object"}`)
-	sdk, err := json.Marshal(gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputItemList{
-		gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{
-			gen.InputTextContent{Text: "Summarize this"},
-			gen.InputFileContent{Filename: &filename, FileData: &data},
+	sdk, err := json.Marshal(responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputItemList{
+		responses.InputMessage{Role: responses.InputMessageRoleUser, Content: responses.InputContentList{
+			responses.InputTextContent{Text: "Summarize this"},
+			responses.InputFileContent{Filename: &filename, FileData: &data},
 		}},
-	}, Tools: []gen.Tool{gen.FunctionTool{Name: "lookup", Parameters: schema}}})
+	}, Tools: []responses.Tool{responses.FunctionTool{Name: "lookup", Parameters: schema}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -41,8 +41,8 @@ func TestCreateStructured(t *testing.T) {
 		json.NewDecoder(r.Body).Decode(&sent)
 		writeJSON(w, 200, loopResponse("resp_1", "completed", answer))
 	})
-	got, resp, err := client.CreateStructured[weather](context.Background(), f.client(),
-		gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("Weather in Paris?")})
+	got, resp, err := responses.CreateStructured[weather](context.Background(), responses.New(f.client()),
+		responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("Weather in Paris?")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,16 +60,16 @@ func TestCreateStructured(t *testing.T) {
 		body string
 		want error
 	}{
-		"refusal":    {loopResponse("r", "completed", `{"type":"message","id":"m","status":"completed","role":"assistant","content":[{"type":"refusal","refusal":"I can't help with that."}]}`), client.ErrRefusal},
+		"refusal":    {loopResponse("r", "completed", `{"type":"message","id":"m","status":"completed","role":"assistant","content":[{"type":"refusal","refusal":"I can't help with that."}]}`), responses.ErrRefusal},
 		"mismatch":   {loopResponse("r", "completed", textMessage(`{"city":"Paris","kelvin":300}`)), client.ErrSchemaMismatch},
-		"incomplete": {strings.Replace(loopResponse("r", "incomplete", textMessage(`{"city":"Pa`)), `"status"`, `"incomplete_details":{"reason":"max_output_tokens"},"status"`, 1), client.ErrIncomplete},
+		"incomplete": {strings.Replace(loopResponse("r", "incomplete", textMessage(`{"city":"Pa`)), `"status"`, `"incomplete_details":{"reason":"max_output_tokens"},"status"`, 1), responses.ErrIncomplete},
 	} {
 		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, c.body) })
-		_, _, err := client.CreateStructured[weather](context.Background(), f.client(), gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("?")})
+		_, _, err := responses.CreateStructured[weather](context.Background(), responses.New(f.client()), responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("?")})
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", name, err, c.want)
 		}
-		var refusal *client.RefusalError
+		var refusal *responses.RefusalError
 		if name == "refusal" && (!errors.As(err, &refusal) || refusal.Refusal != "I can't help with that.") {
 			t.Errorf("refusal: %#v", err)
 		}
@@ -127,12 +127,12 @@ func TestRunTools(t *testing.T) {
 					t.Errorf("unexpected step")
 				}
 			})
-			var tools client.Tools
+			var tools responses.Tools
 			// Both weather calls must be running at once for either to finish:
 			// the loop runs calls in parallel.
 			var started sync.WaitGroup
 			started.Add(2)
-			err := client.AddTool(&tools, "weather", "gets the weather", func(ctx context.Context, a cityArgs) (string, error) {
+			err := responses.AddTool(&tools, "weather", "gets the weather", func(ctx context.Context, a cityArgs) (string, error) {
 				started.Done()
 				done := make(chan struct{})
 				go func() { started.Wait(); close(done) }()
@@ -147,17 +147,17 @@ func TestRunTools(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := client.AddTool(&tools, "clock", "tells the time", func(ctx context.Context, a struct{}) (string, error) { return "noon", nil }); err != nil {
+			if err := responses.AddTool(&tools, "clock", "tells the time", func(ctx context.Context, a struct{}) (string, error) { return "noon", nil }); err != nil {
 				t.Fatal(err)
 			}
-			if err := client.AddTool(&tools, "clock", "again", func(ctx context.Context, a struct{}) (string, error) { return "", nil }); err == nil {
+			if err := responses.AddTool(&tools, "clock", "again", func(ctx context.Context, a struct{}) (string, error) { return "", nil }); err == nil {
 				t.Error("a duplicate tool name was accepted")
 			}
-			body := gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("Which is warmer, Paris or Oslo?")}
+			body := responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("Which is warmer, Paris or Oslo?")}
 			if stateless {
 				body.Store = new(bool)
 			}
-			resp, err := f.client().RunTools(context.Background(), body, &tools)
+			resp, err := responses.New(f.client()).RunTools(context.Background(), body, &tools)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,28 +171,29 @@ func TestRunTools(t *testing.T) {
 func TestRunToolsStepLimitAndCancel(t *testing.T) {
 	call := loopResponse("resp_x", "completed", `{"type":"function_call","id":"fc","call_id":"c","name":"again","arguments":"{}","status":"completed"}`)
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, call) })
-	tools := client.Tools{MaxSteps: 3}
-	client.AddTool(&tools, "again", "", func(ctx context.Context, a struct{}) (string, error) { return "ok", nil })
-	_, err := f.client().RunTools(context.Background(), gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("loop")}, &tools)
-	if !errors.Is(err, client.ErrTooManySteps) || f.count() != 3 {
+	tools := responses.Tools{MaxSteps: 3}
+	responses.AddTool(&tools, "again", "", func(ctx context.Context, a struct{}) (string, error) { return "ok", nil })
+	_, err := responses.New(f.client()).RunTools(context.Background(), responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("loop")}, &tools)
+	if !errors.Is(err, responses.ErrTooManySteps) || f.count() != 3 {
 		t.Errorf("err = %v after %d requests", err, f.count())
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var cancelling client.Tools
-	client.AddTool(&cancelling, "again", "", func(ctx context.Context, a struct{}) (string, error) {
+	var cancelling responses.Tools
+	responses.AddTool(&cancelling, "again", "", func(ctx context.Context, a struct{}) (string, error) {
 		cancel()
 		return "", ctx.Err()
 	})
 	before := f.count()
-	_, err = f.client().RunTools(ctx, gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("loop")}, &cancelling)
+	_, err = responses.New(f.client()).RunTools(ctx, responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("loop")}, &cancelling)
 	if !errors.Is(err, context.Canceled) || f.count() != before+1 {
 		t.Errorf("after cancel: err = %v, %d more requests", err, f.count()-before)
 	}
 }
 
 // TestResponseStreamResume cuts a background response's stream, then
-// resumes it with GetResponseStream from the last sequence number seen.
+// resumes it with responses.Service.GetStream from the last sequence number
+// seen.
 func TestResponseStreamResume(t *testing.T) {
 	full := string(responsesStream(20))
 	events := strings.SplitAfter(full, "\n\n")
@@ -219,29 +220,29 @@ func TestResponseStreamResume(t *testing.T) {
 	ctx := context.Background()
 	var text strings.Builder
 	var last int64 = -1
-	read := func(s *streaming.Stream[gen.ResponseStreamEvent]) error {
+	read := func(s *streaming.Stream[responses.StreamEvent]) error {
 		defer s.Close()
 		for ev, err := range s.All() {
 			if err != nil {
 				return err
 			}
 			switch e := ev.(type) {
-			case gen.ResponseOutputTextDeltaEvent:
+			case responses.OutputTextDeltaEvent:
 				text.WriteString(e.Delta)
 				last = e.SequenceNumber
-			case gen.ResponseCreatedEvent:
+			case responses.CreatedEvent:
 				last = e.SequenceNumber
-			case gen.ResponseInProgressEvent:
+			case responses.InProgressEvent:
 				last = e.SequenceNumber
-			case gen.ResponseOutputItemAddedEvent:
+			case responses.OutputItemAddedEvent:
 				last = e.SequenceNumber
-			case gen.ResponseContentPartAddedEvent:
+			case responses.ContentPartAddedEvent:
 				last = e.SequenceNumber
 			}
 		}
 		return nil
 	}
-	s, err := c.CreateResponseStream(ctx, gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi"), Background: ptrTo(true)})
+	s, err := responses.New(c).CreateStream(ctx, responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("hi"), Background: ptrTo(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +252,7 @@ func TestResponseStreamResume(t *testing.T) {
 	if last != cutAfter {
 		t.Fatalf("last sequence number %d, want %d", last, cutAfter)
 	}
-	s, err = c.GetResponseStream(ctx, "resp_1", &gen.GetResponseParams{StartingAfter: &last})
+	s, err = responses.New(c).GetStream(ctx, "resp_1", &responses.GetParams{StartingAfter: &last})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -18,7 +21,11 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/conversations"
+	"github.com/oapi-openai/openai/client/responses"
+	genresponses "github.com/oapi-openai/openai/gen/responses"
+	"github.com/oapi-openai/openai/internal/gen/layout"
+	"github.com/oapi-openai/openai/internal/gen/naming"
 	"github.com/oapi-openai/openai/openaitest"
 	"github.com/oapi-openai/openai/streaming"
 )
@@ -300,80 +307,80 @@ func TestResponsesEveryOperation(t *testing.T) {
 	}
 
 	// createResponse
-	resp, err := c.CreateResponse(ctx, gen.CreateResponse{
+	resp, err := responses.New(c).Create(ctx, responses.CreateRequest{
 		Model:        "gpt-5",
 		Instructions: ptrTo("Answer in one sentence and cite your sources."),
-		Input: gen.InputItemList{
-			gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{
-				gen.InputTextContent{Text: "What is the weather in the city on this photo?"},
-				gen.InputImageContent{ImageURL: ptrTo("https://upload.wikimedia.org/wikipedia/commons/a/a8/Tour_Eiffel_Wikimedia_Commons.jpg"), Detail: ptrTo(gen.ImageDetailAuto)},
+		Input: responses.InputItemList{
+			responses.InputMessage{Role: responses.InputMessageRoleUser, Content: responses.InputContentList{
+				responses.InputTextContent{Text: "What is the weather in the city on this photo?"},
+				responses.InputImageContent{ImageURL: ptrTo("https://upload.wikimedia.org/wikipedia/commons/a/a8/Tour_Eiffel_Wikimedia_Commons.jpg"), Detail: ptrTo(responses.ImageDetailAuto)},
 			}},
 		},
-		Tools: []gen.Tool{
-			gen.FunctionTool{Name: "get_weather", Description: ptrTo("Get the current weather in a city"), Parameters: json.RawMessage(respWeatherParams), Strict: ptrTo(true)},
-			gen.WebSearchTool{SearchContextSize: ptrTo(gen.SearchContextSizeMedium),
-				UserLocation: &gen.WebSearchUserLocation{Type: ptrTo(gen.WebSearchUserLocationTypeApproximate), Country: ptrTo("FR")}},
+		Tools: []responses.Tool{
+			responses.FunctionTool{Name: "get_weather", Description: ptrTo("Get the current weather in a city"), Parameters: json.RawMessage(respWeatherParams), Strict: ptrTo(true)},
+			responses.WebSearchTool{SearchContextSize: ptrTo(responses.SearchContextSizeMedium),
+				UserLocation: &responses.WebSearchUserLocation{Type: ptrTo(responses.WebSearchUserLocationTypeApproximate), Country: ptrTo("FR")}},
 		},
-		ToolChoice:       gen.ToolChoiceModeAuto,
-		Text:             &gen.ResponseTextConfig{Format: gen.TextFormatJSONSchema{Name: "weather", Schema: json.RawMessage(respWeatherSchema), Strict: ptrTo(true)}, Verbosity: ptrTo(gen.VerbosityMedium)},
-		Reasoning:        &gen.ReasoningConfig{Effort: ptrTo(gen.ReasoningEffortMedium), Summary: ptrTo(gen.ReasoningConfigSummaryDetailed)},
-		Include:          []gen.Includable{gen.IncludableReasoningEncryptedContent, gen.IncludableWebSearchCallActionSources},
-		Metadata:         gen.Metadata{"session": "s-42"},
+		ToolChoice:       responses.ToolChoiceModeAuto,
+		Text:             &responses.TextConfig{Format: responses.TextFormatJSONSchema{Name: "weather", Schema: json.RawMessage(respWeatherSchema), Strict: ptrTo(true)}, Verbosity: ptrTo(responses.VerbosityMedium)},
+		Reasoning:        &responses.ReasoningConfig{Effort: ptrTo(responses.ReasoningEffortMedium), Summary: ptrTo(responses.ReasoningConfigSummaryDetailed)},
+		Include:          []responses.Includable{responses.IncludableReasoningEncryptedContent, responses.IncludableWebSearchCallActionSources},
+		Metadata:         responses.Metadata{"session": "s-42"},
 		MaxOutputTokens:  ptrTo[int64](2048),
 		Store:            ptrTo(true),
 		PromptCacheKey:   ptrTo("weather-bot"),
 		SafetyIdentifier: ptrTo("user-5f1e"),
-		Stream:           ptrTo(true), // CreateResponse must not send it
+		Stream:           ptrTo(true), // responses.Service.Create must not send it
 	})
-	if check("CreateResponse", err) {
+	if check("responses.Create", err) {
 		respCheckFull(t, resp)
 	}
 
 	// getResponse, with include; a Stream set by mistake is not sent.
-	got, err := c.GetResponse(ctx, respID, &gen.GetResponseParams{
-		Include: []gen.Includable{gen.IncludableMessageOutputTextLogprobs, gen.IncludableReasoningEncryptedContent},
+	got, err := responses.New(c).Get(ctx, respID, &responses.GetParams{
+		Include: []responses.Includable{responses.IncludableMessageOutputTextLogprobs, responses.IncludableReasoningEncryptedContent},
 		Stream:  ptrTo(true)})
-	if check("GetResponse", err) {
+	if check("responses.Get", err) {
 		respCheckFull(t, got)
 	}
 
-	del, err := c.DeleteResponse(ctx, respID)
-	if check("DeleteResponse", err) && (!del.Deleted || del.ID != respID || del.Object != "response") {
-		t.Errorf("DeleteResponse = %+v", del)
+	del, err := responses.New(c).Delete(ctx, respID)
+	if check("responses.Delete", err) && (!del.Deleted || del.ID != respID || del.Object != "response") {
+		t.Errorf("responses.Delete = %+v", del)
 	}
 
-	cancelled, err := c.CancelResponse(ctx, respID)
-	if check("CancelResponse", err) {
-		if cancelled.Status == nil || *cancelled.Status != gen.ResponseStatusCancelled || cancelled.Background == nil || !*cancelled.Background ||
+	cancelled, err := responses.New(c).Cancel(ctx, respID)
+	if check("responses.Cancel", err) {
+		if cancelled.Status == nil || *cancelled.Status != responses.StatusCancelled || cancelled.Background == nil || !*cancelled.Background ||
 			len(cancelled.Output) != 0 || cancelled.Usage != nil || cancelled.Instructions != nil || cancelled.OutputText() != "" {
-			t.Errorf("CancelResponse = %+v", cancelled)
+			t.Errorf("responses.Cancel = %+v", cancelled)
 		}
-		if _, ok := cancelled.Text.Format.(gen.ResponseFormatText); !ok {
-			t.Errorf("CancelResponse text format = %#v", cancelled.Text.Format)
+		if _, ok := cancelled.Text.Format.(responses.ResponseFormatText); !ok {
+			t.Errorf("responses.Cancel text format = %#v", cancelled.Text.Format)
 		}
 	}
 
 	// listInputItems: one page with every parameter, then every page.
-	listParams := gen.ListInputItemsParams{Limit: ptrTo(2), Order: ptrTo(gen.ListOrderAsc), Include: []gen.Includable{gen.IncludableMessageInputImageImageURL}}
+	listParams := responses.ListInputItemsParams{Limit: ptrTo(2), Order: ptrTo(responses.ListOrderAsc), Include: []responses.Includable{responses.IncludableMessageInputImageImageURL}}
 	one := listParams
 	one.After = ptrTo("msg_seed")
-	items, err := c.ListInputItems(ctx, respID, &one)
-	if check("ListInputItems", err) {
+	items, err := responses.New(c).ListInputItems(ctx, respID, &one)
+	if check("responses.ListInputItems", err) {
 		if len(items.Data) != 2 || !items.HasMore || items.LastID == nil || *items.LastID != "msg_68af40301a408193a2b9c3a5d4e6f7a805438e46b5f69a3b" {
-			t.Errorf("ListInputItems = %+v", items)
+			t.Errorf("responses.ListInputItems = %+v", items)
 		} else {
-			m, ok := items.Data[1].(gen.Message)
-			if !ok || m.Role != gen.MessageRoleUser || len(m.Content) != 2 {
+			m, ok := items.Data[1].(responses.Message)
+			if !ok || m.Role != responses.MessageRoleUser || len(m.Content) != 2 {
 				t.Fatalf("input item 1 = %#v", items.Data[1])
 			}
-			if txt, ok := m.Content[0].(gen.InputTextContent); !ok || txt.Text != "What is the weather in the city on this photo?" {
+			if txt, ok := m.Content[0].(responses.InputTextContent); !ok || txt.Text != "What is the weather in the city on this photo?" {
 				t.Errorf("input item 1 content 0 = %#v", m.Content[0])
 			}
-			if img, ok := m.Content[1].(gen.InputImageContent); !ok || img.ImageURL == nil || !strings.HasPrefix(*img.ImageURL, "https://upload.wikimedia.org/") || img.FileID != nil ||
-				img.Detail == nil || *img.Detail != gen.ImageDetailAuto {
+			if img, ok := m.Content[1].(responses.InputImageContent); !ok || img.ImageURL == nil || !strings.HasPrefix(*img.ImageURL, "https://upload.wikimedia.org/") || img.FileID != nil ||
+				img.Detail == nil || *img.Detail != responses.ImageDetailAuto {
 				t.Errorf("input item 1 content 1 = %#v", m.Content[1])
 			}
-			if d, ok := items.Data[0].(gen.Message); !ok || d.Role != gen.MessageRoleDeveloper {
+			if d, ok := items.Data[0].(responses.Message); !ok || d.Role != responses.MessageRoleDeveloper {
 				t.Errorf("input item 0 = %#v", items.Data[0])
 			}
 		}
@@ -382,18 +389,18 @@ func TestResponsesEveryOperation(t *testing.T) {
 	inputAfters = nil
 	mu.Unlock()
 	var kinds []string
-	for item, err := range c.ListInputItemsAll(ctx, respID, &listParams) {
-		if !check("ListInputItemsAll", err) {
+	for item, err := range responses.New(c).ListInputItemsAll(ctx, respID, &listParams) {
+		if !check("responses.ListInputItemsAll", err) {
 			break
 		}
 		switch v := item.(type) {
-		case gen.Message:
+		case responses.Message:
 			kinds = append(kinds, "message:"+string(v.Role))
-		case gen.FunctionCallOutput:
-			parts, ok := v.Output.(gen.FunctionCallOutputContentList)
+		case responses.FunctionCallOutput:
+			parts, ok := v.Output.(responses.FunctionCallOutputContentList)
 			if !ok || len(parts) != 1 || v.CallID != respCall {
 				t.Errorf("function_call_output = %#v", v)
-			} else if p, ok := parts[0].(gen.InputTextContent); !ok || p.Text != "21°C, sunny" {
+			} else if p, ok := parts[0].(responses.InputTextContent); !ok || p.Text != "21°C, sunny" {
 				t.Errorf("function_call_output part = %#v", parts[0])
 			}
 			kinds = append(kinds, "function_call_output")
@@ -402,86 +409,86 @@ func TestResponsesEveryOperation(t *testing.T) {
 		}
 	}
 	if strings.Join(kinds, ",") != "message:developer,message:user,function_call_output" {
-		t.Errorf("ListInputItemsAll items = %v", kinds)
+		t.Errorf("responses.ListInputItemsAll items = %v", kinds)
 	}
 	mu.Lock()
 	if !slices.Equal(inputAfters, []string{"", "msg_68af40301a408193a2b9c3a5d4e6f7a805438e46b5f69a3b"}) {
-		t.Errorf("ListInputItemsAll cursors = %q", inputAfters)
+		t.Errorf("responses.ListInputItemsAll cursors = %q", inputAfters)
 	}
 	mu.Unlock()
 
-	count, err := c.GetInputTokenCounts(ctx, gen.InputTokenCountRequest{
+	count, err := responses.New(c).CountInputTokens(ctx, responses.InputTokenCountRequest{
 		Model:      "gpt-5",
-		Input:      gen.InputItemList{gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputText("How many tokens is this?")}},
-		Tools:      []gen.Tool{gen.FunctionTool{Name: "get_weather", Parameters: json.RawMessage(respWeatherParams)}},
-		Reasoning:  &gen.ReasoningConfig{Effort: ptrTo(gen.ReasoningEffortLow)},
-		Truncation: ptrTo(gen.TruncationAuto),
+		Input:      responses.InputItemList{responses.InputMessage{Role: responses.InputMessageRoleUser, Content: responses.InputText("How many tokens is this?")}},
+		Tools:      []responses.Tool{responses.FunctionTool{Name: "get_weather", Parameters: json.RawMessage(respWeatherParams)}},
+		Reasoning:  &responses.ReasoningConfig{Effort: ptrTo(responses.ReasoningEffortLow)},
+		Truncation: ptrTo(responses.TruncationAuto),
 	})
-	if check("GetInputTokenCounts", err) && (count.InputTokens != 1251 || count.Object != "response.input_tokens") {
-		t.Errorf("GetInputTokenCounts = %+v", count)
+	if check("responses.CountInputTokens", err) && (count.InputTokens != 1251 || count.Object != "response.input_tokens") {
+		t.Errorf("responses.CountInputTokens = %+v", count)
 	}
 
-	compacted, err := c.CompactConversation(ctx, gen.CompactResponseRequest{
+	compacted, err := responses.New(c).Compact(ctx, responses.CompactRequest{
 		Model: "gpt-5.1-codex-max",
-		Input: gen.InputItemList{
-			gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputText("What is the weather in Paris?")},
-			gen.InputMessage{Role: gen.InputMessageRoleAssistant, Content: gen.InputContentList{gen.OutputTextContent{Text: "Let me check."}}},
-			gen.FunctionCall{CallID: respCall, Name: "get_weather", Arguments: `{"city":"Paris","unit":"celsius"}`},
-			gen.FunctionCallOutput{CallID: respCall, Output: gen.FunctionCallOutputText(`{"celsius":21}`)},
+		Input: responses.InputItemList{
+			responses.InputMessage{Role: responses.InputMessageRoleUser, Content: responses.InputText("What is the weather in Paris?")},
+			responses.InputMessage{Role: responses.InputMessageRoleAssistant, Content: responses.InputContentList{responses.OutputTextContent{Text: "Let me check."}}},
+			responses.FunctionCall{CallID: respCall, Name: "get_weather", Arguments: `{"city":"Paris","unit":"celsius"}`},
+			responses.FunctionCallOutput{CallID: respCall, Output: responses.FunctionCallOutputText(`{"celsius":21}`)},
 		},
 	})
-	if check("CompactConversation", err) {
+	if check("responses.Compact", err) {
 		if len(compacted.Output) != 2 || compacted.Usage == nil || compacted.Usage.TotalTokens != 5500 {
-			t.Fatalf("CompactConversation = %+v", compacted)
+			t.Fatalf("responses.Compact = %+v", compacted)
 		}
-		if cmp, ok := compacted.Output[1].(gen.CompactionItem); !ok || cmp.EncryptedContent != "gAAAAABpM0YjCompacted" {
+		if cmp, ok := compacted.Output[1].(responses.CompactionItem); !ok || cmp.EncryptedContent != "gAAAAABpM0YjCompacted" {
 			t.Errorf("compaction item = %#v", compacted.Output[1])
 		}
 		// The API returns the conversation's user messages first, with
 		// input_text content.
-		m, ok := compacted.Output[0].(gen.Message)
-		if !ok || m.Role != gen.MessageRoleUser || len(m.Content) != 1 {
+		m, ok := compacted.Output[0].(responses.Message)
+		if !ok || m.Role != responses.MessageRoleUser || len(m.Content) != 1 {
 			t.Fatalf("compacted item 0 = %#v", compacted.Output[0])
 		}
-		if text, ok := m.Content[0].(gen.InputTextContent); !ok || text.Text == "" {
+		if text, ok := m.Content[0].(responses.InputTextContent); !ok || text.Text == "" {
 			t.Errorf("compacted user message content = %#v", m.Content[0])
 		}
 	}
 
 	// Conversations.
-	conv, err := c.CreateConversation(ctx, gen.CreateConversationRequest{
-		Items:    []gen.InputItem{gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputText("Hello!")}},
-		Metadata: gen.Metadata{"topic": "weather"},
+	conv, err := conversations.New(c).Create(ctx, conversations.CreateRequest{
+		Items:    []conversations.InputItem{conversations.InputMessage{Role: conversations.InputMessageRoleUser, Content: conversations.InputText("Hello!")}},
+		Metadata: conversations.Metadata{"topic": "weather"},
 	})
-	if check("CreateConversation", err) && (conv.ID != respConv || conv.Object != "conversation" || conv.CreatedAt != 1754687376 || conv.Metadata["topic"] != "weather") {
-		t.Errorf("CreateConversation = %+v", conv)
+	if check("conversations.Create", err) && (conv.ID != respConv || conv.Object != "conversation" || conv.CreatedAt != 1754687376 || conv.Metadata["topic"] != "weather") {
+		t.Errorf("conversations.Create = %+v", conv)
 	}
-	conv, err = c.GetConversation(ctx, respConv)
-	if check("GetConversation", err) && conv.ID != respConv {
-		t.Errorf("GetConversation = %+v", conv)
+	conv, err = conversations.New(c).Get(ctx, respConv)
+	if check("conversations.Get", err) && conv.ID != respConv {
+		t.Errorf("conversations.Get = %+v", conv)
 	}
-	conv, err = c.UpdateConversation(ctx, respConv, gen.UpdateConversationRequest{Metadata: gen.Metadata{"topic": "forecast"}})
-	if check("UpdateConversation", err) && conv.Metadata["topic"] != "forecast" {
-		t.Errorf("UpdateConversation = %+v", conv)
+	conv, err = conversations.New(c).Update(ctx, respConv, conversations.UpdateRequest{Metadata: conversations.Metadata{"topic": "forecast"}})
+	if check("conversations.Update", err) && conv.Metadata["topic"] != "forecast" {
+		t.Errorf("conversations.Update = %+v", conv)
 	}
 
-	convParams := &gen.ListConversationItemsParams{Limit: ptrTo(2), Order: ptrTo(gen.ListOrderDesc)}
-	pageOne, err := c.ListConversationItems(ctx, respConv, convParams)
-	if check("ListConversationItems", err) && (len(pageOne.Data) != 2 || !pageOne.HasMore || pageOne.FirstID == nil || *pageOne.FirstID != respMsgID) {
-		t.Errorf("ListConversationItems = %+v", pageOne)
+	convParams := &conversations.ListItemsParams{Limit: ptrTo(2), Order: ptrTo(conversations.ListOrderDesc)}
+	pageOne, err := conversations.New(c).ListItems(ctx, respConv, convParams)
+	if check("conversations.ListItems", err) && (len(pageOne.Data) != 2 || !pageOne.HasMore || pageOne.FirstID == nil || *pageOne.FirstID != respMsgID) {
+		t.Errorf("conversations.ListItems = %+v", pageOne)
 	}
 	mu.Lock()
 	convAfters = nil
 	mu.Unlock()
 	var convKinds []string
-	for item, err := range c.ListConversationItemsAll(ctx, respConv, convParams) {
-		if !check("ListConversationItemsAll", err) {
+	for item, err := range conversations.New(c).ListItemsAll(ctx, respConv, convParams) {
+		if !check("conversations.ListItemsAll", err) {
 			break
 		}
 		switch v := item.(type) {
-		case gen.Message:
+		case conversations.Message:
 			convKinds = append(convKinds, "message:"+string(v.Role))
-		case gen.FunctionCall:
+		case conversations.FunctionCall:
 			if v.Name != "get_weather" || v.Arguments != `{"city":"Paris","unit":"celsius"}` || v.CallID != respCall {
 				t.Errorf("function_call = %#v", v)
 			}
@@ -490,63 +497,63 @@ func TestResponsesEveryOperation(t *testing.T) {
 				t.Errorf("function_call arguments = %+v, %v", args, err)
 			}
 			convKinds = append(convKinds, "function_call")
-		case gen.FunctionCallOutput:
+		case conversations.FunctionCallOutput:
 			convKinds = append(convKinds, "function_call_output")
 		default:
 			t.Errorf("unexpected conversation item %#v", item)
 		}
 	}
 	if strings.Join(convKinds, ",") != "message:assistant,function_call,function_call_output,message:user" {
-		t.Errorf("ListConversationItemsAll items = %v", convKinds)
+		t.Errorf("conversations.ListItemsAll items = %v", convKinds)
 	}
 	mu.Lock()
 	if !slices.Equal(convAfters, []string{"", "fc_68af4032a1b48193a9d6e5f4c3b2a1f005438e46b5f69a3b"}) {
-		t.Errorf("ListConversationItemsAll cursors = %q", convAfters)
+		t.Errorf("conversations.ListItemsAll cursors = %q", convAfters)
 	}
 	mu.Unlock()
 
-	added, err := c.CreateConversationItems(ctx, respConv, &gen.CreateConversationItemsParams{Include: []gen.Includable{gen.IncludableMessageInputImageImageURL}},
-		gen.CreateConversationItemsRequest{Items: []gen.InputItem{
-			gen.InputMessage{Role: gen.InputMessageRoleUser, Content: gen.InputContentList{gen.InputTextContent{Text: "And tomorrow?"}}},
-			gen.FunctionCallOutput{CallID: respCall, Output: gen.FunctionCallOutputText(`{"celsius":19}`)},
+	added, err := conversations.New(c).CreateItems(ctx, respConv, &conversations.CreateItemsParams{Include: []conversations.Includable{conversations.IncludableMessageInputImageImageURL}},
+		conversations.CreateItemsRequest{Items: []conversations.InputItem{
+			conversations.InputMessage{Role: conversations.InputMessageRoleUser, Content: conversations.InputContentList{conversations.InputTextContent{Text: "And tomorrow?"}}},
+			conversations.FunctionCallOutput{CallID: respCall, Output: conversations.FunctionCallOutputText(`{"celsius":19}`)},
 		}})
-	if check("CreateConversationItems", err) {
+	if check("conversations.CreateItems", err) {
 		if len(added.Data) != 2 {
-			t.Fatalf("CreateConversationItems = %+v", added)
+			t.Fatalf("conversations.CreateItems = %+v", added)
 		}
-		if m, ok := added.Data[0].(gen.Message); !ok || m.Role != gen.MessageRoleUser || m.Content[0].(gen.InputTextContent).Text != "And tomorrow?" {
+		if m, ok := added.Data[0].(conversations.Message); !ok || m.Role != conversations.MessageRoleUser || m.Content[0].(conversations.InputTextContent).Text != "And tomorrow?" {
 			t.Errorf("added item 0 = %#v", added.Data[0])
 		}
-		if o, ok := added.Data[1].(gen.FunctionCallOutput); !ok || o.Output != gen.FunctionCallOutputText(`{"celsius":19}`) {
+		if o, ok := added.Data[1].(conversations.FunctionCallOutput); !ok || o.Output != conversations.FunctionCallOutputText(`{"celsius":19}`) {
 			t.Errorf("added item 1 = %#v", added.Data[1])
 		}
 	}
 
-	item, err := c.GetConversationItem(ctx, respConv, respMsgID, &gen.GetConversationItemParams{Include: []gen.Includable{gen.IncludableMessageOutputTextLogprobs}})
-	if check("GetConversationItem", err) {
+	item, err := conversations.New(c).GetItem(ctx, respConv, respMsgID, &conversations.GetItemParams{Include: []conversations.Includable{conversations.IncludableMessageOutputTextLogprobs}})
+	if check("conversations.GetItem", err) {
 		switch v := item.(type) {
-		case gen.Message:
-			if v.ID != respMsgID || v.Role != gen.MessageRoleAssistant || v.Status == nil || *v.Status != gen.ItemStatusCompleted {
+		case conversations.Message:
+			if v.ID != respMsgID || v.Role != conversations.MessageRoleAssistant || v.Status == nil || *v.Status != conversations.ItemStatusCompleted {
 				t.Errorf("item = %+v", v)
 			}
-			text, ok := v.Content[0].(gen.OutputTextContent)
+			text, ok := v.Content[0].(conversations.OutputTextContent)
 			if !ok || text.Text != "It is 21°C in Paris." || len(text.Annotations) != 1 {
 				t.Fatalf("item content = %#v", v.Content[0])
 			}
-			if cite, ok := text.Annotations[0].(gen.URLCitationAnnotation); !ok || cite.URL != "https://www.meteofrance.com/?utm_source=openai" || *cite.EndIndex != 20 || *cite.Title != "Météo Paris" {
+			if cite, ok := text.Annotations[0].(conversations.URLCitationAnnotation); !ok || cite.URL != "https://www.meteofrance.com/?utm_source=openai" || *cite.EndIndex != 20 || *cite.Title != "Météo Paris" {
 				t.Errorf("annotation = %#v", text.Annotations[0])
 			}
 		default:
-			t.Errorf("GetConversationItem = %#v", v)
+			t.Errorf("conversations.GetItem = %#v", v)
 		}
 	}
-	conv, err = c.DeleteConversationItem(ctx, respConv, respMsgID)
-	if check("DeleteConversationItem", err) && conv.ID != respConv {
-		t.Errorf("DeleteConversationItem = %+v", conv)
+	conv, err = conversations.New(c).DeleteItem(ctx, respConv, respMsgID)
+	if check("conversations.DeleteItem", err) && conv.ID != respConv {
+		t.Errorf("conversations.DeleteItem = %+v", conv)
 	}
-	gone, err := c.DeleteConversation(ctx, respConv)
-	if check("DeleteConversation", err) && (!gone.Deleted || gone.Object != "conversation.deleted") {
-		t.Errorf("DeleteConversation = %+v", gone)
+	gone, err := conversations.New(c).Delete(ctx, respConv)
+	if check("conversations.Delete", err) && (!gone.Deleted || gone.Object != "conversation.deleted") {
+		t.Errorf("conversations.Delete = %+v", gone)
 	}
 
 	mu.Lock()
@@ -559,40 +566,40 @@ func TestResponsesEveryOperation(t *testing.T) {
 }
 
 // respCheckFull checks the decoding of respFull.
-func respCheckFull(t *testing.T, resp *gen.Response) {
+func respCheckFull(t *testing.T, resp *responses.Response) {
 	t.Helper()
 	if resp.ID != respID || resp.Object != "response" || resp.CreatedAt != 1756315696 || resp.Model != "gpt-5-2025-08-07" ||
-		resp.Status == nil || *resp.Status != gen.ResponseStatusCompleted || resp.CompletedAt == nil || *resp.CompletedAt != 1756315711 {
+		resp.Status == nil || *resp.Status != responses.StatusCompleted || resp.CompletedAt == nil || *resp.CompletedAt != 1756315711 {
 		t.Errorf("response = %+v", resp)
 	}
 	if got := resp.OutputText(); got != `{"city":"Paris","celsius":21}` {
 		t.Errorf("OutputText = %q", got)
 	}
-	if resp.Instructions != gen.InputText("Answer in one sentence and cite your sources.") {
+	if resp.Instructions != responses.InputText("Answer in one sentence and cite your sources.") {
 		t.Errorf("instructions = %#v", resp.Instructions)
 	}
 	var kinds []string
 	for _, item := range resp.Output {
 		switch v := item.(type) {
-		case gen.ReasoningItem:
+		case responses.ReasoningItem:
 			if len(v.Summary) != 1 || !strings.HasPrefix(v.Summary[0].Text, "**Checking the forecast**") || v.EncryptedContent == nil || *v.EncryptedContent != "gAAAAABor0A2x1Q" {
 				t.Errorf("reasoning = %+v", v)
 			}
 			kinds = append(kinds, "reasoning")
-		case gen.WebSearchCall:
-			search, ok := v.Action.(gen.WebSearchActionSearch)
+		case responses.WebSearchCall:
+			search, ok := v.Action.(responses.WebSearchActionSearch)
 			if !ok || search.Query == nil || *search.Query != "weather Paris today" || len(search.Sources) != 1 || v.Status != "completed" {
 				t.Errorf("web search = %#v", v)
 			}
 			kinds = append(kinds, "web_search_call")
-		case gen.FunctionCall:
+		case responses.FunctionCall:
 			if v.Name != "get_weather" || v.CallID != respCall || v.Arguments != `{"city":"Paris","unit":"celsius"}` {
 				t.Errorf("function call = %+v", v)
 			}
 			kinds = append(kinds, "function_call")
-		case gen.OutputMessage:
-			text := v.Content[0].(gen.OutputTextContent)
-			if cite, ok := text.Annotations[0].(gen.URLCitationAnnotation); !ok || cite.StartIndex == nil || *cite.StartIndex != 0 || *cite.EndIndex != 29 {
+		case responses.OutputMessage:
+			text := v.Content[0].(responses.OutputTextContent)
+			if cite, ok := text.Annotations[0].(responses.URLCitationAnnotation); !ok || cite.StartIndex == nil || *cite.StartIndex != 0 || *cite.EndIndex != 29 {
 				t.Errorf("annotation = %#v", text.Annotations[0])
 			}
 			kinds = append(kinds, "message")
@@ -609,19 +616,19 @@ func respCheckFull(t *testing.T, resp *gen.Response) {
 	if len(resp.Tools) != 2 {
 		t.Fatalf("tools = %#v", resp.Tools)
 	}
-	if fn, ok := resp.Tools[0].(gen.FunctionTool); !ok || fn.Name != "get_weather" || !bytes.Contains(fn.Parameters, []byte(`"celsius","fahrenheit"`)) {
+	if fn, ok := resp.Tools[0].(responses.FunctionTool); !ok || fn.Name != "get_weather" || !bytes.Contains(fn.Parameters, []byte(`"celsius","fahrenheit"`)) {
 		t.Errorf("tool 0 = %#v", resp.Tools[0])
 	}
-	if ws, ok := resp.Tools[1].(gen.WebSearchTool); !ok || ws.UserLocation == nil || *ws.UserLocation.Country != "FR" || ws.UserLocation.City != nil {
+	if ws, ok := resp.Tools[1].(responses.WebSearchTool); !ok || ws.UserLocation == nil || *ws.UserLocation.Country != "FR" || ws.UserLocation.City != nil {
 		t.Errorf("tool 1 = %#v", resp.Tools[1])
 	}
-	if resp.ToolChoice != gen.ToolChoiceModeAuto {
+	if resp.ToolChoice != responses.ToolChoiceModeAuto {
 		t.Errorf("tool_choice = %#v", resp.ToolChoice)
 	}
-	if format, ok := resp.Text.Format.(gen.TextFormatJSONSchema); !ok || format.Name != "weather" || format.Strict == nil || !*format.Strict || format.Description != nil {
+	if format, ok := resp.Text.Format.(responses.TextFormatJSONSchema); !ok || format.Name != "weather" || format.Strict == nil || !*format.Strict || format.Description != nil {
 		t.Errorf("text format = %#v", resp.Text.Format)
 	}
-	if resp.Reasoning == nil || *resp.Reasoning.Effort != gen.ReasoningEffortMedium || *resp.Reasoning.Summary != gen.ReasoningConfigSummaryDetailed {
+	if resp.Reasoning == nil || *resp.Reasoning.Effort != responses.ReasoningEffortMedium || *resp.Reasoning.Summary != responses.ReasoningConfigSummaryDetailed {
 		t.Errorf("reasoning = %+v", resp.Reasoning)
 	}
 	u := resp.Usage
@@ -639,7 +646,60 @@ func respCheckFull(t *testing.T, resp *gen.Response) {
 type respVariant struct {
 	Value  string // discriminator value
 	Name   string // component name
+	GoName string // the Go type generated for the component, as package.Name
 	Schema *openapi3.SchemaRef
+}
+
+// respGoNames reads where the generator puts each component (gen/layout.lock)
+// and how it names it there (gen/names.yaml).
+var respGoNames = sync.OnceValues(func() (func(component string) string, error) {
+	lockData, err := os.ReadFile(filepath.Join("..", "gen", "layout.lock"))
+	if err != nil {
+		return nil, err
+	}
+	home, err := layout.ReadLock(lockData)
+	if err != nil {
+		return nil, err
+	}
+	namesData, err := os.ReadFile(filepath.Join("..", "gen", "names.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	names, err := naming.Parse(namesData)
+	if err != nil {
+		return nil, err
+	}
+	return func(component string) string {
+		pkg := home[component]
+		return pkg + "." + names.Type(component, pkg, "", "")
+	}, nil
+})
+
+// respGoName returns the Go type generated for a component of the spec, as
+// package.Name (responses.OutputTextDeltaEvent for
+// ResponseOutputTextDeltaEvent).
+func respGoName(t testing.TB, component string) string {
+	t.Helper()
+	goName, err := respGoNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return goName(component)
+}
+
+// respUnknownName returns the Go type that keeps the unknown variants of a
+// union component, as package.Name.
+func respUnknownName(t testing.TB, union string) string {
+	t.Helper()
+	pkg, name, _ := strings.Cut(respGoName(t, union), ".")
+	return pkg + ".Unknown" + name
+}
+
+// respTypeName returns the Go type of v as package.Name, the package being
+// the last element of its import path.
+func respTypeName(v any) string {
+	rt := reflect.TypeOf(v)
+	return path.Base(rt.PkgPath()) + "." + rt.Name()
 }
 
 // respVariants reads a union's discriminator mapping, sorted by value.
@@ -656,7 +716,7 @@ func respVariants(t testing.TB, doc *openapi3.T, union string) []respVariant {
 		if s == nil {
 			t.Fatalf("%s: mapping %q refers to missing %s", union, value, ref.Ref)
 		}
-		out = append(out, respVariant{Value: value, Name: name, Schema: s})
+		out = append(out, respVariant{Value: value, Name: name, GoName: respGoName(t, name), Schema: s})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
 	return out
@@ -701,12 +761,12 @@ func respSSE(typ string, data []byte) string {
 }
 
 // respCollect reads a stream to its end.
-func respCollect(s *streaming.Stream[gen.ResponseStreamEvent], err error) ([]gen.ResponseStreamEvent, error) {
+func respCollect(s *streaming.Stream[responses.StreamEvent], err error) ([]responses.StreamEvent, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	var out []gen.ResponseStreamEvent
+	var out []responses.StreamEvent
 	for ev, err := range s.All() {
 		if err != nil {
 			return out, err
@@ -716,15 +776,15 @@ func respCollect(s *streaming.Stream[gen.ResponseStreamEvent], err error) ([]gen
 	return out, nil
 }
 
-var respStreamReq = gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("Tell me a three sentence bedtime story about a unicorn.")}
+var respStreamReq = responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("Tell me a three sentence bedtime story about a unicorn.")}
 
 // respFinal lists the event types that end a Responses stream.
 var respFinal = []string{"response.completed", "response.failed", "response.incomplete", "error"}
 
 // TestResponseStreamEveryEventType serves one event of every variant of the
 // ResponseStreamEvent union (as the spec maps them) and checks each decodes
-// into the Go type named after its component, with unknown events, fields,
-// enum values and output items tolerated.
+// into the Go type generated for its component (respGoName), with unknown
+// events, fields, enum values and output items tolerated.
 func TestResponseStreamEveryEventType(t *testing.T) {
 	doc := loadSpec(t)
 	variants := respVariants(t, doc, "ResponseStreamEvent")
@@ -763,22 +823,22 @@ func TestResponseStreamEveryEventType(t *testing.T) {
 			item := ev["item"].(map[string]any)
 			item["status"], item["phase"] = "archived", "epilogue" // unknown enum values
 		}
-		emit(v.Value, ev, v.Name)
+		emit(v.Value, ev, v.GoName)
 		if len(want) == 20 {
 			unknownAt = len(want)
-			emit(unknownType, map[string]any{"type": unknownType, "item_id": "tp_1", "delta": "🦄"}, "UnknownResponseStreamEvent")
+			emit(unknownType, map[string]any{"type": unknownType, "item_id": "tp_1", "delta": "🦄"}, respUnknownName(t, "ResponseStreamEvent"))
 			extraItemAt = len(want)
 			emit("response.output_item.added", map[string]any{"type": "response.output_item.added", "output_index": 4,
-				"item": map[string]any{"type": "hologram_call", "id": "hg_1", "status": "in_progress", "frames": []any{1, 2}}}, "ResponseOutputItemAddedEvent")
+				"item": map[string]any{"type": "hologram_call", "id": "hg_1", "status": "in_progress", "frames": []any{1, 2}}}, respGoName(t, "ResponseOutputItemAddedEvent"))
 		}
 	}
 	completed := map[string]any{"type": "response.completed", "response": full}
-	emit("response.completed", completed, "ResponseCompletedEvent")
+	emit("response.completed", completed, respGoName(t, "ResponseCompletedEvent"))
 	// Anything after the final event is not yielded.
 	body.WriteString(respSSE("response.output_text.delta", []byte(`{"type":"response.output_text.delta","item_id":"m","output_index":0,"content_index":0,"delta":"late"}`)))
 
 	f := newFake(t, respServeSSE(body.String()))
-	events, err := respCollect(f.client().CreateResponseStream(context.Background(), respStreamReq))
+	events, err := respCollect(responses.New(f.client()).CreateStream(context.Background(), respStreamReq))
 	if err != nil {
 		t.Fatalf("after %d events: %v", len(events), err)
 	}
@@ -788,7 +848,7 @@ func TestResponseStreamEveryEventType(t *testing.T) {
 	}
 	var names []string
 	for _, ev := range events {
-		names = append(names, reflect.TypeOf(ev).Name())
+		names = append(names, respTypeName(ev))
 	}
 	if len(names) != len(want) {
 		t.Errorf("%d events decoded, %d sent", len(names), len(want))
@@ -804,7 +864,7 @@ func TestResponseStreamEveryEventType(t *testing.T) {
 	// Each known event encodes again with its type (stamped from the Go type)
 	// and its sequence number.
 	for i, ev := range events {
-		if _, unknown := ev.(gen.UnknownResponseStreamEvent); unknown {
+		if _, unknown := ev.(responses.UnknownStreamEvent); unknown {
 			continue
 		}
 		var sent, again struct {
@@ -817,26 +877,26 @@ func TestResponseStreamEveryEventType(t *testing.T) {
 			t.Errorf("event %d re-encodes as %+v, sent %+v", i, again, sent)
 		}
 	}
-	u, ok := events[unknownAt].(gen.UnknownResponseStreamEvent)
+	u, ok := events[unknownAt].(responses.UnknownStreamEvent)
 	if !ok || u.Type != unknownType || !bytes.Equal(u.Raw, sentData[unknownAt]) {
 		t.Errorf("unknown event = %#v", events[unknownAt])
 	}
-	added := events[extraItemAt].(gen.ResponseOutputItemAddedEvent)
-	if item, ok := added.Item.(gen.UnknownOutputItem); !ok || item.Type != "hologram_call" || !bytes.Contains(item.Raw, []byte(`"frames":[1,2]`)) || added.OutputIndex != 4 {
+	added := events[extraItemAt].(responses.OutputItemAddedEvent)
+	if item, ok := added.Item.(responses.UnknownOutputItem); !ok || item.Type != "hologram_call" || !bytes.Contains(item.Raw, []byte(`"frames":[1,2]`)) || added.OutputIndex != 4 {
 		t.Errorf("unknown output item = %#v", added.Item)
 	}
 	for _, ev := range events {
 		switch e := ev.(type) {
-		case gen.ResponseInProgressEvent:
+		case responses.InProgressEvent:
 			if e.Response.Status == nil || *e.Response.Status != "thinking_hard" {
 				t.Errorf("unknown response status = %v", e.Response.Status)
 			}
-		case gen.ResponseOutputItemDoneEvent:
-			m, ok := e.Item.(gen.OutputMessage)
+		case responses.OutputItemDoneEvent:
+			m, ok := e.Item.(responses.OutputMessage)
 			if !ok || m.Status == nil || *m.Status != "archived" || m.Phase == nil || *m.Phase != "epilogue" {
 				t.Errorf("unknown item status = %#v", e.Item)
 			}
-		case gen.ResponseCompletedEvent:
+		case responses.CompletedEvent:
 			if e.Response.OutputText() != `{"city":"Paris","celsius":21}` || e.SequenceNumber != int64(len(want)-1) {
 				t.Errorf("completed = %+v", e)
 			}
@@ -863,19 +923,19 @@ func TestResponseStreamEveryEventType(t *testing.T) {
 			stream := respSSE("response.created", respMarshal(t, created)) + respSSE(typ, respMarshal(t, ev)) +
 				respSSE("response.output_text.delta", []byte(`{"type":"response.output_text.delta","item_id":"m","output_index":0,"content_index":0,"delta":"late"}`))
 			f := newFake(t, respServeSSE(stream))
-			events, err := respCollect(f.client().CreateResponseStream(context.Background(), respStreamReq))
+			events, err := respCollect(responses.New(f.client()).CreateStream(context.Background(), respStreamReq))
 			if err != nil || len(events) != 2 {
 				t.Fatalf("%d events, %v", len(events), err)
 			}
-			if name := reflect.TypeOf(events[1]).Name(); name != v.Name {
-				t.Fatalf("final event decoded as %s, want %s", name, v.Name)
+			if name := respTypeName(events[1]); name != v.GoName {
+				t.Fatalf("final event decoded as %s, want %s", name, v.GoName)
 			}
 			switch e := events[1].(type) {
-			case gen.ResponseFailedEvent:
-				if e.Response.Error == nil || e.Response.Error.Code != "server_error" || *e.Response.Status != gen.ResponseStatusFailed {
+			case responses.FailedEvent:
+				if e.Response.Error == nil || e.Response.Error.Code != "server_error" || *e.Response.Status != responses.StatusFailed {
 					t.Errorf("failed = %+v", e.Response)
 				}
-			case gen.ResponseIncompleteEvent:
+			case responses.IncompleteEvent:
 				if e.Response.IncompleteDetails == nil || *e.Response.IncompleteDetails.Reason != "max_output_tokens" {
 					t.Errorf("incomplete = %+v", e.Response)
 				}
@@ -887,15 +947,15 @@ func TestResponseStreamEveryEventType(t *testing.T) {
 	// decodes into its type.
 	t.Run("error", func(t *testing.T) {
 		v := variants[slices.IndexFunc(variants, func(x respVariant) bool { return x.Value == "error" })]
-		ev, err := gen.UnmarshalResponseStreamEvent(respMarshal(t, respExample(t, v, "type")))
-		if err != nil || reflect.TypeOf(ev).Name() != v.Name {
+		ev, err := genresponses.UnmarshalStreamEvent(respMarshal(t, respExample(t, v, "type")))
+		if err != nil || respTypeName(ev) != v.GoName {
 			t.Errorf("error event = %#v, %v", ev, err)
 		}
 	})
 }
 
 // TestResponseStreamEndings checks how a Responses stream ends: cut, with
-// an error event, without event lines, and resumed with GetResponseStream.
+// an error event, without event lines, and resumed with GetStream.
 func TestResponseStreamEndings(t *testing.T) {
 	delta := func(seq int, text string) []byte {
 		return []byte(fmt.Sprintf(`{"type":"response.output_text.delta","sequence_number":%d,"item_id":"msg_1","output_index":0,"content_index":0,"delta":%q,"logprobs":[],"obfuscation":"Zq"}`, seq, text))
@@ -909,7 +969,7 @@ func TestResponseStreamEndings(t *testing.T) {
 	t.Run("cut before response.completed", func(t *testing.T) {
 		f := newFake(t, nil)
 		f.On("createResponse").Stream(openaitest.Named("response.created", created), openaitest.Named("response.output_text.delta", delta(1, "Once")))
-		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+		events, err := respCollect(responses.New(f.client()).CreateStream(ctx, respStreamReq))
 		if !errors.Is(err, io.ErrUnexpectedEOF) || len(events) != 2 {
 			t.Errorf("%d events, err = %v; want 2 and io.ErrUnexpectedEOF", len(events), err)
 		}
@@ -918,14 +978,14 @@ func TestResponseStreamEndings(t *testing.T) {
 		f := newFake(t, nil)
 		f.On("createResponse").Stream(openaitest.Named("response.created", created), openaitest.Named("response.output_text.delta", delta(1, "Once")),
 			openaitest.Cut())
-		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+		events, err := respCollect(responses.New(f.client()).CreateStream(ctx, respStreamReq))
 		if !errors.Is(err, client.ErrConnection) && !errors.Is(err, io.ErrUnexpectedEOF) || len(events) != 2 {
 			t.Errorf("%d events, err = %v; want 2 and a dropped stream", len(events), err)
 		}
 	})
 	t.Run("cut inside an event", func(t *testing.T) {
 		f := newFake(t, respServeSSE(respSSE("response.created", created)+"event: response.output_text.delta\ndata: {\"type\":\"respo"))
-		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+		events, err := respCollect(responses.New(f.client()).CreateStream(ctx, respStreamReq))
 		if !errors.Is(err, io.ErrUnexpectedEOF) || len(events) != 1 {
 			t.Errorf("%d events, err = %v; want 1 and io.ErrUnexpectedEOF", len(events), err)
 		}
@@ -945,7 +1005,7 @@ func TestResponseStreamEndings(t *testing.T) {
 				openaitest.Named("error", data),
 				openaitest.Named("response.output_text.delta", delta(3, "late")),
 			).WithHeader("X-Request-Id", "req_stream")
-			events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+			events, err := respCollect(responses.New(f.client()).CreateStream(ctx, respStreamReq))
 			var apiErr *client.APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %v, want *client.APIError", err)
@@ -961,7 +1021,7 @@ func TestResponseStreamEndings(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				f := newFake(t, nil)
 				f.On("createResponse").Stream(openaitest.Data(created), openaitest.Data(data), openaitest.Data(delta(3, "late")))
-				events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+				events, err := respCollect(responses.New(f.client()).CreateStream(ctx, respStreamReq))
 				var apiErr *client.APIError
 				if !errors.As(err, &apiErr) || len(events) != 1 || apiErr.Code != "insufficient_quota" {
 					t.Errorf("%d events, err = %v; want 1 and an *APIError", len(events), err)
@@ -972,7 +1032,7 @@ func TestResponseStreamEndings(t *testing.T) {
 	t.Run("error before the stream", func(t *testing.T) {
 		f := newFake(t, nil)
 		f.On("createResponse").ReplyStatus(400, `{"error":{"message":"Invalid value: 'ultra'. Supported values are: 'low', 'high', and 'auto'.","type":"invalid_request_error","param":"input[0].content[1].detail","code":"invalid_value"}}`)
-		_, err := f.client().CreateResponseStream(ctx, respStreamReq)
+		_, err := responses.New(f.client()).CreateStream(ctx, respStreamReq)
 		var apiErr *client.APIError
 		if !errors.Is(err, client.ErrBadRequest) || !errors.As(err, &apiErr) || apiErr.Param != "input[0].content[1].detail" || apiErr.Code != "invalid_value" {
 			t.Errorf("err = %v", err)
@@ -983,18 +1043,18 @@ func TestResponseStreamEndings(t *testing.T) {
 		// in the data must still end the stream at response.completed.
 		f := newFake(t, nil)
 		f.On("createResponse").Stream(openaitest.Data(created), openaitest.Data(delta(1, "Once")), openaitest.Data(completed(2)), openaitest.Data(delta(3, "late")))
-		events, err := respCollect(f.client().CreateResponseStream(ctx, respStreamReq))
+		events, err := respCollect(responses.New(f.client()).CreateStream(ctx, respStreamReq))
 		if err != nil || len(events) != 3 {
 			t.Fatalf("%d events, err = %v; want 3 ending at response.completed", len(events), err)
 		}
-		if d, ok := events[1].(gen.ResponseOutputTextDeltaEvent); !ok || d.Delta != "Once" {
+		if d, ok := events[1].(responses.OutputTextDeltaEvent); !ok || d.Delta != "Once" {
 			t.Errorf("event 1 = %#v", events[1])
 		}
-		if c, ok := events[2].(gen.ResponseCompletedEvent); !ok || c.Response.OutputText() != `{"city":"Paris","celsius":21}` {
+		if c, ok := events[2].(responses.CompletedEvent); !ok || c.Response.OutputText() != `{"city":"Paris","celsius":21}` {
 			t.Errorf("event 2 = %#v", events[2])
 		}
 	})
-	t.Run("GetResponseStream and GetResponse", func(t *testing.T) {
+	t.Run("GetStream and Get", func(t *testing.T) {
 		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 			q := r.URL.Query()
 			if q.Get("stream") == "true" {
@@ -1010,24 +1070,24 @@ func TestResponseStreamEndings(t *testing.T) {
 			writeJSON(w, 200, respFull)
 		})
 		c := f.client()
-		params := &gen.GetResponseParams{StartingAfter: ptrTo[int64](41), IncludeObfuscation: ptrTo(false), Include: []gen.Includable{gen.IncludableReasoningEncryptedContent}}
-		events, err := respCollect(c.GetResponseStream(ctx, respID, params))
+		params := &responses.GetParams{StartingAfter: ptrTo[int64](41), IncludeObfuscation: ptrTo(false), Include: []responses.Includable{responses.IncludableReasoningEncryptedContent}}
+		events, err := respCollect(responses.New(c).GetStream(ctx, respID, params))
 		if err != nil || len(events) != 2 {
 			t.Fatalf("%d events, err = %v", len(events), err)
 		}
-		if d, ok := events[0].(gen.ResponseOutputTextDeltaEvent); !ok || d.SequenceNumber != 42 || d.Delta != "again" {
+		if d, ok := events[0].(responses.OutputTextDeltaEvent); !ok || d.SequenceNumber != 42 || d.Delta != "again" {
 			t.Errorf("event 0 = %#v", events[0])
 		}
 		if params.Stream != nil {
-			t.Errorf("GetResponseStream changed the caller's params: stream = %v", *params.Stream)
+			t.Errorf("responses.GetStream changed the caller's params: stream = %v", *params.Stream)
 		}
-		params.Stream = ptrTo(true) // set by mistake: GetResponse still asks for JSON
-		resp, err := c.GetResponse(ctx, respID, params)
+		params.Stream = ptrTo(true) // set by mistake: Get still asks for JSON
+		resp, err := responses.New(c).Get(ctx, respID, params)
 		if err != nil || resp.ID != respID {
-			t.Fatalf("GetResponse = %+v, %v", resp, err)
+			t.Fatalf("responses.Get = %+v, %v", resp, err)
 		}
-		if _, err := c.GetResponse(ctx, respID, nil); err != nil {
-			t.Errorf("GetResponse without params: %v", err)
+		if _, err := responses.New(c).Get(ctx, respID, nil); err != nil {
+			t.Errorf("responses.Get without params: %v", err)
 		}
 	})
 }
@@ -1040,13 +1100,13 @@ func TestResponsesUnionRoundTrip(t *testing.T) {
 		name   string
 		decode func([]byte) (any, error)
 	}{
-		{"InputItem", func(b []byte) (any, error) { return gen.UnmarshalInputItem(b) }},
-		{"OutputItem", func(b []byte) (any, error) { return gen.UnmarshalOutputItem(b) }},
-		{"Tool", func(b []byte) (any, error) { return gen.UnmarshalTool(b) }},
-		{"ToolChoice", func(b []byte) (any, error) { return gen.UnmarshalToolChoice(b) }},
-		{"ConversationItem", func(b []byte) (any, error) { return gen.UnmarshalConversationItem(b) }},
-		{"Annotation", func(b []byte) (any, error) { return gen.UnmarshalAnnotation(b) }},
-		{"InputContent", func(b []byte) (any, error) { return gen.UnmarshalInputContent(b) }},
+		{"InputItem", func(b []byte) (any, error) { return genresponses.UnmarshalInputItem(b) }},
+		{"OutputItem", func(b []byte) (any, error) { return genresponses.UnmarshalOutputItem(b) }},
+		{"Tool", func(b []byte) (any, error) { return genresponses.UnmarshalTool(b) }},
+		{"ToolChoice", func(b []byte) (any, error) { return genresponses.UnmarshalToolChoice(b) }},
+		{"ConversationItem", func(b []byte) (any, error) { return genresponses.UnmarshalConversationItem(b) }},
+		{"Annotation", func(b []byte) (any, error) { return genresponses.UnmarshalAnnotation(b) }},
+		{"InputContent", func(b []byte) (any, error) { return genresponses.UnmarshalInputContent(b) }},
 	}
 	for _, u := range unions {
 		t.Run(u.name, func(t *testing.T) {
@@ -1058,8 +1118,8 @@ func TestResponsesUnionRoundTrip(t *testing.T) {
 					t.Errorf("%s (%s): %v\n%s", v.Name, v.Value, err, data)
 					continue
 				}
-				if name := reflect.TypeOf(got).Name(); name != v.Name {
-					t.Errorf("%s: decoded as %s", v.Value, name)
+				if name := respTypeName(got); name != v.GoName {
+					t.Errorf("%s: decoded as %s, want %s", v.Value, name, v.GoName)
 					continue
 				}
 				var again map[string]any
@@ -1080,7 +1140,7 @@ func TestResponsesUnionRoundTrip(t *testing.T) {
 				t.Fatalf("unknown variant: %v", err)
 			}
 			rv := reflect.ValueOf(got)
-			if rv.Type().Name() != "Unknown"+u.name || rv.FieldByName("Type").String() != "brand_new_kind" {
+			if respTypeName(got) != respUnknownName(t, u.name) || rv.FieldByName("Type").String() != "brand_new_kind" {
 				t.Errorf("unknown variant decoded as %#v", got)
 			}
 			if again := respMarshal(t, got); !bytes.Equal(again, raw) {
@@ -1089,8 +1149,8 @@ func TestResponsesUnionRoundTrip(t *testing.T) {
 		})
 	}
 	t.Run("ToolChoice mode", func(t *testing.T) {
-		for _, mode := range []gen.ToolChoiceMode{gen.ToolChoiceModeAuto, gen.ToolChoiceModeNone, gen.ToolChoiceModeRequired} {
-			got, err := gen.UnmarshalToolChoice(respMarshal(t, mode))
+		for _, mode := range []responses.ToolChoiceMode{responses.ToolChoiceModeAuto, responses.ToolChoiceModeNone, responses.ToolChoiceModeRequired} {
+			got, err := genresponses.UnmarshalToolChoice(respMarshal(t, mode))
 			if err != nil || got != mode {
 				t.Errorf("%s decoded as %#v, %v", mode, got, err)
 			}
@@ -1103,7 +1163,7 @@ func TestResponsesBetaHeader(t *testing.T) {
 	f := newFake(t, nil)
 	f.On("createResponse").Reply(respFull)
 	ctx := context.Background()
-	req := gen.CreateResponse{Model: "gpt-5", Input: gen.InputText("hi")}
+	req := responses.CreateRequest{Model: "gpt-5", Input: responses.InputText("hi")}
 	c := f.client()
 	calls := []struct {
 		c    *client.Client
@@ -1117,14 +1177,14 @@ func TestResponsesBetaHeader(t *testing.T) {
 		{f.client(client.WithBeta(client.BetaResponsesMultiAgent)), []client.Option{client.WithBeta("assistants=v2")}, []string{"responses_multi_agent=v1,assistants=v2"}},
 	}
 	for i, call := range calls {
-		if _, err := call.c.CreateResponse(ctx, req, call.opts...); err != nil {
+		if _, err := responses.New(call.c).Create(ctx, req, call.opts...); err != nil {
 			t.Fatalf("call %d: %v", i, err)
 		}
 		if got := f.LastRequest().Header.Values("OpenAI-Beta"); !slices.Equal(got, call.want) {
 			t.Errorf("call %d: OpenAI-Beta = %q, want %q", i, got, call.want)
 		}
 	}
-	if _, err := c.CreateResponse(ctx, req, client.WithBeta("bad,feature")); err == nil {
+	if _, err := responses.New(c).Create(ctx, req, client.WithBeta("bad,feature")); err == nil {
 		t.Errorf("WithBeta with a comma: no error")
 	}
 }

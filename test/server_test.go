@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/client/models"
 	"github.com/oapi-openai/openai/openaitest"
 	"github.com/oapi-openai/openai/spec"
 )
@@ -80,7 +81,7 @@ func TestMissingKeyFailsBeforeSending(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
 	os.Unsetenv("OPENAI_API_KEY")
 	c := client.New(client.WithBaseURL(f.URL + "/v1"))
-	_, err := c.ListModels(context.Background())
+	_, err := models.New(c).List(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "no API key") {
 		t.Fatalf("err = %v", err)
 	}
@@ -94,7 +95,7 @@ func TestMissingKeyFailsBeforeSending(t *testing.T) {
 func TestClientSendsTheKey(t *testing.T) {
 	f := newFake(t, nil)
 	f.On("listModels").Reply(`{"object":"list","data":[]}`)
-	if _, err := f.client().ListModels(context.Background()); err != nil {
+	if _, err := models.New(f.client()).List(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.LastRequest().Header.Get("Authorization"); got != "Bearer "+testKey {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/files"
 )
 
 // patternReader yields size bytes without holding them: a file far larger
@@ -92,11 +92,11 @@ func TestLargeUploadMemoryIsFlat(t *testing.T) {
 	defer srv.Close()
 	c := client.New(client.WithAPIKey("sk-test"), client.WithBaseURL(srv.URL))
 
-	var up *gen.OpenAIFile
+	var up *files.File
 	var err error
 	growth := heapGrowth(func() {
-		up, err = c.CreateFile(context.Background(), gen.CreateFileRequest{
-			File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: gen.FilePurposeUserData})
+		up, err = files.New(c).Create(context.Background(), files.CreateRequest{
+			File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: files.FilePurposeUserData})
 	})
 	if err != nil {
 		t.Fatal(err)
