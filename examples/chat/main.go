@@ -9,8 +9,8 @@ import (
 	"log"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/client/chat"
 	"github.com/oapi-openai/openai/examples/internal/demo"
-	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -31,14 +31,15 @@ func run() error {
 	defer done()
 	ctx := context.Background()
 
-	req := gen.CreateChatCompletionRequest{
-		Model: string(gen.ChatModelGpt41Mini),
-		Messages: []gen.ChatCompletionRequestMessage{
-			gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("Say hello in five words.")},
+	svc := chat.New(c)
+	req := chat.CreateRequest{
+		Model: "gpt-4.1-mini",
+		Messages: []chat.Message{
+			chat.UserMessage{Content: chat.UserMessageText("Say hello in five words.")},
 		},
 	}
 	var md client.Metadata
-	resp, err := c.CreateChatCompletion(ctx, req, client.WithMetadata(&md))
+	resp, err := svc.Create(ctx, req, client.WithMetadata(&md))
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func run() error {
 	}
 	fmt.Println("request id:", md.RequestID)
 
-	stream, err := c.CreateChatCompletionStream(ctx, req)
+	stream, err := svc.CreateStream(ctx, req)
 	if err != nil {
 		return err
 	}

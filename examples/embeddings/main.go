@@ -13,8 +13,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/oapi-openai/openai/client/embeddings"
 	"github.com/oapi-openai/openai/examples/internal/demo"
-	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -39,16 +39,16 @@ func run() error {
 	})
 	defer done()
 
-	resp, err := c.CreateEmbedding(context.Background(), gen.CreateEmbeddingRequest{
+	resp, err := embeddings.New(c).Create(context.Background(), embeddings.CreateRequest{
 		Model: "text-embedding-3-small",
-		Input: gen.EmbeddingInputTexts(texts),
+		Input: embeddings.InputTexts(texts),
 	})
 	if err != nil {
 		return err
 	}
 	question := resp.Data[0].Embedding
 	docs := resp.Data[1:]
-	slices.SortFunc(docs, func(a, b gen.Embedding) int { // most similar first
+	slices.SortFunc(docs, func(a, b embeddings.Embedding) int { // most similar first
 		return cmp.Compare(cosine(question, b.Embedding), cosine(question, a.Embedding))
 	})
 	fmt.Println(texts[0])

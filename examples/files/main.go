@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/client/files"
 	"github.com/oapi-openai/openai/examples/internal/demo"
-	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -39,24 +39,25 @@ func run() error {
 	})
 	defer done()
 	ctx := context.Background()
+	svc := files.New(c)
 
-	f, err := c.CreateFile(ctx, gen.CreateFileRequest{
+	f, err := svc.Create(ctx, files.CreateRequest{
 		File:    client.File(strings.NewReader(data), "requests.jsonl", "application/jsonl"),
-		Purpose: gen.FilePurposeBatch,
+		Purpose: files.FilePurposeBatch,
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Println("uploaded", f.ID, f.Bytes, "bytes")
 
-	for file, err := range c.ListFilesAll(ctx, nil) { // every page, fetched as the loop goes
+	for file, err := range svc.ListAll(ctx, nil) { // every page, fetched as the loop goes
 		if err != nil {
 			return err
 		}
 		fmt.Println("listed", file.ID, file.Filename)
 	}
 
-	rc, err := c.DownloadFile(ctx, f.ID)
+	rc, err := svc.Download(ctx, f.ID)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func run() error {
 	}
 	fmt.Printf("downloaded %d bytes\n", len(content))
 
-	if _, err := c.DeleteFile(ctx, f.ID); err != nil {
+	if _, err := svc.Delete(ctx, f.ID); err != nil {
 		return err
 	}
 	fmt.Println("deleted", f.ID)

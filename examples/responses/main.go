@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/examples/internal/demo"
-	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -28,10 +29,10 @@ func run() error {
 	})
 	defer done()
 
-	stream, err := c.CreateResponseStream(context.Background(), gen.CreateResponse{
+	stream, err := responses.New(c).CreateStream(context.Background(), responses.CreateRequest{
 		Model:        "gpt-4.1-mini",
-		Instructions: ptr("Answer in one sentence."),
-		Input:        gen.InputText("What is Go?"),
+		Instructions: client.Ptr("Answer in one sentence."),
+		Input:        responses.InputText("What is Go?"),
 	})
 	if err != nil {
 		return err
@@ -42,9 +43,9 @@ func run() error {
 			return err // a cut stream, an error event (*client.APIError)...
 		}
 		switch e := ev.(type) {
-		case gen.ResponseOutputTextDeltaEvent:
+		case responses.OutputTextDeltaEvent:
 			fmt.Print(e.Delta)
-		case gen.ResponseCompletedEvent:
+		case responses.CompletedEvent:
 			if u := e.Response.Usage; u != nil {
 				fmt.Printf("\n(%d input + %d output tokens)\n", u.InputTokens, u.OutputTokens)
 			}
@@ -52,5 +53,3 @@ func run() error {
 	}
 	return nil
 }
-
-func ptr[T any](v T) *T { return &v }

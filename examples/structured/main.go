@@ -10,9 +10,8 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/examples/internal/demo"
-	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -38,11 +37,11 @@ func run() error {
 	})
 	defer done()
 
-	event, _, err := client.CreateStructured[Event](context.Background(), c, gen.CreateResponse{
+	event, _, err := responses.CreateStructured[Event](context.Background(), responses.New(c), responses.CreateRequest{
 		Model: "gpt-4.1-mini",
-		Input: gen.InputText("Alice and Bob are going to a science fair on Friday."),
+		Input: responses.InputText("Alice and Bob are going to a science fair on Friday."),
 	})
-	if errors.Is(err, client.ErrRefusal) {
+	if errors.Is(err, responses.ErrRefusal) {
 		return fmt.Errorf("the model refused: %w", err)
 	}
 	if err != nil {

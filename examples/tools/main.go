@@ -9,9 +9,8 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/examples/internal/demo"
-	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -37,8 +36,8 @@ func run() error {
 	})
 	defer done()
 
-	var tools client.Tools
-	err := client.AddTool(&tools, "get_weather", "gets the current weather of a city",
+	var tools responses.Tools
+	err := responses.AddTool(&tools, "get_weather", "gets the current weather of a city",
 		func(ctx context.Context, a WeatherArgs) (string, error) {
 			fmt.Println("-> get_weather", a.City)
 			return `{"celsius":21,"sky":"sunny"}`, nil
@@ -46,9 +45,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	resp, err := c.RunTools(context.Background(), gen.CreateResponse{
+	resp, err := responses.New(c).RunTools(context.Background(), responses.CreateRequest{
 		Model: "gpt-4.1-mini",
-		Input: gen.InputText("What is the weather in Paris?"),
+		Input: responses.InputText("What is the weather in Paris?"),
 	}, &tools)
 	if err != nil {
 		return err

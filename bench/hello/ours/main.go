@@ -9,14 +9,14 @@ import (
 	"os"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
 )
 
 func main() {
 	c := client.New()
-	resp, err := c.CreateChatCompletion(context.Background(), gen.CreateChatCompletionRequest{
+	resp, err := chat.New(c).Create(context.Background(), chat.CreateRequest{
 		Model:    "gpt-4.1",
-		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("Say hello.")}},
+		Messages: []chat.Message{chat.UserMessage{Content: chat.UserMessageText("Say hello.")}},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

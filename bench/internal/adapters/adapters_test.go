@@ -19,7 +19,9 @@ import (
 	"github.com/oapi-openai/openai/bench/internal/adapters/ours"
 	"github.com/oapi-openai/openai/bench/internal/harness"
 	"github.com/oapi-openai/openai/bench/internal/server"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/embeddings"
+	genresponses "github.com/oapi-openai/openai/gen/responses"
 	"go.uber.org/goleak"
 )
 
@@ -92,16 +94,16 @@ func BenchmarkDecode(b *testing.B) {
 				var v floor.ChatCompletion
 				return json.NewDecoder(bytes.NewReader(d)).Decode(&v)
 			},
-			func(d []byte) error { var v gen.CreateChatCompletionResponse; return v.UnmarshalJSON(d) }}, // as client.call does
+			func(d []byte) error { var v chat.Completion; return v.UnmarshalJSON(d) }}, // as client.Call does
 		{"chunk", firstData(payloads.ChatStream, 5),
 			func(d []byte) error { var v floor.ChatChunk; return json.Unmarshal(d, &v) },
-			func(d []byte) error { var v gen.CreateChatCompletionStreamResponse; return json.Unmarshal(d, &v) }},
+			func(d []byte) error { var v chat.Chunk; return json.Unmarshal(d, &v) }},
 		{"delta", firstData(payloads.Responses, 5),
 			func(d []byte) error { var v floor.ResponseEvent; return json.Unmarshal(d, &v) },
-			func(d []byte) error { _, err := gen.UnmarshalResponseStreamEvent(d); return err }},
+			func(d []byte) error { _, err := genresponses.UnmarshalStreamEvent(d); return err }},
 		{"completed", firstData(payloads.Responses, sizes.Deltas+7),
 			func(d []byte) error { var v floor.ResponseEvent; return json.Unmarshal(d, &v) },
-			func(d []byte) error { _, err := gen.UnmarshalResponseStreamEvent(d); return err }},
+			func(d []byte) error { _, err := genresponses.UnmarshalStreamEvent(d); return err }},
 		{"emb64", payloads.Emb64,
 			func(d []byte) error {
 				var v floor.EmbeddingsResponse[string]
@@ -111,13 +113,13 @@ func BenchmarkDecode(b *testing.B) {
 				_, err := v.Vectors()
 				return err
 			},
-			func(d []byte) error { var v gen.CreateEmbeddingResponse; return json.Unmarshal(d, &v) }},
+			func(d []byte) error { var v embeddings.CreateResponse; return json.Unmarshal(d, &v) }},
 		{"embfloat", payloads.EmbFloat,
 			func(d []byte) error {
 				var v floor.EmbeddingsResponse[[]float32]
 				return json.NewDecoder(bytes.NewReader(d)).Decode(&v)
 			},
-			func(d []byte) error { var v gen.CreateEmbeddingResponse; return json.Unmarshal(d, &v) }},
+			func(d []byte) error { var v embeddings.CreateResponse; return json.Unmarshal(d, &v) }},
 	}
 	for _, c := range cases {
 		for _, impl := range []struct {

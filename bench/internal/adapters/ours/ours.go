@@ -9,28 +9,39 @@ import (
 
 	"github.com/oapi-openai/openai/bench/internal/harness"
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/embeddings"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/client/responses"
 )
 
-type adapter struct{ c *client.Client }
+// adapter holds one service per area, made once over one client, as a
+// program would.
+type adapter struct {
+	chat       *chat.Service
+	responses  *responses.Service
+	embeddings *embeddings.Service
+	files      *files.Service
+}
 
 // New returns the adapter for a base URL ending in /v1.
 func New(base string) harness.Client {
-	return adapter{client.New(client.WithBaseURL(base), client.WithAPIKey(harness.APIKey))}
+	c := client.New(client.WithBaseURL(base), client.WithAPIKey(harness.APIKey))
+	return adapter{chat: chat.New(c), responses: responses.New(c), embeddings: embeddings.New(c), files: files.New(c)}
 }
 
-func chatRequest() gen.CreateChatCompletionRequest {
-	return gen.CreateChatCompletionRequest{
+func chatRequest() chat.CreateRequest {
+	return chat.CreateRequest{
 		Model: harness.ChatModel,
-		Messages: []gen.ChatCompletionRequestMessage{
-			gen.ChatCompletionRequestSystemMessage{Content: gen.SystemMessageText(harness.SystemPrompt)},
-			gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText(harness.UserPrompt)},
+		Messages: []chat.Message{
+			chat.SystemMessage{Content: chat.SystemMessageText(harness.SystemPrompt)},
+			chat.UserMessage{Content: chat.UserMessageText(harness.UserPrompt)},
 		},
 	}
 }
 
 func (a adapter) Chat(ctx context.Context) (string, error) {
-	resp, err := a.c.CreateChatCompletion(ctx, chatRequest())
+	resp, err := a.chat.Create(ctx, chatRequest())
 	if err != nil {
 		return "", err
 	}
@@ -41,7 +52,7 @@ func (a adapter) Chat(ctx context.Context) (string, error) {
 }
 
 func (a adapter) ChatStream(ctx context.Context, each func(string)) error {
-	s, err := a.c.CreateChatCompletionStream(ctx, chatRequest())
+	s, err := a.chat.CreateStream(ctx, chatRequest())
 	if err != nil {
 		return err
 	}
@@ -60,7 +71,7 @@ func (a adapter) ChatStream(ctx context.Context, each func(string)) error {
 }
 
 func (a adapter) Responses(ctx context.Context, each func(string)) (string, error) {
-	s, err := a.c.CreateResponseStream(ctx, gen.CreateResponse{Model: harness.ChatModel, Input: gen.InputText(harness.ResponsesInput)})
+	s, err := a.responses.CreateStream(ctx, responses.CreateRequest{Model: harness.ChatModel, Input: responses.InputText(harness.ResponsesInput)})
 	if err != nil {
 		return "", err
 	}
@@ -71,9 +82,9 @@ func (a adapter) Responses(ctx context.Context, each func(string)) (string, erro
 			return "", err
 		}
 		switch e := ev.(type) {
-		case gen.ResponseOutputTextDeltaEvent:
+		case responses.OutputTextDeltaEvent:
 			each(e.Delta)
-		case gen.ResponseCompletedEvent:
+		case responses.CompletedEvent:
 			final = e.Response.OutputText()
 		}
 	}
@@ -81,12 +92,11 @@ func (a adapter) Responses(ctx context.Context, each func(string)) (string, erro
 }
 
 func (a adapter) Embeddings(ctx context.Context, inputs []string, b64 bool) (int, func(int) []float32, error) {
-	req := gen.CreateEmbeddingRequest{Model: harness.EmbeddingModel, Input: gen.EmbeddingInputTexts(inputs)}
+	req := embeddings.CreateRequest{Model: harness.EmbeddingModel, Input: embeddings.InputTexts(inputs)}
 	if !b64 { // base64 is the SDK's default
-		f := gen.CreateEmbeddingRequestEncodingFormat("float")
-		req.EncodingFormat = &f
+		req.EncodingFormat = client.Ptr(embeddings.CreateRequestEncodingFormatFloat)
 	}
-	resp, err := a.c.CreateEmbedding(ctx, req)
+	resp, err := a.embeddings.Create(ctx, req)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -94,9 +104,9 @@ func (a adapter) Embeddings(ctx context.Context, inputs []string, b64 bool) (int
 }
 
 func (a adapter) Upload(ctx context.Context, r io.Reader) (string, int64, error) {
-	f, err := a.c.CreateFile(ctx, gen.CreateFileRequest{
+	f, err := a.files.Create(ctx, files.CreateRequest{
 		File:    client.File(r, harness.UploadName, "application/jsonl"),
-		Purpose: gen.FilePurposeBatch,
+		Purpose: files.FilePurposeBatch,
 	})
 	if err != nil {
 		return "", 0, err
