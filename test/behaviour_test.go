@@ -112,7 +112,7 @@ func TestRetries(t *testing.T) {
 	t.Run("seekable upload is replayed byte for byte", func(t *testing.T) {
 		f := newFake(t, nil)
 		f.On("createFile").Error(500, "oops").Reply(`{"id":"file-1","object":"file","bytes":5,"created_at":1,"filename":"x","purpose":"batch"}`)
-		_, err := files.New(f.client()).Create(context.Background(), files.CreateRequest{File: client.File(strings.NewReader("hello"), "x", ""), Purpose: files.FilePurposeBatch})
+		_, err := files.New(f.client()).Create(context.Background(), files.CreateRequest{File: client.File(strings.NewReader("hello"), "x", ""), Purpose: files.PurposeBatch})
 		var got []string
 		for _, r := range f.Requests() {
 			form, err := r.Form()
@@ -132,7 +132,7 @@ func TestRetries(t *testing.T) {
 		route := f.On("createFile").Error(500, "oops")
 		pr, pw := io.Pipe()
 		go func() { pw.Write([]byte("data")); pw.Close() }()
-		_, err := files.New(f.client()).Create(context.Background(), files.CreateRequest{File: client.File(pr, "x", ""), Purpose: files.FilePurposeBatch})
+		_, err := files.New(f.client()).Create(context.Background(), files.CreateRequest{File: client.File(pr, "x", ""), Purpose: files.PurposeBatch})
 		if !errors.Is(err, client.ErrServer) || route.Times() != 1 {
 			t.Errorf("err = %v after %d attempts", err, route.Times())
 		}
@@ -141,7 +141,7 @@ func TestRetries(t *testing.T) {
 
 func TestEmptyFileRejectedBeforeSending(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
-	_, err := files.New(f.client()).Create(context.Background(), files.CreateRequest{File: client.File(strings.NewReader(""), "x", ""), Purpose: files.FilePurposeBatch})
+	_, err := files.New(f.client()).Create(context.Background(), files.CreateRequest{File: client.File(strings.NewReader(""), "x", ""), Purpose: files.PurposeBatch})
 	if !errors.Is(err, client.ErrEmptyFile) || f.count() != 0 {
 		t.Errorf("err = %v, requests = %d", err, f.count())
 	}

@@ -53,7 +53,7 @@ func TestWithQueryAndBodyField(t *testing.T) {
 	}
 	// A multipart body has no JSON fields to add: refused before sending.
 	before := f.count()
-	_, err := files.New(c).Create(ctx, files.CreateRequest{File: client.File(strings.NewReader("x"), "a.jsonl", ""), Purpose: files.FilePurposeBatch},
+	_, err := files.New(c).Create(ctx, files.CreateRequest{File: client.File(strings.NewReader("x"), "a.jsonl", ""), Purpose: files.PurposeBatch},
 		client.WithBodyField("x", 1))
 	if err == nil || f.count() != before {
 		t.Errorf("multipart with a body field: err = %v, %d requests", err, f.count()-before)

@@ -1256,7 +1256,7 @@ func TestFaultNoDataLost(t *testing.T) {
 	}
 	upload := func(t *testing.T, r io.Reader) (*faultSrv, [][32]byte, error) {
 		s, sums := faultUploads(t, fail500)
-		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: client.File(r, "data.bin", "application/octet-stream"), Purpose: files.FilePurposeUserData})
+		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: client.File(r, "data.bin", "application/octet-stream"), Purpose: files.PurposeUserData})
 		return s, sums(), err
 	}
 	file := func(t *testing.T) *os.File {
@@ -1281,7 +1281,7 @@ func TestFaultNoDataLost(t *testing.T) {
 		f := file(t)
 		// An *os.File names itself: no client.File wrapper.
 		s, sums := faultUploads(t, fail500)
-		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: f, Purpose: files.FilePurposeUserData})
+		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: f, Purpose: files.PurposeUserData})
 		got := sums()
 		if err != nil || s.count() != 2 || len(got) != 2 || got[0] != sum || got[1] != sum {
 			t.Errorf("err %v, %d attempts, %d sums", err, s.count(), len(got))
@@ -1325,7 +1325,7 @@ func TestFaultNoDataLost(t *testing.T) {
 	})
 	t.Run("non-replayable reader, connection reset: sent once", func(t *testing.T) {
 		s := faultServe(t, func(w http.ResponseWriter, r *http.Request, _ int) { faultReset(faultHijack(t, w, r)) })
-		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: client.File(faultReadOnly{bytes.NewReader(data)}, "d", ""), Purpose: files.FilePurposeUserData})
+		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: client.File(faultReadOnly{bytes.NewReader(data)}, "d", ""), Purpose: files.PurposeUserData})
 		if !errors.Is(err, client.ErrConnection) || s.count() != 1 {
 			t.Errorf("err = %v after %d attempts", err, s.count())
 		}
@@ -1363,7 +1363,7 @@ func TestFaultNoDataLost(t *testing.T) {
 			}
 			faultJSON(w, 200, faultFileJSON)
 		})
-		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: client.File(slow, "d", ""), Purpose: files.FilePurposeUserData})
+		_, err := files.New(faultClient(s.URL)).Create(ctx, files.CreateRequest{File: client.File(slow, "d", ""), Purpose: files.PurposeUserData})
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil || len(got) != 1 || got[0] != sum {

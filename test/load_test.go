@@ -454,7 +454,7 @@ func TestCancelledUploadLeavesNoGoroutine(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() {
 		_, err := files.New(c).Create(ctx, files.CreateRequest{
-			File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: files.FilePurposeUserData})
+			File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: files.PurposeUserData})
 		errc <- err
 	}()
 	select {

@@ -16,7 +16,6 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/audio"
 	"github.com/oapi-openai/openai/client/images"
-	"github.com/oapi-openai/openai/gen/shared"
 )
 
 // mediaForm parses the multipart body of r (the fake has validated it
@@ -97,8 +96,8 @@ func TestCreateSpeech(t *testing.T) {
 	sse := audio.CreateSpeechRequestStreamFormatSse
 	format := audio.CreateSpeechRequestResponseFormatMp3
 	speed := 1.25
-	rc, err := audio.New(c).CreateSpeech(ctx, audio.CreateSpeechRequest{Model: string(shared.SpeechModelGpt4OMiniTts), Input: "Hello there.",
-		Voice: audio.ChatAudioVoiceName(shared.ChatVoiceCoral), ResponseFormat: &format, Speed: &speed,
+	rc, err := audio.New(c).CreateSpeech(ctx, audio.CreateSpeechRequest{Model: audio.SpeechModelGpt4OMiniTts, Input: "Hello there.",
+		Voice: audio.ChatAudioVoiceName(audio.ChatVoiceCoral), ResponseFormat: &format, Speed: &speed,
 		StreamFormat: &sse}) // the plain method asks for the file, whatever the caller set
 	if err != nil {
 		t.Fatal(err)
@@ -214,7 +213,7 @@ func TestCreateTranscription(t *testing.T) {
 	// json, with logprobs and token usage.
 	format := audio.CreateTranscriptionRequestResponseFormatJSON
 	tr, err := audio.New(c).CreateTranscription(ctx, audio.CreateTranscriptionRequest{File: client.File(strings.NewReader("RIFFwav"), "a.wav", "audio/wav"),
-		Model: string(shared.TranscriptionModelGpt4OTranscribe), Language: &lang, Prompt: &prompt, Temperature: &temp,
+		Model: audio.TranscriptionModelGpt4OTranscribe, Language: &lang, Prompt: &prompt, Temperature: &temp,
 		ResponseFormat: &format})
 	if err != nil {
 		t.Fatal(err)
@@ -250,7 +249,7 @@ func TestCreateTranscription(t *testing.T) {
 	// diarized_json: segments have string ids and speakers.
 	format = audio.CreateTranscriptionRequestResponseFormatDiarizedJSON
 	tr, err = audio.New(c).CreateTranscription(ctx, audio.CreateTranscriptionRequest{File: client.File(strings.NewReader("m4a"), "call.m4a", ""),
-		Model: string(shared.TranscriptionModelGpt4OTranscribeDiarize), ResponseFormat: &format})
+		Model: audio.TranscriptionModelGpt4OTranscribeDiarize, ResponseFormat: &format})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,8 +509,8 @@ func TestCreateImage(t *testing.T) {
 	ctx := context.Background()
 	quality := images.CreateRequestQualityHigh
 	bg := images.CreateRequestBackgroundTransparent
-	resp, err := images.New(c).Create(ctx, images.CreateRequest{Prompt: "A red fox in snow", Model: mediaPtr(string(shared.ImageModelGptImage15)),
-		N: mediaPtr(2), Quality: &quality, Background: &bg, Size: mediaPtr(string(shared.ImageSizeN1536X1024))})
+	resp, err := images.New(c).Create(ctx, images.CreateRequest{Prompt: "A red fox in snow", Model: mediaPtr(images.ModelGptImage15),
+		N: mediaPtr(2), Quality: &quality, Background: &bg, Size: mediaPtr(images.SizeN1536X1024)})
 	if err != nil {
 		t.Fatal(err)
 	}

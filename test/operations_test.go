@@ -129,8 +129,8 @@ func TestEveryOperation(t *testing.T) {
 
 	_, err = files.New(c).List(ctx, nil)
 	check("files.List", err)
-	up, err := files.New(c).Create(ctx, files.CreateRequest{File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: files.FilePurposeBatch,
-		ExpiresAfter: &files.FileExpiresAfter{Anchor: files.FileExpiresAfterAnchorCreatedAt, Seconds: 3600}})
+	up, err := files.New(c).Create(ctx, files.CreateRequest{File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: files.PurposeBatch,
+		ExpiresAfter: &files.ExpiresAfter{Anchor: files.ExpiresAfterAnchorCreatedAt, Seconds: 3600}})
 	check("files.Create", err)
 	if err == nil && (up.ID != "file-1" || up.Bytes != 3) {
 		t.Errorf("file = %+v", up)

@@ -355,7 +355,7 @@ func TestResponsesEveryOperation(t *testing.T) {
 			len(cancelled.Output) != 0 || cancelled.Usage != nil || cancelled.Instructions != nil || cancelled.OutputText() != "" {
 			t.Errorf("responses.Cancel = %+v", cancelled)
 		}
-		if _, ok := cancelled.Text.Format.(responses.ResponseFormatText); !ok {
+		if _, ok := cancelled.Text.Format.(responses.FormatText); !ok {
 			t.Errorf("responses.Cancel text format = %#v", cancelled.Text.Format)
 		}
 	}

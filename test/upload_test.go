@@ -96,7 +96,7 @@ func TestLargeUploadMemoryIsFlat(t *testing.T) {
 	var err error
 	growth := heapGrowth(func() {
 		up, err = files.New(c).Create(context.Background(), files.CreateRequest{
-			File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: files.FilePurposeUserData})
+			File: client.File(&patternReader{left: size}, "big.bin", "application/octet-stream"), Purpose: files.PurposeUserData})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -43,7 +43,7 @@ func run() error {
 
 	f, err := svc.Create(ctx, files.CreateRequest{
 		File:    client.File(strings.NewReader(data), "requests.jsonl", "application/jsonl"),
-		Purpose: files.FilePurposeBatch,
+		Purpose: files.PurposeBatch,
 	})
 	if err != nil {
 		return err

@@ -106,7 +106,7 @@ func (a adapter) Embeddings(ctx context.Context, inputs []string, b64 bool) (int
 func (a adapter) Upload(ctx context.Context, r io.Reader) (string, int64, error) {
 	f, err := a.files.Create(ctx, files.CreateRequest{
 		File:    client.File(r, harness.UploadName, "application/jsonl"),
-		Purpose: files.FilePurposeBatch,
+		Purpose: files.PurposeBatch,
 	})
 	if err != nil {
 		return "", 0, err
