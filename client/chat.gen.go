@@ -54,11 +54,11 @@ func (c *Client) DeleteChatCompletion(ctx context.Context, completionID string, 
 }
 
 // GetChatCompletion calls GET /chat/completions/{completion_id} (getChatCompletion): Get a stored chat completion.
-func (c *Client) GetChatCompletion(ctx context.Context, completionID string, opts ...Option) (*gen.CreateChatCompletionResponse, error) {
+func (c *Client) GetChatCompletion(ctx context.Context, completionID string, opts ...Option) (*gen.StoredChatCompletion, error) {
 	if err := checkPathParam("completionID", completionID); err != nil {
 		return nil, err
 	}
-	return call[gen.CreateChatCompletionResponse](ctx, c, opts, "getChatCompletion", func(base string) (*http.Request, error) {
+	return call[gen.StoredChatCompletion](ctx, c, opts, "getChatCompletion", func(base string) (*http.Request, error) {
 		return gen.NewGetChatCompletionRequest(base, completionID)
 	}, nil)
 }
@@ -108,12 +108,12 @@ func (c *Client) ListChatCompletions(ctx context.Context, params *gen.ListChatCo
 
 // ListChatCompletionsAll iterates over every item of GET /chat/completions (listChatCompletions): List stored chat completions (those created with `store` set to true).
 // It fetches page after page as the loop goes on, passing ctx to each.
-func (c *Client) ListChatCompletionsAll(ctx context.Context, params *gen.ListChatCompletionsParams, opts ...Option) iter.Seq2[gen.CreateChatCompletionResponse, error] {
+func (c *Client) ListChatCompletionsAll(ctx context.Context, params *gen.ListChatCompletionsParams, opts ...Option) iter.Seq2[gen.StoredChatCompletion, error] {
 	var p gen.ListChatCompletionsParams
 	if params != nil {
 		p = *params
 	}
-	return paginate(func(after string) ([]gen.CreateChatCompletionResponse, bool, string, error) {
+	return paginate(func(after string) ([]gen.StoredChatCompletion, bool, string, error) {
 		if after != "" {
 			p.After = &after
 		}
@@ -133,11 +133,11 @@ func (c *Client) ListChatCompletionsAll(ctx context.Context, params *gen.ListCha
 }
 
 // UpdateChatCompletion calls POST /chat/completions/{completion_id} (updateChatCompletion): Change the metadata of a stored chat completion.
-func (c *Client) UpdateChatCompletion(ctx context.Context, completionID string, body gen.UpdateChatCompletionRequest, opts ...Option) (*gen.CreateChatCompletionResponse, error) {
+func (c *Client) UpdateChatCompletion(ctx context.Context, completionID string, body gen.UpdateChatCompletionRequest, opts ...Option) (*gen.StoredChatCompletion, error) {
 	if err := checkPathParam("completionID", completionID); err != nil {
 		return nil, err
 	}
-	return call[gen.CreateChatCompletionResponse](ctx, c, opts, "updateChatCompletion", func(base string) (*http.Request, error) {
+	return call[gen.StoredChatCompletion](ctx, c, opts, "updateChatCompletion", func(base string) (*http.Request, error) {
 		return gen.NewUpdateChatCompletionRequest(base, completionID, body)
 	}, nil)
 }

@@ -986,6 +986,21 @@ func (e ChatModel) Valid() bool {
 	}
 }
 
+// Defines values for ChatModerationResultsType.
+const (
+	ChatModerationResultsTypeModerationResults ChatModerationResultsType = "moderation_results"
+)
+
+// Valid indicates whether the value is a known member of the ChatModerationResultsType enum.
+func (e ChatModerationResultsType) Valid() bool {
+	switch e {
+	case ChatModerationResultsTypeModerationResults:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ChatPredictionType.
 const (
 	ChatPredictionTypeContent ChatPredictionType = "content"
@@ -5651,6 +5666,21 @@ func (e SpeechModel) Valid() bool {
 	}
 }
 
+// Defines values for StoredChatCompletionObject.
+const (
+	StoredChatCompletionObjectChatCompletion StoredChatCompletionObject = "chat.completion"
+)
+
+// Valid indicates whether the value is a known member of the StoredChatCompletionObject enum.
+func (e StoredChatCompletionObject) Valid() bool {
+	switch e {
+	case StoredChatCompletionObjectChatCompletion:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TextContentType.
 const (
 	TextContentTypeText TextContentType = "text"
@@ -6419,6 +6449,24 @@ func (e WebSearchPreviewTool20250311Type) Valid() bool {
 	}
 }
 
+// Defines values for WebSearchReturnTokenBudget.
+const (
+	WebSearchReturnTokenBudgetDefault   WebSearchReturnTokenBudget = "default"
+	WebSearchReturnTokenBudgetUnlimited WebSearchReturnTokenBudget = "unlimited"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchReturnTokenBudget enum.
+func (e WebSearchReturnTokenBudget) Valid() bool {
+	switch e {
+	case WebSearchReturnTokenBudgetDefault:
+		return true
+	case WebSearchReturnTokenBudgetUnlimited:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WebSearchToolType.
 const (
 	WebSearchToolTypeWebSearch WebSearchToolType = "web_search"
@@ -6836,7 +6884,7 @@ type ChatCompletionDeletedObject string
 
 // ChatCompletionList is a page of stored chat completions.
 type ChatCompletionList struct {
-	Data []CreateChatCompletionResponse `json:"data"`
+	Data []StoredChatCompletion `json:"data"`
 
 	// FirstID is the id of the first completion of the page.
 	FirstID *string `json:"first_id"`
@@ -7311,6 +7359,19 @@ type ChatModality string
 // ChatModel lists the known chat model ids. The `model` field accepts any model id.
 type ChatModel string
 
+// ChatModerationResults holds the moderation verdicts of a chat completion's messages or of its answer.
+type ChatModerationResults struct {
+	// Model is the moderation model that produced the results.
+	Model *string `json:"model,omitempty"`
+
+	// Results lists the verdicts.
+	Results []ResponseModerationResult `json:"results,omitempty"`
+	Type    ChatModerationResultsType  `json:"type"`
+}
+
+// ChatModerationResultsType defines model for ChatModerationResults.Type.
+type ChatModerationResultsType string
+
 // ChatPrediction is predicted output content.
 type ChatPrediction struct {
 	// Content is the predicted text, as a string or as text parts.
@@ -7677,11 +7738,17 @@ type CompletionTokensDetails struct {
 	// AudioTokens counts the audio tokens generated.
 	AudioTokens *int64 `json:"audio_tokens,omitempty"`
 
+	// ImageTokens counts the image tokens generated.
+	ImageTokens *int64 `json:"image_tokens,omitempty"`
+
 	// ReasoningTokens counts the tokens spent on reasoning.
 	ReasoningTokens *int64 `json:"reasoning_tokens,omitempty"`
 
 	// RejectedPredictionTokens counts the tokens of the prediction that did not appear in the answer; they are billed and count toward limits like generated tokens.
 	RejectedPredictionTokens *int64 `json:"rejected_prediction_tokens,omitempty"`
+
+	// TextTokens counts the text tokens generated.
+	TextTokens *int64 `json:"text_tokens,omitempty"`
 }
 
 // CompletionUsage holds the token counts of a request.
@@ -8040,6 +8107,9 @@ type CreateChatCompletionRequest struct {
 	// Model is the model id, such as `gpt-4.1` or `o3`; see ChatModel for known ids.
 	Model string `json:"model"`
 
+	// Moderation runs content moderation on the messages and on the answer; the verdicts come back in the completion's `moderation`.
+	Moderation *ResponseModerationConfig `json:"moderation,omitempty"`
+
 	// N sets how many choices to generate; you pay for the tokens of all of them.
 	N *int `json:"n,omitempty"`
 
@@ -8134,6 +8204,9 @@ type CreateChatCompletionResponse struct {
 	// Model is the model that produced the completion.
 	Model string `json:"model"`
 
+	// Moderation holds the moderation verdicts, when the request asked for moderation.
+	Moderation *ResponseModeration `json:"moderation,omitempty"`
+
 	// Object is always `chat.completion`.
 	Object CreateChatCompletionResponseObject `json:"object"`
 
@@ -8163,6 +8236,9 @@ type CreateChatCompletionStreamResponse struct {
 
 	// Model is the model that produces the completion.
 	Model string `json:"model"`
+
+	// Moderation holds the moderation verdicts, on the chunk that carries them when the request asked for moderation.
+	Moderation *ResponseModeration `json:"moderation,omitempty"`
 
 	// Obfuscation is random padding that hides the size of the chunk.
 	Obfuscation *string `json:"obfuscation,omitempty"`
@@ -8689,6 +8765,9 @@ type CreateTranscriptionResponse struct {
 	// Language is the language of the audio (verbose format).
 	Language *string `json:"language,omitempty"`
 
+	// Languages lists the languages heard in the audio (models that detect several, such as `gpt-transcribe`); empty when none was detected with confidence.
+	Languages []TranscriptionLanguage `json:"languages,omitempty"`
+
 	// Logprobs holds the log probabilities of the tokens, when asked for with `include`.
 	Logprobs []TranscriptionLogprob `json:"logprobs,omitempty"`
 
@@ -8805,8 +8884,11 @@ type CustomToolCall struct {
 	Name string `json:"name"`
 
 	// Namespace is the namespace of the tool, for tools in a namespace tool.
-	Namespace *string            `json:"namespace,omitempty"`
-	Type      CustomToolCallType `json:"type"`
+	Namespace *string `json:"namespace,omitempty"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus        `json:"status,omitempty"`
+	Type   CustomToolCallType `json:"type"`
 }
 
 // CustomToolCallType defines model for CustomToolCall.Type.
@@ -9104,6 +9186,9 @@ type FileSearchResult struct {
 
 	// Text is the matching text.
 	Text *string `json:"text,omitempty"`
+
+	// VectorStoreID is the id of the vector store the file was found in.
+	VectorStoreID *string `json:"vector_store_id,omitempty"`
 }
 
 // FileSearchTool searches your vector stores for relevant file content.
@@ -9356,11 +9441,29 @@ type ImageGenPartialImageEventType string
 
 // ImageGenerationCall is an image made by the image generation tool.
 type ImageGenerationCall struct {
+	// Action is what the tool did, such as `generate` or `edit`.
+	Action *string `json:"action,omitempty"`
+
+	// Background is the background used, such as `transparent` or `opaque`.
+	Background *string `json:"background,omitempty"`
+
 	// ID is the item id.
 	ID string `json:"id"`
 
+	// OutputFormat is the file format used, such as `png` or `webp`.
+	OutputFormat *string `json:"output_format,omitempty"`
+
+	// Quality is the quality used, such as `low` or `high`.
+	Quality *string `json:"quality,omitempty"`
+
 	// Result is the generated image, base64-encoded.
 	Result *string `json:"result,omitempty"`
+
+	// RevisedPrompt is the prompt the tool actually used, after the model rewrote it.
+	RevisedPrompt *string `json:"revised_prompt,omitempty"`
+
+	// Size is the size used as `WIDTHxHEIGHT`, such as `1536x864`.
+	Size *string `json:"size,omitempty"`
 
 	// Status is the state of the generation.
 	Status ImageGenerationCallStatus `json:"status"`
@@ -9401,6 +9504,9 @@ type ImageGenerationTool struct {
 
 	// Moderation is the moderation level, `auto` (the default) or `low`.
 	Moderation *ImageGenerationToolModeration `json:"moderation,omitempty"`
+
+	// N is how many images to make per call (default 1).
+	N *int `json:"n,omitempty"`
 
 	// OutputCompression is the compression level of the output image, 0 to 100 (default 100).
 	OutputCompression *int `json:"output_compression,omitempty"`
@@ -10138,6 +10244,9 @@ type Model struct {
 
 	// OwnedBy is the organization that owns the model.
 	OwnedBy string `json:"owned_by"`
+
+	// ShutdownDate is the day the model stops being served, as `YYYY-MM-DD`; null while no shutdown is announced.
+	ShutdownDate *string `json:"shutdown_date,omitempty"`
 }
 
 // ModelObject is always `model`.
@@ -10505,8 +10614,17 @@ type PromptTokensDetails struct {
 	// AudioTokens counts the audio tokens in the prompt.
 	AudioTokens *int64 `json:"audio_tokens,omitempty"`
 
+	// CacheWriteTokens counts the prompt tokens written to the prompt cache.
+	CacheWriteTokens *int64 `json:"cache_write_tokens,omitempty"`
+
 	// CachedTokens counts the prompt tokens read from the prompt cache.
 	CachedTokens *int64 `json:"cached_tokens,omitempty"`
+
+	// ImageTokens counts the image tokens in the prompt.
+	ImageTokens *int64 `json:"image_tokens,omitempty"`
+
+	// TextTokens counts the text tokens in the prompt.
+	TextTokens *int64 `json:"text_tokens,omitempty"`
 }
 
 // PromptVariable is the value of a prompt variable, kept as raw JSON: a string or an input content object.
@@ -10695,7 +10813,7 @@ type Response struct {
 	// ToolChoice says which tool the model uses: a mode (`none`, `auto`, `required`), a subset of the tools, or one specific tool.
 	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
 
-	// ToolUsage maps built-in tool names (such as `web_search`) to how much they were used.
+	// ToolUsage maps built-in tool names to how much they were used: `web_search` counts calls, `image_gen` counts tokens.
 	ToolUsage map[string]ResponseToolUsage `json:"tool_usage,omitempty"`
 
 	// Tools lists the tools the model could call.
@@ -11486,12 +11604,12 @@ type ResponseMcpListToolsInProgressEventType string
 // ResponseModel lists the known model ids only the Responses API serves. The `model` field accepts any model id, including every ChatModel id.
 type ResponseModel string
 
-// ResponseModeration holds the moderation results of a response's input and output.
+// ResponseModeration holds the moderation verdicts of the input and of the output of a response or of a chat completion.
 type ResponseModeration struct {
-	// Input is a moderation result, or the error that prevented one.
+	// Input is the moderation of one side: one verdict (Responses), a list of verdicts (Chat Completions), or the error that prevented them.
 	Input ResponseModerationOutcome `json:"input,omitempty"`
 
-	// Output is a moderation result, or the error that prevented one.
+	// Output is the moderation of one side: one verdict (Responses), a list of verdicts (Chat Completions), or the error that prevented them.
 	Output ResponseModerationOutcome `json:"output,omitempty"`
 }
 
@@ -11526,7 +11644,7 @@ type ResponseModerationPolicy struct {
 	Output *ResponseModerationRule `json:"output,omitempty"`
 }
 
-// ResponseModerationResult is the moderation verdict for one side of a response.
+// ResponseModerationResult is one moderation verdict, for one side of a response or in a chat completion's list.
 type ResponseModerationResult struct {
 	// Categories maps each category to whether it was flagged.
 	Categories map[string]bool `json:"categories,omitempty"`
@@ -11996,10 +12114,31 @@ type ResponseTextConfig struct {
 	Verbosity *Verbosity `json:"verbosity,omitempty"`
 }
 
-// ResponseToolUsage is how much one built-in tool was used.
+// ResponseToolUsage is how much one built-in tool was used: a number of calls (web search) or token counts (image generation).
 type ResponseToolUsage struct {
-	// NumRequests is the number of calls made to the tool.
+	// CachedTokens is the number of input tokens read from a cache.
+	CachedTokens *int64 `json:"cached_tokens,omitempty"`
+
+	// CachedTokensDetails splits a tool's cached input tokens into text and image tokens.
+	CachedTokensDetails *ToolCachedTokensDetails `json:"cached_tokens_details,omitempty"`
+
+	// InputTokens is the number of input tokens, text and images, the tool used.
+	InputTokens *int64 `json:"input_tokens,omitempty"`
+
+	// InputTokensDetails splits tokens into text and image tokens.
+	InputTokensDetails *ImageTokensDetails `json:"input_tokens_details,omitempty"`
+
+	// NumRequests is the number of billable calls made to the tool.
 	NumRequests *int64 `json:"num_requests,omitempty"`
+
+	// OutputTokens is the number of output tokens the tool produced.
+	OutputTokens *int64 `json:"output_tokens,omitempty"`
+
+	// OutputTokensDetails splits tokens into text and image tokens.
+	OutputTokensDetails *ImageTokensDetails `json:"output_tokens_details,omitempty"`
+
+	// TotalTokens is the number of input and output tokens together.
+	TotalTokens *int64 `json:"total_tokens,omitempty"`
 }
 
 // ResponseUsage counts the tokens a response used.
@@ -12273,6 +12412,69 @@ type SpeechUsage struct {
 	TotalTokens int64 `json:"total_tokens"`
 }
 
+// StoredChatCompletion is a stored chat completion as the list, get and update operations return it: the completion plus the settings of the request that made it.
+type StoredChatCompletion struct {
+	// Choices lists the generated answers; more than one when `n` is above 1.
+	Choices []ChatCompletionChoice `json:"choices"`
+
+	// Created is when the completion was created, in Unix seconds.
+	Created int64 `json:"created"`
+
+	// FrequencyPenalty is the frequency penalty the request used.
+	FrequencyPenalty *float64 `json:"frequency_penalty,omitempty"`
+
+	// ID is the completion id.
+	ID string `json:"id"`
+
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	Metadata Metadata `json:"metadata,omitempty"`
+
+	// Model is the model that produced the completion.
+	Model string `json:"model"`
+
+	// Moderation holds the moderation verdicts, when the request asked for moderation.
+	Moderation *ResponseModeration `json:"moderation,omitempty"`
+
+	// Object is always `chat.completion`.
+	Object StoredChatCompletionObject `json:"object"`
+
+	// PresencePenalty is the presence penalty the request used.
+	PresencePenalty *float64 `json:"presence_penalty,omitempty"`
+
+	// RequestID is the id of the HTTP request that created the completion.
+	RequestID *string `json:"request_id,omitempty"`
+
+	// ResponseFormat is the format of the answer: plain text (the default), JSON matching a schema (Structured Outputs), or any JSON object (the older JSON mode).
+	ResponseFormat ChatResponseFormat `json:"response_format,omitempty"`
+
+	// Seed is the sampling seed the request used (any 64-bit value, negative included).
+	Seed *int64 `json:"seed,omitempty"`
+
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	ServiceTier *ServiceTier `json:"service_tier,omitempty"`
+
+	// SystemFingerprint identifies the backend configuration; a change explains different answers to equal seeded requests. Often null.
+	SystemFingerprint *string `json:"system_fingerprint,omitempty"`
+
+	// Temperature is the sampling temperature the request used.
+	Temperature *float64 `json:"temperature,omitempty"`
+
+	// ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
+	ToolChoice ChatToolChoice `json:"tool_choice,omitempty"`
+
+	// Tools lists the tools the request offered the model.
+	Tools []ChatTool `json:"tools,omitempty"`
+
+	// TopP is the nucleus sampling mass the request used.
+	TopP *float64 `json:"top_p,omitempty"`
+
+	// Usage holds the token counts of a request.
+	Usage *CompletionUsage `json:"usage,omitempty"`
+}
+
+// StoredChatCompletionObject is always `chat.completion`.
+type StoredChatCompletionObject string
+
 // StreamShellOutputDelta is new output of a shell command; either field may be missing.
 type StreamShellOutputDelta struct {
 	// Stderr is text to append to the standard error.
@@ -12310,6 +12512,15 @@ type TextFormatJSONSchema struct {
 
 // TextFormatJSONSchemaType defines model for TextFormatJSONSchema.Type.
 type TextFormatJSONSchemaType string
+
+// ToolCachedTokensDetails splits a tool's cached input tokens into text and image tokens.
+type ToolCachedTokensDetails struct {
+	// CachedImageTokens is the number of cached image tokens.
+	CachedImageTokens *int64 `json:"cached_image_tokens,omitempty"`
+
+	// CachedTextTokens is the number of cached text tokens.
+	CachedTextTokens *int64 `json:"cached_text_tokens,omitempty"`
+}
 
 // ToolCallerDirect marks a tool call the model made directly.
 type ToolCallerDirect struct {
@@ -12556,6 +12767,9 @@ type TranscriptTextDeltaEventType string
 
 // TranscriptTextDoneEvent is the last event of a transcription stream, with the whole transcript.
 type TranscriptTextDoneEvent struct {
+	// Languages lists the languages heard in the audio, as in the JSON answer.
+	Languages []TranscriptionLanguage `json:"languages,omitempty"`
+
 	// Logprobs holds the log probabilities of the tokens, when asked for with `include`.
 	Logprobs []TranscriptionLogprob `json:"logprobs,omitempty"`
 
@@ -12599,6 +12813,12 @@ type TranscriptionInputTokenDetails struct {
 
 	// TextTokens is the number of text tokens (prompt and known speakers).
 	TextTokens *int64 `json:"text_tokens,omitempty"`
+}
+
+// TranscriptionLanguage is a language heard in transcribed audio.
+type TranscriptionLanguage struct {
+	// Code is the language code, such as `en`.
+	Code string `json:"code"`
 }
 
 // TranscriptionLogprob is the log probability of one token of a transcript.
@@ -12945,6 +13165,9 @@ type WebSearchPreviewToolOptions struct {
 	UserLocation *WebSearchUserLocation `json:"user_location,omitempty"`
 }
 
+// WebSearchReturnTokenBudget lists the known token budgets of web search results: `default`, or `unlimited` for as much as the search finds.
+type WebSearchReturnTokenBudget string
+
 // WebSearchSource is a source a web search used.
 type WebSearchSource struct {
 	// Name names a non-URL source.
@@ -12965,6 +13188,12 @@ type WebSearchTool struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
+	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
+
+	// SearchContentTypes lists the kinds of content to search.
+	SearchContentTypes []SearchContentType `json:"search_content_types,omitempty"`
+
 	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
 	SearchContextSize *SearchContextSize `json:"search_context_size,omitempty"`
 	Type              WebSearchToolType  `json:"type"`
@@ -12984,6 +13213,12 @@ type WebSearchTool20250826 struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
+	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
+
+	// SearchContentTypes lists the kinds of content to search.
+	SearchContentTypes []SearchContentType `json:"search_content_types,omitempty"`
+
 	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
 	SearchContextSize *SearchContextSize        `json:"search_context_size,omitempty"`
 	Type              WebSearchTool20250826Type `json:"type"`
@@ -13002,6 +13237,12 @@ type WebSearchToolOptions struct {
 
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
+
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
+	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
+
+	// SearchContentTypes lists the kinds of content to search.
+	SearchContentTypes []SearchContentType `json:"search_content_types,omitempty"`
 
 	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
 	SearchContextSize *SearchContextSize `json:"search_context_size,omitempty"`

@@ -4419,12 +4419,14 @@ func UnmarshalResponseInput(data []byte) (ResponseInput, error) {
 	return UnknownResponseInput{Type: unionKindName(k), Raw: raw}, nil
 }
 
-// ResponseModerationOutcome is a moderation result, or the error that
-// prevented one.
+// ResponseModerationOutcome is the moderation of one side: one verdict
+// (Responses), a list of verdicts (Chat Completions), or the error that
+// prevented them.
 //
 // It is a union: its value is one of ResponseModerationResult,
-// ResponseModerationError or UnknownResponseModerationOutcome, told apart by
-// its "type" property. Decode it with UnmarshalResponseModerationOutcome;
+// ChatModerationResults, ResponseModerationError or
+// UnknownResponseModerationOutcome, told apart by its "type" property. Decode
+// it with UnmarshalResponseModerationOutcome;
 // UnknownResponseModerationOutcome keeps variants this version does not know.
 // It is nullable: a nil ResponseModerationOutcome is JSON null.
 type ResponseModerationOutcome interface {
@@ -4451,11 +4453,14 @@ func (u UnknownResponseModerationOutcome) MarshalJSON() ([]byte, error) {
 
 func (ResponseModerationResult) isResponseModerationOutcome() {}
 
+func (ChatModerationResults) isResponseModerationOutcome() {}
+
 func (ResponseModerationError) isResponseModerationOutcome() {}
 
 // UnmarshalResponseModerationOutcome decodes JSON into the
 // ResponseModerationOutcome variant it holds: an object with "type"
-// "moderation_result" into ResponseModerationResult and an object with "type"
+// "moderation_result" into ResponseModerationResult, an object with "type"
+// "moderation_results" into ChatModerationResults and an object with "type"
 // "error" into ResponseModerationError. JSON null yields nil and anything
 // else an UnknownResponseModerationOutcome.
 func UnmarshalResponseModerationOutcome(data []byte) (ResponseModerationOutcome, error) {
@@ -4474,6 +4479,12 @@ func UnmarshalResponseModerationOutcome(data []byte) (ResponseModerationOutcome,
 		switch string(value) {
 		case "moderation_result":
 			var v ResponseModerationResult
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "moderation_results":
+			var v ChatModerationResults
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
@@ -7088,6 +7099,14 @@ func (ChatFunctionToolType) MarshalJSON() ([]byte, error) {
 	return []byte(`"function"`), nil
 }
 
+// MarshalJSON always encodes ChatModerationResultsType as
+// "moderation_results": the "type" value that tells ChatModerationResults
+// apart in ResponseModerationOutcome, so the zero value stamps it and callers
+// never set it.
+func (ChatModerationResultsType) MarshalJSON() ([]byte, error) {
+	return []byte(`"moderation_results"`), nil
+}
+
 // MarshalJSON always encodes ChatToolChoiceAllowedToolsType as
 // "allowed_tools": the "type" value that tells ChatToolChoiceAllowedTools
 // apart in ChatToolChoice, so the zero value stamps it and callers never set
@@ -8569,7 +8588,7 @@ func (t *ChatCompletionChoice) UnmarshalJSON(data []byte) error {
 func (t *ChatCompletionList) UnmarshalJSON(data []byte) error {
 	type plain ChatCompletionList
 	return unionObject(data, (*plain)(t),
-		unionMember{"data", ownSlice[CreateChatCompletionResponse, *CreateChatCompletionResponse]{&t.Data}},
+		unionMember{"data", ownSlice[StoredChatCompletion, *StoredChatCompletion]{&t.Data}},
 	)
 }
 
@@ -8783,11 +8802,22 @@ func (t *CreateChatCompletionRequest) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for CreateChatCompletionResponse,
-// decoding its field Choices through its own UnmarshalJSON.
+// decoding its fields Choices and Moderation through their own UnmarshalJSON.
 func (t *CreateChatCompletionResponse) UnmarshalJSON(data []byte) error {
 	type plain CreateChatCompletionResponse
 	return unionObject(data, (*plain)(t),
 		unionMember{"choices", ownSlice[ChatCompletionChoice, *ChatCompletionChoice]{&t.Choices}},
+		unionMember{"moderation", ownPointer[ResponseModeration, *ResponseModeration]{&t.Moderation}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for
+// CreateChatCompletionStreamResponse, decoding its field Moderation through
+// its own UnmarshalJSON.
+func (t *CreateChatCompletionStreamResponse) UnmarshalJSON(data []byte) error {
+	type plain CreateChatCompletionStreamResponse
+	return unionObject(data, (*plain)(t),
+		unionMember{"moderation", ownPointer[ResponseModeration, *ResponseModeration]{&t.Moderation}},
 	)
 }
 
@@ -9209,6 +9239,21 @@ func (t *ShellTool) UnmarshalJSON(data []byte) error {
 	type plain ShellTool
 	return unionObject(data, (*plain)(t),
 		unionMember{"environment", unionField[ShellToolEnvironment]{&t.Environment, UnmarshalShellToolEnvironment}},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for StoredChatCompletion,
+// decoding its union fields ResponseFormat, ToolChoice and Tools through
+// their Unmarshal functions, and its fields Choices and Moderation through
+// their own UnmarshalJSON.
+func (t *StoredChatCompletion) UnmarshalJSON(data []byte) error {
+	type plain StoredChatCompletion
+	return unionObject(data, (*plain)(t),
+		unionMember{"response_format", unionField[ChatResponseFormat]{&t.ResponseFormat, UnmarshalChatResponseFormat}},
+		unionMember{"tool_choice", unionField[ChatToolChoice]{&t.ToolChoice, UnmarshalChatToolChoice}},
+		unionMember{"tools", unionSlice[ChatTool]{&t.Tools, UnmarshalChatTool}},
+		unionMember{"choices", ownSlice[ChatCompletionChoice, *ChatCompletionChoice]{&t.Choices}},
+		unionMember{"moderation", ownPointer[ResponseModeration, *ResponseModeration]{&t.Moderation}},
 	)
 }
 
