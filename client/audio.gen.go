@@ -28,7 +28,7 @@ func (c *Client) CreateSpeech(ctx context.Context, body gen.CreateSpeechRequest,
 	return c.download(ctx, opts, "createSpeech", func(base string) (*http.Request, error) {
 		req, err := gen.NewCreateSpeechRequest(base, body)
 		if err == nil {
-			req.Header.Set("Accept", "audio/aac, audio/flac, audio/mpeg, audio/opus, audio/pcm, audio/wav")
+			req.Header.Set("Accept", "application/octet-stream, audio/aac, audio/flac, audio/mpeg, audio/opus, audio/pcm, audio/wav")
 		}
 		return req, err
 	})

@@ -42,7 +42,7 @@ func (c *Client) DownloadFile(ctx context.Context, fileID string, opts ...Option
 	return c.download(ctx, opts, "downloadFile", func(base string) (*http.Request, error) {
 		req, err := gen.NewDownloadFileRequest(base, fileID)
 		if err == nil {
-			req.Header.Set("Accept", "application/octet-stream")
+			req.Header.Set("Accept", "*/*, application/octet-stream")
 		}
 		return req, err
 	})
