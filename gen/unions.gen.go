@@ -2886,7 +2886,7 @@ func UnmarshalInputContent(data []byte) (InputContent, error) {
 
 // InputItem is one item of a response's input, told apart by `type`: a
 // message, an earlier output item sent back, a tool result, or a reference to
-// a stored item.
+// a stored item. The API reads an item without `type` as a message.
 //
 // It is a union: its value is one of InputMessage, FunctionCall,
 // FunctionCallOutput, CustomToolCall, CustomToolCallOutput, ReasoningItem,
