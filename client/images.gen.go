@@ -42,10 +42,10 @@ func (c *Client) CreateImageStream(ctx context.Context, body gen.CreateImageRequ
 }
 
 // CreateImageEdit calls POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
-func (c *Client) CreateImageEdit(ctx context.Context, body gen.CreateImageEditRequest, opts ...Option) (*gen.ImagesResponse, error) {
+func (c *Client) CreateImageEdit(ctx context.Context, body gen.CreateImageEditJSONRequest, opts ...Option) (*gen.ImagesResponse, error) {
 	body.Stream = nil
-	if len(body.Image) == 0 {
-		return nil, missing("createImageEdit", "image")
+	if len(body.Images) == 0 {
+		return nil, missing("createImageEdit", "images")
 	}
 	if body.Prompt == "" {
 		return nil, missing("createImageEdit", "prompt")
@@ -54,19 +54,17 @@ func (c *Client) CreateImageEdit(ctx context.Context, body gen.CreateImageEditRe
 		opts = c.withRequestModel(opts, *body.Model)
 	}
 	return call[gen.ImagesResponse](ctx, c, opts, "createImageEdit", func(base string) (*http.Request, error) {
-		return newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
-			return gen.NewCreateImageEditRequestWithBody(base, contentType, r)
-		})
+		return gen.NewCreateImageEditRequest(base, body)
 	}, nil)
 }
 
 // CreateImageEditStream streams POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
 // Errors before the first event (status, auth) are returned here; range over
 // the stream's All to read events.
-func (c *Client) CreateImageEditStream(ctx context.Context, body gen.CreateImageEditRequest, opts ...Option) (*streaming.Stream[gen.ImageEditStreamEvent], error) {
+func (c *Client) CreateImageEditStream(ctx context.Context, body gen.CreateImageEditJSONRequest, opts ...Option) (*streaming.Stream[gen.ImageEditStreamEvent], error) {
 	body.Stream = ptr(true)
-	if len(body.Image) == 0 {
-		return nil, missing("createImageEdit", "image")
+	if len(body.Images) == 0 {
+		return nil, missing("createImageEdit", "images")
 	}
 	if body.Prompt == "" {
 		return nil, missing("createImageEdit", "prompt")
@@ -75,9 +73,7 @@ func (c *Client) CreateImageEditStream(ctx context.Context, body gen.CreateImage
 		opts = c.withRequestModel(opts, *body.Model)
 	}
 	return stream[gen.ImageEditStreamEvent](ctx, c, opts, "createImageEdit", func(base string) (*http.Request, error) {
-		return newMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
-			return gen.NewCreateImageEditRequestWithBody(base, contentType, r)
-		})
+		return gen.NewCreateImageEditRequest(base, body)
 	}, gen.UnmarshalImageEditStreamEvent, streamEnd{final: []string{"image_edit.completed"}})
 }
 

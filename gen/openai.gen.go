@@ -1859,6 +1859,108 @@ func (e CreateEmbeddingResponseObject) Valid() bool {
 	}
 }
 
+// Defines values for CreateImageEditJSONRequestBackground.
+const (
+	CreateImageEditJSONRequestBackgroundAuto        CreateImageEditJSONRequestBackground = "auto"
+	CreateImageEditJSONRequestBackgroundOpaque      CreateImageEditJSONRequestBackground = "opaque"
+	CreateImageEditJSONRequestBackgroundTransparent CreateImageEditJSONRequestBackground = "transparent"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestBackground enum.
+func (e CreateImageEditJSONRequestBackground) Valid() bool {
+	switch e {
+	case CreateImageEditJSONRequestBackgroundAuto:
+		return true
+	case CreateImageEditJSONRequestBackgroundOpaque:
+		return true
+	case CreateImageEditJSONRequestBackgroundTransparent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditJSONRequestInputFidelity.
+const (
+	CreateImageEditJSONRequestInputFidelityHigh CreateImageEditJSONRequestInputFidelity = "high"
+	CreateImageEditJSONRequestInputFidelityLow  CreateImageEditJSONRequestInputFidelity = "low"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestInputFidelity enum.
+func (e CreateImageEditJSONRequestInputFidelity) Valid() bool {
+	switch e {
+	case CreateImageEditJSONRequestInputFidelityHigh:
+		return true
+	case CreateImageEditJSONRequestInputFidelityLow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditJSONRequestModeration.
+const (
+	CreateImageEditJSONRequestModerationAuto CreateImageEditJSONRequestModeration = "auto"
+	CreateImageEditJSONRequestModerationLow  CreateImageEditJSONRequestModeration = "low"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestModeration enum.
+func (e CreateImageEditJSONRequestModeration) Valid() bool {
+	switch e {
+	case CreateImageEditJSONRequestModerationAuto:
+		return true
+	case CreateImageEditJSONRequestModerationLow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditJSONRequestOutputFormat.
+const (
+	CreateImageEditJSONRequestOutputFormatJpeg CreateImageEditJSONRequestOutputFormat = "jpeg"
+	CreateImageEditJSONRequestOutputFormatPng  CreateImageEditJSONRequestOutputFormat = "png"
+	CreateImageEditJSONRequestOutputFormatWebp CreateImageEditJSONRequestOutputFormat = "webp"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestOutputFormat enum.
+func (e CreateImageEditJSONRequestOutputFormat) Valid() bool {
+	switch e {
+	case CreateImageEditJSONRequestOutputFormatJpeg:
+		return true
+	case CreateImageEditJSONRequestOutputFormatPng:
+		return true
+	case CreateImageEditJSONRequestOutputFormatWebp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditJSONRequestQuality.
+const (
+	CreateImageEditJSONRequestQualityAuto   CreateImageEditJSONRequestQuality = "auto"
+	CreateImageEditJSONRequestQualityHigh   CreateImageEditJSONRequestQuality = "high"
+	CreateImageEditJSONRequestQualityLow    CreateImageEditJSONRequestQuality = "low"
+	CreateImageEditJSONRequestQualityMedium CreateImageEditJSONRequestQuality = "medium"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestQuality enum.
+func (e CreateImageEditJSONRequestQuality) Valid() bool {
+	switch e {
+	case CreateImageEditJSONRequestQualityAuto:
+		return true
+	case CreateImageEditJSONRequestQualityHigh:
+		return true
+	case CreateImageEditJSONRequestQualityLow:
+		return true
+	case CreateImageEditJSONRequestQualityMedium:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateImageEditRequestBackground.
 const (
 	CreateImageEditRequestBackgroundAuto        CreateImageEditRequestBackground = "auto"
@@ -8407,6 +8509,69 @@ type CreateFileRequest struct {
 	Purpose FilePurpose `json:"purpose"`
 }
 
+// CreateImageEditJSONRequest is a request to edit images that are already online or uploaded, named by URL or file id instead of sent as file parts (GPT image models only; dall-e-2 edits need the multipart form).
+type CreateImageEditJSONRequest struct {
+	// Background is the background of the output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
+	Background *CreateImageEditJSONRequestBackground `json:"background,omitempty"`
+
+	// Images names the images to edit, 1 to 16.
+	Images []ImageReference `json:"images"`
+
+	// InputFidelity is how closely the output keeps the style and faces of the input images, `low` (the default) or `high`.
+	InputFidelity *CreateImageEditJSONRequestInputFidelity `json:"input_fidelity,omitempty"`
+
+	// Mask names a png with the size of the first image whose fully transparent pixels mark where to edit.
+	Mask *ImageReference `json:"mask,omitempty"`
+
+	// Model is the GPT image model id; see ImageModel for known ids.
+	Model *string `json:"model,omitempty"`
+
+	// Moderation is how strictly the output is filtered, `auto` (the default) or `low`.
+	Moderation *CreateImageEditJSONRequestModeration `json:"moderation,omitempty"`
+
+	// N is how many images to make, 1 to 10.
+	N *int `json:"n,omitempty"`
+
+	// OutputCompression is the compression, 0 to 100 percent, of `jpeg` and `webp` output (default 100).
+	OutputCompression *int `json:"output_compression,omitempty"`
+
+	// OutputFormat is the file format of the output, `png` (the default), `jpeg` or `webp`.
+	OutputFormat *CreateImageEditJSONRequestOutputFormat `json:"output_format,omitempty"`
+
+	// PartialImages is how many draft images a stream sends before the final one, 0 to 3; the final image may come before all drafts.
+	PartialImages *int `json:"partial_images,omitempty"`
+
+	// Prompt describes the edit, up to 32000 characters.
+	Prompt string `json:"prompt"`
+
+	// Quality is the image quality, `low`, `medium` or `high`; `auto` (the default) picks one.
+	Quality *CreateImageEditJSONRequestQuality `json:"quality,omitempty"`
+
+	// Size is the image size, such as `1024x1024`; see ImageSize for the known ones.
+	Size *string `json:"size,omitempty"`
+
+	// Stream asks for the images as a stream of server-sent events.
+	Stream *bool `json:"stream,omitempty"`
+
+	// User is a stable id of your end user, to help detect abuse.
+	User *string `json:"user,omitempty"`
+}
+
+// CreateImageEditJSONRequestBackground is the background of the output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
+type CreateImageEditJSONRequestBackground string
+
+// CreateImageEditJSONRequestInputFidelity is how closely the output keeps the style and faces of the input images, `low` (the default) or `high`.
+type CreateImageEditJSONRequestInputFidelity string
+
+// CreateImageEditJSONRequestModeration is how strictly the output is filtered, `auto` (the default) or `low`.
+type CreateImageEditJSONRequestModeration string
+
+// CreateImageEditJSONRequestOutputFormat is the file format of the output, `png` (the default), `jpeg` or `webp`.
+type CreateImageEditJSONRequestOutputFormat string
+
+// CreateImageEditJSONRequestQuality is the image quality, `low`, `medium` or `high`; `auto` (the default) picks one.
+type CreateImageEditJSONRequestQuality string
+
 // CreateImageEditRequest is a request to edit images following a prompt.
 type CreateImageEditRequest struct {
 	// Background is the background of GPT image model output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
@@ -9548,6 +9713,15 @@ type ImageGenerationToolType string
 
 // ImageModel lists the known image models. The `model` fields accept any model id.
 type ImageModel string
+
+// ImageReference names an image by URL (a web address or a base64 `data:` URL) or by the id of an uploaded file; set exactly one.
+type ImageReference struct {
+	// FileID is the id of an uploaded image file.
+	FileID *string `json:"file_id,omitempty"`
+
+	// ImageURL is the image's URL, or the image itself as a base64 `data:` URL.
+	ImageURL *string `json:"image_url,omitempty"`
+}
 
 // ImageSize lists the known image sizes: `auto`, 1024x1024, 1536x1024 and 1024x1536 for GPT image models; 256x256, 512x512 and 1024x1024 for dall-e-2; 1024x1024, 1792x1024 and 1024x1792 for dall-e-3. The `size` fields accept any value.
 type ImageSize string
@@ -13419,6 +13593,9 @@ type CreateEmbeddingJSONRequestBody = CreateEmbeddingRequest
 // CreateFileMultipartRequestBody defines body for CreateFile for multipart/form-data ContentType.
 type CreateFileMultipartRequestBody = CreateFileRequest
 
+// CreateImageEditJSONRequestBody defines body for CreateImageEdit for application/json ContentType.
+type CreateImageEditJSONRequestBody = CreateImageEditJSONRequest
+
 // CreateImageEditMultipartRequestBody defines body for CreateImageEdit for multipart/form-data ContentType.
 type CreateImageEditMultipartRequestBody = CreateImageEditRequest
 
@@ -14461,6 +14638,17 @@ func NewDownloadFileRequest(server string, fileID string) (*http.Request, error)
 	}
 
 	return req, nil
+}
+
+// NewCreateImageEditRequest calls the generic CreateImageEdit builder with application/json body
+func NewCreateImageEditRequest(server string, body CreateImageEditJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateImageEditRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateImageEditRequestWithBody constructs an http.Request for the CreateImageEdit method, with any body, and a specified content type

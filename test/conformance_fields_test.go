@@ -338,6 +338,22 @@ func TestAcceptMatchesServedMediaTypes(t *testing.T) {
 	accepts("createSpeech", "application/octet-stream", "audio/mpeg")
 }
 
+// Item 13: an image edit by file id and URL, sent as JSON; the kit checks
+// it against the spec's JSON body of POST /images/edits.
+func TestKeepsImageEditJSONBody(t *testing.T) {
+	const fixture = "image_edit_json_request.json"
+	req := keeps[gen.CreateImageEditJSONRequest](t, fixture)
+	f := newFake(t, nil)
+	f.On("createImageEdit").Reply(`{"created":1757600000,"data":[{"b64_json":"iVBORw0KGgo="}],"output_format":"webp","size":"1536x1024"}`)
+	if _, err := f.client().CreateImageEdit(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if ct := f.LastRequest().Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	assertArrives(t, f, fixture)
+}
+
 // Item 14: an input item without "type" is a message, as the API reads it.
 // The spec says so with x-default-variant on InputItem; until the union
 // generator implements it, such an item decodes as UnknownInputItem and the

@@ -550,12 +550,11 @@ func TestCreateImage(t *testing.T) {
 }
 
 func TestCreateImageEdit(t *testing.T) {
-	type sent struct{ fields, files map[string][]string }
-	var got []sent
+	var got []map[string]any
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		fields, files := mediaForm(t, r)
-		got = append(got, sent{fields, files})
-		if fields["stream"] == nil {
+		body := mediaJSON(t, r)
+		got = append(got, body)
+		if body["stream"] != true {
 			writeJSON(w, 200, imagesAnswer)
 			return
 		}
@@ -566,23 +565,21 @@ func TestCreateImageEdit(t *testing.T) {
 	})
 	c := f.client()
 	ctx := context.Background()
-	fidelity := gen.CreateImageEditRequestInputFidelityHigh
-	resp, err := c.CreateImageEdit(ctx, gen.CreateImageEditRequest{Prompt: "Put both in a gift basket",
-		Image: []io.Reader{client.File(strings.NewReader("\x89PNG-lotion"), "lotion.png", "image/png"),
-			client.File(strings.NewReader("\x89PNG-soap"), "soap.png", "image/png")},
-		Mask:  client.File(strings.NewReader("\x89PNG-mask"), "mask.png", "image/png"),
-		Model: mediaPtr("gpt-image-1"), InputFidelity: &fidelity, Size: mediaPtr("auto")})
+	fidelity := gen.CreateImageEditJSONRequestInputFidelityHigh
+	resp, err := c.CreateImageEdit(ctx, gen.CreateImageEditJSONRequest{Prompt: "Put both in a gift basket",
+		Images: []gen.ImageReference{{FileID: mediaPtr("file-lotion")}, {ImageURL: mediaPtr("https://example.com/soap.png")}},
+		Mask:   &gen.ImageReference{FileID: mediaPtr("file-mask")},
+		Model:  mediaPtr("gpt-image-1"), InputFidelity: &fidelity, Size: mediaPtr("auto")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkImages(t, "edit", resp)
-	mediaEqual(t, "edit files", got[0].files, map[string][]string{"image[]": {"lotion.png=\x89PNG-lotion", "soap.png=\x89PNG-soap"},
-		"mask": {"mask.png=\x89PNG-mask"}})
-	mediaEqual(t, "edit fields", got[0].fields, map[string][]string{"prompt": {"Put both in a gift basket"}, "model": {"gpt-image-1"},
-		"input_fidelity": {"high"}, "size": {"auto"}})
+	mediaEqual(t, "edit request", got[0], map[string]any{"prompt": "Put both in a gift basket", "model": "gpt-image-1",
+		"input_fidelity": "high", "size": "auto", "mask": map[string]any{"file_id": "file-mask"},
+		"images": []any{map[string]any{"file_id": "file-lotion"}, map[string]any{"image_url": "https://example.com/soap.png"}}})
 
-	stream, err := c.CreateImageEditStream(ctx, gen.CreateImageEditRequest{Prompt: "Make it blue",
-		Image: []io.Reader{client.File(strings.NewReader("\x89PNG"), "a.png", "image/png")}, PartialImages: mediaPtr(1)})
+	stream, err := c.CreateImageEditStream(ctx, gen.CreateImageEditJSONRequest{Prompt: "Make it blue",
+		Images: []gen.ImageReference{{FileID: mediaPtr("file-a")}}, PartialImages: mediaPtr(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -604,10 +601,10 @@ func TestCreateImageEdit(t *testing.T) {
 	if !slices.Equal(kinds, []string{"partial:webp", "completed:12"}) {
 		t.Errorf("events = %v", kinds)
 	}
-	if got[1].fields["stream"][0] != "true" || got[1].fields["partial_images"][0] != "1" {
-		t.Errorf("stream fields = %v", got[1].fields)
+	if got[1]["stream"] != true || got[1]["partial_images"] != 1.0 {
+		t.Errorf("stream request = %v", got[1])
 	}
-	if _, err := c.CreateImageEdit(ctx, gen.CreateImageEditRequest{Prompt: "x"}); !errors.Is(err, client.ErrMissingField) {
+	if _, err := c.CreateImageEdit(ctx, gen.CreateImageEditJSONRequest{Prompt: "x"}); !errors.Is(err, client.ErrMissingField) {
 		t.Errorf("no image: err = %v", err)
 	}
 }
