@@ -971,8 +971,8 @@ func ExampleClient_CreateImageStream() {
 	// 1100 tokens
 }
 
-// An edit takes up to 16 images, sent as image[] parts, and an optional
-// mask whose transparent pixels mark where to paint.
+// An edit takes up to 16 images, named by uploaded file id or by URL, and
+// an optional mask whose transparent pixels mark where to paint.
 func ExampleClient_CreateImageEdit() {
 	t := &mediaT{}
 	defer t.finish()
@@ -981,16 +981,14 @@ func ExampleClient_CreateImageEdit() {
 		"data": []any{map[string]any{"b64_json": mediaPNG(3, 3)}}})
 	c := srv.Client()
 
-	photo := func(name string) io.Reader { // os.Open(name) in a program
-		data, _ := base64.StdEncoding.DecodeString(mediaPNG(3, 3))
-		return client.File(bytes.NewReader(data), name, "image/png")
-	}
+	file := func(id string) gen.ImageReference { return gen.ImageReference{FileID: &id} }
 	model := string(gen.ImageModelGptImage1)
-	fidelity := gen.CreateImageEditRequestInputFidelityHigh
-	resp, err := c.CreateImageEdit(context.Background(), gen.CreateImageEditRequest{
+	fidelity := gen.CreateImageEditJSONRequestInputFidelityHigh
+	mask := file("file-mask")
+	resp, err := c.CreateImageEdit(context.Background(), gen.CreateImageEditJSONRequest{
 		Prompt:        "Put the lotion and the soap in a gift basket",
-		Image:         []io.Reader{photo("lotion.png"), photo("soap.png")},
-		Mask:          photo("mask.png"),
+		Images:        []gen.ImageReference{file("file-lotion"), file("file-soap")},
+		Mask:          &mask,
 		Model:         &model,
 		InputFidelity: &fidelity,
 	})
@@ -999,21 +997,19 @@ func ExampleClient_CreateImageEdit() {
 	}
 	fmt.Println(len(resp.Data), "image,", *resp.Size)
 
-	form, err := srv.LastRequest().Form()
-	if err != nil {
+	var sent gen.CreateImageEditJSONRequest
+	if err := srv.LastRequest().Decode(&sent); err != nil {
 		log.Fatal(err)
 	}
-	defer form.RemoveAll()
-	for _, field := range []string{"image[]", "mask"} {
-		for _, f := range form.File[field] {
-			fmt.Println("sent", field, f.Filename)
-		}
+	for _, image := range sent.Images {
+		fmt.Println("sent image", *image.FileID)
 	}
+	fmt.Println("sent mask", *sent.Mask.FileID)
 	// Output:
 	// 1 image, 1024x1024
-	// sent image[] lotion.png
-	// sent image[] soap.png
-	// sent mask mask.png
+	// sent image file-lotion
+	// sent image file-soap
+	// sent mask file-mask
 }
 
 // An edit can be streamed too, with drafts before the final image.
@@ -1029,11 +1025,11 @@ func ExampleClient_CreateImageEditStream() {
 			"usage": map[string]any{"total_tokens": 1200, "input_tokens": 400, "output_tokens": 800}}))
 	c := srv.Client()
 
-	room, _ := base64.StdEncoding.DecodeString(mediaPNG(2, 3)) // os.Open("room.png") in a program
+	room := "https://example.com/room.png"
 	drafts := 1
-	stream, err := c.CreateImageEditStream(context.Background(), gen.CreateImageEditRequest{
+	stream, err := c.CreateImageEditStream(context.Background(), gen.CreateImageEditJSONRequest{
 		Prompt:        "Paint the walls blue",
-		Image:         []io.Reader{client.File(bytes.NewReader(room), "room.png", "image/png")},
+		Images:        []gen.ImageReference{{ImageURL: &room}},
 		PartialImages: &drafts,
 	})
 	if err != nil {

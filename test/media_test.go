@@ -613,6 +613,68 @@ func TestCreateImageEdit(t *testing.T) {
 	}
 }
 
+// TestCreateImageEditJSON edits images named by file id or URL: the JSON
+// form of POST /images/edits.
+func TestCreateImageEditJSON(t *testing.T) {
+	var got []map[string]any
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		body := mediaJSON(t, r)
+		got = append(got, body)
+		if body["stream"] != true {
+			writeJSON(w, 200, imagesAnswer)
+			return
+		}
+		mediaSSE(w, true,
+			`{"type":"image_edit.partial_image","b64_json":"ZHJhZnQ=","partial_image_index":0,"created_at":1,"size":"1024x1536","quality":"medium","background":"auto","output_format":"webp"}`,
+			`{"type":"image_edit.completed","b64_json":"ZG9uZQ==","created_at":2,"size":"1024x1536","quality":"medium","background":"auto","output_format":"webp",
+"usage":{"total_tokens":12,"input_tokens":5,"output_tokens":7,"input_tokens_details":{"text_tokens":5,"image_tokens":0}}}`)
+	})
+	c := f.client()
+	ctx := context.Background()
+	fidelity := images.CreateEditJSONRequestInputFidelityHigh
+	resp, err := images.New(c).CreateEditJSON(ctx, images.CreateEditJSONRequest{Prompt: "Put both in a gift basket",
+		Images: []images.Reference{{FileID: mediaPtr("file-lotion")}, {ImageURL: mediaPtr("https://example.com/soap.png")}},
+		Mask:   &images.Reference{FileID: mediaPtr("file-mask")},
+		Model:  mediaPtr("gpt-image-1"), InputFidelity: &fidelity, Size: mediaPtr("auto")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkImages(t, "edit", resp)
+	mediaEqual(t, "edit request", got[0], map[string]any{"prompt": "Put both in a gift basket", "model": "gpt-image-1",
+		"input_fidelity": "high", "size": "auto", "mask": map[string]any{"file_id": "file-mask"},
+		"images": []any{map[string]any{"file_id": "file-lotion"}, map[string]any{"image_url": "https://example.com/soap.png"}}})
+
+	stream, err := images.New(c).CreateEditJSONStream(ctx, images.CreateEditJSONRequest{Prompt: "Make it blue",
+		Images: []images.Reference{{FileID: mediaPtr("file-a")}}, PartialImages: mediaPtr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+	var kinds []string
+	for ev, err := range stream.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch e := ev.(type) {
+		case images.EditPartialImageEvent:
+			kinds = append(kinds, "partial:"+*e.OutputFormat)
+		case images.EditCompletedEvent:
+			kinds = append(kinds, fmt.Sprintf("completed:%d", e.Usage.TotalTokens))
+		default:
+			t.Errorf("event %T", ev)
+		}
+	}
+	if !slices.Equal(kinds, []string{"partial:webp", "completed:12"}) {
+		t.Errorf("events = %v", kinds)
+	}
+	if got[1]["stream"] != true || got[1]["partial_images"] != 1.0 {
+		t.Errorf("stream request = %v", got[1])
+	}
+	if _, err := images.New(c).CreateEditJSON(ctx, images.CreateEditJSONRequest{Prompt: "x"}); !errors.Is(err, client.ErrMissingField) {
+		t.Errorf("no image: err = %v", err)
+	}
+}
+
 func TestCreateImageVariation(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		fields, files := mediaForm(t, r)

@@ -63,6 +63,7 @@ type (
 	TranscriptionChunkingAuto                        = gen.TranscriptionChunkingAuto
 	TranscriptionChunkingStrategy                    = gen.TranscriptionChunkingStrategy
 	TranscriptionInputTokenDetails                   = gen.TranscriptionInputTokenDetails
+	TranscriptionLanguage                            = gen.TranscriptionLanguage
 	TranscriptionLogprob                             = gen.TranscriptionLogprob
 	TranscriptionModel                               = gen.TranscriptionModel
 	TranscriptionSegment                             = gen.TranscriptionSegment
@@ -149,7 +150,7 @@ func (s *Service) CreateSpeech(ctx context.Context, body CreateSpeechRequest, op
 	return client.Download(ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model}, func(base string) (*http.Request, error) {
 		req, err := build.NewCreateSpeechRequest(base, body)
 		if err == nil {
-			req.Header.Set("Accept", "audio/aac, audio/flac, audio/mpeg, audio/opus, audio/pcm, audio/wav")
+			req.Header.Set("Accept", "application/octet-stream, audio/aac, audio/flac, audio/mpeg, audio/opus, audio/pcm, audio/wav")
 		}
 		return req, err
 	}, opts...)

@@ -29,7 +29,7 @@ func TestCreateSpeechGenerated(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	answer := `synthesized download
 `
-	srv.On("createSpeech").ReplyBytes("audio/aac", []byte(answer))
+	srv.On("createSpeech").ReplyBytes("application/octet-stream", []byte(answer))
 	svc := audio.New(srv.Client())
 	var body audio.CreateSpeechRequest
 	gentest.Decode(t, `{"input":"text","instructions":"text","model":"text","response_format":"mp3","speed":0.25,"voice":"text"}`, &body)
@@ -91,7 +91,7 @@ func TestCreateSpeechStreamGenerated(t *testing.T) {
 func TestCreateTranscriptionGenerated(t *testing.T) {
 	t.Parallel()
 	srv := openaitest.NewServer(t)
-	answer := `{"duration":1,"language":"text","logprobs":[{"bytes":[1],"logprob":1,"token":"text"}],"segments":[{"avg_logprob":1,"compression_ratio":1,"end":1,"id":1,"no_speech_prob":1,"seek":1,"speaker":"text","start":1,"temperature":1,"text":"text","tokens":[1],"type":"text"}],"task":"text","text":"text","usage":{"input_token_details":{"audio_tokens":1,"text_tokens":1},"input_tokens":1,"output_tokens":1,"total_tokens":1,"type":"tokens"},"words":[{"end":1,"start":1,"word":"text"}]}`
+	answer := `{"duration":1,"language":"text","languages":[{"code":"text"}],"logprobs":[{"bytes":[1],"logprob":1,"token":"text"}],"segments":[{"avg_logprob":1,"compression_ratio":1,"end":1,"id":1,"no_speech_prob":1,"seek":1,"speaker":"text","start":1,"temperature":1,"text":"text","tokens":[1],"type":"text"}],"task":"text","text":"text","usage":{"input_token_details":{"audio_tokens":1,"text_tokens":1},"input_tokens":1,"output_tokens":1,"total_tokens":1,"type":"tokens"},"words":[{"end":1,"start":1,"word":"text"}]}`
 	srv.On("createTranscription").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())
 	var body audio.CreateTranscriptionRequest
@@ -136,7 +136,7 @@ func TestCreateTranscriptionStreamGenerated(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	events := []string{
 		`{"delta":"text","logprobs":[{"bytes":[1],"logprob":1,"token":"text"}],"segment_id":"text","type":"transcript.text.delta"}`,
-		`{"logprobs":[{"bytes":[1],"logprob":1,"token":"text"}],"text":"text","type":"transcript.text.done","usage":{"input_token_details":{"audio_tokens":1,"text_tokens":1},"input_tokens":1,"output_tokens":1,"total_tokens":1,"type":"tokens"}}`,
+		`{"languages":[{"code":"text"}],"logprobs":[{"bytes":[1],"logprob":1,"token":"text"}],"text":"text","type":"transcript.text.done","usage":{"input_token_details":{"audio_tokens":1,"text_tokens":1},"input_tokens":1,"output_tokens":1,"total_tokens":1,"type":"tokens"}}`,
 	}
 	srv.On("createTranscription").Stream(openaitest.Data(json.RawMessage(events[0])), openaitest.Data(json.RawMessage(events[1])))
 	svc := audio.New(srv.Client())

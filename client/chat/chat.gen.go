@@ -117,6 +117,7 @@ type (
 	Metadata                          = shared.Metadata
 	Modality                          = gen.Modality
 	Model                             = shared.ChatModel
+	ModerationResults                 = shared.ChatModerationResults
 	Prediction                        = gen.Prediction
 	PredictionContent                 = gen.PredictionContent
 	PredictionParts                   = gen.PredictionParts
@@ -135,12 +136,22 @@ type (
 	ResponseFormatText                = shared.ResponseFormatText
 	ResponseMessage                   = gen.ResponseMessage
 	ResponseMessageRole               = gen.ResponseMessageRole
+	ResponseModeration                = shared.ResponseModeration
+	ResponseModerationConfig          = shared.ResponseModerationConfig
+	ResponseModerationError           = shared.ResponseModerationError
+	ResponseModerationOutcome         = shared.ResponseModerationOutcome
+	ResponseModerationPolicy          = shared.ResponseModerationPolicy
+	ResponseModerationResult          = shared.ResponseModerationResult
+	ResponseModerationRule            = shared.ResponseModerationRule
+	ResponseModerationRuleMode        = shared.ResponseModerationRuleMode
 	Role                              = gen.Role
 	ServiceTier                       = shared.ServiceTier
 	StopSequence                      = shared.StopSequence
 	StopSequenceList                  = shared.StopSequenceList
 	StopSequences                     = shared.StopSequences
 	StoreMessage                      = gen.StoreMessage
+	StoredCompletion                  = gen.StoredCompletion
+	StoredCompletionObject            = gen.StoredCompletionObject
 	StreamChoice                      = gen.StreamChoice
 	StreamDelta                       = gen.StreamDelta
 	StreamOptions                     = shared.ChatCompletionStreamOptions
@@ -175,6 +186,7 @@ type (
 	UnknownMessage                    = gen.UnknownMessage
 	UnknownPredictionContent          = gen.UnknownPredictionContent
 	UnknownResponseFormat             = gen.UnknownResponseFormat
+	UnknownResponseModerationOutcome  = shared.UnknownResponseModerationOutcome
 	UnknownStopSequences              = shared.UnknownStopSequences
 	UnknownSystemMessageContent       = gen.UnknownSystemMessageContent
 	UnknownTool                       = gen.UnknownTool
@@ -328,6 +340,8 @@ const (
 	ReasoningEffortNone                       = shared.ReasoningEffortNone
 	ReasoningEffortXhigh                      = shared.ReasoningEffortXhigh
 	ResponseMessageRoleAssistant              = gen.ResponseMessageRoleAssistant
+	ResponseModerationRuleModeBlock           = shared.ResponseModerationRuleModeBlock
+	ResponseModerationRuleModeScore           = shared.ResponseModerationRuleModeScore
 	RoleAssistant                             = gen.RoleAssistant
 	RoleDeveloper                             = gen.RoleDeveloper
 	RoleFunction                              = gen.RoleFunction
@@ -339,6 +353,7 @@ const (
 	ServiceTierFlex                           = shared.ServiceTierFlex
 	ServiceTierPriority                       = shared.ServiceTierPriority
 	ServiceTierScale                          = shared.ServiceTierScale
+	StoredCompletionObjectChatCompletion      = gen.StoredCompletionObjectChatCompletion
 	ToolCallDeltaTypeCustom                   = gen.ToolCallDeltaTypeCustom
 	ToolCallDeltaTypeFunction                 = gen.ToolCallDeltaTypeFunction
 	ToolChoiceModeAuto                        = shared.ToolChoiceModeAuto
@@ -404,8 +419,8 @@ func (s *Service) Delete(ctx context.Context, completionID string, opts ...clien
 }
 
 // Get calls GET /chat/completions/{completion_id} (getChatCompletion): Get a stored chat completion.
-func (s *Service) Get(ctx context.Context, completionID string, opts ...client.Option) (*Completion, error) {
-	return client.Call[Completion](ctx, s.c, client.Request{Operation: "getChatCompletion", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
+func (s *Service) Get(ctx context.Context, completionID string, opts ...client.Option) (*StoredCompletion, error) {
+	return client.Call[StoredCompletion](ctx, s.c, client.Request{Operation: "getChatCompletion", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
 		return build.NewGetChatCompletionRequest(base, completionID)
 	}, nil, opts...)
 }
@@ -452,12 +467,12 @@ func (s *Service) List(ctx context.Context, params *ListParams, opts ...client.O
 
 // ListAll iterates over every item of GET /chat/completions (listChatCompletions): List stored chat completions (those created with `store` set to true).
 // It fetches page after page as the loop goes on, passing ctx to each.
-func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...client.Option) iter.Seq2[Completion, error] {
+func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...client.Option) iter.Seq2[StoredCompletion, error] {
 	var p ListParams
 	if params != nil {
 		p = *params
 	}
-	return client.Paginate(func(after string) ([]Completion, bool, string, error) {
+	return client.Paginate(func(after string) ([]StoredCompletion, bool, string, error) {
 		if after != "" {
 			p.After = &after
 		}
@@ -477,8 +492,8 @@ func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...clien
 }
 
 // Update calls POST /chat/completions/{completion_id} (updateChatCompletion): Change the metadata of a stored chat completion.
-func (s *Service) Update(ctx context.Context, completionID string, body UpdateRequest, opts ...client.Option) (*Completion, error) {
-	return client.Call[Completion](ctx, s.c, client.Request{Operation: "updateChatCompletion", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
+func (s *Service) Update(ctx context.Context, completionID string, body UpdateRequest, opts ...client.Option) (*StoredCompletion, error) {
+	return client.Call[StoredCompletion](ctx, s.c, client.Request{Operation: "updateChatCompletion", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
 		return build.NewUpdateChatCompletionRequest(base, completionID, body)
 	}, nil, opts...)
 }

@@ -27,7 +27,7 @@ var (
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
 	srv := openaitest.NewServer(t)
-	answer := `{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"text_offset":[1],"token_logprobs":[1],"tokens":["text"],"top_logprobs":[{"key":1}]},"text":"text"}],"created":1,"id":"text","model":"text","object":"text_completion","system_fingerprint":"text","usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cached_tokens":1},"total_tokens":1}}`
+	answer := `{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"text_offset":[1],"token_logprobs":[1],"tokens":["text"],"top_logprobs":[{"key":1}]},"text":"text"}],"created":1,"id":"text","model":"text","object":"text_completion","system_fingerprint":"text","usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"image_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1,"text_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cache_write_tokens":1,"cached_tokens":1,"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
 	srv.On("createCompletion").ReplyBytes("application/json", []byte(answer))
 	svc := completions.New(srv.Client())
 	var body completions.CreateRequest
@@ -49,7 +49,7 @@ func TestCreateStreamGenerated(t *testing.T) {
 	t.Parallel()
 	srv := openaitest.NewServer(t)
 	events := []string{
-		`{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"text_offset":[1],"token_logprobs":[1],"tokens":["text"],"top_logprobs":[{"key":1}]},"text":"text"}],"created":1,"id":"text","model":"text","object":"text_completion","system_fingerprint":"text","usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cached_tokens":1},"total_tokens":1}}`,
+		`{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"text_offset":[1],"token_logprobs":[1],"tokens":["text"],"top_logprobs":[{"key":1}]},"text":"text"}],"created":1,"id":"text","model":"text","object":"text_completion","system_fingerprint":"text","usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"image_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1,"text_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cache_write_tokens":1,"cached_tokens":1,"image_tokens":1,"text_tokens":1},"total_tokens":1}}`,
 	}
 	srv.On("createCompletion").Stream(openaitest.Data(json.RawMessage(events[0])), openaitest.Done())
 	svc := completions.New(srv.Client())

@@ -271,6 +271,7 @@ type (
 	WebSearchFilters                  = responses.WebSearchFilters
 	WebSearchPreviewTool              = responses.WebSearchPreviewTool
 	WebSearchPreviewTool20250311      = responses.WebSearchPreviewTool20250311
+	WebSearchReturnTokenBudget        = shared.WebSearchReturnTokenBudget
 	WebSearchSource                   = responses.WebSearchSource
 	WebSearchTool                     = responses.WebSearchTool
 	WebSearchTool20250826             = responses.WebSearchTool20250826
@@ -428,6 +429,8 @@ const (
 	WebSearchCallStatusFailed                  = responses.WebSearchCallStatusFailed
 	WebSearchCallStatusInProgress              = responses.WebSearchCallStatusInProgress
 	WebSearchCallStatusSearching               = responses.WebSearchCallStatusSearching
+	WebSearchReturnTokenBudgetDefault          = shared.WebSearchReturnTokenBudgetDefault
+	WebSearchReturnTokenBudgetUnlimited        = shared.WebSearchReturnTokenBudgetUnlimited
 	WebSearchUserLocationTypeApproximate       = responses.WebSearchUserLocationTypeApproximate
 )
 

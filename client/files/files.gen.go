@@ -107,7 +107,7 @@ func (s *Service) Download(ctx context.Context, fileID string, opts ...client.Op
 	return client.Download(ctx, s.c, client.Request{Operation: "downloadFile", PathParams: []string{"fileID", fileID}}, func(base string) (*http.Request, error) {
 		req, err := build.NewDownloadFileRequest(base, fileID)
 		if err == nil {
-			req.Header.Set("Accept", "application/octet-stream")
+			req.Header.Set("Accept", "*/*, application/octet-stream")
 		}
 		return req, err
 	}, opts...)

@@ -72,7 +72,7 @@ func TestDownloadGenerated(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	answer := `synthesized download
 `
-	srv.On("downloadFile").ReplyBytes("application/octet-stream", []byte(answer))
+	srv.On("downloadFile").ReplyBytes("*/*", []byte(answer))
 	svc := files.New(srv.Client())
 
 	rc, err := svc.Download(context.Background(), "fileID_1")

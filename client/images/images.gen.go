@@ -22,6 +22,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	gen "github.com/oapi-openai/openai/gen/images"
+	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/images"
 	"github.com/oapi-openai/openai/streaming"
 )
@@ -35,6 +36,12 @@ func New(c *client.Client) *Service { return &Service{c: c} }
 
 // The types the images operations use.
 type (
+	CreateEditJSONRequest                = gen.CreateEditJSONRequest
+	CreateEditJSONRequestBackground      = gen.CreateEditJSONRequestBackground
+	CreateEditJSONRequestInputFidelity   = gen.CreateEditJSONRequestInputFidelity
+	CreateEditJSONRequestModeration      = gen.CreateEditJSONRequestModeration
+	CreateEditJSONRequestOutputFormat    = gen.CreateEditJSONRequestOutputFormat
+	CreateEditJSONRequestQuality         = gen.CreateEditJSONRequestQuality
 	CreateEditRequest                    = gen.CreateEditRequest
 	CreateEditRequestBackground          = gen.CreateEditRequestBackground
 	CreateEditRequestInputFidelity       = gen.CreateEditRequestInputFidelity
@@ -59,9 +66,10 @@ type (
 	GenStreamEvent                       = gen.GenStreamEvent
 	Image                                = gen.Image
 	Model                                = gen.Model
+	Reference                            = gen.Reference
 	Response                             = gen.Response
 	Size                                 = gen.Size
-	TokensDetails                        = gen.TokensDetails
+	TokensDetails                        = shared.ImageTokensDetails
 	UnknownEditStreamEvent               = gen.UnknownEditStreamEvent
 	UnknownGenStreamEvent                = gen.UnknownGenStreamEvent
 	Usage                                = gen.Usage
@@ -69,6 +77,20 @@ type (
 
 // The known values of the enum types above.
 const (
+	CreateEditJSONRequestBackgroundAuto         = gen.CreateEditJSONRequestBackgroundAuto
+	CreateEditJSONRequestBackgroundOpaque       = gen.CreateEditJSONRequestBackgroundOpaque
+	CreateEditJSONRequestBackgroundTransparent  = gen.CreateEditJSONRequestBackgroundTransparent
+	CreateEditJSONRequestInputFidelityHigh      = gen.CreateEditJSONRequestInputFidelityHigh
+	CreateEditJSONRequestInputFidelityLow       = gen.CreateEditJSONRequestInputFidelityLow
+	CreateEditJSONRequestModerationAuto         = gen.CreateEditJSONRequestModerationAuto
+	CreateEditJSONRequestModerationLow          = gen.CreateEditJSONRequestModerationLow
+	CreateEditJSONRequestOutputFormatJpeg       = gen.CreateEditJSONRequestOutputFormatJpeg
+	CreateEditJSONRequestOutputFormatPng        = gen.CreateEditJSONRequestOutputFormatPng
+	CreateEditJSONRequestOutputFormatWebp       = gen.CreateEditJSONRequestOutputFormatWebp
+	CreateEditJSONRequestQualityAuto            = gen.CreateEditJSONRequestQualityAuto
+	CreateEditJSONRequestQualityHigh            = gen.CreateEditJSONRequestQualityHigh
+	CreateEditJSONRequestQualityLow             = gen.CreateEditJSONRequestQualityLow
+	CreateEditJSONRequestQualityMedium          = gen.CreateEditJSONRequestQualityMedium
 	CreateEditRequestBackgroundAuto             = gen.CreateEditRequestBackgroundAuto
 	CreateEditRequestBackgroundOpaque           = gen.CreateEditRequestBackgroundOpaque
 	CreateEditRequestBackgroundTransparent      = gen.CreateEditRequestBackgroundTransparent
@@ -194,6 +216,44 @@ func (s *Service) CreateEditStream(ctx context.Context, body CreateEditRequest, 
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateImageEditRequestWithBody(base, contentType, r)
 		})
+	}, gen.UnmarshalEditStreamEvent, client.StreamEnd{Final: []string{"image_edit.completed"}}, opts...)
+}
+
+// CreateEditJSON calls POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
+func (s *Service) CreateEditJSON(ctx context.Context, body CreateEditJSONRequest, opts ...client.Option) (*Response, error) {
+	body.Stream = nil
+	if len(body.Images) == 0 {
+		return nil, client.MissingField("createImageEdit", "images")
+	}
+	if body.Prompt == "" {
+		return nil, client.MissingField("createImageEdit", "prompt")
+	}
+	var model string
+	if body.Model != nil {
+		model = *body.Model
+	}
+	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model}, func(base string) (*http.Request, error) {
+		return build.NewCreateImageEditRequest(base, body)
+	}, nil, opts...)
+}
+
+// CreateEditJSONStream streams POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
+// Errors before the first event (status, auth) are returned here; range
+// over the stream's All to read events.
+func (s *Service) CreateEditJSONStream(ctx context.Context, body CreateEditJSONRequest, opts ...client.Option) (*streaming.Stream[EditStreamEvent], error) {
+	body.Stream = client.Ptr(true)
+	if len(body.Images) == 0 {
+		return nil, client.MissingField("createImageEdit", "images")
+	}
+	if body.Prompt == "" {
+		return nil, client.MissingField("createImageEdit", "prompt")
+	}
+	var model string
+	if body.Model != nil {
+		model = *body.Model
+	}
+	return client.Stream[EditStreamEvent](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model}, func(base string) (*http.Request, error) {
+		return build.NewCreateImageEditRequest(base, body)
 	}, gen.UnmarshalEditStreamEvent, client.StreamEnd{Final: []string{"image_edit.completed"}}, opts...)
 }
 

@@ -137,6 +137,62 @@ func TestCreateEditStreamGenerated(t *testing.T) {
 	}
 }
 
+// TestCreateEditJSONGenerated calls CreateEditJSON (createImageEdit) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateEditJSONGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"background":"text","created":1,"data":[{"b64_json":"text","revised_prompt":"text","url":"text"}],"output_format":"text","quality":"text","size":"text","usage":{"input_tokens":1,"input_tokens_details":{"image_tokens":1,"text_tokens":1},"output_tokens":1,"output_tokens_details":{"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
+	srv.On("createImageEdit").ReplyBytes("application/json", []byte(answer))
+	svc := images.New(srv.Client())
+	var body images.CreateEditJSONRequest
+	gentest.Decode(t, `{"background":"transparent","images":[{"file_id":"text","image_url":"text"}],"input_fidelity":"high","mask":{"file_id":"text","image_url":"text"},"model":"text","moderation":"low","n":1,"output_compression":0,"output_format":"png","partial_images":0,"prompt":"text","quality":"low","size":"text","user":"text"}`, &body)
+
+	got, err := svc.CreateEditJSON(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestCreateEditJSONStreamGenerated streams createImageEdit from the test kit and
+// checks that every synthesized event survives decoding and encoding again.
+func TestCreateEditJSONStreamGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	events := []string{
+		`{"b64_json":"text","background":"text","created_at":1,"output_format":"text","partial_image_index":1,"quality":"text","size":"text","type":"image_edit.partial_image"}`,
+		`{"b64_json":"text","background":"text","created_at":1,"output_format":"text","quality":"text","size":"text","type":"image_edit.completed","usage":{"input_tokens":1,"input_tokens_details":{"image_tokens":1,"text_tokens":1},"output_tokens":1,"output_tokens_details":{"image_tokens":1,"text_tokens":1},"total_tokens":1}}`,
+	}
+	srv.On("createImageEdit").Stream(openaitest.Data(json.RawMessage(events[0])), openaitest.Data(json.RawMessage(events[1])))
+	svc := images.New(srv.Client())
+	var body images.CreateEditJSONRequest
+	gentest.Decode(t, `{"background":"transparent","images":[{"file_id":"text","image_url":"text"}],"input_fidelity":"high","mask":{"file_id":"text","image_url":"text"},"model":"text","moderation":"low","n":1,"output_compression":0,"output_format":"png","partial_images":0,"prompt":"text","quality":"low","size":"text","user":"text"}`, &body)
+
+	stream, err := svc.CreateEditJSONStream(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	for ev, err := range stream.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i >= len(events) {
+			t.Fatalf("more events than the %d sent", len(events))
+		}
+		gentest.Lossless(t, events[i], ev)
+		i++
+	}
+	if i != len(events) {
+		t.Errorf("got %d events, want %d", i, len(events))
+	}
+}
+
 // TestCreateVariationGenerated calls CreateVariation (createImageVariation) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.

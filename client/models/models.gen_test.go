@@ -47,7 +47,7 @@ func TestDeleteGenerated(t *testing.T) {
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
 	srv := openaitest.NewServer(t)
-	answer := `{"data":[{"created":1,"id":"text","object":"model","owned_by":"text"}],"object":"list"}`
+	answer := `{"data":[{"created":1,"id":"text","object":"model","owned_by":"text","shutdown_date":"text"}],"object":"list"}`
 	srv.On("listModels").ReplyBytes("application/json", []byte(answer))
 	svc := models.New(srv.Client())
 
@@ -67,7 +67,7 @@ func TestListGenerated(t *testing.T) {
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
 	srv := openaitest.NewServer(t)
-	answer := `{"created":1,"id":"text","object":"model","owned_by":"text"}`
+	answer := `{"created":1,"id":"text","object":"model","owned_by":"text","shutdown_date":"text"}`
 	srv.On("retrieveModel").ReplyBytes("application/json", []byte(answer))
 	svc := models.New(srv.Client())
 

@@ -60,6 +60,7 @@ type (
 	AudioTranscriptDoneEvent              = gen.AudioTranscriptDoneEvent
 	Billing                               = gen.Billing
 	ChatModel                             = shared.ChatModel
+	ChatModerationResults                 = shared.ChatModerationResults
 	ClickAction                           = gen.ClickAction
 	ClickActionButton                     = gen.ClickActionButton
 	CodeInterpreterCall                   = gen.CodeInterpreterCall
@@ -122,8 +123,6 @@ type (
 	CustomToolFormatGrammar               = gen.CustomToolFormatGrammar
 	CustomToolFormatGrammarSyntax         = gen.CustomToolFormatGrammarSyntax
 	CustomToolFormatText                  = gen.CustomToolFormatText
-	DeleteResponse                        = gen.DeleteResponse
-	DeleteResponseObject                  = gen.DeleteResponseObject
 	DoubleClickAction                     = gen.DoubleClickAction
 	DragAction                            = gen.DragAction
 	Error                                 = gen.Error
@@ -171,6 +170,7 @@ type (
 	ImageGenerationToolModeration         = gen.ImageGenerationToolModeration
 	ImageGenerationToolOutputFormat       = gen.ImageGenerationToolOutputFormat
 	ImageGenerationToolQuality            = gen.ImageGenerationToolQuality
+	ImageTokensDetails                    = shared.ImageTokensDetails
 	InProgressEvent                       = gen.InProgressEvent
 	Includable                            = gen.Includable
 	IncompleteDetails                     = gen.IncompleteDetails
@@ -249,14 +249,14 @@ type (
 	MessageRole                           = gen.MessageRole
 	Metadata                              = shared.Metadata
 	Model                                 = gen.Model
-	Moderation                            = gen.Moderation
-	ModerationConfig                      = gen.ModerationConfig
-	ModerationError                       = gen.ModerationError
-	ModerationOutcome                     = gen.ModerationOutcome
-	ModerationPolicy                      = gen.ModerationPolicy
-	ModerationResult                      = gen.ModerationResult
-	ModerationRule                        = gen.ModerationRule
-	ModerationRuleMode                    = gen.ModerationRuleMode
+	Moderation                            = shared.ResponseModeration
+	ModerationConfig                      = shared.ResponseModerationConfig
+	ModerationError                       = shared.ResponseModerationError
+	ModerationOutcome                     = shared.ResponseModerationOutcome
+	ModerationPolicy                      = shared.ResponseModerationPolicy
+	ModerationResult                      = shared.ResponseModerationResult
+	ModerationRule                        = shared.ResponseModerationRule
+	ModerationRuleMode                    = shared.ResponseModerationRuleMode
 	MoveAction                            = gen.MoveAction
 	NamespaceMember                       = gen.NamespaceMember
 	NamespaceTool                         = gen.NamespaceTool
@@ -335,6 +335,7 @@ type (
 	TextFormat                            = gen.TextFormat
 	TextFormatJSONSchema                  = gen.TextFormatJSONSchema
 	Tool                                  = gen.Tool
+	ToolCachedTokensDetails               = gen.ToolCachedTokensDetails
 	ToolCaller                            = gen.ToolCaller
 	ToolCallerDirect                      = gen.ToolCallerDirect
 	ToolCallerKind                        = gen.ToolCallerKind
@@ -386,7 +387,7 @@ type (
 	UnknownMcpRequireApproval             = gen.UnknownMcpRequireApproval
 	UnknownMcpToolCallError               = gen.UnknownMcpToolCallError
 	UnknownMessageContent                 = gen.UnknownMessageContent
-	UnknownModerationOutcome              = gen.UnknownModerationOutcome
+	UnknownModerationOutcome              = shared.UnknownResponseModerationOutcome
 	UnknownNamespaceMember                = gen.UnknownNamespaceMember
 	UnknownOutputContent                  = gen.UnknownOutputContent
 	UnknownOutputItem                     = gen.UnknownOutputItem
@@ -415,6 +416,7 @@ type (
 	WebSearchFilters                      = gen.WebSearchFilters
 	WebSearchPreviewTool                  = gen.WebSearchPreviewTool
 	WebSearchPreviewTool20250311          = gen.WebSearchPreviewTool20250311
+	WebSearchReturnTokenBudget            = shared.WebSearchReturnTokenBudget
 	WebSearchSource                       = gen.WebSearchSource
 	WebSearchTool                         = gen.WebSearchTool
 	WebSearchTool20250826                 = gen.WebSearchTool20250826
@@ -547,7 +549,6 @@ const (
 	ContextManagementTypeCompaction            = gen.ContextManagementTypeCompaction
 	CustomToolFormatGrammarSyntaxLark          = gen.CustomToolFormatGrammarSyntaxLark
 	CustomToolFormatGrammarSyntaxRegex         = gen.CustomToolFormatGrammarSyntaxRegex
-	DeleteResponseObjectResponse               = gen.DeleteResponseObjectResponse
 	ErrorCodeBioPolicy                         = gen.ErrorCodeBioPolicy
 	ErrorCodeDataResidencyMismatch             = gen.ErrorCodeDataResidencyMismatch
 	ErrorCodeEmptyImageFile                    = gen.ErrorCodeEmptyImageFile
@@ -681,8 +682,8 @@ const (
 	ModelO3Pro20250610                         = gen.ModelO3Pro20250610
 	ModelO4MiniDeepResearch                    = gen.ModelO4MiniDeepResearch
 	ModelO4MiniDeepResearch20250626            = gen.ModelO4MiniDeepResearch20250626
-	ModerationRuleModeBlock                    = gen.ModerationRuleModeBlock
-	ModerationRuleModeScore                    = gen.ModerationRuleModeScore
+	ModerationRuleModeBlock                    = shared.ResponseModerationRuleModeBlock
+	ModerationRuleModeScore                    = shared.ResponseModerationRuleModeScore
 	ObjectResponse                             = gen.ObjectResponse
 	OutputMessageRoleAssistant                 = gen.OutputMessageRoleAssistant
 	ProgramOutputItemStatusCompleted           = gen.ProgramOutputItemStatusCompleted
@@ -743,6 +744,8 @@ const (
 	WebSearchCallStatusFailed                  = gen.WebSearchCallStatusFailed
 	WebSearchCallStatusInProgress              = gen.WebSearchCallStatusInProgress
 	WebSearchCallStatusSearching               = gen.WebSearchCallStatusSearching
+	WebSearchReturnTokenBudgetDefault          = shared.WebSearchReturnTokenBudgetDefault
+	WebSearchReturnTokenBudgetUnlimited        = shared.WebSearchReturnTokenBudgetUnlimited
 	WebSearchUserLocationTypeApproximate       = gen.WebSearchUserLocationTypeApproximate
 )
 
@@ -782,10 +785,11 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 }
 
 // Delete calls DELETE /responses/{response_id} (deleteResponse): Delete a stored response.
-func (s *Service) Delete(ctx context.Context, responseID string, opts ...client.Option) (*DeleteResponse, error) {
-	return client.Call[DeleteResponse](ctx, s.c, client.Request{Operation: "deleteResponse", PathParams: []string{"responseID", responseID}}, func(base string) (*http.Request, error) {
+func (s *Service) Delete(ctx context.Context, responseID string, opts ...client.Option) error {
+	_, err := client.Call[struct{}](ctx, s.c, client.Request{Operation: "deleteResponse", PathParams: []string{"responseID", responseID}}, func(base string) (*http.Request, error) {
 		return build.NewDeleteResponseRequest(base, responseID)
 	}, nil, opts...)
+	return err
 }
 
 // CountInputTokens calls POST /responses/input_tokens (getInputTokenCounts): Count the input tokens a response request would use, without running the model.

@@ -409,6 +409,9 @@ type CreateTranscriptionResponse struct {
 	// Language is the language of the audio (verbose format).
 	Language *string `json:"language,omitempty"`
 
+	// Languages lists the languages heard in the audio (models that detect several, such as `gpt-transcribe`); empty when none was detected with confidence.
+	Languages []TranscriptionLanguage `json:"languages,omitempty"`
+
 	// Logprobs holds the log probabilities of the tokens, when asked for with `include`.
 	Logprobs []TranscriptionLogprob `json:"logprobs,omitempty"`
 
@@ -521,6 +524,9 @@ type TranscriptTextDeltaEventType string
 
 // TranscriptTextDoneEvent is the last event of a transcription stream, with the whole transcript.
 type TranscriptTextDoneEvent struct {
+	// Languages lists the languages heard in the audio, as in the JSON answer.
+	Languages []TranscriptionLanguage `json:"languages,omitempty"`
+
 	// Logprobs holds the log probabilities of the tokens, when asked for with `include`.
 	Logprobs []TranscriptionLogprob `json:"logprobs,omitempty"`
 
@@ -564,6 +570,12 @@ type TranscriptionInputTokenDetails struct {
 
 	// TextTokens is the number of text tokens (prompt and known speakers).
 	TextTokens *int64 `json:"text_tokens,omitempty"`
+}
+
+// TranscriptionLanguage is a language heard in transcribed audio.
+type TranscriptionLanguage struct {
+	// Code is the language code, such as `en`.
+	Code string `json:"code"`
 }
 
 // TranscriptionLogprob is the log probability of one token of a transcript.

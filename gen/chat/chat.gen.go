@@ -700,6 +700,21 @@ func (e ResponseFormatJSONSchemaType) Valid() bool {
 	}
 }
 
+// Defines values for StoredChatCompletionObject.
+const (
+	StoredCompletionObjectChatCompletion StoredCompletionObject = "chat.completion"
+)
+
+// Valid indicates whether the value is a known member of the StoredChatCompletionObject enum.
+func (e StoredCompletionObject) Valid() bool {
+	switch e {
+	case StoredCompletionObjectChatCompletion:
+		return true
+	default:
+		return false
+	}
+}
+
 // ApproximateLocation holds free-form location hints; all fields are optional.
 type ApproximateLocation struct {
 	// City is the city name, such as `San Francisco`.
@@ -828,7 +843,7 @@ type DeletedObject string
 
 // List is a page of stored chat completions.
 type List struct {
-	Data []Completion `json:"data"`
+	Data []StoredCompletion `json:"data"`
 
 	// FirstID is the id of the first completion of the page.
 	FirstID *string `json:"first_id"`
@@ -1470,6 +1485,9 @@ type CreateRequest struct {
 	// Model is the model id, such as `gpt-4.1` or `o3`; see ChatModel for known ids.
 	Model string `json:"model"`
 
+	// Moderation runs content moderation on the messages and on the answer; the verdicts come back in the completion's `moderation`.
+	Moderation *shared.ResponseModerationConfig `json:"moderation,omitempty"`
+
 	// N sets how many choices to generate; you pay for the tokens of all of them.
 	N *int `json:"n,omitempty"`
 
@@ -1564,6 +1582,9 @@ type Completion struct {
 	// Model is the model that produced the completion.
 	Model string `json:"model"`
 
+	// Moderation holds the moderation verdicts, when the request asked for moderation.
+	Moderation *shared.ResponseModeration `json:"moderation,omitempty"`
+
 	// Object is always `chat.completion`.
 	Object CompletionObject `json:"object"`
 
@@ -1593,6 +1614,9 @@ type Chunk struct {
 
 	// Model is the model that produces the completion.
 	Model string `json:"model"`
+
+	// Moderation holds the moderation verdicts, on the chunk that carries them when the request asked for moderation.
+	Moderation *shared.ResponseModeration `json:"moderation,omitempty"`
 
 	// Obfuscation is random padding that hides the size of the chunk.
 	Obfuscation *string `json:"obfuscation,omitempty"`
@@ -1652,6 +1676,69 @@ type ResponseFormatJSONSchema struct {
 
 // ResponseFormatJSONSchemaType defines model for ResponseFormatJSONSchema.Type.
 type ResponseFormatJSONSchemaType string
+
+// StoredCompletion is a stored chat completion as the list, get and update operations return it: the completion plus the settings of the request that made it.
+type StoredCompletion struct {
+	// Choices lists the generated answers; more than one when `n` is above 1.
+	Choices []Choice `json:"choices"`
+
+	// Created is when the completion was created, in Unix seconds.
+	Created int64 `json:"created"`
+
+	// FrequencyPenalty is the frequency penalty the request used.
+	FrequencyPenalty *float64 `json:"frequency_penalty,omitempty"`
+
+	// ID is the completion id.
+	ID string `json:"id"`
+
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	Metadata shared.Metadata `json:"metadata,omitempty"`
+
+	// Model is the model that produced the completion.
+	Model string `json:"model"`
+
+	// Moderation holds the moderation verdicts, when the request asked for moderation.
+	Moderation *shared.ResponseModeration `json:"moderation,omitempty"`
+
+	// Object is always `chat.completion`.
+	Object StoredCompletionObject `json:"object"`
+
+	// PresencePenalty is the presence penalty the request used.
+	PresencePenalty *float64 `json:"presence_penalty,omitempty"`
+
+	// RequestID is the id of the HTTP request that created the completion.
+	RequestID *string `json:"request_id,omitempty"`
+
+	// ResponseFormat is the format of the answer: plain text (the default), JSON matching a schema (Structured Outputs), or any JSON object (the older JSON mode).
+	ResponseFormat ResponseFormat `json:"response_format,omitempty"`
+
+	// Seed is the sampling seed the request used (any 64-bit value, negative included).
+	Seed *int64 `json:"seed,omitempty"`
+
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
+
+	// SystemFingerprint identifies the backend configuration; a change explains different answers to equal seeded requests. Often null.
+	SystemFingerprint *string `json:"system_fingerprint,omitempty"`
+
+	// Temperature is the sampling temperature the request used.
+	Temperature *float64 `json:"temperature,omitempty"`
+
+	// ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
+	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
+
+	// Tools lists the tools the request offered the model.
+	Tools []Tool `json:"tools,omitempty"`
+
+	// TopP is the nucleus sampling mass the request used.
+	TopP *float64 `json:"top_p,omitempty"`
+
+	// Usage holds the token counts of a request.
+	Usage *shared.CompletionUsage `json:"usage,omitempty"`
+}
+
+// StoredCompletionObject is always `chat.completion`.
+type StoredCompletionObject string
 
 // UpdateRequest holds new metadata for a stored chat completion.
 type UpdateRequest struct {
@@ -3330,10 +3417,36 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for CreateChatCompletionResponse,
-// decoding its field Choices through its own UnmarshalJSON.
+// decoding its fields Choices and Moderation through their own UnmarshalJSON.
 func (t *Completion) UnmarshalJSON(data []byte) error {
 	type plain Completion
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "choices", Dec: unionrt.OwnSliceOf(&t.Choices)},
+		unionrt.Member{Key: "moderation", Dec: unionrt.OwnPointerOf(&t.Moderation)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for
+// CreateChatCompletionStreamResponse, decoding its field Moderation through
+// its own UnmarshalJSON.
+func (t *Chunk) UnmarshalJSON(data []byte) error {
+	type plain Chunk
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "moderation", Dec: unionrt.OwnPointerOf(&t.Moderation)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for StoredChatCompletion,
+// decoding its union fields ResponseFormat, ToolChoice and Tools through
+// their Unmarshal functions, and its fields Choices and Moderation through
+// their own UnmarshalJSON.
+func (t *StoredCompletion) UnmarshalJSON(data []byte) error {
+	type plain StoredCompletion
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "response_format", Dec: unionrt.FieldOf(&t.ResponseFormat, UnmarshalResponseFormat)},
+		unionrt.Member{Key: "tool_choice", Dec: unionrt.FieldOf(&t.ToolChoice, UnmarshalToolChoice)},
+		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
+		unionrt.Member{Key: "choices", Dec: unionrt.OwnSliceOf(&t.Choices)},
+		unionrt.Member{Key: "moderation", Dec: unionrt.OwnPointerOf(&t.Moderation)},
 	)
 }

@@ -10,8 +10,111 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/oapi-openai/openai/gen/shared"
 	"github.com/oapi-openai/openai/internal/unionrt"
 )
+
+// Defines values for CreateImageEditJSONRequestBackground.
+const (
+	CreateEditJSONRequestBackgroundAuto        CreateEditJSONRequestBackground = "auto"
+	CreateEditJSONRequestBackgroundOpaque      CreateEditJSONRequestBackground = "opaque"
+	CreateEditJSONRequestBackgroundTransparent CreateEditJSONRequestBackground = "transparent"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestBackground enum.
+func (e CreateEditJSONRequestBackground) Valid() bool {
+	switch e {
+	case CreateEditJSONRequestBackgroundAuto:
+		return true
+	case CreateEditJSONRequestBackgroundOpaque:
+		return true
+	case CreateEditJSONRequestBackgroundTransparent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditJSONRequestInputFidelity.
+const (
+	CreateEditJSONRequestInputFidelityHigh CreateEditJSONRequestInputFidelity = "high"
+	CreateEditJSONRequestInputFidelityLow  CreateEditJSONRequestInputFidelity = "low"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestInputFidelity enum.
+func (e CreateEditJSONRequestInputFidelity) Valid() bool {
+	switch e {
+	case CreateEditJSONRequestInputFidelityHigh:
+		return true
+	case CreateEditJSONRequestInputFidelityLow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditJSONRequestModeration.
+const (
+	CreateEditJSONRequestModerationAuto CreateEditJSONRequestModeration = "auto"
+	CreateEditJSONRequestModerationLow  CreateEditJSONRequestModeration = "low"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestModeration enum.
+func (e CreateEditJSONRequestModeration) Valid() bool {
+	switch e {
+	case CreateEditJSONRequestModerationAuto:
+		return true
+	case CreateEditJSONRequestModerationLow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditJSONRequestOutputFormat.
+const (
+	CreateEditJSONRequestOutputFormatJpeg CreateEditJSONRequestOutputFormat = "jpeg"
+	CreateEditJSONRequestOutputFormatPng  CreateEditJSONRequestOutputFormat = "png"
+	CreateEditJSONRequestOutputFormatWebp CreateEditJSONRequestOutputFormat = "webp"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestOutputFormat enum.
+func (e CreateEditJSONRequestOutputFormat) Valid() bool {
+	switch e {
+	case CreateEditJSONRequestOutputFormatJpeg:
+		return true
+	case CreateEditJSONRequestOutputFormatPng:
+		return true
+	case CreateEditJSONRequestOutputFormatWebp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateImageEditJSONRequestQuality.
+const (
+	CreateEditJSONRequestQualityAuto   CreateEditJSONRequestQuality = "auto"
+	CreateEditJSONRequestQualityHigh   CreateEditJSONRequestQuality = "high"
+	CreateEditJSONRequestQualityLow    CreateEditJSONRequestQuality = "low"
+	CreateEditJSONRequestQualityMedium CreateEditJSONRequestQuality = "medium"
+)
+
+// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestQuality enum.
+func (e CreateEditJSONRequestQuality) Valid() bool {
+	switch e {
+	case CreateEditJSONRequestQualityAuto:
+		return true
+	case CreateEditJSONRequestQualityHigh:
+		return true
+	case CreateEditJSONRequestQualityLow:
+		return true
+	case CreateEditJSONRequestQualityMedium:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for CreateImageEditRequestBackground.
 const (
@@ -409,6 +512,69 @@ func (e Size) Valid() bool {
 	}
 }
 
+// CreateEditJSONRequest is a request to edit images that are already online or uploaded, named by URL or file id instead of sent as file parts (GPT image models only; dall-e-2 edits need the multipart form).
+type CreateEditJSONRequest struct {
+	// Background is the background of the output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
+	Background *CreateEditJSONRequestBackground `json:"background,omitempty"`
+
+	// Images names the images to edit, 1 to 16.
+	Images []Reference `json:"images"`
+
+	// InputFidelity is how closely the output keeps the style and faces of the input images, `low` (the default) or `high`.
+	InputFidelity *CreateEditJSONRequestInputFidelity `json:"input_fidelity,omitempty"`
+
+	// Mask names a png with the size of the first image whose fully transparent pixels mark where to edit.
+	Mask *Reference `json:"mask,omitempty"`
+
+	// Model is the GPT image model id; see ImageModel for known ids.
+	Model *string `json:"model,omitempty"`
+
+	// Moderation is how strictly the output is filtered, `auto` (the default) or `low`.
+	Moderation *CreateEditJSONRequestModeration `json:"moderation,omitempty"`
+
+	// N is how many images to make, 1 to 10.
+	N *int `json:"n,omitempty"`
+
+	// OutputCompression is the compression, 0 to 100 percent, of `jpeg` and `webp` output (default 100).
+	OutputCompression *int `json:"output_compression,omitempty"`
+
+	// OutputFormat is the file format of the output, `png` (the default), `jpeg` or `webp`.
+	OutputFormat *CreateEditJSONRequestOutputFormat `json:"output_format,omitempty"`
+
+	// PartialImages is how many draft images a stream sends before the final one, 0 to 3; the final image may come before all drafts.
+	PartialImages *int `json:"partial_images,omitempty"`
+
+	// Prompt describes the edit, up to 32000 characters.
+	Prompt string `json:"prompt"`
+
+	// Quality is the image quality, `low`, `medium` or `high`; `auto` (the default) picks one.
+	Quality *CreateEditJSONRequestQuality `json:"quality,omitempty"`
+
+	// Size is the image size, such as `1024x1024`; see ImageSize for the known ones.
+	Size *string `json:"size,omitempty"`
+
+	// Stream asks for the images as a stream of server-sent events.
+	Stream *bool `json:"stream,omitempty"`
+
+	// User is a stable id of your end user, to help detect abuse.
+	User *string `json:"user,omitempty"`
+}
+
+// CreateEditJSONRequestBackground is the background of the output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
+type CreateEditJSONRequestBackground string
+
+// CreateEditJSONRequestInputFidelity is how closely the output keeps the style and faces of the input images, `low` (the default) or `high`.
+type CreateEditJSONRequestInputFidelity string
+
+// CreateEditJSONRequestModeration is how strictly the output is filtered, `auto` (the default) or `low`.
+type CreateEditJSONRequestModeration string
+
+// CreateEditJSONRequestOutputFormat is the file format of the output, `png` (the default), `jpeg` or `webp`.
+type CreateEditJSONRequestOutputFormat string
+
+// CreateEditJSONRequestQuality is the image quality, `low`, `medium` or `high`; `auto` (the default) picks one.
+type CreateEditJSONRequestQuality string
+
 // CreateEditRequest is a request to edit images following a prompt.
 type CreateEditRequest struct {
 	// Background is the background of GPT image model output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
@@ -689,6 +855,15 @@ type GenPartialImageEventType string
 // Model lists the known image models. The `model` fields accept any model id.
 type Model string
 
+// Reference names an image by URL (a web address or a base64 `data:` URL) or by the id of an uploaded file; set exactly one.
+type Reference struct {
+	// FileID is the id of an uploaded image file.
+	FileID *string `json:"file_id,omitempty"`
+
+	// ImageURL is the image's URL, or the image itself as a base64 `data:` URL.
+	ImageURL *string `json:"image_url,omitempty"`
+}
+
 // Size lists the known image sizes: `auto`, 1024x1024, 1536x1024 and 1024x1536 for GPT image models; 256x256, 512x512 and 1024x1024 for dall-e-2; 1024x1024, 1792x1024 and 1024x1792 for dall-e-3. The `size` fields accept any value.
 type Size string
 
@@ -711,15 +886,6 @@ type StreamFields struct {
 
 	// Size is the image size, such as `1024x1024`.
 	Size *string `json:"size,omitempty"`
-}
-
-// TokensDetails splits tokens into text and image tokens.
-type TokensDetails struct {
-	// ImageTokens is the number of image tokens.
-	ImageTokens *int64 `json:"image_tokens,omitempty"`
-
-	// TextTokens is the number of text tokens.
-	TextTokens *int64 `json:"text_tokens,omitempty"`
 }
 
 // Response holds generated or edited images.
@@ -752,13 +918,13 @@ type Usage struct {
 	InputTokens int64 `json:"input_tokens"`
 
 	// InputTokensDetails splits tokens into text and image tokens.
-	InputTokensDetails *TokensDetails `json:"input_tokens_details,omitempty"`
+	InputTokensDetails *shared.ImageTokensDetails `json:"input_tokens_details,omitempty"`
 
 	// OutputTokens is the number of output tokens.
 	OutputTokens int64 `json:"output_tokens"`
 
 	// OutputTokensDetails splits tokens into text and image tokens.
-	OutputTokensDetails *TokensDetails `json:"output_tokens_details,omitempty"`
+	OutputTokensDetails *shared.ImageTokensDetails `json:"output_tokens_details,omitempty"`
 
 	// TotalTokens is the number of input and output tokens together.
 	TotalTokens int64 `json:"total_tokens"`

@@ -70,6 +70,9 @@ type Model struct {
 
 	// OwnedBy is the organization that owns the model.
 	OwnedBy string `json:"owned_by"`
+
+	// ShutdownDate is the day the model stops being served, as `YYYY-MM-DD`; null while no shutdown is announced.
+	ShutdownDate *string `json:"shutdown_date,omitempty"`
 }
 
 // Object is always `model`.

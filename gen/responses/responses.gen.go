@@ -712,21 +712,6 @@ func (e CustomToolFormatTextType) Valid() bool {
 	}
 }
 
-// Defines values for DeleteResponseResponseObject.
-const (
-	DeleteResponseObjectResponse DeleteResponseObject = "response"
-)
-
-// Valid indicates whether the value is a known member of the DeleteResponseResponseObject enum.
-func (e DeleteResponseObject) Valid() bool {
-	switch e {
-	case DeleteResponseObjectResponse:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for DoubleClickActionType.
 const (
 	DoubleClickActionTypeDoubleClick DoubleClickActionType = "double_click"
@@ -2797,54 +2782,6 @@ func (e Model) Valid() bool {
 	}
 }
 
-// Defines values for ResponseModerationErrorType.
-const (
-	ModerationErrorTypeError ModerationErrorType = "error"
-)
-
-// Valid indicates whether the value is a known member of the ResponseModerationErrorType enum.
-func (e ModerationErrorType) Valid() bool {
-	switch e {
-	case ModerationErrorTypeError:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ResponseModerationResultType.
-const (
-	ModerationResultTypeModerationResult ModerationResultType = "moderation_result"
-)
-
-// Valid indicates whether the value is a known member of the ResponseModerationResultType enum.
-func (e ModerationResultType) Valid() bool {
-	switch e {
-	case ModerationResultTypeModerationResult:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ResponseModerationRuleMode.
-const (
-	ModerationRuleModeBlock ModerationRuleMode = "block"
-	ModerationRuleModeScore ModerationRuleMode = "score"
-)
-
-// Valid indicates whether the value is a known member of the ResponseModerationRuleMode enum.
-func (e ModerationRuleMode) Valid() bool {
-	switch e {
-	case ModerationRuleModeBlock:
-		return true
-	case ModerationRuleModeScore:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ResponseOutputItemAddedEventType.
 const (
 	OutputItemAddedEventTypeResponseOutputItemAdded OutputItemAddedEventType = "response.output_item.added"
@@ -4533,7 +4470,7 @@ type CreateRequest struct {
 	Model string `json:"model,omitempty"`
 
 	// Moderation runs content moderation on the input and output of this response.
-	Moderation *ModerationConfig `json:"moderation,omitempty"`
+	Moderation *shared.ResponseModerationConfig `json:"moderation,omitempty"`
 
 	// ParallelToolCalls lets the model call several tools in one turn (default true).
 	ParallelToolCalls *bool `json:"parallel_tool_calls,omitempty"`
@@ -4638,8 +4575,11 @@ type CustomToolCall struct {
 	Name string `json:"name"`
 
 	// Namespace is the namespace of the tool, for tools in a namespace tool.
-	Namespace *string            `json:"namespace,omitempty"`
-	Type      CustomToolCallType `json:"type"`
+	Namespace *string `json:"namespace,omitempty"`
+
+	// Status is the state of an item; set when the API returns the item.
+	Status *ItemStatus        `json:"status,omitempty"`
+	Type   CustomToolCallType `json:"type"`
 }
 
 // CustomToolCallType defines model for CustomToolCall.Type.
@@ -4693,21 +4633,6 @@ type CustomToolFormatText struct {
 
 // CustomToolFormatTextType defines model for CustomToolFormatText.Type.
 type CustomToolFormatTextType string
-
-// DeleteResponse is the result of deleting a stored response.
-type DeleteResponse struct {
-	// Deleted tells whether the response was deleted.
-	Deleted bool `json:"deleted"`
-
-	// ID is the id of the deleted response.
-	ID string `json:"id"`
-
-	// Object is always `response`.
-	Object DeleteResponseObject `json:"object"`
-}
-
-// DeleteResponseObject is always `response`.
-type DeleteResponseObject string
 
 // DoubleClickAction is a mouse double click.
 type DoubleClickAction struct {
@@ -4844,6 +4769,9 @@ type FileSearchResult struct {
 
 	// Text is the matching text.
 	Text *string `json:"text,omitempty"`
+
+	// VectorStoreID is the id of the vector store the file was found in.
+	VectorStoreID *string `json:"vector_store_id,omitempty"`
 }
 
 // FileSearchTool searches your vector stores for relevant file content.
@@ -4957,11 +4885,29 @@ type ImageDetail string
 
 // ImageGenerationCall is an image made by the image generation tool.
 type ImageGenerationCall struct {
+	// Action is what the tool did, such as `generate` or `edit`.
+	Action *string `json:"action,omitempty"`
+
+	// Background is the background used, such as `transparent` or `opaque`.
+	Background *string `json:"background,omitempty"`
+
 	// ID is the item id.
 	ID string `json:"id"`
 
+	// OutputFormat is the file format used, such as `png` or `webp`.
+	OutputFormat *string `json:"output_format,omitempty"`
+
+	// Quality is the quality used, such as `low` or `high`.
+	Quality *string `json:"quality,omitempty"`
+
 	// Result is the generated image, base64-encoded.
 	Result *string `json:"result,omitempty"`
+
+	// RevisedPrompt is the prompt the tool actually used, after the model rewrote it.
+	RevisedPrompt *string `json:"revised_prompt,omitempty"`
+
+	// Size is the size used as `WIDTHxHEIGHT`, such as `1536x864`.
+	Size *string `json:"size,omitempty"`
 
 	// Status is the state of the generation.
 	Status ImageGenerationCallStatus `json:"status"`
@@ -5002,6 +4948,9 @@ type ImageGenerationTool struct {
 
 	// Moderation is the moderation level, `auto` (the default) or `low`.
 	Moderation *ImageGenerationToolModeration `json:"moderation,omitempty"`
+
+	// N is how many images to make per call (default 1).
+	N *int `json:"n,omitempty"`
 
 	// OutputCompression is the compression level of the output image, 0 to 100 (default 100).
 	OutputCompression *int `json:"output_compression,omitempty"`
@@ -5873,7 +5822,7 @@ type Response struct {
 	Model string `json:"model"`
 
 	// Moderation holds the moderation results, when moderation was asked for.
-	Moderation *Moderation `json:"moderation,omitempty"`
+	Moderation *shared.ResponseModeration `json:"moderation,omitempty"`
 
 	// Object is always `response`.
 	Object Object `json:"object"`
@@ -5926,7 +5875,7 @@ type Response struct {
 	// ToolChoice says which tool the model uses: a mode (`none`, `auto`, `required`), a subset of the tools, or one specific tool.
 	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
 
-	// ToolUsage maps built-in tool names (such as `web_search`) to how much they were used.
+	// ToolUsage maps built-in tool names to how much they were used: `web_search` counts calls, `image_gen` counts tokens.
 	ToolUsage map[string]ToolUsage `json:"tool_usage,omitempty"`
 
 	// Tools lists the tools the model could call.
@@ -6682,77 +6631,6 @@ type McpListToolsInProgressEventType string
 // Model lists the known model ids only the Responses API serves. The `model` field accepts any model id, including every ChatModel id.
 type Model string
 
-// Moderation holds the moderation results of a response's input and output.
-type Moderation struct {
-	// Input is a moderation result, or the error that prevented one.
-	Input ModerationOutcome `json:"input,omitempty"`
-
-	// Output is a moderation result, or the error that prevented one.
-	Output ModerationOutcome `json:"output,omitempty"`
-}
-
-// ModerationConfig asks for content moderation of a response's input and output.
-type ModerationConfig struct {
-	// Model is the moderation model, such as `omni-moderation-latest`.
-	Model string `json:"model"`
-
-	// Policy sets what happens when content is flagged.
-	Policy *ModerationPolicy `json:"policy,omitempty"`
-}
-
-// ModerationError is why moderation failed for one side of a response.
-type ModerationError struct {
-	// Code is a machine-readable error code.
-	Code string `json:"code"`
-
-	// Message is a human-readable explanation.
-	Message string              `json:"message"`
-	Type    ModerationErrorType `json:"type"`
-}
-
-// ModerationErrorType defines model for ResponseModerationError.Type.
-type ModerationErrorType string
-
-// ModerationPolicy sets the moderation policy for the input and for the output.
-type ModerationPolicy struct {
-	// Input is the policy for the input.
-	Input *ModerationRule `json:"input,omitempty"`
-
-	// Output is the policy for the output.
-	Output *ModerationRule `json:"output,omitempty"`
-}
-
-// ModerationResult is the moderation verdict for one side of a response.
-type ModerationResult struct {
-	// Categories maps each category to whether it was flagged.
-	Categories map[string]bool `json:"categories,omitempty"`
-
-	// CategoryAppliedInputTypes maps each category to the input kinds (`text`, `image`) its score covers.
-	CategoryAppliedInputTypes map[string][]string `json:"category_applied_input_types,omitempty"`
-
-	// CategoryScores maps each category to its score.
-	CategoryScores map[string]float64 `json:"category_scores,omitempty"`
-
-	// Flagged tells whether any category was flagged.
-	Flagged bool `json:"flagged"`
-
-	// Model is the moderation model that produced the result.
-	Model *string              `json:"model,omitempty"`
-	Type  ModerationResultType `json:"type"`
-}
-
-// ModerationResultType defines model for ResponseModerationResult.Type.
-type ModerationResultType string
-
-// ModerationRule is a moderation policy for one side of a response.
-type ModerationRule struct {
-	// Mode is `score` (only report scores) or `block` (stop flagged content).
-	Mode ModerationRuleMode `json:"mode"`
-}
-
-// ModerationRuleMode is `score` (only report scores) or `block` (stop flagged content).
-type ModerationRuleMode string
-
 // OutputItemAddedEvent is sent when a new output item starts; the item is still partial.
 type OutputItemAddedEvent struct {
 	// Item is one item a response produced, told apart by `type`: an assistant message, reasoning, or a tool call or its result.
@@ -7186,10 +7064,31 @@ type TextConfig struct {
 	Verbosity *shared.Verbosity `json:"verbosity,omitempty"`
 }
 
-// ToolUsage is how much one built-in tool was used.
+// ToolUsage is how much one built-in tool was used: a number of calls (web search) or token counts (image generation).
 type ToolUsage struct {
-	// NumRequests is the number of calls made to the tool.
+	// CachedTokens is the number of input tokens read from a cache.
+	CachedTokens *int64 `json:"cached_tokens,omitempty"`
+
+	// CachedTokensDetails splits a tool's cached input tokens into text and image tokens.
+	CachedTokensDetails *ToolCachedTokensDetails `json:"cached_tokens_details,omitempty"`
+
+	// InputTokens is the number of input tokens, text and images, the tool used.
+	InputTokens *int64 `json:"input_tokens,omitempty"`
+
+	// InputTokensDetails splits tokens into text and image tokens.
+	InputTokensDetails *shared.ImageTokensDetails `json:"input_tokens_details,omitempty"`
+
+	// NumRequests is the number of billable calls made to the tool.
 	NumRequests *int64 `json:"num_requests,omitempty"`
+
+	// OutputTokens is the number of output tokens the tool produced.
+	OutputTokens *int64 `json:"output_tokens,omitempty"`
+
+	// OutputTokensDetails splits tokens into text and image tokens.
+	OutputTokensDetails *shared.ImageTokensDetails `json:"output_tokens_details,omitempty"`
+
+	// TotalTokens is the number of input and output tokens together.
+	TotalTokens *int64 `json:"total_tokens,omitempty"`
 }
 
 // WebSearchCallCompletedEvent is sent when a web search call is finished.
@@ -7440,6 +7339,15 @@ type TextFormatJSONSchema struct {
 
 // TextFormatJSONSchemaType defines model for TextFormatJSONSchema.Type.
 type TextFormatJSONSchemaType string
+
+// ToolCachedTokensDetails splits a tool's cached input tokens into text and image tokens.
+type ToolCachedTokensDetails struct {
+	// CachedImageTokens is the number of cached image tokens.
+	CachedImageTokens *int64 `json:"cached_image_tokens,omitempty"`
+
+	// CachedTextTokens is the number of cached text tokens.
+	CachedTextTokens *int64 `json:"cached_text_tokens,omitempty"`
+}
 
 // ToolCallerDirect marks a tool call the model made directly.
 type ToolCallerDirect struct {
@@ -7850,6 +7758,12 @@ type WebSearchTool struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
+	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
+
+	// SearchContentTypes lists the kinds of content to search.
+	SearchContentTypes []SearchContentType `json:"search_content_types,omitempty"`
+
 	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
 	SearchContextSize *SearchContextSize `json:"search_context_size,omitempty"`
 	Type              WebSearchToolType  `json:"type"`
@@ -7869,6 +7783,12 @@ type WebSearchTool20250826 struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
+	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
+
+	// SearchContentTypes lists the kinds of content to search.
+	SearchContentTypes []SearchContentType `json:"search_content_types,omitempty"`
+
 	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
 	SearchContextSize *SearchContextSize        `json:"search_context_size,omitempty"`
 	Type              WebSearchTool20250826Type `json:"type"`
@@ -7887,6 +7807,12 @@ type WebSearchToolOptions struct {
 
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
+
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
+	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
+
+	// SearchContentTypes lists the kinds of content to search.
+	SearchContentTypes []SearchContentType `json:"search_content_types,omitempty"`
 
 	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
 	SearchContextSize *SearchContextSize `json:"search_context_size,omitempty"`
@@ -9396,7 +9322,7 @@ func UnmarshalInputContent(data []byte) (InputContent, error) {
 
 // InputItem is one item of a response's input, told apart by `type`: a
 // message, an earlier output item sent back, a tool result, or a reference to
-// a stored item.
+// a stored item. The API reads an item without `type` as a message.
 //
 // It is a union: its value is one of InputMessage, FunctionCall,
 // FunctionCallOutput, CustomToolCall, CustomToolCallOutput, ReasoningItem,
@@ -9523,34 +9449,35 @@ func (ProgramItem) IsInputItem(unionrt.Seal) {}
 func (ProgramOutputItem) IsInputItem(unionrt.Seal) {}
 
 // UnmarshalInputItem decodes JSON into the InputItem variant it holds: an
-// object with "type" "message" into InputMessage, an object with "type"
-// "function_call" into FunctionCall, an object with "type"
-// "function_call_output" into FunctionCallOutput, an object with "type"
-// "custom_tool_call" into CustomToolCall, an object with "type"
-// "custom_tool_call_output" into CustomToolCallOutput, an object with "type"
-// "reasoning" into ReasoningItem, an object with "type" "item_reference" into
-// ItemReference, an object with "type" "file_search_call" into
-// FileSearchCall, an object with "type" "web_search_call" into WebSearchCall,
-// an object with "type" "computer_call" into ComputerCall, an object with
-// "type" "computer_call_output" into ComputerCallOutput, an object with
-// "type" "code_interpreter_call" into CodeInterpreterCall, an object with
-// "type" "image_generation_call" into ImageGenerationCall, an object with
-// "type" "local_shell_call" into LocalShellCall, an object with "type"
-// "local_shell_call_output" into LocalShellCallOutput, an object with "type"
-// "shell_call" into ShellCall, an object with "type" "shell_call_output" into
-// ShellCallOutput, an object with "type" "apply_patch_call" into
-// ApplyPatchCall, an object with "type" "apply_patch_call_output" into
-// ApplyPatchCallOutput, an object with "type" "mcp_list_tools" into
-// McpListTools, an object with "type" "mcp_approval_request" into
-// McpApprovalRequest, an object with "type" "mcp_approval_response" into
-// McpApprovalResponse, an object with "type" "mcp_call" into McpCall, an
-// object with "type" "tool_search_call" into ToolSearchCall, an object with
-// "type" "tool_search_output" into ToolSearchOutput, an object with "type"
-// "additional_tools" into AdditionalTools, an object with "type" "compaction"
-// into CompactionItem, an object with "type" "compaction_trigger" into
-// CompactionTrigger, an object with "type" "program" into ProgramItem and an
-// object with "type" "program_output" into ProgramOutputItem. JSON null
-// yields nil and anything else an UnknownInputItem.
+// object with "type" "message" into InputMessage, an object without "type"
+// into InputMessage, an object with "type" "function_call" into FunctionCall,
+// an object with "type" "function_call_output" into FunctionCallOutput, an
+// object with "type" "custom_tool_call" into CustomToolCall, an object with
+// "type" "custom_tool_call_output" into CustomToolCallOutput, an object with
+// "type" "reasoning" into ReasoningItem, an object with "type"
+// "item_reference" into ItemReference, an object with "type"
+// "file_search_call" into FileSearchCall, an object with "type"
+// "web_search_call" into WebSearchCall, an object with "type" "computer_call"
+// into ComputerCall, an object with "type" "computer_call_output" into
+// ComputerCallOutput, an object with "type" "code_interpreter_call" into
+// CodeInterpreterCall, an object with "type" "image_generation_call" into
+// ImageGenerationCall, an object with "type" "local_shell_call" into
+// LocalShellCall, an object with "type" "local_shell_call_output" into
+// LocalShellCallOutput, an object with "type" "shell_call" into ShellCall, an
+// object with "type" "shell_call_output" into ShellCallOutput, an object with
+// "type" "apply_patch_call" into ApplyPatchCall, an object with "type"
+// "apply_patch_call_output" into ApplyPatchCallOutput, an object with "type"
+// "mcp_list_tools" into McpListTools, an object with "type"
+// "mcp_approval_request" into McpApprovalRequest, an object with "type"
+// "mcp_approval_response" into McpApprovalResponse, an object with "type"
+// "mcp_call" into McpCall, an object with "type" "tool_search_call" into
+// ToolSearchCall, an object with "type" "tool_search_output" into
+// ToolSearchOutput, an object with "type" "additional_tools" into
+// AdditionalTools, an object with "type" "compaction" into CompactionItem, an
+// object with "type" "compaction_trigger" into CompactionTrigger, an object
+// with "type" "program" into ProgramItem and an object with "type"
+// "program_output" into ProgramOutputItem. JSON null yields nil and anything
+// else an UnknownInputItem.
 func UnmarshalInputItem(data []byte) (InputItem, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -9742,6 +9669,13 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 		case "program_output":
 			var v ProgramOutputItem
 			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		if value == nil { // no "type": the default variant
+			var v InputMessage
+			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
 			return v, nil
@@ -10879,89 +10813,6 @@ func UnmarshalInput(data []byte) (Input, error) {
 		return nil, unionrt.Error("ResponseInput", err)
 	}
 	return UnknownInput{Type: unionrt.KindName(k), Raw: raw}, nil
-}
-
-// ModerationOutcome is a moderation result, or the error that
-// prevented one.
-//
-// It is a union: its value is one of ResponseModerationResult,
-// ResponseModerationError or UnknownResponseModerationOutcome, told apart by
-// its "type" property. Decode it with UnmarshalResponseModerationOutcome;
-// UnknownResponseModerationOutcome keeps variants this version does not know.
-// It is nullable: a nil ModerationOutcome is JSON null.
-type ModerationOutcome interface {
-	// IsResponseModerationOutcome marks the variants of ResponseModerationOutcome.
-	IsResponseModerationOutcome(unionrt.Seal)
-}
-
-// UnknownModerationOutcome is a ResponseModerationOutcome variant
-// this version does not know, kept as received. It encodes as Raw, so it can
-// also send a variant written by hand.
-type UnknownModerationOutcome struct {
-	// Type is the "type" value of the object (empty if it has none),
-	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
-	Type string
-	// Raw is the variant's JSON, byte for byte.
-	Raw json.RawMessage
-}
-
-// IsResponseModerationOutcome marks UnknownResponseModerationOutcome as a variant of ResponseModerationOutcome.
-func (UnknownModerationOutcome) IsResponseModerationOutcome(unionrt.Seal) {}
-
-// MarshalJSON returns u.Raw; it fails if Raw is empty.
-func (u UnknownModerationOutcome) MarshalJSON() ([]byte, error) {
-	return unionrt.MarshalRaw("ResponseModerationOutcome", u.Raw)
-}
-
-// IsResponseModerationOutcome marks ResponseModerationResult as a variant of ResponseModerationOutcome.
-func (ModerationResult) IsResponseModerationOutcome(unionrt.Seal) {}
-
-// IsResponseModerationOutcome marks ResponseModerationError as a variant of ResponseModerationOutcome.
-func (ModerationError) IsResponseModerationOutcome(unionrt.Seal) {}
-
-// UnmarshalModerationOutcome decodes JSON into the
-// ResponseModerationOutcome variant it holds: an object with "type"
-// "moderation_result" into ResponseModerationResult and an object with "type"
-// "error" into ResponseModerationError. JSON null yields nil and anything
-// else an UnknownResponseModerationOutcome.
-func UnmarshalModerationOutcome(data []byte) (ModerationOutcome, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
-		return nil, unionrt.Error("ResponseModerationOutcome", err)
-	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ResponseModerationOutcome", err)
-		}
-		switch string(value) {
-		case "moderation_result":
-			var v ModerationResult
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			return v, nil
-		case "error":
-			var v ModerationError
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ResponseModerationOutcome", err)
-		}
-		return UnknownModerationOutcome{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
-		return nil, unionrt.Error("ResponseModerationOutcome", err)
-	}
-	return UnknownModerationOutcome{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
 // StreamEvent is one server-sent event of a streamed response, told
@@ -13631,22 +13482,6 @@ func (McpListToolsInProgressEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.mcp_list_tools.in_progress"`), nil
 }
 
-// MarshalJSON always encodes ResponseModerationErrorType as "error": the
-// "type" value that tells ResponseModerationError apart in
-// ResponseModerationOutcome, so the zero value stamps it and callers never
-// set it.
-func (ModerationErrorType) MarshalJSON() ([]byte, error) {
-	return []byte(`"error"`), nil
-}
-
-// MarshalJSON always encodes ResponseModerationResultType as
-// "moderation_result": the "type" value that tells ResponseModerationResult
-// apart in ResponseModerationOutcome, so the zero value stamps it and callers
-// never set it.
-func (ModerationResultType) MarshalJSON() ([]byte, error) {
-	return []byte(`"moderation_result"`), nil
-}
-
 // MarshalJSON always encodes ResponseOutputItemAddedEventType as
 // "response.output_item.added": the "type" value that tells
 // ResponseOutputItemAddedEvent apart in ResponseStreamEvent, so the zero
@@ -14441,16 +14276,6 @@ func (t *ItemList) UnmarshalJSON(data []byte) error {
 	type plain ItemList
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "data", Dec: unionrt.SliceOf(&t.Data, UnmarshalConversationItem)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ResponseModeration, decoding
-// its union fields Input and Output through their Unmarshal functions.
-func (t *Moderation) UnmarshalJSON(data []byte) error {
-	type plain Moderation
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "input", Dec: unionrt.FieldOf(&t.Input, UnmarshalModerationOutcome)},
-		unionrt.Member{Key: "output", Dec: unionrt.FieldOf(&t.Output, UnmarshalModerationOutcome)},
 	)
 }
 

@@ -275,6 +275,21 @@ func (e ChatModel) Valid() bool {
 	}
 }
 
+// Defines values for ChatModerationResultsType.
+const (
+	ChatModerationResultsTypeModerationResults ChatModerationResultsType = "moderation_results"
+)
+
+// Valid indicates whether the value is a known member of the ChatModerationResultsType enum.
+func (e ChatModerationResultsType) Valid() bool {
+	switch e {
+	case ChatModerationResultsTypeModerationResults:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ChatVoice.
 const (
 	ChatVoiceAlloy   = "alloy"
@@ -575,6 +590,54 @@ func (e ResponseFormatTextType) Valid() bool {
 	}
 }
 
+// Defines values for ResponseModerationErrorType.
+const (
+	ResponseModerationErrorTypeError ResponseModerationErrorType = "error"
+)
+
+// Valid indicates whether the value is a known member of the ResponseModerationErrorType enum.
+func (e ResponseModerationErrorType) Valid() bool {
+	switch e {
+	case ResponseModerationErrorTypeError:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseModerationResultType.
+const (
+	ResponseModerationResultTypeModerationResult ResponseModerationResultType = "moderation_result"
+)
+
+// Valid indicates whether the value is a known member of the ResponseModerationResultType enum.
+func (e ResponseModerationResultType) Valid() bool {
+	switch e {
+	case ResponseModerationResultTypeModerationResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResponseModerationRuleMode.
+const (
+	ResponseModerationRuleModeBlock ResponseModerationRuleMode = "block"
+	ResponseModerationRuleModeScore ResponseModerationRuleMode = "score"
+)
+
+// Valid indicates whether the value is a known member of the ResponseModerationRuleMode enum.
+func (e ResponseModerationRuleMode) Valid() bool {
+	switch e {
+	case ResponseModerationRuleModeBlock:
+		return true
+	case ResponseModerationRuleModeScore:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ServiceTier.
 const (
 	ServiceTierAuto     ServiceTier = "auto"
@@ -623,6 +686,24 @@ func (e Verbosity) Valid() bool {
 	}
 }
 
+// Defines values for WebSearchReturnTokenBudget.
+const (
+	WebSearchReturnTokenBudgetDefault   = "default"
+	WebSearchReturnTokenBudgetUnlimited = "unlimited"
+)
+
+// Valid indicates whether the value is a known member of the WebSearchReturnTokenBudget enum.
+func (e WebSearchReturnTokenBudget) Valid() bool {
+	switch e {
+	case WebSearchReturnTokenBudgetDefault:
+		return true
+	case WebSearchReturnTokenBudgetUnlimited:
+		return true
+	default:
+		return false
+	}
+}
+
 // ChatAudioVoiceID is a custom voice, by id.
 type ChatAudioVoiceID struct {
 	// ID is the custom voice id, such as `voice_1234`.
@@ -641,6 +722,19 @@ type ChatCompletionStreamOptions struct {
 // ChatModel lists the known chat model ids. The `model` field accepts any model id.
 type ChatModel string
 
+// ChatModerationResults holds the moderation verdicts of a chat completion's messages or of its answer.
+type ChatModerationResults struct {
+	// Model is the moderation model that produced the results.
+	Model *string `json:"model,omitempty"`
+
+	// Results lists the verdicts.
+	Results []ResponseModerationResult `json:"results,omitempty"`
+	Type    ChatModerationResultsType  `json:"type"`
+}
+
+// ChatModerationResultsType defines model for ChatModerationResults.Type.
+type ChatModerationResultsType string
+
 // ChatVoice lists the known built-in voices.
 type ChatVoice string
 
@@ -652,11 +746,17 @@ type CompletionTokensDetails struct {
 	// AudioTokens counts the audio tokens generated.
 	AudioTokens *int64 `json:"audio_tokens,omitempty"`
 
+	// ImageTokens counts the image tokens generated.
+	ImageTokens *int64 `json:"image_tokens,omitempty"`
+
 	// ReasoningTokens counts the tokens spent on reasoning.
 	ReasoningTokens *int64 `json:"reasoning_tokens,omitempty"`
 
 	// RejectedPredictionTokens counts the tokens of the prediction that did not appear in the answer; they are billed and count toward limits like generated tokens.
 	RejectedPredictionTokens *int64 `json:"rejected_prediction_tokens,omitempty"`
+
+	// TextTokens counts the text tokens generated.
+	TextTokens *int64 `json:"text_tokens,omitempty"`
 }
 
 // CompletionUsage holds the token counts of a request.
@@ -712,6 +812,15 @@ type FileExpiresAfterAnchor string
 
 // FilePurpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 type FilePurpose string
+
+// ImageTokensDetails splits tokens into text and image tokens.
+type ImageTokensDetails struct {
+	// ImageTokens is the number of image tokens.
+	ImageTokens *int64 `json:"image_tokens,omitempty"`
+
+	// TextTokens is the number of text tokens.
+	TextTokens *int64 `json:"text_tokens,omitempty"`
+}
 
 // JSONSchema is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
 type JSONSchema = json.RawMessage
@@ -797,8 +906,17 @@ type PromptTokensDetails struct {
 	// AudioTokens counts the audio tokens in the prompt.
 	AudioTokens *int64 `json:"audio_tokens,omitempty"`
 
+	// CacheWriteTokens counts the prompt tokens written to the prompt cache.
+	CacheWriteTokens *int64 `json:"cache_write_tokens,omitempty"`
+
 	// CachedTokens counts the prompt tokens read from the prompt cache.
 	CachedTokens *int64 `json:"cached_tokens,omitempty"`
+
+	// ImageTokens counts the image tokens in the prompt.
+	ImageTokens *int64 `json:"image_tokens,omitempty"`
+
+	// TextTokens counts the text tokens in the prompt.
+	TextTokens *int64 `json:"text_tokens,omitempty"`
 }
 
 // ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
@@ -828,6 +946,77 @@ type ResponseInputTokensDetails struct {
 	// CachedTokens is the number of input tokens read from the prompt cache.
 	CachedTokens *int64 `json:"cached_tokens,omitempty"`
 }
+
+// ResponseModeration holds the moderation verdicts of the input and of the output of a response or of a chat completion.
+type ResponseModeration struct {
+	// Input is the moderation of one side: one verdict (Responses), a list of verdicts (Chat Completions), or the error that prevented them.
+	Input ResponseModerationOutcome `json:"input,omitempty"`
+
+	// Output is the moderation of one side: one verdict (Responses), a list of verdicts (Chat Completions), or the error that prevented them.
+	Output ResponseModerationOutcome `json:"output,omitempty"`
+}
+
+// ResponseModerationConfig asks for content moderation of a response's input and output.
+type ResponseModerationConfig struct {
+	// Model is the moderation model, such as `omni-moderation-latest`.
+	Model string `json:"model"`
+
+	// Policy sets what happens when content is flagged.
+	Policy *ResponseModerationPolicy `json:"policy,omitempty"`
+}
+
+// ResponseModerationError is why moderation failed for one side of a response.
+type ResponseModerationError struct {
+	// Code is a machine-readable error code.
+	Code string `json:"code"`
+
+	// Message is a human-readable explanation.
+	Message string                      `json:"message"`
+	Type    ResponseModerationErrorType `json:"type"`
+}
+
+// ResponseModerationErrorType defines model for ResponseModerationError.Type.
+type ResponseModerationErrorType string
+
+// ResponseModerationPolicy sets the moderation policy for the input and for the output.
+type ResponseModerationPolicy struct {
+	// Input is the policy for the input.
+	Input *ResponseModerationRule `json:"input,omitempty"`
+
+	// Output is the policy for the output.
+	Output *ResponseModerationRule `json:"output,omitempty"`
+}
+
+// ResponseModerationResult is one moderation verdict, for one side of a response or in a chat completion's list.
+type ResponseModerationResult struct {
+	// Categories maps each category to whether it was flagged.
+	Categories map[string]bool `json:"categories,omitempty"`
+
+	// CategoryAppliedInputTypes maps each category to the input kinds (`text`, `image`) its score covers.
+	CategoryAppliedInputTypes map[string][]string `json:"category_applied_input_types,omitempty"`
+
+	// CategoryScores maps each category to its score.
+	CategoryScores map[string]float64 `json:"category_scores,omitempty"`
+
+	// Flagged tells whether any category was flagged.
+	Flagged bool `json:"flagged"`
+
+	// Model is the moderation model that produced the result.
+	Model *string                      `json:"model,omitempty"`
+	Type  ResponseModerationResultType `json:"type"`
+}
+
+// ResponseModerationResultType defines model for ResponseModerationResult.Type.
+type ResponseModerationResultType string
+
+// ResponseModerationRule is a moderation policy for one side of a response.
+type ResponseModerationRule struct {
+	// Mode is `score` (only report scores) or `block` (stop flagged content).
+	Mode ResponseModerationRuleMode `json:"mode"`
+}
+
+// ResponseModerationRuleMode is `score` (only report scores) or `block` (stop flagged content).
+type ResponseModerationRuleMode string
 
 // ResponseOutputTokensDetails breaks down the output tokens.
 type ResponseOutputTokensDetails struct {
@@ -861,6 +1050,9 @@ type ServiceTier string
 
 // Verbosity sets how terse or detailed the answer should be.
 type Verbosity string
+
+// WebSearchReturnTokenBudget lists the known token budgets of web search results: `default`, or `unlimited` for as much as the search finds.
+type WebSearchReturnTokenBudget string
 
 // ChatAudioVoice is the voice to speak with, a built-in voice name or a
 // custom voice.
@@ -938,6 +1130,101 @@ func (ResponseFormatJSONObject) IsChatResponseFormat(unionrt.Seal) {}
 
 // IsChatToolChoice marks ToolChoiceMode as a variant of ChatToolChoice.
 func (ToolChoiceMode) IsChatToolChoice(unionrt.Seal) {}
+
+// ResponseModerationOutcome is the moderation of one side: one verdict
+// (Responses), a list of verdicts (Chat Completions), or the error that
+// prevented them.
+//
+// It is a union: its value is one of ResponseModerationResult,
+// ChatModerationResults, ResponseModerationError or
+// UnknownResponseModerationOutcome, told apart by its "type" property. Decode
+// it with UnmarshalResponseModerationOutcome;
+// UnknownResponseModerationOutcome keeps variants this version does not know.
+// It is nullable: a nil ResponseModerationOutcome is JSON null.
+type ResponseModerationOutcome interface {
+	// IsResponseModerationOutcome marks the variants of ResponseModerationOutcome.
+	IsResponseModerationOutcome(unionrt.Seal)
+}
+
+// UnknownResponseModerationOutcome is a ResponseModerationOutcome variant
+// this version does not know, kept as received. It encodes as Raw, so it can
+// also send a variant written by hand.
+type UnknownResponseModerationOutcome struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsResponseModerationOutcome marks UnknownResponseModerationOutcome as a variant of ResponseModerationOutcome.
+func (UnknownResponseModerationOutcome) IsResponseModerationOutcome(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownResponseModerationOutcome) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("ResponseModerationOutcome", u.Raw)
+}
+
+// IsResponseModerationOutcome marks ResponseModerationResult as a variant of ResponseModerationOutcome.
+func (ResponseModerationResult) IsResponseModerationOutcome(unionrt.Seal) {}
+
+// IsResponseModerationOutcome marks ChatModerationResults as a variant of ResponseModerationOutcome.
+func (ChatModerationResults) IsResponseModerationOutcome(unionrt.Seal) {}
+
+// IsResponseModerationOutcome marks ResponseModerationError as a variant of ResponseModerationOutcome.
+func (ResponseModerationError) IsResponseModerationOutcome(unionrt.Seal) {}
+
+// UnmarshalResponseModerationOutcome decodes JSON into the
+// ResponseModerationOutcome variant it holds: an object with "type"
+// "moderation_result" into ResponseModerationResult, an object with "type"
+// "moderation_results" into ChatModerationResults and an object with "type"
+// "error" into ResponseModerationError. JSON null yields nil and anything
+// else an UnknownResponseModerationOutcome.
+func UnmarshalResponseModerationOutcome(data []byte) (ResponseModerationOutcome, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("ResponseModerationOutcome", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "type")
+		if err != nil {
+			return nil, unionrt.Error("ResponseModerationOutcome", err)
+		}
+		switch string(value) {
+		case "moderation_result":
+			var v ResponseModerationResult
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "moderation_results":
+			var v ChatModerationResults
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "error":
+			var v ResponseModerationError
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("ResponseModerationOutcome", err)
+		}
+		return UnknownResponseModerationOutcome{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("ResponseModerationOutcome", err)
+	}
+	return UnknownResponseModerationOutcome{Type: unionrt.KindName(k), Raw: raw}, nil
+}
 
 // StopSequences is up to 4 sequences at which generation stops; they are not
 // included in the output.
@@ -1055,6 +1342,14 @@ func (e ToolChoiceMode) Valid() bool {
 	return false
 }
 
+// MarshalJSON always encodes ChatModerationResultsType as
+// "moderation_results": the "type" value that tells ChatModerationResults
+// apart in ResponseModerationOutcome, so the zero value stamps it and callers
+// never set it.
+func (ChatModerationResultsType) MarshalJSON() ([]byte, error) {
+	return []byte(`"moderation_results"`), nil
+}
+
 // MarshalJSON always encodes ResponseFormatJSONObjectType as "json_object":
 // the "type" value that tells ResponseFormatJSONObject apart in
 // ChatResponseFormat, so the zero value stamps it and callers never set it.
@@ -1067,4 +1362,30 @@ func (ResponseFormatJSONObjectType) MarshalJSON() ([]byte, error) {
 // zero value stamps it and callers never set it.
 func (ResponseFormatTextType) MarshalJSON() ([]byte, error) {
 	return []byte(`"text"`), nil
+}
+
+// MarshalJSON always encodes ResponseModerationErrorType as "error": the
+// "type" value that tells ResponseModerationError apart in
+// ResponseModerationOutcome, so the zero value stamps it and callers never
+// set it.
+func (ResponseModerationErrorType) MarshalJSON() ([]byte, error) {
+	return []byte(`"error"`), nil
+}
+
+// MarshalJSON always encodes ResponseModerationResultType as
+// "moderation_result": the "type" value that tells ResponseModerationResult
+// apart in ResponseModerationOutcome, so the zero value stamps it and callers
+// never set it.
+func (ResponseModerationResultType) MarshalJSON() ([]byte, error) {
+	return []byte(`"moderation_result"`), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ResponseModeration, decoding
+// its union fields Input and Output through their Unmarshal functions.
+func (t *ResponseModeration) UnmarshalJSON(data []byte) error {
+	type plain ResponseModeration
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "input", Dec: unionrt.FieldOf(&t.Input, UnmarshalResponseModerationOutcome)},
+		unionrt.Member{Key: "output", Dec: unionrt.FieldOf(&t.Output, UnmarshalResponseModerationOutcome)},
+	)
 }

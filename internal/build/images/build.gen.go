@@ -14,6 +14,9 @@ import (
 	"github.com/oapi-openai/openai/gen/images"
 )
 
+// CreateImageEditJSONRequestBody defines body for CreateImageEdit for application/json ContentType.
+type CreateImageEditJSONRequestBody = images.CreateEditJSONRequest
+
 // CreateImageEditMultipartRequestBody defines body for CreateImageEdit for multipart/form-data ContentType.
 type CreateImageEditMultipartRequestBody = images.CreateEditRequest
 
@@ -22,6 +25,17 @@ type CreateImageJSONRequestBody = images.CreateRequest
 
 // CreateImageVariationMultipartRequestBody defines body for CreateImageVariation for multipart/form-data ContentType.
 type CreateImageVariationMultipartRequestBody = images.CreateVariationRequest
+
+// NewCreateImageEditRequest calls the generic CreateImageEdit builder with application/json body
+func NewCreateImageEditRequest(server string, body CreateImageEditJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateImageEditRequestWithBody(server, "application/json", bodyReader)
+}
 
 // NewCreateImageEditRequestWithBody constructs an http.Request for the CreateImageEdit method, with any body, and a specified content type
 func NewCreateImageEditRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {

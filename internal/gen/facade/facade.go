@@ -279,37 +279,30 @@ func Generate(in Input) (map[string][]byte, error) {
 		a := &area{Name: areaName, Doc: areaDoc(areaName, byArea[areaName])}
 		r := newResolver(in, areaName, stamps, keyOf)
 		for _, lo := range byArea[areaName] {
-			o, err := describe(in.Model.Doc, s, lo.Path, lo.Method, lo.Op)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", lo.Method, lo.Path, err)
+			kinds := bodyKinds(lo.Op)
+			var entry opEntry
+			for i, kind := range kinds {
+				o, err := describe(in.Model.Doc, s, lo.Path, lo.Method, lo.Op, kind)
+				if err != nil {
+					return nil, fmt.Errorf("%s %s: %w", lo.Method, lo.Path, err)
+				}
+				method := in.Names.Method(o.ID, o.GoName, areaName)
+				if i > 0 {
+					method += "JSON" // the second body of an operation that takes multipart or JSON
+				}
+				v := r.view(o, method)
+				a.Ops = append(a.Ops, v)
+				tc, err := testCase(in.Model.Doc, s, r, o, v)
+				if err != nil {
+					return nil, fmt.Errorf("%s: test: %w", o.ID, err)
+				}
+				a.Tests = append(a.Tests, tc)
+				// The index names one method per kind: of an operation with
+				// two bodies, the JSON one (the form the API's examples use).
+				entry = opEntry{OperationID: o.ID, Method: strings.ToUpper(o.Method), Path: o.Path,
+					Package: in.Module + "/client/" + areaName, Constructor: "New", Methods: methodKinds(o, v.Method)}
 			}
-			v := r.view(o, in.Names.Method(o.ID, o.GoName, areaName))
-			a.Ops = append(a.Ops, v)
-			tc, err := testCase(in.Model.Doc, s, r, o, v)
-			if err != nil {
-				return nil, fmt.Errorf("%s: test: %w", o.ID, err)
-			}
-			a.Tests = append(a.Tests, tc)
-			methods := map[string]string{}
-			switch {
-			case o.download:
-				methods["download"] = v.Method
-			case o.result == "" && o.text:
-				methods["text"] = v.Method
-			default:
-				methods["call"] = v.Method
-			}
-			if o.text && o.result != "" {
-				methods["text"] = v.Method + "Text"
-			}
-			if o.streamType != "" {
-				methods["stream"] = v.Method + "Stream"
-			}
-			if o.pageItem != "" {
-				methods["all"] = v.Method + "All"
-			}
-			index.Operations = append(index.Operations, opEntry{OperationID: o.ID, Method: strings.ToUpper(o.Method), Path: o.Path,
-				Package: in.Module + "/client/" + areaName, Constructor: "New", Methods: methods})
+			index.Operations = append(index.Operations, entry)
 		}
 		if err := checkMethodNames(a.Ops); err != nil {
 			return nil, fmt.Errorf("area %s: %w", areaName, err)
@@ -360,6 +353,29 @@ func Generate(in Input) (map[string][]byte, error) {
 	}
 	out["client/operations.gen.json"] = append(data, '\n')
 	return out, nil
+}
+
+// methodKinds names the methods of an operation by kind, for the index.
+func methodKinds(o *operation, method string) map[string]string {
+	methods := map[string]string{}
+	switch {
+	case o.download:
+		methods["download"] = method
+	case o.result == "" && o.text:
+		methods["text"] = method
+	default:
+		methods["call"] = method
+	}
+	if o.text && o.result != "" {
+		methods["text"] = method + "Text"
+	}
+	if o.streamType != "" {
+		methods["stream"] = method + "Stream"
+	}
+	if o.pageItem != "" {
+		methods["all"] = method + "All"
+	}
+	return methods
 }
 
 // opIndex is client/operations.gen.json.
@@ -745,7 +761,29 @@ func isUnion(doc *openapi3.T, name string) bool {
 	return sr != nil && sr.Value != nil && len(sr.Value.OneOf) > 0 && sr.Value.Extensions["x-go-type"] == nil
 }
 
-func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Operation) (*operation, error) {
+// bodyKinds lists the request bodies an operation takes that each get a
+// method: multipart first (files), then JSON; "" for an operation without
+// a body.
+func bodyKinds(op *openapi3.Operation) []string {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return []string{""}
+	}
+	var kinds []string
+	if op.RequestBody.Value.Content.Get("multipart/form-data") != nil {
+		kinds = append(kinds, "multipart")
+	}
+	if op.RequestBody.Value.Content.Get("application/json") != nil {
+		kinds = append(kinds, "json")
+	}
+	if len(kinds) == 0 {
+		return []string{"unsupported"}
+	}
+	return kinds
+}
+
+// describe reads what the method of an operation needs; kind chooses its
+// request body when the operation takes more than one.
+func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Operation, kind string) (*operation, error) {
 	if op.OperationID == "" || len(op.Tags) == 0 {
 		return nil, fmt.Errorf("operationId and tags are required")
 	}
@@ -768,11 +806,11 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		content := op.RequestBody.Value.Content
 		switch {
-		case content.Get("application/json") != nil:
+		case kind == "json":
 			o.bodyKind = "json"
 			o.bodyType = codegen.SchemaNameToTypeName(schemaName(content.Get("application/json").Schema))
 			o.bodySchema = content.Get("application/json").Schema
-		case content.Get("multipart/form-data") != nil:
+		case kind == "multipart":
 			o.bodyKind = "multipart"
 			o.bodyType = codegen.SchemaNameToTypeName(schemaName(content.Get("multipart/form-data").Schema))
 			o.bodySchema = content.Get("multipart/form-data").Schema
@@ -966,11 +1004,7 @@ func (o *operation) textDefaultFact(s *goSource, ext map[string]any) error {
 // bodyFacts reads what the spec says about the request body: the stream
 // flag, client-side defaults, and required fields to check before sending.
 func (o *operation) bodyFacts(doc *openapi3.T, s *goSource, content openapi3.Content) error {
-	var sr *openapi3.SchemaRef
-	for _, c := range content {
-		sr = c.Schema
-	}
-	schema := sr.Value
+	schema := o.bodySchema.Value
 	if name, typ, ok := s.field(o.bodyType, "stream"); ok && strings.HasPrefix(typ, "*") {
 		o.streamField, o.streamOn = name, "client.Ptr(true)"
 	}

@@ -61,6 +61,7 @@ type union struct {
 	members  []member // in oneOf order
 	disc     string   // discriminator property, "" without a discriminator
 	nullable bool
+	deflt    *variant // x-default-variant: what an object without the discriminator decodes as
 }
 
 // member is one variant of one union.
@@ -247,6 +248,19 @@ func (m *model) readUnion(schemas openapi3.Schemas, u *union) error {
 		if len(byVariant) == 0 {
 			return fail("discriminator without object variants")
 		}
+	}
+	if raw, ok := s.Extensions["x-default-variant"]; ok {
+		name, isString := raw.(string)
+		i := slices.IndexFunc(u.members, func(mb member) bool { return mb.v.name == name })
+		switch {
+		case !isString:
+			return fail("x-default-variant must name a variant")
+		case u.disc == "":
+			return fail("x-default-variant needs a discriminator")
+		case i < 0 || u.members[i].v.kind != kindObject:
+			return fail("x-default-variant names %s, which is not one of its object variants", name)
+		}
+		u.deflt = u.members[i].v
 	}
 	return nil
 }

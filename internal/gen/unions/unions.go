@@ -722,6 +722,9 @@ func (e *emitter) emitUnmarshal(u *union, n string) {
 			switch {
 			case mb.value != "":
 				how = append(how, fmt.Sprintf("an object with %q %q into %s", u.disc, mb.value, vn))
+				if u.deflt == mb.v {
+					how = append(how, fmt.Sprintf("an object without %q into %s", u.disc, vn))
+				}
 			case kn.k == kindArray && len(byKind[kindArray]) > 1:
 				how = append(how, fmt.Sprintf("an array of %s into %s", mb.v.elemK, vn))
 			default:
@@ -757,6 +760,11 @@ func (e *emitter) emitUnmarshal(u *union, n string) {
 				e.decode("\t\t\t", e.name(mb.v.name))
 			}
 			e.p("\t\t}")
+			if u.deflt != nil {
+				e.p("\t\tif value == nil { // no %q: the default variant", u.disc)
+				e.decode("\t\t\t", e.name(u.deflt.name))
+				e.p("\t\t}")
+			}
 			e.p("\t\traw, err := unionrt.Unknown(data)")
 			e.p("\t\tif err != nil {")
 			e.p("\t\t\treturn nil, unionrt.Error(%q, err)", n)
