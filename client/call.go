@@ -101,8 +101,9 @@ func (c *Client) download(ctx context.Context, opts []Option, op string, build b
 // (a Responses stream's "response.completed"). A body that ends before is a
 // cut stream.
 type streamEnd struct {
-	done  string
-	final []string
+	done     string
+	final    []string
+	envelope bool // decode {"event": name, "data": data}
 }
 
 func (e streamEnd) config(op string, c *config) streaming.Config {
@@ -153,15 +154,19 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 			var zero T
 			return zero, eventError(cfg, resp, ev.Data)
 		}
+		data := ev.Data
+		if end.envelope {
+			data = envelope(ev)
+		}
 		if decode != nil { // kept apart from the json.Unmarshal below, whose &v would move v to the heap
-			v, err := decode(ev.Data)
+			v, err := decode(data)
 			if err != nil {
 				return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
 			}
 			return v, nil
 		}
 		var v T
-		if err := json.Unmarshal(ev.Data, &v); err != nil {
+		if err := json.Unmarshal(data, &v); err != nil {
 			return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
 		}
 		return v, nil
@@ -174,6 +179,17 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 		return decodeEvent(ev)
 	}
 	return streaming.NewStream(ctx, resp.Body, observed, obs.wrap(end.config(op, cfg))), nil
+}
+
+// envelope wraps an event as {"event": name, "data": data}.
+func envelope(ev streaming.Event) []byte {
+	name, _ := json.Marshal(ev.Type)
+	out := make([]byte, 0, len(ev.Data)+len(name)+20)
+	out = append(out, `{"event":`...)
+	out = append(out, name...)
+	out = append(out, `,"data":`...)
+	out = append(out, ev.Data...)
+	return append(out, '}')
 }
 
 // eventError is the *APIError of an error event of the stream whose

@@ -88,25 +88,31 @@ func CallText(ctx context.Context, c *Client, r Request, build Builder, opts ...
 	return *v, nil
 }
 
-// StreamEnd says how a complete event stream ends, as the spec declares
-// it: with a data sentinel (Done, chat's "[DONE]") or with an event of one
-// of the Final types (a Responses stream's "response.completed"). A body
-// that ends before is a cut stream: io.ErrUnexpectedEOF.
-type StreamEnd struct {
+// StreamSpec says how to read an event stream, as the spec declares it.
+// A complete stream ends with a data sentinel (Done, chat's "[DONE]") or
+// with an event of one of the Final types (a Responses stream's
+// "response.completed"); a body that ends before is a cut stream:
+// io.ErrUnexpectedEOF.
+type StreamSpec struct {
 	Done  string
 	Final []string
+	// Envelope decodes each event as {"event": <the SSE event name>,
+	// "data": <its data>}, for streams whose events are told apart by
+	// their name rather than by a field of their data (the Assistants
+	// API's thread.run.created, thread.message.delta, ...).
+	Envelope bool
 }
 
 // Stream sends r and returns its server-sent events decoded as T (with
 // decode when it is not nil). Errors before the first event (a refused
 // request, an error answer) are returned here; an "error" event, or an
 // event whose data is an error object, ends the stream with an *APIError.
-func Stream[T any](ctx context.Context, c *Client, r Request, build Builder, decode func([]byte) (T, error), end StreamEnd, opts ...Option) (*streaming.Stream[T], error) {
+func Stream[T any](ctx context.Context, c *Client, r Request, build Builder, decode func([]byte) (T, error), spec StreamSpec, opts ...Option) (*streaming.Stream[T], error) {
 	opts, err := r.prepare(c, build, opts)
 	if err != nil {
 		return nil, err
 	}
-	return stream(ctx, c, opts, r.Operation, builder(build), decode, streamEnd{done: end.Done, final: end.Final})
+	return stream(ctx, c, opts, r.Operation, builder(build), decode, streamEnd{done: spec.Done, final: spec.Final, envelope: spec.Envelope})
 }
 
 // Download sends r and returns its body unread, as it arrives. The caller

@@ -172,7 +172,7 @@ func (s *Service) CreateSpeechStream(ctx context.Context, body CreateSpeechReque
 	}
 	return client.Stream[CreateSpeechStreamEvent](ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateSpeechRequest(base, body)
-	}, gen.UnmarshalCreateSpeechStreamEvent, client.StreamEnd{Final: []string{"speech.audio.done"}}, opts...)
+	}, gen.UnmarshalCreateSpeechStreamEvent, client.StreamSpec{Final: []string{"speech.audio.done"}}, opts...)
 }
 
 // CreateTranscription calls POST /audio/transcriptions (createTranscription): Transcribe audio into text in its own language.
@@ -240,7 +240,7 @@ func (s *Service) CreateTranscriptionStream(ctx context.Context, body CreateTran
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateTranscriptionRequestWithBody(base, contentType, r)
 		})
-	}, gen.UnmarshalCreateTranscriptionStreamEvent, client.StreamEnd{Final: []string{"transcript.text.done"}}, opts...)
+	}, gen.UnmarshalCreateTranscriptionStreamEvent, client.StreamSpec{Final: []string{"transcript.text.done"}}, opts...)
 }
 
 // CreateTranslation calls POST /audio/translations (createTranslation): Translate audio into English text.

@@ -408,7 +408,7 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	}
 	return client.Stream[Chunk](ctx, s.c, client.Request{Operation: "createChatCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateChatCompletionRequest(base, body)
-	}, nil, client.StreamEnd{Done: "[DONE]"}, opts...)
+	}, nil, client.StreamSpec{Done: "[DONE]"}, opts...)
 }
 
 // Delete calls DELETE /chat/completions/{completion_id} (deleteChatCompletion): Delete a stored chat completion.

@@ -94,5 +94,5 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	}
 	return client.Stream[Completion](ctx, s.c, client.Request{Operation: "createCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateCompletionRequest(base, body)
-	}, nil, client.StreamEnd{Done: "[DONE]"}, opts...)
+	}, nil, client.StreamSpec{Done: "[DONE]"}, opts...)
 }

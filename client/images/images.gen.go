@@ -174,7 +174,7 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	}
 	return client.Stream[GenStreamEvent](ctx, s.c, client.Request{Operation: "createImage", Model: model}, func(base string) (*http.Request, error) {
 		return build.NewCreateImageRequest(base, body)
-	}, gen.UnmarshalGenStreamEvent, client.StreamEnd{Final: []string{"image_generation.completed"}}, opts...)
+	}, gen.UnmarshalGenStreamEvent, client.StreamSpec{Final: []string{"image_generation.completed"}}, opts...)
 }
 
 // CreateEdit calls POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
@@ -216,7 +216,7 @@ func (s *Service) CreateEditStream(ctx context.Context, body CreateEditRequest, 
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateImageEditRequestWithBody(base, contentType, r)
 		})
-	}, gen.UnmarshalEditStreamEvent, client.StreamEnd{Final: []string{"image_edit.completed"}}, opts...)
+	}, gen.UnmarshalEditStreamEvent, client.StreamSpec{Final: []string{"image_edit.completed"}}, opts...)
 }
 
 // CreateEditJSON calls POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
@@ -254,7 +254,7 @@ func (s *Service) CreateEditJSONStream(ctx context.Context, body CreateEditJSONR
 	}
 	return client.Stream[EditStreamEvent](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model}, func(base string) (*http.Request, error) {
 		return build.NewCreateImageEditRequest(base, body)
-	}, gen.UnmarshalEditStreamEvent, client.StreamEnd{Final: []string{"image_edit.completed"}}, opts...)
+	}, gen.UnmarshalEditStreamEvent, client.StreamSpec{Final: []string{"image_edit.completed"}}, opts...)
 }
 
 // CreateVariation calls POST /images/variations (createImageVariation): Make variations of an image (dall-e-2 only).

@@ -781,7 +781,7 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	body.Stream = client.Ptr(true)
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "createResponse", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateResponseRequest(base, body)
-	}, gen.UnmarshalStreamEvent, client.StreamEnd{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
+	}, gen.UnmarshalStreamEvent, client.StreamSpec{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
 }
 
 // Delete calls DELETE /responses/{response_id} (deleteResponse): Delete a stored response.
@@ -824,7 +824,7 @@ func (s *Service) GetStream(ctx context.Context, responseID string, params *GetP
 	params = &p
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "getResponse", PathParams: []string{"responseID", responseID}}, func(base string) (*http.Request, error) {
 		return build.NewGetResponseRequest(base, responseID, params)
-	}, gen.UnmarshalStreamEvent, client.StreamEnd{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
+	}, gen.UnmarshalStreamEvent, client.StreamSpec{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
 }
 
 // ListInputItems calls GET /responses/{response_id}/input_items (listInputItems): List the input items a stored response was generated from.

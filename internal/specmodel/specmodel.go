@@ -41,6 +41,7 @@ var Extensions = []Extension{
 	{"x-default-variant", InSchema, "on a discriminated union: the variant an object without the discriminator decodes as."},
 	{"x-stream-done", InMediaType, "on text/event-stream: the data of the event that ends a complete stream ([DONE])."},
 	{"x-stream-final", InMediaType, "on text/event-stream: the event types that end a complete stream."},
+	{"x-stream-envelope", InMediaType, "on text/event-stream: events are told apart by their SSE event name; each is decoded as {\"event\": name, \"data\": data}, which the stream's union models."},
 	{"x-stream-when", InMediaType, "on text/event-stream: the request body property and value that ask for the stream, when a boolean stream is not how."},
 	{"x-text-default", InMediaType, "on text/plain: the request body property and the values of it that ask for a text answer; the first is the ...Text method's default."},
 	{"x-azure-deployment", InOperation, "Azure OpenAI's classic API serves this operation per deployment (/openai/deployments/{model}/...)."},

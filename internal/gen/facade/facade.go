@@ -909,7 +909,7 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 // One is required, so a cut stream can always be told from a finished one.
 func streamEnd(ext map[string]any) (string, error) {
 	if done, ok := ext["x-stream-done"].(string); ok {
-		return fmt.Sprintf("client.StreamEnd{Done: %q}", done), nil
+		return fmt.Sprintf("client.StreamSpec{Done: %q%s}", done, envelopeField(ext)), nil
 	}
 	if list, ok := ext["x-stream-final"].([]any); ok && len(list) > 0 {
 		var quoted []string
@@ -920,9 +920,18 @@ func streamEnd(ext map[string]any) (string, error) {
 			}
 			quoted = append(quoted, strconv.Quote(s))
 		}
-		return "client.StreamEnd{Final: []string{" + strings.Join(quoted, ", ") + "}}", nil
+		return "client.StreamSpec{Final: []string{" + strings.Join(quoted, ", ") + "}" + envelopeField(ext) + "}", nil
 	}
 	return "", fmt.Errorf("text/event-stream response needs x-stream-done or x-stream-final")
+}
+
+// envelopeField is the Envelope field of a stream whose events are told
+// apart by their SSE name (x-stream-envelope: true).
+func envelopeField(ext map[string]any) string {
+	if v, _ := ext["x-stream-envelope"].(bool); v {
+		return ", Envelope: true"
+	}
+	return ""
 }
 
 // oneFieldFact reads a media-type extension that maps one optional request
@@ -1236,10 +1245,23 @@ func testCase(doc *openapi3.T, s *goSource, r *resolver, o *operation, v *opView
 		}
 		var script strings.Builder
 		fmt.Fprintf(&script, "srv.On(%q).Stream(", o.ID)
+		envelope := strings.Contains(o.streamEnd, "Envelope: true")
 		for i, ev := range events {
 			lit := goLiteral(ev)
 			t.Events = append(t.Events, lit)
-			fmt.Fprintf(&script, "openaitest.Data(json.RawMessage(events[%d])), ", i)
+			if !envelope {
+				fmt.Fprintf(&script, "openaitest.Data(json.RawMessage(events[%d])), ", i)
+				continue
+			}
+			// An enveloped event travels as its name and its data.
+			var env struct {
+				Event string          `json:"event"`
+				Data  json.RawMessage `json:"data"`
+			}
+			if err := json.Unmarshal([]byte(ev), &env); err != nil || env.Event == "" {
+				return nil, fmt.Errorf("an event of an enveloped stream must be {\"event\", \"data\"}: %s", ev)
+			}
+			fmt.Fprintf(&script, "openaitest.Named(%q, json.RawMessage(%s)), ", env.Event, goLiteral(string(env.Data)))
 		}
 		if done := o.streamEndDone(); done != "" {
 			script.WriteString("openaitest.Done()")
