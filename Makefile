@@ -77,9 +77,9 @@ bench-responses:
 
 # Each fuzz target for FUZZTIME (go test -fuzz takes one target at a time).
 FUZZTIME ?= 10s
-FUZZ_TARGETS = streaming:FuzzDecoder streaming:FuzzStream gen:FuzzUnions gen:FuzzUnionDiscriminator \
-	gen:FuzzUnionDecodeSlice gen:FuzzVector gen:FuzzDirectDecode client:FuzzAPIError client:FuzzErrorResponse \
-	internal/gen/unions/internal/fixture:FuzzDecode
+FUZZ_TARGETS = streaming:FuzzDecoder streaming:FuzzStream gen/responses:FuzzUnions internal/unionrt:FuzzUnionDiscriminator \
+	internal/unionrt:FuzzUnionDecodeSlice gen/embeddings:FuzzVector gen/chat:FuzzDirectDecode gen/responses:FuzzDirectDecode \
+	client:FuzzAPIError client:FuzzErrorResponse internal/gen/unions/internal/fixture:FuzzDecode
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; \
 	  echo "fuzz $$pkg $$name"; \

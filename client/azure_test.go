@@ -21,7 +21,7 @@ func TestAzureOptionErrorsFailBeforeSending(t *testing.T) {
 		"endpoint with a query":    client.NewAzure(client.Azure{Endpoint: "https://r.openai.azure.com/?a=b"}, client.WithAPIKey(testKey)),
 	} {
 		var d countingDoer
-		if _, err := c.ListModels(ctx, client.WithHTTPClient(&d)); err == nil {
+		if _, err := listModels(ctx, c, client.WithHTTPClient(&d)); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 		if d.n.Load() != 0 {
@@ -44,7 +44,7 @@ func TestAzureEndpointWithAPath(t *testing.T) {
 		"https://r.openai.azure.com/openai/models":                                                            "has an operation path",
 	} {
 		var d countingDoer
-		_, err := client.NewAzure(client.Azure{Endpoint: endpoint}, client.WithAPIKey(testKey)).ListModels(ctx, client.WithHTTPClient(&d))
+		_, err := listModels(ctx, client.NewAzure(client.Azure{Endpoint: endpoint}, client.WithAPIKey(testKey)), client.WithHTTPClient(&d))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q in it", endpoint, err, want)
 		}
@@ -62,7 +62,7 @@ func TestAzureEndpointWithAPath(t *testing.T) {
 	} {
 		c := client.NewAzure(client.Azure{Endpoint: endpoint}, client.WithAPIKey(testKey))
 		var d countingDoer
-		if _, err := c.ListModels(ctx, client.WithHTTPClient(&d)); err != nil {
+		if _, err := listModels(ctx, c, client.WithHTTPClient(&d)); err != nil {
 			t.Errorf("%s: %v", endpoint, err)
 		}
 		if s := c.String(); !strings.Contains(s, base) {
@@ -100,7 +100,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 	})
 	c := client.New(client.WithBaseURL(s.URL+"/v1"), client.WithMaxRetries(0),
 		client.WithTokenProvider(func(context.Context) (string, time.Time, error) { return testKey, time.Now().Add(time.Hour), nil }))
-	_, err := c.ListModels(context.Background())
+	_, err := listModels(context.Background(), c)
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || !strings.Contains(apiErr.Message, "is expired") {
 		t.Fatalf("err = %v", err)
@@ -125,7 +125,7 @@ func TestCredentialOptionsLastOneWins(t *testing.T) {
 		{"key after no key", []client.Option{client.WithoutAPIKey(), client.WithAPIKey(testKey)}, "Bearer " + testKey},
 	} {
 		c := client.New(append([]client.Option{client.WithBaseURL(s.URL)}, tc.opts...)...)
-		if _, err := c.ListModels(ctx); err != nil {
+		if _, err := listModels(ctx, c); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		if got := s.last(t).Header.Get("Authorization"); got != tc.want {

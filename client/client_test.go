@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -18,8 +19,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
 	"github.com/oapi-openai/openai/internal/auth"
+	"github.com/oapi-openai/openai/streaming"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -34,9 +35,100 @@ const (
 
 const modelList = `{"object":"list","data":[{"id":"gpt-4.1","object":"model","created":1686935002,"owned_by":"openai"}]}`
 
-var chatRequest = gen.CreateChatCompletionRequest{
-	Model:    "gpt-4.1",
-	Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}},
+// The calls the tests make are hand-made Requests through the engine the
+// area packages use (client.Call, client.Stream, client.Download), with
+// types of their own: the core is tested without any area package.
+
+// model is a model as the API describes it.
+type model struct {
+	ID      string `json:"id"`
+	Object  string `json:"object"`
+	Created int64  `json:"created"`
+	OwnedBy string `json:"owned_by"`
+}
+
+// modelPage is the answer of GET /models.
+type modelPage struct {
+	Object string  `json:"object"`
+	Data   []model `json:"data"`
+}
+
+// get builds a GET of path, relative to the base URL.
+func get(path string) func(base string) (*http.Request, error) {
+	return func(base string) (*http.Request, error) { return http.NewRequest(http.MethodGet, base+path, nil) }
+}
+
+// listModels calls GET /models, as models.Service.List does.
+func listModels(ctx context.Context, c *client.Client, opts ...client.Option) (*modelPage, error) {
+	return client.Call[modelPage](ctx, c, client.Request{Operation: "listModels"}, get("models"), nil, opts...)
+}
+
+// retrieveModel calls GET /models/{model}, as models.Service.Get does.
+func retrieveModel(ctx context.Context, c *client.Client, id string, opts ...client.Option) (*model, error) {
+	r := client.Request{Operation: "retrieveModel", PathParams: []string{"model", id}}
+	return client.Call[model](ctx, c, r, get("models/"+url.PathEscape(id)), nil, opts...)
+}
+
+// downloadFile calls GET /files/{file_id}/content, as files.Service.Download
+// does.
+func downloadFile(ctx context.Context, c *client.Client, id string, opts ...client.Option) (io.ReadCloser, error) {
+	r := client.Request{Operation: "downloadFile", PathParams: []string{"file_id", id}}
+	return client.Download(ctx, c, r, func(base string) (*http.Request, error) {
+		req, err := get("files/" + url.PathEscape(id) + "/content")(base)
+		if err == nil {
+			req.Header.Set("Accept", "application/octet-stream")
+		}
+		return req, err
+	}, opts...)
+}
+
+// chatRequest is a one-message chat request for gpt-4.1, streamed or not,
+// and its builder.
+func chatRequest(stream bool) (client.Request, client.Builder) {
+	body := `{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}`
+	if stream {
+		body = `{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}],"stream":true}`
+	}
+	return client.Request{Operation: "createChatCompletion", Model: "gpt-4.1"}, func(base string) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, base+"chat/completions", strings.NewReader(body))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, err
+	}
+}
+
+// chatCompletion is the part of a chat completion the tests read.
+type chatCompletion struct {
+	ID      string `json:"id"`
+	Choices []struct {
+		Message struct {
+			Content *string `json:"content"`
+		} `json:"message"`
+	} `json:"choices"`
+}
+
+// chatChunk is the part of a chat stream's chunk the tests read.
+type chatChunk struct {
+	Choices []struct {
+		Delta struct {
+			Content *string `json:"content"`
+		} `json:"delta"`
+	} `json:"choices"`
+}
+
+// createChatCompletion calls POST /chat/completions, as chat.Service.Create
+// does.
+func createChatCompletion(ctx context.Context, c *client.Client, opts ...client.Option) (*chatCompletion, error) {
+	r, build := chatRequest(false)
+	return client.Call[chatCompletion](ctx, c, r, build, nil, opts...)
+}
+
+// createChatCompletionStream streams POST /chat/completions, as
+// chat.Service.CreateStream does.
+func createChatCompletionStream(ctx context.Context, c *client.Client, opts ...client.Option) (*streaming.Stream[chatChunk], error) {
+	r, build := chatRequest(true)
+	return client.Stream[chatChunk](ctx, c, r, build, nil, client.StreamSpec{Done: "[DONE]"}, opts...)
 }
 
 // seen is what a test server received.
@@ -122,7 +214,7 @@ func TestOptionsGlobal(t *testing.T) {
 		client.WithHeader("X-Custom", "a"),
 		client.WithHeader("x-custom", "b"), // adds, canonicalised
 	)
-	models, err := c.ListModels(context.Background())
+	models, err := listModels(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +247,7 @@ func TestNoOrganizationOrProjectHeadersUnlessSet(t *testing.T) {
 	t.Setenv("OPENAI_ORG_ID", "")
 	t.Setenv("OPENAI_PROJECT_ID", "")
 	s := newServer(t, answer(200, modelList))
-	if _, err := newClient(s).ListModels(context.Background()); err != nil {
+	if _, err := listModels(context.Background(), newClient(s)); err != nil {
 		t.Fatal(err)
 	}
 	got := s.last(t)
@@ -177,7 +269,7 @@ func TestOptionsPerRequest(t *testing.T) {
 	)
 	ctx := context.Background()
 
-	_, err := c.ListModels(ctx,
+	_, err := listModels(ctx, c,
 		client.WithAPIKey("sk-call-key"),
 		client.WithOrganization("org-call"),
 		client.WithProject("proj-call"),
@@ -206,7 +298,7 @@ func TestOptionsPerRequest(t *testing.T) {
 	}
 
 	// The next call without options uses the client's settings unchanged.
-	if _, err := c.ListModels(ctx); err != nil {
+	if _, err := listModels(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	got = main.last(t)
@@ -257,16 +349,16 @@ func TestWithHeaderRejectsLineBreaks(t *testing.T) {
 
 			// Given to New: every call fails.
 			c := newClient(s, client.WithHTTPClient(&doer), client.WithHeader(tc.key, tc.value))
-			_, err := c.ListModels(context.Background())
+			_, err := listModels(context.Background(), c)
 			check(err)
-			_, err = c.CreateChatCompletion(context.Background(), chatRequest)
+			_, err = createChatCompletion(context.Background(), c)
 			check(err)
 
 			// Given to one call: that call fails, the client stays usable.
 			c = newClient(s, client.WithHTTPClient(&doer))
-			_, err = c.ListModels(context.Background(), client.WithHeader(tc.key, tc.value))
+			_, err = listModels(context.Background(), c, client.WithHeader(tc.key, tc.value))
 			check(err)
-			if _, err := c.ListModels(context.Background()); err != nil || doer.n.Load() != 1 {
+			if _, err := listModels(context.Background(), c); err != nil || doer.n.Load() != 1 {
 				t.Errorf("next call: err = %v, sent %d", err, doer.n.Load())
 			}
 		})
@@ -276,7 +368,7 @@ func TestWithHeaderRejectsLineBreaks(t *testing.T) {
 func TestWithHeaderErrorDoesNotEchoValue(t *testing.T) {
 	var doer countingDoer
 	c := client.New(client.WithAPIKey("sk-x"), client.WithHTTPClient(&doer), client.WithHeader("Api-Key", testKey+"\n"))
-	_, err := c.ListModels(context.Background())
+	_, err := listModels(context.Background(), c)
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -301,7 +393,7 @@ func TestWithTimeout(t *testing.T) {
 			sleep(r)
 			answer(200, modelList)(w, r)
 		}, func(c *client.Client, opts ...client.Option) error {
-			_, err := c.ListModels(context.Background(), opts...)
+			_, err := listModels(context.Background(), c, opts...)
 			return err
 		}},
 		{"while reading the body", func(w http.ResponseWriter, r *http.Request) {
@@ -310,13 +402,13 @@ func TestWithTimeout(t *testing.T) {
 			w.(http.Flusher).Flush()
 			sleep(r)
 		}, func(c *client.Client, opts ...client.Option) error {
-			_, err := c.ListModels(context.Background(), opts...)
+			_, err := listModels(context.Background(), c, opts...)
 			return err
 		}},
 		{"stream before headers", func(w http.ResponseWriter, r *http.Request) {
 			sleep(r)
 		}, func(c *client.Client, opts ...client.Option) error {
-			s, err := c.CreateChatCompletionStream(context.Background(), chatRequest, opts...)
+			s, err := createChatCompletionStream(context.Background(), c, opts...)
 			if err == nil {
 				s.Close()
 			}
@@ -325,7 +417,7 @@ func TestWithTimeout(t *testing.T) {
 		{"download before headers", func(w http.ResponseWriter, r *http.Request) {
 			sleep(r)
 		}, func(c *client.Client, opts ...client.Option) error {
-			body, err := c.DownloadFile(context.Background(), "file-1", opts...)
+			body, err := downloadFile(context.Background(), c, "file-1", opts...)
 			if err == nil {
 				body.Close()
 			}
@@ -380,7 +472,7 @@ func TestWithTimeoutCustomDoer(t *testing.T) {
 		}
 	})
 	c := client.New(client.WithAPIKey(testKey), client.WithHTTPClient(doer), client.WithMaxRetries(0), client.WithTimeout(10*time.Millisecond))
-	_, err := c.ListModels(context.Background())
+	_, err := listModels(context.Background(), c)
 	if !errors.Is(err, client.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || calls.Load() != 1 {
 		t.Errorf("err = %v after %d calls, want a timeout", err, calls.Load())
 	}
@@ -404,7 +496,7 @@ func TestWithTimeoutEndsAtHeadersForStreams(t *testing.T) {
 		io.WriteString(w, chunk("lo")+"data: [DONE]\n\n")
 	})
 	c := newClient(s, client.WithMaxRetries(0), client.WithTimeout(20*time.Millisecond))
-	st, err := c.CreateChatCompletionStream(context.Background(), chatRequest)
+	st, err := createChatCompletionStream(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,14 +526,14 @@ func TestContextDeadlineAndCancel(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	_, err := c.ListModels(ctx)
+	_, err := listModels(ctx, c)
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, client.ErrTimeout) {
 		t.Errorf("deadline: err = %v", err)
 	}
 
 	ctx, cancel = context.WithCancel(context.Background())
 	time.AfterFunc(20*time.Millisecond, cancel)
-	_, err = c.ListModels(ctx)
+	_, err = listModels(ctx, c)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancel: err = %v, want context.Canceled", err)
 	}
@@ -486,7 +578,7 @@ func TestWithMiddleware(t *testing.T) {
 	}
 	var md client.Metadata
 	c := newClient(s, client.WithMiddleware(outer), client.WithMiddleware(inner))
-	if _, err := c.ListModels(context.Background(), client.WithMetadata(&md)); err != nil {
+	if _, err := listModels(context.Background(), c, client.WithMetadata(&md)); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
@@ -527,7 +619,7 @@ func TestWithMiddlewarePerRequestAndOrder(t *testing.T) {
 		mu.Lock()
 		trace = nil
 		mu.Unlock()
-		if _, err := c.ListModels(context.Background(), opts...); err != nil {
+		if _, err := listModels(context.Background(), c, opts...); err != nil {
 			t.Fatal(err)
 		}
 		mu.Lock()
@@ -562,7 +654,7 @@ func TestWithMiddlewareSeesEveryAttempt(t *testing.T) {
 		}
 		return resp, err
 	}
-	if _, err := newClient(s, client.WithMiddleware(mw)).ListModels(context.Background()); err != nil {
+	if _, err := listModels(context.Background(), newClient(s, client.WithMiddleware(mw))); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(statuses, []int{503, 503, 200}) {
@@ -585,7 +677,7 @@ func TestWithMiddlewareChangesDoNotAccumulateAcrossRetries(t *testing.T) {
 		req.Header.Add("X-Signature", "sig")
 		return next.Do(req)
 	}
-	if _, err := newClient(s, client.WithMiddleware(mw)).ListModels(context.Background()); err != nil {
+	if _, err := listModels(context.Background(), newClient(s, client.WithMiddleware(mw))); err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range s.requests() {
@@ -602,7 +694,7 @@ func TestWithMiddlewareShortCircuitAndError(t *testing.T) {
 			Body: io.NopCloser(strings.NewReader(`{"object":"list","data":[{"id":"cached","object":"model","created":1,"owned_by":"me"}]}`))}, nil
 	}
 	var md client.Metadata
-	models, err := newClient(s, client.WithMiddleware(canned)).ListModels(context.Background(), client.WithMetadata(&md))
+	models, err := listModels(context.Background(), newClient(s, client.WithMiddleware(canned)), client.WithMetadata(&md))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -619,7 +711,7 @@ func TestWithMiddlewareShortCircuitAndError(t *testing.T) {
 		calls.Add(1)
 		return nil, fmt.Errorf("middleware: %w", refused)
 	}
-	_, err = newClient(s, client.WithMiddleware(fail), client.WithMaxRetries(0)).ListModels(context.Background())
+	_, err = listModels(context.Background(), newClient(s, client.WithMiddleware(fail), client.WithMaxRetries(0)))
 	if !errors.Is(err, refused) {
 		t.Errorf("err = %v, want it to wrap the middleware's error", err)
 	}
@@ -641,7 +733,7 @@ func TestWithHTTPClient(t *testing.T) {
 		c := client.New(client.WithAPIKey(testKey), client.WithBaseURL("http://api.invalid/v1"), client.WithHTTPClient(doer))
 		type key struct{}
 		ctx := context.WithValue(context.Background(), key{}, "call")
-		models, err := c.ListModels(ctx)
+		models, err := listModels(ctx, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -664,7 +756,7 @@ func TestWithHTTPClient(t *testing.T) {
 			rt.Add(1)
 			return tr.RoundTrip(r)
 		})}
-		if _, err := newClient(s, client.WithHTTPClient(hc)).ListModels(context.Background()); err != nil {
+		if _, err := listModels(context.Background(), newClient(s, client.WithHTTPClient(hc))); err != nil {
 			t.Fatal(err)
 		}
 		if rt.Load() != 1 || len(s.requests()) != 1 {
@@ -675,19 +767,19 @@ func TestWithHTTPClient(t *testing.T) {
 		s := newServer(t, answer(200, modelList))
 		var d countingDoer
 		c := newClient(s)
-		if _, err := c.ListModels(context.Background(), client.WithHTTPClient(&d)); err != nil {
+		if _, err := listModels(context.Background(), c, client.WithHTTPClient(&d)); err != nil {
 			t.Fatal(err)
 		}
 		if d.n.Load() != 1 || len(s.requests()) != 0 {
 			t.Errorf("doer called %d times, server got %d", d.n.Load(), len(s.requests()))
 		}
-		if _, err := c.ListModels(context.Background()); err != nil || len(s.requests()) != 1 || d.n.Load() != 1 {
+		if _, err := listModels(context.Background(), c); err != nil || len(s.requests()) != 1 || d.n.Load() != 1 {
 			t.Errorf("next call: err = %v, server got %d, doer %d", err, len(s.requests()), d.n.Load())
 		}
 	})
 	t.Run("nil", func(t *testing.T) {
 		s := newServer(t, answer(200, modelList))
-		_, err := newClient(s, client.WithHTTPClient(nil)).ListModels(context.Background())
+		_, err := listModels(context.Background(), newClient(s, client.WithHTTPClient(nil)))
 		if err == nil || len(s.requests()) != 0 {
 			t.Errorf("WithHTTPClient(nil): err = %v, server got %d", err, len(s.requests()))
 		}
@@ -716,7 +808,7 @@ func TestWithMetadata(t *testing.T) {
 	t.Run("all headers", func(t *testing.T) {
 		s := newServer(t, full)
 		var md client.Metadata
-		if _, err := newClient(s).ListModels(context.Background(), client.WithMetadata(&md)); err != nil {
+		if _, err := listModels(context.Background(), newClient(s), client.WithMetadata(&md)); err != nil {
 			t.Fatal(err)
 		}
 		want := client.RateLimit{
@@ -738,7 +830,7 @@ func TestWithMetadata(t *testing.T) {
 			io.WriteString(w, modelList)
 		})
 		var md client.Metadata
-		if _, err := newClient(s).ListModels(context.Background(), client.WithMetadata(&md)); err != nil {
+		if _, err := listModels(context.Background(), newClient(s), client.WithMetadata(&md)); err != nil {
 			t.Fatal(err)
 		}
 		want := client.RateLimit{LimitRequests: -1, LimitTokens: -1, RemainingRequests: -1, RemainingTokens: -1}
@@ -749,7 +841,7 @@ func TestWithMetadata(t *testing.T) {
 	t.Run("absent processing time", func(t *testing.T) {
 		s := newServer(t, answer(200, modelList))
 		var md client.Metadata
-		if _, err := newClient(s).ListModels(context.Background(), client.WithMetadata(&md)); err != nil {
+		if _, err := listModels(context.Background(), newClient(s), client.WithMetadata(&md)); err != nil {
 			t.Fatal(err)
 		}
 		if md.ProcessingTime != 0 {
@@ -762,7 +854,7 @@ func TestWithMetadata(t *testing.T) {
 			answer(404, `{"error":{"message":"no such model","code":"model_not_found"}}`)(w, r)
 		})
 		var md client.Metadata
-		_, err := newClient(s).RetrieveModel(context.Background(), "nope", client.WithMetadata(&md))
+		_, err := retrieveModel(context.Background(), newClient(s), "nope", client.WithMetadata(&md))
 		if !errors.Is(err, client.ErrNotFound) {
 			t.Fatalf("err = %v", err)
 		}
@@ -780,7 +872,7 @@ func TestWithMetadata(t *testing.T) {
 			full(w, r)
 		})
 		var md client.Metadata
-		if _, err := newClient(s).ListModels(context.Background(), client.WithMetadata(&md)); err != nil {
+		if _, err := listModels(context.Background(), newClient(s), client.WithMetadata(&md)); err != nil {
 			t.Fatal(err)
 		}
 		if md.Attempts != 3 || md.StatusCode != 200 || md.RequestID != "req_abc123" {
@@ -799,7 +891,7 @@ func TestWithMetadata(t *testing.T) {
 		})
 		c := newClient(s)
 		var md client.Metadata
-		st, err := c.CreateChatCompletionStream(context.Background(), chatRequest, client.WithMetadata(&md))
+		st, err := createChatCompletionStream(context.Background(), c, client.WithMetadata(&md))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -807,7 +899,7 @@ func TestWithMetadata(t *testing.T) {
 		if md.RequestID != "req_chat/completions" {
 			t.Errorf("stream metadata = %+v", md)
 		}
-		body, err := c.DownloadFile(context.Background(), "file-1", client.WithMetadata(&md))
+		body, err := downloadFile(context.Background(), c, "file-1", client.WithMetadata(&md))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -834,7 +926,7 @@ func TestWithMaxRetries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var n atomic.Int32
 			s := newServer(t, func(w http.ResponseWriter, r *http.Request) { n.Add(1); answer(503, `{}`)(w, r) })
-			_, err := newClient(s, tc.opts...).ListModels(context.Background(), tc.perCall...)
+			_, err := listModels(context.Background(), newClient(s, tc.opts...), tc.perCall...)
 			if !errors.Is(err, client.ErrServer) {
 				t.Errorf("err = %v", err)
 			}
@@ -853,7 +945,7 @@ func TestEnvironment(t *testing.T) {
 	t.Setenv("OPENAI_PROJECT_ID", "proj-env")
 
 	c := client.New()
-	if _, err := c.ListModels(context.Background()); err != nil {
+	if _, err := listModels(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
 	got := s.last(t)
@@ -865,7 +957,7 @@ func TestEnvironment(t *testing.T) {
 
 	// Options override the environment.
 	c2 := client.New(client.WithAPIKey("sk-option"), client.WithOrganization("org-opt"), client.WithProject("proj-opt"), client.WithBaseURL(s.URL+"/opt"))
-	if _, err := c2.ListModels(context.Background()); err != nil {
+	if _, err := listModels(context.Background(), c2); err != nil {
 		t.Fatal(err)
 	}
 	got = s.last(t)
@@ -878,7 +970,7 @@ func TestEnvironment(t *testing.T) {
 	// The environment is read once, by New.
 	t.Setenv("OPENAI_API_KEY", "sk-changed")
 	t.Setenv("OPENAI_BASE_URL", "http://api.invalid")
-	if _, err := c.ListModels(context.Background()); err != nil {
+	if _, err := listModels(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.last(t); got.Header.Get("Authorization") != "Bearer "+testKey {
@@ -894,7 +986,7 @@ func TestEnvironmentDefaultBaseURL(t *testing.T) {
 		got = req.URL.String()
 		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(modelList))}, nil
 	})
-	if _, err := client.New(client.WithHTTPClient(doer)).ListModels(context.Background()); err != nil {
+	if _, err := listModels(context.Background(), client.New(client.WithHTTPClient(doer))); err != nil {
 		t.Fatal(err)
 	}
 	if got != client.DefaultBaseURL+"/models" {
@@ -906,7 +998,7 @@ func TestMissingKeyFailsBeforeSending(t *testing.T) {
 	t.Setenv("OPENAI_API_KEY", "")
 	s := newServer(t, answer(200, modelList))
 	c := client.New(client.WithBaseURL(s.URL))
-	_, err := c.ListModels(context.Background())
+	_, err := listModels(context.Background(), c)
 	if !errors.Is(err, auth.ErrMissingAPIKey) {
 		t.Errorf("err = %v, want auth.ErrMissingAPIKey", err)
 	}
@@ -914,7 +1006,7 @@ func TestMissingKeyFailsBeforeSending(t *testing.T) {
 		t.Errorf("err = %v matches ErrConnection", err)
 	}
 	// A key given to one call is enough.
-	if _, err := c.ListModels(context.Background(), client.WithAPIKey(testKey)); err != nil {
+	if _, err := listModels(context.Background(), c, client.WithAPIKey(testKey)); err != nil {
 		t.Errorf("with a per-call key: %v", err)
 	}
 	if n := len(s.requests()); n != 1 {
@@ -956,7 +1048,7 @@ func TestKeyNeverPrinted(t *testing.T) {
 	})
 	t.Run("401", func(t *testing.T) {
 		s := newServer(t, answer(401, `{"error":{"message":"Incorrect API key provided: sk-test-***wxyz.","type":"invalid_request_error","code":"invalid_api_key","param":null}}`))
-		_, err := newClient(s, client.WithMaxRetries(0)).ListModels(context.Background())
+		_, err := listModels(context.Background(), newClient(s, client.WithMaxRetries(0)))
 		var apiErr *client.APIError
 		if !errors.As(err, &apiErr) || !errors.Is(err, client.ErrAuthentication) || apiErr.Code != "invalid_api_key" {
 			t.Fatalf("err = %v", err)
@@ -972,7 +1064,7 @@ func TestKeyNeverPrinted(t *testing.T) {
 		addr := ln.Addr().String()
 		ln.Close()
 		c := client.New(client.WithAPIKey(testKey), client.WithBaseURL("http://"+addr+"/v1"), client.WithMaxRetries(0))
-		_, err = c.ListModels(context.Background())
+		_, err = listModels(context.Background(), c)
 		var ce *client.ConnectionError
 		if !errors.As(err, &ce) || !errors.Is(err, client.ErrConnection) || ce.Op != "listModels" {
 			t.Fatalf("err = %#v", err)
@@ -982,7 +1074,7 @@ func TestKeyNeverPrinted(t *testing.T) {
 	})
 	t.Run("timeout", func(t *testing.T) {
 		s := newServer(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
-		_, err := newClient(s, client.WithMaxRetries(0), client.WithTimeout(10*time.Millisecond)).ListModels(context.Background())
+		_, err := listModels(context.Background(), newClient(s, client.WithMaxRetries(0), client.WithTimeout(10*time.Millisecond)))
 		if !errors.Is(err, client.ErrTimeout) {
 			t.Fatalf("err = %v", err)
 		}
@@ -990,7 +1082,7 @@ func TestKeyNeverPrinted(t *testing.T) {
 	})
 	t.Run("line break in key", func(t *testing.T) {
 		var d countingDoer
-		_, err := client.New(client.WithAPIKey(testKey+"\r\nX-Evil: 1"), client.WithHTTPClient(&d)).ListModels(context.Background())
+		_, err := listModels(context.Background(), client.New(client.WithAPIKey(testKey+"\r\nX-Evil: 1"), client.WithHTTPClient(&d)))
 		if err == nil || d.n.Load() != 0 {
 			t.Fatalf("err = %v, sent %d", err, d.n.Load())
 		}
@@ -1008,7 +1100,7 @@ func TestKeyNeverPrinted(t *testing.T) {
 			resp.Body.Close()
 			return nil, fmt.Errorf("checking %s %s: %w", req.Method, req.URL, io.ErrUnexpectedEOF)
 		}
-		_, err := newClient(s, client.WithMiddleware(after), client.WithMaxRetries(0)).ListModels(context.Background())
+		_, err := listModels(context.Background(), newClient(s, client.WithMiddleware(after), client.WithMaxRetries(0)))
 		if !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Fatalf("err = %v", err)
 		}

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -10,13 +11,35 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
 )
 
-// hiRequest is a one-message chat request for the examples.
-func hiRequest(model string) gen.CreateChatCompletionRequest {
-	return gen.CreateChatCompletionRequest{Model: model,
-		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}}}
+// hiRequest is a one-message chat request for the examples: what
+// chat.New(c).Create sends for a chat.CreateRequest naming model.
+func hiRequest(model string) map[string]any {
+	return map[string]any{"model": model, "messages": []map[string]string{{"role": "user", "content": "hi"}}}
+}
+
+// chatAnswer is the part of a chat completion the examples read.
+type chatAnswer struct {
+	Choices []struct {
+		Message struct {
+			Content   string `json:"content"`
+			Reasoning string `json:"reasoning"`
+		} `json:"message"`
+	} `json:"choices"`
+}
+
+// chatCall is the Request and Builder of a chat completion whose JSON
+// body is body, as chat.Service builds them, for client.Call and
+// client.Stream.
+func chatCall(body string) (client.Request, client.Builder) {
+	return client.Request{Operation: "createChatCompletion"}, func(base string) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, base+"chat/completions", strings.NewReader(body))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, err
+	}
 }
 
 const exampleChatAnswer = `{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o",
@@ -31,17 +54,18 @@ func ExampleNewAzure() {
 	endpoint := strings.TrimSuffix(baseURL, "/v1") // such as https://my-resource.openai.azure.com
 
 	// NewAzure alone reads AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and
-	// OPENAI_API_VERSION.
+	// OPENAI_API_VERSION. The client goes to the area packages as any
+	// other: chat.New(c).Create(ctx, body) sends what Do sends here.
 	c := client.NewAzure(client.Azure{Endpoint: endpoint, Deployment: "gpt-4o-prod", APIVersion: "2024-10-21"},
 		client.WithAPIKey("azure-key"))
-	resp, err := c.CreateChatCompletion(context.Background(), hiRequest("gpt-4o"))
-	if err != nil {
+	var resp chatAnswer
+	if err := c.Do(context.Background(), "POST", "chat/completions", hiRequest("gpt-4o"), &resp); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*resp.Choices[0].Message.Content)
+	fmt.Println(resp.Choices[0].Message.Content)
 
 	// Operations Azure does not serve per deployment go to /openai/<path>.
-	if _, err := c.ListModels(context.Background()); err != nil {
+	if err := c.Do(context.Background(), "GET", "models", nil, nil); err != nil {
 		log.Fatal(err)
 	}
 	// Output:
@@ -61,7 +85,7 @@ func ExampleNewAzure_v1() {
 	// The v1 API: OpenAI's paths under /openai/v1/, no api-version, the
 	// deployment named by the model.
 	c := client.NewAzure(client.Azure{Endpoint: endpoint, V1: true}, client.WithAPIKey("azure-key"))
-	if _, err := c.CreateChatCompletion(context.Background(), hiRequest("my-gpt-4o-deployment")); err != nil {
+	if err := c.Do(context.Background(), "POST", "chat/completions", hiRequest("my-gpt-4o-deployment"), nil); err != nil {
 		log.Fatal(err)
 	}
 	// Output:
@@ -79,10 +103,10 @@ func ExampleWithAzureDeployment() {
 	// Without Azure.Deployment the request's model names the deployment;
 	// one call can name another.
 	ctx := context.Background()
-	if _, err := c.CreateChatCompletion(ctx, hiRequest("gpt-4o-prod")); err != nil {
+	if err := c.Do(ctx, "POST", "chat/completions", hiRequest("gpt-4o-prod"), nil); err != nil {
 		log.Fatal(err)
 	}
-	if _, err := c.CreateChatCompletion(ctx, hiRequest("gpt-4o-prod"), client.WithAzureDeployment("gpt-4o-canary")); err != nil {
+	if err := c.Do(ctx, "POST", "chat/completions", hiRequest("gpt-4o-prod"), nil, client.WithAzureDeployment("gpt-4o-canary")); err != nil {
 		log.Fatal(err)
 	}
 	// Output:
@@ -109,7 +133,7 @@ func ExampleWithTokenProvider() {
 	c := client.NewAzure(client.Azure{Endpoint: strings.TrimSuffix(baseURL, "/v1"), Deployment: "gpt-4o"},
 		client.WithTokenProvider(entra))
 	for range 2 {
-		if _, err := c.CreateChatCompletion(context.Background(), hiRequest("gpt-4o")); err != nil {
+		if err := c.Do(context.Background(), "POST", "chat/completions", hiRequest("gpt-4o"), nil); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -130,56 +154,15 @@ func ExampleWithoutAPIKey() {
 	})
 	defer stop()
 	c := client.New(client.WithBaseURL(baseURL), client.WithoutAPIKey())
-	resp, err := c.CreateChatCompletion(context.Background(), hiRequest("qwen3:8b"))
-	if err != nil {
+	var resp chatAnswer
+	if err := c.Do(context.Background(), "POST", "chat/completions", hiRequest("qwen3:8b"), &resp); err != nil {
 		log.Fatal(err)
 	}
 	msg := resp.Choices[0].Message
-	fmt.Println(*msg.Content, "/", *msg.Reasoning)
+	fmt.Println(msg.Content, "/", msg.Reasoning)
 	// Output:
 	// Authorization: ""
 	// 391 / 17*23 = 391
-}
-
-func ExampleChatAccumulator() {
-	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		// A vLLM-style stream: reasoning_content, then a tool call in pieces.
-		io.WriteString(w, `data: {"id":"c1","object":"chat.completion.chunk","model":"Qwen/Qwen3-8B","choices":[{"index":0,"delta":{"reasoning_content":"Need the weather."}}]}
-
-data: {"id":"c1","object":"chat.completion.chunk","model":"Qwen/Qwen3-8B","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":"}}]}}]}
-
-data: {"id":"c1","object":"chat.completion.chunk","model":"Qwen/Qwen3-8B","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]},"finish_reason":"tool_calls"}]}
-
-data: [DONE]
-
-`)
-	})
-	defer stop()
-	c := client.New(client.WithBaseURL(baseURL), client.WithoutAPIKey())
-	stream, err := c.CreateChatCompletionStream(context.Background(), hiRequest("Qwen/Qwen3-8B"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer stream.Close()
-	var acc client.ChatAccumulator
-	for chunk, err := range stream.All() {
-		if err != nil {
-			log.Fatal(err)
-		}
-		acc.Add(chunk)
-	}
-	fmt.Println("reasoning:", acc.Reasoning())
-	for _, call := range acc.Message().ToolCalls {
-		if fc, ok := call.(gen.ChatFunctionToolCall); ok {
-			fmt.Println("call:", fc.ID, fc.Function.Name, fc.Function.Arguments)
-		}
-	}
-	fmt.Println("finish:", *acc.Completion().Choices[0].FinishReason)
-	// Output:
-	// reasoning: Need the weather.
-	// call: call_1 get_weather {"city":"Paris"}
-	// finish: tool_calls
 }
 
 func ExampleWithHooks() {
@@ -203,10 +186,14 @@ func ExampleWithHooks() {
 	}
 	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"), client.WithHooks(hooks))
 	ctx := context.Background()
-	if _, err := c.CreateChatCompletion(ctx, hiRequest("gpt-4.1")); err != nil {
+	// A call and a stream, as chat.New(c).Create and CreateStream make them.
+	r, build := chatCall(`{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}`)
+	if _, err := client.Call[json.RawMessage](ctx, c, r, build, nil); err != nil {
 		log.Fatal(err)
 	}
-	stream, err := c.CreateChatCompletionStream(ctx, hiRequest("gpt-4.1"))
+	r, build = chatCall(`{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}],"stream":true}`)
+	stream, err := client.Stream[json.RawMessage](ctx, c, r, build,
+		nil, client.StreamSpec{Done: "[DONE]"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -9,13 +9,10 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
 )
 
 // fakeAPI starts a local server that stands in for https://api.openai.com/v1
@@ -46,182 +43,24 @@ func Example() {
 	// OPENAI_ORG_ID, OPENAI_PROJECT_ID); options override them.
 	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
 
-	models, err := c.ListModels(context.Background())
-	if err != nil {
+	// The operations of the API are methods of the area packages, made
+	// over c: models.New(c).List(ctx), chat.New(c).Create(ctx, body)...
+	// c itself calls any endpoint with Do, with the same auth, retries,
+	// errors and options.
+	var list struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := c.Do(context.Background(), "GET", "models", nil, &list); err != nil {
 		log.Fatal(err)
 	}
-	for _, m := range models.Data {
+	for _, m := range list.Data {
 		fmt.Println(m.ID)
 	}
 	// Output:
 	// gpt-4.1
 	// text-embedding-3-small
-}
-
-func ExampleClient_CreateChatCompletion() {
-	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
-		reply(w, 200, `{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion","created":1741569952,
-			"model":"gpt-4.1-2025-04-14","choices":[{"index":0,"finish_reason":"stop","logprobs":null,
-			"message":{"role":"assistant","content":"Hello! How can I help you today?","refusal":null,"annotations":[]}}],
-			"usage":{"prompt_tokens":19,"completion_tokens":10,"total_tokens":29},"service_tier":"default"}`)
-	})
-	defer stop()
-	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
-
-	resp, err := c.CreateChatCompletion(context.Background(), gen.CreateChatCompletionRequest{
-		Model: "gpt-4.1",
-		Messages: []gen.ChatCompletionRequestMessage{
-			gen.ChatCompletionRequestDeveloperMessage{Content: gen.DeveloperMessageText("You are a helpful assistant.")},
-			gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("Hello!")},
-		},
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(*resp.Choices[0].Message.Content)
-	fmt.Println("tokens:", resp.Usage.TotalTokens)
-	// Output:
-	// Hello! How can I help you today?
-	// tokens: 29
-}
-
-func ExampleClient_CreateChatCompletionStream() {
-	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		for _, piece := range []string{`"role":"assistant","content":""`, `"content":"Hello"`, `"content":", world!"`} {
-			fmt.Fprintf(w, "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4.1\",\"choices\":[{\"index\":0,\"delta\":{%s},\"finish_reason\":null}]}\n\n", piece)
-		}
-		io.WriteString(w, `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4.1","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`+"\n\n")
-		io.WriteString(w, "data: [DONE]\n\n")
-	})
-	defer stop()
-	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
-
-	stream, err := c.CreateChatCompletionStream(context.Background(), gen.CreateChatCompletionRequest{
-		Model:    "gpt-4.1",
-		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("Say hello")}},
-	})
-	if err != nil {
-		log.Fatal(err) // the request failed: bad key, unknown model, ...
-	}
-	defer stream.Close()
-	for chunk, err := range stream.All() {
-		if err != nil {
-			log.Fatal(err) // the stream broke off, or the server sent an error event
-		}
-		for _, choice := range chunk.Choices {
-			if choice.Delta.Content != nil {
-				fmt.Print(*choice.Delta.Content)
-			}
-		}
-	}
-	fmt.Println()
-	// Output:
-	// Hello, world!
-}
-
-func ExampleClient_ListFilesAll() {
-	file := func(id, name string) string {
-		return `{"id":"` + id + `","object":"file","bytes":120,"created_at":1741569952,"filename":"` + name + `","purpose":"batch"}`
-	}
-	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
-		// Two pages: the client asks for the second with ?after=file-b.
-		if r.URL.Query().Get("after") == "" {
-			reply(w, 200, `{"object":"list","data":[`+file("file-a", "january.jsonl")+`,`+file("file-b", "february.jsonl")+`],"first_id":"file-a","last_id":"file-b","has_more":true}`)
-			return
-		}
-		reply(w, 200, `{"object":"list","data":[`+file("file-c", "march.jsonl")+`],"first_id":"file-c","last_id":"file-c","has_more":false}`)
-	})
-	defer stop()
-	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
-
-	// The loop fetches the next page when it needs it.
-	for f, err := range c.ListFilesAll(context.Background(), nil) {
-		if err != nil {
-			log.Fatal(err)
-		}
-		fmt.Println(f.ID, f.Filename)
-	}
-	// Output:
-	// file-a january.jsonl
-	// file-b february.jsonl
-	// file-c march.jsonl
-}
-
-func ExampleClient_CreateFile() {
-	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
-		f, header, err := r.FormFile("file")
-		if err != nil {
-			reply(w, 400, `{"error":{"message":"no file"}}`)
-			return
-		}
-		data, _ := io.ReadAll(f)
-		reply(w, 200, fmt.Sprintf(`{"id":"file-abc123","object":"file","bytes":%d,"created_at":1741569952,"filename":%q,"purpose":%q}`,
-			len(data), header.Filename, r.FormValue("purpose")))
-	})
-	defer stop()
-	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
-
-	// An *os.File can be passed as it is; client.File names any other reader.
-	data := strings.NewReader(`{"custom_id":"1","method":"POST","url":"/v1/chat/completions","body":{}}` + "\n")
-	f, err := c.CreateFile(context.Background(), gen.CreateFileRequest{
-		File:    client.File(data, "requests.jsonl", "application/jsonl"),
-		Purpose: gen.FilePurposeBatch,
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(f.ID, f.Filename, f.Bytes, f.Purpose)
-	// Output:
-	// file-abc123 requests.jsonl 73 batch
-}
-
-func ExampleClient_DownloadFile() {
-	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/files/file-abc123/content" {
-			reply(w, 404, `{"error":{"message":"No such File object"}}`)
-			return
-		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		io.WriteString(w, "{\"id\":\"batch_req_1\",\"custom_id\":\"1\"}\n{\"id\":\"batch_req_2\",\"custom_id\":\"2\"}\n")
-	})
-	defer stop()
-	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
-
-	body, err := c.DownloadFile(context.Background(), "file-abc123")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer body.Close() // the caller closes the body
-	if _, err := io.Copy(os.Stdout, body); err != nil {
-		log.Fatal(err)
-	}
-	// Output:
-	// {"id":"batch_req_1","custom_id":"1"}
-	// {"id":"batch_req_2","custom_id":"2"}
-}
-
-func ExampleClient_CreateEmbedding() {
-	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
-		// The SDK asks for base64 (compact) vectors and decodes them:
-		// "AACAPwAAAEAAAEBA" is the float32s 1, 2, 3.
-		reply(w, 200, `{"object":"list","model":"text-embedding-3-small",
-			"data":[{"object":"embedding","index":0,"embedding":"AACAPwAAAEAAAEBA"}],
-			"usage":{"prompt_tokens":4,"total_tokens":4}}`)
-	})
-	defer stop()
-	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
-
-	resp, err := c.CreateEmbedding(context.Background(), gen.CreateEmbeddingRequest{
-		Model: "text-embedding-3-small",
-		Input: gen.EmbeddingInputText("The food was delicious."),
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(len(resp.Data[0].Embedding), resp.Data[0].Embedding)
-	// Output:
-	// 3 [1 2 3]
 }
 
 func ExampleWithMetadata() {
@@ -237,8 +76,10 @@ func ExampleWithMetadata() {
 	defer stop()
 	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
 
+	// Any call takes the option: models.New(c).Get(ctx, "gpt-4.1",
+	// client.WithMetadata(&md)) as well.
 	var md client.Metadata
-	if _, err := c.RetrieveModel(context.Background(), "gpt-4.1", client.WithMetadata(&md)); err != nil {
+	if err := c.Do(context.Background(), "GET", "models/gpt-4.1", nil, nil, client.WithMetadata(&md)); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("request id:", md.RequestID)
@@ -253,7 +94,9 @@ func ExampleWithMetadata() {
 	// tokens left: 29999972
 }
 
-// The raw answer is there for a field the types do not have yet.
+// The raw answer is there for a field the types do not have yet (here the
+// type is the caller's own; the area packages' types are used the same way:
+// models.New(c).Get(ctx, "gpt-4.1", client.WithMetadata(&md))).
 func ExampleMetadata_body() {
 	baseURL, stop := fakeAPI(func(w http.ResponseWriter, r *http.Request) {
 		reply(w, 200, `{"id":"gpt-4.1","object":"model","created":1744316542,"owned_by":"system","context_window":1047576}`)
@@ -262,8 +105,10 @@ func ExampleMetadata_body() {
 	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
 
 	var md client.Metadata
-	model, err := c.RetrieveModel(context.Background(), "gpt-4.1", client.WithMetadata(&md))
-	if err != nil {
+	var model struct {
+		ID string `json:"id"`
+	}
+	if err := c.Do(context.Background(), "GET", "models/gpt-4.1", nil, &model, client.WithMetadata(&md)); err != nil {
 		log.Fatal(err)
 	}
 	var extra struct {
@@ -283,7 +128,7 @@ func ExampleAPIError() {
 	defer stop()
 	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"))
 
-	_, err := c.RetrieveModel(context.Background(), "gpt-9")
+	err := c.Do(context.Background(), "GET", "models/gpt-9", nil, nil)
 
 	// errors.Is tells the kind of failure...
 	switch {
@@ -326,8 +171,10 @@ func ExampleWithMiddleware() {
 	}
 	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"), client.WithMiddleware(logRequests))
 
-	m, err := c.RetrieveModel(context.Background(), "gpt-4.1")
-	if err != nil {
+	var m struct {
+		ID string `json:"id"`
+	}
+	if err := c.Do(context.Background(), "GET", "models/gpt-4.1", nil, &m); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(m.ID)
@@ -354,15 +201,17 @@ func ExampleWithMaxRetries() {
 		client.WithMaxRetries(3), client.WithRetryDelay(10*time.Millisecond, time.Second))
 
 	var md client.Metadata
-	m, err := c.RetrieveModel(context.Background(), "gpt-4.1", client.WithMetadata(&md))
-	if err != nil {
+	var m struct {
+		ID string `json:"id"`
+	}
+	if err := c.Do(context.Background(), "GET", "models/gpt-4.1", nil, &m, client.WithMetadata(&md)); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(m.ID, "after", md.Attempts, "attempts")
 
 	// WithMaxRetries(0) for one call: the first failure is final.
 	calls.Store(0)
-	_, err = c.RetrieveModel(context.Background(), "gpt-4.1", client.WithMaxRetries(0))
+	err := c.Do(context.Background(), "GET", "models/gpt-4.1", nil, nil, client.WithMaxRetries(0))
 	fmt.Println(errors.Is(err, client.ErrServer), "after", calls.Load(), "attempt")
 	// Output:
 	// gpt-4.1 after 3 attempts
@@ -381,7 +230,7 @@ func ExampleWithTimeout() {
 
 	// The limit applies to each attempt; a context deadline bounds the
 	// whole call, retries included.
-	_, err := c.ListModels(context.Background(), client.WithTimeout(50*time.Millisecond))
+	err := c.Do(context.Background(), "GET", "models", nil, nil, client.WithTimeout(50*time.Millisecond))
 	fmt.Println(errors.Is(err, client.ErrTimeout), errors.Is(err, context.DeadlineExceeded))
 	// Output:
 	// true true
@@ -397,17 +246,17 @@ func ExampleWithHeader() {
 	// Headers given to New go with every request; given to a call, they are
 	// added for that call only.
 	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"), client.WithHeader("X-Tenant", "acme"))
-	if _, err := c.ListModels(context.Background(), client.WithHeader("X-Tenant", "acme-eu")); err != nil {
+	if err := c.Do(context.Background(), "GET", "models", nil, nil, client.WithHeader("X-Tenant", "acme-eu")); err != nil {
 		log.Fatal(err)
 	}
 
 	// A line break could smuggle in another header: the call fails before
 	// anything is sent.
-	_, err := c.ListModels(context.Background(), client.WithHeader("X-Tenant", "acme\r\nX-Admin: true"))
+	err := c.Do(context.Background(), "GET", "models", nil, nil, client.WithHeader("X-Tenant", "acme\r\nX-Admin: true"))
 	fmt.Println(err)
 	// Output:
 	// server got X-Tenant: [acme acme-eu]
-	// openai: listModels: WithHeader: invalid header "X-Tenant"
+	// openai: GET models: WithHeader: invalid header "X-Tenant"
 }
 
 func ExampleWithHTTPClient() {
@@ -422,8 +271,11 @@ func ExampleWithHTTPClient() {
 	defer hc.CloseIdleConnections()
 	c := client.New(client.WithBaseURL(baseURL), client.WithAPIKey("sk-example"), client.WithHTTPClient(hc))
 
-	m, err := c.RetrieveModel(context.Background(), "gpt-4.1")
-	if err != nil {
+	var m struct {
+		ID      string `json:"id"`
+		OwnedBy string `json:"owned_by"`
+	}
+	if err := c.Do(context.Background(), "GET", "models/gpt-4.1", nil, &m); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(m.ID, m.OwnedBy)

@@ -211,6 +211,26 @@ func FuzzAPIError(f *testing.F) {
 	})
 }
 
+// fuzzModels is the answer of GET /models, as the fuzz targets decode it.
+type fuzzModels struct {
+	Object string `json:"object"`
+	Data   []struct {
+		ID      string `json:"id"`
+		Object  string `json:"object"`
+		Created int64  `json:"created"`
+		OwnedBy string `json:"owned_by"`
+	} `json:"data"`
+}
+
+// fuzzListModels is the call the fuzz targets make: GET /models, through
+// Call as the area packages' methods make theirs.
+func fuzzListModels(c *Client) error {
+	_, err := Call[fuzzModels](context.Background(), c, Request{Operation: "listModels"}, func(base string) (*http.Request, error) {
+		return http.NewRequest(http.MethodGet, base+"models", nil)
+	}, nil)
+	return err
+}
+
 // fuzzResponse answers every request with a fixed status, body and
 // request id, and records the Authorization header it got.
 func fuzzResponse(status int, body []byte, requestID string, gotAuth *string) Doer {
@@ -255,7 +275,7 @@ func FuzzErrorResponse(f *testing.F) {
 			WithHTTPClient(fuzzResponse(st, body, requestID, &auth)),
 			WithMaxRetries(0),
 		)
-		_, err := c.ListModels(context.Background())
+		err := fuzzListModels(c)
 		if auth != "Bearer "+fuzzKey {
 			t.Fatalf("request sent with Authorization %q", auth)
 		}
@@ -304,7 +324,7 @@ func TestFuzzBugRetryAfterOverflow(t *testing.T) {
 		}, nil
 	})
 	c := New(WithAPIKey(fuzzKey), WithHTTPClient(doer), WithRetryDelay(time.Millisecond, time.Millisecond))
-	_, err := c.ListModels(context.Background())
+	err := fuzzListModels(c)
 	if !errors.Is(err, ErrRateLimited) || attempts != 1 {
 		t.Errorf("%d attempts, %v; want 1 attempt (a wait of 1e10 s is over a minute) and a rate-limit error", attempts, err)
 	}
@@ -349,7 +369,7 @@ func TestFuzzBugEchoedKey(t *testing.T) {
 	var auth string
 	body := []byte(`{"error":{"message":"Incorrect API key provided: ` + fuzzKey + `.","type":"invalid_request_error","code":"invalid_api_key"}}`)
 	c := New(WithAPIKey(fuzzKey), WithHTTPClient(fuzzResponse(401, body, "", &auth)), WithMaxRetries(0))
-	_, err := c.ListModels(context.Background())
+	err := fuzzListModels(c)
 	if !errors.Is(err, ErrAuthentication) {
 		t.Fatalf("got %v", err)
 	}

@@ -24,14 +24,15 @@ func memoryDoer(body, contentType string) client.DoerFunc {
 	}
 }
 
-// BenchmarkChatCallNoHooks is a chat call through an in-memory Doer with no
+// BenchmarkChatCallNoHooks is a chat call (a hand-made Request through
+// client.Call, as chat.Service makes it) through an in-memory Doer with no
 // logger and no hook: the cost hooks must not add when unused.
 func BenchmarkChatCallNoHooks(b *testing.B) {
 	c := client.New(client.WithAPIKey(testKey), client.WithHTTPClient(memoryDoer(benchChatAnswer, "application/json")))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.CreateChatCompletion(ctx, chatRequest); err != nil {
+		if _, err := createChatCompletion(ctx, c); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -53,7 +54,7 @@ func BenchmarkChatCallWithHooks(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.CreateChatCompletion(ctx, chatRequest); err != nil {
+		if _, err := createChatCompletion(ctx, c); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -79,7 +80,7 @@ func readChatStreams(b *testing.B, c *client.Client) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		s, err := c.CreateChatCompletionStream(ctx, chatRequest)
+		s, err := createChatCompletionStream(ctx, c)
 		if err != nil {
 			b.Fatal(err)
 		}

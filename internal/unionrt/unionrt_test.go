@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 	"testing"
 	"unicode/utf8"
@@ -275,9 +274,9 @@ func TestUnionFields(t *testing.T) {
 		Ptr  Pointer[testUnion] `json:"ptr"`
 		List Slice[testUnion]   `json:"list"`
 	}{
-		Field[testUnion]{&one, decodeTestUnion},
-		Pointer[testUnion]{&ptr, decodeTestUnion},
-		Slice[testUnion]{&list, decodeTestUnion},
+		FieldOf(&one, decodeTestUnion),
+		PointerOf(&ptr, decodeTestUnion),
+		SliceOf(&list, decodeTestUnion),
 	}
 	if err := json.Unmarshal([]byte(`{"ptr":"p","list":["a","b"]}`), &shadow); err != nil {
 		t.Fatal(err)
@@ -321,46 +320,39 @@ func BenchmarkUnionDiscriminator(b *testing.B) {
 	}
 }
 
-// TestUnionObject checks the object walk behind every struct holding a
-// union: it must decode exactly what encoding/json would, member keys
-// through the union decoders.
-func TestUnionObject(t *testing.T) {
-	decode := func(data string) (OutputMessage, error) {
-		var m OutputMessage
-		err := m.UnmarshalJSON([]byte(data))
-		return m, err
+// own is a type with an UnmarshalJSON of its own, as the generated structs
+// holding unions have.
+type own struct{ v string }
+
+func (o *own) UnmarshalJSON(data []byte) error {
+	if err := json.Unmarshal(data, &o.v); err != nil {
+		return err
 	}
-	text := func(m OutputMessage) string {
-		if len(m.Content) != 1 {
-			return fmt.Sprintf("%d parts", len(m.Content))
-		}
-		if p, ok := m.Content[0].(OutputTextContent); ok {
-			return p.Text
-		}
-		return fmt.Sprintf("%T", m.Content[0])
+	o.v = "own:" + o.v
+	return nil
+}
+
+func TestOwnFields(t *testing.T) {
+	var ptr *own
+	var list []own
+	if err := Object([]byte(`{"ptr":"p","list":["a","b"],"other":1}`), &struct{}{},
+		Member{Key: "ptr", Dec: OwnPointerOf(&ptr)}, Member{Key: "list", Dec: OwnSliceOf(&list)}); err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range []struct{ data, id, text string }{
-		{`{"type":"message","id":"m1","role":"assistant","content":[{"type":"output_text","text":"hi"}]}`, "m1", "hi"},
-		{` { "id" : "m2" , "content" : [ { "type" : "output_text" , "text" : "a\"b" } ] } `, "m2", `a"b`},
-		{`{"Content":[{"type":"output_text","text":"folded"}],"ID":"m3"}`, "m3", "folded"},        // case-insensitive, like encoding/json
-		{`{"\u0063ontent":[{"type":"output_text","text":"escaped"}],"id":"m4"}`, "m4", "escaped"}, // escaped key
-		{`{"id":"m5","status":"completed"}`, "m5", "0 parts"},                                     // no member: decoded directly
-		{`{"id":"m6","content":[{"type":"refusal","refusal":"no"}]}`, "m6", "gen.RefusalContent"},
-		{`{}`, "", "0 parts"},
-		{`null`, "", "0 parts"},
-	} {
-		m, err := decode(c.data)
-		if err != nil || m.ID != c.id || text(m) != c.text {
-			t.Errorf("%s: id %q text %q err %v", c.data, m.ID, text(m), err)
-		}
-		var viaJSON OutputMessage
-		if err := json.Unmarshal([]byte(c.data), &viaJSON); err != nil || viaJSON.ID != m.ID {
-			t.Errorf("%s: json.Unmarshal differs: %v", c.data, err)
-		}
+	if ptr == nil || ptr.v != "own:p" || !reflect.DeepEqual(list, []own{{"own:a"}, {"own:b"}}) {
+		t.Errorf("got %v %v", ptr, list)
 	}
-	for _, bad := range []string{`{"id":"m","content":[}`, `{"id" "m"}`, `{"id":"m",}`, `{"id":"m"} x`, `[1]`, `"s"`, `{"id":tru}`, `{"id":"m","content":[{"type":"output_text","text":1}]}`, `{`, ``} {
-		if _, err := decode(bad); err == nil {
-			t.Errorf("%q: no error", bad)
+	if err := Object([]byte(`{"ptr":null,"list":null}`), &struct{}{},
+		Member{Key: "ptr", Dec: OwnPointerOf(&ptr)}, Member{Key: "list", Dec: OwnSliceOf(&list)}); err != nil {
+		t.Fatal(err)
+	}
+	if ptr != nil || list != nil {
+		t.Errorf("null: got %v %v", ptr, list)
+	}
+	for _, bad := range []string{`{"ptr":1}`, `{"list":[1]}`, `{"list":{}}`} {
+		if err := Object([]byte(bad), &struct{}{},
+			Member{Key: "ptr", Dec: OwnPointerOf(&ptr)}, Member{Key: "list", Dec: OwnSliceOf(&list)}); err == nil {
+			t.Errorf("%s: no error", bad)
 		}
 	}
 }

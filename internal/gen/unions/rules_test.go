@@ -62,7 +62,7 @@ func TestBaseSpecGenerates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"type Part interface", "func (TextPart) isPart() {}", "func (t *Holder) UnmarshalJSON", "func (TextPartType) MarshalJSON"} {
+	for _, want := range []string{"type Part interface", "func (TextPart) IsPart(unionrt.Seal) {}", "func (t *Holder) UnmarshalJSON", "func (TextPartType) MarshalJSON"} {
 		if !bytes.Contains(gen, []byte(want)) {
 			t.Errorf("generated code lacks %q", want)
 		}

@@ -1,18 +1,18 @@
-package client_test
+package chat_test
 
 import (
 	"encoding/json"
 	"slices"
 	"testing"
 
-	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	genchat "github.com/oapi-openai/openai/gen/chat"
 )
 
 // chunks decodes chat stream chunks written as JSON.
-func chunks(t *testing.T, raw ...string) []gen.CreateChatCompletionStreamResponse {
+func chunks(t *testing.T, raw ...string) []chat.Chunk {
 	t.Helper()
-	out := make([]gen.CreateChatCompletionStreamResponse, len(raw))
+	out := make([]chat.Chunk, len(raw))
 	for i, r := range raw {
 		if err := json.Unmarshal([]byte(r), &out[i]); err != nil {
 			t.Fatalf("chunk %d: %v", i, err)
@@ -21,9 +21,9 @@ func chunks(t *testing.T, raw ...string) []gen.CreateChatCompletionStreamRespons
 	return out
 }
 
-func accumulate(t *testing.T, raw ...string) *client.ChatAccumulator {
+func accumulate(t *testing.T, raw ...string) *chat.Accumulator {
 	t.Helper()
-	var acc client.ChatAccumulator
+	var acc chat.Accumulator
 	for _, c := range chunks(t, raw...) {
 		acc.Add(c)
 	}
@@ -31,17 +31,17 @@ func accumulate(t *testing.T, raw ...string) *client.ChatAccumulator {
 }
 
 // toolCalls lists a message's calls as "id name args" (or "custom id name input").
-func toolCalls(t *testing.T, m gen.ChatCompletionResponseMessage) []string {
+func toolCalls(t *testing.T, m chat.ResponseMessage) []string {
 	t.Helper()
 	var out []string
 	for _, c := range m.ToolCalls {
 		switch v := c.(type) {
-		case gen.ChatFunctionToolCall:
-			if v.Type != gen.ChatFunctionToolCallTypeFunction {
+		case chat.FunctionToolCall:
+			if v.Type != genchat.FunctionToolCallTypeFunction {
 				t.Errorf("function call type %q", v.Type)
 			}
 			out = append(out, v.ID+" "+v.Function.Name+" "+v.Function.Arguments)
-		case gen.ChatCustomToolCall:
+		case chat.CustomToolCall:
 			out = append(out, "custom "+v.ID+" "+v.Custom.Name+" "+v.Custom.Input)
 		default:
 			t.Errorf("tool call %#v", c)
@@ -50,7 +50,7 @@ func toolCalls(t *testing.T, m gen.ChatCompletionResponseMessage) []string {
 	return out
 }
 
-func TestChatAccumulatorOpenAIToolCalls(t *testing.T) {
+func TestAccumulatorOpenAIToolCalls(t *testing.T) {
 	// OpenAI's shape: id, type and name on the first piece of each call,
 	// then arguments by index; two calls interleaved.
 	acc := accumulate(t,
@@ -66,17 +66,17 @@ func TestChatAccumulatorOpenAIToolCalls(t *testing.T) {
 	if got, want := toolCalls(t, m), []string{`call_a get_weather {"city":"Paris"}`, `call_b get_time {}`}; !slices.Equal(got, want) {
 		t.Errorf("calls %q, want %q", got, want)
 	}
-	if m.Content != nil || m.Role == nil || *m.Role != gen.ChatCompletionResponseMessageRoleAssistant {
+	if m.Content != nil || m.Role == nil || *m.Role != chat.ResponseMessageRoleAssistant {
 		t.Errorf("content %v role %v", m.Content, m.Role)
 	}
 	full := acc.Completion()
 	if full.ID != "chatcmpl-1" || full.Model != "gpt-4.1" || full.Created != 7 || full.Usage == nil || full.Usage.TotalTokens != 12 ||
-		*full.Choices[0].FinishReason != gen.ChatFinishReasonToolCalls {
+		*full.Choices[0].FinishReason != chat.FinishReasonToolCalls {
 		t.Errorf("completion %+v", full)
 	}
 }
 
-func TestChatAccumulatorCallsWithoutIndex(t *testing.T) {
+func TestAccumulatorCallsWithoutIndex(t *testing.T) {
 	// Every call at index 0 (or with no index at all), each with its own
 	// id: a new id starts a new call; pieces without an id continue the
 	// last one; a repeated id is the same call.
@@ -93,7 +93,7 @@ func TestChatAccumulatorCallsWithoutIndex(t *testing.T) {
 	}
 }
 
-func TestChatAccumulatorTextReasoningRefusal(t *testing.T) {
+func TestAccumulatorTextReasoningRefusal(t *testing.T) {
 	acc := accumulate(t,
 		`{"id":"x","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning_content":"Think"}}]}`,
 		`{"choices":[{"index":0,"delta":{"reasoning_content":"ing."}}]}`,
@@ -131,7 +131,7 @@ func TestChatAccumulatorTextReasoningRefusal(t *testing.T) {
 	}
 }
 
-func TestChatAccumulatorChoicesAudioCustomAndLegacy(t *testing.T) {
+func TestAccumulatorChoicesAudioCustomAndLegacy(t *testing.T) {
 	acc := accumulate(t,
 		`{"choices":[{"index":1,"delta":{"content":"B"}},{"index":0,"delta":{"content":"A"}}]}`,
 		`{"choices":[{"index":0,"delta":{"audio":{"id":"audio_1","data":"AAA","transcript":"Hi"}}}]}`,
@@ -160,26 +160,26 @@ func TestChatAccumulatorChoicesAudioCustomAndLegacy(t *testing.T) {
 	}
 }
 
-func TestChatAccumulatorEmpty(t *testing.T) {
-	var acc client.ChatAccumulator
+func TestAccumulatorEmpty(t *testing.T) {
+	var acc chat.Accumulator
 	// Azure's first chunk: no id, no model, no choices.
 	acc.Add(chunks(t, `{"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[]}`)[0])
 	m := acc.Message()
 	if m.Content != nil || len(m.ToolCalls) != 0 || m.Role == nil || acc.Reasoning() != "" {
 		t.Errorf("empty message %+v", m)
 	}
-	if full := acc.Completion(); len(full.Choices) != 0 || full.Object != gen.CreateChatCompletionResponseObjectChatCompletion {
+	if full := acc.Completion(); len(full.Choices) != 0 || full.Object != chat.CompletionObjectChatCompletion {
 		t.Errorf("empty completion %+v", full)
 	}
 }
 
-func TestChatAccumulatorSnapshotsDoNotChange(t *testing.T) {
+func TestAccumulatorSnapshotsDoNotChange(t *testing.T) {
 	// A snapshot taken between chunks keeps its values when more arrive.
 	cs := chunks(t,
 		`{"id":"c","choices":[{"index":0,"delta":{"audio":{"id":"au_1","transcript":"Hel"},"function_call":{"name":"f","arguments":"{\"a\""},"content":"x"},"logprobs":{"content":[{"token":"x","logprob":-1,"bytes":[120],"top_logprobs":[]}]}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}`,
 		`{"id":"c","choices":[{"index":0,"delta":{"audio":{"transcript":"lo"},"function_call":{"arguments":":1}"},"content":"y"},"logprobs":{"content":[{"token":"y","logprob":-2,"bytes":[121],"top_logprobs":[]}]}}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}`,
 	)
-	var acc client.ChatAccumulator
+	var acc chat.Accumulator
 	acc.Add(cs[0])
 	msg, comp := acc.Message(), acc.Completion()
 	comp.Usage.TotalTokens = 99 // a caller changing its snapshot does not change the accumulator

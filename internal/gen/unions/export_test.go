@@ -1,4 +1,0 @@
-package unions
-
-// RuntimeNames exports runtimeNames to the tests.
-var RuntimeNames = runtimeNames
