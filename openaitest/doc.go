@@ -18,7 +18,7 @@
 //			t.Fatalf("Summarize = %q, %v", got, err)
 //		}
 //
-//		var req gen.CreateChatCompletionRequest
+//		var req chat.CreateRequest // client/chat
 //		if err := srv.LastRequest().Decode(&req); err != nil {
 //			t.Fatal(err)
 //		}
@@ -33,7 +33,7 @@
 // # Answers
 //
 // Each Route method queues one answer; requests get them in order and the
-// last one repeats. Reply sends JSON (a gen type, a map, or raw JSON text),
+// last one repeats. Reply sends JSON (an SDK type, a map, or raw JSON text),
 // ReplyBytes a download, Error an OpenAI-style error body, RateLimit a 429
 // with Retry-After, Stream server-sent events, Handle anything. ChatText,
 // ChatStream, ResponseText and ResponseStream build realistic answers, and

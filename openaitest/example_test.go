@@ -10,7 +10,11 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/embeddings"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/openaitest"
 	"github.com/oapi-openai/openai/streaming"
 )
@@ -35,11 +39,11 @@ func (t *exampleT) finish() {
 
 // summarize is the code under test: it asks a model for a summary.
 func summarize(ctx context.Context, c *client.Client, text string) (string, error) {
-	resp, err := c.CreateChatCompletion(ctx, gen.CreateChatCompletionRequest{
+	resp, err := chat.New(c).Create(ctx, chat.CreateRequest{
 		Model: "gpt-4.1-mini",
-		Messages: []gen.ChatCompletionRequestMessage{
-			gen.ChatCompletionRequestSystemMessage{Content: gen.SystemMessageText("Summarize in one sentence.")},
-			gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText(text)},
+		Messages: []chat.Message{
+			chat.SystemMessage{Content: chat.SystemMessageText("Summarize in one sentence.")},
+			chat.UserMessage{Content: chat.UserMessageText(text)},
 		},
 	})
 	if err != nil {
@@ -63,7 +67,7 @@ func Example() {
 	got, err := summarize(context.Background(), srv.Client(), "A long text about Go.")
 	fmt.Println(got, err)
 
-	var req gen.CreateChatCompletionRequest
+	var req chat.CreateRequest
 	if err := srv.LastRequest().Decode(&req); err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -105,9 +109,9 @@ func ExampleChatStream() {
 	srv := openaitest.NewServer(t)
 	srv.On("createChatCompletion").Stream(openaitest.ChatStream("gpt-4.1-mini", "Hello", ", ", "world")...)
 
-	stream, err := srv.Client().CreateChatCompletionStream(context.Background(), gen.CreateChatCompletionRequest{
+	stream, err := chat.New(srv.Client()).CreateStream(context.Background(), chat.CreateRequest{
 		Model:    "gpt-4.1-mini",
-		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}},
+		Messages: []chat.Message{chat.UserMessage{Content: chat.UserMessageText("hi")}},
 	})
 	if err != nil {
 		t.Fatalf("%v", err)
@@ -139,7 +143,7 @@ func ExampleCut() {
 	events := openaitest.ResponseStream("gpt-4.1", "Hel", "lo")
 	srv.On("createResponse").Stream(append(events[:5:5], openaitest.Cut())...)
 
-	stream, err := srv.Client().CreateResponseStream(context.Background(), gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi")})
+	stream, err := responses.New(srv.Client()).CreateStream(context.Background(), responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("hi")})
 	if err != nil {
 		t.Fatalf("%v", err)
 		return
@@ -150,7 +154,7 @@ func ExampleCut() {
 			fmt.Println("cut:", errors.Is(err, client.ErrConnection))
 			return
 		}
-		if d, ok := ev.(gen.ResponseOutputTextDeltaEvent); ok {
+		if d, ok := ev.(responses.OutputTextDeltaEvent); ok {
 			fmt.Println("delta:", d.Delta)
 		}
 	}
@@ -167,7 +171,7 @@ func ExampleResponseText() {
 	srv := openaitest.NewServer(t)
 	srv.On("POST /responses").Reply(openaitest.ResponseText("gpt-4.1", "Paris."))
 
-	resp, err := srv.Client().CreateResponse(context.Background(), gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("Capital of France?")})
+	resp, err := responses.New(srv.Client()).Create(context.Background(), responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("Capital of France?")})
 	fmt.Println(resp.OutputText(), err)
 	// Output: Paris. <nil>
 }
@@ -182,8 +186,8 @@ func ExampleNewServer_validation() {
 	srv.On("createEmbedding").Reply(`{"object":"list","data":[],"model":"m","usage":{"prompt_tokens":0,"total_tokens":0}}`)
 
 	dims := 0 // the spec says at least 1
-	_, err := srv.Client().CreateEmbedding(context.Background(), gen.CreateEmbeddingRequest{
-		Model: "text-embedding-3-small", Input: gen.EmbeddingInputText("x"), Dimensions: &dims})
+	_, err := embeddings.New(srv.Client()).Create(context.Background(), embeddings.CreateRequest{
+		Model: "text-embedding-3-small", Input: embeddings.InputText("x"), Dimensions: &dims})
 	fmt.Println(errors.Is(err, client.ErrBadRequest))
 	// Output:
 	// FAIL: openaitest: POST /v1/embeddings: request does not match the spec: request body has an error: doesn't match schema #/components/schemas/CreateEmbeddingRequest: Error at "/dimensions": number must be at least 1
@@ -201,7 +205,7 @@ func ExampleServer_Fallback() {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"id":%q,"object":"model","created":0,"owned_by":"test"}`, r.URL.Path[len("/v1/models/"):])
 	})
-	m, err := srv.Client().RetrieveModel(context.Background(), "gpt-4.1")
+	m, err := models.New(srv.Client()).Get(context.Background(), "gpt-4.1")
 	fmt.Println(m.ID, err, srv.LastRequest().Operation)
 	// Output: gpt-4.1 <nil> retrieveModel
 }
@@ -232,9 +236,9 @@ func ExampleWithoutAuth() {
 	srv := openaitest.NewServer(t, openaitest.WithoutAuth())
 	srv.On("createChatCompletion").Reply(openaitest.ChatText("llama3.2", "Hi from a local model."))
 	c := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey())
-	resp, err := c.CreateChatCompletion(context.Background(), gen.CreateChatCompletionRequest{
+	resp, err := chat.New(c).Create(context.Background(), chat.CreateRequest{
 		Model:    "llama3.2",
-		Messages: []gen.ChatCompletionRequestMessage{gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText("hi")}},
+		Messages: []chat.Message{chat.UserMessage{Content: chat.UserMessageText("hi")}},
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -267,7 +271,7 @@ func ExampleRoute_ReplyBytes() {
 	srv := openaitest.NewServer(t)
 	srv.On("GET /files/{file_id}/content").ReplyBytes("application/jsonl", []byte(`{"ok":true}`+"\n"))
 
-	rc, err := srv.Client().DownloadFile(context.Background(), "file-abc")
+	rc, err := files.New(srv.Client()).Download(context.Background(), "file-abc")
 	if err != nil {
 		t.Fatalf("%v", err)
 		return
@@ -299,7 +303,7 @@ func ExampleRoute_Handle() {
 		WithHeader("openai-processing-ms", "12")
 
 	var md client.Metadata
-	m, err := srv.Client().RetrieveModel(context.Background(), "gpt-4.1", client.WithMetadata(&md))
+	m, err := models.New(srv.Client()).Get(context.Background(), "gpt-4.1", client.WithMetadata(&md))
 	fmt.Println(m.ID, err, md.RequestID, md.ProcessingTime)
 	// Output: gpt-4.1 <nil> req_abc 12ms
 }
@@ -315,7 +319,7 @@ func ExamplePause() {
 	srv.On("createResponse").Stream(append(events[:2:2], append([]openaitest.Event{openaitest.Pause(time.Second)}, events[2:]...)...)...)
 
 	c := srv.Client(client.WithStreamIdleTimeout(50 * time.Millisecond))
-	stream, err := c.CreateResponseStream(context.Background(), gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("hi")})
+	stream, err := responses.New(c).CreateStream(context.Background(), responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("hi")})
 	if err != nil {
 		t.Fatalf("%v", err)
 		return
@@ -342,8 +346,8 @@ func ExampleWithoutValidation() {
 	srv.On("createEmbedding").Error(http.StatusBadRequest, "Invalid 'dimensions': integer below minimum value.")
 
 	dims := 0
-	_, err := srv.Client().CreateEmbedding(context.Background(), gen.CreateEmbeddingRequest{
-		Model: "text-embedding-3-small", Input: gen.EmbeddingInputText("x"), Dimensions: &dims})
+	_, err := embeddings.New(srv.Client()).Create(context.Background(), embeddings.CreateRequest{
+		Model: "text-embedding-3-small", Input: embeddings.InputText("x"), Dimensions: &dims})
 	fmt.Println(err)
 	// Output: openai: 400 Bad Request: Invalid 'dimensions': integer below minimum value. (type=invalid_request_error, request_id=req_openaitest_1)
 }
@@ -395,8 +399,8 @@ func ExampleWithBodyLimit() {
 		fmt.Fprintf(w, `{"id":"file-1","object":"file","bytes":%d,"created_at":0,"filename":"big.bin","purpose":"user_data"}`, n)
 	})
 	big := io.LimitReader(neverEnding('x'), 8<<20)
-	f, err := srv.Client().CreateFile(context.Background(), gen.CreateFileRequest{
-		File: client.File(big, "big.bin", ""), Purpose: gen.FilePurposeUserData})
+	f, err := files.New(srv.Client()).Create(context.Background(), files.CreateRequest{
+		File: client.File(big, "big.bin", ""), Purpose: files.FilePurposeUserData})
 	fmt.Println(f.Bytes > 8<<20, err, srv.LastRequest().Body == nil)
 	// Output: true <nil> true
 }
@@ -415,11 +419,11 @@ func ExampleResponseFunctionCall() {
 	type args struct {
 		City string `json:"city"`
 	}
-	var tools client.Tools
-	client.AddTool(&tools, "get_weather", "gets the weather", func(ctx context.Context, a args) (string, error) {
+	var tools responses.Tools
+	responses.AddTool(&tools, "get_weather", "gets the weather", func(ctx context.Context, a args) (string, error) {
 		return `{"celsius":21}`, nil
 	})
-	resp, err := srv.Client().RunTools(context.Background(), gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText("Weather in Paris?")}, &tools)
+	resp, err := responses.New(srv.Client()).RunTools(context.Background(), responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText("Weather in Paris?")}, &tools)
 	fmt.Println(resp.OutputText(), err, srv.On("createResponse").Times(), "requests")
 	// Output: It is 21°C in Paris. <nil> 2 requests
 }
@@ -433,8 +437,8 @@ func ExampleEmbeddings() {
 	srv := openaitest.NewServer(t)
 	srv.On("createEmbedding").Reply(openaitest.Embeddings("text-embedding-3-small", []float32{0.5, -1}, []float32{0.25, 2}))
 
-	resp, err := srv.Client().CreateEmbedding(context.Background(), gen.CreateEmbeddingRequest{
-		Model: "text-embedding-3-small", Input: gen.EmbeddingInputTexts{"a", "b"},
+	resp, err := embeddings.New(srv.Client()).Create(context.Background(), embeddings.CreateRequest{
+		Model: "text-embedding-3-small", Input: embeddings.InputTexts{"a", "b"},
 	})
 	if err != nil {
 		t.Fatalf("%v", err)

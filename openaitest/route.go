@@ -87,7 +87,7 @@ func body(v any) ([]byte, error) {
 }
 
 // Reply queues a 200 answer with v as its JSON body. v is marshaled with
-// encoding/json now (generated gen types work); a string or []byte is sent
+// encoding/json now (the SDK's types work); a string or []byte is sent
 // as raw JSON. A value that does not marshal fails the test.
 func (r *Route) Reply(v any) *Route {
 	r.s.t.Helper()

@@ -17,7 +17,11 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/embeddings"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/openaitest"
 	"github.com/oapi-openai/openai/spec"
 )
@@ -55,24 +59,24 @@ func (r *recorder) failures() []string {
 	return append([]string(nil), r.errors...)
 }
 
-func chatRequest(text string) gen.CreateChatCompletionRequest {
-	return gen.CreateChatCompletionRequest{
+func chatRequest(text string) chat.CreateRequest {
+	return chat.CreateRequest{
 		Model: "gpt-4.1",
-		Messages: []gen.ChatCompletionRequestMessage{
-			gen.ChatCompletionRequestUserMessage{Content: gen.UserMessageText(text)},
+		Messages: []chat.Message{
+			chat.UserMessage{Content: chat.UserMessageText(text)},
 		},
 	}
 }
 
-func userInput(text string) gen.CreateResponse {
-	return gen.CreateResponse{Model: "gpt-4.1", Input: gen.InputText(text)}
+func userInput(text string) responses.CreateRequest {
+	return responses.CreateRequest{Model: "gpt-4.1", Input: responses.InputText(text)}
 }
 
 func TestReplyAndRecord(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	srv.On("createChatCompletion").Reply(openaitest.ChatText("gpt-4.1", "Hello there"))
 	c := srv.Client()
-	resp, err := c.CreateChatCompletion(context.Background(), chatRequest("hi"))
+	resp, err := chat.New(c).Create(context.Background(), chatRequest("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +90,7 @@ func TestReplyAndRecord(t *testing.T) {
 	if !strings.HasPrefix(got.Header.Get("Authorization"), "Bearer sk-test-") {
 		t.Errorf("Authorization %q", got.Header.Get("Authorization"))
 	}
-	var req gen.CreateChatCompletionRequest
+	var req chat.CreateRequest
 	if err := got.Decode(&req); err != nil {
 		t.Fatal(err)
 	}
@@ -104,23 +108,23 @@ func TestReplyKinds(t *testing.T) {
 	ctx := context.Background()
 
 	// A gen type, marshaled.
-	srv.On("retrieveModel").Reply(gen.Model{ID: "gpt-4.1", Object: "model", Created: 1, OwnedBy: "openai"})
-	m, err := c.RetrieveModel(ctx, "gpt-4.1")
+	srv.On("retrieveModel").Reply(models.Model{ID: "gpt-4.1", Object: "model", Created: 1, OwnedBy: "openai"})
+	m, err := models.New(c).Get(ctx, "gpt-4.1")
 	if err != nil || m.ID != "gpt-4.1" || m.OwnedBy != "openai" {
-		t.Errorf("RetrieveModel = %+v, %v", m, err)
+		t.Errorf("models.Get = %+v, %v", m, err)
 	}
 	// Raw JSON text, by method and path template.
 	srv.On("GET /models").Reply(`{"object":"list","data":[{"id":"a","object":"model","created":1,"owned_by":"me"}]}`)
-	list, err := c.ListModels(ctx)
+	list, err := models.New(c).List(ctx)
 	if err != nil || len(list.Data) != 1 || list.Data[0].ID != "a" {
-		t.Errorf("ListModels = %+v, %v", list, err)
+		t.Errorf("models.List = %+v, %v", list, err)
 	}
 	if srv.On("listModels").Times() != 1 {
 		t.Errorf("On(listModels) is not the route of GET /models")
 	}
 	// Bytes, for downloads.
 	srv.On("downloadFile").ReplyBytes("application/octet-stream", []byte("line 1\nline 2\n"))
-	rc, err := c.DownloadFile(ctx, "file-abc")
+	rc, err := files.New(c).Download(ctx, "file-abc")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,22 +135,22 @@ func TestReplyKinds(t *testing.T) {
 	}
 	// A status of its own.
 	srv.On("deleteFile").ReplyStatus(http.StatusAccepted, []byte(`{"id":"file-abc","object":"file","deleted":true}`))
-	del, err := c.DeleteFile(ctx, "file-abc")
+	del, err := files.New(c).Delete(ctx, "file-abc")
 	if err != nil || !del.Deleted {
-		t.Errorf("DeleteFile = %+v, %v", del, err)
+		t.Errorf("files.Delete = %+v, %v", del, err)
 	}
 }
 
 func TestQueueOrderAndRepeat(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	route := srv.On("retrieveModel").
-		Reply(gen.Model{ID: "first", Object: "model", OwnedBy: "o"}).
+		Reply(models.Model{ID: "first", Object: "model", OwnedBy: "o"}).
 		Error(http.StatusNotFound, "The model `x` does not exist").
-		Reply(gen.Model{ID: "last", Object: "model", OwnedBy: "o"})
+		Reply(models.Model{ID: "last", Object: "model", OwnedBy: "o"})
 	c := srv.Client()
 	var got []string
 	for range 5 {
-		m, err := c.RetrieveModel(context.Background(), "m")
+		m, err := models.New(c).Get(context.Background(), "m")
 		switch {
 		case errors.Is(err, client.ErrNotFound):
 			got = append(got, "404")
@@ -180,7 +184,7 @@ func TestErrorBodies(t *testing.T) {
 		{500, "server_error", "", client.ErrServer},
 	} {
 		srv.On("retrieveModel").Error(tc.status, "went wrong")
-		_, err := c.RetrieveModel(context.Background(), "m")
+		_, err := models.New(c).Get(context.Background(), "m")
 		var apiErr *client.APIError
 		if !errors.As(err, &apiErr) || !errors.Is(err, tc.kind) {
 			t.Fatalf("%d: err = %v", tc.status, err)
@@ -209,7 +213,7 @@ func TestErrorsAreRetried(t *testing.T) {
 		Reply(openaitest.ChatText("gpt-4.1", "ok"))
 	start := time.Now()
 	var md client.Metadata
-	resp, err := srv.Client().CreateChatCompletion(context.Background(), chatRequest("hi"), client.WithMetadata(&md))
+	resp, err := chat.New(srv.Client()).Create(context.Background(), chatRequest("hi"), client.WithMetadata(&md))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +232,7 @@ func TestErrorsAreRetried(t *testing.T) {
 func TestRateLimitHeaders(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	srv.On("listModels").RateLimit(1500 * time.Millisecond)
-	_, err := srv.Client(client.WithMaxRetries(0)).ListModels(context.Background())
+	_, err := models.New(srv.Client(client.WithMaxRetries(0))).List(context.Background())
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || !errors.Is(err, client.ErrRateLimited) {
 		t.Fatalf("err = %v", err)
@@ -248,13 +252,13 @@ func TestWithHeader(t *testing.T) {
 		Reply(`{"object":"list","data":[]}`)
 	c := srv.Client()
 	var md client.Metadata
-	if _, err := c.ListModels(context.Background(), client.WithMetadata(&md)); err != nil {
+	if _, err := models.New(c).List(context.Background(), client.WithMetadata(&md)); err != nil {
 		t.Fatal(err)
 	}
 	if md.RequestID != "req_first" || md.ProcessingTime != 42*time.Millisecond {
 		t.Errorf("first: %+v", md)
 	}
-	if _, err := c.ListModels(context.Background(), client.WithMetadata(&md)); err != nil {
+	if _, err := models.New(c).List(context.Background(), client.WithMetadata(&md)); err != nil {
 		t.Fatal(err)
 	}
 	if md.RequestID != "req_openaitest_2" || md.ProcessingTime != 0 {
@@ -276,11 +280,11 @@ func TestHandleAndFallback(t *testing.T) {
 		io.WriteString(w, `{"object":"list","data":[],"model":"text-embedding-3-small","usage":{"prompt_tokens":1,"total_tokens":1}}`)
 	})
 	c := srv.Client()
-	m, err := c.RetrieveModel(context.Background(), "gpt-x")
+	m, err := models.New(c).Get(context.Background(), "gpt-x")
 	if err != nil || m.ID != "gpt-x" || m.OwnedBy != "handler" {
-		t.Errorf("RetrieveModel = %+v, %v", m, err)
+		t.Errorf("models.Get = %+v, %v", m, err)
 	}
-	if _, err := c.CreateEmbedding(context.Background(), gen.CreateEmbeddingRequest{Model: "text-embedding-3-small", Input: gen.EmbeddingInputText("x")}); err != nil {
+	if _, err := embeddings.New(c).Create(context.Background(), embeddings.CreateRequest{Model: "text-embedding-3-small", Input: embeddings.InputText("x")}); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(fallbackBody, []byte(`"text-embedding-3-small"`)) {
@@ -291,7 +295,7 @@ func TestHandleAndFallback(t *testing.T) {
 func TestUnscriptedOperationFails(t *testing.T) {
 	rec := &recorder{TB: t}
 	srv := openaitest.NewServer(rec)
-	_, err := srv.Client(client.WithMaxRetries(0)).ListModels(context.Background())
+	_, err := models.New(srv.Client(client.WithMaxRetries(0))).List(context.Background())
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotImplemented {
 		t.Fatalf("err = %v", err)
@@ -301,7 +305,7 @@ func TestUnscriptedOperationFails(t *testing.T) {
 	}
 	// An On with nothing queued is no answer either.
 	srv.On("listModels")
-	srv.Client(client.WithMaxRetries(0)).ListModels(context.Background())
+	models.New(srv.Client(client.WithMaxRetries(0))).List(context.Background())
 	if f := rec.failures(); len(f) != 2 {
 		t.Errorf("failures %q", f)
 	}
@@ -331,7 +335,7 @@ func TestInvalidRequestFailsTheTest(t *testing.T) {
 	req := chatRequest("hi")
 	temp := 7.0
 	req.Temperature = &temp
-	_, err := srv.Client(client.WithMaxRetries(0)).CreateChatCompletion(context.Background(), req)
+	_, err := chat.New(srv.Client(client.WithMaxRetries(0))).Create(context.Background(), req)
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || apiErr.Type != "invalid_request_error" ||
 		!strings.Contains(apiErr.Message, "temperature") {
@@ -394,7 +398,7 @@ func TestFallbackServesPathsTheSpecLacks(t *testing.T) {
 	temp := 7.0
 	req.Temperature = &temp
 	var apiErr *client.APIError
-	if _, err := c.CreateChatCompletion(context.Background(), req); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+	if _, err := chat.New(c).Create(context.Background(), req); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
 		t.Errorf("invalid request: err = %v, want a 400", err)
 	}
 	if f := rec.failures(); len(f) != 1 || !strings.Contains(f[0], "temperature") {
@@ -417,7 +421,7 @@ func TestWithoutAuth(t *testing.T) {
 		srv := openaitest.NewServer(t, opts...)
 		srv.On("createChatCompletion").Reply(openaitest.ChatText("llama3.2", "local"))
 		c := client.New(client.WithBaseURL(srv.URL()), client.WithoutAPIKey(), client.WithMaxRetries(0))
-		resp, err := c.CreateChatCompletion(context.Background(), chatRequest("hi"))
+		resp, err := chat.New(c).Create(context.Background(), chatRequest("hi"))
 		if !open {
 			if !errors.Is(err, client.ErrAuthentication) {
 				t.Errorf("default: err = %v, want a 401", err)
@@ -443,7 +447,7 @@ func TestAnswersAreEditableMaps(t *testing.T) {
 	answer := openaitest.ChatText("gpt-4.1", "hi")
 	answer["system_fingerprint"] = "fp_edited"
 	srv.On("createChatCompletion").Reply(answer)
-	resp, err := srv.Client().CreateChatCompletion(context.Background(), chatRequest("hi"))
+	resp, err := chat.New(srv.Client()).Create(context.Background(), chatRequest("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -468,7 +472,7 @@ func TestWithoutValidation(t *testing.T) {
 	req := chatRequest("hi")
 	temp := 7.0
 	req.Temperature = &temp
-	if _, err := srv.Client().CreateChatCompletion(context.Background(), req); err != nil {
+	if _, err := chat.New(srv.Client()).Create(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
 	if f := rec.failures(); len(f) != 0 {
@@ -625,7 +629,7 @@ func TestAzureRequestsAreValidated(t *testing.T) {
 	req := chatRequest("hi")
 	n := -1
 	req.N = &n
-	if _, err := c.CreateChatCompletion(context.Background(), req); !errors.Is(err, client.ErrBadRequest) {
+	if _, err := chat.New(c).Create(context.Background(), req); !errors.Is(err, client.ErrBadRequest) {
 		t.Errorf("err = %v", err)
 	}
 	if f := rec.failures(); len(f) != 1 || !strings.Contains(f[0], "/openai/deployments/dep/chat/completions") {
@@ -636,8 +640,8 @@ func TestAzureRequestsAreValidated(t *testing.T) {
 func TestMultipartForm(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	srv.On("createFile").Reply(`{"id":"file-1","object":"file","bytes":3,"created_at":1,"filename":"a.jsonl","purpose":"batch"}`)
-	_, err := srv.Client().CreateFile(context.Background(), gen.CreateFileRequest{
-		File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: gen.FilePurposeBatch})
+	_, err := files.New(srv.Client()).Create(context.Background(), files.CreateRequest{
+		File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: files.FilePurposeBatch})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -750,8 +754,8 @@ func TestLargeBodiesAreStreamed(t *testing.T) {
 	const size = 100 << 10
 	// An io.Reader of unknown size: the body is sent chunked.
 	r := io.LimitReader(neverEnding('x'), size)
-	if _, err := srv.Client().CreateFile(context.Background(), gen.CreateFileRequest{
-		File: client.File(r, "big.bin", ""), Purpose: gen.FilePurposeUserData}); err != nil {
+	if _, err := files.New(srv.Client()).Create(context.Background(), files.CreateRequest{
+		File: client.File(r, "big.bin", ""), Purpose: files.FilePurposeUserData}); err != nil {
 		t.Fatal(err)
 	}
 	if received != size {
@@ -766,7 +770,7 @@ func TestLargeBodiesAreStreamed(t *testing.T) {
 		fmt.Fprintf(w, `{"id":"c","object":"chat.completion","created":1,"model":"%d","choices":[]}`, n)
 	})
 	req := chatRequest(strings.Repeat("y", 2<<10))
-	resp, err := srv.Client().CreateChatCompletion(context.Background(), req)
+	resp, err := chat.New(srv.Client()).Create(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -797,7 +801,7 @@ func TestConcurrentRequests(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := c.CreateChatCompletion(context.Background(), chatRequest(fmt.Sprint("ping ", i)))
+			resp, err := chat.New(c).Create(context.Background(), chatRequest(fmt.Sprint("ping ", i)))
 			if err == nil && *resp.Choices[0].Message.Content != "pong" {
 				err = fmt.Errorf("content %q", *resp.Choices[0].Message.Content)
 			}
@@ -820,11 +824,11 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, r := range srv.Requests() {
-		var req gen.CreateChatCompletionRequest
+		var req chat.CreateRequest
 		if err := r.Decode(&req); err != nil {
 			t.Fatal(err)
 		}
-		seen[string(req.Messages[0].(gen.ChatCompletionRequestUserMessage).Content.(gen.UserMessageText))] = true
+		seen[string(req.Messages[0].(chat.UserMessage).Content.(chat.UserMessageText))] = true
 	}
 	if len(seen) != n {
 		t.Errorf("%d distinct requests recorded", len(seen))
@@ -863,7 +867,7 @@ func BenchmarkValidatedCall(b *testing.B) {
 	c := srv.Client()
 	req := chatRequest("ping")
 	for b.Loop() {
-		if _, err := c.CreateChatCompletion(context.Background(), req); err != nil {
+		if _, err := chat.New(c).Create(context.Background(), req); err != nil {
 			b.Fatal(err)
 		}
 	}

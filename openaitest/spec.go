@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,7 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"github.com/oapi-openai/openai/spec"
+	"github.com/oapi-openai/openai/internal/specmodel"
 )
 
 // routerHost is the host of the fixed server URL the router is built with.
@@ -29,58 +28,55 @@ import (
 // router serves every fake, whatever port it listens on.
 const routerHost = "openaitest"
 
-// apiSpec is a parsed, validated OpenAPI document with its router and
-// operation table. It is never modified after parseSpec returns, so one
-// value is shared by every server and every request goroutine.
+// apiSpec is the spec's model (internal/specmodel) with the router that
+// matches requests to its operations. It is never modified after
+// newAPISpec returns, so one value is shared by every server and every
+// request goroutine.
 type apiSpec struct {
-	doc    *openapi3.T
+	model  *specmodel.Model
 	router routers.Router
-	byID   map[string]string // operationId -> "METHOD /path"
-	byKey  map[string]string // "METHOD /path" -> operationId ("" if none)
 }
 
-var (
-	embeddedOnce sync.Once
-	embedded     *apiSpec
-	embeddedErr  error
-)
-
-// embeddedSpec parses spec.OpenAPI() once per process.
-func embeddedSpec() (*apiSpec, error) {
-	embeddedOnce.Do(func() { embedded, embeddedErr = parseSpec(spec.OpenAPI()) })
-	return embedded, embeddedErr
-}
-
-// parseSpec loads and validates an OpenAPI 3.0 document and builds its router.
-func parseSpec(yaml []byte) (*apiSpec, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(yaml)
+// embeddedSpec is the embedded spec's, built once per process from the
+// model that specmodel.Embedded parses once per process.
+var embeddedSpec = sync.OnceValues(func() (*apiSpec, error) {
+	m, err := specmodel.Embedded()
 	if err != nil {
-		return nil, fmt.Errorf("openaitest: loading the spec: %w", err)
+		return nil, fmt.Errorf("openaitest: %w", err)
 	}
+	return newAPISpec(m)
+})
+
+// parseSpec loads an OpenAPI 3.0 document (WithSpec) and builds its
+// router, which validates it.
+func parseSpec(yaml []byte) (*apiSpec, error) {
+	m, err := specmodel.Parse(yaml)
+	if err != nil {
+		return nil, fmt.Errorf("openaitest: %w", err)
+	}
+	return newAPISpec(m)
+}
+
+// newAPISpec validates the model's document and builds its router.
+func newAPISpec(m *specmodel.Model) (*apiSpec, error) {
+	// The router matches URLs against the document's servers: it gets a
+	// shallow copy of the document with routerHost's as its only one, so
+	// the model, which others may share, stays as it is.
+	doc := *m.Doc
 	doc.Servers = openapi3.Servers{{URL: "http://" + routerHost + "/v1"}}
 	// NewRouter validates the document.
-	router, err := legacy.NewRouter(doc)
+	router, err := legacy.NewRouter(&doc)
 	if err != nil {
 		return nil, fmt.Errorf("openaitest: invalid spec: %w", err)
 	}
-	s := &apiSpec{doc: doc, router: router, byID: map[string]string{}, byKey: map[string]string{}}
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			key := method + " " + path
-			s.byKey[key] = op.OperationID
-			if op.OperationID != "" {
-				s.byID[op.OperationID] = key
-			}
-		}
-	}
-	return s, nil
+	return &apiSpec{model: m, router: router}, nil
 }
 
 // resolve turns an operationId or a "METHOD /path" template into the
 // route key "METHOD /path" and the operationId.
 func (s *apiSpec) resolve(operation string) (key, id string, ok bool) {
-	if key, ok := s.byID[operation]; ok {
-		return key, operation, true
+	if op := s.model.Operation(operation); op != nil {
+		return op.Method + " " + op.Path, op.ID, true
 	}
 	method, path, found := strings.Cut(strings.TrimSpace(operation), " ")
 	if !found {
@@ -89,22 +85,25 @@ func (s *apiSpec) resolve(operation string) (key, id string, ok bool) {
 	method = strings.ToUpper(method)
 	path = strings.TrimSpace(path)
 	for _, p := range []string{path, strings.TrimPrefix(path, "/v1")} {
-		if id, ok := s.byKey[method+" "+p]; ok {
-			return method + " " + p, id, true
+		if op := s.model.OperationAt(method, p); op != nil {
+			return method + " " + p, op.ID, true
 		}
 	}
 	return "", "", false
 }
 
-// known lists the operation ids, for error messages.
+// known lists the first operation ids, for error messages.
 func (s *apiSpec) known() string {
-	ids := make([]string, 0, len(s.byID))
-	for id := range s.byID {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	if len(ids) > 8 {
-		ids = append(ids[:8], "...")
+	var ids []string
+	for _, op := range s.model.Operations { // sorted by id
+		if op.ID == "" {
+			continue
+		}
+		if len(ids) == 8 {
+			ids = append(ids, "...")
+			break
+		}
+		ids = append(ids, op.ID)
 	}
 	return strings.Join(ids, ", ")
 }

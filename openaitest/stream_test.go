@@ -11,14 +11,15 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/chat"
+	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
 func TestChatStream(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	srv.On("createChatCompletion").Stream(openaitest.ChatStream("gpt-4.1", "Hel", "lo", "!")...)
-	stream, err := srv.Client().CreateChatCompletionStream(context.Background(), chatRequest("hi"))
+	stream, err := chat.New(srv.Client()).CreateStream(context.Background(), chatRequest("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,19 +56,19 @@ func TestChatStream(t *testing.T) {
 func TestResponseStreamLifecycle(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	srv.On("createResponse").Stream(openaitest.ResponseStream("gpt-4.1", "Hel", "lo")...)
-	stream, err := srv.Client().CreateResponseStream(context.Background(), userInput("hi"))
+	stream, err := responses.New(srv.Client()).CreateStream(context.Background(), userInput("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stream.Close()
 	var types []string
 	var deltas strings.Builder
-	var final *gen.Response
+	var final *responses.Response
 	for ev, err := range stream.All() {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u, ok := ev.(gen.UnknownResponseStreamEvent); ok {
+		if u, ok := ev.(responses.UnknownStreamEvent); ok {
 			t.Fatalf("unknown event %s", u.Raw)
 		}
 		raw, _ := json.Marshal(ev)
@@ -81,9 +82,9 @@ func TestResponseStreamLifecycle(t *testing.T) {
 		}
 		types = append(types, head.Type)
 		switch e := ev.(type) {
-		case gen.ResponseOutputTextDeltaEvent:
+		case responses.OutputTextDeltaEvent:
 			deltas.WriteString(e.Delta)
-		case gen.ResponseCompletedEvent:
+		case responses.CompletedEvent:
 			final = &e.Response
 		}
 	}
@@ -101,7 +102,7 @@ func TestResponseStreamLifecycle(t *testing.T) {
 func TestResponseText(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	srv.On("createResponse").Reply(openaitest.ResponseText("gpt-4.1", "Paris is the capital."))
-	resp, err := srv.Client().CreateResponse(context.Background(), userInput("capital of France?"))
+	resp, err := responses.New(srv.Client()).Create(context.Background(), userInput("capital of France?"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func TestStreamPause(t *testing.T) {
 	// Pause after the second chunk ("a").
 	script := append(append(append([]openaitest.Event{}, events[:2]...), openaitest.Pause(pause)), events[2:]...)
 	srv.On("createChatCompletion").Stream(script...)
-	stream, err := srv.Client().CreateChatCompletionStream(context.Background(), chatRequest("hi"))
+	stream, err := chat.New(srv.Client()).CreateStream(context.Background(), chatRequest("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestPauseEndsWithTheRequest(t *testing.T) {
 	srv := openaitest.NewServer(tb)
 	srv.On("createChatCompletion").Stream(openaitest.ChatStream("gpt-4.1", "a")[0], openaitest.Pause(time.Hour), openaitest.Done())
 	ctx, cancel := context.WithCancel(context.Background())
-	stream, err := srv.Client().CreateChatCompletionStream(ctx, chatRequest("hi"))
+	stream, err := chat.New(srv.Client()).CreateStream(ctx, chatRequest("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func TestStreamCut(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	events := openaitest.ChatStream("gpt-4.1", "a", "b", "c")
 	srv.On("createChatCompletion").Stream(append(events[:3:3], openaitest.Cut())...)
-	stream, err := srv.Client().CreateChatCompletionStream(context.Background(), chatRequest("hi"))
+	stream, err := chat.New(srv.Client()).CreateStream(context.Background(), chatRequest("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestResponseStreamCut(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	events := openaitest.ResponseStream("gpt-4.1", "Hel", "lo")
 	srv.On("createResponse").Stream(append(events[:5:5], openaitest.Pause(time.Millisecond), openaitest.Cut())...)
-	stream, err := srv.Client().CreateResponseStream(context.Background(), userInput("hi"))
+	stream, err := responses.New(srv.Client()).CreateStream(context.Background(), userInput("hi"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +230,7 @@ func TestResponseStreamCut(t *testing.T) {
 func TestCutBeforeAnyEvent(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	srv.On("createChatCompletion").Stream(openaitest.Cut())
-	stream, err := srv.Client(client.WithMaxRetries(0)).CreateChatCompletionStream(context.Background(), chatRequest("hi"))
+	stream, err := chat.New(srv.Client(client.WithMaxRetries(0))).CreateStream(context.Background(), chatRequest("hi"))
 	if err == nil {
 		defer stream.Close()
 		for _, err = range stream.All() {

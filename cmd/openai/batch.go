@@ -10,14 +10,17 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/audio"
+	"github.com/oapi-openai/openai/client/batch"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/gen/shared"
 )
 
 // runBatch uploads a JSONL file of requests, runs it as a batch, waits for
 // it and downloads its output.
 func runBatch(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("batch", "batch [-endpoint /v1/responses] [-window 24h] [-interval 10s] [-o FILE] [-v] FILE.jsonl")
-	endpoint := fs.String("endpoint", string(gen.CreateBatchRequestEndpointV1Responses), "the endpoint every request of the file goes to")
+	endpoint := fs.String("endpoint", string(batch.CreateRequestEndpointV1Responses), "the endpoint every request of the file goes to")
 	window := fs.String("window", "24h", "how long the batch may take")
 	interval := fs.Duration("interval", 10*time.Second, "how often to check the batch")
 	outPath := fs.String("o", "", "where to write the output (default: the input's name with .out.jsonl)")
@@ -28,7 +31,7 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("batch takes one JSONL file")
 	}
-	if !gen.CreateBatchRequestEndpoint(*endpoint).Valid() {
+	if !batch.CreateRequestEndpoint(*endpoint).Valid() {
 		return usagef("batch: unknown endpoint %q", *endpoint)
 	}
 	if *interval <= 0 {
@@ -40,84 +43,85 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 		out = strings.TrimSuffix(input, filepath.Ext(input)) + ".out.jsonl"
 	}
 
-	file, err := e.upload(ctx, input, gen.FilePurposeBatch, *verbose)
+	file, err := e.upload(ctx, input, files.FilePurposeBatch, *verbose)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "uploaded %s as %s\n", filepath.Base(input), file.ID)
 	c := e.newClient()
 	var md client.Metadata
-	completion := gen.CreateBatchRequestCompletionWindow(*window)
-	batch, err := c.CreateBatch(ctx, gen.CreateBatchRequest{
+	completion := batch.CreateRequestCompletionWindow(*window)
+	b, err := batch.New(c).Create(ctx, batch.CreateRequest{
 		InputFileID:      file.ID,
-		Endpoint:         gen.CreateBatchRequestEndpoint(*endpoint),
+		Endpoint:         batch.CreateRequestEndpoint(*endpoint),
 		CompletionWindow: &completion,
 	}, client.WithMetadata(&md))
 	if err != nil {
 		return err
 	}
 	e.requestID(*verbose, &md)
-	fmt.Fprintf(e.stderr, "created batch %s\n", batch.ID)
+	fmt.Fprintf(e.stderr, "created batch %s\n", b.ID)
 
-	if batch, err = e.waitBatch(ctx, c, batch, *interval); err != nil {
+	if b, err = e.waitBatch(ctx, c, b, *interval); err != nil {
 		return err
 	}
-	counts := gen.BatchRequestCounts{}
-	if batch.RequestCounts != nil {
-		counts = *batch.RequestCounts
+	counts := batch.RequestCounts{}
+	if b.RequestCounts != nil {
+		counts = *b.RequestCounts
 	}
 	wrote := false
-	if batch.OutputFileID != nil && *batch.OutputFileID != "" {
-		if err := download(ctx, c, *batch.OutputFileID, out); err != nil {
+	if b.OutputFileID != nil && *b.OutputFileID != "" {
+		if err := download(ctx, c, *b.OutputFileID, out); err != nil {
 			return err
 		}
 		wrote = true
 		fmt.Fprintf(e.stdout, "%s\n", out)
 	}
 	if counts.Total > 0 {
-		fmt.Fprintf(e.stderr, "batch %s %s: %d of %d requests succeeded, %d failed\n", batch.ID, batch.Status, counts.Completed, counts.Total, counts.Failed)
+		fmt.Fprintf(e.stderr, "batch %s %s: %d of %d requests succeeded, %d failed\n", b.ID, b.Status, counts.Completed, counts.Total, counts.Failed)
 	}
-	if counts.Failed > 0 && batch.ErrorFileID != nil && *batch.ErrorFileID != "" {
-		fmt.Fprintf(e.stderr, "the failures are in file %s: openai downloadFile --file_id %s\n", *batch.ErrorFileID, *batch.ErrorFileID)
+	if counts.Failed > 0 && b.ErrorFileID != nil && *b.ErrorFileID != "" {
+		fmt.Fprintf(e.stderr, "the failures are in file %s: openai downloadFile --file_id %s\n", *b.ErrorFileID, *b.ErrorFileID)
 	}
 	switch {
-	case batch.Status == gen.BatchStatusFailed:
-		return fmt.Errorf("batch %s failed: %s", batch.ID, batchErrors(batch))
-	case batch.Status != gen.BatchStatusCompleted:
-		return fmt.Errorf("batch %s ended %s", batch.ID, batch.Status)
+	case b.Status == batch.StatusFailed:
+		return fmt.Errorf("batch %s failed: %s", b.ID, batchErrors(b))
+	case b.Status != batch.StatusCompleted:
+		return fmt.Errorf("batch %s ended %s", b.ID, b.Status)
 	case !wrote:
-		return fmt.Errorf("batch %s has no output", batch.ID)
+		return fmt.Errorf("batch %s has no output", b.ID)
 	}
 	return nil
 }
 
 // waitBatch checks the batch every interval until it ends, showing its
 // progress. Cancelling ctx (ctrl-C) stops the wait, not the batch.
-func (e *env) waitBatch(ctx context.Context, c *client.Client, batch *gen.Batch, interval time.Duration) (*gen.Batch, error) {
+func (e *env) waitBatch(ctx context.Context, c *client.Client, b *batch.Batch, interval time.Duration) (*batch.Batch, error) {
 	view := &batchView{w: e.stderr, terminal: isTerminal(e.stderr)}
 	defer view.finish()
 	timer := time.NewTimer(interval)
 	defer timer.Stop()
+	batches := batch.New(c)
 	for {
-		view.show(batch)
-		switch batch.Status {
-		case gen.BatchStatusCompleted, gen.BatchStatusFailed, gen.BatchStatusExpired, gen.BatchStatusCancelled:
-			return batch, nil
+		view.show(b)
+		switch b.Status {
+		case batch.StatusCompleted, batch.StatusFailed, batch.StatusExpired, batch.StatusCancelled:
+			return b, nil
 		}
 		timer.Reset(interval)
 		select {
 		case <-ctx.Done():
-			return nil, stoppedWaiting(batch.ID, ctx.Err())
+			return nil, stoppedWaiting(b.ID, ctx.Err())
 		case <-timer.C:
 		}
-		next, err := c.RetrieveBatch(ctx, batch.ID)
+		next, err := batches.Get(ctx, b.ID)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, stoppedWaiting(batch.ID, ctx.Err())
+				return nil, stoppedWaiting(b.ID, ctx.Err())
 			}
 			return nil, err
 		}
-		batch = next
+		b = next
 	}
 }
 
@@ -127,7 +131,7 @@ func stoppedWaiting(id string, cause error) error {
 }
 
 // batchErrors describes why a batch failed, from its errors list.
-func batchErrors(b *gen.Batch) string {
+func batchErrors(b *batch.Batch) string {
 	if b.Errors == nil || len(b.Errors.Data) == 0 {
 		return "no reason given"
 	}
@@ -154,7 +158,7 @@ func batchErrors(b *gen.Batch) string {
 // download writes a file's content to path. A download that fails
 // midway (a cut connection, an interrupt) leaves no file behind.
 func download(ctx context.Context, c *client.Client, fileID, path string) error {
-	body, err := c.DownloadFile(ctx, fileID)
+	body, err := files.New(c).Download(ctx, fileID)
 	if err != nil {
 		return err
 	}
@@ -183,7 +187,7 @@ type batchView struct {
 	drawn    bool
 }
 
-func (v *batchView) show(b *gen.Batch) {
+func (v *batchView) show(b *batch.Batch) {
 	var done, failed, total int64
 	if rc := b.RequestCounts; rc != nil {
 		done, failed, total = rc.Completed+rc.Failed, rc.Failed, rc.Total
@@ -210,7 +214,7 @@ func (v *batchView) finish() {
 // runTranscribe prints the transcript of an audio file.
 func runTranscribe(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("transcribe", "transcribe [-m model] [-language code] [-v] AUDIO")
-	model := fs.String("m", string(gen.TranscriptionModelGpt4OTranscribe), "the transcription model")
+	model := fs.String("m", string(shared.TranscriptionModelGpt4OTranscribe), "the transcription model")
 	language := fs.String("language", "", "the language of the audio (ISO-639-1, such as en); improves accuracy")
 	verbose := fs.Bool("v", false, "print the request id")
 	if err := parseFlags(fs, args); err != nil {
@@ -224,12 +228,12 @@ func runTranscribe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer f.Close()
-	req := gen.CreateTranscriptionRequest{File: f, Model: *model}
+	req := audio.CreateTranscriptionRequest{File: f, Model: *model}
 	if *language != "" {
 		req.Language = language
 	}
 	var md client.Metadata
-	resp, err := e.newClient().CreateTranscription(ctx, req, client.WithMetadata(&md))
+	resp, err := audio.New(e.newClient()).CreateTranscription(ctx, req, client.WithMetadata(&md))
 	if err != nil {
 		return err
 	}

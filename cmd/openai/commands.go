@@ -14,11 +14,14 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
-	"github.com/oapi-openai/openai/gen"
+	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/client/responses"
+	"github.com/oapi-openai/openai/gen/shared"
 )
 
 // defaultModel answers `openai ask` when -m is not given.
-const defaultModel = string(gen.ChatModelGpt5Mini)
+const defaultModel = string(shared.ChatModelGpt5Mini)
 
 // runAsk streams a model's answer to a question (Responses API).
 func runAsk(ctx context.Context, e *env, args []string) error {
@@ -40,17 +43,17 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(question) == "" {
 		return usagef("ask: no question (give it as arguments or on stdin)")
 	}
-	req := gen.CreateResponse{Model: *model, Input: gen.InputText(question)}
+	req := responses.CreateRequest{Model: *model, Input: responses.InputText(question)}
 	if *system != "" {
 		req.Instructions = system
 	}
 	var md client.Metadata
-	stream, err := e.newClient().CreateResponseStream(ctx, req, client.WithMetadata(&md))
+	stream, err := responses.New(e.newClient()).CreateStream(ctx, req, client.WithMetadata(&md))
 	if err != nil {
 		return err
 	}
 	defer stream.Close()
-	var usage *gen.ResponseUsage
+	var usage *responses.ResponseUsage
 	ended := "\n" // what the printed text ended with
 	for ev, err := range stream.All() {
 		if err != nil {
@@ -58,21 +61,21 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		switch ev := ev.(type) {
-		case gen.ResponseOutputTextDeltaEvent:
+		case responses.OutputTextDeltaEvent:
 			if ev.Delta != "" {
 				fmt.Fprint(e.stdout, ev.Delta)
 				ended = ev.Delta
 			}
-		case gen.ResponseCompletedEvent:
+		case responses.CompletedEvent:
 			usage = ev.Response.Usage
-		case gen.ResponseIncompleteEvent:
+		case responses.IncompleteEvent:
 			endLine(e.stdout, ended)
 			reason := "unknown reason"
 			if d := ev.Response.IncompleteDetails; d != nil && d.Reason != nil {
 				reason = string(*d.Reason)
 			}
 			return fmt.Errorf("the answer is incomplete: %s", reason)
-		case gen.ResponseFailedEvent:
+		case responses.FailedEvent:
 			endLine(e.stdout, ended)
 			if re := ev.Response.Error; re != nil {
 				return fmt.Errorf("the response failed: %s (%s)", re.Message, re.Code)
@@ -106,15 +109,15 @@ func runModels(ctx context.Context, e *env, args []string) error {
 		return usagef("models takes no arguments")
 	}
 	var md client.Metadata
-	list, err := e.newClient().ListModels(ctx, client.WithMetadata(&md))
+	list, err := models.New(e.newClient()).List(ctx, client.WithMetadata(&md))
 	if err != nil {
 		return err
 	}
 	e.requestID(*verbose, &md)
-	models := slices.Clone(list.Data)
-	slices.SortFunc(models, func(a, b gen.Model) int { return cmp.Compare(a.ID, b.ID) })
+	all := slices.Clone(list.Data)
+	slices.SortFunc(all, func(a, b models.Model) int { return cmp.Compare(a.ID, b.ID) })
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	for _, m := range models {
+	for _, m := range all {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", m.ID, m.OwnedBy, time.Unix(m.Created, 0).UTC().Format(time.DateOnly))
 	}
 	return tw.Flush()
@@ -123,7 +126,7 @@ func runModels(ctx context.Context, e *env, args []string) error {
 // runUpload uploads a file with a progress display and prints its id.
 func runUpload(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("upload", "upload [-purpose p] [-v] FILE")
-	purpose := fs.String("purpose", string(gen.FilePurposeUserData), "what the file is for: assistants, batch, fine-tune, vision, user_data or evals")
+	purpose := fs.String("purpose", string(files.FilePurposeUserData), "what the file is for: assistants, batch, fine-tune, vision, user_data or evals")
 	verbose := fs.Bool("v", false, "print the request id")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -131,10 +134,10 @@ func runUpload(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("upload takes one file")
 	}
-	if !gen.FilePurpose(*purpose).Valid() {
+	if !files.FilePurpose(*purpose).Valid() {
 		return usagef("upload: unknown purpose %q", *purpose)
 	}
-	file, err := e.upload(ctx, fs.Arg(0), gen.FilePurpose(*purpose), *verbose)
+	file, err := e.upload(ctx, fs.Arg(0), files.FilePurpose(*purpose), *verbose)
 	if err != nil {
 		return err
 	}
@@ -142,8 +145,8 @@ func runUpload(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// upload sends a file with CreateFile, showing the progress on stderr.
-func (e *env) upload(ctx context.Context, path string, purpose gen.FilePurpose, verbose bool) (*gen.OpenAIFile, error) {
+// upload sends a file with files.Create, showing the progress on stderr.
+func (e *env) upload(ctx context.Context, path string, purpose files.FilePurpose, verbose bool) (*files.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -162,7 +165,7 @@ func (e *env) upload(ctx context.Context, path string, purpose gen.FilePurpose, 
 	name := filepath.Base(path)
 	p := newProgress(e.stderr, "upload "+name, st.Size())
 	var md client.Metadata
-	file, err := e.newClient().CreateFile(ctx, gen.CreateFileRequest{
+	file, err := files.New(e.newClient()).Create(ctx, files.CreateRequest{
 		File:    client.File(&countingFile{f: f, p: p}, name, ""),
 		Purpose: purpose,
 	}, client.WithMetadata(&md))

@@ -67,8 +67,8 @@ func runOperation(ctx context.Context, e *env, op *operation, args []string) err
 	if err != nil {
 		return err
 	}
-	r := &rawCall{op: op}
-	var body any
+	var body io.Reader
+	var contentType string
 	stream := streamQuery || op.streamsOnly()
 	switch {
 	case *jsonArg != "" && len(forms) > 0:
@@ -86,37 +86,37 @@ func runOperation(ctx context.Context, e *env, op *operation, args []string) err
 		}
 		_ = json.Unmarshal(data, &probe) // a body that is not an object just has no "stream"
 		stream = stream || probe.Stream
-		body = json.RawMessage(data)
+		body, contentType = bytes.NewReader(data), "application/json"
 	case len(forms) > 0:
 		if op.BodyType != "multipart/form-data" {
 			return usagef("%s takes no multipart body%s", op.ID, formHint(op))
 		}
-		if r.form, err = parseForm(forms); err != nil {
+		f, err := parseForm(forms)
+		if err != nil {
 			return err
 		}
-		stream = stream || slices.Contains(r.form.fields, [2]string{"stream", "true"})
+		stream = stream || slices.Contains(f.fields, [2]string{"stream", "true"})
+		fb := f.body()
+		defer fb.stop()
+		body, contentType = fb, fb.contentType()
 	case op.BodyRequired:
 		return usagef("%s needs a body%s", op.ID, formHint(op))
 	}
+	accept := "application/json"
 	if stream {
-		opts = append(opts, client.WithHeader("Accept", "text/event-stream"))
+		accept = "text/event-stream"
 	} else if len(op.Answers) > 0 && !slices.Contains(op.Answers, "application/json") {
-		opts = append(opts, client.WithHeader("Accept", strings.Join(op.Answers, ", ")))
+		accept = strings.Join(op.Answers, ", ")
 	}
 
 	out := &lazyFile{path: *output, w: e.stdout}
-	r.out = out
 	var md client.Metadata
-	opts = append(opts, client.WithMetadata(&md), client.WithMiddleware(r.middleware))
-	var raw json.RawMessage
-	err = e.newClient().Do(ctx, op.Method, path, body, &raw, opts...)
-	e.requestID(*verbose, &md)
+	opts = append(opts, client.WithHeader("Accept", accept), client.WithMetadata(&md))
+	resp, err := e.newClient().DoRaw(ctx, op.Method, path, body, contentType, opts...)
 	if err == nil {
-		err = r.err
+		err = e.printAnswer(ctx, op, resp, stream, out)
 	}
-	if err == nil && !r.consumed {
-		err = writeJSON(out, raw)
-	}
+	e.requestID(*verbose, &md)
 	if cerr := out.finish(err != nil); err == nil {
 		err = cerr
 	}
@@ -274,25 +274,88 @@ func parseForm(args []string) (*form, error) {
 	return f, nil
 }
 
-// open starts writing the multipart body into a pipe and returns its read
-// end, its content type, and a function that stops the writer and waits for
-// it. Files are streamed from disk, opened anew for each attempt.
-func (f *form) open() (io.ReadCloser, string, func()) {
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		pw.CloseWithError(f.write(mw))
-	}()
-	return pr, mw.FormDataContentType(), func() {
+// body returns the form as a request body for Client.DoRaw: a multipart
+// body written through a pipe while it is sent, so files are streamed from
+// disk, never held in memory. DoRaw retries a call by seeking its body back
+// to the start: the form is then written again, its files opened anew.
+func (f *form) body() *formBody {
+	return &formBody{form: f, boundary: multipart.NewWriter(io.Discard).Boundary()}
+}
+
+// formBody is a form being sent. Every attempt of the call reads this one
+// value, which DoRaw rewinds with Seek. Its writer goroutine starts on the
+// first Read after a start (so a call that sends nothing starts none); Seek
+// and stop end it and wait for it. It has no Close, so that the transport,
+// which closes the body of each request, does not end it after the first
+// attempt.
+type formBody struct {
+	form     *form
+	boundary string // the same for every attempt, as the content type is
+
+	mu      sync.Mutex
+	pr      *io.PipeReader // nil until the first Read after a start
+	done    chan struct{}  // closed when the writer of pr returns
+	stopped bool
+}
+
+func (b *formBody) contentType() string { return "multipart/form-data; boundary=" + b.boundary }
+
+func (b *formBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	if b.stopped {
+		b.mu.Unlock()
+		return 0, io.ErrClosedPipe
+	}
+	if b.pr == nil {
+		pr, pw := io.Pipe()
+		done := make(chan struct{})
+		b.pr, b.done = pr, done
+		go func() {
+			defer close(done)
+			pw.CloseWithError(b.form.write(pw, b.boundary))
+		}()
+	}
+	pr := b.pr
+	b.mu.Unlock()
+	return pr.Read(p)
+}
+
+// Seek rewinds the body to its start, the one seek DoRaw makes, to send
+// it again: the next Read writes the form anew.
+func (b *formBody) Seek(offset int64, whence int) (int64, error) {
+	if offset != 0 || whence != io.SeekStart {
+		return 0, errors.New("a form body only seeks to its start")
+	}
+	b.rewind()
+	return 0, nil
+}
+
+// stop ends the body once the call is over: its writer stops, and a Read
+// fails.
+func (b *formBody) stop() {
+	b.mu.Lock()
+	b.stopped = true
+	b.mu.Unlock()
+	b.rewind()
+}
+
+// rewind stops the writer, if one runs, and waits for it.
+func (b *formBody) rewind() {
+	b.mu.Lock()
+	pr, done := b.pr, b.done
+	b.pr, b.done = nil, nil
+	b.mu.Unlock()
+	if pr != nil {
 		pr.Close()
-		wg.Wait()
+		<-done
 	}
 }
 
-func (f *form) write(mw *multipart.Writer) error {
+func (f *form) write(w io.Writer, boundary string) error {
+	mw := multipart.NewWriter(w)
+	if err := mw.SetBoundary(boundary); err != nil {
+		return err
+	}
 	for _, kv := range f.fields {
 		if err := mw.WriteField(kv[0], kv[1]); err != nil {
 			return err
@@ -327,69 +390,61 @@ func writeFilePart(mw *multipart.Writer, name, path string) error {
 	return err
 }
 
-// rawCall is what client.Client.Do does not do by itself, done in a
-// middleware so that auth, retries, errors, the base URL and logging stay
-// the SDK's: it sends a multipart body, and prints an answer that is not
-// JSON (an event stream, as the events arrive; a file, as it downloads)
-// instead of letting Do read it into memory.
-type rawCall struct {
-	op   *operation
-	form *form
-	out  io.Writer
-
-	consumed bool  // the answer was printed by the middleware
-	err      error // how printing it ended
-}
-
-func (r *rawCall) middleware(req *http.Request, next client.Doer) (*http.Response, error) {
-	if r.form != nil {
-		body, contentType, stop := r.form.open()
-		defer stop()
-		req.Body, req.GetBody, req.ContentLength = body, nil, -1
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := next.Do(req)
-	if err != nil || resp.StatusCode >= 300 {
-		return resp, err
+// printAnswer prints the answer of a call to out, as it arrives, and
+// closes it: the data of each event of a stream on a line of its own, JSON
+// pretty-printed, anything else (a file, text) as it came. A JSON error
+// answering a stream request is the error it is.
+func (e *env) printAnswer(ctx context.Context, op *operation, resp *http.Response, stream bool, out io.Writer) error {
+	defer resp.Body.Close()
+	readErr := func(err error) error {
+		return &client.ConnectionError{Op: op.ID, Err: fmt.Errorf("reading response: %w", err)}
 	}
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	switch {
 	case ct == "text/event-stream":
-		r.err = r.printEvents(req.Context(), resp, req.Header)
-	case resp.ContentLength == 0:
-		resp.Body.Close()
+		return e.printEvents(ctx, op, resp, out)
 	case ct == "" || ct == "application/json" || strings.HasSuffix(ct, "+json"):
-		return resp, nil // Do reads it; runOperation prints it
-	default:
-		_, r.err = io.Copy(r.out, resp.Body)
-		resp.Body.Close()
-		if r.err != nil {
-			r.err = &client.ConnectionError{Op: r.op.ID, Err: fmt.Errorf("reading response: %w", r.err)}
+		data, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return readErr(err)
 		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			return nil
+		}
+		if stream {
+			if apiErr := e.errorPayload(data, resp); apiErr != nil {
+				return apiErr
+			}
+		}
+		return writeJSON(out, data)
+	default:
+		if _, err := io.Copy(out, resp.Body); err != nil {
+			return readErr(err)
+		}
+		return nil
 	}
-	r.consumed = true
-	resp.Body = io.NopCloser(strings.NewReader("{}"))
-	resp.ContentLength = 2
-	return resp, nil
 }
 
 // printEvents prints the data of each event of a stream on a line of its
 // own as it arrives. The stream must end as the spec says it does (with
 // x-stream-done or one of the x-stream-final events); an error event
 // becomes an *client.APIError.
-func (r *rawCall) printEvents(ctx context.Context, resp *http.Response, sent http.Header) error {
-	cfg := streaming.Config{ReadError: func(err error) error { return &client.ConnectionError{Op: r.op.ID, Err: err} }}
-	if r.op.StreamDone != "" {
-		cfg.Done = func(ev streaming.Event) bool { return string(ev.Data) == r.op.StreamDone }
+func (e *env) printEvents(ctx context.Context, op *operation, resp *http.Response, out io.Writer) error {
+	cfg := streaming.Config{ReadError: func(err error) error { return &client.ConnectionError{Op: op.ID, Err: err} }}
+	if op.StreamDone != "" {
+		cfg.Done = func(ev streaming.Event) bool { return string(ev.Data) == op.StreamDone }
 	}
-	if len(r.op.StreamFinal) > 0 {
-		cfg.Final = func(ev streaming.Event) bool { return slices.Contains(r.op.StreamFinal, eventType(ev)) }
+	if len(op.StreamFinal) > 0 {
+		cfg.Final = func(ev streaming.Event) bool { return slices.Contains(op.StreamFinal, eventType(ev)) }
 	}
 	s := streaming.NewStream(ctx, resp.Body, func(ev streaming.Event) (struct{}, error) {
-		if apiErr := eventError(ev, resp, sent); apiErr != nil {
+		if ev.Type == "error" {
+			return struct{}{}, e.apiError(ev.Data, resp)
+		}
+		if apiErr := e.errorPayload(ev.Data, resp); apiErr != nil {
 			return struct{}{}, apiErr
 		}
-		_, err := fmt.Fprintf(r.out, "%s\n", ev.Data)
+		_, err := fmt.Fprintf(out, "%s\n", ev.Data)
 		return struct{}{}, err
 	}, cfg)
 	defer s.Close()
@@ -412,11 +467,33 @@ func eventType(ev streaming.Event) string {
 	return probe.Type
 }
 
-// eventError returns the error an event carries ({"error": {...}}, or an
-// event of type "error"), or nil. The credentials of the request (sent) are
-// redacted from it, as the client does for the errors it returns, in case
-// the server echoed them.
-func eventError(ev streaming.Event, resp *http.Response, sent http.Header) error {
+// errorPayload returns the error that data is, or nil: data with a
+// top-level "type": "error" or "object": "error", or a non-null top-level
+// "error" member, as the SDK's streams tell an error from an event.
+func (e *env) errorPayload(data []byte, resp *http.Response) error {
+	if !bytes.Contains(data, []byte(`"error"`)) {
+		return nil
+	}
+	var probe struct {
+		Type   string          `json:"type"`
+		Object string          `json:"object"`
+		Error  json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(data, &probe) != nil {
+		return nil
+	}
+	if probe.Type != "error" && probe.Object != "error" && (len(probe.Error) == 0 || string(probe.Error) == "null") {
+		return nil
+	}
+	return e.apiError(data, resp)
+}
+
+// apiError makes the *client.APIError of an error event (or error answer)
+// whose data is data: its fields are those of the data's "error" object,
+// or of the data itself. The credentials of the request are redacted from
+// it, as the client does for the errors it returns, in case the server
+// echoed them.
+func (e *env) apiError(data []byte, resp *http.Response) error {
 	var probe struct {
 		Type    string `json:"type"`
 		Message string `json:"message"`
@@ -429,36 +506,33 @@ func eventError(ev streaming.Event, resp *http.Response, sent http.Header) error
 			Param   string `json:"param"`
 		} `json:"error"`
 	}
-	if ev.Type != "error" && !bytes.Contains(ev.Data, []byte(`"error"`)) {
-		return nil
-	}
-	_ = json.Unmarshal(ev.Data, &probe) // an error event that is not JSON keeps its data as the body
-	if ev.Type != "error" && probe.Type != "error" && probe.Error == nil {
-		return nil
-	}
+	_ = json.Unmarshal(data, &probe) // an error event that is not JSON keeps its data as the body
 	// No StatusCode: the answer's 200 says nothing of this error.
-	e := &client.APIError{RequestID: resp.Header.Get("X-Request-Id"), Message: probe.Message, Param: probe.Param, Body: bytes.Clone(ev.Data)}
+	apiErr := &client.APIError{RequestID: resp.Header.Get("X-Request-Id"), Message: probe.Message, Param: probe.Param, Body: bytes.Clone(data)}
 	if probe.Code != nil {
-		e.Code = fmt.Sprint(probe.Code)
+		apiErr.Code = fmt.Sprint(probe.Code)
 	}
 	if probe.Error != nil {
-		e.Type, e.Message, e.Param = probe.Error.Type, probe.Error.Message, probe.Error.Param
+		apiErr.Type, apiErr.Message, apiErr.Param = probe.Error.Type, probe.Error.Message, probe.Error.Param
 		if probe.Error.Code != nil {
-			e.Code = fmt.Sprint(probe.Error.Code)
+			apiErr.Code = fmt.Sprint(probe.Error.Code)
 		}
 	}
-	if e.Message == "" {
-		e.Message = "error event: " + string(ev.Data)
+	if apiErr.Message == "" {
+		apiErr.Message = "error event: " + string(data)
 	}
-	redactSent(e, sent)
-	return e
+	secrets := []string{e.getenv("OPENAI_API_KEY")}
+	if resp.Request != nil { // the request as sent, with its credentials
+		token, _ := strings.CutPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
+		secrets = append(secrets, strings.TrimSpace(token), resp.Request.Header.Get("Api-Key"))
+	}
+	redact(apiErr, secrets...)
+	return apiErr
 }
 
-// redactSent replaces in e the credentials a request carried (its bearer
-// token or api-key) with their redacted form (auth.Redact).
-func redactSent(e *client.APIError, sent http.Header) {
-	token, _ := strings.CutPrefix(sent.Get("Authorization"), "Bearer ")
-	for _, secret := range []string{strings.TrimSpace(token), sent.Get("Api-Key")} {
+// redact replaces in e the secrets with their redacted form (auth.Redact).
+func redact(e *client.APIError, secrets ...string) {
+	for _, secret := range secrets {
 		if secret == "" {
 			continue
 		}

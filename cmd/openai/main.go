@@ -122,12 +122,11 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 	if cmd, ok := commands()[name]; ok {
 		return cmd.run(ctx, e, rest)
 	}
-	ops, err := loadOperations()
+	op, err := findOperation(name)
 	if err != nil {
 		return err
 	}
-	op, ok := ops.byID[name]
-	if !ok {
+	if op == nil {
 		return usagef("unknown command or operation %q (see 'openai list')", name)
 	}
 	return runOperation(ctx, e, op, rest)

@@ -7,19 +7,17 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/oapi-openai/openai/spec"
+	"github.com/oapi-openai/openai/internal/specmodel"
 )
 
 // operation is what the command needs to know of one operation of the
-// spec.
+// spec, on top of what the spec's model (internal/specmodel) has.
 type operation struct {
-	ID, Method, Path     string
-	Summary, Description string
+	*specmodel.Operation         // ID, Method, Path; Op (Summary, Description...)
 	Params               []param // path and query parameters, path first
 	BodyType             string  // "application/json", "multipart/form-data" or "" (no body)
 	BodyRequired         bool
@@ -43,99 +41,95 @@ func (op *operation) streamsOnly() bool {
 	return len(op.Answers) > 0 && !slices.ContainsFunc(op.Answers, func(ct string) bool { return ct != "text/event-stream" })
 }
 
-// operations is the spec's operations, by id and in listing order.
-type operations struct {
-	byID map[string]*operation
-	list []*operation // sorted by path, then method
-}
-
-// loadOperations parses the embedded spec once per process: the result is
-// never changed after.
-var loadOperations = sync.OnceValues(func() (*operations, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(spec.OpenAPI())
+// loadSpec returns the model of the embedded spec, which specmodel parses
+// once per process and never changes after.
+func loadSpec() (*specmodel.Model, error) {
+	m, err := specmodel.Embedded()
 	if err != nil {
 		return nil, fmt.Errorf("loading the embedded spec: %w", err)
 	}
-	return newOperations(doc), nil
-})
+	return m, nil
+}
+
+// findOperation returns the operation with an operationId, or nil.
+func findOperation(id string) (*operation, error) {
+	m, err := loadSpec()
+	if err != nil {
+		return nil, err
+	}
+	o := m.Operation(id)
+	if o == nil {
+		return nil, nil
+	}
+	return newOperation(o), nil
+}
 
 var methodOrder = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 
-func newOperations(doc *openapi3.T) *operations {
-	ops := &operations{byID: map[string]*operation{}}
-	for path, item := range doc.Paths.Map() {
-		for method, o := range item.Operations() {
-			if o.OperationID == "" {
+// newOperation reads an operation's parameters, body and answers.
+func newOperation(o *specmodel.Operation) *operation {
+	op := &operation{Operation: o}
+	// Operation parameters override path-level ones of the same name.
+	seen := map[string]bool{}
+	for _, refs := range []openapi3.Parameters{o.Op.Parameters, o.Item.Parameters} {
+		for _, ref := range refs {
+			p := ref.Value
+			if p == nil || seen[p.In+" "+p.Name] || (p.In != "path" && p.In != "query") {
 				continue
 			}
-			op := &operation{ID: o.OperationID, Method: method, Path: path, Summary: o.Summary, Description: o.Description}
-			// Operation parameters override path-level ones of the same name.
-			seen := map[string]bool{}
-			for _, refs := range []openapi3.Parameters{o.Parameters, item.Parameters} {
-				for _, ref := range refs {
-					p := ref.Value
-					if p == nil || seen[p.In+" "+p.Name] || (p.In != "path" && p.In != "query") {
-						continue
-					}
-					seen[p.In+" "+p.Name] = true
-					var schema *openapi3.Schema
-					if p.Schema != nil {
-						schema = p.Schema.Value
-					}
-					op.Params = append(op.Params, param{Name: p.Name, In: p.In, Description: p.Description,
-						Required: p.Required || p.In == "path", Style: p.Style, Schema: schema})
-				}
+			seen[p.In+" "+p.Name] = true
+			var schema *openapi3.Schema
+			if p.Schema != nil {
+				schema = p.Schema.Value
 			}
-			// Path parameters first, in the order of the path.
-			rank := func(p param) int {
-				if p.In == "path" {
-					return strings.Index(path, "{"+p.Name+"}")
-				}
-				return len(path)
-			}
-			slices.SortStableFunc(op.Params, func(a, b param) int { return cmp.Compare(rank(a), rank(b)) })
-			if rb := o.RequestBody; rb != nil && rb.Value != nil {
-				for _, ct := range []string{"application/json", "multipart/form-data"} {
-					if mt := rb.Value.Content.Get(ct); mt != nil {
-						op.BodyType, op.BodyRequired, op.BodySchema = ct, rb.Value.Required, mt.Schema
-						break
-					}
-				}
-			}
-			if o.Responses != nil {
-				for code, ref := range o.Responses.Map() {
-					if !strings.HasPrefix(code, "2") || ref.Value == nil {
-						continue
-					}
-					for ct, mt := range ref.Value.Content {
-						if !slices.Contains(op.Answers, ct) {
-							op.Answers = append(op.Answers, ct)
-						}
-						if done, ok := mt.Extensions["x-stream-done"].(string); ok {
-							op.StreamDone = done
-						}
-						if final, ok := mt.Extensions["x-stream-final"].([]any); ok {
-							for _, f := range final {
-								if s, ok := f.(string); ok {
-									op.StreamFinal = append(op.StreamFinal, s)
-								}
-							}
-						}
-					}
-				}
-				slices.Sort(op.Answers)
-			}
-			ops.byID[op.ID] = op
-			ops.list = append(ops.list, op)
+			op.Params = append(op.Params, param{Name: p.Name, In: p.In, Description: p.Description,
+				Required: p.Required || p.In == "path", Style: p.Style, Schema: schema})
 		}
 	}
-	slices.SortFunc(ops.list, func(a, b *operation) int {
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(slices.Index(methodOrder, a.Method), slices.Index(methodOrder, b.Method)))
-	})
-	return ops
+	// Path parameters first, in the order of the path.
+	rank := func(p param) int {
+		if p.In == "path" {
+			return strings.Index(o.Path, "{"+p.Name+"}")
+		}
+		return len(o.Path)
+	}
+	slices.SortStableFunc(op.Params, func(a, b param) int { return cmp.Compare(rank(a), rank(b)) })
+	if rb := o.Op.RequestBody; rb != nil && rb.Value != nil {
+		for _, ct := range []string{"application/json", "multipart/form-data"} {
+			if mt := rb.Value.Content.Get(ct); mt != nil {
+				op.BodyType, op.BodyRequired, op.BodySchema = ct, rb.Value.Required, mt.Schema
+				break
+			}
+		}
+	}
+	if o.Op.Responses != nil {
+		for code, ref := range o.Op.Responses.Map() {
+			if !strings.HasPrefix(code, "2") || ref.Value == nil {
+				continue
+			}
+			for ct, mt := range ref.Value.Content {
+				if !slices.Contains(op.Answers, ct) {
+					op.Answers = append(op.Answers, ct)
+				}
+				if done, ok := mt.Extensions["x-stream-done"].(string); ok {
+					op.StreamDone = done
+				}
+				if final, ok := mt.Extensions["x-stream-final"].([]any); ok {
+					for _, f := range final {
+						if s, ok := f.(string); ok {
+							op.StreamFinal = append(op.StreamFinal, s)
+						}
+					}
+				}
+			}
+		}
+		slices.Sort(op.Answers)
+	}
+	return op
 }
 
-// runList prints every operation: id, method, path, summary.
+// runList prints every operation: id, method, path, summary, sorted by
+// path, then method.
 func runList(_ context.Context, e *env, args []string) error {
 	fs := e.newFlags("list", "list")
 	if err := parseFlags(fs, args); err != nil {
@@ -144,13 +138,17 @@ func runList(_ context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("list takes no arguments")
 	}
-	ops, err := loadOperations()
+	m, err := loadSpec()
 	if err != nil {
 		return err
 	}
+	ops := slices.Clone(m.Operations) // sorted by id
+	slices.SortStableFunc(ops, func(a, b specmodel.Operation) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(slices.Index(methodOrder, a.Method), slices.Index(methodOrder, b.Method)))
+	})
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	for _, op := range ops.list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", op.ID, op.Method, op.Path, op.Summary)
+	for _, op := range ops {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", op.ID, op.Method, op.Path, op.Op.Summary)
 	}
 	return tw.Flush()
 }
@@ -169,12 +167,11 @@ func runHelp(_ context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "openai %s: %s; see 'openai %s -h' for its flags.\n", args[0], cmd.summary, args[0])
 		return nil
 	}
-	ops, err := loadOperations()
+	op, err := findOperation(args[0])
 	if err != nil {
 		return err
 	}
-	op, ok := ops.byID[args[0]]
-	if !ok {
+	if op == nil {
 		return usagef("unknown operation %q (see 'openai list')", args[0])
 	}
 	printOperation(e.stdout, op)
@@ -185,11 +182,11 @@ func runHelp(_ context.Context, e *env, args []string) error {
 // flags, its body's top-level fields and its answers.
 func printOperation(w io.Writer, op *operation) {
 	fmt.Fprintf(w, "%s: %s %s\n", op.ID, op.Method, op.Path)
-	if op.Summary != "" {
-		fmt.Fprintf(w, "  %s\n", op.Summary)
+	if op.Op.Summary != "" {
+		fmt.Fprintf(w, "  %s\n", op.Op.Summary)
 	}
-	if op.Description != "" {
-		fmt.Fprintf(w, "  %s\n", strings.TrimSpace(op.Description))
+	if op.Op.Description != "" {
+		fmt.Fprintf(w, "  %s\n", strings.TrimSpace(op.Op.Description))
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if len(op.Params) > 0 {

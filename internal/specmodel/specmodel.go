@@ -4,6 +4,10 @@
 // spec extensions, each declared in [Extensions] with its meaning and
 // where it may appear. An unknown or misplaced extension fails the load,
 // so a typo never silently drops a fact.
+//
+// The generator reads the spec with [Load], which checks it. The test kit
+// (openaitest) and the command (cmd/openai) read the embedded copy with
+// [Embedded], once per process, and other documents with [Parse].
 package specmodel
 
 import (
@@ -12,9 +16,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/oapi-openai/openai/spec"
 )
 
 // Where an extension may appear.
@@ -56,39 +63,30 @@ type Operation struct {
 	Item             *openapi3.PathItem
 }
 
-// Model is the loaded spec.
+// Model is the loaded spec. It is not modified after Load, Parse or
+// Embedded returns it, so one model may be read by many goroutines.
 type Model struct {
 	Doc        *openapi3.T
-	Operations []Operation // sorted by ID
+	Operations []Operation // sorted by ID (then path and method, for those without one)
 	byID       map[string]*Operation
+	byRoute    map[string]*Operation // "METHOD /path"
 }
 
-// Load parses and validates the spec and checks its extensions.
+// Load parses and validates the spec and checks its extensions: every
+// operation has an operationId and tags, and every x- key is one of
+// [Extensions], where it belongs. It is how the generator reads
+// spec/openapi.yaml.
 func Load(data []byte) (*Model, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(data)
+	doc, err := openapi3.NewLoader().LoadFromData(data)
 	if err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
 	}
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
 	}
-	m := &Model{Doc: doc, byID: map[string]*Operation{}}
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			if op.OperationID == "" || len(op.Tags) == 0 {
-				return nil, fmt.Errorf("spec: %s %s: operationId and tags are required", method, path)
-			}
-			m.Operations = append(m.Operations, Operation{ID: op.OperationID, Method: method, Path: path, Op: op, Item: item})
-		}
-	}
-	sort.Slice(m.Operations, func(i, j int) bool { return m.Operations[i].ID < m.Operations[j].ID })
-	for i := range m.Operations {
-		o := &m.Operations[i]
-		if m.byID[o.ID] != nil {
-			return nil, fmt.Errorf("spec: operationId %s is used twice", o.ID)
-		}
-		m.byID[o.ID] = o
+	m, err := index(doc, true)
+	if err != nil {
+		return nil, err
 	}
 	if err := checkExtensions(data, doc); err != nil {
 		return nil, err
@@ -96,8 +94,73 @@ func Load(data []byte) (*Model, error) {
 	return m, nil
 }
 
+// Parse parses and indexes an OpenAPI document without Load's checks: the
+// document is not validated, an operation may lack an operationId or tags,
+// and its extensions are not looked at. It is for a document checked
+// elsewhere (the embedded spec, see [Embedded]) or not written for the SDK
+// (a newer upstream spec given to openaitest.WithSpec, whose router
+// validates it). An operation without an operationId is listed in
+// Operations, found by OperationAt, but not by Operation.
+func Parse(data []byte) (*Model, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	return index(doc, false)
+}
+
+// Embedded returns the model of the embedded spec, spec.OpenAPI(), parsed
+// once per process and shared by its callers (the openaitest kit and the
+// openai command), which must not modify it. It is parsed with [Parse]:
+// the embedded spec is spec/openapi.yaml, which the generator loads with
+// Load and TestEmbeddedSpecPassesLoad loads so in every test run, so its
+// checks, which cost as much as the parse, are not repeated at run time.
+func Embedded() (*Model, error) { return embedded() }
+
+var embedded = sync.OnceValues(func() (*Model, error) { return Parse(spec.OpenAPI()) })
+
+// index lists and indexes the operations of doc. strict requires an
+// operationId and tags on each.
+func index(doc *openapi3.T, strict bool) (*Model, error) {
+	m := &Model{Doc: doc, byID: map[string]*Operation{}, byRoute: map[string]*Operation{}}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if strict && (op.OperationID == "" || len(op.Tags) == 0) {
+				return nil, fmt.Errorf("spec: %s %s: operationId and tags are required", method, path)
+			}
+			m.Operations = append(m.Operations, Operation{ID: op.OperationID, Method: method, Path: path, Op: op, Item: item})
+		}
+	}
+	sort.Slice(m.Operations, func(i, j int) bool {
+		a, b := m.Operations[i], m.Operations[j]
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Method < b.Method
+	})
+	for i := range m.Operations {
+		o := &m.Operations[i]
+		m.byRoute[o.Method+" "+o.Path] = o
+		if o.ID == "" {
+			continue
+		}
+		if m.byID[o.ID] != nil {
+			return nil, fmt.Errorf("spec: operationId %s is used twice", o.ID)
+		}
+		m.byID[o.ID] = o
+	}
+	return m, nil
+}
+
 // Operation returns the operation with an operationId, or nil.
 func (m *Model) Operation(id string) *Operation { return m.byID[id] }
+
+// OperationAt returns the operation of a method (upper case, "POST") and
+// a path template as the spec writes it ("/chat/completions"), or nil.
+func (m *Model) OperationAt(method, path string) *Operation { return m.byRoute[method+" "+path] }
 
 // checkExtensions fails on an x- key the table does not declare, or one
 // found elsewhere than where the table allows it.
@@ -134,8 +197,10 @@ func checkExtensions(data []byte, doc *openapi3.T) error {
 			}
 		}
 	}
-	for _, s := range doc.Components.Schemas {
-		schema(s)
+	if doc.Components != nil { // a document may have none
+		for _, s := range doc.Components.Schemas {
+			schema(s)
+		}
 	}
 	content := func(c openapi3.Content) {
 		for _, mt := range c {
