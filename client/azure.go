@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -68,8 +69,10 @@ type Azure struct {
 // OPENAI_BASE_URL, so an OpenAI key is never sent to Azure. The key is sent
 // in the api-key header; with WithTokenProvider (Microsoft Entra ID) a
 // bearer token is sent instead. opts apply after the environment: WithAPIKey
-// sets the key. A missing endpoint or key is reported by the first call,
-// before anything is sent.
+// sets the key. A missing endpoint or key, or an endpoint over plain http
+// that is not on this machine (localhost, 127.0.0.0/8, ::1: the key would
+// travel in clear text), is reported by the first call, before anything is
+// sent.
 func NewAzure(az Azure, opts ...Option) *Client {
 	cfg := defaultConfig()
 	cfg.creds.APIKey = os.Getenv("AZURE_OPENAI_API_KEY")
@@ -90,7 +93,35 @@ func NewAzure(az Azure, opts ...Option) *Client {
 	for _, o := range opts {
 		o(cfg)
 	}
+	if cfg.baseURLError == nil {
+		if err := checkAzureTLS(cfg.baseURL); err != nil {
+			cfg.fail(fmt.Errorf("NewAzure: %w", err))
+		}
+	}
+	cfg.finishClient()
 	return &Client{cfg: cfg}
+}
+
+// checkAzureTLS refuses a plain-HTTP endpoint, which would carry the key or
+// the Entra ID token in clear text, unless it is on this machine (localhost,
+// 127.0.0.0/8, ::1): a local proxy or emulator.
+func checkAzureTLS(baseURL string) error {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "https" || (u.Scheme == "http" && isLoopback(u.Hostname())) {
+		return nil // an unparsable URL is reported elsewhere
+	}
+	return fmt.Errorf("endpoint %q is not https: the key or token would travel in clear text (plain http is allowed for localhost only)", redactURL(baseURL))
+}
+
+// isLoopback reports whether host names this machine: localhost (or a name
+// under .localhost), or a loopback address.
+func isLoopback(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // setAzure points the configuration at an Azure OpenAI resource.
@@ -106,7 +137,7 @@ func (c *config) setAzure(az Azure) error {
 		}
 	}
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("endpoint %q is not an http(s) URL such as https://my-resource.openai.azure.com", az.Endpoint)
+		return fmt.Errorf("endpoint %q is not an http(s) URL such as https://my-resource.openai.azure.com", redactURL(az.Endpoint))
 	}
 	if strings.HasSuffix(endpoint, "/openai/v1") {
 		endpoint, az.V1 = strings.TrimSuffix(endpoint, "/openai/v1"), true
@@ -140,9 +171,9 @@ func checkAzureEndpointPath(endpoint string, u *url.URL) error {
 	}
 	resource := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: p[:i]}).String()
 	if strings.HasPrefix(p[i:], "/openai/deployments") {
-		return fmt.Errorf("endpoint %q names a deployment: set the endpoint to the resource, %s, and name the deployment in Azure.Deployment, WithAzureDeployment or the request's model", endpoint, resource)
+		return fmt.Errorf("endpoint %q names a deployment: set the endpoint to the resource, %s, and name the deployment in Azure.Deployment, WithAzureDeployment or the request's model", redactURL(endpoint), resource)
 	}
-	return fmt.Errorf("endpoint %q has an operation path: set the endpoint to the resource, %s (or %s/openai/v1 for the v1 API)", endpoint, resource, resource)
+	return fmt.Errorf("endpoint %q has an operation path: set the endpoint to the resource, %s (or %s/openai/v1 for the v1 API)", redactURL(endpoint), resource, resource)
 }
 
 // WithAzureDeployment sends the call (or, given to NewAzure, every call) to

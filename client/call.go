@@ -50,7 +50,7 @@ func call[T any](ctx context.Context, c *Client, opts []Option, op string, build
 	defer resp.Body.Close()
 	var buf bytes.Buffer
 	if resp.ContentLength > 0 {
-		buf.Grow(int(min(resp.ContentLength, 1<<30)) + 1)
+		buf.Grow(int(min(resp.ContentLength, 4<<20)) + 1)
 	}
 	if _, err := buf.ReadFrom(resp.Body); err != nil {
 		return nil, &ConnectionError{Op: op, Err: fmt.Errorf("reading response: %w", err)}

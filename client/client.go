@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -32,17 +34,22 @@ func New(opts ...Option) *Client {
 	for _, o := range opts {
 		o(c.cfg)
 	}
+	c.cfg.finishClient()
 	return c
 }
 
 // defaultConfig is the configuration before the environment and options.
 func defaultConfig() *config {
 	return &config{
-		baseURL:    DefaultBaseURL + "/",
-		doer:       &http.Client{CheckRedirect: keepCredentialsHome},
-		maxRetries: 2,
-		retryMin:   500 * time.Millisecond,
-		retryMax:   8 * time.Second,
+		baseURL:     DefaultBaseURL + "/",
+		doer:        &http.Client{CheckRedirect: keepCredentialsHome},
+		maxRetries:  2,
+		retryMin:    500 * time.Millisecond,
+		retryMax:    8 * time.Second,
+		timeout:     DefaultTimeout,
+		idleTimeout: DefaultStreamIdleTimeout,
+		maxResponse: DefaultMaxResponseSize,
+		budget:      newRetryBudget(DefaultRetryBudget),
 	}
 }
 
@@ -62,14 +69,27 @@ func (c Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 
 // callConfig returns the configuration for one call: the client's own when
 // the call has no options (no copy, no allocation), else a copy with them
-// applied.
+// applied. A client given WithMetadata gives each call (that has no
+// WithMetadata of its own) a record of its own, stored into the client's
+// when the call ends.
 func (c *Client) callConfig(opts []Option) *config {
-	if len(opts) == 0 {
+	if len(opts) == 0 && c.cfg.sharedMetadata == nil {
 		return c.cfg
 	}
 	cfg := *c.cfg
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.clientOnly != "" {
+		cfg.fail(fmt.Errorf("%s is a client option: give it to New or NewAzure, not to a call", cfg.clientOnly))
+	}
+	if cfg.azure != azureNone && cfg.baseURL != c.cfg.baseURL && cfg.baseURLError == nil {
+		if err := checkAzureTLS(cfg.baseURL); err != nil {
+			cfg.fail(err)
+		}
+	}
+	if cfg.metadata == nil && cfg.sharedMetadata != nil {
+		cfg.metadata, cfg.publishTo = new(Metadata), cfg.sharedMetadata
 	}
 	return &cfg
 }
@@ -89,20 +109,59 @@ func textAnswer(op, field, value, method string) error {
 // errTooManyRedirects ends a redirect loop; it is not retried.
 var errTooManyRedirects = errors.New("openai: stopped after 10 redirects")
 
+// errRedirectScheme ends a redirect to a scheme other than http and https;
+// it is not retried.
+var errRedirectScheme = errors.New("openai: redirect to a scheme other than http or https")
+
+// redirectKeeps are the headers a redirect to another origin keeps: those
+// that describe the request, never a credential.
+var redirectKeeps = map[string]bool{"Accept": true, "Content-Type": true, "User-Agent": true}
+
 // keepCredentialsHome is the redirect policy of the default HTTP client: it
-// follows at most 10 redirects and drops the credentials (the key, the
-// organization and project headers) when a redirect leaves the origin the
-// request was sent to, or downgrades it from https. net/http itself only
-// drops Authorization, and only for another domain.
+// follows at most 10 redirects, refuses a redirect to a scheme other than
+// http or https, and, when a redirect leaves the origin the request was
+// sent to (scheme, host and port, exactly), drops every header the caller
+// or the client added but Accept, Content-Type and User-Agent: the key, the
+// organization and project headers, WithHeader values (such as an
+// Ocp-Apim-Subscription-Key or X-Api-Key), Cookie, Proxy-Authorization,
+// the Referer net/http adds (the previous URL, query and all). net/http
+// itself only drops Authorization, Cookie and their kind, and only for
+// another domain that is not a subdomain, whatever the port or scheme.
 func keepCredentialsHome(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errTooManyRedirects
 	}
-	first := via[0].URL
-	if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
-		for _, h := range []string{"Authorization", "Api-Key", "Openai-Organization", "Openai-Project"} {
-			req.Header.Del(h)
+	return keepHeadersHome(req, via)
+}
+
+// keepHeadersHome is keepCredentialsHome without the limit on redirects:
+// what a caller's own redirect policy is wrapped in.
+func keepHeadersHome(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return fmt.Errorf("%w: %q", errRedirectScheme, req.URL.Scheme)
+	}
+	if !sameOrigin(req.URL, via[0].URL) {
+		for k := range req.Header {
+			if !redirectKeeps[k] {
+				delete(req.Header, k)
+			}
 		}
 	}
 	return nil
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port
+// (a missing port is the scheme's default).
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && originPort(a) == originPort(b)
+}
+
+func originPort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
 }

@@ -26,7 +26,7 @@ var (
 	ErrConflict       = errors.New("openai: conflict")              // 409
 	ErrUnprocessable  = errors.New("openai: unprocessable entity")  // 422
 	ErrRateLimited    = errors.New("openai: rate limited")          // 429
-	ErrServer         = errors.New("openai: server error")          // 5xx
+	ErrServer         = errors.New("openai: server error")          // 5xx (500 to 599)
 	ErrTimeout        = errors.New("openai: timeout")               // 408, or a deadline or timeout while connecting or waiting
 	ErrConnection     = errors.New("openai: connection error")      // no usable HTTP response
 )
@@ -41,11 +41,16 @@ type APIError struct {
 	Message    string
 	RequestID  string
 	RetryAfter time.Duration // what the server asked to wait, if it said
-	Header     http.Header
-	Body       []byte // the error body as received (at most 1 MiB)
+	// Header and Body are the error response's headers and body (at most
+	// 1 MiB) as received, but for the credentials the request carried,
+	// should the server echo them: those are redacted here too, so
+	// printing or marshalling the error in any way shows none.
+	Header http.Header
+	Body   []byte
 }
 
-// Error returns a one-line description. It never contains credentials.
+// Error returns a one-line description. It never contains credentials, nor
+// line or paragraph separators, nor bidirectional-text controls.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("openai: ")
@@ -70,7 +75,7 @@ func (e *APIError) Error() string {
 	if len(extra) > 0 {
 		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
 	}
-	return b.String()
+	return oneLine(b.String()) // the fields are clean when the client fills them; not when a caller does
 }
 
 // Is reports whether the error is of kind target (ErrNotFound, ErrServer, ...).
@@ -91,7 +96,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrServer:
-		return e.StatusCode >= 500
+		return isServerStatus(e.StatusCode)
 	case ErrTimeout:
 		return e.StatusCode == http.StatusRequestTimeout
 	}
@@ -160,29 +165,101 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 // and whose body says nothing.
 const noMessage = "the server gave no error message"
 
-// redact replaces secret (the API key, should a server echo it) in the
-// fields Error prints.
+// redact replaces secret (the API key, should a server echo it) in every
+// field, the body and the header values included: the copies the error
+// keeps, not only what Error prints. The body and the header are replaced,
+// not changed in place, when they hold the secret.
 func (e *APIError) redact(secret string) {
 	if secret == "" {
 		return
 	}
-	for _, f := range []*string{&e.Message, &e.Type, &e.Code, &e.Param} {
-		*f = strings.ReplaceAll(*f, secret, auth.Redact(secret))
+	red := auth.Redact(secret)
+	for _, f := range []*string{&e.Message, &e.Type, &e.Code, &e.Param, &e.RequestID} {
+		*f = strings.ReplaceAll(*f, secret, red)
 	}
+	red = strings.Trim(red, `"`) // no quotes inside a JSON string or a header value
+	// In a JSON body the secret may be escaped (a key holding "<", "&",
+	// a quote or a non-ASCII character).
+	forms := []string{secret}
+	if quoted, err := json.Marshal(secret); err == nil && string(quoted[1:len(quoted)-1]) != secret {
+		forms = append(forms, string(quoted[1:len(quoted)-1]))
+	}
+	for _, form := range forms {
+		if bytes.Contains(e.Body, []byte(form)) {
+			e.Body = bytes.ReplaceAll(e.Body, []byte(form), []byte(red))
+		}
+	}
+	e.Header = redactHeader(e.Header, secret, red)
+}
+
+// redactHeader returns h with secret replaced by red in every key and
+// value: h itself when it does not hold secret, else a copy.
+func redactHeader(h http.Header, secret, red string) http.Header {
+	holds := func() bool {
+		for k, vs := range h {
+			if strings.Contains(k, secret) {
+				return true
+			}
+			for _, v := range vs {
+				if strings.Contains(v, secret) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !holds() {
+		return h
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		clean := make([]string, len(vs))
+		for i, v := range vs {
+			clean[i] = strings.ReplaceAll(v, secret, red)
+		}
+		out[strings.ReplaceAll(k, secret, red)] = clean
+	}
+	return out
+}
+
+// unsafeInLine reports whether r must not reach a one-line message: a
+// control character (line breaks, terminal escapes), a line or paragraph
+// separator (U+2028, U+2029), or a bidirectional-text control (U+202A to
+// U+202E, U+2066 to U+2069, and the marks U+200E, U+200F, U+061C), which
+// can make a log line or a terminal show text in another order than it
+// holds.
+func unsafeInLine(r rune) bool {
+	switch {
+	case unicode.IsControl(r):
+		return true
+	case r < 0x61c:
+		return false
+	}
+	return r == 0x61c || r == 0x200e || r == 0x200f || r == 0x2028 || r == 0x2029 ||
+		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // oneLine turns control characters (line breaks, terminal escapes) into
-// spaces, so an error message prints as one plain line.
+// spaces, and line separators and bidirectional-text controls into escapes
+// (\u2028, \u202E), so an error message prints as one plain line, in the
+// order it holds.
 func oneLine(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
+	if !strings.ContainsFunc(s, unsafeInLine) {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r):
+			b.WriteByte(' ')
+		case unsafeInLine(r):
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			b.WriteRune(r)
 		}
-		return r
-	}, s)
+	}
+	return b.String()
 }
 
 // fill sets the fields found in an error payload: {"error": {...}}, a bare

@@ -21,7 +21,10 @@ import (
 // them. To change requests (to add trace headers), use WithMiddleware.
 type Hooks struct {
 	// Attempt is called after each HTTP attempt of each call, once its
-	// outcome and whether another attempt follows are known.
+	// outcome and whether another attempt follows are known: for a
+	// successful answer that is decoded (not a stream or a download), once
+	// its body has been read, so that a body cut short or too large is
+	// reported as the attempt's failure.
 	Attempt func(ctx context.Context, info AttemptInfo)
 
 	// StreamStart is called when a stream's response has arrived, before
@@ -61,8 +64,9 @@ type AttemptInfo struct {
 	// Duration is the time until the response headers arrived (or the
 	// attempt failed).
 	Duration time.Duration
-	// Err is the attempt's transport error, or the *APIError of a
-	// response the API refused; nil for a success.
+	// Err is the attempt's transport error, the *APIError of a response
+	// the API refused, or the error reading a successful answer's body
+	// met (StatusCode is then the success's); nil for a success.
 	Err        error
 	Retry      bool          // whether another attempt follows
 	RetryDelay time.Duration // the wait before it
@@ -160,6 +164,27 @@ func urlWithoutSecrets(u *url.URL) string {
 	v := *u
 	v.User, v.RawQuery, v.ForceQuery, v.Fragment, v.RawFragment = nil, "", false, "", ""
 	return v.String()
+}
+
+// redactURL prints a URL given as text without its user info (a password)
+// or query, even when it does not parse: then the user info, up to the
+// last "@", and everything from the first "?" or "#" are cut by hand.
+func redactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return urlWithoutSecrets(u)
+	}
+	s := raw
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	prefix := ""
+	if i := strings.Index(s, "://"); i >= 0 {
+		prefix, s = s[:i+3], s[i+3:]
+	}
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = "***@" + s[i+1:]
+	}
+	return prefix + s
 }
 
 // withoutURLSecrets returns err with the URL of a *url.Error (what an HTTP

@@ -11,7 +11,8 @@ import (
 
 // WithLogger logs, through l, every attempt of every call (operation,
 // method, path, attempt number, status, request id, duration) at debug
-// level, and retries and failed attempts at warn level; and the start and
+// level, and retries and failed attempts (a refusal, a transport error, or
+// a successful answer whose body could not be read) at warn level; and the start and
 // end of every stream (events, bytes, duration and how it ended: done,
 // final, error, cancelled, idle_timeout or closed), at debug level, or warn
 // for an error or an idle timeout. Credentials are never logged: no header,
@@ -38,7 +39,7 @@ func envLogger() *slog.Logger {
 // logAttempt logs the outcome of one attempt: a response or an error.
 func (c *config) logAttempt(ctx context.Context, req *http.Request, a attemptOutcome) {
 	level := slog.LevelDebug
-	if a.resp == nil || a.resp.StatusCode >= 300 {
+	if a.err != nil || a.resp == nil || a.resp.StatusCode >= 300 {
 		level = slog.LevelWarn
 	}
 	if c.logger == nil || !c.logger.Enabled(ctx, level) {
@@ -52,6 +53,10 @@ func (c *config) logAttempt(ctx context.Context, req *http.Request, a attemptOut
 		attrs = append(attrs, slog.String("error", a.err.Error()))
 	} else {
 		attrs = append(attrs, slog.Int("status", a.resp.StatusCode), slog.String("request_id", a.resp.Header.Get("X-Request-Id")))
+		if a.err != nil && a.resp.StatusCode < 300 {
+			// A success whose body could not be read (cut short, too large).
+			attrs = append(attrs, slog.String("error", a.err.Error()))
+		}
 	}
 	c.logger.LogAttrs(ctx, level, "openai attempt", attrs...)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -75,4 +76,21 @@ func parseReset(v string) time.Duration {
 		return 0
 	}
 	return d
+}
+
+// sharedMetadata is the *Metadata a WithMetadata given to New names: calls
+// store their own record into it under the lock.
+type sharedMetadata struct {
+	mu  sync.Mutex
+	dst *Metadata
+}
+
+// publishMetadata stores the call's metadata into the client's WithMetadata
+// destination, when the call has a record of its own for it.
+func (c *config) publishMetadata() {
+	if p := c.publishTo; p != nil {
+		p.mu.Lock()
+		*p.dst = *c.metadata
+		p.mu.Unlock()
+	}
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,7 +22,12 @@ var ErrEmptyFile = errors.New("file is empty")
 // File names an upload. Pass it where a request has an io.Reader field when
 // the reader has no name of its own (an *os.File has one). Uploads from a
 // reader that can seek (or read at offsets) are retried like any request;
-// others are sent once.
+// others are sent once. An error of the reader itself (a disk error) ends
+// the call at once, without a retry; so does a reader that keeps returning
+// no bytes and no error (io.ErrNoProgress, after 100 such reads). Before
+// sending, the first byte is read, to refuse an empty file: the call's
+// context bounds that wait (a reader that blocks is left to its Read,
+// which may still consume a byte after the call has failed).
 func File(r io.Reader, filename, contentType string) io.Reader {
 	return &namedFile{Reader: r, name: filename, contentType: contentType}
 }
@@ -37,12 +43,15 @@ type part struct {
 	r                            io.Reader
 	start                        int64 // offset to rewind to, for seekers
 	prefix                       []byte
+	peeked                       bool // prefix holds the first byte, read by peek
 }
 
 // newMultipartRequest builds a request whose multipart/form-data body is
 // written from body (a generated request struct) through a pipe while it is
-// sent, so memory stays flat whatever the file size. Files are checked for
-// emptiness before anything is sent.
+// sent, so memory stays flat whatever the file size. It reads no file: the
+// body's check, which send runs under the call's context before the first
+// attempt, reads the first byte of each, to refuse an empty file before
+// anything is sent.
 func newMultipartRequest(body any, build func(contentType string, r io.Reader) (*http.Request, error)) (*http.Request, error) {
 	var fields [][2]string
 	var parts []*part
@@ -51,9 +60,7 @@ func newMultipartRequest(body any, build func(contentType string, r io.Reader) (
 	}
 	replay := true
 	for _, p := range parts {
-		if err := p.prepare(); err != nil {
-			return nil, err
-		}
+		p.prepare()
 		replay = replay && p.replayable()
 	}
 	boundary := multipart.NewWriter(io.Discard).Boundary()
@@ -61,7 +68,7 @@ func newMultipartRequest(body any, build func(contentType string, r io.Reader) (
 	// previous attempt's writer and waits for it, so two never read at once.
 	var mu sync.Mutex
 	var last *lazyPipe
-	open := func(first bool) io.ReadCloser {
+	open := func(first bool) *lazyPipe {
 		mu.Lock()
 		defer mu.Unlock()
 		prev := last
@@ -74,7 +81,16 @@ func newMultipartRequest(body any, build func(contentType string, r io.Reader) (
 		}}
 		return last
 	}
-	req, err := build("multipart/form-data; boundary="+boundary, open(true))
+	first := open(true)
+	first.check = func(ctx context.Context) error {
+		for _, p := range parts {
+			if err := p.peek(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	req, err := build("multipart/form-data; boundary="+boundary, first)
 	if err != nil {
 		return nil, err
 	}
@@ -106,16 +122,56 @@ func writeMultipart(w io.Writer, boundary string, fields [][2]string, parts []*p
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(pw, r); err != nil {
-			return fmt.Errorf("reading %s: %w", p.field, err)
+		if _, err := io.Copy(pw, &sourceReader{r: r, field: p.field}); err != nil {
+			return err
 		}
 	}
 	return mw.Close()
 }
 
-// prepare finds the part's name and start, and reads its first byte to
-// reject an empty or unreadable file before sending.
-func (p *part) prepare() error {
+// maxEmptyReads is how many reads in a row may return no bytes and no
+// error before a file is given up with io.ErrNoProgress (as bufio does).
+const maxEmptyReads = 100
+
+// uploadReadError is what an upload's own reader failed with (wrapped in
+// the call's error); it ends the call at once: a retry cannot change it.
+type uploadReadError struct {
+	field string
+	err   error
+}
+
+func (e *uploadReadError) Error() string { return "reading " + e.field + ": " + e.err.Error() }
+func (e *uploadReadError) Unwrap() error { return e.err }
+
+// sourceReader reads a file to upload: its errors (io.EOF aside) become
+// *uploadReadError, so that they are told apart from the transport's, and
+// a reader that makes no progress ends with io.ErrNoProgress instead of
+// spinning.
+type sourceReader struct {
+	r     io.Reader
+	field string
+	empty int
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	switch {
+	case err == io.EOF:
+		return n, err
+	case err != nil:
+		return n, &uploadReadError{field: s.field, err: err}
+	case n == 0 && len(p) > 0:
+		if s.empty++; s.empty >= maxEmptyReads {
+			return 0, &uploadReadError{field: s.field, err: io.ErrNoProgress}
+		}
+	default:
+		s.empty = 0
+	}
+	return n, nil
+}
+
+// prepare finds the part's name, content type and start.
+func (p *part) prepare() {
 	if nf, ok := p.r.(*namedFile); ok {
 		p.filename, p.contentType, p.r = nf.name, nf.contentType, nf.Reader
 	}
@@ -138,16 +194,50 @@ func (p *part) prepare() error {
 	} else {
 		p.start = -1
 	}
-	var one [1]byte
-	n, err := io.ReadFull(p.r, one[:])
-	if n == 0 {
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return fmt.Errorf("openai: %s: %w", p.field, ErrEmptyFile)
-		}
-		return fmt.Errorf("openai: reading %s: %w", p.field, err)
+}
+
+// peek reads the part's first byte, to reject an empty or unreadable file
+// before sending. ctx bounds the wait: when it can end, the read runs on a
+// goroutine of its own, left to finish (or block) alone if ctx ends first.
+func (p *part) peek(ctx context.Context) error {
+	type result struct {
+		b   byte
+		err error
 	}
-	p.prefix = one[:n]
-	return nil
+	read := func() result {
+		sr := &sourceReader{r: p.r, field: p.field}
+		var one [1]byte
+		for {
+			n, err := sr.Read(one[:])
+			if n > 0 {
+				return result{b: one[0]}
+			}
+			if err != nil {
+				return result{err: err}
+			}
+		}
+	}
+	var r result
+	if ctx.Done() == nil {
+		r = read()
+	} else {
+		done := make(chan result, 1)
+		go func() { done <- read() }()
+		select {
+		case r = <-done:
+		case <-ctx.Done():
+			return fmt.Errorf("reading %s: %w", p.field, context.Cause(ctx))
+		}
+	}
+	switch {
+	case r.err == nil:
+		p.prefix, p.peeked = []byte{r.b}, true
+		return nil
+	case r.err == io.EOF:
+		return fmt.Errorf("openai: %s: %w", p.field, ErrEmptyFile)
+	default:
+		return fmt.Errorf("openai: %w", r.err)
+	}
 }
 
 // replayable reports whether the part can be sent again from its start:
@@ -161,10 +251,13 @@ func (p *part) replayable() bool {
 // the rest; for a retry the whole file again from its start.
 func (p *part) reader(first bool) (io.Reader, error) {
 	if first {
+		if !p.peeked {
+			return p.r, nil
+		}
 		return io.MultiReader(strings.NewReader(string(p.prefix)), p.r), nil
 	}
 	if _, err := p.r.(io.Seeker).Seek(p.start, io.SeekStart); err != nil {
-		return nil, err
+		return nil, &uploadReadError{field: p.field, err: err}
 	}
 	return p.r, nil
 }
@@ -230,6 +323,9 @@ func flatten(v reflect.Value, prefix string, fields *[][2]string, parts *[]*part
 // so a request that is never sent leaves no goroutine behind.
 type lazyPipe struct {
 	start func(*io.PipeWriter)
+	// check, on the first attempt's body, reads the first byte of each
+	// file under the call's context (see newMultipartRequest).
+	check func(context.Context) error
 
 	mu   sync.Mutex
 	pr   *io.PipeReader
@@ -270,4 +366,17 @@ func (l *lazyPipe) wait() {
 	if done != nil {
 		<-done
 	}
+}
+
+// bodyChecker is a request body with a check for send to run, under the
+// call's context, before the first attempt.
+type bodyChecker interface {
+	checkBody(ctx context.Context) error
+}
+
+func (l *lazyPipe) checkBody(ctx context.Context) error {
+	if l.check == nil {
+		return nil
+	}
+	return l.check(ctx)
 }

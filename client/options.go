@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/textproto"
+	"net/url"
 	"strings"
 	"time"
 
@@ -41,27 +42,36 @@ type Option func(*config)
 // config is everything an Option can set. A call works on a copy of the
 // client's config with the call's options applied.
 type config struct {
-	creds       auth.Credentials
-	baseURL     string
-	doer        Doer
-	header      http.Header
-	maxRetries  int
-	timeout     time.Duration
-	retryMin    time.Duration
-	retryMax    time.Duration
-	middleware  []Middleware
-	metadata    *Metadata
-	maxEvent    int
-	idleTimeout time.Duration
-	query       [][2]string // WithQuery
-	bodyFields  []bodyField // WithBodyField
-	logger      *slog.Logger
-	hooks       []Hooks   // WithHooks
-	azure       azureMode // NewAzure
-	apiVersion  string    // Azure's api-version query parameter
-	deployment  string    // Azure.Deployment, WithAzureDeployment
-	model       string    // the request's model, for classic Azure routing (withRequestModel)
-	optionError error     // the first invalid option, reported by every call
+	creds        auth.Credentials
+	baseURL      string
+	baseURLError error // WithBaseURL's complaint about baseURL; a later valid WithBaseURL clears it
+	doer         Doer
+	header       http.Header
+	maxRetries   int
+	timeout      time.Duration
+	retryMin     time.Duration
+	retryMax     time.Duration
+	middleware   []Middleware
+	metadata     *Metadata
+	maxEvent     int
+	idleTimeout  time.Duration
+	maxResponse  int64        // WithMaxResponseSize; 0: no limit
+	budget       *retryBudget // WithRetryBudget; nil: retries are not rationed
+	idemKey      string       // WithIdempotencyKey (per call)
+	clientOnly   string       // the name of a client-only option given (an error in a call's options)
+	// sharedMetadata is where a WithMetadata given to New writes: each call
+	// fills a record of its own and stores it there under a lock.
+	sharedMetadata *sharedMetadata
+	publishTo      *sharedMetadata // set in a call's copy whose metadata is its own record for sharedMetadata
+	query          [][2]string     // WithQuery
+	bodyFields     []bodyField     // WithBodyField
+	logger         *slog.Logger
+	hooks          []Hooks   // WithHooks
+	azure          azureMode // NewAzure
+	apiVersion     string    // Azure's api-version query parameter
+	deployment     string    // Azure.Deployment, WithAzureDeployment
+	model          string    // the request's model, for classic Azure routing (withRequestModel)
+	optionError    error     // the first invalid option, reported by every call
 }
 
 // String describes the configuration without secrets, so printing a client
@@ -74,7 +84,7 @@ func (c *config) String() string {
 	case azureV1:
 		azure = " azure:v1"
 	}
-	return fmt.Sprintf("{credentials:%v baseURL:%q%s maxRetries:%d timeout:%v}", c.creds, c.baseURL, azure, c.maxRetries, c.timeout)
+	return fmt.Sprintf("{credentials:%v baseURL:%q%s maxRetries:%d timeout:%v}", c.creds, redactURL(c.baseURL), azure, c.maxRetries, c.timeout)
 }
 
 // Format prints String whatever the verb, so no verb reveals the key.
@@ -149,25 +159,67 @@ func WithOrganization(id string) Option { return func(c *config) { c.creds.Organ
 func WithProject(id string) Option { return func(c *config) { c.creds.Project = id } }
 
 // WithBaseURL sets the URL that operation paths are appended to, such as
-// "https://api.openai.com/v1" or a local server's URL.
-func WithBaseURL(url string) Option {
-	return func(c *config) { c.baseURL = strings.TrimRight(url, "/") + "/" }
+// "https://api.openai.com/v1" or a local server's URL
+// ("http://localhost:11434/v1"). It must be an http or https URL: anything
+// else ("localhost:11434/v1", without a scheme) fails every call, before
+// anything is sent, until a later WithBaseURL sets a valid one. Errors and
+// String print it without user info or query.
+func WithBaseURL(rawURL string) Option {
+	return func(c *config) {
+		c.baseURL = strings.TrimRight(rawURL, "/") + "/"
+		c.baseURLError = checkBaseURL(rawURL)
+	}
+}
+
+// checkBaseURL reports why a base URL cannot be used, never showing its
+// user info (a password) or query.
+func checkBaseURL(rawURL string) error {
+	hint := ""
+	if !strings.Contains(rawURL, "://") {
+		hint = ": it has no scheme (write http://" + redactURL(rawURL) + " or https://...)"
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		// The *url.Error would quote the URL, password and all.
+		return fmt.Errorf("WithBaseURL: %q is not a valid URL%s", redactURL(rawURL), hint)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("WithBaseURL: %q is not an http or https URL such as https://api.openai.com/v1%s", redactURL(rawURL), hint)
+	}
+	return nil
 }
 
 // WithHTTPClient sets what sends the requests: an *http.Client or any Doer.
 // The default is an *http.Client with no overall timeout (streams can be
-// long; use WithTimeout or a context deadline). An *http.Client without a
+// long; WithTimeout bounds each attempt). An *http.Client without a
 // redirect policy of its own is used through a copy that has the default
-// client's: credentials are not sent to another origin.
+// client's: at most 10 redirects; a redirect to another origin (scheme,
+// host and port) carries none of the headers the caller or the client added
+// (credentials, WithHeader values, cookies) but Accept, Content-Type and
+// User-Agent; and a redirect to a scheme other than http or https fails the
+// call. An *http.Client with a redirect policy of its own is used through a
+// copy whose policy does the last two before the caller's decides. The
+// caller's *http.Client itself is never changed. Another Doer follows
+// redirects as it will.
 func WithHTTPClient(d Doer) Option {
 	return func(c *config) {
 		if d == nil {
 			c.fail(errors.New("WithHTTPClient: nil Doer"))
 			return
 		}
-		if hc, ok := d.(*http.Client); ok && hc != nil && hc.CheckRedirect == nil {
+		if hc, ok := d.(*http.Client); ok && hc != nil {
 			safe := *hc
 			safe.CheckRedirect = keepCredentialsHome
+			if own := hc.CheckRedirect; own != nil {
+				// The caller's policy decides whether to follow; ours
+				// still keeps what the client added at home.
+				safe.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+					if err := keepHeadersHome(req, via); err != nil {
+						return err
+					}
+					return own(req, via)
+				}
+			}
 			d = &safe
 		}
 		c.doer = d
@@ -227,10 +279,20 @@ func WithRetryDelay(initial, maximum time.Duration) Option {
 	return func(c *config) { c.retryMin, c.retryMax = max(initial, 0), max(maximum, initial, 0) }
 }
 
-// WithTimeout bounds each attempt: for a plain call until its body is read,
-// for a stream or a download until the response headers arrive. Zero means no
-// limit beyond the context's.
+// WithTimeout bounds each attempt (default DefaultTimeout, 10 minutes): for
+// a plain call until its body is read, for a stream or a download until the
+// response headers of a success arrive (an error answer's body is read
+// under it too); the events of a stream are bounded by
+// WithStreamIdleTimeout instead. Zero means no limit beyond the context's.
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// DefaultTimeout is the WithTimeout of a client that sets none, and
+// DefaultStreamIdleTimeout its WithStreamIdleTimeout: a server that never
+// answers, or stalls, cannot hang a call made with context.Background.
+const (
+	DefaultTimeout           = 10 * time.Minute
+	DefaultStreamIdleTimeout = 10 * time.Minute
+)
 
 // WithMiddleware appends middleware that wraps every attempt. The first one
 // given is the outermost.
@@ -239,8 +301,12 @@ func WithMiddleware(m ...Middleware) Option {
 }
 
 // WithMetadata asks a call to store the response metadata (request id,
-// processing time, rate limits) in *dst. Meant for one call; given to New it
-// would be overwritten by every call.
+// processing time, rate limits) in *dst. Meant for one call. Given to New
+// (or NewAzure), every call stores its metadata there when it ends (a
+// stream or a download when its response arrives), under a lock, so
+// concurrent calls do not race; *dst then holds the last call's metadata,
+// and reading it while calls run is a data race of the reader's own: read
+// it once they are done.
 func WithMetadata(dst *Metadata) Option { return func(c *config) { c.metadata = dst } }
 
 // WithMaxEventSize sets the largest server-sent event a stream accepts, in
@@ -250,8 +316,72 @@ func WithMaxEventSize(n int) Option { return func(c *config) { c.maxEvent = n } 
 // WithStreamIdleTimeout ends a stream with an error wrapping
 // streaming.ErrIdleTimeout (and context.DeadlineExceeded) when no event
 // arrives for d: a server that stalls mid-stream cannot hang the caller.
-// Zero, the default, waits as long as the context allows.
+// The default is DefaultStreamIdleTimeout (10 minutes); zero waits as long
+// as the context allows. A stream that keeps sending events is never cut,
+// however long it lasts.
 func WithStreamIdleTimeout(d time.Duration) Option { return func(c *config) { c.idleTimeout = d } }
+
+// ErrResponseTooLarge is returned, wrapped, when the body of an answer that
+// is decoded (not a stream or a download) is larger than
+// WithMaxResponseSize allows.
+var ErrResponseTooLarge = errors.New("response body too large")
+
+// DefaultMaxResponseSize is the WithMaxResponseSize of a client that sets
+// none.
+const DefaultMaxResponseSize = 64 << 20
+
+// WithMaxResponseSize bounds the body of an answer that is decoded (every
+// call but streams and downloads) to n bytes (default
+// DefaultMaxResponseSize, 64 MiB): a larger one, or one whose
+// Content-Length says it is larger, fails the call with an error wrapping
+// ErrResponseTooLarge instead of filling memory. n <= 0 removes the limit.
+func WithMaxResponseSize(n int64) Option {
+	return func(c *config) { c.maxResponse = max(n, 0) }
+}
+
+// WithIdempotencyKey sends key in the Idempotency-Key header of the call,
+// the same on every attempt, so that a server that honours it runs a
+// retried POST once. It is a per-call option: given to New or NewAzure (every
+// call would share one key) it fails every call, before anything is sent.
+func WithIdempotencyKey(key string) Option {
+	return func(c *config) {
+		if key == "" || !validHeader("Idempotency-Key", key) {
+			c.fail(errors.New("WithIdempotencyKey: empty key, or a key with a control character"))
+			return
+		}
+		c.idemKey = key
+	}
+}
+
+// DefaultRetryBudget is the WithRetryBudget of a client that sets none.
+const DefaultRetryBudget = 500
+
+// WithRetryBudget rations the retries of all the calls of a client, so that
+// a failing server is not hit by every call's retries at once: the client
+// holds tokens (DefaultRetryBudget, 500, unless given here); a retry takes
+// 5 (10 after a timeout), and a call that succeeds returns what its last
+// retry took, or 1 if it needed none, up to the initial amount. When the
+// tokens run out, failed attempts are not retried: the call returns their
+// error. Zero disables the budget. It is a client option: given to one
+// call, that call fails before sending anything.
+func WithRetryBudget(tokens int) Option {
+	return func(c *config) {
+		c.budget = newRetryBudget(tokens)
+		c.clientOnly = "WithRetryBudget"
+	}
+}
+
+// finishClient checks the options given to New or NewAzure for those that
+// belong to one call, and readies WithMetadata to be shared by calls.
+func (c *config) finishClient() {
+	c.clientOnly = ""
+	if c.idemKey != "" {
+		c.fail(errors.New("WithIdempotencyKey is a per-call option: give it to a call, not to New or NewAzure"))
+	}
+	if c.metadata != nil {
+		c.sharedMetadata, c.metadata = &sharedMetadata{dst: c.metadata}, nil
+	}
+}
 
 // BetaResponsesMultiAgent, given to WithBeta, selects the beta multi-agent
 // variants that the API serves on the Responses paths.

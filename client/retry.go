@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,8 +28,12 @@ func shouldRetryStatus(resp *http.Response) bool {
 	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
 		return true
 	}
-	return resp.StatusCode >= 500
+	return isServerStatus(resp.StatusCode)
 }
+
+// isServerStatus reports whether a status is a server error: 5xx. A status
+// of 600 or more is no HTTP status at all.
+func isServerStatus(code int) bool { return code >= 500 && code <= 599 }
 
 // retryAfter reads retry-after-ms, then Retry-After (seconds or an HTTP
 // date). Zero means the server did not say.
@@ -93,4 +98,79 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// Retry budget costs, as in aws-sdk-go-v2's retry quota.
+const (
+	retryCost        = 5  // a retry
+	timeoutRetryCost = 10 // a retry after a timeout
+	noRetryRefund    = 1  // returned by a call that succeeded without retrying
+)
+
+// retryBudget is a client's token bucket of retries (WithRetryBudget): a
+// retry takes tokens, a success gives some back. Lock-free, allocation-free:
+// one atomic load (and a compare-and-swap unless the bucket is full) per
+// success. A nil *retryBudget allows every retry.
+type retryBudget struct {
+	capacity int64
+	tokens   atomic.Int64
+}
+
+func newRetryBudget(tokens int) *retryBudget {
+	if tokens <= 0 {
+		return nil
+	}
+	b := &retryBudget{capacity: int64(tokens)}
+	b.tokens.Store(int64(tokens))
+	return b
+}
+
+// take removes cost tokens, if there are that many, and reports whether it
+// did: whether the retry may go ahead.
+func (b *retryBudget) take(cost int64) bool {
+	if b == nil {
+		return true
+	}
+	for {
+		t := b.tokens.Load()
+		if t < cost {
+			return false
+		}
+		if b.tokens.CompareAndSwap(t, t-cost) {
+			return true
+		}
+	}
+}
+
+// succeeded returns tokens after a call's success: what its last retry took
+// (lastCost), or noRetryRefund if it took none, up to the capacity.
+func (b *retryBudget) succeeded(lastCost int64) {
+	if b == nil {
+		return
+	}
+	n := lastCost
+	if n == 0 {
+		n = noRetryRefund
+	}
+	for {
+		t := b.tokens.Load()
+		if t >= b.capacity {
+			return
+		}
+		if b.tokens.CompareAndSwap(t, min(t+n, b.capacity)) {
+			return
+		}
+	}
+}
+
+// costOf is what a retry after err (a transport error or an *APIError)
+// takes from the budget.
+func costOf(err error) int64 {
+	if isTimeout(err) {
+		return timeoutRetryCost
+	}
+	if e, ok := err.(*APIError); ok && (e.StatusCode == http.StatusRequestTimeout || e.StatusCode == http.StatusGatewayTimeout) {
+		return timeoutRetryCost
+	}
+	return retryCost
 }

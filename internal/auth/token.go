@@ -32,8 +32,10 @@ const MinRefreshInterval = 30 * time.Second
 // fetch, and they share it instead of starting their own. If a refresh
 // fails while the cached token has not expired yet, the cached token is
 // used, and no new refresh is tried for MinRefreshInterval; once it has
-// expired, the error is returned. A TokenSource is safe for concurrent use
-// and starts no goroutine.
+// expired, the error is returned. A TokenSource is safe for concurrent use.
+// Every caller's context bounds its wait, the caller that runs the fetch
+// included (see lead): the fetch runs on a goroutine of its own when that
+// caller's context can end.
 type TokenSource struct {
 	fetch  TokenFunc
 	margin time.Duration
@@ -54,6 +56,11 @@ type tokenFetch struct {
 	token    string
 	err      error
 	ctxEnded bool // err came from the fetching caller's context ending
+
+	// A panic of the TokenFunc run on a goroutine of its own, for lead to
+	// raise again on the caller's goroutine; set before done is closed.
+	panicked   bool
+	panicValue any
 }
 
 // NewTokenSource returns a TokenSource over fetch that refreshes tokens
@@ -100,7 +107,9 @@ func (s *TokenSource) Token(ctx context.Context) (string, error) {
 		s.mu.Unlock()
 
 		if lead {
-			s.run(ctx, f)
+			if err := s.lead(ctx, f); err != nil {
+				return "", err
+			}
 		} else {
 			select {
 			case <-f.done:
@@ -138,15 +147,43 @@ func (s *TokenSource) Invalidate(token string) {
 	s.mu.Unlock()
 }
 
+// lead runs the fetch f for the caller that started it. A context that can
+// end bounds the caller's wait as it bounds the followers': the TokenFunc
+// runs on a goroutine of its own, and a caller whose context ends returns
+// at once (with an error wrapping the context's cause) while the fetch goes
+// on and, if it succeeds, fills the cache for later calls. A TokenFunc that
+// ignores its context can thus never hold a caller past its deadline. With
+// a context that never ends, the TokenFunc runs on the caller's goroutine.
+func (s *TokenSource) lead(ctx context.Context, f *tokenFetch) error {
+	if ctx.Done() == nil {
+		s.run(ctx, f, false)
+		return nil
+	}
+	go s.run(ctx, f, true)
+	select {
+	case <-f.done:
+		if f.panicked {
+			panic(f.panicValue) // the caller's bug, on the caller's stack
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("auth: getting a token: %w", context.Cause(ctx))
+	}
+}
+
 // run calls the TokenFunc for f and publishes the result. A panic in the
-// TokenFunc goes on up the caller's stack, but those waiting for f get an
-// error instead of waiting forever.
-func (s *TokenSource) run(ctx context.Context, f *tokenFetch) {
+// TokenFunc goes on up the caller's stack (when async, run is on a goroutine
+// of its own: the panic is kept in f for lead to raise on the caller's), but
+// those waiting for f get an error instead of waiting forever.
+func (s *TokenSource) run(ctx context.Context, f *tokenFetch, async bool) {
 	returned := false
 	var expiry time.Time
 	defer func() {
 		if !returned {
 			f.err = errors.New("auth: the token provider panicked")
+			if async {
+				f.panicked, f.panicValue = true, recover()
+			}
 		}
 		s.mu.Lock()
 		now := s.now()
