@@ -400,7 +400,7 @@ func ExampleWithBodyLimit() {
 	})
 	big := io.LimitReader(neverEnding('x'), 8<<20)
 	f, err := files.New(srv.Client()).Create(context.Background(), files.CreateRequest{
-		File: client.File(big, "big.bin", ""), Purpose: files.FilePurposeUserData})
+		File: client.File(big, "big.bin", ""), Purpose: files.PurposeUserData})
 	fmt.Println(f.Bytes > 8<<20, err, srv.LastRequest().Body == nil)
 	// Output: true <nil> true
 }

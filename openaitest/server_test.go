@@ -641,7 +641,7 @@ func TestMultipartForm(t *testing.T) {
 	srv := openaitest.NewServer(t)
 	srv.On("createFile").Reply(`{"id":"file-1","object":"file","bytes":3,"created_at":1,"filename":"a.jsonl","purpose":"batch"}`)
 	_, err := files.New(srv.Client()).Create(context.Background(), files.CreateRequest{
-		File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: files.FilePurposeBatch})
+		File: client.File(strings.NewReader("{}\n"), "a.jsonl", ""), Purpose: files.PurposeBatch})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -755,7 +755,7 @@ func TestLargeBodiesAreStreamed(t *testing.T) {
 	// An io.Reader of unknown size: the body is sent chunked.
 	r := io.LimitReader(neverEnding('x'), size)
 	if _, err := files.New(srv.Client()).Create(context.Background(), files.CreateRequest{
-		File: client.File(r, "big.bin", ""), Purpose: files.FilePurposeUserData}); err != nil {
+		File: client.File(r, "big.bin", ""), Purpose: files.PurposeUserData}); err != nil {
 		t.Fatal(err)
 	}
 	if received != size {

@@ -103,7 +103,7 @@ func ExampleService_Create() {
 		}
 	}
 	file, err := files.New(c).Create(ctx, files.CreateRequest{
-		File: client.File(&input, "questions.jsonl", "application/jsonl"), Purpose: files.FilePurposeBatch})
+		File: client.File(&input, "questions.jsonl", "application/jsonl"), Purpose: files.PurposeBatch})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func ExampleService_Create() {
 	data := strings.NewReader(`{"custom_id":"1","method":"POST","url":"/v1/chat/completions","body":{}}` + "\n")
 	f, err := svc.Create(context.Background(), files.CreateRequest{
 		File:    client.File(data, "requests.jsonl", "application/jsonl"),
-		Purpose: files.FilePurposeBatch,
+		Purpose: files.PurposeBatch,
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"github.com/oapi-openai/openai/client/audio"
 	"github.com/oapi-openai/openai/client/batch"
 	"github.com/oapi-openai/openai/client/files"
-	"github.com/oapi-openai/openai/gen/shared"
 )
 
 // runBatch uploads a JSONL file of requests, runs it as a batch, waits for
@@ -43,7 +42,7 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 		out = strings.TrimSuffix(input, filepath.Ext(input)) + ".out.jsonl"
 	}
 
-	file, err := e.upload(ctx, input, files.FilePurposeBatch, *verbose)
+	file, err := e.upload(ctx, input, files.PurposeBatch, *verbose)
 	if err != nil {
 		return err
 	}
@@ -214,7 +213,7 @@ func (v *batchView) finish() {
 // runTranscribe prints the transcript of an audio file.
 func runTranscribe(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("transcribe", "transcribe [-m model] [-language code] [-v] AUDIO")
-	model := fs.String("m", string(shared.TranscriptionModelGpt4OTranscribe), "the transcription model")
+	model := fs.String("m", audio.TranscriptionModelGpt4OTranscribe, "the transcription model")
 	language := fs.String("language", "", "the language of the audio (ISO-639-1, such as en); improves accuracy")
 	verbose := fs.Bool("v", false, "print the request id")
 	if err := parseFlags(fs, args); err != nil {

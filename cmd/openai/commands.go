@@ -17,11 +17,10 @@ import (
 	"github.com/oapi-openai/openai/client/files"
 	"github.com/oapi-openai/openai/client/models"
 	"github.com/oapi-openai/openai/client/responses"
-	"github.com/oapi-openai/openai/gen/shared"
 )
 
 // defaultModel answers `openai ask` when -m is not given.
-const defaultModel = string(shared.ChatModelGpt5Mini)
+const defaultModel = responses.ChatModelGpt5Mini
 
 // runAsk streams a model's answer to a question (Responses API).
 func runAsk(ctx context.Context, e *env, args []string) error {
@@ -53,7 +52,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stream.Close()
-	var usage *responses.ResponseUsage
+	var usage *responses.Usage
 	ended := "\n" // what the printed text ended with
 	for ev, err := range stream.All() {
 		if err != nil {
@@ -126,7 +125,7 @@ func runModels(ctx context.Context, e *env, args []string) error {
 // runUpload uploads a file with a progress display and prints its id.
 func runUpload(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("upload", "upload [-purpose p] [-v] FILE")
-	purpose := fs.String("purpose", string(files.FilePurposeUserData), "what the file is for: assistants, batch, fine-tune, vision, user_data or evals")
+	purpose := fs.String("purpose", string(files.PurposeUserData), "what the file is for: assistants, batch, fine-tune, vision, user_data or evals")
 	verbose := fs.Bool("v", false, "print the request id")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -134,10 +133,10 @@ func runUpload(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("upload takes one file")
 	}
-	if !files.FilePurpose(*purpose).Valid() {
+	if !files.Purpose(*purpose).Valid() {
 		return usagef("upload: unknown purpose %q", *purpose)
 	}
-	file, err := e.upload(ctx, fs.Arg(0), files.FilePurpose(*purpose), *verbose)
+	file, err := e.upload(ctx, fs.Arg(0), files.Purpose(*purpose), *verbose)
 	if err != nil {
 		return err
 	}
@@ -146,7 +145,7 @@ func runUpload(ctx context.Context, e *env, args []string) error {
 }
 
 // upload sends a file with files.Create, showing the progress on stderr.
-func (e *env) upload(ctx context.Context, path string, purpose files.FilePurpose, verbose bool) (*files.File, error) {
+func (e *env) upload(ctx context.Context, path string, purpose files.Purpose, verbose bool) (*files.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -97,7 +97,7 @@ var fuzzDecoders = []fuzzDecoder{
 	{"responses.UnmarshalOutputItem", fuzzDec(responses.UnmarshalOutputItem)},
 	{"responses.UnmarshalContentPart", fuzzDec(responses.UnmarshalContentPart)},
 	{"responses.UnmarshalInput", fuzzDec(responses.UnmarshalInput)},
-	{"responses.UnmarshalModerationOutcome", fuzzDec(responses.UnmarshalModerationOutcome)},
+	{"shared.UnmarshalResponseModerationOutcome", fuzzDec(shared.UnmarshalResponseModerationOutcome)},
 	{"responses.UnmarshalStreamEvent", fuzzDec(responses.UnmarshalStreamEvent)},
 	{"responses.UnmarshalShellCallEnvironment", fuzzDec(responses.UnmarshalShellCallEnvironment)},
 	{"responses.UnmarshalShellOutcome", fuzzDec(responses.UnmarshalShellOutcome)},
