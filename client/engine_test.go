@@ -10,12 +10,16 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/oapi-openai/openai/client"
 )
@@ -452,10 +456,74 @@ func TestDoRaw(t *testing.T) {
 			t.Errorf("%v, %v", resp, err)
 		}
 	})
+	t.Run("an escaped slash is an ordinary value", func(t *testing.T) {
+		s := newServer(t, answer(200, `{}`))
+		resp, err := newClient(s).DoRaw(ctx, http.MethodGet, "models/openai%2Fgpt-4.1", nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if err := newClient(s).Do(ctx, http.MethodGet, "models/openai%2Fgpt-4.1", nil, nil); err != nil {
+			t.Errorf("Do: %v", err)
+		}
+	})
+	t.Run("a file is sent again whole and left open", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "data.csv")
+		if err := os.WriteFile(path, []byte("header\n0123456789\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.Seek(7, io.SeekStart); err != nil { // sent from the current offset
+			t.Fatal(err)
+		}
+		s := failFirst(t)
+		resp, err := newClient(s).DoRaw(ctx, http.MethodPost, "uploads/raw", f, "text/csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		reqs := s.requests()
+		if len(reqs) != 2 || string(reqs[0].Body) != "0123456789\n" || string(reqs[1].Body) != "0123456789\n" {
+			t.Errorf("%d attempts: %q", len(reqs), reqs)
+		}
+		if _, err := f.Stat(); err != nil {
+			t.Errorf("the caller's file was closed: %v", err)
+		}
+	})
+	t.Run("a retry after a refusal mid-body sends the whole body", func(t *testing.T) {
+		const size = 4 << 20
+		data := bytes.Repeat([]byte("0123456789abcdef"), size/16)
+		var attempts atomic.Int32
+		var complete atomic.Bool
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if attempts.Add(1) == 1 {
+				io.CopyN(io.Discard, r.Body, 64<<10) // refuse after a part of the body
+				w.WriteHeader(http.StatusInternalServerError)
+				return
+			}
+			got, _ := io.ReadAll(r.Body)
+			complete.Store(bytes.Equal(got, data))
+			w.Write([]byte(`{}`))
+		}))
+		defer srv.Close()
+		c := client.New(client.WithAPIKey(testKey), client.WithBaseURL(srv.URL), client.WithRetryDelay(time.Millisecond, time.Millisecond))
+		resp, err := c.DoRaw(ctx, http.MethodPost, "uploads/raw", bytes.NewReader(data), "application/octet-stream")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if attempts.Load() != 2 || !complete.Load() {
+			t.Errorf("%d attempts, the last complete: %v", attempts.Load(), complete.Load())
+		}
+	})
 	t.Run("unsafe path", func(t *testing.T) {
 		var d countingDoer
 		c := client.New(client.WithAPIKey(testKey), client.WithHTTPClient(&d))
-		for _, p := range []string{"files/../admin", "files/%2e%2e/admin", "files/a%2fb", "./x"} {
+		for _, p := range []string{"files/../admin", "files/%2e%2e/admin", "./x"} {
 			if _, err := c.DoRaw(ctx, http.MethodGet, p, nil, ""); !errors.Is(err, client.ErrUnsafePath) {
 				t.Errorf("%s: %v", p, err)
 			}

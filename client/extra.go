@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // Escape hatches: what the spec, and so the typed methods, do not have yet.
@@ -136,12 +137,27 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 // body (nil for none) is sent as is with contentType, and the answer comes
 // back unread when its status is 2xx (a refusal is an *APIError, as for
 // every call), so a stream or a large download is read as it arrives. The
-// caller must close resp.Body. A body that is an *bytes.Reader,
-// *strings.Reader or *bytes.Buffer, or any io.Seeker, is sent again when
-// the call is retried; any other reader makes the call a single attempt.
+// caller must close resp.Body.
+//
+// DoRaw never closes body. A body that is an io.ReaderAt and an io.Seeker
+// (an *os.File, *bytes.Reader, *strings.Reader) is sent from its current
+// offset, and sent again, whole, if the call is retried: each attempt reads
+// it through its own io.SectionReader, so a retry never races with what
+// the transport still reads of the attempt before. Another io.Seeker is
+// rewound for a retry once the transport has closed the attempt before
+// (waiting at most until ctx ends); any other reader is sent once, so the call is a single attempt.
+//
+// The Accept header is */* unless WithHeader sets another. WithTimeout
+// bounds the wait for the answer's headers, not the reading of its body,
+// and, unlike Do, DoRaw does not route classic Azure deployments by the
+// body's model (it does not read the body): use WithAzureDeployment.
 func (c *Client) DoRaw(ctx context.Context, method, path string, body io.Reader, contentType string, opts ...Option) (*http.Response, error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
+	}
+	first, again, size, err := rawBody(ctx, body)
+	if err != nil {
+		return nil, fmt.Errorf("openai: %s %s: %w", method, path, err)
 	}
 	op := method + " " + path
 	build := func(base string) (*http.Request, error) {
@@ -149,29 +165,86 @@ func (c *Client) DoRaw(ctx context.Context, method, path string, body io.Reader,
 		if err != nil {
 			return nil, err
 		}
-		req, err := http.NewRequest(method, u, body)
+		req, err := http.NewRequest(method, u, first)
 		if err != nil {
 			return nil, err
 		}
-		if seeker, ok := body.(io.Seeker); ok && req.GetBody == nil {
-			req.GetBody = func() (io.ReadCloser, error) {
-				if _, err := seeker.Seek(0, io.SeekStart); err != nil {
-					return nil, err
-				}
-				return io.NopCloser(body), nil
-			}
+		if first != nil {
+			req.GetBody = again      // nil: a single attempt
+			req.ContentLength = size // -1 when unknown: sent chunked
 		}
 		if body != nil && contentType != "" {
 			req.Header.Set("Content-Type", contentType)
 		}
+		req.Header.Set("Accept", "*/*")
 		return req, nil
 	}
 	return c.send(ctx, c.callConfig(opts), op, build, true)
 }
 
-// checkPath refuses a path with an empty, "." or ".." segment, which
-// servers and proxies would resolve to another endpoint (an id such as
-// "../../admin" pasted into a path).
+// rawBody returns the readers DoRaw sends body with: one for the first
+// attempt, and again, which gives each retry its own reader, or nil when
+// the body cannot be read again; and the body's size (-1 when unknown).
+func rawBody(ctx context.Context, body io.Reader) (first io.ReadCloser, again func() (io.ReadCloser, error), size int64, err error) {
+	if body == nil {
+		return nil, nil, 0, nil
+	}
+	seeker, canSeek := body.(io.Seeker)
+	if !canSeek {
+		return io.NopCloser(body), nil, -1, nil
+	}
+	// Where the body starts and how long it is, when the seeker can tell:
+	// a reader that only rewinds to its start (a streamed form) is sent
+	// from there, with an unknown length.
+	start, size := int64(0), int64(-1)
+	if cur, err := seeker.Seek(0, io.SeekCurrent); err == nil {
+		start = cur
+		if end, err := seeker.Seek(0, io.SeekEnd); err == nil {
+			size = end - start
+		}
+	}
+	if _, err := seeker.Seek(start, io.SeekStart); err != nil {
+		return nil, nil, 0, err
+	}
+	if at, ok := body.(io.ReaderAt); ok && size >= 0 {
+		again = func() (io.ReadCloser, error) { return io.NopCloser(io.NewSectionReader(at, start, size)), nil }
+		first, _ = again()
+		return first, again, size, nil
+	}
+	// One shared reader: a retry rewinds it only once the transport has
+	// closed the attempt before, which it may still be reading.
+	released := make(chan struct{}, 1)
+	again = func() (io.ReadCloser, error) {
+		select {
+		case <-released:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if _, err := seeker.Seek(start, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return &releaseOnClose{Reader: body, released: released}, nil
+	}
+	return &releaseOnClose{Reader: body, released: released}, again, size, nil
+}
+
+// releaseOnClose lets DoRaw rewind a shared body for the next attempt once
+// the transport has closed this attempt's reader.
+type releaseOnClose struct {
+	io.Reader
+	released chan struct{}
+	once     sync.Once
+}
+
+func (r *releaseOnClose) Close() error {
+	r.once.Do(func() { r.released <- struct{}{} })
+	return nil
+}
+
+// checkPath refuses a path with a "." or ".." segment, written plainly or
+// percent-encoded, which servers and proxies would resolve to another
+// endpoint (an id such as "../../admin" pasted into a path). An escaped
+// slash inside a segment (models/openai%2Fgpt-4.1) is an ordinary value.
 func checkPath(path string) error {
 	p := strings.Trim(path, "/")
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
@@ -181,7 +254,7 @@ func checkPath(path string) error {
 		if seg == "." || seg == ".." {
 			return fmt.Errorf("openai: path %q: %w", path, ErrUnsafePath)
 		}
-		if u, err := url.PathUnescape(seg); err == nil && (u == "." || u == ".." || strings.Contains(u, "/")) {
+		if u, err := url.PathUnescape(seg); err == nil && (u == "." || u == "..") {
 			return fmt.Errorf("openai: path %q: %w", path, ErrUnsafePath)
 		}
 	}

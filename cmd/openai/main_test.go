@@ -745,7 +745,7 @@ func TestGenericBinary(t *testing.T) {
 	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, content) || r.stdout != "" {
 		t.Errorf("output file %q, %v; stdout %q", got, err, r.stdout)
 	}
-	if a := c.srv.LastRequest().Header.Get("Accept"); a != "application/octet-stream" {
+	if a := c.srv.LastRequest().Header.Get("Accept"); a != "*/*, application/octet-stream" { // the media types the spec declares
 		t.Errorf("Accept %q", a)
 	}
 	r = c.run("", "downloadFile", "--file_id", "file-123")

@@ -714,7 +714,10 @@ func (r *resolver) view(o *operation, method string) *opView {
 		b.WriteString(pre.String())
 		return r.rewrite(b.String())
 	}
-	v.Prologue = prologue("nil, ", "nil", o.textCheck)
+	// The JSON method's refusal names the ...Text method as the facade
+	// names it, not as the operationId would.
+	textCheck := strings.Replace(o.textCheck, strconv.Quote(o.GoName+"Text"), strconv.Quote(method+"Text"), 1)
+	v.Prologue = prologue("nil, ", "nil", textCheck)
 	v.PrologueErr = prologue("", "nil", "")
 	v.PrologueText = prologue("\"\", ", "nil", "") + r.rewrite(o.textDefault)
 	on := o.streamOn

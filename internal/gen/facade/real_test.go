@@ -57,12 +57,13 @@ type realFacts struct {
 	g        *generated
 	byID     map[string]opEntry
 	services map[string]*service // area -> its parsed package
+	sources  map[string]string   // area -> its generated source
 }
 
 func facts(t *testing.T) *realFacts {
 	t.Helper()
 	g := real(t)
-	f := &realFacts{g: g, byID: map[string]opEntry{}, services: map[string]*service{}}
+	f := &realFacts{g: g, byID: map[string]opEntry{}, services: map[string]*service{}, sources: map[string]string{}}
 	idx := readIndex(t, g.files["client/operations.gen.json"])
 	if idx.Core != module+"/client" {
 		t.Errorf("core = %q", idx.Core)
@@ -79,6 +80,7 @@ func facts(t *testing.T) *realFacts {
 			t.Fatalf("no package for area %s", area)
 		}
 		f.services[area] = parseService(t, src)
+		f.sources[area] = string(src)
 	}
 	return f
 }
@@ -112,7 +114,7 @@ func success(op *openapi3.Operation) *openapi3.Response {
 
 func content(op *openapi3.Operation, mediaType string) *openapi3.MediaType {
 	if r := success(op); r != nil {
-		return r.Content.Get(mediaType)
+		return r.Content[mediaType] // exactly: Content.Get would match */* too
 	}
 	return nil
 }
@@ -150,8 +152,10 @@ func TestGeneratedFacadeUpToDate(t *testing.T) {
 			t.Errorf("%s is not generated any more", rel)
 		}
 	}
-	if len(g.files) != len(g.layout.Areas)+1 {
-		t.Errorf("%d files for %d areas, want one per area and the index", len(g.files), len(g.layout.Areas))
+	// Per area its methods and its tests, then the index and the Azure
+	// routes of the core.
+	if len(g.files) != 2*len(g.layout.Areas)+2 {
+		t.Errorf("%d files for %d areas, want two per area, the index and the Azure routes", len(g.files), len(g.layout.Areas))
 	}
 }
 
@@ -209,7 +213,10 @@ func TestEveryOperationIndexed(t *testing.T) {
 			}
 		}
 		for name := range s.sigs {
-			if !indexed[name] {
+			// X, the multipart twin of an indexed XJSON, is not indexed:
+			// the index names one method per kind.
+			twin := indexed[strings.Replace(name, "Stream", "JSONStream", 1)] || indexed[name+"JSON"]
+			if !indexed[name] && !twin {
 				t.Errorf("%s.Service.%s is not in operations.gen.json", area, name)
 			}
 		}
@@ -316,7 +323,10 @@ func TestMultipartOperations(t *testing.T) {
 	multipart := 0
 	for _, o := range f.g.model.Operations {
 		e := f.byID[o.ID]
-		isMultipart := o.Op.RequestBody != nil && o.Op.RequestBody.Value.Content.Get("multipart/form-data") != nil
+		// The index names the JSON method of an operation that takes both
+		// bodies (its multipart twin is checked in TestTwinMethods).
+		isMultipart := o.Op.RequestBody != nil && o.Op.RequestBody.Value.Content["multipart/form-data"] != nil &&
+			o.Op.RequestBody.Value.Content["application/json"] == nil
 		if isMultipart {
 			multipart++
 		}
@@ -373,17 +383,28 @@ func TestResults(t *testing.T) {
 			t.Errorf("%s: the split did not place %s", o.ID, comp)
 			continue
 		}
+		// The area's name for the type: an alias of pkg.Name, which may
+		// drop the area's noun (responses' ConversationItem is
+		// conversations.Item).
+		alias := goName.Name
+		target := goName.Pkg + "." + goName.Name
+		if goName.Pkg == f.byID[o.ID].area() {
+			target = "gen." + goName.Name
+		}
+		if m := regexp.MustCompile(`(?m)^\t(\w+)\s+= ` + regexp.QuoteMeta(target) + `$`).FindStringSubmatch(f.sources[f.byID[o.ID].area()]); m != nil {
+			alias = m[1]
+		}
 		if len(schema.OneOf) == 0 || schema.Extensions["x-go-type"] != nil {
-			if !strings.HasSuffix(sig, "(*"+goName.Name+", error)") {
-				t.Errorf("%s%s: want (*%s, error)", name, sig, goName.Name)
+			if !strings.HasSuffix(sig, "(*"+alias+", error)") {
+				t.Errorf("%s%s: want (*%s, error)", name, sig, alias)
 			}
 			continue
 		}
 		unionResults++
-		if !strings.HasSuffix(sig, "("+goName.Name+", error)") {
-			t.Errorf("%s%s: a union answer, want (%s, error)", name, sig, goName.Name)
+		if !strings.HasSuffix(sig, "("+alias+", error)") {
+			t.Errorf("%s%s: a union answer, want (%s, error)", name, sig, alias)
 		}
-		decode := regexp.MustCompile(`client\.Call\[` + goName.Name + `\]\(ctx, s\.c, client\.Request\{[\s\S]*\}, (gen|` + goName.Pkg + `)\.Unmarshal` + goName.Name + `, opts\.\.\.\)`)
+		decode := regexp.MustCompile(`client\.Call\[` + alias + `\]\(ctx, s\.c, client\.Request\{[\s\S]*\}, func\(base string\)[\s\S]*\}, (gen|` + goName.Pkg + `)\.Unmarshal` + goName.Name + `, opts\.\.\.\)`)
 		if !decode.MatchString(body) {
 			t.Errorf("%s does not decode with Unmarshal%s:\n%s", name, goName.Name, body)
 		}
@@ -396,8 +417,8 @@ func TestResults(t *testing.T) {
 	if unionResults == 0 {
 		t.Error("no operation of the spec answers with a union")
 	}
-	if _, sig, _ := f.method(t, "getConversationItem", "call"); !strings.HasSuffix(sig, "(ConversationItem, error)") {
-		t.Errorf("conversations.Service.GetItem%s, want (ConversationItem, error)", sig)
+	if _, sig, _ := f.method(t, "getConversationItem", "call"); !strings.HasSuffix(sig, "(Item, error)") {
+		t.Errorf("conversations.Service.GetItem%s, want (Item, error): responses' ConversationItem, named without the area's noun", sig)
 	}
 }
 
@@ -424,5 +445,41 @@ func TestTextAnswers(t *testing.T) {
 	t.Logf("%d text answers", texts)
 	if texts == 0 {
 		t.Error("no operation of the spec answers with text")
+	}
+}
+
+// TestTwinMethods: an operation that takes a multipart or a JSON body has a
+// method for each, X (multipart, files) and XJSON, with their streams.
+func TestTwinMethods(t *testing.T) {
+	f := facts(t)
+	twins := 0
+	for _, o := range f.g.model.Operations {
+		c := o.Op.RequestBody
+		if c == nil || c.Value.Content["multipart/form-data"] == nil || c.Value.Content["application/json"] == nil {
+			continue
+		}
+		twins++
+		e := f.byID[o.ID]
+		jsonName := e.Methods["call"]
+		base, ok := strings.CutSuffix(jsonName, "JSON")
+		if !ok {
+			t.Errorf("%s: the index names %s, want the JSON twin", o.ID, jsonName)
+			continue
+		}
+		s := f.services[e.area()]
+		for _, name := range []string{base, jsonName} {
+			if _, ok := s.sigs[name]; !ok {
+				t.Errorf("%s: no method %s", o.ID, name)
+			}
+		}
+		if body := s.bodies[base]; !strings.Contains(body, "client.NewMultipartRequest(") {
+			t.Errorf("%s: %s does not send multipart", o.ID, base)
+		}
+		if body := s.bodies[jsonName]; strings.Contains(body, "client.NewMultipartRequest(") {
+			t.Errorf("%s: %s sends multipart", o.ID, jsonName)
+		}
+	}
+	if twins == 0 {
+		t.Error("no operation of the spec takes both bodies")
 	}
 }
