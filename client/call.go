@@ -37,8 +37,6 @@ func missing(op, field string) error {
 	return fmt.Errorf("openai: %s: %q: %w", op, field, ErrMissingField)
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // call sends a request and decodes its JSON answer into a T, with decode
 // when T is a union (nil means encoding/json).
 func call[T any](ctx context.Context, c *Client, opts []Option, op string, build builder, decode func([]byte) (T, error)) (*T, error) {

@@ -140,7 +140,7 @@ func TestReliabilityDefaults(t *testing.T) {
 		t.Errorf("switched off: %+v", off)
 	}
 	// Two clients have budgets of their own.
-	if New().cfg.budget == New().cfg.budget {
+	if a, b := New(), New(); a.cfg.budget == b.cfg.budget {
 		t.Error("clients share a retry budget")
 	}
 }

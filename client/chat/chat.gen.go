@@ -96,6 +96,8 @@ type (
 	FunctionCallName                  = gen.FunctionCallName
 	FunctionCallOption                = gen.FunctionCallOption
 	FunctionDefinition                = gen.FunctionDefinition
+	// Deprecated: use ToolMessage.
+	//lint:ignore SA1019 the area re-exports its deprecated types too.
 	FunctionMessage                   = gen.FunctionMessage
 	FunctionTool                      = gen.FunctionTool
 	FunctionToolCall                  = gen.FunctionToolCall

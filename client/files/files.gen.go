@@ -51,7 +51,9 @@ type (
 	Object               = shared.FileObject
 	ObjectPurpose        = shared.FileObjectPurpose
 	Purpose              = shared.FilePurpose
-	Status               = shared.FileStatus
+	// Deprecated: the API no longer maintains it.
+	//lint:ignore SA1019 the area re-exports its deprecated types too.
+	Status = shared.FileStatus
 )
 
 // The known values of the enum types above.

@@ -45,12 +45,14 @@ type (
 	FileObject             = shared.FileObject
 	FileObjectPurpose      = shared.FileObjectPurpose
 	FilePurpose            = shared.FilePurpose
-	FileStatus             = shared.FileStatus
-	Object                 = gen.Object
-	Part                   = gen.Part
-	PartObject             = gen.PartObject
-	Status                 = gen.Status
-	Upload                 = gen.Upload
+	// Deprecated: the API no longer maintains it.
+	//lint:ignore SA1019 the area re-exports its deprecated types too.
+	FileStatus = shared.FileStatus
+	Object     = gen.Object
+	Part       = gen.Part
+	PartObject = gen.PartObject
+	Status     = gen.Status
+	Upload     = gen.Upload
 )
 
 // The known values of the enum types above.

@@ -152,12 +152,12 @@ func (e CreateTranslationRequestResponseFormat) Valid() bool {
 	}
 }
 
-// Defines values for SpeechAudioDeltaEventType.
+// Defines values for SpeechDeltaEventType.
 const (
 	SpeechDeltaEventTypeSpeechAudioDelta SpeechDeltaEventType = "speech.audio.delta"
 )
 
-// Valid indicates whether the value is a known member of the SpeechAudioDeltaEventType enum.
+// Valid indicates whether the value is a known member of the SpeechDeltaEventType enum.
 func (e SpeechDeltaEventType) Valid() bool {
 	switch e {
 	case SpeechDeltaEventTypeSpeechAudioDelta:
@@ -167,12 +167,12 @@ func (e SpeechDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for SpeechAudioDoneEventType.
+// Defines values for SpeechDoneEventType.
 const (
 	SpeechDoneEventTypeSpeechAudioDone SpeechDoneEventType = "speech.audio.done"
 )
 
-// Valid indicates whether the value is a known member of the SpeechAudioDoneEventType enum.
+// Valid indicates whether the value is a known member of the SpeechDoneEventType enum.
 func (e SpeechDoneEventType) Valid() bool {
 	switch e {
 	case SpeechDoneEventTypeSpeechAudioDone:
@@ -331,7 +331,7 @@ type CreateSpeechRequest struct {
 	// Instructions tells the model how to speak (tone, accent, pace...); not for `tts-1` and `tts-1-hd`.
 	Instructions *string `json:"instructions,omitempty"`
 
-	// Model is the speech model id; see SpeechModel for known ids.
+	// models.Model is the speech model id; see SpeechModel for known ids.
 	Model string `json:"model"`
 
 	// ResponseFormat is the audio format, `mp3` by default; `pcm` is raw 24 kHz 16-bit little-endian mono samples without a header.
@@ -373,7 +373,7 @@ type CreateTranscriptionRequest struct {
 	// Language is the language of the audio as an ISO-639-1 code such as `en`; naming it improves accuracy and speed.
 	Language *string `json:"language,omitempty"`
 
-	// Model is the transcription model id; see TranscriptionModel for known ids.
+	// models.Model is the transcription model id; see TranscriptionModel for known ids.
 	Model string `json:"model"`
 
 	// Prompt is text in the audio's language that guides the style or continues an earlier segment (not for `gpt-4o-transcribe-diarize`).
@@ -436,7 +436,7 @@ type CreateTranslationRequest struct {
 	// File is the audio (not its name): flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav or webm, up to 25 MB.
 	File io.Reader `json:"file"`
 
-	// Model is the model id; only `whisper-1` translates.
+	// models.Model is the model id; only `whisper-1` translates.
 	Model string `json:"model"`
 
 	// Prompt is English text that guides the style or continues an earlier segment.
@@ -477,7 +477,7 @@ type SpeechDeltaEvent struct {
 	Type  SpeechDeltaEventType `json:"type"`
 }
 
-// SpeechDeltaEventType defines model for SpeechAudioDeltaEvent.Type.
+// SpeechDeltaEventType defines model for SpeechDeltaEvent.Type.
 type SpeechDeltaEventType string
 
 // SpeechDoneEvent is the last event of a speech stream.
@@ -488,7 +488,7 @@ type SpeechDoneEvent struct {
 	Usage *SpeechUsage `json:"usage,omitempty"`
 }
 
-// SpeechDoneEventType defines model for SpeechAudioDoneEvent.Type.
+// SpeechDoneEventType defines model for SpeechDoneEvent.Type.
 type SpeechDoneEventType string
 
 // SpeechModel lists the known speech models. The `model` field accepts any model id.
@@ -693,8 +693,8 @@ type TranscriptionWord struct {
 
 // CreateSpeechStreamEvent is an event of a speech stream.
 //
-// It is a union: its value is one of SpeechAudioDeltaEvent,
-// SpeechAudioDoneEvent or UnknownCreateSpeechStreamEvent, told apart by its
+// It is a union: its value is one of SpeechDeltaEvent,
+// SpeechDoneEvent or UnknownCreateSpeechStreamEvent, told apart by its
 // "type" property. Decode it with UnmarshalCreateSpeechStreamEvent;
 // UnknownCreateSpeechStreamEvent keeps variants this version does not know.
 type CreateSpeechStreamEvent interface {
@@ -721,16 +721,16 @@ func (u UnknownCreateSpeechStreamEvent) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("CreateSpeechStreamEvent", u.Raw)
 }
 
-// IsCreateSpeechStreamEvent marks SpeechAudioDeltaEvent as a variant of CreateSpeechStreamEvent.
+// IsCreateSpeechStreamEvent marks SpeechDeltaEvent as a variant of CreateSpeechStreamEvent.
 func (SpeechDeltaEvent) IsCreateSpeechStreamEvent(unionrt.Seal) {}
 
-// IsCreateSpeechStreamEvent marks SpeechAudioDoneEvent as a variant of CreateSpeechStreamEvent.
+// IsCreateSpeechStreamEvent marks SpeechDoneEvent as a variant of CreateSpeechStreamEvent.
 func (SpeechDoneEvent) IsCreateSpeechStreamEvent(unionrt.Seal) {}
 
 // UnmarshalCreateSpeechStreamEvent decodes JSON into the
 // CreateSpeechStreamEvent variant it holds: an object with "type"
-// "speech.audio.delta" into SpeechAudioDeltaEvent and an object with "type"
-// "speech.audio.done" into SpeechAudioDoneEvent. JSON null yields nil and
+// "speech.audio.delta" into SpeechDeltaEvent and an object with "type"
+// "speech.audio.done" into SpeechDoneEvent. JSON null yields nil and
 // anything else an UnknownCreateSpeechStreamEvent.
 func UnmarshalCreateSpeechStreamEvent(data []byte) (CreateSpeechStreamEvent, error) {
 	k, err := unionrt.Kind(data)
@@ -1120,16 +1120,16 @@ type TranscriptionSegmentIndex int64
 // It is the JSON string variant of TranscriptionSegmentID.
 type TranscriptionSegmentKey string
 
-// MarshalJSON always encodes SpeechAudioDeltaEventType as
-// "speech.audio.delta": the "type" value that tells SpeechAudioDeltaEvent
+// MarshalJSON always encodes SpeechDeltaEventType as
+// "speech.audio.delta": the "type" value that tells SpeechDeltaEvent
 // apart in CreateSpeechStreamEvent, so the zero value stamps it and callers
 // never set it.
 func (SpeechDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"speech.audio.delta"`), nil
 }
 
-// MarshalJSON always encodes SpeechAudioDoneEventType as "speech.audio.done":
-// the "type" value that tells SpeechAudioDoneEvent apart in
+// MarshalJSON always encodes SpeechDoneEventType as "speech.audio.done":
+// the "type" value that tells SpeechDoneEvent apart in
 // CreateSpeechStreamEvent, so the zero value stamps it and callers never set
 // it.
 func (SpeechDoneEventType) MarshalJSON() ([]byte, error) {

@@ -10,12 +10,12 @@ import (
 	"github.com/oapi-openai/openai/gen/shared"
 )
 
-// Defines values for BatchObject.
+// Defines values for Object.
 const (
 	ObjectBatch Object = "batch"
 )
 
-// Valid indicates whether the value is a known member of the BatchObject enum.
+// Valid indicates whether the value is a known member of the Object enum.
 func (e Object) Valid() bool {
 	switch e {
 	case ObjectBatch:
@@ -25,7 +25,7 @@ func (e Object) Valid() bool {
 	}
 }
 
-// Defines values for BatchStatus.
+// Defines values for Status.
 const (
 	StatusCancelled  Status = "cancelled"
 	StatusCancelling Status = "cancelling"
@@ -37,7 +37,7 @@ const (
 	StatusValidating Status = "validating"
 )
 
-// Valid indicates whether the value is a known member of the BatchStatus enum.
+// Valid indicates whether the value is a known member of the Status enum.
 func (e Status) Valid() bool {
 	switch e {
 	case StatusCancelled:
@@ -61,12 +61,12 @@ func (e Status) Valid() bool {
 	}
 }
 
-// Defines values for CreateBatchRequestCompletionWindow.
+// Defines values for CreateRequestCompletionWindow.
 const (
 	CreateRequestCompletionWindowN24H CreateRequestCompletionWindow = "24h"
 )
 
-// Valid indicates whether the value is a known member of the CreateBatchRequestCompletionWindow enum.
+// Valid indicates whether the value is a known member of the CreateRequestCompletionWindow enum.
 func (e CreateRequestCompletionWindow) Valid() bool {
 	switch e {
 	case CreateRequestCompletionWindowN24H:
@@ -76,7 +76,7 @@ func (e CreateRequestCompletionWindow) Valid() bool {
 	}
 }
 
-// Defines values for CreateBatchRequestEndpoint.
+// Defines values for CreateRequestEndpoint.
 const (
 	CreateRequestEndpointV1ChatCompletions   CreateRequestEndpoint = "/v1/chat/completions"
 	CreateRequestEndpointV1Completions       CreateRequestEndpoint = "/v1/completions"
@@ -88,7 +88,7 @@ const (
 	CreateRequestEndpointV1Videos            CreateRequestEndpoint = "/v1/videos"
 )
 
-// Valid indicates whether the value is a known member of the CreateBatchRequestEndpoint enum.
+// Valid indicates whether the value is a known member of the CreateRequestEndpoint enum.
 func (e CreateRequestEndpoint) Valid() bool {
 	switch e {
 	case CreateRequestEndpointV1ChatCompletions:
@@ -112,12 +112,12 @@ func (e CreateRequestEndpoint) Valid() bool {
 	}
 }
 
-// Defines values for ListBatchesResponseObject.
+// Defines values for ListResponseObject.
 const (
 	ListResponseObjectList ListResponseObject = "list"
 )
 
-// Valid indicates whether the value is a known member of the ListBatchesResponseObject enum.
+// Valid indicates whether the value is a known member of the ListResponseObject enum.
 func (e ListResponseObject) Valid() bool {
 	switch e {
 	case ListResponseObjectList:
@@ -174,10 +174,10 @@ type Batch struct {
 	// InputFileID is the id of the file holding the requests.
 	InputFileID string `json:"input_file_id"`
 
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// Model is the model that ran the requests, such as `gpt-4.1-2025-04-14`.
+	// models.Model is the model that ran the requests, such as `gpt-4.1-2025-04-14`.
 	Model *string `json:"model,omitempty"`
 
 	// Object is always `batch`.
@@ -210,7 +210,7 @@ type Error struct {
 	// Line is the line of the input file at fault, if any.
 	Line *int64 `json:"line,omitempty"`
 
-	// Message explains the problem.
+	// responses.Message explains the problem.
 	Message *string `json:"message,omitempty"`
 
 	// Param is the parameter at fault, if any.
@@ -249,7 +249,7 @@ type CreateRequest struct {
 	// InputFileID is the id of an uploaded JSONL file (purpose `batch`) with one request per line, each with its own `custom_id`.
 	InputFileID string `json:"input_file_id"`
 
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// OutputExpiresAfter sets when the batch's output and error files expire, counted from when each file is created (by default after 30 days).
@@ -277,7 +277,7 @@ type ListResponse struct {
 	Object ListResponseObject `json:"object"`
 }
 
-// ListResponseObject defines model for ListBatchesResponse.Object.
+// ListResponseObject defines model for ListResponse.Object.
 type ListResponseObject string
 
 // ListParams defines parameters for ListBatches.

@@ -13,13 +13,13 @@ import (
 	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
-// Defines values for ChatAllowedToolsMode.
+// Defines values for AllowedToolsMode.
 const (
 	AllowedToolsModeAuto     AllowedToolsMode = "auto"
 	AllowedToolsModeRequired AllowedToolsMode = "required"
 )
 
-// Valid indicates whether the value is a known member of the ChatAllowedToolsMode enum.
+// Valid indicates whether the value is a known member of the AllowedToolsMode enum.
 func (e AllowedToolsMode) Valid() bool {
 	switch e {
 	case AllowedToolsModeAuto:
@@ -31,12 +31,12 @@ func (e AllowedToolsMode) Valid() bool {
 	}
 }
 
-// Defines values for ChatAnnotationType.
+// Defines values for AnnotationType.
 const (
 	AnnotationTypeURLCitation AnnotationType = "url_citation"
 )
 
-// Valid indicates whether the value is a known member of the ChatAnnotationType enum.
+// Valid indicates whether the value is a known member of the AnnotationType enum.
 func (e AnnotationType) Valid() bool {
 	switch e {
 	case AnnotationTypeURLCitation:
@@ -46,7 +46,7 @@ func (e AnnotationType) Valid() bool {
 	}
 }
 
-// Defines values for ChatAudioParamFormat.
+// Defines values for AudioParamFormat.
 const (
 	AudioParamFormatAac   AudioParamFormat = "aac"
 	AudioParamFormatFlac  AudioParamFormat = "flac"
@@ -56,7 +56,7 @@ const (
 	AudioParamFormatWav   AudioParamFormat = "wav"
 )
 
-// Valid indicates whether the value is a known member of the ChatAudioParamFormat enum.
+// Valid indicates whether the value is a known member of the AudioParamFormat enum.
 func (e AudioParamFormat) Valid() bool {
 	switch e {
 	case AudioParamFormatAac:
@@ -76,12 +76,12 @@ func (e AudioParamFormat) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionDeletedObject.
+// Defines values for DeletedObject.
 const (
 	DeletedObjectChatCompletionDeleted DeletedObject = "chat.completion.deleted"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionDeletedObject enum.
+// Valid indicates whether the value is a known member of the DeletedObject enum.
 func (e DeletedObject) Valid() bool {
 	switch e {
 	case DeletedObjectChatCompletionDeleted:
@@ -91,12 +91,12 @@ func (e DeletedObject) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionListObject.
+// Defines values for ListObject.
 const (
 	ListObjectList ListObject = "list"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionListObject enum.
+// Valid indicates whether the value is a known member of the ListObject enum.
 func (e ListObject) Valid() bool {
 	switch e {
 	case ListObjectList:
@@ -106,12 +106,12 @@ func (e ListObject) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionMessageListObject.
+// Defines values for MessageListObject.
 const (
 	MessageListObjectList MessageListObject = "list"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionMessageListObject enum.
+// Valid indicates whether the value is a known member of the MessageListObject enum.
 func (e MessageListObject) Valid() bool {
 	switch e {
 	case MessageListObjectList:
@@ -121,12 +121,12 @@ func (e MessageListObject) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionRequestAssistantMessageRole.
+// Defines values for AssistantMessageRole.
 const (
 	AssistantMessageRoleAssistant AssistantMessageRole = "assistant"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionRequestAssistantMessageRole enum.
+// Valid indicates whether the value is a known member of the AssistantMessageRole enum.
 func (e AssistantMessageRole) Valid() bool {
 	switch e {
 	case AssistantMessageRoleAssistant:
@@ -136,12 +136,12 @@ func (e AssistantMessageRole) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionRequestDeveloperMessageRole.
+// Defines values for DeveloperMessageRole.
 const (
 	DeveloperMessageRoleDeveloper DeveloperMessageRole = "developer"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionRequestDeveloperMessageRole enum.
+// Valid indicates whether the value is a known member of the DeveloperMessageRole enum.
 func (e DeveloperMessageRole) Valid() bool {
 	switch e {
 	case DeveloperMessageRoleDeveloper:
@@ -151,12 +151,12 @@ func (e DeveloperMessageRole) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionRequestFunctionMessageRole.
+// Defines values for FunctionMessageRole.
 const (
 	FunctionMessageRoleFunction FunctionMessageRole = "function"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionRequestFunctionMessageRole enum.
+// Valid indicates whether the value is a known member of the FunctionMessageRole enum.
 func (e FunctionMessageRole) Valid() bool {
 	switch e {
 	case FunctionMessageRoleFunction:
@@ -166,12 +166,12 @@ func (e FunctionMessageRole) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionRequestSystemMessageRole.
+// Defines values for SystemMessageRole.
 const (
 	SystemMessageRoleSystem SystemMessageRole = "system"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionRequestSystemMessageRole enum.
+// Valid indicates whether the value is a known member of the SystemMessageRole enum.
 func (e SystemMessageRole) Valid() bool {
 	switch e {
 	case SystemMessageRoleSystem:
@@ -181,12 +181,12 @@ func (e SystemMessageRole) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionRequestToolMessageRole.
+// Defines values for ToolMessageRole.
 const (
 	ToolMessageRoleTool ToolMessageRole = "tool"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionRequestToolMessageRole enum.
+// Valid indicates whether the value is a known member of the ToolMessageRole enum.
 func (e ToolMessageRole) Valid() bool {
 	switch e {
 	case ToolMessageRoleTool:
@@ -196,12 +196,12 @@ func (e ToolMessageRole) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionRequestUserMessageRole.
+// Defines values for UserMessageRole.
 const (
 	UserMessageRoleUser UserMessageRole = "user"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionRequestUserMessageRole enum.
+// Valid indicates whether the value is a known member of the UserMessageRole enum.
 func (e UserMessageRole) Valid() bool {
 	switch e {
 	case UserMessageRoleUser:
@@ -211,12 +211,12 @@ func (e UserMessageRole) Valid() bool {
 	}
 }
 
-// Defines values for ChatCompletionResponseMessageRole.
+// Defines values for ResponseMessageRole.
 const (
 	ResponseMessageRoleAssistant ResponseMessageRole = "assistant"
 )
 
-// Valid indicates whether the value is a known member of the ChatCompletionResponseMessageRole enum.
+// Valid indicates whether the value is a known member of the ResponseMessageRole enum.
 func (e ResponseMessageRole) Valid() bool {
 	switch e {
 	case ResponseMessageRoleAssistant:
@@ -226,12 +226,12 @@ func (e ResponseMessageRole) Valid() bool {
 	}
 }
 
-// Defines values for ChatContentPartAudioType.
+// Defines values for ContentPartAudioType.
 const (
 	ContentPartAudioTypeInputAudio ContentPartAudioType = "input_audio"
 )
 
-// Valid indicates whether the value is a known member of the ChatContentPartAudioType enum.
+// Valid indicates whether the value is a known member of the ContentPartAudioType enum.
 func (e ContentPartAudioType) Valid() bool {
 	switch e {
 	case ContentPartAudioTypeInputAudio:
@@ -241,12 +241,12 @@ func (e ContentPartAudioType) Valid() bool {
 	}
 }
 
-// Defines values for ChatContentPartFileType.
+// Defines values for ContentPartFileType.
 const (
 	ContentPartFileTypeFile ContentPartFileType = "file"
 )
 
-// Valid indicates whether the value is a known member of the ChatContentPartFileType enum.
+// Valid indicates whether the value is a known member of the ContentPartFileType enum.
 func (e ContentPartFileType) Valid() bool {
 	switch e {
 	case ContentPartFileTypeFile:
@@ -256,12 +256,12 @@ func (e ContentPartFileType) Valid() bool {
 	}
 }
 
-// Defines values for ChatContentPartImageType.
+// Defines values for ContentPartImageType.
 const (
 	ContentPartImageTypeImageURL ContentPartImageType = "image_url"
 )
 
-// Valid indicates whether the value is a known member of the ChatContentPartImageType enum.
+// Valid indicates whether the value is a known member of the ContentPartImageType enum.
 func (e ContentPartImageType) Valid() bool {
 	switch e {
 	case ContentPartImageTypeImageURL:
@@ -271,12 +271,12 @@ func (e ContentPartImageType) Valid() bool {
 	}
 }
 
-// Defines values for ChatContentPartRefusalType.
+// Defines values for ContentPartRefusalType.
 const (
 	ContentPartRefusalTypeRefusal ContentPartRefusalType = "refusal"
 )
 
-// Valid indicates whether the value is a known member of the ChatContentPartRefusalType enum.
+// Valid indicates whether the value is a known member of the ContentPartRefusalType enum.
 func (e ContentPartRefusalType) Valid() bool {
 	switch e {
 	case ContentPartRefusalTypeRefusal:
@@ -286,12 +286,12 @@ func (e ContentPartRefusalType) Valid() bool {
 	}
 }
 
-// Defines values for ChatContentPartTextType.
+// Defines values for ContentPartTextType.
 const (
 	ContentPartTextTypeText ContentPartTextType = "text"
 )
 
-// Valid indicates whether the value is a known member of the ChatContentPartTextType enum.
+// Valid indicates whether the value is a known member of the ContentPartTextType enum.
 func (e ContentPartTextType) Valid() bool {
 	switch e {
 	case ContentPartTextTypeText:
@@ -301,12 +301,12 @@ func (e ContentPartTextType) Valid() bool {
 	}
 }
 
-// Defines values for ChatCustomToolType.
+// Defines values for CustomToolType.
 const (
 	CustomToolTypeCustom CustomToolType = "custom"
 )
 
-// Valid indicates whether the value is a known member of the ChatCustomToolType enum.
+// Valid indicates whether the value is a known member of the CustomToolType enum.
 func (e CustomToolType) Valid() bool {
 	switch e {
 	case CustomToolTypeCustom:
@@ -316,12 +316,12 @@ func (e CustomToolType) Valid() bool {
 	}
 }
 
-// Defines values for ChatCustomToolCallType.
+// Defines values for CustomToolCallType.
 const (
 	CustomToolCallTypeCustom CustomToolCallType = "custom"
 )
 
-// Valid indicates whether the value is a known member of the ChatCustomToolCallType enum.
+// Valid indicates whether the value is a known member of the CustomToolCallType enum.
 func (e CustomToolCallType) Valid() bool {
 	switch e {
 	case CustomToolCallTypeCustom:
@@ -331,12 +331,12 @@ func (e CustomToolCallType) Valid() bool {
 	}
 }
 
-// Defines values for ChatCustomToolFormatGrammarType.
+// Defines values for CustomToolFormatGrammarType.
 const (
 	CustomToolFormatGrammarTypeGrammar CustomToolFormatGrammarType = "grammar"
 )
 
-// Valid indicates whether the value is a known member of the ChatCustomToolFormatGrammarType enum.
+// Valid indicates whether the value is a known member of the CustomToolFormatGrammarType enum.
 func (e CustomToolFormatGrammarType) Valid() bool {
 	switch e {
 	case CustomToolFormatGrammarTypeGrammar:
@@ -346,12 +346,12 @@ func (e CustomToolFormatGrammarType) Valid() bool {
 	}
 }
 
-// Defines values for ChatCustomToolFormatTextType.
+// Defines values for CustomToolFormatTextType.
 const (
 	CustomToolFormatTextTypeText CustomToolFormatTextType = "text"
 )
 
-// Valid indicates whether the value is a known member of the ChatCustomToolFormatTextType enum.
+// Valid indicates whether the value is a known member of the CustomToolFormatTextType enum.
 func (e CustomToolFormatTextType) Valid() bool {
 	switch e {
 	case CustomToolFormatTextTypeText:
@@ -361,13 +361,13 @@ func (e CustomToolFormatTextType) Valid() bool {
 	}
 }
 
-// Defines values for ChatCustomToolGrammarSyntax.
+// Defines values for CustomToolGrammarSyntax.
 const (
 	CustomToolGrammarSyntaxLark  CustomToolGrammarSyntax = "lark"
 	CustomToolGrammarSyntaxRegex CustomToolGrammarSyntax = "regex"
 )
 
-// Valid indicates whether the value is a known member of the ChatCustomToolGrammarSyntax enum.
+// Valid indicates whether the value is a known member of the CustomToolGrammarSyntax enum.
 func (e CustomToolGrammarSyntax) Valid() bool {
 	switch e {
 	case CustomToolGrammarSyntaxLark:
@@ -379,7 +379,7 @@ func (e CustomToolGrammarSyntax) Valid() bool {
 	}
 }
 
-// Defines values for ChatFinishReason.
+// Defines values for FinishReason.
 const (
 	FinishReasonContentFilter FinishReason = "content_filter"
 	FinishReasonFunctionCall  FinishReason = "function_call"
@@ -388,7 +388,7 @@ const (
 	FinishReasonToolCalls     FinishReason = "tool_calls"
 )
 
-// Valid indicates whether the value is a known member of the ChatFinishReason enum.
+// Valid indicates whether the value is a known member of the FinishReason enum.
 func (e FinishReason) Valid() bool {
 	switch e {
 	case FinishReasonContentFilter:
@@ -406,12 +406,12 @@ func (e FinishReason) Valid() bool {
 	}
 }
 
-// Defines values for ChatFunctionToolType.
+// Defines values for FunctionToolType.
 const (
 	FunctionToolTypeFunction FunctionToolType = "function"
 )
 
-// Valid indicates whether the value is a known member of the ChatFunctionToolType enum.
+// Valid indicates whether the value is a known member of the FunctionToolType enum.
 func (e FunctionToolType) Valid() bool {
 	switch e {
 	case FunctionToolTypeFunction:
@@ -421,12 +421,12 @@ func (e FunctionToolType) Valid() bool {
 	}
 }
 
-// Defines values for ChatFunctionToolCallType.
+// Defines values for FunctionToolCallType.
 const (
 	FunctionToolCallTypeFunction FunctionToolCallType = "function"
 )
 
-// Valid indicates whether the value is a known member of the ChatFunctionToolCallType enum.
+// Valid indicates whether the value is a known member of the FunctionToolCallType enum.
 func (e FunctionToolCallType) Valid() bool {
 	switch e {
 	case FunctionToolCallTypeFunction:
@@ -436,14 +436,14 @@ func (e FunctionToolCallType) Valid() bool {
 	}
 }
 
-// Defines values for ChatImageURLDetail.
+// Defines values for ImageURLDetail.
 const (
 	ImageURLDetailAuto ImageURLDetail = "auto"
 	ImageURLDetailHigh ImageURLDetail = "high"
 	ImageURLDetailLow  ImageURLDetail = "low"
 )
 
-// Valid indicates whether the value is a known member of the ChatImageURLDetail enum.
+// Valid indicates whether the value is a known member of the ImageURLDetail enum.
 func (e ImageURLDetail) Valid() bool {
 	switch e {
 	case ImageURLDetailAuto:
@@ -457,13 +457,13 @@ func (e ImageURLDetail) Valid() bool {
 	}
 }
 
-// Defines values for ChatInputAudioFormat.
+// Defines values for InputAudioFormat.
 const (
 	InputAudioFormatMp3 InputAudioFormat = "mp3"
 	InputAudioFormatWav InputAudioFormat = "wav"
 )
 
-// Valid indicates whether the value is a known member of the ChatInputAudioFormat enum.
+// Valid indicates whether the value is a known member of the InputAudioFormat enum.
 func (e InputAudioFormat) Valid() bool {
 	switch e {
 	case InputAudioFormatMp3:
@@ -475,13 +475,13 @@ func (e InputAudioFormat) Valid() bool {
 	}
 }
 
-// Defines values for ChatModality.
+// Defines values for Modality.
 const (
 	ModalityAudio Modality = "audio"
 	ModalityText  Modality = "text"
 )
 
-// Valid indicates whether the value is a known member of the ChatModality enum.
+// Valid indicates whether the value is a known member of the Modality enum.
 func (e Modality) Valid() bool {
 	switch e {
 	case ModalityAudio:
@@ -493,12 +493,12 @@ func (e Modality) Valid() bool {
 	}
 }
 
-// Defines values for ChatPredictionType.
+// Defines values for PredictionType.
 const (
 	PredictionTypeContent PredictionType = "content"
 )
 
-// Valid indicates whether the value is a known member of the ChatPredictionType enum.
+// Valid indicates whether the value is a known member of the PredictionType enum.
 func (e PredictionType) Valid() bool {
 	switch e {
 	case PredictionTypeContent:
@@ -508,7 +508,7 @@ func (e PredictionType) Valid() bool {
 	}
 }
 
-// Defines values for ChatRole.
+// Defines values for Role.
 const (
 	RoleAssistant Role = "assistant"
 	RoleDeveloper Role = "developer"
@@ -518,7 +518,7 @@ const (
 	RoleUser      Role = "user"
 )
 
-// Valid indicates whether the value is a known member of the ChatRole enum.
+// Valid indicates whether the value is a known member of the Role enum.
 func (e Role) Valid() bool {
 	switch e {
 	case RoleAssistant:
@@ -538,13 +538,13 @@ func (e Role) Valid() bool {
 	}
 }
 
-// Defines values for ChatToolCallDeltaType.
+// Defines values for ToolCallDeltaType.
 const (
 	ToolCallDeltaTypeCustom   ToolCallDeltaType = "custom"
 	ToolCallDeltaTypeFunction ToolCallDeltaType = "function"
 )
 
-// Valid indicates whether the value is a known member of the ChatToolCallDeltaType enum.
+// Valid indicates whether the value is a known member of the ToolCallDeltaType enum.
 func (e ToolCallDeltaType) Valid() bool {
 	switch e {
 	case ToolCallDeltaTypeCustom:
@@ -556,12 +556,12 @@ func (e ToolCallDeltaType) Valid() bool {
 	}
 }
 
-// Defines values for ChatToolChoiceAllowedToolsType.
+// Defines values for ToolChoiceAllowedToolsType.
 const (
 	ToolChoiceAllowedToolsTypeAllowedTools ToolChoiceAllowedToolsType = "allowed_tools"
 )
 
-// Valid indicates whether the value is a known member of the ChatToolChoiceAllowedToolsType enum.
+// Valid indicates whether the value is a known member of the ToolChoiceAllowedToolsType enum.
 func (e ToolChoiceAllowedToolsType) Valid() bool {
 	switch e {
 	case ToolChoiceAllowedToolsTypeAllowedTools:
@@ -571,12 +571,12 @@ func (e ToolChoiceAllowedToolsType) Valid() bool {
 	}
 }
 
-// Defines values for ChatToolChoiceCustomType.
+// Defines values for ToolChoiceCustomType.
 const (
 	ToolChoiceCustomTypeCustom ToolChoiceCustomType = "custom"
 )
 
-// Valid indicates whether the value is a known member of the ChatToolChoiceCustomType enum.
+// Valid indicates whether the value is a known member of the ToolChoiceCustomType enum.
 func (e ToolChoiceCustomType) Valid() bool {
 	switch e {
 	case ToolChoiceCustomTypeCustom:
@@ -586,12 +586,12 @@ func (e ToolChoiceCustomType) Valid() bool {
 	}
 }
 
-// Defines values for ChatToolChoiceFunctionType.
+// Defines values for ToolChoiceFunctionType.
 const (
 	ToolChoiceFunctionTypeFunction ToolChoiceFunctionType = "function"
 )
 
-// Valid indicates whether the value is a known member of the ChatToolChoiceFunctionType enum.
+// Valid indicates whether the value is a known member of the ToolChoiceFunctionType enum.
 func (e ToolChoiceFunctionType) Valid() bool {
 	switch e {
 	case ToolChoiceFunctionTypeFunction:
@@ -601,12 +601,12 @@ func (e ToolChoiceFunctionType) Valid() bool {
 	}
 }
 
-// Defines values for ChatWebSearchLocationType.
+// Defines values for WebSearchLocationType.
 const (
 	WebSearchLocationTypeApproximate WebSearchLocationType = "approximate"
 )
 
-// Valid indicates whether the value is a known member of the ChatWebSearchLocationType enum.
+// Valid indicates whether the value is a known member of the WebSearchLocationType enum.
 func (e WebSearchLocationType) Valid() bool {
 	switch e {
 	case WebSearchLocationTypeApproximate:
@@ -616,14 +616,14 @@ func (e WebSearchLocationType) Valid() bool {
 	}
 }
 
-// Defines values for ChatWebSearchOptionsSearchContextSize.
+// Defines values for WebSearchOptionsSearchContextSize.
 const (
 	WebSearchOptionsSearchContextSizeHigh   WebSearchOptionsSearchContextSize = "high"
 	WebSearchOptionsSearchContextSizeLow    WebSearchOptionsSearchContextSize = "low"
 	WebSearchOptionsSearchContextSizeMedium WebSearchOptionsSearchContextSize = "medium"
 )
 
-// Valid indicates whether the value is a known member of the ChatWebSearchOptionsSearchContextSize enum.
+// Valid indicates whether the value is a known member of the WebSearchOptionsSearchContextSize enum.
 func (e WebSearchOptionsSearchContextSize) Valid() bool {
 	switch e {
 	case WebSearchOptionsSearchContextSizeHigh:
@@ -637,13 +637,13 @@ func (e WebSearchOptionsSearchContextSize) Valid() bool {
 	}
 }
 
-// Defines values for CreateChatCompletionRequestPromptCacheRetention.
+// Defines values for CreateRequestPromptCacheRetention.
 const (
 	CreateRequestPromptCacheRetentionHours24  CreateRequestPromptCacheRetention = "24h"
 	CreateRequestPromptCacheRetentionInMemory CreateRequestPromptCacheRetention = "in_memory"
 )
 
-// Valid indicates whether the value is a known member of the CreateChatCompletionRequestPromptCacheRetention enum.
+// Valid indicates whether the value is a known member of the CreateRequestPromptCacheRetention enum.
 func (e CreateRequestPromptCacheRetention) Valid() bool {
 	switch e {
 	case CreateRequestPromptCacheRetentionHours24:
@@ -655,12 +655,12 @@ func (e CreateRequestPromptCacheRetention) Valid() bool {
 	}
 }
 
-// Defines values for CreateChatCompletionResponseObject.
+// Defines values for CompletionObject.
 const (
 	CompletionObjectChatCompletion CompletionObject = "chat.completion"
 )
 
-// Valid indicates whether the value is a known member of the CreateChatCompletionResponseObject enum.
+// Valid indicates whether the value is a known member of the CompletionObject enum.
 func (e CompletionObject) Valid() bool {
 	switch e {
 	case CompletionObjectChatCompletion:
@@ -670,12 +670,12 @@ func (e CompletionObject) Valid() bool {
 	}
 }
 
-// Defines values for CreateChatCompletionStreamResponseObject.
+// Defines values for ChunkObject.
 const (
 	ChunkObjectChatCompletionChunk ChunkObject = "chat.completion.chunk"
 )
 
-// Valid indicates whether the value is a known member of the CreateChatCompletionStreamResponseObject enum.
+// Valid indicates whether the value is a known member of the ChunkObject enum.
 func (e ChunkObject) Valid() bool {
 	switch e {
 	case ChunkObjectChatCompletionChunk:
@@ -700,12 +700,12 @@ func (e ResponseFormatJSONSchemaType) Valid() bool {
 	}
 }
 
-// Defines values for StoredChatCompletionObject.
+// Defines values for StoredCompletionObject.
 const (
 	StoredCompletionObjectChatCompletion StoredCompletionObject = "chat.completion"
 )
 
-// Valid indicates whether the value is a known member of the StoredChatCompletionObject enum.
+// Valid indicates whether the value is a known member of the StoredCompletionObject enum.
 func (e StoredCompletionObject) Valid() bool {
 	switch e {
 	case StoredCompletionObjectChatCompletion:
@@ -822,7 +822,7 @@ type Choice struct {
 	// Logprobs holds the token log probabilities, when requested.
 	Logprobs *ChoiceLogprobs `json:"logprobs,omitempty"`
 
-	// Message is the message the model generated.
+	// responses.Message is the message the model generated.
 	Message ResponseMessage `json:"message"`
 }
 
@@ -856,7 +856,7 @@ type List struct {
 	Object ListObject `json:"object"`
 }
 
-// ListObject defines model for ChatCompletionList.Object.
+// ListObject defines model for List.Object.
 type ListObject string
 
 // MessageList is a page of the messages of a stored chat completion.
@@ -874,7 +874,7 @@ type MessageList struct {
 	Object MessageListObject `json:"object"`
 }
 
-// MessageListObject defines model for ChatCompletionMessageList.Object.
+// MessageListObject defines model for MessageList.Object.
 type MessageListObject string
 
 // AssistantMessage is a message the model sent earlier, replayed as context. It needs `content` unless it carries `tool_calls` or `function_call`.
@@ -885,7 +885,7 @@ type AssistantMessage struct {
 	// Content is the assistant message, as a string or as text and refusal parts.
 	Content AssistantMessageContent `json:"content,omitempty"`
 
-	// FunctionCall is the function the model called; replaced by `tool_calls`.
+	// responses.FunctionCall is the function the model called; replaced by `tool_calls`.
 	// Deprecated: use ToolCalls.
 	FunctionCall *FunctionCall `json:"function_call,omitempty"`
 
@@ -900,7 +900,7 @@ type AssistantMessage struct {
 	ToolCalls []ToolCall `json:"tool_calls,omitempty"`
 }
 
-// AssistantMessageRole defines model for ChatCompletionRequestAssistantMessage.Role.
+// AssistantMessageRole defines model for AssistantMessage.Role.
 type AssistantMessageRole string
 
 // DeveloperMessage holds instructions from the developer that the model follows whatever the user says. Replaces `system` messages from o1 on.
@@ -913,12 +913,12 @@ type DeveloperMessage struct {
 	Role DeveloperMessageRole `json:"role"`
 }
 
-// DeveloperMessageRole defines model for ChatCompletionRequestDeveloperMessage.Role.
+// DeveloperMessageRole defines model for DeveloperMessage.Role.
 type DeveloperMessageRole string
 
 // FunctionMessage is the result of a function call; replaced by tool messages.
 //
-// Deprecated: use ChatCompletionRequestToolMessage.
+// Deprecated: use ToolMessage.
 type FunctionMessage struct {
 	// Content is the function's result.
 	Content *string `json:"content"`
@@ -928,7 +928,7 @@ type FunctionMessage struct {
 	Role FunctionMessageRole `json:"role"`
 }
 
-// FunctionMessageRole defines model for ChatCompletionRequestFunctionMessage.Role.
+// FunctionMessageRole defines model for FunctionMessage.Role.
 type FunctionMessageRole string
 
 // SystemMessage holds instructions from the developer that the model follows whatever the user says. Prefer `developer` messages with o1 and newer models.
@@ -941,7 +941,7 @@ type SystemMessage struct {
 	Role SystemMessageRole `json:"role"`
 }
 
-// SystemMessageRole defines model for ChatCompletionRequestSystemMessage.Role.
+// SystemMessageRole defines model for SystemMessage.Role.
 type SystemMessageRole string
 
 // ToolMessage is the result of a tool call, sent back to the model.
@@ -954,7 +954,7 @@ type ToolMessage struct {
 	ToolCallID string `json:"tool_call_id"`
 }
 
-// ToolMessageRole defines model for ChatCompletionRequestToolMessage.Role.
+// ToolMessageRole defines model for ToolMessage.Role.
 type ToolMessageRole string
 
 // UserMessage is a message from the end user, with prompts or extra context.
@@ -967,7 +967,7 @@ type UserMessage struct {
 	Role UserMessageRole `json:"role"`
 }
 
-// UserMessageRole defines model for ChatCompletionRequestUserMessage.Role.
+// UserMessageRole defines model for UserMessage.Role.
 type UserMessageRole string
 
 // ResponseMessage is the message the model generated.
@@ -981,7 +981,7 @@ type ResponseMessage struct {
 	// Content is the text of the message.
 	Content *string `json:"content,omitempty"`
 
-	// FunctionCall is the function the model called; replaced by `tool_calls`.
+	// responses.FunctionCall is the function the model called; replaced by `tool_calls`.
 	// Deprecated: use ToolCalls.
 	FunctionCall *FunctionCall `json:"function_call,omitempty"`
 
@@ -1018,7 +1018,7 @@ type StoreMessage struct {
 	// ContentParts holds the content parts, when the message was sent as parts.
 	ContentParts []ContentPart `json:"content_parts,omitempty"`
 
-	// FunctionCall is the function the model called (deprecated).
+	// responses.FunctionCall is the function the model called (deprecated).
 	// Deprecated: use ToolCalls.
 	FunctionCall *FunctionCall `json:"function_call,omitempty"`
 
@@ -1061,7 +1061,7 @@ type StreamDelta struct {
 	// Content is the next piece of text.
 	Content *string `json:"content,omitempty"`
 
-	// FunctionCall is a piece of a function call (deprecated).
+	// responses.FunctionCall is a piece of a function call (deprecated).
 	// Deprecated: use ToolCalls.
 	FunctionCall *FunctionCallDelta `json:"function_call,omitempty"`
 
@@ -1083,12 +1083,12 @@ type StreamDelta struct {
 
 // ContentPartAudio is an audio input part.
 type ContentPartAudio struct {
-	// InputAudio is inline audio data.
+	// responses.InputAudio is inline audio data.
 	InputAudio InputAudio           `json:"input_audio"`
 	Type       ContentPartAudioType `json:"type"`
 }
 
-// ContentPartAudioType defines model for ChatContentPartAudio.Type.
+// ContentPartAudioType defines model for ContentPartAudio.Type.
 type ContentPartAudioType string
 
 // ContentPartFile is a file input part, by upload id or inline data.
@@ -1098,7 +1098,7 @@ type ContentPartFile struct {
 	Type ContentPartFileType `json:"type"`
 }
 
-// ContentPartFileType defines model for ChatContentPartFile.Type.
+// ContentPartFileType defines model for ContentPartFile.Type.
 type ContentPartFileType string
 
 // ContentPartImage is an image part.
@@ -1108,7 +1108,7 @@ type ContentPartImage struct {
 	Type     ContentPartImageType `json:"type"`
 }
 
-// ContentPartImageType defines model for ChatContentPartImage.Type.
+// ContentPartImageType defines model for ContentPartImage.Type.
 type ContentPartImageType string
 
 // ContentPartRefusal is a refusal part of an assistant message.
@@ -1118,12 +1118,12 @@ type ContentPartRefusal struct {
 	Type    ContentPartRefusalType `json:"type"`
 }
 
-// ContentPartRefusalType defines model for ChatContentPartRefusal.Type.
+// ContentPartRefusalType defines model for ContentPartRefusal.Type.
 type ContentPartRefusalType string
 
 // ContentPartText is a text part.
 type ContentPartText struct {
-	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	// shared.PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
 	PromptCacheBreakpoint *shared.PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
 
 	// Text is the text.
@@ -1131,7 +1131,7 @@ type ContentPartText struct {
 	Type ContentPartTextType `json:"type"`
 }
 
-// ContentPartTextType defines model for ChatContentPartText.Type.
+// ContentPartTextType defines model for ContentPartText.Type.
 type ContentPartTextType string
 
 // CustomCall is a custom tool name and the input the model produced for it.
@@ -1159,7 +1159,7 @@ type CustomTool struct {
 	Type   CustomToolType       `json:"type"`
 }
 
-// CustomToolType defines model for ChatCustomTool.Type.
+// CustomToolType defines model for CustomTool.Type.
 type CustomToolType string
 
 // CustomToolCall is a call of a custom tool.
@@ -1172,7 +1172,7 @@ type CustomToolCall struct {
 	Type CustomToolCallType `json:"type"`
 }
 
-// CustomToolCallType defines model for ChatCustomToolCall.Type.
+// CustomToolCallType defines model for CustomToolCall.Type.
 type CustomToolCallType string
 
 // CustomToolDefinition is a custom tool's name, purpose and input format.
@@ -1194,7 +1194,7 @@ type CustomToolFormatGrammar struct {
 	Type    CustomToolFormatGrammarType `json:"type"`
 }
 
-// CustomToolFormatGrammarType defines model for ChatCustomToolFormatGrammar.Type.
+// CustomToolFormatGrammarType defines model for CustomToolFormatGrammar.Type.
 type CustomToolFormatGrammarType string
 
 // CustomToolFormatText is unconstrained free text.
@@ -1202,7 +1202,7 @@ type CustomToolFormatText struct {
 	Type CustomToolFormatTextType `json:"type"`
 }
 
-// CustomToolFormatTextType defines model for ChatCustomToolFormatText.Type.
+// CustomToolFormatTextType defines model for CustomToolFormatText.Type.
 type CustomToolFormatTextType string
 
 // CustomToolGrammar is a grammar definition.
@@ -1251,7 +1251,7 @@ type FunctionTool struct {
 	Type     FunctionToolType   `json:"type"`
 }
 
-// FunctionToolType defines model for ChatFunctionTool.Type.
+// FunctionToolType defines model for FunctionTool.Type.
 type FunctionToolType string
 
 // FunctionToolCall is a call of a function tool.
@@ -1264,7 +1264,7 @@ type FunctionToolCall struct {
 	Type FunctionToolCallType `json:"type"`
 }
 
-// FunctionToolCallType defines model for ChatFunctionToolCall.Type.
+// FunctionToolCallType defines model for FunctionToolCall.Type.
 type FunctionToolCallType string
 
 // ImageURL is where an image comes from and how closely to look at it.
@@ -1364,7 +1364,7 @@ type ToolChoiceAllowedTools struct {
 	Type         ToolChoiceAllowedToolsType `json:"type"`
 }
 
-// ToolChoiceAllowedToolsType defines model for ChatToolChoiceAllowedTools.Type.
+// ToolChoiceAllowedToolsType defines model for ToolChoiceAllowedTools.Type.
 type ToolChoiceAllowedToolsType string
 
 // ToolChoiceCustom forces a call of the named custom tool.
@@ -1374,7 +1374,7 @@ type ToolChoiceCustom struct {
 	Type   ToolChoiceCustomType `json:"type"`
 }
 
-// ToolChoiceCustomType defines model for ChatToolChoiceCustom.Type.
+// ToolChoiceCustomType defines model for ToolChoiceCustom.Type.
 type ToolChoiceCustomType string
 
 // ToolChoiceFunction forces a call of the named function.
@@ -1384,7 +1384,7 @@ type ToolChoiceFunction struct {
 	Type     ToolChoiceFunctionType `json:"type"`
 }
 
-// ToolChoiceFunctionType defines model for ChatToolChoiceFunction.Type.
+// ToolChoiceFunctionType defines model for ToolChoiceFunction.Type.
 type ToolChoiceFunctionType string
 
 // ToolName names a tool.
@@ -1434,7 +1434,7 @@ type WebSearchLocationType string
 
 // WebSearchOptions lets the model search the web before answering (search models only).
 type WebSearchOptions struct {
-	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
+	// responses.SearchContextSize sets how much search context to put in the model's window (default `medium`).
 	SearchContextSize *WebSearchOptionsSearchContextSize `json:"search_context_size,omitempty"`
 
 	// UserLocation is the approximate location of the user, to localize results.
@@ -1452,8 +1452,8 @@ type CreateRequest struct {
 	// FrequencyPenalty ranges from -2 to 2. Positive values penalize tokens by how often they already appeared, making verbatim repetition less likely.
 	FrequencyPenalty *float64 `json:"frequency_penalty,omitempty"`
 
-	// FunctionCall says which function the model calls, replaced by `tool_choice`: `none`, `auto`, or a specific function to call.
-	// Deprecated: use ToolChoice.
+	// responses.FunctionCall says which function the model calls, replaced by `tool_choice`: `none`, `auto`, or a specific function to call.
+	// Deprecated: use responses.ToolChoice.
 	FunctionCall FunctionCallOption `json:"function_call,omitempty"`
 
 	// Functions lists functions the model may call; replaced by `tools`.
@@ -1476,13 +1476,13 @@ type CreateRequest struct {
 	// Messages holds the conversation so far. Which content types (text, images, audio, files) are accepted depends on the model.
 	Messages []Message `json:"messages"`
 
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Modalities lists the kinds of output wanted: `["text"]` (the default) or, for audio-capable models, `["text", "audio"]`.
 	Modalities []Modality `json:"modalities,omitempty"`
 
-	// Model is the model id, such as `gpt-4.1` or `o3`; see ChatModel for known ids.
+	// models.Model is the model id, such as `gpt-4.1` or `o3`; see shared.ChatModel for known ids.
 	Model string `json:"model"`
 
 	// Moderation runs content moderation on the messages and on the answer; the verdicts come back in the completion's `moderation`.
@@ -1503,13 +1503,13 @@ type CreateRequest struct {
 	// PromptCacheKey is a key that groups similar requests to improve prompt cache hits.
 	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
 
-	// PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
+	// shared.PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
 	PromptCacheOptions *shared.PromptCacheOptions `json:"prompt_cache_options,omitempty"`
 
-	// PromptCacheRetention sets how long cached prompt prefixes are kept: `in_memory` or `24h` (extended caching). Models from gpt-5.6 on use `prompt_cache_options` instead; do not send both.
+	// responses.PromptCacheRetention sets how long cached prompt prefixes are kept: `in_memory` or `24h` (extended caching). Models from gpt-5.6 on use `prompt_cache_options` instead; do not send both.
 	PromptCacheRetention *CreateRequestPromptCacheRetention `json:"prompt_cache_retention,omitempty"`
 
-	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// ResponseFormat is the format of the answer: plain text (the default), JSON matching a schema (Structured Outputs), or any JSON object (the older JSON mode).
@@ -1521,7 +1521,7 @@ type CreateRequest struct {
 	// Seed asks for best-effort deterministic sampling: equal requests with the same seed tend to give equal answers. Watch `system_fingerprint`.
 	Seed *int64 `json:"seed,omitempty"`
 
-	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// Stop is up to 4 sequences at which generation stops; they are not included in the output.
@@ -1539,7 +1539,7 @@ type CreateRequest struct {
 	// Temperature is the sampling temperature, between 0 and 2; higher is more random. Tune this or `top_p`, not both.
 	Temperature *float64 `json:"temperature,omitempty"`
 
-	// ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
+	// responses.ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
 	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
 
 	// Tools lists the tools (functions or custom tools) the model may call.
@@ -1555,7 +1555,7 @@ type CreateRequest struct {
 	// Deprecated: use SafetyIdentifier and PromptCacheKey.
 	User *string `json:"user,omitempty"`
 
-	// Verbosity sets how terse or detailed the answer should be.
+	// shared.Verbosity sets how terse or detailed the answer should be.
 	Verbosity *shared.Verbosity `json:"verbosity,omitempty"`
 
 	// WebSearchOptions lets the model search the web before answering (search models only).
@@ -1576,10 +1576,10 @@ type Completion struct {
 	// ID is the completion id.
 	ID string `json:"id"`
 
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// Model is the model that produced the completion.
+	// models.Model is the model that produced the completion.
 	Model string `json:"model"`
 
 	// Moderation holds the moderation verdicts, when the request asked for moderation.
@@ -1588,7 +1588,7 @@ type Completion struct {
 	// Object is always `chat.completion`.
 	Object CompletionObject `json:"object"`
 
-	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// SystemFingerprint identifies the backend configuration; a change explains different answers to equal seeded requests. Often null.
@@ -1612,7 +1612,7 @@ type Chunk struct {
 	// ID is the completion id, equal on every chunk.
 	ID string `json:"id"`
 
-	// Model is the model that produces the completion.
+	// models.Model is the model that produces the completion.
 	Model string `json:"model"`
 
 	// Moderation holds the moderation verdicts, on the chunk that carries them when the request asked for moderation.
@@ -1624,7 +1624,7 @@ type Chunk struct {
 	// Object is always `chat.completion.chunk`.
 	Object ChunkObject `json:"object"`
 
-	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// SystemFingerprint identifies the backend configuration.
@@ -1669,7 +1669,7 @@ type JSONSchemaFormat struct {
 
 // ResponseFormatJSONSchema asks for JSON that matches a schema (Structured Outputs).
 type ResponseFormatJSONSchema struct {
-	// JSONSchema is a named JSON Schema for Structured Outputs.
+	// shared.JSONSchema is a named JSON Schema for Structured Outputs.
 	JSONSchema JSONSchemaFormat             `json:"json_schema"`
 	Type       ResponseFormatJSONSchemaType `json:"type"`
 }
@@ -1691,10 +1691,10 @@ type StoredCompletion struct {
 	// ID is the completion id.
 	ID string `json:"id"`
 
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// Model is the model that produced the completion.
+	// models.Model is the model that produced the completion.
 	Model string `json:"model"`
 
 	// Moderation holds the moderation verdicts, when the request asked for moderation.
@@ -1715,7 +1715,7 @@ type StoredCompletion struct {
 	// Seed is the sampling seed the request used (any 64-bit value, negative included).
 	Seed *int64 `json:"seed,omitempty"`
 
-	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// SystemFingerprint identifies the backend configuration; a change explains different answers to equal seeded requests. Often null.
@@ -1724,7 +1724,7 @@ type StoredCompletion struct {
 	// Temperature is the sampling temperature the request used.
 	Temperature *float64 `json:"temperature,omitempty"`
 
-	// ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
+	// responses.ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
 	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
 
 	// Tools lists the tools the request offered the model.
@@ -1742,16 +1742,16 @@ type StoredCompletionObject string
 
 // UpdateRequest holds new metadata for a stored chat completion.
 type UpdateRequest struct {
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata"`
 }
 
 // ListParams defines parameters for ListChatCompletions.
 type ListParams struct {
-	// Model keeps only completions made with this model.
+	// models.Model keeps only completions made with this model.
 	Model *string `form:"model,omitempty" json:"model,omitempty"`
 
-	// Metadata keeps only completions whose metadata has all these key/value pairs; sent as `metadata[key]=value`.
+	// shared.Metadata keeps only completions whose metadata has all these key/value pairs; sent as `metadata[key]=value`.
 	Metadata map[string]string `json:"metadata,omitempty"`
 
 	// After is the id of the last completion of the previous page.
@@ -1848,16 +1848,16 @@ func UnmarshalAssistantMessageContent(data []byte) (AssistantMessageContent, err
 // AssistantContentPart is a part of an assistant message, told apart by
 // `type`.
 //
-// It is a union: its value is one of ChatContentPartText,
-// ChatContentPartRefusal or UnknownChatAssistantContentPart, told apart by
-// its "type" property. Decode it with UnmarshalChatAssistantContentPart;
-// UnknownChatAssistantContentPart keeps variants this version does not know.
+// It is a union: its value is one of ContentPartText,
+// ContentPartRefusal or UnknownAssistantContentPart, told apart by
+// its "type" property. Decode it with UnmarshalAssistantContentPart;
+// UnknownAssistantContentPart keeps variants this version does not know.
 type AssistantContentPart interface {
-	// IsChatAssistantContentPart marks the variants of ChatAssistantContentPart.
+	// IsChatAssistantContentPart marks the variants of AssistantContentPart.
 	IsChatAssistantContentPart(unionrt.Seal)
 }
 
-// UnknownAssistantContentPart is a ChatAssistantContentPart variant this
+// UnknownAssistantContentPart is a AssistantContentPart variant this
 // version does not know, kept as received. It encodes as Raw, so it can also
 // send a variant written by hand.
 type UnknownAssistantContentPart struct {
@@ -1868,7 +1868,7 @@ type UnknownAssistantContentPart struct {
 	Raw json.RawMessage
 }
 
-// IsChatAssistantContentPart marks UnknownChatAssistantContentPart as a variant of ChatAssistantContentPart.
+// IsChatAssistantContentPart marks UnknownAssistantContentPart as a variant of AssistantContentPart.
 func (UnknownAssistantContentPart) IsChatAssistantContentPart(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -1876,17 +1876,17 @@ func (u UnknownAssistantContentPart) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatAssistantContentPart", u.Raw)
 }
 
-// IsChatAssistantContentPart marks ChatContentPartText as a variant of ChatAssistantContentPart.
+// IsChatAssistantContentPart marks ContentPartText as a variant of AssistantContentPart.
 func (ContentPartText) IsChatAssistantContentPart(unionrt.Seal) {}
 
-// IsChatAssistantContentPart marks ChatContentPartRefusal as a variant of ChatAssistantContentPart.
+// IsChatAssistantContentPart marks ContentPartRefusal as a variant of AssistantContentPart.
 func (ContentPartRefusal) IsChatAssistantContentPart(unionrt.Seal) {}
 
 // UnmarshalAssistantContentPart decodes JSON into the
-// ChatAssistantContentPart variant it holds: an object with "type" "text"
-// into ChatContentPartText and an object with "type" "refusal" into
-// ChatContentPartRefusal. JSON null yields nil and anything else an
-// UnknownChatAssistantContentPart.
+// AssistantContentPart variant it holds: an object with "type" "text"
+// into ContentPartText and an object with "type" "refusal" into
+// ContentPartRefusal. JSON null yields nil and anything else an
+// UnknownAssistantContentPart.
 func UnmarshalAssistantContentPart(data []byte) (AssistantContentPart, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -1930,20 +1930,20 @@ func UnmarshalAssistantContentPart(data []byte) (AssistantContentPart, error) {
 // Message is one message of the conversation, told apart
 // by its `role`.
 //
-// It is a union: its value is one of ChatCompletionRequestDeveloperMessage,
-// ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
-// ChatCompletionRequestAssistantMessage, ChatCompletionRequestToolMessage,
-// ChatCompletionRequestFunctionMessage or
-// UnknownChatCompletionRequestMessage, told apart by its "role" property.
-// Decode it with UnmarshalChatCompletionRequestMessage;
-// UnknownChatCompletionRequestMessage keeps variants this version does not
+// It is a union: its value is one of DeveloperMessage,
+// SystemMessage, UserMessage,
+// AssistantMessage, ToolMessage,
+// FunctionMessage or
+// UnknownMessage, told apart by its "role" property.
+// Decode it with UnmarshalMessage;
+// UnknownMessage keeps variants this version does not
 // know.
 type Message interface {
-	// IsChatCompletionRequestMessage marks the variants of ChatCompletionRequestMessage.
+	// IsChatCompletionRequestMessage marks the variants of Message.
 	IsChatCompletionRequestMessage(unionrt.Seal)
 }
 
-// UnknownMessage is a ChatCompletionRequestMessage
+// UnknownMessage is a Message
 // variant this version does not know, kept as received. It encodes as Raw, so
 // it can also send a variant written by hand.
 type UnknownMessage struct {
@@ -1954,7 +1954,7 @@ type UnknownMessage struct {
 	Raw json.RawMessage
 }
 
-// IsChatCompletionRequestMessage marks UnknownChatCompletionRequestMessage as a variant of ChatCompletionRequestMessage.
+// IsChatCompletionRequestMessage marks UnknownMessage as a variant of Message.
 func (UnknownMessage) IsChatCompletionRequestMessage(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -1962,33 +1962,33 @@ func (u UnknownMessage) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatCompletionRequestMessage", u.Raw)
 }
 
-// IsChatCompletionRequestMessage marks ChatCompletionRequestDeveloperMessage as a variant of ChatCompletionRequestMessage.
+// IsChatCompletionRequestMessage marks DeveloperMessage as a variant of Message.
 func (DeveloperMessage) IsChatCompletionRequestMessage(unionrt.Seal) {}
 
-// IsChatCompletionRequestMessage marks ChatCompletionRequestSystemMessage as a variant of ChatCompletionRequestMessage.
+// IsChatCompletionRequestMessage marks SystemMessage as a variant of Message.
 func (SystemMessage) IsChatCompletionRequestMessage(unionrt.Seal) {}
 
-// IsChatCompletionRequestMessage marks ChatCompletionRequestUserMessage as a variant of ChatCompletionRequestMessage.
+// IsChatCompletionRequestMessage marks UserMessage as a variant of Message.
 func (UserMessage) IsChatCompletionRequestMessage(unionrt.Seal) {}
 
-// IsChatCompletionRequestMessage marks ChatCompletionRequestAssistantMessage as a variant of ChatCompletionRequestMessage.
+// IsChatCompletionRequestMessage marks AssistantMessage as a variant of Message.
 func (AssistantMessage) IsChatCompletionRequestMessage(unionrt.Seal) {}
 
-// IsChatCompletionRequestMessage marks ChatCompletionRequestToolMessage as a variant of ChatCompletionRequestMessage.
+// IsChatCompletionRequestMessage marks ToolMessage as a variant of Message.
 func (ToolMessage) IsChatCompletionRequestMessage(unionrt.Seal) {}
 
-// IsChatCompletionRequestMessage marks ChatCompletionRequestFunctionMessage as a variant of ChatCompletionRequestMessage.
+// IsChatCompletionRequestMessage marks FunctionMessage as a variant of Message.
 func (FunctionMessage) IsChatCompletionRequestMessage(unionrt.Seal) {}
 
 // UnmarshalMessage decodes JSON into the
-// ChatCompletionRequestMessage variant it holds: an object with "role"
-// "developer" into ChatCompletionRequestDeveloperMessage, an object with
-// "role" "system" into ChatCompletionRequestSystemMessage, an object with
-// "role" "user" into ChatCompletionRequestUserMessage, an object with "role"
-// "assistant" into ChatCompletionRequestAssistantMessage, an object with
-// "role" "tool" into ChatCompletionRequestToolMessage and an object with
-// "role" "function" into ChatCompletionRequestFunctionMessage. JSON null
-// yields nil and anything else an UnknownChatCompletionRequestMessage.
+// Message variant it holds: an object with "role"
+// "developer" into DeveloperMessage, an object with
+// "role" "system" into SystemMessage, an object with
+// "role" "user" into UserMessage, an object with "role"
+// "assistant" into AssistantMessage, an object with
+// "role" "tool" into ToolMessage and an object with
+// "role" "function" into FunctionMessage. JSON null
+// yields nil and anything else an UnknownMessage.
 func UnmarshalMessage(data []byte) (Message, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -2055,17 +2055,17 @@ func UnmarshalMessage(data []byte) (Message, error) {
 
 // ContentPart is a part of a user message, told apart by `type`.
 //
-// It is a union: its value is one of ChatContentPartText,
-// ChatContentPartImage, ChatContentPartAudio, ChatContentPartFile or
-// UnknownChatContentPart, told apart by its "type" property. Decode it with
-// UnmarshalChatContentPart; UnknownChatContentPart keeps variants this
+// It is a union: its value is one of ContentPartText,
+// ContentPartImage, ContentPartAudio, ContentPartFile or
+// UnknownContentPart, told apart by its "type" property. Decode it with
+// UnmarshalContentPart; UnknownContentPart keeps variants this
 // version does not know.
 type ContentPart interface {
-	// IsChatContentPart marks the variants of ChatContentPart.
+	// IsChatContentPart marks the variants of ContentPart.
 	IsChatContentPart(unionrt.Seal)
 }
 
-// UnknownContentPart is a ChatContentPart variant this version does not
+// UnknownContentPart is a ContentPart variant this version does not
 // know, kept as received. It encodes as Raw, so it can also send a variant
 // written by hand.
 type UnknownContentPart struct {
@@ -2076,7 +2076,7 @@ type UnknownContentPart struct {
 	Raw json.RawMessage
 }
 
-// IsChatContentPart marks UnknownChatContentPart as a variant of ChatContentPart.
+// IsChatContentPart marks UnknownContentPart as a variant of ContentPart.
 func (UnknownContentPart) IsChatContentPart(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -2084,24 +2084,24 @@ func (u UnknownContentPart) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatContentPart", u.Raw)
 }
 
-// IsChatContentPart marks ChatContentPartText as a variant of ChatContentPart.
+// IsChatContentPart marks ContentPartText as a variant of ContentPart.
 func (ContentPartText) IsChatContentPart(unionrt.Seal) {}
 
-// IsChatContentPart marks ChatContentPartImage as a variant of ChatContentPart.
+// IsChatContentPart marks ContentPartImage as a variant of ContentPart.
 func (ContentPartImage) IsChatContentPart(unionrt.Seal) {}
 
-// IsChatContentPart marks ChatContentPartAudio as a variant of ChatContentPart.
+// IsChatContentPart marks ContentPartAudio as a variant of ContentPart.
 func (ContentPartAudio) IsChatContentPart(unionrt.Seal) {}
 
-// IsChatContentPart marks ChatContentPartFile as a variant of ChatContentPart.
+// IsChatContentPart marks ContentPartFile as a variant of ContentPart.
 func (ContentPartFile) IsChatContentPart(unionrt.Seal) {}
 
-// UnmarshalContentPart decodes JSON into the ChatContentPart variant it
-// holds: an object with "type" "text" into ChatContentPartText, an object
-// with "type" "image_url" into ChatContentPartImage, an object with "type"
-// "input_audio" into ChatContentPartAudio and an object with "type" "file"
-// into ChatContentPartFile. JSON null yields nil and anything else an
-// UnknownChatContentPart.
+// UnmarshalContentPart decodes JSON into the ContentPart variant it
+// holds: an object with "type" "text" into ContentPartText, an object
+// with "type" "image_url" into ContentPartImage, an object with "type"
+// "input_audio" into ContentPartAudio and an object with "type" "file"
+// into ContentPartFile. JSON null yields nil and anything else an
+// UnknownContentPart.
 func UnmarshalContentPart(data []byte) (ContentPart, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -2157,16 +2157,16 @@ func UnmarshalContentPart(data []byte) (ContentPart, error) {
 // CustomToolFormat is the input format of a custom tool (default
 // unconstrained text).
 //
-// It is a union: its value is one of ChatCustomToolFormatText,
-// ChatCustomToolFormatGrammar or UnknownChatCustomToolFormat, told apart by
-// its "type" property. Decode it with UnmarshalChatCustomToolFormat;
-// UnknownChatCustomToolFormat keeps variants this version does not know.
+// It is a union: its value is one of CustomToolFormatText,
+// CustomToolFormatGrammar or UnknownCustomToolFormat, told apart by
+// its "type" property. Decode it with UnmarshalCustomToolFormat;
+// UnknownCustomToolFormat keeps variants this version does not know.
 type CustomToolFormat interface {
-	// IsChatCustomToolFormat marks the variants of ChatCustomToolFormat.
+	// IsChatCustomToolFormat marks the variants of CustomToolFormat.
 	IsChatCustomToolFormat(unionrt.Seal)
 }
 
-// UnknownCustomToolFormat is a ChatCustomToolFormat variant this version
+// UnknownCustomToolFormat is a CustomToolFormat variant this version
 // does not know, kept as received. It encodes as Raw, so it can also send a
 // variant written by hand.
 type UnknownCustomToolFormat struct {
@@ -2177,7 +2177,7 @@ type UnknownCustomToolFormat struct {
 	Raw json.RawMessage
 }
 
-// IsChatCustomToolFormat marks UnknownChatCustomToolFormat as a variant of ChatCustomToolFormat.
+// IsChatCustomToolFormat marks UnknownCustomToolFormat as a variant of CustomToolFormat.
 func (UnknownCustomToolFormat) IsChatCustomToolFormat(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -2185,17 +2185,17 @@ func (u UnknownCustomToolFormat) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatCustomToolFormat", u.Raw)
 }
 
-// IsChatCustomToolFormat marks ChatCustomToolFormatText as a variant of ChatCustomToolFormat.
+// IsChatCustomToolFormat marks CustomToolFormatText as a variant of CustomToolFormat.
 func (CustomToolFormatText) IsChatCustomToolFormat(unionrt.Seal) {}
 
-// IsChatCustomToolFormat marks ChatCustomToolFormatGrammar as a variant of ChatCustomToolFormat.
+// IsChatCustomToolFormat marks CustomToolFormatGrammar as a variant of CustomToolFormat.
 func (CustomToolFormatGrammar) IsChatCustomToolFormat(unionrt.Seal) {}
 
-// UnmarshalCustomToolFormat decodes JSON into the ChatCustomToolFormat
+// UnmarshalCustomToolFormat decodes JSON into the CustomToolFormat
 // variant it holds: an object with "type" "text" into
-// ChatCustomToolFormatText and an object with "type" "grammar" into
-// ChatCustomToolFormatGrammar. JSON null yields nil and anything else an
-// UnknownChatCustomToolFormat.
+// CustomToolFormatText and an object with "type" "grammar" into
+// CustomToolFormatGrammar. JSON null yields nil and anything else an
+// UnknownCustomToolFormat.
 func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -2239,16 +2239,16 @@ func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
 // FunctionCallOption says which function the model calls, replaced by
 // `tool_choice`: `none`, `auto`, or a specific function to call.
 //
-// It is a union: its value is one of ChatFunctionCallMode,
-// ChatFunctionCallName or UnknownChatFunctionCallOption, told apart by the
-// JSON kind of its value. Decode it with UnmarshalChatFunctionCallOption;
-// UnknownChatFunctionCallOption keeps variants this version does not know.
+// It is a union: its value is one of FunctionCallMode,
+// FunctionCallName or UnknownFunctionCallOption, told apart by the
+// JSON kind of its value. Decode it with UnmarshalFunctionCallOption;
+// UnknownFunctionCallOption keeps variants this version does not know.
 type FunctionCallOption interface {
-	// IsChatFunctionCallOption marks the variants of ChatFunctionCallOption.
+	// IsChatFunctionCallOption marks the variants of FunctionCallOption.
 	IsChatFunctionCallOption(unionrt.Seal)
 }
 
-// UnknownFunctionCallOption is a ChatFunctionCallOption variant this
+// UnknownFunctionCallOption is a FunctionCallOption variant this
 // version does not know, kept as received. It encodes as Raw, so it can also
 // send a variant written by hand.
 type UnknownFunctionCallOption struct {
@@ -2258,7 +2258,7 @@ type UnknownFunctionCallOption struct {
 	Raw json.RawMessage
 }
 
-// IsChatFunctionCallOption marks UnknownChatFunctionCallOption as a variant of ChatFunctionCallOption.
+// IsChatFunctionCallOption marks UnknownFunctionCallOption as a variant of FunctionCallOption.
 func (UnknownFunctionCallOption) IsChatFunctionCallOption(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -2266,16 +2266,16 @@ func (u UnknownFunctionCallOption) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatFunctionCallOption", u.Raw)
 }
 
-// IsChatFunctionCallOption marks ChatFunctionCallMode as a variant of ChatFunctionCallOption.
+// IsChatFunctionCallOption marks FunctionCallMode as a variant of FunctionCallOption.
 func (FunctionCallMode) IsChatFunctionCallOption(unionrt.Seal) {}
 
-// IsChatFunctionCallOption marks ChatFunctionCallName as a variant of ChatFunctionCallOption.
+// IsChatFunctionCallOption marks FunctionCallName as a variant of FunctionCallOption.
 func (FunctionCallName) IsChatFunctionCallOption(unionrt.Seal) {}
 
 // UnmarshalFunctionCallOption decodes JSON into the
-// ChatFunctionCallOption variant it holds: a JSON string into
-// ChatFunctionCallMode and a JSON object into ChatFunctionCallName. JSON null
-// yields nil and anything else an UnknownChatFunctionCallOption.
+// FunctionCallOption variant it holds: a JSON string into
+// FunctionCallMode and a JSON object into FunctionCallName. JSON null
+// yields nil and anything else an UnknownFunctionCallOption.
 func UnmarshalFunctionCallOption(data []byte) (FunctionCallOption, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -2306,16 +2306,16 @@ func UnmarshalFunctionCallOption(data []byte) (FunctionCallOption, error) {
 
 // PredictionContent is the predicted text, as a string or as text parts.
 //
-// It is a union: its value is one of ChatPredictionText, ChatPredictionParts
-// or UnknownChatPredictionContent, told apart by the JSON kind of its value.
-// Decode it with UnmarshalChatPredictionContent; UnknownChatPredictionContent
+// It is a union: its value is one of PredictionText, PredictionParts
+// or UnknownPredictionContent, told apart by the JSON kind of its value.
+// Decode it with UnmarshalPredictionContent; UnknownPredictionContent
 // keeps variants this version does not know.
 type PredictionContent interface {
-	// IsChatPredictionContent marks the variants of ChatPredictionContent.
+	// IsChatPredictionContent marks the variants of PredictionContent.
 	IsChatPredictionContent(unionrt.Seal)
 }
 
-// UnknownPredictionContent is a ChatPredictionContent variant this
+// UnknownPredictionContent is a PredictionContent variant this
 // version does not know, kept as received. It encodes as Raw, so it can also
 // send a variant written by hand.
 type UnknownPredictionContent struct {
@@ -2325,7 +2325,7 @@ type UnknownPredictionContent struct {
 	Raw json.RawMessage
 }
 
-// IsChatPredictionContent marks UnknownChatPredictionContent as a variant of ChatPredictionContent.
+// IsChatPredictionContent marks UnknownPredictionContent as a variant of PredictionContent.
 func (UnknownPredictionContent) IsChatPredictionContent(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -2333,16 +2333,16 @@ func (u UnknownPredictionContent) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatPredictionContent", u.Raw)
 }
 
-// IsChatPredictionContent marks ChatPredictionText as a variant of ChatPredictionContent.
+// IsChatPredictionContent marks PredictionText as a variant of PredictionContent.
 func (PredictionText) IsChatPredictionContent(unionrt.Seal) {}
 
-// IsChatPredictionContent marks ChatPredictionParts as a variant of ChatPredictionContent.
+// IsChatPredictionContent marks PredictionParts as a variant of PredictionContent.
 func (PredictionParts) IsChatPredictionContent(unionrt.Seal) {}
 
-// UnmarshalPredictionContent decodes JSON into the ChatPredictionContent
-// variant it holds: a JSON string into ChatPredictionText and a JSON array
-// into ChatPredictionParts. JSON null yields nil and anything else an
-// UnknownChatPredictionContent.
+// UnmarshalPredictionContent decodes JSON into the PredictionContent
+// variant it holds: a JSON string into PredictionText and a JSON array
+// into PredictionParts. JSON null yields nil and anything else an
+// UnknownPredictionContent.
 func UnmarshalPredictionContent(data []byte) (PredictionContent, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -2375,17 +2375,17 @@ func UnmarshalPredictionContent(data []byte) (PredictionContent, error) {
 // JSON matching a schema (Structured Outputs), or any JSON object (the older
 // JSON mode).
 //
-// It is a union: its value is one of ResponseFormatText,
-// ResponseFormatJSONSchema, ResponseFormatJSONObject or
-// UnknownChatResponseFormat, told apart by its "type" property. Decode it
-// with UnmarshalChatResponseFormat; UnknownChatResponseFormat keeps variants
+// It is a union: its value is one of shared.ResponseFormatText,
+// ResponseFormatJSONSchema, shared.ResponseFormatJSONObject or
+// UnknownResponseFormat, told apart by its "type" property. Decode it
+// with UnmarshalResponseFormat; UnknownResponseFormat keeps variants
 // this version does not know.
 type ResponseFormat interface {
-	// IsChatResponseFormat marks the variants of ChatResponseFormat.
+	// IsChatResponseFormat marks the variants of ResponseFormat.
 	IsChatResponseFormat(unionrt.Seal)
 }
 
-// UnknownResponseFormat is a ChatResponseFormat variant this version does
+// UnknownResponseFormat is a ResponseFormat variant this version does
 // not know, kept as received. It encodes as Raw, so it can also send a
 // variant written by hand.
 type UnknownResponseFormat struct {
@@ -2396,7 +2396,7 @@ type UnknownResponseFormat struct {
 	Raw json.RawMessage
 }
 
-// IsChatResponseFormat marks UnknownChatResponseFormat as a variant of ChatResponseFormat.
+// IsChatResponseFormat marks UnknownResponseFormat as a variant of ResponseFormat.
 func (UnknownResponseFormat) IsChatResponseFormat(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -2404,14 +2404,14 @@ func (u UnknownResponseFormat) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatResponseFormat", u.Raw)
 }
 
-// IsChatResponseFormat marks ResponseFormatJSONSchema as a variant of ChatResponseFormat.
+// IsChatResponseFormat marks ResponseFormatJSONSchema as a variant of ResponseFormat.
 func (ResponseFormatJSONSchema) IsChatResponseFormat(unionrt.Seal) {}
 
-// UnmarshalResponseFormat decodes JSON into the ChatResponseFormat
-// variant it holds: an object with "type" "text" into ResponseFormatText, an
+// UnmarshalResponseFormat decodes JSON into the ResponseFormat
+// variant it holds: an object with "type" "text" into shared.ResponseFormatText, an
 // object with "type" "json_schema" into ResponseFormatJSONSchema and an
-// object with "type" "json_object" into ResponseFormatJSONObject. JSON null
-// yields nil and anything else an UnknownChatResponseFormat.
+// object with "type" "json_object" into shared.ResponseFormatJSONObject. JSON null
+// yields nil and anything else an UnknownResponseFormat.
 func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -2460,16 +2460,16 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 
 // Tool is a tool the model may call, told apart by `type`.
 //
-// It is a union: its value is one of ChatFunctionTool, ChatCustomTool or
-// UnknownChatTool, told apart by its "type" property. Decode it with
-// UnmarshalChatTool; UnknownChatTool keeps variants this version does not
+// It is a union: its value is one of FunctionTool, CustomTool or
+// UnknownTool, told apart by its "type" property. Decode it with
+// UnmarshalTool; UnknownTool keeps variants this version does not
 // know.
 type Tool interface {
-	// IsChatTool marks the variants of ChatTool.
+	// IsChatTool marks the variants of Tool.
 	IsChatTool(unionrt.Seal)
 }
 
-// UnknownTool is a ChatTool variant this version does not know, kept as
+// UnknownTool is a Tool variant this version does not know, kept as
 // received. It encodes as Raw, so it can also send a variant written by hand.
 type UnknownTool struct {
 	// Type is the "type" value of the object (empty if it has none),
@@ -2479,7 +2479,7 @@ type UnknownTool struct {
 	Raw json.RawMessage
 }
 
-// IsChatTool marks UnknownChatTool as a variant of ChatTool.
+// IsChatTool marks UnknownTool as a variant of Tool.
 func (UnknownTool) IsChatTool(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -2487,16 +2487,16 @@ func (u UnknownTool) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatTool", u.Raw)
 }
 
-// IsChatTool marks ChatFunctionTool as a variant of ChatTool.
+// IsChatTool marks FunctionTool as a variant of Tool.
 func (FunctionTool) IsChatTool(unionrt.Seal) {}
 
-// IsChatTool marks ChatCustomTool as a variant of ChatTool.
+// IsChatTool marks CustomTool as a variant of Tool.
 func (CustomTool) IsChatTool(unionrt.Seal) {}
 
-// UnmarshalTool decodes JSON into the ChatTool variant it holds: an
-// object with "type" "function" into ChatFunctionTool and an object with
-// "type" "custom" into ChatCustomTool. JSON null yields nil and anything else
-// an UnknownChatTool.
+// UnmarshalTool decodes JSON into the Tool variant it holds: an
+// object with "type" "function" into FunctionTool and an object with
+// "type" "custom" into CustomTool. JSON null yields nil and anything else
+// an UnknownTool.
 func UnmarshalTool(data []byte) (Tool, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -2539,16 +2539,16 @@ func UnmarshalTool(data []byte) (Tool, error) {
 
 // ToolCall is a tool call made by the model, told apart by `type`.
 //
-// It is a union: its value is one of ChatFunctionToolCall, ChatCustomToolCall
-// or UnknownChatToolCall, told apart by its "type" property. Decode it with
-// UnmarshalChatToolCall; UnknownChatToolCall keeps variants this version does
+// It is a union: its value is one of FunctionToolCall, CustomToolCall
+// or UnknownToolCall, told apart by its "type" property. Decode it with
+// UnmarshalToolCall; UnknownToolCall keeps variants this version does
 // not know.
 type ToolCall interface {
-	// IsChatToolCall marks the variants of ChatToolCall.
+	// IsChatToolCall marks the variants of ToolCall.
 	IsChatToolCall(unionrt.Seal)
 }
 
-// UnknownToolCall is a ChatToolCall variant this version does not know,
+// UnknownToolCall is a ToolCall variant this version does not know,
 // kept as received. It encodes as Raw, so it can also send a variant written
 // by hand.
 type UnknownToolCall struct {
@@ -2559,7 +2559,7 @@ type UnknownToolCall struct {
 	Raw json.RawMessage
 }
 
-// IsChatToolCall marks UnknownChatToolCall as a variant of ChatToolCall.
+// IsChatToolCall marks UnknownToolCall as a variant of ToolCall.
 func (UnknownToolCall) IsChatToolCall(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -2567,16 +2567,16 @@ func (u UnknownToolCall) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatToolCall", u.Raw)
 }
 
-// IsChatToolCall marks ChatFunctionToolCall as a variant of ChatToolCall.
+// IsChatToolCall marks FunctionToolCall as a variant of ToolCall.
 func (FunctionToolCall) IsChatToolCall(unionrt.Seal) {}
 
-// IsChatToolCall marks ChatCustomToolCall as a variant of ChatToolCall.
+// IsChatToolCall marks CustomToolCall as a variant of ToolCall.
 func (CustomToolCall) IsChatToolCall(unionrt.Seal) {}
 
-// UnmarshalToolCall decodes JSON into the ChatToolCall variant it holds:
-// an object with "type" "function" into ChatFunctionToolCall and an object
-// with "type" "custom" into ChatCustomToolCall. JSON null yields nil and
-// anything else an UnknownChatToolCall.
+// UnmarshalToolCall decodes JSON into the ToolCall variant it holds:
+// an object with "type" "function" into FunctionToolCall and an object
+// with "type" "custom" into CustomToolCall. JSON null yields nil and
+// anything else an UnknownToolCall.
 func UnmarshalToolCall(data []byte) (ToolCall, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -2621,17 +2621,17 @@ func UnmarshalToolCall(data []byte) (ToolCall, error) {
 // `required`) or a specific tool. The default is `none` without tools and
 // `auto` with.
 //
-// It is a union: its value is one of ToolChoiceMode, ChatToolChoiceFunction,
-// ChatToolChoiceAllowedTools, ChatToolChoiceCustom or UnknownChatToolChoice,
+// It is a union: its value is one of shared.ToolChoiceMode, ToolChoiceFunction,
+// ToolChoiceAllowedTools, ToolChoiceCustom or UnknownToolChoice,
 // told apart by its "type" property (objects) and by JSON kind. Decode it
-// with UnmarshalChatToolChoice; UnknownChatToolChoice keeps variants this
+// with UnmarshalToolChoice; UnknownToolChoice keeps variants this
 // version does not know.
 type ToolChoice interface {
-	// IsChatToolChoice marks the variants of ChatToolChoice.
+	// IsChatToolChoice marks the variants of ToolChoice.
 	IsChatToolChoice(unionrt.Seal)
 }
 
-// UnknownToolChoice is a ChatToolChoice variant this version does not
+// UnknownToolChoice is a ToolChoice variant this version does not
 // know, kept as received. It encodes as Raw, so it can also send a variant
 // written by hand.
 type UnknownToolChoice struct {
@@ -2642,7 +2642,7 @@ type UnknownToolChoice struct {
 	Raw json.RawMessage
 }
 
-// IsChatToolChoice marks UnknownChatToolChoice as a variant of ChatToolChoice.
+// IsChatToolChoice marks UnknownToolChoice as a variant of ToolChoice.
 func (UnknownToolChoice) IsChatToolChoice(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -2650,21 +2650,21 @@ func (u UnknownToolChoice) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ChatToolChoice", u.Raw)
 }
 
-// IsChatToolChoice marks ChatToolChoiceFunction as a variant of ChatToolChoice.
+// IsChatToolChoice marks ToolChoiceFunction as a variant of ToolChoice.
 func (ToolChoiceFunction) IsChatToolChoice(unionrt.Seal) {}
 
-// IsChatToolChoice marks ChatToolChoiceAllowedTools as a variant of ChatToolChoice.
+// IsChatToolChoice marks ToolChoiceAllowedTools as a variant of ToolChoice.
 func (ToolChoiceAllowedTools) IsChatToolChoice(unionrt.Seal) {}
 
-// IsChatToolChoice marks ChatToolChoiceCustom as a variant of ChatToolChoice.
+// IsChatToolChoice marks ToolChoiceCustom as a variant of ToolChoice.
 func (ToolChoiceCustom) IsChatToolChoice(unionrt.Seal) {}
 
-// UnmarshalToolChoice decodes JSON into the ChatToolChoice variant it
-// holds: a JSON string into ToolChoiceMode, an object with "type" "function"
-// into ChatToolChoiceFunction, an object with "type" "allowed_tools" into
-// ChatToolChoiceAllowedTools and an object with "type" "custom" into
-// ChatToolChoiceCustom. JSON null yields nil and anything else an
-// UnknownChatToolChoice.
+// UnmarshalToolChoice decodes JSON into the ToolChoice variant it
+// holds: a JSON string into shared.ToolChoiceMode, an object with "type" "function"
+// into ToolChoiceFunction, an object with "type" "allowed_tools" into
+// ToolChoiceAllowedTools and an object with "type" "custom" into
+// ToolChoiceCustom. JSON null yields nil and anything else an
+// UnknownToolChoice.
 func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -2992,7 +2992,7 @@ func UnmarshalUserMessageContent(data []byte) (UserMessageContent, error) {
 // It is the JSON array variant of AssistantMessageContent.
 type AssistantMessageParts []AssistantContentPart
 
-// UnmarshalJSON decodes a JSON array, each element through UnmarshalChatAssistantContentPart.
+// UnmarshalJSON decodes a JSON array, each element through UnmarshalAssistantContentPart.
 func (s *AssistantMessageParts) UnmarshalJSON(data []byte) error {
 	v, err := unionrt.DecodeSlice(data, UnmarshalAssistantContentPart)
 	if err != nil {
@@ -3010,16 +3010,16 @@ type AssistantMessageText string
 // FunctionCallMode is a function call mode. `none`: never call a
 // function; `auto`: answer or call one.
 //
-// It is the JSON string variant of ChatFunctionCallOption.
+// It is the JSON string variant of FunctionCallOption.
 type FunctionCallMode string
 
-// Values of ChatFunctionCallMode.
+// Values of FunctionCallMode.
 const (
 	FunctionCallModeAuto FunctionCallMode = "auto"
 	FunctionCallModeNone FunctionCallMode = "none"
 )
 
-// Valid reports whether e is one of the known values of ChatFunctionCallMode.
+// Valid reports whether e is one of the known values of FunctionCallMode.
 func (e FunctionCallMode) Valid() bool {
 	switch e {
 	case FunctionCallModeAuto, FunctionCallModeNone:
@@ -3030,12 +3030,12 @@ func (e FunctionCallMode) Valid() bool {
 
 // PredictionParts is predicted content as text parts.
 //
-// It is the JSON array variant of ChatPredictionContent.
+// It is the JSON array variant of PredictionContent.
 type PredictionParts []ContentPartText
 
 // PredictionText is predicted content as plain text.
 //
-// It is the JSON string variant of ChatPredictionContent.
+// It is the JSON string variant of PredictionContent.
 type PredictionText string
 
 // DeveloperMessageParts is developer instructions as text parts.
@@ -3073,7 +3073,7 @@ type ToolMessageText string
 // It is the JSON array variant of UserMessageContent.
 type UserMessageParts []ContentPart
 
-// UnmarshalJSON decodes a JSON array, each element through UnmarshalChatContentPart.
+// UnmarshalJSON decodes a JSON array, each element through UnmarshalContentPart.
 func (s *UserMessageParts) UnmarshalJSON(data []byte) error {
 	v, err := unionrt.DecodeSlice(data, UnmarshalContentPart)
 	if err != nil {
@@ -3088,151 +3088,151 @@ func (s *UserMessageParts) UnmarshalJSON(data []byte) error {
 // It is the JSON string variant of UserMessageContent.
 type UserMessageText string
 
-// MarshalJSON always encodes ChatCompletionRequestAssistantMessageRole as
+// MarshalJSON always encodes AssistantMessageRole as
 // "assistant": the "role" value that tells
-// ChatCompletionRequestAssistantMessage apart in
-// ChatCompletionRequestMessage, so the zero value stamps it and callers never
+// AssistantMessage apart in
+// Message, so the zero value stamps it and callers never
 // set it.
 func (AssistantMessageRole) MarshalJSON() ([]byte, error) {
 	return []byte(`"assistant"`), nil
 }
 
-// MarshalJSON always encodes ChatCompletionRequestDeveloperMessageRole as
+// MarshalJSON always encodes DeveloperMessageRole as
 // "developer": the "role" value that tells
-// ChatCompletionRequestDeveloperMessage apart in
-// ChatCompletionRequestMessage, so the zero value stamps it and callers never
+// DeveloperMessage apart in
+// Message, so the zero value stamps it and callers never
 // set it.
 func (DeveloperMessageRole) MarshalJSON() ([]byte, error) {
 	return []byte(`"developer"`), nil
 }
 
-// MarshalJSON always encodes ChatCompletionRequestFunctionMessageRole as
+// MarshalJSON always encodes FunctionMessageRole as
 // "function": the "role" value that tells
-// ChatCompletionRequestFunctionMessage apart in ChatCompletionRequestMessage,
+// FunctionMessage apart in Message,
 // so the zero value stamps it and callers never set it.
 func (FunctionMessageRole) MarshalJSON() ([]byte, error) {
 	return []byte(`"function"`), nil
 }
 
-// MarshalJSON always encodes ChatCompletionRequestSystemMessageRole as
-// "system": the "role" value that tells ChatCompletionRequestSystemMessage
-// apart in ChatCompletionRequestMessage, so the zero value stamps it and
+// MarshalJSON always encodes SystemMessageRole as
+// "system": the "role" value that tells SystemMessage
+// apart in Message, so the zero value stamps it and
 // callers never set it.
 func (SystemMessageRole) MarshalJSON() ([]byte, error) {
 	return []byte(`"system"`), nil
 }
 
-// MarshalJSON always encodes ChatCompletionRequestToolMessageRole as "tool":
-// the "role" value that tells ChatCompletionRequestToolMessage apart in
-// ChatCompletionRequestMessage, so the zero value stamps it and callers never
+// MarshalJSON always encodes ToolMessageRole as "tool":
+// the "role" value that tells ToolMessage apart in
+// Message, so the zero value stamps it and callers never
 // set it.
 func (ToolMessageRole) MarshalJSON() ([]byte, error) {
 	return []byte(`"tool"`), nil
 }
 
-// MarshalJSON always encodes ChatCompletionRequestUserMessageRole as "user":
-// the "role" value that tells ChatCompletionRequestUserMessage apart in
-// ChatCompletionRequestMessage, so the zero value stamps it and callers never
+// MarshalJSON always encodes UserMessageRole as "user":
+// the "role" value that tells UserMessage apart in
+// Message, so the zero value stamps it and callers never
 // set it.
 func (UserMessageRole) MarshalJSON() ([]byte, error) {
 	return []byte(`"user"`), nil
 }
 
-// MarshalJSON always encodes ChatContentPartAudioType as "input_audio": the
-// "type" value that tells ChatContentPartAudio apart in ChatContentPart, so
+// MarshalJSON always encodes ContentPartAudioType as "input_audio": the
+// "type" value that tells ContentPartAudio apart in ContentPart, so
 // the zero value stamps it and callers never set it.
 func (ContentPartAudioType) MarshalJSON() ([]byte, error) {
 	return []byte(`"input_audio"`), nil
 }
 
-// MarshalJSON always encodes ChatContentPartFileType as "file": the "type"
-// value that tells ChatContentPartFile apart in ChatContentPart, so the zero
+// MarshalJSON always encodes ContentPartFileType as "file": the "type"
+// value that tells ContentPartFile apart in ContentPart, so the zero
 // value stamps it and callers never set it.
 func (ContentPartFileType) MarshalJSON() ([]byte, error) {
 	return []byte(`"file"`), nil
 }
 
-// MarshalJSON always encodes ChatContentPartImageType as "image_url": the
-// "type" value that tells ChatContentPartImage apart in ChatContentPart, so
+// MarshalJSON always encodes ContentPartImageType as "image_url": the
+// "type" value that tells ContentPartImage apart in ContentPart, so
 // the zero value stamps it and callers never set it.
 func (ContentPartImageType) MarshalJSON() ([]byte, error) {
 	return []byte(`"image_url"`), nil
 }
 
-// MarshalJSON always encodes ChatContentPartRefusalType as "refusal": the
-// "type" value that tells ChatContentPartRefusal apart in
-// ChatAssistantContentPart, so the zero value stamps it and callers never set
+// MarshalJSON always encodes ContentPartRefusalType as "refusal": the
+// "type" value that tells ContentPartRefusal apart in
+// AssistantContentPart, so the zero value stamps it and callers never set
 // it.
 func (ContentPartRefusalType) MarshalJSON() ([]byte, error) {
 	return []byte(`"refusal"`), nil
 }
 
-// MarshalJSON always encodes ChatContentPartTextType as "text": the "type"
-// value that tells ChatContentPartText apart in ChatAssistantContentPart, so
+// MarshalJSON always encodes ContentPartTextType as "text": the "type"
+// value that tells ContentPartText apart in AssistantContentPart, so
 // the zero value stamps it and callers never set it.
 func (ContentPartTextType) MarshalJSON() ([]byte, error) {
 	return []byte(`"text"`), nil
 }
 
-// MarshalJSON always encodes ChatCustomToolCallType as "custom": the "type"
-// value that tells ChatCustomToolCall apart in ChatToolCall, so the zero
+// MarshalJSON always encodes CustomToolCallType as "custom": the "type"
+// value that tells CustomToolCall apart in ToolCall, so the zero
 // value stamps it and callers never set it.
 func (CustomToolCallType) MarshalJSON() ([]byte, error) {
 	return []byte(`"custom"`), nil
 }
 
-// MarshalJSON always encodes ChatCustomToolFormatGrammarType as "grammar":
-// the "type" value that tells ChatCustomToolFormatGrammar apart in
-// ChatCustomToolFormat, so the zero value stamps it and callers never set it.
+// MarshalJSON always encodes CustomToolFormatGrammarType as "grammar":
+// the "type" value that tells CustomToolFormatGrammar apart in
+// CustomToolFormat, so the zero value stamps it and callers never set it.
 func (CustomToolFormatGrammarType) MarshalJSON() ([]byte, error) {
 	return []byte(`"grammar"`), nil
 }
 
-// MarshalJSON always encodes ChatCustomToolFormatTextType as "text": the
-// "type" value that tells ChatCustomToolFormatText apart in
-// ChatCustomToolFormat, so the zero value stamps it and callers never set it.
+// MarshalJSON always encodes CustomToolFormatTextType as "text": the
+// "type" value that tells CustomToolFormatText apart in
+// CustomToolFormat, so the zero value stamps it and callers never set it.
 func (CustomToolFormatTextType) MarshalJSON() ([]byte, error) {
 	return []byte(`"text"`), nil
 }
 
-// MarshalJSON always encodes ChatCustomToolType as "custom": the "type" value
-// that tells ChatCustomTool apart in ChatTool, so the zero value stamps it
+// MarshalJSON always encodes CustomToolType as "custom": the "type" value
+// that tells CustomTool apart in Tool, so the zero value stamps it
 // and callers never set it.
 func (CustomToolType) MarshalJSON() ([]byte, error) {
 	return []byte(`"custom"`), nil
 }
 
-// MarshalJSON always encodes ChatFunctionToolCallType as "function": the
-// "type" value that tells ChatFunctionToolCall apart in ChatToolCall, so the
+// MarshalJSON always encodes FunctionToolCallType as "function": the
+// "type" value that tells FunctionToolCall apart in ToolCall, so the
 // zero value stamps it and callers never set it.
 func (FunctionToolCallType) MarshalJSON() ([]byte, error) {
 	return []byte(`"function"`), nil
 }
 
-// MarshalJSON always encodes ChatFunctionToolType as "function": the "type"
-// value that tells ChatFunctionTool apart in ChatTool, so the zero value
+// MarshalJSON always encodes FunctionToolType as "function": the "type"
+// value that tells FunctionTool apart in Tool, so the zero value
 // stamps it and callers never set it.
 func (FunctionToolType) MarshalJSON() ([]byte, error) {
 	return []byte(`"function"`), nil
 }
 
-// MarshalJSON always encodes ChatToolChoiceAllowedToolsType as
-// "allowed_tools": the "type" value that tells ChatToolChoiceAllowedTools
-// apart in ChatToolChoice, so the zero value stamps it and callers never set
+// MarshalJSON always encodes ToolChoiceAllowedToolsType as
+// "allowed_tools": the "type" value that tells ToolChoiceAllowedTools
+// apart in ToolChoice, so the zero value stamps it and callers never set
 // it.
 func (ToolChoiceAllowedToolsType) MarshalJSON() ([]byte, error) {
 	return []byte(`"allowed_tools"`), nil
 }
 
-// MarshalJSON always encodes ChatToolChoiceCustomType as "custom": the "type"
-// value that tells ChatToolChoiceCustom apart in ChatToolChoice, so the zero
+// MarshalJSON always encodes ToolChoiceCustomType as "custom": the "type"
+// value that tells ToolChoiceCustom apart in ToolChoice, so the zero
 // value stamps it and callers never set it.
 func (ToolChoiceCustomType) MarshalJSON() ([]byte, error) {
 	return []byte(`"custom"`), nil
 }
 
-// MarshalJSON always encodes ChatToolChoiceFunctionType as "function": the
-// "type" value that tells ChatToolChoiceFunction apart in ChatToolChoice, so
+// MarshalJSON always encodes ToolChoiceFunctionType as "function": the
+// "type" value that tells ToolChoiceFunction apart in ToolChoice, so
 // the zero value stamps it and callers never set it.
 func (ToolChoiceFunctionType) MarshalJSON() ([]byte, error) {
 	return []byte(`"function"`), nil
@@ -3240,12 +3240,12 @@ func (ToolChoiceFunctionType) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON always encodes ResponseFormatJSONSchemaType as "json_schema":
 // the "type" value that tells ResponseFormatJSONSchema apart in
-// ChatResponseFormat, so the zero value stamps it and callers never set it.
+// ResponseFormat, so the zero value stamps it and callers never set it.
 func (ResponseFormatJSONSchemaType) MarshalJSON() ([]byte, error) {
 	return []byte(`"json_schema"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatAllowedTools, decoding
+// UnmarshalJSON implements json.Unmarshaler for AllowedTools, decoding
 // its union field Tools through its Unmarshal function.
 func (t *AllowedTools) UnmarshalJSON(data []byte) error {
 	type plain AllowedTools
@@ -3254,7 +3254,7 @@ func (t *AllowedTools) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatAudioParam, decoding its
+// UnmarshalJSON implements json.Unmarshaler for AudioParam, decoding its
 // union field Voice through its Unmarshal function.
 func (t *AudioParam) UnmarshalJSON(data []byte) error {
 	type plain AudioParam
@@ -3263,8 +3263,8 @@ func (t *AudioParam) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatCompletionChoice,
-// decoding its field Message through its own UnmarshalJSON.
+// UnmarshalJSON implements json.Unmarshaler for Choice,
+// decoding its field responses.Message through its own UnmarshalJSON.
 func (t *Choice) UnmarshalJSON(data []byte) error {
 	type plain Choice
 	return unionrt.Object(data, (*plain)(t),
@@ -3272,7 +3272,7 @@ func (t *Choice) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatCompletionList, decoding
+// UnmarshalJSON implements json.Unmarshaler for List, decoding
 // its field Data through its own UnmarshalJSON.
 func (t *List) UnmarshalJSON(data []byte) error {
 	type plain List
@@ -3281,7 +3281,7 @@ func (t *List) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatCompletionMessageList,
+// UnmarshalJSON implements json.Unmarshaler for MessageList,
 // decoding its field Data through its own UnmarshalJSON.
 func (t *MessageList) UnmarshalJSON(data []byte) error {
 	type plain MessageList
@@ -3291,7 +3291,7 @@ func (t *MessageList) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestAssistantMessage, decoding its union fields Content
+// AssistantMessage, decoding its union fields Content
 // and ToolCalls through their Unmarshal functions.
 func (t *AssistantMessage) UnmarshalJSON(data []byte) error {
 	type plain AssistantMessage
@@ -3302,7 +3302,7 @@ func (t *AssistantMessage) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestDeveloperMessage, decoding its union field Content
+// DeveloperMessage, decoding its union field Content
 // through its Unmarshal function.
 func (t *DeveloperMessage) UnmarshalJSON(data []byte) error {
 	type plain DeveloperMessage
@@ -3312,7 +3312,7 @@ func (t *DeveloperMessage) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestSystemMessage, decoding its union field Content
+// SystemMessage, decoding its union field Content
 // through its Unmarshal function.
 func (t *SystemMessage) UnmarshalJSON(data []byte) error {
 	type plain SystemMessage
@@ -3322,7 +3322,7 @@ func (t *SystemMessage) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestToolMessage, decoding its union field Content through
+// ToolMessage, decoding its union field Content through
 // its Unmarshal function.
 func (t *ToolMessage) UnmarshalJSON(data []byte) error {
 	type plain ToolMessage
@@ -3332,7 +3332,7 @@ func (t *ToolMessage) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionRequestUserMessage, decoding its union field Content through
+// UserMessage, decoding its union field Content through
 // its Unmarshal function.
 func (t *UserMessage) UnmarshalJSON(data []byte) error {
 	type plain UserMessage
@@ -3342,7 +3342,7 @@ func (t *UserMessage) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ChatCompletionResponseMessage, decoding its union field ToolCalls through
+// ResponseMessage, decoding its union field ToolCalls through
 // its Unmarshal function.
 func (t *ResponseMessage) UnmarshalJSON(data []byte) error {
 	type plain ResponseMessage
@@ -3351,7 +3351,7 @@ func (t *ResponseMessage) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatCompletionStoreMessage,
+// UnmarshalJSON implements json.Unmarshaler for StoreMessage,
 // decoding its union fields ContentParts and ToolCalls through their
 // Unmarshal functions.
 func (t *StoreMessage) UnmarshalJSON(data []byte) error {
@@ -3362,7 +3362,7 @@ func (t *StoreMessage) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatCustomTool, decoding its
+// UnmarshalJSON implements json.Unmarshaler for CustomTool, decoding its
 // field Custom through its own UnmarshalJSON.
 func (t *CustomTool) UnmarshalJSON(data []byte) error {
 	type plain CustomTool
@@ -3371,7 +3371,7 @@ func (t *CustomTool) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatCustomToolDefinition,
+// UnmarshalJSON implements json.Unmarshaler for CustomToolDefinition,
 // decoding its union field Format through its Unmarshal function.
 func (t *CustomToolDefinition) UnmarshalJSON(data []byte) error {
 	type plain CustomToolDefinition
@@ -3380,7 +3380,7 @@ func (t *CustomToolDefinition) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatPrediction, decoding its
+// UnmarshalJSON implements json.Unmarshaler for Prediction, decoding its
 // union field Content through its Unmarshal function.
 func (t *Prediction) UnmarshalJSON(data []byte) error {
 	type plain Prediction
@@ -3389,7 +3389,7 @@ func (t *Prediction) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ChatToolChoiceAllowedTools,
+// UnmarshalJSON implements json.Unmarshaler for ToolChoiceAllowedTools,
 // decoding its field AllowedTools through its own UnmarshalJSON.
 func (t *ToolChoiceAllowedTools) UnmarshalJSON(data []byte) error {
 	type plain ToolChoiceAllowedTools
@@ -3398,9 +3398,9 @@ func (t *ToolChoiceAllowedTools) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateChatCompletionRequest,
-// decoding its union fields FunctionCall, Messages, ResponseFormat, Stop,
-// ToolChoice and Tools through their Unmarshal functions, and its fields
+// UnmarshalJSON implements json.Unmarshaler for CreateRequest,
+// decoding its union fields responses.FunctionCall, Messages, ResponseFormat, Stop,
+// responses.ToolChoice and Tools through their Unmarshal functions, and its fields
 // Audio and Prediction through their own UnmarshalJSON.
 func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateRequest
@@ -3416,7 +3416,7 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateChatCompletionResponse,
+// UnmarshalJSON implements json.Unmarshaler for Completion,
 // decoding its fields Choices and Moderation through their own UnmarshalJSON.
 func (t *Completion) UnmarshalJSON(data []byte) error {
 	type plain Completion
@@ -3427,7 +3427,7 @@ func (t *Completion) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// CreateChatCompletionStreamResponse, decoding its field Moderation through
+// Chunk, decoding its field Moderation through
 // its own UnmarshalJSON.
 func (t *Chunk) UnmarshalJSON(data []byte) error {
 	type plain Chunk
@@ -3436,8 +3436,8 @@ func (t *Chunk) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for StoredChatCompletion,
-// decoding its union fields ResponseFormat, ToolChoice and Tools through
+// UnmarshalJSON implements json.Unmarshaler for StoredCompletion,
+// decoding its union fields ResponseFormat, responses.ToolChoice and Tools through
 // their Unmarshal functions, and its fields Choices and Moderation through
 // their own UnmarshalJSON.
 func (t *StoredCompletion) UnmarshalJSON(data []byte) error {

@@ -13,14 +13,14 @@ import (
 	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
-// Defines values for CompletionChoiceFinishReason.
+// Defines values for ChoiceFinishReason.
 const (
 	ChoiceFinishReasonContentFilter ChoiceFinishReason = "content_filter"
 	ChoiceFinishReasonLength        ChoiceFinishReason = "length"
 	ChoiceFinishReasonStop          ChoiceFinishReason = "stop"
 )
 
-// Valid indicates whether the value is a known member of the CompletionChoiceFinishReason enum.
+// Valid indicates whether the value is a known member of the ChoiceFinishReason enum.
 func (e ChoiceFinishReason) Valid() bool {
 	switch e {
 	case ChoiceFinishReasonContentFilter:
@@ -34,14 +34,14 @@ func (e ChoiceFinishReason) Valid() bool {
 	}
 }
 
-// Defines values for CompletionModel.
+// Defines values for Model.
 const (
 	ModelBabbage002         = "babbage-002"
 	ModelDavinci002         = "davinci-002"
 	ModelGpt35TurboInstruct = "gpt-3.5-turbo-instruct"
 )
 
-// Valid indicates whether the value is a known member of the CompletionModel enum.
+// Valid indicates whether the value is a known member of the Model enum.
 func (e Model) Valid() bool {
 	switch e {
 	case ModelBabbage002:
@@ -55,12 +55,12 @@ func (e Model) Valid() bool {
 	}
 }
 
-// Defines values for CreateCompletionResponseObject.
+// Defines values for CompletionObject.
 const (
 	CompletionObjectTextCompletion CompletionObject = "text_completion"
 )
 
-// Valid indicates whether the value is a known member of the CreateCompletionResponseObject enum.
+// Valid indicates whether the value is a known member of the CompletionObject enum.
 func (e CompletionObject) Valid() bool {
 	switch e {
 	case CompletionObjectTextCompletion:
@@ -126,7 +126,7 @@ type CreateRequest struct {
 	// MaxTokens caps the tokens to generate (default 16); prompt plus this must fit the context.
 	MaxTokens *int64 `json:"max_tokens,omitempty"`
 
-	// Model is the model id; see CompletionModel for known ids.
+	// models.Model is the model id; see Model for known ids.
 	Model string `json:"model"`
 
 	// N sets how many completions to generate for each prompt.
@@ -174,7 +174,7 @@ type Completion struct {
 	// ID is the completion id.
 	ID string `json:"id"`
 
-	// Model is the model that produced the completion.
+	// models.Model is the model that produced the completion.
 	Model string `json:"model"`
 
 	// Object is always `text_completion`.
@@ -193,17 +193,17 @@ type CompletionObject string
 // Prompt is the prompt as text, several texts, tokens, or several
 // token lists.
 //
-// It is a union: its value is one of CompletionPromptText,
-// CompletionPromptTexts, CompletionPromptTokens, CompletionPromptTokenBatches
-// or UnknownCompletionPrompt, told apart by the JSON kind of its value.
-// Decode it with UnmarshalCompletionPrompt; UnknownCompletionPrompt keeps
+// It is a union: its value is one of PromptText,
+// PromptTexts, PromptTokens, PromptTokenBatches
+// or UnknownPrompt, told apart by the JSON kind of its value.
+// Decode it with UnmarshalPrompt; UnknownPrompt keeps
 // variants this version does not know.
 type Prompt interface {
-	// IsCompletionPrompt marks the variants of CompletionPrompt.
+	// IsCompletionPrompt marks the variants of Prompt.
 	IsCompletionPrompt(unionrt.Seal)
 }
 
-// UnknownPrompt is a CompletionPrompt variant this version does not
+// UnknownPrompt is a Prompt variant this version does not
 // know, kept as received. It encodes as Raw, so it can also send a variant
 // written by hand.
 type UnknownPrompt struct {
@@ -213,7 +213,7 @@ type UnknownPrompt struct {
 	Raw json.RawMessage
 }
 
-// IsCompletionPrompt marks UnknownCompletionPrompt as a variant of CompletionPrompt.
+// IsCompletionPrompt marks UnknownPrompt as a variant of Prompt.
 func (UnknownPrompt) IsCompletionPrompt(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -221,23 +221,23 @@ func (u UnknownPrompt) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("CompletionPrompt", u.Raw)
 }
 
-// IsCompletionPrompt marks CompletionPromptText as a variant of CompletionPrompt.
+// IsCompletionPrompt marks PromptText as a variant of Prompt.
 func (PromptText) IsCompletionPrompt(unionrt.Seal) {}
 
-// IsCompletionPrompt marks CompletionPromptTexts as a variant of CompletionPrompt.
+// IsCompletionPrompt marks PromptTexts as a variant of Prompt.
 func (PromptTexts) IsCompletionPrompt(unionrt.Seal) {}
 
-// IsCompletionPrompt marks CompletionPromptTokens as a variant of CompletionPrompt.
+// IsCompletionPrompt marks PromptTokens as a variant of Prompt.
 func (PromptTokens) IsCompletionPrompt(unionrt.Seal) {}
 
-// IsCompletionPrompt marks CompletionPromptTokenBatches as a variant of CompletionPrompt.
+// IsCompletionPrompt marks PromptTokenBatches as a variant of Prompt.
 func (PromptTokenBatches) IsCompletionPrompt(unionrt.Seal) {}
 
-// UnmarshalPrompt decodes JSON into the CompletionPrompt variant it
-// holds: a JSON string into CompletionPromptText, an array of string into
-// CompletionPromptTexts, an array of number into CompletionPromptTokens and
-// an array of array into CompletionPromptTokenBatches. JSON null yields nil
-// and anything else an UnknownCompletionPrompt.
+// UnmarshalPrompt decodes JSON into the Prompt variant it
+// holds: a JSON string into PromptText, an array of string into
+// PromptTexts, an array of number into PromptTokens and
+// an array of array into PromptTokenBatches. JSON null yields nil
+// and anything else an UnknownPrompt.
 func UnmarshalPrompt(data []byte) (Prompt, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -287,25 +287,25 @@ func UnmarshalPrompt(data []byte) (Prompt, error) {
 
 // PromptText is one text prompt.
 //
-// It is the JSON string variant of CompletionPrompt.
+// It is the JSON string variant of Prompt.
 type PromptText string
 
 // PromptTexts holds several text prompts.
 //
-// It is the JSON array variant of CompletionPrompt.
+// It is the JSON array variant of Prompt.
 type PromptTexts []string
 
 // PromptTokenBatches holds several prompts as token ids.
 //
-// It is the JSON array variant of CompletionPrompt.
+// It is the JSON array variant of Prompt.
 type PromptTokenBatches [][]int64
 
 // PromptTokens is one prompt as token ids.
 //
-// It is the JSON array variant of CompletionPrompt.
+// It is the JSON array variant of Prompt.
 type PromptTokens []int64
 
-// UnmarshalJSON implements json.Unmarshaler for CreateCompletionRequest,
+// UnmarshalJSON implements json.Unmarshaler for CreateRequest,
 // decoding its union fields Prompt and Stop through their Unmarshal
 // functions.
 func (t *CreateRequest) UnmarshalJSON(data []byte) error {

@@ -12,12 +12,12 @@ import (
 	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
-// Defines values for ConversationObject.
+// Defines values for Object.
 const (
 	ObjectConversation Object = "conversation"
 )
 
-// Valid indicates whether the value is a known member of the ConversationObject enum.
+// Valid indicates whether the value is a known member of the Object enum.
 func (e Object) Valid() bool {
 	switch e {
 	case ObjectConversation:
@@ -27,12 +27,12 @@ func (e Object) Valid() bool {
 	}
 }
 
-// Defines values for ConversationDeletedObject.
+// Defines values for DeletedObject.
 const (
 	DeletedObjectConversationDeleted DeletedObject = "conversation.deleted"
 )
 
-// Valid indicates whether the value is a known member of the ConversationDeletedObject enum.
+// Valid indicates whether the value is a known member of the DeletedObject enum.
 func (e DeletedObject) Valid() bool {
 	switch e {
 	case DeletedObjectConversationDeleted:
@@ -42,12 +42,12 @@ func (e DeletedObject) Valid() bool {
 	}
 }
 
-// Defines values for ConversationItemListObject.
+// Defines values for ItemListObject.
 const (
 	ItemListObjectList ItemListObject = "list"
 )
 
-// Valid indicates whether the value is a known member of the ConversationItemListObject enum.
+// Valid indicates whether the value is a known member of the ItemListObject enum.
 func (e ItemListObject) Valid() bool {
 	switch e {
 	case ItemListObjectList:
@@ -65,7 +65,7 @@ type Conversation struct {
 	// ID is the conversation id (it starts with `conv_`).
 	ID string `json:"id"`
 
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Object is always `conversation`.
@@ -105,7 +105,7 @@ type ItemList struct {
 	Object ItemListObject `json:"object"`
 }
 
-// ItemListObject defines model for ConversationItemList.Object.
+// ItemListObject defines model for ItemList.Object.
 type ItemListObject string
 
 // CreateItemsRequest is a request to append items to a conversation.
@@ -119,13 +119,13 @@ type CreateRequest struct {
 	// Items holds the items the conversation starts with, at most 20.
 	Items []responses.InputItem `json:"items,omitempty"`
 
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 }
 
 // UpdateRequest holds the new metadata of a conversation; it replaces the old metadata.
 type UpdateRequest struct {
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata"`
 }
 
@@ -156,7 +156,7 @@ type GetItemParams struct {
 	Include []responses.Includable `form:"include,omitempty" json:"include,omitempty"`
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ConversationItemList,
+// UnmarshalJSON implements json.Unmarshaler for ItemList,
 // decoding its union field Data through its Unmarshal function.
 func (t *ItemList) UnmarshalJSON(data []byte) error {
 	type plain ItemList
@@ -166,7 +166,7 @@ func (t *ItemList) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// CreateConversationItemsRequest, decoding its union field Items through its
+// CreateItemsRequest, decoding its union field Items through its
 // Unmarshal function.
 func (t *CreateItemsRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateItemsRequest
@@ -175,7 +175,7 @@ func (t *CreateItemsRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateConversationRequest,
+// UnmarshalJSON implements json.Unmarshaler for CreateRequest,
 // decoding its union field Items through its Unmarshal function.
 func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateRequest

@@ -12,13 +12,13 @@ import (
 	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
-// Defines values for CreateEmbeddingRequestEncodingFormat.
+// Defines values for CreateRequestEncodingFormat.
 const (
 	CreateRequestEncodingFormatBase64 CreateRequestEncodingFormat = "base64"
 	CreateRequestEncodingFormatFloat  CreateRequestEncodingFormat = "float"
 )
 
-// Valid indicates whether the value is a known member of the CreateEmbeddingRequestEncodingFormat enum.
+// Valid indicates whether the value is a known member of the CreateRequestEncodingFormat enum.
 func (e CreateRequestEncodingFormat) Valid() bool {
 	switch e {
 	case CreateRequestEncodingFormatBase64:
@@ -30,12 +30,12 @@ func (e CreateRequestEncodingFormat) Valid() bool {
 	}
 }
 
-// Defines values for CreateEmbeddingResponseObject.
+// Defines values for CreateResponseObject.
 const (
 	CreateResponseObjectList CreateResponseObject = "list"
 )
 
-// Valid indicates whether the value is a known member of the CreateEmbeddingResponseObject enum.
+// Valid indicates whether the value is a known member of the CreateResponseObject enum.
 func (e CreateResponseObject) Valid() bool {
 	switch e {
 	case CreateResponseObjectList:
@@ -45,12 +45,12 @@ func (e CreateResponseObject) Valid() bool {
 	}
 }
 
-// Defines values for EmbeddingObject.
+// Defines values for Object.
 const (
 	ObjectEmbedding Object = "embedding"
 )
 
-// Valid indicates whether the value is a known member of the EmbeddingObject enum.
+// Valid indicates whether the value is a known member of the Object enum.
 func (e Object) Valid() bool {
 	switch e {
 	case ObjectEmbedding:
@@ -60,14 +60,14 @@ func (e Object) Valid() bool {
 	}
 }
 
-// Defines values for EmbeddingModel.
+// Defines values for Model.
 const (
 	ModelTextEmbedding3Large = "text-embedding-3-large"
 	ModelTextEmbedding3Small = "text-embedding-3-small"
 	ModelTextEmbeddingAda002 = "text-embedding-ada-002"
 )
 
-// Valid indicates whether the value is a known member of the EmbeddingModel enum.
+// Valid indicates whether the value is a known member of the Model enum.
 func (e Model) Valid() bool {
 	switch e {
 	case ModelTextEmbedding3Large:
@@ -92,7 +92,7 @@ type CreateRequest struct {
 	// Input is what to embed: a text, several texts, tokens, or several token lists. Each input must fit the model's input limit (8192 tokens), texts must not be empty, arrays hold at most 2048 inputs, and a request at most 300,000 tokens in all.
 	Input Input `json:"input"`
 
-	// Model is the model id; see EmbeddingModel for known ids.
+	// models.Model is the model id; see Model for known ids.
 	Model string `json:"model"`
 
 	// User is a stable id of your end user, to help detect abuse.
@@ -107,7 +107,7 @@ type CreateResponse struct {
 	// Data holds one embedding per input, in input order.
 	Data []Embedding `json:"data"`
 
-	// Model is the model that computed the embeddings.
+	// models.Model is the model that computed the embeddings.
 	Model  string               `json:"model"`
 	Object CreateResponseObject `json:"object"`
 
@@ -115,7 +115,7 @@ type CreateResponse struct {
 	Usage Usage `json:"usage"`
 }
 
-// CreateResponseObject defines model for CreateEmbeddingResponse.Object.
+// CreateResponseObject defines model for CreateResponse.Object.
 type CreateResponseObject string
 
 // Embedding is the embedding of one input.
@@ -153,17 +153,17 @@ type EmbeddingVector = Vector
 // texts must not be empty, arrays hold at most 2048 inputs, and a request at
 // most 300,000 tokens in all.
 //
-// It is a union: its value is one of EmbeddingInputText, EmbeddingInputTexts,
-// EmbeddingInputTokens, EmbeddingInputTokenBatches or UnknownEmbeddingInput,
+// It is a union: its value is one of InputText, InputTexts,
+// InputTokens, InputTokenBatches or UnknownInput,
 // told apart by the JSON kind of its value. Decode it with
-// UnmarshalEmbeddingInput; UnknownEmbeddingInput keeps variants this version
+// UnmarshalInput; UnknownInput keeps variants this version
 // does not know.
 type Input interface {
-	// IsEmbeddingInput marks the variants of EmbeddingInput.
+	// IsEmbeddingInput marks the variants of Input.
 	IsEmbeddingInput(unionrt.Seal)
 }
 
-// UnknownInput is a EmbeddingInput variant this version does not
+// UnknownInput is a Input variant this version does not
 // know, kept as received. It encodes as Raw, so it can also send a variant
 // written by hand.
 type UnknownInput struct {
@@ -173,7 +173,7 @@ type UnknownInput struct {
 	Raw json.RawMessage
 }
 
-// IsEmbeddingInput marks UnknownEmbeddingInput as a variant of EmbeddingInput.
+// IsEmbeddingInput marks UnknownInput as a variant of Input.
 func (UnknownInput) IsEmbeddingInput(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -181,23 +181,23 @@ func (u UnknownInput) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("EmbeddingInput", u.Raw)
 }
 
-// IsEmbeddingInput marks EmbeddingInputText as a variant of EmbeddingInput.
+// IsEmbeddingInput marks InputText as a variant of Input.
 func (InputText) IsEmbeddingInput(unionrt.Seal) {}
 
-// IsEmbeddingInput marks EmbeddingInputTexts as a variant of EmbeddingInput.
+// IsEmbeddingInput marks InputTexts as a variant of Input.
 func (InputTexts) IsEmbeddingInput(unionrt.Seal) {}
 
-// IsEmbeddingInput marks EmbeddingInputTokens as a variant of EmbeddingInput.
+// IsEmbeddingInput marks InputTokens as a variant of Input.
 func (InputTokens) IsEmbeddingInput(unionrt.Seal) {}
 
-// IsEmbeddingInput marks EmbeddingInputTokenBatches as a variant of EmbeddingInput.
+// IsEmbeddingInput marks InputTokenBatches as a variant of Input.
 func (InputTokenBatches) IsEmbeddingInput(unionrt.Seal) {}
 
-// UnmarshalInput decodes JSON into the EmbeddingInput variant it
-// holds: a JSON string into EmbeddingInputText, an array of string into
-// EmbeddingInputTexts, an array of number into EmbeddingInputTokens and an
-// array of array into EmbeddingInputTokenBatches. JSON null yields nil and
-// anything else an UnknownEmbeddingInput.
+// UnmarshalInput decodes JSON into the Input variant it
+// holds: a JSON string into InputText, an array of string into
+// InputTexts, an array of number into InputTokens and an
+// array of array into InputTokenBatches. JSON null yields nil and
+// anything else an UnknownInput.
 func UnmarshalInput(data []byte) (Input, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -247,26 +247,26 @@ func UnmarshalInput(data []byte) (Input, error) {
 
 // InputText is one text to embed.
 //
-// It is the JSON string variant of EmbeddingInput.
+// It is the JSON string variant of Input.
 type InputText string
 
 // InputTexts holds several texts to embed, one vector each.
 //
-// It is the JSON array variant of EmbeddingInput.
+// It is the JSON array variant of Input.
 type InputTexts []string
 
 // InputTokenBatches holds several inputs as token ids, one vector
 // each.
 //
-// It is the JSON array variant of EmbeddingInput.
+// It is the JSON array variant of Input.
 type InputTokenBatches [][]int64
 
 // InputTokens is one input as token ids.
 //
-// It is the JSON array variant of EmbeddingInput.
+// It is the JSON array variant of Input.
 type InputTokens []int64
 
-// UnmarshalJSON implements json.Unmarshaler for CreateEmbeddingRequest,
+// UnmarshalJSON implements json.Unmarshaler for CreateRequest,
 // decoding its union field Input through its Unmarshal function.
 func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateRequest

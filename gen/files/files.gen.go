@@ -12,12 +12,12 @@ import (
 	"github.com/oapi-openai/openai/gen/shared"
 )
 
-// Defines values for DeleteFileResponseObject.
+// Defines values for DeleteResponseObject.
 const (
 	DeleteResponseObjectFile DeleteResponseObject = "file"
 )
 
-// Valid indicates whether the value is a known member of the DeleteFileResponseObject enum.
+// Valid indicates whether the value is a known member of the DeleteResponseObject enum.
 func (e DeleteResponseObject) Valid() bool {
 	switch e {
 	case DeleteResponseObjectFile:
@@ -27,12 +27,12 @@ func (e DeleteResponseObject) Valid() bool {
 	}
 }
 
-// Defines values for ListFilesResponseObject.
+// Defines values for ListResponseObject.
 const (
 	ListResponseObjectList ListResponseObject = "list"
 )
 
-// Valid indicates whether the value is a known member of the ListFilesResponseObject enum.
+// Valid indicates whether the value is a known member of the ListResponseObject enum.
 func (e ListResponseObject) Valid() bool {
 	switch e {
 	case ListResponseObjectList:
@@ -44,13 +44,13 @@ func (e ListResponseObject) Valid() bool {
 
 // CreateRequest is a file upload.
 type CreateRequest struct {
-	// ExpiresAfter is when the file expires. Batch files expire after 30 days by default, other files never.
+	// ExpiresAfter is when the file expires. batch.Batch files expire after 30 days by default, other files never.
 	ExpiresAfter *shared.FileExpiresAfter `json:"expires_after,omitempty"`
 
 	// File is the file contents (not its name).
 	File io.Reader `json:"file"`
 
-	// Purpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
+	// Purpose is what an upload is for: `assistants` (Assistants API), `batch` (batch.Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 	Purpose shared.FilePurpose `json:"purpose"`
 }
 
@@ -84,7 +84,7 @@ type ListResponse struct {
 	Object ListResponseObject `json:"object"`
 }
 
-// ListResponseObject defines model for ListFilesResponse.Object.
+// ListResponseObject defines model for ListResponse.Object.
 type ListResponseObject string
 
 // ListParams defines parameters for ListFiles.

@@ -14,14 +14,14 @@ import (
 	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
-// Defines values for CreateImageEditJSONRequestBackground.
+// Defines values for CreateEditJSONRequestBackground.
 const (
 	CreateEditJSONRequestBackgroundAuto        CreateEditJSONRequestBackground = "auto"
 	CreateEditJSONRequestBackgroundOpaque      CreateEditJSONRequestBackground = "opaque"
 	CreateEditJSONRequestBackgroundTransparent CreateEditJSONRequestBackground = "transparent"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestBackground enum.
+// Valid indicates whether the value is a known member of the CreateEditJSONRequestBackground enum.
 func (e CreateEditJSONRequestBackground) Valid() bool {
 	switch e {
 	case CreateEditJSONRequestBackgroundAuto:
@@ -35,13 +35,13 @@ func (e CreateEditJSONRequestBackground) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageEditJSONRequestInputFidelity.
+// Defines values for CreateEditJSONRequestInputFidelity.
 const (
 	CreateEditJSONRequestInputFidelityHigh CreateEditJSONRequestInputFidelity = "high"
 	CreateEditJSONRequestInputFidelityLow  CreateEditJSONRequestInputFidelity = "low"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestInputFidelity enum.
+// Valid indicates whether the value is a known member of the CreateEditJSONRequestInputFidelity enum.
 func (e CreateEditJSONRequestInputFidelity) Valid() bool {
 	switch e {
 	case CreateEditJSONRequestInputFidelityHigh:
@@ -53,13 +53,13 @@ func (e CreateEditJSONRequestInputFidelity) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageEditJSONRequestModeration.
+// Defines values for CreateEditJSONRequestModeration.
 const (
 	CreateEditJSONRequestModerationAuto CreateEditJSONRequestModeration = "auto"
 	CreateEditJSONRequestModerationLow  CreateEditJSONRequestModeration = "low"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestModeration enum.
+// Valid indicates whether the value is a known member of the CreateEditJSONRequestModeration enum.
 func (e CreateEditJSONRequestModeration) Valid() bool {
 	switch e {
 	case CreateEditJSONRequestModerationAuto:
@@ -71,14 +71,14 @@ func (e CreateEditJSONRequestModeration) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageEditJSONRequestOutputFormat.
+// Defines values for CreateEditJSONRequestOutputFormat.
 const (
 	CreateEditJSONRequestOutputFormatJpeg CreateEditJSONRequestOutputFormat = "jpeg"
 	CreateEditJSONRequestOutputFormatPng  CreateEditJSONRequestOutputFormat = "png"
 	CreateEditJSONRequestOutputFormatWebp CreateEditJSONRequestOutputFormat = "webp"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestOutputFormat enum.
+// Valid indicates whether the value is a known member of the CreateEditJSONRequestOutputFormat enum.
 func (e CreateEditJSONRequestOutputFormat) Valid() bool {
 	switch e {
 	case CreateEditJSONRequestOutputFormatJpeg:
@@ -92,7 +92,7 @@ func (e CreateEditJSONRequestOutputFormat) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageEditJSONRequestQuality.
+// Defines values for CreateEditJSONRequestQuality.
 const (
 	CreateEditJSONRequestQualityAuto   CreateEditJSONRequestQuality = "auto"
 	CreateEditJSONRequestQualityHigh   CreateEditJSONRequestQuality = "high"
@@ -100,7 +100,7 @@ const (
 	CreateEditJSONRequestQualityMedium CreateEditJSONRequestQuality = "medium"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditJSONRequestQuality enum.
+// Valid indicates whether the value is a known member of the CreateEditJSONRequestQuality enum.
 func (e CreateEditJSONRequestQuality) Valid() bool {
 	switch e {
 	case CreateEditJSONRequestQualityAuto:
@@ -116,14 +116,14 @@ func (e CreateEditJSONRequestQuality) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageEditRequestBackground.
+// Defines values for CreateEditRequestBackground.
 const (
 	CreateEditRequestBackgroundAuto        CreateEditRequestBackground = "auto"
 	CreateEditRequestBackgroundOpaque      CreateEditRequestBackground = "opaque"
 	CreateEditRequestBackgroundTransparent CreateEditRequestBackground = "transparent"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditRequestBackground enum.
+// Valid indicates whether the value is a known member of the CreateEditRequestBackground enum.
 func (e CreateEditRequestBackground) Valid() bool {
 	switch e {
 	case CreateEditRequestBackgroundAuto:
@@ -137,13 +137,13 @@ func (e CreateEditRequestBackground) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageEditRequestInputFidelity.
+// Defines values for CreateEditRequestInputFidelity.
 const (
 	CreateEditRequestInputFidelityHigh CreateEditRequestInputFidelity = "high"
 	CreateEditRequestInputFidelityLow  CreateEditRequestInputFidelity = "low"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditRequestInputFidelity enum.
+// Valid indicates whether the value is a known member of the CreateEditRequestInputFidelity enum.
 func (e CreateEditRequestInputFidelity) Valid() bool {
 	switch e {
 	case CreateEditRequestInputFidelityHigh:
@@ -155,14 +155,14 @@ func (e CreateEditRequestInputFidelity) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageEditRequestOutputFormat.
+// Defines values for CreateEditRequestOutputFormat.
 const (
 	CreateEditRequestOutputFormatJpeg CreateEditRequestOutputFormat = "jpeg"
 	CreateEditRequestOutputFormatPng  CreateEditRequestOutputFormat = "png"
 	CreateEditRequestOutputFormatWebp CreateEditRequestOutputFormat = "webp"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditRequestOutputFormat enum.
+// Valid indicates whether the value is a known member of the CreateEditRequestOutputFormat enum.
 func (e CreateEditRequestOutputFormat) Valid() bool {
 	switch e {
 	case CreateEditRequestOutputFormatJpeg:
@@ -176,7 +176,7 @@ func (e CreateEditRequestOutputFormat) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageEditRequestQuality.
+// Defines values for CreateEditRequestQuality.
 const (
 	CreateEditRequestQualityAuto     CreateEditRequestQuality = "auto"
 	CreateEditRequestQualityHigh     CreateEditRequestQuality = "high"
@@ -185,7 +185,7 @@ const (
 	CreateEditRequestQualityStandard CreateEditRequestQuality = "standard"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditRequestQuality enum.
+// Valid indicates whether the value is a known member of the CreateEditRequestQuality enum.
 func (e CreateEditRequestQuality) Valid() bool {
 	switch e {
 	case CreateEditRequestQualityAuto:
@@ -203,13 +203,13 @@ func (e CreateEditRequestQuality) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageEditRequestResponseFormat.
+// Defines values for CreateEditRequestResponseFormat.
 const (
 	CreateEditRequestResponseFormatB64Json CreateEditRequestResponseFormat = "b64_json"
 	CreateEditRequestResponseFormatURL     CreateEditRequestResponseFormat = "url"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageEditRequestResponseFormat enum.
+// Valid indicates whether the value is a known member of the CreateEditRequestResponseFormat enum.
 func (e CreateEditRequestResponseFormat) Valid() bool {
 	switch e {
 	case CreateEditRequestResponseFormatB64Json:
@@ -221,14 +221,14 @@ func (e CreateEditRequestResponseFormat) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageRequestBackground.
+// Defines values for CreateRequestBackground.
 const (
 	CreateRequestBackgroundAuto        CreateRequestBackground = "auto"
 	CreateRequestBackgroundOpaque      CreateRequestBackground = "opaque"
 	CreateRequestBackgroundTransparent CreateRequestBackground = "transparent"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageRequestBackground enum.
+// Valid indicates whether the value is a known member of the CreateRequestBackground enum.
 func (e CreateRequestBackground) Valid() bool {
 	switch e {
 	case CreateRequestBackgroundAuto:
@@ -242,13 +242,13 @@ func (e CreateRequestBackground) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageRequestModeration.
+// Defines values for CreateRequestModeration.
 const (
 	CreateRequestModerationAuto CreateRequestModeration = "auto"
 	CreateRequestModerationLow  CreateRequestModeration = "low"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageRequestModeration enum.
+// Valid indicates whether the value is a known member of the CreateRequestModeration enum.
 func (e CreateRequestModeration) Valid() bool {
 	switch e {
 	case CreateRequestModerationAuto:
@@ -260,14 +260,14 @@ func (e CreateRequestModeration) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageRequestOutputFormat.
+// Defines values for CreateRequestOutputFormat.
 const (
 	CreateRequestOutputFormatJpeg CreateRequestOutputFormat = "jpeg"
 	CreateRequestOutputFormatPng  CreateRequestOutputFormat = "png"
 	CreateRequestOutputFormatWebp CreateRequestOutputFormat = "webp"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageRequestOutputFormat enum.
+// Valid indicates whether the value is a known member of the CreateRequestOutputFormat enum.
 func (e CreateRequestOutputFormat) Valid() bool {
 	switch e {
 	case CreateRequestOutputFormatJpeg:
@@ -281,7 +281,7 @@ func (e CreateRequestOutputFormat) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageRequestQuality.
+// Defines values for CreateRequestQuality.
 const (
 	CreateRequestQualityAuto     CreateRequestQuality = "auto"
 	CreateRequestQualityHd       CreateRequestQuality = "hd"
@@ -291,7 +291,7 @@ const (
 	CreateRequestQualityStandard CreateRequestQuality = "standard"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageRequestQuality enum.
+// Valid indicates whether the value is a known member of the CreateRequestQuality enum.
 func (e CreateRequestQuality) Valid() bool {
 	switch e {
 	case CreateRequestQualityAuto:
@@ -311,13 +311,13 @@ func (e CreateRequestQuality) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageRequestResponseFormat.
+// Defines values for CreateRequestResponseFormat.
 const (
 	CreateRequestResponseFormatB64Json CreateRequestResponseFormat = "b64_json"
 	CreateRequestResponseFormatURL     CreateRequestResponseFormat = "url"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageRequestResponseFormat enum.
+// Valid indicates whether the value is a known member of the CreateRequestResponseFormat enum.
 func (e CreateRequestResponseFormat) Valid() bool {
 	switch e {
 	case CreateRequestResponseFormatB64Json:
@@ -329,13 +329,13 @@ func (e CreateRequestResponseFormat) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageRequestStyle.
+// Defines values for CreateRequestStyle.
 const (
 	CreateRequestStyleNatural CreateRequestStyle = "natural"
 	CreateRequestStyleVivid   CreateRequestStyle = "vivid"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageRequestStyle enum.
+// Valid indicates whether the value is a known member of the CreateRequestStyle enum.
 func (e CreateRequestStyle) Valid() bool {
 	switch e {
 	case CreateRequestStyleNatural:
@@ -347,13 +347,13 @@ func (e CreateRequestStyle) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageVariationRequestResponseFormat.
+// Defines values for CreateVariationRequestResponseFormat.
 const (
 	CreateVariationRequestResponseFormatB64Json CreateVariationRequestResponseFormat = "b64_json"
 	CreateVariationRequestResponseFormatURL     CreateVariationRequestResponseFormat = "url"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageVariationRequestResponseFormat enum.
+// Valid indicates whether the value is a known member of the CreateVariationRequestResponseFormat enum.
 func (e CreateVariationRequestResponseFormat) Valid() bool {
 	switch e {
 	case CreateVariationRequestResponseFormatB64Json:
@@ -365,14 +365,14 @@ func (e CreateVariationRequestResponseFormat) Valid() bool {
 	}
 }
 
-// Defines values for CreateImageVariationRequestSize.
+// Defines values for CreateVariationRequestSize.
 const (
 	CreateVariationRequestSizeN1024X1024 CreateVariationRequestSize = "1024x1024"
 	CreateVariationRequestSizeN256X256   CreateVariationRequestSize = "256x256"
 	CreateVariationRequestSizeN512X512   CreateVariationRequestSize = "512x512"
 )
 
-// Valid indicates whether the value is a known member of the CreateImageVariationRequestSize enum.
+// Valid indicates whether the value is a known member of the CreateVariationRequestSize enum.
 func (e CreateVariationRequestSize) Valid() bool {
 	switch e {
 	case CreateVariationRequestSizeN1024X1024:
@@ -386,12 +386,12 @@ func (e CreateVariationRequestSize) Valid() bool {
 	}
 }
 
-// Defines values for ImageEditCompletedEventType.
+// Defines values for EditCompletedEventType.
 const (
 	EditCompletedEventTypeImageEditCompleted EditCompletedEventType = "image_edit.completed"
 )
 
-// Valid indicates whether the value is a known member of the ImageEditCompletedEventType enum.
+// Valid indicates whether the value is a known member of the EditCompletedEventType enum.
 func (e EditCompletedEventType) Valid() bool {
 	switch e {
 	case EditCompletedEventTypeImageEditCompleted:
@@ -401,12 +401,12 @@ func (e EditCompletedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ImageEditPartialImageEventType.
+// Defines values for EditPartialImageEventType.
 const (
 	EditPartialImageEventTypeImageEditPartialImage EditPartialImageEventType = "image_edit.partial_image"
 )
 
-// Valid indicates whether the value is a known member of the ImageEditPartialImageEventType enum.
+// Valid indicates whether the value is a known member of the EditPartialImageEventType enum.
 func (e EditPartialImageEventType) Valid() bool {
 	switch e {
 	case EditPartialImageEventTypeImageEditPartialImage:
@@ -416,12 +416,12 @@ func (e EditPartialImageEventType) Valid() bool {
 	}
 }
 
-// Defines values for ImageGenCompletedEventType.
+// Defines values for GenCompletedEventType.
 const (
 	GenCompletedEventTypeImageGenerationCompleted GenCompletedEventType = "image_generation.completed"
 )
 
-// Valid indicates whether the value is a known member of the ImageGenCompletedEventType enum.
+// Valid indicates whether the value is a known member of the GenCompletedEventType enum.
 func (e GenCompletedEventType) Valid() bool {
 	switch e {
 	case GenCompletedEventTypeImageGenerationCompleted:
@@ -431,12 +431,12 @@ func (e GenCompletedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ImageGenPartialImageEventType.
+// Defines values for GenPartialImageEventType.
 const (
 	GenPartialImageEventTypeImageGenerationPartialImage GenPartialImageEventType = "image_generation.partial_image"
 )
 
-// Valid indicates whether the value is a known member of the ImageGenPartialImageEventType enum.
+// Valid indicates whether the value is a known member of the GenPartialImageEventType enum.
 func (e GenPartialImageEventType) Valid() bool {
 	switch e {
 	case GenPartialImageEventTypeImageGenerationPartialImage:
@@ -446,7 +446,7 @@ func (e GenPartialImageEventType) Valid() bool {
 	}
 }
 
-// Defines values for ImageModel.
+// Defines values for Model.
 const (
 	ModelChatgptImageLatest = "chatgpt-image-latest"
 	ModelDallE2             = "dall-e-2"
@@ -456,7 +456,7 @@ const (
 	ModelGptImage1Mini      = "gpt-image-1-mini"
 )
 
-// Valid indicates whether the value is a known member of the ImageModel enum.
+// Valid indicates whether the value is a known member of the Model enum.
 func (e Model) Valid() bool {
 	switch e {
 	case ModelChatgptImageLatest:
@@ -476,7 +476,7 @@ func (e Model) Valid() bool {
 	}
 }
 
-// Defines values for ImageSize.
+// Defines values for Size.
 const (
 	SizeAuto       = "auto"
 	SizeN1024X1024 = "1024x1024"
@@ -488,7 +488,7 @@ const (
 	SizeN512X512   = "512x512"
 )
 
-// Valid indicates whether the value is a known member of the ImageSize enum.
+// Valid indicates whether the value is a known member of the Size enum.
 func (e Size) Valid() bool {
 	switch e {
 	case SizeAuto:
@@ -526,7 +526,7 @@ type CreateEditJSONRequest struct {
 	// Mask names a png with the size of the first image whose fully transparent pixels mark where to edit.
 	Mask *Reference `json:"mask,omitempty"`
 
-	// Model is the GPT image model id; see ImageModel for known ids.
+	// models.Model is the GPT image model id; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// Moderation is how strictly the output is filtered, `auto` (the default) or `low`.
@@ -550,7 +550,7 @@ type CreateEditJSONRequest struct {
 	// Quality is the image quality, `low`, `medium` or `high`; `auto` (the default) picks one.
 	Quality *CreateEditJSONRequestQuality `json:"quality,omitempty"`
 
-	// Size is the image size, such as `1024x1024`; see ImageSize for the known ones.
+	// Size is the image size, such as `1024x1024`; see Size for the known ones.
 	Size *string `json:"size,omitempty"`
 
 	// Stream asks for the images as a stream of server-sent events.
@@ -589,7 +589,7 @@ type CreateEditRequest struct {
 	// Mask is a png with the size of the first image whose fully transparent pixels mark where to edit.
 	Mask io.Reader `json:"mask,omitempty"`
 
-	// Model is the image model id; see ImageModel for known ids.
+	// models.Model is the image model id; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// N is how many images to make, 1 to 10.
@@ -613,7 +613,7 @@ type CreateEditRequest struct {
 	// ResponseFormat is how dall-e-2 returns images, `url` (valid for an hour) or `b64_json`; GPT image models always return base64.
 	ResponseFormat *CreateEditRequestResponseFormat `json:"response_format,omitempty"`
 
-	// Size is the image size, such as `1024x1024`; see ImageSize for the known ones.
+	// Size is the image size, such as `1024x1024`; see Size for the known ones.
 	Size *string `json:"size,omitempty"`
 
 	// Stream asks for the images as a stream of server-sent events (GPT image models).
@@ -643,7 +643,7 @@ type CreateRequest struct {
 	// Background is the background of GPT image model output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
 	Background *CreateRequestBackground `json:"background,omitempty"`
 
-	// Model is the image model id; see ImageModel for known ids.
+	// models.Model is the image model id; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// Moderation is how strictly GPT image model output is filtered, `auto` (the default) or `low`.
@@ -670,7 +670,7 @@ type CreateRequest struct {
 	// ResponseFormat is how dall-e models return images, `url` (valid for an hour) or `b64_json`; GPT image models always return base64.
 	ResponseFormat *CreateRequestResponseFormat `json:"response_format,omitempty"`
 
-	// Size is the image size, such as `1024x1024`; see ImageSize for the known ones.
+	// Size is the image size, such as `1024x1024`; see Size for the known ones.
 	Size *string `json:"size,omitempty"`
 
 	// Stream asks for the images as a stream of server-sent events (GPT image models).
@@ -706,7 +706,7 @@ type CreateVariationRequest struct {
 	// Image is a square png under 4 MB.
 	Image io.Reader `json:"image"`
 
-	// Model is the model id; only `dall-e-2` makes variations.
+	// models.Model is the model id; only `dall-e-2` makes variations.
 	Model *string `json:"model,omitempty"`
 
 	// N is how many variations to make, 1 to 10.
@@ -765,7 +765,7 @@ type EditCompletedEvent struct {
 	Usage *Usage `json:"usage,omitempty"`
 }
 
-// EditCompletedEventType defines model for ImageEditCompletedEvent.Type.
+// EditCompletedEventType defines model for EditCompletedEvent.Type.
 type EditCompletedEventType string
 
 // EditPartialImageEvent carries a draft of the edited image while it is made.
@@ -793,7 +793,7 @@ type EditPartialImageEvent struct {
 	Type EditPartialImageEventType `json:"type"`
 }
 
-// EditPartialImageEventType defines model for ImageEditPartialImageEvent.Type.
+// EditPartialImageEventType defines model for EditPartialImageEvent.Type.
 type EditPartialImageEventType string
 
 // GenCompletedEvent carries the finished image; it ends the stream.
@@ -821,7 +821,7 @@ type GenCompletedEvent struct {
 	Usage *Usage `json:"usage,omitempty"`
 }
 
-// GenCompletedEventType defines model for ImageGenCompletedEvent.Type.
+// GenCompletedEventType defines model for GenCompletedEvent.Type.
 type GenCompletedEventType string
 
 // GenPartialImageEvent carries a draft of the image while it is generated.
@@ -849,7 +849,7 @@ type GenPartialImageEvent struct {
 	Type GenPartialImageEventType `json:"type"`
 }
 
-// GenPartialImageEventType defines model for ImageGenPartialImageEvent.Type.
+// GenPartialImageEventType defines model for GenPartialImageEvent.Type.
 type GenPartialImageEventType string
 
 // Model lists the known image models. The `model` fields accept any model id.
@@ -932,16 +932,16 @@ type Usage struct {
 
 // EditStreamEvent is an event of an image edit stream.
 //
-// It is a union: its value is one of ImageEditPartialImageEvent,
-// ImageEditCompletedEvent or UnknownImageEditStreamEvent, told apart by its
-// "type" property. Decode it with UnmarshalImageEditStreamEvent;
-// UnknownImageEditStreamEvent keeps variants this version does not know.
+// It is a union: its value is one of EditPartialImageEvent,
+// EditCompletedEvent or UnknownEditStreamEvent, told apart by its
+// "type" property. Decode it with UnmarshalEditStreamEvent;
+// UnknownEditStreamEvent keeps variants this version does not know.
 type EditStreamEvent interface {
-	// IsImageEditStreamEvent marks the variants of ImageEditStreamEvent.
+	// IsImageEditStreamEvent marks the variants of EditStreamEvent.
 	IsImageEditStreamEvent(unionrt.Seal)
 }
 
-// UnknownEditStreamEvent is a ImageEditStreamEvent variant this version
+// UnknownEditStreamEvent is a EditStreamEvent variant this version
 // does not know, kept as received. It encodes as Raw, so it can also send a
 // variant written by hand.
 type UnknownEditStreamEvent struct {
@@ -952,7 +952,7 @@ type UnknownEditStreamEvent struct {
 	Raw json.RawMessage
 }
 
-// IsImageEditStreamEvent marks UnknownImageEditStreamEvent as a variant of ImageEditStreamEvent.
+// IsImageEditStreamEvent marks UnknownEditStreamEvent as a variant of EditStreamEvent.
 func (UnknownEditStreamEvent) IsImageEditStreamEvent(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -960,17 +960,17 @@ func (u UnknownEditStreamEvent) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ImageEditStreamEvent", u.Raw)
 }
 
-// IsImageEditStreamEvent marks ImageEditPartialImageEvent as a variant of ImageEditStreamEvent.
+// IsImageEditStreamEvent marks EditPartialImageEvent as a variant of EditStreamEvent.
 func (EditPartialImageEvent) IsImageEditStreamEvent(unionrt.Seal) {}
 
-// IsImageEditStreamEvent marks ImageEditCompletedEvent as a variant of ImageEditStreamEvent.
+// IsImageEditStreamEvent marks EditCompletedEvent as a variant of EditStreamEvent.
 func (EditCompletedEvent) IsImageEditStreamEvent(unionrt.Seal) {}
 
-// UnmarshalEditStreamEvent decodes JSON into the ImageEditStreamEvent
+// UnmarshalEditStreamEvent decodes JSON into the EditStreamEvent
 // variant it holds: an object with "type" "image_edit.partial_image" into
-// ImageEditPartialImageEvent and an object with "type" "image_edit.completed"
-// into ImageEditCompletedEvent. JSON null yields nil and anything else an
-// UnknownImageEditStreamEvent.
+// EditPartialImageEvent and an object with "type" "image_edit.completed"
+// into EditCompletedEvent. JSON null yields nil and anything else an
+// UnknownEditStreamEvent.
 func UnmarshalEditStreamEvent(data []byte) (EditStreamEvent, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -1013,16 +1013,16 @@ func UnmarshalEditStreamEvent(data []byte) (EditStreamEvent, error) {
 
 // GenStreamEvent is an event of an image generation stream.
 //
-// It is a union: its value is one of ImageGenPartialImageEvent,
-// ImageGenCompletedEvent or UnknownImageGenStreamEvent, told apart by its
-// "type" property. Decode it with UnmarshalImageGenStreamEvent;
-// UnknownImageGenStreamEvent keeps variants this version does not know.
+// It is a union: its value is one of GenPartialImageEvent,
+// GenCompletedEvent or UnknownGenStreamEvent, told apart by its
+// "type" property. Decode it with UnmarshalGenStreamEvent;
+// UnknownGenStreamEvent keeps variants this version does not know.
 type GenStreamEvent interface {
-	// IsImageGenStreamEvent marks the variants of ImageGenStreamEvent.
+	// IsImageGenStreamEvent marks the variants of GenStreamEvent.
 	IsImageGenStreamEvent(unionrt.Seal)
 }
 
-// UnknownGenStreamEvent is a ImageGenStreamEvent variant this version
+// UnknownGenStreamEvent is a GenStreamEvent variant this version
 // does not know, kept as received. It encodes as Raw, so it can also send a
 // variant written by hand.
 type UnknownGenStreamEvent struct {
@@ -1033,7 +1033,7 @@ type UnknownGenStreamEvent struct {
 	Raw json.RawMessage
 }
 
-// IsImageGenStreamEvent marks UnknownImageGenStreamEvent as a variant of ImageGenStreamEvent.
+// IsImageGenStreamEvent marks UnknownGenStreamEvent as a variant of GenStreamEvent.
 func (UnknownGenStreamEvent) IsImageGenStreamEvent(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -1041,17 +1041,17 @@ func (u UnknownGenStreamEvent) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ImageGenStreamEvent", u.Raw)
 }
 
-// IsImageGenStreamEvent marks ImageGenPartialImageEvent as a variant of ImageGenStreamEvent.
+// IsImageGenStreamEvent marks GenPartialImageEvent as a variant of GenStreamEvent.
 func (GenPartialImageEvent) IsImageGenStreamEvent(unionrt.Seal) {}
 
-// IsImageGenStreamEvent marks ImageGenCompletedEvent as a variant of ImageGenStreamEvent.
+// IsImageGenStreamEvent marks GenCompletedEvent as a variant of GenStreamEvent.
 func (GenCompletedEvent) IsImageGenStreamEvent(unionrt.Seal) {}
 
-// UnmarshalGenStreamEvent decodes JSON into the ImageGenStreamEvent
+// UnmarshalGenStreamEvent decodes JSON into the GenStreamEvent
 // variant it holds: an object with "type" "image_generation.partial_image"
-// into ImageGenPartialImageEvent and an object with "type"
-// "image_generation.completed" into ImageGenCompletedEvent. JSON null yields
-// nil and anything else an UnknownImageGenStreamEvent.
+// into GenPartialImageEvent and an object with "type"
+// "image_generation.completed" into GenCompletedEvent. JSON null yields
+// nil and anything else an UnknownGenStreamEvent.
 func UnmarshalGenStreamEvent(data []byte) (GenStreamEvent, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -1092,33 +1092,33 @@ func UnmarshalGenStreamEvent(data []byte) (GenStreamEvent, error) {
 	return UnknownGenStreamEvent{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
-// MarshalJSON always encodes ImageEditCompletedEventType as
-// "image_edit.completed": the "type" value that tells ImageEditCompletedEvent
-// apart in ImageEditStreamEvent, so the zero value stamps it and callers
+// MarshalJSON always encodes EditCompletedEventType as
+// "image_edit.completed": the "type" value that tells EditCompletedEvent
+// apart in EditStreamEvent, so the zero value stamps it and callers
 // never set it.
 func (EditCompletedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"image_edit.completed"`), nil
 }
 
-// MarshalJSON always encodes ImageEditPartialImageEventType as
+// MarshalJSON always encodes EditPartialImageEventType as
 // "image_edit.partial_image": the "type" value that tells
-// ImageEditPartialImageEvent apart in ImageEditStreamEvent, so the zero value
+// EditPartialImageEvent apart in EditStreamEvent, so the zero value
 // stamps it and callers never set it.
 func (EditPartialImageEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"image_edit.partial_image"`), nil
 }
 
-// MarshalJSON always encodes ImageGenCompletedEventType as
+// MarshalJSON always encodes GenCompletedEventType as
 // "image_generation.completed": the "type" value that tells
-// ImageGenCompletedEvent apart in ImageGenStreamEvent, so the zero value
+// GenCompletedEvent apart in GenStreamEvent, so the zero value
 // stamps it and callers never set it.
 func (GenCompletedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"image_generation.completed"`), nil
 }
 
-// MarshalJSON always encodes ImageGenPartialImageEventType as
+// MarshalJSON always encodes GenPartialImageEventType as
 // "image_generation.partial_image": the "type" value that tells
-// ImageGenPartialImageEvent apart in ImageGenStreamEvent, so the zero value
+// GenPartialImageEvent apart in GenStreamEvent, so the zero value
 // stamps it and callers never set it.
 func (GenPartialImageEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"image_generation.partial_image"`), nil

@@ -6,12 +6,12 @@
 // operations use, beside the methods that call them.
 package models
 
-// Defines values for ListModelsResponseObject.
+// Defines values for ListResponseObject.
 const (
 	ListResponseObjectList ListResponseObject = "list"
 )
 
-// Valid indicates whether the value is a known member of the ListModelsResponseObject enum.
+// Valid indicates whether the value is a known member of the ListResponseObject enum.
 func (e ListResponseObject) Valid() bool {
 	switch e {
 	case ListResponseObjectList:
@@ -21,12 +21,12 @@ func (e ListResponseObject) Valid() bool {
 	}
 }
 
-// Defines values for ModelObject.
+// Defines values for Object.
 const (
 	ObjectModel Object = "model"
 )
 
-// Valid indicates whether the value is a known member of the ModelObject enum.
+// Valid indicates whether the value is a known member of the Object enum.
 func (e Object) Valid() bool {
 	switch e {
 	case ObjectModel:
@@ -54,7 +54,7 @@ type ListResponse struct {
 	Object ListResponseObject `json:"object"`
 }
 
-// ListResponseObject defines model for ListModelsResponse.Object.
+// ListResponseObject defines model for ListResponse.Object.
 type ListResponseObject string
 
 // Model is a model that can be used with the API.

@@ -12,12 +12,12 @@ import (
 	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
-// Defines values for ModerationImageInputType.
+// Defines values for ImageInputType.
 const (
 	ImageInputTypeImageURL ImageInputType = "image_url"
 )
 
-// Valid indicates whether the value is a known member of the ModerationImageInputType enum.
+// Valid indicates whether the value is a known member of the ImageInputType enum.
 func (e ImageInputType) Valid() bool {
 	switch e {
 	case ImageInputTypeImageURL:
@@ -27,13 +27,13 @@ func (e ImageInputType) Valid() bool {
 	}
 }
 
-// Defines values for ModerationInputType.
+// Defines values for InputType.
 const (
 	InputTypeImage InputType = "image"
 	InputTypeText  InputType = "text"
 )
 
-// Valid indicates whether the value is a known member of the ModerationInputType enum.
+// Valid indicates whether the value is a known member of the InputType enum.
 func (e InputType) Valid() bool {
 	switch e {
 	case InputTypeImage:
@@ -45,7 +45,7 @@ func (e InputType) Valid() bool {
 	}
 }
 
-// Defines values for ModerationModel.
+// Defines values for Model.
 const (
 	ModelOmniModeration20240926 = "omni-moderation-2024-09-26"
 	ModelOmniModerationLatest   = "omni-moderation-latest"
@@ -53,7 +53,7 @@ const (
 	ModelTextModerationStable   = "text-moderation-stable"
 )
 
-// Valid indicates whether the value is a known member of the ModerationModel enum.
+// Valid indicates whether the value is a known member of the Model enum.
 func (e Model) Valid() bool {
 	switch e {
 	case ModelOmniModeration20240926:
@@ -69,12 +69,12 @@ func (e Model) Valid() bool {
 	}
 }
 
-// Defines values for ModerationTextInputType.
+// Defines values for TextInputType.
 const (
 	TextInputTypeText TextInputType = "text"
 )
 
-// Valid indicates whether the value is a known member of the ModerationTextInputType enum.
+// Valid indicates whether the value is a known member of the TextInputType enum.
 func (e TextInputType) Valid() bool {
 	switch e {
 	case TextInputTypeText:
@@ -89,7 +89,7 @@ type CreateRequest struct {
 	// Input is what to classify, as a text, several texts, or text and image parts.
 	Input Input `json:"input"`
 
-	// Model is the moderation model (default `omni-moderation-latest`); see ModerationModel.
+	// models.Model is the moderation model (default `omni-moderation-latest`); see Model.
 	Model *string `json:"model,omitempty"`
 }
 
@@ -98,7 +98,7 @@ type CreateResponse struct {
 	// ID is the moderation request id.
 	ID string `json:"id"`
 
-	// Model is the model that classified the inputs.
+	// models.Model is the model that classified the inputs.
 	Model string `json:"model"`
 
 	// Results holds one result per input.
@@ -188,7 +188,7 @@ type ImageInput struct {
 	Type     ImageInputType `json:"type"`
 }
 
-// ImageInputType defines model for ModerationImageInput.Type.
+// ImageInputType defines model for ImageInput.Type.
 type ImageInputType string
 
 // ImageURL is where the image comes from.
@@ -225,23 +225,23 @@ type TextInput struct {
 	Type TextInputType `json:"type"`
 }
 
-// TextInputType defines model for ModerationTextInput.Type.
+// TextInputType defines model for TextInput.Type.
 type TextInputType string
 
 // Input is what to classify, as a text, several texts, or text and
 // image parts.
 //
-// It is a union: its value is one of ModerationInputText,
-// ModerationInputTexts, ModerationInputParts or UnknownModerationInput, told
+// It is a union: its value is one of InputText,
+// InputTexts, InputParts or UnknownInput, told
 // apart by the JSON kind of its value. Decode it with
-// UnmarshalModerationInput; UnknownModerationInput keeps variants this
+// UnmarshalInput; UnknownInput keeps variants this
 // version does not know.
 type Input interface {
-	// IsModerationInput marks the variants of ModerationInput.
+	// IsModerationInput marks the variants of Input.
 	IsModerationInput(unionrt.Seal)
 }
 
-// UnknownInput is a ModerationInput variant this version does not
+// UnknownInput is a Input variant this version does not
 // know, kept as received. It encodes as Raw, so it can also send a variant
 // written by hand.
 type UnknownInput struct {
@@ -251,7 +251,7 @@ type UnknownInput struct {
 	Raw json.RawMessage
 }
 
-// IsModerationInput marks UnknownModerationInput as a variant of ModerationInput.
+// IsModerationInput marks UnknownInput as a variant of Input.
 func (UnknownInput) IsModerationInput(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -259,19 +259,19 @@ func (u UnknownInput) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ModerationInput", u.Raw)
 }
 
-// IsModerationInput marks ModerationInputText as a variant of ModerationInput.
+// IsModerationInput marks InputText as a variant of Input.
 func (InputText) IsModerationInput(unionrt.Seal) {}
 
-// IsModerationInput marks ModerationInputTexts as a variant of ModerationInput.
+// IsModerationInput marks InputTexts as a variant of Input.
 func (InputTexts) IsModerationInput(unionrt.Seal) {}
 
-// IsModerationInput marks ModerationInputParts as a variant of ModerationInput.
+// IsModerationInput marks InputParts as a variant of Input.
 func (InputParts) IsModerationInput(unionrt.Seal) {}
 
-// UnmarshalInput decodes JSON into the ModerationInput variant it
-// holds: a JSON string into ModerationInputText, an array of string into
-// ModerationInputTexts and an array of object into ModerationInputParts. JSON
-// null yields nil and anything else an UnknownModerationInput.
+// UnmarshalInput decodes JSON into the Input variant it
+// holds: a JSON string into InputText, an array of string into
+// InputTexts and an array of object into InputParts. JSON
+// null yields nil and anything else an UnknownInput.
 func UnmarshalInput(data []byte) (Input, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -315,16 +315,16 @@ func UnmarshalInput(data []byte) (Input, error) {
 
 // InputPart is a text or image to classify, told apart by `type`.
 //
-// It is a union: its value is one of ModerationTextInput,
-// ModerationImageInput or UnknownModerationInputPart, told apart by its
-// "type" property. Decode it with UnmarshalModerationInputPart;
-// UnknownModerationInputPart keeps variants this version does not know.
+// It is a union: its value is one of TextInput,
+// ImageInput or UnknownInputPart, told apart by its
+// "type" property. Decode it with UnmarshalInputPart;
+// UnknownInputPart keeps variants this version does not know.
 type InputPart interface {
-	// IsModerationInputPart marks the variants of ModerationInputPart.
+	// IsModerationInputPart marks the variants of InputPart.
 	IsModerationInputPart(unionrt.Seal)
 }
 
-// UnknownInputPart is a ModerationInputPart variant this version
+// UnknownInputPart is a InputPart variant this version
 // does not know, kept as received. It encodes as Raw, so it can also send a
 // variant written by hand.
 type UnknownInputPart struct {
@@ -335,7 +335,7 @@ type UnknownInputPart struct {
 	Raw json.RawMessage
 }
 
-// IsModerationInputPart marks UnknownModerationInputPart as a variant of ModerationInputPart.
+// IsModerationInputPart marks UnknownInputPart as a variant of InputPart.
 func (UnknownInputPart) IsModerationInputPart(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -343,16 +343,16 @@ func (u UnknownInputPart) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ModerationInputPart", u.Raw)
 }
 
-// IsModerationInputPart marks ModerationTextInput as a variant of ModerationInputPart.
+// IsModerationInputPart marks TextInput as a variant of InputPart.
 func (TextInput) IsModerationInputPart(unionrt.Seal) {}
 
-// IsModerationInputPart marks ModerationImageInput as a variant of ModerationInputPart.
+// IsModerationInputPart marks ImageInput as a variant of InputPart.
 func (ImageInput) IsModerationInputPart(unionrt.Seal) {}
 
-// UnmarshalInputPart decodes JSON into the ModerationInputPart
-// variant it holds: an object with "type" "text" into ModerationTextInput and
-// an object with "type" "image_url" into ModerationImageInput. JSON null
-// yields nil and anything else an UnknownModerationInputPart.
+// UnmarshalInputPart decodes JSON into the InputPart
+// variant it holds: an object with "type" "text" into TextInput and
+// an object with "type" "image_url" into ImageInput. JSON null
+// yields nil and anything else an UnknownInputPart.
 func UnmarshalInputPart(data []byte) (InputPart, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -396,10 +396,10 @@ func UnmarshalInputPart(data []byte) (InputPart, error) {
 // InputParts holds text and image parts classified together (omni
 // models only).
 //
-// It is the JSON array variant of ModerationInput.
+// It is the JSON array variant of Input.
 type InputParts []InputPart
 
-// UnmarshalJSON decodes a JSON array, each element through UnmarshalModerationInputPart.
+// UnmarshalJSON decodes a JSON array, each element through UnmarshalInputPart.
 func (s *InputParts) UnmarshalJSON(data []byte) error {
 	v, err := unionrt.DecodeSlice(data, UnmarshalInputPart)
 	if err != nil {
@@ -411,29 +411,29 @@ func (s *InputParts) UnmarshalJSON(data []byte) error {
 
 // InputText is one text to classify.
 //
-// It is the JSON string variant of ModerationInput.
+// It is the JSON string variant of Input.
 type InputText string
 
 // InputTexts holds several texts, each classified on its own.
 //
-// It is the JSON array variant of ModerationInput.
+// It is the JSON array variant of Input.
 type InputTexts []string
 
-// MarshalJSON always encodes ModerationImageInputType as "image_url": the
-// "type" value that tells ModerationImageInput apart in ModerationInputPart,
+// MarshalJSON always encodes ImageInputType as "image_url": the
+// "type" value that tells ImageInput apart in InputPart,
 // so the zero value stamps it and callers never set it.
 func (ImageInputType) MarshalJSON() ([]byte, error) {
 	return []byte(`"image_url"`), nil
 }
 
-// MarshalJSON always encodes ModerationTextInputType as "text": the "type"
-// value that tells ModerationTextInput apart in ModerationInputPart, so the
+// MarshalJSON always encodes TextInputType as "text": the "type"
+// value that tells TextInput apart in InputPart, so the
 // zero value stamps it and callers never set it.
 func (TextInputType) MarshalJSON() ([]byte, error) {
 	return []byte(`"text"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateModerationRequest,
+// UnmarshalJSON implements json.Unmarshaler for CreateRequest,
 // decoding its union field Input through its Unmarshal function.
 func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateRequest

@@ -334,12 +334,12 @@ func (e CodeInterpreterToolType) Valid() bool {
 	}
 }
 
-// Defines values for CompactedResponseObject.
+// Defines values for CompactedObject.
 const (
 	CompactedObjectResponseCompaction CompactedObject = "response.compaction"
 )
 
-// Valid indicates whether the value is a known member of the CompactedResponseObject enum.
+// Valid indicates whether the value is a known member of the CompactedObject enum.
 func (e CompactedObject) Valid() bool {
 	switch e {
 	case CompactedObjectResponseCompaction:
@@ -1492,12 +1492,12 @@ func (e McpApprovalRequestType) Valid() bool {
 	}
 }
 
-// Defines values for McpApprovalResponseType.
+// Defines values for McpApprovalType.
 const (
 	McpApprovalTypeMcpApprovalResponse McpApprovalType = "mcp_approval_response"
 )
 
-// Valid indicates whether the value is a known member of the McpApprovalResponseType enum.
+// Valid indicates whether the value is a known member of the McpApprovalType enum.
 func (e McpApprovalType) Valid() bool {
 	switch e {
 	case McpApprovalTypeMcpApprovalResponse:
@@ -2008,12 +2008,12 @@ func (e RefusalContentType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseObject.
+// Defines values for Object.
 const (
 	ObjectResponse Object = "response"
 )
 
-// Valid indicates whether the value is a known member of the ResponseObject enum.
+// Valid indicates whether the value is a known member of the Object enum.
 func (e Object) Valid() bool {
 	switch e {
 	case ObjectResponse:
@@ -2023,12 +2023,12 @@ func (e Object) Valid() bool {
 	}
 }
 
-// Defines values for ResponseApplyPatchCallOperationDiffDeltaEventType.
+// Defines values for ApplyPatchCallOperationDiffDeltaEventType.
 const (
 	ApplyPatchCallOperationDiffDeltaEventTypeResponseApplyPatchCallOperationDiffDelta ApplyPatchCallOperationDiffDeltaEventType = "response.apply_patch_call_operation_diff.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseApplyPatchCallOperationDiffDeltaEventType enum.
+// Valid indicates whether the value is a known member of the ApplyPatchCallOperationDiffDeltaEventType enum.
 func (e ApplyPatchCallOperationDiffDeltaEventType) Valid() bool {
 	switch e {
 	case ApplyPatchCallOperationDiffDeltaEventTypeResponseApplyPatchCallOperationDiffDelta:
@@ -2038,12 +2038,12 @@ func (e ApplyPatchCallOperationDiffDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseApplyPatchCallOperationDiffDoneEventType.
+// Defines values for ApplyPatchCallOperationDiffDoneEventType.
 const (
 	ApplyPatchCallOperationDiffDoneEventTypeResponseApplyPatchCallOperationDiffDone ApplyPatchCallOperationDiffDoneEventType = "response.apply_patch_call_operation_diff.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseApplyPatchCallOperationDiffDoneEventType enum.
+// Valid indicates whether the value is a known member of the ApplyPatchCallOperationDiffDoneEventType enum.
 func (e ApplyPatchCallOperationDiffDoneEventType) Valid() bool {
 	switch e {
 	case ApplyPatchCallOperationDiffDoneEventTypeResponseApplyPatchCallOperationDiffDone:
@@ -2053,12 +2053,12 @@ func (e ApplyPatchCallOperationDiffDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseAudioDeltaEventType.
+// Defines values for AudioDeltaEventType.
 const (
 	AudioDeltaEventTypeResponseAudioDelta AudioDeltaEventType = "response.audio.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseAudioDeltaEventType enum.
+// Valid indicates whether the value is a known member of the AudioDeltaEventType enum.
 func (e AudioDeltaEventType) Valid() bool {
 	switch e {
 	case AudioDeltaEventTypeResponseAudioDelta:
@@ -2068,12 +2068,12 @@ func (e AudioDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseAudioDoneEventType.
+// Defines values for AudioDoneEventType.
 const (
 	AudioDoneEventTypeResponseAudioDone AudioDoneEventType = "response.audio.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseAudioDoneEventType enum.
+// Valid indicates whether the value is a known member of the AudioDoneEventType enum.
 func (e AudioDoneEventType) Valid() bool {
 	switch e {
 	case AudioDoneEventTypeResponseAudioDone:
@@ -2083,12 +2083,12 @@ func (e AudioDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseAudioTranscriptDeltaEventType.
+// Defines values for AudioTranscriptDeltaEventType.
 const (
 	AudioTranscriptDeltaEventTypeResponseAudioTranscriptDelta AudioTranscriptDeltaEventType = "response.audio.transcript.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseAudioTranscriptDeltaEventType enum.
+// Valid indicates whether the value is a known member of the AudioTranscriptDeltaEventType enum.
 func (e AudioTranscriptDeltaEventType) Valid() bool {
 	switch e {
 	case AudioTranscriptDeltaEventTypeResponseAudioTranscriptDelta:
@@ -2098,12 +2098,12 @@ func (e AudioTranscriptDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseAudioTranscriptDoneEventType.
+// Defines values for AudioTranscriptDoneEventType.
 const (
 	AudioTranscriptDoneEventTypeResponseAudioTranscriptDone AudioTranscriptDoneEventType = "response.audio.transcript.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseAudioTranscriptDoneEventType enum.
+// Valid indicates whether the value is a known member of the AudioTranscriptDoneEventType enum.
 func (e AudioTranscriptDoneEventType) Valid() bool {
 	switch e {
 	case AudioTranscriptDoneEventTypeResponseAudioTranscriptDone:
@@ -2113,12 +2113,12 @@ func (e AudioTranscriptDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCodeInterpreterCallCodeDeltaEventType.
+// Defines values for CodeInterpreterCallCodeDeltaEventType.
 const (
 	CodeInterpreterCallCodeDeltaEventTypeResponseCodeInterpreterCallCodeDelta CodeInterpreterCallCodeDeltaEventType = "response.code_interpreter_call_code.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallCodeDeltaEventType enum.
+// Valid indicates whether the value is a known member of the CodeInterpreterCallCodeDeltaEventType enum.
 func (e CodeInterpreterCallCodeDeltaEventType) Valid() bool {
 	switch e {
 	case CodeInterpreterCallCodeDeltaEventTypeResponseCodeInterpreterCallCodeDelta:
@@ -2128,12 +2128,12 @@ func (e CodeInterpreterCallCodeDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCodeInterpreterCallCodeDoneEventType.
+// Defines values for CodeInterpreterCallCodeDoneEventType.
 const (
 	CodeInterpreterCallCodeDoneEventTypeResponseCodeInterpreterCallCodeDone CodeInterpreterCallCodeDoneEventType = "response.code_interpreter_call_code.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallCodeDoneEventType enum.
+// Valid indicates whether the value is a known member of the CodeInterpreterCallCodeDoneEventType enum.
 func (e CodeInterpreterCallCodeDoneEventType) Valid() bool {
 	switch e {
 	case CodeInterpreterCallCodeDoneEventTypeResponseCodeInterpreterCallCodeDone:
@@ -2143,12 +2143,12 @@ func (e CodeInterpreterCallCodeDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCodeInterpreterCallCompletedEventType.
+// Defines values for CodeInterpreterCallCompletedEventType.
 const (
 	CodeInterpreterCallCompletedEventTypeResponseCodeInterpreterCallCompleted CodeInterpreterCallCompletedEventType = "response.code_interpreter_call.completed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallCompletedEventType enum.
+// Valid indicates whether the value is a known member of the CodeInterpreterCallCompletedEventType enum.
 func (e CodeInterpreterCallCompletedEventType) Valid() bool {
 	switch e {
 	case CodeInterpreterCallCompletedEventTypeResponseCodeInterpreterCallCompleted:
@@ -2158,12 +2158,12 @@ func (e CodeInterpreterCallCompletedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCodeInterpreterCallInProgressEventType.
+// Defines values for CodeInterpreterCallInProgressEventType.
 const (
 	CodeInterpreterCallInProgressEventTypeResponseCodeInterpreterCallInProgress CodeInterpreterCallInProgressEventType = "response.code_interpreter_call.in_progress"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallInProgressEventType enum.
+// Valid indicates whether the value is a known member of the CodeInterpreterCallInProgressEventType enum.
 func (e CodeInterpreterCallInProgressEventType) Valid() bool {
 	switch e {
 	case CodeInterpreterCallInProgressEventTypeResponseCodeInterpreterCallInProgress:
@@ -2173,12 +2173,12 @@ func (e CodeInterpreterCallInProgressEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCodeInterpreterCallInterpretingEventType.
+// Defines values for CodeInterpreterCallInterpretingEventType.
 const (
 	CodeInterpreterCallInterpretingEventTypeResponseCodeInterpreterCallInterpreting CodeInterpreterCallInterpretingEventType = "response.code_interpreter_call.interpreting"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCodeInterpreterCallInterpretingEventType enum.
+// Valid indicates whether the value is a known member of the CodeInterpreterCallInterpretingEventType enum.
 func (e CodeInterpreterCallInterpretingEventType) Valid() bool {
 	switch e {
 	case CodeInterpreterCallInterpretingEventTypeResponseCodeInterpreterCallInterpreting:
@@ -2188,12 +2188,12 @@ func (e CodeInterpreterCallInterpretingEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCompactionCompactingEventType.
+// Defines values for CompactionCompactingEventType.
 const (
 	CompactionCompactingEventTypeResponseCompactionCompacting CompactionCompactingEventType = "response.compaction.compacting"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCompactionCompactingEventType enum.
+// Valid indicates whether the value is a known member of the CompactionCompactingEventType enum.
 func (e CompactionCompactingEventType) Valid() bool {
 	switch e {
 	case CompactionCompactingEventTypeResponseCompactionCompacting:
@@ -2203,12 +2203,12 @@ func (e CompactionCompactingEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCompletedEventType.
+// Defines values for CompletedEventType.
 const (
 	CompletedEventTypeResponseCompleted CompletedEventType = "response.completed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCompletedEventType enum.
+// Valid indicates whether the value is a known member of the CompletedEventType enum.
 func (e CompletedEventType) Valid() bool {
 	switch e {
 	case CompletedEventTypeResponseCompleted:
@@ -2218,12 +2218,12 @@ func (e CompletedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseContentPartAddedEventType.
+// Defines values for ContentPartAddedEventType.
 const (
 	ContentPartAddedEventTypeResponseContentPartAdded ContentPartAddedEventType = "response.content_part.added"
 )
 
-// Valid indicates whether the value is a known member of the ResponseContentPartAddedEventType enum.
+// Valid indicates whether the value is a known member of the ContentPartAddedEventType enum.
 func (e ContentPartAddedEventType) Valid() bool {
 	switch e {
 	case ContentPartAddedEventTypeResponseContentPartAdded:
@@ -2233,12 +2233,12 @@ func (e ContentPartAddedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseContentPartDoneEventType.
+// Defines values for ContentPartDoneEventType.
 const (
 	ContentPartDoneEventTypeResponseContentPartDone ContentPartDoneEventType = "response.content_part.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseContentPartDoneEventType enum.
+// Valid indicates whether the value is a known member of the ContentPartDoneEventType enum.
 func (e ContentPartDoneEventType) Valid() bool {
 	switch e {
 	case ContentPartDoneEventTypeResponseContentPartDone:
@@ -2248,12 +2248,12 @@ func (e ContentPartDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCreatedEventType.
+// Defines values for CreatedEventType.
 const (
 	CreatedEventTypeResponseCreated CreatedEventType = "response.created"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCreatedEventType enum.
+// Valid indicates whether the value is a known member of the CreatedEventType enum.
 func (e CreatedEventType) Valid() bool {
 	switch e {
 	case CreatedEventTypeResponseCreated:
@@ -2263,12 +2263,12 @@ func (e CreatedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCustomToolCallInputDeltaEventType.
+// Defines values for CustomToolCallInputDeltaEventType.
 const (
 	CustomToolCallInputDeltaEventTypeResponseCustomToolCallInputDelta CustomToolCallInputDeltaEventType = "response.custom_tool_call_input.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCustomToolCallInputDeltaEventType enum.
+// Valid indicates whether the value is a known member of the CustomToolCallInputDeltaEventType enum.
 func (e CustomToolCallInputDeltaEventType) Valid() bool {
 	switch e {
 	case CustomToolCallInputDeltaEventTypeResponseCustomToolCallInputDelta:
@@ -2278,12 +2278,12 @@ func (e CustomToolCallInputDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseCustomToolCallInputDoneEventType.
+// Defines values for CustomToolCallInputDoneEventType.
 const (
 	CustomToolCallInputDoneEventTypeResponseCustomToolCallInputDone CustomToolCallInputDoneEventType = "response.custom_tool_call_input.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseCustomToolCallInputDoneEventType enum.
+// Valid indicates whether the value is a known member of the CustomToolCallInputDoneEventType enum.
 func (e CustomToolCallInputDoneEventType) Valid() bool {
 	switch e {
 	case CustomToolCallInputDoneEventTypeResponseCustomToolCallInputDone:
@@ -2293,7 +2293,7 @@ func (e CustomToolCallInputDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseErrorCode.
+// Defines values for ErrorCode.
 const (
 	ErrorCodeBioPolicy                   ErrorCode = "bio_policy"
 	ErrorCodeDataResidencyMismatch       ErrorCode = "data_residency_mismatch"
@@ -2317,7 +2317,7 @@ const (
 	ErrorCodeVectorStoreTimeout          ErrorCode = "vector_store_timeout"
 )
 
-// Valid indicates whether the value is a known member of the ResponseErrorCode enum.
+// Valid indicates whether the value is a known member of the ErrorCode enum.
 func (e ErrorCode) Valid() bool {
 	switch e {
 	case ErrorCodeBioPolicy:
@@ -2365,12 +2365,12 @@ func (e ErrorCode) Valid() bool {
 	}
 }
 
-// Defines values for ResponseErrorEventType.
+// Defines values for ErrorEventType.
 const (
 	ErrorEventTypeError ErrorEventType = "error"
 )
 
-// Valid indicates whether the value is a known member of the ResponseErrorEventType enum.
+// Valid indicates whether the value is a known member of the ErrorEventType enum.
 func (e ErrorEventType) Valid() bool {
 	switch e {
 	case ErrorEventTypeError:
@@ -2380,12 +2380,12 @@ func (e ErrorEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseFailedEventType.
+// Defines values for FailedEventType.
 const (
 	FailedEventTypeResponseFailed FailedEventType = "response.failed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseFailedEventType enum.
+// Valid indicates whether the value is a known member of the FailedEventType enum.
 func (e FailedEventType) Valid() bool {
 	switch e {
 	case FailedEventTypeResponseFailed:
@@ -2395,12 +2395,12 @@ func (e FailedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseFileSearchCallCompletedEventType.
+// Defines values for FileSearchCallCompletedEventType.
 const (
 	FileSearchCallCompletedEventTypeResponseFileSearchCallCompleted FileSearchCallCompletedEventType = "response.file_search_call.completed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseFileSearchCallCompletedEventType enum.
+// Valid indicates whether the value is a known member of the FileSearchCallCompletedEventType enum.
 func (e FileSearchCallCompletedEventType) Valid() bool {
 	switch e {
 	case FileSearchCallCompletedEventTypeResponseFileSearchCallCompleted:
@@ -2410,12 +2410,12 @@ func (e FileSearchCallCompletedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseFileSearchCallInProgressEventType.
+// Defines values for FileSearchCallInProgressEventType.
 const (
 	FileSearchCallInProgressEventTypeResponseFileSearchCallInProgress FileSearchCallInProgressEventType = "response.file_search_call.in_progress"
 )
 
-// Valid indicates whether the value is a known member of the ResponseFileSearchCallInProgressEventType enum.
+// Valid indicates whether the value is a known member of the FileSearchCallInProgressEventType enum.
 func (e FileSearchCallInProgressEventType) Valid() bool {
 	switch e {
 	case FileSearchCallInProgressEventTypeResponseFileSearchCallInProgress:
@@ -2425,12 +2425,12 @@ func (e FileSearchCallInProgressEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseFileSearchCallSearchingEventType.
+// Defines values for FileSearchCallSearchingEventType.
 const (
 	FileSearchCallSearchingEventTypeResponseFileSearchCallSearching FileSearchCallSearchingEventType = "response.file_search_call.searching"
 )
 
-// Valid indicates whether the value is a known member of the ResponseFileSearchCallSearchingEventType enum.
+// Valid indicates whether the value is a known member of the FileSearchCallSearchingEventType enum.
 func (e FileSearchCallSearchingEventType) Valid() bool {
 	switch e {
 	case FileSearchCallSearchingEventTypeResponseFileSearchCallSearching:
@@ -2440,12 +2440,12 @@ func (e FileSearchCallSearchingEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseFunctionCallArgumentsDeltaEventType.
+// Defines values for FunctionCallArgumentsDeltaEventType.
 const (
 	FunctionCallArgumentsDeltaEventTypeResponseFunctionCallArgumentsDelta FunctionCallArgumentsDeltaEventType = "response.function_call_arguments.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseFunctionCallArgumentsDeltaEventType enum.
+// Valid indicates whether the value is a known member of the FunctionCallArgumentsDeltaEventType enum.
 func (e FunctionCallArgumentsDeltaEventType) Valid() bool {
 	switch e {
 	case FunctionCallArgumentsDeltaEventTypeResponseFunctionCallArgumentsDelta:
@@ -2455,12 +2455,12 @@ func (e FunctionCallArgumentsDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseFunctionCallArgumentsDoneEventType.
+// Defines values for FunctionCallArgumentsDoneEventType.
 const (
 	FunctionCallArgumentsDoneEventTypeResponseFunctionCallArgumentsDone FunctionCallArgumentsDoneEventType = "response.function_call_arguments.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseFunctionCallArgumentsDoneEventType enum.
+// Valid indicates whether the value is a known member of the FunctionCallArgumentsDoneEventType enum.
 func (e FunctionCallArgumentsDoneEventType) Valid() bool {
 	switch e {
 	case FunctionCallArgumentsDoneEventTypeResponseFunctionCallArgumentsDone:
@@ -2470,12 +2470,12 @@ func (e FunctionCallArgumentsDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseImageGenerationCallCompletedEventType.
+// Defines values for ImageGenerationCallCompletedEventType.
 const (
 	ImageGenerationCallCompletedEventTypeResponseImageGenerationCallCompleted ImageGenerationCallCompletedEventType = "response.image_generation_call.completed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseImageGenerationCallCompletedEventType enum.
+// Valid indicates whether the value is a known member of the ImageGenerationCallCompletedEventType enum.
 func (e ImageGenerationCallCompletedEventType) Valid() bool {
 	switch e {
 	case ImageGenerationCallCompletedEventTypeResponseImageGenerationCallCompleted:
@@ -2485,12 +2485,12 @@ func (e ImageGenerationCallCompletedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseImageGenerationCallGeneratingEventType.
+// Defines values for ImageGenerationCallGeneratingEventType.
 const (
 	ImageGenerationCallGeneratingEventTypeResponseImageGenerationCallGenerating ImageGenerationCallGeneratingEventType = "response.image_generation_call.generating"
 )
 
-// Valid indicates whether the value is a known member of the ResponseImageGenerationCallGeneratingEventType enum.
+// Valid indicates whether the value is a known member of the ImageGenerationCallGeneratingEventType enum.
 func (e ImageGenerationCallGeneratingEventType) Valid() bool {
 	switch e {
 	case ImageGenerationCallGeneratingEventTypeResponseImageGenerationCallGenerating:
@@ -2500,12 +2500,12 @@ func (e ImageGenerationCallGeneratingEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseImageGenerationCallInProgressEventType.
+// Defines values for ImageGenerationCallInProgressEventType.
 const (
 	ImageGenerationCallInProgressEventTypeResponseImageGenerationCallInProgress ImageGenerationCallInProgressEventType = "response.image_generation_call.in_progress"
 )
 
-// Valid indicates whether the value is a known member of the ResponseImageGenerationCallInProgressEventType enum.
+// Valid indicates whether the value is a known member of the ImageGenerationCallInProgressEventType enum.
 func (e ImageGenerationCallInProgressEventType) Valid() bool {
 	switch e {
 	case ImageGenerationCallInProgressEventTypeResponseImageGenerationCallInProgress:
@@ -2515,12 +2515,12 @@ func (e ImageGenerationCallInProgressEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseImageGenerationCallPartialImageEventType.
+// Defines values for ImageGenerationCallPartialImageEventType.
 const (
 	ImageGenerationCallPartialImageEventTypeResponseImageGenerationCallPartialImage ImageGenerationCallPartialImageEventType = "response.image_generation_call.partial_image"
 )
 
-// Valid indicates whether the value is a known member of the ResponseImageGenerationCallPartialImageEventType enum.
+// Valid indicates whether the value is a known member of the ImageGenerationCallPartialImageEventType enum.
 func (e ImageGenerationCallPartialImageEventType) Valid() bool {
 	switch e {
 	case ImageGenerationCallPartialImageEventTypeResponseImageGenerationCallPartialImage:
@@ -2530,12 +2530,12 @@ func (e ImageGenerationCallPartialImageEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseInProgressEventType.
+// Defines values for InProgressEventType.
 const (
 	InProgressEventTypeResponseInProgress InProgressEventType = "response.in_progress"
 )
 
-// Valid indicates whether the value is a known member of the ResponseInProgressEventType enum.
+// Valid indicates whether the value is a known member of the InProgressEventType enum.
 func (e InProgressEventType) Valid() bool {
 	switch e {
 	case InProgressEventTypeResponseInProgress:
@@ -2545,13 +2545,13 @@ func (e InProgressEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseIncompleteDetailsReason.
+// Defines values for IncompleteDetailsReason.
 const (
 	IncompleteDetailsReasonContentFilter   IncompleteDetailsReason = "content_filter"
 	IncompleteDetailsReasonMaxOutputTokens IncompleteDetailsReason = "max_output_tokens"
 )
 
-// Valid indicates whether the value is a known member of the ResponseIncompleteDetailsReason enum.
+// Valid indicates whether the value is a known member of the IncompleteDetailsReason enum.
 func (e IncompleteDetailsReason) Valid() bool {
 	switch e {
 	case IncompleteDetailsReasonContentFilter:
@@ -2563,12 +2563,12 @@ func (e IncompleteDetailsReason) Valid() bool {
 	}
 }
 
-// Defines values for ResponseIncompleteEventType.
+// Defines values for IncompleteEventType.
 const (
 	IncompleteEventTypeResponseIncomplete IncompleteEventType = "response.incomplete"
 )
 
-// Valid indicates whether the value is a known member of the ResponseIncompleteEventType enum.
+// Valid indicates whether the value is a known member of the IncompleteEventType enum.
 func (e IncompleteEventType) Valid() bool {
 	switch e {
 	case IncompleteEventTypeResponseIncomplete:
@@ -2578,12 +2578,12 @@ func (e IncompleteEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseItemListObject.
+// Defines values for ItemListObject.
 const (
 	ItemListObjectList ItemListObject = "list"
 )
 
-// Valid indicates whether the value is a known member of the ResponseItemListObject enum.
+// Valid indicates whether the value is a known member of the ItemListObject enum.
 func (e ItemListObject) Valid() bool {
 	switch e {
 	case ItemListObjectList:
@@ -2593,12 +2593,12 @@ func (e ItemListObject) Valid() bool {
 	}
 }
 
-// Defines values for ResponseMcpCallArgumentsDeltaEventType.
+// Defines values for McpCallArgumentsDeltaEventType.
 const (
 	McpCallArgumentsDeltaEventTypeResponseMcpCallArgumentsDelta McpCallArgumentsDeltaEventType = "response.mcp_call_arguments.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseMcpCallArgumentsDeltaEventType enum.
+// Valid indicates whether the value is a known member of the McpCallArgumentsDeltaEventType enum.
 func (e McpCallArgumentsDeltaEventType) Valid() bool {
 	switch e {
 	case McpCallArgumentsDeltaEventTypeResponseMcpCallArgumentsDelta:
@@ -2608,12 +2608,12 @@ func (e McpCallArgumentsDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseMcpCallArgumentsDoneEventType.
+// Defines values for McpCallArgumentsDoneEventType.
 const (
 	McpCallArgumentsDoneEventTypeResponseMcpCallArgumentsDone McpCallArgumentsDoneEventType = "response.mcp_call_arguments.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseMcpCallArgumentsDoneEventType enum.
+// Valid indicates whether the value is a known member of the McpCallArgumentsDoneEventType enum.
 func (e McpCallArgumentsDoneEventType) Valid() bool {
 	switch e {
 	case McpCallArgumentsDoneEventTypeResponseMcpCallArgumentsDone:
@@ -2623,12 +2623,12 @@ func (e McpCallArgumentsDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseMcpCallCompletedEventType.
+// Defines values for McpCallCompletedEventType.
 const (
 	McpCallCompletedEventTypeResponseMcpCallCompleted McpCallCompletedEventType = "response.mcp_call.completed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseMcpCallCompletedEventType enum.
+// Valid indicates whether the value is a known member of the McpCallCompletedEventType enum.
 func (e McpCallCompletedEventType) Valid() bool {
 	switch e {
 	case McpCallCompletedEventTypeResponseMcpCallCompleted:
@@ -2638,12 +2638,12 @@ func (e McpCallCompletedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseMcpCallFailedEventType.
+// Defines values for McpCallFailedEventType.
 const (
 	McpCallFailedEventTypeResponseMcpCallFailed McpCallFailedEventType = "response.mcp_call.failed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseMcpCallFailedEventType enum.
+// Valid indicates whether the value is a known member of the McpCallFailedEventType enum.
 func (e McpCallFailedEventType) Valid() bool {
 	switch e {
 	case McpCallFailedEventTypeResponseMcpCallFailed:
@@ -2653,12 +2653,12 @@ func (e McpCallFailedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseMcpCallInProgressEventType.
+// Defines values for McpCallInProgressEventType.
 const (
 	McpCallInProgressEventTypeResponseMcpCallInProgress McpCallInProgressEventType = "response.mcp_call.in_progress"
 )
 
-// Valid indicates whether the value is a known member of the ResponseMcpCallInProgressEventType enum.
+// Valid indicates whether the value is a known member of the McpCallInProgressEventType enum.
 func (e McpCallInProgressEventType) Valid() bool {
 	switch e {
 	case McpCallInProgressEventTypeResponseMcpCallInProgress:
@@ -2668,12 +2668,12 @@ func (e McpCallInProgressEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseMcpListToolsCompletedEventType.
+// Defines values for McpListToolsCompletedEventType.
 const (
 	McpListToolsCompletedEventTypeResponseMcpListToolsCompleted McpListToolsCompletedEventType = "response.mcp_list_tools.completed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseMcpListToolsCompletedEventType enum.
+// Valid indicates whether the value is a known member of the McpListToolsCompletedEventType enum.
 func (e McpListToolsCompletedEventType) Valid() bool {
 	switch e {
 	case McpListToolsCompletedEventTypeResponseMcpListToolsCompleted:
@@ -2683,12 +2683,12 @@ func (e McpListToolsCompletedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseMcpListToolsFailedEventType.
+// Defines values for McpListToolsFailedEventType.
 const (
 	McpListToolsFailedEventTypeResponseMcpListToolsFailed McpListToolsFailedEventType = "response.mcp_list_tools.failed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseMcpListToolsFailedEventType enum.
+// Valid indicates whether the value is a known member of the McpListToolsFailedEventType enum.
 func (e McpListToolsFailedEventType) Valid() bool {
 	switch e {
 	case McpListToolsFailedEventTypeResponseMcpListToolsFailed:
@@ -2698,12 +2698,12 @@ func (e McpListToolsFailedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseMcpListToolsInProgressEventType.
+// Defines values for McpListToolsInProgressEventType.
 const (
 	McpListToolsInProgressEventTypeResponseMcpListToolsInProgress McpListToolsInProgressEventType = "response.mcp_list_tools.in_progress"
 )
 
-// Valid indicates whether the value is a known member of the ResponseMcpListToolsInProgressEventType enum.
+// Valid indicates whether the value is a known member of the McpListToolsInProgressEventType enum.
 func (e McpListToolsInProgressEventType) Valid() bool {
 	switch e {
 	case McpListToolsInProgressEventTypeResponseMcpListToolsInProgress:
@@ -2713,7 +2713,7 @@ func (e McpListToolsInProgressEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseModel.
+// Defines values for Model.
 const (
 	ModelComputerUsePreview         = "computer-use-preview"
 	ModelComputerUsePreview20250311 = "computer-use-preview-2025-03-11"
@@ -2736,7 +2736,7 @@ const (
 	ModelO4MiniDeepResearch20250626 = "o4-mini-deep-research-2025-06-26"
 )
 
-// Valid indicates whether the value is a known member of the ResponseModel enum.
+// Valid indicates whether the value is a known member of the Model enum.
 func (e Model) Valid() bool {
 	switch e {
 	case ModelComputerUsePreview:
@@ -2782,12 +2782,12 @@ func (e Model) Valid() bool {
 	}
 }
 
-// Defines values for ResponseOutputItemAddedEventType.
+// Defines values for OutputItemAddedEventType.
 const (
 	OutputItemAddedEventTypeResponseOutputItemAdded OutputItemAddedEventType = "response.output_item.added"
 )
 
-// Valid indicates whether the value is a known member of the ResponseOutputItemAddedEventType enum.
+// Valid indicates whether the value is a known member of the OutputItemAddedEventType enum.
 func (e OutputItemAddedEventType) Valid() bool {
 	switch e {
 	case OutputItemAddedEventTypeResponseOutputItemAdded:
@@ -2797,12 +2797,12 @@ func (e OutputItemAddedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseOutputItemDoneEventType.
+// Defines values for OutputItemDoneEventType.
 const (
 	OutputItemDoneEventTypeResponseOutputItemDone OutputItemDoneEventType = "response.output_item.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseOutputItemDoneEventType enum.
+// Valid indicates whether the value is a known member of the OutputItemDoneEventType enum.
 func (e OutputItemDoneEventType) Valid() bool {
 	switch e {
 	case OutputItemDoneEventTypeResponseOutputItemDone:
@@ -2812,12 +2812,12 @@ func (e OutputItemDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseOutputTextAnnotationAddedEventType.
+// Defines values for OutputTextAnnotationAddedEventType.
 const (
 	OutputTextAnnotationAddedEventTypeResponseOutputTextAnnotationAdded OutputTextAnnotationAddedEventType = "response.output_text.annotation.added"
 )
 
-// Valid indicates whether the value is a known member of the ResponseOutputTextAnnotationAddedEventType enum.
+// Valid indicates whether the value is a known member of the OutputTextAnnotationAddedEventType enum.
 func (e OutputTextAnnotationAddedEventType) Valid() bool {
 	switch e {
 	case OutputTextAnnotationAddedEventTypeResponseOutputTextAnnotationAdded:
@@ -2827,12 +2827,12 @@ func (e OutputTextAnnotationAddedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseOutputTextDeltaEventType.
+// Defines values for OutputTextDeltaEventType.
 const (
 	OutputTextDeltaEventTypeResponseOutputTextDelta OutputTextDeltaEventType = "response.output_text.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseOutputTextDeltaEventType enum.
+// Valid indicates whether the value is a known member of the OutputTextDeltaEventType enum.
 func (e OutputTextDeltaEventType) Valid() bool {
 	switch e {
 	case OutputTextDeltaEventTypeResponseOutputTextDelta:
@@ -2842,12 +2842,12 @@ func (e OutputTextDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseOutputTextDoneEventType.
+// Defines values for OutputTextDoneEventType.
 const (
 	OutputTextDoneEventTypeResponseOutputTextDone OutputTextDoneEventType = "response.output_text.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseOutputTextDoneEventType enum.
+// Valid indicates whether the value is a known member of the OutputTextDoneEventType enum.
 func (e OutputTextDoneEventType) Valid() bool {
 	switch e {
 	case OutputTextDoneEventTypeResponseOutputTextDone:
@@ -2857,12 +2857,12 @@ func (e OutputTextDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseQueuedEventType.
+// Defines values for QueuedEventType.
 const (
 	QueuedEventTypeResponseQueued QueuedEventType = "response.queued"
 )
 
-// Valid indicates whether the value is a known member of the ResponseQueuedEventType enum.
+// Valid indicates whether the value is a known member of the QueuedEventType enum.
 func (e QueuedEventType) Valid() bool {
 	switch e {
 	case QueuedEventTypeResponseQueued:
@@ -2872,12 +2872,12 @@ func (e QueuedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseReasoningSummaryPartAddedEventType.
+// Defines values for ReasoningSummaryPartAddedEventType.
 const (
 	ReasoningSummaryPartAddedEventTypeResponseReasoningSummaryPartAdded ReasoningSummaryPartAddedEventType = "response.reasoning_summary_part.added"
 )
 
-// Valid indicates whether the value is a known member of the ResponseReasoningSummaryPartAddedEventType enum.
+// Valid indicates whether the value is a known member of the ReasoningSummaryPartAddedEventType enum.
 func (e ReasoningSummaryPartAddedEventType) Valid() bool {
 	switch e {
 	case ReasoningSummaryPartAddedEventTypeResponseReasoningSummaryPartAdded:
@@ -2887,12 +2887,12 @@ func (e ReasoningSummaryPartAddedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseReasoningSummaryPartDoneEventType.
+// Defines values for ReasoningSummaryPartDoneEventType.
 const (
 	ReasoningSummaryPartDoneEventTypeResponseReasoningSummaryPartDone ReasoningSummaryPartDoneEventType = "response.reasoning_summary_part.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseReasoningSummaryPartDoneEventType enum.
+// Valid indicates whether the value is a known member of the ReasoningSummaryPartDoneEventType enum.
 func (e ReasoningSummaryPartDoneEventType) Valid() bool {
 	switch e {
 	case ReasoningSummaryPartDoneEventTypeResponseReasoningSummaryPartDone:
@@ -2902,12 +2902,12 @@ func (e ReasoningSummaryPartDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseReasoningSummaryTextDeltaEventType.
+// Defines values for ReasoningSummaryTextDeltaEventType.
 const (
 	ReasoningSummaryTextDeltaEventTypeResponseReasoningSummaryTextDelta ReasoningSummaryTextDeltaEventType = "response.reasoning_summary_text.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseReasoningSummaryTextDeltaEventType enum.
+// Valid indicates whether the value is a known member of the ReasoningSummaryTextDeltaEventType enum.
 func (e ReasoningSummaryTextDeltaEventType) Valid() bool {
 	switch e {
 	case ReasoningSummaryTextDeltaEventTypeResponseReasoningSummaryTextDelta:
@@ -2917,12 +2917,12 @@ func (e ReasoningSummaryTextDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseReasoningSummaryTextDoneEventType.
+// Defines values for ReasoningSummaryTextDoneEventType.
 const (
 	ReasoningSummaryTextDoneEventTypeResponseReasoningSummaryTextDone ReasoningSummaryTextDoneEventType = "response.reasoning_summary_text.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseReasoningSummaryTextDoneEventType enum.
+// Valid indicates whether the value is a known member of the ReasoningSummaryTextDoneEventType enum.
 func (e ReasoningSummaryTextDoneEventType) Valid() bool {
 	switch e {
 	case ReasoningSummaryTextDoneEventTypeResponseReasoningSummaryTextDone:
@@ -2932,12 +2932,12 @@ func (e ReasoningSummaryTextDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseReasoningTextDeltaEventType.
+// Defines values for ReasoningTextDeltaEventType.
 const (
 	ReasoningTextDeltaEventTypeResponseReasoningTextDelta ReasoningTextDeltaEventType = "response.reasoning_text.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseReasoningTextDeltaEventType enum.
+// Valid indicates whether the value is a known member of the ReasoningTextDeltaEventType enum.
 func (e ReasoningTextDeltaEventType) Valid() bool {
 	switch e {
 	case ReasoningTextDeltaEventTypeResponseReasoningTextDelta:
@@ -2947,12 +2947,12 @@ func (e ReasoningTextDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseReasoningTextDoneEventType.
+// Defines values for ReasoningTextDoneEventType.
 const (
 	ReasoningTextDoneEventTypeResponseReasoningTextDone ReasoningTextDoneEventType = "response.reasoning_text.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseReasoningTextDoneEventType enum.
+// Valid indicates whether the value is a known member of the ReasoningTextDoneEventType enum.
 func (e ReasoningTextDoneEventType) Valid() bool {
 	switch e {
 	case ReasoningTextDoneEventTypeResponseReasoningTextDone:
@@ -2962,12 +2962,12 @@ func (e ReasoningTextDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseRefusalDeltaEventType.
+// Defines values for RefusalDeltaEventType.
 const (
 	RefusalDeltaEventTypeResponseRefusalDelta RefusalDeltaEventType = "response.refusal.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseRefusalDeltaEventType enum.
+// Valid indicates whether the value is a known member of the RefusalDeltaEventType enum.
 func (e RefusalDeltaEventType) Valid() bool {
 	switch e {
 	case RefusalDeltaEventTypeResponseRefusalDelta:
@@ -2977,12 +2977,12 @@ func (e RefusalDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseRefusalDoneEventType.
+// Defines values for RefusalDoneEventType.
 const (
 	RefusalDoneEventTypeResponseRefusalDone RefusalDoneEventType = "response.refusal.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseRefusalDoneEventType enum.
+// Valid indicates whether the value is a known member of the RefusalDoneEventType enum.
 func (e RefusalDoneEventType) Valid() bool {
 	switch e {
 	case RefusalDoneEventTypeResponseRefusalDone:
@@ -2992,12 +2992,12 @@ func (e RefusalDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseShellCallCommandAddedEventType.
+// Defines values for ShellCallCommandAddedEventType.
 const (
 	ShellCallCommandAddedEventTypeResponseShellCallCommandAdded ShellCallCommandAddedEventType = "response.shell_call_command.added"
 )
 
-// Valid indicates whether the value is a known member of the ResponseShellCallCommandAddedEventType enum.
+// Valid indicates whether the value is a known member of the ShellCallCommandAddedEventType enum.
 func (e ShellCallCommandAddedEventType) Valid() bool {
 	switch e {
 	case ShellCallCommandAddedEventTypeResponseShellCallCommandAdded:
@@ -3007,12 +3007,12 @@ func (e ShellCallCommandAddedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseShellCallCommandDeltaEventType.
+// Defines values for ShellCallCommandDeltaEventType.
 const (
 	ShellCallCommandDeltaEventTypeResponseShellCallCommandDelta ShellCallCommandDeltaEventType = "response.shell_call_command.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseShellCallCommandDeltaEventType enum.
+// Valid indicates whether the value is a known member of the ShellCallCommandDeltaEventType enum.
 func (e ShellCallCommandDeltaEventType) Valid() bool {
 	switch e {
 	case ShellCallCommandDeltaEventTypeResponseShellCallCommandDelta:
@@ -3022,12 +3022,12 @@ func (e ShellCallCommandDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseShellCallCommandDoneEventType.
+// Defines values for ShellCallCommandDoneEventType.
 const (
 	ShellCallCommandDoneEventTypeResponseShellCallCommandDone ShellCallCommandDoneEventType = "response.shell_call_command.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseShellCallCommandDoneEventType enum.
+// Valid indicates whether the value is a known member of the ShellCallCommandDoneEventType enum.
 func (e ShellCallCommandDoneEventType) Valid() bool {
 	switch e {
 	case ShellCallCommandDoneEventTypeResponseShellCallCommandDone:
@@ -3037,12 +3037,12 @@ func (e ShellCallCommandDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseShellCallOutputContentDeltaEventType.
+// Defines values for ShellCallOutputContentDeltaEventType.
 const (
 	ShellCallOutputContentDeltaEventTypeResponseShellCallOutputContentDelta ShellCallOutputContentDeltaEventType = "response.shell_call_output_content.delta"
 )
 
-// Valid indicates whether the value is a known member of the ResponseShellCallOutputContentDeltaEventType enum.
+// Valid indicates whether the value is a known member of the ShellCallOutputContentDeltaEventType enum.
 func (e ShellCallOutputContentDeltaEventType) Valid() bool {
 	switch e {
 	case ShellCallOutputContentDeltaEventTypeResponseShellCallOutputContentDelta:
@@ -3052,12 +3052,12 @@ func (e ShellCallOutputContentDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseShellCallOutputContentDoneEventType.
+// Defines values for ShellCallOutputContentDoneEventType.
 const (
 	ShellCallOutputContentDoneEventTypeResponseShellCallOutputContentDone ShellCallOutputContentDoneEventType = "response.shell_call_output_content.done"
 )
 
-// Valid indicates whether the value is a known member of the ResponseShellCallOutputContentDoneEventType enum.
+// Valid indicates whether the value is a known member of the ShellCallOutputContentDoneEventType enum.
 func (e ShellCallOutputContentDoneEventType) Valid() bool {
 	switch e {
 	case ShellCallOutputContentDoneEventTypeResponseShellCallOutputContentDone:
@@ -3067,7 +3067,7 @@ func (e ShellCallOutputContentDoneEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseStatus.
+// Defines values for Status.
 const (
 	StatusCancelled  Status = "cancelled"
 	StatusCompleted  Status = "completed"
@@ -3077,7 +3077,7 @@ const (
 	StatusQueued     Status = "queued"
 )
 
-// Valid indicates whether the value is a known member of the ResponseStatus enum.
+// Valid indicates whether the value is a known member of the Status enum.
 func (e Status) Valid() bool {
 	switch e {
 	case StatusCancelled:
@@ -3097,12 +3097,12 @@ func (e Status) Valid() bool {
 	}
 }
 
-// Defines values for ResponseWebSearchCallCompletedEventType.
+// Defines values for WebSearchCallCompletedEventType.
 const (
 	WebSearchCallCompletedEventTypeResponseWebSearchCallCompleted WebSearchCallCompletedEventType = "response.web_search_call.completed"
 )
 
-// Valid indicates whether the value is a known member of the ResponseWebSearchCallCompletedEventType enum.
+// Valid indicates whether the value is a known member of the WebSearchCallCompletedEventType enum.
 func (e WebSearchCallCompletedEventType) Valid() bool {
 	switch e {
 	case WebSearchCallCompletedEventTypeResponseWebSearchCallCompleted:
@@ -3112,12 +3112,12 @@ func (e WebSearchCallCompletedEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseWebSearchCallInProgressEventType.
+// Defines values for WebSearchCallInProgressEventType.
 const (
 	WebSearchCallInProgressEventTypeResponseWebSearchCallInProgress WebSearchCallInProgressEventType = "response.web_search_call.in_progress"
 )
 
-// Valid indicates whether the value is a known member of the ResponseWebSearchCallInProgressEventType enum.
+// Valid indicates whether the value is a known member of the WebSearchCallInProgressEventType enum.
 func (e WebSearchCallInProgressEventType) Valid() bool {
 	switch e {
 	case WebSearchCallInProgressEventTypeResponseWebSearchCallInProgress:
@@ -3127,12 +3127,12 @@ func (e WebSearchCallInProgressEventType) Valid() bool {
 	}
 }
 
-// Defines values for ResponseWebSearchCallSearchingEventType.
+// Defines values for WebSearchCallSearchingEventType.
 const (
 	WebSearchCallSearchingEventTypeResponseWebSearchCallSearching WebSearchCallSearchingEventType = "response.web_search_call.searching"
 )
 
-// Valid indicates whether the value is a known member of the ResponseWebSearchCallSearchingEventType enum.
+// Valid indicates whether the value is a known member of the WebSearchCallSearchingEventType enum.
 func (e WebSearchCallSearchingEventType) Valid() bool {
 	switch e {
 	case WebSearchCallSearchingEventTypeResponseWebSearchCallSearching:
@@ -4148,7 +4148,7 @@ type CompactRequest struct {
 	// Instructions is a system (developer) message put first in the model's context.
 	Instructions *string `json:"instructions,omitempty"`
 
-	// Model is the model id to compact with, such as `gpt-5.1-codex-max`.
+	// models.Model is the model id to compact with, such as `gpt-5.1-codex-max`.
 	Model string `json:"model"`
 
 	// PreviousResponseID compacts the context of a stored response.
@@ -4157,14 +4157,14 @@ type CompactRequest struct {
 	// PromptCacheKey is a key that groups similar requests to improve prompt cache hits.
 	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
 
-	// PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
+	// shared.PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
 	PromptCacheOptions *shared.PromptCacheOptions `json:"prompt_cache_options,omitempty"`
 
 	// PromptCacheRetention sets the longest time cached prompt prefixes are kept.
-	// Deprecated: use PromptCacheOptions.
+	// Deprecated: use shared.PromptCacheOptions.
 	PromptCacheRetention *PromptCacheRetention `json:"prompt_cache_retention,omitempty"`
 
-	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 }
 
@@ -4445,7 +4445,7 @@ type CreateRequest struct {
 	// ContextManagement configures automatic compaction of a long context.
 	ContextManagement []ContextManagement `json:"context_management,omitempty"`
 
-	// Conversation names the conversation a response belongs to, by id or as an object.
+	// conversations.Conversation names the conversation a response belongs to, by id or as an object.
 	Conversation ConversationParam `json:"conversation,omitempty"`
 
 	// Include asks for extra output data in the response.
@@ -4463,10 +4463,10 @@ type CreateRequest struct {
 	// MaxToolCalls caps the number of built-in tool calls in the whole response; further calls are ignored.
 	MaxToolCalls *int64 `json:"max_tool_calls,omitempty"`
 
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// Model is the model id, such as `gpt-4.1` or `o3`; see ChatModel and ResponseModel for known ids. It may be left out when the prompt template names a model.
+	// models.Model is the model id, such as `gpt-4.1` or `o3`; see shared.ChatModel and Model for known ids. It may be left out when the prompt template names a model.
 	Model string `json:"model,omitempty"`
 
 	// Moderation runs content moderation on the input and output of this response.
@@ -4484,11 +4484,11 @@ type CreateRequest struct {
 	// PromptCacheKey is a key that groups similar requests to improve prompt cache hits.
 	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
 
-	// PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
+	// shared.PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
 	PromptCacheOptions *shared.PromptCacheOptions `json:"prompt_cache_options,omitempty"`
 
 	// PromptCacheRetention sets the longest time cached prompt prefixes are kept.
-	// Deprecated: use PromptCacheOptions.
+	// Deprecated: use shared.PromptCacheOptions.
 	PromptCacheRetention *PromptCacheRetention `json:"prompt_cache_retention,omitempty"`
 
 	// Reasoning configures reasoning models.
@@ -4497,7 +4497,7 @@ type CreateRequest struct {
 	// SafetyIdentifier is a stable, privacy-preserving id of your end user (for example a hash of their username), at most 64 characters, used to detect policy abuse.
 	SafetyIdentifier *string `json:"safety_identifier,omitempty"`
 
-	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// Store stores the response so it can be read and continued later (default true).
@@ -4943,7 +4943,7 @@ type ImageGenerationTool struct {
 	// InputImageMask is a mask for inpainting.
 	InputImageMask *ImageGenerationMask `json:"input_image_mask,omitempty"`
 
-	// Model is the image model, such as `gpt-image-1` (the default) or `gpt-image-2`.
+	// models.Model is the image model, such as `gpt-image-1` (the default) or `gpt-image-2`.
 	Model *string `json:"model,omitempty"`
 
 	// Moderation is the moderation level, `auto` (the default) or `low`.
@@ -5066,7 +5066,7 @@ type InputFileContent struct {
 	// Filename is the file name, used with `file_data`.
 	Filename *string `json:"filename,omitempty"`
 
-	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	// shared.PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
 	PromptCacheBreakpoint *shared.PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
 	Type                  InputFileContentType          `json:"type"`
 }
@@ -5088,7 +5088,7 @@ type InputImageContent struct {
 	// ImageURL is an image URL or a `data:` URL with base64 image data.
 	ImageURL *string `json:"image_url,omitempty"`
 
-	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	// shared.PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
 	PromptCacheBreakpoint *shared.PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
 	Type                  InputImageContentType         `json:"type"`
 }
@@ -5123,7 +5123,7 @@ type InputMessageType string
 
 // InputTextContent is a text part of an input.
 type InputTextContent struct {
-	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	// shared.PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
 	PromptCacheBreakpoint *shared.PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
 
 	// Text is the text.
@@ -5148,7 +5148,7 @@ type InputTokenCountObject string
 
 // InputTokenCountRequest is a response request whose input tokens are to be counted; the model is not run.
 type InputTokenCountRequest struct {
-	// Conversation names the conversation a response belongs to, by id or as an object.
+	// conversations.Conversation names the conversation a response belongs to, by id or as an object.
 	Conversation ConversationParam `json:"conversation,omitempty"`
 
 	// Input is the input of a response, as plain text or as a list of items.
@@ -5157,7 +5157,7 @@ type InputTokenCountRequest struct {
 	// Instructions is a system (developer) message put first in the model's context.
 	Instructions *string `json:"instructions,omitempty"`
 
-	// Model is the model id the request would use.
+	// models.Model is the model id the request would use.
 	Model string `json:"model,omitempty"`
 
 	// ParallelToolCalls lets the model call several tools in one turn.
@@ -5341,7 +5341,7 @@ type McpApproval struct {
 	Type   McpApprovalType `json:"type"`
 }
 
-// McpApprovalType defines model for McpApprovalResponse.Type.
+// McpApprovalType defines model for McpApproval.Type.
 type McpApprovalType string
 
 // McpCall is a call of a tool on a remote MCP server.
@@ -5788,7 +5788,7 @@ type Response struct {
 	// CompletedAt is when the response completed, in Unix seconds; set only when completed.
 	CompletedAt *int64 `json:"completed_at,omitempty"`
 
-	// Conversation is the conversation whose items this response added to, if any.
+	// conversations.Conversation is the conversation whose items this response added to, if any.
 	Conversation *ConversationRef `json:"conversation,omitempty"`
 
 	// CreatedAt is when the response was created, in Unix seconds.
@@ -5815,10 +5815,10 @@ type Response struct {
 	// MaxToolCalls is the built-in tool call cap, if one was set.
 	MaxToolCalls *int64 `json:"max_tool_calls,omitempty"`
 
-	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// Model is the id of the model that produced the response.
+	// models.Model is the id of the model that produced the response.
 	Model string `json:"model"`
 
 	// Moderation holds the moderation results, when moderation was asked for.
@@ -5845,7 +5845,7 @@ type Response struct {
 	// PromptCacheKey is the prompt cache key sent with the request.
 	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
 
-	// PromptCacheOptions is the prompt caching configuration that applied.
+	// shared.PromptCacheOptions is the prompt caching configuration that applied.
 	PromptCacheOptions *shared.PromptCacheOptions `json:"prompt_cache_options,omitempty"`
 
 	// PromptCacheRetention is the longest time cached prompt prefixes are kept: `in_memory` or `24h` (extended caching). Some models support only `24h`.
@@ -5857,7 +5857,7 @@ type Response struct {
 	// SafetyIdentifier is the end-user id sent with the request.
 	SafetyIdentifier *string `json:"safety_identifier,omitempty"`
 
-	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// Status is the state of a response.
@@ -5920,7 +5920,7 @@ type ApplyPatchCallOperationDiffDeltaEvent struct {
 	Type           ApplyPatchCallOperationDiffDeltaEventType `json:"type"`
 }
 
-// ApplyPatchCallOperationDiffDeltaEventType defines model for ResponseApplyPatchCallOperationDiffDeltaEvent.Type.
+// ApplyPatchCallOperationDiffDeltaEventType defines model for ApplyPatchCallOperationDiffDeltaEvent.Type.
 type ApplyPatchCallOperationDiffDeltaEventType string
 
 // ApplyPatchCallOperationDiffDoneEvent carries the complete diff of an apply_patch call's operation.
@@ -5939,7 +5939,7 @@ type ApplyPatchCallOperationDiffDoneEvent struct {
 	Type           ApplyPatchCallOperationDiffDoneEventType `json:"type"`
 }
 
-// ApplyPatchCallOperationDiffDoneEventType defines model for ResponseApplyPatchCallOperationDiffDoneEvent.Type.
+// ApplyPatchCallOperationDiffDoneEventType defines model for ApplyPatchCallOperationDiffDoneEvent.Type.
 type ApplyPatchCallOperationDiffDoneEventType string
 
 // AudioDeltaEvent carries the next chunk of audio output.
@@ -5955,7 +5955,7 @@ type AudioDeltaEvent struct {
 	Type           AudioDeltaEventType `json:"type"`
 }
 
-// AudioDeltaEventType defines model for ResponseAudioDeltaEvent.Type.
+// AudioDeltaEventType defines model for AudioDeltaEvent.Type.
 type AudioDeltaEventType string
 
 // AudioDoneEvent is sent when the audio output is finished.
@@ -5965,7 +5965,7 @@ type AudioDoneEvent struct {
 	Type           AudioDoneEventType `json:"type"`
 }
 
-// AudioDoneEventType defines model for ResponseAudioDoneEvent.Type.
+// AudioDoneEventType defines model for AudioDoneEvent.Type.
 type AudioDoneEventType string
 
 // AudioTranscriptDeltaEvent carries the next piece of the transcript of the audio output.
@@ -5981,7 +5981,7 @@ type AudioTranscriptDeltaEvent struct {
 	Type           AudioTranscriptDeltaEventType `json:"type"`
 }
 
-// AudioTranscriptDeltaEventType defines model for ResponseAudioTranscriptDeltaEvent.Type.
+// AudioTranscriptDeltaEventType defines model for AudioTranscriptDeltaEvent.Type.
 type AudioTranscriptDeltaEventType string
 
 // AudioTranscriptDoneEvent is sent when the transcript of the audio output is finished.
@@ -5991,7 +5991,7 @@ type AudioTranscriptDoneEvent struct {
 	Type           AudioTranscriptDoneEventType `json:"type"`
 }
 
-// AudioTranscriptDoneEventType defines model for ResponseAudioTranscriptDoneEvent.Type.
+// AudioTranscriptDoneEventType defines model for AudioTranscriptDoneEvent.Type.
 type AudioTranscriptDoneEventType string
 
 // Billing tells who pays for a response.
@@ -6019,7 +6019,7 @@ type CodeInterpreterCallCodeDeltaEvent struct {
 	Type           CodeInterpreterCallCodeDeltaEventType `json:"type"`
 }
 
-// CodeInterpreterCallCodeDeltaEventType defines model for ResponseCodeInterpreterCallCodeDeltaEvent.Type.
+// CodeInterpreterCallCodeDeltaEventType defines model for CodeInterpreterCallCodeDeltaEvent.Type.
 type CodeInterpreterCallCodeDeltaEventType string
 
 // CodeInterpreterCallCodeDoneEvent carries the complete code of a code interpreter call.
@@ -6038,7 +6038,7 @@ type CodeInterpreterCallCodeDoneEvent struct {
 	Type           CodeInterpreterCallCodeDoneEventType `json:"type"`
 }
 
-// CodeInterpreterCallCodeDoneEventType defines model for ResponseCodeInterpreterCallCodeDoneEvent.Type.
+// CodeInterpreterCallCodeDoneEventType defines model for CodeInterpreterCallCodeDoneEvent.Type.
 type CodeInterpreterCallCodeDoneEventType string
 
 // CodeInterpreterCallCompletedEvent is sent when a code interpreter call is finished.
@@ -6054,7 +6054,7 @@ type CodeInterpreterCallCompletedEvent struct {
 	Type           CodeInterpreterCallCompletedEventType `json:"type"`
 }
 
-// CodeInterpreterCallCompletedEventType defines model for ResponseCodeInterpreterCallCompletedEvent.Type.
+// CodeInterpreterCallCompletedEventType defines model for CodeInterpreterCallCompletedEvent.Type.
 type CodeInterpreterCallCompletedEventType string
 
 // CodeInterpreterCallInProgressEvent is sent when a code interpreter call starts.
@@ -6070,7 +6070,7 @@ type CodeInterpreterCallInProgressEvent struct {
 	Type           CodeInterpreterCallInProgressEventType `json:"type"`
 }
 
-// CodeInterpreterCallInProgressEventType defines model for ResponseCodeInterpreterCallInProgressEvent.Type.
+// CodeInterpreterCallInProgressEventType defines model for CodeInterpreterCallInProgressEvent.Type.
 type CodeInterpreterCallInProgressEventType string
 
 // CodeInterpreterCallInterpretingEvent is sent while the code interpreter runs the code.
@@ -6086,7 +6086,7 @@ type CodeInterpreterCallInterpretingEvent struct {
 	Type           CodeInterpreterCallInterpretingEventType `json:"type"`
 }
 
-// CodeInterpreterCallInterpretingEventType defines model for ResponseCodeInterpreterCallInterpretingEvent.Type.
+// CodeInterpreterCallInterpretingEventType defines model for CodeInterpreterCallInterpretingEvent.Type.
 type CodeInterpreterCallInterpretingEventType string
 
 // CompactionCompactingEvent is sent while the server compacts the conversation into a compaction item.
@@ -6102,7 +6102,7 @@ type CompactionCompactingEvent struct {
 	Type           CompactionCompactingEventType `json:"type"`
 }
 
-// CompactionCompactingEventType defines model for ResponseCompactionCompactingEvent.Type.
+// CompactionCompactingEventType defines model for CompactionCompactingEvent.Type.
 type CompactionCompactingEventType string
 
 // CompletedEvent is sent last when the response finished: it holds the final response.
@@ -6115,7 +6115,7 @@ type CompletedEvent struct {
 	Type           CompletedEventType `json:"type"`
 }
 
-// CompletedEventType defines model for ResponseCompletedEvent.Type.
+// CompletedEventType defines model for CompletedEvent.Type.
 type CompletedEventType string
 
 // ContentPartAddedEvent is sent when a new content part of an output item starts.
@@ -6137,7 +6137,7 @@ type ContentPartAddedEvent struct {
 	Type           ContentPartAddedEventType `json:"type"`
 }
 
-// ContentPartAddedEventType defines model for ResponseContentPartAddedEvent.Type.
+// ContentPartAddedEventType defines model for ContentPartAddedEvent.Type.
 type ContentPartAddedEventType string
 
 // ContentPartDoneEvent is sent when a content part of an output item is finished.
@@ -6159,7 +6159,7 @@ type ContentPartDoneEvent struct {
 	Type           ContentPartDoneEventType `json:"type"`
 }
 
-// ContentPartDoneEventType defines model for ResponseContentPartDoneEvent.Type.
+// ContentPartDoneEventType defines model for ContentPartDoneEvent.Type.
 type ContentPartDoneEventType string
 
 // CreatedEvent is sent first: the response was created.
@@ -6172,7 +6172,7 @@ type CreatedEvent struct {
 	Type           CreatedEventType `json:"type"`
 }
 
-// CreatedEventType defines model for ResponseCreatedEvent.Type.
+// CreatedEventType defines model for CreatedEvent.Type.
 type CreatedEventType string
 
 // CustomToolCallInputDeltaEvent carries the next piece of a custom tool call's input.
@@ -6194,7 +6194,7 @@ type CustomToolCallInputDeltaEvent struct {
 	Type           CustomToolCallInputDeltaEventType `json:"type"`
 }
 
-// CustomToolCallInputDeltaEventType defines model for ResponseCustomToolCallInputDeltaEvent.Type.
+// CustomToolCallInputDeltaEventType defines model for CustomToolCallInputDeltaEvent.Type.
 type CustomToolCallInputDeltaEventType string
 
 // CustomToolCallInputDoneEvent carries the complete input of a custom tool call.
@@ -6213,7 +6213,7 @@ type CustomToolCallInputDoneEvent struct {
 	Type           CustomToolCallInputDoneEventType `json:"type"`
 }
 
-// CustomToolCallInputDoneEventType defines model for ResponseCustomToolCallInputDoneEvent.Type.
+// CustomToolCallInputDoneEventType defines model for CustomToolCallInputDoneEvent.Type.
 type CustomToolCallInputDoneEventType string
 
 // Error is why the model failed to produce a response.
@@ -6247,7 +6247,7 @@ type ErrorEvent struct {
 	Type           ErrorEventType `json:"type"`
 }
 
-// ErrorEventType defines model for ResponseErrorEvent.Type.
+// ErrorEventType defines model for ErrorEvent.Type.
 type ErrorEventType string
 
 // FailedEvent is sent last when the response failed: its `error` says why.
@@ -6260,7 +6260,7 @@ type FailedEvent struct {
 	Type           FailedEventType `json:"type"`
 }
 
-// FailedEventType defines model for ResponseFailedEvent.Type.
+// FailedEventType defines model for FailedEvent.Type.
 type FailedEventType string
 
 // FileSearchCallCompletedEvent is sent when a file search call is finished.
@@ -6276,7 +6276,7 @@ type FileSearchCallCompletedEvent struct {
 	Type           FileSearchCallCompletedEventType `json:"type"`
 }
 
-// FileSearchCallCompletedEventType defines model for ResponseFileSearchCallCompletedEvent.Type.
+// FileSearchCallCompletedEventType defines model for FileSearchCallCompletedEvent.Type.
 type FileSearchCallCompletedEventType string
 
 // FileSearchCallInProgressEvent is sent when a file search call starts.
@@ -6292,7 +6292,7 @@ type FileSearchCallInProgressEvent struct {
 	Type           FileSearchCallInProgressEventType `json:"type"`
 }
 
-// FileSearchCallInProgressEventType defines model for ResponseFileSearchCallInProgressEvent.Type.
+// FileSearchCallInProgressEventType defines model for FileSearchCallInProgressEvent.Type.
 type FileSearchCallInProgressEventType string
 
 // FileSearchCallSearchingEvent is sent while a file search call is searching.
@@ -6308,7 +6308,7 @@ type FileSearchCallSearchingEvent struct {
 	Type           FileSearchCallSearchingEventType `json:"type"`
 }
 
-// FileSearchCallSearchingEventType defines model for ResponseFileSearchCallSearchingEvent.Type.
+// FileSearchCallSearchingEventType defines model for FileSearchCallSearchingEvent.Type.
 type FileSearchCallSearchingEventType string
 
 // FunctionCallArgumentsDeltaEvent carries the next piece of a function call's arguments.
@@ -6330,7 +6330,7 @@ type FunctionCallArgumentsDeltaEvent struct {
 	Type           FunctionCallArgumentsDeltaEventType `json:"type"`
 }
 
-// FunctionCallArgumentsDeltaEventType defines model for ResponseFunctionCallArgumentsDeltaEvent.Type.
+// FunctionCallArgumentsDeltaEventType defines model for FunctionCallArgumentsDeltaEvent.Type.
 type FunctionCallArgumentsDeltaEventType string
 
 // FunctionCallArgumentsDoneEvent carries the complete arguments of a function call.
@@ -6352,7 +6352,7 @@ type FunctionCallArgumentsDoneEvent struct {
 	Type           FunctionCallArgumentsDoneEventType `json:"type"`
 }
 
-// FunctionCallArgumentsDoneEventType defines model for ResponseFunctionCallArgumentsDoneEvent.Type.
+// FunctionCallArgumentsDoneEventType defines model for FunctionCallArgumentsDoneEvent.Type.
 type FunctionCallArgumentsDoneEventType string
 
 // ImageGenerationCallCompletedEvent is sent when an image generation call is finished.
@@ -6368,7 +6368,7 @@ type ImageGenerationCallCompletedEvent struct {
 	Type           ImageGenerationCallCompletedEventType `json:"type"`
 }
 
-// ImageGenerationCallCompletedEventType defines model for ResponseImageGenerationCallCompletedEvent.Type.
+// ImageGenerationCallCompletedEventType defines model for ImageGenerationCallCompletedEvent.Type.
 type ImageGenerationCallCompletedEventType string
 
 // ImageGenerationCallGeneratingEvent is sent while an image generation call draws the image.
@@ -6384,7 +6384,7 @@ type ImageGenerationCallGeneratingEvent struct {
 	Type           ImageGenerationCallGeneratingEventType `json:"type"`
 }
 
-// ImageGenerationCallGeneratingEventType defines model for ResponseImageGenerationCallGeneratingEvent.Type.
+// ImageGenerationCallGeneratingEventType defines model for ImageGenerationCallGeneratingEvent.Type.
 type ImageGenerationCallGeneratingEventType string
 
 // ImageGenerationCallInProgressEvent is sent when an image generation call starts.
@@ -6400,7 +6400,7 @@ type ImageGenerationCallInProgressEvent struct {
 	Type           ImageGenerationCallInProgressEventType `json:"type"`
 }
 
-// ImageGenerationCallInProgressEventType defines model for ResponseImageGenerationCallInProgressEvent.Type.
+// ImageGenerationCallInProgressEventType defines model for ImageGenerationCallInProgressEvent.Type.
 type ImageGenerationCallInProgressEventType string
 
 // ImageGenerationCallPartialImageEvent carries a draft of the image while it is generated (tool option `partial_images`).
@@ -6434,7 +6434,7 @@ type ImageGenerationCallPartialImageEvent struct {
 	Type ImageGenerationCallPartialImageEventType `json:"type"`
 }
 
-// ImageGenerationCallPartialImageEventType defines model for ResponseImageGenerationCallPartialImageEvent.Type.
+// ImageGenerationCallPartialImageEventType defines model for ImageGenerationCallPartialImageEvent.Type.
 type ImageGenerationCallPartialImageEventType string
 
 // InProgressEvent is sent when the model starts working on the response.
@@ -6447,7 +6447,7 @@ type InProgressEvent struct {
 	Type           InProgressEventType `json:"type"`
 }
 
-// InProgressEventType defines model for ResponseInProgressEvent.Type.
+// InProgressEventType defines model for InProgressEvent.Type.
 type InProgressEventType string
 
 // IncompleteDetails is why a response stopped early.
@@ -6469,7 +6469,7 @@ type IncompleteEvent struct {
 	Type           IncompleteEventType `json:"type"`
 }
 
-// IncompleteEventType defines model for ResponseIncompleteEvent.Type.
+// IncompleteEventType defines model for IncompleteEvent.Type.
 type IncompleteEventType string
 
 // ItemList is one page of the input items of a response.
@@ -6488,7 +6488,7 @@ type ItemList struct {
 	Object ItemListObject `json:"object"`
 }
 
-// ItemListObject defines model for ResponseItemList.Object.
+// ItemListObject defines model for ItemList.Object.
 type ItemListObject string
 
 // McpCallArgumentsDeltaEvent carries the next piece of an MCP tool call's arguments.
@@ -6510,7 +6510,7 @@ type McpCallArgumentsDeltaEvent struct {
 	Type           McpCallArgumentsDeltaEventType `json:"type"`
 }
 
-// McpCallArgumentsDeltaEventType defines model for ResponseMcpCallArgumentsDeltaEvent.Type.
+// McpCallArgumentsDeltaEventType defines model for McpCallArgumentsDeltaEvent.Type.
 type McpCallArgumentsDeltaEventType string
 
 // McpCallArgumentsDoneEvent carries the complete arguments of an MCP tool call.
@@ -6529,7 +6529,7 @@ type McpCallArgumentsDoneEvent struct {
 	Type           McpCallArgumentsDoneEventType `json:"type"`
 }
 
-// McpCallArgumentsDoneEventType defines model for ResponseMcpCallArgumentsDoneEvent.Type.
+// McpCallArgumentsDoneEventType defines model for McpCallArgumentsDoneEvent.Type.
 type McpCallArgumentsDoneEventType string
 
 // McpCallCompletedEvent is sent when an MCP tool call succeeded.
@@ -6545,7 +6545,7 @@ type McpCallCompletedEvent struct {
 	Type           McpCallCompletedEventType `json:"type"`
 }
 
-// McpCallCompletedEventType defines model for ResponseMcpCallCompletedEvent.Type.
+// McpCallCompletedEventType defines model for McpCallCompletedEvent.Type.
 type McpCallCompletedEventType string
 
 // McpCallFailedEvent is sent when an MCP tool call failed.
@@ -6561,7 +6561,7 @@ type McpCallFailedEvent struct {
 	Type           McpCallFailedEventType `json:"type"`
 }
 
-// McpCallFailedEventType defines model for ResponseMcpCallFailedEvent.Type.
+// McpCallFailedEventType defines model for McpCallFailedEvent.Type.
 type McpCallFailedEventType string
 
 // McpCallInProgressEvent is sent when an MCP tool call starts.
@@ -6577,7 +6577,7 @@ type McpCallInProgressEvent struct {
 	Type           McpCallInProgressEventType `json:"type"`
 }
 
-// McpCallInProgressEventType defines model for ResponseMcpCallInProgressEvent.Type.
+// McpCallInProgressEventType defines model for McpCallInProgressEvent.Type.
 type McpCallInProgressEventType string
 
 // McpListToolsCompletedEvent is sent when the tools of an MCP server were listed.
@@ -6593,7 +6593,7 @@ type McpListToolsCompletedEvent struct {
 	Type           McpListToolsCompletedEventType `json:"type"`
 }
 
-// McpListToolsCompletedEventType defines model for ResponseMcpListToolsCompletedEvent.Type.
+// McpListToolsCompletedEventType defines model for McpListToolsCompletedEvent.Type.
 type McpListToolsCompletedEventType string
 
 // McpListToolsFailedEvent is sent when listing the tools of an MCP server failed.
@@ -6609,7 +6609,7 @@ type McpListToolsFailedEvent struct {
 	Type           McpListToolsFailedEventType `json:"type"`
 }
 
-// McpListToolsFailedEventType defines model for ResponseMcpListToolsFailedEvent.Type.
+// McpListToolsFailedEventType defines model for McpListToolsFailedEvent.Type.
 type McpListToolsFailedEventType string
 
 // McpListToolsInProgressEvent is sent when listing the tools of an MCP server starts.
@@ -6625,10 +6625,10 @@ type McpListToolsInProgressEvent struct {
 	Type           McpListToolsInProgressEventType `json:"type"`
 }
 
-// McpListToolsInProgressEventType defines model for ResponseMcpListToolsInProgressEvent.Type.
+// McpListToolsInProgressEventType defines model for McpListToolsInProgressEvent.Type.
 type McpListToolsInProgressEventType string
 
-// Model lists the known model ids only the Responses API serves. The `model` field accepts any model id, including every ChatModel id.
+// Model lists the known model ids only the Responses API serves. The `model` field accepts any model id, including every shared.ChatModel id.
 type Model string
 
 // OutputItemAddedEvent is sent when a new output item starts; the item is still partial.
@@ -6644,7 +6644,7 @@ type OutputItemAddedEvent struct {
 	Type           OutputItemAddedEventType `json:"type"`
 }
 
-// OutputItemAddedEventType defines model for ResponseOutputItemAddedEvent.Type.
+// OutputItemAddedEventType defines model for OutputItemAddedEvent.Type.
 type OutputItemAddedEventType string
 
 // OutputItemDoneEvent is sent when an output item is finished, with its final content.
@@ -6660,7 +6660,7 @@ type OutputItemDoneEvent struct {
 	Type           OutputItemDoneEventType `json:"type"`
 }
 
-// OutputItemDoneEventType defines model for ResponseOutputItemDoneEvent.Type.
+// OutputItemDoneEventType defines model for OutputItemDoneEvent.Type.
 type OutputItemDoneEventType string
 
 // OutputTextAnnotationAddedEvent is sent when an annotation, such as a citation, is attached to output text.
@@ -6685,7 +6685,7 @@ type OutputTextAnnotationAddedEvent struct {
 	Type           OutputTextAnnotationAddedEventType `json:"type"`
 }
 
-// OutputTextAnnotationAddedEventType defines model for ResponseOutputTextAnnotationAddedEvent.Type.
+// OutputTextAnnotationAddedEventType defines model for OutputTextAnnotationAddedEvent.Type.
 type OutputTextAnnotationAddedEventType string
 
 // OutputTextDeltaEvent carries the next piece of an output text part.
@@ -6713,7 +6713,7 @@ type OutputTextDeltaEvent struct {
 	Type           OutputTextDeltaEventType `json:"type"`
 }
 
-// OutputTextDeltaEventType defines model for ResponseOutputTextDeltaEvent.Type.
+// OutputTextDeltaEventType defines model for OutputTextDeltaEvent.Type.
 type OutputTextDeltaEventType string
 
 // OutputTextDoneEvent carries the whole text of a finished output text part.
@@ -6738,7 +6738,7 @@ type OutputTextDoneEvent struct {
 	Type OutputTextDoneEventType `json:"type"`
 }
 
-// OutputTextDoneEventType defines model for ResponseOutputTextDoneEvent.Type.
+// OutputTextDoneEventType defines model for OutputTextDoneEvent.Type.
 type OutputTextDoneEventType string
 
 // QueuedEvent is sent when the response waits in the queue (background mode).
@@ -6751,7 +6751,7 @@ type QueuedEvent struct {
 	Type           QueuedEventType `json:"type"`
 }
 
-// QueuedEventType defines model for ResponseQueuedEvent.Type.
+// QueuedEventType defines model for QueuedEvent.Type.
 type QueuedEventType string
 
 // ReasoningSummaryPartAddedEvent is sent when a new part of a reasoning summary starts.
@@ -6773,7 +6773,7 @@ type ReasoningSummaryPartAddedEvent struct {
 	Type         ReasoningSummaryPartAddedEventType `json:"type"`
 }
 
-// ReasoningSummaryPartAddedEventType defines model for ResponseReasoningSummaryPartAddedEvent.Type.
+// ReasoningSummaryPartAddedEventType defines model for ReasoningSummaryPartAddedEvent.Type.
 type ReasoningSummaryPartAddedEventType string
 
 // ReasoningSummaryPartDoneEvent is sent when a part of a reasoning summary is finished.
@@ -6795,7 +6795,7 @@ type ReasoningSummaryPartDoneEvent struct {
 	Type         ReasoningSummaryPartDoneEventType `json:"type"`
 }
 
-// ReasoningSummaryPartDoneEventType defines model for ResponseReasoningSummaryPartDoneEvent.Type.
+// ReasoningSummaryPartDoneEventType defines model for ReasoningSummaryPartDoneEvent.Type.
 type ReasoningSummaryPartDoneEventType string
 
 // ReasoningSummaryTextDeltaEvent carries the next piece of a reasoning summary part.
@@ -6820,7 +6820,7 @@ type ReasoningSummaryTextDeltaEvent struct {
 	Type         ReasoningSummaryTextDeltaEventType `json:"type"`
 }
 
-// ReasoningSummaryTextDeltaEventType defines model for ResponseReasoningSummaryTextDeltaEvent.Type.
+// ReasoningSummaryTextDeltaEventType defines model for ReasoningSummaryTextDeltaEvent.Type.
 type ReasoningSummaryTextDeltaEventType string
 
 // ReasoningSummaryTextDoneEvent carries the whole text of a finished reasoning summary part.
@@ -6842,7 +6842,7 @@ type ReasoningSummaryTextDoneEvent struct {
 	Type ReasoningSummaryTextDoneEventType `json:"type"`
 }
 
-// ReasoningSummaryTextDoneEventType defines model for ResponseReasoningSummaryTextDoneEvent.Type.
+// ReasoningSummaryTextDoneEventType defines model for ReasoningSummaryTextDoneEvent.Type.
 type ReasoningSummaryTextDoneEventType string
 
 // ReasoningTextDeltaEvent carries the next piece of a reasoning text part.
@@ -6867,7 +6867,7 @@ type ReasoningTextDeltaEvent struct {
 	Type           ReasoningTextDeltaEventType `json:"type"`
 }
 
-// ReasoningTextDeltaEventType defines model for ResponseReasoningTextDeltaEvent.Type.
+// ReasoningTextDeltaEventType defines model for ReasoningTextDeltaEvent.Type.
 type ReasoningTextDeltaEventType string
 
 // ReasoningTextDoneEvent carries the whole text of a finished reasoning text part.
@@ -6889,7 +6889,7 @@ type ReasoningTextDoneEvent struct {
 	Type ReasoningTextDoneEventType `json:"type"`
 }
 
-// ReasoningTextDoneEventType defines model for ResponseReasoningTextDoneEvent.Type.
+// ReasoningTextDoneEventType defines model for ReasoningTextDoneEvent.Type.
 type ReasoningTextDoneEventType string
 
 // RefusalDeltaEvent carries the next piece of a refusal.
@@ -6914,7 +6914,7 @@ type RefusalDeltaEvent struct {
 	Type           RefusalDeltaEventType `json:"type"`
 }
 
-// RefusalDeltaEventType defines model for ResponseRefusalDeltaEvent.Type.
+// RefusalDeltaEventType defines model for RefusalDeltaEvent.Type.
 type RefusalDeltaEventType string
 
 // RefusalDoneEvent carries the whole text of a finished refusal.
@@ -6936,7 +6936,7 @@ type RefusalDoneEvent struct {
 	Type           RefusalDoneEventType `json:"type"`
 }
 
-// RefusalDoneEventType defines model for ResponseRefusalDoneEvent.Type.
+// RefusalDoneEventType defines model for RefusalDoneEvent.Type.
 type RefusalDoneEventType string
 
 // ShellCallCommandAddedEvent is sent when a shell call gets a new command.
@@ -6955,7 +6955,7 @@ type ShellCallCommandAddedEvent struct {
 	Type           ShellCallCommandAddedEventType `json:"type"`
 }
 
-// ShellCallCommandAddedEventType defines model for ResponseShellCallCommandAddedEvent.Type.
+// ShellCallCommandAddedEventType defines model for ShellCallCommandAddedEvent.Type.
 type ShellCallCommandAddedEventType string
 
 // ShellCallCommandDeltaEvent carries the next piece of a shell call's command.
@@ -6977,7 +6977,7 @@ type ShellCallCommandDeltaEvent struct {
 	Type           ShellCallCommandDeltaEventType `json:"type"`
 }
 
-// ShellCallCommandDeltaEventType defines model for ResponseShellCallCommandDeltaEvent.Type.
+// ShellCallCommandDeltaEventType defines model for ShellCallCommandDeltaEvent.Type.
 type ShellCallCommandDeltaEventType string
 
 // ShellCallCommandDoneEvent carries the complete text of a shell call's command.
@@ -6996,7 +6996,7 @@ type ShellCallCommandDoneEvent struct {
 	Type           ShellCallCommandDoneEventType `json:"type"`
 }
 
-// ShellCallCommandDoneEventType defines model for ResponseShellCallCommandDoneEvent.Type.
+// ShellCallCommandDoneEventType defines model for ShellCallCommandDoneEvent.Type.
 type ShellCallCommandDoneEventType string
 
 // ShellCallOutputContentDeltaEvent carries the next piece of a shell command's output.
@@ -7021,7 +7021,7 @@ type ShellCallOutputContentDeltaEvent struct {
 	Type           ShellCallOutputContentDeltaEventType `json:"type"`
 }
 
-// ShellCallOutputContentDeltaEventType defines model for ResponseShellCallOutputContentDeltaEvent.Type.
+// ShellCallOutputContentDeltaEventType defines model for ShellCallOutputContentDeltaEvent.Type.
 type ShellCallOutputContentDeltaEventType string
 
 // ShellCallOutputContentDoneEvent carries the complete output of a shell command.
@@ -7043,7 +7043,7 @@ type ShellCallOutputContentDoneEvent struct {
 	Type           ShellCallOutputContentDoneEventType `json:"type"`
 }
 
-// ShellCallOutputContentDoneEventType defines model for ResponseShellCallOutputContentDoneEvent.Type.
+// ShellCallOutputContentDoneEventType defines model for ShellCallOutputContentDoneEvent.Type.
 type ShellCallOutputContentDoneEventType string
 
 // Status is the state of a response.
@@ -7060,7 +7060,7 @@ type TextConfig struct {
 	// Format is the format of the text output: plain text (the default), JSON matching a schema (Structured Outputs), or any JSON object (JSON mode).
 	Format TextFormat `json:"format,omitempty"`
 
-	// Verbosity sets how terse or detailed the answer should be.
+	// shared.Verbosity sets how terse or detailed the answer should be.
 	Verbosity *shared.Verbosity `json:"verbosity,omitempty"`
 }
 
@@ -7104,7 +7104,7 @@ type WebSearchCallCompletedEvent struct {
 	Type           WebSearchCallCompletedEventType `json:"type"`
 }
 
-// WebSearchCallCompletedEventType defines model for ResponseWebSearchCallCompletedEvent.Type.
+// WebSearchCallCompletedEventType defines model for WebSearchCallCompletedEvent.Type.
 type WebSearchCallCompletedEventType string
 
 // WebSearchCallInProgressEvent is sent when a web search call starts.
@@ -7120,7 +7120,7 @@ type WebSearchCallInProgressEvent struct {
 	Type           WebSearchCallInProgressEventType `json:"type"`
 }
 
-// WebSearchCallInProgressEventType defines model for ResponseWebSearchCallInProgressEvent.Type.
+// WebSearchCallInProgressEventType defines model for WebSearchCallInProgressEvent.Type.
 type WebSearchCallInProgressEventType string
 
 // WebSearchCallSearchingEvent is sent while a web search call is searching.
@@ -7136,7 +7136,7 @@ type WebSearchCallSearchingEvent struct {
 	Type           WebSearchCallSearchingEventType `json:"type"`
 }
 
-// WebSearchCallSearchingEventType defines model for ResponseWebSearchCallSearchingEvent.Type.
+// WebSearchCallSearchingEventType defines model for WebSearchCallSearchingEvent.Type.
 type WebSearchCallSearchingEventType string
 
 // ScreenshotAction asks for a screenshot.
@@ -7758,7 +7758,7 @@ type WebSearchTool struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
-	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see shared.WebSearchReturnTokenBudget for the known values.
 	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
 
 	// SearchContentTypes lists the kinds of content to search.
@@ -7783,7 +7783,7 @@ type WebSearchTool20250826 struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
-	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see shared.WebSearchReturnTokenBudget for the known values.
 	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
 
 	// SearchContentTypes lists the kinds of content to search.
@@ -7808,7 +7808,7 @@ type WebSearchToolOptions struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
-	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see shared.WebSearchReturnTokenBudget for the known values.
 	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
 
 	// SearchContentTypes lists the kinds of content to search.
@@ -8552,7 +8552,7 @@ func UnmarshalContainerSkill(data []byte) (ContainerSkill, error) {
 // CodeInterpreterCall, ImageGenerationCall, LocalShellCall,
 // LocalShellCallOutput, ShellCall, ShellCallOutput, ApplyPatchCall,
 // ApplyPatchCallOutput, McpListTools, McpApprovalRequest,
-// McpApprovalResponse, McpCall, ToolSearchCall, ToolSearchOutput,
+// McpApproval, McpCall, ToolSearchCall, ToolSearchOutput,
 // AdditionalTools, CompactionItem, ProgramItem, ProgramOutputItem or
 // UnknownConversationItem, told apart by its "type" property. Decode it with
 // UnmarshalConversationItem; UnknownConversationItem keeps variants this
@@ -8641,7 +8641,7 @@ func (McpListTools) IsConversationItem(unionrt.Seal) {}
 // IsConversationItem marks McpApprovalRequest as a variant of ConversationItem.
 func (McpApprovalRequest) IsConversationItem(unionrt.Seal) {}
 
-// IsConversationItem marks McpApprovalResponse as a variant of ConversationItem.
+// IsConversationItem marks McpApproval as a variant of ConversationItem.
 func (McpApproval) IsConversationItem(unionrt.Seal) {}
 
 // IsConversationItem marks McpCall as a variant of ConversationItem.
@@ -8685,7 +8685,7 @@ func (ProgramOutputItem) IsConversationItem(unionrt.Seal) {}
 // "apply_patch_call_output" into ApplyPatchCallOutput, an object with "type"
 // "mcp_list_tools" into McpListTools, an object with "type"
 // "mcp_approval_request" into McpApprovalRequest, an object with "type"
-// "mcp_approval_response" into McpApprovalResponse, an object with "type"
+// "mcp_approval_response" into McpApproval, an object with "type"
 // "mcp_call" into McpCall, an object with "type" "tool_search_call" into
 // ToolSearchCall, an object with "type" "tool_search_output" into
 // ToolSearchOutput, an object with "type" "additional_tools" into
@@ -9330,7 +9330,7 @@ func UnmarshalInputContent(data []byte) (InputContent, error) {
 // ComputerCallOutput, CodeInterpreterCall, ImageGenerationCall,
 // LocalShellCall, LocalShellCallOutput, ShellCall, ShellCallOutput,
 // ApplyPatchCall, ApplyPatchCallOutput, McpListTools, McpApprovalRequest,
-// McpApprovalResponse, McpCall, ToolSearchCall, ToolSearchOutput,
+// McpApproval, McpCall, ToolSearchCall, ToolSearchOutput,
 // AdditionalTools, CompactionItem, CompactionTrigger, ProgramItem,
 // ProgramOutputItem or UnknownInputItem, told apart by its "type" property.
 // Decode it with UnmarshalInputItem; UnknownInputItem keeps variants this
@@ -9421,7 +9421,7 @@ func (McpListTools) IsInputItem(unionrt.Seal) {}
 // IsInputItem marks McpApprovalRequest as a variant of InputItem.
 func (McpApprovalRequest) IsInputItem(unionrt.Seal) {}
 
-// IsInputItem marks McpApprovalResponse as a variant of InputItem.
+// IsInputItem marks McpApproval as a variant of InputItem.
 func (McpApproval) IsInputItem(unionrt.Seal) {}
 
 // IsInputItem marks McpCall as a variant of InputItem.
@@ -9469,7 +9469,7 @@ func (ProgramOutputItem) IsInputItem(unionrt.Seal) {}
 // "apply_patch_call_output" into ApplyPatchCallOutput, an object with "type"
 // "mcp_list_tools" into McpListTools, an object with "type"
 // "mcp_approval_request" into McpApprovalRequest, an object with "type"
-// "mcp_approval_response" into McpApprovalResponse, an object with "type"
+// "mcp_approval_response" into McpApproval, an object with "type"
 // "mcp_call" into McpCall, an object with "type" "tool_search_call" into
 // ToolSearchCall, an object with "type" "tool_search_output" into
 // ToolSearchOutput, an object with "type" "additional_tools" into
@@ -10320,7 +10320,7 @@ func UnmarshalOutputContent(data []byte) (OutputContent, error) {
 // CodeInterpreterCall, ImageGenerationCall, LocalShellCall,
 // LocalShellCallOutput, ShellCall, ShellCallOutput, ApplyPatchCall,
 // ApplyPatchCallOutput, McpListTools, McpApprovalRequest,
-// McpApprovalResponse, McpCall, ToolSearchCall, ToolSearchOutput,
+// McpApproval, McpCall, ToolSearchCall, ToolSearchOutput,
 // AdditionalTools, CompactionItem, ProgramItem, ProgramOutputItem or
 // UnknownOutputItem, told apart by its "type" property. Decode it with
 // UnmarshalOutputItem; UnknownOutputItem keeps variants this version does not
@@ -10409,7 +10409,7 @@ func (McpListTools) IsOutputItem(unionrt.Seal) {}
 // IsOutputItem marks McpApprovalRequest as a variant of OutputItem.
 func (McpApprovalRequest) IsOutputItem(unionrt.Seal) {}
 
-// IsOutputItem marks McpApprovalResponse as a variant of OutputItem.
+// IsOutputItem marks McpApproval as a variant of OutputItem.
 func (McpApproval) IsOutputItem(unionrt.Seal) {}
 
 // IsOutputItem marks McpCall as a variant of OutputItem.
@@ -10453,7 +10453,7 @@ func (ProgramOutputItem) IsOutputItem(unionrt.Seal) {}
 // "apply_patch_call_output" into ApplyPatchCallOutput, an object with "type"
 // "mcp_list_tools" into McpListTools, an object with "type"
 // "mcp_approval_request" into McpApprovalRequest, an object with "type"
-// "mcp_approval_response" into McpApprovalResponse, an object with "type"
+// "mcp_approval_response" into McpApproval, an object with "type"
 // "mcp_call" into McpCall, an object with "type" "tool_search_call" into
 // ToolSearchCall, an object with "type" "tool_search_output" into
 // ToolSearchOutput, an object with "type" "additional_tools" into
@@ -10661,15 +10661,15 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 // told apart by `type`.
 //
 // It is a union: its value is one of OutputTextContent, RefusalContent,
-// ReasoningText or UnknownResponseContentPart, told apart by its "type"
-// property. Decode it with UnmarshalResponseContentPart;
-// UnknownResponseContentPart keeps variants this version does not know.
+// ReasoningText or UnknownContentPart, told apart by its "type"
+// property. Decode it with UnmarshalContentPart;
+// UnknownContentPart keeps variants this version does not know.
 type ContentPart interface {
-	// IsResponseContentPart marks the variants of ResponseContentPart.
+	// IsResponseContentPart marks the variants of ContentPart.
 	IsResponseContentPart(unionrt.Seal)
 }
 
-// UnknownContentPart is a ResponseContentPart variant this version
+// UnknownContentPart is a ContentPart variant this version
 // does not know, kept as received. It encodes as Raw, so it can also send a
 // variant written by hand.
 type UnknownContentPart struct {
@@ -10680,7 +10680,7 @@ type UnknownContentPart struct {
 	Raw json.RawMessage
 }
 
-// IsResponseContentPart marks UnknownResponseContentPart as a variant of ResponseContentPart.
+// IsResponseContentPart marks UnknownContentPart as a variant of ContentPart.
 func (UnknownContentPart) IsResponseContentPart(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -10688,20 +10688,20 @@ func (u UnknownContentPart) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ResponseContentPart", u.Raw)
 }
 
-// IsResponseContentPart marks OutputTextContent as a variant of ResponseContentPart.
+// IsResponseContentPart marks OutputTextContent as a variant of ContentPart.
 func (OutputTextContent) IsResponseContentPart(unionrt.Seal) {}
 
-// IsResponseContentPart marks RefusalContent as a variant of ResponseContentPart.
+// IsResponseContentPart marks RefusalContent as a variant of ContentPart.
 func (RefusalContent) IsResponseContentPart(unionrt.Seal) {}
 
-// IsResponseContentPart marks ReasoningText as a variant of ResponseContentPart.
+// IsResponseContentPart marks ReasoningText as a variant of ContentPart.
 func (ReasoningText) IsResponseContentPart(unionrt.Seal) {}
 
-// UnmarshalContentPart decodes JSON into the ResponseContentPart
+// UnmarshalContentPart decodes JSON into the ContentPart
 // variant it holds: an object with "type" "output_text" into
 // OutputTextContent, an object with "type" "refusal" into RefusalContent and
 // an object with "type" "reasoning_text" into ReasoningText. JSON null yields
-// nil and anything else an UnknownResponseContentPart.
+// nil and anything else an UnknownContentPart.
 func UnmarshalContentPart(data []byte) (ContentPart, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -10752,15 +10752,15 @@ func UnmarshalContentPart(data []byte) (ContentPart, error) {
 // items.
 //
 // It is a union: its value is one of InputText, InputItemList or
-// UnknownResponseInput, told apart by the JSON kind of its value. Decode it
-// with UnmarshalResponseInput; UnknownResponseInput keeps variants this
+// UnknownInput, told apart by the JSON kind of its value. Decode it
+// with UnmarshalInput; UnknownInput keeps variants this
 // version does not know.
 type Input interface {
-	// IsResponseInput marks the variants of ResponseInput.
+	// IsResponseInput marks the variants of Input.
 	IsResponseInput(unionrt.Seal)
 }
 
-// UnknownInput is a ResponseInput variant this version does not know,
+// UnknownInput is a Input variant this version does not know,
 // kept as received. It encodes as Raw, so it can also send a variant written
 // by hand.
 type UnknownInput struct {
@@ -10770,7 +10770,7 @@ type UnknownInput struct {
 	Raw json.RawMessage
 }
 
-// IsResponseInput marks UnknownResponseInput as a variant of ResponseInput.
+// IsResponseInput marks UnknownInput as a variant of Input.
 func (UnknownInput) IsResponseInput(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -10778,15 +10778,15 @@ func (u UnknownInput) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ResponseInput", u.Raw)
 }
 
-// IsResponseInput marks InputText as a variant of ResponseInput.
+// IsResponseInput marks InputText as a variant of Input.
 func (InputText) IsResponseInput(unionrt.Seal) {}
 
-// IsResponseInput marks InputItemList as a variant of ResponseInput.
+// IsResponseInput marks InputItemList as a variant of Input.
 func (InputItemList) IsResponseInput(unionrt.Seal) {}
 
-// UnmarshalInput decodes JSON into the ResponseInput variant it
+// UnmarshalInput decodes JSON into the Input variant it
 // holds: a JSON string into InputText and a JSON array into InputItemList.
-// JSON null yields nil and anything else an UnknownResponseInput.
+// JSON null yields nil and anything else an UnknownInput.
 func UnmarshalInput(data []byte) (Input, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -10818,56 +10818,56 @@ func UnmarshalInput(data []byte) (Input, error) {
 // StreamEvent is one server-sent event of a streamed response, told
 // apart by `type`.
 //
-// It is a union: its value is one of ResponseCreatedEvent,
-// ResponseQueuedEvent, ResponseInProgressEvent, ResponseCompletedEvent,
-// ResponseFailedEvent, ResponseIncompleteEvent, ResponseOutputItemAddedEvent,
-// ResponseOutputItemDoneEvent, ResponseContentPartAddedEvent,
-// ResponseContentPartDoneEvent, ResponseOutputTextDeltaEvent,
-// ResponseOutputTextDoneEvent, ResponseOutputTextAnnotationAddedEvent,
-// ResponseRefusalDeltaEvent, ResponseRefusalDoneEvent,
-// ResponseFunctionCallArgumentsDeltaEvent,
-// ResponseFunctionCallArgumentsDoneEvent,
-// ResponseCustomToolCallInputDeltaEvent,
-// ResponseCustomToolCallInputDoneEvent,
-// ResponseFileSearchCallInProgressEvent,
-// ResponseFileSearchCallSearchingEvent, ResponseFileSearchCallCompletedEvent,
-// ResponseWebSearchCallInProgressEvent, ResponseWebSearchCallSearchingEvent,
-// ResponseWebSearchCallCompletedEvent,
-// ResponseCodeInterpreterCallInProgressEvent,
-// ResponseCodeInterpreterCallInterpretingEvent,
-// ResponseCodeInterpreterCallCompletedEvent,
-// ResponseCodeInterpreterCallCodeDeltaEvent,
-// ResponseCodeInterpreterCallCodeDoneEvent,
-// ResponseImageGenerationCallInProgressEvent,
-// ResponseImageGenerationCallGeneratingEvent,
-// ResponseImageGenerationCallCompletedEvent,
-// ResponseImageGenerationCallPartialImageEvent,
-// ResponseMcpCallArgumentsDeltaEvent, ResponseMcpCallArgumentsDoneEvent,
-// ResponseMcpCallInProgressEvent, ResponseMcpCallCompletedEvent,
-// ResponseMcpCallFailedEvent, ResponseMcpListToolsInProgressEvent,
-// ResponseMcpListToolsCompletedEvent, ResponseMcpListToolsFailedEvent,
-// ResponseReasoningSummaryPartAddedEvent,
-// ResponseReasoningSummaryPartDoneEvent,
-// ResponseReasoningSummaryTextDeltaEvent,
-// ResponseReasoningSummaryTextDoneEvent, ResponseReasoningTextDeltaEvent,
-// ResponseReasoningTextDoneEvent, ResponseAudioDeltaEvent,
-// ResponseAudioDoneEvent, ResponseAudioTranscriptDeltaEvent,
-// ResponseAudioTranscriptDoneEvent, ResponseShellCallCommandAddedEvent,
-// ResponseShellCallCommandDeltaEvent, ResponseShellCallCommandDoneEvent,
-// ResponseShellCallOutputContentDeltaEvent,
-// ResponseShellCallOutputContentDoneEvent,
-// ResponseApplyPatchCallOperationDiffDeltaEvent,
-// ResponseApplyPatchCallOperationDiffDoneEvent,
-// ResponseCompactionCompactingEvent, ResponseErrorEvent or
-// UnknownResponseStreamEvent, told apart by its "type" property. Decode it
-// with UnmarshalResponseStreamEvent; UnknownResponseStreamEvent keeps
+// It is a union: its value is one of CreatedEvent,
+// QueuedEvent, InProgressEvent, CompletedEvent,
+// FailedEvent, IncompleteEvent, OutputItemAddedEvent,
+// OutputItemDoneEvent, ContentPartAddedEvent,
+// ContentPartDoneEvent, OutputTextDeltaEvent,
+// OutputTextDoneEvent, OutputTextAnnotationAddedEvent,
+// RefusalDeltaEvent, RefusalDoneEvent,
+// FunctionCallArgumentsDeltaEvent,
+// FunctionCallArgumentsDoneEvent,
+// CustomToolCallInputDeltaEvent,
+// CustomToolCallInputDoneEvent,
+// FileSearchCallInProgressEvent,
+// FileSearchCallSearchingEvent, FileSearchCallCompletedEvent,
+// WebSearchCallInProgressEvent, WebSearchCallSearchingEvent,
+// WebSearchCallCompletedEvent,
+// CodeInterpreterCallInProgressEvent,
+// CodeInterpreterCallInterpretingEvent,
+// CodeInterpreterCallCompletedEvent,
+// CodeInterpreterCallCodeDeltaEvent,
+// CodeInterpreterCallCodeDoneEvent,
+// ImageGenerationCallInProgressEvent,
+// ImageGenerationCallGeneratingEvent,
+// ImageGenerationCallCompletedEvent,
+// ImageGenerationCallPartialImageEvent,
+// McpCallArgumentsDeltaEvent, McpCallArgumentsDoneEvent,
+// McpCallInProgressEvent, McpCallCompletedEvent,
+// McpCallFailedEvent, McpListToolsInProgressEvent,
+// McpListToolsCompletedEvent, McpListToolsFailedEvent,
+// ReasoningSummaryPartAddedEvent,
+// ReasoningSummaryPartDoneEvent,
+// ReasoningSummaryTextDeltaEvent,
+// ReasoningSummaryTextDoneEvent, ReasoningTextDeltaEvent,
+// ReasoningTextDoneEvent, AudioDeltaEvent,
+// AudioDoneEvent, AudioTranscriptDeltaEvent,
+// AudioTranscriptDoneEvent, ShellCallCommandAddedEvent,
+// ShellCallCommandDeltaEvent, ShellCallCommandDoneEvent,
+// ShellCallOutputContentDeltaEvent,
+// ShellCallOutputContentDoneEvent,
+// ApplyPatchCallOperationDiffDeltaEvent,
+// ApplyPatchCallOperationDiffDoneEvent,
+// CompactionCompactingEvent, ErrorEvent or
+// UnknownStreamEvent, told apart by its "type" property. Decode it
+// with UnmarshalStreamEvent; UnknownStreamEvent keeps
 // variants this version does not know.
 type StreamEvent interface {
-	// IsResponseStreamEvent marks the variants of ResponseStreamEvent.
+	// IsResponseStreamEvent marks the variants of StreamEvent.
 	IsResponseStreamEvent(unionrt.Seal)
 }
 
-// UnknownStreamEvent is a ResponseStreamEvent variant this version
+// UnknownStreamEvent is a StreamEvent variant this version
 // does not know, kept as received. It encodes as Raw, so it can also send a
 // variant written by hand.
 type UnknownStreamEvent struct {
@@ -10878,7 +10878,7 @@ type UnknownStreamEvent struct {
 	Raw json.RawMessage
 }
 
-// IsResponseStreamEvent marks UnknownResponseStreamEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks UnknownStreamEvent as a variant of StreamEvent.
 func (UnknownStreamEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
 // MarshalJSON returns u.Raw; it fails if Raw is empty.
@@ -10886,291 +10886,291 @@ func (u UnknownStreamEvent) MarshalJSON() ([]byte, error) {
 	return unionrt.MarshalRaw("ResponseStreamEvent", u.Raw)
 }
 
-// IsResponseStreamEvent marks ResponseCreatedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CreatedEvent as a variant of StreamEvent.
 func (CreatedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseQueuedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks QueuedEvent as a variant of StreamEvent.
 func (QueuedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseInProgressEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks InProgressEvent as a variant of StreamEvent.
 func (InProgressEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseCompletedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CompletedEvent as a variant of StreamEvent.
 func (CompletedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseFailedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks FailedEvent as a variant of StreamEvent.
 func (FailedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseIncompleteEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks IncompleteEvent as a variant of StreamEvent.
 func (IncompleteEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseOutputItemAddedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks OutputItemAddedEvent as a variant of StreamEvent.
 func (OutputItemAddedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseOutputItemDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks OutputItemDoneEvent as a variant of StreamEvent.
 func (OutputItemDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseContentPartAddedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ContentPartAddedEvent as a variant of StreamEvent.
 func (ContentPartAddedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseContentPartDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ContentPartDoneEvent as a variant of StreamEvent.
 func (ContentPartDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseOutputTextDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks OutputTextDeltaEvent as a variant of StreamEvent.
 func (OutputTextDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseOutputTextDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks OutputTextDoneEvent as a variant of StreamEvent.
 func (OutputTextDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseOutputTextAnnotationAddedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks OutputTextAnnotationAddedEvent as a variant of StreamEvent.
 func (OutputTextAnnotationAddedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseRefusalDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks RefusalDeltaEvent as a variant of StreamEvent.
 func (RefusalDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseRefusalDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks RefusalDoneEvent as a variant of StreamEvent.
 func (RefusalDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseFunctionCallArgumentsDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks FunctionCallArgumentsDeltaEvent as a variant of StreamEvent.
 func (FunctionCallArgumentsDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseFunctionCallArgumentsDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks FunctionCallArgumentsDoneEvent as a variant of StreamEvent.
 func (FunctionCallArgumentsDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseCustomToolCallInputDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CustomToolCallInputDeltaEvent as a variant of StreamEvent.
 func (CustomToolCallInputDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseCustomToolCallInputDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CustomToolCallInputDoneEvent as a variant of StreamEvent.
 func (CustomToolCallInputDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseFileSearchCallInProgressEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks FileSearchCallInProgressEvent as a variant of StreamEvent.
 func (FileSearchCallInProgressEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseFileSearchCallSearchingEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks FileSearchCallSearchingEvent as a variant of StreamEvent.
 func (FileSearchCallSearchingEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseFileSearchCallCompletedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks FileSearchCallCompletedEvent as a variant of StreamEvent.
 func (FileSearchCallCompletedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseWebSearchCallInProgressEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks WebSearchCallInProgressEvent as a variant of StreamEvent.
 func (WebSearchCallInProgressEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseWebSearchCallSearchingEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks WebSearchCallSearchingEvent as a variant of StreamEvent.
 func (WebSearchCallSearchingEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseWebSearchCallCompletedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks WebSearchCallCompletedEvent as a variant of StreamEvent.
 func (WebSearchCallCompletedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseCodeInterpreterCallInProgressEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CodeInterpreterCallInProgressEvent as a variant of StreamEvent.
 func (CodeInterpreterCallInProgressEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseCodeInterpreterCallInterpretingEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CodeInterpreterCallInterpretingEvent as a variant of StreamEvent.
 func (CodeInterpreterCallInterpretingEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseCodeInterpreterCallCompletedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CodeInterpreterCallCompletedEvent as a variant of StreamEvent.
 func (CodeInterpreterCallCompletedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseCodeInterpreterCallCodeDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CodeInterpreterCallCodeDeltaEvent as a variant of StreamEvent.
 func (CodeInterpreterCallCodeDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseCodeInterpreterCallCodeDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CodeInterpreterCallCodeDoneEvent as a variant of StreamEvent.
 func (CodeInterpreterCallCodeDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseImageGenerationCallInProgressEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ImageGenerationCallInProgressEvent as a variant of StreamEvent.
 func (ImageGenerationCallInProgressEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseImageGenerationCallGeneratingEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ImageGenerationCallGeneratingEvent as a variant of StreamEvent.
 func (ImageGenerationCallGeneratingEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseImageGenerationCallCompletedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ImageGenerationCallCompletedEvent as a variant of StreamEvent.
 func (ImageGenerationCallCompletedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseImageGenerationCallPartialImageEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ImageGenerationCallPartialImageEvent as a variant of StreamEvent.
 func (ImageGenerationCallPartialImageEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseMcpCallArgumentsDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks McpCallArgumentsDeltaEvent as a variant of StreamEvent.
 func (McpCallArgumentsDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseMcpCallArgumentsDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks McpCallArgumentsDoneEvent as a variant of StreamEvent.
 func (McpCallArgumentsDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseMcpCallInProgressEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks McpCallInProgressEvent as a variant of StreamEvent.
 func (McpCallInProgressEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseMcpCallCompletedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks McpCallCompletedEvent as a variant of StreamEvent.
 func (McpCallCompletedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseMcpCallFailedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks McpCallFailedEvent as a variant of StreamEvent.
 func (McpCallFailedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseMcpListToolsInProgressEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks McpListToolsInProgressEvent as a variant of StreamEvent.
 func (McpListToolsInProgressEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseMcpListToolsCompletedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks McpListToolsCompletedEvent as a variant of StreamEvent.
 func (McpListToolsCompletedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseMcpListToolsFailedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks McpListToolsFailedEvent as a variant of StreamEvent.
 func (McpListToolsFailedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseReasoningSummaryPartAddedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ReasoningSummaryPartAddedEvent as a variant of StreamEvent.
 func (ReasoningSummaryPartAddedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseReasoningSummaryPartDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ReasoningSummaryPartDoneEvent as a variant of StreamEvent.
 func (ReasoningSummaryPartDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseReasoningSummaryTextDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ReasoningSummaryTextDeltaEvent as a variant of StreamEvent.
 func (ReasoningSummaryTextDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseReasoningSummaryTextDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ReasoningSummaryTextDoneEvent as a variant of StreamEvent.
 func (ReasoningSummaryTextDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseReasoningTextDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ReasoningTextDeltaEvent as a variant of StreamEvent.
 func (ReasoningTextDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseReasoningTextDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ReasoningTextDoneEvent as a variant of StreamEvent.
 func (ReasoningTextDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseAudioDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks AudioDeltaEvent as a variant of StreamEvent.
 func (AudioDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseAudioDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks AudioDoneEvent as a variant of StreamEvent.
 func (AudioDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseAudioTranscriptDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks AudioTranscriptDeltaEvent as a variant of StreamEvent.
 func (AudioTranscriptDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseAudioTranscriptDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks AudioTranscriptDoneEvent as a variant of StreamEvent.
 func (AudioTranscriptDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseShellCallCommandAddedEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ShellCallCommandAddedEvent as a variant of StreamEvent.
 func (ShellCallCommandAddedEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseShellCallCommandDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ShellCallCommandDeltaEvent as a variant of StreamEvent.
 func (ShellCallCommandDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseShellCallCommandDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ShellCallCommandDoneEvent as a variant of StreamEvent.
 func (ShellCallCommandDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseShellCallOutputContentDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ShellCallOutputContentDeltaEvent as a variant of StreamEvent.
 func (ShellCallOutputContentDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseShellCallOutputContentDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ShellCallOutputContentDoneEvent as a variant of StreamEvent.
 func (ShellCallOutputContentDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseApplyPatchCallOperationDiffDeltaEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ApplyPatchCallOperationDiffDeltaEvent as a variant of StreamEvent.
 func (ApplyPatchCallOperationDiffDeltaEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseApplyPatchCallOperationDiffDoneEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ApplyPatchCallOperationDiffDoneEvent as a variant of StreamEvent.
 func (ApplyPatchCallOperationDiffDoneEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseCompactionCompactingEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks CompactionCompactingEvent as a variant of StreamEvent.
 func (CompactionCompactingEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// IsResponseStreamEvent marks ResponseErrorEvent as a variant of ResponseStreamEvent.
+// IsResponseStreamEvent marks ErrorEvent as a variant of StreamEvent.
 func (ErrorEvent) IsResponseStreamEvent(unionrt.Seal) {}
 
-// UnmarshalStreamEvent decodes JSON into the ResponseStreamEvent
+// UnmarshalStreamEvent decodes JSON into the StreamEvent
 // variant it holds: an object with "type" "response.created" into
-// ResponseCreatedEvent, an object with "type" "response.queued" into
-// ResponseQueuedEvent, an object with "type" "response.in_progress" into
-// ResponseInProgressEvent, an object with "type" "response.completed" into
-// ResponseCompletedEvent, an object with "type" "response.failed" into
-// ResponseFailedEvent, an object with "type" "response.incomplete" into
-// ResponseIncompleteEvent, an object with "type" "response.output_item.added"
-// into ResponseOutputItemAddedEvent, an object with "type"
-// "response.output_item.done" into ResponseOutputItemDoneEvent, an object
+// CreatedEvent, an object with "type" "response.queued" into
+// QueuedEvent, an object with "type" "response.in_progress" into
+// InProgressEvent, an object with "type" "response.completed" into
+// CompletedEvent, an object with "type" "response.failed" into
+// FailedEvent, an object with "type" "response.incomplete" into
+// IncompleteEvent, an object with "type" "response.output_item.added"
+// into OutputItemAddedEvent, an object with "type"
+// "response.output_item.done" into OutputItemDoneEvent, an object
 // with "type" "response.content_part.added" into
-// ResponseContentPartAddedEvent, an object with "type"
-// "response.content_part.done" into ResponseContentPartDoneEvent, an object
-// with "type" "response.output_text.delta" into ResponseOutputTextDeltaEvent,
+// ContentPartAddedEvent, an object with "type"
+// "response.content_part.done" into ContentPartDoneEvent, an object
+// with "type" "response.output_text.delta" into OutputTextDeltaEvent,
 // an object with "type" "response.output_text.done" into
-// ResponseOutputTextDoneEvent, an object with "type"
+// OutputTextDoneEvent, an object with "type"
 // "response.output_text.annotation.added" into
-// ResponseOutputTextAnnotationAddedEvent, an object with "type"
-// "response.refusal.delta" into ResponseRefusalDeltaEvent, an object with
-// "type" "response.refusal.done" into ResponseRefusalDoneEvent, an object
+// OutputTextAnnotationAddedEvent, an object with "type"
+// "response.refusal.delta" into RefusalDeltaEvent, an object with
+// "type" "response.refusal.done" into RefusalDoneEvent, an object
 // with "type" "response.function_call_arguments.delta" into
-// ResponseFunctionCallArgumentsDeltaEvent, an object with "type"
+// FunctionCallArgumentsDeltaEvent, an object with "type"
 // "response.function_call_arguments.done" into
-// ResponseFunctionCallArgumentsDoneEvent, an object with "type"
+// FunctionCallArgumentsDoneEvent, an object with "type"
 // "response.custom_tool_call_input.delta" into
-// ResponseCustomToolCallInputDeltaEvent, an object with "type"
+// CustomToolCallInputDeltaEvent, an object with "type"
 // "response.custom_tool_call_input.done" into
-// ResponseCustomToolCallInputDoneEvent, an object with "type"
+// CustomToolCallInputDoneEvent, an object with "type"
 // "response.file_search_call.in_progress" into
-// ResponseFileSearchCallInProgressEvent, an object with "type"
+// FileSearchCallInProgressEvent, an object with "type"
 // "response.file_search_call.searching" into
-// ResponseFileSearchCallSearchingEvent, an object with "type"
+// FileSearchCallSearchingEvent, an object with "type"
 // "response.file_search_call.completed" into
-// ResponseFileSearchCallCompletedEvent, an object with "type"
+// FileSearchCallCompletedEvent, an object with "type"
 // "response.web_search_call.in_progress" into
-// ResponseWebSearchCallInProgressEvent, an object with "type"
+// WebSearchCallInProgressEvent, an object with "type"
 // "response.web_search_call.searching" into
-// ResponseWebSearchCallSearchingEvent, an object with "type"
+// WebSearchCallSearchingEvent, an object with "type"
 // "response.web_search_call.completed" into
-// ResponseWebSearchCallCompletedEvent, an object with "type"
+// WebSearchCallCompletedEvent, an object with "type"
 // "response.code_interpreter_call.in_progress" into
-// ResponseCodeInterpreterCallInProgressEvent, an object with "type"
+// CodeInterpreterCallInProgressEvent, an object with "type"
 // "response.code_interpreter_call.interpreting" into
-// ResponseCodeInterpreterCallInterpretingEvent, an object with "type"
+// CodeInterpreterCallInterpretingEvent, an object with "type"
 // "response.code_interpreter_call.completed" into
-// ResponseCodeInterpreterCallCompletedEvent, an object with "type"
+// CodeInterpreterCallCompletedEvent, an object with "type"
 // "response.code_interpreter_call_code.delta" into
-// ResponseCodeInterpreterCallCodeDeltaEvent, an object with "type"
+// CodeInterpreterCallCodeDeltaEvent, an object with "type"
 // "response.code_interpreter_call_code.done" into
-// ResponseCodeInterpreterCallCodeDoneEvent, an object with "type"
+// CodeInterpreterCallCodeDoneEvent, an object with "type"
 // "response.image_generation_call.in_progress" into
-// ResponseImageGenerationCallInProgressEvent, an object with "type"
+// ImageGenerationCallInProgressEvent, an object with "type"
 // "response.image_generation_call.generating" into
-// ResponseImageGenerationCallGeneratingEvent, an object with "type"
+// ImageGenerationCallGeneratingEvent, an object with "type"
 // "response.image_generation_call.completed" into
-// ResponseImageGenerationCallCompletedEvent, an object with "type"
+// ImageGenerationCallCompletedEvent, an object with "type"
 // "response.image_generation_call.partial_image" into
-// ResponseImageGenerationCallPartialImageEvent, an object with "type"
+// ImageGenerationCallPartialImageEvent, an object with "type"
 // "response.mcp_call_arguments.delta" into
-// ResponseMcpCallArgumentsDeltaEvent, an object with "type"
-// "response.mcp_call_arguments.done" into ResponseMcpCallArgumentsDoneEvent,
+// McpCallArgumentsDeltaEvent, an object with "type"
+// "response.mcp_call_arguments.done" into McpCallArgumentsDoneEvent,
 // an object with "type" "response.mcp_call.in_progress" into
-// ResponseMcpCallInProgressEvent, an object with "type"
-// "response.mcp_call.completed" into ResponseMcpCallCompletedEvent, an object
-// with "type" "response.mcp_call.failed" into ResponseMcpCallFailedEvent, an
+// McpCallInProgressEvent, an object with "type"
+// "response.mcp_call.completed" into McpCallCompletedEvent, an object
+// with "type" "response.mcp_call.failed" into McpCallFailedEvent, an
 // object with "type" "response.mcp_list_tools.in_progress" into
-// ResponseMcpListToolsInProgressEvent, an object with "type"
+// McpListToolsInProgressEvent, an object with "type"
 // "response.mcp_list_tools.completed" into
-// ResponseMcpListToolsCompletedEvent, an object with "type"
-// "response.mcp_list_tools.failed" into ResponseMcpListToolsFailedEvent, an
+// McpListToolsCompletedEvent, an object with "type"
+// "response.mcp_list_tools.failed" into McpListToolsFailedEvent, an
 // object with "type" "response.reasoning_summary_part.added" into
-// ResponseReasoningSummaryPartAddedEvent, an object with "type"
+// ReasoningSummaryPartAddedEvent, an object with "type"
 // "response.reasoning_summary_part.done" into
-// ResponseReasoningSummaryPartDoneEvent, an object with "type"
+// ReasoningSummaryPartDoneEvent, an object with "type"
 // "response.reasoning_summary_text.delta" into
-// ResponseReasoningSummaryTextDeltaEvent, an object with "type"
+// ReasoningSummaryTextDeltaEvent, an object with "type"
 // "response.reasoning_summary_text.done" into
-// ResponseReasoningSummaryTextDoneEvent, an object with "type"
-// "response.reasoning_text.delta" into ResponseReasoningTextDeltaEvent, an
+// ReasoningSummaryTextDoneEvent, an object with "type"
+// "response.reasoning_text.delta" into ReasoningTextDeltaEvent, an
 // object with "type" "response.reasoning_text.done" into
-// ResponseReasoningTextDoneEvent, an object with "type"
-// "response.audio.delta" into ResponseAudioDeltaEvent, an object with "type"
-// "response.audio.done" into ResponseAudioDoneEvent, an object with "type"
-// "response.audio.transcript.delta" into ResponseAudioTranscriptDeltaEvent,
+// ReasoningTextDoneEvent, an object with "type"
+// "response.audio.delta" into AudioDeltaEvent, an object with "type"
+// "response.audio.done" into AudioDoneEvent, an object with "type"
+// "response.audio.transcript.delta" into AudioTranscriptDeltaEvent,
 // an object with "type" "response.audio.transcript.done" into
-// ResponseAudioTranscriptDoneEvent, an object with "type"
+// AudioTranscriptDoneEvent, an object with "type"
 // "response.shell_call_command.added" into
-// ResponseShellCallCommandAddedEvent, an object with "type"
+// ShellCallCommandAddedEvent, an object with "type"
 // "response.shell_call_command.delta" into
-// ResponseShellCallCommandDeltaEvent, an object with "type"
-// "response.shell_call_command.done" into ResponseShellCallCommandDoneEvent,
+// ShellCallCommandDeltaEvent, an object with "type"
+// "response.shell_call_command.done" into ShellCallCommandDoneEvent,
 // an object with "type" "response.shell_call_output_content.delta" into
-// ResponseShellCallOutputContentDeltaEvent, an object with "type"
+// ShellCallOutputContentDeltaEvent, an object with "type"
 // "response.shell_call_output_content.done" into
-// ResponseShellCallOutputContentDoneEvent, an object with "type"
+// ShellCallOutputContentDoneEvent, an object with "type"
 // "response.apply_patch_call_operation_diff.delta" into
-// ResponseApplyPatchCallOperationDiffDeltaEvent, an object with "type"
+// ApplyPatchCallOperationDiffDeltaEvent, an object with "type"
 // "response.apply_patch_call_operation_diff.done" into
-// ResponseApplyPatchCallOperationDiffDoneEvent, an object with "type"
-// "response.compaction.compacting" into ResponseCompactionCompactingEvent and
-// an object with "type" "error" into ResponseErrorEvent. JSON null yields nil
-// and anything else an UnknownResponseStreamEvent.
+// ApplyPatchCallOperationDiffDoneEvent, an object with "type"
+// "response.compaction.compacting" into CompactionCompactingEvent and
+// an object with "type" "error" into ErrorEvent. JSON null yields nil
+// and anything else an UnknownStreamEvent.
 func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 	k, err := unionrt.Kind(data)
 	if err != nil {
@@ -11820,8 +11820,8 @@ func UnmarshalShellToolEnvironment(data []byte) (ShellToolEnvironment, error) {
 // TextFormat is the format of the text output: plain text (the default), JSON
 // matching a schema (Structured Outputs), or any JSON object (JSON mode).
 //
-// It is a union: its value is one of ResponseFormatText,
-// TextFormatJSONSchema, ResponseFormatJSONObject or UnknownTextFormat, told
+// It is a union: its value is one of shared.ResponseFormatText,
+// TextFormatJSONSchema, shared.ResponseFormatJSONObject or UnknownTextFormat, told
 // apart by its "type" property. Decode it with UnmarshalTextFormat;
 // UnknownTextFormat keeps variants this version does not know.
 type TextFormat interface {
@@ -11852,9 +11852,9 @@ func (u UnknownTextFormat) MarshalJSON() ([]byte, error) {
 func (TextFormatJSONSchema) IsTextFormat(unionrt.Seal) {}
 
 // UnmarshalTextFormat decodes JSON into the TextFormat variant it holds: an
-// object with "type" "text" into ResponseFormatText, an object with "type"
+// object with "type" "text" into shared.ResponseFormatText, an object with "type"
 // "json_schema" into TextFormatJSONSchema and an object with "type"
-// "json_object" into ResponseFormatJSONObject. JSON null yields nil and
+// "json_object" into shared.ResponseFormatJSONObject. JSON null yields nil and
 // anything else an UnknownTextFormat.
 func UnmarshalTextFormat(data []byte) (TextFormat, error) {
 	k, err := unionrt.Kind(data)
@@ -12226,7 +12226,7 @@ func UnmarshalToolCaller(data []byte) (ToolCaller, error) {
 // ToolChoice says which tool the model uses: a mode (`none`, `auto`,
 // `required`), a subset of the tools, or one specific tool.
 //
-// It is a union: its value is one of ToolChoiceMode, ToolChoiceAllowed,
+// It is a union: its value is one of shared.ToolChoiceMode, ToolChoiceAllowed,
 // ToolChoiceFunction, ToolChoiceCustom, ToolChoiceMcp, ToolChoiceFileSearch,
 // ToolChoiceWebSearchPreview, ToolChoiceWebSearchPreview20250311,
 // ToolChoiceComputer, ToolChoiceComputerUsePreview, ToolChoiceComputerUse,
@@ -12305,7 +12305,7 @@ func (ToolChoiceApplyPatch) IsToolChoice(unionrt.Seal) {}
 func (ToolChoiceProgrammaticToolCalling) IsToolChoice(unionrt.Seal) {}
 
 // UnmarshalToolChoice decodes JSON into the ToolChoice variant it holds: a
-// JSON string into ToolChoiceMode, an object with "type" "allowed_tools" into
+// JSON string into shared.ToolChoiceMode, an object with "type" "allowed_tools" into
 // ToolChoiceAllowed, an object with "type" "function" into
 // ToolChoiceFunction, an object with "type" "custom" into ToolChoiceCustom,
 // an object with "type" "mcp" into ToolChoiceMcp, an object with "type"
@@ -12595,7 +12595,7 @@ func (s *InputContentList) UnmarshalJSON(data []byte) error {
 // InputItemList is a list of input items (messages, earlier outputs, tool
 // results).
 //
-// It is the JSON array variant of ResponseInput.
+// It is the JSON array variant of Input.
 type InputItemList []InputItem
 
 // UnmarshalJSON decodes a JSON array, each element through UnmarshalInputItem.
@@ -12610,7 +12610,7 @@ func (s *InputItemList) UnmarshalJSON(data []byte) error {
 
 // InputText is plain text input, read as a user message.
 //
-// It is the JSON string variant of InputMessageContent and ResponseInput.
+// It is the JSON string variant of InputMessageContent and Input.
 type InputText string
 
 // McpApprovalSetting applies one approval policy to every tool, `always` or
@@ -13036,8 +13036,8 @@ func (McpApprovalRequestType) MarshalJSON() ([]byte, error) {
 	return []byte(`"mcp_approval_request"`), nil
 }
 
-// MarshalJSON always encodes McpApprovalResponseType as
-// "mcp_approval_response": the "type" value that tells McpApprovalResponse
+// MarshalJSON always encodes McpApprovalType as
+// "mcp_approval_response": the "type" value that tells McpApproval
 // apart in ConversationItem, so the zero value stamps it and callers never
 // set it.
 func (McpApprovalType) MarshalJSON() ([]byte, error) {
@@ -13173,485 +13173,485 @@ func (RefusalContentType) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON always encodes
-// ResponseApplyPatchCallOperationDiffDeltaEventType as
+// ApplyPatchCallOperationDiffDeltaEventType as
 // "response.apply_patch_call_operation_diff.delta": the "type" value that
-// tells ResponseApplyPatchCallOperationDiffDeltaEvent apart in
-// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+// tells ApplyPatchCallOperationDiffDeltaEvent apart in
+// StreamEvent, so the zero value stamps it and callers never set it.
 func (ApplyPatchCallOperationDiffDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.apply_patch_call_operation_diff.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseApplyPatchCallOperationDiffDoneEventType
+// MarshalJSON always encodes ApplyPatchCallOperationDiffDoneEventType
 // as "response.apply_patch_call_operation_diff.done": the "type" value that
-// tells ResponseApplyPatchCallOperationDiffDoneEvent apart in
-// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+// tells ApplyPatchCallOperationDiffDoneEvent apart in
+// StreamEvent, so the zero value stamps it and callers never set it.
 func (ApplyPatchCallOperationDiffDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.apply_patch_call_operation_diff.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseAudioDeltaEventType as
-// "response.audio.delta": the "type" value that tells ResponseAudioDeltaEvent
-// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// MarshalJSON always encodes AudioDeltaEventType as
+// "response.audio.delta": the "type" value that tells AudioDeltaEvent
+// apart in StreamEvent, so the zero value stamps it and callers never
 // set it.
 func (AudioDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.audio.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseAudioDoneEventType as
-// "response.audio.done": the "type" value that tells ResponseAudioDoneEvent
-// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// MarshalJSON always encodes AudioDoneEventType as
+// "response.audio.done": the "type" value that tells AudioDoneEvent
+// apart in StreamEvent, so the zero value stamps it and callers never
 // set it.
 func (AudioDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.audio.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseAudioTranscriptDeltaEventType as
+// MarshalJSON always encodes AudioTranscriptDeltaEventType as
 // "response.audio.transcript.delta": the "type" value that tells
-// ResponseAudioTranscriptDeltaEvent apart in ResponseStreamEvent, so the zero
+// AudioTranscriptDeltaEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (AudioTranscriptDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.audio.transcript.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseAudioTranscriptDoneEventType as
+// MarshalJSON always encodes AudioTranscriptDoneEventType as
 // "response.audio.transcript.done": the "type" value that tells
-// ResponseAudioTranscriptDoneEvent apart in ResponseStreamEvent, so the zero
+// AudioTranscriptDoneEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (AudioTranscriptDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.audio.transcript.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseCodeInterpreterCallCodeDeltaEventType as
+// MarshalJSON always encodes CodeInterpreterCallCodeDeltaEventType as
 // "response.code_interpreter_call_code.delta": the "type" value that tells
-// ResponseCodeInterpreterCallCodeDeltaEvent apart in ResponseStreamEvent, so
+// CodeInterpreterCallCodeDeltaEvent apart in StreamEvent, so
 // the zero value stamps it and callers never set it.
 func (CodeInterpreterCallCodeDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.code_interpreter_call_code.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseCodeInterpreterCallCodeDoneEventType as
+// MarshalJSON always encodes CodeInterpreterCallCodeDoneEventType as
 // "response.code_interpreter_call_code.done": the "type" value that tells
-// ResponseCodeInterpreterCallCodeDoneEvent apart in ResponseStreamEvent, so
+// CodeInterpreterCallCodeDoneEvent apart in StreamEvent, so
 // the zero value stamps it and callers never set it.
 func (CodeInterpreterCallCodeDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.code_interpreter_call_code.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseCodeInterpreterCallCompletedEventType as
+// MarshalJSON always encodes CodeInterpreterCallCompletedEventType as
 // "response.code_interpreter_call.completed": the "type" value that tells
-// ResponseCodeInterpreterCallCompletedEvent apart in ResponseStreamEvent, so
+// CodeInterpreterCallCompletedEvent apart in StreamEvent, so
 // the zero value stamps it and callers never set it.
 func (CodeInterpreterCallCompletedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.code_interpreter_call.completed"`), nil
 }
 
-// MarshalJSON always encodes ResponseCodeInterpreterCallInProgressEventType
+// MarshalJSON always encodes CodeInterpreterCallInProgressEventType
 // as "response.code_interpreter_call.in_progress": the "type" value that
-// tells ResponseCodeInterpreterCallInProgressEvent apart in
-// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+// tells CodeInterpreterCallInProgressEvent apart in
+// StreamEvent, so the zero value stamps it and callers never set it.
 func (CodeInterpreterCallInProgressEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.code_interpreter_call.in_progress"`), nil
 }
 
-// MarshalJSON always encodes ResponseCodeInterpreterCallInterpretingEventType
+// MarshalJSON always encodes CodeInterpreterCallInterpretingEventType
 // as "response.code_interpreter_call.interpreting": the "type" value that
-// tells ResponseCodeInterpreterCallInterpretingEvent apart in
-// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+// tells CodeInterpreterCallInterpretingEvent apart in
+// StreamEvent, so the zero value stamps it and callers never set it.
 func (CodeInterpreterCallInterpretingEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.code_interpreter_call.interpreting"`), nil
 }
 
-// MarshalJSON always encodes ResponseCompactionCompactingEventType as
+// MarshalJSON always encodes CompactionCompactingEventType as
 // "response.compaction.compacting": the "type" value that tells
-// ResponseCompactionCompactingEvent apart in ResponseStreamEvent, so the zero
+// CompactionCompactingEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (CompactionCompactingEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.compaction.compacting"`), nil
 }
 
-// MarshalJSON always encodes ResponseCompletedEventType as
-// "response.completed": the "type" value that tells ResponseCompletedEvent
-// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// MarshalJSON always encodes CompletedEventType as
+// "response.completed": the "type" value that tells CompletedEvent
+// apart in StreamEvent, so the zero value stamps it and callers never
 // set it.
 func (CompletedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.completed"`), nil
 }
 
-// MarshalJSON always encodes ResponseContentPartAddedEventType as
+// MarshalJSON always encodes ContentPartAddedEventType as
 // "response.content_part.added": the "type" value that tells
-// ResponseContentPartAddedEvent apart in ResponseStreamEvent, so the zero
+// ContentPartAddedEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (ContentPartAddedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.content_part.added"`), nil
 }
 
-// MarshalJSON always encodes ResponseContentPartDoneEventType as
+// MarshalJSON always encodes ContentPartDoneEventType as
 // "response.content_part.done": the "type" value that tells
-// ResponseContentPartDoneEvent apart in ResponseStreamEvent, so the zero
+// ContentPartDoneEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (ContentPartDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.content_part.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseCreatedEventType as "response.created":
-// the "type" value that tells ResponseCreatedEvent apart in
-// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+// MarshalJSON always encodes CreatedEventType as "response.created":
+// the "type" value that tells CreatedEvent apart in
+// StreamEvent, so the zero value stamps it and callers never set it.
 func (CreatedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.created"`), nil
 }
 
-// MarshalJSON always encodes ResponseCustomToolCallInputDeltaEventType as
+// MarshalJSON always encodes CustomToolCallInputDeltaEventType as
 // "response.custom_tool_call_input.delta": the "type" value that tells
-// ResponseCustomToolCallInputDeltaEvent apart in ResponseStreamEvent, so the
+// CustomToolCallInputDeltaEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (CustomToolCallInputDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.custom_tool_call_input.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseCustomToolCallInputDoneEventType as
+// MarshalJSON always encodes CustomToolCallInputDoneEventType as
 // "response.custom_tool_call_input.done": the "type" value that tells
-// ResponseCustomToolCallInputDoneEvent apart in ResponseStreamEvent, so the
+// CustomToolCallInputDoneEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (CustomToolCallInputDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.custom_tool_call_input.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseErrorEventType as "error": the "type"
-// value that tells ResponseErrorEvent apart in ResponseStreamEvent, so the
+// MarshalJSON always encodes ErrorEventType as "error": the "type"
+// value that tells ErrorEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (ErrorEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"error"`), nil
 }
 
-// MarshalJSON always encodes ResponseFailedEventType as "response.failed":
-// the "type" value that tells ResponseFailedEvent apart in
-// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+// MarshalJSON always encodes FailedEventType as "response.failed":
+// the "type" value that tells FailedEvent apart in
+// StreamEvent, so the zero value stamps it and callers never set it.
 func (FailedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.failed"`), nil
 }
 
-// MarshalJSON always encodes ResponseFileSearchCallCompletedEventType as
+// MarshalJSON always encodes FileSearchCallCompletedEventType as
 // "response.file_search_call.completed": the "type" value that tells
-// ResponseFileSearchCallCompletedEvent apart in ResponseStreamEvent, so the
+// FileSearchCallCompletedEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (FileSearchCallCompletedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.file_search_call.completed"`), nil
 }
 
-// MarshalJSON always encodes ResponseFileSearchCallInProgressEventType as
+// MarshalJSON always encodes FileSearchCallInProgressEventType as
 // "response.file_search_call.in_progress": the "type" value that tells
-// ResponseFileSearchCallInProgressEvent apart in ResponseStreamEvent, so the
+// FileSearchCallInProgressEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (FileSearchCallInProgressEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.file_search_call.in_progress"`), nil
 }
 
-// MarshalJSON always encodes ResponseFileSearchCallSearchingEventType as
+// MarshalJSON always encodes FileSearchCallSearchingEventType as
 // "response.file_search_call.searching": the "type" value that tells
-// ResponseFileSearchCallSearchingEvent apart in ResponseStreamEvent, so the
+// FileSearchCallSearchingEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (FileSearchCallSearchingEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.file_search_call.searching"`), nil
 }
 
-// MarshalJSON always encodes ResponseFunctionCallArgumentsDeltaEventType as
+// MarshalJSON always encodes FunctionCallArgumentsDeltaEventType as
 // "response.function_call_arguments.delta": the "type" value that tells
-// ResponseFunctionCallArgumentsDeltaEvent apart in ResponseStreamEvent, so
+// FunctionCallArgumentsDeltaEvent apart in StreamEvent, so
 // the zero value stamps it and callers never set it.
 func (FunctionCallArgumentsDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.function_call_arguments.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseFunctionCallArgumentsDoneEventType as
+// MarshalJSON always encodes FunctionCallArgumentsDoneEventType as
 // "response.function_call_arguments.done": the "type" value that tells
-// ResponseFunctionCallArgumentsDoneEvent apart in ResponseStreamEvent, so the
+// FunctionCallArgumentsDoneEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (FunctionCallArgumentsDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.function_call_arguments.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseImageGenerationCallCompletedEventType as
+// MarshalJSON always encodes ImageGenerationCallCompletedEventType as
 // "response.image_generation_call.completed": the "type" value that tells
-// ResponseImageGenerationCallCompletedEvent apart in ResponseStreamEvent, so
+// ImageGenerationCallCompletedEvent apart in StreamEvent, so
 // the zero value stamps it and callers never set it.
 func (ImageGenerationCallCompletedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.image_generation_call.completed"`), nil
 }
 
-// MarshalJSON always encodes ResponseImageGenerationCallGeneratingEventType
+// MarshalJSON always encodes ImageGenerationCallGeneratingEventType
 // as "response.image_generation_call.generating": the "type" value that tells
-// ResponseImageGenerationCallGeneratingEvent apart in ResponseStreamEvent, so
+// ImageGenerationCallGeneratingEvent apart in StreamEvent, so
 // the zero value stamps it and callers never set it.
 func (ImageGenerationCallGeneratingEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.image_generation_call.generating"`), nil
 }
 
-// MarshalJSON always encodes ResponseImageGenerationCallInProgressEventType
+// MarshalJSON always encodes ImageGenerationCallInProgressEventType
 // as "response.image_generation_call.in_progress": the "type" value that
-// tells ResponseImageGenerationCallInProgressEvent apart in
-// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+// tells ImageGenerationCallInProgressEvent apart in
+// StreamEvent, so the zero value stamps it and callers never set it.
 func (ImageGenerationCallInProgressEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.image_generation_call.in_progress"`), nil
 }
 
-// MarshalJSON always encodes ResponseImageGenerationCallPartialImageEventType
+// MarshalJSON always encodes ImageGenerationCallPartialImageEventType
 // as "response.image_generation_call.partial_image": the "type" value that
-// tells ResponseImageGenerationCallPartialImageEvent apart in
-// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+// tells ImageGenerationCallPartialImageEvent apart in
+// StreamEvent, so the zero value stamps it and callers never set it.
 func (ImageGenerationCallPartialImageEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.image_generation_call.partial_image"`), nil
 }
 
-// MarshalJSON always encodes ResponseInProgressEventType as
-// "response.in_progress": the "type" value that tells ResponseInProgressEvent
-// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// MarshalJSON always encodes InProgressEventType as
+// "response.in_progress": the "type" value that tells InProgressEvent
+// apart in StreamEvent, so the zero value stamps it and callers never
 // set it.
 func (InProgressEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.in_progress"`), nil
 }
 
-// MarshalJSON always encodes ResponseIncompleteEventType as
-// "response.incomplete": the "type" value that tells ResponseIncompleteEvent
-// apart in ResponseStreamEvent, so the zero value stamps it and callers never
+// MarshalJSON always encodes IncompleteEventType as
+// "response.incomplete": the "type" value that tells IncompleteEvent
+// apart in StreamEvent, so the zero value stamps it and callers never
 // set it.
 func (IncompleteEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.incomplete"`), nil
 }
 
-// MarshalJSON always encodes ResponseMcpCallArgumentsDeltaEventType as
+// MarshalJSON always encodes McpCallArgumentsDeltaEventType as
 // "response.mcp_call_arguments.delta": the "type" value that tells
-// ResponseMcpCallArgumentsDeltaEvent apart in ResponseStreamEvent, so the
+// McpCallArgumentsDeltaEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (McpCallArgumentsDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.mcp_call_arguments.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseMcpCallArgumentsDoneEventType as
+// MarshalJSON always encodes McpCallArgumentsDoneEventType as
 // "response.mcp_call_arguments.done": the "type" value that tells
-// ResponseMcpCallArgumentsDoneEvent apart in ResponseStreamEvent, so the zero
+// McpCallArgumentsDoneEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (McpCallArgumentsDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.mcp_call_arguments.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseMcpCallCompletedEventType as
+// MarshalJSON always encodes McpCallCompletedEventType as
 // "response.mcp_call.completed": the "type" value that tells
-// ResponseMcpCallCompletedEvent apart in ResponseStreamEvent, so the zero
+// McpCallCompletedEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (McpCallCompletedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.mcp_call.completed"`), nil
 }
 
-// MarshalJSON always encodes ResponseMcpCallFailedEventType as
+// MarshalJSON always encodes McpCallFailedEventType as
 // "response.mcp_call.failed": the "type" value that tells
-// ResponseMcpCallFailedEvent apart in ResponseStreamEvent, so the zero value
+// McpCallFailedEvent apart in StreamEvent, so the zero value
 // stamps it and callers never set it.
 func (McpCallFailedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.mcp_call.failed"`), nil
 }
 
-// MarshalJSON always encodes ResponseMcpCallInProgressEventType as
+// MarshalJSON always encodes McpCallInProgressEventType as
 // "response.mcp_call.in_progress": the "type" value that tells
-// ResponseMcpCallInProgressEvent apart in ResponseStreamEvent, so the zero
+// McpCallInProgressEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (McpCallInProgressEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.mcp_call.in_progress"`), nil
 }
 
-// MarshalJSON always encodes ResponseMcpListToolsCompletedEventType as
+// MarshalJSON always encodes McpListToolsCompletedEventType as
 // "response.mcp_list_tools.completed": the "type" value that tells
-// ResponseMcpListToolsCompletedEvent apart in ResponseStreamEvent, so the
+// McpListToolsCompletedEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (McpListToolsCompletedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.mcp_list_tools.completed"`), nil
 }
 
-// MarshalJSON always encodes ResponseMcpListToolsFailedEventType as
+// MarshalJSON always encodes McpListToolsFailedEventType as
 // "response.mcp_list_tools.failed": the "type" value that tells
-// ResponseMcpListToolsFailedEvent apart in ResponseStreamEvent, so the zero
+// McpListToolsFailedEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (McpListToolsFailedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.mcp_list_tools.failed"`), nil
 }
 
-// MarshalJSON always encodes ResponseMcpListToolsInProgressEventType as
+// MarshalJSON always encodes McpListToolsInProgressEventType as
 // "response.mcp_list_tools.in_progress": the "type" value that tells
-// ResponseMcpListToolsInProgressEvent apart in ResponseStreamEvent, so the
+// McpListToolsInProgressEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (McpListToolsInProgressEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.mcp_list_tools.in_progress"`), nil
 }
 
-// MarshalJSON always encodes ResponseOutputItemAddedEventType as
+// MarshalJSON always encodes OutputItemAddedEventType as
 // "response.output_item.added": the "type" value that tells
-// ResponseOutputItemAddedEvent apart in ResponseStreamEvent, so the zero
+// OutputItemAddedEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (OutputItemAddedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.output_item.added"`), nil
 }
 
-// MarshalJSON always encodes ResponseOutputItemDoneEventType as
+// MarshalJSON always encodes OutputItemDoneEventType as
 // "response.output_item.done": the "type" value that tells
-// ResponseOutputItemDoneEvent apart in ResponseStreamEvent, so the zero value
+// OutputItemDoneEvent apart in StreamEvent, so the zero value
 // stamps it and callers never set it.
 func (OutputItemDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.output_item.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseOutputTextAnnotationAddedEventType as
+// MarshalJSON always encodes OutputTextAnnotationAddedEventType as
 // "response.output_text.annotation.added": the "type" value that tells
-// ResponseOutputTextAnnotationAddedEvent apart in ResponseStreamEvent, so the
+// OutputTextAnnotationAddedEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (OutputTextAnnotationAddedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.output_text.annotation.added"`), nil
 }
 
-// MarshalJSON always encodes ResponseOutputTextDeltaEventType as
+// MarshalJSON always encodes OutputTextDeltaEventType as
 // "response.output_text.delta": the "type" value that tells
-// ResponseOutputTextDeltaEvent apart in ResponseStreamEvent, so the zero
+// OutputTextDeltaEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (OutputTextDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.output_text.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseOutputTextDoneEventType as
+// MarshalJSON always encodes OutputTextDoneEventType as
 // "response.output_text.done": the "type" value that tells
-// ResponseOutputTextDoneEvent apart in ResponseStreamEvent, so the zero value
+// OutputTextDoneEvent apart in StreamEvent, so the zero value
 // stamps it and callers never set it.
 func (OutputTextDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.output_text.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseQueuedEventType as "response.queued":
-// the "type" value that tells ResponseQueuedEvent apart in
-// ResponseStreamEvent, so the zero value stamps it and callers never set it.
+// MarshalJSON always encodes QueuedEventType as "response.queued":
+// the "type" value that tells QueuedEvent apart in
+// StreamEvent, so the zero value stamps it and callers never set it.
 func (QueuedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.queued"`), nil
 }
 
-// MarshalJSON always encodes ResponseReasoningSummaryPartAddedEventType as
+// MarshalJSON always encodes ReasoningSummaryPartAddedEventType as
 // "response.reasoning_summary_part.added": the "type" value that tells
-// ResponseReasoningSummaryPartAddedEvent apart in ResponseStreamEvent, so the
+// ReasoningSummaryPartAddedEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (ReasoningSummaryPartAddedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.reasoning_summary_part.added"`), nil
 }
 
-// MarshalJSON always encodes ResponseReasoningSummaryPartDoneEventType as
+// MarshalJSON always encodes ReasoningSummaryPartDoneEventType as
 // "response.reasoning_summary_part.done": the "type" value that tells
-// ResponseReasoningSummaryPartDoneEvent apart in ResponseStreamEvent, so the
+// ReasoningSummaryPartDoneEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (ReasoningSummaryPartDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.reasoning_summary_part.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseReasoningSummaryTextDeltaEventType as
+// MarshalJSON always encodes ReasoningSummaryTextDeltaEventType as
 // "response.reasoning_summary_text.delta": the "type" value that tells
-// ResponseReasoningSummaryTextDeltaEvent apart in ResponseStreamEvent, so the
+// ReasoningSummaryTextDeltaEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (ReasoningSummaryTextDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.reasoning_summary_text.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseReasoningSummaryTextDoneEventType as
+// MarshalJSON always encodes ReasoningSummaryTextDoneEventType as
 // "response.reasoning_summary_text.done": the "type" value that tells
-// ResponseReasoningSummaryTextDoneEvent apart in ResponseStreamEvent, so the
+// ReasoningSummaryTextDoneEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (ReasoningSummaryTextDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.reasoning_summary_text.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseReasoningTextDeltaEventType as
+// MarshalJSON always encodes ReasoningTextDeltaEventType as
 // "response.reasoning_text.delta": the "type" value that tells
-// ResponseReasoningTextDeltaEvent apart in ResponseStreamEvent, so the zero
+// ReasoningTextDeltaEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (ReasoningTextDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.reasoning_text.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseReasoningTextDoneEventType as
+// MarshalJSON always encodes ReasoningTextDoneEventType as
 // "response.reasoning_text.done": the "type" value that tells
-// ResponseReasoningTextDoneEvent apart in ResponseStreamEvent, so the zero
+// ReasoningTextDoneEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (ReasoningTextDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.reasoning_text.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseRefusalDeltaEventType as
+// MarshalJSON always encodes RefusalDeltaEventType as
 // "response.refusal.delta": the "type" value that tells
-// ResponseRefusalDeltaEvent apart in ResponseStreamEvent, so the zero value
+// RefusalDeltaEvent apart in StreamEvent, so the zero value
 // stamps it and callers never set it.
 func (RefusalDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.refusal.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseRefusalDoneEventType as
+// MarshalJSON always encodes RefusalDoneEventType as
 // "response.refusal.done": the "type" value that tells
-// ResponseRefusalDoneEvent apart in ResponseStreamEvent, so the zero value
+// RefusalDoneEvent apart in StreamEvent, so the zero value
 // stamps it and callers never set it.
 func (RefusalDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.refusal.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseShellCallCommandAddedEventType as
+// MarshalJSON always encodes ShellCallCommandAddedEventType as
 // "response.shell_call_command.added": the "type" value that tells
-// ResponseShellCallCommandAddedEvent apart in ResponseStreamEvent, so the
+// ShellCallCommandAddedEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (ShellCallCommandAddedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.shell_call_command.added"`), nil
 }
 
-// MarshalJSON always encodes ResponseShellCallCommandDeltaEventType as
+// MarshalJSON always encodes ShellCallCommandDeltaEventType as
 // "response.shell_call_command.delta": the "type" value that tells
-// ResponseShellCallCommandDeltaEvent apart in ResponseStreamEvent, so the
+// ShellCallCommandDeltaEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (ShellCallCommandDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.shell_call_command.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseShellCallCommandDoneEventType as
+// MarshalJSON always encodes ShellCallCommandDoneEventType as
 // "response.shell_call_command.done": the "type" value that tells
-// ResponseShellCallCommandDoneEvent apart in ResponseStreamEvent, so the zero
+// ShellCallCommandDoneEvent apart in StreamEvent, so the zero
 // value stamps it and callers never set it.
 func (ShellCallCommandDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.shell_call_command.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseShellCallOutputContentDeltaEventType as
+// MarshalJSON always encodes ShellCallOutputContentDeltaEventType as
 // "response.shell_call_output_content.delta": the "type" value that tells
-// ResponseShellCallOutputContentDeltaEvent apart in ResponseStreamEvent, so
+// ShellCallOutputContentDeltaEvent apart in StreamEvent, so
 // the zero value stamps it and callers never set it.
 func (ShellCallOutputContentDeltaEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.shell_call_output_content.delta"`), nil
 }
 
-// MarshalJSON always encodes ResponseShellCallOutputContentDoneEventType as
+// MarshalJSON always encodes ShellCallOutputContentDoneEventType as
 // "response.shell_call_output_content.done": the "type" value that tells
-// ResponseShellCallOutputContentDoneEvent apart in ResponseStreamEvent, so
+// ShellCallOutputContentDoneEvent apart in StreamEvent, so
 // the zero value stamps it and callers never set it.
 func (ShellCallOutputContentDoneEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.shell_call_output_content.done"`), nil
 }
 
-// MarshalJSON always encodes ResponseWebSearchCallCompletedEventType as
+// MarshalJSON always encodes WebSearchCallCompletedEventType as
 // "response.web_search_call.completed": the "type" value that tells
-// ResponseWebSearchCallCompletedEvent apart in ResponseStreamEvent, so the
+// WebSearchCallCompletedEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (WebSearchCallCompletedEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.web_search_call.completed"`), nil
 }
 
-// MarshalJSON always encodes ResponseWebSearchCallInProgressEventType as
+// MarshalJSON always encodes WebSearchCallInProgressEventType as
 // "response.web_search_call.in_progress": the "type" value that tells
-// ResponseWebSearchCallInProgressEvent apart in ResponseStreamEvent, so the
+// WebSearchCallInProgressEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (WebSearchCallInProgressEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.web_search_call.in_progress"`), nil
 }
 
-// MarshalJSON always encodes ResponseWebSearchCallSearchingEventType as
+// MarshalJSON always encodes WebSearchCallSearchingEventType as
 // "response.web_search_call.searching": the "type" value that tells
-// ResponseWebSearchCallSearchingEvent apart in ResponseStreamEvent, so the
+// WebSearchCallSearchingEvent apart in StreamEvent, so the
 // zero value stamps it and callers never set it.
 func (WebSearchCallSearchingEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"response.web_search_call.searching"`), nil
@@ -14011,7 +14011,7 @@ func (t *CodeInterpreterTool) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CompactResponseRequest,
+// UnmarshalJSON implements json.Unmarshaler for CompactRequest,
 // decoding its union field Input through its Unmarshal function.
 func (t *CompactRequest) UnmarshalJSON(data []byte) error {
 	type plain CompactRequest
@@ -14020,7 +14020,7 @@ func (t *CompactRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CompactedResponse, decoding
+// UnmarshalJSON implements json.Unmarshaler for Compacted, decoding
 // its union field Output through its Unmarshal function.
 func (t *Compacted) UnmarshalJSON(data []byte) error {
 	type plain Compacted
@@ -14049,8 +14049,8 @@ func (t *ContainerAuto) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateResponse, decoding its
-// union fields Conversation, Input, ToolChoice and Tools through their
+// UnmarshalJSON implements json.Unmarshaler for CreateRequest, decoding its
+// union fields conversations.Conversation, Input, ToolChoice and Tools through their
 // Unmarshal functions, and its field Text through its own UnmarshalJSON.
 func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateRequest
@@ -14121,7 +14121,7 @@ func (t *InputMessage) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for InputTokenCountRequest,
-// decoding its union fields Conversation, Input, ToolChoice and Tools through
+// decoding its union fields conversations.Conversation, Input, ToolChoice and Tools through
 // their Unmarshal functions, and its field Text through its own
 // UnmarshalJSON.
 func (t *InputTokenCountRequest) UnmarshalJSON(data []byte) error {
@@ -14206,7 +14206,7 @@ func (t *Response) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseCompletedEvent,
+// UnmarshalJSON implements json.Unmarshaler for CompletedEvent,
 // decoding its field Response through its own UnmarshalJSON.
 func (t *CompletedEvent) UnmarshalJSON(data []byte) error {
 	type plain CompletedEvent
@@ -14216,7 +14216,7 @@ func (t *CompletedEvent) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ResponseContentPartAddedEvent, decoding its union field Part through its
+// ContentPartAddedEvent, decoding its union field Part through its
 // Unmarshal function.
 func (t *ContentPartAddedEvent) UnmarshalJSON(data []byte) error {
 	type plain ContentPartAddedEvent
@@ -14225,7 +14225,7 @@ func (t *ContentPartAddedEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseContentPartDoneEvent,
+// UnmarshalJSON implements json.Unmarshaler for ContentPartDoneEvent,
 // decoding its union field Part through its Unmarshal function.
 func (t *ContentPartDoneEvent) UnmarshalJSON(data []byte) error {
 	type plain ContentPartDoneEvent
@@ -14234,7 +14234,7 @@ func (t *ContentPartDoneEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseCreatedEvent,
+// UnmarshalJSON implements json.Unmarshaler for CreatedEvent,
 // decoding its field Response through its own UnmarshalJSON.
 func (t *CreatedEvent) UnmarshalJSON(data []byte) error {
 	type plain CreatedEvent
@@ -14243,7 +14243,7 @@ func (t *CreatedEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseFailedEvent, decoding
+// UnmarshalJSON implements json.Unmarshaler for FailedEvent, decoding
 // its field Response through its own UnmarshalJSON.
 func (t *FailedEvent) UnmarshalJSON(data []byte) error {
 	type plain FailedEvent
@@ -14252,7 +14252,7 @@ func (t *FailedEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseInProgressEvent,
+// UnmarshalJSON implements json.Unmarshaler for InProgressEvent,
 // decoding its field Response through its own UnmarshalJSON.
 func (t *InProgressEvent) UnmarshalJSON(data []byte) error {
 	type plain InProgressEvent
@@ -14261,7 +14261,7 @@ func (t *InProgressEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseIncompleteEvent,
+// UnmarshalJSON implements json.Unmarshaler for IncompleteEvent,
 // decoding its field Response through its own UnmarshalJSON.
 func (t *IncompleteEvent) UnmarshalJSON(data []byte) error {
 	type plain IncompleteEvent
@@ -14270,7 +14270,7 @@ func (t *IncompleteEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseItemList, decoding
+// UnmarshalJSON implements json.Unmarshaler for ItemList, decoding
 // its union field Data through its Unmarshal function.
 func (t *ItemList) UnmarshalJSON(data []byte) error {
 	type plain ItemList
@@ -14279,7 +14279,7 @@ func (t *ItemList) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseOutputItemAddedEvent,
+// UnmarshalJSON implements json.Unmarshaler for OutputItemAddedEvent,
 // decoding its union field Item through its Unmarshal function.
 func (t *OutputItemAddedEvent) UnmarshalJSON(data []byte) error {
 	type plain OutputItemAddedEvent
@@ -14288,7 +14288,7 @@ func (t *OutputItemAddedEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseOutputItemDoneEvent,
+// UnmarshalJSON implements json.Unmarshaler for OutputItemDoneEvent,
 // decoding its union field Item through its Unmarshal function.
 func (t *OutputItemDoneEvent) UnmarshalJSON(data []byte) error {
 	type plain OutputItemDoneEvent
@@ -14298,7 +14298,7 @@ func (t *OutputItemDoneEvent) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ResponseOutputTextAnnotationAddedEvent, decoding its union field Annotation
+// OutputTextAnnotationAddedEvent, decoding its union field Annotation
 // through its Unmarshal function.
 func (t *OutputTextAnnotationAddedEvent) UnmarshalJSON(data []byte) error {
 	type plain OutputTextAnnotationAddedEvent
@@ -14307,7 +14307,7 @@ func (t *OutputTextAnnotationAddedEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseQueuedEvent, decoding
+// UnmarshalJSON implements json.Unmarshaler for QueuedEvent, decoding
 // its field Response through its own UnmarshalJSON.
 func (t *QueuedEvent) UnmarshalJSON(data []byte) error {
 	type plain QueuedEvent
@@ -14317,7 +14317,7 @@ func (t *QueuedEvent) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for
-// ResponseShellCallOutputContentDoneEvent, decoding its field Output through
+// ShellCallOutputContentDoneEvent, decoding its field Output through
 // its own UnmarshalJSON.
 func (t *ShellCallOutputContentDoneEvent) UnmarshalJSON(data []byte) error {
 	type plain ShellCallOutputContentDoneEvent
@@ -14326,7 +14326,7 @@ func (t *ShellCallOutputContentDoneEvent) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseTextConfig, decoding
+// UnmarshalJSON implements json.Unmarshaler for TextConfig, decoding
 // its union field Format through its Unmarshal function.
 func (t *TextConfig) UnmarshalJSON(data []byte) error {
 	type plain TextConfig

@@ -404,12 +404,12 @@ func (e ListOrder) Valid() bool {
 	}
 }
 
-// Defines values for OpenAIFileObject.
+// Defines values for FileObject.
 const (
 	FileObjectFile FileObject = "file"
 )
 
-// Valid indicates whether the value is a known member of the OpenAIFileObject enum.
+// Valid indicates whether the value is a known member of the FileObject enum.
 func (e FileObject) Valid() bool {
 	switch e {
 	case FileObjectFile:
@@ -419,7 +419,7 @@ func (e FileObject) Valid() bool {
 	}
 }
 
-// Defines values for OpenAIFilePurpose.
+// Defines values for FileObjectPurpose.
 const (
 	FileObjectPurposeAssistants       FileObjectPurpose = "assistants"
 	FileObjectPurposeAssistantsOutput FileObjectPurpose = "assistants_output"
@@ -432,7 +432,7 @@ const (
 	FileObjectPurposeVision           FileObjectPurpose = "vision"
 )
 
-// Valid indicates whether the value is a known member of the OpenAIFilePurpose enum.
+// Valid indicates whether the value is a known member of the FileObjectPurpose enum.
 func (e FileObjectPurpose) Valid() bool {
 	switch e {
 	case FileObjectPurposeAssistants:
@@ -458,14 +458,14 @@ func (e FileObjectPurpose) Valid() bool {
 	}
 }
 
-// Defines values for OpenAIFileStatus.
+// Defines values for FileStatus.
 const (
 	FileStatusError     FileStatus = "error"
 	FileStatusProcessed FileStatus = "processed"
 	FileStatusUploaded  FileStatus = "uploaded"
 )
 
-// Valid indicates whether the value is a known member of the OpenAIFileStatus enum.
+// Valid indicates whether the value is a known member of the FileStatus enum.
 func (e FileStatus) Valid() bool {
 	switch e {
 	case FileStatusError:
@@ -724,7 +724,7 @@ type ChatModel string
 
 // ChatModerationResults holds the moderation verdicts of a chat completion's messages or of its answer.
 type ChatModerationResults struct {
-	// Model is the moderation model that produced the results.
+	// models.Model is the moderation model that produced the results.
 	Model *string `json:"model,omitempty"`
 
 	// Results lists the verdicts.
@@ -782,7 +782,7 @@ type ErrorObject struct {
 	// Code is a machine-readable error code, if any.
 	Code *string `json:"code,omitempty"`
 
-	// Message is a human-readable explanation.
+	// responses.Message is a human-readable explanation.
 	Message string `json:"message"`
 
 	// Param is the request parameter at fault, if any.
@@ -798,7 +798,7 @@ type ErrorResponse struct {
 	Error ErrorObject `json:"error"`
 }
 
-// FileExpiresAfter is when the file expires. Batch files expire after 30 days by default, other files never.
+// FileExpiresAfter is when the file expires. batch.Batch files expire after 30 days by default, other files never.
 type FileExpiresAfter struct {
 	// Anchor is the time the expiry counts from; always `created_at`.
 	Anchor FileExpiresAfterAnchor `json:"anchor"`
@@ -810,7 +810,7 @@ type FileExpiresAfter struct {
 // FileExpiresAfterAnchor is the time the expiry counts from; always `created_at`.
 type FileExpiresAfterAnchor string
 
-// FilePurpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
+// FilePurpose is what an upload is for: `assistants` (Assistants API), `batch` (batch.Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 type FilePurpose string
 
 // ImageTokensDetails splits tokens into text and image tokens.
@@ -958,7 +958,7 @@ type ResponseModeration struct {
 
 // ResponseModerationConfig asks for content moderation of a response's input and output.
 type ResponseModerationConfig struct {
-	// Model is the moderation model, such as `omni-moderation-latest`.
+	// models.Model is the moderation model, such as `omni-moderation-latest`.
 	Model string `json:"model"`
 
 	// Policy sets what happens when content is flagged.
@@ -970,7 +970,7 @@ type ResponseModerationError struct {
 	// Code is a machine-readable error code.
 	Code string `json:"code"`
 
-	// Message is a human-readable explanation.
+	// responses.Message is a human-readable explanation.
 	Message string                      `json:"message"`
 	Type    ResponseModerationErrorType `json:"type"`
 }
@@ -1001,7 +1001,7 @@ type ResponseModerationResult struct {
 	// Flagged tells whether any category was flagged.
 	Flagged bool `json:"flagged"`
 
-	// Model is the moderation model that produced the result.
+	// models.Model is the moderation model that produced the result.
 	Model *string                      `json:"model,omitempty"`
 	Type  ResponseModerationResultType `json:"type"`
 }
@@ -1122,13 +1122,13 @@ func UnmarshalChatAudioVoice(data []byte) (ChatAudioVoice, error) {
 	return UnknownChatAudioVoice{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
-// IsChatResponseFormat marks ResponseFormatText as a variant of ChatResponseFormat.
+// IsChatResponseFormat marks ResponseFormatText as a variant of chat.ResponseFormat.
 func (ResponseFormatText) IsChatResponseFormat(unionrt.Seal) {}
 
-// IsChatResponseFormat marks ResponseFormatJSONObject as a variant of ChatResponseFormat.
+// IsChatResponseFormat marks ResponseFormatJSONObject as a variant of chat.ResponseFormat.
 func (ResponseFormatJSONObject) IsChatResponseFormat(unionrt.Seal) {}
 
-// IsChatToolChoice marks ToolChoiceMode as a variant of ChatToolChoice.
+// IsChatToolChoice marks ToolChoiceMode as a variant of chat.ToolChoice.
 func (ToolChoiceMode) IsChatToolChoice(unionrt.Seal) {}
 
 // ResponseModerationOutcome is the moderation of one side: one verdict
@@ -1294,13 +1294,13 @@ func UnmarshalStopSequences(data []byte) (StopSequences, error) {
 	return UnknownStopSequences{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
-// IsTextFormat marks ResponseFormatText as a variant of TextFormat.
+// IsTextFormat marks ResponseFormatText as a variant of responses.TextFormat.
 func (ResponseFormatText) IsTextFormat(unionrt.Seal) {}
 
-// IsTextFormat marks ResponseFormatJSONObject as a variant of TextFormat.
+// IsTextFormat marks ResponseFormatJSONObject as a variant of responses.TextFormat.
 func (ResponseFormatJSONObject) IsTextFormat(unionrt.Seal) {}
 
-// IsToolChoice marks ToolChoiceMode as a variant of ToolChoice.
+// IsToolChoice marks ToolChoiceMode as a variant of responses.ToolChoice.
 func (ToolChoiceMode) IsToolChoice(unionrt.Seal) {}
 
 // ChatAudioVoiceName is a built-in voice name; see ChatVoice for the known
@@ -1323,7 +1323,7 @@ type StopSequenceList []string
 // answer or call tools as the model sees fit; `required`: call at least one
 // tool.
 //
-// It is the JSON string variant of ChatToolChoice and ToolChoice.
+// It is the JSON string variant of chat.ToolChoice and responses.ToolChoice.
 type ToolChoiceMode string
 
 // Values of ToolChoiceMode.
@@ -1352,13 +1352,13 @@ func (ChatModerationResultsType) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON always encodes ResponseFormatJSONObjectType as "json_object":
 // the "type" value that tells ResponseFormatJSONObject apart in
-// ChatResponseFormat, so the zero value stamps it and callers never set it.
+// chat.ResponseFormat, so the zero value stamps it and callers never set it.
 func (ResponseFormatJSONObjectType) MarshalJSON() ([]byte, error) {
 	return []byte(`"json_object"`), nil
 }
 
 // MarshalJSON always encodes ResponseFormatTextType as "text": the "type"
-// value that tells ResponseFormatText apart in ChatResponseFormat, so the
+// value that tells ResponseFormatText apart in chat.ResponseFormat, so the
 // zero value stamps it and callers never set it.
 func (ResponseFormatTextType) MarshalJSON() ([]byte, error) {
 	return []byte(`"text"`), nil

@@ -12,12 +12,12 @@ import (
 	"github.com/oapi-openai/openai/gen/shared"
 )
 
-// Defines values for UploadObject.
+// Defines values for Object.
 const (
 	ObjectUpload Object = "upload"
 )
 
-// Valid indicates whether the value is a known member of the UploadObject enum.
+// Valid indicates whether the value is a known member of the Object enum.
 func (e Object) Valid() bool {
 	switch e {
 	case ObjectUpload:
@@ -27,7 +27,7 @@ func (e Object) Valid() bool {
 	}
 }
 
-// Defines values for UploadStatus.
+// Defines values for Status.
 const (
 	StatusCancelled Status = "cancelled"
 	StatusCompleted Status = "completed"
@@ -35,7 +35,7 @@ const (
 	StatusPending   Status = "pending"
 )
 
-// Valid indicates whether the value is a known member of the UploadStatus enum.
+// Valid indicates whether the value is a known member of the Status enum.
 func (e Status) Valid() bool {
 	switch e {
 	case StatusCancelled:
@@ -51,12 +51,12 @@ func (e Status) Valid() bool {
 	}
 }
 
-// Defines values for UploadPartObject.
+// Defines values for PartObject.
 const (
 	PartObjectUploadPart PartObject = "upload.part"
 )
 
-// Valid indicates whether the value is a known member of the UploadPartObject enum.
+// Valid indicates whether the value is a known member of the PartObject enum.
 func (e PartObject) Valid() bool {
 	switch e {
 	case PartObjectUploadPart:
@@ -86,7 +86,7 @@ type CreateRequest struct {
 	// Bytes is the size of the whole file in bytes; the parts must add up to it.
 	Bytes int64 `json:"bytes"`
 
-	// ExpiresAfter is when the file expires. Batch files expire after 30 days by default, other files never.
+	// ExpiresAfter is when the file expires. batch.Batch files expire after 30 days by default, other files never.
 	ExpiresAfter *shared.FileExpiresAfter `json:"expires_after,omitempty"`
 
 	// Filename is the name the finished file will have.
@@ -95,7 +95,7 @@ type CreateRequest struct {
 	// MimeType is the file's MIME type, such as `text/jsonl`; it must be one the purpose accepts.
 	MimeType string `json:"mime_type"`
 
-	// Purpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
+	// Purpose is what an upload is for: `assistants` (Assistants API), `batch` (batch.Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 	Purpose shared.FilePurpose `json:"purpose"`
 }
 

@@ -16,7 +16,7 @@ import (
 	"github.com/oapi-openai/openai/gen/responses"
 )
 
-// CreateResponseJSONRequestBody defines body for CreateResponse for application/json ContentType.
+// CreateResponseJSONRequestBody defines body for responses.CreateRequest for application/json ContentType.
 type CreateResponseJSONRequestBody = responses.CreateRequest
 
 // CompactConversationJSONRequestBody defines body for CompactConversation for application/json ContentType.
@@ -25,7 +25,7 @@ type CompactConversationJSONRequestBody = responses.CompactRequest
 // GetInputTokenCountsJSONRequestBody defines body for GetInputTokenCounts for application/json ContentType.
 type GetInputTokenCountsJSONRequestBody = responses.InputTokenCountRequest
 
-// NewCreateResponseRequest calls the generic CreateResponse builder with application/json body
+// NewCreateResponseRequest calls the generic responses.CreateRequest builder with application/json body
 func NewCreateResponseRequest(server string, body CreateResponseJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
@@ -36,7 +36,7 @@ func NewCreateResponseRequest(server string, body CreateResponseJSONRequestBody)
 	return NewCreateResponseRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewCreateResponseRequestWithBody constructs an http.Request for the CreateResponse method, with any body, and a specified content type
+// NewCreateResponseRequestWithBody constructs an http.Request for the responses.CreateRequest method, with any body, and a specified content type
 func NewCreateResponseRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 

@@ -178,6 +178,8 @@ type Input struct {
 	Source []byte // oapi-codegen's output, before the split
 	Unions []byte // the union generator's output, before the split
 	Module string
+
+	deprecations map[string]map[string]string // package -> type -> note
 }
 
 //go:embed facade.tmpl
@@ -198,7 +200,10 @@ type area struct {
 	Tests     []*testView
 }
 
-type alias struct{ Name, Target string }
+type alias struct {
+	Name, Target string
+	Deprecated   string // the target's deprecation note, carried to the alias
+}
 
 // opView is one operation as the template sees it.
 type opView struct {
@@ -243,6 +248,7 @@ type textView struct {
 // Generate returns the facade files, keyed by path: client/<area>/<area>.gen.go
 // and client/operations.gen.json.
 func Generate(in Input) (map[string][]byte, error) {
+	in.deprecations = map[string]map[string]string{}
 	s, err := index(in.Source)
 	if err != nil {
 		return nil, err
@@ -457,7 +463,6 @@ type resolver struct {
 	reached map[string]bool
 	own     map[string]bool // the names the area's own gen package declares
 	pkgs    map[string]bool // gen packages imported
-	usesFmt bool
 }
 
 func newResolver(in Input, area string, stamps map[string]bool, keyOf map[string]string) *resolver {
@@ -497,6 +502,31 @@ func (r *resolver) aliasName(orig string, nn split.Name) string {
 		return nn.Name
 	}
 	return exportedPkg(nn.Pkg) + nn.Name
+}
+
+// deprecated returns the deprecation note of a generated type, or "".
+func (r *resolver) deprecated(nn split.Name) string {
+	notes, ok := r.in.deprecations[nn.Pkg]
+	if !ok {
+		notes = map[string]string{}
+		if f, err := parser.ParseFile(token.NewFileSet(), "", r.in.Split.Files[nn.Pkg], parser.ParseComments); err == nil {
+			for _, d := range f.Decls {
+				gd, ok := d.(*ast.GenDecl)
+				if !ok || gd.Tok != token.TYPE || gd.Doc == nil {
+					continue
+				}
+				for _, para := range strings.Split(gd.Doc.Text(), "\n\n") {
+					if note, ok := strings.CutPrefix(para, "Deprecated: "); ok {
+						for _, sp := range gd.Specs {
+							notes[sp.(*ast.TypeSpec).Name.Name] = strings.Join(strings.Fields(note), " ")
+						}
+					}
+				}
+			}
+		}
+		r.in.deprecations[nn.Pkg] = notes
+	}
+	return notes[nn.Name]
 }
 
 // ownName reports whether the area's own package declares name.
@@ -561,7 +591,7 @@ func (r *resolver) aliases(res *split.Result, keyOf map[string]string) (types, c
 		}
 		name := r.name(k)
 		r.pkgs[nn.Pkg] = true
-		types = append(types, alias{name, importName(nn.Pkg, r.area) + "." + nn.Name})
+		types = append(types, alias{name, importName(nn.Pkg, r.area) + "." + nn.Name, r.deprecated(nn)})
 	}
 	for _, n := range sortedKeys(keyOf) {
 		k := keyOf[n]
@@ -574,7 +604,7 @@ func (r *resolver) aliases(res *split.Result, keyOf map[string]string) (types, c
 		}
 		name := r.aliasName(n, nn)
 		r.taken[name] = n
-		consts = append(consts, alias{name, importName(nn.Pkg, r.area) + "." + nn.Name})
+		consts = append(consts, alias{name, importName(nn.Pkg, r.area) + "." + nn.Name, ""})
 	}
 	sort.Slice(types, func(i, j int) bool { return types[i].Name < types[j].Name })
 	sort.Slice(consts, func(i, j int) bool { return consts[i].Name < consts[j].Name })

@@ -373,10 +373,6 @@ func Split(in Input) (*Result, error) {
 			start = d.doc.Pos()
 		}
 		lo, hi := fset.Position(start).Offset, fset.Position(d.node.End()).Offset
-		type edit struct {
-			at, end int
-			text    string
-		}
 		var edits []edit
 		for _, iu := range d.idents {
 			nn := res.Names[iu.name]
@@ -401,22 +397,16 @@ func Split(in Input) (*Result, error) {
 				}
 			}
 		}
-		// The doc comment names what it documents: rename those words too.
-		if d.doc != nil {
-			for _, c := range d.doc.List {
-				off := fset.Position(c.Pos()).Offset
-				for _, n := range d.names {
-					nn := res.Names[n].Name
-					if nn == n {
-						continue
-					}
-					re := regexp.MustCompile(`\b` + regexp.QuoteMeta(n) + `\b`)
-					for _, loc := range re.FindAllStringIndex(c.Text, -1) {
-						edits = append(edits, edit{off + loc[0], off + loc[1], nn})
-					}
-				}
+		// Comments name types by their old names (what they document, what
+		// replaces a deprecated field): rename those words too, qualified
+		// when the type went to another package.
+		ast.Inspect(d.node, func(n ast.Node) bool {
+			cg, ok := n.(*ast.CommentGroup)
+			if ok {
+				edits = append(edits, commentEdits(fset, cg, d.Pkg, res.Names, in.PackageName)...)
 			}
-		}
+			return true
+		})
 		sort.Slice(edits, func(i, j int) bool {
 			if edits[i].at != edits[j].at {
 				return edits[i].at < edits[j].at
@@ -481,6 +471,37 @@ func Split(in Input) (*Result, error) {
 		res.Files[p] = out
 	}
 	return res, errors.Join(errs...)
+}
+
+type edit struct {
+	at, end int
+	text    string
+}
+
+// typeWord is a word of a comment that may name a type.
+var typeWord = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*\b`)
+
+// commentEdits renames the type names a comment group mentions.
+func commentEdits(fset *token.FileSet, cg *ast.CommentGroup, pkg string, names map[string]Name, pkgName func(string) string) []edit {
+	var edits []edit
+	for _, c := range cg.List {
+		off := fset.Position(c.Pos()).Offset
+		for _, loc := range typeWord.FindAllStringIndex(c.Text, -1) {
+			word := c.Text[loc[0]:loc[1]]
+			nn, ok := names[word]
+			if !ok || (nn.Name == word && nn.Pkg == pkg) {
+				continue
+			}
+			text := nn.Name
+			if nn.Pkg != pkg && !strings.HasPrefix(nn.Pkg, "build/") {
+				text = pkgName(nn.Pkg) + "." + nn.Name
+			}
+			if text != word {
+				edits = append(edits, edit{off + loc[0], off + loc[1], text})
+			}
+		}
+	}
+	return edits
 }
 
 func isStd(path string) bool { return !strings.Contains(strings.SplitN(path, "/", 2)[0], ".") }
