@@ -72,53 +72,135 @@ func transient(err error) bool {
 // shims pass a closure over the generated request builder.
 type builder func(baseURL string) (*http.Request, error)
 
-// send runs one call: it builds the request, then sends it, retrying as the
-// policy (and the client's retry budget) allows; each attempt gets its own
-// context (bounded by WithTimeout), its own copy of the request and fresh
-// credentials (a token provider's token may have changed while waiting to
-// retry). On success the caller owns resp.Body, whose Close also ends the
-// attempt's timeout; the body of a plain call (not a stream, not a
-// download) is bounded by WithMaxResponseSize, and its attempt is reported
-// to the logger and the hooks when it is closed, with the error its reading
-// met, if any. Every error is an *APIError, a *ConnectionError, or a
-// problem found before sending.
+// send runs one call: it carries an exchange, the call's own state, through
+// the stages below, in order (TestSendStages freezes it). It builds the
+// request, then sends it, retrying as the policy (and the client's retry
+// budget) allows; each attempt gets its own context (bounded by
+// WithTimeout), its own copy of the request and fresh credentials (a token
+// provider's token may have changed while waiting to retry). On success the
+// caller owns resp.Body, whose Close also ends the attempt's timeout; the
+// body of a plain call (not a stream, not a download) is bounded by
+// WithMaxResponseSize, and its attempt is reported to the logger and the
+// hooks when it is closed, with the error its reading met, if any. Every
+// error is an *APIError, a *ConnectionError, or a problem found before
+// sending.
 func (c *Client) send(ctx context.Context, cfg *config, op string, build builder, stream bool) (*http.Response, error) {
-	if cfg.optionError != nil {
-		return nil, fmt.Errorf("openai: %s: %w", op, cfg.optionError)
+	x := exchange{ctx: ctx, cfg: cfg, op: op, build: build, stream: stream}
+	for _, s := range stages[:len(stages)-1] {
+		if err := x.run(s); err != nil {
+			x.closeBody()
+			return nil, err
+		}
 	}
-	if cfg.baseURLError != nil {
-		return nil, fmt.Errorf("openai: %s: %w", op, cfg.baseURLError)
+	return x.attempts()
+}
+
+// An exchange is one call as send carries it through its stages: the
+// per-call state, kept apart from the configuration the call shares with
+// the client.
+type exchange struct {
+	ctx    context.Context
+	cfg    *config // the client's, or the call's copy when it has options
+	op     string
+	build  builder
+	stream bool
+	req    *http.Request // built by stageBuild
+	doer   Doer          // the HTTP client, wrapped by the middleware
+}
+
+// stage is one step of send.
+type stage uint8
+
+const (
+	stageCheckOptions stage = iota // an option or base URL error fails the call before anything is built
+	stageBuild                     // the request, built against the base URL
+	stageCheckBody                 // an empty or unreadable upload fails the call, under ctx
+	stageExtras                    // WithQuery and WithBodyField
+	stageRoute                     // classic Azure: the deployment path and api-version
+	stageHeaders                   // User-Agent, Accept, Idempotency-Key, then WithHeader's, which win
+	stageMiddleware                // WithMiddleware wraps the HTTP client, first given outermost
+	stageAttempts                  // per attempt: credentials, round trip, and retry or not
+)
+
+// stages is the order send runs its stages in.
+var stages = [...]stage{stageCheckOptions, stageBuild, stageCheckBody, stageExtras, stageRoute, stageHeaders, stageMiddleware, stageAttempts}
+
+var stageNames = [...]string{"check options", "build", "check body", "extras", "route", "headers", "middleware", "attempts"}
+
+// String names the stage.
+func (s stage) String() string { return stageNames[s] }
+
+// run runs one stage before the attempts. A switch of direct calls, not a
+// table of funcs, so the exchange stays on the stack.
+func (x *exchange) run(s stage) error {
+	switch s {
+	case stageCheckOptions:
+		return x.checkOptions()
+	case stageBuild:
+		return x.buildRequest()
+	case stageCheckBody:
+		return x.checkBody()
+	case stageExtras:
+		if err := applyExtras(x.cfg, x.req); err != nil {
+			return fmt.Errorf("openai: %s: %w", x.op, err)
+		}
+	case stageRoute:
+		if err := x.cfg.azureRoute(x.req); err != nil {
+			return fmt.Errorf("openai: %s: %w", x.op, err)
+		}
+	case stageHeaders:
+		x.setHeaders()
+	case stageMiddleware:
+		x.chainMiddleware()
 	}
-	req, err := build(cfg.baseURL)
+	return nil
+}
+
+func (x *exchange) closeBody() {
+	if x.req != nil && x.req.Body != nil {
+		x.req.Body.Close()
+	}
+}
+
+func (x *exchange) checkOptions() error {
+	if x.cfg.optionError != nil {
+		return fmt.Errorf("openai: %s: %w", x.op, x.cfg.optionError)
+	}
+	if x.cfg.baseURLError != nil {
+		return fmt.Errorf("openai: %s: %w", x.op, x.cfg.baseURLError)
+	}
+	return nil
+}
+
+func (x *exchange) buildRequest() error {
+	req, err := x.build(x.cfg.baseURL)
 	if err != nil {
 		// A *url.Error names the URL, which may hold a password.
-		return nil, fmt.Errorf("openai: %s: building request: %w", op, withoutURLSecrets(err))
+		return fmt.Errorf("openai: %s: building request: %w", x.op, withoutURLSecrets(err))
 	}
-	closeBody := func() {
-		if req.Body != nil {
-			req.Body.Close()
+	x.req = req
+	return nil
+}
+
+func (x *exchange) checkBody() error {
+	b, ok := x.req.Body.(bodyChecker)
+	if !ok {
+		return nil
+	}
+	if err := b.checkBody(x.ctx); err != nil {
+		if x.ctx.Err() != nil {
+			return &ConnectionError{Op: x.op, Err: err}
 		}
+		return fmt.Errorf("openai: %s: building request: %w", x.op, err)
 	}
-	if b, ok := req.Body.(bodyChecker); ok {
-		if err := b.checkBody(ctx); err != nil {
-			closeBody()
-			if ctx.Err() != nil {
-				return nil, &ConnectionError{Op: op, Err: err}
-			}
-			return nil, fmt.Errorf("openai: %s: building request: %w", op, err)
-		}
-	}
-	if err := applyExtras(cfg, req); err != nil {
-		closeBody()
-		return nil, fmt.Errorf("openai: %s: %w", op, err)
-	}
-	if err := cfg.azureRoute(req); err != nil {
-		closeBody()
-		return nil, fmt.Errorf("openai: %s: %w", op, err)
-	}
+	return nil
+}
+
+func (x *exchange) setHeaders() {
+	req, cfg := x.req, x.cfg
 	req.Header.Set("User-Agent", userAgent)
 	if req.Header.Get("Accept") == "" { // downloads and text answers set their own
-		if stream {
+		if x.stream {
 			req.Header.Set("Accept", "text/event-stream")
 		} else {
 			req.Header.Set("Accept", "application/json")
@@ -132,12 +214,23 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 	for k, vs := range cfg.header {
 		req.Header[k] = slices.Clone(vs)
 	}
-	doer := cfg.doer
-	for i := len(cfg.middleware) - 1; i >= 0; i-- {
-		m, next := cfg.middleware[i], doer
+}
+
+func (x *exchange) chainMiddleware() {
+	doer := x.cfg.doer
+	for i := len(x.cfg.middleware) - 1; i >= 0; i-- {
+		m, next := x.cfg.middleware[i], doer
 		doer = DoerFunc(func(r *http.Request) (*http.Response, error) { return m(r, next) })
 	}
+	x.doer = doer
+}
 
+// attempts is the last stage: it sends the request, retrying as the policy
+// and the retry budget allow.
+func (x *exchange) attempts() (*http.Response, error) {
+	ctx, cfg, op, req, doer, stream := x.ctx, x.cfg, x.op, x.req, x.doer, x.stream
+	closeBody := x.closeBody
+	var err error
 	var lastCost int64 // what the last retry took from the budget
 	for attempt := 1; ; attempt++ {
 		if attempt > 1 {
@@ -244,10 +337,6 @@ func (c *Client) send(ctx context.Context, cfg *config, op string, build builder
 	}
 }
 
-// attemptContext returns the context of one attempt and what controls it:
-// ctx itself and nil when there is no timeout (or ctx's deadline comes
-// first anyway), else a context that a timer cancels, with errAttemptTimeout
-// as its cause, after WithTimeout.
 func (c *config) attemptContext(ctx context.Context) (context.Context, *attemptCtl) {
 	if c.timeout <= 0 {
 		return ctx, nil

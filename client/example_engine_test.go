@@ -184,3 +184,10 @@ func ExampleDecodeStrict() {
 	// yes <nil>
 	// true
 }
+
+func ExampleFileInfo() {
+	r := client.File(strings.NewReader("id,text\n"), "rows.csv", "text/csv")
+	name, contentType, ok := client.FileInfo(r)
+	fmt.Println(name, contentType, ok)
+	// Output: rows.csv text/csv true
+}

@@ -37,6 +37,15 @@ type namedFile struct {
 	name, contentType string
 }
 
+// FileInfo returns the name and content type File gave r; ok is false for
+// a reader File did not make (an *os.File is named by its path).
+func FileInfo(r io.Reader) (name, contentType string, ok bool) {
+	if f, isFile := r.(*namedFile); isFile {
+		return f.name, f.contentType, true
+	}
+	return "", "", false
+}
+
 // part is one io.Reader field of a multipart body.
 type part struct {
 	field, filename, contentType string

@@ -20,6 +20,13 @@ import (
 const DefaultBaseURL = "https://api.openai.com/v1"
 
 // Doer sends one HTTP request. *http.Client implements it.
+//
+// A Doer keeps net/http's contract for http.Client.Do: it returns a
+// non-nil response or a non-nil error, never both nil (the engine reports
+// (nil, nil) as an error, not retried); a response's Body is non-nil (a
+// nil one reads as empty) and is closed by the caller; the request's Body,
+// if any, is closed by the Doer, even on errors. The engine calls it from
+// one goroutine per call, so it must be safe for concurrent use.
 type Doer interface {
 	Do(*http.Request) (*http.Response, error)
 }
@@ -33,6 +40,22 @@ func (f DoerFunc) Do(req *http.Request) (*http.Response, error) { return f(req) 
 // Middleware wraps every attempt of every request: it may inspect or change
 // the request, call next, and inspect the response. Retries run each attempt
 // through the middleware again, so it sees every attempt.
+//
+// The contract is http.RoundTripper's, with next as the transport:
+//
+//   - req is the attempt's own copy (credentials applied), which the
+//     middleware may change before calling next; it must not keep or
+//     change req after it returns, nor read its body (next sends it).
+//   - It returns what next returned, or a response or error of its own:
+//     exactly one non-nil, as for a Doer. A response it returns instead of
+//     calling next must have a Body; one it discards after next must be
+//     closed.
+//   - It must not retry by itself: the engine retries, and runs each
+//     attempt through it again.
+//   - It is called concurrently for concurrent calls.
+//
+// The first middleware given is the outermost: it sees the request first
+// and the response last.
 type Middleware func(req *http.Request, next Doer) (*http.Response, error)
 
 // Option configures the client (passed to New) or one call (passed to a

@@ -136,6 +136,20 @@ func Compute(doc *openapi3.T, areas map[string]string, lock map[string]string) (
 			return nil, err
 		}
 	}
+	// Parameters too: a query parameter can be an open string.
+	for _, item := range doc.Paths.Map() {
+		params := append(openapi3.Parameters{}, item.Parameters...)
+		for _, op := range item.Operations() {
+			params = append(params, op.Parameters...)
+		}
+		for _, p := range params {
+			if p != nil && p.Value != nil {
+				if err := known(p.Value.Schema, seenKnown); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	edges := map[string][]string{}
 	for name, sr := range schemas {
 		edges[name] = refsOf(sr, true)
