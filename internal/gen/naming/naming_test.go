@@ -34,19 +34,19 @@ func TestParseRefusesUnknownKeys(t *testing.T) {
 func TestType(t *testing.T) {
 	n := names(t)
 	for _, tc := range []struct{ name, pkg, derived, derivedNew, want string }{
-		{"CreateChatCompletionRequest", "chat", "", "", "CreateRequest"},       // the longest noun, inside the name
+		{"CreateChatCompletionRequest", "chat", "", "", "CreateRequest"},           // the longest noun, inside the name
 		{"ChatCompletionRequestUserMessage", "chat", "", "", "RequestUserMessage"}, // at the front
-		{"ChatCompletion", "chat", "", "", "Completion"},                       // ChatCompletion would empty it; Chat does not
-		{"Response", "responses", "", "", "Response"},                          // the rule would empty it: kept
+		{"ChatCompletion", "chat", "", "", "Completion"},                           // ChatCompletion would empty it; Chat does not
+		{"Response", "responses", "", "", "Response"},                              // the rule would empty it: kept
 		{"ResponseStreamEvent", "responses", "", "", "StreamEvent"},
 		{"ResponsesClientEvent", "responses", "", "", "ClientEvent"},
-		{"Responsibility", "responses", "", "", "Responsibility"}, // not at a word boundary
-		{"CreateChatCompletionResponse", "chat", "", "", "Completion"},     // an override wins
+		{"Responsibility", "responses", "", "", "Responsibility"},                  // not at a word boundary
+		{"CreateChatCompletionResponse", "chat", "", "", "Completion"},             // an override wins
 		{"CreateChatCompletionResponseObject", "chat", "", "", "CompletionObject"}, // a name built on an override follows it
 		{"OpenAIFilePurpose", "shared", "", "", "FilePurpose"},
-		{"UnknownToolCall", "chat", "ChatToolCall", "ToolCall", "UnknownToolCall"},              // derived from a renamed type
-		{"ChatRoleAssistant", "chat", "ChatRole", "Role", "RoleAssistant"},                       // a constant of a renamed type
-		{"FilePurposeBatch", "shared", "", "", "FilePurposeBatch"},                              // shared strips nothing
+		{"UnknownToolCall", "chat", "ChatToolCall", "ToolCall", "UnknownToolCall"}, // derived from a renamed type
+		{"ChatRoleAssistant", "chat", "ChatRole", "Role", "RoleAssistant"},         // a constant of a renamed type
+		{"FilePurposeBatch", "shared", "", "", "FilePurposeBatch"},                 // shared strips nothing
 	} {
 		if got := n.Type(tc.name, tc.pkg, tc.derived, tc.derivedNew); got != tc.want {
 			t.Errorf("Type(%s in %s) = %s, want %s", tc.name, tc.pkg, got, tc.want)
@@ -77,7 +77,7 @@ func TestStripPrefix(t *testing.T) {
 	for _, tc := range []struct{ name, pkg, want string }{
 		{"ChatModel", "chat", "Model"},
 		{"ChatModelGpt41Mini", "chat", "ModelGpt41Mini"},
-		{"ChatAudioVoice", "responses", "ChatAudioVoice"},      // not this area's noun
+		{"ChatAudioVoice", "responses", "ChatAudioVoice"}, // not this area's noun
 		{"ResponseInputTokensDetails", "responses", "InputTokensDetails"},
 		{"UnknownChatAudioVoice", "chat", "UnknownAudioVoice"}, // Unknown stays in front
 		{"Chat", "chat", "Chat"},                               // would be empty

@@ -105,14 +105,14 @@ func TestSplit(t *testing.T) {
 	for _, want := range []string{
 		"package chat",
 		`"example.com/gen/shared"`,
-		"type Request struct",         // renamed: no stutter in chat
-		"Err   *shared.ErrorObject",   // qualified: it went to shared
-		"ModelGpt41 = \"gpt-4.1\"",    // a constant follows its type, untyped (known values)
-		"RoleUser Role = \"user\"",    // typed when not known values
-		"func (m Model) Valid() bool", // a method goes with its type
-		"func UnmarshalAnswer(data []byte) (Answer, error)", // placed and renamed by its result
+		"type Request struct",                                            // renamed: no stutter in chat
+		"Err   *shared.ErrorObject",                                      // qualified: it went to shared
+		"ModelGpt41 = \"gpt-4.1\"",                                       // a constant follows its type, untyped (known values)
+		"RoleUser Role = \"user\"",                                       // typed when not known values
+		"func (m Model) Valid() bool",                                    // a method goes with its type
+		"func UnmarshalAnswer(data []byte) (Answer, error)",              // placed and renamed by its result
 		"// Request is what Answer answers; see Model for known models.", // comments follow renames
-		"type Helper struct{ A Answer }", // no schema: placed by its users
+		"type Helper struct{ A Answer }",                                 // no schema: placed by its users
 	} {
 		if !strings.Contains(chat, want) {
 			t.Errorf("chat lacks %q:\n%s", want, chat)
