@@ -5,6 +5,13 @@
 //   - POST /audio/speech (createSpeech)
 //   - POST /audio/transcriptions (createTranscription)
 //   - POST /audio/translations (createTranslation)
+//   - POST /audio/voices (createVoice)
+//   - POST /audio/voice_consents (createVoiceConsent)
+//   - DELETE /audio/voices/{voice_id} (deleteVoice)
+//   - DELETE /audio/voice_consents/{consent_id} (deleteVoiceConsent)
+//   - GET /audio/voice_consents/{consent_id} (getVoiceConsent)
+//   - GET /audio/voice_consents (listVoiceConsents)
+//   - POST /audio/voice_consents/{consent_id} (updateVoiceConsent)
 //
 // Make a Service with New over a client.Client, then call its methods:
 //
@@ -18,6 +25,7 @@ package audio
 import (
 	"context"
 	"io"
+	"iter"
 	"net/http"
 
 	"github.com/oapi-openai/openai/client"
@@ -53,6 +61,15 @@ type (
 	CreateTranslationRequest                         = gen.CreateTranslationRequest
 	CreateTranslationRequestResponseFormat           = gen.CreateTranslationRequestResponseFormat
 	CreateTranslationResponse                        = gen.CreateTranslationResponse
+	CreateVoiceConsentRequest                        = gen.CreateVoiceConsentRequest
+	CreateVoiceRequest                               = gen.CreateVoiceRequest
+	DeleteVoiceConsentResponse                       = gen.DeleteVoiceConsentResponse
+	DeleteVoiceConsentResponseObject                 = gen.DeleteVoiceConsentResponseObject
+	DeleteVoiceResponse                              = gen.DeleteVoiceResponse
+	DeleteVoiceResponseObject                        = gen.DeleteVoiceResponseObject
+	ListVoiceConsentsParams                          = gen.ListVoiceConsentsParams
+	ListVoiceConsentsResponse                        = gen.ListVoiceConsentsResponse
+	ListVoiceConsentsResponseObject                  = gen.ListVoiceConsentsResponseObject
 	SpeechDeltaEvent                                 = gen.SpeechDeltaEvent
 	SpeechDoneEvent                                  = gen.SpeechDoneEvent
 	SpeechModel                                      = gen.SpeechModel
@@ -82,6 +99,12 @@ type (
 	UnknownTranscriptionChunkingStrategy             = gen.UnknownTranscriptionChunkingStrategy
 	UnknownTranscriptionSegmentID                    = gen.UnknownTranscriptionSegmentID
 	UnknownTranscriptionUsage                        = gen.UnknownTranscriptionUsage
+	UpdateVoiceConsentRequest                        = gen.UpdateVoiceConsentRequest
+	Voice                                            = gen.Voice
+	VoiceConsent                                     = gen.VoiceConsent
+	VoiceConsentObject                               = gen.VoiceConsentObject
+	VoiceObject                                      = gen.VoiceObject
+	VoiceType                                        = gen.VoiceType
 )
 
 // The known values of the enum types above.
@@ -121,6 +144,9 @@ const (
 	CreateTranslationRequestResponseFormatText              = gen.CreateTranslationRequestResponseFormatText
 	CreateTranslationRequestResponseFormatVerboseJSON       = gen.CreateTranslationRequestResponseFormatVerboseJSON
 	CreateTranslationRequestResponseFormatVtt               = gen.CreateTranslationRequestResponseFormatVtt
+	DeleteVoiceConsentResponseObjectAudioVoiceConsent       = gen.DeleteVoiceConsentResponseObjectAudioVoiceConsent
+	DeleteVoiceResponseObjectAudioVoiceDeleted              = gen.DeleteVoiceResponseObjectAudioVoiceDeleted
+	ListVoiceConsentsResponseObjectList                     = gen.ListVoiceConsentsResponseObjectList
 	SpeechModelGpt4OMiniTts                                 = gen.SpeechModelGpt4OMiniTts
 	SpeechModelGpt4OMiniTts20251215                         = gen.SpeechModelGpt4OMiniTts20251215
 	SpeechModelTts1                                         = gen.SpeechModelTts1
@@ -132,6 +158,10 @@ const (
 	TranscriptionModelGpt4OTranscribeDiarize                = gen.TranscriptionModelGpt4OTranscribeDiarize
 	TranscriptionModelWhisper1                              = gen.TranscriptionModelWhisper1
 	TranscriptionServerVADTypeServerVad                     = gen.TranscriptionServerVADTypeServerVad
+	VoiceConsentObjectAudioVoiceConsent                     = gen.VoiceConsentObjectAudioVoiceConsent
+	VoiceObjectAudioVoice                                   = gen.VoiceObjectAudioVoice
+	VoiceTypeAudioSample                                    = gen.VoiceTypeAudioSample
+	VoiceTypePrompt                                         = gen.VoiceTypePrompt
 )
 
 // CreateSpeech downloads POST /audio/speech (createSpeech): Turn text into spoken audio.
@@ -289,4 +319,104 @@ func (s *Service) CreateTranslationText(ctx context.Context, body CreateTranslat
 		}
 		return req, err
 	}, opts...)
+}
+
+// CreateVoice calls POST /audio/voices (createVoice): Make a custom voice from an audio sample and the speaker's consent recording.
+func (s *Service) CreateVoice(ctx context.Context, body CreateVoiceRequest, opts ...client.Option) (*Voice, error) {
+	if body.Name == "" {
+		return nil, client.MissingField("createVoice", "name")
+	}
+	if body.AudioSample == nil {
+		return nil, client.MissingField("createVoice", "audio_sample")
+	}
+	if body.Consent == "" {
+		return nil, client.MissingField("createVoice", "consent")
+	}
+	return client.Call[Voice](ctx, s.c, client.Request{Operation: "createVoice"}, func(base string) (*http.Request, error) {
+		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
+			return build.NewCreateVoiceRequestWithBody(base, contentType, r)
+		})
+	}, nil, opts...)
+}
+
+// CreateVoiceConsent calls POST /audio/voice_consents (createVoiceConsent): Upload a speaker's recorded consent, needed before a custom voice can be made from their voice.
+func (s *Service) CreateVoiceConsent(ctx context.Context, body CreateVoiceConsentRequest, opts ...client.Option) (*VoiceConsent, error) {
+	if body.Name == "" {
+		return nil, client.MissingField("createVoiceConsent", "name")
+	}
+	if body.Recording == nil {
+		return nil, client.MissingField("createVoiceConsent", "recording")
+	}
+	if body.Language == "" {
+		return nil, client.MissingField("createVoiceConsent", "language")
+	}
+	return client.Call[VoiceConsent](ctx, s.c, client.Request{Operation: "createVoiceConsent"}, func(base string) (*http.Request, error) {
+		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
+			return build.NewCreateVoiceConsentRequestWithBody(base, contentType, r)
+		})
+	}, nil, opts...)
+}
+
+// DeleteVoice calls DELETE /audio/voices/{voice_id} (deleteVoice): Delete a custom voice.
+func (s *Service) DeleteVoice(ctx context.Context, voiceID string, opts ...client.Option) (*DeleteVoiceResponse, error) {
+	return client.Call[DeleteVoiceResponse](ctx, s.c, client.Request{Operation: "deleteVoice", PathParams: []string{"voiceID", voiceID}}, func(base string) (*http.Request, error) {
+		return build.NewDeleteVoiceRequest(base, voiceID)
+	}, nil, opts...)
+}
+
+// DeleteVoiceConsent calls DELETE /audio/voice_consents/{consent_id} (deleteVoiceConsent): Delete a consent recording.
+func (s *Service) DeleteVoiceConsent(ctx context.Context, consentID string, opts ...client.Option) (*DeleteVoiceConsentResponse, error) {
+	return client.Call[DeleteVoiceConsentResponse](ctx, s.c, client.Request{Operation: "deleteVoiceConsent", PathParams: []string{"consentID", consentID}}, func(base string) (*http.Request, error) {
+		return build.NewDeleteVoiceConsentRequest(base, consentID)
+	}, nil, opts...)
+}
+
+// GetVoiceConsent calls GET /audio/voice_consents/{consent_id} (getVoiceConsent): Get the facts about one consent recording.
+func (s *Service) GetVoiceConsent(ctx context.Context, consentID string, opts ...client.Option) (*VoiceConsent, error) {
+	return client.Call[VoiceConsent](ctx, s.c, client.Request{Operation: "getVoiceConsent", PathParams: []string{"consentID", consentID}}, func(base string) (*http.Request, error) {
+		return build.NewGetVoiceConsentRequest(base, consentID)
+	}, nil, opts...)
+}
+
+// ListVoiceConsents calls GET /audio/voice_consents (listVoiceConsents): List the consent recordings uploaded for custom voices.
+func (s *Service) ListVoiceConsents(ctx context.Context, params *ListVoiceConsentsParams, opts ...client.Option) (*ListVoiceConsentsResponse, error) {
+	return client.Call[ListVoiceConsentsResponse](ctx, s.c, client.Request{Operation: "listVoiceConsents"}, func(base string) (*http.Request, error) {
+		return build.NewListVoiceConsentsRequest(base, params)
+	}, nil, opts...)
+}
+
+// ListVoiceConsentsAll iterates over every item of GET /audio/voice_consents (listVoiceConsents): List the consent recordings uploaded for custom voices.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListVoiceConsentsAll(ctx context.Context, params *ListVoiceConsentsParams, opts ...client.Option) iter.Seq2[VoiceConsent, error] {
+	var p ListVoiceConsentsParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]VoiceConsent, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListVoiceConsents(ctx, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		if page.LastID != nil && *page.LastID != "" {
+			next = *page.LastID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
+// UpdateVoiceConsent calls POST /audio/voice_consents/{consent_id} (updateVoiceConsent): Rename a consent recording; the audio itself cannot be replaced.
+func (s *Service) UpdateVoiceConsent(ctx context.Context, consentID string, body UpdateVoiceConsentRequest, opts ...client.Option) (*VoiceConsent, error) {
+	if body.Name == "" {
+		return nil, client.MissingField("updateVoiceConsent", "name")
+	}
+	return client.Call[VoiceConsent](ctx, s.c, client.Request{Operation: "updateVoiceConsent", PathParams: []string{"consentID", consentID}}, func(base string) (*http.Request, error) {
+		return build.NewUpdateVoiceConsentRequest(base, consentID, body)
+	}, nil, opts...)
 }

@@ -207,3 +207,153 @@ func TestCreateTranslationTextGenerated(t *testing.T) {
 		t.Errorf("got %q, want %q", got, answer)
 	}
 }
+
+// TestCreateVoiceGenerated calls CreateVoice (createVoice) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateVoiceGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"id":"text","name":"text","object":"audio.voice","prompt":"text","type":"text"}`
+	srv.On("createVoice").ReplyBytes("application/json", []byte(answer))
+	svc := audio.New(srv.Client())
+	var body audio.CreateVoiceRequest
+	gentest.Decode(t, `{"consent":"text","name":"text"}`, &body)
+	body.AudioSample = client.File(gentest.File(), "audio_sample.bin", "application/octet-stream")
+
+	got, err := svc.CreateVoice(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestCreateVoiceConsentGenerated calls CreateVoiceConsent (createVoiceConsent) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateVoiceConsentGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"id":"text","language":"text","name":"text","object":"audio.voice_consent"}`
+	srv.On("createVoiceConsent").ReplyBytes("application/json", []byte(answer))
+	svc := audio.New(srv.Client())
+	var body audio.CreateVoiceConsentRequest
+	gentest.Decode(t, `{"language":"text","name":"text"}`, &body)
+	body.Recording = client.File(gentest.File(), "recording.bin", "application/octet-stream")
+
+	got, err := svc.CreateVoiceConsent(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteVoiceGenerated calls DeleteVoice (deleteVoice) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteVoiceGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"audio.voice.deleted"}`
+	srv.On("deleteVoice").ReplyBytes("application/json", []byte(answer))
+	svc := audio.New(srv.Client())
+
+	got, err := svc.DeleteVoice(context.Background(), "voiceID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteVoiceConsentGenerated calls DeleteVoiceConsent (deleteVoiceConsent) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteVoiceConsentGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"audio.voice_consent"}`
+	srv.On("deleteVoiceConsent").ReplyBytes("application/json", []byte(answer))
+	svc := audio.New(srv.Client())
+
+	got, err := svc.DeleteVoiceConsent(context.Background(), "consentID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetVoiceConsentGenerated calls GetVoiceConsent (getVoiceConsent) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetVoiceConsentGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"id":"text","language":"text","name":"text","object":"audio.voice_consent"}`
+	srv.On("getVoiceConsent").ReplyBytes("application/json", []byte(answer))
+	svc := audio.New(srv.Client())
+
+	got, err := svc.GetVoiceConsent(context.Background(), "consentID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListVoiceConsentsGenerated calls ListVoiceConsents (listVoiceConsents) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListVoiceConsentsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"created_at":1,"id":"text","language":"text","name":"text","object":"audio.voice_consent"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
+	srv.On("listVoiceConsents").ReplyBytes("application/json", []byte(answer))
+	svc := audio.New(srv.Client())
+	var params audio.ListVoiceConsentsParams
+	gentest.Decode(t, `{"after":"text","limit":1}`, &params)
+
+	got, err := svc.ListVoiceConsents(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateVoiceConsentGenerated calls UpdateVoiceConsent (updateVoiceConsent) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateVoiceConsentGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"id":"text","language":"text","name":"text","object":"audio.voice_consent"}`
+	srv.On("updateVoiceConsent").ReplyBytes("application/json", []byte(answer))
+	svc := audio.New(srv.Client())
+	var body audio.UpdateVoiceConsentRequest
+	gentest.Decode(t, `{"name":"text"}`, &body)
+
+	got, err := svc.UpdateVoiceConsent(context.Background(), "consentID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}

@@ -2,6 +2,7 @@
 
 // Package images calls the Images operations of the OpenAI API:
 //
+//   - POST /content_provenance_checks (checkContentProvenance)
 //   - POST /images/generations (createImage)
 //   - POST /images/edits (createImageEdit)
 //   - POST /images/variations (createImageVariation)
@@ -36,6 +37,11 @@ func New(c *client.Client) *Service { return &Service{c: c} }
 
 // The types the images operations use.
 type (
+	C2PAProvenanceResult                 = gen.C2PAProvenanceResult
+	C2PAValidationState                  = gen.C2PAValidationState
+	CheckContentProvenanceRequest        = gen.CheckContentProvenanceRequest
+	ContentProvenanceCheck               = gen.ContentProvenanceCheck
+	ContentProvenanceCheckObject         = gen.ContentProvenanceCheckObject
 	CreateEditJSONRequest                = gen.CreateEditJSONRequest
 	CreateEditJSONRequestBackground      = gen.CreateEditJSONRequestBackground
 	CreateEditJSONRequestInputFidelity   = gen.CreateEditJSONRequestInputFidelity
@@ -66,84 +72,107 @@ type (
 	GenStreamEvent                       = gen.GenStreamEvent
 	Image                                = gen.Image
 	Model                                = gen.Model
+	ProvenanceOutcome                    = gen.ProvenanceOutcome
+	ProvenanceResult                     = gen.ProvenanceResult
 	Reference                            = gen.Reference
 	Response                             = gen.Response
 	Size                                 = gen.Size
+	SynthIDProvenanceResult              = gen.SynthIDProvenanceResult
 	TokensDetails                        = shared.ImageTokensDetails
 	UnknownEditStreamEvent               = gen.UnknownEditStreamEvent
 	UnknownGenStreamEvent                = gen.UnknownGenStreamEvent
+	UnknownProvenanceResult              = gen.UnknownProvenanceResult
 	Usage                                = gen.Usage
 )
 
 // The known values of the enum types above.
 const (
-	CreateEditJSONRequestBackgroundAuto         = gen.CreateEditJSONRequestBackgroundAuto
-	CreateEditJSONRequestBackgroundOpaque       = gen.CreateEditJSONRequestBackgroundOpaque
-	CreateEditJSONRequestBackgroundTransparent  = gen.CreateEditJSONRequestBackgroundTransparent
-	CreateEditJSONRequestInputFidelityHigh      = gen.CreateEditJSONRequestInputFidelityHigh
-	CreateEditJSONRequestInputFidelityLow       = gen.CreateEditJSONRequestInputFidelityLow
-	CreateEditJSONRequestModerationAuto         = gen.CreateEditJSONRequestModerationAuto
-	CreateEditJSONRequestModerationLow          = gen.CreateEditJSONRequestModerationLow
-	CreateEditJSONRequestOutputFormatJpeg       = gen.CreateEditJSONRequestOutputFormatJpeg
-	CreateEditJSONRequestOutputFormatPng        = gen.CreateEditJSONRequestOutputFormatPng
-	CreateEditJSONRequestOutputFormatWebp       = gen.CreateEditJSONRequestOutputFormatWebp
-	CreateEditJSONRequestQualityAuto            = gen.CreateEditJSONRequestQualityAuto
-	CreateEditJSONRequestQualityHigh            = gen.CreateEditJSONRequestQualityHigh
-	CreateEditJSONRequestQualityLow             = gen.CreateEditJSONRequestQualityLow
-	CreateEditJSONRequestQualityMedium          = gen.CreateEditJSONRequestQualityMedium
-	CreateEditRequestBackgroundAuto             = gen.CreateEditRequestBackgroundAuto
-	CreateEditRequestBackgroundOpaque           = gen.CreateEditRequestBackgroundOpaque
-	CreateEditRequestBackgroundTransparent      = gen.CreateEditRequestBackgroundTransparent
-	CreateEditRequestInputFidelityHigh          = gen.CreateEditRequestInputFidelityHigh
-	CreateEditRequestInputFidelityLow           = gen.CreateEditRequestInputFidelityLow
-	CreateEditRequestOutputFormatJpeg           = gen.CreateEditRequestOutputFormatJpeg
-	CreateEditRequestOutputFormatPng            = gen.CreateEditRequestOutputFormatPng
-	CreateEditRequestOutputFormatWebp           = gen.CreateEditRequestOutputFormatWebp
-	CreateEditRequestQualityAuto                = gen.CreateEditRequestQualityAuto
-	CreateEditRequestQualityHigh                = gen.CreateEditRequestQualityHigh
-	CreateEditRequestQualityLow                 = gen.CreateEditRequestQualityLow
-	CreateEditRequestQualityMedium              = gen.CreateEditRequestQualityMedium
-	CreateEditRequestQualityStandard            = gen.CreateEditRequestQualityStandard
-	CreateEditRequestResponseFormatB64Json      = gen.CreateEditRequestResponseFormatB64Json
-	CreateEditRequestResponseFormatURL          = gen.CreateEditRequestResponseFormatURL
-	CreateRequestBackgroundAuto                 = gen.CreateRequestBackgroundAuto
-	CreateRequestBackgroundOpaque               = gen.CreateRequestBackgroundOpaque
-	CreateRequestBackgroundTransparent          = gen.CreateRequestBackgroundTransparent
-	CreateRequestModerationAuto                 = gen.CreateRequestModerationAuto
-	CreateRequestModerationLow                  = gen.CreateRequestModerationLow
-	CreateRequestOutputFormatJpeg               = gen.CreateRequestOutputFormatJpeg
-	CreateRequestOutputFormatPng                = gen.CreateRequestOutputFormatPng
-	CreateRequestOutputFormatWebp               = gen.CreateRequestOutputFormatWebp
-	CreateRequestQualityAuto                    = gen.CreateRequestQualityAuto
-	CreateRequestQualityHd                      = gen.CreateRequestQualityHd
-	CreateRequestQualityHigh                    = gen.CreateRequestQualityHigh
-	CreateRequestQualityLow                     = gen.CreateRequestQualityLow
-	CreateRequestQualityMedium                  = gen.CreateRequestQualityMedium
-	CreateRequestQualityStandard                = gen.CreateRequestQualityStandard
-	CreateRequestResponseFormatB64Json          = gen.CreateRequestResponseFormatB64Json
-	CreateRequestResponseFormatURL              = gen.CreateRequestResponseFormatURL
-	CreateRequestStyleNatural                   = gen.CreateRequestStyleNatural
-	CreateRequestStyleVivid                     = gen.CreateRequestStyleVivid
-	CreateVariationRequestResponseFormatB64Json = gen.CreateVariationRequestResponseFormatB64Json
-	CreateVariationRequestResponseFormatURL     = gen.CreateVariationRequestResponseFormatURL
-	CreateVariationRequestSizeN1024X1024        = gen.CreateVariationRequestSizeN1024X1024
-	CreateVariationRequestSizeN256X256          = gen.CreateVariationRequestSizeN256X256
-	CreateVariationRequestSizeN512X512          = gen.CreateVariationRequestSizeN512X512
-	ModelChatgptImageLatest                     = gen.ModelChatgptImageLatest
-	ModelDallE2                                 = gen.ModelDallE2
-	ModelDallE3                                 = gen.ModelDallE3
-	ModelGptImage1                              = gen.ModelGptImage1
-	ModelGptImage15                             = gen.ModelGptImage15
-	ModelGptImage1Mini                          = gen.ModelGptImage1Mini
-	SizeAuto                                    = gen.SizeAuto
-	SizeN1024X1024                              = gen.SizeN1024X1024
-	SizeN1024X1536                              = gen.SizeN1024X1536
-	SizeN1024X1792                              = gen.SizeN1024X1792
-	SizeN1536X1024                              = gen.SizeN1536X1024
-	SizeN1792X1024                              = gen.SizeN1792X1024
-	SizeN256X256                                = gen.SizeN256X256
-	SizeN512X512                                = gen.SizeN512X512
+	C2PAValidationStateInvalid                         = gen.C2PAValidationStateInvalid
+	C2PAValidationStateNotPresent                      = gen.C2PAValidationStateNotPresent
+	C2PAValidationStateTrusted                         = gen.C2PAValidationStateTrusted
+	C2PAValidationStateValid                           = gen.C2PAValidationStateValid
+	ContentProvenanceCheckObjectContentProvenanceCheck = gen.ContentProvenanceCheckObjectContentProvenanceCheck
+	CreateEditJSONRequestBackgroundAuto                = gen.CreateEditJSONRequestBackgroundAuto
+	CreateEditJSONRequestBackgroundOpaque              = gen.CreateEditJSONRequestBackgroundOpaque
+	CreateEditJSONRequestBackgroundTransparent         = gen.CreateEditJSONRequestBackgroundTransparent
+	CreateEditJSONRequestInputFidelityHigh             = gen.CreateEditJSONRequestInputFidelityHigh
+	CreateEditJSONRequestInputFidelityLow              = gen.CreateEditJSONRequestInputFidelityLow
+	CreateEditJSONRequestModerationAuto                = gen.CreateEditJSONRequestModerationAuto
+	CreateEditJSONRequestModerationLow                 = gen.CreateEditJSONRequestModerationLow
+	CreateEditJSONRequestOutputFormatJpeg              = gen.CreateEditJSONRequestOutputFormatJpeg
+	CreateEditJSONRequestOutputFormatPng               = gen.CreateEditJSONRequestOutputFormatPng
+	CreateEditJSONRequestOutputFormatWebp              = gen.CreateEditJSONRequestOutputFormatWebp
+	CreateEditJSONRequestQualityAuto                   = gen.CreateEditJSONRequestQualityAuto
+	CreateEditJSONRequestQualityHigh                   = gen.CreateEditJSONRequestQualityHigh
+	CreateEditJSONRequestQualityLow                    = gen.CreateEditJSONRequestQualityLow
+	CreateEditJSONRequestQualityMedium                 = gen.CreateEditJSONRequestQualityMedium
+	CreateEditRequestBackgroundAuto                    = gen.CreateEditRequestBackgroundAuto
+	CreateEditRequestBackgroundOpaque                  = gen.CreateEditRequestBackgroundOpaque
+	CreateEditRequestBackgroundTransparent             = gen.CreateEditRequestBackgroundTransparent
+	CreateEditRequestInputFidelityHigh                 = gen.CreateEditRequestInputFidelityHigh
+	CreateEditRequestInputFidelityLow                  = gen.CreateEditRequestInputFidelityLow
+	CreateEditRequestOutputFormatJpeg                  = gen.CreateEditRequestOutputFormatJpeg
+	CreateEditRequestOutputFormatPng                   = gen.CreateEditRequestOutputFormatPng
+	CreateEditRequestOutputFormatWebp                  = gen.CreateEditRequestOutputFormatWebp
+	CreateEditRequestQualityAuto                       = gen.CreateEditRequestQualityAuto
+	CreateEditRequestQualityHigh                       = gen.CreateEditRequestQualityHigh
+	CreateEditRequestQualityLow                        = gen.CreateEditRequestQualityLow
+	CreateEditRequestQualityMedium                     = gen.CreateEditRequestQualityMedium
+	CreateEditRequestQualityStandard                   = gen.CreateEditRequestQualityStandard
+	CreateEditRequestResponseFormatB64Json             = gen.CreateEditRequestResponseFormatB64Json
+	CreateEditRequestResponseFormatURL                 = gen.CreateEditRequestResponseFormatURL
+	CreateRequestBackgroundAuto                        = gen.CreateRequestBackgroundAuto
+	CreateRequestBackgroundOpaque                      = gen.CreateRequestBackgroundOpaque
+	CreateRequestBackgroundTransparent                 = gen.CreateRequestBackgroundTransparent
+	CreateRequestModerationAuto                        = gen.CreateRequestModerationAuto
+	CreateRequestModerationLow                         = gen.CreateRequestModerationLow
+	CreateRequestOutputFormatJpeg                      = gen.CreateRequestOutputFormatJpeg
+	CreateRequestOutputFormatPng                       = gen.CreateRequestOutputFormatPng
+	CreateRequestOutputFormatWebp                      = gen.CreateRequestOutputFormatWebp
+	CreateRequestQualityAuto                           = gen.CreateRequestQualityAuto
+	CreateRequestQualityHd                             = gen.CreateRequestQualityHd
+	CreateRequestQualityHigh                           = gen.CreateRequestQualityHigh
+	CreateRequestQualityLow                            = gen.CreateRequestQualityLow
+	CreateRequestQualityMedium                         = gen.CreateRequestQualityMedium
+	CreateRequestQualityStandard                       = gen.CreateRequestQualityStandard
+	CreateRequestResponseFormatB64Json                 = gen.CreateRequestResponseFormatB64Json
+	CreateRequestResponseFormatURL                     = gen.CreateRequestResponseFormatURL
+	CreateRequestStyleNatural                          = gen.CreateRequestStyleNatural
+	CreateRequestStyleVivid                            = gen.CreateRequestStyleVivid
+	CreateVariationRequestResponseFormatB64Json        = gen.CreateVariationRequestResponseFormatB64Json
+	CreateVariationRequestResponseFormatURL            = gen.CreateVariationRequestResponseFormatURL
+	CreateVariationRequestSizeN1024X1024               = gen.CreateVariationRequestSizeN1024X1024
+	CreateVariationRequestSizeN256X256                 = gen.CreateVariationRequestSizeN256X256
+	CreateVariationRequestSizeN512X512                 = gen.CreateVariationRequestSizeN512X512
+	ModelChatgptImageLatest                            = gen.ModelChatgptImageLatest
+	ModelDallE2                                        = gen.ModelDallE2
+	ModelDallE3                                        = gen.ModelDallE3
+	ModelGptImage1                                     = gen.ModelGptImage1
+	ModelGptImage15                                    = gen.ModelGptImage15
+	ModelGptImage1Mini                                 = gen.ModelGptImage1Mini
+	ProvenanceOutcomeDetected                          = gen.ProvenanceOutcomeDetected
+	ProvenanceOutcomeNotDetected                       = gen.ProvenanceOutcomeNotDetected
+	SizeAuto                                           = gen.SizeAuto
+	SizeN1024X1024                                     = gen.SizeN1024X1024
+	SizeN1024X1536                                     = gen.SizeN1024X1536
+	SizeN1024X1792                                     = gen.SizeN1024X1792
+	SizeN1536X1024                                     = gen.SizeN1536X1024
+	SizeN1792X1024                                     = gen.SizeN1792X1024
+	SizeN256X256                                       = gen.SizeN256X256
+	SizeN512X512                                       = gen.SizeN512X512
 )
+
+// CheckContentProvenance calls POST /content_provenance_checks (checkContentProvenance): Look for OpenAI's provenance signals (C2PA metadata, SynthID watermarks) in an image or audio file.
+func (s *Service) CheckContentProvenance(ctx context.Context, body CheckContentProvenanceRequest, opts ...client.Option) (*ContentProvenanceCheck, error) {
+	if body.File == nil {
+		return nil, client.MissingField("checkContentProvenance", "file")
+	}
+	return client.Call[ContentProvenanceCheck](ctx, s.c, client.Request{Operation: "checkContentProvenance"}, func(base string) (*http.Request, error) {
+		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
+			return build.NewCheckContentProvenanceRequestWithBody(base, contentType, r)
+		})
+	}, nil, opts...)
+}
 
 // Create calls POST /images/generations (createImage): Generate images from a text prompt.
 func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client.Option) (*Response, error) {

@@ -152,6 +152,51 @@ func (e CreateTranslationRequestResponseFormat) Valid() bool {
 	}
 }
 
+// Defines values for DeleteVoiceConsentResponseObject.
+const (
+	DeleteVoiceConsentResponseObjectAudioVoiceConsent DeleteVoiceConsentResponseObject = "audio.voice_consent"
+)
+
+// Valid indicates whether the value is a known member of the DeleteVoiceConsentResponseObject enum.
+func (e DeleteVoiceConsentResponseObject) Valid() bool {
+	switch e {
+	case DeleteVoiceConsentResponseObjectAudioVoiceConsent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeleteVoiceResponseObject.
+const (
+	DeleteVoiceResponseObjectAudioVoiceDeleted DeleteVoiceResponseObject = "audio.voice.deleted"
+)
+
+// Valid indicates whether the value is a known member of the DeleteVoiceResponseObject enum.
+func (e DeleteVoiceResponseObject) Valid() bool {
+	switch e {
+	case DeleteVoiceResponseObjectAudioVoiceDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListVoiceConsentsResponseObject.
+const (
+	ListVoiceConsentsResponseObjectList ListVoiceConsentsResponseObject = "list"
+)
+
+// Valid indicates whether the value is a known member of the ListVoiceConsentsResponseObject enum.
+func (e ListVoiceConsentsResponseObject) Valid() bool {
+	switch e {
+	case ListVoiceConsentsResponseObjectList:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SpeechDeltaEventType.
 const (
 	SpeechDeltaEventTypeSpeechAudioDelta SpeechDeltaEventType = "speech.audio.delta"
@@ -323,6 +368,54 @@ func (e TranscriptionUsageTokensType) Valid() bool {
 	}
 }
 
+// Defines values for VoiceObject.
+const (
+	VoiceObjectAudioVoice VoiceObject = "audio.voice"
+)
+
+// Valid indicates whether the value is a known member of the VoiceObject enum.
+func (e VoiceObject) Valid() bool {
+	switch e {
+	case VoiceObjectAudioVoice:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VoiceConsentObject.
+const (
+	VoiceConsentObjectAudioVoiceConsent VoiceConsentObject = "audio.voice_consent"
+)
+
+// Valid indicates whether the value is a known member of the VoiceConsentObject enum.
+func (e VoiceConsentObject) Valid() bool {
+	switch e {
+	case VoiceConsentObjectAudioVoiceConsent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VoiceType.
+const (
+	VoiceTypeAudioSample = "audio_sample"
+	VoiceTypePrompt      = "prompt"
+)
+
+// Valid indicates whether the value is a known member of the VoiceType enum.
+func (e VoiceType) Valid() bool {
+	switch e {
+	case VoiceTypeAudioSample:
+		return true
+	case VoiceTypePrompt:
+		return true
+	default:
+		return false
+	}
+}
+
 // CreateSpeechRequest is a request to speak a text.
 type CreateSpeechRequest struct {
 	// Input is the text to speak, at most 4096 characters.
@@ -469,6 +562,78 @@ type CreateTranslationResponse struct {
 	// Text is the English text.
 	Text string `json:"text"`
 }
+
+// CreateVoiceConsentRequest is an upload of a speaker's recorded consent to a custom voice.
+type CreateVoiceConsentRequest struct {
+	// Language is the BCP 47 tag of the language the consent phrase is read in, such as `en-US`.
+	Language string `json:"language"`
+
+	// Name is a label for the recording, such as the speaker's name.
+	Name string `json:"name"`
+
+	// Recording is the recording of the speaker reading the consent phrase, at most 10 MiB of mp3, wav, ogg, aac, flac, webm or mp4 audio.
+	Recording io.Reader `json:"recording"`
+}
+
+// CreateVoiceRequest is a request to make a custom voice from an audio sample.
+type CreateVoiceRequest struct {
+	// AudioSample is a sample of the voice to copy, at most 10 MiB of mp3, wav, ogg, aac, flac, webm or mp4 audio.
+	AudioSample io.Reader `json:"audio_sample"`
+
+	// Consent is the id of the speaker's consent recording, such as `cons_1234`.
+	Consent string `json:"consent"`
+
+	// Name is the new voice's name.
+	Name string `json:"name"`
+}
+
+// DeleteVoiceConsentResponse is the result of deleting a consent recording.
+type DeleteVoiceConsentResponse struct {
+	// Deleted tells whether the recording was deleted.
+	Deleted bool `json:"deleted"`
+
+	// ID is the id of the deleted recording.
+	ID string `json:"id"`
+
+	// Object is always `audio.voice_consent`.
+	Object DeleteVoiceConsentResponseObject `json:"object"`
+}
+
+// DeleteVoiceConsentResponseObject is always `audio.voice_consent`.
+type DeleteVoiceConsentResponseObject string
+
+// DeleteVoiceResponse is the result of deleting a custom voice.
+type DeleteVoiceResponse struct {
+	// Deleted tells whether the voice was deleted.
+	Deleted bool `json:"deleted"`
+
+	// ID is the id of the deleted voice.
+	ID string `json:"id"`
+
+	// Object is always `audio.voice.deleted`.
+	Object DeleteVoiceResponseObject `json:"object"`
+}
+
+// DeleteVoiceResponseObject is always `audio.voice.deleted`.
+type DeleteVoiceResponseObject string
+
+// ListVoiceConsentsResponse is a page of consent recordings.
+type ListVoiceConsentsResponse struct {
+	Data []VoiceConsent `json:"data"`
+
+	// FirstID is the id of the first recording of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more recordings follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last recording of the page; pass it as `after` for the next page.
+	LastID *string                         `json:"last_id,omitempty"`
+	Object ListVoiceConsentsResponseObject `json:"object"`
+}
+
+// ListVoiceConsentsResponseObject defines model for ListVoiceConsentsResponse.Object.
+type ListVoiceConsentsResponseObject string
 
 // SpeechDeltaEvent carries the next chunk of audio.
 type SpeechDeltaEvent struct {
@@ -689,6 +854,69 @@ type TranscriptionWord struct {
 
 	// Word is the word.
 	Word string `json:"word"`
+}
+
+// UpdateVoiceConsentRequest is a new label for a consent recording.
+type UpdateVoiceConsentRequest struct {
+	// Name is the recording's new label.
+	Name string `json:"name"`
+}
+
+// Voice is a custom voice, usable wherever a voice is named by id.
+type Voice struct {
+	// CreatedAt is when the voice was made, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ID is the voice's id, such as `voice_1234`.
+	ID string `json:"id"`
+
+	// Name is the voice's name.
+	Name string `json:"name"`
+
+	// Object is always `audio.voice`.
+	Object VoiceObject `json:"object"`
+
+	// Prompt is the description the voice was made from, for voices made from a prompt.
+	Prompt *string `json:"prompt,omitempty"`
+
+	// Type is how the voice was made, such as from an `audio_sample`; see VoiceType for the known values.
+	Type *string `json:"type,omitempty"`
+}
+
+// VoiceObject is always `audio.voice`.
+type VoiceObject string
+
+// VoiceConsent is a consent recording that allows custom voices to be made from the speaker's voice.
+type VoiceConsent struct {
+	// CreatedAt is when the recording was uploaded, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ID is the consent recording's id, such as `cons_1234`, given when creating a voice.
+	ID string `json:"id"`
+
+	// Language is the BCP 47 tag of the language of the consent phrase.
+	Language string `json:"language"`
+
+	// Name is the recording's label.
+	Name string `json:"name"`
+
+	// Object is always `audio.voice_consent`.
+	Object VoiceConsentObject `json:"object"`
+}
+
+// VoiceConsentObject is always `audio.voice_consent`.
+type VoiceConsentObject string
+
+// VoiceType lists the known ways a custom voice is made.
+type VoiceType string
+
+// ListVoiceConsentsParams defines parameters for ListVoiceConsents.
+type ListVoiceConsentsParams struct {
+	// After is the id of the last consent recording of the previous page.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many consent recordings to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // CreateSpeechStreamEvent is an event of a speech stream.

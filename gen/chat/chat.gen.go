@@ -774,7 +774,7 @@ type AudioParam struct {
 	// Format is the audio encoding of the output.
 	Format AudioParamFormat `json:"format"`
 
-	// Voice is the voice to speak with, a built-in voice name or a custom voice.
+	// audio.Voice is the voice to speak with, a built-in voice name or a custom voice.
 	Voice shared.ChatAudioVoice `json:"voice"`
 }
 
@@ -3255,7 +3255,7 @@ func (t *AllowedTools) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for AudioParam, decoding its
-// union field Voice through its Unmarshal function.
+// union field audio.Voice through its Unmarshal function.
 func (t *AudioParam) UnmarshalJSON(data []byte) error {
 	type plain AudioParam
 	return unionrt.Object(data, (*plain)(t),

@@ -14,6 +14,60 @@ import (
 	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
+// Defines values for C2PAProvenanceResultType.
+const (
+	C2PAProvenanceResultTypeC2Pa C2PAProvenanceResultType = "c2pa"
+)
+
+// Valid indicates whether the value is a known member of the C2PAProvenanceResultType enum.
+func (e C2PAProvenanceResultType) Valid() bool {
+	switch e {
+	case C2PAProvenanceResultTypeC2Pa:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for C2PAValidationState.
+const (
+	C2PAValidationStateInvalid    = "invalid"
+	C2PAValidationStateNotPresent = "not_present"
+	C2PAValidationStateTrusted    = "trusted"
+	C2PAValidationStateValid      = "valid"
+)
+
+// Valid indicates whether the value is a known member of the C2PAValidationState enum.
+func (e C2PAValidationState) Valid() bool {
+	switch e {
+	case C2PAValidationStateInvalid:
+		return true
+	case C2PAValidationStateNotPresent:
+		return true
+	case C2PAValidationStateTrusted:
+		return true
+	case C2PAValidationStateValid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContentProvenanceCheckObject.
+const (
+	ContentProvenanceCheckObjectContentProvenanceCheck ContentProvenanceCheckObject = "content_provenance_check"
+)
+
+// Valid indicates whether the value is a known member of the ContentProvenanceCheckObject enum.
+func (e ContentProvenanceCheckObject) Valid() bool {
+	switch e {
+	case ContentProvenanceCheckObjectContentProvenanceCheck:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateEditJSONRequestBackground.
 const (
 	CreateEditJSONRequestBackgroundAuto        CreateEditJSONRequestBackground = "auto"
@@ -512,6 +566,85 @@ func (e Size) Valid() bool {
 	}
 }
 
+// Defines values for ProvenanceOutcome.
+const (
+	ProvenanceOutcomeDetected    = "detected"
+	ProvenanceOutcomeNotDetected = "not_detected"
+)
+
+// Valid indicates whether the value is a known member of the ProvenanceOutcome enum.
+func (e ProvenanceOutcome) Valid() bool {
+	switch e {
+	case ProvenanceOutcomeDetected:
+		return true
+	case ProvenanceOutcomeNotDetected:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SynthIDProvenanceResultType.
+const (
+	SynthIDProvenanceResultTypeSynthid SynthIDProvenanceResultType = "synthid"
+)
+
+// Valid indicates whether the value is a known member of the SynthIDProvenanceResultType enum.
+func (e SynthIDProvenanceResultType) Valid() bool {
+	switch e {
+	case SynthIDProvenanceResultTypeSynthid:
+		return true
+	default:
+		return false
+	}
+}
+
+// C2PAProvenanceResult is what was found of OpenAI's C2PA metadata.
+type C2PAProvenanceResult struct {
+	// GeneratedAt is when the signal says the file was generated, an RFC 3339 UTC time, when known.
+	GeneratedAt *string `json:"generated_at"`
+
+	// Issuer is who issued the manifest, when known.
+	Issuer *string `json:"issuer"`
+
+	// models.Model is the OpenAI model the signal names, when known.
+	Model *string `json:"model"`
+
+	// Outcome is whether a known OpenAI signal was found, `detected` or `not_detected`; see ProvenanceOutcome for the known values.
+	Outcome string                   `json:"outcome"`
+	Type    C2PAProvenanceResultType `json:"type"`
+
+	// ValidationState is how the C2PA manifest checked out, such as `valid` or `not_present`; see C2PAValidationState for the known values.
+	ValidationState string `json:"validation_state"`
+}
+
+// C2PAProvenanceResultType defines model for C2PAProvenanceResult.Type.
+type C2PAProvenanceResultType string
+
+// C2PAValidationState lists the known states of a checked C2PA manifest.
+type C2PAValidationState string
+
+// CheckContentProvenanceRequest is a file to look for provenance signals in.
+type CheckContentProvenanceRequest struct {
+	// File is the image or audio file to check.
+	File io.Reader `json:"file"`
+}
+
+// ContentProvenanceCheck is what a provenance check found in a file.
+type ContentProvenanceCheck struct {
+	// CreatedAt is when the check ran, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// Object is always `content_provenance_check`.
+	Object ContentProvenanceCheckObject `json:"object"`
+
+	// Results holds one result per kind of signal looked for: C2PA and SynthID for images, SynthID for audio.
+	Results []ProvenanceResult `json:"results"`
+}
+
+// ContentProvenanceCheckObject is always `content_provenance_check`.
+type ContentProvenanceCheckObject string
+
 // CreateEditJSONRequest is a request to edit images that are already online or uploaded, named by URL or file id instead of sent as file parts (GPT image models only; dall-e-2 edits need the multipart form).
 type CreateEditJSONRequest struct {
 	// Background is the background of the output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
@@ -930,6 +1063,25 @@ type Usage struct {
 	TotalTokens int64 `json:"total_tokens"`
 }
 
+// ProvenanceOutcome lists the known outcomes of looking for a provenance signal.
+type ProvenanceOutcome string
+
+// SynthIDProvenanceResult is what was found of a SynthID watermark.
+type SynthIDProvenanceResult struct {
+	// GeneratedAt is when the watermark says the file was generated, an RFC 3339 UTC time, when known.
+	GeneratedAt *string `json:"generated_at"`
+
+	// models.Model is the OpenAI model the watermark names, when known.
+	Model *string `json:"model"`
+
+	// Outcome is whether a known OpenAI watermark was found, `detected` or `not_detected`; see ProvenanceOutcome for the known values.
+	Outcome string                      `json:"outcome"`
+	Type    SynthIDProvenanceResultType `json:"type"`
+}
+
+// SynthIDProvenanceResultType defines model for SynthIDProvenanceResult.Type.
+type SynthIDProvenanceResultType string
+
 // EditStreamEvent is an event of an image edit stream.
 //
 // It is a union: its value is one of EditPartialImageEvent,
@@ -1092,6 +1244,94 @@ func UnmarshalGenStreamEvent(data []byte) (GenStreamEvent, error) {
 	return UnknownGenStreamEvent{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
+// ProvenanceResult is the result of looking for one kind of provenance
+// signal, told apart by `type`.
+//
+// It is a union: its value is one of C2PAProvenanceResult,
+// SynthIDProvenanceResult or UnknownProvenanceResult, told apart by its
+// "type" property. Decode it with UnmarshalProvenanceResult;
+// UnknownProvenanceResult keeps variants this version does not know.
+type ProvenanceResult interface {
+	// IsProvenanceResult marks the variants of ProvenanceResult.
+	IsProvenanceResult(unionrt.Seal)
+}
+
+// UnknownProvenanceResult is a ProvenanceResult variant this version does not
+// know, kept as received. It encodes as Raw, so it can also send a variant
+// written by hand.
+type UnknownProvenanceResult struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsProvenanceResult marks UnknownProvenanceResult as a variant of ProvenanceResult.
+func (UnknownProvenanceResult) IsProvenanceResult(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownProvenanceResult) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("ProvenanceResult", u.Raw)
+}
+
+// IsProvenanceResult marks C2PAProvenanceResult as a variant of ProvenanceResult.
+func (C2PAProvenanceResult) IsProvenanceResult(unionrt.Seal) {}
+
+// IsProvenanceResult marks SynthIDProvenanceResult as a variant of ProvenanceResult.
+func (SynthIDProvenanceResult) IsProvenanceResult(unionrt.Seal) {}
+
+// UnmarshalProvenanceResult decodes JSON into the ProvenanceResult variant it
+// holds: an object with "type" "c2pa" into C2PAProvenanceResult and an object
+// with "type" "synthid" into SynthIDProvenanceResult. JSON null yields nil
+// and anything else an UnknownProvenanceResult.
+func UnmarshalProvenanceResult(data []byte) (ProvenanceResult, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("ProvenanceResult", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "type")
+		if err != nil {
+			return nil, unionrt.Error("ProvenanceResult", err)
+		}
+		switch string(value) {
+		case "c2pa":
+			var v C2PAProvenanceResult
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "synthid":
+			var v SynthIDProvenanceResult
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("ProvenanceResult", err)
+		}
+		return UnknownProvenanceResult{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("ProvenanceResult", err)
+	}
+	return UnknownProvenanceResult{Type: unionrt.KindName(k), Raw: raw}, nil
+}
+
+// MarshalJSON always encodes C2PAProvenanceResultType as "c2pa": the "type"
+// value that tells C2PAProvenanceResult apart in ProvenanceResult, so the
+// zero value stamps it and callers never set it.
+func (C2PAProvenanceResultType) MarshalJSON() ([]byte, error) {
+	return []byte(`"c2pa"`), nil
+}
+
 // MarshalJSON always encodes EditCompletedEventType as
 // "image_edit.completed": the "type" value that tells EditCompletedEvent
 // apart in EditStreamEvent, so the zero value stamps it and callers
@@ -1122,4 +1362,20 @@ func (GenCompletedEventType) MarshalJSON() ([]byte, error) {
 // stamps it and callers never set it.
 func (GenPartialImageEventType) MarshalJSON() ([]byte, error) {
 	return []byte(`"image_generation.partial_image"`), nil
+}
+
+// MarshalJSON always encodes SynthIDProvenanceResultType as "synthid": the
+// "type" value that tells SynthIDProvenanceResult apart in ProvenanceResult,
+// so the zero value stamps it and callers never set it.
+func (SynthIDProvenanceResultType) MarshalJSON() ([]byte, error) {
+	return []byte(`"synthid"`), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ContentProvenanceCheck,
+// decoding its union field Results through its Unmarshal function.
+func (t *ContentProvenanceCheck) UnmarshalJSON(data []byte) error {
+	type plain ContentProvenanceCheck
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "results", Dec: unionrt.SliceOf(&t.Results, UnmarshalProvenanceResult)},
+	)
 }

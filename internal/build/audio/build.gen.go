@@ -7,10 +7,12 @@ package build
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
+	"github.com/oapi-codegen/runtime"
 	"github.com/oapi-openai/openai/gen/audio"
 )
 
@@ -22,6 +24,15 @@ type CreateTranscriptionMultipartRequestBody = audio.CreateTranscriptionRequest
 
 // CreateTranslationMultipartRequestBody defines body for CreateTranslation for multipart/form-data ContentType.
 type CreateTranslationMultipartRequestBody = audio.CreateTranslationRequest
+
+// CreateVoiceConsentMultipartRequestBody defines body for CreateVoiceConsent for multipart/form-data ContentType.
+type CreateVoiceConsentMultipartRequestBody = audio.CreateVoiceConsentRequest
+
+// UpdateVoiceConsentJSONRequestBody defines body for UpdateVoiceConsent for application/json ContentType.
+type UpdateVoiceConsentJSONRequestBody = audio.UpdateVoiceConsentRequest
+
+// CreateVoiceMultipartRequestBody defines body for CreateVoice for multipart/form-data ContentType.
+type CreateVoiceMultipartRequestBody = audio.CreateVoiceRequest
 
 // NewCreateSpeechRequest calls the generic CreateSpeech builder with application/json body
 func NewCreateSpeechRequest(server string, body CreateSpeechJSONRequestBody) (*http.Request, error) {
@@ -81,6 +92,195 @@ func NewCreateTranslationRequestWithBody(server string, contentType string, body
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListVoiceConsentsRequest constructs an http.Request for the ListVoiceConsents method
+func NewListVoiceConsentsRequest(server string, params *audio.ListVoiceConsentsParams) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/audio/voice_consents"
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewCreateVoiceConsentRequestWithBody constructs an http.Request for the CreateVoiceConsent method, with any body, and a specified content type
+func NewCreateVoiceConsentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/audio/voice_consents"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteVoiceConsentRequest constructs an http.Request for the DeleteVoiceConsent method
+func NewDeleteVoiceConsentRequest(server string, consentID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "consent_id", consentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/audio/voice_consents/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetVoiceConsentRequest constructs an http.Request for the GetVoiceConsent method
+func NewGetVoiceConsentRequest(server string, consentID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "consent_id", consentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/audio/voice_consents/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateVoiceConsentRequest calls the generic UpdateVoiceConsent builder with application/json body
+func NewUpdateVoiceConsentRequest(server string, consentID string, body UpdateVoiceConsentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateVoiceConsentRequestWithBody(server, consentID, "application/json", bodyReader)
+}
+
+// NewUpdateVoiceConsentRequestWithBody constructs an http.Request for the UpdateVoiceConsent method, with any body, and a specified content type
+func NewUpdateVoiceConsentRequestWithBody(server string, consentID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "consent_id", consentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/audio/voice_consents/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateVoiceRequestWithBody constructs an http.Request for the CreateVoice method, with any body, and a specified content type
+func NewCreateVoiceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/audio/voices"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteVoiceRequest constructs an http.Request for the DeleteVoice method
+func NewDeleteVoiceRequest(server string, voiceID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "voice_id", voiceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/audio/voices/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }

@@ -14,6 +14,9 @@ import (
 	"github.com/oapi-openai/openai/gen/images"
 )
 
+// CheckContentProvenanceMultipartRequestBody defines body for CheckContentProvenance for multipart/form-data ContentType.
+type CheckContentProvenanceMultipartRequestBody = images.CheckContentProvenanceRequest
+
 // CreateImageEditJSONRequestBody defines body for CreateImageEdit for application/json ContentType.
 type CreateImageEditJSONRequestBody = images.CreateEditJSONRequest
 
@@ -25,6 +28,23 @@ type CreateImageJSONRequestBody = images.CreateRequest
 
 // CreateImageVariationMultipartRequestBody defines body for CreateImageVariation for multipart/form-data ContentType.
 type CreateImageVariationMultipartRequestBody = images.CreateVariationRequest
+
+// NewCheckContentProvenanceRequestWithBody constructs an http.Request for the CheckContentProvenance method, with any body, and a specified content type
+func NewCheckContentProvenanceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/content_provenance_checks"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
 
 // NewCreateImageEditRequest calls the generic CreateImageEdit builder with application/json body
 func NewCreateImageEditRequest(server string, body CreateImageEditJSONRequestBody) (*http.Request, error) {
