@@ -25,6 +25,7 @@ type Client struct {
 func New(opts ...Option) *Client {
 	c := &Client{cfg: defaultConfig()}
 	c.cfg.creds.APIKey = os.Getenv("OPENAI_API_KEY")
+	c.cfg.creds.AdminKey = os.Getenv("OPENAI_ADMIN_KEY")
 	c.cfg.creds.Organization = os.Getenv("OPENAI_ORG_ID")
 	c.cfg.creds.Project = os.Getenv("OPENAI_PROJECT_ID")
 	if u := os.Getenv("OPENAI_BASE_URL"); u != "" {

@@ -355,7 +355,11 @@ func (c *config) attemptContext(ctx context.Context) (context.Context, *attemptC
 // that wait), then the WithHeader values again (they replace the SDK's
 // own, credentials included), and, on a retry, X-Retry-Count.
 func (c *config) applyCredentials(ctx context.Context, req *http.Request, attempt int) error {
-	if err := c.creds.ApplyContext(ctx, req.Header); err != nil {
+	apply := c.creds.ApplyContext
+	if c.admin {
+		apply = c.creds.ApplyAdminContext
+	}
+	if err := apply(ctx, req.Header); err != nil {
 		return err
 	}
 	for k, vs := range c.header {
@@ -506,6 +510,7 @@ func (c *config) dropRefusedToken(sent http.Header) {
 // with and without its scheme ("Bearer ", "Basic ").
 func (c *config) redactSecrets(e *APIError, sent http.Header) {
 	e.redact(c.creds.APIKey)
+	e.redact(c.creds.AdminKey)
 	for k, vs := range sent {
 		if !secretHeader(k) {
 			continue

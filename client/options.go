@@ -94,6 +94,7 @@ type config struct {
 	apiVersion     string    // Azure's api-version query parameter
 	deployment     string    // Azure.Deployment, WithAzureDeployment
 	model          string    // the request's model, for classic Azure routing (withRequestModel)
+	admin          bool      // the call is to the Administration API: the admin key authenticates it
 	optionError    error     // the first invalid option, reported by every call
 }
 
@@ -133,6 +134,17 @@ func WithAPIKey(key string) Option {
 		}
 	}
 }
+
+// WithAdminKey sets the admin key (sk-admin-...) that authenticates the
+// operations of the Administration API (organizations, projects, users,
+// keys, usage, costs, audit logs); every other operation keeps using the
+// API key. New reads it from OPENAI_ADMIN_KEY. An admin operation called
+// without one fails before anything is sent (ErrMissingAdminKey).
+func WithAdminKey(key string) Option { return func(c *config) { c.creds.AdminKey = key } }
+
+// ErrMissingAdminKey is returned, wrapped, by an Administration API call
+// made without an admin key; nothing is sent.
+var ErrMissingAdminKey = auth.ErrMissingAdminKey
 
 // WithoutAPIKey sends requests with no key and no token, for local
 // OpenAI-compatible servers that check none (Ollama, vLLM, llama.cpp, LM

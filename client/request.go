@@ -26,6 +26,10 @@ type Request struct {
 	// Model is the model the request names, which routes the call on
 	// classic Azure OpenAI deployments.
 	Model string
+	// Admin says the operation belongs to the Administration API: the
+	// admin key (WithAdminKey, OPENAI_ADMIN_KEY) authenticates it instead
+	// of the API key, and without one the call fails before sending.
+	Admin bool
 	// Beta is the OpenAI-Beta feature the operation requires (for example
 	// "assistants=v2"), added to the header before the call's options, so
 	// WithHeader("OpenAI-Beta", ...) can still replace it.
@@ -58,6 +62,9 @@ func (r *Request) prepare(c *Client, build Builder, opts []Option) ([]Option, er
 	}
 	if r.Beta != "" {
 		opts = append([]Option{WithBeta(r.Beta)}, opts...)
+	}
+	if r.Admin {
+		opts = append(opts[:len(opts):len(opts)], adminCall)
 	}
 	return opts, nil
 }
@@ -152,6 +159,9 @@ func MissingField(operation, field string) error { return missing(operation, fie
 func TextAnswer(operation, field, value, method string) error {
 	return textAnswer(operation, field, value, method)
 }
+
+// adminCall marks a call as one of the Administration API.
+func adminCall(c *config) { c.admin = true }
 
 // Ptr returns a pointer to v: for optional request fields,
 // Temperature: client.Ptr(0.2).

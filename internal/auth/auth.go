@@ -18,6 +18,10 @@ import (
 // configured.
 var ErrMissingAPIKey = errors.New("no API key: set OPENAI_API_KEY or use client.WithAPIKey")
 
+// ErrMissingAdminKey is returned before a request is sent when an
+// operation of the Administration API is called without an admin key.
+var ErrMissingAdminKey = errors.New("no admin key: the Administration API takes an admin key (sk-admin-...); set OPENAI_ADMIN_KEY or use client.WithAdminKey")
+
 // errAzureMissingKey is ErrMissingAPIKey with the hint an Azure user needs.
 var errAzureMissingKey = fmt.Errorf("%w (Azure OpenAI: set AZURE_OPENAI_API_KEY, or use client.WithAPIKey or client.WithTokenProvider)", ErrMissingAPIKey)
 
@@ -35,6 +39,9 @@ type Credentials struct {
 	APIKey       string
 	Organization string
 	Project      string
+	// AdminKey authenticates the operations of the Administration API,
+	// instead of APIKey (ApplyAdminContext).
+	AdminKey string
 
 	// KeyHeader, if set, names the header that carries APIKey as it is
 	// (Azure OpenAI's "api-key"), instead of "Authorization: Bearer".
@@ -91,10 +98,31 @@ func (c Credentials) ApplyContext(ctx context.Context, h http.Header) error {
 	return nil
 }
 
+// ApplyAdminContext sets the headers of an Administration API call: the
+// admin key as a Bearer token and the organization header. Without an
+// admin key it fails, without touching h: the ordinary key is never sent
+// in its place.
+func (c Credentials) ApplyAdminContext(ctx context.Context, h http.Header) error {
+	if c.AdminKey == "" {
+		return ErrMissingAdminKey
+	}
+	if strings.ContainsAny(c.AdminKey+c.Organization, "\r\n") {
+		return errors.New("credential contains a line break")
+	}
+	h.Set(HeaderAuthorization, "Bearer "+c.AdminKey)
+	if c.Organization != "" {
+		h.Set(HeaderOrganization, c.Organization)
+	}
+	return nil
+}
+
 // String describes the credentials with the key redacted.
 func (c Credentials) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "auth.Credentials{APIKey:%s Organization:%q Project:%q", Redact(c.APIKey), c.Organization, c.Project)
+	if c.AdminKey != "" {
+		fmt.Fprintf(&b, " AdminKey:%s", Redact(c.AdminKey))
+	}
 	if c.KeyHeader != "" {
 		fmt.Fprintf(&b, " KeyHeader:%q", c.KeyHeader)
 	}

@@ -160,6 +160,7 @@ type operation struct {
 	afterPointer bool
 	roots        []string // the original names of the types the operation uses
 	beta         string   // x-beta: the OpenAI-Beta value the operation requires
+	admin        bool     // x-admin: the admin key authenticates it
 
 	// For the generated tests.
 	bodySchema, resultSchema, streamSchema *openapi3.SchemaRef
@@ -700,6 +701,9 @@ func (r *resolver) view(o *operation, method string) *opView {
 		if o.beta != "" {
 			fmt.Fprintf(&b, "Beta: %q, ", o.beta)
 		}
+		if o.admin {
+			b.WriteString("Admin: true, ")
+		}
 		b.WriteString("}, func(base string) (*http.Request, error) {\n")
 		call := func(builder string, extra ...string) string {
 			args := append([]string{"base"}, callArgs...)
@@ -829,6 +833,13 @@ func describe(doc *openapi3.T, s *goSource, path, method string, op *openapi3.Op
 			return nil, fmt.Errorf("x-beta must be the OpenAI-Beta value, a string")
 		}
 		o.beta = b
+	}
+	if v, ok := op.Extensions["x-admin"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			return nil, fmt.Errorf("x-admin must be true or false")
+		}
+		o.admin = b
 	}
 	if o.Summary == "" {
 		o.Summary = strings.SplitN(op.Description, "\n", 2)[0]
