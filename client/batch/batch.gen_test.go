@@ -19,6 +19,7 @@ var (
 	_ = json.RawMessage(nil)
 	_ io.Reader
 	_ = client.File
+	_ = gentest.File
 )
 
 // TestCancelGenerated calls Cancel (cancelBatch) against the test kit,

@@ -19,6 +19,7 @@ var (
 	_ = json.RawMessage(nil)
 	_ io.Reader
 	_ = client.File
+	_ = gentest.File
 )
 
 // TestDeleteGenerated calls Delete (deleteModel) against the test kit,

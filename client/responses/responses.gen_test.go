@@ -19,6 +19,7 @@ var (
 	_ = json.RawMessage(nil)
 	_ io.Reader
 	_ = client.File
+	_ = gentest.File
 )
 
 // TestCancelGenerated calls Cancel (cancelResponse) against the test kit,
