@@ -40,7 +40,7 @@ type Extension struct {
 // docs/extensions.md are written from it (TestExtensionsDocumented).
 var Extensions = []Extension{
 	{"x-go-type", InSchema, "oapi-codegen: the Go type of the schema (json.RawMessage for free-form JSON)."},
-	{"x-go-type-skip-optional-pointer", InSchema, "oapi-codegen: an optional field of this schema is a value, not a pointer (every union component carries it)."},
+	{"x-go-type-skip-optional-pointer", InSchema, "oapi-codegen: an optional field of this schema is a value, not a pointer. The generator sets it on every union component (optional unions are nil interfaces); write it only on other schemas."},
 	{"x-enum-varnames", InSchema, "oapi-codegen: the Go names of the enum's constants."},
 	{"x-deprecated-reason", InSchema, "oapi-codegen: the deprecation note of a deprecated field."},
 	{"x-client-default", InSchema, "the value the SDK sends for this optional request property when the caller leaves it unset."},

@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"go.yaml.in/yaml/v3"
 
@@ -60,6 +61,19 @@ func run() error {
 		return err
 	}
 	doc := m.Doc
+	// Optional union fields are plain interfaces (nil when absent), not
+	// pointers to them: a fact of every union component, which the
+	// generator sets rather than the spec's writer.
+	for _, d := range []*openapi3.T{forCodegen.Doc, doc} {
+		for _, sr := range d.Components.Schemas {
+			if s := sr.Value; s != nil && len(s.OneOf) > 0 && s.Extensions["x-go-type"] == nil {
+				if s.Extensions == nil {
+					s.Extensions = map[string]any{}
+				}
+				s.Extensions["x-go-type-skip-optional-pointer"] = true
+			}
+		}
+	}
 	raw, err := os.ReadFile("gen/names.yaml")
 	if err != nil {
 		return err
