@@ -141,11 +141,11 @@ func TestCreateSendsValidMethods(t *testing.T) {
 		finetuning.DPO(finetuning.DPOHyperparameters{Beta: finetuning.Beta(0.1), NEpochs: finetuning.AutoEpochs}),
 		finetuning.Reinforcement(finetuning.MultiGrader{Name: "m", Graders: label, CalculateOutput: "l"},
 			finetuning.ReinforcementHyperparameters{EvalSamples: finetuning.EvalSamples(4), EvalInterval: finetuning.AutoEvalInterval,
-				ComputeMultiplier: finetuning.ComputeMultiplier(1.5), ReasoningEffort: new(finetuning.ReinforcementHyperparametersReasoningEffort)}),
+				ComputeMultiplier: finetuning.ComputeMultiplier(1.5), ReasoningEffort: new(finetuning.ReinforcementEffort)}),
 		finetuning.Reinforcement(finetuning.TextSimilarityGrader{Name: "t", Input: "a", Reference: "b", EvaluationMetric: finetuning.TextSimilarityMetricBleu},
 			finetuning.ReinforcementHyperparameters{}),
 	}
-	*methods[3].Reinforcement.Hyperparameters.ReasoningEffort = finetuning.ReinforcementHyperparametersReasoningEffortHigh
+	*methods[3].Reinforcement.Hyperparameters.ReasoningEffort = finetuning.ReinforcementEffortHigh
 	for _, m := range methods {
 		srv := openaitest.NewServer(t)
 		srv.On("createFineTuningJob").Reply(map[string]any{"id": "ftjob-1", "object": "fine_tuning.job", "created_at": 1,

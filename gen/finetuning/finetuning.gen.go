@@ -207,22 +207,22 @@ func (e MethodType) Valid() bool {
 
 // Defines values for FineTuningReinforcementHyperparametersReasoningEffort.
 const (
-	ReinforcementHyperparametersReasoningEffortDefault ReinforcementHyperparametersReasoningEffort = "default"
-	ReinforcementHyperparametersReasoningEffortHigh    ReinforcementHyperparametersReasoningEffort = "high"
-	ReinforcementHyperparametersReasoningEffortLow     ReinforcementHyperparametersReasoningEffort = "low"
-	ReinforcementHyperparametersReasoningEffortMedium  ReinforcementHyperparametersReasoningEffort = "medium"
+	ReinforcementEffortDefault ReinforcementEffort = "default"
+	ReinforcementEffortHigh    ReinforcementEffort = "high"
+	ReinforcementEffortLow     ReinforcementEffort = "low"
+	ReinforcementEffortMedium  ReinforcementEffort = "medium"
 )
 
 // Valid indicates whether the value is a known member of the FineTuningReinforcementHyperparametersReasoningEffort enum.
-func (e ReinforcementHyperparametersReasoningEffort) Valid() bool {
+func (e ReinforcementEffort) Valid() bool {
 	switch e {
-	case ReinforcementHyperparametersReasoningEffortDefault:
+	case ReinforcementEffortDefault:
 		return true
-	case ReinforcementHyperparametersReasoningEffortHigh:
+	case ReinforcementEffortHigh:
 		return true
-	case ReinforcementHyperparametersReasoningEffortLow:
+	case ReinforcementEffortLow:
 		return true
-	case ReinforcementHyperparametersReasoningEffortMedium:
+	case ReinforcementEffortMedium:
 		return true
 	default:
 		return false
@@ -737,11 +737,11 @@ type ReinforcementHyperparameters struct {
 	NEpochs EpochsSetting `json:"n_epochs,omitempty"`
 
 	// ReasoningEffort is how much the model reasons while training (`default` lets the service choose).
-	ReasoningEffort *ReinforcementHyperparametersReasoningEffort `json:"reasoning_effort,omitempty"`
+	ReasoningEffort *ReinforcementEffort `json:"reasoning_effort,omitempty"`
 }
 
-// ReinforcementHyperparametersReasoningEffort is how much the model reasons while training (`default` lets the service choose).
-type ReinforcementHyperparametersReasoningEffort string
+// ReinforcementEffort is how much the model reasons while training (`default` lets the service choose).
+type ReinforcementEffort string
 
 // SupervisedConfig configures supervised fine-tuning.
 type SupervisedConfig struct {
