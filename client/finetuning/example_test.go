@@ -68,7 +68,7 @@ func Example_supervisedFineTune() {
 			{Role: finetuning.RoleAssistant, Content: qa[1]},
 		}})
 	}
-	training, err := finetuning.ChatJSONL(dataset) // read a line at a time by the upload
+	training, err := finetuning.ChatJSONL(dataset) // encoded a line at a time as the upload reads it
 	if err != nil {
 		log.Fatal(err) // such as: finetuning: training file line 2: messages[2]: an assistant message needs content or tool calls: ...
 	}
@@ -265,4 +265,31 @@ func ExampleFinal() {
 	// running false
 	// paused false
 	// succeeded true
+}
+
+// A vision training example: content as text and image parts.
+func ExampleImagePart() {
+	ex := finetuning.ChatExample{Messages: []finetuning.ChatMessage{
+		{Role: finetuning.RoleUser, Parts: []finetuning.ContentPart{
+			finetuning.TextPart("What animal is this?"),
+			finetuning.ImagePart("https://example.com/cat.jpg"),
+		}},
+		{Role: finetuning.RoleAssistant, Content: "A cat."},
+	}}
+	if _, err := finetuning.WriteJSONL(os.Stdout, slices.Values([]finetuning.ChatExample{ex})); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// {"messages":[{"role":"user","content":[{"type":"text","text":"What animal is this?"},{"type":"image_url","image_url":{"url":"https://example.com/cat.jpg"}}]},{"role":"assistant","content":"A cat."}]}
+}
+
+// Validate checks one example on its own.
+func ExampleChatExample_Validate() {
+	ex := finetuning.ChatExample{Messages: []finetuning.ChatMessage{
+		{Role: finetuning.RoleUser, Content: "Weather?"},
+		{Role: finetuning.RoleAssistant, Content: "Sunny.", Weight: client.Ptr(2)},
+	}}
+	fmt.Println(ex.Validate())
+	// Output:
+	// messages[1]: weight is 2; it must be 0 or 1: invalid training example
 }

@@ -122,8 +122,8 @@ type ContentPart struct {
 
 // ImageURL is an image of a training message, by URL or data URL.
 type ImageURL struct {
-	URL    string `json:"url"`
-	Detail string `json:"detail,omitempty"`
+	URL    string `json:"url"`              // an https URL or a data URL
+	Detail string `json:"detail,omitempty"` // "low", "high" or "auto" (the default)
 }
 
 // TextPart returns a text content part.
@@ -156,14 +156,15 @@ func (c ToolCall) MarshalJSON() ([]byte, error) {
 
 // FunctionCall is a function name and its arguments, as a JSON text.
 type FunctionCall struct {
-	Name      string `json:"name"`
-	Arguments string `json:"arguments"`
+	Name      string `json:"name"`      // the function's name
+	Arguments string `json:"arguments"` // a JSON object, as text
 }
 
 // Tool is a function the model could call in a training conversation.
 type Tool struct {
 	// Type is "function" (the default when empty).
-	Type     string   `json:"type"`
+	Type string `json:"type"`
+	// Function is the function the model could call.
 	Function Function `json:"function"`
 }
 
@@ -179,9 +180,9 @@ func (t Tool) MarshalJSON() ([]byte, error) {
 // Function describes a function: its name, what it does and the JSON
 // Schema of its parameters.
 type Function struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description,omitempty"`
-	Parameters  json.RawMessage `json:"parameters,omitempty"`
+	Name        string          `json:"name"`                  // the function's name
+	Description string          `json:"description,omitempty"` // what it does, for the model
+	Parameters  json.RawMessage `json:"parameters,omitempty"`  // the JSON Schema of its arguments
 }
 
 // ErrInvalidExample is wrapped by the error of a training example that is
@@ -192,8 +193,8 @@ var ErrInvalidExample = errors.New("invalid training example")
 // JSONL file it is on (or would have been on). It wraps the reason, which
 // wraps ErrInvalidExample.
 type LineError struct {
-	Line int
-	Err  error
+	Line int   // the line, from 1
+	Err  error // what is wrong with the example
 }
 
 func (e *LineError) Error() string {
@@ -364,8 +365,9 @@ func WriteJSONL(w io.Writer, examples iter.Seq[ChatExample]) (int, error) {
 // ChatJSONL checks every example, then returns a reader of the training
 // file they make, encoded a line at a time as it is read (so the whole
 // file is never in memory): give it to files.CreateRequest with purpose
-// fine-tune, named with client.File. The first invalid example is returned
-// as a *LineError and nothing is read.
+// fine-tune, named with client.File. The reader rewinds (io.Seeker), so
+// the upload is retried like any request. The first invalid example is
+// returned as a *LineError and nothing is read.
 func ChatJSONL(examples []ChatExample) (io.Reader, error) {
 	for i, ex := range examples {
 		if err := ex.Validate(); err != nil {
@@ -378,11 +380,27 @@ func ChatJSONL(examples []ChatExample) (io.Reader, error) {
 	return &jsonlReader{examples: examples}, nil
 }
 
-// jsonlReader encodes examples a line at a time as they are read.
+// jsonlReader encodes examples a line at a time as they are read. It can
+// rewind to its start (io.Seeker), so an upload of it can be retried.
 type jsonlReader struct {
 	examples []ChatExample
 	next     int
+	pos      int64 // bytes read so far
 	buf      bytes.Buffer
+}
+
+// Seek tells the position (offset 0 from io.SeekCurrent) or rewinds to the
+// start (offset 0 from io.SeekStart); it cannot go anywhere else.
+func (r *jsonlReader) Seek(offset int64, whence int) (int64, error) {
+	switch {
+	case offset == 0 && whence == io.SeekCurrent:
+		return r.pos, nil
+	case offset == 0 && whence == io.SeekStart:
+		r.next, r.pos = 0, 0
+		r.buf.Reset()
+		return 0, nil
+	}
+	return r.pos, errors.New("finetuning: a training file reader only rewinds to its start")
 }
 
 func (r *jsonlReader) Read(p []byte) (int, error) {
@@ -398,7 +416,9 @@ func (r *jsonlReader) Read(p []byte) (int, error) {
 		r.buf.Write(data)
 		r.buf.WriteByte('\n')
 	}
-	return r.buf.Read(p)
+	n, err := r.buf.Read(p)
+	r.pos += int64(n)
+	return n, err
 }
 
 // CheckJSONL reads a training file and checks each line: JSON that is a

@@ -2,14 +2,18 @@ package finetuning_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/client/files"
 	"github.com/oapi-openai/openai/client/finetuning"
+	"github.com/oapi-openai/openai/openaitest"
 )
 
 func qa(q, a string) finetuning.ChatExample {
@@ -231,5 +235,45 @@ func TestCheckJSONL(t *testing.T) {
 		strings.Repeat("A", 1<<20) + `"}}]},{"role":"assistant","content":"a cat"}]}`
 	if n, err := finetuning.CheckJSONL(strings.NewReader(long)); n != 1 || err != nil {
 		t.Errorf("long line: %d, %v", n, err)
+	}
+}
+
+// The reader ChatJSONL returns rewinds, so an upload of it is retried
+// whole after a rate limit.
+func TestChatJSONLUploadIsRetried(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	srv.On("createFile").RateLimit(time.Millisecond).Reply(map[string]any{"id": "file-train", "object": "file", "bytes": 10,
+		"created_at": 1, "filename": "train.jsonl", "purpose": "fine-tune"})
+	examples := []finetuning.ChatExample{qa("1", "a"), toolExample()}
+	r, err := finetuning.ChatJSONL(examples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = files.New(srv.Client()).Create(context.Background(), files.CreateRequest{
+		File: client.File(r, "train.jsonl", "application/jsonl"), Purpose: files.PurposeFineTune})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.On("createFile").Times(); n != 2 {
+		t.Fatalf("%d attempts, want 2", n)
+	}
+	form, err := srv.LastRequest().Form()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer form.RemoveAll()
+	f, err := form.File["file"][0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, _ := io.ReadAll(f)
+	var want bytes.Buffer
+	if _, err := finetuning.WriteJSONL(&want, slices.Values(examples)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("retried upload sent\n%s\nwant\n%s", got, want.String())
 	}
 }

@@ -124,7 +124,7 @@ func (r CreateRunRequest) MarshalJSON() ([]byte, error) {
 // Data source configs.
 
 func (c CustomDataSourceConfig) validate(path string) error {
-	if len(c.ItemSchema) == 0 && len(c.Schema) == 0 {
+	if len(c.ItemSchema) == 0 {
 		return missing(join(path, "item_schema"))
 	}
 	return nil
