@@ -479,6 +479,24 @@ func (e FileStatus) Valid() bool {
 	}
 }
 
+// Defines values for PromptAudioFormat.
+const (
+	PromptAudioFormatMp3 PromptAudioFormat = "mp3"
+	PromptAudioFormatWav PromptAudioFormat = "wav"
+)
+
+// Valid indicates whether the value is a known member of the PromptAudioFormat enum.
+func (e PromptAudioFormat) Valid() bool {
+	switch e {
+	case PromptAudioFormatMp3:
+		return true
+	case PromptAudioFormatWav:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PromptCacheBreakpointMode.
 const (
 	PromptCacheBreakpointModeExplicit PromptCacheBreakpointMode = "explicit"
@@ -524,6 +542,105 @@ func (e PromptCacheTTL) Valid() bool {
 	case PromptCacheTTLHours12:
 		return true
 	case PromptCacheTTLMinutes30:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PromptInputAudioType.
+const (
+	PromptInputAudioTypeInputAudio PromptInputAudioType = "input_audio"
+)
+
+// Valid indicates whether the value is a known member of the PromptInputAudioType enum.
+func (e PromptInputAudioType) Valid() bool {
+	switch e {
+	case PromptInputAudioTypeInputAudio:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PromptInputImageType.
+const (
+	PromptInputImageTypeInputImage PromptInputImageType = "input_image"
+)
+
+// Valid indicates whether the value is a known member of the PromptInputImageType enum.
+func (e PromptInputImageType) Valid() bool {
+	switch e {
+	case PromptInputImageTypeInputImage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PromptInputTextType.
+const (
+	PromptInputTextTypeInputText PromptInputTextType = "input_text"
+)
+
+// Valid indicates whether the value is a known member of the PromptInputTextType enum.
+func (e PromptInputTextType) Valid() bool {
+	switch e {
+	case PromptInputTextTypeInputText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PromptMessageType.
+const (
+	PromptMessageTypeMessage PromptMessageType = "message"
+)
+
+// Valid indicates whether the value is a known member of the PromptMessageType enum.
+func (e PromptMessageType) Valid() bool {
+	switch e {
+	case PromptMessageTypeMessage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PromptOutputTextType.
+const (
+	PromptOutputTextTypeOutputText PromptOutputTextType = "output_text"
+)
+
+// Valid indicates whether the value is a known member of the PromptOutputTextType enum.
+func (e PromptOutputTextType) Valid() bool {
+	switch e {
+	case PromptOutputTextTypeOutputText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PromptRole.
+const (
+	PromptRoleAssistant = "assistant"
+	PromptRoleDeveloper = "developer"
+	PromptRoleSystem    = "system"
+	PromptRoleUser      = "user"
+)
+
+// Valid indicates whether the value is a known member of the PromptRole enum.
+func (e PromptRole) Valid() bool {
+	switch e {
+	case PromptRoleAssistant:
+		return true
+	case PromptRoleDeveloper:
+		return true
+	case PromptRoleSystem:
+		return true
+	case PromptRoleUser:
 		return true
 	default:
 		return false
@@ -659,6 +776,75 @@ func (e ServiceTier) Valid() bool {
 	case ServiceTierPriority:
 		return true
 	case ServiceTierScale:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StringCheckOperation.
+const (
+	StringCheckOperationEq    StringCheckOperation = "eq"
+	StringCheckOperationIlike StringCheckOperation = "ilike"
+	StringCheckOperationLike  StringCheckOperation = "like"
+	StringCheckOperationNe    StringCheckOperation = "ne"
+)
+
+// Valid indicates whether the value is a known member of the StringCheckOperation enum.
+func (e StringCheckOperation) Valid() bool {
+	switch e {
+	case StringCheckOperationEq:
+		return true
+	case StringCheckOperationIlike:
+		return true
+	case StringCheckOperationLike:
+		return true
+	case StringCheckOperationNe:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TextSimilarityMetric.
+const (
+	TextSimilarityMetricBleu       TextSimilarityMetric = "bleu"
+	TextSimilarityMetricCosine     TextSimilarityMetric = "cosine"
+	TextSimilarityMetricFuzzyMatch TextSimilarityMetric = "fuzzy_match"
+	TextSimilarityMetricGleu       TextSimilarityMetric = "gleu"
+	TextSimilarityMetricMeteor     TextSimilarityMetric = "meteor"
+	TextSimilarityMetricRouge1     TextSimilarityMetric = "rouge_1"
+	TextSimilarityMetricRouge2     TextSimilarityMetric = "rouge_2"
+	TextSimilarityMetricRouge3     TextSimilarityMetric = "rouge_3"
+	TextSimilarityMetricRouge4     TextSimilarityMetric = "rouge_4"
+	TextSimilarityMetricRouge5     TextSimilarityMetric = "rouge_5"
+	TextSimilarityMetricRougeL     TextSimilarityMetric = "rouge_l"
+)
+
+// Valid indicates whether the value is a known member of the TextSimilarityMetric enum.
+func (e TextSimilarityMetric) Valid() bool {
+	switch e {
+	case TextSimilarityMetricBleu:
+		return true
+	case TextSimilarityMetricCosine:
+		return true
+	case TextSimilarityMetricFuzzyMatch:
+		return true
+	case TextSimilarityMetricGleu:
+		return true
+	case TextSimilarityMetricMeteor:
+		return true
+	case TextSimilarityMetricRouge1:
+		return true
+	case TextSimilarityMetricRouge2:
+		return true
+	case TextSimilarityMetricRouge3:
+		return true
+	case TextSimilarityMetricRouge4:
+		return true
+	case TextSimilarityMetricRouge5:
+		return true
+	case TextSimilarityMetricRougeL:
 		return true
 	default:
 		return false
@@ -813,6 +999,24 @@ type FileExpiresAfterAnchor string
 // FilePurpose is what an upload is for: `assistants` (Assistants API), `batch` (batch.Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 type FilePurpose string
 
+// GraderSamplingParams tunes how a grader's model samples.
+type GraderSamplingParams struct {
+	// MaxCompletionsTokens caps the tokens the grader's model writes.
+	MaxCompletionsTokens *int64 `json:"max_completions_tokens,omitempty"`
+
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	ReasoningEffort *ReasoningEffort `json:"reasoning_effort,omitempty"`
+
+	// Seed makes sampling reproducible.
+	Seed *int64 `json:"seed,omitempty"`
+
+	// Temperature is the sampling temperature; higher is more random.
+	Temperature *float64 `json:"temperature,omitempty"`
+
+	// TopP is the nucleus sampling mass; 1 keeps every token.
+	TopP *float64 `json:"top_p,omitempty"`
+}
+
 // ImageTokensDetails splits tokens into text and image tokens.
 type ImageTokensDetails struct {
 	// ImageTokens is the number of image tokens.
@@ -874,6 +1078,18 @@ type FileObjectPurpose string
 // Deprecated: the API no longer maintains it.
 type FileStatus string
 
+// PromptAudio is base64-encoded audio.
+type PromptAudio struct {
+	// Data is the base64-encoded audio, which may be a placeholder.
+	Data string `json:"data"`
+
+	// Format is the audio encoding.
+	Format PromptAudioFormat `json:"format"`
+}
+
+// PromptAudioFormat is the audio encoding.
+type PromptAudioFormat string
+
 // PromptCacheBreakpoint marks the end of a prompt prefix worth caching (gpt-5.6 and later).
 type PromptCacheBreakpoint struct {
 	// Mode is always `explicit`.
@@ -900,6 +1116,70 @@ type PromptCacheOptionsMode string
 
 // PromptCacheTTL is the minimum lifetime of a cache breakpoint. `30m` is the default and, for `prompt_cache_options`, currently the only value.
 type PromptCacheTTL string
+
+// PromptInputAudio is a sound clip given to the model.
+type PromptInputAudio struct {
+	// responses.InputAudio is base64-encoded audio.
+	InputAudio PromptAudio          `json:"input_audio"`
+	Type       PromptInputAudioType `json:"type"`
+}
+
+// PromptInputAudioType defines model for PromptInputAudio.Type.
+type PromptInputAudioType string
+
+// PromptInputImage is an image given to the model.
+type PromptInputImage struct {
+	// Detail is how closely the model looks at the image, `low`, `high` or `auto` (the default).
+	Detail *string `json:"detail,omitempty"`
+
+	// FileID is the id of an uploaded image file, instead of a URL.
+	FileID *string `json:"file_id,omitempty"`
+
+	// ImageURL is the image's URL (or data URL), which may be a placeholder.
+	ImageURL string               `json:"image_url"`
+	Type     PromptInputImageType `json:"type"`
+}
+
+// PromptInputImageType defines model for PromptInputImage.Type.
+type PromptInputImageType string
+
+// PromptInputText is text given to the model.
+type PromptInputText struct {
+	// Text is the text, which may hold placeholders.
+	Text string              `json:"text"`
+	Type PromptInputTextType `json:"type"`
+}
+
+// PromptInputTextType defines model for PromptInputText.Type.
+type PromptInputTextType string
+
+// PromptMessage is one message of a prompt given to a model: the input of a model grader, or a template an eval run fills from each item. Its text can use `{{item.field}}` and `{{sample.output_text}}` placeholders.
+type PromptMessage struct {
+	// Content is a message's content: a string, one content part, or a list of parts, told apart by JSON kind and, for parts, by `type`.
+	Content PromptContent `json:"content"`
+
+	// Role is who speaks; see PromptRole for the known roles.
+	Role string `json:"role"`
+
+	// Type is always `message` when set.
+	Type *PromptMessageType `json:"type,omitempty"`
+}
+
+// PromptMessageType is always `message` when set.
+type PromptMessageType string
+
+// PromptOutputText is text the model said earlier.
+type PromptOutputText struct {
+	// Text is the text, which may hold placeholders.
+	Text string               `json:"text"`
+	Type PromptOutputTextType `json:"type"`
+}
+
+// PromptOutputTextType defines model for PromptOutputText.Type.
+type PromptOutputTextType string
+
+// PromptRole lists the roles of a prompt message.
+type PromptRole string
 
 // PromptTokensDetails is a breakdown of the prompt tokens.
 type PromptTokensDetails struct {
@@ -1048,6 +1328,12 @@ type ResponseUsage struct {
 // ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 type ServiceTier string
 
+// StringCheckOperation is how strings are compared: `eq` equal, `ne` not equal, `like` contains, `ilike` contains ignoring case.
+type StringCheckOperation string
+
+// TextSimilarityMetric is the metric a text similarity grader computes.
+type TextSimilarityMetric string
+
 // Verbosity sets how terse or detailed the answer should be.
 type Verbosity string
 
@@ -1130,6 +1416,250 @@ func (ResponseFormatJSONObject) IsChatResponseFormat(unionrt.Seal) {}
 
 // IsChatToolChoice marks ToolChoiceMode as a variant of chat.ToolChoice.
 func (ToolChoiceMode) IsChatToolChoice(unionrt.Seal) {}
+
+// IsEvalResponseFormat marks ResponseFormatText as a variant of evals.ResponseFormat.
+func (ResponseFormatText) IsEvalResponseFormat(unionrt.Seal) {}
+
+// IsEvalResponseFormat marks ResponseFormatJSONObject as a variant of evals.ResponseFormat.
+func (ResponseFormatJSONObject) IsEvalResponseFormat(unionrt.Seal) {}
+
+// IsEvalTextFormat marks ResponseFormatText as a variant of evals.TextFormat.
+func (ResponseFormatText) IsEvalTextFormat(unionrt.Seal) {}
+
+// IsEvalTextFormat marks ResponseFormatJSONObject as a variant of evals.TextFormat.
+func (ResponseFormatJSONObject) IsEvalTextFormat(unionrt.Seal) {}
+
+// PromptContent is a message's content: a string, one content part, or a list
+// of parts, told apart by JSON kind and, for parts, by `type`.
+//
+// It is a union: its value is one of PromptText, PromptParts,
+// PromptInputText, PromptOutputText, PromptInputImage, PromptInputAudio or
+// UnknownPromptContent, told apart by its "type" property (objects) and by
+// JSON kind. Decode it with UnmarshalPromptContent; UnknownPromptContent
+// keeps variants this version does not know.
+type PromptContent interface {
+	// IsPromptContent marks the variants of PromptContent.
+	IsPromptContent(unionrt.Seal)
+}
+
+// UnknownPromptContent is a PromptContent variant this version does not know,
+// kept as received. It encodes as Raw, so it can also send a variant written
+// by hand.
+type UnknownPromptContent struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsPromptContent marks UnknownPromptContent as a variant of PromptContent.
+func (UnknownPromptContent) IsPromptContent(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownPromptContent) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("PromptContent", u.Raw)
+}
+
+// IsPromptContent marks PromptText as a variant of PromptContent.
+func (PromptText) IsPromptContent(unionrt.Seal) {}
+
+// IsPromptContent marks PromptParts as a variant of PromptContent.
+func (PromptParts) IsPromptContent(unionrt.Seal) {}
+
+// IsPromptContent marks PromptInputText as a variant of PromptContent.
+func (PromptInputText) IsPromptContent(unionrt.Seal) {}
+
+// IsPromptContent marks PromptOutputText as a variant of PromptContent.
+func (PromptOutputText) IsPromptContent(unionrt.Seal) {}
+
+// IsPromptContent marks PromptInputImage as a variant of PromptContent.
+func (PromptInputImage) IsPromptContent(unionrt.Seal) {}
+
+// IsPromptContent marks PromptInputAudio as a variant of PromptContent.
+func (PromptInputAudio) IsPromptContent(unionrt.Seal) {}
+
+// UnmarshalPromptContent decodes JSON into the PromptContent variant it
+// holds: a JSON string into PromptText, a JSON array into PromptParts, an
+// object with "type" "input_text" into PromptInputText, an object with "type"
+// "output_text" into PromptOutputText, an object with "type" "input_image"
+// into PromptInputImage and an object with "type" "input_audio" into
+// PromptInputAudio. JSON null yields nil and anything else an
+// UnknownPromptContent.
+func UnmarshalPromptContent(data []byte) (PromptContent, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("PromptContent", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindString:
+		var v PromptText
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionrt.KindArray:
+		var v PromptParts
+		if err := v.UnmarshalJSON(data); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "type")
+		if err != nil {
+			return nil, unionrt.Error("PromptContent", err)
+		}
+		switch string(value) {
+		case "input_text":
+			var v PromptInputText
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "output_text":
+			var v PromptOutputText
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_image":
+			var v PromptInputImage
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_audio":
+			var v PromptInputAudio
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("PromptContent", err)
+		}
+		return UnknownPromptContent{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("PromptContent", err)
+	}
+	return UnknownPromptContent{Type: unionrt.KindName(k), Raw: raw}, nil
+}
+
+// PromptContentPart is one part of a message's content, told apart by `type`
+// (or a plain string).
+//
+// It is a union: its value is one of PromptText, PromptInputText,
+// PromptOutputText, PromptInputImage, PromptInputAudio or
+// UnknownPromptContentPart, told apart by its "type" property (objects) and
+// by JSON kind. Decode it with UnmarshalPromptContentPart;
+// UnknownPromptContentPart keeps variants this version does not know.
+type PromptContentPart interface {
+	// IsPromptContentPart marks the variants of PromptContentPart.
+	IsPromptContentPart(unionrt.Seal)
+}
+
+// UnknownPromptContentPart is a PromptContentPart variant this version does
+// not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownPromptContentPart struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsPromptContentPart marks UnknownPromptContentPart as a variant of PromptContentPart.
+func (UnknownPromptContentPart) IsPromptContentPart(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownPromptContentPart) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("PromptContentPart", u.Raw)
+}
+
+// IsPromptContentPart marks PromptText as a variant of PromptContentPart.
+func (PromptText) IsPromptContentPart(unionrt.Seal) {}
+
+// IsPromptContentPart marks PromptInputText as a variant of PromptContentPart.
+func (PromptInputText) IsPromptContentPart(unionrt.Seal) {}
+
+// IsPromptContentPart marks PromptOutputText as a variant of PromptContentPart.
+func (PromptOutputText) IsPromptContentPart(unionrt.Seal) {}
+
+// IsPromptContentPart marks PromptInputImage as a variant of PromptContentPart.
+func (PromptInputImage) IsPromptContentPart(unionrt.Seal) {}
+
+// IsPromptContentPart marks PromptInputAudio as a variant of PromptContentPart.
+func (PromptInputAudio) IsPromptContentPart(unionrt.Seal) {}
+
+// UnmarshalPromptContentPart decodes JSON into the PromptContentPart variant
+// it holds: a JSON string into PromptText, an object with "type" "input_text"
+// into PromptInputText, an object with "type" "output_text" into
+// PromptOutputText, an object with "type" "input_image" into PromptInputImage
+// and an object with "type" "input_audio" into PromptInputAudio. JSON null
+// yields nil and anything else an UnknownPromptContentPart.
+func UnmarshalPromptContentPart(data []byte) (PromptContentPart, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("PromptContentPart", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindString:
+		var v PromptText
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "type")
+		if err != nil {
+			return nil, unionrt.Error("PromptContentPart", err)
+		}
+		switch string(value) {
+		case "input_text":
+			var v PromptInputText
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "output_text":
+			var v PromptOutputText
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_image":
+			var v PromptInputImage
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "input_audio":
+			var v PromptInputAudio
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("PromptContentPart", err)
+		}
+		return UnknownPromptContentPart{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("PromptContentPart", err)
+	}
+	return UnknownPromptContentPart{Type: unionrt.KindName(k), Raw: raw}, nil
+}
 
 // ResponseModerationOutcome is the moderation of one side: one verdict
 // (Responses), a list of verdicts (Chat Completions), or the error that
@@ -1309,6 +1839,26 @@ func (ToolChoiceMode) IsToolChoice(unionrt.Seal) {}
 // It is the JSON string variant of ChatAudioVoice.
 type ChatAudioVoiceName string
 
+// PromptParts is content made of several parts.
+//
+// It is the JSON array variant of PromptContent.
+type PromptParts []PromptContentPart
+
+// UnmarshalJSON decodes a JSON array, each element through UnmarshalPromptContentPart.
+func (s *PromptParts) UnmarshalJSON(data []byte) error {
+	v, err := unionrt.DecodeSlice(data, UnmarshalPromptContentPart)
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// PromptText is plain text, which may hold placeholders.
+//
+// It is the JSON string variant of PromptContent and PromptContentPart.
+type PromptText string
+
 // StopSequence is a single stop sequence.
 //
 // It is the JSON string variant of StopSequences.
@@ -1350,6 +1900,34 @@ func (ChatModerationResultsType) MarshalJSON() ([]byte, error) {
 	return []byte(`"moderation_results"`), nil
 }
 
+// MarshalJSON always encodes PromptInputAudioType as "input_audio": the
+// "type" value that tells PromptInputAudio apart in PromptContent, so the
+// zero value stamps it and callers never set it.
+func (PromptInputAudioType) MarshalJSON() ([]byte, error) {
+	return []byte(`"input_audio"`), nil
+}
+
+// MarshalJSON always encodes PromptInputImageType as "input_image": the
+// "type" value that tells PromptInputImage apart in PromptContent, so the
+// zero value stamps it and callers never set it.
+func (PromptInputImageType) MarshalJSON() ([]byte, error) {
+	return []byte(`"input_image"`), nil
+}
+
+// MarshalJSON always encodes PromptInputTextType as "input_text": the "type"
+// value that tells PromptInputText apart in PromptContent, so the zero value
+// stamps it and callers never set it.
+func (PromptInputTextType) MarshalJSON() ([]byte, error) {
+	return []byte(`"input_text"`), nil
+}
+
+// MarshalJSON always encodes PromptOutputTextType as "output_text": the
+// "type" value that tells PromptOutputText apart in PromptContent, so the
+// zero value stamps it and callers never set it.
+func (PromptOutputTextType) MarshalJSON() ([]byte, error) {
+	return []byte(`"output_text"`), nil
+}
+
 // MarshalJSON always encodes ResponseFormatJSONObjectType as "json_object":
 // the "type" value that tells ResponseFormatJSONObject apart in
 // chat.ResponseFormat, so the zero value stamps it and callers never set it.
@@ -1378,6 +1956,15 @@ func (ResponseModerationErrorType) MarshalJSON() ([]byte, error) {
 // never set it.
 func (ResponseModerationResultType) MarshalJSON() ([]byte, error) {
 	return []byte(`"moderation_result"`), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler for PromptMessage, decoding its
+// union field Content through its Unmarshal function.
+func (t *PromptMessage) UnmarshalJSON(data []byte) error {
+	type plain PromptMessage
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "content", Dec: unionrt.FieldOf(&t.Content, UnmarshalPromptContent)},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for ResponseModeration, decoding

@@ -1173,6 +1173,7 @@ type testView struct {
 	Events       []string // Go literals of the events, in order
 	TextTwin     bool
 	TextScript   string
+	ClientOpts   string // options of the kit's client (an admin key for an admin operation)
 }
 
 // goLiteral writes s as a Go string literal, raw when it can be.
@@ -1191,6 +1192,9 @@ func jsonText(v any) (string, error) {
 // testCase synthesizes the request and answers of an operation's test.
 func testCase(doc *openapi3.T, s *goSource, r *resolver, o *operation, v *opView) (*testView, error) {
 	t := &testView{Method: v.Method, ID: o.ID}
+	if o.admin {
+		t.ClientOpts = `client.WithAdminKey("sk-admin-test")`
+	}
 	var setup strings.Builder
 	var args []string
 	for _, a := range o.args {
