@@ -1054,6 +1054,15 @@ type Verbosity string
 // WebSearchReturnTokenBudget lists the known token budgets of web search results: `default`, or `unlimited` for as much as the search finds.
 type WebSearchReturnTokenBudget string
 
+// IsAssistantResponseFormat marks ResponseFormatText as a variant of AssistantResponseFormat.
+func (ResponseFormatText) IsAssistantResponseFormat(unionrt.Seal) {}
+
+// IsAssistantResponseFormat marks ResponseFormatJSONObject as a variant of AssistantResponseFormat.
+func (ResponseFormatJSONObject) IsAssistantResponseFormat(unionrt.Seal) {}
+
+// IsAssistantToolChoice marks ToolChoiceMode as a variant of AssistantToolChoice.
+func (ToolChoiceMode) IsAssistantToolChoice(unionrt.Seal) {}
+
 // ChatAudioVoice is the voice to speak with, a built-in voice name or a
 // custom voice.
 //
@@ -1323,7 +1332,8 @@ type StopSequenceList []string
 // answer or call tools as the model sees fit; `required`: call at least one
 // tool.
 //
-// It is the JSON string variant of ChatToolChoice and ToolChoice.
+// It is the JSON string variant of AssistantToolChoice, ChatToolChoice and
+// ToolChoice.
 type ToolChoiceMode string
 
 // Values of ToolChoiceMode.
@@ -1352,14 +1362,15 @@ func (ChatModerationResultsType) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON always encodes ResponseFormatJSONObjectType as "json_object":
 // the "type" value that tells ResponseFormatJSONObject apart in
-// ChatResponseFormat, so the zero value stamps it and callers never set it.
+// AssistantResponseFormat, so the zero value stamps it and callers never set
+// it.
 func (ResponseFormatJSONObjectType) MarshalJSON() ([]byte, error) {
 	return []byte(`"json_object"`), nil
 }
 
 // MarshalJSON always encodes ResponseFormatTextType as "text": the "type"
-// value that tells ResponseFormatText apart in ChatResponseFormat, so the
-// zero value stamps it and callers never set it.
+// value that tells ResponseFormatText apart in AssistantResponseFormat, so
+// the zero value stamps it and callers never set it.
 func (ResponseFormatTextType) MarshalJSON() ([]byte, error) {
 	return []byte(`"text"`), nil
 }
