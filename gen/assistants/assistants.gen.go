@@ -3289,10 +3289,10 @@ type ToolCallsDetailsType string
 // ToolOutput is the output of one function call.
 type ToolOutput struct {
 	// Output is the output, as text, sent to the model.
-	Output *string `json:"output,omitempty"`
+	Output string `json:"output"`
 
 	// ToolCallID is the id of the call this output answers.
-	ToolCallID *string `json:"tool_call_id,omitempty"`
+	ToolCallID string `json:"tool_call_id"`
 }
 
 // ToolOutputsRequired lists the function calls whose outputs a run waits for; send them all with submitToolOutputs.
