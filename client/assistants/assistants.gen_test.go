@@ -347,7 +347,7 @@ func TestGetRunGenerated(t *testing.T) {
 func TestGetRunStepGenerated(t *testing.T) {
 	t.Parallel()
 	srv := openaitest.NewServer(t)
-	answer := `{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expired_at":1,"failed_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"metadata":{"key":"text"},"object":"thread.run.step","run_id":"text","status":"in_progress","step_details":{"message_creation":{"message_id":"text"},"type":"message_creation"},"thread_id":"text","type":"message_creation","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}`
+	answer := `{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expired_at":1,"expires_at":1,"failed_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"metadata":{"key":"text"},"object":"thread.run.step","run_id":"text","status":"in_progress","step_details":{"message_creation":{"message_id":"text"},"type":"message_creation"},"thread_id":"text","type":"message_creation","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}`
 	srv.On("getRunStep").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
 	var params assistants.GetRunStepParams
@@ -433,7 +433,7 @@ func TestListMessagesGenerated(t *testing.T) {
 func TestListRunStepsGenerated(t *testing.T) {
 	t.Parallel()
 	srv := openaitest.NewServer(t)
-	answer := `{"data":[{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expired_at":1,"failed_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"metadata":{"key":"text"},"object":"thread.run.step","run_id":"text","status":"in_progress","step_details":{"message_creation":{"message_id":"text"},"type":"message_creation"},"thread_id":"text","type":"message_creation","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
+	answer := `{"data":[{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expired_at":1,"expires_at":1,"failed_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"metadata":{"key":"text"},"object":"thread.run.step","run_id":"text","status":"in_progress","step_details":{"message_creation":{"message_id":"text"},"type":"message_creation"},"thread_id":"text","type":"message_creation","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listRunSteps").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
 	var params assistants.ListRunStepsParams

@@ -40,6 +40,9 @@ var ErrTooManySteps = errors.New("openai: tool loop reached its step limit")
 // derives; fn gets them decoded and returns the output sent back to the
 // run.
 func AddTool[A any](t *Tools, name, description string, fn func(ctx context.Context, args A) (string, error)) error {
+	if t == nil {
+		return fmt.Errorf("openai: AddTool: %q: no Tools", name)
+	}
 	schema, err := client.SchemaFor[A]()
 	if err != nil {
 		return err
@@ -67,6 +70,9 @@ func AddTool[A any](t *Tools, name, description string, fn func(ctx context.Cont
 // Definitions returns the function tools of t, to give to the assistant or
 // to a run.
 func (t *Tools) Definitions() []Tool {
+	if t == nil {
+		return nil
+	}
 	return append([]Tool(nil), t.defs...)
 }
 
@@ -76,6 +82,9 @@ func (t *Tools) Definitions() []Tool {
 // function's error become an output that starts with "error: ", so the
 // model can recover. Every call has returned when Outputs returns.
 func (t *Tools) Outputs(ctx context.Context, calls []RequiredToolCall) []ToolOutput {
+	if t == nil {
+		t = &Tools{}
+	}
 	out := make([]ToolOutput, len(calls))
 	limit := t.MaxParallel
 	if limit <= 0 {
@@ -107,7 +116,7 @@ func (t *Tools) call(ctx context.Context, call RequiredToolCall) (string, error)
 }
 
 func (t *Tools) maxSteps() int {
-	if t.MaxSteps <= 0 {
+	if t == nil || t.MaxSteps <= 0 {
 		return 10
 	}
 	return t.MaxSteps

@@ -355,3 +355,27 @@ func TestAddTool(t *testing.T) {
 		t.Errorf("definition %+v", defs[0])
 	}
 }
+
+// TestNilTools: a nil *Tools answers every call with an error output
+// rather than panicking.
+func TestNilTools(t *testing.T) {
+	t.Parallel()
+	var tools *assistants.Tools
+	if err := assistants.AddTool(tools, "clock", "", func(ctx context.Context, _ struct{}) (string, error) { return "", nil }); err == nil {
+		t.Error("AddTool on nil Tools did not fail")
+	}
+	if d := tools.Definitions(); d != nil {
+		t.Errorf("definitions %v", d)
+	}
+	out := tools.Outputs(context.Background(), []assistants.RequiredToolCall{fnCall("call_1", "clock", "{}")})
+	if len(out) != 1 || out[0].Output != `error: no tool named "clock"` {
+		t.Errorf("outputs %+v", out)
+	}
+	srv := openaitest.NewServer(t)
+	srv.On("createRun").Reply(waiting("run_1", fnCall("call_1", "clock", "{}")))
+	srv.On("submitToolOutputs").Reply(runState("run_1", assistants.RunStatusCompleted))
+	run, err := assistants.New(srv.Client()).RunTools(context.Background(), "thread_1", assistants.CreateRunRequest{AssistantID: "asst_1"}, nil, fast)
+	if err != nil || run.Status != assistants.RunStatusCompleted {
+		t.Errorf("RunTools(nil tools) = %+v, %v", run, err)
+	}
+}

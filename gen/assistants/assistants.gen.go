@@ -2991,6 +2991,9 @@ type RunStep struct {
 	// ExpiredAt is when the step expired, in Unix seconds (when its run expired).
 	ExpiredAt *int64 `json:"expired_at,omitempty"`
 
+	// ExpiresAt is when the step will expire if it is not finished, in Unix seconds.
+	ExpiresAt *int64 `json:"expires_at,omitempty"`
+
 	// FailedAt is when the step failed, in Unix seconds.
 	FailedAt *int64 `json:"failed_at,omitempty"`
 
