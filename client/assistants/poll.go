@@ -27,6 +27,7 @@ var ErrRunNotCompleted = errors.New("openai: run did not complete")
 // final state; Run.LastError or Run.IncompleteDetails say why.
 type RunStatusError struct{ Run *Run }
 
+// Error says how the run ended and why.
 func (e *RunStatusError) Error() string {
 	if e.Run == nil {
 		return ErrRunNotCompleted.Error()

@@ -265,32 +265,30 @@ func (s *Service) ContinueStream(ctx context.Context, stream *streaming.Stream[S
 	}
 }
 
-// runOf returns the run an event carries, or nil.
+// runOf returns the run an event carries, or nil. Only a run event costs
+// an allocation.
 func runOf(ev StreamEvent) *Run {
-	var r Run
 	switch e := ev.(type) {
 	case RunCreatedEvent:
-		r = e.Data
+		return &e.Data
 	case RunQueuedEvent:
-		r = e.Data
+		return &e.Data
 	case RunInProgressEvent:
-		r = e.Data
+		return &e.Data
 	case RunRequiresActionEvent:
-		r = e.Data
+		return &e.Data
 	case RunCompletedEvent:
-		r = e.Data
+		return &e.Data
 	case RunIncompleteEvent:
-		r = e.Data
+		return &e.Data
 	case RunFailedEvent:
-		r = e.Data
+		return &e.Data
 	case RunCancellingEvent:
-		r = e.Data
+		return &e.Data
 	case RunCancelledEvent:
-		r = e.Data
+		return &e.Data
 	case RunExpiredEvent:
-		r = e.Data
-	default:
-		return nil
+		return &e.Data
 	}
-	return &r
+	return nil
 }
