@@ -1340,6 +1340,15 @@ type Verbosity string
 // WebSearchReturnTokenBudget lists the known token budgets of web search results: `default`, or `unlimited` for as much as the search finds.
 type WebSearchReturnTokenBudget string
 
+// IsAssistantResponseFormat marks ResponseFormatText as a variant of assistants.ResponseFormat.
+func (ResponseFormatText) IsAssistantResponseFormat(unionrt.Seal) {}
+
+// IsAssistantResponseFormat marks ResponseFormatJSONObject as a variant of assistants.ResponseFormat.
+func (ResponseFormatJSONObject) IsAssistantResponseFormat(unionrt.Seal) {}
+
+// IsAssistantToolChoice marks ToolChoiceMode as a variant of assistants.ToolChoice.
+func (ToolChoiceMode) IsAssistantToolChoice(unionrt.Seal) {}
+
 // ChatAudioVoice is the voice to speak with, a built-in voice name or a
 // custom voice.
 //
@@ -1873,7 +1882,8 @@ type StopSequenceList []string
 // answer or call tools as the model sees fit; `required`: call at least one
 // tool.
 //
-// It is the JSON string variant of chat.ToolChoice and responses.ToolChoice.
+// It is the JSON string variant of assistants.ToolChoice, chat.ToolChoice and
+// responses.ToolChoice.
 type ToolChoiceMode string
 
 // Values of ToolChoiceMode.
@@ -1930,14 +1940,15 @@ func (PromptOutputTextType) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON always encodes ResponseFormatJSONObjectType as "json_object":
 // the "type" value that tells ResponseFormatJSONObject apart in
-// chat.ResponseFormat, so the zero value stamps it and callers never set it.
+// assistants.ResponseFormat, so the zero value stamps it and callers never set
+// it.
 func (ResponseFormatJSONObjectType) MarshalJSON() ([]byte, error) {
 	return []byte(`"json_object"`), nil
 }
 
 // MarshalJSON always encodes ResponseFormatTextType as "text": the "type"
-// value that tells ResponseFormatText apart in chat.ResponseFormat, so the
-// zero value stamps it and callers never set it.
+// value that tells ResponseFormatText apart in assistants.ResponseFormat, so
+// the zero value stamps it and callers never set it.
 func (ResponseFormatTextType) MarshalJSON() ([]byte, error) {
 	return []byte(`"text"`), nil
 }

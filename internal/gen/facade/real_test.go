@@ -247,15 +247,19 @@ func TestStreamingOperations(t *testing.T) {
 		if !strings.Contains(sig, "(*streaming.Stream[") {
 			t.Errorf("%s%s does not return a *streaming.Stream", name, sig)
 		}
+		envelope := ""
+		if v, _ := mt.Extensions["x-stream-envelope"].(bool); v {
+			envelope = ", Envelope: true"
+		}
 		var end string
 		if done, ok := mt.Extensions["x-stream-done"].(string); ok {
-			end = fmt.Sprintf("client.StreamSpec{Done: %q}", done)
+			end = fmt.Sprintf("client.StreamSpec{Done: %q%s}", done, envelope)
 		} else {
 			var quoted []string
 			for _, v := range mt.Extensions["x-stream-final"].([]any) {
 				quoted = append(quoted, fmt.Sprintf("%q", v))
 			}
-			end = "client.StreamSpec{Final: []string{" + strings.Join(quoted, ", ") + "}}"
+			end = "client.StreamSpec{Final: []string{" + strings.Join(quoted, ", ") + "}" + envelope + "}"
 		}
 		if !strings.Contains(body, "return client.Stream[") || !strings.Contains(body, end) {
 			t.Errorf("%s does not stream with %s:\n%s", name, end, body)
