@@ -675,3 +675,25 @@ func TestMultipartBodyJSONTags(t *testing.T) {
 		}
 	}
 }
+
+// An operation's beta feature joins WithBeta's; WithHeader replaces both.
+func TestBetaHeader(t *testing.T) {
+	s := newServer(t, answer(200, `{}`))
+	ctx := context.Background()
+	send := func(opts ...client.Option) string {
+		t.Helper()
+		if _, err := client.Call[struct{}](ctx, newClient(s), client.Request{Operation: "x", Beta: "assistants=v2"}, get("x"), nil, opts...); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(s.last(t).Header.Values("OpenAI-Beta"), " | ")
+	}
+	if got := send(); got != "assistants=v2" {
+		t.Errorf("operation only: %q", got)
+	}
+	if got := send(client.WithBeta(client.BetaResponsesMultiAgent)); got != "assistants=v2,"+client.BetaResponsesMultiAgent {
+		t.Errorf("with WithBeta: %q", got)
+	}
+	if got := send(client.WithHeader("OpenAI-Beta", "assistants=v1")); got != "assistants=v1" {
+		t.Errorf("with WithHeader: %q", got)
+	}
+}

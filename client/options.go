@@ -261,8 +261,12 @@ func WithHTTPClient(d Doer) Option {
 	}
 }
 
-// WithHeader adds a header to every request (or to one call). A value with a
-// line break is rejected: the call fails before anything is sent.
+// WithHeader adds a header to every request (or to one call); the values
+// given replace the SDK's own for that header. OpenAI-Beta is the one list
+// WithBeta and an operation's beta feature (such as the Assistants API's
+// assistants=v2) build: WithHeader("OpenAI-Beta", v) replaces it with v. A
+// value with a line break is rejected: the call fails before anything is
+// sent.
 func WithHeader(key, value string) Option {
 	return func(c *config) {
 		if !validHeader(key, value) {
@@ -270,7 +274,14 @@ func WithHeader(key, value string) Option {
 			return
 		}
 		c.ownHeader()
-		c.header.Add(textproto.CanonicalMIMEHeaderKey(key), value)
+		key = textproto.CanonicalMIMEHeaderKey(key)
+		if key == "Openai-Beta" {
+			// One comma-separated list, which WithBeta and the operation's
+			// own beta feature build: a value given here replaces it.
+			c.header.Set(key, value)
+			return
+		}
+		c.header.Add(key, value)
 	}
 }
 
