@@ -78,8 +78,8 @@ func TestSearchSendsNestedFilters(t *testing.T) {
 		"data":[{"file_id":"file-1","filename":"policy.md","score":0.92,"attributes":{"region":"eu","year":2024},
 		"content":[{"type":"text","text":"Returns within 30 days."},{"type":"text","text":"Keep the receipt."}]}]}`)
 	page, err := vectorstores.New(srv.Client()).Search(context.Background(), "vs_1", vectorstores.SearchRequest{
-		Query:   vectorstores.QueryText("return policy"),
-		Filters: vectorstores.And(vectorstores.Eq("region", "eu"), vectorstores.Or(vectorstores.Gte("year", 2024), vectorstores.Eq("evergreen", true))),
+		Query:          vectorstores.QueryText("return policy"),
+		Filters:        vectorstores.And(vectorstores.Eq("region", "eu"), vectorstores.Or(vectorstores.Gte("year", 2024), vectorstores.Eq("evergreen", true))),
 		RankingOptions: &vectorstores.RankingOptions{Ranker: client.Ptr(vectorstores.RankerAuto), ScoreThreshold: client.Ptr(0.5)},
 		RewriteQuery:   client.Ptr(true),
 	})
