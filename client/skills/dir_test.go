@@ -42,9 +42,9 @@ func TestReadManifest(t *testing.T) {
 		md   string
 		want *skills.Manifest
 	}{
-		"plain":  {manifest, &skills.Manifest{Name: "pdf-tools", Description: "Fill in and read PDF forms."}},
-		"quoted": {"---\r\nname: \"pdf: tools\"\r\ndescription: 'Reads PDFs.'\r\n---\r\n", &skills.Manifest{Name: "pdf: tools", Description: "Reads PDFs."}},
-		"folded": {"---\nname: x\ndescription: >\n  Reads PDFs\n  and fills forms.\nmetadata:\n  owner: me\n---\n", &skills.Manifest{Name: "x", Description: "Reads PDFs and fills forms."}},
+		"plain":             {manifest, &skills.Manifest{Name: "pdf-tools", Description: "Fill in and read PDF forms."}},
+		"quoted":            {"---\r\nname: \"pdf: tools\"\r\ndescription: 'Reads PDFs.'\r\n---\r\n", &skills.Manifest{Name: "pdf: tools", Description: "Reads PDFs."}},
+		"folded":            {"---\nname: x\ndescription: >\n  Reads PDFs\n  and fills forms.\nmetadata:\n  owner: me\n---\n", &skills.Manifest{Name: "x", Description: "Reads PDFs and fills forms."}},
 		"no front matter":   {"# PDF tools\n", nil},
 		"not closed":        {"---\nname: x\ndescription: y\n", nil},
 		"no description":    {"---\nname: x\n---\n", nil},
