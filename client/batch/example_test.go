@@ -196,3 +196,28 @@ func ExampleService_Resume() {
 	// doc-1 text-embedding-3-small
 	// doc-2 failed: openai: 400 Bad Request: The input is empty. (type=invalid_request_error, param=input, request_id=req_2)
 }
+
+// Cancel the batches of a job that have not finished: the requests already
+// done keep their results.
+func ExampleJob_Cancel() {
+	t := &exampleT{}
+	defer t.finish()
+	srv := openaitest.NewServer(t)
+	b := `{"id":"batch_abc","object":"batch","endpoint":"/v1/responses","input_file_id":"file-in","completion_window":"24h",
+		"status":"%s","created_at":1,"request_counts":{"total":100,"completed":%d,"failed":0}}`
+	srv.On("retrieveBatch").Reply(fmt.Sprintf(b, "in_progress", 40))
+	srv.On("cancelBatch").Reply(fmt.Sprintf(b, "cancelling", 40))
+	ctx := context.Background()
+
+	job, err := batch.New(srv.Client()).Resume(ctx, nil, []string{"batch_abc"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := job.Cancel(ctx); err != nil {
+		log.Fatal(err)
+	}
+	p := job.Progress()
+	fmt.Println(job.Batches[0].Status, p.Completed, "of", p.Total, "done")
+	// Output:
+	// cancelling 40 of 100 done
+}

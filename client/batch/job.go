@@ -262,10 +262,10 @@ func (s *Service) Resume(ctx context.Context, expected *IDs, batchIDs []string, 
 // error, wrapped, when ctx ends first. A batch that expired or was
 // cancelled is not an error here: its finished requests have results, and
 // Results reports the others. A call that fails with a transient error is
-// tried again at the next look, up to five times in a row.
+// tried again at the next look, up to five times in a row for one batch.
 func (j *Job) Wait(ctx context.Context, opts ...JobOption) error {
 	cfg := j.config(opts)
-	failing := 0
+	failing := make([]int, len(j.Batches)) // failed calls in a row, per batch
 	for round := 0; ; round++ {
 		pending := false
 		for i, b := range j.Batches {
@@ -280,13 +280,13 @@ func (j *Job) Wait(ctx context.Context, opts ...JobOption) error {
 				if !transient(err) {
 					return fmt.Errorf("openai: waiting for batch %s: %w", b.ID, err)
 				}
-				if failing++; failing >= cfg.maxFailing {
-					return fmt.Errorf("openai: waiting for batch %s: %d failed calls in a row: %w", b.ID, failing, err)
+				if failing[i]++; failing[i] >= cfg.maxFailing {
+					return fmt.Errorf("openai: waiting for batch %s: %d failed calls in a row: %w", b.ID, failing[i], err)
 				}
 				pending = true
 				continue
 			}
-			failing = 0
+			failing[i] = 0
 			j.Batches[i] = nb
 			if !final(nb.Status) {
 				pending = true

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"testing/fstest"
 
 	"github.com/oapi-openai/openai/client/skills"
 	"github.com/oapi-openai/openai/openaitest"
@@ -136,4 +137,25 @@ func ExampleService_DownloadTo() {
 	fmt.Println(n, "bytes")
 	// Output:
 	// 16 bytes
+}
+
+// Upload a skill kept in any fs.FS, such as one embedded in the program
+// with //go:embed; here an in-memory one.
+func ExampleService_CreateVersionFromFS() {
+	t := &exampleT{}
+	defer t.finish()
+	srv := openaitest.NewServer(t)
+	srv.On("createSkillVersion").Reply(`{"object":"skill.version","id":"skillver_3","skill_id":"skill_abc","version":"3",
+		"created_at":1767225600,"name":"greeter","description":"Greets people by name."}`)
+	fsys := fstest.MapFS{
+		"SKILL.md": {Data: []byte("---\nname: greeter\ndescription: Greets people by name.\n---\n")},
+	}
+
+	v, err := skills.New(srv.Client()).CreateVersionFromFS(context.Background(), "skill_abc", fsys)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(v.Name, v.Version)
+	// Output:
+	// greeter 3
 }

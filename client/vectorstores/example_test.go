@@ -180,3 +180,31 @@ func ExampleLocalFile() {
 	// true
 	// inline.md
 }
+
+// Attach files already uploaded, as one batch, and wait for them.
+func ExampleService_WaitFileBatch() {
+	t := &exampleT{}
+	defer t.finish()
+	srv := openaitest.NewServer(t)
+	batch := `{"id":"vsfb_1","object":"vector_store.file_batch","created_at":1,"vector_store_id":"vs_abc","status":"%s",
+		"file_counts":{"in_progress":%d,"completed":%d,"failed":0,"cancelled":0,"total":2}}`
+	srv.On("createVectorStoreFileBatch").Reply(fmt.Sprintf(batch, "in_progress", 2, 0))
+	srv.On("getVectorStoreFileBatch").Reply(fmt.Sprintf(batch, "in_progress", 1, 1)).Reply(fmt.Sprintf(batch, "completed", 0, 2))
+	svc := vectorstores.New(srv.Client())
+	ctx := context.Background()
+
+	b, err := svc.CreateFileBatch(ctx, "vs_abc", vectorstores.CreateFileBatchRequest{
+		FileIds:    []string{"file-1", "file-2"},
+		Attributes: vectorstores.FileAttributes{"team": "support"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err = svc.WaitFileBatch(ctx, "vs_abc", b.ID, vectorstores.WithPollInterval(time.Millisecond, time.Second))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(b.Status, b.FileCounts.Completed, "of", b.FileCounts.Total)
+	// Output:
+	// completed 2 of 2
+}
