@@ -4132,7 +4132,7 @@ type CodeInterpreterTool struct {
 	// AllowedCallers lists how the tool may be called.
 	AllowedCallers []ToolCallerKind `json:"allowed_callers,omitempty"`
 
-	// Container is the container code runs in, by id or created for the request.
+	// containers.Container is the container code runs in, by id or created for the request.
 	Container CodeInterpreterContainer `json:"container"`
 	Type      CodeInterpreterToolType  `json:"type"`
 }
@@ -14003,7 +14003,7 @@ func (t *CodeInterpreterContainerAuto) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for CodeInterpreterTool, decoding
-// its union field Container through its Unmarshal function.
+// its union field containers.Container through its Unmarshal function.
 func (t *CodeInterpreterTool) UnmarshalJSON(data []byte) error {
 	type plain CodeInterpreterTool
 	return unionrt.Object(data, (*plain)(t),
