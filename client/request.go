@@ -153,6 +153,12 @@ func NewMultipartRequest(body any, build func(contentType string, r io.Reader) (
 // empty; nothing is sent. It wraps ErrMissingField.
 func MissingField(operation, field string) error { return missing(operation, field) }
 
+// InvalidRequest is the error of a call whose request body's Validate
+// method refused it; nothing is sent. It wraps err.
+func InvalidRequest(operation string, err error) error {
+	return fmt.Errorf("openai: %s: %w", operation, err)
+}
+
 // TextAnswer is the error of a method that decodes JSON when the request
 // asks, with field set to value, for a text answer, which method returns.
 // It wraps ErrTextAnswer.

@@ -17,7 +17,6 @@ import (
 	"github.com/oapi-openai/openai/openaitest"
 )
 
-
 // fakeBatchRun scripts the Files and Batch APIs on a fake server that
 // checks every request against the spec: the batch answers each request of
 // its input file with a response saying "Summary of <custom_id>".

@@ -215,6 +215,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if len(body.TestingCriteria) == 0 {
 		return nil, client.MissingField("createEval", "testing_criteria")
 	}
+	if err := body.Validate(); err != nil {
+		return nil, client.InvalidRequest("createEval", err)
+	}
 	return client.Call[Eval](ctx, s.c, client.Request{Operation: "createEval"}, func(base string) (*http.Request, error) {
 		return build.NewCreateEvalRequest(base, body)
 	}, nil, opts...)
@@ -224,6 +227,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 func (s *Service) CreateRun(ctx context.Context, evalID string, body CreateRunRequest, opts ...client.Option) (*Run, error) {
 	if body.DataSource == nil {
 		return nil, client.MissingField("createEvalRun", "data_source")
+	}
+	if err := body.Validate(); err != nil {
+		return nil, client.InvalidRequest("createEvalRun", err)
 	}
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "createEvalRun", PathParams: []string{"evalID", evalID}}, func(base string) (*http.Request, error) {
 		return build.NewCreateEvalRunRequest(base, evalID, body)

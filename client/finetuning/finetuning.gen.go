@@ -245,6 +245,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	if body.TrainingFile == "" {
 		return nil, client.MissingField("createFineTuningJob", "training_file")
 	}
+	if err := body.Validate(); err != nil {
+		return nil, client.InvalidRequest("createFineTuningJob", err)
+	}
 	return client.Call[Job](ctx, s.c, client.Request{Operation: "createFineTuningJob", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateFineTuningJobRequest(base, body)
 	}, nil, opts...)
@@ -412,6 +415,9 @@ func (s *Service) RunGrader(ctx context.Context, body RunGraderRequest, opts ...
 	if body.ModelSample == "" {
 		return nil, client.MissingField("runGrader", "model_sample")
 	}
+	if err := body.Validate(); err != nil {
+		return nil, client.InvalidRequest("runGrader", err)
+	}
 	return client.Call[RunGraderResponse](ctx, s.c, client.Request{Operation: "runGrader"}, func(base string) (*http.Request, error) {
 		return build.NewRunGraderRequest(base, body)
 	}, nil, opts...)
@@ -421,6 +427,9 @@ func (s *Service) RunGrader(ctx context.Context, body RunGraderRequest, opts ...
 func (s *Service) ValidateGrader(ctx context.Context, body ValidateGraderRequest, opts ...client.Option) (*ValidateGraderResponse, error) {
 	if body.Grader == nil {
 		return nil, client.MissingField("validateGrader", "grader")
+	}
+	if err := body.Validate(); err != nil {
+		return nil, client.InvalidRequest("validateGrader", err)
 	}
 	return client.Call[ValidateGraderResponse](ctx, s.c, client.Request{Operation: "validateGrader"}, func(base string) (*http.Request, error) {
 		return build.NewValidateGraderRequest(base, body)

@@ -14,7 +14,6 @@ import (
 	"github.com/oapi-openai/openai/openaitest"
 )
 
-
 // fakeUploadsAPI scripts the Uploads API on a fake server that checks every
 // request against the spec.
 func fakeUploadsAPI(t *exampleT, size int64) *openaitest.Server {

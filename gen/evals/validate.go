@@ -66,8 +66,7 @@ func check(path string, v any, raw func() (json.RawMessage, bool)) error {
 
 // Validate checks the request before it is sent: a data source config
 // (a custom one with its item schema) and at least one testing criterion,
-// each with its required fields. The Create method calls it (through
-// MarshalJSON); the error wraps ErrInvalidRequest.
+// each with its required fields. The Create method calls it ; the error wraps ErrInvalidRequest.
 func (r CreateRequest) Validate() error {
 	err := check("data_source_config", r.DataSourceConfig, func() (json.RawMessage, bool) {
 		u, ok := r.DataSourceConfig.(UnknownDataSourceConfig)
@@ -91,34 +90,15 @@ func (r CreateRequest) Validate() error {
 	return nil
 }
 
-// MarshalJSON checks the request with Validate, then encodes it: an
-// invalid request fails before anything is sent.
-func (r CreateRequest) MarshalJSON() ([]byte, error) {
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	type plain CreateRequest
-	return json.Marshal(plain(r))
-}
-
 // Validate checks the request before it is sent: a data source with a
 // source of items and, where it has them, a valid prompt. The CreateRun
-// method calls it (through MarshalJSON); the error wraps
+// method calls it; the error wraps
 // ErrInvalidRequest.
 func (r CreateRunRequest) Validate() error {
 	return check("data_source", r.DataSource, func() (json.RawMessage, bool) {
 		u, ok := r.DataSource.(UnknownRunDataSource)
 		return u.Raw, ok
 	})
-}
-
-// MarshalJSON checks the request with Validate, then encodes it.
-func (r CreateRunRequest) MarshalJSON() ([]byte, error) {
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	type plain CreateRunRequest
-	return json.Marshal(plain(r))
 }
 
 // Data source configs.

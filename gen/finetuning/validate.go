@@ -1,7 +1,6 @@
 package finetuning
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -49,7 +48,7 @@ func isNil(v any) bool {
 // file are set, the method is one the API knows and carries what it needs
 // (a reinforcement method needs a grader), every hyperparameter is "auto"
 // or in range, and every grader has its required fields. The Create
-// method calls it (through MarshalJSON); the error wraps
+// method calls it; the error wraps
 // ErrInvalidRequest.
 func (r CreateRequest) Validate() error {
 	if r.Model == "" {
@@ -95,42 +94,14 @@ func (r CreateRequest) Validate() error {
 	return nil
 }
 
-// MarshalJSON checks the request with Validate, then encodes it: an
-// invalid request fails before anything is sent.
-func (r CreateRequest) MarshalJSON() ([]byte, error) {
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	type plain CreateRequest
-	return json.Marshal(plain(r))
-}
-
 // Validate checks that the grader is set and has its required fields.
 func (r RunGraderRequest) Validate() error {
 	return validateGrader("grader", r.Grader)
 }
 
-// MarshalJSON checks the request with Validate, then encodes it.
-func (r RunGraderRequest) MarshalJSON() ([]byte, error) {
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	type plain RunGraderRequest
-	return json.Marshal(plain(r))
-}
-
 // Validate checks that the grader is set and has its required fields.
 func (r ValidateGraderRequest) Validate() error {
 	return validateGrader("grader", r.Grader)
-}
-
-// MarshalJSON checks the request with Validate, then encodes it.
-func (r ValidateGraderRequest) MarshalJSON() ([]byte, error) {
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	type plain ValidateGraderRequest
-	return json.Marshal(plain(r))
 }
 
 // validate checks a method: a known type, and what that type needs.

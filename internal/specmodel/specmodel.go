@@ -45,6 +45,7 @@ var Extensions = []Extension{
 	{"x-deprecated-reason", InSchema, "oapi-codegen: the deprecation note of a deprecated field."},
 	{"x-client-default", InSchema, "the value the SDK sends for this optional request property when the caller leaves it unset."},
 	{"x-known-values", InSchema, "on an open string property: the enum component(s) listing its known values; their constants are untyped and re-exported by the areas that use the property, so a known value and any other string both fit without a conversion."},
+	{"x-validate", InSchema, "on a request body component: its Go type has a hand-written Validate() error method (beside the generated types), which the generated methods call before anything is sent."},
 	{"x-default-variant", InSchema, "on a discriminated union: the variant an object without the discriminator decodes as."},
 	{"x-stream-done", InMediaType, "on text/event-stream: the data of the event that ends a complete stream ([DONE])."},
 	{"x-stream-final", InMediaType, "on text/event-stream: the event types that end a complete stream."},

@@ -161,6 +161,7 @@ type operation struct {
 	roots        []string // the original names of the types the operation uses
 	beta         string   // x-beta: the OpenAI-Beta value the operation requires
 	admin        bool     // x-admin: the admin key authenticates it
+	validate     bool     // x-validate: the body's Validate method runs before sending
 
 	// For the generated tests.
 	bodySchema, resultSchema, streamSchema *openapi3.SchemaRef
@@ -744,6 +745,9 @@ func (r *resolver) view(o *operation, method string) *opView {
 		for _, c := range o.checks {
 			b.WriteString(strings.Replace(c, "return client.MissingField", "return "+ret+"client.MissingField", 1) + "\n")
 		}
+		if o.validate {
+			fmt.Fprintf(&b, "if err := body.Validate(); err != nil {\nreturn %sclient.InvalidRequest(%q, err)\n}\n", ret, o.ID)
+		}
 		b.WriteString(check)
 		b.WriteString(pre.String())
 		return r.rewrite(b.String())
@@ -1058,6 +1062,13 @@ func (o *operation) textDefaultFact(s *goSource, ext map[string]any) error {
 // flag, client-side defaults, and required fields to check before sending.
 func (o *operation) bodyFacts(doc *openapi3.T, s *goSource, content openapi3.Content) error {
 	schema := o.bodySchema.Value
+	if v, ok := schema.Extensions["x-validate"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			return fmt.Errorf("x-validate must be true or false")
+		}
+		o.validate = b
+	}
 	if name, typ, ok := s.field(o.bodyType, "stream"); ok && strings.HasPrefix(typ, "*") {
 		o.streamField, o.streamOn = name, "client.Ptr(true)"
 	}

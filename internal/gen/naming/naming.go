@@ -21,6 +21,12 @@ type Names struct {
 	Types   map[string]string   `yaml:"types"`
 	Methods map[string]string   `yaml:"methods"`
 	Verbs   map[string]string   `yaml:"verbs"`
+
+	// Components holds the Go names of the spec's schema components, set
+	// by the generator: a component is named by its own rules, never by
+	// an override of another component whose name it happens to start
+	// with (ContainerMemoryLimit is not a ContainerMemory).
+	Components map[string]bool `yaml:"-"`
 }
 
 // Parse reads gen/names.yaml, refusing unknown keys.
@@ -53,6 +59,9 @@ func (n *Names) Type(name, pkg, derived, derivedNew string) string {
 	// A name built from a renamed type (its field's enum, say) follows it.
 	best := ""
 	for from := range n.Types {
+		if n.Components[name] {
+			break
+		}
 		if len(from) > len(best) && len(name) > len(from) && strings.HasPrefix(name, from) && unicode.IsUpper(rune(name[len(from)])) {
 			best = from
 		}

@@ -22,6 +22,7 @@ verbs:
 	if err != nil {
 		t.Fatal(err)
 	}
+	n.Components = map[string]bool{"OpenAIFileList": true}
 	return n
 }
 

@@ -79,6 +79,10 @@ func Run(in Inputs) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
+	names.Components = map[string]bool{}
+	for c := range doc.Components.Schemas {
+		names.Components[codegen.SchemaNameToTypeName(c)] = true
+	}
 	lay, err := layout.Compute(doc, names.Areas, lock)
 	if err != nil {
 		return nil, err
