@@ -158,6 +158,7 @@ type operation struct {
 	pageData     string
 	paramsType   string
 	afterPointer bool
+	cursorField  string   // the params' field the cursor goes in (After, Page)
 	roots        []string // the original names of the types the operation uses
 	beta         string   // x-beta: the OpenAI-Beta value the operation requires
 	admin        bool     // x-admin: the admin key authenticates it
@@ -238,6 +239,7 @@ type opView struct {
 	Text            bool
 	TextDoc         string
 	StreamEndLit    string
+	CursorField     string // the params' field a page cursor goes in (After, Page)
 }
 
 // textView is the data of the "text" template: the operation and the name
@@ -652,7 +654,8 @@ func sortedKeys[V any](m map[string]V) []string {
 func (r *resolver) view(o *operation, method string) *opView {
 	v := &opView{operation: o, Method: method, Deprecated: o.Deprecated, Download: o.download, Text: o.text,
 		TextDoc: strings.TrimSuffix(o.textDoc, "\n"), StreamEndLit: o.streamEnd, AfterPtr: o.afterPointer, PageItemID: o.pageItemID,
-		PageLastID: o.pageLastID, PageLastPtr: o.pageLastPtr, PageData: o.pageData, PageHasMore: o.pageHasMore}
+		PageLastID: o.pageLastID, PageLastPtr: o.pageLastPtr, PageData: o.pageData, PageHasMore: o.pageHasMore,
+		CursorField: o.cursorField}
 	summary := strings.TrimSuffix(strings.TrimSpace(o.Summary), ".")
 	if summary == "" {
 		summary = "operation " + o.ID
@@ -1118,7 +1121,16 @@ func (o *operation) bodyFacts(doc *openapi3.T, s *goSource, content openapi3.Con
 // pagination recognises a cursor list: an `after` query parameter and a
 // response with `data` and `has_more`.
 func (o *operation) pagination(doc *openapi3.T, s *goSource, op *openapi3.Operation) error {
-	if op.Parameters.GetByInAndName("query", "after") == nil || o.result == "" || o.paramsType == "" {
+	// Two shapes: a cursor (`after`, the last item's id or `last_id`) or a
+	// page token (`page`, the answer's `next_page`).
+	cursor, next := "after", "last_id"
+	if op.Parameters.GetByInAndName("query", "after") == nil {
+		if op.Parameters.GetByInAndName("query", "page") == nil {
+			return nil
+		}
+		cursor, next = "page", "next_page"
+	}
+	if o.result == "" || o.paramsType == "" {
 		return nil
 	}
 	page := strings.TrimPrefix(o.result, "gen.")
@@ -1128,16 +1140,20 @@ func (o *operation) pagination(doc *openapi3.T, s *goSource, op *openapi3.Operat
 		return nil
 	}
 	o.pageData, o.pageHasMore, o.pageItem = data, hasMore, qualify(dataType[2:])
-	if name, typ, ok := s.field(page, "last_id"); ok {
+	if name, typ, ok := s.field(page, next); ok {
 		o.pageLastID, o.pageLastPtr = name, strings.HasPrefix(typ, "*")
 	}
-	if _, _, ok := s.field(dataType[2:], "id"); ok {
+	if _, _, ok := s.field(dataType[2:], "id"); ok && cursor == "after" {
 		o.pageItemID = true
 	}
-	_, afterType, _ := s.field(strings.TrimPrefix(o.paramsType, "gen."), "after")
-	o.afterPointer = strings.HasPrefix(afterType, "*")
+	field, cursorType, ok := s.field(strings.TrimPrefix(o.paramsType, "gen."), cursor)
+	if !ok {
+		return fmt.Errorf("paginated list: the params have no %s field", cursor)
+	}
+	o.cursorField = field
+	o.afterPointer = strings.HasPrefix(cursorType, "*")
 	if o.pageLastID == "" && !o.pageItemID {
-		return fmt.Errorf("paginated list has neither last_id nor item ids")
+		return fmt.Errorf("paginated list has neither %s nor item ids", next)
 	}
 	return nil
 }

@@ -344,3 +344,43 @@ func TestTextAnswerNamesTheMethod(t *testing.T) {
 	}
 	s.contains(t, "Transcribe", `client.TextAnswer("transcribeAudio", "format", string(*body.Format), "TranscribeText")`)
 }
+
+// TestPageTokenLists: a list paged by a `page` token (the answer's
+// `next_page`), not by an `after` cursor, gets an ...All iterator that
+// sends the token back in `page`, and never uses item ids as cursors.
+func TestPageTokenLists(t *testing.T) {
+	spec := edit(t, "components:\n", `  /usage:
+    get:
+      operationId: listUsage
+      tags: [Audio]
+      parameters:
+        - {name: page, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/UsagePage'}
+components:
+`)
+	spec = strings.Replace(spec, "  schemas:\n", `  schemas:
+    UsagePage:
+      type: object
+      required: [data, has_more]
+      properties:
+        data: {type: array, items: {$ref: '#/components/schemas/Bucket'}}
+        has_more: {type: boolean}
+        next_page: {type: string, nullable: true}
+    Bucket:
+      type: object
+      properties:
+        id: {type: string}
+        start_time: {type: integer, format: int64}
+`, 1)
+	_, s := mini(t, spec)
+	s.contains(t, "ListUsageAll", "p.Page = &after", "next = *page.NextPage")
+	if body := s.bodies["ListUsageAll"]; strings.Contains(body, ".ID") {
+		t.Errorf("a page-token list uses item ids as cursors:\n%s", body)
+	}
+}
