@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
 	"github.com/oapi-openai/openai/gen/audio"
+	"github.com/oapi-openai/openai/internal/paramstyle"
 )
 
 // CreateSpeechJSONRequestBody defines body for CreateSpeech for application/json ContentType.
@@ -119,7 +119,7 @@ func NewListVoiceConsentsRequest(server string, params *audio.ListVoiceConsentsP
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "after", paramstyle.Query, *params.After); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -131,7 +131,7 @@ func NewListVoiceConsentsRequest(server string, params *audio.ListVoiceConsentsP
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "limit", paramstyle.Query, *params.Limit); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -173,7 +173,7 @@ func NewDeleteVoiceConsentRequest(server string, consentID string) (*http.Reques
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "consent_id", consentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "consent_id", paramstyle.Path, consentID)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +195,7 @@ func NewGetVoiceConsentRequest(server string, consentID string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "consent_id", consentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "consent_id", paramstyle.Path, consentID)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func NewUpdateVoiceConsentRequestWithBody(server string, consentID string, conte
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "consent_id", consentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "consent_id", paramstyle.Path, consentID)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +269,7 @@ func NewDeleteVoiceRequest(server string, voiceID string) (*http.Request, error)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "voice_id", voiceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "voice_id", paramstyle.Path, voiceID)
 	if err != nil {
 		return nil, err
 	}

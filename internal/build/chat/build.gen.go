@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
 	"github.com/oapi-openai/openai/gen/chat"
+	"github.com/oapi-openai/openai/internal/paramstyle"
 )
 
 // CreateChatCompletionJSONRequestBody defines body for CreateChatCompletion for application/json ContentType.
@@ -45,7 +45,7 @@ func NewListChatCompletionsRequest(server string, params *chat.ListParams) (*htt
 
 		if params.Model != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "model", *params.Model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "model", paramstyle.Query, *params.Model); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -57,7 +57,7 @@ func NewListChatCompletionsRequest(server string, params *chat.ListParams) (*htt
 
 		if params.Metadata != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("deepObject", true, "metadata", params.Metadata, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("deepObject", true, "metadata", paramstyle.Query, params.Metadata); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -69,7 +69,7 @@ func NewListChatCompletionsRequest(server string, params *chat.ListParams) (*htt
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "after", paramstyle.Query, *params.After); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -81,7 +81,7 @@ func NewListChatCompletionsRequest(server string, params *chat.ListParams) (*htt
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "limit", paramstyle.Query, *params.Limit); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -93,7 +93,7 @@ func NewListChatCompletionsRequest(server string, params *chat.ListParams) (*htt
 
 		if params.Order != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "order", paramstyle.Query, *params.Order); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -146,7 +146,7 @@ func NewDeleteChatCompletionRequest(server string, completionID string) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "completion_id", completionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "completion_id", paramstyle.Path, completionID)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func NewGetChatCompletionRequest(server string, completionID string) (*http.Requ
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "completion_id", completionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "completion_id", paramstyle.Path, completionID)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +201,7 @@ func NewUpdateChatCompletionRequestWithBody(server string, completionID string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "completion_id", completionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "completion_id", paramstyle.Path, completionID)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ func NewGetChatCompletionMessagesRequest(server string, completionID string, par
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "completion_id", completionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "completion_id", paramstyle.Path, completionID)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +249,7 @@ func NewGetChatCompletionMessagesRequest(server string, completionID string, par
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "after", paramstyle.Query, *params.After); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -261,7 +261,7 @@ func NewGetChatCompletionMessagesRequest(server string, completionID string, par
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "limit", paramstyle.Query, *params.Limit); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -273,7 +273,7 @@ func NewGetChatCompletionMessagesRequest(server string, completionID string, par
 
 		if params.Order != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "order", paramstyle.Query, *params.Order); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

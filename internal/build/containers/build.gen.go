@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
 	"github.com/oapi-openai/openai/gen/containers"
+	"github.com/oapi-openai/openai/internal/paramstyle"
 )
 
 // CreateContainerJSONRequestBody defines body for CreateContainer for application/json ContentType.
@@ -48,7 +48,7 @@ func NewListContainersRequest(server string, params *containers.ListParams) (*ht
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "after", paramstyle.Query, *params.After); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -60,7 +60,7 @@ func NewListContainersRequest(server string, params *containers.ListParams) (*ht
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "limit", paramstyle.Query, *params.Limit); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -72,7 +72,7 @@ func NewListContainersRequest(server string, params *containers.ListParams) (*ht
 
 		if params.Order != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "order", paramstyle.Query, *params.Order); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -84,7 +84,7 @@ func NewListContainersRequest(server string, params *containers.ListParams) (*ht
 
 		if params.Name != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "name", paramstyle.Query, *params.Name); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -137,7 +137,7 @@ func NewDeleteContainerRequest(server string, containerID string) (*http.Request
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "container_id", containerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "container_id", paramstyle.Path, containerID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func NewRetrieveContainerRequest(server string, containerID string) (*http.Reque
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "container_id", containerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "container_id", paramstyle.Path, containerID)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func NewListContainerFilesRequest(server string, containerID string, params *con
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "container_id", containerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "container_id", paramstyle.Path, containerID)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func NewListContainerFilesRequest(server string, containerID string, params *con
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "after", paramstyle.Query, *params.After); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -217,7 +217,7 @@ func NewListContainerFilesRequest(server string, containerID string, params *con
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "limit", paramstyle.Query, *params.Limit); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -229,7 +229,7 @@ func NewListContainerFilesRequest(server string, containerID string, params *con
 
 		if params.Order != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "order", paramstyle.Query, *params.Order); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -265,7 +265,7 @@ func NewCreateContainerFileRequestWithBody(server string, containerID string, co
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "container_id", containerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "container_id", paramstyle.Path, containerID)
 	if err != nil {
 		return nil, err
 	}
@@ -289,14 +289,14 @@ func NewDeleteContainerFileRequest(server string, containerID string, fileID str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "container_id", containerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "container_id", paramstyle.Path, containerID)
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "file_id", fileID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = paramstyle.Style("simple", false, "file_id", paramstyle.Path, fileID)
 	if err != nil {
 		return nil, err
 	}
@@ -318,14 +318,14 @@ func NewRetrieveContainerFileRequest(server string, containerID string, fileID s
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "container_id", containerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "container_id", paramstyle.Path, containerID)
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "file_id", fileID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = paramstyle.Style("simple", false, "file_id", paramstyle.Path, fileID)
 	if err != nil {
 		return nil, err
 	}
@@ -347,14 +347,14 @@ func NewDownloadContainerFileRequest(server string, containerID string, fileID s
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "container_id", containerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "container_id", paramstyle.Path, containerID)
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "file_id", fileID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = paramstyle.Style("simple", false, "file_id", paramstyle.Path, fileID)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
+	"github.com/oapi-openai/openai/internal/paramstyle"
 )
 
 // NewListModelsRequest constructs an http.Request for the ListModels method
@@ -33,7 +33,7 @@ func NewDeleteModelRequest(server string, model string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "model", model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "model", paramstyle.Path, model)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func NewRetrieveModelRequest(server string, model string) (*http.Request, error)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "model", model, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "model", paramstyle.Path, model)
 	if err != nil {
 		return nil, err
 	}

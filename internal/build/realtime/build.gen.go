@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
+	"github.com/oapi-openai/openai/internal/paramstyle"
 )
 
 // NewHangupRealtimeCallRequest constructs an http.Request for the HangupRealtimeCall method
@@ -18,7 +18,7 @@ func NewHangupRealtimeCallRequest(server string, callID string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "call_id", callID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "call_id", paramstyle.Path, callID)
 	if err != nil {
 		return nil, err
 	}

@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
 	"github.com/oapi-openai/openai/gen/responses"
+	"github.com/oapi-openai/openai/internal/paramstyle"
 )
 
 // CreateResponseJSONRequestBody defines body for responses.CreateRequest for application/json ContentType.
@@ -115,7 +115,7 @@ func NewDeleteResponseRequest(server string, responseID string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "response_id", responseID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "response_id", paramstyle.Path, responseID)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func NewGetResponseRequest(server string, responseID string, params *responses.G
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "response_id", responseID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "response_id", paramstyle.Path, responseID)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func NewGetResponseRequest(server string, responseID string, params *responses.G
 
 		if params.Include != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "include", paramstyle.Query, params.Include); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -173,7 +173,7 @@ func NewGetResponseRequest(server string, responseID string, params *responses.G
 
 		if params.Stream != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stream", *params.Stream, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "stream", paramstyle.Query, *params.Stream); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -185,7 +185,7 @@ func NewGetResponseRequest(server string, responseID string, params *responses.G
 
 		if params.StartingAfter != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "starting_after", *params.StartingAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "starting_after", paramstyle.Query, *params.StartingAfter); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -197,7 +197,7 @@ func NewGetResponseRequest(server string, responseID string, params *responses.G
 
 		if params.IncludeObfuscation != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_obfuscation", *params.IncludeObfuscation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "include_obfuscation", paramstyle.Query, *params.IncludeObfuscation); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -222,7 +222,7 @@ func NewCancelResponseRequest(server string, responseID string) (*http.Request, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "response_id", responseID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "response_id", paramstyle.Path, responseID)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func NewListInputItemsRequest(server string, responseID string, params *response
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "response_id", responseID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "response_id", paramstyle.Path, responseID)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +268,7 @@ func NewListInputItemsRequest(server string, responseID string, params *response
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "after", paramstyle.Query, *params.After); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -280,7 +280,7 @@ func NewListInputItemsRequest(server string, responseID string, params *response
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "limit", paramstyle.Query, *params.Limit); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -292,7 +292,7 @@ func NewListInputItemsRequest(server string, responseID string, params *response
 
 		if params.Order != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "order", paramstyle.Query, *params.Order); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -304,7 +304,7 @@ func NewListInputItemsRequest(server string, responseID string, params *response
 
 		if params.Include != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "include", paramstyle.Query, params.Include); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

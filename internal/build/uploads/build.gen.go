@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
 	"github.com/oapi-openai/openai/gen/uploads"
+	"github.com/oapi-openai/openai/internal/paramstyle"
 )
 
 // CreateUploadJSONRequestBody defines body for CreateUpload for application/json ContentType.
@@ -59,7 +59,7 @@ func NewCancelUploadRequest(server string, uploadID string) (*http.Request, erro
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "upload_id", uploadID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "upload_id", paramstyle.Path, uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func NewCompleteUploadRequestWithBody(server string, uploadID string, contentTyp
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "upload_id", uploadID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "upload_id", paramstyle.Path, uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func NewAddUploadPartRequestWithBody(server string, uploadID string, contentType
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "upload_id", uploadID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "upload_id", paramstyle.Path, uploadID)
 	if err != nil {
 		return nil, err
 	}

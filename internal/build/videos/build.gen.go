@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
 	"github.com/oapi-openai/openai/gen/videos"
+	"github.com/oapi-openai/openai/internal/paramstyle"
 )
 
 // CreateVideoJSONRequestBody defines body for CreateVideo for application/json ContentType.
@@ -84,7 +84,7 @@ func NewListVideosRequest(server string, params *videos.ListParams) (*http.Reque
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "after", paramstyle.Query, *params.After); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -96,7 +96,7 @@ func NewListVideosRequest(server string, params *videos.ListParams) (*http.Reque
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "limit", paramstyle.Query, *params.Limit); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -108,7 +108,7 @@ func NewListVideosRequest(server string, params *videos.ListParams) (*http.Reque
 
 		if params.Order != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "order", paramstyle.Query, *params.Order); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -178,7 +178,7 @@ func NewGetVideoCharacterRequest(server string, characterID string) (*http.Reque
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "character_id", characterID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "character_id", paramstyle.Path, characterID)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func NewDeleteVideoRequest(server string, videoID string) (*http.Request, error)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "video_id", videoID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "video_id", paramstyle.Path, videoID)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +278,7 @@ func NewGetVideoRequest(server string, videoID string) (*http.Request, error) {
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "video_id", videoID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "video_id", paramstyle.Path, videoID)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +300,7 @@ func NewDownloadVideoContentRequest(server string, videoID string, params *video
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "video_id", videoID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "video_id", paramstyle.Path, videoID)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ func NewDownloadVideoContentRequest(server string, videoID string, params *video
 
 		if params.Variant != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "variant", *params.Variant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := paramstyle.Style("form", true, "variant", paramstyle.Query, *params.Variant); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -360,7 +360,7 @@ func NewRemixVideoRequestWithBody(server string, videoID string, contentType str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "video_id", videoID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = paramstyle.Style("simple", false, "video_id", paramstyle.Path, videoID)
 	if err != nil {
 		return nil, err
 	}
