@@ -77,7 +77,7 @@ bench-responses:
 
 # Each fuzz target for FUZZTIME (go test -fuzz takes one target at a time).
 FUZZTIME ?= 10s
-FUZZ_TARGETS = streaming:FuzzDecoder streaming:FuzzStream gen/responses:FuzzUnions internal/unionrt:FuzzUnionDiscriminator \
+FUZZ_TARGETS = streaming:FuzzDecoder streaming:FuzzStream internal/unionrt:FuzzUnions internal/unionrt:FuzzUnionDiscriminator \
 	internal/unionrt:FuzzUnionDecodeSlice gen/embeddings:FuzzVector gen/chat:FuzzDirectDecode gen/responses:FuzzDirectDecode \
 	client:FuzzAPIError client:FuzzErrorResponse internal/gen/unions/internal/fixture:FuzzDecode
 fuzz:

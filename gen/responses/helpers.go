@@ -1,6 +1,9 @@
 package responses
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // OutputText joins the text of every output_text part of the response's
 // messages: what the model said, without tool calls or refusals. Like the
@@ -29,4 +32,18 @@ func (r *Response) FunctionCalls() []FunctionCall {
 		}
 	}
 	return calls
+}
+
+// MarshalJSON sends nil annotations and logprobs as empty lists: the API
+// requires both on an output text part sent back as input (a stateless
+// history, a compaction), and a part written by hand leaves them nil.
+func (c OutputTextContent) MarshalJSON() ([]byte, error) {
+	type plain OutputTextContent
+	if c.Annotations == nil {
+		c.Annotations = []Annotation{}
+	}
+	if c.Logprobs == nil {
+		c.Logprobs = []OutputTextLogprob{}
+	}
+	return json.Marshal(plain(c))
 }

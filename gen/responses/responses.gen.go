@@ -5585,13 +5585,13 @@ type OutputMessageRole string
 // OutputMessageType defines model for OutputMessage.Type.
 type OutputMessageType string
 
-// OutputTextContent is text the model produced, with its citations.
+// OutputTextContent is text the model produced, with its citations. Sent back as input (a stateless history, a compaction), it must carry annotations and logprobs even when they are empty, which is why they are required: a decoded part keeps its empty lists.
 type OutputTextContent struct {
 	// Annotations lists the citations and file references in the text.
-	Annotations []Annotation `json:"annotations,omitempty"`
+	Annotations []Annotation `json:"annotations"`
 
 	// Logprobs holds the log probability of each output token, when the `message.output_text.logprobs` include was asked for.
-	Logprobs []OutputTextLogprob `json:"logprobs,omitempty"`
+	Logprobs []OutputTextLogprob `json:"logprobs"`
 
 	// Text is the text.
 	Text string                `json:"text"`

@@ -20,6 +20,7 @@ package pipeline
 
 import (
 	"fmt"
+	"go/format"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -208,12 +209,54 @@ func Run(in Inputs) (*Output, error) {
 	for name, data := range facadeFiles {
 		out.Files[name] = data
 	}
+	table, err := decoderTable(res)
+	if err != nil {
+		return nil, err
+	}
+	out.Files["internal/unionrt/decoders.gen_test.go"] = table
 	return out, nil
+}
+
+// decoderTable writes the list of every union decoder of the gen packages
+// for the unions' fuzz test (internal/unionrt), so a new union is fuzzed
+// without anyone adding it by hand.
+func decoderTable(res *split.Result) ([]byte, error) {
+	var entries []string
+	pkgs := map[string]bool{}
+	for orig, nn := range res.Names {
+		if strings.HasPrefix(nn.Pkg, "build/") || !strings.HasPrefix(nn.Name, "Unmarshal") || res.IsType(orig) || res.IsConst(orig) {
+			continue
+		}
+		pkgs[nn.Pkg] = true
+		q := nn.Pkg + "." + nn.Name
+		entries = append(entries, fmt.Sprintf("\t{%q, fuzzDec(%s)},\n", q, q))
+	}
+	sort.Strings(entries)
+	var b strings.Builder
+	b.WriteString(facade.Header + "\n\npackage unionrt_test\n\nimport (\n")
+	for _, p := range sortedKeys(pkgs) {
+		fmt.Fprintf(&b, "\t%q\n", Module+"/gen/"+p)
+	}
+	b.WriteString(")\n\n// generatedDecoders lists every UnmarshalX function of the gen packages.\nvar generatedDecoders = []fuzzDecoder{\n")
+	for _, e := range entries {
+		b.WriteString(e)
+	}
+	b.WriteString("}\n")
+	return format.Source([]byte(b.String()))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Generated lists the patterns of the files Run writes, which the command
 // removes before writing so that retired operations disappear.
-var Generated = []string{"gen/*.gen.go", "gen/*/*.gen.go", "internal/build/*/*.gen.go", "client/*.gen.go", "client/*/*.gen.go", "client/*/*.gen_test.go", "client/operations.gen.json"}
+var Generated = []string{"gen/*.gen.go", "gen/*/*.gen.go", "internal/build/*/*.gen.go", "client/*.gen.go", "client/*/*.gen.go", "client/*/*.gen_test.go", "client/operations.gen.json", "internal/unionrt/*.gen_test.go"}
 
 func buildPkg(area string) string { return "build/" + area }
 

@@ -1,4 +1,4 @@
-package responses_test
+package unionrt_test
 
 // The unions of every gen/<pkg> package, fuzzed together: the union
 // generator wrote them all into one package before the split, and one
@@ -21,14 +21,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oapi-openai/openai/gen/audio"
-	"github.com/oapi-openai/openai/gen/chat"
-	"github.com/oapi-openai/openai/gen/completions"
-	"github.com/oapi-openai/openai/gen/embeddings"
-	"github.com/oapi-openai/openai/gen/images"
-	"github.com/oapi-openai/openai/gen/moderations"
 	"github.com/oapi-openai/openai/gen/responses"
-	"github.com/oapi-openai/openai/gen/shared"
 )
 
 // fuzzDecoder is one UnmarshalX function of a gen package, named pkg.UnmarshalX,
@@ -51,74 +44,11 @@ func fuzzDec[U any](f func([]byte) (U, error)) func([]byte) (any, error) {
 // fuzzDecoders lists every UnmarshalX function of the gen packages.
 // TestFuzzDecodersComplete fails when the generator adds one that is
 // missing here.
-var fuzzDecoders = []fuzzDecoder{
-	{"responses.UnmarshalAnnotation", fuzzDec(responses.UnmarshalAnnotation)},
-	{"responses.UnmarshalApplyPatchOperation", fuzzDec(responses.UnmarshalApplyPatchOperation)},
-	{"chat.UnmarshalAssistantMessageContent", fuzzDec(chat.UnmarshalAssistantMessageContent)},
-	{"chat.UnmarshalAssistantContentPart", fuzzDec(chat.UnmarshalAssistantContentPart)},
-	{"shared.UnmarshalChatAudioVoice", fuzzDec(shared.UnmarshalChatAudioVoice)},
-	{"chat.UnmarshalMessage", fuzzDec(chat.UnmarshalMessage)},
-	{"chat.UnmarshalContentPart", fuzzDec(chat.UnmarshalContentPart)},
-	{"chat.UnmarshalCustomToolFormat", fuzzDec(chat.UnmarshalCustomToolFormat)},
-	{"chat.UnmarshalFunctionCallOption", fuzzDec(chat.UnmarshalFunctionCallOption)},
-	{"chat.UnmarshalPredictionContent", fuzzDec(chat.UnmarshalPredictionContent)},
-	{"chat.UnmarshalResponseFormat", fuzzDec(chat.UnmarshalResponseFormat)},
-	{"chat.UnmarshalTool", fuzzDec(chat.UnmarshalTool)},
-	{"chat.UnmarshalToolCall", fuzzDec(chat.UnmarshalToolCall)},
-	{"chat.UnmarshalToolChoice", fuzzDec(chat.UnmarshalToolChoice)},
-	{"responses.UnmarshalCodeInterpreterContainer", fuzzDec(responses.UnmarshalCodeInterpreterContainer)},
-	{"responses.UnmarshalCodeInterpreterOutput", fuzzDec(responses.UnmarshalCodeInterpreterOutput)},
-	{"completions.UnmarshalPrompt", fuzzDec(completions.UnmarshalPrompt)},
-	{"responses.UnmarshalComputerAction", fuzzDec(responses.UnmarshalComputerAction)},
-	{"responses.UnmarshalContainerNetworkPolicy", fuzzDec(responses.UnmarshalContainerNetworkPolicy)},
-	{"responses.UnmarshalContainerSkill", fuzzDec(responses.UnmarshalContainerSkill)},
-	{"responses.UnmarshalConversationItem", fuzzDec(responses.UnmarshalConversationItem)},
-	{"responses.UnmarshalConversationParam", fuzzDec(responses.UnmarshalConversationParam)},
-	{"audio.UnmarshalCreateSpeechStreamEvent", fuzzDec(audio.UnmarshalCreateSpeechStreamEvent)},
-	{"audio.UnmarshalCreateTranscriptionStreamEvent", fuzzDec(audio.UnmarshalCreateTranscriptionStreamEvent)},
-	{"responses.UnmarshalCustomToolFormat", fuzzDec(responses.UnmarshalCustomToolFormat)},
-	{"chat.UnmarshalDeveloperMessageContent", fuzzDec(chat.UnmarshalDeveloperMessageContent)},
-	{"embeddings.UnmarshalInput", fuzzDec(embeddings.UnmarshalInput)},
-	{"responses.UnmarshalFunctionCallOutputContent", fuzzDec(responses.UnmarshalFunctionCallOutputContent)},
-	{"responses.UnmarshalFunctionCallOutputPart", fuzzDec(responses.UnmarshalFunctionCallOutputPart)},
-	{"images.UnmarshalEditStreamEvent", fuzzDec(images.UnmarshalEditStreamEvent)},
-	{"images.UnmarshalGenStreamEvent", fuzzDec(images.UnmarshalGenStreamEvent)},
-	{"responses.UnmarshalInputContent", fuzzDec(responses.UnmarshalInputContent)},
-	{"responses.UnmarshalInputItem", fuzzDec(responses.UnmarshalInputItem)},
-	{"responses.UnmarshalInputMessageContent", fuzzDec(responses.UnmarshalInputMessageContent)},
-	{"responses.UnmarshalMcpAllowedTools", fuzzDec(responses.UnmarshalMcpAllowedTools)},
-	{"responses.UnmarshalMcpRequireApproval", fuzzDec(responses.UnmarshalMcpRequireApproval)},
-	{"responses.UnmarshalMcpToolCallError", fuzzDec(responses.UnmarshalMcpToolCallError)},
-	{"responses.UnmarshalMessageContent", fuzzDec(responses.UnmarshalMessageContent)},
-	{"moderations.UnmarshalInput", fuzzDec(moderations.UnmarshalInput)},
-	{"moderations.UnmarshalInputPart", fuzzDec(moderations.UnmarshalInputPart)},
-	{"responses.UnmarshalNamespaceMember", fuzzDec(responses.UnmarshalNamespaceMember)},
-	{"responses.UnmarshalOutputContent", fuzzDec(responses.UnmarshalOutputContent)},
-	{"responses.UnmarshalOutputItem", fuzzDec(responses.UnmarshalOutputItem)},
-	{"responses.UnmarshalContentPart", fuzzDec(responses.UnmarshalContentPart)},
-	{"responses.UnmarshalInput", fuzzDec(responses.UnmarshalInput)},
-	{"shared.UnmarshalResponseModerationOutcome", fuzzDec(shared.UnmarshalResponseModerationOutcome)},
-	{"responses.UnmarshalStreamEvent", fuzzDec(responses.UnmarshalStreamEvent)},
-	{"responses.UnmarshalShellCallEnvironment", fuzzDec(responses.UnmarshalShellCallEnvironment)},
-	{"responses.UnmarshalShellOutcome", fuzzDec(responses.UnmarshalShellOutcome)},
-	{"responses.UnmarshalShellToolEnvironment", fuzzDec(responses.UnmarshalShellToolEnvironment)},
-	{"shared.UnmarshalStopSequences", fuzzDec(shared.UnmarshalStopSequences)},
-	{"chat.UnmarshalSystemMessageContent", fuzzDec(chat.UnmarshalSystemMessageContent)},
-	{"responses.UnmarshalTextFormat", fuzzDec(responses.UnmarshalTextFormat)},
-	{"responses.UnmarshalTool", fuzzDec(responses.UnmarshalTool)},
-	{"responses.UnmarshalToolCaller", fuzzDec(responses.UnmarshalToolCaller)},
-	{"responses.UnmarshalToolChoice", fuzzDec(responses.UnmarshalToolChoice)},
-	{"chat.UnmarshalToolMessageContent", fuzzDec(chat.UnmarshalToolMessageContent)},
-	{"audio.UnmarshalTranscriptionChunkingStrategy", fuzzDec(audio.UnmarshalTranscriptionChunkingStrategy)},
-	{"audio.UnmarshalTranscriptionSegmentID", fuzzDec(audio.UnmarshalTranscriptionSegmentID)},
-	{"audio.UnmarshalTranscriptionUsage", fuzzDec(audio.UnmarshalTranscriptionUsage)},
-	{"chat.UnmarshalUserMessageContent", fuzzDec(chat.UnmarshalUserMessageContent)},
-	{"responses.UnmarshalWebSearchAction", fuzzDec(responses.UnmarshalWebSearchAction)},
-}
+var fuzzDecoders = generatedDecoders
 
 // fuzzUnionsFiles are the generated files whose UnmarshalX functions the
 // table must list: those of every gen/<pkg> package.
-const fuzzUnionsFiles = "../*/*.gen.go"
+const fuzzUnionsFiles = "../../gen/*/*.gen.go"
 
 // fuzzParseUnions returns the names (pkg.UnmarshalX) of the package-level
 // func UnmarshalX of the gen packages, and for each the discriminator
@@ -422,7 +352,12 @@ func TestFuzzCheckFails(t *testing.T) {
 		<-done
 		return r.failed
 	}
-	real := fuzzDecoder{"responses.UnmarshalAnnotation", fuzzDec(responses.UnmarshalAnnotation)}
+	var real fuzzDecoder
+	for _, d := range fuzzDecoders {
+		if d.name == "responses.UnmarshalAnnotation" {
+			real = d
+		}
+	}
 	if msg := run(real, `{"type":"url_citation","url":"https://example.com/","title":"x","start_index":0,"end_index":1}`); msg != "" {
 		t.Fatalf("a real decoder fails: %s", msg)
 	}
