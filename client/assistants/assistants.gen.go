@@ -345,6 +345,7 @@ const (
 	ModelO3Mini20250131                                        = gen.ModelO3Mini20250131
 	ReasoningEffortHigh                                        = shared.ReasoningEffortHigh
 	ReasoningEffortLow                                         = shared.ReasoningEffortLow
+	ReasoningEffortMax                                         = shared.ReasoningEffortMax
 	ReasoningEffortMedium                                      = shared.ReasoningEffortMedium
 	ReasoningEffortMinimal                                     = shared.ReasoningEffortMinimal
 	ReasoningEffortNone                                        = shared.ReasoningEffortNone
@@ -392,7 +393,7 @@ const (
 
 // CancelRun calls POST /threads/{thread_id}/runs/{run_id}/cancel (cancelRun): Cancel a run that is queued or in progress.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`). The run moves to `cancelling`, then to `cancelled`.
 func (s *Service) CancelRun(ctx context.Context, threadID string, runID string, opts ...client.Option) (*Run, error) {
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "cancelRun", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewCancelRunRequest(base, threadID, runID)
@@ -401,7 +402,7 @@ func (s *Service) CancelRun(ctx context.Context, threadID string, runID string, 
 
 // Create calls POST /assistants (createAssistant): Create an assistant, a model with instructions, tools and tool resources.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces assistants with prompts (reusable model, instructions and tools) passed to createResponse.
 func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client.Option) (*Assistant, error) {
 	if body.Model == "" {
 		return nil, client.MissingField("createAssistant", "model")
@@ -413,7 +414,7 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 
 // CreateMessage calls POST /threads/{thread_id}/messages (createMessage): Add a message to a thread.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces messages with the items of a conversation (listConversationItems, createConversationItems).
 func (s *Service) CreateMessage(ctx context.Context, threadID string, body CreateMessageRequest, opts ...client.Option) (*Message, error) {
 	if body.Content == nil {
 		return nil, client.MissingField("createMessage", "content")
@@ -425,7 +426,7 @@ func (s *Service) CreateMessage(ctx context.Context, threadID string, body Creat
 
 // CreateRun calls POST /threads/{thread_id}/runs (createRun): Start a run, in which an assistant reads the thread and answers.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`). Returns the run, or, when `stream` is true, a server-sent event stream whose event names (`thread.run.created`, `thread.message.delta`, ...) tell the events apart and which ends with `done`.
 func (s *Service) CreateRun(ctx context.Context, threadID string, params *CreateRunParams, body CreateRunRequest, opts ...client.Option) (*Run, error) {
 	body.Stream = nil
 	if body.AssistantID == "" {
@@ -444,7 +445,7 @@ func (s *Service) CreateRun(ctx context.Context, threadID string, params *Create
 // Errors before the first event (status, auth) are returned here; range
 // over the stream's All to read events.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`). Returns the run, or, when `stream` is true, a server-sent event stream whose event names (`thread.run.created`, `thread.message.delta`, ...) tell the events apart and which ends with `done`.
 func (s *Service) CreateRunStream(ctx context.Context, threadID string, params *CreateRunParams, body CreateRunRequest, opts ...client.Option) (*streaming.Stream[StreamEvent], error) {
 	body.Stream = client.Ptr(true)
 	if body.AssistantID == "" {
@@ -461,7 +462,7 @@ func (s *Service) CreateRunStream(ctx context.Context, threadID string, params *
 
 // CreateThread calls POST /threads (createThread): Create a thread, optionally seeded with messages.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces threads with conversations (createConversation and its operations).
 func (s *Service) CreateThread(ctx context.Context, body CreateThreadRequest, opts ...client.Option) (*Thread, error) {
 	return client.Call[Thread](ctx, s.c, client.Request{Operation: "createThread", Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewCreateThreadRequest(base, body)
@@ -470,7 +471,7 @@ func (s *Service) CreateThread(ctx context.Context, body CreateThreadRequest, op
 
 // CreateThreadAndRun calls POST /threads/runs (createThreadAndRun): Create a thread and start a run on it in one request.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`). Returns the run, or, when `stream` is true, a server-sent event stream whose event names (`thread.run.created`, `thread.message.delta`, ...) tell the events apart and which ends with `done`.
 func (s *Service) CreateThreadAndRun(ctx context.Context, body CreateThreadAndRunRequest, opts ...client.Option) (*Run, error) {
 	body.Stream = nil
 	if body.AssistantID == "" {
@@ -489,7 +490,7 @@ func (s *Service) CreateThreadAndRun(ctx context.Context, body CreateThreadAndRu
 // Errors before the first event (status, auth) are returned here; range
 // over the stream's All to read events.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`). Returns the run, or, when `stream` is true, a server-sent event stream whose event names (`thread.run.created`, `thread.message.delta`, ...) tell the events apart and which ends with `done`.
 func (s *Service) CreateThreadAndRunStream(ctx context.Context, body CreateThreadAndRunRequest, opts ...client.Option) (*streaming.Stream[StreamEvent], error) {
 	body.Stream = client.Ptr(true)
 	if body.AssistantID == "" {
@@ -506,7 +507,7 @@ func (s *Service) CreateThreadAndRunStream(ctx context.Context, body CreateThrea
 
 // Delete calls DELETE /assistants/{assistant_id} (deleteAssistant): Delete an assistant.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces assistants with prompts (reusable model, instructions and tools) passed to createResponse.
 func (s *Service) Delete(ctx context.Context, assistantID string, opts ...client.Option) (*AssistantDeleted, error) {
 	return client.Call[AssistantDeleted](ctx, s.c, client.Request{Operation: "deleteAssistant", PathParams: []string{"assistantID", assistantID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewDeleteAssistantRequest(base, assistantID)
@@ -515,7 +516,7 @@ func (s *Service) Delete(ctx context.Context, assistantID string, opts ...client
 
 // DeleteMessage calls DELETE /threads/{thread_id}/messages/{message_id} (deleteMessage): Delete a message from a thread.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces messages with the items of a conversation (listConversationItems, createConversationItems).
 func (s *Service) DeleteMessage(ctx context.Context, threadID string, messageID string, opts ...client.Option) (*MessageDeleted, error) {
 	return client.Call[MessageDeleted](ctx, s.c, client.Request{Operation: "deleteMessage", PathParams: []string{"threadID", threadID, "messageID", messageID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewDeleteMessageRequest(base, threadID, messageID)
@@ -524,7 +525,7 @@ func (s *Service) DeleteMessage(ctx context.Context, threadID string, messageID 
 
 // DeleteThread calls DELETE /threads/{thread_id} (deleteThread): Delete a thread.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces threads with conversations (createConversation and its operations).
 func (s *Service) DeleteThread(ctx context.Context, threadID string, opts ...client.Option) (*ThreadDeleted, error) {
 	return client.Call[ThreadDeleted](ctx, s.c, client.Request{Operation: "deleteThread", PathParams: []string{"threadID", threadID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewDeleteThreadRequest(base, threadID)
@@ -533,7 +534,7 @@ func (s *Service) DeleteThread(ctx context.Context, threadID string, opts ...cli
 
 // Get calls GET /assistants/{assistant_id} (getAssistant): Get an assistant by id.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces assistants with prompts (reusable model, instructions and tools) passed to createResponse.
 func (s *Service) Get(ctx context.Context, assistantID string, opts ...client.Option) (*Assistant, error) {
 	return client.Call[Assistant](ctx, s.c, client.Request{Operation: "getAssistant", PathParams: []string{"assistantID", assistantID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewGetAssistantRequest(base, assistantID)
@@ -542,7 +543,7 @@ func (s *Service) Get(ctx context.Context, assistantID string, opts ...client.Op
 
 // GetMessage calls GET /threads/{thread_id}/messages/{message_id} (getMessage): Get a message of a thread.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces messages with the items of a conversation (listConversationItems, createConversationItems).
 func (s *Service) GetMessage(ctx context.Context, threadID string, messageID string, opts ...client.Option) (*Message, error) {
 	return client.Call[Message](ctx, s.c, client.Request{Operation: "getMessage", PathParams: []string{"threadID", threadID, "messageID", messageID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewGetMessageRequest(base, threadID, messageID)
@@ -551,7 +552,7 @@ func (s *Service) GetMessage(ctx context.Context, threadID string, messageID str
 
 // GetRun calls GET /threads/{thread_id}/runs/{run_id} (getRun): Get a run by id, to follow its status.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`).
 func (s *Service) GetRun(ctx context.Context, threadID string, runID string, opts ...client.Option) (*Run, error) {
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "getRun", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewGetRunRequest(base, threadID, runID)
@@ -560,7 +561,7 @@ func (s *Service) GetRun(ctx context.Context, threadID string, runID string, opt
 
 // GetRunStep calls GET /threads/{thread_id}/runs/{run_id}/steps/{step_id} (getRunStep): Get one step of a run.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces run steps with the output items of a response.
 func (s *Service) GetRunStep(ctx context.Context, threadID string, runID string, stepID string, params *GetRunStepParams, opts ...client.Option) (*RunStep, error) {
 	return client.Call[RunStep](ctx, s.c, client.Request{Operation: "getRunStep", PathParams: []string{"threadID", threadID, "runID", runID, "stepID", stepID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewGetRunStepRequest(base, threadID, runID, stepID, params)
@@ -569,7 +570,7 @@ func (s *Service) GetRunStep(ctx context.Context, threadID string, runID string,
 
 // GetThread calls GET /threads/{thread_id} (getThread): Get a thread by id.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces threads with conversations (createConversation and its operations).
 func (s *Service) GetThread(ctx context.Context, threadID string, opts ...client.Option) (*Thread, error) {
 	return client.Call[Thread](ctx, s.c, client.Request{Operation: "getThread", PathParams: []string{"threadID", threadID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewGetThreadRequest(base, threadID)
@@ -578,7 +579,7 @@ func (s *Service) GetThread(ctx context.Context, threadID string, opts ...client
 
 // List calls GET /assistants (listAssistants): List your assistants.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces assistants with prompts (reusable model, instructions and tools) passed to createResponse.
 func (s *Service) List(ctx context.Context, params *ListParams, opts ...client.Option) (*AssistantList, error) {
 	return client.Call[AssistantList](ctx, s.c, client.Request{Operation: "listAssistants", Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewListAssistantsRequest(base, params)
@@ -588,7 +589,7 @@ func (s *Service) List(ctx context.Context, params *ListParams, opts ...client.O
 // ListAll iterates over every item of GET /assistants (listAssistants): List your assistants.
 // It fetches page after page as the loop goes on, passing ctx to each.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces assistants with prompts (reusable model, instructions and tools) passed to createResponse.
 func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...client.Option) iter.Seq2[Assistant, error] {
 	var p ListParams
 	if params != nil {
@@ -615,7 +616,7 @@ func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...clien
 
 // ListMessages calls GET /threads/{thread_id}/messages (listMessages): List the messages of a thread.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces messages with the items of a conversation (listConversationItems, createConversationItems).
 func (s *Service) ListMessages(ctx context.Context, threadID string, params *ListMessagesParams, opts ...client.Option) (*MessageList, error) {
 	return client.Call[MessageList](ctx, s.c, client.Request{Operation: "listMessages", PathParams: []string{"threadID", threadID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewListMessagesRequest(base, threadID, params)
@@ -625,7 +626,7 @@ func (s *Service) ListMessages(ctx context.Context, threadID string, params *Lis
 // ListMessagesAll iterates over every item of GET /threads/{thread_id}/messages (listMessages): List the messages of a thread.
 // It fetches page after page as the loop goes on, passing ctx to each.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces messages with the items of a conversation (listConversationItems, createConversationItems).
 func (s *Service) ListMessagesAll(ctx context.Context, threadID string, params *ListMessagesParams, opts ...client.Option) iter.Seq2[Message, error] {
 	var p ListMessagesParams
 	if params != nil {
@@ -652,7 +653,7 @@ func (s *Service) ListMessagesAll(ctx context.Context, threadID string, params *
 
 // ListRunSteps calls GET /threads/{thread_id}/runs/{run_id}/steps (listRunSteps): List the steps of a run (the messages it created and the tools it called).
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces run steps with the output items of a response.
 func (s *Service) ListRunSteps(ctx context.Context, threadID string, runID string, params *ListRunStepsParams, opts ...client.Option) (*RunStepList, error) {
 	return client.Call[RunStepList](ctx, s.c, client.Request{Operation: "listRunSteps", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewListRunStepsRequest(base, threadID, runID, params)
@@ -662,7 +663,7 @@ func (s *Service) ListRunSteps(ctx context.Context, threadID string, runID strin
 // ListRunStepsAll iterates over every item of GET /threads/{thread_id}/runs/{run_id}/steps (listRunSteps): List the steps of a run (the messages it created and the tools it called).
 // It fetches page after page as the loop goes on, passing ctx to each.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces run steps with the output items of a response.
 func (s *Service) ListRunStepsAll(ctx context.Context, threadID string, runID string, params *ListRunStepsParams, opts ...client.Option) iter.Seq2[RunStep, error] {
 	var p ListRunStepsParams
 	if params != nil {
@@ -689,7 +690,7 @@ func (s *Service) ListRunStepsAll(ctx context.Context, threadID string, runID st
 
 // ListRuns calls GET /threads/{thread_id}/runs (listRuns): List the runs of a thread.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`).
 func (s *Service) ListRuns(ctx context.Context, threadID string, params *ListRunsParams, opts ...client.Option) (*RunList, error) {
 	return client.Call[RunList](ctx, s.c, client.Request{Operation: "listRuns", PathParams: []string{"threadID", threadID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewListRunsRequest(base, threadID, params)
@@ -699,7 +700,7 @@ func (s *Service) ListRuns(ctx context.Context, threadID string, params *ListRun
 // ListRunsAll iterates over every item of GET /threads/{thread_id}/runs (listRuns): List the runs of a thread.
 // It fetches page after page as the loop goes on, passing ctx to each.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`).
 func (s *Service) ListRunsAll(ctx context.Context, threadID string, params *ListRunsParams, opts ...client.Option) iter.Seq2[Run, error] {
 	var p ListRunsParams
 	if params != nil {
@@ -726,7 +727,7 @@ func (s *Service) ListRunsAll(ctx context.Context, threadID string, params *List
 
 // Update calls POST /assistants/{assistant_id} (modifyAssistant): Change an assistant; fields left out keep their value.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces assistants with prompts (reusable model, instructions and tools) passed to createResponse.
 func (s *Service) Update(ctx context.Context, assistantID string, body UpdateRequest, opts ...client.Option) (*Assistant, error) {
 	var model string
 	if body.Model != nil {
@@ -739,7 +740,7 @@ func (s *Service) Update(ctx context.Context, assistantID string, body UpdateReq
 
 // UpdateMessage calls POST /threads/{thread_id}/messages/{message_id} (modifyMessage): Change the metadata of a message.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces messages with the items of a conversation (listConversationItems, createConversationItems).
 func (s *Service) UpdateMessage(ctx context.Context, threadID string, messageID string, body UpdateMessageRequest, opts ...client.Option) (*Message, error) {
 	return client.Call[Message](ctx, s.c, client.Request{Operation: "modifyMessage", PathParams: []string{"threadID", threadID, "messageID", messageID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewModifyMessageRequest(base, threadID, messageID, body)
@@ -748,7 +749,7 @@ func (s *Service) UpdateMessage(ctx context.Context, threadID string, messageID 
 
 // UpdateRun calls POST /threads/{thread_id}/runs/{run_id} (modifyRun): Change the metadata of a run.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`).
 func (s *Service) UpdateRun(ctx context.Context, threadID string, runID string, body UpdateRunRequest, opts ...client.Option) (*Run, error) {
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "modifyRun", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewModifyRunRequest(base, threadID, runID, body)
@@ -757,7 +758,7 @@ func (s *Service) UpdateRun(ctx context.Context, threadID string, runID string, 
 
 // UpdateThread calls POST /threads/{thread_id} (modifyThread): Change the tool resources or metadata of a thread.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces threads with conversations (createConversation and its operations).
 func (s *Service) UpdateThread(ctx context.Context, threadID string, body UpdateThreadRequest, opts ...client.Option) (*Thread, error) {
 	return client.Call[Thread](ctx, s.c, client.Request{Operation: "modifyThread", PathParams: []string{"threadID", threadID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		return build.NewModifyThreadRequest(base, threadID, body)
@@ -766,7 +767,7 @@ func (s *Service) UpdateThread(ctx context.Context, threadID string, body Update
 
 // SubmitToolOutputs calls POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs (submitToolOutputs): Send the outputs of the tool calls a run waits for, all in one request.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Only a run whose status is `requires_action` takes outputs. Deprecated with the Assistants API: with the Responses API, tool outputs are `function_call_output` items in the input of the next createResponse. Returns the run, or, when `stream` is true, a server-sent event stream of the run as it continues, which ends with `done`.
 func (s *Service) SubmitToolOutputs(ctx context.Context, threadID string, runID string, body SubmitToolOutputsRequest, opts ...client.Option) (*Run, error) {
 	body.Stream = nil
 	if len(body.ToolOutputs) == 0 {
@@ -781,7 +782,7 @@ func (s *Service) SubmitToolOutputs(ctx context.Context, threadID string, runID 
 // Errors before the first event (status, auth) are returned here; range
 // over the stream's All to read events.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Only a run whose status is `requires_action` takes outputs. Deprecated with the Assistants API: with the Responses API, tool outputs are `function_call_output` items in the input of the next createResponse. Returns the run, or, when `stream` is true, a server-sent event stream of the run as it continues, which ends with `done`.
 func (s *Service) SubmitToolOutputsStream(ctx context.Context, threadID string, runID string, body SubmitToolOutputsRequest, opts ...client.Option) (*streaming.Stream[StreamEvent], error) {
 	body.Stream = client.Ptr(true)
 	if len(body.ToolOutputs) == 0 {

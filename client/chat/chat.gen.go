@@ -337,6 +337,7 @@ const (
 	PromptCacheTTLMinutes30                   = shared.PromptCacheTTLMinutes30
 	ReasoningEffortHigh                       = shared.ReasoningEffortHigh
 	ReasoningEffortLow                        = shared.ReasoningEffortLow
+	ReasoningEffortMax                        = shared.ReasoningEffortMax
 	ReasoningEffortMedium                     = shared.ReasoningEffortMedium
 	ReasoningEffortMinimal                    = shared.ReasoningEffortMinimal
 	ReasoningEffortNone                       = shared.ReasoningEffortNone

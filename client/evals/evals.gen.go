@@ -173,6 +173,7 @@ const (
 	PromptRoleUser                        = shared.PromptRoleUser
 	ReasoningEffortHigh                   = shared.ReasoningEffortHigh
 	ReasoningEffortLow                    = shared.ReasoningEffortLow
+	ReasoningEffortMax                    = shared.ReasoningEffortMax
 	ReasoningEffortMedium                 = shared.ReasoningEffortMedium
 	ReasoningEffortMinimal                = shared.ReasoningEffortMinimal
 	ReasoningEffortNone                   = shared.ReasoningEffortNone

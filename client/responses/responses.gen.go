@@ -708,6 +708,7 @@ const (
 	ReasoningConfigSummaryDetailed             = gen.ReasoningConfigSummaryDetailed
 	ReasoningEffortHigh                        = shared.ReasoningEffortHigh
 	ReasoningEffortLow                         = shared.ReasoningEffortLow
+	ReasoningEffortMax                         = shared.ReasoningEffortMax
 	ReasoningEffortMedium                      = shared.ReasoningEffortMedium
 	ReasoningEffortMinimal                     = shared.ReasoningEffortMinimal
 	ReasoningEffortNone                        = shared.ReasoningEffortNone

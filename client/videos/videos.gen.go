@@ -103,7 +103,7 @@ const (
 
 // Create calls POST /videos (createVideo): Start generating a video from a prompt, optionally guided by a reference image.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Answers at once with the queued job; poll it until its status is `completed` (or `failed`), then download its content. The multipart form uploads the reference image; the JSON body names one by URL or file id.
 func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client.Option) (*Video, error) {
 	if body.Prompt == "" {
 		return nil, client.MissingField("createVideo", "prompt")
@@ -121,7 +121,7 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 
 // CreateJSON calls POST /videos (createVideo): Start generating a video from a prompt, optionally guided by a reference image.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. Answers at once with the queued job; poll it until its status is `completed` (or `failed`), then download its content. The multipart form uploads the reference image; the JSON body names one by URL or file id.
 func (s *Service) CreateJSON(ctx context.Context, body CreateJSONRequest, opts ...client.Option) (*Video, error) {
 	if body.Prompt == "" {
 		return nil, client.MissingField("createVideo", "prompt")
@@ -177,7 +177,7 @@ func (s *Service) DownloadContent(ctx context.Context, videoID string, params *D
 
 // Edit calls POST /videos/edits (editVideo): Start a new video that edits an uploaded or generated one following a prompt.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. The multipart form uploads the source video; the JSON body names a completed video by id.
 func (s *Service) Edit(ctx context.Context, body EditRequest, opts ...client.Option) (*Video, error) {
 	if body.Video == nil {
 		return nil, client.MissingField("editVideo", "video")
@@ -194,7 +194,7 @@ func (s *Service) Edit(ctx context.Context, body EditRequest, opts ...client.Opt
 
 // EditJSON calls POST /videos/edits (editVideo): Start a new video that edits an uploaded or generated one following a prompt.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. The multipart form uploads the source video; the JSON body names a completed video by id.
 func (s *Service) EditJSON(ctx context.Context, body EditJSONRequest, opts ...client.Option) (*Video, error) {
 	if body.Prompt == "" {
 		return nil, client.MissingField("editVideo", "prompt")
@@ -206,7 +206,7 @@ func (s *Service) EditJSON(ctx context.Context, body EditJSONRequest, opts ...cl
 
 // Extend calls POST /videos/extensions (extendVideo): Start a new video that continues a completed one.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. The result's `seconds` is the length of the whole stitched video. The multipart form uploads the source video; the JSON body names a completed video by id.
 func (s *Service) Extend(ctx context.Context, body ExtendRequest, opts ...client.Option) (*Video, error) {
 	if body.Video == nil {
 		return nil, client.MissingField("extendVideo", "video")
@@ -226,7 +226,7 @@ func (s *Service) Extend(ctx context.Context, body ExtendRequest, opts ...client
 
 // ExtendJSON calls POST /videos/extensions (extendVideo): Start a new video that continues a completed one.
 //
-// Deprecated: the API marks this operation as deprecated.
+// Deprecated: the API marks this operation as deprecated. The result's `seconds` is the length of the whole stitched video. The multipart form uploads the source video; the JSON body names a completed video by id.
 func (s *Service) ExtendJSON(ctx context.Context, body ExtendJSONRequest, opts ...client.Option) (*Video, error) {
 	if body.Prompt == "" {
 		return nil, client.MissingField("extendVideo", "prompt")

@@ -651,6 +651,7 @@ func (e PromptRole) Valid() bool {
 const (
 	ReasoningEffortHigh    ReasoningEffort = "high"
 	ReasoningEffortLow     ReasoningEffort = "low"
+	ReasoningEffortMax     ReasoningEffort = "max"
 	ReasoningEffortMedium  ReasoningEffort = "medium"
 	ReasoningEffortMinimal ReasoningEffort = "minimal"
 	ReasoningEffortNone    ReasoningEffort = "none"
@@ -663,6 +664,8 @@ func (e ReasoningEffort) Valid() bool {
 	case ReasoningEffortHigh:
 		return true
 	case ReasoningEffortLow:
+		return true
+	case ReasoningEffortMax:
 		return true
 	case ReasoningEffortMedium:
 		return true

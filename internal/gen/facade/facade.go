@@ -235,6 +235,7 @@ type opView struct {
 	ParamsType      string
 	DocLine         string
 	Deprecated      bool
+	DeprecatedNote  string // the deprecated operation's description: what replaces it
 	Download        bool
 	Text            bool
 	TextDoc         string
@@ -650,9 +651,18 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
+// deprecatedNote is what a deprecated operation's description says (what
+// replaces it), on one line, for godoc's Deprecated paragraph.
+func deprecatedNote(o *operation) string {
+	if !o.Deprecated || o.op == nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(o.op.Description), " ")
+}
+
 // view prepares an operation for the template.
 func (r *resolver) view(o *operation, method string) *opView {
-	v := &opView{operation: o, Method: method, Deprecated: o.Deprecated, Download: o.download, Text: o.text,
+	v := &opView{operation: o, Method: method, Deprecated: o.Deprecated, DeprecatedNote: deprecatedNote(o), Download: o.download, Text: o.text,
 		TextDoc: strings.TrimSuffix(o.textDoc, "\n"), StreamEndLit: o.streamEnd, AfterPtr: o.afterPointer, PageItemID: o.pageItemID,
 		PageLastID: o.pageLastID, PageLastPtr: o.pageLastPtr, PageData: o.pageData, PageHasMore: o.pageHasMore,
 		CursorField: o.cursorField}
