@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the Assistants API is deprecated: these tests exercise it on purpose.
+
 package test
 
 import (
