@@ -3536,11 +3536,17 @@ func UnmarshalChunkingStrategy(data []byte) (ChunkingStrategy, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "auto" {
+				return nil, unionrt.Error("AssistantChunkingStrategy", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "static":
 			var v StaticChunkingStrategy
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "static" {
+				return nil, unionrt.Error("AssistantChunkingStrategy", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -3629,17 +3635,26 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("AssistantResponseFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_object":
 			var v shared.ResponseFormatJSONObject
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "json_object" {
+				return nil, unionrt.Error("AssistantResponseFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_schema":
 			var v ResponseFormatJSONSchema
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "json_schema" {
+				return nil, unionrt.Error("AssistantResponseFormat", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -3721,17 +3736,26 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "code_interpreter" {
+				return nil, unionrt.Error("AssistantTool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_search":
 			var v FileSearchTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_search" {
+				return nil, unionrt.Error("AssistantTool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "function":
 			var v FunctionTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("AssistantTool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -3821,17 +3845,26 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("AssistantToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "code_interpreter":
 			var v ToolChoiceCodeInterpreter
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "code_interpreter" {
+				return nil, unionrt.Error("AssistantToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_search":
 			var v ToolChoiceFileSearch
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "file_search" {
+				return nil, unionrt.Error("AssistantToolChoice", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -3908,11 +3941,17 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_citation" {
+				return nil, unionrt.Error("AssistantsAnnotation", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_path":
 			var v FilePathAnnotation
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "file_path" {
+				return nil, unionrt.Error("AssistantsAnnotation", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -3990,11 +4029,17 @@ func UnmarshalAnnotationDelta(data []byte) (AnnotationDelta, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_citation" {
+				return nil, unionrt.Error("AssistantsAnnotationDelta", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_path":
 			var v FilePathDelta
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "file_path" {
+				return nil, unionrt.Error("AssistantsAnnotationDelta", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -4073,11 +4118,17 @@ func UnmarshalAttachmentTool(data []byte) (AttachmentTool, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "code_interpreter" {
+				return nil, unionrt.Error("AssistantsAttachmentTool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_search":
 			var v AttachmentFileSearchTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "file_search" {
+				return nil, unionrt.Error("AssistantsAttachmentTool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -4157,11 +4208,17 @@ func UnmarshalCodeInterpreterOutput(data []byte) (CodeInterpreterOutput, error) 
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "logs" {
+				return nil, unionrt.Error("AssistantsCodeInterpreterOutput", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image":
 			var v CodeInterpreterImage
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image" {
+				return nil, unionrt.Error("AssistantsCodeInterpreterOutput", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -4243,11 +4300,17 @@ func UnmarshalCodeInterpreterOutputDelta(data []byte) (CodeInterpreterOutputDelt
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "logs" {
+				return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image":
 			var v CodeInterpreterImageDelta
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image" {
+				return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -4333,11 +4396,17 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("AssistantsMessageContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_file":
 			var v ImageFileContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_file" {
+				return nil, unionrt.Error("AssistantsMessageContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "image_url":
@@ -4345,11 +4414,17 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "image_url" {
+				return nil, unionrt.Error("AssistantsMessageContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "refusal":
 			var v RefusalContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "refusal" {
+				return nil, unionrt.Error("AssistantsMessageContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -4438,11 +4513,17 @@ func UnmarshalMessageContentDelta(data []byte) (MessageContentDelta, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("AssistantsMessageContentDelta", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_file":
 			var v ImageFileDeltaContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_file" {
+				return nil, unionrt.Error("AssistantsMessageContentDelta", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "image_url":
@@ -4450,11 +4531,17 @@ func UnmarshalMessageContentDelta(data []byte) (MessageContentDelta, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "image_url" {
+				return nil, unionrt.Error("AssistantsMessageContentDelta", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "refusal":
 			var v RefusalDeltaContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "refusal" {
+				return nil, unionrt.Error("AssistantsMessageContentDelta", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -4607,17 +4694,26 @@ func UnmarshalMessageInputPart(data []byte) (MessageInputPart, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("AssistantsMessageInputPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_file":
 			var v ImageFileContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "image_file" {
+				return nil, unionrt.Error("AssistantsMessageInputPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_url":
 			var v ImageURLContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_url" {
+				return nil, unionrt.Error("AssistantsMessageInputPart", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -4694,11 +4790,17 @@ func UnmarshalRunStepDetails(data []byte) (RunStepDetails, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "message_creation" {
+				return nil, unionrt.Error("AssistantsRunStepDetails", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "tool_calls":
 			var v ToolCallsDetails
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "tool_calls" {
+				return nil, unionrt.Error("AssistantsRunStepDetails", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -4778,11 +4880,17 @@ func UnmarshalRunStepDetailsDelta(data []byte) (RunStepDetailsDelta, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "message_creation" {
+				return nil, unionrt.Error("AssistantsRunStepDetailsDelta", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "tool_calls":
 			var v ToolCallsDelta
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "tool_calls" {
+				return nil, unionrt.Error("AssistantsRunStepDetailsDelta", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -4965,11 +5073,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.created" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.run.created":
 			var v RunCreatedEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.run.created" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.run.queued":
@@ -4977,11 +5091,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.run.queued" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.run.in_progress":
 			var v RunInProgressEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.run.in_progress" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.run.requires_action":
@@ -4989,11 +5109,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.run.requires_action" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.run.completed":
 			var v RunCompletedEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.run.completed" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.run.incomplete":
@@ -5001,11 +5127,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.run.incomplete" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.run.failed":
 			var v RunFailedEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.run.failed" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.run.cancelling":
@@ -5013,11 +5145,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.run.cancelling" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.run.cancelled":
 			var v RunCancelledEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.run.cancelled" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.run.expired":
@@ -5025,11 +5163,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.run.expired" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.run.step.created":
 			var v RunStepCreatedEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.run.step.created" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.run.step.in_progress":
@@ -5037,11 +5181,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.run.step.in_progress" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.run.step.delta":
 			var v RunStepDeltaEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.run.step.delta" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.run.step.completed":
@@ -5049,11 +5199,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.run.step.completed" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.run.step.failed":
 			var v RunStepFailedEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.run.step.failed" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.run.step.cancelled":
@@ -5061,11 +5217,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.run.step.cancelled" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.run.step.expired":
 			var v RunStepExpiredEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.run.step.expired" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.message.created":
@@ -5073,11 +5235,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.message.created" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.message.in_progress":
 			var v MessageInProgressEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.message.in_progress" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.message.delta":
@@ -5085,11 +5253,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.message.delta" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "thread.message.completed":
 			var v MessageCompletedEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "thread.message.completed" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "thread.message.incomplete":
@@ -5097,11 +5271,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Event) != "thread.message.incomplete" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "error":
 			var v ErrorEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Event) != "error" {
+				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -5183,17 +5363,26 @@ func UnmarshalToolCall(data []byte) (ToolCall, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "code_interpreter" {
+				return nil, unionrt.Error("AssistantsToolCall", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_search":
 			var v FileSearchCall
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_search" {
+				return nil, unionrt.Error("AssistantsToolCall", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "function":
 			var v FunctionToolCall
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("AssistantsToolCall", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -5276,17 +5465,26 @@ func UnmarshalToolCallDelta(data []byte) (ToolCallDelta, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "code_interpreter" {
+				return nil, unionrt.Error("AssistantsToolCallDelta", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_search":
 			var v FileSearchCallDelta
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_search" {
+				return nil, unionrt.Error("AssistantsToolCallDelta", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "function":
 			var v FunctionCallDelta
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("AssistantsToolCallDelta", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

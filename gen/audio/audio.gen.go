@@ -979,11 +979,17 @@ func UnmarshalCreateSpeechStreamEvent(data []byte) (CreateSpeechStreamEvent, err
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "speech.audio.delta" {
+				return nil, unionrt.Error("CreateSpeechStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "speech.audio.done":
 			var v SpeechDoneEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "speech.audio.done" {
+				return nil, unionrt.Error("CreateSpeechStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1067,17 +1073,26 @@ func UnmarshalCreateTranscriptionStreamEvent(data []byte) (CreateTranscriptionSt
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "transcript.text.delta" {
+				return nil, unionrt.Error("CreateTranscriptionStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "transcript.text.segment":
 			var v TranscriptTextSegmentEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "transcript.text.segment" {
+				return nil, unionrt.Error("CreateTranscriptionStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "transcript.text.done":
 			var v TranscriptTextDoneEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "transcript.text.done" {
+				return nil, unionrt.Error("CreateTranscriptionStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1295,11 +1310,17 @@ func UnmarshalTranscriptionUsage(data []byte) (TranscriptionUsage, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "tokens" {
+				return nil, unionrt.Error("TranscriptionUsage", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "duration":
 			var v TranscriptionUsageDuration
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "duration" {
+				return nil, unionrt.Error("TranscriptionUsage", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

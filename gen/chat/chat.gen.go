@@ -1906,11 +1906,17 @@ func UnmarshalAssistantContentPart(data []byte) (AssistantContentPart, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("ChatAssistantContentPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "refusal":
 			var v ContentPartRefusal
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "refusal" {
+				return nil, unionrt.Error("ChatAssistantContentPart", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2008,11 +2014,17 @@ func UnmarshalMessage(data []byte) (Message, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Role) != "developer" {
+				return nil, unionrt.Error("ChatCompletionRequestMessage", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "system":
 			var v SystemMessage
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Role) != "system" {
+				return nil, unionrt.Error("ChatCompletionRequestMessage", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "user":
@@ -2020,11 +2032,17 @@ func UnmarshalMessage(data []byte) (Message, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Role) != "user" {
+				return nil, unionrt.Error("ChatCompletionRequestMessage", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "assistant":
 			var v AssistantMessage
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Role) != "assistant" {
+				return nil, unionrt.Error("ChatCompletionRequestMessage", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "tool":
@@ -2032,11 +2050,17 @@ func UnmarshalMessage(data []byte) (Message, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Role) != "tool" {
+				return nil, unionrt.Error("ChatCompletionRequestMessage", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "function":
 			var v FunctionMessage
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Role) != "function" {
+				return nil, unionrt.Error("ChatCompletionRequestMessage", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2121,11 +2145,17 @@ func UnmarshalContentPart(data []byte) (ContentPart, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("ChatContentPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_url":
 			var v ContentPartImage
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_url" {
+				return nil, unionrt.Error("ChatContentPart", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "input_audio":
@@ -2133,11 +2163,17 @@ func UnmarshalContentPart(data []byte) (ContentPart, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_audio" {
+				return nil, unionrt.Error("ChatContentPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file":
 			var v ContentPartFile
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "file" {
+				return nil, unionrt.Error("ChatContentPart", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2215,11 +2251,17 @@ func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("ChatCustomToolFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "grammar":
 			var v CustomToolFormatGrammar
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "grammar" {
+				return nil, unionrt.Error("ChatCustomToolFormat", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2431,17 +2473,26 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("ChatResponseFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_schema":
 			var v ResponseFormatJSONSchema
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "json_schema" {
+				return nil, unionrt.Error("ChatResponseFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_object":
 			var v shared.ResponseFormatJSONObject
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "json_object" {
+				return nil, unionrt.Error("ChatResponseFormat", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2516,11 +2567,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("ChatTool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "custom":
 			var v CustomTool
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "custom" {
+				return nil, unionrt.Error("ChatTool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2596,11 +2653,17 @@ func UnmarshalToolCall(data []byte) (ToolCall, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("ChatToolCall", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "custom":
 			var v CustomToolCall
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "custom" {
+				return nil, unionrt.Error("ChatToolCall", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2690,17 +2753,26 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("ChatToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "allowed_tools":
 			var v ToolChoiceAllowedTools
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "allowed_tools" {
+				return nil, unionrt.Error("ChatToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "custom":
 			var v ToolChoiceCustom
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "custom" {
+				return nil, unionrt.Error("ChatToolChoice", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

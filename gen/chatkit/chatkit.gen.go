@@ -1248,11 +1248,17 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file" {
+				return nil, unionrt.Error("ChatKitAnnotation", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "url":
 			var v URLAnnotation
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "url" {
+				return nil, unionrt.Error("ChatKitAnnotation", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1348,11 +1354,17 @@ func UnmarshalThreadItem(data []byte) (ThreadItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "chatkit.user_message" {
+				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "chatkit.assistant_message":
 			var v AssistantMessage
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "chatkit.assistant_message" {
+				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "chatkit.widget":
@@ -1360,11 +1372,17 @@ func UnmarshalThreadItem(data []byte) (ThreadItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "chatkit.widget" {
+				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "chatkit.client_tool_call":
 			var v ClientToolCall
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "chatkit.client_tool_call" {
+				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "chatkit.task":
@@ -1372,11 +1390,17 @@ func UnmarshalThreadItem(data []byte) (ThreadItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "chatkit.task" {
+				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "chatkit.task_group":
 			var v TaskGroup
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "chatkit.task_group" {
+				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1458,17 +1482,26 @@ func UnmarshalThreadStatus(data []byte) (ThreadStatus, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "active" {
+				return nil, unionrt.Error("ChatKitThreadStatus", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "locked":
 			var v ThreadLocked
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "locked" {
+				return nil, unionrt.Error("ChatKitThreadStatus", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "closed":
 			var v ThreadClosed
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "closed" {
+				return nil, unionrt.Error("ChatKitThreadStatus", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1544,11 +1577,17 @@ func UnmarshalUserContent(data []byte) (UserContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_text" {
+				return nil, unionrt.Error("ChatKitUserContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "quoted_text":
 			var v QuotedText
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "quoted_text" {
+				return nil, unionrt.Error("ChatKitUserContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

@@ -479,11 +479,17 @@ func UnmarshalNetworkPolicy(data []byte) (NetworkPolicy, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "disabled" {
+				return nil, unionrt.Error("ContainerNetworkAccess", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "allowlist":
 			var v NetworkPolicyAllowlist
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "allowlist" {
+				return nil, unionrt.Error("ContainerNetworkAccess", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -561,11 +567,17 @@ func UnmarshalSkill(data []byte) (Skill, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "skill_reference" {
+				return nil, unionrt.Error("ContainerSkillSpec", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "inline":
 			var v InlineSkill
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "inline" {
+				return nil, unionrt.Error("ContainerSkillSpec", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

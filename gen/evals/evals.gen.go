@@ -1424,17 +1424,26 @@ func UnmarshalCompletionsRunSource(data []byte) (CompletionsRunSource, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_content" {
+				return nil, unionrt.Error("EvalCompletionsRunSource", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_id":
 			var v FileIDSource
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_id" {
+				return nil, unionrt.Error("EvalCompletionsRunSource", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "stored_completions":
 			var v StoredCompletionsSource
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "stored_completions" {
+				return nil, unionrt.Error("EvalCompletionsRunSource", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1506,6 +1515,9 @@ func UnmarshalCompletionsTool(data []byte) (CompletionsTool, error) {
 			var v FunctionTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("EvalCompletionsTool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1589,17 +1601,26 @@ func UnmarshalDataSourceConfig(data []byte) (DataSourceConfig, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "custom" {
+				return nil, unionrt.Error("EvalDataSourceConfig", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "logs":
 			var v LogsDataSourceConfig
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "logs" {
+				return nil, unionrt.Error("EvalDataSourceConfig", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "stored_completions":
 			var v StoredCompletionsDataSourceConfig
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "stored_completions" {
+				return nil, unionrt.Error("EvalDataSourceConfig", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1677,11 +1698,17 @@ func UnmarshalJSONLRunSource(data []byte) (JSONLRunSource, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_content" {
+				return nil, unionrt.Error("EvalJSONLRunSource", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_id":
 			var v FileIDSource
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "file_id" {
+				return nil, unionrt.Error("EvalJSONLRunSource", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1757,17 +1784,26 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("EvalResponseFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_schema":
 			var v ResponseFormatJSONSchema
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "json_schema" {
+				return nil, unionrt.Error("EvalResponseFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_object":
 			var v shared.ResponseFormatJSONObject
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "json_object" {
+				return nil, unionrt.Error("EvalResponseFormat", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1849,17 +1885,26 @@ func UnmarshalResponsesRunSource(data []byte) (ResponsesRunSource, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_content" {
+				return nil, unionrt.Error("EvalResponsesRunSource", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_id":
 			var v FileIDSource
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_id" {
+				return nil, unionrt.Error("EvalResponsesRunSource", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "responses":
 			var v ResponsesSource
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "responses" {
+				return nil, unionrt.Error("EvalResponsesRunSource", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1942,17 +1987,26 @@ func UnmarshalRunDataSource(data []byte) (RunDataSource, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "jsonl" {
+				return nil, unionrt.Error("EvalRunDataSource", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "completions":
 			var v CompletionsRunDataSource
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "completions" {
+				return nil, unionrt.Error("EvalRunDataSource", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "responses":
 			var v ResponsesRunDataSource
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "responses" {
+				return nil, unionrt.Error("EvalRunDataSource", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2029,11 +2083,17 @@ func UnmarshalRunInputMessages(data []byte) (RunInputMessages, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "template" {
+				return nil, unionrt.Error("EvalRunInputMessages", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "item_reference":
 			var v ItemReferenceInput
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "item_reference" {
+				return nil, unionrt.Error("EvalRunInputMessages", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2124,11 +2184,17 @@ func UnmarshalTestingCriterion(data []byte) (TestingCriterion, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "label_model" {
+				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "string_check":
 			var v StringCheckCriterion
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "string_check" {
+				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "text_similarity":
@@ -2136,17 +2202,26 @@ func UnmarshalTestingCriterion(data []byte) (TestingCriterion, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text_similarity" {
+				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "python":
 			var v PythonCriterion
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "python" {
+				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "score_model":
 			var v ScoreModelCriterion
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "score_model" {
+				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -2222,17 +2297,26 @@ func UnmarshalTextFormat(data []byte) (TextFormat, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("EvalTextFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_schema":
 			var v TextFormatJSONSchema
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "json_schema" {
+				return nil, unionrt.Error("EvalTextFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_object":
 			var v shared.ResponseFormatJSONObject
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "json_object" {
+				return nil, unionrt.Error("EvalTextFormat", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

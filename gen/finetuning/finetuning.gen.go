@@ -1587,6 +1587,9 @@ func UnmarshalIntegration(data []byte) (Integration, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "wandb" {
+				return nil, unionrt.Error("FineTuningIntegration", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		}
 		raw, err := unionrt.Unknown(data)
@@ -1746,11 +1749,17 @@ func UnmarshalGrader(data []byte) (Grader, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "string_check" {
+				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "text_similarity":
 			var v TextSimilarityGrader
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "text_similarity" {
+				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "python":
@@ -1758,17 +1767,26 @@ func UnmarshalGrader(data []byte) (Grader, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "python" {
+				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "score_model":
 			var v ScoreModelGrader
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "score_model" {
+				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "multi":
 			var v MultiGrader
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "multi" {
+				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1924,11 +1942,17 @@ func UnmarshalSubGrader(data []byte) (SubGrader, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "string_check" {
+				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "text_similarity":
 			var v TextSimilarityGrader
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "text_similarity" {
+				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "python":
@@ -1936,17 +1960,26 @@ func UnmarshalSubGrader(data []byte) (SubGrader, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "python" {
+				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "score_model":
 			var v ScoreModelGrader
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "score_model" {
+				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "label_model":
 			var v LabelModelGrader
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "label_model" {
+				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

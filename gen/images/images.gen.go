@@ -1142,11 +1142,17 @@ func UnmarshalEditStreamEvent(data []byte) (EditStreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "image_edit.partial_image" {
+				return nil, unionrt.Error("ImageEditStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_edit.completed":
 			var v EditCompletedEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_edit.completed" {
+				return nil, unionrt.Error("ImageEditStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1223,11 +1229,17 @@ func UnmarshalGenStreamEvent(data []byte) (GenStreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "image_generation.partial_image" {
+				return nil, unionrt.Error("ImageGenStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_generation.completed":
 			var v GenCompletedEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_generation.completed" {
+				return nil, unionrt.Error("ImageGenStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1304,11 +1316,17 @@ func UnmarshalProvenanceResult(data []byte) (ProvenanceResult, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "c2pa" {
+				return nil, unionrt.Error("ProvenanceResult", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "synthid":
 			var v SynthIDProvenanceResult
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "synthid" {
+				return nil, unionrt.Error("ProvenanceResult", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

@@ -372,11 +372,17 @@ func UnmarshalInputPart(data []byte) (InputPart, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("ModerationInputPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_url":
 			var v ImageInput
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_url" {
+				return nil, unionrt.Error("ModerationInputPart", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

@@ -7941,11 +7941,17 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_citation" {
+				return nil, unionrt.Error("Annotation", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "url_citation":
 			var v URLCitationAnnotation
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "url_citation" {
+				return nil, unionrt.Error("Annotation", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "container_file_citation":
@@ -7953,11 +7959,17 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "container_file_citation" {
+				return nil, unionrt.Error("Annotation", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_path":
 			var v FilePathAnnotation
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "file_path" {
+				return nil, unionrt.Error("Annotation", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -8039,17 +8051,26 @@ func UnmarshalApplyPatchOperation(data []byte) (ApplyPatchOperation, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "create_file" {
+				return nil, unionrt.Error("ApplyPatchOperation", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "delete_file":
 			var v ApplyPatchDeleteFile
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "delete_file" {
+				return nil, unionrt.Error("ApplyPatchOperation", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "update_file":
 			var v ApplyPatchUpdateFile
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "update_file" {
+				return nil, unionrt.Error("ApplyPatchOperation", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -8133,6 +8154,9 @@ func UnmarshalCodeInterpreterContainer(data []byte) (CodeInterpreterContainer, e
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "auto" {
+				return nil, unionrt.Error("CodeInterpreterContainer", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		}
 		raw, err := unionrt.Unknown(data)
@@ -8208,11 +8232,17 @@ func UnmarshalCodeInterpreterOutput(data []byte) (CodeInterpreterOutput, error) 
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "logs" {
+				return nil, unionrt.Error("CodeInterpreterOutput", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image":
 			var v CodeInterpreterOutputImage
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image" {
+				return nil, unionrt.Error("CodeInterpreterOutput", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -8315,11 +8345,17 @@ func UnmarshalComputerAction(data []byte) (ComputerAction, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "click" {
+				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "double_click":
 			var v DoubleClickAction
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "double_click" {
+				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "drag":
@@ -8327,11 +8363,17 @@ func UnmarshalComputerAction(data []byte) (ComputerAction, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "drag" {
+				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "keypress":
 			var v KeypressAction
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "keypress" {
+				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "move":
@@ -8339,11 +8381,17 @@ func UnmarshalComputerAction(data []byte) (ComputerAction, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "move" {
+				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "screenshot":
 			var v ScreenshotAction
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "screenshot" {
+				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "scroll":
@@ -8351,17 +8399,26 @@ func UnmarshalComputerAction(data []byte) (ComputerAction, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "scroll" {
+				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "type":
 			var v TypeAction
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "type" {
+				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "wait":
 			var v WaitAction
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "wait" {
+				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -8440,11 +8497,17 @@ func UnmarshalContainerNetworkPolicy(data []byte) (ContainerNetworkPolicy, error
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "disabled" {
+				return nil, unionrt.Error("ContainerNetworkPolicy", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "allowlist":
 			var v ContainerNetworkPolicyAllowlist
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "allowlist" {
+				return nil, unionrt.Error("ContainerNetworkPolicy", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -8521,11 +8584,17 @@ func UnmarshalContainerSkill(data []byte) (ContainerSkill, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "skill_reference" {
+				return nil, unionrt.Error("ContainerSkill", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "inline":
 			var v InlineSkill
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "inline" {
+				return nil, unionrt.Error("ContainerSkill", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -8712,11 +8781,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "message" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "function_call":
 			var v FunctionCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "function_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "function_call_output":
@@ -8724,11 +8799,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "function_call_output" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "custom_tool_call":
 			var v CustomToolCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "custom_tool_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "custom_tool_call_output":
@@ -8736,11 +8817,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "custom_tool_call_output" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "reasoning":
 			var v ReasoningItem
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "reasoning" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "file_search_call":
@@ -8748,11 +8835,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_search_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "web_search_call":
 			var v WebSearchCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "web_search_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "computer_call":
@@ -8760,11 +8853,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "computer_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "computer_call_output":
 			var v ComputerCallOutput
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "computer_call_output" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "code_interpreter_call":
@@ -8772,11 +8871,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "code_interpreter_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_generation_call":
 			var v ImageGenerationCall
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_generation_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "local_shell_call":
@@ -8784,11 +8889,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "local_shell_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "local_shell_call_output":
 			var v LocalShellCallOutput
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "local_shell_call_output" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "shell_call":
@@ -8796,11 +8907,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "shell_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "shell_call_output":
 			var v ShellCallOutput
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "shell_call_output" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "apply_patch_call":
@@ -8808,11 +8925,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "apply_patch_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "apply_patch_call_output":
 			var v ApplyPatchCallOutput
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "apply_patch_call_output" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "mcp_list_tools":
@@ -8820,11 +8943,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "mcp_list_tools" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "mcp_approval_request":
 			var v McpApprovalRequest
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "mcp_approval_request" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "mcp_approval_response":
@@ -8832,11 +8961,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "mcp_approval_response" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "mcp_call":
 			var v McpCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "mcp_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "tool_search_call":
@@ -8844,11 +8979,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "tool_search_call" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "tool_search_output":
 			var v ToolSearchOutput
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "tool_search_output" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "additional_tools":
@@ -8856,11 +8997,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "additional_tools" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "compaction":
 			var v CompactionItem
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "compaction" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "program":
@@ -8868,11 +9015,17 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "program" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "program_output":
 			var v ProgramOutputItem
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "program_output" {
+				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -9017,11 +9170,17 @@ func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("CustomToolFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "grammar":
 			var v CustomToolFormatGrammar
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "grammar" {
+				return nil, unionrt.Error("CustomToolFormat", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -9171,17 +9330,26 @@ func UnmarshalFunctionCallOutputPart(data []byte) (FunctionCallOutputPart, error
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_text" {
+				return nil, unionrt.Error("FunctionCallOutputPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "input_image":
 			var v InputImageContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_image" {
+				return nil, unionrt.Error("FunctionCallOutputPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "input_file":
 			var v InputFileContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "input_file" {
+				return nil, unionrt.Error("FunctionCallOutputPart", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -9275,11 +9443,17 @@ func UnmarshalInputContent(data []byte) (InputContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_text" {
+				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "input_image":
 			var v InputImageContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "input_image" {
+				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "input_file":
@@ -9287,11 +9461,17 @@ func UnmarshalInputContent(data []byte) (InputContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_file" {
+				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "input_audio":
 			var v InputAudioContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "input_audio" {
+				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "output_text":
@@ -9299,11 +9479,17 @@ func UnmarshalInputContent(data []byte) (InputContent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "output_text" {
+				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "refusal":
 			var v RefusalContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "refusal" {
+				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -9497,11 +9683,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "message" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "function_call":
 			var v FunctionCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "function_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "function_call_output":
@@ -9509,11 +9701,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "function_call_output" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "custom_tool_call":
 			var v CustomToolCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "custom_tool_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "custom_tool_call_output":
@@ -9521,11 +9719,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "custom_tool_call_output" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "reasoning":
 			var v ReasoningItem
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "reasoning" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "item_reference":
@@ -9533,11 +9737,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "item_reference" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_search_call":
 			var v FileSearchCall
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "file_search_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "web_search_call":
@@ -9545,11 +9755,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "web_search_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "computer_call":
 			var v ComputerCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "computer_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "computer_call_output":
@@ -9557,11 +9773,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "computer_call_output" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "code_interpreter_call":
 			var v CodeInterpreterCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "code_interpreter_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "image_generation_call":
@@ -9569,11 +9791,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "image_generation_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "local_shell_call":
 			var v LocalShellCall
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "local_shell_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "local_shell_call_output":
@@ -9581,11 +9809,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "local_shell_call_output" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "shell_call":
 			var v ShellCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "shell_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "shell_call_output":
@@ -9593,11 +9827,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "shell_call_output" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "apply_patch_call":
 			var v ApplyPatchCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "apply_patch_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "apply_patch_call_output":
@@ -9605,11 +9845,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "apply_patch_call_output" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "mcp_list_tools":
 			var v McpListTools
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "mcp_list_tools" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "mcp_approval_request":
@@ -9617,11 +9863,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "mcp_approval_request" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "mcp_approval_response":
 			var v McpApproval
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "mcp_approval_response" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "mcp_call":
@@ -9629,11 +9881,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "mcp_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "tool_search_call":
 			var v ToolSearchCall
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "tool_search_call" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "tool_search_output":
@@ -9641,11 +9899,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "tool_search_output" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "additional_tools":
 			var v AdditionalTools
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "additional_tools" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "compaction":
@@ -9653,11 +9917,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "compaction" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "compaction_trigger":
 			var v CompactionTrigger
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "compaction_trigger" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "program":
@@ -9665,11 +9935,17 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "program" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "program_output":
 			var v ProgramOutputItem
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "program_output" {
+				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -9972,17 +10248,26 @@ func UnmarshalMcpToolCallError(data []byte) (McpToolCallError, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "mcp_protocol_error" {
+				return nil, unionrt.Error("McpToolCallError", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "mcp_tool_execution_error":
 			var v McpToolExecutionError
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "mcp_tool_execution_error" {
+				return nil, unionrt.Error("McpToolCallError", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "http_error":
 			var v McpHTTPError
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "http_error" {
+				return nil, unionrt.Error("McpToolCallError", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -10088,11 +10373,17 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_text" {
+				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "output_text":
 			var v OutputTextContent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "output_text" {
+				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "text":
@@ -10100,11 +10391,17 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "summary_text":
 			var v ReasoningSummaryText
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "summary_text" {
+				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "reasoning_text":
@@ -10112,11 +10409,17 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "reasoning_text" {
+				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "refusal":
 			var v RefusalContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "refusal" {
+				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "input_image":
@@ -10124,17 +10427,26 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_image" {
+				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "computer_screenshot":
 			var v ComputerScreenshot
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "computer_screenshot" {
+				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "input_file":
 			var v InputFileContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "input_file" {
+				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -10210,11 +10522,17 @@ func UnmarshalNamespaceMember(data []byte) (NamespaceMember, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("NamespaceMember", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "custom":
 			var v CustomTool
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "custom" {
+				return nil, unionrt.Error("NamespaceMember", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -10290,11 +10608,17 @@ func UnmarshalOutputContent(data []byte) (OutputContent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "output_text" {
+				return nil, unionrt.Error("OutputContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "refusal":
 			var v RefusalContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "refusal" {
+				return nil, unionrt.Error("OutputContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -10480,11 +10804,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "message" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "function_call":
 			var v FunctionCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "function_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "function_call_output":
@@ -10492,11 +10822,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "function_call_output" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "custom_tool_call":
 			var v CustomToolCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "custom_tool_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "custom_tool_call_output":
@@ -10504,11 +10840,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "custom_tool_call_output" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "reasoning":
 			var v ReasoningItem
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "reasoning" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "file_search_call":
@@ -10516,11 +10858,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_search_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "web_search_call":
 			var v WebSearchCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "web_search_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "computer_call":
@@ -10528,11 +10876,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "computer_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "computer_call_output":
 			var v ComputerCallOutput
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "computer_call_output" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "code_interpreter_call":
@@ -10540,11 +10894,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "code_interpreter_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_generation_call":
 			var v ImageGenerationCall
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_generation_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "local_shell_call":
@@ -10552,11 +10912,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "local_shell_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "local_shell_call_output":
 			var v LocalShellCallOutput
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "local_shell_call_output" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "shell_call":
@@ -10564,11 +10930,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "shell_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "shell_call_output":
 			var v ShellCallOutput
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "shell_call_output" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "apply_patch_call":
@@ -10576,11 +10948,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "apply_patch_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "apply_patch_call_output":
 			var v ApplyPatchCallOutput
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "apply_patch_call_output" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "mcp_list_tools":
@@ -10588,11 +10966,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "mcp_list_tools" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "mcp_approval_request":
 			var v McpApprovalRequest
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "mcp_approval_request" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "mcp_approval_response":
@@ -10600,11 +10984,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "mcp_approval_response" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "mcp_call":
 			var v McpCall
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "mcp_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "tool_search_call":
@@ -10612,11 +11002,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "tool_search_call" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "tool_search_output":
 			var v ToolSearchOutput
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "tool_search_output" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "additional_tools":
@@ -10624,11 +11020,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "additional_tools" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "compaction":
 			var v CompactionItem
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "compaction" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "program":
@@ -10636,11 +11038,17 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "program" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "program_output":
 			var v ProgramOutputItem
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "program_output" {
+				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -10721,17 +11129,26 @@ func UnmarshalContentPart(data []byte) (ContentPart, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "output_text" {
+				return nil, unionrt.Error("ResponseContentPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "refusal":
 			var v RefusalContent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "refusal" {
+				return nil, unionrt.Error("ResponseContentPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "reasoning_text":
 			var v ReasoningText
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "reasoning_text" {
+				return nil, unionrt.Error("ResponseContentPart", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -11190,11 +11607,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.created" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.queued":
 			var v QueuedEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.queued" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.in_progress":
@@ -11202,11 +11625,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.in_progress" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.completed":
 			var v CompletedEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.completed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.failed":
@@ -11214,11 +11643,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.failed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.incomplete":
 			var v IncompleteEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.incomplete" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.output_item.added":
@@ -11226,11 +11661,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.output_item.added" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.output_item.done":
 			var v OutputItemDoneEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.output_item.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.content_part.added":
@@ -11238,11 +11679,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.content_part.added" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.content_part.done":
 			var v ContentPartDoneEvent
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.content_part.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.output_text.delta":
@@ -11250,11 +11697,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.output_text.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.output_text.done":
 			var v OutputTextDoneEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.output_text.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.output_text.annotation.added":
@@ -11262,11 +11715,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.output_text.annotation.added" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.refusal.delta":
 			var v RefusalDeltaEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.refusal.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.refusal.done":
@@ -11274,11 +11733,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.refusal.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.function_call_arguments.delta":
 			var v FunctionCallArgumentsDeltaEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.function_call_arguments.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.function_call_arguments.done":
@@ -11286,11 +11751,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.function_call_arguments.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.custom_tool_call_input.delta":
 			var v CustomToolCallInputDeltaEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.custom_tool_call_input.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.custom_tool_call_input.done":
@@ -11298,11 +11769,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.custom_tool_call_input.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.file_search_call.in_progress":
 			var v FileSearchCallInProgressEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.file_search_call.in_progress" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.file_search_call.searching":
@@ -11310,11 +11787,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.file_search_call.searching" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.file_search_call.completed":
 			var v FileSearchCallCompletedEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.file_search_call.completed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.web_search_call.in_progress":
@@ -11322,11 +11805,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.web_search_call.in_progress" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.web_search_call.searching":
 			var v WebSearchCallSearchingEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.web_search_call.searching" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.web_search_call.completed":
@@ -11334,11 +11823,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.web_search_call.completed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.code_interpreter_call.in_progress":
 			var v CodeInterpreterCallInProgressEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.code_interpreter_call.in_progress" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.code_interpreter_call.interpreting":
@@ -11346,11 +11841,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.code_interpreter_call.interpreting" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.code_interpreter_call.completed":
 			var v CodeInterpreterCallCompletedEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.code_interpreter_call.completed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.code_interpreter_call_code.delta":
@@ -11358,11 +11859,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.code_interpreter_call_code.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.code_interpreter_call_code.done":
 			var v CodeInterpreterCallCodeDoneEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.code_interpreter_call_code.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.image_generation_call.in_progress":
@@ -11370,11 +11877,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.image_generation_call.in_progress" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.image_generation_call.generating":
 			var v ImageGenerationCallGeneratingEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.image_generation_call.generating" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.image_generation_call.completed":
@@ -11382,11 +11895,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.image_generation_call.completed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.image_generation_call.partial_image":
 			var v ImageGenerationCallPartialImageEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.image_generation_call.partial_image" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.mcp_call_arguments.delta":
@@ -11394,11 +11913,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.mcp_call_arguments.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.mcp_call_arguments.done":
 			var v McpCallArgumentsDoneEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.mcp_call_arguments.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.mcp_call.in_progress":
@@ -11406,11 +11931,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.mcp_call.in_progress" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.mcp_call.completed":
 			var v McpCallCompletedEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.mcp_call.completed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.mcp_call.failed":
@@ -11418,11 +11949,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.mcp_call.failed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.mcp_list_tools.in_progress":
 			var v McpListToolsInProgressEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.mcp_list_tools.in_progress" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.mcp_list_tools.completed":
@@ -11430,11 +11967,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.mcp_list_tools.completed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.mcp_list_tools.failed":
 			var v McpListToolsFailedEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.mcp_list_tools.failed" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.reasoning_summary_part.added":
@@ -11442,11 +11985,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.reasoning_summary_part.added" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.reasoning_summary_part.done":
 			var v ReasoningSummaryPartDoneEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.reasoning_summary_part.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.reasoning_summary_text.delta":
@@ -11454,11 +12003,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.reasoning_summary_text.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.reasoning_summary_text.done":
 			var v ReasoningSummaryTextDoneEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.reasoning_summary_text.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.reasoning_text.delta":
@@ -11466,11 +12021,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.reasoning_text.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.reasoning_text.done":
 			var v ReasoningTextDoneEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.reasoning_text.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.audio.delta":
@@ -11478,11 +12039,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.audio.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.audio.done":
 			var v AudioDoneEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.audio.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.audio.transcript.delta":
@@ -11490,11 +12057,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.audio.transcript.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.audio.transcript.done":
 			var v AudioTranscriptDoneEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.audio.transcript.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.shell_call_command.added":
@@ -11502,11 +12075,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.shell_call_command.added" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.shell_call_command.delta":
 			var v ShellCallCommandDeltaEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.shell_call_command.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.shell_call_command.done":
@@ -11514,11 +12093,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.shell_call_command.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.shell_call_output_content.delta":
 			var v ShellCallOutputContentDeltaEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.shell_call_output_content.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.shell_call_output_content.done":
@@ -11526,11 +12111,17 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.shell_call_output_content.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.apply_patch_call_operation_diff.delta":
 			var v ApplyPatchCallOperationDiffDeltaEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "response.apply_patch_call_operation_diff.delta" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "response.apply_patch_call_operation_diff.done":
@@ -11538,17 +12129,26 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.apply_patch_call_operation_diff.done" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "response.compaction.compacting":
 			var v CompactionCompactingEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "response.compaction.compacting" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "error":
 			var v ErrorEvent
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "error" {
+				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -11625,11 +12225,17 @@ func UnmarshalShellCallEnvironment(data []byte) (ShellCallEnvironment, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "local" {
+				return nil, unionrt.Error("ShellCallEnvironment", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "container_reference":
 			var v ContainerReference
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "container_reference" {
+				return nil, unionrt.Error("ShellCallEnvironment", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -11705,11 +12311,17 @@ func UnmarshalShellOutcome(data []byte) (ShellOutcome, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "exit" {
+				return nil, unionrt.Error("ShellOutcome", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "timeout":
 			var v ShellOutcomeTimeout
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "timeout" {
+				return nil, unionrt.Error("ShellOutcome", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -11790,17 +12402,26 @@ func UnmarshalShellToolEnvironment(data []byte) (ShellToolEnvironment, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "container_auto" {
+				return nil, unionrt.Error("ShellToolEnvironment", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "local":
 			var v LocalEnvironment
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "local" {
+				return nil, unionrt.Error("ShellToolEnvironment", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "container_reference":
 			var v ContainerReference
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "container_reference" {
+				return nil, unionrt.Error("ShellToolEnvironment", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -11875,17 +12496,26 @@ func UnmarshalTextFormat(data []byte) (TextFormat, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "text" {
+				return nil, unionrt.Error("TextFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_schema":
 			var v TextFormatJSONSchema
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "json_schema" {
+				return nil, unionrt.Error("TextFormat", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "json_object":
 			var v shared.ResponseFormatJSONObject
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "json_object" {
+				return nil, unionrt.Error("TextFormat", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -12025,11 +12655,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "custom":
 			var v CustomTool
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "custom" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "namespace":
@@ -12037,11 +12673,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "namespace" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "file_search":
 			var v FileSearchTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "file_search" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "web_search":
@@ -12049,11 +12691,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "web_search" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "web_search_2025_08_26":
 			var v WebSearchTool20250826
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "web_search_2025_08_26" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "web_search_preview":
@@ -12061,11 +12709,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "web_search_preview" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "web_search_preview_2025_03_11":
 			var v WebSearchPreviewTool20250311
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "web_search_preview_2025_03_11" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "computer":
@@ -12073,11 +12727,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "computer" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "computer_use_preview":
 			var v ComputerUsePreviewTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "computer_use_preview" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "code_interpreter":
@@ -12085,11 +12745,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "code_interpreter" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_generation":
 			var v ImageGenerationTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_generation" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "mcp":
@@ -12097,11 +12763,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "mcp" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "local_shell":
 			var v LocalShellTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "local_shell" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "shell":
@@ -12109,11 +12781,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "shell" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "apply_patch":
 			var v ApplyPatchTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "apply_patch" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "tool_search":
@@ -12121,11 +12799,17 @@ func UnmarshalTool(data []byte) (Tool, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "tool_search" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "programmatic_tool_calling":
 			var v ProgrammaticToolCallingTool
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "programmatic_tool_calling" {
+				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -12202,11 +12886,17 @@ func UnmarshalToolCaller(data []byte) (ToolCaller, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "direct" {
+				return nil, unionrt.Error("ToolCaller", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "program":
 			var v ToolCallerProgram
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "program" {
+				return nil, unionrt.Error("ToolCaller", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -12346,11 +13036,17 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "allowed_tools" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "function":
 			var v ToolChoiceFunction
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "function" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "custom":
@@ -12358,11 +13054,17 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "custom" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "mcp":
 			var v ToolChoiceMcp
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "mcp" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "file_search":
@@ -12370,11 +13072,17 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "file_search" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "web_search_preview":
 			var v ToolChoiceWebSearchPreview
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "web_search_preview" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "web_search_preview_2025_03_11":
@@ -12382,11 +13090,17 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "web_search_preview_2025_03_11" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "computer":
 			var v ToolChoiceComputer
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "computer" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "computer_use_preview":
@@ -12394,11 +13108,17 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "computer_use_preview" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "computer_use":
 			var v ToolChoiceComputerUse
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "computer_use" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "code_interpreter":
@@ -12406,11 +13126,17 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "code_interpreter" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "image_generation":
 			var v ToolChoiceImageGeneration
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "image_generation" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "shell":
@@ -12418,17 +13144,26 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "shell" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "apply_patch":
 			var v ToolChoiceApplyPatch
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "apply_patch" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "programmatic_tool_calling":
 			var v ToolChoiceProgrammaticToolCalling
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "programmatic_tool_calling" {
+				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -12513,11 +13248,17 @@ func UnmarshalWebSearchAction(data []byte) (WebSearchAction, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "search" {
+				return nil, unionrt.Error("WebSearchAction", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "open_page":
 			var v WebSearchActionOpenPage
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "open_page" {
+				return nil, unionrt.Error("WebSearchAction", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "find_in_page":
@@ -12525,11 +13266,17 @@ func UnmarshalWebSearchAction(data []byte) (WebSearchAction, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "find_in_page" {
+				return nil, unionrt.Error("WebSearchAction", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "find":
 			var v WebSearchActionFind
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "find" {
+				return nil, unionrt.Error("WebSearchAction", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

@@ -1529,11 +1529,17 @@ func UnmarshalPromptContent(data []byte) (PromptContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_text" {
+				return nil, unionrt.Error("PromptContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "output_text":
 			var v PromptOutputText
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "output_text" {
+				return nil, unionrt.Error("PromptContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "input_image":
@@ -1541,11 +1547,17 @@ func UnmarshalPromptContent(data []byte) (PromptContent, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_image" {
+				return nil, unionrt.Error("PromptContent", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "input_audio":
 			var v PromptInputAudio
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "input_audio" {
+				return nil, unionrt.Error("PromptContent", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1640,11 +1652,17 @@ func UnmarshalPromptContentPart(data []byte) (PromptContentPart, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_text" {
+				return nil, unionrt.Error("PromptContentPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "output_text":
 			var v PromptOutputText
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "output_text" {
+				return nil, unionrt.Error("PromptContentPart", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "input_image":
@@ -1652,11 +1670,17 @@ func UnmarshalPromptContentPart(data []byte) (PromptContentPart, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "input_image" {
+				return nil, unionrt.Error("PromptContentPart", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "input_audio":
 			var v PromptInputAudio
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "input_audio" {
+				return nil, unionrt.Error("PromptContentPart", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1741,17 +1765,26 @@ func UnmarshalResponseModerationOutcome(data []byte) (ResponseModerationOutcome,
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "moderation_result" {
+				return nil, unionrt.Error("ResponseModerationOutcome", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "moderation_results":
 			var v ChatModerationResults
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "moderation_results" {
+				return nil, unionrt.Error("ResponseModerationOutcome", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "error":
 			var v ResponseModerationError
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "error" {
+				return nil, unionrt.Error("ResponseModerationOutcome", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

@@ -1119,11 +1119,17 @@ func UnmarshalChunkingStrategy(data []byte) (ChunkingStrategy, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "auto" {
+				return nil, unionrt.Error("VectorStoreChunkingStrategy", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "static":
 			var v StaticChunking
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "static" {
+				return nil, unionrt.Error("VectorStoreChunkingStrategy", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1204,11 +1210,17 @@ func UnmarshalFileChunkingStrategy(data []byte) (FileChunkingStrategy, error) {
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "static" {
+				return nil, unionrt.Error("VectorStoreFileChunkingStrategy", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "other":
 			var v OtherChunking
 			if err := json.Unmarshal(data, &v); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "other" {
+				return nil, unionrt.Error("VectorStoreFileChunkingStrategy", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}
@@ -1320,11 +1332,17 @@ func UnmarshalFilter(data []byte) (Filter, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "eq" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "ne":
 			var v FilterNe
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "ne" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "gt":
@@ -1332,11 +1350,17 @@ func UnmarshalFilter(data []byte) (Filter, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "gt" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "gte":
 			var v FilterGte
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "gte" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "lt":
@@ -1344,11 +1368,17 @@ func UnmarshalFilter(data []byte) (Filter, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "lt" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "lte":
 			var v FilterLte
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "lte" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "in":
@@ -1356,11 +1386,17 @@ func UnmarshalFilter(data []byte) (Filter, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "in" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "nin":
 			var v FilterNin
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "nin" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		case "and":
@@ -1368,11 +1404,17 @@ func UnmarshalFilter(data []byte) (Filter, error) {
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
 			}
+			if string(v.Type) != "and" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
+			}
 			return v, nil
 		case "or":
 			var v FilterOr
 			if err := v.UnmarshalJSON(data); err != nil {
 				return nil, err
+			}
+			if string(v.Type) != "or" {
+				return nil, unionrt.Error("VectorStoreFilter", unionrt.ErrDiscriminatorTwice)
 			}
 			return v, nil
 		}

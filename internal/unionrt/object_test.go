@@ -2,10 +2,12 @@ package unionrt_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 
 	genresponses "github.com/oapi-openai/openai/gen/responses"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // TestObject checks the object walk behind every struct holding a
@@ -49,5 +51,24 @@ func TestObject(t *testing.T) {
 		if _, err := decode(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
+	}
+}
+
+// An object that names its discriminator twice with different values is
+// refused: the variant would be chosen by one and filled from the other.
+func TestDiscriminatorTwice(t *testing.T) {
+	for _, data := range []string{
+		`{"type":"url_citation","url":"https://example.com","title":"t","start_index":0,"end_index":1,"type":"file_path"}`,
+		`{"type":"file_path","file_id":"f","index":0,"type":"url_citation"}`,
+	} {
+		_, err := genresponses.UnmarshalAnnotation([]byte(data))
+		if !errors.Is(err, unionrt.ErrDiscriminatorTwice) {
+			t.Errorf("%s: err = %v", data, err)
+		}
+	}
+	// The same value twice reads one way whatever the reader: accepted.
+	v, err := genresponses.UnmarshalAnnotation([]byte(`{"type":"file_path","file_id":"f","index":0,"type":"file_path"}`))
+	if _, ok := v.(genresponses.FilePathAnnotation); err != nil || !ok {
+		t.Errorf("repeated, agreeing: %T, %v", v, err)
 	}
 }

@@ -550,6 +550,12 @@ func (f OwnSlice[T, P]) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// ErrDiscriminatorTwice is returned, wrapped, when an object names its
+// discriminator twice with different values ({"type":"a",...,"type":"b"}):
+// JSON readers disagree on which one counts, so the object is refused
+// rather than read as one variant filled from another's key.
+var ErrDiscriminatorTwice = errors.New("the discriminator appears twice with different values")
+
 // Seal is the parameter type of the marker methods that make a type a
 // variant of a union. Code outside this module cannot name it, so it cannot
 // add variants: the unions stay sealed while their variants live in the

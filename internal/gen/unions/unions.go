@@ -118,7 +118,7 @@ func Generate(doc *openapi3.T, pkg string, generated []byte) ([]byte, error) {
 	if g.pkg != pkg {
 		return nil, fmt.Errorf("oapi-codegen's output is package %s, not %s", g.pkg, pkg)
 	}
-	e := &emitter{m: m, g: g, goName: map[string]string{}, unionGo: map[string]string{}, stamps: map[string]stamp{}, own: map[string]bool{}}
+	e := &emitter{m: m, g: g, goName: map[string]string{}, unionGo: map[string]string{}, stamps: map[string]stamp{}, own: map[string]bool{}, discField: map[string]string{}}
 	if err := e.plan(); err != nil {
 		return nil, err
 	}
@@ -187,6 +187,9 @@ type emitter struct {
 	own     map[string]bool   // Go types that get an UnmarshalJSON from us
 	consts  map[string][]enumConst
 	shadows []shadow
+	// discField names, per union and variant, the variant's field that
+	// holds the discriminator.
+	discField map[string]string
 	slices  []sliceType // oapi-codegen's defined slices of unions
 	buf     bytes.Buffer
 }
@@ -323,6 +326,7 @@ func (e *emitter) addStamp(u *union, mb member, vn string, st *ast.StructType) e
 	if e.g.methods[id.Name]["MarshalJSON"] {
 		return fail("the discriminator type %s already has a MarshalJSON method", id.Name)
 	}
+	e.discField[discKey(e.name(u.name), vn)] = f.Names[0].Name
 	if prev, ok := e.stamps[id.Name]; ok {
 		if prev.value != mb.value {
 			return fail("the discriminator type %s would encode both %q and %q", id.Name, prev.value, mb.value)
@@ -332,6 +336,9 @@ func (e *emitter) addStamp(u *union, mb member, vn string, st *ast.StructType) e
 	e.stamps[id.Name] = stamp{value: mb.value, variant: vn, union: e.name(u.name), prop: u.disc}
 	return nil
 }
+
+// discKey names a variant within a union, for discField.
+func discKey(union, variant string) string { return union + "/" + variant }
 
 // findUnionHolders finds the structs and slice types of oapi-codegen's
 // output that hold unions and so need an UnmarshalJSON.
@@ -718,6 +725,29 @@ func (e *emitter) decode(indent, typ string) {
 	e.p("%sreturn v, nil", indent)
 }
 
+// decodeChecked is decode for a variant chosen by its discriminator: when
+// the object names the discriminator twice with different values, the
+// variant was chosen by the first while encoding/json fills the struct
+// from the last, so the object is refused rather than read two ways.
+func (e *emitter) decodeChecked(indent, typ, field, value, union string) {
+	if field == "" {
+		e.decode(indent, typ)
+		return
+	}
+	e.p("%svar v %s", indent, typ)
+	if e.own[typ] {
+		e.p("%sif err := v.UnmarshalJSON(data); err != nil {", indent)
+	} else {
+		e.p("%sif err := json.Unmarshal(data, &v); err != nil {", indent)
+	}
+	e.p("%s\treturn nil, err", indent)
+	e.p("%s}", indent)
+	e.p("%sif string(v.%s) != %s {", indent, field, goString(value))
+	e.p("%s\treturn nil, unionrt.Error(%q, unionrt.ErrDiscriminatorTwice)", indent, union)
+	e.p("%s}", indent)
+	e.p("%sreturn v, nil", indent)
+}
+
 var kindConsts = map[kind]string{
 	kindString: "unionrt.KindString",
 	kindNumber: "unionrt.KindNumber",
@@ -773,7 +803,7 @@ func (e *emitter) emitUnmarshal(u *union, n string) {
 			e.p("\t\tswitch string(value) {")
 			for _, mb := range mbs {
 				e.p("\t\tcase %s:", goString(mb.value))
-				e.decode("\t\t\t", e.name(mb.v.name))
+				e.decodeChecked("\t\t\t", e.name(mb.v.name), e.discField[discKey(n, e.name(mb.v.name))], mb.value, n)
 			}
 			e.p("\t\t}")
 			if u.deflt != nil {
