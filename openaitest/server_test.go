@@ -375,20 +375,20 @@ func TestFallbackServesPathsTheSpecLacks(t *testing.T) {
 	srv.Fallback(func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.Method+" "+r.URL.Path)
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id":"vs_1","object":"vector_store"}`)
+		io.WriteString(w, `{"id":"x_1","object":"thing"}`)
 	})
 	c := srv.Client(client.WithMaxRetries(0))
 	var got map[string]any
-	if err := c.Do(context.Background(), http.MethodGet, "vector_stores/vs_1", nil, &got); err != nil {
+	if err := c.Do(context.Background(), http.MethodGet, "not_in_any_spec/x_1", nil, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got["id"] != "vs_1" || len(paths) != 1 || paths[0] != "GET /v1/vector_stores/vs_1" {
+	if got["id"] != "x_1" || len(paths) != 1 || paths[0] != "GET /v1/not_in_any_spec/x_1" {
 		t.Errorf("answer %v, fallback saw %q", got, paths)
 	}
 	if f := rec.failures(); len(f) != 0 {
 		t.Errorf("failures %q", f)
 	}
-	if r := srv.LastRequest(); r.Operation != "" || r.Path != "/v1/vector_stores/vs_1" {
+	if r := srv.LastRequest(); r.Operation != "" || r.Path != "/v1/not_in_any_spec/x_1" {
 		t.Errorf("recorded %+v", r)
 	}
 
