@@ -1653,10 +1653,10 @@ type Assistant struct {
 	// Instructions is the system instructions the assistant follows.
 	Instructions *string `json:"instructions,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the id of the model the assistant uses; see Model for known ids.
+	// Model is the id of the model the assistant uses; see Model for known ids.
 	Model string `json:"model"`
 
 	// Name is the assistant's name, at most 256 characters.
@@ -1665,7 +1665,7 @@ type Assistant struct {
 	// Object is always `assistant`.
 	Object AssistantObject `json:"object"`
 
-	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// ResponseFormat is the format of the answers: `auto` (the default), plain text, any JSON object, or JSON that matches a schema (Structured Outputs).
@@ -1815,7 +1815,7 @@ type InlineVectorStore struct {
 	// FileIds lists the files to add to the vector store.
 	FileIds []string `json:"file_ids,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 }
 
@@ -1857,7 +1857,7 @@ type Model string
 
 // ResponseFormatJSONSchema asks for JSON that matches a schema (Structured Outputs).
 type ResponseFormatJSONSchema struct {
-	// shared.JSONSchema is a named JSON Schema for Structured Outputs.
+	// JSONSchema is a named JSON Schema for Structured Outputs.
 	JSONSchema JSONSchemaFormat             `json:"json_schema"`
 	Type       ResponseFormatJSONSchemaType `json:"type"`
 }
@@ -1979,7 +1979,7 @@ type CodeInterpreterCallDeltaType string
 
 // CodeInterpreterImage is an image the code drew.
 type CodeInterpreterImage struct {
-	// images.Image names an image file code interpreter wrote.
+	// Image names an image file code interpreter wrote.
 	Image OutputImage              `json:"image"`
 	Type  CodeInterpreterImageType `json:"type"`
 }
@@ -1989,7 +1989,7 @@ type CodeInterpreterImageType string
 
 // CodeInterpreterImageDelta is an image the code drew.
 type CodeInterpreterImageDelta struct {
-	// images.Image names an image file code interpreter wrote.
+	// Image names an image file code interpreter wrote.
 	Image *OutputImage `json:"image,omitempty"`
 
 	// Index is the position of the output in the call.
@@ -2049,7 +2049,7 @@ type CreateMessageRequest struct {
 	// Content is the content of a new message, as a string or as text and image parts.
 	Content MessageInput `json:"content"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Role is `user` for a message of the end user, or `assistant` to insert a message as if the assistant had written it.
@@ -2079,16 +2079,16 @@ type CreateRunRequest struct {
 	// MaxPromptTokens caps the prompt tokens of the whole run; past it the run ends `incomplete`.
 	MaxPromptTokens *int64 `json:"max_prompt_tokens,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model replaces the assistant's model for this run; see Model for known ids.
+	// Model replaces the assistant's model for this run; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// ParallelToolCalls lets the model call several functions at once (the default is true).
 	ParallelToolCalls *bool `json:"parallel_tool_calls,omitempty"`
 
-	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// ResponseFormat is the format of the answers: `auto` (the default), plain text, any JSON object, or JSON that matches a schema (Structured Outputs).
@@ -2100,7 +2100,7 @@ type CreateRunRequest struct {
 	// Temperature is the sampling temperature, between 0 and 2.
 	Temperature *float64 `json:"temperature,omitempty"`
 
-	// responses.ToolChoice says which tool the model calls: a mode (`none`, `auto`, the default, or `required`) or one tool.
+	// ToolChoice says which tool the model calls: a mode (`none`, `auto`, the default, or `required`) or one tool.
 	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
 
 	// Tools replaces the assistant's tools for this run.
@@ -2127,10 +2127,10 @@ type CreateThreadAndRunRequest struct {
 	// MaxPromptTokens caps the prompt tokens of the whole run; past it the run ends `incomplete`.
 	MaxPromptTokens *int64 `json:"max_prompt_tokens,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model replaces the assistant's model for this run; see Model for known ids.
+	// Model replaces the assistant's model for this run; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// ParallelToolCalls lets the model call several functions at once (the default is true).
@@ -2148,7 +2148,7 @@ type CreateThreadAndRunRequest struct {
 	// Thread is the thread to create; an empty thread when left out.
 	Thread *CreateThreadRequest `json:"thread,omitempty"`
 
-	// responses.ToolChoice says which tool the model calls: a mode (`none`, `auto`, the default, or `required`) or one tool.
+	// ToolChoice says which tool the model calls: a mode (`none`, `auto`, the default, or `required`) or one tool.
 	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
 
 	// ToolResources replaces the files and vector stores the run's tools read.
@@ -2169,7 +2169,7 @@ type CreateThreadRequest struct {
 	// Messages seeds the thread with these messages.
 	Messages []CreateMessageRequest `json:"messages,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// ToolResources holds the files and vector stores the tools of runs on this thread read.
@@ -2501,7 +2501,7 @@ type Message struct {
 	// IncompleteDetails is why the message is incomplete, if it is.
 	IncompleteDetails *MessageIncompleteDetails `json:"incomplete_details,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Object is always `thread.message`.
@@ -2777,10 +2777,10 @@ type Run struct {
 	// MaxPromptTokens is the prompt token cap of the run, if one was set.
 	MaxPromptTokens *int64 `json:"max_prompt_tokens,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the model the run used.
+	// Model is the model the run used.
 	Model *string `json:"model,omitempty"`
 
 	// Object is always `thread.run`.
@@ -2789,7 +2789,7 @@ type Run struct {
 	// ParallelToolCalls tells whether the model could call several functions at once.
 	ParallelToolCalls *bool `json:"parallel_tool_calls,omitempty"`
 
-	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// RequiredAction is what the run waits for while its status is `requires_action`: the outputs of the function calls it lists.
@@ -2810,7 +2810,7 @@ type Run struct {
 	// ThreadID is the thread the run works on.
 	ThreadID string `json:"thread_id"`
 
-	// responses.ToolChoice says which tool the model calls: a mode (`none`, `auto`, the default, or `required`) or one tool.
+	// ToolChoice says which tool the model calls: a mode (`none`, `auto`, the default, or `required`) or one tool.
 	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
 
 	// ToolResources holds the files and vector stores the run's tools read.
@@ -2877,7 +2877,7 @@ type RunError struct {
 	// Code is `server_error`, `rate_limit_exceeded` or `invalid_prompt`.
 	Code RunErrorCode `json:"code"`
 
-	// responses.Message is a human-readable explanation.
+	// Message is a human-readable explanation.
 	Message string `json:"message"`
 }
 
@@ -3003,7 +3003,7 @@ type RunStep struct {
 	// LastError is why the step failed, if it did.
 	LastError *RunStepError `json:"last_error,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Object is always `thread.run.step`.
@@ -3103,7 +3103,7 @@ type RunStepError struct {
 	// Code is `server_error` or `rate_limit_exceeded`.
 	Code RunStepErrorCode `json:"code"`
 
-	// responses.Message is a human-readable explanation.
+	// Message is a human-readable explanation.
 	Message string `json:"message"`
 }
 
@@ -3231,7 +3231,7 @@ type Thread struct {
 	// ID is the thread id, such as `thread_abc123`.
 	ID string `json:"id"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Object is always `thread`.
@@ -3305,19 +3305,19 @@ type ToolOutputsRequired struct {
 
 // UpdateMessageRequest is the request body of modifyMessage.
 type UpdateMessageRequest struct {
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 }
 
 // UpdateRunRequest is the request body of modifyRun.
 type UpdateRunRequest struct {
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 }
 
 // UpdateThreadRequest is the request body of modifyThread; fields left out keep their value.
 type UpdateThreadRequest struct {
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// ToolResources replaces the files and vector stores the tools of runs on this thread read.
@@ -3332,16 +3332,16 @@ type CreateRequest struct {
 	// Instructions is the system instructions the assistant follows.
 	Instructions *string `json:"instructions,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the id of the model the assistant uses; see Model for known ids.
+	// Model is the id of the model the assistant uses; see Model for known ids.
 	Model string `json:"model"`
 
 	// Name is the assistant's name.
 	Name *string `json:"name,omitempty"`
 
-	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// ResponseFormat is the format of the answers: `auto` (the default), plain text, any JSON object, or JSON that matches a schema (Structured Outputs).
@@ -3368,16 +3368,16 @@ type UpdateRequest struct {
 	// Instructions is the system instructions the assistant follows.
 	Instructions *string `json:"instructions,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the id of the model the assistant uses; see Model for known ids.
+	// Model is the id of the model the assistant uses; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// Name is the assistant's name.
 	Name *string `json:"name,omitempty"`
 
-	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// ResponseFormat is the format of the answers: `auto` (the default), plain text, any JSON object, or JSON that matches a schema (Structured Outputs).
@@ -3568,7 +3568,7 @@ func UnmarshalChunkingStrategy(data []byte) (ChunkingStrategy, error) {
 // Outputs).
 //
 // It is a union: its value is one of ResponseFormatAuto,
-// shared.ResponseFormatText, shared.ResponseFormatJSONObject,
+// ResponseFormatText, ResponseFormatJSONObject,
 // ResponseFormatJSONSchema or UnknownResponseFormat, told
 // apart by its "type" property (objects) and by JSON kind. Decode it with
 // UnmarshalResponseFormat; UnknownResponseFormat keeps
@@ -3606,8 +3606,8 @@ func (ResponseFormatJSONSchema) IsAssistantResponseFormat(unionrt.Seal) {}
 // UnmarshalResponseFormat decodes JSON into the
 // ResponseFormat variant it holds: a JSON string into
 // ResponseFormatAuto, an object with "type" "text" into
-// shared.ResponseFormatText, an object with "type" "json_object" into
-// shared.ResponseFormatJSONObject and an object with "type" "json_schema" into
+// ResponseFormatText, an object with "type" "json_object" into
+// ResponseFormatJSONObject and an object with "type" "json_schema" into
 // ResponseFormatJSONSchema. JSON null yields nil and anything else
 // an UnknownResponseFormat.
 func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
@@ -3775,7 +3775,7 @@ func UnmarshalTool(data []byte) (Tool, error) {
 // ToolChoice says which tool the model calls: a mode (`none`,
 // `auto`, the default, or `required`) or one tool.
 //
-// It is a union: its value is one of shared.ToolChoiceMode,
+// It is a union: its value is one of ToolChoiceMode,
 // ToolChoiceFunction, ToolChoiceCodeInterpreter,
 // ToolChoiceFileSearch or UnknownToolChoice, told apart by
 // its "type" property (objects) and by JSON kind. Decode it with
@@ -3815,7 +3815,7 @@ func (ToolChoiceCodeInterpreter) IsAssistantToolChoice(unionrt.Seal) {}
 func (ToolChoiceFileSearch) IsAssistantToolChoice(unionrt.Seal) {}
 
 // UnmarshalToolChoice decodes JSON into the ToolChoice
-// variant it holds: a JSON string into shared.ToolChoiceMode, an object with "type"
+// variant it holds: a JSON string into ToolChoiceMode, an object with "type"
 // "function" into ToolChoiceFunction, an object with "type"
 // "code_interpreter" into ToolChoiceCodeInterpreter and an object
 // with "type" "file_search" into ToolChoiceFileSearch. JSON null
@@ -6120,7 +6120,7 @@ func (t *CreateMessageRequest) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for CreateRunRequest,
-// decoding its union fields ResponseFormat, responses.ToolChoice and Tools through
+// decoding its union fields ResponseFormat, ToolChoice and Tools through
 // their Unmarshal functions, and its field AdditionalMessages through its own
 // UnmarshalJSON.
 func (t *CreateRunRequest) UnmarshalJSON(data []byte) error {
@@ -6135,7 +6135,7 @@ func (t *CreateRunRequest) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON implements json.Unmarshaler for
 // CreateThreadAndRunRequest, decoding its union fields
-// ResponseFormat, responses.ToolChoice and Tools through their Unmarshal functions, and
+// ResponseFormat, ToolChoice and Tools through their Unmarshal functions, and
 // its field Thread through its own UnmarshalJSON.
 func (t *CreateThreadAndRunRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateThreadAndRunRequest
@@ -6255,7 +6255,7 @@ func (t *MessageList) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for Run, decoding its
-// union fields ResponseFormat, responses.ToolChoice and Tools through their Unmarshal
+// union fields ResponseFormat, ToolChoice and Tools through their Unmarshal
 // functions.
 func (t *Run) UnmarshalJSON(data []byte) error {
 	type plain Run

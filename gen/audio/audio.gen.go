@@ -424,7 +424,7 @@ type CreateSpeechRequest struct {
 	// Instructions tells the model how to speak (tone, accent, pace...); not for `tts-1` and `tts-1-hd`.
 	Instructions *string `json:"instructions,omitempty"`
 
-	// models.Model is the speech model id; see SpeechModel for known ids.
+	// Model is the speech model id; see SpeechModel for known ids.
 	Model string `json:"model"`
 
 	// ResponseFormat is the audio format, `mp3` by default; `pcm` is raw 24 kHz 16-bit little-endian mono samples without a header.
@@ -466,7 +466,7 @@ type CreateTranscriptionRequest struct {
 	// Language is the language of the audio as an ISO-639-1 code such as `en`; naming it improves accuracy and speed.
 	Language *string `json:"language,omitempty"`
 
-	// models.Model is the transcription model id; see TranscriptionModel for known ids.
+	// Model is the transcription model id; see TranscriptionModel for known ids.
 	Model string `json:"model"`
 
 	// Prompt is text in the audio's language that guides the style or continues an earlier segment (not for `gpt-4o-transcribe-diarize`).
@@ -529,7 +529,7 @@ type CreateTranslationRequest struct {
 	// File is the audio (not its name): flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav or webm, up to 25 MB.
 	File io.Reader `json:"file"`
 
-	// models.Model is the model id; only `whisper-1` translates.
+	// Model is the model id; only `whisper-1` translates.
 	Model string `json:"model"`
 
 	// Prompt is English text that guides the style or continues an earlier segment.

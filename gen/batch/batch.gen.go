@@ -174,10 +174,10 @@ type Batch struct {
 	// InputFileID is the id of the file holding the requests.
 	InputFileID string `json:"input_file_id"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the model that ran the requests, such as `gpt-4.1-2025-04-14`.
+	// Model is the model that ran the requests, such as `gpt-4.1-2025-04-14`.
 	Model *string `json:"model,omitempty"`
 
 	// Object is always `batch`.
@@ -210,7 +210,7 @@ type Error struct {
 	// Line is the line of the input file at fault, if any.
 	Line *int64 `json:"line,omitempty"`
 
-	// responses.Message explains the problem.
+	// Message explains the problem.
 	Message *string `json:"message,omitempty"`
 
 	// Param is the parameter at fault, if any.
@@ -249,7 +249,7 @@ type CreateRequest struct {
 	// InputFileID is the id of an uploaded JSONL file (purpose `batch`) with one request per line, each with its own `custom_id`.
 	InputFileID string `json:"input_file_id"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// OutputExpiresAfter sets when the batch's output and error files expire, counted from when each file is created (by default after 30 days).

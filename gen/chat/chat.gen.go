@@ -774,7 +774,7 @@ type AudioParam struct {
 	// Format is the audio encoding of the output.
 	Format AudioParamFormat `json:"format"`
 
-	// audio.Voice is the voice to speak with, a built-in voice name or a custom voice.
+	// Voice is the voice to speak with, a built-in voice name or a custom voice.
 	Voice shared.ChatAudioVoice `json:"voice"`
 }
 
@@ -822,7 +822,7 @@ type Choice struct {
 	// Logprobs holds the token log probabilities, when requested.
 	Logprobs *ChoiceLogprobs `json:"logprobs,omitempty"`
 
-	// responses.Message is the message the model generated.
+	// Message is the message the model generated.
 	Message ResponseMessage `json:"message"`
 }
 
@@ -885,7 +885,7 @@ type AssistantMessage struct {
 	// Content is the assistant message, as a string or as text and refusal parts.
 	Content AssistantMessageContent `json:"content,omitempty"`
 
-	// responses.FunctionCall is the function the model called; replaced by `tool_calls`.
+	// FunctionCall is the function the model called; replaced by `tool_calls`.
 	// Deprecated: use ToolCalls.
 	FunctionCall *FunctionCall `json:"function_call,omitempty"`
 
@@ -981,7 +981,7 @@ type ResponseMessage struct {
 	// Content is the text of the message.
 	Content *string `json:"content,omitempty"`
 
-	// responses.FunctionCall is the function the model called; replaced by `tool_calls`.
+	// FunctionCall is the function the model called; replaced by `tool_calls`.
 	// Deprecated: use ToolCalls.
 	FunctionCall *FunctionCall `json:"function_call,omitempty"`
 
@@ -1018,7 +1018,7 @@ type StoreMessage struct {
 	// ContentParts holds the content parts, when the message was sent as parts.
 	ContentParts []ContentPart `json:"content_parts,omitempty"`
 
-	// responses.FunctionCall is the function the model called (deprecated).
+	// FunctionCall is the function the model called (deprecated).
 	// Deprecated: use ToolCalls.
 	FunctionCall *FunctionCall `json:"function_call,omitempty"`
 
@@ -1061,7 +1061,7 @@ type StreamDelta struct {
 	// Content is the next piece of text.
 	Content *string `json:"content,omitempty"`
 
-	// responses.FunctionCall is a piece of a function call (deprecated).
+	// FunctionCall is a piece of a function call (deprecated).
 	// Deprecated: use ToolCalls.
 	FunctionCall *FunctionCallDelta `json:"function_call,omitempty"`
 
@@ -1083,7 +1083,7 @@ type StreamDelta struct {
 
 // ContentPartAudio is an audio input part.
 type ContentPartAudio struct {
-	// responses.InputAudio is inline audio data.
+	// InputAudio is inline audio data.
 	InputAudio InputAudio           `json:"input_audio"`
 	Type       ContentPartAudioType `json:"type"`
 }
@@ -1123,7 +1123,7 @@ type ContentPartRefusalType string
 
 // ContentPartText is a text part.
 type ContentPartText struct {
-	// shared.PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
 	PromptCacheBreakpoint *shared.PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
 
 	// Text is the text.
@@ -1434,7 +1434,7 @@ type WebSearchLocationType string
 
 // WebSearchOptions lets the model search the web before answering (search models only).
 type WebSearchOptions struct {
-	// responses.SearchContextSize sets how much search context to put in the model's window (default `medium`).
+	// SearchContextSize sets how much search context to put in the model's window (default `medium`).
 	SearchContextSize *WebSearchOptionsSearchContextSize `json:"search_context_size,omitempty"`
 
 	// UserLocation is the approximate location of the user, to localize results.
@@ -1452,8 +1452,8 @@ type CreateRequest struct {
 	// FrequencyPenalty ranges from -2 to 2. Positive values penalize tokens by how often they already appeared, making verbatim repetition less likely.
 	FrequencyPenalty *float64 `json:"frequency_penalty,omitempty"`
 
-	// responses.FunctionCall says which function the model calls, replaced by `tool_choice`: `none`, `auto`, or a specific function to call.
-	// Deprecated: use responses.ToolChoice.
+	// FunctionCall says which function the model calls, replaced by `tool_choice`: `none`, `auto`, or a specific function to call.
+	// Deprecated: use ToolChoice.
 	FunctionCall FunctionCallOption `json:"function_call,omitempty"`
 
 	// Functions lists functions the model may call; replaced by `tools`.
@@ -1476,13 +1476,13 @@ type CreateRequest struct {
 	// Messages holds the conversation so far. Which content types (text, images, audio, files) are accepted depends on the model.
 	Messages []Message `json:"messages"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Modalities lists the kinds of output wanted: `["text"]` (the default) or, for audio-capable models, `["text", "audio"]`.
 	Modalities []Modality `json:"modalities,omitempty"`
 
-	// models.Model is the model id, such as `gpt-4.1` or `o3`; see shared.ChatModel for known ids.
+	// Model is the model id, such as `gpt-4.1` or `o3`; see ChatModel for known ids.
 	Model string `json:"model"`
 
 	// Moderation runs content moderation on the messages and on the answer; the verdicts come back in the completion's `moderation`.
@@ -1503,13 +1503,13 @@ type CreateRequest struct {
 	// PromptCacheKey is a key that groups similar requests to improve prompt cache hits.
 	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
 
-	// shared.PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
+	// PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
 	PromptCacheOptions *shared.PromptCacheOptions `json:"prompt_cache_options,omitempty"`
 
-	// responses.PromptCacheRetention sets how long cached prompt prefixes are kept: `in_memory` or `24h` (extended caching). Models from gpt-5.6 on use `prompt_cache_options` instead; do not send both.
+	// PromptCacheRetention sets how long cached prompt prefixes are kept: `in_memory` or `24h` (extended caching). Models from gpt-5.6 on use `prompt_cache_options` instead; do not send both.
 	PromptCacheRetention *CreateRequestPromptCacheRetention `json:"prompt_cache_retention,omitempty"`
 
-	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// ResponseFormat is the format of the answer: plain text (the default), JSON matching a schema (Structured Outputs), or any JSON object (the older JSON mode).
@@ -1521,7 +1521,7 @@ type CreateRequest struct {
 	// Seed asks for best-effort deterministic sampling: equal requests with the same seed tend to give equal answers. Watch `system_fingerprint`.
 	Seed *int64 `json:"seed,omitempty"`
 
-	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// Stop is up to 4 sequences at which generation stops; they are not included in the output.
@@ -1539,7 +1539,7 @@ type CreateRequest struct {
 	// Temperature is the sampling temperature, between 0 and 2; higher is more random. Tune this or `top_p`, not both.
 	Temperature *float64 `json:"temperature,omitempty"`
 
-	// responses.ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
+	// ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
 	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
 
 	// Tools lists the tools (functions or custom tools) the model may call.
@@ -1555,7 +1555,7 @@ type CreateRequest struct {
 	// Deprecated: use SafetyIdentifier and PromptCacheKey.
 	User *string `json:"user,omitempty"`
 
-	// shared.Verbosity sets how terse or detailed the answer should be.
+	// Verbosity sets how terse or detailed the answer should be.
 	Verbosity *shared.Verbosity `json:"verbosity,omitempty"`
 
 	// WebSearchOptions lets the model search the web before answering (search models only).
@@ -1576,10 +1576,10 @@ type Completion struct {
 	// ID is the completion id.
 	ID string `json:"id"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the model that produced the completion.
+	// Model is the model that produced the completion.
 	Model string `json:"model"`
 
 	// Moderation holds the moderation verdicts, when the request asked for moderation.
@@ -1588,7 +1588,7 @@ type Completion struct {
 	// Object is always `chat.completion`.
 	Object CompletionObject `json:"object"`
 
-	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// SystemFingerprint identifies the backend configuration; a change explains different answers to equal seeded requests. Often null.
@@ -1612,7 +1612,7 @@ type Chunk struct {
 	// ID is the completion id, equal on every chunk.
 	ID string `json:"id"`
 
-	// models.Model is the model that produces the completion.
+	// Model is the model that produces the completion.
 	Model string `json:"model"`
 
 	// Moderation holds the moderation verdicts, on the chunk that carries them when the request asked for moderation.
@@ -1624,7 +1624,7 @@ type Chunk struct {
 	// Object is always `chat.completion.chunk`.
 	Object ChunkObject `json:"object"`
 
-	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// SystemFingerprint identifies the backend configuration.
@@ -1669,7 +1669,7 @@ type JSONSchemaFormat struct {
 
 // ResponseFormatJSONSchema asks for JSON that matches a schema (Structured Outputs).
 type ResponseFormatJSONSchema struct {
-	// shared.JSONSchema is a named JSON Schema for Structured Outputs.
+	// JSONSchema is a named JSON Schema for Structured Outputs.
 	JSONSchema JSONSchemaFormat             `json:"json_schema"`
 	Type       ResponseFormatJSONSchemaType `json:"type"`
 }
@@ -1691,10 +1691,10 @@ type StoredCompletion struct {
 	// ID is the completion id.
 	ID string `json:"id"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the model that produced the completion.
+	// Model is the model that produced the completion.
 	Model string `json:"model"`
 
 	// Moderation holds the moderation verdicts, when the request asked for moderation.
@@ -1715,7 +1715,7 @@ type StoredCompletion struct {
 	// Seed is the sampling seed the request used (any 64-bit value, negative included).
 	Seed *int64 `json:"seed,omitempty"`
 
-	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// SystemFingerprint identifies the backend configuration; a change explains different answers to equal seeded requests. Often null.
@@ -1724,7 +1724,7 @@ type StoredCompletion struct {
 	// Temperature is the sampling temperature the request used.
 	Temperature *float64 `json:"temperature,omitempty"`
 
-	// responses.ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
+	// ToolChoice says which tool the model calls: a mode (`none`, `auto`, `required`) or a specific tool. The default is `none` without tools and `auto` with.
 	ToolChoice ToolChoice `json:"tool_choice,omitempty"`
 
 	// Tools lists the tools the request offered the model.
@@ -1742,16 +1742,16 @@ type StoredCompletionObject string
 
 // UpdateRequest holds new metadata for a stored chat completion.
 type UpdateRequest struct {
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata"`
 }
 
 // ListParams defines parameters for ListChatCompletions.
 type ListParams struct {
-	// models.Model keeps only completions made with this model.
+	// Model keeps only completions made with this model.
 	Model *string `form:"model,omitempty" json:"model,omitempty"`
 
-	// shared.Metadata keeps only completions whose metadata has all these key/value pairs; sent as `metadata[key]=value`.
+	// Metadata keeps only completions whose metadata has all these key/value pairs; sent as `metadata[key]=value`.
 	Metadata map[string]string `json:"metadata,omitempty"`
 
 	// After is the id of the last completion of the previous page.
@@ -2417,8 +2417,8 @@ func UnmarshalPredictionContent(data []byte) (PredictionContent, error) {
 // JSON matching a schema (Structured Outputs), or any JSON object (the older
 // JSON mode).
 //
-// It is a union: its value is one of shared.ResponseFormatText,
-// ResponseFormatJSONSchema, shared.ResponseFormatJSONObject or
+// It is a union: its value is one of ResponseFormatText,
+// ResponseFormatJSONSchema, ResponseFormatJSONObject or
 // UnknownResponseFormat, told apart by its "type" property. Decode it
 // with UnmarshalResponseFormat; UnknownResponseFormat keeps variants
 // this version does not know.
@@ -2450,9 +2450,9 @@ func (u UnknownResponseFormat) MarshalJSON() ([]byte, error) {
 func (ResponseFormatJSONSchema) IsChatResponseFormat(unionrt.Seal) {}
 
 // UnmarshalResponseFormat decodes JSON into the ResponseFormat
-// variant it holds: an object with "type" "text" into shared.ResponseFormatText, an
+// variant it holds: an object with "type" "text" into ResponseFormatText, an
 // object with "type" "json_schema" into ResponseFormatJSONSchema and an
-// object with "type" "json_object" into shared.ResponseFormatJSONObject. JSON null
+// object with "type" "json_object" into ResponseFormatJSONObject. JSON null
 // yields nil and anything else an UnknownResponseFormat.
 func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 	k, err := unionrt.Kind(data)
@@ -2684,7 +2684,7 @@ func UnmarshalToolCall(data []byte) (ToolCall, error) {
 // `required`) or a specific tool. The default is `none` without tools and
 // `auto` with.
 //
-// It is a union: its value is one of shared.ToolChoiceMode, ToolChoiceFunction,
+// It is a union: its value is one of ToolChoiceMode, ToolChoiceFunction,
 // ToolChoiceAllowedTools, ToolChoiceCustom or UnknownToolChoice,
 // told apart by its "type" property (objects) and by JSON kind. Decode it
 // with UnmarshalToolChoice; UnknownToolChoice keeps variants this
@@ -2723,7 +2723,7 @@ func (ToolChoiceAllowedTools) IsChatToolChoice(unionrt.Seal) {}
 func (ToolChoiceCustom) IsChatToolChoice(unionrt.Seal) {}
 
 // UnmarshalToolChoice decodes JSON into the ToolChoice variant it
-// holds: a JSON string into shared.ToolChoiceMode, an object with "type" "function"
+// holds: a JSON string into ToolChoiceMode, an object with "type" "function"
 // into ToolChoiceFunction, an object with "type" "allowed_tools" into
 // ToolChoiceAllowedTools and an object with "type" "custom" into
 // ToolChoiceCustom. JSON null yields nil and anything else an
@@ -3327,7 +3327,7 @@ func (t *AllowedTools) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for AudioParam, decoding its
-// union field audio.Voice through its Unmarshal function.
+// union field Voice through its Unmarshal function.
 func (t *AudioParam) UnmarshalJSON(data []byte) error {
 	type plain AudioParam
 	return unionrt.Object(data, (*plain)(t),
@@ -3336,7 +3336,7 @@ func (t *AudioParam) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for Choice,
-// decoding its field responses.Message through its own UnmarshalJSON.
+// decoding its field Message through its own UnmarshalJSON.
 func (t *Choice) UnmarshalJSON(data []byte) error {
 	type plain Choice
 	return unionrt.Object(data, (*plain)(t),
@@ -3471,8 +3471,8 @@ func (t *ToolChoiceAllowedTools) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for CreateRequest,
-// decoding its union fields responses.FunctionCall, Messages, ResponseFormat, Stop,
-// responses.ToolChoice and Tools through their Unmarshal functions, and its fields
+// decoding its union fields FunctionCall, Messages, ResponseFormat, Stop,
+// ToolChoice and Tools through their Unmarshal functions, and its fields
 // Audio and Prediction through their own UnmarshalJSON.
 func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateRequest
@@ -3509,7 +3509,7 @@ func (t *Chunk) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for StoredCompletion,
-// decoding its union fields ResponseFormat, responses.ToolChoice and Tools through
+// decoding its union fields ResponseFormat, ToolChoice and Tools through
 // their Unmarshal functions, and its fields Choices and Moderation through
 // their own UnmarshalJSON.
 func (t *StoredCompletion) UnmarshalJSON(data []byte) error {

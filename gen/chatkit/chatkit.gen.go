@@ -711,10 +711,10 @@ type HistoryOptions struct {
 
 // InferenceOptions is the model and tool a user message asked for.
 type InferenceOptions struct {
-	// models.Model is the model the user picked; null for the session's default.
+	// Model is the model the user picked; null for the session's default.
 	Model *string `json:"model"`
 
-	// responses.ToolChoice is the tool the user picked; null to let ChatKit choose.
+	// ToolChoice is the tool the user picked; null to let ChatKit choose.
 	ToolChoice *ToolChoice `json:"tool_choice"`
 }
 

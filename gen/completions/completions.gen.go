@@ -126,7 +126,7 @@ type CreateRequest struct {
 	// MaxTokens caps the tokens to generate (default 16); prompt plus this must fit the context.
 	MaxTokens *int64 `json:"max_tokens,omitempty"`
 
-	// models.Model is the model id; see Model for known ids.
+	// Model is the model id; see Model for known ids.
 	Model string `json:"model"`
 
 	// N sets how many completions to generate for each prompt.
@@ -174,7 +174,7 @@ type Completion struct {
 	// ID is the completion id.
 	ID string `json:"id"`
 
-	// models.Model is the model that produced the completion.
+	// Model is the model that produced the completion.
 	Model string `json:"model"`
 
 	// Object is always `text_completion`.

@@ -220,7 +220,7 @@ type File struct {
 	// Bytes is the size of the file in bytes.
 	Bytes int64 `json:"bytes"`
 
-	// responses.ContainerID is the id of the container that holds the file.
+	// ContainerID is the id of the container that holds the file.
 	ContainerID string `json:"container_id"`
 
 	// CreatedAt is when the file was created, in Unix seconds.

@@ -92,7 +92,7 @@ type CreateRequest struct {
 	// Input is what to embed: a text, several texts, tokens, or several token lists. Each input must fit the model's input limit (8192 tokens), texts must not be empty, arrays hold at most 2048 inputs, and a request at most 300,000 tokens in all.
 	Input Input `json:"input"`
 
-	// models.Model is the model id; see Model for known ids.
+	// Model is the model id; see Model for known ids.
 	Model string `json:"model"`
 
 	// User is a stable id of your end user, to help detect abuse.
@@ -107,7 +107,7 @@ type CreateResponse struct {
 	// Data holds one embedding per input, in input order.
 	Data []Embedding `json:"data"`
 
-	// models.Model is the model that computed the embeddings.
+	// Model is the model that computed the embeddings.
 	Model  string               `json:"model"`
 	Object CreateResponseObject `json:"object"`
 

@@ -501,7 +501,7 @@ type CreateRequest struct {
 	// DataSourceConfig is the kind of data an eval's runs read, told apart by `type`: items of your own shape, logged responses, or stored chat completions.
 	DataSourceConfig DataSourceConfig `json:"data_source_config"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Name is the eval's name.
@@ -516,7 +516,7 @@ type CreateRunRequest struct {
 	// DataSource is what a run grades, told apart by `type`: items of a JSONL file as they are, or samples a model generates from them with the Chat Completions or the Responses API.
 	DataSource RunDataSource `json:"data_source"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Name is the run's name.
@@ -564,7 +564,7 @@ type Eval struct {
 	// ID is the eval id.
 	ID string `json:"id"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Name is the eval's name.
@@ -585,7 +585,7 @@ type RunError struct {
 	// Code is a machine-readable error code.
 	Code *string `json:"code,omitempty"`
 
-	// responses.Message explains the error.
+	// Message explains the error.
 	Message *string `json:"message,omitempty"`
 }
 
@@ -594,7 +594,7 @@ type CompletionsRunDataSource struct {
 	// InputMessages is the prompt a run gives the model for each item, told apart by `type`: a template, or a list of messages found in the item.
 	InputMessages RunInputMessages `json:"input_messages,omitempty"`
 
-	// models.Model is the model that generates the samples.
+	// Model is the model that generates the samples.
 	Model *string `json:"model,omitempty"`
 
 	// SamplingParams tunes how the model samples.
@@ -616,7 +616,7 @@ type CompletionsSamplingParams struct {
 	// MaxCompletionsTokens is the same cap, under the name the API also accepts and echoes in runs.
 	MaxCompletionsTokens *int64 `json:"max_completions_tokens,omitempty"`
 
-	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// ResponseFormat is the format of a completions run's answers, told apart by `type`.
@@ -725,7 +725,7 @@ type GraderResult struct {
 
 // ItemReferenceInput takes the messages from a field of each item.
 type ItemReferenceInput struct {
-	// responses.ItemReference is the path of the field, such as `item.input_trajectory`.
+	// ItemReference is the path of the field, such as `item.input_trajectory`.
 	ItemReference string                 `json:"item_reference"`
 	Type          ItemReferenceInputType `json:"type"`
 }
@@ -769,7 +769,7 @@ type LabelModelCriterion struct {
 	// Labels lists the labels the model chooses from.
 	Labels []string `json:"labels"`
 
-	// models.Model is the model that labels; it must support structured outputs.
+	// Model is the model that labels; it must support structured outputs.
 	Model string `json:"model"`
 
 	// Name names the criterion.
@@ -785,7 +785,7 @@ type LabelModelCriterionType string
 
 // LogsDataSourceConfig reads the responses logged in your project.
 type LogsDataSourceConfig struct {
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Schema is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
@@ -820,7 +820,7 @@ type PythonCriterionType string
 
 // ResponseFormatJSONSchema asks for JSON that matches a schema.
 type ResponseFormatJSONSchema struct {
-	// shared.JSONSchema names a JSON Schema the answers must match.
+	// JSONSchema names a JSON Schema the answers must match.
 	JSONSchema JSONSchemaFormat             `json:"json_schema"`
 	Type       ResponseFormatJSONSchemaType `json:"type"`
 }
@@ -833,7 +833,7 @@ type ResponsesRunDataSource struct {
 	// InputMessages is the prompt a run gives the model for each item, told apart by `type`: a template, or a list of messages found in the item.
 	InputMessages RunInputMessages `json:"input_messages,omitempty"`
 
-	// models.Model is the model that generates the samples.
+	// Model is the model that generates the samples.
 	Model *string `json:"model,omitempty"`
 
 	// SamplingParams tunes how the model samples.
@@ -852,7 +852,7 @@ type ResponsesSamplingParams struct {
 	// MaxCompletionTokens caps the tokens the model writes.
 	MaxCompletionTokens *int64 `json:"max_completion_tokens,omitempty"`
 
-	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// Seed makes sampling reproducible (default 42).
@@ -864,7 +864,7 @@ type ResponsesSamplingParams struct {
 	// Text configures the text the model writes.
 	Text *ResponsesTextConfig `json:"text,omitempty"`
 
-	// Tools lists the Responses API tools the model may use, each as its JSON (marshal a responses.responses.Tool).
+	// Tools lists the Responses API tools the model may use, each as its JSON (marshal a responses.Tool).
 	Tools []shared.JSONSchema `json:"tools,omitempty"`
 
 	// TopP is the nucleus sampling mass (default 1).
@@ -882,13 +882,13 @@ type ResponsesSource struct {
 	// InstructionsSearch keeps only responses whose instructions contain this text.
 	InstructionsSearch *string `json:"instructions_search,omitempty"`
 
-	// shared.Metadata keeps only responses with this metadata.
+	// Metadata keeps only responses with this metadata.
 	Metadata map[string]interface{} `json:"metadata,omitempty"`
 
-	// models.Model keeps only responses made with this model.
+	// Model keeps only responses made with this model.
 	Model *string `json:"model,omitempty"`
 
-	// shared.ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
+	// ReasoningEffort sets how much a reasoning model thinks before answering. Lower effort is faster and uses fewer reasoning tokens. Which values a model accepts and its default depend on the model.
 	ReasoningEffort *shared.ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// Temperature keeps only responses made with this temperature.
@@ -931,10 +931,10 @@ type Run struct {
 	// ID is the run id.
 	ID string `json:"id"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the model that generated the samples, if the run generated any.
+	// Model is the model that generated the samples, if the run generated any.
 	Model *string `json:"model,omitempty"`
 
 	// Name is the run's name.
@@ -1060,7 +1060,7 @@ type RunSample struct {
 	// MaxCompletionTokens is the token cap used.
 	MaxCompletionTokens *int64 `json:"max_completion_tokens,omitempty"`
 
-	// models.Model is the model that wrote it.
+	// Model is the model that wrote it.
 	Model *string `json:"model,omitempty"`
 
 	// Output lists the messages the model wrote.
@@ -1114,7 +1114,7 @@ type ScoreModelCriterion struct {
 	// Input is the prompt the model gets, with placeholders for the item and the sample.
 	Input []shared.PromptMessage `json:"input"`
 
-	// models.Model is the model that scores.
+	// Model is the model that scores.
 	Model string `json:"model"`
 
 	// Name names the criterion.
@@ -1136,7 +1136,7 @@ type ScoreModelCriterionType string
 
 // StoredCompletionsDataSourceConfig reads stored chat completions (superseded by `logs`).
 type StoredCompletionsDataSourceConfig struct {
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Schema is a JSON Schema document, kept as raw JSON (function parameters, structured output schemas).
@@ -1158,10 +1158,10 @@ type StoredCompletionsSource struct {
 	// Limit caps how many completions are used.
 	Limit *int64 `json:"limit,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model keeps only completions made with this model.
+	// Model keeps only completions made with this model.
 	Model *string                     `json:"model,omitempty"`
 	Type  StoredCompletionsSourceType `json:"type"`
 }
@@ -1301,7 +1301,7 @@ type ListResponseObject string
 
 // UpdateRequest is a change to an eval; fields left out keep their value.
 type UpdateRequest struct {
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Name is the eval's new name.
@@ -1728,8 +1728,8 @@ func UnmarshalJSONLRunSource(data []byte) (JSONLRunSource, error) {
 // ResponseFormat is the format of a completions run's answers, told apart
 // by `type`.
 //
-// It is a union: its value is one of shared.ResponseFormatText,
-// ResponseFormatJSONSchema, shared.ResponseFormatJSONObject or
+// It is a union: its value is one of ResponseFormatText,
+// ResponseFormatJSONSchema, ResponseFormatJSONObject or
 // UnknownResponseFormat, told apart by its "type" property. Decode it
 // with UnmarshalResponseFormat; UnknownResponseFormat keeps variants
 // this version does not know.
@@ -1761,9 +1761,9 @@ func (u UnknownResponseFormat) MarshalJSON() ([]byte, error) {
 func (ResponseFormatJSONSchema) IsEvalResponseFormat(unionrt.Seal) {}
 
 // UnmarshalResponseFormat decodes JSON into the ResponseFormat
-// variant it holds: an object with "type" "text" into shared.ResponseFormatText, an
+// variant it holds: an object with "type" "text" into ResponseFormatText, an
 // object with "type" "json_schema" into ResponseFormatJSONSchema and an
-// object with "type" "json_object" into shared.ResponseFormatJSONObject. JSON null
+// object with "type" "json_object" into ResponseFormatJSONObject. JSON null
 // yields nil and anything else an UnknownResponseFormat.
 func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 	k, err := unionrt.Kind(data)
@@ -2241,8 +2241,8 @@ func UnmarshalTestingCriterion(data []byte) (TestingCriterion, error) {
 // TextFormat is the format of a responses run's answers, told apart by
 // `type`.
 //
-// It is a union: its value is one of shared.ResponseFormatText,
-// TextFormatJSONSchema, shared.ResponseFormatJSONObject or
+// It is a union: its value is one of ResponseFormatText,
+// TextFormatJSONSchema, ResponseFormatJSONObject or
 // UnknownTextFormat, told apart by its "type" property. Decode it with
 // UnmarshalTextFormat; UnknownTextFormat keeps variants this version
 // does not know.
@@ -2274,9 +2274,9 @@ func (u UnknownTextFormat) MarshalJSON() ([]byte, error) {
 func (TextFormatJSONSchema) IsEvalTextFormat(unionrt.Seal) {}
 
 // UnmarshalTextFormat decodes JSON into the TextFormat variant it
-// holds: an object with "type" "text" into shared.ResponseFormatText, an object with
+// holds: an object with "type" "text" into ResponseFormatText, an object with
 // "type" "json_schema" into TextFormatJSONSchema and an object with
-// "type" "json_object" into shared.ResponseFormatJSONObject. JSON null yields nil
+// "type" "json_object" into ResponseFormatJSONObject. JSON null yields nil
 // and anything else an UnknownTextFormat.
 func UnmarshalTextFormat(data []byte) (TextFormat, error) {
 	k, err := unionrt.Kind(data)

@@ -44,13 +44,13 @@ func (e ListResponseObject) Valid() bool {
 
 // CreateRequest is a file upload.
 type CreateRequest struct {
-	// ExpiresAfter is when the file expires. batch.Batch files expire after 30 days by default, other files never.
+	// ExpiresAfter is when the file expires. Batch files expire after 30 days by default, other files never.
 	ExpiresAfter *shared.FileExpiresAfter `json:"expires_after,omitempty"`
 
 	// File is the file contents (not its name).
 	File io.Reader `json:"file"`
 
-	// Purpose is what an upload is for: `assistants` (Assistants API), `batch` (batch.Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
+	// Purpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 	Purpose shared.FilePurpose `json:"purpose"`
 }
 

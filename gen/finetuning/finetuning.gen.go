@@ -427,13 +427,13 @@ type CreateRequest struct {
 	// Integrations lists the services the job reports its progress to.
 	Integrations []Integration `json:"integrations,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Method is how the model is trained: `type` names the method and the field of the same name configures it.
 	Method *Method `json:"method,omitempty"`
 
-	// models.Model is the base model (or a fine-tuned model, to train it further) to fine-tune; see BaseModel for known ones.
+	// Model is the base model (or a fine-tuned model, to train it further) to fine-tune; see BaseModel for known ones.
 	Model string `json:"model"`
 
 	// Seed makes the job reproducible; one is picked when left out.
@@ -568,13 +568,13 @@ type Job struct {
 	// Integrations lists the services the job reports to.
 	Integrations []Integration `json:"integrations,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Method is how the model is trained: `type` names the method and the field of the same name configures it.
 	Method *Method `json:"method,omitempty"`
 
-	// models.Model is the base model being fine-tuned.
+	// Model is the base model being fine-tuned.
 	Model string `json:"model"`
 
 	// Object is always `fine_tuning.job`.
@@ -646,7 +646,7 @@ type JobError struct {
 	// Code is a machine-readable error code.
 	Code *string `json:"code,omitempty"`
 
-	// responses.Message explains the failure.
+	// Message explains the failure.
 	Message *string `json:"message,omitempty"`
 
 	// Param is the request parameter at fault, such as `training_file`, if any.
@@ -667,7 +667,7 @@ type Event struct {
 	// Level is how serious the event is.
 	Level EventLevel `json:"level"`
 
-	// responses.Message says what happened, for people.
+	// Message says what happened, for people.
 	Message string `json:"message"`
 
 	// Object is always `fine_tuning.job.event`.
@@ -736,7 +736,7 @@ type ReinforcementHyperparameters struct {
 	// NEpochs is the number of epochs, or `auto`.
 	NEpochs EpochsSetting `json:"n_epochs,omitempty"`
 
-	// shared.ReasoningEffort is how much the model reasons while training (`default` lets the service choose).
+	// ReasoningEffort is how much the model reasons while training (`default` lets the service choose).
 	ReasoningEffort *ReinforcementEffort `json:"reasoning_effort,omitempty"`
 }
 
@@ -867,7 +867,7 @@ type LabelModelGrader struct {
 	// Labels lists the labels the model chooses from.
 	Labels []string `json:"labels"`
 
-	// models.Model is the model that labels; it must support structured outputs.
+	// Model is the model that labels; it must support structured outputs.
 	Model string `json:"model"`
 
 	// Name names the grader.
@@ -987,7 +987,7 @@ type RunGraderRequest struct {
 
 // RunGraderResponse is the result of grading one sample.
 type RunGraderResponse struct {
-	// shared.Metadata tells how a grader run went.
+	// Metadata tells how a grader run went.
 	Metadata GraderRunMetadata `json:"metadata"`
 
 	// ModelGraderTokenUsagePerModel counts the tokens model graders used, by model.
@@ -1005,7 +1005,7 @@ type ScoreModelGrader struct {
 	// Input is the prompt the model gets, with placeholders for the item and the sample.
 	Input []shared.PromptMessage `json:"input"`
 
-	// models.Model is the model that scores.
+	// Model is the model that scores.
 	Model string `json:"model"`
 
 	// Name names the grader.
@@ -1098,7 +1098,7 @@ type ListParams struct {
 	// Limit sets how many jobs to return (default 20).
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// shared.Metadata keeps only jobs whose metadata has all these key/value pairs; sent as `metadata[key]=value`.
+	// Metadata keeps only jobs whose metadata has all these key/value pairs; sent as `metadata[key]=value`.
 	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
@@ -2267,7 +2267,7 @@ func (t *RunGraderRequest) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for RunGraderResponse, decoding
-// its field shared.Metadata through its own UnmarshalJSON.
+// its field Metadata through its own UnmarshalJSON.
 func (t *RunGraderResponse) UnmarshalJSON(data []byte) error {
 	type plain RunGraderResponse
 	return unionrt.Object(data, (*plain)(t),

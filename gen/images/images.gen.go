@@ -607,7 +607,7 @@ type C2PAProvenanceResult struct {
 	// Issuer is who issued the manifest, when known.
 	Issuer *string `json:"issuer"`
 
-	// models.Model is the OpenAI model the signal names, when known.
+	// Model is the OpenAI model the signal names, when known.
 	Model *string `json:"model"`
 
 	// Outcome is whether a known OpenAI signal was found, `detected` or `not_detected`; see ProvenanceOutcome for the known values.
@@ -659,7 +659,7 @@ type CreateEditJSONRequest struct {
 	// Mask names a png with the size of the first image whose fully transparent pixels mark where to edit.
 	Mask *Reference `json:"mask,omitempty"`
 
-	// models.Model is the GPT image model id; see Model for known ids.
+	// Model is the GPT image model id; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// Moderation is how strictly the output is filtered, `auto` (the default) or `low`.
@@ -722,7 +722,7 @@ type CreateEditRequest struct {
 	// Mask is a png with the size of the first image whose fully transparent pixels mark where to edit.
 	Mask io.Reader `json:"mask,omitempty"`
 
-	// models.Model is the image model id; see Model for known ids.
+	// Model is the image model id; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// N is how many images to make, 1 to 10.
@@ -776,7 +776,7 @@ type CreateRequest struct {
 	// Background is the background of GPT image model output: `transparent` (needs `png` or `webp`), `opaque` or `auto` (the default).
 	Background *CreateRequestBackground `json:"background,omitempty"`
 
-	// models.Model is the image model id; see Model for known ids.
+	// Model is the image model id; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// Moderation is how strictly GPT image model output is filtered, `auto` (the default) or `low`.
@@ -839,7 +839,7 @@ type CreateVariationRequest struct {
 	// Image is a square png under 4 MB.
 	Image io.Reader `json:"image"`
 
-	// models.Model is the model id; only `dall-e-2` makes variations.
+	// Model is the model id; only `dall-e-2` makes variations.
 	Model *string `json:"model,omitempty"`
 
 	// N is how many variations to make, 1 to 10.
@@ -1071,7 +1071,7 @@ type SynthIDProvenanceResult struct {
 	// GeneratedAt is when the watermark says the file was generated, an RFC 3339 UTC time, when known.
 	GeneratedAt *string `json:"generated_at"`
 
-	// models.Model is the OpenAI model the watermark names, when known.
+	// Model is the OpenAI model the watermark names, when known.
 	Model *string `json:"model"`
 
 	// Outcome is whether a known OpenAI watermark was found, `detected` or `not_detected`; see ProvenanceOutcome for the known values.

@@ -89,7 +89,7 @@ type CreateRequest struct {
 	// Input is what to classify, as a text, several texts, or text and image parts.
 	Input Input `json:"input"`
 
-	// models.Model is the moderation model (default `omni-moderation-latest`); see Model.
+	// Model is the moderation model (default `omni-moderation-latest`); see Model.
 	Model *string `json:"model,omitempty"`
 }
 
@@ -98,7 +98,7 @@ type CreateResponse struct {
 	// ID is the moderation request id.
 	ID string `json:"id"`
 
-	// models.Model is the model that classified the inputs.
+	// Model is the model that classified the inputs.
 	Model string `json:"model"`
 
 	// Results holds one result per input.

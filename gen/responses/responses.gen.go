@@ -4132,7 +4132,7 @@ type CodeInterpreterTool struct {
 	// AllowedCallers lists how the tool may be called.
 	AllowedCallers []ToolCallerKind `json:"allowed_callers,omitempty"`
 
-	// containers.Container is the container code runs in, by id or created for the request.
+	// Container is the container code runs in, by id or created for the request.
 	Container CodeInterpreterContainer `json:"container"`
 	Type      CodeInterpreterToolType  `json:"type"`
 }
@@ -4148,7 +4148,7 @@ type CompactRequest struct {
 	// Instructions is a system (developer) message put first in the model's context.
 	Instructions *string `json:"instructions,omitempty"`
 
-	// models.Model is the model id to compact with, such as `gpt-5.1-codex-max`.
+	// Model is the model id to compact with, such as `gpt-5.1-codex-max`.
 	Model string `json:"model"`
 
 	// PreviousResponseID compacts the context of a stored response.
@@ -4157,14 +4157,14 @@ type CompactRequest struct {
 	// PromptCacheKey is a key that groups similar requests to improve prompt cache hits.
 	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
 
-	// shared.PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
+	// PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
 	PromptCacheOptions *shared.PromptCacheOptions `json:"prompt_cache_options,omitempty"`
 
 	// PromptCacheRetention sets the longest time cached prompt prefixes are kept.
-	// Deprecated: use shared.PromptCacheOptions.
+	// Deprecated: use PromptCacheOptions.
 	PromptCacheRetention *PromptCacheRetention `json:"prompt_cache_retention,omitempty"`
 
-	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 }
 
@@ -4445,7 +4445,7 @@ type CreateRequest struct {
 	// ContextManagement configures automatic compaction of a long context.
 	ContextManagement []ContextManagement `json:"context_management,omitempty"`
 
-	// conversations.Conversation names the conversation a response belongs to, by id or as an object.
+	// Conversation names the conversation a response belongs to, by id or as an object.
 	Conversation ConversationParam `json:"conversation,omitempty"`
 
 	// Include asks for extra output data in the response.
@@ -4463,10 +4463,10 @@ type CreateRequest struct {
 	// MaxToolCalls caps the number of built-in tool calls in the whole response; further calls are ignored.
 	MaxToolCalls *int64 `json:"max_tool_calls,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the model id, such as `gpt-4.1` or `o3`; see shared.ChatModel and Model for known ids. It may be left out when the prompt template names a model.
+	// Model is the model id, such as `gpt-4.1` or `o3`; see ChatModel and Model for known ids. It may be left out when the prompt template names a model.
 	Model string `json:"model,omitempty"`
 
 	// Moderation runs content moderation on the input and output of this response.
@@ -4484,11 +4484,11 @@ type CreateRequest struct {
 	// PromptCacheKey is a key that groups similar requests to improve prompt cache hits.
 	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
 
-	// shared.PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
+	// PromptCacheOptions configures prompt caching for gpt-5.6 and later models.
 	PromptCacheOptions *shared.PromptCacheOptions `json:"prompt_cache_options,omitempty"`
 
 	// PromptCacheRetention sets the longest time cached prompt prefixes are kept.
-	// Deprecated: use shared.PromptCacheOptions.
+	// Deprecated: use PromptCacheOptions.
 	PromptCacheRetention *PromptCacheRetention `json:"prompt_cache_retention,omitempty"`
 
 	// Reasoning configures reasoning models.
@@ -4497,7 +4497,7 @@ type CreateRequest struct {
 	// SafetyIdentifier is a stable, privacy-preserving id of your end user (for example a hash of their username), at most 64 characters, used to detect policy abuse.
 	SafetyIdentifier *string `json:"safety_identifier,omitempty"`
 
-	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// Store stores the response so it can be read and continued later (default true).
@@ -4943,7 +4943,7 @@ type ImageGenerationTool struct {
 	// InputImageMask is a mask for inpainting.
 	InputImageMask *ImageGenerationMask `json:"input_image_mask,omitempty"`
 
-	// models.Model is the image model, such as `gpt-image-1` (the default) or `gpt-image-2`.
+	// Model is the image model, such as `gpt-image-1` (the default) or `gpt-image-2`.
 	Model *string `json:"model,omitempty"`
 
 	// Moderation is the moderation level, `auto` (the default) or `low`.
@@ -5066,7 +5066,7 @@ type InputFileContent struct {
 	// Filename is the file name, used with `file_data`.
 	Filename *string `json:"filename,omitempty"`
 
-	// shared.PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
 	PromptCacheBreakpoint *shared.PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
 	Type                  InputFileContentType          `json:"type"`
 }
@@ -5088,7 +5088,7 @@ type InputImageContent struct {
 	// ImageURL is an image URL or a `data:` URL with base64 image data.
 	ImageURL *string `json:"image_url,omitempty"`
 
-	// shared.PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
 	PromptCacheBreakpoint *shared.PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
 	Type                  InputImageContentType         `json:"type"`
 }
@@ -5123,7 +5123,7 @@ type InputMessageType string
 
 // InputTextContent is a text part of an input.
 type InputTextContent struct {
-	// shared.PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
+	// PromptCacheBreakpoint caches the prompt prefix that ends with this part (gpt-5.6 and later).
 	PromptCacheBreakpoint *shared.PromptCacheBreakpoint `json:"prompt_cache_breakpoint,omitempty"`
 
 	// Text is the text.
@@ -5148,7 +5148,7 @@ type InputTokenCountObject string
 
 // InputTokenCountRequest is a response request whose input tokens are to be counted; the model is not run.
 type InputTokenCountRequest struct {
-	// conversations.Conversation names the conversation a response belongs to, by id or as an object.
+	// Conversation names the conversation a response belongs to, by id or as an object.
 	Conversation ConversationParam `json:"conversation,omitempty"`
 
 	// Input is the input of a response, as plain text or as a list of items.
@@ -5157,7 +5157,7 @@ type InputTokenCountRequest struct {
 	// Instructions is a system (developer) message put first in the model's context.
 	Instructions *string `json:"instructions,omitempty"`
 
-	// models.Model is the model id the request would use.
+	// Model is the model id the request would use.
 	Model string `json:"model,omitempty"`
 
 	// ParallelToolCalls lets the model call several tools in one turn.
@@ -5788,7 +5788,7 @@ type Response struct {
 	// CompletedAt is when the response completed, in Unix seconds; set only when completed.
 	CompletedAt *int64 `json:"completed_at,omitempty"`
 
-	// conversations.Conversation is the conversation whose items this response added to, if any.
+	// Conversation is the conversation whose items this response added to, if any.
 	Conversation *ConversationRef `json:"conversation,omitempty"`
 
 	// CreatedAt is when the response was created, in Unix seconds.
@@ -5815,10 +5815,10 @@ type Response struct {
 	// MaxToolCalls is the built-in tool call cap, if one was set.
 	MaxToolCalls *int64 `json:"max_tool_calls,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
-	// models.Model is the id of the model that produced the response.
+	// Model is the id of the model that produced the response.
 	Model string `json:"model"`
 
 	// Moderation holds the moderation results, when moderation was asked for.
@@ -5845,7 +5845,7 @@ type Response struct {
 	// PromptCacheKey is the prompt cache key sent with the request.
 	PromptCacheKey *string `json:"prompt_cache_key,omitempty"`
 
-	// shared.PromptCacheOptions is the prompt caching configuration that applied.
+	// PromptCacheOptions is the prompt caching configuration that applied.
 	PromptCacheOptions *shared.PromptCacheOptions `json:"prompt_cache_options,omitempty"`
 
 	// PromptCacheRetention is the longest time cached prompt prefixes are kept: `in_memory` or `24h` (extended caching). Some models support only `24h`.
@@ -5857,7 +5857,7 @@ type Response struct {
 	// SafetyIdentifier is the end-user id sent with the request.
 	SafetyIdentifier *string `json:"safety_identifier,omitempty"`
 
-	// shared.ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
+	// ServiceTier is the processing tier. In a request, `auto` (the default) uses the project's setting; `default`, `flex`, `scale` and `priority` pick a tier. In a response, the tier that actually served the request.
 	ServiceTier *shared.ServiceTier `json:"service_tier,omitempty"`
 
 	// Status is the state of a response.
@@ -6628,7 +6628,7 @@ type McpListToolsInProgressEvent struct {
 // McpListToolsInProgressEventType defines model for McpListToolsInProgressEvent.Type.
 type McpListToolsInProgressEventType string
 
-// Model lists the known model ids only the Responses API serves. The `model` field accepts any model id, including every shared.ChatModel id.
+// Model lists the known model ids only the Responses API serves. The `model` field accepts any model id, including every ChatModel id.
 type Model string
 
 // OutputItemAddedEvent is sent when a new output item starts; the item is still partial.
@@ -7060,7 +7060,7 @@ type TextConfig struct {
 	// Format is the format of the text output: plain text (the default), JSON matching a schema (Structured Outputs), or any JSON object (JSON mode).
 	Format TextFormat `json:"format,omitempty"`
 
-	// shared.Verbosity sets how terse or detailed the answer should be.
+	// Verbosity sets how terse or detailed the answer should be.
 	Verbosity *shared.Verbosity `json:"verbosity,omitempty"`
 }
 
@@ -7758,7 +7758,7 @@ type WebSearchTool struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
-	// ReturnTokenBudget sets how many tokens of search results come back to the model; see shared.WebSearchReturnTokenBudget for the known values.
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
 	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
 
 	// SearchContentTypes lists the kinds of content to search.
@@ -7783,7 +7783,7 @@ type WebSearchTool20250826 struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
-	// ReturnTokenBudget sets how many tokens of search results come back to the model; see shared.WebSearchReturnTokenBudget for the known values.
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
 	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
 
 	// SearchContentTypes lists the kinds of content to search.
@@ -7808,7 +7808,7 @@ type WebSearchToolOptions struct {
 	// Filters restricts the search.
 	Filters *WebSearchFilters `json:"filters,omitempty"`
 
-	// ReturnTokenBudget sets how many tokens of search results come back to the model; see shared.WebSearchReturnTokenBudget for the known values.
+	// ReturnTokenBudget sets how many tokens of search results come back to the model; see WebSearchReturnTokenBudget for the known values.
 	ReturnTokenBudget *string `json:"return_token_budget,omitempty"`
 
 	// SearchContentTypes lists the kinds of content to search.
@@ -12441,8 +12441,8 @@ func UnmarshalShellToolEnvironment(data []byte) (ShellToolEnvironment, error) {
 // TextFormat is the format of the text output: plain text (the default), JSON
 // matching a schema (Structured Outputs), or any JSON object (JSON mode).
 //
-// It is a union: its value is one of shared.ResponseFormatText,
-// TextFormatJSONSchema, shared.ResponseFormatJSONObject or UnknownTextFormat, told
+// It is a union: its value is one of ResponseFormatText,
+// TextFormatJSONSchema, ResponseFormatJSONObject or UnknownTextFormat, told
 // apart by its "type" property. Decode it with UnmarshalTextFormat;
 // UnknownTextFormat keeps variants this version does not know.
 type TextFormat interface {
@@ -12473,9 +12473,9 @@ func (u UnknownTextFormat) MarshalJSON() ([]byte, error) {
 func (TextFormatJSONSchema) IsTextFormat(unionrt.Seal) {}
 
 // UnmarshalTextFormat decodes JSON into the TextFormat variant it holds: an
-// object with "type" "text" into shared.ResponseFormatText, an object with "type"
+// object with "type" "text" into ResponseFormatText, an object with "type"
 // "json_schema" into TextFormatJSONSchema and an object with "type"
-// "json_object" into shared.ResponseFormatJSONObject. JSON null yields nil and
+// "json_object" into ResponseFormatJSONObject. JSON null yields nil and
 // anything else an UnknownTextFormat.
 func UnmarshalTextFormat(data []byte) (TextFormat, error) {
 	k, err := unionrt.Kind(data)
@@ -12916,7 +12916,7 @@ func UnmarshalToolCaller(data []byte) (ToolCaller, error) {
 // ToolChoice says which tool the model uses: a mode (`none`, `auto`,
 // `required`), a subset of the tools, or one specific tool.
 //
-// It is a union: its value is one of shared.ToolChoiceMode, ToolChoiceAllowed,
+// It is a union: its value is one of ToolChoiceMode, ToolChoiceAllowed,
 // ToolChoiceFunction, ToolChoiceCustom, ToolChoiceMcp, ToolChoiceFileSearch,
 // ToolChoiceWebSearchPreview, ToolChoiceWebSearchPreview20250311,
 // ToolChoiceComputer, ToolChoiceComputerUsePreview, ToolChoiceComputerUse,
@@ -12995,7 +12995,7 @@ func (ToolChoiceApplyPatch) IsToolChoice(unionrt.Seal) {}
 func (ToolChoiceProgrammaticToolCalling) IsToolChoice(unionrt.Seal) {}
 
 // UnmarshalToolChoice decodes JSON into the ToolChoice variant it holds: a
-// JSON string into shared.ToolChoiceMode, an object with "type" "allowed_tools" into
+// JSON string into ToolChoiceMode, an object with "type" "allowed_tools" into
 // ToolChoiceAllowed, an object with "type" "function" into
 // ToolChoiceFunction, an object with "type" "custom" into ToolChoiceCustom,
 // an object with "type" "mcp" into ToolChoiceMcp, an object with "type"
@@ -14750,7 +14750,7 @@ func (t *CodeInterpreterContainerAuto) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for CodeInterpreterTool, decoding
-// its union field containers.Container through its Unmarshal function.
+// its union field Container through its Unmarshal function.
 func (t *CodeInterpreterTool) UnmarshalJSON(data []byte) error {
 	type plain CodeInterpreterTool
 	return unionrt.Object(data, (*plain)(t),
@@ -14797,7 +14797,7 @@ func (t *ContainerAuto) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for CreateRequest, decoding its
-// union fields conversations.Conversation, Input, ToolChoice and Tools through their
+// union fields Conversation, Input, ToolChoice and Tools through their
 // Unmarshal functions, and its field Text through its own UnmarshalJSON.
 func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	type plain CreateRequest
@@ -14868,7 +14868,7 @@ func (t *InputMessage) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler for InputTokenCountRequest,
-// decoding its union fields conversations.Conversation, Input, ToolChoice and Tools through
+// decoding its union fields Conversation, Input, ToolChoice and Tools through
 // their Unmarshal functions, and its field Text through its own
 // UnmarshalJSON.
 func (t *InputTokenCountRequest) UnmarshalJSON(data []byte) error {

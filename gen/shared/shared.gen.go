@@ -913,7 +913,7 @@ type ChatModel string
 
 // ChatModerationResults holds the moderation verdicts of a chat completion's messages or of its answer.
 type ChatModerationResults struct {
-	// models.Model is the moderation model that produced the results.
+	// Model is the moderation model that produced the results.
 	Model *string `json:"model,omitempty"`
 
 	// Results lists the verdicts.
@@ -971,7 +971,7 @@ type ErrorObject struct {
 	// Code is a machine-readable error code, if any.
 	Code *string `json:"code,omitempty"`
 
-	// responses.Message is a human-readable explanation.
+	// Message is a human-readable explanation.
 	Message string `json:"message"`
 
 	// Param is the request parameter at fault, if any.
@@ -987,7 +987,7 @@ type ErrorResponse struct {
 	Error ErrorObject `json:"error"`
 }
 
-// FileExpiresAfter is when the file expires. batch.Batch files expire after 30 days by default, other files never.
+// FileExpiresAfter is when the file expires. Batch files expire after 30 days by default, other files never.
 type FileExpiresAfter struct {
 	// Anchor is the time the expiry counts from; always `created_at`.
 	Anchor FileExpiresAfterAnchor `json:"anchor"`
@@ -999,7 +999,7 @@ type FileExpiresAfter struct {
 // FileExpiresAfterAnchor is the time the expiry counts from; always `created_at`.
 type FileExpiresAfterAnchor string
 
-// FilePurpose is what an upload is for: `assistants` (Assistants API), `batch` (batch.Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
+// FilePurpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 type FilePurpose string
 
 // GraderSamplingParams tunes how a grader's model samples.
@@ -1122,7 +1122,7 @@ type PromptCacheTTL string
 
 // PromptInputAudio is a sound clip given to the model.
 type PromptInputAudio struct {
-	// responses.InputAudio is base64-encoded audio.
+	// InputAudio is base64-encoded audio.
 	InputAudio PromptAudio          `json:"input_audio"`
 	Type       PromptInputAudioType `json:"type"`
 }
@@ -1241,7 +1241,7 @@ type ResponseModeration struct {
 
 // ResponseModerationConfig asks for content moderation of a response's input and output.
 type ResponseModerationConfig struct {
-	// models.Model is the moderation model, such as `omni-moderation-latest`.
+	// Model is the moderation model, such as `omni-moderation-latest`.
 	Model string `json:"model"`
 
 	// Policy sets what happens when content is flagged.
@@ -1253,7 +1253,7 @@ type ResponseModerationError struct {
 	// Code is a machine-readable error code.
 	Code string `json:"code"`
 
-	// responses.Message is a human-readable explanation.
+	// Message is a human-readable explanation.
 	Message string                      `json:"message"`
 	Type    ResponseModerationErrorType `json:"type"`
 }
@@ -1284,7 +1284,7 @@ type ResponseModerationResult struct {
 	// Flagged tells whether any category was flagged.
 	Flagged bool `json:"flagged"`
 
-	// models.Model is the moderation model that produced the result.
+	// Model is the moderation model that produced the result.
 	Model *string                      `json:"model,omitempty"`
 	Type  ResponseModerationResultType `json:"type"`
 }
@@ -1869,13 +1869,13 @@ func UnmarshalStopSequences(data []byte) (StopSequences, error) {
 	return UnknownStopSequences{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
-// IsTextFormat marks ResponseFormatText as a variant of responses.TextFormat.
+// IsTextFormat marks ResponseFormatText as a variant of TextFormat.
 func (ResponseFormatText) IsTextFormat(unionrt.Seal) {}
 
-// IsTextFormat marks ResponseFormatJSONObject as a variant of responses.TextFormat.
+// IsTextFormat marks ResponseFormatJSONObject as a variant of TextFormat.
 func (ResponseFormatJSONObject) IsTextFormat(unionrt.Seal) {}
 
-// IsToolChoice marks ToolChoiceMode as a variant of responses.ToolChoice.
+// IsToolChoice marks ToolChoiceMode as a variant of ToolChoice.
 func (ToolChoiceMode) IsToolChoice(unionrt.Seal) {}
 
 // ChatAudioVoiceName is a built-in voice name; see ChatVoice for the known
@@ -1919,7 +1919,7 @@ type StopSequenceList []string
 // tool.
 //
 // It is the JSON string variant of assistants.ToolChoice, chat.ToolChoice and
-// responses.ToolChoice.
+// ToolChoice.
 type ToolChoiceMode string
 
 // Values of ToolChoiceMode.

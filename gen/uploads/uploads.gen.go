@@ -86,7 +86,7 @@ type CreateRequest struct {
 	// Bytes is the size of the whole file in bytes; the parts must add up to it.
 	Bytes int64 `json:"bytes"`
 
-	// ExpiresAfter is when the file expires. batch.Batch files expire after 30 days by default, other files never.
+	// ExpiresAfter is when the file expires. Batch files expire after 30 days by default, other files never.
 	ExpiresAfter *shared.FileExpiresAfter `json:"expires_after,omitempty"`
 
 	// Filename is the name the finished file will have.
@@ -95,7 +95,7 @@ type CreateRequest struct {
 	// MimeType is the file's MIME type, such as `text/jsonl`; it must be one the purpose accepts.
 	MimeType string `json:"mime_type"`
 
-	// Purpose is what an upload is for: `assistants` (Assistants API), `batch` (batch.Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
+	// Purpose is what an upload is for: `assistants` (Assistants API), `batch` (Batch API input), `fine-tune` (fine-tuning data), `vision` (images for vision fine-tuning), `user_data` (anything else), `evals` (eval data sets).
 	Purpose shared.FilePurpose `json:"purpose"`
 }
 

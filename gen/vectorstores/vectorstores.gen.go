@@ -495,7 +495,7 @@ type CreateRequest struct {
 	// FileIds lists up to 500 uploaded files to process into the store right away.
 	FileIds []string `json:"file_ids,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Name is the name of the vector store.
@@ -579,7 +579,7 @@ type UpdateRequest struct {
 	// ExpiresAfter is the new expiry policy.
 	ExpiresAfter *ExpiresAfter `json:"expires_after,omitempty"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata,omitempty"`
 
 	// Name is the new name of the vector store.
@@ -606,7 +606,7 @@ type VectorStore struct {
 	// LastActiveAt is when the vector store was last used, in Unix seconds.
 	LastActiveAt *int64 `json:"last_active_at"`
 
-	// shared.Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
+	// Metadata holds up to 16 string key/value pairs attached to an object, for your own bookkeeping and for filtering lists. Keys have at most 64 characters, values at most 512.
 	Metadata shared.Metadata `json:"metadata"`
 
 	// Name is the name of the vector store.
@@ -767,7 +767,7 @@ type FileError struct {
 	// Code is `server_error`, `unsupported_file` or `invalid_file`.
 	Code FileErrorCode `json:"code"`
 
-	// responses.Message explains the failure.
+	// Message explains the failure.
 	Message string `json:"message"`
 }
 

@@ -194,7 +194,7 @@ type CreateJSONRequest struct {
 	// InputReference names an image that guides a video, by URL (a web address or a base64 `data:` URL) or by the id of an uploaded file; set exactly one.
 	InputReference *ImageReference `json:"input_reference,omitempty"`
 
-	// models.Model is the video model, `sora-2` by default; see Model for known ids.
+	// Model is the video model, `sora-2` by default; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// Prompt describes the video to make, up to 32000 characters.
@@ -212,7 +212,7 @@ type CreateRequest struct {
 	// InputReference is an image (jpeg, png or webp) that guides the video, usually its first frame; best with the size of the video.
 	InputReference io.Reader `json:"input_reference,omitempty"`
 
-	// models.Model is the video model, `sora-2` by default; see Model for known ids.
+	// Model is the video model, `sora-2` by default; see Model for known ids.
 	Model *string `json:"model,omitempty"`
 
 	// Prompt describes the video to make, up to 32000 characters.
@@ -323,7 +323,7 @@ type Video struct {
 	// ID is the video's id, such as `video_123`.
 	ID string `json:"id"`
 
-	// models.Model is the model making the video; see Model for known ids.
+	// Model is the model making the video; see Model for known ids.
 	Model string `json:"model"`
 
 	// Object is always `video`.
@@ -374,7 +374,7 @@ type JobError struct {
 	// Code is a machine-readable reason.
 	Code string `json:"code"`
 
-	// responses.Message is a human-readable explanation.
+	// Message is a human-readable explanation.
 	Message string `json:"message"`
 }
 

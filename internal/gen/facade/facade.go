@@ -22,6 +22,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -429,7 +430,18 @@ func checkMethodNames(ops []*opView) error {
 
 func areaDoc(name string, ops []layout.Operation) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "// Package %s calls the %s operations of the OpenAI API:\n//\n", name, ops[0].Op.Tags[0])
+	var tags []string
+	for _, o := range ops {
+		if t := o.Op.Tags[0]; !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	sort.Strings(tags)
+	what := strings.Join(tags, ", ")
+	if len(tags) > 4 {
+		what = strings.Join(tags[:4], ", ") + " and other"
+	}
+	fmt.Fprintf(&b, "// Package %s calls the %s operations of the OpenAI API:\n//\n", name, what)
 	for _, o := range ops {
 		fmt.Fprintf(&b, "//   - %s %s (%s)\n", strings.ToUpper(o.Method), o.Path, o.Op.OperationID)
 	}
@@ -1131,8 +1143,9 @@ func (o *operation) bodyFacts(doc *openapi3.T, s *goSource, content openapi3.Con
 // pagination recognises a cursor list: an `after` query parameter and a
 // response with `data` and `has_more`.
 func (o *operation) pagination(doc *openapi3.T, s *goSource, op *openapi3.Operation) error {
-	// Two shapes: a cursor (`after`, the last item's id or `last_id`) or a
-	// page token (`page`, the answer's `next_page`).
+	// Two shapes: a cursor (`after`: the answer's `last_id` or `next`, else
+	// the last item's id) or a page token (`page`: the answer's
+	// `next_page`).
 	cursor, next := "after", "last_id"
 	if op.Parameters.GetByInAndName("query", "after") == nil {
 		if op.Parameters.GetByInAndName("query", "page") == nil {
@@ -1151,6 +1164,9 @@ func (o *operation) pagination(doc *openapi3.T, s *goSource, op *openapi3.Operat
 	}
 	o.pageData, o.pageHasMore, o.pageItem = data, hasMore, qualify(dataType[2:])
 	if name, typ, ok := s.field(page, next); ok {
+		o.pageLastID, o.pageLastPtr = name, strings.HasPrefix(typ, "*")
+	} else if name, typ, ok := s.field(page, "next"); ok && cursor == "after" {
+		// Some lists name the next cursor `next` (the admin role lists).
 		o.pageLastID, o.pageLastPtr = name, strings.HasPrefix(typ, "*")
 	}
 	if _, _, ok := s.field(dataType[2:], "id"); ok && cursor == "after" {

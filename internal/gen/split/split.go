@@ -489,7 +489,9 @@ func commentEdits(fset *token.FileSet, cg *ast.CommentGroup, pkg string, names m
 		for _, loc := range typeWord.FindAllStringIndex(c.Text, -1) {
 			word := c.Text[loc[0]:loc[1]]
 			nn, ok := names[word]
-			if !ok || (nn.Name == word && nn.Pkg == pkg) {
+			// Only a renamed type is rewritten: a word that is still the
+			// type's name reads fine as prose ("Model is the model id").
+			if !ok || nn.Name == word {
 				continue
 			}
 			text := nn.Name

@@ -190,8 +190,8 @@ type emitter struct {
 	// discField names, per union and variant, the variant's field that
 	// holds the discriminator.
 	discField map[string]string
-	slices  []sliceType // oapi-codegen's defined slices of unions
-	buf     bytes.Buffer
+	slices    []sliceType // oapi-codegen's defined slices of unions
+	buf       bytes.Buffer
 }
 
 func (e *emitter) name(component string) string { return e.goName[component] }
