@@ -21,6 +21,50 @@ var (
 	_ = client.File
 )
 
+// TestActivateProjectCertificatesGenerated calls ActivateProjectCertificates (activateProjectCertificates) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestActivateProjectCertificatesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"object":"text"}`
+	srv.On("activateProjectCertificates").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CertificateIDsRequest
+	gentest.Decode(t, `{"certificate_ids":["text"]}`, &body)
+
+	got, err := svc.ActivateProjectCertificates(context.Background(), "projectID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestAddProjectGroupGenerated calls AddProjectGroup (addProjectGroup) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestAddProjectGroupGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"group_id":"text","group_name":"text","group_type":"text","object":"text","project_id":"text"}`
+	srv.On("addProjectGroup").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.AddProjectGroupRequest
+	gentest.Decode(t, `{"group_id":"text","role":"text"}`, &body)
+
+	got, err := svc.AddProjectGroup(context.Background(), "projectID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestAddProjectUserGenerated calls AddProjectUser (addProjectUser) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -195,6 +239,50 @@ func TestCreateProjectServiceAccountAPIKeyGenerated(t *testing.T) {
 	}
 }
 
+// TestCreateProjectSpendAlertGenerated calls CreateProjectSpendAlert (createProjectSpendAlert) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateProjectSpendAlertGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
+	srv.On("createProjectSpendAlert").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.SpendAlertRequest
+	gentest.Decode(t, `{"currency":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"threshold_amount":0}`, &body)
+
+	got, err := svc.CreateProjectSpendAlert(context.Background(), "projectID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeactivateProjectCertificatesGenerated calls DeactivateProjectCertificates (deactivateProjectCertificates) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeactivateProjectCertificatesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"object":"text"}`
+	srv.On("deactivateProjectCertificates").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CertificateIDsRequest
+	gentest.Decode(t, `{"certificate_ids":["text"]}`, &body)
+
+	got, err := svc.DeactivateProjectCertificates(context.Background(), "projectID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestDeleteAdminAPIKeyGenerated calls DeleteAdminAPIKey (deleteAdminApiKey) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -235,6 +323,46 @@ func TestDeleteInviteGenerated(t *testing.T) {
 	}
 }
 
+// TestDeleteProjectAPIKeyGenerated calls DeleteProjectAPIKey (deleteProjectApiKey) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteProjectAPIKeyGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteProjectApiKey").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteProjectAPIKey(context.Background(), "projectID_1", "apiKeyID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteProjectModelPermissionsGenerated calls DeleteProjectModelPermissions (deleteProjectModelPermissions) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteProjectModelPermissionsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteProjectModelPermissions").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteProjectModelPermissions(context.Background(), "projectID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestDeleteProjectServiceAccountGenerated calls DeleteProjectServiceAccount (deleteProjectServiceAccount) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -246,6 +374,46 @@ func TestDeleteProjectServiceAccountGenerated(t *testing.T) {
 	svc := admin.New(srv.Client())
 
 	got, err := svc.DeleteProjectServiceAccount(context.Background(), "projectID_1", "serviceAccountID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteProjectSpendAlertGenerated calls DeleteProjectSpendAlert (deleteProjectSpendAlert) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteProjectSpendAlertGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteProjectSpendAlert").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteProjectSpendAlert(context.Background(), "projectID_1", "alertID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteProjectSpendLimitGenerated calls DeleteProjectSpendLimit (deleteProjectSpendLimit) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteProjectSpendLimitGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteProjectSpendLimit").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteProjectSpendLimit(context.Background(), "projectID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,6 +503,108 @@ func TestGetProjectGenerated(t *testing.T) {
 	}
 }
 
+// TestGetProjectAPIKeyGenerated calls GetProjectAPIKey (getProjectApiKey) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectAPIKeyGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"expires_at":1,"id":"text","last_used_at":1,"name":"text","object":"text","owner":{"service_account":{"created_at":1,"id":"text","name":"text","role":"text"},"type":"text","user":{"created_at":1,"email":"text","id":"text","name":"text","role":"text"}},"owner_project_access":"text","redacted_value":"text"}`
+	srv.On("getProjectApiKey").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectAPIKey(context.Background(), "projectID_1", "apiKeyID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetProjectDataRetentionGenerated calls GetProjectDataRetention (getProjectDataRetention) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectDataRetentionGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"object":"text","type":"text"}`
+	srv.On("getProjectDataRetention").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectDataRetention(context.Background(), "projectID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetProjectGroupGenerated calls GetProjectGroup (getProjectGroup) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectGroupGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"group_id":"text","group_name":"text","group_type":"text","object":"text","project_id":"text"}`
+	srv.On("getProjectGroup").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetProjectGroupParams
+	gentest.Decode(t, `{"group_type":"text"}`, &params)
+
+	got, err := svc.GetProjectGroup(context.Background(), "projectID_1", "groupID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetProjectHostedToolPermissionsGenerated calls GetProjectHostedToolPermissions (getProjectHostedToolPermissions) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectHostedToolPermissionsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"code_interpreter":{"enabled":true},"file_search":{"enabled":true},"image_generation":{"enabled":true},"mcp":{"enabled":true},"web_search":{"enabled":true}}`
+	srv.On("getProjectHostedToolPermissions").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectHostedToolPermissions(context.Background(), "projectID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetProjectModelPermissionsGenerated calls GetProjectModelPermissions (getProjectModelPermissions) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectModelPermissionsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"mode":"text","model_ids":["text"],"object":"text"}`
+	srv.On("getProjectModelPermissions").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectModelPermissions(context.Background(), "projectID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestGetProjectServiceAccountGenerated calls GetProjectServiceAccount (getProjectServiceAccount) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -346,6 +616,66 @@ func TestGetProjectServiceAccountGenerated(t *testing.T) {
 	svc := admin.New(srv.Client())
 
 	got, err := svc.GetProjectServiceAccount(context.Background(), "projectID_1", "serviceAccountID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetProjectServiceTierSettingsGenerated calls GetProjectServiceTierSettings (getProjectServiceTierSettings) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectServiceTierSettingsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"default":"text","enabled_tiers":"all","object":"text"}`
+	srv.On("getProjectServiceTierSettings").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectServiceTierSettings(context.Background(), "projectID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetProjectSpendAlertGenerated calls GetProjectSpendAlert (getProjectSpendAlert) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectSpendAlertGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
+	srv.On("getProjectSpendAlert").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectSpendAlert(context.Background(), "projectID_1", "alertID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetProjectSpendLimitGenerated calls GetProjectSpendLimit (getProjectSpendLimit) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectSpendLimitGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","enforcement":{"status":"text"},"interval":"text","object":"text","threshold_amount":1}`
+	srv.On("getProjectSpendLimit").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectSpendLimit(context.Background(), "projectID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,6 +789,94 @@ func TestListInvitesGenerated(t *testing.T) {
 	}
 }
 
+// TestListProjectAPIKeysGenerated calls ListProjectAPIKeys (listProjectApiKeys) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListProjectAPIKeysGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"created_at":1,"expires_at":1,"id":"text","last_used_at":1,"name":"text","object":"text","owner":{"service_account":{"created_at":1,"id":"text","name":"text","role":"text"},"type":"text","user":{"created_at":1,"email":"text","id":"text","name":"text","role":"text"}},"owner_project_access":"text","redacted_value":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listProjectApiKeys").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListProjectAPIKeysParams
+	gentest.Decode(t, `{"after":"text","limit":1,"owner_project_access":"text"}`, &params)
+
+	got, err := svc.ListProjectAPIKeys(context.Background(), "projectID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListProjectCertificatesGenerated calls ListProjectCertificates (listProjectCertificates) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListProjectCertificatesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listProjectCertificates").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListProjectCertificatesParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListProjectCertificates(context.Background(), "projectID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListProjectGroupsGenerated calls ListProjectGroups (listProjectGroups) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListProjectGroupsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"created_at":1,"group_id":"text","group_name":"text","group_type":"text","object":"text","project_id":"text"}],"has_more":true,"next":"text","object":"text"}`
+	srv.On("listProjectGroups").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListProjectGroupsParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListProjectGroups(context.Background(), "projectID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListProjectRateLimitsGenerated calls ListProjectRateLimits (listProjectRateLimits) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListProjectRateLimitsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"batch_1_day_max_input_tokens":1,"id":"text","max_audio_megabytes_per_1_minute":1,"max_images_per_1_minute":1,"max_requests_per_1_day":1,"max_requests_per_1_minute":1,"max_tokens_per_1_minute":1,"model":"text","object":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listProjectRateLimits").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListProjectRateLimitsParams
+	gentest.Decode(t, `{"after":"text","before":"text","limit":1}`, &params)
+
+	got, err := svc.ListProjectRateLimits(context.Background(), "projectID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestListProjectServiceAccountsGenerated calls ListProjectServiceAccounts (listProjectServiceAccounts) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -472,6 +890,28 @@ func TestListProjectServiceAccountsGenerated(t *testing.T) {
 	gentest.Decode(t, `{"after":"text","limit":1}`, &params)
 
 	got, err := svc.ListProjectServiceAccounts(context.Background(), "projectID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListProjectSpendAlertsGenerated calls ListProjectSpendAlerts (listProjectSpendAlerts) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListProjectSpendAlertsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listProjectSpendAlerts").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListProjectSpendAlertsParams
+	gentest.Decode(t, `{"after":"text","before":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListProjectSpendAlerts(context.Background(), "projectID_1", &params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -569,6 +1009,26 @@ func TestListUsersGenerated(t *testing.T) {
 	}
 }
 
+// TestRemoveProjectGroupGenerated calls RemoveProjectGroup (removeProjectGroup) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestRemoveProjectGroupGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("removeProjectGroup").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.RemoveProjectGroup(context.Background(), "projectID_1", "groupID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestRemoveProjectUserGenerated calls RemoveProjectUser (removeProjectUser) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -631,6 +1091,116 @@ func TestUpdateProjectGenerated(t *testing.T) {
 	}
 }
 
+// TestUpdateProjectAPIKeyGenerated calls UpdateProjectAPIKey (updateProjectApiKey) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateProjectAPIKeyGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"expires_at":1,"id":"text","last_used_at":1,"name":"text","object":"text","owner":{"service_account":{"created_at":1,"id":"text","name":"text","role":"text"},"type":"text","user":{"created_at":1,"email":"text","id":"text","name":"text","role":"text"}},"owner_project_access":"text","redacted_value":"text"}`
+	srv.On("updateProjectApiKey").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateProjectAPIKeyRequest
+	gentest.Decode(t, `{"expires_in_seconds":1,"scopes":["text"]}`, &body)
+
+	got, err := svc.UpdateProjectAPIKey(context.Background(), "projectID_1", "apiKeyID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateProjectDataRetentionGenerated calls UpdateProjectDataRetention (updateProjectDataRetention) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateProjectDataRetentionGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"object":"text","type":"text"}`
+	srv.On("updateProjectDataRetention").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateDataRetentionRequest
+	gentest.Decode(t, `{"retention_type":"text"}`, &body)
+
+	got, err := svc.UpdateProjectDataRetention(context.Background(), "projectID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateProjectHostedToolPermissionsGenerated calls UpdateProjectHostedToolPermissions (updateProjectHostedToolPermissions) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateProjectHostedToolPermissionsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"code_interpreter":{"enabled":true},"file_search":{"enabled":true},"image_generation":{"enabled":true},"mcp":{"enabled":true},"web_search":{"enabled":true}}`
+	srv.On("updateProjectHostedToolPermissions").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.HostedToolPermissions
+	gentest.Decode(t, `{"code_interpreter":{"enabled":true},"file_search":{"enabled":true},"image_generation":{"enabled":true},"mcp":{"enabled":true},"web_search":{"enabled":true}}`, &body)
+
+	got, err := svc.UpdateProjectHostedToolPermissions(context.Background(), "projectID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateProjectModelPermissionsGenerated calls UpdateProjectModelPermissions (updateProjectModelPermissions) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateProjectModelPermissionsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"mode":"text","model_ids":["text"],"object":"text"}`
+	srv.On("updateProjectModelPermissions").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateModelPermissionsRequest
+	gentest.Decode(t, `{"mode":"text","model_ids":["text"]}`, &body)
+
+	got, err := svc.UpdateProjectModelPermissions(context.Background(), "projectID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateProjectRateLimitGenerated calls UpdateProjectRateLimit (updateProjectRateLimit) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateProjectRateLimitGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"batch_1_day_max_input_tokens":1,"id":"text","max_audio_megabytes_per_1_minute":1,"max_images_per_1_minute":1,"max_requests_per_1_day":1,"max_requests_per_1_minute":1,"max_tokens_per_1_minute":1,"model":"text","object":"text"}`
+	srv.On("updateProjectRateLimit").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateRateLimitRequest
+	gentest.Decode(t, `{"batch_1_day_max_input_tokens":1,"max_audio_megabytes_per_1_minute":1,"max_images_per_1_minute":1,"max_requests_per_1_day":1,"max_requests_per_1_minute":1,"max_tokens_per_1_minute":1}`, &body)
+
+	got, err := svc.UpdateProjectRateLimit(context.Background(), "projectID_1", "rateLimitID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestUpdateProjectServiceAccountGenerated calls UpdateProjectServiceAccount (updateProjectServiceAccount) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -644,6 +1214,72 @@ func TestUpdateProjectServiceAccountGenerated(t *testing.T) {
 	gentest.Decode(t, `{"name":"text","role":"text"}`, &body)
 
 	got, err := svc.UpdateProjectServiceAccount(context.Background(), "projectID_1", "serviceAccountID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateProjectServiceTierSettingsGenerated calls UpdateProjectServiceTierSettings (updateProjectServiceTierSettings) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateProjectServiceTierSettingsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"default":"text","enabled_tiers":"all","object":"text"}`
+	srv.On("updateProjectServiceTierSettings").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateServiceTierSettingsRequest
+	gentest.Decode(t, `{"default":"text","enabled_tiers":"all"}`, &body)
+
+	got, err := svc.UpdateProjectServiceTierSettings(context.Background(), "projectID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateProjectSpendAlertGenerated calls UpdateProjectSpendAlert (updateProjectSpendAlert) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateProjectSpendAlertGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
+	srv.On("updateProjectSpendAlert").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.SpendAlertRequest
+	gentest.Decode(t, `{"currency":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"threshold_amount":0}`, &body)
+
+	got, err := svc.UpdateProjectSpendAlert(context.Background(), "projectID_1", "alertID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateProjectSpendLimitGenerated calls UpdateProjectSpendLimit (updateProjectSpendLimit) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateProjectSpendLimitGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","enforcement":{"status":"text"},"interval":"text","object":"text","threshold_amount":1}`
+	srv.On("updateProjectSpendLimit").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateSpendLimitRequest
+	gentest.Decode(t, `{"currency":"text","interval":"text","threshold_amount":1}`, &body)
+
+	got, err := svc.UpdateProjectSpendLimit(context.Background(), "projectID_1", body)
 	if err != nil {
 		t.Fatal(err)
 	}

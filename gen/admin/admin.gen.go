@@ -7,8 +7,95 @@
 package admin
 
 import (
+	"encoding/json"
+
 	"github.com/oapi-openai/openai/gen/shared"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
+
+// Defines values for DataRetentionType.
+const (
+	DataRetentionTypeEnhancedModifiedAbuseMonitoring = "enhanced_modified_abuse_monitoring"
+	DataRetentionTypeEnhancedZeroDataRetention       = "enhanced_zero_data_retention"
+	DataRetentionTypeModifiedAbuseMonitoring         = "modified_abuse_monitoring"
+	DataRetentionTypeNone                            = "none"
+	DataRetentionTypeOrganizationDefault             = "organization_default"
+	DataRetentionTypeZeroDataRetention               = "zero_data_retention"
+)
+
+// Valid indicates whether the value is a known member of the DataRetentionType enum.
+func (e DataRetentionType) Valid() bool {
+	switch e {
+	case DataRetentionTypeEnhancedModifiedAbuseMonitoring:
+		return true
+	case DataRetentionTypeEnhancedZeroDataRetention:
+		return true
+	case DataRetentionTypeModifiedAbuseMonitoring:
+		return true
+	case DataRetentionTypeNone:
+		return true
+	case DataRetentionTypeOrganizationDefault:
+		return true
+	case DataRetentionTypeZeroDataRetention:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DefaultServiceTier.
+const (
+	DefaultServiceTierFast     = "fast"
+	DefaultServiceTierScale    = "scale"
+	DefaultServiceTierStandard = "standard"
+)
+
+// Valid indicates whether the value is a known member of the DefaultServiceTier enum.
+func (e DefaultServiceTier) Valid() bool {
+	switch e {
+	case DefaultServiceTierFast:
+		return true
+	case DefaultServiceTierScale:
+		return true
+	case DefaultServiceTierStandard:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmailNotificationChannelType.
+const (
+	EmailNotificationChannelTypeEmail EmailNotificationChannelType = "email"
+)
+
+// Valid indicates whether the value is a known member of the EmailNotificationChannelType enum.
+func (e EmailNotificationChannelType) Valid() bool {
+	switch e {
+	case EmailNotificationChannelTypeEmail:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GroupType.
+const (
+	GroupTypeGroup       = "group"
+	GroupTypeTenantGroup = "tenant_group"
+)
+
+// Valid indicates whether the value is a known member of the GroupType enum.
+func (e GroupType) Valid() bool {
+	switch e {
+	case GroupTypeGroup:
+		return true
+	case GroupTypeTenantGroup:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for InviteStatus.
 const (
@@ -31,6 +118,45 @@ func (e InviteStatus) Valid() bool {
 	}
 }
 
+// Defines values for ModelPermissionMode.
+const (
+	ModelPermissionModeAllowList = "allow_list"
+	ModelPermissionModeDenyList  = "deny_list"
+)
+
+// Valid indicates whether the value is a known member of the ModelPermissionMode enum.
+func (e ModelPermissionMode) Valid() bool {
+	switch e {
+	case ModelPermissionModeAllowList:
+		return true
+	case ModelPermissionModeDenyList:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OptionalServiceTier.
+const (
+	OptionalServiceTierFast      = "fast"
+	OptionalServiceTierFlex      = "flex"
+	OptionalServiceTierUltrafast = "ultrafast"
+)
+
+// Valid indicates whether the value is a known member of the OptionalServiceTier enum.
+func (e OptionalServiceTier) Valid() bool {
+	switch e {
+	case OptionalServiceTierFast:
+		return true
+	case OptionalServiceTierFlex:
+		return true
+	case OptionalServiceTierUltrafast:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrganizationRole.
 const (
 	OrganizationRoleOwner  = "owner"
@@ -43,6 +169,27 @@ func (e OrganizationRole) Valid() bool {
 	case OrganizationRoleOwner:
 		return true
 	case OrganizationRoleReader:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OwnerProjectAccess.
+const (
+	OwnerProjectAccessActive   = "active"
+	OwnerProjectAccessAny      = "any"
+	OwnerProjectAccessInactive = "inactive"
+)
+
+// Valid indicates whether the value is a known member of the OwnerProjectAccess enum.
+func (e OwnerProjectAccess) Valid() bool {
+	switch e {
+	case OwnerProjectAccessActive:
+		return true
+	case OwnerProjectAccessAny:
+		return true
+	case OwnerProjectAccessInactive:
 		return true
 	default:
 		return false
@@ -113,6 +260,33 @@ func (e ProjectRole) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// Defines values for SpendLimitStatus.
+const (
+	SpendLimitStatusEnforcing = "enforcing"
+	SpendLimitStatusInactive  = "inactive"
+)
+
+// Valid indicates whether the value is a known member of the SpendLimitStatus enum.
+func (e SpendLimitStatus) Valid() bool {
+	switch e {
+	case SpendLimitStatusEnforcing:
+		return true
+	case SpendLimitStatusInactive:
+		return true
+	default:
+		return false
+	}
+}
+
+// AddProjectGroupRequest is a group to give access to a project.
+type AddProjectGroupRequest struct {
+	// GroupID is the group's id.
+	GroupID string `json:"group_id"`
+
+	// Role is the id of the project role the group's members get.
+	Role string `json:"role"`
 }
 
 // AddProjectUserRequest is a member of the organization to add to a project, named by id or by email.
@@ -413,13 +587,81 @@ type AssignedRole struct {
 
 // AssignedRoleList is a page of roles assigned to a user or a group.
 type AssignedRoleList struct {
-	Data []AssignedRole `json:"data"`
+	// Data lists roles assigned to a user or a group. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
+	Data AssignedRoles `json:"data"`
 
 	// HasMore tells whether more roles follow.
 	HasMore bool `json:"has_more"`
 
 	// Next is the cursor of the next page, null after the last one.
 	Next *string `json:"next,omitempty"`
+
+	// Object is always `list`.
+	Object string `json:"object"`
+}
+
+// AssignedRoles lists roles assigned to a user or a group. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
+type AssignedRoles = []AssignedRole
+
+// Certificate is a client certificate uploaded for mutual TLS.
+type Certificate struct {
+	// Active tells whether the certificate is active for the organization or project listed.
+	Active *bool `json:"active,omitempty"`
+
+	// CertificateDetails is what a certificate says about itself.
+	CertificateDetails CertificateDetails `json:"certificate_details"`
+
+	// CreatedAt is when the certificate was uploaded, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ID is the certificate's id.
+	ID string `json:"id"`
+
+	// Name is the certificate's name.
+	Name *string `json:"name"`
+
+	// Object is `certificate`, or `organization.certificate` or `organization.project.certificate` in lists, which also say whether it is active there.
+	Object string `json:"object"`
+}
+
+// CertificateActivation is the certificates an activation or deactivation applied to, as they now are.
+type CertificateActivation struct {
+	Data []Certificate `json:"data"`
+
+	// Object is the kind of change, such as `organization.certificate.activation`.
+	Object string `json:"object"`
+}
+
+// CertificateDetails is what a certificate says about itself.
+type CertificateDetails struct {
+	// Content is the PEM text of the certificate, when asked for with `include=content`.
+	Content *string `json:"content,omitempty"`
+
+	// ExpiresAt is when the certificate expires, in Unix seconds.
+	ExpiresAt *int64 `json:"expires_at,omitempty"`
+
+	// ValidAt is when the certificate becomes valid, in Unix seconds.
+	ValidAt *int64 `json:"valid_at,omitempty"`
+}
+
+// CertificateIDsRequest is the certificates to turn on or off, at most 10.
+type CertificateIDsRequest struct {
+	// CertificateIds lists the certificate ids.
+	CertificateIds []string `json:"certificate_ids"`
+}
+
+// CertificateList is a page of certificates.
+type CertificateList struct {
+	Data []Certificate `json:"data"`
+
+	// FirstID is the id of the first certificate of the page.
+	FirstID *string `json:"first_id"`
+
+	// HasMore tells whether more certificates follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last certificate of the page; pass it as `after` for the next page.
+	LastID *string `json:"last_id"`
 
 	// Object is always `list`.
 	Object string `json:"object"`
@@ -476,6 +718,61 @@ type CreateServiceAccountRequest struct {
 	Name string `json:"name"`
 }
 
+// DataRetention is how long an organization or a project keeps data.
+type DataRetention struct {
+	// Object is `organization.data_retention` or `project.data_retention`.
+	Object string `json:"object"`
+
+	// Type is the retention setting, such as `zero_data_retention`; a project may also follow its organization (`organization_default`). See DataRetentionType for the known values.
+	Type string `json:"type"`
+}
+
+// DataRetentionType lists the data retention settings of an organization or a project.
+type DataRetentionType string
+
+// DefaultServiceTier lists the service tiers a project can use by default.
+type DefaultServiceTier string
+
+// EmailNotificationChannel sends a spend alert by email.
+type EmailNotificationChannel struct {
+	// Recipients lists the email addresses to alert.
+	Recipients []string `json:"recipients"`
+
+	// SubjectPrefix starts the subject of the alert emails.
+	SubjectPrefix *string                      `json:"subject_prefix,omitempty"`
+	Type          EmailNotificationChannelType `json:"type"`
+}
+
+// EmailNotificationChannelType defines model for EmailNotificationChannel.Type.
+type EmailNotificationChannelType string
+
+// GroupType lists the kinds of group.
+type GroupType string
+
+// HostedToolPermission tells whether a hosted tool may be used.
+type HostedToolPermission struct {
+	// Enabled tells whether the tool may be used.
+	Enabled bool `json:"enabled"`
+}
+
+// HostedToolPermissions tells which hosted tools a project may use; in a change, the tools left out keep their current setting.
+type HostedToolPermissions struct {
+	// CodeInterpreter tells whether a hosted tool may be used.
+	CodeInterpreter *HostedToolPermission `json:"code_interpreter,omitempty"`
+
+	// FileSearch tells whether a hosted tool may be used.
+	FileSearch *HostedToolPermission `json:"file_search,omitempty"`
+
+	// ImageGeneration tells whether a hosted tool may be used.
+	ImageGeneration *HostedToolPermission `json:"image_generation,omitempty"`
+
+	// Mcp tells whether a hosted tool may be used.
+	Mcp *HostedToolPermission `json:"mcp,omitempty"`
+
+	// WebSearch tells whether a hosted tool may be used.
+	WebSearch *HostedToolPermission `json:"web_search,omitempty"`
+}
+
 // InviteList is a page of invites.
 type InviteList struct {
 	Data []Invite `json:"data"`
@@ -505,8 +802,160 @@ type InviteProject struct {
 // InviteStatus lists the known states of an invite.
 type InviteStatus string
 
+// ModelPermissionMode lists how a project's model list is read.
+type ModelPermissionMode string
+
+// ModelPermissions is the list of models a project may, or may not, use.
+type ModelPermissions struct {
+	// Mode is `allow_list` (only the listed models may be used) or `deny_list` (the listed models may not); see ModelPermissionMode for the known values.
+	Mode string `json:"mode"`
+
+	// ModelIds lists the model ids.
+	ModelIds []string `json:"model_ids"`
+
+	// Object is always `project.model_permissions`.
+	Object string `json:"object"`
+}
+
+// OptionalServiceTier lists the service tiers a project can be allowed besides standard.
+type OptionalServiceTier string
+
 // OrganizationRole lists the built-in roles of a member of the organization.
 type OrganizationRole string
+
+// OwnerProjectAccess lists whether the owner of a project API key still has access to the project.
+type OwnerProjectAccess string
+
+// ProjectAPIKey is an API key of a project, with its secret redacted.
+type ProjectAPIKey struct {
+	// CreatedAt is when the key was created, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ExpiresAt is when the key expires, in Unix seconds; null if it never does.
+	ExpiresAt *int64 `json:"expires_at,omitempty"`
+
+	// ID is the key's id.
+	ID string `json:"id"`
+
+	// LastUsedAt is when the key was last used, in Unix seconds.
+	LastUsedAt *int64 `json:"last_used_at"`
+
+	// Name is the key's name.
+	Name string `json:"name"`
+
+	// Object is always `organization.project.api_key`.
+	Object string `json:"object"`
+
+	// Owner is the user or service account a project API key belongs to.
+	Owner ProjectAPIKeyOwner `json:"owner"`
+
+	// OwnerProjectAccess tells whether the key's owner still has access to the project (`active`) or not (`inactive`); see OwnerProjectAccess for the known values.
+	OwnerProjectAccess string `json:"owner_project_access"`
+
+	// RedactedValue is the key with most of it masked.
+	RedactedValue string `json:"redacted_value"`
+}
+
+// ProjectAPIKeyList is a page of project API keys.
+type ProjectAPIKeyList struct {
+	Data []ProjectAPIKey `json:"data"`
+
+	// FirstID is the id of the first key of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more keys follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last key of the page; pass it as `after` for the next page.
+	LastID *string `json:"last_id,omitempty"`
+
+	// Object is always `list`.
+	Object string `json:"object"`
+}
+
+// ProjectAPIKeyOwner is the user or service account a project API key belongs to.
+type ProjectAPIKeyOwner struct {
+	// ServiceAccount is the service account a project API key belongs to.
+	ServiceAccount *ProjectAPIKeyServiceAccount `json:"service_account,omitempty"`
+
+	// Type is `user` or `service_account`, telling which of the two fields is set.
+	Type *string `json:"type,omitempty"`
+
+	// User is the user a project API key belongs to.
+	User *ProjectAPIKeyUser `json:"user,omitempty"`
+}
+
+// ProjectAPIKeyServiceAccount is the service account a project API key belongs to.
+type ProjectAPIKeyServiceAccount struct {
+	// CreatedAt is when the service account was created, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ID is the service account's id.
+	ID string `json:"id"`
+
+	// Name is the service account's name.
+	Name string `json:"name"`
+
+	// Role is the service account's role in the project.
+	Role string `json:"role"`
+}
+
+// ProjectAPIKeyUser is the user a project API key belongs to.
+type ProjectAPIKeyUser struct {
+	// CreatedAt is when the user joined the project, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// Email is the user's email address.
+	Email string `json:"email"`
+
+	// ID is the user's id.
+	ID string `json:"id"`
+
+	// Name is the user's name.
+	Name string `json:"name"`
+
+	// Role is the user's role in the project.
+	Role string `json:"role"`
+}
+
+// ProjectGroup is a group's access to a project.
+type ProjectGroup struct {
+	// CreatedAt is when the group got access to the project, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// GroupID is the group's id.
+	GroupID string `json:"group_id"`
+
+	// GroupName is the group's name.
+	GroupName string `json:"group_name"`
+
+	// GroupType is the kind of group; see GroupType for the known values.
+	GroupType string `json:"group_type"`
+
+	// Object is always `project.group`.
+	Object string `json:"object"`
+
+	// ProjectID is the project's id.
+	ProjectID string `json:"project_id"`
+}
+
+// ProjectGroupList is a page of the groups that have access to a project.
+type ProjectGroupList struct {
+	// Data lists groups with access to a project. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
+	Data ProjectGroups `json:"data"`
+
+	// HasMore tells whether more groups follow.
+	HasMore bool `json:"has_more"`
+
+	// Next is the cursor of the next page, null after the last one.
+	Next *string `json:"next,omitempty"`
+
+	// Object is always `list`.
+	Object string `json:"object"`
+}
+
+// ProjectGroups lists groups with access to a project. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
+type ProjectGroups = []ProjectGroup
 
 // ProjectList is a page of projects.
 type ProjectList struct {
@@ -563,6 +1012,53 @@ type ProjectUserList struct {
 	HasMore bool `json:"has_more"`
 
 	// LastID is the id of the last member of the page; pass it as `after` for the next page.
+	LastID *string `json:"last_id,omitempty"`
+
+	// Object is always `list`.
+	Object string `json:"object"`
+}
+
+// RateLimit is a project's rate limits for one model.
+type RateLimit struct {
+	// Batch1DayMaxInputTokens is the most input tokens queued in batches a day, for some models.
+	Batch1DayMaxInputTokens *int64 `json:"batch_1_day_max_input_tokens,omitempty"`
+
+	// ID is the rate limit's id.
+	ID string `json:"id"`
+
+	// MaxAudioMegabytesPer1Minute is the most megabytes of audio a minute, for audio models.
+	MaxAudioMegabytesPer1Minute *int64 `json:"max_audio_megabytes_per_1_minute,omitempty"`
+
+	// MaxImagesPer1Minute is the most images a minute, for image models.
+	MaxImagesPer1Minute *int64 `json:"max_images_per_1_minute,omitempty"`
+
+	// MaxRequestsPer1Day is the most requests a day, for some models.
+	MaxRequestsPer1Day *int64 `json:"max_requests_per_1_day,omitempty"`
+
+	// MaxRequestsPer1Minute is the most requests a minute.
+	MaxRequestsPer1Minute int64 `json:"max_requests_per_1_minute"`
+
+	// MaxTokensPer1Minute is the most tokens a minute.
+	MaxTokensPer1Minute int64 `json:"max_tokens_per_1_minute"`
+
+	// models.Model is the model the limits apply to.
+	Model string `json:"model"`
+
+	// Object is always `project.rate_limit`.
+	Object string `json:"object"`
+}
+
+// RateLimitList is a page of a project's rate limits.
+type RateLimitList struct {
+	Data []RateLimit `json:"data"`
+
+	// FirstID is the id of the first rate limit of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more rate limits follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last rate limit of the page; pass it as `after` for the next page.
 	LastID *string `json:"last_id,omitempty"`
 
 	// Object is always `list`.
@@ -652,6 +1148,122 @@ type ServiceAccountList struct {
 	Object string `json:"object"`
 }
 
+// ServiceTierSettings is the default service tier of a project and the other tiers it may use.
+type ServiceTierSettings struct {
+	// Default is the tier of requests that name none or `auto`, such as `standard`; see DefaultServiceTier for the known values.
+	Default string `json:"default"`
+
+	// EnabledTiers is the service tiers a project may use besides standard: every tier, future ones included (AllServiceTiers), or a list (an empty one allows standard only). Organization policy and eligibility still apply.
+	EnabledTiers EnabledServiceTiers `json:"enabled_tiers"`
+
+	// Object is always `project.service_tier_settings`.
+	Object string `json:"object"`
+}
+
+// SpendAlert is an alert sent when monthly spend reaches a threshold.
+type SpendAlert struct {
+	// Currency is the currency of the threshold, `USD`.
+	Currency string `json:"currency"`
+
+	// ID is the alert's id.
+	ID string `json:"id"`
+
+	// Interval is the period spend is counted over, `month`.
+	Interval string `json:"interval"`
+
+	// NotificationChannel is where a spend alert is sent; email is the only kind.
+	NotificationChannel NotificationChannel `json:"notification_channel"`
+
+	// Object is `organization.spend_alert` or `project.spend_alert`.
+	Object string `json:"object"`
+
+	// ThresholdAmount is the spend that sets the alert off, in whole units of the currency.
+	ThresholdAmount int64 `json:"threshold_amount"`
+}
+
+// SpendAlertList is a page of spend alerts.
+type SpendAlertList struct {
+	Data []SpendAlert `json:"data"`
+
+	// FirstID is the id of the first alert of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more alerts follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last alert of the page; pass it as `after` for the next page.
+	LastID *string `json:"last_id,omitempty"`
+
+	// Object is always `list`.
+	Object string `json:"object"`
+}
+
+// SpendAlertRequest is the settings of a spend alert.
+type SpendAlertRequest struct {
+	// Currency is the currency of the threshold; `USD` is the only one, so this SDK sends it when left empty.
+	Currency *string `json:"currency,omitempty"`
+
+	// Interval is the period spend is counted over; `month` is the only one, so this SDK sends it when left empty.
+	Interval *string `json:"interval,omitempty"`
+
+	// NotificationChannel is where a spend alert is sent; email is the only kind.
+	NotificationChannel NotificationChannel `json:"notification_channel"`
+
+	// ThresholdAmount is the spend that sets the alert off, in whole units of the currency.
+	ThresholdAmount int64 `json:"threshold_amount"`
+}
+
+// SpendLimit is a hard spend limit, past which requests are refused.
+type SpendLimit struct {
+	// Currency is the currency of the limit, such as `USD`.
+	Currency string `json:"currency"`
+
+	// Enforcement tells whether a spend limit is refusing requests now.
+	Enforcement SpendLimitEnforcement `json:"enforcement"`
+
+	// Interval is the period spend is counted over, such as `month`.
+	Interval string `json:"interval"`
+
+	// Object is `organization.spend_limit` or `project.spend_limit`.
+	Object string `json:"object"`
+
+	// ThresholdAmount is the most that may be spent in the interval, in whole units of the currency.
+	ThresholdAmount int64 `json:"threshold_amount"`
+}
+
+// SpendLimitEnforcement tells whether a spend limit is refusing requests now.
+type SpendLimitEnforcement struct {
+	// Status is `enforcing` once the limit is reached, `inactive` before; see SpendLimitStatus for the known values.
+	Status string `json:"status"`
+}
+
+// SpendLimitStatus lists the states of a spend limit.
+type SpendLimitStatus string
+
+// UpdateDataRetentionRequest is a new data retention setting.
+type UpdateDataRetentionRequest struct {
+	// RetentionType is the setting to apply; `organization_default` and `none` apply to projects only. See DataRetentionType for the known values.
+	RetentionType string `json:"retention_type"`
+}
+
+// UpdateModelPermissionsRequest is the list of models a project may, or may not, use.
+type UpdateModelPermissionsRequest struct {
+	// Mode is `allow_list` or `deny_list`; see ModelPermissionMode for the known values.
+	Mode string `json:"mode"`
+
+	// ModelIds lists the model ids.
+	ModelIds []string `json:"model_ids"`
+}
+
+// UpdateProjectAPIKeyRequest is a change to a project API key; null is not accepted for either field.
+type UpdateProjectAPIKeyRequest struct {
+	// ExpiresInSeconds sets the key to expire this many seconds from now.
+	ExpiresInSeconds *int64 `json:"expires_in_seconds,omitempty"`
+
+	// Scopes replaces the key's scopes, such as `api.files.read`; an empty list lifts every restriction (the owner's own access still applies).
+	Scopes []string `json:"scopes,omitempty"`
+}
+
 // UpdateProjectRequest is a change to a project.
 type UpdateProjectRequest struct {
 	// ExternalKeyID is the id of the customer-managed key to encrypt the project's data with.
@@ -667,6 +1279,27 @@ type UpdateProjectUserRequest struct {
 	Role *string `json:"role,omitempty"`
 }
 
+// UpdateRateLimitRequest is a change to a project's rate limits for one model; each can only be lowered below the organization's.
+type UpdateRateLimitRequest struct {
+	// Batch1DayMaxInputTokens is the most input tokens queued in batches a day.
+	Batch1DayMaxInputTokens *int64 `json:"batch_1_day_max_input_tokens,omitempty"`
+
+	// MaxAudioMegabytesPer1Minute is the most megabytes of audio a minute.
+	MaxAudioMegabytesPer1Minute *int64 `json:"max_audio_megabytes_per_1_minute,omitempty"`
+
+	// MaxImagesPer1Minute is the most images a minute.
+	MaxImagesPer1Minute *int64 `json:"max_images_per_1_minute,omitempty"`
+
+	// MaxRequestsPer1Day is the most requests a day.
+	MaxRequestsPer1Day *int64 `json:"max_requests_per_1_day,omitempty"`
+
+	// MaxRequestsPer1Minute is the most requests a minute.
+	MaxRequestsPer1Minute *int64 `json:"max_requests_per_1_minute,omitempty"`
+
+	// MaxTokensPer1Minute is the most tokens a minute.
+	MaxTokensPer1Minute *int64 `json:"max_tokens_per_1_minute,omitempty"`
+}
+
 // UpdateServiceAccountRequest is a change to a service account.
 type UpdateServiceAccountRequest struct {
 	// Name is the service account's new name.
@@ -674,6 +1307,27 @@ type UpdateServiceAccountRequest struct {
 
 	// Role is the service account's new role, `member` or `owner`; see ProjectRole for the known values.
 	Role *string `json:"role,omitempty"`
+}
+
+// UpdateServiceTierSettingsRequest is a change to a project's service tiers; what is left out stays as it is.
+type UpdateServiceTierSettingsRequest struct {
+	// Default is the new default tier; see DefaultServiceTier for the known values.
+	Default *string `json:"default,omitempty"`
+
+	// EnabledTiers is the service tiers a project may use besides standard: every tier, future ones included (AllServiceTiers), or a list (an empty one allows standard only). Organization policy and eligibility still apply.
+	EnabledTiers EnabledServiceTiers `json:"enabled_tiers,omitempty"`
+}
+
+// UpdateSpendLimitRequest is a hard spend limit to set.
+type UpdateSpendLimitRequest struct {
+	// Currency is the currency of the limit; `USD` is the only one, so this SDK sends it when left empty.
+	Currency *string `json:"currency,omitempty"`
+
+	// Interval is the period spend is counted over; `month` is the only one, so this SDK sends it when left empty.
+	Interval *string `json:"interval,omitempty"`
+
+	// ThresholdAmount is the most that may be spent in the interval, in whole units of the currency.
+	ThresholdAmount int64 `json:"threshold_amount"`
 }
 
 // UpdateUserRequest is a change to an organization member.
@@ -800,6 +1454,60 @@ type ListProjectsParams struct {
 	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
 }
 
+// ListProjectAPIKeysParams defines parameters for ListProjectAPIKeys.
+type ListProjectAPIKeysParams struct {
+	// After is the id of the last key of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many items to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// OwnerProjectAccess keeps only the keys whose owner still has (`active`), no longer has (`inactive`) or has either (`any`) access to the project; see OwnerProjectAccess for the known values.
+	OwnerProjectAccess *string `form:"owner_project_access,omitempty" json:"owner_project_access,omitempty"`
+}
+
+// ListProjectCertificatesParams defines parameters for ListProjectCertificates.
+type ListProjectCertificatesParams struct {
+	// After is the id of the last certificate of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many items to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `desc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// ListProjectGroupsParams defines parameters for ListProjectGroups.
+type ListProjectGroupsParams struct {
+	// After is the id of the last group of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many groups to return, 0 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// GetProjectGroupParams defines parameters for GetProjectGroup.
+type GetProjectGroupParams struct {
+	// GroupType is the kind of group, `group` (the default) or `tenant_group`; see GroupType for the known values.
+	GroupType *string `form:"group_type,omitempty" json:"group_type,omitempty"`
+}
+
+// ListProjectRateLimitsParams defines parameters for ListProjectRateLimits.
+type ListProjectRateLimitsParams struct {
+	// After is the id of the last rate limit of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Before is the id of the first rate limit of the next page; the list ends before it.
+	Before *string `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit sets how many rate limits to return (default 100).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListProjectServiceAccountsParams defines parameters for ListProjectServiceAccounts.
 type ListProjectServiceAccountsParams struct {
 	// After is the id of the last service account of the previous page; the list starts after it.
@@ -807,6 +1515,21 @@ type ListProjectServiceAccountsParams struct {
 
 	// Limit sets how many items to return, 1 to 100 (default 20).
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListProjectSpendAlertsParams defines parameters for ListProjectSpendAlerts.
+type ListProjectSpendAlertsParams struct {
+	// After is the id of the last alert of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Before is the id of the first alert of the next page; the list ends before it.
+	Before *string `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit sets how many alerts to return, 0 to 100.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
 }
 
 // ListProjectUsersParams defines parameters for ListProjectUsers.
@@ -840,4 +1563,223 @@ type ListUserRolesParams struct {
 
 	// Order sorts by creation time, `asc` or `desc` (default `asc`).
 	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// EnabledServiceTiers is the service tiers a project may use besides
+// standard: every tier, future ones included (AllServiceTiers), or a list (an
+// empty one allows standard only). Organization policy and eligibility still
+// apply.
+//
+// It is a union: its value is one of AllServiceTiers, ServiceTierList or
+// UnknownEnabledServiceTiers, told apart by the JSON kind of its value.
+// Decode it with UnmarshalEnabledServiceTiers; UnknownEnabledServiceTiers
+// keeps variants this version does not know.
+type EnabledServiceTiers interface {
+	// IsEnabledServiceTiers marks the variants of EnabledServiceTiers.
+	IsEnabledServiceTiers(unionrt.Seal)
+}
+
+// UnknownEnabledServiceTiers is a EnabledServiceTiers variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownEnabledServiceTiers struct {
+	// Type is the JSON kind of the value: string, number, boolean, array or object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsEnabledServiceTiers marks UnknownEnabledServiceTiers as a variant of EnabledServiceTiers.
+func (UnknownEnabledServiceTiers) IsEnabledServiceTiers(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownEnabledServiceTiers) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("EnabledServiceTiers", u.Raw)
+}
+
+// IsEnabledServiceTiers marks AllServiceTiers as a variant of EnabledServiceTiers.
+func (AllServiceTiers) IsEnabledServiceTiers(unionrt.Seal) {}
+
+// IsEnabledServiceTiers marks ServiceTierList as a variant of EnabledServiceTiers.
+func (ServiceTierList) IsEnabledServiceTiers(unionrt.Seal) {}
+
+// UnmarshalEnabledServiceTiers decodes JSON into the EnabledServiceTiers
+// variant it holds: a JSON string into AllServiceTiers and a JSON array into
+// ServiceTierList. JSON null yields nil and anything else an
+// UnknownEnabledServiceTiers.
+func UnmarshalEnabledServiceTiers(data []byte) (EnabledServiceTiers, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("EnabledServiceTiers", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindString:
+		var v AllServiceTiers
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case unionrt.KindArray:
+		var v ServiceTierList
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("EnabledServiceTiers", err)
+	}
+	return UnknownEnabledServiceTiers{Type: unionrt.KindName(k), Raw: raw}, nil
+}
+
+// NotificationChannel is where a spend alert is sent; email is the only kind.
+//
+// It is a union: its value is one of EmailNotificationChannel or
+// UnknownNotificationChannel, told apart by its "type" property. Decode it
+// with UnmarshalNotificationChannel; UnknownNotificationChannel keeps
+// variants this version does not know.
+type NotificationChannel interface {
+	// IsNotificationChannel marks the variants of NotificationChannel.
+	IsNotificationChannel(unionrt.Seal)
+}
+
+// UnknownNotificationChannel is a NotificationChannel variant this version
+// does not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownNotificationChannel struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsNotificationChannel marks UnknownNotificationChannel as a variant of NotificationChannel.
+func (UnknownNotificationChannel) IsNotificationChannel(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownNotificationChannel) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("NotificationChannel", u.Raw)
+}
+
+// IsNotificationChannel marks EmailNotificationChannel as a variant of NotificationChannel.
+func (EmailNotificationChannel) IsNotificationChannel(unionrt.Seal) {}
+
+// UnmarshalNotificationChannel decodes JSON into the NotificationChannel
+// variant it holds: an object with "type" "email" into
+// EmailNotificationChannel. JSON null yields nil and anything else an
+// UnknownNotificationChannel.
+func UnmarshalNotificationChannel(data []byte) (NotificationChannel, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("NotificationChannel", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "type")
+		if err != nil {
+			return nil, unionrt.Error("NotificationChannel", err)
+		}
+		switch string(value) {
+		case "email":
+			var v EmailNotificationChannel
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("NotificationChannel", err)
+		}
+		return UnknownNotificationChannel{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("NotificationChannel", err)
+	}
+	return UnknownNotificationChannel{Type: unionrt.KindName(k), Raw: raw}, nil
+}
+
+// AllServiceTiers is `all`, allowing every tier, future ones included.
+//
+// It is the JSON string variant of EnabledServiceTiers.
+type AllServiceTiers string
+
+// Values of AllServiceTiers.
+const (
+	AllServiceTiersAll AllServiceTiers = "all"
+)
+
+// Valid reports whether e is one of the known values of AllServiceTiers.
+func (e AllServiceTiers) Valid() bool {
+	switch e {
+	case AllServiceTiersAll:
+		return true
+	}
+	return false
+}
+
+// ServiceTierList lists the tiers allowed besides standard; see
+// OptionalServiceTier for the known values.
+//
+// It is the JSON array variant of EnabledServiceTiers.
+type ServiceTierList []string
+
+// MarshalJSON always encodes EmailNotificationChannelType as "email": the
+// "type" value that tells EmailNotificationChannel apart in
+// NotificationChannel, so the zero value stamps it and callers never set it.
+func (EmailNotificationChannelType) MarshalJSON() ([]byte, error) {
+	return []byte(`"email"`), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ServiceTierSettings, decoding
+// its union field EnabledTiers through its Unmarshal function.
+func (t *ServiceTierSettings) UnmarshalJSON(data []byte) error {
+	type plain ServiceTierSettings
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "enabled_tiers", Dec: unionrt.FieldOf(&t.EnabledTiers, UnmarshalEnabledServiceTiers)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for SpendAlert, decoding its
+// union field NotificationChannel through its Unmarshal function.
+func (t *SpendAlert) UnmarshalJSON(data []byte) error {
+	type plain SpendAlert
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "notification_channel", Dec: unionrt.FieldOf(&t.NotificationChannel, UnmarshalNotificationChannel)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for SpendAlertList, decoding its
+// field Data through its own UnmarshalJSON.
+func (t *SpendAlertList) UnmarshalJSON(data []byte) error {
+	type plain SpendAlertList
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for SpendAlertRequest, decoding
+// its union field NotificationChannel through its Unmarshal function.
+func (t *SpendAlertRequest) UnmarshalJSON(data []byte) error {
+	type plain SpendAlertRequest
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "notification_channel", Dec: unionrt.FieldOf(&t.NotificationChannel, UnmarshalNotificationChannel)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for
+// UpdateServiceTierSettingsRequest, decoding its union field EnabledTiers
+// through its Unmarshal function.
+func (t *UpdateServiceTierSettingsRequest) UnmarshalJSON(data []byte) error {
+	type plain UpdateServiceTierSettingsRequest
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "enabled_tiers", Dec: unionrt.FieldOf(&t.EnabledTiers, UnmarshalEnabledServiceTiers)},
+	)
 }

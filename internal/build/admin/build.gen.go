@@ -28,6 +28,30 @@ type CreateProjectJSONRequestBody = admin.CreateProjectRequest
 // UpdateProjectJSONRequestBody defines body for UpdateProject for application/json ContentType.
 type UpdateProjectJSONRequestBody = admin.UpdateProjectRequest
 
+// UpdateProjectAPIKeyJSONRequestBody defines body for UpdateProjectAPIKey for application/json ContentType.
+type UpdateProjectAPIKeyJSONRequestBody = admin.UpdateProjectAPIKeyRequest
+
+// ActivateProjectCertificatesJSONRequestBody defines body for ActivateProjectCertificates for application/json ContentType.
+type ActivateProjectCertificatesJSONRequestBody = admin.CertificateIDsRequest
+
+// DeactivateProjectCertificatesJSONRequestBody defines body for DeactivateProjectCertificates for application/json ContentType.
+type DeactivateProjectCertificatesJSONRequestBody = admin.CertificateIDsRequest
+
+// UpdateProjectDataRetentionJSONRequestBody defines body for UpdateProjectDataRetention for application/json ContentType.
+type UpdateProjectDataRetentionJSONRequestBody = admin.UpdateDataRetentionRequest
+
+// AddProjectGroupJSONRequestBody defines body for AddProjectGroup for application/json ContentType.
+type AddProjectGroupJSONRequestBody = admin.AddProjectGroupRequest
+
+// UpdateProjectHostedToolPermissionsJSONRequestBody defines body for UpdateProjectHostedToolPermissions for application/json ContentType.
+type UpdateProjectHostedToolPermissionsJSONRequestBody = admin.HostedToolPermissions
+
+// UpdateProjectModelPermissionsJSONRequestBody defines body for UpdateProjectModelPermissions for application/json ContentType.
+type UpdateProjectModelPermissionsJSONRequestBody = admin.UpdateModelPermissionsRequest
+
+// UpdateProjectRateLimitJSONRequestBody defines body for UpdateProjectRateLimit for application/json ContentType.
+type UpdateProjectRateLimitJSONRequestBody = admin.UpdateRateLimitRequest
+
 // CreateProjectServiceAccountJSONRequestBody defines body for CreateProjectServiceAccount for application/json ContentType.
 type CreateProjectServiceAccountJSONRequestBody = admin.CreateServiceAccountRequest
 
@@ -36,6 +60,18 @@ type UpdateProjectServiceAccountJSONRequestBody = admin.UpdateServiceAccountRequ
 
 // CreateProjectServiceAccountAPIKeyJSONRequestBody defines body for CreateProjectServiceAccountAPIKey for application/json ContentType.
 type CreateProjectServiceAccountAPIKeyJSONRequestBody = admin.CreateServiceAccountAPIKeyRequest
+
+// UpdateProjectServiceTierSettingsJSONRequestBody defines body for UpdateProjectServiceTierSettings for application/json ContentType.
+type UpdateProjectServiceTierSettingsJSONRequestBody = admin.UpdateServiceTierSettingsRequest
+
+// CreateProjectSpendAlertJSONRequestBody defines body for CreateProjectSpendAlert for application/json ContentType.
+type CreateProjectSpendAlertJSONRequestBody = admin.SpendAlertRequest
+
+// UpdateProjectSpendAlertJSONRequestBody defines body for UpdateProjectSpendAlert for application/json ContentType.
+type UpdateProjectSpendAlertJSONRequestBody = admin.SpendAlertRequest
+
+// UpdateProjectSpendLimitJSONRequestBody defines body for UpdateProjectSpendLimit for application/json ContentType.
+type UpdateProjectSpendLimitJSONRequestBody = admin.UpdateSpendLimitRequest
 
 // AddProjectUserJSONRequestBody defines body for AddProjectUser for application/json ContentType.
 type AddProjectUserJSONRequestBody = admin.AddProjectUserRequest
@@ -464,6 +500,179 @@ func NewUpdateProjectRequestWithBody(server string, projectID string, contentTyp
 	return req, nil
 }
 
+// NewListProjectAPIKeysRequest constructs an http.Request for the ListProjectAPIKeys method
+func NewListProjectAPIKeysRequest(server string, projectID string, params *admin.ListProjectAPIKeysParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/api_keys", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OwnerProjectAccess != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner_project_access", *params.OwnerProjectAccess, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewDeleteProjectAPIKeyRequest constructs an http.Request for the DeleteProjectAPIKey method
+func NewDeleteProjectAPIKeyRequest(server string, projectID string, apiKeyID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "api_key_id", apiKeyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/api_keys/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProjectAPIKeyRequest constructs an http.Request for the GetProjectAPIKey method
+func NewGetProjectAPIKeyRequest(server string, projectID string, apiKeyID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "api_key_id", apiKeyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/api_keys/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectAPIKeyRequest calls the generic UpdateProjectAPIKey builder with application/json body
+func NewUpdateProjectAPIKeyRequest(server string, projectID string, apiKeyID string, body UpdateProjectAPIKeyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectAPIKeyRequestWithBody(server, projectID, apiKeyID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectAPIKeyRequestWithBody constructs an http.Request for the UpdateProjectAPIKey method, with any body, and a specified content type
+func NewUpdateProjectAPIKeyRequestWithBody(server string, projectID string, apiKeyID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "api_key_id", apiKeyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/api_keys/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewArchiveProjectRequest constructs an http.Request for the ArchiveProject method
 func NewArchiveProjectRequest(server string, projectID string) (*http.Request, error) {
 	var err error
@@ -482,6 +691,650 @@ func NewArchiveProjectRequest(server string, projectID string) (*http.Request, e
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListProjectCertificatesRequest constructs an http.Request for the ListProjectCertificates method
+func NewListProjectCertificatesRequest(server string, projectID string, params *admin.ListProjectCertificatesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/certificates", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewActivateProjectCertificatesRequest calls the generic ActivateProjectCertificates builder with application/json body
+func NewActivateProjectCertificatesRequest(server string, projectID string, body ActivateProjectCertificatesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewActivateProjectCertificatesRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewActivateProjectCertificatesRequestWithBody constructs an http.Request for the ActivateProjectCertificates method, with any body, and a specified content type
+func NewActivateProjectCertificatesRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/certificates/activate", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeactivateProjectCertificatesRequest calls the generic DeactivateProjectCertificates builder with application/json body
+func NewDeactivateProjectCertificatesRequest(server string, projectID string, body DeactivateProjectCertificatesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDeactivateProjectCertificatesRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewDeactivateProjectCertificatesRequestWithBody constructs an http.Request for the DeactivateProjectCertificates method, with any body, and a specified content type
+func NewDeactivateProjectCertificatesRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/certificates/deactivate", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetProjectDataRetentionRequest constructs an http.Request for the GetProjectDataRetention method
+func NewGetProjectDataRetentionRequest(server string, projectID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/data_retention", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectDataRetentionRequest calls the generic UpdateProjectDataRetention builder with application/json body
+func NewUpdateProjectDataRetentionRequest(server string, projectID string, body UpdateProjectDataRetentionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectDataRetentionRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectDataRetentionRequestWithBody constructs an http.Request for the UpdateProjectDataRetention method, with any body, and a specified content type
+func NewUpdateProjectDataRetentionRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/data_retention", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListProjectGroupsRequest constructs an http.Request for the ListProjectGroups method
+func NewListProjectGroupsRequest(server string, projectID string, params *admin.ListProjectGroupsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/groups", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewAddProjectGroupRequest calls the generic AddProjectGroup builder with application/json body
+func NewAddProjectGroupRequest(server string, projectID string, body AddProjectGroupJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddProjectGroupRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewAddProjectGroupRequestWithBody constructs an http.Request for the AddProjectGroup method, with any body, and a specified content type
+func NewAddProjectGroupRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/groups", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveProjectGroupRequest constructs an http.Request for the RemoveProjectGroup method
+func NewRemoveProjectGroupRequest(server string, projectID string, groupID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/groups/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProjectGroupRequest constructs an http.Request for the GetProjectGroup method
+func NewGetProjectGroupRequest(server string, projectID string, groupID string, params *admin.GetProjectGroupParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/groups/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.GroupType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_type", *params.GroupType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewGetProjectHostedToolPermissionsRequest constructs an http.Request for the GetProjectHostedToolPermissions method
+func NewGetProjectHostedToolPermissionsRequest(server string, projectID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/hosted_tool_permissions", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectHostedToolPermissionsRequest calls the generic UpdateProjectHostedToolPermissions builder with application/json body
+func NewUpdateProjectHostedToolPermissionsRequest(server string, projectID string, body UpdateProjectHostedToolPermissionsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectHostedToolPermissionsRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectHostedToolPermissionsRequestWithBody constructs an http.Request for the UpdateProjectHostedToolPermissions method, with any body, and a specified content type
+func NewUpdateProjectHostedToolPermissionsRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/hosted_tool_permissions", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteProjectModelPermissionsRequest constructs an http.Request for the DeleteProjectModelPermissions method
+func NewDeleteProjectModelPermissionsRequest(server string, projectID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/model_permissions", pathParam0)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProjectModelPermissionsRequest constructs an http.Request for the GetProjectModelPermissions method
+func NewGetProjectModelPermissionsRequest(server string, projectID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/model_permissions", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectModelPermissionsRequest calls the generic UpdateProjectModelPermissions builder with application/json body
+func NewUpdateProjectModelPermissionsRequest(server string, projectID string, body UpdateProjectModelPermissionsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectModelPermissionsRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectModelPermissionsRequestWithBody constructs an http.Request for the UpdateProjectModelPermissions method, with any body, and a specified content type
+func NewUpdateProjectModelPermissionsRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/model_permissions", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListProjectRateLimitsRequest constructs an http.Request for the ListProjectRateLimits method
+func NewListProjectRateLimitsRequest(server string, projectID string, params *admin.ListProjectRateLimitsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/rate_limits", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectRateLimitRequest calls the generic UpdateProjectRateLimit builder with application/json body
+func NewUpdateProjectRateLimitRequest(server string, projectID string, rateLimitID string, body UpdateProjectRateLimitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectRateLimitRequestWithBody(server, projectID, rateLimitID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectRateLimitRequestWithBody constructs an http.Request for the UpdateProjectRateLimit method, with any body, and a specified content type
+func NewUpdateProjectRateLimitRequestWithBody(server string, projectID string, rateLimitID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "rate_limit_id", rateLimitID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/rate_limits/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -714,6 +1567,362 @@ func NewCreateProjectServiceAccountAPIKeyRequestWithBody(server string, projectI
 	// One parse of the URL, by http.NewRequest: the server is the base URL
 	// (its trailing slash optional) and the path is appended, not resolved.
 	operationPath := fmt.Sprintf("/organization/projects/%s/service_accounts/%s/api_keys", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetProjectServiceTierSettingsRequest constructs an http.Request for the GetProjectServiceTierSettings method
+func NewGetProjectServiceTierSettingsRequest(server string, projectID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/service_tier_settings", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectServiceTierSettingsRequest calls the generic UpdateProjectServiceTierSettings builder with application/json body
+func NewUpdateProjectServiceTierSettingsRequest(server string, projectID string, body UpdateProjectServiceTierSettingsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectServiceTierSettingsRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectServiceTierSettingsRequestWithBody constructs an http.Request for the UpdateProjectServiceTierSettings method, with any body, and a specified content type
+func NewUpdateProjectServiceTierSettingsRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/service_tier_settings", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListProjectSpendAlertsRequest constructs an http.Request for the ListProjectSpendAlerts method
+func NewListProjectSpendAlertsRequest(server string, projectID string, params *admin.ListProjectSpendAlertsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/spend_alerts", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewCreateProjectSpendAlertRequest calls the generic CreateProjectSpendAlert builder with application/json body
+func NewCreateProjectSpendAlertRequest(server string, projectID string, body CreateProjectSpendAlertJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateProjectSpendAlertRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewCreateProjectSpendAlertRequestWithBody constructs an http.Request for the CreateProjectSpendAlert method, with any body, and a specified content type
+func NewCreateProjectSpendAlertRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/spend_alerts", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteProjectSpendAlertRequest constructs an http.Request for the DeleteProjectSpendAlert method
+func NewDeleteProjectSpendAlertRequest(server string, projectID string, alertID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "alert_id", alertID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/spend_alerts/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProjectSpendAlertRequest constructs an http.Request for the GetProjectSpendAlert method
+func NewGetProjectSpendAlertRequest(server string, projectID string, alertID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "alert_id", alertID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/spend_alerts/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectSpendAlertRequest calls the generic UpdateProjectSpendAlert builder with application/json body
+func NewUpdateProjectSpendAlertRequest(server string, projectID string, alertID string, body UpdateProjectSpendAlertJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectSpendAlertRequestWithBody(server, projectID, alertID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectSpendAlertRequestWithBody constructs an http.Request for the UpdateProjectSpendAlert method, with any body, and a specified content type
+func NewUpdateProjectSpendAlertRequestWithBody(server string, projectID string, alertID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "alert_id", alertID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/spend_alerts/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteProjectSpendLimitRequest constructs an http.Request for the DeleteProjectSpendLimit method
+func NewDeleteProjectSpendLimitRequest(server string, projectID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/spend_limit", pathParam0)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProjectSpendLimitRequest constructs an http.Request for the GetProjectSpendLimit method
+func NewGetProjectSpendLimitRequest(server string, projectID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/spend_limit", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectSpendLimitRequest calls the generic UpdateProjectSpendLimit builder with application/json body
+func NewUpdateProjectSpendLimitRequest(server string, projectID string, body UpdateProjectSpendLimitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectSpendLimitRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectSpendLimitRequestWithBody constructs an http.Request for the UpdateProjectSpendLimit method, with any body, and a specified content type
+func NewUpdateProjectSpendLimitRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/projects/%s/spend_limit", pathParam0)
 	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
 		return nil, err
