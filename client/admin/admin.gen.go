@@ -2,68 +2,116 @@
 
 // Package admin calls the Certificates operations of the OpenAI API:
 //
+//   - POST /organization/certificates/activate (activateCertificates)
 //   - POST /organization/projects/{project_id}/certificates/activate (activateProjectCertificates)
+//   - POST /organization/groups/{group_id}/users (addGroupUser)
 //   - POST /organization/projects/{project_id}/groups (addProjectGroup)
 //   - POST /organization/projects/{project_id}/users (addProjectUser)
 //   - POST /organization/projects/{project_id}/archive (archiveProject)
+//   - POST /organization/groups/{group_id}/roles (assignGroupRole)
+//   - POST /projects/{project_id}/groups/{group_id}/roles (assignProjectGroupRole)
+//   - POST /projects/{project_id}/users/{user_id}/roles (assignProjectUserRole)
 //   - POST /organization/users/{user_id}/roles (assignUserRole)
 //   - POST /organization/admin_api_keys (createAdminApiKey)
+//   - POST /organization/groups (createGroup)
 //   - POST /organization/invites (createInvite)
 //   - POST /organization/projects (createProject)
+//   - POST /projects/{project_id}/roles (createProjectRole)
 //   - POST /organization/projects/{project_id}/service_accounts (createProjectServiceAccount)
 //   - POST /organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys (createProjectServiceAccountApiKey)
 //   - POST /organization/projects/{project_id}/spend_alerts (createProjectSpendAlert)
+//   - POST /organization/roles (createRole)
+//   - POST /organization/spend_alerts (createSpendAlert)
+//   - POST /organization/certificates/deactivate (deactivateCertificates)
 //   - POST /organization/projects/{project_id}/certificates/deactivate (deactivateProjectCertificates)
 //   - DELETE /organization/admin_api_keys/{key_id} (deleteAdminApiKey)
+//   - DELETE /organization/certificates/{certificate_id} (deleteCertificate)
+//   - DELETE /organization/groups/{group_id} (deleteGroup)
 //   - DELETE /organization/invites/{invite_id} (deleteInvite)
 //   - DELETE /organization/projects/{project_id}/api_keys/{api_key_id} (deleteProjectApiKey)
 //   - DELETE /organization/projects/{project_id}/model_permissions (deleteProjectModelPermissions)
+//   - DELETE /projects/{project_id}/roles/{role_id} (deleteProjectRole)
 //   - DELETE /organization/projects/{project_id}/service_accounts/{service_account_id} (deleteProjectServiceAccount)
 //   - DELETE /organization/projects/{project_id}/spend_alerts/{alert_id} (deleteProjectSpendAlert)
 //   - DELETE /organization/projects/{project_id}/spend_limit (deleteProjectSpendLimit)
+//   - DELETE /organization/roles/{role_id} (deleteRole)
+//   - DELETE /organization/spend_alerts/{alert_id} (deleteSpendAlert)
+//   - DELETE /organization/spend_limit (deleteSpendLimit)
 //   - DELETE /organization/users/{user_id} (deleteUser)
 //   - GET /organization/admin_api_keys/{key_id} (getAdminApiKey)
+//   - GET /organization/certificates/{certificate_id} (getCertificate)
+//   - GET /organization/data_retention (getDataRetention)
+//   - GET /organization/groups/{group_id} (getGroup)
+//   - GET /organization/groups/{group_id}/roles/{role_id} (getGroupRole)
+//   - GET /organization/groups/{group_id}/users/{user_id} (getGroupUser)
 //   - GET /organization/invites/{invite_id} (getInvite)
 //   - GET /organization/projects/{project_id} (getProject)
 //   - GET /organization/projects/{project_id}/api_keys/{api_key_id} (getProjectApiKey)
 //   - GET /organization/projects/{project_id}/data_retention (getProjectDataRetention)
 //   - GET /organization/projects/{project_id}/groups/{group_id} (getProjectGroup)
+//   - GET /projects/{project_id}/groups/{group_id}/roles/{role_id} (getProjectGroupRole)
 //   - GET /organization/projects/{project_id}/hosted_tool_permissions (getProjectHostedToolPermissions)
 //   - GET /organization/projects/{project_id}/model_permissions (getProjectModelPermissions)
+//   - GET /projects/{project_id}/roles/{role_id} (getProjectRole)
 //   - GET /organization/projects/{project_id}/service_accounts/{service_account_id} (getProjectServiceAccount)
 //   - GET /organization/projects/{project_id}/service_tier_settings (getProjectServiceTierSettings)
 //   - GET /organization/projects/{project_id}/spend_alerts/{alert_id} (getProjectSpendAlert)
 //   - GET /organization/projects/{project_id}/spend_limit (getProjectSpendLimit)
 //   - GET /organization/projects/{project_id}/users/{user_id} (getProjectUser)
+//   - GET /projects/{project_id}/users/{user_id}/roles/{role_id} (getProjectUserRole)
+//   - GET /organization/roles/{role_id} (getRole)
+//   - GET /organization/spend_alerts/{alert_id} (getSpendAlert)
+//   - GET /organization/spend_limit (getSpendLimit)
 //   - GET /organization/users/{user_id} (getUser)
 //   - GET /organization/users/{user_id}/roles/{role_id} (getUserRole)
 //   - GET /organization/admin_api_keys (listAdminApiKeys)
+//   - GET /organization/certificates (listCertificates)
+//   - GET /organization/groups/{group_id}/roles (listGroupRoles)
+//   - GET /organization/groups/{group_id}/users (listGroupUsers)
+//   - GET /organization/groups (listGroups)
 //   - GET /organization/invites (listInvites)
 //   - GET /organization/projects/{project_id}/api_keys (listProjectApiKeys)
 //   - GET /organization/projects/{project_id}/certificates (listProjectCertificates)
+//   - GET /projects/{project_id}/groups/{group_id}/roles (listProjectGroupRoles)
 //   - GET /organization/projects/{project_id}/groups (listProjectGroups)
 //   - GET /organization/projects/{project_id}/rate_limits (listProjectRateLimits)
+//   - GET /projects/{project_id}/roles (listProjectRoles)
 //   - GET /organization/projects/{project_id}/service_accounts (listProjectServiceAccounts)
 //   - GET /organization/projects/{project_id}/spend_alerts (listProjectSpendAlerts)
+//   - GET /projects/{project_id}/users/{user_id}/roles (listProjectUserRoles)
 //   - GET /organization/projects/{project_id}/users (listProjectUsers)
 //   - GET /organization/projects (listProjects)
+//   - GET /organization/roles (listRoles)
+//   - GET /organization/spend_alerts (listSpendAlerts)
 //   - GET /organization/users/{user_id}/roles (listUserRoles)
 //   - GET /organization/users (listUsers)
+//   - DELETE /organization/groups/{group_id}/users/{user_id} (removeGroupUser)
 //   - DELETE /organization/projects/{project_id}/groups/{group_id} (removeProjectGroup)
 //   - DELETE /organization/projects/{project_id}/users/{user_id} (removeProjectUser)
+//   - DELETE /organization/groups/{group_id}/roles/{role_id} (unassignGroupRole)
+//   - DELETE /projects/{project_id}/groups/{group_id}/roles/{role_id} (unassignProjectGroupRole)
+//   - DELETE /projects/{project_id}/users/{user_id}/roles/{role_id} (unassignProjectUserRole)
 //   - DELETE /organization/users/{user_id}/roles/{role_id} (unassignUserRole)
+//   - POST /organization/certificates/{certificate_id} (updateCertificate)
+//   - POST /organization/data_retention (updateDataRetention)
+//   - POST /organization/groups/{group_id} (updateGroup)
 //   - POST /organization/projects/{project_id} (updateProject)
 //   - POST /organization/projects/{project_id}/api_keys/{api_key_id} (updateProjectApiKey)
 //   - POST /organization/projects/{project_id}/data_retention (updateProjectDataRetention)
 //   - POST /organization/projects/{project_id}/hosted_tool_permissions (updateProjectHostedToolPermissions)
 //   - POST /organization/projects/{project_id}/model_permissions (updateProjectModelPermissions)
 //   - POST /organization/projects/{project_id}/rate_limits/{rate_limit_id} (updateProjectRateLimit)
+//   - POST /projects/{project_id}/roles/{role_id} (updateProjectRole)
 //   - POST /organization/projects/{project_id}/service_accounts/{service_account_id} (updateProjectServiceAccount)
 //   - POST /organization/projects/{project_id}/service_tier_settings (updateProjectServiceTierSettings)
 //   - POST /organization/projects/{project_id}/spend_alerts/{alert_id} (updateProjectSpendAlert)
 //   - POST /organization/projects/{project_id}/spend_limit (updateProjectSpendLimit)
 //   - POST /organization/projects/{project_id}/users/{user_id} (updateProjectUser)
+//   - POST /organization/roles/{role_id} (updateRole)
+//   - POST /organization/spend_alerts/{alert_id} (updateSpendAlert)
+//   - POST /organization/spend_limit (updateSpendLimit)
 //   - POST /organization/users/{user_id} (updateUser)
+//   - POST /organization/certificates (uploadCertificate)
 //
 // Make a Service with New over a client.Client, then call its methods:
 //
@@ -94,6 +142,7 @@ func New(c *client.Client) *Service { return &Service{c: c} }
 
 // The types the admin operations use.
 type (
+	AddGroupUserRequest               = gen.AddGroupUserRequest
 	AddProjectGroupRequest            = gen.AddProjectGroupRequest
 	AddProjectUserRequest             = gen.AddProjectUserRequest
 	AdminAPIKey                       = gen.AdminAPIKey
@@ -107,12 +156,14 @@ type (
 	AssignedRoles                     = gen.AssignedRoles
 	Certificate                       = gen.Certificate
 	CertificateActivation             = gen.CertificateActivation
+	CertificateDeletion               = gen.CertificateDeletion
 	CertificateDetails                = gen.CertificateDetails
 	CertificateIDsRequest             = gen.CertificateIDsRequest
 	CertificateList                   = gen.CertificateList
 	CreateAdminAPIKeyRequest          = gen.CreateAdminAPIKeyRequest
 	CreateInviteRequest               = gen.CreateInviteRequest
 	CreateProjectRequest              = gen.CreateProjectRequest
+	CreateRoleRequest                 = gen.CreateRoleRequest
 	CreateServiceAccountAPIKeyRequest = gen.CreateServiceAccountAPIKeyRequest
 	CreateServiceAccountRequest       = gen.CreateServiceAccountRequest
 	DataRetention                     = gen.DataRetention
@@ -121,8 +172,16 @@ type (
 	Deletion                          = gen.Deletion
 	EmailNotificationChannel          = gen.EmailNotificationChannel
 	EnabledServiceTiers               = gen.EnabledServiceTiers
+	GetCertificateParams              = gen.GetCertificateParams
 	GetProjectGroupParams             = gen.GetProjectGroupParams
+	Group                             = gen.Group
+	GroupList                         = gen.GroupList
+	GroupMembership                   = gen.GroupMembership
+	GroupRequest                      = gen.GroupRequest
+	GroupRoleAssignment               = gen.GroupRoleAssignment
 	GroupType                         = gen.GroupType
+	GroupUser                         = gen.GroupUser
+	GroupUserList                     = gen.GroupUserList
 	HostedToolPermission              = gen.HostedToolPermission
 	HostedToolPermissions             = gen.HostedToolPermissions
 	Invite                            = gen.Invite
@@ -130,16 +189,25 @@ type (
 	InviteProject                     = gen.InviteProject
 	InviteStatus                      = gen.InviteStatus
 	ListAdminAPIKeysParams            = gen.ListAdminAPIKeysParams
+	ListCertificatesParams            = gen.ListCertificatesParams
+	ListGroupRolesParams              = gen.ListGroupRolesParams
+	ListGroupUsersParams              = gen.ListGroupUsersParams
+	ListGroupsParams                  = gen.ListGroupsParams
 	ListInvitesParams                 = gen.ListInvitesParams
 	ListOrder                         = shared.ListOrder
 	ListProjectAPIKeysParams          = gen.ListProjectAPIKeysParams
 	ListProjectCertificatesParams     = gen.ListProjectCertificatesParams
+	ListProjectGroupRolesParams       = gen.ListProjectGroupRolesParams
 	ListProjectGroupsParams           = gen.ListProjectGroupsParams
 	ListProjectRateLimitsParams       = gen.ListProjectRateLimitsParams
+	ListProjectRolesParams            = gen.ListProjectRolesParams
 	ListProjectServiceAccountsParams  = gen.ListProjectServiceAccountsParams
 	ListProjectSpendAlertsParams      = gen.ListProjectSpendAlertsParams
+	ListProjectUserRolesParams        = gen.ListProjectUserRolesParams
 	ListProjectUsersParams            = gen.ListProjectUsersParams
 	ListProjectsParams                = gen.ListProjectsParams
+	ListRolesParams                   = gen.ListRolesParams
+	ListSpendAlertsParams             = gen.ListSpendAlertsParams
 	ListUserRolesParams               = gen.ListUserRolesParams
 	ListUsersParams                   = gen.ListUsersParams
 	ModelPermissionMode               = gen.ModelPermissionMode
@@ -166,6 +234,8 @@ type (
 	RateLimitList                     = gen.RateLimitList
 	Role                              = gen.Role
 	RoleAssignmentSource              = gen.RoleAssignmentSource
+	RoleList                          = gen.RoleList
+	Roles                             = gen.Roles
 	ServiceAccount                    = gen.ServiceAccount
 	ServiceAccountAPIKey              = gen.ServiceAccountAPIKey
 	ServiceAccountCreated             = gen.ServiceAccountCreated
@@ -180,16 +250,19 @@ type (
 	SpendLimitStatus                  = gen.SpendLimitStatus
 	UnknownEnabledServiceTiers        = gen.UnknownEnabledServiceTiers
 	UnknownNotificationChannel        = gen.UnknownNotificationChannel
+	UpdateCertificateRequest          = gen.UpdateCertificateRequest
 	UpdateDataRetentionRequest        = gen.UpdateDataRetentionRequest
 	UpdateModelPermissionsRequest     = gen.UpdateModelPermissionsRequest
 	UpdateProjectAPIKeyRequest        = gen.UpdateProjectAPIKeyRequest
 	UpdateProjectRequest              = gen.UpdateProjectRequest
 	UpdateProjectUserRequest          = gen.UpdateProjectUserRequest
 	UpdateRateLimitRequest            = gen.UpdateRateLimitRequest
+	UpdateRoleRequest                 = gen.UpdateRoleRequest
 	UpdateServiceAccountRequest       = gen.UpdateServiceAccountRequest
 	UpdateServiceTierSettingsRequest  = gen.UpdateServiceTierSettingsRequest
 	UpdateSpendLimitRequest           = gen.UpdateSpendLimitRequest
 	UpdateUserRequest                 = gen.UpdateUserRequest
+	UploadCertificateRequest          = gen.UploadCertificateRequest
 	User                              = gen.User
 	UserAccount                       = gen.UserAccount
 	UserList                          = gen.UserList
@@ -245,6 +318,16 @@ const (
 	SpendLimitStatusInactive                         = gen.SpendLimitStatusInactive
 )
 
+// ActivateCertificates calls POST /organization/certificates/activate (activateCertificates): Turn certificates on for the organization, up to 10 at a time, all or none.
+func (s *Service) ActivateCertificates(ctx context.Context, body CertificateIDsRequest, opts ...client.Option) (*CertificateActivation, error) {
+	if len(body.CertificateIds) == 0 {
+		return nil, client.MissingField("activateCertificates", "certificate_ids")
+	}
+	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "activateCertificates", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewActivateCertificatesRequest(base, body)
+	}, nil, opts...)
+}
+
 // ActivateProjectCertificates calls POST /organization/projects/{project_id}/certificates/activate (activateProjectCertificates): Turn certificates on for a project, up to 10 at a time, all or none.
 func (s *Service) ActivateProjectCertificates(ctx context.Context, projectID string, body CertificateIDsRequest, opts ...client.Option) (*CertificateActivation, error) {
 	if len(body.CertificateIds) == 0 {
@@ -252,6 +335,16 @@ func (s *Service) ActivateProjectCertificates(ctx context.Context, projectID str
 	}
 	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "activateProjectCertificates", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewActivateProjectCertificatesRequest(base, projectID, body)
+	}, nil, opts...)
+}
+
+// AddGroupUser calls POST /organization/groups/{group_id}/users (addGroupUser): Add a user to a group.
+func (s *Service) AddGroupUser(ctx context.Context, groupID string, body AddGroupUserRequest, opts ...client.Option) (*GroupMembership, error) {
+	if body.UserID == "" {
+		return nil, client.MissingField("addGroupUser", "user_id")
+	}
+	return client.Call[GroupMembership](ctx, s.c, client.Request{Operation: "addGroupUser", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewAddGroupUserRequest(base, groupID, body)
 	}, nil, opts...)
 }
 
@@ -285,6 +378,36 @@ func (s *Service) ArchiveProject(ctx context.Context, projectID string, opts ...
 	}, nil, opts...)
 }
 
+// AssignGroupRole calls POST /organization/groups/{group_id}/roles (assignGroupRole): Assign an organization role to a group.
+func (s *Service) AssignGroupRole(ctx context.Context, groupID string, body AssignRoleRequest, opts ...client.Option) (*GroupRoleAssignment, error) {
+	if body.RoleID == "" {
+		return nil, client.MissingField("assignGroupRole", "role_id")
+	}
+	return client.Call[GroupRoleAssignment](ctx, s.c, client.Request{Operation: "assignGroupRole", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewAssignGroupRoleRequest(base, groupID, body)
+	}, nil, opts...)
+}
+
+// AssignProjectGroupRole calls POST /projects/{project_id}/groups/{group_id}/roles (assignProjectGroupRole): Assign a project role to a group.
+func (s *Service) AssignProjectGroupRole(ctx context.Context, projectID string, groupID string, body AssignRoleRequest, opts ...client.Option) (*GroupRoleAssignment, error) {
+	if body.RoleID == "" {
+		return nil, client.MissingField("assignProjectGroupRole", "role_id")
+	}
+	return client.Call[GroupRoleAssignment](ctx, s.c, client.Request{Operation: "assignProjectGroupRole", PathParams: []string{"projectID", projectID, "groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewAssignProjectGroupRoleRequest(base, projectID, groupID, body)
+	}, nil, opts...)
+}
+
+// AssignProjectUserRole calls POST /projects/{project_id}/users/{user_id}/roles (assignProjectUserRole): Assign a project role to a user.
+func (s *Service) AssignProjectUserRole(ctx context.Context, projectID string, userID string, body AssignRoleRequest, opts ...client.Option) (*UserRoleAssignment, error) {
+	if body.RoleID == "" {
+		return nil, client.MissingField("assignProjectUserRole", "role_id")
+	}
+	return client.Call[UserRoleAssignment](ctx, s.c, client.Request{Operation: "assignProjectUserRole", PathParams: []string{"projectID", projectID, "userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewAssignProjectUserRoleRequest(base, projectID, userID, body)
+	}, nil, opts...)
+}
+
 // AssignUserRole calls POST /organization/users/{user_id}/roles (assignUserRole): Assign an organization role to a user.
 func (s *Service) AssignUserRole(ctx context.Context, userID string, body AssignRoleRequest, opts ...client.Option) (*UserRoleAssignment, error) {
 	if body.RoleID == "" {
@@ -302,6 +425,16 @@ func (s *Service) CreateAdminAPIKey(ctx context.Context, body CreateAdminAPIKeyR
 	}
 	return client.Call[AdminAPIKeyCreated](ctx, s.c, client.Request{Operation: "createAdminApiKey", Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewCreateAdminAPIKeyRequest(base, body)
+	}, nil, opts...)
+}
+
+// CreateGroup calls POST /organization/groups (createGroup): Create a group.
+func (s *Service) CreateGroup(ctx context.Context, body GroupRequest, opts ...client.Option) (*Group, error) {
+	if body.Name == "" {
+		return nil, client.MissingField("createGroup", "name")
+	}
+	return client.Call[Group](ctx, s.c, client.Request{Operation: "createGroup", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewCreateGroupRequest(base, body)
 	}, nil, opts...)
 }
 
@@ -325,6 +458,19 @@ func (s *Service) CreateProject(ctx context.Context, body CreateProjectRequest, 
 	}
 	return client.Call[Project](ctx, s.c, client.Request{Operation: "createProject", Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewCreateProjectRequest(base, body)
+	}, nil, opts...)
+}
+
+// CreateProjectRole calls POST /projects/{project_id}/roles (createProjectRole): Create a custom role for a project.
+func (s *Service) CreateProjectRole(ctx context.Context, projectID string, body CreateRoleRequest, opts ...client.Option) (*Role, error) {
+	if body.RoleName == "" {
+		return nil, client.MissingField("createProjectRole", "role_name")
+	}
+	if len(body.Permissions) == 0 {
+		return nil, client.MissingField("createProjectRole", "permissions")
+	}
+	return client.Call[Role](ctx, s.c, client.Request{Operation: "createProjectRole", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewCreateProjectRoleRequest(base, projectID, body)
 	}, nil, opts...)
 }
 
@@ -363,6 +509,47 @@ func (s *Service) CreateProjectSpendAlert(ctx context.Context, projectID string,
 	}, nil, opts...)
 }
 
+// CreateRole calls POST /organization/roles (createRole): Create a custom role for the organization.
+func (s *Service) CreateRole(ctx context.Context, body CreateRoleRequest, opts ...client.Option) (*Role, error) {
+	if body.RoleName == "" {
+		return nil, client.MissingField("createRole", "role_name")
+	}
+	if len(body.Permissions) == 0 {
+		return nil, client.MissingField("createRole", "permissions")
+	}
+	return client.Call[Role](ctx, s.c, client.Request{Operation: "createRole", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewCreateRoleRequest(base, body)
+	}, nil, opts...)
+}
+
+// CreateSpendAlert calls POST /organization/spend_alerts (createSpendAlert): Create an alert sent when the organization's monthly spend reaches a threshold.
+func (s *Service) CreateSpendAlert(ctx context.Context, body SpendAlertRequest, opts ...client.Option) (*SpendAlert, error) {
+	if body.Currency == nil {
+		v := string("USD")
+		body.Currency = &v
+	}
+	if body.Interval == nil {
+		v := string("month")
+		body.Interval = &v
+	}
+	if body.NotificationChannel == nil {
+		return nil, client.MissingField("createSpendAlert", "notification_channel")
+	}
+	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "createSpendAlert", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewCreateSpendAlertRequest(base, body)
+	}, nil, opts...)
+}
+
+// DeactivateCertificates calls POST /organization/certificates/deactivate (deactivateCertificates): Turn certificates off for the organization, up to 10 at a time, all or none.
+func (s *Service) DeactivateCertificates(ctx context.Context, body CertificateIDsRequest, opts ...client.Option) (*CertificateActivation, error) {
+	if len(body.CertificateIds) == 0 {
+		return nil, client.MissingField("deactivateCertificates", "certificate_ids")
+	}
+	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "deactivateCertificates", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeactivateCertificatesRequest(base, body)
+	}, nil, opts...)
+}
+
 // DeactivateProjectCertificates calls POST /organization/projects/{project_id}/certificates/deactivate (deactivateProjectCertificates): Turn certificates off for a project, up to 10 at a time, all or none.
 func (s *Service) DeactivateProjectCertificates(ctx context.Context, projectID string, body CertificateIDsRequest, opts ...client.Option) (*CertificateActivation, error) {
 	if len(body.CertificateIds) == 0 {
@@ -377,6 +564,20 @@ func (s *Service) DeactivateProjectCertificates(ctx context.Context, projectID s
 func (s *Service) DeleteAdminAPIKey(ctx context.Context, keyID string, opts ...client.Option) (*Deletion, error) {
 	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteAdminApiKey", PathParams: []string{"keyID", keyID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewDeleteAdminAPIKeyRequest(base, keyID)
+	}, nil, opts...)
+}
+
+// DeleteCertificate calls DELETE /organization/certificates/{certificate_id} (deleteCertificate): Delete a certificate; it must be off for the organization and every project.
+func (s *Service) DeleteCertificate(ctx context.Context, certificateID string, opts ...client.Option) (*CertificateDeletion, error) {
+	return client.Call[CertificateDeletion](ctx, s.c, client.Request{Operation: "deleteCertificate", PathParams: []string{"certificateID", certificateID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteCertificateRequest(base, certificateID)
+	}, nil, opts...)
+}
+
+// DeleteGroup calls DELETE /organization/groups/{group_id} (deleteGroup): Delete a group.
+func (s *Service) DeleteGroup(ctx context.Context, groupID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteGroup", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteGroupRequest(base, groupID)
 	}, nil, opts...)
 }
 
@@ -401,6 +602,13 @@ func (s *Service) DeleteProjectModelPermissions(ctx context.Context, projectID s
 	}, nil, opts...)
 }
 
+// DeleteProjectRole calls DELETE /projects/{project_id}/roles/{role_id} (deleteProjectRole): Delete a custom role of a project.
+func (s *Service) DeleteProjectRole(ctx context.Context, projectID string, roleID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteProjectRole", PathParams: []string{"projectID", projectID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteProjectRoleRequest(base, projectID, roleID)
+	}, nil, opts...)
+}
+
 // DeleteProjectServiceAccount calls DELETE /organization/projects/{project_id}/service_accounts/{service_account_id} (deleteProjectServiceAccount): Delete a service account and its keys.
 func (s *Service) DeleteProjectServiceAccount(ctx context.Context, projectID string, serviceAccountID string, opts ...client.Option) (*Deletion, error) {
 	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteProjectServiceAccount", PathParams: []string{"projectID", projectID, "serviceAccountID", serviceAccountID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -422,6 +630,27 @@ func (s *Service) DeleteProjectSpendLimit(ctx context.Context, projectID string,
 	}, nil, opts...)
 }
 
+// DeleteRole calls DELETE /organization/roles/{role_id} (deleteRole): Delete a custom role of the organization.
+func (s *Service) DeleteRole(ctx context.Context, roleID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteRole", PathParams: []string{"roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteRoleRequest(base, roleID)
+	}, nil, opts...)
+}
+
+// DeleteSpendAlert calls DELETE /organization/spend_alerts/{alert_id} (deleteSpendAlert): Delete a spend alert of the organization.
+func (s *Service) DeleteSpendAlert(ctx context.Context, alertID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteSpendAlert", PathParams: []string{"alertID", alertID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteSpendAlertRequest(base, alertID)
+	}, nil, opts...)
+}
+
+// DeleteSpendLimit calls DELETE /organization/spend_limit (deleteSpendLimit): Remove the organization's hard spend limit.
+func (s *Service) DeleteSpendLimit(ctx context.Context, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteSpendLimit", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteSpendLimitRequest(base)
+	}, nil, opts...)
+}
+
 // DeleteUser calls DELETE /organization/users/{user_id} (deleteUser): Remove a user from the organization.
 func (s *Service) DeleteUser(ctx context.Context, userID string, opts ...client.Option) (*Deletion, error) {
 	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteUser", PathParams: []string{"userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -433,6 +662,41 @@ func (s *Service) DeleteUser(ctx context.Context, userID string, opts ...client.
 func (s *Service) GetAdminAPIKey(ctx context.Context, keyID string, opts ...client.Option) (*AdminAPIKey, error) {
 	return client.Call[AdminAPIKey](ctx, s.c, client.Request{Operation: "getAdminApiKey", PathParams: []string{"keyID", keyID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewGetAdminAPIKeyRequest(base, keyID)
+	}, nil, opts...)
+}
+
+// GetCertificate calls GET /organization/certificates/{certificate_id} (getCertificate): Get a certificate, active or not.
+func (s *Service) GetCertificate(ctx context.Context, certificateID string, params *GetCertificateParams, opts ...client.Option) (*Certificate, error) {
+	return client.Call[Certificate](ctx, s.c, client.Request{Operation: "getCertificate", PathParams: []string{"certificateID", certificateID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetCertificateRequest(base, certificateID, params)
+	}, nil, opts...)
+}
+
+// GetDataRetention calls GET /organization/data_retention (getDataRetention): Get how long the organization keeps data.
+func (s *Service) GetDataRetention(ctx context.Context, opts ...client.Option) (*DataRetention, error) {
+	return client.Call[DataRetention](ctx, s.c, client.Request{Operation: "getDataRetention", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetDataRetentionRequest(base)
+	}, nil, opts...)
+}
+
+// GetGroup calls GET /organization/groups/{group_id} (getGroup): Get a group.
+func (s *Service) GetGroup(ctx context.Context, groupID string, opts ...client.Option) (*Group, error) {
+	return client.Call[Group](ctx, s.c, client.Request{Operation: "getGroup", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetGroupRequest(base, groupID)
+	}, nil, opts...)
+}
+
+// GetGroupRole calls GET /organization/groups/{group_id}/roles/{role_id} (getGroupRole): Get an organization role assigned to a group.
+func (s *Service) GetGroupRole(ctx context.Context, groupID string, roleID string, opts ...client.Option) (*AssignedRole, error) {
+	return client.Call[AssignedRole](ctx, s.c, client.Request{Operation: "getGroupRole", PathParams: []string{"groupID", groupID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetGroupRoleRequest(base, groupID, roleID)
+	}, nil, opts...)
+}
+
+// GetGroupUser calls GET /organization/groups/{group_id}/users/{user_id} (getGroupUser): Get a member of a group.
+func (s *Service) GetGroupUser(ctx context.Context, groupID string, userID string, opts ...client.Option) (*GroupUser, error) {
+	return client.Call[GroupUser](ctx, s.c, client.Request{Operation: "getGroupUser", PathParams: []string{"groupID", groupID, "userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetGroupUserRequest(base, groupID, userID)
 	}, nil, opts...)
 }
 
@@ -471,6 +735,13 @@ func (s *Service) GetProjectGroup(ctx context.Context, projectID string, groupID
 	}, nil, opts...)
 }
 
+// GetProjectGroupRole calls GET /projects/{project_id}/groups/{group_id}/roles/{role_id} (getProjectGroupRole): Get a project role assigned to a group.
+func (s *Service) GetProjectGroupRole(ctx context.Context, projectID string, groupID string, roleID string, opts ...client.Option) (*AssignedRole, error) {
+	return client.Call[AssignedRole](ctx, s.c, client.Request{Operation: "getProjectGroupRole", PathParams: []string{"projectID", projectID, "groupID", groupID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetProjectGroupRoleRequest(base, projectID, groupID, roleID)
+	}, nil, opts...)
+}
+
 // GetProjectHostedToolPermissions calls GET /organization/projects/{project_id}/hosted_tool_permissions (getProjectHostedToolPermissions): Get which hosted tools a project may use.
 func (s *Service) GetProjectHostedToolPermissions(ctx context.Context, projectID string, opts ...client.Option) (*HostedToolPermissions, error) {
 	return client.Call[HostedToolPermissions](ctx, s.c, client.Request{Operation: "getProjectHostedToolPermissions", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -482,6 +753,13 @@ func (s *Service) GetProjectHostedToolPermissions(ctx context.Context, projectID
 func (s *Service) GetProjectModelPermissions(ctx context.Context, projectID string, opts ...client.Option) (*ModelPermissions, error) {
 	return client.Call[ModelPermissions](ctx, s.c, client.Request{Operation: "getProjectModelPermissions", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewGetProjectModelPermissionsRequest(base, projectID)
+	}, nil, opts...)
+}
+
+// GetProjectRole calls GET /projects/{project_id}/roles/{role_id} (getProjectRole): Get a role of a project.
+func (s *Service) GetProjectRole(ctx context.Context, projectID string, roleID string, opts ...client.Option) (*Role, error) {
+	return client.Call[Role](ctx, s.c, client.Request{Operation: "getProjectRole", PathParams: []string{"projectID", projectID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetProjectRoleRequest(base, projectID, roleID)
 	}, nil, opts...)
 }
 
@@ -517,6 +795,34 @@ func (s *Service) GetProjectSpendLimit(ctx context.Context, projectID string, op
 func (s *Service) GetProjectUser(ctx context.Context, projectID string, userID string, opts ...client.Option) (*ProjectUser, error) {
 	return client.Call[ProjectUser](ctx, s.c, client.Request{Operation: "getProjectUser", PathParams: []string{"projectID", projectID, "userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewGetProjectUserRequest(base, projectID, userID)
+	}, nil, opts...)
+}
+
+// GetProjectUserRole calls GET /projects/{project_id}/users/{user_id}/roles/{role_id} (getProjectUserRole): Get a project role assigned to a user.
+func (s *Service) GetProjectUserRole(ctx context.Context, projectID string, userID string, roleID string, opts ...client.Option) (*AssignedRole, error) {
+	return client.Call[AssignedRole](ctx, s.c, client.Request{Operation: "getProjectUserRole", PathParams: []string{"projectID", projectID, "userID", userID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetProjectUserRoleRequest(base, projectID, userID, roleID)
+	}, nil, opts...)
+}
+
+// GetRole calls GET /organization/roles/{role_id} (getRole): Get a role of the organization.
+func (s *Service) GetRole(ctx context.Context, roleID string, opts ...client.Option) (*Role, error) {
+	return client.Call[Role](ctx, s.c, client.Request{Operation: "getRole", PathParams: []string{"roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetRoleRequest(base, roleID)
+	}, nil, opts...)
+}
+
+// GetSpendAlert calls GET /organization/spend_alerts/{alert_id} (getSpendAlert): Get a spend alert of the organization.
+func (s *Service) GetSpendAlert(ctx context.Context, alertID string, opts ...client.Option) (*SpendAlert, error) {
+	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "getSpendAlert", PathParams: []string{"alertID", alertID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetSpendAlertRequest(base, alertID)
+	}, nil, opts...)
+}
+
+// GetSpendLimit calls GET /organization/spend_limit (getSpendLimit): Get the organization's hard spend limit.
+func (s *Service) GetSpendLimit(ctx context.Context, opts ...client.Option) (*SpendLimit, error) {
+	return client.Call[SpendLimit](ctx, s.c, client.Request{Operation: "getSpendLimit", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetSpendLimitRequest(base)
 	}, nil, opts...)
 }
 
@@ -562,6 +868,106 @@ func (s *Service) ListAdminAPIKeysAll(ctx context.Context, params *ListAdminAPIK
 		}
 		if page.LastID != nil && *page.LastID != "" {
 			next = *page.LastID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
+// ListCertificates calls GET /organization/certificates (listCertificates): List the certificates uploaded to the organization.
+func (s *Service) ListCertificates(ctx context.Context, params *ListCertificatesParams, opts ...client.Option) (*CertificateList, error) {
+	return client.Call[CertificateList](ctx, s.c, client.Request{Operation: "listCertificates", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListCertificatesRequest(base, params)
+	}, nil, opts...)
+}
+
+// ListCertificatesAll iterates over every item of GET /organization/certificates (listCertificates): List the certificates uploaded to the organization.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListCertificatesAll(ctx context.Context, params *ListCertificatesParams, opts ...client.Option) iter.Seq2[Certificate, error] {
+	var p ListCertificatesParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]Certificate, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListCertificates(ctx, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		if page.LastID != nil && *page.LastID != "" {
+			next = *page.LastID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
+// ListGroupRoles calls GET /organization/groups/{group_id}/roles (listGroupRoles): List the organization roles assigned to a group.
+func (s *Service) ListGroupRoles(ctx context.Context, groupID string, params *ListGroupRolesParams, opts ...client.Option) (*AssignedRoleList, error) {
+	return client.Call[AssignedRoleList](ctx, s.c, client.Request{Operation: "listGroupRoles", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListGroupRolesRequest(base, groupID, params)
+	}, nil, opts...)
+}
+
+// ListGroupUsers calls GET /organization/groups/{group_id}/users (listGroupUsers): List the members of a group.
+func (s *Service) ListGroupUsers(ctx context.Context, groupID string, params *ListGroupUsersParams, opts ...client.Option) (*GroupUserList, error) {
+	return client.Call[GroupUserList](ctx, s.c, client.Request{Operation: "listGroupUsers", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListGroupUsersRequest(base, groupID, params)
+	}, nil, opts...)
+}
+
+// ListGroupUsersAll iterates over every item of GET /organization/groups/{group_id}/users (listGroupUsers): List the members of a group.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListGroupUsersAll(ctx context.Context, groupID string, params *ListGroupUsersParams, opts ...client.Option) iter.Seq2[GroupUser, error] {
+	var p ListGroupUsersParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]GroupUser, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListGroupUsers(ctx, groupID, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
+// ListGroups calls GET /organization/groups (listGroups): List the groups of the organization.
+func (s *Service) ListGroups(ctx context.Context, params *ListGroupsParams, opts ...client.Option) (*GroupList, error) {
+	return client.Call[GroupList](ctx, s.c, client.Request{Operation: "listGroups", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListGroupsRequest(base, params)
+	}, nil, opts...)
+}
+
+// ListGroupsAll iterates over every item of GET /organization/groups (listGroups): List the groups of the organization.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListGroupsAll(ctx context.Context, params *ListGroupsParams, opts ...client.Option) iter.Seq2[Group, error] {
+	var p ListGroupsParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]Group, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListGroups(ctx, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
 		}
 		return page.Data, page.HasMore, next, nil
 	})
@@ -666,6 +1072,13 @@ func (s *Service) ListProjectCertificatesAll(ctx context.Context, projectID stri
 	})
 }
 
+// ListProjectGroupRoles calls GET /projects/{project_id}/groups/{group_id}/roles (listProjectGroupRoles): List the project roles assigned to a group.
+func (s *Service) ListProjectGroupRoles(ctx context.Context, projectID string, groupID string, params *ListProjectGroupRolesParams, opts ...client.Option) (*AssignedRoleList, error) {
+	return client.Call[AssignedRoleList](ctx, s.c, client.Request{Operation: "listProjectGroupRoles", PathParams: []string{"projectID", projectID, "groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListProjectGroupRolesRequest(base, projectID, groupID, params)
+	}, nil, opts...)
+}
+
 // ListProjectGroups calls GET /organization/projects/{project_id}/groups (listProjectGroups): List the groups that have access to a project.
 func (s *Service) ListProjectGroups(ctx context.Context, projectID string, params *ListProjectGroupsParams, opts ...client.Option) (*ProjectGroupList, error) {
 	return client.Call[ProjectGroupList](ctx, s.c, client.Request{Operation: "listProjectGroups", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -704,6 +1117,13 @@ func (s *Service) ListProjectRateLimitsAll(ctx context.Context, projectID string
 		}
 		return page.Data, page.HasMore, next, nil
 	})
+}
+
+// ListProjectRoles calls GET /projects/{project_id}/roles (listProjectRoles): List the roles of a project, built in and custom.
+func (s *Service) ListProjectRoles(ctx context.Context, projectID string, params *ListProjectRolesParams, opts ...client.Option) (*RoleList, error) {
+	return client.Call[RoleList](ctx, s.c, client.Request{Operation: "listProjectRoles", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListProjectRolesRequest(base, projectID, params)
+	}, nil, opts...)
 }
 
 // ListProjectServiceAccounts calls GET /organization/projects/{project_id}/service_accounts (listProjectServiceAccounts): List the service accounts of a project.
@@ -772,6 +1192,13 @@ func (s *Service) ListProjectSpendAlertsAll(ctx context.Context, projectID strin
 	})
 }
 
+// ListProjectUserRoles calls GET /projects/{project_id}/users/{user_id}/roles (listProjectUserRoles): List the project roles assigned to a user.
+func (s *Service) ListProjectUserRoles(ctx context.Context, projectID string, userID string, params *ListProjectUserRolesParams, opts ...client.Option) (*AssignedRoleList, error) {
+	return client.Call[AssignedRoleList](ctx, s.c, client.Request{Operation: "listProjectUserRoles", PathParams: []string{"projectID", projectID, "userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListProjectUserRolesRequest(base, projectID, userID, params)
+	}, nil, opts...)
+}
+
 // ListProjectUsers calls GET /organization/projects/{project_id}/users (listProjectUsers): List the members of a project.
 func (s *Service) ListProjectUsers(ctx context.Context, projectID string, params *ListProjectUsersParams, opts ...client.Option) (*ProjectUserList, error) {
 	return client.Call[ProjectUserList](ctx, s.c, client.Request{Operation: "listProjectUsers", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -838,6 +1265,46 @@ func (s *Service) ListProjectsAll(ctx context.Context, params *ListProjectsParam
 	})
 }
 
+// ListRoles calls GET /organization/roles (listRoles): List the roles of the organization, built in and custom.
+func (s *Service) ListRoles(ctx context.Context, params *ListRolesParams, opts ...client.Option) (*RoleList, error) {
+	return client.Call[RoleList](ctx, s.c, client.Request{Operation: "listRoles", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListRolesRequest(base, params)
+	}, nil, opts...)
+}
+
+// ListSpendAlerts calls GET /organization/spend_alerts (listSpendAlerts): List the spend alerts of the organization.
+func (s *Service) ListSpendAlerts(ctx context.Context, params *ListSpendAlertsParams, opts ...client.Option) (*SpendAlertList, error) {
+	return client.Call[SpendAlertList](ctx, s.c, client.Request{Operation: "listSpendAlerts", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListSpendAlertsRequest(base, params)
+	}, nil, opts...)
+}
+
+// ListSpendAlertsAll iterates over every item of GET /organization/spend_alerts (listSpendAlerts): List the spend alerts of the organization.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListSpendAlertsAll(ctx context.Context, params *ListSpendAlertsParams, opts ...client.Option) iter.Seq2[SpendAlert, error] {
+	var p ListSpendAlertsParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]SpendAlert, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListSpendAlerts(ctx, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		if page.LastID != nil && *page.LastID != "" {
+			next = *page.LastID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
 // ListUserRoles calls GET /organization/users/{user_id}/roles (listUserRoles): List the organization roles assigned to a user.
 func (s *Service) ListUserRoles(ctx context.Context, userID string, params *ListUserRolesParams, opts ...client.Option) (*AssignedRoleList, error) {
 	return client.Call[AssignedRoleList](ctx, s.c, client.Request{Operation: "listUserRoles", PathParams: []string{"userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -878,6 +1345,13 @@ func (s *Service) ListUsersAll(ctx context.Context, params *ListUsersParams, opt
 	})
 }
 
+// RemoveGroupUser calls DELETE /organization/groups/{group_id}/users/{user_id} (removeGroupUser): Remove a user from a group.
+func (s *Service) RemoveGroupUser(ctx context.Context, groupID string, userID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "removeGroupUser", PathParams: []string{"groupID", groupID, "userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewRemoveGroupUserRequest(base, groupID, userID)
+	}, nil, opts...)
+}
+
 // RemoveProjectGroup calls DELETE /organization/projects/{project_id}/groups/{group_id} (removeProjectGroup): Take a group's access to a project away.
 func (s *Service) RemoveProjectGroup(ctx context.Context, projectID string, groupID string, opts ...client.Option) (*Deletion, error) {
 	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "removeProjectGroup", PathParams: []string{"projectID", projectID, "groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -892,10 +1366,58 @@ func (s *Service) RemoveProjectUser(ctx context.Context, projectID string, userI
 	}, nil, opts...)
 }
 
+// UnassignGroupRole calls DELETE /organization/groups/{group_id}/roles/{role_id} (unassignGroupRole): Take an organization role away from a group.
+func (s *Service) UnassignGroupRole(ctx context.Context, groupID string, roleID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "unassignGroupRole", PathParams: []string{"groupID", groupID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUnassignGroupRoleRequest(base, groupID, roleID)
+	}, nil, opts...)
+}
+
+// UnassignProjectGroupRole calls DELETE /projects/{project_id}/groups/{group_id}/roles/{role_id} (unassignProjectGroupRole): Take a project role away from a group.
+func (s *Service) UnassignProjectGroupRole(ctx context.Context, projectID string, groupID string, roleID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "unassignProjectGroupRole", PathParams: []string{"projectID", projectID, "groupID", groupID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUnassignProjectGroupRoleRequest(base, projectID, groupID, roleID)
+	}, nil, opts...)
+}
+
+// UnassignProjectUserRole calls DELETE /projects/{project_id}/users/{user_id}/roles/{role_id} (unassignProjectUserRole): Take a project role away from a user.
+func (s *Service) UnassignProjectUserRole(ctx context.Context, projectID string, userID string, roleID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "unassignProjectUserRole", PathParams: []string{"projectID", projectID, "userID", userID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUnassignProjectUserRoleRequest(base, projectID, userID, roleID)
+	}, nil, opts...)
+}
+
 // UnassignUserRole calls DELETE /organization/users/{user_id}/roles/{role_id} (unassignUserRole): Take an organization role away from a user.
 func (s *Service) UnassignUserRole(ctx context.Context, userID string, roleID string, opts ...client.Option) (*Deletion, error) {
 	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "unassignUserRole", PathParams: []string{"userID", userID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewUnassignUserRoleRequest(base, userID, roleID)
+	}, nil, opts...)
+}
+
+// UpdateCertificate calls POST /organization/certificates/{certificate_id} (updateCertificate): Rename a certificate; nothing else can change.
+func (s *Service) UpdateCertificate(ctx context.Context, certificateID string, body UpdateCertificateRequest, opts ...client.Option) (*Certificate, error) {
+	return client.Call[Certificate](ctx, s.c, client.Request{Operation: "updateCertificate", PathParams: []string{"certificateID", certificateID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateCertificateRequest(base, certificateID, body)
+	}, nil, opts...)
+}
+
+// UpdateDataRetention calls POST /organization/data_retention (updateDataRetention): Set how long the organization keeps data.
+func (s *Service) UpdateDataRetention(ctx context.Context, body UpdateDataRetentionRequest, opts ...client.Option) (*DataRetention, error) {
+	if body.RetentionType == "" {
+		return nil, client.MissingField("updateDataRetention", "retention_type")
+	}
+	return client.Call[DataRetention](ctx, s.c, client.Request{Operation: "updateDataRetention", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateDataRetentionRequest(base, body)
+	}, nil, opts...)
+}
+
+// UpdateGroup calls POST /organization/groups/{group_id} (updateGroup): Rename a group.
+func (s *Service) UpdateGroup(ctx context.Context, groupID string, body GroupRequest, opts ...client.Option) (*Group, error) {
+	if body.Name == "" {
+		return nil, client.MissingField("updateGroup", "name")
+	}
+	return client.Call[Group](ctx, s.c, client.Request{Operation: "updateGroup", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateGroupRequest(base, groupID, body)
 	}, nil, opts...)
 }
 
@@ -947,6 +1469,13 @@ func (s *Service) UpdateProjectModelPermissions(ctx context.Context, projectID s
 func (s *Service) UpdateProjectRateLimit(ctx context.Context, projectID string, rateLimitID string, body UpdateRateLimitRequest, opts ...client.Option) (*RateLimit, error) {
 	return client.Call[RateLimit](ctx, s.c, client.Request{Operation: "updateProjectRateLimit", PathParams: []string{"projectID", projectID, "rateLimitID", rateLimitID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewUpdateProjectRateLimitRequest(base, projectID, rateLimitID, body)
+	}, nil, opts...)
+}
+
+// UpdateProjectRole calls POST /projects/{project_id}/roles/{role_id} (updateProjectRole): Change a custom role of a project.
+func (s *Service) UpdateProjectRole(ctx context.Context, projectID string, roleID string, body UpdateRoleRequest, opts ...client.Option) (*Role, error) {
+	return client.Call[Role](ctx, s.c, client.Request{Operation: "updateProjectRole", PathParams: []string{"projectID", projectID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateProjectRoleRequest(base, projectID, roleID, body)
 	}, nil, opts...)
 }
 
@@ -1004,9 +1533,59 @@ func (s *Service) UpdateProjectUser(ctx context.Context, projectID string, userI
 	}, nil, opts...)
 }
 
+// UpdateRole calls POST /organization/roles/{role_id} (updateRole): Change a custom role of the organization.
+func (s *Service) UpdateRole(ctx context.Context, roleID string, body UpdateRoleRequest, opts ...client.Option) (*Role, error) {
+	return client.Call[Role](ctx, s.c, client.Request{Operation: "updateRole", PathParams: []string{"roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateRoleRequest(base, roleID, body)
+	}, nil, opts...)
+}
+
+// UpdateSpendAlert calls POST /organization/spend_alerts/{alert_id} (updateSpendAlert): Replace the settings of a spend alert of the organization.
+func (s *Service) UpdateSpendAlert(ctx context.Context, alertID string, body SpendAlertRequest, opts ...client.Option) (*SpendAlert, error) {
+	if body.Currency == nil {
+		v := string("USD")
+		body.Currency = &v
+	}
+	if body.Interval == nil {
+		v := string("month")
+		body.Interval = &v
+	}
+	if body.NotificationChannel == nil {
+		return nil, client.MissingField("updateSpendAlert", "notification_channel")
+	}
+	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "updateSpendAlert", PathParams: []string{"alertID", alertID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateSpendAlertRequest(base, alertID, body)
+	}, nil, opts...)
+}
+
+// UpdateSpendLimit calls POST /organization/spend_limit (updateSpendLimit): Set or replace the organization's hard spend limit.
+func (s *Service) UpdateSpendLimit(ctx context.Context, body UpdateSpendLimitRequest, opts ...client.Option) (*SpendLimit, error) {
+	if body.Currency == nil {
+		v := string("USD")
+		body.Currency = &v
+	}
+	if body.Interval == nil {
+		v := string("month")
+		body.Interval = &v
+	}
+	return client.Call[SpendLimit](ctx, s.c, client.Request{Operation: "updateSpendLimit", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateSpendLimitRequest(base, body)
+	}, nil, opts...)
+}
+
 // UpdateUser calls POST /organization/users/{user_id} (updateUser): Change a user's organization role or profile.
 func (s *Service) UpdateUser(ctx context.Context, userID string, body UpdateUserRequest, opts ...client.Option) (*User, error) {
 	return client.Call[User](ctx, s.c, client.Request{Operation: "updateUser", PathParams: []string{"userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewUpdateUserRequest(base, userID, body)
+	}, nil, opts...)
+}
+
+// UploadCertificate calls POST /organization/certificates (uploadCertificate): Upload a certificate (at most 50 per organization); it stays off until activated.
+func (s *Service) UploadCertificate(ctx context.Context, body UploadCertificateRequest, opts ...client.Option) (*Certificate, error) {
+	if body.Certificate == "" {
+		return nil, client.MissingField("uploadCertificate", "certificate")
+	}
+	return client.Call[Certificate](ctx, s.c, client.Request{Operation: "uploadCertificate", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUploadCertificateRequest(base, body)
 	}, nil, opts...)
 }

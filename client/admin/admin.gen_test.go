@@ -21,6 +21,28 @@ var (
 	_ = client.File
 )
 
+// TestActivateCertificatesGenerated calls ActivateCertificates (activateCertificates) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestActivateCertificatesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"object":"text"}`
+	srv.On("activateCertificates").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CertificateIDsRequest
+	gentest.Decode(t, `{"certificate_ids":["text"]}`, &body)
+
+	got, err := svc.ActivateCertificates(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestActivateProjectCertificatesGenerated calls ActivateProjectCertificates (activateProjectCertificates) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -34,6 +56,28 @@ func TestActivateProjectCertificatesGenerated(t *testing.T) {
 	gentest.Decode(t, `{"certificate_ids":["text"]}`, &body)
 
 	got, err := svc.ActivateProjectCertificates(context.Background(), "projectID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestAddGroupUserGenerated calls AddGroupUser (addGroupUser) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestAddGroupUserGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"group_id":"text","object":"text","user_id":"text"}`
+	srv.On("addGroupUser").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.AddGroupUserRequest
+	gentest.Decode(t, `{"user_id":"text"}`, &body)
+
+	got, err := svc.AddGroupUser(context.Background(), "groupID_1", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +151,72 @@ func TestArchiveProjectGenerated(t *testing.T) {
 	}
 }
 
+// TestAssignGroupRoleGenerated calls AssignGroupRole (assignGroupRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestAssignGroupRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"group":{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true},"object":"text","role":{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}}`
+	srv.On("assignGroupRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.AssignRoleRequest
+	gentest.Decode(t, `{"role_id":"text"}`, &body)
+
+	got, err := svc.AssignGroupRole(context.Background(), "groupID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestAssignProjectGroupRoleGenerated calls AssignProjectGroupRole (assignProjectGroupRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestAssignProjectGroupRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"group":{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true},"object":"text","role":{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}}`
+	srv.On("assignProjectGroupRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.AssignRoleRequest
+	gentest.Decode(t, `{"role_id":"text"}`, &body)
+
+	got, err := svc.AssignProjectGroupRole(context.Background(), "projectID_1", "groupID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestAssignProjectUserRoleGenerated calls AssignProjectUserRole (assignProjectUserRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestAssignProjectUserRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"object":"text","role":{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"},"user":{"added_at":1,"api_key_last_used_at":1,"created":1,"developer_persona":"text","email":"text","id":"text","is_default":true,"is_scale_tier_authorized_purchaser":true,"is_scim_managed":true,"is_service_account":true,"name":"text","object":"text","projects":{"data":[{"id":"text","name":"text","role":"text"}],"object":"text"},"role":"text","technical_level":"text","user":{"banned":true,"banned_at":1,"email":"text","enabled":true,"id":"text","name":"text","object":"text","picture":"text"}}}`
+	srv.On("assignProjectUserRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.AssignRoleRequest
+	gentest.Decode(t, `{"role_id":"text"}`, &body)
+
+	got, err := svc.AssignProjectUserRole(context.Background(), "projectID_1", "userID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestAssignUserRoleGenerated calls AssignUserRole (assignUserRole) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -151,6 +261,28 @@ func TestCreateAdminAPIKeyGenerated(t *testing.T) {
 	}
 }
 
+// TestCreateGroupGenerated calls CreateGroup (createGroup) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateGroupGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true}`
+	srv.On("createGroup").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.GroupRequest
+	gentest.Decode(t, `{"name":"text"}`, &body)
+
+	got, err := svc.CreateGroup(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestCreateInviteGenerated calls CreateInvite (createInvite) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -186,6 +318,28 @@ func TestCreateProjectGenerated(t *testing.T) {
 	gentest.Decode(t, `{"external_key_id":"text","name":"text","residency":"text"}`, &body)
 
 	got, err := svc.CreateProject(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestCreateProjectRoleGenerated calls CreateProjectRole (createProjectRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateProjectRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
+	srv.On("createProjectRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CreateRoleRequest
+	gentest.Decode(t, `{"description":"text","permissions":["text"],"role_name":"text"}`, &body)
+
+	got, err := svc.CreateProjectRole(context.Background(), "projectID_1", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,6 +415,72 @@ func TestCreateProjectSpendAlertGenerated(t *testing.T) {
 	}
 }
 
+// TestCreateRoleGenerated calls CreateRole (createRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
+	srv.On("createRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CreateRoleRequest
+	gentest.Decode(t, `{"description":"text","permissions":["text"],"role_name":"text"}`, &body)
+
+	got, err := svc.CreateRole(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestCreateSpendAlertGenerated calls CreateSpendAlert (createSpendAlert) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateSpendAlertGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
+	srv.On("createSpendAlert").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.SpendAlertRequest
+	gentest.Decode(t, `{"currency":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"threshold_amount":0}`, &body)
+
+	got, err := svc.CreateSpendAlert(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeactivateCertificatesGenerated calls DeactivateCertificates (deactivateCertificates) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeactivateCertificatesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"object":"text"}`
+	srv.On("deactivateCertificates").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CertificateIDsRequest
+	gentest.Decode(t, `{"certificate_ids":["text"]}`, &body)
+
+	got, err := svc.DeactivateCertificates(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestDeactivateProjectCertificatesGenerated calls DeactivateProjectCertificates (deactivateProjectCertificates) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -294,6 +514,46 @@ func TestDeleteAdminAPIKeyGenerated(t *testing.T) {
 	svc := admin.New(srv.Client())
 
 	got, err := svc.DeleteAdminAPIKey(context.Background(), "keyID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteCertificateGenerated calls DeleteCertificate (deleteCertificate) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteCertificateGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"id":"text","object":"text"}`
+	srv.On("deleteCertificate").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteCertificate(context.Background(), "certificateID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteGroupGenerated calls DeleteGroup (deleteGroup) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteGroupGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteGroup").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteGroup(context.Background(), "groupID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,6 +623,26 @@ func TestDeleteProjectModelPermissionsGenerated(t *testing.T) {
 	}
 }
 
+// TestDeleteProjectRoleGenerated calls DeleteProjectRole (deleteProjectRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteProjectRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteProjectRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteProjectRole(context.Background(), "projectID_1", "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestDeleteProjectServiceAccountGenerated calls DeleteProjectServiceAccount (deleteProjectServiceAccount) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -423,6 +703,66 @@ func TestDeleteProjectSpendLimitGenerated(t *testing.T) {
 	}
 }
 
+// TestDeleteRoleGenerated calls DeleteRole (deleteRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteRole(context.Background(), "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteSpendAlertGenerated calls DeleteSpendAlert (deleteSpendAlert) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteSpendAlertGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteSpendAlert").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteSpendAlert(context.Background(), "alertID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteSpendLimitGenerated calls DeleteSpendLimit (deleteSpendLimit) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteSpendLimitGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteSpendLimit").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteSpendLimit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestDeleteUserGenerated calls DeleteUser (deleteUser) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -454,6 +794,108 @@ func TestGetAdminAPIKeyGenerated(t *testing.T) {
 	svc := admin.New(srv.Client())
 
 	got, err := svc.GetAdminAPIKey(context.Background(), "keyID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetCertificateGenerated calls GetCertificate (getCertificate) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetCertificateGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}`
+	srv.On("getCertificate").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetCertificateParams
+	gentest.Decode(t, `{"include":["text"]}`, &params)
+
+	got, err := svc.GetCertificate(context.Background(), "certificateID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetDataRetentionGenerated calls GetDataRetention (getDataRetention) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetDataRetentionGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"object":"text","type":"text"}`
+	srv.On("getDataRetention").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetDataRetention(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetGroupGenerated calls GetGroup (getGroup) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetGroupGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true}`
+	srv.On("getGroup").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetGroup(context.Background(), "groupID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetGroupRoleGenerated calls GetGroupRole (getGroupRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetGroupRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}`
+	srv.On("getGroupRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetGroupRole(context.Background(), "groupID_1", "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetGroupUserGenerated calls GetGroupUser (getGroupUser) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetGroupUserGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"email":"text","id":"text","is_service_account":true,"name":"text","picture":"text","user_type":"text"}`
+	srv.On("getGroupUser").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetGroupUser(context.Background(), "groupID_1", "userID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -565,6 +1007,26 @@ func TestGetProjectGroupGenerated(t *testing.T) {
 	}
 }
 
+// TestGetProjectGroupRoleGenerated calls GetProjectGroupRole (getProjectGroupRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectGroupRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}`
+	srv.On("getProjectGroupRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectGroupRole(context.Background(), "projectID_1", "groupID_1", "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestGetProjectHostedToolPermissionsGenerated calls GetProjectHostedToolPermissions (getProjectHostedToolPermissions) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -596,6 +1058,26 @@ func TestGetProjectModelPermissionsGenerated(t *testing.T) {
 	svc := admin.New(srv.Client())
 
 	got, err := svc.GetProjectModelPermissions(context.Background(), "projectID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetProjectRoleGenerated calls GetProjectRole (getProjectRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
+	srv.On("getProjectRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectRole(context.Background(), "projectID_1", "roleID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -705,6 +1187,86 @@ func TestGetProjectUserGenerated(t *testing.T) {
 	}
 }
 
+// TestGetProjectUserRoleGenerated calls GetProjectUserRole (getProjectUserRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetProjectUserRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}`
+	srv.On("getProjectUserRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetProjectUserRole(context.Background(), "projectID_1", "userID_1", "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetRoleGenerated calls GetRole (getRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
+	srv.On("getRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetRole(context.Background(), "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetSpendAlertGenerated calls GetSpendAlert (getSpendAlert) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetSpendAlertGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
+	srv.On("getSpendAlert").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetSpendAlert(context.Background(), "alertID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetSpendLimitGenerated calls GetSpendLimit (getSpendLimit) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetSpendLimitGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","enforcement":{"status":"text"},"interval":"text","object":"text","threshold_amount":1}`
+	srv.On("getSpendLimit").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetSpendLimit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestGetUserGenerated calls GetUser (getUser) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -758,6 +1320,94 @@ func TestListAdminAPIKeysGenerated(t *testing.T) {
 	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
 
 	got, err := svc.ListAdminAPIKeys(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListCertificatesGenerated calls ListCertificates (listCertificates) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListCertificatesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listCertificates").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListCertificatesParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListCertificates(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListGroupRolesGenerated calls ListGroupRoles (listGroupRoles) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListGroupRolesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}],"has_more":true,"next":"text","object":"text"}`
+	srv.On("listGroupRoles").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListGroupRolesParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListGroupRoles(context.Background(), "groupID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListGroupUsersGenerated calls ListGroupUsers (listGroupUsers) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListGroupUsersGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"email":"text","id":"text","is_service_account":true,"name":"text","picture":"text","user_type":"text"}],"has_more":true,"next":"text","object":"text"}`
+	srv.On("listGroupUsers").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListGroupUsersParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListGroupUsers(context.Background(), "groupID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListGroupsGenerated calls ListGroups (listGroups) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListGroupsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true}],"has_more":true,"next":"text","object":"text"}`
+	srv.On("listGroups").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListGroupsParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListGroups(context.Background(), &params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -833,6 +1483,28 @@ func TestListProjectCertificatesGenerated(t *testing.T) {
 	}
 }
 
+// TestListProjectGroupRolesGenerated calls ListProjectGroupRoles (listProjectGroupRoles) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListProjectGroupRolesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}],"has_more":true,"next":"text","object":"text"}`
+	srv.On("listProjectGroupRoles").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListProjectGroupRolesParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListProjectGroupRoles(context.Background(), "projectID_1", "groupID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestListProjectGroupsGenerated calls ListProjectGroups (listProjectGroups) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -868,6 +1540,28 @@ func TestListProjectRateLimitsGenerated(t *testing.T) {
 	gentest.Decode(t, `{"after":"text","before":"text","limit":1}`, &params)
 
 	got, err := svc.ListProjectRateLimits(context.Background(), "projectID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListProjectRolesGenerated calls ListProjectRoles (listProjectRoles) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListProjectRolesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}],"has_more":true,"next":"text","object":"text"}`
+	srv.On("listProjectRoles").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListProjectRolesParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListProjectRoles(context.Background(), "projectID_1", &params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -921,6 +1615,28 @@ func TestListProjectSpendAlertsGenerated(t *testing.T) {
 	}
 }
 
+// TestListProjectUserRolesGenerated calls ListProjectUserRoles (listProjectUserRoles) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListProjectUserRolesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}],"has_more":true,"next":"text","object":"text"}`
+	srv.On("listProjectUserRoles").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListProjectUserRolesParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListProjectUserRoles(context.Background(), "projectID_1", "userID_1", &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestListProjectUsersGenerated calls ListProjectUsers (listProjectUsers) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -956,6 +1672,50 @@ func TestListProjectsGenerated(t *testing.T) {
 	gentest.Decode(t, `{"after":"text","include_archived":true,"limit":1}`, &params)
 
 	got, err := svc.ListProjects(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListRolesGenerated calls ListRoles (listRoles) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListRolesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}],"has_more":true,"next":"text","object":"text"}`
+	srv.On("listRoles").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListRolesParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListRoles(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListSpendAlertsGenerated calls ListSpendAlerts (listSpendAlerts) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListSpendAlertsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listSpendAlerts").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListSpendAlertsParams
+	gentest.Decode(t, `{"after":"text","before":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListSpendAlerts(context.Background(), &params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1009,6 +1769,26 @@ func TestListUsersGenerated(t *testing.T) {
 	}
 }
 
+// TestRemoveGroupUserGenerated calls RemoveGroupUser (removeGroupUser) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestRemoveGroupUserGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("removeGroupUser").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.RemoveGroupUser(context.Background(), "groupID_1", "userID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestRemoveProjectGroupGenerated calls RemoveProjectGroup (removeProjectGroup) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -1049,6 +1829,66 @@ func TestRemoveProjectUserGenerated(t *testing.T) {
 	}
 }
 
+// TestUnassignGroupRoleGenerated calls UnassignGroupRole (unassignGroupRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUnassignGroupRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("unassignGroupRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.UnassignGroupRole(context.Background(), "groupID_1", "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUnassignProjectGroupRoleGenerated calls UnassignProjectGroupRole (unassignProjectGroupRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUnassignProjectGroupRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("unassignProjectGroupRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.UnassignProjectGroupRole(context.Background(), "projectID_1", "groupID_1", "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUnassignProjectUserRoleGenerated calls UnassignProjectUserRole (unassignProjectUserRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUnassignProjectUserRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("unassignProjectUserRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.UnassignProjectUserRole(context.Background(), "projectID_1", "userID_1", "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestUnassignUserRoleGenerated calls UnassignUserRole (unassignUserRole) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -1060,6 +1900,72 @@ func TestUnassignUserRoleGenerated(t *testing.T) {
 	svc := admin.New(srv.Client())
 
 	got, err := svc.UnassignUserRole(context.Background(), "userID_1", "roleID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateCertificateGenerated calls UpdateCertificate (updateCertificate) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateCertificateGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}`
+	srv.On("updateCertificate").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateCertificateRequest
+	gentest.Decode(t, `{"name":"text"}`, &body)
+
+	got, err := svc.UpdateCertificate(context.Background(), "certificateID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateDataRetentionGenerated calls UpdateDataRetention (updateDataRetention) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateDataRetentionGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"object":"text","type":"text"}`
+	srv.On("updateDataRetention").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateDataRetentionRequest
+	gentest.Decode(t, `{"retention_type":"text"}`, &body)
+
+	got, err := svc.UpdateDataRetention(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateGroupGenerated calls UpdateGroup (updateGroup) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateGroupGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true}`
+	srv.On("updateGroup").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.GroupRequest
+	gentest.Decode(t, `{"name":"text"}`, &body)
+
+	got, err := svc.UpdateGroup(context.Background(), "groupID_1", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1201,6 +2107,28 @@ func TestUpdateProjectRateLimitGenerated(t *testing.T) {
 	}
 }
 
+// TestUpdateProjectRoleGenerated calls UpdateProjectRole (updateProjectRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateProjectRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
+	srv.On("updateProjectRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateRoleRequest
+	gentest.Decode(t, `{"description":"text","permissions":["text"],"role_name":"text"}`, &body)
+
+	got, err := svc.UpdateProjectRole(context.Background(), "projectID_1", "roleID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestUpdateProjectServiceAccountGenerated calls UpdateProjectServiceAccount (updateProjectServiceAccount) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -1311,6 +2239,72 @@ func TestUpdateProjectUserGenerated(t *testing.T) {
 	}
 }
 
+// TestUpdateRoleGenerated calls UpdateRole (updateRole) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateRoleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
+	srv.On("updateRole").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateRoleRequest
+	gentest.Decode(t, `{"description":"text","permissions":["text"],"role_name":"text"}`, &body)
+
+	got, err := svc.UpdateRole(context.Background(), "roleID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateSpendAlertGenerated calls UpdateSpendAlert (updateSpendAlert) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateSpendAlertGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
+	srv.On("updateSpendAlert").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.SpendAlertRequest
+	gentest.Decode(t, `{"currency":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"threshold_amount":0}`, &body)
+
+	got, err := svc.UpdateSpendAlert(context.Background(), "alertID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateSpendLimitGenerated calls UpdateSpendLimit (updateSpendLimit) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateSpendLimitGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"currency":"text","enforcement":{"status":"text"},"interval":"text","object":"text","threshold_amount":1}`
+	srv.On("updateSpendLimit").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateSpendLimitRequest
+	gentest.Decode(t, `{"currency":"text","interval":"text","threshold_amount":1}`, &body)
+
+	got, err := svc.UpdateSpendLimit(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestUpdateUserGenerated calls UpdateUser (updateUser) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -1324,6 +2318,28 @@ func TestUpdateUserGenerated(t *testing.T) {
 	gentest.Decode(t, `{"developer_persona":"text","role":"text","role_id":"text","technical_level":"text"}`, &body)
 
 	got, err := svc.UpdateUser(context.Background(), "userID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUploadCertificateGenerated calls UploadCertificate (uploadCertificate) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUploadCertificateGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}`
+	srv.On("uploadCertificate").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UploadCertificateRequest
+	gentest.Decode(t, `{"certificate":"text","name":"text"}`, &body)
+
+	got, err := svc.UploadCertificate(context.Background(), body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -280,6 +280,12 @@ func (e SpendLimitStatus) Valid() bool {
 	}
 }
 
+// AddGroupUserRequest is a user to add to a group.
+type AddGroupUserRequest struct {
+	// UserID is the user's id.
+	UserID string `json:"user_id"`
+}
+
 // AddProjectGroupRequest is a group to give access to a project.
 type AddProjectGroupRequest struct {
 	// GroupID is the group's id.
@@ -406,6 +412,30 @@ type Deletion struct {
 
 	// Object is the kind of deletion, such as `organization.project.user.deleted`.
 	Object string `json:"object"`
+}
+
+// Group is a group of users of the organization.
+type Group struct {
+	// CreatedAt is when the group was created, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// GroupType is the kind of group; see GroupType for the known values.
+	GroupType *string `json:"group_type,omitempty"`
+
+	// ID is the group's id.
+	ID string `json:"id"`
+
+	// IsScimManaged tells whether the group is managed through SCIM.
+	IsScimManaged *bool `json:"is_scim_managed,omitempty"`
+
+	// Name is the group's name.
+	Name string `json:"name"`
+
+	// Object is `group` where the API names the object kind.
+	Object *string `json:"object,omitempty"`
+
+	// ScimManaged tells whether the group is managed through SCIM, as role assignments name it.
+	ScimManaged *bool `json:"scim_managed,omitempty"`
 }
 
 // Invite is an invitation for someone to join the organization.
@@ -632,6 +662,15 @@ type CertificateActivation struct {
 	Object string `json:"object"`
 }
 
+// CertificateDeletion is the answer to deleting a certificate.
+type CertificateDeletion struct {
+	// ID is the id of the deleted certificate.
+	ID string `json:"id"`
+
+	// Object is always `certificate.deleted`.
+	Object string `json:"object"`
+}
+
 // CertificateDetails is what a certificate says about itself.
 type CertificateDetails struct {
 	// Content is the PEM text of the certificate, when asked for with `include=content`.
@@ -700,6 +739,18 @@ type CreateProjectRequest struct {
 	Residency *string `json:"residency,omitempty"`
 }
 
+// CreateRoleRequest is a custom role to create.
+type CreateRoleRequest struct {
+	// Description is what the role is for.
+	Description *string `json:"description,omitempty"`
+
+	// Permissions lists the permissions the role grants.
+	Permissions []string `json:"permissions"`
+
+	// RoleName is the role's name.
+	RoleName string `json:"role_name"`
+}
+
 // CreateServiceAccountAPIKeyRequest is another API key to make for a service account.
 type CreateServiceAccountAPIKeyRequest struct {
 	// Name is the key's name.
@@ -746,8 +797,87 @@ type EmailNotificationChannel struct {
 // EmailNotificationChannelType defines model for EmailNotificationChannel.Type.
 type EmailNotificationChannelType string
 
+// GroupList is a page of groups.
+type GroupList struct {
+	Data []Group `json:"data"`
+
+	// HasMore tells whether more groups follow.
+	HasMore bool `json:"has_more"`
+
+	// Next is the cursor of the next page, null after the last one (the id of the page's last group).
+	Next *string `json:"next,omitempty"`
+
+	// Object is always `list`.
+	Object string `json:"object"`
+}
+
+// GroupMembership is a user's membership of a group.
+type GroupMembership struct {
+	// GroupID is the group's id.
+	GroupID string `json:"group_id"`
+
+	// Object is always `group.user`.
+	Object string `json:"object"`
+
+	// UserID is the user's id.
+	UserID string `json:"user_id"`
+}
+
+// GroupRequest is the name of a group to create or rename.
+type GroupRequest struct {
+	// Name is the group's name.
+	Name string `json:"name"`
+}
+
+// GroupRoleAssignment is a role assigned to a group.
+type GroupRoleAssignment struct {
+	// Group is a group of users of the organization.
+	Group Group `json:"group"`
+
+	// Object is always `group.role`.
+	Object string `json:"object"`
+
+	// Role is a role of the organization or of a project, built in or custom, and the permissions it grants.
+	Role Role `json:"role"`
+}
+
 // GroupType lists the kinds of group.
 type GroupType string
+
+// GroupUser is a member of a group.
+type GroupUser struct {
+	// Email is the user's email address.
+	Email *string `json:"email,omitempty"`
+
+	// ID is the user's id.
+	ID string `json:"id"`
+
+	// IsServiceAccount tells whether the member is a service account.
+	IsServiceAccount *bool `json:"is_service_account,omitempty"`
+
+	// Name is the user's name.
+	Name string `json:"name"`
+
+	// Picture is the URL of the user's picture.
+	Picture *string `json:"picture,omitempty"`
+
+	// UserType is `user` or `tenant_user`.
+	UserType *string `json:"user_type,omitempty"`
+}
+
+// GroupUserList is a page of the members of a group.
+type GroupUserList struct {
+	Data []GroupUser `json:"data"`
+
+	// HasMore tells whether more members follow.
+	HasMore bool `json:"has_more"`
+
+	// Next is the cursor of the next page, null after the last one (the id of the page's last user).
+	Next *string `json:"next,omitempty"`
+
+	// Object is always `list`.
+	Object string `json:"object"`
+}
 
 // HostedToolPermission tells whether a hosted tool may be used.
 type HostedToolPermission struct {
@@ -1074,6 +1204,24 @@ type RoleAssignmentSource struct {
 	PrincipalType string `json:"principal_type"`
 }
 
+// RoleList is a page of roles.
+type RoleList struct {
+	// Data lists roles. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
+	Data Roles `json:"data"`
+
+	// HasMore tells whether more roles follow.
+	HasMore bool `json:"has_more"`
+
+	// Next is the cursor of the next page, null after the last one; pass it as `after`.
+	Next *string `json:"next,omitempty"`
+
+	// Object is always `list`.
+	Object string `json:"object"`
+}
+
+// Roles lists roles. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
+type Roles = []Role
+
 // ServiceAccount is a service account of a project, a non-human member that owns API keys.
 type ServiceAccount struct {
 	// CreatedAt is when the service account was created, in Unix seconds.
@@ -1240,6 +1388,12 @@ type SpendLimitEnforcement struct {
 // SpendLimitStatus lists the states of a spend limit.
 type SpendLimitStatus string
 
+// UpdateCertificateRequest is a new name for a certificate.
+type UpdateCertificateRequest struct {
+	// Name is the certificate's new name.
+	Name *string `json:"name,omitempty"`
+}
+
 // UpdateDataRetentionRequest is a new data retention setting.
 type UpdateDataRetentionRequest struct {
 	// RetentionType is the setting to apply; `organization_default` and `none` apply to projects only. See DataRetentionType for the known values.
@@ -1300,6 +1454,18 @@ type UpdateRateLimitRequest struct {
 	MaxTokensPer1Minute *int64 `json:"max_tokens_per_1_minute,omitempty"`
 }
 
+// UpdateRoleRequest is a change to a custom role; what is left out stays as it is.
+type UpdateRoleRequest struct {
+	// Description is the role's new description.
+	Description *string `json:"description,omitempty"`
+
+	// Permissions replaces the permissions the role grants.
+	Permissions []string `json:"permissions,omitempty"`
+
+	// RoleName is the role's new name.
+	RoleName *string `json:"role_name,omitempty"`
+}
+
 // UpdateServiceAccountRequest is a change to a service account.
 type UpdateServiceAccountRequest struct {
 	// Name is the service account's new name.
@@ -1343,6 +1509,15 @@ type UpdateUserRequest struct {
 
 	// TechnicalLevel is the technical level to set on the user's profile.
 	TechnicalLevel *string `json:"technical_level,omitempty"`
+}
+
+// UploadCertificateRequest is a certificate to upload.
+type UploadCertificateRequest struct {
+	// Certificate is the certificate in PEM form.
+	Certificate string `json:"certificate"`
+
+	// Name is a name for the certificate.
+	Name *string `json:"name,omitempty"`
 }
 
 // UserAccount is the account behind an organization member.
@@ -1431,6 +1606,60 @@ type ListAdminAPIKeysParams struct {
 
 	// Limit sets how many items to return, 1 to 100 (default 20).
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListCertificatesParams defines parameters for ListCertificates.
+type ListCertificatesParams struct {
+	// After is the id of the last certificate of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many items to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `desc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// GetCertificateParams defines parameters for GetCertificate.
+type GetCertificateParams struct {
+	// Include asks for more of the certificate; `content` adds its PEM text.
+	Include []string `form:"include,omitempty" json:"include,omitempty"`
+}
+
+// ListGroupsParams defines parameters for ListGroups.
+type ListGroupsParams struct {
+	// After is the id of the last group of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many groups to return, 0 to 1000 (default 100).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// ListGroupRolesParams defines parameters for ListGroupRoles.
+type ListGroupRolesParams struct {
+	// After is the id of the last role of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many roles to return, 0 to 1000.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// ListGroupUsersParams defines parameters for ListGroupUsers.
+type ListGroupUsersParams struct {
+	// After is the id of the last user of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many users to return, 0 to 1000 (default 100).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `desc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
 }
 
 // ListInvitesParams defines parameters for ListInvites.
@@ -1541,6 +1770,33 @@ type ListProjectUsersParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListRolesParams defines parameters for ListRoles.
+type ListRolesParams struct {
+	// After is the id of the last role of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many roles to return, 0 to 1000 (default 1000).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// ListSpendAlertsParams defines parameters for ListSpendAlerts.
+type ListSpendAlertsParams struct {
+	// After is the id of the last alert of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Before is the id of the first alert of the next page; the list ends before it.
+	Before *string `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit sets how many alerts to return, 0 to 100.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// After is the id of the last user of the previous page; the list starts after it.
@@ -1555,6 +1811,42 @@ type ListUsersParams struct {
 
 // ListUserRolesParams defines parameters for ListUserRoles.
 type ListUserRolesParams struct {
+	// After is the id of the last role of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many roles to return, 0 to 1000.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// ListProjectGroupRolesParams defines parameters for ListProjectGroupRoles.
+type ListProjectGroupRolesParams struct {
+	// After is the id of the last role of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many roles to return, 0 to 1000.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// ListProjectRolesParams defines parameters for ListProjectRoles.
+type ListProjectRolesParams struct {
+	// After is the id of the last role of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many roles to return, 0 to 1000 (default 1000).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// ListProjectUserRolesParams defines parameters for ListProjectUserRoles.
+type ListProjectUserRolesParams struct {
 	// After is the id of the last role of the previous page; the list starts after it.
 	After *string `form:"after,omitempty" json:"after,omitempty"`
 
