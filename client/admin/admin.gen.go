@@ -39,12 +39,22 @@
 //   - DELETE /organization/spend_limit (deleteSpendLimit)
 //   - DELETE /organization/users/{user_id} (deleteUser)
 //   - GET /organization/admin_api_keys/{key_id} (getAdminApiKey)
+//   - GET /organization/usage/audio_speeches (getAudioSpeechesUsage)
+//   - GET /organization/usage/audio_transcriptions (getAudioTranscriptionsUsage)
 //   - GET /organization/certificates/{certificate_id} (getCertificate)
+//   - GET /organization/usage/code_interpreter_sessions (getCodeInterpreterSessionsUsage)
+//   - GET /organization/usage/completions (getCompletionsUsage)
+//   - GET /organization/costs (getCosts)
 //   - GET /organization/data_retention (getDataRetention)
+//   - GET /organization/usage/decisions (getDecisionsUsage)
+//   - GET /organization/usage/embeddings (getEmbeddingsUsage)
+//   - GET /organization/usage/file_search_calls (getFileSearchCallsUsage)
 //   - GET /organization/groups/{group_id} (getGroup)
 //   - GET /organization/groups/{group_id}/roles/{role_id} (getGroupRole)
 //   - GET /organization/groups/{group_id}/users/{user_id} (getGroupUser)
+//   - GET /organization/usage/images (getImagesUsage)
 //   - GET /organization/invites/{invite_id} (getInvite)
+//   - GET /organization/usage/moderations (getModerationsUsage)
 //   - GET /organization/projects/{project_id} (getProject)
 //   - GET /organization/projects/{project_id}/api_keys/{api_key_id} (getProjectApiKey)
 //   - GET /organization/projects/{project_id}/data_retention (getProjectDataRetention)
@@ -64,7 +74,10 @@
 //   - GET /organization/spend_limit (getSpendLimit)
 //   - GET /organization/users/{user_id} (getUser)
 //   - GET /organization/users/{user_id}/roles/{role_id} (getUserRole)
+//   - GET /organization/usage/vector_stores (getVectorStoresUsage)
+//   - GET /organization/usage/web_search_calls (getWebSearchCallsUsage)
 //   - GET /organization/admin_api_keys (listAdminApiKeys)
+//   - GET /organization/audit_logs (listAuditLogs)
 //   - GET /organization/certificates (listCertificates)
 //   - GET /organization/groups/{group_id}/roles (listGroupRoles)
 //   - GET /organization/groups/{group_id}/users (listGroupUsers)
@@ -142,180 +155,573 @@ func New(c *client.Client) *Service { return &Service{c: c} }
 
 // The types the admin operations use.
 type (
-	AddGroupUserRequest               = gen.AddGroupUserRequest
-	AddProjectGroupRequest            = gen.AddProjectGroupRequest
-	AddProjectUserRequest             = gen.AddProjectUserRequest
-	AdminAPIKey                       = gen.AdminAPIKey
-	AdminAPIKeyCreated                = gen.AdminAPIKeyCreated
-	AdminAPIKeyList                   = gen.AdminAPIKeyList
-	AdminAPIKeyOwner                  = gen.AdminAPIKeyOwner
-	AllServiceTiers                   = gen.AllServiceTiers
-	AssignRoleRequest                 = gen.AssignRoleRequest
-	AssignedRole                      = gen.AssignedRole
-	AssignedRoleList                  = gen.AssignedRoleList
-	AssignedRoles                     = gen.AssignedRoles
-	Certificate                       = gen.Certificate
-	CertificateActivation             = gen.CertificateActivation
-	CertificateDeletion               = gen.CertificateDeletion
-	CertificateDetails                = gen.CertificateDetails
-	CertificateIDsRequest             = gen.CertificateIDsRequest
-	CertificateList                   = gen.CertificateList
-	CreateAdminAPIKeyRequest          = gen.CreateAdminAPIKeyRequest
-	CreateInviteRequest               = gen.CreateInviteRequest
-	CreateProjectRequest              = gen.CreateProjectRequest
-	CreateRoleRequest                 = gen.CreateRoleRequest
-	CreateServiceAccountAPIKeyRequest = gen.CreateServiceAccountAPIKeyRequest
-	CreateServiceAccountRequest       = gen.CreateServiceAccountRequest
-	DataRetention                     = gen.DataRetention
-	DataRetentionType                 = gen.DataRetentionType
-	DefaultServiceTier                = gen.DefaultServiceTier
-	Deletion                          = gen.Deletion
-	EmailNotificationChannel          = gen.EmailNotificationChannel
-	EnabledServiceTiers               = gen.EnabledServiceTiers
-	GetCertificateParams              = gen.GetCertificateParams
-	GetProjectGroupParams             = gen.GetProjectGroupParams
-	Group                             = gen.Group
-	GroupList                         = gen.GroupList
-	GroupMembership                   = gen.GroupMembership
-	GroupRequest                      = gen.GroupRequest
-	GroupRoleAssignment               = gen.GroupRoleAssignment
-	GroupType                         = gen.GroupType
-	GroupUser                         = gen.GroupUser
-	GroupUserList                     = gen.GroupUserList
-	HostedToolPermission              = gen.HostedToolPermission
-	HostedToolPermissions             = gen.HostedToolPermissions
-	Invite                            = gen.Invite
-	InviteList                        = gen.InviteList
-	InviteProject                     = gen.InviteProject
-	InviteStatus                      = gen.InviteStatus
-	ListAdminAPIKeysParams            = gen.ListAdminAPIKeysParams
-	ListCertificatesParams            = gen.ListCertificatesParams
-	ListGroupRolesParams              = gen.ListGroupRolesParams
-	ListGroupUsersParams              = gen.ListGroupUsersParams
-	ListGroupsParams                  = gen.ListGroupsParams
-	ListInvitesParams                 = gen.ListInvitesParams
-	ListOrder                         = shared.ListOrder
-	ListProjectAPIKeysParams          = gen.ListProjectAPIKeysParams
-	ListProjectCertificatesParams     = gen.ListProjectCertificatesParams
-	ListProjectGroupRolesParams       = gen.ListProjectGroupRolesParams
-	ListProjectGroupsParams           = gen.ListProjectGroupsParams
-	ListProjectRateLimitsParams       = gen.ListProjectRateLimitsParams
-	ListProjectRolesParams            = gen.ListProjectRolesParams
-	ListProjectServiceAccountsParams  = gen.ListProjectServiceAccountsParams
-	ListProjectSpendAlertsParams      = gen.ListProjectSpendAlertsParams
-	ListProjectUserRolesParams        = gen.ListProjectUserRolesParams
-	ListProjectUsersParams            = gen.ListProjectUsersParams
-	ListProjectsParams                = gen.ListProjectsParams
-	ListRolesParams                   = gen.ListRolesParams
-	ListSpendAlertsParams             = gen.ListSpendAlertsParams
-	ListUserRolesParams               = gen.ListUserRolesParams
-	ListUsersParams                   = gen.ListUsersParams
-	ModelPermissionMode               = gen.ModelPermissionMode
-	ModelPermissions                  = gen.ModelPermissions
-	NotificationChannel               = gen.NotificationChannel
-	OptionalServiceTier               = gen.OptionalServiceTier
-	OrganizationRole                  = gen.OrganizationRole
-	OwnerProjectAccess                = gen.OwnerProjectAccess
-	Project                           = gen.Project
-	ProjectAPIKey                     = gen.ProjectAPIKey
-	ProjectAPIKeyList                 = gen.ProjectAPIKeyList
-	ProjectAPIKeyOwner                = gen.ProjectAPIKeyOwner
-	ProjectAPIKeyServiceAccount       = gen.ProjectAPIKeyServiceAccount
-	ProjectAPIKeyUser                 = gen.ProjectAPIKeyUser
-	ProjectGroup                      = gen.ProjectGroup
-	ProjectGroupList                  = gen.ProjectGroupList
-	ProjectGroups                     = gen.ProjectGroups
-	ProjectList                       = gen.ProjectList
-	ProjectResidency                  = gen.ProjectResidency
-	ProjectRole                       = gen.ProjectRole
-	ProjectUser                       = gen.ProjectUser
-	ProjectUserList                   = gen.ProjectUserList
-	RateLimit                         = gen.RateLimit
-	RateLimitList                     = gen.RateLimitList
-	Role                              = gen.Role
-	RoleAssignmentSource              = gen.RoleAssignmentSource
-	RoleList                          = gen.RoleList
-	Roles                             = gen.Roles
-	ServiceAccount                    = gen.ServiceAccount
-	ServiceAccountAPIKey              = gen.ServiceAccountAPIKey
-	ServiceAccountCreated             = gen.ServiceAccountCreated
-	ServiceAccountList                = gen.ServiceAccountList
-	ServiceTierList                   = gen.ServiceTierList
-	ServiceTierSettings               = gen.ServiceTierSettings
-	SpendAlert                        = gen.SpendAlert
-	SpendAlertList                    = gen.SpendAlertList
-	SpendAlertRequest                 = gen.SpendAlertRequest
-	SpendLimit                        = gen.SpendLimit
-	SpendLimitEnforcement             = gen.SpendLimitEnforcement
-	SpendLimitStatus                  = gen.SpendLimitStatus
-	UnknownEnabledServiceTiers        = gen.UnknownEnabledServiceTiers
-	UnknownNotificationChannel        = gen.UnknownNotificationChannel
-	UpdateCertificateRequest          = gen.UpdateCertificateRequest
-	UpdateDataRetentionRequest        = gen.UpdateDataRetentionRequest
-	UpdateModelPermissionsRequest     = gen.UpdateModelPermissionsRequest
-	UpdateProjectAPIKeyRequest        = gen.UpdateProjectAPIKeyRequest
-	UpdateProjectRequest              = gen.UpdateProjectRequest
-	UpdateProjectUserRequest          = gen.UpdateProjectUserRequest
-	UpdateRateLimitRequest            = gen.UpdateRateLimitRequest
-	UpdateRoleRequest                 = gen.UpdateRoleRequest
-	UpdateServiceAccountRequest       = gen.UpdateServiceAccountRequest
-	UpdateServiceTierSettingsRequest  = gen.UpdateServiceTierSettingsRequest
-	UpdateSpendLimitRequest           = gen.UpdateSpendLimitRequest
-	UpdateUserRequest                 = gen.UpdateUserRequest
-	UploadCertificateRequest          = gen.UploadCertificateRequest
-	User                              = gen.User
-	UserAccount                       = gen.UserAccount
-	UserList                          = gen.UserList
-	UserProject                       = gen.UserProject
-	UserProjects                      = gen.UserProjects
-	UserRoleAssignment                = gen.UserRoleAssignment
+	AWSStorageProvider                                     = gen.AWSStorageProvider
+	AddGroupUserRequest                                    = gen.AddGroupUserRequest
+	AddProjectGroupRequest                                 = gen.AddProjectGroupRequest
+	AddProjectUserRequest                                  = gen.AddProjectUserRequest
+	AdminAPIKey                                            = gen.AdminAPIKey
+	AdminAPIKeyCreated                                     = gen.AdminAPIKeyCreated
+	AdminAPIKeyList                                        = gen.AdminAPIKeyList
+	AdminAPIKeyOwner                                       = gen.AdminAPIKeyOwner
+	AllServiceTiers                                        = gen.AllServiceTiers
+	AssignRoleRequest                                      = gen.AssignRoleRequest
+	AssignedRole                                           = gen.AssignedRole
+	AssignedRoleList                                       = gen.AssignedRoleList
+	AssignedRoles                                          = gen.AssignedRoles
+	AuditLog                                               = gen.AuditLog
+	AuditLogAPIKeyCreated                                  = gen.AuditLogAPIKeyCreated
+	AuditLogAPIKeyDeleted                                  = gen.AuditLogAPIKeyDeleted
+	AuditLogAPIKeyUpdated                                  = gen.AuditLogAPIKeyUpdated
+	AuditLogActor                                          = gen.AuditLogActor
+	AuditLogActorAPIKey                                    = gen.AuditLogActorAPIKey
+	AuditLogActorSession                                   = gen.AuditLogActorSession
+	AuditLogActorUser                                      = gen.AuditLogActorUser
+	AuditLogCertificateCreated                             = gen.AuditLogCertificateCreated
+	AuditLogCertificateDeleted                             = gen.AuditLogCertificateDeleted
+	AuditLogCertificateUpdated                             = gen.AuditLogCertificateUpdated
+	AuditLogCertificates                                   = gen.AuditLogCertificates
+	AuditLogCertificatesActivated                          = gen.AuditLogCertificatesActivated
+	AuditLogCertificatesDeactivated                        = gen.AuditLogCertificatesDeactivated
+	AuditLogChange                                         = gen.AuditLogChange
+	AuditLogCheckpointPermissionCreated                    = gen.AuditLogCheckpointPermissionCreated
+	AuditLogCheckpointPermissionDeleted                    = gen.AuditLogCheckpointPermissionDeleted
+	AuditLogData                                           = gen.AuditLogData
+	AuditLogDetails                                        = gen.AuditLogDetails
+	AuditLogEventType                                      = gen.AuditLogEventType
+	AuditLogExternalKeyRegistered                          = gen.AuditLogExternalKeyRegistered
+	AuditLogExternalKeyRemoved                             = gen.AuditLogExternalKeyRemoved
+	AuditLogExternalStorage                                = gen.AuditLogExternalStorage
+	AuditLogExternalStorageData                            = gen.AuditLogExternalStorageData
+	AuditLogExternalStorageRegistered                      = gen.AuditLogExternalStorageRegistered
+	AuditLogExternalStorageRemoved                         = gen.AuditLogExternalStorageRemoved
+	AuditLogFailure                                        = gen.AuditLogFailure
+	AuditLogGroupCreated                                   = gen.AuditLogGroupCreated
+	AuditLogGroupDeleted                                   = gen.AuditLogGroupDeleted
+	AuditLogGroupUpdated                                   = gen.AuditLogGroupUpdated
+	AuditLogIPAddressDetails                               = gen.AuditLogIPAddressDetails
+	AuditLogIPAllowlist                                    = gen.AuditLogIPAllowlist
+	AuditLogIPAllowlistConfigActivated                     = gen.AuditLogIPAllowlistConfigActivated
+	AuditLogIPAllowlistConfigDeactivated                   = gen.AuditLogIPAllowlistConfigDeactivated
+	AuditLogIPAllowlistConfigs                             = gen.AuditLogIPAllowlistConfigs
+	AuditLogIPAllowlistCreated                             = gen.AuditLogIPAllowlistCreated
+	AuditLogIPAllowlistDeleted                             = gen.AuditLogIPAllowlistDeleted
+	AuditLogIPAllowlistUpdated                             = gen.AuditLogIPAllowlistUpdated
+	AuditLogInviteAccepted                                 = gen.AuditLogInviteAccepted
+	AuditLogInviteDeleted                                  = gen.AuditLogInviteDeleted
+	AuditLogInviteSent                                     = gen.AuditLogInviteSent
+	AuditLogList                                           = gen.AuditLogList
+	AuditLogLoginFailed                                    = gen.AuditLogLoginFailed
+	AuditLogLoginSucceeded                                 = gen.AuditLogLoginSucceeded
+	AuditLogLogoutFailed                                   = gen.AuditLogLogoutFailed
+	AuditLogLogoutSucceeded                                = gen.AuditLogLogoutSucceeded
+	AuditLogObject                                         = gen.AuditLogObject
+	AuditLogOrganizationChange                             = gen.AuditLogOrganizationChange
+	AuditLogOrganizationSettings                           = gen.AuditLogOrganizationSettings
+	AuditLogOrganizationUpdated                            = gen.AuditLogOrganizationUpdated
+	AuditLogProject                                        = gen.AuditLogProject
+	AuditLogProjectArchived                                = gen.AuditLogProjectArchived
+	AuditLogProjectCreated                                 = gen.AuditLogProjectCreated
+	AuditLogProjectDeleted                                 = gen.AuditLogProjectDeleted
+	AuditLogProjectUpdated                                 = gen.AuditLogProjectUpdated
+	AuditLogProviderMapping                                = gen.AuditLogProviderMapping
+	AuditLogRateLimitChange                                = gen.AuditLogRateLimitChange
+	AuditLogRateLimitDeleted                               = gen.AuditLogRateLimitDeleted
+	AuditLogRateLimitUpdated                               = gen.AuditLogRateLimitUpdated
+	AuditLogResourceDeleted                                = gen.AuditLogResourceDeleted
+	AuditLogRoleAssignment                                 = gen.AuditLogRoleAssignment
+	AuditLogRoleAssignmentCreated                          = gen.AuditLogRoleAssignmentCreated
+	AuditLogRoleAssignmentDeleted                          = gen.AuditLogRoleAssignmentDeleted
+	AuditLogRoleBinding                                    = gen.AuditLogRoleBinding
+	AuditLogRoleBoundToResource                            = gen.AuditLogRoleBoundToResource
+	AuditLogRoleChanges                                    = gen.AuditLogRoleChanges
+	AuditLogRoleCreated                                    = gen.AuditLogRoleCreated
+	AuditLogRoleDeleted                                    = gen.AuditLogRoleDeleted
+	AuditLogRoleDetails                                    = gen.AuditLogRoleDetails
+	AuditLogRoleUnboundFromResource                        = gen.AuditLogRoleUnboundFromResource
+	AuditLogRoleUpdated                                    = gen.AuditLogRoleUpdated
+	AuditLogScimDisabled                                   = gen.AuditLogScimDisabled
+	AuditLogScimEnabled                                    = gen.AuditLogScimEnabled
+	AuditLogServiceAccountCreated                          = gen.AuditLogServiceAccountCreated
+	AuditLogServiceAccountDeleted                          = gen.AuditLogServiceAccountDeleted
+	AuditLogServiceAccountUpdated                          = gen.AuditLogServiceAccountUpdated
+	AuditLogTenantAPIOrganizationInviteDeleted             = gen.AuditLogTenantAPIOrganizationInviteDeleted
+	AuditLogTenantAPIOrganizationInviteUpserted            = gen.AuditLogTenantAPIOrganizationInviteUpserted
+	AuditLogTenantAdminAPIKeyCreated                       = gen.AuditLogTenantAdminAPIKeyCreated
+	AuditLogTenantAdminAPIKeyDeleted                       = gen.AuditLogTenantAdminAPIKeyDeleted
+	AuditLogTenantAdminAPIKeyUpdated                       = gen.AuditLogTenantAdminAPIKeyUpdated
+	AuditLogTenantAdsAccountOnboardingRedemption           = gen.AuditLogTenantAdsAccountOnboardingRedemption
+	AuditLogTenantBillingAlertsUpdated                     = gen.AuditLogTenantBillingAlertsUpdated
+	AuditLogTenantBillingInfoUpdated                       = gen.AuditLogTenantBillingInfoUpdated
+	AuditLogTenantBillingOverageLimitUpdated               = gen.AuditLogTenantBillingOverageLimitUpdated
+	AuditLogTenantChatgptAccessTokenRevoked                = gen.AuditLogTenantChatgptAccessTokenRevoked
+	AuditLogTenantChatgptWorkspaceInviteUpserted           = gen.AuditLogTenantChatgptWorkspaceInviteUpserted
+	AuditLogTenantCustomRoleCreated                        = gen.AuditLogTenantCustomRoleCreated
+	AuditLogTenantCustomRoleDeleted                        = gen.AuditLogTenantCustomRoleDeleted
+	AuditLogTenantCustomRoleUpdated                        = gen.AuditLogTenantCustomRoleUpdated
+	AuditLogTenantDomainsMigrated                          = gen.AuditLogTenantDomainsMigrated
+	AuditLogTenantGroupCreated                             = gen.AuditLogTenantGroupCreated
+	AuditLogTenantGroupDeleted                             = gen.AuditLogTenantGroupDeleted
+	AuditLogTenantGroupMemberAdded                         = gen.AuditLogTenantGroupMemberAdded
+	AuditLogTenantGroupMemberRemoved                       = gen.AuditLogTenantGroupMemberRemoved
+	AuditLogTenantGroupUpdated                             = gen.AuditLogTenantGroupUpdated
+	AuditLogTenantMembershipAccepted                       = gen.AuditLogTenantMembershipAccepted
+	AuditLogTenantMembershipDeclined                       = gen.AuditLogTenantMembershipDeclined
+	AuditLogTenantMembershipRevoked                        = gen.AuditLogTenantMembershipRevoked
+	AuditLogTenantMetadataUpdated                          = gen.AuditLogTenantMetadataUpdated
+	AuditLogTenantMicrosoftEntraMappingDeleted             = gen.AuditLogTenantMicrosoftEntraMappingDeleted
+	AuditLogTenantMicrosoftEntraMappingUpserted            = gen.AuditLogTenantMicrosoftEntraMappingUpserted
+	AuditLogTenantMigrationCompleted                       = gen.AuditLogTenantMigrationCompleted
+	AuditLogTenantMigrationRolloutStatusUpdated            = gen.AuditLogTenantMigrationRolloutStatusUpdated
+	AuditLogTenantMigrationRolloutTierUpdated              = gen.AuditLogTenantMigrationRolloutTierUpdated
+	AuditLogTenantPolicyAttached                           = gen.AuditLogTenantPolicyAttached
+	AuditLogTenantPolicyCreated                            = gen.AuditLogTenantPolicyCreated
+	AuditLogTenantPolicyDeleted                            = gen.AuditLogTenantPolicyDeleted
+	AuditLogTenantPolicyDetached                           = gen.AuditLogTenantPolicyDetached
+	AuditLogTenantPolicyUpdated                            = gen.AuditLogTenantPolicyUpdated
+	AuditLogTenantPrincipalAuthenticationPolicyResolved    = gen.AuditLogTenantPrincipalAuthenticationPolicyResolved
+	AuditLogTenantProductAccessPolicyUpdated               = gen.AuditLogTenantProductAccessPolicyUpdated
+	AuditLogTenantProjectAPIKeyCreated                     = gen.AuditLogTenantProjectAPIKeyCreated
+	AuditLogTenantResourceAccessDeleted                    = gen.AuditLogTenantResourceAccessDeleted
+	AuditLogTenantResourceAccessUpdated                    = gen.AuditLogTenantResourceAccessUpdated
+	AuditLogTenantResourceRoleAssignmentCreated            = gen.AuditLogTenantResourceRoleAssignmentCreated
+	AuditLogTenantResourceRoleAssignmentDeleted            = gen.AuditLogTenantResourceRoleAssignmentDeleted
+	AuditLogTenantResourceShareGrantAccepted               = gen.AuditLogTenantResourceShareGrantAccepted
+	AuditLogTenantResourceShareGrantCreated                = gen.AuditLogTenantResourceShareGrantCreated
+	AuditLogTenantResourceShareGrantDeclined               = gen.AuditLogTenantResourceShareGrantDeclined
+	AuditLogTenantResourceShareGrantDeleted                = gen.AuditLogTenantResourceShareGrantDeleted
+	AuditLogTenantResourceShareGrantRevoked                = gen.AuditLogTenantResourceShareGrantRevoked
+	AuditLogTenantResourceShareGrantUpdated                = gen.AuditLogTenantResourceShareGrantUpdated
+	AuditLogTenantRoleAssignmentCreated                    = gen.AuditLogTenantRoleAssignmentCreated
+	AuditLogTenantRoleAssignmentDeleted                    = gen.AuditLogTenantRoleAssignmentDeleted
+	AuditLogTenantRoleMetadataUpdated                      = gen.AuditLogTenantRoleMetadataUpdated
+	AuditLogTenantScimDeletionRequested                    = gen.AuditLogTenantScimDeletionRequested
+	AuditLogTenantScimDirectoryCreated                     = gen.AuditLogTenantScimDirectoryCreated
+	AuditLogTenantScimSetupStarted                         = gen.AuditLogTenantScimSetupStarted
+	AuditLogTenantServiceAccountDeleted                    = gen.AuditLogTenantServiceAccountDeleted
+	AuditLogTenantServiceAccountTokenRevoked               = gen.AuditLogTenantServiceAccountTokenRevoked
+	AuditLogTenantServiceAccountUpdated                    = gen.AuditLogTenantServiceAccountUpdated
+	AuditLogTenantSessionPolicyCreated                     = gen.AuditLogTenantSessionPolicyCreated
+	AuditLogTenantSessionPolicyDeleted                     = gen.AuditLogTenantSessionPolicyDeleted
+	AuditLogTenantSessionPolicyUpdated                     = gen.AuditLogTenantSessionPolicyUpdated
+	AuditLogTenantSessionRevocationStarted                 = gen.AuditLogTenantSessionRevocationStarted
+	AuditLogTenantSsoConnectionCreated                     = gen.AuditLogTenantSsoConnectionCreated
+	AuditLogTenantSsoConnectionDeleted                     = gen.AuditLogTenantSsoConnectionDeleted
+	AuditLogTenantSsoConnectionSetupStarted                = gen.AuditLogTenantSsoConnectionSetupStarted
+	AuditLogTenantSsoConnectionUpdated                     = gen.AuditLogTenantSsoConnectionUpdated
+	AuditLogTenantSsoMigrated                              = gen.AuditLogTenantSsoMigrated
+	AuditLogTenantThirdPartyAppPolicyUpdated               = gen.AuditLogTenantThirdPartyAppPolicyUpdated
+	AuditLogTenantTrustedAccessApplicationSubmitted        = gen.AuditLogTenantTrustedAccessApplicationSubmitted
+	AuditLogTenantTrustedAccessBusinessVerificationStarted = gen.AuditLogTenantTrustedAccessBusinessVerificationStarted
+	AuditLogTenantUsageLimitGroupUpdated                   = gen.AuditLogTenantUsageLimitGroupUpdated
+	AuditLogTenantUsageLimitIncreaseRequestResolved        = gen.AuditLogTenantUsageLimitIncreaseRequestResolved
+	AuditLogTenantUsageLimitIncreaseRequestUpdated         = gen.AuditLogTenantUsageLimitIncreaseRequestUpdated
+	AuditLogTenantUsageLimitUserUpdated                    = gen.AuditLogTenantUsageLimitUserUpdated
+	AuditLogTenantUsageLimitWorkspaceUpdated               = gen.AuditLogTenantUsageLimitWorkspaceUpdated
+	AuditLogTenantUserAdded                                = gen.AuditLogTenantUserAdded
+	AuditLogTenantUserInvited                              = gen.AuditLogTenantUserInvited
+	AuditLogTenantUserLookedUp                             = gen.AuditLogTenantUserLookedUp
+	AuditLogTenantUserRemoved                              = gen.AuditLogTenantUserRemoved
+	AuditLogTenantUserUpdated                              = gen.AuditLogTenantUserUpdated
+	AuditLogTenantWorkloadIdentityAccessTokenIssued        = gen.AuditLogTenantWorkloadIdentityAccessTokenIssued
+	AuditLogTenantWorkloadIdentityBindingCreated           = gen.AuditLogTenantWorkloadIdentityBindingCreated
+	AuditLogTenantWorkloadIdentityMappingArchived          = gen.AuditLogTenantWorkloadIdentityMappingArchived
+	AuditLogTenantWorkloadIdentityMappingCreated           = gen.AuditLogTenantWorkloadIdentityMappingCreated
+	AuditLogTenantWorkloadIdentityMappingUpdated           = gen.AuditLogTenantWorkloadIdentityMappingUpdated
+	AuditLogTenantWorkloadIdentityPrincipalProvisioned     = gen.AuditLogTenantWorkloadIdentityPrincipalProvisioned
+	AuditLogTenantWorkloadIdentityProviderArchived         = gen.AuditLogTenantWorkloadIdentityProviderArchived
+	AuditLogTenantWorkloadIdentityProviderCreated          = gen.AuditLogTenantWorkloadIdentityProviderCreated
+	AuditLogTenantWorkloadIdentityProviderUpdated          = gen.AuditLogTenantWorkloadIdentityProviderUpdated
+	AuditLogTenantWorkspaceInviteEmailSettingsUpdated      = gen.AuditLogTenantWorkspaceInviteEmailSettingsUpdated
+	AuditLogTimeRange                                      = gen.AuditLogTimeRange
+	AuditLogTunnelCreated                                  = gen.AuditLogTunnelCreated
+	AuditLogTunnelDeleted                                  = gen.AuditLogTunnelDeleted
+	AuditLogTunnelUpdated                                  = gen.AuditLogTunnelUpdated
+	AuditLogUserAdded                                      = gen.AuditLogUserAdded
+	AuditLogUserDeleted                                    = gen.AuditLogUserDeleted
+	AuditLogUserUpdated                                    = gen.AuditLogUserUpdated
+	AuditLogWorkloadIdentityProviderCreated                = gen.AuditLogWorkloadIdentityProviderCreated
+	AuditLogWorkloadIdentityProviderDeleted                = gen.AuditLogWorkloadIdentityProviderDeleted
+	AuditLogWorkloadIdentityProviderMappingCreated         = gen.AuditLogWorkloadIdentityProviderMappingCreated
+	AuditLogWorkloadIdentityProviderMappingDeleted         = gen.AuditLogWorkloadIdentityProviderMappingDeleted
+	AuditLogWorkloadIdentityProviderMappingUpdated         = gen.AuditLogWorkloadIdentityProviderMappingUpdated
+	AuditLogWorkloadIdentityProviderUpdated                = gen.AuditLogWorkloadIdentityProviderUpdated
+	AzureStorageProvider                                   = gen.AzureStorageProvider
+	BucketWidth                                            = gen.BucketWidth
+	Certificate                                            = gen.Certificate
+	CertificateActivation                                  = gen.CertificateActivation
+	CertificateDeletion                                    = gen.CertificateDeletion
+	CertificateDetails                                     = gen.CertificateDetails
+	CertificateIDsRequest                                  = gen.CertificateIDsRequest
+	CertificateList                                        = gen.CertificateList
+	CostAmount                                             = gen.CostAmount
+	CostQuantityUnit                                       = gen.CostQuantityUnit
+	CostResult                                             = gen.CostResult
+	CreateAdminAPIKeyRequest                               = gen.CreateAdminAPIKeyRequest
+	CreateInviteRequest                                    = gen.CreateInviteRequest
+	CreateProjectRequest                                   = gen.CreateProjectRequest
+	CreateRoleRequest                                      = gen.CreateRoleRequest
+	CreateServiceAccountAPIKeyRequest                      = gen.CreateServiceAccountAPIKeyRequest
+	CreateServiceAccountRequest                            = gen.CreateServiceAccountRequest
+	DataRetention                                          = gen.DataRetention
+	DataRetentionType                                      = gen.DataRetentionType
+	DefaultServiceTier                                     = gen.DefaultServiceTier
+	Deletion                                               = gen.Deletion
+	EmailNotificationChannel                               = gen.EmailNotificationChannel
+	EnabledServiceTiers                                    = gen.EnabledServiceTiers
+	ExternalStorageProvider                                = gen.ExternalStorageProvider
+	GCPStorageProvider                                     = gen.GCPStorageProvider
+	GetAudioSpeechesUsageParams                            = gen.GetAudioSpeechesUsageParams
+	GetAudioTranscriptionsUsageParams                      = gen.GetAudioTranscriptionsUsageParams
+	GetCertificateParams                                   = gen.GetCertificateParams
+	GetCodeInterpreterSessionsUsageParams                  = gen.GetCodeInterpreterSessionsUsageParams
+	GetCompletionsUsageParams                              = gen.GetCompletionsUsageParams
+	GetCostsParams                                         = gen.GetCostsParams
+	GetDecisionsUsageParams                                = gen.GetDecisionsUsageParams
+	GetEmbeddingsUsageParams                               = gen.GetEmbeddingsUsageParams
+	GetFileSearchCallsUsageParams                          = gen.GetFileSearchCallsUsageParams
+	GetImagesUsageParams                                   = gen.GetImagesUsageParams
+	GetModerationsUsageParams                              = gen.GetModerationsUsageParams
+	GetProjectGroupParams                                  = gen.GetProjectGroupParams
+	GetVectorStoresUsageParams                             = gen.GetVectorStoresUsageParams
+	GetWebSearchCallsUsageParams                           = gen.GetWebSearchCallsUsageParams
+	Group                                                  = gen.Group
+	GroupList                                              = gen.GroupList
+	GroupMembership                                        = gen.GroupMembership
+	GroupRequest                                           = gen.GroupRequest
+	GroupRoleAssignment                                    = gen.GroupRoleAssignment
+	GroupType                                              = gen.GroupType
+	GroupUser                                              = gen.GroupUser
+	GroupUserList                                          = gen.GroupUserList
+	HostedToolPermission                                   = gen.HostedToolPermission
+	HostedToolPermissions                                  = gen.HostedToolPermissions
+	ImageUsageSource                                       = gen.ImageUsageSource
+	Invite                                                 = gen.Invite
+	InviteList                                             = gen.InviteList
+	InviteProject                                          = gen.InviteProject
+	InviteStatus                                           = gen.InviteStatus
+	ListAdminAPIKeysParams                                 = gen.ListAdminAPIKeysParams
+	ListAuditLogsParams                                    = gen.ListAuditLogsParams
+	ListCertificatesParams                                 = gen.ListCertificatesParams
+	ListGroupRolesParams                                   = gen.ListGroupRolesParams
+	ListGroupUsersParams                                   = gen.ListGroupUsersParams
+	ListGroupsParams                                       = gen.ListGroupsParams
+	ListInvitesParams                                      = gen.ListInvitesParams
+	ListOrder                                              = shared.ListOrder
+	ListProjectAPIKeysParams                               = gen.ListProjectAPIKeysParams
+	ListProjectCertificatesParams                          = gen.ListProjectCertificatesParams
+	ListProjectGroupRolesParams                            = gen.ListProjectGroupRolesParams
+	ListProjectGroupsParams                                = gen.ListProjectGroupsParams
+	ListProjectRateLimitsParams                            = gen.ListProjectRateLimitsParams
+	ListProjectRolesParams                                 = gen.ListProjectRolesParams
+	ListProjectServiceAccountsParams                       = gen.ListProjectServiceAccountsParams
+	ListProjectSpendAlertsParams                           = gen.ListProjectSpendAlertsParams
+	ListProjectUserRolesParams                             = gen.ListProjectUserRolesParams
+	ListProjectUsersParams                                 = gen.ListProjectUsersParams
+	ListProjectsParams                                     = gen.ListProjectsParams
+	ListRolesParams                                        = gen.ListRolesParams
+	ListSpendAlertsParams                                  = gen.ListSpendAlertsParams
+	ListUserRolesParams                                    = gen.ListUserRolesParams
+	ListUsersParams                                        = gen.ListUsersParams
+	ModelPermissionMode                                    = gen.ModelPermissionMode
+	ModelPermissions                                       = gen.ModelPermissions
+	NotificationChannel                                    = gen.NotificationChannel
+	OCIStorageProvider                                     = gen.OCIStorageProvider
+	OptionalServiceTier                                    = gen.OptionalServiceTier
+	OrganizationRole                                       = gen.OrganizationRole
+	OwnerProjectAccess                                     = gen.OwnerProjectAccess
+	Project                                                = gen.Project
+	ProjectAPIKey                                          = gen.ProjectAPIKey
+	ProjectAPIKeyList                                      = gen.ProjectAPIKeyList
+	ProjectAPIKeyOwner                                     = gen.ProjectAPIKeyOwner
+	ProjectAPIKeyServiceAccount                            = gen.ProjectAPIKeyServiceAccount
+	ProjectAPIKeyUser                                      = gen.ProjectAPIKeyUser
+	ProjectGroup                                           = gen.ProjectGroup
+	ProjectGroupList                                       = gen.ProjectGroupList
+	ProjectGroups                                          = gen.ProjectGroups
+	ProjectList                                            = gen.ProjectList
+	ProjectResidency                                       = gen.ProjectResidency
+	ProjectRole                                            = gen.ProjectRole
+	ProjectUser                                            = gen.ProjectUser
+	ProjectUserList                                        = gen.ProjectUserList
+	RateLimit                                              = gen.RateLimit
+	RateLimitList                                          = gen.RateLimitList
+	Role                                                   = gen.Role
+	RoleAssignmentSource                                   = gen.RoleAssignmentSource
+	RoleList                                               = gen.RoleList
+	Roles                                                  = gen.Roles
+	ServiceAccount                                         = gen.ServiceAccount
+	ServiceAccountAPIKey                                   = gen.ServiceAccountAPIKey
+	ServiceAccountCreated                                  = gen.ServiceAccountCreated
+	ServiceAccountList                                     = gen.ServiceAccountList
+	ServiceTierList                                        = gen.ServiceTierList
+	ServiceTierSettings                                    = gen.ServiceTierSettings
+	SpendAlert                                             = gen.SpendAlert
+	SpendAlertList                                         = gen.SpendAlertList
+	SpendAlertRequest                                      = gen.SpendAlertRequest
+	SpendLimit                                             = gen.SpendLimit
+	SpendLimitEnforcement                                  = gen.SpendLimitEnforcement
+	SpendLimitStatus                                       = gen.SpendLimitStatus
+	UnknownAuditLog                                        = gen.UnknownAuditLog
+	UnknownEnabledServiceTiers                             = gen.UnknownEnabledServiceTiers
+	UnknownExternalStorageProvider                         = gen.UnknownExternalStorageProvider
+	UnknownNotificationChannel                             = gen.UnknownNotificationChannel
+	UnknownUsageResult                                     = gen.UnknownUsageResult
+	UpdateCertificateRequest                               = gen.UpdateCertificateRequest
+	UpdateDataRetentionRequest                             = gen.UpdateDataRetentionRequest
+	UpdateModelPermissionsRequest                          = gen.UpdateModelPermissionsRequest
+	UpdateProjectAPIKeyRequest                             = gen.UpdateProjectAPIKeyRequest
+	UpdateProjectRequest                                   = gen.UpdateProjectRequest
+	UpdateProjectUserRequest                               = gen.UpdateProjectUserRequest
+	UpdateRateLimitRequest                                 = gen.UpdateRateLimitRequest
+	UpdateRoleRequest                                      = gen.UpdateRoleRequest
+	UpdateServiceAccountRequest                            = gen.UpdateServiceAccountRequest
+	UpdateServiceTierSettingsRequest                       = gen.UpdateServiceTierSettingsRequest
+	UpdateSpendLimitRequest                                = gen.UpdateSpendLimitRequest
+	UpdateUserRequest                                      = gen.UpdateUserRequest
+	UploadCertificateRequest                               = gen.UploadCertificateRequest
+	UsageAudioSpeeches                                     = gen.UsageAudioSpeeches
+	UsageAudioTranscriptions                               = gen.UsageAudioTranscriptions
+	UsageBucket                                            = gen.UsageBucket
+	UsageCodeInterpreterSessions                           = gen.UsageCodeInterpreterSessions
+	UsageCompletions                                       = gen.UsageCompletions
+	UsageDecisions                                         = gen.UsageDecisions
+	UsageEmbeddings                                        = gen.UsageEmbeddings
+	UsageFileSearchCalls                                   = gen.UsageFileSearchCalls
+	UsageGroupBy                                           = gen.UsageGroupBy
+	UsageImages                                            = gen.UsageImages
+	UsageModerations                                       = gen.UsageModerations
+	UsagePage                                              = gen.UsagePage
+	UsageResult                                            = gen.UsageResult
+	UsageVectorStores                                      = gen.UsageVectorStores
+	UsageWebSearchCalls                                    = gen.UsageWebSearchCalls
+	User                                                   = gen.User
+	UserAccount                                            = gen.UserAccount
+	UserList                                               = gen.UserList
+	UserProject                                            = gen.UserProject
+	UserProjects                                           = gen.UserProjects
+	UserRoleAssignment                                     = gen.UserRoleAssignment
 )
 
 // The known values of the enum types above.
 const (
-	AllServiceTiersAll                               = gen.AllServiceTiersAll
-	DataRetentionTypeEnhancedModifiedAbuseMonitoring = gen.DataRetentionTypeEnhancedModifiedAbuseMonitoring
-	DataRetentionTypeEnhancedZeroDataRetention       = gen.DataRetentionTypeEnhancedZeroDataRetention
-	DataRetentionTypeModifiedAbuseMonitoring         = gen.DataRetentionTypeModifiedAbuseMonitoring
-	DataRetentionTypeNone                            = gen.DataRetentionTypeNone
-	DataRetentionTypeOrganizationDefault             = gen.DataRetentionTypeOrganizationDefault
-	DataRetentionTypeZeroDataRetention               = gen.DataRetentionTypeZeroDataRetention
-	DefaultServiceTierFast                           = gen.DefaultServiceTierFast
-	DefaultServiceTierScale                          = gen.DefaultServiceTierScale
-	DefaultServiceTierStandard                       = gen.DefaultServiceTierStandard
-	GroupTypeGroup                                   = gen.GroupTypeGroup
-	GroupTypeTenantGroup                             = gen.GroupTypeTenantGroup
-	InviteStatusAccepted                             = gen.InviteStatusAccepted
-	InviteStatusExpired                              = gen.InviteStatusExpired
-	InviteStatusPending                              = gen.InviteStatusPending
-	ListOrderAsc                                     = shared.ListOrderAsc
-	ListOrderDesc                                    = shared.ListOrderDesc
-	ModelPermissionModeAllowList                     = gen.ModelPermissionModeAllowList
-	ModelPermissionModeDenyList                      = gen.ModelPermissionModeDenyList
-	OptionalServiceTierFast                          = gen.OptionalServiceTierFast
-	OptionalServiceTierFlex                          = gen.OptionalServiceTierFlex
-	OptionalServiceTierUltrafast                     = gen.OptionalServiceTierUltrafast
-	OrganizationRoleOwner                            = gen.OrganizationRoleOwner
-	OrganizationRoleReader                           = gen.OrganizationRoleReader
-	OwnerProjectAccessActive                         = gen.OwnerProjectAccessActive
-	OwnerProjectAccessAny                            = gen.OwnerProjectAccessAny
-	OwnerProjectAccessInactive                       = gen.OwnerProjectAccessInactive
-	ProjectResidencyAESTORAGE                        = gen.ProjectResidencyAESTORAGE
-	ProjectResidencyAESTORAGEPROCESSING              = gen.ProjectResidencyAESTORAGEPROCESSING
-	ProjectResidencyAUSTORAGE                        = gen.ProjectResidencyAUSTORAGE
-	ProjectResidencyCASTORAGE                        = gen.ProjectResidencyCASTORAGE
-	ProjectResidencyEUSTORAGEPROCESSING              = gen.ProjectResidencyEUSTORAGEPROCESSING
-	ProjectResidencyGBSTORAGE                        = gen.ProjectResidencyGBSTORAGE
-	ProjectResidencyGLOBAL                           = gen.ProjectResidencyGLOBAL
-	ProjectResidencyINSTORAGE                        = gen.ProjectResidencyINSTORAGE
-	ProjectResidencyJPSTORAGE                        = gen.ProjectResidencyJPSTORAGE
-	ProjectResidencyKRSTORAGE                        = gen.ProjectResidencyKRSTORAGE
-	ProjectResidencySGSTORAGE                        = gen.ProjectResidencySGSTORAGE
-	ProjectResidencyUSSTORAGEPROCESSING              = gen.ProjectResidencyUSSTORAGEPROCESSING
-	ProjectRoleMember                                = gen.ProjectRoleMember
-	ProjectRoleOwner                                 = gen.ProjectRoleOwner
-	SpendLimitStatusEnforcing                        = gen.SpendLimitStatusEnforcing
-	SpendLimitStatusInactive                         = gen.SpendLimitStatusInactive
+	AllServiceTiersAll                                              = gen.AllServiceTiersAll
+	AuditLogEventTypeAPIKeyCreated                                  = gen.AuditLogEventTypeAPIKeyCreated
+	AuditLogEventTypeAPIKeyDeleted                                  = gen.AuditLogEventTypeAPIKeyDeleted
+	AuditLogEventTypeAPIKeyUpdated                                  = gen.AuditLogEventTypeAPIKeyUpdated
+	AuditLogEventTypeCertificateCreated                             = gen.AuditLogEventTypeCertificateCreated
+	AuditLogEventTypeCertificateDeleted                             = gen.AuditLogEventTypeCertificateDeleted
+	AuditLogEventTypeCertificateUpdated                             = gen.AuditLogEventTypeCertificateUpdated
+	AuditLogEventTypeCertificatesActivated                          = gen.AuditLogEventTypeCertificatesActivated
+	AuditLogEventTypeCertificatesDeactivated                        = gen.AuditLogEventTypeCertificatesDeactivated
+	AuditLogEventTypeCheckpointPermissionCreated                    = gen.AuditLogEventTypeCheckpointPermissionCreated
+	AuditLogEventTypeCheckpointPermissionDeleted                    = gen.AuditLogEventTypeCheckpointPermissionDeleted
+	AuditLogEventTypeExternalKeyRegistered                          = gen.AuditLogEventTypeExternalKeyRegistered
+	AuditLogEventTypeExternalKeyRemoved                             = gen.AuditLogEventTypeExternalKeyRemoved
+	AuditLogEventTypeExternalStorageRegistered                      = gen.AuditLogEventTypeExternalStorageRegistered
+	AuditLogEventTypeExternalStorageRemoved                         = gen.AuditLogEventTypeExternalStorageRemoved
+	AuditLogEventTypeGroupCreated                                   = gen.AuditLogEventTypeGroupCreated
+	AuditLogEventTypeGroupDeleted                                   = gen.AuditLogEventTypeGroupDeleted
+	AuditLogEventTypeGroupUpdated                                   = gen.AuditLogEventTypeGroupUpdated
+	AuditLogEventTypeIPAllowlistConfigActivated                     = gen.AuditLogEventTypeIPAllowlistConfigActivated
+	AuditLogEventTypeIPAllowlistConfigDeactivated                   = gen.AuditLogEventTypeIPAllowlistConfigDeactivated
+	AuditLogEventTypeIPAllowlistCreated                             = gen.AuditLogEventTypeIPAllowlistCreated
+	AuditLogEventTypeIPAllowlistDeleted                             = gen.AuditLogEventTypeIPAllowlistDeleted
+	AuditLogEventTypeIPAllowlistUpdated                             = gen.AuditLogEventTypeIPAllowlistUpdated
+	AuditLogEventTypeInviteAccepted                                 = gen.AuditLogEventTypeInviteAccepted
+	AuditLogEventTypeInviteDeleted                                  = gen.AuditLogEventTypeInviteDeleted
+	AuditLogEventTypeInviteSent                                     = gen.AuditLogEventTypeInviteSent
+	AuditLogEventTypeLoginFailed                                    = gen.AuditLogEventTypeLoginFailed
+	AuditLogEventTypeLoginSucceeded                                 = gen.AuditLogEventTypeLoginSucceeded
+	AuditLogEventTypeLogoutFailed                                   = gen.AuditLogEventTypeLogoutFailed
+	AuditLogEventTypeLogoutSucceeded                                = gen.AuditLogEventTypeLogoutSucceeded
+	AuditLogEventTypeOrganizationUpdated                            = gen.AuditLogEventTypeOrganizationUpdated
+	AuditLogEventTypeProjectArchived                                = gen.AuditLogEventTypeProjectArchived
+	AuditLogEventTypeProjectCreated                                 = gen.AuditLogEventTypeProjectCreated
+	AuditLogEventTypeProjectDeleted                                 = gen.AuditLogEventTypeProjectDeleted
+	AuditLogEventTypeProjectUpdated                                 = gen.AuditLogEventTypeProjectUpdated
+	AuditLogEventTypeRateLimitDeleted                               = gen.AuditLogEventTypeRateLimitDeleted
+	AuditLogEventTypeRateLimitUpdated                               = gen.AuditLogEventTypeRateLimitUpdated
+	AuditLogEventTypeResourceDeleted                                = gen.AuditLogEventTypeResourceDeleted
+	AuditLogEventTypeRoleAssignmentCreated                          = gen.AuditLogEventTypeRoleAssignmentCreated
+	AuditLogEventTypeRoleAssignmentDeleted                          = gen.AuditLogEventTypeRoleAssignmentDeleted
+	AuditLogEventTypeRoleBoundToResource                            = gen.AuditLogEventTypeRoleBoundToResource
+	AuditLogEventTypeRoleCreated                                    = gen.AuditLogEventTypeRoleCreated
+	AuditLogEventTypeRoleDeleted                                    = gen.AuditLogEventTypeRoleDeleted
+	AuditLogEventTypeRoleUnboundFromResource                        = gen.AuditLogEventTypeRoleUnboundFromResource
+	AuditLogEventTypeRoleUpdated                                    = gen.AuditLogEventTypeRoleUpdated
+	AuditLogEventTypeScimDisabled                                   = gen.AuditLogEventTypeScimDisabled
+	AuditLogEventTypeScimEnabled                                    = gen.AuditLogEventTypeScimEnabled
+	AuditLogEventTypeServiceAccountCreated                          = gen.AuditLogEventTypeServiceAccountCreated
+	AuditLogEventTypeServiceAccountDeleted                          = gen.AuditLogEventTypeServiceAccountDeleted
+	AuditLogEventTypeServiceAccountUpdated                          = gen.AuditLogEventTypeServiceAccountUpdated
+	AuditLogEventTypeTenantAPIOrganizationInviteDeleted             = gen.AuditLogEventTypeTenantAPIOrganizationInviteDeleted
+	AuditLogEventTypeTenantAPIOrganizationInviteUpserted            = gen.AuditLogEventTypeTenantAPIOrganizationInviteUpserted
+	AuditLogEventTypeTenantAdminAPIKeyCreated                       = gen.AuditLogEventTypeTenantAdminAPIKeyCreated
+	AuditLogEventTypeTenantAdminAPIKeyDeleted                       = gen.AuditLogEventTypeTenantAdminAPIKeyDeleted
+	AuditLogEventTypeTenantAdminAPIKeyUpdated                       = gen.AuditLogEventTypeTenantAdminAPIKeyUpdated
+	AuditLogEventTypeTenantAdsAccountOnboardingRedemption           = gen.AuditLogEventTypeTenantAdsAccountOnboardingRedemption
+	AuditLogEventTypeTenantBillingAlertsUpdated                     = gen.AuditLogEventTypeTenantBillingAlertsUpdated
+	AuditLogEventTypeTenantBillingInfoUpdated                       = gen.AuditLogEventTypeTenantBillingInfoUpdated
+	AuditLogEventTypeTenantBillingOverageLimitUpdated               = gen.AuditLogEventTypeTenantBillingOverageLimitUpdated
+	AuditLogEventTypeTenantChatgptAccessTokenRevoked                = gen.AuditLogEventTypeTenantChatgptAccessTokenRevoked
+	AuditLogEventTypeTenantChatgptWorkspaceInviteUpserted           = gen.AuditLogEventTypeTenantChatgptWorkspaceInviteUpserted
+	AuditLogEventTypeTenantCustomRoleCreated                        = gen.AuditLogEventTypeTenantCustomRoleCreated
+	AuditLogEventTypeTenantCustomRoleDeleted                        = gen.AuditLogEventTypeTenantCustomRoleDeleted
+	AuditLogEventTypeTenantCustomRoleUpdated                        = gen.AuditLogEventTypeTenantCustomRoleUpdated
+	AuditLogEventTypeTenantDomainsMigrated                          = gen.AuditLogEventTypeTenantDomainsMigrated
+	AuditLogEventTypeTenantGroupCreated                             = gen.AuditLogEventTypeTenantGroupCreated
+	AuditLogEventTypeTenantGroupDeleted                             = gen.AuditLogEventTypeTenantGroupDeleted
+	AuditLogEventTypeTenantGroupMemberAdded                         = gen.AuditLogEventTypeTenantGroupMemberAdded
+	AuditLogEventTypeTenantGroupMemberRemoved                       = gen.AuditLogEventTypeTenantGroupMemberRemoved
+	AuditLogEventTypeTenantGroupUpdated                             = gen.AuditLogEventTypeTenantGroupUpdated
+	AuditLogEventTypeTenantMembershipAccepted                       = gen.AuditLogEventTypeTenantMembershipAccepted
+	AuditLogEventTypeTenantMembershipDeclined                       = gen.AuditLogEventTypeTenantMembershipDeclined
+	AuditLogEventTypeTenantMembershipRevoked                        = gen.AuditLogEventTypeTenantMembershipRevoked
+	AuditLogEventTypeTenantMetadataUpdated                          = gen.AuditLogEventTypeTenantMetadataUpdated
+	AuditLogEventTypeTenantMicrosoftEntraMappingDeleted             = gen.AuditLogEventTypeTenantMicrosoftEntraMappingDeleted
+	AuditLogEventTypeTenantMicrosoftEntraMappingUpserted            = gen.AuditLogEventTypeTenantMicrosoftEntraMappingUpserted
+	AuditLogEventTypeTenantMigrationCompleted                       = gen.AuditLogEventTypeTenantMigrationCompleted
+	AuditLogEventTypeTenantMigrationRolloutStatusUpdated            = gen.AuditLogEventTypeTenantMigrationRolloutStatusUpdated
+	AuditLogEventTypeTenantMigrationRolloutTierUpdated              = gen.AuditLogEventTypeTenantMigrationRolloutTierUpdated
+	AuditLogEventTypeTenantPolicyAttached                           = gen.AuditLogEventTypeTenantPolicyAttached
+	AuditLogEventTypeTenantPolicyCreated                            = gen.AuditLogEventTypeTenantPolicyCreated
+	AuditLogEventTypeTenantPolicyDeleted                            = gen.AuditLogEventTypeTenantPolicyDeleted
+	AuditLogEventTypeTenantPolicyDetached                           = gen.AuditLogEventTypeTenantPolicyDetached
+	AuditLogEventTypeTenantPolicyUpdated                            = gen.AuditLogEventTypeTenantPolicyUpdated
+	AuditLogEventTypeTenantPrincipalAuthenticationPolicyResolved    = gen.AuditLogEventTypeTenantPrincipalAuthenticationPolicyResolved
+	AuditLogEventTypeTenantProductAccessPolicyUpdated               = gen.AuditLogEventTypeTenantProductAccessPolicyUpdated
+	AuditLogEventTypeTenantProjectAPIKeyCreated                     = gen.AuditLogEventTypeTenantProjectAPIKeyCreated
+	AuditLogEventTypeTenantResourceAccessDeleted                    = gen.AuditLogEventTypeTenantResourceAccessDeleted
+	AuditLogEventTypeTenantResourceAccessUpdated                    = gen.AuditLogEventTypeTenantResourceAccessUpdated
+	AuditLogEventTypeTenantResourceRoleAssignmentCreated            = gen.AuditLogEventTypeTenantResourceRoleAssignmentCreated
+	AuditLogEventTypeTenantResourceRoleAssignmentDeleted            = gen.AuditLogEventTypeTenantResourceRoleAssignmentDeleted
+	AuditLogEventTypeTenantResourceShareGrantAccepted               = gen.AuditLogEventTypeTenantResourceShareGrantAccepted
+	AuditLogEventTypeTenantResourceShareGrantCreated                = gen.AuditLogEventTypeTenantResourceShareGrantCreated
+	AuditLogEventTypeTenantResourceShareGrantDeclined               = gen.AuditLogEventTypeTenantResourceShareGrantDeclined
+	AuditLogEventTypeTenantResourceShareGrantDeleted                = gen.AuditLogEventTypeTenantResourceShareGrantDeleted
+	AuditLogEventTypeTenantResourceShareGrantRevoked                = gen.AuditLogEventTypeTenantResourceShareGrantRevoked
+	AuditLogEventTypeTenantResourceShareGrantUpdated                = gen.AuditLogEventTypeTenantResourceShareGrantUpdated
+	AuditLogEventTypeTenantRoleAssignmentCreated                    = gen.AuditLogEventTypeTenantRoleAssignmentCreated
+	AuditLogEventTypeTenantRoleAssignmentDeleted                    = gen.AuditLogEventTypeTenantRoleAssignmentDeleted
+	AuditLogEventTypeTenantRoleMetadataUpdated                      = gen.AuditLogEventTypeTenantRoleMetadataUpdated
+	AuditLogEventTypeTenantScimDeletionRequested                    = gen.AuditLogEventTypeTenantScimDeletionRequested
+	AuditLogEventTypeTenantScimDirectoryCreated                     = gen.AuditLogEventTypeTenantScimDirectoryCreated
+	AuditLogEventTypeTenantScimSetupStarted                         = gen.AuditLogEventTypeTenantScimSetupStarted
+	AuditLogEventTypeTenantServiceAccountDeleted                    = gen.AuditLogEventTypeTenantServiceAccountDeleted
+	AuditLogEventTypeTenantServiceAccountTokenRevoked               = gen.AuditLogEventTypeTenantServiceAccountTokenRevoked
+	AuditLogEventTypeTenantServiceAccountUpdated                    = gen.AuditLogEventTypeTenantServiceAccountUpdated
+	AuditLogEventTypeTenantSessionPolicyCreated                     = gen.AuditLogEventTypeTenantSessionPolicyCreated
+	AuditLogEventTypeTenantSessionPolicyDeleted                     = gen.AuditLogEventTypeTenantSessionPolicyDeleted
+	AuditLogEventTypeTenantSessionPolicyUpdated                     = gen.AuditLogEventTypeTenantSessionPolicyUpdated
+	AuditLogEventTypeTenantSessionRevocationStarted                 = gen.AuditLogEventTypeTenantSessionRevocationStarted
+	AuditLogEventTypeTenantSsoConnectionCreated                     = gen.AuditLogEventTypeTenantSsoConnectionCreated
+	AuditLogEventTypeTenantSsoConnectionDeleted                     = gen.AuditLogEventTypeTenantSsoConnectionDeleted
+	AuditLogEventTypeTenantSsoConnectionSetupStarted                = gen.AuditLogEventTypeTenantSsoConnectionSetupStarted
+	AuditLogEventTypeTenantSsoConnectionUpdated                     = gen.AuditLogEventTypeTenantSsoConnectionUpdated
+	AuditLogEventTypeTenantSsoMigrated                              = gen.AuditLogEventTypeTenantSsoMigrated
+	AuditLogEventTypeTenantThirdPartyAppPolicyUpdated               = gen.AuditLogEventTypeTenantThirdPartyAppPolicyUpdated
+	AuditLogEventTypeTenantTrustedAccessApplicationSubmitted        = gen.AuditLogEventTypeTenantTrustedAccessApplicationSubmitted
+	AuditLogEventTypeTenantTrustedAccessBusinessVerificationStarted = gen.AuditLogEventTypeTenantTrustedAccessBusinessVerificationStarted
+	AuditLogEventTypeTenantUsageLimitGroupUpdated                   = gen.AuditLogEventTypeTenantUsageLimitGroupUpdated
+	AuditLogEventTypeTenantUsageLimitIncreaseRequestResolved        = gen.AuditLogEventTypeTenantUsageLimitIncreaseRequestResolved
+	AuditLogEventTypeTenantUsageLimitIncreaseRequestUpdated         = gen.AuditLogEventTypeTenantUsageLimitIncreaseRequestUpdated
+	AuditLogEventTypeTenantUsageLimitUserUpdated                    = gen.AuditLogEventTypeTenantUsageLimitUserUpdated
+	AuditLogEventTypeTenantUsageLimitWorkspaceUpdated               = gen.AuditLogEventTypeTenantUsageLimitWorkspaceUpdated
+	AuditLogEventTypeTenantUserAdded                                = gen.AuditLogEventTypeTenantUserAdded
+	AuditLogEventTypeTenantUserInvited                              = gen.AuditLogEventTypeTenantUserInvited
+	AuditLogEventTypeTenantUserLookedUp                             = gen.AuditLogEventTypeTenantUserLookedUp
+	AuditLogEventTypeTenantUserRemoved                              = gen.AuditLogEventTypeTenantUserRemoved
+	AuditLogEventTypeTenantUserUpdated                              = gen.AuditLogEventTypeTenantUserUpdated
+	AuditLogEventTypeTenantWorkloadIdentityAccessTokenIssued        = gen.AuditLogEventTypeTenantWorkloadIdentityAccessTokenIssued
+	AuditLogEventTypeTenantWorkloadIdentityBindingCreated           = gen.AuditLogEventTypeTenantWorkloadIdentityBindingCreated
+	AuditLogEventTypeTenantWorkloadIdentityMappingArchived          = gen.AuditLogEventTypeTenantWorkloadIdentityMappingArchived
+	AuditLogEventTypeTenantWorkloadIdentityMappingCreated           = gen.AuditLogEventTypeTenantWorkloadIdentityMappingCreated
+	AuditLogEventTypeTenantWorkloadIdentityMappingUpdated           = gen.AuditLogEventTypeTenantWorkloadIdentityMappingUpdated
+	AuditLogEventTypeTenantWorkloadIdentityPrincipalProvisioned     = gen.AuditLogEventTypeTenantWorkloadIdentityPrincipalProvisioned
+	AuditLogEventTypeTenantWorkloadIdentityProviderArchived         = gen.AuditLogEventTypeTenantWorkloadIdentityProviderArchived
+	AuditLogEventTypeTenantWorkloadIdentityProviderCreated          = gen.AuditLogEventTypeTenantWorkloadIdentityProviderCreated
+	AuditLogEventTypeTenantWorkloadIdentityProviderUpdated          = gen.AuditLogEventTypeTenantWorkloadIdentityProviderUpdated
+	AuditLogEventTypeTenantWorkspaceInviteEmailSettingsUpdated      = gen.AuditLogEventTypeTenantWorkspaceInviteEmailSettingsUpdated
+	AuditLogEventTypeTunnelCreated                                  = gen.AuditLogEventTypeTunnelCreated
+	AuditLogEventTypeTunnelDeleted                                  = gen.AuditLogEventTypeTunnelDeleted
+	AuditLogEventTypeTunnelUpdated                                  = gen.AuditLogEventTypeTunnelUpdated
+	AuditLogEventTypeUserAdded                                      = gen.AuditLogEventTypeUserAdded
+	AuditLogEventTypeUserDeleted                                    = gen.AuditLogEventTypeUserDeleted
+	AuditLogEventTypeUserUpdated                                    = gen.AuditLogEventTypeUserUpdated
+	AuditLogEventTypeWorkloadIdentityProviderCreated                = gen.AuditLogEventTypeWorkloadIdentityProviderCreated
+	AuditLogEventTypeWorkloadIdentityProviderDeleted                = gen.AuditLogEventTypeWorkloadIdentityProviderDeleted
+	AuditLogEventTypeWorkloadIdentityProviderMappingCreated         = gen.AuditLogEventTypeWorkloadIdentityProviderMappingCreated
+	AuditLogEventTypeWorkloadIdentityProviderMappingDeleted         = gen.AuditLogEventTypeWorkloadIdentityProviderMappingDeleted
+	AuditLogEventTypeWorkloadIdentityProviderMappingUpdated         = gen.AuditLogEventTypeWorkloadIdentityProviderMappingUpdated
+	AuditLogEventTypeWorkloadIdentityProviderUpdated                = gen.AuditLogEventTypeWorkloadIdentityProviderUpdated
+	BucketWidthN1D                                                  = gen.BucketWidthN1D
+	BucketWidthN1H                                                  = gen.BucketWidthN1H
+	BucketWidthN1M                                                  = gen.BucketWidthN1M
+	CostQuantityUnitCharacters                                      = gen.CostQuantityUnitCharacters
+	CostQuantityUnitDurationHours                                   = gen.CostQuantityUnitDurationHours
+	CostQuantityUnitDurationMinutes                                 = gen.CostQuantityUnitDurationMinutes
+	CostQuantityUnitDurationSeconds                                 = gen.CostQuantityUnitDurationSeconds
+	CostQuantityUnitGibibyteHours                                   = gen.CostQuantityUnitGibibyteHours
+	CostQuantityUnitImages                                          = gen.CostQuantityUnitImages
+	CostQuantityUnitN1000Tokens                                     = gen.CostQuantityUnitN1000Tokens
+	CostQuantityUnitTokens                                          = gen.CostQuantityUnitTokens
+	DataRetentionTypeEnhancedModifiedAbuseMonitoring                = gen.DataRetentionTypeEnhancedModifiedAbuseMonitoring
+	DataRetentionTypeEnhancedZeroDataRetention                      = gen.DataRetentionTypeEnhancedZeroDataRetention
+	DataRetentionTypeModifiedAbuseMonitoring                        = gen.DataRetentionTypeModifiedAbuseMonitoring
+	DataRetentionTypeNone                                           = gen.DataRetentionTypeNone
+	DataRetentionTypeOrganizationDefault                            = gen.DataRetentionTypeOrganizationDefault
+	DataRetentionTypeZeroDataRetention                              = gen.DataRetentionTypeZeroDataRetention
+	DefaultServiceTierFast                                          = gen.DefaultServiceTierFast
+	DefaultServiceTierScale                                         = gen.DefaultServiceTierScale
+	DefaultServiceTierStandard                                      = gen.DefaultServiceTierStandard
+	GroupTypeGroup                                                  = gen.GroupTypeGroup
+	GroupTypeTenantGroup                                            = gen.GroupTypeTenantGroup
+	ImageUsageSourceImageEdit                                       = gen.ImageUsageSourceImageEdit
+	ImageUsageSourceImageGeneration                                 = gen.ImageUsageSourceImageGeneration
+	ImageUsageSourceImageVariation                                  = gen.ImageUsageSourceImageVariation
+	InviteStatusAccepted                                            = gen.InviteStatusAccepted
+	InviteStatusExpired                                             = gen.InviteStatusExpired
+	InviteStatusPending                                             = gen.InviteStatusPending
+	ListOrderAsc                                                    = shared.ListOrderAsc
+	ListOrderDesc                                                   = shared.ListOrderDesc
+	ModelPermissionModeAllowList                                    = gen.ModelPermissionModeAllowList
+	ModelPermissionModeDenyList                                     = gen.ModelPermissionModeDenyList
+	OptionalServiceTierFast                                         = gen.OptionalServiceTierFast
+	OptionalServiceTierFlex                                         = gen.OptionalServiceTierFlex
+	OptionalServiceTierUltrafast                                    = gen.OptionalServiceTierUltrafast
+	OrganizationRoleOwner                                           = gen.OrganizationRoleOwner
+	OrganizationRoleReader                                          = gen.OrganizationRoleReader
+	OwnerProjectAccessActive                                        = gen.OwnerProjectAccessActive
+	OwnerProjectAccessAny                                           = gen.OwnerProjectAccessAny
+	OwnerProjectAccessInactive                                      = gen.OwnerProjectAccessInactive
+	ProjectResidencyAESTORAGE                                       = gen.ProjectResidencyAESTORAGE
+	ProjectResidencyAESTORAGEPROCESSING                             = gen.ProjectResidencyAESTORAGEPROCESSING
+	ProjectResidencyAUSTORAGE                                       = gen.ProjectResidencyAUSTORAGE
+	ProjectResidencyCASTORAGE                                       = gen.ProjectResidencyCASTORAGE
+	ProjectResidencyEUSTORAGEPROCESSING                             = gen.ProjectResidencyEUSTORAGEPROCESSING
+	ProjectResidencyGBSTORAGE                                       = gen.ProjectResidencyGBSTORAGE
+	ProjectResidencyGLOBAL                                          = gen.ProjectResidencyGLOBAL
+	ProjectResidencyINSTORAGE                                       = gen.ProjectResidencyINSTORAGE
+	ProjectResidencyJPSTORAGE                                       = gen.ProjectResidencyJPSTORAGE
+	ProjectResidencyKRSTORAGE                                       = gen.ProjectResidencyKRSTORAGE
+	ProjectResidencySGSTORAGE                                       = gen.ProjectResidencySGSTORAGE
+	ProjectResidencyUSSTORAGEPROCESSING                             = gen.ProjectResidencyUSSTORAGEPROCESSING
+	ProjectRoleMember                                               = gen.ProjectRoleMember
+	ProjectRoleOwner                                                = gen.ProjectRoleOwner
+	SpendLimitStatusEnforcing                                       = gen.SpendLimitStatusEnforcing
+	SpendLimitStatusInactive                                        = gen.SpendLimitStatusInactive
+	UsageGroupByAPIKeyID                                            = gen.UsageGroupByAPIKeyID
+	UsageGroupByAPISource                                           = gen.UsageGroupByAPISource
+	UsageGroupByBatch                                               = gen.UsageGroupByBatch
+	UsageGroupByContextLevel                                        = gen.UsageGroupByContextLevel
+	UsageGroupByLineItem                                            = gen.UsageGroupByLineItem
+	UsageGroupByModel                                               = gen.UsageGroupByModel
+	UsageGroupByProjectID                                           = gen.UsageGroupByProjectID
+	UsageGroupByServiceTier                                         = gen.UsageGroupByServiceTier
+	UsageGroupBySize                                                = gen.UsageGroupBySize
+	UsageGroupBySource                                              = gen.UsageGroupBySource
+	UsageGroupByUserID                                              = gen.UsageGroupByUserID
+	UsageGroupByVectorStoreID                                       = gen.UsageGroupByVectorStoreID
 )
 
 // ActivateCertificates calls POST /organization/certificates/activate (activateCertificates): Turn certificates on for the organization, up to 10 at a time, all or none.
@@ -665,6 +1071,20 @@ func (s *Service) GetAdminAPIKey(ctx context.Context, keyID string, opts ...clie
 	}, nil, opts...)
 }
 
+// GetAudioSpeechesUsage calls GET /organization/usage/audio_speeches (getAudioSpeechesUsage): Get the characters turned into speech in time buckets.
+func (s *Service) GetAudioSpeechesUsage(ctx context.Context, params *GetAudioSpeechesUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getAudioSpeechesUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetAudioSpeechesUsageRequest(base, params)
+	}, nil, opts...)
+}
+
+// GetAudioTranscriptionsUsage calls GET /organization/usage/audio_transcriptions (getAudioTranscriptionsUsage): Get the seconds of audio transcribed in time buckets.
+func (s *Service) GetAudioTranscriptionsUsage(ctx context.Context, params *GetAudioTranscriptionsUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getAudioTranscriptionsUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetAudioTranscriptionsUsageRequest(base, params)
+	}, nil, opts...)
+}
+
 // GetCertificate calls GET /organization/certificates/{certificate_id} (getCertificate): Get a certificate, active or not.
 func (s *Service) GetCertificate(ctx context.Context, certificateID string, params *GetCertificateParams, opts ...client.Option) (*Certificate, error) {
 	return client.Call[Certificate](ctx, s.c, client.Request{Operation: "getCertificate", PathParams: []string{"certificateID", certificateID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -672,10 +1092,52 @@ func (s *Service) GetCertificate(ctx context.Context, certificateID string, para
 	}, nil, opts...)
 }
 
+// GetCodeInterpreterSessionsUsage calls GET /organization/usage/code_interpreter_sessions (getCodeInterpreterSessionsUsage): Get the number of code interpreter sessions in time buckets.
+func (s *Service) GetCodeInterpreterSessionsUsage(ctx context.Context, params *GetCodeInterpreterSessionsUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getCodeInterpreterSessionsUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetCodeInterpreterSessionsUsageRequest(base, params)
+	}, nil, opts...)
+}
+
+// GetCompletionsUsage calls GET /organization/usage/completions (getCompletionsUsage): Get the token usage of completions (Chat, Responses, legacy completions) in time buckets.
+func (s *Service) GetCompletionsUsage(ctx context.Context, params *GetCompletionsUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getCompletionsUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetCompletionsUsageRequest(base, params)
+	}, nil, opts...)
+}
+
+// GetCosts calls GET /organization/costs (getCosts): Get what the organization spent, in daily buckets.
+func (s *Service) GetCosts(ctx context.Context, params *GetCostsParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getCosts", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetCostsRequest(base, params)
+	}, nil, opts...)
+}
+
 // GetDataRetention calls GET /organization/data_retention (getDataRetention): Get how long the organization keeps data.
 func (s *Service) GetDataRetention(ctx context.Context, opts ...client.Option) (*DataRetention, error) {
 	return client.Call[DataRetention](ctx, s.c, client.Request{Operation: "getDataRetention", Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewGetDataRetentionRequest(base)
+	}, nil, opts...)
+}
+
+// GetDecisionsUsage calls GET /organization/usage/decisions (getDecisionsUsage): Get the token usage of the Decisions API in time buckets.
+func (s *Service) GetDecisionsUsage(ctx context.Context, params *GetDecisionsUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getDecisionsUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetDecisionsUsageRequest(base, params)
+	}, nil, opts...)
+}
+
+// GetEmbeddingsUsage calls GET /organization/usage/embeddings (getEmbeddingsUsage): Get the token usage of embeddings in time buckets.
+func (s *Service) GetEmbeddingsUsage(ctx context.Context, params *GetEmbeddingsUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getEmbeddingsUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetEmbeddingsUsageRequest(base, params)
+	}, nil, opts...)
+}
+
+// GetFileSearchCallsUsage calls GET /organization/usage/file_search_calls (getFileSearchCallsUsage): Get the number of file search tool calls in time buckets.
+func (s *Service) GetFileSearchCallsUsage(ctx context.Context, params *GetFileSearchCallsUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getFileSearchCallsUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetFileSearchCallsUsageRequest(base, params)
 	}, nil, opts...)
 }
 
@@ -700,10 +1162,24 @@ func (s *Service) GetGroupUser(ctx context.Context, groupID string, userID strin
 	}, nil, opts...)
 }
 
+// GetImagesUsage calls GET /organization/usage/images (getImagesUsage): Get the number of images made in time buckets.
+func (s *Service) GetImagesUsage(ctx context.Context, params *GetImagesUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getImagesUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetImagesUsageRequest(base, params)
+	}, nil, opts...)
+}
+
 // GetInvite calls GET /organization/invites/{invite_id} (getInvite): Get an invite.
 func (s *Service) GetInvite(ctx context.Context, inviteID string, opts ...client.Option) (*Invite, error) {
 	return client.Call[Invite](ctx, s.c, client.Request{Operation: "getInvite", PathParams: []string{"inviteID", inviteID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewGetInviteRequest(base, inviteID)
+	}, nil, opts...)
+}
+
+// GetModerationsUsage calls GET /organization/usage/moderations (getModerationsUsage): Get the token usage of moderations in time buckets.
+func (s *Service) GetModerationsUsage(ctx context.Context, params *GetModerationsUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getModerationsUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetModerationsUsageRequest(base, params)
 	}, nil, opts...)
 }
 
@@ -840,6 +1316,20 @@ func (s *Service) GetUserRole(ctx context.Context, userID string, roleID string,
 	}, nil, opts...)
 }
 
+// GetVectorStoresUsage calls GET /organization/usage/vector_stores (getVectorStoresUsage): Get the bytes stored in vector stores in time buckets.
+func (s *Service) GetVectorStoresUsage(ctx context.Context, params *GetVectorStoresUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getVectorStoresUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetVectorStoresUsageRequest(base, params)
+	}, nil, opts...)
+}
+
+// GetWebSearchCallsUsage calls GET /organization/usage/web_search_calls (getWebSearchCallsUsage): Get the number of web search tool calls in time buckets.
+func (s *Service) GetWebSearchCallsUsage(ctx context.Context, params *GetWebSearchCallsUsageParams, opts ...client.Option) (*UsagePage, error) {
+	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getWebSearchCallsUsage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetWebSearchCallsUsageRequest(base, params)
+	}, nil, opts...)
+}
+
 // ListAdminAPIKeys calls GET /organization/admin_api_keys (listAdminApiKeys): List the admin API keys of the organization.
 func (s *Service) ListAdminAPIKeys(ctx context.Context, params *ListAdminAPIKeysParams, opts ...client.Option) (*AdminAPIKeyList, error) {
 	return client.Call[AdminAPIKeyList](ctx, s.c, client.Request{Operation: "listAdminApiKeys", Admin: true}, func(base string) (*http.Request, error) {
@@ -866,6 +1356,36 @@ func (s *Service) ListAdminAPIKeysAll(ctx context.Context, params *ListAdminAPIK
 		if n := len(page.Data); n > 0 {
 			next = page.Data[n-1].ID
 		}
+		if page.LastID != nil && *page.LastID != "" {
+			next = *page.LastID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
+// ListAuditLogs calls GET /organization/audit_logs (listAuditLogs): List the audit log events of the organization, newest first.
+func (s *Service) ListAuditLogs(ctx context.Context, params *ListAuditLogsParams, opts ...client.Option) (*AuditLogList, error) {
+	return client.Call[AuditLogList](ctx, s.c, client.Request{Operation: "listAuditLogs", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListAuditLogsRequest(base, params)
+	}, nil, opts...)
+}
+
+// ListAuditLogsAll iterates over every item of GET /organization/audit_logs (listAuditLogs): List the audit log events of the organization, newest first.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListAuditLogsAll(ctx context.Context, params *ListAuditLogsParams, opts ...client.Option) iter.Seq2[AuditLog, error] {
+	var p ListAuditLogsParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]AuditLog, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListAuditLogs(ctx, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
 		if page.LastID != nil && *page.LastID != "" {
 			next = *page.LastID
 		}

@@ -803,6 +803,50 @@ func TestGetAdminAPIKeyGenerated(t *testing.T) {
 	}
 }
 
+// TestGetAudioSpeechesUsageGenerated calls GetAudioSpeechesUsage (getAudioSpeechesUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetAudioSpeechesUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getAudioSpeechesUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetAudioSpeechesUsageParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"models":["text"],"page":"text","project_ids":["text"],"start_time":1,"user_ids":["text"]}`, &params)
+
+	got, err := svc.GetAudioSpeechesUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetAudioTranscriptionsUsageGenerated calls GetAudioTranscriptionsUsage (getAudioTranscriptionsUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetAudioTranscriptionsUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getAudioTranscriptionsUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetAudioTranscriptionsUsageParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"models":["text"],"page":"text","project_ids":["text"],"start_time":1,"user_ids":["text"]}`, &params)
+
+	got, err := svc.GetAudioTranscriptionsUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestGetCertificateGenerated calls GetCertificate (getCertificate) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -825,6 +869,72 @@ func TestGetCertificateGenerated(t *testing.T) {
 	}
 }
 
+// TestGetCodeInterpreterSessionsUsageGenerated calls GetCodeInterpreterSessionsUsage (getCodeInterpreterSessionsUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetCodeInterpreterSessionsUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getCodeInterpreterSessionsUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetCodeInterpreterSessionsUsageParams
+	gentest.Decode(t, `{"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"page":"text","project_ids":["text"],"start_time":1}`, &params)
+
+	got, err := svc.GetCodeInterpreterSessionsUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetCompletionsUsageGenerated calls GetCompletionsUsage (getCompletionsUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetCompletionsUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getCompletionsUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetCompletionsUsageParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"batch":true,"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"models":["text"],"page":"text","project_ids":["text"],"start_time":1,"user_ids":["text"]}`, &params)
+
+	got, err := svc.GetCompletionsUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetCostsGenerated calls GetCosts (getCosts) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetCostsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getCosts").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetCostsParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"line_items":["text"],"page":"text","project_ids":["text"],"start_time":1}`, &params)
+
+	got, err := svc.GetCosts(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestGetDataRetentionGenerated calls GetDataRetention (getDataRetention) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -836,6 +946,72 @@ func TestGetDataRetentionGenerated(t *testing.T) {
 	svc := admin.New(srv.Client())
 
 	got, err := svc.GetDataRetention(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetDecisionsUsageGenerated calls GetDecisionsUsage (getDecisionsUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetDecisionsUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getDecisionsUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetDecisionsUsageParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"batch":true,"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"models":["text"],"page":"text","project_ids":["text"],"start_time":1,"user_ids":["text"]}`, &params)
+
+	got, err := svc.GetDecisionsUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetEmbeddingsUsageGenerated calls GetEmbeddingsUsage (getEmbeddingsUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetEmbeddingsUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getEmbeddingsUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetEmbeddingsUsageParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"models":["text"],"page":"text","project_ids":["text"],"start_time":1,"user_ids":["text"]}`, &params)
+
+	got, err := svc.GetEmbeddingsUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetFileSearchCallsUsageGenerated calls GetFileSearchCallsUsage (getFileSearchCallsUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetFileSearchCallsUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getFileSearchCallsUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetFileSearchCallsUsageParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"page":"text","project_ids":["text"],"start_time":1,"user_ids":["text"],"vector_store_ids":["text"]}`, &params)
+
+	got, err := svc.GetFileSearchCallsUsage(context.Background(), &params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -905,6 +1081,28 @@ func TestGetGroupUserGenerated(t *testing.T) {
 	}
 }
 
+// TestGetImagesUsageGenerated calls GetImagesUsage (getImagesUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetImagesUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getImagesUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetImagesUsageParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"models":["text"],"page":"text","project_ids":["text"],"sizes":["text"],"sources":["text"],"start_time":1,"user_ids":["text"]}`, &params)
+
+	got, err := svc.GetImagesUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestGetInviteGenerated calls GetInvite (getInvite) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -916,6 +1114,28 @@ func TestGetInviteGenerated(t *testing.T) {
 	svc := admin.New(srv.Client())
 
 	got, err := svc.GetInvite(context.Background(), "inviteID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetModerationsUsageGenerated calls GetModerationsUsage (getModerationsUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetModerationsUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getModerationsUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetModerationsUsageParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"models":["text"],"page":"text","project_ids":["text"],"start_time":1,"user_ids":["text"]}`, &params)
+
+	got, err := svc.GetModerationsUsage(context.Background(), &params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1307,6 +1527,50 @@ func TestGetUserRoleGenerated(t *testing.T) {
 	}
 }
 
+// TestGetVectorStoresUsageGenerated calls GetVectorStoresUsage (getVectorStoresUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetVectorStoresUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getVectorStoresUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetVectorStoresUsageParams
+	gentest.Decode(t, `{"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"page":"text","project_ids":["text"],"start_time":1}`, &params)
+
+	got, err := svc.GetVectorStoresUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetWebSearchCallsUsageGenerated calls GetWebSearchCallsUsage (getWebSearchCallsUsage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetWebSearchCallsUsageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
+	srv.On("getWebSearchCallsUsage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.GetWebSearchCallsUsageParams
+	gentest.Decode(t, `{"api_key_ids":["text"],"bucket_width":"text","context_levels":["text"],"end_time":1,"group_by":["text"],"limit":1,"models":["text"],"page":"text","project_ids":["text"],"start_time":1,"user_ids":["text"]}`, &params)
+
+	got, err := svc.GetWebSearchCallsUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestListAdminAPIKeysGenerated calls ListAdminAPIKeys (listAdminApiKeys) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -1320,6 +1584,28 @@ func TestListAdminAPIKeysGenerated(t *testing.T) {
 	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
 
 	got, err := svc.ListAdminAPIKeys(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListAuditLogsGenerated calls ListAuditLogs (listAuditLogs) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListAuditLogsGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"actor":{"api_key":{"id":"text","service_account":{"email":"text","id":"text"},"type":"text","user":{"email":"text","id":"text"}},"session":{"ip_address":"text","ip_address_details":{"asn":"text","city":"text","country":"text","latitude":"text","longitude":"text","region":"text","region_code":"text"},"ja3":"text","ja4":"text","user":{"email":"text","id":"text"},"user_agent":"text"},"type":"text"},"api_key.created":{"certificate":"text","changes_requested":{"email":"text","fine_tuned_model_checkpoint":"text","group_name":"text","name":"text","project_id":"text","role":"text","scopes":["text"],"title":"text"},"data":{"email":"text","fine_tuned_model_checkpoint":"text","group_name":"text","name":"text","project_id":"text","role":"text","scopes":["text"],"title":"text"},"id":"text","name":"text"},"effective_at":1,"id":"text","project":{"id":"text","name":"text"},"type":"api_key.created"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listAuditLogs").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListAuditLogsParams
+	gentest.Decode(t, `{"actor_emails[]":["text"],"actor_ids[]":["text"],"after":"text","before":"text","effective_at":{"gt":1,"gte":1,"lt":1,"lte":1},"event_types[]":["text"],"limit":1,"project_ids[]":["text"],"resource_ids[]":["text"],"tenant_only":true}`, &params)
+
+	got, err := svc.ListAuditLogs(context.Background(), &params)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,2802 @@ import (
 	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
+// Defines values for AWSStorageProviderType.
+const (
+	AWSStorageProviderTypeAws AWSStorageProviderType = "aws"
+)
+
+// Valid indicates whether the value is a known member of the AWSStorageProviderType enum.
+func (e AWSStorageProviderType) Valid() bool {
+	switch e {
+	case AWSStorageProviderTypeAws:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogAPIKeyCreatedType.
+const (
+	AuditLogAPIKeyCreatedTypeAPIKeyCreated AuditLogAPIKeyCreatedType = "api_key.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogAPIKeyCreatedType enum.
+func (e AuditLogAPIKeyCreatedType) Valid() bool {
+	switch e {
+	case AuditLogAPIKeyCreatedTypeAPIKeyCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogAPIKeyDeletedType.
+const (
+	AuditLogAPIKeyDeletedTypeAPIKeyDeleted AuditLogAPIKeyDeletedType = "api_key.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogAPIKeyDeletedType enum.
+func (e AuditLogAPIKeyDeletedType) Valid() bool {
+	switch e {
+	case AuditLogAPIKeyDeletedTypeAPIKeyDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogAPIKeyUpdatedType.
+const (
+	AuditLogAPIKeyUpdatedTypeAPIKeyUpdated AuditLogAPIKeyUpdatedType = "api_key.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogAPIKeyUpdatedType enum.
+func (e AuditLogAPIKeyUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogAPIKeyUpdatedTypeAPIKeyUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogCertificateCreatedType.
+const (
+	AuditLogCertificateCreatedTypeCertificateCreated AuditLogCertificateCreatedType = "certificate.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogCertificateCreatedType enum.
+func (e AuditLogCertificateCreatedType) Valid() bool {
+	switch e {
+	case AuditLogCertificateCreatedTypeCertificateCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogCertificateDeletedType.
+const (
+	AuditLogCertificateDeletedTypeCertificateDeleted AuditLogCertificateDeletedType = "certificate.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogCertificateDeletedType enum.
+func (e AuditLogCertificateDeletedType) Valid() bool {
+	switch e {
+	case AuditLogCertificateDeletedTypeCertificateDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogCertificateUpdatedType.
+const (
+	AuditLogCertificateUpdatedTypeCertificateUpdated AuditLogCertificateUpdatedType = "certificate.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogCertificateUpdatedType enum.
+func (e AuditLogCertificateUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogCertificateUpdatedTypeCertificateUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogCertificatesActivatedType.
+const (
+	AuditLogCertificatesActivatedTypeCertificatesActivated AuditLogCertificatesActivatedType = "certificates.activated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogCertificatesActivatedType enum.
+func (e AuditLogCertificatesActivatedType) Valid() bool {
+	switch e {
+	case AuditLogCertificatesActivatedTypeCertificatesActivated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogCertificatesDeactivatedType.
+const (
+	AuditLogCertificatesDeactivatedTypeCertificatesDeactivated AuditLogCertificatesDeactivatedType = "certificates.deactivated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogCertificatesDeactivatedType enum.
+func (e AuditLogCertificatesDeactivatedType) Valid() bool {
+	switch e {
+	case AuditLogCertificatesDeactivatedTypeCertificatesDeactivated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogCheckpointPermissionCreatedType.
+const (
+	AuditLogCheckpointPermissionCreatedTypeCheckpointPermissionCreated AuditLogCheckpointPermissionCreatedType = "checkpoint.permission.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogCheckpointPermissionCreatedType enum.
+func (e AuditLogCheckpointPermissionCreatedType) Valid() bool {
+	switch e {
+	case AuditLogCheckpointPermissionCreatedTypeCheckpointPermissionCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogCheckpointPermissionDeletedType.
+const (
+	AuditLogCheckpointPermissionDeletedTypeCheckpointPermissionDeleted AuditLogCheckpointPermissionDeletedType = "checkpoint.permission.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogCheckpointPermissionDeletedType enum.
+func (e AuditLogCheckpointPermissionDeletedType) Valid() bool {
+	switch e {
+	case AuditLogCheckpointPermissionDeletedTypeCheckpointPermissionDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogEventType.
+const (
+	AuditLogEventTypeAPIKeyCreated                                  = "api_key.created"
+	AuditLogEventTypeAPIKeyDeleted                                  = "api_key.deleted"
+	AuditLogEventTypeAPIKeyUpdated                                  = "api_key.updated"
+	AuditLogEventTypeCertificateCreated                             = "certificate.created"
+	AuditLogEventTypeCertificateDeleted                             = "certificate.deleted"
+	AuditLogEventTypeCertificateUpdated                             = "certificate.updated"
+	AuditLogEventTypeCertificatesActivated                          = "certificates.activated"
+	AuditLogEventTypeCertificatesDeactivated                        = "certificates.deactivated"
+	AuditLogEventTypeCheckpointPermissionCreated                    = "checkpoint.permission.created"
+	AuditLogEventTypeCheckpointPermissionDeleted                    = "checkpoint.permission.deleted"
+	AuditLogEventTypeExternalKeyRegistered                          = "external_key.registered"
+	AuditLogEventTypeExternalKeyRemoved                             = "external_key.removed"
+	AuditLogEventTypeExternalStorageRegistered                      = "external_storage.registered"
+	AuditLogEventTypeExternalStorageRemoved                         = "external_storage.removed"
+	AuditLogEventTypeGroupCreated                                   = "group.created"
+	AuditLogEventTypeGroupDeleted                                   = "group.deleted"
+	AuditLogEventTypeGroupUpdated                                   = "group.updated"
+	AuditLogEventTypeIPAllowlistConfigActivated                     = "ip_allowlist.config.activated"
+	AuditLogEventTypeIPAllowlistConfigDeactivated                   = "ip_allowlist.config.deactivated"
+	AuditLogEventTypeIPAllowlistCreated                             = "ip_allowlist.created"
+	AuditLogEventTypeIPAllowlistDeleted                             = "ip_allowlist.deleted"
+	AuditLogEventTypeIPAllowlistUpdated                             = "ip_allowlist.updated"
+	AuditLogEventTypeInviteAccepted                                 = "invite.accepted"
+	AuditLogEventTypeInviteDeleted                                  = "invite.deleted"
+	AuditLogEventTypeInviteSent                                     = "invite.sent"
+	AuditLogEventTypeLoginFailed                                    = "login.failed"
+	AuditLogEventTypeLoginSucceeded                                 = "login.succeeded"
+	AuditLogEventTypeLogoutFailed                                   = "logout.failed"
+	AuditLogEventTypeLogoutSucceeded                                = "logout.succeeded"
+	AuditLogEventTypeOrganizationUpdated                            = "organization.updated"
+	AuditLogEventTypeProjectArchived                                = "project.archived"
+	AuditLogEventTypeProjectCreated                                 = "project.created"
+	AuditLogEventTypeProjectDeleted                                 = "project.deleted"
+	AuditLogEventTypeProjectUpdated                                 = "project.updated"
+	AuditLogEventTypeRateLimitDeleted                               = "rate_limit.deleted"
+	AuditLogEventTypeRateLimitUpdated                               = "rate_limit.updated"
+	AuditLogEventTypeResourceDeleted                                = "resource.deleted"
+	AuditLogEventTypeRoleAssignmentCreated                          = "role.assignment.created"
+	AuditLogEventTypeRoleAssignmentDeleted                          = "role.assignment.deleted"
+	AuditLogEventTypeRoleBoundToResource                            = "role.bound_to_resource"
+	AuditLogEventTypeRoleCreated                                    = "role.created"
+	AuditLogEventTypeRoleDeleted                                    = "role.deleted"
+	AuditLogEventTypeRoleUnboundFromResource                        = "role.unbound_from_resource"
+	AuditLogEventTypeRoleUpdated                                    = "role.updated"
+	AuditLogEventTypeScimDisabled                                   = "scim.disabled"
+	AuditLogEventTypeScimEnabled                                    = "scim.enabled"
+	AuditLogEventTypeServiceAccountCreated                          = "service_account.created"
+	AuditLogEventTypeServiceAccountDeleted                          = "service_account.deleted"
+	AuditLogEventTypeServiceAccountUpdated                          = "service_account.updated"
+	AuditLogEventTypeTenantAPIOrganizationInviteDeleted             = "tenant.api_organization_invite.deleted"
+	AuditLogEventTypeTenantAPIOrganizationInviteUpserted            = "tenant.api_organization_invite.upserted"
+	AuditLogEventTypeTenantAdminAPIKeyCreated                       = "tenant.admin_api_key.created"
+	AuditLogEventTypeTenantAdminAPIKeyDeleted                       = "tenant.admin_api_key.deleted"
+	AuditLogEventTypeTenantAdminAPIKeyUpdated                       = "tenant.admin_api_key.updated"
+	AuditLogEventTypeTenantAdsAccountOnboardingRedemption           = "tenant.ads_account.onboarding.redemption"
+	AuditLogEventTypeTenantBillingAlertsUpdated                     = "tenant.billing.alerts.updated"
+	AuditLogEventTypeTenantBillingInfoUpdated                       = "tenant.billing.info.updated"
+	AuditLogEventTypeTenantBillingOverageLimitUpdated               = "tenant.billing.overage_limit.updated"
+	AuditLogEventTypeTenantChatgptAccessTokenRevoked                = "tenant.chatgpt_access_token.revoked"
+	AuditLogEventTypeTenantChatgptWorkspaceInviteUpserted           = "tenant.chatgpt_workspace_invite.upserted"
+	AuditLogEventTypeTenantCustomRoleCreated                        = "tenant.custom_role.created"
+	AuditLogEventTypeTenantCustomRoleDeleted                        = "tenant.custom_role.deleted"
+	AuditLogEventTypeTenantCustomRoleUpdated                        = "tenant.custom_role.updated"
+	AuditLogEventTypeTenantDomainsMigrated                          = "tenant.domains.migrated"
+	AuditLogEventTypeTenantGroupCreated                             = "tenant.group.created"
+	AuditLogEventTypeTenantGroupDeleted                             = "tenant.group.deleted"
+	AuditLogEventTypeTenantGroupMemberAdded                         = "tenant.group.member.added"
+	AuditLogEventTypeTenantGroupMemberRemoved                       = "tenant.group.member.removed"
+	AuditLogEventTypeTenantGroupUpdated                             = "tenant.group.updated"
+	AuditLogEventTypeTenantMembershipAccepted                       = "tenant.membership.accepted"
+	AuditLogEventTypeTenantMembershipDeclined                       = "tenant.membership.declined"
+	AuditLogEventTypeTenantMembershipRevoked                        = "tenant.membership.revoked"
+	AuditLogEventTypeTenantMetadataUpdated                          = "tenant.metadata.updated"
+	AuditLogEventTypeTenantMicrosoftEntraMappingDeleted             = "tenant.microsoft_entra_mapping.deleted"
+	AuditLogEventTypeTenantMicrosoftEntraMappingUpserted            = "tenant.microsoft_entra_mapping.upserted"
+	AuditLogEventTypeTenantMigrationCompleted                       = "tenant.migration.completed"
+	AuditLogEventTypeTenantMigrationRolloutStatusUpdated            = "tenant.migration_rollout.status.updated"
+	AuditLogEventTypeTenantMigrationRolloutTierUpdated              = "tenant.migration_rollout.tier.updated"
+	AuditLogEventTypeTenantPolicyAttached                           = "tenant.policy.attached"
+	AuditLogEventTypeTenantPolicyCreated                            = "tenant.policy.created"
+	AuditLogEventTypeTenantPolicyDeleted                            = "tenant.policy.deleted"
+	AuditLogEventTypeTenantPolicyDetached                           = "tenant.policy.detached"
+	AuditLogEventTypeTenantPolicyUpdated                            = "tenant.policy.updated"
+	AuditLogEventTypeTenantPrincipalAuthenticationPolicyResolved    = "tenant.principal_authentication_policy.resolved"
+	AuditLogEventTypeTenantProductAccessPolicyUpdated               = "tenant.product_access_policy.updated"
+	AuditLogEventTypeTenantProjectAPIKeyCreated                     = "tenant.project_api_key.created"
+	AuditLogEventTypeTenantResourceAccessDeleted                    = "tenant.resource_access.deleted"
+	AuditLogEventTypeTenantResourceAccessUpdated                    = "tenant.resource_access.updated"
+	AuditLogEventTypeTenantResourceRoleAssignmentCreated            = "tenant.resource_role_assignment.created"
+	AuditLogEventTypeTenantResourceRoleAssignmentDeleted            = "tenant.resource_role_assignment.deleted"
+	AuditLogEventTypeTenantResourceShareGrantAccepted               = "tenant.resource_share_grant.accepted"
+	AuditLogEventTypeTenantResourceShareGrantCreated                = "tenant.resource_share_grant.created"
+	AuditLogEventTypeTenantResourceShareGrantDeclined               = "tenant.resource_share_grant.declined"
+	AuditLogEventTypeTenantResourceShareGrantDeleted                = "tenant.resource_share_grant.deleted"
+	AuditLogEventTypeTenantResourceShareGrantRevoked                = "tenant.resource_share_grant.revoked"
+	AuditLogEventTypeTenantResourceShareGrantUpdated                = "tenant.resource_share_grant.updated"
+	AuditLogEventTypeTenantRoleAssignmentCreated                    = "tenant.role_assignment.created"
+	AuditLogEventTypeTenantRoleAssignmentDeleted                    = "tenant.role_assignment.deleted"
+	AuditLogEventTypeTenantRoleMetadataUpdated                      = "tenant.role.metadata.updated"
+	AuditLogEventTypeTenantScimDeletionRequested                    = "tenant.scim.deletion.requested"
+	AuditLogEventTypeTenantScimDirectoryCreated                     = "tenant.scim.directory.created"
+	AuditLogEventTypeTenantScimSetupStarted                         = "tenant.scim.setup.started"
+	AuditLogEventTypeTenantServiceAccountDeleted                    = "tenant.service_account.deleted"
+	AuditLogEventTypeTenantServiceAccountTokenRevoked               = "tenant.service_account.token.revoked"
+	AuditLogEventTypeTenantServiceAccountUpdated                    = "tenant.service_account.updated"
+	AuditLogEventTypeTenantSessionPolicyCreated                     = "tenant.session_policy.created"
+	AuditLogEventTypeTenantSessionPolicyDeleted                     = "tenant.session_policy.deleted"
+	AuditLogEventTypeTenantSessionPolicyUpdated                     = "tenant.session_policy.updated"
+	AuditLogEventTypeTenantSessionRevocationStarted                 = "tenant.session_revocation.started"
+	AuditLogEventTypeTenantSsoConnectionCreated                     = "tenant.sso_connection.created"
+	AuditLogEventTypeTenantSsoConnectionDeleted                     = "tenant.sso_connection.deleted"
+	AuditLogEventTypeTenantSsoConnectionSetupStarted                = "tenant.sso_connection.setup.started"
+	AuditLogEventTypeTenantSsoConnectionUpdated                     = "tenant.sso_connection.updated"
+	AuditLogEventTypeTenantSsoMigrated                              = "tenant.sso.migrated"
+	AuditLogEventTypeTenantThirdPartyAppPolicyUpdated               = "tenant.third_party_app_policy.updated"
+	AuditLogEventTypeTenantTrustedAccessApplicationSubmitted        = "tenant.trusted_access.application.submitted"
+	AuditLogEventTypeTenantTrustedAccessBusinessVerificationStarted = "tenant.trusted_access.business_verification.started"
+	AuditLogEventTypeTenantUsageLimitGroupUpdated                   = "tenant.usage_limit.group.updated"
+	AuditLogEventTypeTenantUsageLimitIncreaseRequestResolved        = "tenant.usage_limit.increase_request.resolved"
+	AuditLogEventTypeTenantUsageLimitIncreaseRequestUpdated         = "tenant.usage_limit.increase_request.updated"
+	AuditLogEventTypeTenantUsageLimitUserUpdated                    = "tenant.usage_limit.user.updated"
+	AuditLogEventTypeTenantUsageLimitWorkspaceUpdated               = "tenant.usage_limit.workspace.updated"
+	AuditLogEventTypeTenantUserAdded                                = "tenant.user.added"
+	AuditLogEventTypeTenantUserInvited                              = "tenant.user.invited"
+	AuditLogEventTypeTenantUserLookedUp                             = "tenant.user.looked_up"
+	AuditLogEventTypeTenantUserRemoved                              = "tenant.user.removed"
+	AuditLogEventTypeTenantUserUpdated                              = "tenant.user.updated"
+	AuditLogEventTypeTenantWorkloadIdentityAccessTokenIssued        = "tenant.workload_identity.access_token.issued"
+	AuditLogEventTypeTenantWorkloadIdentityBindingCreated           = "tenant.workload_identity.binding.created"
+	AuditLogEventTypeTenantWorkloadIdentityMappingArchived          = "tenant.workload_identity.mapping.archived"
+	AuditLogEventTypeTenantWorkloadIdentityMappingCreated           = "tenant.workload_identity.mapping.created"
+	AuditLogEventTypeTenantWorkloadIdentityMappingUpdated           = "tenant.workload_identity.mapping.updated"
+	AuditLogEventTypeTenantWorkloadIdentityPrincipalProvisioned     = "tenant.workload_identity.principal.provisioned"
+	AuditLogEventTypeTenantWorkloadIdentityProviderArchived         = "tenant.workload_identity.provider.archived"
+	AuditLogEventTypeTenantWorkloadIdentityProviderCreated          = "tenant.workload_identity.provider.created"
+	AuditLogEventTypeTenantWorkloadIdentityProviderUpdated          = "tenant.workload_identity.provider.updated"
+	AuditLogEventTypeTenantWorkspaceInviteEmailSettingsUpdated      = "tenant.workspace_invite_email_settings.updated"
+	AuditLogEventTypeTunnelCreated                                  = "tunnel.created"
+	AuditLogEventTypeTunnelDeleted                                  = "tunnel.deleted"
+	AuditLogEventTypeTunnelUpdated                                  = "tunnel.updated"
+	AuditLogEventTypeUserAdded                                      = "user.added"
+	AuditLogEventTypeUserDeleted                                    = "user.deleted"
+	AuditLogEventTypeUserUpdated                                    = "user.updated"
+	AuditLogEventTypeWorkloadIdentityProviderCreated                = "workload_identity_provider.created"
+	AuditLogEventTypeWorkloadIdentityProviderDeleted                = "workload_identity_provider.deleted"
+	AuditLogEventTypeWorkloadIdentityProviderMappingCreated         = "workload_identity_provider_mapping.created"
+	AuditLogEventTypeWorkloadIdentityProviderMappingDeleted         = "workload_identity_provider_mapping.deleted"
+	AuditLogEventTypeWorkloadIdentityProviderMappingUpdated         = "workload_identity_provider_mapping.updated"
+	AuditLogEventTypeWorkloadIdentityProviderUpdated                = "workload_identity_provider.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogEventType enum.
+func (e AuditLogEventType) Valid() bool {
+	switch e {
+	case AuditLogEventTypeAPIKeyCreated:
+		return true
+	case AuditLogEventTypeAPIKeyDeleted:
+		return true
+	case AuditLogEventTypeAPIKeyUpdated:
+		return true
+	case AuditLogEventTypeCertificateCreated:
+		return true
+	case AuditLogEventTypeCertificateDeleted:
+		return true
+	case AuditLogEventTypeCertificateUpdated:
+		return true
+	case AuditLogEventTypeCertificatesActivated:
+		return true
+	case AuditLogEventTypeCertificatesDeactivated:
+		return true
+	case AuditLogEventTypeCheckpointPermissionCreated:
+		return true
+	case AuditLogEventTypeCheckpointPermissionDeleted:
+		return true
+	case AuditLogEventTypeExternalKeyRegistered:
+		return true
+	case AuditLogEventTypeExternalKeyRemoved:
+		return true
+	case AuditLogEventTypeExternalStorageRegistered:
+		return true
+	case AuditLogEventTypeExternalStorageRemoved:
+		return true
+	case AuditLogEventTypeGroupCreated:
+		return true
+	case AuditLogEventTypeGroupDeleted:
+		return true
+	case AuditLogEventTypeGroupUpdated:
+		return true
+	case AuditLogEventTypeIPAllowlistConfigActivated:
+		return true
+	case AuditLogEventTypeIPAllowlistConfigDeactivated:
+		return true
+	case AuditLogEventTypeIPAllowlistCreated:
+		return true
+	case AuditLogEventTypeIPAllowlistDeleted:
+		return true
+	case AuditLogEventTypeIPAllowlistUpdated:
+		return true
+	case AuditLogEventTypeInviteAccepted:
+		return true
+	case AuditLogEventTypeInviteDeleted:
+		return true
+	case AuditLogEventTypeInviteSent:
+		return true
+	case AuditLogEventTypeLoginFailed:
+		return true
+	case AuditLogEventTypeLoginSucceeded:
+		return true
+	case AuditLogEventTypeLogoutFailed:
+		return true
+	case AuditLogEventTypeLogoutSucceeded:
+		return true
+	case AuditLogEventTypeOrganizationUpdated:
+		return true
+	case AuditLogEventTypeProjectArchived:
+		return true
+	case AuditLogEventTypeProjectCreated:
+		return true
+	case AuditLogEventTypeProjectDeleted:
+		return true
+	case AuditLogEventTypeProjectUpdated:
+		return true
+	case AuditLogEventTypeRateLimitDeleted:
+		return true
+	case AuditLogEventTypeRateLimitUpdated:
+		return true
+	case AuditLogEventTypeResourceDeleted:
+		return true
+	case AuditLogEventTypeRoleAssignmentCreated:
+		return true
+	case AuditLogEventTypeRoleAssignmentDeleted:
+		return true
+	case AuditLogEventTypeRoleBoundToResource:
+		return true
+	case AuditLogEventTypeRoleCreated:
+		return true
+	case AuditLogEventTypeRoleDeleted:
+		return true
+	case AuditLogEventTypeRoleUnboundFromResource:
+		return true
+	case AuditLogEventTypeRoleUpdated:
+		return true
+	case AuditLogEventTypeScimDisabled:
+		return true
+	case AuditLogEventTypeScimEnabled:
+		return true
+	case AuditLogEventTypeServiceAccountCreated:
+		return true
+	case AuditLogEventTypeServiceAccountDeleted:
+		return true
+	case AuditLogEventTypeServiceAccountUpdated:
+		return true
+	case AuditLogEventTypeTenantAPIOrganizationInviteDeleted:
+		return true
+	case AuditLogEventTypeTenantAPIOrganizationInviteUpserted:
+		return true
+	case AuditLogEventTypeTenantAdminAPIKeyCreated:
+		return true
+	case AuditLogEventTypeTenantAdminAPIKeyDeleted:
+		return true
+	case AuditLogEventTypeTenantAdminAPIKeyUpdated:
+		return true
+	case AuditLogEventTypeTenantAdsAccountOnboardingRedemption:
+		return true
+	case AuditLogEventTypeTenantBillingAlertsUpdated:
+		return true
+	case AuditLogEventTypeTenantBillingInfoUpdated:
+		return true
+	case AuditLogEventTypeTenantBillingOverageLimitUpdated:
+		return true
+	case AuditLogEventTypeTenantChatgptAccessTokenRevoked:
+		return true
+	case AuditLogEventTypeTenantChatgptWorkspaceInviteUpserted:
+		return true
+	case AuditLogEventTypeTenantCustomRoleCreated:
+		return true
+	case AuditLogEventTypeTenantCustomRoleDeleted:
+		return true
+	case AuditLogEventTypeTenantCustomRoleUpdated:
+		return true
+	case AuditLogEventTypeTenantDomainsMigrated:
+		return true
+	case AuditLogEventTypeTenantGroupCreated:
+		return true
+	case AuditLogEventTypeTenantGroupDeleted:
+		return true
+	case AuditLogEventTypeTenantGroupMemberAdded:
+		return true
+	case AuditLogEventTypeTenantGroupMemberRemoved:
+		return true
+	case AuditLogEventTypeTenantGroupUpdated:
+		return true
+	case AuditLogEventTypeTenantMembershipAccepted:
+		return true
+	case AuditLogEventTypeTenantMembershipDeclined:
+		return true
+	case AuditLogEventTypeTenantMembershipRevoked:
+		return true
+	case AuditLogEventTypeTenantMetadataUpdated:
+		return true
+	case AuditLogEventTypeTenantMicrosoftEntraMappingDeleted:
+		return true
+	case AuditLogEventTypeTenantMicrosoftEntraMappingUpserted:
+		return true
+	case AuditLogEventTypeTenantMigrationCompleted:
+		return true
+	case AuditLogEventTypeTenantMigrationRolloutStatusUpdated:
+		return true
+	case AuditLogEventTypeTenantMigrationRolloutTierUpdated:
+		return true
+	case AuditLogEventTypeTenantPolicyAttached:
+		return true
+	case AuditLogEventTypeTenantPolicyCreated:
+		return true
+	case AuditLogEventTypeTenantPolicyDeleted:
+		return true
+	case AuditLogEventTypeTenantPolicyDetached:
+		return true
+	case AuditLogEventTypeTenantPolicyUpdated:
+		return true
+	case AuditLogEventTypeTenantPrincipalAuthenticationPolicyResolved:
+		return true
+	case AuditLogEventTypeTenantProductAccessPolicyUpdated:
+		return true
+	case AuditLogEventTypeTenantProjectAPIKeyCreated:
+		return true
+	case AuditLogEventTypeTenantResourceAccessDeleted:
+		return true
+	case AuditLogEventTypeTenantResourceAccessUpdated:
+		return true
+	case AuditLogEventTypeTenantResourceRoleAssignmentCreated:
+		return true
+	case AuditLogEventTypeTenantResourceRoleAssignmentDeleted:
+		return true
+	case AuditLogEventTypeTenantResourceShareGrantAccepted:
+		return true
+	case AuditLogEventTypeTenantResourceShareGrantCreated:
+		return true
+	case AuditLogEventTypeTenantResourceShareGrantDeclined:
+		return true
+	case AuditLogEventTypeTenantResourceShareGrantDeleted:
+		return true
+	case AuditLogEventTypeTenantResourceShareGrantRevoked:
+		return true
+	case AuditLogEventTypeTenantResourceShareGrantUpdated:
+		return true
+	case AuditLogEventTypeTenantRoleAssignmentCreated:
+		return true
+	case AuditLogEventTypeTenantRoleAssignmentDeleted:
+		return true
+	case AuditLogEventTypeTenantRoleMetadataUpdated:
+		return true
+	case AuditLogEventTypeTenantScimDeletionRequested:
+		return true
+	case AuditLogEventTypeTenantScimDirectoryCreated:
+		return true
+	case AuditLogEventTypeTenantScimSetupStarted:
+		return true
+	case AuditLogEventTypeTenantServiceAccountDeleted:
+		return true
+	case AuditLogEventTypeTenantServiceAccountTokenRevoked:
+		return true
+	case AuditLogEventTypeTenantServiceAccountUpdated:
+		return true
+	case AuditLogEventTypeTenantSessionPolicyCreated:
+		return true
+	case AuditLogEventTypeTenantSessionPolicyDeleted:
+		return true
+	case AuditLogEventTypeTenantSessionPolicyUpdated:
+		return true
+	case AuditLogEventTypeTenantSessionRevocationStarted:
+		return true
+	case AuditLogEventTypeTenantSsoConnectionCreated:
+		return true
+	case AuditLogEventTypeTenantSsoConnectionDeleted:
+		return true
+	case AuditLogEventTypeTenantSsoConnectionSetupStarted:
+		return true
+	case AuditLogEventTypeTenantSsoConnectionUpdated:
+		return true
+	case AuditLogEventTypeTenantSsoMigrated:
+		return true
+	case AuditLogEventTypeTenantThirdPartyAppPolicyUpdated:
+		return true
+	case AuditLogEventTypeTenantTrustedAccessApplicationSubmitted:
+		return true
+	case AuditLogEventTypeTenantTrustedAccessBusinessVerificationStarted:
+		return true
+	case AuditLogEventTypeTenantUsageLimitGroupUpdated:
+		return true
+	case AuditLogEventTypeTenantUsageLimitIncreaseRequestResolved:
+		return true
+	case AuditLogEventTypeTenantUsageLimitIncreaseRequestUpdated:
+		return true
+	case AuditLogEventTypeTenantUsageLimitUserUpdated:
+		return true
+	case AuditLogEventTypeTenantUsageLimitWorkspaceUpdated:
+		return true
+	case AuditLogEventTypeTenantUserAdded:
+		return true
+	case AuditLogEventTypeTenantUserInvited:
+		return true
+	case AuditLogEventTypeTenantUserLookedUp:
+		return true
+	case AuditLogEventTypeTenantUserRemoved:
+		return true
+	case AuditLogEventTypeTenantUserUpdated:
+		return true
+	case AuditLogEventTypeTenantWorkloadIdentityAccessTokenIssued:
+		return true
+	case AuditLogEventTypeTenantWorkloadIdentityBindingCreated:
+		return true
+	case AuditLogEventTypeTenantWorkloadIdentityMappingArchived:
+		return true
+	case AuditLogEventTypeTenantWorkloadIdentityMappingCreated:
+		return true
+	case AuditLogEventTypeTenantWorkloadIdentityMappingUpdated:
+		return true
+	case AuditLogEventTypeTenantWorkloadIdentityPrincipalProvisioned:
+		return true
+	case AuditLogEventTypeTenantWorkloadIdentityProviderArchived:
+		return true
+	case AuditLogEventTypeTenantWorkloadIdentityProviderCreated:
+		return true
+	case AuditLogEventTypeTenantWorkloadIdentityProviderUpdated:
+		return true
+	case AuditLogEventTypeTenantWorkspaceInviteEmailSettingsUpdated:
+		return true
+	case AuditLogEventTypeTunnelCreated:
+		return true
+	case AuditLogEventTypeTunnelDeleted:
+		return true
+	case AuditLogEventTypeTunnelUpdated:
+		return true
+	case AuditLogEventTypeUserAdded:
+		return true
+	case AuditLogEventTypeUserDeleted:
+		return true
+	case AuditLogEventTypeUserUpdated:
+		return true
+	case AuditLogEventTypeWorkloadIdentityProviderCreated:
+		return true
+	case AuditLogEventTypeWorkloadIdentityProviderDeleted:
+		return true
+	case AuditLogEventTypeWorkloadIdentityProviderMappingCreated:
+		return true
+	case AuditLogEventTypeWorkloadIdentityProviderMappingDeleted:
+		return true
+	case AuditLogEventTypeWorkloadIdentityProviderMappingUpdated:
+		return true
+	case AuditLogEventTypeWorkloadIdentityProviderUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogExternalKeyRegisteredType.
+const (
+	AuditLogExternalKeyRegisteredTypeExternalKeyRegistered AuditLogExternalKeyRegisteredType = "external_key.registered"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogExternalKeyRegisteredType enum.
+func (e AuditLogExternalKeyRegisteredType) Valid() bool {
+	switch e {
+	case AuditLogExternalKeyRegisteredTypeExternalKeyRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogExternalKeyRemovedType.
+const (
+	AuditLogExternalKeyRemovedTypeExternalKeyRemoved AuditLogExternalKeyRemovedType = "external_key.removed"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogExternalKeyRemovedType enum.
+func (e AuditLogExternalKeyRemovedType) Valid() bool {
+	switch e {
+	case AuditLogExternalKeyRemovedTypeExternalKeyRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogExternalStorageRegisteredType.
+const (
+	AuditLogExternalStorageRegisteredTypeExternalStorageRegistered AuditLogExternalStorageRegisteredType = "external_storage.registered"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogExternalStorageRegisteredType enum.
+func (e AuditLogExternalStorageRegisteredType) Valid() bool {
+	switch e {
+	case AuditLogExternalStorageRegisteredTypeExternalStorageRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogExternalStorageRemovedType.
+const (
+	AuditLogExternalStorageRemovedTypeExternalStorageRemoved AuditLogExternalStorageRemovedType = "external_storage.removed"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogExternalStorageRemovedType enum.
+func (e AuditLogExternalStorageRemovedType) Valid() bool {
+	switch e {
+	case AuditLogExternalStorageRemovedTypeExternalStorageRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogGroupCreatedType.
+const (
+	AuditLogGroupCreatedTypeGroupCreated AuditLogGroupCreatedType = "group.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogGroupCreatedType enum.
+func (e AuditLogGroupCreatedType) Valid() bool {
+	switch e {
+	case AuditLogGroupCreatedTypeGroupCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogGroupDeletedType.
+const (
+	AuditLogGroupDeletedTypeGroupDeleted AuditLogGroupDeletedType = "group.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogGroupDeletedType enum.
+func (e AuditLogGroupDeletedType) Valid() bool {
+	switch e {
+	case AuditLogGroupDeletedTypeGroupDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogGroupUpdatedType.
+const (
+	AuditLogGroupUpdatedTypeGroupUpdated AuditLogGroupUpdatedType = "group.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogGroupUpdatedType enum.
+func (e AuditLogGroupUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogGroupUpdatedTypeGroupUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogInviteAcceptedType.
+const (
+	AuditLogInviteAcceptedTypeInviteAccepted AuditLogInviteAcceptedType = "invite.accepted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogInviteAcceptedType enum.
+func (e AuditLogInviteAcceptedType) Valid() bool {
+	switch e {
+	case AuditLogInviteAcceptedTypeInviteAccepted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogInviteDeletedType.
+const (
+	AuditLogInviteDeletedTypeInviteDeleted AuditLogInviteDeletedType = "invite.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogInviteDeletedType enum.
+func (e AuditLogInviteDeletedType) Valid() bool {
+	switch e {
+	case AuditLogInviteDeletedTypeInviteDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogInviteSentType.
+const (
+	AuditLogInviteSentTypeInviteSent AuditLogInviteSentType = "invite.sent"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogInviteSentType enum.
+func (e AuditLogInviteSentType) Valid() bool {
+	switch e {
+	case AuditLogInviteSentTypeInviteSent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogIPAllowlistConfigActivatedType.
+const (
+	AuditLogIPAllowlistConfigActivatedTypeIPAllowlistConfigActivated AuditLogIPAllowlistConfigActivatedType = "ip_allowlist.config.activated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogIPAllowlistConfigActivatedType enum.
+func (e AuditLogIPAllowlistConfigActivatedType) Valid() bool {
+	switch e {
+	case AuditLogIPAllowlistConfigActivatedTypeIPAllowlistConfigActivated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogIPAllowlistConfigDeactivatedType.
+const (
+	AuditLogIPAllowlistConfigDeactivatedTypeIPAllowlistConfigDeactivated AuditLogIPAllowlistConfigDeactivatedType = "ip_allowlist.config.deactivated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogIPAllowlistConfigDeactivatedType enum.
+func (e AuditLogIPAllowlistConfigDeactivatedType) Valid() bool {
+	switch e {
+	case AuditLogIPAllowlistConfigDeactivatedTypeIPAllowlistConfigDeactivated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogIPAllowlistCreatedType.
+const (
+	AuditLogIPAllowlistCreatedTypeIPAllowlistCreated AuditLogIPAllowlistCreatedType = "ip_allowlist.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogIPAllowlistCreatedType enum.
+func (e AuditLogIPAllowlistCreatedType) Valid() bool {
+	switch e {
+	case AuditLogIPAllowlistCreatedTypeIPAllowlistCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogIPAllowlistDeletedType.
+const (
+	AuditLogIPAllowlistDeletedTypeIPAllowlistDeleted AuditLogIPAllowlistDeletedType = "ip_allowlist.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogIPAllowlistDeletedType enum.
+func (e AuditLogIPAllowlistDeletedType) Valid() bool {
+	switch e {
+	case AuditLogIPAllowlistDeletedTypeIPAllowlistDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogIPAllowlistUpdatedType.
+const (
+	AuditLogIPAllowlistUpdatedTypeIPAllowlistUpdated AuditLogIPAllowlistUpdatedType = "ip_allowlist.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogIPAllowlistUpdatedType enum.
+func (e AuditLogIPAllowlistUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogIPAllowlistUpdatedTypeIPAllowlistUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogLoginFailedType.
+const (
+	AuditLogLoginFailedTypeLoginFailed AuditLogLoginFailedType = "login.failed"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogLoginFailedType enum.
+func (e AuditLogLoginFailedType) Valid() bool {
+	switch e {
+	case AuditLogLoginFailedTypeLoginFailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogLoginSucceededType.
+const (
+	AuditLogLoginSucceededTypeLoginSucceeded AuditLogLoginSucceededType = "login.succeeded"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogLoginSucceededType enum.
+func (e AuditLogLoginSucceededType) Valid() bool {
+	switch e {
+	case AuditLogLoginSucceededTypeLoginSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogLogoutFailedType.
+const (
+	AuditLogLogoutFailedTypeLogoutFailed AuditLogLogoutFailedType = "logout.failed"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogLogoutFailedType enum.
+func (e AuditLogLogoutFailedType) Valid() bool {
+	switch e {
+	case AuditLogLogoutFailedTypeLogoutFailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogLogoutSucceededType.
+const (
+	AuditLogLogoutSucceededTypeLogoutSucceeded AuditLogLogoutSucceededType = "logout.succeeded"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogLogoutSucceededType enum.
+func (e AuditLogLogoutSucceededType) Valid() bool {
+	switch e {
+	case AuditLogLogoutSucceededTypeLogoutSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogOrganizationUpdatedType.
+const (
+	AuditLogOrganizationUpdatedTypeOrganizationUpdated AuditLogOrganizationUpdatedType = "organization.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogOrganizationUpdatedType enum.
+func (e AuditLogOrganizationUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogOrganizationUpdatedTypeOrganizationUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogProjectArchivedType.
+const (
+	AuditLogProjectArchivedTypeProjectArchived AuditLogProjectArchivedType = "project.archived"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogProjectArchivedType enum.
+func (e AuditLogProjectArchivedType) Valid() bool {
+	switch e {
+	case AuditLogProjectArchivedTypeProjectArchived:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogProjectCreatedType.
+const (
+	AuditLogProjectCreatedTypeProjectCreated AuditLogProjectCreatedType = "project.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogProjectCreatedType enum.
+func (e AuditLogProjectCreatedType) Valid() bool {
+	switch e {
+	case AuditLogProjectCreatedTypeProjectCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogProjectDeletedType.
+const (
+	AuditLogProjectDeletedTypeProjectDeleted AuditLogProjectDeletedType = "project.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogProjectDeletedType enum.
+func (e AuditLogProjectDeletedType) Valid() bool {
+	switch e {
+	case AuditLogProjectDeletedTypeProjectDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogProjectUpdatedType.
+const (
+	AuditLogProjectUpdatedTypeProjectUpdated AuditLogProjectUpdatedType = "project.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogProjectUpdatedType enum.
+func (e AuditLogProjectUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogProjectUpdatedTypeProjectUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogRateLimitDeletedType.
+const (
+	AuditLogRateLimitDeletedTypeRateLimitDeleted AuditLogRateLimitDeletedType = "rate_limit.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogRateLimitDeletedType enum.
+func (e AuditLogRateLimitDeletedType) Valid() bool {
+	switch e {
+	case AuditLogRateLimitDeletedTypeRateLimitDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogRateLimitUpdatedType.
+const (
+	AuditLogRateLimitUpdatedTypeRateLimitUpdated AuditLogRateLimitUpdatedType = "rate_limit.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogRateLimitUpdatedType enum.
+func (e AuditLogRateLimitUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogRateLimitUpdatedTypeRateLimitUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogResourceDeletedType.
+const (
+	AuditLogResourceDeletedTypeResourceDeleted AuditLogResourceDeletedType = "resource.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogResourceDeletedType enum.
+func (e AuditLogResourceDeletedType) Valid() bool {
+	switch e {
+	case AuditLogResourceDeletedTypeResourceDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogRoleAssignmentCreatedType.
+const (
+	AuditLogRoleAssignmentCreatedTypeRoleAssignmentCreated AuditLogRoleAssignmentCreatedType = "role.assignment.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogRoleAssignmentCreatedType enum.
+func (e AuditLogRoleAssignmentCreatedType) Valid() bool {
+	switch e {
+	case AuditLogRoleAssignmentCreatedTypeRoleAssignmentCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogRoleAssignmentDeletedType.
+const (
+	AuditLogRoleAssignmentDeletedTypeRoleAssignmentDeleted AuditLogRoleAssignmentDeletedType = "role.assignment.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogRoleAssignmentDeletedType enum.
+func (e AuditLogRoleAssignmentDeletedType) Valid() bool {
+	switch e {
+	case AuditLogRoleAssignmentDeletedTypeRoleAssignmentDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogRoleBoundToResourceType.
+const (
+	AuditLogRoleBoundToResourceTypeRoleBoundToResource AuditLogRoleBoundToResourceType = "role.bound_to_resource"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogRoleBoundToResourceType enum.
+func (e AuditLogRoleBoundToResourceType) Valid() bool {
+	switch e {
+	case AuditLogRoleBoundToResourceTypeRoleBoundToResource:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogRoleCreatedType.
+const (
+	AuditLogRoleCreatedTypeRoleCreated AuditLogRoleCreatedType = "role.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogRoleCreatedType enum.
+func (e AuditLogRoleCreatedType) Valid() bool {
+	switch e {
+	case AuditLogRoleCreatedTypeRoleCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogRoleDeletedType.
+const (
+	AuditLogRoleDeletedTypeRoleDeleted AuditLogRoleDeletedType = "role.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogRoleDeletedType enum.
+func (e AuditLogRoleDeletedType) Valid() bool {
+	switch e {
+	case AuditLogRoleDeletedTypeRoleDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogRoleUnboundFromResourceType.
+const (
+	AuditLogRoleUnboundFromResourceTypeRoleUnboundFromResource AuditLogRoleUnboundFromResourceType = "role.unbound_from_resource"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogRoleUnboundFromResourceType enum.
+func (e AuditLogRoleUnboundFromResourceType) Valid() bool {
+	switch e {
+	case AuditLogRoleUnboundFromResourceTypeRoleUnboundFromResource:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogRoleUpdatedType.
+const (
+	AuditLogRoleUpdatedTypeRoleUpdated AuditLogRoleUpdatedType = "role.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogRoleUpdatedType enum.
+func (e AuditLogRoleUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogRoleUpdatedTypeRoleUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogScimDisabledType.
+const (
+	AuditLogScimDisabledTypeScimDisabled AuditLogScimDisabledType = "scim.disabled"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogScimDisabledType enum.
+func (e AuditLogScimDisabledType) Valid() bool {
+	switch e {
+	case AuditLogScimDisabledTypeScimDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogScimEnabledType.
+const (
+	AuditLogScimEnabledTypeScimEnabled AuditLogScimEnabledType = "scim.enabled"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogScimEnabledType enum.
+func (e AuditLogScimEnabledType) Valid() bool {
+	switch e {
+	case AuditLogScimEnabledTypeScimEnabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogServiceAccountCreatedType.
+const (
+	AuditLogServiceAccountCreatedTypeServiceAccountCreated AuditLogServiceAccountCreatedType = "service_account.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogServiceAccountCreatedType enum.
+func (e AuditLogServiceAccountCreatedType) Valid() bool {
+	switch e {
+	case AuditLogServiceAccountCreatedTypeServiceAccountCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogServiceAccountDeletedType.
+const (
+	AuditLogServiceAccountDeletedTypeServiceAccountDeleted AuditLogServiceAccountDeletedType = "service_account.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogServiceAccountDeletedType enum.
+func (e AuditLogServiceAccountDeletedType) Valid() bool {
+	switch e {
+	case AuditLogServiceAccountDeletedTypeServiceAccountDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogServiceAccountUpdatedType.
+const (
+	AuditLogServiceAccountUpdatedTypeServiceAccountUpdated AuditLogServiceAccountUpdatedType = "service_account.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogServiceAccountUpdatedType enum.
+func (e AuditLogServiceAccountUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogServiceAccountUpdatedTypeServiceAccountUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantAdminAPIKeyCreatedType.
+const (
+	AuditLogTenantAdminAPIKeyCreatedTypeTenantAdminAPIKeyCreated AuditLogTenantAdminAPIKeyCreatedType = "tenant.admin_api_key.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantAdminAPIKeyCreatedType enum.
+func (e AuditLogTenantAdminAPIKeyCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantAdminAPIKeyCreatedTypeTenantAdminAPIKeyCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantAdminAPIKeyDeletedType.
+const (
+	AuditLogTenantAdminAPIKeyDeletedTypeTenantAdminAPIKeyDeleted AuditLogTenantAdminAPIKeyDeletedType = "tenant.admin_api_key.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantAdminAPIKeyDeletedType enum.
+func (e AuditLogTenantAdminAPIKeyDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantAdminAPIKeyDeletedTypeTenantAdminAPIKeyDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantAdminAPIKeyUpdatedType.
+const (
+	AuditLogTenantAdminAPIKeyUpdatedTypeTenantAdminAPIKeyUpdated AuditLogTenantAdminAPIKeyUpdatedType = "tenant.admin_api_key.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantAdminAPIKeyUpdatedType enum.
+func (e AuditLogTenantAdminAPIKeyUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantAdminAPIKeyUpdatedTypeTenantAdminAPIKeyUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantAdsAccountOnboardingRedemptionType.
+const (
+	AuditLogTenantAdsAccountOnboardingRedemptionTypeTenantAdsAccountOnboardingRedemption AuditLogTenantAdsAccountOnboardingRedemptionType = "tenant.ads_account.onboarding.redemption"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantAdsAccountOnboardingRedemptionType enum.
+func (e AuditLogTenantAdsAccountOnboardingRedemptionType) Valid() bool {
+	switch e {
+	case AuditLogTenantAdsAccountOnboardingRedemptionTypeTenantAdsAccountOnboardingRedemption:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantAPIOrganizationInviteDeletedType.
+const (
+	AuditLogTenantAPIOrganizationInviteDeletedTypeTenantAPIOrganizationInviteDeleted AuditLogTenantAPIOrganizationInviteDeletedType = "tenant.api_organization_invite.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantAPIOrganizationInviteDeletedType enum.
+func (e AuditLogTenantAPIOrganizationInviteDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantAPIOrganizationInviteDeletedTypeTenantAPIOrganizationInviteDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantAPIOrganizationInviteUpsertedType.
+const (
+	AuditLogTenantAPIOrganizationInviteUpsertedTypeTenantAPIOrganizationInviteUpserted AuditLogTenantAPIOrganizationInviteUpsertedType = "tenant.api_organization_invite.upserted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantAPIOrganizationInviteUpsertedType enum.
+func (e AuditLogTenantAPIOrganizationInviteUpsertedType) Valid() bool {
+	switch e {
+	case AuditLogTenantAPIOrganizationInviteUpsertedTypeTenantAPIOrganizationInviteUpserted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantBillingAlertsUpdatedType.
+const (
+	AuditLogTenantBillingAlertsUpdatedTypeTenantBillingAlertsUpdated AuditLogTenantBillingAlertsUpdatedType = "tenant.billing.alerts.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantBillingAlertsUpdatedType enum.
+func (e AuditLogTenantBillingAlertsUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantBillingAlertsUpdatedTypeTenantBillingAlertsUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantBillingInfoUpdatedType.
+const (
+	AuditLogTenantBillingInfoUpdatedTypeTenantBillingInfoUpdated AuditLogTenantBillingInfoUpdatedType = "tenant.billing.info.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantBillingInfoUpdatedType enum.
+func (e AuditLogTenantBillingInfoUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantBillingInfoUpdatedTypeTenantBillingInfoUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantBillingOverageLimitUpdatedType.
+const (
+	AuditLogTenantBillingOverageLimitUpdatedTypeTenantBillingOverageLimitUpdated AuditLogTenantBillingOverageLimitUpdatedType = "tenant.billing.overage_limit.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantBillingOverageLimitUpdatedType enum.
+func (e AuditLogTenantBillingOverageLimitUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantBillingOverageLimitUpdatedTypeTenantBillingOverageLimitUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantChatgptAccessTokenRevokedType.
+const (
+	AuditLogTenantChatgptAccessTokenRevokedTypeTenantChatgptAccessTokenRevoked AuditLogTenantChatgptAccessTokenRevokedType = "tenant.chatgpt_access_token.revoked"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantChatgptAccessTokenRevokedType enum.
+func (e AuditLogTenantChatgptAccessTokenRevokedType) Valid() bool {
+	switch e {
+	case AuditLogTenantChatgptAccessTokenRevokedTypeTenantChatgptAccessTokenRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantChatgptWorkspaceInviteUpsertedType.
+const (
+	AuditLogTenantChatgptWorkspaceInviteUpsertedTypeTenantChatgptWorkspaceInviteUpserted AuditLogTenantChatgptWorkspaceInviteUpsertedType = "tenant.chatgpt_workspace_invite.upserted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantChatgptWorkspaceInviteUpsertedType enum.
+func (e AuditLogTenantChatgptWorkspaceInviteUpsertedType) Valid() bool {
+	switch e {
+	case AuditLogTenantChatgptWorkspaceInviteUpsertedTypeTenantChatgptWorkspaceInviteUpserted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantCustomRoleCreatedType.
+const (
+	AuditLogTenantCustomRoleCreatedTypeTenantCustomRoleCreated AuditLogTenantCustomRoleCreatedType = "tenant.custom_role.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantCustomRoleCreatedType enum.
+func (e AuditLogTenantCustomRoleCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantCustomRoleCreatedTypeTenantCustomRoleCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantCustomRoleDeletedType.
+const (
+	AuditLogTenantCustomRoleDeletedTypeTenantCustomRoleDeleted AuditLogTenantCustomRoleDeletedType = "tenant.custom_role.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantCustomRoleDeletedType enum.
+func (e AuditLogTenantCustomRoleDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantCustomRoleDeletedTypeTenantCustomRoleDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantCustomRoleUpdatedType.
+const (
+	AuditLogTenantCustomRoleUpdatedTypeTenantCustomRoleUpdated AuditLogTenantCustomRoleUpdatedType = "tenant.custom_role.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantCustomRoleUpdatedType enum.
+func (e AuditLogTenantCustomRoleUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantCustomRoleUpdatedTypeTenantCustomRoleUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantDomainsMigratedType.
+const (
+	AuditLogTenantDomainsMigratedTypeTenantDomainsMigrated AuditLogTenantDomainsMigratedType = "tenant.domains.migrated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantDomainsMigratedType enum.
+func (e AuditLogTenantDomainsMigratedType) Valid() bool {
+	switch e {
+	case AuditLogTenantDomainsMigratedTypeTenantDomainsMigrated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantGroupCreatedType.
+const (
+	AuditLogTenantGroupCreatedTypeTenantGroupCreated AuditLogTenantGroupCreatedType = "tenant.group.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantGroupCreatedType enum.
+func (e AuditLogTenantGroupCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantGroupCreatedTypeTenantGroupCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantGroupDeletedType.
+const (
+	AuditLogTenantGroupDeletedTypeTenantGroupDeleted AuditLogTenantGroupDeletedType = "tenant.group.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantGroupDeletedType enum.
+func (e AuditLogTenantGroupDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantGroupDeletedTypeTenantGroupDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantGroupMemberAddedType.
+const (
+	AuditLogTenantGroupMemberAddedTypeTenantGroupMemberAdded AuditLogTenantGroupMemberAddedType = "tenant.group.member.added"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantGroupMemberAddedType enum.
+func (e AuditLogTenantGroupMemberAddedType) Valid() bool {
+	switch e {
+	case AuditLogTenantGroupMemberAddedTypeTenantGroupMemberAdded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantGroupMemberRemovedType.
+const (
+	AuditLogTenantGroupMemberRemovedTypeTenantGroupMemberRemoved AuditLogTenantGroupMemberRemovedType = "tenant.group.member.removed"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantGroupMemberRemovedType enum.
+func (e AuditLogTenantGroupMemberRemovedType) Valid() bool {
+	switch e {
+	case AuditLogTenantGroupMemberRemovedTypeTenantGroupMemberRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantGroupUpdatedType.
+const (
+	AuditLogTenantGroupUpdatedTypeTenantGroupUpdated AuditLogTenantGroupUpdatedType = "tenant.group.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantGroupUpdatedType enum.
+func (e AuditLogTenantGroupUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantGroupUpdatedTypeTenantGroupUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantMembershipAcceptedType.
+const (
+	AuditLogTenantMembershipAcceptedTypeTenantMembershipAccepted AuditLogTenantMembershipAcceptedType = "tenant.membership.accepted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantMembershipAcceptedType enum.
+func (e AuditLogTenantMembershipAcceptedType) Valid() bool {
+	switch e {
+	case AuditLogTenantMembershipAcceptedTypeTenantMembershipAccepted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantMembershipDeclinedType.
+const (
+	AuditLogTenantMembershipDeclinedTypeTenantMembershipDeclined AuditLogTenantMembershipDeclinedType = "tenant.membership.declined"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantMembershipDeclinedType enum.
+func (e AuditLogTenantMembershipDeclinedType) Valid() bool {
+	switch e {
+	case AuditLogTenantMembershipDeclinedTypeTenantMembershipDeclined:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantMembershipRevokedType.
+const (
+	AuditLogTenantMembershipRevokedTypeTenantMembershipRevoked AuditLogTenantMembershipRevokedType = "tenant.membership.revoked"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantMembershipRevokedType enum.
+func (e AuditLogTenantMembershipRevokedType) Valid() bool {
+	switch e {
+	case AuditLogTenantMembershipRevokedTypeTenantMembershipRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantMetadataUpdatedType.
+const (
+	AuditLogTenantMetadataUpdatedTypeTenantMetadataUpdated AuditLogTenantMetadataUpdatedType = "tenant.metadata.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantMetadataUpdatedType enum.
+func (e AuditLogTenantMetadataUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantMetadataUpdatedTypeTenantMetadataUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantMicrosoftEntraMappingDeletedType.
+const (
+	AuditLogTenantMicrosoftEntraMappingDeletedTypeTenantMicrosoftEntraMappingDeleted AuditLogTenantMicrosoftEntraMappingDeletedType = "tenant.microsoft_entra_mapping.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantMicrosoftEntraMappingDeletedType enum.
+func (e AuditLogTenantMicrosoftEntraMappingDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantMicrosoftEntraMappingDeletedTypeTenantMicrosoftEntraMappingDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantMicrosoftEntraMappingUpsertedType.
+const (
+	AuditLogTenantMicrosoftEntraMappingUpsertedTypeTenantMicrosoftEntraMappingUpserted AuditLogTenantMicrosoftEntraMappingUpsertedType = "tenant.microsoft_entra_mapping.upserted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantMicrosoftEntraMappingUpsertedType enum.
+func (e AuditLogTenantMicrosoftEntraMappingUpsertedType) Valid() bool {
+	switch e {
+	case AuditLogTenantMicrosoftEntraMappingUpsertedTypeTenantMicrosoftEntraMappingUpserted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantMigrationCompletedType.
+const (
+	AuditLogTenantMigrationCompletedTypeTenantMigrationCompleted AuditLogTenantMigrationCompletedType = "tenant.migration.completed"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantMigrationCompletedType enum.
+func (e AuditLogTenantMigrationCompletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantMigrationCompletedTypeTenantMigrationCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantMigrationRolloutStatusUpdatedType.
+const (
+	AuditLogTenantMigrationRolloutStatusUpdatedTypeTenantMigrationRolloutStatusUpdated AuditLogTenantMigrationRolloutStatusUpdatedType = "tenant.migration_rollout.status.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantMigrationRolloutStatusUpdatedType enum.
+func (e AuditLogTenantMigrationRolloutStatusUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantMigrationRolloutStatusUpdatedTypeTenantMigrationRolloutStatusUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantMigrationRolloutTierUpdatedType.
+const (
+	AuditLogTenantMigrationRolloutTierUpdatedTypeTenantMigrationRolloutTierUpdated AuditLogTenantMigrationRolloutTierUpdatedType = "tenant.migration_rollout.tier.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantMigrationRolloutTierUpdatedType enum.
+func (e AuditLogTenantMigrationRolloutTierUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantMigrationRolloutTierUpdatedTypeTenantMigrationRolloutTierUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantPolicyAttachedType.
+const (
+	AuditLogTenantPolicyAttachedTypeTenantPolicyAttached AuditLogTenantPolicyAttachedType = "tenant.policy.attached"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantPolicyAttachedType enum.
+func (e AuditLogTenantPolicyAttachedType) Valid() bool {
+	switch e {
+	case AuditLogTenantPolicyAttachedTypeTenantPolicyAttached:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantPolicyCreatedType.
+const (
+	AuditLogTenantPolicyCreatedTypeTenantPolicyCreated AuditLogTenantPolicyCreatedType = "tenant.policy.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantPolicyCreatedType enum.
+func (e AuditLogTenantPolicyCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantPolicyCreatedTypeTenantPolicyCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantPolicyDeletedType.
+const (
+	AuditLogTenantPolicyDeletedTypeTenantPolicyDeleted AuditLogTenantPolicyDeletedType = "tenant.policy.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantPolicyDeletedType enum.
+func (e AuditLogTenantPolicyDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantPolicyDeletedTypeTenantPolicyDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantPolicyDetachedType.
+const (
+	AuditLogTenantPolicyDetachedTypeTenantPolicyDetached AuditLogTenantPolicyDetachedType = "tenant.policy.detached"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantPolicyDetachedType enum.
+func (e AuditLogTenantPolicyDetachedType) Valid() bool {
+	switch e {
+	case AuditLogTenantPolicyDetachedTypeTenantPolicyDetached:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantPolicyUpdatedType.
+const (
+	AuditLogTenantPolicyUpdatedTypeTenantPolicyUpdated AuditLogTenantPolicyUpdatedType = "tenant.policy.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantPolicyUpdatedType enum.
+func (e AuditLogTenantPolicyUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantPolicyUpdatedTypeTenantPolicyUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantPrincipalAuthenticationPolicyResolvedType.
+const (
+	AuditLogTenantPrincipalAuthenticationPolicyResolvedTypeTenantPrincipalAuthenticationPolicyResolved AuditLogTenantPrincipalAuthenticationPolicyResolvedType = "tenant.principal_authentication_policy.resolved"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantPrincipalAuthenticationPolicyResolvedType enum.
+func (e AuditLogTenantPrincipalAuthenticationPolicyResolvedType) Valid() bool {
+	switch e {
+	case AuditLogTenantPrincipalAuthenticationPolicyResolvedTypeTenantPrincipalAuthenticationPolicyResolved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantProductAccessPolicyUpdatedType.
+const (
+	AuditLogTenantProductAccessPolicyUpdatedTypeTenantProductAccessPolicyUpdated AuditLogTenantProductAccessPolicyUpdatedType = "tenant.product_access_policy.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantProductAccessPolicyUpdatedType enum.
+func (e AuditLogTenantProductAccessPolicyUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantProductAccessPolicyUpdatedTypeTenantProductAccessPolicyUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantProjectAPIKeyCreatedType.
+const (
+	AuditLogTenantProjectAPIKeyCreatedTypeTenantProjectAPIKeyCreated AuditLogTenantProjectAPIKeyCreatedType = "tenant.project_api_key.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantProjectAPIKeyCreatedType enum.
+func (e AuditLogTenantProjectAPIKeyCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantProjectAPIKeyCreatedTypeTenantProjectAPIKeyCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceAccessDeletedType.
+const (
+	AuditLogTenantResourceAccessDeletedTypeTenantResourceAccessDeleted AuditLogTenantResourceAccessDeletedType = "tenant.resource_access.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceAccessDeletedType enum.
+func (e AuditLogTenantResourceAccessDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceAccessDeletedTypeTenantResourceAccessDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceAccessUpdatedType.
+const (
+	AuditLogTenantResourceAccessUpdatedTypeTenantResourceAccessUpdated AuditLogTenantResourceAccessUpdatedType = "tenant.resource_access.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceAccessUpdatedType enum.
+func (e AuditLogTenantResourceAccessUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceAccessUpdatedTypeTenantResourceAccessUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceRoleAssignmentCreatedType.
+const (
+	AuditLogTenantResourceRoleAssignmentCreatedTypeTenantResourceRoleAssignmentCreated AuditLogTenantResourceRoleAssignmentCreatedType = "tenant.resource_role_assignment.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceRoleAssignmentCreatedType enum.
+func (e AuditLogTenantResourceRoleAssignmentCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceRoleAssignmentCreatedTypeTenantResourceRoleAssignmentCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceRoleAssignmentDeletedType.
+const (
+	AuditLogTenantResourceRoleAssignmentDeletedTypeTenantResourceRoleAssignmentDeleted AuditLogTenantResourceRoleAssignmentDeletedType = "tenant.resource_role_assignment.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceRoleAssignmentDeletedType enum.
+func (e AuditLogTenantResourceRoleAssignmentDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceRoleAssignmentDeletedTypeTenantResourceRoleAssignmentDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceShareGrantAcceptedType.
+const (
+	AuditLogTenantResourceShareGrantAcceptedTypeTenantResourceShareGrantAccepted AuditLogTenantResourceShareGrantAcceptedType = "tenant.resource_share_grant.accepted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceShareGrantAcceptedType enum.
+func (e AuditLogTenantResourceShareGrantAcceptedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceShareGrantAcceptedTypeTenantResourceShareGrantAccepted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceShareGrantCreatedType.
+const (
+	AuditLogTenantResourceShareGrantCreatedTypeTenantResourceShareGrantCreated AuditLogTenantResourceShareGrantCreatedType = "tenant.resource_share_grant.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceShareGrantCreatedType enum.
+func (e AuditLogTenantResourceShareGrantCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceShareGrantCreatedTypeTenantResourceShareGrantCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceShareGrantDeclinedType.
+const (
+	AuditLogTenantResourceShareGrantDeclinedTypeTenantResourceShareGrantDeclined AuditLogTenantResourceShareGrantDeclinedType = "tenant.resource_share_grant.declined"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceShareGrantDeclinedType enum.
+func (e AuditLogTenantResourceShareGrantDeclinedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceShareGrantDeclinedTypeTenantResourceShareGrantDeclined:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceShareGrantDeletedType.
+const (
+	AuditLogTenantResourceShareGrantDeletedTypeTenantResourceShareGrantDeleted AuditLogTenantResourceShareGrantDeletedType = "tenant.resource_share_grant.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceShareGrantDeletedType enum.
+func (e AuditLogTenantResourceShareGrantDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceShareGrantDeletedTypeTenantResourceShareGrantDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceShareGrantRevokedType.
+const (
+	AuditLogTenantResourceShareGrantRevokedTypeTenantResourceShareGrantRevoked AuditLogTenantResourceShareGrantRevokedType = "tenant.resource_share_grant.revoked"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceShareGrantRevokedType enum.
+func (e AuditLogTenantResourceShareGrantRevokedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceShareGrantRevokedTypeTenantResourceShareGrantRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantResourceShareGrantUpdatedType.
+const (
+	AuditLogTenantResourceShareGrantUpdatedTypeTenantResourceShareGrantUpdated AuditLogTenantResourceShareGrantUpdatedType = "tenant.resource_share_grant.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantResourceShareGrantUpdatedType enum.
+func (e AuditLogTenantResourceShareGrantUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantResourceShareGrantUpdatedTypeTenantResourceShareGrantUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantRoleAssignmentCreatedType.
+const (
+	AuditLogTenantRoleAssignmentCreatedTypeTenantRoleAssignmentCreated AuditLogTenantRoleAssignmentCreatedType = "tenant.role_assignment.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantRoleAssignmentCreatedType enum.
+func (e AuditLogTenantRoleAssignmentCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantRoleAssignmentCreatedTypeTenantRoleAssignmentCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantRoleAssignmentDeletedType.
+const (
+	AuditLogTenantRoleAssignmentDeletedTypeTenantRoleAssignmentDeleted AuditLogTenantRoleAssignmentDeletedType = "tenant.role_assignment.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantRoleAssignmentDeletedType enum.
+func (e AuditLogTenantRoleAssignmentDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantRoleAssignmentDeletedTypeTenantRoleAssignmentDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantRoleMetadataUpdatedType.
+const (
+	AuditLogTenantRoleMetadataUpdatedTypeTenantRoleMetadataUpdated AuditLogTenantRoleMetadataUpdatedType = "tenant.role.metadata.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantRoleMetadataUpdatedType enum.
+func (e AuditLogTenantRoleMetadataUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantRoleMetadataUpdatedTypeTenantRoleMetadataUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantScimDeletionRequestedType.
+const (
+	AuditLogTenantScimDeletionRequestedTypeTenantScimDeletionRequested AuditLogTenantScimDeletionRequestedType = "tenant.scim.deletion.requested"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantScimDeletionRequestedType enum.
+func (e AuditLogTenantScimDeletionRequestedType) Valid() bool {
+	switch e {
+	case AuditLogTenantScimDeletionRequestedTypeTenantScimDeletionRequested:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantScimDirectoryCreatedType.
+const (
+	AuditLogTenantScimDirectoryCreatedTypeTenantScimDirectoryCreated AuditLogTenantScimDirectoryCreatedType = "tenant.scim.directory.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantScimDirectoryCreatedType enum.
+func (e AuditLogTenantScimDirectoryCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantScimDirectoryCreatedTypeTenantScimDirectoryCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantScimSetupStartedType.
+const (
+	AuditLogTenantScimSetupStartedTypeTenantScimSetupStarted AuditLogTenantScimSetupStartedType = "tenant.scim.setup.started"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantScimSetupStartedType enum.
+func (e AuditLogTenantScimSetupStartedType) Valid() bool {
+	switch e {
+	case AuditLogTenantScimSetupStartedTypeTenantScimSetupStarted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantServiceAccountDeletedType.
+const (
+	AuditLogTenantServiceAccountDeletedTypeTenantServiceAccountDeleted AuditLogTenantServiceAccountDeletedType = "tenant.service_account.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantServiceAccountDeletedType enum.
+func (e AuditLogTenantServiceAccountDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantServiceAccountDeletedTypeTenantServiceAccountDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantServiceAccountTokenRevokedType.
+const (
+	AuditLogTenantServiceAccountTokenRevokedTypeTenantServiceAccountTokenRevoked AuditLogTenantServiceAccountTokenRevokedType = "tenant.service_account.token.revoked"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantServiceAccountTokenRevokedType enum.
+func (e AuditLogTenantServiceAccountTokenRevokedType) Valid() bool {
+	switch e {
+	case AuditLogTenantServiceAccountTokenRevokedTypeTenantServiceAccountTokenRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantServiceAccountUpdatedType.
+const (
+	AuditLogTenantServiceAccountUpdatedTypeTenantServiceAccountUpdated AuditLogTenantServiceAccountUpdatedType = "tenant.service_account.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantServiceAccountUpdatedType enum.
+func (e AuditLogTenantServiceAccountUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantServiceAccountUpdatedTypeTenantServiceAccountUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantSessionPolicyCreatedType.
+const (
+	AuditLogTenantSessionPolicyCreatedTypeTenantSessionPolicyCreated AuditLogTenantSessionPolicyCreatedType = "tenant.session_policy.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantSessionPolicyCreatedType enum.
+func (e AuditLogTenantSessionPolicyCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantSessionPolicyCreatedTypeTenantSessionPolicyCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantSessionPolicyDeletedType.
+const (
+	AuditLogTenantSessionPolicyDeletedTypeTenantSessionPolicyDeleted AuditLogTenantSessionPolicyDeletedType = "tenant.session_policy.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantSessionPolicyDeletedType enum.
+func (e AuditLogTenantSessionPolicyDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantSessionPolicyDeletedTypeTenantSessionPolicyDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantSessionPolicyUpdatedType.
+const (
+	AuditLogTenantSessionPolicyUpdatedTypeTenantSessionPolicyUpdated AuditLogTenantSessionPolicyUpdatedType = "tenant.session_policy.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantSessionPolicyUpdatedType enum.
+func (e AuditLogTenantSessionPolicyUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantSessionPolicyUpdatedTypeTenantSessionPolicyUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantSessionRevocationStartedType.
+const (
+	AuditLogTenantSessionRevocationStartedTypeTenantSessionRevocationStarted AuditLogTenantSessionRevocationStartedType = "tenant.session_revocation.started"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantSessionRevocationStartedType enum.
+func (e AuditLogTenantSessionRevocationStartedType) Valid() bool {
+	switch e {
+	case AuditLogTenantSessionRevocationStartedTypeTenantSessionRevocationStarted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantSsoConnectionCreatedType.
+const (
+	AuditLogTenantSsoConnectionCreatedTypeTenantSsoConnectionCreated AuditLogTenantSsoConnectionCreatedType = "tenant.sso_connection.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantSsoConnectionCreatedType enum.
+func (e AuditLogTenantSsoConnectionCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantSsoConnectionCreatedTypeTenantSsoConnectionCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantSsoConnectionDeletedType.
+const (
+	AuditLogTenantSsoConnectionDeletedTypeTenantSsoConnectionDeleted AuditLogTenantSsoConnectionDeletedType = "tenant.sso_connection.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantSsoConnectionDeletedType enum.
+func (e AuditLogTenantSsoConnectionDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTenantSsoConnectionDeletedTypeTenantSsoConnectionDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantSsoConnectionSetupStartedType.
+const (
+	AuditLogTenantSsoConnectionSetupStartedTypeTenantSsoConnectionSetupStarted AuditLogTenantSsoConnectionSetupStartedType = "tenant.sso_connection.setup.started"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantSsoConnectionSetupStartedType enum.
+func (e AuditLogTenantSsoConnectionSetupStartedType) Valid() bool {
+	switch e {
+	case AuditLogTenantSsoConnectionSetupStartedTypeTenantSsoConnectionSetupStarted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantSsoConnectionUpdatedType.
+const (
+	AuditLogTenantSsoConnectionUpdatedTypeTenantSsoConnectionUpdated AuditLogTenantSsoConnectionUpdatedType = "tenant.sso_connection.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantSsoConnectionUpdatedType enum.
+func (e AuditLogTenantSsoConnectionUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantSsoConnectionUpdatedTypeTenantSsoConnectionUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantSsoMigratedType.
+const (
+	AuditLogTenantSsoMigratedTypeTenantSsoMigrated AuditLogTenantSsoMigratedType = "tenant.sso.migrated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantSsoMigratedType enum.
+func (e AuditLogTenantSsoMigratedType) Valid() bool {
+	switch e {
+	case AuditLogTenantSsoMigratedTypeTenantSsoMigrated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantThirdPartyAppPolicyUpdatedType.
+const (
+	AuditLogTenantThirdPartyAppPolicyUpdatedTypeTenantThirdPartyAppPolicyUpdated AuditLogTenantThirdPartyAppPolicyUpdatedType = "tenant.third_party_app_policy.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantThirdPartyAppPolicyUpdatedType enum.
+func (e AuditLogTenantThirdPartyAppPolicyUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantThirdPartyAppPolicyUpdatedTypeTenantThirdPartyAppPolicyUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantTrustedAccessApplicationSubmittedType.
+const (
+	AuditLogTenantTrustedAccessApplicationSubmittedTypeTenantTrustedAccessApplicationSubmitted AuditLogTenantTrustedAccessApplicationSubmittedType = "tenant.trusted_access.application.submitted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantTrustedAccessApplicationSubmittedType enum.
+func (e AuditLogTenantTrustedAccessApplicationSubmittedType) Valid() bool {
+	switch e {
+	case AuditLogTenantTrustedAccessApplicationSubmittedTypeTenantTrustedAccessApplicationSubmitted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantTrustedAccessBusinessVerificationStartedType.
+const (
+	AuditLogTenantTrustedAccessBusinessVerificationStartedTypeTenantTrustedAccessBusinessVerificationStarted AuditLogTenantTrustedAccessBusinessVerificationStartedType = "tenant.trusted_access.business_verification.started"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantTrustedAccessBusinessVerificationStartedType enum.
+func (e AuditLogTenantTrustedAccessBusinessVerificationStartedType) Valid() bool {
+	switch e {
+	case AuditLogTenantTrustedAccessBusinessVerificationStartedTypeTenantTrustedAccessBusinessVerificationStarted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUsageLimitGroupUpdatedType.
+const (
+	AuditLogTenantUsageLimitGroupUpdatedTypeTenantUsageLimitGroupUpdated AuditLogTenantUsageLimitGroupUpdatedType = "tenant.usage_limit.group.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUsageLimitGroupUpdatedType enum.
+func (e AuditLogTenantUsageLimitGroupUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantUsageLimitGroupUpdatedTypeTenantUsageLimitGroupUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUsageLimitIncreaseRequestResolvedType.
+const (
+	AuditLogTenantUsageLimitIncreaseRequestResolvedTypeTenantUsageLimitIncreaseRequestResolved AuditLogTenantUsageLimitIncreaseRequestResolvedType = "tenant.usage_limit.increase_request.resolved"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUsageLimitIncreaseRequestResolvedType enum.
+func (e AuditLogTenantUsageLimitIncreaseRequestResolvedType) Valid() bool {
+	switch e {
+	case AuditLogTenantUsageLimitIncreaseRequestResolvedTypeTenantUsageLimitIncreaseRequestResolved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUsageLimitIncreaseRequestUpdatedType.
+const (
+	AuditLogTenantUsageLimitIncreaseRequestUpdatedTypeTenantUsageLimitIncreaseRequestUpdated AuditLogTenantUsageLimitIncreaseRequestUpdatedType = "tenant.usage_limit.increase_request.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUsageLimitIncreaseRequestUpdatedType enum.
+func (e AuditLogTenantUsageLimitIncreaseRequestUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantUsageLimitIncreaseRequestUpdatedTypeTenantUsageLimitIncreaseRequestUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUsageLimitUserUpdatedType.
+const (
+	AuditLogTenantUsageLimitUserUpdatedTypeTenantUsageLimitUserUpdated AuditLogTenantUsageLimitUserUpdatedType = "tenant.usage_limit.user.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUsageLimitUserUpdatedType enum.
+func (e AuditLogTenantUsageLimitUserUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantUsageLimitUserUpdatedTypeTenantUsageLimitUserUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUsageLimitWorkspaceUpdatedType.
+const (
+	AuditLogTenantUsageLimitWorkspaceUpdatedTypeTenantUsageLimitWorkspaceUpdated AuditLogTenantUsageLimitWorkspaceUpdatedType = "tenant.usage_limit.workspace.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUsageLimitWorkspaceUpdatedType enum.
+func (e AuditLogTenantUsageLimitWorkspaceUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantUsageLimitWorkspaceUpdatedTypeTenantUsageLimitWorkspaceUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUserAddedType.
+const (
+	AuditLogTenantUserAddedTypeTenantUserAdded AuditLogTenantUserAddedType = "tenant.user.added"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUserAddedType enum.
+func (e AuditLogTenantUserAddedType) Valid() bool {
+	switch e {
+	case AuditLogTenantUserAddedTypeTenantUserAdded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUserInvitedType.
+const (
+	AuditLogTenantUserInvitedTypeTenantUserInvited AuditLogTenantUserInvitedType = "tenant.user.invited"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUserInvitedType enum.
+func (e AuditLogTenantUserInvitedType) Valid() bool {
+	switch e {
+	case AuditLogTenantUserInvitedTypeTenantUserInvited:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUserLookedUpType.
+const (
+	AuditLogTenantUserLookedUpTypeTenantUserLookedUp AuditLogTenantUserLookedUpType = "tenant.user.looked_up"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUserLookedUpType enum.
+func (e AuditLogTenantUserLookedUpType) Valid() bool {
+	switch e {
+	case AuditLogTenantUserLookedUpTypeTenantUserLookedUp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUserRemovedType.
+const (
+	AuditLogTenantUserRemovedTypeTenantUserRemoved AuditLogTenantUserRemovedType = "tenant.user.removed"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUserRemovedType enum.
+func (e AuditLogTenantUserRemovedType) Valid() bool {
+	switch e {
+	case AuditLogTenantUserRemovedTypeTenantUserRemoved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantUserUpdatedType.
+const (
+	AuditLogTenantUserUpdatedTypeTenantUserUpdated AuditLogTenantUserUpdatedType = "tenant.user.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantUserUpdatedType enum.
+func (e AuditLogTenantUserUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantUserUpdatedTypeTenantUserUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkloadIdentityAccessTokenIssuedType.
+const (
+	AuditLogTenantWorkloadIdentityAccessTokenIssuedTypeTenantWorkloadIdentityAccessTokenIssued AuditLogTenantWorkloadIdentityAccessTokenIssuedType = "tenant.workload_identity.access_token.issued"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkloadIdentityAccessTokenIssuedType enum.
+func (e AuditLogTenantWorkloadIdentityAccessTokenIssuedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkloadIdentityAccessTokenIssuedTypeTenantWorkloadIdentityAccessTokenIssued:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkloadIdentityBindingCreatedType.
+const (
+	AuditLogTenantWorkloadIdentityBindingCreatedTypeTenantWorkloadIdentityBindingCreated AuditLogTenantWorkloadIdentityBindingCreatedType = "tenant.workload_identity.binding.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkloadIdentityBindingCreatedType enum.
+func (e AuditLogTenantWorkloadIdentityBindingCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkloadIdentityBindingCreatedTypeTenantWorkloadIdentityBindingCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkloadIdentityMappingArchivedType.
+const (
+	AuditLogTenantWorkloadIdentityMappingArchivedTypeTenantWorkloadIdentityMappingArchived AuditLogTenantWorkloadIdentityMappingArchivedType = "tenant.workload_identity.mapping.archived"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkloadIdentityMappingArchivedType enum.
+func (e AuditLogTenantWorkloadIdentityMappingArchivedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkloadIdentityMappingArchivedTypeTenantWorkloadIdentityMappingArchived:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkloadIdentityMappingCreatedType.
+const (
+	AuditLogTenantWorkloadIdentityMappingCreatedTypeTenantWorkloadIdentityMappingCreated AuditLogTenantWorkloadIdentityMappingCreatedType = "tenant.workload_identity.mapping.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkloadIdentityMappingCreatedType enum.
+func (e AuditLogTenantWorkloadIdentityMappingCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkloadIdentityMappingCreatedTypeTenantWorkloadIdentityMappingCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkloadIdentityMappingUpdatedType.
+const (
+	AuditLogTenantWorkloadIdentityMappingUpdatedTypeTenantWorkloadIdentityMappingUpdated AuditLogTenantWorkloadIdentityMappingUpdatedType = "tenant.workload_identity.mapping.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkloadIdentityMappingUpdatedType enum.
+func (e AuditLogTenantWorkloadIdentityMappingUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkloadIdentityMappingUpdatedTypeTenantWorkloadIdentityMappingUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkloadIdentityPrincipalProvisionedType.
+const (
+	AuditLogTenantWorkloadIdentityPrincipalProvisionedTypeTenantWorkloadIdentityPrincipalProvisioned AuditLogTenantWorkloadIdentityPrincipalProvisionedType = "tenant.workload_identity.principal.provisioned"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkloadIdentityPrincipalProvisionedType enum.
+func (e AuditLogTenantWorkloadIdentityPrincipalProvisionedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkloadIdentityPrincipalProvisionedTypeTenantWorkloadIdentityPrincipalProvisioned:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkloadIdentityProviderArchivedType.
+const (
+	AuditLogTenantWorkloadIdentityProviderArchivedTypeTenantWorkloadIdentityProviderArchived AuditLogTenantWorkloadIdentityProviderArchivedType = "tenant.workload_identity.provider.archived"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkloadIdentityProviderArchivedType enum.
+func (e AuditLogTenantWorkloadIdentityProviderArchivedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkloadIdentityProviderArchivedTypeTenantWorkloadIdentityProviderArchived:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkloadIdentityProviderCreatedType.
+const (
+	AuditLogTenantWorkloadIdentityProviderCreatedTypeTenantWorkloadIdentityProviderCreated AuditLogTenantWorkloadIdentityProviderCreatedType = "tenant.workload_identity.provider.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkloadIdentityProviderCreatedType enum.
+func (e AuditLogTenantWorkloadIdentityProviderCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkloadIdentityProviderCreatedTypeTenantWorkloadIdentityProviderCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkloadIdentityProviderUpdatedType.
+const (
+	AuditLogTenantWorkloadIdentityProviderUpdatedTypeTenantWorkloadIdentityProviderUpdated AuditLogTenantWorkloadIdentityProviderUpdatedType = "tenant.workload_identity.provider.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkloadIdentityProviderUpdatedType enum.
+func (e AuditLogTenantWorkloadIdentityProviderUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkloadIdentityProviderUpdatedTypeTenantWorkloadIdentityProviderUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTenantWorkspaceInviteEmailSettingsUpdatedType.
+const (
+	AuditLogTenantWorkspaceInviteEmailSettingsUpdatedTypeTenantWorkspaceInviteEmailSettingsUpdated AuditLogTenantWorkspaceInviteEmailSettingsUpdatedType = "tenant.workspace_invite_email_settings.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTenantWorkspaceInviteEmailSettingsUpdatedType enum.
+func (e AuditLogTenantWorkspaceInviteEmailSettingsUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTenantWorkspaceInviteEmailSettingsUpdatedTypeTenantWorkspaceInviteEmailSettingsUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTunnelCreatedType.
+const (
+	AuditLogTunnelCreatedTypeTunnelCreated AuditLogTunnelCreatedType = "tunnel.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTunnelCreatedType enum.
+func (e AuditLogTunnelCreatedType) Valid() bool {
+	switch e {
+	case AuditLogTunnelCreatedTypeTunnelCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTunnelDeletedType.
+const (
+	AuditLogTunnelDeletedTypeTunnelDeleted AuditLogTunnelDeletedType = "tunnel.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTunnelDeletedType enum.
+func (e AuditLogTunnelDeletedType) Valid() bool {
+	switch e {
+	case AuditLogTunnelDeletedTypeTunnelDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogTunnelUpdatedType.
+const (
+	AuditLogTunnelUpdatedTypeTunnelUpdated AuditLogTunnelUpdatedType = "tunnel.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogTunnelUpdatedType enum.
+func (e AuditLogTunnelUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogTunnelUpdatedTypeTunnelUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogUserAddedType.
+const (
+	AuditLogUserAddedTypeUserAdded AuditLogUserAddedType = "user.added"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogUserAddedType enum.
+func (e AuditLogUserAddedType) Valid() bool {
+	switch e {
+	case AuditLogUserAddedTypeUserAdded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogUserDeletedType.
+const (
+	AuditLogUserDeletedTypeUserDeleted AuditLogUserDeletedType = "user.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogUserDeletedType enum.
+func (e AuditLogUserDeletedType) Valid() bool {
+	switch e {
+	case AuditLogUserDeletedTypeUserDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogUserUpdatedType.
+const (
+	AuditLogUserUpdatedTypeUserUpdated AuditLogUserUpdatedType = "user.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogUserUpdatedType enum.
+func (e AuditLogUserUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogUserUpdatedTypeUserUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogWorkloadIdentityProviderCreatedType.
+const (
+	AuditLogWorkloadIdentityProviderCreatedTypeWorkloadIdentityProviderCreated AuditLogWorkloadIdentityProviderCreatedType = "workload_identity_provider.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogWorkloadIdentityProviderCreatedType enum.
+func (e AuditLogWorkloadIdentityProviderCreatedType) Valid() bool {
+	switch e {
+	case AuditLogWorkloadIdentityProviderCreatedTypeWorkloadIdentityProviderCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogWorkloadIdentityProviderDeletedType.
+const (
+	AuditLogWorkloadIdentityProviderDeletedTypeWorkloadIdentityProviderDeleted AuditLogWorkloadIdentityProviderDeletedType = "workload_identity_provider.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogWorkloadIdentityProviderDeletedType enum.
+func (e AuditLogWorkloadIdentityProviderDeletedType) Valid() bool {
+	switch e {
+	case AuditLogWorkloadIdentityProviderDeletedTypeWorkloadIdentityProviderDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogWorkloadIdentityProviderMappingCreatedType.
+const (
+	AuditLogWorkloadIdentityProviderMappingCreatedTypeWorkloadIdentityProviderMappingCreated AuditLogWorkloadIdentityProviderMappingCreatedType = "workload_identity_provider_mapping.created"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogWorkloadIdentityProviderMappingCreatedType enum.
+func (e AuditLogWorkloadIdentityProviderMappingCreatedType) Valid() bool {
+	switch e {
+	case AuditLogWorkloadIdentityProviderMappingCreatedTypeWorkloadIdentityProviderMappingCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogWorkloadIdentityProviderMappingDeletedType.
+const (
+	AuditLogWorkloadIdentityProviderMappingDeletedTypeWorkloadIdentityProviderMappingDeleted AuditLogWorkloadIdentityProviderMappingDeletedType = "workload_identity_provider_mapping.deleted"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogWorkloadIdentityProviderMappingDeletedType enum.
+func (e AuditLogWorkloadIdentityProviderMappingDeletedType) Valid() bool {
+	switch e {
+	case AuditLogWorkloadIdentityProviderMappingDeletedTypeWorkloadIdentityProviderMappingDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogWorkloadIdentityProviderMappingUpdatedType.
+const (
+	AuditLogWorkloadIdentityProviderMappingUpdatedTypeWorkloadIdentityProviderMappingUpdated AuditLogWorkloadIdentityProviderMappingUpdatedType = "workload_identity_provider_mapping.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogWorkloadIdentityProviderMappingUpdatedType enum.
+func (e AuditLogWorkloadIdentityProviderMappingUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogWorkloadIdentityProviderMappingUpdatedTypeWorkloadIdentityProviderMappingUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditLogWorkloadIdentityProviderUpdatedType.
+const (
+	AuditLogWorkloadIdentityProviderUpdatedTypeWorkloadIdentityProviderUpdated AuditLogWorkloadIdentityProviderUpdatedType = "workload_identity_provider.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditLogWorkloadIdentityProviderUpdatedType enum.
+func (e AuditLogWorkloadIdentityProviderUpdatedType) Valid() bool {
+	switch e {
+	case AuditLogWorkloadIdentityProviderUpdatedTypeWorkloadIdentityProviderUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AzureStorageProviderType.
+const (
+	AzureStorageProviderTypeAzure AzureStorageProviderType = "azure"
+)
+
+// Valid indicates whether the value is a known member of the AzureStorageProviderType enum.
+func (e AzureStorageProviderType) Valid() bool {
+	switch e {
+	case AzureStorageProviderTypeAzure:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BucketWidth.
+const (
+	BucketWidthN1D = "1d"
+	BucketWidthN1H = "1h"
+	BucketWidthN1M = "1m"
+)
+
+// Valid indicates whether the value is a known member of the BucketWidth enum.
+func (e BucketWidth) Valid() bool {
+	switch e {
+	case BucketWidthN1D:
+		return true
+	case BucketWidthN1H:
+		return true
+	case BucketWidthN1M:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CostQuantityUnit.
+const (
+	CostQuantityUnitCharacters      = "characters"
+	CostQuantityUnitDurationHours   = "duration_hours"
+	CostQuantityUnitDurationMinutes = "duration_minutes"
+	CostQuantityUnitDurationSeconds = "duration_seconds"
+	CostQuantityUnitGibibyteHours   = "gibibyte_hours"
+	CostQuantityUnitImages          = "images"
+	CostQuantityUnitN1000Tokens     = "1000_tokens"
+	CostQuantityUnitTokens          = "tokens"
+)
+
+// Valid indicates whether the value is a known member of the CostQuantityUnit enum.
+func (e CostQuantityUnit) Valid() bool {
+	switch e {
+	case CostQuantityUnitCharacters:
+		return true
+	case CostQuantityUnitDurationHours:
+		return true
+	case CostQuantityUnitDurationMinutes:
+		return true
+	case CostQuantityUnitDurationSeconds:
+		return true
+	case CostQuantityUnitGibibyteHours:
+		return true
+	case CostQuantityUnitImages:
+		return true
+	case CostQuantityUnitN1000Tokens:
+		return true
+	case CostQuantityUnitTokens:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CostResultObject.
+const (
+	CostResultObjectOrganizationCostsResult CostResultObject = "organization.costs.result"
+)
+
+// Valid indicates whether the value is a known member of the CostResultObject enum.
+func (e CostResultObject) Valid() bool {
+	switch e {
+	case CostResultObjectOrganizationCostsResult:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DataRetentionType.
 const (
 	DataRetentionTypeEnhancedModifiedAbuseMonitoring = "enhanced_modified_abuse_monitoring"
@@ -79,6 +2875,21 @@ func (e EmailNotificationChannelType) Valid() bool {
 	}
 }
 
+// Defines values for GCPStorageProviderType.
+const (
+	GCPStorageProviderTypeGcp GCPStorageProviderType = "gcp"
+)
+
+// Valid indicates whether the value is a known member of the GCPStorageProviderType enum.
+func (e GCPStorageProviderType) Valid() bool {
+	switch e {
+	case GCPStorageProviderTypeGcp:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GroupType.
 const (
 	GroupTypeGroup       = "group"
@@ -91,6 +2902,27 @@ func (e GroupType) Valid() bool {
 	case GroupTypeGroup:
 		return true
 	case GroupTypeTenantGroup:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageUsageSource.
+const (
+	ImageUsageSourceImageEdit       = "image.edit"
+	ImageUsageSourceImageGeneration = "image.generation"
+	ImageUsageSourceImageVariation  = "image.variation"
+)
+
+// Valid indicates whether the value is a known member of the ImageUsageSource enum.
+func (e ImageUsageSource) Valid() bool {
+	switch e {
+	case ImageUsageSourceImageEdit:
+		return true
+	case ImageUsageSourceImageGeneration:
+		return true
+	case ImageUsageSourceImageVariation:
 		return true
 	default:
 		return false
@@ -130,6 +2962,21 @@ func (e ModelPermissionMode) Valid() bool {
 	case ModelPermissionModeAllowList:
 		return true
 	case ModelPermissionModeDenyList:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OCIStorageProviderType.
+const (
+	OCIStorageProviderTypeOci OCIStorageProviderType = "oci"
+)
+
+// Valid indicates whether the value is a known member of the OCIStorageProviderType enum.
+func (e OCIStorageProviderType) Valid() bool {
+	switch e {
+	case OCIStorageProviderTypeOci:
 		return true
 	default:
 		return false
@@ -279,6 +3126,241 @@ func (e SpendLimitStatus) Valid() bool {
 		return false
 	}
 }
+
+// Defines values for UsageAudioSpeechesObject.
+const (
+	UsageAudioSpeechesObjectOrganizationUsageAudioSpeechesResult UsageAudioSpeechesObject = "organization.usage.audio_speeches.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageAudioSpeechesObject enum.
+func (e UsageAudioSpeechesObject) Valid() bool {
+	switch e {
+	case UsageAudioSpeechesObjectOrganizationUsageAudioSpeechesResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageAudioTranscriptionsObject.
+const (
+	UsageAudioTranscriptionsObjectOrganizationUsageAudioTranscriptionsResult UsageAudioTranscriptionsObject = "organization.usage.audio_transcriptions.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageAudioTranscriptionsObject enum.
+func (e UsageAudioTranscriptionsObject) Valid() bool {
+	switch e {
+	case UsageAudioTranscriptionsObjectOrganizationUsageAudioTranscriptionsResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageCodeInterpreterSessionsObject.
+const (
+	UsageCodeInterpreterSessionsObjectOrganizationUsageCodeInterpreterSessionsResult UsageCodeInterpreterSessionsObject = "organization.usage.code_interpreter_sessions.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageCodeInterpreterSessionsObject enum.
+func (e UsageCodeInterpreterSessionsObject) Valid() bool {
+	switch e {
+	case UsageCodeInterpreterSessionsObjectOrganizationUsageCodeInterpreterSessionsResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageCompletionsObject.
+const (
+	UsageCompletionsObjectOrganizationUsageCompletionsResult UsageCompletionsObject = "organization.usage.completions.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageCompletionsObject enum.
+func (e UsageCompletionsObject) Valid() bool {
+	switch e {
+	case UsageCompletionsObjectOrganizationUsageCompletionsResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageDecisionsObject.
+const (
+	UsageDecisionsObjectOrganizationUsageDecisionsResult UsageDecisionsObject = "organization.usage.decisions.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageDecisionsObject enum.
+func (e UsageDecisionsObject) Valid() bool {
+	switch e {
+	case UsageDecisionsObjectOrganizationUsageDecisionsResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageEmbeddingsObject.
+const (
+	UsageEmbeddingsObjectOrganizationUsageEmbeddingsResult UsageEmbeddingsObject = "organization.usage.embeddings.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageEmbeddingsObject enum.
+func (e UsageEmbeddingsObject) Valid() bool {
+	switch e {
+	case UsageEmbeddingsObjectOrganizationUsageEmbeddingsResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageFileSearchCallsObject.
+const (
+	UsageFileSearchCallsObjectOrganizationUsageFileSearchesResult UsageFileSearchCallsObject = "organization.usage.file_searches.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageFileSearchCallsObject enum.
+func (e UsageFileSearchCallsObject) Valid() bool {
+	switch e {
+	case UsageFileSearchCallsObjectOrganizationUsageFileSearchesResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageGroupBy.
+const (
+	UsageGroupByAPIKeyID      = "api_key_id"
+	UsageGroupByAPISource     = "api_source"
+	UsageGroupByBatch         = "batch"
+	UsageGroupByContextLevel  = "context_level"
+	UsageGroupByLineItem      = "line_item"
+	UsageGroupByModel         = "model"
+	UsageGroupByProjectID     = "project_id"
+	UsageGroupByServiceTier   = "service_tier"
+	UsageGroupBySize          = "size"
+	UsageGroupBySource        = "source"
+	UsageGroupByUserID        = "user_id"
+	UsageGroupByVectorStoreID = "vector_store_id"
+)
+
+// Valid indicates whether the value is a known member of the UsageGroupBy enum.
+func (e UsageGroupBy) Valid() bool {
+	switch e {
+	case UsageGroupByAPIKeyID:
+		return true
+	case UsageGroupByAPISource:
+		return true
+	case UsageGroupByBatch:
+		return true
+	case UsageGroupByContextLevel:
+		return true
+	case UsageGroupByLineItem:
+		return true
+	case UsageGroupByModel:
+		return true
+	case UsageGroupByProjectID:
+		return true
+	case UsageGroupByServiceTier:
+		return true
+	case UsageGroupBySize:
+		return true
+	case UsageGroupBySource:
+		return true
+	case UsageGroupByUserID:
+		return true
+	case UsageGroupByVectorStoreID:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageImagesObject.
+const (
+	UsageImagesObjectOrganizationUsageImagesResult UsageImagesObject = "organization.usage.images.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageImagesObject enum.
+func (e UsageImagesObject) Valid() bool {
+	switch e {
+	case UsageImagesObjectOrganizationUsageImagesResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageModerationsObject.
+const (
+	UsageModerationsObjectOrganizationUsageModerationsResult UsageModerationsObject = "organization.usage.moderations.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageModerationsObject enum.
+func (e UsageModerationsObject) Valid() bool {
+	switch e {
+	case UsageModerationsObjectOrganizationUsageModerationsResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageVectorStoresObject.
+const (
+	UsageVectorStoresObjectOrganizationUsageVectorStoresResult UsageVectorStoresObject = "organization.usage.vector_stores.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageVectorStoresObject enum.
+func (e UsageVectorStoresObject) Valid() bool {
+	switch e {
+	case UsageVectorStoresObjectOrganizationUsageVectorStoresResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageWebSearchCallsObject.
+const (
+	UsageWebSearchCallsObjectOrganizationUsageWebSearchesResult UsageWebSearchCallsObject = "organization.usage.web_searches.result"
+)
+
+// Valid indicates whether the value is a known member of the UsageWebSearchCallsObject enum.
+func (e UsageWebSearchCallsObject) Valid() bool {
+	switch e {
+	case UsageWebSearchCallsObjectOrganizationUsageWebSearchesResult:
+		return true
+	default:
+		return false
+	}
+}
+
+// AWSStorageProvider is an Amazon S3 bucket, reached through an IAM role.
+type AWSStorageProvider struct {
+	// AccountID is the AWS account of the bucket, as the API reports it.
+	AccountID *string `json:"account_id,omitempty"`
+
+	// Bucket is the bucket's name.
+	Bucket string `json:"bucket"`
+
+	// ExternalID is the external id to require in the role's trust policy, as the API reports it.
+	ExternalID *string `json:"external_id,omitempty"`
+
+	// Region is the bucket's region, as the API reports it.
+	Region *string `json:"region,omitempty"`
+
+	// RoleArn is the ARN of the IAM role OpenAI assumes to reach the bucket.
+	RoleArn string                 `json:"role_arn"`
+	Type    AWSStorageProviderType `json:"type"`
+}
+
+// AWSStorageProviderType defines model for AWSStorageProvider.Type.
+type AWSStorageProviderType string
 
 // AddGroupUserRequest is a user to add to a group.
 type AddGroupUserRequest struct {
@@ -633,6 +3715,3723 @@ type AssignedRoleList struct {
 // AssignedRoles lists roles assigned to a user or a group. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
 type AssignedRoles = []AssignedRole
 
+// AuditLogActor is who did what an audit log event records: a user in a dashboard session (`session`) or an API key (`api_key`).
+type AuditLogActor struct {
+	// APIKey is the API key a request came with, and who owns it.
+	APIKey *AuditLogActorAPIKey `json:"api_key,omitempty"`
+
+	// Session is a user's dashboard session.
+	Session *AuditLogActorSession `json:"session,omitempty"`
+
+	// Type is `session` or `api_key`, telling which of the two fields is set.
+	Type *string `json:"type,omitempty"`
+}
+
+// AuditLogActorAPIKey is the API key a request came with, and who owns it.
+type AuditLogActorAPIKey struct {
+	// ID is the key's tracking id.
+	ID *string `json:"id,omitempty"`
+
+	// ServiceAccount is the user or service account behind an audit log event; service accounts have no email.
+	ServiceAccount *AuditLogActorUser `json:"service_account,omitempty"`
+
+	// Type is `user` or `service_account`, telling which of the two fields is set.
+	Type *string `json:"type,omitempty"`
+
+	// User is the user or service account behind an audit log event; service accounts have no email.
+	User *AuditLogActorUser `json:"user,omitempty"`
+}
+
+// AuditLogActorSession is a user's dashboard session.
+type AuditLogActorSession struct {
+	// IPAddress is the IP address the session came from.
+	IPAddress *string `json:"ip_address,omitempty"`
+
+	// IPAddressDetails is where an IP address is, as the API locates it.
+	IPAddressDetails *AuditLogIPAddressDetails `json:"ip_address_details,omitempty"`
+
+	// Ja3 is the JA3 fingerprint of the session's TLS client.
+	Ja3 *string `json:"ja3,omitempty"`
+
+	// Ja4 is the JA4 fingerprint of the session's TLS client.
+	Ja4 *string `json:"ja4,omitempty"`
+
+	// User is the user or service account behind an audit log event; service accounts have no email.
+	User *AuditLogActorUser `json:"user,omitempty"`
+
+	// UserAgent is the User-Agent header of the session's browser.
+	UserAgent *string `json:"user_agent,omitempty"`
+}
+
+// AuditLogActorUser is the user or service account behind an audit log event; service accounts have no email.
+type AuditLogActorUser struct {
+	// Email is the user's email address.
+	Email *string `json:"email,omitempty"`
+
+	// ID is the user's or service account's id.
+	ID *string `json:"id,omitempty"`
+}
+
+// AuditLogAPIKeyCreated is the `api_key.created` audit log event.
+type AuditLogAPIKeyCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// APIKeyCreated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	APIKeyCreated *AuditLogObject `json:"api_key.created,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject          `json:"project,omitempty"`
+	Type    AuditLogAPIKeyCreatedType `json:"type"`
+}
+
+// AuditLogAPIKeyCreatedType defines model for AuditLogAPIKeyCreated.Type.
+type AuditLogAPIKeyCreatedType string
+
+// AuditLogAPIKeyDeleted is the `api_key.deleted` audit log event.
+type AuditLogAPIKeyDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// APIKeyDeleted is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	APIKeyDeleted *AuditLogObject `json:"api_key.deleted,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject          `json:"project,omitempty"`
+	Type    AuditLogAPIKeyDeletedType `json:"type"`
+}
+
+// AuditLogAPIKeyDeletedType defines model for AuditLogAPIKeyDeleted.Type.
+type AuditLogAPIKeyDeletedType string
+
+// AuditLogAPIKeyUpdated is the `api_key.updated` audit log event.
+type AuditLogAPIKeyUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// APIKeyUpdated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	APIKeyUpdated *AuditLogObject `json:"api_key.updated,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject          `json:"project,omitempty"`
+	Type    AuditLogAPIKeyUpdatedType `json:"type"`
+}
+
+// AuditLogAPIKeyUpdatedType defines model for AuditLogAPIKeyUpdated.Type.
+type AuditLogAPIKeyUpdatedType string
+
+// AuditLogCertificateCreated is the `certificate.created` audit log event.
+type AuditLogCertificateCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// CertificateCreated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	CertificateCreated *AuditLogObject `json:"certificate.created,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject               `json:"project,omitempty"`
+	Type    AuditLogCertificateCreatedType `json:"type"`
+}
+
+// AuditLogCertificateCreatedType defines model for AuditLogCertificateCreated.Type.
+type AuditLogCertificateCreatedType string
+
+// AuditLogCertificateDeleted is the `certificate.deleted` audit log event.
+type AuditLogCertificateDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// CertificateDeleted is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	CertificateDeleted *AuditLogObject `json:"certificate.deleted,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject               `json:"project,omitempty"`
+	Type    AuditLogCertificateDeletedType `json:"type"`
+}
+
+// AuditLogCertificateDeletedType defines model for AuditLogCertificateDeleted.Type.
+type AuditLogCertificateDeletedType string
+
+// AuditLogCertificateUpdated is the `certificate.updated` audit log event.
+type AuditLogCertificateUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// CertificateUpdated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	CertificateUpdated *AuditLogObject `json:"certificate.updated,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject               `json:"project,omitempty"`
+	Type    AuditLogCertificateUpdatedType `json:"type"`
+}
+
+// AuditLogCertificateUpdatedType defines model for AuditLogCertificateUpdated.Type.
+type AuditLogCertificateUpdatedType string
+
+// AuditLogCertificates is the certificates turned on or off.
+type AuditLogCertificates struct {
+	Certificates []AuditLogObject `json:"certificates,omitempty"`
+}
+
+// AuditLogCertificatesActivated is the `certificates.activated` audit log event.
+type AuditLogCertificatesActivated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// CertificatesActivated is the certificates turned on or off.
+	CertificatesActivated *AuditLogCertificates `json:"certificates.activated,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                  `json:"project,omitempty"`
+	Type    AuditLogCertificatesActivatedType `json:"type"`
+}
+
+// AuditLogCertificatesActivatedType defines model for AuditLogCertificatesActivated.Type.
+type AuditLogCertificatesActivatedType string
+
+// AuditLogCertificatesDeactivated is the `certificates.deactivated` audit log event.
+type AuditLogCertificatesDeactivated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// CertificatesDeactivated is the certificates turned on or off.
+	CertificatesDeactivated *AuditLogCertificates `json:"certificates.deactivated,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                    `json:"project,omitempty"`
+	Type    AuditLogCertificatesDeactivatedType `json:"type"`
+}
+
+// AuditLogCertificatesDeactivatedType defines model for AuditLogCertificatesDeactivated.Type.
+type AuditLogCertificatesDeactivatedType string
+
+// AuditLogChange is an object registered, created, changed or deleted, with what the API records of it as free-form JSON: `data` for a creation, `changes_requested` for a change.
+type AuditLogChange struct {
+	// ChangesRequested is what was asked to change.
+	ChangesRequested map[string]interface{} `json:"changes_requested,omitempty"`
+
+	// Data is the object as created.
+	Data map[string]interface{} `json:"data,omitempty"`
+
+	// ID is the object's id.
+	ID *string `json:"id,omitempty"`
+
+	// Name is the object's name, for deletions.
+	Name *string `json:"name,omitempty"`
+}
+
+// AuditLogCheckpointPermissionCreated is the `checkpoint.permission.created` audit log event.
+type AuditLogCheckpointPermissionCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// CheckpointPermissionCreated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	CheckpointPermissionCreated *AuditLogObject `json:"checkpoint.permission.created,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                        `json:"project,omitempty"`
+	Type    AuditLogCheckpointPermissionCreatedType `json:"type"`
+}
+
+// AuditLogCheckpointPermissionCreatedType defines model for AuditLogCheckpointPermissionCreated.Type.
+type AuditLogCheckpointPermissionCreatedType string
+
+// AuditLogCheckpointPermissionDeleted is the `checkpoint.permission.deleted` audit log event.
+type AuditLogCheckpointPermissionDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// CheckpointPermissionDeleted is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	CheckpointPermissionDeleted *AuditLogObject `json:"checkpoint.permission.deleted,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                        `json:"project,omitempty"`
+	Type    AuditLogCheckpointPermissionDeletedType `json:"type"`
+}
+
+// AuditLogCheckpointPermissionDeletedType defines model for AuditLogCheckpointPermissionDeleted.Type.
+type AuditLogCheckpointPermissionDeletedType string
+
+// AuditLogData is what an object was created with, or what was asked to change; which fields are set depends on the event type.
+type AuditLogData struct {
+	// Email is the invited email address.
+	Email *string `json:"email,omitempty"`
+
+	// FineTunedModelCheckpoint is the fine-tuned model checkpoint a project may use.
+	FineTunedModelCheckpoint *string `json:"fine_tuned_model_checkpoint,omitempty"`
+
+	// GroupName is a group's name.
+	GroupName *string `json:"group_name,omitempty"`
+
+	// Name is a project's name.
+	Name *string `json:"name,omitempty"`
+
+	// ProjectID is the project granted a fine-tuned model checkpoint.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// Role is the role of an invite, a user or a service account.
+	Role *string `json:"role,omitempty"`
+
+	// Scopes lists an API key's scopes, such as `api.model.read`.
+	Scopes []string `json:"scopes,omitempty"`
+
+	// Title is a project's title.
+	Title *string `json:"title,omitempty"`
+}
+
+// AuditLogDetails is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+type AuditLogDetails = json.RawMessage
+
+// AuditLogEventBase holds the fields every audit log event has, whatever its type.
+type AuditLogEventBase struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+}
+
+// AuditLogEventType lists the known types of audit log events.
+type AuditLogEventType string
+
+// AuditLogExternalKeyRegistered is the `external_key.registered` audit log event.
+type AuditLogExternalKeyRegistered struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ExternalKeyRegistered is an object registered, created, changed or deleted, with what the API records of it as free-form JSON: `data` for a creation, `changes_requested` for a change.
+	ExternalKeyRegistered *AuditLogChange `json:"external_key.registered,omitempty"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                  `json:"project,omitempty"`
+	Type    AuditLogExternalKeyRegisteredType `json:"type"`
+}
+
+// AuditLogExternalKeyRegisteredType defines model for AuditLogExternalKeyRegistered.Type.
+type AuditLogExternalKeyRegisteredType string
+
+// AuditLogExternalKeyRemoved is the `external_key.removed` audit log event.
+type AuditLogExternalKeyRemoved struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ExternalKeyRemoved is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ExternalKeyRemoved *AuditLogObject `json:"external_key.removed,omitempty"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject               `json:"project,omitempty"`
+	Type    AuditLogExternalKeyRemovedType `json:"type"`
+}
+
+// AuditLogExternalKeyRemovedType defines model for AuditLogExternalKeyRemoved.Type.
+type AuditLogExternalKeyRemovedType string
+
+// AuditLogExternalStorage is an external storage configuration registered (`data`) or removed.
+type AuditLogExternalStorage struct {
+	// Data is where an external storage configuration keeps data.
+	Data *AuditLogExternalStorageData `json:"data,omitempty"`
+
+	// ID is the configuration's id.
+	ID *string `json:"id,omitempty"`
+}
+
+// AuditLogExternalStorageData is where an external storage configuration keeps data.
+type AuditLogExternalStorageData struct {
+	// Geography is the region group the storage is in.
+	Geography *string `json:"geography,omitempty"`
+
+	// Provider is the cloud bucket an external storage configuration keeps data in, told apart by `type`.
+	Provider ExternalStorageProvider `json:"provider,omitempty"`
+}
+
+// AuditLogExternalStorageRegistered is the `external_storage.registered` audit log event.
+type AuditLogExternalStorageRegistered struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ExternalStorageRegistered is an external storage configuration registered (`data`) or removed.
+	ExternalStorageRegistered *AuditLogExternalStorage `json:"external_storage.registered,omitempty"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                      `json:"project,omitempty"`
+	Type    AuditLogExternalStorageRegisteredType `json:"type"`
+}
+
+// AuditLogExternalStorageRegisteredType defines model for AuditLogExternalStorageRegistered.Type.
+type AuditLogExternalStorageRegisteredType string
+
+// AuditLogExternalStorageRemoved is the `external_storage.removed` audit log event.
+type AuditLogExternalStorageRemoved struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ExternalStorageRemoved is an external storage configuration registered (`data`) or removed.
+	ExternalStorageRemoved *AuditLogExternalStorage `json:"external_storage.removed,omitempty"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                   `json:"project,omitempty"`
+	Type    AuditLogExternalStorageRemovedType `json:"type"`
+}
+
+// AuditLogExternalStorageRemovedType defines model for AuditLogExternalStorageRemoved.Type.
+type AuditLogExternalStorageRemovedType string
+
+// AuditLogFailure is why a login or logout failed.
+type AuditLogFailure struct {
+	// ErrorCode is the error's code.
+	ErrorCode *string `json:"error_code,omitempty"`
+
+	// ErrorMessage is the error's message.
+	ErrorMessage *string `json:"error_message,omitempty"`
+}
+
+// AuditLogGroupCreated is the `group.created` audit log event.
+type AuditLogGroupCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// GroupCreated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	GroupCreated *AuditLogObject `json:"group.created,omitempty"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject         `json:"project,omitempty"`
+	Type    AuditLogGroupCreatedType `json:"type"`
+}
+
+// AuditLogGroupCreatedType defines model for AuditLogGroupCreated.Type.
+type AuditLogGroupCreatedType string
+
+// AuditLogGroupDeleted is the `group.deleted` audit log event.
+type AuditLogGroupDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// GroupDeleted is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	GroupDeleted *AuditLogObject `json:"group.deleted,omitempty"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject         `json:"project,omitempty"`
+	Type    AuditLogGroupDeletedType `json:"type"`
+}
+
+// AuditLogGroupDeletedType defines model for AuditLogGroupDeleted.Type.
+type AuditLogGroupDeletedType string
+
+// AuditLogGroupUpdated is the `group.updated` audit log event.
+type AuditLogGroupUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// GroupUpdated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	GroupUpdated *AuditLogObject `json:"group.updated,omitempty"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject         `json:"project,omitempty"`
+	Type    AuditLogGroupUpdatedType `json:"type"`
+}
+
+// AuditLogGroupUpdatedType defines model for AuditLogGroupUpdated.Type.
+type AuditLogGroupUpdatedType string
+
+// AuditLogIPAddressDetails is where an IP address is, as the API locates it.
+type AuditLogIPAddressDetails struct {
+	// Asn is the autonomous system number of the network.
+	Asn *string `json:"asn,omitempty"`
+
+	// City is the city.
+	City *string `json:"city,omitempty"`
+
+	// Country is the country code, such as `US`.
+	Country *string `json:"country,omitempty"`
+
+	// Latitude is the latitude, as decimal text.
+	Latitude *string `json:"latitude,omitempty"`
+
+	// Longitude is the longitude, as decimal text.
+	Longitude *string `json:"longitude,omitempty"`
+
+	// Region is the region, such as `California`.
+	Region *string `json:"region,omitempty"`
+
+	// RegionCode is the region's code, such as `CA`.
+	RegionCode *string `json:"region_code,omitempty"`
+}
+
+// AuditLogIPAllowlist is an IP allowlist created, changed or deleted.
+type AuditLogIPAllowlist struct {
+	// AllowedIps lists the allowed IP addresses and ranges.
+	AllowedIps []string `json:"allowed_ips,omitempty"`
+
+	// ID is the allowlist's id.
+	ID *string `json:"id,omitempty"`
+
+	// Name is the allowlist's name.
+	Name *string `json:"name,omitempty"`
+}
+
+// AuditLogIPAllowlistConfigs is the IP allowlist configurations turned on or off.
+type AuditLogIPAllowlistConfigs struct {
+	Configs []AuditLogObject `json:"configs,omitempty"`
+}
+
+// AuditLogInviteAccepted is the `invite.accepted` audit log event.
+type AuditLogInviteAccepted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// InviteAccepted is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	InviteAccepted *AuditLogObject `json:"invite.accepted,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject           `json:"project,omitempty"`
+	Type    AuditLogInviteAcceptedType `json:"type"`
+}
+
+// AuditLogInviteAcceptedType defines model for AuditLogInviteAccepted.Type.
+type AuditLogInviteAcceptedType string
+
+// AuditLogInviteDeleted is the `invite.deleted` audit log event.
+type AuditLogInviteDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// InviteDeleted is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	InviteDeleted *AuditLogObject `json:"invite.deleted,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject          `json:"project,omitempty"`
+	Type    AuditLogInviteDeletedType `json:"type"`
+}
+
+// AuditLogInviteDeletedType defines model for AuditLogInviteDeleted.Type.
+type AuditLogInviteDeletedType string
+
+// AuditLogInviteSent is the `invite.sent` audit log event.
+type AuditLogInviteSent struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// InviteSent is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	InviteSent *AuditLogObject `json:"invite.sent,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject       `json:"project,omitempty"`
+	Type    AuditLogInviteSentType `json:"type"`
+}
+
+// AuditLogInviteSentType defines model for AuditLogInviteSent.Type.
+type AuditLogInviteSentType string
+
+// AuditLogIPAllowlistConfigActivated is the `ip_allowlist.config.activated` audit log event.
+type AuditLogIPAllowlistConfigActivated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// IPAllowlistConfigActivated is the IP allowlist configurations turned on or off.
+	IPAllowlistConfigActivated *AuditLogIPAllowlistConfigs `json:"ip_allowlist.config.activated,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                       `json:"project,omitempty"`
+	Type    AuditLogIPAllowlistConfigActivatedType `json:"type"`
+}
+
+// AuditLogIPAllowlistConfigActivatedType defines model for AuditLogIPAllowlistConfigActivated.Type.
+type AuditLogIPAllowlistConfigActivatedType string
+
+// AuditLogIPAllowlistConfigDeactivated is the `ip_allowlist.config.deactivated` audit log event.
+type AuditLogIPAllowlistConfigDeactivated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// IPAllowlistConfigDeactivated is the IP allowlist configurations turned on or off.
+	IPAllowlistConfigDeactivated *AuditLogIPAllowlistConfigs `json:"ip_allowlist.config.deactivated,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                         `json:"project,omitempty"`
+	Type    AuditLogIPAllowlistConfigDeactivatedType `json:"type"`
+}
+
+// AuditLogIPAllowlistConfigDeactivatedType defines model for AuditLogIPAllowlistConfigDeactivated.Type.
+type AuditLogIPAllowlistConfigDeactivatedType string
+
+// AuditLogIPAllowlistCreated is the `ip_allowlist.created` audit log event.
+type AuditLogIPAllowlistCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// IPAllowlistCreated is an IP allowlist created, changed or deleted.
+	IPAllowlistCreated *AuditLogIPAllowlist `json:"ip_allowlist.created,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject               `json:"project,omitempty"`
+	Type    AuditLogIPAllowlistCreatedType `json:"type"`
+}
+
+// AuditLogIPAllowlistCreatedType defines model for AuditLogIPAllowlistCreated.Type.
+type AuditLogIPAllowlistCreatedType string
+
+// AuditLogIPAllowlistDeleted is the `ip_allowlist.deleted` audit log event.
+type AuditLogIPAllowlistDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// IPAllowlistDeleted is an IP allowlist created, changed or deleted.
+	IPAllowlistDeleted *AuditLogIPAllowlist `json:"ip_allowlist.deleted,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject               `json:"project,omitempty"`
+	Type    AuditLogIPAllowlistDeletedType `json:"type"`
+}
+
+// AuditLogIPAllowlistDeletedType defines model for AuditLogIPAllowlistDeleted.Type.
+type AuditLogIPAllowlistDeletedType string
+
+// AuditLogIPAllowlistUpdated is the `ip_allowlist.updated` audit log event.
+type AuditLogIPAllowlistUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// IPAllowlistUpdated is an IP allowlist created, changed or deleted.
+	IPAllowlistUpdated *AuditLogIPAllowlist `json:"ip_allowlist.updated,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject               `json:"project,omitempty"`
+	Type    AuditLogIPAllowlistUpdatedType `json:"type"`
+}
+
+// AuditLogIPAllowlistUpdatedType defines model for AuditLogIPAllowlistUpdated.Type.
+type AuditLogIPAllowlistUpdatedType string
+
+// AuditLogList is a page of audit log events, newest first.
+type AuditLogList struct {
+	Data []AuditLog `json:"data"`
+
+	// FirstID is the id of the first event of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more events follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last event of the page; pass it as `after` for the next page.
+	LastID *string `json:"last_id,omitempty"`
+
+	// Object is always `list`.
+	Object string `json:"object"`
+}
+
+// AuditLogLoginFailed is the `login.failed` audit log event.
+type AuditLogLoginFailed struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// LoginFailed is why a login or logout failed.
+	LoginFailed *AuditLogFailure `json:"login.failed,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject        `json:"project,omitempty"`
+	Type    AuditLogLoginFailedType `json:"type"`
+}
+
+// AuditLogLoginFailedType defines model for AuditLogLoginFailed.Type.
+type AuditLogLoginFailedType string
+
+// AuditLogLoginSucceeded is the `login.succeeded` audit log event.
+type AuditLogLoginSucceeded struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// LoginSucceeded is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	LoginSucceeded AuditLogDetails `json:"login.succeeded,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject           `json:"project,omitempty"`
+	Type    AuditLogLoginSucceededType `json:"type"`
+}
+
+// AuditLogLoginSucceededType defines model for AuditLogLoginSucceeded.Type.
+type AuditLogLoginSucceededType string
+
+// AuditLogLogoutFailed is the `logout.failed` audit log event.
+type AuditLogLogoutFailed struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// LogoutFailed is why a login or logout failed.
+	LogoutFailed *AuditLogFailure `json:"logout.failed,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject         `json:"project,omitempty"`
+	Type    AuditLogLogoutFailedType `json:"type"`
+}
+
+// AuditLogLogoutFailedType defines model for AuditLogLogoutFailed.Type.
+type AuditLogLogoutFailedType string
+
+// AuditLogLogoutSucceeded is the `logout.succeeded` audit log event.
+type AuditLogLogoutSucceeded struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// LogoutSucceeded is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	LogoutSucceeded AuditLogDetails `json:"logout.succeeded,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject            `json:"project,omitempty"`
+	Type    AuditLogLogoutSucceededType `json:"type"`
+}
+
+// AuditLogLogoutSucceededType defines model for AuditLogLogoutSucceeded.Type.
+type AuditLogLogoutSucceededType string
+
+// AuditLogObject is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+type AuditLogObject struct {
+	// Certificate is the PEM text of a deleted certificate.
+	Certificate *string `json:"certificate,omitempty"`
+
+	// ChangesRequested is what an object was created with, or what was asked to change; which fields are set depends on the event type.
+	ChangesRequested *AuditLogData `json:"changes_requested,omitempty"`
+
+	// Data is what an object was created with, or what was asked to change; which fields are set depends on the event type.
+	Data *AuditLogData `json:"data,omitempty"`
+
+	// ID is the object's id.
+	ID *string `json:"id,omitempty"`
+
+	// Name is the object's name, for the events that give it.
+	Name *string `json:"name,omitempty"`
+}
+
+// AuditLogOrganizationChange is a change to the organization's settings.
+type AuditLogOrganizationChange struct {
+	// ChangesRequested is the organization settings a change asked for.
+	ChangesRequested *AuditLogOrganizationSettings `json:"changes_requested,omitempty"`
+
+	// ID is the organization's id.
+	ID *string `json:"id,omitempty"`
+}
+
+// AuditLogOrganizationSettings is the organization settings a change asked for.
+type AuditLogOrganizationSettings struct {
+	// APICallLogging is how API calls are logged.
+	APICallLogging *string `json:"api_call_logging,omitempty"`
+
+	// APICallLoggingProjectIds is the projects whose API calls are logged, when only some are.
+	APICallLoggingProjectIds *string `json:"api_call_logging_project_ids,omitempty"`
+
+	// Description is the organization's new description.
+	Description *string `json:"description,omitempty"`
+
+	// Name is the organization's new name.
+	Name *string `json:"name,omitempty"`
+
+	// ThreadsUIVisibility is who may see threads in the dashboard.
+	ThreadsUIVisibility *string `json:"threads_ui_visibility,omitempty"`
+
+	// Title is the organization's new title.
+	Title *string `json:"title,omitempty"`
+
+	// UsageDashboardVisibility is who may see the usage dashboard.
+	UsageDashboardVisibility *string `json:"usage_dashboard_visibility,omitempty"`
+}
+
+// AuditLogOrganizationUpdated is the `organization.updated` audit log event.
+type AuditLogOrganizationUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// OrganizationUpdated is a change to the organization's settings.
+	OrganizationUpdated *AuditLogOrganizationChange `json:"organization.updated,omitempty"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                `json:"project,omitempty"`
+	Type    AuditLogOrganizationUpdatedType `json:"type"`
+}
+
+// AuditLogOrganizationUpdatedType defines model for AuditLogOrganizationUpdated.Type.
+type AuditLogOrganizationUpdatedType string
+
+// AuditLogProject is the project an audit log event happened in.
+type AuditLogProject struct {
+	// ID is the project's id.
+	ID *string `json:"id,omitempty"`
+
+	// Name is the project's name.
+	Name *string `json:"name,omitempty"`
+}
+
+// AuditLogProjectArchived is the `project.archived` audit log event.
+type AuditLogProjectArchived struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ProjectArchived is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ProjectArchived *AuditLogObject             `json:"project.archived,omitempty"`
+	Type            AuditLogProjectArchivedType `json:"type"`
+}
+
+// AuditLogProjectArchivedType defines model for AuditLogProjectArchived.Type.
+type AuditLogProjectArchivedType string
+
+// AuditLogProjectCreated is the `project.created` audit log event.
+type AuditLogProjectCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ProjectCreated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ProjectCreated *AuditLogObject            `json:"project.created,omitempty"`
+	Type           AuditLogProjectCreatedType `json:"type"`
+}
+
+// AuditLogProjectCreatedType defines model for AuditLogProjectCreated.Type.
+type AuditLogProjectCreatedType string
+
+// AuditLogProjectDeleted is the `project.deleted` audit log event.
+type AuditLogProjectDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ProjectDeleted is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ProjectDeleted *AuditLogObject            `json:"project.deleted,omitempty"`
+	Type           AuditLogProjectDeletedType `json:"type"`
+}
+
+// AuditLogProjectDeletedType defines model for AuditLogProjectDeleted.Type.
+type AuditLogProjectDeletedType string
+
+// AuditLogProjectUpdated is the `project.updated` audit log event.
+type AuditLogProjectUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ProjectUpdated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ProjectUpdated *AuditLogObject            `json:"project.updated,omitempty"`
+	Type           AuditLogProjectUpdatedType `json:"type"`
+}
+
+// AuditLogProjectUpdatedType defines model for AuditLogProjectUpdated.Type.
+type AuditLogProjectUpdatedType string
+
+// AuditLogProviderMapping is a mapping of a workload identity provider to a project service account, created, changed or deleted.
+type AuditLogProviderMapping struct {
+	// ChangesRequested is what was asked to change.
+	ChangesRequested map[string]interface{} `json:"changes_requested,omitempty"`
+
+	// Data is the mapping as created.
+	Data map[string]interface{} `json:"data,omitempty"`
+
+	// ID is the mapping's id.
+	ID *string `json:"id,omitempty"`
+
+	// IdentityProviderID is the provider's id.
+	IdentityProviderID *string `json:"identity_provider_id,omitempty"`
+
+	// ProjectID is the project of the service account, for deletions.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// ServiceAccountID is the service account, for deletions.
+	ServiceAccountID *string `json:"service_account_id,omitempty"`
+}
+
+// AuditLogRateLimitChange is a project rate limit changed (`changes_requested`) or deleted.
+type AuditLogRateLimitChange struct {
+	// ChangesRequested is a change to a project's rate limits for one model; each can only be lowered below the organization's.
+	ChangesRequested *UpdateRateLimitRequest `json:"changes_requested,omitempty"`
+
+	// ID is the rate limit's id.
+	ID *string `json:"id,omitempty"`
+}
+
+// AuditLogRateLimitDeleted is the `rate_limit.deleted` audit log event.
+type AuditLogRateLimitDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// RateLimitDeleted is a project rate limit changed (`changes_requested`) or deleted.
+	RateLimitDeleted *AuditLogRateLimitChange     `json:"rate_limit.deleted,omitempty"`
+	Type             AuditLogRateLimitDeletedType `json:"type"`
+}
+
+// AuditLogRateLimitDeletedType defines model for AuditLogRateLimitDeleted.Type.
+type AuditLogRateLimitDeletedType string
+
+// AuditLogRateLimitUpdated is the `rate_limit.updated` audit log event.
+type AuditLogRateLimitUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// RateLimitUpdated is a project rate limit changed (`changes_requested`) or deleted.
+	RateLimitUpdated *AuditLogRateLimitChange     `json:"rate_limit.updated,omitempty"`
+	Type             AuditLogRateLimitUpdatedType `json:"type"`
+}
+
+// AuditLogRateLimitUpdatedType defines model for AuditLogRateLimitUpdated.Type.
+type AuditLogRateLimitUpdatedType string
+
+// AuditLogResourceDeleted is the `resource.deleted` audit log event.
+type AuditLogResourceDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ResourceDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	ResourceDeleted AuditLogDetails             `json:"resource.deleted,omitempty"`
+	Type            AuditLogResourceDeletedType `json:"type"`
+}
+
+// AuditLogResourceDeletedType defines model for AuditLogResourceDeleted.Type.
+type AuditLogResourceDeletedType string
+
+// AuditLogRoleAssignment is a role assigned to, or taken from, a principal.
+type AuditLogRoleAssignment struct {
+	// ID is the role's id.
+	ID *string `json:"id,omitempty"`
+
+	// PrincipalID is the user's or group's id.
+	PrincipalID *string `json:"principal_id,omitempty"`
+
+	// PrincipalType is the kind of principal, such as `user` or `group`.
+	PrincipalType *string `json:"principal_type,omitempty"`
+
+	// ResourceID is the resource the role applies to.
+	ResourceID *string `json:"resource_id,omitempty"`
+
+	// ResourceType is the kind of resource.
+	ResourceType *string `json:"resource_type,omitempty"`
+}
+
+// AuditLogRoleAssignmentCreated is the `role.assignment.created` audit log event.
+type AuditLogRoleAssignmentCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// RoleAssignmentCreated is a role assigned to, or taken from, a principal.
+	RoleAssignmentCreated *AuditLogRoleAssignment           `json:"role.assignment.created,omitempty"`
+	Type                  AuditLogRoleAssignmentCreatedType `json:"type"`
+}
+
+// AuditLogRoleAssignmentCreatedType defines model for AuditLogRoleAssignmentCreated.Type.
+type AuditLogRoleAssignmentCreatedType string
+
+// AuditLogRoleAssignmentDeleted is the `role.assignment.deleted` audit log event.
+type AuditLogRoleAssignmentDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// RoleAssignmentDeleted is a role assigned to, or taken from, a principal.
+	RoleAssignmentDeleted *AuditLogRoleAssignment           `json:"role.assignment.deleted,omitempty"`
+	Type                  AuditLogRoleAssignmentDeletedType `json:"type"`
+}
+
+// AuditLogRoleAssignmentDeletedType defines model for AuditLogRoleAssignmentDeleted.Type.
+type AuditLogRoleAssignmentDeletedType string
+
+// AuditLogRoleBinding is a role bound to, or unbound from, a resource.
+type AuditLogRoleBinding struct {
+	// ConnectorID is the connector the binding concerns.
+	ConnectorID *string `json:"connector_id,omitempty"`
+
+	// ConnectorName is the connector's name.
+	ConnectorName *string `json:"connector_name,omitempty"`
+
+	// Enabled tells whether the binding is on.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// ID is the binding's id.
+	ID *string `json:"id,omitempty"`
+
+	// Permissions lists the permissions concerned.
+	Permissions []string `json:"permissions,omitempty"`
+
+	// ResourceID is the resource's id.
+	ResourceID *string `json:"resource_id,omitempty"`
+
+	// ResourceType is the kind of resource.
+	ResourceType *string `json:"resource_type,omitempty"`
+
+	// RoleID is the role's id.
+	RoleID *string `json:"role_id,omitempty"`
+
+	// Source is what caused the change, such as `role_toggle`, `role_connector_update`, `role_delete`, `workspace_permissions` or `connector_publish`.
+	Source *string `json:"source,omitempty"`
+
+	// WorkspaceID is the workspace the binding belongs to.
+	WorkspaceID *string `json:"workspace_id,omitempty"`
+}
+
+// AuditLogRoleBoundToResource is the `role.bound_to_resource` audit log event.
+type AuditLogRoleBoundToResource struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// RoleBoundToResource is a role bound to, or unbound from, a resource.
+	RoleBoundToResource *AuditLogRoleBinding            `json:"role.bound_to_resource,omitempty"`
+	Type                AuditLogRoleBoundToResourceType `json:"type"`
+}
+
+// AuditLogRoleBoundToResourceType defines model for AuditLogRoleBoundToResource.Type.
+type AuditLogRoleBoundToResourceType string
+
+// AuditLogRoleChanges is the changes asked of a custom role.
+type AuditLogRoleChanges struct {
+	// Description is the role's new description.
+	Description *string `json:"description,omitempty"`
+
+	// shared.Metadata is the role's new metadata.
+	Metadata map[string]interface{} `json:"metadata,omitempty"`
+
+	// PermissionsAdded lists the permissions added.
+	PermissionsAdded []string `json:"permissions_added,omitempty"`
+
+	// PermissionsRemoved lists the permissions removed.
+	PermissionsRemoved []string `json:"permissions_removed,omitempty"`
+
+	// ResourceID is the resource the role belongs to.
+	ResourceID *string `json:"resource_id,omitempty"`
+
+	// ResourceType is the kind of resource the role applies to.
+	ResourceType *string `json:"resource_type,omitempty"`
+
+	// RoleName is the role's new name.
+	RoleName *string `json:"role_name,omitempty"`
+}
+
+// AuditLogRoleCreated is the `role.created` audit log event.
+type AuditLogRoleCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// RoleCreated is a custom role created, changed (`changes_requested`) or deleted.
+	RoleCreated *AuditLogRoleDetails    `json:"role.created,omitempty"`
+	Type        AuditLogRoleCreatedType `json:"type"`
+}
+
+// AuditLogRoleCreatedType defines model for AuditLogRoleCreated.Type.
+type AuditLogRoleCreatedType string
+
+// AuditLogRoleDeleted is the `role.deleted` audit log event.
+type AuditLogRoleDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// RoleDeleted is a custom role created, changed (`changes_requested`) or deleted.
+	RoleDeleted *AuditLogRoleDetails    `json:"role.deleted,omitempty"`
+	Type        AuditLogRoleDeletedType `json:"type"`
+}
+
+// AuditLogRoleDeletedType defines model for AuditLogRoleDeleted.Type.
+type AuditLogRoleDeletedType string
+
+// AuditLogRoleDetails is a custom role created, changed (`changes_requested`) or deleted.
+type AuditLogRoleDetails struct {
+	// ChangesRequested is the changes asked of a custom role.
+	ChangesRequested *AuditLogRoleChanges `json:"changes_requested,omitempty"`
+
+	// ID is the role's id.
+	ID *string `json:"id,omitempty"`
+
+	// Permissions lists the permissions the role grants.
+	Permissions []string `json:"permissions,omitempty"`
+
+	// ResourceID is the resource the role belongs to.
+	ResourceID *string `json:"resource_id,omitempty"`
+
+	// ResourceType is the kind of resource the role applies to.
+	ResourceType *string `json:"resource_type,omitempty"`
+
+	// RoleName is the role's name.
+	RoleName *string `json:"role_name,omitempty"`
+}
+
+// AuditLogRoleUnboundFromResource is the `role.unbound_from_resource` audit log event.
+type AuditLogRoleUnboundFromResource struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// RoleUnboundFromResource is a role bound to, or unbound from, a resource.
+	RoleUnboundFromResource *AuditLogRoleBinding                `json:"role.unbound_from_resource,omitempty"`
+	Type                    AuditLogRoleUnboundFromResourceType `json:"type"`
+}
+
+// AuditLogRoleUnboundFromResourceType defines model for AuditLogRoleUnboundFromResource.Type.
+type AuditLogRoleUnboundFromResourceType string
+
+// AuditLogRoleUpdated is the `role.updated` audit log event.
+type AuditLogRoleUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// RoleUpdated is a custom role created, changed (`changes_requested`) or deleted.
+	RoleUpdated *AuditLogRoleDetails    `json:"role.updated,omitempty"`
+	Type        AuditLogRoleUpdatedType `json:"type"`
+}
+
+// AuditLogRoleUpdatedType defines model for AuditLogRoleUpdated.Type.
+type AuditLogRoleUpdatedType string
+
+// AuditLogScimDisabled is the `scim.disabled` audit log event.
+type AuditLogScimDisabled struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ScimDisabled is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ScimDisabled *AuditLogObject          `json:"scim.disabled,omitempty"`
+	Type         AuditLogScimDisabledType `json:"type"`
+}
+
+// AuditLogScimDisabledType defines model for AuditLogScimDisabled.Type.
+type AuditLogScimDisabledType string
+
+// AuditLogScimEnabled is the `scim.enabled` audit log event.
+type AuditLogScimEnabled struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ScimEnabled is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ScimEnabled *AuditLogObject         `json:"scim.enabled,omitempty"`
+	Type        AuditLogScimEnabledType `json:"type"`
+}
+
+// AuditLogScimEnabledType defines model for AuditLogScimEnabled.Type.
+type AuditLogScimEnabledType string
+
+// AuditLogServiceAccountCreated is the `service_account.created` audit log event.
+type AuditLogServiceAccountCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ServiceAccountCreated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ServiceAccountCreated *AuditLogObject                   `json:"service_account.created,omitempty"`
+	Type                  AuditLogServiceAccountCreatedType `json:"type"`
+}
+
+// AuditLogServiceAccountCreatedType defines model for AuditLogServiceAccountCreated.Type.
+type AuditLogServiceAccountCreatedType string
+
+// AuditLogServiceAccountDeleted is the `service_account.deleted` audit log event.
+type AuditLogServiceAccountDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ServiceAccountDeleted is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ServiceAccountDeleted *AuditLogObject                   `json:"service_account.deleted,omitempty"`
+	Type                  AuditLogServiceAccountDeletedType `json:"type"`
+}
+
+// AuditLogServiceAccountDeletedType defines model for AuditLogServiceAccountDeleted.Type.
+type AuditLogServiceAccountDeletedType string
+
+// AuditLogServiceAccountUpdated is the `service_account.updated` audit log event.
+type AuditLogServiceAccountUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// ServiceAccountUpdated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	ServiceAccountUpdated *AuditLogObject                   `json:"service_account.updated,omitempty"`
+	Type                  AuditLogServiceAccountUpdatedType `json:"type"`
+}
+
+// AuditLogServiceAccountUpdatedType defines model for AuditLogServiceAccountUpdated.Type.
+type AuditLogServiceAccountUpdatedType string
+
+// AuditLogTenantAdminAPIKeyCreated is the `tenant.admin_api_key.created` audit log event.
+type AuditLogTenantAdminAPIKeyCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantAdminAPIKeyCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantAdminAPIKeyCreated AuditLogDetails                      `json:"tenant.admin_api_key.created,omitempty"`
+	Type                     AuditLogTenantAdminAPIKeyCreatedType `json:"type"`
+}
+
+// AuditLogTenantAdminAPIKeyCreatedType defines model for AuditLogTenantAdminAPIKeyCreated.Type.
+type AuditLogTenantAdminAPIKeyCreatedType string
+
+// AuditLogTenantAdminAPIKeyDeleted is the `tenant.admin_api_key.deleted` audit log event.
+type AuditLogTenantAdminAPIKeyDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantAdminAPIKeyDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantAdminAPIKeyDeleted AuditLogDetails                      `json:"tenant.admin_api_key.deleted,omitempty"`
+	Type                     AuditLogTenantAdminAPIKeyDeletedType `json:"type"`
+}
+
+// AuditLogTenantAdminAPIKeyDeletedType defines model for AuditLogTenantAdminAPIKeyDeleted.Type.
+type AuditLogTenantAdminAPIKeyDeletedType string
+
+// AuditLogTenantAdminAPIKeyUpdated is the `tenant.admin_api_key.updated` audit log event.
+type AuditLogTenantAdminAPIKeyUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantAdminAPIKeyUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantAdminAPIKeyUpdated AuditLogDetails                      `json:"tenant.admin_api_key.updated,omitempty"`
+	Type                     AuditLogTenantAdminAPIKeyUpdatedType `json:"type"`
+}
+
+// AuditLogTenantAdminAPIKeyUpdatedType defines model for AuditLogTenantAdminAPIKeyUpdated.Type.
+type AuditLogTenantAdminAPIKeyUpdatedType string
+
+// AuditLogTenantAdsAccountOnboardingRedemption is the `tenant.ads_account.onboarding.redemption` audit log event.
+type AuditLogTenantAdsAccountOnboardingRedemption struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantAdsAccountOnboardingRedemption is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantAdsAccountOnboardingRedemption AuditLogDetails                                  `json:"tenant.ads_account.onboarding.redemption,omitempty"`
+	Type                                 AuditLogTenantAdsAccountOnboardingRedemptionType `json:"type"`
+}
+
+// AuditLogTenantAdsAccountOnboardingRedemptionType defines model for AuditLogTenantAdsAccountOnboardingRedemption.Type.
+type AuditLogTenantAdsAccountOnboardingRedemptionType string
+
+// AuditLogTenantAPIOrganizationInviteDeleted is the `tenant.api_organization_invite.deleted` audit log event.
+type AuditLogTenantAPIOrganizationInviteDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantAPIOrganizationInviteDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantAPIOrganizationInviteDeleted AuditLogDetails                                `json:"tenant.api_organization_invite.deleted,omitempty"`
+	Type                               AuditLogTenantAPIOrganizationInviteDeletedType `json:"type"`
+}
+
+// AuditLogTenantAPIOrganizationInviteDeletedType defines model for AuditLogTenantAPIOrganizationInviteDeleted.Type.
+type AuditLogTenantAPIOrganizationInviteDeletedType string
+
+// AuditLogTenantAPIOrganizationInviteUpserted is the `tenant.api_organization_invite.upserted` audit log event.
+type AuditLogTenantAPIOrganizationInviteUpserted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantAPIOrganizationInviteUpserted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantAPIOrganizationInviteUpserted AuditLogDetails                                 `json:"tenant.api_organization_invite.upserted,omitempty"`
+	Type                                AuditLogTenantAPIOrganizationInviteUpsertedType `json:"type"`
+}
+
+// AuditLogTenantAPIOrganizationInviteUpsertedType defines model for AuditLogTenantAPIOrganizationInviteUpserted.Type.
+type AuditLogTenantAPIOrganizationInviteUpsertedType string
+
+// AuditLogTenantBillingAlertsUpdated is the `tenant.billing.alerts.updated` audit log event.
+type AuditLogTenantBillingAlertsUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantBillingAlertsUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantBillingAlertsUpdated AuditLogDetails                        `json:"tenant.billing.alerts.updated,omitempty"`
+	Type                       AuditLogTenantBillingAlertsUpdatedType `json:"type"`
+}
+
+// AuditLogTenantBillingAlertsUpdatedType defines model for AuditLogTenantBillingAlertsUpdated.Type.
+type AuditLogTenantBillingAlertsUpdatedType string
+
+// AuditLogTenantBillingInfoUpdated is the `tenant.billing.info.updated` audit log event.
+type AuditLogTenantBillingInfoUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantBillingInfoUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantBillingInfoUpdated AuditLogDetails                      `json:"tenant.billing.info.updated,omitempty"`
+	Type                     AuditLogTenantBillingInfoUpdatedType `json:"type"`
+}
+
+// AuditLogTenantBillingInfoUpdatedType defines model for AuditLogTenantBillingInfoUpdated.Type.
+type AuditLogTenantBillingInfoUpdatedType string
+
+// AuditLogTenantBillingOverageLimitUpdated is the `tenant.billing.overage_limit.updated` audit log event.
+type AuditLogTenantBillingOverageLimitUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantBillingOverageLimitUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantBillingOverageLimitUpdated AuditLogDetails                              `json:"tenant.billing.overage_limit.updated,omitempty"`
+	Type                             AuditLogTenantBillingOverageLimitUpdatedType `json:"type"`
+}
+
+// AuditLogTenantBillingOverageLimitUpdatedType defines model for AuditLogTenantBillingOverageLimitUpdated.Type.
+type AuditLogTenantBillingOverageLimitUpdatedType string
+
+// AuditLogTenantChatgptAccessTokenRevoked is the `tenant.chatgpt_access_token.revoked` audit log event.
+type AuditLogTenantChatgptAccessTokenRevoked struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantChatgptAccessTokenRevoked is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantChatgptAccessTokenRevoked AuditLogDetails                             `json:"tenant.chatgpt_access_token.revoked,omitempty"`
+	Type                            AuditLogTenantChatgptAccessTokenRevokedType `json:"type"`
+}
+
+// AuditLogTenantChatgptAccessTokenRevokedType defines model for AuditLogTenantChatgptAccessTokenRevoked.Type.
+type AuditLogTenantChatgptAccessTokenRevokedType string
+
+// AuditLogTenantChatgptWorkspaceInviteUpserted is the `tenant.chatgpt_workspace_invite.upserted` audit log event.
+type AuditLogTenantChatgptWorkspaceInviteUpserted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantChatgptWorkspaceInviteUpserted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantChatgptWorkspaceInviteUpserted AuditLogDetails                                  `json:"tenant.chatgpt_workspace_invite.upserted,omitempty"`
+	Type                                 AuditLogTenantChatgptWorkspaceInviteUpsertedType `json:"type"`
+}
+
+// AuditLogTenantChatgptWorkspaceInviteUpsertedType defines model for AuditLogTenantChatgptWorkspaceInviteUpserted.Type.
+type AuditLogTenantChatgptWorkspaceInviteUpsertedType string
+
+// AuditLogTenantCustomRoleCreated is the `tenant.custom_role.created` audit log event.
+type AuditLogTenantCustomRoleCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantCustomRoleCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantCustomRoleCreated AuditLogDetails                     `json:"tenant.custom_role.created,omitempty"`
+	Type                    AuditLogTenantCustomRoleCreatedType `json:"type"`
+}
+
+// AuditLogTenantCustomRoleCreatedType defines model for AuditLogTenantCustomRoleCreated.Type.
+type AuditLogTenantCustomRoleCreatedType string
+
+// AuditLogTenantCustomRoleDeleted is the `tenant.custom_role.deleted` audit log event.
+type AuditLogTenantCustomRoleDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantCustomRoleDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantCustomRoleDeleted AuditLogDetails                     `json:"tenant.custom_role.deleted,omitempty"`
+	Type                    AuditLogTenantCustomRoleDeletedType `json:"type"`
+}
+
+// AuditLogTenantCustomRoleDeletedType defines model for AuditLogTenantCustomRoleDeleted.Type.
+type AuditLogTenantCustomRoleDeletedType string
+
+// AuditLogTenantCustomRoleUpdated is the `tenant.custom_role.updated` audit log event.
+type AuditLogTenantCustomRoleUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantCustomRoleUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantCustomRoleUpdated AuditLogDetails                     `json:"tenant.custom_role.updated,omitempty"`
+	Type                    AuditLogTenantCustomRoleUpdatedType `json:"type"`
+}
+
+// AuditLogTenantCustomRoleUpdatedType defines model for AuditLogTenantCustomRoleUpdated.Type.
+type AuditLogTenantCustomRoleUpdatedType string
+
+// AuditLogTenantDomainsMigrated is the `tenant.domains.migrated` audit log event.
+type AuditLogTenantDomainsMigrated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantDomainsMigrated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantDomainsMigrated AuditLogDetails                   `json:"tenant.domains.migrated,omitempty"`
+	Type                  AuditLogTenantDomainsMigratedType `json:"type"`
+}
+
+// AuditLogTenantDomainsMigratedType defines model for AuditLogTenantDomainsMigrated.Type.
+type AuditLogTenantDomainsMigratedType string
+
+// AuditLogTenantGroupCreated is the `tenant.group.created` audit log event.
+type AuditLogTenantGroupCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantGroupCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantGroupCreated AuditLogDetails                `json:"tenant.group.created,omitempty"`
+	Type               AuditLogTenantGroupCreatedType `json:"type"`
+}
+
+// AuditLogTenantGroupCreatedType defines model for AuditLogTenantGroupCreated.Type.
+type AuditLogTenantGroupCreatedType string
+
+// AuditLogTenantGroupDeleted is the `tenant.group.deleted` audit log event.
+type AuditLogTenantGroupDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantGroupDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantGroupDeleted AuditLogDetails                `json:"tenant.group.deleted,omitempty"`
+	Type               AuditLogTenantGroupDeletedType `json:"type"`
+}
+
+// AuditLogTenantGroupDeletedType defines model for AuditLogTenantGroupDeleted.Type.
+type AuditLogTenantGroupDeletedType string
+
+// AuditLogTenantGroupMemberAdded is the `tenant.group.member.added` audit log event.
+type AuditLogTenantGroupMemberAdded struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantGroupMemberAdded is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantGroupMemberAdded AuditLogDetails                    `json:"tenant.group.member.added,omitempty"`
+	Type                   AuditLogTenantGroupMemberAddedType `json:"type"`
+}
+
+// AuditLogTenantGroupMemberAddedType defines model for AuditLogTenantGroupMemberAdded.Type.
+type AuditLogTenantGroupMemberAddedType string
+
+// AuditLogTenantGroupMemberRemoved is the `tenant.group.member.removed` audit log event.
+type AuditLogTenantGroupMemberRemoved struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantGroupMemberRemoved is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantGroupMemberRemoved AuditLogDetails                      `json:"tenant.group.member.removed,omitempty"`
+	Type                     AuditLogTenantGroupMemberRemovedType `json:"type"`
+}
+
+// AuditLogTenantGroupMemberRemovedType defines model for AuditLogTenantGroupMemberRemoved.Type.
+type AuditLogTenantGroupMemberRemovedType string
+
+// AuditLogTenantGroupUpdated is the `tenant.group.updated` audit log event.
+type AuditLogTenantGroupUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantGroupUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantGroupUpdated AuditLogDetails                `json:"tenant.group.updated,omitempty"`
+	Type               AuditLogTenantGroupUpdatedType `json:"type"`
+}
+
+// AuditLogTenantGroupUpdatedType defines model for AuditLogTenantGroupUpdated.Type.
+type AuditLogTenantGroupUpdatedType string
+
+// AuditLogTenantMembershipAccepted is the `tenant.membership.accepted` audit log event.
+type AuditLogTenantMembershipAccepted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantMembershipAccepted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantMembershipAccepted AuditLogDetails                      `json:"tenant.membership.accepted,omitempty"`
+	Type                     AuditLogTenantMembershipAcceptedType `json:"type"`
+}
+
+// AuditLogTenantMembershipAcceptedType defines model for AuditLogTenantMembershipAccepted.Type.
+type AuditLogTenantMembershipAcceptedType string
+
+// AuditLogTenantMembershipDeclined is the `tenant.membership.declined` audit log event.
+type AuditLogTenantMembershipDeclined struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantMembershipDeclined is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantMembershipDeclined AuditLogDetails                      `json:"tenant.membership.declined,omitempty"`
+	Type                     AuditLogTenantMembershipDeclinedType `json:"type"`
+}
+
+// AuditLogTenantMembershipDeclinedType defines model for AuditLogTenantMembershipDeclined.Type.
+type AuditLogTenantMembershipDeclinedType string
+
+// AuditLogTenantMembershipRevoked is the `tenant.membership.revoked` audit log event.
+type AuditLogTenantMembershipRevoked struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantMembershipRevoked is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantMembershipRevoked AuditLogDetails                     `json:"tenant.membership.revoked,omitempty"`
+	Type                    AuditLogTenantMembershipRevokedType `json:"type"`
+}
+
+// AuditLogTenantMembershipRevokedType defines model for AuditLogTenantMembershipRevoked.Type.
+type AuditLogTenantMembershipRevokedType string
+
+// AuditLogTenantMetadataUpdated is the `tenant.metadata.updated` audit log event.
+type AuditLogTenantMetadataUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantMetadataUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantMetadataUpdated AuditLogDetails                   `json:"tenant.metadata.updated,omitempty"`
+	Type                  AuditLogTenantMetadataUpdatedType `json:"type"`
+}
+
+// AuditLogTenantMetadataUpdatedType defines model for AuditLogTenantMetadataUpdated.Type.
+type AuditLogTenantMetadataUpdatedType string
+
+// AuditLogTenantMicrosoftEntraMappingDeleted is the `tenant.microsoft_entra_mapping.deleted` audit log event.
+type AuditLogTenantMicrosoftEntraMappingDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantMicrosoftEntraMappingDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantMicrosoftEntraMappingDeleted AuditLogDetails                                `json:"tenant.microsoft_entra_mapping.deleted,omitempty"`
+	Type                               AuditLogTenantMicrosoftEntraMappingDeletedType `json:"type"`
+}
+
+// AuditLogTenantMicrosoftEntraMappingDeletedType defines model for AuditLogTenantMicrosoftEntraMappingDeleted.Type.
+type AuditLogTenantMicrosoftEntraMappingDeletedType string
+
+// AuditLogTenantMicrosoftEntraMappingUpserted is the `tenant.microsoft_entra_mapping.upserted` audit log event.
+type AuditLogTenantMicrosoftEntraMappingUpserted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantMicrosoftEntraMappingUpserted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantMicrosoftEntraMappingUpserted AuditLogDetails                                 `json:"tenant.microsoft_entra_mapping.upserted,omitempty"`
+	Type                                AuditLogTenantMicrosoftEntraMappingUpsertedType `json:"type"`
+}
+
+// AuditLogTenantMicrosoftEntraMappingUpsertedType defines model for AuditLogTenantMicrosoftEntraMappingUpserted.Type.
+type AuditLogTenantMicrosoftEntraMappingUpsertedType string
+
+// AuditLogTenantMigrationCompleted is the `tenant.migration.completed` audit log event.
+type AuditLogTenantMigrationCompleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantMigrationCompleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantMigrationCompleted AuditLogDetails                      `json:"tenant.migration.completed,omitempty"`
+	Type                     AuditLogTenantMigrationCompletedType `json:"type"`
+}
+
+// AuditLogTenantMigrationCompletedType defines model for AuditLogTenantMigrationCompleted.Type.
+type AuditLogTenantMigrationCompletedType string
+
+// AuditLogTenantMigrationRolloutStatusUpdated is the `tenant.migration_rollout.status.updated` audit log event.
+type AuditLogTenantMigrationRolloutStatusUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantMigrationRolloutStatusUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantMigrationRolloutStatusUpdated AuditLogDetails                                 `json:"tenant.migration_rollout.status.updated,omitempty"`
+	Type                                AuditLogTenantMigrationRolloutStatusUpdatedType `json:"type"`
+}
+
+// AuditLogTenantMigrationRolloutStatusUpdatedType defines model for AuditLogTenantMigrationRolloutStatusUpdated.Type.
+type AuditLogTenantMigrationRolloutStatusUpdatedType string
+
+// AuditLogTenantMigrationRolloutTierUpdated is the `tenant.migration_rollout.tier.updated` audit log event.
+type AuditLogTenantMigrationRolloutTierUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantMigrationRolloutTierUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantMigrationRolloutTierUpdated AuditLogDetails                               `json:"tenant.migration_rollout.tier.updated,omitempty"`
+	Type                              AuditLogTenantMigrationRolloutTierUpdatedType `json:"type"`
+}
+
+// AuditLogTenantMigrationRolloutTierUpdatedType defines model for AuditLogTenantMigrationRolloutTierUpdated.Type.
+type AuditLogTenantMigrationRolloutTierUpdatedType string
+
+// AuditLogTenantPolicyAttached is the `tenant.policy.attached` audit log event.
+type AuditLogTenantPolicyAttached struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantPolicyAttached is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantPolicyAttached AuditLogDetails                  `json:"tenant.policy.attached,omitempty"`
+	Type                 AuditLogTenantPolicyAttachedType `json:"type"`
+}
+
+// AuditLogTenantPolicyAttachedType defines model for AuditLogTenantPolicyAttached.Type.
+type AuditLogTenantPolicyAttachedType string
+
+// AuditLogTenantPolicyCreated is the `tenant.policy.created` audit log event.
+type AuditLogTenantPolicyCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantPolicyCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantPolicyCreated AuditLogDetails                 `json:"tenant.policy.created,omitempty"`
+	Type                AuditLogTenantPolicyCreatedType `json:"type"`
+}
+
+// AuditLogTenantPolicyCreatedType defines model for AuditLogTenantPolicyCreated.Type.
+type AuditLogTenantPolicyCreatedType string
+
+// AuditLogTenantPolicyDeleted is the `tenant.policy.deleted` audit log event.
+type AuditLogTenantPolicyDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantPolicyDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantPolicyDeleted AuditLogDetails                 `json:"tenant.policy.deleted,omitempty"`
+	Type                AuditLogTenantPolicyDeletedType `json:"type"`
+}
+
+// AuditLogTenantPolicyDeletedType defines model for AuditLogTenantPolicyDeleted.Type.
+type AuditLogTenantPolicyDeletedType string
+
+// AuditLogTenantPolicyDetached is the `tenant.policy.detached` audit log event.
+type AuditLogTenantPolicyDetached struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantPolicyDetached is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantPolicyDetached AuditLogDetails                  `json:"tenant.policy.detached,omitempty"`
+	Type                 AuditLogTenantPolicyDetachedType `json:"type"`
+}
+
+// AuditLogTenantPolicyDetachedType defines model for AuditLogTenantPolicyDetached.Type.
+type AuditLogTenantPolicyDetachedType string
+
+// AuditLogTenantPolicyUpdated is the `tenant.policy.updated` audit log event.
+type AuditLogTenantPolicyUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantPolicyUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantPolicyUpdated AuditLogDetails                 `json:"tenant.policy.updated,omitempty"`
+	Type                AuditLogTenantPolicyUpdatedType `json:"type"`
+}
+
+// AuditLogTenantPolicyUpdatedType defines model for AuditLogTenantPolicyUpdated.Type.
+type AuditLogTenantPolicyUpdatedType string
+
+// AuditLogTenantPrincipalAuthenticationPolicyResolved is the `tenant.principal_authentication_policy.resolved` audit log event.
+type AuditLogTenantPrincipalAuthenticationPolicyResolved struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantPrincipalAuthenticationPolicyResolved is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantPrincipalAuthenticationPolicyResolved AuditLogDetails                                         `json:"tenant.principal_authentication_policy.resolved,omitempty"`
+	Type                                        AuditLogTenantPrincipalAuthenticationPolicyResolvedType `json:"type"`
+}
+
+// AuditLogTenantPrincipalAuthenticationPolicyResolvedType defines model for AuditLogTenantPrincipalAuthenticationPolicyResolved.Type.
+type AuditLogTenantPrincipalAuthenticationPolicyResolvedType string
+
+// AuditLogTenantProductAccessPolicyUpdated is the `tenant.product_access_policy.updated` audit log event.
+type AuditLogTenantProductAccessPolicyUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantProductAccessPolicyUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantProductAccessPolicyUpdated AuditLogDetails                              `json:"tenant.product_access_policy.updated,omitempty"`
+	Type                             AuditLogTenantProductAccessPolicyUpdatedType `json:"type"`
+}
+
+// AuditLogTenantProductAccessPolicyUpdatedType defines model for AuditLogTenantProductAccessPolicyUpdated.Type.
+type AuditLogTenantProductAccessPolicyUpdatedType string
+
+// AuditLogTenantProjectAPIKeyCreated is the `tenant.project_api_key.created` audit log event.
+type AuditLogTenantProjectAPIKeyCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantProjectAPIKeyCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantProjectAPIKeyCreated AuditLogDetails                        `json:"tenant.project_api_key.created,omitempty"`
+	Type                       AuditLogTenantProjectAPIKeyCreatedType `json:"type"`
+}
+
+// AuditLogTenantProjectAPIKeyCreatedType defines model for AuditLogTenantProjectAPIKeyCreated.Type.
+type AuditLogTenantProjectAPIKeyCreatedType string
+
+// AuditLogTenantResourceAccessDeleted is the `tenant.resource_access.deleted` audit log event.
+type AuditLogTenantResourceAccessDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceAccessDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceAccessDeleted AuditLogDetails                         `json:"tenant.resource_access.deleted,omitempty"`
+	Type                        AuditLogTenantResourceAccessDeletedType `json:"type"`
+}
+
+// AuditLogTenantResourceAccessDeletedType defines model for AuditLogTenantResourceAccessDeleted.Type.
+type AuditLogTenantResourceAccessDeletedType string
+
+// AuditLogTenantResourceAccessUpdated is the `tenant.resource_access.updated` audit log event.
+type AuditLogTenantResourceAccessUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceAccessUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceAccessUpdated AuditLogDetails                         `json:"tenant.resource_access.updated,omitempty"`
+	Type                        AuditLogTenantResourceAccessUpdatedType `json:"type"`
+}
+
+// AuditLogTenantResourceAccessUpdatedType defines model for AuditLogTenantResourceAccessUpdated.Type.
+type AuditLogTenantResourceAccessUpdatedType string
+
+// AuditLogTenantResourceRoleAssignmentCreated is the `tenant.resource_role_assignment.created` audit log event.
+type AuditLogTenantResourceRoleAssignmentCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceRoleAssignmentCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceRoleAssignmentCreated AuditLogDetails                                 `json:"tenant.resource_role_assignment.created,omitempty"`
+	Type                                AuditLogTenantResourceRoleAssignmentCreatedType `json:"type"`
+}
+
+// AuditLogTenantResourceRoleAssignmentCreatedType defines model for AuditLogTenantResourceRoleAssignmentCreated.Type.
+type AuditLogTenantResourceRoleAssignmentCreatedType string
+
+// AuditLogTenantResourceRoleAssignmentDeleted is the `tenant.resource_role_assignment.deleted` audit log event.
+type AuditLogTenantResourceRoleAssignmentDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceRoleAssignmentDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceRoleAssignmentDeleted AuditLogDetails                                 `json:"tenant.resource_role_assignment.deleted,omitempty"`
+	Type                                AuditLogTenantResourceRoleAssignmentDeletedType `json:"type"`
+}
+
+// AuditLogTenantResourceRoleAssignmentDeletedType defines model for AuditLogTenantResourceRoleAssignmentDeleted.Type.
+type AuditLogTenantResourceRoleAssignmentDeletedType string
+
+// AuditLogTenantResourceShareGrantAccepted is the `tenant.resource_share_grant.accepted` audit log event.
+type AuditLogTenantResourceShareGrantAccepted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceShareGrantAccepted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceShareGrantAccepted AuditLogDetails                              `json:"tenant.resource_share_grant.accepted,omitempty"`
+	Type                             AuditLogTenantResourceShareGrantAcceptedType `json:"type"`
+}
+
+// AuditLogTenantResourceShareGrantAcceptedType defines model for AuditLogTenantResourceShareGrantAccepted.Type.
+type AuditLogTenantResourceShareGrantAcceptedType string
+
+// AuditLogTenantResourceShareGrantCreated is the `tenant.resource_share_grant.created` audit log event.
+type AuditLogTenantResourceShareGrantCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceShareGrantCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceShareGrantCreated AuditLogDetails                             `json:"tenant.resource_share_grant.created,omitempty"`
+	Type                            AuditLogTenantResourceShareGrantCreatedType `json:"type"`
+}
+
+// AuditLogTenantResourceShareGrantCreatedType defines model for AuditLogTenantResourceShareGrantCreated.Type.
+type AuditLogTenantResourceShareGrantCreatedType string
+
+// AuditLogTenantResourceShareGrantDeclined is the `tenant.resource_share_grant.declined` audit log event.
+type AuditLogTenantResourceShareGrantDeclined struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceShareGrantDeclined is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceShareGrantDeclined AuditLogDetails                              `json:"tenant.resource_share_grant.declined,omitempty"`
+	Type                             AuditLogTenantResourceShareGrantDeclinedType `json:"type"`
+}
+
+// AuditLogTenantResourceShareGrantDeclinedType defines model for AuditLogTenantResourceShareGrantDeclined.Type.
+type AuditLogTenantResourceShareGrantDeclinedType string
+
+// AuditLogTenantResourceShareGrantDeleted is the `tenant.resource_share_grant.deleted` audit log event.
+type AuditLogTenantResourceShareGrantDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceShareGrantDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceShareGrantDeleted AuditLogDetails                             `json:"tenant.resource_share_grant.deleted,omitempty"`
+	Type                            AuditLogTenantResourceShareGrantDeletedType `json:"type"`
+}
+
+// AuditLogTenantResourceShareGrantDeletedType defines model for AuditLogTenantResourceShareGrantDeleted.Type.
+type AuditLogTenantResourceShareGrantDeletedType string
+
+// AuditLogTenantResourceShareGrantRevoked is the `tenant.resource_share_grant.revoked` audit log event.
+type AuditLogTenantResourceShareGrantRevoked struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceShareGrantRevoked is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceShareGrantRevoked AuditLogDetails                             `json:"tenant.resource_share_grant.revoked,omitempty"`
+	Type                            AuditLogTenantResourceShareGrantRevokedType `json:"type"`
+}
+
+// AuditLogTenantResourceShareGrantRevokedType defines model for AuditLogTenantResourceShareGrantRevoked.Type.
+type AuditLogTenantResourceShareGrantRevokedType string
+
+// AuditLogTenantResourceShareGrantUpdated is the `tenant.resource_share_grant.updated` audit log event.
+type AuditLogTenantResourceShareGrantUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantResourceShareGrantUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantResourceShareGrantUpdated AuditLogDetails                             `json:"tenant.resource_share_grant.updated,omitempty"`
+	Type                            AuditLogTenantResourceShareGrantUpdatedType `json:"type"`
+}
+
+// AuditLogTenantResourceShareGrantUpdatedType defines model for AuditLogTenantResourceShareGrantUpdated.Type.
+type AuditLogTenantResourceShareGrantUpdatedType string
+
+// AuditLogTenantRoleAssignmentCreated is the `tenant.role_assignment.created` audit log event.
+type AuditLogTenantRoleAssignmentCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantRoleAssignmentCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantRoleAssignmentCreated AuditLogDetails                         `json:"tenant.role_assignment.created,omitempty"`
+	Type                        AuditLogTenantRoleAssignmentCreatedType `json:"type"`
+}
+
+// AuditLogTenantRoleAssignmentCreatedType defines model for AuditLogTenantRoleAssignmentCreated.Type.
+type AuditLogTenantRoleAssignmentCreatedType string
+
+// AuditLogTenantRoleAssignmentDeleted is the `tenant.role_assignment.deleted` audit log event.
+type AuditLogTenantRoleAssignmentDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantRoleAssignmentDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantRoleAssignmentDeleted AuditLogDetails                         `json:"tenant.role_assignment.deleted,omitempty"`
+	Type                        AuditLogTenantRoleAssignmentDeletedType `json:"type"`
+}
+
+// AuditLogTenantRoleAssignmentDeletedType defines model for AuditLogTenantRoleAssignmentDeleted.Type.
+type AuditLogTenantRoleAssignmentDeletedType string
+
+// AuditLogTenantRoleMetadataUpdated is the `tenant.role.metadata.updated` audit log event.
+type AuditLogTenantRoleMetadataUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantRoleMetadataUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantRoleMetadataUpdated AuditLogDetails                       `json:"tenant.role.metadata.updated,omitempty"`
+	Type                      AuditLogTenantRoleMetadataUpdatedType `json:"type"`
+}
+
+// AuditLogTenantRoleMetadataUpdatedType defines model for AuditLogTenantRoleMetadataUpdated.Type.
+type AuditLogTenantRoleMetadataUpdatedType string
+
+// AuditLogTenantScimDeletionRequested is the `tenant.scim.deletion.requested` audit log event.
+type AuditLogTenantScimDeletionRequested struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantScimDeletionRequested is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantScimDeletionRequested AuditLogDetails                         `json:"tenant.scim.deletion.requested,omitempty"`
+	Type                        AuditLogTenantScimDeletionRequestedType `json:"type"`
+}
+
+// AuditLogTenantScimDeletionRequestedType defines model for AuditLogTenantScimDeletionRequested.Type.
+type AuditLogTenantScimDeletionRequestedType string
+
+// AuditLogTenantScimDirectoryCreated is the `tenant.scim.directory.created` audit log event.
+type AuditLogTenantScimDirectoryCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantScimDirectoryCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantScimDirectoryCreated AuditLogDetails                        `json:"tenant.scim.directory.created,omitempty"`
+	Type                       AuditLogTenantScimDirectoryCreatedType `json:"type"`
+}
+
+// AuditLogTenantScimDirectoryCreatedType defines model for AuditLogTenantScimDirectoryCreated.Type.
+type AuditLogTenantScimDirectoryCreatedType string
+
+// AuditLogTenantScimSetupStarted is the `tenant.scim.setup.started` audit log event.
+type AuditLogTenantScimSetupStarted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantScimSetupStarted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantScimSetupStarted AuditLogDetails                    `json:"tenant.scim.setup.started,omitempty"`
+	Type                   AuditLogTenantScimSetupStartedType `json:"type"`
+}
+
+// AuditLogTenantScimSetupStartedType defines model for AuditLogTenantScimSetupStarted.Type.
+type AuditLogTenantScimSetupStartedType string
+
+// AuditLogTenantServiceAccountDeleted is the `tenant.service_account.deleted` audit log event.
+type AuditLogTenantServiceAccountDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantServiceAccountDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantServiceAccountDeleted AuditLogDetails                         `json:"tenant.service_account.deleted,omitempty"`
+	Type                        AuditLogTenantServiceAccountDeletedType `json:"type"`
+}
+
+// AuditLogTenantServiceAccountDeletedType defines model for AuditLogTenantServiceAccountDeleted.Type.
+type AuditLogTenantServiceAccountDeletedType string
+
+// AuditLogTenantServiceAccountTokenRevoked is the `tenant.service_account.token.revoked` audit log event.
+type AuditLogTenantServiceAccountTokenRevoked struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantServiceAccountTokenRevoked is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantServiceAccountTokenRevoked AuditLogDetails                              `json:"tenant.service_account.token.revoked,omitempty"`
+	Type                             AuditLogTenantServiceAccountTokenRevokedType `json:"type"`
+}
+
+// AuditLogTenantServiceAccountTokenRevokedType defines model for AuditLogTenantServiceAccountTokenRevoked.Type.
+type AuditLogTenantServiceAccountTokenRevokedType string
+
+// AuditLogTenantServiceAccountUpdated is the `tenant.service_account.updated` audit log event.
+type AuditLogTenantServiceAccountUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantServiceAccountUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantServiceAccountUpdated AuditLogDetails                         `json:"tenant.service_account.updated,omitempty"`
+	Type                        AuditLogTenantServiceAccountUpdatedType `json:"type"`
+}
+
+// AuditLogTenantServiceAccountUpdatedType defines model for AuditLogTenantServiceAccountUpdated.Type.
+type AuditLogTenantServiceAccountUpdatedType string
+
+// AuditLogTenantSessionPolicyCreated is the `tenant.session_policy.created` audit log event.
+type AuditLogTenantSessionPolicyCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantSessionPolicyCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantSessionPolicyCreated AuditLogDetails                        `json:"tenant.session_policy.created,omitempty"`
+	Type                       AuditLogTenantSessionPolicyCreatedType `json:"type"`
+}
+
+// AuditLogTenantSessionPolicyCreatedType defines model for AuditLogTenantSessionPolicyCreated.Type.
+type AuditLogTenantSessionPolicyCreatedType string
+
+// AuditLogTenantSessionPolicyDeleted is the `tenant.session_policy.deleted` audit log event.
+type AuditLogTenantSessionPolicyDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantSessionPolicyDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantSessionPolicyDeleted AuditLogDetails                        `json:"tenant.session_policy.deleted,omitempty"`
+	Type                       AuditLogTenantSessionPolicyDeletedType `json:"type"`
+}
+
+// AuditLogTenantSessionPolicyDeletedType defines model for AuditLogTenantSessionPolicyDeleted.Type.
+type AuditLogTenantSessionPolicyDeletedType string
+
+// AuditLogTenantSessionPolicyUpdated is the `tenant.session_policy.updated` audit log event.
+type AuditLogTenantSessionPolicyUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantSessionPolicyUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantSessionPolicyUpdated AuditLogDetails                        `json:"tenant.session_policy.updated,omitempty"`
+	Type                       AuditLogTenantSessionPolicyUpdatedType `json:"type"`
+}
+
+// AuditLogTenantSessionPolicyUpdatedType defines model for AuditLogTenantSessionPolicyUpdated.Type.
+type AuditLogTenantSessionPolicyUpdatedType string
+
+// AuditLogTenantSessionRevocationStarted is the `tenant.session_revocation.started` audit log event.
+type AuditLogTenantSessionRevocationStarted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantSessionRevocationStarted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantSessionRevocationStarted AuditLogDetails                            `json:"tenant.session_revocation.started,omitempty"`
+	Type                           AuditLogTenantSessionRevocationStartedType `json:"type"`
+}
+
+// AuditLogTenantSessionRevocationStartedType defines model for AuditLogTenantSessionRevocationStarted.Type.
+type AuditLogTenantSessionRevocationStartedType string
+
+// AuditLogTenantSsoConnectionCreated is the `tenant.sso_connection.created` audit log event.
+type AuditLogTenantSsoConnectionCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantSsoConnectionCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantSsoConnectionCreated AuditLogDetails                        `json:"tenant.sso_connection.created,omitempty"`
+	Type                       AuditLogTenantSsoConnectionCreatedType `json:"type"`
+}
+
+// AuditLogTenantSsoConnectionCreatedType defines model for AuditLogTenantSsoConnectionCreated.Type.
+type AuditLogTenantSsoConnectionCreatedType string
+
+// AuditLogTenantSsoConnectionDeleted is the `tenant.sso_connection.deleted` audit log event.
+type AuditLogTenantSsoConnectionDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantSsoConnectionDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantSsoConnectionDeleted AuditLogDetails                        `json:"tenant.sso_connection.deleted,omitempty"`
+	Type                       AuditLogTenantSsoConnectionDeletedType `json:"type"`
+}
+
+// AuditLogTenantSsoConnectionDeletedType defines model for AuditLogTenantSsoConnectionDeleted.Type.
+type AuditLogTenantSsoConnectionDeletedType string
+
+// AuditLogTenantSsoConnectionSetupStarted is the `tenant.sso_connection.setup.started` audit log event.
+type AuditLogTenantSsoConnectionSetupStarted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantSsoConnectionSetupStarted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantSsoConnectionSetupStarted AuditLogDetails                             `json:"tenant.sso_connection.setup.started,omitempty"`
+	Type                            AuditLogTenantSsoConnectionSetupStartedType `json:"type"`
+}
+
+// AuditLogTenantSsoConnectionSetupStartedType defines model for AuditLogTenantSsoConnectionSetupStarted.Type.
+type AuditLogTenantSsoConnectionSetupStartedType string
+
+// AuditLogTenantSsoConnectionUpdated is the `tenant.sso_connection.updated` audit log event.
+type AuditLogTenantSsoConnectionUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantSsoConnectionUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantSsoConnectionUpdated AuditLogDetails                        `json:"tenant.sso_connection.updated,omitempty"`
+	Type                       AuditLogTenantSsoConnectionUpdatedType `json:"type"`
+}
+
+// AuditLogTenantSsoConnectionUpdatedType defines model for AuditLogTenantSsoConnectionUpdated.Type.
+type AuditLogTenantSsoConnectionUpdatedType string
+
+// AuditLogTenantSsoMigrated is the `tenant.sso.migrated` audit log event.
+type AuditLogTenantSsoMigrated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantSsoMigrated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantSsoMigrated AuditLogDetails               `json:"tenant.sso.migrated,omitempty"`
+	Type              AuditLogTenantSsoMigratedType `json:"type"`
+}
+
+// AuditLogTenantSsoMigratedType defines model for AuditLogTenantSsoMigrated.Type.
+type AuditLogTenantSsoMigratedType string
+
+// AuditLogTenantThirdPartyAppPolicyUpdated is the `tenant.third_party_app_policy.updated` audit log event.
+type AuditLogTenantThirdPartyAppPolicyUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantThirdPartyAppPolicyUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantThirdPartyAppPolicyUpdated AuditLogDetails                              `json:"tenant.third_party_app_policy.updated,omitempty"`
+	Type                             AuditLogTenantThirdPartyAppPolicyUpdatedType `json:"type"`
+}
+
+// AuditLogTenantThirdPartyAppPolicyUpdatedType defines model for AuditLogTenantThirdPartyAppPolicyUpdated.Type.
+type AuditLogTenantThirdPartyAppPolicyUpdatedType string
+
+// AuditLogTenantTrustedAccessApplicationSubmitted is the `tenant.trusted_access.application.submitted` audit log event.
+type AuditLogTenantTrustedAccessApplicationSubmitted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantTrustedAccessApplicationSubmitted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantTrustedAccessApplicationSubmitted AuditLogDetails                                     `json:"tenant.trusted_access.application.submitted,omitempty"`
+	Type                                    AuditLogTenantTrustedAccessApplicationSubmittedType `json:"type"`
+}
+
+// AuditLogTenantTrustedAccessApplicationSubmittedType defines model for AuditLogTenantTrustedAccessApplicationSubmitted.Type.
+type AuditLogTenantTrustedAccessApplicationSubmittedType string
+
+// AuditLogTenantTrustedAccessBusinessVerificationStarted is the `tenant.trusted_access.business_verification.started` audit log event.
+type AuditLogTenantTrustedAccessBusinessVerificationStarted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantTrustedAccessBusinessVerificationStarted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantTrustedAccessBusinessVerificationStarted AuditLogDetails                                            `json:"tenant.trusted_access.business_verification.started,omitempty"`
+	Type                                           AuditLogTenantTrustedAccessBusinessVerificationStartedType `json:"type"`
+}
+
+// AuditLogTenantTrustedAccessBusinessVerificationStartedType defines model for AuditLogTenantTrustedAccessBusinessVerificationStarted.Type.
+type AuditLogTenantTrustedAccessBusinessVerificationStartedType string
+
+// AuditLogTenantUsageLimitGroupUpdated is the `tenant.usage_limit.group.updated` audit log event.
+type AuditLogTenantUsageLimitGroupUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUsageLimitGroupUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUsageLimitGroupUpdated AuditLogDetails                          `json:"tenant.usage_limit.group.updated,omitempty"`
+	Type                         AuditLogTenantUsageLimitGroupUpdatedType `json:"type"`
+}
+
+// AuditLogTenantUsageLimitGroupUpdatedType defines model for AuditLogTenantUsageLimitGroupUpdated.Type.
+type AuditLogTenantUsageLimitGroupUpdatedType string
+
+// AuditLogTenantUsageLimitIncreaseRequestResolved is the `tenant.usage_limit.increase_request.resolved` audit log event.
+type AuditLogTenantUsageLimitIncreaseRequestResolved struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUsageLimitIncreaseRequestResolved is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUsageLimitIncreaseRequestResolved AuditLogDetails                                     `json:"tenant.usage_limit.increase_request.resolved,omitempty"`
+	Type                                    AuditLogTenantUsageLimitIncreaseRequestResolvedType `json:"type"`
+}
+
+// AuditLogTenantUsageLimitIncreaseRequestResolvedType defines model for AuditLogTenantUsageLimitIncreaseRequestResolved.Type.
+type AuditLogTenantUsageLimitIncreaseRequestResolvedType string
+
+// AuditLogTenantUsageLimitIncreaseRequestUpdated is the `tenant.usage_limit.increase_request.updated` audit log event.
+type AuditLogTenantUsageLimitIncreaseRequestUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUsageLimitIncreaseRequestUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUsageLimitIncreaseRequestUpdated AuditLogDetails                                    `json:"tenant.usage_limit.increase_request.updated,omitempty"`
+	Type                                   AuditLogTenantUsageLimitIncreaseRequestUpdatedType `json:"type"`
+}
+
+// AuditLogTenantUsageLimitIncreaseRequestUpdatedType defines model for AuditLogTenantUsageLimitIncreaseRequestUpdated.Type.
+type AuditLogTenantUsageLimitIncreaseRequestUpdatedType string
+
+// AuditLogTenantUsageLimitUserUpdated is the `tenant.usage_limit.user.updated` audit log event.
+type AuditLogTenantUsageLimitUserUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUsageLimitUserUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUsageLimitUserUpdated AuditLogDetails                         `json:"tenant.usage_limit.user.updated,omitempty"`
+	Type                        AuditLogTenantUsageLimitUserUpdatedType `json:"type"`
+}
+
+// AuditLogTenantUsageLimitUserUpdatedType defines model for AuditLogTenantUsageLimitUserUpdated.Type.
+type AuditLogTenantUsageLimitUserUpdatedType string
+
+// AuditLogTenantUsageLimitWorkspaceUpdated is the `tenant.usage_limit.workspace.updated` audit log event.
+type AuditLogTenantUsageLimitWorkspaceUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUsageLimitWorkspaceUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUsageLimitWorkspaceUpdated AuditLogDetails                              `json:"tenant.usage_limit.workspace.updated,omitempty"`
+	Type                             AuditLogTenantUsageLimitWorkspaceUpdatedType `json:"type"`
+}
+
+// AuditLogTenantUsageLimitWorkspaceUpdatedType defines model for AuditLogTenantUsageLimitWorkspaceUpdated.Type.
+type AuditLogTenantUsageLimitWorkspaceUpdatedType string
+
+// AuditLogTenantUserAdded is the `tenant.user.added` audit log event.
+type AuditLogTenantUserAdded struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUserAdded is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUserAdded AuditLogDetails             `json:"tenant.user.added,omitempty"`
+	Type            AuditLogTenantUserAddedType `json:"type"`
+}
+
+// AuditLogTenantUserAddedType defines model for AuditLogTenantUserAdded.Type.
+type AuditLogTenantUserAddedType string
+
+// AuditLogTenantUserInvited is the `tenant.user.invited` audit log event.
+type AuditLogTenantUserInvited struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUserInvited is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUserInvited AuditLogDetails               `json:"tenant.user.invited,omitempty"`
+	Type              AuditLogTenantUserInvitedType `json:"type"`
+}
+
+// AuditLogTenantUserInvitedType defines model for AuditLogTenantUserInvited.Type.
+type AuditLogTenantUserInvitedType string
+
+// AuditLogTenantUserLookedUp is the `tenant.user.looked_up` audit log event.
+type AuditLogTenantUserLookedUp struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUserLookedUp is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUserLookedUp AuditLogDetails                `json:"tenant.user.looked_up,omitempty"`
+	Type               AuditLogTenantUserLookedUpType `json:"type"`
+}
+
+// AuditLogTenantUserLookedUpType defines model for AuditLogTenantUserLookedUp.Type.
+type AuditLogTenantUserLookedUpType string
+
+// AuditLogTenantUserRemoved is the `tenant.user.removed` audit log event.
+type AuditLogTenantUserRemoved struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUserRemoved is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUserRemoved AuditLogDetails               `json:"tenant.user.removed,omitempty"`
+	Type              AuditLogTenantUserRemovedType `json:"type"`
+}
+
+// AuditLogTenantUserRemovedType defines model for AuditLogTenantUserRemoved.Type.
+type AuditLogTenantUserRemovedType string
+
+// AuditLogTenantUserUpdated is the `tenant.user.updated` audit log event.
+type AuditLogTenantUserUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantUserUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantUserUpdated AuditLogDetails               `json:"tenant.user.updated,omitempty"`
+	Type              AuditLogTenantUserUpdatedType `json:"type"`
+}
+
+// AuditLogTenantUserUpdatedType defines model for AuditLogTenantUserUpdated.Type.
+type AuditLogTenantUserUpdatedType string
+
+// AuditLogTenantWorkloadIdentityAccessTokenIssued is the `tenant.workload_identity.access_token.issued` audit log event.
+type AuditLogTenantWorkloadIdentityAccessTokenIssued struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkloadIdentityAccessTokenIssued is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkloadIdentityAccessTokenIssued AuditLogDetails                                     `json:"tenant.workload_identity.access_token.issued,omitempty"`
+	Type                                    AuditLogTenantWorkloadIdentityAccessTokenIssuedType `json:"type"`
+}
+
+// AuditLogTenantWorkloadIdentityAccessTokenIssuedType defines model for AuditLogTenantWorkloadIdentityAccessTokenIssued.Type.
+type AuditLogTenantWorkloadIdentityAccessTokenIssuedType string
+
+// AuditLogTenantWorkloadIdentityBindingCreated is the `tenant.workload_identity.binding.created` audit log event.
+type AuditLogTenantWorkloadIdentityBindingCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkloadIdentityBindingCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkloadIdentityBindingCreated AuditLogDetails                                  `json:"tenant.workload_identity.binding.created,omitempty"`
+	Type                                 AuditLogTenantWorkloadIdentityBindingCreatedType `json:"type"`
+}
+
+// AuditLogTenantWorkloadIdentityBindingCreatedType defines model for AuditLogTenantWorkloadIdentityBindingCreated.Type.
+type AuditLogTenantWorkloadIdentityBindingCreatedType string
+
+// AuditLogTenantWorkloadIdentityMappingArchived is the `tenant.workload_identity.mapping.archived` audit log event.
+type AuditLogTenantWorkloadIdentityMappingArchived struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkloadIdentityMappingArchived is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkloadIdentityMappingArchived AuditLogDetails                                   `json:"tenant.workload_identity.mapping.archived,omitempty"`
+	Type                                  AuditLogTenantWorkloadIdentityMappingArchivedType `json:"type"`
+}
+
+// AuditLogTenantWorkloadIdentityMappingArchivedType defines model for AuditLogTenantWorkloadIdentityMappingArchived.Type.
+type AuditLogTenantWorkloadIdentityMappingArchivedType string
+
+// AuditLogTenantWorkloadIdentityMappingCreated is the `tenant.workload_identity.mapping.created` audit log event.
+type AuditLogTenantWorkloadIdentityMappingCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkloadIdentityMappingCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkloadIdentityMappingCreated AuditLogDetails                                  `json:"tenant.workload_identity.mapping.created,omitempty"`
+	Type                                 AuditLogTenantWorkloadIdentityMappingCreatedType `json:"type"`
+}
+
+// AuditLogTenantWorkloadIdentityMappingCreatedType defines model for AuditLogTenantWorkloadIdentityMappingCreated.Type.
+type AuditLogTenantWorkloadIdentityMappingCreatedType string
+
+// AuditLogTenantWorkloadIdentityMappingUpdated is the `tenant.workload_identity.mapping.updated` audit log event.
+type AuditLogTenantWorkloadIdentityMappingUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkloadIdentityMappingUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkloadIdentityMappingUpdated AuditLogDetails                                  `json:"tenant.workload_identity.mapping.updated,omitempty"`
+	Type                                 AuditLogTenantWorkloadIdentityMappingUpdatedType `json:"type"`
+}
+
+// AuditLogTenantWorkloadIdentityMappingUpdatedType defines model for AuditLogTenantWorkloadIdentityMappingUpdated.Type.
+type AuditLogTenantWorkloadIdentityMappingUpdatedType string
+
+// AuditLogTenantWorkloadIdentityPrincipalProvisioned is the `tenant.workload_identity.principal.provisioned` audit log event.
+type AuditLogTenantWorkloadIdentityPrincipalProvisioned struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkloadIdentityPrincipalProvisioned is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkloadIdentityPrincipalProvisioned AuditLogDetails                                        `json:"tenant.workload_identity.principal.provisioned,omitempty"`
+	Type                                       AuditLogTenantWorkloadIdentityPrincipalProvisionedType `json:"type"`
+}
+
+// AuditLogTenantWorkloadIdentityPrincipalProvisionedType defines model for AuditLogTenantWorkloadIdentityPrincipalProvisioned.Type.
+type AuditLogTenantWorkloadIdentityPrincipalProvisionedType string
+
+// AuditLogTenantWorkloadIdentityProviderArchived is the `tenant.workload_identity.provider.archived` audit log event.
+type AuditLogTenantWorkloadIdentityProviderArchived struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkloadIdentityProviderArchived is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkloadIdentityProviderArchived AuditLogDetails                                    `json:"tenant.workload_identity.provider.archived,omitempty"`
+	Type                                   AuditLogTenantWorkloadIdentityProviderArchivedType `json:"type"`
+}
+
+// AuditLogTenantWorkloadIdentityProviderArchivedType defines model for AuditLogTenantWorkloadIdentityProviderArchived.Type.
+type AuditLogTenantWorkloadIdentityProviderArchivedType string
+
+// AuditLogTenantWorkloadIdentityProviderCreated is the `tenant.workload_identity.provider.created` audit log event.
+type AuditLogTenantWorkloadIdentityProviderCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkloadIdentityProviderCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkloadIdentityProviderCreated AuditLogDetails                                   `json:"tenant.workload_identity.provider.created,omitempty"`
+	Type                                  AuditLogTenantWorkloadIdentityProviderCreatedType `json:"type"`
+}
+
+// AuditLogTenantWorkloadIdentityProviderCreatedType defines model for AuditLogTenantWorkloadIdentityProviderCreated.Type.
+type AuditLogTenantWorkloadIdentityProviderCreatedType string
+
+// AuditLogTenantWorkloadIdentityProviderUpdated is the `tenant.workload_identity.provider.updated` audit log event.
+type AuditLogTenantWorkloadIdentityProviderUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkloadIdentityProviderUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkloadIdentityProviderUpdated AuditLogDetails                                   `json:"tenant.workload_identity.provider.updated,omitempty"`
+	Type                                  AuditLogTenantWorkloadIdentityProviderUpdatedType `json:"type"`
+}
+
+// AuditLogTenantWorkloadIdentityProviderUpdatedType defines model for AuditLogTenantWorkloadIdentityProviderUpdated.Type.
+type AuditLogTenantWorkloadIdentityProviderUpdatedType string
+
+// AuditLogTenantWorkspaceInviteEmailSettingsUpdated is the `tenant.workspace_invite_email_settings.updated` audit log event.
+type AuditLogTenantWorkspaceInviteEmailSettingsUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TenantWorkspaceInviteEmailSettingsUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TenantWorkspaceInviteEmailSettingsUpdated AuditLogDetails                                       `json:"tenant.workspace_invite_email_settings.updated,omitempty"`
+	Type                                      AuditLogTenantWorkspaceInviteEmailSettingsUpdatedType `json:"type"`
+}
+
+// AuditLogTenantWorkspaceInviteEmailSettingsUpdatedType defines model for AuditLogTenantWorkspaceInviteEmailSettingsUpdated.Type.
+type AuditLogTenantWorkspaceInviteEmailSettingsUpdatedType string
+
+// AuditLogTimeRange is a range of event times, in Unix seconds; each bound is optional.
+type AuditLogTimeRange struct {
+	// Gt keeps the events after this time.
+	Gt *int64 `json:"gt,omitempty"`
+
+	// Gte keeps the events at or after this time.
+	Gte *int64 `json:"gte,omitempty"`
+
+	// Lt keeps the events before this time.
+	Lt *int64 `json:"lt,omitempty"`
+
+	// Lte keeps the events at or before this time.
+	Lte *int64 `json:"lte,omitempty"`
+}
+
+// AuditLogTunnelCreated is the `tunnel.created` audit log event.
+type AuditLogTunnelCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TunnelCreated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TunnelCreated AuditLogDetails           `json:"tunnel.created,omitempty"`
+	Type          AuditLogTunnelCreatedType `json:"type"`
+}
+
+// AuditLogTunnelCreatedType defines model for AuditLogTunnelCreated.Type.
+type AuditLogTunnelCreatedType string
+
+// AuditLogTunnelDeleted is the `tunnel.deleted` audit log event.
+type AuditLogTunnelDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TunnelDeleted is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TunnelDeleted AuditLogDetails           `json:"tunnel.deleted,omitempty"`
+	Type          AuditLogTunnelDeletedType `json:"type"`
+}
+
+// AuditLogTunnelDeletedType defines model for AuditLogTunnelDeleted.Type.
+type AuditLogTunnelDeletedType string
+
+// AuditLogTunnelUpdated is the `tunnel.updated` audit log event.
+type AuditLogTunnelUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject `json:"project,omitempty"`
+
+	// TunnelUpdated is the details of an audit log event whose fields this SDK does not model, kept as raw JSON.
+	TunnelUpdated AuditLogDetails           `json:"tunnel.updated,omitempty"`
+	Type          AuditLogTunnelUpdatedType `json:"type"`
+}
+
+// AuditLogTunnelUpdatedType defines model for AuditLogTunnelUpdated.Type.
+type AuditLogTunnelUpdatedType string
+
+// AuditLogUserAdded is the `user.added` audit log event.
+type AuditLogUserAdded struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject      `json:"project,omitempty"`
+	Type    AuditLogUserAddedType `json:"type"`
+
+	// UserAdded is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	UserAdded *AuditLogObject `json:"user.added,omitempty"`
+}
+
+// AuditLogUserAddedType defines model for AuditLogUserAdded.Type.
+type AuditLogUserAddedType string
+
+// AuditLogUserDeleted is the `user.deleted` audit log event.
+type AuditLogUserDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject        `json:"project,omitempty"`
+	Type    AuditLogUserDeletedType `json:"type"`
+
+	// UserDeleted is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	UserDeleted *AuditLogObject `json:"user.deleted,omitempty"`
+}
+
+// AuditLogUserDeletedType defines model for AuditLogUserDeleted.Type.
+type AuditLogUserDeletedType string
+
+// AuditLogUserUpdated is the `user.updated` audit log event.
+type AuditLogUserUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject        `json:"project,omitempty"`
+	Type    AuditLogUserUpdatedType `json:"type"`
+
+	// UserUpdated is the object an audit log event is about (an API key, a group, an invite, a project, a user, a certificate...): its id and, depending on the event, its name, what it was created with (`data`) or what was asked to change (`changes_requested`).
+	UserUpdated *AuditLogObject `json:"user.updated,omitempty"`
+}
+
+// AuditLogUserUpdatedType defines model for AuditLogUserUpdated.Type.
+type AuditLogUserUpdatedType string
+
+// AuditLogWorkloadIdentityProviderCreated is the `workload_identity_provider.created` audit log event.
+type AuditLogWorkloadIdentityProviderCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                            `json:"project,omitempty"`
+	Type    AuditLogWorkloadIdentityProviderCreatedType `json:"type"`
+
+	// WorkloadIdentityProviderCreated is an object registered, created, changed or deleted, with what the API records of it as free-form JSON: `data` for a creation, `changes_requested` for a change.
+	WorkloadIdentityProviderCreated *AuditLogChange `json:"workload_identity_provider.created,omitempty"`
+}
+
+// AuditLogWorkloadIdentityProviderCreatedType defines model for AuditLogWorkloadIdentityProviderCreated.Type.
+type AuditLogWorkloadIdentityProviderCreatedType string
+
+// AuditLogWorkloadIdentityProviderDeleted is the `workload_identity_provider.deleted` audit log event.
+type AuditLogWorkloadIdentityProviderDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                            `json:"project,omitempty"`
+	Type    AuditLogWorkloadIdentityProviderDeletedType `json:"type"`
+
+	// WorkloadIdentityProviderDeleted is an object registered, created, changed or deleted, with what the API records of it as free-form JSON: `data` for a creation, `changes_requested` for a change.
+	WorkloadIdentityProviderDeleted *AuditLogChange `json:"workload_identity_provider.deleted,omitempty"`
+}
+
+// AuditLogWorkloadIdentityProviderDeletedType defines model for AuditLogWorkloadIdentityProviderDeleted.Type.
+type AuditLogWorkloadIdentityProviderDeletedType string
+
+// AuditLogWorkloadIdentityProviderMappingCreated is the `workload_identity_provider_mapping.created` audit log event.
+type AuditLogWorkloadIdentityProviderMappingCreated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                                   `json:"project,omitempty"`
+	Type    AuditLogWorkloadIdentityProviderMappingCreatedType `json:"type"`
+
+	// WorkloadIdentityProviderMappingCreated is a mapping of a workload identity provider to a project service account, created, changed or deleted.
+	WorkloadIdentityProviderMappingCreated *AuditLogProviderMapping `json:"workload_identity_provider_mapping.created,omitempty"`
+}
+
+// AuditLogWorkloadIdentityProviderMappingCreatedType defines model for AuditLogWorkloadIdentityProviderMappingCreated.Type.
+type AuditLogWorkloadIdentityProviderMappingCreatedType string
+
+// AuditLogWorkloadIdentityProviderMappingDeleted is the `workload_identity_provider_mapping.deleted` audit log event.
+type AuditLogWorkloadIdentityProviderMappingDeleted struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                                   `json:"project,omitempty"`
+	Type    AuditLogWorkloadIdentityProviderMappingDeletedType `json:"type"`
+
+	// WorkloadIdentityProviderMappingDeleted is a mapping of a workload identity provider to a project service account, created, changed or deleted.
+	WorkloadIdentityProviderMappingDeleted *AuditLogProviderMapping `json:"workload_identity_provider_mapping.deleted,omitempty"`
+}
+
+// AuditLogWorkloadIdentityProviderMappingDeletedType defines model for AuditLogWorkloadIdentityProviderMappingDeleted.Type.
+type AuditLogWorkloadIdentityProviderMappingDeletedType string
+
+// AuditLogWorkloadIdentityProviderMappingUpdated is the `workload_identity_provider_mapping.updated` audit log event.
+type AuditLogWorkloadIdentityProviderMappingUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                                   `json:"project,omitempty"`
+	Type    AuditLogWorkloadIdentityProviderMappingUpdatedType `json:"type"`
+
+	// WorkloadIdentityProviderMappingUpdated is a mapping of a workload identity provider to a project service account, created, changed or deleted.
+	WorkloadIdentityProviderMappingUpdated *AuditLogProviderMapping `json:"workload_identity_provider_mapping.updated,omitempty"`
+}
+
+// AuditLogWorkloadIdentityProviderMappingUpdatedType defines model for AuditLogWorkloadIdentityProviderMappingUpdated.Type.
+type AuditLogWorkloadIdentityProviderMappingUpdatedType string
+
+// AuditLogWorkloadIdentityProviderUpdated is the `workload_identity_provider.updated` audit log event.
+type AuditLogWorkloadIdentityProviderUpdated struct {
+	// Actor is who did it, null for some system events.
+	Actor *AuditLogActor `json:"actor,omitempty"`
+
+	// EffectiveAt is when the event happened, in Unix seconds.
+	EffectiveAt int64 `json:"effective_at"`
+
+	// ID is the event's id.
+	ID string `json:"id"`
+
+	// Project is the project an audit log event happened in.
+	Project *AuditLogProject                            `json:"project,omitempty"`
+	Type    AuditLogWorkloadIdentityProviderUpdatedType `json:"type"`
+
+	// WorkloadIdentityProviderUpdated is an object registered, created, changed or deleted, with what the API records of it as free-form JSON: `data` for a creation, `changes_requested` for a change.
+	WorkloadIdentityProviderUpdated *AuditLogChange `json:"workload_identity_provider.updated,omitempty"`
+}
+
+// AuditLogWorkloadIdentityProviderUpdatedType defines model for AuditLogWorkloadIdentityProviderUpdated.Type.
+type AuditLogWorkloadIdentityProviderUpdatedType string
+
+// AzureStorageProvider is an Azure Blob Storage container.
+type AzureStorageProvider struct {
+	// AccountName is the storage account's name.
+	AccountName string `json:"account_name"`
+
+	// Container is the container's name.
+	Container string `json:"container"`
+
+	// Region is the storage account's region, as the API reports it.
+	Region *string `json:"region,omitempty"`
+
+	// ResourceGroup is the resource group of the storage account.
+	ResourceGroup string `json:"resource_group"`
+
+	// SubscriptionID is the Azure subscription of the storage account.
+	SubscriptionID string `json:"subscription_id"`
+
+	// TenantID is the Microsoft Entra tenant of the storage account.
+	TenantID string                   `json:"tenant_id"`
+	Type     AzureStorageProviderType `json:"type"`
+}
+
+// AzureStorageProviderType defines model for AzureStorageProvider.Type.
+type AzureStorageProviderType string
+
+// BucketWidth lists the widths of the time buckets of usage and costs.
+type BucketWidth string
+
 // Certificate is a client certificate uploaded for mutual TLS.
 type Certificate struct {
 	// Active tells whether the certificate is active for the organization or project listed.
@@ -705,6 +7504,49 @@ type CertificateList struct {
 	// Object is always `list`.
 	Object string `json:"object"`
 }
+
+// CostAmount is a sum of money.
+type CostAmount struct {
+	// Currency is the lower-case ISO 4217 code of the currency, such as `usd`.
+	Currency *string `json:"currency,omitempty"`
+
+	// Value is the amount, as the decimal text the API sent.
+	Value *json.Number `json:"value,omitempty"`
+}
+
+// CostQuantityUnit lists the units of cost quantities.
+type CostQuantityUnit string
+
+// CostResult is what one group spent in a daily bucket. Amounts and quantities keep the decimal text the API sent (json.Number), so sums can be exact.
+type CostResult struct {
+	// Amount is a sum of money.
+	Amount *CostAmount `json:"amount,omitempty"`
+
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// APISource is `agents_api` for usage attributed to the Agents API and `unlabeled` for the rest, when grouped by `api_source`.
+	APISource *string `json:"api_source,omitempty"`
+
+	// LineItem is the line item of the group, such as `gpt-4o, input_tokens`, when grouped by `line_item`.
+	LineItem *string          `json:"line_item,omitempty"`
+	Object   CostResultObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// Quantity is how much was used, in quantity_unit, when grouped by `line_item`.
+	Quantity *json.Number `json:"quantity,omitempty"`
+
+	// QuantityUnit is the unit of quantity, null when no single one applies; see CostQuantityUnit for the known values.
+	QuantityUnit *string `json:"quantity_unit,omitempty"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+}
+
+// CostResultObject defines model for CostResult.Object.
+type CostResultObject string
 
 // CreateAdminAPIKeyRequest is a new admin API key to create.
 type CreateAdminAPIKeyRequest struct {
@@ -796,6 +7638,31 @@ type EmailNotificationChannel struct {
 
 // EmailNotificationChannelType defines model for EmailNotificationChannel.Type.
 type EmailNotificationChannelType string
+
+// GCPStorageProvider is a Google Cloud Storage bucket, reached through workload identity federation.
+type GCPStorageProvider struct {
+	// Audience is the audience of the tokens OpenAI presents, as the API reports it.
+	Audience *string `json:"audience,omitempty"`
+
+	// Bucket is the bucket's name.
+	Bucket string `json:"bucket"`
+
+	// Region is the bucket's region, as the API reports it.
+	Region *string                `json:"region,omitempty"`
+	Type   GCPStorageProviderType `json:"type"`
+
+	// WorkloadIdentityPoolID is the workload identity pool that trusts OpenAI.
+	WorkloadIdentityPoolID string `json:"workload_identity_pool_id"`
+
+	// WorkloadIdentityProjectNumber is the number of the Google Cloud project of the pool.
+	WorkloadIdentityProjectNumber string `json:"workload_identity_project_number"`
+
+	// WorkloadIdentityProviderID is the pool's provider.
+	WorkloadIdentityProviderID string `json:"workload_identity_provider_id"`
+}
+
+// GCPStorageProviderType defines model for GCPStorageProvider.Type.
+type GCPStorageProviderType string
 
 // GroupList is a page of groups.
 type GroupList struct {
@@ -903,6 +7770,9 @@ type HostedToolPermissions struct {
 	WebSearch *HostedToolPermission `json:"web_search,omitempty"`
 }
 
+// ImageUsageSource lists the kinds of image requests usage is counted for.
+type ImageUsageSource string
+
 // InviteList is a page of invites.
 type InviteList struct {
 	Data []Invite `json:"data"`
@@ -946,6 +7816,22 @@ type ModelPermissions struct {
 	// Object is always `project.model_permissions`.
 	Object string `json:"object"`
 }
+
+// OCIStorageProvider is an Oracle Cloud Infrastructure Object Storage bucket.
+type OCIStorageProvider struct {
+	// Bucket is the bucket's name.
+	Bucket string `json:"bucket"`
+
+	// Region is the bucket's region.
+	Region string `json:"region"`
+
+	// TenancyOcid is the OCID of the tenancy.
+	TenancyOcid string                 `json:"tenancy_ocid"`
+	Type        OCIStorageProviderType `json:"type"`
+}
+
+// OCIStorageProviderType defines model for OCIStorageProvider.Type.
+type OCIStorageProviderType string
 
 // OptionalServiceTier lists the service tiers a project can be allowed besides standard.
 type OptionalServiceTier string
@@ -1520,6 +8406,407 @@ type UploadCertificateRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// UsageAudioSpeeches is the text turned into speech by one group in a bucket.
+type UsageAudioSpeeches struct {
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// Characters is the number of characters spoken.
+	Characters int64 `json:"characters"`
+
+	// models.Model is the model of the group, when grouped by `model`.
+	Model *string `json:"model,omitempty"`
+
+	// NumModelRequests is the number of requests made to models.
+	NumModelRequests int64                    `json:"num_model_requests"`
+	Object           UsageAudioSpeechesObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+}
+
+// UsageAudioSpeechesObject defines model for UsageAudioSpeeches.Object.
+type UsageAudioSpeechesObject string
+
+// UsageAudioTranscriptions is the audio transcribed by one group in a bucket.
+type UsageAudioTranscriptions struct {
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// models.Model is the model of the group, when grouped by `model`.
+	Model *string `json:"model,omitempty"`
+
+	// NumModelRequests is the number of requests made to models.
+	NumModelRequests int64                          `json:"num_model_requests"`
+	Object           UsageAudioTranscriptionsObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// Seconds is the seconds of audio transcribed.
+	Seconds int64 `json:"seconds"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+}
+
+// UsageAudioTranscriptionsObject defines model for UsageAudioTranscriptions.Object.
+type UsageAudioTranscriptionsObject string
+
+// UsageBucket is one time bucket of usage or costs, with one result per group.
+type UsageBucket struct {
+	// EndTime is the end of the bucket, in Unix seconds (exclusive).
+	EndTime int64 `json:"end_time"`
+
+	// Object is always `bucket`.
+	Object string `json:"object"`
+
+	// Results holds the bucket's usage, one result per combination of the group_by fields (one result when not grouped).
+	Results []UsageResult `json:"results"`
+
+	// StartTime is the start of the bucket, in Unix seconds (inclusive).
+	StartTime int64 `json:"start_time"`
+}
+
+// UsageCodeInterpreterSessions is the code interpreter sessions of one group in a bucket.
+type UsageCodeInterpreterSessions struct {
+	// NumSessions is the number of sessions.
+	NumSessions int64                              `json:"num_sessions"`
+	Object      UsageCodeInterpreterSessionsObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+}
+
+// UsageCodeInterpreterSessionsObject defines model for UsageCodeInterpreterSessions.Object.
+type UsageCodeInterpreterSessionsObject string
+
+// UsageCompletions is the token usage of completions (Chat, Responses, legacy completions) of one group in a bucket.
+type UsageCompletions struct {
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// APISource is `agents_api` for usage attributed to the Agents API and `unlabeled` for the rest, when grouped by `api_source`.
+	APISource *string `json:"api_source,omitempty"`
+
+	// batch.Batch tells whether the group is batch usage, when grouped by `batch`.
+	Batch *bool `json:"batch,omitempty"`
+
+	// InputAudioTokens is the uncached audio input tokens.
+	InputAudioTokens *int64 `json:"input_audio_tokens,omitempty"`
+
+	// InputCacheWrite12HTokens is the input tokens written to the cache for 12 hours.
+	InputCacheWrite12HTokens *int64 `json:"input_cache_write_12h_tokens,omitempty"`
+
+	// InputCacheWrite30MTokens is the input tokens written to the cache for 30 minutes.
+	InputCacheWrite30MTokens *int64 `json:"input_cache_write_30m_tokens,omitempty"`
+
+	// InputCacheWriteTokens is the input tokens written to the cache.
+	InputCacheWriteTokens *int64 `json:"input_cache_write_tokens,omitempty"`
+
+	// InputCachedAudioTokens is the cached audio input tokens.
+	InputCachedAudioTokens *int64 `json:"input_cached_audio_tokens,omitempty"`
+
+	// InputCachedImageTokens is the cached image input tokens.
+	InputCachedImageTokens *int64 `json:"input_cached_image_tokens,omitempty"`
+
+	// InputCachedTextTokens is the cached text input tokens.
+	InputCachedTextTokens *int64 `json:"input_cached_text_tokens,omitempty"`
+
+	// InputCachedTokens is the input tokens read from the cache.
+	InputCachedTokens *int64 `json:"input_cached_tokens,omitempty"`
+
+	// InputImageTokens is the uncached image input tokens.
+	InputImageTokens *int64 `json:"input_image_tokens,omitempty"`
+
+	// InputTextTokens is the uncached text input tokens.
+	InputTextTokens *int64 `json:"input_text_tokens,omitempty"`
+
+	// InputTokens is the input tokens used, cached and cache-write ones included, text, audio and images together.
+	InputTokens int64 `json:"input_tokens"`
+
+	// InputUncachedTokens is the input tokens neither read from nor written to the cache.
+	InputUncachedTokens *int64 `json:"input_uncached_tokens,omitempty"`
+
+	// models.Model is the model of the group, when grouped by `model`.
+	Model *string `json:"model,omitempty"`
+
+	// NumModelRequests is the number of requests made to models.
+	NumModelRequests int64                  `json:"num_model_requests"`
+	Object           UsageCompletionsObject `json:"object"`
+
+	// OutputAudioTokens is the audio output tokens.
+	OutputAudioTokens *int64 `json:"output_audio_tokens,omitempty"`
+
+	// OutputImageTokens is the image output tokens.
+	OutputImageTokens *int64 `json:"output_image_tokens,omitempty"`
+
+	// OutputTextTokens is the text output tokens.
+	OutputTextTokens *int64 `json:"output_text_tokens,omitempty"`
+
+	// OutputTokens is the output tokens made, text, audio and images together.
+	OutputTokens int64 `json:"output_tokens"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// shared.ServiceTier is the service tier of the group, when grouped by `service_tier`.
+	ServiceTier *string `json:"service_tier,omitempty"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+}
+
+// UsageCompletionsObject defines model for UsageCompletions.Object.
+type UsageCompletionsObject string
+
+// UsageDecisions is the token usage of the Decisions API of one group in a bucket.
+type UsageDecisions struct {
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// APISource is `agents_api` for usage attributed to the Agents API and `unlabeled` for the rest, when grouped by `api_source`.
+	APISource *string `json:"api_source,omitempty"`
+
+	// batch.Batch tells whether the group is batch usage, when grouped by `batch`.
+	Batch *bool `json:"batch,omitempty"`
+
+	// InputAudioTokens is the uncached audio input tokens.
+	InputAudioTokens *int64 `json:"input_audio_tokens,omitempty"`
+
+	// InputCacheWrite12HTokens is the input tokens written to the cache for 12 hours.
+	InputCacheWrite12HTokens *int64 `json:"input_cache_write_12h_tokens,omitempty"`
+
+	// InputCacheWrite30MTokens is the input tokens written to the cache for 30 minutes.
+	InputCacheWrite30MTokens *int64 `json:"input_cache_write_30m_tokens,omitempty"`
+
+	// InputCacheWriteTokens is the input tokens written to the cache.
+	InputCacheWriteTokens *int64 `json:"input_cache_write_tokens,omitempty"`
+
+	// InputCachedAudioTokens is the cached audio input tokens.
+	InputCachedAudioTokens *int64 `json:"input_cached_audio_tokens,omitempty"`
+
+	// InputCachedImageTokens is the cached image input tokens.
+	InputCachedImageTokens *int64 `json:"input_cached_image_tokens,omitempty"`
+
+	// InputCachedTextTokens is the cached text input tokens.
+	InputCachedTextTokens *int64 `json:"input_cached_text_tokens,omitempty"`
+
+	// InputCachedTokens is the input tokens read from the cache.
+	InputCachedTokens *int64 `json:"input_cached_tokens,omitempty"`
+
+	// InputImageTokens is the uncached image input tokens.
+	InputImageTokens *int64 `json:"input_image_tokens,omitempty"`
+
+	// InputTextTokens is the uncached text input tokens.
+	InputTextTokens *int64 `json:"input_text_tokens,omitempty"`
+
+	// InputTokens is the input tokens used, cached and cache-write ones included, text, audio and images together.
+	InputTokens int64 `json:"input_tokens"`
+
+	// InputUncachedTokens is the input tokens neither read from nor written to the cache.
+	InputUncachedTokens *int64 `json:"input_uncached_tokens,omitempty"`
+
+	// models.Model is the model of the group, when grouped by `model`.
+	Model *string `json:"model,omitempty"`
+
+	// NumModelRequests is the number of requests made to models.
+	NumModelRequests int64                `json:"num_model_requests"`
+	Object           UsageDecisionsObject `json:"object"`
+
+	// OutputAudioTokens is the audio output tokens.
+	OutputAudioTokens *int64 `json:"output_audio_tokens,omitempty"`
+
+	// OutputImageTokens is the image output tokens.
+	OutputImageTokens *int64 `json:"output_image_tokens,omitempty"`
+
+	// OutputTextTokens is the text output tokens.
+	OutputTextTokens *int64 `json:"output_text_tokens,omitempty"`
+
+	// OutputTokens is the output tokens made, text, audio and images together.
+	OutputTokens int64 `json:"output_tokens"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// shared.ServiceTier is the service tier of the group, when grouped by `service_tier`.
+	ServiceTier *string `json:"service_tier,omitempty"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+}
+
+// UsageDecisionsObject defines model for UsageDecisions.Object.
+type UsageDecisionsObject string
+
+// UsageEmbeddings is the token usage of embeddings of one group in a bucket.
+type UsageEmbeddings struct {
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// InputTokens is the input tokens used.
+	InputTokens int64 `json:"input_tokens"`
+
+	// models.Model is the model of the group, when grouped by `model`.
+	Model *string `json:"model,omitempty"`
+
+	// NumModelRequests is the number of requests made to models.
+	NumModelRequests int64                 `json:"num_model_requests"`
+	Object           UsageEmbeddingsObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+}
+
+// UsageEmbeddingsObject defines model for UsageEmbeddings.Object.
+type UsageEmbeddingsObject string
+
+// UsageFileSearchCalls is the file search tool calls of one group in a bucket.
+type UsageFileSearchCalls struct {
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// NumRequests is the number of file search calls.
+	NumRequests int64                      `json:"num_requests"`
+	Object      UsageFileSearchCallsObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+
+	// VectorStoreID is the vector store of the group, when grouped by `vector_store_id`.
+	VectorStoreID *string `json:"vector_store_id,omitempty"`
+}
+
+// UsageFileSearchCallsObject defines model for UsageFileSearchCalls.Object.
+type UsageFileSearchCallsObject string
+
+// UsageGroupBy lists the fields usage and costs can be split by; each endpoint takes some of them.
+type UsageGroupBy string
+
+// UsageImages is the images made by one group in a bucket.
+type UsageImages struct {
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// Images is the number of images made.
+	Images int64 `json:"images"`
+
+	// models.Model is the model of the group, when grouped by `model`.
+	Model *string `json:"model,omitempty"`
+
+	// NumModelRequests is the number of requests made to models.
+	NumModelRequests int64             `json:"num_model_requests"`
+	Object           UsageImagesObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// Size is the image size of the group, when grouped by `size`.
+	Size *string `json:"size,omitempty"`
+
+	// Source is the kind of image request of the group, such as `image.generation`, when grouped by `source`.
+	Source *string `json:"source,omitempty"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+}
+
+// UsageImagesObject defines model for UsageImages.Object.
+type UsageImagesObject string
+
+// UsageModerations is the token usage of moderations of one group in a bucket.
+type UsageModerations struct {
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// InputTokens is the input tokens used.
+	InputTokens int64 `json:"input_tokens"`
+
+	// models.Model is the model of the group, when grouped by `model`.
+	Model *string `json:"model,omitempty"`
+
+	// NumModelRequests is the number of requests made to models.
+	NumModelRequests int64                  `json:"num_model_requests"`
+	Object           UsageModerationsObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+}
+
+// UsageModerationsObject defines model for UsageModerations.Object.
+type UsageModerationsObject string
+
+// UsagePage is a page of time buckets of usage or costs. Pages are told apart by a token: pass next_page as `page` for the next one.
+type UsagePage struct {
+	Data []UsageBucket `json:"data"`
+
+	// HasMore tells whether more buckets follow.
+	HasMore bool `json:"has_more"`
+
+	// NextPage is the token of the next page, null after the last one.
+	NextPage *string `json:"next_page"`
+
+	// Object is always `page`.
+	Object string `json:"object"`
+}
+
+// UsageVectorStores is the vector store storage of one group in a bucket.
+type UsageVectorStores struct {
+	Object UsageVectorStoresObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// UsageBytes is the bytes stored in vector stores.
+	UsageBytes int64 `json:"usage_bytes"`
+}
+
+// UsageVectorStoresObject defines model for UsageVectorStores.Object.
+type UsageVectorStoresObject string
+
+// UsageWebSearchCalls is the web search tool calls of one group in a bucket.
+type UsageWebSearchCalls struct {
+	// APIKeyID is the API key of the group, when grouped by `api_key_id`.
+	APIKeyID *string `json:"api_key_id,omitempty"`
+
+	// APISource is `agents_api` for usage attributed to the Agents API and `unlabeled` for the rest, when grouped by `api_source`.
+	APISource *string `json:"api_source,omitempty"`
+
+	// ContextLevel is the search context size of the group, when grouped by `context_level`.
+	ContextLevel *string `json:"context_level,omitempty"`
+
+	// models.Model is the model of the group, when grouped by `model`.
+	Model *string `json:"model,omitempty"`
+
+	// NumModelRequests is the number of requests made to models.
+	NumModelRequests int64 `json:"num_model_requests"`
+
+	// NumRequests is the number of web search calls.
+	NumRequests int64                     `json:"num_requests"`
+	Object      UsageWebSearchCallsObject `json:"object"`
+
+	// ProjectID is the project of the group, when grouped by `project_id`.
+	ProjectID *string `json:"project_id,omitempty"`
+
+	// UserID is the user of the group, when grouped by `user_id`.
+	UserID *string `json:"user_id,omitempty"`
+}
+
+// UsageWebSearchCallsObject defines model for UsageWebSearchCalls.Object.
+type UsageWebSearchCallsObject string
+
 // UserAccount is the account behind an organization member.
 type UserAccount struct {
 	// Banned tells whether the account is banned.
@@ -1608,6 +8895,39 @@ type ListAdminAPIKeysParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListAuditLogsParams defines parameters for ListAuditLogs.
+type ListAuditLogsParams struct {
+	// EffectiveAt keeps only the events whose time is in this range; sent as `effective_at[gte]=...` and so on.
+	EffectiveAt *AuditLogTimeRange `json:"effective_at,omitempty"`
+
+	// ProjectIds keeps only the events of these projects.
+	ProjectIds []string `form:"project_ids[],omitempty" json:"project_ids[],omitempty"`
+
+	// EventTypes keeps only the events of these types, such as `project.created`; see AuditLogEventType for the known values.
+	EventTypes []string `form:"event_types[],omitempty" json:"event_types[],omitempty"`
+
+	// ActorIds keeps only the events done by these actors: user ids, service account ids or API key tracking ids.
+	ActorIds []string `form:"actor_ids[],omitempty" json:"actor_ids[],omitempty"`
+
+	// ActorEmails keeps only the events done by the users with these email addresses.
+	ActorEmails []string `form:"actor_emails[],omitempty" json:"actor_emails[],omitempty"`
+
+	// ResourceIds keeps only the events about these resources, such as a project or API key id.
+	ResourceIds []string `form:"resource_ids[],omitempty" json:"resource_ids[],omitempty"`
+
+	// TenantOnly keeps only the events of the tenant when true (default false).
+	TenantOnly *bool `form:"tenant_only,omitempty" json:"tenant_only,omitempty"`
+
+	// Limit sets how many items to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After is the id of the last event of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Before is the id of the first event of the next page; the list ends before it.
+	Before *string `form:"before,omitempty" json:"before,omitempty"`
+}
+
 // ListCertificatesParams defines parameters for ListCertificates.
 type ListCertificatesParams struct {
 	// After is the id of the last certificate of the previous page; the list starts after it.
@@ -1624,6 +8944,36 @@ type ListCertificatesParams struct {
 type GetCertificateParams struct {
 	// Include asks for more of the certificate; `content` adds its PEM text.
 	Include []string `form:"include,omitempty" json:"include,omitempty"`
+}
+
+// GetCostsParams defines parameters for GetCosts.
+type GetCostsParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1d`, the only one; see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// LineItems keeps only these line items, named exactly as results name them (such as `gpt-4o, input_tokens`).
+	LineItems []string `form:"line_items,omitempty" json:"line_items,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `line_item`, `api_key_id`, `user_id`, `api_source`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many daily buckets a page holds, 1 to 180 (default 7).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of costs.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // ListGroupsParams defines parameters for ListGroups.
@@ -1797,6 +9147,366 @@ type ListSpendAlertsParams struct {
 	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
 }
 
+// GetAudioSpeechesUsageParams defines parameters for GetAudioSpeechesUsage.
+type GetAudioSpeechesUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// UserIds keeps only the usage of these users.
+	UserIds []string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// Models keeps only the usage of these models.
+	Models []string `form:"models,omitempty" json:"models,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `user_id`, `api_key_id`, `model`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of audio speeches usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetAudioTranscriptionsUsageParams defines parameters for GetAudioTranscriptionsUsage.
+type GetAudioTranscriptionsUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// UserIds keeps only the usage of these users.
+	UserIds []string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// Models keeps only the usage of these models.
+	Models []string `form:"models,omitempty" json:"models,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `user_id`, `api_key_id`, `model`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of audio transcriptions usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetCodeInterpreterSessionsUsageParams defines parameters for GetCodeInterpreterSessionsUsage.
+type GetCodeInterpreterSessionsUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of code interpreter sessions usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetCompletionsUsageParams defines parameters for GetCompletionsUsage.
+type GetCompletionsUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// UserIds keeps only the usage of these users.
+	UserIds []string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// Models keeps only the usage of these models.
+	Models []string `form:"models,omitempty" json:"models,omitempty"`
+
+	// batch.Batch keeps only batch usage when true, only the rest when false; both when left out.
+	Batch *bool `form:"batch,omitempty" json:"batch,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of completions usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetDecisionsUsageParams defines parameters for GetDecisionsUsage.
+type GetDecisionsUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// UserIds keeps only the usage of these users.
+	UserIds []string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// Models keeps only the usage of these models.
+	Models []string `form:"models,omitempty" json:"models,omitempty"`
+
+	// batch.Batch keeps only batch usage when true, only the rest when false; both when left out.
+	Batch *bool `form:"batch,omitempty" json:"batch,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`, `api_source`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of Decisions API usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetEmbeddingsUsageParams defines parameters for GetEmbeddingsUsage.
+type GetEmbeddingsUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// UserIds keeps only the usage of these users.
+	UserIds []string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// Models keeps only the usage of these models.
+	Models []string `form:"models,omitempty" json:"models,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `user_id`, `api_key_id`, `model`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of embeddings usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetFileSearchCallsUsageParams defines parameters for GetFileSearchCallsUsage.
+type GetFileSearchCallsUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// UserIds keeps only the usage of these users.
+	UserIds []string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// VectorStoreIds keeps only the calls that searched these vector stores.
+	VectorStoreIds []string `form:"vector_store_ids,omitempty" json:"vector_store_ids,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `user_id`, `api_key_id`, `vector_store_id`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of file search calls usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetImagesUsageParams defines parameters for GetImagesUsage.
+type GetImagesUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// Sources keeps only these kinds of image requests, such as `image.generation`; see ImageUsageSource for the known values.
+	Sources []string `form:"sources,omitempty" json:"sources,omitempty"`
+
+	// Sizes keeps only images of these sizes, such as `1024x1024`.
+	Sizes []string `form:"sizes,omitempty" json:"sizes,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// UserIds keeps only the usage of these users.
+	UserIds []string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// Models keeps only the usage of these models.
+	Models []string `form:"models,omitempty" json:"models,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `user_id`, `api_key_id`, `model`, `size`, `source`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of images usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetModerationsUsageParams defines parameters for GetModerationsUsage.
+type GetModerationsUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// UserIds keeps only the usage of these users.
+	UserIds []string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// Models keeps only the usage of these models.
+	Models []string `form:"models,omitempty" json:"models,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `user_id`, `api_key_id`, `model`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of moderations usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetVectorStoresUsageParams defines parameters for GetVectorStoresUsage.
+type GetVectorStoresUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of vector stores usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetWebSearchCallsUsageParams defines parameters for GetWebSearchCallsUsage.
+type GetWebSearchCallsUsageParams struct {
+	// StartTime is the start of the time range, in Unix seconds (inclusive).
+	StartTime int64 `form:"start_time" json:"start_time"`
+
+	// EndTime is the end of the time range, in Unix seconds (exclusive).
+	EndTime *int64 `form:"end_time,omitempty" json:"end_time,omitempty"`
+
+	// BucketWidth is the width of each time bucket: `1m`, `1h` or `1d` (the default); see BucketWidth for the known values.
+	BucketWidth *string `form:"bucket_width,omitempty" json:"bucket_width,omitempty"`
+
+	// ProjectIds keeps only the usage of these projects.
+	ProjectIds []string `form:"project_ids,omitempty" json:"project_ids,omitempty"`
+
+	// UserIds keeps only the usage of these users.
+	UserIds []string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
+
+	// APIKeyIds keeps only the usage of these API keys.
+	APIKeyIds []string `form:"api_key_ids,omitempty" json:"api_key_ids,omitempty"`
+
+	// Models keeps only the usage of these models.
+	Models []string `form:"models,omitempty" json:"models,omitempty"`
+
+	// ContextLevels keeps only the calls made with these search context sizes: `low`, `medium` or `high`.
+	ContextLevels []string `form:"context_levels,omitempty" json:"context_levels,omitempty"`
+
+	// GroupBy splits each bucket by these fields (`project_id`, `user_id`, `api_key_id`, `model`, `context_level`); see UsageGroupBy for the known values.
+	GroupBy []string `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Limit sets how many buckets a page holds: for `1d` buckets 7 by default and 31 at most, for `1h` 24 and 168, for `1m` 60 and 1440.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Page is the `next_page` token of the previous page of web search calls usage.
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// After is the id of the last user of the previous page; the list starts after it.
@@ -1855,6 +9565,1717 @@ type ListProjectUserRolesParams struct {
 
 	// Order sorts by creation time, `asc` or `desc` (default `asc`).
 	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// AuditLog is one audit log event: a variant per event type, told apart by
+// `type`, each with the common fields (AuditLogEventBase) and its details
+// under a property named after the type (`api_key.created`). Types added
+// after this release decode as UnknownAuditLog.
+//
+// It is a union: its value is one of AuditLogAPIKeyCreated,
+// AuditLogAPIKeyUpdated, AuditLogAPIKeyDeleted, AuditLogCertificateCreated,
+// AuditLogCertificateUpdated, AuditLogCertificateDeleted,
+// AuditLogCertificatesActivated, AuditLogCertificatesDeactivated,
+// AuditLogCheckpointPermissionCreated, AuditLogCheckpointPermissionDeleted,
+// AuditLogExternalKeyRegistered, AuditLogExternalKeyRemoved,
+// AuditLogExternalStorageRegistered, AuditLogExternalStorageRemoved,
+// AuditLogGroupCreated, AuditLogGroupUpdated, AuditLogGroupDeleted,
+// AuditLogInviteSent, AuditLogInviteAccepted, AuditLogInviteDeleted,
+// AuditLogIPAllowlistCreated, AuditLogIPAllowlistUpdated,
+// AuditLogIPAllowlistDeleted, AuditLogIPAllowlistConfigActivated,
+// AuditLogIPAllowlistConfigDeactivated, AuditLogLoginSucceeded,
+// AuditLogLoginFailed, AuditLogLogoutSucceeded, AuditLogLogoutFailed,
+// AuditLogOrganizationUpdated, AuditLogProjectCreated,
+// AuditLogProjectUpdated, AuditLogProjectArchived, AuditLogProjectDeleted,
+// AuditLogRateLimitUpdated, AuditLogRateLimitDeleted,
+// AuditLogResourceDeleted, AuditLogTunnelCreated, AuditLogTunnelUpdated,
+// AuditLogTunnelDeleted, AuditLogWorkloadIdentityProviderCreated,
+// AuditLogWorkloadIdentityProviderUpdated,
+// AuditLogWorkloadIdentityProviderDeleted,
+// AuditLogWorkloadIdentityProviderMappingCreated,
+// AuditLogWorkloadIdentityProviderMappingUpdated,
+// AuditLogWorkloadIdentityProviderMappingDeleted, AuditLogRoleCreated,
+// AuditLogRoleUpdated, AuditLogRoleDeleted, AuditLogRoleAssignmentCreated,
+// AuditLogRoleAssignmentDeleted, AuditLogRoleBoundToResource,
+// AuditLogRoleUnboundFromResource, AuditLogScimEnabled, AuditLogScimDisabled,
+// AuditLogServiceAccountCreated, AuditLogServiceAccountUpdated,
+// AuditLogServiceAccountDeleted, AuditLogUserAdded, AuditLogUserUpdated,
+// AuditLogUserDeleted, AuditLogTenantMetadataUpdated,
+// AuditLogTenantMicrosoftEntraMappingUpserted,
+// AuditLogTenantMicrosoftEntraMappingDeleted,
+// AuditLogTenantWorkloadIdentityProviderCreated,
+// AuditLogTenantWorkloadIdentityProviderUpdated,
+// AuditLogTenantWorkloadIdentityProviderArchived,
+// AuditLogTenantWorkloadIdentityMappingCreated,
+// AuditLogTenantWorkloadIdentityMappingUpdated,
+// AuditLogTenantWorkloadIdentityMappingArchived,
+// AuditLogTenantWorkloadIdentityBindingCreated,
+// AuditLogTenantWorkloadIdentityPrincipalProvisioned,
+// AuditLogTenantWorkloadIdentityAccessTokenIssued,
+// AuditLogTenantAdminAPIKeyCreated, AuditLogTenantAdminAPIKeyUpdated,
+// AuditLogTenantAdminAPIKeyDeleted, AuditLogTenantProjectAPIKeyCreated,
+// AuditLogTenantTrustedAccessBusinessVerificationStarted,
+// AuditLogTenantTrustedAccessApplicationSubmitted,
+// AuditLogTenantChatgptAccessTokenRevoked, AuditLogTenantMigrationCompleted,
+// AuditLogTenantSsoMigrated, AuditLogTenantDomainsMigrated,
+// AuditLogTenantSsoConnectionCreated, AuditLogTenantSsoConnectionUpdated,
+// AuditLogTenantSsoConnectionDeleted,
+// AuditLogTenantSsoConnectionSetupStarted, AuditLogTenantPolicyCreated,
+// AuditLogTenantPolicyUpdated, AuditLogTenantPolicyDeleted,
+// AuditLogTenantPolicyAttached, AuditLogTenantPolicyDetached,
+// AuditLogTenantPrincipalAuthenticationPolicyResolved,
+// AuditLogTenantScimSetupStarted, AuditLogTenantScimDeletionRequested,
+// AuditLogTenantScimDirectoryCreated,
+// AuditLogTenantProductAccessPolicyUpdated,
+// AuditLogTenantResourceShareGrantCreated,
+// AuditLogTenantResourceShareGrantUpdated,
+// AuditLogTenantResourceShareGrantAccepted,
+// AuditLogTenantResourceShareGrantDeclined,
+// AuditLogTenantResourceShareGrantRevoked,
+// AuditLogTenantResourceShareGrantDeleted,
+// AuditLogTenantServiceAccountUpdated, AuditLogTenantServiceAccountDeleted,
+// AuditLogTenantServiceAccountTokenRevoked,
+// AuditLogTenantBillingOverageLimitUpdated,
+// AuditLogTenantBillingAlertsUpdated, AuditLogTenantBillingInfoUpdated,
+// AuditLogTenantUsageLimitWorkspaceUpdated,
+// AuditLogTenantUsageLimitGroupUpdated, AuditLogTenantUsageLimitUserUpdated,
+// AuditLogTenantUsageLimitIncreaseRequestUpdated,
+// AuditLogTenantUsageLimitIncreaseRequestResolved,
+// AuditLogTenantGroupCreated, AuditLogTenantGroupUpdated,
+// AuditLogTenantGroupDeleted, AuditLogTenantGroupMemberAdded,
+// AuditLogTenantGroupMemberRemoved,
+// AuditLogTenantMigrationRolloutStatusUpdated,
+// AuditLogTenantMigrationRolloutTierUpdated,
+// AuditLogTenantRoleMetadataUpdated, AuditLogTenantCustomRoleCreated,
+// AuditLogTenantCustomRoleUpdated, AuditLogTenantCustomRoleDeleted,
+// AuditLogTenantRoleAssignmentCreated, AuditLogTenantRoleAssignmentDeleted,
+// AuditLogTenantResourceRoleAssignmentCreated,
+// AuditLogTenantResourceRoleAssignmentDeleted,
+// AuditLogTenantResourceAccessUpdated, AuditLogTenantResourceAccessDeleted,
+// AuditLogTenantAdsAccountOnboardingRedemption,
+// AuditLogTenantSessionPolicyCreated, AuditLogTenantSessionPolicyUpdated,
+// AuditLogTenantSessionPolicyDeleted, AuditLogTenantSessionRevocationStarted,
+// AuditLogTenantThirdPartyAppPolicyUpdated, AuditLogTenantUserAdded,
+// AuditLogTenantUserUpdated, AuditLogTenantUserRemoved,
+// AuditLogTenantUserLookedUp, AuditLogTenantUserInvited,
+// AuditLogTenantMembershipRevoked,
+// AuditLogTenantAPIOrganizationInviteUpserted,
+// AuditLogTenantAPIOrganizationInviteDeleted,
+// AuditLogTenantChatgptWorkspaceInviteUpserted,
+// AuditLogTenantMembershipAccepted, AuditLogTenantMembershipDeclined,
+// AuditLogTenantWorkspaceInviteEmailSettingsUpdated or UnknownAuditLog, told
+// apart by its "type" property. Decode it with UnmarshalAuditLog;
+// UnknownAuditLog keeps variants this version does not know.
+type AuditLog interface {
+	// IsAuditLog marks the variants of AuditLog.
+	IsAuditLog(unionrt.Seal)
+}
+
+// UnknownAuditLog is a AuditLog variant this version does not know, kept as
+// received. It encodes as Raw, so it can also send a variant written by hand.
+type UnknownAuditLog struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsAuditLog marks UnknownAuditLog as a variant of AuditLog.
+func (UnknownAuditLog) IsAuditLog(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownAuditLog) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("AuditLog", u.Raw)
+}
+
+// IsAuditLog marks AuditLogAPIKeyCreated as a variant of AuditLog.
+func (AuditLogAPIKeyCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogAPIKeyUpdated as a variant of AuditLog.
+func (AuditLogAPIKeyUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogAPIKeyDeleted as a variant of AuditLog.
+func (AuditLogAPIKeyDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogCertificateCreated as a variant of AuditLog.
+func (AuditLogCertificateCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogCertificateUpdated as a variant of AuditLog.
+func (AuditLogCertificateUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogCertificateDeleted as a variant of AuditLog.
+func (AuditLogCertificateDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogCertificatesActivated as a variant of AuditLog.
+func (AuditLogCertificatesActivated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogCertificatesDeactivated as a variant of AuditLog.
+func (AuditLogCertificatesDeactivated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogCheckpointPermissionCreated as a variant of AuditLog.
+func (AuditLogCheckpointPermissionCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogCheckpointPermissionDeleted as a variant of AuditLog.
+func (AuditLogCheckpointPermissionDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogExternalKeyRegistered as a variant of AuditLog.
+func (AuditLogExternalKeyRegistered) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogExternalKeyRemoved as a variant of AuditLog.
+func (AuditLogExternalKeyRemoved) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogExternalStorageRegistered as a variant of AuditLog.
+func (AuditLogExternalStorageRegistered) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogExternalStorageRemoved as a variant of AuditLog.
+func (AuditLogExternalStorageRemoved) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogGroupCreated as a variant of AuditLog.
+func (AuditLogGroupCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogGroupUpdated as a variant of AuditLog.
+func (AuditLogGroupUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogGroupDeleted as a variant of AuditLog.
+func (AuditLogGroupDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogInviteSent as a variant of AuditLog.
+func (AuditLogInviteSent) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogInviteAccepted as a variant of AuditLog.
+func (AuditLogInviteAccepted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogInviteDeleted as a variant of AuditLog.
+func (AuditLogInviteDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogIPAllowlistCreated as a variant of AuditLog.
+func (AuditLogIPAllowlistCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogIPAllowlistUpdated as a variant of AuditLog.
+func (AuditLogIPAllowlistUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogIPAllowlistDeleted as a variant of AuditLog.
+func (AuditLogIPAllowlistDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogIPAllowlistConfigActivated as a variant of AuditLog.
+func (AuditLogIPAllowlistConfigActivated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogIPAllowlistConfigDeactivated as a variant of AuditLog.
+func (AuditLogIPAllowlistConfigDeactivated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogLoginSucceeded as a variant of AuditLog.
+func (AuditLogLoginSucceeded) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogLoginFailed as a variant of AuditLog.
+func (AuditLogLoginFailed) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogLogoutSucceeded as a variant of AuditLog.
+func (AuditLogLogoutSucceeded) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogLogoutFailed as a variant of AuditLog.
+func (AuditLogLogoutFailed) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogOrganizationUpdated as a variant of AuditLog.
+func (AuditLogOrganizationUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogProjectCreated as a variant of AuditLog.
+func (AuditLogProjectCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogProjectUpdated as a variant of AuditLog.
+func (AuditLogProjectUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogProjectArchived as a variant of AuditLog.
+func (AuditLogProjectArchived) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogProjectDeleted as a variant of AuditLog.
+func (AuditLogProjectDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogRateLimitUpdated as a variant of AuditLog.
+func (AuditLogRateLimitUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogRateLimitDeleted as a variant of AuditLog.
+func (AuditLogRateLimitDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogResourceDeleted as a variant of AuditLog.
+func (AuditLogResourceDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTunnelCreated as a variant of AuditLog.
+func (AuditLogTunnelCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTunnelUpdated as a variant of AuditLog.
+func (AuditLogTunnelUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTunnelDeleted as a variant of AuditLog.
+func (AuditLogTunnelDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogWorkloadIdentityProviderCreated as a variant of AuditLog.
+func (AuditLogWorkloadIdentityProviderCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogWorkloadIdentityProviderUpdated as a variant of AuditLog.
+func (AuditLogWorkloadIdentityProviderUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogWorkloadIdentityProviderDeleted as a variant of AuditLog.
+func (AuditLogWorkloadIdentityProviderDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogWorkloadIdentityProviderMappingCreated as a variant of AuditLog.
+func (AuditLogWorkloadIdentityProviderMappingCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogWorkloadIdentityProviderMappingUpdated as a variant of AuditLog.
+func (AuditLogWorkloadIdentityProviderMappingUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogWorkloadIdentityProviderMappingDeleted as a variant of AuditLog.
+func (AuditLogWorkloadIdentityProviderMappingDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogRoleCreated as a variant of AuditLog.
+func (AuditLogRoleCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogRoleUpdated as a variant of AuditLog.
+func (AuditLogRoleUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogRoleDeleted as a variant of AuditLog.
+func (AuditLogRoleDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogRoleAssignmentCreated as a variant of AuditLog.
+func (AuditLogRoleAssignmentCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogRoleAssignmentDeleted as a variant of AuditLog.
+func (AuditLogRoleAssignmentDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogRoleBoundToResource as a variant of AuditLog.
+func (AuditLogRoleBoundToResource) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogRoleUnboundFromResource as a variant of AuditLog.
+func (AuditLogRoleUnboundFromResource) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogScimEnabled as a variant of AuditLog.
+func (AuditLogScimEnabled) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogScimDisabled as a variant of AuditLog.
+func (AuditLogScimDisabled) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogServiceAccountCreated as a variant of AuditLog.
+func (AuditLogServiceAccountCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogServiceAccountUpdated as a variant of AuditLog.
+func (AuditLogServiceAccountUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogServiceAccountDeleted as a variant of AuditLog.
+func (AuditLogServiceAccountDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogUserAdded as a variant of AuditLog.
+func (AuditLogUserAdded) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogUserUpdated as a variant of AuditLog.
+func (AuditLogUserUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogUserDeleted as a variant of AuditLog.
+func (AuditLogUserDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantMetadataUpdated as a variant of AuditLog.
+func (AuditLogTenantMetadataUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantMicrosoftEntraMappingUpserted as a variant of AuditLog.
+func (AuditLogTenantMicrosoftEntraMappingUpserted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantMicrosoftEntraMappingDeleted as a variant of AuditLog.
+func (AuditLogTenantMicrosoftEntraMappingDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkloadIdentityProviderCreated as a variant of AuditLog.
+func (AuditLogTenantWorkloadIdentityProviderCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkloadIdentityProviderUpdated as a variant of AuditLog.
+func (AuditLogTenantWorkloadIdentityProviderUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkloadIdentityProviderArchived as a variant of AuditLog.
+func (AuditLogTenantWorkloadIdentityProviderArchived) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkloadIdentityMappingCreated as a variant of AuditLog.
+func (AuditLogTenantWorkloadIdentityMappingCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkloadIdentityMappingUpdated as a variant of AuditLog.
+func (AuditLogTenantWorkloadIdentityMappingUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkloadIdentityMappingArchived as a variant of AuditLog.
+func (AuditLogTenantWorkloadIdentityMappingArchived) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkloadIdentityBindingCreated as a variant of AuditLog.
+func (AuditLogTenantWorkloadIdentityBindingCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkloadIdentityPrincipalProvisioned as a variant of AuditLog.
+func (AuditLogTenantWorkloadIdentityPrincipalProvisioned) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkloadIdentityAccessTokenIssued as a variant of AuditLog.
+func (AuditLogTenantWorkloadIdentityAccessTokenIssued) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantAdminAPIKeyCreated as a variant of AuditLog.
+func (AuditLogTenantAdminAPIKeyCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantAdminAPIKeyUpdated as a variant of AuditLog.
+func (AuditLogTenantAdminAPIKeyUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantAdminAPIKeyDeleted as a variant of AuditLog.
+func (AuditLogTenantAdminAPIKeyDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantProjectAPIKeyCreated as a variant of AuditLog.
+func (AuditLogTenantProjectAPIKeyCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantTrustedAccessBusinessVerificationStarted as a variant of AuditLog.
+func (AuditLogTenantTrustedAccessBusinessVerificationStarted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantTrustedAccessApplicationSubmitted as a variant of AuditLog.
+func (AuditLogTenantTrustedAccessApplicationSubmitted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantChatgptAccessTokenRevoked as a variant of AuditLog.
+func (AuditLogTenantChatgptAccessTokenRevoked) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantMigrationCompleted as a variant of AuditLog.
+func (AuditLogTenantMigrationCompleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantSsoMigrated as a variant of AuditLog.
+func (AuditLogTenantSsoMigrated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantDomainsMigrated as a variant of AuditLog.
+func (AuditLogTenantDomainsMigrated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantSsoConnectionCreated as a variant of AuditLog.
+func (AuditLogTenantSsoConnectionCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantSsoConnectionUpdated as a variant of AuditLog.
+func (AuditLogTenantSsoConnectionUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantSsoConnectionDeleted as a variant of AuditLog.
+func (AuditLogTenantSsoConnectionDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantSsoConnectionSetupStarted as a variant of AuditLog.
+func (AuditLogTenantSsoConnectionSetupStarted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantPolicyCreated as a variant of AuditLog.
+func (AuditLogTenantPolicyCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantPolicyUpdated as a variant of AuditLog.
+func (AuditLogTenantPolicyUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantPolicyDeleted as a variant of AuditLog.
+func (AuditLogTenantPolicyDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantPolicyAttached as a variant of AuditLog.
+func (AuditLogTenantPolicyAttached) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantPolicyDetached as a variant of AuditLog.
+func (AuditLogTenantPolicyDetached) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantPrincipalAuthenticationPolicyResolved as a variant of AuditLog.
+func (AuditLogTenantPrincipalAuthenticationPolicyResolved) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantScimSetupStarted as a variant of AuditLog.
+func (AuditLogTenantScimSetupStarted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantScimDeletionRequested as a variant of AuditLog.
+func (AuditLogTenantScimDeletionRequested) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantScimDirectoryCreated as a variant of AuditLog.
+func (AuditLogTenantScimDirectoryCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantProductAccessPolicyUpdated as a variant of AuditLog.
+func (AuditLogTenantProductAccessPolicyUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceShareGrantCreated as a variant of AuditLog.
+func (AuditLogTenantResourceShareGrantCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceShareGrantUpdated as a variant of AuditLog.
+func (AuditLogTenantResourceShareGrantUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceShareGrantAccepted as a variant of AuditLog.
+func (AuditLogTenantResourceShareGrantAccepted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceShareGrantDeclined as a variant of AuditLog.
+func (AuditLogTenantResourceShareGrantDeclined) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceShareGrantRevoked as a variant of AuditLog.
+func (AuditLogTenantResourceShareGrantRevoked) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceShareGrantDeleted as a variant of AuditLog.
+func (AuditLogTenantResourceShareGrantDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantServiceAccountUpdated as a variant of AuditLog.
+func (AuditLogTenantServiceAccountUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantServiceAccountDeleted as a variant of AuditLog.
+func (AuditLogTenantServiceAccountDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantServiceAccountTokenRevoked as a variant of AuditLog.
+func (AuditLogTenantServiceAccountTokenRevoked) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantBillingOverageLimitUpdated as a variant of AuditLog.
+func (AuditLogTenantBillingOverageLimitUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantBillingAlertsUpdated as a variant of AuditLog.
+func (AuditLogTenantBillingAlertsUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantBillingInfoUpdated as a variant of AuditLog.
+func (AuditLogTenantBillingInfoUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUsageLimitWorkspaceUpdated as a variant of AuditLog.
+func (AuditLogTenantUsageLimitWorkspaceUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUsageLimitGroupUpdated as a variant of AuditLog.
+func (AuditLogTenantUsageLimitGroupUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUsageLimitUserUpdated as a variant of AuditLog.
+func (AuditLogTenantUsageLimitUserUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUsageLimitIncreaseRequestUpdated as a variant of AuditLog.
+func (AuditLogTenantUsageLimitIncreaseRequestUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUsageLimitIncreaseRequestResolved as a variant of AuditLog.
+func (AuditLogTenantUsageLimitIncreaseRequestResolved) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantGroupCreated as a variant of AuditLog.
+func (AuditLogTenantGroupCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantGroupUpdated as a variant of AuditLog.
+func (AuditLogTenantGroupUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantGroupDeleted as a variant of AuditLog.
+func (AuditLogTenantGroupDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantGroupMemberAdded as a variant of AuditLog.
+func (AuditLogTenantGroupMemberAdded) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantGroupMemberRemoved as a variant of AuditLog.
+func (AuditLogTenantGroupMemberRemoved) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantMigrationRolloutStatusUpdated as a variant of AuditLog.
+func (AuditLogTenantMigrationRolloutStatusUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantMigrationRolloutTierUpdated as a variant of AuditLog.
+func (AuditLogTenantMigrationRolloutTierUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantRoleMetadataUpdated as a variant of AuditLog.
+func (AuditLogTenantRoleMetadataUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantCustomRoleCreated as a variant of AuditLog.
+func (AuditLogTenantCustomRoleCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantCustomRoleUpdated as a variant of AuditLog.
+func (AuditLogTenantCustomRoleUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantCustomRoleDeleted as a variant of AuditLog.
+func (AuditLogTenantCustomRoleDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantRoleAssignmentCreated as a variant of AuditLog.
+func (AuditLogTenantRoleAssignmentCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantRoleAssignmentDeleted as a variant of AuditLog.
+func (AuditLogTenantRoleAssignmentDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceRoleAssignmentCreated as a variant of AuditLog.
+func (AuditLogTenantResourceRoleAssignmentCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceRoleAssignmentDeleted as a variant of AuditLog.
+func (AuditLogTenantResourceRoleAssignmentDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceAccessUpdated as a variant of AuditLog.
+func (AuditLogTenantResourceAccessUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantResourceAccessDeleted as a variant of AuditLog.
+func (AuditLogTenantResourceAccessDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantAdsAccountOnboardingRedemption as a variant of AuditLog.
+func (AuditLogTenantAdsAccountOnboardingRedemption) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantSessionPolicyCreated as a variant of AuditLog.
+func (AuditLogTenantSessionPolicyCreated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantSessionPolicyUpdated as a variant of AuditLog.
+func (AuditLogTenantSessionPolicyUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantSessionPolicyDeleted as a variant of AuditLog.
+func (AuditLogTenantSessionPolicyDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantSessionRevocationStarted as a variant of AuditLog.
+func (AuditLogTenantSessionRevocationStarted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantThirdPartyAppPolicyUpdated as a variant of AuditLog.
+func (AuditLogTenantThirdPartyAppPolicyUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUserAdded as a variant of AuditLog.
+func (AuditLogTenantUserAdded) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUserUpdated as a variant of AuditLog.
+func (AuditLogTenantUserUpdated) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUserRemoved as a variant of AuditLog.
+func (AuditLogTenantUserRemoved) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUserLookedUp as a variant of AuditLog.
+func (AuditLogTenantUserLookedUp) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantUserInvited as a variant of AuditLog.
+func (AuditLogTenantUserInvited) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantMembershipRevoked as a variant of AuditLog.
+func (AuditLogTenantMembershipRevoked) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantAPIOrganizationInviteUpserted as a variant of AuditLog.
+func (AuditLogTenantAPIOrganizationInviteUpserted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantAPIOrganizationInviteDeleted as a variant of AuditLog.
+func (AuditLogTenantAPIOrganizationInviteDeleted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantChatgptWorkspaceInviteUpserted as a variant of AuditLog.
+func (AuditLogTenantChatgptWorkspaceInviteUpserted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantMembershipAccepted as a variant of AuditLog.
+func (AuditLogTenantMembershipAccepted) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantMembershipDeclined as a variant of AuditLog.
+func (AuditLogTenantMembershipDeclined) IsAuditLog(unionrt.Seal) {}
+
+// IsAuditLog marks AuditLogTenantWorkspaceInviteEmailSettingsUpdated as a variant of AuditLog.
+func (AuditLogTenantWorkspaceInviteEmailSettingsUpdated) IsAuditLog(unionrt.Seal) {}
+
+// UnmarshalAuditLog decodes JSON into the AuditLog variant it holds: an
+// object with "type" "api_key.created" into AuditLogAPIKeyCreated, an object
+// with "type" "api_key.updated" into AuditLogAPIKeyUpdated, an object with
+// "type" "api_key.deleted" into AuditLogAPIKeyDeleted, an object with "type"
+// "certificate.created" into AuditLogCertificateCreated, an object with
+// "type" "certificate.updated" into AuditLogCertificateUpdated, an object
+// with "type" "certificate.deleted" into AuditLogCertificateDeleted, an
+// object with "type" "certificates.activated" into
+// AuditLogCertificatesActivated, an object with "type"
+// "certificates.deactivated" into AuditLogCertificatesDeactivated, an object
+// with "type" "checkpoint.permission.created" into
+// AuditLogCheckpointPermissionCreated, an object with "type"
+// "checkpoint.permission.deleted" into AuditLogCheckpointPermissionDeleted,
+// an object with "type" "external_key.registered" into
+// AuditLogExternalKeyRegistered, an object with "type" "external_key.removed"
+// into AuditLogExternalKeyRemoved, an object with "type"
+// "external_storage.registered" into AuditLogExternalStorageRegistered, an
+// object with "type" "external_storage.removed" into
+// AuditLogExternalStorageRemoved, an object with "type" "group.created" into
+// AuditLogGroupCreated, an object with "type" "group.updated" into
+// AuditLogGroupUpdated, an object with "type" "group.deleted" into
+// AuditLogGroupDeleted, an object with "type" "invite.sent" into
+// AuditLogInviteSent, an object with "type" "invite.accepted" into
+// AuditLogInviteAccepted, an object with "type" "invite.deleted" into
+// AuditLogInviteDeleted, an object with "type" "ip_allowlist.created" into
+// AuditLogIPAllowlistCreated, an object with "type" "ip_allowlist.updated"
+// into AuditLogIPAllowlistUpdated, an object with "type"
+// "ip_allowlist.deleted" into AuditLogIPAllowlistDeleted, an object with
+// "type" "ip_allowlist.config.activated" into
+// AuditLogIPAllowlistConfigActivated, an object with "type"
+// "ip_allowlist.config.deactivated" into
+// AuditLogIPAllowlistConfigDeactivated, an object with "type"
+// "login.succeeded" into AuditLogLoginSucceeded, an object with "type"
+// "login.failed" into AuditLogLoginFailed, an object with "type"
+// "logout.succeeded" into AuditLogLogoutSucceeded, an object with "type"
+// "logout.failed" into AuditLogLogoutFailed, an object with "type"
+// "organization.updated" into AuditLogOrganizationUpdated, an object with
+// "type" "project.created" into AuditLogProjectCreated, an object with "type"
+// "project.updated" into AuditLogProjectUpdated, an object with "type"
+// "project.archived" into AuditLogProjectArchived, an object with "type"
+// "project.deleted" into AuditLogProjectDeleted, an object with "type"
+// "rate_limit.updated" into AuditLogRateLimitUpdated, an object with "type"
+// "rate_limit.deleted" into AuditLogRateLimitDeleted, an object with "type"
+// "resource.deleted" into AuditLogResourceDeleted, an object with "type"
+// "tunnel.created" into AuditLogTunnelCreated, an object with "type"
+// "tunnel.updated" into AuditLogTunnelUpdated, an object with "type"
+// "tunnel.deleted" into AuditLogTunnelDeleted, an object with "type"
+// "workload_identity_provider.created" into
+// AuditLogWorkloadIdentityProviderCreated, an object with "type"
+// "workload_identity_provider.updated" into
+// AuditLogWorkloadIdentityProviderUpdated, an object with "type"
+// "workload_identity_provider.deleted" into
+// AuditLogWorkloadIdentityProviderDeleted, an object with "type"
+// "workload_identity_provider_mapping.created" into
+// AuditLogWorkloadIdentityProviderMappingCreated, an object with "type"
+// "workload_identity_provider_mapping.updated" into
+// AuditLogWorkloadIdentityProviderMappingUpdated, an object with "type"
+// "workload_identity_provider_mapping.deleted" into
+// AuditLogWorkloadIdentityProviderMappingDeleted, an object with "type"
+// "role.created" into AuditLogRoleCreated, an object with "type"
+// "role.updated" into AuditLogRoleUpdated, an object with "type"
+// "role.deleted" into AuditLogRoleDeleted, an object with "type"
+// "role.assignment.created" into AuditLogRoleAssignmentCreated, an object
+// with "type" "role.assignment.deleted" into AuditLogRoleAssignmentDeleted,
+// an object with "type" "role.bound_to_resource" into
+// AuditLogRoleBoundToResource, an object with "type"
+// "role.unbound_from_resource" into AuditLogRoleUnboundFromResource, an
+// object with "type" "scim.enabled" into AuditLogScimEnabled, an object with
+// "type" "scim.disabled" into AuditLogScimDisabled, an object with "type"
+// "service_account.created" into AuditLogServiceAccountCreated, an object
+// with "type" "service_account.updated" into AuditLogServiceAccountUpdated,
+// an object with "type" "service_account.deleted" into
+// AuditLogServiceAccountDeleted, an object with "type" "user.added" into
+// AuditLogUserAdded, an object with "type" "user.updated" into
+// AuditLogUserUpdated, an object with "type" "user.deleted" into
+// AuditLogUserDeleted, an object with "type" "tenant.metadata.updated" into
+// AuditLogTenantMetadataUpdated, an object with "type"
+// "tenant.microsoft_entra_mapping.upserted" into
+// AuditLogTenantMicrosoftEntraMappingUpserted, an object with "type"
+// "tenant.microsoft_entra_mapping.deleted" into
+// AuditLogTenantMicrosoftEntraMappingDeleted, an object with "type"
+// "tenant.workload_identity.provider.created" into
+// AuditLogTenantWorkloadIdentityProviderCreated, an object with "type"
+// "tenant.workload_identity.provider.updated" into
+// AuditLogTenantWorkloadIdentityProviderUpdated, an object with "type"
+// "tenant.workload_identity.provider.archived" into
+// AuditLogTenantWorkloadIdentityProviderArchived, an object with "type"
+// "tenant.workload_identity.mapping.created" into
+// AuditLogTenantWorkloadIdentityMappingCreated, an object with "type"
+// "tenant.workload_identity.mapping.updated" into
+// AuditLogTenantWorkloadIdentityMappingUpdated, an object with "type"
+// "tenant.workload_identity.mapping.archived" into
+// AuditLogTenantWorkloadIdentityMappingArchived, an object with "type"
+// "tenant.workload_identity.binding.created" into
+// AuditLogTenantWorkloadIdentityBindingCreated, an object with "type"
+// "tenant.workload_identity.principal.provisioned" into
+// AuditLogTenantWorkloadIdentityPrincipalProvisioned, an object with "type"
+// "tenant.workload_identity.access_token.issued" into
+// AuditLogTenantWorkloadIdentityAccessTokenIssued, an object with "type"
+// "tenant.admin_api_key.created" into AuditLogTenantAdminAPIKeyCreated, an
+// object with "type" "tenant.admin_api_key.updated" into
+// AuditLogTenantAdminAPIKeyUpdated, an object with "type"
+// "tenant.admin_api_key.deleted" into AuditLogTenantAdminAPIKeyDeleted, an
+// object with "type" "tenant.project_api_key.created" into
+// AuditLogTenantProjectAPIKeyCreated, an object with "type"
+// "tenant.trusted_access.business_verification.started" into
+// AuditLogTenantTrustedAccessBusinessVerificationStarted, an object with
+// "type" "tenant.trusted_access.application.submitted" into
+// AuditLogTenantTrustedAccessApplicationSubmitted, an object with "type"
+// "tenant.chatgpt_access_token.revoked" into
+// AuditLogTenantChatgptAccessTokenRevoked, an object with "type"
+// "tenant.migration.completed" into AuditLogTenantMigrationCompleted, an
+// object with "type" "tenant.sso.migrated" into AuditLogTenantSsoMigrated, an
+// object with "type" "tenant.domains.migrated" into
+// AuditLogTenantDomainsMigrated, an object with "type"
+// "tenant.sso_connection.created" into AuditLogTenantSsoConnectionCreated, an
+// object with "type" "tenant.sso_connection.updated" into
+// AuditLogTenantSsoConnectionUpdated, an object with "type"
+// "tenant.sso_connection.deleted" into AuditLogTenantSsoConnectionDeleted, an
+// object with "type" "tenant.sso_connection.setup.started" into
+// AuditLogTenantSsoConnectionSetupStarted, an object with "type"
+// "tenant.policy.created" into AuditLogTenantPolicyCreated, an object with
+// "type" "tenant.policy.updated" into AuditLogTenantPolicyUpdated, an object
+// with "type" "tenant.policy.deleted" into AuditLogTenantPolicyDeleted, an
+// object with "type" "tenant.policy.attached" into
+// AuditLogTenantPolicyAttached, an object with "type"
+// "tenant.policy.detached" into AuditLogTenantPolicyDetached, an object with
+// "type" "tenant.principal_authentication_policy.resolved" into
+// AuditLogTenantPrincipalAuthenticationPolicyResolved, an object with "type"
+// "tenant.scim.setup.started" into AuditLogTenantScimSetupStarted, an object
+// with "type" "tenant.scim.deletion.requested" into
+// AuditLogTenantScimDeletionRequested, an object with "type"
+// "tenant.scim.directory.created" into AuditLogTenantScimDirectoryCreated, an
+// object with "type" "tenant.product_access_policy.updated" into
+// AuditLogTenantProductAccessPolicyUpdated, an object with "type"
+// "tenant.resource_share_grant.created" into
+// AuditLogTenantResourceShareGrantCreated, an object with "type"
+// "tenant.resource_share_grant.updated" into
+// AuditLogTenantResourceShareGrantUpdated, an object with "type"
+// "tenant.resource_share_grant.accepted" into
+// AuditLogTenantResourceShareGrantAccepted, an object with "type"
+// "tenant.resource_share_grant.declined" into
+// AuditLogTenantResourceShareGrantDeclined, an object with "type"
+// "tenant.resource_share_grant.revoked" into
+// AuditLogTenantResourceShareGrantRevoked, an object with "type"
+// "tenant.resource_share_grant.deleted" into
+// AuditLogTenantResourceShareGrantDeleted, an object with "type"
+// "tenant.service_account.updated" into AuditLogTenantServiceAccountUpdated,
+// an object with "type" "tenant.service_account.deleted" into
+// AuditLogTenantServiceAccountDeleted, an object with "type"
+// "tenant.service_account.token.revoked" into
+// AuditLogTenantServiceAccountTokenRevoked, an object with "type"
+// "tenant.billing.overage_limit.updated" into
+// AuditLogTenantBillingOverageLimitUpdated, an object with "type"
+// "tenant.billing.alerts.updated" into AuditLogTenantBillingAlertsUpdated, an
+// object with "type" "tenant.billing.info.updated" into
+// AuditLogTenantBillingInfoUpdated, an object with "type"
+// "tenant.usage_limit.workspace.updated" into
+// AuditLogTenantUsageLimitWorkspaceUpdated, an object with "type"
+// "tenant.usage_limit.group.updated" into
+// AuditLogTenantUsageLimitGroupUpdated, an object with "type"
+// "tenant.usage_limit.user.updated" into AuditLogTenantUsageLimitUserUpdated,
+// an object with "type" "tenant.usage_limit.increase_request.updated" into
+// AuditLogTenantUsageLimitIncreaseRequestUpdated, an object with "type"
+// "tenant.usage_limit.increase_request.resolved" into
+// AuditLogTenantUsageLimitIncreaseRequestResolved, an object with "type"
+// "tenant.group.created" into AuditLogTenantGroupCreated, an object with
+// "type" "tenant.group.updated" into AuditLogTenantGroupUpdated, an object
+// with "type" "tenant.group.deleted" into AuditLogTenantGroupDeleted, an
+// object with "type" "tenant.group.member.added" into
+// AuditLogTenantGroupMemberAdded, an object with "type"
+// "tenant.group.member.removed" into AuditLogTenantGroupMemberRemoved, an
+// object with "type" "tenant.migration_rollout.status.updated" into
+// AuditLogTenantMigrationRolloutStatusUpdated, an object with "type"
+// "tenant.migration_rollout.tier.updated" into
+// AuditLogTenantMigrationRolloutTierUpdated, an object with "type"
+// "tenant.role.metadata.updated" into AuditLogTenantRoleMetadataUpdated, an
+// object with "type" "tenant.custom_role.created" into
+// AuditLogTenantCustomRoleCreated, an object with "type"
+// "tenant.custom_role.updated" into AuditLogTenantCustomRoleUpdated, an
+// object with "type" "tenant.custom_role.deleted" into
+// AuditLogTenantCustomRoleDeleted, an object with "type"
+// "tenant.role_assignment.created" into AuditLogTenantRoleAssignmentCreated,
+// an object with "type" "tenant.role_assignment.deleted" into
+// AuditLogTenantRoleAssignmentDeleted, an object with "type"
+// "tenant.resource_role_assignment.created" into
+// AuditLogTenantResourceRoleAssignmentCreated, an object with "type"
+// "tenant.resource_role_assignment.deleted" into
+// AuditLogTenantResourceRoleAssignmentDeleted, an object with "type"
+// "tenant.resource_access.updated" into AuditLogTenantResourceAccessUpdated,
+// an object with "type" "tenant.resource_access.deleted" into
+// AuditLogTenantResourceAccessDeleted, an object with "type"
+// "tenant.ads_account.onboarding.redemption" into
+// AuditLogTenantAdsAccountOnboardingRedemption, an object with "type"
+// "tenant.session_policy.created" into AuditLogTenantSessionPolicyCreated, an
+// object with "type" "tenant.session_policy.updated" into
+// AuditLogTenantSessionPolicyUpdated, an object with "type"
+// "tenant.session_policy.deleted" into AuditLogTenantSessionPolicyDeleted, an
+// object with "type" "tenant.session_revocation.started" into
+// AuditLogTenantSessionRevocationStarted, an object with "type"
+// "tenant.third_party_app_policy.updated" into
+// AuditLogTenantThirdPartyAppPolicyUpdated, an object with "type"
+// "tenant.user.added" into AuditLogTenantUserAdded, an object with "type"
+// "tenant.user.updated" into AuditLogTenantUserUpdated, an object with "type"
+// "tenant.user.removed" into AuditLogTenantUserRemoved, an object with "type"
+// "tenant.user.looked_up" into AuditLogTenantUserLookedUp, an object with
+// "type" "tenant.user.invited" into AuditLogTenantUserInvited, an object with
+// "type" "tenant.membership.revoked" into AuditLogTenantMembershipRevoked, an
+// object with "type" "tenant.api_organization_invite.upserted" into
+// AuditLogTenantAPIOrganizationInviteUpserted, an object with "type"
+// "tenant.api_organization_invite.deleted" into
+// AuditLogTenantAPIOrganizationInviteDeleted, an object with "type"
+// "tenant.chatgpt_workspace_invite.upserted" into
+// AuditLogTenantChatgptWorkspaceInviteUpserted, an object with "type"
+// "tenant.membership.accepted" into AuditLogTenantMembershipAccepted, an
+// object with "type" "tenant.membership.declined" into
+// AuditLogTenantMembershipDeclined and an object with "type"
+// "tenant.workspace_invite_email_settings.updated" into
+// AuditLogTenantWorkspaceInviteEmailSettingsUpdated. JSON null yields nil and
+// anything else an UnknownAuditLog.
+func UnmarshalAuditLog(data []byte) (AuditLog, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("AuditLog", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "type")
+		if err != nil {
+			return nil, unionrt.Error("AuditLog", err)
+		}
+		switch string(value) {
+		case "api_key.created":
+			var v AuditLogAPIKeyCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "api_key.updated":
+			var v AuditLogAPIKeyUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "api_key.deleted":
+			var v AuditLogAPIKeyDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "certificate.created":
+			var v AuditLogCertificateCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "certificate.updated":
+			var v AuditLogCertificateUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "certificate.deleted":
+			var v AuditLogCertificateDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "certificates.activated":
+			var v AuditLogCertificatesActivated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "certificates.deactivated":
+			var v AuditLogCertificatesDeactivated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "checkpoint.permission.created":
+			var v AuditLogCheckpointPermissionCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "checkpoint.permission.deleted":
+			var v AuditLogCheckpointPermissionDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "external_key.registered":
+			var v AuditLogExternalKeyRegistered
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "external_key.removed":
+			var v AuditLogExternalKeyRemoved
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "external_storage.registered":
+			var v AuditLogExternalStorageRegistered
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "external_storage.removed":
+			var v AuditLogExternalStorageRemoved
+			if err := v.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "group.created":
+			var v AuditLogGroupCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "group.updated":
+			var v AuditLogGroupUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "group.deleted":
+			var v AuditLogGroupDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "invite.sent":
+			var v AuditLogInviteSent
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "invite.accepted":
+			var v AuditLogInviteAccepted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "invite.deleted":
+			var v AuditLogInviteDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "ip_allowlist.created":
+			var v AuditLogIPAllowlistCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "ip_allowlist.updated":
+			var v AuditLogIPAllowlistUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "ip_allowlist.deleted":
+			var v AuditLogIPAllowlistDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "ip_allowlist.config.activated":
+			var v AuditLogIPAllowlistConfigActivated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "ip_allowlist.config.deactivated":
+			var v AuditLogIPAllowlistConfigDeactivated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "login.succeeded":
+			var v AuditLogLoginSucceeded
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "login.failed":
+			var v AuditLogLoginFailed
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "logout.succeeded":
+			var v AuditLogLogoutSucceeded
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "logout.failed":
+			var v AuditLogLogoutFailed
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.updated":
+			var v AuditLogOrganizationUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "project.created":
+			var v AuditLogProjectCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "project.updated":
+			var v AuditLogProjectUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "project.archived":
+			var v AuditLogProjectArchived
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "project.deleted":
+			var v AuditLogProjectDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "rate_limit.updated":
+			var v AuditLogRateLimitUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "rate_limit.deleted":
+			var v AuditLogRateLimitDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "resource.deleted":
+			var v AuditLogResourceDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tunnel.created":
+			var v AuditLogTunnelCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tunnel.updated":
+			var v AuditLogTunnelUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tunnel.deleted":
+			var v AuditLogTunnelDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "workload_identity_provider.created":
+			var v AuditLogWorkloadIdentityProviderCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "workload_identity_provider.updated":
+			var v AuditLogWorkloadIdentityProviderUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "workload_identity_provider.deleted":
+			var v AuditLogWorkloadIdentityProviderDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "workload_identity_provider_mapping.created":
+			var v AuditLogWorkloadIdentityProviderMappingCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "workload_identity_provider_mapping.updated":
+			var v AuditLogWorkloadIdentityProviderMappingUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "workload_identity_provider_mapping.deleted":
+			var v AuditLogWorkloadIdentityProviderMappingDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "role.created":
+			var v AuditLogRoleCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "role.updated":
+			var v AuditLogRoleUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "role.deleted":
+			var v AuditLogRoleDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "role.assignment.created":
+			var v AuditLogRoleAssignmentCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "role.assignment.deleted":
+			var v AuditLogRoleAssignmentDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "role.bound_to_resource":
+			var v AuditLogRoleBoundToResource
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "role.unbound_from_resource":
+			var v AuditLogRoleUnboundFromResource
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "scim.enabled":
+			var v AuditLogScimEnabled
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "scim.disabled":
+			var v AuditLogScimDisabled
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "service_account.created":
+			var v AuditLogServiceAccountCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "service_account.updated":
+			var v AuditLogServiceAccountUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "service_account.deleted":
+			var v AuditLogServiceAccountDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "user.added":
+			var v AuditLogUserAdded
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "user.updated":
+			var v AuditLogUserUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "user.deleted":
+			var v AuditLogUserDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.metadata.updated":
+			var v AuditLogTenantMetadataUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.microsoft_entra_mapping.upserted":
+			var v AuditLogTenantMicrosoftEntraMappingUpserted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.microsoft_entra_mapping.deleted":
+			var v AuditLogTenantMicrosoftEntraMappingDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workload_identity.provider.created":
+			var v AuditLogTenantWorkloadIdentityProviderCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workload_identity.provider.updated":
+			var v AuditLogTenantWorkloadIdentityProviderUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workload_identity.provider.archived":
+			var v AuditLogTenantWorkloadIdentityProviderArchived
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workload_identity.mapping.created":
+			var v AuditLogTenantWorkloadIdentityMappingCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workload_identity.mapping.updated":
+			var v AuditLogTenantWorkloadIdentityMappingUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workload_identity.mapping.archived":
+			var v AuditLogTenantWorkloadIdentityMappingArchived
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workload_identity.binding.created":
+			var v AuditLogTenantWorkloadIdentityBindingCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workload_identity.principal.provisioned":
+			var v AuditLogTenantWorkloadIdentityPrincipalProvisioned
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workload_identity.access_token.issued":
+			var v AuditLogTenantWorkloadIdentityAccessTokenIssued
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.admin_api_key.created":
+			var v AuditLogTenantAdminAPIKeyCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.admin_api_key.updated":
+			var v AuditLogTenantAdminAPIKeyUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.admin_api_key.deleted":
+			var v AuditLogTenantAdminAPIKeyDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.project_api_key.created":
+			var v AuditLogTenantProjectAPIKeyCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.trusted_access.business_verification.started":
+			var v AuditLogTenantTrustedAccessBusinessVerificationStarted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.trusted_access.application.submitted":
+			var v AuditLogTenantTrustedAccessApplicationSubmitted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.chatgpt_access_token.revoked":
+			var v AuditLogTenantChatgptAccessTokenRevoked
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.migration.completed":
+			var v AuditLogTenantMigrationCompleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.sso.migrated":
+			var v AuditLogTenantSsoMigrated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.domains.migrated":
+			var v AuditLogTenantDomainsMigrated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.sso_connection.created":
+			var v AuditLogTenantSsoConnectionCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.sso_connection.updated":
+			var v AuditLogTenantSsoConnectionUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.sso_connection.deleted":
+			var v AuditLogTenantSsoConnectionDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.sso_connection.setup.started":
+			var v AuditLogTenantSsoConnectionSetupStarted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.policy.created":
+			var v AuditLogTenantPolicyCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.policy.updated":
+			var v AuditLogTenantPolicyUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.policy.deleted":
+			var v AuditLogTenantPolicyDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.policy.attached":
+			var v AuditLogTenantPolicyAttached
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.policy.detached":
+			var v AuditLogTenantPolicyDetached
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.principal_authentication_policy.resolved":
+			var v AuditLogTenantPrincipalAuthenticationPolicyResolved
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.scim.setup.started":
+			var v AuditLogTenantScimSetupStarted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.scim.deletion.requested":
+			var v AuditLogTenantScimDeletionRequested
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.scim.directory.created":
+			var v AuditLogTenantScimDirectoryCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.product_access_policy.updated":
+			var v AuditLogTenantProductAccessPolicyUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_share_grant.created":
+			var v AuditLogTenantResourceShareGrantCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_share_grant.updated":
+			var v AuditLogTenantResourceShareGrantUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_share_grant.accepted":
+			var v AuditLogTenantResourceShareGrantAccepted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_share_grant.declined":
+			var v AuditLogTenantResourceShareGrantDeclined
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_share_grant.revoked":
+			var v AuditLogTenantResourceShareGrantRevoked
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_share_grant.deleted":
+			var v AuditLogTenantResourceShareGrantDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.service_account.updated":
+			var v AuditLogTenantServiceAccountUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.service_account.deleted":
+			var v AuditLogTenantServiceAccountDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.service_account.token.revoked":
+			var v AuditLogTenantServiceAccountTokenRevoked
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.billing.overage_limit.updated":
+			var v AuditLogTenantBillingOverageLimitUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.billing.alerts.updated":
+			var v AuditLogTenantBillingAlertsUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.billing.info.updated":
+			var v AuditLogTenantBillingInfoUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.usage_limit.workspace.updated":
+			var v AuditLogTenantUsageLimitWorkspaceUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.usage_limit.group.updated":
+			var v AuditLogTenantUsageLimitGroupUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.usage_limit.user.updated":
+			var v AuditLogTenantUsageLimitUserUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.usage_limit.increase_request.updated":
+			var v AuditLogTenantUsageLimitIncreaseRequestUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.usage_limit.increase_request.resolved":
+			var v AuditLogTenantUsageLimitIncreaseRequestResolved
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.group.created":
+			var v AuditLogTenantGroupCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.group.updated":
+			var v AuditLogTenantGroupUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.group.deleted":
+			var v AuditLogTenantGroupDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.group.member.added":
+			var v AuditLogTenantGroupMemberAdded
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.group.member.removed":
+			var v AuditLogTenantGroupMemberRemoved
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.migration_rollout.status.updated":
+			var v AuditLogTenantMigrationRolloutStatusUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.migration_rollout.tier.updated":
+			var v AuditLogTenantMigrationRolloutTierUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.role.metadata.updated":
+			var v AuditLogTenantRoleMetadataUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.custom_role.created":
+			var v AuditLogTenantCustomRoleCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.custom_role.updated":
+			var v AuditLogTenantCustomRoleUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.custom_role.deleted":
+			var v AuditLogTenantCustomRoleDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.role_assignment.created":
+			var v AuditLogTenantRoleAssignmentCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.role_assignment.deleted":
+			var v AuditLogTenantRoleAssignmentDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_role_assignment.created":
+			var v AuditLogTenantResourceRoleAssignmentCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_role_assignment.deleted":
+			var v AuditLogTenantResourceRoleAssignmentDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_access.updated":
+			var v AuditLogTenantResourceAccessUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.resource_access.deleted":
+			var v AuditLogTenantResourceAccessDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.ads_account.onboarding.redemption":
+			var v AuditLogTenantAdsAccountOnboardingRedemption
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.session_policy.created":
+			var v AuditLogTenantSessionPolicyCreated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.session_policy.updated":
+			var v AuditLogTenantSessionPolicyUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.session_policy.deleted":
+			var v AuditLogTenantSessionPolicyDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.session_revocation.started":
+			var v AuditLogTenantSessionRevocationStarted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.third_party_app_policy.updated":
+			var v AuditLogTenantThirdPartyAppPolicyUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.user.added":
+			var v AuditLogTenantUserAdded
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.user.updated":
+			var v AuditLogTenantUserUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.user.removed":
+			var v AuditLogTenantUserRemoved
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.user.looked_up":
+			var v AuditLogTenantUserLookedUp
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.user.invited":
+			var v AuditLogTenantUserInvited
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.membership.revoked":
+			var v AuditLogTenantMembershipRevoked
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.api_organization_invite.upserted":
+			var v AuditLogTenantAPIOrganizationInviteUpserted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.api_organization_invite.deleted":
+			var v AuditLogTenantAPIOrganizationInviteDeleted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.chatgpt_workspace_invite.upserted":
+			var v AuditLogTenantChatgptWorkspaceInviteUpserted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.membership.accepted":
+			var v AuditLogTenantMembershipAccepted
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.membership.declined":
+			var v AuditLogTenantMembershipDeclined
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "tenant.workspace_invite_email_settings.updated":
+			var v AuditLogTenantWorkspaceInviteEmailSettingsUpdated
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("AuditLog", err)
+		}
+		return UnknownAuditLog{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("AuditLog", err)
+	}
+	return UnknownAuditLog{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
 // EnabledServiceTiers is the service tiers a project may use besides
@@ -1925,6 +11346,108 @@ func UnmarshalEnabledServiceTiers(data []byte) (EnabledServiceTiers, error) {
 		return nil, unionrt.Error("EnabledServiceTiers", err)
 	}
 	return UnknownEnabledServiceTiers{Type: unionrt.KindName(k), Raw: raw}, nil
+}
+
+// ExternalStorageProvider is the cloud bucket an external storage
+// configuration keeps data in, told apart by `type`.
+//
+// It is a union: its value is one of AWSStorageProvider,
+// AzureStorageProvider, GCPStorageProvider, OCIStorageProvider or
+// UnknownExternalStorageProvider, told apart by its "type" property. Decode
+// it with UnmarshalExternalStorageProvider; UnknownExternalStorageProvider
+// keeps variants this version does not know.
+type ExternalStorageProvider interface {
+	// IsExternalStorageProvider marks the variants of ExternalStorageProvider.
+	IsExternalStorageProvider(unionrt.Seal)
+}
+
+// UnknownExternalStorageProvider is a ExternalStorageProvider variant this
+// version does not know, kept as received. It encodes as Raw, so it can also
+// send a variant written by hand.
+type UnknownExternalStorageProvider struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsExternalStorageProvider marks UnknownExternalStorageProvider as a variant of ExternalStorageProvider.
+func (UnknownExternalStorageProvider) IsExternalStorageProvider(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownExternalStorageProvider) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("ExternalStorageProvider", u.Raw)
+}
+
+// IsExternalStorageProvider marks AWSStorageProvider as a variant of ExternalStorageProvider.
+func (AWSStorageProvider) IsExternalStorageProvider(unionrt.Seal) {}
+
+// IsExternalStorageProvider marks AzureStorageProvider as a variant of ExternalStorageProvider.
+func (AzureStorageProvider) IsExternalStorageProvider(unionrt.Seal) {}
+
+// IsExternalStorageProvider marks GCPStorageProvider as a variant of ExternalStorageProvider.
+func (GCPStorageProvider) IsExternalStorageProvider(unionrt.Seal) {}
+
+// IsExternalStorageProvider marks OCIStorageProvider as a variant of ExternalStorageProvider.
+func (OCIStorageProvider) IsExternalStorageProvider(unionrt.Seal) {}
+
+// UnmarshalExternalStorageProvider decodes JSON into the
+// ExternalStorageProvider variant it holds: an object with "type" "aws" into
+// AWSStorageProvider, an object with "type" "azure" into
+// AzureStorageProvider, an object with "type" "gcp" into GCPStorageProvider
+// and an object with "type" "oci" into OCIStorageProvider. JSON null yields
+// nil and anything else an UnknownExternalStorageProvider.
+func UnmarshalExternalStorageProvider(data []byte) (ExternalStorageProvider, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("ExternalStorageProvider", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "type")
+		if err != nil {
+			return nil, unionrt.Error("ExternalStorageProvider", err)
+		}
+		switch string(value) {
+		case "aws":
+			var v AWSStorageProvider
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "azure":
+			var v AzureStorageProvider
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "gcp":
+			var v GCPStorageProvider
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "oci":
+			var v OCIStorageProvider
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("ExternalStorageProvider", err)
+		}
+		return UnknownExternalStorageProvider{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("ExternalStorageProvider", err)
+	}
+	return UnknownExternalStorageProvider{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
 // NotificationChannel is where a spend alert is sent; email is the only kind.
@@ -1998,6 +11521,195 @@ func UnmarshalNotificationChannel(data []byte) (NotificationChannel, error) {
 	return UnknownNotificationChannel{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
+// UsageResult is the usage of one API, or the costs, of one group in a time
+// bucket, told apart by `object`.
+//
+// It is a union: its value is one of UsageCompletions, UsageEmbeddings,
+// UsageModerations, UsageImages, UsageAudioSpeeches,
+// UsageAudioTranscriptions, UsageVectorStores, UsageCodeInterpreterSessions,
+// UsageFileSearchCalls, UsageWebSearchCalls, UsageDecisions, CostResult or
+// UnknownUsageResult, told apart by its "object" property. Decode it with
+// UnmarshalUsageResult; UnknownUsageResult keeps variants this version does
+// not know.
+type UsageResult interface {
+	// IsUsageResult marks the variants of UsageResult.
+	IsUsageResult(unionrt.Seal)
+}
+
+// UnknownUsageResult is a UsageResult variant this version does not know,
+// kept as received. It encodes as Raw, so it can also send a variant written
+// by hand.
+type UnknownUsageResult struct {
+	// Type is the "object" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsUsageResult marks UnknownUsageResult as a variant of UsageResult.
+func (UnknownUsageResult) IsUsageResult(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownUsageResult) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("UsageResult", u.Raw)
+}
+
+// IsUsageResult marks UsageCompletions as a variant of UsageResult.
+func (UsageCompletions) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageEmbeddings as a variant of UsageResult.
+func (UsageEmbeddings) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageModerations as a variant of UsageResult.
+func (UsageModerations) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageImages as a variant of UsageResult.
+func (UsageImages) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageAudioSpeeches as a variant of UsageResult.
+func (UsageAudioSpeeches) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageAudioTranscriptions as a variant of UsageResult.
+func (UsageAudioTranscriptions) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageVectorStores as a variant of UsageResult.
+func (UsageVectorStores) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageCodeInterpreterSessions as a variant of UsageResult.
+func (UsageCodeInterpreterSessions) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageFileSearchCalls as a variant of UsageResult.
+func (UsageFileSearchCalls) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageWebSearchCalls as a variant of UsageResult.
+func (UsageWebSearchCalls) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks UsageDecisions as a variant of UsageResult.
+func (UsageDecisions) IsUsageResult(unionrt.Seal) {}
+
+// IsUsageResult marks CostResult as a variant of UsageResult.
+func (CostResult) IsUsageResult(unionrt.Seal) {}
+
+// UnmarshalUsageResult decodes JSON into the UsageResult variant it holds: an
+// object with "object" "organization.usage.completions.result" into
+// UsageCompletions, an object with "object"
+// "organization.usage.embeddings.result" into UsageEmbeddings, an object with
+// "object" "organization.usage.moderations.result" into UsageModerations, an
+// object with "object" "organization.usage.images.result" into UsageImages,
+// an object with "object" "organization.usage.audio_speeches.result" into
+// UsageAudioSpeeches, an object with "object"
+// "organization.usage.audio_transcriptions.result" into
+// UsageAudioTranscriptions, an object with "object"
+// "organization.usage.vector_stores.result" into UsageVectorStores, an object
+// with "object" "organization.usage.code_interpreter_sessions.result" into
+// UsageCodeInterpreterSessions, an object with "object"
+// "organization.usage.file_searches.result" into UsageFileSearchCalls, an
+// object with "object" "organization.usage.web_searches.result" into
+// UsageWebSearchCalls, an object with "object"
+// "organization.usage.decisions.result" into UsageDecisions and an object
+// with "object" "organization.costs.result" into CostResult. JSON null yields
+// nil and anything else an UnknownUsageResult.
+func UnmarshalUsageResult(data []byte) (UsageResult, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("UsageResult", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "object")
+		if err != nil {
+			return nil, unionrt.Error("UsageResult", err)
+		}
+		switch string(value) {
+		case "organization.usage.completions.result":
+			var v UsageCompletions
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.embeddings.result":
+			var v UsageEmbeddings
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.moderations.result":
+			var v UsageModerations
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.images.result":
+			var v UsageImages
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.audio_speeches.result":
+			var v UsageAudioSpeeches
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.audio_transcriptions.result":
+			var v UsageAudioTranscriptions
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.vector_stores.result":
+			var v UsageVectorStores
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.code_interpreter_sessions.result":
+			var v UsageCodeInterpreterSessions
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.file_searches.result":
+			var v UsageFileSearchCalls
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.web_searches.result":
+			var v UsageWebSearchCalls
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.usage.decisions.result":
+			var v UsageDecisions
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "organization.costs.result":
+			var v CostResult
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("UsageResult", err)
+		}
+		return UnknownUsageResult{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("UsageResult", err)
+	}
+	return UnknownUsageResult{Type: unionrt.KindName(k), Raw: raw}, nil
+}
+
 // AllServiceTiers is `all`, allowing every tier, future ones included.
 //
 // It is the JSON string variant of EnabledServiceTiers.
@@ -2023,11 +11735,1356 @@ func (e AllServiceTiers) Valid() bool {
 // It is the JSON array variant of EnabledServiceTiers.
 type ServiceTierList []string
 
+// MarshalJSON always encodes AWSStorageProviderType as "aws": the "type"
+// value that tells AWSStorageProvider apart in ExternalStorageProvider, so
+// the zero value stamps it and callers never set it.
+func (AWSStorageProviderType) MarshalJSON() ([]byte, error) {
+	return []byte(`"aws"`), nil
+}
+
+// MarshalJSON always encodes AuditLogAPIKeyCreatedType as "api_key.created":
+// the "type" value that tells AuditLogAPIKeyCreated apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogAPIKeyCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"api_key.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogAPIKeyDeletedType as "api_key.deleted":
+// the "type" value that tells AuditLogAPIKeyDeleted apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogAPIKeyDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"api_key.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogAPIKeyUpdatedType as "api_key.updated":
+// the "type" value that tells AuditLogAPIKeyUpdated apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogAPIKeyUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"api_key.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogCertificateCreatedType as
+// "certificate.created": the "type" value that tells
+// AuditLogCertificateCreated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogCertificateCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"certificate.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogCertificateDeletedType as
+// "certificate.deleted": the "type" value that tells
+// AuditLogCertificateDeleted apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogCertificateDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"certificate.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogCertificateUpdatedType as
+// "certificate.updated": the "type" value that tells
+// AuditLogCertificateUpdated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogCertificateUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"certificate.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogCertificatesActivatedType as
+// "certificates.activated": the "type" value that tells
+// AuditLogCertificatesActivated apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogCertificatesActivatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"certificates.activated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogCertificatesDeactivatedType as
+// "certificates.deactivated": the "type" value that tells
+// AuditLogCertificatesDeactivated apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogCertificatesDeactivatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"certificates.deactivated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogCheckpointPermissionCreatedType as
+// "checkpoint.permission.created": the "type" value that tells
+// AuditLogCheckpointPermissionCreated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogCheckpointPermissionCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"checkpoint.permission.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogCheckpointPermissionDeletedType as
+// "checkpoint.permission.deleted": the "type" value that tells
+// AuditLogCheckpointPermissionDeleted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogCheckpointPermissionDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"checkpoint.permission.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogExternalKeyRegisteredType as
+// "external_key.registered": the "type" value that tells
+// AuditLogExternalKeyRegistered apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogExternalKeyRegisteredType) MarshalJSON() ([]byte, error) {
+	return []byte(`"external_key.registered"`), nil
+}
+
+// MarshalJSON always encodes AuditLogExternalKeyRemovedType as
+// "external_key.removed": the "type" value that tells
+// AuditLogExternalKeyRemoved apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogExternalKeyRemovedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"external_key.removed"`), nil
+}
+
+// MarshalJSON always encodes AuditLogExternalStorageRegisteredType as
+// "external_storage.registered": the "type" value that tells
+// AuditLogExternalStorageRegistered apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogExternalStorageRegisteredType) MarshalJSON() ([]byte, error) {
+	return []byte(`"external_storage.registered"`), nil
+}
+
+// MarshalJSON always encodes AuditLogExternalStorageRemovedType as
+// "external_storage.removed": the "type" value that tells
+// AuditLogExternalStorageRemoved apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogExternalStorageRemovedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"external_storage.removed"`), nil
+}
+
+// MarshalJSON always encodes AuditLogGroupCreatedType as "group.created": the
+// "type" value that tells AuditLogGroupCreated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogGroupCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"group.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogGroupDeletedType as "group.deleted": the
+// "type" value that tells AuditLogGroupDeleted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogGroupDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"group.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogGroupUpdatedType as "group.updated": the
+// "type" value that tells AuditLogGroupUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogGroupUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"group.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogIPAllowlistConfigActivatedType as
+// "ip_allowlist.config.activated": the "type" value that tells
+// AuditLogIPAllowlistConfigActivated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogIPAllowlistConfigActivatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"ip_allowlist.config.activated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogIPAllowlistConfigDeactivatedType as
+// "ip_allowlist.config.deactivated": the "type" value that tells
+// AuditLogIPAllowlistConfigDeactivated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogIPAllowlistConfigDeactivatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"ip_allowlist.config.deactivated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogIPAllowlistCreatedType as
+// "ip_allowlist.created": the "type" value that tells
+// AuditLogIPAllowlistCreated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogIPAllowlistCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"ip_allowlist.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogIPAllowlistDeletedType as
+// "ip_allowlist.deleted": the "type" value that tells
+// AuditLogIPAllowlistDeleted apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogIPAllowlistDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"ip_allowlist.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogIPAllowlistUpdatedType as
+// "ip_allowlist.updated": the "type" value that tells
+// AuditLogIPAllowlistUpdated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogIPAllowlistUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"ip_allowlist.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogInviteAcceptedType as "invite.accepted":
+// the "type" value that tells AuditLogInviteAccepted apart in AuditLog, so
+// the zero value stamps it and callers never set it.
+func (AuditLogInviteAcceptedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"invite.accepted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogInviteDeletedType as "invite.deleted":
+// the "type" value that tells AuditLogInviteDeleted apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogInviteDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"invite.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogInviteSentType as "invite.sent": the
+// "type" value that tells AuditLogInviteSent apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogInviteSentType) MarshalJSON() ([]byte, error) {
+	return []byte(`"invite.sent"`), nil
+}
+
+// MarshalJSON always encodes AuditLogLoginFailedType as "login.failed": the
+// "type" value that tells AuditLogLoginFailed apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogLoginFailedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"login.failed"`), nil
+}
+
+// MarshalJSON always encodes AuditLogLoginSucceededType as "login.succeeded":
+// the "type" value that tells AuditLogLoginSucceeded apart in AuditLog, so
+// the zero value stamps it and callers never set it.
+func (AuditLogLoginSucceededType) MarshalJSON() ([]byte, error) {
+	return []byte(`"login.succeeded"`), nil
+}
+
+// MarshalJSON always encodes AuditLogLogoutFailedType as "logout.failed": the
+// "type" value that tells AuditLogLogoutFailed apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogLogoutFailedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"logout.failed"`), nil
+}
+
+// MarshalJSON always encodes AuditLogLogoutSucceededType as
+// "logout.succeeded": the "type" value that tells AuditLogLogoutSucceeded
+// apart in AuditLog, so the zero value stamps it and callers never set it.
+func (AuditLogLogoutSucceededType) MarshalJSON() ([]byte, error) {
+	return []byte(`"logout.succeeded"`), nil
+}
+
+// MarshalJSON always encodes AuditLogOrganizationUpdatedType as
+// "organization.updated": the "type" value that tells
+// AuditLogOrganizationUpdated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogOrganizationUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogProjectArchivedType as
+// "project.archived": the "type" value that tells AuditLogProjectArchived
+// apart in AuditLog, so the zero value stamps it and callers never set it.
+func (AuditLogProjectArchivedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"project.archived"`), nil
+}
+
+// MarshalJSON always encodes AuditLogProjectCreatedType as "project.created":
+// the "type" value that tells AuditLogProjectCreated apart in AuditLog, so
+// the zero value stamps it and callers never set it.
+func (AuditLogProjectCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"project.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogProjectDeletedType as "project.deleted":
+// the "type" value that tells AuditLogProjectDeleted apart in AuditLog, so
+// the zero value stamps it and callers never set it.
+func (AuditLogProjectDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"project.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogProjectUpdatedType as "project.updated":
+// the "type" value that tells AuditLogProjectUpdated apart in AuditLog, so
+// the zero value stamps it and callers never set it.
+func (AuditLogProjectUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"project.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogRateLimitDeletedType as
+// "rate_limit.deleted": the "type" value that tells AuditLogRateLimitDeleted
+// apart in AuditLog, so the zero value stamps it and callers never set it.
+func (AuditLogRateLimitDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"rate_limit.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogRateLimitUpdatedType as
+// "rate_limit.updated": the "type" value that tells AuditLogRateLimitUpdated
+// apart in AuditLog, so the zero value stamps it and callers never set it.
+func (AuditLogRateLimitUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"rate_limit.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogResourceDeletedType as
+// "resource.deleted": the "type" value that tells AuditLogResourceDeleted
+// apart in AuditLog, so the zero value stamps it and callers never set it.
+func (AuditLogResourceDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"resource.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogRoleAssignmentCreatedType as
+// "role.assignment.created": the "type" value that tells
+// AuditLogRoleAssignmentCreated apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogRoleAssignmentCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"role.assignment.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogRoleAssignmentDeletedType as
+// "role.assignment.deleted": the "type" value that tells
+// AuditLogRoleAssignmentDeleted apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogRoleAssignmentDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"role.assignment.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogRoleBoundToResourceType as
+// "role.bound_to_resource": the "type" value that tells
+// AuditLogRoleBoundToResource apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogRoleBoundToResourceType) MarshalJSON() ([]byte, error) {
+	return []byte(`"role.bound_to_resource"`), nil
+}
+
+// MarshalJSON always encodes AuditLogRoleCreatedType as "role.created": the
+// "type" value that tells AuditLogRoleCreated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogRoleCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"role.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogRoleDeletedType as "role.deleted": the
+// "type" value that tells AuditLogRoleDeleted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogRoleDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"role.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogRoleUnboundFromResourceType as
+// "role.unbound_from_resource": the "type" value that tells
+// AuditLogRoleUnboundFromResource apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogRoleUnboundFromResourceType) MarshalJSON() ([]byte, error) {
+	return []byte(`"role.unbound_from_resource"`), nil
+}
+
+// MarshalJSON always encodes AuditLogRoleUpdatedType as "role.updated": the
+// "type" value that tells AuditLogRoleUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogRoleUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"role.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogScimDisabledType as "scim.disabled": the
+// "type" value that tells AuditLogScimDisabled apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogScimDisabledType) MarshalJSON() ([]byte, error) {
+	return []byte(`"scim.disabled"`), nil
+}
+
+// MarshalJSON always encodes AuditLogScimEnabledType as "scim.enabled": the
+// "type" value that tells AuditLogScimEnabled apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogScimEnabledType) MarshalJSON() ([]byte, error) {
+	return []byte(`"scim.enabled"`), nil
+}
+
+// MarshalJSON always encodes AuditLogServiceAccountCreatedType as
+// "service_account.created": the "type" value that tells
+// AuditLogServiceAccountCreated apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogServiceAccountCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"service_account.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogServiceAccountDeletedType as
+// "service_account.deleted": the "type" value that tells
+// AuditLogServiceAccountDeleted apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogServiceAccountDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"service_account.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogServiceAccountUpdatedType as
+// "service_account.updated": the "type" value that tells
+// AuditLogServiceAccountUpdated apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogServiceAccountUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"service_account.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantAPIOrganizationInviteDeletedType
+// as "tenant.api_organization_invite.deleted": the "type" value that tells
+// AuditLogTenantAPIOrganizationInviteDeleted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantAPIOrganizationInviteDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.api_organization_invite.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantAPIOrganizationInviteUpsertedType
+// as "tenant.api_organization_invite.upserted": the "type" value that tells
+// AuditLogTenantAPIOrganizationInviteUpserted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantAPIOrganizationInviteUpsertedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.api_organization_invite.upserted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantAdminAPIKeyCreatedType as
+// "tenant.admin_api_key.created": the "type" value that tells
+// AuditLogTenantAdminAPIKeyCreated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantAdminAPIKeyCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.admin_api_key.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantAdminAPIKeyDeletedType as
+// "tenant.admin_api_key.deleted": the "type" value that tells
+// AuditLogTenantAdminAPIKeyDeleted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantAdminAPIKeyDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.admin_api_key.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantAdminAPIKeyUpdatedType as
+// "tenant.admin_api_key.updated": the "type" value that tells
+// AuditLogTenantAdminAPIKeyUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantAdminAPIKeyUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.admin_api_key.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantAdsAccountOnboardingRedemptionType
+// as "tenant.ads_account.onboarding.redemption": the "type" value that tells
+// AuditLogTenantAdsAccountOnboardingRedemption apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantAdsAccountOnboardingRedemptionType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.ads_account.onboarding.redemption"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantBillingAlertsUpdatedType as
+// "tenant.billing.alerts.updated": the "type" value that tells
+// AuditLogTenantBillingAlertsUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantBillingAlertsUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.billing.alerts.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantBillingInfoUpdatedType as
+// "tenant.billing.info.updated": the "type" value that tells
+// AuditLogTenantBillingInfoUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantBillingInfoUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.billing.info.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantBillingOverageLimitUpdatedType as
+// "tenant.billing.overage_limit.updated": the "type" value that tells
+// AuditLogTenantBillingOverageLimitUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantBillingOverageLimitUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.billing.overage_limit.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantChatgptAccessTokenRevokedType as
+// "tenant.chatgpt_access_token.revoked": the "type" value that tells
+// AuditLogTenantChatgptAccessTokenRevoked apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantChatgptAccessTokenRevokedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.chatgpt_access_token.revoked"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantChatgptWorkspaceInviteUpsertedType
+// as "tenant.chatgpt_workspace_invite.upserted": the "type" value that tells
+// AuditLogTenantChatgptWorkspaceInviteUpserted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantChatgptWorkspaceInviteUpsertedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.chatgpt_workspace_invite.upserted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantCustomRoleCreatedType as
+// "tenant.custom_role.created": the "type" value that tells
+// AuditLogTenantCustomRoleCreated apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogTenantCustomRoleCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.custom_role.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantCustomRoleDeletedType as
+// "tenant.custom_role.deleted": the "type" value that tells
+// AuditLogTenantCustomRoleDeleted apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogTenantCustomRoleDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.custom_role.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantCustomRoleUpdatedType as
+// "tenant.custom_role.updated": the "type" value that tells
+// AuditLogTenantCustomRoleUpdated apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogTenantCustomRoleUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.custom_role.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantDomainsMigratedType as
+// "tenant.domains.migrated": the "type" value that tells
+// AuditLogTenantDomainsMigrated apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogTenantDomainsMigratedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.domains.migrated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantGroupCreatedType as
+// "tenant.group.created": the "type" value that tells
+// AuditLogTenantGroupCreated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantGroupCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.group.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantGroupDeletedType as
+// "tenant.group.deleted": the "type" value that tells
+// AuditLogTenantGroupDeleted apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantGroupDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.group.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantGroupMemberAddedType as
+// "tenant.group.member.added": the "type" value that tells
+// AuditLogTenantGroupMemberAdded apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogTenantGroupMemberAddedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.group.member.added"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantGroupMemberRemovedType as
+// "tenant.group.member.removed": the "type" value that tells
+// AuditLogTenantGroupMemberRemoved apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantGroupMemberRemovedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.group.member.removed"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantGroupUpdatedType as
+// "tenant.group.updated": the "type" value that tells
+// AuditLogTenantGroupUpdated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantGroupUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.group.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantMembershipAcceptedType as
+// "tenant.membership.accepted": the "type" value that tells
+// AuditLogTenantMembershipAccepted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantMembershipAcceptedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.membership.accepted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantMembershipDeclinedType as
+// "tenant.membership.declined": the "type" value that tells
+// AuditLogTenantMembershipDeclined apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantMembershipDeclinedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.membership.declined"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantMembershipRevokedType as
+// "tenant.membership.revoked": the "type" value that tells
+// AuditLogTenantMembershipRevoked apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogTenantMembershipRevokedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.membership.revoked"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantMetadataUpdatedType as
+// "tenant.metadata.updated": the "type" value that tells
+// AuditLogTenantMetadataUpdated apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogTenantMetadataUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.metadata.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantMicrosoftEntraMappingDeletedType
+// as "tenant.microsoft_entra_mapping.deleted": the "type" value that tells
+// AuditLogTenantMicrosoftEntraMappingDeleted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantMicrosoftEntraMappingDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.microsoft_entra_mapping.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantMicrosoftEntraMappingUpsertedType
+// as "tenant.microsoft_entra_mapping.upserted": the "type" value that tells
+// AuditLogTenantMicrosoftEntraMappingUpserted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantMicrosoftEntraMappingUpsertedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.microsoft_entra_mapping.upserted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantMigrationCompletedType as
+// "tenant.migration.completed": the "type" value that tells
+// AuditLogTenantMigrationCompleted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantMigrationCompletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.migration.completed"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantMigrationRolloutStatusUpdatedType
+// as "tenant.migration_rollout.status.updated": the "type" value that tells
+// AuditLogTenantMigrationRolloutStatusUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantMigrationRolloutStatusUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.migration_rollout.status.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantMigrationRolloutTierUpdatedType as
+// "tenant.migration_rollout.tier.updated": the "type" value that tells
+// AuditLogTenantMigrationRolloutTierUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantMigrationRolloutTierUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.migration_rollout.tier.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantPolicyAttachedType as
+// "tenant.policy.attached": the "type" value that tells
+// AuditLogTenantPolicyAttached apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantPolicyAttachedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.policy.attached"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantPolicyCreatedType as
+// "tenant.policy.created": the "type" value that tells
+// AuditLogTenantPolicyCreated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantPolicyCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.policy.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantPolicyDeletedType as
+// "tenant.policy.deleted": the "type" value that tells
+// AuditLogTenantPolicyDeleted apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantPolicyDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.policy.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantPolicyDetachedType as
+// "tenant.policy.detached": the "type" value that tells
+// AuditLogTenantPolicyDetached apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantPolicyDetachedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.policy.detached"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantPolicyUpdatedType as
+// "tenant.policy.updated": the "type" value that tells
+// AuditLogTenantPolicyUpdated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantPolicyUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.policy.updated"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantPrincipalAuthenticationPolicyResolvedType as
+// "tenant.principal_authentication_policy.resolved": the "type" value that
+// tells AuditLogTenantPrincipalAuthenticationPolicyResolved apart in
+// AuditLog, so the zero value stamps it and callers never set it.
+func (AuditLogTenantPrincipalAuthenticationPolicyResolvedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.principal_authentication_policy.resolved"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantProductAccessPolicyUpdatedType as
+// "tenant.product_access_policy.updated": the "type" value that tells
+// AuditLogTenantProductAccessPolicyUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantProductAccessPolicyUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.product_access_policy.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantProjectAPIKeyCreatedType as
+// "tenant.project_api_key.created": the "type" value that tells
+// AuditLogTenantProjectAPIKeyCreated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantProjectAPIKeyCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.project_api_key.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceAccessDeletedType as
+// "tenant.resource_access.deleted": the "type" value that tells
+// AuditLogTenantResourceAccessDeleted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantResourceAccessDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_access.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceAccessUpdatedType as
+// "tenant.resource_access.updated": the "type" value that tells
+// AuditLogTenantResourceAccessUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantResourceAccessUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_access.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceRoleAssignmentCreatedType
+// as "tenant.resource_role_assignment.created": the "type" value that tells
+// AuditLogTenantResourceRoleAssignmentCreated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantResourceRoleAssignmentCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_role_assignment.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceRoleAssignmentDeletedType
+// as "tenant.resource_role_assignment.deleted": the "type" value that tells
+// AuditLogTenantResourceRoleAssignmentDeleted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantResourceRoleAssignmentDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_role_assignment.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceShareGrantAcceptedType as
+// "tenant.resource_share_grant.accepted": the "type" value that tells
+// AuditLogTenantResourceShareGrantAccepted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantResourceShareGrantAcceptedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_share_grant.accepted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceShareGrantCreatedType as
+// "tenant.resource_share_grant.created": the "type" value that tells
+// AuditLogTenantResourceShareGrantCreated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantResourceShareGrantCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_share_grant.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceShareGrantDeclinedType as
+// "tenant.resource_share_grant.declined": the "type" value that tells
+// AuditLogTenantResourceShareGrantDeclined apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantResourceShareGrantDeclinedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_share_grant.declined"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceShareGrantDeletedType as
+// "tenant.resource_share_grant.deleted": the "type" value that tells
+// AuditLogTenantResourceShareGrantDeleted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantResourceShareGrantDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_share_grant.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceShareGrantRevokedType as
+// "tenant.resource_share_grant.revoked": the "type" value that tells
+// AuditLogTenantResourceShareGrantRevoked apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantResourceShareGrantRevokedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_share_grant.revoked"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantResourceShareGrantUpdatedType as
+// "tenant.resource_share_grant.updated": the "type" value that tells
+// AuditLogTenantResourceShareGrantUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantResourceShareGrantUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.resource_share_grant.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantRoleAssignmentCreatedType as
+// "tenant.role_assignment.created": the "type" value that tells
+// AuditLogTenantRoleAssignmentCreated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantRoleAssignmentCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.role_assignment.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantRoleAssignmentDeletedType as
+// "tenant.role_assignment.deleted": the "type" value that tells
+// AuditLogTenantRoleAssignmentDeleted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantRoleAssignmentDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.role_assignment.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantRoleMetadataUpdatedType as
+// "tenant.role.metadata.updated": the "type" value that tells
+// AuditLogTenantRoleMetadataUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantRoleMetadataUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.role.metadata.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantScimDeletionRequestedType as
+// "tenant.scim.deletion.requested": the "type" value that tells
+// AuditLogTenantScimDeletionRequested apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantScimDeletionRequestedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.scim.deletion.requested"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantScimDirectoryCreatedType as
+// "tenant.scim.directory.created": the "type" value that tells
+// AuditLogTenantScimDirectoryCreated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantScimDirectoryCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.scim.directory.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantScimSetupStartedType as
+// "tenant.scim.setup.started": the "type" value that tells
+// AuditLogTenantScimSetupStarted apart in AuditLog, so the zero value stamps
+// it and callers never set it.
+func (AuditLogTenantScimSetupStartedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.scim.setup.started"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantServiceAccountDeletedType as
+// "tenant.service_account.deleted": the "type" value that tells
+// AuditLogTenantServiceAccountDeleted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantServiceAccountDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.service_account.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantServiceAccountTokenRevokedType as
+// "tenant.service_account.token.revoked": the "type" value that tells
+// AuditLogTenantServiceAccountTokenRevoked apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantServiceAccountTokenRevokedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.service_account.token.revoked"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantServiceAccountUpdatedType as
+// "tenant.service_account.updated": the "type" value that tells
+// AuditLogTenantServiceAccountUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantServiceAccountUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.service_account.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantSessionPolicyCreatedType as
+// "tenant.session_policy.created": the "type" value that tells
+// AuditLogTenantSessionPolicyCreated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantSessionPolicyCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.session_policy.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantSessionPolicyDeletedType as
+// "tenant.session_policy.deleted": the "type" value that tells
+// AuditLogTenantSessionPolicyDeleted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantSessionPolicyDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.session_policy.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantSessionPolicyUpdatedType as
+// "tenant.session_policy.updated": the "type" value that tells
+// AuditLogTenantSessionPolicyUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantSessionPolicyUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.session_policy.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantSessionRevocationStartedType as
+// "tenant.session_revocation.started": the "type" value that tells
+// AuditLogTenantSessionRevocationStarted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantSessionRevocationStartedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.session_revocation.started"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantSsoConnectionCreatedType as
+// "tenant.sso_connection.created": the "type" value that tells
+// AuditLogTenantSsoConnectionCreated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantSsoConnectionCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.sso_connection.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantSsoConnectionDeletedType as
+// "tenant.sso_connection.deleted": the "type" value that tells
+// AuditLogTenantSsoConnectionDeleted apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantSsoConnectionDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.sso_connection.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantSsoConnectionSetupStartedType as
+// "tenant.sso_connection.setup.started": the "type" value that tells
+// AuditLogTenantSsoConnectionSetupStarted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantSsoConnectionSetupStartedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.sso_connection.setup.started"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantSsoConnectionUpdatedType as
+// "tenant.sso_connection.updated": the "type" value that tells
+// AuditLogTenantSsoConnectionUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantSsoConnectionUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.sso_connection.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantSsoMigratedType as
+// "tenant.sso.migrated": the "type" value that tells
+// AuditLogTenantSsoMigrated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantSsoMigratedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.sso.migrated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantThirdPartyAppPolicyUpdatedType as
+// "tenant.third_party_app_policy.updated": the "type" value that tells
+// AuditLogTenantThirdPartyAppPolicyUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantThirdPartyAppPolicyUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.third_party_app_policy.updated"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantTrustedAccessApplicationSubmittedType as
+// "tenant.trusted_access.application.submitted": the "type" value that tells
+// AuditLogTenantTrustedAccessApplicationSubmitted apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTenantTrustedAccessApplicationSubmittedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.trusted_access.application.submitted"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantTrustedAccessBusinessVerificationStartedType as
+// "tenant.trusted_access.business_verification.started": the "type" value
+// that tells AuditLogTenantTrustedAccessBusinessVerificationStarted apart in
+// AuditLog, so the zero value stamps it and callers never set it.
+func (AuditLogTenantTrustedAccessBusinessVerificationStartedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.trusted_access.business_verification.started"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantUsageLimitGroupUpdatedType as
+// "tenant.usage_limit.group.updated": the "type" value that tells
+// AuditLogTenantUsageLimitGroupUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantUsageLimitGroupUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.usage_limit.group.updated"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantUsageLimitIncreaseRequestResolvedType as
+// "tenant.usage_limit.increase_request.resolved": the "type" value that tells
+// AuditLogTenantUsageLimitIncreaseRequestResolved apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTenantUsageLimitIncreaseRequestResolvedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.usage_limit.increase_request.resolved"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantUsageLimitIncreaseRequestUpdatedType as
+// "tenant.usage_limit.increase_request.updated": the "type" value that tells
+// AuditLogTenantUsageLimitIncreaseRequestUpdated apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTenantUsageLimitIncreaseRequestUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.usage_limit.increase_request.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantUsageLimitUserUpdatedType as
+// "tenant.usage_limit.user.updated": the "type" value that tells
+// AuditLogTenantUsageLimitUserUpdated apart in AuditLog, so the zero value
+// stamps it and callers never set it.
+func (AuditLogTenantUsageLimitUserUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.usage_limit.user.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantUsageLimitWorkspaceUpdatedType as
+// "tenant.usage_limit.workspace.updated": the "type" value that tells
+// AuditLogTenantUsageLimitWorkspaceUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantUsageLimitWorkspaceUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.usage_limit.workspace.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantUserAddedType as
+// "tenant.user.added": the "type" value that tells AuditLogTenantUserAdded
+// apart in AuditLog, so the zero value stamps it and callers never set it.
+func (AuditLogTenantUserAddedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.user.added"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantUserInvitedType as
+// "tenant.user.invited": the "type" value that tells
+// AuditLogTenantUserInvited apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantUserInvitedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.user.invited"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantUserLookedUpType as
+// "tenant.user.looked_up": the "type" value that tells
+// AuditLogTenantUserLookedUp apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantUserLookedUpType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.user.looked_up"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantUserRemovedType as
+// "tenant.user.removed": the "type" value that tells
+// AuditLogTenantUserRemoved apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantUserRemovedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.user.removed"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantUserUpdatedType as
+// "tenant.user.updated": the "type" value that tells
+// AuditLogTenantUserUpdated apart in AuditLog, so the zero value stamps it
+// and callers never set it.
+func (AuditLogTenantUserUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.user.updated"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantWorkloadIdentityAccessTokenIssuedType as
+// "tenant.workload_identity.access_token.issued": the "type" value that tells
+// AuditLogTenantWorkloadIdentityAccessTokenIssued apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTenantWorkloadIdentityAccessTokenIssuedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workload_identity.access_token.issued"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantWorkloadIdentityBindingCreatedType
+// as "tenant.workload_identity.binding.created": the "type" value that tells
+// AuditLogTenantWorkloadIdentityBindingCreated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantWorkloadIdentityBindingCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workload_identity.binding.created"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantWorkloadIdentityMappingArchivedType as
+// "tenant.workload_identity.mapping.archived": the "type" value that tells
+// AuditLogTenantWorkloadIdentityMappingArchived apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTenantWorkloadIdentityMappingArchivedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workload_identity.mapping.archived"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantWorkloadIdentityMappingCreatedType
+// as "tenant.workload_identity.mapping.created": the "type" value that tells
+// AuditLogTenantWorkloadIdentityMappingCreated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantWorkloadIdentityMappingCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workload_identity.mapping.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTenantWorkloadIdentityMappingUpdatedType
+// as "tenant.workload_identity.mapping.updated": the "type" value that tells
+// AuditLogTenantWorkloadIdentityMappingUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogTenantWorkloadIdentityMappingUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workload_identity.mapping.updated"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantWorkloadIdentityPrincipalProvisionedType as
+// "tenant.workload_identity.principal.provisioned": the "type" value that
+// tells AuditLogTenantWorkloadIdentityPrincipalProvisioned apart in AuditLog,
+// so the zero value stamps it and callers never set it.
+func (AuditLogTenantWorkloadIdentityPrincipalProvisionedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workload_identity.principal.provisioned"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantWorkloadIdentityProviderArchivedType as
+// "tenant.workload_identity.provider.archived": the "type" value that tells
+// AuditLogTenantWorkloadIdentityProviderArchived apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTenantWorkloadIdentityProviderArchivedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workload_identity.provider.archived"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantWorkloadIdentityProviderCreatedType as
+// "tenant.workload_identity.provider.created": the "type" value that tells
+// AuditLogTenantWorkloadIdentityProviderCreated apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTenantWorkloadIdentityProviderCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workload_identity.provider.created"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantWorkloadIdentityProviderUpdatedType as
+// "tenant.workload_identity.provider.updated": the "type" value that tells
+// AuditLogTenantWorkloadIdentityProviderUpdated apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTenantWorkloadIdentityProviderUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workload_identity.provider.updated"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogTenantWorkspaceInviteEmailSettingsUpdatedType as
+// "tenant.workspace_invite_email_settings.updated": the "type" value that
+// tells AuditLogTenantWorkspaceInviteEmailSettingsUpdated apart in AuditLog,
+// so the zero value stamps it and callers never set it.
+func (AuditLogTenantWorkspaceInviteEmailSettingsUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tenant.workspace_invite_email_settings.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTunnelCreatedType as "tunnel.created":
+// the "type" value that tells AuditLogTunnelCreated apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTunnelCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tunnel.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTunnelDeletedType as "tunnel.deleted":
+// the "type" value that tells AuditLogTunnelDeleted apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTunnelDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tunnel.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogTunnelUpdatedType as "tunnel.updated":
+// the "type" value that tells AuditLogTunnelUpdated apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogTunnelUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"tunnel.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogUserAddedType as "user.added": the
+// "type" value that tells AuditLogUserAdded apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogUserAddedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"user.added"`), nil
+}
+
+// MarshalJSON always encodes AuditLogUserDeletedType as "user.deleted": the
+// "type" value that tells AuditLogUserDeleted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogUserDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"user.deleted"`), nil
+}
+
+// MarshalJSON always encodes AuditLogUserUpdatedType as "user.updated": the
+// "type" value that tells AuditLogUserUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogUserUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"user.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogWorkloadIdentityProviderCreatedType as
+// "workload_identity_provider.created": the "type" value that tells
+// AuditLogWorkloadIdentityProviderCreated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogWorkloadIdentityProviderCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"workload_identity_provider.created"`), nil
+}
+
+// MarshalJSON always encodes AuditLogWorkloadIdentityProviderDeletedType as
+// "workload_identity_provider.deleted": the "type" value that tells
+// AuditLogWorkloadIdentityProviderDeleted apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogWorkloadIdentityProviderDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"workload_identity_provider.deleted"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogWorkloadIdentityProviderMappingCreatedType as
+// "workload_identity_provider_mapping.created": the "type" value that tells
+// AuditLogWorkloadIdentityProviderMappingCreated apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogWorkloadIdentityProviderMappingCreatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"workload_identity_provider_mapping.created"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogWorkloadIdentityProviderMappingDeletedType as
+// "workload_identity_provider_mapping.deleted": the "type" value that tells
+// AuditLogWorkloadIdentityProviderMappingDeleted apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogWorkloadIdentityProviderMappingDeletedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"workload_identity_provider_mapping.deleted"`), nil
+}
+
+// MarshalJSON always encodes
+// AuditLogWorkloadIdentityProviderMappingUpdatedType as
+// "workload_identity_provider_mapping.updated": the "type" value that tells
+// AuditLogWorkloadIdentityProviderMappingUpdated apart in AuditLog, so the
+// zero value stamps it and callers never set it.
+func (AuditLogWorkloadIdentityProviderMappingUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"workload_identity_provider_mapping.updated"`), nil
+}
+
+// MarshalJSON always encodes AuditLogWorkloadIdentityProviderUpdatedType as
+// "workload_identity_provider.updated": the "type" value that tells
+// AuditLogWorkloadIdentityProviderUpdated apart in AuditLog, so the zero
+// value stamps it and callers never set it.
+func (AuditLogWorkloadIdentityProviderUpdatedType) MarshalJSON() ([]byte, error) {
+	return []byte(`"workload_identity_provider.updated"`), nil
+}
+
+// MarshalJSON always encodes AzureStorageProviderType as "azure": the "type"
+// value that tells AzureStorageProvider apart in ExternalStorageProvider, so
+// the zero value stamps it and callers never set it.
+func (AzureStorageProviderType) MarshalJSON() ([]byte, error) {
+	return []byte(`"azure"`), nil
+}
+
+// MarshalJSON always encodes CostResultObject as "organization.costs.result":
+// the "object" value that tells CostResult apart in UsageResult, so the zero
+// value stamps it and callers never set it.
+func (CostResultObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.costs.result"`), nil
+}
+
 // MarshalJSON always encodes EmailNotificationChannelType as "email": the
 // "type" value that tells EmailNotificationChannel apart in
 // NotificationChannel, so the zero value stamps it and callers never set it.
 func (EmailNotificationChannelType) MarshalJSON() ([]byte, error) {
 	return []byte(`"email"`), nil
+}
+
+// MarshalJSON always encodes GCPStorageProviderType as "gcp": the "type"
+// value that tells GCPStorageProvider apart in ExternalStorageProvider, so
+// the zero value stamps it and callers never set it.
+func (GCPStorageProviderType) MarshalJSON() ([]byte, error) {
+	return []byte(`"gcp"`), nil
+}
+
+// MarshalJSON always encodes OCIStorageProviderType as "oci": the "type"
+// value that tells OCIStorageProvider apart in ExternalStorageProvider, so
+// the zero value stamps it and callers never set it.
+func (OCIStorageProviderType) MarshalJSON() ([]byte, error) {
+	return []byte(`"oci"`), nil
+}
+
+// MarshalJSON always encodes UsageAudioSpeechesObject as
+// "organization.usage.audio_speeches.result": the "object" value that tells
+// UsageAudioSpeeches apart in UsageResult, so the zero value stamps it and
+// callers never set it.
+func (UsageAudioSpeechesObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.audio_speeches.result"`), nil
+}
+
+// MarshalJSON always encodes UsageAudioTranscriptionsObject as
+// "organization.usage.audio_transcriptions.result": the "object" value that
+// tells UsageAudioTranscriptions apart in UsageResult, so the zero value
+// stamps it and callers never set it.
+func (UsageAudioTranscriptionsObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.audio_transcriptions.result"`), nil
+}
+
+// MarshalJSON always encodes UsageCodeInterpreterSessionsObject as
+// "organization.usage.code_interpreter_sessions.result": the "object" value
+// that tells UsageCodeInterpreterSessions apart in UsageResult, so the zero
+// value stamps it and callers never set it.
+func (UsageCodeInterpreterSessionsObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.code_interpreter_sessions.result"`), nil
+}
+
+// MarshalJSON always encodes UsageCompletionsObject as
+// "organization.usage.completions.result": the "object" value that tells
+// UsageCompletions apart in UsageResult, so the zero value stamps it and
+// callers never set it.
+func (UsageCompletionsObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.completions.result"`), nil
+}
+
+// MarshalJSON always encodes UsageDecisionsObject as
+// "organization.usage.decisions.result": the "object" value that tells
+// UsageDecisions apart in UsageResult, so the zero value stamps it and
+// callers never set it.
+func (UsageDecisionsObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.decisions.result"`), nil
+}
+
+// MarshalJSON always encodes UsageEmbeddingsObject as
+// "organization.usage.embeddings.result": the "object" value that tells
+// UsageEmbeddings apart in UsageResult, so the zero value stamps it and
+// callers never set it.
+func (UsageEmbeddingsObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.embeddings.result"`), nil
+}
+
+// MarshalJSON always encodes UsageFileSearchCallsObject as
+// "organization.usage.file_searches.result": the "object" value that tells
+// UsageFileSearchCalls apart in UsageResult, so the zero value stamps it and
+// callers never set it.
+func (UsageFileSearchCallsObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.file_searches.result"`), nil
+}
+
+// MarshalJSON always encodes UsageImagesObject as
+// "organization.usage.images.result": the "object" value that tells
+// UsageImages apart in UsageResult, so the zero value stamps it and callers
+// never set it.
+func (UsageImagesObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.images.result"`), nil
+}
+
+// MarshalJSON always encodes UsageModerationsObject as
+// "organization.usage.moderations.result": the "object" value that tells
+// UsageModerations apart in UsageResult, so the zero value stamps it and
+// callers never set it.
+func (UsageModerationsObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.moderations.result"`), nil
+}
+
+// MarshalJSON always encodes UsageVectorStoresObject as
+// "organization.usage.vector_stores.result": the "object" value that tells
+// UsageVectorStores apart in UsageResult, so the zero value stamps it and
+// callers never set it.
+func (UsageVectorStoresObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.vector_stores.result"`), nil
+}
+
+// MarshalJSON always encodes UsageWebSearchCallsObject as
+// "organization.usage.web_searches.result": the "object" value that tells
+// UsageWebSearchCalls apart in UsageResult, so the zero value stamps it and
+// callers never set it.
+func (UsageWebSearchCallsObject) MarshalJSON() ([]byte, error) {
+	return []byte(`"organization.usage.web_searches.result"`), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler for AuditLogExternalStorage,
+// decoding its field Data through its own UnmarshalJSON.
+func (t *AuditLogExternalStorage) UnmarshalJSON(data []byte) error {
+	type plain AuditLogExternalStorage
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "data", Dec: unionrt.OwnPointerOf(&t.Data)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for AuditLogExternalStorageData,
+// decoding its union field Provider through its Unmarshal function.
+func (t *AuditLogExternalStorageData) UnmarshalJSON(data []byte) error {
+	type plain AuditLogExternalStorageData
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "provider", Dec: unionrt.FieldOf(&t.Provider, UnmarshalExternalStorageProvider)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for
+// AuditLogExternalStorageRegistered, decoding its field
+// ExternalStorageRegistered through its own UnmarshalJSON.
+func (t *AuditLogExternalStorageRegistered) UnmarshalJSON(data []byte) error {
+	type plain AuditLogExternalStorageRegistered
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "external_storage.registered", Dec: unionrt.OwnPointerOf(&t.ExternalStorageRegistered)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for
+// AuditLogExternalStorageRemoved, decoding its field ExternalStorageRemoved
+// through its own UnmarshalJSON.
+func (t *AuditLogExternalStorageRemoved) UnmarshalJSON(data []byte) error {
+	type plain AuditLogExternalStorageRemoved
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "external_storage.removed", Dec: unionrt.OwnPointerOf(&t.ExternalStorageRemoved)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for AuditLogList, decoding its
+// union field Data through its Unmarshal function.
+func (t *AuditLogList) UnmarshalJSON(data []byte) error {
+	type plain AuditLogList
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "data", Dec: unionrt.SliceOf(&t.Data, UnmarshalAuditLog)},
+	)
 }
 
 // UnmarshalJSON implements json.Unmarshaler for ServiceTierSettings, decoding
@@ -2073,5 +13130,23 @@ func (t *UpdateServiceTierSettingsRequest) UnmarshalJSON(data []byte) error {
 	type plain UpdateServiceTierSettingsRequest
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "enabled_tiers", Dec: unionrt.FieldOf(&t.EnabledTiers, UnmarshalEnabledServiceTiers)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for UsageBucket, decoding its
+// union field Results through its Unmarshal function.
+func (t *UsageBucket) UnmarshalJSON(data []byte) error {
+	type plain UsageBucket
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "results", Dec: unionrt.SliceOf(&t.Results, UnmarshalUsageResult)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for UsagePage, decoding its field
+// Data through its own UnmarshalJSON.
+func (t *UsagePage) UnmarshalJSON(data []byte) error {
+	type plain UsagePage
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
 	)
 }
