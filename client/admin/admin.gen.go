@@ -13,6 +13,9 @@
 //   - POST /projects/{project_id}/users/{user_id}/roles (assignProjectUserRole)
 //   - POST /organization/users/{user_id}/roles (assignUserRole)
 //   - POST /organization/admin_api_keys (createAdminApiKey)
+//   - POST /organization/external_keys (createExternalKey)
+//   - POST /organization/external_storage (createExternalStorage)
+//   - POST /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (createFederationRule)
 //   - POST /organization/groups (createGroup)
 //   - POST /organization/invites (createInvite)
 //   - POST /organization/projects (createProject)
@@ -22,10 +25,14 @@
 //   - POST /organization/projects/{project_id}/spend_alerts (createProjectSpendAlert)
 //   - POST /organization/roles (createRole)
 //   - POST /organization/spend_alerts (createSpendAlert)
+//   - POST /organization/workload_identity_providers (createWorkloadIdentityProvider)
 //   - POST /organization/certificates/deactivate (deactivateCertificates)
 //   - POST /organization/projects/{project_id}/certificates/deactivate (deactivateProjectCertificates)
 //   - DELETE /organization/admin_api_keys/{key_id} (deleteAdminApiKey)
 //   - DELETE /organization/certificates/{certificate_id} (deleteCertificate)
+//   - DELETE /organization/external_keys/{external_key_id} (deleteExternalKey)
+//   - DELETE /organization/external_storage/{external_storage_id} (deleteExternalStorage)
+//   - DELETE /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (deleteFederationRule)
 //   - DELETE /organization/groups/{group_id} (deleteGroup)
 //   - DELETE /organization/invites/{invite_id} (deleteInvite)
 //   - DELETE /organization/projects/{project_id}/api_keys/{api_key_id} (deleteProjectApiKey)
@@ -38,6 +45,7 @@
 //   - DELETE /organization/spend_alerts/{alert_id} (deleteSpendAlert)
 //   - DELETE /organization/spend_limit (deleteSpendLimit)
 //   - DELETE /organization/users/{user_id} (deleteUser)
+//   - DELETE /organization/workload_identity_providers/{workload_identity_provider_id} (deleteWorkloadIdentityProvider)
 //   - GET /organization/admin_api_keys/{key_id} (getAdminApiKey)
 //   - GET /organization/usage/audio_speeches (getAudioSpeechesUsage)
 //   - GET /organization/usage/audio_transcriptions (getAudioTranscriptionsUsage)
@@ -48,6 +56,9 @@
 //   - GET /organization/data_retention (getDataRetention)
 //   - GET /organization/usage/decisions (getDecisionsUsage)
 //   - GET /organization/usage/embeddings (getEmbeddingsUsage)
+//   - GET /organization/external_keys/{external_key_id} (getExternalKey)
+//   - GET /organization/external_storage/{external_storage_id} (getExternalStorage)
+//   - GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (getFederationRule)
 //   - GET /organization/usage/file_search_calls (getFileSearchCallsUsage)
 //   - GET /organization/groups/{group_id} (getGroup)
 //   - GET /organization/groups/{group_id}/roles/{role_id} (getGroupRole)
@@ -76,9 +87,13 @@
 //   - GET /organization/users/{user_id}/roles/{role_id} (getUserRole)
 //   - GET /organization/usage/vector_stores (getVectorStoresUsage)
 //   - GET /organization/usage/web_search_calls (getWebSearchCallsUsage)
+//   - GET /organization/workload_identity_providers/{workload_identity_provider_id} (getWorkloadIdentityProvider)
 //   - GET /organization/admin_api_keys (listAdminApiKeys)
 //   - GET /organization/audit_logs (listAuditLogs)
 //   - GET /organization/certificates (listCertificates)
+//   - GET /organization/external_keys (listExternalKeys)
+//   - GET /organization/external_storage (listExternalStorage)
+//   - GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (listFederationRules)
 //   - GET /organization/groups/{group_id}/roles (listGroupRoles)
 //   - GET /organization/groups/{group_id}/users (listGroupUsers)
 //   - GET /organization/groups (listGroups)
@@ -98,6 +113,7 @@
 //   - GET /organization/spend_alerts (listSpendAlerts)
 //   - GET /organization/users/{user_id}/roles (listUserRoles)
 //   - GET /organization/users (listUsers)
+//   - GET /organization/workload_identity_providers (listWorkloadIdentityProviders)
 //   - DELETE /organization/groups/{group_id}/users/{user_id} (removeGroupUser)
 //   - DELETE /organization/projects/{project_id}/groups/{group_id} (removeProjectGroup)
 //   - DELETE /organization/projects/{project_id}/users/{user_id} (removeProjectUser)
@@ -107,6 +123,7 @@
 //   - DELETE /organization/users/{user_id}/roles/{role_id} (unassignUserRole)
 //   - POST /organization/certificates/{certificate_id} (updateCertificate)
 //   - POST /organization/data_retention (updateDataRetention)
+//   - POST /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (updateFederationRule)
 //   - POST /organization/groups/{group_id} (updateGroup)
 //   - POST /organization/projects/{project_id} (updateProject)
 //   - POST /organization/projects/{project_id}/api_keys/{api_key_id} (updateProjectApiKey)
@@ -124,7 +141,10 @@
 //   - POST /organization/spend_alerts/{alert_id} (updateSpendAlert)
 //   - POST /organization/spend_limit (updateSpendLimit)
 //   - POST /organization/users/{user_id} (updateUser)
+//   - POST /organization/workload_identity_providers/{workload_identity_provider_id} (updateWorkloadIdentityProvider)
 //   - POST /organization/certificates (uploadCertificate)
+//   - POST /organization/external_keys/{external_key_id}/validate (validateExternalKey)
+//   - POST /organization/external_storage/{external_storage_id}/validate (validateExternalStorage)
 //
 // Make a Service with New over a client.Client, then call its methods:
 //
@@ -167,7 +187,7 @@ type (
 	AssignRoleRequest                                      = gen.AssignRoleRequest
 	AssignedRole                                           = gen.AssignedRole
 	AssignedRoleList                                       = gen.AssignedRoleList
-	AssignedRoles                                          = gen.AssignedRoles
+	AttributeTransformation                                = gen.AttributeTransformation
 	AuditLog                                               = gen.AuditLog
 	AuditLogAPIKeyCreated                                  = gen.AuditLogAPIKeyCreated
 	AuditLogAPIKeyDeleted                                  = gen.AuditLogAPIKeyDeleted
@@ -357,18 +377,34 @@ type (
 	CostQuantityUnit                                       = gen.CostQuantityUnit
 	CostResult                                             = gen.CostResult
 	CreateAdminAPIKeyRequest                               = gen.CreateAdminAPIKeyRequest
+	CreateExternalKeyRequest                               = gen.CreateExternalKeyRequest
+	CreateExternalStorageRequest                           = gen.CreateExternalStorageRequest
+	CreateFederationRuleRequest                            = gen.CreateFederationRuleRequest
 	CreateInviteRequest                                    = gen.CreateInviteRequest
 	CreateProjectRequest                                   = gen.CreateProjectRequest
 	CreateRoleRequest                                      = gen.CreateRoleRequest
 	CreateServiceAccountAPIKeyRequest                      = gen.CreateServiceAccountAPIKeyRequest
 	CreateServiceAccountRequest                            = gen.CreateServiceAccountRequest
+	CreateWorkloadIdentityProviderRequest                  = gen.CreateWorkloadIdentityProviderRequest
 	DataRetention                                          = gen.DataRetention
 	DataRetentionType                                      = gen.DataRetentionType
 	DefaultServiceTier                                     = gen.DefaultServiceTier
 	Deletion                                               = gen.Deletion
+	DiscoveryVerification                                  = gen.DiscoveryVerification
 	EmailNotificationChannel                               = gen.EmailNotificationChannel
 	EnabledServiceTiers                                    = gen.EnabledServiceTiers
+	ExternalKey                                            = gen.ExternalKey
+	ExternalKeyList                                        = gen.ExternalKeyList
+	ExternalKeyProvider                                    = gen.ExternalKeyProvider
+	ExternalKeyPurpose                                     = gen.ExternalKeyPurpose
+	ExternalKeyValidation                                  = gen.ExternalKeyValidation
+	ExternalStorage                                        = gen.ExternalStorage
+	ExternalStorageList                                    = gen.ExternalStorageList
 	ExternalStorageProvider                                = gen.ExternalStorageProvider
+	ExternalStorageStatus                                  = gen.ExternalStorageStatus
+	FederationPermissions                                  = gen.FederationPermissions
+	FederationRule                                         = gen.FederationRule
+	FederationRuleList                                     = gen.FederationRuleList
 	GCPStorageProvider                                     = gen.GCPStorageProvider
 	GetAudioSpeechesUsageParams                            = gen.GetAudioSpeechesUsageParams
 	GetAudioTranscriptionsUsageParams                      = gen.GetAudioTranscriptionsUsageParams
@@ -399,9 +435,13 @@ type (
 	InviteList                                             = gen.InviteList
 	InviteProject                                          = gen.InviteProject
 	InviteStatus                                           = gen.InviteStatus
+	JWKSVerification                                       = gen.JWKSVerification
 	ListAdminAPIKeysParams                                 = gen.ListAdminAPIKeysParams
 	ListAuditLogsParams                                    = gen.ListAuditLogsParams
 	ListCertificatesParams                                 = gen.ListCertificatesParams
+	ListExternalKeysParams                                 = gen.ListExternalKeysParams
+	ListExternalStorageParams                              = gen.ListExternalStorageParams
+	ListFederationRulesParams                              = gen.ListFederationRulesParams
 	ListGroupRolesParams                                   = gen.ListGroupRolesParams
 	ListGroupUsersParams                                   = gen.ListGroupUsersParams
 	ListGroupsParams                                       = gen.ListGroupsParams
@@ -422,6 +462,7 @@ type (
 	ListSpendAlertsParams                                  = gen.ListSpendAlertsParams
 	ListUserRolesParams                                    = gen.ListUserRolesParams
 	ListUsersParams                                        = gen.ListUsersParams
+	ListWorkloadIdentityProvidersParams                    = gen.ListWorkloadIdentityProvidersParams
 	ModelPermissionMode                                    = gen.ModelPermissionMode
 	ModelPermissions                                       = gen.ModelPermissions
 	NotificationChannel                                    = gen.NotificationChannel
@@ -437,7 +478,6 @@ type (
 	ProjectAPIKeyUser                                      = gen.ProjectAPIKeyUser
 	ProjectGroup                                           = gen.ProjectGroup
 	ProjectGroupList                                       = gen.ProjectGroupList
-	ProjectGroups                                          = gen.ProjectGroups
 	ProjectList                                            = gen.ProjectList
 	ProjectResidency                                       = gen.ProjectResidency
 	ProjectRole                                            = gen.ProjectRole
@@ -445,14 +485,15 @@ type (
 	ProjectUserList                                        = gen.ProjectUserList
 	RateLimit                                              = gen.RateLimit
 	RateLimitList                                          = gen.RateLimitList
+	RestrictedPermissions                                  = gen.RestrictedPermissions
 	Role                                                   = gen.Role
 	RoleAssignmentSource                                   = gen.RoleAssignmentSource
 	RoleList                                               = gen.RoleList
-	Roles                                                  = gen.Roles
 	ServiceAccount                                         = gen.ServiceAccount
 	ServiceAccountAPIKey                                   = gen.ServiceAccountAPIKey
 	ServiceAccountCreated                                  = gen.ServiceAccountCreated
 	ServiceAccountList                                     = gen.ServiceAccountList
+	ServiceAccountPermissions                              = gen.ServiceAccountPermissions
 	ServiceTierList                                        = gen.ServiceTierList
 	ServiceTierSettings                                    = gen.ServiceTierSettings
 	SpendAlert                                             = gen.SpendAlert
@@ -461,13 +502,17 @@ type (
 	SpendLimit                                             = gen.SpendLimit
 	SpendLimitEnforcement                                  = gen.SpendLimitEnforcement
 	SpendLimitStatus                                       = gen.SpendLimitStatus
+	TokenVerification                                      = gen.TokenVerification
 	UnknownAuditLog                                        = gen.UnknownAuditLog
 	UnknownEnabledServiceTiers                             = gen.UnknownEnabledServiceTiers
 	UnknownExternalStorageProvider                         = gen.UnknownExternalStorageProvider
+	UnknownFederationPermissions                           = gen.UnknownFederationPermissions
 	UnknownNotificationChannel                             = gen.UnknownNotificationChannel
+	UnknownTokenVerification                               = gen.UnknownTokenVerification
 	UnknownUsageResult                                     = gen.UnknownUsageResult
 	UpdateCertificateRequest                               = gen.UpdateCertificateRequest
 	UpdateDataRetentionRequest                             = gen.UpdateDataRetentionRequest
+	UpdateFederationRuleRequest                            = gen.UpdateFederationRuleRequest
 	UpdateModelPermissionsRequest                          = gen.UpdateModelPermissionsRequest
 	UpdateProjectAPIKeyRequest                             = gen.UpdateProjectAPIKeyRequest
 	UpdateProjectRequest                                   = gen.UpdateProjectRequest
@@ -478,6 +523,7 @@ type (
 	UpdateServiceTierSettingsRequest                       = gen.UpdateServiceTierSettingsRequest
 	UpdateSpendLimitRequest                                = gen.UpdateSpendLimitRequest
 	UpdateUserRequest                                      = gen.UpdateUserRequest
+	UpdateWorkloadIdentityProviderRequest                  = gen.UpdateWorkloadIdentityProviderRequest
 	UploadCertificateRequest                               = gen.UploadCertificateRequest
 	UsageAudioSpeeches                                     = gen.UsageAudioSpeeches
 	UsageAudioTranscriptions                               = gen.UsageAudioTranscriptions
@@ -500,6 +546,8 @@ type (
 	UserProject                                            = gen.UserProject
 	UserProjects                                           = gen.UserProjects
 	UserRoleAssignment                                     = gen.UserRoleAssignment
+	WorkloadIdentityProvider                               = gen.WorkloadIdentityProvider
+	WorkloadIdentityProviderList                           = gen.WorkloadIdentityProviderList
 )
 
 // The known values of the enum types above.
@@ -674,6 +722,16 @@ const (
 	DefaultServiceTierFast                                          = gen.DefaultServiceTierFast
 	DefaultServiceTierScale                                         = gen.DefaultServiceTierScale
 	DefaultServiceTierStandard                                      = gen.DefaultServiceTierStandard
+	ExternalKeyProviderAws                                          = gen.ExternalKeyProviderAws
+	ExternalKeyProviderAzure                                        = gen.ExternalKeyProviderAzure
+	ExternalKeyProviderGcp                                          = gen.ExternalKeyProviderGcp
+	ExternalKeyProviderOci                                          = gen.ExternalKeyProviderOci
+	ExternalKeyPurposeEkm                                           = gen.ExternalKeyPurposeEkm
+	ExternalKeyPurposePspDecryption                                 = gen.ExternalKeyPurposePspDecryption
+	ExternalStorageStatusDegraded                                   = gen.ExternalStorageStatusDegraded
+	ExternalStorageStatusPending                                    = gen.ExternalStorageStatusPending
+	ExternalStorageStatusUnhealthy                                  = gen.ExternalStorageStatusUnhealthy
+	ExternalStorageStatusValidated                                  = gen.ExternalStorageStatusValidated
 	GroupTypeGroup                                                  = gen.GroupTypeGroup
 	GroupTypeTenantGroup                                            = gen.GroupTypeTenantGroup
 	ImageUsageSourceImageEdit                                       = gen.ImageUsageSourceImageEdit
@@ -834,6 +892,45 @@ func (s *Service) CreateAdminAPIKey(ctx context.Context, body CreateAdminAPIKeyR
 	}, nil, opts...)
 }
 
+// CreateExternalKey calls POST /organization/external_keys (createExternalKey): Register a key held in AWS KMS, Google Cloud KMS, Azure Key Vault or OCI Vault.
+func (s *Service) CreateExternalKey(ctx context.Context, body CreateExternalKeyRequest, opts ...client.Option) (*ExternalKey, error) {
+	if body.Type == "" {
+		return nil, client.MissingField("createExternalKey", "type")
+	}
+	if body.Name == "" {
+		return nil, client.MissingField("createExternalKey", "name")
+	}
+	return client.Call[ExternalKey](ctx, s.c, client.Request{Operation: "createExternalKey", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewCreateExternalKeyRequest(base, body)
+	}, nil, opts...)
+}
+
+// CreateExternalStorage calls POST /organization/external_storage (createExternalStorage): Register a cloud bucket to keep the data of a project in.
+func (s *Service) CreateExternalStorage(ctx context.Context, body CreateExternalStorageRequest, opts ...client.Option) (*ExternalStorage, error) {
+	if body.ProjectID == "" {
+		return nil, client.MissingField("createExternalStorage", "project_id")
+	}
+	if body.Provider == nil {
+		return nil, client.MissingField("createExternalStorage", "provider")
+	}
+	return client.Call[ExternalStorage](ctx, s.c, client.Request{Operation: "createExternalStorage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewCreateExternalStorageRequest(base, body)
+	}, nil, opts...)
+}
+
+// CreateFederationRule calls POST /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (createFederationRule): Let the tokens of an OIDC provider whose claims match authenticate as a project service account.
+func (s *Service) CreateFederationRule(ctx context.Context, workloadIdentityProviderID string, body CreateFederationRuleRequest, opts ...client.Option) (*FederationRule, error) {
+	if body.ProjectID == "" {
+		return nil, client.MissingField("createFederationRule", "project_id")
+	}
+	if body.ServiceAccountID == "" {
+		return nil, client.MissingField("createFederationRule", "service_account_id")
+	}
+	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "createFederationRule", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewCreateFederationRuleRequest(base, workloadIdentityProviderID, body)
+	}, nil, opts...)
+}
+
 // CreateGroup calls POST /organization/groups (createGroup): Create a group.
 func (s *Service) CreateGroup(ctx context.Context, body GroupRequest, opts ...client.Option) (*Group, error) {
 	if body.Name == "" {
@@ -946,6 +1043,26 @@ func (s *Service) CreateSpendAlert(ctx context.Context, body SpendAlertRequest, 
 	}, nil, opts...)
 }
 
+// CreateWorkloadIdentityProvider calls POST /organization/workload_identity_providers (createWorkloadIdentityProvider): Register an OIDC provider whose tokens may authenticate as service accounts.
+func (s *Service) CreateWorkloadIdentityProvider(ctx context.Context, body CreateWorkloadIdentityProviderRequest, opts ...client.Option) (*WorkloadIdentityProvider, error) {
+	if body.Type == nil {
+		v := string("oidc")
+		body.Type = &v
+	}
+	if body.Name == "" {
+		return nil, client.MissingField("createWorkloadIdentityProvider", "name")
+	}
+	if body.Issuer == "" {
+		return nil, client.MissingField("createWorkloadIdentityProvider", "issuer")
+	}
+	if body.Audience == "" {
+		return nil, client.MissingField("createWorkloadIdentityProvider", "audience")
+	}
+	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "createWorkloadIdentityProvider", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewCreateWorkloadIdentityProviderRequest(base, body)
+	}, nil, opts...)
+}
+
 // DeactivateCertificates calls POST /organization/certificates/deactivate (deactivateCertificates): Turn certificates off for the organization, up to 10 at a time, all or none.
 func (s *Service) DeactivateCertificates(ctx context.Context, body CertificateIDsRequest, opts ...client.Option) (*CertificateActivation, error) {
 	if len(body.CertificateIds) == 0 {
@@ -977,6 +1094,27 @@ func (s *Service) DeleteAdminAPIKey(ctx context.Context, keyID string, opts ...c
 func (s *Service) DeleteCertificate(ctx context.Context, certificateID string, opts ...client.Option) (*CertificateDeletion, error) {
 	return client.Call[CertificateDeletion](ctx, s.c, client.Request{Operation: "deleteCertificate", PathParams: []string{"certificateID", certificateID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewDeleteCertificateRequest(base, certificateID)
+	}, nil, opts...)
+}
+
+// DeleteExternalKey calls DELETE /organization/external_keys/{external_key_id} (deleteExternalKey): Remove an external key; the answer is the key as it was.
+func (s *Service) DeleteExternalKey(ctx context.Context, externalKeyID string, opts ...client.Option) (*ExternalKey, error) {
+	return client.Call[ExternalKey](ctx, s.c, client.Request{Operation: "deleteExternalKey", PathParams: []string{"externalKeyID", externalKeyID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteExternalKeyRequest(base, externalKeyID)
+	}, nil, opts...)
+}
+
+// DeleteExternalStorage calls DELETE /organization/external_storage/{external_storage_id} (deleteExternalStorage): Remove an external storage configuration.
+func (s *Service) DeleteExternalStorage(ctx context.Context, externalStorageID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteExternalStorage", PathParams: []string{"externalStorageID", externalStorageID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteExternalStorageRequest(base, externalStorageID)
+	}, nil, opts...)
+}
+
+// DeleteFederationRule calls DELETE /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (deleteFederationRule): Delete a federation rule.
+func (s *Service) DeleteFederationRule(ctx context.Context, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteFederationRule", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID, "workloadIdentityFederationRuleID", workloadIdentityFederationRuleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteFederationRuleRequest(base, workloadIdentityProviderID, workloadIdentityFederationRuleID)
 	}, nil, opts...)
 }
 
@@ -1064,6 +1202,13 @@ func (s *Service) DeleteUser(ctx context.Context, userID string, opts ...client.
 	}, nil, opts...)
 }
 
+// DeleteWorkloadIdentityProvider calls DELETE /organization/workload_identity_providers/{workload_identity_provider_id} (deleteWorkloadIdentityProvider): Delete an OIDC provider; its federation rules must be deleted first.
+func (s *Service) DeleteWorkloadIdentityProvider(ctx context.Context, workloadIdentityProviderID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteWorkloadIdentityProvider", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteWorkloadIdentityProviderRequest(base, workloadIdentityProviderID)
+	}, nil, opts...)
+}
+
 // GetAdminAPIKey calls GET /organization/admin_api_keys/{key_id} (getAdminApiKey): Get an admin API key (its value redacted).
 func (s *Service) GetAdminAPIKey(ctx context.Context, keyID string, opts ...client.Option) (*AdminAPIKey, error) {
 	return client.Call[AdminAPIKey](ctx, s.c, client.Request{Operation: "getAdminApiKey", PathParams: []string{"keyID", keyID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -1131,6 +1276,27 @@ func (s *Service) GetDecisionsUsage(ctx context.Context, params *GetDecisionsUsa
 func (s *Service) GetEmbeddingsUsage(ctx context.Context, params *GetEmbeddingsUsageParams, opts ...client.Option) (*UsagePage, error) {
 	return client.Call[UsagePage](ctx, s.c, client.Request{Operation: "getEmbeddingsUsage", Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewGetEmbeddingsUsageRequest(base, params)
+	}, nil, opts...)
+}
+
+// GetExternalKey calls GET /organization/external_keys/{external_key_id} (getExternalKey): Get an external key.
+func (s *Service) GetExternalKey(ctx context.Context, externalKeyID string, opts ...client.Option) (*ExternalKey, error) {
+	return client.Call[ExternalKey](ctx, s.c, client.Request{Operation: "getExternalKey", PathParams: []string{"externalKeyID", externalKeyID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetExternalKeyRequest(base, externalKeyID)
+	}, nil, opts...)
+}
+
+// GetExternalStorage calls GET /organization/external_storage/{external_storage_id} (getExternalStorage): Get an external storage configuration.
+func (s *Service) GetExternalStorage(ctx context.Context, externalStorageID string, opts ...client.Option) (*ExternalStorage, error) {
+	return client.Call[ExternalStorage](ctx, s.c, client.Request{Operation: "getExternalStorage", PathParams: []string{"externalStorageID", externalStorageID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetExternalStorageRequest(base, externalStorageID)
+	}, nil, opts...)
+}
+
+// GetFederationRule calls GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (getFederationRule): Get a federation rule.
+func (s *Service) GetFederationRule(ctx context.Context, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, opts ...client.Option) (*FederationRule, error) {
+	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "getFederationRule", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID, "workloadIdentityFederationRuleID", workloadIdentityFederationRuleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetFederationRuleRequest(base, workloadIdentityProviderID, workloadIdentityFederationRuleID)
 	}, nil, opts...)
 }
 
@@ -1330,6 +1496,13 @@ func (s *Service) GetWebSearchCallsUsage(ctx context.Context, params *GetWebSear
 	}, nil, opts...)
 }
 
+// GetWorkloadIdentityProvider calls GET /organization/workload_identity_providers/{workload_identity_provider_id} (getWorkloadIdentityProvider): Get an OIDC provider.
+func (s *Service) GetWorkloadIdentityProvider(ctx context.Context, workloadIdentityProviderID string, opts ...client.Option) (*WorkloadIdentityProvider, error) {
+	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "getWorkloadIdentityProvider", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetWorkloadIdentityProviderRequest(base, workloadIdentityProviderID)
+	}, nil, opts...)
+}
+
 // ListAdminAPIKeys calls GET /organization/admin_api_keys (listAdminApiKeys): List the admin API keys of the organization.
 func (s *Service) ListAdminAPIKeys(ctx context.Context, params *ListAdminAPIKeysParams, opts ...client.Option) (*AdminAPIKeyList, error) {
 	return client.Call[AdminAPIKeyList](ctx, s.c, client.Request{Operation: "listAdminApiKeys", Admin: true}, func(base string) (*http.Request, error) {
@@ -1426,11 +1599,133 @@ func (s *Service) ListCertificatesAll(ctx context.Context, params *ListCertifica
 	})
 }
 
+// ListExternalKeys calls GET /organization/external_keys (listExternalKeys): List the external keys registered for the organization.
+func (s *Service) ListExternalKeys(ctx context.Context, params *ListExternalKeysParams, opts ...client.Option) (*ExternalKeyList, error) {
+	return client.Call[ExternalKeyList](ctx, s.c, client.Request{Operation: "listExternalKeys", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListExternalKeysRequest(base, params)
+	}, nil, opts...)
+}
+
+// ListExternalKeysAll iterates over every item of GET /organization/external_keys (listExternalKeys): List the external keys registered for the organization.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListExternalKeysAll(ctx context.Context, params *ListExternalKeysParams, opts ...client.Option) iter.Seq2[ExternalKey, error] {
+	var p ListExternalKeysParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]ExternalKey, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListExternalKeys(ctx, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		if page.LastID != nil && *page.LastID != "" {
+			next = *page.LastID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
+// ListExternalStorage calls GET /organization/external_storage (listExternalStorage): List the external storage configurations of the organization.
+func (s *Service) ListExternalStorage(ctx context.Context, params *ListExternalStorageParams, opts ...client.Option) (*ExternalStorageList, error) {
+	return client.Call[ExternalStorageList](ctx, s.c, client.Request{Operation: "listExternalStorage", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListExternalStorageRequest(base, params)
+	}, nil, opts...)
+}
+
+// ListExternalStorageAll iterates over every item of GET /organization/external_storage (listExternalStorage): List the external storage configurations of the organization.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListExternalStorageAll(ctx context.Context, params *ListExternalStorageParams, opts ...client.Option) iter.Seq2[ExternalStorage, error] {
+	var p ListExternalStorageParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]ExternalStorage, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListExternalStorage(ctx, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		if page.LastID != nil && *page.LastID != "" {
+			next = *page.LastID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
+// ListFederationRules calls GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (listFederationRules): List an OIDC provider's federation rules.
+func (s *Service) ListFederationRules(ctx context.Context, workloadIdentityProviderID string, params *ListFederationRulesParams, opts ...client.Option) (*FederationRuleList, error) {
+	return client.Call[FederationRuleList](ctx, s.c, client.Request{Operation: "listFederationRules", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListFederationRulesRequest(base, workloadIdentityProviderID, params)
+	}, nil, opts...)
+}
+
+// ListFederationRulesAll iterates over every item of GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (listFederationRules): List an OIDC provider's federation rules.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListFederationRulesAll(ctx context.Context, workloadIdentityProviderID string, params *ListFederationRulesParams, opts ...client.Option) iter.Seq2[FederationRule, error] {
+	var p ListFederationRulesParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]FederationRule, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListFederationRules(ctx, workloadIdentityProviderID, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		if page.LastID != nil && *page.LastID != "" {
+			next = *page.LastID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
 // ListGroupRoles calls GET /organization/groups/{group_id}/roles (listGroupRoles): List the organization roles assigned to a group.
 func (s *Service) ListGroupRoles(ctx context.Context, groupID string, params *ListGroupRolesParams, opts ...client.Option) (*AssignedRoleList, error) {
 	return client.Call[AssignedRoleList](ctx, s.c, client.Request{Operation: "listGroupRoles", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewListGroupRolesRequest(base, groupID, params)
 	}, nil, opts...)
+}
+
+// ListGroupRolesAll iterates over every item of GET /organization/groups/{group_id}/roles (listGroupRoles): List the organization roles assigned to a group.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListGroupRolesAll(ctx context.Context, groupID string, params *ListGroupRolesParams, opts ...client.Option) iter.Seq2[AssignedRole, error] {
+	var p ListGroupRolesParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]AssignedRole, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListGroupRoles(ctx, groupID, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
 }
 
 // ListGroupUsers calls GET /organization/groups/{group_id}/users (listGroupUsers): List the members of a group.
@@ -1599,6 +1894,29 @@ func (s *Service) ListProjectGroupRoles(ctx context.Context, projectID string, g
 	}, nil, opts...)
 }
 
+// ListProjectGroupRolesAll iterates over every item of GET /projects/{project_id}/groups/{group_id}/roles (listProjectGroupRoles): List the project roles assigned to a group.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListProjectGroupRolesAll(ctx context.Context, projectID string, groupID string, params *ListProjectGroupRolesParams, opts ...client.Option) iter.Seq2[AssignedRole, error] {
+	var p ListProjectGroupRolesParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]AssignedRole, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListProjectGroupRoles(ctx, projectID, groupID, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
 // ListProjectGroups calls GET /organization/projects/{project_id}/groups (listProjectGroups): List the groups that have access to a project.
 func (s *Service) ListProjectGroups(ctx context.Context, projectID string, params *ListProjectGroupsParams, opts ...client.Option) (*ProjectGroupList, error) {
 	return client.Call[ProjectGroupList](ctx, s.c, client.Request{Operation: "listProjectGroups", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -1644,6 +1962,29 @@ func (s *Service) ListProjectRoles(ctx context.Context, projectID string, params
 	return client.Call[RoleList](ctx, s.c, client.Request{Operation: "listProjectRoles", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewListProjectRolesRequest(base, projectID, params)
 	}, nil, opts...)
+}
+
+// ListProjectRolesAll iterates over every item of GET /projects/{project_id}/roles (listProjectRoles): List the roles of a project, built in and custom.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListProjectRolesAll(ctx context.Context, projectID string, params *ListProjectRolesParams, opts ...client.Option) iter.Seq2[Role, error] {
+	var p ListProjectRolesParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]Role, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListProjectRoles(ctx, projectID, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
 }
 
 // ListProjectServiceAccounts calls GET /organization/projects/{project_id}/service_accounts (listProjectServiceAccounts): List the service accounts of a project.
@@ -1719,6 +2060,29 @@ func (s *Service) ListProjectUserRoles(ctx context.Context, projectID string, us
 	}, nil, opts...)
 }
 
+// ListProjectUserRolesAll iterates over every item of GET /projects/{project_id}/users/{user_id}/roles (listProjectUserRoles): List the project roles assigned to a user.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListProjectUserRolesAll(ctx context.Context, projectID string, userID string, params *ListProjectUserRolesParams, opts ...client.Option) iter.Seq2[AssignedRole, error] {
+	var p ListProjectUserRolesParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]AssignedRole, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListProjectUserRoles(ctx, projectID, userID, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
 // ListProjectUsers calls GET /organization/projects/{project_id}/users (listProjectUsers): List the members of a project.
 func (s *Service) ListProjectUsers(ctx context.Context, projectID string, params *ListProjectUsersParams, opts ...client.Option) (*ProjectUserList, error) {
 	return client.Call[ProjectUserList](ctx, s.c, client.Request{Operation: "listProjectUsers", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
@@ -1792,6 +2156,29 @@ func (s *Service) ListRoles(ctx context.Context, params *ListRolesParams, opts .
 	}, nil, opts...)
 }
 
+// ListRolesAll iterates over every item of GET /organization/roles (listRoles): List the roles of the organization, built in and custom.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListRolesAll(ctx context.Context, params *ListRolesParams, opts ...client.Option) iter.Seq2[Role, error] {
+	var p ListRolesParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]Role, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListRoles(ctx, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
 // ListSpendAlerts calls GET /organization/spend_alerts (listSpendAlerts): List the spend alerts of the organization.
 func (s *Service) ListSpendAlerts(ctx context.Context, params *ListSpendAlertsParams, opts ...client.Option) (*SpendAlertList, error) {
 	return client.Call[SpendAlertList](ctx, s.c, client.Request{Operation: "listSpendAlerts", Admin: true}, func(base string) (*http.Request, error) {
@@ -1832,6 +2219,29 @@ func (s *Service) ListUserRoles(ctx context.Context, userID string, params *List
 	}, nil, opts...)
 }
 
+// ListUserRolesAll iterates over every item of GET /organization/users/{user_id}/roles (listUserRoles): List the organization roles assigned to a user.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListUserRolesAll(ctx context.Context, userID string, params *ListUserRolesParams, opts ...client.Option) iter.Seq2[AssignedRole, error] {
+	var p ListUserRolesParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]AssignedRole, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListUserRoles(ctx, userID, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
 // ListUsers calls GET /organization/users (listUsers): List the users of the organization.
 func (s *Service) ListUsers(ctx context.Context, params *ListUsersParams, opts ...client.Option) (*UserList, error) {
 	return client.Call[UserList](ctx, s.c, client.Request{Operation: "listUsers", Admin: true}, func(base string) (*http.Request, error) {
@@ -1851,6 +2261,39 @@ func (s *Service) ListUsersAll(ctx context.Context, params *ListUsersParams, opt
 			p.After = &after
 		}
 		page, err := s.ListUsers(ctx, &p, opts...)
+		if err != nil {
+			return nil, false, "", err
+		}
+		next := ""
+		if n := len(page.Data); n > 0 {
+			next = page.Data[n-1].ID
+		}
+		if page.LastID != nil && *page.LastID != "" {
+			next = *page.LastID
+		}
+		return page.Data, page.HasMore, next, nil
+	})
+}
+
+// ListWorkloadIdentityProviders calls GET /organization/workload_identity_providers (listWorkloadIdentityProviders): List the OIDC providers registered for the organization.
+func (s *Service) ListWorkloadIdentityProviders(ctx context.Context, params *ListWorkloadIdentityProvidersParams, opts ...client.Option) (*WorkloadIdentityProviderList, error) {
+	return client.Call[WorkloadIdentityProviderList](ctx, s.c, client.Request{Operation: "listWorkloadIdentityProviders", Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListWorkloadIdentityProvidersRequest(base, params)
+	}, nil, opts...)
+}
+
+// ListWorkloadIdentityProvidersAll iterates over every item of GET /organization/workload_identity_providers (listWorkloadIdentityProviders): List the OIDC providers registered for the organization.
+// It fetches page after page as the loop goes on, passing ctx to each.
+func (s *Service) ListWorkloadIdentityProvidersAll(ctx context.Context, params *ListWorkloadIdentityProvidersParams, opts ...client.Option) iter.Seq2[WorkloadIdentityProvider, error] {
+	var p ListWorkloadIdentityProvidersParams
+	if params != nil {
+		p = *params
+	}
+	return client.Paginate(func(after string) ([]WorkloadIdentityProvider, bool, string, error) {
+		if after != "" {
+			p.After = &after
+		}
+		page, err := s.ListWorkloadIdentityProviders(ctx, &p, opts...)
 		if err != nil {
 			return nil, false, "", err
 		}
@@ -1928,6 +2371,13 @@ func (s *Service) UpdateDataRetention(ctx context.Context, body UpdateDataRetent
 	}
 	return client.Call[DataRetention](ctx, s.c, client.Request{Operation: "updateDataRetention", Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewUpdateDataRetentionRequest(base, body)
+	}, nil, opts...)
+}
+
+// UpdateFederationRule calls POST /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (updateFederationRule): Change a federation rule; what is left out stays as it is.
+func (s *Service) UpdateFederationRule(ctx context.Context, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, body UpdateFederationRuleRequest, opts ...client.Option) (*FederationRule, error) {
+	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "updateFederationRule", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID, "workloadIdentityFederationRuleID", workloadIdentityFederationRuleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateFederationRuleRequest(base, workloadIdentityProviderID, workloadIdentityFederationRuleID, body)
 	}, nil, opts...)
 }
 
@@ -2100,6 +2550,13 @@ func (s *Service) UpdateUser(ctx context.Context, userID string, body UpdateUser
 	}, nil, opts...)
 }
 
+// UpdateWorkloadIdentityProvider calls POST /organization/workload_identity_providers/{workload_identity_provider_id} (updateWorkloadIdentityProvider): Change an OIDC provider; what is left out stays as it is.
+func (s *Service) UpdateWorkloadIdentityProvider(ctx context.Context, workloadIdentityProviderID string, body UpdateWorkloadIdentityProviderRequest, opts ...client.Option) (*WorkloadIdentityProvider, error) {
+	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "updateWorkloadIdentityProvider", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateWorkloadIdentityProviderRequest(base, workloadIdentityProviderID, body)
+	}, nil, opts...)
+}
+
 // UploadCertificate calls POST /organization/certificates (uploadCertificate): Upload a certificate (at most 50 per organization); it stays off until activated.
 func (s *Service) UploadCertificate(ctx context.Context, body UploadCertificateRequest, opts ...client.Option) (*Certificate, error) {
 	if body.Certificate == "" {
@@ -2107,5 +2564,19 @@ func (s *Service) UploadCertificate(ctx context.Context, body UploadCertificateR
 	}
 	return client.Call[Certificate](ctx, s.c, client.Request{Operation: "uploadCertificate", Admin: true}, func(base string) (*http.Request, error) {
 		return build.NewUploadCertificateRequest(base, body)
+	}, nil, opts...)
+}
+
+// ValidateExternalKey calls POST /organization/external_keys/{external_key_id}/validate (validateExternalKey): Check that OpenAI can use an external key.
+func (s *Service) ValidateExternalKey(ctx context.Context, externalKeyID string, opts ...client.Option) (*ExternalKeyValidation, error) {
+	return client.Call[ExternalKeyValidation](ctx, s.c, client.Request{Operation: "validateExternalKey", PathParams: []string{"externalKeyID", externalKeyID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewValidateExternalKeyRequest(base, externalKeyID)
+	}, nil, opts...)
+}
+
+// ValidateExternalStorage calls POST /organization/external_storage/{external_storage_id}/validate (validateExternalStorage): Check that OpenAI can reach a registered bucket; the answer has its new status.
+func (s *Service) ValidateExternalStorage(ctx context.Context, externalStorageID string, opts ...client.Option) (*ExternalStorage, error) {
+	return client.Call[ExternalStorage](ctx, s.c, client.Request{Operation: "validateExternalStorage", PathParams: []string{"externalStorageID", externalStorageID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewValidateExternalStorageRequest(base, externalStorageID)
 	}, nil, opts...)
 }

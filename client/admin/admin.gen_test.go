@@ -261,6 +261,72 @@ func TestCreateAdminAPIKeyGenerated(t *testing.T) {
 	}
 }
 
+// TestCreateExternalKeyGenerated calls CreateExternalKey (createExternalKey) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateExternalKeyGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"api_project_ids":["text"],"audience":"text","created_at":1,"external_id":"text","id":"text","key_name":"text","key_ocid":"text","key_version":"text","key_version_ocid":"text","kms_arn":"text","kms_key_location":"text","kms_key_name":"text","kms_key_ring_name":"text","kms_key_version":"text","kms_project_id":"text","name":"text","object":"text","purpose":"text","region":"text","role_arn":"text","tenant_id":"text","type":"text","vault_ocid":"text","vault_uri":"text","workload_identity_pool_id":"text","workload_identity_project_number":"text","workload_identity_provider_id":"text","workspace_id":"text"}`
+	srv.On("createExternalKey").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CreateExternalKeyRequest
+	gentest.Decode(t, `{"audience":"text","external_id":"text","key_name":"text","key_ocid":"text","kms_arn":"text","kms_key_location":"text","kms_key_name":"text","kms_key_ring_name":"text","kms_project_id":"text","name":"text","region":"text","role_arn":"text","tenant_id":"text","type":"text","vault_ocid":"text","vault_uri":"text","workload_identity_pool_id":"text","workload_identity_project_number":"text","workload_identity_provider_id":"text"}`, &body)
+
+	got, err := svc.CreateExternalKey(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestCreateExternalStorageGenerated calls CreateExternalStorage (createExternalStorage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateExternalStorageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"geography":"text","id":"text","object":"text","project_id":"text","provider":{"account_id":"text","bucket":"text","external_id":"text","region":"text","role_arn":"text","type":"aws"},"status":"text"}`
+	srv.On("createExternalStorage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CreateExternalStorageRequest
+	gentest.Decode(t, `{"project_id":"text","provider":{"account_id":"text","bucket":"text","external_id":"text","region":"text","role_arn":"text","type":"aws"}}`, &body)
+
+	got, err := svc.CreateExternalStorage(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestCreateFederationRuleGenerated calls CreateFederationRule (createFederationRule) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateFederationRuleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"attribute_matchers":{"key":"value"},"created_at":1,"description":"text","enabled":true,"id":"text","name":"text","object":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text","updated_at":1,"workload_identity_provider_id":"text"}`
+	srv.On("createFederationRule").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CreateFederationRuleRequest
+	gentest.Decode(t, `{"attribute_matchers":{"key":"value"},"description":"text","enabled":true,"name":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text"}`, &body)
+
+	got, err := svc.CreateFederationRule(context.Background(), "workloadIdentityProviderID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestCreateGroupGenerated calls CreateGroup (createGroup) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -459,6 +525,28 @@ func TestCreateSpendAlertGenerated(t *testing.T) {
 	}
 }
 
+// TestCreateWorkloadIdentityProviderGenerated calls CreateWorkloadIdentityProvider (createWorkloadIdentityProvider) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestCreateWorkloadIdentityProviderGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","created_at":1,"description":"text","enabled":true,"id":"text","issuer":"text","name":"text","object":"text","type":"text","updated_at":1,"verification":{"discovery_url":"text","type":"discovery"}}`
+	srv.On("createWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.CreateWorkloadIdentityProviderRequest
+	gentest.Decode(t, `{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","description":"text","enabled":true,"issuer":"text","name":"text","type":"text","verification":{"discovery_url":"text","type":"discovery"}}`, &body)
+
+	got, err := svc.CreateWorkloadIdentityProvider(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestDeactivateCertificatesGenerated calls DeactivateCertificates (deactivateCertificates) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -534,6 +622,66 @@ func TestDeleteCertificateGenerated(t *testing.T) {
 	svc := admin.New(srv.Client())
 
 	got, err := svc.DeleteCertificate(context.Background(), "certificateID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteExternalKeyGenerated calls DeleteExternalKey (deleteExternalKey) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteExternalKeyGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"api_project_ids":["text"],"audience":"text","created_at":1,"external_id":"text","id":"text","key_name":"text","key_ocid":"text","key_version":"text","key_version_ocid":"text","kms_arn":"text","kms_key_location":"text","kms_key_name":"text","kms_key_ring_name":"text","kms_key_version":"text","kms_project_id":"text","name":"text","object":"text","purpose":"text","region":"text","role_arn":"text","tenant_id":"text","type":"text","vault_ocid":"text","vault_uri":"text","workload_identity_pool_id":"text","workload_identity_project_number":"text","workload_identity_provider_id":"text","workspace_id":"text"}`
+	srv.On("deleteExternalKey").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteExternalKey(context.Background(), "externalKeyID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteExternalStorageGenerated calls DeleteExternalStorage (deleteExternalStorage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteExternalStorageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteExternalStorage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteExternalStorage(context.Background(), "externalStorageID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestDeleteFederationRuleGenerated calls DeleteFederationRule (deleteFederationRule) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteFederationRuleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteFederationRule").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteFederationRule(context.Background(), "workloadIdentityProviderID_1", "workloadIdentityFederationRuleID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -783,6 +931,26 @@ func TestDeleteUserGenerated(t *testing.T) {
 	}
 }
 
+// TestDeleteWorkloadIdentityProviderGenerated calls DeleteWorkloadIdentityProvider (deleteWorkloadIdentityProvider) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestDeleteWorkloadIdentityProviderGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"deleted":true,"id":"text","object":"text"}`
+	srv.On("deleteWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.DeleteWorkloadIdentityProvider(context.Background(), "workloadIdentityProviderID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestGetAdminAPIKeyGenerated calls GetAdminAPIKey (getAdminApiKey) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -990,6 +1158,66 @@ func TestGetEmbeddingsUsageGenerated(t *testing.T) {
 	gentest.Decode(t, `{"api_key_ids":["text"],"bucket_width":"text","end_time":1,"group_by":["text"],"limit":1,"models":["text"],"page":"text","project_ids":["text"],"start_time":1,"user_ids":["text"]}`, &params)
 
 	got, err := svc.GetEmbeddingsUsage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetExternalKeyGenerated calls GetExternalKey (getExternalKey) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetExternalKeyGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"api_project_ids":["text"],"audience":"text","created_at":1,"external_id":"text","id":"text","key_name":"text","key_ocid":"text","key_version":"text","key_version_ocid":"text","kms_arn":"text","kms_key_location":"text","kms_key_name":"text","kms_key_ring_name":"text","kms_key_version":"text","kms_project_id":"text","name":"text","object":"text","purpose":"text","region":"text","role_arn":"text","tenant_id":"text","type":"text","vault_ocid":"text","vault_uri":"text","workload_identity_pool_id":"text","workload_identity_project_number":"text","workload_identity_provider_id":"text","workspace_id":"text"}`
+	srv.On("getExternalKey").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetExternalKey(context.Background(), "externalKeyID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetExternalStorageGenerated calls GetExternalStorage (getExternalStorage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetExternalStorageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"geography":"text","id":"text","object":"text","project_id":"text","provider":{"account_id":"text","bucket":"text","external_id":"text","region":"text","role_arn":"text","type":"aws"},"status":"text"}`
+	srv.On("getExternalStorage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetExternalStorage(context.Background(), "externalStorageID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestGetFederationRuleGenerated calls GetFederationRule (getFederationRule) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetFederationRuleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"attribute_matchers":{"key":"value"},"created_at":1,"description":"text","enabled":true,"id":"text","name":"text","object":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text","updated_at":1,"workload_identity_provider_id":"text"}`
+	srv.On("getFederationRule").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetFederationRule(context.Background(), "workloadIdentityProviderID_1", "workloadIdentityFederationRuleID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1571,6 +1799,26 @@ func TestGetWebSearchCallsUsageGenerated(t *testing.T) {
 	}
 }
 
+// TestGetWorkloadIdentityProviderGenerated calls GetWorkloadIdentityProvider (getWorkloadIdentityProvider) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestGetWorkloadIdentityProviderGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","created_at":1,"description":"text","enabled":true,"id":"text","issuer":"text","name":"text","object":"text","type":"text","updated_at":1,"verification":{"discovery_url":"text","type":"discovery"}}`
+	srv.On("getWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.GetWorkloadIdentityProvider(context.Background(), "workloadIdentityProviderID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestListAdminAPIKeysGenerated calls ListAdminAPIKeys (listAdminApiKeys) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -1628,6 +1876,72 @@ func TestListCertificatesGenerated(t *testing.T) {
 	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
 
 	got, err := svc.ListCertificates(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListExternalKeysGenerated calls ListExternalKeys (listExternalKeys) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListExternalKeysGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"api_project_ids":["text"],"audience":"text","created_at":1,"external_id":"text","id":"text","key_name":"text","key_ocid":"text","key_version":"text","key_version_ocid":"text","kms_arn":"text","kms_key_location":"text","kms_key_name":"text","kms_key_ring_name":"text","kms_key_version":"text","kms_project_id":"text","name":"text","object":"text","purpose":"text","region":"text","role_arn":"text","tenant_id":"text","type":"text","vault_ocid":"text","vault_uri":"text","workload_identity_pool_id":"text","workload_identity_project_number":"text","workload_identity_provider_id":"text","workspace_id":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listExternalKeys").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListExternalKeysParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc","purpose":"text"}`, &params)
+
+	got, err := svc.ListExternalKeys(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListExternalStorageGenerated calls ListExternalStorage (listExternalStorage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListExternalStorageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"created_at":1,"geography":"text","id":"text","object":"text","project_id":"text","provider":{"account_id":"text","bucket":"text","external_id":"text","region":"text","role_arn":"text","type":"aws"},"status":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listExternalStorage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListExternalStorageParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc","project_id":"text"}`, &params)
+
+	got, err := svc.ListExternalStorage(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestListFederationRulesGenerated calls ListFederationRules (listFederationRules) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListFederationRulesGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"attribute_matchers":{"key":"value"},"created_at":1,"description":"text","enabled":true,"id":"text","name":"text","object":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text","updated_at":1,"workload_identity_provider_id":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listFederationRules").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListFederationRulesParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc","service_account_id":"text"}`, &params)
+
+	got, err := svc.ListFederationRules(context.Background(), "workloadIdentityProviderID_1", &params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1801,7 +2115,7 @@ func TestListProjectGroupsGenerated(t *testing.T) {
 	srv.On("listProjectGroups").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client())
 	var params admin.ListProjectGroupsParams
-	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+	gentest.Decode(t, `{"limit":1,"order":"asc"}`, &params)
 
 	got, err := svc.ListProjectGroups(context.Background(), "projectID_1", &params)
 	if err != nil {
@@ -2055,6 +2369,28 @@ func TestListUsersGenerated(t *testing.T) {
 	}
 }
 
+// TestListWorkloadIdentityProvidersGenerated calls ListWorkloadIdentityProviders (listWorkloadIdentityProviders) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestListWorkloadIdentityProvidersGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"data":[{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","created_at":1,"description":"text","enabled":true,"id":"text","issuer":"text","name":"text","object":"text","type":"text","updated_at":1,"verification":{"discovery_url":"text","type":"discovery"}}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
+	srv.On("listWorkloadIdentityProviders").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var params admin.ListWorkloadIdentityProvidersParams
+	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc"}`, &params)
+
+	got, err := svc.ListWorkloadIdentityProviders(context.Background(), &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestRemoveGroupUserGenerated calls RemoveGroupUser (removeGroupUser) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -2230,6 +2566,28 @@ func TestUpdateDataRetentionGenerated(t *testing.T) {
 	gentest.Decode(t, `{"retention_type":"text"}`, &body)
 
 	got, err := svc.UpdateDataRetention(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestUpdateFederationRuleGenerated calls UpdateFederationRule (updateFederationRule) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateFederationRuleGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"attribute_matchers":{"key":"value"},"created_at":1,"description":"text","enabled":true,"id":"text","name":"text","object":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text","updated_at":1,"workload_identity_provider_id":"text"}`
+	srv.On("updateFederationRule").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateFederationRuleRequest
+	gentest.Decode(t, `{"attribute_matchers":{"key":"value"},"description":"text","enabled":true,"name":"text","permissions":{"type":"service_account_default"}}`, &body)
+
+	got, err := svc.UpdateFederationRule(context.Background(), "workloadIdentityProviderID_1", "workloadIdentityFederationRuleID_1", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -2613,6 +2971,28 @@ func TestUpdateUserGenerated(t *testing.T) {
 	}
 }
 
+// TestUpdateWorkloadIdentityProviderGenerated calls UpdateWorkloadIdentityProvider (updateWorkloadIdentityProvider) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestUpdateWorkloadIdentityProviderGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","created_at":1,"description":"text","enabled":true,"id":"text","issuer":"text","name":"text","object":"text","type":"text","updated_at":1,"verification":{"discovery_url":"text","type":"discovery"}}`
+	srv.On("updateWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+	var body admin.UpdateWorkloadIdentityProviderRequest
+	gentest.Decode(t, `{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","description":"text","enabled":true,"issuer":"text","name":"text","verification":{"discovery_url":"text","type":"discovery"}}`, &body)
+
+	got, err := svc.UpdateWorkloadIdentityProvider(context.Background(), "workloadIdentityProviderID_1", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
 // TestUploadCertificateGenerated calls UploadCertificate (uploadCertificate) against the test kit,
 // which validates the request against spec/openapi.yaml, and checks that the
 // synthesized answer survives decoding and encoding again.
@@ -2626,6 +3006,46 @@ func TestUploadCertificateGenerated(t *testing.T) {
 	gentest.Decode(t, `{"certificate":"text","name":"text"}`, &body)
 
 	got, err := svc.UploadCertificate(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestValidateExternalKeyGenerated calls ValidateExternalKey (validateExternalKey) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestValidateExternalKeyGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"status":"text"}`
+	srv.On("validateExternalKey").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.ValidateExternalKey(context.Background(), "externalKeyID_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gentest.Lossless(t, answer, got)
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the kit got %d requests, want 1", n)
+	}
+}
+
+// TestValidateExternalStorageGenerated calls ValidateExternalStorage (validateExternalStorage) against the test kit,
+// which validates the request against spec/openapi.yaml, and checks that the
+// synthesized answer survives decoding and encoding again.
+func TestValidateExternalStorageGenerated(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t)
+	answer := `{"created_at":1,"geography":"text","id":"text","object":"text","project_id":"text","provider":{"account_id":"text","bucket":"text","external_id":"text","region":"text","role_arn":"text","type":"aws"},"status":"text"}`
+	srv.On("validateExternalStorage").ReplyBytes("application/json", []byte(answer))
+	svc := admin.New(srv.Client())
+
+	got, err := svc.ValidateExternalStorage(context.Background(), "externalStorageID_1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2860,6 +2860,21 @@ func (e DefaultServiceTier) Valid() bool {
 	}
 }
 
+// Defines values for DiscoveryVerificationType.
+const (
+	DiscoveryVerificationTypeDiscovery DiscoveryVerificationType = "discovery"
+)
+
+// Valid indicates whether the value is a known member of the DiscoveryVerificationType enum.
+func (e DiscoveryVerificationType) Valid() bool {
+	switch e {
+	case DiscoveryVerificationTypeDiscovery:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for EmailNotificationChannelType.
 const (
 	EmailNotificationChannelTypeEmail EmailNotificationChannelType = "email"
@@ -2869,6 +2884,72 @@ const (
 func (e EmailNotificationChannelType) Valid() bool {
 	switch e {
 	case EmailNotificationChannelTypeEmail:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExternalKeyProvider.
+const (
+	ExternalKeyProviderAws   = "aws"
+	ExternalKeyProviderAzure = "azure"
+	ExternalKeyProviderGcp   = "gcp"
+	ExternalKeyProviderOci   = "oci"
+)
+
+// Valid indicates whether the value is a known member of the ExternalKeyProvider enum.
+func (e ExternalKeyProvider) Valid() bool {
+	switch e {
+	case ExternalKeyProviderAws:
+		return true
+	case ExternalKeyProviderAzure:
+		return true
+	case ExternalKeyProviderGcp:
+		return true
+	case ExternalKeyProviderOci:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExternalKeyPurpose.
+const (
+	ExternalKeyPurposeEkm           = "ekm"
+	ExternalKeyPurposePspDecryption = "psp_decryption"
+)
+
+// Valid indicates whether the value is a known member of the ExternalKeyPurpose enum.
+func (e ExternalKeyPurpose) Valid() bool {
+	switch e {
+	case ExternalKeyPurposeEkm:
+		return true
+	case ExternalKeyPurposePspDecryption:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExternalStorageStatus.
+const (
+	ExternalStorageStatusDegraded  = "degraded"
+	ExternalStorageStatusPending   = "pending"
+	ExternalStorageStatusUnhealthy = "unhealthy"
+	ExternalStorageStatusValidated = "validated"
+)
+
+// Valid indicates whether the value is a known member of the ExternalStorageStatus enum.
+func (e ExternalStorageStatus) Valid() bool {
+	switch e {
+	case ExternalStorageStatusDegraded:
+		return true
+	case ExternalStorageStatusPending:
+		return true
+	case ExternalStorageStatusUnhealthy:
+		return true
+	case ExternalStorageStatusValidated:
 		return true
 	default:
 		return false
@@ -2944,6 +3025,21 @@ func (e InviteStatus) Valid() bool {
 	case InviteStatusExpired:
 		return true
 	case InviteStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JWKSVerificationType.
+const (
+	JWKSVerificationTypeUploadedJwks JWKSVerificationType = "uploaded_jwks"
+)
+
+// Valid indicates whether the value is a known member of the JWKSVerificationType enum.
+func (e JWKSVerificationType) Valid() bool {
+	switch e {
+	case JWKSVerificationTypeUploadedJwks:
 		return true
 	default:
 		return false
@@ -3103,6 +3199,36 @@ func (e ProjectRole) Valid() bool {
 	case ProjectRoleMember:
 		return true
 	case ProjectRoleOwner:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RestrictedPermissionsType.
+const (
+	RestrictedPermissionsTypeRestricted RestrictedPermissionsType = "restricted"
+)
+
+// Valid indicates whether the value is a known member of the RestrictedPermissionsType enum.
+func (e RestrictedPermissionsType) Valid() bool {
+	switch e {
+	case RestrictedPermissionsTypeRestricted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ServiceAccountPermissionsType.
+const (
+	ServiceAccountPermissionsTypeServiceAccountDefault ServiceAccountPermissionsType = "service_account_default"
+)
+
+// Valid indicates whether the value is a known member of the ServiceAccountPermissionsType enum.
+func (e ServiceAccountPermissionsType) Valid() bool {
+	switch e {
+	case ServiceAccountPermissionsTypeServiceAccountDefault:
 		return true
 	default:
 		return false
@@ -3699,8 +3825,7 @@ type AssignedRole struct {
 
 // AssignedRoleList is a page of roles assigned to a user or a group.
 type AssignedRoleList struct {
-	// Data lists roles assigned to a user or a group. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
-	Data AssignedRoles `json:"data"`
+	Data []AssignedRole `json:"data"`
 
 	// HasMore tells whether more roles follow.
 	HasMore bool `json:"has_more"`
@@ -3712,8 +3837,14 @@ type AssignedRoleList struct {
 	Object string `json:"object"`
 }
 
-// AssignedRoles lists roles assigned to a user or a group. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
-type AssignedRoles = []AssignedRole
+// AttributeTransformation computes an attribute from the claims of a token.
+type AttributeTransformation struct {
+	// Attribute is the name of the attribute.
+	Attribute string `json:"attribute"`
+
+	// Expression is the expression that computes it from the claims.
+	Expression string `json:"expression"`
+}
 
 // AuditLogActor is who did what an audit log event records: a user in a dashboard session (`session`) or an API key (`api_key`).
 type AuditLogActor struct {
@@ -7557,6 +7688,99 @@ type CreateAdminAPIKeyRequest struct {
 	Name string `json:"name"`
 }
 
+// CreateExternalKeyRequest is a key to register. Set type and name, then the fields of the provider: for `aws` kms_arn, role_arn and external_id; for `gcp` kms_project_id, kms_key_location, kms_key_ring_name, kms_key_name, audience and the three workload_identity fields; for `azure` tenant_id, vault_uri and key_name; for `oci` region, vault_ocid and key_ocid.
+type CreateExternalKeyRequest struct {
+	// Audience is the audience of the tokens OpenAI presents to Google Cloud.
+	Audience *string `json:"audience,omitempty"`
+
+	// ExternalID is the external id the IAM role's trust policy requires.
+	ExternalID *string `json:"external_id,omitempty"`
+
+	// KeyName is the name of an Azure Key Vault key.
+	KeyName *string `json:"key_name,omitempty"`
+
+	// KeyOcid is the OCID of an OCI Vault key.
+	KeyOcid *string `json:"key_ocid,omitempty"`
+
+	// KmsArn is the ARN of an AWS KMS key.
+	KmsArn *string `json:"kms_arn,omitempty"`
+
+	// KmsKeyLocation is the location of a Cloud KMS key.
+	KmsKeyLocation *string `json:"kms_key_location,omitempty"`
+
+	// KmsKeyName is the name of a Cloud KMS key.
+	KmsKeyName *string `json:"kms_key_name,omitempty"`
+
+	// KmsKeyRingName is the key ring of a Cloud KMS key.
+	KmsKeyRingName *string `json:"kms_key_ring_name,omitempty"`
+
+	// KmsProjectID is the Google Cloud project of a Cloud KMS key.
+	KmsProjectID *string `json:"kms_project_id,omitempty"`
+
+	// Name is a name for the key.
+	Name string `json:"name"`
+
+	// Region is the region of an OCI vault.
+	Region *string `json:"region,omitempty"`
+
+	// RoleArn is the ARN of the IAM role OpenAI assumes to use an AWS key.
+	RoleArn *string `json:"role_arn,omitempty"`
+
+	// TenantID is the Microsoft Entra tenant of an Azure key vault.
+	TenantID *string `json:"tenant_id,omitempty"`
+
+	// Type is the provider holding the key; see ExternalKeyProvider for the known values.
+	Type string `json:"type"`
+
+	// VaultOcid is the OCID of an OCI vault.
+	VaultOcid *string `json:"vault_ocid,omitempty"`
+
+	// VaultURI is the URI of an Azure key vault.
+	VaultURI *string `json:"vault_uri,omitempty"`
+
+	// WorkloadIdentityPoolID is the Google Cloud workload identity pool that trusts OpenAI.
+	WorkloadIdentityPoolID *string `json:"workload_identity_pool_id,omitempty"`
+
+	// WorkloadIdentityProjectNumber is the number of the Google Cloud project of the pool.
+	WorkloadIdentityProjectNumber *string `json:"workload_identity_project_number,omitempty"`
+
+	// WorkloadIdentityProviderID is the pool's provider.
+	WorkloadIdentityProviderID *string `json:"workload_identity_provider_id,omitempty"`
+}
+
+// CreateExternalStorageRequest is a bucket to keep the data of a project in.
+type CreateExternalStorageRequest struct {
+	// ProjectID is the project whose data the bucket keeps.
+	ProjectID string `json:"project_id"`
+
+	// Provider is the cloud bucket an external storage configuration keeps data in, told apart by `type`.
+	Provider ExternalStorageProvider `json:"provider"`
+}
+
+// CreateFederationRuleRequest is a federation rule to make.
+type CreateFederationRuleRequest struct {
+	// AttributeMatchers maps token attributes to the value each must have (a string, a boolean or a number).
+	AttributeMatchers map[string]interface{} `json:"attribute_matchers"`
+
+	// Description is what the rule is for.
+	Description *string `json:"description,omitempty"`
+
+	// Enabled tells whether the rule applies.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Name is the rule's name.
+	Name *string `json:"name,omitempty"`
+
+	// Permissions is what the authenticated workload may do, told apart by `type`.
+	Permissions FederationPermissions `json:"permissions,omitempty"`
+
+	// ProjectID is the project of the service account.
+	ProjectID string `json:"project_id"`
+
+	// ServiceAccountID is the service account the tokens authenticate as.
+	ServiceAccountID string `json:"service_account_id"`
+}
+
 // CreateInviteRequest is an invitation to send.
 type CreateInviteRequest struct {
 	// Email is the address to invite.
@@ -7611,6 +7835,33 @@ type CreateServiceAccountRequest struct {
 	Name string `json:"name"`
 }
 
+// CreateWorkloadIdentityProviderRequest is an OIDC provider to register.
+type CreateWorkloadIdentityProviderRequest struct {
+	// AttributeTransformations lists the attributes to compute from token claims.
+	AttributeTransformations []AttributeTransformation `json:"attribute_transformations,omitempty"`
+
+	// Audience is the audience (`aud`) the tokens must have.
+	Audience string `json:"audience"`
+
+	// Description is what the provider is for.
+	Description *string `json:"description,omitempty"`
+
+	// Enabled tells whether the provider's tokens are accepted.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Issuer is the issuer (`iss`) of the provider's tokens.
+	Issuer string `json:"issuer"`
+
+	// Name is the provider's name.
+	Name string `json:"name"`
+
+	// Type is the kind of provider; `oidc` is the only one, so this SDK sends it when left empty.
+	Type *string `json:"type,omitempty"`
+
+	// Verification is how the signatures of a provider's tokens are checked, told apart by `type`.
+	Verification TokenVerification `json:"verification,omitempty"`
+}
+
 // DataRetention is how long an organization or a project keeps data.
 type DataRetention struct {
 	// Object is `organization.data_retention` or `project.data_retention`.
@@ -7626,6 +7877,16 @@ type DataRetentionType string
 // DefaultServiceTier lists the service tiers a project can use by default.
 type DefaultServiceTier string
 
+// DiscoveryVerification checks tokens with the keys the provider's OIDC discovery document points at.
+type DiscoveryVerification struct {
+	// DiscoveryURL is the URL of the discovery document.
+	DiscoveryURL string                    `json:"discovery_url"`
+	Type         DiscoveryVerificationType `json:"type"`
+}
+
+// DiscoveryVerificationType defines model for DiscoveryVerification.Type.
+type DiscoveryVerificationType string
+
 // EmailNotificationChannel sends a spend alert by email.
 type EmailNotificationChannel struct {
 	// Recipients lists the email addresses to alert.
@@ -7638,6 +7899,222 @@ type EmailNotificationChannel struct {
 
 // EmailNotificationChannelType defines model for EmailNotificationChannel.Type.
 type EmailNotificationChannelType string
+
+// ExternalKey is a customer-managed encryption key registered with the organization; the fields of its provider are set (AWS, Google Cloud, Azure or OCI).
+type ExternalKey struct {
+	// APIProjectIds lists the projects whose data the key encrypts.
+	APIProjectIds []string `json:"api_project_ids"`
+
+	// Audience is the audience of the tokens OpenAI presents to Google Cloud.
+	Audience *string `json:"audience,omitempty"`
+
+	// CreatedAt is when the key was registered, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// ExternalID is the external id of the IAM role's trust policy.
+	ExternalID *string `json:"external_id,omitempty"`
+
+	// ID is the key's id.
+	ID string `json:"id"`
+
+	// KeyName is the name of an Azure Key Vault key.
+	KeyName *string `json:"key_name,omitempty"`
+
+	// KeyOcid is the OCID of an OCI Vault key.
+	KeyOcid *string `json:"key_ocid,omitempty"`
+
+	// KeyVersion is the version of an Azure Key Vault key in use.
+	KeyVersion *string `json:"key_version,omitempty"`
+
+	// KeyVersionOcid is the OCID of the version of an OCI Vault key in use.
+	KeyVersionOcid *string `json:"key_version_ocid,omitempty"`
+
+	// KmsArn is the ARN of an AWS KMS key.
+	KmsArn *string `json:"kms_arn,omitempty"`
+
+	// KmsKeyLocation is the location of a Cloud KMS key.
+	KmsKeyLocation *string `json:"kms_key_location,omitempty"`
+
+	// KmsKeyName is the name of a Cloud KMS key.
+	KmsKeyName *string `json:"kms_key_name,omitempty"`
+
+	// KmsKeyRingName is the key ring of a Cloud KMS key.
+	KmsKeyRingName *string `json:"kms_key_ring_name,omitempty"`
+
+	// KmsKeyVersion is the version of a Cloud KMS key in use.
+	KmsKeyVersion *string `json:"kms_key_version,omitempty"`
+
+	// KmsProjectID is the Google Cloud project of a Cloud KMS key.
+	KmsProjectID *string `json:"kms_project_id,omitempty"`
+
+	// Name is the key's name.
+	Name string `json:"name"`
+
+	// Object is the kind of object, such as `organization.external_key`.
+	Object string `json:"object"`
+
+	// Purpose is what the key is used for; see ExternalKeyPurpose for the known values.
+	Purpose *string `json:"purpose,omitempty"`
+
+	// Region is the region of the key.
+	Region *string `json:"region,omitempty"`
+
+	// RoleArn is the ARN of the IAM role OpenAI assumes to use an AWS key.
+	RoleArn *string `json:"role_arn,omitempty"`
+
+	// TenantID is the Microsoft Entra tenant of an Azure Key Vault key.
+	TenantID *string `json:"tenant_id,omitempty"`
+
+	// Type is the provider holding the key; see ExternalKeyProvider for the known values.
+	Type string `json:"type"`
+
+	// VaultOcid is the OCID of the OCI vault.
+	VaultOcid *string `json:"vault_ocid,omitempty"`
+
+	// VaultURI is the URI of the Azure key vault.
+	VaultURI *string `json:"vault_uri,omitempty"`
+
+	// WorkloadIdentityPoolID is the Google Cloud workload identity pool that trusts OpenAI.
+	WorkloadIdentityPoolID *string `json:"workload_identity_pool_id,omitempty"`
+
+	// WorkloadIdentityProjectNumber is the number of the Google Cloud project of the pool.
+	WorkloadIdentityProjectNumber *string `json:"workload_identity_project_number,omitempty"`
+
+	// WorkloadIdentityProviderID is the pool's provider.
+	WorkloadIdentityProviderID *string `json:"workload_identity_provider_id,omitempty"`
+
+	// WorkspaceID is the workspace the key belongs to.
+	WorkspaceID string `json:"workspace_id"`
+}
+
+// ExternalKeyList is a page of external keys.
+type ExternalKeyList struct {
+	Data []ExternalKey `json:"data"`
+
+	// FirstID is the id of the first key of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more keys follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last key of the page; pass it as `after` for the next page.
+	LastID *string `json:"last_id,omitempty"`
+
+	// Object is always `list`.
+	Object *string `json:"object,omitempty"`
+}
+
+// ExternalKeyProvider lists the key management services an external key can be held in.
+type ExternalKeyProvider string
+
+// ExternalKeyPurpose lists what an external key is used for.
+type ExternalKeyPurpose string
+
+// ExternalKeyValidation is the result of checking an external key.
+type ExternalKeyValidation struct {
+	// Status is the outcome of the check.
+	Status string `json:"status"`
+}
+
+// ExternalStorage is a cloud bucket registered to keep the data of a project.
+type ExternalStorage struct {
+	// CreatedAt is when the configuration was made, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// Geography is the region group of the bucket.
+	Geography string `json:"geography"`
+
+	// ID is the configuration's id.
+	ID string `json:"id"`
+
+	// Object is always `organization.external_storage`.
+	Object string `json:"object"`
+
+	// ProjectID is the project whose data the bucket keeps.
+	ProjectID string `json:"project_id"`
+
+	// Provider is the cloud bucket an external storage configuration keeps data in, told apart by `type`.
+	Provider ExternalStorageProvider `json:"provider"`
+
+	// Status is whether OpenAI can reach the bucket: `pending`, `validated`, `degraded` or `unhealthy`; see ExternalStorageStatus for the known values.
+	Status string `json:"status"`
+}
+
+// ExternalStorageList is a page of external storage configurations.
+type ExternalStorageList struct {
+	Data []ExternalStorage `json:"data"`
+
+	// FirstID is the id of the first configuration of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more configurations follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last configuration of the page; pass it as `after` for the next page.
+	LastID *string `json:"last_id,omitempty"`
+
+	// Object is always `list`.
+	Object *string `json:"object,omitempty"`
+}
+
+// ExternalStorageStatus lists the states of an external storage configuration.
+type ExternalStorageStatus string
+
+// FederationRule lets the tokens of an OIDC provider whose attributes match authenticate as a project service account.
+type FederationRule struct {
+	// AttributeMatchers maps token attributes to the value each must have (a string, a boolean or a number).
+	AttributeMatchers map[string]interface{} `json:"attribute_matchers"`
+
+	// CreatedAt is when the rule was made, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// Description is what the rule is for.
+	Description string `json:"description"`
+
+	// Enabled tells whether the rule applies.
+	Enabled bool `json:"enabled"`
+
+	// ID is the rule's id.
+	ID string `json:"id"`
+
+	// Name is the rule's name.
+	Name string `json:"name"`
+
+	// Object is always `organization.workload_identity_federation_rule`.
+	Object string `json:"object"`
+
+	// Permissions is what the authenticated workload may do, told apart by `type`.
+	Permissions FederationPermissions `json:"permissions"`
+
+	// ProjectID is the project of the service account.
+	ProjectID string `json:"project_id"`
+
+	// ServiceAccountID is the service account the tokens authenticate as.
+	ServiceAccountID string `json:"service_account_id"`
+
+	// UpdatedAt is when the rule was last changed, in Unix seconds.
+	UpdatedAt int64 `json:"updated_at"`
+
+	// WorkloadIdentityProviderID is the provider the rule belongs to.
+	WorkloadIdentityProviderID string `json:"workload_identity_provider_id"`
+}
+
+// FederationRuleList is a page of federation rules.
+type FederationRuleList struct {
+	Data []FederationRule `json:"data"`
+
+	// FirstID is the id of the first rule of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more rules follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last rule of the page; pass it as `after` for the next page.
+	LastID *string `json:"last_id,omitempty"`
+
+	// Object is always `list`.
+	Object *string `json:"object,omitempty"`
+}
 
 // GCPStorageProvider is a Google Cloud Storage bucket, reached through workload identity federation.
 type GCPStorageProvider struct {
@@ -7802,6 +8279,16 @@ type InviteProject struct {
 // InviteStatus lists the known states of an invite.
 type InviteStatus string
 
+// JWKSVerification checks tokens with a JSON Web Key Set given here.
+type JWKSVerification struct {
+	// Jwks is the JSON Web Key Set.
+	Jwks map[string]interface{} `json:"jwks"`
+	Type JWKSVerificationType   `json:"type"`
+}
+
+// JWKSVerificationType defines model for JWKSVerification.Type.
+type JWKSVerificationType string
+
 // ModelPermissionMode lists how a project's model list is read.
 type ModelPermissionMode string
 
@@ -7957,21 +8444,17 @@ type ProjectGroup struct {
 
 // ProjectGroupList is a page of the groups that have access to a project.
 type ProjectGroupList struct {
-	// Data lists groups with access to a project. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
-	Data ProjectGroups `json:"data"`
+	Data []ProjectGroup `json:"data"`
 
 	// HasMore tells whether more groups follow.
 	HasMore bool `json:"has_more"`
 
-	// Next is the cursor of the next page, null after the last one.
+	// Next is the cursor of the next page (the group_id of this page's last group), null after the last one.
 	Next *string `json:"next,omitempty"`
 
 	// Object is always `list`.
 	Object string `json:"object"`
 }
-
-// ProjectGroups lists groups with access to a project. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
-type ProjectGroups = []ProjectGroup
 
 // ProjectList is a page of projects.
 type ProjectList struct {
@@ -8081,6 +8564,16 @@ type RateLimitList struct {
 	Object string `json:"object"`
 }
 
+// RestrictedPermissions gives the workload only some scopes of the service account's access.
+type RestrictedPermissions struct {
+	// Scopes lists the scopes, such as `api.model.read`.
+	Scopes []string                  `json:"scopes"`
+	Type   RestrictedPermissionsType `json:"type"`
+}
+
+// RestrictedPermissionsType defines model for RestrictedPermissions.Type.
+type RestrictedPermissionsType string
+
 // RoleAssignmentSource is a principal a role assignment comes from.
 type RoleAssignmentSource struct {
 	// PrincipalID is the id of the user or group.
@@ -8092,8 +8585,7 @@ type RoleAssignmentSource struct {
 
 // RoleList is a page of roles.
 type RoleList struct {
-	// Data lists roles. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
-	Data Roles `json:"data"`
+	Data []Role `json:"data"`
 
 	// HasMore tells whether more roles follow.
 	HasMore bool `json:"has_more"`
@@ -8104,9 +8596,6 @@ type RoleList struct {
 	// Object is always `list`.
 	Object string `json:"object"`
 }
-
-// Roles lists roles. (A named array: the page's cursor is `next`, which the generator's ...All iterators do not read yet; client/admin iterates it by hand.)
-type Roles = []Role
 
 // ServiceAccount is a service account of a project, a non-human member that owns API keys.
 type ServiceAccount struct {
@@ -8181,6 +8670,14 @@ type ServiceAccountList struct {
 	// Object is always `list`.
 	Object string `json:"object"`
 }
+
+// ServiceAccountPermissions gives the workload everything the service account may do.
+type ServiceAccountPermissions struct {
+	Type ServiceAccountPermissionsType `json:"type"`
+}
+
+// ServiceAccountPermissionsType defines model for ServiceAccountPermissions.Type.
+type ServiceAccountPermissionsType string
 
 // ServiceTierSettings is the default service tier of a project and the other tiers it may use.
 type ServiceTierSettings struct {
@@ -8284,6 +8781,24 @@ type UpdateCertificateRequest struct {
 type UpdateDataRetentionRequest struct {
 	// RetentionType is the setting to apply; `organization_default` and `none` apply to projects only. See DataRetentionType for the known values.
 	RetentionType string `json:"retention_type"`
+}
+
+// UpdateFederationRuleRequest is a change to a federation rule; what is left out stays as it is.
+type UpdateFederationRuleRequest struct {
+	// AttributeMatchers replaces the attribute matchers.
+	AttributeMatchers map[string]interface{} `json:"attribute_matchers,omitempty"`
+
+	// Description is the rule's new description.
+	Description *string `json:"description,omitempty"`
+
+	// Enabled turns the rule on or off.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Name is the rule's new name.
+	Name *string `json:"name,omitempty"`
+
+	// Permissions is what the authenticated workload may do, told apart by `type`.
+	Permissions FederationPermissions `json:"permissions,omitempty"`
 }
 
 // UpdateModelPermissionsRequest is the list of models a project may, or may not, use.
@@ -8395,6 +8910,30 @@ type UpdateUserRequest struct {
 
 	// TechnicalLevel is the technical level to set on the user's profile.
 	TechnicalLevel *string `json:"technical_level,omitempty"`
+}
+
+// UpdateWorkloadIdentityProviderRequest is a change to an OIDC provider; what is left out stays as it is.
+type UpdateWorkloadIdentityProviderRequest struct {
+	// AttributeTransformations replaces the attribute transformations.
+	AttributeTransformations []AttributeTransformation `json:"attribute_transformations,omitempty"`
+
+	// Audience is the new audience.
+	Audience *string `json:"audience,omitempty"`
+
+	// Description is the provider's new description.
+	Description *string `json:"description,omitempty"`
+
+	// Enabled turns the provider on or off.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Issuer is the new issuer.
+	Issuer *string `json:"issuer,omitempty"`
+
+	// Name is the provider's new name.
+	Name *string `json:"name,omitempty"`
+
+	// Verification is how the signatures of a provider's tokens are checked, told apart by `type`.
+	Verification TokenVerification `json:"verification,omitempty"`
 }
 
 // UploadCertificateRequest is a certificate to upload.
@@ -8883,6 +9422,62 @@ type UserRoleAssignment struct {
 	User User `json:"user"`
 }
 
+// WorkloadIdentityProvider is an OIDC provider whose tokens may authenticate as project service accounts.
+type WorkloadIdentityProvider struct {
+	// AttributeTransformations lists the attributes computed from token claims, for federation rules to match.
+	AttributeTransformations []AttributeTransformation `json:"attribute_transformations"`
+
+	// Audience is the audience (`aud`) the tokens must have.
+	Audience string `json:"audience"`
+
+	// CreatedAt is when the provider was registered, in Unix seconds.
+	CreatedAt int64 `json:"created_at"`
+
+	// Description is what the provider is for.
+	Description string `json:"description"`
+
+	// Enabled tells whether the provider's tokens are accepted.
+	Enabled bool `json:"enabled"`
+
+	// ID is the provider's id.
+	ID string `json:"id"`
+
+	// Issuer is the issuer (`iss`) of the provider's tokens.
+	Issuer string `json:"issuer"`
+
+	// Name is the provider's name.
+	Name string `json:"name"`
+
+	// Object is always `organization.workload_identity_provider`.
+	Object string `json:"object"`
+
+	// Type is the kind of provider, `oidc`.
+	Type string `json:"type"`
+
+	// UpdatedAt is when the provider was last changed, in Unix seconds.
+	UpdatedAt int64 `json:"updated_at"`
+
+	// Verification is how the signatures of a provider's tokens are checked, told apart by `type`.
+	Verification TokenVerification `json:"verification"`
+}
+
+// WorkloadIdentityProviderList is a page of OIDC providers.
+type WorkloadIdentityProviderList struct {
+	Data []WorkloadIdentityProvider `json:"data"`
+
+	// FirstID is the id of the first provider of the page.
+	FirstID *string `json:"first_id,omitempty"`
+
+	// HasMore tells whether more providers follow.
+	HasMore bool `json:"has_more"`
+
+	// LastID is the id of the last provider of the page; pass it as `after` for the next page.
+	LastID *string `json:"last_id,omitempty"`
+
+	// Object is always `list`.
+	Object *string `json:"object,omitempty"`
+}
+
 // ListAdminAPIKeysParams defines parameters for ListAdminAPIKeys.
 type ListAdminAPIKeysParams struct {
 	// After is the id of the last key of the previous page; the list starts after it.
@@ -8976,6 +9571,36 @@ type GetCostsParams struct {
 	Page *string `form:"page,omitempty" json:"page,omitempty"`
 }
 
+// ListExternalKeysParams defines parameters for ListExternalKeys.
+type ListExternalKeysParams struct {
+	// After is the id of the last key of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many items to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+
+	// Purpose keeps only the keys used for this purpose; see ExternalKeyPurpose for the known values.
+	Purpose *string `form:"purpose,omitempty" json:"purpose,omitempty"`
+}
+
+// ListExternalStorageParams defines parameters for ListExternalStorage.
+type ListExternalStorageParams struct {
+	// After is the id of the last configuration of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many items to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+
+	// ProjectID keeps only the configuration of this project.
+	ProjectID *string `form:"project_id,omitempty" json:"project_id,omitempty"`
+}
+
 // ListGroupsParams defines parameters for ListGroups.
 type ListGroupsParams struct {
 	// After is the id of the last group of the previous page; the list starts after it.
@@ -9059,9 +9684,6 @@ type ListProjectCertificatesParams struct {
 
 // ListProjectGroupsParams defines parameters for ListProjectGroups.
 type ListProjectGroupsParams struct {
-	// After is the id of the last group of the previous page; the list starts after it.
-	After *string `form:"after,omitempty" json:"after,omitempty"`
-
 	// Limit sets how many groups to return, 0 to 100 (default 20).
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -9529,6 +10151,33 @@ type ListUserRolesParams struct {
 
 	// Order sorts by creation time, `asc` or `desc` (default `asc`).
 	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// ListWorkloadIdentityProvidersParams defines parameters for ListWorkloadIdentityProviders.
+type ListWorkloadIdentityProvidersParams struct {
+	// After is the id of the last provider of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many items to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// ListFederationRulesParams defines parameters for ListFederationRules.
+type ListFederationRulesParams struct {
+	// After is the id of the last rule of the previous page; the list starts after it.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit sets how many items to return, 1 to 100 (default 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Order sorts by creation time, `asc` or `desc` (default `asc`).
+	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+
+	// ServiceAccountID keeps only the rules of this service account.
+	ServiceAccountID *string `form:"service_account_id,omitempty" json:"service_account_id,omitempty"`
 }
 
 // ListProjectGroupRolesParams defines parameters for ListProjectGroupRoles.
@@ -11450,6 +12099,88 @@ func UnmarshalExternalStorageProvider(data []byte) (ExternalStorageProvider, err
 	return UnknownExternalStorageProvider{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
+// FederationPermissions is what the authenticated workload may do, told apart
+// by `type`.
+//
+// It is a union: its value is one of ServiceAccountPermissions,
+// RestrictedPermissions or UnknownFederationPermissions, told apart by its
+// "type" property. Decode it with UnmarshalFederationPermissions;
+// UnknownFederationPermissions keeps variants this version does not know.
+type FederationPermissions interface {
+	// IsFederationPermissions marks the variants of FederationPermissions.
+	IsFederationPermissions(unionrt.Seal)
+}
+
+// UnknownFederationPermissions is a FederationPermissions variant this
+// version does not know, kept as received. It encodes as Raw, so it can also
+// send a variant written by hand.
+type UnknownFederationPermissions struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsFederationPermissions marks UnknownFederationPermissions as a variant of FederationPermissions.
+func (UnknownFederationPermissions) IsFederationPermissions(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownFederationPermissions) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("FederationPermissions", u.Raw)
+}
+
+// IsFederationPermissions marks ServiceAccountPermissions as a variant of FederationPermissions.
+func (ServiceAccountPermissions) IsFederationPermissions(unionrt.Seal) {}
+
+// IsFederationPermissions marks RestrictedPermissions as a variant of FederationPermissions.
+func (RestrictedPermissions) IsFederationPermissions(unionrt.Seal) {}
+
+// UnmarshalFederationPermissions decodes JSON into the FederationPermissions
+// variant it holds: an object with "type" "service_account_default" into
+// ServiceAccountPermissions and an object with "type" "restricted" into
+// RestrictedPermissions. JSON null yields nil and anything else an
+// UnknownFederationPermissions.
+func UnmarshalFederationPermissions(data []byte) (FederationPermissions, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("FederationPermissions", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "type")
+		if err != nil {
+			return nil, unionrt.Error("FederationPermissions", err)
+		}
+		switch string(value) {
+		case "service_account_default":
+			var v ServiceAccountPermissions
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "restricted":
+			var v RestrictedPermissions
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("FederationPermissions", err)
+		}
+		return UnknownFederationPermissions{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("FederationPermissions", err)
+	}
+	return UnknownFederationPermissions{Type: unionrt.KindName(k), Raw: raw}, nil
+}
+
 // NotificationChannel is where a spend alert is sent; email is the only kind.
 //
 // It is a union: its value is one of EmailNotificationChannel or
@@ -11519,6 +12250,87 @@ func UnmarshalNotificationChannel(data []byte) (NotificationChannel, error) {
 		return nil, unionrt.Error("NotificationChannel", err)
 	}
 	return UnknownNotificationChannel{Type: unionrt.KindName(k), Raw: raw}, nil
+}
+
+// TokenVerification is how the signatures of a provider's tokens are checked,
+// told apart by `type`.
+//
+// It is a union: its value is one of DiscoveryVerification, JWKSVerification
+// or UnknownTokenVerification, told apart by its "type" property. Decode it
+// with UnmarshalTokenVerification; UnknownTokenVerification keeps variants
+// this version does not know.
+type TokenVerification interface {
+	// IsTokenVerification marks the variants of TokenVerification.
+	IsTokenVerification(unionrt.Seal)
+}
+
+// UnknownTokenVerification is a TokenVerification variant this version does
+// not know, kept as received. It encodes as Raw, so it can also send a
+// variant written by hand.
+type UnknownTokenVerification struct {
+	// Type is the "type" value of the object (empty if it has none),
+	// or the JSON kind (string, number, boolean, array) of a value that is not an object.
+	Type string
+	// Raw is the variant's JSON, byte for byte.
+	Raw json.RawMessage
+}
+
+// IsTokenVerification marks UnknownTokenVerification as a variant of TokenVerification.
+func (UnknownTokenVerification) IsTokenVerification(unionrt.Seal) {}
+
+// MarshalJSON returns u.Raw; it fails if Raw is empty.
+func (u UnknownTokenVerification) MarshalJSON() ([]byte, error) {
+	return unionrt.MarshalRaw("TokenVerification", u.Raw)
+}
+
+// IsTokenVerification marks DiscoveryVerification as a variant of TokenVerification.
+func (DiscoveryVerification) IsTokenVerification(unionrt.Seal) {}
+
+// IsTokenVerification marks JWKSVerification as a variant of TokenVerification.
+func (JWKSVerification) IsTokenVerification(unionrt.Seal) {}
+
+// UnmarshalTokenVerification decodes JSON into the TokenVerification variant
+// it holds: an object with "type" "discovery" into DiscoveryVerification and
+// an object with "type" "uploaded_jwks" into JWKSVerification. JSON null
+// yields nil and anything else an UnknownTokenVerification.
+func UnmarshalTokenVerification(data []byte) (TokenVerification, error) {
+	k, err := unionrt.Kind(data)
+	if err != nil {
+		return nil, unionrt.Error("TokenVerification", err)
+	}
+	switch k {
+	case unionrt.KindNull:
+		return nil, nil
+	case unionrt.KindObject:
+		value, err := unionrt.Discriminator(data, "type")
+		if err != nil {
+			return nil, unionrt.Error("TokenVerification", err)
+		}
+		switch string(value) {
+		case "discovery":
+			var v DiscoveryVerification
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case "uploaded_jwks":
+			var v JWKSVerification
+			if err := json.Unmarshal(data, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		raw, err := unionrt.Unknown(data)
+		if err != nil {
+			return nil, unionrt.Error("TokenVerification", err)
+		}
+		return UnknownTokenVerification{Type: string(value), Raw: raw}, nil
+	}
+	raw, err := unionrt.Unknown(data)
+	if err != nil {
+		return nil, unionrt.Error("TokenVerification", err)
+	}
+	return UnknownTokenVerification{Type: unionrt.KindName(k), Raw: raw}, nil
 }
 
 // UsageResult is the usage of one API, or the costs, of one group in a time
@@ -11729,8 +12541,7 @@ func (e AllServiceTiers) Valid() bool {
 	return false
 }
 
-// ServiceTierList lists the tiers allowed besides standard; see
-// OptionalServiceTier for the known values.
+// ServiceTierList lists the tiers allowed besides standard.
 //
 // It is the JSON array variant of EnabledServiceTiers.
 type ServiceTierList []string
@@ -12931,6 +13742,13 @@ func (CostResultObject) MarshalJSON() ([]byte, error) {
 	return []byte(`"organization.costs.result"`), nil
 }
 
+// MarshalJSON always encodes DiscoveryVerificationType as "discovery": the
+// "type" value that tells DiscoveryVerification apart in TokenVerification,
+// so the zero value stamps it and callers never set it.
+func (DiscoveryVerificationType) MarshalJSON() ([]byte, error) {
+	return []byte(`"discovery"`), nil
+}
+
 // MarshalJSON always encodes EmailNotificationChannelType as "email": the
 // "type" value that tells EmailNotificationChannel apart in
 // NotificationChannel, so the zero value stamps it and callers never set it.
@@ -12945,11 +13763,34 @@ func (GCPStorageProviderType) MarshalJSON() ([]byte, error) {
 	return []byte(`"gcp"`), nil
 }
 
+// MarshalJSON always encodes JWKSVerificationType as "uploaded_jwks": the
+// "type" value that tells JWKSVerification apart in TokenVerification, so the
+// zero value stamps it and callers never set it.
+func (JWKSVerificationType) MarshalJSON() ([]byte, error) {
+	return []byte(`"uploaded_jwks"`), nil
+}
+
 // MarshalJSON always encodes OCIStorageProviderType as "oci": the "type"
 // value that tells OCIStorageProvider apart in ExternalStorageProvider, so
 // the zero value stamps it and callers never set it.
 func (OCIStorageProviderType) MarshalJSON() ([]byte, error) {
 	return []byte(`"oci"`), nil
+}
+
+// MarshalJSON always encodes RestrictedPermissionsType as "restricted": the
+// "type" value that tells RestrictedPermissions apart in
+// FederationPermissions, so the zero value stamps it and callers never set
+// it.
+func (RestrictedPermissionsType) MarshalJSON() ([]byte, error) {
+	return []byte(`"restricted"`), nil
+}
+
+// MarshalJSON always encodes ServiceAccountPermissionsType as
+// "service_account_default": the "type" value that tells
+// ServiceAccountPermissions apart in FederationPermissions, so the zero value
+// stamps it and callers never set it.
+func (ServiceAccountPermissionsType) MarshalJSON() ([]byte, error) {
+	return []byte(`"service_account_default"`), nil
 }
 
 // MarshalJSON always encodes UsageAudioSpeechesObject as
@@ -13087,6 +13928,70 @@ func (t *AuditLogList) UnmarshalJSON(data []byte) error {
 	)
 }
 
+// UnmarshalJSON implements json.Unmarshaler for CreateExternalStorageRequest,
+// decoding its union field Provider through its Unmarshal function.
+func (t *CreateExternalStorageRequest) UnmarshalJSON(data []byte) error {
+	type plain CreateExternalStorageRequest
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "provider", Dec: unionrt.FieldOf(&t.Provider, UnmarshalExternalStorageProvider)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for CreateFederationRuleRequest,
+// decoding its union field Permissions through its Unmarshal function.
+func (t *CreateFederationRuleRequest) UnmarshalJSON(data []byte) error {
+	type plain CreateFederationRuleRequest
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "permissions", Dec: unionrt.FieldOf(&t.Permissions, UnmarshalFederationPermissions)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for
+// CreateWorkloadIdentityProviderRequest, decoding its union field
+// Verification through its Unmarshal function.
+func (t *CreateWorkloadIdentityProviderRequest) UnmarshalJSON(data []byte) error {
+	type plain CreateWorkloadIdentityProviderRequest
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "verification", Dec: unionrt.FieldOf(&t.Verification, UnmarshalTokenVerification)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ExternalStorage, decoding its
+// union field Provider through its Unmarshal function.
+func (t *ExternalStorage) UnmarshalJSON(data []byte) error {
+	type plain ExternalStorage
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "provider", Dec: unionrt.FieldOf(&t.Provider, UnmarshalExternalStorageProvider)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ExternalStorageList, decoding
+// its field Data through its own UnmarshalJSON.
+func (t *ExternalStorageList) UnmarshalJSON(data []byte) error {
+	type plain ExternalStorageList
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for FederationRule, decoding its
+// union field Permissions through its Unmarshal function.
+func (t *FederationRule) UnmarshalJSON(data []byte) error {
+	type plain FederationRule
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "permissions", Dec: unionrt.FieldOf(&t.Permissions, UnmarshalFederationPermissions)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for FederationRuleList, decoding
+// its field Data through its own UnmarshalJSON.
+func (t *FederationRuleList) UnmarshalJSON(data []byte) error {
+	type plain FederationRuleList
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
+	)
+}
+
 // UnmarshalJSON implements json.Unmarshaler for ServiceTierSettings, decoding
 // its union field EnabledTiers through its Unmarshal function.
 func (t *ServiceTierSettings) UnmarshalJSON(data []byte) error {
@@ -13123,6 +14028,15 @@ func (t *SpendAlertRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
+// UnmarshalJSON implements json.Unmarshaler for UpdateFederationRuleRequest,
+// decoding its union field Permissions through its Unmarshal function.
+func (t *UpdateFederationRuleRequest) UnmarshalJSON(data []byte) error {
+	type plain UpdateFederationRuleRequest
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "permissions", Dec: unionrt.FieldOf(&t.Permissions, UnmarshalFederationPermissions)},
+	)
+}
+
 // UnmarshalJSON implements json.Unmarshaler for
 // UpdateServiceTierSettingsRequest, decoding its union field EnabledTiers
 // through its Unmarshal function.
@@ -13130,6 +14044,16 @@ func (t *UpdateServiceTierSettingsRequest) UnmarshalJSON(data []byte) error {
 	type plain UpdateServiceTierSettingsRequest
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "enabled_tiers", Dec: unionrt.FieldOf(&t.EnabledTiers, UnmarshalEnabledServiceTiers)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for
+// UpdateWorkloadIdentityProviderRequest, decoding its union field
+// Verification through its Unmarshal function.
+func (t *UpdateWorkloadIdentityProviderRequest) UnmarshalJSON(data []byte) error {
+	type plain UpdateWorkloadIdentityProviderRequest
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "verification", Dec: unionrt.FieldOf(&t.Verification, UnmarshalTokenVerification)},
 	)
 }
 
@@ -13146,6 +14070,24 @@ func (t *UsageBucket) UnmarshalJSON(data []byte) error {
 // Data through its own UnmarshalJSON.
 func (t *UsagePage) UnmarshalJSON(data []byte) error {
 	type plain UsagePage
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for WorkloadIdentityProvider,
+// decoding its union field Verification through its Unmarshal function.
+func (t *WorkloadIdentityProvider) UnmarshalJSON(data []byte) error {
+	type plain WorkloadIdentityProvider
+	return unionrt.Object(data, (*plain)(t),
+		unionrt.Member{Key: "verification", Dec: unionrt.FieldOf(&t.Verification, UnmarshalTokenVerification)},
+	)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for WorkloadIdentityProviderList,
+// decoding its field Data through its own UnmarshalJSON.
+func (t *WorkloadIdentityProviderList) UnmarshalJSON(data []byte) error {
+	type plain WorkloadIdentityProviderList
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
 	)

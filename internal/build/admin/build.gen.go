@@ -34,6 +34,12 @@ type UpdateCertificateJSONRequestBody = admin.UpdateCertificateRequest
 // UpdateDataRetentionJSONRequestBody defines body for UpdateDataRetention for application/json ContentType.
 type UpdateDataRetentionJSONRequestBody = admin.UpdateDataRetentionRequest
 
+// CreateExternalKeyJSONRequestBody defines body for CreateExternalKey for application/json ContentType.
+type CreateExternalKeyJSONRequestBody = admin.CreateExternalKeyRequest
+
+// CreateExternalStorageJSONRequestBody defines body for CreateExternalStorage for application/json ContentType.
+type CreateExternalStorageJSONRequestBody = admin.CreateExternalStorageRequest
+
 // CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
 type CreateGroupJSONRequestBody = admin.GroupRequest
 
@@ -126,6 +132,18 @@ type UpdateUserJSONRequestBody = admin.UpdateUserRequest
 
 // AssignUserRoleJSONRequestBody defines body for AssignUserRole for application/json ContentType.
 type AssignUserRoleJSONRequestBody = admin.AssignRoleRequest
+
+// CreateWorkloadIdentityProviderJSONRequestBody defines body for CreateWorkloadIdentityProvider for application/json ContentType.
+type CreateWorkloadIdentityProviderJSONRequestBody = admin.CreateWorkloadIdentityProviderRequest
+
+// UpdateWorkloadIdentityProviderJSONRequestBody defines body for UpdateWorkloadIdentityProvider for application/json ContentType.
+type UpdateWorkloadIdentityProviderJSONRequestBody = admin.UpdateWorkloadIdentityProviderRequest
+
+// CreateFederationRuleJSONRequestBody defines body for CreateFederationRule for application/json ContentType.
+type CreateFederationRuleJSONRequestBody = admin.CreateFederationRuleRequest
+
+// UpdateFederationRuleJSONRequestBody defines body for UpdateFederationRule for application/json ContentType.
+type UpdateFederationRuleJSONRequestBody = admin.UpdateFederationRuleRequest
 
 // AssignProjectGroupRoleJSONRequestBody defines body for AssignProjectGroupRole for application/json ContentType.
 type AssignProjectGroupRoleJSONRequestBody = admin.AssignRoleRequest
@@ -856,6 +874,350 @@ func NewUpdateDataRetentionRequestWithBody(server string, contentType string, bo
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListExternalKeysRequest constructs an http.Request for the ListExternalKeys method
+func NewListExternalKeysRequest(server string, params *admin.ListExternalKeysParams) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/organization/external_keys"
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Purpose != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "purpose", *params.Purpose, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewCreateExternalKeyRequest calls the generic CreateExternalKey builder with application/json body
+func NewCreateExternalKeyRequest(server string, body CreateExternalKeyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateExternalKeyRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateExternalKeyRequestWithBody constructs an http.Request for the CreateExternalKey method, with any body, and a specified content type
+func NewCreateExternalKeyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/organization/external_keys"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteExternalKeyRequest constructs an http.Request for the DeleteExternalKey method
+func NewDeleteExternalKeyRequest(server string, externalKeyID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "external_key_id", externalKeyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/external_keys/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetExternalKeyRequest constructs an http.Request for the GetExternalKey method
+func NewGetExternalKeyRequest(server string, externalKeyID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "external_key_id", externalKeyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/external_keys/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewValidateExternalKeyRequest constructs an http.Request for the ValidateExternalKey method
+func NewValidateExternalKeyRequest(server string, externalKeyID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "external_key_id", externalKeyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/external_keys/%s/validate", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListExternalStorageRequest constructs an http.Request for the ListExternalStorage method
+func NewListExternalStorageRequest(server string, params *admin.ListExternalStorageParams) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/organization/external_storage"
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProjectID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "project_id", *params.ProjectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewCreateExternalStorageRequest calls the generic CreateExternalStorage builder with application/json body
+func NewCreateExternalStorageRequest(server string, body CreateExternalStorageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateExternalStorageRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateExternalStorageRequestWithBody constructs an http.Request for the CreateExternalStorage method, with any body, and a specified content type
+func NewCreateExternalStorageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/organization/external_storage"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteExternalStorageRequest constructs an http.Request for the DeleteExternalStorage method
+func NewDeleteExternalStorageRequest(server string, externalStorageID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "external_storage_id", externalStorageID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/external_storage/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetExternalStorageRequest constructs an http.Request for the GetExternalStorage method
+func NewGetExternalStorageRequest(server string, externalStorageID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "external_storage_id", externalStorageID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/external_storage/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewValidateExternalStorageRequest constructs an http.Request for the ValidateExternalStorage method
+func NewValidateExternalStorageRequest(server string, externalStorageID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "external_storage_id", externalStorageID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/external_storage/%s/validate", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -2064,18 +2426,6 @@ func NewListProjectGroupsRequest(server string, projectID string, params *admin.
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
-
-		if params.After != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
 
 		if params.Limit != nil {
 
@@ -5588,6 +5938,399 @@ func NewGetUserRoleRequest(server string, userID string, roleID string) (*http.R
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListWorkloadIdentityProvidersRequest constructs an http.Request for the ListWorkloadIdentityProviders method
+func NewListWorkloadIdentityProvidersRequest(server string, params *admin.ListWorkloadIdentityProvidersParams) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/organization/workload_identity_providers"
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewCreateWorkloadIdentityProviderRequest calls the generic CreateWorkloadIdentityProvider builder with application/json body
+func NewCreateWorkloadIdentityProviderRequest(server string, body CreateWorkloadIdentityProviderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateWorkloadIdentityProviderRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateWorkloadIdentityProviderRequestWithBody constructs an http.Request for the CreateWorkloadIdentityProvider method, with any body, and a specified content type
+func NewCreateWorkloadIdentityProviderRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := "/organization/workload_identity_providers"
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteWorkloadIdentityProviderRequest constructs an http.Request for the DeleteWorkloadIdentityProvider method
+func NewDeleteWorkloadIdentityProviderRequest(server string, workloadIdentityProviderID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/workload_identity_providers/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetWorkloadIdentityProviderRequest constructs an http.Request for the GetWorkloadIdentityProvider method
+func NewGetWorkloadIdentityProviderRequest(server string, workloadIdentityProviderID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/workload_identity_providers/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateWorkloadIdentityProviderRequest calls the generic UpdateWorkloadIdentityProvider builder with application/json body
+func NewUpdateWorkloadIdentityProviderRequest(server string, workloadIdentityProviderID string, body UpdateWorkloadIdentityProviderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWorkloadIdentityProviderRequestWithBody(server, workloadIdentityProviderID, "application/json", bodyReader)
+}
+
+// NewUpdateWorkloadIdentityProviderRequestWithBody constructs an http.Request for the UpdateWorkloadIdentityProvider method, with any body, and a specified content type
+func NewUpdateWorkloadIdentityProviderRequestWithBody(server string, workloadIdentityProviderID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/workload_identity_providers/%s", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListFederationRulesRequest constructs an http.Request for the ListFederationRules method
+func NewListFederationRulesRequest(server string, workloadIdentityProviderID string, params *admin.ListFederationRulesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/workload_identity_providers/%s/federation_rules", pathParam0)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := req.URL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ServiceAccountID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "service_account_id", *params.ServiceAccountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		req.URL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	return req, nil
+}
+
+// NewCreateFederationRuleRequest calls the generic CreateFederationRule builder with application/json body
+func NewCreateFederationRuleRequest(server string, workloadIdentityProviderID string, body CreateFederationRuleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateFederationRuleRequestWithBody(server, workloadIdentityProviderID, "application/json", bodyReader)
+}
+
+// NewCreateFederationRuleRequestWithBody constructs an http.Request for the CreateFederationRule method, with any body, and a specified content type
+func NewCreateFederationRuleRequestWithBody(server string, workloadIdentityProviderID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/workload_identity_providers/%s/federation_rules", pathParam0)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteFederationRuleRequest constructs an http.Request for the DeleteFederationRule method
+func NewDeleteFederationRuleRequest(server string, workloadIdentityProviderID string, workloadIdentityFederationRuleID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_federation_rule_id", workloadIdentityFederationRuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/workload_identity_providers/%s/federation_rules/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetFederationRuleRequest constructs an http.Request for the GetFederationRule method
+func NewGetFederationRuleRequest(server string, workloadIdentityProviderID string, workloadIdentityFederationRuleID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_federation_rule_id", workloadIdentityFederationRuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/workload_identity_providers/%s/federation_rules/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateFederationRuleRequest calls the generic UpdateFederationRule builder with application/json body
+func NewUpdateFederationRuleRequest(server string, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, body UpdateFederationRuleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateFederationRuleRequestWithBody(server, workloadIdentityProviderID, workloadIdentityFederationRuleID, "application/json", bodyReader)
+}
+
+// NewUpdateFederationRuleRequestWithBody constructs an http.Request for the UpdateFederationRule method, with any body, and a specified content type
+func NewUpdateFederationRuleRequestWithBody(server string, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_federation_rule_id", workloadIdentityFederationRuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	// One parse of the URL, by http.NewRequest: the server is the base URL
+	// (its trailing slash optional) and the path is appended, not resolved.
+	operationPath := fmt.Sprintf("/organization/workload_identity_providers/%s/federation_rules/%s", pathParam0, pathParam1)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
