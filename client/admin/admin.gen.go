@@ -15,7 +15,7 @@
 //   - POST /organization/admin_api_keys (createAdminApiKey)
 //   - POST /organization/external_keys (createExternalKey)
 //   - POST /organization/external_storage (createExternalStorage)
-//   - POST /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (createFederationRule)
+//   - POST /organization/workload_identity_providers/{provider_id}/federation_rules (createFederationRule)
 //   - POST /organization/groups (createGroup)
 //   - POST /organization/invites (createInvite)
 //   - POST /organization/projects (createProject)
@@ -32,7 +32,7 @@
 //   - DELETE /organization/certificates/{certificate_id} (deleteCertificate)
 //   - DELETE /organization/external_keys/{external_key_id} (deleteExternalKey)
 //   - DELETE /organization/external_storage/{external_storage_id} (deleteExternalStorage)
-//   - DELETE /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (deleteFederationRule)
+//   - DELETE /organization/workload_identity_providers/{provider_id}/federation_rules/{rule_id} (deleteFederationRule)
 //   - DELETE /organization/groups/{group_id} (deleteGroup)
 //   - DELETE /organization/invites/{invite_id} (deleteInvite)
 //   - DELETE /organization/projects/{project_id}/api_keys/{api_key_id} (deleteProjectApiKey)
@@ -45,7 +45,7 @@
 //   - DELETE /organization/spend_alerts/{alert_id} (deleteSpendAlert)
 //   - DELETE /organization/spend_limit (deleteSpendLimit)
 //   - DELETE /organization/users/{user_id} (deleteUser)
-//   - DELETE /organization/workload_identity_providers/{workload_identity_provider_id} (deleteWorkloadIdentityProvider)
+//   - DELETE /organization/workload_identity_providers/{provider_id} (deleteWorkloadIdentityProvider)
 //   - GET /organization/admin_api_keys/{key_id} (getAdminApiKey)
 //   - GET /organization/usage/audio_speeches (getAudioSpeechesUsage)
 //   - GET /organization/usage/audio_transcriptions (getAudioTranscriptionsUsage)
@@ -58,7 +58,7 @@
 //   - GET /organization/usage/embeddings (getEmbeddingsUsage)
 //   - GET /organization/external_keys/{external_key_id} (getExternalKey)
 //   - GET /organization/external_storage/{external_storage_id} (getExternalStorage)
-//   - GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (getFederationRule)
+//   - GET /organization/workload_identity_providers/{provider_id}/federation_rules/{rule_id} (getFederationRule)
 //   - GET /organization/usage/file_search_calls (getFileSearchCallsUsage)
 //   - GET /organization/groups/{group_id} (getGroup)
 //   - GET /organization/groups/{group_id}/roles/{role_id} (getGroupRole)
@@ -87,13 +87,13 @@
 //   - GET /organization/users/{user_id}/roles/{role_id} (getUserRole)
 //   - GET /organization/usage/vector_stores (getVectorStoresUsage)
 //   - GET /organization/usage/web_search_calls (getWebSearchCallsUsage)
-//   - GET /organization/workload_identity_providers/{workload_identity_provider_id} (getWorkloadIdentityProvider)
+//   - GET /organization/workload_identity_providers/{provider_id} (getWorkloadIdentityProvider)
 //   - GET /organization/admin_api_keys (listAdminApiKeys)
 //   - GET /organization/audit_logs (listAuditLogs)
 //   - GET /organization/certificates (listCertificates)
 //   - GET /organization/external_keys (listExternalKeys)
 //   - GET /organization/external_storage (listExternalStorage)
-//   - GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (listFederationRules)
+//   - GET /organization/workload_identity_providers/{provider_id}/federation_rules (listFederationRules)
 //   - GET /organization/groups/{group_id}/roles (listGroupRoles)
 //   - GET /organization/groups/{group_id}/users (listGroupUsers)
 //   - GET /organization/groups (listGroups)
@@ -123,7 +123,7 @@
 //   - DELETE /organization/users/{user_id}/roles/{role_id} (unassignUserRole)
 //   - POST /organization/certificates/{certificate_id} (updateCertificate)
 //   - POST /organization/data_retention (updateDataRetention)
-//   - POST /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (updateFederationRule)
+//   - POST /organization/workload_identity_providers/{provider_id}/federation_rules/{rule_id} (updateFederationRule)
 //   - POST /organization/groups/{group_id} (updateGroup)
 //   - POST /organization/projects/{project_id} (updateProject)
 //   - POST /organization/projects/{project_id}/api_keys/{api_key_id} (updateProjectApiKey)
@@ -141,7 +141,7 @@
 //   - POST /organization/spend_alerts/{alert_id} (updateSpendAlert)
 //   - POST /organization/spend_limit (updateSpendLimit)
 //   - POST /organization/users/{user_id} (updateUser)
-//   - POST /organization/workload_identity_providers/{workload_identity_provider_id} (updateWorkloadIdentityProvider)
+//   - POST /organization/workload_identity_providers/{provider_id} (updateWorkloadIdentityProvider)
 //   - POST /organization/certificates (uploadCertificate)
 //   - POST /organization/external_keys/{external_key_id}/validate (validateExternalKey)
 //   - POST /organization/external_storage/{external_storage_id}/validate (validateExternalStorage)
@@ -918,16 +918,16 @@ func (s *Service) CreateExternalStorage(ctx context.Context, body CreateExternal
 	}, nil, opts...)
 }
 
-// CreateFederationRule calls POST /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (createFederationRule): Let the tokens of an OIDC provider whose claims match authenticate as a project service account.
-func (s *Service) CreateFederationRule(ctx context.Context, workloadIdentityProviderID string, body CreateFederationRuleRequest, opts ...client.Option) (*FederationRule, error) {
+// CreateFederationRule calls POST /organization/workload_identity_providers/{provider_id}/federation_rules (createFederationRule): Let the tokens of an OIDC provider whose claims match authenticate as a project service account.
+func (s *Service) CreateFederationRule(ctx context.Context, providerID string, body CreateFederationRuleRequest, opts ...client.Option) (*FederationRule, error) {
 	if body.ProjectID == "" {
 		return nil, client.MissingField("createFederationRule", "project_id")
 	}
 	if body.ServiceAccountID == "" {
 		return nil, client.MissingField("createFederationRule", "service_account_id")
 	}
-	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "createFederationRule", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateFederationRuleRequest(base, workloadIdentityProviderID, body)
+	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "createFederationRule", PathParams: []string{"providerID", providerID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewCreateFederationRuleRequest(base, providerID, body)
 	}, nil, opts...)
 }
 
@@ -1111,10 +1111,10 @@ func (s *Service) DeleteExternalStorage(ctx context.Context, externalStorageID s
 	}, nil, opts...)
 }
 
-// DeleteFederationRule calls DELETE /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (deleteFederationRule): Delete a federation rule.
-func (s *Service) DeleteFederationRule(ctx context.Context, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, opts ...client.Option) (*Deletion, error) {
-	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteFederationRule", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID, "workloadIdentityFederationRuleID", workloadIdentityFederationRuleID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewDeleteFederationRuleRequest(base, workloadIdentityProviderID, workloadIdentityFederationRuleID)
+// DeleteFederationRule calls DELETE /organization/workload_identity_providers/{provider_id}/federation_rules/{rule_id} (deleteFederationRule): Delete a federation rule.
+func (s *Service) DeleteFederationRule(ctx context.Context, providerID string, ruleID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteFederationRule", PathParams: []string{"providerID", providerID, "ruleID", ruleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteFederationRuleRequest(base, providerID, ruleID)
 	}, nil, opts...)
 }
 
@@ -1202,10 +1202,10 @@ func (s *Service) DeleteUser(ctx context.Context, userID string, opts ...client.
 	}, nil, opts...)
 }
 
-// DeleteWorkloadIdentityProvider calls DELETE /organization/workload_identity_providers/{workload_identity_provider_id} (deleteWorkloadIdentityProvider): Delete an OIDC provider; its federation rules must be deleted first.
-func (s *Service) DeleteWorkloadIdentityProvider(ctx context.Context, workloadIdentityProviderID string, opts ...client.Option) (*Deletion, error) {
-	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteWorkloadIdentityProvider", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewDeleteWorkloadIdentityProviderRequest(base, workloadIdentityProviderID)
+// DeleteWorkloadIdentityProvider calls DELETE /organization/workload_identity_providers/{provider_id} (deleteWorkloadIdentityProvider): Delete an OIDC provider; its federation rules must be deleted first.
+func (s *Service) DeleteWorkloadIdentityProvider(ctx context.Context, providerID string, opts ...client.Option) (*Deletion, error) {
+	return client.Call[Deletion](ctx, s.c, client.Request{Operation: "deleteWorkloadIdentityProvider", PathParams: []string{"providerID", providerID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewDeleteWorkloadIdentityProviderRequest(base, providerID)
 	}, nil, opts...)
 }
 
@@ -1293,10 +1293,10 @@ func (s *Service) GetExternalStorage(ctx context.Context, externalStorageID stri
 	}, nil, opts...)
 }
 
-// GetFederationRule calls GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (getFederationRule): Get a federation rule.
-func (s *Service) GetFederationRule(ctx context.Context, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, opts ...client.Option) (*FederationRule, error) {
-	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "getFederationRule", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID, "workloadIdentityFederationRuleID", workloadIdentityFederationRuleID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewGetFederationRuleRequest(base, workloadIdentityProviderID, workloadIdentityFederationRuleID)
+// GetFederationRule calls GET /organization/workload_identity_providers/{provider_id}/federation_rules/{rule_id} (getFederationRule): Get a federation rule.
+func (s *Service) GetFederationRule(ctx context.Context, providerID string, ruleID string, opts ...client.Option) (*FederationRule, error) {
+	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "getFederationRule", PathParams: []string{"providerID", providerID, "ruleID", ruleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetFederationRuleRequest(base, providerID, ruleID)
 	}, nil, opts...)
 }
 
@@ -1496,10 +1496,10 @@ func (s *Service) GetWebSearchCallsUsage(ctx context.Context, params *GetWebSear
 	}, nil, opts...)
 }
 
-// GetWorkloadIdentityProvider calls GET /organization/workload_identity_providers/{workload_identity_provider_id} (getWorkloadIdentityProvider): Get an OIDC provider.
-func (s *Service) GetWorkloadIdentityProvider(ctx context.Context, workloadIdentityProviderID string, opts ...client.Option) (*WorkloadIdentityProvider, error) {
-	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "getWorkloadIdentityProvider", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewGetWorkloadIdentityProviderRequest(base, workloadIdentityProviderID)
+// GetWorkloadIdentityProvider calls GET /organization/workload_identity_providers/{provider_id} (getWorkloadIdentityProvider): Get an OIDC provider.
+func (s *Service) GetWorkloadIdentityProvider(ctx context.Context, providerID string, opts ...client.Option) (*WorkloadIdentityProvider, error) {
+	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "getWorkloadIdentityProvider", PathParams: []string{"providerID", providerID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewGetWorkloadIdentityProviderRequest(base, providerID)
 	}, nil, opts...)
 }
 
@@ -1665,16 +1665,16 @@ func (s *Service) ListExternalStorageAll(ctx context.Context, params *ListExtern
 	})
 }
 
-// ListFederationRules calls GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (listFederationRules): List an OIDC provider's federation rules.
-func (s *Service) ListFederationRules(ctx context.Context, workloadIdentityProviderID string, params *ListFederationRulesParams, opts ...client.Option) (*FederationRuleList, error) {
-	return client.Call[FederationRuleList](ctx, s.c, client.Request{Operation: "listFederationRules", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewListFederationRulesRequest(base, workloadIdentityProviderID, params)
+// ListFederationRules calls GET /organization/workload_identity_providers/{provider_id}/federation_rules (listFederationRules): List an OIDC provider's federation rules.
+func (s *Service) ListFederationRules(ctx context.Context, providerID string, params *ListFederationRulesParams, opts ...client.Option) (*FederationRuleList, error) {
+	return client.Call[FederationRuleList](ctx, s.c, client.Request{Operation: "listFederationRules", PathParams: []string{"providerID", providerID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewListFederationRulesRequest(base, providerID, params)
 	}, nil, opts...)
 }
 
-// ListFederationRulesAll iterates over every item of GET /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules (listFederationRules): List an OIDC provider's federation rules.
+// ListFederationRulesAll iterates over every item of GET /organization/workload_identity_providers/{provider_id}/federation_rules (listFederationRules): List an OIDC provider's federation rules.
 // It fetches page after page as the loop goes on, passing ctx to each.
-func (s *Service) ListFederationRulesAll(ctx context.Context, workloadIdentityProviderID string, params *ListFederationRulesParams, opts ...client.Option) iter.Seq2[FederationRule, error] {
+func (s *Service) ListFederationRulesAll(ctx context.Context, providerID string, params *ListFederationRulesParams, opts ...client.Option) iter.Seq2[FederationRule, error] {
 	var p ListFederationRulesParams
 	if params != nil {
 		p = *params
@@ -1683,7 +1683,7 @@ func (s *Service) ListFederationRulesAll(ctx context.Context, workloadIdentityPr
 		if after != "" {
 			p.After = &after
 		}
-		page, err := s.ListFederationRules(ctx, workloadIdentityProviderID, &p, opts...)
+		page, err := s.ListFederationRules(ctx, providerID, &p, opts...)
 		if err != nil {
 			return nil, false, "", err
 		}
@@ -2374,10 +2374,10 @@ func (s *Service) UpdateDataRetention(ctx context.Context, body UpdateDataRetent
 	}, nil, opts...)
 }
 
-// UpdateFederationRule calls POST /organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/{workload_identity_federation_rule_id} (updateFederationRule): Change a federation rule; what is left out stays as it is.
-func (s *Service) UpdateFederationRule(ctx context.Context, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, body UpdateFederationRuleRequest, opts ...client.Option) (*FederationRule, error) {
-	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "updateFederationRule", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID, "workloadIdentityFederationRuleID", workloadIdentityFederationRuleID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateFederationRuleRequest(base, workloadIdentityProviderID, workloadIdentityFederationRuleID, body)
+// UpdateFederationRule calls POST /organization/workload_identity_providers/{provider_id}/federation_rules/{rule_id} (updateFederationRule): Change a federation rule; what is left out stays as it is.
+func (s *Service) UpdateFederationRule(ctx context.Context, providerID string, ruleID string, body UpdateFederationRuleRequest, opts ...client.Option) (*FederationRule, error) {
+	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "updateFederationRule", PathParams: []string{"providerID", providerID, "ruleID", ruleID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateFederationRuleRequest(base, providerID, ruleID, body)
 	}, nil, opts...)
 }
 
@@ -2550,10 +2550,10 @@ func (s *Service) UpdateUser(ctx context.Context, userID string, body UpdateUser
 	}, nil, opts...)
 }
 
-// UpdateWorkloadIdentityProvider calls POST /organization/workload_identity_providers/{workload_identity_provider_id} (updateWorkloadIdentityProvider): Change an OIDC provider; what is left out stays as it is.
-func (s *Service) UpdateWorkloadIdentityProvider(ctx context.Context, workloadIdentityProviderID string, body UpdateWorkloadIdentityProviderRequest, opts ...client.Option) (*WorkloadIdentityProvider, error) {
-	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "updateWorkloadIdentityProvider", PathParams: []string{"workloadIdentityProviderID", workloadIdentityProviderID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateWorkloadIdentityProviderRequest(base, workloadIdentityProviderID, body)
+// UpdateWorkloadIdentityProvider calls POST /organization/workload_identity_providers/{provider_id} (updateWorkloadIdentityProvider): Change an OIDC provider; what is left out stays as it is.
+func (s *Service) UpdateWorkloadIdentityProvider(ctx context.Context, providerID string, body UpdateWorkloadIdentityProviderRequest, opts ...client.Option) (*WorkloadIdentityProvider, error) {
+	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "updateWorkloadIdentityProvider", PathParams: []string{"providerID", providerID}, Admin: true}, func(base string) (*http.Request, error) {
+		return build.NewUpdateWorkloadIdentityProviderRequest(base, providerID, body)
 	}, nil, opts...)
 }
 

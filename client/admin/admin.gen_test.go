@@ -317,7 +317,7 @@ func TestCreateFederationRuleGenerated(t *testing.T) {
 	var body admin.CreateFederationRuleRequest
 	gentest.Decode(t, `{"attribute_matchers":{"key":"value"},"description":"text","enabled":true,"name":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text"}`, &body)
 
-	got, err := svc.CreateFederationRule(context.Background(), "workloadIdentityProviderID_1", body)
+	got, err := svc.CreateFederationRule(context.Background(), "providerID_1", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -681,7 +681,7 @@ func TestDeleteFederationRuleGenerated(t *testing.T) {
 	srv.On("deleteFederationRule").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client())
 
-	got, err := svc.DeleteFederationRule(context.Background(), "workloadIdentityProviderID_1", "workloadIdentityFederationRuleID_1")
+	got, err := svc.DeleteFederationRule(context.Background(), "providerID_1", "ruleID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -941,7 +941,7 @@ func TestDeleteWorkloadIdentityProviderGenerated(t *testing.T) {
 	srv.On("deleteWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client())
 
-	got, err := svc.DeleteWorkloadIdentityProvider(context.Background(), "workloadIdentityProviderID_1")
+	got, err := svc.DeleteWorkloadIdentityProvider(context.Background(), "providerID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1217,7 +1217,7 @@ func TestGetFederationRuleGenerated(t *testing.T) {
 	srv.On("getFederationRule").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client())
 
-	got, err := svc.GetFederationRule(context.Background(), "workloadIdentityProviderID_1", "workloadIdentityFederationRuleID_1")
+	got, err := svc.GetFederationRule(context.Background(), "providerID_1", "ruleID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1809,7 +1809,7 @@ func TestGetWorkloadIdentityProviderGenerated(t *testing.T) {
 	srv.On("getWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client())
 
-	got, err := svc.GetWorkloadIdentityProvider(context.Background(), "workloadIdentityProviderID_1")
+	got, err := svc.GetWorkloadIdentityProvider(context.Background(), "providerID_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1941,7 +1941,7 @@ func TestListFederationRulesGenerated(t *testing.T) {
 	var params admin.ListFederationRulesParams
 	gentest.Decode(t, `{"after":"text","limit":1,"order":"asc","service_account_id":"text"}`, &params)
 
-	got, err := svc.ListFederationRules(context.Background(), "workloadIdentityProviderID_1", &params)
+	got, err := svc.ListFederationRules(context.Background(), "providerID_1", &params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -2587,7 +2587,7 @@ func TestUpdateFederationRuleGenerated(t *testing.T) {
 	var body admin.UpdateFederationRuleRequest
 	gentest.Decode(t, `{"attribute_matchers":{"key":"value"},"description":"text","enabled":true,"name":"text","permissions":{"type":"service_account_default"}}`, &body)
 
-	got, err := svc.UpdateFederationRule(context.Background(), "workloadIdentityProviderID_1", "workloadIdentityFederationRuleID_1", body)
+	got, err := svc.UpdateFederationRule(context.Background(), "providerID_1", "ruleID_1", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -2983,7 +2983,7 @@ func TestUpdateWorkloadIdentityProviderGenerated(t *testing.T) {
 	var body admin.UpdateWorkloadIdentityProviderRequest
 	gentest.Decode(t, `{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","description":"text","enabled":true,"issuer":"text","name":"text","verification":{"discovery_url":"text","type":"discovery"}}`, &body)
 
-	got, err := svc.UpdateWorkloadIdentityProvider(context.Background(), "workloadIdentityProviderID_1", body)
+	got, err := svc.UpdateWorkloadIdentityProvider(context.Background(), "providerID_1", body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6037,12 +6037,12 @@ func NewCreateWorkloadIdentityProviderRequestWithBody(server string, contentType
 }
 
 // NewDeleteWorkloadIdentityProviderRequest constructs an http.Request for the DeleteWorkloadIdentityProvider method
-func NewDeleteWorkloadIdentityProviderRequest(server string, workloadIdentityProviderID string) (*http.Request, error) {
+func NewDeleteWorkloadIdentityProviderRequest(server string, providerID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -6059,12 +6059,12 @@ func NewDeleteWorkloadIdentityProviderRequest(server string, workloadIdentityPro
 }
 
 // NewGetWorkloadIdentityProviderRequest constructs an http.Request for the GetWorkloadIdentityProvider method
-func NewGetWorkloadIdentityProviderRequest(server string, workloadIdentityProviderID string) (*http.Request, error) {
+func NewGetWorkloadIdentityProviderRequest(server string, providerID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -6081,23 +6081,23 @@ func NewGetWorkloadIdentityProviderRequest(server string, workloadIdentityProvid
 }
 
 // NewUpdateWorkloadIdentityProviderRequest calls the generic UpdateWorkloadIdentityProvider builder with application/json body
-func NewUpdateWorkloadIdentityProviderRequest(server string, workloadIdentityProviderID string, body UpdateWorkloadIdentityProviderJSONRequestBody) (*http.Request, error) {
+func NewUpdateWorkloadIdentityProviderRequest(server string, providerID string, body UpdateWorkloadIdentityProviderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateWorkloadIdentityProviderRequestWithBody(server, workloadIdentityProviderID, "application/json", bodyReader)
+	return NewUpdateWorkloadIdentityProviderRequestWithBody(server, providerID, "application/json", bodyReader)
 }
 
 // NewUpdateWorkloadIdentityProviderRequestWithBody constructs an http.Request for the UpdateWorkloadIdentityProvider method, with any body, and a specified content type
-func NewUpdateWorkloadIdentityProviderRequestWithBody(server string, workloadIdentityProviderID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateWorkloadIdentityProviderRequestWithBody(server string, providerID string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -6116,12 +6116,12 @@ func NewUpdateWorkloadIdentityProviderRequestWithBody(server string, workloadIde
 }
 
 // NewListFederationRulesRequest constructs an http.Request for the ListFederationRules method
-func NewListFederationRulesRequest(server string, workloadIdentityProviderID string, params *admin.ListFederationRulesParams) (*http.Request, error) {
+func NewListFederationRulesRequest(server string, providerID string, params *admin.ListFederationRulesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -6201,23 +6201,23 @@ func NewListFederationRulesRequest(server string, workloadIdentityProviderID str
 }
 
 // NewCreateFederationRuleRequest calls the generic CreateFederationRule builder with application/json body
-func NewCreateFederationRuleRequest(server string, workloadIdentityProviderID string, body CreateFederationRuleJSONRequestBody) (*http.Request, error) {
+func NewCreateFederationRuleRequest(server string, providerID string, body CreateFederationRuleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateFederationRuleRequestWithBody(server, workloadIdentityProviderID, "application/json", bodyReader)
+	return NewCreateFederationRuleRequestWithBody(server, providerID, "application/json", bodyReader)
 }
 
 // NewCreateFederationRuleRequestWithBody constructs an http.Request for the CreateFederationRule method, with any body, and a specified content type
-func NewCreateFederationRuleRequestWithBody(server string, workloadIdentityProviderID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateFederationRuleRequestWithBody(server string, providerID string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -6236,19 +6236,19 @@ func NewCreateFederationRuleRequestWithBody(server string, workloadIdentityProvi
 }
 
 // NewDeleteFederationRuleRequest constructs an http.Request for the DeleteFederationRule method
-func NewDeleteFederationRuleRequest(server string, workloadIdentityProviderID string, workloadIdentityFederationRuleID string) (*http.Request, error) {
+func NewDeleteFederationRuleRequest(server string, providerID string, ruleID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_federation_rule_id", workloadIdentityFederationRuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "rule_id", ruleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -6265,19 +6265,19 @@ func NewDeleteFederationRuleRequest(server string, workloadIdentityProviderID st
 }
 
 // NewGetFederationRuleRequest constructs an http.Request for the GetFederationRule method
-func NewGetFederationRuleRequest(server string, workloadIdentityProviderID string, workloadIdentityFederationRuleID string) (*http.Request, error) {
+func NewGetFederationRuleRequest(server string, providerID string, ruleID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_federation_rule_id", workloadIdentityFederationRuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "rule_id", ruleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -6294,30 +6294,30 @@ func NewGetFederationRuleRequest(server string, workloadIdentityProviderID strin
 }
 
 // NewUpdateFederationRuleRequest calls the generic UpdateFederationRule builder with application/json body
-func NewUpdateFederationRuleRequest(server string, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, body UpdateFederationRuleJSONRequestBody) (*http.Request, error) {
+func NewUpdateFederationRuleRequest(server string, providerID string, ruleID string, body UpdateFederationRuleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateFederationRuleRequestWithBody(server, workloadIdentityProviderID, workloadIdentityFederationRuleID, "application/json", bodyReader)
+	return NewUpdateFederationRuleRequestWithBody(server, providerID, ruleID, "application/json", bodyReader)
 }
 
 // NewUpdateFederationRuleRequestWithBody constructs an http.Request for the UpdateFederationRule method, with any body, and a specified content type
-func NewUpdateFederationRuleRequestWithBody(server string, workloadIdentityProviderID string, workloadIdentityFederationRuleID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateFederationRuleRequestWithBody(server string, providerID string, ruleID string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_provider_id", workloadIdentityProviderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "workload_identity_federation_rule_id", workloadIdentityFederationRuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "rule_id", ruleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
