@@ -58,6 +58,14 @@
 // validated; larger ones are streamed to the handler unvalidated and
 // recorded without their body.
 //
+// # Admin keys
+//
+// The operations the spec marks x-admin (the Administration API: projects,
+// users, keys, usage, costs, audit logs) take an admin key: like the real
+// API, the server answers them 401 unless the bearer token starts with
+// sk-admin-, so a test sees which key each operation received. Server.Client
+// sends AdminKey to those and APIKey to every other operation.
+//
 // # Azure
 //
 // Azure OpenAI paths, /openai/deployments/{deployment}/<rest>,

@@ -125,12 +125,13 @@ func NewServer(t T, opts ...Option) *Server {
 // URL returns the base URL to give a client: "http://127.0.0.1:port/v1".
 func (s *Server) URL() string { return s.srv.URL + "/v1" }
 
-// Client returns a client for the server: API key APIKey, base URL URL(),
-// the server's HTTP client and fast retries (client.WithRetryDelay(1, 2)).
-// opts are appended, so they override these.
+// Client returns a client for the server: API key APIKey, admin key
+// AdminKey, base URL URL(), the server's HTTP client and fast retries
+// (client.WithRetryDelay(1, 2)). opts are appended, so they override these.
 func (s *Server) Client(opts ...client.Option) *client.Client {
 	base := []client.Option{
 		client.WithAPIKey(APIKey),
+		client.WithAdminKey(AdminKey),
 		client.WithBaseURL(s.URL()),
 		client.WithHTTPClient(s.srv.Client()),
 		client.WithRetryDelay(1, 2),
@@ -320,10 +321,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	var route *Route
 	var failure string
-	status := 0
+	status, admin := 0, false
 	if inAPI {
 		if op, params, err := s.spec.match(r.Method, path); err == nil {
-			rec.Operation = op.Operation.OperationID
+			rec.Operation, admin = op.Operation.OperationID, isAdmin(op.Operation)
 			s.mu.Lock()
 			route = s.routes[r.Method+" "+op.Path]
 			s.mu.Unlock()
@@ -342,6 +343,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	if !s.config.noAuth && !authenticated(r.Header) {
 		writeError(w, http.StatusUnauthorized, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "")
+		return
+	}
+	if !s.config.noAuth && admin && refuseNonAdminKey(w, r.Header) {
 		return
 	}
 	s.mu.Lock()

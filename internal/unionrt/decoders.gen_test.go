@@ -3,6 +3,7 @@
 package unionrt_test
 
 import (
+	"github.com/oapi-openai/openai/gen/admin"
 	"github.com/oapi-openai/openai/gen/assistants"
 	"github.com/oapi-openai/openai/gen/audio"
 	"github.com/oapi-openai/openai/gen/chat"
@@ -21,6 +22,13 @@ import (
 
 // generatedDecoders lists every UnmarshalX function of the gen packages.
 var generatedDecoders = []fuzzDecoder{
+	{"admin.UnmarshalAuditLog", fuzzDec(admin.UnmarshalAuditLog)},
+	{"admin.UnmarshalEnabledServiceTiers", fuzzDec(admin.UnmarshalEnabledServiceTiers)},
+	{"admin.UnmarshalExternalStorageProvider", fuzzDec(admin.UnmarshalExternalStorageProvider)},
+	{"admin.UnmarshalFederationPermissions", fuzzDec(admin.UnmarshalFederationPermissions)},
+	{"admin.UnmarshalNotificationChannel", fuzzDec(admin.UnmarshalNotificationChannel)},
+	{"admin.UnmarshalTokenVerification", fuzzDec(admin.UnmarshalTokenVerification)},
+	{"admin.UnmarshalUsageResult", fuzzDec(admin.UnmarshalUsageResult)},
 	{"assistants.UnmarshalAnnotation", fuzzDec(assistants.UnmarshalAnnotation)},
 	{"assistants.UnmarshalAnnotationDelta", fuzzDec(assistants.UnmarshalAnnotationDelta)},
 	{"assistants.UnmarshalAttachmentTool", fuzzDec(assistants.UnmarshalAttachmentTool)},

@@ -277,15 +277,17 @@ func TestStreamingOperations(t *testing.T) {
 	}
 }
 
-// TestPaginatedLists: a cursor list (an `after` query parameter and an
-// answer with data and has_more) gets a ...All iterator; the others none.
+// TestPaginatedLists: a list (an `after` cursor or a `page` token query
+// parameter, and an answer with data and has_more) gets a ...All
+// iterator; the others none.
 func TestPaginatedLists(t *testing.T) {
 	f := facts(t)
 	lists := 0
 	for _, o := range f.g.model.Operations {
 		e := f.byID[o.ID]
 		paginated := false
-		if mt := content(o.Op, "application/json"); mt != nil && o.Op.Parameters.GetByInAndName("query", "after") != nil {
+		cursor := o.Op.Parameters.GetByInAndName("query", "after") != nil || o.Op.Parameters.GetByInAndName("query", "page") != nil
+		if mt := content(o.Op, "application/json"); mt != nil && cursor {
 			props := f.g.model.Doc.Components.Schemas[componentName(mt.Schema)].Value.Properties
 			data := props["data"]
 			paginated = data != nil && data.Value.Type.Is("array") && props["has_more"] != nil
