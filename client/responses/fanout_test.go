@@ -54,6 +54,7 @@ func TestRunToolsBoundsConcurrency(t *testing.T) {
 			if limit == 0 {
 				want = 8
 			}
+			t.Logf("ran %d peak %d", ran.Load(), peak.Load())
 			if ran.Load() != 50 || peak.Load() > want || resp.OutputText() != "done" {
 				t.Errorf("ran %d, peak %d (limit %d), answer %q", ran.Load(), peak.Load(), want, resp.OutputText())
 			}
