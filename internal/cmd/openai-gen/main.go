@@ -11,12 +11,15 @@
 //     internal/build/<area>/build.gen.go for request builders;
 //  4. internal/gen/facade writes client/<area>/<area>.gen.go, one method
 //     per operation plus aliases of every type the area uses, and
-//     client/operations.gen.json, the index of the facade.
+//     client/operations.gen.json, the index of the facade;
+//  5. openaitest/spec.gen.json is the spec as JSON, which the test kit
+//     reads.
 //
 // Old *.gen.go files are removed first, so retired operations disappear.
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -218,6 +221,11 @@ func run() error {
 		}
 	}
 	files := map[string][]byte{"gen/layout.lock": lay.Lock()}
+	// The test kit reads the spec as JSON, so that it compiles no YAML or
+	// OpenAPI library (openaitest/spec.go).
+	if files["openaitest/spec.gen.json"], err = specJSON(data); err != nil {
+		return err
+	}
 	for p, data := range res.Files {
 		if area, ok := strings.CutPrefix(p, "build/"); ok {
 			files[filepath.Join("internal/build", area, "build.gen.go")] = data
@@ -237,6 +245,17 @@ func run() error {
 		}
 	}
 	return nil
+}
+
+// specJSON is the spec as JSON, indented, from a copy of the document of
+// its own.
+func specJSON(data []byte) ([]byte, error) {
+	m, err := specmodel.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	out, err := json.MarshalIndent(m.Doc, "", " ")
+	return append(out, '\n'), err
 }
 
 func sortedNames(m map[string]split.Name) []string {
