@@ -7,6 +7,6 @@
 //
 // Validation follows kin-openapi's openapi3filter (v0.153, OpenAPI 3.0,
 // defaults not applied, request direction): the same requests are accepted
-// and refused (TestSameVerdictsAsKinOpenAPI in openaitest checks it over
+// and refused (TestSameVerdictsAsKinOpenAPI checks it over
 // every operation of the spec), with messages of its own.
 package oas
