@@ -11,6 +11,10 @@ import (
 	"time"
 )
 
+// Version is the version of this module, the newest release CHANGELOG.md
+// describes (TestVersionMatchesChangelog keeps them equal).
+const Version = "0.1.0"
+
 // Client calls the OpenAI API. Create it with New; it is safe for concurrent
 // use by multiple goroutines and should be reused, since it holds the
 // connection pool of its HTTP client.

@@ -364,20 +364,17 @@ func ExampleServer_Validate() {
 	// Output: request does not match the spec: request body has an error: doesn't match schema #/components/schemas/CreateEmbeddingRequest: Error at "/input": property "input" is missing
 }
 
-// WithSpec serves another spec, such as a newer one or one of your own.
+// WithSpec serves another spec, such as a newer one or one of your own, in
+// JSON (convert YAML first: yq -o json openapi.yaml).
 func ExampleWithSpec() {
 	t := &exampleT{}
 	defer t.finish()
 
-	srv := openaitest.NewServer(t, openaitest.WithSpec([]byte(`
-openapi: 3.0.3
-info: {title: extra, version: "1"}
-paths:
-  /health:
-    get:
-      operationId: health
-      responses: {"200": {description: ok}}
-`)))
+	srv := openaitest.NewServer(t, openaitest.WithSpec([]byte(`{
+  "openapi": "3.0.3",
+  "info": {"title": "extra", "version": "1"},
+  "paths": {"/health": {"get": {"operationId": "health", "responses": {"200": {"description": "ok"}}}}}
+}`)))
 	srv.On("health").Reply(map[string]string{"status": "ok"})
 
 	var out map[string]string
