@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -325,7 +326,7 @@ func (x *exchange) attempts() (*http.Response, error) {
 			if ctl != nil {
 				// The headers of a success arrived: the stream's events
 				// are bounded by the idle timeout, not by the attempt's.
-				ctl.timer.Stop()
+				attemptTimers.remove(ctl)
 				ctl.rc, resp.Body = resp.Body, ctl
 			}
 			cfg.attemptDone(ctx, sent, outcome)
@@ -346,8 +347,104 @@ func (c *config) attemptContext(ctx context.Context) (context.Context, *attemptC
 	}
 	actx, cancelCause := context.WithCancelCause(ctx)
 	a := &attemptCtl{cancelCause: cancelCause}
-	a.timer = time.AfterFunc(c.timeout, func() { cancelCause(errAttemptTimeout) })
+	attemptTimers.add(a, c.timeout)
 	return actx, a
+}
+
+// attemptTimers ends the attempts whose timeout passed.
+var attemptTimers timerList
+
+// timerList bounds attempts by their timeouts with one runtime timer for
+// the whole process instead of one per attempt (a time.AfterFunc costs two
+// allocations and its own entry in the runtime's timer heap): the attempts
+// wait in a list sorted by deadline, linked through their attemptCtl, and
+// the timer is armed for the earliest. An attempt that ends leaves the
+// list; the timer stays armed and, when it fires for an attempt already
+// gone, is armed again for the new earliest one. With one timeout for all
+// attempts (the default) each attempt joins at the tail and the timer is
+// rarely touched.
+type timerList struct {
+	mu         sync.Mutex
+	head, tail *attemptCtl
+	timer      *time.Timer
+	armed      time.Time // when timer fires; zero when it is not armed
+}
+
+// add puts a in the list, to be cancelled with errAttemptTimeout after d.
+func (l *timerList) add(a *attemptCtl, d time.Duration) {
+	now := time.Now()
+	a.deadline = now.Add(d)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	after := l.tail // a goes after it: the last attempt due before a
+	for after != nil && a.deadline.Before(after.deadline) {
+		after = after.prev
+	}
+	a.prev = after
+	if after == nil {
+		a.next, l.head = l.head, a
+	} else {
+		a.next, after.next = after.next, a
+	}
+	if a.next == nil {
+		l.tail = a
+	} else {
+		a.next.prev = a
+	}
+	a.queued = true
+	if l.armed.IsZero() || a.deadline.Before(l.armed) {
+		l.armed = a.deadline
+		if l.timer == nil {
+			l.timer = time.AfterFunc(d, l.fire)
+		} else {
+			l.timer.Reset(d)
+		}
+	}
+}
+
+// remove takes a out of the list: its timeout no longer applies.
+func (l *timerList) remove(a *attemptCtl) {
+	l.mu.Lock()
+	if a.queued {
+		l.unlink(a)
+	}
+	l.mu.Unlock()
+}
+
+func (l *timerList) unlink(a *attemptCtl) {
+	if a.prev == nil {
+		l.head = a.next
+	} else {
+		a.prev.next = a.next
+	}
+	if a.next == nil {
+		l.tail = a.prev
+	} else {
+		a.next.prev = a.prev
+	}
+	a.prev, a.next, a.queued = nil, nil, false
+}
+
+// fire cancels the attempts whose deadline passed and arms the timer for
+// the next one.
+func (l *timerList) fire() {
+	now := time.Now()
+	var due []*attemptCtl
+	l.mu.Lock()
+	for l.head != nil && !now.Before(l.head.deadline) {
+		a := l.head
+		l.unlink(a)
+		due = append(due, a)
+	}
+	l.armed = time.Time{}
+	if l.head != nil {
+		l.armed = l.head.deadline
+		l.timer.Reset(l.head.deadline.Sub(now))
+	}
+	l.mu.Unlock()
+	for _, a := range due {
+		a.cancelCause(errAttemptTimeout)
+	}
 }
 
 // applyCredentials sets the credentials on the request of one attempt,
@@ -396,8 +493,8 @@ func roundTrip(actx context.Context, doer Doer, req *http.Request) (*http.Respon
 	return resp, nil
 }
 
-// attemptCtl controls one attempt: its own context, which its timer (or
-// release) cancels; and, once it succeeded, the body the caller gets, which
+// attemptCtl controls one attempt: its own context, which attemptTimers
+// (or release) cancels; and, once it succeeded, the body the caller gets, which
 // ends that context when closed. For a plain call (plain) the body also
 // bounds what may be read (WithMaxResponseSize) and, when closed, reports
 // the attempt to the logger and the hooks with its real outcome (a body cut
@@ -405,7 +502,11 @@ func roundTrip(actx context.Context, doer Doer, req *http.Request) (*http.Respon
 // where a client-wide WithMetadata wants it. One allocation does all this.
 type attemptCtl struct {
 	cancelCause context.CancelCauseFunc // nil: the attempt has no context of its own
-	timer       *time.Timer
+
+	// Its place in attemptTimers, guarded by attemptTimers.mu.
+	deadline   time.Time
+	prev, next *attemptCtl
+	queued     bool
 
 	rc     io.ReadCloser // the response body
 	plain  bool
@@ -421,13 +522,13 @@ type attemptCtl struct {
 	report  bool // a logger or a hook listens
 }
 
-// release ends the attempt's context and stops its timer; a nil
-// *attemptCtl has neither.
+// release ends the attempt's context and its timeout; a nil *attemptCtl
+// has neither.
 func (a *attemptCtl) release() {
 	if a == nil || a.cancelCause == nil {
 		return
 	}
-	a.timer.Stop()
+	attemptTimers.remove(a)
 	a.cancelCause(nil)
 }
 
