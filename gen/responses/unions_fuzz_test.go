@@ -32,10 +32,17 @@ import (
 )
 
 // fuzzDecoder is one UnmarshalX function of a gen package, named pkg.UnmarshalX,
-// its result turned into an any (a nil union stays a nil any).
+// its result turned into an any (a nil union stays a nil any), and the
+// union's interface type.
 type fuzzDecoder struct {
-	name string
-	dec  func([]byte) (any, error)
+	name  string
+	dec   func([]byte) (any, error)
+	union reflect.Type
+}
+
+// fd makes the fuzzDecoder of a union's UnmarshalX.
+func fd[U any](name string, f func([]byte) (U, error)) fuzzDecoder {
+	return fuzzDecoder{name, fuzzDec(f), reflect.TypeFor[U]()}
 }
 
 func fuzzDec[U any](f func([]byte) (U, error)) func([]byte) (any, error) {
@@ -52,68 +59,69 @@ func fuzzDec[U any](f func([]byte) (U, error)) func([]byte) (any, error) {
 // TestFuzzDecodersComplete fails when the generator adds one that is
 // missing here.
 var fuzzDecoders = []fuzzDecoder{
-	{"responses.UnmarshalAnnotation", fuzzDec(responses.UnmarshalAnnotation)},
-	{"responses.UnmarshalApplyPatchOperation", fuzzDec(responses.UnmarshalApplyPatchOperation)},
-	{"chat.UnmarshalAssistantMessageContent", fuzzDec(chat.UnmarshalAssistantMessageContent)},
-	{"chat.UnmarshalAssistantContentPart", fuzzDec(chat.UnmarshalAssistantContentPart)},
-	{"shared.UnmarshalChatAudioVoice", fuzzDec(shared.UnmarshalChatAudioVoice)},
-	{"chat.UnmarshalMessage", fuzzDec(chat.UnmarshalMessage)},
-	{"chat.UnmarshalContentPart", fuzzDec(chat.UnmarshalContentPart)},
-	{"chat.UnmarshalCustomToolFormat", fuzzDec(chat.UnmarshalCustomToolFormat)},
-	{"chat.UnmarshalFunctionCallOption", fuzzDec(chat.UnmarshalFunctionCallOption)},
-	{"chat.UnmarshalPredictionContent", fuzzDec(chat.UnmarshalPredictionContent)},
-	{"chat.UnmarshalResponseFormat", fuzzDec(chat.UnmarshalResponseFormat)},
-	{"chat.UnmarshalTool", fuzzDec(chat.UnmarshalTool)},
-	{"chat.UnmarshalToolCall", fuzzDec(chat.UnmarshalToolCall)},
-	{"chat.UnmarshalToolChoice", fuzzDec(chat.UnmarshalToolChoice)},
-	{"responses.UnmarshalCodeInterpreterContainer", fuzzDec(responses.UnmarshalCodeInterpreterContainer)},
-	{"responses.UnmarshalCodeInterpreterOutput", fuzzDec(responses.UnmarshalCodeInterpreterOutput)},
-	{"completions.UnmarshalPrompt", fuzzDec(completions.UnmarshalPrompt)},
-	{"responses.UnmarshalComputerAction", fuzzDec(responses.UnmarshalComputerAction)},
-	{"responses.UnmarshalContainerNetworkPolicy", fuzzDec(responses.UnmarshalContainerNetworkPolicy)},
-	{"responses.UnmarshalContainerSkill", fuzzDec(responses.UnmarshalContainerSkill)},
-	{"responses.UnmarshalConversationItem", fuzzDec(responses.UnmarshalConversationItem)},
-	{"responses.UnmarshalConversationParam", fuzzDec(responses.UnmarshalConversationParam)},
-	{"audio.UnmarshalCreateSpeechStreamEvent", fuzzDec(audio.UnmarshalCreateSpeechStreamEvent)},
-	{"audio.UnmarshalCreateTranscriptionStreamEvent", fuzzDec(audio.UnmarshalCreateTranscriptionStreamEvent)},
-	{"responses.UnmarshalCustomToolFormat", fuzzDec(responses.UnmarshalCustomToolFormat)},
-	{"chat.UnmarshalDeveloperMessageContent", fuzzDec(chat.UnmarshalDeveloperMessageContent)},
-	{"embeddings.UnmarshalInput", fuzzDec(embeddings.UnmarshalInput)},
-	{"responses.UnmarshalFunctionCallOutputContent", fuzzDec(responses.UnmarshalFunctionCallOutputContent)},
-	{"responses.UnmarshalFunctionCallOutputPart", fuzzDec(responses.UnmarshalFunctionCallOutputPart)},
-	{"images.UnmarshalEditStreamEvent", fuzzDec(images.UnmarshalEditStreamEvent)},
-	{"images.UnmarshalGenStreamEvent", fuzzDec(images.UnmarshalGenStreamEvent)},
-	{"responses.UnmarshalInputContent", fuzzDec(responses.UnmarshalInputContent)},
-	{"responses.UnmarshalInputItem", fuzzDec(responses.UnmarshalInputItem)},
-	{"responses.UnmarshalInputMessageContent", fuzzDec(responses.UnmarshalInputMessageContent)},
-	{"responses.UnmarshalMcpAllowedTools", fuzzDec(responses.UnmarshalMcpAllowedTools)},
-	{"responses.UnmarshalMcpRequireApproval", fuzzDec(responses.UnmarshalMcpRequireApproval)},
-	{"responses.UnmarshalMcpToolCallError", fuzzDec(responses.UnmarshalMcpToolCallError)},
-	{"responses.UnmarshalMessageContent", fuzzDec(responses.UnmarshalMessageContent)},
-	{"moderations.UnmarshalInput", fuzzDec(moderations.UnmarshalInput)},
-	{"moderations.UnmarshalInputPart", fuzzDec(moderations.UnmarshalInputPart)},
-	{"responses.UnmarshalNamespaceMember", fuzzDec(responses.UnmarshalNamespaceMember)},
-	{"responses.UnmarshalOutputContent", fuzzDec(responses.UnmarshalOutputContent)},
-	{"responses.UnmarshalOutputItem", fuzzDec(responses.UnmarshalOutputItem)},
-	{"responses.UnmarshalContentPart", fuzzDec(responses.UnmarshalContentPart)},
-	{"responses.UnmarshalInput", fuzzDec(responses.UnmarshalInput)},
-	{"shared.UnmarshalResponseModerationOutcome", fuzzDec(shared.UnmarshalResponseModerationOutcome)},
-	{"responses.UnmarshalStreamEvent", fuzzDec(responses.UnmarshalStreamEvent)},
-	{"responses.UnmarshalShellCallEnvironment", fuzzDec(responses.UnmarshalShellCallEnvironment)},
-	{"responses.UnmarshalShellOutcome", fuzzDec(responses.UnmarshalShellOutcome)},
-	{"responses.UnmarshalShellToolEnvironment", fuzzDec(responses.UnmarshalShellToolEnvironment)},
-	{"shared.UnmarshalStopSequences", fuzzDec(shared.UnmarshalStopSequences)},
-	{"chat.UnmarshalSystemMessageContent", fuzzDec(chat.UnmarshalSystemMessageContent)},
-	{"responses.UnmarshalTextFormat", fuzzDec(responses.UnmarshalTextFormat)},
-	{"responses.UnmarshalTool", fuzzDec(responses.UnmarshalTool)},
-	{"responses.UnmarshalToolCaller", fuzzDec(responses.UnmarshalToolCaller)},
-	{"responses.UnmarshalToolChoice", fuzzDec(responses.UnmarshalToolChoice)},
-	{"chat.UnmarshalToolMessageContent", fuzzDec(chat.UnmarshalToolMessageContent)},
-	{"audio.UnmarshalTranscriptionChunkingStrategy", fuzzDec(audio.UnmarshalTranscriptionChunkingStrategy)},
-	{"audio.UnmarshalTranscriptionSegmentID", fuzzDec(audio.UnmarshalTranscriptionSegmentID)},
-	{"audio.UnmarshalTranscriptionUsage", fuzzDec(audio.UnmarshalTranscriptionUsage)},
-	{"chat.UnmarshalUserMessageContent", fuzzDec(chat.UnmarshalUserMessageContent)},
-	{"responses.UnmarshalWebSearchAction", fuzzDec(responses.UnmarshalWebSearchAction)},
+	fd("responses.UnmarshalAnnotation", responses.UnmarshalAnnotation),
+	fd("responses.UnmarshalApplyPatchOperation", responses.UnmarshalApplyPatchOperation),
+	fd("chat.UnmarshalAssistantMessageContent", chat.UnmarshalAssistantMessageContent),
+	fd("chat.UnmarshalAssistantContentPart", chat.UnmarshalAssistantContentPart),
+	fd("shared.UnmarshalChatAudioVoice", shared.UnmarshalChatAudioVoice),
+	fd("chat.UnmarshalMessage", chat.UnmarshalMessage),
+	fd("chat.UnmarshalContentPart", chat.UnmarshalContentPart),
+	fd("chat.UnmarshalCustomToolFormat", chat.UnmarshalCustomToolFormat),
+	fd("chat.UnmarshalFunctionCallOption", chat.UnmarshalFunctionCallOption),
+	fd("chat.UnmarshalPredictionContent", chat.UnmarshalPredictionContent),
+	fd("chat.UnmarshalResponseFormat", chat.UnmarshalResponseFormat),
+	fd("chat.UnmarshalTool", chat.UnmarshalTool),
+	fd("chat.UnmarshalToolCall", chat.UnmarshalToolCall),
+	fd("chat.UnmarshalToolChoice", chat.UnmarshalToolChoice),
+	fd("responses.UnmarshalCodeInterpreterContainer", responses.UnmarshalCodeInterpreterContainer),
+	fd("responses.UnmarshalCodeInterpreterOutput", responses.UnmarshalCodeInterpreterOutput),
+	fd("completions.UnmarshalPrompt", completions.UnmarshalPrompt),
+	fd("responses.UnmarshalComputerAction", responses.UnmarshalComputerAction),
+	fd("responses.UnmarshalContainerNetworkPolicy", responses.UnmarshalContainerNetworkPolicy),
+	fd("responses.UnmarshalContainerSkill", responses.UnmarshalContainerSkill),
+	fd("responses.UnmarshalConversationItem", responses.UnmarshalConversationItem),
+	fd("responses.UnmarshalConversationParam", responses.UnmarshalConversationParam),
+	fd("audio.UnmarshalCreateSpeechStreamEvent", audio.UnmarshalCreateSpeechStreamEvent),
+	fd("audio.UnmarshalCreateTranscriptionStreamEvent", audio.UnmarshalCreateTranscriptionStreamEvent),
+	fd("responses.UnmarshalCustomToolFormat", responses.UnmarshalCustomToolFormat),
+	fd("chat.UnmarshalDeveloperMessageContent", chat.UnmarshalDeveloperMessageContent),
+	fd("embeddings.UnmarshalInput", embeddings.UnmarshalInput),
+	fd("responses.UnmarshalFunctionCallOutputContent", responses.UnmarshalFunctionCallOutputContent),
+	fd("responses.UnmarshalFunctionCallOutputPart", responses.UnmarshalFunctionCallOutputPart),
+	fd("images.UnmarshalEditStreamEvent", images.UnmarshalEditStreamEvent),
+	fd("images.UnmarshalGenStreamEvent", images.UnmarshalGenStreamEvent),
+	fd("images.UnmarshalProvenanceResult", images.UnmarshalProvenanceResult),
+	fd("responses.UnmarshalInputContent", responses.UnmarshalInputContent),
+	fd("responses.UnmarshalInputItem", responses.UnmarshalInputItem),
+	fd("responses.UnmarshalInputMessageContent", responses.UnmarshalInputMessageContent),
+	fd("responses.UnmarshalMcpAllowedTools", responses.UnmarshalMcpAllowedTools),
+	fd("responses.UnmarshalMcpRequireApproval", responses.UnmarshalMcpRequireApproval),
+	fd("responses.UnmarshalMcpToolCallError", responses.UnmarshalMcpToolCallError),
+	fd("responses.UnmarshalMessageContent", responses.UnmarshalMessageContent),
+	fd("moderations.UnmarshalInput", moderations.UnmarshalInput),
+	fd("moderations.UnmarshalInputPart", moderations.UnmarshalInputPart),
+	fd("responses.UnmarshalNamespaceMember", responses.UnmarshalNamespaceMember),
+	fd("responses.UnmarshalOutputContent", responses.UnmarshalOutputContent),
+	fd("responses.UnmarshalOutputItem", responses.UnmarshalOutputItem),
+	fd("responses.UnmarshalContentPart", responses.UnmarshalContentPart),
+	fd("responses.UnmarshalInput", responses.UnmarshalInput),
+	fd("shared.UnmarshalResponseModerationOutcome", shared.UnmarshalResponseModerationOutcome),
+	fd("responses.UnmarshalStreamEvent", responses.UnmarshalStreamEvent),
+	fd("responses.UnmarshalShellCallEnvironment", responses.UnmarshalShellCallEnvironment),
+	fd("responses.UnmarshalShellOutcome", responses.UnmarshalShellOutcome),
+	fd("responses.UnmarshalShellToolEnvironment", responses.UnmarshalShellToolEnvironment),
+	fd("shared.UnmarshalStopSequences", shared.UnmarshalStopSequences),
+	fd("chat.UnmarshalSystemMessageContent", chat.UnmarshalSystemMessageContent),
+	fd("responses.UnmarshalTextFormat", responses.UnmarshalTextFormat),
+	fd("responses.UnmarshalTool", responses.UnmarshalTool),
+	fd("responses.UnmarshalToolCaller", responses.UnmarshalToolCaller),
+	fd("responses.UnmarshalToolChoice", responses.UnmarshalToolChoice),
+	fd("chat.UnmarshalToolMessageContent", chat.UnmarshalToolMessageContent),
+	fd("audio.UnmarshalTranscriptionChunkingStrategy", audio.UnmarshalTranscriptionChunkingStrategy),
+	fd("audio.UnmarshalTranscriptionSegmentID", audio.UnmarshalTranscriptionSegmentID),
+	fd("audio.UnmarshalTranscriptionUsage", audio.UnmarshalTranscriptionUsage),
+	fd("chat.UnmarshalUserMessageContent", chat.UnmarshalUserMessageContent),
+	fd("responses.UnmarshalWebSearchAction", responses.UnmarshalWebSearchAction),
 }
 
 // fuzzUnionsFiles are the generated files whose UnmarshalX functions the
@@ -137,21 +145,36 @@ func fuzzParseUnions(t testing.TB) (names []string, variants map[string][]string
 		}
 		for _, d := range file.Decls {
 			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Unmarshal") {
+			if !ok || fn.Recv != nil {
 				continue
 			}
-			name := file.Name.Name + "." + fn.Name.Name
-			names = append(names, name)
+			// UnmarshalX either tells the variants apart itself or calls
+			// DecodeX, the single-pass decoder, which does.
+			var name string
+			if rest, ok := strings.CutPrefix(fn.Name.Name, "Unmarshal"); ok {
+				name = file.Name.Name + ".Unmarshal" + rest
+				names = append(names, name)
+			} else if rest, ok := strings.CutPrefix(fn.Name.Name, "Decode"); ok {
+				name = file.Name.Name + ".Unmarshal" + rest
+			} else {
+				continue
+			}
 			key := ""
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.CallExpr:
-					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Discriminator" && len(n.Args) == 2 {
-						if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "unionrt" {
-							if lit, ok := n.Args[1].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-								key, _ = strconv.Unquote(lit.Value)
-							}
-						}
+					sel, ok := n.Fun.(*ast.SelectorExpr)
+					if !ok || sel.Sel.Name != "Discriminator" {
+						break
+					}
+					var arg ast.Expr
+					if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "unionrt" && len(n.Args) == 2 {
+						arg = n.Args[1] // unionrt.Discriminator(data, key)
+					} else if len(n.Args) == 1 {
+						arg = n.Args[0] // d.Discriminator(key)
+					}
+					if lit, ok := arg.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						key, _ = strconv.Unquote(lit.Value)
 					}
 				case *ast.CaseClause:
 					for _, e := range n.List {
@@ -422,7 +445,7 @@ func TestFuzzCheckFails(t *testing.T) {
 		<-done
 		return r.failed
 	}
-	real := fuzzDecoder{"responses.UnmarshalAnnotation", fuzzDec(responses.UnmarshalAnnotation)}
+	real := fd("responses.UnmarshalAnnotation", responses.UnmarshalAnnotation)
 	if msg := run(real, `{"type":"url_citation","url":"https://example.com/","title":"x","start_index":0,"end_index":1}`); msg != "" {
 		t.Fatalf("a real decoder fails: %s", msg)
 	}
@@ -450,7 +473,7 @@ func TestFuzzCheckFails(t *testing.T) {
 			return calls, nil
 		}},
 	} {
-		msg := run(fuzzDecoder{c.name, c.dec}, c.data)
+		msg := run(fuzzDecoder{name: c.name, dec: c.dec}, c.data)
 		if msg == "" {
 			t.Errorf("%s: not caught", c.name)
 		}

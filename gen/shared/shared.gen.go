@@ -1181,49 +1181,16 @@ func (ResponseModerationError) IsResponseModerationOutcome(unionrt.Seal) {}
 // "error" into ResponseModerationError. JSON null yields nil and anything
 // else an UnknownResponseModerationOutcome.
 func UnmarshalResponseModerationOutcome(data []byte) (ResponseModerationOutcome, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ResponseModerationOutcome", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ResponseModerationOutcome", err)
-		}
-		switch string(value) {
-		case "moderation_result":
-			var v ResponseModerationResult
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			return v, nil
-		case "moderation_results":
-			var v ChatModerationResults
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			return v, nil
-		case "error":
-			var v ResponseModerationError
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ResponseModerationOutcome", err)
-		}
-		return UnknownResponseModerationOutcome{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeResponseModerationOutcome(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseModerationOutcome", err)
 	}
-	return UnknownResponseModerationOutcome{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // StopSequences is up to 4 sequences at which generation stops; they are not
@@ -1380,12 +1347,626 @@ func (ResponseModerationResultType) MarshalJSON() ([]byte, error) {
 	return []byte(`"moderation_result"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseModeration, decoding
-// its union fields Input and Output through their Unmarshal functions.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ChatModerationResults) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "results":
+			for i1, ok := 0, unionrt.First(d, &t.Results); ok; i1, ok = i1+1, unionrt.Next(d, &t.Results, i1) {
+				t.Results[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompletionTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "accepted_prediction_tokens":
+			unionrt.IntPtr(d, &t.AcceptedPredictionTokens)
+		case "audio_tokens":
+			unionrt.IntPtr(d, &t.AudioTokens)
+		case "image_tokens":
+			unionrt.IntPtr(d, &t.ImageTokens)
+		case "reasoning_tokens":
+			unionrt.IntPtr(d, &t.ReasoningTokens)
+		case "rejected_prediction_tokens":
+			unionrt.IntPtr(d, &t.RejectedPredictionTokens)
+		case "text_tokens":
+			unionrt.IntPtr(d, &t.TextTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompletionUsage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "completion_tokens":
+			unionrt.Int(d, &t.CompletionTokens)
+		case "completion_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.CompletionTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "prompt_tokens":
+			unionrt.Int(d, &t.PromptTokens)
+		case "prompt_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.PromptTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "total_tokens":
+			unionrt.Int(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ErrorObject) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.StringPtr(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		case "param":
+			unionrt.StringPtr(d, &t.Param)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image_tokens":
+			unionrt.IntPtr(d, &t.ImageTokens)
+		case "text_tokens":
+			unionrt.IntPtr(d, &t.TextTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *File) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bytes":
+			unionrt.Int(d, &t.Bytes)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "filename":
+			unionrt.String(d, &t.Filename)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "purpose":
+			unionrt.String(d, &t.Purpose)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "status_details":
+			unionrt.StringPtr(d, &t.StatusDetails)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *File) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptCacheBreakpoint) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "mode":
+			unionrt.String(d, &t.Mode)
+		case "ttl":
+			unionrt.StringPtr(d, &t.TTL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptCacheOptions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "mode":
+			unionrt.StringPtr(d, &t.Mode)
+		case "ttl":
+			unionrt.StringPtr(d, &t.TTL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "audio_tokens":
+			unionrt.IntPtr(d, &t.AudioTokens)
+		case "cache_write_tokens":
+			unionrt.IntPtr(d, &t.CacheWriteTokens)
+		case "cached_tokens":
+			unionrt.IntPtr(d, &t.CachedTokens)
+		case "image_tokens":
+			unionrt.IntPtr(d, &t.ImageTokens)
+		case "text_tokens":
+			unionrt.IntPtr(d, &t.TextTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseFormatJSONObject) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseFormatText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseInputTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "cache_write_tokens":
+			unionrt.IntPtr(d, &t.CacheWriteTokens)
+		case "cached_tokens":
+			unionrt.IntPtr(d, &t.CachedTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseModeration) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			t.Input = DecodeResponseModerationOutcome(d)
+		case "output":
+			t.Output = DecodeResponseModerationOutcome(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponseModeration) UnmarshalJSON(data []byte) error {
-	type plain ResponseModeration
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "input", Dec: unionrt.FieldOf(&t.Input, UnmarshalResponseModerationOutcome)},
-		unionrt.Member{Key: "output", Dec: unionrt.FieldOf(&t.Output, UnmarshalResponseModerationOutcome)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseModerationError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.String(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeResponseModerationOutcome decodes the ResponseModerationOutcome that comes next, as UnmarshalResponseModerationOutcome does.
+func DecodeResponseModerationOutcome(d *unionrt.Decoder) ResponseModerationOutcome {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "moderation_result":
+			var v ResponseModerationResult
+			v.DecodeJSON(d)
+			return v
+		case "moderation_results":
+			var v ChatModerationResults
+			v.DecodeJSON(d)
+			return v
+		case "error":
+			var v ResponseModerationError
+			v.DecodeJSON(d)
+			return v
+		}
+		return UnknownResponseModerationOutcome{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownResponseModerationOutcome{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseModerationResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "categories":
+			for k1, ok := unionrt.MapFirst(d, &t.Categories); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 bool
+				unionrt.Bool(d, &v1)
+				t.Categories[key1] = v1
+			}
+		case "category_applied_input_types":
+			for k1, ok := unionrt.MapFirst(d, &t.CategoryAppliedInputTypes); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 []string
+				for i2, ok := 0, unionrt.First(d, &v1); ok; i2, ok = i2+1, unionrt.Next(d, &v1, i2) {
+					unionrt.String(d, &v1[i2])
+				}
+				t.CategoryAppliedInputTypes[key1] = v1
+			}
+		case "category_scores":
+			for k1, ok := unionrt.MapFirst(d, &t.CategoryScores); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 float64
+				unionrt.Float(d, &v1)
+				t.CategoryScores[key1] = v1
+			}
+		case "flagged":
+			unionrt.Bool(d, &t.Flagged)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseOutputTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "reasoning_tokens":
+			unionrt.IntPtr(d, &t.ReasoningTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseUsage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "compute_units":
+			unionrt.FloatPtr(d, &t.ComputeUnits)
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "input_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.InputTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "output_tokens":
+			unionrt.Int(d, &t.OutputTokens)
+		case "output_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.OutputTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "total_tokens":
+			unionrt.Int(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// EncodeChatAudioVoice writes v as json.Marshal would, without reflection.
+func EncodeChatAudioVoice(e *unionrt.Encoder, v ChatAudioVoice) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case ChatAudioVoiceName:
+		e.String(string(v))
+	case ChatAudioVoiceID:
+		v.EncodeJSON(e)
+	case UnknownChatAudioVoice:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ChatAudioVoiceID) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"id":`)
+	e.String(t.ID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ChatCompletionStreamOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.IncludeObfuscation != nil {
+		e.Key(`"include_obfuscation":`)
+		e.Bool(*t.IncludeObfuscation)
+	}
+	if t.IncludeUsage != nil {
+		e.Key(`"include_usage":`)
+		e.Bool(*t.IncludeUsage)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"anchor":`)
+	e.String(string(t.Anchor))
+	e.Key(`"seconds":`)
+	e.Int(int64(t.Seconds))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptCacheBreakpoint) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"mode":`)
+	e.String(string(t.Mode))
+	if t.TTL != nil {
+		e.Key(`"ttl":`)
+		e.String(string(*t.TTL))
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptCacheOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Mode != nil {
+		e.Key(`"mode":`)
+		e.String(string(*t.Mode))
+	}
+	if t.TTL != nil {
+		e.Key(`"ttl":`)
+		e.String(string(*t.TTL))
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseFormatJSONObject) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"json_object"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseFormatText) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"text"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseModerationConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"model":`)
+	e.String(t.Model)
+	if t.Policy != nil {
+		e.Key(`"policy":`)
+		t.Policy.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseModerationPolicy) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Input != nil {
+		e.Key(`"input":`)
+		t.Input.EncodeJSON(e)
+	}
+	if t.Output != nil {
+		e.Key(`"output":`)
+		t.Output.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseModerationRule) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"mode":`)
+	e.String(string(t.Mode))
+	e.Raw("}")
+}
+
+// EncodeStopSequences writes v as json.Marshal would, without reflection.
+func EncodeStopSequences(e *unionrt.Encoder, v StopSequences) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case StopSequence:
+		e.String(string(v))
+	case StopSequenceList:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.String(v[i1])
+			}
+			e.Raw("]")
+		}
+	case UnknownStopSequences:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
 }
