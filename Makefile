@@ -1,4 +1,4 @@
-.PHONY: check generate validate test test-norace examples lint api api-check budget bench bench-short bench-micro bench-responses fuzz soak check-generated
+.PHONY: check generate validate test test-norace examples lint api api-check budget bench bench-short bench-lean bench-micro bench-responses fuzz soak check-generated
 
 # check is everything CI runs (.ci/run calls it): the generated code and
 # the API snapshot are up to date, lint, spec validation, the tests, the
@@ -61,6 +61,11 @@ check-generated: generate
 bench:
 	cd bench && go run ./cmd/bench
 
+# The chat and stream workloads against the floor that decodes only the
+# text (bench/README.md, "Honest floors").
+bench-lean:
+	cd bench && go run ./cmd/bench -base floor-lean -clients floor-lean,ours -only chat,chatstream,responses
+
 # The correctness gate of bench/ with small sizes (CI).
 bench-short:
 	cd bench && go vet ./... && go run ./cmd/bench -short
@@ -79,7 +84,9 @@ bench-responses:
 FUZZTIME ?= 10s
 FUZZ_TARGETS = streaming:FuzzDecoder streaming:FuzzStream gen/responses:FuzzUnions internal/unionrt:FuzzUnionDiscriminator \
 	internal/unionrt:FuzzUnionDecodeSlice gen/embeddings:FuzzVector gen/chat:FuzzDirectDecode gen/responses:FuzzDirectDecode \
-	client:FuzzAPIError client:FuzzErrorResponse internal/gen/unions/internal/fixture:FuzzDecode
+	client:FuzzAPIError client:FuzzErrorResponse internal/gen/unions/internal/fixture:FuzzDecode \
+	gen/responses:FuzzCodecs internal/unionrt:FuzzDecoderString internal/unionrt:FuzzDecoderNumber \
+	internal/unionrt:FuzzDecoderSkip internal/unionrt:FuzzEncoder
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; \
 	  echo "fuzz $$pkg $$name"; \
