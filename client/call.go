@@ -164,7 +164,15 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 			return v, nil
 		}
 		var v T
-		if err := json.Unmarshal(data, &v); err != nil {
+		var err error
+		if u, ok := any(&v).(json.Unmarshaler); ok {
+			// As in call: the generated decoders check what they walk, so
+			// json.Unmarshal's validation and skip passes would repeat it.
+			err = u.UnmarshalJSON(data)
+		} else {
+			err = json.Unmarshal(data, &v)
+		}
+		if err != nil {
 			return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
 		}
 		return v, nil

@@ -1121,6 +1121,26 @@ func TestFaultBadBody(t *testing.T) {
 			t.Errorf("got %q (%d), %v", text, n, err)
 		}
 	})
+	// Events are decoded by the generated decoders without json.Unmarshal's
+	// validation pass first: what that pass refused must still be refused.
+	for _, bad := range []string{
+		`{"id":"c","created":01,"choices":[]}`,
+		`{"id":"c","created":1e,"choices":[]}`,
+		`{"id":"c","x":tru,"choices":[]}`,
+		`{"id":"c","choices":[],}`,
+		`{"id":"c","choices":[]} x`,
+		`{"id":"c","moderation":{"a":},"choices":[]}`,
+		`{"id":"c","moderation":null,"choices":[1,]}`,
+		`{"id":"c\q","choices":[]}`,
+	} {
+		t.Run("malformed event "+bad, func(t *testing.T) {
+			s := answer(t, "text/event-stream", faultChunk("a")+"data: "+bad+"\n\n"+faultChunk("b")+faultDone)
+			text, n, err := faultChat(nil)(chat.New(faultClient(s.URL)).CreateStream(ctx, faultChatReq))
+			if text != "a" || n != 1 || err == nil || !strings.Contains(err.Error(), "decoding event") {
+				t.Errorf("got %q (%d), %v", text, n, err)
+			}
+		})
+	}
 	for _, body := range []string{"", "null"} {
 		t.Run(fmt.Sprintf("200 with body %q is not a zero-valued success", body), func(t *testing.T) {
 			s := answer(t, "application/json", body)
