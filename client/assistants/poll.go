@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/internal/poll"
 )
 
 // Polling defaults: the first wait, its growth and its cap.
@@ -89,7 +90,7 @@ func WithCallOptions(opts ...client.Option) PollOption {
 }
 
 func newPollConfig(opts []PollOption) *pollConfig {
-	c := &pollConfig{initial: defaultPollInterval, max: defaultMaxPollInterval, pause: sleep}
+	c := &pollConfig{initial: defaultPollInterval, max: defaultMaxPollInterval, pause: poll.Sleep}
 	for _, o := range opts {
 		if o != nil {
 			o(c)
@@ -183,16 +184,4 @@ func pollAfter(md client.Metadata) time.Duration {
 // poll in step, and never waits longer than d.
 func jitter(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.2*rand.Float64()))
-}
-
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

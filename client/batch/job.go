@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/oapi-openai/openai/client/files"
 	"github.com/oapi-openai/openai/client/uploads"
 	"github.com/oapi-openai/openai/gen/shared"
+	"github.com/oapi-openai/openai/internal/poll"
 )
 
 // DefaultUploadThreshold is the input file size above which Start uploads
@@ -298,7 +298,7 @@ func (j *Job) Wait(ctx context.Context, opts ...JobOption) error {
 		if !pending {
 			break
 		}
-		if err := sleep(ctx, pollDelay(cfg.pollMin, cfg.pollMax, round)); err != nil {
+		if err := poll.Sleep(ctx, poll.Delay(cfg.pollMin, cfg.pollMax, round)); err != nil {
 			return fmt.Errorf("openai: waiting for batches: %w", err)
 		}
 	}
@@ -350,36 +350,8 @@ func (j *Job) config(opts []JobOption) *jobConfig {
 	return &c
 }
 
-// pollDelay is the wait after look number round (from 0): first, growing by
-// half each round up to max, with up to a tenth of jitter either way.
-func pollDelay(first, max time.Duration, round int) time.Duration {
-	d := float64(first)
-	for range min(round, 64) {
-		d *= 1.5
-		if d >= float64(max) {
-			break
-		}
-	}
-	d = min(d, float64(max))
-	return time.Duration(d * (0.9 + 0.2*rand.Float64()))
-}
-
 // transient reports whether a failed call is worth trying again.
 func transient(err error) bool {
 	return errors.Is(err, client.ErrServer) || errors.Is(err, client.ErrRateLimited) ||
 		errors.Is(err, client.ErrTimeout) || errors.Is(err, client.ErrConnection)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/oapi-openai/openai/client"
 	gen "github.com/oapi-openai/openai/gen/evals"
+	"github.com/oapi-openai/openai/internal/poll"
 )
 
 // ErrInvalidRequest is wrapped by the error of a request the API would
@@ -88,7 +88,7 @@ func (s *Service) WaitRun(ctx context.Context, evalID, runID string, opts ...Wai
 	}
 	cfg.initial = max(cfg.initial, 0)
 	cfg.max = max(cfg.max, cfg.initial)
-	wait := backoff{initial: cfg.initial, max: cfg.max, next: cfg.initial}
+	wait := poll.NewBackoff(cfg.initial, cfg.max)
 	var last *Run
 	lastState := ""
 	for {
@@ -99,7 +99,7 @@ func (s *Service) WaitRun(ctx context.Context, evalID, runID string, opts ...Wai
 		last = run
 		if state := progress(run); state != lastState {
 			lastState = state
-			wait.reset()
+			wait.Reset()
 			if cfg.onProgress != nil {
 				cfg.onProgress(*run)
 			}
@@ -107,7 +107,7 @@ func (s *Service) WaitRun(ctx context.Context, evalID, runID string, opts ...Wai
 		if Final(run.Status) {
 			return run, outcome(run)
 		}
-		if err := wait.sleep(ctx); err != nil {
+		if err := wait.Sleep(ctx); err != nil {
 			return last, fmt.Errorf("evals: waiting for run %s: %w", runID, err)
 		}
 	}
@@ -148,36 +148,4 @@ func outcome(r *Run) error {
 		return fmt.Errorf("evals: run %s: %w", r.ID, ErrRunCanceled)
 	}
 	return nil
-}
-
-// backoff is the wait between polls: it grows by half while nothing
-// changes, up to max, and each wait is varied by up to a tenth (never past
-// max) so that many waiters do not poll in step.
-type backoff struct{ initial, max, next time.Duration }
-
-func (b *backoff) reset() { b.next = b.initial }
-
-// step returns the next wait and makes the one after longer.
-func (b *backoff) step() time.Duration {
-	d := b.next
-	if spread := int64(d / 5); spread > 0 {
-		d += time.Duration(rand.Int64N(spread)) - d/10
-	}
-	b.next = min(b.next+b.next/2, b.max)
-	return min(d, b.max)
-}
-
-func (b *backoff) sleep(ctx context.Context) error {
-	d := b.step()
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math/rand/v2"
 	"slices"
 	"time"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/internal/poll"
 )
 
 // ErrJobFailed is wrapped by the error Wait returns for a job that ended
@@ -129,7 +129,7 @@ var errStopped = errors.New("stopped")
 // next, so the events logged before the job ended are all emitted before
 // follow returns.
 func (s *Service) follow(ctx context.Context, jobID string, cfg *waitConfig, emit func(Event) bool) (*Job, error) {
-	wait := backoff{initial: cfg.initial, max: cfg.max, next: cfg.initial}
+	wait := poll.NewBackoff(cfg.initial, cfg.max)
 	seen := map[string]bool{}
 	var last *Job
 	for {
@@ -155,9 +155,9 @@ func (s *Service) follow(ctx context.Context, jobID string, cfg *waitConfig, emi
 			return job, nil
 		}
 		if changed {
-			wait.reset()
+			wait.Reset()
 		}
-		if err := wait.sleep(ctx); err != nil {
+		if err := wait.Sleep(ctx); err != nil {
 			return last, fmt.Errorf("finetuning: waiting for job %s: %w", jobID, err)
 		}
 	}
@@ -222,36 +222,4 @@ func outcome(job *Job) error {
 		return fmt.Errorf("finetuning: job %s: %w", job.ID, ErrJobCancelled)
 	}
 	return nil
-}
-
-// backoff is the wait between polls: it grows by half while nothing
-// changes, up to max, and each wait is varied by up to a tenth (never past
-// max) so that many waiters do not poll in step.
-type backoff struct{ initial, max, next time.Duration }
-
-func (b *backoff) reset() { b.next = b.initial }
-
-// step returns the next wait and makes the one after longer.
-func (b *backoff) step() time.Duration {
-	d := b.next
-	if spread := int64(d / 5); spread > 0 {
-		d += time.Duration(rand.Int64N(spread)) - d/10
-	}
-	b.next = min(b.next+b.next/2, b.max)
-	return min(d, b.max)
-}
-
-func (b *backoff) sleep(ctx context.Context) error {
-	d := b.step()
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/internal/poll"
 )
 
 // MaxPartSize is the largest part the Uploads API accepts: 64 MiB.
@@ -364,7 +365,7 @@ func (u *uploader) sendPart(ctx context.Context, job partJob, parts int) error {
 		if attempt >= u.cfg.attempts || !transient(err) {
 			return fmt.Errorf("openai: upload %s: part %d of %d failed after %d attempt(s): %w", u.id, job.index+1, parts, attempt, err)
 		}
-		if err := sleep(ctx, jittered(u.cfg.retryMin, u.cfg.retryMax, attempt)); err != nil {
+		if err := poll.Sleep(ctx, jittered(u.cfg.retryMin, u.cfg.retryMax, attempt)); err != nil {
 			return context.Cause(ctx)
 		}
 	}
@@ -422,20 +423,6 @@ func jittered(first, max time.Duration, n int) time.Duration {
 		d = max
 	}
 	return d - time.Duration(rand.Float64()*0.25*float64(d))
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // ctxReader stops reading once ctx ends.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/internal/poll"
 )
 
 // MaxBatchFiles is the most files one file batch attaches.
@@ -333,7 +333,7 @@ func processingError(f *File) error {
 func (s *Service) WaitFile(ctx context.Context, vectorStoreID, fileID string, opts ...IngestOption) (*File, error) {
 	cfg := newIngestConfig(opts)
 	var f *File
-	err := poll(ctx, cfg, func() (bool, error) {
+	err := lookUntilDone(ctx, cfg, func() (bool, error) {
 		var err error
 		f, err = s.GetFile(ctx, vectorStoreID, fileID, cfg.callOpts...)
 		return err == nil && f.Status != FileStatusInProgress, err
@@ -362,7 +362,7 @@ func (s *Service) WaitFileBatch(ctx context.Context, vectorStoreID, batchID stri
 
 func (s *Service) waitBatch(ctx context.Context, vectorStoreID string, b *FileBatch, cfg *ingestConfig, t *tracker) (*FileBatch, error) {
 	first := true
-	err := poll(ctx, cfg, func() (bool, error) {
+	err := lookUntilDone(ctx, cfg, func() (bool, error) {
 		if first && b.Status != FileBatchStatusInProgress {
 			return true, nil
 		}
@@ -381,9 +381,9 @@ func (s *Service) waitBatch(ctx context.Context, vectorStoreID string, b *FileBa
 	return b, nil
 }
 
-// poll calls look until it reports done, waiting between calls; a
+// lookUntilDone calls look until it reports done, waiting between calls; a
 // transient error is tried again, up to cfg.maxFailing times in a row.
-func poll(ctx context.Context, cfg *ingestConfig, look func() (bool, error)) error {
+func lookUntilDone(ctx context.Context, cfg *ingestConfig, look func() (bool, error)) error {
 	failing := 0
 	for round := 0; ; round++ {
 		done, err := look()
@@ -402,7 +402,7 @@ func poll(ctx context.Context, cfg *ingestConfig, look func() (bool, error)) err
 				return fmt.Errorf("%d failed calls in a row: %w", failing, err)
 			}
 		}
-		if err := sleep(ctx, pollDelay(cfg.pollMin, cfg.pollMax, round)); err != nil {
+		if err := poll.Sleep(ctx, poll.Delay(cfg.pollMin, cfg.pollMax, round)); err != nil {
 			return err
 		}
 	}
@@ -424,36 +424,8 @@ func (t *tracker) update(f func(*Progress)) {
 	}
 }
 
-// pollDelay is the wait after look number round (from 0): first, growing by
-// half each round up to max, with up to a tenth of jitter either way.
-func pollDelay(first, max time.Duration, round int) time.Duration {
-	d := float64(first)
-	for range min(round, 64) {
-		d *= 1.5
-		if d >= float64(max) {
-			break
-		}
-	}
-	d = min(d, float64(max))
-	return time.Duration(d * (0.9 + 0.2*rand.Float64()))
-}
-
 // transient reports whether a failed call is worth trying again.
 func transient(err error) bool {
 	return errors.Is(err, client.ErrServer) || errors.Is(err, client.ErrRateLimited) ||
 		errors.Is(err, client.ErrTimeout) || errors.Is(err, client.ErrConnection)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

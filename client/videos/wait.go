@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/internal/poll"
 )
 
 // ErrUnsupportedFormat is returned, wrapped, when a file to upload is not
@@ -88,24 +89,13 @@ func max1ms(d time.Duration) time.Duration {
 }
 
 func newWaitConfig(opts []WaitOption) *waitConfig {
-	c := &waitConfig{first: defaultFirstInterval, max: defaultMaxInterval, sleep: sleepCtx}
+	c := &waitConfig{first: defaultFirstInterval, max: defaultMaxInterval, sleep: poll.Sleep}
 	for _, o := range opts {
 		if o != nil {
 			o(c)
 		}
 	}
 	return c
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // next returns the wait after d: half again as long, at most max, with
