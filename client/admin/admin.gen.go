@@ -164,6 +164,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/admin"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/admin"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the admin operations. It is as safe for concurrent use
@@ -788,7 +789,13 @@ func (s *Service) ActivateCertificates(ctx context.Context, body CertificateIDsR
 		return nil, client.MissingField("activateCertificates", "certificate_ids")
 	}
 	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "activateCertificates", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewActivateCertificatesRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewActivateCertificatesRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -798,7 +805,13 @@ func (s *Service) ActivateProjectCertificates(ctx context.Context, projectID str
 		return nil, client.MissingField("activateProjectCertificates", "certificate_ids")
 	}
 	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "activateProjectCertificates", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewActivateProjectCertificatesRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewActivateProjectCertificatesRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -808,7 +821,13 @@ func (s *Service) AddGroupUser(ctx context.Context, groupID string, body AddGrou
 		return nil, client.MissingField("addGroupUser", "user_id")
 	}
 	return client.Call[GroupMembership](ctx, s.c, client.Request{Operation: "addGroupUser", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewAddGroupUserRequest(base, groupID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewAddGroupUserRequestWithBody(base, groupID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -821,7 +840,13 @@ func (s *Service) AddProjectGroup(ctx context.Context, projectID string, body Ad
 		return nil, client.MissingField("addProjectGroup", "role")
 	}
 	return client.Call[ProjectGroup](ctx, s.c, client.Request{Operation: "addProjectGroup", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewAddProjectGroupRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewAddProjectGroupRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -831,7 +856,13 @@ func (s *Service) AddProjectUser(ctx context.Context, projectID string, body Add
 		return nil, client.MissingField("addProjectUser", "role")
 	}
 	return client.Call[ProjectUser](ctx, s.c, client.Request{Operation: "addProjectUser", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewAddProjectUserRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewAddProjectUserRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -848,7 +879,13 @@ func (s *Service) AssignGroupRole(ctx context.Context, groupID string, body Assi
 		return nil, client.MissingField("assignGroupRole", "role_id")
 	}
 	return client.Call[GroupRoleAssignment](ctx, s.c, client.Request{Operation: "assignGroupRole", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewAssignGroupRoleRequest(base, groupID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewAssignGroupRoleRequestWithBody(base, groupID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -858,7 +895,13 @@ func (s *Service) AssignProjectGroupRole(ctx context.Context, projectID string, 
 		return nil, client.MissingField("assignProjectGroupRole", "role_id")
 	}
 	return client.Call[GroupRoleAssignment](ctx, s.c, client.Request{Operation: "assignProjectGroupRole", PathParams: []string{"projectID", projectID, "groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewAssignProjectGroupRoleRequest(base, projectID, groupID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewAssignProjectGroupRoleRequestWithBody(base, projectID, groupID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -868,7 +911,13 @@ func (s *Service) AssignProjectUserRole(ctx context.Context, projectID string, u
 		return nil, client.MissingField("assignProjectUserRole", "role_id")
 	}
 	return client.Call[UserRoleAssignment](ctx, s.c, client.Request{Operation: "assignProjectUserRole", PathParams: []string{"projectID", projectID, "userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewAssignProjectUserRoleRequest(base, projectID, userID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewAssignProjectUserRoleRequestWithBody(base, projectID, userID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -878,7 +927,13 @@ func (s *Service) AssignUserRole(ctx context.Context, userID string, body Assign
 		return nil, client.MissingField("assignUserRole", "role_id")
 	}
 	return client.Call[UserRoleAssignment](ctx, s.c, client.Request{Operation: "assignUserRole", PathParams: []string{"userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewAssignUserRoleRequest(base, userID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewAssignUserRoleRequestWithBody(base, userID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -888,7 +943,13 @@ func (s *Service) CreateAdminAPIKey(ctx context.Context, body CreateAdminAPIKeyR
 		return nil, client.MissingField("createAdminApiKey", "name")
 	}
 	return client.Call[AdminAPIKeyCreated](ctx, s.c, client.Request{Operation: "createAdminApiKey", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateAdminAPIKeyRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateAdminAPIKeyRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -901,7 +962,13 @@ func (s *Service) CreateExternalKey(ctx context.Context, body CreateExternalKeyR
 		return nil, client.MissingField("createExternalKey", "name")
 	}
 	return client.Call[ExternalKey](ctx, s.c, client.Request{Operation: "createExternalKey", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateExternalKeyRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateExternalKeyRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -914,7 +981,13 @@ func (s *Service) CreateExternalStorage(ctx context.Context, body CreateExternal
 		return nil, client.MissingField("createExternalStorage", "provider")
 	}
 	return client.Call[ExternalStorage](ctx, s.c, client.Request{Operation: "createExternalStorage", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateExternalStorageRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateExternalStorageRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -927,7 +1000,13 @@ func (s *Service) CreateFederationRule(ctx context.Context, providerID string, b
 		return nil, client.MissingField("createFederationRule", "service_account_id")
 	}
 	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "createFederationRule", PathParams: []string{"providerID", providerID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateFederationRuleRequest(base, providerID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateFederationRuleRequestWithBody(base, providerID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -937,7 +1016,13 @@ func (s *Service) CreateGroup(ctx context.Context, body GroupRequest, opts ...cl
 		return nil, client.MissingField("createGroup", "name")
 	}
 	return client.Call[Group](ctx, s.c, client.Request{Operation: "createGroup", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateGroupRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateGroupRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -950,7 +1035,13 @@ func (s *Service) CreateInvite(ctx context.Context, body CreateInviteRequest, op
 		return nil, client.MissingField("createInvite", "role")
 	}
 	return client.Call[Invite](ctx, s.c, client.Request{Operation: "createInvite", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateInviteRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateInviteRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -960,7 +1051,13 @@ func (s *Service) CreateProject(ctx context.Context, body CreateProjectRequest, 
 		return nil, client.MissingField("createProject", "name")
 	}
 	return client.Call[Project](ctx, s.c, client.Request{Operation: "createProject", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateProjectRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateProjectRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -973,7 +1070,13 @@ func (s *Service) CreateProjectRole(ctx context.Context, projectID string, body 
 		return nil, client.MissingField("createProjectRole", "permissions")
 	}
 	return client.Call[Role](ctx, s.c, client.Request{Operation: "createProjectRole", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateProjectRoleRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateProjectRoleRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -983,14 +1086,26 @@ func (s *Service) CreateProjectServiceAccount(ctx context.Context, projectID str
 		return nil, client.MissingField("createProjectServiceAccount", "name")
 	}
 	return client.Call[ServiceAccountCreated](ctx, s.c, client.Request{Operation: "createProjectServiceAccount", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateProjectServiceAccountRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateProjectServiceAccountRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
 // CreateProjectServiceAccountAPIKey calls POST /organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys (createProjectServiceAccountApiKey): Create another API key for a service account; the answer is the only time it is shown.
 func (s *Service) CreateProjectServiceAccountAPIKey(ctx context.Context, projectID string, serviceAccountID string, body CreateServiceAccountAPIKeyRequest, opts ...client.Option) (*ServiceAccountAPIKey, error) {
 	return client.Call[ServiceAccountAPIKey](ctx, s.c, client.Request{Operation: "createProjectServiceAccountApiKey", PathParams: []string{"projectID", projectID, "serviceAccountID", serviceAccountID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateProjectServiceAccountAPIKeyRequest(base, projectID, serviceAccountID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateProjectServiceAccountAPIKeyRequestWithBody(base, projectID, serviceAccountID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -1008,7 +1123,13 @@ func (s *Service) CreateProjectSpendAlert(ctx context.Context, projectID string,
 		return nil, client.MissingField("createProjectSpendAlert", "notification_channel")
 	}
 	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "createProjectSpendAlert", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateProjectSpendAlertRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateProjectSpendAlertRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -1021,7 +1142,13 @@ func (s *Service) CreateRole(ctx context.Context, body CreateRoleRequest, opts .
 		return nil, client.MissingField("createRole", "permissions")
 	}
 	return client.Call[Role](ctx, s.c, client.Request{Operation: "createRole", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateRoleRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateRoleRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -1039,7 +1166,13 @@ func (s *Service) CreateSpendAlert(ctx context.Context, body SpendAlertRequest, 
 		return nil, client.MissingField("createSpendAlert", "notification_channel")
 	}
 	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "createSpendAlert", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateSpendAlertRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateSpendAlertRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -1059,7 +1192,13 @@ func (s *Service) CreateWorkloadIdentityProvider(ctx context.Context, body Creat
 		return nil, client.MissingField("createWorkloadIdentityProvider", "audience")
 	}
 	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "createWorkloadIdentityProvider", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateWorkloadIdentityProviderRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateWorkloadIdentityProviderRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -1069,7 +1208,13 @@ func (s *Service) DeactivateCertificates(ctx context.Context, body CertificateID
 		return nil, client.MissingField("deactivateCertificates", "certificate_ids")
 	}
 	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "deactivateCertificates", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewDeactivateCertificatesRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewDeactivateCertificatesRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -1079,7 +1224,13 @@ func (s *Service) DeactivateProjectCertificates(ctx context.Context, projectID s
 		return nil, client.MissingField("deactivateProjectCertificates", "certificate_ids")
 	}
 	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "deactivateProjectCertificates", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewDeactivateProjectCertificatesRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewDeactivateProjectCertificatesRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2660,7 +2811,13 @@ func (s *Service) UnassignUserRole(ctx context.Context, userID string, roleID st
 // UpdateCertificate calls POST /organization/certificates/{certificate_id} (updateCertificate): Rename a certificate; nothing else can change.
 func (s *Service) UpdateCertificate(ctx context.Context, certificateID string, body UpdateCertificateRequest, opts ...client.Option) (*Certificate, error) {
 	return client.Call[Certificate](ctx, s.c, client.Request{Operation: "updateCertificate", PathParams: []string{"certificateID", certificateID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateCertificateRequest(base, certificateID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateCertificateRequestWithBody(base, certificateID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2670,14 +2827,26 @@ func (s *Service) UpdateDataRetention(ctx context.Context, body UpdateDataRetent
 		return nil, client.MissingField("updateDataRetention", "retention_type")
 	}
 	return client.Call[DataRetention](ctx, s.c, client.Request{Operation: "updateDataRetention", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateDataRetentionRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateDataRetentionRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateFederationRule calls POST /organization/workload_identity_providers/{provider_id}/federation_rules/{rule_id} (updateFederationRule): Change a federation rule; what is left out stays as it is.
 func (s *Service) UpdateFederationRule(ctx context.Context, providerID string, ruleID string, body UpdateFederationRuleRequest, opts ...client.Option) (*FederationRule, error) {
 	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "updateFederationRule", PathParams: []string{"providerID", providerID, "ruleID", ruleID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateFederationRuleRequest(base, providerID, ruleID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateFederationRuleRequestWithBody(base, providerID, ruleID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2687,21 +2856,39 @@ func (s *Service) UpdateGroup(ctx context.Context, groupID string, body GroupReq
 		return nil, client.MissingField("updateGroup", "name")
 	}
 	return client.Call[Group](ctx, s.c, client.Request{Operation: "updateGroup", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateGroupRequest(base, groupID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateGroupRequestWithBody(base, groupID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateProject calls POST /organization/projects/{project_id} (updateProject): Rename a project or change its encryption key.
 func (s *Service) UpdateProject(ctx context.Context, projectID string, body UpdateProjectRequest, opts ...client.Option) (*Project, error) {
 	return client.Call[Project](ctx, s.c, client.Request{Operation: "updateProject", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateProjectAPIKey calls POST /organization/projects/{project_id}/api_keys/{api_key_id} (updateProjectApiKey): Change the scopes or the expiry of an API key of a project.
 func (s *Service) UpdateProjectAPIKey(ctx context.Context, projectID string, apiKeyID string, body UpdateProjectAPIKeyRequest, opts ...client.Option) (*ProjectAPIKey, error) {
 	return client.Call[ProjectAPIKey](ctx, s.c, client.Request{Operation: "updateProjectApiKey", PathParams: []string{"projectID", projectID, "apiKeyID", apiKeyID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectAPIKeyRequest(base, projectID, apiKeyID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectAPIKeyRequestWithBody(base, projectID, apiKeyID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2711,14 +2898,26 @@ func (s *Service) UpdateProjectDataRetention(ctx context.Context, projectID stri
 		return nil, client.MissingField("updateProjectDataRetention", "retention_type")
 	}
 	return client.Call[DataRetention](ctx, s.c, client.Request{Operation: "updateProjectDataRetention", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectDataRetentionRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectDataRetentionRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateProjectHostedToolPermissions calls POST /organization/projects/{project_id}/hosted_tool_permissions (updateProjectHostedToolPermissions): Allow or forbid hosted tools in a project.
 func (s *Service) UpdateProjectHostedToolPermissions(ctx context.Context, projectID string, body HostedToolPermissions, opts ...client.Option) (*HostedToolPermissions, error) {
 	return client.Call[HostedToolPermissions](ctx, s.c, client.Request{Operation: "updateProjectHostedToolPermissions", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectHostedToolPermissionsRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectHostedToolPermissionsRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2731,35 +2930,65 @@ func (s *Service) UpdateProjectModelPermissions(ctx context.Context, projectID s
 		return nil, client.MissingField("updateProjectModelPermissions", "model_ids")
 	}
 	return client.Call[ModelPermissions](ctx, s.c, client.Request{Operation: "updateProjectModelPermissions", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectModelPermissionsRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectModelPermissionsRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateProjectRateLimit calls POST /organization/projects/{project_id}/rate_limits/{rate_limit_id} (updateProjectRateLimit): Lower the rate limits of a project for one model.
 func (s *Service) UpdateProjectRateLimit(ctx context.Context, projectID string, rateLimitID string, body UpdateRateLimitRequest, opts ...client.Option) (*RateLimit, error) {
 	return client.Call[RateLimit](ctx, s.c, client.Request{Operation: "updateProjectRateLimit", PathParams: []string{"projectID", projectID, "rateLimitID", rateLimitID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectRateLimitRequest(base, projectID, rateLimitID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectRateLimitRequestWithBody(base, projectID, rateLimitID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateProjectRole calls POST /projects/{project_id}/roles/{role_id} (updateProjectRole): Change a custom role of a project.
 func (s *Service) UpdateProjectRole(ctx context.Context, projectID string, roleID string, body UpdateRoleRequest, opts ...client.Option) (*Role, error) {
 	return client.Call[Role](ctx, s.c, client.Request{Operation: "updateProjectRole", PathParams: []string{"projectID", projectID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectRoleRequest(base, projectID, roleID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectRoleRequestWithBody(base, projectID, roleID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateProjectServiceAccount calls POST /organization/projects/{project_id}/service_accounts/{service_account_id} (updateProjectServiceAccount): Rename a service account or change its role.
 func (s *Service) UpdateProjectServiceAccount(ctx context.Context, projectID string, serviceAccountID string, body UpdateServiceAccountRequest, opts ...client.Option) (*ServiceAccount, error) {
 	return client.Call[ServiceAccount](ctx, s.c, client.Request{Operation: "updateProjectServiceAccount", PathParams: []string{"projectID", projectID, "serviceAccountID", serviceAccountID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectServiceAccountRequest(base, projectID, serviceAccountID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectServiceAccountRequestWithBody(base, projectID, serviceAccountID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateProjectServiceTierSettings calls POST /organization/projects/{project_id}/service_tier_settings (updateProjectServiceTierSettings): Change the default service tier of a project or the tiers it may use.
 func (s *Service) UpdateProjectServiceTierSettings(ctx context.Context, projectID string, body UpdateServiceTierSettingsRequest, opts ...client.Option) (*ServiceTierSettings, error) {
 	return client.Call[ServiceTierSettings](ctx, s.c, client.Request{Operation: "updateProjectServiceTierSettings", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectServiceTierSettingsRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectServiceTierSettingsRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2777,7 +3006,13 @@ func (s *Service) UpdateProjectSpendAlert(ctx context.Context, projectID string,
 		return nil, client.MissingField("updateProjectSpendAlert", "notification_channel")
 	}
 	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "updateProjectSpendAlert", PathParams: []string{"projectID", projectID, "alertID", alertID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectSpendAlertRequest(base, projectID, alertID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectSpendAlertRequestWithBody(base, projectID, alertID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2792,21 +3027,39 @@ func (s *Service) UpdateProjectSpendLimit(ctx context.Context, projectID string,
 		body.Interval = &v
 	}
 	return client.Call[SpendLimit](ctx, s.c, client.Request{Operation: "updateProjectSpendLimit", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectSpendLimitRequest(base, projectID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectSpendLimitRequestWithBody(base, projectID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateProjectUser calls POST /organization/projects/{project_id}/users/{user_id} (updateProjectUser): Change a member's role in a project.
 func (s *Service) UpdateProjectUser(ctx context.Context, projectID string, userID string, body UpdateProjectUserRequest, opts ...client.Option) (*ProjectUser, error) {
 	return client.Call[ProjectUser](ctx, s.c, client.Request{Operation: "updateProjectUser", PathParams: []string{"projectID", projectID, "userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateProjectUserRequest(base, projectID, userID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateProjectUserRequestWithBody(base, projectID, userID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateRole calls POST /organization/roles/{role_id} (updateRole): Change a custom role of the organization.
 func (s *Service) UpdateRole(ctx context.Context, roleID string, body UpdateRoleRequest, opts ...client.Option) (*Role, error) {
 	return client.Call[Role](ctx, s.c, client.Request{Operation: "updateRole", PathParams: []string{"roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateRoleRequest(base, roleID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateRoleRequestWithBody(base, roleID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2824,7 +3077,13 @@ func (s *Service) UpdateSpendAlert(ctx context.Context, alertID string, body Spe
 		return nil, client.MissingField("updateSpendAlert", "notification_channel")
 	}
 	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "updateSpendAlert", PathParams: []string{"alertID", alertID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateSpendAlertRequest(base, alertID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateSpendAlertRequestWithBody(base, alertID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2839,21 +3098,39 @@ func (s *Service) UpdateSpendLimit(ctx context.Context, body UpdateSpendLimitReq
 		body.Interval = &v
 	}
 	return client.Call[SpendLimit](ctx, s.c, client.Request{Operation: "updateSpendLimit", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateSpendLimitRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateSpendLimitRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateUser calls POST /organization/users/{user_id} (updateUser): Change a user's organization role or profile.
 func (s *Service) UpdateUser(ctx context.Context, userID string, body UpdateUserRequest, opts ...client.Option) (*User, error) {
 	return client.Call[User](ctx, s.c, client.Request{Operation: "updateUser", PathParams: []string{"userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateUserRequest(base, userID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateUserRequestWithBody(base, userID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateWorkloadIdentityProvider calls POST /organization/workload_identity_providers/{provider_id} (updateWorkloadIdentityProvider): Change an OIDC provider; what is left out stays as it is.
 func (s *Service) UpdateWorkloadIdentityProvider(ctx context.Context, providerID string, body UpdateWorkloadIdentityProviderRequest, opts ...client.Option) (*WorkloadIdentityProvider, error) {
 	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "updateWorkloadIdentityProvider", PathParams: []string{"providerID", providerID}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUpdateWorkloadIdentityProviderRequest(base, providerID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateWorkloadIdentityProviderRequestWithBody(base, providerID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -2863,7 +3140,13 @@ func (s *Service) UploadCertificate(ctx context.Context, body UploadCertificateR
 		return nil, client.MissingField("uploadCertificate", "certificate")
 	}
 	return client.Call[Certificate](ctx, s.c, client.Request{Operation: "uploadCertificate", Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewUploadCertificateRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUploadCertificateRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 

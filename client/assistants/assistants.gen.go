@@ -44,6 +44,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/assistants"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/assistants"
+	"github.com/oapi-openai/openai/internal/unionrt"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -408,7 +409,13 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		return nil, client.MissingField("createAssistant", "model")
 	}
 	return client.Call[Assistant](ctx, s.c, client.Request{Operation: "createAssistant", Model: body.Model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateAssistantRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateAssistantRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -420,7 +427,13 @@ func (s *Service) CreateMessage(ctx context.Context, threadID string, body Creat
 		return nil, client.MissingField("createMessage", "content")
 	}
 	return client.Call[Message](ctx, s.c, client.Request{Operation: "createMessage", PathParams: []string{"threadID", threadID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateMessageRequest(base, threadID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateMessageRequestWithBody(base, threadID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -437,7 +450,13 @@ func (s *Service) CreateRun(ctx context.Context, threadID string, params *Create
 		model = *body.Model
 	}
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "createRun", PathParams: []string{"threadID", threadID}, Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateRunRequest(base, threadID, params, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateRunRequestWithBody(base, threadID, params, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -456,7 +475,13 @@ func (s *Service) CreateRunStream(ctx context.Context, threadID string, params *
 		model = *body.Model
 	}
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "createRun", PathParams: []string{"threadID", threadID}, Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateRunRequest(base, threadID, params, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateRunRequestWithBody(base, threadID, params, "application/json", r)
 	}, gen.UnmarshalStreamEvent, client.StreamSpec{Done: "[DONE]", Envelope: true}, opts...)
 }
 
@@ -465,7 +490,13 @@ func (s *Service) CreateRunStream(ctx context.Context, threadID string, params *
 // Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces threads with conversations (createConversation and its operations).
 func (s *Service) CreateThread(ctx context.Context, body CreateThreadRequest, opts ...client.Option) (*Thread, error) {
 	return client.Call[Thread](ctx, s.c, client.Request{Operation: "createThread", Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateThreadRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateThreadRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -482,7 +513,13 @@ func (s *Service) CreateThreadAndRun(ctx context.Context, body CreateThreadAndRu
 		model = *body.Model
 	}
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "createThreadAndRun", Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateThreadAndRunRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateThreadAndRunRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -501,7 +538,13 @@ func (s *Service) CreateThreadAndRunStream(ctx context.Context, body CreateThrea
 		model = *body.Model
 	}
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "createThreadAndRun", Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateThreadAndRunRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateThreadAndRunRequestWithBody(base, "application/json", r)
 	}, gen.UnmarshalStreamEvent, client.StreamSpec{Done: "[DONE]", Envelope: true}, opts...)
 }
 
@@ -734,7 +777,13 @@ func (s *Service) Update(ctx context.Context, assistantID string, body UpdateReq
 		model = *body.Model
 	}
 	return client.Call[Assistant](ctx, s.c, client.Request{Operation: "modifyAssistant", PathParams: []string{"assistantID", assistantID}, Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewModifyAssistantRequest(base, assistantID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewModifyAssistantRequestWithBody(base, assistantID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -743,7 +792,13 @@ func (s *Service) Update(ctx context.Context, assistantID string, body UpdateReq
 // Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces messages with the items of a conversation (listConversationItems, createConversationItems).
 func (s *Service) UpdateMessage(ctx context.Context, threadID string, messageID string, body UpdateMessageRequest, opts ...client.Option) (*Message, error) {
 	return client.Call[Message](ctx, s.c, client.Request{Operation: "modifyMessage", PathParams: []string{"threadID", threadID, "messageID", messageID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewModifyMessageRequest(base, threadID, messageID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewModifyMessageRequestWithBody(base, threadID, messageID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -752,7 +807,13 @@ func (s *Service) UpdateMessage(ctx context.Context, threadID string, messageID 
 // Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces runs with responses (createResponse with a `conversation`).
 func (s *Service) UpdateRun(ctx context.Context, threadID string, runID string, body UpdateRunRequest, opts ...client.Option) (*Run, error) {
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "modifyRun", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewModifyRunRequest(base, threadID, runID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewModifyRunRequestWithBody(base, threadID, runID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -761,7 +822,13 @@ func (s *Service) UpdateRun(ctx context.Context, threadID string, runID string, 
 // Deprecated: the API marks this operation as deprecated. Deprecated with the Assistants API: the Responses API replaces threads with conversations (createConversation and its operations).
 func (s *Service) UpdateThread(ctx context.Context, threadID string, body UpdateThreadRequest, opts ...client.Option) (*Thread, error) {
 	return client.Call[Thread](ctx, s.c, client.Request{Operation: "modifyThread", PathParams: []string{"threadID", threadID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewModifyThreadRequest(base, threadID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewModifyThreadRequestWithBody(base, threadID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -774,7 +841,13 @@ func (s *Service) SubmitToolOutputs(ctx context.Context, threadID string, runID 
 		return nil, client.MissingField("submitToolOutputs", "tool_outputs")
 	}
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "submitToolOutputs", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewSubmitToolOutputsRequest(base, threadID, runID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewSubmitToolOutputsRequestWithBody(base, threadID, runID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -789,6 +862,12 @@ func (s *Service) SubmitToolOutputsStream(ctx context.Context, threadID string, 
 		return nil, client.MissingField("submitToolOutputs", "tool_outputs")
 	}
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "submitToolOutputs", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewSubmitToolOutputsRequest(base, threadID, runID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewSubmitToolOutputsRequestWithBody(base, threadID, runID, "application/json", r)
 	}, gen.UnmarshalStreamEvent, client.StreamSpec{Done: "[DONE]", Envelope: true}, opts...)
 }

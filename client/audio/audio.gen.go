@@ -32,6 +32,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/audio"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/audio"
+	"github.com/oapi-openai/openai/internal/unionrt"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -178,7 +179,13 @@ func (s *Service) CreateSpeech(ctx context.Context, body CreateSpeechRequest, op
 		return nil, client.MissingField("createSpeech", "voice")
 	}
 	return client.Download(ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model}, func(base string) (*http.Request, error) {
-		req, err := build.NewCreateSpeechRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		req, err := build.NewCreateSpeechRequestWithBody(base, "application/json", r)
 		if err == nil {
 			req.Header.Set("Accept", "application/octet-stream, audio/aac, audio/flac, audio/mpeg, audio/opus, audio/pcm, audio/wav")
 		}
@@ -201,7 +208,13 @@ func (s *Service) CreateSpeechStream(ctx context.Context, body CreateSpeechReque
 		return nil, client.MissingField("createSpeech", "voice")
 	}
 	return client.Stream[CreateSpeechStreamEvent](ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model}, func(base string) (*http.Request, error) {
-		return build.NewCreateSpeechRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateSpeechRequestWithBody(base, "application/json", r)
 	}, gen.UnmarshalCreateSpeechStreamEvent, client.StreamSpec{Final: []string{"speech.audio.done"}}, opts...)
 }
 
@@ -417,6 +430,12 @@ func (s *Service) UpdateVoiceConsent(ctx context.Context, consentID string, body
 		return nil, client.MissingField("updateVoiceConsent", "name")
 	}
 	return client.Call[VoiceConsent](ctx, s.c, client.Request{Operation: "updateVoiceConsent", PathParams: []string{"consentID", consentID}}, func(base string) (*http.Request, error) {
-		return build.NewUpdateVoiceConsentRequest(base, consentID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateVoiceConsentRequestWithBody(base, consentID, "application/json", r)
 	}, nil, opts...)
 }

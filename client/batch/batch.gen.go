@@ -25,6 +25,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/batch"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/batch"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the batch operations. It is as safe for concurrent use
@@ -97,7 +98,13 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		return nil, client.MissingField("createBatch", "input_file_id")
 	}
 	return client.Call[Batch](ctx, s.c, client.Request{Operation: "createBatch"}, func(base string) (*http.Request, error) {
-		return build.NewCreateBatchRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateBatchRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 

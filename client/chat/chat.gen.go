@@ -27,6 +27,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/chat"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/chat"
+	"github.com/oapi-openai/openai/internal/unionrt"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -394,7 +395,13 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		return nil, client.MissingField("createChatCompletion", "messages")
 	}
 	return client.Call[Completion](ctx, s.c, client.Request{Operation: "createChatCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
-		return build.NewCreateChatCompletionRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateChatCompletionRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -410,8 +417,18 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 		return nil, client.MissingField("createChatCompletion", "messages")
 	}
 	return client.Stream[Chunk](ctx, s.c, client.Request{Operation: "createChatCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
-		return build.NewCreateChatCompletionRequest(base, body)
-	}, nil, client.StreamSpec{Done: "[DONE]"}, opts...)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateChatCompletionRequestWithBody(base, "application/json", r)
+	}, func(data []byte) (Chunk, error) {
+		var v Chunk
+		err := v.UnmarshalJSON(data)
+		return v, err
+	}, client.StreamSpec{Done: "[DONE]"}, opts...)
 }
 
 // Delete calls DELETE /chat/completions/{completion_id} (deleteChatCompletion): Delete a stored chat completion.
@@ -497,6 +514,12 @@ func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...clien
 // Update calls POST /chat/completions/{completion_id} (updateChatCompletion): Change the metadata of a stored chat completion.
 func (s *Service) Update(ctx context.Context, completionID string, body UpdateRequest, opts ...client.Option) (*StoredCompletion, error) {
 	return client.Call[StoredCompletion](ctx, s.c, client.Request{Operation: "updateChatCompletion", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
-		return build.NewUpdateChatCompletionRequest(base, completionID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateChatCompletionRequestWithBody(base, completionID, "application/json", r)
 	}, nil, opts...)
 }

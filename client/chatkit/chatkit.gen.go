@@ -27,6 +27,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/chatkit"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/chatkit"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the chatkit operations. It is as safe for concurrent use
@@ -155,7 +156,13 @@ func (s *Service) CreateSession(ctx context.Context, body CreateSessionRequest, 
 		return nil, client.MissingField("createChatKitSession", "user")
 	}
 	return client.Call[Session](ctx, s.c, client.Request{Operation: "createChatKitSession", Beta: "chatkit_beta=v1"}, func(base string) (*http.Request, error) {
-		return build.NewCreateChatKitSessionRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateChatKitSessionRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 

@@ -21,6 +21,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/completions"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/completions"
+	"github.com/oapi-openai/openai/internal/unionrt"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -77,7 +78,13 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		return nil, client.MissingField("createCompletion", "prompt")
 	}
 	return client.Call[Completion](ctx, s.c, client.Request{Operation: "createCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
-		return build.NewCreateCompletionRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateCompletionRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -93,6 +100,16 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 		return nil, client.MissingField("createCompletion", "prompt")
 	}
 	return client.Stream[Completion](ctx, s.c, client.Request{Operation: "createCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
-		return build.NewCreateCompletionRequest(base, body)
-	}, nil, client.StreamSpec{Done: "[DONE]"}, opts...)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateCompletionRequestWithBody(base, "application/json", r)
+	}, func(data []byte) (Completion, error) {
+		var v Completion
+		err := v.UnmarshalJSON(data)
+		return v, err
+	}, client.StreamSpec{Done: "[DONE]"}, opts...)
 }

@@ -31,6 +31,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/containers"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/containers"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the containers operations. It is as safe for concurrent use
@@ -92,7 +93,13 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		return nil, client.MissingField("createContainer", "name")
 	}
 	return client.Call[Container](ctx, s.c, client.Request{Operation: "createContainer"}, func(base string) (*http.Request, error) {
-		return build.NewCreateContainerRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateContainerRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -114,7 +121,13 @@ func (s *Service) CreateFileJSON(ctx context.Context, containerID string, body C
 		return nil, client.MissingField("createContainerFile", "file_id")
 	}
 	return client.Call[File](ctx, s.c, client.Request{Operation: "createContainerFile", PathParams: []string{"containerID", containerID}}, func(base string) (*http.Request, error) {
-		return build.NewCreateContainerFileRequest(base, containerID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateContainerFileRequestWithBody(base, containerID, "application/json", r)
 	}, nil, opts...)
 }
 

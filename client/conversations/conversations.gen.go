@@ -30,6 +30,7 @@ import (
 	"github.com/oapi-openai/openai/gen/responses"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/conversations"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the conversations operations. It is as safe for concurrent use
@@ -516,6 +517,12 @@ func (s *Service) ListItemsAll(ctx context.Context, conversationID string, param
 // Update calls POST /conversations/{conversation_id} (updateConversation): Replace the metadata of a conversation.
 func (s *Service) Update(ctx context.Context, conversationID string, body UpdateRequest, opts ...client.Option) (*Conversation, error) {
 	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "updateConversation", PathParams: []string{"conversationID", conversationID}}, func(base string) (*http.Request, error) {
-		return build.NewUpdateConversationRequest(base, conversationID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateConversationRequestWithBody(base, conversationID, "application/json", r)
 	}, nil, opts...)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	gen "github.com/oapi-openai/openai/gen/embeddings"
 	build "github.com/oapi-openai/openai/internal/build/embeddings"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the embeddings operations. It is as safe for concurrent use
@@ -72,6 +73,12 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		return nil, client.MissingField("createEmbedding", "input")
 	}
 	return client.Call[CreateResponse](ctx, s.c, client.Request{Operation: "createEmbedding", Model: body.Model}, func(base string) (*http.Request, error) {
-		return build.NewCreateEmbeddingRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateEmbeddingRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }

@@ -33,6 +33,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/evals"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/evals"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the evals operations. It is as safe for concurrent use
@@ -220,7 +221,13 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		return nil, client.InvalidRequest("createEval", err)
 	}
 	return client.Call[Eval](ctx, s.c, client.Request{Operation: "createEval"}, func(base string) (*http.Request, error) {
-		return build.NewCreateEvalRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateEvalRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -233,7 +240,13 @@ func (s *Service) CreateRun(ctx context.Context, evalID string, body CreateRunRe
 		return nil, client.InvalidRequest("createEvalRun", err)
 	}
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "createEvalRun", PathParams: []string{"evalID", evalID}}, func(base string) (*http.Request, error) {
-		return build.NewCreateEvalRunRequest(base, evalID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateEvalRunRequestWithBody(base, evalID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -374,6 +387,12 @@ func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...clien
 // Update calls POST /evals/{eval_id} (updateEval): Rename an eval or replace its metadata.
 func (s *Service) Update(ctx context.Context, evalID string, body UpdateRequest, opts ...client.Option) (*Eval, error) {
 	return client.Call[Eval](ctx, s.c, client.Request{Operation: "updateEval", PathParams: []string{"evalID", evalID}}, func(base string) (*http.Request, error) {
-		return build.NewUpdateEvalRequest(base, evalID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateEvalRequestWithBody(base, evalID, "application/json", r)
 	}, nil, opts...)
 }

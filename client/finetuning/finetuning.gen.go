@@ -34,6 +34,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/finetuning"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/finetuning"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the finetuning operations. It is as safe for concurrent use
@@ -234,7 +235,13 @@ func (s *Service) CreateCheckpointPermission(ctx context.Context, checkpoint str
 		return nil, client.MissingField("createFineTuningCheckpointPermission", "project_ids")
 	}
 	return client.Call[ListCheckpointPermissionsResponse](ctx, s.c, client.Request{Operation: "createFineTuningCheckpointPermission", PathParams: []string{"checkpoint", checkpoint}, Admin: true}, func(base string) (*http.Request, error) {
-		return build.NewCreateFineTuningCheckpointPermissionRequest(base, checkpoint, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateFineTuningCheckpointPermissionRequestWithBody(base, checkpoint, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -250,7 +257,13 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		return nil, client.InvalidRequest("createFineTuningJob", err)
 	}
 	return client.Call[Job](ctx, s.c, client.Request{Operation: "createFineTuningJob", Model: body.Model}, func(base string) (*http.Request, error) {
-		return build.NewCreateFineTuningJobRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateFineTuningJobRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -420,7 +433,13 @@ func (s *Service) RunGrader(ctx context.Context, body RunGraderRequest, opts ...
 		return nil, client.InvalidRequest("runGrader", err)
 	}
 	return client.Call[RunGraderResponse](ctx, s.c, client.Request{Operation: "runGrader"}, func(base string) (*http.Request, error) {
-		return build.NewRunGraderRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewRunGraderRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -433,6 +452,12 @@ func (s *Service) ValidateGrader(ctx context.Context, body ValidateGraderRequest
 		return nil, client.InvalidRequest("validateGrader", err)
 	}
 	return client.Call[ValidateGraderResponse](ctx, s.c, client.Request{Operation: "validateGrader"}, func(base string) (*http.Request, error) {
-		return build.NewValidateGraderRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewValidateGraderRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }

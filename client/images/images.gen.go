@@ -25,6 +25,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/images"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/images"
+	"github.com/oapi-openai/openai/internal/unionrt"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -185,7 +186,13 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		model = *body.Model
 	}
 	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImage", Model: model}, func(base string) (*http.Request, error) {
-		return build.NewCreateImageRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateImageRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -202,7 +209,13 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 		model = *body.Model
 	}
 	return client.Stream[GenStreamEvent](ctx, s.c, client.Request{Operation: "createImage", Model: model}, func(base string) (*http.Request, error) {
-		return build.NewCreateImageRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateImageRequestWithBody(base, "application/json", r)
 	}, gen.UnmarshalGenStreamEvent, client.StreamSpec{Final: []string{"image_generation.completed"}}, opts...)
 }
 
@@ -262,7 +275,13 @@ func (s *Service) CreateEditJSON(ctx context.Context, body CreateEditJSONRequest
 		model = *body.Model
 	}
 	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model}, func(base string) (*http.Request, error) {
-		return build.NewCreateImageEditRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateImageEditRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -282,7 +301,13 @@ func (s *Service) CreateEditJSONStream(ctx context.Context, body CreateEditJSONR
 		model = *body.Model
 	}
 	return client.Stream[EditStreamEvent](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model}, func(base string) (*http.Request, error) {
-		return build.NewCreateImageEditRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateImageEditRequestWithBody(base, "application/json", r)
 	}, gen.UnmarshalEditStreamEvent, client.StreamSpec{Final: []string{"image_edit.completed"}}, opts...)
 }
 

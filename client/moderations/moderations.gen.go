@@ -20,6 +20,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	gen "github.com/oapi-openai/openai/gen/moderations"
 	build "github.com/oapi-openai/openai/internal/build/moderations"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the moderations operations. It is as safe for concurrent use
@@ -71,6 +72,12 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		model = *body.Model
 	}
 	return client.Call[CreateResponse](ctx, s.c, client.Request{Operation: "createModeration", Model: model}, func(base string) (*http.Request, error) {
-		return build.NewCreateModerationRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateModerationRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }

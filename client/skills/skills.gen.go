@@ -33,6 +33,7 @@ import (
 	"github.com/oapi-openai/openai/gen/shared"
 	gen "github.com/oapi-openai/openai/gen/skills"
 	build "github.com/oapi-openai/openai/internal/build/skills"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the skills operations. It is as safe for concurrent use
@@ -224,6 +225,12 @@ func (s *Service) Update(ctx context.Context, skillID string, body UpdateRequest
 		return nil, client.MissingField("updateSkill", "default_version")
 	}
 	return client.Call[Skill](ctx, s.c, client.Request{Operation: "updateSkill", PathParams: []string{"skillID", skillID}}, func(base string) (*http.Request, error) {
-		return build.NewUpdateSkillRequest(base, skillID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateSkillRequestWithBody(base, skillID, "application/json", r)
 	}, nil, opts...)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/oapi-openai/openai/gen/shared"
 	gen "github.com/oapi-openai/openai/gen/uploads"
 	build "github.com/oapi-openai/openai/internal/build/uploads"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the uploads operations. It is as safe for concurrent use
@@ -110,7 +111,13 @@ func (s *Service) Complete(ctx context.Context, uploadID string, body CompleteRe
 		return nil, client.MissingField("completeUpload", "part_ids")
 	}
 	return client.Call[Upload](ctx, s.c, client.Request{Operation: "completeUpload", PathParams: []string{"uploadID", uploadID}}, func(base string) (*http.Request, error) {
-		return build.NewCompleteUploadRequest(base, uploadID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCompleteUploadRequestWithBody(base, uploadID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -123,6 +130,12 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 		return nil, client.MissingField("createUpload", "mime_type")
 	}
 	return client.Call[Upload](ctx, s.c, client.Request{Operation: "createUpload"}, func(base string) (*http.Request, error) {
-		return build.NewCreateUploadRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateUploadRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }

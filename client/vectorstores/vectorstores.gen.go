@@ -37,6 +37,7 @@ import (
 	"github.com/oapi-openai/openai/gen/shared"
 	gen "github.com/oapi-openai/openai/gen/vectorstores"
 	build "github.com/oapi-openai/openai/internal/build/vectorstores"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the vectorstores operations. It is as safe for concurrent use
@@ -165,7 +166,13 @@ func (s *Service) CancelFileBatch(ctx context.Context, vectorStoreID string, bat
 // Create calls POST /vector_stores (createVectorStore): Create a vector store, optionally filled with files.
 func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client.Option) (*VectorStore, error) {
 	return client.Call[VectorStore](ctx, s.c, client.Request{Operation: "createVectorStore", Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateVectorStoreRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateVectorStoreRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -175,14 +182,26 @@ func (s *Service) CreateFile(ctx context.Context, vectorStoreID string, body Cre
 		return nil, client.MissingField("createVectorStoreFile", "file_id")
 	}
 	return client.Call[File](ctx, s.c, client.Request{Operation: "createVectorStoreFile", PathParams: []string{"vectorStoreID", vectorStoreID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateVectorStoreFileRequest(base, vectorStoreID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateVectorStoreFileRequestWithBody(base, vectorStoreID, "application/json", r)
 	}, nil, opts...)
 }
 
 // CreateFileBatch calls POST /vector_stores/{vector_store_id}/file_batches (createVectorStoreFileBatch): Attach many files to a vector store in one request.
 func (s *Service) CreateFileBatch(ctx context.Context, vectorStoreID string, body CreateFileBatchRequest, opts ...client.Option) (*FileBatch, error) {
 	return client.Call[FileBatch](ctx, s.c, client.Request{Operation: "createVectorStoreFileBatch", PathParams: []string{"vectorStoreID", vectorStoreID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewCreateVectorStoreFileBatchRequest(base, vectorStoreID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateVectorStoreFileBatchRequestWithBody(base, vectorStoreID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -323,7 +342,13 @@ func (s *Service) ListAll(ctx context.Context, params *ListParams, opts ...clien
 // Update calls POST /vector_stores/{vector_store_id} (modifyVectorStore): Change the name, expiry or metadata of a vector store.
 func (s *Service) Update(ctx context.Context, vectorStoreID string, body UpdateRequest, opts ...client.Option) (*VectorStore, error) {
 	return client.Call[VectorStore](ctx, s.c, client.Request{Operation: "modifyVectorStore", PathParams: []string{"vectorStoreID", vectorStoreID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewModifyVectorStoreRequest(base, vectorStoreID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewModifyVectorStoreRequestWithBody(base, vectorStoreID, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -340,13 +365,25 @@ func (s *Service) Search(ctx context.Context, vectorStoreID string, body SearchR
 		return nil, client.MissingField("searchVectorStore", "query")
 	}
 	return client.Call[SearchPage](ctx, s.c, client.Request{Operation: "searchVectorStore", PathParams: []string{"vectorStoreID", vectorStoreID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewSearchVectorStoreRequest(base, vectorStoreID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewSearchVectorStoreRequestWithBody(base, vectorStoreID, "application/json", r)
 	}, nil, opts...)
 }
 
 // UpdateFileAttributes calls POST /vector_stores/{vector_store_id}/files/{file_id} (updateVectorStoreFileAttributes): Replace the attributes of a file in a vector store.
 func (s *Service) UpdateFileAttributes(ctx context.Context, vectorStoreID string, fileID string, body UpdateFileAttributesRequest, opts ...client.Option) (*File, error) {
 	return client.Call[File](ctx, s.c, client.Request{Operation: "updateVectorStoreFileAttributes", PathParams: []string{"vectorStoreID", vectorStoreID, "fileID", fileID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
-		return build.NewUpdateVectorStoreFileAttributesRequest(base, vectorStoreID, fileID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewUpdateVectorStoreFileAttributesRequestWithBody(base, vectorStoreID, fileID, "application/json", r)
 	}, nil, opts...)
 }

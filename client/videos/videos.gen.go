@@ -32,6 +32,7 @@ import (
 	"github.com/oapi-openai/openai/gen/shared"
 	gen "github.com/oapi-openai/openai/gen/videos"
 	build "github.com/oapi-openai/openai/internal/build/videos"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Service calls the videos operations. It is as safe for concurrent use
@@ -131,7 +132,13 @@ func (s *Service) CreateJSON(ctx context.Context, body CreateJSONRequest, opts .
 		model = *body.Model
 	}
 	return client.Call[Video](ctx, s.c, client.Request{Operation: "createVideo", Model: model}, func(base string) (*http.Request, error) {
-		return build.NewCreateVideoRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewCreateVideoRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -200,7 +207,13 @@ func (s *Service) EditJSON(ctx context.Context, body EditJSONRequest, opts ...cl
 		return nil, client.MissingField("editVideo", "prompt")
 	}
 	return client.Call[Video](ctx, s.c, client.Request{Operation: "editVideo"}, func(base string) (*http.Request, error) {
-		return build.NewEditVideoRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewEditVideoRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -235,7 +248,13 @@ func (s *Service) ExtendJSON(ctx context.Context, body ExtendJSONRequest, opts .
 		return nil, client.MissingField("extendVideo", "seconds")
 	}
 	return client.Call[Video](ctx, s.c, client.Request{Operation: "extendVideo"}, func(base string) (*http.Request, error) {
-		return build.NewExtendVideoRequest(base, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewExtendVideoRequestWithBody(base, "application/json", r)
 	}, nil, opts...)
 }
 
@@ -316,6 +335,12 @@ func (s *Service) RemixJSON(ctx context.Context, videoID string, body RemixReque
 		return nil, client.MissingField("remixVideo", "prompt")
 	}
 	return client.Call[Video](ctx, s.c, client.Request{Operation: "remixVideo", PathParams: []string{"videoID", videoID}}, func(base string) (*http.Request, error) {
-		return build.NewRemixVideoRequest(base, videoID, body)
+		var e unionrt.Encoder
+		body.EncodeJSON(&e)
+		r, err := e.Reader()
+		if err != nil {
+			return nil, err
+		}
+		return build.NewRemixVideoRequestWithBody(base, videoID, "application/json", r)
 	}, nil, opts...)
 }

@@ -11006,1372 +11006,16 @@ func (AuditLogTenantWorkspaceInviteEmailSettingsUpdated) IsAuditLog(unionrt.Seal
 // AuditLogTenantWorkspaceInviteEmailSettingsUpdated. JSON null yields nil and
 // anything else an UnknownAuditLog.
 func UnmarshalAuditLog(data []byte) (AuditLog, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AuditLog", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AuditLog", err)
-		}
-		switch string(value) {
-		case "api_key.created":
-			var v AuditLogAPIKeyCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "api_key.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "api_key.updated":
-			var v AuditLogAPIKeyUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "api_key.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "api_key.deleted":
-			var v AuditLogAPIKeyDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "api_key.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "certificate.created":
-			var v AuditLogCertificateCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "certificate.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "certificate.updated":
-			var v AuditLogCertificateUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "certificate.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "certificate.deleted":
-			var v AuditLogCertificateDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "certificate.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "certificates.activated":
-			var v AuditLogCertificatesActivated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "certificates.activated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "certificates.deactivated":
-			var v AuditLogCertificatesDeactivated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "certificates.deactivated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "checkpoint.permission.created":
-			var v AuditLogCheckpointPermissionCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "checkpoint.permission.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "checkpoint.permission.deleted":
-			var v AuditLogCheckpointPermissionDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "checkpoint.permission.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "external_key.registered":
-			var v AuditLogExternalKeyRegistered
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "external_key.registered" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "external_key.removed":
-			var v AuditLogExternalKeyRemoved
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "external_key.removed" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "external_storage.registered":
-			var v AuditLogExternalStorageRegistered
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "external_storage.registered" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "external_storage.removed":
-			var v AuditLogExternalStorageRemoved
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "external_storage.removed" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "group.created":
-			var v AuditLogGroupCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "group.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "group.updated":
-			var v AuditLogGroupUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "group.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "group.deleted":
-			var v AuditLogGroupDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "group.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "invite.sent":
-			var v AuditLogInviteSent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "invite.sent" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "invite.accepted":
-			var v AuditLogInviteAccepted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "invite.accepted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "invite.deleted":
-			var v AuditLogInviteDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "invite.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "ip_allowlist.created":
-			var v AuditLogIPAllowlistCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "ip_allowlist.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "ip_allowlist.updated":
-			var v AuditLogIPAllowlistUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "ip_allowlist.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "ip_allowlist.deleted":
-			var v AuditLogIPAllowlistDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "ip_allowlist.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "ip_allowlist.config.activated":
-			var v AuditLogIPAllowlistConfigActivated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "ip_allowlist.config.activated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "ip_allowlist.config.deactivated":
-			var v AuditLogIPAllowlistConfigDeactivated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "ip_allowlist.config.deactivated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "login.succeeded":
-			var v AuditLogLoginSucceeded
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "login.succeeded" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "login.failed":
-			var v AuditLogLoginFailed
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "login.failed" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "logout.succeeded":
-			var v AuditLogLogoutSucceeded
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "logout.succeeded" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "logout.failed":
-			var v AuditLogLogoutFailed
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "logout.failed" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.updated":
-			var v AuditLogOrganizationUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "organization.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "project.created":
-			var v AuditLogProjectCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "project.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "project.updated":
-			var v AuditLogProjectUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "project.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "project.archived":
-			var v AuditLogProjectArchived
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "project.archived" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "project.deleted":
-			var v AuditLogProjectDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "project.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "rate_limit.updated":
-			var v AuditLogRateLimitUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "rate_limit.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "rate_limit.deleted":
-			var v AuditLogRateLimitDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "rate_limit.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "resource.deleted":
-			var v AuditLogResourceDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "resource.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tunnel.created":
-			var v AuditLogTunnelCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tunnel.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tunnel.updated":
-			var v AuditLogTunnelUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tunnel.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tunnel.deleted":
-			var v AuditLogTunnelDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tunnel.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "workload_identity_provider.created":
-			var v AuditLogWorkloadIdentityProviderCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "workload_identity_provider.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "workload_identity_provider.updated":
-			var v AuditLogWorkloadIdentityProviderUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "workload_identity_provider.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "workload_identity_provider.deleted":
-			var v AuditLogWorkloadIdentityProviderDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "workload_identity_provider.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "workload_identity_provider_mapping.created":
-			var v AuditLogWorkloadIdentityProviderMappingCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "workload_identity_provider_mapping.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "workload_identity_provider_mapping.updated":
-			var v AuditLogWorkloadIdentityProviderMappingUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "workload_identity_provider_mapping.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "workload_identity_provider_mapping.deleted":
-			var v AuditLogWorkloadIdentityProviderMappingDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "workload_identity_provider_mapping.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "role.created":
-			var v AuditLogRoleCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "role.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "role.updated":
-			var v AuditLogRoleUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "role.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "role.deleted":
-			var v AuditLogRoleDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "role.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "role.assignment.created":
-			var v AuditLogRoleAssignmentCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "role.assignment.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "role.assignment.deleted":
-			var v AuditLogRoleAssignmentDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "role.assignment.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "role.bound_to_resource":
-			var v AuditLogRoleBoundToResource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "role.bound_to_resource" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "role.unbound_from_resource":
-			var v AuditLogRoleUnboundFromResource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "role.unbound_from_resource" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "scim.enabled":
-			var v AuditLogScimEnabled
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "scim.enabled" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "scim.disabled":
-			var v AuditLogScimDisabled
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "scim.disabled" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "service_account.created":
-			var v AuditLogServiceAccountCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "service_account.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "service_account.updated":
-			var v AuditLogServiceAccountUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "service_account.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "service_account.deleted":
-			var v AuditLogServiceAccountDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "service_account.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "user.added":
-			var v AuditLogUserAdded
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "user.added" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "user.updated":
-			var v AuditLogUserUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "user.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "user.deleted":
-			var v AuditLogUserDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "user.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.metadata.updated":
-			var v AuditLogTenantMetadataUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.metadata.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.microsoft_entra_mapping.upserted":
-			var v AuditLogTenantMicrosoftEntraMappingUpserted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.microsoft_entra_mapping.upserted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.microsoft_entra_mapping.deleted":
-			var v AuditLogTenantMicrosoftEntraMappingDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.microsoft_entra_mapping.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workload_identity.provider.created":
-			var v AuditLogTenantWorkloadIdentityProviderCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workload_identity.provider.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workload_identity.provider.updated":
-			var v AuditLogTenantWorkloadIdentityProviderUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workload_identity.provider.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workload_identity.provider.archived":
-			var v AuditLogTenantWorkloadIdentityProviderArchived
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workload_identity.provider.archived" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workload_identity.mapping.created":
-			var v AuditLogTenantWorkloadIdentityMappingCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workload_identity.mapping.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workload_identity.mapping.updated":
-			var v AuditLogTenantWorkloadIdentityMappingUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workload_identity.mapping.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workload_identity.mapping.archived":
-			var v AuditLogTenantWorkloadIdentityMappingArchived
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workload_identity.mapping.archived" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workload_identity.binding.created":
-			var v AuditLogTenantWorkloadIdentityBindingCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workload_identity.binding.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workload_identity.principal.provisioned":
-			var v AuditLogTenantWorkloadIdentityPrincipalProvisioned
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workload_identity.principal.provisioned" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workload_identity.access_token.issued":
-			var v AuditLogTenantWorkloadIdentityAccessTokenIssued
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workload_identity.access_token.issued" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.admin_api_key.created":
-			var v AuditLogTenantAdminAPIKeyCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.admin_api_key.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.admin_api_key.updated":
-			var v AuditLogTenantAdminAPIKeyUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.admin_api_key.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.admin_api_key.deleted":
-			var v AuditLogTenantAdminAPIKeyDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.admin_api_key.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.project_api_key.created":
-			var v AuditLogTenantProjectAPIKeyCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.project_api_key.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.trusted_access.business_verification.started":
-			var v AuditLogTenantTrustedAccessBusinessVerificationStarted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.trusted_access.business_verification.started" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.trusted_access.application.submitted":
-			var v AuditLogTenantTrustedAccessApplicationSubmitted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.trusted_access.application.submitted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.chatgpt_access_token.revoked":
-			var v AuditLogTenantChatgptAccessTokenRevoked
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.chatgpt_access_token.revoked" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.migration.completed":
-			var v AuditLogTenantMigrationCompleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.migration.completed" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.sso.migrated":
-			var v AuditLogTenantSsoMigrated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.sso.migrated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.domains.migrated":
-			var v AuditLogTenantDomainsMigrated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.domains.migrated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.sso_connection.created":
-			var v AuditLogTenantSsoConnectionCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.sso_connection.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.sso_connection.updated":
-			var v AuditLogTenantSsoConnectionUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.sso_connection.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.sso_connection.deleted":
-			var v AuditLogTenantSsoConnectionDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.sso_connection.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.sso_connection.setup.started":
-			var v AuditLogTenantSsoConnectionSetupStarted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.sso_connection.setup.started" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.policy.created":
-			var v AuditLogTenantPolicyCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.policy.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.policy.updated":
-			var v AuditLogTenantPolicyUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.policy.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.policy.deleted":
-			var v AuditLogTenantPolicyDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.policy.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.policy.attached":
-			var v AuditLogTenantPolicyAttached
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.policy.attached" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.policy.detached":
-			var v AuditLogTenantPolicyDetached
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.policy.detached" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.principal_authentication_policy.resolved":
-			var v AuditLogTenantPrincipalAuthenticationPolicyResolved
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.principal_authentication_policy.resolved" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.scim.setup.started":
-			var v AuditLogTenantScimSetupStarted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.scim.setup.started" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.scim.deletion.requested":
-			var v AuditLogTenantScimDeletionRequested
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.scim.deletion.requested" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.scim.directory.created":
-			var v AuditLogTenantScimDirectoryCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.scim.directory.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.product_access_policy.updated":
-			var v AuditLogTenantProductAccessPolicyUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.product_access_policy.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_share_grant.created":
-			var v AuditLogTenantResourceShareGrantCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_share_grant.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_share_grant.updated":
-			var v AuditLogTenantResourceShareGrantUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_share_grant.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_share_grant.accepted":
-			var v AuditLogTenantResourceShareGrantAccepted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_share_grant.accepted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_share_grant.declined":
-			var v AuditLogTenantResourceShareGrantDeclined
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_share_grant.declined" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_share_grant.revoked":
-			var v AuditLogTenantResourceShareGrantRevoked
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_share_grant.revoked" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_share_grant.deleted":
-			var v AuditLogTenantResourceShareGrantDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_share_grant.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.service_account.updated":
-			var v AuditLogTenantServiceAccountUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.service_account.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.service_account.deleted":
-			var v AuditLogTenantServiceAccountDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.service_account.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.service_account.token.revoked":
-			var v AuditLogTenantServiceAccountTokenRevoked
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.service_account.token.revoked" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.billing.overage_limit.updated":
-			var v AuditLogTenantBillingOverageLimitUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.billing.overage_limit.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.billing.alerts.updated":
-			var v AuditLogTenantBillingAlertsUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.billing.alerts.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.billing.info.updated":
-			var v AuditLogTenantBillingInfoUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.billing.info.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.usage_limit.workspace.updated":
-			var v AuditLogTenantUsageLimitWorkspaceUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.usage_limit.workspace.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.usage_limit.group.updated":
-			var v AuditLogTenantUsageLimitGroupUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.usage_limit.group.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.usage_limit.user.updated":
-			var v AuditLogTenantUsageLimitUserUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.usage_limit.user.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.usage_limit.increase_request.updated":
-			var v AuditLogTenantUsageLimitIncreaseRequestUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.usage_limit.increase_request.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.usage_limit.increase_request.resolved":
-			var v AuditLogTenantUsageLimitIncreaseRequestResolved
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.usage_limit.increase_request.resolved" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.group.created":
-			var v AuditLogTenantGroupCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.group.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.group.updated":
-			var v AuditLogTenantGroupUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.group.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.group.deleted":
-			var v AuditLogTenantGroupDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.group.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.group.member.added":
-			var v AuditLogTenantGroupMemberAdded
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.group.member.added" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.group.member.removed":
-			var v AuditLogTenantGroupMemberRemoved
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.group.member.removed" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.migration_rollout.status.updated":
-			var v AuditLogTenantMigrationRolloutStatusUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.migration_rollout.status.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.migration_rollout.tier.updated":
-			var v AuditLogTenantMigrationRolloutTierUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.migration_rollout.tier.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.role.metadata.updated":
-			var v AuditLogTenantRoleMetadataUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.role.metadata.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.custom_role.created":
-			var v AuditLogTenantCustomRoleCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.custom_role.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.custom_role.updated":
-			var v AuditLogTenantCustomRoleUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.custom_role.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.custom_role.deleted":
-			var v AuditLogTenantCustomRoleDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.custom_role.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.role_assignment.created":
-			var v AuditLogTenantRoleAssignmentCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.role_assignment.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.role_assignment.deleted":
-			var v AuditLogTenantRoleAssignmentDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.role_assignment.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_role_assignment.created":
-			var v AuditLogTenantResourceRoleAssignmentCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_role_assignment.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_role_assignment.deleted":
-			var v AuditLogTenantResourceRoleAssignmentDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_role_assignment.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_access.updated":
-			var v AuditLogTenantResourceAccessUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_access.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.resource_access.deleted":
-			var v AuditLogTenantResourceAccessDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.resource_access.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.ads_account.onboarding.redemption":
-			var v AuditLogTenantAdsAccountOnboardingRedemption
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.ads_account.onboarding.redemption" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.session_policy.created":
-			var v AuditLogTenantSessionPolicyCreated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.session_policy.created" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.session_policy.updated":
-			var v AuditLogTenantSessionPolicyUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.session_policy.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.session_policy.deleted":
-			var v AuditLogTenantSessionPolicyDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.session_policy.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.session_revocation.started":
-			var v AuditLogTenantSessionRevocationStarted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.session_revocation.started" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.third_party_app_policy.updated":
-			var v AuditLogTenantThirdPartyAppPolicyUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.third_party_app_policy.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.user.added":
-			var v AuditLogTenantUserAdded
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.user.added" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.user.updated":
-			var v AuditLogTenantUserUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.user.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.user.removed":
-			var v AuditLogTenantUserRemoved
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.user.removed" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.user.looked_up":
-			var v AuditLogTenantUserLookedUp
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.user.looked_up" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.user.invited":
-			var v AuditLogTenantUserInvited
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.user.invited" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.membership.revoked":
-			var v AuditLogTenantMembershipRevoked
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.membership.revoked" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.api_organization_invite.upserted":
-			var v AuditLogTenantAPIOrganizationInviteUpserted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.api_organization_invite.upserted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.api_organization_invite.deleted":
-			var v AuditLogTenantAPIOrganizationInviteDeleted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.api_organization_invite.deleted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.chatgpt_workspace_invite.upserted":
-			var v AuditLogTenantChatgptWorkspaceInviteUpserted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.chatgpt_workspace_invite.upserted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.membership.accepted":
-			var v AuditLogTenantMembershipAccepted
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.membership.accepted" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.membership.declined":
-			var v AuditLogTenantMembershipDeclined
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.membership.declined" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tenant.workspace_invite_email_settings.updated":
-			var v AuditLogTenantWorkspaceInviteEmailSettingsUpdated
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tenant.workspace_invite_email_settings.updated" {
-				return nil, unionrt.Error("AuditLog", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AuditLog", err)
-		}
-		return UnknownAuditLog{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeAuditLog(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AuditLog", err)
 	}
-	return UnknownAuditLog{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // EnabledServiceTiers is the service tiers a project may use besides
@@ -12417,31 +11061,16 @@ func (ServiceTierList) IsEnabledServiceTiers(unionrt.Seal) {}
 // ServiceTierList. JSON null yields nil and anything else an
 // UnknownEnabledServiceTiers.
 func UnmarshalEnabledServiceTiers(data []byte) (EnabledServiceTiers, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EnabledServiceTiers", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v AllServiceTiers
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindArray:
-		var v ServiceTierList
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeEnabledServiceTiers(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EnabledServiceTiers", err)
 	}
-	return UnknownEnabledServiceTiers{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ExternalStorageProvider is the cloud bucket an external storage
@@ -12495,67 +11124,16 @@ func (OCIStorageProvider) IsExternalStorageProvider(unionrt.Seal) {}
 // and an object with "type" "oci" into OCIStorageProvider. JSON null yields
 // nil and anything else an UnknownExternalStorageProvider.
 func UnmarshalExternalStorageProvider(data []byte) (ExternalStorageProvider, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ExternalStorageProvider", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ExternalStorageProvider", err)
-		}
-		switch string(value) {
-		case "aws":
-			var v AWSStorageProvider
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "aws" {
-				return nil, unionrt.Error("ExternalStorageProvider", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "azure":
-			var v AzureStorageProvider
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "azure" {
-				return nil, unionrt.Error("ExternalStorageProvider", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "gcp":
-			var v GCPStorageProvider
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "gcp" {
-				return nil, unionrt.Error("ExternalStorageProvider", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "oci":
-			var v OCIStorageProvider
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "oci" {
-				return nil, unionrt.Error("ExternalStorageProvider", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ExternalStorageProvider", err)
-		}
-		return UnknownExternalStorageProvider{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeExternalStorageProvider(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ExternalStorageProvider", err)
 	}
-	return UnknownExternalStorageProvider{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // FederationPermissions is what the authenticated workload may do, told apart
@@ -12601,49 +11179,16 @@ func (RestrictedPermissions) IsFederationPermissions(unionrt.Seal) {}
 // RestrictedPermissions. JSON null yields nil and anything else an
 // UnknownFederationPermissions.
 func UnmarshalFederationPermissions(data []byte) (FederationPermissions, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FederationPermissions", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("FederationPermissions", err)
-		}
-		switch string(value) {
-		case "service_account_default":
-			var v ServiceAccountPermissions
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "service_account_default" {
-				return nil, unionrt.Error("FederationPermissions", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "restricted":
-			var v RestrictedPermissions
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "restricted" {
-				return nil, unionrt.Error("FederationPermissions", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("FederationPermissions", err)
-		}
-		return UnknownFederationPermissions{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeFederationPermissions(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FederationPermissions", err)
 	}
-	return UnknownFederationPermissions{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // NotificationChannel is where a spend alert is sent; email is the only kind.
@@ -12684,40 +11229,16 @@ func (EmailNotificationChannel) IsNotificationChannel(unionrt.Seal) {}
 // EmailNotificationChannel. JSON null yields nil and anything else an
 // UnknownNotificationChannel.
 func UnmarshalNotificationChannel(data []byte) (NotificationChannel, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("NotificationChannel", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("NotificationChannel", err)
-		}
-		switch string(value) {
-		case "email":
-			var v EmailNotificationChannel
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "email" {
-				return nil, unionrt.Error("NotificationChannel", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("NotificationChannel", err)
-		}
-		return UnknownNotificationChannel{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeNotificationChannel(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("NotificationChannel", err)
 	}
-	return UnknownNotificationChannel{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // TokenVerification is how the signatures of a provider's tokens are checked,
@@ -12762,49 +11283,16 @@ func (JWKSVerification) IsTokenVerification(unionrt.Seal) {}
 // an object with "type" "uploaded_jwks" into JWKSVerification. JSON null
 // yields nil and anything else an UnknownTokenVerification.
 func UnmarshalTokenVerification(data []byte) (TokenVerification, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("TokenVerification", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("TokenVerification", err)
-		}
-		switch string(value) {
-		case "discovery":
-			var v DiscoveryVerification
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "discovery" {
-				return nil, unionrt.Error("TokenVerification", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "uploaded_jwks":
-			var v JWKSVerification
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "uploaded_jwks" {
-				return nil, unionrt.Error("TokenVerification", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("TokenVerification", err)
-		}
-		return UnknownTokenVerification{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeTokenVerification(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("TokenVerification", err)
 	}
-	return UnknownTokenVerification{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // UsageResult is the usage of one API, or the costs, of one group in a time
@@ -12897,139 +11385,16 @@ func (CostResult) IsUsageResult(unionrt.Seal) {}
 // with "object" "organization.costs.result" into CostResult. JSON null yields
 // nil and anything else an UnknownUsageResult.
 func UnmarshalUsageResult(data []byte) (UsageResult, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("UsageResult", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "object")
-		if err != nil {
-			return nil, unionrt.Error("UsageResult", err)
-		}
-		switch string(value) {
-		case "organization.usage.completions.result":
-			var v UsageCompletions
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.completions.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.embeddings.result":
-			var v UsageEmbeddings
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.embeddings.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.moderations.result":
-			var v UsageModerations
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.moderations.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.images.result":
-			var v UsageImages
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.images.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.audio_speeches.result":
-			var v UsageAudioSpeeches
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.audio_speeches.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.audio_transcriptions.result":
-			var v UsageAudioTranscriptions
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.audio_transcriptions.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.vector_stores.result":
-			var v UsageVectorStores
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.vector_stores.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.code_interpreter_sessions.result":
-			var v UsageCodeInterpreterSessions
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.code_interpreter_sessions.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.file_searches.result":
-			var v UsageFileSearchCalls
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.file_searches.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.web_searches.result":
-			var v UsageWebSearchCalls
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.web_searches.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.usage.decisions.result":
-			var v UsageDecisions
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.usage.decisions.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "organization.costs.result":
-			var v CostResult
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Object) != "organization.costs.result" {
-				return nil, unionrt.Error("UsageResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("UsageResult", err)
-		}
-		return UnknownUsageResult{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeUsageResult(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("UsageResult", err)
 	}
-	return UnknownUsageResult{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // AllServiceTiers is `all`, allowing every tier, future ones included.
@@ -14391,53 +12756,6 @@ func (UsageWebSearchCallsObject) MarshalJSON() ([]byte, error) {
 	return []byte(`"organization.usage.web_searches.result"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for AuditLogExternalStorage,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *AuditLogExternalStorage) UnmarshalJSON(data []byte) error {
-	type plain AuditLogExternalStorage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnPointerOf(&t.Data)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for AuditLogExternalStorageData,
-// decoding its union field Provider through its Unmarshal function.
-func (t *AuditLogExternalStorageData) UnmarshalJSON(data []byte) error {
-	type plain AuditLogExternalStorageData
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "provider", Dec: unionrt.FieldOf(&t.Provider, UnmarshalExternalStorageProvider)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// AuditLogExternalStorageRegistered, decoding its field
-// ExternalStorageRegistered through its own UnmarshalJSON.
-func (t *AuditLogExternalStorageRegistered) UnmarshalJSON(data []byte) error {
-	type plain AuditLogExternalStorageRegistered
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "external_storage.registered", Dec: unionrt.OwnPointerOf(&t.ExternalStorageRegistered)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// AuditLogExternalStorageRemoved, decoding its field ExternalStorageRemoved
-// through its own UnmarshalJSON.
-func (t *AuditLogExternalStorageRemoved) UnmarshalJSON(data []byte) error {
-	type plain AuditLogExternalStorageRemoved
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "external_storage.removed", Dec: unionrt.OwnPointerOf(&t.ExternalStorageRemoved)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for AuditLogList, decoding its
-// union field Data through its Unmarshal function.
-func (t *AuditLogList) UnmarshalJSON(data []byte) error {
-	type plain AuditLogList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.SliceOf(&t.Data, UnmarshalAuditLog)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for CreateExternalStorageRequest,
 // decoding its union field Provider through its Unmarshal function.
 func (t *CreateExternalStorageRequest) UnmarshalJSON(data []byte) error {
@@ -14463,69 +12781,6 @@ func (t *CreateWorkloadIdentityProviderRequest) UnmarshalJSON(data []byte) error
 	type plain CreateWorkloadIdentityProviderRequest
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "verification", Dec: unionrt.FieldOf(&t.Verification, UnmarshalTokenVerification)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ExternalStorage, decoding its
-// union field Provider through its Unmarshal function.
-func (t *ExternalStorage) UnmarshalJSON(data []byte) error {
-	type plain ExternalStorage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "provider", Dec: unionrt.FieldOf(&t.Provider, UnmarshalExternalStorageProvider)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ExternalStorageList, decoding
-// its field Data through its own UnmarshalJSON.
-func (t *ExternalStorageList) UnmarshalJSON(data []byte) error {
-	type plain ExternalStorageList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for FederationRule, decoding its
-// union field Permissions through its Unmarshal function.
-func (t *FederationRule) UnmarshalJSON(data []byte) error {
-	type plain FederationRule
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "permissions", Dec: unionrt.FieldOf(&t.Permissions, UnmarshalFederationPermissions)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for FederationRuleList, decoding
-// its field Data through its own UnmarshalJSON.
-func (t *FederationRuleList) UnmarshalJSON(data []byte) error {
-	type plain FederationRuleList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ServiceTierSettings, decoding
-// its union field EnabledTiers through its Unmarshal function.
-func (t *ServiceTierSettings) UnmarshalJSON(data []byte) error {
-	type plain ServiceTierSettings
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "enabled_tiers", Dec: unionrt.FieldOf(&t.EnabledTiers, UnmarshalEnabledServiceTiers)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for SpendAlert, decoding its
-// union field NotificationChannel through its Unmarshal function.
-func (t *SpendAlert) UnmarshalJSON(data []byte) error {
-	type plain SpendAlert
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "notification_channel", Dec: unionrt.FieldOf(&t.NotificationChannel, UnmarshalNotificationChannel)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for SpendAlertList, decoding its
-// field Data through its own UnmarshalJSON.
-func (t *SpendAlertList) UnmarshalJSON(data []byte) error {
-	type plain SpendAlertList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
 	)
 }
 
@@ -14567,38 +12822,10956 @@ func (t *UpdateWorkloadIdentityProviderRequest) UnmarshalJSON(data []byte) error
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for UsageBucket, decoding its
-// union field Results through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AWSStorageProvider) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "account_id":
+			unionrt.StringPtr(d, &t.AccountID)
+		case "bucket":
+			unionrt.String(d, &t.Bucket)
+		case "external_id":
+			unionrt.StringPtr(d, &t.ExternalID)
+		case "region":
+			unionrt.StringPtr(d, &t.Region)
+		case "role_arn":
+			unionrt.String(d, &t.RoleArn)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AdminAPIKey) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "last_used_at":
+			unionrt.IntPtr(d, &t.LastUsedAt)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "owner":
+			t.Owner.DecodeJSON(d)
+		case "redacted_value":
+			unionrt.String(d, &t.RedactedValue)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AdminAPIKey) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AdminAPIKeyCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "last_used_at":
+			unionrt.IntPtr(d, &t.LastUsedAt)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "owner":
+			t.Owner.DecodeJSON(d)
+		case "redacted_value":
+			unionrt.String(d, &t.RedactedValue)
+		case "value":
+			unionrt.String(d, &t.Value)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AdminAPIKeyCreated) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AdminAPIKeyList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AdminAPIKeyList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AdminAPIKeyOwner) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.IntPtr(d, &t.CreatedAt)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.StringPtr(d, &t.Object)
+		case "role":
+			unionrt.StringPtr(d, &t.Role)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Deletion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Deletion) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Group) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "group_type":
+			unionrt.StringPtr(d, &t.GroupType)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "is_scim_managed":
+			unionrt.BoolPtr(d, &t.IsScimManaged)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.StringPtr(d, &t.Object)
+		case "scim_managed":
+			unionrt.BoolPtr(d, &t.ScimManaged)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Group) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Invite) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "accepted_at":
+			unionrt.IntPtr(d, &t.AcceptedAt)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "email":
+			unionrt.String(d, &t.Email)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "projects":
+			for i1, ok := 0, unionrt.First(d, &t.Projects); ok; i1, ok = i1+1, unionrt.Next(d, &t.Projects, i1) {
+				t.Projects[i1].DecodeJSON(d)
+			}
+		case "role":
+			unionrt.String(d, &t.Role)
+		case "status":
+			unionrt.String(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Invite) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Project) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "archived_at":
+			unionrt.IntPtr(d, &t.ArchivedAt)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "external_key_id":
+			unionrt.StringPtr(d, &t.ExternalKeyID)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "residency":
+			unionrt.StringPtr(d, &t.Residency)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Project) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Role) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "permissions":
+			for i1, ok := 0, unionrt.First(d, &t.Permissions); ok; i1, ok = i1+1, unionrt.Next(d, &t.Permissions, i1) {
+				unionrt.String(d, &t.Permissions[i1])
+			}
+		case "predefined_role":
+			unionrt.Bool(d, &t.PredefinedRole)
+		case "resource_type":
+			unionrt.String(d, &t.ResourceType)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Role) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *User) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "added_at":
+			unionrt.Int(d, &t.AddedAt)
+		case "api_key_last_used_at":
+			unionrt.IntPtr(d, &t.APIKeyLastUsedAt)
+		case "created":
+			unionrt.IntPtr(d, &t.Created)
+		case "developer_persona":
+			unionrt.StringPtr(d, &t.DeveloperPersona)
+		case "email":
+			unionrt.StringPtr(d, &t.Email)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "is_default":
+			unionrt.BoolPtr(d, &t.IsDefault)
+		case "is_scale_tier_authorized_purchaser":
+			unionrt.BoolPtr(d, &t.IsScaleTierAuthorizedPurchaser)
+		case "is_scim_managed":
+			unionrt.BoolPtr(d, &t.IsScimManaged)
+		case "is_service_account":
+			unionrt.BoolPtr(d, &t.IsServiceAccount)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "projects":
+			if p1 := unionrt.Ptr(d, &t.Projects); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "role":
+			unionrt.StringPtr(d, &t.Role)
+		case "technical_level":
+			unionrt.StringPtr(d, &t.TechnicalLevel)
+		case "user":
+			if p1 := unionrt.Ptr(d, &t.User); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *User) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AssignedRole) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "assignment_sources":
+			for i1, ok := 0, unionrt.First(d, &t.AssignmentSources); ok; i1, ok = i1+1, unionrt.Next(d, &t.AssignmentSources, i1) {
+				t.AssignmentSources[i1].DecodeJSON(d)
+			}
+		case "created_at":
+			unionrt.IntPtr(d, &t.CreatedAt)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "created_by_user_obj":
+			for k1, ok := unionrt.MapFirst(d, &t.CreatedByUserObj); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.CreatedByUserObj[key1] = v1
+			}
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "permissions":
+			for i1, ok := 0, unionrt.First(d, &t.Permissions); ok; i1, ok = i1+1, unionrt.Next(d, &t.Permissions, i1) {
+				unionrt.String(d, &t.Permissions[i1])
+			}
+		case "predefined_role":
+			unionrt.Bool(d, &t.PredefinedRole)
+		case "resource_type":
+			unionrt.String(d, &t.ResourceType)
+		case "updated_at":
+			unionrt.IntPtr(d, &t.UpdatedAt)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AssignedRole) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AssignedRoleList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "next":
+			unionrt.StringPtr(d, &t.Next)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AssignedRoleList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AttributeTransformation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "attribute":
+			unionrt.String(d, &t.Attribute)
+		case "expression":
+			unionrt.String(d, &t.Expression)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeAuditLog decodes the AuditLog that comes next, as UnmarshalAuditLog does.
+func DecodeAuditLog(d *unionrt.Decoder) AuditLog {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "api_key.created":
+			var v AuditLogAPIKeyCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "api_key.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "api_key.updated":
+			var v AuditLogAPIKeyUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "api_key.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "api_key.deleted":
+			var v AuditLogAPIKeyDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "api_key.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "certificate.created":
+			var v AuditLogCertificateCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "certificate.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "certificate.updated":
+			var v AuditLogCertificateUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "certificate.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "certificate.deleted":
+			var v AuditLogCertificateDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "certificate.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "certificates.activated":
+			var v AuditLogCertificatesActivated
+			v.DecodeJSON(d)
+			if string(v.Type) != "certificates.activated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "certificates.deactivated":
+			var v AuditLogCertificatesDeactivated
+			v.DecodeJSON(d)
+			if string(v.Type) != "certificates.deactivated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "checkpoint.permission.created":
+			var v AuditLogCheckpointPermissionCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "checkpoint.permission.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "checkpoint.permission.deleted":
+			var v AuditLogCheckpointPermissionDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "checkpoint.permission.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "external_key.registered":
+			var v AuditLogExternalKeyRegistered
+			v.DecodeJSON(d)
+			if string(v.Type) != "external_key.registered" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "external_key.removed":
+			var v AuditLogExternalKeyRemoved
+			v.DecodeJSON(d)
+			if string(v.Type) != "external_key.removed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "external_storage.registered":
+			var v AuditLogExternalStorageRegistered
+			v.DecodeJSON(d)
+			if string(v.Type) != "external_storage.registered" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "external_storage.removed":
+			var v AuditLogExternalStorageRemoved
+			v.DecodeJSON(d)
+			if string(v.Type) != "external_storage.removed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "group.created":
+			var v AuditLogGroupCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "group.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "group.updated":
+			var v AuditLogGroupUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "group.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "group.deleted":
+			var v AuditLogGroupDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "group.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "invite.sent":
+			var v AuditLogInviteSent
+			v.DecodeJSON(d)
+			if string(v.Type) != "invite.sent" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "invite.accepted":
+			var v AuditLogInviteAccepted
+			v.DecodeJSON(d)
+			if string(v.Type) != "invite.accepted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "invite.deleted":
+			var v AuditLogInviteDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "invite.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "ip_allowlist.created":
+			var v AuditLogIPAllowlistCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "ip_allowlist.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "ip_allowlist.updated":
+			var v AuditLogIPAllowlistUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "ip_allowlist.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "ip_allowlist.deleted":
+			var v AuditLogIPAllowlistDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "ip_allowlist.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "ip_allowlist.config.activated":
+			var v AuditLogIPAllowlistConfigActivated
+			v.DecodeJSON(d)
+			if string(v.Type) != "ip_allowlist.config.activated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "ip_allowlist.config.deactivated":
+			var v AuditLogIPAllowlistConfigDeactivated
+			v.DecodeJSON(d)
+			if string(v.Type) != "ip_allowlist.config.deactivated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "login.succeeded":
+			var v AuditLogLoginSucceeded
+			v.DecodeJSON(d)
+			if string(v.Type) != "login.succeeded" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "login.failed":
+			var v AuditLogLoginFailed
+			v.DecodeJSON(d)
+			if string(v.Type) != "login.failed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "logout.succeeded":
+			var v AuditLogLogoutSucceeded
+			v.DecodeJSON(d)
+			if string(v.Type) != "logout.succeeded" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "logout.failed":
+			var v AuditLogLogoutFailed
+			v.DecodeJSON(d)
+			if string(v.Type) != "logout.failed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.updated":
+			var v AuditLogOrganizationUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "organization.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "project.created":
+			var v AuditLogProjectCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "project.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "project.updated":
+			var v AuditLogProjectUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "project.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "project.archived":
+			var v AuditLogProjectArchived
+			v.DecodeJSON(d)
+			if string(v.Type) != "project.archived" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "project.deleted":
+			var v AuditLogProjectDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "project.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "rate_limit.updated":
+			var v AuditLogRateLimitUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "rate_limit.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "rate_limit.deleted":
+			var v AuditLogRateLimitDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "rate_limit.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "resource.deleted":
+			var v AuditLogResourceDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "resource.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tunnel.created":
+			var v AuditLogTunnelCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tunnel.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tunnel.updated":
+			var v AuditLogTunnelUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tunnel.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tunnel.deleted":
+			var v AuditLogTunnelDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tunnel.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "workload_identity_provider.created":
+			var v AuditLogWorkloadIdentityProviderCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "workload_identity_provider.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "workload_identity_provider.updated":
+			var v AuditLogWorkloadIdentityProviderUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "workload_identity_provider.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "workload_identity_provider.deleted":
+			var v AuditLogWorkloadIdentityProviderDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "workload_identity_provider.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "workload_identity_provider_mapping.created":
+			var v AuditLogWorkloadIdentityProviderMappingCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "workload_identity_provider_mapping.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "workload_identity_provider_mapping.updated":
+			var v AuditLogWorkloadIdentityProviderMappingUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "workload_identity_provider_mapping.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "workload_identity_provider_mapping.deleted":
+			var v AuditLogWorkloadIdentityProviderMappingDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "workload_identity_provider_mapping.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "role.created":
+			var v AuditLogRoleCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "role.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "role.updated":
+			var v AuditLogRoleUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "role.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "role.deleted":
+			var v AuditLogRoleDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "role.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "role.assignment.created":
+			var v AuditLogRoleAssignmentCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "role.assignment.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "role.assignment.deleted":
+			var v AuditLogRoleAssignmentDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "role.assignment.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "role.bound_to_resource":
+			var v AuditLogRoleBoundToResource
+			v.DecodeJSON(d)
+			if string(v.Type) != "role.bound_to_resource" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "role.unbound_from_resource":
+			var v AuditLogRoleUnboundFromResource
+			v.DecodeJSON(d)
+			if string(v.Type) != "role.unbound_from_resource" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "scim.enabled":
+			var v AuditLogScimEnabled
+			v.DecodeJSON(d)
+			if string(v.Type) != "scim.enabled" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "scim.disabled":
+			var v AuditLogScimDisabled
+			v.DecodeJSON(d)
+			if string(v.Type) != "scim.disabled" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "service_account.created":
+			var v AuditLogServiceAccountCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "service_account.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "service_account.updated":
+			var v AuditLogServiceAccountUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "service_account.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "service_account.deleted":
+			var v AuditLogServiceAccountDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "service_account.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "user.added":
+			var v AuditLogUserAdded
+			v.DecodeJSON(d)
+			if string(v.Type) != "user.added" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "user.updated":
+			var v AuditLogUserUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "user.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "user.deleted":
+			var v AuditLogUserDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "user.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.metadata.updated":
+			var v AuditLogTenantMetadataUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.metadata.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.microsoft_entra_mapping.upserted":
+			var v AuditLogTenantMicrosoftEntraMappingUpserted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.microsoft_entra_mapping.upserted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.microsoft_entra_mapping.deleted":
+			var v AuditLogTenantMicrosoftEntraMappingDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.microsoft_entra_mapping.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workload_identity.provider.created":
+			var v AuditLogTenantWorkloadIdentityProviderCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workload_identity.provider.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workload_identity.provider.updated":
+			var v AuditLogTenantWorkloadIdentityProviderUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workload_identity.provider.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workload_identity.provider.archived":
+			var v AuditLogTenantWorkloadIdentityProviderArchived
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workload_identity.provider.archived" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workload_identity.mapping.created":
+			var v AuditLogTenantWorkloadIdentityMappingCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workload_identity.mapping.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workload_identity.mapping.updated":
+			var v AuditLogTenantWorkloadIdentityMappingUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workload_identity.mapping.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workload_identity.mapping.archived":
+			var v AuditLogTenantWorkloadIdentityMappingArchived
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workload_identity.mapping.archived" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workload_identity.binding.created":
+			var v AuditLogTenantWorkloadIdentityBindingCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workload_identity.binding.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workload_identity.principal.provisioned":
+			var v AuditLogTenantWorkloadIdentityPrincipalProvisioned
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workload_identity.principal.provisioned" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workload_identity.access_token.issued":
+			var v AuditLogTenantWorkloadIdentityAccessTokenIssued
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workload_identity.access_token.issued" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.admin_api_key.created":
+			var v AuditLogTenantAdminAPIKeyCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.admin_api_key.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.admin_api_key.updated":
+			var v AuditLogTenantAdminAPIKeyUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.admin_api_key.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.admin_api_key.deleted":
+			var v AuditLogTenantAdminAPIKeyDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.admin_api_key.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.project_api_key.created":
+			var v AuditLogTenantProjectAPIKeyCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.project_api_key.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.trusted_access.business_verification.started":
+			var v AuditLogTenantTrustedAccessBusinessVerificationStarted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.trusted_access.business_verification.started" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.trusted_access.application.submitted":
+			var v AuditLogTenantTrustedAccessApplicationSubmitted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.trusted_access.application.submitted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.chatgpt_access_token.revoked":
+			var v AuditLogTenantChatgptAccessTokenRevoked
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.chatgpt_access_token.revoked" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.migration.completed":
+			var v AuditLogTenantMigrationCompleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.migration.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.sso.migrated":
+			var v AuditLogTenantSsoMigrated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.sso.migrated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.domains.migrated":
+			var v AuditLogTenantDomainsMigrated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.domains.migrated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.sso_connection.created":
+			var v AuditLogTenantSsoConnectionCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.sso_connection.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.sso_connection.updated":
+			var v AuditLogTenantSsoConnectionUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.sso_connection.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.sso_connection.deleted":
+			var v AuditLogTenantSsoConnectionDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.sso_connection.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.sso_connection.setup.started":
+			var v AuditLogTenantSsoConnectionSetupStarted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.sso_connection.setup.started" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.policy.created":
+			var v AuditLogTenantPolicyCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.policy.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.policy.updated":
+			var v AuditLogTenantPolicyUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.policy.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.policy.deleted":
+			var v AuditLogTenantPolicyDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.policy.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.policy.attached":
+			var v AuditLogTenantPolicyAttached
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.policy.attached" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.policy.detached":
+			var v AuditLogTenantPolicyDetached
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.policy.detached" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.principal_authentication_policy.resolved":
+			var v AuditLogTenantPrincipalAuthenticationPolicyResolved
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.principal_authentication_policy.resolved" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.scim.setup.started":
+			var v AuditLogTenantScimSetupStarted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.scim.setup.started" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.scim.deletion.requested":
+			var v AuditLogTenantScimDeletionRequested
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.scim.deletion.requested" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.scim.directory.created":
+			var v AuditLogTenantScimDirectoryCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.scim.directory.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.product_access_policy.updated":
+			var v AuditLogTenantProductAccessPolicyUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.product_access_policy.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_share_grant.created":
+			var v AuditLogTenantResourceShareGrantCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_share_grant.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_share_grant.updated":
+			var v AuditLogTenantResourceShareGrantUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_share_grant.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_share_grant.accepted":
+			var v AuditLogTenantResourceShareGrantAccepted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_share_grant.accepted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_share_grant.declined":
+			var v AuditLogTenantResourceShareGrantDeclined
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_share_grant.declined" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_share_grant.revoked":
+			var v AuditLogTenantResourceShareGrantRevoked
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_share_grant.revoked" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_share_grant.deleted":
+			var v AuditLogTenantResourceShareGrantDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_share_grant.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.service_account.updated":
+			var v AuditLogTenantServiceAccountUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.service_account.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.service_account.deleted":
+			var v AuditLogTenantServiceAccountDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.service_account.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.service_account.token.revoked":
+			var v AuditLogTenantServiceAccountTokenRevoked
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.service_account.token.revoked" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.billing.overage_limit.updated":
+			var v AuditLogTenantBillingOverageLimitUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.billing.overage_limit.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.billing.alerts.updated":
+			var v AuditLogTenantBillingAlertsUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.billing.alerts.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.billing.info.updated":
+			var v AuditLogTenantBillingInfoUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.billing.info.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.usage_limit.workspace.updated":
+			var v AuditLogTenantUsageLimitWorkspaceUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.usage_limit.workspace.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.usage_limit.group.updated":
+			var v AuditLogTenantUsageLimitGroupUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.usage_limit.group.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.usage_limit.user.updated":
+			var v AuditLogTenantUsageLimitUserUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.usage_limit.user.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.usage_limit.increase_request.updated":
+			var v AuditLogTenantUsageLimitIncreaseRequestUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.usage_limit.increase_request.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.usage_limit.increase_request.resolved":
+			var v AuditLogTenantUsageLimitIncreaseRequestResolved
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.usage_limit.increase_request.resolved" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.group.created":
+			var v AuditLogTenantGroupCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.group.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.group.updated":
+			var v AuditLogTenantGroupUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.group.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.group.deleted":
+			var v AuditLogTenantGroupDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.group.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.group.member.added":
+			var v AuditLogTenantGroupMemberAdded
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.group.member.added" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.group.member.removed":
+			var v AuditLogTenantGroupMemberRemoved
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.group.member.removed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.migration_rollout.status.updated":
+			var v AuditLogTenantMigrationRolloutStatusUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.migration_rollout.status.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.migration_rollout.tier.updated":
+			var v AuditLogTenantMigrationRolloutTierUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.migration_rollout.tier.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.role.metadata.updated":
+			var v AuditLogTenantRoleMetadataUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.role.metadata.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.custom_role.created":
+			var v AuditLogTenantCustomRoleCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.custom_role.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.custom_role.updated":
+			var v AuditLogTenantCustomRoleUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.custom_role.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.custom_role.deleted":
+			var v AuditLogTenantCustomRoleDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.custom_role.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.role_assignment.created":
+			var v AuditLogTenantRoleAssignmentCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.role_assignment.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.role_assignment.deleted":
+			var v AuditLogTenantRoleAssignmentDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.role_assignment.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_role_assignment.created":
+			var v AuditLogTenantResourceRoleAssignmentCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_role_assignment.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_role_assignment.deleted":
+			var v AuditLogTenantResourceRoleAssignmentDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_role_assignment.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_access.updated":
+			var v AuditLogTenantResourceAccessUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_access.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.resource_access.deleted":
+			var v AuditLogTenantResourceAccessDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.resource_access.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.ads_account.onboarding.redemption":
+			var v AuditLogTenantAdsAccountOnboardingRedemption
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.ads_account.onboarding.redemption" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.session_policy.created":
+			var v AuditLogTenantSessionPolicyCreated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.session_policy.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.session_policy.updated":
+			var v AuditLogTenantSessionPolicyUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.session_policy.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.session_policy.deleted":
+			var v AuditLogTenantSessionPolicyDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.session_policy.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.session_revocation.started":
+			var v AuditLogTenantSessionRevocationStarted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.session_revocation.started" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.third_party_app_policy.updated":
+			var v AuditLogTenantThirdPartyAppPolicyUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.third_party_app_policy.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.user.added":
+			var v AuditLogTenantUserAdded
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.user.added" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.user.updated":
+			var v AuditLogTenantUserUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.user.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.user.removed":
+			var v AuditLogTenantUserRemoved
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.user.removed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.user.looked_up":
+			var v AuditLogTenantUserLookedUp
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.user.looked_up" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.user.invited":
+			var v AuditLogTenantUserInvited
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.user.invited" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.membership.revoked":
+			var v AuditLogTenantMembershipRevoked
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.membership.revoked" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.api_organization_invite.upserted":
+			var v AuditLogTenantAPIOrganizationInviteUpserted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.api_organization_invite.upserted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.api_organization_invite.deleted":
+			var v AuditLogTenantAPIOrganizationInviteDeleted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.api_organization_invite.deleted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.chatgpt_workspace_invite.upserted":
+			var v AuditLogTenantChatgptWorkspaceInviteUpserted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.chatgpt_workspace_invite.upserted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.membership.accepted":
+			var v AuditLogTenantMembershipAccepted
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.membership.accepted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.membership.declined":
+			var v AuditLogTenantMembershipDeclined
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.membership.declined" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tenant.workspace_invite_email_settings.updated":
+			var v AuditLogTenantWorkspaceInviteEmailSettingsUpdated
+			v.DecodeJSON(d)
+			if string(v.Type) != "tenant.workspace_invite_email_settings.updated" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownAuditLog{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownAuditLog{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogAPIKeyCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "api_key.created":
+			if p1 := unionrt.Ptr(d, &t.APIKeyCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogAPIKeyDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "api_key.deleted":
+			if p1 := unionrt.Ptr(d, &t.APIKeyDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogAPIKeyUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "api_key.updated":
+			if p1 := unionrt.Ptr(d, &t.APIKeyUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogActor) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key":
+			if p1 := unionrt.Ptr(d, &t.APIKey); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "session":
+			if p1 := unionrt.Ptr(d, &t.Session); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogActorAPIKey) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "service_account":
+			if p1 := unionrt.Ptr(d, &t.ServiceAccount); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		case "user":
+			if p1 := unionrt.Ptr(d, &t.User); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogActorSession) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "ip_address":
+			unionrt.StringPtr(d, &t.IPAddress)
+		case "ip_address_details":
+			if p1 := unionrt.Ptr(d, &t.IPAddressDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "ja3":
+			unionrt.StringPtr(d, &t.Ja3)
+		case "ja4":
+			unionrt.StringPtr(d, &t.Ja4)
+		case "user":
+			if p1 := unionrt.Ptr(d, &t.User); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "user_agent":
+			unionrt.StringPtr(d, &t.UserAgent)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogActorUser) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "email":
+			unionrt.StringPtr(d, &t.Email)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogCertificateCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "certificate.created":
+			if p1 := unionrt.Ptr(d, &t.CertificateCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogCertificateDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "certificate.deleted":
+			if p1 := unionrt.Ptr(d, &t.CertificateDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogCertificateUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "certificate.updated":
+			if p1 := unionrt.Ptr(d, &t.CertificateUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogCertificates) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "certificates":
+			for i1, ok := 0, unionrt.First(d, &t.Certificates); ok; i1, ok = i1+1, unionrt.Next(d, &t.Certificates, i1) {
+				t.Certificates[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogCertificatesActivated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "certificates.activated":
+			if p1 := unionrt.Ptr(d, &t.CertificatesActivated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogCertificatesDeactivated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "certificates.deactivated":
+			if p1 := unionrt.Ptr(d, &t.CertificatesDeactivated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogChange) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "changes_requested":
+			for k1, ok := unionrt.MapFirst(d, &t.ChangesRequested); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.ChangesRequested[key1] = v1
+			}
+		case "data":
+			for k1, ok := unionrt.MapFirst(d, &t.Data); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Data[key1] = v1
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogCheckpointPermissionCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "checkpoint.permission.created":
+			if p1 := unionrt.Ptr(d, &t.CheckpointPermissionCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogCheckpointPermissionDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "checkpoint.permission.deleted":
+			if p1 := unionrt.Ptr(d, &t.CheckpointPermissionDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogData) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "email":
+			unionrt.StringPtr(d, &t.Email)
+		case "fine_tuned_model_checkpoint":
+			unionrt.StringPtr(d, &t.FineTunedModelCheckpoint)
+		case "group_name":
+			unionrt.StringPtr(d, &t.GroupName)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "role":
+			unionrt.StringPtr(d, &t.Role)
+		case "scopes":
+			for i1, ok := 0, unionrt.First(d, &t.Scopes); ok; i1, ok = i1+1, unionrt.Next(d, &t.Scopes, i1) {
+				unionrt.String(d, &t.Scopes[i1])
+			}
+		case "title":
+			unionrt.StringPtr(d, &t.Title)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogExternalKeyRegistered) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "external_key.registered":
+			if p1 := unionrt.Ptr(d, &t.ExternalKeyRegistered); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogExternalKeyRemoved) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "external_key.removed":
+			if p1 := unionrt.Ptr(d, &t.ExternalKeyRemoved); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogExternalStorage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			if p1 := unionrt.Ptr(d, &t.Data); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AuditLogExternalStorage) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogExternalStorageData) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "geography":
+			unionrt.StringPtr(d, &t.Geography)
+		case "provider":
+			t.Provider = DecodeExternalStorageProvider(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AuditLogExternalStorageData) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogExternalStorageRegistered) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "external_storage.registered":
+			if p1 := unionrt.Ptr(d, &t.ExternalStorageRegistered); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AuditLogExternalStorageRegistered) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogExternalStorageRemoved) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "external_storage.removed":
+			if p1 := unionrt.Ptr(d, &t.ExternalStorageRemoved); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AuditLogExternalStorageRemoved) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogFailure) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "error_code":
+			unionrt.StringPtr(d, &t.ErrorCode)
+		case "error_message":
+			unionrt.StringPtr(d, &t.ErrorMessage)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogGroupCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "group.created":
+			if p1 := unionrt.Ptr(d, &t.GroupCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogGroupDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "group.deleted":
+			if p1 := unionrt.Ptr(d, &t.GroupDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogGroupUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "group.updated":
+			if p1 := unionrt.Ptr(d, &t.GroupUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogIPAddressDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "asn":
+			unionrt.StringPtr(d, &t.Asn)
+		case "city":
+			unionrt.StringPtr(d, &t.City)
+		case "country":
+			unionrt.StringPtr(d, &t.Country)
+		case "latitude":
+			unionrt.StringPtr(d, &t.Latitude)
+		case "longitude":
+			unionrt.StringPtr(d, &t.Longitude)
+		case "region":
+			unionrt.StringPtr(d, &t.Region)
+		case "region_code":
+			unionrt.StringPtr(d, &t.RegionCode)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogIPAllowlist) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_ips":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedIps); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedIps, i1) {
+				unionrt.String(d, &t.AllowedIps[i1])
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogIPAllowlistConfigActivated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "ip_allowlist.config.activated":
+			if p1 := unionrt.Ptr(d, &t.IPAllowlistConfigActivated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogIPAllowlistConfigDeactivated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "ip_allowlist.config.deactivated":
+			if p1 := unionrt.Ptr(d, &t.IPAllowlistConfigDeactivated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogIPAllowlistConfigs) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "configs":
+			for i1, ok := 0, unionrt.First(d, &t.Configs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Configs, i1) {
+				t.Configs[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogIPAllowlistCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "ip_allowlist.created":
+			if p1 := unionrt.Ptr(d, &t.IPAllowlistCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogIPAllowlistDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "ip_allowlist.deleted":
+			if p1 := unionrt.Ptr(d, &t.IPAllowlistDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogIPAllowlistUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "ip_allowlist.updated":
+			if p1 := unionrt.Ptr(d, &t.IPAllowlistUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogInviteAccepted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "invite.accepted":
+			if p1 := unionrt.Ptr(d, &t.InviteAccepted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogInviteDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "invite.deleted":
+			if p1 := unionrt.Ptr(d, &t.InviteDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogInviteSent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "invite.sent":
+			if p1 := unionrt.Ptr(d, &t.InviteSent); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1] = DecodeAuditLog(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AuditLogList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogLoginFailed) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "login.failed":
+			if p1 := unionrt.Ptr(d, &t.LoginFailed); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogLoginSucceeded) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "login.succeeded":
+			d.RawMessage(&t.LoginSucceeded)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogLogoutFailed) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "logout.failed":
+			if p1 := unionrt.Ptr(d, &t.LogoutFailed); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogLogoutSucceeded) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "logout.succeeded":
+			d.RawMessage(&t.LogoutSucceeded)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogObject) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "certificate":
+			unionrt.StringPtr(d, &t.Certificate)
+		case "changes_requested":
+			if p1 := unionrt.Ptr(d, &t.ChangesRequested); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "data":
+			if p1 := unionrt.Ptr(d, &t.Data); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogOrganizationChange) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "changes_requested":
+			if p1 := unionrt.Ptr(d, &t.ChangesRequested); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogOrganizationSettings) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_call_logging":
+			unionrt.StringPtr(d, &t.APICallLogging)
+		case "api_call_logging_project_ids":
+			unionrt.StringPtr(d, &t.APICallLoggingProjectIds)
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "threads_ui_visibility":
+			unionrt.StringPtr(d, &t.ThreadsUIVisibility)
+		case "title":
+			unionrt.StringPtr(d, &t.Title)
+		case "usage_dashboard_visibility":
+			unionrt.StringPtr(d, &t.UsageDashboardVisibility)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogOrganizationUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "organization.updated":
+			if p1 := unionrt.Ptr(d, &t.OrganizationUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogProject) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogProjectArchived) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project.archived":
+			if p1 := unionrt.Ptr(d, &t.ProjectArchived); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogProjectCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project.created":
+			if p1 := unionrt.Ptr(d, &t.ProjectCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogProjectDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project.deleted":
+			if p1 := unionrt.Ptr(d, &t.ProjectDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogProjectUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "project.updated":
+			if p1 := unionrt.Ptr(d, &t.ProjectUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogProviderMapping) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "changes_requested":
+			for k1, ok := unionrt.MapFirst(d, &t.ChangesRequested); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.ChangesRequested[key1] = v1
+			}
+		case "data":
+			for k1, ok := unionrt.MapFirst(d, &t.Data); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Data[key1] = v1
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "identity_provider_id":
+			unionrt.StringPtr(d, &t.IdentityProviderID)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "service_account_id":
+			unionrt.StringPtr(d, &t.ServiceAccountID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRateLimitChange) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "changes_requested":
+			if p1 := unionrt.Ptr(d, &t.ChangesRequested); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRateLimitDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "rate_limit.deleted":
+			if p1 := unionrt.Ptr(d, &t.RateLimitDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRateLimitUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "rate_limit.updated":
+			if p1 := unionrt.Ptr(d, &t.RateLimitUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogResourceDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "resource.deleted":
+			d.RawMessage(&t.ResourceDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleAssignment) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "principal_id":
+			unionrt.StringPtr(d, &t.PrincipalID)
+		case "principal_type":
+			unionrt.StringPtr(d, &t.PrincipalType)
+		case "resource_id":
+			unionrt.StringPtr(d, &t.ResourceID)
+		case "resource_type":
+			unionrt.StringPtr(d, &t.ResourceType)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleAssignmentCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "role.assignment.created":
+			if p1 := unionrt.Ptr(d, &t.RoleAssignmentCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleAssignmentDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "role.assignment.deleted":
+			if p1 := unionrt.Ptr(d, &t.RoleAssignmentDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleBinding) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "connector_id":
+			unionrt.StringPtr(d, &t.ConnectorID)
+		case "connector_name":
+			unionrt.StringPtr(d, &t.ConnectorName)
+		case "enabled":
+			unionrt.BoolPtr(d, &t.Enabled)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "permissions":
+			for i1, ok := 0, unionrt.First(d, &t.Permissions); ok; i1, ok = i1+1, unionrt.Next(d, &t.Permissions, i1) {
+				unionrt.String(d, &t.Permissions[i1])
+			}
+		case "resource_id":
+			unionrt.StringPtr(d, &t.ResourceID)
+		case "resource_type":
+			unionrt.StringPtr(d, &t.ResourceType)
+		case "role_id":
+			unionrt.StringPtr(d, &t.RoleID)
+		case "source":
+			unionrt.StringPtr(d, &t.Source)
+		case "workspace_id":
+			unionrt.StringPtr(d, &t.WorkspaceID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleBoundToResource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "role.bound_to_resource":
+			if p1 := unionrt.Ptr(d, &t.RoleBoundToResource); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleChanges) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "permissions_added":
+			for i1, ok := 0, unionrt.First(d, &t.PermissionsAdded); ok; i1, ok = i1+1, unionrt.Next(d, &t.PermissionsAdded, i1) {
+				unionrt.String(d, &t.PermissionsAdded[i1])
+			}
+		case "permissions_removed":
+			for i1, ok := 0, unionrt.First(d, &t.PermissionsRemoved); ok; i1, ok = i1+1, unionrt.Next(d, &t.PermissionsRemoved, i1) {
+				unionrt.String(d, &t.PermissionsRemoved[i1])
+			}
+		case "resource_id":
+			unionrt.StringPtr(d, &t.ResourceID)
+		case "resource_type":
+			unionrt.StringPtr(d, &t.ResourceType)
+		case "role_name":
+			unionrt.StringPtr(d, &t.RoleName)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "role.created":
+			if p1 := unionrt.Ptr(d, &t.RoleCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "role.deleted":
+			if p1 := unionrt.Ptr(d, &t.RoleDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "changes_requested":
+			if p1 := unionrt.Ptr(d, &t.ChangesRequested); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "permissions":
+			for i1, ok := 0, unionrt.First(d, &t.Permissions); ok; i1, ok = i1+1, unionrt.Next(d, &t.Permissions, i1) {
+				unionrt.String(d, &t.Permissions[i1])
+			}
+		case "resource_id":
+			unionrt.StringPtr(d, &t.ResourceID)
+		case "resource_type":
+			unionrt.StringPtr(d, &t.ResourceType)
+		case "role_name":
+			unionrt.StringPtr(d, &t.RoleName)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleUnboundFromResource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "role.unbound_from_resource":
+			if p1 := unionrt.Ptr(d, &t.RoleUnboundFromResource); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogRoleUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "role.updated":
+			if p1 := unionrt.Ptr(d, &t.RoleUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogScimDisabled) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "scim.disabled":
+			if p1 := unionrt.Ptr(d, &t.ScimDisabled); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogScimEnabled) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "scim.enabled":
+			if p1 := unionrt.Ptr(d, &t.ScimEnabled); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogServiceAccountCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "service_account.created":
+			if p1 := unionrt.Ptr(d, &t.ServiceAccountCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogServiceAccountDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "service_account.deleted":
+			if p1 := unionrt.Ptr(d, &t.ServiceAccountDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogServiceAccountUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "service_account.updated":
+			if p1 := unionrt.Ptr(d, &t.ServiceAccountUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantAPIOrganizationInviteDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.api_organization_invite.deleted":
+			d.RawMessage(&t.TenantAPIOrganizationInviteDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantAPIOrganizationInviteUpserted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.api_organization_invite.upserted":
+			d.RawMessage(&t.TenantAPIOrganizationInviteUpserted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantAdminAPIKeyCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.admin_api_key.created":
+			d.RawMessage(&t.TenantAdminAPIKeyCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantAdminAPIKeyDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.admin_api_key.deleted":
+			d.RawMessage(&t.TenantAdminAPIKeyDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantAdminAPIKeyUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.admin_api_key.updated":
+			d.RawMessage(&t.TenantAdminAPIKeyUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantAdsAccountOnboardingRedemption) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.ads_account.onboarding.redemption":
+			d.RawMessage(&t.TenantAdsAccountOnboardingRedemption)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantBillingAlertsUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.billing.alerts.updated":
+			d.RawMessage(&t.TenantBillingAlertsUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantBillingInfoUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.billing.info.updated":
+			d.RawMessage(&t.TenantBillingInfoUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantBillingOverageLimitUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.billing.overage_limit.updated":
+			d.RawMessage(&t.TenantBillingOverageLimitUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantChatgptAccessTokenRevoked) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.chatgpt_access_token.revoked":
+			d.RawMessage(&t.TenantChatgptAccessTokenRevoked)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantChatgptWorkspaceInviteUpserted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.chatgpt_workspace_invite.upserted":
+			d.RawMessage(&t.TenantChatgptWorkspaceInviteUpserted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantCustomRoleCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.custom_role.created":
+			d.RawMessage(&t.TenantCustomRoleCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantCustomRoleDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.custom_role.deleted":
+			d.RawMessage(&t.TenantCustomRoleDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantCustomRoleUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.custom_role.updated":
+			d.RawMessage(&t.TenantCustomRoleUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantDomainsMigrated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.domains.migrated":
+			d.RawMessage(&t.TenantDomainsMigrated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantGroupCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.group.created":
+			d.RawMessage(&t.TenantGroupCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantGroupDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.group.deleted":
+			d.RawMessage(&t.TenantGroupDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantGroupMemberAdded) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.group.member.added":
+			d.RawMessage(&t.TenantGroupMemberAdded)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantGroupMemberRemoved) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.group.member.removed":
+			d.RawMessage(&t.TenantGroupMemberRemoved)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantGroupUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.group.updated":
+			d.RawMessage(&t.TenantGroupUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantMembershipAccepted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.membership.accepted":
+			d.RawMessage(&t.TenantMembershipAccepted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantMembershipDeclined) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.membership.declined":
+			d.RawMessage(&t.TenantMembershipDeclined)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantMembershipRevoked) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.membership.revoked":
+			d.RawMessage(&t.TenantMembershipRevoked)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantMetadataUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.metadata.updated":
+			d.RawMessage(&t.TenantMetadataUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantMicrosoftEntraMappingDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.microsoft_entra_mapping.deleted":
+			d.RawMessage(&t.TenantMicrosoftEntraMappingDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantMicrosoftEntraMappingUpserted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.microsoft_entra_mapping.upserted":
+			d.RawMessage(&t.TenantMicrosoftEntraMappingUpserted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantMigrationCompleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.migration.completed":
+			d.RawMessage(&t.TenantMigrationCompleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantMigrationRolloutStatusUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.migration_rollout.status.updated":
+			d.RawMessage(&t.TenantMigrationRolloutStatusUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantMigrationRolloutTierUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.migration_rollout.tier.updated":
+			d.RawMessage(&t.TenantMigrationRolloutTierUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantPolicyAttached) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.policy.attached":
+			d.RawMessage(&t.TenantPolicyAttached)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantPolicyCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.policy.created":
+			d.RawMessage(&t.TenantPolicyCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantPolicyDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.policy.deleted":
+			d.RawMessage(&t.TenantPolicyDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantPolicyDetached) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.policy.detached":
+			d.RawMessage(&t.TenantPolicyDetached)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantPolicyUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.policy.updated":
+			d.RawMessage(&t.TenantPolicyUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantPrincipalAuthenticationPolicyResolved) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.principal_authentication_policy.resolved":
+			d.RawMessage(&t.TenantPrincipalAuthenticationPolicyResolved)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantProductAccessPolicyUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.product_access_policy.updated":
+			d.RawMessage(&t.TenantProductAccessPolicyUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantProjectAPIKeyCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.project_api_key.created":
+			d.RawMessage(&t.TenantProjectAPIKeyCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceAccessDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_access.deleted":
+			d.RawMessage(&t.TenantResourceAccessDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceAccessUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_access.updated":
+			d.RawMessage(&t.TenantResourceAccessUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceRoleAssignmentCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_role_assignment.created":
+			d.RawMessage(&t.TenantResourceRoleAssignmentCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceRoleAssignmentDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_role_assignment.deleted":
+			d.RawMessage(&t.TenantResourceRoleAssignmentDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceShareGrantAccepted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_share_grant.accepted":
+			d.RawMessage(&t.TenantResourceShareGrantAccepted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceShareGrantCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_share_grant.created":
+			d.RawMessage(&t.TenantResourceShareGrantCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceShareGrantDeclined) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_share_grant.declined":
+			d.RawMessage(&t.TenantResourceShareGrantDeclined)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceShareGrantDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_share_grant.deleted":
+			d.RawMessage(&t.TenantResourceShareGrantDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceShareGrantRevoked) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_share_grant.revoked":
+			d.RawMessage(&t.TenantResourceShareGrantRevoked)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantResourceShareGrantUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.resource_share_grant.updated":
+			d.RawMessage(&t.TenantResourceShareGrantUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantRoleAssignmentCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.role_assignment.created":
+			d.RawMessage(&t.TenantRoleAssignmentCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantRoleAssignmentDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.role_assignment.deleted":
+			d.RawMessage(&t.TenantRoleAssignmentDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantRoleMetadataUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.role.metadata.updated":
+			d.RawMessage(&t.TenantRoleMetadataUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantScimDeletionRequested) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.scim.deletion.requested":
+			d.RawMessage(&t.TenantScimDeletionRequested)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantScimDirectoryCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.scim.directory.created":
+			d.RawMessage(&t.TenantScimDirectoryCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantScimSetupStarted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.scim.setup.started":
+			d.RawMessage(&t.TenantScimSetupStarted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantServiceAccountDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.service_account.deleted":
+			d.RawMessage(&t.TenantServiceAccountDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantServiceAccountTokenRevoked) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.service_account.token.revoked":
+			d.RawMessage(&t.TenantServiceAccountTokenRevoked)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantServiceAccountUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.service_account.updated":
+			d.RawMessage(&t.TenantServiceAccountUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantSessionPolicyCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.session_policy.created":
+			d.RawMessage(&t.TenantSessionPolicyCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantSessionPolicyDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.session_policy.deleted":
+			d.RawMessage(&t.TenantSessionPolicyDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantSessionPolicyUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.session_policy.updated":
+			d.RawMessage(&t.TenantSessionPolicyUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantSessionRevocationStarted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.session_revocation.started":
+			d.RawMessage(&t.TenantSessionRevocationStarted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantSsoConnectionCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.sso_connection.created":
+			d.RawMessage(&t.TenantSsoConnectionCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantSsoConnectionDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.sso_connection.deleted":
+			d.RawMessage(&t.TenantSsoConnectionDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantSsoConnectionSetupStarted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.sso_connection.setup.started":
+			d.RawMessage(&t.TenantSsoConnectionSetupStarted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantSsoConnectionUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.sso_connection.updated":
+			d.RawMessage(&t.TenantSsoConnectionUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantSsoMigrated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.sso.migrated":
+			d.RawMessage(&t.TenantSsoMigrated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantThirdPartyAppPolicyUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.third_party_app_policy.updated":
+			d.RawMessage(&t.TenantThirdPartyAppPolicyUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantTrustedAccessApplicationSubmitted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.trusted_access.application.submitted":
+			d.RawMessage(&t.TenantTrustedAccessApplicationSubmitted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantTrustedAccessBusinessVerificationStarted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.trusted_access.business_verification.started":
+			d.RawMessage(&t.TenantTrustedAccessBusinessVerificationStarted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUsageLimitGroupUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.usage_limit.group.updated":
+			d.RawMessage(&t.TenantUsageLimitGroupUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUsageLimitIncreaseRequestResolved) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.usage_limit.increase_request.resolved":
+			d.RawMessage(&t.TenantUsageLimitIncreaseRequestResolved)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUsageLimitIncreaseRequestUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.usage_limit.increase_request.updated":
+			d.RawMessage(&t.TenantUsageLimitIncreaseRequestUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUsageLimitUserUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.usage_limit.user.updated":
+			d.RawMessage(&t.TenantUsageLimitUserUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUsageLimitWorkspaceUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.usage_limit.workspace.updated":
+			d.RawMessage(&t.TenantUsageLimitWorkspaceUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUserAdded) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.user.added":
+			d.RawMessage(&t.TenantUserAdded)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUserInvited) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.user.invited":
+			d.RawMessage(&t.TenantUserInvited)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUserLookedUp) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.user.looked_up":
+			d.RawMessage(&t.TenantUserLookedUp)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUserRemoved) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.user.removed":
+			d.RawMessage(&t.TenantUserRemoved)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantUserUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.user.updated":
+			d.RawMessage(&t.TenantUserUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkloadIdentityAccessTokenIssued) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workload_identity.access_token.issued":
+			d.RawMessage(&t.TenantWorkloadIdentityAccessTokenIssued)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkloadIdentityBindingCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workload_identity.binding.created":
+			d.RawMessage(&t.TenantWorkloadIdentityBindingCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkloadIdentityMappingArchived) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workload_identity.mapping.archived":
+			d.RawMessage(&t.TenantWorkloadIdentityMappingArchived)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkloadIdentityMappingCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workload_identity.mapping.created":
+			d.RawMessage(&t.TenantWorkloadIdentityMappingCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkloadIdentityMappingUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workload_identity.mapping.updated":
+			d.RawMessage(&t.TenantWorkloadIdentityMappingUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkloadIdentityPrincipalProvisioned) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workload_identity.principal.provisioned":
+			d.RawMessage(&t.TenantWorkloadIdentityPrincipalProvisioned)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkloadIdentityProviderArchived) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workload_identity.provider.archived":
+			d.RawMessage(&t.TenantWorkloadIdentityProviderArchived)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkloadIdentityProviderCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workload_identity.provider.created":
+			d.RawMessage(&t.TenantWorkloadIdentityProviderCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkloadIdentityProviderUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workload_identity.provider.updated":
+			d.RawMessage(&t.TenantWorkloadIdentityProviderUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTenantWorkspaceInviteEmailSettingsUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tenant.workspace_invite_email_settings.updated":
+			d.RawMessage(&t.TenantWorkspaceInviteEmailSettingsUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTunnelCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tunnel.created":
+			d.RawMessage(&t.TunnelCreated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTunnelDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tunnel.deleted":
+			d.RawMessage(&t.TunnelDeleted)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogTunnelUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tunnel.updated":
+			d.RawMessage(&t.TunnelUpdated)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogUserAdded) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "user.added":
+			if p1 := unionrt.Ptr(d, &t.UserAdded); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogUserDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "user.deleted":
+			if p1 := unionrt.Ptr(d, &t.UserDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogUserUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "user.updated":
+			if p1 := unionrt.Ptr(d, &t.UserUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogWorkloadIdentityProviderCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "workload_identity_provider.created":
+			if p1 := unionrt.Ptr(d, &t.WorkloadIdentityProviderCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogWorkloadIdentityProviderDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "workload_identity_provider.deleted":
+			if p1 := unionrt.Ptr(d, &t.WorkloadIdentityProviderDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogWorkloadIdentityProviderMappingCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "workload_identity_provider_mapping.created":
+			if p1 := unionrt.Ptr(d, &t.WorkloadIdentityProviderMappingCreated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogWorkloadIdentityProviderMappingDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "workload_identity_provider_mapping.deleted":
+			if p1 := unionrt.Ptr(d, &t.WorkloadIdentityProviderMappingDeleted); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogWorkloadIdentityProviderMappingUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "workload_identity_provider_mapping.updated":
+			if p1 := unionrt.Ptr(d, &t.WorkloadIdentityProviderMappingUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AuditLogWorkloadIdentityProviderUpdated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "actor":
+			if p1 := unionrt.Ptr(d, &t.Actor); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "effective_at":
+			unionrt.Int(d, &t.EffectiveAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "project":
+			if p1 := unionrt.Ptr(d, &t.Project); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "workload_identity_provider.updated":
+			if p1 := unionrt.Ptr(d, &t.WorkloadIdentityProviderUpdated); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AzureStorageProvider) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "account_name":
+			unionrt.String(d, &t.AccountName)
+		case "container":
+			unionrt.String(d, &t.Container)
+		case "region":
+			unionrt.StringPtr(d, &t.Region)
+		case "resource_group":
+			unionrt.String(d, &t.ResourceGroup)
+		case "subscription_id":
+			unionrt.String(d, &t.SubscriptionID)
+		case "tenant_id":
+			unionrt.String(d, &t.TenantID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Certificate) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "active":
+			unionrt.BoolPtr(d, &t.Active)
+		case "certificate_details":
+			t.CertificateDetails.DecodeJSON(d)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Certificate) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CertificateActivation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CertificateActivation) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CertificateDeletion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CertificateDeletion) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CertificateDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			unionrt.StringPtr(d, &t.Content)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "valid_at":
+			unionrt.IntPtr(d, &t.ValidAt)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CertificateList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CertificateList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CostAmount) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "currency":
+			unionrt.StringPtr(d, &t.Currency)
+		case "value":
+			if p1 := unionrt.Ptr(d, &t.Value); p1 != nil {
+				unionrt.Opaque(d, p1)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CostResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "amount":
+			if p1 := unionrt.Ptr(d, &t.Amount); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "api_source":
+			unionrt.StringPtr(d, &t.APISource)
+		case "line_item":
+			unionrt.StringPtr(d, &t.LineItem)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "quantity":
+			if p1 := unionrt.Ptr(d, &t.Quantity); p1 != nil {
+				unionrt.Opaque(d, p1)
+			}
+		case "quantity_unit":
+			unionrt.StringPtr(d, &t.QuantityUnit)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DataRetention) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DataRetention) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DiscoveryVerification) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "discovery_url":
+			unionrt.String(d, &t.DiscoveryURL)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *EmailNotificationChannel) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "recipients":
+			for i1, ok := 0, unionrt.First(d, &t.Recipients); ok; i1, ok = i1+1, unionrt.Next(d, &t.Recipients, i1) {
+				unionrt.String(d, &t.Recipients[i1])
+			}
+		case "subject_prefix":
+			unionrt.StringPtr(d, &t.SubjectPrefix)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeEnabledServiceTiers decodes the EnabledServiceTiers that comes next, as UnmarshalEnabledServiceTiers does.
+func DecodeEnabledServiceTiers(d *unionrt.Decoder) EnabledServiceTiers {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v AllServiceTiers
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindArray:
+		var v ServiceTierList
+		for i1, ok := 0, unionrt.First(d, (*[]string)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]string)(&v), i1) {
+			unionrt.String(d, &v[i1])
+		}
+		return v
+	}
+	return UnknownEnabledServiceTiers{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ExternalKey) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_project_ids":
+			for i1, ok := 0, unionrt.First(d, &t.APIProjectIds); ok; i1, ok = i1+1, unionrt.Next(d, &t.APIProjectIds, i1) {
+				unionrt.String(d, &t.APIProjectIds[i1])
+			}
+		case "audience":
+			unionrt.StringPtr(d, &t.Audience)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "external_id":
+			unionrt.StringPtr(d, &t.ExternalID)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "key_name":
+			unionrt.StringPtr(d, &t.KeyName)
+		case "key_ocid":
+			unionrt.StringPtr(d, &t.KeyOcid)
+		case "key_version":
+			unionrt.StringPtr(d, &t.KeyVersion)
+		case "key_version_ocid":
+			unionrt.StringPtr(d, &t.KeyVersionOcid)
+		case "kms_arn":
+			unionrt.StringPtr(d, &t.KmsArn)
+		case "kms_key_location":
+			unionrt.StringPtr(d, &t.KmsKeyLocation)
+		case "kms_key_name":
+			unionrt.StringPtr(d, &t.KmsKeyName)
+		case "kms_key_ring_name":
+			unionrt.StringPtr(d, &t.KmsKeyRingName)
+		case "kms_key_version":
+			unionrt.StringPtr(d, &t.KmsKeyVersion)
+		case "kms_project_id":
+			unionrt.StringPtr(d, &t.KmsProjectID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "purpose":
+			unionrt.StringPtr(d, &t.Purpose)
+		case "region":
+			unionrt.StringPtr(d, &t.Region)
+		case "role_arn":
+			unionrt.StringPtr(d, &t.RoleArn)
+		case "tenant_id":
+			unionrt.StringPtr(d, &t.TenantID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "vault_ocid":
+			unionrt.StringPtr(d, &t.VaultOcid)
+		case "vault_uri":
+			unionrt.StringPtr(d, &t.VaultURI)
+		case "workload_identity_pool_id":
+			unionrt.StringPtr(d, &t.WorkloadIdentityPoolID)
+		case "workload_identity_project_number":
+			unionrt.StringPtr(d, &t.WorkloadIdentityProjectNumber)
+		case "workload_identity_provider_id":
+			unionrt.StringPtr(d, &t.WorkloadIdentityProviderID)
+		case "workspace_id":
+			unionrt.String(d, &t.WorkspaceID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ExternalKey) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ExternalKeyList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.StringPtr(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ExternalKeyList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ExternalKeyValidation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "status":
+			unionrt.String(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ExternalKeyValidation) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ExternalStorage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "geography":
+			unionrt.String(d, &t.Geography)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.String(d, &t.ProjectID)
+		case "provider":
+			t.Provider = DecodeExternalStorageProvider(d)
+		case "status":
+			unionrt.String(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ExternalStorage) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ExternalStorageList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.StringPtr(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ExternalStorageList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeExternalStorageProvider decodes the ExternalStorageProvider that comes next, as UnmarshalExternalStorageProvider does.
+func DecodeExternalStorageProvider(d *unionrt.Decoder) ExternalStorageProvider {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "aws":
+			var v AWSStorageProvider
+			v.DecodeJSON(d)
+			if string(v.Type) != "aws" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "azure":
+			var v AzureStorageProvider
+			v.DecodeJSON(d)
+			if string(v.Type) != "azure" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "gcp":
+			var v GCPStorageProvider
+			v.DecodeJSON(d)
+			if string(v.Type) != "gcp" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "oci":
+			var v OCIStorageProvider
+			v.DecodeJSON(d)
+			if string(v.Type) != "oci" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownExternalStorageProvider{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownExternalStorageProvider{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeFederationPermissions decodes the FederationPermissions that comes next, as UnmarshalFederationPermissions does.
+func DecodeFederationPermissions(d *unionrt.Decoder) FederationPermissions {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "service_account_default":
+			var v ServiceAccountPermissions
+			v.DecodeJSON(d)
+			if string(v.Type) != "service_account_default" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "restricted":
+			var v RestrictedPermissions
+			v.DecodeJSON(d)
+			if string(v.Type) != "restricted" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownFederationPermissions{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownFederationPermissions{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FederationRule) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "attribute_matchers":
+			for k1, ok := unionrt.MapFirst(d, &t.AttributeMatchers); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.AttributeMatchers[key1] = v1
+			}
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "description":
+			unionrt.String(d, &t.Description)
+		case "enabled":
+			unionrt.Bool(d, &t.Enabled)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "permissions":
+			t.Permissions = DecodeFederationPermissions(d)
+		case "project_id":
+			unionrt.String(d, &t.ProjectID)
+		case "service_account_id":
+			unionrt.String(d, &t.ServiceAccountID)
+		case "updated_at":
+			unionrt.Int(d, &t.UpdatedAt)
+		case "workload_identity_provider_id":
+			unionrt.String(d, &t.WorkloadIdentityProviderID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *FederationRule) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FederationRuleList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.StringPtr(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *FederationRuleList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GCPStorageProvider) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "audience":
+			unionrt.StringPtr(d, &t.Audience)
+		case "bucket":
+			unionrt.String(d, &t.Bucket)
+		case "region":
+			unionrt.StringPtr(d, &t.Region)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "workload_identity_pool_id":
+			unionrt.String(d, &t.WorkloadIdentityPoolID)
+		case "workload_identity_project_number":
+			unionrt.String(d, &t.WorkloadIdentityProjectNumber)
+		case "workload_identity_provider_id":
+			unionrt.String(d, &t.WorkloadIdentityProviderID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GroupList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "next":
+			unionrt.StringPtr(d, &t.Next)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *GroupList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GroupMembership) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "group_id":
+			unionrt.String(d, &t.GroupID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "user_id":
+			unionrt.String(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *GroupMembership) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GroupRoleAssignment) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "group":
+			t.Group.DecodeJSON(d)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "role":
+			t.Role.DecodeJSON(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *GroupRoleAssignment) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GroupUser) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "email":
+			unionrt.StringPtr(d, &t.Email)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "is_service_account":
+			unionrt.BoolPtr(d, &t.IsServiceAccount)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "picture":
+			unionrt.StringPtr(d, &t.Picture)
+		case "user_type":
+			unionrt.StringPtr(d, &t.UserType)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *GroupUser) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GroupUserList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "next":
+			unionrt.StringPtr(d, &t.Next)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *GroupUserList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *HostedToolPermission) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "enabled":
+			unionrt.Bool(d, &t.Enabled)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *HostedToolPermissions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code_interpreter":
+			if p1 := unionrt.Ptr(d, &t.CodeInterpreter); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "file_search":
+			if p1 := unionrt.Ptr(d, &t.FileSearch); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "image_generation":
+			if p1 := unionrt.Ptr(d, &t.ImageGeneration); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "mcp":
+			if p1 := unionrt.Ptr(d, &t.Mcp); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "web_search":
+			if p1 := unionrt.Ptr(d, &t.WebSearch); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *HostedToolPermissions) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InviteList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *InviteList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InviteProject) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "role":
+			unionrt.String(d, &t.Role)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *JWKSVerification) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "jwks":
+			for k1, ok := unionrt.MapFirst(d, &t.Jwks); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Jwks[key1] = v1
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ModelPermissions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "mode":
+			unionrt.String(d, &t.Mode)
+		case "model_ids":
+			for i1, ok := 0, unionrt.First(d, &t.ModelIds); ok; i1, ok = i1+1, unionrt.Next(d, &t.ModelIds, i1) {
+				unionrt.String(d, &t.ModelIds[i1])
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ModelPermissions) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeNotificationChannel decodes the NotificationChannel that comes next, as UnmarshalNotificationChannel does.
+func DecodeNotificationChannel(d *unionrt.Decoder) NotificationChannel {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "email":
+			var v EmailNotificationChannel
+			v.DecodeJSON(d)
+			if string(v.Type) != "email" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownNotificationChannel{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownNotificationChannel{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OCIStorageProvider) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bucket":
+			unionrt.String(d, &t.Bucket)
+		case "region":
+			unionrt.String(d, &t.Region)
+		case "tenancy_ocid":
+			unionrt.String(d, &t.TenancyOcid)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectAPIKey) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "last_used_at":
+			unionrt.IntPtr(d, &t.LastUsedAt)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "owner":
+			t.Owner.DecodeJSON(d)
+		case "owner_project_access":
+			unionrt.String(d, &t.OwnerProjectAccess)
+		case "redacted_value":
+			unionrt.String(d, &t.RedactedValue)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ProjectAPIKey) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectAPIKeyList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ProjectAPIKeyList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectAPIKeyOwner) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "service_account":
+			if p1 := unionrt.Ptr(d, &t.ServiceAccount); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		case "user":
+			if p1 := unionrt.Ptr(d, &t.User); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectAPIKeyServiceAccount) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "role":
+			unionrt.String(d, &t.Role)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectAPIKeyUser) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "email":
+			unionrt.String(d, &t.Email)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "role":
+			unionrt.String(d, &t.Role)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectGroup) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "group_id":
+			unionrt.String(d, &t.GroupID)
+		case "group_name":
+			unionrt.String(d, &t.GroupName)
+		case "group_type":
+			unionrt.String(d, &t.GroupType)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.String(d, &t.ProjectID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ProjectGroup) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectGroupList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "next":
+			unionrt.StringPtr(d, &t.Next)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ProjectGroupList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ProjectList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectUser) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "added_at":
+			unionrt.Int(d, &t.AddedAt)
+		case "email":
+			unionrt.StringPtr(d, &t.Email)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "role":
+			unionrt.String(d, &t.Role)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ProjectUser) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProjectUserList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ProjectUserList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RateLimit) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "batch_1_day_max_input_tokens":
+			unionrt.IntPtr(d, &t.Batch1DayMaxInputTokens)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "max_audio_megabytes_per_1_minute":
+			unionrt.IntPtr(d, &t.MaxAudioMegabytesPer1Minute)
+		case "max_images_per_1_minute":
+			unionrt.IntPtr(d, &t.MaxImagesPer1Minute)
+		case "max_requests_per_1_day":
+			unionrt.IntPtr(d, &t.MaxRequestsPer1Day)
+		case "max_requests_per_1_minute":
+			unionrt.Int(d, &t.MaxRequestsPer1Minute)
+		case "max_tokens_per_1_minute":
+			unionrt.Int(d, &t.MaxTokensPer1Minute)
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RateLimit) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RateLimitList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RateLimitList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RestrictedPermissions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "scopes":
+			for i1, ok := 0, unionrt.First(d, &t.Scopes); ok; i1, ok = i1+1, unionrt.Next(d, &t.Scopes, i1) {
+				unionrt.String(d, &t.Scopes[i1])
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RoleAssignmentSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "principal_id":
+			unionrt.String(d, &t.PrincipalID)
+		case "principal_type":
+			unionrt.String(d, &t.PrincipalType)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RoleList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "next":
+			unionrt.StringPtr(d, &t.Next)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RoleList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ServiceAccount) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "role":
+			unionrt.String(d, &t.Role)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ServiceAccount) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ServiceAccountAPIKey) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "value":
+			unionrt.String(d, &t.Value)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ServiceAccountAPIKey) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ServiceAccountCreated) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key":
+			if p1 := unionrt.Ptr(d, &t.APIKey); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "role":
+			unionrt.String(d, &t.Role)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ServiceAccountCreated) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ServiceAccountList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ServiceAccountList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ServiceAccountPermissions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ServiceTierSettings) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "default":
+			unionrt.String(d, &t.Default)
+		case "enabled_tiers":
+			t.EnabledTiers = DecodeEnabledServiceTiers(d)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ServiceTierSettings) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SpendAlert) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "currency":
+			unionrt.String(d, &t.Currency)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "interval":
+			unionrt.String(d, &t.Interval)
+		case "notification_channel":
+			t.NotificationChannel = DecodeNotificationChannel(d)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "threshold_amount":
+			unionrt.Int(d, &t.ThresholdAmount)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *SpendAlert) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SpendAlertList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *SpendAlertList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SpendLimit) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "currency":
+			unionrt.String(d, &t.Currency)
+		case "enforcement":
+			t.Enforcement.DecodeJSON(d)
+		case "interval":
+			unionrt.String(d, &t.Interval)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "threshold_amount":
+			unionrt.Int(d, &t.ThresholdAmount)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *SpendLimit) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SpendLimitEnforcement) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "status":
+			unionrt.String(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeTokenVerification decodes the TokenVerification that comes next, as UnmarshalTokenVerification does.
+func DecodeTokenVerification(d *unionrt.Decoder) TokenVerification {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "discovery":
+			var v DiscoveryVerification
+			v.DecodeJSON(d)
+			if string(v.Type) != "discovery" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "uploaded_jwks":
+			var v JWKSVerification
+			v.DecodeJSON(d)
+			if string(v.Type) != "uploaded_jwks" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownTokenVerification{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownTokenVerification{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UpdateRateLimitRequest) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "batch_1_day_max_input_tokens":
+			unionrt.IntPtr(d, &t.Batch1DayMaxInputTokens)
+		case "max_audio_megabytes_per_1_minute":
+			unionrt.IntPtr(d, &t.MaxAudioMegabytesPer1Minute)
+		case "max_images_per_1_minute":
+			unionrt.IntPtr(d, &t.MaxImagesPer1Minute)
+		case "max_requests_per_1_day":
+			unionrt.IntPtr(d, &t.MaxRequestsPer1Day)
+		case "max_requests_per_1_minute":
+			unionrt.IntPtr(d, &t.MaxRequestsPer1Minute)
+		case "max_tokens_per_1_minute":
+			unionrt.IntPtr(d, &t.MaxTokensPer1Minute)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageAudioSpeeches) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "characters":
+			unionrt.Int(d, &t.Characters)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "num_model_requests":
+			unionrt.Int(d, &t.NumModelRequests)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageAudioTranscriptions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "num_model_requests":
+			unionrt.Int(d, &t.NumModelRequests)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "seconds":
+			unionrt.Int(d, &t.Seconds)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageBucket) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "end_time":
+			unionrt.Int(d, &t.EndTime)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "results":
+			for i1, ok := 0, unionrt.First(d, &t.Results); ok; i1, ok = i1+1, unionrt.Next(d, &t.Results, i1) {
+				t.Results[i1] = DecodeUsageResult(d)
+			}
+		case "start_time":
+			unionrt.Int(d, &t.StartTime)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *UsageBucket) UnmarshalJSON(data []byte) error {
-	type plain UsageBucket
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "results", Dec: unionrt.SliceOf(&t.Results, UnmarshalUsageResult)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for UsagePage, decoding its field
-// Data through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageCodeInterpreterSessions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "num_sessions":
+			unionrt.Int(d, &t.NumSessions)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageCompletions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "api_source":
+			unionrt.StringPtr(d, &t.APISource)
+		case "batch":
+			unionrt.BoolPtr(d, &t.Batch)
+		case "input_audio_tokens":
+			unionrt.IntPtr(d, &t.InputAudioTokens)
+		case "input_cache_write_12h_tokens":
+			unionrt.IntPtr(d, &t.InputCacheWrite12HTokens)
+		case "input_cache_write_30m_tokens":
+			unionrt.IntPtr(d, &t.InputCacheWrite30MTokens)
+		case "input_cache_write_tokens":
+			unionrt.IntPtr(d, &t.InputCacheWriteTokens)
+		case "input_cached_audio_tokens":
+			unionrt.IntPtr(d, &t.InputCachedAudioTokens)
+		case "input_cached_image_tokens":
+			unionrt.IntPtr(d, &t.InputCachedImageTokens)
+		case "input_cached_text_tokens":
+			unionrt.IntPtr(d, &t.InputCachedTextTokens)
+		case "input_cached_tokens":
+			unionrt.IntPtr(d, &t.InputCachedTokens)
+		case "input_image_tokens":
+			unionrt.IntPtr(d, &t.InputImageTokens)
+		case "input_text_tokens":
+			unionrt.IntPtr(d, &t.InputTextTokens)
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "input_uncached_tokens":
+			unionrt.IntPtr(d, &t.InputUncachedTokens)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "num_model_requests":
+			unionrt.Int(d, &t.NumModelRequests)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "output_audio_tokens":
+			unionrt.IntPtr(d, &t.OutputAudioTokens)
+		case "output_image_tokens":
+			unionrt.IntPtr(d, &t.OutputImageTokens)
+		case "output_text_tokens":
+			unionrt.IntPtr(d, &t.OutputTextTokens)
+		case "output_tokens":
+			unionrt.Int(d, &t.OutputTokens)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "service_tier":
+			unionrt.StringPtr(d, &t.ServiceTier)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageDecisions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "api_source":
+			unionrt.StringPtr(d, &t.APISource)
+		case "batch":
+			unionrt.BoolPtr(d, &t.Batch)
+		case "input_audio_tokens":
+			unionrt.IntPtr(d, &t.InputAudioTokens)
+		case "input_cache_write_12h_tokens":
+			unionrt.IntPtr(d, &t.InputCacheWrite12HTokens)
+		case "input_cache_write_30m_tokens":
+			unionrt.IntPtr(d, &t.InputCacheWrite30MTokens)
+		case "input_cache_write_tokens":
+			unionrt.IntPtr(d, &t.InputCacheWriteTokens)
+		case "input_cached_audio_tokens":
+			unionrt.IntPtr(d, &t.InputCachedAudioTokens)
+		case "input_cached_image_tokens":
+			unionrt.IntPtr(d, &t.InputCachedImageTokens)
+		case "input_cached_text_tokens":
+			unionrt.IntPtr(d, &t.InputCachedTextTokens)
+		case "input_cached_tokens":
+			unionrt.IntPtr(d, &t.InputCachedTokens)
+		case "input_image_tokens":
+			unionrt.IntPtr(d, &t.InputImageTokens)
+		case "input_text_tokens":
+			unionrt.IntPtr(d, &t.InputTextTokens)
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "input_uncached_tokens":
+			unionrt.IntPtr(d, &t.InputUncachedTokens)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "num_model_requests":
+			unionrt.Int(d, &t.NumModelRequests)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "output_audio_tokens":
+			unionrt.IntPtr(d, &t.OutputAudioTokens)
+		case "output_image_tokens":
+			unionrt.IntPtr(d, &t.OutputImageTokens)
+		case "output_text_tokens":
+			unionrt.IntPtr(d, &t.OutputTextTokens)
+		case "output_tokens":
+			unionrt.Int(d, &t.OutputTokens)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "service_tier":
+			unionrt.StringPtr(d, &t.ServiceTier)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageEmbeddings) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "num_model_requests":
+			unionrt.Int(d, &t.NumModelRequests)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageFileSearchCalls) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "num_requests":
+			unionrt.Int(d, &t.NumRequests)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		case "vector_store_id":
+			unionrt.StringPtr(d, &t.VectorStoreID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageImages) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "images":
+			unionrt.Int(d, &t.Images)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "num_model_requests":
+			unionrt.Int(d, &t.NumModelRequests)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "size":
+			unionrt.StringPtr(d, &t.Size)
+		case "source":
+			unionrt.StringPtr(d, &t.Source)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageModerations) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "num_model_requests":
+			unionrt.Int(d, &t.NumModelRequests)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsagePage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "next_page":
+			unionrt.StringPtr(d, &t.NextPage)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *UsagePage) UnmarshalJSON(data []byte) error {
-	type plain UsagePage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for WorkloadIdentityProvider,
-// decoding its union field Verification through its Unmarshal function.
+// DecodeUsageResult decodes the UsageResult that comes next, as UnmarshalUsageResult does.
+func DecodeUsageResult(d *unionrt.Decoder) UsageResult {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("object")
+		switch string(value) {
+		case "organization.usage.completions.result":
+			var v UsageCompletions
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.completions.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.embeddings.result":
+			var v UsageEmbeddings
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.embeddings.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.moderations.result":
+			var v UsageModerations
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.moderations.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.images.result":
+			var v UsageImages
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.images.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.audio_speeches.result":
+			var v UsageAudioSpeeches
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.audio_speeches.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.audio_transcriptions.result":
+			var v UsageAudioTranscriptions
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.audio_transcriptions.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.vector_stores.result":
+			var v UsageVectorStores
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.vector_stores.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.code_interpreter_sessions.result":
+			var v UsageCodeInterpreterSessions
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.code_interpreter_sessions.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.file_searches.result":
+			var v UsageFileSearchCalls
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.file_searches.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.web_searches.result":
+			var v UsageWebSearchCalls
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.web_searches.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.usage.decisions.result":
+			var v UsageDecisions
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.usage.decisions.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "organization.costs.result":
+			var v CostResult
+			v.DecodeJSON(d)
+			if string(v.Object) != "organization.costs.result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownUsageResult{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownUsageResult{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageVectorStores) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "usage_bytes":
+			unionrt.Int(d, &t.UsageBytes)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UsageWebSearchCalls) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "api_key_id":
+			unionrt.StringPtr(d, &t.APIKeyID)
+		case "api_source":
+			unionrt.StringPtr(d, &t.APISource)
+		case "context_level":
+			unionrt.StringPtr(d, &t.ContextLevel)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "num_model_requests":
+			unionrt.Int(d, &t.NumModelRequests)
+		case "num_requests":
+			unionrt.Int(d, &t.NumRequests)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.StringPtr(d, &t.ProjectID)
+		case "user_id":
+			unionrt.StringPtr(d, &t.UserID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UserAccount) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "banned":
+			unionrt.BoolPtr(d, &t.Banned)
+		case "banned_at":
+			unionrt.IntPtr(d, &t.BannedAt)
+		case "email":
+			unionrt.StringPtr(d, &t.Email)
+		case "enabled":
+			unionrt.BoolPtr(d, &t.Enabled)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "picture":
+			unionrt.StringPtr(d, &t.Picture)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UserList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *UserList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UserProject) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "role":
+			unionrt.StringPtr(d, &t.Role)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UserProjects) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UserRoleAssignment) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "role":
+			t.Role.DecodeJSON(d)
+		case "user":
+			t.User.DecodeJSON(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *UserRoleAssignment) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WorkloadIdentityProvider) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "attribute_transformations":
+			for i1, ok := 0, unionrt.First(d, &t.AttributeTransformations); ok; i1, ok = i1+1, unionrt.Next(d, &t.AttributeTransformations, i1) {
+				t.AttributeTransformations[i1].DecodeJSON(d)
+			}
+		case "audience":
+			unionrt.String(d, &t.Audience)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "description":
+			unionrt.String(d, &t.Description)
+		case "enabled":
+			unionrt.Bool(d, &t.Enabled)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "issuer":
+			unionrt.String(d, &t.Issuer)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "updated_at":
+			unionrt.Int(d, &t.UpdatedAt)
+		case "verification":
+			t.Verification = DecodeTokenVerification(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *WorkloadIdentityProvider) UnmarshalJSON(data []byte) error {
-	type plain WorkloadIdentityProvider
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "verification", Dec: unionrt.FieldOf(&t.Verification, UnmarshalTokenVerification)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for WorkloadIdentityProviderList,
-// decoding its field Data through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WorkloadIdentityProviderList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.StringPtr(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *WorkloadIdentityProviderList) UnmarshalJSON(data []byte) error {
-	type plain WorkloadIdentityProviderList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AWSStorageProvider) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.AccountID != nil {
+		e.Key(`"account_id":`)
+		e.String(*t.AccountID)
+	}
+	e.Key(`"bucket":`)
+	e.String(t.Bucket)
+	if t.ExternalID != nil {
+		e.Key(`"external_id":`)
+		e.String(*t.ExternalID)
+	}
+	if t.Region != nil {
+		e.Key(`"region":`)
+		e.String(*t.Region)
+	}
+	e.Key(`"role_arn":`)
+	e.String(t.RoleArn)
+	e.Key(`"type":`)
+	e.Raw(`"aws"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AddGroupUserRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"user_id":`)
+	e.String(t.UserID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AddProjectGroupRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"group_id":`)
+	e.String(t.GroupID)
+	e.Key(`"role":`)
+	e.String(t.Role)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AddProjectUserRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Email != nil {
+		e.Key(`"email":`)
+		e.String(*t.Email)
+	}
+	e.Key(`"role":`)
+	e.String(t.Role)
+	if t.UserID != nil {
+		e.Key(`"user_id":`)
+		e.String(*t.UserID)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AssignRoleRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"role_id":`)
+	e.String(t.RoleID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AttributeTransformation) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"attribute":`)
+	e.String(t.Attribute)
+	e.Key(`"expression":`)
+	e.String(t.Expression)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AzureStorageProvider) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"account_name":`)
+	e.String(t.AccountName)
+	e.Key(`"container":`)
+	e.String(t.Container)
+	if t.Region != nil {
+		e.Key(`"region":`)
+		e.String(*t.Region)
+	}
+	e.Key(`"resource_group":`)
+	e.String(t.ResourceGroup)
+	e.Key(`"subscription_id":`)
+	e.String(t.SubscriptionID)
+	e.Key(`"tenant_id":`)
+	e.String(t.TenantID)
+	e.Key(`"type":`)
+	e.Raw(`"azure"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CertificateIDsRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"certificate_ids":`)
+	if t.CertificateIds == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.CertificateIds {
+			e.Comma(i1)
+			e.String(t.CertificateIds[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateAdminAPIKeyRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ExpiresInSeconds != nil {
+		e.Key(`"expires_in_seconds":`)
+		e.Int(int64(*t.ExpiresInSeconds))
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateExternalKeyRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Audience != nil {
+		e.Key(`"audience":`)
+		e.String(*t.Audience)
+	}
+	if t.ExternalID != nil {
+		e.Key(`"external_id":`)
+		e.String(*t.ExternalID)
+	}
+	if t.KeyName != nil {
+		e.Key(`"key_name":`)
+		e.String(*t.KeyName)
+	}
+	if t.KeyOcid != nil {
+		e.Key(`"key_ocid":`)
+		e.String(*t.KeyOcid)
+	}
+	if t.KmsArn != nil {
+		e.Key(`"kms_arn":`)
+		e.String(*t.KmsArn)
+	}
+	if t.KmsKeyLocation != nil {
+		e.Key(`"kms_key_location":`)
+		e.String(*t.KmsKeyLocation)
+	}
+	if t.KmsKeyName != nil {
+		e.Key(`"kms_key_name":`)
+		e.String(*t.KmsKeyName)
+	}
+	if t.KmsKeyRingName != nil {
+		e.Key(`"kms_key_ring_name":`)
+		e.String(*t.KmsKeyRingName)
+	}
+	if t.KmsProjectID != nil {
+		e.Key(`"kms_project_id":`)
+		e.String(*t.KmsProjectID)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if t.Region != nil {
+		e.Key(`"region":`)
+		e.String(*t.Region)
+	}
+	if t.RoleArn != nil {
+		e.Key(`"role_arn":`)
+		e.String(*t.RoleArn)
+	}
+	if t.TenantID != nil {
+		e.Key(`"tenant_id":`)
+		e.String(*t.TenantID)
+	}
+	e.Key(`"type":`)
+	e.String(t.Type)
+	if t.VaultOcid != nil {
+		e.Key(`"vault_ocid":`)
+		e.String(*t.VaultOcid)
+	}
+	if t.VaultURI != nil {
+		e.Key(`"vault_uri":`)
+		e.String(*t.VaultURI)
+	}
+	if t.WorkloadIdentityPoolID != nil {
+		e.Key(`"workload_identity_pool_id":`)
+		e.String(*t.WorkloadIdentityPoolID)
+	}
+	if t.WorkloadIdentityProjectNumber != nil {
+		e.Key(`"workload_identity_project_number":`)
+		e.String(*t.WorkloadIdentityProjectNumber)
+	}
+	if t.WorkloadIdentityProviderID != nil {
+		e.Key(`"workload_identity_provider_id":`)
+		e.String(*t.WorkloadIdentityProviderID)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateExternalStorageRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"project_id":`)
+	e.String(t.ProjectID)
+	e.Key(`"provider":`)
+	EncodeExternalStorageProvider(e, t.Provider)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateFederationRuleRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"attribute_matchers":`)
+	if t.AttributeMatchers == nil {
+		e.Null()
+	} else {
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(t.AttributeMatchers) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, t.AttributeMatchers[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	if t.Enabled != nil {
+		e.Key(`"enabled":`)
+		e.Bool(*t.Enabled)
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	if t.Permissions != nil {
+		e.Key(`"permissions":`)
+		EncodeFederationPermissions(e, t.Permissions)
+	}
+	e.Key(`"project_id":`)
+	e.String(t.ProjectID)
+	e.Key(`"service_account_id":`)
+	e.String(t.ServiceAccountID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateInviteRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"email":`)
+	e.String(t.Email)
+	if len(t.Projects) != 0 {
+		e.Key(`"projects":`)
+		e.Raw("[")
+		for i1 := range t.Projects {
+			e.Comma(i1)
+			t.Projects[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"role":`)
+	e.String(t.Role)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateProjectRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ExternalKeyID != nil {
+		e.Key(`"external_key_id":`)
+		e.String(*t.ExternalKeyID)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if t.Residency != nil {
+		e.Key(`"residency":`)
+		e.String(*t.Residency)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRoleRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	e.Key(`"permissions":`)
+	if t.Permissions == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Permissions {
+			e.Comma(i1)
+			e.String(t.Permissions[i1])
+		}
+		e.Raw("]")
+	}
+	e.Key(`"role_name":`)
+	e.String(t.RoleName)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateServiceAccountAPIKeyRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	if len(t.Scopes) != 0 {
+		e.Key(`"scopes":`)
+		e.Raw("[")
+		for i1 := range t.Scopes {
+			e.Comma(i1)
+			e.String(t.Scopes[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateServiceAccountRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.CreateServiceAccountOnly != nil {
+		e.Key(`"create_service_account_only":`)
+		e.Bool(*t.CreateServiceAccountOnly)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateWorkloadIdentityProviderRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.AttributeTransformations) != 0 {
+		e.Key(`"attribute_transformations":`)
+		e.Raw("[")
+		for i1 := range t.AttributeTransformations {
+			e.Comma(i1)
+			t.AttributeTransformations[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"audience":`)
+	e.String(t.Audience)
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	if t.Enabled != nil {
+		e.Key(`"enabled":`)
+		e.Bool(*t.Enabled)
+	}
+	e.Key(`"issuer":`)
+	e.String(t.Issuer)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if t.Type != nil {
+		e.Key(`"type":`)
+		e.String(*t.Type)
+	}
+	if t.Verification != nil {
+		e.Key(`"verification":`)
+		EncodeTokenVerification(e, t.Verification)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *DiscoveryVerification) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"discovery_url":`)
+	e.String(t.DiscoveryURL)
+	e.Key(`"type":`)
+	e.Raw(`"discovery"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *EmailNotificationChannel) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"recipients":`)
+	if t.Recipients == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Recipients {
+			e.Comma(i1)
+			e.String(t.Recipients[i1])
+		}
+		e.Raw("]")
+	}
+	if t.SubjectPrefix != nil {
+		e.Key(`"subject_prefix":`)
+		e.String(*t.SubjectPrefix)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"email"`)
+	e.Raw("}")
+}
+
+// EncodeEnabledServiceTiers writes v as json.Marshal would, without reflection.
+func EncodeEnabledServiceTiers(e *unionrt.Encoder, v EnabledServiceTiers) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case AllServiceTiers:
+		e.String(string(v))
+	case ServiceTierList:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.String(v[i1])
+			}
+			e.Raw("]")
+		}
+	case UnknownEnabledServiceTiers:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeExternalStorageProvider writes v as json.Marshal would, without reflection.
+func EncodeExternalStorageProvider(e *unionrt.Encoder, v ExternalStorageProvider) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case AWSStorageProvider:
+		v.EncodeJSON(e)
+	case AzureStorageProvider:
+		v.EncodeJSON(e)
+	case GCPStorageProvider:
+		v.EncodeJSON(e)
+	case OCIStorageProvider:
+		v.EncodeJSON(e)
+	case UnknownExternalStorageProvider:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeFederationPermissions writes v as json.Marshal would, without reflection.
+func EncodeFederationPermissions(e *unionrt.Encoder, v FederationPermissions) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case ServiceAccountPermissions:
+		v.EncodeJSON(e)
+	case RestrictedPermissions:
+		v.EncodeJSON(e)
+	case UnknownFederationPermissions:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *GCPStorageProvider) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Audience != nil {
+		e.Key(`"audience":`)
+		e.String(*t.Audience)
+	}
+	e.Key(`"bucket":`)
+	e.String(t.Bucket)
+	if t.Region != nil {
+		e.Key(`"region":`)
+		e.String(*t.Region)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"gcp"`)
+	e.Key(`"workload_identity_pool_id":`)
+	e.String(t.WorkloadIdentityPoolID)
+	e.Key(`"workload_identity_project_number":`)
+	e.String(t.WorkloadIdentityProjectNumber)
+	e.Key(`"workload_identity_provider_id":`)
+	e.String(t.WorkloadIdentityProviderID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *GroupRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *HostedToolPermission) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"enabled":`)
+	e.Bool(t.Enabled)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *HostedToolPermissions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.CodeInterpreter != nil {
+		e.Key(`"code_interpreter":`)
+		t.CodeInterpreter.EncodeJSON(e)
+	}
+	if t.FileSearch != nil {
+		e.Key(`"file_search":`)
+		t.FileSearch.EncodeJSON(e)
+	}
+	if t.ImageGeneration != nil {
+		e.Key(`"image_generation":`)
+		t.ImageGeneration.EncodeJSON(e)
+	}
+	if t.Mcp != nil {
+		e.Key(`"mcp":`)
+		t.Mcp.EncodeJSON(e)
+	}
+	if t.WebSearch != nil {
+		e.Key(`"web_search":`)
+		t.WebSearch.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *InviteProject) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"id":`)
+	e.String(t.ID)
+	e.Key(`"role":`)
+	e.String(t.Role)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *JWKSVerification) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"jwks":`)
+	if t.Jwks == nil {
+		e.Null()
+	} else {
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(t.Jwks) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, t.Jwks[k1])
+		}
+		e.Raw("}")
+	}
+	e.Key(`"type":`)
+	e.Raw(`"uploaded_jwks"`)
+	e.Raw("}")
+}
+
+// EncodeNotificationChannel writes v as json.Marshal would, without reflection.
+func EncodeNotificationChannel(e *unionrt.Encoder, v NotificationChannel) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case EmailNotificationChannel:
+		v.EncodeJSON(e)
+	case UnknownNotificationChannel:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *OCIStorageProvider) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"bucket":`)
+	e.String(t.Bucket)
+	e.Key(`"region":`)
+	e.String(t.Region)
+	e.Key(`"tenancy_ocid":`)
+	e.String(t.TenancyOcid)
+	e.Key(`"type":`)
+	e.Raw(`"oci"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *RestrictedPermissions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"scopes":`)
+	if t.Scopes == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Scopes {
+			e.Comma(i1)
+			e.String(t.Scopes[i1])
+		}
+		e.Raw("]")
+	}
+	e.Key(`"type":`)
+	e.Raw(`"restricted"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ServiceAccountPermissions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"service_account_default"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *SpendAlertRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Currency != nil {
+		e.Key(`"currency":`)
+		e.String(*t.Currency)
+	}
+	if t.Interval != nil {
+		e.Key(`"interval":`)
+		e.String(*t.Interval)
+	}
+	e.Key(`"notification_channel":`)
+	EncodeNotificationChannel(e, t.NotificationChannel)
+	e.Key(`"threshold_amount":`)
+	e.Int(int64(t.ThresholdAmount))
+	e.Raw("}")
+}
+
+// EncodeTokenVerification writes v as json.Marshal would, without reflection.
+func EncodeTokenVerification(e *unionrt.Encoder, v TokenVerification) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case DiscoveryVerification:
+		v.EncodeJSON(e)
+	case JWKSVerification:
+		v.EncodeJSON(e)
+	case UnknownTokenVerification:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateCertificateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateDataRetentionRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"retention_type":`)
+	e.String(t.RetentionType)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateFederationRuleRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.AttributeMatchers) != 0 {
+		e.Key(`"attribute_matchers":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(t.AttributeMatchers) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, t.AttributeMatchers[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	if t.Enabled != nil {
+		e.Key(`"enabled":`)
+		e.Bool(*t.Enabled)
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	if t.Permissions != nil {
+		e.Key(`"permissions":`)
+		EncodeFederationPermissions(e, t.Permissions)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateModelPermissionsRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"mode":`)
+	e.String(t.Mode)
+	e.Key(`"model_ids":`)
+	if t.ModelIds == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.ModelIds {
+			e.Comma(i1)
+			e.String(t.ModelIds[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateProjectAPIKeyRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ExpiresInSeconds != nil {
+		e.Key(`"expires_in_seconds":`)
+		e.Int(int64(*t.ExpiresInSeconds))
+	}
+	if len(t.Scopes) != 0 {
+		e.Key(`"scopes":`)
+		e.Raw("[")
+		for i1 := range t.Scopes {
+			e.Comma(i1)
+			e.String(t.Scopes[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateProjectRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ExternalKeyID != nil {
+		e.Key(`"external_key_id":`)
+		e.String(*t.ExternalKeyID)
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateProjectUserRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Role != nil {
+		e.Key(`"role":`)
+		e.String(*t.Role)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateRateLimitRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Batch1DayMaxInputTokens != nil {
+		e.Key(`"batch_1_day_max_input_tokens":`)
+		e.Int(int64(*t.Batch1DayMaxInputTokens))
+	}
+	if t.MaxAudioMegabytesPer1Minute != nil {
+		e.Key(`"max_audio_megabytes_per_1_minute":`)
+		e.Int(int64(*t.MaxAudioMegabytesPer1Minute))
+	}
+	if t.MaxImagesPer1Minute != nil {
+		e.Key(`"max_images_per_1_minute":`)
+		e.Int(int64(*t.MaxImagesPer1Minute))
+	}
+	if t.MaxRequestsPer1Day != nil {
+		e.Key(`"max_requests_per_1_day":`)
+		e.Int(int64(*t.MaxRequestsPer1Day))
+	}
+	if t.MaxRequestsPer1Minute != nil {
+		e.Key(`"max_requests_per_1_minute":`)
+		e.Int(int64(*t.MaxRequestsPer1Minute))
+	}
+	if t.MaxTokensPer1Minute != nil {
+		e.Key(`"max_tokens_per_1_minute":`)
+		e.Int(int64(*t.MaxTokensPer1Minute))
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateRoleRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	if len(t.Permissions) != 0 {
+		e.Key(`"permissions":`)
+		e.Raw("[")
+		for i1 := range t.Permissions {
+			e.Comma(i1)
+			e.String(t.Permissions[i1])
+		}
+		e.Raw("]")
+	}
+	if t.RoleName != nil {
+		e.Key(`"role_name":`)
+		e.String(*t.RoleName)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateServiceAccountRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	if t.Role != nil {
+		e.Key(`"role":`)
+		e.String(*t.Role)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateServiceTierSettingsRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Default != nil {
+		e.Key(`"default":`)
+		e.String(*t.Default)
+	}
+	if t.EnabledTiers != nil {
+		e.Key(`"enabled_tiers":`)
+		EncodeEnabledServiceTiers(e, t.EnabledTiers)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateSpendLimitRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Currency != nil {
+		e.Key(`"currency":`)
+		e.String(*t.Currency)
+	}
+	if t.Interval != nil {
+		e.Key(`"interval":`)
+		e.String(*t.Interval)
+	}
+	e.Key(`"threshold_amount":`)
+	e.Int(int64(t.ThresholdAmount))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateUserRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.DeveloperPersona != nil {
+		e.Key(`"developer_persona":`)
+		e.String(*t.DeveloperPersona)
+	}
+	if t.Role != nil {
+		e.Key(`"role":`)
+		e.String(*t.Role)
+	}
+	if t.RoleID != nil {
+		e.Key(`"role_id":`)
+		e.String(*t.RoleID)
+	}
+	if t.TechnicalLevel != nil {
+		e.Key(`"technical_level":`)
+		e.String(*t.TechnicalLevel)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateWorkloadIdentityProviderRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.AttributeTransformations) != 0 {
+		e.Key(`"attribute_transformations":`)
+		e.Raw("[")
+		for i1 := range t.AttributeTransformations {
+			e.Comma(i1)
+			t.AttributeTransformations[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	if t.Audience != nil {
+		e.Key(`"audience":`)
+		e.String(*t.Audience)
+	}
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	if t.Enabled != nil {
+		e.Key(`"enabled":`)
+		e.Bool(*t.Enabled)
+	}
+	if t.Issuer != nil {
+		e.Key(`"issuer":`)
+		e.String(*t.Issuer)
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	if t.Verification != nil {
+		e.Key(`"verification":`)
+		EncodeTokenVerification(e, t.Verification)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UploadCertificateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"certificate":`)
+	e.String(t.Certificate)
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Raw("}")
 }

@@ -3611,64 +3611,16 @@ func (ResponseFormatJSONSchema) IsAssistantResponseFormat(unionrt.Seal) {}
 // ResponseFormatJSONSchema. JSON null yields nil and anything else
 // an UnknownResponseFormat.
 func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantResponseFormat", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v ResponseFormatAuto
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantResponseFormat", err)
-		}
-		switch string(value) {
-		case "text":
-			var v shared.ResponseFormatText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("AssistantResponseFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_object":
-			var v shared.ResponseFormatJSONObject
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_object" {
-				return nil, unionrt.Error("AssistantResponseFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_schema":
-			var v ResponseFormatJSONSchema
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_schema" {
-				return nil, unionrt.Error("AssistantResponseFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantResponseFormat", err)
-		}
-		return UnknownResponseFormat{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeResponseFormat(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantResponseFormat", err)
 	}
-	return UnknownResponseFormat{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Tool is a tool an assistant or a run may use, told apart by
@@ -3718,58 +3670,16 @@ func (FunctionTool) IsAssistantTool(unionrt.Seal) {}
 // FunctionTool. JSON null yields nil and anything else an
 // UnknownTool.
 func UnmarshalTool(data []byte) (Tool, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantTool", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantTool", err)
-		}
-		switch string(value) {
-		case "code_interpreter":
-			var v CodeInterpreterTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter" {
-				return nil, unionrt.Error("AssistantTool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search":
-			var v FileSearchTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search" {
-				return nil, unionrt.Error("AssistantTool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function":
-			var v FunctionTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("AssistantTool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantTool", err)
-		}
-		return UnknownTool{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeTool(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantTool", err)
 	}
-	return UnknownTool{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ToolChoice says which tool the model calls: a mode (`none`,
@@ -3821,64 +3731,16 @@ func (ToolChoiceFileSearch) IsAssistantToolChoice(unionrt.Seal) {}
 // with "type" "file_search" into ToolChoiceFileSearch. JSON null
 // yields nil and anything else an UnknownToolChoice.
 func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantToolChoice", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v shared.ToolChoiceMode
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantToolChoice", err)
-		}
-		switch string(value) {
-		case "function":
-			var v ToolChoiceFunction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("AssistantToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "code_interpreter":
-			var v ToolChoiceCodeInterpreter
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter" {
-				return nil, unionrt.Error("AssistantToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search":
-			var v ToolChoiceFileSearch
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search" {
-				return nil, unionrt.Error("AssistantToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantToolChoice", err)
-		}
-		return UnknownToolChoice{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeToolChoice(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantToolChoice", err)
 	}
-	return UnknownToolChoice{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Annotation points a span of text to a file, told apart by `type`.
@@ -3923,49 +3785,16 @@ func (FilePathAnnotation) IsAssistantsAnnotation(unionrt.Seal) {}
 // FilePathAnnotation. JSON null yields nil and anything else an
 // UnknownAnnotation.
 func UnmarshalAnnotation(data []byte) (Annotation, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsAnnotation", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsAnnotation", err)
-		}
-		switch string(value) {
-		case "file_citation":
-			var v FileCitationAnnotation
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_citation" {
-				return nil, unionrt.Error("AssistantsAnnotation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_path":
-			var v FilePathAnnotation
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_path" {
-				return nil, unionrt.Error("AssistantsAnnotation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsAnnotation", err)
-		}
-		return UnknownAnnotation{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeAnnotation(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsAnnotation", err)
 	}
-	return UnknownAnnotation{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // AnnotationDelta is an annotation that arrived while a text part
@@ -4011,49 +3840,16 @@ func (FilePathDelta) IsAssistantsAnnotationDelta(unionrt.Seal) {}
 // "file_path" into FilePathDelta. JSON null yields nil and anything
 // else an UnknownAnnotationDelta.
 func UnmarshalAnnotationDelta(data []byte) (AnnotationDelta, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsAnnotationDelta", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsAnnotationDelta", err)
-		}
-		switch string(value) {
-		case "file_citation":
-			var v FileCitationDelta
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_citation" {
-				return nil, unionrt.Error("AssistantsAnnotationDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_path":
-			var v FilePathDelta
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_path" {
-				return nil, unionrt.Error("AssistantsAnnotationDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsAnnotationDelta", err)
-		}
-		return UnknownAnnotationDelta{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeAnnotationDelta(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsAnnotationDelta", err)
 	}
-	return UnknownAnnotationDelta{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // AttachmentTool is a tool an attached file is added to, told apart
@@ -4100,49 +3896,16 @@ func (AttachmentFileSearchTool) IsAssistantsAttachmentTool(unionrt.Seal) {}
 // "type" "file_search" into AttachmentFileSearchTool. JSON null
 // yields nil and anything else an UnknownAttachmentTool.
 func UnmarshalAttachmentTool(data []byte) (AttachmentTool, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsAttachmentTool", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsAttachmentTool", err)
-		}
-		switch string(value) {
-		case "code_interpreter":
-			var v CodeInterpreterTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter" {
-				return nil, unionrt.Error("AssistantsAttachmentTool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search":
-			var v AttachmentFileSearchTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search" {
-				return nil, unionrt.Error("AssistantsAttachmentTool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsAttachmentTool", err)
-		}
-		return UnknownAttachmentTool{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeAttachmentTool(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsAttachmentTool", err)
 	}
-	return UnknownAttachmentTool{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // CodeInterpreterOutput is an output of code interpreter, told
@@ -4190,49 +3953,16 @@ func (CodeInterpreterImage) IsAssistantsCodeInterpreterOutput(unionrt.Seal) {}
 // into CodeInterpreterImage. JSON null yields nil and anything else
 // an UnknownCodeInterpreterOutput.
 func UnmarshalCodeInterpreterOutput(data []byte) (CodeInterpreterOutput, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsCodeInterpreterOutput", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsCodeInterpreterOutput", err)
-		}
-		switch string(value) {
-		case "logs":
-			var v CodeInterpreterLogs
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "logs" {
-				return nil, unionrt.Error("AssistantsCodeInterpreterOutput", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image":
-			var v CodeInterpreterImage
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image" {
-				return nil, unionrt.Error("AssistantsCodeInterpreterOutput", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsCodeInterpreterOutput", err)
-		}
-		return UnknownCodeInterpreterOutput{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCodeInterpreterOutput(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsCodeInterpreterOutput", err)
 	}
-	return UnknownCodeInterpreterOutput{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // CodeInterpreterOutputDelta is an output of code interpreter that
@@ -4282,49 +4012,16 @@ func (CodeInterpreterImageDelta) IsAssistantsCodeInterpreterOutputDelta(unionrt.
 // "type" "image" into CodeInterpreterImageDelta. JSON null yields
 // nil and anything else an UnknownCodeInterpreterOutputDelta.
 func UnmarshalCodeInterpreterOutputDelta(data []byte) (CodeInterpreterOutputDelta, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", err)
-		}
-		switch string(value) {
-		case "logs":
-			var v CodeInterpreterLogsDelta
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "logs" {
-				return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image":
-			var v CodeInterpreterImageDelta
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image" {
-				return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", err)
-		}
-		return UnknownCodeInterpreterOutputDelta{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCodeInterpreterOutputDelta(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", err)
 	}
-	return UnknownCodeInterpreterOutputDelta{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // MessageContent is a part of a message, told apart by `type`.
@@ -4378,67 +4075,16 @@ func (RefusalContent) IsAssistantsMessageContent(unionrt.Seal) {}
 // RefusalContent. JSON null yields nil and anything else an
 // UnknownMessageContent.
 func UnmarshalMessageContent(data []byte) (MessageContent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsMessageContent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsMessageContent", err)
-		}
-		switch string(value) {
-		case "text":
-			var v TextContent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("AssistantsMessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_file":
-			var v ImageFileContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_file" {
-				return nil, unionrt.Error("AssistantsMessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_url":
-			var v ImageURLContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_url" {
-				return nil, unionrt.Error("AssistantsMessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "refusal":
-			var v RefusalContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "refusal" {
-				return nil, unionrt.Error("AssistantsMessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsMessageContent", err)
-		}
-		return UnknownMessageContent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeMessageContent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsMessageContent", err)
 	}
-	return UnknownMessageContent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // MessageContentDelta is a change to one content part of a message,
@@ -4495,67 +4141,16 @@ func (RefusalDeltaContent) IsAssistantsMessageContentDelta(unionrt.Seal) {}
 // into RefusalDeltaContent. JSON null yields nil and anything else
 // an UnknownMessageContentDelta.
 func UnmarshalMessageContentDelta(data []byte) (MessageContentDelta, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsMessageContentDelta", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsMessageContentDelta", err)
-		}
-		switch string(value) {
-		case "text":
-			var v TextDeltaContent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("AssistantsMessageContentDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_file":
-			var v ImageFileDeltaContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_file" {
-				return nil, unionrt.Error("AssistantsMessageContentDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_url":
-			var v ImageURLDeltaContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_url" {
-				return nil, unionrt.Error("AssistantsMessageContentDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "refusal":
-			var v RefusalDeltaContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "refusal" {
-				return nil, unionrt.Error("AssistantsMessageContentDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsMessageContentDelta", err)
-		}
-		return UnknownMessageContentDelta{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeMessageContentDelta(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsMessageContentDelta", err)
 	}
-	return UnknownMessageContentDelta{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // MessageInput is the content of a new message, as a string or as
@@ -4772,49 +4367,16 @@ func (ToolCallsDetails) IsAssistantsRunStepDetails(unionrt.Seal) {}
 // "type" "tool_calls" into ToolCallsDetails. JSON null yields nil
 // and anything else an UnknownRunStepDetails.
 func UnmarshalRunStepDetails(data []byte) (RunStepDetails, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsRunStepDetails", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsRunStepDetails", err)
-		}
-		switch string(value) {
-		case "message_creation":
-			var v MessageCreationDetails
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "message_creation" {
-				return nil, unionrt.Error("AssistantsRunStepDetails", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tool_calls":
-			var v ToolCallsDetails
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tool_calls" {
-				return nil, unionrt.Error("AssistantsRunStepDetails", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsRunStepDetails", err)
-		}
-		return UnknownRunStepDetails{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeRunStepDetails(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsRunStepDetails", err)
 	}
-	return UnknownRunStepDetails{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // RunStepDetailsDelta is a change to what a run step did, told
@@ -4862,49 +4424,16 @@ func (ToolCallsDelta) IsAssistantsRunStepDetailsDelta(unionrt.Seal) {}
 // "type" "tool_calls" into ToolCallsDelta. JSON null yields nil and
 // anything else an UnknownRunStepDetailsDelta.
 func UnmarshalRunStepDetailsDelta(data []byte) (RunStepDetailsDelta, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsRunStepDetailsDelta", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsRunStepDetailsDelta", err)
-		}
-		switch string(value) {
-		case "message_creation":
-			var v MessageCreationDelta
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "message_creation" {
-				return nil, unionrt.Error("AssistantsRunStepDetailsDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tool_calls":
-			var v ToolCallsDelta
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tool_calls" {
-				return nil, unionrt.Error("AssistantsRunStepDetailsDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsRunStepDetailsDelta", err)
-		}
-		return UnknownRunStepDetailsDelta{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeRunStepDetailsDelta(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsRunStepDetailsDelta", err)
 	}
-	return UnknownRunStepDetailsDelta{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // StreamEvent is one server-sent event of a streamed run, told
@@ -5055,247 +4584,16 @@ func (ErrorEvent) IsAssistantsStreamEvent(unionrt.Seal) {}
 // ErrorEvent. JSON null yields nil and anything else an
 // UnknownStreamEvent.
 func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsStreamEvent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "event")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsStreamEvent", err)
-		}
-		switch string(value) {
-		case "thread.created":
-			var v ThreadCreatedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.created" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.created":
-			var v RunCreatedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.created" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.queued":
-			var v RunQueuedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.queued" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.in_progress":
-			var v RunInProgressEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.in_progress" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.requires_action":
-			var v RunRequiresActionEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.requires_action" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.completed":
-			var v RunCompletedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.completed" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.incomplete":
-			var v RunIncompleteEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.incomplete" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.failed":
-			var v RunFailedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.failed" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.cancelling":
-			var v RunCancellingEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.cancelling" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.cancelled":
-			var v RunCancelledEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.cancelled" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.expired":
-			var v RunExpiredEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.expired" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.step.created":
-			var v RunStepCreatedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.step.created" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.step.in_progress":
-			var v RunStepInProgressEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.step.in_progress" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.step.delta":
-			var v RunStepDeltaEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.step.delta" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.step.completed":
-			var v RunStepCompletedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.step.completed" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.step.failed":
-			var v RunStepFailedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.step.failed" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.step.cancelled":
-			var v RunStepCancelledEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.step.cancelled" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.run.step.expired":
-			var v RunStepExpiredEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.run.step.expired" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.message.created":
-			var v MessageCreatedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.message.created" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.message.in_progress":
-			var v MessageInProgressEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.message.in_progress" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.message.delta":
-			var v MessageDeltaEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.message.delta" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.message.completed":
-			var v MessageCompletedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.message.completed" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "thread.message.incomplete":
-			var v MessageIncompleteEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "thread.message.incomplete" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "error":
-			var v ErrorEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Event) != "error" {
-				return nil, unionrt.Error("AssistantsStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsStreamEvent", err)
-		}
-		return UnknownStreamEvent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeStreamEvent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsStreamEvent", err)
 	}
-	return UnknownStreamEvent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ToolCall is a tool call of a run step, told apart by `type`.
@@ -5345,58 +4643,16 @@ func (FunctionToolCall) IsAssistantsToolCall(unionrt.Seal) {}
 // FunctionToolCall. JSON null yields nil and anything else an
 // UnknownToolCall.
 func UnmarshalToolCall(data []byte) (ToolCall, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsToolCall", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsToolCall", err)
-		}
-		switch string(value) {
-		case "code_interpreter":
-			var v CodeInterpreterCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter" {
-				return nil, unionrt.Error("AssistantsToolCall", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search":
-			var v FileSearchCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search" {
-				return nil, unionrt.Error("AssistantsToolCall", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function":
-			var v FunctionToolCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("AssistantsToolCall", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsToolCall", err)
-		}
-		return UnknownToolCall{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeToolCall(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsToolCall", err)
 	}
-	return UnknownToolCall{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ToolCallDelta is a change to one tool call of a step, told apart
@@ -5447,58 +4703,16 @@ func (FunctionCallDelta) IsAssistantsToolCallDelta(unionrt.Seal) {}
 // "type" "function" into FunctionCallDelta. JSON null yields nil
 // and anything else an UnknownToolCallDelta.
 func UnmarshalToolCallDelta(data []byte) (ToolCallDelta, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("AssistantsToolCallDelta", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("AssistantsToolCallDelta", err)
-		}
-		switch string(value) {
-		case "code_interpreter":
-			var v CodeInterpreterCallDelta
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter" {
-				return nil, unionrt.Error("AssistantsToolCallDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search":
-			var v FileSearchCallDelta
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search" {
-				return nil, unionrt.Error("AssistantsToolCallDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function":
-			var v FunctionCallDelta
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("AssistantsToolCallDelta", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("AssistantsToolCallDelta", err)
-		}
-		return UnknownToolCallDelta{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeToolCallDelta(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsToolCallDelta", err)
 	}
-	return UnknownToolCallDelta{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ResponseFormatAuto lets the model choose the format (the default).
@@ -6021,16 +5235,6 @@ func (ToolCallsDetailsType) MarshalJSON() ([]byte, error) {
 	return []byte(`"tool_calls"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Assistant, decoding its union
-// fields ResponseFormat and Tools through their Unmarshal functions.
-func (t *Assistant) UnmarshalJSON(data []byte) error {
-	type plain Assistant
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response_format", Dec: unionrt.FieldOf(&t.ResponseFormat, UnmarshalResponseFormat)},
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for
 // CreateFileSearchResources, decoding its field VectorStores through
 // its own UnmarshalJSON.
@@ -6056,54 +5260,6 @@ func (t *InlineVectorStore) UnmarshalJSON(data []byte) error {
 	type plain InlineVectorStore
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "chunking_strategy", Dec: unionrt.FieldOf(&t.ChunkingStrategy, UnmarshalChunkingStrategy)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for AssistantList, decoding its
-// field Data through its own UnmarshalJSON.
-func (t *AssistantList) UnmarshalJSON(data []byte) error {
-	type plain AssistantList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// CodeInterpreterCall, decoding its field CodeInterpreter through
-// its own UnmarshalJSON.
-func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
-	type plain CodeInterpreterCall
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "code_interpreter", Dec: &t.CodeInterpreter},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// CodeInterpreterCallDelta, decoding its field CodeInterpreter
-// through its own UnmarshalJSON.
-func (t *CodeInterpreterCallDelta) UnmarshalJSON(data []byte) error {
-	type plain CodeInterpreterCallDelta
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "code_interpreter", Dec: unionrt.OwnPointerOf(&t.CodeInterpreter)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterRun,
-// decoding its union field Outputs through its Unmarshal function.
-func (t *CodeInterpreterRun) UnmarshalJSON(data []byte) error {
-	type plain CodeInterpreterRun
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "outputs", Dec: unionrt.SliceOf(&t.Outputs, UnmarshalCodeInterpreterOutput)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// CodeInterpreterRunDelta, decoding its union field Outputs through
-// its Unmarshal function.
-func (t *CodeInterpreterRunDelta) UnmarshalJSON(data []byte) error {
-	type plain CodeInterpreterRunDelta
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "outputs", Dec: unionrt.SliceOf(&t.Outputs, UnmarshalCodeInterpreterOutputDelta)},
 	)
 }
 
@@ -6158,372 +5314,6 @@ func (t *CreateThreadRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Message, decoding
-// its union field Content through its Unmarshal function, and its field
-// Attachments through its own UnmarshalJSON.
-func (t *Message) UnmarshalJSON(data []byte) error {
-	type plain Message
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "content", Dec: unionrt.SliceOf(&t.Content, UnmarshalMessageContent)},
-		unionrt.Member{Key: "attachments", Dec: unionrt.OwnSliceOf(&t.Attachments)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for MessageAttachment,
-// decoding its union field Tools through its Unmarshal function.
-func (t *MessageAttachment) UnmarshalJSON(data []byte) error {
-	type plain MessageAttachment
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalAttachmentTool)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// MessageCompletedEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *MessageCompletedEvent) UnmarshalJSON(data []byte) error {
-	type plain MessageCompletedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// MessageCreatedEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *MessageCreatedEvent) UnmarshalJSON(data []byte) error {
-	type plain MessageCreatedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for MessageDelta,
-// decoding its field Delta through its own UnmarshalJSON.
-func (t *MessageDelta) UnmarshalJSON(data []byte) error {
-	type plain MessageDelta
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "delta", Dec: &t.Delta},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for MessageDeltaBody,
-// decoding its union field Content through its Unmarshal function.
-func (t *MessageDeltaBody) UnmarshalJSON(data []byte) error {
-	type plain MessageDeltaBody
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "content", Dec: unionrt.SliceOf(&t.Content, UnmarshalMessageContentDelta)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for MessageDeltaEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *MessageDeltaEvent) UnmarshalJSON(data []byte) error {
-	type plain MessageDeltaEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// MessageInProgressEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *MessageInProgressEvent) UnmarshalJSON(data []byte) error {
-	type plain MessageInProgressEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// MessageIncompleteEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *MessageIncompleteEvent) UnmarshalJSON(data []byte) error {
-	type plain MessageIncompleteEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for MessageList,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *MessageList) UnmarshalJSON(data []byte) error {
-	type plain MessageList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for Run, decoding its
-// union fields ResponseFormat, ToolChoice and Tools through their Unmarshal
-// functions.
-func (t *Run) UnmarshalJSON(data []byte) error {
-	type plain Run
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response_format", Dec: unionrt.FieldOf(&t.ResponseFormat, UnmarshalResponseFormat)},
-		unionrt.Member{Key: "tool_choice", Dec: unionrt.FieldOf(&t.ToolChoice, UnmarshalToolChoice)},
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunCancelledEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunCancelledEvent) UnmarshalJSON(data []byte) error {
-	type plain RunCancelledEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunCancellingEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunCancellingEvent) UnmarshalJSON(data []byte) error {
-	type plain RunCancellingEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunCompletedEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunCompletedEvent) UnmarshalJSON(data []byte) error {
-	type plain RunCompletedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunCreatedEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunCreatedEvent) UnmarshalJSON(data []byte) error {
-	type plain RunCreatedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunExpiredEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunExpiredEvent) UnmarshalJSON(data []byte) error {
-	type plain RunExpiredEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunFailedEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunFailedEvent) UnmarshalJSON(data []byte) error {
-	type plain RunFailedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunInProgressEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunInProgressEvent) UnmarshalJSON(data []byte) error {
-	type plain RunInProgressEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunIncompleteEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunIncompleteEvent) UnmarshalJSON(data []byte) error {
-	type plain RunIncompleteEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunList, decoding
-// its field Data through its own UnmarshalJSON.
-func (t *RunList) UnmarshalJSON(data []byte) error {
-	type plain RunList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunQueuedEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunQueuedEvent) UnmarshalJSON(data []byte) error {
-	type plain RunQueuedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// RunRequiresActionEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *RunRequiresActionEvent) UnmarshalJSON(data []byte) error {
-	type plain RunRequiresActionEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunStep, decoding
-// its union field StepDetails through its Unmarshal function.
-func (t *RunStep) UnmarshalJSON(data []byte) error {
-	type plain RunStep
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "step_details", Dec: unionrt.FieldOf(&t.StepDetails, UnmarshalRunStepDetails)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// RunStepCancelledEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *RunStepCancelledEvent) UnmarshalJSON(data []byte) error {
-	type plain RunStepCancelledEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// RunStepCompletedEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *RunStepCompletedEvent) UnmarshalJSON(data []byte) error {
-	type plain RunStepCompletedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// RunStepCreatedEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *RunStepCreatedEvent) UnmarshalJSON(data []byte) error {
-	type plain RunStepCreatedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunStepDelta,
-// decoding its field Delta through its own UnmarshalJSON.
-func (t *RunStepDelta) UnmarshalJSON(data []byte) error {
-	type plain RunStepDelta
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "delta", Dec: &t.Delta},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunStepDeltaBody,
-// decoding its union field StepDetails through its Unmarshal function.
-func (t *RunStepDeltaBody) UnmarshalJSON(data []byte) error {
-	type plain RunStepDeltaBody
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "step_details", Dec: unionrt.FieldOf(&t.StepDetails, UnmarshalRunStepDetailsDelta)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunStepDeltaEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunStepDeltaEvent) UnmarshalJSON(data []byte) error {
-	type plain RunStepDeltaEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// RunStepExpiredEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *RunStepExpiredEvent) UnmarshalJSON(data []byte) error {
-	type plain RunStepExpiredEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunStepFailedEvent,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunStepFailedEvent) UnmarshalJSON(data []byte) error {
-	type plain RunStepFailedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// RunStepInProgressEvent, decoding its field Data through its own
-// UnmarshalJSON.
-func (t *RunStepInProgressEvent) UnmarshalJSON(data []byte) error {
-	type plain RunStepInProgressEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: &t.Data},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunStepList,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *RunStepList) UnmarshalJSON(data []byte) error {
-	type plain RunStepList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for Text, decoding its
-// union field Annotations through its Unmarshal function.
-func (t *Text) UnmarshalJSON(data []byte) error {
-	type plain Text
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "annotations", Dec: unionrt.SliceOf(&t.Annotations, UnmarshalAnnotation)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for TextContent,
-// decoding its field Text through its own UnmarshalJSON.
-func (t *TextContent) UnmarshalJSON(data []byte) error {
-	type plain TextContent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "text", Dec: &t.Text},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for TextDelta, decoding
-// its union field Annotations through its Unmarshal function.
-func (t *TextDelta) UnmarshalJSON(data []byte) error {
-	type plain TextDelta
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "annotations", Dec: unionrt.SliceOf(&t.Annotations, UnmarshalAnnotationDelta)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for TextDeltaContent,
-// decoding its field Text through its own UnmarshalJSON.
-func (t *TextDeltaContent) UnmarshalJSON(data []byte) error {
-	type plain TextDeltaContent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "text", Dec: unionrt.OwnPointerOf(&t.Text)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ToolCallsDelta,
-// decoding its union field ToolCalls through its Unmarshal function.
-func (t *ToolCallsDelta) UnmarshalJSON(data []byte) error {
-	type plain ToolCallsDelta
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "tool_calls", Dec: unionrt.SliceOf(&t.ToolCalls, UnmarshalToolCallDelta)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ToolCallsDetails,
-// decoding its union field ToolCalls through its Unmarshal function.
-func (t *ToolCallsDetails) UnmarshalJSON(data []byte) error {
-	type plain ToolCallsDetails
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "tool_calls", Dec: unionrt.SliceOf(&t.ToolCalls, UnmarshalToolCall)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for CreateRequest,
 // decoding its union fields ResponseFormat and Tools through their Unmarshal
 // functions, and its field ToolResources through its own UnmarshalJSON.
@@ -6545,4 +5335,4569 @@ func (t *UpdateRequest) UnmarshalJSON(data []byte) error {
 		unionrt.Member{Key: "response_format", Dec: unionrt.FieldOf(&t.ResponseFormat, UnmarshalResponseFormat)},
 		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
 	)
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Assistant) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "instructions":
+			unionrt.StringPtr(d, &t.Instructions)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "reasoning_effort":
+			unionrt.StringPtr(d, &t.ReasoningEffort)
+		case "response_format":
+			t.ResponseFormat = DecodeResponseFormat(d)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "tool_resources":
+			if p1 := unionrt.Ptr(d, &t.ToolResources); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeTool(d)
+			}
+		case "top_p":
+			unionrt.FloatPtr(d, &t.TopP)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Assistant) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterResources) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_ids":
+			for i1, ok := 0, unionrt.First(d, &t.FileIds); ok; i1, ok = i1+1, unionrt.Next(d, &t.FileIds, i1) {
+				unionrt.String(d, &t.FileIds[i1])
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AssistantDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AssistantDeleted) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchRankingOptions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "ranker":
+			unionrt.StringPtr(d, &t.Ranker)
+		case "score_threshold":
+			unionrt.FloatPtr(d, &t.ScoreThreshold)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchResources) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "vector_store_ids":
+			for i1, ok := 0, unionrt.First(d, &t.VectorStoreIds); ok; i1, ok = i1+1, unionrt.Next(d, &t.VectorStoreIds, i1) {
+				unionrt.String(d, &t.VectorStoreIds[i1])
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_search":
+			if p1 := unionrt.Ptr(d, &t.FileSearch); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchToolOptions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "max_num_results":
+			unionrt.IntPtr(d, &t.MaxNumResults)
+		case "ranking_options":
+			if p1 := unionrt.Ptr(d, &t.RankingOptions); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionDefinition) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "parameters":
+			d.RawMessage(&t.Parameters)
+		case "strict":
+			unionrt.BoolPtr(d, &t.Strict)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionName) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "name":
+			unionrt.String(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "function":
+			t.Function.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *JSONSchemaFormat) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "schema":
+			d.RawMessage(&t.Schema)
+		case "strict":
+			unionrt.BoolPtr(d, &t.Strict)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AssistantList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AssistantList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeResponseFormat decodes the ResponseFormat that comes next, as UnmarshalResponseFormat does.
+func DecodeResponseFormat(d *unionrt.Decoder) ResponseFormat {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v ResponseFormatAuto
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v shared.ResponseFormatText
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_object":
+			var v shared.ResponseFormatJSONObject
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_object" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_schema":
+			var v ResponseFormatJSONSchema
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_schema" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownResponseFormat{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownResponseFormat{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseFormatJSONSchema) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "json_schema":
+			t.JSONSchema.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeTool decodes the Tool that comes next, as UnmarshalTool does.
+func DecodeTool(d *unionrt.Decoder) Tool {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "code_interpreter":
+			var v CodeInterpreterTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search":
+			var v FileSearchTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function":
+			var v FunctionTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownTool{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownTool{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeToolChoice decodes the ToolChoice that comes next, as UnmarshalToolChoice does.
+func DecodeToolChoice(d *unionrt.Decoder) ToolChoice {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v shared.ToolChoiceMode
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "function":
+			var v ToolChoiceFunction
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "code_interpreter":
+			var v ToolChoiceCodeInterpreter
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search":
+			var v ToolChoiceFileSearch
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownToolChoice{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownToolChoice{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceCodeInterpreter) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceFileSearch) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceFunction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "function":
+			t.Function.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolResources) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code_interpreter":
+			if p1 := unionrt.Ptr(d, &t.CodeInterpreter); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "file_search":
+			if p1 := unionrt.Ptr(d, &t.FileSearch); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TruncationStrategy) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "last_messages":
+			unionrt.IntPtr(d, &t.LastMessages)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeAnnotation decodes the Annotation that comes next, as UnmarshalAnnotation does.
+func DecodeAnnotation(d *unionrt.Decoder) Annotation {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "file_citation":
+			var v FileCitationAnnotation
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_citation" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_path":
+			var v FilePathAnnotation
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_path" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownAnnotation{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownAnnotation{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeAnnotationDelta decodes the AnnotationDelta that comes next, as UnmarshalAnnotationDelta does.
+func DecodeAnnotationDelta(d *unionrt.Decoder) AnnotationDelta {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "file_citation":
+			var v FileCitationDelta
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_citation" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_path":
+			var v FilePathDelta
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_path" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownAnnotationDelta{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownAnnotationDelta{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AnnotationFile) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_id":
+			unionrt.String(d, &t.FileID)
+		case "quote":
+			unionrt.StringPtr(d, &t.Quote)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AttachmentFileSearchTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeAttachmentTool decodes the AttachmentTool that comes next, as UnmarshalAttachmentTool does.
+func DecodeAttachmentTool(d *unionrt.Decoder) AttachmentTool {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "code_interpreter":
+			var v CodeInterpreterTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search":
+			var v AttachmentFileSearchTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownAttachmentTool{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownAttachmentTool{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code_interpreter":
+			t.CodeInterpreter.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterCallDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code_interpreter":
+			if p1 := unionrt.Ptr(d, &t.CodeInterpreter); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CodeInterpreterCallDelta) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterImage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image":
+			t.Image.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterImageDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image":
+			if p1 := unionrt.Ptr(d, &t.Image); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterLogs) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "logs":
+			unionrt.String(d, &t.Logs)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterLogsDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "logs":
+			unionrt.StringPtr(d, &t.Logs)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeCodeInterpreterOutput decodes the CodeInterpreterOutput that comes next, as UnmarshalCodeInterpreterOutput does.
+func DecodeCodeInterpreterOutput(d *unionrt.Decoder) CodeInterpreterOutput {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "logs":
+			var v CodeInterpreterLogs
+			v.DecodeJSON(d)
+			if string(v.Type) != "logs" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image":
+			var v CodeInterpreterImage
+			v.DecodeJSON(d)
+			if string(v.Type) != "image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCodeInterpreterOutput{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCodeInterpreterOutput{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeCodeInterpreterOutputDelta decodes the CodeInterpreterOutputDelta that comes next, as UnmarshalCodeInterpreterOutputDelta does.
+func DecodeCodeInterpreterOutputDelta(d *unionrt.Decoder) CodeInterpreterOutputDelta {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "logs":
+			var v CodeInterpreterLogsDelta
+			v.DecodeJSON(d)
+			if string(v.Type) != "logs" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image":
+			var v CodeInterpreterImageDelta
+			v.DecodeJSON(d)
+			if string(v.Type) != "image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCodeInterpreterOutputDelta{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCodeInterpreterOutputDelta{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterRun) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			unionrt.String(d, &t.Input)
+		case "outputs":
+			for i1, ok := 0, unionrt.First(d, &t.Outputs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Outputs, i1) {
+				t.Outputs[i1] = DecodeCodeInterpreterOutput(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CodeInterpreterRun) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterRunDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			unionrt.StringPtr(d, &t.Input)
+		case "outputs":
+			for i1, ok := 0, unionrt.First(d, &t.Outputs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Outputs, i1) {
+				t.Outputs[i1] = DecodeCodeInterpreterOutputDelta(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CodeInterpreterRunDelta) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ErrorEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileCitationAnnotation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "end_index":
+			unionrt.Int(d, &t.EndIndex)
+		case "file_citation":
+			t.FileCitation.DecodeJSON(d)
+		case "start_index":
+			unionrt.Int(d, &t.StartIndex)
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileCitationDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "end_index":
+			unionrt.IntPtr(d, &t.EndIndex)
+		case "file_citation":
+			if p1 := unionrt.Ptr(d, &t.FileCitation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "start_index":
+			unionrt.IntPtr(d, &t.StartIndex)
+		case "text":
+			unionrt.StringPtr(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FilePathAnnotation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "end_index":
+			unionrt.Int(d, &t.EndIndex)
+		case "file_path":
+			t.FilePath.DecodeJSON(d)
+		case "start_index":
+			unionrt.Int(d, &t.StartIndex)
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FilePathDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "end_index":
+			unionrt.IntPtr(d, &t.EndIndex)
+		case "file_path":
+			if p1 := unionrt.Ptr(d, &t.FilePath); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "start_index":
+			unionrt.IntPtr(d, &t.StartIndex)
+		case "text":
+			unionrt.StringPtr(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_search":
+			t.FileSearch.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchCallDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_search":
+			if p1 := unionrt.Ptr(d, &t.FileSearch); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1].DecodeJSON(d)
+			}
+		case "file_id":
+			unionrt.String(d, &t.FileID)
+		case "file_name":
+			unionrt.String(d, &t.FileName)
+		case "score":
+			unionrt.Float(d, &t.Score)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchResultContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.StringPtr(d, &t.Text)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchRun) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "ranking_options":
+			if p1 := unionrt.Ptr(d, &t.RankingOptions); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "results":
+			for i1, ok := 0, unionrt.First(d, &t.Results); ok; i1, ok = i1+1, unionrt.Next(d, &t.Results, i1) {
+				t.Results[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.String(d, &t.Arguments)
+		case "name":
+			unionrt.String(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCallDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "function":
+			if p1 := unionrt.Ptr(d, &t.Function); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCallResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.String(d, &t.Arguments)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "output":
+			unionrt.StringPtr(d, &t.Output)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCallResultDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.StringPtr(d, &t.Arguments)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "output":
+			unionrt.StringPtr(d, &t.Output)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionToolCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "function":
+			t.Function.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageFile) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "detail":
+			unionrt.StringPtr(d, &t.Detail)
+		case "file_id":
+			unionrt.String(d, &t.FileID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageFileContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image_file":
+			t.ImageFile.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageFileDeltaContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image_file":
+			if p1 := unionrt.Ptr(d, &t.ImageFile); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageURL) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "detail":
+			unionrt.StringPtr(d, &t.Detail)
+		case "url":
+			unionrt.String(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageURLContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image_url":
+			t.ImageURL.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageURLDeltaContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image_url":
+			if p1 := unionrt.Ptr(d, &t.ImageURL); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Message) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "assistant_id":
+			unionrt.StringPtr(d, &t.AssistantID)
+		case "attachments":
+			for i1, ok := 0, unionrt.First(d, &t.Attachments); ok; i1, ok = i1+1, unionrt.Next(d, &t.Attachments, i1) {
+				t.Attachments[i1].DecodeJSON(d)
+			}
+		case "completed_at":
+			unionrt.IntPtr(d, &t.CompletedAt)
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1] = DecodeMessageContent(d)
+			}
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "incomplete_at":
+			unionrt.IntPtr(d, &t.IncompleteAt)
+		case "incomplete_details":
+			if p1 := unionrt.Ptr(d, &t.IncompleteDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "role":
+			unionrt.String(d, &t.Role)
+		case "run_id":
+			unionrt.StringPtr(d, &t.RunID)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "thread_id":
+			unionrt.String(d, &t.ThreadID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Message) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageAttachment) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_id":
+			unionrt.StringPtr(d, &t.FileID)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeAttachmentTool(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageAttachment) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageCompletedEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeMessageContent decodes the MessageContent that comes next, as UnmarshalMessageContent does.
+func DecodeMessageContent(d *unionrt.Decoder) MessageContent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v TextContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_file":
+			var v ImageFileContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_url":
+			var v ImageURLContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_url" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "refusal":
+			var v RefusalContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "refusal" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownMessageContent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownMessageContent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeMessageContentDelta decodes the MessageContentDelta that comes next, as UnmarshalMessageContentDelta does.
+func DecodeMessageContentDelta(d *unionrt.Decoder) MessageContentDelta {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v TextDeltaContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_file":
+			var v ImageFileDeltaContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_url":
+			var v ImageURLDeltaContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_url" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "refusal":
+			var v RefusalDeltaContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "refusal" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownMessageContentDelta{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownMessageContentDelta{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageCreatedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageCreatedEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageCreation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "message_id":
+			unionrt.String(d, &t.MessageID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageCreationDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "message_creation":
+			if p1 := unionrt.Ptr(d, &t.MessageCreation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageCreationDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "message_creation":
+			t.MessageCreation.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageDeleted) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			t.Delta.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageDelta) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageDeltaBody) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1] = DecodeMessageContentDelta(d)
+			}
+		case "role":
+			unionrt.StringPtr(d, &t.Role)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageDeltaBody) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageDeltaEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageInProgressEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageIncompleteDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "reason":
+			unionrt.String(d, &t.Reason)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageIncompleteEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageIncompleteEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputImage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_id":
+			unionrt.StringPtr(d, &t.FileID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RefusalContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "refusal":
+			unionrt.String(d, &t.Refusal)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RefusalDeltaContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "refusal":
+			unionrt.StringPtr(d, &t.Refusal)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RequiredAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "submit_tool_outputs":
+			t.SubmitToolOutputs.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RequiredToolCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "function":
+			t.Function.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Run) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "assistant_id":
+			unionrt.String(d, &t.AssistantID)
+		case "cancelled_at":
+			unionrt.IntPtr(d, &t.CancelledAt)
+		case "completed_at":
+			unionrt.IntPtr(d, &t.CompletedAt)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "failed_at":
+			unionrt.IntPtr(d, &t.FailedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "incomplete_details":
+			if p1 := unionrt.Ptr(d, &t.IncompleteDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "instructions":
+			unionrt.StringPtr(d, &t.Instructions)
+		case "last_error":
+			if p1 := unionrt.Ptr(d, &t.LastError); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "max_completion_tokens":
+			unionrt.IntPtr(d, &t.MaxCompletionTokens)
+		case "max_prompt_tokens":
+			unionrt.IntPtr(d, &t.MaxPromptTokens)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "parallel_tool_calls":
+			unionrt.BoolPtr(d, &t.ParallelToolCalls)
+		case "reasoning_effort":
+			unionrt.StringPtr(d, &t.ReasoningEffort)
+		case "required_action":
+			if p1 := unionrt.Ptr(d, &t.RequiredAction); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "response_format":
+			t.ResponseFormat = DecodeResponseFormat(d)
+		case "started_at":
+			unionrt.IntPtr(d, &t.StartedAt)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "thread_id":
+			unionrt.String(d, &t.ThreadID)
+		case "tool_choice":
+			t.ToolChoice = DecodeToolChoice(d)
+		case "tool_resources":
+			if p1 := unionrt.Ptr(d, &t.ToolResources); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeTool(d)
+			}
+		case "top_p":
+			unionrt.FloatPtr(d, &t.TopP)
+		case "truncation_strategy":
+			if p1 := unionrt.Ptr(d, &t.TruncationStrategy); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Run) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunCancelledEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunCancelledEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunCancellingEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunCancellingEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunCompletedEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunCreatedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunCreatedEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.String(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunExpiredEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunExpiredEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunFailedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunFailedEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunInProgressEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunIncompleteDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "reason":
+			unionrt.StringPtr(d, &t.Reason)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunIncompleteEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunIncompleteEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunQueuedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunQueuedEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunRequiresActionEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunRequiresActionEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStep) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "assistant_id":
+			unionrt.String(d, &t.AssistantID)
+		case "cancelled_at":
+			unionrt.IntPtr(d, &t.CancelledAt)
+		case "completed_at":
+			unionrt.IntPtr(d, &t.CompletedAt)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expired_at":
+			unionrt.IntPtr(d, &t.ExpiredAt)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "failed_at":
+			unionrt.IntPtr(d, &t.FailedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "last_error":
+			if p1 := unionrt.Ptr(d, &t.LastError); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "run_id":
+			unionrt.String(d, &t.RunID)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "step_details":
+			t.StepDetails = DecodeRunStepDetails(d)
+		case "thread_id":
+			unionrt.String(d, &t.ThreadID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStep) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepCancelledEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepCancelledEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepCompletedEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepCreatedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepCreatedEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			t.Delta.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepDelta) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepDeltaBody) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "step_details":
+			t.StepDetails = DecodeRunStepDetailsDelta(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepDeltaBody) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepDeltaEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeRunStepDetails decodes the RunStepDetails that comes next, as UnmarshalRunStepDetails does.
+func DecodeRunStepDetails(d *unionrt.Decoder) RunStepDetails {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "message_creation":
+			var v MessageCreationDetails
+			v.DecodeJSON(d)
+			if string(v.Type) != "message_creation" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tool_calls":
+			var v ToolCallsDetails
+			v.DecodeJSON(d)
+			if string(v.Type) != "tool_calls" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownRunStepDetails{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownRunStepDetails{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeRunStepDetailsDelta decodes the RunStepDetailsDelta that comes next, as UnmarshalRunStepDetailsDelta does.
+func DecodeRunStepDetailsDelta(d *unionrt.Decoder) RunStepDetailsDelta {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "message_creation":
+			var v MessageCreationDelta
+			v.DecodeJSON(d)
+			if string(v.Type) != "message_creation" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tool_calls":
+			var v ToolCallsDelta
+			v.DecodeJSON(d)
+			if string(v.Type) != "tool_calls" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownRunStepDetailsDelta{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownRunStepDetailsDelta{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.String(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepExpiredEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepExpiredEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepFailedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepFailedEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepInProgressEvent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunStepList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunStepList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunUsage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "completion_tokens":
+			unionrt.Int(d, &t.CompletionTokens)
+		case "prompt_tokens":
+			unionrt.Int(d, &t.PromptTokens)
+		case "total_tokens":
+			unionrt.Int(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeStreamEvent decodes the StreamEvent that comes next, as UnmarshalStreamEvent does.
+func DecodeStreamEvent(d *unionrt.Decoder) StreamEvent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("event")
+		switch string(value) {
+		case "thread.created":
+			var v ThreadCreatedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.created":
+			var v RunCreatedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.queued":
+			var v RunQueuedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.queued" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.in_progress":
+			var v RunInProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.requires_action":
+			var v RunRequiresActionEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.requires_action" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.completed":
+			var v RunCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.incomplete":
+			var v RunIncompleteEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.incomplete" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.failed":
+			var v RunFailedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.failed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.cancelling":
+			var v RunCancellingEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.cancelling" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.cancelled":
+			var v RunCancelledEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.cancelled" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.expired":
+			var v RunExpiredEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.expired" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.step.created":
+			var v RunStepCreatedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.step.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.step.in_progress":
+			var v RunStepInProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.step.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.step.delta":
+			var v RunStepDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.step.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.step.completed":
+			var v RunStepCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.step.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.step.failed":
+			var v RunStepFailedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.step.failed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.step.cancelled":
+			var v RunStepCancelledEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.step.cancelled" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.run.step.expired":
+			var v RunStepExpiredEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.run.step.expired" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.message.created":
+			var v MessageCreatedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.message.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.message.in_progress":
+			var v MessageInProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.message.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.message.delta":
+			var v MessageDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.message.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.message.completed":
+			var v MessageCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.message.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "thread.message.incomplete":
+			var v MessageIncompleteEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "thread.message.incomplete" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "error":
+			var v ErrorEvent
+			v.DecodeJSON(d)
+			if string(v.Event) != "error" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownStreamEvent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownStreamEvent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Text) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "annotations":
+			for i1, ok := 0, unionrt.First(d, &t.Annotations); ok; i1, ok = i1+1, unionrt.Next(d, &t.Annotations, i1) {
+				t.Annotations[i1] = DecodeAnnotation(d)
+			}
+		case "value":
+			unionrt.String(d, &t.Value)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Text) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TextContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			t.Text.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *TextContent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TextDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "annotations":
+			for i1, ok := 0, unionrt.First(d, &t.Annotations); ok; i1, ok = i1+1, unionrt.Next(d, &t.Annotations, i1) {
+				t.Annotations[i1] = DecodeAnnotationDelta(d)
+			}
+		case "value":
+			unionrt.StringPtr(d, &t.Value)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *TextDelta) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TextDeltaContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "text":
+			if p1 := unionrt.Ptr(d, &t.Text); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *TextDeltaContent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Thread) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "tool_resources":
+			if p1 := unionrt.Ptr(d, &t.ToolResources); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Thread) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ThreadCreatedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			t.Data.DecodeJSON(d)
+		case "event":
+			unionrt.String(d, &t.Event)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ThreadDeleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ThreadDeleted) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeToolCall decodes the ToolCall that comes next, as UnmarshalToolCall does.
+func DecodeToolCall(d *unionrt.Decoder) ToolCall {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "code_interpreter":
+			var v CodeInterpreterCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search":
+			var v FileSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function":
+			var v FunctionToolCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownToolCall{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownToolCall{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeToolCallDelta decodes the ToolCallDelta that comes next, as UnmarshalToolCallDelta does.
+func DecodeToolCallDelta(d *unionrt.Decoder) ToolCallDelta {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "code_interpreter":
+			var v CodeInterpreterCallDelta
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search":
+			var v FileSearchCallDelta
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function":
+			var v FunctionCallDelta
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownToolCallDelta{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownToolCallDelta{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolCallsDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "tool_calls":
+			for i1, ok := 0, unionrt.First(d, &t.ToolCalls); ok; i1, ok = i1+1, unionrt.Next(d, &t.ToolCalls, i1) {
+				t.ToolCalls[i1] = DecodeToolCallDelta(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ToolCallsDelta) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolCallsDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "tool_calls":
+			for i1, ok := 0, unionrt.First(d, &t.ToolCalls); ok; i1, ok = i1+1, unionrt.Next(d, &t.ToolCalls, i1) {
+				t.ToolCalls[i1] = DecodeToolCall(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ToolCallsDetails) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolOutputsRequired) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "tool_calls":
+			for i1, ok := 0, unionrt.First(d, &t.ToolCalls); ok; i1, ok = i1+1, unionrt.Next(d, &t.ToolCalls, i1) {
+				t.ToolCalls[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AutoChunkingStrategy) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"auto"`)
+	e.Raw("}")
+}
+
+// EncodeChunkingStrategy writes v as json.Marshal would, without reflection.
+func EncodeChunkingStrategy(e *unionrt.Encoder, v ChunkingStrategy) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case AutoChunkingStrategy:
+		v.EncodeJSON(e)
+	case StaticChunkingStrategy:
+		v.EncodeJSON(e)
+	case UnknownChunkingStrategy:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CodeInterpreterResources) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.FileIds) != 0 {
+		e.Key(`"file_ids":`)
+		e.Raw("[")
+		for i1 := range t.FileIds {
+			e.Comma(i1)
+			e.String(t.FileIds[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CodeInterpreterTool) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"code_interpreter"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateFileSearchResources) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.VectorStoreIds) != 0 {
+		e.Key(`"vector_store_ids":`)
+		e.Raw("[")
+		for i1 := range t.VectorStoreIds {
+			e.Comma(i1)
+			e.String(t.VectorStoreIds[i1])
+		}
+		e.Raw("]")
+	}
+	if len(t.VectorStores) != 0 {
+		e.Key(`"vector_stores":`)
+		e.Raw("[")
+		for i1 := range t.VectorStores {
+			e.Comma(i1)
+			t.VectorStores[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateToolResources) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.CodeInterpreter != nil {
+		e.Key(`"code_interpreter":`)
+		t.CodeInterpreter.EncodeJSON(e)
+	}
+	if t.FileSearch != nil {
+		e.Key(`"file_search":`)
+		t.FileSearch.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileSearchRankingOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Ranker != nil {
+		e.Key(`"ranker":`)
+		e.String(*t.Ranker)
+	}
+	if t.ScoreThreshold != nil {
+		e.Key(`"score_threshold":`)
+		e.Float(float64(*t.ScoreThreshold), 64)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileSearchResources) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.VectorStoreIds) != 0 {
+		e.Key(`"vector_store_ids":`)
+		e.Raw("[")
+		for i1 := range t.VectorStoreIds {
+			e.Comma(i1)
+			e.String(t.VectorStoreIds[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileSearchTool) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.FileSearch != nil {
+		e.Key(`"file_search":`)
+		t.FileSearch.EncodeJSON(e)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"file_search"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileSearchToolOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.MaxNumResults != nil {
+		e.Key(`"max_num_results":`)
+		e.Int(int64(*t.MaxNumResults))
+	}
+	if t.RankingOptions != nil {
+		e.Key(`"ranking_options":`)
+		t.RankingOptions.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionDefinition) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if len(t.Parameters) != 0 {
+		e.Key(`"parameters":`)
+		e.RawMessage(t.Parameters)
+	}
+	if t.Strict != nil {
+		e.Key(`"strict":`)
+		e.Bool(*t.Strict)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionName) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionTool) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"function":`)
+	t.Function.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"function"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *InlineVectorStore) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ChunkingStrategy != nil {
+		e.Key(`"chunking_strategy":`)
+		EncodeChunkingStrategy(e, t.ChunkingStrategy)
+	}
+	if len(t.FileIds) != 0 {
+		e.Key(`"file_ids":`)
+		e.Raw("[")
+		for i1 := range t.FileIds {
+			e.Comma(i1)
+			e.String(t.FileIds[i1])
+		}
+		e.Raw("]")
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if len(t.Schema) != 0 {
+		e.Key(`"schema":`)
+		e.RawMessage(t.Schema)
+	}
+	if t.Strict != nil {
+		e.Key(`"strict":`)
+		e.Bool(*t.Strict)
+	}
+	e.Raw("}")
+}
+
+// EncodeResponseFormat writes v as json.Marshal would, without reflection.
+func EncodeResponseFormat(e *unionrt.Encoder, v ResponseFormat) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case ResponseFormatAuto:
+		e.String(string(v))
+	case shared.ResponseFormatText:
+		v.EncodeJSON(e)
+	case shared.ResponseFormatJSONObject:
+		v.EncodeJSON(e)
+	case ResponseFormatJSONSchema:
+		v.EncodeJSON(e)
+	case UnknownResponseFormat:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"json_schema":`)
+	t.JSONSchema.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"json_schema"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *StaticChunking) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"chunk_overlap_tokens":`)
+	e.Int(int64(t.ChunkOverlapTokens))
+	e.Key(`"max_chunk_size_tokens":`)
+	e.Int(int64(t.MaxChunkSizeTokens))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *StaticChunkingStrategy) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"static":`)
+	t.Static.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"static"`)
+	e.Raw("}")
+}
+
+// EncodeTool writes v as json.Marshal would, without reflection.
+func EncodeTool(e *unionrt.Encoder, v Tool) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case CodeInterpreterTool:
+		v.EncodeJSON(e)
+	case FileSearchTool:
+		v.EncodeJSON(e)
+	case FunctionTool:
+		v.EncodeJSON(e)
+	case UnknownTool:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeToolChoice writes v as json.Marshal would, without reflection.
+func EncodeToolChoice(e *unionrt.Encoder, v ToolChoice) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case shared.ToolChoiceMode:
+		e.String(string(v))
+	case ToolChoiceFunction:
+		v.EncodeJSON(e)
+	case ToolChoiceCodeInterpreter:
+		v.EncodeJSON(e)
+	case ToolChoiceFileSearch:
+		v.EncodeJSON(e)
+	case UnknownToolChoice:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolChoiceCodeInterpreter) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"code_interpreter"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolChoiceFileSearch) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"file_search"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolChoiceFunction) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"function":`)
+	t.Function.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"function"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolResources) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.CodeInterpreter != nil {
+		e.Key(`"code_interpreter":`)
+		t.CodeInterpreter.EncodeJSON(e)
+	}
+	if t.FileSearch != nil {
+		e.Key(`"file_search":`)
+		t.FileSearch.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *TruncationStrategy) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.LastMessages != nil {
+		e.Key(`"last_messages":`)
+		e.Int(int64(*t.LastMessages))
+	}
+	e.Key(`"type":`)
+	e.String(string(t.Type))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AttachmentFileSearchTool) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"file_search"`)
+	e.Raw("}")
+}
+
+// EncodeAttachmentTool writes v as json.Marshal would, without reflection.
+func EncodeAttachmentTool(e *unionrt.Encoder, v AttachmentTool) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case CodeInterpreterTool:
+		v.EncodeJSON(e)
+	case AttachmentFileSearchTool:
+		v.EncodeJSON(e)
+	case UnknownAttachmentTool:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Attachments) != 0 {
+		e.Key(`"attachments":`)
+		e.Raw("[")
+		for i1 := range t.Attachments {
+			e.Comma(i1)
+			t.Attachments[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"content":`)
+	EncodeMessageInput(e, t.Content)
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	e.Key(`"role":`)
+	e.String(string(t.Role))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.AdditionalInstructions != nil {
+		e.Key(`"additional_instructions":`)
+		e.String(*t.AdditionalInstructions)
+	}
+	if len(t.AdditionalMessages) != 0 {
+		e.Key(`"additional_messages":`)
+		e.Raw("[")
+		for i1 := range t.AdditionalMessages {
+			e.Comma(i1)
+			t.AdditionalMessages[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"assistant_id":`)
+	e.String(t.AssistantID)
+	if t.Instructions != nil {
+		e.Key(`"instructions":`)
+		e.String(*t.Instructions)
+	}
+	if t.MaxCompletionTokens != nil {
+		e.Key(`"max_completion_tokens":`)
+		e.Int(int64(*t.MaxCompletionTokens))
+	}
+	if t.MaxPromptTokens != nil {
+		e.Key(`"max_prompt_tokens":`)
+		e.Int(int64(*t.MaxPromptTokens))
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	if t.ParallelToolCalls != nil {
+		e.Key(`"parallel_tool_calls":`)
+		e.Bool(*t.ParallelToolCalls)
+	}
+	if t.ReasoningEffort != nil {
+		e.Key(`"reasoning_effort":`)
+		e.String(string(*t.ReasoningEffort))
+	}
+	if t.ResponseFormat != nil {
+		e.Key(`"response_format":`)
+		EncodeResponseFormat(e, t.ResponseFormat)
+	}
+	if t.Stream != nil {
+		e.Key(`"stream":`)
+		e.Bool(*t.Stream)
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if t.ToolChoice != nil {
+		e.Key(`"tool_choice":`)
+		EncodeToolChoice(e, t.ToolChoice)
+	}
+	if len(t.Tools) != 0 {
+		e.Key(`"tools":`)
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			EncodeTool(e, t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	if t.TruncationStrategy != nil {
+		e.Key(`"truncation_strategy":`)
+		t.TruncationStrategy.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateThreadAndRunRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"assistant_id":`)
+	e.String(t.AssistantID)
+	if t.Instructions != nil {
+		e.Key(`"instructions":`)
+		e.String(*t.Instructions)
+	}
+	if t.MaxCompletionTokens != nil {
+		e.Key(`"max_completion_tokens":`)
+		e.Int(int64(*t.MaxCompletionTokens))
+	}
+	if t.MaxPromptTokens != nil {
+		e.Key(`"max_prompt_tokens":`)
+		e.Int(int64(*t.MaxPromptTokens))
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	if t.ParallelToolCalls != nil {
+		e.Key(`"parallel_tool_calls":`)
+		e.Bool(*t.ParallelToolCalls)
+	}
+	if t.ResponseFormat != nil {
+		e.Key(`"response_format":`)
+		EncodeResponseFormat(e, t.ResponseFormat)
+	}
+	if t.Stream != nil {
+		e.Key(`"stream":`)
+		e.Bool(*t.Stream)
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if t.Thread != nil {
+		e.Key(`"thread":`)
+		t.Thread.EncodeJSON(e)
+	}
+	if t.ToolChoice != nil {
+		e.Key(`"tool_choice":`)
+		EncodeToolChoice(e, t.ToolChoice)
+	}
+	if t.ToolResources != nil {
+		e.Key(`"tool_resources":`)
+		t.ToolResources.EncodeJSON(e)
+	}
+	if len(t.Tools) != 0 {
+		e.Key(`"tools":`)
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			EncodeTool(e, t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	if t.TruncationStrategy != nil {
+		e.Key(`"truncation_strategy":`)
+		t.TruncationStrategy.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Messages) != 0 {
+		e.Key(`"messages":`)
+		e.Raw("[")
+		for i1 := range t.Messages {
+			e.Comma(i1)
+			t.Messages[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.ToolResources != nil {
+		e.Key(`"tool_resources":`)
+		t.ToolResources.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ImageFile) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Detail != nil {
+		e.Key(`"detail":`)
+		e.String(string(*t.Detail))
+	}
+	e.Key(`"file_id":`)
+	e.String(t.FileID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ImageFileContent) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"image_file":`)
+	t.ImageFile.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"image_file"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ImageURL) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Detail != nil {
+		e.Key(`"detail":`)
+		e.String(string(*t.Detail))
+	}
+	e.Key(`"url":`)
+	e.String(t.URL)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ImageURLContent) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"image_url":`)
+	t.ImageURL.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"image_url"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *InputTextPart) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"text":`)
+	e.String(t.Text)
+	e.Key(`"type":`)
+	e.Raw(`"text"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *MessageAttachment) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.FileID != nil {
+		e.Key(`"file_id":`)
+		e.String(*t.FileID)
+	}
+	if len(t.Tools) != 0 {
+		e.Key(`"tools":`)
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			EncodeAttachmentTool(e, t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeMessageInput writes v as json.Marshal would, without reflection.
+func EncodeMessageInput(e *unionrt.Encoder, v MessageInput) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case MessageInputText:
+		e.String(string(v))
+	case MessageInputParts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				EncodeMessageInputPart(e, v[i1])
+			}
+			e.Raw("]")
+		}
+	case UnknownMessageInput:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeMessageInputPart writes v as json.Marshal would, without reflection.
+func EncodeMessageInputPart(e *unionrt.Encoder, v MessageInputPart) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case InputTextPart:
+		v.EncodeJSON(e)
+	case ImageFileContent:
+		v.EncodeJSON(e)
+	case ImageURLContent:
+		v.EncodeJSON(e)
+	case UnknownMessageInputPart:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *SubmitToolOutputsRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Stream != nil {
+		e.Key(`"stream":`)
+		e.Bool(*t.Stream)
+	}
+	e.Key(`"tool_outputs":`)
+	if t.ToolOutputs == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.ToolOutputs {
+			e.Comma(i1)
+			t.ToolOutputs[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolOutput) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"output":`)
+	e.String(t.Output)
+	e.Key(`"tool_call_id":`)
+	e.String(t.ToolCallID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateRunRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.ToolResources != nil {
+		e.Key(`"tool_resources":`)
+		t.ToolResources.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	if t.Instructions != nil {
+		e.Key(`"instructions":`)
+		e.String(*t.Instructions)
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	e.Key(`"model":`)
+	e.String(t.Model)
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	if t.ReasoningEffort != nil {
+		e.Key(`"reasoning_effort":`)
+		e.String(string(*t.ReasoningEffort))
+	}
+	if t.ResponseFormat != nil {
+		e.Key(`"response_format":`)
+		EncodeResponseFormat(e, t.ResponseFormat)
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if t.ToolResources != nil {
+		e.Key(`"tool_resources":`)
+		t.ToolResources.EncodeJSON(e)
+	}
+	if len(t.Tools) != 0 {
+		e.Key(`"tools":`)
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			EncodeTool(e, t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	if t.Instructions != nil {
+		e.Key(`"instructions":`)
+		e.String(*t.Instructions)
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	if t.ReasoningEffort != nil {
+		e.Key(`"reasoning_effort":`)
+		e.String(string(*t.ReasoningEffort))
+	}
+	if t.ResponseFormat != nil {
+		e.Key(`"response_format":`)
+		EncodeResponseFormat(e, t.ResponseFormat)
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if t.ToolResources != nil {
+		e.Key(`"tool_resources":`)
+		t.ToolResources.EncodeJSON(e)
+	}
+	if len(t.Tools) != 0 {
+		e.Key(`"tools":`)
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			EncodeTool(e, t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	e.Raw("}")
 }

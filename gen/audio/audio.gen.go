@@ -961,49 +961,16 @@ func (SpeechDoneEvent) IsCreateSpeechStreamEvent(unionrt.Seal) {}
 // "speech.audio.done" into SpeechDoneEvent. JSON null yields nil and
 // anything else an UnknownCreateSpeechStreamEvent.
 func UnmarshalCreateSpeechStreamEvent(data []byte) (CreateSpeechStreamEvent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("CreateSpeechStreamEvent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("CreateSpeechStreamEvent", err)
-		}
-		switch string(value) {
-		case "speech.audio.delta":
-			var v SpeechDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "speech.audio.delta" {
-				return nil, unionrt.Error("CreateSpeechStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "speech.audio.done":
-			var v SpeechDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "speech.audio.done" {
-				return nil, unionrt.Error("CreateSpeechStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("CreateSpeechStreamEvent", err)
-		}
-		return UnknownCreateSpeechStreamEvent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCreateSpeechStreamEvent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CreateSpeechStreamEvent", err)
 	}
-	return UnknownCreateSpeechStreamEvent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // CreateTranscriptionStreamEvent is an event of a transcription stream.
@@ -1055,58 +1022,16 @@ func (TranscriptTextDoneEvent) IsCreateTranscriptionStreamEvent(unionrt.Seal) {}
 // JSON null yields nil and anything else an
 // UnknownCreateTranscriptionStreamEvent.
 func UnmarshalCreateTranscriptionStreamEvent(data []byte) (CreateTranscriptionStreamEvent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("CreateTranscriptionStreamEvent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("CreateTranscriptionStreamEvent", err)
-		}
-		switch string(value) {
-		case "transcript.text.delta":
-			var v TranscriptTextDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "transcript.text.delta" {
-				return nil, unionrt.Error("CreateTranscriptionStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "transcript.text.segment":
-			var v TranscriptTextSegmentEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "transcript.text.segment" {
-				return nil, unionrt.Error("CreateTranscriptionStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "transcript.text.done":
-			var v TranscriptTextDoneEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "transcript.text.done" {
-				return nil, unionrt.Error("CreateTranscriptionStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("CreateTranscriptionStreamEvent", err)
-		}
-		return UnknownCreateTranscriptionStreamEvent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCreateTranscriptionStreamEvent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CreateTranscriptionStreamEvent", err)
 	}
-	return UnknownCreateTranscriptionStreamEvent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // TranscriptionChunkingStrategy says how the audio is cut into chunks:
@@ -1222,31 +1147,16 @@ func (TranscriptionSegmentKey) IsTranscriptionSegmentID(unionrt.Seal) {}
 // TranscriptionSegmentKey and a JSON number into TranscriptionSegmentIndex.
 // JSON null yields nil and anything else an UnknownTranscriptionSegmentID.
 func UnmarshalTranscriptionSegmentID(data []byte) (TranscriptionSegmentID, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("TranscriptionSegmentID", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v TranscriptionSegmentKey
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindNumber:
-		var v TranscriptionSegmentIndex
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeTranscriptionSegmentID(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("TranscriptionSegmentID", err)
 	}
-	return UnknownTranscriptionSegmentID{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // TranscriptionUsage counts what a transcription is billed for, tokens or
@@ -1292,49 +1202,16 @@ func (TranscriptionUsageDuration) IsTranscriptionUsage(unionrt.Seal) {}
 // TranscriptionUsageDuration. JSON null yields nil and anything else an
 // UnknownTranscriptionUsage.
 func UnmarshalTranscriptionUsage(data []byte) (TranscriptionUsage, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("TranscriptionUsage", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("TranscriptionUsage", err)
-		}
-		switch string(value) {
-		case "tokens":
-			var v TranscriptionUsageTokens
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tokens" {
-				return nil, unionrt.Error("TranscriptionUsage", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "duration":
-			var v TranscriptionUsageDuration
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "duration" {
-				return nil, unionrt.Error("TranscriptionUsage", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("TranscriptionUsage", err)
-		}
-		return UnknownTranscriptionUsage{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeTranscriptionUsage(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("TranscriptionUsage", err)
 	}
-	return UnknownTranscriptionUsage{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // TranscriptionChunkingAuto lets the server normalize the loudness and cut
@@ -1441,40 +1318,754 @@ func (t *CreateTranscriptionRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateTranscriptionResponse,
-// decoding its union field Usage through its Unmarshal function, and its
-// field Segments through its own UnmarshalJSON.
+// DecodeCreateSpeechStreamEvent decodes the CreateSpeechStreamEvent that comes next, as UnmarshalCreateSpeechStreamEvent does.
+func DecodeCreateSpeechStreamEvent(d *unionrt.Decoder) CreateSpeechStreamEvent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "speech.audio.delta":
+			var v SpeechDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "speech.audio.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "speech.audio.done":
+			var v SpeechDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "speech.audio.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCreateSpeechStreamEvent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCreateSpeechStreamEvent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CreateTranscriptionResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "duration":
+			unionrt.FloatPtr(d, &t.Duration)
+		case "language":
+			unionrt.StringPtr(d, &t.Language)
+		case "languages":
+			for i1, ok := 0, unionrt.First(d, &t.Languages); ok; i1, ok = i1+1, unionrt.Next(d, &t.Languages, i1) {
+				t.Languages[i1].DecodeJSON(d)
+			}
+		case "logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.Logprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Logprobs, i1) {
+				t.Logprobs[i1].DecodeJSON(d)
+			}
+		case "segments":
+			for i1, ok := 0, unionrt.First(d, &t.Segments); ok; i1, ok = i1+1, unionrt.Next(d, &t.Segments, i1) {
+				t.Segments[i1].DecodeJSON(d)
+			}
+		case "task":
+			unionrt.StringPtr(d, &t.Task)
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "usage":
+			t.Usage = DecodeTranscriptionUsage(d)
+		case "words":
+			for i1, ok := 0, unionrt.First(d, &t.Words); ok; i1, ok = i1+1, unionrt.Next(d, &t.Words, i1) {
+				t.Words[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CreateTranscriptionResponse) UnmarshalJSON(data []byte) error {
-	type plain CreateTranscriptionResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "usage", Dec: unionrt.FieldOf(&t.Usage, UnmarshalTranscriptionUsage)},
-		unionrt.Member{Key: "segments", Dec: unionrt.OwnSliceOf(&t.Segments)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreateTranslationResponse,
-// decoding its field Segments through its own UnmarshalJSON.
+// DecodeCreateTranscriptionStreamEvent decodes the CreateTranscriptionStreamEvent that comes next, as UnmarshalCreateTranscriptionStreamEvent does.
+func DecodeCreateTranscriptionStreamEvent(d *unionrt.Decoder) CreateTranscriptionStreamEvent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "transcript.text.delta":
+			var v TranscriptTextDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "transcript.text.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "transcript.text.segment":
+			var v TranscriptTextSegmentEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "transcript.text.segment" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "transcript.text.done":
+			var v TranscriptTextDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "transcript.text.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCreateTranscriptionStreamEvent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCreateTranscriptionStreamEvent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CreateTranslationResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "duration":
+			unionrt.FloatPtr(d, &t.Duration)
+		case "language":
+			unionrt.StringPtr(d, &t.Language)
+		case "segments":
+			for i1, ok := 0, unionrt.First(d, &t.Segments); ok; i1, ok = i1+1, unionrt.Next(d, &t.Segments, i1) {
+				t.Segments[i1].DecodeJSON(d)
+			}
+		case "task":
+			unionrt.StringPtr(d, &t.Task)
+		case "text":
+			unionrt.String(d, &t.Text)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CreateTranslationResponse) UnmarshalJSON(data []byte) error {
-	type plain CreateTranslationResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "segments", Dec: unionrt.OwnSliceOf(&t.Segments)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for TranscriptTextDoneEvent,
-// decoding its union field Usage through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteVoiceConsentResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteVoiceConsentResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteVoiceResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteVoiceResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListVoiceConsentsResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListVoiceConsentsResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SpeechDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "audio":
+			unionrt.String(d, &t.Audio)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SpeechDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SpeechUsage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "output_tokens":
+			unionrt.Int(d, &t.OutputTokens)
+		case "total_tokens":
+			unionrt.Int(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptTextDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.Logprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Logprobs, i1) {
+				t.Logprobs[i1].DecodeJSON(d)
+			}
+		case "segment_id":
+			unionrt.StringPtr(d, &t.SegmentID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptTextDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "languages":
+			for i1, ok := 0, unionrt.First(d, &t.Languages); ok; i1, ok = i1+1, unionrt.Next(d, &t.Languages, i1) {
+				t.Languages[i1].DecodeJSON(d)
+			}
+		case "logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.Logprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Logprobs, i1) {
+				t.Logprobs[i1].DecodeJSON(d)
+			}
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "usage":
+			t.Usage = DecodeTranscriptionUsage(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TranscriptTextDoneEvent) UnmarshalJSON(data []byte) error {
-	type plain TranscriptTextDoneEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "usage", Dec: unionrt.FieldOf(&t.Usage, UnmarshalTranscriptionUsage)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for TranscriptionSegment,
-// decoding its union field ID through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptTextSegmentEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "end":
+			unionrt.Float(d, &t.End)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "speaker":
+			unionrt.String(d, &t.Speaker)
+		case "start":
+			unionrt.Float(d, &t.Start)
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptionInputTokenDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "audio_tokens":
+			unionrt.IntPtr(d, &t.AudioTokens)
+		case "text_tokens":
+			unionrt.IntPtr(d, &t.TextTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptionLanguage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.String(d, &t.Code)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptionLogprob) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bytes":
+			for i1, ok := 0, unionrt.First(d, &t.Bytes); ok; i1, ok = i1+1, unionrt.Next(d, &t.Bytes, i1) {
+				unionrt.Int(d, &t.Bytes[i1])
+			}
+		case "logprob":
+			unionrt.FloatPtr(d, &t.Logprob)
+		case "token":
+			unionrt.StringPtr(d, &t.Token)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptionSegment) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "avg_logprob":
+			unionrt.FloatPtr(d, &t.AvgLogprob)
+		case "compression_ratio":
+			unionrt.FloatPtr(d, &t.CompressionRatio)
+		case "end":
+			unionrt.Float(d, &t.End)
+		case "id":
+			t.ID = DecodeTranscriptionSegmentID(d)
+		case "no_speech_prob":
+			unionrt.FloatPtr(d, &t.NoSpeechProb)
+		case "seek":
+			unionrt.IntPtr(d, &t.Seek)
+		case "speaker":
+			unionrt.StringPtr(d, &t.Speaker)
+		case "start":
+			unionrt.Float(d, &t.Start)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "tokens":
+			for i1, ok := 0, unionrt.First(d, &t.Tokens); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tokens, i1) {
+				unionrt.Int(d, &t.Tokens[i1])
+			}
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TranscriptionSegment) UnmarshalJSON(data []byte) error {
-	type plain TranscriptionSegment
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "id", Dec: unionrt.FieldOf(&t.ID, UnmarshalTranscriptionSegmentID)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeTranscriptionSegmentID decodes the TranscriptionSegmentID that comes next, as UnmarshalTranscriptionSegmentID does.
+func DecodeTranscriptionSegmentID(d *unionrt.Decoder) TranscriptionSegmentID {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v TranscriptionSegmentKey
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindNumber:
+		var v TranscriptionSegmentIndex
+		unionrt.Int(d, &v)
+		return v
+	}
+	return UnknownTranscriptionSegmentID{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeTranscriptionUsage decodes the TranscriptionUsage that comes next, as UnmarshalTranscriptionUsage does.
+func DecodeTranscriptionUsage(d *unionrt.Decoder) TranscriptionUsage {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "tokens":
+			var v TranscriptionUsageTokens
+			v.DecodeJSON(d)
+			if string(v.Type) != "tokens" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "duration":
+			var v TranscriptionUsageDuration
+			v.DecodeJSON(d)
+			if string(v.Type) != "duration" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownTranscriptionUsage{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownTranscriptionUsage{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptionUsageDuration) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "seconds":
+			unionrt.Float(d, &t.Seconds)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptionUsageTokens) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input_token_details":
+			if p1 := unionrt.Ptr(d, &t.InputTokenDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "output_tokens":
+			unionrt.Int(d, &t.OutputTokens)
+		case "total_tokens":
+			unionrt.Int(d, &t.TotalTokens)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TranscriptionWord) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "end":
+			unionrt.Float(d, &t.End)
+		case "start":
+			unionrt.Float(d, &t.Start)
+		case "word":
+			unionrt.String(d, &t.Word)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Voice) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "prompt":
+			unionrt.StringPtr(d, &t.Prompt)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Voice) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *VoiceConsent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "language":
+			unionrt.String(d, &t.Language)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *VoiceConsent) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateSpeechRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"input":`)
+	e.String(t.Input)
+	if t.Instructions != nil {
+		e.Key(`"instructions":`)
+		e.String(*t.Instructions)
+	}
+	e.Key(`"model":`)
+	e.String(t.Model)
+	if t.ResponseFormat != nil {
+		e.Key(`"response_format":`)
+		e.String(string(*t.ResponseFormat))
+	}
+	if t.Speed != nil {
+		e.Key(`"speed":`)
+		e.Float(float64(*t.Speed), 64)
+	}
+	if t.StreamFormat != nil {
+		e.Key(`"stream_format":`)
+		e.String(string(*t.StreamFormat))
+	}
+	e.Key(`"voice":`)
+	shared.EncodeChatAudioVoice(e, t.Voice)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateVoiceConsentRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
 }

@@ -8,6 +8,7 @@ package batch
 
 import (
 	"github.com/oapi-openai/openai/gen/shared"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Defines values for Object.
@@ -287,4 +288,217 @@ type ListParams struct {
 
 	// Limit sets how many batches to return, 1 to 100 (default 20).
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Batch) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "cancelled_at":
+			unionrt.IntPtr(d, &t.CancelledAt)
+		case "cancelling_at":
+			unionrt.IntPtr(d, &t.CancellingAt)
+		case "completed_at":
+			unionrt.IntPtr(d, &t.CompletedAt)
+		case "completion_window":
+			unionrt.String(d, &t.CompletionWindow)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "endpoint":
+			unionrt.String(d, &t.Endpoint)
+		case "error_file_id":
+			unionrt.StringPtr(d, &t.ErrorFileID)
+		case "errors":
+			if p1 := unionrt.Ptr(d, &t.Errors); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "expired_at":
+			unionrt.IntPtr(d, &t.ExpiredAt)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "failed_at":
+			unionrt.IntPtr(d, &t.FailedAt)
+		case "finalizing_at":
+			unionrt.IntPtr(d, &t.FinalizingAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "in_progress_at":
+			unionrt.IntPtr(d, &t.InProgressAt)
+		case "input_file_id":
+			unionrt.String(d, &t.InputFileID)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "output_file_id":
+			unionrt.StringPtr(d, &t.OutputFileID)
+		case "request_counts":
+			if p1 := unionrt.Ptr(d, &t.RequestCounts); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Batch) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Error) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.StringPtr(d, &t.Code)
+		case "line":
+			unionrt.IntPtr(d, &t.Line)
+		case "message":
+			unionrt.StringPtr(d, &t.Message)
+		case "param":
+			unionrt.StringPtr(d, &t.Param)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Errors) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "object":
+			unionrt.StringPtr(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RequestCounts) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "completed":
+			unionrt.Int(d, &t.Completed)
+		case "failed":
+			unionrt.Int(d, &t.Failed)
+		case "total":
+			unionrt.Int(d, &t.Total)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.CompletionWindow != nil {
+		e.Key(`"completion_window":`)
+		e.String(string(*t.CompletionWindow))
+	}
+	e.Key(`"endpoint":`)
+	e.String(string(t.Endpoint))
+	e.Key(`"input_file_id":`)
+	e.String(t.InputFileID)
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.OutputExpiresAfter != nil {
+		e.Key(`"output_expires_after":`)
+		t.OutputExpiresAfter.EncodeJSON(e)
+	}
+	e.Raw("}")
 }

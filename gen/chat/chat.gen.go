@@ -2127,67 +2127,16 @@ func (ContentPartFile) IsChatContentPart(unionrt.Seal) {}
 // into ContentPartFile. JSON null yields nil and anything else an
 // UnknownContentPart.
 func UnmarshalContentPart(data []byte) (ContentPart, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatContentPart", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatContentPart", err)
-		}
-		switch string(value) {
-		case "text":
-			var v ContentPartText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("ChatContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_url":
-			var v ContentPartImage
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_url" {
-				return nil, unionrt.Error("ChatContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_audio":
-			var v ContentPartAudio
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_audio" {
-				return nil, unionrt.Error("ChatContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file":
-			var v ContentPartFile
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file" {
-				return nil, unionrt.Error("ChatContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatContentPart", err)
-		}
-		return UnknownContentPart{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeContentPart(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatContentPart", err)
 	}
-	return UnknownContentPart{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // CustomToolFormat is the input format of a custom tool (default
@@ -2233,49 +2182,16 @@ func (CustomToolFormatGrammar) IsChatCustomToolFormat(unionrt.Seal) {}
 // CustomToolFormatGrammar. JSON null yields nil and anything else an
 // UnknownCustomToolFormat.
 func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatCustomToolFormat", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatCustomToolFormat", err)
-		}
-		switch string(value) {
-		case "text":
-			var v CustomToolFormatText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("ChatCustomToolFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "grammar":
-			var v CustomToolFormatGrammar
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "grammar" {
-				return nil, unionrt.Error("ChatCustomToolFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatCustomToolFormat", err)
-		}
-		return UnknownCustomToolFormat{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCustomToolFormat(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatCustomToolFormat", err)
 	}
-	return UnknownCustomToolFormat{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // FunctionCallOption says which function the model calls, replaced by
@@ -2455,58 +2371,16 @@ func (ResponseFormatJSONSchema) IsChatResponseFormat(unionrt.Seal) {}
 // object with "type" "json_object" into ResponseFormatJSONObject. JSON null
 // yields nil and anything else an UnknownResponseFormat.
 func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatResponseFormat", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatResponseFormat", err)
-		}
-		switch string(value) {
-		case "text":
-			var v shared.ResponseFormatText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("ChatResponseFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_schema":
-			var v ResponseFormatJSONSchema
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_schema" {
-				return nil, unionrt.Error("ChatResponseFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_object":
-			var v shared.ResponseFormatJSONObject
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_object" {
-				return nil, unionrt.Error("ChatResponseFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatResponseFormat", err)
-		}
-		return UnknownResponseFormat{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeResponseFormat(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatResponseFormat", err)
 	}
-	return UnknownResponseFormat{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Tool is a tool the model may call, told apart by `type`.
@@ -2549,49 +2423,16 @@ func (CustomTool) IsChatTool(unionrt.Seal) {}
 // "type" "custom" into CustomTool. JSON null yields nil and anything else
 // an UnknownTool.
 func UnmarshalTool(data []byte) (Tool, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatTool", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatTool", err)
-		}
-		switch string(value) {
-		case "function":
-			var v FunctionTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("ChatTool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom":
-			var v CustomTool
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom" {
-				return nil, unionrt.Error("ChatTool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatTool", err)
-		}
-		return UnknownTool{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeTool(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatTool", err)
 	}
-	return UnknownTool{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ToolCall is a tool call made by the model, told apart by `type`.
@@ -2635,49 +2476,16 @@ func (CustomToolCall) IsChatToolCall(unionrt.Seal) {}
 // with "type" "custom" into CustomToolCall. JSON null yields nil and
 // anything else an UnknownToolCall.
 func UnmarshalToolCall(data []byte) (ToolCall, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatToolCall", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatToolCall", err)
-		}
-		switch string(value) {
-		case "function":
-			var v FunctionToolCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("ChatToolCall", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom":
-			var v CustomToolCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom" {
-				return nil, unionrt.Error("ChatToolCall", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatToolCall", err)
-		}
-		return UnknownToolCall{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeToolCall(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatToolCall", err)
 	}
-	return UnknownToolCall{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ToolChoice says which tool the model calls: a mode (`none`, `auto`,
@@ -2729,64 +2537,16 @@ func (ToolChoiceCustom) IsChatToolChoice(unionrt.Seal) {}
 // ToolChoiceCustom. JSON null yields nil and anything else an
 // UnknownToolChoice.
 func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatToolChoice", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v shared.ToolChoiceMode
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatToolChoice", err)
-		}
-		switch string(value) {
-		case "function":
-			var v ToolChoiceFunction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("ChatToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "allowed_tools":
-			var v ToolChoiceAllowedTools
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "allowed_tools" {
-				return nil, unionrt.Error("ChatToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom":
-			var v ToolChoiceCustom
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom" {
-				return nil, unionrt.Error("ChatToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatToolChoice", err)
-		}
-		return UnknownToolChoice{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeToolChoice(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatToolChoice", err)
 	}
-	return UnknownToolChoice{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // DeveloperMessageContent is the developer message, as a string or as text
@@ -3317,48 +3077,12 @@ func (ResponseFormatJSONSchemaType) MarshalJSON() ([]byte, error) {
 	return []byte(`"json_schema"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for AllowedTools, decoding
-// its union field Tools through its Unmarshal function.
-func (t *AllowedTools) UnmarshalJSON(data []byte) error {
-	type plain AllowedTools
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for AudioParam, decoding its
 // union field Voice through its Unmarshal function.
 func (t *AudioParam) UnmarshalJSON(data []byte) error {
 	type plain AudioParam
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "voice", Dec: unionrt.FieldOf(&t.Voice, shared.UnmarshalChatAudioVoice)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for Choice,
-// decoding its field Message through its own UnmarshalJSON.
-func (t *Choice) UnmarshalJSON(data []byte) error {
-	type plain Choice
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "message", Dec: &t.Message},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for List, decoding
-// its field Data through its own UnmarshalJSON.
-func (t *List) UnmarshalJSON(data []byte) error {
-	type plain List
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for MessageList,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *MessageList) UnmarshalJSON(data []byte) error {
-	type plain MessageList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
 	)
 }
 
@@ -3413,60 +3137,12 @@ func (t *UserMessage) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for
-// ResponseMessage, decoding its union field ToolCalls through
-// its Unmarshal function.
-func (t *ResponseMessage) UnmarshalJSON(data []byte) error {
-	type plain ResponseMessage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "tool_calls", Dec: unionrt.SliceOf(&t.ToolCalls, UnmarshalToolCall)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for StoreMessage,
-// decoding its union fields ContentParts and ToolCalls through their
-// Unmarshal functions.
-func (t *StoreMessage) UnmarshalJSON(data []byte) error {
-	type plain StoreMessage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "content_parts", Dec: unionrt.SliceOf(&t.ContentParts, UnmarshalContentPart)},
-		unionrt.Member{Key: "tool_calls", Dec: unionrt.SliceOf(&t.ToolCalls, UnmarshalToolCall)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for CustomTool, decoding its
-// field Custom through its own UnmarshalJSON.
-func (t *CustomTool) UnmarshalJSON(data []byte) error {
-	type plain CustomTool
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "custom", Dec: &t.Custom},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for CustomToolDefinition,
-// decoding its union field Format through its Unmarshal function.
-func (t *CustomToolDefinition) UnmarshalJSON(data []byte) error {
-	type plain CustomToolDefinition
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "format", Dec: unionrt.FieldOf(&t.Format, UnmarshalCustomToolFormat)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for Prediction, decoding its
 // union field Content through its Unmarshal function.
 func (t *Prediction) UnmarshalJSON(data []byte) error {
 	type plain Prediction
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "content", Dec: unionrt.FieldOf(&t.Content, UnmarshalPredictionContent)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ToolChoiceAllowedTools,
-// decoding its field AllowedTools through its own UnmarshalJSON.
-func (t *ToolChoiceAllowedTools) UnmarshalJSON(data []byte) error {
-	type plain ToolChoiceAllowedTools
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "allowed_tools", Dec: &t.AllowedTools},
 	)
 }
 
@@ -3488,37 +3164,2558 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Completion,
-// decoding its fields Choices and Moderation through their own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AllowedTools) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "mode":
+			unionrt.String(d, &t.Mode)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeTool(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AllowedTools) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Annotation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		case "url_citation":
+			if p1 := unionrt.Ptr(d, &t.URLCitation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AudioDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			unionrt.StringPtr(d, &t.Data)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "transcript":
+			unionrt.StringPtr(d, &t.Transcript)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ChoiceLogprobs) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1].DecodeJSON(d)
+			}
+		case "refusal":
+			for i1, ok := 0, unionrt.First(d, &t.Refusal); ok; i1, ok = i1+1, unionrt.Next(d, &t.Refusal, i1) {
+				t.Refusal[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Audio) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			unionrt.String(d, &t.Data)
+		case "expires_at":
+			unionrt.Int(d, &t.ExpiresAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "transcript":
+			unionrt.String(d, &t.Transcript)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Choice) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "finish_reason":
+			unionrt.StringPtr(d, &t.FinishReason)
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "logprobs":
+			if p1 := unionrt.Ptr(d, &t.Logprobs); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "message":
+			t.Message.DecodeJSON(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Choice) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Deleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Deleted) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *List) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *List) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MessageList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MessageList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseMessage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "annotations":
+			for i1, ok := 0, unionrt.First(d, &t.Annotations); ok; i1, ok = i1+1, unionrt.Next(d, &t.Annotations, i1) {
+				t.Annotations[i1].DecodeJSON(d)
+			}
+		case "audio":
+			if p1 := unionrt.Ptr(d, &t.Audio); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "content":
+			unionrt.StringPtr(d, &t.Content)
+		case "function_call":
+			if p1 := unionrt.Ptr(d, &t.FunctionCall); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "reasoning":
+			unionrt.StringPtr(d, &t.Reasoning)
+		case "reasoning_content":
+			unionrt.StringPtr(d, &t.ReasoningContent)
+		case "refusal":
+			unionrt.StringPtr(d, &t.Refusal)
+		case "role":
+			unionrt.StringPtr(d, &t.Role)
+		case "tool_calls":
+			for i1, ok := 0, unionrt.First(d, &t.ToolCalls); ok; i1, ok = i1+1, unionrt.Next(d, &t.ToolCalls, i1) {
+				t.ToolCalls[i1] = DecodeToolCall(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ResponseMessage) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StoreMessage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "annotations":
+			for i1, ok := 0, unionrt.First(d, &t.Annotations); ok; i1, ok = i1+1, unionrt.Next(d, &t.Annotations, i1) {
+				t.Annotations[i1].DecodeJSON(d)
+			}
+		case "audio":
+			if p1 := unionrt.Ptr(d, &t.Audio); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "content":
+			unionrt.StringPtr(d, &t.Content)
+		case "content_parts":
+			for i1, ok := 0, unionrt.First(d, &t.ContentParts); ok; i1, ok = i1+1, unionrt.Next(d, &t.ContentParts, i1) {
+				t.ContentParts[i1] = DecodeContentPart(d)
+			}
+		case "function_call":
+			if p1 := unionrt.Ptr(d, &t.FunctionCall); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "refusal":
+			unionrt.StringPtr(d, &t.Refusal)
+		case "role":
+			unionrt.StringPtr(d, &t.Role)
+		case "tool_calls":
+			for i1, ok := 0, unionrt.First(d, &t.ToolCalls); ok; i1, ok = i1+1, unionrt.Next(d, &t.ToolCalls, i1) {
+				t.ToolCalls[i1] = DecodeToolCall(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *StoreMessage) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StreamChoice) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			t.Delta.DecodeJSON(d)
+		case "finish_reason":
+			unionrt.StringPtr(d, &t.FinishReason)
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "logprobs":
+			if p1 := unionrt.Ptr(d, &t.Logprobs); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StreamDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "audio":
+			if p1 := unionrt.Ptr(d, &t.Audio); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "content":
+			unionrt.StringPtr(d, &t.Content)
+		case "function_call":
+			if p1 := unionrt.Ptr(d, &t.FunctionCall); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "reasoning":
+			unionrt.StringPtr(d, &t.Reasoning)
+		case "reasoning_content":
+			unionrt.StringPtr(d, &t.ReasoningContent)
+		case "refusal":
+			unionrt.StringPtr(d, &t.Refusal)
+		case "role":
+			unionrt.StringPtr(d, &t.Role)
+		case "tool_calls":
+			for i1, ok := 0, unionrt.First(d, &t.ToolCalls); ok; i1, ok = i1+1, unionrt.Next(d, &t.ToolCalls, i1) {
+				t.ToolCalls[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeContentPart decodes the ContentPart that comes next, as UnmarshalContentPart does.
+func DecodeContentPart(d *unionrt.Decoder) ContentPart {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v ContentPartText
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_url":
+			var v ContentPartImage
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_url" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_audio":
+			var v ContentPartAudio
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_audio" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file":
+			var v ContentPartFile
+			v.DecodeJSON(d)
+			if string(v.Type) != "file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownContentPart{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownContentPart{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContentPartAudio) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input_audio":
+			t.InputAudio.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContentPartFile) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file":
+			t.File.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContentPartImage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image_url":
+			t.ImageURL.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContentPartText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "prompt_cache_breakpoint":
+			if p1 := unionrt.Ptr(d, &t.PromptCacheBreakpoint); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			unionrt.String(d, &t.Input)
+		case "name":
+			unionrt.String(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomCallDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			unionrt.StringPtr(d, &t.Input)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "custom":
+			t.Custom.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CustomTool) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "custom":
+			t.Custom.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolDefinition) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "format":
+			t.Format = DecodeCustomToolFormat(d)
+		case "name":
+			unionrt.String(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CustomToolDefinition) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeCustomToolFormat decodes the CustomToolFormat that comes next, as UnmarshalCustomToolFormat does.
+func DecodeCustomToolFormat(d *unionrt.Decoder) CustomToolFormat {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v CustomToolFormatText
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "grammar":
+			var v CustomToolFormatGrammar
+			v.DecodeJSON(d)
+			if string(v.Type) != "grammar" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCustomToolFormat{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCustomToolFormat{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolFormatGrammar) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "grammar":
+			t.Grammar.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolFormatText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolGrammar) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "definition":
+			unionrt.String(d, &t.Definition)
+		case "syntax":
+			unionrt.String(d, &t.Syntax)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.String(d, &t.Arguments)
+		case "name":
+			unionrt.String(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCallDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.StringPtr(d, &t.Arguments)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "function":
+			t.Function.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionToolCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "function":
+			t.Function.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageURL) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "detail":
+			unionrt.StringPtr(d, &t.Detail)
+		case "url":
+			unionrt.String(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputAudio) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			unionrt.String(d, &t.Data)
+		case "format":
+			unionrt.String(d, &t.Format)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputFile) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_data":
+			unionrt.StringPtr(d, &t.FileData)
+		case "file_id":
+			unionrt.StringPtr(d, &t.FileID)
+		case "filename":
+			unionrt.StringPtr(d, &t.Filename)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeResponseFormat decodes the ResponseFormat that comes next, as UnmarshalResponseFormat does.
+func DecodeResponseFormat(d *unionrt.Decoder) ResponseFormat {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v shared.ResponseFormatText
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_schema":
+			var v ResponseFormatJSONSchema
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_schema" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_object":
+			var v shared.ResponseFormatJSONObject
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_object" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownResponseFormat{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownResponseFormat{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TokenLogprob) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bytes":
+			for i1, ok := 0, unionrt.First(d, &t.Bytes); ok; i1, ok = i1+1, unionrt.Next(d, &t.Bytes, i1) {
+				unionrt.Int(d, &t.Bytes[i1])
+			}
+		case "logprob":
+			unionrt.Float(d, &t.Logprob)
+		case "token":
+			unionrt.String(d, &t.Token)
+		case "top_logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.TopLogprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.TopLogprobs, i1) {
+				t.TopLogprobs[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeTool decodes the Tool that comes next, as UnmarshalTool does.
+func DecodeTool(d *unionrt.Decoder) Tool {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "function":
+			var v FunctionTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom":
+			var v CustomTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownTool{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownTool{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeToolCall decodes the ToolCall that comes next, as UnmarshalToolCall does.
+func DecodeToolCall(d *unionrt.Decoder) ToolCall {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "function":
+			var v FunctionToolCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom":
+			var v CustomToolCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownToolCall{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownToolCall{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolCallDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "custom":
+			if p1 := unionrt.Ptr(d, &t.Custom); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "function":
+			if p1 := unionrt.Ptr(d, &t.Function); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeToolChoice decodes the ToolChoice that comes next, as UnmarshalToolChoice does.
+func DecodeToolChoice(d *unionrt.Decoder) ToolChoice {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v shared.ToolChoiceMode
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "function":
+			var v ToolChoiceFunction
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "allowed_tools":
+			var v ToolChoiceAllowedTools
+			v.DecodeJSON(d)
+			if string(v.Type) != "allowed_tools" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom":
+			var v ToolChoiceCustom
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownToolChoice{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownToolChoice{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceAllowedTools) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_tools":
+			t.AllowedTools.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ToolChoiceAllowedTools) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceCustom) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "custom":
+			t.Custom.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceFunction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "function":
+			t.Function.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolName) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "name":
+			unionrt.String(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TopLogprob) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bytes":
+			for i1, ok := 0, unionrt.First(d, &t.Bytes); ok; i1, ok = i1+1, unionrt.Next(d, &t.Bytes, i1) {
+				unionrt.Int(d, &t.Bytes[i1])
+			}
+		case "logprob":
+			unionrt.Float(d, &t.Logprob)
+		case "token":
+			unionrt.String(d, &t.Token)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *URLCitation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "end_index":
+			unionrt.IntPtr(d, &t.EndIndex)
+		case "start_index":
+			unionrt.IntPtr(d, &t.StartIndex)
+		case "title":
+			unionrt.StringPtr(d, &t.Title)
+		case "url":
+			unionrt.StringPtr(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Completion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "choices":
+			for i1, ok := 0, unionrt.First(d, &t.Choices); ok; i1, ok = i1+1, unionrt.Next(d, &t.Choices, i1) {
+				t.Choices[i1].DecodeJSON(d)
+			}
+		case "created":
+			unionrt.Int(d, &t.Created)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "moderation":
+			if p1 := unionrt.Ptr(d, &t.Moderation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "service_tier":
+			unionrt.StringPtr(d, &t.ServiceTier)
+		case "system_fingerprint":
+			unionrt.StringPtr(d, &t.SystemFingerprint)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Completion) UnmarshalJSON(data []byte) error {
-	type plain Completion
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "choices", Dec: unionrt.OwnSliceOf(&t.Choices)},
-		unionrt.Member{Key: "moderation", Dec: unionrt.OwnPointerOf(&t.Moderation)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for
-// Chunk, decoding its field Moderation through
-// its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Chunk) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "choices":
+			for i1, ok := 0, unionrt.First(d, &t.Choices); ok; i1, ok = i1+1, unionrt.Next(d, &t.Choices, i1) {
+				t.Choices[i1].DecodeJSON(d)
+			}
+		case "created":
+			unionrt.Int(d, &t.Created)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "moderation":
+			if p1 := unionrt.Ptr(d, &t.Moderation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "obfuscation":
+			unionrt.StringPtr(d, &t.Obfuscation)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "service_tier":
+			unionrt.StringPtr(d, &t.ServiceTier)
+		case "system_fingerprint":
+			unionrt.StringPtr(d, &t.SystemFingerprint)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Chunk) UnmarshalJSON(data []byte) error {
-	type plain Chunk
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "moderation", Dec: unionrt.OwnPointerOf(&t.Moderation)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for StoredCompletion,
-// decoding its union fields ResponseFormat, ToolChoice and Tools through
-// their Unmarshal functions, and its fields Choices and Moderation through
-// their own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionDefinition) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "parameters":
+			d.RawMessage(&t.Parameters)
+		case "strict":
+			unionrt.BoolPtr(d, &t.Strict)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *JSONSchemaFormat) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "schema":
+			d.RawMessage(&t.Schema)
+		case "strict":
+			unionrt.BoolPtr(d, &t.Strict)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseFormatJSONSchema) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "json_schema":
+			t.JSONSchema.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StoredCompletion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "choices":
+			for i1, ok := 0, unionrt.First(d, &t.Choices); ok; i1, ok = i1+1, unionrt.Next(d, &t.Choices, i1) {
+				t.Choices[i1].DecodeJSON(d)
+			}
+		case "created":
+			unionrt.Int(d, &t.Created)
+		case "frequency_penalty":
+			unionrt.FloatPtr(d, &t.FrequencyPenalty)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "moderation":
+			if p1 := unionrt.Ptr(d, &t.Moderation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "presence_penalty":
+			unionrt.FloatPtr(d, &t.PresencePenalty)
+		case "request_id":
+			unionrt.StringPtr(d, &t.RequestID)
+		case "response_format":
+			t.ResponseFormat = DecodeResponseFormat(d)
+		case "seed":
+			unionrt.IntPtr(d, &t.Seed)
+		case "service_tier":
+			unionrt.StringPtr(d, &t.ServiceTier)
+		case "system_fingerprint":
+			unionrt.StringPtr(d, &t.SystemFingerprint)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "tool_choice":
+			t.ToolChoice = DecodeToolChoice(d)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeTool(d)
+			}
+		case "top_p":
+			unionrt.FloatPtr(d, &t.TopP)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *StoredCompletion) UnmarshalJSON(data []byte) error {
-	type plain StoredCompletion
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response_format", Dec: unionrt.FieldOf(&t.ResponseFormat, UnmarshalResponseFormat)},
-		unionrt.Member{Key: "tool_choice", Dec: unionrt.FieldOf(&t.ToolChoice, UnmarshalToolChoice)},
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
-		unionrt.Member{Key: "choices", Dec: unionrt.OwnSliceOf(&t.Choices)},
-		unionrt.Member{Key: "moderation", Dec: unionrt.OwnPointerOf(&t.Moderation)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ApproximateLocation) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.City != nil {
+		e.Key(`"city":`)
+		e.String(*t.City)
+	}
+	if t.Country != nil {
+		e.Key(`"country":`)
+		e.String(*t.Country)
+	}
+	if t.Region != nil {
+		e.Key(`"region":`)
+		e.String(*t.Region)
+	}
+	if t.Timezone != nil {
+		e.Key(`"timezone":`)
+		e.String(*t.Timezone)
+	}
+	e.Raw("}")
+}
+
+// EncodeAssistantMessageContent writes v as json.Marshal would, without reflection.
+func EncodeAssistantMessageContent(e *unionrt.Encoder, v AssistantMessageContent) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case AssistantMessageText:
+		e.String(string(v))
+	case AssistantMessageParts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				EncodeAssistantContentPart(e, v[i1])
+			}
+			e.Raw("]")
+		}
+	case UnknownAssistantMessageContent:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AllowedTools) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"mode":`)
+	e.String(string(t.Mode))
+	e.Key(`"tools":`)
+	if t.Tools == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			EncodeTool(e, t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeAssistantContentPart writes v as json.Marshal would, without reflection.
+func EncodeAssistantContentPart(e *unionrt.Encoder, v AssistantContentPart) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case ContentPartText:
+		v.EncodeJSON(e)
+	case ContentPartRefusal:
+		v.EncodeJSON(e)
+	case UnknownAssistantContentPart:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AudioParam) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"format":`)
+	e.String(string(t.Format))
+	e.Key(`"voice":`)
+	shared.EncodeChatAudioVoice(e, t.Voice)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AudioReference) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"id":`)
+	e.String(t.ID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AssistantMessage) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Audio != nil {
+		e.Key(`"audio":`)
+		t.Audio.EncodeJSON(e)
+	}
+	if t.Content != nil {
+		e.Key(`"content":`)
+		EncodeAssistantMessageContent(e, t.Content)
+	}
+	if t.FunctionCall != nil {
+		e.Key(`"function_call":`)
+		t.FunctionCall.EncodeJSON(e)
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	if t.Refusal != nil {
+		e.Key(`"refusal":`)
+		e.String(*t.Refusal)
+	}
+	e.Key(`"role":`)
+	e.Raw(`"assistant"`)
+	if len(t.ToolCalls) != 0 {
+		e.Key(`"tool_calls":`)
+		e.Raw("[")
+		for i1 := range t.ToolCalls {
+			e.Comma(i1)
+			EncodeToolCall(e, t.ToolCalls[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *DeveloperMessage) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"content":`)
+	EncodeDeveloperMessageContent(e, t.Content)
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Key(`"role":`)
+	e.Raw(`"developer"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionMessage) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"content":`)
+	if t.Content == nil {
+		e.Null()
+	} else {
+		e.String(*t.Content)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"role":`)
+	e.Raw(`"function"`)
+	e.Raw("}")
+}
+
+// EncodeRequestMessage writes v as json.Marshal would, without reflection.
+func EncodeRequestMessage(e *unionrt.Encoder, v Message) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case DeveloperMessage:
+		v.EncodeJSON(e)
+	case SystemMessage:
+		v.EncodeJSON(e)
+	case UserMessage:
+		v.EncodeJSON(e)
+	case AssistantMessage:
+		v.EncodeJSON(e)
+	case ToolMessage:
+		v.EncodeJSON(e)
+	case FunctionMessage:
+		v.EncodeJSON(e)
+	case UnknownMessage:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *SystemMessage) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"content":`)
+	EncodeSystemMessageContent(e, t.Content)
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Key(`"role":`)
+	e.Raw(`"system"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolMessage) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"content":`)
+	EncodeToolMessageContent(e, t.Content)
+	e.Key(`"role":`)
+	e.Raw(`"tool"`)
+	e.Key(`"tool_call_id":`)
+	e.String(t.ToolCallID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UserMessage) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"content":`)
+	EncodeUserMessageContent(e, t.Content)
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Key(`"role":`)
+	e.Raw(`"user"`)
+	e.Raw("}")
+}
+
+// EncodeContentPart writes v as json.Marshal would, without reflection.
+func EncodeContentPart(e *unionrt.Encoder, v ContentPart) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case ContentPartText:
+		v.EncodeJSON(e)
+	case ContentPartImage:
+		v.EncodeJSON(e)
+	case ContentPartAudio:
+		v.EncodeJSON(e)
+	case ContentPartFile:
+		v.EncodeJSON(e)
+	case UnknownContentPart:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ContentPartAudio) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"input_audio":`)
+	t.InputAudio.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"input_audio"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ContentPartFile) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"file":`)
+	t.File.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"file"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ContentPartImage) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"image_url":`)
+	t.ImageURL.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"image_url"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ContentPartRefusal) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"refusal":`)
+	e.String(t.Refusal)
+	e.Key(`"type":`)
+	e.Raw(`"refusal"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ContentPartText) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.PromptCacheBreakpoint != nil {
+		e.Key(`"prompt_cache_breakpoint":`)
+		t.PromptCacheBreakpoint.EncodeJSON(e)
+	}
+	e.Key(`"text":`)
+	e.String(t.Text)
+	e.Key(`"type":`)
+	e.Raw(`"text"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CustomCall) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"input":`)
+	e.String(t.Input)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CustomTool) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"custom":`)
+	t.Custom.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"custom"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CustomToolCall) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"custom":`)
+	t.Custom.EncodeJSON(e)
+	e.Key(`"id":`)
+	e.String(t.ID)
+	e.Key(`"type":`)
+	e.Raw(`"custom"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CustomToolDefinition) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	if t.Format != nil {
+		e.Key(`"format":`)
+		EncodeCustomToolFormat(e, t.Format)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
+}
+
+// EncodeCustomToolFormat writes v as json.Marshal would, without reflection.
+func EncodeCustomToolFormat(e *unionrt.Encoder, v CustomToolFormat) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case CustomToolFormatText:
+		v.EncodeJSON(e)
+	case CustomToolFormatGrammar:
+		v.EncodeJSON(e)
+	case UnknownCustomToolFormat:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CustomToolFormatGrammar) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"grammar":`)
+	t.Grammar.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"grammar"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CustomToolFormatText) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"text"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CustomToolGrammar) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"definition":`)
+	e.String(t.Definition)
+	e.Key(`"syntax":`)
+	e.String(string(t.Syntax))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionCall) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"arguments":`)
+	e.String(t.Arguments)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionCallName) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
+}
+
+// EncodeFunctionCallOption writes v as json.Marshal would, without reflection.
+func EncodeFunctionCallOption(e *unionrt.Encoder, v FunctionCallOption) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case FunctionCallMode:
+		e.String(string(v))
+	case FunctionCallName:
+		v.EncodeJSON(e)
+	case UnknownFunctionCallOption:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionTool) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"function":`)
+	t.Function.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"function"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionToolCall) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"function":`)
+	t.Function.EncodeJSON(e)
+	e.Key(`"id":`)
+	e.String(t.ID)
+	e.Key(`"type":`)
+	e.Raw(`"function"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ImageURL) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Detail != nil {
+		e.Key(`"detail":`)
+		e.String(string(*t.Detail))
+	}
+	e.Key(`"url":`)
+	e.String(t.URL)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *InputAudio) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"data":`)
+	e.String(t.Data)
+	e.Key(`"format":`)
+	e.String(string(t.Format))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *InputFile) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.FileData != nil {
+		e.Key(`"file_data":`)
+		e.String(*t.FileData)
+	}
+	if t.FileID != nil {
+		e.Key(`"file_id":`)
+		e.String(*t.FileID)
+	}
+	if t.Filename != nil {
+		e.Key(`"filename":`)
+		e.String(*t.Filename)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *Prediction) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"content":`)
+	EncodePredictionContent(e, t.Content)
+	e.Key(`"type":`)
+	e.String(string(t.Type))
+	e.Raw("}")
+}
+
+// EncodePredictionContent writes v as json.Marshal would, without reflection.
+func EncodePredictionContent(e *unionrt.Encoder, v PredictionContent) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case PredictionText:
+		e.String(string(v))
+	case PredictionParts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				v[i1].EncodeJSON(e)
+			}
+			e.Raw("]")
+		}
+	case UnknownPredictionContent:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeResponseFormat writes v as json.Marshal would, without reflection.
+func EncodeResponseFormat(e *unionrt.Encoder, v ResponseFormat) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case shared.ResponseFormatText:
+		v.EncodeJSON(e)
+	case ResponseFormatJSONSchema:
+		v.EncodeJSON(e)
+	case shared.ResponseFormatJSONObject:
+		v.EncodeJSON(e)
+	case UnknownResponseFormat:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeTool writes v as json.Marshal would, without reflection.
+func EncodeTool(e *unionrt.Encoder, v Tool) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case FunctionTool:
+		v.EncodeJSON(e)
+	case CustomTool:
+		v.EncodeJSON(e)
+	case UnknownTool:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeToolCall writes v as json.Marshal would, without reflection.
+func EncodeToolCall(e *unionrt.Encoder, v ToolCall) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case FunctionToolCall:
+		v.EncodeJSON(e)
+	case CustomToolCall:
+		v.EncodeJSON(e)
+	case UnknownToolCall:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeToolChoice writes v as json.Marshal would, without reflection.
+func EncodeToolChoice(e *unionrt.Encoder, v ToolChoice) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case shared.ToolChoiceMode:
+		e.String(string(v))
+	case ToolChoiceFunction:
+		v.EncodeJSON(e)
+	case ToolChoiceAllowedTools:
+		v.EncodeJSON(e)
+	case ToolChoiceCustom:
+		v.EncodeJSON(e)
+	case UnknownToolChoice:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolChoiceAllowedTools) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"allowed_tools":`)
+	t.AllowedTools.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"allowed_tools"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolChoiceCustom) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"custom":`)
+	t.Custom.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"custom"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolChoiceFunction) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"function":`)
+	t.Function.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"function"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ToolName) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *WebSearchLocation) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"approximate":`)
+	t.Approximate.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.String(string(t.Type))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *WebSearchOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.SearchContextSize != nil {
+		e.Key(`"search_context_size":`)
+		e.String(string(*t.SearchContextSize))
+	}
+	if t.UserLocation != nil {
+		e.Key(`"user_location":`)
+		t.UserLocation.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Audio != nil {
+		e.Key(`"audio":`)
+		t.Audio.EncodeJSON(e)
+	}
+	if t.FrequencyPenalty != nil {
+		e.Key(`"frequency_penalty":`)
+		e.Float(float64(*t.FrequencyPenalty), 64)
+	}
+	if t.FunctionCall != nil {
+		e.Key(`"function_call":`)
+		EncodeFunctionCallOption(e, t.FunctionCall)
+	}
+	if len(t.Functions) != 0 {
+		e.Key(`"functions":`)
+		e.Raw("[")
+		for i1 := range t.Functions {
+			e.Comma(i1)
+			t.Functions[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	if len(t.LogitBias) != 0 {
+		e.Key(`"logit_bias":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(t.LogitBias) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.Int(int64(t.LogitBias[k1]))
+		}
+		e.Raw("}")
+	}
+	if t.Logprobs != nil {
+		e.Key(`"logprobs":`)
+		e.Bool(*t.Logprobs)
+	}
+	if t.MaxCompletionTokens != nil {
+		e.Key(`"max_completion_tokens":`)
+		e.Int(int64(*t.MaxCompletionTokens))
+	}
+	if t.MaxTokens != nil {
+		e.Key(`"max_tokens":`)
+		e.Int(int64(*t.MaxTokens))
+	}
+	e.Key(`"messages":`)
+	if t.Messages == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Messages {
+			e.Comma(i1)
+			EncodeRequestMessage(e, t.Messages[i1])
+		}
+		e.Raw("]")
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if len(t.Modalities) != 0 {
+		e.Key(`"modalities":`)
+		e.Raw("[")
+		for i1 := range t.Modalities {
+			e.Comma(i1)
+			e.String(string(t.Modalities[i1]))
+		}
+		e.Raw("]")
+	}
+	e.Key(`"model":`)
+	e.String(t.Model)
+	if t.Moderation != nil {
+		e.Key(`"moderation":`)
+		t.Moderation.EncodeJSON(e)
+	}
+	if t.N != nil {
+		e.Key(`"n":`)
+		e.Int(int64(*t.N))
+	}
+	if t.ParallelToolCalls != nil {
+		e.Key(`"parallel_tool_calls":`)
+		e.Bool(*t.ParallelToolCalls)
+	}
+	if t.Prediction != nil {
+		e.Key(`"prediction":`)
+		t.Prediction.EncodeJSON(e)
+	}
+	if t.PresencePenalty != nil {
+		e.Key(`"presence_penalty":`)
+		e.Float(float64(*t.PresencePenalty), 64)
+	}
+	if t.PromptCacheKey != nil {
+		e.Key(`"prompt_cache_key":`)
+		e.String(*t.PromptCacheKey)
+	}
+	if t.PromptCacheOptions != nil {
+		e.Key(`"prompt_cache_options":`)
+		t.PromptCacheOptions.EncodeJSON(e)
+	}
+	if t.PromptCacheRetention != nil {
+		e.Key(`"prompt_cache_retention":`)
+		e.String(string(*t.PromptCacheRetention))
+	}
+	if t.ReasoningEffort != nil {
+		e.Key(`"reasoning_effort":`)
+		e.String(string(*t.ReasoningEffort))
+	}
+	if t.ResponseFormat != nil {
+		e.Key(`"response_format":`)
+		EncodeResponseFormat(e, t.ResponseFormat)
+	}
+	if t.SafetyIdentifier != nil {
+		e.Key(`"safety_identifier":`)
+		e.String(*t.SafetyIdentifier)
+	}
+	if t.Seed != nil {
+		e.Key(`"seed":`)
+		e.Int(int64(*t.Seed))
+	}
+	if t.ServiceTier != nil {
+		e.Key(`"service_tier":`)
+		e.String(string(*t.ServiceTier))
+	}
+	if t.Stop != nil {
+		e.Key(`"stop":`)
+		shared.EncodeStopSequences(e, t.Stop)
+	}
+	if t.Store != nil {
+		e.Key(`"store":`)
+		e.Bool(*t.Store)
+	}
+	if t.Stream != nil {
+		e.Key(`"stream":`)
+		e.Bool(*t.Stream)
+	}
+	if t.StreamOptions != nil {
+		e.Key(`"stream_options":`)
+		t.StreamOptions.EncodeJSON(e)
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if t.ToolChoice != nil {
+		e.Key(`"tool_choice":`)
+		EncodeToolChoice(e, t.ToolChoice)
+	}
+	if len(t.Tools) != 0 {
+		e.Key(`"tools":`)
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			EncodeTool(e, t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	if t.TopLogprobs != nil {
+		e.Key(`"top_logprobs":`)
+		e.Int(int64(*t.TopLogprobs))
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	if t.User != nil {
+		e.Key(`"user":`)
+		e.String(*t.User)
+	}
+	if t.Verbosity != nil {
+		e.Key(`"verbosity":`)
+		e.String(string(*t.Verbosity))
+	}
+	if t.WebSearchOptions != nil {
+		e.Key(`"web_search_options":`)
+		t.WebSearchOptions.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeDeveloperMessageContent writes v as json.Marshal would, without reflection.
+func EncodeDeveloperMessageContent(e *unionrt.Encoder, v DeveloperMessageContent) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case DeveloperMessageText:
+		e.String(string(v))
+	case DeveloperMessageParts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				v[i1].EncodeJSON(e)
+			}
+			e.Raw("]")
+		}
+	case UnknownDeveloperMessageContent:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionDefinition) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if len(t.Parameters) != 0 {
+		e.Key(`"parameters":`)
+		e.RawMessage(t.Parameters)
+	}
+	if t.Strict != nil {
+		e.Key(`"strict":`)
+		e.Bool(*t.Strict)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if len(t.Schema) != 0 {
+		e.Key(`"schema":`)
+		e.RawMessage(t.Schema)
+	}
+	if t.Strict != nil {
+		e.Key(`"strict":`)
+		e.Bool(*t.Strict)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"json_schema":`)
+	t.JSONSchema.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"json_schema"`)
+	e.Raw("}")
+}
+
+// EncodeSystemMessageContent writes v as json.Marshal would, without reflection.
+func EncodeSystemMessageContent(e *unionrt.Encoder, v SystemMessageContent) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case SystemMessageText:
+		e.String(string(v))
+	case SystemMessageParts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				v[i1].EncodeJSON(e)
+			}
+			e.Raw("]")
+		}
+	case UnknownSystemMessageContent:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeToolMessageContent writes v as json.Marshal would, without reflection.
+func EncodeToolMessageContent(e *unionrt.Encoder, v ToolMessageContent) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case ToolMessageText:
+		e.String(string(v))
+	case ToolMessageParts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				v[i1].EncodeJSON(e)
+			}
+			e.Raw("]")
+		}
+	case UnknownToolMessageContent:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"metadata":`)
+	if t.Metadata == nil {
+		e.Null()
+	} else {
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	e.Raw("}")
+}
+
+// EncodeUserMessageContent writes v as json.Marshal would, without reflection.
+func EncodeUserMessageContent(e *unionrt.Encoder, v UserMessageContent) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case UserMessageText:
+		e.String(string(v))
+	case UserMessageParts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				EncodeContentPart(e, v[i1])
+			}
+			e.Raw("]")
+		}
+	case UnknownUserMessageContent:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
 }

@@ -1230,49 +1230,16 @@ func (URLAnnotation) IsChatKitAnnotation(unionrt.Seal) {}
 // object with "type" "url" into URLAnnotation. JSON null yields nil
 // and anything else an UnknownAnnotation.
 func UnmarshalAnnotation(data []byte) (Annotation, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatKitAnnotation", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatKitAnnotation", err)
-		}
-		switch string(value) {
-		case "file":
-			var v FileAnnotation
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file" {
-				return nil, unionrt.Error("ChatKitAnnotation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "url":
-			var v URLAnnotation
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "url" {
-				return nil, unionrt.Error("ChatKitAnnotation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatKitAnnotation", err)
-		}
-		return UnknownAnnotation{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeAnnotation(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitAnnotation", err)
 	}
-	return UnknownAnnotation{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ThreadItem is one entry of a ChatKit thread, told apart by `type`: a
@@ -1336,85 +1303,16 @@ func (TaskGroup) IsChatKitThreadItem(unionrt.Seal) {}
 // TaskGroup. JSON null yields nil and anything else an
 // UnknownThreadItem.
 func UnmarshalThreadItem(data []byte) (ThreadItem, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatKitThreadItem", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatKitThreadItem", err)
-		}
-		switch string(value) {
-		case "chatkit.user_message":
-			var v UserMessage
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "chatkit.user_message" {
-				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "chatkit.assistant_message":
-			var v AssistantMessage
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "chatkit.assistant_message" {
-				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "chatkit.widget":
-			var v Widget
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "chatkit.widget" {
-				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "chatkit.client_tool_call":
-			var v ClientToolCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "chatkit.client_tool_call" {
-				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "chatkit.task":
-			var v Task
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "chatkit.task" {
-				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "chatkit.task_group":
-			var v TaskGroup
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "chatkit.task_group" {
-				return nil, unionrt.Error("ChatKitThreadItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatKitThreadItem", err)
-		}
-		return UnknownThreadItem{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeThreadItem(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitThreadItem", err)
 	}
-	return UnknownThreadItem{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ThreadStatus is whether a thread takes new input, told apart by
@@ -1464,58 +1362,16 @@ func (ThreadClosed) IsChatKitThreadStatus(unionrt.Seal) {}
 // "type" "closed" into ThreadClosed. JSON null yields nil and anything
 // else an UnknownThreadStatus.
 func UnmarshalThreadStatus(data []byte) (ThreadStatus, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatKitThreadStatus", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatKitThreadStatus", err)
-		}
-		switch string(value) {
-		case "active":
-			var v ThreadActive
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "active" {
-				return nil, unionrt.Error("ChatKitThreadStatus", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "locked":
-			var v ThreadLocked
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "locked" {
-				return nil, unionrt.Error("ChatKitThreadStatus", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "closed":
-			var v ThreadClosed
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "closed" {
-				return nil, unionrt.Error("ChatKitThreadStatus", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatKitThreadStatus", err)
-		}
-		return UnknownThreadStatus{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeThreadStatus(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitThreadStatus", err)
 	}
-	return UnknownThreadStatus{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // UserContent is a piece of a user message, told apart by `type`.
@@ -1559,49 +1415,16 @@ func (QuotedText) IsChatKitUserContent(unionrt.Seal) {}
 // and an object with "type" "quoted_text" into QuotedText. JSON null
 // yields nil and anything else an UnknownUserContent.
 func UnmarshalUserContent(data []byte) (UserContent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ChatKitUserContent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ChatKitUserContent", err)
-		}
-		switch string(value) {
-		case "input_text":
-			var v InputText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_text" {
-				return nil, unionrt.Error("ChatKitUserContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "quoted_text":
-			var v QuotedText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "quoted_text" {
-				return nil, unionrt.Error("ChatKitUserContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ChatKitUserContent", err)
-		}
-		return UnknownUserContent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeUserContent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitUserContent", err)
 	}
-	return UnknownUserContent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // MarshalJSON always encodes AssistantMessageType as
@@ -1698,57 +1521,1150 @@ func (WidgetType) MarshalJSON() ([]byte, error) {
 	return []byte(`"chatkit.widget"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for AssistantMessage,
-// decoding its field Content through its own UnmarshalJSON.
+// DecodeAnnotation decodes the Annotation that comes next, as UnmarshalAnnotation does.
+func DecodeAnnotation(d *unionrt.Decoder) Annotation {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "file":
+			var v FileAnnotation
+			v.DecodeJSON(d)
+			if string(v.Type) != "file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "url":
+			var v URLAnnotation
+			v.DecodeJSON(d)
+			if string(v.Type) != "url" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownAnnotation{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownAnnotation{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AssistantMessage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1].DecodeJSON(d)
+			}
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "thread_id":
+			unionrt.String(d, &t.ThreadID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AssistantMessage) UnmarshalJSON(data []byte) error {
-	type plain AssistantMessage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "content", Dec: unionrt.OwnSliceOf(&t.Content)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for OutputText, decoding
-// its union field Annotations through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Attachment) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "mime_type":
+			unionrt.String(d, &t.MimeType)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "preview_url":
+			unionrt.StringPtr(d, &t.PreviewURL)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ClientToolCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.String(d, &t.Arguments)
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "output":
+			unionrt.StringPtr(d, &t.Output)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "thread_id":
+			unionrt.String(d, &t.ThreadID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Configuration) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "automatic_thread_titling":
+			t.AutomaticThreadTitling.DecodeJSON(d)
+		case "file_upload":
+			t.FileUpload.DecodeJSON(d)
+		case "history":
+			t.History.DecodeJSON(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileAnnotation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "source":
+			t.Source.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "filename":
+			unionrt.String(d, &t.Filename)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileUpload) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "enabled":
+			unionrt.Bool(d, &t.Enabled)
+		case "max_file_size":
+			unionrt.IntPtr(d, &t.MaxFileSize)
+		case "max_files":
+			unionrt.IntPtr(d, &t.MaxFiles)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GroupTask) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "heading":
+			unionrt.StringPtr(d, &t.Heading)
+		case "summary":
+			unionrt.StringPtr(d, &t.Summary)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *History) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "enabled":
+			unionrt.Bool(d, &t.Enabled)
+		case "recent_threads":
+			unionrt.IntPtr(d, &t.RecentThreads)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InferenceOptions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "tool_choice":
+			if p1 := unionrt.Ptr(d, &t.ToolChoice); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "annotations":
+			for i1, ok := 0, unionrt.First(d, &t.Annotations); ok; i1, ok = i1+1, unionrt.Next(d, &t.Annotations, i1) {
+				t.Annotations[i1] = DecodeAnnotation(d)
+			}
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputText) UnmarshalJSON(data []byte) error {
-	type plain OutputText
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "annotations", Dec: unionrt.SliceOf(&t.Annotations, UnmarshalAnnotation)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Thread, decoding its
-// union field Status through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *QuotedText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RateLimits) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "max_requests_per_1_minute":
+			unionrt.Int(d, &t.MaxRequestsPer1Minute)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Session) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "chatkit_configuration":
+			t.ChatkitConfiguration.DecodeJSON(d)
+		case "client_secret":
+			unionrt.String(d, &t.ClientSecret)
+		case "expires_at":
+			unionrt.Int(d, &t.ExpiresAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "max_requests_per_1_minute":
+			unionrt.Int(d, &t.MaxRequestsPer1Minute)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "rate_limits":
+			t.RateLimits.DecodeJSON(d)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "user":
+			unionrt.String(d, &t.User)
+		case "workflow":
+			t.Workflow.DecodeJSON(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Session) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Task) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "heading":
+			unionrt.StringPtr(d, &t.Heading)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "summary":
+			unionrt.StringPtr(d, &t.Summary)
+		case "task_type":
+			unionrt.String(d, &t.TaskType)
+		case "thread_id":
+			unionrt.String(d, &t.ThreadID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TaskGroup) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "tasks":
+			for i1, ok := 0, unionrt.First(d, &t.Tasks); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tasks, i1) {
+				t.Tasks[i1].DecodeJSON(d)
+			}
+		case "thread_id":
+			unionrt.String(d, &t.ThreadID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Thread) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "status":
+			t.Status = DecodeThreadStatus(d)
+		case "title":
+			unionrt.StringPtr(d, &t.Title)
+		case "user":
+			unionrt.String(d, &t.User)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Thread) UnmarshalJSON(data []byte) error {
-	type plain Thread
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "status", Dec: unionrt.FieldOf(&t.Status, UnmarshalThreadStatus)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for UserMessage, decoding
-// its union field Content through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ThreadActive) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ThreadClosed) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "reason":
+			unionrt.StringPtr(d, &t.Reason)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeThreadItem decodes the ThreadItem that comes next, as UnmarshalThreadItem does.
+func DecodeThreadItem(d *unionrt.Decoder) ThreadItem {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "chatkit.user_message":
+			var v UserMessage
+			v.DecodeJSON(d)
+			if string(v.Type) != "chatkit.user_message" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "chatkit.assistant_message":
+			var v AssistantMessage
+			v.DecodeJSON(d)
+			if string(v.Type) != "chatkit.assistant_message" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "chatkit.widget":
+			var v Widget
+			v.DecodeJSON(d)
+			if string(v.Type) != "chatkit.widget" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "chatkit.client_tool_call":
+			var v ClientToolCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "chatkit.client_tool_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "chatkit.task":
+			var v Task
+			v.DecodeJSON(d)
+			if string(v.Type) != "chatkit.task" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "chatkit.task_group":
+			var v TaskGroup
+			v.DecodeJSON(d)
+			if string(v.Type) != "chatkit.task_group" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownThreadItem{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownThreadItem{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ThreadLocked) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "reason":
+			unionrt.StringPtr(d, &t.Reason)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeThreadStatus decodes the ThreadStatus that comes next, as UnmarshalThreadStatus does.
+func DecodeThreadStatus(d *unionrt.Decoder) ThreadStatus {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "active":
+			var v ThreadActive
+			v.DecodeJSON(d)
+			if string(v.Type) != "active" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "locked":
+			var v ThreadLocked
+			v.DecodeJSON(d)
+			if string(v.Type) != "locked" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "closed":
+			var v ThreadClosed
+			v.DecodeJSON(d)
+			if string(v.Type) != "closed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownThreadStatus{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownThreadStatus{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Titling) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "enabled":
+			unionrt.Bool(d, &t.Enabled)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoice) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Tracing) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "enabled":
+			unionrt.Bool(d, &t.Enabled)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *URLAnnotation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "source":
+			t.Source.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *URLSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "url":
+			unionrt.String(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeUserContent decodes the UserContent that comes next, as UnmarshalUserContent does.
+func DecodeUserContent(d *unionrt.Decoder) UserContent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "input_text":
+			var v InputText
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "quoted_text":
+			var v QuotedText
+			v.DecodeJSON(d)
+			if string(v.Type) != "quoted_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownUserContent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownUserContent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *UserMessage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "attachments":
+			for i1, ok := 0, unionrt.First(d, &t.Attachments); ok; i1, ok = i1+1, unionrt.Next(d, &t.Attachments, i1) {
+				t.Attachments[i1].DecodeJSON(d)
+			}
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1] = DecodeUserContent(d)
+			}
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "inference_options":
+			if p1 := unionrt.Ptr(d, &t.InferenceOptions); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "thread_id":
+			unionrt.String(d, &t.ThreadID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *UserMessage) UnmarshalJSON(data []byte) error {
-	type plain UserMessage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "content", Dec: unionrt.SliceOf(&t.Content, UnmarshalUserContent)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for
-// ListThreadItemsResponse, decoding its union field Data through its
-// Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Widget) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "thread_id":
+			unionrt.String(d, &t.ThreadID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "widget":
+			unionrt.String(d, &t.Widget)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Workflow) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "state_variables":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]interface{})(&t.StateVariables)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.StateVariables[key1] = v1
+			}
+		case "tracing":
+			t.Tracing.DecodeJSON(d)
+		case "version":
+			unionrt.StringPtr(d, &t.Version)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteThreadResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteThreadResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListThreadItemsResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1] = DecodeThreadItem(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListThreadItemsResponse) UnmarshalJSON(data []byte) error {
-	type plain ListThreadItemsResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.SliceOf(&t.Data, UnmarshalThreadItem)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ListThreadsResponse,
-// decoding its field Data through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListThreadsResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListThreadsResponse) UnmarshalJSON(data []byte) error {
-	type plain ListThreadsResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ConfigurationOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.AutomaticThreadTitling != nil {
+		e.Key(`"automatic_thread_titling":`)
+		t.AutomaticThreadTitling.EncodeJSON(e)
+	}
+	if t.FileUpload != nil {
+		e.Key(`"file_upload":`)
+		t.FileUpload.EncodeJSON(e)
+	}
+	if t.History != nil {
+		e.Key(`"history":`)
+		t.History.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileUploadOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Enabled != nil {
+		e.Key(`"enabled":`)
+		e.Bool(*t.Enabled)
+	}
+	if t.MaxFileSize != nil {
+		e.Key(`"max_file_size":`)
+		e.Int(int64(*t.MaxFileSize))
+	}
+	if t.MaxFiles != nil {
+		e.Key(`"max_files":`)
+		e.Int(int64(*t.MaxFiles))
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *HistoryOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Enabled != nil {
+		e.Key(`"enabled":`)
+		e.Bool(*t.Enabled)
+	}
+	if t.RecentThreads != nil {
+		e.Key(`"recent_threads":`)
+		e.Int(int64(*t.RecentThreads))
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *RateLimitOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.MaxRequestsPer1Minute != nil {
+		e.Key(`"max_requests_per_1_minute":`)
+		e.Int(int64(*t.MaxRequestsPer1Minute))
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *SessionExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"anchor":`)
+	e.String(string(t.Anchor))
+	e.Key(`"seconds":`)
+	e.Int(int64(t.Seconds))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *TitlingOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Enabled != nil {
+		e.Key(`"enabled":`)
+		e.Bool(*t.Enabled)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *TracingOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Enabled != nil {
+		e.Key(`"enabled":`)
+		e.Bool(*t.Enabled)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *WorkflowOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"id":`)
+	e.String(t.ID)
+	if len(t.StateVariables) != 0 {
+		e.Key(`"state_variables":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]interface{}(t.StateVariables)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, map[string]interface{}(t.StateVariables)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Tracing != nil {
+		e.Key(`"tracing":`)
+		t.Tracing.EncodeJSON(e)
+	}
+	if t.Version != nil {
+		e.Key(`"version":`)
+		e.String(*t.Version)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateSessionRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ChatkitConfiguration != nil {
+		e.Key(`"chatkit_configuration":`)
+		t.ChatkitConfiguration.EncodeJSON(e)
+	}
+	if t.ExpiresAfter != nil {
+		e.Key(`"expires_after":`)
+		t.ExpiresAfter.EncodeJSON(e)
+	}
+	if t.RateLimits != nil {
+		e.Key(`"rate_limits":`)
+		t.RateLimits.EncodeJSON(e)
+	}
+	e.Key(`"user":`)
+	e.String(t.User)
+	e.Key(`"workflow":`)
+	t.Workflow.EncodeJSON(e)
+	e.Raw("}")
 }

@@ -315,3 +315,246 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 		unionrt.Member{Key: "stop", Dec: unionrt.FieldOf(&t.Stop, shared.UnmarshalStopSequences)},
 	)
 }
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Choice) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "finish_reason":
+			unionrt.StringPtr(d, &t.FinishReason)
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "logprobs":
+			if p1 := unionrt.Ptr(d, &t.Logprobs); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "text":
+			unionrt.String(d, &t.Text)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Logprobs) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text_offset":
+			for i1, ok := 0, unionrt.First(d, &t.TextOffset); ok; i1, ok = i1+1, unionrt.Next(d, &t.TextOffset, i1) {
+				unionrt.Int(d, &t.TextOffset[i1])
+			}
+		case "token_logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.TokenLogprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.TokenLogprobs, i1) {
+				unionrt.Float(d, &t.TokenLogprobs[i1])
+			}
+		case "tokens":
+			for i1, ok := 0, unionrt.First(d, &t.Tokens); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tokens, i1) {
+				unionrt.String(d, &t.Tokens[i1])
+			}
+		case "top_logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.TopLogprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.TopLogprobs, i1) {
+				for k2, ok := unionrt.MapFirst(d, &t.TopLogprobs[i1]); ok; k2, ok = d.NextKey() {
+					key2 := unionrt.Clone(k2) // before the value's keys reuse its memory
+					var v2 float64
+					unionrt.Float(d, &v2)
+					t.TopLogprobs[i1][key2] = v2
+				}
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Completion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "choices":
+			for i1, ok := 0, unionrt.First(d, &t.Choices); ok; i1, ok = i1+1, unionrt.Next(d, &t.Choices, i1) {
+				t.Choices[i1].DecodeJSON(d)
+			}
+		case "created":
+			unionrt.Int(d, &t.Created)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "system_fingerprint":
+			unionrt.StringPtr(d, &t.SystemFingerprint)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Completion) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodePrompt writes v as json.Marshal would, without reflection.
+func EncodePrompt(e *unionrt.Encoder, v Prompt) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case PromptText:
+		e.String(string(v))
+	case PromptTexts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.String(v[i1])
+			}
+			e.Raw("]")
+		}
+	case PromptTokens:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.Int(int64(v[i1]))
+			}
+			e.Raw("]")
+		}
+	case PromptTokenBatches:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				if v[i1] == nil {
+					e.Null()
+				} else {
+					e.Raw("[")
+					for i2 := range v[i1] {
+						e.Comma(i2)
+						e.Int(int64(v[i1][i2]))
+					}
+					e.Raw("]")
+				}
+			}
+			e.Raw("]")
+		}
+	case UnknownPrompt:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.BestOf != nil {
+		e.Key(`"best_of":`)
+		e.Int(int64(*t.BestOf))
+	}
+	if t.Echo != nil {
+		e.Key(`"echo":`)
+		e.Bool(*t.Echo)
+	}
+	if t.FrequencyPenalty != nil {
+		e.Key(`"frequency_penalty":`)
+		e.Float(float64(*t.FrequencyPenalty), 64)
+	}
+	if len(t.LogitBias) != 0 {
+		e.Key(`"logit_bias":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(t.LogitBias) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.Int(int64(t.LogitBias[k1]))
+		}
+		e.Raw("}")
+	}
+	if t.Logprobs != nil {
+		e.Key(`"logprobs":`)
+		e.Int(int64(*t.Logprobs))
+	}
+	if t.MaxTokens != nil {
+		e.Key(`"max_tokens":`)
+		e.Int(int64(*t.MaxTokens))
+	}
+	e.Key(`"model":`)
+	e.String(t.Model)
+	if t.N != nil {
+		e.Key(`"n":`)
+		e.Int(int64(*t.N))
+	}
+	if t.PresencePenalty != nil {
+		e.Key(`"presence_penalty":`)
+		e.Float(float64(*t.PresencePenalty), 64)
+	}
+	e.Key(`"prompt":`)
+	EncodePrompt(e, t.Prompt)
+	if t.Seed != nil {
+		e.Key(`"seed":`)
+		e.Int(int64(*t.Seed))
+	}
+	if t.Stop != nil {
+		e.Key(`"stop":`)
+		shared.EncodeStopSequences(e, t.Stop)
+	}
+	if t.Stream != nil {
+		e.Key(`"stream":`)
+		e.Bool(*t.Stream)
+	}
+	if t.StreamOptions != nil {
+		e.Key(`"stream_options":`)
+		t.StreamOptions.EncodeJSON(e)
+	}
+	if t.Suffix != nil {
+		e.Key(`"suffix":`)
+		e.String(*t.Suffix)
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	if t.User != nil {
+		e.Key(`"user":`)
+		e.String(*t.User)
+	}
+	e.Raw("}")
+}

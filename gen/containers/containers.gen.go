@@ -461,49 +461,16 @@ func (NetworkPolicyAllowlist) IsContainerNetworkAccess(unionrt.Seal) {}
 // NetworkPolicyAllowlist. JSON null yields nil and anything else an
 // UnknownNetworkPolicy.
 func UnmarshalNetworkPolicy(data []byte) (NetworkPolicy, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ContainerNetworkAccess", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ContainerNetworkAccess", err)
-		}
-		switch string(value) {
-		case "disabled":
-			var v NetworkPolicyDisabled
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "disabled" {
-				return nil, unionrt.Error("ContainerNetworkAccess", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "allowlist":
-			var v NetworkPolicyAllowlist
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "allowlist" {
-				return nil, unionrt.Error("ContainerNetworkAccess", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ContainerNetworkAccess", err)
-		}
-		return UnknownNetworkPolicy{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeNetworkPolicy(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ContainerNetworkAccess", err)
 	}
-	return UnknownNetworkPolicy{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Skill is a skill to install in a container, told apart by
@@ -625,15 +592,6 @@ func (SkillReferenceType) MarshalJSON() ([]byte, error) {
 	return []byte(`"skill_reference"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Container, decoding its union
-// field NetworkPolicy through its Unmarshal function.
-func (t *Container) UnmarshalJSON(data []byte) error {
-	type plain Container
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "network_policy", Dec: unionrt.FieldOf(&t.NetworkPolicy, UnmarshalNetworkPolicy)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for CreateRequest,
 // decoding its union fields NetworkPolicy and Skills through their Unmarshal
 // functions.
@@ -645,11 +603,459 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ListResponse,
-// decoding its field Data through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Container) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expires_after":
+			if p1 := unionrt.Ptr(d, &t.ExpiresAfter); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "last_active_at":
+			unionrt.IntPtr(d, &t.LastActiveAt)
+		case "memory_limit":
+			unionrt.StringPtr(d, &t.MemoryLimit)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "network_policy":
+			t.NetworkPolicy = DecodeNetworkPolicy(d)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "status":
+			unionrt.String(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Container) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ExpiresAfter) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "anchor":
+			unionrt.String(d, &t.Anchor)
+		case "minutes":
+			unionrt.Int(d, &t.Minutes)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *File) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bytes":
+			unionrt.Int(d, &t.Bytes)
+		case "container_id":
+			unionrt.String(d, &t.ContainerID)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "path":
+			unionrt.String(d, &t.Path)
+		case "source":
+			unionrt.String(d, &t.Source)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *File) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeNetworkPolicy decodes the NetworkPolicy that comes next, as UnmarshalNetworkPolicy does.
+func DecodeNetworkPolicy(d *unionrt.Decoder) NetworkPolicy {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "disabled":
+			var v NetworkPolicyDisabled
+			v.DecodeJSON(d)
+			if string(v.Type) != "disabled" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "allowlist":
+			var v NetworkPolicyAllowlist
+			v.DecodeJSON(d)
+			if string(v.Type) != "allowlist" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownNetworkPolicy{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownNetworkPolicy{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *NetworkPolicyAllowlist) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_domains":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedDomains); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedDomains, i1) {
+				unionrt.String(d, &t.AllowedDomains[i1])
+			}
+		case "domain_secrets":
+			for i1, ok := 0, unionrt.First(d, &t.DomainSecrets); ok; i1, ok = i1+1, unionrt.Next(d, &t.DomainSecrets, i1) {
+				t.DomainSecrets[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *NetworkPolicyDisabled) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DomainSecret) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "domain":
+			unionrt.String(d, &t.Domain)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "value":
+			unionrt.String(d, &t.Value)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListFilesResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListFilesResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
-	type plain ListResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"anchor":`)
+	e.String(string(t.Anchor))
+	e.Key(`"minutes":`)
+	e.Int(int64(t.Minutes))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *InlineSkill) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"description":`)
+	e.String(t.Description)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"source":`)
+	t.Source.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"inline"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *InlineSkillSource) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"data":`)
+	e.String(t.Data)
+	e.Key(`"media_type":`)
+	e.String(string(t.MediaType))
+	e.Key(`"type":`)
+	e.String(string(t.Type))
+	e.Raw("}")
+}
+
+// EncodeNetworkAccess writes v as json.Marshal would, without reflection.
+func EncodeNetworkAccess(e *unionrt.Encoder, v NetworkPolicy) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case NetworkPolicyDisabled:
+		v.EncodeJSON(e)
+	case NetworkPolicyAllowlist:
+		v.EncodeJSON(e)
+	case UnknownNetworkPolicy:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *NetworkPolicyAllowlist) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"allowed_domains":`)
+	if t.AllowedDomains == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.AllowedDomains {
+			e.Comma(i1)
+			e.String(t.AllowedDomains[i1])
+		}
+		e.Raw("]")
+	}
+	if len(t.DomainSecrets) != 0 {
+		e.Key(`"domain_secrets":`)
+		e.Raw("[")
+		for i1 := range t.DomainSecrets {
+			e.Comma(i1)
+			t.DomainSecrets[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"type":`)
+	e.Raw(`"allowlist"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *NetworkPolicyDisabled) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"disabled"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *DomainSecret) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"domain":`)
+	e.String(t.Domain)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"value":`)
+	e.String(t.Value)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *SkillReference) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"skill_id":`)
+	e.String(t.SkillID)
+	e.Key(`"type":`)
+	e.Raw(`"skill_reference"`)
+	if t.Version != nil {
+		e.Key(`"version":`)
+		e.String(*t.Version)
+	}
+	e.Raw("}")
+}
+
+// EncodeSkillSpec writes v as json.Marshal would, without reflection.
+func EncodeSkillSpec(e *unionrt.Encoder, v Skill) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case SkillReference:
+		v.EncodeJSON(e)
+	case InlineSkill:
+		v.EncodeJSON(e)
+	case UnknownSkill:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateFileJSONRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"file_id":`)
+	e.String(t.FileID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ExpiresAfter != nil {
+		e.Key(`"expires_after":`)
+		t.ExpiresAfter.EncodeJSON(e)
+	}
+	if len(t.FileIds) != 0 {
+		e.Key(`"file_ids":`)
+		e.Raw("[")
+		for i1 := range t.FileIds {
+			e.Comma(i1)
+			e.String(t.FileIds[i1])
+		}
+		e.Raw("]")
+	}
+	if t.MemoryLimit != nil {
+		e.Key(`"memory_limit":`)
+		e.String(*t.MemoryLimit)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if t.NetworkPolicy != nil {
+		e.Key(`"network_policy":`)
+		EncodeNetworkAccess(e, t.NetworkPolicy)
+	}
+	if len(t.Skills) != 0 {
+		e.Key(`"skills":`)
+		e.Raw("[")
+		for i1 := range t.Skills {
+			e.Comma(i1)
+			EncodeSkillSpec(e, t.Skills[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
 }

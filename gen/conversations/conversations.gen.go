@@ -156,15 +156,6 @@ type GetItemParams struct {
 	Include []responses.Includable `form:"include,omitempty" json:"include,omitempty"`
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ItemList,
-// decoding its union field Data through its Unmarshal function.
-func (t *ItemList) UnmarshalJSON(data []byte) error {
-	type plain ItemList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.SliceOf(&t.Data, responses.UnmarshalConversationItem)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for
 // CreateItemsRequest, decoding its union field Items through its
 // Unmarshal function.
@@ -182,4 +173,127 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "items", Dec: unionrt.SliceOf(&t.Items, responses.UnmarshalInputItem)},
 	)
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Conversation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Conversation) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Deleted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Deleted) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ItemList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1] = responses.DecodeConversationItem(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ItemList) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"metadata":`)
+	if t.Metadata == nil {
+		e.Null()
+	} else {
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	e.Raw("}")
 }

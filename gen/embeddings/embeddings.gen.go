@@ -274,3 +274,158 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 		unionrt.Member{Key: "input", Dec: unionrt.FieldOf(&t.Input, UnmarshalInput)},
 	)
 }
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CreateResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "usage":
+			t.Usage.DecodeJSON(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CreateResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Embedding) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "embedding":
+			unionrt.Opaque(d, &t.Embedding)
+		case "index":
+			unionrt.Int(d, &t.Index)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Usage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "prompt_tokens":
+			unionrt.Int(d, &t.PromptTokens)
+		case "total_tokens":
+			unionrt.Int(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Dimensions != nil {
+		e.Key(`"dimensions":`)
+		e.Int(int64(*t.Dimensions))
+	}
+	if t.EncodingFormat != nil {
+		e.Key(`"encoding_format":`)
+		e.String(string(*t.EncodingFormat))
+	}
+	e.Key(`"input":`)
+	EncodeInput(e, t.Input)
+	e.Key(`"model":`)
+	e.String(t.Model)
+	if t.User != nil {
+		e.Key(`"user":`)
+		e.String(*t.User)
+	}
+	e.Raw("}")
+}
+
+// EncodeInput writes v as json.Marshal would, without reflection.
+func EncodeInput(e *unionrt.Encoder, v Input) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case InputText:
+		e.String(string(v))
+	case InputTexts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.String(v[i1])
+			}
+			e.Raw("]")
+		}
+	case InputTokens:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.Int(int64(v[i1]))
+			}
+			e.Raw("]")
+		}
+	case InputTokenBatches:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				if v[i1] == nil {
+					e.Null()
+				} else {
+					e.Raw("[")
+					for i2 := range v[i1] {
+						e.Comma(i2)
+						e.Int(int64(v[i1][i2]))
+					}
+					e.Raw("]")
+				}
+			}
+			e.Raw("]")
+		}
+	case UnknownInput:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}

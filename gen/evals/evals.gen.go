@@ -1406,58 +1406,16 @@ func (StoredCompletionsSource) IsEvalCompletionsRunSource(unionrt.Seal) {}
 // StoredCompletionsSource. JSON null yields nil and anything else an
 // UnknownCompletionsRunSource.
 func UnmarshalCompletionsRunSource(data []byte) (CompletionsRunSource, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalCompletionsRunSource", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalCompletionsRunSource", err)
-		}
-		switch string(value) {
-		case "file_content":
-			var v FileContentSource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_content" {
-				return nil, unionrt.Error("EvalCompletionsRunSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_id":
-			var v FileIDSource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_id" {
-				return nil, unionrt.Error("EvalCompletionsRunSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "stored_completions":
-			var v StoredCompletionsSource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "stored_completions" {
-				return nil, unionrt.Error("EvalCompletionsRunSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalCompletionsRunSource", err)
-		}
-		return UnknownCompletionsRunSource{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCompletionsRunSource(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalCompletionsRunSource", err)
 	}
-	return UnknownCompletionsRunSource{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // CompletionsTool is a tool a completions run's model may call, told
@@ -1498,40 +1456,16 @@ func (FunctionTool) IsEvalCompletionsTool(unionrt.Seal) {}
 // variant it holds: an object with "type" "function" into FunctionTool.
 // JSON null yields nil and anything else an UnknownCompletionsTool.
 func UnmarshalCompletionsTool(data []byte) (CompletionsTool, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalCompletionsTool", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalCompletionsTool", err)
-		}
-		switch string(value) {
-		case "function":
-			var v FunctionTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("EvalCompletionsTool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalCompletionsTool", err)
-		}
-		return UnknownCompletionsTool{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCompletionsTool(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalCompletionsTool", err)
 	}
-	return UnknownCompletionsTool{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // DataSourceConfig is the kind of data an eval's runs read, told apart by
@@ -1583,58 +1517,16 @@ func (StoredCompletionsDataSourceConfig) IsEvalDataSourceConfig(unionrt.Seal) {}
 // into StoredCompletionsDataSourceConfig. JSON null yields nil and
 // anything else an UnknownDataSourceConfig.
 func UnmarshalDataSourceConfig(data []byte) (DataSourceConfig, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalDataSourceConfig", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalDataSourceConfig", err)
-		}
-		switch string(value) {
-		case "custom":
-			var v CustomDataSourceConfig
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom" {
-				return nil, unionrt.Error("EvalDataSourceConfig", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "logs":
-			var v LogsDataSourceConfig
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "logs" {
-				return nil, unionrt.Error("EvalDataSourceConfig", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "stored_completions":
-			var v StoredCompletionsDataSourceConfig
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "stored_completions" {
-				return nil, unionrt.Error("EvalDataSourceConfig", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalDataSourceConfig", err)
-		}
-		return UnknownDataSourceConfig{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeDataSourceConfig(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalDataSourceConfig", err)
 	}
-	return UnknownDataSourceConfig{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // JSONLRunSource is where a JSONL run's items come from, told apart by
@@ -1680,49 +1572,16 @@ func (FileIDSource) IsEvalJSONLRunSource(unionrt.Seal) {}
 // FileIDSource. JSON null yields nil and anything else an
 // UnknownJSONLRunSource.
 func UnmarshalJSONLRunSource(data []byte) (JSONLRunSource, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalJSONLRunSource", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalJSONLRunSource", err)
-		}
-		switch string(value) {
-		case "file_content":
-			var v FileContentSource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_content" {
-				return nil, unionrt.Error("EvalJSONLRunSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_id":
-			var v FileIDSource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_id" {
-				return nil, unionrt.Error("EvalJSONLRunSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalJSONLRunSource", err)
-		}
-		return UnknownJSONLRunSource{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeJSONLRunSource(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalJSONLRunSource", err)
 	}
-	return UnknownJSONLRunSource{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ResponseFormat is the format of a completions run's answers, told apart
@@ -1766,58 +1625,16 @@ func (ResponseFormatJSONSchema) IsEvalResponseFormat(unionrt.Seal) {}
 // object with "type" "json_object" into ResponseFormatJSONObject. JSON null
 // yields nil and anything else an UnknownResponseFormat.
 func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalResponseFormat", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalResponseFormat", err)
-		}
-		switch string(value) {
-		case "text":
-			var v shared.ResponseFormatText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("EvalResponseFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_schema":
-			var v ResponseFormatJSONSchema
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_schema" {
-				return nil, unionrt.Error("EvalResponseFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_object":
-			var v shared.ResponseFormatJSONObject
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_object" {
-				return nil, unionrt.Error("EvalResponseFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalResponseFormat", err)
-		}
-		return UnknownResponseFormat{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeResponseFormat(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalResponseFormat", err)
 	}
-	return UnknownResponseFormat{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ResponsesRunSource is where a responses run's items come from, told
@@ -1867,58 +1684,16 @@ func (ResponsesSource) IsEvalResponsesRunSource(unionrt.Seal) {}
 // ResponsesSource. JSON null yields nil and anything else an
 // UnknownResponsesRunSource.
 func UnmarshalResponsesRunSource(data []byte) (ResponsesRunSource, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalResponsesRunSource", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalResponsesRunSource", err)
-		}
-		switch string(value) {
-		case "file_content":
-			var v FileContentSource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_content" {
-				return nil, unionrt.Error("EvalResponsesRunSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_id":
-			var v FileIDSource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_id" {
-				return nil, unionrt.Error("EvalResponsesRunSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "responses":
-			var v ResponsesSource
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "responses" {
-				return nil, unionrt.Error("EvalResponsesRunSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalResponsesRunSource", err)
-		}
-		return UnknownResponsesRunSource{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeResponsesRunSource(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalResponsesRunSource", err)
 	}
-	return UnknownResponsesRunSource{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // RunDataSource is what a run grades, told apart by `type`: items of a
@@ -1969,58 +1744,16 @@ func (ResponsesRunDataSource) IsEvalRunDataSource(unionrt.Seal) {}
 // object with "type" "responses" into ResponsesRunDataSource. JSON null
 // yields nil and anything else an UnknownRunDataSource.
 func UnmarshalRunDataSource(data []byte) (RunDataSource, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalRunDataSource", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalRunDataSource", err)
-		}
-		switch string(value) {
-		case "jsonl":
-			var v JSONLRunDataSource
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "jsonl" {
-				return nil, unionrt.Error("EvalRunDataSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "completions":
-			var v CompletionsRunDataSource
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "completions" {
-				return nil, unionrt.Error("EvalRunDataSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "responses":
-			var v ResponsesRunDataSource
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "responses" {
-				return nil, unionrt.Error("EvalRunDataSource", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalRunDataSource", err)
-		}
-		return UnknownRunDataSource{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeRunDataSource(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalRunDataSource", err)
 	}
-	return UnknownRunDataSource{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // RunInputMessages is the prompt a run gives the model for each item,
@@ -2065,49 +1798,16 @@ func (ItemReferenceInput) IsEvalRunInputMessages(unionrt.Seal) {}
 // and an object with "type" "item_reference" into ItemReferenceInput.
 // JSON null yields nil and anything else an UnknownRunInputMessages.
 func UnmarshalRunInputMessages(data []byte) (RunInputMessages, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalRunInputMessages", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalRunInputMessages", err)
-		}
-		switch string(value) {
-		case "template":
-			var v TemplateInput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "template" {
-				return nil, unionrt.Error("EvalRunInputMessages", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "item_reference":
-			var v ItemReferenceInput
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "item_reference" {
-				return nil, unionrt.Error("EvalRunInputMessages", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalRunInputMessages", err)
-		}
-		return UnknownRunInputMessages{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeRunInputMessages(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalRunInputMessages", err)
 	}
-	return UnknownRunInputMessages{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // TestingCriterion is a grader that every sample of a run goes through,
@@ -2166,76 +1866,16 @@ func (ScoreModelCriterion) IsEvalTestingCriterion(unionrt.Seal) {}
 // ScoreModelCriterion. JSON null yields nil and anything else an
 // UnknownTestingCriterion.
 func UnmarshalTestingCriterion(data []byte) (TestingCriterion, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalTestingCriterion", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalTestingCriterion", err)
-		}
-		switch string(value) {
-		case "label_model":
-			var v LabelModelCriterion
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "label_model" {
-				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "string_check":
-			var v StringCheckCriterion
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "string_check" {
-				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "text_similarity":
-			var v TextSimilarityCriterion
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text_similarity" {
-				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "python":
-			var v PythonCriterion
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "python" {
-				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "score_model":
-			var v ScoreModelCriterion
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "score_model" {
-				return nil, unionrt.Error("EvalTestingCriterion", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalTestingCriterion", err)
-		}
-		return UnknownTestingCriterion{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeTestingCriterion(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalTestingCriterion", err)
 	}
-	return UnknownTestingCriterion{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // TextFormat is the format of a responses run's answers, told apart by
@@ -2279,58 +1919,16 @@ func (TextFormatJSONSchema) IsEvalTextFormat(unionrt.Seal) {}
 // "type" "json_object" into ResponseFormatJSONObject. JSON null yields nil
 // and anything else an UnknownTextFormat.
 func UnmarshalTextFormat(data []byte) (TextFormat, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("EvalTextFormat", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("EvalTextFormat", err)
-		}
-		switch string(value) {
-		case "text":
-			var v shared.ResponseFormatText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("EvalTextFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_schema":
-			var v TextFormatJSONSchema
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_schema" {
-				return nil, unionrt.Error("EvalTextFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_object":
-			var v shared.ResponseFormatJSONObject
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_object" {
-				return nil, unionrt.Error("EvalTextFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("EvalTextFormat", err)
-		}
-		return UnknownTextFormat{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeTextFormat(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalTextFormat", err)
 	}
-	return UnknownTextFormat{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // MarshalJSON always encodes CompletionsRunDataSourceType as
@@ -2500,129 +2098,2624 @@ func (t *CreateRunRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Eval, decoding its union
-// fields DataSourceConfig and TestingCriteria through their Unmarshal
-// functions.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "eval_id":
+			unionrt.String(d, &t.EvalID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteRunResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "run_id":
+			unionrt.String(d, &t.RunID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteRunResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Eval) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "data_source_config":
+			t.DataSourceConfig = DecodeDataSourceConfig(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "testing_criteria":
+			for i1, ok := 0, unionrt.First(d, &t.TestingCriteria); ok; i1, ok = i1+1, unionrt.Next(d, &t.TestingCriteria, i1) {
+				t.TestingCriteria[i1] = DecodeTestingCriterion(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Eval) UnmarshalJSON(data []byte) error {
-	type plain Eval
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data_source_config", Dec: unionrt.FieldOf(&t.DataSourceConfig, UnmarshalDataSourceConfig)},
-		unionrt.Member{Key: "testing_criteria", Dec: unionrt.SliceOf(&t.TestingCriteria, UnmarshalTestingCriterion)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CompletionsRunDataSource,
-// decoding its union fields InputMessages and Source through their Unmarshal
-// functions, and its field SamplingParams through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.StringPtr(d, &t.Code)
+		case "message":
+			unionrt.StringPtr(d, &t.Message)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompletionsRunDataSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input_messages":
+			t.InputMessages = DecodeRunInputMessages(d)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "sampling_params":
+			if p1 := unionrt.Ptr(d, &t.SamplingParams); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "source":
+			t.Source = DecodeCompletionsRunSource(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CompletionsRunDataSource) UnmarshalJSON(data []byte) error {
-	type plain CompletionsRunDataSource
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "input_messages", Dec: unionrt.FieldOf(&t.InputMessages, UnmarshalRunInputMessages)},
-		unionrt.Member{Key: "source", Dec: unionrt.FieldOf(&t.Source, UnmarshalCompletionsRunSource)},
-		unionrt.Member{Key: "sampling_params", Dec: unionrt.OwnPointerOf(&t.SamplingParams)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for
-// CompletionsSamplingParams, decoding its union fields ResponseFormat and
-// Tools through their Unmarshal functions.
+// DecodeCompletionsRunSource decodes the CompletionsRunSource that comes next, as UnmarshalCompletionsRunSource does.
+func DecodeCompletionsRunSource(d *unionrt.Decoder) CompletionsRunSource {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "file_content":
+			var v FileContentSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_content" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_id":
+			var v FileIDSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_id" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "stored_completions":
+			var v StoredCompletionsSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "stored_completions" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCompletionsRunSource{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCompletionsRunSource{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompletionsSamplingParams) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "max_completion_tokens":
+			unionrt.IntPtr(d, &t.MaxCompletionTokens)
+		case "max_completions_tokens":
+			unionrt.IntPtr(d, &t.MaxCompletionsTokens)
+		case "reasoning_effort":
+			unionrt.StringPtr(d, &t.ReasoningEffort)
+		case "response_format":
+			t.ResponseFormat = DecodeResponseFormat(d)
+		case "seed":
+			unionrt.IntPtr(d, &t.Seed)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeCompletionsTool(d)
+			}
+		case "top_p":
+			unionrt.FloatPtr(d, &t.TopP)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CompletionsSamplingParams) UnmarshalJSON(data []byte) error {
-	type plain CompletionsSamplingParams
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response_format", Dec: unionrt.FieldOf(&t.ResponseFormat, UnmarshalResponseFormat)},
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalCompletionsTool)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for JSONLRunDataSource,
-// decoding its union field Source through its Unmarshal function.
+// DecodeCompletionsTool decodes the CompletionsTool that comes next, as UnmarshalCompletionsTool does.
+func DecodeCompletionsTool(d *unionrt.Decoder) CompletionsTool {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "function":
+			var v FunctionTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCompletionsTool{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCompletionsTool{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomDataSourceConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "include_sample_schema":
+			unionrt.BoolPtr(d, &t.IncludeSampleSchema)
+		case "item_schema":
+			d.RawMessage(&t.ItemSchema)
+		case "schema":
+			d.RawMessage(&t.Schema)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeDataSourceConfig decodes the DataSourceConfig that comes next, as UnmarshalDataSourceConfig does.
+func DecodeDataSourceConfig(d *unionrt.Decoder) DataSourceConfig {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "custom":
+			var v CustomDataSourceConfig
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "logs":
+			var v LogsDataSourceConfig
+			v.DecodeJSON(d)
+			if string(v.Type) != "logs" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "stored_completions":
+			var v StoredCompletionsDataSourceConfig
+			v.DecodeJSON(d)
+			if string(v.Type) != "stored_completions" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownDataSourceConfig{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownDataSourceConfig{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileContentRow) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item":
+			for k1, ok := unionrt.MapFirst(d, &t.Item); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Item[key1] = v1
+			}
+		case "sample":
+			for k1, ok := unionrt.MapFirst(d, &t.Sample); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Sample[key1] = v1
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileContentSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileIDSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Function) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "parameters":
+			d.RawMessage(&t.Parameters)
+		case "strict":
+			unionrt.BoolPtr(d, &t.Strict)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "function":
+			t.Function.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GraderResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "passed":
+			unionrt.BoolPtr(d, &t.Passed)
+		case "sample":
+			for k1, ok := unionrt.MapFirst(d, &t.Sample); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Sample[key1] = v1
+			}
+		case "score":
+			unionrt.FloatPtr(d, &t.Score)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ItemReferenceInput) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_reference":
+			unionrt.String(d, &t.ItemReference)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *JSONLRunDataSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "source":
+			t.Source = DecodeJSONLRunSource(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *JSONLRunDataSource) UnmarshalJSON(data []byte) error {
-	type plain JSONLRunDataSource
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "source", Dec: unionrt.FieldOf(&t.Source, UnmarshalJSONLRunSource)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for LabelModelCriterion,
-// decoding its field Input through its own UnmarshalJSON.
+// DecodeJSONLRunSource decodes the JSONLRunSource that comes next, as UnmarshalJSONLRunSource does.
+func DecodeJSONLRunSource(d *unionrt.Decoder) JSONLRunSource {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "file_content":
+			var v FileContentSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_content" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_id":
+			var v FileIDSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_id" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownJSONLRunSource{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownJSONLRunSource{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *JSONSchemaFormat) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "schema":
+			d.RawMessage(&t.Schema)
+		case "strict":
+			unionrt.BoolPtr(d, &t.Strict)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *LabelModelCriterion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "input":
+			for i1, ok := 0, unionrt.First(d, &t.Input); ok; i1, ok = i1+1, unionrt.Next(d, &t.Input, i1) {
+				t.Input[i1].DecodeJSON(d)
+			}
+		case "labels":
+			for i1, ok := 0, unionrt.First(d, &t.Labels); ok; i1, ok = i1+1, unionrt.Next(d, &t.Labels, i1) {
+				unionrt.String(d, &t.Labels[i1])
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "passing_labels":
+			for i1, ok := 0, unionrt.First(d, &t.PassingLabels); ok; i1, ok = i1+1, unionrt.Next(d, &t.PassingLabels, i1) {
+				unionrt.String(d, &t.PassingLabels[i1])
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *LabelModelCriterion) UnmarshalJSON(data []byte) error {
-	type plain LabelModelCriterion
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "input", Dec: unionrt.OwnSliceOf(&t.Input)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponsesRunDataSource,
-// decoding its union fields InputMessages and Source through their Unmarshal
-// functions, and its field SamplingParams through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *LogsDataSourceConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "schema":
+			d.RawMessage(&t.Schema)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PythonCriterion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "image_tag":
+			unionrt.StringPtr(d, &t.ImageTag)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "pass_threshold":
+			unionrt.FloatPtr(d, &t.PassThreshold)
+		case "source":
+			unionrt.String(d, &t.Source)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeResponseFormat decodes the ResponseFormat that comes next, as UnmarshalResponseFormat does.
+func DecodeResponseFormat(d *unionrt.Decoder) ResponseFormat {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v shared.ResponseFormatText
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_schema":
+			var v ResponseFormatJSONSchema
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_schema" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_object":
+			var v shared.ResponseFormatJSONObject
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_object" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownResponseFormat{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownResponseFormat{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseFormatJSONSchema) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "json_schema":
+			t.JSONSchema.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponsesRunDataSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input_messages":
+			t.InputMessages = DecodeRunInputMessages(d)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "sampling_params":
+			if p1 := unionrt.Ptr(d, &t.SamplingParams); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "source":
+			t.Source = DecodeResponsesRunSource(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponsesRunDataSource) UnmarshalJSON(data []byte) error {
-	type plain ResponsesRunDataSource
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "input_messages", Dec: unionrt.FieldOf(&t.InputMessages, UnmarshalRunInputMessages)},
-		unionrt.Member{Key: "source", Dec: unionrt.FieldOf(&t.Source, UnmarshalResponsesRunSource)},
-		unionrt.Member{Key: "sampling_params", Dec: unionrt.OwnPointerOf(&t.SamplingParams)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponsesSamplingParams,
-// decoding its field Text through its own UnmarshalJSON.
+// DecodeResponsesRunSource decodes the ResponsesRunSource that comes next, as UnmarshalResponsesRunSource does.
+func DecodeResponsesRunSource(d *unionrt.Decoder) ResponsesRunSource {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "file_content":
+			var v FileContentSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_content" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_id":
+			var v FileIDSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_id" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "responses":
+			var v ResponsesSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "responses" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownResponsesRunSource{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownResponsesRunSource{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponsesSamplingParams) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "max_completion_tokens":
+			unionrt.IntPtr(d, &t.MaxCompletionTokens)
+		case "reasoning_effort":
+			unionrt.StringPtr(d, &t.ReasoningEffort)
+		case "seed":
+			unionrt.IntPtr(d, &t.Seed)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "text":
+			if p1 := unionrt.Ptr(d, &t.Text); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				d.RawMessage(&t.Tools[i1])
+			}
+		case "top_p":
+			unionrt.FloatPtr(d, &t.TopP)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponsesSamplingParams) UnmarshalJSON(data []byte) error {
-	type plain ResponsesSamplingParams
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "text", Dec: unionrt.OwnPointerOf(&t.Text)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponsesTextConfig,
-// decoding its union field Format through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponsesSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_after":
+			unionrt.IntPtr(d, &t.CreatedAfter)
+		case "created_before":
+			unionrt.IntPtr(d, &t.CreatedBefore)
+		case "instructions_search":
+			unionrt.StringPtr(d, &t.InstructionsSearch)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "reasoning_effort":
+			unionrt.StringPtr(d, &t.ReasoningEffort)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				unionrt.String(d, &t.Tools[i1])
+			}
+		case "top_p":
+			unionrt.FloatPtr(d, &t.TopP)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "users":
+			for i1, ok := 0, unionrt.First(d, &t.Users); ok; i1, ok = i1+1, unionrt.Next(d, &t.Users, i1) {
+				unionrt.String(d, &t.Users[i1])
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponsesTextConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "format":
+			t.Format = DecodeTextFormat(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponsesTextConfig) UnmarshalJSON(data []byte) error {
-	type plain ResponsesTextConfig
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "format", Dec: unionrt.FieldOf(&t.Format, UnmarshalTextFormat)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Run, decoding its union
-// field DataSource through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Run) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "data_source":
+			t.DataSource = DecodeRunDataSource(d)
+		case "error":
+			if p1 := unionrt.Ptr(d, &t.Error); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "eval_id":
+			unionrt.String(d, &t.EvalID)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "per_model_usage":
+			for i1, ok := 0, unionrt.First(d, &t.PerModelUsage); ok; i1, ok = i1+1, unionrt.Next(d, &t.PerModelUsage, i1) {
+				t.PerModelUsage[i1].DecodeJSON(d)
+			}
+		case "per_testing_criteria_results":
+			for i1, ok := 0, unionrt.First(d, &t.PerTestingCriteriaResults); ok; i1, ok = i1+1, unionrt.Next(d, &t.PerTestingCriteriaResults, i1) {
+				t.PerTestingCriteriaResults[i1].DecodeJSON(d)
+			}
+		case "report_url":
+			unionrt.StringPtr(d, &t.ReportURL)
+		case "result_counts":
+			if p1 := unionrt.Ptr(d, &t.ResultCounts); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "status":
+			unionrt.String(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Run) UnmarshalJSON(data []byte) error {
-	type plain Run
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data_source", Dec: unionrt.FieldOf(&t.DataSource, UnmarshalRunDataSource)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ScoreModelCriterion,
-// decoding its field Input through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunCriterionResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "failed":
+			unionrt.IntPtr(d, &t.Failed)
+		case "passed":
+			unionrt.IntPtr(d, &t.Passed)
+		case "testing_criteria":
+			unionrt.StringPtr(d, &t.TestingCriteria)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeRunDataSource decodes the RunDataSource that comes next, as UnmarshalRunDataSource does.
+func DecodeRunDataSource(d *unionrt.Decoder) RunDataSource {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "jsonl":
+			var v JSONLRunDataSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "jsonl" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "completions":
+			var v CompletionsRunDataSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "completions" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "responses":
+			var v ResponsesRunDataSource
+			v.DecodeJSON(d)
+			if string(v.Type) != "responses" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownRunDataSource{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownRunDataSource{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeRunInputMessages decodes the RunInputMessages that comes next, as UnmarshalRunInputMessages does.
+func DecodeRunInputMessages(d *unionrt.Decoder) RunInputMessages {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "template":
+			var v TemplateInput
+			v.DecodeJSON(d)
+			if string(v.Type) != "template" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "item_reference":
+			var v ItemReferenceInput
+			v.DecodeJSON(d)
+			if string(v.Type) != "item_reference" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownRunInputMessages{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownRunInputMessages{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunModelUsage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "cached_tokens":
+			unionrt.IntPtr(d, &t.CachedTokens)
+		case "completion_tokens":
+			unionrt.IntPtr(d, &t.CompletionTokens)
+		case "invocation_count":
+			unionrt.IntPtr(d, &t.InvocationCount)
+		case "model_name":
+			unionrt.StringPtr(d, &t.ModelName)
+		case "prompt_tokens":
+			unionrt.IntPtr(d, &t.PromptTokens)
+		case "total_tokens":
+			unionrt.IntPtr(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputItem) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "datasource_item":
+			for k1, ok := unionrt.MapFirst(d, &t.DatasourceItem); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.DatasourceItem[key1] = v1
+			}
+		case "datasource_item_id":
+			unionrt.IntPtr(d, &t.DatasourceItemID)
+		case "eval_id":
+			unionrt.String(d, &t.EvalID)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "results":
+			for i1, ok := 0, unionrt.First(d, &t.Results); ok; i1, ok = i1+1, unionrt.Next(d, &t.Results, i1) {
+				t.Results[i1].DecodeJSON(d)
+			}
+		case "run_id":
+			unionrt.String(d, &t.RunID)
+		case "sample":
+			if p1 := unionrt.Ptr(d, &t.Sample); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "status":
+			unionrt.String(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *OutputItem) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunResultCounts) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "errored":
+			unionrt.IntPtr(d, &t.Errored)
+		case "failed":
+			unionrt.IntPtr(d, &t.Failed)
+		case "passed":
+			unionrt.IntPtr(d, &t.Passed)
+		case "total":
+			unionrt.IntPtr(d, &t.Total)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunSample) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "error":
+			if p1 := unionrt.Ptr(d, &t.Error); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "finish_reason":
+			unionrt.StringPtr(d, &t.FinishReason)
+		case "input":
+			for i1, ok := 0, unionrt.First(d, &t.Input); ok; i1, ok = i1+1, unionrt.Next(d, &t.Input, i1) {
+				t.Input[i1].DecodeJSON(d)
+			}
+		case "max_completion_tokens":
+			unionrt.IntPtr(d, &t.MaxCompletionTokens)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "output":
+			for i1, ok := 0, unionrt.First(d, &t.Output); ok; i1, ok = i1+1, unionrt.Next(d, &t.Output, i1) {
+				t.Output[i1].DecodeJSON(d)
+			}
+		case "seed":
+			unionrt.IntPtr(d, &t.Seed)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "top_p":
+			unionrt.FloatPtr(d, &t.TopP)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SampleMessage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			unionrt.StringPtr(d, &t.Content)
+		case "role":
+			unionrt.StringPtr(d, &t.Role)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SampleUsage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "cached_tokens":
+			unionrt.IntPtr(d, &t.CachedTokens)
+		case "completion_tokens":
+			unionrt.IntPtr(d, &t.CompletionTokens)
+		case "prompt_tokens":
+			unionrt.IntPtr(d, &t.PromptTokens)
+		case "total_tokens":
+			unionrt.IntPtr(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ScoreModelCriterion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "input":
+			for i1, ok := 0, unionrt.First(d, &t.Input); ok; i1, ok = i1+1, unionrt.Next(d, &t.Input, i1) {
+				t.Input[i1].DecodeJSON(d)
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "pass_threshold":
+			unionrt.FloatPtr(d, &t.PassThreshold)
+		case "range":
+			for i1, ok := 0, unionrt.First(d, &t.Range); ok; i1, ok = i1+1, unionrt.Next(d, &t.Range, i1) {
+				unionrt.Float(d, &t.Range[i1])
+			}
+		case "sampling_params":
+			if p1 := unionrt.Ptr(d, &t.SamplingParams); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ScoreModelCriterion) UnmarshalJSON(data []byte) error {
-	type plain ScoreModelCriterion
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "input", Dec: unionrt.OwnSliceOf(&t.Input)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for TemplateInput, decoding
-// its field Template through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StoredCompletionsDataSourceConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "schema":
+			d.RawMessage(&t.Schema)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StoredCompletionsSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_after":
+			unionrt.IntPtr(d, &t.CreatedAfter)
+		case "created_before":
+			unionrt.IntPtr(d, &t.CreatedBefore)
+		case "limit":
+			unionrt.IntPtr(d, &t.Limit)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StringCheckCriterion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "input":
+			unionrt.String(d, &t.Input)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "operation":
+			unionrt.String(d, &t.Operation)
+		case "reference":
+			unionrt.String(d, &t.Reference)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TemplateInput) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "template":
+			for i1, ok := 0, unionrt.First(d, &t.Template); ok; i1, ok = i1+1, unionrt.Next(d, &t.Template, i1) {
+				t.Template[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TemplateInput) UnmarshalJSON(data []byte) error {
-	type plain TemplateInput
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "template", Dec: unionrt.OwnSliceOf(&t.Template)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ListRunsResponse,
-// decoding its field Data through its own UnmarshalJSON.
+// DecodeTestingCriterion decodes the TestingCriterion that comes next, as UnmarshalTestingCriterion does.
+func DecodeTestingCriterion(d *unionrt.Decoder) TestingCriterion {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "label_model":
+			var v LabelModelCriterion
+			v.DecodeJSON(d)
+			if string(v.Type) != "label_model" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "string_check":
+			var v StringCheckCriterion
+			v.DecodeJSON(d)
+			if string(v.Type) != "string_check" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "text_similarity":
+			var v TextSimilarityCriterion
+			v.DecodeJSON(d)
+			if string(v.Type) != "text_similarity" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "python":
+			var v PythonCriterion
+			v.DecodeJSON(d)
+			if string(v.Type) != "python" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "score_model":
+			var v ScoreModelCriterion
+			v.DecodeJSON(d)
+			if string(v.Type) != "score_model" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownTestingCriterion{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownTestingCriterion{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeTextFormat decodes the TextFormat that comes next, as UnmarshalTextFormat does.
+func DecodeTextFormat(d *unionrt.Decoder) TextFormat {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v shared.ResponseFormatText
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_schema":
+			var v TextFormatJSONSchema
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_schema" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_object":
+			var v shared.ResponseFormatJSONObject
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_object" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownTextFormat{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownTextFormat{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TextFormatJSONSchema) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "schema":
+			d.RawMessage(&t.Schema)
+		case "strict":
+			unionrt.BoolPtr(d, &t.Strict)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TextSimilarityCriterion) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "evaluation_metric":
+			unionrt.String(d, &t.EvaluationMetric)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "input":
+			unionrt.String(d, &t.Input)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "pass_threshold":
+			unionrt.Float(d, &t.PassThreshold)
+		case "reference":
+			unionrt.String(d, &t.Reference)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListOutputItemsResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListOutputItemsResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListRunsResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListRunsResponse) UnmarshalJSON(data []byte) error {
-	type plain ListRunsResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ListResponse, decoding
-// its field Data through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
-	type plain ListResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"data_source_config":`)
+	EncodeDataSourceConfig(e, t.DataSourceConfig)
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Key(`"testing_criteria":`)
+	if t.TestingCriteria == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.TestingCriteria {
+			e.Comma(i1)
+			EncodeTestingCriterion(e, t.TestingCriteria[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"data_source":`)
+	EncodeRunDataSource(e, t.DataSource)
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CompletionsRunDataSource) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.InputMessages != nil {
+		e.Key(`"input_messages":`)
+		EncodeRunInputMessages(e, t.InputMessages)
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	if t.SamplingParams != nil {
+		e.Key(`"sampling_params":`)
+		t.SamplingParams.EncodeJSON(e)
+	}
+	e.Key(`"source":`)
+	EncodeCompletionsRunSource(e, t.Source)
+	e.Key(`"type":`)
+	e.Raw(`"completions"`)
+	e.Raw("}")
+}
+
+// EncodeCompletionsRunSource writes v as json.Marshal would, without reflection.
+func EncodeCompletionsRunSource(e *unionrt.Encoder, v CompletionsRunSource) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case FileContentSource:
+		v.EncodeJSON(e)
+	case FileIDSource:
+		v.EncodeJSON(e)
+	case StoredCompletionsSource:
+		v.EncodeJSON(e)
+	case UnknownCompletionsRunSource:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CompletionsSamplingParams) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.MaxCompletionTokens != nil {
+		e.Key(`"max_completion_tokens":`)
+		e.Int(int64(*t.MaxCompletionTokens))
+	}
+	if t.MaxCompletionsTokens != nil {
+		e.Key(`"max_completions_tokens":`)
+		e.Int(int64(*t.MaxCompletionsTokens))
+	}
+	if t.ReasoningEffort != nil {
+		e.Key(`"reasoning_effort":`)
+		e.String(string(*t.ReasoningEffort))
+	}
+	if t.ResponseFormat != nil {
+		e.Key(`"response_format":`)
+		EncodeResponseFormat(e, t.ResponseFormat)
+	}
+	if t.Seed != nil {
+		e.Key(`"seed":`)
+		e.Int(int64(*t.Seed))
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if len(t.Tools) != 0 {
+		e.Key(`"tools":`)
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			EncodeCompletionsTool(e, t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	e.Raw("}")
+}
+
+// EncodeCompletionsTool writes v as json.Marshal would, without reflection.
+func EncodeCompletionsTool(e *unionrt.Encoder, v CompletionsTool) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case FunctionTool:
+		v.EncodeJSON(e)
+	case UnknownCompletionsTool:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CustomDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.IncludeSampleSchema != nil {
+		e.Key(`"include_sample_schema":`)
+		e.Bool(*t.IncludeSampleSchema)
+	}
+	if len(t.ItemSchema) != 0 {
+		e.Key(`"item_schema":`)
+		e.RawMessage(t.ItemSchema)
+	}
+	if len(t.Schema) != 0 {
+		e.Key(`"schema":`)
+		e.RawMessage(t.Schema)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"custom"`)
+	e.Raw("}")
+}
+
+// EncodeDataSourceConfig writes v as json.Marshal would, without reflection.
+func EncodeDataSourceConfig(e *unionrt.Encoder, v DataSourceConfig) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case CustomDataSourceConfig:
+		v.EncodeJSON(e)
+	case LogsDataSourceConfig:
+		v.EncodeJSON(e)
+	case StoredCompletionsDataSourceConfig:
+		v.EncodeJSON(e)
+	case UnknownDataSourceConfig:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileContentRow) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"item":`)
+	if t.Item == nil {
+		e.Null()
+	} else {
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(t.Item) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, t.Item[k1])
+		}
+		e.Raw("}")
+	}
+	if len(t.Sample) != 0 {
+		e.Key(`"sample":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(t.Sample) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, t.Sample[k1])
+		}
+		e.Raw("}")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileContentSource) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"content":`)
+	if t.Content == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Content {
+			e.Comma(i1)
+			t.Content[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"type":`)
+	e.Raw(`"file_content"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileIDSource) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"id":`)
+	e.String(t.ID)
+	e.Key(`"type":`)
+	e.Raw(`"file_id"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *Function) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if len(t.Parameters) != 0 {
+		e.Key(`"parameters":`)
+		e.RawMessage(t.Parameters)
+	}
+	if t.Strict != nil {
+		e.Key(`"strict":`)
+		e.Bool(*t.Strict)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FunctionTool) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"function":`)
+	t.Function.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"function"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ItemReferenceInput) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"item_reference":`)
+	e.String(t.ItemReference)
+	e.Key(`"type":`)
+	e.Raw(`"item_reference"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *JSONLRunDataSource) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"source":`)
+	EncodeJSONLRunSource(e, t.Source)
+	e.Key(`"type":`)
+	e.Raw(`"jsonl"`)
+	e.Raw("}")
+}
+
+// EncodeJSONLRunSource writes v as json.Marshal would, without reflection.
+func EncodeJSONLRunSource(e *unionrt.Encoder, v JSONLRunSource) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case FileContentSource:
+		v.EncodeJSON(e)
+	case FileIDSource:
+		v.EncodeJSON(e)
+	case UnknownJSONLRunSource:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if len(t.Schema) != 0 {
+		e.Key(`"schema":`)
+		e.RawMessage(t.Schema)
+	}
+	if t.Strict != nil {
+		e.Key(`"strict":`)
+		e.Bool(*t.Strict)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *LabelModelCriterion) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ID != nil {
+		e.Key(`"id":`)
+		e.String(*t.ID)
+	}
+	e.Key(`"input":`)
+	if t.Input == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Input {
+			e.Comma(i1)
+			t.Input[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"labels":`)
+	if t.Labels == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Labels {
+			e.Comma(i1)
+			e.String(t.Labels[i1])
+		}
+		e.Raw("]")
+	}
+	e.Key(`"model":`)
+	e.String(t.Model)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"passing_labels":`)
+	if t.PassingLabels == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.PassingLabels {
+			e.Comma(i1)
+			e.String(t.PassingLabels[i1])
+		}
+		e.Raw("]")
+	}
+	e.Key(`"type":`)
+	e.Raw(`"label_model"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *LogsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if len(t.Schema) != 0 {
+		e.Key(`"schema":`)
+		e.RawMessage(t.Schema)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"logs"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PythonCriterion) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ID != nil {
+		e.Key(`"id":`)
+		e.String(*t.ID)
+	}
+	if t.ImageTag != nil {
+		e.Key(`"image_tag":`)
+		e.String(*t.ImageTag)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if t.PassThreshold != nil {
+		e.Key(`"pass_threshold":`)
+		e.Float(float64(*t.PassThreshold), 64)
+	}
+	e.Key(`"source":`)
+	e.String(t.Source)
+	e.Key(`"type":`)
+	e.Raw(`"python"`)
+	e.Raw("}")
+}
+
+// EncodeResponseFormat writes v as json.Marshal would, without reflection.
+func EncodeResponseFormat(e *unionrt.Encoder, v ResponseFormat) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case shared.ResponseFormatText:
+		v.EncodeJSON(e)
+	case ResponseFormatJSONSchema:
+		v.EncodeJSON(e)
+	case shared.ResponseFormatJSONObject:
+		v.EncodeJSON(e)
+	case UnknownResponseFormat:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"json_schema":`)
+	t.JSONSchema.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"json_schema"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponsesRunDataSource) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.InputMessages != nil {
+		e.Key(`"input_messages":`)
+		EncodeRunInputMessages(e, t.InputMessages)
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	if t.SamplingParams != nil {
+		e.Key(`"sampling_params":`)
+		t.SamplingParams.EncodeJSON(e)
+	}
+	e.Key(`"source":`)
+	EncodeResponsesRunSource(e, t.Source)
+	e.Key(`"type":`)
+	e.Raw(`"responses"`)
+	e.Raw("}")
+}
+
+// EncodeResponsesRunSource writes v as json.Marshal would, without reflection.
+func EncodeResponsesRunSource(e *unionrt.Encoder, v ResponsesRunSource) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case FileContentSource:
+		v.EncodeJSON(e)
+	case FileIDSource:
+		v.EncodeJSON(e)
+	case ResponsesSource:
+		v.EncodeJSON(e)
+	case UnknownResponsesRunSource:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponsesSamplingParams) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.MaxCompletionTokens != nil {
+		e.Key(`"max_completion_tokens":`)
+		e.Int(int64(*t.MaxCompletionTokens))
+	}
+	if t.ReasoningEffort != nil {
+		e.Key(`"reasoning_effort":`)
+		e.String(string(*t.ReasoningEffort))
+	}
+	if t.Seed != nil {
+		e.Key(`"seed":`)
+		e.Int(int64(*t.Seed))
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if t.Text != nil {
+		e.Key(`"text":`)
+		t.Text.EncodeJSON(e)
+	}
+	if len(t.Tools) != 0 {
+		e.Key(`"tools":`)
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			e.RawMessage(t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponsesSource) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.CreatedAfter != nil {
+		e.Key(`"created_after":`)
+		e.Int(int64(*t.CreatedAfter))
+	}
+	if t.CreatedBefore != nil {
+		e.Key(`"created_before":`)
+		e.Int(int64(*t.CreatedBefore))
+	}
+	if t.InstructionsSearch != nil {
+		e.Key(`"instructions_search":`)
+		e.String(*t.InstructionsSearch)
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(t.Metadata) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, t.Metadata[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	if t.ReasoningEffort != nil {
+		e.Key(`"reasoning_effort":`)
+		e.String(string(*t.ReasoningEffort))
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if len(t.Tools) != 0 {
+		e.Key(`"tools":`)
+		e.Raw("[")
+		for i1 := range t.Tools {
+			e.Comma(i1)
+			e.String(t.Tools[i1])
+		}
+		e.Raw("]")
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"responses"`)
+	if len(t.Users) != 0 {
+		e.Key(`"users":`)
+		e.Raw("[")
+		for i1 := range t.Users {
+			e.Comma(i1)
+			e.String(t.Users[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponsesTextConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Format != nil {
+		e.Key(`"format":`)
+		EncodeTextFormat(e, t.Format)
+	}
+	e.Raw("}")
+}
+
+// EncodeRunDataSource writes v as json.Marshal would, without reflection.
+func EncodeRunDataSource(e *unionrt.Encoder, v RunDataSource) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case JSONLRunDataSource:
+		v.EncodeJSON(e)
+	case CompletionsRunDataSource:
+		v.EncodeJSON(e)
+	case ResponsesRunDataSource:
+		v.EncodeJSON(e)
+	case UnknownRunDataSource:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeRunInputMessages writes v as json.Marshal would, without reflection.
+func EncodeRunInputMessages(e *unionrt.Encoder, v RunInputMessages) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case TemplateInput:
+		v.EncodeJSON(e)
+	case ItemReferenceInput:
+		v.EncodeJSON(e)
+	case UnknownRunInputMessages:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ScoreModelCriterion) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ID != nil {
+		e.Key(`"id":`)
+		e.String(*t.ID)
+	}
+	e.Key(`"input":`)
+	if t.Input == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Input {
+			e.Comma(i1)
+			t.Input[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"model":`)
+	e.String(t.Model)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if t.PassThreshold != nil {
+		e.Key(`"pass_threshold":`)
+		e.Float(float64(*t.PassThreshold), 64)
+	}
+	if len(t.Range) != 0 {
+		e.Key(`"range":`)
+		e.Raw("[")
+		for i1 := range t.Range {
+			e.Comma(i1)
+			e.Float(float64(t.Range[i1]), 64)
+		}
+		e.Raw("]")
+	}
+	if t.SamplingParams != nil {
+		e.Key(`"sampling_params":`)
+		t.SamplingParams.EncodeJSON(e)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"score_model"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *StoredCompletionsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if len(t.Schema) != 0 {
+		e.Key(`"schema":`)
+		e.RawMessage(t.Schema)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"stored_completions"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *StoredCompletionsSource) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.CreatedAfter != nil {
+		e.Key(`"created_after":`)
+		e.Int(int64(*t.CreatedAfter))
+	}
+	if t.CreatedBefore != nil {
+		e.Key(`"created_before":`)
+		e.Int(int64(*t.CreatedBefore))
+	}
+	if t.Limit != nil {
+		e.Key(`"limit":`)
+		e.Int(int64(*t.Limit))
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"stored_completions"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *StringCheckCriterion) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ID != nil {
+		e.Key(`"id":`)
+		e.String(*t.ID)
+	}
+	e.Key(`"input":`)
+	e.String(t.Input)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"operation":`)
+	e.String(string(t.Operation))
+	e.Key(`"reference":`)
+	e.String(t.Reference)
+	e.Key(`"type":`)
+	e.Raw(`"string_check"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *TemplateInput) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"template":`)
+	if t.Template == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Template {
+			e.Comma(i1)
+			t.Template[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"type":`)
+	e.Raw(`"template"`)
+	e.Raw("}")
+}
+
+// EncodeTestingCriterion writes v as json.Marshal would, without reflection.
+func EncodeTestingCriterion(e *unionrt.Encoder, v TestingCriterion) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case LabelModelCriterion:
+		v.EncodeJSON(e)
+	case StringCheckCriterion:
+		v.EncodeJSON(e)
+	case TextSimilarityCriterion:
+		v.EncodeJSON(e)
+	case PythonCriterion:
+		v.EncodeJSON(e)
+	case ScoreModelCriterion:
+		v.EncodeJSON(e)
+	case UnknownTestingCriterion:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeTextFormat writes v as json.Marshal would, without reflection.
+func EncodeTextFormat(e *unionrt.Encoder, v TextFormat) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case shared.ResponseFormatText:
+		v.EncodeJSON(e)
+	case TextFormatJSONSchema:
+		v.EncodeJSON(e)
+	case shared.ResponseFormatJSONObject:
+		v.EncodeJSON(e)
+	case UnknownTextFormat:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *TextFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"schema":`)
+	e.RawMessage(t.Schema)
+	if t.Strict != nil {
+		e.Key(`"strict":`)
+		e.Bool(*t.Strict)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"json_schema"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *TextSimilarityCriterion) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"evaluation_metric":`)
+	e.String(string(t.EvaluationMetric))
+	if t.ID != nil {
+		e.Key(`"id":`)
+		e.String(*t.ID)
+	}
+	e.Key(`"input":`)
+	e.String(t.Input)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"pass_threshold":`)
+	e.Float(float64(t.PassThreshold), 64)
+	e.Key(`"reference":`)
+	e.String(t.Reference)
+	e.Key(`"type":`)
+	e.Raw(`"text_similarity"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Raw("}")
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 
 	"github.com/oapi-openai/openai/gen/shared"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Defines values for DeleteResponseObject.
@@ -100,4 +101,70 @@ type ListParams struct {
 
 	// Order sorts by `created_at`, `asc` or `desc` (the default).
 	Order *shared.ListOrder `form:"order,omitempty" json:"order,omitempty"`
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }

@@ -1161,31 +1161,16 @@ func (BatchSize) IsFineTuningBatchSizeSetting(unionrt.Seal) {}
 // Auto and a JSON number into BatchSize. JSON null yields
 // nil and anything else an UnknownBatchSizeSetting.
 func UnmarshalBatchSizeSetting(data []byte) (BatchSizeSetting, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FineTuningBatchSizeSetting", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v Auto
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindNumber:
-		var v BatchSize
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeBatchSizeSetting(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningBatchSizeSetting", err)
 	}
-	return UnknownBatchSizeSetting{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // BetaSetting is the DPO beta, or `auto`.
@@ -1228,31 +1213,16 @@ func (Beta) IsFineTuningBetaSetting(unionrt.Seal) {}
 // Beta. JSON null yields nil and anything else an
 // UnknownBetaSetting.
 func UnmarshalBetaSetting(data []byte) (BetaSetting, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FineTuningBetaSetting", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v Auto
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindNumber:
-		var v Beta
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeBetaSetting(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningBetaSetting", err)
 	}
-	return UnknownBetaSetting{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ComputeMultiplierSetting is the compute multiplier, or `auto`.
@@ -1299,31 +1269,16 @@ func (ComputeMultiplier) IsFineTuningComputeMultiplierSetting(unionrt.Seal) {}
 // null yields nil and anything else an
 // UnknownComputeMultiplierSetting.
 func UnmarshalComputeMultiplierSetting(data []byte) (ComputeMultiplierSetting, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FineTuningComputeMultiplierSetting", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v Auto
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindNumber:
-		var v ComputeMultiplier
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeComputeMultiplierSetting(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningComputeMultiplierSetting", err)
 	}
-	return UnknownComputeMultiplierSetting{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // EpochsSetting is the number of epochs, or `auto`.
@@ -1366,31 +1321,16 @@ func (Epochs) IsFineTuningEpochsSetting(unionrt.Seal) {}
 // and a JSON number into Epochs. JSON null yields nil and anything
 // else an UnknownEpochsSetting.
 func UnmarshalEpochsSetting(data []byte) (EpochsSetting, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FineTuningEpochsSetting", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v Auto
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindNumber:
-		var v Epochs
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeEpochsSetting(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningEpochsSetting", err)
 	}
-	return UnknownEpochsSetting{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // EvalIntervalSetting is the evaluation interval, or `auto`.
@@ -1434,31 +1374,16 @@ func (EvalInterval) IsFineTuningEvalIntervalSetting(unionrt.Seal) {}
 // Auto and a JSON number into EvalInterval. JSON null
 // yields nil and anything else an UnknownEvalIntervalSetting.
 func UnmarshalEvalIntervalSetting(data []byte) (EvalIntervalSetting, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FineTuningEvalIntervalSetting", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v Auto
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindNumber:
-		var v EvalInterval
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeEvalIntervalSetting(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningEvalIntervalSetting", err)
 	}
-	return UnknownEvalIntervalSetting{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // EvalSamplesSetting is the number of evaluation samples, or
@@ -1503,31 +1428,16 @@ func (EvalSamples) IsFineTuningEvalSamplesSetting(unionrt.Seal) {}
 // Auto and a JSON number into EvalSamples. JSON null
 // yields nil and anything else an UnknownEvalSamplesSetting.
 func UnmarshalEvalSamplesSetting(data []byte) (EvalSamplesSetting, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FineTuningEvalSamplesSetting", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v Auto
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindNumber:
-		var v EvalSamples
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeEvalSamplesSetting(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningEvalSamplesSetting", err)
 	}
-	return UnknownEvalSamplesSetting{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Integration is a service a job reports its progress to, told
@@ -1569,40 +1479,16 @@ func (WandbIntegration) IsFineTuningIntegration(unionrt.Seal) {}
 // WandbIntegration. JSON null yields nil and anything else an
 // UnknownIntegration.
 func UnmarshalIntegration(data []byte) (Integration, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FineTuningIntegration", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("FineTuningIntegration", err)
-		}
-		switch string(value) {
-		case "wandb":
-			var v WandbIntegration
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "wandb" {
-				return nil, unionrt.Error("FineTuningIntegration", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("FineTuningIntegration", err)
-		}
-		return UnknownIntegration{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeIntegration(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningIntegration", err)
 	}
-	return UnknownIntegration{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // LearningRateMultiplierSetting is the learning rate multiplier, or
@@ -1652,31 +1538,16 @@ func (LearningRateMultiplier) IsFineTuningLearningRateMultiplierSetting(unionrt.
 // LearningRateMultiplier. JSON null yields nil and anything else an
 // UnknownLearningRateMultiplierSetting.
 func UnmarshalLearningRateMultiplierSetting(data []byte) (LearningRateMultiplierSetting, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FineTuningLearningRateMultiplierSetting", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v Auto
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindNumber:
-		var v LearningRateMultiplier
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeLearningRateMultiplierSetting(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningLearningRateMultiplierSetting", err)
 	}
-	return UnknownLearningRateMultiplierSetting{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Grader grades a model's sample, told apart by `type`: compare strings,
@@ -1731,76 +1602,16 @@ func (MultiGrader) IsGrader(unionrt.Seal) {}
 // ScoreModelGrader and an object with "type" "multi" into MultiGrader. JSON
 // null yields nil and anything else an UnknownGrader.
 func UnmarshalGrader(data []byte) (Grader, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("Grader", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("Grader", err)
-		}
-		switch string(value) {
-		case "string_check":
-			var v StringCheckGrader
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "string_check" {
-				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "text_similarity":
-			var v TextSimilarityGrader
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text_similarity" {
-				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "python":
-			var v PythonGrader
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "python" {
-				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "score_model":
-			var v ScoreModelGrader
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "score_model" {
-				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "multi":
-			var v MultiGrader
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "multi" {
-				return nil, unionrt.Error("Grader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("Grader", err)
-		}
-		return UnknownGrader{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeGrader(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("Grader", err)
 	}
-	return UnknownGrader{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // GraderTokenUsage counts the tokens a model grader used: a total, or the
@@ -1845,31 +1656,16 @@ func (GraderTokenUsageDetails) IsGraderTokenUsage(unionrt.Seal) {}
 // GraderTokenUsageDetails. JSON null yields nil and anything else an
 // UnknownGraderTokenUsage.
 func UnmarshalGraderTokenUsage(data []byte) (GraderTokenUsage, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("GraderTokenUsage", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindNumber:
-		var v GraderTokenCount
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		var v GraderTokenUsageDetails
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeGraderTokenUsage(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("GraderTokenUsage", err)
 	}
-	return UnknownGraderTokenUsage{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // SubGrader is a grader that a multi grader combines, told apart by `type`.
@@ -1924,76 +1720,16 @@ func (LabelModelGrader) IsSubGrader(unionrt.Seal) {}
 // LabelModelGrader. JSON null yields nil and anything else an
 // UnknownSubGrader.
 func UnmarshalSubGrader(data []byte) (SubGrader, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("SubGrader", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("SubGrader", err)
-		}
-		switch string(value) {
-		case "string_check":
-			var v StringCheckGrader
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "string_check" {
-				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "text_similarity":
-			var v TextSimilarityGrader
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text_similarity" {
-				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "python":
-			var v PythonGrader
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "python" {
-				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "score_model":
-			var v ScoreModelGrader
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "score_model" {
-				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "label_model":
-			var v LabelModelGrader
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "label_model" {
-				return nil, unionrt.Error("SubGrader", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("SubGrader", err)
-		}
-		return UnknownSubGrader{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeSubGrader(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("SubGrader", err)
 	}
-	return UnknownSubGrader{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Auto lets the service choose a hyperparameter from the dataset:
@@ -2126,161 +1862,12 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for DPOConfig, decoding
-// its field Hyperparameters through its own UnmarshalJSON.
-func (t *DPOConfig) UnmarshalJSON(data []byte) error {
-	type plain DPOConfig
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "hyperparameters", Dec: unionrt.OwnPointerOf(&t.Hyperparameters)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for DPOHyperparameters,
-// decoding its union fields BatchSize, Beta, LearningRateMultiplier and
-// NEpochs through their Unmarshal functions.
-func (t *DPOHyperparameters) UnmarshalJSON(data []byte) error {
-	type plain DPOHyperparameters
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "batch_size", Dec: unionrt.FieldOf(&t.BatchSize, UnmarshalBatchSizeSetting)},
-		unionrt.Member{Key: "beta", Dec: unionrt.FieldOf(&t.Beta, UnmarshalBetaSetting)},
-		unionrt.Member{Key: "learning_rate_multiplier", Dec: unionrt.FieldOf(&t.LearningRateMultiplier, UnmarshalLearningRateMultiplierSetting)},
-		unionrt.Member{Key: "n_epochs", Dec: unionrt.FieldOf(&t.NEpochs, UnmarshalEpochsSetting)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for Hyperparameters,
-// decoding its union fields BatchSize, LearningRateMultiplier and NEpochs
-// through their Unmarshal functions.
-func (t *Hyperparameters) UnmarshalJSON(data []byte) error {
-	type plain Hyperparameters
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "batch_size", Dec: unionrt.FieldOf(&t.BatchSize, UnmarshalBatchSizeSetting)},
-		unionrt.Member{Key: "learning_rate_multiplier", Dec: unionrt.FieldOf(&t.LearningRateMultiplier, UnmarshalLearningRateMultiplierSetting)},
-		unionrt.Member{Key: "n_epochs", Dec: unionrt.FieldOf(&t.NEpochs, UnmarshalEpochsSetting)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for Job, decoding its
-// union field Integrations through its Unmarshal function, and its fields
-// Hyperparameters and Method through their own UnmarshalJSON.
-func (t *Job) UnmarshalJSON(data []byte) error {
-	type plain Job
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "integrations", Dec: unionrt.SliceOf(&t.Integrations, UnmarshalIntegration)},
-		unionrt.Member{Key: "hyperparameters", Dec: unionrt.OwnPointerOf(&t.Hyperparameters)},
-		unionrt.Member{Key: "method", Dec: unionrt.OwnPointerOf(&t.Method)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for Method, decoding
-// its fields Dpo, Reinforcement and Supervised through their own
-// UnmarshalJSON.
-func (t *Method) UnmarshalJSON(data []byte) error {
-	type plain Method
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "dpo", Dec: unionrt.OwnPointerOf(&t.Dpo)},
-		unionrt.Member{Key: "reinforcement", Dec: unionrt.OwnPointerOf(&t.Reinforcement)},
-		unionrt.Member{Key: "supervised", Dec: unionrt.OwnPointerOf(&t.Supervised)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// ReinforcementConfig, decoding its union field Grader through its
-// Unmarshal function, and its field Hyperparameters through its own
-// UnmarshalJSON.
-func (t *ReinforcementConfig) UnmarshalJSON(data []byte) error {
-	type plain ReinforcementConfig
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "grader", Dec: unionrt.FieldOf(&t.Grader, UnmarshalGrader)},
-		unionrt.Member{Key: "hyperparameters", Dec: unionrt.OwnPointerOf(&t.Hyperparameters)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for
-// ReinforcementHyperparameters, decoding its union fields
-// BatchSize, ComputeMultiplier, EvalInterval, EvalSamples,
-// LearningRateMultiplier and NEpochs through their Unmarshal functions.
-func (t *ReinforcementHyperparameters) UnmarshalJSON(data []byte) error {
-	type plain ReinforcementHyperparameters
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "batch_size", Dec: unionrt.FieldOf(&t.BatchSize, UnmarshalBatchSizeSetting)},
-		unionrt.Member{Key: "compute_multiplier", Dec: unionrt.FieldOf(&t.ComputeMultiplier, UnmarshalComputeMultiplierSetting)},
-		unionrt.Member{Key: "eval_interval", Dec: unionrt.FieldOf(&t.EvalInterval, UnmarshalEvalIntervalSetting)},
-		unionrt.Member{Key: "eval_samples", Dec: unionrt.FieldOf(&t.EvalSamples, UnmarshalEvalSamplesSetting)},
-		unionrt.Member{Key: "learning_rate_multiplier", Dec: unionrt.FieldOf(&t.LearningRateMultiplier, UnmarshalLearningRateMultiplierSetting)},
-		unionrt.Member{Key: "n_epochs", Dec: unionrt.FieldOf(&t.NEpochs, UnmarshalEpochsSetting)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for SupervisedConfig,
-// decoding its field Hyperparameters through its own UnmarshalJSON.
-func (t *SupervisedConfig) UnmarshalJSON(data []byte) error {
-	type plain SupervisedConfig
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "hyperparameters", Dec: unionrt.OwnPointerOf(&t.Hyperparameters)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for GraderRunMetadata, decoding
-// its union field TokenUsage through its Unmarshal function.
-func (t *GraderRunMetadata) UnmarshalJSON(data []byte) error {
-	type plain GraderRunMetadata
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "token_usage", Dec: unionrt.FieldOf(&t.TokenUsage, UnmarshalGraderTokenUsage)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for LabelModelGrader, decoding
-// its field Input through its own UnmarshalJSON.
-func (t *LabelModelGrader) UnmarshalJSON(data []byte) error {
-	type plain LabelModelGrader
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "input", Dec: unionrt.OwnSliceOf(&t.Input)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ListResponse,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *ListResponse) UnmarshalJSON(data []byte) error {
-	type plain ListResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for MultiGrader, decoding its
-// union field Graders through its Unmarshal function.
-func (t *MultiGrader) UnmarshalJSON(data []byte) error {
-	type plain MultiGrader
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "graders", Dec: unionrt.FieldOf(&t.Graders, UnmarshalSubGrader)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for RunGraderRequest, decoding
 // its union field Grader through its Unmarshal function.
 func (t *RunGraderRequest) UnmarshalJSON(data []byte) error {
 	type plain RunGraderRequest
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "grader", Dec: unionrt.FieldOf(&t.Grader, UnmarshalGrader)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for RunGraderResponse, decoding
-// its field Metadata through its own UnmarshalJSON.
-func (t *RunGraderResponse) UnmarshalJSON(data []byte) error {
-	type plain RunGraderResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "metadata", Dec: &t.Metadata},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ScoreModelGrader, decoding
-// its field Input through its own UnmarshalJSON.
-func (t *ScoreModelGrader) UnmarshalJSON(data []byte) error {
-	type plain ScoreModelGrader
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "input", Dec: unionrt.OwnSliceOf(&t.Input)},
 	)
 }
 
@@ -2293,11 +1880,1928 @@ func (t *ValidateGraderRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ValidateGraderResponse,
-// decoding its union field Grader through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteCheckpointPermissionResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteCheckpointPermissionResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeBatchSizeSetting decodes the BatchSizeSetting that comes next, as UnmarshalBatchSizeSetting does.
+func DecodeBatchSizeSetting(d *unionrt.Decoder) BatchSizeSetting {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v Auto
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindNumber:
+		var v BatchSize
+		unionrt.Int(d, &v)
+		return v
+	}
+	return UnknownBatchSizeSetting{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeBetaSetting decodes the BetaSetting that comes next, as UnmarshalBetaSetting does.
+func DecodeBetaSetting(d *unionrt.Decoder) BetaSetting {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v Auto
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindNumber:
+		var v Beta
+		unionrt.Float(d, &v)
+		return v
+	}
+	return UnknownBetaSetting{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CheckpointMetrics) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "full_valid_loss":
+			unionrt.FloatPtr(d, &t.FullValidLoss)
+		case "full_valid_mean_token_accuracy":
+			unionrt.FloatPtr(d, &t.FullValidMeanTokenAccuracy)
+		case "step":
+			unionrt.FloatPtr(d, &t.Step)
+		case "train_loss":
+			unionrt.FloatPtr(d, &t.TrainLoss)
+		case "train_mean_token_accuracy":
+			unionrt.FloatPtr(d, &t.TrainMeanTokenAccuracy)
+		case "valid_loss":
+			unionrt.FloatPtr(d, &t.ValidLoss)
+		case "valid_mean_token_accuracy":
+			unionrt.FloatPtr(d, &t.ValidMeanTokenAccuracy)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CheckpointPermission) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "project_id":
+			unionrt.String(d, &t.ProjectID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeComputeMultiplierSetting decodes the ComputeMultiplierSetting that comes next, as UnmarshalComputeMultiplierSetting does.
+func DecodeComputeMultiplierSetting(d *unionrt.Decoder) ComputeMultiplierSetting {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v Auto
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindNumber:
+		var v ComputeMultiplier
+		unionrt.Float(d, &v)
+		return v
+	}
+	return UnknownComputeMultiplierSetting{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DPOConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "hyperparameters":
+			if p1 := unionrt.Ptr(d, &t.Hyperparameters); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DPOConfig) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DPOHyperparameters) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "batch_size":
+			t.BatchSize = DecodeBatchSizeSetting(d)
+		case "beta":
+			t.Beta = DecodeBetaSetting(d)
+		case "learning_rate_multiplier":
+			t.LearningRateMultiplier = DecodeLearningRateMultiplierSetting(d)
+		case "n_epochs":
+			t.NEpochs = DecodeEpochsSetting(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DPOHyperparameters) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeEpochsSetting decodes the EpochsSetting that comes next, as UnmarshalEpochsSetting does.
+func DecodeEpochsSetting(d *unionrt.Decoder) EpochsSetting {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v Auto
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindNumber:
+		var v Epochs
+		unionrt.Int(d, &v)
+		return v
+	}
+	return UnknownEpochsSetting{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeEvalIntervalSetting decodes the EvalIntervalSetting that comes next, as UnmarshalEvalIntervalSetting does.
+func DecodeEvalIntervalSetting(d *unionrt.Decoder) EvalIntervalSetting {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v Auto
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindNumber:
+		var v EvalInterval
+		unionrt.Int(d, &v)
+		return v
+	}
+	return UnknownEvalIntervalSetting{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeEvalSamplesSetting decodes the EvalSamplesSetting that comes next, as UnmarshalEvalSamplesSetting does.
+func DecodeEvalSamplesSetting(d *unionrt.Decoder) EvalSamplesSetting {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v Auto
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindNumber:
+		var v EvalSamples
+		unionrt.Int(d, &v)
+		return v
+	}
+	return UnknownEvalSamplesSetting{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Hyperparameters) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "batch_size":
+			t.BatchSize = DecodeBatchSizeSetting(d)
+		case "learning_rate_multiplier":
+			t.LearningRateMultiplier = DecodeLearningRateMultiplierSetting(d)
+		case "n_epochs":
+			t.NEpochs = DecodeEpochsSetting(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Hyperparameters) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeIntegration decodes the Integration that comes next, as UnmarshalIntegration does.
+func DecodeIntegration(d *unionrt.Decoder) Integration {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "wandb":
+			var v WandbIntegration
+			v.DecodeJSON(d)
+			if string(v.Type) != "wandb" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownIntegration{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownIntegration{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Job) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "error":
+			if p1 := unionrt.Ptr(d, &t.Error); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "estimated_finish":
+			unionrt.IntPtr(d, &t.EstimatedFinish)
+		case "fine_tuned_model":
+			unionrt.StringPtr(d, &t.FineTunedModel)
+		case "finished_at":
+			unionrt.IntPtr(d, &t.FinishedAt)
+		case "hyperparameters":
+			if p1 := unionrt.Ptr(d, &t.Hyperparameters); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "integrations":
+			for i1, ok := 0, unionrt.First(d, &t.Integrations); ok; i1, ok = i1+1, unionrt.Next(d, &t.Integrations, i1) {
+				t.Integrations[i1] = DecodeIntegration(d)
+			}
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "method":
+			if p1 := unionrt.Ptr(d, &t.Method); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "organization_id":
+			unionrt.StringPtr(d, &t.OrganizationID)
+		case "result_files":
+			for i1, ok := 0, unionrt.First(d, &t.ResultFiles); ok; i1, ok = i1+1, unionrt.Next(d, &t.ResultFiles, i1) {
+				unionrt.String(d, &t.ResultFiles[i1])
+			}
+		case "seed":
+			unionrt.IntPtr(d, &t.Seed)
+		case "shared_with_openai":
+			unionrt.BoolPtr(d, &t.SharedWithOpenai)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "trained_tokens":
+			unionrt.IntPtr(d, &t.TrainedTokens)
+		case "training_file":
+			unionrt.String(d, &t.TrainingFile)
+		case "usage_metrics":
+			for k1, ok := unionrt.MapFirst(d, &t.UsageMetrics); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.UsageMetrics[key1] = v1
+			}
+		case "user_provided_suffix":
+			unionrt.StringPtr(d, &t.UserProvidedSuffix)
+		case "validation_file":
+			unionrt.StringPtr(d, &t.ValidationFile)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Job) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Checkpoint) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "fine_tuned_model_checkpoint":
+			unionrt.String(d, &t.FineTunedModelCheckpoint)
+		case "fine_tuning_job_id":
+			unionrt.String(d, &t.FineTuningJobID)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "metrics":
+			t.Metrics.DecodeJSON(d)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "step_number":
+			unionrt.Int(d, &t.StepNumber)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *JobError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.StringPtr(d, &t.Code)
+		case "message":
+			unionrt.StringPtr(d, &t.Message)
+		case "param":
+			unionrt.StringPtr(d, &t.Param)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Event) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "data":
+			for k1, ok := unionrt.MapFirst(d, &t.Data); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Data[key1] = v1
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "level":
+			unionrt.String(d, &t.Level)
+		case "message":
+			unionrt.String(d, &t.Message)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeLearningRateMultiplierSetting decodes the LearningRateMultiplierSetting that comes next, as UnmarshalLearningRateMultiplierSetting does.
+func DecodeLearningRateMultiplierSetting(d *unionrt.Decoder) LearningRateMultiplierSetting {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v Auto
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindNumber:
+		var v LearningRateMultiplier
+		unionrt.Float(d, &v)
+		return v
+	}
+	return UnknownLearningRateMultiplierSetting{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Method) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "dpo":
+			if p1 := unionrt.Ptr(d, &t.Dpo); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "reinforcement":
+			if p1 := unionrt.Ptr(d, &t.Reinforcement); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "supervised":
+			if p1 := unionrt.Ptr(d, &t.Supervised); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Method) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReinforcementConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "grader":
+			t.Grader = DecodeGrader(d)
+		case "hyperparameters":
+			if p1 := unionrt.Ptr(d, &t.Hyperparameters); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ReinforcementConfig) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReinforcementHyperparameters) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "batch_size":
+			t.BatchSize = DecodeBatchSizeSetting(d)
+		case "compute_multiplier":
+			t.ComputeMultiplier = DecodeComputeMultiplierSetting(d)
+		case "eval_interval":
+			t.EvalInterval = DecodeEvalIntervalSetting(d)
+		case "eval_samples":
+			t.EvalSamples = DecodeEvalSamplesSetting(d)
+		case "learning_rate_multiplier":
+			t.LearningRateMultiplier = DecodeLearningRateMultiplierSetting(d)
+		case "n_epochs":
+			t.NEpochs = DecodeEpochsSetting(d)
+		case "reasoning_effort":
+			unionrt.StringPtr(d, &t.ReasoningEffort)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ReinforcementHyperparameters) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SupervisedConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "hyperparameters":
+			if p1 := unionrt.Ptr(d, &t.Hyperparameters); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *SupervisedConfig) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WandbIntegration) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "wandb":
+			t.Wandb.DecodeJSON(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WandbSettings) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "entity":
+			unionrt.StringPtr(d, &t.Entity)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "project":
+			unionrt.String(d, &t.Project)
+		case "tags":
+			for i1, ok := 0, unionrt.First(d, &t.Tags); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tags, i1) {
+				unionrt.String(d, &t.Tags[i1])
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeGrader decodes the Grader that comes next, as UnmarshalGrader does.
+func DecodeGrader(d *unionrt.Decoder) Grader {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "string_check":
+			var v StringCheckGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "string_check" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "text_similarity":
+			var v TextSimilarityGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "text_similarity" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "python":
+			var v PythonGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "python" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "score_model":
+			var v ScoreModelGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "score_model" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "multi":
+			var v MultiGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "multi" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownGrader{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownGrader{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GraderRunErrors) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "formula_parse_error":
+			unionrt.BoolPtr(d, &t.FormulaParseError)
+		case "invalid_variable_error":
+			unionrt.BoolPtr(d, &t.InvalidVariableError)
+		case "model_grader_parse_error":
+			unionrt.BoolPtr(d, &t.ModelGraderParseError)
+		case "model_grader_refusal_error":
+			unionrt.BoolPtr(d, &t.ModelGraderRefusalError)
+		case "model_grader_server_error":
+			unionrt.BoolPtr(d, &t.ModelGraderServerError)
+		case "model_grader_server_error_details":
+			unionrt.StringPtr(d, &t.ModelGraderServerErrorDetails)
+		case "other_error":
+			unionrt.BoolPtr(d, &t.OtherError)
+		case "python_grader_runtime_error":
+			unionrt.BoolPtr(d, &t.PythonGraderRuntimeError)
+		case "python_grader_runtime_error_details":
+			unionrt.StringPtr(d, &t.PythonGraderRuntimeErrorDetails)
+		case "python_grader_server_error":
+			unionrt.BoolPtr(d, &t.PythonGraderServerError)
+		case "python_grader_server_error_type":
+			unionrt.StringPtr(d, &t.PythonGraderServerErrorType)
+		case "sample_parse_error":
+			unionrt.BoolPtr(d, &t.SampleParseError)
+		case "truncated_observation_error":
+			unionrt.BoolPtr(d, &t.TruncatedObservationError)
+		case "unresponsive_reward_error":
+			unionrt.BoolPtr(d, &t.UnresponsiveRewardError)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GraderRunMetadata) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "errors":
+			if p1 := unionrt.Ptr(d, &t.Errors); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "execution_time":
+			unionrt.FloatPtr(d, &t.ExecutionTime)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "sampled_model_name":
+			unionrt.StringPtr(d, &t.SampledModelName)
+		case "scores":
+			for k1, ok := unionrt.MapFirst(d, &t.Scores); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Scores[key1] = v1
+			}
+		case "token_usage":
+			t.TokenUsage = DecodeGraderTokenUsage(d)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *GraderRunMetadata) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeGraderTokenUsage decodes the GraderTokenUsage that comes next, as UnmarshalGraderTokenUsage does.
+func DecodeGraderTokenUsage(d *unionrt.Decoder) GraderTokenUsage {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindNumber:
+		var v GraderTokenCount
+		unionrt.Int(d, &v)
+		return v
+	case unionrt.KindObject:
+		var v GraderTokenUsageDetails
+		v.DecodeJSON(d)
+		return v
+	}
+	return UnknownGraderTokenUsage{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GraderTokenUsageDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "cached_tokens":
+			unionrt.IntPtr(d, &t.CachedTokens)
+		case "completion_tokens":
+			unionrt.IntPtr(d, &t.CompletionTokens)
+		case "prompt_tokens":
+			unionrt.IntPtr(d, &t.PromptTokens)
+		case "total_tokens":
+			unionrt.IntPtr(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *LabelModelGrader) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			for i1, ok := 0, unionrt.First(d, &t.Input); ok; i1, ok = i1+1, unionrt.Next(d, &t.Input, i1) {
+				t.Input[i1].DecodeJSON(d)
+			}
+		case "labels":
+			for i1, ok := 0, unionrt.First(d, &t.Labels); ok; i1, ok = i1+1, unionrt.Next(d, &t.Labels, i1) {
+				unionrt.String(d, &t.Labels[i1])
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "passing_labels":
+			for i1, ok := 0, unionrt.First(d, &t.PassingLabels); ok; i1, ok = i1+1, unionrt.Next(d, &t.PassingLabels, i1) {
+				unionrt.String(d, &t.PassingLabels[i1])
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *LabelModelGrader) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListCheckpointPermissionsResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListCheckpointPermissionsResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListCheckpointsResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListCheckpointsResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListEventsResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListEventsResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MultiGrader) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "calculate_output":
+			unionrt.String(d, &t.CalculateOutput)
+		case "graders":
+			t.Graders = DecodeSubGrader(d)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *MultiGrader) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PythonGrader) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image_tag":
+			unionrt.StringPtr(d, &t.ImageTag)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "source":
+			unionrt.String(d, &t.Source)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RunGraderResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "metadata":
+			t.Metadata.DecodeJSON(d)
+		case "model_grader_token_usage_per_model":
+			for k1, ok := unionrt.MapFirst(d, &t.ModelGraderTokenUsagePerModel); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 GraderTokenUsageDetails
+				v1.DecodeJSON(d)
+				t.ModelGraderTokenUsagePerModel[key1] = v1
+			}
+		case "reward":
+			unionrt.Float(d, &t.Reward)
+		case "sub_rewards":
+			for k1, ok := unionrt.MapFirst(d, &t.SubRewards); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.SubRewards[key1] = v1
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *RunGraderResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ScoreModelGrader) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			for i1, ok := 0, unionrt.First(d, &t.Input); ok; i1, ok = i1+1, unionrt.Next(d, &t.Input, i1) {
+				t.Input[i1].DecodeJSON(d)
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "range":
+			for i1, ok := 0, unionrt.First(d, &t.Range); ok; i1, ok = i1+1, unionrt.Next(d, &t.Range, i1) {
+				unionrt.Float(d, &t.Range[i1])
+			}
+		case "sampling_params":
+			if p1 := unionrt.Ptr(d, &t.SamplingParams); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ScoreModelGrader) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StringCheckGrader) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			unionrt.String(d, &t.Input)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "operation":
+			unionrt.String(d, &t.Operation)
+		case "reference":
+			unionrt.String(d, &t.Reference)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeSubGrader decodes the SubGrader that comes next, as UnmarshalSubGrader does.
+func DecodeSubGrader(d *unionrt.Decoder) SubGrader {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "string_check":
+			var v StringCheckGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "string_check" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "text_similarity":
+			var v TextSimilarityGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "text_similarity" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "python":
+			var v PythonGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "python" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "score_model":
+			var v ScoreModelGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "score_model" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "label_model":
+			var v LabelModelGrader
+			v.DecodeJSON(d)
+			if string(v.Type) != "label_model" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownSubGrader{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownSubGrader{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TextSimilarityGrader) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "evaluation_metric":
+			unionrt.String(d, &t.EvaluationMetric)
+		case "input":
+			unionrt.String(d, &t.Input)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "reference":
+			unionrt.String(d, &t.Reference)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ValidateGraderResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "grader":
+			t.Grader = DecodeGrader(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ValidateGraderResponse) UnmarshalJSON(data []byte) error {
-	type plain ValidateGraderResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "grader", Dec: unionrt.FieldOf(&t.Grader, UnmarshalGrader)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateCheckpointPermissionRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"project_ids":`)
+	if t.ProjectIds == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.ProjectIds {
+			e.Comma(i1)
+			e.String(t.ProjectIds[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Hyperparameters != nil {
+		e.Key(`"hyperparameters":`)
+		t.Hyperparameters.EncodeJSON(e)
+	}
+	if len(t.Integrations) != 0 {
+		e.Key(`"integrations":`)
+		e.Raw("[")
+		for i1 := range t.Integrations {
+			e.Comma(i1)
+			EncodeIntegration(e, t.Integrations[i1])
+		}
+		e.Raw("]")
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Method != nil {
+		e.Key(`"method":`)
+		t.Method.EncodeJSON(e)
+	}
+	e.Key(`"model":`)
+	e.String(t.Model)
+	if t.Seed != nil {
+		e.Key(`"seed":`)
+		e.Int(int64(*t.Seed))
+	}
+	if t.Suffix != nil {
+		e.Key(`"suffix":`)
+		e.String(*t.Suffix)
+	}
+	e.Key(`"training_file":`)
+	e.String(t.TrainingFile)
+	if t.ValidationFile != nil {
+		e.Key(`"validation_file":`)
+		e.String(*t.ValidationFile)
+	}
+	e.Raw("}")
+}
+
+// EncodeBatchSizeSetting writes v as json.Marshal would, without reflection.
+func EncodeBatchSizeSetting(e *unionrt.Encoder, v BatchSizeSetting) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case Auto:
+		e.String(string(v))
+	case BatchSize:
+		e.Int(int64(v))
+	case UnknownBatchSizeSetting:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeBetaSetting writes v as json.Marshal would, without reflection.
+func EncodeBetaSetting(e *unionrt.Encoder, v BetaSetting) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case Auto:
+		e.String(string(v))
+	case Beta:
+		e.Float(float64(v), 64)
+	case UnknownBetaSetting:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeComputeMultiplierSetting writes v as json.Marshal would, without reflection.
+func EncodeComputeMultiplierSetting(e *unionrt.Encoder, v ComputeMultiplierSetting) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case Auto:
+		e.String(string(v))
+	case ComputeMultiplier:
+		e.Float(float64(v), 64)
+	case UnknownComputeMultiplierSetting:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *DPOConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Hyperparameters != nil {
+		e.Key(`"hyperparameters":`)
+		t.Hyperparameters.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *DPOHyperparameters) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.BatchSize != nil {
+		e.Key(`"batch_size":`)
+		EncodeBatchSizeSetting(e, t.BatchSize)
+	}
+	if t.Beta != nil {
+		e.Key(`"beta":`)
+		EncodeBetaSetting(e, t.Beta)
+	}
+	if t.LearningRateMultiplier != nil {
+		e.Key(`"learning_rate_multiplier":`)
+		EncodeLearningRateMultiplierSetting(e, t.LearningRateMultiplier)
+	}
+	if t.NEpochs != nil {
+		e.Key(`"n_epochs":`)
+		EncodeEpochsSetting(e, t.NEpochs)
+	}
+	e.Raw("}")
+}
+
+// EncodeEpochsSetting writes v as json.Marshal would, without reflection.
+func EncodeEpochsSetting(e *unionrt.Encoder, v EpochsSetting) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case Auto:
+		e.String(string(v))
+	case Epochs:
+		e.Int(int64(v))
+	case UnknownEpochsSetting:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeEvalIntervalSetting writes v as json.Marshal would, without reflection.
+func EncodeEvalIntervalSetting(e *unionrt.Encoder, v EvalIntervalSetting) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case Auto:
+		e.String(string(v))
+	case EvalInterval:
+		e.Int(int64(v))
+	case UnknownEvalIntervalSetting:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeEvalSamplesSetting writes v as json.Marshal would, without reflection.
+func EncodeEvalSamplesSetting(e *unionrt.Encoder, v EvalSamplesSetting) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case Auto:
+		e.String(string(v))
+	case EvalSamples:
+		e.Int(int64(v))
+	case UnknownEvalSamplesSetting:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *Hyperparameters) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.BatchSize != nil {
+		e.Key(`"batch_size":`)
+		EncodeBatchSizeSetting(e, t.BatchSize)
+	}
+	if t.LearningRateMultiplier != nil {
+		e.Key(`"learning_rate_multiplier":`)
+		EncodeLearningRateMultiplierSetting(e, t.LearningRateMultiplier)
+	}
+	if t.NEpochs != nil {
+		e.Key(`"n_epochs":`)
+		EncodeEpochsSetting(e, t.NEpochs)
+	}
+	e.Raw("}")
+}
+
+// EncodeIntegration writes v as json.Marshal would, without reflection.
+func EncodeIntegration(e *unionrt.Encoder, v Integration) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case WandbIntegration:
+		v.EncodeJSON(e)
+	case UnknownIntegration:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeLearningRateMultiplierSetting writes v as json.Marshal would, without reflection.
+func EncodeLearningRateMultiplierSetting(e *unionrt.Encoder, v LearningRateMultiplierSetting) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case Auto:
+		e.String(string(v))
+	case LearningRateMultiplier:
+		e.Float(float64(v), 64)
+	case UnknownLearningRateMultiplierSetting:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *Method) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Dpo != nil {
+		e.Key(`"dpo":`)
+		t.Dpo.EncodeJSON(e)
+	}
+	if t.Reinforcement != nil {
+		e.Key(`"reinforcement":`)
+		t.Reinforcement.EncodeJSON(e)
+	}
+	if t.Supervised != nil {
+		e.Key(`"supervised":`)
+		t.Supervised.EncodeJSON(e)
+	}
+	e.Key(`"type":`)
+	e.String(string(t.Type))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ReinforcementConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"grader":`)
+	EncodeGrader(e, t.Grader)
+	if t.Hyperparameters != nil {
+		e.Key(`"hyperparameters":`)
+		t.Hyperparameters.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ReinforcementHyperparameters) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.BatchSize != nil {
+		e.Key(`"batch_size":`)
+		EncodeBatchSizeSetting(e, t.BatchSize)
+	}
+	if t.ComputeMultiplier != nil {
+		e.Key(`"compute_multiplier":`)
+		EncodeComputeMultiplierSetting(e, t.ComputeMultiplier)
+	}
+	if t.EvalInterval != nil {
+		e.Key(`"eval_interval":`)
+		EncodeEvalIntervalSetting(e, t.EvalInterval)
+	}
+	if t.EvalSamples != nil {
+		e.Key(`"eval_samples":`)
+		EncodeEvalSamplesSetting(e, t.EvalSamples)
+	}
+	if t.LearningRateMultiplier != nil {
+		e.Key(`"learning_rate_multiplier":`)
+		EncodeLearningRateMultiplierSetting(e, t.LearningRateMultiplier)
+	}
+	if t.NEpochs != nil {
+		e.Key(`"n_epochs":`)
+		EncodeEpochsSetting(e, t.NEpochs)
+	}
+	if t.ReasoningEffort != nil {
+		e.Key(`"reasoning_effort":`)
+		e.String(string(*t.ReasoningEffort))
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *SupervisedConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Hyperparameters != nil {
+		e.Key(`"hyperparameters":`)
+		t.Hyperparameters.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *WandbIntegration) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"wandb"`)
+	e.Key(`"wandb":`)
+	t.Wandb.EncodeJSON(e)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *WandbSettings) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Entity != nil {
+		e.Key(`"entity":`)
+		e.String(*t.Entity)
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Key(`"project":`)
+	e.String(t.Project)
+	if len(t.Tags) != 0 {
+		e.Key(`"tags":`)
+		e.Raw("[")
+		for i1 := range t.Tags {
+			e.Comma(i1)
+			e.String(t.Tags[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeGrader writes v as json.Marshal would, without reflection.
+func EncodeGrader(e *unionrt.Encoder, v Grader) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case StringCheckGrader:
+		v.EncodeJSON(e)
+	case TextSimilarityGrader:
+		v.EncodeJSON(e)
+	case PythonGrader:
+		v.EncodeJSON(e)
+	case ScoreModelGrader:
+		v.EncodeJSON(e)
+	case MultiGrader:
+		v.EncodeJSON(e)
+	case UnknownGrader:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *LabelModelGrader) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"input":`)
+	if t.Input == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Input {
+			e.Comma(i1)
+			t.Input[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"labels":`)
+	if t.Labels == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Labels {
+			e.Comma(i1)
+			e.String(t.Labels[i1])
+		}
+		e.Raw("]")
+	}
+	e.Key(`"model":`)
+	e.String(t.Model)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"passing_labels":`)
+	if t.PassingLabels == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.PassingLabels {
+			e.Comma(i1)
+			e.String(t.PassingLabels[i1])
+		}
+		e.Raw("]")
+	}
+	e.Key(`"type":`)
+	e.Raw(`"label_model"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *MultiGrader) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"calculate_output":`)
+	e.String(t.CalculateOutput)
+	e.Key(`"graders":`)
+	EncodeSubGrader(e, t.Graders)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"type":`)
+	e.Raw(`"multi"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PythonGrader) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ImageTag != nil {
+		e.Key(`"image_tag":`)
+		e.String(*t.ImageTag)
+	}
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"source":`)
+	e.String(t.Source)
+	e.Key(`"type":`)
+	e.Raw(`"python"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *RunGraderRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"grader":`)
+	EncodeGrader(e, t.Grader)
+	if len(t.Item) != 0 {
+		e.Key(`"item":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(t.Item) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, t.Item[k1])
+		}
+		e.Raw("}")
+	}
+	e.Key(`"model_sample":`)
+	e.String(t.ModelSample)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ScoreModelGrader) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"input":`)
+	if t.Input == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Input {
+			e.Comma(i1)
+			t.Input[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Key(`"model":`)
+	e.String(t.Model)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	if len(t.Range) != 0 {
+		e.Key(`"range":`)
+		e.Raw("[")
+		for i1 := range t.Range {
+			e.Comma(i1)
+			e.Float(float64(t.Range[i1]), 64)
+		}
+		e.Raw("]")
+	}
+	if t.SamplingParams != nil {
+		e.Key(`"sampling_params":`)
+		t.SamplingParams.EncodeJSON(e)
+	}
+	e.Key(`"type":`)
+	e.Raw(`"score_model"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *StringCheckGrader) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"input":`)
+	e.String(t.Input)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"operation":`)
+	e.String(string(t.Operation))
+	e.Key(`"reference":`)
+	e.String(t.Reference)
+	e.Key(`"type":`)
+	e.Raw(`"string_check"`)
+	e.Raw("}")
+}
+
+// EncodeSubGrader writes v as json.Marshal would, without reflection.
+func EncodeSubGrader(e *unionrt.Encoder, v SubGrader) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case StringCheckGrader:
+		v.EncodeJSON(e)
+	case TextSimilarityGrader:
+		v.EncodeJSON(e)
+	case PythonGrader:
+		v.EncodeJSON(e)
+	case ScoreModelGrader:
+		v.EncodeJSON(e)
+	case LabelModelGrader:
+		v.EncodeJSON(e)
+	case UnknownSubGrader:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *TextSimilarityGrader) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"evaluation_metric":`)
+	e.String(string(t.EvaluationMetric))
+	e.Key(`"input":`)
+	e.String(t.Input)
+	e.Key(`"name":`)
+	e.String(t.Name)
+	e.Key(`"reference":`)
+	e.String(t.Reference)
+	e.Key(`"type":`)
+	e.Raw(`"text_similarity"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ValidateGraderRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"grader":`)
+	EncodeGrader(e, t.Grader)
+	e.Raw("}")
 }

@@ -1124,49 +1124,16 @@ func (EditCompletedEvent) IsImageEditStreamEvent(unionrt.Seal) {}
 // into EditCompletedEvent. JSON null yields nil and anything else an
 // UnknownEditStreamEvent.
 func UnmarshalEditStreamEvent(data []byte) (EditStreamEvent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ImageEditStreamEvent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ImageEditStreamEvent", err)
-		}
-		switch string(value) {
-		case "image_edit.partial_image":
-			var v EditPartialImageEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_edit.partial_image" {
-				return nil, unionrt.Error("ImageEditStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_edit.completed":
-			var v EditCompletedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_edit.completed" {
-				return nil, unionrt.Error("ImageEditStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ImageEditStreamEvent", err)
-		}
-		return UnknownEditStreamEvent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeEditStreamEvent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ImageEditStreamEvent", err)
 	}
-	return UnknownEditStreamEvent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // GenStreamEvent is an event of an image generation stream.
@@ -1211,49 +1178,16 @@ func (GenCompletedEvent) IsImageGenStreamEvent(unionrt.Seal) {}
 // "image_generation.completed" into GenCompletedEvent. JSON null yields
 // nil and anything else an UnknownGenStreamEvent.
 func UnmarshalGenStreamEvent(data []byte) (GenStreamEvent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ImageGenStreamEvent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ImageGenStreamEvent", err)
-		}
-		switch string(value) {
-		case "image_generation.partial_image":
-			var v GenPartialImageEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_generation.partial_image" {
-				return nil, unionrt.Error("ImageGenStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_generation.completed":
-			var v GenCompletedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_generation.completed" {
-				return nil, unionrt.Error("ImageGenStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ImageGenStreamEvent", err)
-		}
-		return UnknownGenStreamEvent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeGenStreamEvent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ImageGenStreamEvent", err)
 	}
-	return UnknownGenStreamEvent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ProvenanceResult is the result of looking for one kind of provenance
@@ -1298,49 +1232,16 @@ func (SynthIDProvenanceResult) IsProvenanceResult(unionrt.Seal) {}
 // with "type" "synthid" into SynthIDProvenanceResult. JSON null yields nil
 // and anything else an UnknownProvenanceResult.
 func UnmarshalProvenanceResult(data []byte) (ProvenanceResult, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ProvenanceResult", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ProvenanceResult", err)
-		}
-		switch string(value) {
-		case "c2pa":
-			var v C2PAProvenanceResult
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "c2pa" {
-				return nil, unionrt.Error("ProvenanceResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "synthid":
-			var v SynthIDProvenanceResult
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "synthid" {
-				return nil, unionrt.Error("ProvenanceResult", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ProvenanceResult", err)
-		}
-		return UnknownProvenanceResult{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeProvenanceResult(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ProvenanceResult", err)
 	}
-	return UnknownProvenanceResult{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // MarshalJSON always encodes C2PAProvenanceResultType as "c2pa": the "type"
@@ -1389,11 +1290,556 @@ func (SynthIDProvenanceResultType) MarshalJSON() ([]byte, error) {
 	return []byte(`"synthid"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ContentProvenanceCheck,
-// decoding its union field Results through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *C2PAProvenanceResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "generated_at":
+			unionrt.StringPtr(d, &t.GeneratedAt)
+		case "issuer":
+			unionrt.StringPtr(d, &t.Issuer)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "outcome":
+			unionrt.String(d, &t.Outcome)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "validation_state":
+			unionrt.String(d, &t.ValidationState)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContentProvenanceCheck) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "results":
+			for i1, ok := 0, unionrt.First(d, &t.Results); ok; i1, ok = i1+1, unionrt.Next(d, &t.Results, i1) {
+				t.Results[i1] = DecodeProvenanceResult(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ContentProvenanceCheck) UnmarshalJSON(data []byte) error {
-	type plain ContentProvenanceCheck
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "results", Dec: unionrt.SliceOf(&t.Results, UnmarshalProvenanceResult)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Image) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "b64_json":
+			unionrt.StringPtr(d, &t.B64Json)
+		case "revised_prompt":
+			unionrt.StringPtr(d, &t.RevisedPrompt)
+		case "url":
+			unionrt.StringPtr(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *EditCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "b64_json":
+			unionrt.String(d, &t.B64Json)
+		case "background":
+			unionrt.StringPtr(d, &t.Background)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "output_format":
+			unionrt.StringPtr(d, &t.OutputFormat)
+		case "quality":
+			unionrt.StringPtr(d, &t.Quality)
+		case "size":
+			unionrt.StringPtr(d, &t.Size)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *EditPartialImageEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "b64_json":
+			unionrt.String(d, &t.B64Json)
+		case "background":
+			unionrt.StringPtr(d, &t.Background)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "output_format":
+			unionrt.StringPtr(d, &t.OutputFormat)
+		case "partial_image_index":
+			unionrt.Int(d, &t.PartialImageIndex)
+		case "quality":
+			unionrt.StringPtr(d, &t.Quality)
+		case "size":
+			unionrt.StringPtr(d, &t.Size)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeEditStreamEvent decodes the EditStreamEvent that comes next, as UnmarshalEditStreamEvent does.
+func DecodeEditStreamEvent(d *unionrt.Decoder) EditStreamEvent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "image_edit.partial_image":
+			var v EditPartialImageEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_edit.partial_image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_edit.completed":
+			var v EditCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_edit.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownEditStreamEvent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownEditStreamEvent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GenCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "b64_json":
+			unionrt.String(d, &t.B64Json)
+		case "background":
+			unionrt.StringPtr(d, &t.Background)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "output_format":
+			unionrt.StringPtr(d, &t.OutputFormat)
+		case "quality":
+			unionrt.StringPtr(d, &t.Quality)
+		case "size":
+			unionrt.StringPtr(d, &t.Size)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GenPartialImageEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "b64_json":
+			unionrt.String(d, &t.B64Json)
+		case "background":
+			unionrt.StringPtr(d, &t.Background)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "output_format":
+			unionrt.StringPtr(d, &t.OutputFormat)
+		case "partial_image_index":
+			unionrt.Int(d, &t.PartialImageIndex)
+		case "quality":
+			unionrt.StringPtr(d, &t.Quality)
+		case "size":
+			unionrt.StringPtr(d, &t.Size)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeGenStreamEvent decodes the GenStreamEvent that comes next, as UnmarshalGenStreamEvent does.
+func DecodeGenStreamEvent(d *unionrt.Decoder) GenStreamEvent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "image_generation.partial_image":
+			var v GenPartialImageEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_generation.partial_image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_generation.completed":
+			var v GenCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_generation.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownGenStreamEvent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownGenStreamEvent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Response) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "background":
+			unionrt.StringPtr(d, &t.Background)
+		case "created":
+			unionrt.Int(d, &t.Created)
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "output_format":
+			unionrt.StringPtr(d, &t.OutputFormat)
+		case "quality":
+			unionrt.StringPtr(d, &t.Quality)
+		case "size":
+			unionrt.StringPtr(d, &t.Size)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Response) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Usage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "input_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.InputTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "output_tokens":
+			unionrt.Int(d, &t.OutputTokens)
+		case "output_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.OutputTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "total_tokens":
+			unionrt.Int(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeProvenanceResult decodes the ProvenanceResult that comes next, as UnmarshalProvenanceResult does.
+func DecodeProvenanceResult(d *unionrt.Decoder) ProvenanceResult {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "c2pa":
+			var v C2PAProvenanceResult
+			v.DecodeJSON(d)
+			if string(v.Type) != "c2pa" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "synthid":
+			var v SynthIDProvenanceResult
+			v.DecodeJSON(d)
+			if string(v.Type) != "synthid" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownProvenanceResult{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownProvenanceResult{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SynthIDProvenanceResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "generated_at":
+			unionrt.StringPtr(d, &t.GeneratedAt)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "outcome":
+			unionrt.String(d, &t.Outcome)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateEditJSONRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Background != nil {
+		e.Key(`"background":`)
+		e.String(string(*t.Background))
+	}
+	e.Key(`"images":`)
+	if t.Images == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Images {
+			e.Comma(i1)
+			t.Images[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	if t.InputFidelity != nil {
+		e.Key(`"input_fidelity":`)
+		e.String(string(*t.InputFidelity))
+	}
+	if t.Mask != nil {
+		e.Key(`"mask":`)
+		t.Mask.EncodeJSON(e)
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	if t.Moderation != nil {
+		e.Key(`"moderation":`)
+		e.String(string(*t.Moderation))
+	}
+	if t.N != nil {
+		e.Key(`"n":`)
+		e.Int(int64(*t.N))
+	}
+	if t.OutputCompression != nil {
+		e.Key(`"output_compression":`)
+		e.Int(int64(*t.OutputCompression))
+	}
+	if t.OutputFormat != nil {
+		e.Key(`"output_format":`)
+		e.String(string(*t.OutputFormat))
+	}
+	if t.PartialImages != nil {
+		e.Key(`"partial_images":`)
+		e.Int(int64(*t.PartialImages))
+	}
+	e.Key(`"prompt":`)
+	e.String(t.Prompt)
+	if t.Quality != nil {
+		e.Key(`"quality":`)
+		e.String(string(*t.Quality))
+	}
+	if t.Size != nil {
+		e.Key(`"size":`)
+		e.String(*t.Size)
+	}
+	if t.Stream != nil {
+		e.Key(`"stream":`)
+		e.Bool(*t.Stream)
+	}
+	if t.User != nil {
+		e.Key(`"user":`)
+		e.String(*t.User)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Background != nil {
+		e.Key(`"background":`)
+		e.String(string(*t.Background))
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	if t.Moderation != nil {
+		e.Key(`"moderation":`)
+		e.String(string(*t.Moderation))
+	}
+	if t.N != nil {
+		e.Key(`"n":`)
+		e.Int(int64(*t.N))
+	}
+	if t.OutputCompression != nil {
+		e.Key(`"output_compression":`)
+		e.Int(int64(*t.OutputCompression))
+	}
+	if t.OutputFormat != nil {
+		e.Key(`"output_format":`)
+		e.String(string(*t.OutputFormat))
+	}
+	if t.PartialImages != nil {
+		e.Key(`"partial_images":`)
+		e.Int(int64(*t.PartialImages))
+	}
+	e.Key(`"prompt":`)
+	e.String(t.Prompt)
+	if t.Quality != nil {
+		e.Key(`"quality":`)
+		e.String(string(*t.Quality))
+	}
+	if t.ResponseFormat != nil {
+		e.Key(`"response_format":`)
+		e.String(string(*t.ResponseFormat))
+	}
+	if t.Size != nil {
+		e.Key(`"size":`)
+		e.String(*t.Size)
+	}
+	if t.Stream != nil {
+		e.Key(`"stream":`)
+		e.Bool(*t.Stream)
+	}
+	if t.Style != nil {
+		e.Key(`"style":`)
+		e.String(string(*t.Style))
+	}
+	if t.User != nil {
+		e.Key(`"user":`)
+		e.String(*t.User)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *Reference) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.FileID != nil {
+		e.Key(`"file_id":`)
+		e.String(*t.FileID)
+	}
+	if t.ImageURL != nil {
+		e.Key(`"image_url":`)
+		e.String(*t.ImageURL)
+	}
+	e.Raw("}")
 }

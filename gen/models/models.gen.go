@@ -6,6 +6,10 @@
 // operations use, beside the methods that call them.
 package models
 
+import (
+	"github.com/oapi-openai/openai/internal/unionrt"
+)
+
 // Defines values for ListResponseObject.
 const (
 	ListResponseObjectList ListResponseObject = "list"
@@ -77,3 +81,97 @@ type Model struct {
 
 // Object is always `model`.
 type Object string
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Model) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created":
+			unionrt.Int(d, &t.Created)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "owned_by":
+			unionrt.String(d, &t.OwnedBy)
+		case "shutdown_date":
+			unionrt.StringPtr(d, &t.ShutdownDate)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Model) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}

@@ -447,3 +447,309 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 		unionrt.Member{Key: "input", Dec: unionrt.FieldOf(&t.Input, UnmarshalInput)},
 	)
 }
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CreateResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "results":
+			for i1, ok := 0, unionrt.First(d, &t.Results); ok; i1, ok = i1+1, unionrt.Next(d, &t.Results, i1) {
+				t.Results[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CreateResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Categories) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "harassment":
+			unionrt.Bool(d, &t.Harassment)
+		case "harassment/threatening":
+			unionrt.Bool(d, &t.HarassmentThreatening)
+		case "hate":
+			unionrt.Bool(d, &t.Hate)
+		case "hate/threatening":
+			unionrt.Bool(d, &t.HateThreatening)
+		case "illicit":
+			unionrt.Bool(d, &t.Illicit)
+		case "illicit/violent":
+			unionrt.Bool(d, &t.IllicitViolent)
+		case "self-harm":
+			unionrt.Bool(d, &t.SelfHarm)
+		case "self-harm/instructions":
+			unionrt.Bool(d, &t.SelfHarmInstructions)
+		case "self-harm/intent":
+			unionrt.Bool(d, &t.SelfHarmIntent)
+		case "sexual":
+			unionrt.Bool(d, &t.Sexual)
+		case "sexual/minors":
+			unionrt.Bool(d, &t.SexualMinors)
+		case "violence":
+			unionrt.Bool(d, &t.Violence)
+		case "violence/graphic":
+			unionrt.Bool(d, &t.ViolenceGraphic)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CategoryAppliedInputTypes) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "harassment":
+			for i1, ok := 0, unionrt.First(d, &t.Harassment); ok; i1, ok = i1+1, unionrt.Next(d, &t.Harassment, i1) {
+				unionrt.String(d, &t.Harassment[i1])
+			}
+		case "harassment/threatening":
+			for i1, ok := 0, unionrt.First(d, &t.HarassmentThreatening); ok; i1, ok = i1+1, unionrt.Next(d, &t.HarassmentThreatening, i1) {
+				unionrt.String(d, &t.HarassmentThreatening[i1])
+			}
+		case "hate":
+			for i1, ok := 0, unionrt.First(d, &t.Hate); ok; i1, ok = i1+1, unionrt.Next(d, &t.Hate, i1) {
+				unionrt.String(d, &t.Hate[i1])
+			}
+		case "hate/threatening":
+			for i1, ok := 0, unionrt.First(d, &t.HateThreatening); ok; i1, ok = i1+1, unionrt.Next(d, &t.HateThreatening, i1) {
+				unionrt.String(d, &t.HateThreatening[i1])
+			}
+		case "illicit":
+			for i1, ok := 0, unionrt.First(d, &t.Illicit); ok; i1, ok = i1+1, unionrt.Next(d, &t.Illicit, i1) {
+				unionrt.String(d, &t.Illicit[i1])
+			}
+		case "illicit/violent":
+			for i1, ok := 0, unionrt.First(d, &t.IllicitViolent); ok; i1, ok = i1+1, unionrt.Next(d, &t.IllicitViolent, i1) {
+				unionrt.String(d, &t.IllicitViolent[i1])
+			}
+		case "self-harm":
+			for i1, ok := 0, unionrt.First(d, &t.SelfHarm); ok; i1, ok = i1+1, unionrt.Next(d, &t.SelfHarm, i1) {
+				unionrt.String(d, &t.SelfHarm[i1])
+			}
+		case "self-harm/instructions":
+			for i1, ok := 0, unionrt.First(d, &t.SelfHarmInstructions); ok; i1, ok = i1+1, unionrt.Next(d, &t.SelfHarmInstructions, i1) {
+				unionrt.String(d, &t.SelfHarmInstructions[i1])
+			}
+		case "self-harm/intent":
+			for i1, ok := 0, unionrt.First(d, &t.SelfHarmIntent); ok; i1, ok = i1+1, unionrt.Next(d, &t.SelfHarmIntent, i1) {
+				unionrt.String(d, &t.SelfHarmIntent[i1])
+			}
+		case "sexual":
+			for i1, ok := 0, unionrt.First(d, &t.Sexual); ok; i1, ok = i1+1, unionrt.Next(d, &t.Sexual, i1) {
+				unionrt.String(d, &t.Sexual[i1])
+			}
+		case "sexual/minors":
+			for i1, ok := 0, unionrt.First(d, &t.SexualMinors); ok; i1, ok = i1+1, unionrt.Next(d, &t.SexualMinors, i1) {
+				unionrt.String(d, &t.SexualMinors[i1])
+			}
+		case "violence":
+			for i1, ok := 0, unionrt.First(d, &t.Violence); ok; i1, ok = i1+1, unionrt.Next(d, &t.Violence, i1) {
+				unionrt.String(d, &t.Violence[i1])
+			}
+		case "violence/graphic":
+			for i1, ok := 0, unionrt.First(d, &t.ViolenceGraphic); ok; i1, ok = i1+1, unionrt.Next(d, &t.ViolenceGraphic, i1) {
+				unionrt.String(d, &t.ViolenceGraphic[i1])
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CategoryScores) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "harassment":
+			unionrt.Float(d, &t.Harassment)
+		case "harassment/threatening":
+			unionrt.Float(d, &t.HarassmentThreatening)
+		case "hate":
+			unionrt.Float(d, &t.Hate)
+		case "hate/threatening":
+			unionrt.Float(d, &t.HateThreatening)
+		case "illicit":
+			unionrt.Float(d, &t.Illicit)
+		case "illicit/violent":
+			unionrt.Float(d, &t.IllicitViolent)
+		case "self-harm":
+			unionrt.Float(d, &t.SelfHarm)
+		case "self-harm/instructions":
+			unionrt.Float(d, &t.SelfHarmInstructions)
+		case "self-harm/intent":
+			unionrt.Float(d, &t.SelfHarmIntent)
+		case "sexual":
+			unionrt.Float(d, &t.Sexual)
+		case "sexual/minors":
+			unionrt.Float(d, &t.SexualMinors)
+		case "violence":
+			unionrt.Float(d, &t.Violence)
+		case "violence/graphic":
+			unionrt.Float(d, &t.ViolenceGraphic)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Result) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "categories":
+			t.Categories.DecodeJSON(d)
+		case "category_applied_input_types":
+			if p1 := unionrt.Ptr(d, &t.CategoryAppliedInputTypes); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "category_scores":
+			t.CategoryScores.DecodeJSON(d)
+		case "flagged":
+			unionrt.Bool(d, &t.Flagged)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"input":`)
+	EncodeInput(e, t.Input)
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ImageInput) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"image_url":`)
+	t.ImageURL.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"image_url"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ImageURL) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"url":`)
+	e.String(t.URL)
+	e.Raw("}")
+}
+
+// EncodeInput writes v as json.Marshal would, without reflection.
+func EncodeInput(e *unionrt.Encoder, v Input) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case InputText:
+		e.String(string(v))
+	case InputTexts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.String(v[i1])
+			}
+			e.Raw("]")
+		}
+	case InputParts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				EncodeInputPart(e, v[i1])
+			}
+			e.Raw("]")
+		}
+	case UnknownInput:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeInputPart writes v as json.Marshal would, without reflection.
+func EncodeInputPart(e *unionrt.Encoder, v InputPart) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case TextInput:
+		v.EncodeJSON(e)
+	case ImageInput:
+		v.EncodeJSON(e)
+	case UnknownInputPart:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *TextInput) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"text":`)
+	e.String(t.Text)
+	e.Key(`"type":`)
+	e.Raw(`"text"`)
+	e.Raw("}")
+}

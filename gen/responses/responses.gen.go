@@ -7923,67 +7923,16 @@ func (FilePathAnnotation) IsAnnotation(unionrt.Seal) {}
 // an object with "type" "file_path" into FilePathAnnotation. JSON null yields
 // nil and anything else an UnknownAnnotation.
 func UnmarshalAnnotation(data []byte) (Annotation, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("Annotation", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("Annotation", err)
-		}
-		switch string(value) {
-		case "file_citation":
-			var v FileCitationAnnotation
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_citation" {
-				return nil, unionrt.Error("Annotation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "url_citation":
-			var v URLCitationAnnotation
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "url_citation" {
-				return nil, unionrt.Error("Annotation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "container_file_citation":
-			var v ContainerFileCitationAnnotation
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "container_file_citation" {
-				return nil, unionrt.Error("Annotation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_path":
-			var v FilePathAnnotation
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_path" {
-				return nil, unionrt.Error("Annotation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("Annotation", err)
-		}
-		return UnknownAnnotation{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeAnnotation(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("Annotation", err)
 	}
-	return UnknownAnnotation{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ApplyPatchOperation is one file change, told apart by `type`.
@@ -8033,58 +7982,16 @@ func (ApplyPatchUpdateFile) IsApplyPatchOperation(unionrt.Seal) {}
 // ApplyPatchUpdateFile. JSON null yields nil and anything else an
 // UnknownApplyPatchOperation.
 func UnmarshalApplyPatchOperation(data []byte) (ApplyPatchOperation, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ApplyPatchOperation", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ApplyPatchOperation", err)
-		}
-		switch string(value) {
-		case "create_file":
-			var v ApplyPatchCreateFile
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "create_file" {
-				return nil, unionrt.Error("ApplyPatchOperation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "delete_file":
-			var v ApplyPatchDeleteFile
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "delete_file" {
-				return nil, unionrt.Error("ApplyPatchOperation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "update_file":
-			var v ApplyPatchUpdateFile
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "update_file" {
-				return nil, unionrt.Error("ApplyPatchOperation", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ApplyPatchOperation", err)
-		}
-		return UnknownApplyPatchOperation{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeApplyPatchOperation(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ApplyPatchOperation", err)
 	}
-	return UnknownApplyPatchOperation{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // CodeInterpreterContainer is the container code runs in, by id or created
@@ -8130,46 +8037,16 @@ func (CodeInterpreterContainerAuto) IsCodeInterpreterContainer(unionrt.Seal) {}
 // and an object with "type" "auto" into CodeInterpreterContainerAuto. JSON
 // null yields nil and anything else an UnknownCodeInterpreterContainer.
 func UnmarshalCodeInterpreterContainer(data []byte) (CodeInterpreterContainer, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("CodeInterpreterContainer", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v ContainerID
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("CodeInterpreterContainer", err)
-		}
-		switch string(value) {
-		case "auto":
-			var v CodeInterpreterContainerAuto
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "auto" {
-				return nil, unionrt.Error("CodeInterpreterContainer", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("CodeInterpreterContainer", err)
-		}
-		return UnknownCodeInterpreterContainer{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCodeInterpreterContainer(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CodeInterpreterContainer", err)
 	}
-	return UnknownCodeInterpreterContainer{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // CodeInterpreterOutput is one output of a code run, told apart by `type`.
@@ -8214,49 +8091,16 @@ func (CodeInterpreterOutputImage) IsCodeInterpreterOutput(unionrt.Seal) {}
 // CodeInterpreterOutputImage. JSON null yields nil and anything else an
 // UnknownCodeInterpreterOutput.
 func UnmarshalCodeInterpreterOutput(data []byte) (CodeInterpreterOutput, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("CodeInterpreterOutput", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("CodeInterpreterOutput", err)
-		}
-		switch string(value) {
-		case "logs":
-			var v CodeInterpreterOutputLogs
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "logs" {
-				return nil, unionrt.Error("CodeInterpreterOutput", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image":
-			var v CodeInterpreterOutputImage
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image" {
-				return nil, unionrt.Error("CodeInterpreterOutput", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("CodeInterpreterOutput", err)
-		}
-		return UnknownCodeInterpreterOutput{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCodeInterpreterOutput(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CodeInterpreterOutput", err)
 	}
-	return UnknownCodeInterpreterOutput{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ComputerAction is one computer action, told apart by `type`.
@@ -8327,112 +8171,16 @@ func (WaitAction) IsComputerAction(unionrt.Seal) {}
 // with "type" "wait" into WaitAction. JSON null yields nil and anything else
 // an UnknownComputerAction.
 func UnmarshalComputerAction(data []byte) (ComputerAction, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ComputerAction", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ComputerAction", err)
-		}
-		switch string(value) {
-		case "click":
-			var v ClickAction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "click" {
-				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "double_click":
-			var v DoubleClickAction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "double_click" {
-				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "drag":
-			var v DragAction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "drag" {
-				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "keypress":
-			var v KeypressAction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "keypress" {
-				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "move":
-			var v MoveAction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "move" {
-				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "screenshot":
-			var v ScreenshotAction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "screenshot" {
-				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "scroll":
-			var v ScrollAction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "scroll" {
-				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "type":
-			var v TypeAction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "type" {
-				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "wait":
-			var v WaitAction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "wait" {
-				return nil, unionrt.Error("ComputerAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ComputerAction", err)
-		}
-		return UnknownComputerAction{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeComputerAction(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ComputerAction", err)
 	}
-	return UnknownComputerAction{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ContainerNetworkPolicy is the outbound network access of a container, told
@@ -8479,49 +8227,16 @@ func (ContainerNetworkPolicyAllowlist) IsContainerNetworkPolicy(unionrt.Seal) {}
 // into ContainerNetworkPolicyAllowlist. JSON null yields nil and anything
 // else an UnknownContainerNetworkPolicy.
 func UnmarshalContainerNetworkPolicy(data []byte) (ContainerNetworkPolicy, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ContainerNetworkPolicy", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ContainerNetworkPolicy", err)
-		}
-		switch string(value) {
-		case "disabled":
-			var v ContainerNetworkPolicyDisabled
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "disabled" {
-				return nil, unionrt.Error("ContainerNetworkPolicy", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "allowlist":
-			var v ContainerNetworkPolicyAllowlist
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "allowlist" {
-				return nil, unionrt.Error("ContainerNetworkPolicy", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ContainerNetworkPolicy", err)
-		}
-		return UnknownContainerNetworkPolicy{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeContainerNetworkPolicy(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ContainerNetworkPolicy", err)
 	}
-	return UnknownContainerNetworkPolicy{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ContainerSkill is a skill for a container, by reference or inline, told
@@ -8566,49 +8281,16 @@ func (InlineSkill) IsContainerSkill(unionrt.Seal) {}
 // object with "type" "inline" into InlineSkill. JSON null yields nil and
 // anything else an UnknownContainerSkill.
 func UnmarshalContainerSkill(data []byte) (ContainerSkill, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ContainerSkill", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ContainerSkill", err)
-		}
-		switch string(value) {
-		case "skill_reference":
-			var v SkillReference
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "skill_reference" {
-				return nil, unionrt.Error("ContainerSkill", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "inline":
-			var v InlineSkill
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "inline" {
-				return nil, unionrt.Error("ContainerSkill", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ContainerSkill", err)
-		}
-		return UnknownContainerSkill{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeContainerSkill(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ContainerSkill", err)
 	}
-	return UnknownContainerSkill{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ConversationItem is one stored item of a conversation or of a response's
@@ -8763,283 +8445,16 @@ func (ProgramOutputItem) IsConversationItem(unionrt.Seal) {}
 // "program_output" into ProgramOutputItem. JSON null yields nil and anything
 // else an UnknownConversationItem.
 func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ConversationItem", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ConversationItem", err)
-		}
-		switch string(value) {
-		case "message":
-			var v Message
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "message" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function_call":
-			var v FunctionCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function_call_output":
-			var v FunctionCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function_call_output" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom_tool_call":
-			var v CustomToolCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom_tool_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom_tool_call_output":
-			var v CustomToolCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom_tool_call_output" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "reasoning":
-			var v ReasoningItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "reasoning" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search_call":
-			var v FileSearchCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "web_search_call":
-			var v WebSearchCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "web_search_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_call":
-			var v ComputerCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_call_output":
-			var v ComputerCallOutput
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_call_output" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "code_interpreter_call":
-			var v CodeInterpreterCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_generation_call":
-			var v ImageGenerationCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_generation_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "local_shell_call":
-			var v LocalShellCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "local_shell_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "local_shell_call_output":
-			var v LocalShellCallOutput
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "local_shell_call_output" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "shell_call":
-			var v ShellCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "shell_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "shell_call_output":
-			var v ShellCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "shell_call_output" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "apply_patch_call":
-			var v ApplyPatchCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "apply_patch_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "apply_patch_call_output":
-			var v ApplyPatchCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "apply_patch_call_output" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_list_tools":
-			var v McpListTools
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_list_tools" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_approval_request":
-			var v McpApprovalRequest
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_approval_request" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_approval_response":
-			var v McpApproval
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_approval_response" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_call":
-			var v McpCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tool_search_call":
-			var v ToolSearchCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tool_search_call" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tool_search_output":
-			var v ToolSearchOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tool_search_output" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "additional_tools":
-			var v AdditionalTools
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "additional_tools" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "compaction":
-			var v CompactionItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "compaction" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "program":
-			var v ProgramItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "program" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "program_output":
-			var v ProgramOutputItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "program_output" {
-				return nil, unionrt.Error("ConversationItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ConversationItem", err)
-		}
-		return UnknownConversationItem{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeConversationItem(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ConversationItem", err)
 	}
-	return UnknownConversationItem{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ConversationParam names the conversation a response belongs to, by id or as
@@ -9152,49 +8567,16 @@ func (CustomToolFormatGrammar) IsCustomToolFormat(unionrt.Seal) {}
 // with "type" "grammar" into CustomToolFormatGrammar. JSON null yields nil
 // and anything else an UnknownCustomToolFormat.
 func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("CustomToolFormat", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("CustomToolFormat", err)
-		}
-		switch string(value) {
-		case "text":
-			var v CustomToolFormatText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("CustomToolFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "grammar":
-			var v CustomToolFormatGrammar
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "grammar" {
-				return nil, unionrt.Error("CustomToolFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("CustomToolFormat", err)
-		}
-		return UnknownCustomToolFormat{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeCustomToolFormat(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CustomToolFormat", err)
 	}
-	return UnknownCustomToolFormat{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // FunctionCallOutputContent is the output of a tool call, as text (often
@@ -9239,31 +8621,16 @@ func (FunctionCallOutputContentList) IsFunctionCallOutputContent(unionrt.Seal) {
 // FunctionCallOutputText and a JSON array into FunctionCallOutputContentList.
 // JSON null yields nil and anything else an UnknownFunctionCallOutputContent.
 func UnmarshalFunctionCallOutputContent(data []byte) (FunctionCallOutputContent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FunctionCallOutputContent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v FunctionCallOutputText
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindArray:
-		var v FunctionCallOutputContentList
-		if err := v.UnmarshalJSON(data); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeFunctionCallOutputContent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FunctionCallOutputContent", err)
 	}
-	return UnknownFunctionCallOutputContent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // FunctionCallOutputPart is one part of a tool output, told apart by `type`.
@@ -9312,58 +8679,16 @@ func (InputFileContent) IsFunctionCallOutputPart(unionrt.Seal) {}
 // InputFileContent. JSON null yields nil and anything else an
 // UnknownFunctionCallOutputPart.
 func UnmarshalFunctionCallOutputPart(data []byte) (FunctionCallOutputPart, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("FunctionCallOutputPart", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("FunctionCallOutputPart", err)
-		}
-		switch string(value) {
-		case "input_text":
-			var v InputTextContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_text" {
-				return nil, unionrt.Error("FunctionCallOutputPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_image":
-			var v InputImageContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_image" {
-				return nil, unionrt.Error("FunctionCallOutputPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_file":
-			var v InputFileContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_file" {
-				return nil, unionrt.Error("FunctionCallOutputPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("FunctionCallOutputPart", err)
-		}
-		return UnknownFunctionCallOutputPart{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeFunctionCallOutputPart(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FunctionCallOutputPart", err)
 	}
-	return UnknownFunctionCallOutputPart{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // InputContent is one content part of an input message, told apart by `type`.
@@ -9425,85 +8750,16 @@ func (RefusalContent) IsInputContent(unionrt.Seal) {}
 // OutputTextContent and an object with "type" "refusal" into RefusalContent.
 // JSON null yields nil and anything else an UnknownInputContent.
 func UnmarshalInputContent(data []byte) (InputContent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("InputContent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("InputContent", err)
-		}
-		switch string(value) {
-		case "input_text":
-			var v InputTextContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_text" {
-				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_image":
-			var v InputImageContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_image" {
-				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_file":
-			var v InputFileContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_file" {
-				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_audio":
-			var v InputAudioContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_audio" {
-				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "output_text":
-			var v OutputTextContent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "output_text" {
-				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "refusal":
-			var v RefusalContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "refusal" {
-				return nil, unionrt.Error("InputContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("InputContent", err)
-		}
-		return UnknownInputContent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeInputContent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("InputContent", err)
 	}
-	return UnknownInputContent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // InputItem is one item of a response's input, told apart by `type`: a
@@ -9665,308 +8921,16 @@ func (ProgramOutputItem) IsInputItem(unionrt.Seal) {}
 // "program_output" into ProgramOutputItem. JSON null yields nil and anything
 // else an UnknownInputItem.
 func UnmarshalInputItem(data []byte) (InputItem, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("InputItem", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("InputItem", err)
-		}
-		switch string(value) {
-		case "message":
-			var v InputMessage
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "message" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function_call":
-			var v FunctionCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function_call_output":
-			var v FunctionCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function_call_output" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom_tool_call":
-			var v CustomToolCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom_tool_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom_tool_call_output":
-			var v CustomToolCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom_tool_call_output" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "reasoning":
-			var v ReasoningItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "reasoning" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "item_reference":
-			var v ItemReference
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "item_reference" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search_call":
-			var v FileSearchCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "web_search_call":
-			var v WebSearchCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "web_search_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_call":
-			var v ComputerCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_call_output":
-			var v ComputerCallOutput
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_call_output" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "code_interpreter_call":
-			var v CodeInterpreterCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_generation_call":
-			var v ImageGenerationCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_generation_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "local_shell_call":
-			var v LocalShellCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "local_shell_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "local_shell_call_output":
-			var v LocalShellCallOutput
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "local_shell_call_output" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "shell_call":
-			var v ShellCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "shell_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "shell_call_output":
-			var v ShellCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "shell_call_output" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "apply_patch_call":
-			var v ApplyPatchCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "apply_patch_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "apply_patch_call_output":
-			var v ApplyPatchCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "apply_patch_call_output" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_list_tools":
-			var v McpListTools
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_list_tools" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_approval_request":
-			var v McpApprovalRequest
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_approval_request" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_approval_response":
-			var v McpApproval
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_approval_response" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_call":
-			var v McpCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tool_search_call":
-			var v ToolSearchCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tool_search_call" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tool_search_output":
-			var v ToolSearchOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tool_search_output" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "additional_tools":
-			var v AdditionalTools
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "additional_tools" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "compaction":
-			var v CompactionItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "compaction" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "compaction_trigger":
-			var v CompactionTrigger
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "compaction_trigger" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "program":
-			var v ProgramItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "program" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "program_output":
-			var v ProgramOutputItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "program_output" {
-				return nil, unionrt.Error("InputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		if value == nil { // no "type": the default variant
-			var v InputMessage
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("InputItem", err)
-		}
-		return UnknownInputItem{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeInputItem(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("InputItem", err)
 	}
-	return UnknownInputItem{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // InputMessageContent is the content of an input message, as plain text or as
@@ -10010,31 +8974,16 @@ func (InputContentList) IsInputMessageContent(unionrt.Seal) {}
 // InputContentList. JSON null yields nil and anything else an
 // UnknownInputMessageContent.
 func UnmarshalInputMessageContent(data []byte) (InputMessageContent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("InputMessageContent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v InputText
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindArray:
-		var v InputContentList
-		if err := v.UnmarshalJSON(data); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeInputMessageContent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("InputMessageContent", err)
 	}
-	return UnknownInputMessageContent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // McpAllowedTools restricts the MCP tools the model may use, by name or by
@@ -10077,31 +9026,16 @@ func (McpToolFilter) IsMcpAllowedTools(unionrt.Seal) {}
 // holds: a JSON array into McpToolNames and a JSON object into McpToolFilter.
 // JSON null yields nil and anything else an UnknownMcpAllowedTools.
 func UnmarshalMcpAllowedTools(data []byte) (McpAllowedTools, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("McpAllowedTools", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindArray:
-		var v McpToolNames
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		var v McpToolFilter
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeMcpAllowedTools(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("McpAllowedTools", err)
 	}
-	return UnknownMcpAllowedTools{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // McpRequireApproval says which MCP tool calls need your approval, for all
@@ -10146,31 +9080,16 @@ func (McpApprovalFilter) IsMcpRequireApproval(unionrt.Seal) {}
 // into McpApprovalFilter. JSON null yields nil and anything else an
 // UnknownMcpRequireApproval.
 func UnmarshalMcpRequireApproval(data []byte) (McpRequireApproval, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("McpRequireApproval", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v McpApprovalSetting
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		var v McpApprovalFilter
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeMcpRequireApproval(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("McpRequireApproval", err)
 	}
-	return UnknownMcpRequireApproval{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // McpToolCallError is why an MCP tool call failed: a protocol, tool or HTTP
@@ -10224,64 +9143,16 @@ func (McpHTTPError) IsMcpToolCallError(unionrt.Seal) {}
 // "type" "http_error" into McpHTTPError. JSON null yields nil and anything
 // else an UnknownMcpToolCallError.
 func UnmarshalMcpToolCallError(data []byte) (McpToolCallError, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("McpToolCallError", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v McpToolCallErrorText
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("McpToolCallError", err)
-		}
-		switch string(value) {
-		case "mcp_protocol_error":
-			var v McpProtocolError
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_protocol_error" {
-				return nil, unionrt.Error("McpToolCallError", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_tool_execution_error":
-			var v McpToolExecutionError
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_tool_execution_error" {
-				return nil, unionrt.Error("McpToolCallError", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "http_error":
-			var v McpHTTPError
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "http_error" {
-				return nil, unionrt.Error("McpToolCallError", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("McpToolCallError", err)
-		}
-		return UnknownMcpToolCallError{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeMcpToolCallError(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("McpToolCallError", err)
 	}
-	return UnknownMcpToolCallError{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // MessageContent is one content part of a stored message, told apart by
@@ -10355,112 +9226,16 @@ func (InputFileContent) IsMessageContent(unionrt.Seal) {}
 // "type" "input_file" into InputFileContent. JSON null yields nil and
 // anything else an UnknownMessageContent.
 func UnmarshalMessageContent(data []byte) (MessageContent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("MessageContent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("MessageContent", err)
-		}
-		switch string(value) {
-		case "input_text":
-			var v InputTextContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_text" {
-				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "output_text":
-			var v OutputTextContent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "output_text" {
-				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "text":
-			var v TextContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "summary_text":
-			var v ReasoningSummaryText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "summary_text" {
-				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "reasoning_text":
-			var v ReasoningText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "reasoning_text" {
-				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "refusal":
-			var v RefusalContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "refusal" {
-				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_image":
-			var v InputImageContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_image" {
-				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_screenshot":
-			var v ComputerScreenshot
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_screenshot" {
-				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_file":
-			var v InputFileContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_file" {
-				return nil, unionrt.Error("MessageContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("MessageContent", err)
-		}
-		return UnknownMessageContent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeMessageContent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("MessageContent", err)
 	}
-	return UnknownMessageContent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // NamespaceMember is a tool in a namespace, told apart by `type`.
@@ -10504,49 +9279,16 @@ func (CustomTool) IsNamespaceMember(unionrt.Seal) {}
 // with "type" "custom" into CustomTool. JSON null yields nil and anything
 // else an UnknownNamespaceMember.
 func UnmarshalNamespaceMember(data []byte) (NamespaceMember, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("NamespaceMember", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("NamespaceMember", err)
-		}
-		switch string(value) {
-		case "function":
-			var v FunctionTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("NamespaceMember", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom":
-			var v CustomTool
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom" {
-				return nil, unionrt.Error("NamespaceMember", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("NamespaceMember", err)
-		}
-		return UnknownNamespaceMember{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeNamespaceMember(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("NamespaceMember", err)
 	}
-	return UnknownNamespaceMember{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // OutputContent is one content part of a model message, told apart by `type`.
@@ -10590,49 +9332,16 @@ func (RefusalContent) IsOutputContent(unionrt.Seal) {}
 // object with "type" "refusal" into RefusalContent. JSON null yields nil and
 // anything else an UnknownOutputContent.
 func UnmarshalOutputContent(data []byte) (OutputContent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("OutputContent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("OutputContent", err)
-		}
-		switch string(value) {
-		case "output_text":
-			var v OutputTextContent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "output_text" {
-				return nil, unionrt.Error("OutputContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "refusal":
-			var v RefusalContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "refusal" {
-				return nil, unionrt.Error("OutputContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("OutputContent", err)
-		}
-		return UnknownOutputContent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeOutputContent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("OutputContent", err)
 	}
-	return UnknownOutputContent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // OutputItem is one item a response produced, told apart by `type`: an
@@ -10786,283 +9495,16 @@ func (ProgramOutputItem) IsOutputItem(unionrt.Seal) {}
 // "program_output" into ProgramOutputItem. JSON null yields nil and anything
 // else an UnknownOutputItem.
 func UnmarshalOutputItem(data []byte) (OutputItem, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("OutputItem", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("OutputItem", err)
-		}
-		switch string(value) {
-		case "message":
-			var v OutputMessage
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "message" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function_call":
-			var v FunctionCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function_call_output":
-			var v FunctionCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function_call_output" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom_tool_call":
-			var v CustomToolCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom_tool_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom_tool_call_output":
-			var v CustomToolCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom_tool_call_output" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "reasoning":
-			var v ReasoningItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "reasoning" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search_call":
-			var v FileSearchCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "web_search_call":
-			var v WebSearchCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "web_search_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_call":
-			var v ComputerCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_call_output":
-			var v ComputerCallOutput
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_call_output" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "code_interpreter_call":
-			var v CodeInterpreterCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_generation_call":
-			var v ImageGenerationCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_generation_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "local_shell_call":
-			var v LocalShellCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "local_shell_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "local_shell_call_output":
-			var v LocalShellCallOutput
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "local_shell_call_output" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "shell_call":
-			var v ShellCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "shell_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "shell_call_output":
-			var v ShellCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "shell_call_output" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "apply_patch_call":
-			var v ApplyPatchCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "apply_patch_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "apply_patch_call_output":
-			var v ApplyPatchCallOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "apply_patch_call_output" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_list_tools":
-			var v McpListTools
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_list_tools" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_approval_request":
-			var v McpApprovalRequest
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_approval_request" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_approval_response":
-			var v McpApproval
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_approval_response" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp_call":
-			var v McpCall
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tool_search_call":
-			var v ToolSearchCall
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tool_search_call" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tool_search_output":
-			var v ToolSearchOutput
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tool_search_output" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "additional_tools":
-			var v AdditionalTools
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "additional_tools" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "compaction":
-			var v CompactionItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "compaction" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "program":
-			var v ProgramItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "program" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "program_output":
-			var v ProgramOutputItem
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "program_output" {
-				return nil, unionrt.Error("OutputItem", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("OutputItem", err)
-		}
-		return UnknownOutputItem{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeOutputItem(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("OutputItem", err)
 	}
-	return UnknownOutputItem{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ContentPart is a content part of an output item in a stream event,
@@ -11111,58 +9553,16 @@ func (ReasoningText) IsResponseContentPart(unionrt.Seal) {}
 // an object with "type" "reasoning_text" into ReasoningText. JSON null yields
 // nil and anything else an UnknownContentPart.
 func UnmarshalContentPart(data []byte) (ContentPart, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ResponseContentPart", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ResponseContentPart", err)
-		}
-		switch string(value) {
-		case "output_text":
-			var v OutputTextContent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "output_text" {
-				return nil, unionrt.Error("ResponseContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "refusal":
-			var v RefusalContent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "refusal" {
-				return nil, unionrt.Error("ResponseContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "reasoning_text":
-			var v ReasoningText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "reasoning_text" {
-				return nil, unionrt.Error("ResponseContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ResponseContentPart", err)
-		}
-		return UnknownContentPart{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeContentPart(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseContentPart", err)
 	}
-	return UnknownContentPart{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Input is the input of a response, as plain text or as a list of
@@ -11205,31 +9605,16 @@ func (InputItemList) IsResponseInput(unionrt.Seal) {}
 // holds: a JSON string into InputText and a JSON array into InputItemList.
 // JSON null yields nil and anything else an UnknownInput.
 func UnmarshalInput(data []byte) (Input, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ResponseInput", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v InputText
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindArray:
-		var v InputItemList
-		if err := v.UnmarshalJSON(data); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeInput(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseInput", err)
 	}
-	return UnknownInput{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // StreamEvent is one server-sent event of a streamed response, told
@@ -11589,580 +9974,16 @@ func (ErrorEvent) IsResponseStreamEvent(unionrt.Seal) {}
 // an object with "type" "error" into ErrorEvent. JSON null yields nil
 // and anything else an UnknownStreamEvent.
 func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ResponseStreamEvent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ResponseStreamEvent", err)
-		}
-		switch string(value) {
-		case "response.created":
-			var v CreatedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.created" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.queued":
-			var v QueuedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.queued" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.in_progress":
-			var v InProgressEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.in_progress" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.completed":
-			var v CompletedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.completed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.failed":
-			var v FailedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.failed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.incomplete":
-			var v IncompleteEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.incomplete" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.output_item.added":
-			var v OutputItemAddedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.output_item.added" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.output_item.done":
-			var v OutputItemDoneEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.output_item.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.content_part.added":
-			var v ContentPartAddedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.content_part.added" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.content_part.done":
-			var v ContentPartDoneEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.content_part.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.output_text.delta":
-			var v OutputTextDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.output_text.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.output_text.done":
-			var v OutputTextDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.output_text.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.output_text.annotation.added":
-			var v OutputTextAnnotationAddedEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.output_text.annotation.added" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.refusal.delta":
-			var v RefusalDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.refusal.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.refusal.done":
-			var v RefusalDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.refusal.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.function_call_arguments.delta":
-			var v FunctionCallArgumentsDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.function_call_arguments.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.function_call_arguments.done":
-			var v FunctionCallArgumentsDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.function_call_arguments.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.custom_tool_call_input.delta":
-			var v CustomToolCallInputDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.custom_tool_call_input.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.custom_tool_call_input.done":
-			var v CustomToolCallInputDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.custom_tool_call_input.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.file_search_call.in_progress":
-			var v FileSearchCallInProgressEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.file_search_call.in_progress" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.file_search_call.searching":
-			var v FileSearchCallSearchingEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.file_search_call.searching" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.file_search_call.completed":
-			var v FileSearchCallCompletedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.file_search_call.completed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.web_search_call.in_progress":
-			var v WebSearchCallInProgressEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.web_search_call.in_progress" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.web_search_call.searching":
-			var v WebSearchCallSearchingEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.web_search_call.searching" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.web_search_call.completed":
-			var v WebSearchCallCompletedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.web_search_call.completed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.code_interpreter_call.in_progress":
-			var v CodeInterpreterCallInProgressEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.code_interpreter_call.in_progress" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.code_interpreter_call.interpreting":
-			var v CodeInterpreterCallInterpretingEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.code_interpreter_call.interpreting" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.code_interpreter_call.completed":
-			var v CodeInterpreterCallCompletedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.code_interpreter_call.completed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.code_interpreter_call_code.delta":
-			var v CodeInterpreterCallCodeDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.code_interpreter_call_code.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.code_interpreter_call_code.done":
-			var v CodeInterpreterCallCodeDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.code_interpreter_call_code.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.image_generation_call.in_progress":
-			var v ImageGenerationCallInProgressEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.image_generation_call.in_progress" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.image_generation_call.generating":
-			var v ImageGenerationCallGeneratingEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.image_generation_call.generating" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.image_generation_call.completed":
-			var v ImageGenerationCallCompletedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.image_generation_call.completed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.image_generation_call.partial_image":
-			var v ImageGenerationCallPartialImageEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.image_generation_call.partial_image" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.mcp_call_arguments.delta":
-			var v McpCallArgumentsDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.mcp_call_arguments.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.mcp_call_arguments.done":
-			var v McpCallArgumentsDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.mcp_call_arguments.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.mcp_call.in_progress":
-			var v McpCallInProgressEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.mcp_call.in_progress" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.mcp_call.completed":
-			var v McpCallCompletedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.mcp_call.completed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.mcp_call.failed":
-			var v McpCallFailedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.mcp_call.failed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.mcp_list_tools.in_progress":
-			var v McpListToolsInProgressEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.mcp_list_tools.in_progress" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.mcp_list_tools.completed":
-			var v McpListToolsCompletedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.mcp_list_tools.completed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.mcp_list_tools.failed":
-			var v McpListToolsFailedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.mcp_list_tools.failed" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.reasoning_summary_part.added":
-			var v ReasoningSummaryPartAddedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.reasoning_summary_part.added" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.reasoning_summary_part.done":
-			var v ReasoningSummaryPartDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.reasoning_summary_part.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.reasoning_summary_text.delta":
-			var v ReasoningSummaryTextDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.reasoning_summary_text.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.reasoning_summary_text.done":
-			var v ReasoningSummaryTextDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.reasoning_summary_text.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.reasoning_text.delta":
-			var v ReasoningTextDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.reasoning_text.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.reasoning_text.done":
-			var v ReasoningTextDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.reasoning_text.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.audio.delta":
-			var v AudioDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.audio.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.audio.done":
-			var v AudioDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.audio.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.audio.transcript.delta":
-			var v AudioTranscriptDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.audio.transcript.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.audio.transcript.done":
-			var v AudioTranscriptDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.audio.transcript.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.shell_call_command.added":
-			var v ShellCallCommandAddedEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.shell_call_command.added" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.shell_call_command.delta":
-			var v ShellCallCommandDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.shell_call_command.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.shell_call_command.done":
-			var v ShellCallCommandDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.shell_call_command.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.shell_call_output_content.delta":
-			var v ShellCallOutputContentDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.shell_call_output_content.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.shell_call_output_content.done":
-			var v ShellCallOutputContentDoneEvent
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.shell_call_output_content.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.apply_patch_call_operation_diff.delta":
-			var v ApplyPatchCallOperationDiffDeltaEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.apply_patch_call_operation_diff.delta" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.apply_patch_call_operation_diff.done":
-			var v ApplyPatchCallOperationDiffDoneEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.apply_patch_call_operation_diff.done" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "response.compaction.compacting":
-			var v CompactionCompactingEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "response.compaction.compacting" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "error":
-			var v ErrorEvent
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "error" {
-				return nil, unionrt.Error("ResponseStreamEvent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ResponseStreamEvent", err)
-		}
-		return UnknownStreamEvent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeStreamEvent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseStreamEvent", err)
 	}
-	return UnknownStreamEvent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ShellCallEnvironment is where a shell call runs, told apart by `type`.
@@ -12207,49 +10028,16 @@ func (ContainerReference) IsShellCallEnvironment(unionrt.Seal) {}
 // an object with "type" "container_reference" into ContainerReference. JSON
 // null yields nil and anything else an UnknownShellCallEnvironment.
 func UnmarshalShellCallEnvironment(data []byte) (ShellCallEnvironment, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ShellCallEnvironment", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ShellCallEnvironment", err)
-		}
-		switch string(value) {
-		case "local":
-			var v LocalEnvironment
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "local" {
-				return nil, unionrt.Error("ShellCallEnvironment", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "container_reference":
-			var v ContainerReference
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "container_reference" {
-				return nil, unionrt.Error("ShellCallEnvironment", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ShellCallEnvironment", err)
-		}
-		return UnknownShellCallEnvironment{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeShellCallEnvironment(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ShellCallEnvironment", err)
 	}
-	return UnknownShellCallEnvironment{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ShellOutcome is how a shell command ended, told apart by `type`.
@@ -12293,49 +10081,16 @@ func (ShellOutcomeTimeout) IsShellOutcome(unionrt.Seal) {}
 // "type" "timeout" into ShellOutcomeTimeout. JSON null yields nil and
 // anything else an UnknownShellOutcome.
 func UnmarshalShellOutcome(data []byte) (ShellOutcome, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ShellOutcome", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ShellOutcome", err)
-		}
-		switch string(value) {
-		case "exit":
-			var v ShellOutcomeExit
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "exit" {
-				return nil, unionrt.Error("ShellOutcome", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "timeout":
-			var v ShellOutcomeTimeout
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "timeout" {
-				return nil, unionrt.Error("ShellOutcome", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ShellOutcome", err)
-		}
-		return UnknownShellOutcome{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeShellOutcome(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ShellOutcome", err)
 	}
-	return UnknownShellOutcome{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ShellToolEnvironment is where shell commands run, told apart by `type`.
@@ -12384,58 +10139,16 @@ func (ContainerReference) IsShellToolEnvironment(unionrt.Seal) {}
 // object with "type" "container_reference" into ContainerReference. JSON null
 // yields nil and anything else an UnknownShellToolEnvironment.
 func UnmarshalShellToolEnvironment(data []byte) (ShellToolEnvironment, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ShellToolEnvironment", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ShellToolEnvironment", err)
-		}
-		switch string(value) {
-		case "container_auto":
-			var v ContainerAuto
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "container_auto" {
-				return nil, unionrt.Error("ShellToolEnvironment", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "local":
-			var v LocalEnvironment
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "local" {
-				return nil, unionrt.Error("ShellToolEnvironment", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "container_reference":
-			var v ContainerReference
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "container_reference" {
-				return nil, unionrt.Error("ShellToolEnvironment", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ShellToolEnvironment", err)
-		}
-		return UnknownShellToolEnvironment{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeShellToolEnvironment(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ShellToolEnvironment", err)
 	}
-	return UnknownShellToolEnvironment{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // TextFormat is the format of the text output: plain text (the default), JSON
@@ -12478,58 +10191,16 @@ func (TextFormatJSONSchema) IsTextFormat(unionrt.Seal) {}
 // "json_object" into ResponseFormatJSONObject. JSON null yields nil and
 // anything else an UnknownTextFormat.
 func UnmarshalTextFormat(data []byte) (TextFormat, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("TextFormat", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("TextFormat", err)
-		}
-		switch string(value) {
-		case "text":
-			var v shared.ResponseFormatText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "text" {
-				return nil, unionrt.Error("TextFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_schema":
-			var v TextFormatJSONSchema
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_schema" {
-				return nil, unionrt.Error("TextFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "json_object":
-			var v shared.ResponseFormatJSONObject
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "json_object" {
-				return nil, unionrt.Error("TextFormat", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("TextFormat", err)
-		}
-		return UnknownTextFormat{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeTextFormat(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("TextFormat", err)
 	}
-	return UnknownTextFormat{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Tool is a tool the model may use, told apart by `type`.
@@ -12637,193 +10308,16 @@ func (ProgrammaticToolCallingTool) IsTool(unionrt.Seal) {}
 // ProgrammaticToolCallingTool. JSON null yields nil and anything else an
 // UnknownTool.
 func UnmarshalTool(data []byte) (Tool, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("Tool", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("Tool", err)
-		}
-		switch string(value) {
-		case "function":
-			var v FunctionTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom":
-			var v CustomTool
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "namespace":
-			var v NamespaceTool
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "namespace" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search":
-			var v FileSearchTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "web_search":
-			var v WebSearchTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "web_search" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "web_search_2025_08_26":
-			var v WebSearchTool20250826
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "web_search_2025_08_26" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "web_search_preview":
-			var v WebSearchPreviewTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "web_search_preview" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "web_search_preview_2025_03_11":
-			var v WebSearchPreviewTool20250311
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "web_search_preview_2025_03_11" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer":
-			var v ComputerTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_use_preview":
-			var v ComputerUsePreviewTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_use_preview" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "code_interpreter":
-			var v CodeInterpreterTool
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_generation":
-			var v ImageGenerationTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_generation" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp":
-			var v McpTool
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "local_shell":
-			var v LocalShellTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "local_shell" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "shell":
-			var v ShellTool
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "shell" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "apply_patch":
-			var v ApplyPatchTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "apply_patch" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "tool_search":
-			var v ToolSearchTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "tool_search" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "programmatic_tool_calling":
-			var v ProgrammaticToolCallingTool
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "programmatic_tool_calling" {
-				return nil, unionrt.Error("Tool", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("Tool", err)
-		}
-		return UnknownTool{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeTool(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("Tool", err)
 	}
-	return UnknownTool{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ToolCaller is what made a tool call: the model directly, or a program run
@@ -12868,49 +10362,16 @@ func (ToolCallerProgram) IsToolCaller(unionrt.Seal) {}
 // "program" into ToolCallerProgram. JSON null yields nil and anything else an
 // UnknownToolCaller.
 func UnmarshalToolCaller(data []byte) (ToolCaller, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ToolCaller", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ToolCaller", err)
-		}
-		switch string(value) {
-		case "direct":
-			var v ToolCallerDirect
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "direct" {
-				return nil, unionrt.Error("ToolCaller", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "program":
-			var v ToolCallerProgram
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "program" {
-				return nil, unionrt.Error("ToolCaller", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ToolCaller", err)
-		}
-		return UnknownToolCaller{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeToolCaller(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ToolCaller", err)
 	}
-	return UnknownToolCaller{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ToolChoice says which tool the model uses: a mode (`none`, `auto`,
@@ -13012,172 +10473,16 @@ func (ToolChoiceProgrammaticToolCalling) IsToolChoice(unionrt.Seal) {}
 // "programmatic_tool_calling" into ToolChoiceProgrammaticToolCalling. JSON
 // null yields nil and anything else an UnknownToolChoice.
 func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ToolChoice", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v shared.ToolChoiceMode
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ToolChoice", err)
-		}
-		switch string(value) {
-		case "allowed_tools":
-			var v ToolChoiceAllowed
-			if err := v.UnmarshalJSON(data); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "allowed_tools" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "function":
-			var v ToolChoiceFunction
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "function" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "custom":
-			var v ToolChoiceCustom
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "custom" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "mcp":
-			var v ToolChoiceMcp
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "mcp" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "file_search":
-			var v ToolChoiceFileSearch
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "file_search" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "web_search_preview":
-			var v ToolChoiceWebSearchPreview
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "web_search_preview" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "web_search_preview_2025_03_11":
-			var v ToolChoiceWebSearchPreview20250311
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "web_search_preview_2025_03_11" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer":
-			var v ToolChoiceComputer
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_use_preview":
-			var v ToolChoiceComputerUsePreview
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_use_preview" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "computer_use":
-			var v ToolChoiceComputerUse
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "computer_use" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "code_interpreter":
-			var v ToolChoiceCodeInterpreter
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "code_interpreter" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "image_generation":
-			var v ToolChoiceImageGeneration
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "image_generation" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "shell":
-			var v ToolChoiceShell
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "shell" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "apply_patch":
-			var v ToolChoiceApplyPatch
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "apply_patch" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "programmatic_tool_calling":
-			var v ToolChoiceProgrammaticToolCalling
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "programmatic_tool_calling" {
-				return nil, unionrt.Error("ToolChoice", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ToolChoice", err)
-		}
-		return UnknownToolChoice{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeToolChoice(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ToolChoice", err)
 	}
-	return UnknownToolChoice{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // WebSearchAction is what the web search tool did, told apart by `type`.
@@ -13230,67 +10535,16 @@ func (WebSearchActionFind) IsWebSearchAction(unionrt.Seal) {}
 // "find" into WebSearchActionFind. JSON null yields nil and anything else an
 // UnknownWebSearchAction.
 func UnmarshalWebSearchAction(data []byte) (WebSearchAction, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("WebSearchAction", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("WebSearchAction", err)
-		}
-		switch string(value) {
-		case "search":
-			var v WebSearchActionSearch
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "search" {
-				return nil, unionrt.Error("WebSearchAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "open_page":
-			var v WebSearchActionOpenPage
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "open_page" {
-				return nil, unionrt.Error("WebSearchAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "find_in_page":
-			var v WebSearchActionFindInPage
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "find_in_page" {
-				return nil, unionrt.Error("WebSearchAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "find":
-			var v WebSearchActionFind
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "find" {
-				return nil, unionrt.Error("WebSearchAction", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("WebSearchAction", err)
-		}
-		return UnknownWebSearchAction{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeWebSearchAction(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("WebSearchAction", err)
 	}
-	return UnknownWebSearchAction{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ContainerID is the id of an existing container.
@@ -13309,14 +10563,16 @@ type ConversationID string
 // It is the JSON array variant of FunctionCallOutputContent.
 type FunctionCallOutputContentList []FunctionCallOutputPart
 
-// UnmarshalJSON decodes a JSON array, each element through UnmarshalFunctionCallOutputPart.
+// UnmarshalJSON decodes a JSON array, each element through DecodeFunctionCallOutputPart,
+// in a single pass.
 func (s *FunctionCallOutputContentList) UnmarshalJSON(data []byte) error {
-	v, err := unionrt.DecodeSlice(data, UnmarshalFunctionCallOutputPart)
-	if err != nil {
-		return err
+	var dec unionrt.Decoder
+	dec.Init(data)
+	d := &dec
+	for i1, ok := 0, unionrt.First(d, (*[]FunctionCallOutputPart)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]FunctionCallOutputPart)(s), i1) {
+		(*s)[i1] = DecodeFunctionCallOutputPart(d)
 	}
-	*s = v
-	return nil
+	return d.End()
 }
 
 // FunctionCallOutputText is a tool output as text, often JSON.
@@ -13329,14 +10585,16 @@ type FunctionCallOutputText string
 // It is the JSON array variant of InputMessageContent.
 type InputContentList []InputContent
 
-// UnmarshalJSON decodes a JSON array, each element through UnmarshalInputContent.
+// UnmarshalJSON decodes a JSON array, each element through DecodeInputContent,
+// in a single pass.
 func (s *InputContentList) UnmarshalJSON(data []byte) error {
-	v, err := unionrt.DecodeSlice(data, UnmarshalInputContent)
-	if err != nil {
-		return err
+	var dec unionrt.Decoder
+	dec.Init(data)
+	d := &dec
+	for i1, ok := 0, unionrt.First(d, (*[]InputContent)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputContent)(s), i1) {
+		(*s)[i1] = DecodeInputContent(d)
 	}
-	*s = v
-	return nil
+	return d.End()
 }
 
 // InputItemList is a list of input items (messages, earlier outputs, tool
@@ -13345,14 +10603,16 @@ func (s *InputContentList) UnmarshalJSON(data []byte) error {
 // It is the JSON array variant of Input.
 type InputItemList []InputItem
 
-// UnmarshalJSON decodes a JSON array, each element through UnmarshalInputItem.
+// UnmarshalJSON decodes a JSON array, each element through DecodeInputItem,
+// in a single pass.
 func (s *InputItemList) UnmarshalJSON(data []byte) error {
-	v, err := unionrt.DecodeSlice(data, UnmarshalInputItem)
-	if err != nil {
-		return err
+	var dec unionrt.Decoder
+	dec.Init(data)
+	d := &dec
+	for i1, ok := 0, unionrt.First(d, (*[]InputItem)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputItem)(s), i1) {
+		(*s)[i1] = DecodeInputItem(d)
 	}
-	*s = v
-	return nil
+	return d.End()
 }
 
 // InputText is plain text input, read as a user message.
@@ -14703,96 +11963,12 @@ func (WebSearchToolType) MarshalJSON() ([]byte, error) {
 	return []byte(`"web_search"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for AdditionalTools, decoding its
-// union field Tools through its Unmarshal function.
-func (t *AdditionalTools) UnmarshalJSON(data []byte) error {
-	type plain AdditionalTools
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ApplyPatchCall, decoding its
-// union fields Caller and Operation through their Unmarshal functions.
-func (t *ApplyPatchCall) UnmarshalJSON(data []byte) error {
-	type plain ApplyPatchCall
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "caller", Dec: unionrt.FieldOf(&t.Caller, UnmarshalToolCaller)},
-		unionrt.Member{Key: "operation", Dec: unionrt.FieldOf(&t.Operation, UnmarshalApplyPatchOperation)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ApplyPatchCallOutput,
-// decoding its union field Caller through its Unmarshal function.
-func (t *ApplyPatchCallOutput) UnmarshalJSON(data []byte) error {
-	type plain ApplyPatchCallOutput
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "caller", Dec: unionrt.FieldOf(&t.Caller, UnmarshalToolCaller)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterCall, decoding
-// its union field Outputs through its Unmarshal function.
-func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
-	type plain CodeInterpreterCall
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "outputs", Dec: unionrt.SliceOf(&t.Outputs, UnmarshalCodeInterpreterOutput)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterContainerAuto,
-// decoding its union field NetworkPolicy through its Unmarshal function.
-func (t *CodeInterpreterContainerAuto) UnmarshalJSON(data []byte) error {
-	type plain CodeInterpreterContainerAuto
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "network_policy", Dec: unionrt.FieldOf(&t.NetworkPolicy, UnmarshalContainerNetworkPolicy)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for CodeInterpreterTool, decoding
-// its union field Container through its Unmarshal function.
-func (t *CodeInterpreterTool) UnmarshalJSON(data []byte) error {
-	type plain CodeInterpreterTool
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "container", Dec: unionrt.FieldOf(&t.Container, UnmarshalCodeInterpreterContainer)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for CompactRequest,
 // decoding its union field Input through its Unmarshal function.
 func (t *CompactRequest) UnmarshalJSON(data []byte) error {
 	type plain CompactRequest
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "input", Dec: unionrt.FieldOf(&t.Input, UnmarshalInput)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for Compacted, decoding
-// its union field Output through its Unmarshal function.
-func (t *Compacted) UnmarshalJSON(data []byte) error {
-	type plain Compacted
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "output", Dec: unionrt.SliceOf(&t.Output, UnmarshalConversationItem)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ComputerCall, decoding its
-// union fields Action and Actions through their Unmarshal functions.
-func (t *ComputerCall) UnmarshalJSON(data []byte) error {
-	type plain ComputerCall
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "action", Dec: unionrt.FieldOf(&t.Action, UnmarshalComputerAction)},
-		unionrt.Member{Key: "actions", Dec: unionrt.SliceOf(&t.Actions, UnmarshalComputerAction)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for ContainerAuto, decoding its
-// union fields NetworkPolicy and Skills through their Unmarshal functions.
-func (t *ContainerAuto) UnmarshalJSON(data []byte) error {
-	type plain ContainerAuto
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "network_policy", Dec: unionrt.FieldOf(&t.NetworkPolicy, UnmarshalContainerNetworkPolicy)},
-		unionrt.Member{Key: "skills", Dec: unionrt.SliceOf(&t.Skills, UnmarshalContainerSkill)},
 	)
 }
 
@@ -14807,63 +11983,6 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 		unionrt.Member{Key: "tool_choice", Dec: unionrt.FieldOf(&t.ToolChoice, UnmarshalToolChoice)},
 		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
 		unionrt.Member{Key: "text", Dec: unionrt.OwnPointerOf(&t.Text)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for CustomTool, decoding its
-// union field Format through its Unmarshal function.
-func (t *CustomTool) UnmarshalJSON(data []byte) error {
-	type plain CustomTool
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "format", Dec: unionrt.FieldOf(&t.Format, UnmarshalCustomToolFormat)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for CustomToolCall, decoding its
-// union field Caller through its Unmarshal function.
-func (t *CustomToolCall) UnmarshalJSON(data []byte) error {
-	type plain CustomToolCall
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "caller", Dec: unionrt.FieldOf(&t.Caller, UnmarshalToolCaller)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for CustomToolCallOutput,
-// decoding its union fields Caller and Output through their Unmarshal
-// functions.
-func (t *CustomToolCallOutput) UnmarshalJSON(data []byte) error {
-	type plain CustomToolCallOutput
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "caller", Dec: unionrt.FieldOf(&t.Caller, UnmarshalToolCaller)},
-		unionrt.Member{Key: "output", Dec: unionrt.FieldOf(&t.Output, UnmarshalFunctionCallOutputContent)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for FunctionCall, decoding its
-// union field Caller through its Unmarshal function.
-func (t *FunctionCall) UnmarshalJSON(data []byte) error {
-	type plain FunctionCall
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "caller", Dec: unionrt.FieldOf(&t.Caller, UnmarshalToolCaller)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for FunctionCallOutput, decoding
-// its union fields Caller and Output through their Unmarshal functions.
-func (t *FunctionCallOutput) UnmarshalJSON(data []byte) error {
-	type plain FunctionCallOutput
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "caller", Dec: unionrt.FieldOf(&t.Caller, UnmarshalToolCaller)},
-		unionrt.Member{Key: "output", Dec: unionrt.FieldOf(&t.Output, UnmarshalFunctionCallOutputContent)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for InputMessage, decoding its
-// union field Content through its Unmarshal function.
-func (t *InputMessage) UnmarshalJSON(data []byte) error {
-	type plain InputMessage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "content", Dec: unionrt.FieldOf(&t.Content, UnmarshalInputMessageContent)},
 	)
 }
 
@@ -14882,268 +12001,8117 @@ func (t *InputTokenCountRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for McpCall, decoding its union
-// field Error through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AdditionalTools) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "role":
+			unionrt.String(d, &t.Role)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeTool(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *AdditionalTools) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeAnnotation decodes the Annotation that comes next, as UnmarshalAnnotation does.
+func DecodeAnnotation(d *unionrt.Decoder) Annotation {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "file_citation":
+			var v FileCitationAnnotation
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_citation" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "url_citation":
+			var v URLCitationAnnotation
+			v.DecodeJSON(d)
+			if string(v.Type) != "url_citation" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "container_file_citation":
+			var v ContainerFileCitationAnnotation
+			v.DecodeJSON(d)
+			if string(v.Type) != "container_file_citation" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_path":
+			var v FilePathAnnotation
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_path" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownAnnotation{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownAnnotation{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ApplyPatchCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "caller":
+			t.Caller = DecodeToolCaller(d)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "operation":
+			t.Operation = DecodeApplyPatchOperation(d)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ApplyPatchCall) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ApplyPatchCallOutput) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "caller":
+			t.Caller = DecodeToolCaller(d)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "output":
+			unionrt.StringPtr(d, &t.Output)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ApplyPatchCallOutput) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ApplyPatchCreateFile) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "diff":
+			unionrt.String(d, &t.Diff)
+		case "path":
+			unionrt.String(d, &t.Path)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ApplyPatchDeleteFile) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "path":
+			unionrt.String(d, &t.Path)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeApplyPatchOperation decodes the ApplyPatchOperation that comes next, as UnmarshalApplyPatchOperation does.
+func DecodeApplyPatchOperation(d *unionrt.Decoder) ApplyPatchOperation {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "create_file":
+			var v ApplyPatchCreateFile
+			v.DecodeJSON(d)
+			if string(v.Type) != "create_file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "delete_file":
+			var v ApplyPatchDeleteFile
+			v.DecodeJSON(d)
+			if string(v.Type) != "delete_file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "update_file":
+			var v ApplyPatchUpdateFile
+			v.DecodeJSON(d)
+			if string(v.Type) != "update_file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownApplyPatchOperation{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownApplyPatchOperation{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ApplyPatchTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_callers":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedCallers); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedCallers, i1) {
+				unionrt.String(d, &t.AllowedCallers[i1])
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ApplyPatchUpdateFile) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "diff":
+			unionrt.String(d, &t.Diff)
+		case "path":
+			unionrt.String(d, &t.Path)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ClickAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "button":
+			unionrt.String(d, &t.Button)
+		case "keys":
+			for i1, ok := 0, unionrt.First(d, &t.Keys); ok; i1, ok = i1+1, unionrt.Next(d, &t.Keys, i1) {
+				unionrt.String(d, &t.Keys[i1])
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "x":
+			unionrt.Int(d, &t.X)
+		case "y":
+			unionrt.Int(d, &t.Y)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.StringPtr(d, &t.Code)
+		case "container_id":
+			unionrt.String(d, &t.ContainerID)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "outputs":
+			for i1, ok := 0, unionrt.First(d, &t.Outputs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Outputs, i1) {
+				t.Outputs[i1] = DecodeCodeInterpreterOutput(d)
+			}
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeCodeInterpreterContainer decodes the CodeInterpreterContainer that comes next, as UnmarshalCodeInterpreterContainer does.
+func DecodeCodeInterpreterContainer(d *unionrt.Decoder) CodeInterpreterContainer {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v ContainerID
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "auto":
+			var v CodeInterpreterContainerAuto
+			v.DecodeJSON(d)
+			if string(v.Type) != "auto" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCodeInterpreterContainer{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCodeInterpreterContainer{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterContainerAuto) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_ids":
+			for i1, ok := 0, unionrt.First(d, &t.FileIds); ok; i1, ok = i1+1, unionrt.Next(d, &t.FileIds, i1) {
+				unionrt.String(d, &t.FileIds[i1])
+			}
+		case "memory_limit":
+			unionrt.StringPtr(d, &t.MemoryLimit)
+		case "network_policy":
+			t.NetworkPolicy = DecodeContainerNetworkPolicy(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CodeInterpreterContainerAuto) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeCodeInterpreterOutput decodes the CodeInterpreterOutput that comes next, as UnmarshalCodeInterpreterOutput does.
+func DecodeCodeInterpreterOutput(d *unionrt.Decoder) CodeInterpreterOutput {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "logs":
+			var v CodeInterpreterOutputLogs
+			v.DecodeJSON(d)
+			if string(v.Type) != "logs" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image":
+			var v CodeInterpreterOutputImage
+			v.DecodeJSON(d)
+			if string(v.Type) != "image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCodeInterpreterOutput{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCodeInterpreterOutput{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterOutputImage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "url":
+			unionrt.String(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterOutputLogs) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "logs":
+			unionrt.String(d, &t.Logs)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_callers":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedCallers); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedCallers, i1) {
+				unionrt.String(d, &t.AllowedCallers[i1])
+			}
+		case "container":
+			t.Container = DecodeCodeInterpreterContainer(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CodeInterpreterTool) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Compacted) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "output":
+			for i1, ok := 0, unionrt.First(d, &t.Output); ok; i1, ok = i1+1, unionrt.Next(d, &t.Output, i1) {
+				t.Output[i1] = DecodeConversationItem(d)
+			}
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Compacted) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompactionItem) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "encrypted_content":
+			unionrt.String(d, &t.EncryptedContent)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompactionTrigger) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeComputerAction decodes the ComputerAction that comes next, as UnmarshalComputerAction does.
+func DecodeComputerAction(d *unionrt.Decoder) ComputerAction {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "click":
+			var v ClickAction
+			v.DecodeJSON(d)
+			if string(v.Type) != "click" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "double_click":
+			var v DoubleClickAction
+			v.DecodeJSON(d)
+			if string(v.Type) != "double_click" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "drag":
+			var v DragAction
+			v.DecodeJSON(d)
+			if string(v.Type) != "drag" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "keypress":
+			var v KeypressAction
+			v.DecodeJSON(d)
+			if string(v.Type) != "keypress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "move":
+			var v MoveAction
+			v.DecodeJSON(d)
+			if string(v.Type) != "move" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "screenshot":
+			var v ScreenshotAction
+			v.DecodeJSON(d)
+			if string(v.Type) != "screenshot" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "scroll":
+			var v ScrollAction
+			v.DecodeJSON(d)
+			if string(v.Type) != "scroll" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "type":
+			var v TypeAction
+			v.DecodeJSON(d)
+			if string(v.Type) != "type" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "wait":
+			var v WaitAction
+			v.DecodeJSON(d)
+			if string(v.Type) != "wait" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownComputerAction{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownComputerAction{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ComputerCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "action":
+			t.Action = DecodeComputerAction(d)
+		case "actions":
+			for i1, ok := 0, unionrt.First(d, &t.Actions); ok; i1, ok = i1+1, unionrt.Next(d, &t.Actions, i1) {
+				t.Actions[i1] = DecodeComputerAction(d)
+			}
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "pending_safety_checks":
+			for i1, ok := 0, unionrt.First(d, &t.PendingSafetyChecks); ok; i1, ok = i1+1, unionrt.Next(d, &t.PendingSafetyChecks, i1) {
+				t.PendingSafetyChecks[i1].DecodeJSON(d)
+			}
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ComputerCall) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ComputerCallOutput) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "acknowledged_safety_checks":
+			for i1, ok := 0, unionrt.First(d, &t.AcknowledgedSafetyChecks); ok; i1, ok = i1+1, unionrt.Next(d, &t.AcknowledgedSafetyChecks, i1) {
+				t.AcknowledgedSafetyChecks[i1].DecodeJSON(d)
+			}
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "output":
+			t.Output.DecodeJSON(d)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ComputerSafetyCheck) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.StringPtr(d, &t.Code)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "message":
+			unionrt.StringPtr(d, &t.Message)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ComputerScreenshot) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "detail":
+			unionrt.StringPtr(d, &t.Detail)
+		case "file_id":
+			unionrt.StringPtr(d, &t.FileID)
+		case "image_url":
+			unionrt.StringPtr(d, &t.ImageURL)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ComputerTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ComputerUsePreviewTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "display_height":
+			unionrt.Int(d, &t.DisplayHeight)
+		case "display_width":
+			unionrt.Int(d, &t.DisplayWidth)
+		case "environment":
+			unionrt.String(d, &t.Environment)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContainerAuto) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_ids":
+			for i1, ok := 0, unionrt.First(d, &t.FileIds); ok; i1, ok = i1+1, unionrt.Next(d, &t.FileIds, i1) {
+				unionrt.String(d, &t.FileIds[i1])
+			}
+		case "memory_limit":
+			unionrt.StringPtr(d, &t.MemoryLimit)
+		case "network_policy":
+			t.NetworkPolicy = DecodeContainerNetworkPolicy(d)
+		case "skills":
+			for i1, ok := 0, unionrt.First(d, &t.Skills); ok; i1, ok = i1+1, unionrt.Next(d, &t.Skills, i1) {
+				t.Skills[i1] = DecodeContainerSkill(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ContainerAuto) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContainerDomainSecret) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "domain":
+			unionrt.String(d, &t.Domain)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "value":
+			unionrt.String(d, &t.Value)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContainerFileCitationAnnotation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "container_id":
+			unionrt.String(d, &t.ContainerID)
+		case "end_index":
+			unionrt.IntPtr(d, &t.EndIndex)
+		case "file_id":
+			unionrt.String(d, &t.FileID)
+		case "filename":
+			unionrt.StringPtr(d, &t.Filename)
+		case "start_index":
+			unionrt.IntPtr(d, &t.StartIndex)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeContainerNetworkPolicy decodes the ContainerNetworkPolicy that comes next, as UnmarshalContainerNetworkPolicy does.
+func DecodeContainerNetworkPolicy(d *unionrt.Decoder) ContainerNetworkPolicy {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "disabled":
+			var v ContainerNetworkPolicyDisabled
+			v.DecodeJSON(d)
+			if string(v.Type) != "disabled" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "allowlist":
+			var v ContainerNetworkPolicyAllowlist
+			v.DecodeJSON(d)
+			if string(v.Type) != "allowlist" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownContainerNetworkPolicy{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownContainerNetworkPolicy{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContainerNetworkPolicyAllowlist) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_domains":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedDomains); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedDomains, i1) {
+				unionrt.String(d, &t.AllowedDomains[i1])
+			}
+		case "domain_secrets":
+			for i1, ok := 0, unionrt.First(d, &t.DomainSecrets); ok; i1, ok = i1+1, unionrt.Next(d, &t.DomainSecrets, i1) {
+				t.DomainSecrets[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContainerNetworkPolicyDisabled) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContainerReference) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "container_id":
+			unionrt.String(d, &t.ContainerID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeContainerSkill decodes the ContainerSkill that comes next, as UnmarshalContainerSkill does.
+func DecodeContainerSkill(d *unionrt.Decoder) ContainerSkill {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "skill_reference":
+			var v SkillReference
+			v.DecodeJSON(d)
+			if string(v.Type) != "skill_reference" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "inline":
+			var v InlineSkill
+			v.DecodeJSON(d)
+			if string(v.Type) != "inline" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownContainerSkill{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownContainerSkill{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeConversationItem decodes the ConversationItem that comes next, as UnmarshalConversationItem does.
+func DecodeConversationItem(d *unionrt.Decoder) ConversationItem {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "message":
+			var v Message
+			v.DecodeJSON(d)
+			if string(v.Type) != "message" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function_call":
+			var v FunctionCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "function_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function_call_output":
+			var v FunctionCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "function_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom_tool_call":
+			var v CustomToolCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom_tool_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom_tool_call_output":
+			var v CustomToolCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom_tool_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "reasoning":
+			var v ReasoningItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "reasoning" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search_call":
+			var v FileSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "web_search_call":
+			var v WebSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "web_search_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_call":
+			var v ComputerCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_call_output":
+			var v ComputerCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "code_interpreter_call":
+			var v CodeInterpreterCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_generation_call":
+			var v ImageGenerationCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_generation_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "local_shell_call":
+			var v LocalShellCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "local_shell_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "local_shell_call_output":
+			var v LocalShellCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "local_shell_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "shell_call":
+			var v ShellCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "shell_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "shell_call_output":
+			var v ShellCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "shell_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "apply_patch_call":
+			var v ApplyPatchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "apply_patch_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "apply_patch_call_output":
+			var v ApplyPatchCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "apply_patch_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_list_tools":
+			var v McpListTools
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_list_tools" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_approval_request":
+			var v McpApprovalRequest
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_approval_request" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_approval_response":
+			var v McpApproval
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_approval_response" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_call":
+			var v McpCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tool_search_call":
+			var v ToolSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "tool_search_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tool_search_output":
+			var v ToolSearchOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "tool_search_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "additional_tools":
+			var v AdditionalTools
+			v.DecodeJSON(d)
+			if string(v.Type) != "additional_tools" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "compaction":
+			var v CompactionItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "compaction" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "program":
+			var v ProgramItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "program" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "program_output":
+			var v ProgramOutputItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "program_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownConversationItem{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownConversationItem{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ConversationRef) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CoordinatePair) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "x":
+			unionrt.Int(d, &t.X)
+		case "y":
+			unionrt.Int(d, &t.Y)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_callers":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedCallers); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedCallers, i1) {
+				unionrt.String(d, &t.AllowedCallers[i1])
+			}
+		case "defer_loading":
+			unionrt.BoolPtr(d, &t.DeferLoading)
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "format":
+			t.Format = DecodeCustomToolFormat(d)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CustomTool) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "caller":
+			t.Caller = DecodeToolCaller(d)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "input":
+			unionrt.String(d, &t.Input)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "namespace":
+			unionrt.StringPtr(d, &t.Namespace)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CustomToolCall) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolCallOutput) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "caller":
+			t.Caller = DecodeToolCaller(d)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "output":
+			t.Output = DecodeFunctionCallOutputContent(d)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *CustomToolCallOutput) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeCustomToolFormat decodes the CustomToolFormat that comes next, as UnmarshalCustomToolFormat does.
+func DecodeCustomToolFormat(d *unionrt.Decoder) CustomToolFormat {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v CustomToolFormatText
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "grammar":
+			var v CustomToolFormatGrammar
+			v.DecodeJSON(d)
+			if string(v.Type) != "grammar" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownCustomToolFormat{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownCustomToolFormat{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolFormatGrammar) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "definition":
+			unionrt.String(d, &t.Definition)
+		case "syntax":
+			unionrt.String(d, &t.Syntax)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolFormatText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DoubleClickAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "keys":
+			for i1, ok := 0, unionrt.First(d, &t.Keys); ok; i1, ok = i1+1, unionrt.Next(d, &t.Keys, i1) {
+				unionrt.String(d, &t.Keys[i1])
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "x":
+			unionrt.Int(d, &t.X)
+		case "y":
+			unionrt.Int(d, &t.Y)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DragAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "keys":
+			for i1, ok := 0, unionrt.First(d, &t.Keys); ok; i1, ok = i1+1, unionrt.Next(d, &t.Keys, i1) {
+				unionrt.String(d, &t.Keys[i1])
+			}
+		case "path":
+			for i1, ok := 0, unionrt.First(d, &t.Path); ok; i1, ok = i1+1, unionrt.Next(d, &t.Path, i1) {
+				t.Path[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileCitationAnnotation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_id":
+			unionrt.String(d, &t.FileID)
+		case "filename":
+			unionrt.StringPtr(d, &t.Filename)
+		case "index":
+			unionrt.IntPtr(d, &t.Index)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FilePathAnnotation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_id":
+			unionrt.String(d, &t.FileID)
+		case "index":
+			unionrt.IntPtr(d, &t.Index)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "queries":
+			for i1, ok := 0, unionrt.First(d, &t.Queries); ok; i1, ok = i1+1, unionrt.Next(d, &t.Queries, i1) {
+				unionrt.String(d, &t.Queries[i1])
+			}
+		case "results":
+			for i1, ok := 0, unionrt.First(d, &t.Results); ok; i1, ok = i1+1, unionrt.Next(d, &t.Results, i1) {
+				t.Results[i1].DecodeJSON(d)
+			}
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchFilter) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "filters":
+			for i1, ok := 0, unionrt.First(d, &t.Filters); ok; i1, ok = i1+1, unionrt.Next(d, &t.Filters, i1) {
+				t.Filters[i1].DecodeJSON(d)
+			}
+		case "key":
+			unionrt.StringPtr(d, &t.Key)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "value":
+			d.RawMessage(&t.Value)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchHybridSearch) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "embedding_weight":
+			unionrt.Float(d, &t.EmbeddingWeight)
+		case "text_weight":
+			unionrt.Float(d, &t.TextWeight)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchRankingOptions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "hybrid_search":
+			if p1 := unionrt.Ptr(d, &t.HybridSearch); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "ranker":
+			unionrt.StringPtr(d, &t.Ranker)
+		case "score_threshold":
+			unionrt.FloatPtr(d, &t.ScoreThreshold)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "attributes":
+			for k1, ok := unionrt.MapFirst(d, &t.Attributes); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Attributes[key1] = v1
+			}
+		case "file_id":
+			unionrt.StringPtr(d, &t.FileID)
+		case "filename":
+			unionrt.StringPtr(d, &t.Filename)
+		case "score":
+			unionrt.FloatPtr(d, &t.Score)
+		case "text":
+			unionrt.StringPtr(d, &t.Text)
+		case "vector_store_id":
+			unionrt.StringPtr(d, &t.VectorStoreID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "filters":
+			if p1 := unionrt.Ptr(d, &t.Filters); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "max_num_results":
+			unionrt.IntPtr(d, &t.MaxNumResults)
+		case "ranking_options":
+			if p1 := unionrt.Ptr(d, &t.RankingOptions); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "vector_store_ids":
+			for i1, ok := 0, unionrt.First(d, &t.VectorStoreIds); ok; i1, ok = i1+1, unionrt.Next(d, &t.VectorStoreIds, i1) {
+				unionrt.String(d, &t.VectorStoreIds[i1])
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.String(d, &t.Arguments)
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "caller":
+			t.Caller = DecodeToolCaller(d)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "namespace":
+			unionrt.StringPtr(d, &t.Namespace)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *FunctionCall) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCallOutput) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "caller":
+			t.Caller = DecodeToolCaller(d)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "namespace":
+			unionrt.StringPtr(d, &t.Namespace)
+		case "output":
+			t.Output = DecodeFunctionCallOutputContent(d)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *FunctionCallOutput) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeFunctionCallOutputContent decodes the FunctionCallOutputContent that comes next, as UnmarshalFunctionCallOutputContent does.
+func DecodeFunctionCallOutputContent(d *unionrt.Decoder) FunctionCallOutputContent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v FunctionCallOutputText
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindArray:
+		var v FunctionCallOutputContentList
+		for i1, ok := 0, unionrt.First(d, (*[]FunctionCallOutputPart)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]FunctionCallOutputPart)(&v), i1) {
+			v[i1] = DecodeFunctionCallOutputPart(d)
+		}
+		return v
+	}
+	return UnknownFunctionCallOutputContent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeFunctionCallOutputPart decodes the FunctionCallOutputPart that comes next, as UnmarshalFunctionCallOutputPart does.
+func DecodeFunctionCallOutputPart(d *unionrt.Decoder) FunctionCallOutputPart {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "input_text":
+			var v InputTextContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_image":
+			var v InputImageContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_file":
+			var v InputFileContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownFunctionCallOutputPart{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownFunctionCallOutputPart{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_callers":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedCallers); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedCallers, i1) {
+				unionrt.String(d, &t.AllowedCallers[i1])
+			}
+		case "defer_loading":
+			unionrt.BoolPtr(d, &t.DeferLoading)
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "output_schema":
+			d.RawMessage(&t.OutputSchema)
+		case "parameters":
+			d.RawMessage(&t.Parameters)
+		case "strict":
+			unionrt.BoolPtr(d, &t.Strict)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageGenerationCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "action":
+			unionrt.StringPtr(d, &t.Action)
+		case "background":
+			unionrt.StringPtr(d, &t.Background)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "output_format":
+			unionrt.StringPtr(d, &t.OutputFormat)
+		case "quality":
+			unionrt.StringPtr(d, &t.Quality)
+		case "result":
+			unionrt.StringPtr(d, &t.Result)
+		case "revised_prompt":
+			unionrt.StringPtr(d, &t.RevisedPrompt)
+		case "size":
+			unionrt.StringPtr(d, &t.Size)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageGenerationMask) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "file_id":
+			unionrt.StringPtr(d, &t.FileID)
+		case "image_url":
+			unionrt.StringPtr(d, &t.ImageURL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageGenerationTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "action":
+			unionrt.StringPtr(d, &t.Action)
+		case "background":
+			unionrt.StringPtr(d, &t.Background)
+		case "input_fidelity":
+			unionrt.StringPtr(d, &t.InputFidelity)
+		case "input_image_mask":
+			if p1 := unionrt.Ptr(d, &t.InputImageMask); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "moderation":
+			unionrt.StringPtr(d, &t.Moderation)
+		case "n":
+			unionrt.IntPtr(d, &t.N)
+		case "output_compression":
+			unionrt.IntPtr(d, &t.OutputCompression)
+		case "output_format":
+			unionrt.StringPtr(d, &t.OutputFormat)
+		case "partial_images":
+			unionrt.IntPtr(d, &t.PartialImages)
+		case "quality":
+			unionrt.StringPtr(d, &t.Quality)
+		case "size":
+			unionrt.StringPtr(d, &t.Size)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InlineSkill) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.String(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "source":
+			t.Source.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InlineSkillSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			unionrt.String(d, &t.Data)
+		case "media_type":
+			unionrt.String(d, &t.MediaType)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputAudio) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			unionrt.String(d, &t.Data)
+		case "format":
+			unionrt.String(d, &t.Format)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputAudioContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input_audio":
+			t.InputAudio.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeInputContent decodes the InputContent that comes next, as UnmarshalInputContent does.
+func DecodeInputContent(d *unionrt.Decoder) InputContent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "input_text":
+			var v InputTextContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_image":
+			var v InputImageContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_file":
+			var v InputFileContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_audio":
+			var v InputAudioContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_audio" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "output_text":
+			var v OutputTextContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "output_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "refusal":
+			var v RefusalContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "refusal" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownInputContent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownInputContent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputFileContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "detail":
+			unionrt.StringPtr(d, &t.Detail)
+		case "file_data":
+			unionrt.StringPtr(d, &t.FileData)
+		case "file_id":
+			unionrt.StringPtr(d, &t.FileID)
+		case "file_url":
+			unionrt.StringPtr(d, &t.FileURL)
+		case "filename":
+			unionrt.StringPtr(d, &t.Filename)
+		case "prompt_cache_breakpoint":
+			if p1 := unionrt.Ptr(d, &t.PromptCacheBreakpoint); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputImageContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "detail":
+			unionrt.StringPtr(d, &t.Detail)
+		case "file_id":
+			unionrt.StringPtr(d, &t.FileID)
+		case "image_url":
+			unionrt.StringPtr(d, &t.ImageURL)
+		case "prompt_cache_breakpoint":
+			if p1 := unionrt.Ptr(d, &t.PromptCacheBreakpoint); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeInputItem decodes the InputItem that comes next, as UnmarshalInputItem does.
+func DecodeInputItem(d *unionrt.Decoder) InputItem {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "message":
+			var v InputMessage
+			v.DecodeJSON(d)
+			if string(v.Type) != "message" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function_call":
+			var v FunctionCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "function_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function_call_output":
+			var v FunctionCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "function_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom_tool_call":
+			var v CustomToolCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom_tool_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom_tool_call_output":
+			var v CustomToolCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom_tool_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "reasoning":
+			var v ReasoningItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "reasoning" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "item_reference":
+			var v ItemReference
+			v.DecodeJSON(d)
+			if string(v.Type) != "item_reference" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search_call":
+			var v FileSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "web_search_call":
+			var v WebSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "web_search_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_call":
+			var v ComputerCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_call_output":
+			var v ComputerCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "code_interpreter_call":
+			var v CodeInterpreterCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_generation_call":
+			var v ImageGenerationCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_generation_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "local_shell_call":
+			var v LocalShellCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "local_shell_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "local_shell_call_output":
+			var v LocalShellCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "local_shell_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "shell_call":
+			var v ShellCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "shell_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "shell_call_output":
+			var v ShellCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "shell_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "apply_patch_call":
+			var v ApplyPatchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "apply_patch_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "apply_patch_call_output":
+			var v ApplyPatchCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "apply_patch_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_list_tools":
+			var v McpListTools
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_list_tools" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_approval_request":
+			var v McpApprovalRequest
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_approval_request" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_approval_response":
+			var v McpApproval
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_approval_response" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_call":
+			var v McpCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tool_search_call":
+			var v ToolSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "tool_search_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tool_search_output":
+			var v ToolSearchOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "tool_search_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "additional_tools":
+			var v AdditionalTools
+			v.DecodeJSON(d)
+			if string(v.Type) != "additional_tools" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "compaction":
+			var v CompactionItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "compaction" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "compaction_trigger":
+			var v CompactionTrigger
+			v.DecodeJSON(d)
+			if string(v.Type) != "compaction_trigger" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "program":
+			var v ProgramItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "program" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "program_output":
+			var v ProgramOutputItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "program_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		if value == nil && !d.Failed() {
+			var v InputMessage
+			v.DecodeJSON(d)
+			return v
+		}
+		return UnknownInputItem{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownInputItem{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputMessage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			t.Content = DecodeInputMessageContent(d)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "phase":
+			unionrt.StringPtr(d, &t.Phase)
+		case "role":
+			unionrt.String(d, &t.Role)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *InputMessage) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeInputMessageContent decodes the InputMessageContent that comes next, as UnmarshalInputMessageContent does.
+func DecodeInputMessageContent(d *unionrt.Decoder) InputMessageContent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v InputText
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindArray:
+		var v InputContentList
+		for i1, ok := 0, unionrt.First(d, (*[]InputContent)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputContent)(&v), i1) {
+			v[i1] = DecodeInputContent(d)
+		}
+		return v
+	}
+	return UnknownInputMessageContent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputTextContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "prompt_cache_breakpoint":
+			if p1 := unionrt.Ptr(d, &t.PromptCacheBreakpoint); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InputTokenCount) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *InputTokenCount) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ItemReference) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *KeypressAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "keys":
+			for i1, ok := 0, unionrt.First(d, &t.Keys); ok; i1, ok = i1+1, unionrt.Next(d, &t.Keys, i1) {
+				unionrt.String(d, &t.Keys[i1])
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *LocalEnvironment) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "skills":
+			for i1, ok := 0, unionrt.First(d, &t.Skills); ok; i1, ok = i1+1, unionrt.Next(d, &t.Skills, i1) {
+				t.Skills[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *LocalShellCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "action":
+			t.Action.DecodeJSON(d)
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *LocalShellCallOutput) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "output":
+			unionrt.String(d, &t.Output)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *LocalShellExecAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "command":
+			for i1, ok := 0, unionrt.First(d, &t.Command); ok; i1, ok = i1+1, unionrt.Next(d, &t.Command, i1) {
+				unionrt.String(d, &t.Command[i1])
+			}
+		case "env":
+			for k1, ok := unionrt.MapFirst(d, &t.Env); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Env[key1] = v1
+			}
+		case "timeout_ms":
+			unionrt.IntPtr(d, &t.TimeoutMs)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "user":
+			unionrt.StringPtr(d, &t.User)
+		case "working_directory":
+			unionrt.StringPtr(d, &t.WorkingDirectory)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *LocalShellTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *LocalSkill) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.String(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "path":
+			unionrt.String(d, &t.Path)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeMcpAllowedTools decodes the McpAllowedTools that comes next, as UnmarshalMcpAllowedTools does.
+func DecodeMcpAllowedTools(d *unionrt.Decoder) McpAllowedTools {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindArray:
+		var v McpToolNames
+		for i1, ok := 0, unionrt.First(d, (*[]string)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]string)(&v), i1) {
+			unionrt.String(d, &v[i1])
+		}
+		return v
+	case unionrt.KindObject:
+		var v McpToolFilter
+		v.DecodeJSON(d)
+		return v
+	}
+	return UnknownMcpAllowedTools{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpApprovalFilter) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "always":
+			if p1 := unionrt.Ptr(d, &t.Always); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "never":
+			if p1 := unionrt.Ptr(d, &t.Never); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpApprovalRequest) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.String(d, &t.Arguments)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "server_label":
+			unionrt.String(d, &t.ServerLabel)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpApproval) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "approval_request_id":
+			unionrt.String(d, &t.ApprovalRequestID)
+		case "approve":
+			unionrt.Bool(d, &t.Approve)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "reason":
+			unionrt.StringPtr(d, &t.Reason)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "approval_request_id":
+			unionrt.StringPtr(d, &t.ApprovalRequestID)
+		case "arguments":
+			unionrt.String(d, &t.Arguments)
+		case "error":
+			t.Error = DecodeMcpToolCallError(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "output":
+			unionrt.StringPtr(d, &t.Output)
+		case "server_label":
+			unionrt.String(d, &t.ServerLabel)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *McpCall) UnmarshalJSON(data []byte) error {
-	type plain McpCall
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "error", Dec: unionrt.FieldOf(&t.Error, UnmarshalMcpToolCallError)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for McpTool, decoding its union
-// fields AllowedTools and RequireApproval through their Unmarshal functions.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpHTTPError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.Int(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpListTools) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "error":
+			unionrt.StringPtr(d, &t.Error)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "server_label":
+			unionrt.String(d, &t.ServerLabel)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpListedTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "annotations":
+			d.RawMessage(&t.Annotations)
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "input_schema":
+			d.RawMessage(&t.InputSchema)
+		case "name":
+			unionrt.String(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpProtocolError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.Int(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeMcpRequireApproval decodes the McpRequireApproval that comes next, as UnmarshalMcpRequireApproval does.
+func DecodeMcpRequireApproval(d *unionrt.Decoder) McpRequireApproval {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v McpApprovalSetting
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindObject:
+		var v McpApprovalFilter
+		v.DecodeJSON(d)
+		return v
+	}
+	return UnknownMcpRequireApproval{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_callers":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedCallers); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedCallers, i1) {
+				unionrt.String(d, &t.AllowedCallers[i1])
+			}
+		case "allowed_tools":
+			t.AllowedTools = DecodeMcpAllowedTools(d)
+		case "authorization":
+			unionrt.StringPtr(d, &t.Authorization)
+		case "connector_id":
+			unionrt.StringPtr(d, &t.ConnectorID)
+		case "defer_loading":
+			unionrt.BoolPtr(d, &t.DeferLoading)
+		case "headers":
+			for k1, ok := unionrt.MapFirst(d, &t.Headers); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Headers[key1] = v1
+			}
+		case "require_approval":
+			t.RequireApproval = DecodeMcpRequireApproval(d)
+		case "server_description":
+			unionrt.StringPtr(d, &t.ServerDescription)
+		case "server_label":
+			unionrt.String(d, &t.ServerLabel)
+		case "server_url":
+			unionrt.StringPtr(d, &t.ServerURL)
+		case "tunnel_id":
+			unionrt.StringPtr(d, &t.TunnelID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *McpTool) UnmarshalJSON(data []byte) error {
-	type plain McpTool
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "allowed_tools", Dec: unionrt.FieldOf(&t.AllowedTools, UnmarshalMcpAllowedTools)},
-		unionrt.Member{Key: "require_approval", Dec: unionrt.FieldOf(&t.RequireApproval, UnmarshalMcpRequireApproval)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Message, decoding its union
-// field Content through its Unmarshal function.
+// DecodeMcpToolCallError decodes the McpToolCallError that comes next, as UnmarshalMcpToolCallError does.
+func DecodeMcpToolCallError(d *unionrt.Decoder) McpToolCallError {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v McpToolCallErrorText
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "mcp_protocol_error":
+			var v McpProtocolError
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_protocol_error" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_tool_execution_error":
+			var v McpToolExecutionError
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_tool_execution_error" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "http_error":
+			var v McpHTTPError
+			v.DecodeJSON(d)
+			if string(v.Type) != "http_error" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownMcpToolCallError{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownMcpToolCallError{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpToolExecutionError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			d.RawMessage(&t.Content)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpToolFilter) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "read_only":
+			unionrt.BoolPtr(d, &t.ReadOnly)
+		case "tool_names":
+			for i1, ok := 0, unionrt.First(d, &t.ToolNames); ok; i1, ok = i1+1, unionrt.Next(d, &t.ToolNames, i1) {
+				unionrt.String(d, &t.ToolNames[i1])
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Message) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1] = DecodeMessageContent(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "phase":
+			unionrt.StringPtr(d, &t.Phase)
+		case "role":
+			unionrt.String(d, &t.Role)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Message) UnmarshalJSON(data []byte) error {
-	type plain Message
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "content", Dec: unionrt.SliceOf(&t.Content, UnmarshalMessageContent)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for NamespaceTool, decoding its
-// union field Tools through its Unmarshal function.
+// DecodeMessageContent decodes the MessageContent that comes next, as UnmarshalMessageContent does.
+func DecodeMessageContent(d *unionrt.Decoder) MessageContent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "input_text":
+			var v InputTextContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "output_text":
+			var v OutputTextContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "output_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "text":
+			var v TextContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "summary_text":
+			var v ReasoningSummaryText
+			v.DecodeJSON(d)
+			if string(v.Type) != "summary_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "reasoning_text":
+			var v ReasoningText
+			v.DecodeJSON(d)
+			if string(v.Type) != "reasoning_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "refusal":
+			var v RefusalContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "refusal" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_image":
+			var v InputImageContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_screenshot":
+			var v ComputerScreenshot
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_screenshot" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_file":
+			var v InputFileContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_file" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownMessageContent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownMessageContent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *MoveAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "keys":
+			for i1, ok := 0, unionrt.First(d, &t.Keys); ok; i1, ok = i1+1, unionrt.Next(d, &t.Keys, i1) {
+				unionrt.String(d, &t.Keys[i1])
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "x":
+			unionrt.Int(d, &t.X)
+		case "y":
+			unionrt.Int(d, &t.Y)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeNamespaceMember decodes the NamespaceMember that comes next, as UnmarshalNamespaceMember does.
+func DecodeNamespaceMember(d *unionrt.Decoder) NamespaceMember {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "function":
+			var v FunctionTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom":
+			var v CustomTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownNamespaceMember{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownNamespaceMember{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *NamespaceTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.String(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeNamespaceMember(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *NamespaceTool) UnmarshalJSON(data []byte) error {
-	type plain NamespaceTool
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalNamespaceMember)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for OutputMessage, decoding its
-// union field Content through its Unmarshal function.
+// DecodeOutputContent decodes the OutputContent that comes next, as UnmarshalOutputContent does.
+func DecodeOutputContent(d *unionrt.Decoder) OutputContent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "output_text":
+			var v OutputTextContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "output_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "refusal":
+			var v RefusalContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "refusal" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownOutputContent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownOutputContent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeOutputItem decodes the OutputItem that comes next, as UnmarshalOutputItem does.
+func DecodeOutputItem(d *unionrt.Decoder) OutputItem {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "message":
+			var v OutputMessage
+			v.DecodeJSON(d)
+			if string(v.Type) != "message" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function_call":
+			var v FunctionCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "function_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function_call_output":
+			var v FunctionCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "function_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom_tool_call":
+			var v CustomToolCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom_tool_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom_tool_call_output":
+			var v CustomToolCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom_tool_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "reasoning":
+			var v ReasoningItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "reasoning" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search_call":
+			var v FileSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "web_search_call":
+			var v WebSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "web_search_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_call":
+			var v ComputerCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_call_output":
+			var v ComputerCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "code_interpreter_call":
+			var v CodeInterpreterCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_generation_call":
+			var v ImageGenerationCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_generation_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "local_shell_call":
+			var v LocalShellCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "local_shell_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "local_shell_call_output":
+			var v LocalShellCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "local_shell_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "shell_call":
+			var v ShellCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "shell_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "shell_call_output":
+			var v ShellCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "shell_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "apply_patch_call":
+			var v ApplyPatchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "apply_patch_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "apply_patch_call_output":
+			var v ApplyPatchCallOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "apply_patch_call_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_list_tools":
+			var v McpListTools
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_list_tools" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_approval_request":
+			var v McpApprovalRequest
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_approval_request" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_approval_response":
+			var v McpApproval
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_approval_response" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp_call":
+			var v McpCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tool_search_call":
+			var v ToolSearchCall
+			v.DecodeJSON(d)
+			if string(v.Type) != "tool_search_call" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tool_search_output":
+			var v ToolSearchOutput
+			v.DecodeJSON(d)
+			if string(v.Type) != "tool_search_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "additional_tools":
+			var v AdditionalTools
+			v.DecodeJSON(d)
+			if string(v.Type) != "additional_tools" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "compaction":
+			var v CompactionItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "compaction" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "program":
+			var v ProgramItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "program" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "program_output":
+			var v ProgramOutputItem
+			v.DecodeJSON(d)
+			if string(v.Type) != "program_output" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownOutputItem{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownOutputItem{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputMessage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1] = DecodeOutputContent(d)
+			}
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "phase":
+			unionrt.StringPtr(d, &t.Phase)
+		case "role":
+			unionrt.String(d, &t.Role)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputMessage) UnmarshalJSON(data []byte) error {
-	type plain OutputMessage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "content", Dec: unionrt.SliceOf(&t.Content, UnmarshalOutputContent)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for OutputTextContent, decoding
-// its union field Annotations through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputTextContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "annotations":
+			for i1, ok := 0, unionrt.First(d, &t.Annotations); ok; i1, ok = i1+1, unionrt.Next(d, &t.Annotations, i1) {
+				t.Annotations[i1] = DecodeAnnotation(d)
+			}
+		case "logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.Logprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Logprobs, i1) {
+				t.Logprobs[i1].DecodeJSON(d)
+			}
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputTextContent) UnmarshalJSON(data []byte) error {
-	type plain OutputTextContent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "annotations", Dec: unionrt.SliceOf(&t.Annotations, UnmarshalAnnotation)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for Response, decoding its union
-// fields Instructions, Output, ToolChoice and Tools through their Unmarshal
-// functions, and its fields Moderation and Text through their own
-// UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputTextLogprob) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bytes":
+			for i1, ok := 0, unionrt.First(d, &t.Bytes); ok; i1, ok = i1+1, unionrt.Next(d, &t.Bytes, i1) {
+				unionrt.Int(d, &t.Bytes[i1])
+			}
+		case "logprob":
+			unionrt.Float(d, &t.Logprob)
+		case "token":
+			unionrt.String(d, &t.Token)
+		case "top_logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.TopLogprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.TopLogprobs, i1) {
+				t.TopLogprobs[i1].DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputTextTopLogprob) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bytes":
+			for i1, ok := 0, unionrt.First(d, &t.Bytes); ok; i1, ok = i1+1, unionrt.Next(d, &t.Bytes, i1) {
+				unionrt.Int(d, &t.Bytes[i1])
+			}
+		case "logprob":
+			unionrt.Float(d, &t.Logprob)
+		case "token":
+			unionrt.String(d, &t.Token)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProgramItem) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "code":
+			unionrt.String(d, &t.Code)
+		case "fingerprint":
+			unionrt.String(d, &t.Fingerprint)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProgramOutputItem) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "result":
+			unionrt.String(d, &t.Result)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ProgrammaticToolCallingTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptTemplate) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "variables":
+			for k1, ok := unionrt.MapFirst(d, &t.Variables); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 PromptVariable
+				d.RawMessage(&v1)
+				t.Variables[key1] = v1
+			}
+		case "version":
+			unionrt.StringPtr(d, &t.Version)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "context":
+			unionrt.StringPtr(d, &t.Context)
+		case "effort":
+			unionrt.StringPtr(d, &t.Effort)
+		case "generate_summary":
+			unionrt.StringPtr(d, &t.GenerateSummary)
+		case "mode":
+			unionrt.StringPtr(d, &t.Mode)
+		case "summary":
+			unionrt.StringPtr(d, &t.Summary)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningItem) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1].DecodeJSON(d)
+			}
+		case "encrypted_content":
+			unionrt.StringPtr(d, &t.EncryptedContent)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "summary":
+			for i1, ok := 0, unionrt.First(d, &t.Summary); ok; i1, ok = i1+1, unionrt.Next(d, &t.Summary, i1) {
+				t.Summary[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningSummaryText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RefusalContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "refusal":
+			unionrt.String(d, &t.Refusal)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Response) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "background":
+			unionrt.BoolPtr(d, &t.Background)
+		case "billing":
+			if p1 := unionrt.Ptr(d, &t.Billing); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "completed_at":
+			unionrt.IntPtr(d, &t.CompletedAt)
+		case "conversation":
+			if p1 := unionrt.Ptr(d, &t.Conversation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "error":
+			if p1 := unionrt.Ptr(d, &t.Error); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "frequency_penalty":
+			unionrt.FloatPtr(d, &t.FrequencyPenalty)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "incomplete_details":
+			if p1 := unionrt.Ptr(d, &t.IncompleteDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "instructions":
+			t.Instructions = DecodeInput(d)
+		case "max_output_tokens":
+			unionrt.IntPtr(d, &t.MaxOutputTokens)
+		case "max_tool_calls":
+			unionrt.IntPtr(d, &t.MaxToolCalls)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "moderation":
+			if p1 := unionrt.Ptr(d, &t.Moderation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "output":
+			for i1, ok := 0, unionrt.First(d, &t.Output); ok; i1, ok = i1+1, unionrt.Next(d, &t.Output, i1) {
+				t.Output[i1] = DecodeOutputItem(d)
+			}
+		case "parallel_tool_calls":
+			unionrt.BoolPtr(d, &t.ParallelToolCalls)
+		case "presence_penalty":
+			unionrt.FloatPtr(d, &t.PresencePenalty)
+		case "previous_response_id":
+			unionrt.StringPtr(d, &t.PreviousResponseID)
+		case "prompt":
+			if p1 := unionrt.Ptr(d, &t.Prompt); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "prompt_cache_key":
+			unionrt.StringPtr(d, &t.PromptCacheKey)
+		case "prompt_cache_options":
+			if p1 := unionrt.Ptr(d, &t.PromptCacheOptions); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "prompt_cache_retention":
+			unionrt.StringPtr(d, &t.PromptCacheRetention)
+		case "reasoning":
+			if p1 := unionrt.Ptr(d, &t.Reasoning); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "safety_identifier":
+			unionrt.StringPtr(d, &t.SafetyIdentifier)
+		case "service_tier":
+			unionrt.StringPtr(d, &t.ServiceTier)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "store":
+			unionrt.BoolPtr(d, &t.Store)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "text":
+			if p1 := unionrt.Ptr(d, &t.Text); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "tool_choice":
+			t.ToolChoice = DecodeToolChoice(d)
+		case "tool_usage":
+			for k1, ok := unionrt.MapFirst(d, &t.ToolUsage); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 ToolUsage
+				v1.DecodeJSON(d)
+				t.ToolUsage[key1] = v1
+			}
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeTool(d)
+			}
+		case "top_logprobs":
+			unionrt.IntPtr(d, &t.TopLogprobs)
+		case "top_p":
+			unionrt.FloatPtr(d, &t.TopP)
+		case "truncation":
+			unionrt.StringPtr(d, &t.Truncation)
+		case "usage":
+			if p1 := unionrt.Ptr(d, &t.Usage); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "user":
+			unionrt.StringPtr(d, &t.User)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Response) UnmarshalJSON(data []byte) error {
-	type plain Response
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "instructions", Dec: unionrt.FieldOf(&t.Instructions, UnmarshalInput)},
-		unionrt.Member{Key: "output", Dec: unionrt.SliceOf(&t.Output, UnmarshalOutputItem)},
-		unionrt.Member{Key: "tool_choice", Dec: unionrt.FieldOf(&t.ToolChoice, UnmarshalToolChoice)},
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
-		unionrt.Member{Key: "moderation", Dec: unionrt.OwnPointerOf(&t.Moderation)},
-		unionrt.Member{Key: "text", Dec: unionrt.OwnPointerOf(&t.Text)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CompletedEvent,
-// decoding its field Response through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ApplyPatchCallOperationDiffDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ApplyPatchCallOperationDiffDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "diff":
+			unionrt.String(d, &t.Diff)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AudioDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AudioDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AudioTranscriptDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *AudioTranscriptDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Billing) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "payer":
+			unionrt.StringPtr(d, &t.Payer)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterCallCodeDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterCallCodeDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.String(d, &t.Code)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterCallCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterCallInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CodeInterpreterCallInterpretingEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompactionCompactingEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "response":
+			t.Response.DecodeJSON(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CompletedEvent) UnmarshalJSON(data []byte) error {
-	type plain CompletedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response", Dec: &t.Response},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for
-// ContentPartAddedEvent, decoding its union field Part through its
-// Unmarshal function.
+// DecodeContentPart decodes the ContentPart that comes next, as UnmarshalContentPart does.
+func DecodeContentPart(d *unionrt.Decoder) ContentPart {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "output_text":
+			var v OutputTextContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "output_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "refusal":
+			var v RefusalContent
+			v.DecodeJSON(d)
+			if string(v.Type) != "refusal" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "reasoning_text":
+			var v ReasoningText
+			v.DecodeJSON(d)
+			if string(v.Type) != "reasoning_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownContentPart{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownContentPart{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContentPartAddedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content_index":
+			unionrt.Int(d, &t.ContentIndex)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "part":
+			t.Part = DecodeContentPart(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ContentPartAddedEvent) UnmarshalJSON(data []byte) error {
-	type plain ContentPartAddedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "part", Dec: unionrt.FieldOf(&t.Part, UnmarshalContentPart)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ContentPartDoneEvent,
-// decoding its union field Part through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ContentPartDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content_index":
+			unionrt.Int(d, &t.ContentIndex)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "part":
+			t.Part = DecodeContentPart(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ContentPartDoneEvent) UnmarshalJSON(data []byte) error {
-	type plain ContentPartDoneEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "part", Dec: unionrt.FieldOf(&t.Part, UnmarshalContentPart)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for CreatedEvent,
-// decoding its field Response through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CreatedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "response":
+			t.Response.DecodeJSON(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CreatedEvent) UnmarshalJSON(data []byte) error {
-	type plain CreatedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response", Dec: &t.Response},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for FailedEvent, decoding
-// its field Response through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolCallInputDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CustomToolCallInputDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			unionrt.String(d, &t.Input)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Error) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.String(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ErrorEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.StringPtr(d, &t.Code)
+		case "error":
+			if p1 := unionrt.Ptr(d, &t.Error); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "message":
+			unionrt.StringPtr(d, &t.Message)
+		case "param":
+			unionrt.StringPtr(d, &t.Param)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FailedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "response":
+			t.Response.DecodeJSON(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *FailedEvent) UnmarshalJSON(data []byte) error {
-	type plain FailedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response", Dec: &t.Response},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for InProgressEvent,
-// decoding its field Response through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchCallCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchCallInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileSearchCallSearchingEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCallArgumentsDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FunctionCallArgumentsDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.String(d, &t.Arguments)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageGenerationCallCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageGenerationCallGeneratingEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageGenerationCallInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageGenerationCallPartialImageEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "background":
+			unionrt.StringPtr(d, &t.Background)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_format":
+			unionrt.StringPtr(d, &t.OutputFormat)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "partial_image_b64":
+			unionrt.String(d, &t.PartialImageB64)
+		case "partial_image_index":
+			unionrt.Int(d, &t.PartialImageIndex)
+		case "quality":
+			unionrt.StringPtr(d, &t.Quality)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "size":
+			unionrt.StringPtr(d, &t.Size)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *InProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "response":
+			t.Response.DecodeJSON(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *InProgressEvent) UnmarshalJSON(data []byte) error {
-	type plain InProgressEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response", Dec: &t.Response},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for IncompleteEvent,
-// decoding its field Response through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *IncompleteDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "reason":
+			unionrt.StringPtr(d, &t.Reason)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *IncompleteEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "response":
+			t.Response.DecodeJSON(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *IncompleteEvent) UnmarshalJSON(data []byte) error {
-	type plain IncompleteEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response", Dec: &t.Response},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ItemList, decoding
-// its union field Data through its Unmarshal function.
+// DecodeInput decodes the Input that comes next, as UnmarshalInput does.
+func DecodeInput(d *unionrt.Decoder) Input {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v InputText
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindArray:
+		var v InputItemList
+		for i1, ok := 0, unionrt.First(d, (*[]InputItem)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputItem)(&v), i1) {
+			v[i1] = DecodeInputItem(d)
+		}
+		return v
+	}
+	return UnknownInput{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ItemList) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1] = DecodeConversationItem(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ItemList) UnmarshalJSON(data []byte) error {
-	type plain ItemList
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.SliceOf(&t.Data, UnmarshalConversationItem)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for OutputItemAddedEvent,
-// decoding its union field Item through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpCallArgumentsDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpCallArgumentsDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			unionrt.String(d, &t.Arguments)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpCallCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpCallFailedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpCallInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpListToolsCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpListToolsFailedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *McpListToolsInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputItemAddedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item":
+			t.Item = DecodeOutputItem(d)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputItemAddedEvent) UnmarshalJSON(data []byte) error {
-	type plain OutputItemAddedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "item", Dec: unionrt.FieldOf(&t.Item, UnmarshalOutputItem)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for OutputItemDoneEvent,
-// decoding its union field Item through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputItemDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item":
+			t.Item = DecodeOutputItem(d)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputItemDoneEvent) UnmarshalJSON(data []byte) error {
-	type plain OutputItemDoneEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "item", Dec: unionrt.FieldOf(&t.Item, UnmarshalOutputItem)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for
-// OutputTextAnnotationAddedEvent, decoding its union field Annotation
-// through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputTextAnnotationAddedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "annotation":
+			t.Annotation = DecodeAnnotation(d)
+		case "annotation_index":
+			unionrt.Int(d, &t.AnnotationIndex)
+		case "content_index":
+			unionrt.Int(d, &t.ContentIndex)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputTextAnnotationAddedEvent) UnmarshalJSON(data []byte) error {
-	type plain OutputTextAnnotationAddedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "annotation", Dec: unionrt.FieldOf(&t.Annotation, UnmarshalAnnotation)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for QueuedEvent, decoding
-// its field Response through its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputTextDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content_index":
+			unionrt.Int(d, &t.ContentIndex)
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.Logprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Logprobs, i1) {
+				t.Logprobs[i1].DecodeJSON(d)
+			}
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OutputTextDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content_index":
+			unionrt.Int(d, &t.ContentIndex)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "logprobs":
+			for i1, ok := 0, unionrt.First(d, &t.Logprobs); ok; i1, ok = i1+1, unionrt.Next(d, &t.Logprobs, i1) {
+				t.Logprobs[i1].DecodeJSON(d)
+			}
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *QueuedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "response":
+			t.Response.DecodeJSON(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *QueuedEvent) UnmarshalJSON(data []byte) error {
-	type plain QueuedEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "response", Dec: &t.Response},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for
-// ShellCallOutputContentDoneEvent, decoding its field Output through
-// its own UnmarshalJSON.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningSummaryPartAddedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "part":
+			t.Part.DecodeJSON(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "summary_index":
+			unionrt.Int(d, &t.SummaryIndex)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningSummaryPartDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "part":
+			t.Part.DecodeJSON(d)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "summary_index":
+			unionrt.Int(d, &t.SummaryIndex)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningSummaryTextDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "summary_index":
+			unionrt.Int(d, &t.SummaryIndex)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningSummaryTextDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "summary_index":
+			unionrt.Int(d, &t.SummaryIndex)
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningTextDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content_index":
+			unionrt.Int(d, &t.ContentIndex)
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ReasoningTextDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content_index":
+			unionrt.Int(d, &t.ContentIndex)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RefusalDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content_index":
+			unionrt.Int(d, &t.ContentIndex)
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *RefusalDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content_index":
+			unionrt.Int(d, &t.ContentIndex)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "refusal":
+			unionrt.String(d, &t.Refusal)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellCallCommandAddedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "command":
+			unionrt.String(d, &t.Command)
+		case "command_index":
+			unionrt.Int(d, &t.CommandIndex)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellCallCommandDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "command_index":
+			unionrt.Int(d, &t.CommandIndex)
+		case "delta":
+			unionrt.String(d, &t.Delta)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellCallCommandDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "command":
+			unionrt.String(d, &t.Command)
+		case "command_index":
+			unionrt.Int(d, &t.CommandIndex)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellCallOutputContentDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "command_index":
+			unionrt.Int(d, &t.CommandIndex)
+		case "delta":
+			t.Delta.DecodeJSON(d)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "obfuscation":
+			unionrt.String(d, &t.Obfuscation)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellCallOutputContentDoneEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "command_index":
+			unionrt.Int(d, &t.CommandIndex)
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output":
+			for i1, ok := 0, unionrt.First(d, &t.Output); ok; i1, ok = i1+1, unionrt.Next(d, &t.Output, i1) {
+				t.Output[i1].DecodeJSON(d)
+			}
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellCallOutputContentDoneEvent) UnmarshalJSON(data []byte) error {
-	type plain ShellCallOutputContentDoneEvent
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "output", Dec: unionrt.OwnSliceOf(&t.Output)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for TextConfig, decoding
-// its union field Format through its Unmarshal function.
+// DecodeStreamEvent decodes the StreamEvent that comes next, as UnmarshalStreamEvent does.
+func DecodeStreamEvent(d *unionrt.Decoder) StreamEvent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "response.created":
+			var v CreatedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.created" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.queued":
+			var v QueuedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.queued" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.in_progress":
+			var v InProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.completed":
+			var v CompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.failed":
+			var v FailedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.failed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.incomplete":
+			var v IncompleteEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.incomplete" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.output_item.added":
+			var v OutputItemAddedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.output_item.added" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.output_item.done":
+			var v OutputItemDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.output_item.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.content_part.added":
+			var v ContentPartAddedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.content_part.added" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.content_part.done":
+			var v ContentPartDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.content_part.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.output_text.delta":
+			var v OutputTextDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.output_text.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.output_text.done":
+			var v OutputTextDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.output_text.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.output_text.annotation.added":
+			var v OutputTextAnnotationAddedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.output_text.annotation.added" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.refusal.delta":
+			var v RefusalDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.refusal.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.refusal.done":
+			var v RefusalDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.refusal.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.function_call_arguments.delta":
+			var v FunctionCallArgumentsDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.function_call_arguments.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.function_call_arguments.done":
+			var v FunctionCallArgumentsDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.function_call_arguments.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.custom_tool_call_input.delta":
+			var v CustomToolCallInputDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.custom_tool_call_input.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.custom_tool_call_input.done":
+			var v CustomToolCallInputDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.custom_tool_call_input.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.file_search_call.in_progress":
+			var v FileSearchCallInProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.file_search_call.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.file_search_call.searching":
+			var v FileSearchCallSearchingEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.file_search_call.searching" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.file_search_call.completed":
+			var v FileSearchCallCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.file_search_call.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.web_search_call.in_progress":
+			var v WebSearchCallInProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.web_search_call.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.web_search_call.searching":
+			var v WebSearchCallSearchingEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.web_search_call.searching" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.web_search_call.completed":
+			var v WebSearchCallCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.web_search_call.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.code_interpreter_call.in_progress":
+			var v CodeInterpreterCallInProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.code_interpreter_call.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.code_interpreter_call.interpreting":
+			var v CodeInterpreterCallInterpretingEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.code_interpreter_call.interpreting" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.code_interpreter_call.completed":
+			var v CodeInterpreterCallCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.code_interpreter_call.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.code_interpreter_call_code.delta":
+			var v CodeInterpreterCallCodeDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.code_interpreter_call_code.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.code_interpreter_call_code.done":
+			var v CodeInterpreterCallCodeDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.code_interpreter_call_code.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.image_generation_call.in_progress":
+			var v ImageGenerationCallInProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.image_generation_call.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.image_generation_call.generating":
+			var v ImageGenerationCallGeneratingEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.image_generation_call.generating" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.image_generation_call.completed":
+			var v ImageGenerationCallCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.image_generation_call.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.image_generation_call.partial_image":
+			var v ImageGenerationCallPartialImageEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.image_generation_call.partial_image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.mcp_call_arguments.delta":
+			var v McpCallArgumentsDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.mcp_call_arguments.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.mcp_call_arguments.done":
+			var v McpCallArgumentsDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.mcp_call_arguments.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.mcp_call.in_progress":
+			var v McpCallInProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.mcp_call.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.mcp_call.completed":
+			var v McpCallCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.mcp_call.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.mcp_call.failed":
+			var v McpCallFailedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.mcp_call.failed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.mcp_list_tools.in_progress":
+			var v McpListToolsInProgressEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.mcp_list_tools.in_progress" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.mcp_list_tools.completed":
+			var v McpListToolsCompletedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.mcp_list_tools.completed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.mcp_list_tools.failed":
+			var v McpListToolsFailedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.mcp_list_tools.failed" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.reasoning_summary_part.added":
+			var v ReasoningSummaryPartAddedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.reasoning_summary_part.added" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.reasoning_summary_part.done":
+			var v ReasoningSummaryPartDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.reasoning_summary_part.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.reasoning_summary_text.delta":
+			var v ReasoningSummaryTextDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.reasoning_summary_text.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.reasoning_summary_text.done":
+			var v ReasoningSummaryTextDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.reasoning_summary_text.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.reasoning_text.delta":
+			var v ReasoningTextDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.reasoning_text.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.reasoning_text.done":
+			var v ReasoningTextDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.reasoning_text.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.audio.delta":
+			var v AudioDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.audio.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.audio.done":
+			var v AudioDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.audio.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.audio.transcript.delta":
+			var v AudioTranscriptDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.audio.transcript.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.audio.transcript.done":
+			var v AudioTranscriptDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.audio.transcript.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.shell_call_command.added":
+			var v ShellCallCommandAddedEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.shell_call_command.added" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.shell_call_command.delta":
+			var v ShellCallCommandDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.shell_call_command.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.shell_call_command.done":
+			var v ShellCallCommandDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.shell_call_command.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.shell_call_output_content.delta":
+			var v ShellCallOutputContentDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.shell_call_output_content.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.shell_call_output_content.done":
+			var v ShellCallOutputContentDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.shell_call_output_content.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.apply_patch_call_operation_diff.delta":
+			var v ApplyPatchCallOperationDiffDeltaEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.apply_patch_call_operation_diff.delta" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.apply_patch_call_operation_diff.done":
+			var v ApplyPatchCallOperationDiffDoneEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.apply_patch_call_operation_diff.done" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "response.compaction.compacting":
+			var v CompactionCompactingEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "response.compaction.compacting" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "error":
+			var v ErrorEvent
+			v.DecodeJSON(d)
+			if string(v.Type) != "error" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownStreamEvent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownStreamEvent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TextConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "format":
+			t.Format = DecodeTextFormat(d)
+		case "verbosity":
+			unionrt.StringPtr(d, &t.Verbosity)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TextConfig) UnmarshalJSON(data []byte) error {
-	type plain TextConfig
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "format", Dec: unionrt.FieldOf(&t.Format, UnmarshalTextFormat)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ShellCall, decoding its union
-// fields Caller and Environment through their Unmarshal functions.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolUsage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "cached_tokens":
+			unionrt.IntPtr(d, &t.CachedTokens)
+		case "cached_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.CachedTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "input_tokens":
+			unionrt.IntPtr(d, &t.InputTokens)
+		case "input_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.InputTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "num_requests":
+			unionrt.IntPtr(d, &t.NumRequests)
+		case "output_tokens":
+			unionrt.IntPtr(d, &t.OutputTokens)
+		case "output_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.OutputTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "total_tokens":
+			unionrt.IntPtr(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchCallCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchCallInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchCallSearchingEvent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "item_id":
+			unionrt.String(d, &t.ItemID)
+		case "output_index":
+			unionrt.Int(d, &t.OutputIndex)
+		case "sequence_number":
+			unionrt.Int(d, &t.SequenceNumber)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ScreenshotAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ScrollAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "keys":
+			for i1, ok := 0, unionrt.First(d, &t.Keys); ok; i1, ok = i1+1, unionrt.Next(d, &t.Keys, i1) {
+				unionrt.String(d, &t.Keys[i1])
+			}
+		case "scroll_x":
+			unionrt.Int(d, &t.ScrollX)
+		case "scroll_y":
+			unionrt.Int(d, &t.ScrollY)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "x":
+			unionrt.Int(d, &t.X)
+		case "y":
+			unionrt.Int(d, &t.Y)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "commands":
+			for i1, ok := 0, unionrt.First(d, &t.Commands); ok; i1, ok = i1+1, unionrt.Next(d, &t.Commands, i1) {
+				unionrt.String(d, &t.Commands[i1])
+			}
+		case "max_output_length":
+			unionrt.IntPtr(d, &t.MaxOutputLength)
+		case "timeout_ms":
+			unionrt.IntPtr(d, &t.TimeoutMs)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "action":
+			t.Action.DecodeJSON(d)
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "caller":
+			t.Caller = DecodeToolCaller(d)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "environment":
+			t.Environment = DecodeShellCallEnvironment(d)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellCall) UnmarshalJSON(data []byte) error {
-	type plain ShellCall
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "caller", Dec: unionrt.FieldOf(&t.Caller, UnmarshalToolCaller)},
-		unionrt.Member{Key: "environment", Dec: unionrt.FieldOf(&t.Environment, UnmarshalShellCallEnvironment)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ShellCallOutput, decoding its
-// union field Caller through its Unmarshal function, and its field Output
-// through its own UnmarshalJSON.
+// DecodeShellCallEnvironment decodes the ShellCallEnvironment that comes next, as UnmarshalShellCallEnvironment does.
+func DecodeShellCallEnvironment(d *unionrt.Decoder) ShellCallEnvironment {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "local":
+			var v LocalEnvironment
+			v.DecodeJSON(d)
+			if string(v.Type) != "local" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "container_reference":
+			var v ContainerReference
+			v.DecodeJSON(d)
+			if string(v.Type) != "container_reference" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownShellCallEnvironment{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownShellCallEnvironment{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellCallOutput) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "call_id":
+			unionrt.String(d, &t.CallID)
+		case "caller":
+			t.Caller = DecodeToolCaller(d)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "max_output_length":
+			unionrt.IntPtr(d, &t.MaxOutputLength)
+		case "output":
+			for i1, ok := 0, unionrt.First(d, &t.Output); ok; i1, ok = i1+1, unionrt.Next(d, &t.Output, i1) {
+				t.Output[i1].DecodeJSON(d)
+			}
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellCallOutput) UnmarshalJSON(data []byte) error {
-	type plain ShellCallOutput
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "caller", Dec: unionrt.FieldOf(&t.Caller, UnmarshalToolCaller)},
-		unionrt.Member{Key: "output", Dec: unionrt.OwnSliceOf(&t.Output)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ShellOutputChunk, decoding
-// its union field Outcome through its Unmarshal function.
+// DecodeShellOutcome decodes the ShellOutcome that comes next, as UnmarshalShellOutcome does.
+func DecodeShellOutcome(d *unionrt.Decoder) ShellOutcome {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "exit":
+			var v ShellOutcomeExit
+			v.DecodeJSON(d)
+			if string(v.Type) != "exit" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "timeout":
+			var v ShellOutcomeTimeout
+			v.DecodeJSON(d)
+			if string(v.Type) != "timeout" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownShellOutcome{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownShellOutcome{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellOutcomeExit) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "exit_code":
+			unionrt.Int(d, &t.ExitCode)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellOutcomeTimeout) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellOutputChunk) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "outcome":
+			t.Outcome = DecodeShellOutcome(d)
+		case "stderr":
+			unionrt.String(d, &t.Stderr)
+		case "stdout":
+			unionrt.String(d, &t.Stdout)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellOutputChunk) UnmarshalJSON(data []byte) error {
-	type plain ShellOutputChunk
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "outcome", Dec: unionrt.FieldOf(&t.Outcome, UnmarshalShellOutcome)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ShellTool, decoding its union
-// field Environment through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ShellTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_callers":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedCallers); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedCallers, i1) {
+				unionrt.String(d, &t.AllowedCallers[i1])
+			}
+		case "environment":
+			t.Environment = DecodeShellToolEnvironment(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellTool) UnmarshalJSON(data []byte) error {
-	type plain ShellTool
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "environment", Dec: unionrt.FieldOf(&t.Environment, UnmarshalShellToolEnvironment)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ToolChoiceAllowed, decoding
-// its union field Tools through its Unmarshal function.
+// DecodeShellToolEnvironment decodes the ShellToolEnvironment that comes next, as UnmarshalShellToolEnvironment does.
+func DecodeShellToolEnvironment(d *unionrt.Decoder) ShellToolEnvironment {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "container_auto":
+			var v ContainerAuto
+			v.DecodeJSON(d)
+			if string(v.Type) != "container_auto" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "local":
+			var v LocalEnvironment
+			v.DecodeJSON(d)
+			if string(v.Type) != "local" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "container_reference":
+			var v ContainerReference
+			v.DecodeJSON(d)
+			if string(v.Type) != "container_reference" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownShellToolEnvironment{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownShellToolEnvironment{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SkillReference) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "skill_id":
+			unionrt.String(d, &t.SkillID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "version":
+			unionrt.StringPtr(d, &t.Version)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StreamShellOutputDelta) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "stderr":
+			unionrt.StringPtr(d, &t.Stderr)
+		case "stdout":
+			unionrt.StringPtr(d, &t.Stdout)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TextContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeTextFormat decodes the TextFormat that comes next, as UnmarshalTextFormat does.
+func DecodeTextFormat(d *unionrt.Decoder) TextFormat {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "text":
+			var v shared.ResponseFormatText
+			v.DecodeJSON(d)
+			if string(v.Type) != "text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_schema":
+			var v TextFormatJSONSchema
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_schema" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "json_object":
+			var v shared.ResponseFormatJSONObject
+			v.DecodeJSON(d)
+			if string(v.Type) != "json_object" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownTextFormat{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownTextFormat{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TextFormatJSONSchema) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "schema":
+			d.RawMessage(&t.Schema)
+		case "strict":
+			unionrt.BoolPtr(d, &t.Strict)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeTool decodes the Tool that comes next, as UnmarshalTool does.
+func DecodeTool(d *unionrt.Decoder) Tool {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "function":
+			var v FunctionTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom":
+			var v CustomTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "namespace":
+			var v NamespaceTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "namespace" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search":
+			var v FileSearchTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "web_search":
+			var v WebSearchTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "web_search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "web_search_2025_08_26":
+			var v WebSearchTool20250826
+			v.DecodeJSON(d)
+			if string(v.Type) != "web_search_2025_08_26" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "web_search_preview":
+			var v WebSearchPreviewTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "web_search_preview" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "web_search_preview_2025_03_11":
+			var v WebSearchPreviewTool20250311
+			v.DecodeJSON(d)
+			if string(v.Type) != "web_search_preview_2025_03_11" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer":
+			var v ComputerTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_use_preview":
+			var v ComputerUsePreviewTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_use_preview" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "code_interpreter":
+			var v CodeInterpreterTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_generation":
+			var v ImageGenerationTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_generation" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp":
+			var v McpTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "local_shell":
+			var v LocalShellTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "local_shell" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "shell":
+			var v ShellTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "shell" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "apply_patch":
+			var v ApplyPatchTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "apply_patch" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "tool_search":
+			var v ToolSearchTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "tool_search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "programmatic_tool_calling":
+			var v ProgrammaticToolCallingTool
+			v.DecodeJSON(d)
+			if string(v.Type) != "programmatic_tool_calling" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownTool{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownTool{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolCachedTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "cached_image_tokens":
+			unionrt.IntPtr(d, &t.CachedImageTokens)
+		case "cached_text_tokens":
+			unionrt.IntPtr(d, &t.CachedTextTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeToolCaller decodes the ToolCaller that comes next, as UnmarshalToolCaller does.
+func DecodeToolCaller(d *unionrt.Decoder) ToolCaller {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "direct":
+			var v ToolCallerDirect
+			v.DecodeJSON(d)
+			if string(v.Type) != "direct" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "program":
+			var v ToolCallerProgram
+			v.DecodeJSON(d)
+			if string(v.Type) != "program" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownToolCaller{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownToolCaller{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolCallerDirect) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolCallerProgram) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "caller_id":
+			unionrt.String(d, &t.CallerID)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeToolChoice decodes the ToolChoice that comes next, as UnmarshalToolChoice does.
+func DecodeToolChoice(d *unionrt.Decoder) ToolChoice {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v shared.ToolChoiceMode
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "allowed_tools":
+			var v ToolChoiceAllowed
+			v.DecodeJSON(d)
+			if string(v.Type) != "allowed_tools" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "function":
+			var v ToolChoiceFunction
+			v.DecodeJSON(d)
+			if string(v.Type) != "function" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "custom":
+			var v ToolChoiceCustom
+			v.DecodeJSON(d)
+			if string(v.Type) != "custom" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "mcp":
+			var v ToolChoiceMcp
+			v.DecodeJSON(d)
+			if string(v.Type) != "mcp" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "file_search":
+			var v ToolChoiceFileSearch
+			v.DecodeJSON(d)
+			if string(v.Type) != "file_search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "web_search_preview":
+			var v ToolChoiceWebSearchPreview
+			v.DecodeJSON(d)
+			if string(v.Type) != "web_search_preview" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "web_search_preview_2025_03_11":
+			var v ToolChoiceWebSearchPreview20250311
+			v.DecodeJSON(d)
+			if string(v.Type) != "web_search_preview_2025_03_11" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer":
+			var v ToolChoiceComputer
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_use_preview":
+			var v ToolChoiceComputerUsePreview
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_use_preview" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "computer_use":
+			var v ToolChoiceComputerUse
+			v.DecodeJSON(d)
+			if string(v.Type) != "computer_use" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "code_interpreter":
+			var v ToolChoiceCodeInterpreter
+			v.DecodeJSON(d)
+			if string(v.Type) != "code_interpreter" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "image_generation":
+			var v ToolChoiceImageGeneration
+			v.DecodeJSON(d)
+			if string(v.Type) != "image_generation" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "shell":
+			var v ToolChoiceShell
+			v.DecodeJSON(d)
+			if string(v.Type) != "shell" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "apply_patch":
+			var v ToolChoiceApplyPatch
+			v.DecodeJSON(d)
+			if string(v.Type) != "apply_patch" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "programmatic_tool_calling":
+			var v ToolChoiceProgrammaticToolCalling
+			v.DecodeJSON(d)
+			if string(v.Type) != "programmatic_tool_calling" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownToolChoice{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownToolChoice{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceAllowed) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "mode":
+			unionrt.String(d, &t.Mode)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeTool(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ToolChoiceAllowed) UnmarshalJSON(data []byte) error {
-	type plain ToolChoiceAllowed
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ToolSearchOutput, decoding
-// its union field Tools through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceApplyPatch) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceCodeInterpreter) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceComputer) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceComputerUse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceComputerUsePreview) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceCustom) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceFileSearch) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceFunction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceImageGeneration) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceMcp) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "server_label":
+			unionrt.String(d, &t.ServerLabel)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceProgrammaticToolCalling) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceShell) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceWebSearchPreview) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolChoiceWebSearchPreview20250311) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolSearchCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "arguments":
+			d.RawMessage(&t.Arguments)
+		case "call_id":
+			unionrt.StringPtr(d, &t.CallID)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "execution":
+			unionrt.StringPtr(d, &t.Execution)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolSearchOutput) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "call_id":
+			unionrt.StringPtr(d, &t.CallID)
+		case "created_by":
+			unionrt.StringPtr(d, &t.CreatedBy)
+		case "execution":
+			unionrt.StringPtr(d, &t.Execution)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "tools":
+			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
+				t.Tools[i1] = DecodeTool(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ToolSearchOutput) UnmarshalJSON(data []byte) error {
-	type plain ToolSearchOutput
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "tools", Dec: unionrt.SliceOf(&t.Tools, UnmarshalTool)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
 }
 
-// UnmarshalJSON implements json.Unmarshaler for WebSearchCall, decoding its
-// union field Action through its Unmarshal function.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ToolSearchTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "description":
+			unionrt.StringPtr(d, &t.Description)
+		case "execution":
+			unionrt.StringPtr(d, &t.Execution)
+		case "parameters":
+			d.RawMessage(&t.Parameters)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *TypeAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *URLCitationAnnotation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "end_index":
+			unionrt.IntPtr(d, &t.EndIndex)
+		case "start_index":
+			unionrt.IntPtr(d, &t.StartIndex)
+		case "title":
+			unionrt.StringPtr(d, &t.Title)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "url":
+			unionrt.String(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WaitAction) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeWebSearchAction decodes the WebSearchAction that comes next, as UnmarshalWebSearchAction does.
+func DecodeWebSearchAction(d *unionrt.Decoder) WebSearchAction {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "search":
+			var v WebSearchActionSearch
+			v.DecodeJSON(d)
+			if string(v.Type) != "search" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "open_page":
+			var v WebSearchActionOpenPage
+			v.DecodeJSON(d)
+			if string(v.Type) != "open_page" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "find_in_page":
+			var v WebSearchActionFindInPage
+			v.DecodeJSON(d)
+			if string(v.Type) != "find_in_page" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "find":
+			var v WebSearchActionFind
+			v.DecodeJSON(d)
+			if string(v.Type) != "find" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownWebSearchAction{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownWebSearchAction{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchActionFind) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "pattern":
+			unionrt.StringPtr(d, &t.Pattern)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "url":
+			unionrt.StringPtr(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchActionFindInPage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "pattern":
+			unionrt.StringPtr(d, &t.Pattern)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "url":
+			unionrt.StringPtr(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchActionOpenPage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "url":
+			unionrt.StringPtr(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchActionSearch) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "queries":
+			for i1, ok := 0, unionrt.First(d, &t.Queries); ok; i1, ok = i1+1, unionrt.Next(d, &t.Queries, i1) {
+				unionrt.String(d, &t.Queries[i1])
+			}
+		case "query":
+			unionrt.StringPtr(d, &t.Query)
+		case "sources":
+			for i1, ok := 0, unionrt.First(d, &t.Sources); ok; i1, ok = i1+1, unionrt.Next(d, &t.Sources, i1) {
+				t.Sources[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchCall) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "action":
+			t.Action = DecodeWebSearchAction(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *WebSearchCall) UnmarshalJSON(data []byte) error {
-	type plain WebSearchCall
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "action", Dec: unionrt.FieldOf(&t.Action, UnmarshalWebSearchAction)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchFilters) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "allowed_domains":
+			for i1, ok := 0, unionrt.First(d, &t.AllowedDomains); ok; i1, ok = i1+1, unionrt.Next(d, &t.AllowedDomains, i1) {
+				unionrt.String(d, &t.AllowedDomains[i1])
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchPreviewTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "search_content_types":
+			for i1, ok := 0, unionrt.First(d, &t.SearchContentTypes); ok; i1, ok = i1+1, unionrt.Next(d, &t.SearchContentTypes, i1) {
+				unionrt.String(d, &t.SearchContentTypes[i1])
+			}
+		case "search_context_size":
+			unionrt.StringPtr(d, &t.SearchContextSize)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "user_location":
+			if p1 := unionrt.Ptr(d, &t.UserLocation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchPreviewTool20250311) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "search_content_types":
+			for i1, ok := 0, unionrt.First(d, &t.SearchContentTypes); ok; i1, ok = i1+1, unionrt.Next(d, &t.SearchContentTypes, i1) {
+				unionrt.String(d, &t.SearchContentTypes[i1])
+			}
+		case "search_context_size":
+			unionrt.StringPtr(d, &t.SearchContextSize)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "user_location":
+			if p1 := unionrt.Ptr(d, &t.UserLocation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchSource) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		case "url":
+			unionrt.StringPtr(d, &t.URL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchTool) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "external_web_access":
+			unionrt.BoolPtr(d, &t.ExternalWebAccess)
+		case "filters":
+			if p1 := unionrt.Ptr(d, &t.Filters); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "return_token_budget":
+			unionrt.StringPtr(d, &t.ReturnTokenBudget)
+		case "search_content_types":
+			for i1, ok := 0, unionrt.First(d, &t.SearchContentTypes); ok; i1, ok = i1+1, unionrt.Next(d, &t.SearchContentTypes, i1) {
+				unionrt.String(d, &t.SearchContentTypes[i1])
+			}
+		case "search_context_size":
+			unionrt.StringPtr(d, &t.SearchContextSize)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "user_location":
+			if p1 := unionrt.Ptr(d, &t.UserLocation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchTool20250826) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "external_web_access":
+			unionrt.BoolPtr(d, &t.ExternalWebAccess)
+		case "filters":
+			if p1 := unionrt.Ptr(d, &t.Filters); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "return_token_budget":
+			unionrt.StringPtr(d, &t.ReturnTokenBudget)
+		case "search_content_types":
+			for i1, ok := 0, unionrt.First(d, &t.SearchContentTypes); ok; i1, ok = i1+1, unionrt.Next(d, &t.SearchContentTypes, i1) {
+				unionrt.String(d, &t.SearchContentTypes[i1])
+			}
+		case "search_context_size":
+			unionrt.StringPtr(d, &t.SearchContextSize)
+		case "type":
+			unionrt.String(d, &t.Type)
+		case "user_location":
+			if p1 := unionrt.Ptr(d, &t.UserLocation); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *WebSearchUserLocation) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "city":
+			unionrt.StringPtr(d, &t.City)
+		case "country":
+			unionrt.StringPtr(d, &t.Country)
+		case "region":
+			unionrt.StringPtr(d, &t.Region)
+		case "timezone":
+			unionrt.StringPtr(d, &t.Timezone)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
 }

@@ -1499,79 +1499,16 @@ func (PromptInputAudio) IsPromptContent(unionrt.Seal) {}
 // PromptInputAudio. JSON null yields nil and anything else an
 // UnknownPromptContent.
 func UnmarshalPromptContent(data []byte) (PromptContent, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("PromptContent", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v PromptText
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindArray:
-		var v PromptParts
-		if err := v.UnmarshalJSON(data); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("PromptContent", err)
-		}
-		switch string(value) {
-		case "input_text":
-			var v PromptInputText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_text" {
-				return nil, unionrt.Error("PromptContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "output_text":
-			var v PromptOutputText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "output_text" {
-				return nil, unionrt.Error("PromptContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_image":
-			var v PromptInputImage
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_image" {
-				return nil, unionrt.Error("PromptContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_audio":
-			var v PromptInputAudio
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_audio" {
-				return nil, unionrt.Error("PromptContent", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("PromptContent", err)
-		}
-		return UnknownPromptContent{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodePromptContent(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("PromptContent", err)
 	}
-	return UnknownPromptContent{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // PromptContentPart is one part of a message's content, told apart by `type`
@@ -1628,73 +1565,16 @@ func (PromptInputAudio) IsPromptContentPart(unionrt.Seal) {}
 // and an object with "type" "input_audio" into PromptInputAudio. JSON null
 // yields nil and anything else an UnknownPromptContentPart.
 func UnmarshalPromptContentPart(data []byte) (PromptContentPart, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("PromptContentPart", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v PromptText
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("PromptContentPart", err)
-		}
-		switch string(value) {
-		case "input_text":
-			var v PromptInputText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_text" {
-				return nil, unionrt.Error("PromptContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "output_text":
-			var v PromptOutputText
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "output_text" {
-				return nil, unionrt.Error("PromptContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_image":
-			var v PromptInputImage
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_image" {
-				return nil, unionrt.Error("PromptContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "input_audio":
-			var v PromptInputAudio
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "input_audio" {
-				return nil, unionrt.Error("PromptContentPart", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("PromptContentPart", err)
-		}
-		return UnknownPromptContentPart{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodePromptContentPart(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("PromptContentPart", err)
 	}
-	return UnknownPromptContentPart{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // ResponseModerationOutcome is the moderation of one side: one verdict
@@ -1747,58 +1627,16 @@ func (ResponseModerationError) IsResponseModerationOutcome(unionrt.Seal) {}
 // "error" into ResponseModerationError. JSON null yields nil and anything
 // else an UnknownResponseModerationOutcome.
 func UnmarshalResponseModerationOutcome(data []byte) (ResponseModerationOutcome, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("ResponseModerationOutcome", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("ResponseModerationOutcome", err)
-		}
-		switch string(value) {
-		case "moderation_result":
-			var v ResponseModerationResult
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "moderation_result" {
-				return nil, unionrt.Error("ResponseModerationOutcome", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "moderation_results":
-			var v ChatModerationResults
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "moderation_results" {
-				return nil, unionrt.Error("ResponseModerationOutcome", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "error":
-			var v ResponseModerationError
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "error" {
-				return nil, unionrt.Error("ResponseModerationOutcome", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("ResponseModerationOutcome", err)
-		}
-		return UnknownResponseModerationOutcome{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeResponseModerationOutcome(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseModerationOutcome", err)
 	}
-	return UnknownResponseModerationOutcome{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // StopSequences is up to 4 sequences at which generation stops; they are not
@@ -1889,14 +1727,16 @@ type ChatAudioVoiceName string
 // It is the JSON array variant of PromptContent.
 type PromptParts []PromptContentPart
 
-// UnmarshalJSON decodes a JSON array, each element through UnmarshalPromptContentPart.
+// UnmarshalJSON decodes a JSON array, each element through DecodePromptContentPart,
+// in a single pass.
 func (s *PromptParts) UnmarshalJSON(data []byte) error {
-	v, err := unionrt.DecodeSlice(data, UnmarshalPromptContentPart)
-	if err != nil {
-		return err
+	var dec unionrt.Decoder
+	dec.Init(data)
+	d := &dec
+	for i1, ok := 0, unionrt.First(d, (*[]PromptContentPart)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]PromptContentPart)(s), i1) {
+		(*s)[i1] = DecodePromptContentPart(d)
 	}
-	*s = v
-	return nil
+	return d.End()
 }
 
 // PromptText is plain text, which may hold placeholders.
@@ -2005,21 +1845,1061 @@ func (ResponseModerationResultType) MarshalJSON() ([]byte, error) {
 	return []byte(`"moderation_result"`), nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for PromptMessage, decoding its
-// union field Content through its Unmarshal function.
-func (t *PromptMessage) UnmarshalJSON(data []byte) error {
-	type plain PromptMessage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "content", Dec: unionrt.FieldOf(&t.Content, UnmarshalPromptContent)},
-	)
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ChatModerationResults) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "results":
+			for i1, ok := 0, unionrt.First(d, &t.Results); ok; i1, ok = i1+1, unionrt.Next(d, &t.Results, i1) {
+				t.Results[i1].DecodeJSON(d)
+			}
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ResponseModeration, decoding
-// its union fields Input and Output through their Unmarshal functions.
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompletionTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "accepted_prediction_tokens":
+			unionrt.IntPtr(d, &t.AcceptedPredictionTokens)
+		case "audio_tokens":
+			unionrt.IntPtr(d, &t.AudioTokens)
+		case "image_tokens":
+			unionrt.IntPtr(d, &t.ImageTokens)
+		case "reasoning_tokens":
+			unionrt.IntPtr(d, &t.ReasoningTokens)
+		case "rejected_prediction_tokens":
+			unionrt.IntPtr(d, &t.RejectedPredictionTokens)
+		case "text_tokens":
+			unionrt.IntPtr(d, &t.TextTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *CompletionUsage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "completion_tokens":
+			unionrt.Int(d, &t.CompletionTokens)
+		case "completion_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.CompletionTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "prompt_tokens":
+			unionrt.Int(d, &t.PromptTokens)
+		case "prompt_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.PromptTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "total_tokens":
+			unionrt.Int(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ErrorObject) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.StringPtr(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		case "param":
+			unionrt.StringPtr(d, &t.Param)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *GraderSamplingParams) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "max_completions_tokens":
+			unionrt.IntPtr(d, &t.MaxCompletionsTokens)
+		case "reasoning_effort":
+			unionrt.StringPtr(d, &t.ReasoningEffort)
+		case "seed":
+			unionrt.IntPtr(d, &t.Seed)
+		case "temperature":
+			unionrt.FloatPtr(d, &t.Temperature)
+		case "top_p":
+			unionrt.FloatPtr(d, &t.TopP)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ImageTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "image_tokens":
+			unionrt.IntPtr(d, &t.ImageTokens)
+		case "text_tokens":
+			unionrt.IntPtr(d, &t.TextTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *File) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bytes":
+			unionrt.Int(d, &t.Bytes)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "filename":
+			unionrt.String(d, &t.Filename)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "purpose":
+			unionrt.String(d, &t.Purpose)
+		case "status":
+			unionrt.StringPtr(d, &t.Status)
+		case "status_details":
+			unionrt.StringPtr(d, &t.StatusDetails)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *File) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptAudio) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			unionrt.String(d, &t.Data)
+		case "format":
+			unionrt.String(d, &t.Format)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptCacheBreakpoint) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "mode":
+			unionrt.String(d, &t.Mode)
+		case "ttl":
+			unionrt.StringPtr(d, &t.TTL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptCacheOptions) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "mode":
+			unionrt.StringPtr(d, &t.Mode)
+		case "ttl":
+			unionrt.StringPtr(d, &t.TTL)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodePromptContent decodes the PromptContent that comes next, as UnmarshalPromptContent does.
+func DecodePromptContent(d *unionrt.Decoder) PromptContent {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v PromptText
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindArray:
+		var v PromptParts
+		for i1, ok := 0, unionrt.First(d, (*[]PromptContentPart)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]PromptContentPart)(&v), i1) {
+			v[i1] = DecodePromptContentPart(d)
+		}
+		return v
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "input_text":
+			var v PromptInputText
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "output_text":
+			var v PromptOutputText
+			v.DecodeJSON(d)
+			if string(v.Type) != "output_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_image":
+			var v PromptInputImage
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_audio":
+			var v PromptInputAudio
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_audio" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownPromptContent{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownPromptContent{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodePromptContentPart decodes the PromptContentPart that comes next, as UnmarshalPromptContentPart does.
+func DecodePromptContentPart(d *unionrt.Decoder) PromptContentPart {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v PromptText
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "input_text":
+			var v PromptInputText
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "output_text":
+			var v PromptOutputText
+			v.DecodeJSON(d)
+			if string(v.Type) != "output_text" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_image":
+			var v PromptInputImage
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_image" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "input_audio":
+			var v PromptInputAudio
+			v.DecodeJSON(d)
+			if string(v.Type) != "input_audio" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownPromptContentPart{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownPromptContentPart{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptInputAudio) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input_audio":
+			t.InputAudio.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptInputImage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "detail":
+			unionrt.StringPtr(d, &t.Detail)
+		case "file_id":
+			unionrt.StringPtr(d, &t.FileID)
+		case "image_url":
+			unionrt.String(d, &t.ImageURL)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptInputText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptMessage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "content":
+			t.Content = DecodePromptContent(d)
+		case "role":
+			unionrt.String(d, &t.Role)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *PromptMessage) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptOutputText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *PromptTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "audio_tokens":
+			unionrt.IntPtr(d, &t.AudioTokens)
+		case "cache_write_tokens":
+			unionrt.IntPtr(d, &t.CacheWriteTokens)
+		case "cached_tokens":
+			unionrt.IntPtr(d, &t.CachedTokens)
+		case "image_tokens":
+			unionrt.IntPtr(d, &t.ImageTokens)
+		case "text_tokens":
+			unionrt.IntPtr(d, &t.TextTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseFormatJSONObject) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseFormatText) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseInputTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "cache_write_tokens":
+			unionrt.IntPtr(d, &t.CacheWriteTokens)
+		case "cached_tokens":
+			unionrt.IntPtr(d, &t.CachedTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseModeration) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "input":
+			t.Input = DecodeResponseModerationOutcome(d)
+		case "output":
+			t.Output = DecodeResponseModerationOutcome(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponseModeration) UnmarshalJSON(data []byte) error {
-	type plain ResponseModeration
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "input", Dec: unionrt.FieldOf(&t.Input, UnmarshalResponseModerationOutcome)},
-		unionrt.Member{Key: "output", Dec: unionrt.FieldOf(&t.Output, UnmarshalResponseModerationOutcome)},
-	)
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseModerationError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.String(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeResponseModerationOutcome decodes the ResponseModerationOutcome that comes next, as UnmarshalResponseModerationOutcome does.
+func DecodeResponseModerationOutcome(d *unionrt.Decoder) ResponseModerationOutcome {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "moderation_result":
+			var v ResponseModerationResult
+			v.DecodeJSON(d)
+			if string(v.Type) != "moderation_result" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "moderation_results":
+			var v ChatModerationResults
+			v.DecodeJSON(d)
+			if string(v.Type) != "moderation_results" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "error":
+			var v ResponseModerationError
+			v.DecodeJSON(d)
+			if string(v.Type) != "error" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownResponseModerationOutcome{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownResponseModerationOutcome{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseModerationResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "categories":
+			for k1, ok := unionrt.MapFirst(d, &t.Categories); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 bool
+				unionrt.Bool(d, &v1)
+				t.Categories[key1] = v1
+			}
+		case "category_applied_input_types":
+			for k1, ok := unionrt.MapFirst(d, &t.CategoryAppliedInputTypes); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 []string
+				for i2, ok := 0, unionrt.First(d, &v1); ok; i2, ok = i2+1, unionrt.Next(d, &v1, i2) {
+					unionrt.String(d, &v1[i2])
+				}
+				t.CategoryAppliedInputTypes[key1] = v1
+			}
+		case "category_scores":
+			for k1, ok := unionrt.MapFirst(d, &t.CategoryScores); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 float64
+				unionrt.Float(d, &v1)
+				t.CategoryScores[key1] = v1
+			}
+		case "flagged":
+			unionrt.Bool(d, &t.Flagged)
+		case "model":
+			unionrt.StringPtr(d, &t.Model)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseOutputTokensDetails) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "reasoning_tokens":
+			unionrt.IntPtr(d, &t.ReasoningTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ResponseUsage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "compute_units":
+			unionrt.FloatPtr(d, &t.ComputeUnits)
+		case "input_tokens":
+			unionrt.Int(d, &t.InputTokens)
+		case "input_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.InputTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "output_tokens":
+			unionrt.Int(d, &t.OutputTokens)
+		case "output_tokens_details":
+			if p1 := unionrt.Ptr(d, &t.OutputTokensDetails); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "total_tokens":
+			unionrt.Int(d, &t.TotalTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// EncodeChatAudioVoice writes v as json.Marshal would, without reflection.
+func EncodeChatAudioVoice(e *unionrt.Encoder, v ChatAudioVoice) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case ChatAudioVoiceName:
+		e.String(string(v))
+	case ChatAudioVoiceID:
+		v.EncodeJSON(e)
+	case UnknownChatAudioVoice:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ChatAudioVoiceID) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"id":`)
+	e.String(t.ID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ChatCompletionStreamOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.IncludeObfuscation != nil {
+		e.Key(`"include_obfuscation":`)
+		e.Bool(*t.IncludeObfuscation)
+	}
+	if t.IncludeUsage != nil {
+		e.Key(`"include_usage":`)
+		e.Bool(*t.IncludeUsage)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FileExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"anchor":`)
+	e.String(string(t.Anchor))
+	e.Key(`"seconds":`)
+	e.Int(int64(t.Seconds))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *GraderSamplingParams) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.MaxCompletionsTokens != nil {
+		e.Key(`"max_completions_tokens":`)
+		e.Int(int64(*t.MaxCompletionsTokens))
+	}
+	if t.ReasoningEffort != nil {
+		e.Key(`"reasoning_effort":`)
+		e.String(string(*t.ReasoningEffort))
+	}
+	if t.Seed != nil {
+		e.Key(`"seed":`)
+		e.Int(int64(*t.Seed))
+	}
+	if t.Temperature != nil {
+		e.Key(`"temperature":`)
+		e.Float(float64(*t.Temperature), 64)
+	}
+	if t.TopP != nil {
+		e.Key(`"top_p":`)
+		e.Float(float64(*t.TopP), 64)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptAudio) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"data":`)
+	e.String(t.Data)
+	e.Key(`"format":`)
+	e.String(string(t.Format))
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptCacheBreakpoint) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"mode":`)
+	e.String(string(t.Mode))
+	if t.TTL != nil {
+		e.Key(`"ttl":`)
+		e.String(string(*t.TTL))
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptCacheOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Mode != nil {
+		e.Key(`"mode":`)
+		e.String(string(*t.Mode))
+	}
+	if t.TTL != nil {
+		e.Key(`"ttl":`)
+		e.String(string(*t.TTL))
+	}
+	e.Raw("}")
+}
+
+// EncodePromptContent writes v as json.Marshal would, without reflection.
+func EncodePromptContent(e *unionrt.Encoder, v PromptContent) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case PromptText:
+		e.String(string(v))
+	case PromptParts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				EncodePromptContentPart(e, v[i1])
+			}
+			e.Raw("]")
+		}
+	case PromptInputText:
+		v.EncodeJSON(e)
+	case PromptOutputText:
+		v.EncodeJSON(e)
+	case PromptInputImage:
+		v.EncodeJSON(e)
+	case PromptInputAudio:
+		v.EncodeJSON(e)
+	case UnknownPromptContent:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodePromptContentPart writes v as json.Marshal would, without reflection.
+func EncodePromptContentPart(e *unionrt.Encoder, v PromptContentPart) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case PromptText:
+		e.String(string(v))
+	case PromptInputText:
+		v.EncodeJSON(e)
+	case PromptOutputText:
+		v.EncodeJSON(e)
+	case PromptInputImage:
+		v.EncodeJSON(e)
+	case PromptInputAudio:
+		v.EncodeJSON(e)
+	case UnknownPromptContentPart:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptInputAudio) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"input_audio":`)
+	t.InputAudio.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"input_audio"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptInputImage) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Detail != nil {
+		e.Key(`"detail":`)
+		e.String(*t.Detail)
+	}
+	if t.FileID != nil {
+		e.Key(`"file_id":`)
+		e.String(*t.FileID)
+	}
+	e.Key(`"image_url":`)
+	e.String(t.ImageURL)
+	e.Key(`"type":`)
+	e.Raw(`"input_image"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptInputText) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"text":`)
+	e.String(t.Text)
+	e.Key(`"type":`)
+	e.Raw(`"input_text"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptMessage) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"content":`)
+	EncodePromptContent(e, t.Content)
+	e.Key(`"role":`)
+	e.String(t.Role)
+	if t.Type != nil {
+		e.Key(`"type":`)
+		e.String(string(*t.Type))
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *PromptOutputText) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"text":`)
+	e.String(t.Text)
+	e.Key(`"type":`)
+	e.Raw(`"output_text"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseFormatJSONObject) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"json_object"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseFormatText) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"text"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseModerationConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"model":`)
+	e.String(t.Model)
+	if t.Policy != nil {
+		e.Key(`"policy":`)
+		t.Policy.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseModerationPolicy) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Input != nil {
+		e.Key(`"input":`)
+		t.Input.EncodeJSON(e)
+	}
+	if t.Output != nil {
+		e.Key(`"output":`)
+		t.Output.EncodeJSON(e)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ResponseModerationRule) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"mode":`)
+	e.String(string(t.Mode))
+	e.Raw("}")
+}
+
+// EncodeStopSequences writes v as json.Marshal would, without reflection.
+func EncodeStopSequences(e *unionrt.Encoder, v StopSequences) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case StopSequence:
+		e.String(string(v))
+	case StopSequenceList:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.String(v[i1])
+			}
+			e.Raw("]")
+		}
+	case UnknownStopSequences:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 
 	"github.com/oapi-openai/openai/gen/shared"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Defines values for Object.
@@ -152,3 +153,120 @@ type Part struct {
 
 // PartObject is always `upload.part`.
 type PartObject string
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Upload) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "bytes":
+			unionrt.Int(d, &t.Bytes)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expires_at":
+			unionrt.Int(d, &t.ExpiresAt)
+		case "file":
+			if p1 := unionrt.Ptr(d, &t.File); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "filename":
+			unionrt.String(d, &t.Filename)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "purpose":
+			unionrt.String(d, &t.Purpose)
+		case "status":
+			unionrt.String(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Upload) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Part) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "upload_id":
+			unionrt.String(d, &t.UploadID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Part) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CompleteRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Md5 != nil {
+		e.Key(`"md5":`)
+		e.String(*t.Md5)
+	}
+	e.Key(`"part_ids":`)
+	if t.PartIds == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.PartIds {
+			e.Comma(i1)
+			e.String(t.PartIds[i1])
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"bytes":`)
+	e.Int(int64(t.Bytes))
+	if t.ExpiresAfter != nil {
+		e.Key(`"expires_after":`)
+		t.ExpiresAfter.EncodeJSON(e)
+	}
+	e.Key(`"filename":`)
+	e.String(t.Filename)
+	e.Key(`"mime_type":`)
+	e.String(t.MimeType)
+	e.Key(`"purpose":`)
+	e.String(string(t.Purpose))
+	e.Raw("}")
+}

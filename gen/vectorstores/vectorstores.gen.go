@@ -1192,49 +1192,16 @@ func (OtherChunking) IsVectorStoreFileChunkingStrategy(unionrt.Seal) {}
 // into OtherChunking. JSON null yields nil and anything else an
 // UnknownFileChunkingStrategy.
 func UnmarshalFileChunkingStrategy(data []byte) (FileChunkingStrategy, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("VectorStoreFileChunkingStrategy", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindObject:
-		value, err := unionrt.Discriminator(data, "type")
-		if err != nil {
-			return nil, unionrt.Error("VectorStoreFileChunkingStrategy", err)
-		}
-		switch string(value) {
-		case "static":
-			var v StaticChunking
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "static" {
-				return nil, unionrt.Error("VectorStoreFileChunkingStrategy", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		case "other":
-			var v OtherChunking
-			if err := json.Unmarshal(data, &v); err != nil {
-				return nil, err
-			}
-			if string(v.Type) != "other" {
-				return nil, unionrt.Error("VectorStoreFileChunkingStrategy", unionrt.ErrDiscriminatorTwice)
-			}
-			return v, nil
-		}
-		raw, err := unionrt.Unknown(data)
-		if err != nil {
-			return nil, unionrt.Error("VectorStoreFileChunkingStrategy", err)
-		}
-		return UnknownFileChunkingStrategy{Type: string(value), Raw: raw}, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeFileChunkingStrategy(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("VectorStoreFileChunkingStrategy", err)
 	}
-	return UnknownFileChunkingStrategy{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // Filter is a condition on file attributes, told apart by `type`:
@@ -1578,31 +1545,16 @@ func (QueryTexts) IsVectorStoreQuery(unionrt.Seal) {}
 // QueryTexts. JSON null yields nil and anything else an
 // UnknownQuery.
 func UnmarshalQuery(data []byte) (Query, error) {
-	k, err := unionrt.Kind(data)
-	if err != nil {
+	if _, err := unionrt.Kind(data); err != nil {
 		return nil, unionrt.Error("VectorStoreQuery", err)
 	}
-	switch k {
-	case unionrt.KindNull:
-		return nil, nil
-	case unionrt.KindString:
-		var v QueryText
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	case unionrt.KindArray:
-		var v QueryTexts
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	raw, err := unionrt.Unknown(data)
-	if err != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	v := DecodeQuery(&d)
+	if err := d.End(); err != nil {
 		return nil, unionrt.Error("VectorStoreQuery", err)
 	}
-	return UnknownQuery{Type: unionrt.KindName(k), Raw: raw}, nil
+	return v, nil
 }
 
 // FilterBool is a boolean to compare with.
@@ -1764,30 +1716,12 @@ func (t *CreateRequest) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for ListFilesResponse,
-// decoding its field Data through its own UnmarshalJSON.
-func (t *ListFilesResponse) UnmarshalJSON(data []byte) error {
-	type plain ListFilesResponse
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "data", Dec: unionrt.OwnSliceOf(&t.Data)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for Comparison,
 // decoding its union field Value through its Unmarshal function.
 func (t *Comparison) UnmarshalJSON(data []byte) error {
 	type plain Comparison
 	return unionrt.Object(data, (*plain)(t),
 		unionrt.Member{Key: "value", Dec: unionrt.FieldOf(&t.Value, UnmarshalFilterValue)},
-	)
-}
-
-// UnmarshalJSON implements json.Unmarshaler for File, decoding its
-// union field ChunkingStrategy through its Unmarshal function.
-func (t *File) UnmarshalJSON(data []byte) error {
-	type plain File
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "chunking_strategy", Dec: unionrt.FieldOf(&t.ChunkingStrategy, UnmarshalFileChunkingStrategy)},
 	)
 }
 
@@ -1881,15 +1815,6 @@ func (t *FilterOr) UnmarshalJSON(data []byte) error {
 	)
 }
 
-// UnmarshalJSON implements json.Unmarshaler for SearchPage,
-// decoding its union field SearchQuery through its Unmarshal function.
-func (t *SearchPage) UnmarshalJSON(data []byte) error {
-	type plain SearchPage
-	return unionrt.Object(data, (*plain)(t),
-		unionrt.Member{Key: "search_query", Dec: unionrt.FieldOf(&t.SearchQuery, UnmarshalQuery)},
-	)
-}
-
 // UnmarshalJSON implements json.Unmarshaler for SearchRequest,
 // decoding its union fields Filters and Query through their Unmarshal
 // functions.
@@ -1899,4 +1824,1088 @@ func (t *SearchRequest) UnmarshalJSON(data []byte) error {
 		unionrt.Member{Key: "filters", Dec: unionrt.FieldOf(&t.Filters, UnmarshalFilter)},
 		unionrt.Member{Key: "query", Dec: unionrt.FieldOf(&t.Query, UnmarshalQuery)},
 	)
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteFileResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteFileResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListFilesResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListFilesResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *VectorStore) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "expires_after":
+			if p1 := unionrt.Ptr(d, &t.ExpiresAfter); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "file_counts":
+			t.FileCounts.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "last_active_at":
+			unionrt.IntPtr(d, &t.LastActiveAt)
+		case "metadata":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 string
+				unionrt.String(d, &v1)
+				t.Metadata[key1] = v1
+			}
+		case "name":
+			unionrt.String(d, &t.Name)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "usage_bytes":
+			unionrt.Int(d, &t.UsageBytes)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *VectorStore) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ExpiresAfter) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "anchor":
+			unionrt.String(d, &t.Anchor)
+		case "days":
+			unionrt.Int(d, &t.Days)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *File) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "attributes":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]interface{})(&t.Attributes)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Attributes[key1] = v1
+			}
+		case "chunking_strategy":
+			t.ChunkingStrategy = DecodeFileChunkingStrategy(d)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "last_error":
+			if p1 := unionrt.Ptr(d, &t.LastError); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "usage_bytes":
+			unionrt.Int(d, &t.UsageBytes)
+		case "vector_store_id":
+			unionrt.String(d, &t.VectorStoreID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *File) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileBatch) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "file_counts":
+			t.FileCounts.DecodeJSON(d)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "status":
+			unionrt.String(d, &t.Status)
+		case "vector_store_id":
+			unionrt.String(d, &t.VectorStoreID)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *FileBatch) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeFileChunkingStrategy decodes the FileChunkingStrategy that comes next, as UnmarshalFileChunkingStrategy does.
+func DecodeFileChunkingStrategy(d *unionrt.Decoder) FileChunkingStrategy {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindObject:
+		value := d.Discriminator("type")
+		switch string(value) {
+		case "static":
+			var v StaticChunking
+			v.DecodeJSON(d)
+			if string(v.Type) != "static" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		case "other":
+			var v OtherChunking
+			v.DecodeJSON(d)
+			if string(v.Type) != "other" {
+				d.Refuse(unionrt.ErrDiscriminatorTwice)
+			}
+			return v
+		}
+		return UnknownFileChunkingStrategy{Type: string(value), Raw: d.Raw()}
+	}
+	return UnknownFileChunkingStrategy{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileContentPage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "next_page":
+			unionrt.StringPtr(d, &t.NextPage)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *FileContentPage) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileContentPart) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.StringPtr(d, &t.Text)
+		case "type":
+			unionrt.StringPtr(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileCounts) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "cancelled":
+			unionrt.Int(d, &t.Cancelled)
+		case "completed":
+			unionrt.Int(d, &t.Completed)
+		case "failed":
+			unionrt.Int(d, &t.Failed)
+		case "in_progress":
+			unionrt.Int(d, &t.InProgress)
+		case "total":
+			unionrt.Int(d, &t.Total)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *FileError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.String(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *OtherChunking) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeQuery decodes the Query that comes next, as UnmarshalQuery does.
+func DecodeQuery(d *unionrt.Decoder) Query {
+	k := d.Kind()
+	switch k {
+	case 0:
+		return nil
+	case unionrt.KindNull:
+		d.Null()
+		return nil
+	case unionrt.KindString:
+		var v QueryText
+		unionrt.String(d, &v)
+		return v
+	case unionrt.KindArray:
+		var v QueryTexts
+		for i1, ok := 0, unionrt.First(d, (*[]string)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]string)(&v), i1) {
+			unionrt.String(d, &v[i1])
+		}
+		return v
+	}
+	return UnknownQuery{Type: unionrt.KindName(k), Raw: d.Raw()}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SearchContent) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "text":
+			unionrt.String(d, &t.Text)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SearchPage) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "next_page":
+			unionrt.StringPtr(d, &t.NextPage)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "search_query":
+			t.SearchQuery = DecodeQuery(d)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *SearchPage) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *SearchResult) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "attributes":
+			for k1, ok := unionrt.MapFirst(d, (*map[string]interface{})(&t.Attributes)); ok; k1, ok = d.NextKey() {
+				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
+				var v1 interface{}
+				unionrt.Opaque(d, &v1)
+				t.Attributes[key1] = v1
+			}
+		case "content":
+			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
+				t.Content[i1].DecodeJSON(d)
+			}
+		case "file_id":
+			unionrt.String(d, &t.FileID)
+		case "filename":
+			unionrt.String(d, &t.Filename)
+		case "score":
+			unionrt.Float(d, &t.Score)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StaticChunking) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "static":
+			t.Static.DecodeJSON(d)
+		case "type":
+			unionrt.String(d, &t.Type)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *StaticChunkingConfig) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "chunk_overlap_tokens":
+			unionrt.Int(d, &t.ChunkOverlapTokens)
+		case "max_chunk_size_tokens":
+			unionrt.Int(d, &t.MaxChunkSizeTokens)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateFileBatchRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Attributes) != 0 {
+		e.Key(`"attributes":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]interface{}(t.Attributes)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, map[string]interface{}(t.Attributes)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.ChunkingStrategy != nil {
+		e.Key(`"chunking_strategy":`)
+		EncodeChunkingStrategy(e, t.ChunkingStrategy)
+	}
+	if len(t.FileIds) != 0 {
+		e.Key(`"file_ids":`)
+		e.Raw("[")
+		for i1 := range t.FileIds {
+			e.Comma(i1)
+			e.String(t.FileIds[i1])
+		}
+		e.Raw("]")
+	}
+	if len(t.Files) != 0 {
+		e.Key(`"files":`)
+		e.Raw("[")
+		for i1 := range t.Files {
+			e.Comma(i1)
+			t.Files[i1].EncodeJSON(e)
+		}
+		e.Raw("]")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateFileRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if len(t.Attributes) != 0 {
+		e.Key(`"attributes":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]interface{}(t.Attributes)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, map[string]interface{}(t.Attributes)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.ChunkingStrategy != nil {
+		e.Key(`"chunking_strategy":`)
+		EncodeChunkingStrategy(e, t.ChunkingStrategy)
+	}
+	e.Key(`"file_id":`)
+	e.String(t.FileID)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ChunkingStrategy != nil {
+		e.Key(`"chunking_strategy":`)
+		EncodeChunkingStrategy(e, t.ChunkingStrategy)
+	}
+	if t.Description != nil {
+		e.Key(`"description":`)
+		e.String(*t.Description)
+	}
+	if t.ExpiresAfter != nil {
+		e.Key(`"expires_after":`)
+		t.ExpiresAfter.EncodeJSON(e)
+	}
+	if len(t.FileIds) != 0 {
+		e.Key(`"file_ids":`)
+		e.Raw("[")
+		for i1 := range t.FileIds {
+			e.Comma(i1)
+			e.String(t.FileIds[i1])
+		}
+		e.Raw("]")
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateFileAttributesRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"attributes":`)
+	if t.Attributes == nil {
+		e.Null()
+	} else {
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]interface{}(t.Attributes)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			unionrt.Marshal(e, map[string]interface{}(t.Attributes)[k1])
+		}
+		e.Raw("}")
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.ExpiresAfter != nil {
+		e.Key(`"expires_after":`)
+		t.ExpiresAfter.EncodeJSON(e)
+	}
+	if len(t.Metadata) != 0 {
+		e.Key(`"metadata":`)
+		e.Raw("{")
+		for i1, k1 := range unionrt.SortedKeys(map[string]string(t.Metadata)) {
+			e.Comma(i1)
+			e.String(string(k1))
+			e.Raw(":")
+			e.String(map[string]string(t.Metadata)[k1])
+		}
+		e.Raw("}")
+	}
+	if t.Name != nil {
+		e.Key(`"name":`)
+		e.String(*t.Name)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *AutoChunking) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"type":`)
+	e.Raw(`"auto"`)
+	e.Raw("}")
+}
+
+// EncodeChunkingStrategy writes v as json.Marshal would, without reflection.
+func EncodeChunkingStrategy(e *unionrt.Encoder, v ChunkingStrategy) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case AutoChunking:
+		v.EncodeJSON(e)
+	case StaticChunking:
+		v.EncodeJSON(e)
+	case UnknownChunkingStrategy:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"anchor":`)
+	e.String(string(t.Anchor))
+	e.Key(`"days":`)
+	e.Int(int64(t.Days))
+	e.Raw("}")
+}
+
+// EncodeFilter writes v as json.Marshal would, without reflection.
+func EncodeFilter(e *unionrt.Encoder, v Filter) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case FilterEq:
+		v.EncodeJSON(e)
+	case FilterNe:
+		v.EncodeJSON(e)
+	case FilterGt:
+		v.EncodeJSON(e)
+	case FilterGte:
+		v.EncodeJSON(e)
+	case FilterLt:
+		v.EncodeJSON(e)
+	case FilterLte:
+		v.EncodeJSON(e)
+	case FilterIn:
+		v.EncodeJSON(e)
+	case FilterNin:
+		v.EncodeJSON(e)
+	case FilterAnd:
+		v.EncodeJSON(e)
+	case FilterOr:
+		v.EncodeJSON(e)
+	case UnknownFilter:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterAnd) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"filters":`)
+	if t.Filters == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Filters {
+			e.Comma(i1)
+			EncodeFilter(e, t.Filters[i1])
+		}
+		e.Raw("]")
+	}
+	e.Key(`"type":`)
+	e.Raw(`"and"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterEq) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"key":`)
+	e.String(t.Key)
+	e.Key(`"type":`)
+	e.Raw(`"eq"`)
+	e.Key(`"value":`)
+	EncodeFilterValue(e, t.Value)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterGt) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"key":`)
+	e.String(t.Key)
+	e.Key(`"type":`)
+	e.Raw(`"gt"`)
+	e.Key(`"value":`)
+	EncodeFilterValue(e, t.Value)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterGte) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"key":`)
+	e.String(t.Key)
+	e.Key(`"type":`)
+	e.Raw(`"gte"`)
+	e.Key(`"value":`)
+	EncodeFilterValue(e, t.Value)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterIn) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"key":`)
+	e.String(t.Key)
+	e.Key(`"type":`)
+	e.Raw(`"in"`)
+	e.Key(`"value":`)
+	EncodeFilterValue(e, t.Value)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterLt) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"key":`)
+	e.String(t.Key)
+	e.Key(`"type":`)
+	e.Raw(`"lt"`)
+	e.Key(`"value":`)
+	EncodeFilterValue(e, t.Value)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterLte) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"key":`)
+	e.String(t.Key)
+	e.Key(`"type":`)
+	e.Raw(`"lte"`)
+	e.Key(`"value":`)
+	EncodeFilterValue(e, t.Value)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterNe) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"key":`)
+	e.String(t.Key)
+	e.Key(`"type":`)
+	e.Raw(`"ne"`)
+	e.Key(`"value":`)
+	EncodeFilterValue(e, t.Value)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterNin) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"key":`)
+	e.String(t.Key)
+	e.Key(`"type":`)
+	e.Raw(`"nin"`)
+	e.Key(`"value":`)
+	EncodeFilterValue(e, t.Value)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *FilterOr) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"filters":`)
+	if t.Filters == nil {
+		e.Null()
+	} else {
+		e.Raw("[")
+		for i1 := range t.Filters {
+			e.Comma(i1)
+			EncodeFilter(e, t.Filters[i1])
+		}
+		e.Raw("]")
+	}
+	e.Key(`"type":`)
+	e.Raw(`"or"`)
+	e.Raw("}")
+}
+
+// EncodeFilterValue writes v as json.Marshal would, without reflection.
+func EncodeFilterValue(e *unionrt.Encoder, v FilterValue) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case FilterString:
+		e.String(string(v))
+	case FilterNumber:
+		e.Float(float64(v), 64)
+	case FilterBool:
+		e.Bool(bool(v))
+	case FilterStrings:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.String(v[i1])
+			}
+			e.Raw("]")
+		}
+	case FilterNumbers:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.Float(float64(v[i1]), 64)
+			}
+			e.Raw("]")
+		}
+	case UnknownFilterValue:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeQuery writes v as json.Marshal would, without reflection.
+func EncodeQuery(e *unionrt.Encoder, v Query) {
+	switch v := v.(type) {
+	case nil:
+		e.Null()
+	case QueryText:
+		e.String(string(v))
+	case QueryTexts:
+		if v == nil {
+			e.Null()
+		} else {
+			e.Raw("[")
+			for i1 := range v {
+				e.Comma(i1)
+				e.String(v[i1])
+			}
+			e.Raw("]")
+		}
+	case UnknownQuery:
+		unionrt.Marshaler(e, v)
+	default:
+		unionrt.Marshal(e, v)
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *RankingOptions) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Ranker != nil {
+		e.Key(`"ranker":`)
+		e.String(*t.Ranker)
+	}
+	if t.ScoreThreshold != nil {
+		e.Key(`"score_threshold":`)
+		e.Float(float64(*t.ScoreThreshold), 64)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *SearchRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.Filters != nil {
+		e.Key(`"filters":`)
+		EncodeFilter(e, t.Filters)
+	}
+	if t.MaxNumResults != nil {
+		e.Key(`"max_num_results":`)
+		e.Int(int64(*t.MaxNumResults))
+	}
+	e.Key(`"query":`)
+	EncodeQuery(e, t.Query)
+	if t.RankingOptions != nil {
+		e.Key(`"ranking_options":`)
+		t.RankingOptions.EncodeJSON(e)
+	}
+	if t.RewriteQuery != nil {
+		e.Key(`"rewrite_query":`)
+		e.Bool(*t.RewriteQuery)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *StaticChunking) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"static":`)
+	t.Static.EncodeJSON(e)
+	e.Key(`"type":`)
+	e.Raw(`"static"`)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *StaticChunkingConfig) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"chunk_overlap_tokens":`)
+	e.Int(int64(t.ChunkOverlapTokens))
+	e.Key(`"max_chunk_size_tokens":`)
+	e.Int(int64(t.MaxChunkSizeTokens))
+	e.Raw("}")
 }

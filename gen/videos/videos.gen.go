@@ -10,6 +10,7 @@ import (
 	"io"
 
 	"github.com/oapi-openai/openai/gen/shared"
+	"github.com/oapi-openai/openai/internal/unionrt"
 )
 
 // Defines values for DeleteResponseObject.
@@ -421,4 +422,256 @@ type ListParams struct {
 type DownloadContentParams struct {
 	// Variant is the file to download: `video` (the MP4, the default), `thumbnail` or `spritesheet`.
 	Variant *ContentVariant `form:"variant,omitempty" json:"variant,omitempty"`
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "deleted":
+			unionrt.Bool(d, &t.Deleted)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "data":
+			for i1, ok := 0, unionrt.First(d, &t.Data); ok; i1, ok = i1+1, unionrt.Next(d, &t.Data, i1) {
+				t.Data[i1].DecodeJSON(d)
+			}
+		case "first_id":
+			unionrt.StringPtr(d, &t.FirstID)
+		case "has_more":
+			unionrt.Bool(d, &t.HasMore)
+		case "last_id":
+			unionrt.StringPtr(d, &t.LastID)
+		case "object":
+			unionrt.String(d, &t.Object)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Video) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "completed_at":
+			unionrt.IntPtr(d, &t.CompletedAt)
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "error":
+			if p1 := unionrt.Ptr(d, &t.Error); p1 != nil {
+				p1.DecodeJSON(d)
+			}
+		case "expires_at":
+			unionrt.IntPtr(d, &t.ExpiresAt)
+		case "id":
+			unionrt.String(d, &t.ID)
+		case "model":
+			unionrt.String(d, &t.Model)
+		case "object":
+			unionrt.String(d, &t.Object)
+		case "progress":
+			unionrt.Int(d, &t.Progress)
+		case "prompt":
+			unionrt.StringPtr(d, &t.Prompt)
+		case "quality":
+			unionrt.StringPtr(d, &t.Quality)
+		case "remixed_from_video_id":
+			unionrt.StringPtr(d, &t.RemixedFromVideoID)
+		case "seconds":
+			unionrt.String(d, &t.Seconds)
+		case "size":
+			unionrt.String(d, &t.Size)
+		case "status":
+			unionrt.String(d, &t.Status)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Video) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *Character) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "created_at":
+			unionrt.Int(d, &t.CreatedAt)
+		case "id":
+			unionrt.StringPtr(d, &t.ID)
+		case "name":
+			unionrt.StringPtr(d, &t.Name)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// UnmarshalJSON decodes t in a single pass, as encoding/json would.
+func (t *Character) UnmarshalJSON(data []byte) error {
+	var d unionrt.Decoder
+	d.Init(data)
+	t.DecodeJSON(&d)
+	return d.End()
+}
+
+// DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
+// outside the module).
+func (t *JobError) DecodeJSON(d *unionrt.Decoder) {
+	for k, ok := d.FirstKey(t); ok; k, ok = d.NextKey() {
+	again:
+		switch k {
+		case "code":
+			unionrt.String(d, &t.Code)
+		case "message":
+			unionrt.String(d, &t.Message)
+		default:
+			if l := unionrt.Lower(k); l != k {
+				k = l
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *CreateJSONRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.InputReference != nil {
+		e.Key(`"input_reference":`)
+		t.InputReference.EncodeJSON(e)
+	}
+	if t.Model != nil {
+		e.Key(`"model":`)
+		e.String(*t.Model)
+	}
+	e.Key(`"prompt":`)
+	e.String(t.Prompt)
+	if t.Seconds != nil {
+		e.Key(`"seconds":`)
+		e.String(*t.Seconds)
+	}
+	if t.Size != nil {
+		e.Key(`"size":`)
+		e.String(*t.Size)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *EditJSONRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"prompt":`)
+	e.String(t.Prompt)
+	e.Key(`"video":`)
+	t.Video.EncodeJSON(e)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ExtendJSONRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"prompt":`)
+	e.String(t.Prompt)
+	e.Key(`"seconds":`)
+	e.String(t.Seconds)
+	e.Key(`"video":`)
+	t.Video.EncodeJSON(e)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *RemixRequest) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"prompt":`)
+	e.String(t.Prompt)
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *ImageReference) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	if t.FileID != nil {
+		e.Key(`"file_id":`)
+		e.String(*t.FileID)
+	}
+	if t.ImageURL != nil {
+		e.Key(`"image_url":`)
+		e.String(*t.ImageURL)
+	}
+	e.Raw("}")
+}
+
+// EncodeJSON writes t as json.Marshal would, without reflection. It
+// is the SDK's: e cannot be made outside the module.
+func (t *Reference) EncodeJSON(e *unionrt.Encoder) {
+	e.Raw("{")
+	e.Key(`"id":`)
+	e.String(t.ID)
+	e.Raw("}")
 }

@@ -76,6 +76,15 @@ func (d *Decoder) End() error {
 	return d.typeErr
 }
 
+// Refuse records err as the document's error unless one came first, as a
+// type error is recorded: decoding goes on, so a later syntax error still
+// wins, as it does in encoding/json.
+func (d *Decoder) Refuse(err error) {
+	if d.typeErr == nil {
+		d.typeErr = err
+	}
+}
+
 // Failed reports whether a syntax error stopped decoding.
 func (d *Decoder) Failed() bool { return d.err != nil }
 

@@ -25,10 +25,17 @@ import (
 )
 
 // fuzzDecoder is one UnmarshalX function of a gen package, named pkg.UnmarshalX,
-// its result turned into an any (a nil union stays a nil any).
+// its result turned into an any (a nil union stays a nil any), and the
+// union's interface type.
 type fuzzDecoder struct {
-	name string
-	dec  func([]byte) (any, error)
+	name  string
+	dec   func([]byte) (any, error)
+	union reflect.Type
+}
+
+// fd makes the fuzzDecoder of a union's UnmarshalX.
+func fd[U any](name string, f func([]byte) (U, error)) fuzzDecoder {
+	return fuzzDecoder{name, fuzzDec(f), reflect.TypeFor[U]()}
 }
 
 func fuzzDec[U any](f func([]byte) (U, error)) func([]byte) (any, error) {
@@ -67,21 +74,36 @@ func fuzzParseUnions(t testing.TB) (names []string, variants map[string][]string
 		}
 		for _, d := range file.Decls {
 			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Unmarshal") {
+			if !ok || fn.Recv != nil {
 				continue
 			}
-			name := file.Name.Name + "." + fn.Name.Name
-			names = append(names, name)
+			// UnmarshalX either tells the variants apart itself or calls
+			// DecodeX, the single-pass decoder, which does.
+			var name string
+			if rest, ok := strings.CutPrefix(fn.Name.Name, "Unmarshal"); ok {
+				name = file.Name.Name + ".Unmarshal" + rest
+				names = append(names, name)
+			} else if rest, ok := strings.CutPrefix(fn.Name.Name, "Decode"); ok {
+				name = file.Name.Name + ".Unmarshal" + rest
+			} else {
+				continue
+			}
 			key := ""
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.CallExpr:
-					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Discriminator" && len(n.Args) == 2 {
-						if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "unionrt" {
-							if lit, ok := n.Args[1].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-								key, _ = strconv.Unquote(lit.Value)
-							}
-						}
+					sel, ok := n.Fun.(*ast.SelectorExpr)
+					if !ok || sel.Sel.Name != "Discriminator" {
+						break
+					}
+					var arg ast.Expr
+					if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "unionrt" && len(n.Args) == 2 {
+						arg = n.Args[1] // unionrt.Discriminator(data, key)
+					} else if len(n.Args) == 1 {
+						arg = n.Args[0] // d.Discriminator(key)
+					}
+					if lit, ok := arg.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						key, _ = strconv.Unquote(lit.Value)
 					}
 				case *ast.CaseClause:
 					for _, e := range n.List {
@@ -352,12 +374,7 @@ func TestFuzzCheckFails(t *testing.T) {
 		<-done
 		return r.failed
 	}
-	var real fuzzDecoder
-	for _, d := range fuzzDecoders {
-		if d.name == "responses.UnmarshalAnnotation" {
-			real = d
-		}
-	}
+	real := fd("responses.UnmarshalAnnotation", responses.UnmarshalAnnotation)
 	if msg := run(real, `{"type":"url_citation","url":"https://example.com/","title":"x","start_index":0,"end_index":1}`); msg != "" {
 		t.Fatalf("a real decoder fails: %s", msg)
 	}
@@ -385,7 +402,7 @@ func TestFuzzCheckFails(t *testing.T) {
 			return calls, nil
 		}},
 	} {
-		msg := run(fuzzDecoder{c.name, c.dec}, c.data)
+		msg := run(fuzzDecoder{name: c.name, dec: c.dec}, c.data)
 		if msg == "" {
 			t.Errorf("%s: not caught", c.name)
 		}

@@ -451,6 +451,13 @@ func areaDoc(name string, ops []layout.Operation) string {
 
 // stampTypes lists the one-value discriminator types, which stamp their
 // value when encoded: users never set them, so they are not re-exported.
+// encoderKey marks, in what stampTypes returns, the types that have a
+// generated encoder (the union generator's EncodeJSON).
+const encoderKey = "encoder:"
+
+// decoderKey marks the types that have a generated single-pass decoder.
+const decoderKey = "decoder:"
+
 func stampTypes(unionSrc []byte) (map[string]bool, error) {
 	f, err := parser.ParseFile(token.NewFileSet(), "unions.gen.go", unionSrc, 0)
 	if err != nil {
@@ -463,6 +470,19 @@ func stampTypes(unionSrc []byte) (map[string]bool, error) {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Name.Name == "MarshalJSON" && len(fd.Recv.List[0].Names) == 0 {
 			if id, ok := fd.Recv.List[0].Type.(*ast.Ident); ok {
 				out[id.Name] = true
+			}
+		}
+		// The generated codecs: EncodeJSON (request bodies) and
+		// DecodeJSON (answers and events) on *T.
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && (fd.Name.Name == "EncodeJSON" || fd.Name.Name == "DecodeJSON") {
+			if star, ok := fd.Recv.List[0].Type.(*ast.StarExpr); ok {
+				if id, ok := star.X.(*ast.Ident); ok {
+					key := encoderKey
+					if fd.Name.Name == "DecodeJSON" {
+						key = decoderKey
+					}
+					out[key+id.Name] = true
+				}
 			}
 		}
 	}
@@ -651,6 +671,9 @@ func (r *resolver) importBlock(module string, body []byte) string {
 	if bytes.Contains(body, []byte("streaming.")) {
 		own = append(own, strconv.Quote(module+"/streaming"))
 	}
+	if bytes.Contains(body, []byte("unionrt.")) {
+		own = append(own, strconv.Quote(module+"/internal/unionrt"))
+	}
 	return strings.Join(std, "\n") + "\n\n" + strings.Join(own, "\n")
 }
 
@@ -742,6 +765,12 @@ func (r *resolver) view(o *operation, method string) *opView {
 			expr = fmt.Sprintf("client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {\nreturn %s\n})", call(o.builder, "contentType", "r"))
 		case "json":
 			expr = call(o.builder, "body")
+			if r.stamps[encoderKey+o.bodyType] {
+				// The generated encoder writes the body, byte for byte
+				// what json.Marshal would, without reflection.
+				b.WriteString("var e unionrt.Encoder\nbody.EncodeJSON(&e)\nr, err := e.Reader()\nif err != nil {\nreturn nil, err\n}\n")
+				expr = call(o.builder+"WithBody", `"application/json"`, "r")
+			}
 		default:
 			expr = call(o.builder)
 		}
@@ -793,6 +822,11 @@ func (r *resolver) view(o *operation, method string) *opView {
 	v.StreamDecode = "nil"
 	if o.streamDecode != "" {
 		v.StreamDecode = r.rewrite(o.streamDecode)
+	} else if t, ok := strings.CutPrefix(o.streamType, "gen."); ok && r.stamps[decoderKey+t] {
+		// Events decoded by their generated decoder, in one pass (the
+		// engine's json.Unmarshal would check each event first) and into
+		// a value that stays on the stack.
+		v.StreamDecode = r.rewrite(fmt.Sprintf("func(data []byte) (%[1]s, error) {\nvar v %[1]s\nerr := v.UnmarshalJSON(data)\nreturn v, err\n}", o.streamType))
 	}
 	if o.unionResult != "" {
 		v.UnionDecode = r.rewrite(o.unionResult)

@@ -19,9 +19,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
 	"go/format"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -209,7 +211,16 @@ func Run(in Inputs) (*Output, error) {
 	for name, data := range facadeFiles {
 		out.Files[name] = data
 	}
-	table, err := decoderTable(res)
+	decodeRoots, encodeRoots, err := unions.CodecRoots(doc)
+	if err != nil {
+		return nil, err
+	}
+	// A body whose type tree is too big gets no encoder (unions'
+	// maxEncodedTree): the encoders' tests start from those that have one.
+	encodeRoots = slices.DeleteFunc(encodeRoots, func(n string) bool {
+		return !bytes.Contains(unionSrc, []byte("func (t *"+n+") EncodeJSON("))
+	})
+	table, err := decoderTable(res, decodeRoots, encodeRoots)
 	if err != nil {
 		return nil, err
 	}
@@ -217,31 +228,59 @@ func Run(in Inputs) (*Output, error) {
 	return out, nil
 }
 
-// decoderTable writes the list of every union decoder of the gen packages
-// for the unions' fuzz test (internal/unionrt), so a new union is fuzzed
-// without anyone adding it by hand.
-func decoderTable(res *split.Result) ([]byte, error) {
-	var entries []string
+// decoderTable writes, for the tests of internal/unionrt, the list of every
+// union decoder of the gen packages (the unions' fuzz test) and the roots
+// the generated codecs start from (the codecs' tests, compared with
+// encoding/json), so a new union or answer is tested without anyone adding
+// it by hand.
+func decoderTable(res *split.Result, decodeRoots, encodeRoots []string) ([]byte, error) {
 	pkgs := map[string]bool{}
+	var decoders []string
 	for orig, nn := range res.Names {
 		if strings.HasPrefix(nn.Pkg, "build/") || !strings.HasPrefix(nn.Name, "Unmarshal") || res.IsType(orig) || res.IsConst(orig) {
 			continue
 		}
 		pkgs[nn.Pkg] = true
 		q := nn.Pkg + "." + nn.Name
-		entries = append(entries, fmt.Sprintf("\t{%q, fuzzDec(%s)},\n", q, q))
+		decoders = append(decoders, fmt.Sprintf("fd(%q, %s)", q, q))
 	}
-	sort.Strings(entries)
+	roots := func(names []string) ([]string, error) {
+		var out []string
+		for _, orig := range names {
+			nn, ok := res.Names[orig]
+			if !ok || !res.IsType(orig) {
+				return nil, fmt.Errorf("codec root %s is not a generated type", orig)
+			}
+			pkgs[nn.Pkg] = true
+			out = append(out, fmt.Sprintf("reflect.TypeFor[%s.%s]()", nn.Pkg, nn.Name))
+		}
+		return out, nil
+	}
+	dec, err := roots(decodeRoots)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := roots(encodeRoots)
+	if err != nil {
+		return nil, err
+	}
 	var b strings.Builder
-	b.WriteString(facade.Header + "\n\npackage unionrt_test\n\nimport (\n")
+	b.WriteString(facade.Header + "\n\npackage unionrt_test\n\nimport (\n\t\"reflect\"\n\n")
 	for _, p := range sortedKeys(pkgs) {
 		fmt.Fprintf(&b, "\t%q\n", Module+"/gen/"+p)
 	}
-	b.WriteString(")\n\n// generatedDecoders lists every UnmarshalX function of the gen packages.\nvar generatedDecoders = []fuzzDecoder{\n")
-	for _, e := range entries {
-		b.WriteString(e)
+	b.WriteString(")\n")
+	list := func(doc, name, typ string, entries []string) {
+		sort.Strings(entries)
+		fmt.Fprintf(&b, "\n// %s\nvar %s = []%s{\n", doc, name, typ)
+		for _, e := range entries {
+			b.WriteString("\t" + e + ",\n")
+		}
+		b.WriteString("}\n")
 	}
-	b.WriteString("}\n")
+	list("generatedDecoders lists every UnmarshalX function of the gen packages.", "generatedDecoders", "fuzzDecoder", decoders)
+	list("codecDecodeRoots are the answers and events of the API, where the generated\n// decoders start.", "codecDecodeRoots", "reflect.Type", dec)
+	list("codecEncodeRoots are the JSON request bodies with a generated encoder.", "codecEncodeRoots", "reflect.Type", enc)
 	return format.Source([]byte(b.String()))
 }
 

@@ -122,6 +122,9 @@ func Generate(doc *openapi3.T, pkg string, generated []byte) ([]byte, error) {
 	if err := e.plan(); err != nil {
 		return nil, err
 	}
+	if err := e.planCodecs(doc); err != nil {
+		return nil, err
+	}
 	src := e.emit(pkg)
 	out, err := format.Source(src)
 	if err != nil {
@@ -191,6 +194,7 @@ type emitter struct {
 	// holds the discriminator.
 	discField map[string]string
 	slices    []sliceType // oapi-codegen's defined slices of unions
+	codecs    codecPlan
 	buf       bytes.Buffer
 }
 
@@ -643,8 +647,12 @@ func (e *emitter) emit(pkg string) []byte {
 		e.emitSliceUnmarshal(s.typ, s.union)
 	}
 	for _, sh := range e.shadows {
-		e.emitShadow(sh)
+		if !e.codecs.decode[sh.typ] {
+			e.emitShadow(sh)
+		}
 	}
+	e.emitDecoders()
+	e.emitEncoders()
 	return e.buf.Bytes()
 }
 
@@ -781,6 +789,20 @@ func (e *emitter) emitUnmarshal(u *union, n string) {
 	e.p("")
 	e.comment(fmt.Sprintf("Unmarshal%s decodes JSON into the %s variant it holds: %s. JSON null yields nil and anything else an Unknown%s.", n, n, list(how, "and"), n))
 	e.p("func Unmarshal%s(data []byte) (%s, error) {", n, n)
+	if e.codecs.decode[n] {
+		e.p("\tif _, err := unionrt.Kind(data); err != nil {")
+		e.p("\t\treturn nil, unionrt.Error(%q, err)", n)
+		e.p("\t}")
+		e.p("\tvar d unionrt.Decoder")
+		e.p("\td.Init(data)")
+		e.p("\tv := Decode%s(&d)", n)
+		e.p("\tif err := d.End(); err != nil {")
+		e.p("\t\treturn nil, unionrt.Error(%q, err)", n)
+		e.p("\t}")
+		e.p("\treturn v, nil")
+		e.p("}")
+		return
+	}
 	e.p("\tk, err := unionrt.Kind(data)")
 	e.p("\tif err != nil {")
 	e.p("\t\treturn nil, unionrt.Error(%q, err)", n)
@@ -896,6 +918,21 @@ func (e *emitter) emitVariant(v *variant) {
 }
 
 func (e *emitter) emitSliceUnmarshal(typ, union string) {
+	if e.codecs.decode[typ] {
+		w := &codeWriter{depth: 1}
+		w.p("")
+		w.p("// UnmarshalJSON decodes a JSON array, each element through Decode%s,", union)
+		w.p("// in a single pass.")
+		w.p("func (s *%s) UnmarshalJSON(data []byte) error {", typ)
+		w.p("var dec unionrt.Decoder")
+		w.p("dec.Init(data)")
+		w.p("d := &dec")
+		e.decodeInto(w, place{"s", "(*s)"}, ast.NewIdent(typ))
+		w.p("return d.End()")
+		w.p("}")
+		e.buf.WriteString(w.b.String())
+		return
+	}
 	e.p("")
 	e.p("// UnmarshalJSON decodes a JSON array, each element through Unmarshal%s.", union)
 	e.p("func (s *%s) UnmarshalJSON(data []byte) error {", typ)
