@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/oapi-openai/openai/internal/unionrt"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -155,6 +156,11 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 		data := ev.Data
 		if end.envelope {
 			data = envelope(ev)
+		} else if ev.Owned() {
+			// A big event's memory is its own: the generated decoder may
+			// keep its long strings where they lie instead of copying them.
+			unionrt.Own(data)
+			defer unionrt.Disown(data)
 		}
 		if decode != nil { // kept apart from the json.Unmarshal below, whose &v would move v to the heap
 			v, err := decode(data)

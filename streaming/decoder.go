@@ -19,13 +19,15 @@ const DefaultMaxEventSize = 128 << 20
 var ErrEventTooLarge = errors.New("streaming: event too large")
 
 const (
-	minBufSize  = 4 << 10  // first read buffer
-	maxBufSize  = 64 << 10 // largest read buffer
-	nameWindow  = 6        // bytes needed to tell a known field name ("retry:") from an unknown one
-	minDataCap  = 512      // first allocation of the data buffer
-	shrinkAbove = 1 << 20  // a buffer larger than this is dropped after a much smaller event
-	maxInterned = 64       // distinct event types kept as shared strings
-	maxInternSz = 128      // longest event type kept as a shared string
+	minBufSize  = 4 << 10    // first read buffer
+	maxBufSize  = 64 << 10   // largest read buffer
+	nameWindow  = 6          // bytes needed to tell a known field name ("retry:") from an unknown one
+	minDataCap  = 512        // first allocation of the data buffer
+	shrinkAbove = 1 << 20    // a buffer larger than this is dropped after a much smaller event
+	maxInterned = 64         // distinct event types kept as shared strings
+	maxInternSz = 128        // longest event type kept as a shared string
+	bigData     = maxBufSize // data larger than this is gathered in pieces
+	pieceSize   = 1 << 20    // the pieces of a large event's data
 )
 
 var bom = []byte("\xEF\xBB\xBF")
@@ -50,7 +52,15 @@ type Event struct {
 	// Retry is the reconnection delay most recently set by a "retry" field of
 	// the stream, or 0 if none was set.
 	Retry time.Duration
+
+	owned bool // Data is a buffer of its own, which the decoder drops
 }
+
+// Owned reports whether Data is memory of its own, which the decoder
+// will not reuse: the data of an event larger than the largest read
+// buffer, assembled at its exact size. The caller may keep it (and decode
+// long strings without copying them out of it).
+func (e Event) Owned() bool { return e.owned }
 
 // field is an SSE field name the decoder acts on.
 type field uint8
@@ -108,8 +118,13 @@ type Decoder struct {
 	// in buf: returned as is, without a copy into data, unless buf is about
 	// to change or another data line follows (materialize).
 	inBuf []byte
-	typ   []byte
-	val   []byte // value of an id or retry field
+	// pieces gather the data of an event larger than bigData, each filled
+	// before the next is made (no buffer is copied as it grows); the event
+	// gets them copied once into memory of its exact size.
+	pieces [][]byte
+	npiece int // bytes in pieces
+	typ    []byte
+	val    []byte // value of an id or retry field
 
 	lastID   string
 	retry    time.Duration
@@ -159,6 +174,7 @@ func (d *Decoder) Next() (Event, error) {
 	// one large event left much too big.
 	d.data = shrink(d.data)
 	d.inBuf = nil
+	d.pieces, d.npiece = nil, 0
 	d.typ = d.typ[:0]
 	if cap(d.typ) > shrinkAbove {
 		d.typ = nil
@@ -212,11 +228,14 @@ func (d *Decoder) Next() (Event, error) {
 				d.rpos++
 				d.skipLF = w[0] == '\r'
 				if d.dispatch() {
-					data := d.data
+					data, owned := d.data, false
 					if d.inBuf != nil {
 						data = d.inBuf
 					}
-					return Event{Type: d.eventType(), Data: data, ID: d.lastID, Retry: d.retry}, nil
+					if d.pieces != nil {
+						data, owned = d.assemble(), true
+					}
+					return Event{Type: d.eventType(), Data: data, ID: d.lastID, Retry: d.retry, owned: owned}, nil
 				}
 				continue
 			}
@@ -267,7 +286,7 @@ func (d *Decoder) Next() (Event, error) {
 			if err := d.consume(j + 1); err != nil {
 				return Event{}, d.fail(err)
 			}
-			if d.fld == fieldData && len(d.data) == 0 && d.inBuf == nil {
+			if d.fld == fieldData && len(d.data) == 0 && d.inBuf == nil && d.pieces == nil {
 				d.inBuf = b[:j:j] // the whole line is in buf: no copy yet
 			} else {
 				d.appendValue(b[:j])
@@ -347,11 +366,14 @@ func (d *Decoder) appendValue(p []byte) {
 }
 
 // appendData appends p to the event's data, doubling the buffer as needed
-// but never beyond the event size limit. All the buffers of an event add up
-// to less than twice its final capacity.
+// up to bigData; larger data goes into pieces, assembled once at the end.
 func (d *Decoder) appendData(p []byte) {
 	d.materialize()
 	need := len(d.data) + len(p)
+	if d.pieces != nil || need > bigData {
+		d.appendPiece(p)
+		return
+	}
 	if need > cap(d.data) {
 		// Powers of two: a 64 MiB event fits a 64 MiB buffer.
 		c := max(2*cap(d.data), minDataCap)
@@ -366,6 +388,43 @@ func (d *Decoder) appendData(p []byte) {
 		d.data = nd
 	}
 	d.data = append(d.data, p...)
+}
+
+// appendPiece adds p to the pieces of a large event's data, moving there
+// what d.data held first.
+func (d *Decoder) appendPiece(p []byte) {
+	if d.pieces == nil {
+		d.pieces = [][]byte{}
+		if len(d.data) > 0 {
+			q := d.data
+			d.data = d.data[:0]
+			d.appendPiece(q)
+		}
+	}
+	for len(p) > 0 {
+		n := len(d.pieces)
+		if n == 0 || len(d.pieces[n-1]) == cap(d.pieces[n-1]) {
+			d.pieces = append(d.pieces, make([]byte, 0, min(pieceSize, d.max)))
+			n++
+		}
+		last := &d.pieces[n-1]
+		k := min(len(p), cap(*last)-len(*last))
+		*last = append(*last, p[:k]...)
+		d.npiece += k
+		p = p[k:]
+	}
+}
+
+// assemble returns the data gathered in pieces, copied once into memory of
+// its exact size, and drops the pieces.
+func (d *Decoder) assemble() []byte {
+	data := make([]byte, 0, d.npiece)
+	for i, p := range d.pieces {
+		data = append(data, p...)
+		d.pieces[i] = nil // collectable while the rest is copied
+	}
+	d.pieces, d.npiece = nil, 0
+	return data
 }
 
 // materialize copies data kept in buf (inBuf) into d.data, before buf
@@ -468,7 +527,7 @@ func (d *Decoder) release() {
 	if d.big != nil {
 		bigBufs.Put(d.big)
 	}
-	d.big, d.buf, d.inBuf = nil, nil, nil
+	d.big, d.buf, d.inBuf, d.pieces = nil, nil, nil, nil
 	d.rpos, d.wpos = 0, 0
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unsafe"
 )
 
 // decodeOne runs one typed read over a whole document, as the generated
@@ -216,5 +217,55 @@ func TestEncoderFloats(t *testing.T) {
 	e.Float(math.Inf(1), 64)
 	if _, err := e.Bytes(); err == nil || err.Error() != "json: unsupported value: +Inf" {
 		t.Errorf("got %v", err)
+	}
+}
+
+// A document handed over with Own decodes as any other, its long string
+// unescaped where it lies (no copy), its short strings copied (they must
+// not keep the document's memory alive).
+func TestOwnedDocument(t *testing.T) {
+	text := strings.Repeat("line \"quoted\" <b> café 😀\n", 1<<14)
+	doc, _ := json.Marshal(map[string]string{"content": text, "id": "chatcmpl-1"})
+	decode := func(data []byte) (content, id string, err error) {
+		var d Decoder
+		d.Init(data)
+		for k, ok := d.FirstKey(&struct{}{}); ok; k, ok = d.NextKey() {
+			switch k {
+			case "content":
+				String(&d, &content)
+			case "id":
+				String(&d, &id)
+			default:
+				d.Skip()
+			}
+		}
+		return content, id, d.End()
+	}
+	owned := bytes.Clone(doc)
+	Own(owned)
+	content, id, err := decode(owned)
+	Disown(owned)
+	if err != nil || content != text || id != "chatcmpl-1" {
+		t.Fatalf("owned: %v, %d bytes, id %q", err, len(content), id)
+	}
+	inside := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		start := uintptr(unsafe.Pointer(unsafe.SliceData(owned)))
+		return p >= start && p < start+uintptr(len(owned))
+	}
+	if !inside(content) {
+		t.Error("the long string was copied")
+	}
+	if inside(id) {
+		t.Error("a short string keeps the document")
+	}
+	// Not handed over (or handed over and given back): copied, the input
+	// untouched.
+	plain := bytes.Clone(doc)
+	Own(plain)
+	Disown(plain)
+	content, _, err = decode(plain)
+	if err != nil || content != text || !bytes.Equal(plain, doc) {
+		t.Fatalf("plain: %v, input changed: %v", err, !bytes.Equal(plain, doc))
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -47,6 +49,98 @@ type Decoder struct {
 	key      string // the last key read, for type errors
 	null     bool   // the last typed read met null
 	objState int    // what objectStart found
+
+	owned   bool // the document's memory is the Decoder's (Own)
+	mutated bool // and a string was unescaped in it
+
+	cache *stringCache // short strings seen before, shared across documents
+	strs  []string     // room for the *string fields of this document
+	ints  []int64      // and for its *int64 fields
+}
+
+// A stringCache holds short strings decoded before (ids, models, object
+// types, enum values, common tokens), so that a stream that repeats them
+// in every event does not allocate them again: strings are immutable, and
+// sharing one is invisible. Caches are pooled: a document takes one when
+// it decodes its first short string and gives it back at its end. (The
+// same device as encoding/json/v2's.)
+type stringCache [256]string
+
+var stringCaches = sync.Pool{New: func() any { return new(stringCache) }}
+
+// maxCached is the longest string a cache keeps.
+const maxCached = 64
+
+// intern returns b as a string, from the cache when it holds it.
+func (d *Decoder) intern(b []byte) string {
+	if len(b) < 2 || len(b) > maxCached {
+		return string(b) // single bytes are interned by the runtime
+	}
+	if d.cache == nil {
+		d.cache = stringCaches.Get().(*stringCache)
+	}
+	var h uint32
+	switch {
+	case len(b) >= 8:
+		lo := binary.LittleEndian.Uint64(b)
+		hi := binary.LittleEndian.Uint64(b[len(b)-8:])
+		h = hash64(uint32(lo), uint32(lo>>32)) ^ hash64(uint32(hi), uint32(hi>>32))
+	case len(b) >= 4:
+		h = hash64(binary.LittleEndian.Uint32(b), binary.LittleEndian.Uint32(b[len(b)-4:]))
+	default:
+		h = hash64(uint32(binary.LittleEndian.Uint16(b)), uint32(binary.LittleEndian.Uint16(b[len(b)-2:])))
+	}
+	slot := &d.cache[h%uint32(len(d.cache))]
+	if *slot == string(b) {
+		return *slot
+	}
+	s := string(b)
+	*slot = s
+	return s
+}
+
+// hash64 mixes two words (xxHash32's rounds, without the final
+// avalanche).
+func hash64(lo, hi uint32) uint32 {
+	const (
+		prime3 = 0xc2b2ae3d
+		prime4 = 0x27d4eb2f
+		prime5 = 0x165667b1
+	)
+	h := prime5 + uint32(8)
+	h += lo * prime3
+	h = bits.RotateLeft32(h, 17) * prime4
+	h += hi * prime3
+	h = bits.RotateLeft32(h, 17) * prime4
+	return h
+}
+
+// Pointer fields of one document take their targets from small blocks:
+// one allocation for up to four *string fields (eight *int64), instead of
+// one each. A block lives as long as one of its pointers does.
+const (
+	strBlock = 4
+	intBlock = 8
+)
+
+// newString returns room for a *string field.
+func (d *Decoder) newString() *string {
+	if len(d.strs) == 0 {
+		d.strs = new([strBlock]string)[:]
+	}
+	p := &d.strs[0]
+	d.strs = d.strs[1:]
+	return p
+}
+
+// newInt64 returns room for a *int64 (or *int) field.
+func (d *Decoder) newInt64() *int64 {
+	if len(d.ints) == 0 {
+		d.ints = new([intBlock]int64)[:]
+	}
+	p := &d.ints[0]
+	d.ints = d.ints[1:]
+	return p
 }
 
 // maxDepth is encoding/json's nesting limit.
@@ -59,12 +153,48 @@ var errStopped = errors.New("invalid JSON")
 // Init makes d decode data.
 func (d *Decoder) Init(data []byte) {
 	*d = Decoder{data: data}
+	if len(data) >= minOwned {
+		p := unsafe.SliceData(data)
+		d.owned = ownedDoc.Load() == p && ownedDoc.CompareAndSwap(p, nil)
+	}
+}
+
+// A document larger than the stream's read buffers (a big event) comes in
+// memory of its own, which the stream hands over: Own registers it, and
+// the Decoder that decodes it takes it, so that a string that is most of
+// the document is decoded where it lies (unescaped in place) instead of
+// copied: a 64 MiB event then costs 64 MiB once, not twice. One document
+// at a time is registered: with two big events at once, the other is
+// decoded by copying, as any document is.
+var ownedDoc atomic.Pointer[byte]
+
+// minOwned is the smallest document worth handing over.
+const minOwned = 64 << 10
+
+// Own hands the memory of data over to the Decoder that decodes it next,
+// which may keep it and change it. The caller must not use data again,
+// except to call Disown when the decoding is over.
+func Own(data []byte) {
+	if len(data) >= minOwned {
+		ownedDoc.Store(unsafe.SliceData(data))
+	}
+}
+
+// Disown ends Own for data, when no Decoder took it.
+func Disown(data []byte) {
+	if len(data) >= minOwned {
+		ownedDoc.CompareAndSwap(unsafe.SliceData(data), nil)
+	}
 }
 
 // End ends the decoding of a document: only spaces may follow the value.
 // It returns the syntax error that stopped decoding, or else the first
 // type error, or nil.
 func (d *Decoder) End() error {
+	if d.cache != nil {
+		stringCaches.Put(d.cache)
+		d.cache = nil
+	}
 	if d.err == nil {
 		if i := SkipSpace(d.data, d.pos); i != len(d.data) {
 			d.fail(i)
@@ -99,6 +229,9 @@ func (d *Decoder) fail(i int) {
 // syntaxError returns encoding/json's error for the document: the same
 // *json.SyntaxError (message and offset) json.Unmarshal would return.
 func (d *Decoder) syntaxError() error {
+	if d.mutated {
+		return d.err // the document was changed in place: encoding/json would see another
+	}
 	var v json.RawMessage
 	if err := json.Unmarshal(d.data, &v); err != nil {
 		return err
@@ -530,6 +663,16 @@ func (d *Decoder) str() (b []byte, owned bool) {
 	}
 	raw := d.data[start:end]
 	valid := flags&strNonASCII == 0 || utf8.Valid(raw)
+	if d.owned && valid && len(raw) >= minOwned && len(raw) >= len(d.data)/2 {
+		// Most of a document the Decoder owns: the string stays where it
+		// is, unescaped in place (escapes only shrink valid UTF-8), and
+		// keeps the document's memory, which is mostly its own.
+		if flags&strEscaped != 0 {
+			raw = unquote(raw, raw[:0], true)
+			d.mutated = true
+		}
+		return raw, true
+	}
 	if flags&strEscaped == 0 && valid {
 		return raw, false
 	}
@@ -671,15 +814,6 @@ func getu4(s []byte) rune {
 	return r
 }
 
-// toString returns b as a string: a copy, or b itself when the caller owns
-// it (nobody else holds or changes it).
-func toString(b []byte, owned bool) string {
-	if owned {
-		return unsafe.String(unsafe.SliceData(b), len(b))
-	}
-	return string(b)
-}
-
 // key reads an object key and its colon; the key aliases the document or
 // d.scratch and is valid until the next key.
 func (d *Decoder) readKey() (string, bool) {
@@ -791,7 +925,7 @@ func StringPtr[T ~string](d *Decoder, p **T) {
 	switch {
 	case ok:
 		if *p == nil {
-			*p = new(T)
+			*p = (*T)(unsafe.Pointer(d.newString()))
 		}
 		**p = T(s)
 	case d.null:
@@ -810,7 +944,10 @@ func (d *Decoder) readString(t func() reflect.Type) (string, bool) {
 		if d.err != nil {
 			return "", false
 		}
-		return toString(b, owned), true
+		if owned {
+			return unsafe.String(unsafe.SliceData(b), len(b)), true
+		}
+		return d.intern(b), true
 	case 'n':
 		d.null = d.literal("null")
 	case 0:
@@ -897,7 +1034,11 @@ func IntPtr[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *Decoder, p **T) {
 	switch {
 	case ok:
 		if *p == nil {
-			*p = new(T)
+			if unsafe.Sizeof(T(0)) == 8 {
+				*p = (*T)(unsafe.Pointer(d.newInt64()))
+			} else {
+				*p = new(T)
+			}
 		}
 		**p = T(n)
 	case d.null:

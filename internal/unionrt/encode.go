@@ -41,7 +41,13 @@ func (e *Encoder) Bytes() ([]byte, error) {
 // (punctuation, keys, stamped discriminators).
 //
 //go:noinline
-func (e *Encoder) Raw(s string) { e.buf = append(e.buf, s...) }
+func (e *Encoder) Raw(s string) {
+	if e.buf == nil {
+		// Room for a typical request at once, not after four doublings.
+		e.buf = make([]byte, 0, 512)
+	}
+	e.buf = append(e.buf, s...)
+}
 
 // Key appends a key ("name": with its quotes and colon), after a comma
 // unless it is the first of its object.
