@@ -112,7 +112,7 @@ type Stream[T any] struct {
 //
 // decode is called from the goroutine that ranges over the stream. It must
 // not keep ev.Data after it returns: the next event reuses that memory
-// (json.Unmarshal copies what it keeps). An error returned by decode ends the
+// (json.Unmarshal copies what it keeps), unless ev.Owned(). An error returned by decode ends the
 // stream and is yielded as is, so errors.As finds the caller's error types
 // in it.
 func NewStream[T any](ctx context.Context, body io.ReadCloser, decode func(Event) (T, error), cfg Config) *Stream[T] {
