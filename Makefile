@@ -1,4 +1,4 @@
-.PHONY: check generate validate test test-norace examples lint api api-check budget bench bench-short bench-micro bench-responses fuzz soak check-generated
+.PHONY: check generate validate test test-norace examples lint api api-check budget bench bench-short bench-lean bench-micro bench-responses fuzz soak check-generated
 
 # check is everything CI runs (.ci/run calls it): the generated code and
 # the API snapshot are up to date, lint, spec validation, the tests, the
@@ -61,6 +61,11 @@ check-generated: generate
 bench:
 	cd bench && go run ./cmd/bench
 
+# The chat and stream workloads against the floor that decodes only the
+# text (bench/README.md, "Honest floors").
+bench-lean:
+	cd bench && go run ./cmd/bench -base floor-lean -clients floor-lean,ours -only chat,chatstream,responses
+
 # The correctness gate of bench/ with small sizes (CI).
 bench-short:
 	cd bench && go vet ./... && go run ./cmd/bench -short
@@ -87,7 +92,10 @@ FUZZ_TARGETS = streaming:FuzzDecoder:30000x streaming:FuzzStream:1000x \
 	internal/unionrt:FuzzUnionDecodeSlice:120000x gen/embeddings:FuzzVector:200000x \
 	gen/chat:FuzzDirectDecode:200000x gen/responses:FuzzDirectDecode:150000x \
 	client:FuzzAPIError:40000x client:FuzzErrorResponse:600x \
-	internal/gen/unions/internal/fixture:FuzzDecode:90000x
+	internal/gen/unions/internal/fixture:FuzzDecode:90000x \
+	internal/unionrt:FuzzCodecs:COUNT internal/unionrt:FuzzDecoderString:COUNT \
+	internal/unionrt:FuzzDecoderNumber:COUNT internal/unionrt:FuzzDecoderSkip:COUNT \
+	internal/unionrt:FuzzEncoder:COUNT
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; count=$${rest#*:}; \
 	  echo "fuzz $$pkg $$name"; \

@@ -38,9 +38,17 @@ import (
 
 // clientSpec names a client: as reported, and its directory under clients/
 // and hello/.
-type clientSpec struct{ name, dir string }
+type clientSpec struct {
+	name, dir string
+	optIn     bool // run only when -clients names it; no one-call program
+}
 
-var allClients = []clientSpec{{"floor", "floor"}, {"ours", "ours"}, {"openai-go", "openaigo"}, {"go-openai", "goopenai"}}
+var allClients = []clientSpec{{"floor", "floor", false}, {"floor-lean", "floorlean", true}, {"ours", "ours", false},
+	{"openai-go", "openaigo", false}, {"go-openai", "goopenai", false}}
+
+// base is the client the table divides the others by: -base, "floor"
+// unless told otherwise.
+var base = "floor"
 
 type options struct {
 	short, coldbuild, keep bool
@@ -58,7 +66,8 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 5, "timed rounds (default 1 with -short)")
 	flag.DurationVar(&o.target, "target", 400*time.Millisecond, "how long each client process's timed loop runs (50ms with -short)")
 	flag.StringVar(&only, "only", "", "comma-separated workloads to run (default all): "+strings.Join(harness.Workloads, ","))
-	flag.StringVar(&clients, "clients", "", "comma-separated clients to run (default all): floor,ours,openai-go,go-openai")
+	flag.StringVar(&clients, "clients", "", "comma-separated clients to run (default all but floor-lean): floor,floor-lean,ours,openai-go,go-openai")
+	flag.StringVar(&base, "base", base, "the client the others are divided by: floor, or floor-lean (the floor that decodes only the text)")
 	flag.StringVar(&o.out, "o", "", "results file in Go benchmark format (default results/latest.txt; none with -short)")
 	flag.BoolVar(&o.coldbuild, "coldbuild", false, "also time a cold build (empty GOCACHE) of each one-call program; takes minutes")
 	flag.StringVar(&o.profile, "profile", "", "instead of the rounds, write CPU and allocation profiles of each run into this directory")
@@ -78,19 +87,30 @@ func main() {
 	}
 	var err error
 	if o.only, err = pick(only, harness.Workloads); err == nil {
-		var names []string
+		var names, defaults []string
 		for _, c := range allClients {
 			names = append(names, c.name)
+			if !c.optIn {
+				defaults = append(defaults, c.name)
+			}
 		}
 		var chosen []string
+		if clients == "" {
+			clients = strings.Join(defaults, ",")
+		}
 		if chosen, err = pick(clients, names); err == nil {
 			for _, c := range allClients {
-				if slices.Contains(chosen, c.name) {
+				if c.name == base && slices.Contains(chosen, c.name) {
+					o.clients = append(o.clients, c) // first: the table is relative to it
+				}
+			}
+			for _, c := range allClients {
+				if c.name != base && slices.Contains(chosen, c.name) {
 					o.clients = append(o.clients, c)
 				}
 			}
-			if len(o.clients) == 0 || o.clients[0].name != "floor" {
-				err = errors.New("-clients must include floor: the table is relative to it")
+			if len(o.clients) == 0 || o.clients[0].name != base {
+				err = fmt.Errorf("-clients must include %s (-base): the table is relative to it", base)
 			}
 		}
 	}
@@ -357,7 +377,7 @@ func (r *runner) gate(ctx context.Context, expected map[string]string) error {
 				verdict = "n/a: " + res.Err
 			case res.Err != "":
 				verdict = "fails: " + res.Err
-				if c.name == "floor" || c.name == "ours" {
+				if c.name == "floor" || c.name == "floor-lean" || c.name == "ours" {
 					problems = append(problems, fmt.Sprintf("%s %s: %s", w, c.name, res.Err))
 				}
 			case !st.ok:

@@ -41,14 +41,14 @@ func TestGate(t *testing.T) {
 	srv := server.New(sizes)
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	adapters := map[string]func(string) harness.Client{"floor": floor.New, "ours": ours.New, "openai-go": openaigo.New, "go-openai": goopenai.New}
+	adapters := map[string]func(string) harness.Client{"floor": floor.New, "floor-lean": floor.NewLean, "ours": ours.New, "openai-go": openaigo.New, "go-openai": goopenai.New}
 	for name, newClient := range adapters {
 		for _, w := range harness.Workloads {
 			t.Run(w+"/"+name, func(t *testing.T) {
 				want := srv.Expected()[w]
 				got, err := harness.Check(context.Background(), newClient(ts.URL+"/"+w+"/v1"), w, sizes, ts.URL)
 				switch {
-				case err != nil && (name == "floor" || name == "ours"):
+				case err != nil && (name == "floor" || name == "floor-lean" || name == "ours"):
 					t.Fatal(err)
 				case errors.Is(err, harness.ErrUnsupported):
 					t.Skipf("n/a: %v", err)

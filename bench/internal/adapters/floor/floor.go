@@ -42,24 +42,73 @@ type chatRequest struct {
 
 var messages = []message{{"system", harness.SystemPrompt}, {"user", harness.UserPrompt}}
 
+// The types below decode every field the SDK's types expose for these
+// payloads, typed as the SDK types them (no json.RawMessage where the SDK
+// decodes a value), so that the floor does the SDK's decoding work, and
+// no more: see bench/README.md, "Honest floors". floorlean decodes only
+// the text.
+
 // Usage is the token usage of a chat completion.
 type Usage struct {
 	PromptTokens        int64 `json:"prompt_tokens"`
 	CompletionTokens    int64 `json:"completion_tokens"`
 	TotalTokens         int64 `json:"total_tokens"`
-	PromptTokensDetails struct {
-		CachedTokens int64 `json:"cached_tokens"`
-		AudioTokens  int64 `json:"audio_tokens"`
+	PromptTokensDetails *struct {
+		CachedTokens *int64 `json:"cached_tokens"`
+		AudioTokens  *int64 `json:"audio_tokens"`
 	} `json:"prompt_tokens_details"`
-	CompletionTokensDetails struct {
-		ReasoningTokens          int64 `json:"reasoning_tokens"`
-		AudioTokens              int64 `json:"audio_tokens"`
-		AcceptedPredictionTokens int64 `json:"accepted_prediction_tokens"`
-		RejectedPredictionTokens int64 `json:"rejected_prediction_tokens"`
+	CompletionTokensDetails *struct {
+		ReasoningTokens          *int64 `json:"reasoning_tokens"`
+		AudioTokens              *int64 `json:"audio_tokens"`
+		AcceptedPredictionTokens *int64 `json:"accepted_prediction_tokens"`
+		RejectedPredictionTokens *int64 `json:"rejected_prediction_tokens"`
 	} `json:"completion_tokens_details"`
 }
 
-// ChatCompletion is a chat.completion with the fields the API sends.
+// TopLogprob is one alternative token.
+type TopLogprob struct {
+	Token   string  `json:"token"`
+	Logprob float64 `json:"logprob"`
+	Bytes   []int   `json:"bytes"`
+}
+
+// TokenLogprob is the log probability of one token.
+type TokenLogprob struct {
+	Token       string       `json:"token"`
+	Logprob     float64      `json:"logprob"`
+	Bytes       []int        `json:"bytes"`
+	TopLogprobs []TopLogprob `json:"top_logprobs"`
+}
+
+// Logprobs are a choice's log probabilities.
+type Logprobs struct {
+	Content []TokenLogprob `json:"content"`
+	Refusal []TokenLogprob `json:"refusal"`
+}
+
+// Annotation is a citation in a message.
+type Annotation struct {
+	Type        string `json:"type"`
+	URLCitation *struct {
+		StartIndex int    `json:"start_index"`
+		EndIndex   int    `json:"end_index"`
+		Title      string `json:"title"`
+		URL        string `json:"url"`
+	} `json:"url_citation"`
+}
+
+// ToolCall is a tool call of a message.
+type ToolCall struct {
+	Index    *int   `json:"index"`
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	Function *struct {
+		Name      string `json:"name"`
+		Arguments string `json:"arguments"`
+	} `json:"function"`
+}
+
+// ChatCompletion is a chat.completion.
 type ChatCompletion struct {
 	ID      string `json:"id"`
 	Object  string `json:"object"`
@@ -68,39 +117,41 @@ type ChatCompletion struct {
 	Choices []struct {
 		Index   int `json:"index"`
 		Message struct {
-			Role        string            `json:"role"`
-			Content     *string           `json:"content"`
-			Refusal     *string           `json:"refusal"`
-			Annotations []json.RawMessage `json:"annotations"`
+			Role        *string      `json:"role"`
+			Content     *string      `json:"content"`
+			Refusal     *string      `json:"refusal"`
+			Annotations []Annotation `json:"annotations"`
+			ToolCalls   []ToolCall   `json:"tool_calls"`
 		} `json:"message"`
-		Logprobs     json.RawMessage `json:"logprobs"`
-		FinishReason string          `json:"finish_reason"`
+		Logprobs     *Logprobs `json:"logprobs"`
+		FinishReason *string   `json:"finish_reason"`
 	} `json:"choices"`
-	Usage             Usage  `json:"usage"`
-	ServiceTier       string `json:"service_tier"`
-	SystemFingerprint string `json:"system_fingerprint"`
+	Usage             *Usage  `json:"usage"`
+	ServiceTier       *string `json:"service_tier"`
+	SystemFingerprint *string `json:"system_fingerprint"`
 }
 
 // ChatChunk is a chat.completion.chunk.
 type ChatChunk struct {
-	ID                string `json:"id"`
-	Object            string `json:"object"`
-	Created           int64  `json:"created"`
-	Model             string `json:"model"`
-	ServiceTier       string `json:"service_tier"`
-	SystemFingerprint string `json:"system_fingerprint"`
+	ID                string  `json:"id"`
+	Object            string  `json:"object"`
+	Created           int64   `json:"created"`
+	Model             string  `json:"model"`
+	ServiceTier       *string `json:"service_tier"`
+	SystemFingerprint *string `json:"system_fingerprint"`
 	Choices           []struct {
 		Index int `json:"index"`
 		Delta struct {
-			Role    string  `json:"role"`
-			Content *string `json:"content"`
-			Refusal *string `json:"refusal"`
+			Role      *string    `json:"role"`
+			Content   *string    `json:"content"`
+			Refusal   *string    `json:"refusal"`
+			ToolCalls []ToolCall `json:"tool_calls"`
 		} `json:"delta"`
-		Logprobs     json.RawMessage `json:"logprobs"`
-		FinishReason *string         `json:"finish_reason"`
+		Logprobs     *Logprobs `json:"logprobs"`
+		FinishReason *string   `json:"finish_reason"`
 	} `json:"choices"`
-	Usage       *Usage `json:"usage"`
-	Obfuscation string `json:"obfuscation"`
+	Usage       *Usage  `json:"usage"`
+	Obfuscation *string `json:"obfuscation"`
 }
 
 // post sends a JSON request and returns the response if its status is 200.
@@ -221,52 +272,94 @@ func (c *client) ChatStream(ctx context.Context, each func(string)) error {
 	})
 }
 
+// ResponseLogprob is the log probability of one output token.
+type ResponseLogprob struct {
+	Token       string       `json:"token"`
+	Logprob     float64      `json:"logprob"`
+	Bytes       []int        `json:"bytes"`
+	TopLogprobs []TopLogprob `json:"top_logprobs"`
+}
+
+// ResponseAnnotation is a citation in an output text.
+type ResponseAnnotation struct {
+	Type       string `json:"type"`
+	StartIndex int    `json:"start_index"`
+	EndIndex   int    `json:"end_index"`
+	Title      string `json:"title"`
+	URL        string `json:"url"`
+	FileID     string `json:"file_id"`
+}
+
 // ResponsePart is a content part of a Responses output item.
 type ResponsePart struct {
-	Type        string            `json:"type"`
-	Text        string            `json:"text"`
-	Annotations []json.RawMessage `json:"annotations"`
-	Logprobs    []json.RawMessage `json:"logprobs"`
+	Type        string               `json:"type"`
+	Text        string               `json:"text"`
+	Annotations []ResponseAnnotation `json:"annotations"`
+	Logprobs    []ResponseLogprob    `json:"logprobs"`
 }
 
 // ResponseItem is a Responses output item (a message).
 type ResponseItem struct {
 	ID      string         `json:"id"`
 	Type    string         `json:"type"`
-	Status  string         `json:"status"`
+	Status  *string        `json:"status"`
 	Role    string         `json:"role"`
 	Content []ResponsePart `json:"content"`
 }
 
 // Response is a Responses response object.
 type Response struct {
-	ID                string          `json:"id"`
-	Object            string          `json:"object"`
-	CreatedAt         int64           `json:"created_at"`
-	Status            string          `json:"status"`
-	Background        bool            `json:"background"`
-	Error             json.RawMessage `json:"error"`
-	IncompleteDetails json.RawMessage `json:"incomplete_details"`
-	Instructions      json.RawMessage `json:"instructions"`
-	MaxOutputTokens   *int64          `json:"max_output_tokens"`
-	Model             string          `json:"model"`
-	Output            []ResponseItem  `json:"output"`
-	ParallelToolCalls bool            `json:"parallel_tool_calls"`
-	PreviousID        *string         `json:"previous_response_id"`
-	Reasoning         json.RawMessage `json:"reasoning"`
-	ServiceTier       string          `json:"service_tier"`
-	Store             bool            `json:"store"`
-	Temperature       float64         `json:"temperature"`
-	Text              json.RawMessage `json:"text"`
-	ToolChoice        json.RawMessage `json:"tool_choice"`
-	Tools             []any           `json:"tools"`
-	TopP              float64         `json:"top_p"`
-	Truncation        string          `json:"truncation"`
-	Usage             *struct {
-		InputTokens  int64 `json:"input_tokens"`
-		OutputTokens int64 `json:"output_tokens"`
-		TotalTokens  int64 `json:"total_tokens"`
+	ID         string  `json:"id"`
+	Object     string  `json:"object"`
+	CreatedAt  int64   `json:"created_at"`
+	Status     *string `json:"status"`
+	Background *bool   `json:"background"`
+	Error      *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+	IncompleteDetails *struct {
+		Reason string `json:"reason"`
+	} `json:"incomplete_details"`
+	Instructions      *string        `json:"instructions"`
+	MaxOutputTokens   *int64         `json:"max_output_tokens"`
+	MaxToolCalls      *int64         `json:"max_tool_calls"`
+	Model             string         `json:"model"`
+	Output            []ResponseItem `json:"output"`
+	ParallelToolCalls *bool          `json:"parallel_tool_calls"`
+	PreviousID        *string        `json:"previous_response_id"`
+	PromptCacheKey    *string        `json:"prompt_cache_key"`
+	Reasoning         *struct {
+		Effort  *string `json:"effort"`
+		Summary *string `json:"summary"`
+	} `json:"reasoning"`
+	SafetyIdentifier *string  `json:"safety_identifier"`
+	ServiceTier      *string  `json:"service_tier"`
+	Store            *bool    `json:"store"`
+	Temperature      *float64 `json:"temperature"`
+	Text             *struct {
+		Format *struct {
+			Type string `json:"type"`
+		} `json:"format"`
+		Verbosity *string `json:"verbosity"`
+	} `json:"text"`
+	ToolChoice  string   `json:"tool_choice"`
+	Tools       []any    `json:"tools"`
+	TopLogprobs *int     `json:"top_logprobs"`
+	TopP        *float64 `json:"top_p"`
+	Truncation  *string  `json:"truncation"`
+	Usage       *struct {
+		InputTokens        int64 `json:"input_tokens"`
+		InputTokensDetails struct {
+			CachedTokens int64 `json:"cached_tokens"`
+		} `json:"input_tokens_details"`
+		OutputTokens        int64 `json:"output_tokens"`
+		OutputTokensDetails struct {
+			ReasoningTokens int64 `json:"reasoning_tokens"`
+		} `json:"output_tokens_details"`
+		TotalTokens int64 `json:"total_tokens"`
 	} `json:"usage"`
+	User     *string           `json:"user"`
 	Metadata map[string]string `json:"metadata"`
 }
 
@@ -279,8 +372,8 @@ type ResponseEvent struct {
 	ContentIndex   int               `json:"content_index"`
 	Delta          string            `json:"delta"`
 	Text           string            `json:"text"`
-	Logprobs       []json.RawMessage `json:"logprobs"`
-	Obfuscation    string            `json:"obfuscation"`
+	Logprobs       []ResponseLogprob `json:"logprobs"`
+	Obfuscation    *string           `json:"obfuscation"`
 	Item           *ResponseItem     `json:"item"`
 	Part           *ResponsePart     `json:"part"`
 	Response       *Response         `json:"response"`

@@ -30,14 +30,15 @@ func New(base string) harness.Client {
 	return adapter{chat: chat.New(c), responses: responses.New(c), embeddings: embeddings.New(c), files: files.New(c)}
 }
 
+// chatMessages are the conversation, built once as the floor builds its
+// messages once: the figures are the client's, not the caller's.
+var chatMessages = []chat.Message{
+	chat.SystemMessage{Content: chat.SystemMessageText(harness.SystemPrompt)},
+	chat.UserMessage{Content: chat.UserMessageText(harness.UserPrompt)},
+}
+
 func chatRequest() chat.CreateRequest {
-	return chat.CreateRequest{
-		Model: harness.ChatModel,
-		Messages: []chat.Message{
-			chat.SystemMessage{Content: chat.SystemMessageText(harness.SystemPrompt)},
-			chat.UserMessage{Content: chat.UserMessageText(harness.UserPrompt)},
-		},
-	}
+	return chat.CreateRequest{Model: harness.ChatModel, Messages: chatMessages}
 }
 
 func (a adapter) Chat(ctx context.Context) (string, error) {
