@@ -2,7 +2,7 @@ package unions
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -128,7 +128,35 @@ func (e *emitter) planCodecs(doc *openapi3.T) error {
 		}
 		e.reach(n, e.codecs.encode)
 	}
-	return nil
+	// What the codecs do not do as encoding/json does: embedded structs
+	// (flattened by encoding/json) and two fields with one JSON name
+	// (both ignored by encoding/json). oapi-codegen writes neither.
+	var errs []error
+	for _, set := range []map[string]bool{e.codecs.decode, e.codecs.encode} {
+		for _, name := range sortedKeys(set) {
+			ts, ok := e.g.types[name]
+			if !ok || ts.Assign.IsValid() {
+				continue
+			}
+			st, ok := ts.Type.(*ast.StructType)
+			if !ok {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, f := range st.Fields.List {
+				if len(f.Names) == 0 {
+					errs = append(errs, fmt.Errorf("struct %s embeds %s: the generated codecs do not flatten embedded structs", name, src(f.Type)))
+				}
+			}
+			for _, f := range jsonFields(st) {
+				if seen[f.json] {
+					errs = append(errs, fmt.Errorf("struct %s has two fields named %q in JSON", name, f.json))
+				}
+				seen[f.json] = true
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // reach marks the Go type name and what it holds.
@@ -535,12 +563,7 @@ func (e *emitter) emitStructDecoder(name string, st *ast.StructType) {
 	if len(fields) > 0 {
 		w.p("again:")
 		w.p("switch k {")
-		done := map[string]bool{}
 		for _, f := range fields {
-			if done[f.json] {
-				continue // encoding/json ignores both; never generated
-			}
-			done[f.json] = true
 			w.p("case %s:", strconv.Quote(f.json))
 			e.decodeInto(w, at("t."+f.goName), f.typ)
 		}
@@ -909,5 +932,3 @@ func reflectTag(tag, key string) string {
 	}
 	return ""
 }
-
-var _ = json.Marshal
