@@ -80,8 +80,8 @@ func firstData(body []byte, n int) []byte {
 
 // BenchmarkDecode decodes one payload of each kind into the floor's structs
 // (encoding/json, as the floor client does) and into the SDK's types (as
-// the SDK does: the generated UnmarshalJSON of a result, json.Unmarshal
-// or the union decoder of event data).
+// the SDK does: the generated UnmarshalJSON of a result or an event, or
+// the union decoder of event data).
 func BenchmarkDecode(b *testing.B) {
 	cases := []struct {
 		name  string
@@ -97,7 +97,7 @@ func BenchmarkDecode(b *testing.B) {
 			func(d []byte) error { var v chat.Completion; return v.UnmarshalJSON(d) }}, // as client.Call does
 		{"chunk", firstData(payloads.ChatStream, 5),
 			func(d []byte) error { var v floor.ChatChunk; return json.Unmarshal(d, &v) },
-			func(d []byte) error { var v chat.Chunk; return json.Unmarshal(d, &v) }},
+			func(d []byte) error { var v chat.Chunk; return v.UnmarshalJSON(d) }}, // as the stream does
 		{"delta", firstData(payloads.Responses, 5),
 			func(d []byte) error { var v floor.ResponseEvent; return json.Unmarshal(d, &v) },
 			func(d []byte) error { _, err := genresponses.UnmarshalStreamEvent(d); return err }},
@@ -113,13 +113,13 @@ func BenchmarkDecode(b *testing.B) {
 				_, err := v.Vectors()
 				return err
 			},
-			func(d []byte) error { var v embeddings.CreateResponse; return json.Unmarshal(d, &v) }},
+			func(d []byte) error { var v embeddings.CreateResponse; return v.UnmarshalJSON(d) }},
 		{"embfloat", payloads.EmbFloat,
 			func(d []byte) error {
 				var v floor.EmbeddingsResponse[[]float32]
 				return json.NewDecoder(bytes.NewReader(d)).Decode(&v)
 			},
-			func(d []byte) error { var v embeddings.CreateResponse; return json.Unmarshal(d, &v) }},
+			func(d []byte) error { var v embeddings.CreateResponse; return v.UnmarshalJSON(d) }},
 	}
 	for _, c := range cases {
 		for _, impl := range []struct {
