@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/oapi-openai/openai/internal/unionrt"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -128,7 +127,7 @@ func (e streamEnd) config(op string, c *config) streaming.Config {
 // stream sends a request and returns its server-sent events decoded as T,
 // with decode when T is a union (nil means encoding/json). An "error" event,
 // or an event whose data is an error object, becomes an *APIError.
-func stream[T any](ctx context.Context, c *Client, opts []Option, op string, build builder, decode func([]byte) (T, error), end streamEnd) (*streaming.Stream[T], error) {
+func stream[T any](ctx context.Context, c *Client, opts []Option, op string, build builder, decode func(data []byte, owned bool) (T, error), end streamEnd) (*streaming.Stream[T], error) {
 	cfg := c.callConfig(opts)
 	resp, err := c.send(ctx, cfg, op, build, true)
 	if err != nil {
@@ -153,17 +152,15 @@ func stream[T any](ctx context.Context, c *Client, opts []Option, op string, bui
 			var zero T
 			return zero, eventError(cfg, resp, ev.Data)
 		}
-		data := ev.Data
+		data, owned := ev.Data, ev.Owned()
 		if end.envelope {
-			data = envelope(ev)
-		} else if ev.Owned() {
-			// A big event's memory is its own: the generated decoder may
-			// keep its long strings where they lie instead of copying them.
-			unionrt.Own(data)
-			defer unionrt.Disown(data)
+			data, owned = envelope(ev), false
 		}
 		if decode != nil { // kept apart from the json.Unmarshal below, whose &v would move v to the heap
-			v, err := decode(data)
+			// A big event's memory is its own (owned): the generated
+			// decoders keep its long strings where they lie instead of
+			// copying them. Nothing reads ev.Data after this.
+			v, err := decode(data, owned)
 			if err != nil {
 				return v, fmt.Errorf("openai: %s: decoding event: %w", op, err)
 			}

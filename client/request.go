@@ -111,10 +111,15 @@ type StreamSpec struct {
 }
 
 // Stream sends r and returns its server-sent events decoded as T (with
-// decode when it is not nil). Errors before the first event (a refused
-// request, an error answer) are returned here; an "error" event, or an
-// event whose data is an error object, ends the stream with an *APIError.
-func Stream[T any](ctx context.Context, c *Client, r Request, build Builder, decode func([]byte) (T, error), spec StreamSpec, opts ...Option) (*streaming.Stream[T], error) {
+// decode when it is not nil, else with encoding/json). Errors before the
+// first event (a refused request, an error answer) are returned here; an
+// "error" event, or an event whose data is an error object, ends the
+// stream with an *APIError.
+//
+// decode must not keep data after it returns, unless owned is true: then
+// data is the memory of one big event, assembled for it alone
+// (streaming.Event.Owned), which decode may keep or change.
+func Stream[T any](ctx context.Context, c *Client, r Request, build Builder, decode func(data []byte, owned bool) (T, error), spec StreamSpec, opts ...Option) (*streaming.Stream[T], error) {
 	opts, err := r.prepare(c, build, opts)
 	if err != nil {
 		return nil, err

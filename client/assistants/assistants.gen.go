@@ -482,7 +482,12 @@ func (s *Service) CreateRunStream(ctx context.Context, threadID string, params *
 			return nil, err
 		}
 		return build.NewCreateRunRequestWithBody(base, threadID, params, "application/json", r)
-	}, gen.UnmarshalStreamEvent, client.StreamSpec{Done: "[DONE]", Envelope: true}, opts...)
+	}, func(data []byte, owned bool) (StreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "AssistantsStreamEvent", gen.DecodeStreamEvent)
+		}
+		return gen.UnmarshalStreamEvent(data)
+	}, client.StreamSpec{Done: "[DONE]", Envelope: true}, opts...)
 }
 
 // CreateThread calls POST /threads (createThread): Create a thread, optionally seeded with messages.
@@ -545,7 +550,12 @@ func (s *Service) CreateThreadAndRunStream(ctx context.Context, body CreateThrea
 			return nil, err
 		}
 		return build.NewCreateThreadAndRunRequestWithBody(base, "application/json", r)
-	}, gen.UnmarshalStreamEvent, client.StreamSpec{Done: "[DONE]", Envelope: true}, opts...)
+	}, func(data []byte, owned bool) (StreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "AssistantsStreamEvent", gen.DecodeStreamEvent)
+		}
+		return gen.UnmarshalStreamEvent(data)
+	}, client.StreamSpec{Done: "[DONE]", Envelope: true}, opts...)
 }
 
 // Delete calls DELETE /assistants/{assistant_id} (deleteAssistant): Delete an assistant.
@@ -869,5 +879,10 @@ func (s *Service) SubmitToolOutputsStream(ctx context.Context, threadID string, 
 			return nil, err
 		}
 		return build.NewSubmitToolOutputsRequestWithBody(base, threadID, runID, "application/json", r)
-	}, gen.UnmarshalStreamEvent, client.StreamSpec{Done: "[DONE]", Envelope: true}, opts...)
+	}, func(data []byte, owned bool) (StreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "AssistantsStreamEvent", gen.DecodeStreamEvent)
+		}
+		return gen.UnmarshalStreamEvent(data)
+	}, client.StreamSpec{Done: "[DONE]", Envelope: true}, opts...)
 }

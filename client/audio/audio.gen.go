@@ -215,7 +215,12 @@ func (s *Service) CreateSpeechStream(ctx context.Context, body CreateSpeechReque
 			return nil, err
 		}
 		return build.NewCreateSpeechRequestWithBody(base, "application/json", r)
-	}, gen.UnmarshalCreateSpeechStreamEvent, client.StreamSpec{Final: []string{"speech.audio.done"}}, opts...)
+	}, func(data []byte, owned bool) (CreateSpeechStreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "CreateSpeechStreamEvent", gen.DecodeCreateSpeechStreamEvent)
+		}
+		return gen.UnmarshalCreateSpeechStreamEvent(data)
+	}, client.StreamSpec{Final: []string{"speech.audio.done"}}, opts...)
 }
 
 // CreateTranscription calls POST /audio/transcriptions (createTranscription): Transcribe audio into text in its own language.
@@ -283,7 +288,12 @@ func (s *Service) CreateTranscriptionStream(ctx context.Context, body CreateTran
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateTranscriptionRequestWithBody(base, contentType, r)
 		})
-	}, gen.UnmarshalCreateTranscriptionStreamEvent, client.StreamSpec{Final: []string{"transcript.text.done"}}, opts...)
+	}, func(data []byte, owned bool) (CreateTranscriptionStreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "CreateTranscriptionStreamEvent", gen.DecodeCreateTranscriptionStreamEvent)
+		}
+		return gen.UnmarshalCreateTranscriptionStreamEvent(data)
+	}, client.StreamSpec{Final: []string{"transcript.text.done"}}, opts...)
 }
 
 // CreateTranslation calls POST /audio/translations (createTranslation): Translate audio into English text.

@@ -424,10 +424,15 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 			return nil, err
 		}
 		return build.NewCreateChatCompletionRequestWithBody(base, "application/json", r)
-	}, func(data []byte) (Chunk, error) {
+	}, func(data []byte, owned bool) (Chunk, error) {
 		var v Chunk
-		err := v.UnmarshalJSON(data)
-		return v, err
+		var d unionrt.Decoder
+		d.Init(data)
+		if owned {
+			d.Own()
+		}
+		v.DecodeJSON(&d)
+		return v, d.End()
 	}, client.StreamSpec{Done: "[DONE]"}, opts...)
 }
 

@@ -107,9 +107,14 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 			return nil, err
 		}
 		return build.NewCreateCompletionRequestWithBody(base, "application/json", r)
-	}, func(data []byte) (Completion, error) {
+	}, func(data []byte, owned bool) (Completion, error) {
 		var v Completion
-		err := v.UnmarshalJSON(data)
-		return v, err
+		var d unionrt.Decoder
+		d.Init(data)
+		if owned {
+			d.Own()
+		}
+		v.DecodeJSON(&d)
+		return v, d.End()
 	}, client.StreamSpec{Done: "[DONE]"}, opts...)
 }

@@ -216,7 +216,12 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 			return nil, err
 		}
 		return build.NewCreateImageRequestWithBody(base, "application/json", r)
-	}, gen.UnmarshalGenStreamEvent, client.StreamSpec{Final: []string{"image_generation.completed"}}, opts...)
+	}, func(data []byte, owned bool) (GenStreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "ImageGenStreamEvent", gen.DecodeGenStreamEvent)
+		}
+		return gen.UnmarshalGenStreamEvent(data)
+	}, client.StreamSpec{Final: []string{"image_generation.completed"}}, opts...)
 }
 
 // CreateEdit calls POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
@@ -258,7 +263,12 @@ func (s *Service) CreateEditStream(ctx context.Context, body CreateEditRequest, 
 		return client.NewMultipartRequest(body, func(contentType string, r io.Reader) (*http.Request, error) {
 			return build.NewCreateImageEditRequestWithBody(base, contentType, r)
 		})
-	}, gen.UnmarshalEditStreamEvent, client.StreamSpec{Final: []string{"image_edit.completed"}}, opts...)
+	}, func(data []byte, owned bool) (EditStreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "ImageEditStreamEvent", gen.DecodeEditStreamEvent)
+		}
+		return gen.UnmarshalEditStreamEvent(data)
+	}, client.StreamSpec{Final: []string{"image_edit.completed"}}, opts...)
 }
 
 // CreateEditJSON calls POST /images/edits (createImageEdit): Edit or extend one or more images following a prompt.
@@ -308,7 +318,12 @@ func (s *Service) CreateEditJSONStream(ctx context.Context, body CreateEditJSONR
 			return nil, err
 		}
 		return build.NewCreateImageEditRequestWithBody(base, "application/json", r)
-	}, gen.UnmarshalEditStreamEvent, client.StreamSpec{Final: []string{"image_edit.completed"}}, opts...)
+	}, func(data []byte, owned bool) (EditStreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "ImageEditStreamEvent", gen.DecodeEditStreamEvent)
+		}
+		return gen.UnmarshalEditStreamEvent(data)
+	}, client.StreamSpec{Final: []string{"image_edit.completed"}}, opts...)
 }
 
 // CreateVariation calls POST /images/variations (createImageVariation): Make variations of an image (dall-e-2 only).

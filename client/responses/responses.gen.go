@@ -28,6 +28,7 @@ import (
 	gen "github.com/oapi-openai/openai/gen/responses"
 	"github.com/oapi-openai/openai/gen/shared"
 	build "github.com/oapi-openai/openai/internal/build/responses"
+	"github.com/oapi-openai/openai/internal/unionrt"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -784,7 +785,12 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	body.Stream = client.Ptr(true)
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "createResponse", Model: body.Model}, func(base string) (*http.Request, error) {
 		return build.NewCreateResponseRequest(base, body)
-	}, gen.UnmarshalStreamEvent, client.StreamSpec{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
+	}, func(data []byte, owned bool) (StreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "ResponseStreamEvent", gen.DecodeStreamEvent)
+		}
+		return gen.UnmarshalStreamEvent(data)
+	}, client.StreamSpec{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
 }
 
 // Delete calls DELETE /responses/{response_id} (deleteResponse): Delete a stored response.
@@ -827,7 +833,12 @@ func (s *Service) GetStream(ctx context.Context, responseID string, params *GetP
 	params = &p
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "getResponse", PathParams: []string{"responseID", responseID}}, func(base string) (*http.Request, error) {
 		return build.NewGetResponseRequest(base, responseID, params)
-	}, gen.UnmarshalStreamEvent, client.StreamSpec{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
+	}, func(data []byte, owned bool) (StreamEvent, error) {
+		if owned {
+			return unionrt.DecodeOwned(data, "ResponseStreamEvent", gen.DecodeStreamEvent)
+		}
+		return gen.UnmarshalStreamEvent(data)
+	}, client.StreamSpec{Final: []string{"response.completed", "response.incomplete", "response.failed", "error"}}, opts...)
 }
 
 // ListInputItems calls GET /responses/{response_id}/input_items (listInputItems): List the input items a stored response was generated from.

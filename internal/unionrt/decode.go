@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -153,38 +152,36 @@ var errStopped = errors.New("invalid JSON")
 // Init makes d decode data.
 func (d *Decoder) Init(data []byte) {
 	*d = Decoder{data: data}
-	if len(data) >= minOwned {
-		p := unsafe.SliceData(data)
-		d.owned = ownedDoc.Load() == p && ownedDoc.CompareAndSwap(p, nil)
-	}
 }
 
-// A document larger than the stream's read buffers (a big event) comes in
-// memory of its own, which the stream hands over: Own registers it, and
-// the Decoder that decodes it takes it, so that a string that is most of
-// the document is decoded where it lies (unescaped in place) instead of
-// copied: a 64 MiB event then costs 64 MiB once, not twice. One document
-// at a time is registered: with two big events at once, the other is
-// decoded by copying, as any document is.
-var ownedDoc atomic.Pointer[byte]
+// Own tells d, after Init, that its document is memory the caller hands
+// over (the data of a stream's big event, assembled for it alone): a
+// string that is most of the document is then decoded where it lies,
+// unescaped in place, instead of copied, so a 64 MiB event costs 64 MiB
+// once, not twice. The caller must not use the document again.
+func (d *Decoder) Own() {
+	d.owned = len(d.data) >= minOwned
+}
 
-// minOwned is the smallest document worth handing over.
+// minOwned is the smallest document worth decoding in place.
 const minOwned = 64 << 10
 
-// Own hands the memory of data over to the Decoder that decodes it next,
-// which may keep it and change it. The caller must not use data again,
-// except to call Disown when the decoding is over.
-func Own(data []byte) {
-	if len(data) >= minOwned {
-		ownedDoc.Store(unsafe.SliceData(data))
+// DecodeOwned decodes data, which the caller hands over as Own describes,
+// with the generated decoder of the union named union, as its UnmarshalX
+// would decode it.
+func DecodeOwned[T any](data []byte, union string, decode func(*Decoder) T) (T, error) {
+	var zero T
+	if _, err := Kind(data); err != nil {
+		return zero, Error(union, err)
 	}
-}
-
-// Disown ends Own for data, when no Decoder took it.
-func Disown(data []byte) {
-	if len(data) >= minOwned {
-		ownedDoc.CompareAndSwap(unsafe.SliceData(data), nil)
+	var d Decoder
+	d.Init(data)
+	d.Own()
+	v := decode(&d)
+	if err := d.End(); err != nil {
+		return zero, Error(union, err)
 	}
+	return v, nil
 }
 
 // End ends the decoding of a document: only spaces may follow the value.

@@ -474,6 +474,10 @@ func stampTypes(unionSrc []byte) (map[string]bool, error) {
 		}
 		// The generated codecs: EncodeJSON (request bodies) and
 		// DecodeJSON (answers and events) on *T.
+		// A union's single-pass decoder: DecodeX.
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "Decode") {
+			out[decoderKey+strings.TrimPrefix(fd.Name.Name, "Decode")] = true
+		}
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && (fd.Name.Name == "EncodeJSON" || fd.Name.Name == "DecodeJSON") {
 			if star, ok := fd.Recv.List[0].Type.(*ast.StarExpr); ok {
 				if id, ok := star.X.(*ast.Ident); ok {
@@ -607,7 +611,7 @@ func (r *resolver) reach(orig string, uses map[string][]string) {
 func (r *resolver) rewrite(text string) string {
 	return genRef.ReplaceAllStringFunc(text, func(m string) string {
 		orig := m[len("gen."):]
-		if strings.HasPrefix(orig, "Unmarshal") {
+		if strings.HasPrefix(orig, "Unmarshal") || strings.HasPrefix(orig, "Decode") {
 			return r.qualified(orig)
 		}
 		return r.name(orig)
@@ -820,13 +824,19 @@ func (r *resolver) view(o *operation, method string) *opView {
 	v.Result = r.rewrite(o.result)
 	v.StreamType = r.rewrite(o.streamType)
 	v.StreamDecode = "nil"
-	if o.streamDecode != "" {
-		v.StreamDecode = r.rewrite(o.streamDecode)
-	} else if t, ok := strings.CutPrefix(o.streamType, "gen."); ok && r.stamps[decoderKey+t] {
+	t, _ := strings.CutPrefix(o.streamType, "gen.")
+	switch {
+	case o.streamDecode != "" && r.stamps[decoderKey+t]:
+		// A union of events with a single-pass decoder, which may keep
+		// the long strings of an event the stream hands over (owned).
+		v.StreamDecode = r.rewrite(fmt.Sprintf("func(data []byte, owned bool) (%[1]s, error) {\nif owned {\nreturn unionrt.DecodeOwned(data, %[2]q, gen.Decode%[2]s)\n}\nreturn %[3]s(data)\n}", o.streamType, t, o.streamDecode))
+	case o.streamDecode != "":
+		v.StreamDecode = r.rewrite(fmt.Sprintf("func(data []byte, _ bool) (%s, error) {\nreturn %s(data)\n}", o.streamType, o.streamDecode))
+	case r.stamps[decoderKey+t]:
 		// Events decoded by their generated decoder, in one pass (the
 		// engine's json.Unmarshal would check each event first) and into
 		// a value that stays on the stack.
-		v.StreamDecode = r.rewrite(fmt.Sprintf("func(data []byte) (%[1]s, error) {\nvar v %[1]s\nerr := v.UnmarshalJSON(data)\nreturn v, err\n}", o.streamType))
+		v.StreamDecode = r.rewrite(fmt.Sprintf("func(data []byte, owned bool) (%[1]s, error) {\nvar v %[1]s\nvar d unionrt.Decoder\nd.Init(data)\nif owned {\nd.Own()\n}\nv.DecodeJSON(&d)\nreturn v, d.End()\n}", o.streamType))
 	}
 	if o.unionResult != "" {
 		v.UnionDecode = r.rewrite(o.unionResult)
