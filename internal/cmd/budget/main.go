@@ -35,13 +35,15 @@ var (
 // limits are the compile budgets of the one-call programs: the chat
 // program's is the SDK's promise (issue 11: under 4 s of compile CPU and
 // 150 MB for any compiler process); the Responses program compiles the
-// largest area, 14k generated lines, and gets its own ceiling.
+// largest area, 20k generated lines with the single-pass decoders of every
+// answer and event (issue 15: they took its compiler from 155 to about 205
+// MB, and its compile CPU from 1.9 to 2.9 s), and gets its own ceiling.
 var limits = map[string]struct {
 	cpu time.Duration
 	mem int64
 }{
 	"chat":      {4 * time.Second, 150 << 20},
-	"responses": {6 * time.Second, 200 << 20},
+	"responses": {6 * time.Second, 240 << 20},
 }
 
 // build is one measured go build.
