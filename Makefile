@@ -93,9 +93,9 @@ FUZZ_TARGETS = streaming:FuzzDecoder:30000x streaming:FuzzStream:1000x \
 	gen/chat:FuzzDirectDecode:200000x gen/responses:FuzzDirectDecode:150000x \
 	client:FuzzAPIError:40000x client:FuzzErrorResponse:600x \
 	internal/gen/unions/internal/fixture:FuzzDecode:90000x \
-	internal/unionrt:FuzzCodecs:COUNT internal/unionrt:FuzzDecoderString:COUNT \
-	internal/unionrt:FuzzDecoderNumber:COUNT internal/unionrt:FuzzDecoderSkip:COUNT \
-	internal/unionrt:FuzzEncoder:COUNT
+	internal/unionrt:FuzzCodecs:400x internal/unionrt:FuzzDecoderString:60000x \
+	internal/unionrt:FuzzDecoderNumber:60000x internal/unionrt:FuzzDecoderSkip:40000x \
+	internal/unionrt:FuzzEncoder:60000x
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; count=$${rest#*:}; \
 	  echo "fuzz $$pkg $$name"; \
