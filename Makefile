@@ -1,4 +1,4 @@
-.PHONY: check generate validate test test-norace examples lint api api-check budget bench bench-short bench-lean bench-micro bench-responses fuzz soak check-generated
+.PHONY: check generate validate test test-norace test-go-next examples lint api api-check budget bench bench-short bench-lean bench-micro bench-responses fuzz soak check-generated
 
 # check is everything CI runs (.ci/run calls it): the generated code and
 # the API snapshot are up to date, lint, spec validation, the tests, the
@@ -20,6 +20,15 @@ test:
 # The tests without the race detector, for machines without a C compiler.
 test-norace:
 	go test -count=1 ./...
+
+# The tests on the other supported Go release (CHANGELOG, Compatibility):
+# the go command fetches that toolchain through the module proxy once.
+# -short and no -race keep CI within its time: make test covers those
+# with the go on PATH.
+GO_NEXT ?= go1.27.4
+test-go-next:
+	GOTOOLCHAIN=$(GO_NEXT) go version
+	GOTOOLCHAIN=$(GO_NEXT) go test -short -count=1 ./...
 
 # The public API snapshot (api/*.txt, go doc -all of each public package):
 # write it after an intended change; api-check fails on any difference.
@@ -44,11 +53,14 @@ EXAMPLES = $(patsubst %/main.go,%,$(wildcard examples/*/main.go))
 examples:
 	@set -e; for e in $(EXAMPLES); do echo "== $$e"; go run ./$$e; echo; done
 
-# staticcheck is pinned by the tool line of go.mod.
+# staticcheck is pinned by the tool line of go.mod. unionptr reports a
+# type switch case *X on a union, which never matches (decoding yields
+# values).
 lint:
 	gofmt -l . | (! grep .)
 	go vet ./...
 	go tool staticcheck ./...
+	go run ./internal/cmd/unionptr ./...
 
 check-generated: generate
 	git diff --exit-code

@@ -204,7 +204,7 @@ func envelope(ev streaming.Event) []byte {
 // eventError is the *APIError of an error event of the stream whose
 // response is resp.
 func eventError(cfg *config, resp *http.Response, data []byte) error {
-	e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Body: bytes.Clone(data)}
+	e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), RateLimit: parseRateLimit(resp.Header), Body: bytes.Clone(data)}
 	e.fill(data)
 	var sent http.Header
 	if resp.Request != nil {

@@ -11,6 +11,12 @@ import (
 	"time"
 )
 
+// Version is the version of this module, the newest release CHANGELOG.md
+// describes (TestVersionMatchesChangelog keeps them equal). Every request
+// names it in its User-Agent header: oapi-openai-go/<Version> (WithHeader
+// can replace it).
+const Version = "0.1.0"
+
 // Client calls the OpenAI API. Create it with New; it is safe for concurrent
 // use by multiple goroutines and should be reused, since it holds the
 // connection pool of its HTTP client.

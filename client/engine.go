@@ -15,8 +15,8 @@ import (
 	"time"
 )
 
-// userAgent identifies the SDK to the server.
-const userAgent = "oapi-openai-go/0.1"
+// userAgent identifies the SDK, and its Version, to the server.
+const userAgent = "oapi-openai-go/" + Version
 
 // errAttemptTimeout is the cause recorded when WithTimeout ends an attempt.
 var errAttemptTimeout = fmt.Errorf("attempt timed out: %w", context.DeadlineExceeded)
@@ -288,6 +288,7 @@ func (x *exchange) attempts() (*http.Response, error) {
 			resp.Body.Close()
 			ctl.release()
 			apiErr := newAPIError(resp, body)
+			apiErr.Attempts = attempt
 			cfg.redactSecrets(apiErr, sent.Header)
 			if resp.StatusCode == http.StatusUnauthorized {
 				cfg.dropRefusedToken(sent.Header)
@@ -298,7 +299,7 @@ func (x *exchange) attempts() (*http.Response, error) {
 				*cfg.metadata = md
 			}
 			outcome.err = apiErr
-			if retryable && shouldRetryStatus(resp) {
+			if retryable && shouldRetry(resp, apiErr) {
 				wait, ok := cfg.backoff(attempt, apiErr.RetryAfter)
 				if cost := costOf(apiErr); ok && cfg.budget.take(cost) {
 					outcome.wait, outcome.retry, lastCost = wait, true, cost

@@ -31,8 +31,66 @@ var (
 	ErrConnection     = errors.New("openai: connection error")      // no usable HTTP response
 )
 
+// Error kinds read from the error's code and type, for errors.Is: what
+// went wrong, whatever the status. An *APIError matches them by the code
+// (or type) the API, Azure OpenAI or a compatible server sent, so one also
+// matches its status kind (ErrContextLengthExceeded is an ErrBadRequest).
+// The code, type and message are in the *APIError (errors.As).
+var (
+	// ErrContextLengthExceeded: the input and the requested output do not
+	// fit the model's context window (code "context_length_exceeded").
+	// Shorten the input or lower max_output_tokens; a retry cannot help.
+	ErrContextLengthExceeded = errors.New("openai: context length exceeded")
+	// ErrContentFilter: a safety system blocked the request or the answer
+	// (codes "content_filter" (Azure), "content_policy_violation",
+	// "image_content_policy_violation", "moderation_blocked",
+	// "invalid_prompt", "bio_policy"). A model that declines in a
+	// successful answer is not an API error: see the refusal of the
+	// answer (responses.ErrRefusal for structured outputs).
+	ErrContentFilter = errors.New("openai: blocked by a content filter")
+	// ErrQuotaExceeded: the account has no credit or quota left (type or
+	// code "insufficient_quota", status 429). Unlike other rate limits,
+	// waiting does not help: add credit or raise the limit. Such a 429 is
+	// not retried (unless the server's x-should-retry says so).
+	ErrQuotaExceeded = errors.New("openai: quota exceeded")
+	// ErrModelNotFound: the model does not exist or the key has no access
+	// to it (code "model_not_found"; Azure: "DeploymentNotFound").
+	ErrModelNotFound = errors.New("openai: model not found")
+	// ErrInvalidAPIKey: the key was refused (code "invalid_api_key"; Azure:
+	// a 401 with code "401"). A missing key fails before sending, with
+	// another error.
+	ErrInvalidAPIKey = errors.New("openai: invalid API key")
+)
+
+// codeKinds maps the error codes (and types) the API sends to the kinds
+// they mean.
+var codeKinds = map[string]error{
+	"context_length_exceeded":        ErrContextLengthExceeded,
+	"content_filter":                 ErrContentFilter,
+	"content_policy_violation":       ErrContentFilter,
+	"image_content_policy_violation": ErrContentFilter,
+	"moderation_blocked":             ErrContentFilter,
+	"invalid_prompt":                 ErrContentFilter,
+	"bio_policy":                     ErrContentFilter,
+	"insufficient_quota":             ErrQuotaExceeded,
+	"model_not_found":                ErrModelNotFound,
+	"DeploymentNotFound":             ErrModelNotFound,
+	"invalid_api_key":                ErrInvalidAPIKey,
+}
+
+// codeKind reports whether the error's code or type means kind.
+func (e *APIError) codeKind(kind error) bool {
+	if codeKinds[e.Code] == kind || codeKinds[e.Type] == kind {
+		return true
+	}
+	// Azure OpenAI refuses a key with a 401 whose code is "401".
+	return kind == ErrInvalidAPIKey && e.StatusCode == http.StatusUnauthorized && e.Code == "401"
+}
+
 // APIError is a response the API refused, or an error event inside a stream.
-// Find it with errors.As; test its kind with errors.Is (ErrNotFound, ...).
+// Find it with errors.As; test its kind with errors.Is: by status
+// (ErrNotFound, ErrRateLimited, ...) or by the code the API sent
+// (ErrContextLengthExceeded, ErrQuotaExceeded, ...).
 type APIError struct {
 	StatusCode int    // HTTP status (200 for an error event inside a stream)
 	Type       string // such as "invalid_request_error"
@@ -41,6 +99,16 @@ type APIError struct {
 	Message    string
 	RequestID  string
 	RetryAfter time.Duration // what the server asked to wait, if it said
+	// RateLimit is the rate-limit state the error response reported
+	// (x-ratelimit-* headers; counts it did not send are -1): after a
+	// 429, which budget ran out and when it is full again. For an error
+	// event inside a stream, the stream's response headers'.
+	RateLimit RateLimit
+	// Attempts is how many times the call was sent, this refusal's
+	// attempt included: 1 when it was not retried, 3 when two retries
+	// were refused too. 0 for an error event inside a stream (the stream's
+	// response was a success).
+	Attempts int
 	// Header and Body are the error response's headers and body (at most
 	// 1 MiB) as received, but for the credentials the request carried,
 	// should the server echo them: those are redacted here too, so
@@ -99,6 +167,8 @@ func (e *APIError) Is(target error) bool {
 		return isServerStatus(e.StatusCode)
 	case ErrTimeout:
 		return e.StatusCode == http.StatusRequestTimeout
+	case ErrContextLengthExceeded, ErrContentFilter, ErrQuotaExceeded, ErrModelNotFound, ErrInvalidAPIKey:
+		return e.codeKind(target)
 	}
 	return false
 }
@@ -148,6 +218,7 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 		StatusCode: resp.StatusCode,
 		RequestID:  oneLine(resp.Header.Get("X-Request-Id")),
 		RetryAfter: retryAfter(resp.Header),
+		RateLimit:  parseRateLimit(resp.Header),
 		Header:     resp.Header,
 		Body:       body,
 	}

@@ -9,7 +9,11 @@ import (
 )
 
 // Metadata describes the HTTP exchange behind a call. Ask for it with
-// WithMetadata; APIError carries the request id too.
+// WithMetadata. It is filled when the call fails too, whenever a response
+// arrived: a refusal's status, request id, rate limits, headers and
+// attempts (an *APIError carries the request id, the rate limits and the
+// attempts as well); a call that got no response (a connection error)
+// leaves it as it was.
 type Metadata struct {
 	StatusCode     int
 	RequestID      string        // x-request-id: quote it when contacting support
@@ -45,14 +49,19 @@ func newMetadata(resp *http.Response, attempts int) Metadata {
 		Version:        h.Get("Openai-Version"),
 		Attempts:       attempts,
 		Header:         h,
-		RateLimit: RateLimit{
-			LimitRequests:     headerInt(h, "X-Ratelimit-Limit-Requests"),
-			LimitTokens:       headerInt(h, "X-Ratelimit-Limit-Tokens"),
-			RemainingRequests: headerInt(h, "X-Ratelimit-Remaining-Requests"),
-			RemainingTokens:   headerInt(h, "X-Ratelimit-Remaining-Tokens"),
-			ResetRequests:     parseReset(h.Get("X-Ratelimit-Reset-Requests")),
-			ResetTokens:       parseReset(h.Get("X-Ratelimit-Reset-Tokens")),
-		},
+		RateLimit:      parseRateLimit(h),
+	}
+}
+
+// parseRateLimit reads the x-ratelimit-* headers of a response.
+func parseRateLimit(h http.Header) RateLimit {
+	return RateLimit{
+		LimitRequests:     headerInt(h, "X-Ratelimit-Limit-Requests"),
+		LimitTokens:       headerInt(h, "X-Ratelimit-Limit-Tokens"),
+		RemainingRequests: headerInt(h, "X-Ratelimit-Remaining-Requests"),
+		RemainingTokens:   headerInt(h, "X-Ratelimit-Remaining-Tokens"),
+		ResetRequests:     parseReset(h.Get("X-Ratelimit-Reset-Requests")),
+		ResetTokens:       parseReset(h.Get("X-Ratelimit-Reset-Tokens")),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -52,7 +53,50 @@ type part struct {
 	r                            io.Reader
 	start                        int64 // offset to rewind to, for seekers
 	prefix                       []byte
-	peeked                       bool // prefix holds the first byte, read by peek
+	peeked                       bool  // prefix holds the first byte, read by peek
+	length                       int64 // the file's size, once size found it (0: not yet; -1: unknown)
+}
+
+// size returns the number of bytes the part's file holds from where the
+// upload starts, or -1 if it cannot tell: the length of a reader that
+// knows it (bytes.Reader, strings.Reader, bytes.Buffer), the size of a
+// regular file, or where a seeker's end is. It is called by the body's
+// writer, only when progress is reported, before the first byte of the
+// attempt is read (first: the first attempt, whose reader has been peeked;
+// otherwise the reader has just been rewound to its start). Attempts run
+// one after the other, so no lock is needed.
+func (p *part) size(first bool) int64 {
+	if p.length != 0 {
+		return p.length
+	}
+	p.length = -1
+	read := int64(0) // what peek took from the reader
+	if first && p.peeked {
+		read = int64(len(p.prefix))
+	}
+	switch r := p.r.(type) {
+	case interface{ Len() int }:
+		p.length = int64(r.Len()) + read
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() && p.start >= 0 {
+			p.length = max(fi.Size()-p.start, 0)
+		}
+	}
+	if p.length < 0 && p.start >= 0 {
+		s := p.r.(io.Seeker)
+		if pos, err := s.Seek(0, io.SeekCurrent); err == nil {
+			if end, err := s.Seek(0, io.SeekEnd); err == nil {
+				p.length = max(end-p.start, 0)
+			}
+			if _, err := s.Seek(pos, io.SeekStart); err != nil {
+				p.length = -1
+			}
+		}
+	}
+	if p.length == 0 {
+		p.length = -1 // an empty file is refused before sending; 0 would only mean "not yet"
+	}
+	return p.length
 }
 
 // newMultipartRequest builds a request whose multipart/form-data body is
@@ -81,14 +125,16 @@ func newMultipartRequest(body any, build func(contentType string, r io.Reader) (
 		mu.Lock()
 		defer mu.Unlock()
 		prev := last
-		last = &lazyPipe{start: func(pw *io.PipeWriter) {
+		l := &lazyPipe{}
+		l.start = func(pw *io.PipeWriter) {
 			if prev != nil {
 				prev.Close()
 				prev.wait()
 			}
-			pw.CloseWithError(writeMultipart(pw, boundary, fields, parts, first))
-		}}
-		return last
+			pw.CloseWithError(writeMultipart(pw, boundary, fields, parts, first, l.progressFunc()))
+		}
+		last = l
+		return l
 	}
 	first := open(true)
 	first.check = func(ctx context.Context) error {
@@ -109,7 +155,10 @@ func newMultipartRequest(body any, build func(contentType string, r io.Reader) (
 	return req, nil
 }
 
-func writeMultipart(w io.Writer, boundary string, fields [][2]string, parts []*part, first bool) error {
+// writeMultipart writes one attempt's body. progress, if not nil, is told
+// the bytes of the files sent so far and their total (see
+// WithUploadProgress), from 0 for each attempt.
+func writeMultipart(w io.Writer, boundary string, fields [][2]string, parts []*part, first bool, progress func(sent, total int64)) error {
 	mw := multipart.NewWriter(w)
 	if err := mw.SetBoundary(boundary); err != nil {
 		return err
@@ -119,11 +168,29 @@ func writeMultipart(w io.Writer, boundary string, fields [][2]string, parts []*p
 			return err
 		}
 	}
-	for _, p := range parts {
+	readers := make([]io.Reader, len(parts))
+	for i, p := range parts {
 		r, err := p.reader(first)
 		if err != nil {
 			return err
 		}
+		readers[i] = r
+	}
+	var counter *progressCounter
+	if progress != nil {
+		total := int64(0)
+		for _, p := range parts {
+			n := p.size(first)
+			if n < 0 || total < 0 {
+				total = -1
+			} else {
+				total += n
+			}
+		}
+		counter = &progressCounter{fn: progress, total: total}
+		progress(0, total)
+	}
+	for i, p := range parts {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, p.field, p.filename))
 		h.Set("Content-Type", p.contentType)
@@ -131,11 +198,27 @@ func writeMultipart(w io.Writer, boundary string, fields [][2]string, parts []*p
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(pw, &sourceReader{r: r, field: p.field}); err != nil {
+		src := &sourceReader{r: readers[i], field: p.field, counter: counter}
+		if _, err := io.Copy(pw, src); err != nil {
 			return err
 		}
 	}
 	return mw.Close()
+}
+
+// progressCounter adds up the bytes read from an attempt's files and
+// reports them.
+type progressCounter struct {
+	fn          func(sent, total int64)
+	sent, total int64
+}
+
+func (c *progressCounter) add(n int) {
+	if c == nil || n <= 0 {
+		return
+	}
+	c.sent += int64(n)
+	c.fn(c.sent, c.total)
 }
 
 // maxEmptyReads is how many reads in a row may return no bytes and no
@@ -157,13 +240,15 @@ func (e *uploadReadError) Unwrap() error { return e.err }
 // a reader that makes no progress ends with io.ErrNoProgress instead of
 // spinning.
 type sourceReader struct {
-	r     io.Reader
-	field string
-	empty int
+	r       io.Reader
+	field   string
+	empty   int
+	counter *progressCounter // nil: no progress to report
 }
 
 func (s *sourceReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
+	s.counter.add(n)
 	switch {
 	case err == io.EOF:
 		return n, err
@@ -332,6 +417,9 @@ func flatten(v reflect.Value, prefix string, fields *[][2]string, parts *[]*part
 // so a request that is never sent leaves no goroutine behind.
 type lazyPipe struct {
 	start func(*io.PipeWriter)
+	// progress, set by WithUploadProgress's middleware before the body is
+	// read, is told how much of the files this attempt has sent.
+	progress func(sent, total int64)
 	// check, on the first attempt's body, reads the first byte of each
 	// file under the call's context (see newMultipartRequest).
 	check func(context.Context) error
@@ -375,6 +463,56 @@ func (l *lazyPipe) wait() {
 	if done != nil {
 		<-done
 	}
+}
+
+// setProgress makes the body report its progress to fn; it is called
+// before the transport reads the body.
+func (l *lazyPipe) setProgress(fn func(sent, total int64)) {
+	l.mu.Lock()
+	l.progress = fn
+	l.mu.Unlock()
+}
+
+func (l *lazyPipe) progressFunc() func(sent, total int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.progress
+}
+
+// uploadProgress is the middleware of WithUploadProgress: it hands fn to
+// each attempt's body before it is sent. A multipart body reports the
+// bytes of its files; any other body its own bytes, against its
+// Content-Length (-1 when unknown).
+func uploadProgress(fn func(sent, total int64)) Middleware {
+	return func(req *http.Request, next Doer) (*http.Response, error) {
+		switch b := req.Body.(type) {
+		case nil:
+		case *lazyPipe:
+			b.setProgress(fn)
+		default:
+			if b != http.NoBody {
+				total := req.ContentLength
+				if total <= 0 {
+					total = -1
+				}
+				fn(0, total)
+				req.Body = &countingBody{ReadCloser: b, counter: &progressCounter{fn: fn, total: total}}
+			}
+		}
+		return next.Do(req)
+	}
+}
+
+// countingBody is a request body that reports what was read of it.
+type countingBody struct {
+	io.ReadCloser
+	counter *progressCounter
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	c.counter.add(n)
+	return n, err
 }
 
 // bodyChecker is a request body with a check for send to run, under the

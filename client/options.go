@@ -347,13 +347,39 @@ func WithMiddleware(m ...Middleware) Option {
 }
 
 // WithMetadata asks a call to store the response metadata (request id,
-// processing time, rate limits) in *dst. Meant for one call. Given to New
+// processing time, rate limits, attempts) in *dst. Meant for one call. It
+// is filled when the call fails too, as long as a response arrived: after
+// a refusal (an *APIError, retried or not) *dst describes the last
+// response, so its request id and rate limits are there to log; a call that
+// got no response at all (a connection error) leaves *dst unchanged. Given to New
 // (or NewAzure), every call stores its metadata there when it ends (a
 // stream or a download when its response arrives), under a lock, so
 // concurrent calls do not race; *dst then holds the last call's metadata,
 // and reading it while calls run is a data race of the reader's own: read
 // it once they are done.
 func WithMetadata(dst *Metadata) Option { return func(c *config) { c.metadata = dst } }
+
+// WithUploadProgress calls fn as the request body of a call is sent: for a
+// multipart upload (files.Create, audio transcriptions, ...) sent is how
+// many bytes of its files have been read into the request so far and
+// total their size (-1 when a reader does not tell it: neither a regular
+// file, nor a seeker, nor a reader with a Len method); for any other body,
+// its bytes against its Content-Length. Retries are kept: a seekable file
+// is sent again on a retry, and each attempt reports its progress again
+// from fn(0, total), so sent can go down. fn is called from the goroutine
+// that writes the body, once per read; the calls of a multipart upload come
+// one at a time, attempts included. It must return quickly. Meant for one call; given to New it reports every upload of
+// the client. Unlike a progress reader wrapped around the file, it keeps
+// the file seekable, so the upload stays retryable.
+func WithUploadProgress(fn func(sent, total int64)) Option {
+	return func(c *config) {
+		if fn == nil {
+			c.fail(errors.New("WithUploadProgress: nil func"))
+			return
+		}
+		c.middleware = append(c.middleware[:len(c.middleware):len(c.middleware)], uploadProgress(fn))
+	}
+}
 
 // WithMaxEventSize sets the largest server-sent event a stream accepts, in
 // bytes (default 128 MiB). A larger event ends the stream with an error.

@@ -2,10 +2,12 @@ package client
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"iter"
 	"net/http"
+	"strings"
 
 	"github.com/oapi-openai/openai/streaming"
 )
@@ -177,3 +179,16 @@ func adminCall(c *config) { c.admin = true }
 // Ptr returns a pointer to v: for optional request fields,
 // Temperature: client.Ptr(0.2).
 func Ptr[T any](v T) *T { return &v }
+
+// DataURL encodes data as a base64 data: URL of mediaType, such as
+// "image/png" or "application/pdf" (sniffed from the bytes when empty):
+// the form in which image and file inputs carry their bytes in a request
+// (an image part's URL, a file part's file data).
+func DataURL(mediaType string, data []byte) string {
+	if mediaType == "" {
+		mediaType = http.DetectContentType(data)
+	}
+	mediaType, _, _ = strings.Cut(mediaType, ";") // "text/plain; charset=utf-8": no parameters in a data: URL
+	mediaType = strings.TrimSpace(mediaType)
+	return "data:" + mediaType + ";base64," + base64.StdEncoding.EncodeToString(data)
+}

@@ -15,13 +15,18 @@ import (
 // through; a longer one ends the call with the error instead.
 const maxRetryAfter = time.Minute
 
-// shouldRetryStatus reports whether a status is worth another attempt. The
-// server's x-should-retry header, when present, decides.
-func shouldRetryStatus(resp *http.Response) bool {
+// shouldRetry reports whether a refusal is worth another attempt. The
+// server's x-should-retry header, when present, decides; otherwise the
+// status does, but for an exhausted quota (insufficient_quota): a 429 that
+// no wait lifts.
+func shouldRetry(resp *http.Response, e *APIError) bool {
 	switch resp.Header.Get("X-Should-Retry") {
 	case "true":
 		return true
 	case "false":
+		return false
+	}
+	if e.codeKind(ErrQuotaExceeded) {
 		return false
 	}
 	switch resp.StatusCode {

@@ -3,8 +3,6 @@ package openaitest
 import (
 	"net/http"
 	"strings"
-
-	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // AdminKey is the admin key the clients made by Server.Client send to the
@@ -14,16 +12,6 @@ const AdminKey = "sk-admin-openaitest-0123456789"
 // adminKeyPrefix starts every admin key; the API refuses any other key on
 // an Administration API operation.
 const adminKeyPrefix = "sk-admin-"
-
-// isAdmin reports whether the spec marks an operation x-admin: it takes
-// an admin key, not an API key.
-func isAdmin(op *openapi3.Operation) bool {
-	if op == nil {
-		return false
-	}
-	admin, _ := op.Extensions["x-admin"].(bool)
-	return admin
-}
 
 // refuseNonAdminKey answers 401, as the API does, when an operation of the
 // Administration API gets a bearer token that is not an admin key (or none),

@@ -3,6 +3,7 @@ package openaitest
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -190,4 +191,144 @@ func Embeddings(model string, vectors ...[]float32) map[string]any {
 		"object": "list", "data": data, "model": model,
 		"usage": map[string]any{"prompt_tokens": promptTokens, "total_tokens": promptTokens},
 	}
+}
+
+// ChatStreamWithUsage returns ChatStream's events with the token usage at
+// the end, as the API streams them when the request asks for it
+// (stream_options.include_usage): every chunk carries "usage": null, and a
+// last chunk with no choices carries the usage, before [DONE].
+func ChatStreamWithUsage(model string, pieces ...string) []Event {
+	events := ChatStream(model, pieces...)
+	id := fakeID("chatcmpl-", model, strings.Join(pieces, ""))
+	for i, e := range events[:len(events)-1] {
+		events[i] = Data(strings.Replace(string(e.data), `"choices":`, `"usage":null,"choices":`, 1))
+	}
+	out := tokens(strings.Join(pieces, ""))
+	usage := Data(map[string]any{
+		"id": id, "object": "chat.completion.chunk", "created": created, "model": model,
+		"service_tier": "default", "system_fingerprint": "fp_openaitest", "choices": []any{},
+		"usage": map[string]any{
+			"prompt_tokens": promptTokens, "completion_tokens": out, "total_tokens": promptTokens + out,
+			"prompt_tokens_details":     map[string]any{"cached_tokens": 0, "audio_tokens": 0},
+			"completion_tokens_details": map[string]any{"reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
+		},
+	})
+	return append(events[:len(events)-1:len(events)-1], usage, Done())
+}
+
+// ResponseFunctionCallStream returns the events of a streamed response
+// whose only output is a call of the function name with the JSON
+// arguments: the lifecycle events, the arguments as one delta, and a
+// response.completed that equals ResponseFunctionCall's. Queue it before a
+// ResponseStream to script a streamed function-calling loop.
+func ResponseFunctionCallStream(model, name, arguments string) []Event {
+	final := ResponseFunctionCall(model, name, arguments)
+	call := final["output"].([]any)[0].(map[string]any)
+	open := map[string]any{}
+	for k, v := range call {
+		open[k] = v
+	}
+	open["arguments"], open["status"] = "", "in_progress"
+	var events []Event
+	add := func(typ string, fields map[string]any) {
+		fields["type"] = typ
+		fields["sequence_number"] = len(events)
+		events = append(events, Named(typ, fields))
+	}
+	id := final["id"].(string)
+	add("response.created", map[string]any{"response": response(id, model, "in_progress", []any{}, 0)})
+	add("response.in_progress", map[string]any{"response": response(id, model, "in_progress", []any{}, 0)})
+	add("response.output_item.added", map[string]any{"output_index": 0, "item": open})
+	add("response.function_call_arguments.delta", map[string]any{"item_id": call["id"], "output_index": 0, "delta": arguments})
+	add("response.function_call_arguments.done", map[string]any{"item_id": call["id"], "output_index": 0, "name": name, "arguments": arguments})
+	add("response.output_item.done", map[string]any{"output_index": 0, "item": call})
+	add("response.completed", map[string]any{"response": final})
+	return events
+}
+
+// File returns a file object as the Files API describes an uploaded file
+// (createFile, retrieveFile), for Route.Reply: status "processed", a
+// stable id derived from the name and purpose.
+func File(filename, purpose string, size int64) map[string]any {
+	return map[string]any{
+		"id": fakeID("file-", filename, purpose), "object": "file", "bytes": size, "created_at": created,
+		"expires_at": nil, "filename": filename, "purpose": purpose, "status": "processed", "status_details": nil,
+	}
+}
+
+// List returns a list page holding items, for Route.Reply of any list
+// operation: {"object": "list", "data": items, "first_id", "last_id",
+// "has_more"}. first_id and last_id are the first and last items' "id"
+// (null for an empty page). To serve a long list page by page, following
+// the request's limit and after, use Route.Paginate.
+func List(hasMore bool, items ...any) map[string]any {
+	page := map[string]any{"object": "list", "data": append([]any{}, items...), "first_id": nil, "last_id": nil, "has_more": hasMore}
+	if len(items) > 0 {
+		page["first_id"], page["last_id"] = itemID(items[0]), itemID(items[len(items)-1])
+	}
+	return page
+}
+
+// itemID returns the "id" of an item (a map or any value that marshals to
+// a JSON object), or nil.
+func itemID(item any) any {
+	if m, ok := item.(map[string]any); ok {
+		return m["id"]
+	}
+	data, err := body(item)
+	if err != nil {
+		return nil
+	}
+	var probe struct {
+		ID *string `json:"id"`
+	}
+	if json.Unmarshal(data, &probe) != nil || probe.ID == nil {
+		return nil
+	}
+	return *probe.ID
+}
+
+// Model returns a model object (retrieveModel), owned by "openai".
+func Model(id string) map[string]any {
+	return map[string]any{"id": id, "object": "model", "created": created, "owned_by": "openai"}
+}
+
+// Models returns the answer of listModels: the models with these ids.
+func Models(ids ...string) map[string]any {
+	data := make([]any, len(ids))
+	for i, id := range ids {
+		data[i] = Model(id)
+	}
+	return map[string]any{"object": "list", "data": data}
+}
+
+// Batch returns a batch object (createBatch, retrieveBatch, ...) for the
+// input file, in the given status ("validating", "in_progress",
+// "finalizing", "completed", "failed", ...), with the timestamps that
+// status implies and, once completed, an output file id. request_counts
+// is {"total": 0, "completed": 0, "failed": 0}: change it in the map.
+func Batch(inputFileID, status string) map[string]any {
+	id := fakeID("batch_", inputFileID)
+	b := map[string]any{
+		"id": id, "object": "batch", "endpoint": "/v1/responses", "errors": nil,
+		"input_file_id": inputFileID, "completion_window": "24h", "status": status,
+		"output_file_id": nil, "error_file_id": nil, "created_at": created, "in_progress_at": nil,
+		"expires_at": created + 86400, "finalizing_at": nil, "completed_at": nil, "failed_at": nil,
+		"expired_at": nil, "cancelling_at": nil, "cancelled_at": nil, "model": nil, "metadata": nil,
+		"request_counts": map[string]any{"total": 0, "completed": 0, "failed": 0},
+	}
+	switch status {
+	case "completed":
+		b["completed_at"] = created + 60
+		b["output_file_id"] = fakeID("file-", id, "output")
+		fallthrough
+	case "finalizing":
+		b["finalizing_at"] = created + 50
+		fallthrough
+	case "in_progress":
+		b["in_progress_at"] = created + 1
+	case "failed":
+		b["failed_at"] = created + 1
+	}
+	return b
 }

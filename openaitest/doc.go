@@ -35,10 +35,14 @@
 // Each Route method queues one answer; requests get them in order and the
 // last one repeats. Reply sends JSON (an SDK type, a map, or raw JSON text),
 // ReplyBytes a download, Error an OpenAI-style error body, RateLimit a 429
-// with Retry-After, Stream server-sent events, Handle anything. ChatText,
-// ChatStream, ResponseText and ResponseStream build realistic answers, and
-// Data, Named, Done, Pause and Cut script streams, including ones cut off in
-// the middle:
+// with Retry-After, Paginate a cursor list page by page, Stream server-sent
+// events, Handle anything (WriteJSON, WriteStream and WriteError help a
+// handler answer); WithHeader and WithRateLimit add headers to the last
+// one. ChatText, ChatStream, ChatStreamWithUsage, ResponseText,
+// ResponseStream, ResponseFunctionCall, ResponseFunctionCallStream,
+// Embeddings, Models, Model, File, List and Batch build realistic answers,
+// and Data, Named, Done, Pause and Cut script streams, including ones cut
+// off in the middle:
 //
 //	srv.On("createResponse").Stream(append(
 //		openaitest.ResponseStream("gpt-4.1", "Hel", "lo")[:4],
@@ -79,9 +83,21 @@
 // WithoutAuth answers requests without credentials, as Ollama, vLLM or
 // llama.cpp do, to test clients made with client.WithoutAPIKey.
 //
+// # Programs
+//
+// Start runs the fake without a test, from a program's main: a demo that
+// runs without an API key, a local server for other tools (cmd/openai-fake
+// serves it on a port). Close stops it; WithAddr picks the address,
+// WithLogger logs every request, Err returns the problems a test would have
+// failed on. Script and ScriptFile queue answers from a JSON document, by
+// operation.
+//
 // # Cost
 //
-// The embedded spec is parsed once per process and shared by every server,
-// so a test suite can start hundreds of servers; each server is safe for
-// concurrent requests.
+// The spec is embedded as JSON (spec.gen.json, written by make generate)
+// and read by a validator of this package's own, which accepts and refuses
+// what kin-openapi's would, so a test binary that imports this package
+// compiles no OpenAPI or YAML library. It is loaded once per process and
+// shared by every server, so a test suite can start hundreds of servers;
+// each server is safe for concurrent requests.
 package openaitest

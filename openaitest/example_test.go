@@ -2,6 +2,7 @@ package openaitest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -352,6 +353,39 @@ func ExampleWithoutValidation() {
 	// Output: openai: 400 Bad Request: Invalid 'dimensions': integer below minimum value. (type=invalid_request_error, request_id=req_openaitest_1)
 }
 
+// requireUser is a Validator of one house rule: every chat request names
+// its end user (safety_identifier).
+type requireUser struct{}
+
+func (requireUser) ValidateRequest(r *http.Request) error {
+	if r.URL.Path != "/v1/chat/completions" || r.Body == nil {
+		return nil
+	}
+	var body struct {
+		SafetyIdentifier string `json:"safety_identifier"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.SafetyIdentifier == "" {
+		return errors.New("no safety_identifier")
+	}
+	return nil
+}
+
+// WithValidator checks requests with a validator of your own (kin-openapi
+// over a spec, or house rules) instead of the kit's.
+func ExampleWithValidator() {
+	t := &exampleT{}
+	defer t.finish()
+
+	srv := openaitest.NewServer(t, openaitest.WithValidator(requireUser{}))
+	srv.On("createChatCompletion").Reply(openaitest.ChatText("gpt-4.1", "Hi!"))
+	_, err := chat.New(srv.Client()).Create(context.Background(), chat.CreateRequest{
+		Model: "gpt-4.1", Messages: []chat.Message{chat.User("Hi")}})
+	fmt.Println(err)
+	// Output:
+	// FAIL: openaitest: POST /v1/chat/completions: request does not match the spec: no safety_identifier
+	// openai: 400 Bad Request: request does not match the spec: no safety_identifier (type=invalid_request_error)
+}
+
 // Validate checks a request built by hand, without sending it.
 func ExampleServer_Validate() {
 	t := &exampleT{}
@@ -364,20 +398,17 @@ func ExampleServer_Validate() {
 	// Output: request does not match the spec: request body has an error: doesn't match schema #/components/schemas/CreateEmbeddingRequest: Error at "/input": property "input" is missing
 }
 
-// WithSpec serves another spec, such as a newer one or one of your own.
+// WithSpec serves another spec, such as a newer one or one of your own, in
+// JSON (convert YAML first: yq -o json openapi.yaml).
 func ExampleWithSpec() {
 	t := &exampleT{}
 	defer t.finish()
 
-	srv := openaitest.NewServer(t, openaitest.WithSpec([]byte(`
-openapi: 3.0.3
-info: {title: extra, version: "1"}
-paths:
-  /health:
-    get:
-      operationId: health
-      responses: {"200": {description: ok}}
-`)))
+	srv := openaitest.NewServer(t, openaitest.WithSpec([]byte(`{
+  "openapi": "3.0.3",
+  "info": {"title": "extra", "version": "1"},
+  "paths": {"/health": {"get": {"operationId": "health", "responses": {"200": {"description": "ok"}}}}}
+}`)))
 	srv.On("health").Reply(map[string]string{"status": "ok"})
 
 	var out map[string]string

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/oapi-openai/openai/client"
 )
 
 // Route scripts the answers of one operation. Each Reply, ReplyStatus,
@@ -147,8 +149,10 @@ func (r *Route) Error(status int, message string) *Route {
 }
 
 // RateLimit queues a 429 answer asking to wait retryAfter: Retry-After in
-// seconds (rounded up) and retry-after-ms, with the error body the API
-// sends when a rate limit is reached.
+// seconds (rounded up) and retry-after-ms, x-ratelimit-remaining-requests
+// 0 and x-ratelimit-reset-requests retryAfter, with the error body the API
+// sends when a rate limit is reached. WithHeader and WithRateLimit
+// override any of these headers.
 func (r *Route) RateLimit(retryAfter time.Duration) *Route {
 	ms := max(retryAfter.Milliseconds(), 0)
 	if time.Duration(ms)*time.Millisecond < retryAfter {
@@ -156,10 +160,11 @@ func (r *Route) RateLimit(retryAfter time.Duration) *Route {
 	}
 	secs := int64(math.Ceil(retryAfter.Seconds()))
 	return r.queue(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Retry-After", strconv.FormatInt(max(secs, 0), 10))
-		w.Header().Set("Retry-After-Ms", strconv.FormatInt(ms, 10))
-		w.Header().Set("X-Ratelimit-Remaining-Requests", "0")
-		w.Header().Set("X-Ratelimit-Reset-Requests", retryAfter.String())
+		// Headers WithHeader or WithRateLimit set win.
+		setDefault(w.Header(), "Retry-After", strconv.FormatInt(max(secs, 0), 10))
+		setDefault(w.Header(), "Retry-After-Ms", strconv.FormatInt(ms, 10))
+		setDefault(w.Header(), "X-Ratelimit-Remaining-Requests", "0")
+		setDefault(w.Header(), "X-Ratelimit-Reset-Requests", retryAfter.String())
 		msg := fmt.Sprintf("Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in %v.", retryAfter)
 		writeError(w, http.StatusTooManyRequests, msg, "requests")
 	})
@@ -189,6 +194,90 @@ func (r *Route) WithHeader(key, value string) *Route {
 		a.header.Add(key, value)
 	}
 	return r
+}
+
+// setDefault sets a header the answer has not set already.
+func setDefault(h http.Header, key, value string) {
+	if h.Get(key) == "" {
+		h.Set(key, value)
+	}
+}
+
+// WithRateLimit adds the x-ratelimit-* headers the API sends with every
+// answer to the last queued answer (RateLimit's 429 included, whose own
+// defaults they replace), from rl: the limits, what remains and when each
+// budget is full again. A count below 0, or a zero reset, is left out.
+// The client reads them into client.Metadata.RateLimit and
+// client.APIError.RateLimit.
+func (r *Route) WithRateLimit(rl client.RateLimit) *Route {
+	r.s.t.Helper()
+	for _, h := range []struct {
+		key string
+		n   int64
+	}{
+		{"X-Ratelimit-Limit-Requests", rl.LimitRequests}, {"X-Ratelimit-Limit-Tokens", rl.LimitTokens},
+		{"X-Ratelimit-Remaining-Requests", rl.RemainingRequests}, {"X-Ratelimit-Remaining-Tokens", rl.RemainingTokens},
+	} {
+		if h.n >= 0 {
+			r.setHeader(h.key, strconv.FormatInt(h.n, 10))
+		}
+	}
+	if rl.ResetRequests > 0 {
+		r.setHeader("X-Ratelimit-Reset-Requests", rl.ResetRequests.String())
+	}
+	if rl.ResetTokens > 0 {
+		r.setHeader("X-Ratelimit-Reset-Tokens", rl.ResetTokens.String())
+	}
+	return r
+}
+
+// setHeader sets (replaces) a header of the last queued answer.
+func (r *Route) setHeader(key, value string) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	if len(r.answers) == 0 {
+		r.s.t.Errorf("openaitest: %s: WithRateLimit before any answer is queued", r.name())
+		return
+	}
+	r.answers[len(r.answers)-1].header.Set(key, value)
+}
+
+// Paginate queues an answer that serves items as a cursor list, page by
+// page, as the API's list operations do: each request gets at most its
+// limit query parameter's count of items (default 20), starting after the
+// item whose "id" is its after parameter (from the start without one, or
+// with an id the list lacks), in a List page whose has_more says whether
+// more follow. An SDK ...All iterator walks the whole list through it.
+// Items are maps or values that marshal to JSON objects with an "id".
+func (r *Route) Paginate(items ...any) *Route {
+	items = append([]any(nil), items...)
+	ids := make([]any, len(items))
+	for i, it := range items {
+		ids[i] = itemID(it)
+	}
+	return r.queue(func(w http.ResponseWriter, req *http.Request) {
+		q := req.URL.Query()
+		limit := 20
+		if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
+			limit = n
+		}
+		start := 0
+		if after := q.Get("after"); after != "" {
+			for i, id := range ids {
+				if id == after {
+					start = i + 1
+					break
+				}
+			}
+		}
+		end := min(start+limit, len(items))
+		data, err := json.Marshal(List(end < len(items), items[start:end]...))
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, "openaitest: Paginate: "+err.Error(), "")
+			return
+		}
+		writeBody(http.StatusOK, "application/json", data)(w, req)
+	})
 }
 
 func (r *Route) name() string {

@@ -2,16 +2,21 @@ package openaitest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/openaitest/internal/oas"
 )
 
 // DefaultBodyLimit is the size up to which request bodies are buffered,
@@ -26,16 +31,55 @@ type Option func(*serverConfig)
 
 type serverConfig struct {
 	validate  bool
+	validator Validator // WithValidator; nil for the kit's own
 	noAuth    bool
 	spec      []byte
 	bodyLimit int64
+	addr      string       // WithAddr; "" for 127.0.0.1 and a free port
+	logger    *slog.Logger // WithLogger
 }
+
+// WithAddr makes the server listen on addr, such as "127.0.0.1:8080" or
+// ":8080" (every interface), instead of 127.0.0.1 and a port the system
+// picks. An address that cannot be listened on fails NewServer (the test)
+// or Start (its error).
+func WithAddr(addr string) Option { return func(c *serverConfig) { c.addr = addr } }
+
+// WithLogger logs every request the server answers to l, at info level:
+// the method, path, operationId, status and duration; and each problem
+// (an invalid request, an operation without a scripted answer) at warn
+// level, besides reporting it as usual.
+func WithLogger(l *slog.Logger) Option { return func(c *serverConfig) { c.logger = l } }
 
 // WithoutValidation turns request validation off: requests are still
 // recorded, authenticated and routed, but one that does not match the spec
 // neither fails the test nor gets a 400. For tests that send invalid
 // requests on purpose.
 func WithoutValidation() Option { return func(c *serverConfig) { c.validate = false } }
+
+// A Validator checks requests against an OpenAPI description of the API,
+// in place of the kit's own validator (WithValidator).
+type Validator interface {
+	// ValidateRequest returns why r does not match the spec, or nil. r is
+	// a copy of the received request as the spec sees it: its URL path in
+	// the spec's /v1/<rest> form (Azure paths mapped to it) and Azure's
+	// api-version left out of its query. r.Body holds the whole body,
+	// readable again through r.GetBody; it is nil when the body was too
+	// large to keep (WithBodyLimit), and then all but the body is checked.
+	// It is called from the goroutines that serve requests, several at
+	// once.
+	ValidateRequest(r *http.Request) error
+}
+
+// WithValidator validates requests with v instead of the kit's own
+// validator. The kit's own accepts and refuses what kin-openapi's
+// openapi3filter does over the embedded spec (a test of the SDK checks
+// it over thousands of requests), without compiling an OpenAPI or YAML
+// library into the tests that import the kit; WithValidator plugs in
+// another (kin-openapi itself, which the SDK's own tests use, or a
+// validator of a newer spec). WithSpec still routes requests;
+// WithoutValidation still turns validation off.
+func WithValidator(v Validator) Option { return func(c *serverConfig) { c.validator = v } }
 
 // WithoutAuth answers requests that carry no credentials instead of
 // refusing them with 401, like a local OpenAI-compatible server (Ollama,
@@ -45,10 +89,13 @@ func WithoutValidation() Option { return func(c *serverConfig) { c.validate = fa
 func WithoutAuth() Option { return func(c *serverConfig) { c.noAuth = true } }
 
 // WithSpec validates and routes requests with another OpenAPI 3.0 document
-// (YAML or JSON) instead of the embedded spec, such as a newer one. Unlike
-// the embedded spec, which is parsed once per process, it is parsed by each
-// NewServer call; a spec that does not load fails the test.
-func WithSpec(yaml []byte) Option { return func(c *serverConfig) { c.spec = yaml } }
+// in JSON instead of the embedded spec, such as a newer one (convert a
+// YAML document first, for example with `yq -o json`: the kit reads JSON
+// only, so that it compiles no YAML library). Unlike the embedded spec,
+// which is loaded once per process, it is loaded by each NewServer call; a
+// document that does not load (YAML, a $ref that does not resolve) fails
+// the test, or Start.
+func WithSpec(doc []byte) Option { return func(c *serverConfig) { c.spec = doc } }
 
 // WithBodyLimit sets the size up to which request bodies are read into
 // memory, validated and recorded (default DefaultBodyLimit, 64 MiB). A
@@ -62,8 +109,7 @@ func WithBodyLimit(n int64) Option { return func(c *serverConfig) { c.bodyLimit 
 // T is the part of testing.TB the server uses to report problems and to
 // close itself: *testing.T, *testing.B and *testing.F satisfy it. A program
 // that runs the fake outside a test (a demo, a local development server)
-// supplies its own: Errorf and Fatalf report, Cleanup registers what to run
-// when the program is done with the server.
+// calls Start instead, which needs none.
 type T interface {
 	Helper()
 	Errorf(format string, args ...any)
@@ -102,6 +148,17 @@ type Server struct {
 // api-version query parameter ignored.
 func NewServer(t T, opts ...Option) *Server {
 	t.Helper()
+	s, err := newServer(t, opts)
+	if err != nil {
+		t.Fatalf("openaitest: %v", err)
+		return nil
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// newServer starts a server that reports its problems to t.
+func newServer(t T, opts []Option) (*Server, error) {
 	cfg := serverConfig{validate: true, bodyLimit: DefaultBodyLimit}
 	for _, o := range opts {
 		o(&cfg)
@@ -114,16 +171,162 @@ func NewServer(t T, opts ...Option) *Server {
 		sp, err = embeddedSpec()
 	}
 	if err != nil {
-		t.Fatalf("openaitest: %v", err)
+		return nil, err
 	}
 	s := &Server{t: t, spec: sp, config: cfg, routes: map[string]*Route{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.srv.Close)
-	return s
+	var h http.Handler = http.HandlerFunc(s.serve)
+	if cfg.logger != nil {
+		h = s.logRequests(h)
+	}
+	s.srv = httptest.NewUnstartedServer(h)
+	if cfg.addr != "" {
+		l, err := net.Listen("tcp", cfg.addr)
+		if err != nil {
+			s.srv.Close()
+			return nil, err
+		}
+		s.srv.Listener.Close()
+		s.srv.Listener = l
+	}
+	s.srv.Start()
+	return s, nil
 }
 
-// URL returns the base URL to give a client: "http://127.0.0.1:port/v1".
-func (s *Server) URL() string { return s.srv.URL + "/v1" }
+// Start starts a fake server for a program rather than a test: a demo that
+// runs without an API key, a local server for other tools (cmd/openai-fake
+// is one), an example. It is NewServer without a T: problems that would
+// fail a test (an invalid request, an operation without a scripted
+// answer, an unknown operation given to On) are logged to the WithLogger
+// logger, or to slog.Default() at warn level, and kept for Err; the
+// client still gets the error answer. Call Close when done.
+//
+//	fake, err := openaitest.Start()
+//	if err != nil { ... }
+//	defer fake.Close()
+//	fake.On("createChatCompletion").Reply(openaitest.ChatText("gpt-4.1", "Hello!"))
+//	c := fake.Client() // or client.New(client.WithBaseURL(fake.URL()), client.WithAPIKey(openaitest.APIKey))
+func Start(opts ...Option) (*Server, error) {
+	pt := &programT{}
+	s, err := newServer(pt, opts)
+	if err != nil {
+		return nil, fmt.Errorf("openaitest: %w", err)
+	}
+	pt.logger = s.config.logger
+	if pt.logger == nil {
+		pt.logger = slog.Default()
+	}
+	return s, nil
+}
+
+// Close stops the server: it closes the listener and every connection,
+// waiting for the requests being answered (a scripted Pause included) to
+// end. A test's server is closed by the test's cleanup; closing it before
+// is fine, and so is closing twice.
+func (s *Server) Close() { s.srv.Close() }
+
+// Err returns the problems of a server started with Start (invalid
+// requests, operations without a scripted answer...), joined, or nil. A
+// test's server reports them to its T instead, and Err returns nil.
+func (s *Server) Err() error {
+	if pt, ok := s.t.(*programT); ok {
+		return pt.err()
+	}
+	return nil
+}
+
+// programT is the T of a server started by Start: problems are logged and
+// kept, cleanups run by Close.
+type programT struct {
+	logger *slog.Logger
+	mu     sync.Mutex
+	errs   []error
+}
+
+func (p *programT) Helper() {}
+
+func (p *programT) Errorf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	p.mu.Lock()
+	p.errs = append(p.errs, errors.New(msg))
+	logger := p.logger
+	p.mu.Unlock()
+	if logger != nil {
+		logger.Warn(msg)
+	}
+}
+
+// Fatalf is Errorf: a program's server goes on (On returns a route that
+// answers nothing).
+func (p *programT) Fatalf(format string, args ...any) { p.Errorf(format, args...) }
+
+func (p *programT) Cleanup(func()) {}
+
+func (p *programT) err() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return errors.Join(p.errs...)
+}
+
+// logRequests logs each request of h to the server's logger.
+func (s *Server) logRequests(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			op := ""
+			if path, _, _, ok := mapPath(r.URL.Path); ok {
+				if route, _, err := s.spec.match(r.Method, path); err == nil {
+					op = route.ID
+				}
+			}
+			s.config.logger.Info("openaitest request", "method", r.Method, "path", r.URL.Path, "operation", op,
+				"status", sw.status, "duration", time.Since(start).Round(time.Microsecond))
+		}()
+		h.ServeHTTP(sw, r)
+	})
+}
+
+// statusWriter remembers the status of an answer, for the log. It flushes
+// (streams) like the writer it wraps.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// URL returns the base URL to give a client: "http://127.0.0.1:port/v1"
+// (for a server listening on every interface, its loopback address).
+func (s *Server) URL() string {
+	host := s.srv.Listener.Addr().String()
+	if h, port, err := net.SplitHostPort(host); err == nil {
+		if ip := net.ParseIP(h); ip != nil && ip.IsUnspecified() {
+			host = net.JoinHostPort("127.0.0.1", port)
+		}
+	}
+	return "http://" + host + "/v1"
+}
 
 // Client returns a client for the server: API key APIKey, admin key
 // AdminKey, base URL URL(), the server's HTTP client and fast retries
@@ -144,13 +347,14 @@ func (s *Server) Client(opts ...client.Option) *client.Client {
 // ("POST /chat/completions"; a /v1 prefix is accepted). Calling it again
 // with the same operation returns the same route. An operation the spec does
 // not have fails the test at once (t.Fatalf), so call On from the test's
-// goroutine.
+// goroutine (a server made by Start logs it, and returns a route that no
+// request reaches).
 func (s *Server) On(operation string) *Route {
 	s.t.Helper()
 	key, id, ok := s.spec.resolve(operation)
 	if !ok {
 		s.t.Fatalf("openaitest: On(%q): no such operation in the spec (operation ids such as %s, or \"METHOD /path\")", operation, s.spec.known())
-		return nil
+		return &Route{s: s, id: operation} // a program's server goes on: a route no request reaches
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -217,7 +421,30 @@ func (s *Server) Validate(r *http.Request) error {
 			return fmt.Errorf("reading the body: %w", err)
 		}
 	}
-	return s.spec.validate(r.Context(), r, path, specQuery(r.URL.Query(), azure), route, params, body, false)
+	return s.validate(r, path, specQuery(r.URL.Query(), azure), route, params, body, false)
+}
+
+// validate checks a request whose path has been mapped to /v1/<rest>
+// against the spec, with the WithValidator validator or the kit's own.
+// query is the query to check, body the buffered body (nil with
+// skipBody).
+func (s *Server) validate(r *http.Request, path string, query url.Values, op *oas.Operation, params map[string]string, body []byte, skipBody bool) error {
+	v := s.config.validator
+	if v == nil {
+		return s.spec.validate(r, query, op, params, body, skipBody)
+	}
+	req := r.Clone(r.Context())
+	req.URL.Path, req.URL.RawPath, req.URL.RawQuery = path, "", query.Encode()
+	req.Body, req.GetBody, req.ContentLength = nil, nil, 0
+	if !skipBody {
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		req.Body, _ = req.GetBody()
+		req.ContentLength = int64(len(body))
+	}
+	if err := v.ValidateRequest(req); err != nil {
+		return fmt.Errorf("request does not match the spec: %w", err)
+	}
+	return nil
 }
 
 // mapPath maps a received path to the spec's /v1/<rest> form. It returns
@@ -324,12 +551,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	status, admin := 0, false
 	if inAPI {
 		if op, params, err := s.spec.match(r.Method, path); err == nil {
-			rec.Operation, admin = op.Operation.OperationID, isAdmin(op.Operation)
+			rec.Operation, admin = op.ID, op.Admin
 			s.mu.Lock()
 			route = s.routes[r.Method+" "+op.Path]
 			s.mu.Unlock()
 			if s.config.validate {
-				if err := s.spec.validate(r.Context(), r, path, specQuery(rec.Query, azure), op, params, rec.Body, !buffered); err != nil {
+				if err := s.validate(r, path, specQuery(rec.Query, azure), op, params, rec.Body, !buffered); err != nil {
 					failure, status = err.Error(), http.StatusBadRequest
 				}
 			}

@@ -694,26 +694,22 @@ func TestNestedMultipartFields(t *testing.T) {
 }
 
 func TestWithSpec(t *testing.T) {
-	const doc = `openapi: 3.0.3
-info: {title: tiny, version: "1"}
-paths:
-  /ping:
-    get:
-      operationId: ping
-      responses:
-        "200": {description: ok}
-`
+	const doc = `{"openapi": "3.0.3", "info": {"title": "tiny", "version": "1"},
+  "paths": {"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}}`
 	srv := openaitest.NewServer(t, openaitest.WithSpec([]byte(doc)))
 	srv.On("ping").Reply(`{"pong":true}`)
 	var out struct{ Pong bool }
 	if err := srv.Client().Do(context.Background(), "GET", "ping", nil, &out); err != nil || !out.Pong {
 		t.Errorf("ping: %v, %v", out, err)
 	}
-	rec := &recorder{TB: t}
-	openaitest.NewServer(rec, openaitest.WithSpec([]byte("openapi: [")))
-	if !rec.fatal {
-		t.Errorf("a broken spec did not fail")
+	for _, bad := range []string{"openapi: [", "openapi: 3.0.3\npaths: {}\n", `{"paths": {"/x": {"get": {"parameters": [{"$ref": "#/nowhere"}]}}}}`} {
+		rec := &recorder{TB: t}
+		openaitest.NewServer(rec, openaitest.WithSpec([]byte(bad)))
+		if !rec.fatal {
+			t.Errorf("the spec %q did not fail", bad)
+		}
 	}
+	rec := &recorder{TB: t}
 	rec = &recorder{TB: t}
 	tiny := openaitest.NewServer(rec, openaitest.WithSpec([]byte(doc)))
 	tiny.On("createChatCompletion")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/assistants"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -21,7 +22,7 @@ import (
 // steps with their file search content, and clean-up.
 func TestAssistantsLifecycle(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	svc := assistants.New(srv.Client())
 	ctx := context.Background()
 
@@ -148,7 +149,7 @@ func TestAssistantsLifecycle(t *testing.T) {
 func TestAssistantsRunFails(t *testing.T) {
 	t.Parallel()
 	const failedRun = `{"id":"run_1","object":"thread.run","created_at":1741476542,"assistant_id":"asst_1","thread_id":"thread_1","status":"failed","failed_at":1741476550,"last_error":{"code":"rate_limit_exceeded","message":"You exceeded your current quota."}}`
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").
 		Reply(`{"id":"run_1","object":"thread.run","created_at":1741476542,"assistant_id":"asst_1","thread_id":"thread_1","status":"queued"}`).
 		Stream(openaitest.Named("thread.run.created", `{"id":"run_1","object":"thread.run","created_at":1741476542,"assistant_id":"asst_1","thread_id":"thread_1","status":"queued"}`),

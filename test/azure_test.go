@@ -21,6 +21,7 @@ import (
 	"github.com/oapi-openai/openai/client/models"
 	"github.com/oapi-openai/openai/client/responses"
 	"github.com/oapi-openai/openai/internal/auth"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -48,7 +49,7 @@ type azureServer struct {
 
 func newAzureServer(t *testing.T, handler http.HandlerFunc, opts ...openaitest.Option) *azureServer {
 	t.Helper()
-	srv := openaitest.NewServer(t, opts...)
+	srv := openaitest.NewServer(t, append([]openaitest.Option{openaitest.WithValidator(kinvalidate.Spec())}, opts...)...)
 	if handler == nil {
 		handler = azureAnswer
 	}
@@ -534,7 +535,7 @@ func TestAzureRedirectDropsTheKey(t *testing.T) {
 // TestAzureAgainstTheKit sends Azure requests to the openaitest server,
 // which maps Azure paths onto the spec and validates the requests.
 func TestAzureAgainstTheKit(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createChatCompletion").Reply(openaitest.ChatText("gpt-4o", "Hello from Azure."))
 	srv.On("createResponse").Reply(openaitest.ResponseText("gpt-4.1", "Hello from v1."))
 	endpoint := strings.TrimSuffix(srv.URL(), "/v1")

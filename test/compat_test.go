@@ -13,6 +13,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/chat"
 	"github.com/oapi-openai/openai/internal/auth"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -73,7 +74,7 @@ func compatServer(t *testing.T, file string) *openaitest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := openaitest.NewServer(t, openaitest.WithoutAuth())
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()), openaitest.WithoutAuth())
 	contentType := "application/json"
 	if strings.HasSuffix(file, ".sse") {
 		contentType = "text/event-stream"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 	"github.com/oapi-openai/openai/spec"
 )
@@ -49,7 +50,7 @@ type fake struct {
 // routes are scripted with f.On.
 func newFake(t testing.TB, h http.HandlerFunc) *fake {
 	t.Helper()
-	s := openaitest.NewServer(t)
+	s := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	if h != nil {
 		s.Fallback(h)
 	}

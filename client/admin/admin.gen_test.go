@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/admin"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestActivateCertificatesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"object":"text"}`
 	srv.On("activateCertificates").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -49,7 +50,7 @@ func TestActivateCertificatesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestActivateProjectCertificatesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"object":"text"}`
 	srv.On("activateProjectCertificates").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -71,7 +72,7 @@ func TestActivateProjectCertificatesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestAddGroupUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"group_id":"text","object":"text","user_id":"text"}`
 	srv.On("addGroupUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -93,7 +94,7 @@ func TestAddGroupUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestAddProjectGroupGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"group_id":"text","group_name":"text","group_type":"text","object":"text","project_id":"text"}`
 	srv.On("addProjectGroup").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -115,7 +116,7 @@ func TestAddProjectGroupGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestAddProjectUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"added_at":1,"email":"text","id":"text","name":"text","object":"text","role":"text"}`
 	srv.On("addProjectUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -137,7 +138,7 @@ func TestAddProjectUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestArchiveProjectGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"archived_at":1,"created_at":1,"external_key_id":"text","id":"text","name":"text","object":"text","residency":"text","status":"text"}`
 	srv.On("archiveProject").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -157,7 +158,7 @@ func TestArchiveProjectGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestAssignGroupRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"group":{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true},"object":"text","role":{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}}`
 	srv.On("assignGroupRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -179,7 +180,7 @@ func TestAssignGroupRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestAssignProjectGroupRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"group":{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true},"object":"text","role":{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}}`
 	srv.On("assignProjectGroupRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -201,7 +202,7 @@ func TestAssignProjectGroupRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestAssignProjectUserRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"object":"text","role":{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"},"user":{"added_at":1,"api_key_last_used_at":1,"created":1,"developer_persona":"text","email":"text","id":"text","is_default":true,"is_scale_tier_authorized_purchaser":true,"is_scim_managed":true,"is_service_account":true,"name":"text","object":"text","projects":{"data":[{"id":"text","name":"text","role":"text"}],"object":"text"},"role":"text","technical_level":"text","user":{"banned":true,"banned_at":1,"email":"text","enabled":true,"id":"text","name":"text","object":"text","picture":"text"}}}`
 	srv.On("assignProjectUserRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -223,7 +224,7 @@ func TestAssignProjectUserRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestAssignUserRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"object":"text","role":{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"},"user":{"added_at":1,"api_key_last_used_at":1,"created":1,"developer_persona":"text","email":"text","id":"text","is_default":true,"is_scale_tier_authorized_purchaser":true,"is_scim_managed":true,"is_service_account":true,"name":"text","object":"text","projects":{"data":[{"id":"text","name":"text","role":"text"}],"object":"text"},"role":"text","technical_level":"text","user":{"banned":true,"banned_at":1,"email":"text","enabled":true,"id":"text","name":"text","object":"text","picture":"text"}}}`
 	srv.On("assignUserRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -245,7 +246,7 @@ func TestAssignUserRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateAdminAPIKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"expires_at":1,"id":"text","last_used_at":1,"name":"text","object":"text","owner":{"created_at":1,"id":"text","name":"text","object":"text","role":"text","type":"text"},"redacted_value":"text","value":"text"}`
 	srv.On("createAdminApiKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -267,7 +268,7 @@ func TestCreateAdminAPIKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateExternalKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"api_project_ids":["text"],"audience":"text","created_at":1,"external_id":"text","id":"text","key_name":"text","key_ocid":"text","key_version":"text","key_version_ocid":"text","kms_arn":"text","kms_key_location":"text","kms_key_name":"text","kms_key_ring_name":"text","kms_key_version":"text","kms_project_id":"text","name":"text","object":"text","purpose":"text","region":"text","role_arn":"text","tenant_id":"text","type":"text","vault_ocid":"text","vault_uri":"text","workload_identity_pool_id":"text","workload_identity_project_number":"text","workload_identity_provider_id":"text","workspace_id":"text"}`
 	srv.On("createExternalKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -289,7 +290,7 @@ func TestCreateExternalKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateExternalStorageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"geography":"text","id":"text","object":"text","project_id":"text","provider":{"account_id":"text","bucket":"text","external_id":"text","region":"text","role_arn":"text","type":"aws"},"status":"text"}`
 	srv.On("createExternalStorage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -311,7 +312,7 @@ func TestCreateExternalStorageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateFederationRuleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"attribute_matchers":{"key":"value"},"created_at":1,"description":"text","enabled":true,"id":"text","name":"text","object":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text","updated_at":1,"workload_identity_provider_id":"text"}`
 	srv.On("createFederationRule").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -333,7 +334,7 @@ func TestCreateFederationRuleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateGroupGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true}`
 	srv.On("createGroup").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -355,7 +356,7 @@ func TestCreateGroupGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateInviteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"accepted_at":1,"created_at":1,"email":"text","expires_at":1,"id":"text","object":"text","projects":[{"id":"text","role":"text"}],"role":"text","status":"text"}`
 	srv.On("createInvite").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -377,7 +378,7 @@ func TestCreateInviteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateProjectGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"archived_at":1,"created_at":1,"external_key_id":"text","id":"text","name":"text","object":"text","residency":"text","status":"text"}`
 	srv.On("createProject").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -399,7 +400,7 @@ func TestCreateProjectGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateProjectRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
 	srv.On("createProjectRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -421,7 +422,7 @@ func TestCreateProjectRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateProjectServiceAccountGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"api_key":{"created_at":1,"id":"text","name":"text","object":"text","value":"text"},"created_at":1,"id":"text","name":"text","object":"text","role":"text"}`
 	srv.On("createProjectServiceAccount").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -443,7 +444,7 @@ func TestCreateProjectServiceAccountGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateProjectServiceAccountAPIKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","name":"text","object":"text","value":"text"}`
 	srv.On("createProjectServiceAccountApiKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -465,7 +466,7 @@ func TestCreateProjectServiceAccountAPIKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateProjectSpendAlertGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
 	srv.On("createProjectSpendAlert").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -487,7 +488,7 @@ func TestCreateProjectSpendAlertGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
 	srv.On("createRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -509,7 +510,7 @@ func TestCreateRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateSpendAlertGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
 	srv.On("createSpendAlert").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -531,7 +532,7 @@ func TestCreateSpendAlertGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateWorkloadIdentityProviderGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","created_at":1,"description":"text","enabled":true,"id":"text","issuer":"text","name":"text","object":"text","type":"text","updated_at":1,"verification":{"discovery_url":"text","type":"discovery"}}`
 	srv.On("createWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -553,7 +554,7 @@ func TestCreateWorkloadIdentityProviderGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeactivateCertificatesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"object":"text"}`
 	srv.On("deactivateCertificates").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -575,7 +576,7 @@ func TestDeactivateCertificatesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeactivateProjectCertificatesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"object":"text"}`
 	srv.On("deactivateProjectCertificates").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -597,7 +598,7 @@ func TestDeactivateProjectCertificatesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteAdminAPIKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteAdminApiKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -617,7 +618,7 @@ func TestDeleteAdminAPIKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteCertificateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"id":"text","object":"text"}`
 	srv.On("deleteCertificate").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -637,7 +638,7 @@ func TestDeleteCertificateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteExternalKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"api_project_ids":["text"],"audience":"text","created_at":1,"external_id":"text","id":"text","key_name":"text","key_ocid":"text","key_version":"text","key_version_ocid":"text","kms_arn":"text","kms_key_location":"text","kms_key_name":"text","kms_key_ring_name":"text","kms_key_version":"text","kms_project_id":"text","name":"text","object":"text","purpose":"text","region":"text","role_arn":"text","tenant_id":"text","type":"text","vault_ocid":"text","vault_uri":"text","workload_identity_pool_id":"text","workload_identity_project_number":"text","workload_identity_provider_id":"text","workspace_id":"text"}`
 	srv.On("deleteExternalKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -657,7 +658,7 @@ func TestDeleteExternalKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteExternalStorageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteExternalStorage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -677,7 +678,7 @@ func TestDeleteExternalStorageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteFederationRuleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteFederationRule").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -697,7 +698,7 @@ func TestDeleteFederationRuleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGroupGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteGroup").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -717,7 +718,7 @@ func TestDeleteGroupGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteInviteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteInvite").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -737,7 +738,7 @@ func TestDeleteInviteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteProjectAPIKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteProjectApiKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -757,7 +758,7 @@ func TestDeleteProjectAPIKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteProjectModelPermissionsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteProjectModelPermissions").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -777,7 +778,7 @@ func TestDeleteProjectModelPermissionsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteProjectRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteProjectRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -797,7 +798,7 @@ func TestDeleteProjectRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteProjectServiceAccountGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteProjectServiceAccount").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -817,7 +818,7 @@ func TestDeleteProjectServiceAccountGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteProjectSpendAlertGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteProjectSpendAlert").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -837,7 +838,7 @@ func TestDeleteProjectSpendAlertGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteProjectSpendLimitGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteProjectSpendLimit").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -857,7 +858,7 @@ func TestDeleteProjectSpendLimitGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -877,7 +878,7 @@ func TestDeleteRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteSpendAlertGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteSpendAlert").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -897,7 +898,7 @@ func TestDeleteSpendAlertGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteSpendLimitGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteSpendLimit").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -917,7 +918,7 @@ func TestDeleteSpendLimitGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -937,7 +938,7 @@ func TestDeleteUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteWorkloadIdentityProviderGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("deleteWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -957,7 +958,7 @@ func TestDeleteWorkloadIdentityProviderGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetAdminAPIKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"expires_at":1,"id":"text","last_used_at":1,"name":"text","object":"text","owner":{"created_at":1,"id":"text","name":"text","object":"text","role":"text","type":"text"},"redacted_value":"text"}`
 	srv.On("getAdminApiKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -977,7 +978,7 @@ func TestGetAdminAPIKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetAudioSpeechesUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getAudioSpeechesUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -999,7 +1000,7 @@ func TestGetAudioSpeechesUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetAudioTranscriptionsUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getAudioTranscriptionsUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1021,7 +1022,7 @@ func TestGetAudioTranscriptionsUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetCertificateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}`
 	srv.On("getCertificate").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1043,7 +1044,7 @@ func TestGetCertificateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetCodeInterpreterSessionsUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getCodeInterpreterSessionsUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1065,7 +1066,7 @@ func TestGetCodeInterpreterSessionsUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetCompletionsUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getCompletionsUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1087,7 +1088,7 @@ func TestGetCompletionsUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetCostsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getCosts").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1109,7 +1110,7 @@ func TestGetCostsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetDataRetentionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"object":"text","type":"text"}`
 	srv.On("getDataRetention").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1129,7 +1130,7 @@ func TestGetDataRetentionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetDecisionsUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getDecisionsUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1151,7 +1152,7 @@ func TestGetDecisionsUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetEmbeddingsUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getEmbeddingsUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1173,7 +1174,7 @@ func TestGetEmbeddingsUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetExternalKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"api_project_ids":["text"],"audience":"text","created_at":1,"external_id":"text","id":"text","key_name":"text","key_ocid":"text","key_version":"text","key_version_ocid":"text","kms_arn":"text","kms_key_location":"text","kms_key_name":"text","kms_key_ring_name":"text","kms_key_version":"text","kms_project_id":"text","name":"text","object":"text","purpose":"text","region":"text","role_arn":"text","tenant_id":"text","type":"text","vault_ocid":"text","vault_uri":"text","workload_identity_pool_id":"text","workload_identity_project_number":"text","workload_identity_provider_id":"text","workspace_id":"text"}`
 	srv.On("getExternalKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1193,7 +1194,7 @@ func TestGetExternalKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetExternalStorageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"geography":"text","id":"text","object":"text","project_id":"text","provider":{"account_id":"text","bucket":"text","external_id":"text","region":"text","role_arn":"text","type":"aws"},"status":"text"}`
 	srv.On("getExternalStorage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1213,7 +1214,7 @@ func TestGetExternalStorageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetFederationRuleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"attribute_matchers":{"key":"value"},"created_at":1,"description":"text","enabled":true,"id":"text","name":"text","object":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text","updated_at":1,"workload_identity_provider_id":"text"}`
 	srv.On("getFederationRule").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1233,7 +1234,7 @@ func TestGetFederationRuleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetFileSearchCallsUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getFileSearchCallsUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1255,7 +1256,7 @@ func TestGetFileSearchCallsUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGroupGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true}`
 	srv.On("getGroup").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1275,7 +1276,7 @@ func TestGetGroupGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGroupRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}`
 	srv.On("getGroupRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1295,7 +1296,7 @@ func TestGetGroupRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGroupUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"email":"text","id":"text","is_service_account":true,"name":"text","picture":"text","user_type":"text"}`
 	srv.On("getGroupUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1315,7 +1316,7 @@ func TestGetGroupUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetImagesUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getImagesUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1337,7 +1338,7 @@ func TestGetImagesUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetInviteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"accepted_at":1,"created_at":1,"email":"text","expires_at":1,"id":"text","object":"text","projects":[{"id":"text","role":"text"}],"role":"text","status":"text"}`
 	srv.On("getInvite").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1357,7 +1358,7 @@ func TestGetInviteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetModerationsUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getModerationsUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1379,7 +1380,7 @@ func TestGetModerationsUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"archived_at":1,"created_at":1,"external_key_id":"text","id":"text","name":"text","object":"text","residency":"text","status":"text"}`
 	srv.On("getProject").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1399,7 +1400,7 @@ func TestGetProjectGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectAPIKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"expires_at":1,"id":"text","last_used_at":1,"name":"text","object":"text","owner":{"service_account":{"created_at":1,"id":"text","name":"text","role":"text"},"type":"text","user":{"created_at":1,"email":"text","id":"text","name":"text","role":"text"}},"owner_project_access":"text","redacted_value":"text"}`
 	srv.On("getProjectApiKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1419,7 +1420,7 @@ func TestGetProjectAPIKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectDataRetentionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"object":"text","type":"text"}`
 	srv.On("getProjectDataRetention").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1439,7 +1440,7 @@ func TestGetProjectDataRetentionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectGroupGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"group_id":"text","group_name":"text","group_type":"text","object":"text","project_id":"text"}`
 	srv.On("getProjectGroup").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1461,7 +1462,7 @@ func TestGetProjectGroupGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectGroupRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}`
 	srv.On("getProjectGroupRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1481,7 +1482,7 @@ func TestGetProjectGroupRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectHostedToolPermissionsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"code_interpreter":{"enabled":true},"file_search":{"enabled":true},"image_generation":{"enabled":true},"mcp":{"enabled":true},"web_search":{"enabled":true}}`
 	srv.On("getProjectHostedToolPermissions").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1501,7 +1502,7 @@ func TestGetProjectHostedToolPermissionsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectModelPermissionsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"mode":"text","model_ids":["text"],"object":"text"}`
 	srv.On("getProjectModelPermissions").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1521,7 +1522,7 @@ func TestGetProjectModelPermissionsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
 	srv.On("getProjectRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1541,7 +1542,7 @@ func TestGetProjectRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectServiceAccountGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","name":"text","object":"text","role":"text"}`
 	srv.On("getProjectServiceAccount").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1561,7 +1562,7 @@ func TestGetProjectServiceAccountGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectServiceTierSettingsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"default":"text","enabled_tiers":"all","object":"text"}`
 	srv.On("getProjectServiceTierSettings").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1581,7 +1582,7 @@ func TestGetProjectServiceTierSettingsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectSpendAlertGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
 	srv.On("getProjectSpendAlert").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1601,7 +1602,7 @@ func TestGetProjectSpendAlertGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectSpendLimitGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","enforcement":{"status":"text"},"interval":"text","object":"text","threshold_amount":1}`
 	srv.On("getProjectSpendLimit").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1621,7 +1622,7 @@ func TestGetProjectSpendLimitGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"added_at":1,"email":"text","id":"text","name":"text","object":"text","role":"text"}`
 	srv.On("getProjectUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1641,7 +1642,7 @@ func TestGetProjectUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetProjectUserRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}`
 	srv.On("getProjectUserRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1661,7 +1662,7 @@ func TestGetProjectUserRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
 	srv.On("getRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1681,7 +1682,7 @@ func TestGetRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetSpendAlertGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
 	srv.On("getSpendAlert").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1701,7 +1702,7 @@ func TestGetSpendAlertGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetSpendLimitGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","enforcement":{"status":"text"},"interval":"text","object":"text","threshold_amount":1}`
 	srv.On("getSpendLimit").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1721,7 +1722,7 @@ func TestGetSpendLimitGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"added_at":1,"api_key_last_used_at":1,"created":1,"developer_persona":"text","email":"text","id":"text","is_default":true,"is_scale_tier_authorized_purchaser":true,"is_scim_managed":true,"is_service_account":true,"name":"text","object":"text","projects":{"data":[{"id":"text","name":"text","role":"text"}],"object":"text"},"role":"text","technical_level":"text","user":{"banned":true,"banned_at":1,"email":"text","enabled":true,"id":"text","name":"text","object":"text","picture":"text"}}`
 	srv.On("getUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1741,7 +1742,7 @@ func TestGetUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetUserRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}`
 	srv.On("getUserRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1761,7 +1762,7 @@ func TestGetUserRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetVectorStoresUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getVectorStoresUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1783,7 +1784,7 @@ func TestGetVectorStoresUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetWebSearchCallsUsageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"end_time":1,"object":"text","results":[{"api_key_id":"text","api_source":"text","batch":true,"input_audio_tokens":1,"input_cache_write_12h_tokens":1,"input_cache_write_30m_tokens":1,"input_cache_write_tokens":1,"input_cached_audio_tokens":1,"input_cached_image_tokens":1,"input_cached_text_tokens":1,"input_cached_tokens":1,"input_image_tokens":1,"input_text_tokens":1,"input_tokens":1,"input_uncached_tokens":1,"model":"text","num_model_requests":1,"object":"organization.usage.completions.result","output_audio_tokens":1,"output_image_tokens":1,"output_text_tokens":1,"output_tokens":1,"project_id":"text","service_tier":"text","user_id":"text"}],"start_time":1}],"has_more":true,"next_page":"text","object":"text"}`
 	srv.On("getWebSearchCallsUsage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1805,7 +1806,7 @@ func TestGetWebSearchCallsUsageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetWorkloadIdentityProviderGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","created_at":1,"description":"text","enabled":true,"id":"text","issuer":"text","name":"text","object":"text","type":"text","updated_at":1,"verification":{"discovery_url":"text","type":"discovery"}}`
 	srv.On("getWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1825,7 +1826,7 @@ func TestGetWorkloadIdentityProviderGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListAdminAPIKeysGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"expires_at":1,"id":"text","last_used_at":1,"name":"text","object":"text","owner":{"created_at":1,"id":"text","name":"text","object":"text","role":"text","type":"text"},"redacted_value":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listAdminApiKeys").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1847,7 +1848,7 @@ func TestListAdminAPIKeysGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListAuditLogsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"actor":{"api_key":{"id":"text","service_account":{"email":"text","id":"text"},"type":"text","user":{"email":"text","id":"text"}},"session":{"ip_address":"text","ip_address_details":{"asn":"text","city":"text","country":"text","latitude":"text","longitude":"text","region":"text","region_code":"text"},"ja3":"text","ja4":"text","user":{"email":"text","id":"text"},"user_agent":"text"},"type":"text"},"api_key.created":{"certificate":"text","changes_requested":{"email":"text","fine_tuned_model_checkpoint":"text","group_name":"text","name":"text","project_id":"text","role":"text","scopes":["text"],"title":"text"},"data":{"email":"text","fine_tuned_model_checkpoint":"text","group_name":"text","name":"text","project_id":"text","role":"text","scopes":["text"],"title":"text"},"id":"text","name":"text"},"effective_at":1,"id":"text","project":{"id":"text","name":"text"},"type":"api_key.created"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listAuditLogs").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1869,7 +1870,7 @@ func TestListAuditLogsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListCertificatesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listCertificates").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1891,7 +1892,7 @@ func TestListCertificatesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListExternalKeysGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"api_project_ids":["text"],"audience":"text","created_at":1,"external_id":"text","id":"text","key_name":"text","key_ocid":"text","key_version":"text","key_version_ocid":"text","kms_arn":"text","kms_key_location":"text","kms_key_name":"text","kms_key_ring_name":"text","kms_key_version":"text","kms_project_id":"text","name":"text","object":"text","purpose":"text","region":"text","role_arn":"text","tenant_id":"text","type":"text","vault_ocid":"text","vault_uri":"text","workload_identity_pool_id":"text","workload_identity_project_number":"text","workload_identity_provider_id":"text","workspace_id":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listExternalKeys").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1913,7 +1914,7 @@ func TestListExternalKeysGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListExternalStorageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"geography":"text","id":"text","object":"text","project_id":"text","provider":{"account_id":"text","bucket":"text","external_id":"text","region":"text","role_arn":"text","type":"aws"},"status":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listExternalStorage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1935,7 +1936,7 @@ func TestListExternalStorageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListFederationRulesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"attribute_matchers":{"key":"value"},"created_at":1,"description":"text","enabled":true,"id":"text","name":"text","object":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text","updated_at":1,"workload_identity_provider_id":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listFederationRules").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1957,7 +1958,7 @@ func TestListFederationRulesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGroupRolesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}],"has_more":true,"next":"text","object":"text"}`
 	srv.On("listGroupRoles").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -1979,7 +1980,7 @@ func TestListGroupRolesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGroupUsersGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"email":"text","id":"text","is_service_account":true,"name":"text","picture":"text","user_type":"text"}],"has_more":true,"next":"text","object":"text"}`
 	srv.On("listGroupUsers").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2001,7 +2002,7 @@ func TestListGroupUsersGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGroupsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true}],"has_more":true,"next":"text","object":"text"}`
 	srv.On("listGroups").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2023,7 +2024,7 @@ func TestListGroupsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListInvitesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"accepted_at":1,"created_at":1,"email":"text","expires_at":1,"id":"text","object":"text","projects":[{"id":"text","role":"text"}],"role":"text","status":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listInvites").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2045,7 +2046,7 @@ func TestListInvitesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectAPIKeysGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"expires_at":1,"id":"text","last_used_at":1,"name":"text","object":"text","owner":{"service_account":{"created_at":1,"id":"text","name":"text","role":"text"},"type":"text","user":{"created_at":1,"email":"text","id":"text","name":"text","role":"text"}},"owner_project_access":"text","redacted_value":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listProjectApiKeys").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2067,7 +2068,7 @@ func TestListProjectAPIKeysGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectCertificatesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listProjectCertificates").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2089,7 +2090,7 @@ func TestListProjectCertificatesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectGroupRolesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}],"has_more":true,"next":"text","object":"text"}`
 	srv.On("listProjectGroupRoles").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2111,7 +2112,7 @@ func TestListProjectGroupRolesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectGroupsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"group_id":"text","group_name":"text","group_type":"text","object":"text","project_id":"text"}],"has_more":true,"next":"text","object":"text"}`
 	srv.On("listProjectGroups").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2133,7 +2134,7 @@ func TestListProjectGroupsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectRateLimitsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"batch_1_day_max_input_tokens":1,"id":"text","max_audio_megabytes_per_1_minute":1,"max_images_per_1_minute":1,"max_requests_per_1_day":1,"max_requests_per_1_minute":1,"max_tokens_per_1_minute":1,"model":"text","object":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listProjectRateLimits").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2155,7 +2156,7 @@ func TestListProjectRateLimitsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectRolesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}],"has_more":true,"next":"text","object":"text"}`
 	srv.On("listProjectRoles").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2177,7 +2178,7 @@ func TestListProjectRolesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectServiceAccountsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"id":"text","name":"text","object":"text","role":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listProjectServiceAccounts").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2199,7 +2200,7 @@ func TestListProjectServiceAccountsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectSpendAlertsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listProjectSpendAlerts").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2221,7 +2222,7 @@ func TestListProjectSpendAlertsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectUserRolesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}],"has_more":true,"next":"text","object":"text"}`
 	srv.On("listProjectUserRoles").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2243,7 +2244,7 @@ func TestListProjectUserRolesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectUsersGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"added_at":1,"email":"text","id":"text","name":"text","object":"text","role":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listProjectUsers").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2265,7 +2266,7 @@ func TestListProjectUsersGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListProjectsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"archived_at":1,"created_at":1,"external_key_id":"text","id":"text","name":"text","object":"text","residency":"text","status":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listProjects").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2287,7 +2288,7 @@ func TestListProjectsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListRolesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}],"has_more":true,"next":"text","object":"text"}`
 	srv.On("listRoles").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2309,7 +2310,7 @@ func TestListRolesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListSpendAlertsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listSpendAlerts").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2331,7 +2332,7 @@ func TestListSpendAlertsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListUserRolesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"assignment_sources":[{"principal_id":"text","principal_type":"text"}],"created_at":1,"created_by":"text","created_by_user_obj":{"key":"value"},"description":"text","id":"text","metadata":{"key":"value"},"name":"text","permissions":["text"],"predefined_role":true,"resource_type":"text","updated_at":1}],"has_more":true,"next":"text","object":"text"}`
 	srv.On("listUserRoles").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2353,7 +2354,7 @@ func TestListUserRolesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListUsersGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"added_at":1,"api_key_last_used_at":1,"created":1,"developer_persona":"text","email":"text","id":"text","is_default":true,"is_scale_tier_authorized_purchaser":true,"is_scim_managed":true,"is_service_account":true,"name":"text","object":"text","projects":{"data":[{"id":"text","name":"text","role":"text"}],"object":"text"},"role":"text","technical_level":"text","user":{"banned":true,"banned_at":1,"email":"text","enabled":true,"id":"text","name":"text","object":"text","picture":"text"}}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listUsers").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2375,7 +2376,7 @@ func TestListUsersGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListWorkloadIdentityProvidersGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","created_at":1,"description":"text","enabled":true,"id":"text","issuer":"text","name":"text","object":"text","type":"text","updated_at":1,"verification":{"discovery_url":"text","type":"discovery"}}],"first_id":"text","has_more":true,"last_id":"text","object":"text"}`
 	srv.On("listWorkloadIdentityProviders").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2397,7 +2398,7 @@ func TestListWorkloadIdentityProvidersGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestRemoveGroupUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("removeGroupUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2417,7 +2418,7 @@ func TestRemoveGroupUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestRemoveProjectGroupGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("removeProjectGroup").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2437,7 +2438,7 @@ func TestRemoveProjectGroupGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestRemoveProjectUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("removeProjectUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2457,7 +2458,7 @@ func TestRemoveProjectUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUnassignGroupRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("unassignGroupRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2477,7 +2478,7 @@ func TestUnassignGroupRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUnassignProjectGroupRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("unassignProjectGroupRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2497,7 +2498,7 @@ func TestUnassignProjectGroupRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUnassignProjectUserRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("unassignProjectUserRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2517,7 +2518,7 @@ func TestUnassignProjectUserRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUnassignUserRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"text"}`
 	srv.On("unassignUserRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2537,7 +2538,7 @@ func TestUnassignUserRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateCertificateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}`
 	srv.On("updateCertificate").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2559,7 +2560,7 @@ func TestUpdateCertificateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateDataRetentionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"object":"text","type":"text"}`
 	srv.On("updateDataRetention").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2581,7 +2582,7 @@ func TestUpdateDataRetentionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateFederationRuleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"attribute_matchers":{"key":"value"},"created_at":1,"description":"text","enabled":true,"id":"text","name":"text","object":"text","permissions":{"type":"service_account_default"},"project_id":"text","service_account_id":"text","updated_at":1,"workload_identity_provider_id":"text"}`
 	srv.On("updateFederationRule").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2603,7 +2604,7 @@ func TestUpdateFederationRuleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateGroupGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"group_type":"text","id":"text","is_scim_managed":true,"name":"text","object":"text","scim_managed":true}`
 	srv.On("updateGroup").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2625,7 +2626,7 @@ func TestUpdateGroupGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"archived_at":1,"created_at":1,"external_key_id":"text","id":"text","name":"text","object":"text","residency":"text","status":"text"}`
 	srv.On("updateProject").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2647,7 +2648,7 @@ func TestUpdateProjectGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectAPIKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"expires_at":1,"id":"text","last_used_at":1,"name":"text","object":"text","owner":{"service_account":{"created_at":1,"id":"text","name":"text","role":"text"},"type":"text","user":{"created_at":1,"email":"text","id":"text","name":"text","role":"text"}},"owner_project_access":"text","redacted_value":"text"}`
 	srv.On("updateProjectApiKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2669,7 +2670,7 @@ func TestUpdateProjectAPIKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectDataRetentionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"object":"text","type":"text"}`
 	srv.On("updateProjectDataRetention").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2691,7 +2692,7 @@ func TestUpdateProjectDataRetentionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectHostedToolPermissionsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"code_interpreter":{"enabled":true},"file_search":{"enabled":true},"image_generation":{"enabled":true},"mcp":{"enabled":true},"web_search":{"enabled":true}}`
 	srv.On("updateProjectHostedToolPermissions").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2713,7 +2714,7 @@ func TestUpdateProjectHostedToolPermissionsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectModelPermissionsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"mode":"text","model_ids":["text"],"object":"text"}`
 	srv.On("updateProjectModelPermissions").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2735,7 +2736,7 @@ func TestUpdateProjectModelPermissionsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectRateLimitGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"batch_1_day_max_input_tokens":1,"id":"text","max_audio_megabytes_per_1_minute":1,"max_images_per_1_minute":1,"max_requests_per_1_day":1,"max_requests_per_1_minute":1,"max_tokens_per_1_minute":1,"model":"text","object":"text"}`
 	srv.On("updateProjectRateLimit").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2757,7 +2758,7 @@ func TestUpdateProjectRateLimitGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
 	srv.On("updateProjectRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2779,7 +2780,7 @@ func TestUpdateProjectRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectServiceAccountGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","name":"text","object":"text","role":"text"}`
 	srv.On("updateProjectServiceAccount").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2801,7 +2802,7 @@ func TestUpdateProjectServiceAccountGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectServiceTierSettingsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"default":"text","enabled_tiers":"all","object":"text"}`
 	srv.On("updateProjectServiceTierSettings").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2823,7 +2824,7 @@ func TestUpdateProjectServiceTierSettingsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectSpendAlertGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
 	srv.On("updateProjectSpendAlert").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2845,7 +2846,7 @@ func TestUpdateProjectSpendAlertGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectSpendLimitGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","enforcement":{"status":"text"},"interval":"text","object":"text","threshold_amount":1}`
 	srv.On("updateProjectSpendLimit").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2867,7 +2868,7 @@ func TestUpdateProjectSpendLimitGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateProjectUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"added_at":1,"email":"text","id":"text","name":"text","object":"text","role":"text"}`
 	srv.On("updateProjectUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2889,7 +2890,7 @@ func TestUpdateProjectUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateRoleGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"description":"text","id":"text","name":"text","object":"text","permissions":["text"],"predefined_role":true,"resource_type":"text"}`
 	srv.On("updateRole").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2911,7 +2912,7 @@ func TestUpdateRoleGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateSpendAlertGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","id":"text","interval":"text","notification_channel":{"recipients":["text"],"subject_prefix":"text","type":"email"},"object":"text","threshold_amount":1}`
 	srv.On("updateSpendAlert").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2933,7 +2934,7 @@ func TestUpdateSpendAlertGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateSpendLimitGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"currency":"text","enforcement":{"status":"text"},"interval":"text","object":"text","threshold_amount":1}`
 	srv.On("updateSpendLimit").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2955,7 +2956,7 @@ func TestUpdateSpendLimitGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateUserGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"added_at":1,"api_key_last_used_at":1,"created":1,"developer_persona":"text","email":"text","id":"text","is_default":true,"is_scale_tier_authorized_purchaser":true,"is_scim_managed":true,"is_service_account":true,"name":"text","object":"text","projects":{"data":[{"id":"text","name":"text","role":"text"}],"object":"text"},"role":"text","technical_level":"text","user":{"banned":true,"banned_at":1,"email":"text","enabled":true,"id":"text","name":"text","object":"text","picture":"text"}}`
 	srv.On("updateUser").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2977,7 +2978,7 @@ func TestUpdateUserGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateWorkloadIdentityProviderGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"attribute_transformations":[{"attribute":"text","expression":"text"}],"audience":"text","created_at":1,"description":"text","enabled":true,"id":"text","issuer":"text","name":"text","object":"text","type":"text","updated_at":1,"verification":{"discovery_url":"text","type":"discovery"}}`
 	srv.On("updateWorkloadIdentityProvider").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -2999,7 +3000,7 @@ func TestUpdateWorkloadIdentityProviderGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUploadCertificateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"active":true,"certificate_details":{"content":"text","expires_at":1,"valid_at":1},"created_at":1,"id":"text","name":"text","object":"text"}`
 	srv.On("uploadCertificate").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -3021,7 +3022,7 @@ func TestUploadCertificateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestValidateExternalKeyGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"status":"text"}`
 	srv.On("validateExternalKey").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -3041,7 +3042,7 @@ func TestValidateExternalKeyGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestValidateExternalStorageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"geography":"text","id":"text","object":"text","project_id":"text","provider":{"account_id":"text","bucket":"text","external_id":"text","region":"text","role_arn":"text","type":"aws"},"status":"text"}`
 	srv.On("validateExternalStorage").ReplyBytes("application/json", []byte(answer))
 	svc := admin.New(srv.Client(client.WithAdminKey("sk-admin-test")))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client/admin"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/internal/specmodel"
 	"github.com/oapi-openai/openai/openaitest"
 )
@@ -30,7 +31,7 @@ func auditPage(more bool, events ...string) string {
 // object (effective_at[gte]=..., effective_at[lt]=...), each list as a
 // repeated name[] parameter. The kit validates the query against the spec.
 func TestAuditLogFilterEncoding(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("listAuditLogs").Reply(auditPage(false))
 	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2026, 3, 2, 12, 0, 0, 500, time.UTC) // within a second: the next second is the bound
@@ -78,7 +79,7 @@ func TestAuditLogFilterEncoding(t *testing.T) {
 
 // A query that cannot be right is refused before anything is sent.
 func TestAuditLogQueryRefused(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	now := time.Now()
 	for _, q := range []admin.AuditLogQuery{
 		{From: now, To: now.Add(-time.Hour)},
@@ -117,7 +118,7 @@ func TestAuditLogEvents(t *testing.T) {
 	tenant := `{"id":"audit_4","type":"tenant.sso_connection.created","effective_at":1772100000,"tenant.sso_connection.created":{"connection":"okta"}}`
 	future := `{"id":"audit_5","type":"starship.launched","effective_at":1772000000,"starship.launched":{"id":"ship_1"}}`
 
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("listAuditLogs").
 		Reply(auditPage(true, created, archived)).
 		Reply(auditPage(true, ruleChange, tenant)).
@@ -190,7 +191,7 @@ func TestEveryAuditLogEventTypeHasAVariant(t *testing.T) {
 	for i, typ := range auditLogEventTypes {
 		events = append(events, fmt.Sprintf(`{"id":"audit_%d","type":%q,"effective_at":1}`, i, typ))
 	}
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("listAuditLogs").Reply(auditPage(false, events...))
 	page, err := admin.New(srv.Client()).ListAuditLogs(context.Background(), nil)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/admin"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -89,7 +90,7 @@ func costResult(project, lineItem, value, currency string) string {
 // A month of costs, over pages, summed by project and by line item:
 // exactly, even where float64 would drift, and apart per currency.
 func TestSumCosts(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	page1 := usagePage(jan1, "p2",
 		costResult("proj_a", "gpt-4o, input", "0.1", "usd"),
 		costResult("proj_b", "gpt-4o, input", "0.2", "usd"),
@@ -149,7 +150,7 @@ func TestSumCosts(t *testing.T) {
 // SumCosts returns the iteration's error, and refuses an amount that is
 // not a number.
 func TestSumCostsErrors(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getCosts").Error(500, "boom")
 	_, err := admin.SumCosts(admin.New(srv.Client()).CostRecords(context.Background(), &admin.GetCostsParams{StartTime: jan1}), admin.ByProject)
 	if err == nil || !strings.Contains(err.Error(), "boom") {

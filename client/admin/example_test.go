@@ -8,6 +8,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/admin"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -31,7 +32,9 @@ func (t *exampleT) finish() {
 // fakeAdminAPI is a test kit server standing in for the Administration
 // API; its Client sends openaitest.AdminKey to admin operations, as
 // client.New sends OPENAI_ADMIN_KEY.
-func fakeAdminAPI(t *exampleT) *openaitest.Server { return openaitest.NewServer(t) }
+func fakeAdminAPI(t *exampleT) *openaitest.Server {
+	return openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
+}
 
 // Create a project, then a service account in it: the answer carries the
 // service account's API key, shown this once.

@@ -9,6 +9,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/admin"
 	"github.com/oapi-openai/openai/client/models"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/internal/specmodel"
 	"github.com/oapi-openai/openai/openaitest"
 )
@@ -41,7 +42,7 @@ func TestEveryAdminOperationTakesTheAdminKey(t *testing.T) {
 // An admin method sends the admin key and the organization, never the API
 // key; an ordinary method on the same client sends the API key.
 func TestAdminKeyRouting(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getProject").Reply(`{"id":"proj_1","object":"organization.project","name":"p","created_at":1}`)
 	srv.On("listModels").Reply(`{"object":"list","data":[]}`)
 	c := srv.Client(client.WithOrganization("org-1"))
@@ -70,7 +71,7 @@ func TestAdminKeyRouting(t *testing.T) {
 // says what is missing; the ordinary key is never sent in its place.
 func TestAdminMethodWithoutAdminKey(t *testing.T) {
 	t.Setenv("OPENAI_ADMIN_KEY", "")
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	c := client.New(client.WithAPIKey(openaitest.APIKey), client.WithBaseURL(srv.URL()), client.WithMaxRetries(0))
 	svc := admin.New(c)
 	ctx := context.Background()
@@ -98,7 +99,7 @@ func TestAdminMethodWithoutAdminKey(t *testing.T) {
 // ordinary key (here a project key passed as the admin key), and records
 // which key came.
 func TestKitRefusesAnAPIKeyOnAdminOperations(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("listProjects").Reply(`{"object":"list","data":[],"has_more":false}`)
 	c := srv.Client(client.WithAdminKey("sk-proj-not-an-admin-key"), client.WithMaxRetries(0))
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/admin"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -18,7 +19,7 @@ func projectGroup(id string) string {
 // The groups of a project page by the answer's next cursor, sent back as
 // after, and the caller's params go with every page.
 func TestListProjectGroupsAll(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("listProjectGroups").
 		Reply(`{"object":"list","data":[` + projectGroup("g1") + `,` + projectGroup("g2") + `],"has_more":true,"next":"cursor_2"}`).
 		Reply(`{"object":"list","data":[` + projectGroup("g3") + `],"has_more":true,"next":null}`).
@@ -48,7 +49,7 @@ func TestListProjectGroupsAll(t *testing.T) {
 
 // A server that repeats its cursor ends the iteration with an error.
 func TestListProjectGroupsAllStuck(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("listProjectGroups").Reply(`{"object":"list","data":[` + projectGroup("g1") + `],"has_more":true,"next":"same"}`)
 	var last error
 	n := 0

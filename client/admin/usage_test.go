@@ -9,6 +9,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/admin"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -121,7 +122,7 @@ func TestUsageIteratorsPageThroughEveryKind(t *testing.T) {
 	for _, k := range usageKinds() {
 		t.Run(k.op, func(t *testing.T) {
 			t.Parallel()
-			srv := openaitest.NewServer(t)
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 			srv.On(k.op).
 				Reply(usagePage(jan1, "page_2", k.result("proj_a"), k.result("proj_b"))).
 				Reply(usagePage(jan1+86400, "page_3")).
@@ -157,7 +158,7 @@ func TestUsageResultKinds(t *testing.T) {
 	}
 	future := `{"object":"organization.usage.teleportation.result","num_jumps":7}`
 	results = append(results, future)
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getCompletionsUsage").Reply(usagePage(jan1, "", results...))
 	page, err := admin.New(srv.Client()).GetCompletionsUsage(context.Background(), &admin.GetCompletionsUsageParams{StartTime: jan1})
 	if err != nil {
@@ -211,7 +212,7 @@ func TestUsageResultKinds(t *testing.T) {
 // A typed iterator stops with ErrUnexpectedResult at a result of another
 // kind (a kind added to the API later, say) instead of skipping it.
 func TestUsageIteratorRefusesOtherKinds(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getEmbeddingsUsage").Reply(usagePage(jan1, "",
 		`{"object":"organization.usage.embeddings.result","input_tokens":1,"num_model_requests":1}`,
 		`{"object":"organization.usage.embeddings.v2.result","input_tokens":1}`))
@@ -231,7 +232,7 @@ func TestUsageIteratorRefusesOtherKinds(t *testing.T) {
 
 // Iterators need a time range; a missing start is refused before sending.
 func TestUsageIteratorNeedsAStartTime(t *testing.T) {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	svc := admin.New(srv.Client())
 	for _, err := range svc.CostRecords(context.Background(), nil) {
 		if !errors.Is(err, client.ErrMissingField) {
@@ -255,7 +256,7 @@ func TestUsageIteratorPagingEdges(t *testing.T) {
 	ctx := context.Background()
 	one := `{"object":"organization.usage.vector_stores.result","usage_bytes":1}`
 
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getVectorStoresUsage").Reply(usagePage(jan1, "same", one))
 	var last error
 	for _, err := range admin.New(srv.Client()).VectorStoresUsageRecords(ctx, &admin.GetVectorStoresUsageParams{StartTime: jan1}) {
@@ -265,7 +266,7 @@ func TestUsageIteratorPagingEdges(t *testing.T) {
 		t.Errorf("repeated token: %v, want ErrStuckPagination", last)
 	}
 
-	srv = openaitest.NewServer(t)
+	srv = openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getVectorStoresUsage").Reply(usagePage(jan1, "next", one, one))
 	params := &admin.GetVectorStoresUsageParams{StartTime: jan1, Page: client.Ptr("resume_here")}
 	for _, err := range admin.New(srv.Client()).VectorStoresUsageRecords(ctx, params) {

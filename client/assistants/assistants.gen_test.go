@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/assistants"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCancelRunGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expires_at":1,"failed_at":1,"id":"text","incomplete_details":{"reason":"max_completion_tokens"},"instructions":"text","last_error":{"code":"server_error","message":"text"},"max_completion_tokens":1,"max_prompt_tokens":1,"metadata":{"key":"text"},"model":"text","object":"thread.run","parallel_tool_calls":true,"reasoning_effort":"none","required_action":{"submit_tool_outputs":{"tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]},"type":"submit_tool_outputs"},"response_format":"auto","started_at":1,"status":"queued","temperature":1,"thread_id":"text","tool_choice":"none","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1,"truncation_strategy":{"last_messages":1,"type":"auto"},"usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}`
 	srv.On("cancelRun").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -47,7 +48,7 @@ func TestCancelRunGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"description":"text","id":"text","instructions":"text","metadata":{"key":"text"},"model":"text","name":"text","object":"assistant","reasoning_effort":"none","response_format":"auto","temperature":1,"tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1}`
 	srv.On("createAssistant").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -69,7 +70,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateMessageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","attachments":[{"file_id":"text","tools":[{"type":"code_interpreter"}]}],"completed_at":1,"content":[{"text":{"annotations":[{"end_index":1,"file_citation":{"file_id":"text"},"start_index":1,"text":"text","type":"file_citation"}],"value":"text"},"type":"text"}],"created_at":1,"id":"text","incomplete_at":1,"incomplete_details":{"reason":"content_filter"},"metadata":{"key":"text"},"object":"thread.message","role":"user","run_id":"text","status":"in_progress","thread_id":"text"}`
 	srv.On("createMessage").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -91,7 +92,7 @@ func TestCreateMessageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateRunGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expires_at":1,"failed_at":1,"id":"text","incomplete_details":{"reason":"max_completion_tokens"},"instructions":"text","last_error":{"code":"server_error","message":"text"},"max_completion_tokens":1,"max_prompt_tokens":1,"metadata":{"key":"text"},"model":"text","object":"thread.run","parallel_tool_calls":true,"reasoning_effort":"none","required_action":{"submit_tool_outputs":{"tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]},"type":"submit_tool_outputs"},"response_format":"auto","started_at":1,"status":"queued","temperature":1,"thread_id":"text","tool_choice":"none","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1,"truncation_strategy":{"last_messages":1,"type":"auto"},"usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}`
 	srv.On("createRun").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -114,7 +115,7 @@ func TestCreateRunGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestCreateRunStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"data":{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"thread","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}}},"event":"thread.created"}`,
 	}
@@ -150,7 +151,7 @@ func TestCreateRunStreamGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateThreadGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"thread","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}}}`
 	srv.On("createThread").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -172,7 +173,7 @@ func TestCreateThreadGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateThreadAndRunGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expires_at":1,"failed_at":1,"id":"text","incomplete_details":{"reason":"max_completion_tokens"},"instructions":"text","last_error":{"code":"server_error","message":"text"},"max_completion_tokens":1,"max_prompt_tokens":1,"metadata":{"key":"text"},"model":"text","object":"thread.run","parallel_tool_calls":true,"reasoning_effort":"none","required_action":{"submit_tool_outputs":{"tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]},"type":"submit_tool_outputs"},"response_format":"auto","started_at":1,"status":"queued","temperature":1,"thread_id":"text","tool_choice":"none","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1,"truncation_strategy":{"last_messages":1,"type":"auto"},"usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}`
 	srv.On("createThreadAndRun").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -193,7 +194,7 @@ func TestCreateThreadAndRunGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestCreateThreadAndRunStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"data":{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"thread","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}}},"event":"thread.created"}`,
 	}
@@ -227,7 +228,7 @@ func TestCreateThreadAndRunStreamGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"assistant.deleted"}`
 	srv.On("deleteAssistant").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -247,7 +248,7 @@ func TestDeleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteMessageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"thread.message.deleted"}`
 	srv.On("deleteMessage").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -267,7 +268,7 @@ func TestDeleteMessageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteThreadGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"thread.deleted"}`
 	srv.On("deleteThread").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -287,7 +288,7 @@ func TestDeleteThreadGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"description":"text","id":"text","instructions":"text","metadata":{"key":"text"},"model":"text","name":"text","object":"assistant","reasoning_effort":"none","response_format":"auto","temperature":1,"tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1}`
 	srv.On("getAssistant").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -307,7 +308,7 @@ func TestGetGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetMessageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","attachments":[{"file_id":"text","tools":[{"type":"code_interpreter"}]}],"completed_at":1,"content":[{"text":{"annotations":[{"end_index":1,"file_citation":{"file_id":"text"},"start_index":1,"text":"text","type":"file_citation"}],"value":"text"},"type":"text"}],"created_at":1,"id":"text","incomplete_at":1,"incomplete_details":{"reason":"content_filter"},"metadata":{"key":"text"},"object":"thread.message","role":"user","run_id":"text","status":"in_progress","thread_id":"text"}`
 	srv.On("getMessage").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -327,7 +328,7 @@ func TestGetMessageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetRunGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expires_at":1,"failed_at":1,"id":"text","incomplete_details":{"reason":"max_completion_tokens"},"instructions":"text","last_error":{"code":"server_error","message":"text"},"max_completion_tokens":1,"max_prompt_tokens":1,"metadata":{"key":"text"},"model":"text","object":"thread.run","parallel_tool_calls":true,"reasoning_effort":"none","required_action":{"submit_tool_outputs":{"tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]},"type":"submit_tool_outputs"},"response_format":"auto","started_at":1,"status":"queued","temperature":1,"thread_id":"text","tool_choice":"none","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1,"truncation_strategy":{"last_messages":1,"type":"auto"},"usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}`
 	srv.On("getRun").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -347,7 +348,7 @@ func TestGetRunGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetRunStepGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expired_at":1,"expires_at":1,"failed_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"metadata":{"key":"text"},"object":"thread.run.step","run_id":"text","status":"in_progress","step_details":{"message_creation":{"message_id":"text"},"type":"message_creation"},"thread_id":"text","type":"message_creation","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}`
 	srv.On("getRunStep").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -369,7 +370,7 @@ func TestGetRunStepGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetThreadGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"thread","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}}}`
 	srv.On("getThread").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -389,7 +390,7 @@ func TestGetThreadGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"description":"text","id":"text","instructions":"text","metadata":{"key":"text"},"model":"text","name":"text","object":"assistant","reasoning_effort":"none","response_format":"auto","temperature":1,"tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listAssistants").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -411,7 +412,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListMessagesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"assistant_id":"text","attachments":[{"file_id":"text","tools":[{"type":"code_interpreter"}]}],"completed_at":1,"content":[{"text":{"annotations":[{"end_index":1,"file_citation":{"file_id":"text"},"start_index":1,"text":"text","type":"file_citation"}],"value":"text"},"type":"text"}],"created_at":1,"id":"text","incomplete_at":1,"incomplete_details":{"reason":"content_filter"},"metadata":{"key":"text"},"object":"thread.message","role":"user","run_id":"text","status":"in_progress","thread_id":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listMessages").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -433,7 +434,7 @@ func TestListMessagesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListRunStepsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expired_at":1,"expires_at":1,"failed_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"metadata":{"key":"text"},"object":"thread.run.step","run_id":"text","status":"in_progress","step_details":{"message_creation":{"message_id":"text"},"type":"message_creation"},"thread_id":"text","type":"message_creation","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listRunSteps").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -455,7 +456,7 @@ func TestListRunStepsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListRunsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expires_at":1,"failed_at":1,"id":"text","incomplete_details":{"reason":"max_completion_tokens"},"instructions":"text","last_error":{"code":"server_error","message":"text"},"max_completion_tokens":1,"max_prompt_tokens":1,"metadata":{"key":"text"},"model":"text","object":"thread.run","parallel_tool_calls":true,"reasoning_effort":"none","required_action":{"submit_tool_outputs":{"tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]},"type":"submit_tool_outputs"},"response_format":"auto","started_at":1,"status":"queued","temperature":1,"thread_id":"text","tool_choice":"none","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1,"truncation_strategy":{"last_messages":1,"type":"auto"},"usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listRuns").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -477,7 +478,7 @@ func TestListRunsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"description":"text","id":"text","instructions":"text","metadata":{"key":"text"},"model":"text","name":"text","object":"assistant","reasoning_effort":"none","response_format":"auto","temperature":1,"tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1}`
 	srv.On("modifyAssistant").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -499,7 +500,7 @@ func TestUpdateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateMessageGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","attachments":[{"file_id":"text","tools":[{"type":"code_interpreter"}]}],"completed_at":1,"content":[{"text":{"annotations":[{"end_index":1,"file_citation":{"file_id":"text"},"start_index":1,"text":"text","type":"file_citation"}],"value":"text"},"type":"text"}],"created_at":1,"id":"text","incomplete_at":1,"incomplete_details":{"reason":"content_filter"},"metadata":{"key":"text"},"object":"thread.message","role":"user","run_id":"text","status":"in_progress","thread_id":"text"}`
 	srv.On("modifyMessage").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -521,7 +522,7 @@ func TestUpdateMessageGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateRunGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expires_at":1,"failed_at":1,"id":"text","incomplete_details":{"reason":"max_completion_tokens"},"instructions":"text","last_error":{"code":"server_error","message":"text"},"max_completion_tokens":1,"max_prompt_tokens":1,"metadata":{"key":"text"},"model":"text","object":"thread.run","parallel_tool_calls":true,"reasoning_effort":"none","required_action":{"submit_tool_outputs":{"tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]},"type":"submit_tool_outputs"},"response_format":"auto","started_at":1,"status":"queued","temperature":1,"thread_id":"text","tool_choice":"none","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1,"truncation_strategy":{"last_messages":1,"type":"auto"},"usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}`
 	srv.On("modifyRun").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -543,7 +544,7 @@ func TestUpdateRunGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateThreadGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"thread","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}}}`
 	srv.On("modifyThread").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -565,7 +566,7 @@ func TestUpdateThreadGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestSubmitToolOutputsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"assistant_id":"text","cancelled_at":1,"completed_at":1,"created_at":1,"expires_at":1,"failed_at":1,"id":"text","incomplete_details":{"reason":"max_completion_tokens"},"instructions":"text","last_error":{"code":"server_error","message":"text"},"max_completion_tokens":1,"max_prompt_tokens":1,"metadata":{"key":"text"},"model":"text","object":"thread.run","parallel_tool_calls":true,"reasoning_effort":"none","required_action":{"submit_tool_outputs":{"tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]},"type":"submit_tool_outputs"},"response_format":"auto","started_at":1,"status":"queued","temperature":1,"thread_id":"text","tool_choice":"none","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}},"tools":[{"type":"code_interpreter"}],"top_p":1,"truncation_strategy":{"last_messages":1,"type":"auto"},"usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}`
 	srv.On("submitToolOutputs").ReplyBytes("application/json", []byte(answer))
 	svc := assistants.New(srv.Client())
@@ -586,7 +587,7 @@ func TestSubmitToolOutputsGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestSubmitToolOutputsStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"data":{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"thread","tool_resources":{"code_interpreter":{"file_ids":["text"]},"file_search":{"vector_store_ids":["text"]}}},"event":"thread.created"}`,
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/assistants"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -30,7 +31,7 @@ func (t *exampleT) finish() {
 // and answers as script says; stop it when done.
 func fakeAPI(script func(srv *openaitest.Server)) (c *client.Client, stop func()) {
 	t := &exampleT{}
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createAssistant").Reply(assistants.Assistant{ID: "asst_1", Object: assistants.AssistantObjectAssistant, CreatedAt: 1741476540, Model: "gpt-4.1"})
 	srv.On("createThread").Reply(assistants.Thread{ID: "thread_1", Object: assistants.ThreadObjectThread, CreatedAt: 1741476541})
 	script(srv)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -28,7 +29,7 @@ func testRun(status RunStatus) Run {
 // jitter that never waits longer, up to the longest wait.
 func TestPollBackoff(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	route := srv.On("getRun")
 	for range 7 {
 		route.Reply(testRun(RunStatusInProgress))
@@ -61,7 +62,7 @@ func TestPollBackoff(t *testing.T) {
 // computed wait, within the longest wait.
 func TestPollAfterHint(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getRun").
 		Reply(testRun(RunStatusInProgress)).WithHeader("Openai-Poll-After-Ms", "250").
 		Reply(testRun(RunStatusInProgress)).WithHeader("Openai-Poll-After-Ms", "90000").

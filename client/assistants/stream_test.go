@@ -12,6 +12,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/assistants"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -87,7 +88,7 @@ func answerStream() []openaitest.Event {
 // for the weather, the loop answers it and the run writes its answer.
 func TestRunToolsStream(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Stream(toolCallStream()...)
 	srv.On("submitToolOutputs").Stream(answerStream()...)
 	svc := assistants.New(srv.Client())
@@ -156,7 +157,7 @@ func eventName(ev assistants.StreamEvent) string {
 // then a *RunStatusError.
 func TestRunToolsStreamFailedRun(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Stream(
 		named("thread.run.created", runState("run_1", assistants.RunStatusQueued)),
 		named("thread.run.in_progress", runState("run_1", assistants.RunStatusInProgress)),
@@ -189,7 +190,7 @@ func TestRunToolsStreamFailedRun(t *testing.T) {
 // whose first event is the new thread.
 func TestContinueStreamThreadAndRun(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	thread := assistants.Thread{ID: "thread_1", Object: assistants.ThreadObjectThread, CreatedAt: 1741476541}
 	srv.On("createThreadAndRun").Stream(append([]openaitest.Event{named("thread.created", thread)}, toolCallStream()...)...)
 	srv.On("submitToolOutputs").Stream(answerStream()...)
@@ -221,7 +222,7 @@ func TestContinueStreamThreadAndRun(t *testing.T) {
 // events: an event this version does not know, then an error event.
 func TestStreamEvents(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Stream(
 		named("thread.run.created", runState("run_1", assistants.RunStatusQueued)),
 		named("thread.run.step.reasoning", `{"id":"step_9","summary":"thinking"}`),
@@ -263,7 +264,7 @@ func TestStreamEvents(t *testing.T) {
 // run.
 func TestStreamCut(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Stream(named("thread.run.created", runState("run_1", assistants.RunStatusQueued)), openaitest.Cut())
 	svc := assistants.New(srv.Client())
 
@@ -284,7 +285,7 @@ func TestStreamCut(t *testing.T) {
 // value instead, which is reported to the core's owners.)
 func TestBetaHeader(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getThread").Reply(assistants.Thread{ID: "thread_1", Object: assistants.ThreadObjectThread, CreatedAt: 1})
 	svc := assistants.New(srv.Client())
 	ctx := context.Background()
@@ -307,7 +308,7 @@ func TestBetaHeader(t *testing.T) {
 // tool.
 func TestStreamStop(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Stream(toolCallStream()...)
 	svc := assistants.New(srv.Client())
 	tools := weatherTools(t)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/assistants"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -43,7 +44,7 @@ func weatherTools(t *testing.T) *assistants.Tools {
 
 func TestCreateRunAndPoll(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Reply(runState("run_1", assistants.RunStatusQueued))
 	srv.On("getRun").
 		Reply(runState("run_1", assistants.RunStatusInProgress)).
@@ -69,7 +70,7 @@ func TestCreateRunAndPoll(t *testing.T) {
 
 func TestPollRunStopsAtRequiresAction(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getRun").Reply(runState("run_1", assistants.RunStatusInProgress)).Reply(waiting("run_1", fnCall("call_1", "clock", "{}")))
 	svc := assistants.New(srv.Client())
 
@@ -87,7 +88,7 @@ func TestPollRunStopsAtRequiresAction(t *testing.T) {
 
 func TestPollRunContext(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getRun").Reply(runState("run_1", assistants.RunStatusInProgress))
 	svc := assistants.New(srv.Client())
 
@@ -121,7 +122,7 @@ func TestPollRunContext(t *testing.T) {
 
 func TestPollRunError(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getRun").Error(404, "No run found with id 'run_1'.")
 	svc := assistants.New(srv.Client())
 	_, err := svc.PollRun(context.Background(), "thread_1", "run_1", fast)
@@ -135,7 +136,7 @@ func TestPollRunError(t *testing.T) {
 // arguments its function refuses), then completes.
 func TestRunTools(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Reply(runState("run_1", assistants.RunStatusQueued))
 	srv.On("getRun").
 		Reply(runState("run_1", assistants.RunStatusInProgress)).
@@ -182,7 +183,7 @@ func TestRunTools(t *testing.T) {
 // TestRunToolsFailedRun: a run that fails is an error that carries it.
 func TestRunToolsFailedRun(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Reply(runState("run_1", assistants.RunStatusQueued))
 	srv.On("getRun").Reply(waiting("run_1", fnCall("call_1", "clock", "{}"))).Reply(failed("run_1", "The server had an error."))
 	srv.On("submitToolOutputs").Reply(runState("run_1", assistants.RunStatusQueued))
@@ -208,7 +209,7 @@ func TestRunToolsFailedRun(t *testing.T) {
 // MaxSteps submissions.
 func TestRunToolsStepLimit(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Reply(waiting("run_1", fnCall("call_1", "clock", "{}")))
 	srv.On("getRun").Reply(waiting("run_1", fnCall("call_1", "clock", "{}")))
 	srv.On("submitToolOutputs").Reply(runState("run_1", assistants.RunStatusQueued))
@@ -232,7 +233,7 @@ func TestRunToolsStepLimit(t *testing.T) {
 // TestContinueRun drives the run of CreateThreadAndRun.
 func TestContinueRun(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createThreadAndRun").Reply(waiting("run_1", fnCall("call_1", "clock", "{}")))
 	srv.On("submitToolOutputs").Reply(runState("run_1", assistants.RunStatusCompleted))
 	svc := assistants.New(srv.Client())
@@ -259,7 +260,7 @@ func TestContinueRun(t *testing.T) {
 // tools run, after every tool returned.
 func TestRunToolsContextDuringTools(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Reply(waiting("run_1", fnCall("call_1", "slow", "{}"), fnCall("call_2", "slow", "{}")))
 	svc := assistants.New(srv.Client())
 
@@ -371,7 +372,7 @@ func TestNilTools(t *testing.T) {
 	if len(out) != 1 || out[0].Output != `error: no tool named "clock"` {
 		t.Errorf("outputs %+v", out)
 	}
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createRun").Reply(waiting("run_1", fnCall("call_1", "clock", "{}")))
 	srv.On("submitToolOutputs").Reply(runState("run_1", assistants.RunStatusCompleted))
 	run, err := assistants.New(srv.Client()).RunTools(context.Background(), "thread_1", assistants.CreateRunRequest{AssistantID: "asst_1"}, nil, fast)

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/audio"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateSpeechGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `synthesized download
 `
 	srv.On("createSpeech").ReplyBytes("application/octet-stream", []byte(answer))
@@ -56,7 +57,7 @@ func TestCreateSpeechGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestCreateSpeechStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"audio":"text","type":"speech.audio.delta"}`,
 		`{"type":"speech.audio.done","usage":{"input_tokens":1,"output_tokens":1,"total_tokens":1}}`,
@@ -91,7 +92,7 @@ func TestCreateSpeechStreamGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateTranscriptionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"duration":1,"language":"text","languages":[{"code":"text"}],"logprobs":[{"bytes":[1],"logprob":1,"token":"text"}],"segments":[{"avg_logprob":1,"compression_ratio":1,"end":1,"id":1,"no_speech_prob":1,"seek":1,"speaker":"text","start":1,"temperature":1,"text":"text","tokens":[1],"type":"text"}],"task":"text","text":"text","usage":{"input_token_details":{"audio_tokens":1,"text_tokens":1},"input_tokens":1,"output_tokens":1,"total_tokens":1,"type":"tokens"},"words":[{"end":1,"start":1,"word":"text"}]}`
 	srv.On("createTranscription").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -113,7 +114,7 @@ func TestCreateTranscriptionGenerated(t *testing.T) {
 // for and returns a text answer.
 func TestCreateTranscriptionTextGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := "synthesized text\n"
 	srv.On("createTranscription").ReplyBytes("text/plain", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -134,7 +135,7 @@ func TestCreateTranscriptionTextGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestCreateTranscriptionStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"delta":"text","logprobs":[{"bytes":[1],"logprob":1,"token":"text"}],"segment_id":"text","type":"transcript.text.delta"}`,
 		`{"languages":[{"code":"text"}],"logprobs":[{"bytes":[1],"logprob":1,"token":"text"}],"text":"text","type":"transcript.text.done","usage":{"input_token_details":{"audio_tokens":1,"text_tokens":1},"input_tokens":1,"output_tokens":1,"total_tokens":1,"type":"tokens"}}`,
@@ -170,7 +171,7 @@ func TestCreateTranscriptionStreamGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateTranslationGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"duration":1,"language":"text","segments":[{"avg_logprob":1,"compression_ratio":1,"end":1,"id":1,"no_speech_prob":1,"seek":1,"speaker":"text","start":1,"temperature":1,"text":"text","tokens":[1],"type":"text"}],"task":"text","text":"text"}`
 	srv.On("createTranslation").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -192,7 +193,7 @@ func TestCreateTranslationGenerated(t *testing.T) {
 // for and returns a text answer.
 func TestCreateTranslationTextGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := "synthesized text\n"
 	srv.On("createTranslation").ReplyBytes("text/plain", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -214,7 +215,7 @@ func TestCreateTranslationTextGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateVoiceGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","name":"text","object":"audio.voice","prompt":"text","type":"text"}`
 	srv.On("createVoice").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -237,7 +238,7 @@ func TestCreateVoiceGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateVoiceConsentGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","language":"text","name":"text","object":"audio.voice_consent"}`
 	srv.On("createVoiceConsent").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -260,7 +261,7 @@ func TestCreateVoiceConsentGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteVoiceGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"audio.voice.deleted"}`
 	srv.On("deleteVoice").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -280,7 +281,7 @@ func TestDeleteVoiceGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteVoiceConsentGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"audio.voice_consent"}`
 	srv.On("deleteVoiceConsent").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -300,7 +301,7 @@ func TestDeleteVoiceConsentGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetVoiceConsentGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","language":"text","name":"text","object":"audio.voice_consent"}`
 	srv.On("getVoiceConsent").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -320,7 +321,7 @@ func TestGetVoiceConsentGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListVoiceConsentsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"id":"text","language":"text","name":"text","object":"audio.voice_consent"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listVoiceConsents").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())
@@ -342,7 +343,7 @@ func TestListVoiceConsentsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateVoiceConsentGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","language":"text","name":"text","object":"audio.voice_consent"}`
 	srv.On("updateVoiceConsent").ReplyBytes("application/json", []byte(answer))
 	svc := audio.New(srv.Client())

@@ -11,6 +11,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/audio"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -38,7 +39,7 @@ func (t *exampleT) finish() {
 func ExampleService_CreateSpeech() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	mp3 := append([]byte("ID3\x04\x00\x00\x00\x00\x00\x00"), bytes.Repeat([]byte{0xff, 0xfb, 0x90, 0x64}, 100)...)
 	srv.On("createSpeech").ReplyBytes("audio/mpeg", mp3)
 	svc := audio.New(srv.Client())
@@ -71,7 +72,7 @@ func ExampleService_CreateSpeech() {
 func ExampleService_CreateSpeechStream() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	pcm := bytes.Repeat([]byte{0x00, 0x01}, 2400) // 24 kHz 16-bit mono: 0.1 s per chunk
 	srv.On("createSpeech").Stream(
 		openaitest.Data(map[string]any{"type": "speech.audio.delta", "audio": base64.StdEncoding.EncodeToString(pcm)}),
@@ -117,7 +118,7 @@ func ExampleService_CreateSpeechStream() {
 func ExampleService_CreateTranscription() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createTranscription").Reply(`{"task":"transcribe","language":"english","duration":3.32,
 		"text":"The beach was a popular spot.",
 		"words":[{"word":"The","start":0,"end":0.24},{"word":"beach","start":0.24,"end":0.62},{"word":"was","start":0.62,"end":0.9},
@@ -162,7 +163,7 @@ func ExampleService_CreateTranscription() {
 func ExampleService_CreateTranscriptionText() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createTranscription").ReplyBytes("text/plain; charset=utf-8",
 		[]byte("1\n00:00:00,000 --> 00:00:03,320\nThe beach was a popular spot.\n\n2\n00:00:03,320 --> 00:00:05,100\nIt was crowded.\n\n"))
 	svc := audio.New(srv.Client())
@@ -192,7 +193,7 @@ func ExampleService_CreateTranscriptionText() {
 func ExampleService_CreateTranscriptionStream() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	delta := func(text, segment string) openaitest.Event {
 		return openaitest.Data(map[string]any{"type": "transcript.text.delta", "delta": text, "segment_id": segment})
 	}
@@ -245,7 +246,7 @@ func ExampleService_CreateTranscriptionStream() {
 func ExampleService_CreateTranslation() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createTranslation").Reply(`{"text":"Good morning, the train to Lyon leaves from platform 4."}`)
 	svc := audio.New(srv.Client())
 
@@ -267,7 +268,7 @@ func ExampleService_CreateTranslation() {
 func ExampleService_CreateTranslationText() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createTranslation").ReplyBytes("text/plain; charset=utf-8", []byte("Good morning, the train to Lyon leaves from platform 4.\n"))
 	svc := audio.New(srv.Client())
 
@@ -296,7 +297,7 @@ func ExampleService_CreateTranslationText() {
 func ExampleService_CreateVoice() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t) // stands in for the API
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec())) // stands in for the API
 	srv.On("createVoiceConsent").Reply(consent("cons_1234", "Ada Lovelace"))
 	srv.On("createVoice").Reply(audio.Voice{Object: audio.VoiceObjectAudioVoice, ID: "voice_123abc", Name: "Ada", CreatedAt: 1734220800})
 	srv.On("createSpeech").ReplyBytes("audio/mpeg", []byte("ID3 fake mp3"))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/audio"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -24,7 +25,7 @@ func consent(id, name string) audio.VoiceConsent {
 // beside the form fields.
 func TestCreateVoiceConsentUploadsTheRecording(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createVoiceConsent").Reply(consent("cons_1234", "Ada Lovelace"))
 	got, err := audio.New(srv.Client()).CreateVoiceConsent(context.Background(), audio.CreateVoiceConsentRequest{
 		Name:      "Ada Lovelace",
@@ -101,7 +102,7 @@ func TestCustomVoiceRefusesBadInput(t *testing.T) {
 		}, client.ErrMissingField},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := openaitest.NewServer(t)
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 			err := tc.call(audio.New(srv.Client()))
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
@@ -115,7 +116,7 @@ func TestCustomVoiceRefusesBadInput(t *testing.T) {
 
 func TestListVoiceConsentsAllFollowsPages(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	first, last := "cons_1", "cons_2"
 	srv.On("listVoiceConsents").
 		Reply(audio.ListVoiceConsentsResponse{Object: audio.ListVoiceConsentsResponseObjectList,
@@ -141,7 +142,7 @@ func TestListVoiceConsentsAllFollowsPages(t *testing.T) {
 // and one it does not know, decodes.
 func TestCreateVoiceDecodesNewerVoices(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createVoice").Reply(`{"object":"audio.voice","id":"voice_123abc","name":"Ada","created_at":1734220800,"type":"audio_sample","accent":"british"}`)
 	v, err := audio.New(srv.Client()).CreateVoice(context.Background(), audio.CreateVoiceRequest{
 		Name: "Ada", Consent: "cons_1234", AudioSample: client.File(bytes.NewReader(wav), "sample.wav", "audio/wav")})

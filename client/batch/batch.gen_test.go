@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/batch"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCancelGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"cancelled_at":1,"cancelling_at":1,"completed_at":1,"completion_window":"text","created_at":1,"endpoint":"text","error_file_id":"text","errors":{"data":[{"code":"text","line":1,"message":"text","param":"text"}],"object":"text"},"expired_at":1,"expires_at":1,"failed_at":1,"finalizing_at":1,"id":"text","in_progress_at":1,"input_file_id":"text","metadata":{"key":"text"},"model":"text","object":"batch","output_file_id":"text","request_counts":{"completed":1,"failed":1,"total":1},"status":"validating","usage":{"compute_units":1,"input_tokens":1,"input_tokens_details":{"cache_write_tokens":1,"cached_tokens":1},"output_tokens":1,"output_tokens_details":{"reasoning_tokens":1},"total_tokens":1}}`
 	srv.On("cancelBatch").ReplyBytes("application/json", []byte(answer))
 	svc := batch.New(srv.Client())
@@ -47,7 +48,7 @@ func TestCancelGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"cancelled_at":1,"cancelling_at":1,"completed_at":1,"completion_window":"text","created_at":1,"endpoint":"text","error_file_id":"text","errors":{"data":[{"code":"text","line":1,"message":"text","param":"text"}],"object":"text"},"expired_at":1,"expires_at":1,"failed_at":1,"finalizing_at":1,"id":"text","in_progress_at":1,"input_file_id":"text","metadata":{"key":"text"},"model":"text","object":"batch","output_file_id":"text","request_counts":{"completed":1,"failed":1,"total":1},"status":"validating","usage":{"compute_units":1,"input_tokens":1,"input_tokens_details":{"cache_write_tokens":1,"cached_tokens":1},"output_tokens":1,"output_tokens_details":{"reasoning_tokens":1},"total_tokens":1}}`
 	srv.On("createBatch").ReplyBytes("application/json", []byte(answer))
 	svc := batch.New(srv.Client())
@@ -69,7 +70,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"cancelled_at":1,"cancelling_at":1,"completed_at":1,"completion_window":"text","created_at":1,"endpoint":"text","error_file_id":"text","errors":{"data":[{"code":"text","line":1,"message":"text","param":"text"}],"object":"text"},"expired_at":1,"expires_at":1,"failed_at":1,"finalizing_at":1,"id":"text","in_progress_at":1,"input_file_id":"text","metadata":{"key":"text"},"model":"text","object":"batch","output_file_id":"text","request_counts":{"completed":1,"failed":1,"total":1},"status":"validating","usage":{"compute_units":1,"input_tokens":1,"input_tokens_details":{"cache_write_tokens":1,"cached_tokens":1},"output_tokens":1,"output_tokens_details":{"reasoning_tokens":1},"total_tokens":1}}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listBatches").ReplyBytes("application/json", []byte(answer))
 	svc := batch.New(srv.Client())
@@ -91,7 +92,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"cancelled_at":1,"cancelling_at":1,"completed_at":1,"completion_window":"text","created_at":1,"endpoint":"text","error_file_id":"text","errors":{"data":[{"code":"text","line":1,"message":"text","param":"text"}],"object":"text"},"expired_at":1,"expires_at":1,"failed_at":1,"finalizing_at":1,"id":"text","in_progress_at":1,"input_file_id":"text","metadata":{"key":"text"},"model":"text","object":"batch","output_file_id":"text","request_counts":{"completed":1,"failed":1,"total":1},"status":"validating","usage":{"compute_units":1,"input_tokens":1,"input_tokens_details":{"cache_write_tokens":1,"cached_tokens":1},"output_tokens":1,"output_tokens_details":{"reasoning_tokens":1},"total_tokens":1}}`
 	srv.On("retrieveBatch").ReplyBytes("application/json", []byte(answer))
 	svc := batch.New(srv.Client())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/oapi-openai/openai/client/batch"
 	"github.com/oapi-openai/openai/client/responses"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -21,7 +22,7 @@ import (
 // checks every request against the spec: the batch answers each request of
 // its input file with a response saying "Summary of <custom_id>".
 func fakeBatchRun(t *exampleT) *openaitest.Server {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	var mu sync.Mutex
 	var output strings.Builder
 	srv.On("createFile").Handle(func(w http.ResponseWriter, r *http.Request) {
@@ -149,7 +150,7 @@ func ExampleWriter() {
 func ExampleService_Resume() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveBatch").Reply(`{"id":"batch_abc","object":"batch","endpoint":"/v1/embeddings","input_file_id":"file-in",
 		"completion_window":"24h","status":"completed","output_file_id":"file-out","error_file_id":"file-err","created_at":1}`)
 	srv.On("downloadFile").Handle(func(w http.ResponseWriter, r *http.Request) {
@@ -189,7 +190,7 @@ func ExampleService_Resume() {
 func ExampleJob_Cancel() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	b := `{"id":"batch_abc","object":"batch","endpoint":"/v1/responses","input_file_id":"file-in","completion_window":"24h",
 		"status":"%s","created_at":1,"request_counts":{"total":100,"completed":%d,"failed":0}}`
 	srv.On("retrieveBatch").Reply(fmt.Sprintf(b, "in_progress", 40))

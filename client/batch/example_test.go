@@ -13,6 +13,7 @@ import (
 	"github.com/oapi-openai/openai/client/batch"
 	"github.com/oapi-openai/openai/client/files"
 	"github.com/oapi-openai/openai/client/responses"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -70,7 +71,7 @@ func exampleBatch(id string, status batch.Status, total, completed, failed int64
 func ExampleService_Create() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createFile").Reply(`{"id":"file-in","object":"file","bytes":226,"created_at":1741476540,"filename":"questions.jsonl","purpose":"batch"}`)
 	srv.On("createBatch").Reply(exampleBatch("batch_abc123", batch.StatusValidating, 0, 0, 0))
 	srv.On("retrieveBatch").
@@ -171,7 +172,7 @@ func ExampleService_Create() {
 func ExampleService_Get() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	failed := exampleBatch("batch_abc123", batch.StatusFailed, 0, 0, 0)
 	failed.FailedAt = failed.ExpiresAt
 	failed.Errors = &batch.Errors{Data: []batch.Error{
@@ -206,7 +207,7 @@ func ptr[T any](v T) *T { return &v }
 func ExampleService_Cancel() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("cancelBatch").Reply(exampleBatch("batch_abc123", batch.StatusCancelling, 100, 40, 2))
 	srv.On("retrieveBatch").
 		Reply(exampleBatch("batch_abc123", batch.StatusCancelling, 100, 41, 2)).
@@ -239,7 +240,7 @@ func ExampleService_Cancel() {
 func ExampleService_List() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("listBatches").Reply(batch.ListResponse{
 		Object: "list", HasMore: true, FirstID: ptr("batch_3"), LastID: ptr("batch_2"),
 		Data: []batch.Batch{
@@ -273,7 +274,7 @@ func ExampleService_List() {
 func ExampleService_ListAll() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("listBatches").
 		Reply(batch.ListResponse{Object: "list", HasMore: true, LastID: ptr("batch_4"), Data: []batch.Batch{
 			exampleBatch("batch_5", batch.StatusCompleted, 10, 10, 0),

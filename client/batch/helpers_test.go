@@ -17,6 +17,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/batch"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -293,7 +294,7 @@ func fast() batch.JobOption { return batch.WithPollInterval(time.Millisecond, 2*
 
 func TestJobRoundTrip(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeBatchAPI(t, srv)
 	f.polls = 2
 	f.fail["r3"] = true
@@ -355,7 +356,7 @@ func TestJobRoundTrip(t *testing.T) {
 
 func TestResultsReportUnknownDuplicateAndMissingIDs(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeBatchAPI(t, srv)
 	f.extra = []string{
 		`{"id":"batch_req_x","custom_id":"stranger","response":{"status_code":200,"request_id":"req_x","body":{"id":"stranger"}},"error":null}`,
@@ -414,7 +415,7 @@ func TestResultsReportUnknownDuplicateAndMissingIDs(t *testing.T) {
 
 func TestStartUploadsLargeInputsInParts(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeBatchAPI(t, srv)
 	var mu sync.Mutex
 	var parts [][]byte
@@ -479,7 +480,7 @@ func TestWaitReportsFailedBatchesAndGivesUpWithTheContext(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	start := func(t *testing.T, f func(*fakeBatchAPI)) (*batch.Job, *fakeBatchAPI) {
-		srv := openaitest.NewServer(t)
+		srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 		api := newFakeBatchAPI(t, srv)
 		f(api)
 		in, _ := batch.NewInput(batch.CreateRequestEndpointV1Embeddings, batch.InputDir(t.TempDir()))
@@ -526,7 +527,7 @@ func TestWaitReportsFailedBatchesAndGivesUpWithTheContext(t *testing.T) {
 
 func TestWaitRetriesTransientFailures(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	b := map[string]any{"id": "batch_1", "object": "batch", "endpoint": "/v1/embeddings", "input_file_id": "file-in1",
 		"completion_window": "24h", "status": "in_progress", "created_at": 1}
 	done := map[string]any{}
@@ -557,7 +558,7 @@ func TestWaitRetriesTransientFailures(t *testing.T) {
 
 func TestStartCancelsWhatItStartedWhenAStepFails(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeBatchAPI(t, srv)
 	srv.On("createBatch").Handle(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()

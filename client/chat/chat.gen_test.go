@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/chat"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"content":[{"bytes":[1],"logprob":1,"token":"text","top_logprobs":[{"logprob":1,"token":"text"}]}],"refusal":[{"bytes":[1],"logprob":1,"token":"text","top_logprobs":[{"logprob":1,"token":"text"}]}]},"message":{"annotations":[{"type":"url_citation","url_citation":{}}],"audio":{"data":"text","expires_at":1,"id":"text","transcript":"text"},"content":"text","function_call":{"arguments":"text","name":"text"},"reasoning":"text","reasoning_content":"text","refusal":"text","role":"assistant","tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]}}],"created":1,"id":"text","metadata":{"key":"text"},"model":"text","moderation":{"input":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"},"output":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"}},"object":"chat.completion","service_tier":"auto","system_fingerprint":"text","usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"image_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1,"text_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cache_write_tokens":1,"cached_tokens":1,"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
 	srv.On("createChatCompletion").ReplyBytes("application/json", []byte(answer))
 	svc := chat.New(srv.Client())
@@ -48,7 +49,7 @@ func TestCreateGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestCreateStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"choices":[{"delta":{"audio":{"data":"text","expires_at":1,"id":"text","transcript":"text"},"content":"text","function_call":{"arguments":"text","name":"text"},"reasoning":"text","reasoning_content":"text","refusal":"text","role":"developer","tool_calls":[{"custom":{},"function":{},"id":"text","index":1,"type":"function"}]},"finish_reason":"stop","index":1,"logprobs":{"content":[{"bytes":[1],"logprob":1,"token":"text","top_logprobs":[{"logprob":1,"token":"text"}]}],"refusal":[{"bytes":[1],"logprob":1,"token":"text","top_logprobs":[{"logprob":1,"token":"text"}]}]}}],"created":1,"id":"text","model":"text","moderation":{"input":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"},"output":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"}},"obfuscation":"text","object":"chat.completion.chunk","service_tier":"auto","system_fingerprint":"text","usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"image_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1,"text_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cache_write_tokens":1,"cached_tokens":1,"image_tokens":1,"text_tokens":1},"total_tokens":1}}`,
 	}
@@ -82,7 +83,7 @@ func TestCreateStreamGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"chat.completion.deleted"}`
 	srv.On("deleteChatCompletion").ReplyBytes("application/json", []byte(answer))
 	svc := chat.New(srv.Client())
@@ -102,7 +103,7 @@ func TestDeleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"content":[{"bytes":[1],"logprob":1,"token":"text","top_logprobs":[{"logprob":1,"token":"text"}]}],"refusal":[{"bytes":[1],"logprob":1,"token":"text","top_logprobs":[{"logprob":1,"token":"text"}]}]},"message":{"annotations":[{"type":"url_citation","url_citation":{}}],"audio":{"data":"text","expires_at":1,"id":"text","transcript":"text"},"content":"text","function_call":{"arguments":"text","name":"text"},"reasoning":"text","reasoning_content":"text","refusal":"text","role":"assistant","tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]}}],"created":1,"frequency_penalty":1,"id":"text","metadata":{"key":"text"},"model":"text","moderation":{"input":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"},"output":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"}},"object":"chat.completion","presence_penalty":1,"request_id":"text","response_format":{"type":"text"},"seed":1,"service_tier":"auto","system_fingerprint":"text","temperature":1,"tool_choice":"none","tools":[{"function":{"description":"text","name":"text","parameters":{"key":"value"},"strict":true},"type":"function"}],"top_p":1,"usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"image_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1,"text_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cache_write_tokens":1,"cached_tokens":1,"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
 	srv.On("getChatCompletion").ReplyBytes("application/json", []byte(answer))
 	svc := chat.New(srv.Client())
@@ -122,7 +123,7 @@ func TestGetGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetMessagesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"annotations":[{"type":"url_citation","url_citation":{"end_index":1,"start_index":1,"title":"text","url":"text"}}],"audio":{"data":"text","expires_at":1,"id":"text","transcript":"text"},"content":"text","content_parts":[{"prompt_cache_breakpoint":{"mode":"explicit","ttl":"30m"},"text":"text","type":"text"}],"function_call":{"arguments":"text","name":"text"},"id":"text","name":"text","refusal":"text","role":"developer","tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("getChatCompletionMessages").ReplyBytes("application/json", []byte(answer))
 	svc := chat.New(srv.Client())
@@ -144,7 +145,7 @@ func TestGetMessagesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"content":[{"logprob":1,"token":"text"}],"refusal":[{"logprob":1,"token":"text"}]},"message":{"annotations":[{}],"audio":{"data":"text","expires_at":1,"id":"text","transcript":"text"},"content":"text","function_call":{"arguments":"text","name":"text"},"reasoning":"text","reasoning_content":"text","refusal":"text","role":"assistant","tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]}}],"created":1,"frequency_penalty":1,"id":"text","metadata":{"key":"text"},"model":"text","moderation":{"input":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"},"output":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"}},"object":"chat.completion","presence_penalty":1,"request_id":"text","response_format":{"type":"text"},"seed":1,"service_tier":"auto","system_fingerprint":"text","temperature":1,"tool_choice":"none","tools":[{"function":{"description":"text","name":"text","parameters":{"key":"value"},"strict":true},"type":"function"}],"top_p":1,"usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"image_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1,"text_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cache_write_tokens":1,"cached_tokens":1,"image_tokens":1,"text_tokens":1},"total_tokens":1}}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listChatCompletions").ReplyBytes("application/json", []byte(answer))
 	svc := chat.New(srv.Client())
@@ -166,7 +167,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"content":[{"bytes":[1],"logprob":1,"token":"text","top_logprobs":[{"logprob":1,"token":"text"}]}],"refusal":[{"bytes":[1],"logprob":1,"token":"text","top_logprobs":[{"logprob":1,"token":"text"}]}]},"message":{"annotations":[{"type":"url_citation","url_citation":{}}],"audio":{"data":"text","expires_at":1,"id":"text","transcript":"text"},"content":"text","function_call":{"arguments":"text","name":"text"},"reasoning":"text","reasoning_content":"text","refusal":"text","role":"assistant","tool_calls":[{"function":{"arguments":"text","name":"text"},"id":"text","type":"function"}]}}],"created":1,"frequency_penalty":1,"id":"text","metadata":{"key":"text"},"model":"text","moderation":{"input":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"},"output":{"categories":{"key":true},"category_applied_input_types":{"key":["text"]},"category_scores":{"key":1},"flagged":true,"model":"text","type":"moderation_result"}},"object":"chat.completion","presence_penalty":1,"request_id":"text","response_format":{"type":"text"},"seed":1,"service_tier":"auto","system_fingerprint":"text","temperature":1,"tool_choice":"none","tools":[{"function":{"description":"text","name":"text","parameters":{"key":"value"},"strict":true},"type":"function"}],"top_p":1,"usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"image_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1,"text_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cache_write_tokens":1,"cached_tokens":1,"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
 	srv.On("updateChatCompletion").ReplyBytes("application/json", []byte(answer))
 	svc := chat.New(srv.Client())

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/chatkit"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCancelSessionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"chatkit_configuration":{"automatic_thread_titling":{"enabled":true},"file_upload":{"enabled":true,"max_file_size":1,"max_files":1},"history":{"enabled":true,"recent_threads":1}},"client_secret":"text","expires_at":1,"id":"text","max_requests_per_1_minute":1,"object":"chatkit.session","rate_limits":{"max_requests_per_1_minute":1},"status":"active","user":"text","workflow":{"id":"text","state_variables":{"key":{}},"tracing":{"enabled":true},"version":"text"}}`
 	srv.On("cancelChatKitSession").ReplyBytes("application/json", []byte(answer))
 	svc := chatkit.New(srv.Client())
@@ -47,7 +48,7 @@ func TestCancelSessionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateSessionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"chatkit_configuration":{"automatic_thread_titling":{"enabled":true},"file_upload":{"enabled":true,"max_file_size":1,"max_files":1},"history":{"enabled":true,"recent_threads":1}},"client_secret":"text","expires_at":1,"id":"text","max_requests_per_1_minute":1,"object":"chatkit.session","rate_limits":{"max_requests_per_1_minute":1},"status":"active","user":"text","workflow":{"id":"text","state_variables":{"key":{}},"tracing":{"enabled":true},"version":"text"}}`
 	srv.On("createChatKitSession").ReplyBytes("application/json", []byte(answer))
 	svc := chatkit.New(srv.Client())
@@ -69,7 +70,7 @@ func TestCreateSessionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteThreadGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"chatkit.thread.deleted"}`
 	srv.On("deleteChatKitThread").ReplyBytes("application/json", []byte(answer))
 	svc := chatkit.New(srv.Client())
@@ -89,7 +90,7 @@ func TestDeleteThreadGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListThreadItemsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"attachments":[{"id":"text","mime_type":"text","name":"text","preview_url":"text","type":"image"}],"content":[{"text":"text","type":"input_text"}],"created_at":1,"id":"text","inference_options":{"model":"text","tool_choice":{"id":"text"}},"object":"chatkit.thread_item","thread_id":"text","type":"chatkit.user_message"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listChatKitThreadItems").ReplyBytes("application/json", []byte(answer))
 	svc := chatkit.New(srv.Client())
@@ -111,7 +112,7 @@ func TestListThreadItemsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListThreadsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"id":"text","object":"chatkit.thread","status":{"type":"active"},"title":"text","user":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listChatKitThreads").ReplyBytes("application/json", []byte(answer))
 	svc := chatkit.New(srv.Client())
@@ -133,7 +134,7 @@ func TestListThreadsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetThreadGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","object":"chatkit.thread","status":{"type":"active"},"title":"text","user":"text"}`
 	srv.On("retrieveChatKitThread").ReplyBytes("application/json", []byte(answer))
 	svc := chatkit.New(srv.Client())

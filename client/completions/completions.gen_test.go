@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/completions"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"text_offset":[1],"token_logprobs":[1],"tokens":["text"],"top_logprobs":[{"key":1}]},"text":"text"}],"created":1,"id":"text","model":"text","object":"text_completion","system_fingerprint":"text","usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"image_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1,"text_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cache_write_tokens":1,"cached_tokens":1,"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
 	srv.On("createCompletion").ReplyBytes("application/json", []byte(answer))
 	svc := completions.New(srv.Client())
@@ -48,7 +49,7 @@ func TestCreateGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestCreateStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"choices":[{"finish_reason":"stop","index":1,"logprobs":{"text_offset":[1],"token_logprobs":[1],"tokens":["text"],"top_logprobs":[{"key":1}]},"text":"text"}],"created":1,"id":"text","model":"text","object":"text_completion","system_fingerprint":"text","usage":{"completion_tokens":1,"completion_tokens_details":{"accepted_prediction_tokens":1,"audio_tokens":1,"image_tokens":1,"reasoning_tokens":1,"rejected_prediction_tokens":1,"text_tokens":1},"prompt_tokens":1,"prompt_tokens_details":{"audio_tokens":1,"cache_write_tokens":1,"cached_tokens":1,"image_tokens":1,"text_tokens":1},"total_tokens":1}}`,
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/containers"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"expires_after":{"anchor":"last_active_at","minutes":1},"id":"text","last_active_at":1,"memory_limit":"text","name":"text","network_policy":{"type":"disabled"},"object":"text","status":"text"}`
 	srv.On("createContainer").ReplyBytes("application/json", []byte(answer))
 	svc := containers.New(srv.Client())
@@ -49,7 +50,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateFileGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"bytes":1,"container_id":"text","created_at":1,"id":"text","object":"text","path":"text","source":"text"}`
 	srv.On("createContainerFile").ReplyBytes("application/json", []byte(answer))
 	svc := containers.New(srv.Client())
@@ -72,7 +73,7 @@ func TestCreateFileGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateFileJSONGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"bytes":1,"container_id":"text","created_at":1,"id":"text","object":"text","path":"text","source":"text"}`
 	srv.On("createContainerFile").ReplyBytes("application/json", []byte(answer))
 	svc := containers.New(srv.Client())
@@ -94,7 +95,7 @@ func TestCreateFileJSONGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{}`
 	srv.On("deleteContainer").ReplyBytes("application/json", []byte(answer))
 	svc := containers.New(srv.Client())
@@ -112,7 +113,7 @@ func TestDeleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteFileGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{}`
 	srv.On("deleteContainerFile").ReplyBytes("application/json", []byte(answer))
 	svc := containers.New(srv.Client())
@@ -130,7 +131,7 @@ func TestDeleteFileGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDownloadFileGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `synthesized download
 `
 	srv.On("downloadContainerFile").ReplyBytes("*/*", []byte(answer))
@@ -158,7 +159,7 @@ func TestDownloadFileGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListFilesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"bytes":1,"container_id":"text","created_at":1,"id":"text","object":"text","path":"text","source":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listContainerFiles").ReplyBytes("application/json", []byte(answer))
 	svc := containers.New(srv.Client())
@@ -180,7 +181,7 @@ func TestListFilesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"expires_after":{"anchor":"last_active_at","minutes":1},"id":"text","last_active_at":1,"memory_limit":"text","name":"text","network_policy":{"type":"disabled"},"object":"text","status":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listContainers").ReplyBytes("application/json", []byte(answer))
 	svc := containers.New(srv.Client())
@@ -202,7 +203,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"expires_after":{"anchor":"last_active_at","minutes":1},"id":"text","last_active_at":1,"memory_limit":"text","name":"text","network_policy":{"type":"disabled"},"object":"text","status":"text"}`
 	srv.On("retrieveContainer").ReplyBytes("application/json", []byte(answer))
 	svc := containers.New(srv.Client())
@@ -222,7 +223,7 @@ func TestGetGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetFileGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"bytes":1,"container_id":"text","created_at":1,"id":"text","object":"text","path":"text","source":"text"}`
 	srv.On("retrieveContainerFile").ReplyBytes("application/json", []byte(answer))
 	svc := containers.New(srv.Client())

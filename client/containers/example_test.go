@@ -12,6 +12,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/containers"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -33,7 +34,7 @@ func (t *exampleT) finish() {
 func ExampleService_SaveFiles() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t) // checks every request against the spec
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec())) // checks every request against the spec
 	srv.On("createContainer").Reply(`{"id":"cntr_abc","object":"container","name":"analysis","created_at":1747857508,
 		"status":"running","memory_limit":"4g","expires_after":{"anchor":"last_active_at","minutes":20}}`)
 	srv.On("createContainerFile").Reply(`{"id":"cfile_1","object":"container.file","container_id":"cntr_abc","created_at":1,
@@ -83,7 +84,7 @@ func ExampleService_SaveFiles() {
 func ExampleService_DownloadFileTo() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("downloadContainerFile").ReplyBytes("text/plain", []byte("Sales grew by 12%.\n"))
 
 	n, err := containers.New(srv.Client()).DownloadFileTo(context.Background(), "cntr_abc", "cfile_2", os.Stdout)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/containers"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -23,7 +24,7 @@ func fileJSON(id, path string, size int) string {
 
 func TestSaveFilesStreamsEachFileUnderDir(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("listContainerFiles").
 		Reply(`{"object":"list","has_more":true,"last_id":"cfile_2","data":[` + fileJSON("cfile_1", "/mnt/data/report.csv", 9) + "," +
 			fileJSON("cfile_2", "/mnt/data/../../etc/passwd", 4) + `]}`).
@@ -68,7 +69,7 @@ func TestSaveFilesStreamsEachFileUnderDir(t *testing.T) {
 
 func TestDownloadFileToAndUploadFile(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("downloadContainerFile").ReplyBytes("text/csv", []byte("x,y\n"))
 	srv.On("createContainerFile").Reply(fileJSON("cfile_9", "/mnt/data/input.csv", 4))
 	svc := containers.New(srv.Client())

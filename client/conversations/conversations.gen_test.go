@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/conversations"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"conversation"}`
 	srv.On("createConversation").ReplyBytes("application/json", []byte(answer))
 	svc := conversations.New(srv.Client())
@@ -49,7 +50,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateItemsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"content":[{"prompt_cache_breakpoint":{"mode":"explicit","ttl":"30m"},"text":"text","type":"input_text"}],"id":"text","phase":"commentary","role":"unknown","status":"in_progress","type":"message"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("createConversationItems").ReplyBytes("application/json", []byte(answer))
 	svc := conversations.New(srv.Client())
@@ -73,7 +74,7 @@ func TestCreateItemsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"conversation.deleted"}`
 	srv.On("deleteConversation").ReplyBytes("application/json", []byte(answer))
 	svc := conversations.New(srv.Client())
@@ -93,7 +94,7 @@ func TestDeleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteItemGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"conversation"}`
 	srv.On("deleteConversationItem").ReplyBytes("application/json", []byte(answer))
 	svc := conversations.New(srv.Client())
@@ -113,7 +114,7 @@ func TestDeleteItemGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"conversation"}`
 	srv.On("getConversation").ReplyBytes("application/json", []byte(answer))
 	svc := conversations.New(srv.Client())
@@ -133,7 +134,7 @@ func TestGetGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetItemGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"content":[{"prompt_cache_breakpoint":{"mode":"explicit","ttl":"30m"},"text":"text","type":"input_text"}],"id":"text","phase":"commentary","role":"unknown","status":"in_progress","type":"message"}`
 	srv.On("getConversationItem").ReplyBytes("application/json", []byte(answer))
 	svc := conversations.New(srv.Client())
@@ -155,7 +156,7 @@ func TestGetItemGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListItemsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"content":[{"prompt_cache_breakpoint":{"mode":"explicit","ttl":"30m"},"text":"text","type":"input_text"}],"id":"text","phase":"commentary","role":"unknown","status":"in_progress","type":"message"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listConversationItems").ReplyBytes("application/json", []byte(answer))
 	svc := conversations.New(srv.Client())
@@ -177,7 +178,7 @@ func TestListItemsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","metadata":{"key":"text"},"object":"conversation"}`
 	srv.On("updateConversation").ReplyBytes("application/json", []byte(answer))
 	svc := conversations.New(srv.Client())

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/embeddings"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"embedding":[1],"index":1,"object":"embedding"}],"model":"text","object":"list","usage":{"prompt_tokens":1,"total_tokens":1}}`
 	srv.On("createEmbedding").ReplyBytes("application/json", []byte(answer))
 	svc := embeddings.New(srv.Client())

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/evals"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCancelRunGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"data_source":{"source":{"content":[{"item":{"key":"value"},"sample":{"key":"value"}}],"type":"file_content"},"type":"jsonl"},"error":{"code":"text","message":"text"},"eval_id":"text","id":"text","metadata":{"key":"text"},"model":"text","name":"text","object":"eval.run","per_model_usage":[{"cached_tokens":1,"completion_tokens":1,"invocation_count":1,"model_name":"text","prompt_tokens":1,"total_tokens":1}],"per_testing_criteria_results":[{"failed":1,"passed":1,"testing_criteria":"text"}],"report_url":"text","result_counts":{"errored":1,"failed":1,"passed":1,"total":1},"status":"queued"}`
 	srv.On("cancelEvalRun").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -47,7 +48,7 @@ func TestCancelRunGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"data_source_config":{"include_sample_schema":true,"item_schema":{"key":"value"},"schema":{"key":"value"},"type":"custom"},"id":"text","metadata":{"key":"text"},"name":"text","object":"eval","testing_criteria":[{"id":"text","input":[{"content":"text","role":"text","type":"message"}],"labels":["text"],"model":"text","name":"text","passing_labels":["text"],"type":"label_model"}]}`
 	srv.On("createEval").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -69,7 +70,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateRunGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"data_source":{"source":{"content":[{"item":{"key":"value"},"sample":{"key":"value"}}],"type":"file_content"},"type":"jsonl"},"error":{"code":"text","message":"text"},"eval_id":"text","id":"text","metadata":{"key":"text"},"model":"text","name":"text","object":"eval.run","per_model_usage":[{"cached_tokens":1,"completion_tokens":1,"invocation_count":1,"model_name":"text","prompt_tokens":1,"total_tokens":1}],"per_testing_criteria_results":[{"failed":1,"passed":1,"testing_criteria":"text"}],"report_url":"text","result_counts":{"errored":1,"failed":1,"passed":1,"total":1},"status":"queued"}`
 	srv.On("createEvalRun").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -91,7 +92,7 @@ func TestCreateRunGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"eval_id":"text","object":"eval.deleted"}`
 	srv.On("deleteEval").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -111,7 +112,7 @@ func TestDeleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteRunGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"object":"eval.run.deleted","run_id":"text"}`
 	srv.On("deleteEvalRun").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -131,7 +132,7 @@ func TestDeleteRunGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"data_source_config":{"include_sample_schema":true,"item_schema":{"key":"value"},"schema":{"key":"value"},"type":"custom"},"id":"text","metadata":{"key":"text"},"name":"text","object":"eval","testing_criteria":[{"id":"text","input":[{"content":"text","role":"text","type":"message"}],"labels":["text"],"model":"text","name":"text","passing_labels":["text"],"type":"label_model"}]}`
 	srv.On("getEval").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -151,7 +152,7 @@ func TestGetGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetRunGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"data_source":{"source":{"content":[{"item":{"key":"value"},"sample":{"key":"value"}}],"type":"file_content"},"type":"jsonl"},"error":{"code":"text","message":"text"},"eval_id":"text","id":"text","metadata":{"key":"text"},"model":"text","name":"text","object":"eval.run","per_model_usage":[{"cached_tokens":1,"completion_tokens":1,"invocation_count":1,"model_name":"text","prompt_tokens":1,"total_tokens":1}],"per_testing_criteria_results":[{"failed":1,"passed":1,"testing_criteria":"text"}],"report_url":"text","result_counts":{"errored":1,"failed":1,"passed":1,"total":1},"status":"queued"}`
 	srv.On("getEvalRun").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -171,7 +172,7 @@ func TestGetRunGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetOutputItemGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"datasource_item":{"key":"value"},"datasource_item_id":1,"eval_id":"text","id":"text","object":"eval.run.output_item","results":[{"name":"text","passed":true,"sample":{"key":"value"},"score":1,"type":"text"}],"run_id":"text","sample":{"error":{"code":"text","message":"text"},"finish_reason":"text","input":[{"content":"text","role":"text"}],"max_completion_tokens":1,"model":"text","output":[{"content":"text","role":"text"}],"seed":1,"temperature":1,"top_p":1,"usage":{"cached_tokens":1,"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}},"status":"text"}`
 	srv.On("getEvalRunOutputItem").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -191,7 +192,7 @@ func TestGetOutputItemGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListOutputItemsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"datasource_item":{"key":"value"},"datasource_item_id":1,"eval_id":"text","id":"text","object":"eval.run.output_item","results":[{"name":"text","passed":true,"sample":{"key":"value"},"score":1,"type":"text"}],"run_id":"text","sample":{"error":{"code":"text","message":"text"},"finish_reason":"text","input":[{"content":"text","role":"text"}],"max_completion_tokens":1,"model":"text","output":[{"content":"text","role":"text"}],"seed":1,"temperature":1,"top_p":1,"usage":{"cached_tokens":1,"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}},"status":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("getEvalRunOutputItems").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -213,7 +214,7 @@ func TestListOutputItemsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListRunsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"data_source":{"source":{"content":[{"item":{"key":"value"}}],"type":"file_content"},"type":"jsonl"},"error":{"code":"text","message":"text"},"eval_id":"text","id":"text","metadata":{"key":"text"},"model":"text","name":"text","object":"eval.run","per_model_usage":[{"cached_tokens":1,"completion_tokens":1,"invocation_count":1,"model_name":"text","prompt_tokens":1,"total_tokens":1}],"per_testing_criteria_results":[{"failed":1,"passed":1,"testing_criteria":"text"}],"report_url":"text","result_counts":{"errored":1,"failed":1,"passed":1,"total":1},"status":"queued"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("getEvalRuns").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -235,7 +236,7 @@ func TestListRunsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"data_source_config":{"include_sample_schema":true,"item_schema":{"key":"value"},"schema":{"key":"value"},"type":"custom"},"id":"text","metadata":{"key":"text"},"name":"text","object":"eval","testing_criteria":[{"id":"text","input":[{"content":"text","role":"text"}],"labels":["text"],"model":"text","name":"text","passing_labels":["text"],"type":"label_model"}]}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listEvals").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())
@@ -257,7 +258,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"data_source_config":{"include_sample_schema":true,"item_schema":{"key":"value"},"schema":{"key":"value"},"type":"custom"},"id":"text","metadata":{"key":"text"},"name":"text","object":"eval","testing_criteria":[{"id":"text","input":[{"content":"text","role":"text","type":"message"}],"labels":["text"],"model":"text","name":"text","passing_labels":["text"],"type":"label_model"}]}`
 	srv.On("updateEval").ReplyBytes("application/json", []byte(answer))
 	svc := evals.New(srv.Client())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/evals"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -50,7 +51,7 @@ func TestCreateRefusesBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
 			t.Parallel()
-			srv := openaitest.NewServer(t)
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 			_, err := evals.New(srv.Client()).Create(context.Background(), c.req)
 			if !errors.Is(err, evals.ErrInvalidRequest) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("Create = %v, want %q", err, c.want)
@@ -79,7 +80,7 @@ func TestCreateRunRefusesBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
 			t.Parallel()
-			srv := openaitest.NewServer(t)
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 			_, err := evals.New(srv.Client()).CreateRun(context.Background(), "eval_1", evals.CreateRunRequest{DataSource: c.source})
 			if !errors.Is(err, evals.ErrInvalidRequest) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("CreateRun = %v, want %q", err, c.want)
@@ -109,7 +110,7 @@ func TestCreateRunSendsEveryDataSource(t *testing.T) {
 				Text: &evals.ResponsesTextConfig{Format: evals.TextFormatJSONSchema{Name: "answer", Schema: itemSchema}}}},
 	}
 	for _, ds := range sources {
-		srv := openaitest.NewServer(t)
+		srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 		srv.On("createEvalRun").Reply(run("queued", 0, 0, 0))
 		if _, err := evals.New(srv.Client()).CreateRun(context.Background(), "eval_1", evals.CreateRunRequest{DataSource: ds}); err != nil {
 			t.Errorf("CreateRun(%T) = %v", ds, err)
@@ -134,7 +135,7 @@ var instant = evals.WithPollInterval(0, 0)
 // A run that moves on and completes: WaitRun reports each change once.
 func TestWaitRunReportsEachChangeOnce(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getEvalRun").Reply(run("queued", 0, 0, 0)).Reply(run("in_progress", 3, 0, 0)).Reply(run("in_progress", 3, 0, 0)).
 		Reply(run("in_progress", 3, 1, 1)).Reply(run("completed", 3, 2, 1))
 	var seen []string
@@ -157,7 +158,7 @@ func TestWaitRunReportsEachChangeOnce(t *testing.T) {
 // A run that fails: WaitRun returns it with an error that says why.
 func TestWaitRunReportsAFailedRun(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getEvalRun").Reply(run("queued", 0, 0, 0)).Reply(run("failed", 0, 0, 0))
 	r, err := evals.New(srv.Client()).WaitRun(context.Background(), "eval_1", "evalrun_1", instant)
 	if !errors.Is(err, evals.ErrRunFailed) || !strings.Contains(err.Error(), "line 2 of file-abc is not JSON (invalid_file)") {
@@ -170,7 +171,7 @@ func TestWaitRunReportsAFailedRun(t *testing.T) {
 
 func TestWaitRunReportsACanceledRun(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getEvalRun").Reply(run("canceled", 0, 0, 0))
 	if _, err := evals.New(srv.Client()).WaitRun(context.Background(), "eval_1", "evalrun_1", instant); !errors.Is(err, evals.ErrRunCanceled) {
 		t.Fatalf("WaitRun = %v", err)
@@ -179,7 +180,7 @@ func TestWaitRunReportsACanceledRun(t *testing.T) {
 
 func TestWaitRunStopsWithItsContext(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getEvalRun").Reply(run("in_progress", 1, 0, 0))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()

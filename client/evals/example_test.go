@@ -12,6 +12,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/evals"
 	"github.com/oapi-openai/openai/client/files"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -33,7 +34,7 @@ func (t *exampleT) finish() {
 // returns a client for it. In real code: c := client.New().
 func fakeAPI() (*client.Client, func()) {
 	t := &exampleT{}
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createEval").Reply(map[string]any{"object": "eval", "id": "eval_1", "name": "capitals", "created_at": 1743092069,
 		"data_source_config": map[string]any{"type": "custom", "schema": map[string]any{"type": "object"}},
 		"testing_criteria": []any{map[string]any{"type": "string_check", "id": "exact-1", "name": "exact",
@@ -129,7 +130,7 @@ func Example_evalRun() {
 func ExampleService_WaitRun() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getEvalRun").Reply(run("queued", 0, 0, 0)).Reply(run("failed", 0, 0, 0))
 
 	r, err := evals.New(srv.Client()).WaitRun(context.Background(), "eval_1", "evalrun_1", evals.WithPollInterval(0, 0))

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/files"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"bytes":1,"created_at":1,"expires_at":1,"filename":"text","id":"text","object":"file","purpose":"assistants","status":"uploaded","status_details":"text"}`
 	srv.On("createFile").ReplyBytes("application/json", []byte(answer))
 	svc := files.New(srv.Client())
@@ -50,7 +51,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"file"}`
 	srv.On("deleteFile").ReplyBytes("application/json", []byte(answer))
 	svc := files.New(srv.Client())
@@ -70,7 +71,7 @@ func TestDeleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDownloadGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `synthesized download
 `
 	srv.On("downloadFile").ReplyBytes("*/*", []byte(answer))
@@ -98,7 +99,7 @@ func TestDownloadGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"bytes":1,"created_at":1,"expires_at":1,"filename":"text","id":"text","object":"file","purpose":"assistants","status":"uploaded","status_details":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listFiles").ReplyBytes("application/json", []byte(answer))
 	svc := files.New(srv.Client())
@@ -120,7 +121,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"bytes":1,"created_at":1,"expires_at":1,"filename":"text","id":"text","object":"file","purpose":"assistants","status":"uploaded","status_details":"text"}`
 	srv.On("retrieveFile").ReplyBytes("application/json", []byte(answer))
 	svc := files.New(srv.Client())

@@ -13,6 +13,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/files"
 	"github.com/oapi-openai/openai/client/finetuning"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -34,7 +35,7 @@ func (t *exampleT) finish() {
 // returns a client for it. In real code: c := client.New().
 func fakeAPI() (*client.Client, func()) {
 	t := &exampleT{}
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createFile").Reply(map[string]any{"id": "file-train", "object": "file", "bytes": 512, "created_at": 1721764800,
 		"filename": "train.jsonl", "purpose": "fine-tune"})
 	srv.On("createFineTuningJob").Reply(job("validating_files"))
@@ -109,7 +110,7 @@ func Example_supervisedFineTune() {
 func ExampleService_Wait() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("running")).Reply(job("failed"))
 
 	job, err := finetuning.New(srv.Client()).Wait(context.Background(), "ftjob-1", finetuning.WithPollInterval(0, 0))

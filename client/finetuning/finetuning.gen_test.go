@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/finetuning"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCancelGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"error":{"code":"text","message":"text","param":"text"},"estimated_finish":1,"fine_tuned_model":"text","finished_at":1,"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"},"id":"text","integrations":[{"type":"wandb","wandb":{"entity":"text","name":"text","project":"text","tags":["text"]}}],"metadata":{"key":"text"},"method":{"dpo":{"hyperparameters":{"batch_size":"auto","beta":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"reinforcement":{"grader":{"input":"text","name":"text","operation":"eq","reference":"text","type":"string_check"},"hyperparameters":{"batch_size":"auto","compute_multiplier":"auto","eval_interval":"auto","eval_samples":"auto","learning_rate_multiplier":"auto","n_epochs":"auto","reasoning_effort":"default"}},"supervised":{"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"type":"supervised"},"model":"text","object":"fine_tuning.job","organization_id":"text","result_files":["text"],"seed":1,"shared_with_openai":true,"status":"validating_files","trained_tokens":1,"training_file":"text","usage_metrics":{"key":"value"},"user_provided_suffix":"text","validation_file":"text"}`
 	srv.On("cancelFineTuningJob").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())
@@ -47,7 +48,7 @@ func TestCancelGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateCheckpointPermissionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"id":"text","object":"checkpoint.permission","project_id":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("createFineTuningCheckpointPermission").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -69,7 +70,7 @@ func TestCreateCheckpointPermissionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"error":{"code":"text","message":"text","param":"text"},"estimated_finish":1,"fine_tuned_model":"text","finished_at":1,"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"},"id":"text","integrations":[{"type":"wandb","wandb":{"entity":"text","name":"text","project":"text","tags":["text"]}}],"metadata":{"key":"text"},"method":{"dpo":{"hyperparameters":{"batch_size":"auto","beta":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"reinforcement":{"grader":{"input":"text","name":"text","operation":"eq","reference":"text","type":"string_check"},"hyperparameters":{"batch_size":"auto","compute_multiplier":"auto","eval_interval":"auto","eval_samples":"auto","learning_rate_multiplier":"auto","n_epochs":"auto","reasoning_effort":"default"}},"supervised":{"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"type":"supervised"},"model":"text","object":"fine_tuning.job","organization_id":"text","result_files":["text"],"seed":1,"shared_with_openai":true,"status":"validating_files","trained_tokens":1,"training_file":"text","usage_metrics":{"key":"value"},"user_provided_suffix":"text","validation_file":"text"}`
 	srv.On("createFineTuningJob").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())
@@ -91,7 +92,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteCheckpointPermissionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"checkpoint.permission"}`
 	srv.On("deleteFineTuningCheckpointPermission").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -111,7 +112,7 @@ func TestDeleteCheckpointPermissionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListCheckpointPermissionsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"id":"text","object":"checkpoint.permission","project_id":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listFineTuningCheckpointPermissions").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client(client.WithAdminKey("sk-admin-test")))
@@ -133,7 +134,7 @@ func TestListCheckpointPermissionsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListEventsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"data":{"key":"value"},"id":"text","level":"info","message":"text","object":"fine_tuning.job.event","type":"message"}],"has_more":true,"object":"list"}`
 	srv.On("listFineTuningEvents").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())
@@ -155,7 +156,7 @@ func TestListEventsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListCheckpointsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"fine_tuned_model_checkpoint":"text","fine_tuning_job_id":"text","id":"text","metrics":{"full_valid_loss":1,"full_valid_mean_token_accuracy":1,"step":1,"train_loss":1,"train_mean_token_accuracy":1,"valid_loss":1,"valid_mean_token_accuracy":1},"object":"fine_tuning.job.checkpoint","step_number":1}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listFineTuningJobCheckpoints").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())
@@ -177,7 +178,7 @@ func TestListCheckpointsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"error":{"code":"text","message":"text","param":"text"},"estimated_finish":1,"fine_tuned_model":"text","finished_at":1,"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"},"id":"text","integrations":[{"type":"wandb","wandb":{"entity":"text","name":"text","project":"text","tags":["text"]}}],"metadata":{"key":"text"},"method":{"dpo":{"hyperparameters":{"batch_size":"auto","beta":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"reinforcement":{"grader":{"input":"text","name":"text","operation":"eq","reference":"text","type":"string_check"},"hyperparameters":{"batch_size":"auto","compute_multiplier":"auto","eval_interval":"auto","eval_samples":"auto","learning_rate_multiplier":"auto","n_epochs":"auto","reasoning_effort":"default"}},"supervised":{"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"type":"supervised"},"model":"text","object":"fine_tuning.job","organization_id":"text","result_files":["text"],"seed":1,"shared_with_openai":true,"status":"validating_files","trained_tokens":1,"training_file":"text","usage_metrics":{"key":"value"},"user_provided_suffix":"text","validation_file":"text"}],"has_more":true,"object":"list"}`
 	srv.On("listPaginatedFineTuningJobs").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())
@@ -199,7 +200,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestPauseGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"error":{"code":"text","message":"text","param":"text"},"estimated_finish":1,"fine_tuned_model":"text","finished_at":1,"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"},"id":"text","integrations":[{"type":"wandb","wandb":{"entity":"text","name":"text","project":"text","tags":["text"]}}],"metadata":{"key":"text"},"method":{"dpo":{"hyperparameters":{"batch_size":"auto","beta":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"reinforcement":{"grader":{"input":"text","name":"text","operation":"eq","reference":"text","type":"string_check"},"hyperparameters":{"batch_size":"auto","compute_multiplier":"auto","eval_interval":"auto","eval_samples":"auto","learning_rate_multiplier":"auto","n_epochs":"auto","reasoning_effort":"default"}},"supervised":{"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"type":"supervised"},"model":"text","object":"fine_tuning.job","organization_id":"text","result_files":["text"],"seed":1,"shared_with_openai":true,"status":"validating_files","trained_tokens":1,"training_file":"text","usage_metrics":{"key":"value"},"user_provided_suffix":"text","validation_file":"text"}`
 	srv.On("pauseFineTuningJob").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())
@@ -219,7 +220,7 @@ func TestPauseGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestResumeGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"error":{"code":"text","message":"text","param":"text"},"estimated_finish":1,"fine_tuned_model":"text","finished_at":1,"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"},"id":"text","integrations":[{"type":"wandb","wandb":{"entity":"text","name":"text","project":"text","tags":["text"]}}],"metadata":{"key":"text"},"method":{"dpo":{"hyperparameters":{"batch_size":"auto","beta":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"reinforcement":{"grader":{"input":"text","name":"text","operation":"eq","reference":"text","type":"string_check"},"hyperparameters":{"batch_size":"auto","compute_multiplier":"auto","eval_interval":"auto","eval_samples":"auto","learning_rate_multiplier":"auto","n_epochs":"auto","reasoning_effort":"default"}},"supervised":{"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"type":"supervised"},"model":"text","object":"fine_tuning.job","organization_id":"text","result_files":["text"],"seed":1,"shared_with_openai":true,"status":"validating_files","trained_tokens":1,"training_file":"text","usage_metrics":{"key":"value"},"user_provided_suffix":"text","validation_file":"text"}`
 	srv.On("resumeFineTuningJob").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())
@@ -239,7 +240,7 @@ func TestResumeGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"error":{"code":"text","message":"text","param":"text"},"estimated_finish":1,"fine_tuned_model":"text","finished_at":1,"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"},"id":"text","integrations":[{"type":"wandb","wandb":{"entity":"text","name":"text","project":"text","tags":["text"]}}],"metadata":{"key":"text"},"method":{"dpo":{"hyperparameters":{"batch_size":"auto","beta":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"reinforcement":{"grader":{"input":"text","name":"text","operation":"eq","reference":"text","type":"string_check"},"hyperparameters":{"batch_size":"auto","compute_multiplier":"auto","eval_interval":"auto","eval_samples":"auto","learning_rate_multiplier":"auto","n_epochs":"auto","reasoning_effort":"default"}},"supervised":{"hyperparameters":{"batch_size":"auto","learning_rate_multiplier":"auto","n_epochs":"auto"}},"type":"supervised"},"model":"text","object":"fine_tuning.job","organization_id":"text","result_files":["text"],"seed":1,"shared_with_openai":true,"status":"validating_files","trained_tokens":1,"training_file":"text","usage_metrics":{"key":"value"},"user_provided_suffix":"text","validation_file":"text"}`
 	srv.On("retrieveFineTuningJob").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())
@@ -259,7 +260,7 @@ func TestGetGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestRunGraderGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"metadata":{"errors":{"formula_parse_error":true,"invalid_variable_error":true,"model_grader_parse_error":true,"model_grader_refusal_error":true,"model_grader_server_error":true,"model_grader_server_error_details":"text","other_error":true,"python_grader_runtime_error":true,"python_grader_runtime_error_details":"text","python_grader_server_error":true,"python_grader_server_error_type":"text","sample_parse_error":true,"truncated_observation_error":true,"unresponsive_reward_error":true},"execution_time":1,"name":"text","sampled_model_name":"text","scores":{"key":"value"},"token_usage":1,"type":"text"},"model_grader_token_usage_per_model":{"key":{"cached_tokens":1,"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}},"reward":1,"sub_rewards":{"key":"value"}}`
 	srv.On("runGrader").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())
@@ -281,7 +282,7 @@ func TestRunGraderGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestValidateGraderGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"grader":{"input":"text","name":"text","operation":"eq","reference":"text","type":"string_check"}}`
 	srv.On("validateGrader").ReplyBytes("application/json", []byte(answer))
 	svc := finetuning.New(srv.Client())

@@ -13,6 +13,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/files"
 	"github.com/oapi-openai/openai/client/finetuning"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -242,7 +243,7 @@ func TestCheckJSONL(t *testing.T) {
 // whole after a rate limit.
 func TestChatJSONLUploadIsRetried(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createFile").RateLimit(time.Millisecond).Reply(map[string]any{"id": "file-train", "object": "file", "bytes": 10,
 		"created_at": 1, "filename": "train.jsonl", "purpose": "fine-tune"})
 	examples := []finetuning.ChatExample{qa("1", "a"), toolExample()}

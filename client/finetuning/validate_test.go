@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/oapi-openai/openai/client/finetuning"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -61,7 +62,7 @@ func TestCreateRefusesBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			srv := openaitest.NewServer(t) // no route: a request that got out would fail the test
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec())) // no route: a request that got out would fail the test
 			_, err := finetuning.New(srv.Client()).Create(context.Background(), c.req)
 			if !errors.Is(err, finetuning.ErrInvalidRequest) {
 				t.Fatalf("Create = %v, want ErrInvalidRequest", err)
@@ -111,7 +112,7 @@ func TestGradersWithoutRequiredFields(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
 			t.Parallel()
-			srv := openaitest.NewServer(t)
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 			svc := finetuning.New(srv.Client())
 			_, err := svc.ValidateGrader(context.Background(), finetuning.ValidateGraderRequest{Grader: c.grader})
 			if !errors.Is(err, finetuning.ErrInvalidRequest) || !strings.Contains(err.Error(), c.want) {
@@ -147,7 +148,7 @@ func TestCreateSendsValidMethods(t *testing.T) {
 	}
 	*methods[3].Reinforcement.Hyperparameters.ReasoningEffort = finetuning.ReinforcementEffortHigh
 	for _, m := range methods {
-		srv := openaitest.NewServer(t)
+		srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 		srv.On("createFineTuningJob").Reply(map[string]any{"id": "ftjob-1", "object": "fine_tuning.job", "created_at": 1,
 			"model": "gpt-4.1-mini", "status": "queued", "training_file": "file-abc"})
 		job, err := finetuning.New(srv.Client()).Create(context.Background(),

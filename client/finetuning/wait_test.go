@@ -10,6 +10,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/finetuning"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -55,7 +56,7 @@ func ids(evs []finetuning.Event) string {
 // oldest first, and returns the finished job.
 func TestWaitFollowsAJobThroughItsStates(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("validating_files")).Reply(job("queued")).Reply(job("running")).Reply(job("running")).Reply(job("succeeded"))
 	srv.On("listFineTuningEvents").
 		Reply(events(false, 2, 1)).
@@ -84,7 +85,7 @@ func TestWaitFollowsAJobThroughItsStates(t *testing.T) {
 // Without WithEvents, Wait only polls the job.
 func TestWaitWithoutEventsOnlyPollsTheJob(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("queued")).Reply(job("running")).Reply(job("succeeded"))
 	j, err := finetuning.New(srv.Client()).Wait(context.Background(), "ftjob-1", instant)
 	if err != nil || j.Status != finetuning.JobStatusSucceeded {
@@ -101,7 +102,7 @@ func TestWaitWithoutEventsOnlyPollsTheJob(t *testing.T) {
 // cursor of each page.
 func TestWaitPagesThroughNewEvents(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("running")).Reply(job("succeeded"))
 	srv.On("listFineTuningEvents").
 		Reply(events(true, 4, 3)).Reply(events(false, 2, 1)). // first poll: two pages
@@ -129,7 +130,7 @@ func TestWaitPagesThroughNewEvents(t *testing.T) {
 // A job that fails: Wait returns it with an error that says why.
 func TestWaitReportsAFailedJob(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("validating_files")).Reply(job("failed"))
 	j, err := finetuning.New(srv.Client()).Wait(context.Background(), "ftjob-1", instant)
 	if !errors.Is(err, finetuning.ErrJobFailed) {
@@ -145,7 +146,7 @@ func TestWaitReportsAFailedJob(t *testing.T) {
 
 func TestWaitReportsACancelledJob(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("cancelled"))
 	_, err := finetuning.New(srv.Client()).Wait(context.Background(), "ftjob-1", instant)
 	if !errors.Is(err, finetuning.ErrJobCancelled) {
@@ -157,7 +158,7 @@ func TestWaitReportsACancelledJob(t *testing.T) {
 // job it saw.
 func TestWaitStopsWithItsContext(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("running"))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
@@ -176,7 +177,7 @@ func TestWaitStopsWithItsContext(t *testing.T) {
 // An API error ends the wait with that error.
 func TestWaitReturnsAPIErrors(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Error(404, "No such job: ftjob-1")
 	_, err := finetuning.New(srv.Client()).Wait(context.Background(), "ftjob-1", instant)
 	var apiErr *client.APIError
@@ -188,7 +189,7 @@ func TestWaitReturnsAPIErrors(t *testing.T) {
 // A server that repeats a page forever cannot trap the events reader.
 func TestWaitStopsOnAStuckEventCursor(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("running"))
 	srv.On("listFineTuningEvents").Reply(events(true, 2, 1)).Reply(events(true, 2, 1)).Reply(events(true, 4, 3)).Reply(events(true, 4, 3))
 	_, err := finetuning.New(srv.Client()).Wait(context.Background(), "ftjob-1", instant, finetuning.WithEvents(func(finetuning.Event) {}))
@@ -200,7 +201,7 @@ func TestWaitStopsOnAStuckEventCursor(t *testing.T) {
 // FollowEvents yields each event once, oldest first, until the job ends.
 func TestFollowEventsUntilTheJobEnds(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("queued")).Reply(job("running")).Reply(job("failed"))
 	srv.On("listFineTuningEvents").Reply(events(false, 1)).Reply(events(false, 3, 2, 1)).Reply(events(false, 4, 3, 2, 1))
 	var got []finetuning.Event
@@ -218,7 +219,7 @@ func TestFollowEventsUntilTheJobEnds(t *testing.T) {
 // Breaking out of the loop stops polling at once.
 func TestFollowEventsStopsWhenTheLoopBreaks(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("running"))
 	srv.On("listFineTuningEvents").Reply(events(false, 3, 2, 1))
 	n := 0
@@ -238,7 +239,7 @@ func TestFollowEventsStopsWhenTheLoopBreaks(t *testing.T) {
 // An error (here the context) is yielded last.
 func TestFollowEventsYieldsTheContextError(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("running"))
 	srv.On("listFineTuningEvents").Reply(events(false, 1))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -260,7 +261,7 @@ func TestFollowEventsYieldsTheContextError(t *testing.T) {
 // WithCallOptions reaches every call.
 func TestWaitPassesCallOptions(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("retrieveFineTuningJob").Reply(job("succeeded"))
 	srv.On("listFineTuningEvents").Reply(events(false, 1))
 	_, err := finetuning.New(srv.Client()).Wait(context.Background(), "ftjob-1", instant,

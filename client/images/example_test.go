@@ -13,6 +13,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/images"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -54,7 +55,7 @@ func examplePNG(w, h int) string {
 func ExampleService_Create() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createImage").Reply(map[string]any{
 		"created": 1713833628, "background": "opaque", "output_format": "png", "quality": "low", "size": "1024x1024",
 		"data": []any{map[string]any{"b64_json": examplePNG(6, 4)}},
@@ -96,7 +97,7 @@ func ExampleService_Create() {
 func ExampleService_CreateStream() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	event := func(typ string, fields map[string]any) openaitest.Event {
 		fields["type"], fields["created_at"], fields["size"], fields["quality"], fields["background"], fields["output_format"] =
 			typ, 1713833628, "1024x1024", "medium", "opaque", "png"
@@ -152,7 +153,7 @@ func ExampleService_CreateStream() {
 func ExampleService_CreateEdit() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createImageEdit").Reply(map[string]any{"created": 1713833628, "output_format": "png", "size": "1024x1024",
 		"data": []any{map[string]any{"b64_json": examplePNG(3, 3)}}})
 	svc := images.New(srv.Client())
@@ -196,7 +197,7 @@ func ExampleService_CreateEdit() {
 func ExampleService_CreateEditStream() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createImageEdit").Stream(
 		openaitest.Named("image_edit.partial_image", map[string]any{"type": "image_edit.partial_image", "partial_image_index": 0,
 			"b64_json": examplePNG(2, 3), "created_at": 1713833628, "size": "1024x1536", "quality": "medium", "output_format": "webp"}),
@@ -241,7 +242,7 @@ func ExampleService_CreateEditStream() {
 func ExampleService_CreateVariation() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createImageVariation").Reply(`{"created":1713833628,"data":[
 		{"url":"https://oaidalleapiprodscus.blob.core.windows.net/private/img-1.png"},
 		{"url":"https://oaidalleapiprodscus.blob.core.windows.net/private/img-2.png"}]}`)

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/images"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCheckContentProvenanceGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"object":"content_provenance_check","results":[{"generated_at":"text","issuer":"text","model":"text","outcome":"text","type":"c2pa","validation_state":"text"}]}`
 	srv.On("checkContentProvenance").ReplyBytes("application/json", []byte(answer))
 	svc := images.New(srv.Client())
@@ -50,7 +51,7 @@ func TestCheckContentProvenanceGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"background":"text","created":1,"data":[{"b64_json":"text","revised_prompt":"text","url":"text"}],"output_format":"text","quality":"text","size":"text","usage":{"input_tokens":1,"input_tokens_details":{"image_tokens":1,"text_tokens":1},"output_tokens":1,"output_tokens_details":{"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
 	srv.On("createImage").ReplyBytes("application/json", []byte(answer))
 	svc := images.New(srv.Client())
@@ -71,7 +72,7 @@ func TestCreateGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestCreateStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"b64_json":"text","background":"text","created_at":1,"output_format":"text","partial_image_index":1,"quality":"text","size":"text","type":"image_generation.partial_image"}`,
 		`{"b64_json":"text","background":"text","created_at":1,"output_format":"text","quality":"text","size":"text","type":"image_generation.completed","usage":{"input_tokens":1,"input_tokens_details":{"image_tokens":1,"text_tokens":1},"output_tokens":1,"output_tokens_details":{"image_tokens":1,"text_tokens":1},"total_tokens":1}}`,
@@ -106,7 +107,7 @@ func TestCreateStreamGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateEditGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"background":"text","created":1,"data":[{"b64_json":"text","revised_prompt":"text","url":"text"}],"output_format":"text","quality":"text","size":"text","usage":{"input_tokens":1,"input_tokens_details":{"image_tokens":1,"text_tokens":1},"output_tokens":1,"output_tokens_details":{"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
 	srv.On("createImageEdit").ReplyBytes("application/json", []byte(answer))
 	svc := images.New(srv.Client())
@@ -129,7 +130,7 @@ func TestCreateEditGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestCreateEditStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"b64_json":"text","background":"text","created_at":1,"output_format":"text","partial_image_index":1,"quality":"text","size":"text","type":"image_edit.partial_image"}`,
 		`{"b64_json":"text","background":"text","created_at":1,"output_format":"text","quality":"text","size":"text","type":"image_edit.completed","usage":{"input_tokens":1,"input_tokens_details":{"image_tokens":1,"text_tokens":1},"output_tokens":1,"output_tokens_details":{"image_tokens":1,"text_tokens":1},"total_tokens":1}}`,
@@ -166,7 +167,7 @@ func TestCreateEditStreamGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateEditJSONGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"background":"text","created":1,"data":[{"b64_json":"text","revised_prompt":"text","url":"text"}],"output_format":"text","quality":"text","size":"text","usage":{"input_tokens":1,"input_tokens_details":{"image_tokens":1,"text_tokens":1},"output_tokens":1,"output_tokens_details":{"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
 	srv.On("createImageEdit").ReplyBytes("application/json", []byte(answer))
 	svc := images.New(srv.Client())
@@ -187,7 +188,7 @@ func TestCreateEditJSONGenerated(t *testing.T) {
 // checks that every synthesized event survives decoding and encoding again.
 func TestCreateEditJSONStreamGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	events := []string{
 		`{"b64_json":"text","background":"text","created_at":1,"output_format":"text","partial_image_index":1,"quality":"text","size":"text","type":"image_edit.partial_image"}`,
 		`{"b64_json":"text","background":"text","created_at":1,"output_format":"text","quality":"text","size":"text","type":"image_edit.completed","usage":{"input_tokens":1,"input_tokens_details":{"image_tokens":1,"text_tokens":1},"output_tokens":1,"output_tokens_details":{"image_tokens":1,"text_tokens":1},"total_tokens":1}}`,
@@ -222,7 +223,7 @@ func TestCreateEditJSONStreamGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateVariationGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"background":"text","created":1,"data":[{"b64_json":"text","revised_prompt":"text","url":"text"}],"output_format":"text","quality":"text","size":"text","usage":{"input_tokens":1,"input_tokens_details":{"image_tokens":1,"text_tokens":1},"output_tokens":1,"output_tokens_details":{"image_tokens":1,"text_tokens":1},"total_tokens":1}}`
 	srv.On("createImageVariation").ReplyBytes("application/json", []byte(answer))
 	svc := images.New(srv.Client())

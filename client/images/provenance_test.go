@@ -9,6 +9,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/images"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -20,7 +21,7 @@ func TestCheckContentProvenanceDecodesEachResult(t *testing.T) {
 		`{"type":"c2pa","outcome":"detected","validation_state":"trusted","issuer":"OpenAI","model":"gpt-image-1","generated_at":"2026-08-01T12:00:00Z"},` +
 		`{"type":"synthid","outcome":"not_detected","model":null,"generated_at":null},` +
 		`{"type":"fingerprint","outcome":"detected","score":0.93}]}`
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("checkContentProvenance").Reply(answer)
 	got, err := images.New(srv.Client()).CheckContentProvenance(context.Background(), images.CheckContentProvenanceRequest{
 		File: client.File(bytes.NewReader([]byte("\x89PNG\r\n\x1a\n")), "cat.png", "image/png"),
@@ -46,7 +47,7 @@ func TestCheckContentProvenanceDecodesEachResult(t *testing.T) {
 
 func TestCheckContentProvenanceNeedsAFile(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	svc := images.New(srv.Client())
 	if _, err := svc.CheckContentProvenance(context.Background(), images.CheckContentProvenanceRequest{}); !errors.Is(err, client.ErrMissingField) {
 		t.Errorf("no file: err = %v", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/moderations"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"id":"text","model":"text","results":[{"categories":{"harassment":true,"harassment/threatening":true,"hate":true,"hate/threatening":true,"illicit":true,"illicit/violent":true,"self-harm":true,"self-harm/instructions":true,"self-harm/intent":true,"sexual":true,"sexual/minors":true,"violence":true,"violence/graphic":true},"category_applied_input_types":{"harassment":["text"],"harassment/threatening":["text"],"hate":["text"],"hate/threatening":["text"],"illicit":["text"],"illicit/violent":["text"],"self-harm":["text"],"self-harm/instructions":["text"],"self-harm/intent":["text"],"sexual":["text"],"sexual/minors":["text"],"violence":["text"],"violence/graphic":["text"]},"category_scores":{"harassment":1,"harassment/threatening":1,"hate":1,"hate/threatening":1,"illicit":1,"illicit/violent":1,"self-harm":1,"self-harm/instructions":1,"self-harm/intent":1,"sexual":1,"sexual/minors":1,"violence":1,"violence/graphic":1},"flagged":true}]}`
 	srv.On("createModeration").ReplyBytes("application/json", []byte(answer))
 	svc := moderations.New(srv.Client())

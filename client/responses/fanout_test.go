@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oapi-openai/openai/client/responses"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestRunToolsBoundsConcurrency(t *testing.T) {
 	for _, limit := range []int{0, 3} {
 		t.Run(fmt.Sprint("MaxParallel=", limit), func(t *testing.T) {
-			srv := openaitest.NewServer(t)
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 			answer := openaitest.ResponseFunctionCall("gpt-4.1", "work", `{"n":0}`)
 			calls := answer["output"].([]any)
 			for i := 1; i < 50; i++ {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/skills"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -117,7 +118,7 @@ func keys(m map[string]string) []string {
 
 func TestCreateVersionFromFSZipsTheDirectory(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	var files map[string]string
 	var fields *multipartFields
 	srv.On("createSkillVersion").Handle(func(w http.ResponseWriter, r *http.Request) {
@@ -158,7 +159,7 @@ func TestCreateVersionFromFSZipsTheDirectory(t *testing.T) {
 
 func TestCreateFromDirRefusesABadManifestBeforeSending(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "SKILL.md"), []byte("# no front matter\n"), 0o600)
 	_, err := skills.New(srv.Client()).CreateFromDir(context.Background(), dir)
@@ -198,7 +199,7 @@ func (f *failingFile) Read(p []byte) (int, error) {
 }
 
 func TestAZipThatFailsFailsTheCallAndLeavesNoGoroutine(t *testing.T) {
-	srv := openaitest.NewServer(t, openaitest.WithoutValidation()) // the body is cut off on purpose
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()), openaitest.WithoutValidation()) // the body is cut off on purpose
 	srv.On("createSkill").Handle(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		w.WriteHeader(400)
@@ -273,7 +274,7 @@ func TestSkillZipIsStreamed(t *testing.T) {
 		t.Skip("zips 16 MiB: skipped with -short and with -race")
 	}
 	const size = 16 << 20
-	srv := openaitest.NewServer(t, openaitest.WithBodyLimit(64<<10))
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()), openaitest.WithBodyLimit(64<<10))
 	var got int64
 	srv.On("createSkill").Handle(func(w http.ResponseWriter, r *http.Request) {
 		got, _ = io.Copy(io.Discard, r.Body)
@@ -303,7 +304,7 @@ func TestSkillZipIsStreamed(t *testing.T) {
 
 func TestDownloadTo(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("downloadSkill").ReplyBytes("application/zip", []byte("PK default"))
 	srv.On("downloadSkillVersion").ReplyBytes("application/zip", []byte("PK v3"))
 	svc := skills.New(srv.Client())

@@ -13,6 +13,7 @@ import (
 	"testing/fstest"
 
 	"github.com/oapi-openai/openai/client/skills"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -43,7 +44,7 @@ func writeSkill() string {
 func ExampleService_CreateVersionFromDir() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t) // checks the request against the spec
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec())) // checks the request against the spec
 	srv.On("createSkillVersion").Handle(func(w http.ResponseWriter, r *http.Request) {
 		// Show what arrived: the zip's entries.
 		f, _, _ := r.FormFile("files")
@@ -74,7 +75,7 @@ func ExampleService_CreateVersionFromDir() {
 func ExampleService_CreateFromDir() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createSkill").Reply(`{"id":"skill_abc","object":"skill","name":"csv-report","description":"Turns CSV files into a short report.",
 		"created_at":1767225600,"default_version":"1","latest_version":"1"}`)
 	dir := writeSkill()
@@ -124,7 +125,7 @@ func ExampleWriteZip() {
 func ExampleService_DownloadTo() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("downloadSkillVersion").ReplyBytes("application/zip", []byte("PK\x03\x04 (zip bytes)"))
 	out, _ := os.CreateTemp("", "skill-*.zip")
 	defer os.Remove(out.Name())
@@ -144,7 +145,7 @@ func ExampleService_DownloadTo() {
 func ExampleService_CreateVersionFromFS() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createSkillVersion").Reply(`{"object":"skill.version","id":"skillver_3","skill_id":"skill_abc","version":"3",
 		"created_at":1767225600,"name":"greeter","description":"Greets people by name."}`)
 	fsys := fstest.MapFS{

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/skills"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"default_version":"text","description":"text","id":"text","latest_version":"text","name":"text","object":"skill"}`
 	srv.On("createSkill").ReplyBytes("application/json", []byte(answer))
 	svc := skills.New(srv.Client())
@@ -50,7 +51,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateVersionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"description":"text","id":"text","name":"text","object":"skill.version","skill_id":"text","version":"text"}`
 	srv.On("createSkillVersion").ReplyBytes("application/json", []byte(answer))
 	svc := skills.New(srv.Client())
@@ -73,7 +74,7 @@ func TestCreateVersionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"skill.deleted"}`
 	srv.On("deleteSkill").ReplyBytes("application/json", []byte(answer))
 	svc := skills.New(srv.Client())
@@ -93,7 +94,7 @@ func TestDeleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteVersionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"skill.version.deleted","version":"text"}`
 	srv.On("deleteSkillVersion").ReplyBytes("application/json", []byte(answer))
 	svc := skills.New(srv.Client())
@@ -113,7 +114,7 @@ func TestDeleteVersionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDownloadGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `synthesized download
 `
 	srv.On("downloadSkill").ReplyBytes("*/*", []byte(answer))
@@ -141,7 +142,7 @@ func TestDownloadGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDownloadVersionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `synthesized download
 `
 	srv.On("downloadSkillVersion").ReplyBytes("*/*", []byte(answer))
@@ -169,7 +170,7 @@ func TestDownloadVersionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListVersionsGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"description":"text","id":"text","name":"text","object":"skill.version","skill_id":"text","version":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listSkillVersions").ReplyBytes("application/json", []byte(answer))
 	svc := skills.New(srv.Client())
@@ -191,7 +192,7 @@ func TestListVersionsGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"default_version":"text","description":"text","id":"text","latest_version":"text","name":"text","object":"skill"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listSkills").ReplyBytes("application/json", []byte(answer))
 	svc := skills.New(srv.Client())
@@ -213,7 +214,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"default_version":"text","description":"text","id":"text","latest_version":"text","name":"text","object":"skill"}`
 	srv.On("retrieveSkill").ReplyBytes("application/json", []byte(answer))
 	svc := skills.New(srv.Client())
@@ -233,7 +234,7 @@ func TestGetGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetVersionGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"description":"text","id":"text","name":"text","object":"skill.version","skill_id":"text","version":"text"}`
 	srv.On("retrieveSkillVersion").ReplyBytes("application/json", []byte(answer))
 	svc := skills.New(srv.Client())
@@ -253,7 +254,7 @@ func TestGetVersionGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"default_version":"text","description":"text","id":"text","latest_version":"text","name":"text","object":"skill"}`
 	srv.On("updateSkill").ReplyBytes("application/json", []byte(answer))
 	svc := skills.New(srv.Client())

@@ -11,13 +11,14 @@ import (
 	"sync/atomic"
 
 	"github.com/oapi-openai/openai/client/uploads"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
 // fakeUploadsAPI scripts the Uploads API on a fake server that checks every
 // request against the spec.
 func fakeUploadsAPI(t *exampleT, size int64) *openaitest.Server {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	upload := `{"id":"upload_abc","object":"upload","bytes":%d,"created_at":1719184911,"filename":"dataset.jsonl",
 		"purpose":"batch","status":"%s","expires_at":1719188511,"file":%s}`
 	srv.On("createUpload").Reply(fmt.Sprintf(upload, size, "pending", "null"))

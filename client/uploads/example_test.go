@@ -17,6 +17,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/uploads"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -43,7 +44,7 @@ func (t *exampleT) finish() {
 // like the API, completes an upload only when the parts named add up to the
 // size announced and match the MD5 checksum given.
 func exampleUploadAPI(t *exampleT) *openaitest.Server {
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	var mu sync.Mutex
 	var upload uploads.Upload
 	parts := map[string][]byte{}

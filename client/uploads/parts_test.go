@@ -19,6 +19,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/uploads"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -152,7 +153,7 @@ func request(size int64) uploads.CreateRequest {
 func TestUploadFileSendsEveryPartInOrder(t *testing.T) {
 	t.Parallel()
 	const size = 100_000
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeUploads(t, srv, size)
 	file := patternAt{size}
 	var progress []uploads.Progress
@@ -193,7 +194,7 @@ func TestUploadStreamBoundsBuffersAndChecksSize(t *testing.T) {
 	file := patternAt{size}
 	ctx := context.Background()
 
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeUploads(t, srv, size)
 	up, err := uploads.New(srv.Client()).UploadStream(ctx, request(size), bytes.NewReader(file.bytes()),
 		uploads.WithPartSize(10_000), uploads.WithConcurrency(2), uploads.WithMD5())
@@ -214,7 +215,7 @@ func TestUploadStreamBoundsBuffersAndChecksSize(t *testing.T) {
 	} {
 		// Parts in flight are abandoned mid-body: the fake must not
 		// validate what it gets.
-		srv := openaitest.NewServer(t, openaitest.WithoutValidation())
+		srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()), openaitest.WithoutValidation())
 		f := newFakeUploads(t, srv, size)
 		_, err := uploads.New(srv.Client()).UploadStream(ctx, request(size), r, uploads.WithPartSize(10_000))
 		if !errors.Is(err, uploads.ErrSizeMismatch) {
@@ -228,7 +229,7 @@ func TestUploadStreamBoundsBuffersAndChecksSize(t *testing.T) {
 
 func TestUploadRefusesBadInputBeforeSending(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	svc := uploads.New(srv.Client())
 	ctx := context.Background()
 	_, err := svc.UploadFile(ctx, request(1<<30), patternAt{1 << 30}, uploads.WithPartSize(uploads.MaxPartSize+1))
@@ -252,7 +253,7 @@ func TestUploadRefusesBadInputBeforeSending(t *testing.T) {
 func TestUploadRetriesEachPartOnItsOwn(t *testing.T) {
 	t.Parallel()
 	const size = 30_000
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeUploads(t, srv, size)
 	var mu sync.Mutex
 	whole := patternAt{size}.bytes()
@@ -284,7 +285,7 @@ func TestUploadCancelsWhenAPartFailsForGood(t *testing.T) {
 	t.Parallel()
 	const size = 30_000
 	for name, status := range map[string]int{"refused": 400, "server keeps failing": 500} {
-		srv := openaitest.NewServer(t, openaitest.WithoutValidation()) // parts in flight are abandoned
+		srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()), openaitest.WithoutValidation()) // parts in flight are abandoned
 		f := newFakeUploads(t, srv, size)
 		whole := patternAt{size}.bytes()
 		f.failPart = func(data []byte) int {
@@ -308,7 +309,7 @@ func TestUploadCancelsWhenAPartFailsForGood(t *testing.T) {
 func TestUploadCancelsWhenTheCallerGivesUp(t *testing.T) {
 	t.Parallel()
 	const size = 40_000
-	srv := openaitest.NewServer(t, openaitest.WithoutValidation()) // parts in flight are abandoned
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()), openaitest.WithoutValidation()) // parts in flight are abandoned
 	f := newFakeUploads(t, srv, size)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -360,7 +361,7 @@ func heapGrowth(f func()) int64 {
 // from a generated io.ReaderAt (or, stream, an io.Reader over it) to a
 // server that discards them, and returns the peak heap growth.
 func measureUpload(tb testing.TB, size, part int64, conc int, stream bool) int64 {
-	srv := openaitest.NewServer(tb, openaitest.WithBodyLimit(64<<10))
+	srv := openaitest.NewServer(tb, openaitest.WithValidator(kinvalidate.Spec()), openaitest.WithBodyLimit(64<<10))
 	f := newFakeUploads(tb, srv, size)
 	f.discard = true
 	svc := uploads.New(srv.Client())

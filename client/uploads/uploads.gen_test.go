@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/uploads"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestAddPartGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","object":"upload.part","upload_id":"text"}`
 	srv.On("addUploadPart").ReplyBytes("application/json", []byte(answer))
 	svc := uploads.New(srv.Client())
@@ -50,7 +51,7 @@ func TestAddPartGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCancelGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"bytes":1,"created_at":1,"expires_at":1,"file":{"bytes":1,"created_at":1,"expires_at":1,"filename":"text","id":"text","object":"file","purpose":"assistants","status":"uploaded","status_details":"text"},"filename":"text","id":"text","object":"upload","purpose":"text","status":"pending"}`
 	srv.On("cancelUpload").ReplyBytes("application/json", []byte(answer))
 	svc := uploads.New(srv.Client())
@@ -70,7 +71,7 @@ func TestCancelGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCompleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"bytes":1,"created_at":1,"expires_at":1,"file":{"bytes":1,"created_at":1,"expires_at":1,"filename":"text","id":"text","object":"file","purpose":"assistants","status":"uploaded","status_details":"text"},"filename":"text","id":"text","object":"upload","purpose":"text","status":"pending"}`
 	srv.On("completeUpload").ReplyBytes("application/json", []byte(answer))
 	svc := uploads.New(srv.Client())
@@ -92,7 +93,7 @@ func TestCompleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"bytes":1,"created_at":1,"expires_at":1,"file":{"bytes":1,"created_at":1,"expires_at":1,"filename":"text","id":"text","object":"file","purpose":"assistants","status":"uploaded","status_details":"text"},"filename":"text","id":"text","object":"upload","purpose":"text","status":"pending"}`
 	srv.On("createUpload").ReplyBytes("application/json", []byte(answer))
 	svc := uploads.New(srv.Client())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/vectorstores"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -35,7 +36,7 @@ func (t *exampleT) finish() {
 func ExampleService_Search() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t) // checks the request against the spec
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec())) // checks the request against the spec
 	srv.On("searchVectorStore").Reply(`{"object":"vector_store.search_results.page","search_query":["How long do refunds take?"],
 		"has_more":false,"next_page":null,"data":[{"file_id":"file-9","filename":"refunds-eu.md","score":0.87,
 		"attributes":{"region":"eu","year":2025},"content":[{"type":"text","text":"Refunds are paid within 14 days."}]}]}`)
@@ -93,7 +94,7 @@ func ExampleMatchAttributes() {
 func ExampleService_AddFiles() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createFile").Handle(func(w http.ResponseWriter, r *http.Request) {
 		_, hdr, _ := r.FormFile("file")
 		id := map[string]string{"faq.md": "file-1", "guide.md": "file-2", "scan.bin": "file-3"}[hdr.Filename]
@@ -142,7 +143,7 @@ func ExampleService_AddFiles() {
 func ExampleService_WaitFile() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	file := `{"id":"file-1","object":"vector_store.file","created_at":1,"vector_store_id":"vs_abc","usage_bytes":%d,"status":"%s","last_error":null}`
 	srv.On("createVectorStoreFile").Reply(fmt.Sprintf(file, 0, "in_progress"))
 	srv.On("getVectorStoreFile").Reply(fmt.Sprintf(file, 0, "in_progress")).Reply(fmt.Sprintf(file, 2048, "completed"))
@@ -185,7 +186,7 @@ func ExampleLocalFile() {
 func ExampleService_WaitFileBatch() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	batch := `{"id":"vsfb_1","object":"vector_store.file_batch","created_at":1,"vector_store_id":"vs_abc","status":"%s",
 		"file_counts":{"in_progress":%d,"completed":%d,"failed":0,"cancelled":0,"total":2}}`
 	srv.On("createVectorStoreFileBatch").Reply(fmt.Sprintf(batch, "in_progress", 2, 0))

@@ -17,6 +17,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/vectorstores"
 	genvs "github.com/oapi-openai/openai/gen/vectorstores"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -73,7 +74,7 @@ func TestFiltersFromGoValues(t *testing.T) {
 
 func TestSearchSendsNestedFilters(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("searchVectorStore").Reply(`{"object":"vector_store.search_results.page","search_query":["return policy"],"has_more":false,"next_page":null,
 		"data":[{"file_id":"file-1","filename":"policy.md","score":0.92,"attributes":{"region":"eu","year":2024},
 		"content":[{"type":"text","text":"Returns within 30 days."},{"type":"text","text":"Keep the receipt."}]}]}`)
@@ -208,7 +209,7 @@ func fast() vectorstores.IngestOption {
 
 func TestAddFilesReportsEveryFile(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeStore(t, srv)
 	f.polls = 2
 	dir := t.TempDir()
@@ -257,7 +258,7 @@ func TestAddFilesReportsEveryFile(t *testing.T) {
 
 func TestAddFilesWhenTheBatchIsRefusedOrTheCallerGivesUp(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeStore(t, srv)
 	f.failAll = 400
 	svc := vectorstores.New(srv.Client())
@@ -283,7 +284,7 @@ func TestAddFilesWhenTheBatchIsRefusedOrTheCallerGivesUp(t *testing.T) {
 
 func TestWaitFile(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	file := `{"id":"file-1","object":"vector_store.file","created_at":1,"vector_store_id":"vs_1","usage_bytes":10,"status":"%s","last_error":%s}`
 	srv.On("getVectorStoreFile").
 		Reply(fmt.Sprintf(file, "in_progress", "null")).
@@ -315,7 +316,7 @@ func TestWaitFile(t *testing.T) {
 
 func TestWaitFileBatch(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	f := newFakeStore(t, srv)
 	f.polls = 3
 	svc := vectorstores.New(srv.Client())

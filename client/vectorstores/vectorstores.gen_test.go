@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/vectorstores"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCancelFileBatchGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"file_counts":{"cancelled":1,"completed":1,"failed":1,"in_progress":1,"total":1},"id":"text","object":"text","status":"in_progress","vector_store_id":"text"}`
 	srv.On("cancelVectorStoreFileBatch").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -47,7 +48,7 @@ func TestCancelFileBatchGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"expires_after":{"anchor":"last_active_at","days":1},"expires_at":1,"file_counts":{"cancelled":1,"completed":1,"failed":1,"in_progress":1,"total":1},"id":"text","last_active_at":1,"metadata":{"key":"text"},"name":"text","object":"vector_store","status":"expired","usage_bytes":1}`
 	srv.On("createVectorStore").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -69,7 +70,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateFileGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"attributes":{"key":{}},"chunking_strategy":{"static":{"chunk_overlap_tokens":0,"max_chunk_size_tokens":100},"type":"static"},"created_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"object":"vector_store.file","status":"in_progress","usage_bytes":1,"vector_store_id":"text"}`
 	srv.On("createVectorStoreFile").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -91,7 +92,7 @@ func TestCreateFileGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateFileBatchGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"file_counts":{"cancelled":1,"completed":1,"failed":1,"in_progress":1,"total":1},"id":"text","object":"text","status":"in_progress","vector_store_id":"text"}`
 	srv.On("createVectorStoreFileBatch").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -113,7 +114,7 @@ func TestCreateFileBatchGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"vector_store.deleted"}`
 	srv.On("deleteVectorStore").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -133,7 +134,7 @@ func TestDeleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteFileGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"vector_store.file.deleted"}`
 	srv.On("deleteVectorStoreFile").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -153,7 +154,7 @@ func TestDeleteFileGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"expires_after":{"anchor":"last_active_at","days":1},"expires_at":1,"file_counts":{"cancelled":1,"completed":1,"failed":1,"in_progress":1,"total":1},"id":"text","last_active_at":1,"metadata":{"key":"text"},"name":"text","object":"vector_store","status":"expired","usage_bytes":1}`
 	srv.On("getVectorStore").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -173,7 +174,7 @@ func TestGetGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetFileGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"attributes":{"key":{}},"chunking_strategy":{"static":{"chunk_overlap_tokens":0,"max_chunk_size_tokens":100},"type":"static"},"created_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"object":"vector_store.file","status":"in_progress","usage_bytes":1,"vector_store_id":"text"}`
 	srv.On("getVectorStoreFile").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -193,7 +194,7 @@ func TestGetFileGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetFileBatchGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"file_counts":{"cancelled":1,"completed":1,"failed":1,"in_progress":1,"total":1},"id":"text","object":"text","status":"in_progress","vector_store_id":"text"}`
 	srv.On("getVectorStoreFileBatch").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -213,7 +214,7 @@ func TestGetFileBatchGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListBatchFilesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"attributes":{"key":{}},"chunking_strategy":{"static":{"chunk_overlap_tokens":0,"max_chunk_size_tokens":100},"type":"static"},"created_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"object":"vector_store.file","status":"in_progress","usage_bytes":1,"vector_store_id":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listFilesInVectorStoreBatch").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -235,7 +236,7 @@ func TestListBatchFilesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListFilesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"attributes":{"key":{}},"chunking_strategy":{"static":{"chunk_overlap_tokens":0,"max_chunk_size_tokens":100},"type":"static"},"created_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"object":"vector_store.file","status":"in_progress","usage_bytes":1,"vector_store_id":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listVectorStoreFiles").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -257,7 +258,7 @@ func TestListFilesGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"created_at":1,"expires_after":{"anchor":"last_active_at","days":1},"expires_at":1,"file_counts":{"cancelled":1,"completed":1,"failed":1,"in_progress":1,"total":1},"id":"text","last_active_at":1,"metadata":{"key":"text"},"name":"text","object":"vector_store","status":"expired","usage_bytes":1}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listVectorStores").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -279,7 +280,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"expires_after":{"anchor":"last_active_at","days":1},"expires_at":1,"file_counts":{"cancelled":1,"completed":1,"failed":1,"in_progress":1,"total":1},"id":"text","last_active_at":1,"metadata":{"key":"text"},"name":"text","object":"vector_store","status":"expired","usage_bytes":1}`
 	srv.On("modifyVectorStore").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -301,7 +302,7 @@ func TestUpdateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetFileContentGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"text":"text","type":"text"}],"has_more":true,"next_page":"text","object":"vector_store.file_content.page"}`
 	srv.On("retrieveVectorStoreFileContent").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -321,7 +322,7 @@ func TestGetFileContentGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestSearchGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"attributes":{"key":{}},"content":[{"text":"text","type":"text"}],"file_id":"text","filename":"text","score":1}],"has_more":true,"next_page":"text","object":"vector_store.search_results.page","search_query":"text"}`
 	srv.On("searchVectorStore").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())
@@ -343,7 +344,7 @@ func TestSearchGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestUpdateFileAttributesGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"attributes":{"key":{}},"chunking_strategy":{"static":{"chunk_overlap_tokens":0,"max_chunk_size_tokens":100},"type":"static"},"created_at":1,"id":"text","last_error":{"code":"server_error","message":"text"},"object":"vector_store.file","status":"in_progress","usage_bytes":1,"vector_store_id":"text"}`
 	srv.On("updateVectorStoreFileAttributes").ReplyBytes("application/json", []byte(answer))
 	svc := vectorstores.New(srv.Client())

@@ -12,12 +12,13 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/videos"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
 func TestDownloadToWritesTheVariant(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	thumb := []byte("RIFF\x24\x00\x00\x00WEBPVP8 fake thumbnail")
 	srv.On("downloadVideoContent").ReplyBytes("image/webp", thumb)
 	var buf bytes.Buffer
@@ -40,7 +41,7 @@ func TestDownloadToWritesTheVariant(t *testing.T) {
 
 func TestDownloadContentRefusesAnEmptyID(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	if _, err := videos.New(srv.Client()).DownloadTo(context.Background(), "", io.Discard, nil); !errors.Is(err, client.ErrUnsafePath) {
 		t.Fatalf("err = %v, want ErrUnsafePath", err)
 	}
@@ -76,7 +77,7 @@ func TestDownloadCutMidBodyIsAnError(t *testing.T) {
 	}{{"content-length", true}, {"chunked", false}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := openaitest.NewServer(t)
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 			srv.On("downloadVideoContent").Handle(cutAfter(size, tc.declareLength))
 			svc := videos.New(srv.Client())
 
@@ -154,7 +155,7 @@ func TestDownload200MiBInConstantMemory(t *testing.T) {
 		t.Skip("streams 200 MiB")
 	}
 	const size = 200 << 20
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("downloadVideoContent").Handle(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "video/mp4")
 		w.Header().Set("Content-Length", strconv.Itoa(size))
@@ -186,7 +187,7 @@ func TestUpload200MiBInConstantMemory(t *testing.T) {
 		t.Skip("streams 200 MiB")
 	}
 	const size = 200 << 20
-	srv := openaitest.NewServer(t, openaitest.WithBodyLimit(1<<20))
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()), openaitest.WithBodyLimit(1<<20))
 	received := make(chan int64, 1)
 	srv.On("createVideoCharacter").Handle(func(w http.ResponseWriter, r *http.Request) {
 		mr, err := r.MultipartReader()

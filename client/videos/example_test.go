@@ -11,6 +11,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/videos"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -41,7 +42,7 @@ func fakeVideoAPI(t *exampleT, id, remixOf string) *openaitest.Server {
 		}
 		return v
 	}
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createVideo").Reply(at(videos.StatusQueued, 0))
 	srv.On("remixVideo").Reply(at(videos.StatusQueued, 0))
 	srv.On("getVideo").
@@ -121,7 +122,7 @@ func ExampleService_Wait() {
 func ExampleService_DownloadTo() {
 	t := &exampleT{}
 	defer t.finish()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("downloadVideoContent").ReplyBytes("image/webp", []byte("RIFF\x10\x00\x00\x00WEBPVP8 "))
 	c := srv.Client() // in your code: client.New()
 

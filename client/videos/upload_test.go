@@ -8,6 +8,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/videos"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -56,7 +57,7 @@ func TestVideoCallsRefuseBadInput(t *testing.T) {
 		}, client.ErrUnsafePath},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := openaitest.NewServer(t)
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 			if err := tc.call(videos.New(srv.Client())); !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
@@ -71,7 +72,7 @@ func TestVideoCallsRefuseBadInput(t *testing.T) {
 // completed video by id.
 func TestEditSendsAFileOrAReference(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("editVideo").Reply(job("video_789", videos.StatusQueued, 0))
 	svc := videos.New(srv.Client())
 	clip := []byte("\x00\x00\x00\x18ftypmp42 clip")

@@ -11,6 +11,7 @@ import (
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/videos"
 	"github.com/oapi-openai/openai/internal/gentest"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -27,7 +28,7 @@ var (
 // synthesized answer survives decoding and encoding again.
 func TestCreateGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}`
 	srv.On("createVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -50,7 +51,7 @@ func TestCreateGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateJSONGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}`
 	srv.On("createVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -72,7 +73,7 @@ func TestCreateJSONGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestCreateCharacterGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","name":"text"}`
 	srv.On("createVideoCharacter").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -95,7 +96,7 @@ func TestCreateCharacterGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDeleteGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"deleted":true,"id":"text","object":"video.deleted"}`
 	srv.On("deleteVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -115,7 +116,7 @@ func TestDeleteGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestDownloadContentGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `synthesized download
 `
 	srv.On("downloadVideoContent").ReplyBytes("image/jpeg", []byte(answer))
@@ -145,7 +146,7 @@ func TestDownloadContentGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestEditGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}`
 	srv.On("editVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -168,7 +169,7 @@ func TestEditGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestEditJSONGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}`
 	srv.On("editVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -190,7 +191,7 @@ func TestEditJSONGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestExtendGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}`
 	srv.On("extendVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -213,7 +214,7 @@ func TestExtendGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestExtendJSONGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}`
 	srv.On("extendVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -235,7 +236,7 @@ func TestExtendJSONGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}`
 	srv.On("getVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -255,7 +256,7 @@ func TestGetGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestGetCharacterGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"created_at":1,"id":"text","name":"text"}`
 	srv.On("getVideoCharacter").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -275,7 +276,7 @@ func TestGetCharacterGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestListGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"data":[{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}],"first_id":"text","has_more":true,"last_id":"text","object":"list"}`
 	srv.On("listVideos").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -297,7 +298,7 @@ func TestListGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestRemixGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}`
 	srv.On("remixVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())
@@ -319,7 +320,7 @@ func TestRemixGenerated(t *testing.T) {
 // synthesized answer survives decoding and encoding again.
 func TestRemixJSONGenerated(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	answer := `{"completed_at":1,"created_at":1,"error":{"code":"text","message":"text"},"expires_at":1,"id":"text","model":"text","object":"video","progress":1,"prompt":"text","quality":"text","remixed_from_video_id":"text","seconds":"text","size":"text","status":"text"}`
 	srv.On("remixVideo").ReplyBytes("application/json", []byte(answer))
 	svc := videos.New(srv.Client())

@@ -11,6 +11,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/videos"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -26,7 +27,7 @@ var pngHeader = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x02\xd0\x00\
 
 func TestCreateAndWaitPollsUntilCompleted(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("createVideo").Reply(job("video_1", videos.StatusQueued, 0))
 	srv.On("getVideo").
 		Reply(job("video_1", videos.StatusInProgress, 30)).
@@ -74,7 +75,7 @@ func TestCreateAndWaitPollsUntilCompleted(t *testing.T) {
 
 func TestWaitReportsAFailedJob(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	failed := job("video_2", videos.StatusFailed, 40)
 	failed.Error = &videos.JobError{Code: "moderation_blocked", Message: "The prompt was blocked."}
 	srv.On("getVideo").Reply(job("video_2", videos.StatusInProgress, 40)).Reply(failed)
@@ -95,7 +96,7 @@ func TestWaitReportsAFailedJob(t *testing.T) {
 
 func TestWaitKeepsPollingUnknownStatuses(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getVideo").Reply(job("video_3", "upscaling", 99)).Reply(job("video_3", videos.StatusCompleted, 100))
 	v, err := videos.New(srv.Client()).Wait(context.Background(), "video_3", videos.InstantPolling(nil))
 	if err != nil || v.Status != videos.StatusCompleted {
@@ -105,7 +106,7 @@ func TestWaitKeepsPollingUnknownStatuses(t *testing.T) {
 
 func TestWaitStopsWithTheContext(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getVideo").Reply(job("video_4", videos.StatusInProgress, 10))
 	svc := videos.New(srv.Client())
 
@@ -130,7 +131,7 @@ func TestWaitStopsWithTheContext(t *testing.T) {
 
 func TestWaitStopsAtTheDeadlineWithRealTimers(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getVideo").Reply(job("video_5", videos.StatusQueued, 0))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
@@ -142,7 +143,7 @@ func TestWaitStopsAtTheDeadlineWithRealTimers(t *testing.T) {
 
 func TestWaitBacksOffWithBoundedJitter(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getVideo").
 		Reply(job("video_6", videos.StatusQueued, 0)).Reply(job("video_6", videos.StatusQueued, 0)).
 		Reply(job("video_6", videos.StatusQueued, 0)).Reply(job("video_6", videos.StatusQueued, 0)).
@@ -169,7 +170,7 @@ func TestWaitBacksOffWithBoundedJitter(t *testing.T) {
 
 func TestWaitReturnsAGetError(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	srv.On("getVideo").Error(404, "No video found with id 'video_x'.")
 	_, err := videos.New(srv.Client()).Wait(context.Background(), "video_x", videos.InstantPolling(nil))
 	var apiErr *client.APIError
@@ -195,7 +196,7 @@ func TestCreateAndWaitRefusesBadInput(t *testing.T) {
 		{"empty reference image", videos.CreateRequest{Prompt: "a cat", InputReference: bytes.NewReader(nil)}, client.ErrEmptyFile},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := openaitest.NewServer(t)
+			srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 			_, err := videos.New(srv.Client()).CreateAndWait(context.Background(), tc.body, videos.InstantPolling(nil))
 			if err == nil {
 				t.Fatal("no error")
@@ -213,7 +214,7 @@ func TestCreateAndWaitRefusesBadInput(t *testing.T) {
 
 func TestWaitNeedsAnID(t *testing.T) {
 	t.Parallel()
-	srv := openaitest.NewServer(t)
+	srv := openaitest.NewServer(t, openaitest.WithValidator(kinvalidate.Spec()))
 	if _, err := videos.New(srv.Client()).Wait(context.Background(), ""); !errors.Is(err, client.ErrMissingField) {
 		t.Fatalf("err = %v", err)
 	}

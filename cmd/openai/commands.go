@@ -164,10 +164,10 @@ func (e *env) upload(ctx context.Context, path string, purpose files.Purpose, ve
 	name := filepath.Base(path)
 	p := newProgress(e.stderr, "upload "+name, st.Size())
 	var md client.Metadata
-	file, err := files.New(e.newClient()).Create(ctx, files.CreateRequest{
-		File:    client.File(&countingFile{f: f, p: p}, name, ""),
-		Purpose: purpose,
-	}, client.WithMetadata(&md))
+	// The file itself, seekable, so a failed attempt is retried; the
+	// progress of each attempt comes from the client.
+	file, err := files.New(e.newClient()).Create(ctx, files.CreateRequest{File: f, Purpose: purpose},
+		client.WithMetadata(&md), client.WithUploadProgress(func(sent, _ int64) { p.set(sent) }))
 	p.finish()
 	if err != nil {
 		return nil, err

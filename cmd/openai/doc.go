@@ -3,9 +3,16 @@
 // jobs. It is built on this module's SDK, so authentication, retries, errors,
 // the base URL and logging behave exactly as in a Go program.
 //
-// Install it with:
+// Install it from a checkout of the module (it is not published yet):
+//
+//	go install ./cmd/openai
+//
+// and, once it is published:
 //
 //	go install github.com/oapi-openai/openai/cmd/openai@latest
+//
+// openai version (or --version) prints the SDK's version and the Go release
+// it was built with.
 //
 // # Environment
 //
@@ -36,7 +43,8 @@
 // uploads a file (purposes: assistants, batch, fine-tune, vision,
 // user_data, evals) and prints its id. The file is streamed from disk;
 // progress is shown on standard error: a bar on a terminal, redrawn at most
-// ten times a second, or else one line per tenth of the file.
+// ten times a second, or else one line per tenth of the file. An attempt
+// that fails is retried like any call (the progress starts again).
 //
 //	openai batch [-endpoint /v1/responses] [-window 24h] [-interval 10s] [-o FILE] [-v] FILE.jsonl
 //

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 
 	"github.com/oapi-openai/openai/client"
@@ -68,7 +69,18 @@ func commands() map[string]command {
 		"transcribe": {"transcribe an audio file", runTranscribe},
 		"list":       {"list every operation of the API (also: ops)", runList},
 		"help":       {"show this help, or the parameters of an operation", runHelp},
+		"version":    {"print the version (also: --version)", runVersion},
 	}
+}
+
+// runVersion prints the SDK's version and the Go release it was built
+// with, for bug reports.
+func runVersion(_ context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("version takes no arguments")
+	}
+	fmt.Fprintf(e.stdout, "openai %s (github.com/oapi-openai/openai, %s %s/%s)\n", client.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
 }
 
 // run is the whole command: main with its surroundings as arguments. It
@@ -116,6 +128,8 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 	case "-h", "-help", "--help":
 		printUsage(e.stdout)
 		return nil
+	case "-version", "--version":
+		name = "version"
 	case "ops":
 		name = "list"
 	}
@@ -196,7 +210,12 @@ Commands:
   batch [-endpoint e] [-window w] FILE.jsonl run a batch, download its output
   transcribe [-m model] AUDIO                transcribe an audio file
   list (or ops)                              list every operation of the API
-  help [operationId]                         this help, or an operation's parameters and body
+  help [command | operationId]               this help, or an operation's parameters and body
+  version (or --version)                     print the version
+
+Operations: any operation of the API by its operationId, such as createResponse,
+listFiles or createEmbedding ('openai list' lists them, 'openai help
+<operationId>' shows one's flags and body).
 
 Every command takes -v (request ids, usage). The environment gives the key and
 server: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID,

@@ -20,6 +20,7 @@ import (
 
 	"github.com/oapi-openai/openai/client"
 	"github.com/oapi-openai/openai/client/batch"
+	"github.com/oapi-openai/openai/internal/kinvalidate"
 	"github.com/oapi-openai/openai/openaitest"
 )
 
@@ -53,7 +54,7 @@ func (w *hookWriter) Write(b []byte) (int, error) {
 }
 
 func newCLI(t *testing.T, opts ...openaitest.Option) *cli {
-	srv := openaitest.NewServer(t, opts...)
+	srv := openaitest.NewServer(t, append([]openaitest.Option{openaitest.WithValidator(kinvalidate.Spec())}, opts...)...)
 	return &cli{t: t, srv: srv, dir: t.TempDir(), env: map[string]string{
 		"OPENAI_API_KEY":  "sk-test",
 		"OPENAI_BASE_URL": srv.URL(),
@@ -279,6 +280,52 @@ func TestUpload(t *testing.T) {
 	}
 	if fh := form.File["file"]; len(fh) != 1 || fh[0].Filename != "data.jsonl" || fh[0].Size != int64(len(content)) {
 		t.Errorf("file part %+v", fh)
+	}
+}
+
+// TestUploadRetried: the upload's progress comes from
+// client.WithUploadProgress, which keeps the file seekable, so a failed
+// attempt is retried and its progress shown again.
+func TestUploadRetried(t *testing.T) {
+	c := newCLI(t)
+	content := strings.Repeat("x", 5000)
+	path := c.file("data.jsonl", content)
+	c.srv.On("createFile").Error(503, "try again").
+		Reply(map[string]any{"id": "file-abc123", "object": "file", "bytes": len(content),
+			"created_at": 1750000000, "filename": "data.jsonl", "purpose": "batch", "status": "processed"})
+	r := c.run("", "upload", "-purpose", "batch", path)
+	wantCode(t, r, 0)
+	if r.stdout != "file-abc123\n" || strings.Count(r.stderr, "100% (4.9 KiB of 4.9 KiB)") != 2 {
+		t.Errorf("stdout %q, stderr %q: want the id and the progress of both attempts", r.stdout, r.stderr)
+	}
+	if n := len(c.srv.Requests()); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+	form, err := c.srv.LastRequest().Form()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fh := form.File["file"]; len(fh) != 1 || fh[0].Size != int64(len(content)) {
+		t.Errorf("retried file part %+v", fh)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{{"--version"}, {"-version"}, {"version"}} {
+		r := c.run("", args...)
+		wantCode(t, r, 0)
+		if !strings.HasPrefix(r.stdout, "openai "+client.Version+" (github.com/oapi-openai/openai, go") {
+			t.Errorf("%v: %q", args, r.stdout)
+		}
+	}
+	wantCode(t, c.run("", "version", "extra"), 2)
+	// openai help: the friendly commands first, then how to reach any
+	// operation.
+	r := c.run("", "help")
+	commands, operations := strings.Index(r.stdout, "Commands:\n  ask"), strings.Index(r.stdout, "Operations:")
+	if commands < 0 || operations < commands || !strings.Contains(r.stdout, "version (or --version)") {
+		t.Errorf("help:\n%s", r.stdout)
 	}
 }
 

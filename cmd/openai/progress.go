@@ -103,26 +103,3 @@ func formatBytes(n int64) string {
 	}
 	return fmt.Sprintf("%.1f %s", v, unit)
 }
-
-// countingFile is a file whose reads move a progress display. It can seek,
-// so the client can rewind it to retry an upload.
-type countingFile struct {
-	f *os.File
-	n int64
-	p *progress
-}
-
-func (c *countingFile) Read(b []byte) (int, error) {
-	n, err := c.f.Read(b)
-	c.n += int64(n)
-	c.p.set(c.n)
-	return n, err
-}
-
-func (c *countingFile) Seek(offset int64, whence int) (int64, error) {
-	pos, err := c.f.Seek(offset, whence)
-	if err == nil {
-		c.n = pos
-	}
-	return pos, err
-}

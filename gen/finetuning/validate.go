@@ -80,7 +80,7 @@ func (r CreateRequest) Validate() error {
 			if v.Wandb.Project == "" {
 				return missing(path + ".wandb.project")
 			}
-		case *WandbIntegration:
+		case *WandbIntegration: //unionptr:ok a request the caller built may hold a pointer (it encodes as the value)
 			if v == nil {
 				return missing(path)
 			}

@@ -20,6 +20,7 @@ package pipeline
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"go/format"
 	"path/filepath"
@@ -225,7 +226,25 @@ func Run(in Inputs) (*Output, error) {
 		return nil, err
 	}
 	out.Files["internal/unionrt/decoders.gen_test.go"] = table
+	// The test kit reads the spec as JSON, so a user's tests compile no
+	// YAML or OpenAPI library.
+	kit, err := specJSON(in.Spec)
+	if err != nil {
+		return nil, err
+	}
+	out.Files["openaitest/spec.gen.json"] = kit
 	return out, nil
+}
+
+// specJSON is the spec as indented JSON, from a copy of the document of
+// its own.
+func specJSON(data []byte) ([]byte, error) {
+	m, err := specmodel.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	out, err := json.MarshalIndent(m.Doc, "", " ")
+	return append(out, '\n'), err
 }
 
 // decoderTable writes, for the tests of internal/unionrt, the list of every
@@ -295,7 +314,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // Generated lists the patterns of the files Run writes, which the command
 // removes before writing so that retired operations disappear.
-var Generated = []string{"gen/*.gen.go", "gen/*/*.gen.go", "internal/build/*/*.gen.go", "client/*.gen.go", "client/*/*.gen.go", "client/*/*.gen_test.go", "client/operations.gen.json", "internal/unionrt/*.gen_test.go"}
+var Generated = []string{"gen/*.gen.go", "gen/*/*.gen.go", "internal/build/*/*.gen.go", "client/*.gen.go", "client/*/*.gen.go", "client/*/*.gen_test.go", "client/operations.gen.json", "internal/unionrt/*.gen_test.go", "openaitest/spec.gen.json"}
 
 func buildPkg(area string) string { return "build/" + area }
 
