@@ -16,9 +16,11 @@ import (
 // declaration order, omitempty as encoding/json decides it, strings
 // escaped for HTML, floats formatted like ECMAScript, map keys sorted, and
 // the output of MarshalJSON methods (json.RawMessage, UnknownX) checked
-// and compacted. Types it has no code for go through json.Marshal. The
-// first error (an unsupported float, a bad MarshalJSON output) is kept and
-// returned by Bytes.
+// and compacted (Go 1.26's encoding/json, that is: Go 1.27's writes the
+// U+FFFD that replaces invalid UTF-8 unescaped, where the Encoder writes
+// \ufffd, the same JSON value). Types it has no code for go through
+// json.Marshal. The first error (an unsupported float, a bad MarshalJSON
+// output) is kept and returned by Bytes.
 //
 // Its small methods are not inlined (go:noinline): the generated
 // encoders call them hundreds of times per package, and inlining each
