@@ -103,7 +103,7 @@ FUZZ_TARGETS = streaming:FuzzDecoder:30000x streaming:FuzzStream:1000x \
 	internal/unionrt:FuzzUnions:15000x internal/unionrt:FuzzUnionDiscriminator:90000x \
 	internal/unionrt:FuzzUnionDecodeSlice:120000x gen/embeddings:FuzzVector:200000x \
 	gen/chat:FuzzDirectDecode:200000x gen/responses:FuzzDirectDecode:150000x \
-	client:FuzzAPIError:40000x client:FuzzErrorResponse:600x \
+	client:FuzzAPIError:40000x client:FuzzErrorResponse:600x client:FuzzErrorPayload:80000x \
 	internal/gen/unions/internal/fixture:FuzzDecode:90000x \
 	internal/unionrt:FuzzCodecs:400x internal/unionrt:FuzzDecoderString:60000x \
 	internal/unionrt:FuzzDecoderNumber:60000x internal/unionrt:FuzzDecoderSkip:40000x \

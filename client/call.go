@@ -215,17 +215,18 @@ func eventError(cfg *config, resp *http.Response, data []byte) error {
 }
 
 // errorProbe decodes the top-level "type" and "object" members of an
-// event's data and whether it has a non-null "error" member.
+// event's data and whether it has a non-null "error" member. Members are
+// matched by their exact name (unlike a struct's case-insensitive fields),
+// and a "type" that is not a string does not hide the error member.
 func errorProbe(data []byte) (typ, object string, hasError bool) {
-	var probe struct {
-		Type   string          `json:"type"`
-		Object string          `json:"object"`
-		Error  json.RawMessage `json:"error"`
-	}
-	if json.Unmarshal(data, &probe) != nil {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
 		return "", "", false
 	}
-	return probe.Type, probe.Object, len(probe.Error) > 0 && string(probe.Error) != "null"
+	_ = json.Unmarshal(top["type"], &typ)
+	_ = json.Unmarshal(top["object"], &object)
+	e, ok := top["error"]
+	return typ, object, ok && string(e) != "null"
 }
 
 // errorKey is how an "error" member (or an "error" value) reads in JSON:
