@@ -22791,7 +22791,9 @@ func (t *WorkloadIdentityProviderList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AWSStorageProvider) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.AccountID != nil {
 		e.Key(`"account_id":`)
 		e.String(*t.AccountID)
@@ -22810,33 +22812,39 @@ func (t *AWSStorageProvider) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.RoleArn)
 	e.Key(`"type":`)
 	e.Raw(`"aws"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AddGroupUserRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"user_id":`)
 	e.String(t.UserID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AddProjectGroupRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"group_id":`)
 	e.String(t.GroupID)
 	e.Key(`"role":`)
 	e.String(t.Role)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AddProjectUserRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Email != nil {
 		e.Key(`"email":`)
 		e.String(*t.Email)
@@ -22847,33 +22855,39 @@ func (t *AddProjectUserRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user_id":`)
 		e.String(*t.UserID)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AssignRoleRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"role_id":`)
 	e.String(t.RoleID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AttributeTransformation) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"attribute":`)
 	e.String(t.Attribute)
 	e.Key(`"expression":`)
 	e.String(t.Expression)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AzureStorageProvider) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"account_name":`)
 	e.String(t.AccountName)
 	e.Key(`"container":`)
@@ -22890,13 +22904,15 @@ func (t *AzureStorageProvider) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.TenantID)
 	e.Key(`"type":`)
 	e.Raw(`"azure"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CertificateIDsRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"certificate_ids":`)
 	if t.CertificateIds == nil {
 		e.Null()
@@ -22908,26 +22924,30 @@ func (t *CertificateIDsRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateAdminAPIKeyRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ExpiresInSeconds != nil {
 		e.Key(`"expires_in_seconds":`)
 		e.Int(int64(*t.ExpiresInSeconds))
 	}
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateExternalKeyRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Audience != nil {
 		e.Key(`"audience":`)
 		e.String(*t.Audience)
@@ -23000,24 +23020,28 @@ func (t *CreateExternalKeyRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"workload_identity_provider_id":`)
 		e.String(*t.WorkloadIdentityProviderID)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateExternalStorageRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"project_id":`)
 	e.String(t.ProjectID)
 	e.Key(`"provider":`)
 	EncodeExternalStorageProvider(e, t.Provider)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateFederationRuleRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"attribute_matchers":`)
 	if t.AttributeMatchers == nil {
 		e.Null()
@@ -23051,13 +23075,15 @@ func (t *CreateFederationRuleRequest) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.ProjectID)
 	e.Key(`"service_account_id":`)
 	e.String(t.ServiceAccountID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateInviteRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"email":`)
 	e.String(t.Email)
 	if len(t.Projects) != 0 {
@@ -23071,13 +23097,15 @@ func (t *CreateInviteRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"role":`)
 	e.String(t.Role)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateProjectRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ExternalKeyID != nil {
 		e.Key(`"external_key_id":`)
 		e.String(*t.ExternalKeyID)
@@ -23088,13 +23116,15 @@ func (t *CreateProjectRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"residency":`)
 		e.String(*t.Residency)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRoleRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -23112,13 +23142,15 @@ func (t *CreateRoleRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"role_name":`)
 	e.String(t.RoleName)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateServiceAccountAPIKeyRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Name != nil {
 		e.Key(`"name":`)
 		e.String(*t.Name)
@@ -23132,26 +23164,30 @@ func (t *CreateServiceAccountAPIKeyRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateServiceAccountRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CreateServiceAccountOnly != nil {
 		e.Key(`"create_service_account_only":`)
 		e.Bool(*t.CreateServiceAccountOnly)
 	}
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateWorkloadIdentityProviderRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.AttributeTransformations) != 0 {
 		e.Key(`"attribute_transformations":`)
 		e.Raw("[")
@@ -23183,24 +23219,28 @@ func (t *CreateWorkloadIdentityProviderRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"verification":`)
 		EncodeTokenVerification(e, t.Verification)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *DiscoveryVerification) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"discovery_url":`)
 	e.String(t.DiscoveryURL)
 	e.Key(`"type":`)
 	e.Raw(`"discovery"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *EmailNotificationChannel) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"recipients":`)
 	if t.Recipients == nil {
 		e.Null()
@@ -23218,7 +23258,7 @@ func (t *EmailNotificationChannel) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"email"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeEnabledServiceTiers writes v as json.Marshal would, without reflection.
@@ -23285,7 +23325,9 @@ func EncodeFederationPermissions(e *unionrt.Encoder, v FederationPermissions) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *GCPStorageProvider) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Audience != nil {
 		e.Key(`"audience":`)
 		e.String(*t.Audience)
@@ -23304,31 +23346,37 @@ func (t *GCPStorageProvider) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.WorkloadIdentityProjectNumber)
 	e.Key(`"workload_identity_provider_id":`)
 	e.String(t.WorkloadIdentityProviderID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *GroupRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *HostedToolPermission) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"enabled":`)
 	e.Bool(t.Enabled)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *HostedToolPermissions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CodeInterpreter != nil {
 		e.Key(`"code_interpreter":`)
 		t.CodeInterpreter.EncodeJSON(e)
@@ -23349,24 +23397,28 @@ func (t *HostedToolPermissions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"web_search":`)
 		t.WebSearch.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InviteProject) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"id":`)
 	e.String(t.ID)
 	e.Key(`"role":`)
 	e.String(t.Role)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *JWKSVerification) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"jwks":`)
 	if t.Jwks == nil {
 		e.Null()
@@ -23382,7 +23434,7 @@ func (t *JWKSVerification) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"uploaded_jwks"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeNotificationChannel writes v as json.Marshal would, without reflection.
@@ -23402,7 +23454,9 @@ func EncodeNotificationChannel(e *unionrt.Encoder, v NotificationChannel) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *OCIStorageProvider) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"bucket":`)
 	e.String(t.Bucket)
 	e.Key(`"region":`)
@@ -23411,13 +23465,15 @@ func (t *OCIStorageProvider) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.TenancyOcid)
 	e.Key(`"type":`)
 	e.Raw(`"oci"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *RestrictedPermissions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"scopes":`)
 	if t.Scopes == nil {
 		e.Null()
@@ -23431,22 +23487,26 @@ func (t *RestrictedPermissions) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"restricted"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ServiceAccountPermissions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"service_account_default"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SpendAlertRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Currency != nil {
 		e.Key(`"currency":`)
 		e.String(*t.Currency)
@@ -23459,7 +23519,7 @@ func (t *SpendAlertRequest) EncodeJSON(e *unionrt.Encoder) {
 	EncodeNotificationChannel(e, t.NotificationChannel)
 	e.Key(`"threshold_amount":`)
 	e.Int(int64(t.ThresholdAmount))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeTokenVerification writes v as json.Marshal would, without reflection.
@@ -23481,27 +23541,33 @@ func EncodeTokenVerification(e *unionrt.Encoder, v TokenVerification) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateCertificateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Name != nil {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateDataRetentionRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"retention_type":`)
 	e.String(t.RetentionType)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateFederationRuleRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.AttributeMatchers) != 0 {
 		e.Key(`"attribute_matchers":`)
 		e.Raw("{")
@@ -23529,13 +23595,15 @@ func (t *UpdateFederationRuleRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"permissions":`)
 		EncodeFederationPermissions(e, t.Permissions)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateModelPermissionsRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"mode":`)
 	e.String(t.Mode)
 	e.Key(`"model_ids":`)
@@ -23549,13 +23617,15 @@ func (t *UpdateModelPermissionsRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateProjectAPIKeyRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ExpiresInSeconds != nil {
 		e.Key(`"expires_in_seconds":`)
 		e.Int(int64(*t.ExpiresInSeconds))
@@ -23569,13 +23639,15 @@ func (t *UpdateProjectAPIKeyRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateProjectRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ExternalKeyID != nil {
 		e.Key(`"external_key_id":`)
 		e.String(*t.ExternalKeyID)
@@ -23584,24 +23656,28 @@ func (t *UpdateProjectRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateProjectUserRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Role != nil {
 		e.Key(`"role":`)
 		e.String(*t.Role)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRateLimitRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Batch1DayMaxInputTokens != nil {
 		e.Key(`"batch_1_day_max_input_tokens":`)
 		e.Int(int64(*t.Batch1DayMaxInputTokens))
@@ -23626,13 +23702,15 @@ func (t *UpdateRateLimitRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"max_tokens_per_1_minute":`)
 		e.Int(int64(*t.MaxTokensPer1Minute))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRoleRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -23650,13 +23728,15 @@ func (t *UpdateRoleRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"role_name":`)
 		e.String(*t.RoleName)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateServiceAccountRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Name != nil {
 		e.Key(`"name":`)
 		e.String(*t.Name)
@@ -23665,13 +23745,15 @@ func (t *UpdateServiceAccountRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"role":`)
 		e.String(*t.Role)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateServiceTierSettingsRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Default != nil {
 		e.Key(`"default":`)
 		e.String(*t.Default)
@@ -23680,13 +23762,15 @@ func (t *UpdateServiceTierSettingsRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"enabled_tiers":`)
 		EncodeEnabledServiceTiers(e, t.EnabledTiers)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateSpendLimitRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Currency != nil {
 		e.Key(`"currency":`)
 		e.String(*t.Currency)
@@ -23697,13 +23781,15 @@ func (t *UpdateSpendLimitRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"threshold_amount":`)
 	e.Int(int64(t.ThresholdAmount))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateUserRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.DeveloperPersona != nil {
 		e.Key(`"developer_persona":`)
 		e.String(*t.DeveloperPersona)
@@ -23720,13 +23806,15 @@ func (t *UpdateUserRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"technical_level":`)
 		e.String(*t.TechnicalLevel)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateWorkloadIdentityProviderRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.AttributeTransformations) != 0 {
 		e.Key(`"attribute_transformations":`)
 		e.Raw("[")
@@ -23760,18 +23848,20 @@ func (t *UpdateWorkloadIdentityProviderRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"verification":`)
 		EncodeTokenVerification(e, t.Verification)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UploadCertificateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"certificate":`)
 	e.String(t.Certificate)
 	if t.Name != nil {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }

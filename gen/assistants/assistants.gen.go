@@ -8920,10 +8920,12 @@ func (t *ToolOutputsRequired) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AutoChunkingStrategy) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"auto"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeChunkingStrategy writes v as json.Marshal would, without reflection.
@@ -8945,7 +8947,9 @@ func EncodeChunkingStrategy(e *unionrt.Encoder, v ChunkingStrategy) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CodeInterpreterResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.FileIds) != 0 {
 		e.Key(`"file_ids":`)
 		e.Raw("[")
@@ -8955,22 +8959,26 @@ func (t *CodeInterpreterResources) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CodeInterpreterTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"code_interpreter"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateFileSearchResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.VectorStoreIds) != 0 {
 		e.Key(`"vector_store_ids":`)
 		e.Raw("[")
@@ -8989,13 +8997,15 @@ func (t *CreateFileSearchResources) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateToolResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CodeInterpreter != nil {
 		e.Key(`"code_interpreter":`)
 		t.CodeInterpreter.EncodeJSON(e)
@@ -9004,13 +9014,15 @@ func (t *CreateToolResources) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"file_search":`)
 		t.FileSearch.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileSearchRankingOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Ranker != nil {
 		e.Key(`"ranker":`)
 		e.String(*t.Ranker)
@@ -9019,13 +9031,15 @@ func (t *FileSearchRankingOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"score_threshold":`)
 		e.Float(float64(*t.ScoreThreshold), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileSearchResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.VectorStoreIds) != 0 {
 		e.Key(`"vector_store_ids":`)
 		e.Raw("[")
@@ -9035,26 +9049,30 @@ func (t *FileSearchResources) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileSearchTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.FileSearch != nil {
 		e.Key(`"file_search":`)
 		t.FileSearch.EncodeJSON(e)
 	}
 	e.Key(`"type":`)
 	e.Raw(`"file_search"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileSearchToolOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxNumResults != nil {
 		e.Key(`"max_num_results":`)
 		e.Int(int64(*t.MaxNumResults))
@@ -9063,13 +9081,15 @@ func (t *FileSearchToolOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"ranking_options":`)
 		t.RankingOptions.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionDefinition) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -9084,33 +9104,39 @@ func (t *FunctionDefinition) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionName) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"function":`)
 	t.Function.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InlineVectorStore) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ChunkingStrategy != nil {
 		e.Key(`"chunking_strategy":`)
 		EncodeChunkingStrategy(e, t.ChunkingStrategy)
@@ -9135,13 +9161,15 @@ func (t *InlineVectorStore) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -9156,7 +9184,7 @@ func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeResponseFormat writes v as json.Marshal would, without reflection.
@@ -9182,34 +9210,40 @@ func EncodeResponseFormat(e *unionrt.Encoder, v ResponseFormat) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"json_schema":`)
 	t.JSONSchema.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"json_schema"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StaticChunking) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"chunk_overlap_tokens":`)
 	e.Int(int64(t.ChunkOverlapTokens))
 	e.Key(`"max_chunk_size_tokens":`)
 	e.Int(int64(t.MaxChunkSizeTokens))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StaticChunkingStrategy) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"static":`)
 	t.Static.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"static"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeTool writes v as json.Marshal would, without reflection.
@@ -9253,36 +9287,44 @@ func EncodeToolChoice(e *unionrt.Encoder, v ToolChoice) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolChoiceCodeInterpreter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"code_interpreter"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolChoiceFileSearch) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"file_search"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolChoiceFunction) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"function":`)
 	t.Function.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CodeInterpreter != nil {
 		e.Key(`"code_interpreter":`)
 		t.CodeInterpreter.EncodeJSON(e)
@@ -9291,29 +9333,33 @@ func (t *ToolResources) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"file_search":`)
 		t.FileSearch.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TruncationStrategy) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.LastMessages != nil {
 		e.Key(`"last_messages":`)
 		e.Int(int64(*t.LastMessages))
 	}
 	e.Key(`"type":`)
 	e.String(string(t.Type))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AttachmentFileSearchTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"file_search"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeAttachmentTool writes v as json.Marshal would, without reflection.
@@ -9335,7 +9381,9 @@ func EncodeAttachmentTool(e *unionrt.Encoder, v AttachmentTool) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Attachments) != 0 {
 		e.Key(`"attachments":`)
 		e.Raw("[")
@@ -9360,13 +9408,15 @@ func (t *CreateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"role":`)
 	e.String(string(t.Role))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.AdditionalInstructions != nil {
 		e.Key(`"additional_instructions":`)
 		e.String(*t.AdditionalInstructions)
@@ -9450,13 +9500,15 @@ func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"truncation_strategy":`)
 		t.TruncationStrategy.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateThreadAndRunRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"assistant_id":`)
 	e.String(t.AssistantID)
 	if t.Instructions != nil {
@@ -9531,13 +9583,15 @@ func (t *CreateThreadAndRunRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"truncation_strategy":`)
 		t.TruncationStrategy.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Messages) != 0 {
 		e.Key(`"messages":`)
 		e.Raw("[")
@@ -9562,72 +9616,84 @@ func (t *CreateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"tool_resources":`)
 		t.ToolResources.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageFile) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Detail != nil {
 		e.Key(`"detail":`)
 		e.String(string(*t.Detail))
 	}
 	e.Key(`"file_id":`)
 	e.String(t.FileID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageFileContent) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"image_file":`)
 	t.ImageFile.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"image_file"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageURL) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Detail != nil {
 		e.Key(`"detail":`)
 		e.String(string(*t.Detail))
 	}
 	e.Key(`"url":`)
 	e.String(t.URL)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageURLContent) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"image_url":`)
 	t.ImageURL.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"image_url"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InputTextPart) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"text":`)
 	e.String(t.Text)
 	e.Key(`"type":`)
 	e.Raw(`"text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *MessageAttachment) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.FileID != nil {
 		e.Key(`"file_id":`)
 		e.String(*t.FileID)
@@ -9641,7 +9707,7 @@ func (t *MessageAttachment) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeMessageInput writes v as json.Marshal would, without reflection.
@@ -9690,7 +9756,9 @@ func EncodeMessageInputPart(e *unionrt.Encoder, v MessageInputPart) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SubmitToolOutputsRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Stream != nil {
 		e.Key(`"stream":`)
 		e.Bool(*t.Stream)
@@ -9706,24 +9774,28 @@ func (t *SubmitToolOutputsRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolOutput) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"output":`)
 	e.String(t.Output)
 	e.Key(`"tool_call_id":`)
 	e.String(t.ToolCallID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -9735,13 +9807,15 @@ func (t *UpdateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRunRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -9753,13 +9827,15 @@ func (t *UpdateRunRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -9775,13 +9851,15 @@ func (t *UpdateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"tool_resources":`)
 		t.ToolResources.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -9836,13 +9914,15 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -9899,5 +9979,5 @@ func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }

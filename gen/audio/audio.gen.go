@@ -2035,7 +2035,9 @@ func (t *VoiceConsent) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateSpeechRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input":`)
 	e.String(t.Input)
 	if t.Instructions != nil {
@@ -2058,14 +2060,16 @@ func (t *CreateSpeechRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"voice":`)
 	shared.EncodeChatAudioVoice(e, t.Voice)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateVoiceConsentRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }

@@ -476,7 +476,9 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CompletionWindow != nil {
 		e.Key(`"completion_window":`)
 		e.String(string(*t.CompletionWindow))
@@ -500,5 +502,5 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"output_expires_after":`)
 		t.OutputExpiresAfter.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }

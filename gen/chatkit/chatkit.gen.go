@@ -2524,7 +2524,9 @@ func (t *ListThreadsResponse) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ConfigurationOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.AutomaticThreadTitling != nil {
 		e.Key(`"automatic_thread_titling":`)
 		t.AutomaticThreadTitling.EncodeJSON(e)
@@ -2537,13 +2539,15 @@ func (t *ConfigurationOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"history":`)
 		t.History.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileUploadOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Enabled != nil {
 		e.Key(`"enabled":`)
 		e.Bool(*t.Enabled)
@@ -2556,13 +2560,15 @@ func (t *FileUploadOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"max_files":`)
 		e.Int(int64(*t.MaxFiles))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *HistoryOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Enabled != nil {
 		e.Key(`"enabled":`)
 		e.Bool(*t.Enabled)
@@ -2571,57 +2577,67 @@ func (t *HistoryOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"recent_threads":`)
 		e.Int(int64(*t.RecentThreads))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *RateLimitOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxRequestsPer1Minute != nil {
 		e.Key(`"max_requests_per_1_minute":`)
 		e.Int(int64(*t.MaxRequestsPer1Minute))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SessionExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"anchor":`)
 	e.String(string(t.Anchor))
 	e.Key(`"seconds":`)
 	e.Int(int64(t.Seconds))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TitlingOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Enabled != nil {
 		e.Key(`"enabled":`)
 		e.Bool(*t.Enabled)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TracingOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Enabled != nil {
 		e.Key(`"enabled":`)
 		e.Bool(*t.Enabled)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *WorkflowOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"id":`)
 	e.String(t.ID)
 	if len(t.StateVariables) != 0 {
@@ -2643,13 +2659,15 @@ func (t *WorkflowOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"version":`)
 		e.String(*t.Version)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateSessionRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ChatkitConfiguration != nil {
 		e.Key(`"chatkit_configuration":`)
 		t.ChatkitConfiguration.EncodeJSON(e)
@@ -2666,5 +2684,5 @@ func (t *CreateSessionRequest) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.User)
 	e.Key(`"workflow":`)
 	t.Workflow.EncodeJSON(e)
-	e.Raw("}")
+	e.Close()
 }

@@ -480,7 +480,9 @@ func EncodePrompt(e *unionrt.Encoder, v Prompt) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.BestOf != nil {
 		e.Key(`"best_of":`)
 		e.Int(int64(*t.BestOf))
@@ -556,5 +558,5 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user":`)
 		e.String(*t.User)
 	}
-	e.Raw("}")
+	e.Close()
 }

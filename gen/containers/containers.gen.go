@@ -878,18 +878,22 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"anchor":`)
 	e.String(string(t.Anchor))
 	e.Key(`"minutes":`)
 	e.Int(int64(t.Minutes))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InlineSkill) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"description":`)
 	e.String(t.Description)
 	e.Key(`"name":`)
@@ -898,20 +902,22 @@ func (t *InlineSkill) EncodeJSON(e *unionrt.Encoder) {
 	t.Source.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"inline"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InlineSkillSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"data":`)
 	e.String(t.Data)
 	e.Key(`"media_type":`)
 	e.String(string(t.MediaType))
 	e.Key(`"type":`)
 	e.String(string(t.Type))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeNetworkAccess writes v as json.Marshal would, without reflection.
@@ -933,7 +939,9 @@ func EncodeNetworkAccess(e *unionrt.Encoder, v NetworkPolicy) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *NetworkPolicyAllowlist) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"allowed_domains":`)
 	if t.AllowedDomains == nil {
 		e.Null()
@@ -956,35 +964,41 @@ func (t *NetworkPolicyAllowlist) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"allowlist"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *NetworkPolicyDisabled) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"disabled"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *DomainSecret) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"domain":`)
 	e.String(t.Domain)
 	e.Key(`"name":`)
 	e.String(t.Name)
 	e.Key(`"value":`)
 	e.String(t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SkillReference) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"skill_id":`)
 	e.String(t.SkillID)
 	e.Key(`"type":`)
@@ -993,7 +1007,7 @@ func (t *SkillReference) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"version":`)
 		e.String(*t.Version)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeSkillSpec writes v as json.Marshal would, without reflection.
@@ -1015,16 +1029,20 @@ func EncodeSkillSpec(e *unionrt.Encoder, v Skill) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateFileJSONRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"file_id":`)
 	e.String(t.FileID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ExpiresAfter != nil {
 		e.Key(`"expires_after":`)
 		t.ExpiresAfter.EncodeJSON(e)
@@ -1057,5 +1075,5 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }

@@ -281,7 +281,9 @@ func (t *ItemList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"metadata":`)
 	if t.Metadata == nil {
 		e.Null()
@@ -295,5 +297,5 @@ func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }

@@ -354,7 +354,9 @@ func (t *Usage) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Dimensions != nil {
 		e.Key(`"dimensions":`)
 		e.Int(int64(*t.Dimensions))
@@ -371,7 +373,7 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user":`)
 		e.String(*t.User)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeInput writes v as json.Marshal would, without reflection.

@@ -3801,7 +3801,9 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"data_source_config":`)
 	EncodeDataSourceConfig(e, t.DataSourceConfig)
 	if len(t.Metadata) != 0 {
@@ -3830,13 +3832,15 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"data_source":`)
 	EncodeRunDataSource(e, t.DataSource)
 	if len(t.Metadata) != 0 {
@@ -3854,13 +3858,15 @@ func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CompletionsRunDataSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.InputMessages != nil {
 		e.Key(`"input_messages":`)
 		EncodeRunInputMessages(e, t.InputMessages)
@@ -3877,7 +3883,7 @@ func (t *CompletionsRunDataSource) EncodeJSON(e *unionrt.Encoder) {
 	EncodeCompletionsRunSource(e, t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"completions"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeCompletionsRunSource writes v as json.Marshal would, without reflection.
@@ -3901,7 +3907,9 @@ func EncodeCompletionsRunSource(e *unionrt.Encoder, v CompletionsRunSource) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CompletionsSamplingParams) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxCompletionTokens != nil {
 		e.Key(`"max_completion_tokens":`)
 		e.Int(int64(*t.MaxCompletionTokens))
@@ -3939,7 +3947,7 @@ func (t *CompletionsSamplingParams) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeCompletionsTool writes v as json.Marshal would, without reflection.
@@ -3959,7 +3967,9 @@ func EncodeCompletionsTool(e *unionrt.Encoder, v CompletionsTool) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CustomDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.IncludeSampleSchema != nil {
 		e.Key(`"include_sample_schema":`)
 		e.Bool(*t.IncludeSampleSchema)
@@ -3974,7 +3984,7 @@ func (t *CustomDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"custom"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeDataSourceConfig writes v as json.Marshal would, without reflection.
@@ -3998,7 +4008,9 @@ func EncodeDataSourceConfig(e *unionrt.Encoder, v DataSourceConfig) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileContentRow) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"item":`)
 	if t.Item == nil {
 		e.Null()
@@ -4023,13 +4035,15 @@ func (t *FileContentRow) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileContentSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	if t.Content == nil {
 		e.Null()
@@ -4043,24 +4057,28 @@ func (t *FileContentSource) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"file_content"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileIDSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"id":`)
 	e.String(t.ID)
 	e.Key(`"type":`)
 	e.Raw(`"file_id"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Function) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -4075,40 +4093,46 @@ func (t *Function) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"function":`)
 	t.Function.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ItemReferenceInput) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"item_reference":`)
 	e.String(t.ItemReference)
 	e.Key(`"type":`)
 	e.Raw(`"item_reference"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *JSONLRunDataSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"source":`)
 	EncodeJSONLRunSource(e, t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"jsonl"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSONLRunSource writes v as json.Marshal would, without reflection.
@@ -4130,7 +4154,9 @@ func EncodeJSONLRunSource(e *unionrt.Encoder, v JSONLRunSource) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -4145,13 +4171,15 @@ func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *LabelModelCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ID != nil {
 		e.Key(`"id":`)
 		e.String(*t.ID)
@@ -4195,13 +4223,15 @@ func (t *LabelModelCriterion) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"label_model"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *LogsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -4219,13 +4249,15 @@ func (t *LogsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"logs"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PythonCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ID != nil {
 		e.Key(`"id":`)
 		e.String(*t.ID)
@@ -4244,7 +4276,7 @@ func (t *PythonCriterion) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"python"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeResponseFormat writes v as json.Marshal would, without reflection.
@@ -4268,18 +4300,22 @@ func EncodeResponseFormat(e *unionrt.Encoder, v ResponseFormat) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"json_schema":`)
 	t.JSONSchema.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"json_schema"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponsesRunDataSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.InputMessages != nil {
 		e.Key(`"input_messages":`)
 		EncodeRunInputMessages(e, t.InputMessages)
@@ -4296,7 +4332,7 @@ func (t *ResponsesRunDataSource) EncodeJSON(e *unionrt.Encoder) {
 	EncodeResponsesRunSource(e, t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"responses"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeResponsesRunSource writes v as json.Marshal would, without reflection.
@@ -4320,7 +4356,9 @@ func EncodeResponsesRunSource(e *unionrt.Encoder, v ResponsesRunSource) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponsesSamplingParams) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxCompletionTokens != nil {
 		e.Key(`"max_completion_tokens":`)
 		e.Int(int64(*t.MaxCompletionTokens))
@@ -4354,13 +4392,15 @@ func (t *ResponsesSamplingParams) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponsesSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CreatedAfter != nil {
 		e.Key(`"created_after":`)
 		e.Int(int64(*t.CreatedAfter))
@@ -4420,18 +4460,20 @@ func (t *ResponsesSource) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponsesTextConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Format != nil {
 		e.Key(`"format":`)
 		EncodeTextFormat(e, t.Format)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeRunDataSource writes v as json.Marshal would, without reflection.
@@ -4471,7 +4513,9 @@ func EncodeRunInputMessages(e *unionrt.Encoder, v RunInputMessages) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ScoreModelCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ID != nil {
 		e.Key(`"id":`)
 		e.String(*t.ID)
@@ -4510,13 +4554,15 @@ func (t *ScoreModelCriterion) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"score_model"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StoredCompletionsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -4534,13 +4580,15 @@ func (t *StoredCompletionsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"stored_completions"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StoredCompletionsSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CreatedAfter != nil {
 		e.Key(`"created_after":`)
 		e.Int(int64(*t.CreatedAfter))
@@ -4570,13 +4618,15 @@ func (t *StoredCompletionsSource) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"stored_completions"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StringCheckCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ID != nil {
 		e.Key(`"id":`)
 		e.String(*t.ID)
@@ -4591,13 +4641,15 @@ func (t *StringCheckCriterion) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Reference)
 	e.Key(`"type":`)
 	e.Raw(`"string_check"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TemplateInput) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"template":`)
 	if t.Template == nil {
 		e.Null()
@@ -4611,7 +4663,7 @@ func (t *TemplateInput) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"template"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeTestingCriterion writes v as json.Marshal would, without reflection.
@@ -4657,7 +4709,9 @@ func EncodeTextFormat(e *unionrt.Encoder, v TextFormat) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TextFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -4672,13 +4726,15 @@ func (t *TextFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"json_schema"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TextSimilarityCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"evaluation_metric":`)
 	e.String(string(t.EvaluationMetric))
 	if t.ID != nil {
@@ -4695,13 +4751,15 @@ func (t *TextSimilarityCriterion) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Reference)
 	e.Key(`"type":`)
 	e.Raw(`"text_similarity"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -4717,5 +4775,5 @@ func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }

@@ -3220,7 +3220,9 @@ func (t *ValidateGraderResponse) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateCheckpointPermissionRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"project_ids":`)
 	if t.ProjectIds == nil {
 		e.Null()
@@ -3232,13 +3234,15 @@ func (t *CreateCheckpointPermissionRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Hyperparameters != nil {
 		e.Key(`"hyperparameters":`)
 		t.Hyperparameters.EncodeJSON(e)
@@ -3283,7 +3287,7 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"validation_file":`)
 		e.String(*t.ValidationFile)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeBatchSizeSetting writes v as json.Marshal would, without reflection.
@@ -3337,18 +3341,22 @@ func EncodeComputeMultiplierSetting(e *unionrt.Encoder, v ComputeMultiplierSetti
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *DPOConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Hyperparameters != nil {
 		e.Key(`"hyperparameters":`)
 		t.Hyperparameters.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *DPOHyperparameters) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.BatchSize != nil {
 		e.Key(`"batch_size":`)
 		EncodeBatchSizeSetting(e, t.BatchSize)
@@ -3365,7 +3373,7 @@ func (t *DPOHyperparameters) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"n_epochs":`)
 		EncodeEpochsSetting(e, t.NEpochs)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeEpochsSetting writes v as json.Marshal would, without reflection.
@@ -3419,7 +3427,9 @@ func EncodeEvalSamplesSetting(e *unionrt.Encoder, v EvalSamplesSetting) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Hyperparameters) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.BatchSize != nil {
 		e.Key(`"batch_size":`)
 		EncodeBatchSizeSetting(e, t.BatchSize)
@@ -3432,7 +3442,7 @@ func (t *Hyperparameters) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"n_epochs":`)
 		EncodeEpochsSetting(e, t.NEpochs)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeIntegration writes v as json.Marshal would, without reflection.
@@ -3468,7 +3478,9 @@ func EncodeLearningRateMultiplierSetting(e *unionrt.Encoder, v LearningRateMulti
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Method) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Dpo != nil {
 		e.Key(`"dpo":`)
 		t.Dpo.EncodeJSON(e)
@@ -3483,26 +3495,30 @@ func (t *Method) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.String(string(t.Type))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ReinforcementConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"grader":`)
 	EncodeGrader(e, t.Grader)
 	if t.Hyperparameters != nil {
 		e.Key(`"hyperparameters":`)
 		t.Hyperparameters.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ReinforcementHyperparameters) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.BatchSize != nil {
 		e.Key(`"batch_size":`)
 		EncodeBatchSizeSetting(e, t.BatchSize)
@@ -3531,35 +3547,41 @@ func (t *ReinforcementHyperparameters) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"reasoning_effort":`)
 		e.String(string(*t.ReasoningEffort))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SupervisedConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Hyperparameters != nil {
 		e.Key(`"hyperparameters":`)
 		t.Hyperparameters.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *WandbIntegration) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"wandb"`)
 	e.Key(`"wandb":`)
 	t.Wandb.EncodeJSON(e)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *WandbSettings) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Entity != nil {
 		e.Key(`"entity":`)
 		e.String(*t.Entity)
@@ -3579,7 +3601,7 @@ func (t *WandbSettings) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeGrader writes v as json.Marshal would, without reflection.
@@ -3607,7 +3629,9 @@ func EncodeGrader(e *unionrt.Encoder, v Grader) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *LabelModelGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input":`)
 	if t.Input == nil {
 		e.Null()
@@ -3647,13 +3671,15 @@ func (t *LabelModelGrader) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"label_model"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *MultiGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"calculate_output":`)
 	e.String(t.CalculateOutput)
 	e.Key(`"graders":`)
@@ -3662,13 +3688,15 @@ func (t *MultiGrader) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Name)
 	e.Key(`"type":`)
 	e.Raw(`"multi"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PythonGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ImageTag != nil {
 		e.Key(`"image_tag":`)
 		e.String(*t.ImageTag)
@@ -3679,13 +3707,15 @@ func (t *PythonGrader) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"python"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *RunGraderRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"grader":`)
 	EncodeGrader(e, t.Grader)
 	if len(t.Item) != 0 {
@@ -3701,13 +3731,15 @@ func (t *RunGraderRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"model_sample":`)
 	e.String(t.ModelSample)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ScoreModelGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input":`)
 	if t.Input == nil {
 		e.Null()
@@ -3738,13 +3770,15 @@ func (t *ScoreModelGrader) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"score_model"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StringCheckGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input":`)
 	e.String(t.Input)
 	e.Key(`"name":`)
@@ -3755,7 +3789,7 @@ func (t *StringCheckGrader) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Reference)
 	e.Key(`"type":`)
 	e.Raw(`"string_check"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeSubGrader writes v as json.Marshal would, without reflection.
@@ -3783,7 +3817,9 @@ func EncodeSubGrader(e *unionrt.Encoder, v SubGrader) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TextSimilarityGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"evaluation_metric":`)
 	e.String(string(t.EvaluationMetric))
 	e.Key(`"input":`)
@@ -3794,14 +3830,16 @@ func (t *TextSimilarityGrader) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Reference)
 	e.Key(`"type":`)
 	e.Raw(`"text_similarity"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ValidateGraderRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"grader":`)
 	EncodeGrader(e, t.Grader)
-	e.Raw("}")
+	e.Close()
 }

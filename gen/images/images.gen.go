@@ -1699,7 +1699,9 @@ func (t *SynthIDProvenanceResult) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateEditJSONRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Background != nil {
 		e.Key(`"background":`)
 		e.String(string(*t.Background))
@@ -1765,13 +1767,15 @@ func (t *CreateEditJSONRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user":`)
 		e.String(*t.User)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Background != nil {
 		e.Key(`"background":`)
 		e.String(string(*t.Background))
@@ -1826,13 +1830,15 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user":`)
 		e.String(*t.User)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Reference) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.FileID != nil {
 		e.Key(`"file_id":`)
 		e.String(*t.FileID)
@@ -1841,5 +1847,5 @@ func (t *Reference) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"image_url":`)
 		e.String(*t.ImageURL)
 	}
-	e.Raw("}")
+	e.Close()
 }

@@ -661,34 +661,40 @@ func (t *Result) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input":`)
 	EncodeInput(e, t.Input)
 	if t.Model != nil {
 		e.Key(`"model":`)
 		e.String(*t.Model)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageInput) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"image_url":`)
 	t.ImageURL.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"image_url"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageURL) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"url":`)
 	e.String(t.URL)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeInput writes v as json.Marshal would, without reflection.
@@ -746,10 +752,12 @@ func EncodeInputPart(e *unionrt.Encoder, v InputPart) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TextInput) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"text":`)
 	e.String(t.Text)
 	e.Key(`"type":`)
 	e.Raw(`"text"`)
-	e.Raw("}")
+	e.Close()
 }

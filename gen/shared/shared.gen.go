@@ -2604,16 +2604,20 @@ func EncodeChatAudioVoice(e *unionrt.Encoder, v ChatAudioVoice) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ChatAudioVoiceID) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"id":`)
 	e.String(t.ID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ChatCompletionStreamOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.IncludeObfuscation != nil {
 		e.Key(`"include_obfuscation":`)
 		e.Bool(*t.IncludeObfuscation)
@@ -2622,24 +2626,28 @@ func (t *ChatCompletionStreamOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"include_usage":`)
 		e.Bool(*t.IncludeUsage)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"anchor":`)
 	e.String(string(t.Anchor))
 	e.Key(`"seconds":`)
 	e.Int(int64(t.Seconds))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *GraderSamplingParams) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxCompletionsTokens != nil {
 		e.Key(`"max_completions_tokens":`)
 		e.Int(int64(*t.MaxCompletionsTokens))
@@ -2660,37 +2668,43 @@ func (t *GraderSamplingParams) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptAudio) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"data":`)
 	e.String(t.Data)
 	e.Key(`"format":`)
 	e.String(string(t.Format))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptCacheBreakpoint) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"mode":`)
 	e.String(string(t.Mode))
 	if t.TTL != nil {
 		e.Key(`"ttl":`)
 		e.String(string(*t.TTL))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptCacheOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Mode != nil {
 		e.Key(`"mode":`)
 		e.String(string(*t.Mode))
@@ -2699,7 +2713,7 @@ func (t *PromptCacheOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"ttl":`)
 		e.String(string(*t.TTL))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodePromptContent writes v as json.Marshal would, without reflection.
@@ -2760,18 +2774,22 @@ func EncodePromptContentPart(e *unionrt.Encoder, v PromptContentPart) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptInputAudio) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input_audio":`)
 	t.InputAudio.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"input_audio"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptInputImage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Detail != nil {
 		e.Key(`"detail":`)
 		e.String(*t.Detail)
@@ -2784,24 +2802,28 @@ func (t *PromptInputImage) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.ImageURL)
 	e.Key(`"type":`)
 	e.Raw(`"input_image"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptInputText) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"text":`)
 	e.String(t.Text)
 	e.Key(`"type":`)
 	e.Raw(`"input_text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptMessage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	EncodePromptContent(e, t.Content)
 	e.Key(`"role":`)
@@ -2810,55 +2832,65 @@ func (t *PromptMessage) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"type":`)
 		e.String(string(*t.Type))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptOutputText) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"text":`)
 	e.String(t.Text)
 	e.Key(`"type":`)
 	e.Raw(`"output_text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseFormatJSONObject) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"json_object"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseFormatText) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseModerationConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"model":`)
 	e.String(t.Model)
 	if t.Policy != nil {
 		e.Key(`"policy":`)
 		t.Policy.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseModerationPolicy) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Input != nil {
 		e.Key(`"input":`)
 		t.Input.EncodeJSON(e)
@@ -2867,16 +2899,18 @@ func (t *ResponseModerationPolicy) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"output":`)
 		t.Output.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseModerationRule) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"mode":`)
 	e.String(string(t.Mode))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeStopSequences writes v as json.Marshal would, without reflection.

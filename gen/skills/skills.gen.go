@@ -484,8 +484,10 @@ func (t *Version) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"default_version":`)
 	e.String(t.DefaultVersion)
-	e.Raw("}")
+	e.Close()
 }

@@ -233,7 +233,9 @@ func (t *Part) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CompleteRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Md5 != nil {
 		e.Key(`"md5":`)
 		e.String(*t.Md5)
@@ -249,13 +251,15 @@ func (t *CompleteRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"bytes":`)
 	e.Int(int64(t.Bytes))
 	if t.ExpiresAfter != nil {
@@ -268,5 +272,5 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.MimeType)
 	e.Key(`"purpose":`)
 	e.String(string(t.Purpose))
-	e.Raw("}")
+	e.Close()
 }

@@ -2421,7 +2421,9 @@ func (t *StaticChunkingConfig) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateFileBatchRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Attributes) != 0 {
 		e.Key(`"attributes":`)
 		e.Raw("{")
@@ -2455,13 +2457,15 @@ func (t *CreateFileBatchRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateFileRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Attributes) != 0 {
 		e.Key(`"attributes":`)
 		e.Raw("{")
@@ -2479,13 +2483,15 @@ func (t *CreateFileRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"file_id":`)
 	e.String(t.FileID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ChunkingStrategy != nil {
 		e.Key(`"chunking_strategy":`)
 		EncodeChunkingStrategy(e, t.ChunkingStrategy)
@@ -2522,13 +2528,15 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateFileAttributesRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"attributes":`)
 	if t.Attributes == nil {
 		e.Null()
@@ -2542,13 +2550,15 @@ func (t *UpdateFileAttributesRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ExpiresAfter != nil {
 		e.Key(`"expires_after":`)
 		t.ExpiresAfter.EncodeJSON(e)
@@ -2568,16 +2578,18 @@ func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AutoChunking) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"auto"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeChunkingStrategy writes v as json.Marshal would, without reflection.
@@ -2599,12 +2611,14 @@ func EncodeChunkingStrategy(e *unionrt.Encoder, v ChunkingStrategy) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"anchor":`)
 	e.String(string(t.Anchor))
 	e.Key(`"days":`)
 	e.Int(int64(t.Days))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeFilter writes v as json.Marshal would, without reflection.
@@ -2642,7 +2656,9 @@ func EncodeFilter(e *unionrt.Encoder, v Filter) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterAnd) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"filters":`)
 	if t.Filters == nil {
 		e.Null()
@@ -2656,117 +2672,135 @@ func (t *FilterAnd) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"and"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterEq) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"eq"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterGt) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"gt"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterGte) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"gte"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterIn) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"in"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterLt) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"lt"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterLte) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"lte"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterNe) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"ne"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterNin) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"nin"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterOr) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"filters":`)
 	if t.Filters == nil {
 		e.Null()
@@ -2780,7 +2814,7 @@ func (t *FilterOr) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"or"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeFilterValue writes v as json.Marshal would, without reflection.
@@ -2851,7 +2885,9 @@ func EncodeQuery(e *unionrt.Encoder, v Query) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *RankingOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Ranker != nil {
 		e.Key(`"ranker":`)
 		e.String(*t.Ranker)
@@ -2860,13 +2896,15 @@ func (t *RankingOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"score_threshold":`)
 		e.Float(float64(*t.ScoreThreshold), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SearchRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Filters != nil {
 		e.Key(`"filters":`)
 		EncodeFilter(e, t.Filters)
@@ -2885,27 +2923,31 @@ func (t *SearchRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"rewrite_query":`)
 		e.Bool(*t.RewriteQuery)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StaticChunking) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"static":`)
 	t.Static.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"static"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StaticChunkingConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"chunk_overlap_tokens":`)
 	e.Int(int64(t.ChunkOverlapTokens))
 	e.Key(`"max_chunk_size_tokens":`)
 	e.Int(int64(t.MaxChunkSizeTokens))
-	e.Raw("}")
+	e.Close()
 }

@@ -772,7 +772,10 @@ func (r *resolver) view(o *operation, method string) *opView {
 			if r.stamps[encoderKey+o.bodyType] {
 				// The generated encoder writes the body, byte for byte
 				// what json.Marshal would, without reflection.
-				b.WriteString("var e unionrt.Encoder\nbody.EncodeJSON(&e)\nr, err := e.Reader()\nif err != nil {\nreturn nil, err\n}\n")
+				// A body nested too deep (one that holds itself) is
+				// json.Marshal's to encode, or to refuse with its own
+				// error (unionrt.Encoder.Deep).
+				b.WriteString("var e unionrt.Encoder\nbody.EncodeJSON(&e)\nif e.Deep() {\ne.Remarshal(body)\n}\nr, err := e.Reader()\nif err != nil {\nreturn nil, err\n}\n")
 				expr = call(o.builder+"WithBody", `"application/json"`, "r")
 			}
 		default:

@@ -846,7 +846,12 @@ func (e *emitter) emitEncoders() {
 		w.p("// EncodeJSON writes t as json.Marshal would, without reflection. It")
 		w.p("// is the SDK's: e cannot be made outside the module.")
 		w.p("func (t *%s) EncodeJSON(e *unionrt.Encoder) {", name)
-		w.p("e.Raw(\"{\")")
+		// Open counts the depth: a value that holds itself (a cycle)
+		// stops there, and the caller hands it to json.Marshal
+		// (unionrt.Encoder.Deep).
+		w.p("if !e.Open() {")
+		w.p("return")
+		w.p("}")
 		for _, f := range jsonFields(st) {
 			val := "t." + f.goName
 			test := ""
@@ -862,7 +867,7 @@ func (e *emitter) emitEncoders() {
 				w.p("}")
 			}
 		}
-		w.p("e.Raw(\"}\")")
+		w.p("e.Close()")
 		w.p("}")
 		e.buf.WriteString(w.b.String())
 	}
@@ -873,6 +878,15 @@ func (e *emitter) emitUnionEncoder(u *union, n string) {
 	w.p("")
 	w.p("// Encode%s writes v as json.Marshal would, without reflection.", n)
 	w.p("func Encode%s(e *unionrt.Encoder, v %s) {", n, n)
+	// A union that can hold itself without a struct between (through
+	// an array of unions) counts the depth itself; through a struct,
+	// the struct's Open does.
+	deep := e.unionLoop(u, u, map[*union]bool{})
+	if deep {
+		w.p("if !e.Enter() {")
+		w.p("return")
+		w.p("}")
+	}
 	w.p("switch v := v.(type) {")
 	w.p("case nil:")
 	w.p("e.Null()")
@@ -886,8 +900,35 @@ func (e *emitter) emitUnionEncoder(u *union, n string) {
 	w.p("default:")
 	w.p("unionrt.Marshal(e, v)")
 	w.p("}")
+	if deep {
+		w.p("e.Leave()")
+	}
 	w.p("}")
 	e.buf.WriteString(w.b.String())
+}
+
+// unionLoop reports whether the union from holds the union to through
+// arrays of unions alone, without a struct between (to == from: from can
+// hold itself that way).
+func (e *emitter) unionLoop(from, to *union, seen map[*union]bool) bool {
+	if seen[from] {
+		return false
+	}
+	seen[from] = true
+	for _, mb := range from.members {
+		if mb.v.kind != kindArray || mb.v.elem == nil {
+			continue
+		}
+		ti := e.info(e.elemExpr(mb.v.elem), true)
+		if ti.kind != "union" {
+			continue
+		}
+		next := e.unionByGo(ti.name)
+		if next == to || next != nil && e.unionLoop(next, to, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // reflectTag is reflect.StructTag.Get without reflection's import here.
