@@ -49,8 +49,10 @@ type Decoder struct {
 	null     bool   // the last typed read met null
 	objState int    // what objectStart found
 
-	owned   bool // the document's memory is the Decoder's (Own)
-	mutated bool // and a string was unescaped in it
+	owned bool // the document's memory is the Decoder's (Own)
+	// unescaped is the inside of the string unescaped in place in an
+	// owned document, if any (at most one string is: see str).
+	unescaped [2]int
 
 	cache *stringCache // short strings seen before, shared across documents
 	strs  []string     // room for the *string fields of this document
@@ -226,14 +228,30 @@ func (d *Decoder) fail(i int) {
 // syntaxError returns encoding/json's error for the document: the same
 // *json.SyntaxError (message and offset) json.Unmarshal would return.
 func (d *Decoder) syntaxError() error {
-	if d.mutated {
-		return d.err // the document was changed in place: encoding/json would see another
-	}
 	var v json.RawMessage
-	if err := json.Unmarshal(d.data, &v); err != nil {
+	if err := json.Unmarshal(d.original(), &v); err != nil {
 		return err
 	}
 	return d.err // not reached unless the two disagree
+}
+
+// original returns the document as encoding/json would see it. A string
+// unescaped in place (Own) left the bytes of its inside changed, perhaps
+// no longer JSON (an unescaped quote, a raw newline): the copy returned
+// has them replaced by as many letters, a string of the same length that
+// every reader walks as it walked the one that arrived, so that what
+// follows it (a syntax error, say) lies where it lay and reads as it read.
+// The copy is made on error paths only.
+func (d *Decoder) original() []byte {
+	start, end := d.unescaped[0], d.unescaped[1]
+	if end == 0 {
+		return d.data
+	}
+	b := bytes.Clone(d.data)
+	for i := start; i < end; i++ {
+		b[i] = 'a'
+	}
+	return b
 }
 
 // typeError records a type error (the first one wins) for a value of the
@@ -666,7 +684,7 @@ func (d *Decoder) str() (b []byte, owned bool) {
 		// keeps the document's memory, which is mostly its own.
 		if flags&strEscaped != 0 {
 			raw = unquote(raw, raw[:0], true)
-			d.mutated = true
+			d.unescaped = [2]int{start, end}
 		}
 		return raw, true
 	}
