@@ -934,7 +934,8 @@ func String[T ~string](d *Decoder, p *T) {
 }
 
 // StringPtr decodes a string into **p, allocating *p if need be; null
-// sets *p to nil.
+// sets *p to nil. A value of another kind (a type error) leaves *p
+// allocated, as encoding/json leaves it.
 func StringPtr[T ~string](d *Decoder, p **T) {
 	s, ok := d.readString(typeOf[T])
 	switch {
@@ -945,6 +946,8 @@ func StringPtr[T ~string](d *Decoder, p **T) {
 		**p = T(s)
 	case d.null:
 		*p = nil
+	case *p == nil && d.err == nil:
+		*p = (*T)(unsafe.Pointer(d.newString()))
 	}
 }
 
@@ -991,6 +994,8 @@ func BoolPtr[T ~bool](d *Decoder, p **T) {
 		**p = T(b)
 	case d.null:
 		*p = nil
+	case *p == nil && d.err == nil: // a type error: as StringPtr
+		*p = new(T)
 	}
 }
 
@@ -1058,6 +1063,8 @@ func IntPtr[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *Decoder, p **T) {
 		**p = T(n)
 	case d.null:
 		*p = nil
+	case *p == nil && d.err == nil: // a type error: as StringPtr
+		*p = new(T)
 	}
 }
 
@@ -1119,6 +1126,8 @@ func FloatPtr[T ~float32 | ~float64](d *Decoder, p **T) {
 		**p = T(f)
 	case d.null:
 		*p = nil
+	case *p == nil && d.err == nil: // a type error: as StringPtr
+		*p = new(T)
 	}
 }
 
