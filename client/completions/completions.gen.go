@@ -121,6 +121,10 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 			d.Own()
 		}
 		v.DecodeJSON(&d)
+		if d.Retrace() {
+			// A type error: decode again to find the fields that lead to it.
+			new(Completion).DecodeJSON(&d)
+		}
 		return v, d.End()
 	}, client.StreamSpec{Done: "[DONE]"}, opts...)
 }

@@ -11012,6 +11012,11 @@ func UnmarshalAuditLog(data []byte) (AuditLog, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAuditLog(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAuditLog(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AuditLog", err)
 	}
@@ -11067,6 +11072,11 @@ func UnmarshalEnabledServiceTiers(data []byte) (EnabledServiceTiers, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeEnabledServiceTiers(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeEnabledServiceTiers(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EnabledServiceTiers", err)
 	}
@@ -11130,6 +11140,11 @@ func UnmarshalExternalStorageProvider(data []byte) (ExternalStorageProvider, err
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeExternalStorageProvider(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeExternalStorageProvider(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ExternalStorageProvider", err)
 	}
@@ -11185,6 +11200,11 @@ func UnmarshalFederationPermissions(data []byte) (FederationPermissions, error) 
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeFederationPermissions(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeFederationPermissions(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FederationPermissions", err)
 	}
@@ -11235,6 +11255,11 @@ func UnmarshalNotificationChannel(data []byte) (NotificationChannel, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeNotificationChannel(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeNotificationChannel(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("NotificationChannel", err)
 	}
@@ -11289,6 +11314,11 @@ func UnmarshalTokenVerification(data []byte) (TokenVerification, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTokenVerification(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTokenVerification(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("TokenVerification", err)
 	}
@@ -11391,6 +11421,11 @@ func UnmarshalUsageResult(data []byte) (UsageResult, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeUsageResult(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeUsageResult(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("UsageResult", err)
 	}
@@ -12887,6 +12922,11 @@ func (t *AdminAPIKey) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AdminAPIKey).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12929,6 +12969,11 @@ func (t *AdminAPIKeyCreated) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AdminAPIKeyCreated).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12965,6 +13010,11 @@ func (t *AdminAPIKeyList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AdminAPIKeyList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13023,6 +13073,11 @@ func (t *Deletion) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Deletion).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13061,6 +13116,11 @@ func (t *Group) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Group).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13105,6 +13165,11 @@ func (t *Invite) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Invite).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13145,6 +13210,11 @@ func (t *Project) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Project).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13185,6 +13255,11 @@ func (t *Role) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Role).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13245,6 +13320,11 @@ func (t *User) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(User).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13307,6 +13387,11 @@ func (t *AssignedRole) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AssignedRole).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13341,6 +13426,11 @@ func (t *AssignedRoleList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AssignedRoleList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15054,6 +15144,11 @@ func (t *AuditLogExternalStorage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AuditLogExternalStorage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15082,6 +15177,11 @@ func (t *AuditLogExternalStorageData) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AuditLogExternalStorageData).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15124,6 +15224,11 @@ func (t *AuditLogExternalStorageRegistered) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AuditLogExternalStorageRegistered).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15166,6 +15271,11 @@ func (t *AuditLogExternalStorageRemoved) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AuditLogExternalStorageRemoved).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15670,6 +15780,11 @@ func (t *AuditLogList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AuditLogList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20061,6 +20176,11 @@ func (t *Certificate) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Certificate).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20091,6 +20211,11 @@ func (t *CertificateActivation) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CertificateActivation).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20119,6 +20244,11 @@ func (t *CertificateDeletion) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CertificateDeletion).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20177,6 +20307,11 @@ func (t *CertificateList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CertificateList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20265,6 +20400,11 @@ func (t *DataRetention) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DataRetention).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20327,7 +20467,7 @@ func DecodeEnabledServiceTiers(d *unionrt.Decoder) EnabledServiceTiers {
 		return v
 	case unionrt.KindArray:
 		var v ServiceTierList
-		for i1, ok := 0, unionrt.First(d, (*[]string)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]string)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			unionrt.String(d, &v[i1])
 		}
 		return v
@@ -20414,6 +20554,11 @@ func (t *ExternalKey) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ExternalKey).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20450,6 +20595,11 @@ func (t *ExternalKeyList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ExternalKeyList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20476,6 +20626,11 @@ func (t *ExternalKeyValidation) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ExternalKeyValidation).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20514,6 +20669,11 @@ func (t *ExternalStorage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ExternalStorage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20550,6 +20710,11 @@ func (t *ExternalStorageList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ExternalStorageList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20681,6 +20846,11 @@ func (t *FederationRule) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FederationRule).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20717,6 +20887,11 @@ func (t *FederationRuleList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FederationRuleList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20781,6 +20956,11 @@ func (t *GroupList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(GroupList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20811,6 +20991,11 @@ func (t *GroupMembership) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(GroupMembership).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20841,6 +21026,11 @@ func (t *GroupRoleAssignment) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(GroupRoleAssignment).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20877,6 +21067,11 @@ func (t *GroupUser) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(GroupUser).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20911,6 +21106,11 @@ func (t *GroupUserList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(GroupUserList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -20973,6 +21173,11 @@ func (t *HostedToolPermissions) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(HostedToolPermissions).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21009,6 +21214,11 @@ func (t *InviteList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(InviteList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21086,6 +21296,11 @@ func (t *ModelPermissions) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ModelPermissions).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21177,6 +21392,11 @@ func (t *ProjectAPIKey) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ProjectAPIKey).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21213,6 +21433,11 @@ func (t *ProjectAPIKeyList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ProjectAPIKeyList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21325,6 +21550,11 @@ func (t *ProjectGroup) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ProjectGroup).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21359,6 +21589,11 @@ func (t *ProjectGroupList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ProjectGroupList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21395,6 +21630,11 @@ func (t *ProjectList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ProjectList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21431,6 +21671,11 @@ func (t *ProjectUser) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ProjectUser).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21467,6 +21712,11 @@ func (t *ProjectUserList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ProjectUserList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21509,6 +21759,11 @@ func (t *RateLimit) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RateLimit).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21545,6 +21800,11 @@ func (t *RateLimitList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RateLimitList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21621,6 +21881,11 @@ func (t *RoleList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RoleList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21655,6 +21920,11 @@ func (t *ServiceAccount) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ServiceAccount).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21689,6 +21959,11 @@ func (t *ServiceAccountAPIKey) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ServiceAccountAPIKey).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21727,6 +22002,11 @@ func (t *ServiceAccountCreated) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ServiceAccountCreated).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21763,6 +22043,11 @@ func (t *ServiceAccountList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ServiceAccountList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21811,6 +22096,11 @@ func (t *ServiceTierSettings) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ServiceTierSettings).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21847,6 +22137,11 @@ func (t *SpendAlert) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(SpendAlert).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21883,6 +22178,11 @@ func (t *SpendAlertList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(SpendAlertList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -21917,6 +22217,11 @@ func (t *SpendLimit) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(SpendLimit).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -22089,6 +22394,11 @@ func (t *UsageBucket) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(UsageBucket).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -22399,6 +22709,11 @@ func (t *UsagePage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(UsagePage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -22625,6 +22940,11 @@ func (t *UserList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(UserList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -22699,6 +23019,11 @@ func (t *UserRoleAssignment) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(UserRoleAssignment).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -22749,6 +23074,11 @@ func (t *WorkloadIdentityProvider) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(WorkloadIdentityProvider).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -22785,6 +23115,11 @@ func (t *WorkloadIdentityProviderList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(WorkloadIdentityProviderList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

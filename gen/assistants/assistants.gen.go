@@ -3617,6 +3617,11 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponseFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponseFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantResponseFormat", err)
 	}
@@ -3676,6 +3681,11 @@ func UnmarshalTool(data []byte) (Tool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantTool", err)
 	}
@@ -3737,6 +3747,11 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolChoice(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolChoice(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantToolChoice", err)
 	}
@@ -3791,6 +3806,11 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAnnotation(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAnnotation(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsAnnotation", err)
 	}
@@ -3846,6 +3866,11 @@ func UnmarshalAnnotationDelta(data []byte) (AnnotationDelta, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAnnotationDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAnnotationDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsAnnotationDelta", err)
 	}
@@ -3902,6 +3927,11 @@ func UnmarshalAttachmentTool(data []byte) (AttachmentTool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAttachmentTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAttachmentTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsAttachmentTool", err)
 	}
@@ -3959,6 +3989,11 @@ func UnmarshalCodeInterpreterOutput(data []byte) (CodeInterpreterOutput, error) 
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCodeInterpreterOutput(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCodeInterpreterOutput(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsCodeInterpreterOutput", err)
 	}
@@ -4018,6 +4053,11 @@ func UnmarshalCodeInterpreterOutputDelta(data []byte) (CodeInterpreterOutputDelt
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCodeInterpreterOutputDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCodeInterpreterOutputDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", err)
 	}
@@ -4081,6 +4121,11 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMessageContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMessageContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsMessageContent", err)
 	}
@@ -4147,6 +4192,11 @@ func UnmarshalMessageContentDelta(data []byte) (MessageContentDelta, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMessageContentDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMessageContentDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsMessageContentDelta", err)
 	}
@@ -4373,6 +4423,11 @@ func UnmarshalRunStepDetails(data []byte) (RunStepDetails, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeRunStepDetails(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeRunStepDetails(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsRunStepDetails", err)
 	}
@@ -4430,6 +4485,11 @@ func UnmarshalRunStepDetailsDelta(data []byte) (RunStepDetailsDelta, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeRunStepDetailsDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeRunStepDetailsDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsRunStepDetailsDelta", err)
 	}
@@ -4590,6 +4650,11 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsStreamEvent", err)
 	}
@@ -4649,6 +4714,11 @@ func UnmarshalToolCall(data []byte) (ToolCall, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolCall(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolCall(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsToolCall", err)
 	}
@@ -4709,6 +4779,11 @@ func UnmarshalToolCallDelta(data []byte) (ToolCallDelta, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolCallDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolCallDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsToolCallDelta", err)
 	}
@@ -5352,7 +5427,7 @@ func (t *Assistant) DecodeJSON(d *unionrt.Decoder) {
 		case "instructions":
 			unionrt.StringPtr(d, &t.Instructions)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -5395,6 +5470,11 @@ func (t *Assistant) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Assistant).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -5463,6 +5543,11 @@ func (t *AssistantDeleted) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AssistantDeleted).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -5669,6 +5754,11 @@ func (t *AssistantList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AssistantList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -6078,6 +6168,11 @@ func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterCall).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -6112,6 +6207,11 @@ func (t *CodeInterpreterCallDelta) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterCallDelta).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -6292,6 +6392,11 @@ func (t *CodeInterpreterRun) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterRun).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -6322,6 +6427,11 @@ func (t *CodeInterpreterRunDelta) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterRunDelta).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -6844,7 +6954,7 @@ func (t *Message) DecodeJSON(d *unionrt.Decoder) {
 				p1.DecodeJSON(d)
 			}
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -6875,6 +6985,11 @@ func (t *Message) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Message).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -6905,6 +7020,11 @@ func (t *MessageAttachment) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageAttachment).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -6933,6 +7053,11 @@ func (t *MessageCompletedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageCompletedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7053,6 +7178,11 @@ func (t *MessageCreatedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageCreatedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7143,6 +7273,11 @@ func (t *MessageDeleted) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageDeleted).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7173,6 +7308,11 @@ func (t *MessageDelta) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageDelta).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7203,6 +7343,11 @@ func (t *MessageDeltaBody) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageDeltaBody).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7231,6 +7376,11 @@ func (t *MessageDeltaEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageDeltaEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7259,6 +7409,11 @@ func (t *MessageInProgressEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageInProgressEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7305,6 +7460,11 @@ func (t *MessageIncompleteEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageIncompleteEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7341,6 +7501,11 @@ func (t *MessageList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7481,7 +7646,7 @@ func (t *Run) DecodeJSON(d *unionrt.Decoder) {
 		case "max_prompt_tokens":
 			unionrt.IntPtr(d, &t.MaxPromptTokens)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -7544,6 +7709,11 @@ func (t *Run) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Run).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7572,6 +7742,11 @@ func (t *RunCancelledEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunCancelledEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7600,6 +7775,11 @@ func (t *RunCancellingEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunCancellingEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7628,6 +7808,11 @@ func (t *RunCompletedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunCompletedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7656,6 +7841,11 @@ func (t *RunCreatedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunCreatedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7704,6 +7894,11 @@ func (t *RunExpiredEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunExpiredEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7732,6 +7927,11 @@ func (t *RunFailedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunFailedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7760,6 +7960,11 @@ func (t *RunInProgressEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunInProgressEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7806,6 +8011,11 @@ func (t *RunIncompleteEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunIncompleteEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7842,6 +8052,11 @@ func (t *RunList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7870,6 +8085,11 @@ func (t *RunQueuedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunQueuedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7898,6 +8118,11 @@ func (t *RunRequiresActionEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunRequiresActionEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7928,7 +8153,7 @@ func (t *RunStep) DecodeJSON(d *unionrt.Decoder) {
 				p1.DecodeJSON(d)
 			}
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -7965,6 +8190,11 @@ func (t *RunStep) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStep).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -7993,6 +8223,11 @@ func (t *RunStepCancelledEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepCancelledEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8021,6 +8256,11 @@ func (t *RunStepCompletedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepCompletedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8049,6 +8289,11 @@ func (t *RunStepCreatedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepCreatedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8079,6 +8324,11 @@ func (t *RunStepDelta) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepDelta).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8105,6 +8355,11 @@ func (t *RunStepDeltaBody) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepDeltaBody).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8133,6 +8388,11 @@ func (t *RunStepDeltaEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepDeltaEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8245,6 +8505,11 @@ func (t *RunStepExpiredEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepExpiredEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8273,6 +8538,11 @@ func (t *RunStepFailedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepFailedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8301,6 +8571,11 @@ func (t *RunStepInProgressEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepInProgressEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8337,6 +8612,11 @@ func (t *RunStepList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8575,6 +8855,11 @@ func (t *Text) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Text).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8603,6 +8888,11 @@ func (t *TextContent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TextContent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8633,6 +8923,11 @@ func (t *TextDelta) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TextDelta).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8665,6 +8960,11 @@ func (t *TextDeltaContent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TextDeltaContent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8679,7 +8979,7 @@ func (t *Thread) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -8706,6 +9006,11 @@ func (t *Thread) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Thread).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8756,6 +9061,11 @@ func (t *ThreadDeleted) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ThreadDeleted).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8864,6 +9174,11 @@ func (t *ToolCallsDelta) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolCallsDelta).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -8894,6 +9209,11 @@ func (t *ToolCallsDetails) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolCallsDetails).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

@@ -967,6 +967,11 @@ func UnmarshalCreateSpeechStreamEvent(data []byte) (CreateSpeechStreamEvent, err
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCreateSpeechStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCreateSpeechStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CreateSpeechStreamEvent", err)
 	}
@@ -1028,6 +1033,11 @@ func UnmarshalCreateTranscriptionStreamEvent(data []byte) (CreateTranscriptionSt
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCreateTranscriptionStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCreateTranscriptionStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CreateTranscriptionStreamEvent", err)
 	}
@@ -1153,6 +1163,11 @@ func UnmarshalTranscriptionSegmentID(data []byte) (TranscriptionSegmentID, error
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTranscriptionSegmentID(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTranscriptionSegmentID(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("TranscriptionSegmentID", err)
 	}
@@ -1208,6 +1223,11 @@ func UnmarshalTranscriptionUsage(data []byte) (TranscriptionUsage, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTranscriptionUsage(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTranscriptionUsage(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("TranscriptionUsage", err)
 	}
@@ -1397,6 +1417,11 @@ func (t *CreateTranscriptionResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CreateTranscriptionResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1472,6 +1497,11 @@ func (t *CreateTranslationResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CreateTranslationResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1502,6 +1532,11 @@ func (t *DeleteVoiceConsentResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteVoiceConsentResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1532,6 +1567,11 @@ func (t *DeleteVoiceResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteVoiceResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1568,6 +1608,11 @@ func (t *ListVoiceConsentsResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListVoiceConsentsResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1696,6 +1741,11 @@ func (t *TranscriptTextDoneEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TranscriptTextDoneEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1836,6 +1886,11 @@ func (t *TranscriptionSegment) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TranscriptionSegment).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1995,6 +2050,11 @@ func (t *Voice) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Voice).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2029,6 +2089,11 @@ func (t *VoiceConsent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(VoiceConsent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

@@ -329,7 +329,7 @@ func (t *Batch) DecodeJSON(d *unionrt.Decoder) {
 		case "input_file_id":
 			unionrt.String(d, &t.InputFileID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -366,6 +366,11 @@ func (t *Batch) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Batch).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -470,6 +475,11 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

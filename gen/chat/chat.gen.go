@@ -2133,6 +2133,11 @@ func UnmarshalContentPart(data []byte) (ContentPart, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeContentPart(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeContentPart(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatContentPart", err)
 	}
@@ -2188,6 +2193,11 @@ func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCustomToolFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCustomToolFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatCustomToolFormat", err)
 	}
@@ -2377,6 +2387,11 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponseFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponseFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatResponseFormat", err)
 	}
@@ -2429,6 +2444,11 @@ func UnmarshalTool(data []byte) (Tool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatTool", err)
 	}
@@ -2482,6 +2502,11 @@ func UnmarshalToolCall(data []byte) (ToolCall, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolCall(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolCall(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatToolCall", err)
 	}
@@ -2543,6 +2568,11 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolChoice(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolChoice(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatToolChoice", err)
 	}
@@ -3191,6 +3221,11 @@ func (t *AllowedTools) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AllowedTools).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3319,6 +3354,11 @@ func (t *Choice) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Choice).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3349,6 +3389,11 @@ func (t *Deleted) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Deleted).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3385,6 +3430,11 @@ func (t *List) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(List).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3421,6 +3471,11 @@ func (t *MessageList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3471,6 +3526,11 @@ func (t *ResponseMessage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponseMessage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3525,6 +3585,11 @@ func (t *StoreMessage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(StoreMessage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3787,6 +3852,11 @@ func (t *CustomTool) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomTool).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3839,6 +3909,11 @@ func (t *CustomToolDefinition) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomToolDefinition).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -4305,6 +4380,11 @@ func (t *ToolChoiceAllowedTools) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolChoiceAllowedTools).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -4429,7 +4509,7 @@ func (t *Completion) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -4466,6 +4546,11 @@ func (t *Completion) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Completion).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -4516,6 +4601,11 @@ func (t *Chunk) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Chunk).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -4604,7 +4694,7 @@ func (t *StoredCompletion) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -4659,6 +4749,11 @@ func (t *StoredCompletion) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(StoredCompletion).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

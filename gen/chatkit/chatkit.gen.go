@@ -1236,6 +1236,11 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAnnotation(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAnnotation(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitAnnotation", err)
 	}
@@ -1309,6 +1314,11 @@ func UnmarshalThreadItem(data []byte) (ThreadItem, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeThreadItem(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeThreadItem(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitThreadItem", err)
 	}
@@ -1368,6 +1378,11 @@ func UnmarshalThreadStatus(data []byte) (ThreadStatus, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeThreadStatus(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeThreadStatus(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitThreadStatus", err)
 	}
@@ -1421,6 +1436,11 @@ func UnmarshalUserContent(data []byte) (UserContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeUserContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeUserContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitUserContent", err)
 	}
@@ -1588,6 +1608,11 @@ func (t *AssistantMessage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AssistantMessage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1850,6 +1875,11 @@ func (t *OutputText) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputText).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1932,6 +1962,11 @@ func (t *Session) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Session).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2030,6 +2065,11 @@ func (t *Thread) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Thread).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2359,6 +2399,11 @@ func (t *UserMessage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(UserMessage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2399,7 +2444,7 @@ func (t *Workflow) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "state_variables":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]interface{})(&t.StateVariables)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.StateVariables); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
@@ -2446,6 +2491,11 @@ func (t *DeleteThreadResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteThreadResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2482,6 +2532,11 @@ func (t *ListThreadItemsResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListThreadItemsResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2518,6 +2573,11 @@ func (t *ListThreadsResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListThreadsResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

@@ -418,6 +418,11 @@ func (t *Completion) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Completion).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

@@ -467,6 +467,11 @@ func UnmarshalNetworkPolicy(data []byte) (NetworkPolicy, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeNetworkPolicy(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeNetworkPolicy(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ContainerNetworkAccess", err)
 	}
@@ -644,6 +649,11 @@ func (t *Container) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Container).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -702,6 +712,11 @@ func (t *File) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(File).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -836,6 +851,11 @@ func (t *ListFilesResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListFilesResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -872,6 +892,11 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

@@ -306,6 +306,11 @@ func (t *CreateResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CreateResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

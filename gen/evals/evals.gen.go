@@ -1412,6 +1412,11 @@ func UnmarshalCompletionsRunSource(data []byte) (CompletionsRunSource, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCompletionsRunSource(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCompletionsRunSource(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalCompletionsRunSource", err)
 	}
@@ -1462,6 +1467,11 @@ func UnmarshalCompletionsTool(data []byte) (CompletionsTool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCompletionsTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCompletionsTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalCompletionsTool", err)
 	}
@@ -1523,6 +1533,11 @@ func UnmarshalDataSourceConfig(data []byte) (DataSourceConfig, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeDataSourceConfig(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeDataSourceConfig(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalDataSourceConfig", err)
 	}
@@ -1578,6 +1593,11 @@ func UnmarshalJSONLRunSource(data []byte) (JSONLRunSource, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeJSONLRunSource(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeJSONLRunSource(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalJSONLRunSource", err)
 	}
@@ -1631,6 +1651,11 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponseFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponseFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalResponseFormat", err)
 	}
@@ -1690,6 +1715,11 @@ func UnmarshalResponsesRunSource(data []byte) (ResponsesRunSource, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponsesRunSource(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponsesRunSource(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalResponsesRunSource", err)
 	}
@@ -1750,6 +1780,11 @@ func UnmarshalRunDataSource(data []byte) (RunDataSource, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeRunDataSource(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeRunDataSource(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalRunDataSource", err)
 	}
@@ -1804,6 +1839,11 @@ func UnmarshalRunInputMessages(data []byte) (RunInputMessages, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeRunInputMessages(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeRunInputMessages(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalRunInputMessages", err)
 	}
@@ -1872,6 +1912,11 @@ func UnmarshalTestingCriterion(data []byte) (TestingCriterion, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTestingCriterion(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTestingCriterion(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalTestingCriterion", err)
 	}
@@ -1925,6 +1970,11 @@ func UnmarshalTextFormat(data []byte) (TextFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTextFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTextFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalTextFormat", err)
 	}
@@ -2125,6 +2175,11 @@ func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2155,6 +2210,11 @@ func (t *DeleteRunResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteRunResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2171,7 +2231,7 @@ func (t *Eval) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -2200,6 +2260,11 @@ func (t *Eval) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Eval).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2256,6 +2321,11 @@ func (t *CompletionsRunDataSource) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CompletionsRunDataSource).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2337,6 +2407,11 @@ func (t *CompletionsSamplingParams) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CompletionsSamplingParams).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2620,6 +2695,11 @@ func (t *JSONLRunDataSource) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(JSONLRunDataSource).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2720,6 +2800,11 @@ func (t *LabelModelCriterion) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(LabelModelCriterion).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2730,7 +2815,7 @@ func (t *LogsDataSourceConfig) DecodeJSON(d *unionrt.Decoder) {
 	again:
 		switch k {
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -2870,6 +2955,11 @@ func (t *ResponsesRunDataSource) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponsesRunDataSource).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2951,6 +3041,11 @@ func (t *ResponsesSamplingParams) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponsesSamplingParams).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3024,6 +3119,11 @@ func (t *ResponsesTextConfig) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponsesTextConfig).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3046,7 +3146,7 @@ func (t *Run) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -3089,6 +3189,11 @@ func (t *Run) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Run).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3263,6 +3368,11 @@ func (t *OutputItem) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputItem).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3421,6 +3531,11 @@ func (t *ScoreModelCriterion) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ScoreModelCriterion).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3431,7 +3546,7 @@ func (t *StoredCompletionsDataSourceConfig) DecodeJSON(d *unionrt.Decoder) {
 	again:
 		switch k {
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -3464,7 +3579,7 @@ func (t *StoredCompletionsSource) DecodeJSON(d *unionrt.Decoder) {
 		case "limit":
 			unionrt.IntPtr(d, &t.Limit)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -3539,6 +3654,11 @@ func (t *TemplateInput) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TemplateInput).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3723,6 +3843,11 @@ func (t *ListOutputItemsResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListOutputItemsResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3759,6 +3884,11 @@ func (t *ListRunsResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListRunsResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3795,6 +3925,11 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

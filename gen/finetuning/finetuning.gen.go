@@ -1167,6 +1167,11 @@ func UnmarshalBatchSizeSetting(data []byte) (BatchSizeSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeBatchSizeSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeBatchSizeSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningBatchSizeSetting", err)
 	}
@@ -1219,6 +1224,11 @@ func UnmarshalBetaSetting(data []byte) (BetaSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeBetaSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeBetaSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningBetaSetting", err)
 	}
@@ -1275,6 +1285,11 @@ func UnmarshalComputeMultiplierSetting(data []byte) (ComputeMultiplierSetting, e
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeComputeMultiplierSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeComputeMultiplierSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningComputeMultiplierSetting", err)
 	}
@@ -1327,6 +1342,11 @@ func UnmarshalEpochsSetting(data []byte) (EpochsSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeEpochsSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeEpochsSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningEpochsSetting", err)
 	}
@@ -1380,6 +1400,11 @@ func UnmarshalEvalIntervalSetting(data []byte) (EvalIntervalSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeEvalIntervalSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeEvalIntervalSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningEvalIntervalSetting", err)
 	}
@@ -1434,6 +1459,11 @@ func UnmarshalEvalSamplesSetting(data []byte) (EvalSamplesSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeEvalSamplesSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeEvalSamplesSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningEvalSamplesSetting", err)
 	}
@@ -1485,6 +1515,11 @@ func UnmarshalIntegration(data []byte) (Integration, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeIntegration(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeIntegration(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningIntegration", err)
 	}
@@ -1544,6 +1579,11 @@ func UnmarshalLearningRateMultiplierSetting(data []byte) (LearningRateMultiplier
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeLearningRateMultiplierSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeLearningRateMultiplierSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningLearningRateMultiplierSetting", err)
 	}
@@ -1608,6 +1648,11 @@ func UnmarshalGrader(data []byte) (Grader, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeGrader(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeGrader(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("Grader", err)
 	}
@@ -1662,6 +1707,11 @@ func UnmarshalGraderTokenUsage(data []byte) (GraderTokenUsage, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeGraderTokenUsage(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeGraderTokenUsage(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("GraderTokenUsage", err)
 	}
@@ -1726,6 +1776,11 @@ func UnmarshalSubGrader(data []byte) (SubGrader, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeSubGrader(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeSubGrader(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("SubGrader", err)
 	}
@@ -1907,6 +1962,11 @@ func (t *DeleteCheckpointPermissionResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteCheckpointPermissionResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2052,6 +2112,11 @@ func (t *DPOConfig) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DPOConfig).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2084,6 +2149,11 @@ func (t *DPOHyperparameters) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DPOHyperparameters).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2177,6 +2247,11 @@ func (t *Hyperparameters) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Hyperparameters).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2234,7 +2309,7 @@ func (t *Job) DecodeJSON(d *unionrt.Decoder) {
 				t.Integrations[i1] = DecodeIntegration(d)
 			}
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -2290,6 +2365,11 @@ func (t *Job) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Job).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2436,6 +2516,11 @@ func (t *Method) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Method).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2466,6 +2551,11 @@ func (t *ReinforcementConfig) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ReinforcementConfig).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2504,6 +2594,11 @@ func (t *ReinforcementHyperparameters) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ReinforcementHyperparameters).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2532,6 +2627,11 @@ func (t *SupervisedConfig) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(SupervisedConfig).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2720,6 +2820,11 @@ func (t *GraderRunMetadata) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(GraderRunMetadata).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2807,6 +2912,11 @@ func (t *LabelModelGrader) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(LabelModelGrader).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2843,6 +2953,11 @@ func (t *ListCheckpointPermissionsResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListCheckpointPermissionsResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2879,6 +2994,11 @@ func (t *ListCheckpointsResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListCheckpointsResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2911,6 +3031,11 @@ func (t *ListEventsResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListEventsResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2943,6 +3068,11 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2975,6 +3105,11 @@ func (t *MultiGrader) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MultiGrader).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3041,6 +3176,11 @@ func (t *RunGraderResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunGraderResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3083,6 +3223,11 @@ func (t *ScoreModelGrader) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ScoreModelGrader).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -3214,6 +3359,11 @@ func (t *ValidateGraderResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ValidateGraderResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

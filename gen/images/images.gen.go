@@ -1130,6 +1130,11 @@ func UnmarshalEditStreamEvent(data []byte) (EditStreamEvent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeEditStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeEditStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ImageEditStreamEvent", err)
 	}
@@ -1184,6 +1189,11 @@ func UnmarshalGenStreamEvent(data []byte) (GenStreamEvent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeGenStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeGenStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ImageGenStreamEvent", err)
 	}
@@ -1238,6 +1248,11 @@ func UnmarshalProvenanceResult(data []byte) (ProvenanceResult, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeProvenanceResult(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeProvenanceResult(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ProvenanceResult", err)
 	}
@@ -1347,6 +1362,11 @@ func (t *ContentProvenanceCheck) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ContentProvenanceCheck).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1607,6 +1627,11 @@ func (t *Response) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Response).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

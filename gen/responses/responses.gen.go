@@ -7929,6 +7929,11 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAnnotation(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAnnotation(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("Annotation", err)
 	}
@@ -7988,6 +7993,11 @@ func UnmarshalApplyPatchOperation(data []byte) (ApplyPatchOperation, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeApplyPatchOperation(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeApplyPatchOperation(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ApplyPatchOperation", err)
 	}
@@ -8043,6 +8053,11 @@ func UnmarshalCodeInterpreterContainer(data []byte) (CodeInterpreterContainer, e
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCodeInterpreterContainer(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCodeInterpreterContainer(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CodeInterpreterContainer", err)
 	}
@@ -8097,6 +8112,11 @@ func UnmarshalCodeInterpreterOutput(data []byte) (CodeInterpreterOutput, error) 
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCodeInterpreterOutput(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCodeInterpreterOutput(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CodeInterpreterOutput", err)
 	}
@@ -8177,6 +8197,11 @@ func UnmarshalComputerAction(data []byte) (ComputerAction, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeComputerAction(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeComputerAction(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ComputerAction", err)
 	}
@@ -8233,6 +8258,11 @@ func UnmarshalContainerNetworkPolicy(data []byte) (ContainerNetworkPolicy, error
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeContainerNetworkPolicy(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeContainerNetworkPolicy(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ContainerNetworkPolicy", err)
 	}
@@ -8287,6 +8317,11 @@ func UnmarshalContainerSkill(data []byte) (ContainerSkill, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeContainerSkill(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeContainerSkill(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ContainerSkill", err)
 	}
@@ -8451,6 +8486,11 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeConversationItem(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeConversationItem(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ConversationItem", err)
 	}
@@ -8573,6 +8613,11 @@ func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCustomToolFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCustomToolFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CustomToolFormat", err)
 	}
@@ -8627,6 +8672,11 @@ func UnmarshalFunctionCallOutputContent(data []byte) (FunctionCallOutputContent,
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeFunctionCallOutputContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeFunctionCallOutputContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FunctionCallOutputContent", err)
 	}
@@ -8685,6 +8735,11 @@ func UnmarshalFunctionCallOutputPart(data []byte) (FunctionCallOutputPart, error
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeFunctionCallOutputPart(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeFunctionCallOutputPart(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FunctionCallOutputPart", err)
 	}
@@ -8756,6 +8811,11 @@ func UnmarshalInputContent(data []byte) (InputContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeInputContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeInputContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("InputContent", err)
 	}
@@ -8927,6 +8987,11 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeInputItem(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeInputItem(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("InputItem", err)
 	}
@@ -8980,6 +9045,11 @@ func UnmarshalInputMessageContent(data []byte) (InputMessageContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeInputMessageContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeInputMessageContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("InputMessageContent", err)
 	}
@@ -9032,6 +9102,11 @@ func UnmarshalMcpAllowedTools(data []byte) (McpAllowedTools, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMcpAllowedTools(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMcpAllowedTools(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("McpAllowedTools", err)
 	}
@@ -9086,6 +9161,11 @@ func UnmarshalMcpRequireApproval(data []byte) (McpRequireApproval, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMcpRequireApproval(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMcpRequireApproval(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("McpRequireApproval", err)
 	}
@@ -9149,6 +9229,11 @@ func UnmarshalMcpToolCallError(data []byte) (McpToolCallError, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMcpToolCallError(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMcpToolCallError(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("McpToolCallError", err)
 	}
@@ -9232,6 +9317,11 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMessageContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMessageContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("MessageContent", err)
 	}
@@ -9285,6 +9375,11 @@ func UnmarshalNamespaceMember(data []byte) (NamespaceMember, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeNamespaceMember(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeNamespaceMember(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("NamespaceMember", err)
 	}
@@ -9338,6 +9433,11 @@ func UnmarshalOutputContent(data []byte) (OutputContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeOutputContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeOutputContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("OutputContent", err)
 	}
@@ -9501,6 +9601,11 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeOutputItem(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeOutputItem(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("OutputItem", err)
 	}
@@ -9559,6 +9664,11 @@ func UnmarshalContentPart(data []byte) (ContentPart, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeContentPart(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeContentPart(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseContentPart", err)
 	}
@@ -9611,6 +9721,11 @@ func UnmarshalInput(data []byte) (Input, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeInput(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeInput(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseInput", err)
 	}
@@ -9980,6 +10095,11 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseStreamEvent", err)
 	}
@@ -10034,6 +10154,11 @@ func UnmarshalShellCallEnvironment(data []byte) (ShellCallEnvironment, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeShellCallEnvironment(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeShellCallEnvironment(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ShellCallEnvironment", err)
 	}
@@ -10087,6 +10212,11 @@ func UnmarshalShellOutcome(data []byte) (ShellOutcome, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeShellOutcome(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeShellOutcome(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ShellOutcome", err)
 	}
@@ -10145,6 +10275,11 @@ func UnmarshalShellToolEnvironment(data []byte) (ShellToolEnvironment, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeShellToolEnvironment(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeShellToolEnvironment(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ShellToolEnvironment", err)
 	}
@@ -10197,6 +10332,11 @@ func UnmarshalTextFormat(data []byte) (TextFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTextFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTextFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("TextFormat", err)
 	}
@@ -10314,6 +10454,11 @@ func UnmarshalTool(data []byte) (Tool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("Tool", err)
 	}
@@ -10368,6 +10513,11 @@ func UnmarshalToolCaller(data []byte) (ToolCaller, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolCaller(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolCaller(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ToolCaller", err)
 	}
@@ -10479,6 +10629,11 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolChoice(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolChoice(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ToolChoice", err)
 	}
@@ -10541,6 +10696,11 @@ func UnmarshalWebSearchAction(data []byte) (WebSearchAction, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeWebSearchAction(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeWebSearchAction(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("WebSearchAction", err)
 	}
@@ -10569,8 +10729,16 @@ func (s *FunctionCallOutputContentList) UnmarshalJSON(data []byte) error {
 	var dec unionrt.Decoder
 	dec.Init(data)
 	d := &dec
-	for i1, ok := 0, unionrt.First(d, (*[]FunctionCallOutputPart)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]FunctionCallOutputPart)(s), i1) {
+	for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
 		(*s)[i1] = DecodeFunctionCallOutputPart(d)
+	}
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		s := new(FunctionCallOutputContentList)
+		for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
+			(*s)[i1] = DecodeFunctionCallOutputPart(d)
+		}
 	}
 	return d.End()
 }
@@ -10591,8 +10759,16 @@ func (s *InputContentList) UnmarshalJSON(data []byte) error {
 	var dec unionrt.Decoder
 	dec.Init(data)
 	d := &dec
-	for i1, ok := 0, unionrt.First(d, (*[]InputContent)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputContent)(s), i1) {
+	for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
 		(*s)[i1] = DecodeInputContent(d)
+	}
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		s := new(InputContentList)
+		for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
+			(*s)[i1] = DecodeInputContent(d)
+		}
 	}
 	return d.End()
 }
@@ -10609,8 +10785,16 @@ func (s *InputItemList) UnmarshalJSON(data []byte) error {
 	var dec unionrt.Decoder
 	dec.Init(data)
 	d := &dec
-	for i1, ok := 0, unionrt.First(d, (*[]InputItem)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputItem)(s), i1) {
+	for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
 		(*s)[i1] = DecodeInputItem(d)
+	}
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		s := new(InputItemList)
+		for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
+			(*s)[i1] = DecodeInputItem(d)
+		}
 	}
 	return d.End()
 }
@@ -12032,6 +12216,11 @@ func (t *AdditionalTools) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AdditionalTools).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12116,6 +12305,11 @@ func (t *ApplyPatchCall) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ApplyPatchCall).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12154,6 +12348,11 @@ func (t *ApplyPatchCallOutput) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ApplyPatchCallOutput).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12345,6 +12544,11 @@ func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterCall).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12408,6 +12612,11 @@ func (t *CodeInterpreterContainerAuto) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterContainerAuto).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12512,6 +12721,11 @@ func (t *CodeInterpreterTool) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterTool).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12550,6 +12764,11 @@ func (t *Compacted) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Compacted).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12717,6 +12936,11 @@ func (t *ComputerCall) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ComputerCall).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -12875,6 +13099,11 @@ func (t *ContainerAuto) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ContainerAuto).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13343,6 +13572,11 @@ func (t *CustomTool) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomTool).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13383,6 +13617,11 @@ func (t *CustomToolCall) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomToolCall).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13421,6 +13660,11 @@ func (t *CustomToolCallOutput) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomToolCallOutput).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13796,6 +14040,11 @@ func (t *FunctionCall) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FunctionCall).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13838,6 +14087,11 @@ func (t *FunctionCallOutput) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FunctionCallOutput).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -13856,7 +14110,7 @@ func DecodeFunctionCallOutputContent(d *unionrt.Decoder) FunctionCallOutputConte
 		return v
 	case unionrt.KindArray:
 		var v FunctionCallOutputContentList
-		for i1, ok := 0, unionrt.First(d, (*[]FunctionCallOutputPart)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]FunctionCallOutputPart)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			v[i1] = DecodeFunctionCallOutputPart(d)
 		}
 		return v
@@ -14509,6 +14763,11 @@ func (t *InputMessage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(InputMessage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -14527,7 +14786,7 @@ func DecodeInputMessageContent(d *unionrt.Decoder) InputMessageContent {
 		return v
 	case unionrt.KindArray:
 		var v InputContentList
-		for i1, ok := 0, unionrt.First(d, (*[]InputContent)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputContent)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			v[i1] = DecodeInputContent(d)
 		}
 		return v
@@ -14584,6 +14843,11 @@ func (t *InputTokenCount) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(InputTokenCount).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -14787,7 +15051,7 @@ func DecodeMcpAllowedTools(d *unionrt.Decoder) McpAllowedTools {
 		return nil
 	case unionrt.KindArray:
 		var v McpToolNames
-		for i1, ok := 0, unionrt.First(d, (*[]string)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]string)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			unionrt.String(d, &v[i1])
 		}
 		return v
@@ -14914,6 +15178,11 @@ func (t *McpCall) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(McpCall).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15086,6 +15355,11 @@ func (t *McpTool) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(McpTool).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15209,6 +15483,11 @@ func (t *Message) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Message).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15382,6 +15661,11 @@ func (t *NamespaceTool) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(NamespaceTool).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15666,6 +15950,11 @@ func (t *OutputMessage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputMessage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -15702,6 +15991,11 @@ func (t *OutputTextContent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputTextContent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -16011,7 +16305,7 @@ func (t *Response) DecodeJSON(d *unionrt.Decoder) {
 		case "max_tool_calls":
 			unionrt.IntPtr(d, &t.MaxToolCalls)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -16105,6 +16399,11 @@ func (t *Response) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Response).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -16445,6 +16744,11 @@ func (t *CompletedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CompletedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -16520,6 +16824,11 @@ func (t *ContentPartAddedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ContentPartAddedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -16556,6 +16865,11 @@ func (t *ContentPartDoneEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ContentPartDoneEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -16586,6 +16900,11 @@ func (t *CreatedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CreatedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -16720,6 +17039,11 @@ func (t *FailedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FailedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -16986,6 +17310,11 @@ func (t *InProgressEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(InProgressEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -17034,6 +17363,11 @@ func (t *IncompleteEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(IncompleteEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -17052,7 +17386,7 @@ func DecodeInput(d *unionrt.Decoder) Input {
 		return v
 	case unionrt.KindArray:
 		var v InputItemList
-		for i1, ok := 0, unionrt.First(d, (*[]InputItem)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputItem)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			v[i1] = DecodeInputItem(d)
 		}
 		return v
@@ -17093,6 +17427,11 @@ func (t *ItemList) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ItemList).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -17323,6 +17662,11 @@ func (t *OutputItemAddedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputItemAddedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -17355,6 +17699,11 @@ func (t *OutputItemDoneEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputItemDoneEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -17393,6 +17742,11 @@ func (t *OutputTextAnnotationAddedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputTextAnnotationAddedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -17489,6 +17843,11 @@ func (t *QueuedEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(QueuedEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -17867,6 +18226,11 @@ func (t *ShellCallOutputContentDoneEvent) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellCallOutputContentDoneEvent).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -18340,6 +18704,11 @@ func (t *TextConfig) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TextConfig).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -18562,6 +18931,11 @@ func (t *ShellCall) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellCall).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -18636,6 +19010,11 @@ func (t *ShellCallOutput) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellCallOutput).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -18738,6 +19117,11 @@ func (t *ShellOutputChunk) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellOutputChunk).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -18770,6 +19154,11 @@ func (t *ShellTool) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellTool).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -19329,6 +19718,11 @@ func (t *ToolChoiceAllowed) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolChoiceAllowed).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -19659,6 +20053,11 @@ func (t *ToolSearchOutput) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolSearchOutput).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -19917,6 +20316,11 @@ func (t *WebSearchCall) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(WebSearchCall).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

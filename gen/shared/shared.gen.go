@@ -1505,6 +1505,11 @@ func UnmarshalPromptContent(data []byte) (PromptContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodePromptContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodePromptContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("PromptContent", err)
 	}
@@ -1571,6 +1576,11 @@ func UnmarshalPromptContentPart(data []byte) (PromptContentPart, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodePromptContentPart(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodePromptContentPart(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("PromptContentPart", err)
 	}
@@ -1633,6 +1643,11 @@ func UnmarshalResponseModerationOutcome(data []byte) (ResponseModerationOutcome,
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponseModerationOutcome(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponseModerationOutcome(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseModerationOutcome", err)
 	}
@@ -1733,8 +1748,16 @@ func (s *PromptParts) UnmarshalJSON(data []byte) error {
 	var dec unionrt.Decoder
 	dec.Init(data)
 	d := &dec
-	for i1, ok := 0, unionrt.First(d, (*[]PromptContentPart)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]PromptContentPart)(s), i1) {
+	for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
 		(*s)[i1] = DecodePromptContentPart(d)
+	}
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		s := new(PromptParts)
+		for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
+			(*s)[i1] = DecodePromptContentPart(d)
+		}
 	}
 	return d.End()
 }
@@ -2036,6 +2059,11 @@ func (t *File) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(File).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2114,7 +2142,7 @@ func DecodePromptContent(d *unionrt.Decoder) PromptContent {
 		return v
 	case unionrt.KindArray:
 		var v PromptParts
-		for i1, ok := 0, unionrt.First(d, (*[]PromptContentPart)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]PromptContentPart)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			v[i1] = DecodePromptContentPart(d)
 		}
 		return v
@@ -2296,6 +2324,11 @@ func (t *PromptMessage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(PromptMessage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2426,6 +2459,11 @@ func (t *ResponseModeration) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponseModeration).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

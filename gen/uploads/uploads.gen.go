@@ -195,6 +195,11 @@ func (t *Upload) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Upload).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -227,6 +232,11 @@ func (t *Part) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Part).DecodeJSON(&d)
+	}
 	return d.End()
 }
 

@@ -1198,6 +1198,11 @@ func UnmarshalFileChunkingStrategy(data []byte) (FileChunkingStrategy, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeFileChunkingStrategy(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeFileChunkingStrategy(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("VectorStoreFileChunkingStrategy", err)
 	}
@@ -1551,6 +1556,11 @@ func UnmarshalQuery(data []byte) (Query, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeQuery(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeQuery(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("VectorStoreQuery", err)
 	}
@@ -1853,6 +1863,11 @@ func (t *DeleteFileResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteFileResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1883,6 +1898,11 @@ func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1919,6 +1939,11 @@ func (t *ListFilesResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListFilesResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1955,6 +1980,11 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -1979,7 +2009,7 @@ func (t *VectorStore) DecodeJSON(d *unionrt.Decoder) {
 		case "last_active_at":
 			unionrt.IntPtr(d, &t.LastActiveAt)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
@@ -2008,6 +2038,11 @@ func (t *VectorStore) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(VectorStore).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2038,7 +2073,7 @@ func (t *File) DecodeJSON(d *unionrt.Decoder) {
 	again:
 		switch k {
 		case "attributes":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]interface{})(&t.Attributes)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Attributes); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
@@ -2077,6 +2112,11 @@ func (t *File) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(File).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2113,6 +2153,11 @@ func (t *FileBatch) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FileBatch).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2179,6 +2224,11 @@ func (t *FileContentPage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FileContentPage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2281,7 +2331,7 @@ func DecodeQuery(d *unionrt.Decoder) Query {
 		return v
 	case unionrt.KindArray:
 		var v QueryTexts
-		for i1, ok := 0, unionrt.First(d, (*[]string)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]string)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			unionrt.String(d, &v[i1])
 		}
 		return v
@@ -2342,6 +2392,11 @@ func (t *SearchPage) UnmarshalJSON(data []byte) error {
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(SearchPage).DecodeJSON(&d)
+	}
 	return d.End()
 }
 
@@ -2352,7 +2407,7 @@ func (t *SearchResult) DecodeJSON(d *unionrt.Decoder) {
 	again:
 		switch k {
 		case "attributes":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]interface{})(&t.Attributes)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Attributes); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)

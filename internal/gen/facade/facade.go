@@ -839,7 +839,7 @@ func (r *resolver) view(o *operation, method string) *opView {
 		// Events decoded by their generated decoder, in one pass (the
 		// engine's json.Unmarshal would check each event first) and into
 		// a value that stays on the stack.
-		v.StreamDecode = r.rewrite(fmt.Sprintf("func(data []byte, owned bool) (%[1]s, error) {\nvar v %[1]s\nvar d unionrt.Decoder\nd.Init(data)\nif owned {\nd.Own()\n}\nv.DecodeJSON(&d)\nreturn v, d.End()\n}", o.streamType))
+		v.StreamDecode = r.rewrite(fmt.Sprintf("func(data []byte, owned bool) (%[1]s, error) {\nvar v %[1]s\nvar d unionrt.Decoder\nd.Init(data)\nif owned {\nd.Own()\n}\nv.DecodeJSON(&d)\nif d.Retrace() {\n// A type error: decode again to find the fields that lead to it.\nnew(%[1]s).DecodeJSON(&d)\n}\nreturn v, d.End()\n}", o.streamType))
 	}
 	if o.unionResult != "" {
 		v.UnionDecode = r.rewrite(o.unionResult)

@@ -465,10 +465,8 @@ func (e *emitter) decodeInto(w *codeWriter, pl place, x ast.Expr) {
 			w.p("}")
 		}
 	case "slice":
+		// A named slice type stays itself: a type error names it.
 		ptr := pl.ptr
-		if ti.name != "" {
-			ptr = fmt.Sprintf("(*%s)(%s)", src(ti.under), pl.ptr)
-		}
 		elt := ti.under.(*ast.ArrayType).Elt
 		w.p("for i%s, ok := 0, unionrt.First(d, %s); ok; i%s, ok = i%s+1, unionrt.Next(d, %s, i%s) {", n, ptr, n, n, ptr, n)
 		w.depth++
@@ -477,10 +475,7 @@ func (e *emitter) decodeInto(w *codeWriter, pl place, x ast.Expr) {
 		w.p("}")
 	case "map":
 		mt := ti.under.(*ast.MapType)
-		ptr := pl.ptr
-		if ti.name != "" {
-			ptr = fmt.Sprintf("(*%s)(%s)", src(mt), pl.ptr)
-		}
+		ptr := pl.ptr // a named map type stays itself too
 		key := "key" + n
 		if k := e.info(mt.Key, false); k.name != "" {
 			key = k.name + "(" + key + ")"
@@ -597,9 +592,22 @@ func (e *emitter) emitStructDecoder(name string, st *ast.StructType) {
 	w.p("var d unionrt.Decoder")
 	w.p("d.Init(data)")
 	w.p("t.DecodeJSON(&d)")
+	e.retrace(w, "d", fmt.Sprintf("new(%s).DecodeJSON(&d)", name))
 	w.p("return d.End()")
 	w.p("}")
 	e.buf.WriteString(w.b.String())
+}
+
+// retrace writes the call of Retrace on the Decoder d, and code that
+// decodes the document again into a new value when it asks.
+func (e *emitter) retrace(w *codeWriter, d string, again ...string) {
+	w.p("if %s.Retrace() {", d)
+	w.p("// A type error: decode again, into a value dropped, to find")
+	w.p("// the fields that lead to it (unionrt.Decoder.Retrace).")
+	for _, line := range again {
+		w.p("%s", line)
+	}
+	w.p("}")
 }
 
 // emitUnionDecoder writes DecodeU; UnmarshalU (emitUnmarshal) calls it.
