@@ -13347,7 +13347,9 @@ func (t *AssignedRole) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.CreatedByUserObj[key1] = v1
+				if !d.Failed() {
+					t.CreatedByUserObj[key1] = v1
+				}
 			}
 		case "description":
 			unionrt.StringPtr(d, &t.Description)
@@ -13358,7 +13360,9 @@ func (t *AssignedRole) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "name":
 			unionrt.String(d, &t.Name)
@@ -14924,14 +14928,18 @@ func (t *AuditLogChange) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.ChangesRequested[key1] = v1
+				if !d.Failed() {
+					t.ChangesRequested[key1] = v1
+				}
 			}
 		case "data":
 			for k1, ok := unionrt.MapFirst(d, &t.Data); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Data[key1] = v1
+				if !d.Failed() {
+					t.Data[key1] = v1
+				}
 			}
 		case "id":
 			unionrt.StringPtr(d, &t.ID)
@@ -16203,14 +16211,18 @@ func (t *AuditLogProviderMapping) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.ChangesRequested[key1] = v1
+				if !d.Failed() {
+					t.ChangesRequested[key1] = v1
+				}
 			}
 		case "data":
 			for k1, ok := unionrt.MapFirst(d, &t.Data); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Data[key1] = v1
+				if !d.Failed() {
+					t.Data[key1] = v1
+				}
 			}
 		case "id":
 			unionrt.StringPtr(d, &t.ID)
@@ -16531,7 +16543,9 @@ func (t *AuditLogRoleChanges) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "permissions_added":
 			for i1, ok := 0, unionrt.First(d, &t.PermissionsAdded); ok; i1, ok = i1+1, unionrt.Next(d, &t.PermissionsAdded, i1) {
@@ -20807,7 +20821,9 @@ func (t *FederationRule) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.AttributeMatchers[key1] = v1
+				if !d.Failed() {
+					t.AttributeMatchers[key1] = v1
+				}
 			}
 		case "created_at":
 			unionrt.Int(d, &t.CreatedAt)
@@ -21253,7 +21269,9 @@ func (t *JWKSVerification) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Jwks[key1] = v1
+				if !d.Failed() {
+					t.Jwks[key1] = v1
+				}
 			}
 		case "type":
 			unionrt.String(d, &t.Type)

@@ -2448,7 +2448,9 @@ func (t *Workflow) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.StateVariables[key1] = v1
+				if !d.Failed() {
+					t.StateVariables[key1] = v1
+				}
 			}
 		case "tracing":
 			t.Tracing.DecodeJSON(d)

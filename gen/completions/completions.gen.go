@@ -366,7 +366,9 @@ func (t *Logprobs) DecodeJSON(d *unionrt.Decoder) {
 					key2 := unionrt.Clone(k2) // before the value's keys reuse its memory
 					var v2 float64
 					unionrt.Float(d, &v2)
-					t.TopLogprobs[i1][key2] = v2
+					if !d.Failed() {
+						t.TopLogprobs[i1][key2] = v2
+					}
 				}
 			}
 		default:

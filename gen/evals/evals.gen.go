@@ -2235,7 +2235,9 @@ func (t *Eval) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "name":
 			unionrt.String(d, &t.Name)
@@ -2514,14 +2516,18 @@ func (t *FileContentRow) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Item[key1] = v1
+				if !d.Failed() {
+					t.Item[key1] = v1
+				}
 			}
 		case "sample":
 			for k1, ok := unionrt.MapFirst(d, &t.Sample); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Sample[key1] = v1
+				if !d.Failed() {
+					t.Sample[key1] = v1
+				}
 			}
 		default:
 			if l := unionrt.Lower(k); l != k {
@@ -2634,7 +2640,9 @@ func (t *GraderResult) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Sample[key1] = v1
+				if !d.Failed() {
+					t.Sample[key1] = v1
+				}
 			}
 		case "score":
 			unionrt.FloatPtr(d, &t.Score)
@@ -2819,7 +2827,9 @@ func (t *LogsDataSourceConfig) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "schema":
 			d.RawMessage(&t.Schema)
@@ -3066,7 +3076,9 @@ func (t *ResponsesSource) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.StringPtr(d, &t.Model)
@@ -3150,7 +3162,9 @@ func (t *Run) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.StringPtr(d, &t.Model)
@@ -3331,7 +3345,9 @@ func (t *OutputItem) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.DatasourceItem[key1] = v1
+				if !d.Failed() {
+					t.DatasourceItem[key1] = v1
+				}
 			}
 		case "datasource_item_id":
 			unionrt.IntPtr(d, &t.DatasourceItemID)
@@ -3550,7 +3566,9 @@ func (t *StoredCompletionsDataSourceConfig) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "schema":
 			d.RawMessage(&t.Schema)
@@ -3583,7 +3601,9 @@ func (t *StoredCompletionsSource) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.StringPtr(d, &t.Model)

@@ -2313,7 +2313,9 @@ func (t *Job) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "method":
 			if p1 := unionrt.Ptr(d, &t.Method); p1 != nil {
@@ -2344,7 +2346,9 @@ func (t *Job) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.UsageMetrics[key1] = v1
+				if !d.Failed() {
+					t.UsageMetrics[key1] = v1
+				}
 			}
 		case "user_provided_suffix":
 			unionrt.StringPtr(d, &t.UserProvidedSuffix)
@@ -2438,7 +2442,9 @@ func (t *Event) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Data[key1] = v1
+				if !d.Failed() {
+					t.Data[key1] = v1
+				}
 			}
 		case "id":
 			unionrt.String(d, &t.ID)
@@ -2799,7 +2805,9 @@ func (t *GraderRunMetadata) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Scores[key1] = v1
+				if !d.Failed() {
+					t.Scores[key1] = v1
+				}
 			}
 		case "token_usage":
 			t.TokenUsage = DecodeGraderTokenUsage(d)
@@ -3150,7 +3158,9 @@ func (t *RunGraderResponse) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 GraderTokenUsageDetails
 				v1.DecodeJSON(d)
-				t.ModelGraderTokenUsagePerModel[key1] = v1
+				if !d.Failed() {
+					t.ModelGraderTokenUsagePerModel[key1] = v1
+				}
 			}
 		case "reward":
 			unionrt.Float(d, &t.Reward)
@@ -3159,7 +3169,9 @@ func (t *RunGraderResponse) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.SubRewards[key1] = v1
+				if !d.Failed() {
+					t.SubRewards[key1] = v1
+				}
 			}
 		default:
 			if l := unionrt.Lower(k); l != k {

@@ -13949,7 +13949,9 @@ func (t *FileSearchResult) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Attributes[key1] = v1
+				if !d.Failed() {
+					t.Attributes[key1] = v1
+				}
 			}
 		case "file_id":
 			unionrt.StringPtr(d, &t.FileID)
@@ -14980,7 +14982,9 @@ func (t *LocalShellExecAction) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Env[key1] = v1
+				if !d.Failed() {
+					t.Env[key1] = v1
+				}
 			}
 		case "timeout_ms":
 			unionrt.IntPtr(d, &t.TimeoutMs)
@@ -15326,7 +15330,9 @@ func (t *McpTool) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Headers[key1] = v1
+				if !d.Failed() {
+					t.Headers[key1] = v1
+				}
 			}
 		case "require_approval":
 			t.RequireApproval = DecodeMcpRequireApproval(d)
@@ -16134,7 +16140,9 @@ func (t *PromptTemplate) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 PromptVariable
 				d.RawMessage(&v1)
-				t.Variables[key1] = v1
+				if !d.Failed() {
+					t.Variables[key1] = v1
+				}
 			}
 		case "version":
 			unionrt.StringPtr(d, &t.Version)
@@ -16309,7 +16317,9 @@ func (t *Response) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.String(d, &t.Model)
@@ -16366,7 +16376,9 @@ func (t *Response) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 ToolUsage
 				v1.DecodeJSON(d)
-				t.ToolUsage[key1] = v1
+				if !d.Failed() {
+					t.ToolUsage[key1] = v1
+				}
 			}
 		case "tools":
 			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {

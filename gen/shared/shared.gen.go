@@ -2539,7 +2539,9 @@ func (t *ResponseModerationResult) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 bool
 				unionrt.Bool(d, &v1)
-				t.Categories[key1] = v1
+				if !d.Failed() {
+					t.Categories[key1] = v1
+				}
 			}
 		case "category_applied_input_types":
 			for k1, ok := unionrt.MapFirst(d, &t.CategoryAppliedInputTypes); ok; k1, ok = d.NextKey() {
@@ -2548,14 +2550,18 @@ func (t *ResponseModerationResult) DecodeJSON(d *unionrt.Decoder) {
 				for i2, ok := 0, unionrt.First(d, &v1); ok; i2, ok = i2+1, unionrt.Next(d, &v1, i2) {
 					unionrt.String(d, &v1[i2])
 				}
-				t.CategoryAppliedInputTypes[key1] = v1
+				if !d.Failed() {
+					t.CategoryAppliedInputTypes[key1] = v1
+				}
 			}
 		case "category_scores":
 			for k1, ok := unionrt.MapFirst(d, &t.CategoryScores); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 float64
 				unionrt.Float(d, &v1)
-				t.CategoryScores[key1] = v1
+				if !d.Failed() {
+					t.CategoryScores[key1] = v1
+				}
 			}
 		case "flagged":
 			unionrt.Bool(d, &t.Flagged)

@@ -2013,7 +2013,9 @@ func (t *VectorStore) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "name":
 			unionrt.String(d, &t.Name)
@@ -2077,7 +2079,9 @@ func (t *File) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Attributes[key1] = v1
+				if !d.Failed() {
+					t.Attributes[key1] = v1
+				}
 			}
 		case "chunking_strategy":
 			t.ChunkingStrategy = DecodeFileChunkingStrategy(d)
@@ -2411,7 +2415,9 @@ func (t *SearchResult) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Attributes[key1] = v1
+				if !d.Failed() {
+					t.Attributes[key1] = v1
+				}
 			}
 		case "content":
 			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {

@@ -31,7 +31,10 @@ import (
 // UTF-8 replaced by U+FFFD; a value of the wrong JSON kind, or a number
 // that does not fit, is a type error that does not stop decoding (the
 // first one is reported at the end), while a syntax error stops it and is
-// reported as encoding/json reports it (a *json.SyntaxError).
+// reported as encoding/json reports it (a *json.SyntaxError). An error a
+// value's own UnmarshalJSON returns stops decoding too, and is returned as
+// it is (as encoding/json returns it: a syntax error anywhere in the
+// document still wins, as json.Unmarshal checks the document first).
 //
 // A type error is the *json.UnmarshalTypeError encoding/json reports, in
 // Go 1.26's words: Value, Type and Offset as it sets them, Struct the
@@ -50,7 +53,9 @@ type Decoder struct {
 	pos   int
 	depth int
 
-	err     error // the syntax error that stopped decoding
+	err     error // the syntax error that stopped decoding, or (stopped) a value's own decoder's error
+	stopped bool  // err is the error a value's UnmarshalJSON returned: decoding stopped there
+	stopAt  int   // 1 + the offset of that value
 	typeErr error // the first type error
 	typeAt  int   // 1 + the offset of the value of typeErr, if it is a *json.UnmarshalTypeError
 
@@ -224,10 +229,13 @@ func (d *Decoder) End() error {
 		return d.final
 	}
 	d.trailing()
-	if d.err != nil {
-		return d.syntaxError()
+	switch {
+	case d.err == nil:
+		return d.typeErr
+	case d.stopped:
+		return d.err
 	}
-	return d.typeErr
+	return d.syntaxError()
 }
 
 // trailing checks that only spaces follow the document's value.
@@ -246,22 +254,33 @@ func (d *Decoder) trailing() {
 // the error with the fields encoding/json names in it (Struct, Field),
 // which the Decoder noted when it met the error again. Otherwise it
 // reports false and costs nothing.
-func (d *Decoder) Retrace() bool { return d.typeAt != 0 && d.retrace() }
+func (d *Decoder) Retrace() bool { return d.typeAt|d.stopAt != 0 && d.retrace() }
 
 func (d *Decoder) retrace() bool {
 	if d.tracing {
 		return false
 	}
 	d.trailing()
-	te, ok := d.typeErr.(*json.UnmarshalTypeError)
-	if d.err != nil || !ok {
+	var te *json.UnmarshalTypeError
+	at := 0
+	switch {
+	case d.stopped:
+		// A type error a value's UnmarshalJSON returned: encoding/json
+		// gives it the path to the value too.
+		te, _ = d.err.(*json.UnmarshalTypeError)
+		at = d.stopAt
+	case d.err == nil:
+		te, _ = d.typeErr.(*json.UnmarshalTypeError)
+		at = d.typeAt
+	}
+	if te == nil || at == 0 {
 		return false
 	}
 	data := d.original()
 	if d.cache != nil {
 		stringCaches.Put(d.cache)
 	}
-	*d = Decoder{data: data, tracing: true, at: d.typeAt, final: te}
+	*d = Decoder{data: data, tracing: true, at: at, final: te}
 	return true
 }
 
@@ -408,7 +427,8 @@ func (d *Decoder) Refuse(err error) {
 	}
 }
 
-// Failed reports whether a syntax error stopped decoding.
+// Failed reports whether decoding stopped: a syntax error, or an error of
+// a value's own UnmarshalJSON.
 func (d *Decoder) Failed() bool { return d.err != nil }
 
 // fail stops decoding at a syntax error found at offset i.
@@ -628,8 +648,10 @@ func (d *Decoder) other(p any) {
 			// its path below the path to the value (traced).
 			te.Offset += int64(start)
 			d.saveTypeError(te, start)
-		} else if d.typeErr == nil {
-			d.typeErr = err
+		} else {
+			// An error of a type's UnmarshalJSON (or one that stops
+			// encoding/json, such as a bad json.Number).
+			d.stop(err, start)
 		}
 	}
 }
@@ -642,9 +664,36 @@ func (d *Decoder) Unmarshaler(u json.Unmarshaler) {
 	if v == nil {
 		return
 	}
-	if err := u.UnmarshalJSON(v); err != nil && d.typeErr == nil {
-		d.typeErr = err
+	if err := u.UnmarshalJSON(v); err != nil {
+		d.stop(err, d.pos-len(v))
 	}
+}
+
+// stop ends decoding at err, the error the UnmarshalJSON of the value at
+// start returned, as encoding/json stops: End returns err as it is. But a
+// syntax error anywhere in the document wins, as json.Unmarshal checks
+// the whole document before it decodes: the document is checked here (an
+// error path).
+func (d *Decoder) stop(err error, start int) {
+	if d.tracing {
+		d.traced(start, true)
+		d.fail(d.pos)
+		return
+	}
+	if !valid(d.original()) {
+		d.fail(d.pos) // End finds encoding/json's syntax error
+		return
+	}
+	d.err, d.stopped, d.stopAt = err, true, start+1
+	d.pos = len(d.data)
+}
+
+// valid reports whether data is one JSON value, spaces around it.
+func valid(data []byte) bool {
+	var s Decoder
+	s.Init(data)
+	s.Skip()
+	return s.err == nil && SkipSpace(data, s.pos) == len(data)
 }
 
 // skipValue consumes the value at d.pos (spaces skipped), checking its

@@ -241,7 +241,9 @@ func (t *teNode) decode(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1)
 				var v1 teLeaf
 				v1.decode(d)
-				t.ByKey[key1] = v1
+				if !d.Failed() {
+					t.ByKey[key1] = v1
+				}
 			}
 		case "maps":
 			for i1, ok := 0, unionrt.First(d, &t.Maps); ok; i1, ok = i1+1, unionrt.Next(d, &t.Maps, i1) {
@@ -249,7 +251,9 @@ func (t *teNode) decode(d *unionrt.Decoder) {
 					key2 := unionrt.Clone(k2)
 					var v2 teLeaf
 					v2.decode(d)
-					t.Maps[i1][key2] = v2
+					if !d.Failed() {
+						t.Maps[i1][key2] = v2
+					}
 				}
 			}
 		case "next":
@@ -267,21 +271,27 @@ func (t *teNode) decode(d *unionrt.Decoder) {
 				if p2 := unionrt.Ptr(d, &v1); p2 != nil {
 					p2.decode(d)
 				}
-				t.Sub[teKey(key1)] = v1
+				if !d.Failed() {
+					t.Sub[teKey(key1)] = v1
+				}
 			}
 		case "any":
 			for k1, ok := unionrt.MapFirst(d, &t.Any); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1)
 				var v1 any
 				unionrt.Opaque(d, &v1)
-				t.Any[key1] = v1
+				if !d.Failed() {
+					t.Any[key1] = v1
+				}
 			}
 		case "tags":
 			for k1, ok := unionrt.MapFirst(d, &t.Tags); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1)
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Tags[key1] = v1
+				if !d.Failed() {
+					t.Tags[key1] = v1
+				}
 			}
 		case "grid":
 			for i1, ok := 0, unionrt.First(d, &t.Grid); ok; i1, ok = i1+1, unionrt.Next(d, &t.Grid, i1) {
@@ -300,7 +310,9 @@ func (t *teNode) decode(d *unionrt.Decoder) {
 				for i2, ok := 0, unionrt.First(d, &v1); ok; i2, ok = i2+1, unionrt.Next(d, &v1, i2) {
 					unionrt.FloatPtr(d, &v1[i2])
 				}
-				t.Nums[key1] = v1
+				if !d.Failed() {
+					t.Nums[key1] = v1
+				}
 			}
 		default:
 			if k = unionrt.Fold(k, "name", "leaf", "leaves", "by_key", "maps", "next", "kids", "sub", "any", "tags", "grid", "MixedCase", "raw", "nums"); k != "" {

@@ -486,7 +486,11 @@ func (e *emitter) decodeInto(w *codeWriter, pl place, x ast.Expr) {
 		w.depth++
 		e.decodeInto(w, at("v"+n), mt.Value)
 		w.depth--
+		// encoding/json sets no key whose value stopped decoding (an
+		// UnmarshalJSON's error).
+		w.p("if !d.Failed() {")
 		w.p("%s[%s] = v%s", pl.val, key, n)
+		w.p("}")
 		w.p("}")
 	default:
 		w.p("unionrt.Opaque(d, %s)", pl.ptr)
