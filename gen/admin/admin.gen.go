@@ -12919,6 +12919,7 @@ func (t *AdminAPIKey) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AdminAPIKey) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -12927,7 +12928,12 @@ func (t *AdminAPIKey) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AdminAPIKey).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AdminAPIKey{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -12966,6 +12972,7 @@ func (t *AdminAPIKeyCreated) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AdminAPIKeyCreated) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -12974,7 +12981,12 @@ func (t *AdminAPIKeyCreated) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AdminAPIKeyCreated).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AdminAPIKeyCreated{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13007,6 +13019,7 @@ func (t *AdminAPIKeyList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AdminAPIKeyList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -13015,7 +13028,12 @@ func (t *AdminAPIKeyList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AdminAPIKeyList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AdminAPIKeyList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13070,6 +13088,7 @@ func (t *Deletion) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Deletion) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -13078,7 +13097,12 @@ func (t *Deletion) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Deletion).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Deletion{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13113,6 +13137,7 @@ func (t *Group) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Group) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -13121,7 +13146,12 @@ func (t *Group) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Group).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Group{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13162,6 +13192,7 @@ func (t *Invite) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Invite) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -13170,7 +13201,12 @@ func (t *Invite) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Invite).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Invite{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13207,6 +13243,7 @@ func (t *Project) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Project) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -13215,7 +13252,12 @@ func (t *Project) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Project).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Project{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13252,6 +13294,7 @@ func (t *Role) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Role) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -13260,7 +13303,12 @@ func (t *Role) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Role).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Role{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13317,6 +13365,7 @@ func (t *User) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *User) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -13325,7 +13374,12 @@ func (t *User) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(User).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = User{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13388,6 +13442,7 @@ func (t *AssignedRole) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AssignedRole) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -13396,7 +13451,12 @@ func (t *AssignedRole) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AssignedRole).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AssignedRole{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13427,6 +13487,7 @@ func (t *AssignedRoleList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AssignedRoleList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -13435,7 +13496,12 @@ func (t *AssignedRoleList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AssignedRoleList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AssignedRoleList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -15149,6 +15215,7 @@ func (t *AuditLogExternalStorage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AuditLogExternalStorage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -15157,7 +15224,12 @@ func (t *AuditLogExternalStorage) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AuditLogExternalStorage).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AuditLogExternalStorage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -15182,6 +15254,7 @@ func (t *AuditLogExternalStorageData) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AuditLogExternalStorageData) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -15190,7 +15263,12 @@ func (t *AuditLogExternalStorageData) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AuditLogExternalStorageData).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AuditLogExternalStorageData{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -15229,6 +15307,7 @@ func (t *AuditLogExternalStorageRegistered) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AuditLogExternalStorageRegistered) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -15237,7 +15316,12 @@ func (t *AuditLogExternalStorageRegistered) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AuditLogExternalStorageRegistered).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AuditLogExternalStorageRegistered{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -15276,6 +15360,7 @@ func (t *AuditLogExternalStorageRemoved) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AuditLogExternalStorageRemoved) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -15284,7 +15369,12 @@ func (t *AuditLogExternalStorageRemoved) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AuditLogExternalStorageRemoved).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AuditLogExternalStorageRemoved{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -15785,6 +15875,7 @@ func (t *AuditLogList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AuditLogList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -15793,7 +15884,12 @@ func (t *AuditLogList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(AuditLogList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AuditLogList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20187,6 +20283,7 @@ func (t *Certificate) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Certificate) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20195,7 +20292,12 @@ func (t *Certificate) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Certificate).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Certificate{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20222,6 +20324,7 @@ func (t *CertificateActivation) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CertificateActivation) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20230,7 +20333,12 @@ func (t *CertificateActivation) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(CertificateActivation).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CertificateActivation{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20255,6 +20363,7 @@ func (t *CertificateDeletion) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CertificateDeletion) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20263,7 +20372,12 @@ func (t *CertificateDeletion) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(CertificateDeletion).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CertificateDeletion{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20318,6 +20432,7 @@ func (t *CertificateList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CertificateList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20326,7 +20441,12 @@ func (t *CertificateList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(CertificateList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CertificateList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20411,6 +20531,7 @@ func (t *DataRetention) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DataRetention) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20419,7 +20540,12 @@ func (t *DataRetention) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(DataRetention).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DataRetention{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20565,6 +20691,7 @@ func (t *ExternalKey) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ExternalKey) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20573,7 +20700,12 @@ func (t *ExternalKey) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ExternalKey).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ExternalKey{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20606,6 +20738,7 @@ func (t *ExternalKeyList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ExternalKeyList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20614,7 +20747,12 @@ func (t *ExternalKeyList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ExternalKeyList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ExternalKeyList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20637,6 +20775,7 @@ func (t *ExternalKeyValidation) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ExternalKeyValidation) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20645,7 +20784,12 @@ func (t *ExternalKeyValidation) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ExternalKeyValidation).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ExternalKeyValidation{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20680,6 +20824,7 @@ func (t *ExternalStorage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ExternalStorage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20688,7 +20833,12 @@ func (t *ExternalStorage) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ExternalStorage).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ExternalStorage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20721,6 +20871,7 @@ func (t *ExternalStorageList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ExternalStorageList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20729,7 +20880,12 @@ func (t *ExternalStorageList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ExternalStorageList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ExternalStorageList{}
+	}
+	return err
 }
 
 // DecodeExternalStorageProvider decodes the ExternalStorageProvider that comes next, as UnmarshalExternalStorageProvider does.
@@ -20859,6 +21015,7 @@ func (t *FederationRule) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *FederationRule) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20867,7 +21024,12 @@ func (t *FederationRule) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(FederationRule).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = FederationRule{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20900,6 +21062,7 @@ func (t *FederationRuleList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *FederationRuleList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20908,7 +21071,12 @@ func (t *FederationRuleList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(FederationRuleList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = FederationRuleList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -20969,6 +21137,7 @@ func (t *GroupList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *GroupList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -20977,7 +21146,12 @@ func (t *GroupList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(GroupList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = GroupList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21004,6 +21178,7 @@ func (t *GroupMembership) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *GroupMembership) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21012,7 +21187,12 @@ func (t *GroupMembership) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(GroupMembership).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = GroupMembership{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21039,6 +21219,7 @@ func (t *GroupRoleAssignment) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *GroupRoleAssignment) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21047,7 +21228,12 @@ func (t *GroupRoleAssignment) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(GroupRoleAssignment).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = GroupRoleAssignment{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21080,6 +21266,7 @@ func (t *GroupUser) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *GroupUser) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21088,7 +21275,12 @@ func (t *GroupUser) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(GroupUser).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = GroupUser{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21119,6 +21311,7 @@ func (t *GroupUserList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *GroupUserList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21127,7 +21320,12 @@ func (t *GroupUserList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(GroupUserList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = GroupUserList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21186,6 +21384,7 @@ func (t *HostedToolPermissions) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *HostedToolPermissions) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21194,7 +21393,12 @@ func (t *HostedToolPermissions) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(HostedToolPermissions).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = HostedToolPermissions{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21227,6 +21431,7 @@ func (t *InviteList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *InviteList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21235,7 +21440,12 @@ func (t *InviteList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(InviteList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = InviteList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21311,6 +21521,7 @@ func (t *ModelPermissions) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ModelPermissions) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21319,7 +21530,12 @@ func (t *ModelPermissions) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ModelPermissions).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ModelPermissions{}
+	}
+	return err
 }
 
 // DecodeNotificationChannel decodes the NotificationChannel that comes next, as UnmarshalNotificationChannel does.
@@ -21407,6 +21623,7 @@ func (t *ProjectAPIKey) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ProjectAPIKey) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21415,7 +21632,12 @@ func (t *ProjectAPIKey) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ProjectAPIKey).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ProjectAPIKey{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21448,6 +21670,7 @@ func (t *ProjectAPIKeyList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ProjectAPIKeyList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21456,7 +21679,12 @@ func (t *ProjectAPIKeyList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ProjectAPIKeyList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ProjectAPIKeyList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21565,6 +21793,7 @@ func (t *ProjectGroup) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ProjectGroup) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21573,7 +21802,12 @@ func (t *ProjectGroup) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ProjectGroup).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ProjectGroup{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21604,6 +21838,7 @@ func (t *ProjectGroupList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ProjectGroupList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21612,7 +21847,12 @@ func (t *ProjectGroupList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ProjectGroupList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ProjectGroupList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21645,6 +21885,7 @@ func (t *ProjectList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ProjectList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21653,7 +21894,12 @@ func (t *ProjectList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ProjectList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ProjectList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21686,6 +21932,7 @@ func (t *ProjectUser) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ProjectUser) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21694,7 +21941,12 @@ func (t *ProjectUser) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ProjectUser).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ProjectUser{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21727,6 +21979,7 @@ func (t *ProjectUserList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ProjectUserList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21735,7 +21988,12 @@ func (t *ProjectUserList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ProjectUserList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ProjectUserList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21774,6 +22032,7 @@ func (t *RateLimit) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RateLimit) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21782,7 +22041,12 @@ func (t *RateLimit) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(RateLimit).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RateLimit{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21815,6 +22079,7 @@ func (t *RateLimitList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RateLimitList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21823,7 +22088,12 @@ func (t *RateLimitList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(RateLimitList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RateLimitList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21896,6 +22166,7 @@ func (t *RoleList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RoleList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21904,7 +22175,12 @@ func (t *RoleList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(RoleList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RoleList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21935,6 +22211,7 @@ func (t *ServiceAccount) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ServiceAccount) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21943,7 +22220,12 @@ func (t *ServiceAccount) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ServiceAccount).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ServiceAccount{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -21974,6 +22256,7 @@ func (t *ServiceAccountAPIKey) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ServiceAccountAPIKey) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -21982,7 +22265,12 @@ func (t *ServiceAccountAPIKey) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ServiceAccountAPIKey).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ServiceAccountAPIKey{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -22017,6 +22305,7 @@ func (t *ServiceAccountCreated) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ServiceAccountCreated) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -22025,7 +22314,12 @@ func (t *ServiceAccountCreated) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ServiceAccountCreated).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ServiceAccountCreated{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -22058,6 +22352,7 @@ func (t *ServiceAccountList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ServiceAccountList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -22066,7 +22361,12 @@ func (t *ServiceAccountList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ServiceAccountList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ServiceAccountList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -22111,6 +22411,7 @@ func (t *ServiceTierSettings) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ServiceTierSettings) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -22119,7 +22420,12 @@ func (t *ServiceTierSettings) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ServiceTierSettings).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ServiceTierSettings{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -22152,6 +22458,7 @@ func (t *SpendAlert) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *SpendAlert) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -22160,7 +22467,12 @@ func (t *SpendAlert) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(SpendAlert).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = SpendAlert{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -22193,6 +22505,7 @@ func (t *SpendAlertList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *SpendAlertList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -22201,7 +22514,12 @@ func (t *SpendAlertList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(SpendAlertList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = SpendAlertList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -22232,6 +22550,7 @@ func (t *SpendLimit) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *SpendLimit) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -22240,7 +22559,12 @@ func (t *SpendLimit) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(SpendLimit).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = SpendLimit{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -22409,6 +22733,7 @@ func (t *UsageBucket) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *UsageBucket) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -22417,7 +22742,12 @@ func (t *UsageBucket) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(UsageBucket).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = UsageBucket{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -22724,6 +23054,7 @@ func (t *UsagePage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *UsagePage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -22732,7 +23063,12 @@ func (t *UsagePage) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(UsagePage).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = UsagePage{}
+	}
+	return err
 }
 
 // DecodeUsageResult decodes the UsageResult that comes next, as UnmarshalUsageResult does.
@@ -22955,6 +23291,7 @@ func (t *UserList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *UserList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -22963,7 +23300,12 @@ func (t *UserList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(UserList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = UserList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -23034,6 +23376,7 @@ func (t *UserRoleAssignment) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *UserRoleAssignment) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -23042,7 +23385,12 @@ func (t *UserRoleAssignment) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(UserRoleAssignment).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = UserRoleAssignment{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -23089,6 +23437,7 @@ func (t *WorkloadIdentityProvider) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *WorkloadIdentityProvider) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -23097,7 +23446,12 @@ func (t *WorkloadIdentityProvider) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(WorkloadIdentityProvider).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = WorkloadIdentityProvider{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -23130,6 +23484,7 @@ func (t *WorkloadIdentityProviderList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *WorkloadIdentityProviderList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -23138,7 +23493,12 @@ func (t *WorkloadIdentityProviderList) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(WorkloadIdentityProviderList).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = WorkloadIdentityProviderList{}
+	}
+	return err
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It

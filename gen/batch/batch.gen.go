@@ -365,6 +365,7 @@ func (t *Batch) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Batch) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -373,7 +374,12 @@ func (t *Batch) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Batch).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Batch{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -474,6 +480,7 @@ func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -482,7 +489,12 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ListResponse).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListResponse{}
+	}
+	return err
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It

@@ -2172,6 +2172,7 @@ func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2180,7 +2181,12 @@ func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(DeleteResponse).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2207,6 +2213,7 @@ func (t *DeleteRunResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteRunResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2215,7 +2222,12 @@ func (t *DeleteRunResponse) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(DeleteRunResponse).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteRunResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2259,6 +2271,7 @@ func (t *Eval) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Eval) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2267,7 +2280,12 @@ func (t *Eval) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Eval).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Eval{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2320,6 +2338,7 @@ func (t *CompletionsRunDataSource) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CompletionsRunDataSource) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2328,7 +2347,12 @@ func (t *CompletionsRunDataSource) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(CompletionsRunDataSource).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CompletionsRunDataSource{}
+	}
+	return err
 }
 
 // DecodeCompletionsRunSource decodes the CompletionsRunSource that comes next, as UnmarshalCompletionsRunSource does.
@@ -2406,6 +2430,7 @@ func (t *CompletionsSamplingParams) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CompletionsSamplingParams) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2414,7 +2439,12 @@ func (t *CompletionsSamplingParams) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(CompletionsSamplingParams).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CompletionsSamplingParams{}
+	}
+	return err
 }
 
 // DecodeCompletionsTool decodes the CompletionsTool that comes next, as UnmarshalCompletionsTool does.
@@ -2700,6 +2730,7 @@ func (t *JSONLRunDataSource) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *JSONLRunDataSource) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2708,7 +2739,12 @@ func (t *JSONLRunDataSource) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(JSONLRunDataSource).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = JSONLRunDataSource{}
+	}
+	return err
 }
 
 // DecodeJSONLRunSource decodes the JSONLRunSource that comes next, as UnmarshalJSONLRunSource does.
@@ -2805,6 +2841,7 @@ func (t *LabelModelCriterion) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *LabelModelCriterion) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2813,7 +2850,12 @@ func (t *LabelModelCriterion) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(LabelModelCriterion).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = LabelModelCriterion{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2962,6 +3004,7 @@ func (t *ResponsesRunDataSource) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponsesRunDataSource) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2970,7 +3013,12 @@ func (t *ResponsesRunDataSource) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ResponsesRunDataSource).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ResponsesRunDataSource{}
+	}
+	return err
 }
 
 // DecodeResponsesRunSource decodes the ResponsesRunSource that comes next, as UnmarshalResponsesRunSource does.
@@ -3048,6 +3096,7 @@ func (t *ResponsesSamplingParams) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponsesSamplingParams) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -3056,7 +3105,12 @@ func (t *ResponsesSamplingParams) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ResponsesSamplingParams).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ResponsesSamplingParams{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3128,6 +3182,7 @@ func (t *ResponsesTextConfig) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponsesTextConfig) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -3136,7 +3191,12 @@ func (t *ResponsesTextConfig) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ResponsesTextConfig).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ResponsesTextConfig{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3200,6 +3260,7 @@ func (t *Run) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Run) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -3208,7 +3269,12 @@ func (t *Run) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Run).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Run{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3381,6 +3447,7 @@ func (t *OutputItem) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputItem) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -3389,7 +3456,12 @@ func (t *OutputItem) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(OutputItem).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = OutputItem{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3544,6 +3616,7 @@ func (t *ScoreModelCriterion) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ScoreModelCriterion) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -3552,7 +3625,12 @@ func (t *ScoreModelCriterion) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ScoreModelCriterion).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ScoreModelCriterion{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3671,6 +3749,7 @@ func (t *TemplateInput) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TemplateInput) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -3679,7 +3758,12 @@ func (t *TemplateInput) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(TemplateInput).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = TemplateInput{}
+	}
+	return err
 }
 
 // DecodeTestingCriterion decodes the TestingCriterion that comes next, as UnmarshalTestingCriterion does.
@@ -3860,6 +3944,7 @@ func (t *ListOutputItemsResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListOutputItemsResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -3868,7 +3953,12 @@ func (t *ListOutputItemsResponse) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ListOutputItemsResponse).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListOutputItemsResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3901,6 +3991,7 @@ func (t *ListRunsResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListRunsResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -3909,7 +4000,12 @@ func (t *ListRunsResponse) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ListRunsResponse).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListRunsResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3942,6 +4038,7 @@ func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -3950,7 +4047,12 @@ func (t *ListResponse) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ListResponse).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListResponse{}
+	}
+	return err
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It

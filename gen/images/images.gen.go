@@ -1359,6 +1359,7 @@ func (t *ContentProvenanceCheck) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ContentProvenanceCheck) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -1367,7 +1368,12 @@ func (t *ContentProvenanceCheck) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ContentProvenanceCheck).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ContentProvenanceCheck{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -1624,6 +1630,7 @@ func (t *Response) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Response) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -1632,7 +1639,12 @@ func (t *Response) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(Response).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Response{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made

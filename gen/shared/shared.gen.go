@@ -1745,6 +1745,7 @@ type PromptParts []PromptContentPart
 // UnmarshalJSON decodes a JSON array, each element through DecodePromptContentPart,
 // in a single pass.
 func (s *PromptParts) UnmarshalJSON(data []byte) error {
+	blank := *s == nil
 	var dec unionrt.Decoder
 	dec.Init(data)
 	d := &dec
@@ -1759,7 +1760,12 @@ func (s *PromptParts) UnmarshalJSON(data []byte) error {
 			(*s)[i1] = DecodePromptContentPart(d)
 		}
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left s as it was.
+		*s = nil
+	}
+	return err
 }
 
 // PromptText is plain text, which may hold placeholders.
@@ -2056,6 +2062,7 @@ func (t *File) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *File) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2064,7 +2071,12 @@ func (t *File) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(File).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = File{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2321,6 +2333,7 @@ func (t *PromptMessage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *PromptMessage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2329,7 +2342,12 @@ func (t *PromptMessage) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(PromptMessage).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = PromptMessage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2456,6 +2474,7 @@ func (t *ResponseModeration) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponseModeration) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
@@ -2464,7 +2483,12 @@ func (t *ResponseModeration) UnmarshalJSON(data []byte) error {
 		// the fields that lead to it (unionrt.Decoder.Retrace).
 		new(ResponseModeration).DecodeJSON(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ResponseModeration{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made

@@ -427,6 +427,41 @@ func (d *Decoder) Refuse(err error) {
 	}
 }
 
+// Invalid reports, after End, whether the document was not JSON: a syntax
+// error stopped decoding.
+func (d *Decoder) Invalid() bool { return d.err != nil && !d.stopped && !d.tracing }
+
+// Blank reports whether *p holds its type's zero value, every byte zero.
+// A generated UnmarshalJSON asks before it decodes: json.Unmarshal checks
+// the whole document first and leaves the value alone when it is not
+// JSON, while the Decoder meets a syntax error only where it lies, having
+// filled what came before; a value that was blank is made blank again
+// then (Invalid), exactly what json.Unmarshal would leave. (A value that
+// held something keeps what was decoded before the error: restoring it
+// would need a deep copy of it before every decoding.)
+func Blank[T any](p *T) bool {
+	return blank(unsafe.Pointer(p), unsafe.Sizeof(*p), unsafe.Alignof(*p))
+}
+
+// blank reports whether the n bytes at p, aligned to align, are all zero.
+func blank(p unsafe.Pointer, n, align uintptr) bool {
+	var acc uint64
+	i := uintptr(0)
+	if align >= 8 {
+		for ; i+32 <= n; i += 32 {
+			acc |= *(*uint64)(unsafe.Add(p, i)) | *(*uint64)(unsafe.Add(p, i+8)) |
+				*(*uint64)(unsafe.Add(p, i+16)) | *(*uint64)(unsafe.Add(p, i+24))
+		}
+		for ; i+8 <= n; i += 8 {
+			acc |= *(*uint64)(unsafe.Add(p, i))
+		}
+	}
+	for ; i < n; i++ {
+		acc |= uint64(*(*byte)(unsafe.Add(p, i)))
+	}
+	return acc == 0
+}
+
 // Failed reports whether decoding stopped: a syntax error, or an error of
 // a value's own UnmarshalJSON.
 func (d *Decoder) Failed() bool { return d.err != nil }

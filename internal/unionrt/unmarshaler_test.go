@@ -129,7 +129,9 @@ func TestUnmarshalerError(t *testing.T) {
 		{`{"m":{"a":"ok","b":"x","c":"ok"},"a":1}`, "picky: refused", pickyRoot{M: map[string]picky{"a": `"ok"`}}},
 		{`{"m":{"a":"ok","b":"te"}}`, "json: cannot unmarshal string into Go struct field pickyRoot.m.inner of type int", pickyRoot{M: map[string]picky{"a": `"ok"`}}},
 	} {
+		// As a generated UnmarshalJSON.
 		var got pickyRoot
+		blank := unionrt.Blank(&got)
 		var d unionrt.Decoder
 		d.Init([]byte(c.doc))
 		got.decode(&d)
@@ -137,21 +139,23 @@ func TestUnmarshalerError(t *testing.T) {
 			new(pickyRoot).decode(&d)
 		}
 		err := d.End()
+		if blank && d.Invalid() {
+			got = pickyRoot{}
+		}
 		if err == nil || err.Error() != c.err {
 			t.Errorf("%s: error %v, want %s", c.doc, err, c.err)
 		}
 		if c.err == errRefused.Error() && err != errRefused {
 			t.Errorf("%s: got %v, not the error UnmarshalJSON returned", c.doc, err)
 		}
-		var se *json.SyntaxError
-		if !errors.As(err, &se) && !reflect.DeepEqual(got, c.want) { // syntax errors: TestSyntaxErrorLeavesValue
+		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: decodes as %+v, want %+v", c.doc, got, c.want)
 		}
 		if legacyJSON {
 			var ref pickyRoot
 			errRef := json.Unmarshal([]byte(c.doc), &ref)
 			sameDecodeError(t, c.doc, err, errRef)
-			if errRef == nil || errRef.Error() != c.err || !errors.As(errRef, &se) && !reflect.DeepEqual(ref, c.want) {
+			if errRef == nil || errRef.Error() != c.err || !reflect.DeepEqual(ref, c.want) {
 				t.Errorf("%s: the test expects %s, %+v; encoding/json says %v, %+v", c.doc, c.err, c.want, errRef, ref)
 			}
 		}
@@ -179,8 +183,7 @@ func TestUnmarshalerError(t *testing.T) {
 		if err == nil || err.Error() != c.err {
 			t.Errorf("%s: error %v, want %s", c.doc, err, c.err)
 		}
-		var se *json.SyntaxError
-		if !errors.As(err, &se) && !reflect.DeepEqual(got, c.want) {
+		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: decodes as %+v, want %+v", c.doc, got, c.want)
 		}
 		if legacyJSON {
@@ -194,7 +197,7 @@ func TestUnmarshalerError(t *testing.T) {
 			ref := reflect.New(reflect.StructOf(fields))
 			errRef := json.Unmarshal([]byte(c.doc), ref.Interface())
 			sameDecodeError(t, c.doc, err, errRef)
-			if errRef == nil || errRef.Error() != c.err || !errors.As(errRef, &se) && !reflect.DeepEqual(ref.Elem().Convert(typ).Interface(), c.want) {
+			if errRef == nil || errRef.Error() != c.err || !reflect.DeepEqual(ref.Elem().Convert(typ).Interface(), c.want) {
 				t.Errorf("%s: the test expects %s, %+v; encoding/json says %v, %+v", c.doc, c.err, c.want, errRef, ref.Elem().Interface())
 			}
 		}
