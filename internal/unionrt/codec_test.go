@@ -38,6 +38,10 @@ func sameAsJSON[T any](t *testing.T, data []byte, read func(d *Decoder, p *T)) {
 	if errors.As(errWant, &se) && errGot.Error() != errWant.Error() {
 		t.Fatalf("%q: syntax error %q, encoding/json says %q", data, errGot, errWant)
 	}
+	var te, teGot *json.UnmarshalTypeError
+	if errors.As(errWant, &te) && (!errors.As(errGot, &teGot) || teGot.Value != te.Value || teGot.Type != te.Type || teGot.Offset != te.Offset) {
+		t.Fatalf("%q: type error %#v, encoding/json says %#v", data, errGot, errWant)
+	}
 }
 
 var stringSeeds = []string{

@@ -325,13 +325,18 @@ func (t *teNode) decode(d *unionrt.Decoder) {
 
 // decodeNode decodes data into a teNode as a generated UnmarshalJSON does.
 func decodeNode(data []byte, t *teNode) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.decode(&d)
 	if d.Retrace() {
 		new(teNode).decode(&d)
 	}
-	return d.End()
+	err := d.End()
+	if blank && d.Invalid() {
+		*t = teNode{}
+	}
+	return err
 }
 
 // nest wraps inner n times in outer (with %s for the inner document).
@@ -343,29 +348,7 @@ func nest(outer, inner string, n int) string {
 }
 
 func TestTypeErrorDeepMaps(t *testing.T) {
-	docs := []string{
-		`{"leaf":{"s":1}}`, `{"leaf":{"n":1.5}}`, `{"leaf":{"n":99999999999}}`, `{"leaf":{"f":1e39}}`, `{"leaf":{"b":"x"}}`,
-		`{"leaf":{"sp":[]}}`, `{"leaf":{"i":{}}}`, `{"leaf":"x"}`, `{"leaf":[]}`, `{"leaf":true}`,
-		`{"leaves":{}}`, `{"leaves":[{"s":"a"},{"s":true}]}`, `{"leaves":[{}, 7]}`,
-		`{"by_key":[]}`, `{"by_key":{"a":{"n":"x"}}}`, `{"by_key":{"a":5}}`, `{"by_key":{"\u0061":{"s":{}}}}`,
-		`{"maps":[{"a":{"s":{}}}]}`, `{"maps":[[]]}`, `{"maps":{}}`, `{"maps":[{},{"k":{"f":"1"}}]}`,
-		`{"next":{"next":{"leaf":{"s":2}}}}`, `{"next":{"next":"x"}}`, `{"next":{"kids":[{"name":"a"},{"leaf":{"n":"x"}}]}}`,
-		`{"kids":[{"kids":[{"by_key":{"z":{"f":"1"}}}]}]}`,
-		`{"sub":{"a":{"sub":{"b":{"leaf":{"s":[]}}}}}}`, `{"sub":{"a":null,"b":"x"}}`, `{"sub":[]}`,
-		`{"any":{"x":[1,{"y":1e400}]}}`, `{"any":[]}`,
-		`{"tags":{"a":null,"b":1}}`, `{"tags":"x"}`,
-		`{"grid":[[{"s":1}]]}`, `{"grid":[[],[{}, "x"]]}`, `{"grid":[{}]}`,
-		`{"NEXT":{"Leaf":{"S":1}}}`, `{"ne\u0078t":{"le\u0061f":{"\u0073":1}}}`, `{"mixedcase":1.5}`, `{"MIXEDCASE":"x"}`,
-		`{"name":"a","name":2}`, `{"leaf":{"s":1},"leaf":{"n":"x"}}`, `{"zz":{"s":1},"leaf":{"s":1}}`,
-		`{"raw":{"s":1},"leaf":{"n":true}}`, `{"nums":{"a":[1,null,"x"]}}`, `{"nums":{"a":[1e400]}}`, `{"nums":{"a":{}}}`,
-		`  {  "leaf" :  { "s" :  1 } }  `,
-		`[1]`, `"x"`, `1`,
-		nest(`{"next":%s}`, `{"leaf":{"n":"deep"}}`, 300),
-		nest(`{"kids":[{},%s]}`, `{"by_key":{"k":{"b":0}}}`, 120),
-		nest(`{"sub":{"k":%s}}`, `{"maps":[{"m":{"s":false}}]}`, 120),
-		nest(`{"grid":[[]],"next":{"sub":{"a":%s}}}`, `{"tags":{"t":[]}}`, 60),
-	}
-	for _, doc := range docs {
+	for _, doc := range typeErrorDocs {
 		var got, gotRef teNode
 		err := decodeNode([]byte(doc), &got)
 		ref := json.Unmarshal([]byte(doc), &gotRef)
@@ -383,4 +366,59 @@ func TestTypeErrorDeepMaps(t *testing.T) {
 			t.Errorf("%.200s: decodes as\n%+v\nnot as\n%+v", doc, got, gotRef)
 		}
 	}
+}
+
+// FuzzTypeErrors: any document decodes into the tests' own types as
+// encoding/json decodes it, with the same error (a type error's fields
+// all alike, on Go 1.26).
+func FuzzTypeErrors(f *testing.F) {
+	for _, doc := range typeErrorDocs {
+		f.Add([]byte(doc))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got, want teNode
+		err := decodeNode(data, &got)
+		errWant := json.Unmarshal(data, &want)
+		if (err == nil) != (errWant == nil) || err != nil && reflect.TypeOf(err) != reflect.TypeOf(errWant) {
+			t.Fatalf("%q: error %v, encoding/json says %v", data, err, errWant)
+		}
+		var te *json.UnmarshalTypeError
+		switch {
+		case err == nil:
+		case errors.As(errWant, &te):
+			g := asTypeError(t, "SDK", err)
+			if legacyJSON && *g != *te || g.Value != te.Value || g.Type != te.Type || g.Offset != te.Offset {
+				t.Fatalf("%q:\nSDK:           %+v\nencoding/json: %+v", data, *g, *te)
+			}
+		case err.Error() != errWant.Error():
+			t.Fatalf("%q: error %v, encoding/json says %v", data, err, errWant)
+		}
+		if (legacyJSON || err == nil) && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: decodes as\n%+v\nnot as\n%+v", data, got, want)
+		}
+	})
+}
+
+// typeErrorDocs hold type errors, most of them.
+var typeErrorDocs = []string{
+	`{"leaf":{"s":1}}`, `{"leaf":{"n":1.5}}`, `{"leaf":{"n":99999999999}}`, `{"leaf":{"f":1e39}}`, `{"leaf":{"b":"x"}}`,
+	`{"leaf":{"sp":[]}}`, `{"leaf":{"i":{}}}`, `{"leaf":"x"}`, `{"leaf":[]}`, `{"leaf":true}`,
+	`{"leaves":{}}`, `{"leaves":[{"s":"a"},{"s":true}]}`, `{"leaves":[{}, 7]}`,
+	`{"by_key":[]}`, `{"by_key":{"a":{"n":"x"}}}`, `{"by_key":{"a":5}}`, `{"by_key":{"\u0061":{"s":{}}}}`,
+	`{"maps":[{"a":{"s":{}}}]}`, `{"maps":[[]]}`, `{"maps":{}}`, `{"maps":[{},{"k":{"f":"1"}}]}`,
+	`{"next":{"next":{"leaf":{"s":2}}}}`, `{"next":{"next":"x"}}`, `{"next":{"kids":[{"name":"a"},{"leaf":{"n":"x"}}]}}`,
+	`{"kids":[{"kids":[{"by_key":{"z":{"f":"1"}}}]}]}`,
+	`{"sub":{"a":{"sub":{"b":{"leaf":{"s":[]}}}}}}`, `{"sub":{"a":null,"b":"x"}}`, `{"sub":[]}`,
+	`{"any":{"x":[1,{"y":1e400}]}}`, `{"any":[]}`,
+	`{"tags":{"a":null,"b":1}}`, `{"tags":"x"}`,
+	`{"grid":[[{"s":1}]]}`, `{"grid":[[],[{}, "x"]]}`, `{"grid":[{}]}`,
+	`{"NEXT":{"Leaf":{"S":1}}}`, `{"ne\u0078t":{"le\u0061f":{"\u0073":1}}}`, `{"mixedcase":1.5}`, `{"MIXEDCASE":"x"}`,
+	`{"name":"a","name":2}`, `{"leaf":{"s":1},"leaf":{"n":"x"}}`, `{"zz":{"s":1},"leaf":{"s":1}}`,
+	`{"raw":{"s":1},"leaf":{"n":true}}`, `{"nums":{"a":[1,null,"x"]}}`, `{"nums":{"a":[1e400]}}`, `{"nums":{"a":{}}}`,
+	`  {  "leaf" :  { "s" :  1 } }  `,
+	`[1]`, `"x"`, `1`,
+	nest(`{"next":%s}`, `{"leaf":{"n":"deep"}}`, 300),
+	nest(`{"kids":[{},%s]}`, `{"by_key":{"k":{"b":0}}}`, 120),
+	nest(`{"sub":{"k":%s}}`, `{"maps":[{"m":{"s":false}}]}`, 120),
+	nest(`{"grid":[[]],"next":{"sub":{"a":%s}}}`, `{"tags":{"t":[]}}`, 60),
 }
