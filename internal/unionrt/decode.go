@@ -63,8 +63,9 @@ type Decoder struct {
 	null     bool   // the last typed read met null
 	objState int    // what objectStart found
 
-	// Retrace: decoding again to find where the error final, of the
-	// value at offset at-1, lies; frames are the structs begun, by depth.
+	// Retrace: decoding the document again (tracing) to find the fields
+	// that lead to the value at offset at-1, whose error is final; frames
+	// are the structs begun, by depth.
 	tracing bool
 	at      int
 	final   *json.UnmarshalTypeError
