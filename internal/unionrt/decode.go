@@ -291,7 +291,10 @@ func (d *Decoder) frame(t any) {
 	for len(d.frames) <= d.depth {
 		d.frames = append(d.frames, frame{})
 	}
-	d.frames[d.depth] = frame{reflect.TypeOf(t).Elem(), d.pos}
+	d.frames[d.depth] = frame{}
+	if rt := reflect.TypeOf(t); rt != nil && rt.Kind() == reflect.Pointer && rt.Elem().Kind() == reflect.Struct {
+		d.frames[d.depth] = frame{rt.Elem(), d.pos}
+	}
 }
 
 // traced is called, while tracing, where the value at start has an error:
