@@ -107,7 +107,7 @@ FUZZ_TARGETS = streaming:FuzzDecoder:30000x streaming:FuzzStream:1000x \
 	internal/gen/unions/internal/fixture:FuzzDecode:90000x \
 	internal/unionrt:FuzzCodecs:400x internal/unionrt:FuzzDecoderString:60000x \
 	internal/unionrt:FuzzDecoderNumber:60000x internal/unionrt:FuzzDecoderSkip:40000x \
-	internal/unionrt:FuzzEncoder:60000x
+	internal/unionrt:FuzzEncoder:60000x internal/unionrt:FuzzTypeErrors:60000x
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; count=$${rest#*:}; \
 	  echo "fuzz $$pkg $$name"; \

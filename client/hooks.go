@@ -48,8 +48,9 @@ type Hooks struct {
 // StreamEventInfo describes one event of a stream, for Hooks.StreamEvent.
 type StreamEventInfo struct {
 	Operation string // the operation id, such as "createChatCompletion"
-	// Event is the raw event. Event.Data is valid only during the call:
-	// copy what you keep.
+	// Event is the raw event, as it arrived. Event.Data is valid only
+	// during the call (Event.Owned() is false, even for a big event whose
+	// memory the decoder then reuses): copy what you keep.
 	Event streaming.Event
 }
 
@@ -290,9 +291,18 @@ func (o *streamObserver) event(ev streaming.Event) {
 	o.events.Add(1)
 	for _, h := range o.cfg.hooks {
 		if h.StreamEvent != nil {
-			h.StreamEvent(o.ctx, StreamEventInfo{Operation: o.op, Event: ev})
+			h.StreamEvent(o.ctx, StreamEventInfo{Operation: o.op, Event: lent(ev)})
 		}
 	}
+}
+
+// lent returns ev as the hooks see it: its data lent for the call. A big
+// event's memory is the decoder's (ev.Owned()), which rewrites it as it
+// decodes (it unescapes long strings in place) once the hooks have
+// returned: a hook told it owned the data could keep it and find it
+// changed. The copy of the Event (not of its data) drops owned.
+func lent(ev streaming.Event) streaming.Event {
+	return streaming.Event{Type: ev.Type, Data: ev.Data, ID: ev.ID, Retry: ev.Retry}
 }
 
 // wrap makes the streaming configuration report to the observer.

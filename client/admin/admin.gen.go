@@ -791,6 +791,9 @@ func (s *Service) ActivateCertificates(ctx context.Context, body CertificateIDsR
 	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "activateCertificates", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -807,6 +810,9 @@ func (s *Service) ActivateProjectCertificates(ctx context.Context, projectID str
 	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "activateProjectCertificates", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -823,6 +829,9 @@ func (s *Service) AddGroupUser(ctx context.Context, groupID string, body AddGrou
 	return client.Call[GroupMembership](ctx, s.c, client.Request{Operation: "addGroupUser", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -842,6 +851,9 @@ func (s *Service) AddProjectGroup(ctx context.Context, projectID string, body Ad
 	return client.Call[ProjectGroup](ctx, s.c, client.Request{Operation: "addProjectGroup", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -858,6 +870,9 @@ func (s *Service) AddProjectUser(ctx context.Context, projectID string, body Add
 	return client.Call[ProjectUser](ctx, s.c, client.Request{Operation: "addProjectUser", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -881,6 +896,9 @@ func (s *Service) AssignGroupRole(ctx context.Context, groupID string, body Assi
 	return client.Call[GroupRoleAssignment](ctx, s.c, client.Request{Operation: "assignGroupRole", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -897,6 +915,9 @@ func (s *Service) AssignProjectGroupRole(ctx context.Context, projectID string, 
 	return client.Call[GroupRoleAssignment](ctx, s.c, client.Request{Operation: "assignProjectGroupRole", PathParams: []string{"projectID", projectID, "groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -913,6 +934,9 @@ func (s *Service) AssignProjectUserRole(ctx context.Context, projectID string, u
 	return client.Call[UserRoleAssignment](ctx, s.c, client.Request{Operation: "assignProjectUserRole", PathParams: []string{"projectID", projectID, "userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -929,6 +953,9 @@ func (s *Service) AssignUserRole(ctx context.Context, userID string, body Assign
 	return client.Call[UserRoleAssignment](ctx, s.c, client.Request{Operation: "assignUserRole", PathParams: []string{"userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -945,6 +972,9 @@ func (s *Service) CreateAdminAPIKey(ctx context.Context, body CreateAdminAPIKeyR
 	return client.Call[AdminAPIKeyCreated](ctx, s.c, client.Request{Operation: "createAdminApiKey", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -964,6 +994,9 @@ func (s *Service) CreateExternalKey(ctx context.Context, body CreateExternalKeyR
 	return client.Call[ExternalKey](ctx, s.c, client.Request{Operation: "createExternalKey", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -983,6 +1016,9 @@ func (s *Service) CreateExternalStorage(ctx context.Context, body CreateExternal
 	return client.Call[ExternalStorage](ctx, s.c, client.Request{Operation: "createExternalStorage", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1002,6 +1038,9 @@ func (s *Service) CreateFederationRule(ctx context.Context, providerID string, b
 	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "createFederationRule", PathParams: []string{"providerID", providerID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1018,6 +1057,9 @@ func (s *Service) CreateGroup(ctx context.Context, body GroupRequest, opts ...cl
 	return client.Call[Group](ctx, s.c, client.Request{Operation: "createGroup", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1037,6 +1079,9 @@ func (s *Service) CreateInvite(ctx context.Context, body CreateInviteRequest, op
 	return client.Call[Invite](ctx, s.c, client.Request{Operation: "createInvite", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1053,6 +1098,9 @@ func (s *Service) CreateProject(ctx context.Context, body CreateProjectRequest, 
 	return client.Call[Project](ctx, s.c, client.Request{Operation: "createProject", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1072,6 +1120,9 @@ func (s *Service) CreateProjectRole(ctx context.Context, projectID string, body 
 	return client.Call[Role](ctx, s.c, client.Request{Operation: "createProjectRole", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1088,6 +1139,9 @@ func (s *Service) CreateProjectServiceAccount(ctx context.Context, projectID str
 	return client.Call[ServiceAccountCreated](ctx, s.c, client.Request{Operation: "createProjectServiceAccount", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1101,6 +1155,9 @@ func (s *Service) CreateProjectServiceAccountAPIKey(ctx context.Context, project
 	return client.Call[ServiceAccountAPIKey](ctx, s.c, client.Request{Operation: "createProjectServiceAccountApiKey", PathParams: []string{"projectID", projectID, "serviceAccountID", serviceAccountID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1125,6 +1182,9 @@ func (s *Service) CreateProjectSpendAlert(ctx context.Context, projectID string,
 	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "createProjectSpendAlert", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1144,6 +1204,9 @@ func (s *Service) CreateRole(ctx context.Context, body CreateRoleRequest, opts .
 	return client.Call[Role](ctx, s.c, client.Request{Operation: "createRole", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1168,6 +1231,9 @@ func (s *Service) CreateSpendAlert(ctx context.Context, body SpendAlertRequest, 
 	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "createSpendAlert", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1194,6 +1260,9 @@ func (s *Service) CreateWorkloadIdentityProvider(ctx context.Context, body Creat
 	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "createWorkloadIdentityProvider", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1210,6 +1279,9 @@ func (s *Service) DeactivateCertificates(ctx context.Context, body CertificateID
 	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "deactivateCertificates", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -1226,6 +1298,9 @@ func (s *Service) DeactivateProjectCertificates(ctx context.Context, projectID s
 	return client.Call[CertificateActivation](ctx, s.c, client.Request{Operation: "deactivateProjectCertificates", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2813,6 +2888,9 @@ func (s *Service) UpdateCertificate(ctx context.Context, certificateID string, b
 	return client.Call[Certificate](ctx, s.c, client.Request{Operation: "updateCertificate", PathParams: []string{"certificateID", certificateID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2829,6 +2907,9 @@ func (s *Service) UpdateDataRetention(ctx context.Context, body UpdateDataRetent
 	return client.Call[DataRetention](ctx, s.c, client.Request{Operation: "updateDataRetention", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2842,6 +2923,9 @@ func (s *Service) UpdateFederationRule(ctx context.Context, providerID string, r
 	return client.Call[FederationRule](ctx, s.c, client.Request{Operation: "updateFederationRule", PathParams: []string{"providerID", providerID, "ruleID", ruleID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2858,6 +2942,9 @@ func (s *Service) UpdateGroup(ctx context.Context, groupID string, body GroupReq
 	return client.Call[Group](ctx, s.c, client.Request{Operation: "updateGroup", PathParams: []string{"groupID", groupID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2871,6 +2958,9 @@ func (s *Service) UpdateProject(ctx context.Context, projectID string, body Upda
 	return client.Call[Project](ctx, s.c, client.Request{Operation: "updateProject", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2884,6 +2974,9 @@ func (s *Service) UpdateProjectAPIKey(ctx context.Context, projectID string, api
 	return client.Call[ProjectAPIKey](ctx, s.c, client.Request{Operation: "updateProjectApiKey", PathParams: []string{"projectID", projectID, "apiKeyID", apiKeyID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2900,6 +2993,9 @@ func (s *Service) UpdateProjectDataRetention(ctx context.Context, projectID stri
 	return client.Call[DataRetention](ctx, s.c, client.Request{Operation: "updateProjectDataRetention", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2913,6 +3009,9 @@ func (s *Service) UpdateProjectHostedToolPermissions(ctx context.Context, projec
 	return client.Call[HostedToolPermissions](ctx, s.c, client.Request{Operation: "updateProjectHostedToolPermissions", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2932,6 +3031,9 @@ func (s *Service) UpdateProjectModelPermissions(ctx context.Context, projectID s
 	return client.Call[ModelPermissions](ctx, s.c, client.Request{Operation: "updateProjectModelPermissions", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2945,6 +3047,9 @@ func (s *Service) UpdateProjectRateLimit(ctx context.Context, projectID string, 
 	return client.Call[RateLimit](ctx, s.c, client.Request{Operation: "updateProjectRateLimit", PathParams: []string{"projectID", projectID, "rateLimitID", rateLimitID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2958,6 +3063,9 @@ func (s *Service) UpdateProjectRole(ctx context.Context, projectID string, roleI
 	return client.Call[Role](ctx, s.c, client.Request{Operation: "updateProjectRole", PathParams: []string{"projectID", projectID, "roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2971,6 +3079,9 @@ func (s *Service) UpdateProjectServiceAccount(ctx context.Context, projectID str
 	return client.Call[ServiceAccount](ctx, s.c, client.Request{Operation: "updateProjectServiceAccount", PathParams: []string{"projectID", projectID, "serviceAccountID", serviceAccountID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -2984,6 +3095,9 @@ func (s *Service) UpdateProjectServiceTierSettings(ctx context.Context, projectI
 	return client.Call[ServiceTierSettings](ctx, s.c, client.Request{Operation: "updateProjectServiceTierSettings", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -3008,6 +3122,9 @@ func (s *Service) UpdateProjectSpendAlert(ctx context.Context, projectID string,
 	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "updateProjectSpendAlert", PathParams: []string{"projectID", projectID, "alertID", alertID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -3029,6 +3146,9 @@ func (s *Service) UpdateProjectSpendLimit(ctx context.Context, projectID string,
 	return client.Call[SpendLimit](ctx, s.c, client.Request{Operation: "updateProjectSpendLimit", PathParams: []string{"projectID", projectID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -3042,6 +3162,9 @@ func (s *Service) UpdateProjectUser(ctx context.Context, projectID string, userI
 	return client.Call[ProjectUser](ctx, s.c, client.Request{Operation: "updateProjectUser", PathParams: []string{"projectID", projectID, "userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -3055,6 +3178,9 @@ func (s *Service) UpdateRole(ctx context.Context, roleID string, body UpdateRole
 	return client.Call[Role](ctx, s.c, client.Request{Operation: "updateRole", PathParams: []string{"roleID", roleID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -3079,6 +3205,9 @@ func (s *Service) UpdateSpendAlert(ctx context.Context, alertID string, body Spe
 	return client.Call[SpendAlert](ctx, s.c, client.Request{Operation: "updateSpendAlert", PathParams: []string{"alertID", alertID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -3100,6 +3229,9 @@ func (s *Service) UpdateSpendLimit(ctx context.Context, body UpdateSpendLimitReq
 	return client.Call[SpendLimit](ctx, s.c, client.Request{Operation: "updateSpendLimit", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -3113,6 +3245,9 @@ func (s *Service) UpdateUser(ctx context.Context, userID string, body UpdateUser
 	return client.Call[User](ctx, s.c, client.Request{Operation: "updateUser", PathParams: []string{"userID", userID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -3126,6 +3261,9 @@ func (s *Service) UpdateWorkloadIdentityProvider(ctx context.Context, providerID
 	return client.Call[WorkloadIdentityProvider](ctx, s.c, client.Request{Operation: "updateWorkloadIdentityProvider", PathParams: []string{"providerID", providerID}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -3142,6 +3280,9 @@ func (s *Service) UploadCertificate(ctx context.Context, body UploadCertificateR
 	return client.Call[Certificate](ctx, s.c, client.Request{Operation: "uploadCertificate", Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

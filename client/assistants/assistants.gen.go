@@ -411,6 +411,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[Assistant](ctx, s.c, client.Request{Operation: "createAssistant", Model: body.Model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -429,6 +432,9 @@ func (s *Service) CreateMessage(ctx context.Context, threadID string, body Creat
 	return client.Call[Message](ctx, s.c, client.Request{Operation: "createMessage", PathParams: []string{"threadID", threadID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -452,6 +458,9 @@ func (s *Service) CreateRun(ctx context.Context, threadID string, params *Create
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "createRun", PathParams: []string{"threadID", threadID}, Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -477,6 +486,9 @@ func (s *Service) CreateRunStream(ctx context.Context, threadID string, params *
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "createRun", PathParams: []string{"threadID", threadID}, Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -497,6 +509,9 @@ func (s *Service) CreateThread(ctx context.Context, body CreateThreadRequest, op
 	return client.Call[Thread](ctx, s.c, client.Request{Operation: "createThread", Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -520,6 +535,9 @@ func (s *Service) CreateThreadAndRun(ctx context.Context, body CreateThreadAndRu
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "createThreadAndRun", Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -545,6 +563,9 @@ func (s *Service) CreateThreadAndRunStream(ctx context.Context, body CreateThrea
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "createThreadAndRun", Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -789,6 +810,9 @@ func (s *Service) Update(ctx context.Context, assistantID string, body UpdateReq
 	return client.Call[Assistant](ctx, s.c, client.Request{Operation: "modifyAssistant", PathParams: []string{"assistantID", assistantID}, Model: model, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -804,6 +828,9 @@ func (s *Service) UpdateMessage(ctx context.Context, threadID string, messageID 
 	return client.Call[Message](ctx, s.c, client.Request{Operation: "modifyMessage", PathParams: []string{"threadID", threadID, "messageID", messageID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -819,6 +846,9 @@ func (s *Service) UpdateRun(ctx context.Context, threadID string, runID string, 
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "modifyRun", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -834,6 +864,9 @@ func (s *Service) UpdateThread(ctx context.Context, threadID string, body Update
 	return client.Call[Thread](ctx, s.c, client.Request{Operation: "modifyThread", PathParams: []string{"threadID", threadID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -853,6 +886,9 @@ func (s *Service) SubmitToolOutputs(ctx context.Context, threadID string, runID 
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "submitToolOutputs", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -874,6 +910,9 @@ func (s *Service) SubmitToolOutputsStream(ctx context.Context, threadID string, 
 	return client.Stream[StreamEvent](ctx, s.c, client.Request{Operation: "submitToolOutputs", PathParams: []string{"threadID", threadID, "runID", runID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

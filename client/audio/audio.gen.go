@@ -181,6 +181,9 @@ func (s *Service) CreateSpeech(ctx context.Context, body CreateSpeechRequest, op
 	return client.Download(ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -210,6 +213,9 @@ func (s *Service) CreateSpeechStream(ctx context.Context, body CreateSpeechReque
 	return client.Stream[CreateSpeechStreamEvent](ctx, s.c, client.Request{Operation: "createSpeech", Model: body.Model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -442,6 +448,9 @@ func (s *Service) UpdateVoiceConsent(ctx context.Context, consentID string, body
 	return client.Call[VoiceConsent](ctx, s.c, client.Request{Operation: "updateVoiceConsent", PathParams: []string{"consentID", consentID}}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

@@ -100,6 +100,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[Batch](ctx, s.c, client.Request{Operation: "createBatch"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

@@ -397,6 +397,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[Completion](ctx, s.c, client.Request{Operation: "createChatCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -419,6 +422,9 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	return client.Stream[Chunk](ctx, s.c, client.Request{Operation: "createChatCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -432,6 +438,10 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 			d.Own()
 		}
 		v.DecodeJSON(&d)
+		if d.Retrace() {
+			// A type error: decode again to find the fields that lead to it.
+			new(Chunk).DecodeJSON(&d)
+		}
 		return v, d.End()
 	}, client.StreamSpec{Done: "[DONE]"}, opts...)
 }
@@ -521,6 +531,9 @@ func (s *Service) Update(ctx context.Context, completionID string, body UpdateRe
 	return client.Call[StoredCompletion](ctx, s.c, client.Request{Operation: "updateChatCompletion", PathParams: []string{"completionID", completionID}}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

@@ -158,6 +158,9 @@ func (s *Service) CreateSession(ctx context.Context, body CreateSessionRequest, 
 	return client.Call[Session](ctx, s.c, client.Request{Operation: "createChatKitSession", Beta: "chatkit_beta=v1"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

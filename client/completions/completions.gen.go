@@ -80,6 +80,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[Completion](ctx, s.c, client.Request{Operation: "createCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -102,6 +105,9 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	return client.Stream[Completion](ctx, s.c, client.Request{Operation: "createCompletion", Model: body.Model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -115,6 +121,10 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 			d.Own()
 		}
 		v.DecodeJSON(&d)
+		if d.Retrace() {
+			// A type error: decode again to find the fields that lead to it.
+			new(Completion).DecodeJSON(&d)
+		}
 		return v, d.End()
 	}, client.StreamSpec{Done: "[DONE]"}, opts...)
 }

@@ -95,6 +95,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[Container](ctx, s.c, client.Request{Operation: "createContainer"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -123,6 +126,9 @@ func (s *Service) CreateFileJSON(ctx context.Context, containerID string, body C
 	return client.Call[File](ctx, s.c, client.Request{Operation: "createContainerFile", PathParams: []string{"containerID", containerID}}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

@@ -519,6 +519,9 @@ func (s *Service) Update(ctx context.Context, conversationID string, body Update
 	return client.Call[Conversation](ctx, s.c, client.Request{Operation: "updateConversation", PathParams: []string{"conversationID", conversationID}}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

@@ -75,6 +75,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[CreateResponse](ctx, s.c, client.Request{Operation: "createEmbedding", Model: body.Model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

@@ -223,6 +223,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[Eval](ctx, s.c, client.Request{Operation: "createEval"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -242,6 +245,9 @@ func (s *Service) CreateRun(ctx context.Context, evalID string, body CreateRunRe
 	return client.Call[Run](ctx, s.c, client.Request{Operation: "createEvalRun", PathParams: []string{"evalID", evalID}}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -389,6 +395,9 @@ func (s *Service) Update(ctx context.Context, evalID string, body UpdateRequest,
 	return client.Call[Eval](ctx, s.c, client.Request{Operation: "updateEval", PathParams: []string{"evalID", evalID}}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

@@ -237,6 +237,9 @@ func (s *Service) CreateCheckpointPermission(ctx context.Context, checkpoint str
 	return client.Call[ListCheckpointPermissionsResponse](ctx, s.c, client.Request{Operation: "createFineTuningCheckpointPermission", PathParams: []string{"checkpoint", checkpoint}, Admin: true}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -259,6 +262,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[Job](ctx, s.c, client.Request{Operation: "createFineTuningJob", Model: body.Model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -435,6 +441,9 @@ func (s *Service) RunGrader(ctx context.Context, body RunGraderRequest, opts ...
 	return client.Call[RunGraderResponse](ctx, s.c, client.Request{Operation: "runGrader"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -454,6 +463,9 @@ func (s *Service) ValidateGrader(ctx context.Context, body ValidateGraderRequest
 	return client.Call[ValidateGraderResponse](ctx, s.c, client.Request{Operation: "validateGrader"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

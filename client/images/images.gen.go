@@ -188,6 +188,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImage", Model: model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -211,6 +214,9 @@ func (s *Service) CreateStream(ctx context.Context, body CreateRequest, opts ...
 	return client.Stream[GenStreamEvent](ctx, s.c, client.Request{Operation: "createImage", Model: model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -287,6 +293,9 @@ func (s *Service) CreateEditJSON(ctx context.Context, body CreateEditJSONRequest
 	return client.Call[Response](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -313,6 +322,9 @@ func (s *Service) CreateEditJSONStream(ctx context.Context, body CreateEditJSONR
 	return client.Stream[EditStreamEvent](ctx, s.c, client.Request{Operation: "createImageEdit", Model: model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

@@ -227,6 +227,9 @@ func (s *Service) Update(ctx context.Context, skillID string, body UpdateRequest
 	return client.Call[Skill](ctx, s.c, client.Request{Operation: "updateSkill", PathParams: []string{"skillID", skillID}}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

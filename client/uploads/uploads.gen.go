@@ -113,6 +113,9 @@ func (s *Service) Complete(ctx context.Context, uploadID string, body CompleteRe
 	return client.Call[Upload](ctx, s.c, client.Request{Operation: "completeUpload", PathParams: []string{"uploadID", uploadID}}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -132,6 +135,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[Upload](ctx, s.c, client.Request{Operation: "createUpload"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

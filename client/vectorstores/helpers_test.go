@@ -329,3 +329,27 @@ func TestWaitFileBatch(t *testing.T) {
 		t.Errorf("batch = %+v, %v after %d looks", b, err, f.looks[b.ID])
 	}
 }
+
+// A filter that holds itself is refused before anything is sent, with
+// json.Marshal's error, word for word: the generated encoder hands a body
+// nested that deep to json.Marshal instead of recursing until the stack
+// overflows.
+func TestSearchCyclicFilter(t *testing.T) {
+	t.Parallel()
+	self := &genvs.FilterAnd{}
+	self.Filters = []genvs.Filter{genvs.FilterOr{Filters: []genvs.Filter{self}}}
+	body := vectorstores.SearchRequest{Query: genvs.QueryText("q"), Filters: genvs.FilterAnd{Filters: []genvs.Filter{self}}}
+	_, want := json.Marshal(body)
+	var uv *json.UnsupportedValueError
+	if !errors.As(want, &uv) {
+		t.Fatalf("json.Marshal: %v", want)
+	}
+	c := client.New(client.WithAPIKey("sk-test"), client.WithHTTPClient(client.DoerFunc(func(*http.Request) (*http.Response, error) {
+		t.Error("a request was sent")
+		return nil, errors.New("no")
+	})))
+	_, err := vectorstores.New(c).Search(context.Background(), "vs_1", body)
+	if !errors.As(err, &uv) || uv.Error() != want.Error() {
+		t.Fatalf("got %v, want %v", err, want)
+	}
+}

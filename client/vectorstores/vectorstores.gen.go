@@ -168,6 +168,9 @@ func (s *Service) Create(ctx context.Context, body CreateRequest, opts ...client
 	return client.Call[VectorStore](ctx, s.c, client.Request{Operation: "createVectorStore", Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -184,6 +187,9 @@ func (s *Service) CreateFile(ctx context.Context, vectorStoreID string, body Cre
 	return client.Call[File](ctx, s.c, client.Request{Operation: "createVectorStoreFile", PathParams: []string{"vectorStoreID", vectorStoreID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -197,6 +203,9 @@ func (s *Service) CreateFileBatch(ctx context.Context, vectorStoreID string, bod
 	return client.Call[FileBatch](ctx, s.c, client.Request{Operation: "createVectorStoreFileBatch", PathParams: []string{"vectorStoreID", vectorStoreID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -344,6 +353,9 @@ func (s *Service) Update(ctx context.Context, vectorStoreID string, body UpdateR
 	return client.Call[VectorStore](ctx, s.c, client.Request{Operation: "modifyVectorStore", PathParams: []string{"vectorStoreID", vectorStoreID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -367,6 +379,9 @@ func (s *Service) Search(ctx context.Context, vectorStoreID string, body SearchR
 	return client.Call[SearchPage](ctx, s.c, client.Request{Operation: "searchVectorStore", PathParams: []string{"vectorStoreID", vectorStoreID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -380,6 +395,9 @@ func (s *Service) UpdateFileAttributes(ctx context.Context, vectorStoreID string
 	return client.Call[File](ctx, s.c, client.Request{Operation: "updateVectorStoreFileAttributes", PathParams: []string{"vectorStoreID", vectorStoreID, "fileID", fileID}, Beta: "assistants=v2"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

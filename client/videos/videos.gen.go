@@ -134,6 +134,9 @@ func (s *Service) CreateJSON(ctx context.Context, body CreateJSONRequest, opts .
 	return client.Call[Video](ctx, s.c, client.Request{Operation: "createVideo", Model: model}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -209,6 +212,9 @@ func (s *Service) EditJSON(ctx context.Context, body EditJSONRequest, opts ...cl
 	return client.Call[Video](ctx, s.c, client.Request{Operation: "editVideo"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -250,6 +256,9 @@ func (s *Service) ExtendJSON(ctx context.Context, body ExtendJSONRequest, opts .
 	return client.Call[Video](ctx, s.c, client.Request{Operation: "extendVideo"}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err
@@ -337,6 +346,9 @@ func (s *Service) RemixJSON(ctx context.Context, videoID string, body RemixReque
 	return client.Call[Video](ctx, s.c, client.Request{Operation: "remixVideo", PathParams: []string{"videoID", videoID}}, func(base string) (*http.Request, error) {
 		var e unionrt.Encoder
 		body.EncodeJSON(&e)
+		if e.Deep() {
+			e.Remarshal(body)
+		}
 		r, err := e.Reader()
 		if err != nil {
 			return nil, err

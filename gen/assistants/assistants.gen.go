@@ -3617,6 +3617,11 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponseFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponseFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantResponseFormat", err)
 	}
@@ -3676,6 +3681,11 @@ func UnmarshalTool(data []byte) (Tool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantTool", err)
 	}
@@ -3737,6 +3747,11 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolChoice(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolChoice(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantToolChoice", err)
 	}
@@ -3791,6 +3806,11 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAnnotation(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAnnotation(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsAnnotation", err)
 	}
@@ -3846,6 +3866,11 @@ func UnmarshalAnnotationDelta(data []byte) (AnnotationDelta, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAnnotationDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAnnotationDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsAnnotationDelta", err)
 	}
@@ -3902,6 +3927,11 @@ func UnmarshalAttachmentTool(data []byte) (AttachmentTool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAttachmentTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAttachmentTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsAttachmentTool", err)
 	}
@@ -3959,6 +3989,11 @@ func UnmarshalCodeInterpreterOutput(data []byte) (CodeInterpreterOutput, error) 
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCodeInterpreterOutput(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCodeInterpreterOutput(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsCodeInterpreterOutput", err)
 	}
@@ -4018,6 +4053,11 @@ func UnmarshalCodeInterpreterOutputDelta(data []byte) (CodeInterpreterOutputDelt
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCodeInterpreterOutputDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCodeInterpreterOutputDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsCodeInterpreterOutputDelta", err)
 	}
@@ -4081,6 +4121,11 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMessageContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMessageContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsMessageContent", err)
 	}
@@ -4147,6 +4192,11 @@ func UnmarshalMessageContentDelta(data []byte) (MessageContentDelta, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMessageContentDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMessageContentDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsMessageContentDelta", err)
 	}
@@ -4373,6 +4423,11 @@ func UnmarshalRunStepDetails(data []byte) (RunStepDetails, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeRunStepDetails(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeRunStepDetails(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsRunStepDetails", err)
 	}
@@ -4430,6 +4485,11 @@ func UnmarshalRunStepDetailsDelta(data []byte) (RunStepDetailsDelta, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeRunStepDetailsDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeRunStepDetailsDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsRunStepDetailsDelta", err)
 	}
@@ -4590,6 +4650,11 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsStreamEvent", err)
 	}
@@ -4649,6 +4714,11 @@ func UnmarshalToolCall(data []byte) (ToolCall, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolCall(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolCall(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsToolCall", err)
 	}
@@ -4709,6 +4779,11 @@ func UnmarshalToolCallDelta(data []byte) (ToolCallDelta, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolCallDelta(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolCallDelta(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("AssistantsToolCallDelta", err)
 	}
@@ -5352,11 +5427,13 @@ func (t *Assistant) DecodeJSON(d *unionrt.Decoder) {
 		case "instructions":
 			unionrt.StringPtr(d, &t.Instructions)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.String(d, &t.Model)
@@ -5392,10 +5469,21 @@ func (t *Assistant) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Assistant) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Assistant).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Assistant{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -5460,10 +5548,21 @@ func (t *AssistantDeleted) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AssistantDeleted) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AssistantDeleted).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AssistantDeleted{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -5666,10 +5765,21 @@ func (t *AssistantList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AssistantList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AssistantList).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AssistantList{}
+	}
+	return err
 }
 
 // DecodeResponseFormat decodes the ResponseFormat that comes next, as UnmarshalResponseFormat does.
@@ -6075,10 +6185,21 @@ func (t *CodeInterpreterCall) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterCall).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CodeInterpreterCall{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -6109,10 +6230,21 @@ func (t *CodeInterpreterCallDelta) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CodeInterpreterCallDelta) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterCallDelta).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CodeInterpreterCallDelta{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -6289,10 +6421,21 @@ func (t *CodeInterpreterRun) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CodeInterpreterRun) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterRun).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CodeInterpreterRun{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -6319,10 +6462,21 @@ func (t *CodeInterpreterRunDelta) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CodeInterpreterRunDelta) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterRunDelta).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CodeInterpreterRunDelta{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -6844,11 +6998,13 @@ func (t *Message) DecodeJSON(d *unionrt.Decoder) {
 				p1.DecodeJSON(d)
 			}
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "object":
 			unionrt.String(d, &t.Object)
@@ -6872,10 +7028,21 @@ func (t *Message) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Message) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Message).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Message{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -6902,10 +7069,21 @@ func (t *MessageAttachment) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageAttachment) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageAttachment).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageAttachment{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -6930,10 +7108,21 @@ func (t *MessageCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageCompletedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageCompletedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageCompletedEvent{}
+	}
+	return err
 }
 
 // DecodeMessageContent decodes the MessageContent that comes next, as UnmarshalMessageContent does.
@@ -7050,10 +7239,21 @@ func (t *MessageCreatedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageCreatedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageCreatedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageCreatedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7140,10 +7340,21 @@ func (t *MessageDeleted) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageDeleted) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageDeleted).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageDeleted{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7170,10 +7381,21 @@ func (t *MessageDelta) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageDelta) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageDelta).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageDelta{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7200,10 +7422,21 @@ func (t *MessageDeltaBody) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageDeltaBody) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageDeltaBody).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageDeltaBody{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7228,10 +7461,21 @@ func (t *MessageDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageDeltaEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageDeltaEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageDeltaEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7256,10 +7500,21 @@ func (t *MessageInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageInProgressEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageInProgressEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageInProgressEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7302,10 +7557,21 @@ func (t *MessageIncompleteEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageIncompleteEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageIncompleteEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageIncompleteEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7338,10 +7604,21 @@ func (t *MessageList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageList).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7481,11 +7758,13 @@ func (t *Run) DecodeJSON(d *unionrt.Decoder) {
 		case "max_prompt_tokens":
 			unionrt.IntPtr(d, &t.MaxPromptTokens)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.StringPtr(d, &t.Model)
@@ -7541,10 +7820,21 @@ func (t *Run) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Run) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Run).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Run{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7569,10 +7859,21 @@ func (t *RunCancelledEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunCancelledEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunCancelledEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunCancelledEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7597,10 +7898,21 @@ func (t *RunCancellingEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunCancellingEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunCancellingEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunCancellingEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7625,10 +7937,21 @@ func (t *RunCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunCompletedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunCompletedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunCompletedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7653,10 +7976,21 @@ func (t *RunCreatedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunCreatedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunCreatedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunCreatedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7701,10 +8035,21 @@ func (t *RunExpiredEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunExpiredEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunExpiredEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunExpiredEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7729,10 +8074,21 @@ func (t *RunFailedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunFailedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunFailedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunFailedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7757,10 +8113,21 @@ func (t *RunInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunInProgressEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunInProgressEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunInProgressEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7803,10 +8170,21 @@ func (t *RunIncompleteEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunIncompleteEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunIncompleteEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunIncompleteEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7839,10 +8217,21 @@ func (t *RunList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunList).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7867,10 +8256,21 @@ func (t *RunQueuedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunQueuedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunQueuedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunQueuedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7895,10 +8295,21 @@ func (t *RunRequiresActionEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunRequiresActionEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunRequiresActionEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunRequiresActionEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7928,11 +8339,13 @@ func (t *RunStep) DecodeJSON(d *unionrt.Decoder) {
 				p1.DecodeJSON(d)
 			}
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "object":
 			unionrt.String(d, &t.Object)
@@ -7962,10 +8375,21 @@ func (t *RunStep) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStep) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStep).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStep{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -7990,10 +8414,21 @@ func (t *RunStepCancelledEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepCancelledEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepCancelledEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepCancelledEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8018,10 +8453,21 @@ func (t *RunStepCompletedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepCompletedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepCompletedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepCompletedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8046,10 +8492,21 @@ func (t *RunStepCreatedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepCreatedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepCreatedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepCreatedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8076,10 +8533,21 @@ func (t *RunStepDelta) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepDelta) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepDelta).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepDelta{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8102,10 +8570,21 @@ func (t *RunStepDeltaBody) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepDeltaBody) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepDeltaBody).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepDeltaBody{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8130,10 +8609,21 @@ func (t *RunStepDeltaEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepDeltaEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepDeltaEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepDeltaEvent{}
+	}
+	return err
 }
 
 // DecodeRunStepDetails decodes the RunStepDetails that comes next, as UnmarshalRunStepDetails does.
@@ -8242,10 +8732,21 @@ func (t *RunStepExpiredEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepExpiredEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepExpiredEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepExpiredEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8270,10 +8771,21 @@ func (t *RunStepFailedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepFailedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepFailedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepFailedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8298,10 +8810,21 @@ func (t *RunStepInProgressEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepInProgressEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepInProgressEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepInProgressEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8334,10 +8857,21 @@ func (t *RunStepList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunStepList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunStepList).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunStepList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8572,10 +9106,21 @@ func (t *Text) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Text) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Text).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Text{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8600,10 +9145,21 @@ func (t *TextContent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TextContent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TextContent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = TextContent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8630,10 +9186,21 @@ func (t *TextDelta) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TextDelta) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TextDelta).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = TextDelta{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8662,10 +9229,21 @@ func (t *TextDeltaContent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TextDeltaContent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TextDeltaContent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = TextDeltaContent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8679,11 +9257,13 @@ func (t *Thread) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "object":
 			unionrt.String(d, &t.Object)
@@ -8703,10 +9283,21 @@ func (t *Thread) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Thread) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Thread).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Thread{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8753,10 +9344,21 @@ func (t *ThreadDeleted) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ThreadDeleted) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ThreadDeleted).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ThreadDeleted{}
+	}
+	return err
 }
 
 // DecodeToolCall decodes the ToolCall that comes next, as UnmarshalToolCall does.
@@ -8861,10 +9463,21 @@ func (t *ToolCallsDelta) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ToolCallsDelta) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolCallsDelta).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ToolCallsDelta{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8891,10 +9504,21 @@ func (t *ToolCallsDetails) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ToolCallsDetails) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolCallsDetails).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ToolCallsDetails{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -8920,10 +9544,12 @@ func (t *ToolOutputsRequired) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AutoChunkingStrategy) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"auto"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeChunkingStrategy writes v as json.Marshal would, without reflection.
@@ -8945,7 +9571,9 @@ func EncodeChunkingStrategy(e *unionrt.Encoder, v ChunkingStrategy) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CodeInterpreterResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.FileIds) != 0 {
 		e.Key(`"file_ids":`)
 		e.Raw("[")
@@ -8955,22 +9583,26 @@ func (t *CodeInterpreterResources) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CodeInterpreterTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"code_interpreter"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateFileSearchResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.VectorStoreIds) != 0 {
 		e.Key(`"vector_store_ids":`)
 		e.Raw("[")
@@ -8989,13 +9621,15 @@ func (t *CreateFileSearchResources) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateToolResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CodeInterpreter != nil {
 		e.Key(`"code_interpreter":`)
 		t.CodeInterpreter.EncodeJSON(e)
@@ -9004,13 +9638,15 @@ func (t *CreateToolResources) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"file_search":`)
 		t.FileSearch.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileSearchRankingOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Ranker != nil {
 		e.Key(`"ranker":`)
 		e.String(*t.Ranker)
@@ -9019,13 +9655,15 @@ func (t *FileSearchRankingOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"score_threshold":`)
 		e.Float(float64(*t.ScoreThreshold), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileSearchResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.VectorStoreIds) != 0 {
 		e.Key(`"vector_store_ids":`)
 		e.Raw("[")
@@ -9035,26 +9673,30 @@ func (t *FileSearchResources) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileSearchTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.FileSearch != nil {
 		e.Key(`"file_search":`)
 		t.FileSearch.EncodeJSON(e)
 	}
 	e.Key(`"type":`)
 	e.Raw(`"file_search"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileSearchToolOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxNumResults != nil {
 		e.Key(`"max_num_results":`)
 		e.Int(int64(*t.MaxNumResults))
@@ -9063,13 +9705,15 @@ func (t *FileSearchToolOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"ranking_options":`)
 		t.RankingOptions.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionDefinition) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -9084,33 +9728,39 @@ func (t *FunctionDefinition) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionName) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"function":`)
 	t.Function.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InlineVectorStore) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ChunkingStrategy != nil {
 		e.Key(`"chunking_strategy":`)
 		EncodeChunkingStrategy(e, t.ChunkingStrategy)
@@ -9135,13 +9785,15 @@ func (t *InlineVectorStore) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -9156,7 +9808,7 @@ func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeResponseFormat writes v as json.Marshal would, without reflection.
@@ -9182,34 +9834,40 @@ func EncodeResponseFormat(e *unionrt.Encoder, v ResponseFormat) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"json_schema":`)
 	t.JSONSchema.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"json_schema"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StaticChunking) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"chunk_overlap_tokens":`)
 	e.Int(int64(t.ChunkOverlapTokens))
 	e.Key(`"max_chunk_size_tokens":`)
 	e.Int(int64(t.MaxChunkSizeTokens))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StaticChunkingStrategy) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"static":`)
 	t.Static.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"static"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeTool writes v as json.Marshal would, without reflection.
@@ -9253,36 +9911,44 @@ func EncodeToolChoice(e *unionrt.Encoder, v ToolChoice) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolChoiceCodeInterpreter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"code_interpreter"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolChoiceFileSearch) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"file_search"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolChoiceFunction) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"function":`)
 	t.Function.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolResources) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CodeInterpreter != nil {
 		e.Key(`"code_interpreter":`)
 		t.CodeInterpreter.EncodeJSON(e)
@@ -9291,29 +9957,33 @@ func (t *ToolResources) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"file_search":`)
 		t.FileSearch.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TruncationStrategy) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.LastMessages != nil {
 		e.Key(`"last_messages":`)
 		e.Int(int64(*t.LastMessages))
 	}
 	e.Key(`"type":`)
 	e.String(string(t.Type))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AttachmentFileSearchTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"file_search"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeAttachmentTool writes v as json.Marshal would, without reflection.
@@ -9335,7 +10005,9 @@ func EncodeAttachmentTool(e *unionrt.Encoder, v AttachmentTool) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Attachments) != 0 {
 		e.Key(`"attachments":`)
 		e.Raw("[")
@@ -9360,13 +10032,15 @@ func (t *CreateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"role":`)
 	e.String(string(t.Role))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.AdditionalInstructions != nil {
 		e.Key(`"additional_instructions":`)
 		e.String(*t.AdditionalInstructions)
@@ -9450,13 +10124,15 @@ func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"truncation_strategy":`)
 		t.TruncationStrategy.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateThreadAndRunRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"assistant_id":`)
 	e.String(t.AssistantID)
 	if t.Instructions != nil {
@@ -9531,13 +10207,15 @@ func (t *CreateThreadAndRunRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"truncation_strategy":`)
 		t.TruncationStrategy.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Messages) != 0 {
 		e.Key(`"messages":`)
 		e.Raw("[")
@@ -9562,72 +10240,84 @@ func (t *CreateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"tool_resources":`)
 		t.ToolResources.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageFile) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Detail != nil {
 		e.Key(`"detail":`)
 		e.String(string(*t.Detail))
 	}
 	e.Key(`"file_id":`)
 	e.String(t.FileID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageFileContent) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"image_file":`)
 	t.ImageFile.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"image_file"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageURL) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Detail != nil {
 		e.Key(`"detail":`)
 		e.String(string(*t.Detail))
 	}
 	e.Key(`"url":`)
 	e.String(t.URL)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageURLContent) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"image_url":`)
 	t.ImageURL.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"image_url"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InputTextPart) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"text":`)
 	e.String(t.Text)
 	e.Key(`"type":`)
 	e.Raw(`"text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *MessageAttachment) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.FileID != nil {
 		e.Key(`"file_id":`)
 		e.String(*t.FileID)
@@ -9641,7 +10331,7 @@ func (t *MessageAttachment) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeMessageInput writes v as json.Marshal would, without reflection.
@@ -9690,7 +10380,9 @@ func EncodeMessageInputPart(e *unionrt.Encoder, v MessageInputPart) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SubmitToolOutputsRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Stream != nil {
 		e.Key(`"stream":`)
 		e.Bool(*t.Stream)
@@ -9706,24 +10398,28 @@ func (t *SubmitToolOutputsRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolOutput) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"output":`)
 	e.String(t.Output)
 	e.Key(`"tool_call_id":`)
 	e.String(t.ToolCallID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -9735,13 +10431,15 @@ func (t *UpdateMessageRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRunRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -9753,13 +10451,15 @@ func (t *UpdateRunRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -9775,13 +10475,15 @@ func (t *UpdateThreadRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"tool_resources":`)
 		t.ToolResources.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -9836,13 +10538,15 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -9899,5 +10603,5 @@ func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }

@@ -2133,6 +2133,11 @@ func UnmarshalContentPart(data []byte) (ContentPart, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeContentPart(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeContentPart(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatContentPart", err)
 	}
@@ -2188,6 +2193,11 @@ func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCustomToolFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCustomToolFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatCustomToolFormat", err)
 	}
@@ -2377,6 +2387,11 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponseFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponseFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatResponseFormat", err)
 	}
@@ -2429,6 +2444,11 @@ func UnmarshalTool(data []byte) (Tool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatTool", err)
 	}
@@ -2482,6 +2502,11 @@ func UnmarshalToolCall(data []byte) (ToolCall, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolCall(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolCall(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatToolCall", err)
 	}
@@ -2543,6 +2568,11 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolChoice(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolChoice(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatToolChoice", err)
 	}
@@ -3188,10 +3218,21 @@ func (t *AllowedTools) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AllowedTools) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AllowedTools).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AllowedTools{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3316,10 +3357,21 @@ func (t *Choice) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Choice) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Choice).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Choice{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3346,10 +3398,21 @@ func (t *Deleted) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Deleted) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Deleted).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Deleted{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3382,10 +3445,21 @@ func (t *List) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *List) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(List).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = List{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3418,10 +3492,21 @@ func (t *MessageList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MessageList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MessageList).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MessageList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3468,10 +3553,21 @@ func (t *ResponseMessage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponseMessage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponseMessage).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ResponseMessage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3522,10 +3618,21 @@ func (t *StoreMessage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *StoreMessage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(StoreMessage).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = StoreMessage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3784,10 +3891,21 @@ func (t *CustomTool) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CustomTool) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomTool).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CustomTool{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3836,10 +3954,21 @@ func (t *CustomToolDefinition) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CustomToolDefinition) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomToolDefinition).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CustomToolDefinition{}
+	}
+	return err
 }
 
 // DecodeCustomToolFormat decodes the CustomToolFormat that comes next, as UnmarshalCustomToolFormat does.
@@ -4302,10 +4431,21 @@ func (t *ToolChoiceAllowedTools) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ToolChoiceAllowedTools) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolChoiceAllowedTools).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ToolChoiceAllowedTools{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -4429,11 +4569,13 @@ func (t *Completion) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.String(d, &t.Model)
@@ -4463,10 +4605,21 @@ func (t *Completion) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Completion) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Completion).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Completion{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -4513,10 +4666,21 @@ func (t *Chunk) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Chunk) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Chunk).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Chunk{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -4604,11 +4768,13 @@ func (t *StoredCompletion) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.String(d, &t.Model)
@@ -4656,16 +4822,29 @@ func (t *StoredCompletion) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *StoredCompletion) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(StoredCompletion).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = StoredCompletion{}
+	}
+	return err
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ApproximateLocation) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.City != nil {
 		e.Key(`"city":`)
 		e.String(*t.City)
@@ -4682,7 +4861,7 @@ func (t *ApproximateLocation) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"timezone":`)
 		e.String(*t.Timezone)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeAssistantMessageContent writes v as json.Marshal would, without reflection.
@@ -4713,7 +4892,9 @@ func EncodeAssistantMessageContent(e *unionrt.Encoder, v AssistantMessageContent
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AllowedTools) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"mode":`)
 	e.String(string(t.Mode))
 	e.Key(`"tools":`)
@@ -4727,7 +4908,7 @@ func (t *AllowedTools) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeAssistantContentPart writes v as json.Marshal would, without reflection.
@@ -4749,27 +4930,33 @@ func EncodeAssistantContentPart(e *unionrt.Encoder, v AssistantContentPart) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AudioParam) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"format":`)
 	e.String(string(t.Format))
 	e.Key(`"voice":`)
 	shared.EncodeChatAudioVoice(e, t.Voice)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AudioReference) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"id":`)
 	e.String(t.ID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AssistantMessage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Audio != nil {
 		e.Key(`"audio":`)
 		t.Audio.EncodeJSON(e)
@@ -4801,13 +4988,15 @@ func (t *AssistantMessage) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *DeveloperMessage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	EncodeDeveloperMessageContent(e, t.Content)
 	if t.Name != nil {
@@ -4816,13 +5005,15 @@ func (t *DeveloperMessage) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"role":`)
 	e.Raw(`"developer"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionMessage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	if t.Content == nil {
 		e.Null()
@@ -4833,7 +5024,7 @@ func (t *FunctionMessage) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Name)
 	e.Key(`"role":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeRequestMessage writes v as json.Marshal would, without reflection.
@@ -4863,7 +5054,9 @@ func EncodeRequestMessage(e *unionrt.Encoder, v Message) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SystemMessage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	EncodeSystemMessageContent(e, t.Content)
 	if t.Name != nil {
@@ -4872,26 +5065,30 @@ func (t *SystemMessage) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"role":`)
 	e.Raw(`"system"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolMessage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	EncodeToolMessageContent(e, t.Content)
 	e.Key(`"role":`)
 	e.Raw(`"tool"`)
 	e.Key(`"tool_call_id":`)
 	e.String(t.ToolCallID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UserMessage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	EncodeUserMessageContent(e, t.Content)
 	if t.Name != nil {
@@ -4900,7 +5097,7 @@ func (t *UserMessage) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"role":`)
 	e.Raw(`"user"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeContentPart writes v as json.Marshal would, without reflection.
@@ -4926,51 +5123,61 @@ func EncodeContentPart(e *unionrt.Encoder, v ContentPart) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ContentPartAudio) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input_audio":`)
 	t.InputAudio.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"input_audio"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ContentPartFile) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"file":`)
 	t.File.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"file"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ContentPartImage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"image_url":`)
 	t.ImageURL.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"image_url"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ContentPartRefusal) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"refusal":`)
 	e.String(t.Refusal)
 	e.Key(`"type":`)
 	e.Raw(`"refusal"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ContentPartText) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.PromptCacheBreakpoint != nil {
 		e.Key(`"prompt_cache_breakpoint":`)
 		t.PromptCacheBreakpoint.EncodeJSON(e)
@@ -4979,48 +5186,56 @@ func (t *ContentPartText) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Text)
 	e.Key(`"type":`)
 	e.Raw(`"text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CustomCall) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input":`)
 	e.String(t.Input)
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CustomTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"custom":`)
 	t.Custom.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"custom"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CustomToolCall) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"custom":`)
 	t.Custom.EncodeJSON(e)
 	e.Key(`"id":`)
 	e.String(t.ID)
 	e.Key(`"type":`)
 	e.Raw(`"custom"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CustomToolDefinition) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -5031,7 +5246,7 @@ func (t *CustomToolDefinition) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeCustomToolFormat writes v as json.Marshal would, without reflection.
@@ -5053,52 +5268,62 @@ func EncodeCustomToolFormat(e *unionrt.Encoder, v CustomToolFormat) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CustomToolFormatGrammar) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"grammar":`)
 	t.Grammar.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"grammar"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CustomToolFormatText) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CustomToolGrammar) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"definition":`)
 	e.String(t.Definition)
 	e.Key(`"syntax":`)
 	e.String(string(t.Syntax))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionCall) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"arguments":`)
 	e.String(t.Arguments)
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionCallName) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeFunctionCallOption writes v as json.Marshal would, without reflection.
@@ -5120,55 +5345,65 @@ func EncodeFunctionCallOption(e *unionrt.Encoder, v FunctionCallOption) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"function":`)
 	t.Function.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionToolCall) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"function":`)
 	t.Function.EncodeJSON(e)
 	e.Key(`"id":`)
 	e.String(t.ID)
 	e.Key(`"type":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageURL) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Detail != nil {
 		e.Key(`"detail":`)
 		e.String(string(*t.Detail))
 	}
 	e.Key(`"url":`)
 	e.String(t.URL)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InputAudio) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"data":`)
 	e.String(t.Data)
 	e.Key(`"format":`)
 	e.String(string(t.Format))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InputFile) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.FileData != nil {
 		e.Key(`"file_data":`)
 		e.String(*t.FileData)
@@ -5181,18 +5416,20 @@ func (t *InputFile) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"filename":`)
 		e.String(*t.Filename)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Prediction) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	EncodePredictionContent(e, t.Content)
 	e.Key(`"type":`)
 	e.String(string(t.Type))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodePredictionContent writes v as json.Marshal would, without reflection.
@@ -5293,60 +5530,72 @@ func EncodeToolChoice(e *unionrt.Encoder, v ToolChoice) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolChoiceAllowedTools) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"allowed_tools":`)
 	t.AllowedTools.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"allowed_tools"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolChoiceCustom) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"custom":`)
 	t.Custom.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"custom"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolChoiceFunction) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"function":`)
 	t.Function.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ToolName) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"name":`)
 	e.String(t.Name)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *WebSearchLocation) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"approximate":`)
 	t.Approximate.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.String(string(t.Type))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *WebSearchOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.SearchContextSize != nil {
 		e.Key(`"search_context_size":`)
 		e.String(string(*t.SearchContextSize))
@@ -5355,13 +5604,15 @@ func (t *WebSearchOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user_location":`)
 		t.UserLocation.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Audio != nil {
 		e.Key(`"audio":`)
 		t.Audio.EncodeJSON(e)
@@ -5544,7 +5795,7 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"web_search_options":`)
 		t.WebSearchOptions.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeDeveloperMessageContent writes v as json.Marshal would, without reflection.
@@ -5575,7 +5826,9 @@ func EncodeDeveloperMessageContent(e *unionrt.Encoder, v DeveloperMessageContent
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionDefinition) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -5590,13 +5843,15 @@ func (t *FunctionDefinition) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -5611,18 +5866,20 @@ func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"json_schema":`)
 	t.JSONSchema.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"json_schema"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeSystemMessageContent writes v as json.Marshal would, without reflection.
@@ -5678,7 +5935,9 @@ func EncodeToolMessageContent(e *unionrt.Encoder, v ToolMessageContent) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"metadata":`)
 	if t.Metadata == nil {
 		e.Null()
@@ -5692,7 +5951,7 @@ func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeUserMessageContent writes v as json.Marshal would, without reflection.

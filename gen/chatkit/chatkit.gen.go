@@ -1236,6 +1236,11 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAnnotation(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAnnotation(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitAnnotation", err)
 	}
@@ -1309,6 +1314,11 @@ func UnmarshalThreadItem(data []byte) (ThreadItem, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeThreadItem(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeThreadItem(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitThreadItem", err)
 	}
@@ -1368,6 +1378,11 @@ func UnmarshalThreadStatus(data []byte) (ThreadStatus, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeThreadStatus(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeThreadStatus(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitThreadStatus", err)
 	}
@@ -1421,6 +1436,11 @@ func UnmarshalUserContent(data []byte) (UserContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeUserContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeUserContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ChatKitUserContent", err)
 	}
@@ -1585,10 +1605,21 @@ func (t *AssistantMessage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AssistantMessage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AssistantMessage).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AssistantMessage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -1847,10 +1878,21 @@ func (t *OutputText) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputText) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputText).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = OutputText{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -1929,10 +1971,21 @@ func (t *Session) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Session) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Session).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Session{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2027,10 +2080,21 @@ func (t *Thread) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Thread) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Thread).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Thread{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2356,10 +2420,21 @@ func (t *UserMessage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *UserMessage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(UserMessage).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = UserMessage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2399,11 +2474,13 @@ func (t *Workflow) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "state_variables":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]interface{})(&t.StateVariables)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.StateVariables); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.StateVariables[key1] = v1
+				if !d.Failed() {
+					t.StateVariables[key1] = v1
+				}
 			}
 		case "tracing":
 			t.Tracing.DecodeJSON(d)
@@ -2443,10 +2520,21 @@ func (t *DeleteThreadResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteThreadResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteThreadResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteThreadResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2479,10 +2567,21 @@ func (t *ListThreadItemsResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListThreadItemsResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListThreadItemsResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListThreadItemsResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2515,16 +2614,29 @@ func (t *ListThreadsResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListThreadsResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListThreadsResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListThreadsResponse{}
+	}
+	return err
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ConfigurationOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.AutomaticThreadTitling != nil {
 		e.Key(`"automatic_thread_titling":`)
 		t.AutomaticThreadTitling.EncodeJSON(e)
@@ -2537,13 +2649,15 @@ func (t *ConfigurationOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"history":`)
 		t.History.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileUploadOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Enabled != nil {
 		e.Key(`"enabled":`)
 		e.Bool(*t.Enabled)
@@ -2556,13 +2670,15 @@ func (t *FileUploadOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"max_files":`)
 		e.Int(int64(*t.MaxFiles))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *HistoryOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Enabled != nil {
 		e.Key(`"enabled":`)
 		e.Bool(*t.Enabled)
@@ -2571,57 +2687,67 @@ func (t *HistoryOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"recent_threads":`)
 		e.Int(int64(*t.RecentThreads))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *RateLimitOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxRequestsPer1Minute != nil {
 		e.Key(`"max_requests_per_1_minute":`)
 		e.Int(int64(*t.MaxRequestsPer1Minute))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SessionExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"anchor":`)
 	e.String(string(t.Anchor))
 	e.Key(`"seconds":`)
 	e.Int(int64(t.Seconds))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TitlingOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Enabled != nil {
 		e.Key(`"enabled":`)
 		e.Bool(*t.Enabled)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TracingOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Enabled != nil {
 		e.Key(`"enabled":`)
 		e.Bool(*t.Enabled)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *WorkflowOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"id":`)
 	e.String(t.ID)
 	if len(t.StateVariables) != 0 {
@@ -2643,13 +2769,15 @@ func (t *WorkflowOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"version":`)
 		e.String(*t.Version)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateSessionRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ChatkitConfiguration != nil {
 		e.Key(`"chatkit_configuration":`)
 		t.ChatkitConfiguration.EncodeJSON(e)
@@ -2666,5 +2794,5 @@ func (t *CreateSessionRequest) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.User)
 	e.Key(`"workflow":`)
 	t.Workflow.EncodeJSON(e)
-	e.Raw("}")
+	e.Close()
 }

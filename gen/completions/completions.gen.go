@@ -366,7 +366,9 @@ func (t *Logprobs) DecodeJSON(d *unionrt.Decoder) {
 					key2 := unionrt.Clone(k2) // before the value's keys reuse its memory
 					var v2 float64
 					unionrt.Float(d, &v2)
-					t.TopLogprobs[i1][key2] = v2
+					if !d.Failed() {
+						t.TopLogprobs[i1][key2] = v2
+					}
 				}
 			}
 		default:
@@ -415,10 +417,21 @@ func (t *Completion) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Completion) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Completion).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Completion{}
+	}
+	return err
 }
 
 // EncodePrompt writes v as json.Marshal would, without reflection.
@@ -480,7 +493,9 @@ func EncodePrompt(e *unionrt.Encoder, v Prompt) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.BestOf != nil {
 		e.Key(`"best_of":`)
 		e.Int(int64(*t.BestOf))
@@ -556,5 +571,5 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user":`)
 		e.String(*t.User)
 	}
-	e.Raw("}")
+	e.Close()
 }

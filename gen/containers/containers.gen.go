@@ -467,6 +467,11 @@ func UnmarshalNetworkPolicy(data []byte) (NetworkPolicy, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeNetworkPolicy(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeNetworkPolicy(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ContainerNetworkAccess", err)
 	}
@@ -641,10 +646,21 @@ func (t *Container) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Container) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Container).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Container{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -699,10 +715,21 @@ func (t *File) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *File) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(File).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = File{}
+	}
+	return err
 }
 
 // DecodeNetworkPolicy decodes the NetworkPolicy that comes next, as UnmarshalNetworkPolicy does.
@@ -833,10 +860,21 @@ func (t *ListFilesResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListFilesResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListFilesResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListFilesResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -869,27 +907,42 @@ func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListResponse{}
+	}
+	return err
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"anchor":`)
 	e.String(string(t.Anchor))
 	e.Key(`"minutes":`)
 	e.Int(int64(t.Minutes))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InlineSkill) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"description":`)
 	e.String(t.Description)
 	e.Key(`"name":`)
@@ -898,20 +951,22 @@ func (t *InlineSkill) EncodeJSON(e *unionrt.Encoder) {
 	t.Source.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"inline"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *InlineSkillSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"data":`)
 	e.String(t.Data)
 	e.Key(`"media_type":`)
 	e.String(string(t.MediaType))
 	e.Key(`"type":`)
 	e.String(string(t.Type))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeNetworkAccess writes v as json.Marshal would, without reflection.
@@ -933,7 +988,9 @@ func EncodeNetworkAccess(e *unionrt.Encoder, v NetworkPolicy) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *NetworkPolicyAllowlist) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"allowed_domains":`)
 	if t.AllowedDomains == nil {
 		e.Null()
@@ -956,35 +1013,41 @@ func (t *NetworkPolicyAllowlist) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"allowlist"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *NetworkPolicyDisabled) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"disabled"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *DomainSecret) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"domain":`)
 	e.String(t.Domain)
 	e.Key(`"name":`)
 	e.String(t.Name)
 	e.Key(`"value":`)
 	e.String(t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SkillReference) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"skill_id":`)
 	e.String(t.SkillID)
 	e.Key(`"type":`)
@@ -993,7 +1056,7 @@ func (t *SkillReference) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"version":`)
 		e.String(*t.Version)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeSkillSpec writes v as json.Marshal would, without reflection.
@@ -1015,16 +1078,20 @@ func EncodeSkillSpec(e *unionrt.Encoder, v Skill) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateFileJSONRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"file_id":`)
 	e.String(t.FileID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ExpiresAfter != nil {
 		e.Key(`"expires_after":`)
 		t.ExpiresAfter.EncodeJSON(e)
@@ -1057,5 +1124,5 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }

@@ -186,11 +186,13 @@ func (t *Conversation) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "object":
 			unionrt.String(d, &t.Object)
@@ -206,10 +208,21 @@ func (t *Conversation) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Conversation) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Conversation).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Conversation{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -236,10 +249,21 @@ func (t *Deleted) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Deleted) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Deleted).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Deleted{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -272,16 +296,29 @@ func (t *ItemList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ItemList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ItemList).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ItemList{}
+	}
+	return err
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"metadata":`)
 	if t.Metadata == nil {
 		e.Null()
@@ -295,5 +332,5 @@ func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }

@@ -303,10 +303,21 @@ func (t *CreateResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CreateResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CreateResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CreateResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -354,7 +365,9 @@ func (t *Usage) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Dimensions != nil {
 		e.Key(`"dimensions":`)
 		e.Int(int64(*t.Dimensions))
@@ -371,7 +384,7 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user":`)
 		e.String(*t.User)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeInput writes v as json.Marshal would, without reflection.

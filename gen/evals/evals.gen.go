@@ -1412,6 +1412,11 @@ func UnmarshalCompletionsRunSource(data []byte) (CompletionsRunSource, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCompletionsRunSource(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCompletionsRunSource(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalCompletionsRunSource", err)
 	}
@@ -1462,6 +1467,11 @@ func UnmarshalCompletionsTool(data []byte) (CompletionsTool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCompletionsTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCompletionsTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalCompletionsTool", err)
 	}
@@ -1523,6 +1533,11 @@ func UnmarshalDataSourceConfig(data []byte) (DataSourceConfig, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeDataSourceConfig(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeDataSourceConfig(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalDataSourceConfig", err)
 	}
@@ -1578,6 +1593,11 @@ func UnmarshalJSONLRunSource(data []byte) (JSONLRunSource, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeJSONLRunSource(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeJSONLRunSource(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalJSONLRunSource", err)
 	}
@@ -1631,6 +1651,11 @@ func UnmarshalResponseFormat(data []byte) (ResponseFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponseFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponseFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalResponseFormat", err)
 	}
@@ -1690,6 +1715,11 @@ func UnmarshalResponsesRunSource(data []byte) (ResponsesRunSource, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponsesRunSource(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponsesRunSource(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalResponsesRunSource", err)
 	}
@@ -1750,6 +1780,11 @@ func UnmarshalRunDataSource(data []byte) (RunDataSource, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeRunDataSource(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeRunDataSource(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalRunDataSource", err)
 	}
@@ -1804,6 +1839,11 @@ func UnmarshalRunInputMessages(data []byte) (RunInputMessages, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeRunInputMessages(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeRunInputMessages(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalRunInputMessages", err)
 	}
@@ -1872,6 +1912,11 @@ func UnmarshalTestingCriterion(data []byte) (TestingCriterion, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTestingCriterion(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTestingCriterion(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalTestingCriterion", err)
 	}
@@ -1925,6 +1970,11 @@ func UnmarshalTextFormat(data []byte) (TextFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTextFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTextFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("EvalTextFormat", err)
 	}
@@ -2122,10 +2172,21 @@ func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2152,10 +2213,21 @@ func (t *DeleteRunResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteRunResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteRunResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteRunResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2171,11 +2243,13 @@ func (t *Eval) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "name":
 			unionrt.String(d, &t.Name)
@@ -2197,10 +2271,21 @@ func (t *Eval) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Eval) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Eval).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Eval{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2253,10 +2338,21 @@ func (t *CompletionsRunDataSource) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CompletionsRunDataSource) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CompletionsRunDataSource).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CompletionsRunDataSource{}
+	}
+	return err
 }
 
 // DecodeCompletionsRunSource decodes the CompletionsRunSource that comes next, as UnmarshalCompletionsRunSource does.
@@ -2334,10 +2430,21 @@ func (t *CompletionsSamplingParams) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CompletionsSamplingParams) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CompletionsSamplingParams).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CompletionsSamplingParams{}
+	}
+	return err
 }
 
 // DecodeCompletionsTool decodes the CompletionsTool that comes next, as UnmarshalCompletionsTool does.
@@ -2439,14 +2546,18 @@ func (t *FileContentRow) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Item[key1] = v1
+				if !d.Failed() {
+					t.Item[key1] = v1
+				}
 			}
 		case "sample":
 			for k1, ok := unionrt.MapFirst(d, &t.Sample); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Sample[key1] = v1
+				if !d.Failed() {
+					t.Sample[key1] = v1
+				}
 			}
 		default:
 			if l := unionrt.Lower(k); l != k {
@@ -2559,7 +2670,9 @@ func (t *GraderResult) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Sample[key1] = v1
+				if !d.Failed() {
+					t.Sample[key1] = v1
+				}
 			}
 		case "score":
 			unionrt.FloatPtr(d, &t.Score)
@@ -2617,10 +2730,21 @@ func (t *JSONLRunDataSource) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *JSONLRunDataSource) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(JSONLRunDataSource).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = JSONLRunDataSource{}
+	}
+	return err
 }
 
 // DecodeJSONLRunSource decodes the JSONLRunSource that comes next, as UnmarshalJSONLRunSource does.
@@ -2717,10 +2841,21 @@ func (t *LabelModelCriterion) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *LabelModelCriterion) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(LabelModelCriterion).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = LabelModelCriterion{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2730,11 +2865,13 @@ func (t *LogsDataSourceConfig) DecodeJSON(d *unionrt.Decoder) {
 	again:
 		switch k {
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "schema":
 			d.RawMessage(&t.Schema)
@@ -2867,10 +3004,21 @@ func (t *ResponsesRunDataSource) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponsesRunDataSource) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponsesRunDataSource).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ResponsesRunDataSource{}
+	}
+	return err
 }
 
 // DecodeResponsesRunSource decodes the ResponsesRunSource that comes next, as UnmarshalResponsesRunSource does.
@@ -2948,10 +3096,21 @@ func (t *ResponsesSamplingParams) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponsesSamplingParams) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponsesSamplingParams).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ResponsesSamplingParams{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2971,7 +3130,9 @@ func (t *ResponsesSource) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.StringPtr(d, &t.Model)
@@ -3021,10 +3182,21 @@ func (t *ResponsesTextConfig) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponsesTextConfig) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponsesTextConfig).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ResponsesTextConfig{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3046,11 +3218,13 @@ func (t *Run) DecodeJSON(d *unionrt.Decoder) {
 		case "id":
 			unionrt.String(d, &t.ID)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.StringPtr(d, &t.Model)
@@ -3086,10 +3260,21 @@ func (t *Run) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Run) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Run).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Run{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3226,7 +3411,9 @@ func (t *OutputItem) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.DatasourceItem[key1] = v1
+				if !d.Failed() {
+					t.DatasourceItem[key1] = v1
+				}
 			}
 		case "datasource_item_id":
 			unionrt.IntPtr(d, &t.DatasourceItemID)
@@ -3260,10 +3447,21 @@ func (t *OutputItem) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputItem) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputItem).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = OutputItem{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3418,10 +3616,21 @@ func (t *ScoreModelCriterion) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ScoreModelCriterion) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ScoreModelCriterion).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ScoreModelCriterion{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3431,11 +3640,13 @@ func (t *StoredCompletionsDataSourceConfig) DecodeJSON(d *unionrt.Decoder) {
 	again:
 		switch k {
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "schema":
 			d.RawMessage(&t.Schema)
@@ -3464,11 +3675,13 @@ func (t *StoredCompletionsSource) DecodeJSON(d *unionrt.Decoder) {
 		case "limit":
 			unionrt.IntPtr(d, &t.Limit)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.StringPtr(d, &t.Model)
@@ -3536,10 +3749,21 @@ func (t *TemplateInput) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TemplateInput) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TemplateInput).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = TemplateInput{}
+	}
+	return err
 }
 
 // DecodeTestingCriterion decodes the TestingCriterion that comes next, as UnmarshalTestingCriterion does.
@@ -3720,10 +3944,21 @@ func (t *ListOutputItemsResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListOutputItemsResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListOutputItemsResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListOutputItemsResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3756,10 +3991,21 @@ func (t *ListRunsResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListRunsResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListRunsResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListRunsResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3792,16 +4038,29 @@ func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListResponse{}
+	}
+	return err
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"data_source_config":`)
 	EncodeDataSourceConfig(e, t.DataSourceConfig)
 	if len(t.Metadata) != 0 {
@@ -3830,13 +4089,15 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"data_source":`)
 	EncodeRunDataSource(e, t.DataSource)
 	if len(t.Metadata) != 0 {
@@ -3854,13 +4115,15 @@ func (t *CreateRunRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CompletionsRunDataSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.InputMessages != nil {
 		e.Key(`"input_messages":`)
 		EncodeRunInputMessages(e, t.InputMessages)
@@ -3877,7 +4140,7 @@ func (t *CompletionsRunDataSource) EncodeJSON(e *unionrt.Encoder) {
 	EncodeCompletionsRunSource(e, t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"completions"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeCompletionsRunSource writes v as json.Marshal would, without reflection.
@@ -3901,7 +4164,9 @@ func EncodeCompletionsRunSource(e *unionrt.Encoder, v CompletionsRunSource) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CompletionsSamplingParams) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxCompletionTokens != nil {
 		e.Key(`"max_completion_tokens":`)
 		e.Int(int64(*t.MaxCompletionTokens))
@@ -3939,7 +4204,7 @@ func (t *CompletionsSamplingParams) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeCompletionsTool writes v as json.Marshal would, without reflection.
@@ -3959,7 +4224,9 @@ func EncodeCompletionsTool(e *unionrt.Encoder, v CompletionsTool) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CustomDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.IncludeSampleSchema != nil {
 		e.Key(`"include_sample_schema":`)
 		e.Bool(*t.IncludeSampleSchema)
@@ -3974,7 +4241,7 @@ func (t *CustomDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"custom"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeDataSourceConfig writes v as json.Marshal would, without reflection.
@@ -3998,7 +4265,9 @@ func EncodeDataSourceConfig(e *unionrt.Encoder, v DataSourceConfig) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileContentRow) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"item":`)
 	if t.Item == nil {
 		e.Null()
@@ -4023,13 +4292,15 @@ func (t *FileContentRow) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileContentSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	if t.Content == nil {
 		e.Null()
@@ -4043,24 +4314,28 @@ func (t *FileContentSource) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"file_content"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileIDSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"id":`)
 	e.String(t.ID)
 	e.Key(`"type":`)
 	e.Raw(`"file_id"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Function) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -4075,40 +4350,46 @@ func (t *Function) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FunctionTool) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"function":`)
 	t.Function.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"function"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ItemReferenceInput) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"item_reference":`)
 	e.String(t.ItemReference)
 	e.Key(`"type":`)
 	e.Raw(`"item_reference"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *JSONLRunDataSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"source":`)
 	EncodeJSONLRunSource(e, t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"jsonl"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSONLRunSource writes v as json.Marshal would, without reflection.
@@ -4130,7 +4411,9 @@ func EncodeJSONLRunSource(e *unionrt.Encoder, v JSONLRunSource) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -4145,13 +4428,15 @@ func (t *JSONSchemaFormat) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"strict":`)
 		e.Bool(*t.Strict)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *LabelModelCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ID != nil {
 		e.Key(`"id":`)
 		e.String(*t.ID)
@@ -4195,13 +4480,15 @@ func (t *LabelModelCriterion) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"label_model"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *LogsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -4219,13 +4506,15 @@ func (t *LogsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"logs"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PythonCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ID != nil {
 		e.Key(`"id":`)
 		e.String(*t.ID)
@@ -4244,7 +4533,7 @@ func (t *PythonCriterion) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"python"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeResponseFormat writes v as json.Marshal would, without reflection.
@@ -4268,18 +4557,22 @@ func EncodeResponseFormat(e *unionrt.Encoder, v ResponseFormat) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"json_schema":`)
 	t.JSONSchema.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"json_schema"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponsesRunDataSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.InputMessages != nil {
 		e.Key(`"input_messages":`)
 		EncodeRunInputMessages(e, t.InputMessages)
@@ -4296,7 +4589,7 @@ func (t *ResponsesRunDataSource) EncodeJSON(e *unionrt.Encoder) {
 	EncodeResponsesRunSource(e, t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"responses"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeResponsesRunSource writes v as json.Marshal would, without reflection.
@@ -4320,7 +4613,9 @@ func EncodeResponsesRunSource(e *unionrt.Encoder, v ResponsesRunSource) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponsesSamplingParams) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxCompletionTokens != nil {
 		e.Key(`"max_completion_tokens":`)
 		e.Int(int64(*t.MaxCompletionTokens))
@@ -4354,13 +4649,15 @@ func (t *ResponsesSamplingParams) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponsesSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CreatedAfter != nil {
 		e.Key(`"created_after":`)
 		e.Int(int64(*t.CreatedAfter))
@@ -4420,18 +4717,20 @@ func (t *ResponsesSource) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponsesTextConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Format != nil {
 		e.Key(`"format":`)
 		EncodeTextFormat(e, t.Format)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeRunDataSource writes v as json.Marshal would, without reflection.
@@ -4471,7 +4770,9 @@ func EncodeRunInputMessages(e *unionrt.Encoder, v RunInputMessages) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ScoreModelCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ID != nil {
 		e.Key(`"id":`)
 		e.String(*t.ID)
@@ -4510,13 +4811,15 @@ func (t *ScoreModelCriterion) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"score_model"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StoredCompletionsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -4534,13 +4837,15 @@ func (t *StoredCompletionsDataSourceConfig) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"stored_completions"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StoredCompletionsSource) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.CreatedAfter != nil {
 		e.Key(`"created_after":`)
 		e.Int(int64(*t.CreatedAfter))
@@ -4570,13 +4875,15 @@ func (t *StoredCompletionsSource) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"stored_completions"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StringCheckCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ID != nil {
 		e.Key(`"id":`)
 		e.String(*t.ID)
@@ -4591,13 +4898,15 @@ func (t *StringCheckCriterion) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Reference)
 	e.Key(`"type":`)
 	e.Raw(`"string_check"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TemplateInput) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"template":`)
 	if t.Template == nil {
 		e.Null()
@@ -4611,7 +4920,7 @@ func (t *TemplateInput) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"template"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeTestingCriterion writes v as json.Marshal would, without reflection.
@@ -4657,7 +4966,9 @@ func EncodeTextFormat(e *unionrt.Encoder, v TextFormat) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TextFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Description != nil {
 		e.Key(`"description":`)
 		e.String(*t.Description)
@@ -4672,13 +4983,15 @@ func (t *TextFormatJSONSchema) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"json_schema"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TextSimilarityCriterion) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"evaluation_metric":`)
 	e.String(string(t.EvaluationMetric))
 	if t.ID != nil {
@@ -4695,13 +5008,15 @@ func (t *TextSimilarityCriterion) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Reference)
 	e.Key(`"type":`)
 	e.Raw(`"text_similarity"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Metadata) != 0 {
 		e.Key(`"metadata":`)
 		e.Raw("{")
@@ -4717,5 +5032,5 @@ func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }

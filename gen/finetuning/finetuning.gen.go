@@ -1167,6 +1167,11 @@ func UnmarshalBatchSizeSetting(data []byte) (BatchSizeSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeBatchSizeSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeBatchSizeSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningBatchSizeSetting", err)
 	}
@@ -1219,6 +1224,11 @@ func UnmarshalBetaSetting(data []byte) (BetaSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeBetaSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeBetaSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningBetaSetting", err)
 	}
@@ -1275,6 +1285,11 @@ func UnmarshalComputeMultiplierSetting(data []byte) (ComputeMultiplierSetting, e
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeComputeMultiplierSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeComputeMultiplierSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningComputeMultiplierSetting", err)
 	}
@@ -1327,6 +1342,11 @@ func UnmarshalEpochsSetting(data []byte) (EpochsSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeEpochsSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeEpochsSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningEpochsSetting", err)
 	}
@@ -1380,6 +1400,11 @@ func UnmarshalEvalIntervalSetting(data []byte) (EvalIntervalSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeEvalIntervalSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeEvalIntervalSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningEvalIntervalSetting", err)
 	}
@@ -1434,6 +1459,11 @@ func UnmarshalEvalSamplesSetting(data []byte) (EvalSamplesSetting, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeEvalSamplesSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeEvalSamplesSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningEvalSamplesSetting", err)
 	}
@@ -1485,6 +1515,11 @@ func UnmarshalIntegration(data []byte) (Integration, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeIntegration(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeIntegration(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningIntegration", err)
 	}
@@ -1544,6 +1579,11 @@ func UnmarshalLearningRateMultiplierSetting(data []byte) (LearningRateMultiplier
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeLearningRateMultiplierSetting(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeLearningRateMultiplierSetting(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FineTuningLearningRateMultiplierSetting", err)
 	}
@@ -1608,6 +1648,11 @@ func UnmarshalGrader(data []byte) (Grader, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeGrader(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeGrader(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("Grader", err)
 	}
@@ -1662,6 +1707,11 @@ func UnmarshalGraderTokenUsage(data []byte) (GraderTokenUsage, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeGraderTokenUsage(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeGraderTokenUsage(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("GraderTokenUsage", err)
 	}
@@ -1726,6 +1776,11 @@ func UnmarshalSubGrader(data []byte) (SubGrader, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeSubGrader(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeSubGrader(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("SubGrader", err)
 	}
@@ -1904,10 +1959,21 @@ func (t *DeleteCheckpointPermissionResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteCheckpointPermissionResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteCheckpointPermissionResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteCheckpointPermissionResponse{}
+	}
+	return err
 }
 
 // DecodeBatchSizeSetting decodes the BatchSizeSetting that comes next, as UnmarshalBatchSizeSetting does.
@@ -2049,10 +2115,21 @@ func (t *DPOConfig) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DPOConfig) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DPOConfig).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DPOConfig{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2081,10 +2158,21 @@ func (t *DPOHyperparameters) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DPOHyperparameters) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DPOHyperparameters).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DPOHyperparameters{}
+	}
+	return err
 }
 
 // DecodeEpochsSetting decodes the EpochsSetting that comes next, as UnmarshalEpochsSetting does.
@@ -2174,10 +2262,21 @@ func (t *Hyperparameters) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Hyperparameters) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Hyperparameters).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Hyperparameters{}
+	}
+	return err
 }
 
 // DecodeIntegration decodes the Integration that comes next, as UnmarshalIntegration does.
@@ -2234,11 +2333,13 @@ func (t *Job) DecodeJSON(d *unionrt.Decoder) {
 				t.Integrations[i1] = DecodeIntegration(d)
 			}
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "method":
 			if p1 := unionrt.Ptr(d, &t.Method); p1 != nil {
@@ -2269,7 +2370,9 @@ func (t *Job) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.UsageMetrics[key1] = v1
+				if !d.Failed() {
+					t.UsageMetrics[key1] = v1
+				}
 			}
 		case "user_provided_suffix":
 			unionrt.StringPtr(d, &t.UserProvidedSuffix)
@@ -2287,10 +2390,21 @@ func (t *Job) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Job) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Job).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Job{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2358,7 +2472,9 @@ func (t *Event) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Data[key1] = v1
+				if !d.Failed() {
+					t.Data[key1] = v1
+				}
 			}
 		case "id":
 			unionrt.String(d, &t.ID)
@@ -2433,10 +2549,21 @@ func (t *Method) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Method) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Method).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Method{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2463,10 +2590,21 @@ func (t *ReinforcementConfig) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ReinforcementConfig) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ReinforcementConfig).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ReinforcementConfig{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2501,10 +2639,21 @@ func (t *ReinforcementHyperparameters) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ReinforcementHyperparameters) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ReinforcementHyperparameters).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ReinforcementHyperparameters{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2529,10 +2678,21 @@ func (t *SupervisedConfig) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *SupervisedConfig) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(SupervisedConfig).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = SupervisedConfig{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2699,7 +2859,9 @@ func (t *GraderRunMetadata) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Scores[key1] = v1
+				if !d.Failed() {
+					t.Scores[key1] = v1
+				}
 			}
 		case "token_usage":
 			t.TokenUsage = DecodeGraderTokenUsage(d)
@@ -2717,10 +2879,21 @@ func (t *GraderRunMetadata) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *GraderRunMetadata) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(GraderRunMetadata).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = GraderRunMetadata{}
+	}
+	return err
 }
 
 // DecodeGraderTokenUsage decodes the GraderTokenUsage that comes next, as UnmarshalGraderTokenUsage does.
@@ -2804,10 +2977,21 @@ func (t *LabelModelGrader) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *LabelModelGrader) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(LabelModelGrader).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = LabelModelGrader{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2840,10 +3024,21 @@ func (t *ListCheckpointPermissionsResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListCheckpointPermissionsResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListCheckpointPermissionsResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListCheckpointPermissionsResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2876,10 +3071,21 @@ func (t *ListCheckpointsResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListCheckpointsResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListCheckpointsResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListCheckpointsResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2908,10 +3114,21 @@ func (t *ListEventsResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListEventsResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListEventsResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListEventsResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2940,10 +3157,21 @@ func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2972,10 +3200,21 @@ func (t *MultiGrader) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *MultiGrader) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(MultiGrader).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = MultiGrader{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3015,7 +3254,9 @@ func (t *RunGraderResponse) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 GraderTokenUsageDetails
 				v1.DecodeJSON(d)
-				t.ModelGraderTokenUsagePerModel[key1] = v1
+				if !d.Failed() {
+					t.ModelGraderTokenUsagePerModel[key1] = v1
+				}
 			}
 		case "reward":
 			unionrt.Float(d, &t.Reward)
@@ -3024,7 +3265,9 @@ func (t *RunGraderResponse) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.SubRewards[key1] = v1
+				if !d.Failed() {
+					t.SubRewards[key1] = v1
+				}
 			}
 		default:
 			if l := unionrt.Lower(k); l != k {
@@ -3038,10 +3281,21 @@ func (t *RunGraderResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *RunGraderResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(RunGraderResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = RunGraderResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3080,10 +3334,21 @@ func (t *ScoreModelGrader) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ScoreModelGrader) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ScoreModelGrader).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ScoreModelGrader{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -3211,16 +3476,29 @@ func (t *ValidateGraderResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ValidateGraderResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ValidateGraderResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ValidateGraderResponse{}
+	}
+	return err
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateCheckpointPermissionRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"project_ids":`)
 	if t.ProjectIds == nil {
 		e.Null()
@@ -3232,13 +3510,15 @@ func (t *CreateCheckpointPermissionRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Hyperparameters != nil {
 		e.Key(`"hyperparameters":`)
 		t.Hyperparameters.EncodeJSON(e)
@@ -3283,7 +3563,7 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"validation_file":`)
 		e.String(*t.ValidationFile)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeBatchSizeSetting writes v as json.Marshal would, without reflection.
@@ -3337,18 +3617,22 @@ func EncodeComputeMultiplierSetting(e *unionrt.Encoder, v ComputeMultiplierSetti
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *DPOConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Hyperparameters != nil {
 		e.Key(`"hyperparameters":`)
 		t.Hyperparameters.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *DPOHyperparameters) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.BatchSize != nil {
 		e.Key(`"batch_size":`)
 		EncodeBatchSizeSetting(e, t.BatchSize)
@@ -3365,7 +3649,7 @@ func (t *DPOHyperparameters) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"n_epochs":`)
 		EncodeEpochsSetting(e, t.NEpochs)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeEpochsSetting writes v as json.Marshal would, without reflection.
@@ -3419,7 +3703,9 @@ func EncodeEvalSamplesSetting(e *unionrt.Encoder, v EvalSamplesSetting) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Hyperparameters) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.BatchSize != nil {
 		e.Key(`"batch_size":`)
 		EncodeBatchSizeSetting(e, t.BatchSize)
@@ -3432,7 +3718,7 @@ func (t *Hyperparameters) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"n_epochs":`)
 		EncodeEpochsSetting(e, t.NEpochs)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeIntegration writes v as json.Marshal would, without reflection.
@@ -3468,7 +3754,9 @@ func EncodeLearningRateMultiplierSetting(e *unionrt.Encoder, v LearningRateMulti
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Method) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Dpo != nil {
 		e.Key(`"dpo":`)
 		t.Dpo.EncodeJSON(e)
@@ -3483,26 +3771,30 @@ func (t *Method) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.String(string(t.Type))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ReinforcementConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"grader":`)
 	EncodeGrader(e, t.Grader)
 	if t.Hyperparameters != nil {
 		e.Key(`"hyperparameters":`)
 		t.Hyperparameters.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ReinforcementHyperparameters) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.BatchSize != nil {
 		e.Key(`"batch_size":`)
 		EncodeBatchSizeSetting(e, t.BatchSize)
@@ -3531,35 +3823,41 @@ func (t *ReinforcementHyperparameters) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"reasoning_effort":`)
 		e.String(string(*t.ReasoningEffort))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SupervisedConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Hyperparameters != nil {
 		e.Key(`"hyperparameters":`)
 		t.Hyperparameters.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *WandbIntegration) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"wandb"`)
 	e.Key(`"wandb":`)
 	t.Wandb.EncodeJSON(e)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *WandbSettings) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Entity != nil {
 		e.Key(`"entity":`)
 		e.String(*t.Entity)
@@ -3579,7 +3877,7 @@ func (t *WandbSettings) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeGrader writes v as json.Marshal would, without reflection.
@@ -3607,7 +3905,9 @@ func EncodeGrader(e *unionrt.Encoder, v Grader) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *LabelModelGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input":`)
 	if t.Input == nil {
 		e.Null()
@@ -3647,13 +3947,15 @@ func (t *LabelModelGrader) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"label_model"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *MultiGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"calculate_output":`)
 	e.String(t.CalculateOutput)
 	e.Key(`"graders":`)
@@ -3662,13 +3964,15 @@ func (t *MultiGrader) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Name)
 	e.Key(`"type":`)
 	e.Raw(`"multi"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PythonGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ImageTag != nil {
 		e.Key(`"image_tag":`)
 		e.String(*t.ImageTag)
@@ -3679,13 +3983,15 @@ func (t *PythonGrader) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Source)
 	e.Key(`"type":`)
 	e.Raw(`"python"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *RunGraderRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"grader":`)
 	EncodeGrader(e, t.Grader)
 	if len(t.Item) != 0 {
@@ -3701,13 +4007,15 @@ func (t *RunGraderRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"model_sample":`)
 	e.String(t.ModelSample)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ScoreModelGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input":`)
 	if t.Input == nil {
 		e.Null()
@@ -3738,13 +4046,15 @@ func (t *ScoreModelGrader) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"score_model"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StringCheckGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input":`)
 	e.String(t.Input)
 	e.Key(`"name":`)
@@ -3755,7 +4065,7 @@ func (t *StringCheckGrader) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Reference)
 	e.Key(`"type":`)
 	e.Raw(`"string_check"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeSubGrader writes v as json.Marshal would, without reflection.
@@ -3783,7 +4093,9 @@ func EncodeSubGrader(e *unionrt.Encoder, v SubGrader) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *TextSimilarityGrader) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"evaluation_metric":`)
 	e.String(string(t.EvaluationMetric))
 	e.Key(`"input":`)
@@ -3794,14 +4106,16 @@ func (t *TextSimilarityGrader) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.Reference)
 	e.Key(`"type":`)
 	e.Raw(`"text_similarity"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ValidateGraderRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"grader":`)
 	EncodeGrader(e, t.Grader)
-	e.Raw("}")
+	e.Close()
 }

@@ -1130,6 +1130,11 @@ func UnmarshalEditStreamEvent(data []byte) (EditStreamEvent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeEditStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeEditStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ImageEditStreamEvent", err)
 	}
@@ -1184,6 +1189,11 @@ func UnmarshalGenStreamEvent(data []byte) (GenStreamEvent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeGenStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeGenStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ImageGenStreamEvent", err)
 	}
@@ -1238,6 +1248,11 @@ func UnmarshalProvenanceResult(data []byte) (ProvenanceResult, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeProvenanceResult(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeProvenanceResult(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ProvenanceResult", err)
 	}
@@ -1344,10 +1359,21 @@ func (t *ContentProvenanceCheck) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ContentProvenanceCheck) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ContentProvenanceCheck).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ContentProvenanceCheck{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -1604,10 +1630,21 @@ func (t *Response) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Response) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Response).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Response{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -1699,7 +1736,9 @@ func (t *SynthIDProvenanceResult) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateEditJSONRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Background != nil {
 		e.Key(`"background":`)
 		e.String(string(*t.Background))
@@ -1765,13 +1804,15 @@ func (t *CreateEditJSONRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user":`)
 		e.String(*t.User)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Background != nil {
 		e.Key(`"background":`)
 		e.String(string(*t.Background))
@@ -1826,13 +1867,15 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"user":`)
 		e.String(*t.User)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Reference) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.FileID != nil {
 		e.Key(`"file_id":`)
 		e.String(*t.FileID)
@@ -1841,5 +1884,5 @@ func (t *Reference) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"image_url":`)
 		e.String(*t.ImageURL)
 	}
-	e.Raw("}")
+	e.Close()
 }

@@ -106,10 +106,21 @@ func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -136,10 +147,21 @@ func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -170,8 +192,19 @@ func (t *Model) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Model) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Model).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Model{}
+	}
+	return err
 }

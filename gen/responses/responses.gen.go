@@ -7929,6 +7929,11 @@ func UnmarshalAnnotation(data []byte) (Annotation, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeAnnotation(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeAnnotation(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("Annotation", err)
 	}
@@ -7988,6 +7993,11 @@ func UnmarshalApplyPatchOperation(data []byte) (ApplyPatchOperation, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeApplyPatchOperation(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeApplyPatchOperation(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ApplyPatchOperation", err)
 	}
@@ -8043,6 +8053,11 @@ func UnmarshalCodeInterpreterContainer(data []byte) (CodeInterpreterContainer, e
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCodeInterpreterContainer(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCodeInterpreterContainer(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CodeInterpreterContainer", err)
 	}
@@ -8097,6 +8112,11 @@ func UnmarshalCodeInterpreterOutput(data []byte) (CodeInterpreterOutput, error) 
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCodeInterpreterOutput(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCodeInterpreterOutput(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CodeInterpreterOutput", err)
 	}
@@ -8177,6 +8197,11 @@ func UnmarshalComputerAction(data []byte) (ComputerAction, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeComputerAction(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeComputerAction(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ComputerAction", err)
 	}
@@ -8233,6 +8258,11 @@ func UnmarshalContainerNetworkPolicy(data []byte) (ContainerNetworkPolicy, error
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeContainerNetworkPolicy(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeContainerNetworkPolicy(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ContainerNetworkPolicy", err)
 	}
@@ -8287,6 +8317,11 @@ func UnmarshalContainerSkill(data []byte) (ContainerSkill, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeContainerSkill(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeContainerSkill(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ContainerSkill", err)
 	}
@@ -8451,6 +8486,11 @@ func UnmarshalConversationItem(data []byte) (ConversationItem, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeConversationItem(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeConversationItem(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ConversationItem", err)
 	}
@@ -8573,6 +8613,11 @@ func UnmarshalCustomToolFormat(data []byte) (CustomToolFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeCustomToolFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeCustomToolFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("CustomToolFormat", err)
 	}
@@ -8627,6 +8672,11 @@ func UnmarshalFunctionCallOutputContent(data []byte) (FunctionCallOutputContent,
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeFunctionCallOutputContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeFunctionCallOutputContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FunctionCallOutputContent", err)
 	}
@@ -8685,6 +8735,11 @@ func UnmarshalFunctionCallOutputPart(data []byte) (FunctionCallOutputPart, error
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeFunctionCallOutputPart(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeFunctionCallOutputPart(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("FunctionCallOutputPart", err)
 	}
@@ -8756,6 +8811,11 @@ func UnmarshalInputContent(data []byte) (InputContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeInputContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeInputContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("InputContent", err)
 	}
@@ -8927,6 +8987,11 @@ func UnmarshalInputItem(data []byte) (InputItem, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeInputItem(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeInputItem(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("InputItem", err)
 	}
@@ -8980,6 +9045,11 @@ func UnmarshalInputMessageContent(data []byte) (InputMessageContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeInputMessageContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeInputMessageContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("InputMessageContent", err)
 	}
@@ -9032,6 +9102,11 @@ func UnmarshalMcpAllowedTools(data []byte) (McpAllowedTools, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMcpAllowedTools(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMcpAllowedTools(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("McpAllowedTools", err)
 	}
@@ -9086,6 +9161,11 @@ func UnmarshalMcpRequireApproval(data []byte) (McpRequireApproval, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMcpRequireApproval(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMcpRequireApproval(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("McpRequireApproval", err)
 	}
@@ -9149,6 +9229,11 @@ func UnmarshalMcpToolCallError(data []byte) (McpToolCallError, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMcpToolCallError(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMcpToolCallError(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("McpToolCallError", err)
 	}
@@ -9232,6 +9317,11 @@ func UnmarshalMessageContent(data []byte) (MessageContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeMessageContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeMessageContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("MessageContent", err)
 	}
@@ -9285,6 +9375,11 @@ func UnmarshalNamespaceMember(data []byte) (NamespaceMember, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeNamespaceMember(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeNamespaceMember(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("NamespaceMember", err)
 	}
@@ -9338,6 +9433,11 @@ func UnmarshalOutputContent(data []byte) (OutputContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeOutputContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeOutputContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("OutputContent", err)
 	}
@@ -9501,6 +9601,11 @@ func UnmarshalOutputItem(data []byte) (OutputItem, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeOutputItem(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeOutputItem(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("OutputItem", err)
 	}
@@ -9559,6 +9664,11 @@ func UnmarshalContentPart(data []byte) (ContentPart, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeContentPart(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeContentPart(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseContentPart", err)
 	}
@@ -9611,6 +9721,11 @@ func UnmarshalInput(data []byte) (Input, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeInput(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeInput(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseInput", err)
 	}
@@ -9980,6 +10095,11 @@ func UnmarshalStreamEvent(data []byte) (StreamEvent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeStreamEvent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeStreamEvent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseStreamEvent", err)
 	}
@@ -10034,6 +10154,11 @@ func UnmarshalShellCallEnvironment(data []byte) (ShellCallEnvironment, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeShellCallEnvironment(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeShellCallEnvironment(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ShellCallEnvironment", err)
 	}
@@ -10087,6 +10212,11 @@ func UnmarshalShellOutcome(data []byte) (ShellOutcome, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeShellOutcome(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeShellOutcome(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ShellOutcome", err)
 	}
@@ -10145,6 +10275,11 @@ func UnmarshalShellToolEnvironment(data []byte) (ShellToolEnvironment, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeShellToolEnvironment(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeShellToolEnvironment(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ShellToolEnvironment", err)
 	}
@@ -10197,6 +10332,11 @@ func UnmarshalTextFormat(data []byte) (TextFormat, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTextFormat(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTextFormat(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("TextFormat", err)
 	}
@@ -10314,6 +10454,11 @@ func UnmarshalTool(data []byte) (Tool, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeTool(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeTool(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("Tool", err)
 	}
@@ -10368,6 +10513,11 @@ func UnmarshalToolCaller(data []byte) (ToolCaller, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolCaller(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolCaller(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ToolCaller", err)
 	}
@@ -10479,6 +10629,11 @@ func UnmarshalToolChoice(data []byte) (ToolChoice, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeToolChoice(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeToolChoice(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ToolChoice", err)
 	}
@@ -10541,6 +10696,11 @@ func UnmarshalWebSearchAction(data []byte) (WebSearchAction, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeWebSearchAction(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeWebSearchAction(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("WebSearchAction", err)
 	}
@@ -10566,13 +10726,27 @@ type FunctionCallOutputContentList []FunctionCallOutputPart
 // UnmarshalJSON decodes a JSON array, each element through DecodeFunctionCallOutputPart,
 // in a single pass.
 func (s *FunctionCallOutputContentList) UnmarshalJSON(data []byte) error {
+	blank := *s == nil
 	var dec unionrt.Decoder
 	dec.Init(data)
 	d := &dec
-	for i1, ok := 0, unionrt.First(d, (*[]FunctionCallOutputPart)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]FunctionCallOutputPart)(s), i1) {
+	for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
 		(*s)[i1] = DecodeFunctionCallOutputPart(d)
 	}
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		s := new(FunctionCallOutputContentList)
+		for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
+			(*s)[i1] = DecodeFunctionCallOutputPart(d)
+		}
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left s as it was.
+		*s = nil
+	}
+	return err
 }
 
 // FunctionCallOutputText is a tool output as text, often JSON.
@@ -10588,13 +10762,27 @@ type InputContentList []InputContent
 // UnmarshalJSON decodes a JSON array, each element through DecodeInputContent,
 // in a single pass.
 func (s *InputContentList) UnmarshalJSON(data []byte) error {
+	blank := *s == nil
 	var dec unionrt.Decoder
 	dec.Init(data)
 	d := &dec
-	for i1, ok := 0, unionrt.First(d, (*[]InputContent)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputContent)(s), i1) {
+	for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
 		(*s)[i1] = DecodeInputContent(d)
 	}
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		s := new(InputContentList)
+		for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
+			(*s)[i1] = DecodeInputContent(d)
+		}
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left s as it was.
+		*s = nil
+	}
+	return err
 }
 
 // InputItemList is a list of input items (messages, earlier outputs, tool
@@ -10606,13 +10794,27 @@ type InputItemList []InputItem
 // UnmarshalJSON decodes a JSON array, each element through DecodeInputItem,
 // in a single pass.
 func (s *InputItemList) UnmarshalJSON(data []byte) error {
+	blank := *s == nil
 	var dec unionrt.Decoder
 	dec.Init(data)
 	d := &dec
-	for i1, ok := 0, unionrt.First(d, (*[]InputItem)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputItem)(s), i1) {
+	for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
 		(*s)[i1] = DecodeInputItem(d)
 	}
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		s := new(InputItemList)
+		for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
+			(*s)[i1] = DecodeInputItem(d)
+		}
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left s as it was.
+		*s = nil
+	}
+	return err
 }
 
 // InputText is plain text input, read as a user message.
@@ -12029,10 +12231,21 @@ func (t *AdditionalTools) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *AdditionalTools) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(AdditionalTools).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = AdditionalTools{}
+	}
+	return err
 }
 
 // DecodeAnnotation decodes the Annotation that comes next, as UnmarshalAnnotation does.
@@ -12113,10 +12326,21 @@ func (t *ApplyPatchCall) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ApplyPatchCall) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ApplyPatchCall).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ApplyPatchCall{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -12151,10 +12375,21 @@ func (t *ApplyPatchCallOutput) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ApplyPatchCallOutput) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ApplyPatchCallOutput).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ApplyPatchCallOutput{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -12342,10 +12577,21 @@ func (t *CodeInterpreterCall) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CodeInterpreterCall) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterCall).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CodeInterpreterCall{}
+	}
+	return err
 }
 
 // DecodeCodeInterpreterContainer decodes the CodeInterpreterContainer that comes next, as UnmarshalCodeInterpreterContainer does.
@@ -12405,10 +12651,21 @@ func (t *CodeInterpreterContainerAuto) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CodeInterpreterContainerAuto) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterContainerAuto).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CodeInterpreterContainerAuto{}
+	}
+	return err
 }
 
 // DecodeCodeInterpreterOutput decodes the CodeInterpreterOutput that comes next, as UnmarshalCodeInterpreterOutput does.
@@ -12509,10 +12766,21 @@ func (t *CodeInterpreterTool) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CodeInterpreterTool) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CodeInterpreterTool).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CodeInterpreterTool{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -12547,10 +12815,21 @@ func (t *Compacted) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Compacted) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Compacted).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Compacted{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -12714,10 +12993,21 @@ func (t *ComputerCall) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ComputerCall) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ComputerCall).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ComputerCall{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -12872,10 +13162,21 @@ func (t *ContainerAuto) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ContainerAuto) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ContainerAuto).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ContainerAuto{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13340,10 +13641,21 @@ func (t *CustomTool) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CustomTool) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomTool).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CustomTool{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13380,10 +13692,21 @@ func (t *CustomToolCall) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CustomToolCall) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomToolCall).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CustomToolCall{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13418,10 +13741,21 @@ func (t *CustomToolCallOutput) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CustomToolCallOutput) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CustomToolCallOutput).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CustomToolCallOutput{}
+	}
+	return err
 }
 
 // DecodeCustomToolFormat decodes the CustomToolFormat that comes next, as UnmarshalCustomToolFormat does.
@@ -13705,7 +14039,9 @@ func (t *FileSearchResult) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Attributes[key1] = v1
+				if !d.Failed() {
+					t.Attributes[key1] = v1
+				}
 			}
 		case "file_id":
 			unionrt.StringPtr(d, &t.FileID)
@@ -13793,10 +14129,21 @@ func (t *FunctionCall) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *FunctionCall) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FunctionCall).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = FunctionCall{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -13835,10 +14182,21 @@ func (t *FunctionCallOutput) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *FunctionCallOutput) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FunctionCallOutput).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = FunctionCallOutput{}
+	}
+	return err
 }
 
 // DecodeFunctionCallOutputContent decodes the FunctionCallOutputContent that comes next, as UnmarshalFunctionCallOutputContent does.
@@ -13856,7 +14214,7 @@ func DecodeFunctionCallOutputContent(d *unionrt.Decoder) FunctionCallOutputConte
 		return v
 	case unionrt.KindArray:
 		var v FunctionCallOutputContentList
-		for i1, ok := 0, unionrt.First(d, (*[]FunctionCallOutputPart)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]FunctionCallOutputPart)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			v[i1] = DecodeFunctionCallOutputPart(d)
 		}
 		return v
@@ -14506,10 +14864,21 @@ func (t *InputMessage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *InputMessage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(InputMessage).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = InputMessage{}
+	}
+	return err
 }
 
 // DecodeInputMessageContent decodes the InputMessageContent that comes next, as UnmarshalInputMessageContent does.
@@ -14527,7 +14896,7 @@ func DecodeInputMessageContent(d *unionrt.Decoder) InputMessageContent {
 		return v
 	case unionrt.KindArray:
 		var v InputContentList
-		for i1, ok := 0, unionrt.First(d, (*[]InputContent)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputContent)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			v[i1] = DecodeInputContent(d)
 		}
 		return v
@@ -14581,10 +14950,21 @@ func (t *InputTokenCount) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *InputTokenCount) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(InputTokenCount).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = InputTokenCount{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -14716,7 +15096,9 @@ func (t *LocalShellExecAction) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Env[key1] = v1
+				if !d.Failed() {
+					t.Env[key1] = v1
+				}
 			}
 		case "timeout_ms":
 			unionrt.IntPtr(d, &t.TimeoutMs)
@@ -14787,7 +15169,7 @@ func DecodeMcpAllowedTools(d *unionrt.Decoder) McpAllowedTools {
 		return nil
 	case unionrt.KindArray:
 		var v McpToolNames
-		for i1, ok := 0, unionrt.First(d, (*[]string)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]string)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			unionrt.String(d, &v[i1])
 		}
 		return v
@@ -14911,10 +15293,21 @@ func (t *McpCall) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *McpCall) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(McpCall).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = McpCall{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -15057,7 +15450,9 @@ func (t *McpTool) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Headers[key1] = v1
+				if !d.Failed() {
+					t.Headers[key1] = v1
+				}
 			}
 		case "require_approval":
 			t.RequireApproval = DecodeMcpRequireApproval(d)
@@ -15083,10 +15478,21 @@ func (t *McpTool) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *McpTool) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(McpTool).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = McpTool{}
+	}
+	return err
 }
 
 // DecodeMcpToolCallError decodes the McpToolCallError that comes next, as UnmarshalMcpToolCallError does.
@@ -15206,10 +15612,21 @@ func (t *Message) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Message) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Message).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Message{}
+	}
+	return err
 }
 
 // DecodeMessageContent decodes the MessageContent that comes next, as UnmarshalMessageContent does.
@@ -15379,10 +15796,21 @@ func (t *NamespaceTool) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *NamespaceTool) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(NamespaceTool).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = NamespaceTool{}
+	}
+	return err
 }
 
 // DecodeOutputContent decodes the OutputContent that comes next, as UnmarshalOutputContent does.
@@ -15663,10 +16091,21 @@ func (t *OutputMessage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputMessage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputMessage).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = OutputMessage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -15699,10 +16138,21 @@ func (t *OutputTextContent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputTextContent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputTextContent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = OutputTextContent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -15840,7 +16290,9 @@ func (t *PromptTemplate) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 PromptVariable
 				d.RawMessage(&v1)
-				t.Variables[key1] = v1
+				if !d.Failed() {
+					t.Variables[key1] = v1
+				}
 			}
 		case "version":
 			unionrt.StringPtr(d, &t.Version)
@@ -16011,11 +16463,13 @@ func (t *Response) DecodeJSON(d *unionrt.Decoder) {
 		case "max_tool_calls":
 			unionrt.IntPtr(d, &t.MaxToolCalls)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "model":
 			unionrt.String(d, &t.Model)
@@ -16072,7 +16526,9 @@ func (t *Response) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 ToolUsage
 				v1.DecodeJSON(d)
-				t.ToolUsage[key1] = v1
+				if !d.Failed() {
+					t.ToolUsage[key1] = v1
+				}
 			}
 		case "tools":
 			for i1, ok := 0, unionrt.First(d, &t.Tools); ok; i1, ok = i1+1, unionrt.Next(d, &t.Tools, i1) {
@@ -16102,10 +16558,21 @@ func (t *Response) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Response) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Response).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Response{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -16442,10 +16909,21 @@ func (t *CompletedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CompletedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CompletedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CompletedEvent{}
+	}
+	return err
 }
 
 // DecodeContentPart decodes the ContentPart that comes next, as UnmarshalContentPart does.
@@ -16517,10 +16995,21 @@ func (t *ContentPartAddedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ContentPartAddedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ContentPartAddedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ContentPartAddedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -16553,10 +17042,21 @@ func (t *ContentPartDoneEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ContentPartDoneEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ContentPartDoneEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ContentPartDoneEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -16583,10 +17083,21 @@ func (t *CreatedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *CreatedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(CreatedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = CreatedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -16717,10 +17228,21 @@ func (t *FailedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *FailedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FailedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = FailedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -16983,10 +17505,21 @@ func (t *InProgressEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *InProgressEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(InProgressEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = InProgressEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -17031,10 +17564,21 @@ func (t *IncompleteEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *IncompleteEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(IncompleteEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = IncompleteEvent{}
+	}
+	return err
 }
 
 // DecodeInput decodes the Input that comes next, as UnmarshalInput does.
@@ -17052,7 +17596,7 @@ func DecodeInput(d *unionrt.Decoder) Input {
 		return v
 	case unionrt.KindArray:
 		var v InputItemList
-		for i1, ok := 0, unionrt.First(d, (*[]InputItem)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]InputItem)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			v[i1] = DecodeInputItem(d)
 		}
 		return v
@@ -17090,10 +17634,21 @@ func (t *ItemList) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ItemList) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ItemList).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ItemList{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -17320,10 +17875,21 @@ func (t *OutputItemAddedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputItemAddedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputItemAddedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = OutputItemAddedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -17352,10 +17918,21 @@ func (t *OutputItemDoneEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputItemDoneEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputItemDoneEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = OutputItemDoneEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -17390,10 +17967,21 @@ func (t *OutputTextAnnotationAddedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *OutputTextAnnotationAddedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(OutputTextAnnotationAddedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = OutputTextAnnotationAddedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -17486,10 +18074,21 @@ func (t *QueuedEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *QueuedEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(QueuedEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = QueuedEvent{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -17864,10 +18463,21 @@ func (t *ShellCallOutputContentDoneEvent) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellCallOutputContentDoneEvent) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellCallOutputContentDoneEvent).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ShellCallOutputContentDoneEvent{}
+	}
+	return err
 }
 
 // DecodeStreamEvent decodes the StreamEvent that comes next, as UnmarshalStreamEvent does.
@@ -18337,10 +18947,21 @@ func (t *TextConfig) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *TextConfig) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(TextConfig).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = TextConfig{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -18559,10 +19180,21 @@ func (t *ShellCall) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellCall) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellCall).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ShellCall{}
+	}
+	return err
 }
 
 // DecodeShellCallEnvironment decodes the ShellCallEnvironment that comes next, as UnmarshalShellCallEnvironment does.
@@ -18633,10 +19265,21 @@ func (t *ShellCallOutput) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellCallOutput) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellCallOutput).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ShellCallOutput{}
+	}
+	return err
 }
 
 // DecodeShellOutcome decodes the ShellOutcome that comes next, as UnmarshalShellOutcome does.
@@ -18735,10 +19378,21 @@ func (t *ShellOutputChunk) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellOutputChunk) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellOutputChunk).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ShellOutputChunk{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -18767,10 +19421,21 @@ func (t *ShellTool) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ShellTool) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ShellTool).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ShellTool{}
+	}
+	return err
 }
 
 // DecodeShellToolEnvironment decodes the ShellToolEnvironment that comes next, as UnmarshalShellToolEnvironment does.
@@ -19326,10 +19991,21 @@ func (t *ToolChoiceAllowed) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ToolChoiceAllowed) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolChoiceAllowed).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ToolChoiceAllowed{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -19656,10 +20332,21 @@ func (t *ToolSearchOutput) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ToolSearchOutput) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ToolSearchOutput).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ToolSearchOutput{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -19914,10 +20601,21 @@ func (t *WebSearchCall) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *WebSearchCall) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(WebSearchCall).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = WebSearchCall{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made

@@ -1505,6 +1505,11 @@ func UnmarshalPromptContent(data []byte) (PromptContent, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodePromptContent(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodePromptContent(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("PromptContent", err)
 	}
@@ -1571,6 +1576,11 @@ func UnmarshalPromptContentPart(data []byte) (PromptContentPart, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodePromptContentPart(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodePromptContentPart(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("PromptContentPart", err)
 	}
@@ -1633,6 +1643,11 @@ func UnmarshalResponseModerationOutcome(data []byte) (ResponseModerationOutcome,
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeResponseModerationOutcome(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeResponseModerationOutcome(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("ResponseModerationOutcome", err)
 	}
@@ -1730,13 +1745,27 @@ type PromptParts []PromptContentPart
 // UnmarshalJSON decodes a JSON array, each element through DecodePromptContentPart,
 // in a single pass.
 func (s *PromptParts) UnmarshalJSON(data []byte) error {
+	blank := *s == nil
 	var dec unionrt.Decoder
 	dec.Init(data)
 	d := &dec
-	for i1, ok := 0, unionrt.First(d, (*[]PromptContentPart)(s)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]PromptContentPart)(s), i1) {
+	for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
 		(*s)[i1] = DecodePromptContentPart(d)
 	}
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		s := new(PromptParts)
+		for i1, ok := 0, unionrt.First(d, s); ok; i1, ok = i1+1, unionrt.Next(d, s, i1) {
+			(*s)[i1] = DecodePromptContentPart(d)
+		}
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left s as it was.
+		*s = nil
+	}
+	return err
 }
 
 // PromptText is plain text, which may hold placeholders.
@@ -2033,10 +2062,21 @@ func (t *File) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *File) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(File).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = File{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2114,7 +2154,7 @@ func DecodePromptContent(d *unionrt.Decoder) PromptContent {
 		return v
 	case unionrt.KindArray:
 		var v PromptParts
-		for i1, ok := 0, unionrt.First(d, (*[]PromptContentPart)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]PromptContentPart)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			v[i1] = DecodePromptContentPart(d)
 		}
 		return v
@@ -2293,10 +2333,21 @@ func (t *PromptMessage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *PromptMessage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(PromptMessage).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = PromptMessage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2423,10 +2474,21 @@ func (t *ResponseModeration) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ResponseModeration) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ResponseModeration).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ResponseModeration{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2501,7 +2563,9 @@ func (t *ResponseModerationResult) DecodeJSON(d *unionrt.Decoder) {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 bool
 				unionrt.Bool(d, &v1)
-				t.Categories[key1] = v1
+				if !d.Failed() {
+					t.Categories[key1] = v1
+				}
 			}
 		case "category_applied_input_types":
 			for k1, ok := unionrt.MapFirst(d, &t.CategoryAppliedInputTypes); ok; k1, ok = d.NextKey() {
@@ -2510,14 +2574,18 @@ func (t *ResponseModerationResult) DecodeJSON(d *unionrt.Decoder) {
 				for i2, ok := 0, unionrt.First(d, &v1); ok; i2, ok = i2+1, unionrt.Next(d, &v1, i2) {
 					unionrt.String(d, &v1[i2])
 				}
-				t.CategoryAppliedInputTypes[key1] = v1
+				if !d.Failed() {
+					t.CategoryAppliedInputTypes[key1] = v1
+				}
 			}
 		case "category_scores":
 			for k1, ok := unionrt.MapFirst(d, &t.CategoryScores); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 float64
 				unionrt.Float(d, &v1)
-				t.CategoryScores[key1] = v1
+				if !d.Failed() {
+					t.CategoryScores[key1] = v1
+				}
 			}
 		case "flagged":
 			unionrt.Bool(d, &t.Flagged)
@@ -2604,16 +2672,20 @@ func EncodeChatAudioVoice(e *unionrt.Encoder, v ChatAudioVoice) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ChatAudioVoiceID) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"id":`)
 	e.String(t.ID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ChatCompletionStreamOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.IncludeObfuscation != nil {
 		e.Key(`"include_obfuscation":`)
 		e.Bool(*t.IncludeObfuscation)
@@ -2622,24 +2694,28 @@ func (t *ChatCompletionStreamOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"include_usage":`)
 		e.Bool(*t.IncludeUsage)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FileExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"anchor":`)
 	e.String(string(t.Anchor))
 	e.Key(`"seconds":`)
 	e.Int(int64(t.Seconds))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *GraderSamplingParams) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.MaxCompletionsTokens != nil {
 		e.Key(`"max_completions_tokens":`)
 		e.Int(int64(*t.MaxCompletionsTokens))
@@ -2660,37 +2736,43 @@ func (t *GraderSamplingParams) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"top_p":`)
 		e.Float(float64(*t.TopP), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptAudio) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"data":`)
 	e.String(t.Data)
 	e.Key(`"format":`)
 	e.String(string(t.Format))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptCacheBreakpoint) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"mode":`)
 	e.String(string(t.Mode))
 	if t.TTL != nil {
 		e.Key(`"ttl":`)
 		e.String(string(*t.TTL))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptCacheOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Mode != nil {
 		e.Key(`"mode":`)
 		e.String(string(*t.Mode))
@@ -2699,7 +2781,7 @@ func (t *PromptCacheOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"ttl":`)
 		e.String(string(*t.TTL))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodePromptContent writes v as json.Marshal would, without reflection.
@@ -2760,18 +2842,22 @@ func EncodePromptContentPart(e *unionrt.Encoder, v PromptContentPart) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptInputAudio) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"input_audio":`)
 	t.InputAudio.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"input_audio"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptInputImage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Detail != nil {
 		e.Key(`"detail":`)
 		e.String(*t.Detail)
@@ -2784,24 +2870,28 @@ func (t *PromptInputImage) EncodeJSON(e *unionrt.Encoder) {
 	e.String(t.ImageURL)
 	e.Key(`"type":`)
 	e.Raw(`"input_image"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptInputText) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"text":`)
 	e.String(t.Text)
 	e.Key(`"type":`)
 	e.Raw(`"input_text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptMessage) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"content":`)
 	EncodePromptContent(e, t.Content)
 	e.Key(`"role":`)
@@ -2810,55 +2900,65 @@ func (t *PromptMessage) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"type":`)
 		e.String(string(*t.Type))
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *PromptOutputText) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"text":`)
 	e.String(t.Text)
 	e.Key(`"type":`)
 	e.Raw(`"output_text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseFormatJSONObject) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"json_object"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseFormatText) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"text"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseModerationConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"model":`)
 	e.String(t.Model)
 	if t.Policy != nil {
 		e.Key(`"policy":`)
 		t.Policy.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseModerationPolicy) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Input != nil {
 		e.Key(`"input":`)
 		t.Input.EncodeJSON(e)
@@ -2867,16 +2967,18 @@ func (t *ResponseModerationPolicy) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"output":`)
 		t.Output.EncodeJSON(e)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ResponseModerationRule) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"mode":`)
 	e.String(string(t.Mode))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeStopSequences writes v as json.Marshal would, without reflection.

@@ -1198,6 +1198,11 @@ func UnmarshalFileChunkingStrategy(data []byte) (FileChunkingStrategy, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeFileChunkingStrategy(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeFileChunkingStrategy(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("VectorStoreFileChunkingStrategy", err)
 	}
@@ -1551,6 +1556,11 @@ func UnmarshalQuery(data []byte) (Query, error) {
 	var d unionrt.Decoder
 	d.Init(data)
 	v := DecodeQuery(&d)
+	if d.Retrace() {
+		// A type error: decode again to find the fields that lead
+		// to it (unionrt.Decoder.Retrace).
+		DecodeQuery(&d)
+	}
 	if err := d.End(); err != nil {
 		return nil, unionrt.Error("VectorStoreQuery", err)
 	}
@@ -1850,10 +1860,21 @@ func (t *DeleteFileResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteFileResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteFileResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteFileResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -1880,10 +1901,21 @@ func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -1916,10 +1948,21 @@ func (t *ListFilesResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListFilesResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListFilesResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListFilesResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -1952,10 +1995,21 @@ func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -1979,11 +2033,13 @@ func (t *VectorStore) DecodeJSON(d *unionrt.Decoder) {
 		case "last_active_at":
 			unionrt.IntPtr(d, &t.LastActiveAt)
 		case "metadata":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]string)(&t.Metadata)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Metadata); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 string
 				unionrt.String(d, &v1)
-				t.Metadata[key1] = v1
+				if !d.Failed() {
+					t.Metadata[key1] = v1
+				}
 			}
 		case "name":
 			unionrt.String(d, &t.Name)
@@ -2005,10 +2061,21 @@ func (t *VectorStore) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *VectorStore) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(VectorStore).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = VectorStore{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2038,11 +2105,13 @@ func (t *File) DecodeJSON(d *unionrt.Decoder) {
 	again:
 		switch k {
 		case "attributes":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]interface{})(&t.Attributes)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Attributes); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Attributes[key1] = v1
+				if !d.Failed() {
+					t.Attributes[key1] = v1
+				}
 			}
 		case "chunking_strategy":
 			t.ChunkingStrategy = DecodeFileChunkingStrategy(d)
@@ -2074,10 +2143,21 @@ func (t *File) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *File) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(File).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = File{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2110,10 +2190,21 @@ func (t *FileBatch) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *FileBatch) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FileBatch).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = FileBatch{}
+	}
+	return err
 }
 
 // DecodeFileChunkingStrategy decodes the FileChunkingStrategy that comes next, as UnmarshalFileChunkingStrategy does.
@@ -2176,10 +2267,21 @@ func (t *FileContentPage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *FileContentPage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(FileContentPage).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = FileContentPage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2281,7 +2383,7 @@ func DecodeQuery(d *unionrt.Decoder) Query {
 		return v
 	case unionrt.KindArray:
 		var v QueryTexts
-		for i1, ok := 0, unionrt.First(d, (*[]string)(&v)); ok; i1, ok = i1+1, unionrt.Next(d, (*[]string)(&v), i1) {
+		for i1, ok := 0, unionrt.First(d, &v); ok; i1, ok = i1+1, unionrt.Next(d, &v, i1) {
 			unionrt.String(d, &v[i1])
 		}
 		return v
@@ -2339,10 +2441,21 @@ func (t *SearchPage) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *SearchPage) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(SearchPage).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = SearchPage{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -2352,11 +2465,13 @@ func (t *SearchResult) DecodeJSON(d *unionrt.Decoder) {
 	again:
 		switch k {
 		case "attributes":
-			for k1, ok := unionrt.MapFirst(d, (*map[string]interface{})(&t.Attributes)); ok; k1, ok = d.NextKey() {
+			for k1, ok := unionrt.MapFirst(d, &t.Attributes); ok; k1, ok = d.NextKey() {
 				key1 := unionrt.Clone(k1) // before the value's keys reuse its memory
 				var v1 interface{}
 				unionrt.Opaque(d, &v1)
-				t.Attributes[key1] = v1
+				if !d.Failed() {
+					t.Attributes[key1] = v1
+				}
 			}
 		case "content":
 			for i1, ok := 0, unionrt.First(d, &t.Content); ok; i1, ok = i1+1, unionrt.Next(d, &t.Content, i1) {
@@ -2421,7 +2536,9 @@ func (t *StaticChunkingConfig) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateFileBatchRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Attributes) != 0 {
 		e.Key(`"attributes":`)
 		e.Raw("{")
@@ -2455,13 +2572,15 @@ func (t *CreateFileBatchRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("]")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateFileRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if len(t.Attributes) != 0 {
 		e.Key(`"attributes":`)
 		e.Raw("{")
@@ -2479,13 +2598,15 @@ func (t *CreateFileRequest) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"file_id":`)
 	e.String(t.FileID)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ChunkingStrategy != nil {
 		e.Key(`"chunking_strategy":`)
 		EncodeChunkingStrategy(e, t.ChunkingStrategy)
@@ -2522,13 +2643,15 @@ func (t *CreateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateFileAttributesRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"attributes":`)
 	if t.Attributes == nil {
 		e.Null()
@@ -2542,13 +2665,15 @@ func (t *UpdateFileAttributesRequest) EncodeJSON(e *unionrt.Encoder) {
 		}
 		e.Raw("}")
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.ExpiresAfter != nil {
 		e.Key(`"expires_after":`)
 		t.ExpiresAfter.EncodeJSON(e)
@@ -2568,16 +2693,18 @@ func (t *UpdateRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"name":`)
 		e.String(*t.Name)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *AutoChunking) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"type":`)
 	e.Raw(`"auto"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeChunkingStrategy writes v as json.Marshal would, without reflection.
@@ -2599,12 +2726,14 @@ func EncodeChunkingStrategy(e *unionrt.Encoder, v ChunkingStrategy) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ExpiresAfter) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"anchor":`)
 	e.String(string(t.Anchor))
 	e.Key(`"days":`)
 	e.Int(int64(t.Days))
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeFilter writes v as json.Marshal would, without reflection.
@@ -2642,7 +2771,9 @@ func EncodeFilter(e *unionrt.Encoder, v Filter) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterAnd) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"filters":`)
 	if t.Filters == nil {
 		e.Null()
@@ -2656,117 +2787,135 @@ func (t *FilterAnd) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"and"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterEq) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"eq"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterGt) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"gt"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterGte) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"gte"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterIn) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"in"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterLt) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"lt"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterLte) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"lte"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterNe) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"ne"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterNin) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"key":`)
 	e.String(t.Key)
 	e.Key(`"type":`)
 	e.Raw(`"nin"`)
 	e.Key(`"value":`)
 	EncodeFilterValue(e, t.Value)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *FilterOr) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"filters":`)
 	if t.Filters == nil {
 		e.Null()
@@ -2780,7 +2929,7 @@ func (t *FilterOr) EncodeJSON(e *unionrt.Encoder) {
 	}
 	e.Key(`"type":`)
 	e.Raw(`"or"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeFilterValue writes v as json.Marshal would, without reflection.
@@ -2851,7 +3000,9 @@ func EncodeQuery(e *unionrt.Encoder, v Query) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *RankingOptions) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Ranker != nil {
 		e.Key(`"ranker":`)
 		e.String(*t.Ranker)
@@ -2860,13 +3011,15 @@ func (t *RankingOptions) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"score_threshold":`)
 		e.Float(float64(*t.ScoreThreshold), 64)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *SearchRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.Filters != nil {
 		e.Key(`"filters":`)
 		EncodeFilter(e, t.Filters)
@@ -2885,27 +3038,31 @@ func (t *SearchRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"rewrite_query":`)
 		e.Bool(*t.RewriteQuery)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StaticChunking) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"static":`)
 	t.Static.EncodeJSON(e)
 	e.Key(`"type":`)
 	e.Raw(`"static"`)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *StaticChunkingConfig) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"chunk_overlap_tokens":`)
 	e.Int(int64(t.ChunkOverlapTokens))
 	e.Key(`"max_chunk_size_tokens":`)
 	e.Int(int64(t.MaxChunkSizeTokens))
-	e.Raw("}")
+	e.Close()
 }

@@ -448,10 +448,21 @@ func (t *DeleteResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *DeleteResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(DeleteResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = DeleteResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -484,10 +495,21 @@ func (t *ListResponse) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *ListResponse) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(ListResponse).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = ListResponse{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -538,10 +560,21 @@ func (t *Video) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Video) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Video).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Video{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -568,10 +601,21 @@ func (t *Character) DecodeJSON(d *unionrt.Decoder) {
 
 // UnmarshalJSON decodes t in a single pass, as encoding/json would.
 func (t *Character) UnmarshalJSON(data []byte) error {
+	blank := unionrt.Blank(t)
 	var d unionrt.Decoder
 	d.Init(data)
 	t.DecodeJSON(&d)
-	return d.End()
+	if d.Retrace() {
+		// A type error: decode again, into a value dropped, to find
+		// the fields that lead to it (unionrt.Decoder.Retrace).
+		new(Character).DecodeJSON(&d)
+	}
+	err := d.End()
+	if blank && d.Invalid() {
+		// Not JSON: json.Unmarshal would have left t as it was.
+		*t = Character{}
+	}
+	return err
 }
 
 // DecodeJSON is the SDK's single-pass decoder of t (d cannot be made
@@ -597,7 +641,9 @@ func (t *JobError) DecodeJSON(d *unionrt.Decoder) {
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *CreateJSONRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.InputReference != nil {
 		e.Key(`"input_reference":`)
 		t.InputReference.EncodeJSON(e)
@@ -616,46 +662,54 @@ func (t *CreateJSONRequest) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"size":`)
 		e.String(*t.Size)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *EditJSONRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"prompt":`)
 	e.String(t.Prompt)
 	e.Key(`"video":`)
 	t.Video.EncodeJSON(e)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ExtendJSONRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"prompt":`)
 	e.String(t.Prompt)
 	e.Key(`"seconds":`)
 	e.String(t.Seconds)
 	e.Key(`"video":`)
 	t.Video.EncodeJSON(e)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *RemixRequest) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"prompt":`)
 	e.String(t.Prompt)
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *ImageReference) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	if t.FileID != nil {
 		e.Key(`"file_id":`)
 		e.String(*t.FileID)
@@ -664,14 +718,16 @@ func (t *ImageReference) EncodeJSON(e *unionrt.Encoder) {
 		e.Key(`"image_url":`)
 		e.String(*t.ImageURL)
 	}
-	e.Raw("}")
+	e.Close()
 }
 
 // EncodeJSON writes t as json.Marshal would, without reflection. It
 // is the SDK's: e cannot be made outside the module.
 func (t *Reference) EncodeJSON(e *unionrt.Encoder) {
-	e.Raw("{")
+	if !e.Open() {
+		return
+	}
 	e.Key(`"id":`)
 	e.String(t.ID)
-	e.Raw("}")
+	e.Close()
 }

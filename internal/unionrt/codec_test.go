@@ -38,6 +38,10 @@ func sameAsJSON[T any](t *testing.T, data []byte, read func(d *Decoder, p *T)) {
 	if errors.As(errWant, &se) && errGot.Error() != errWant.Error() {
 		t.Fatalf("%q: syntax error %q, encoding/json says %q", data, errGot, errWant)
 	}
+	var te, teGot *json.UnmarshalTypeError
+	if errors.As(errWant, &te) && (!errors.As(errGot, &teGot) || teGot.Value != te.Value || teGot.Type != te.Type || teGot.Offset != te.Offset) {
+		t.Fatalf("%q: type error %#v, encoding/json says %#v", data, errGot, errWant)
+	}
 }
 
 var stringSeeds = []string{
@@ -299,5 +303,27 @@ func TestOwnedDocument(t *testing.T) {
 	content, _, err = decode(plain, false)
 	if err != nil || content != text || !bytes.Equal(plain, doc) {
 		t.Fatalf("plain: %v, input changed: %v", err, !bytes.Equal(plain, doc))
+	}
+}
+
+// A value of the wrong kind for a pointer field leaves the pointer set to
+// a zero value, as encoding/json leaves it (it allocates the pointer
+// before it finds the value does not fit); null sets it to nil.
+func TestTypeErrorPointers(t *testing.T) {
+	check := func(doc string, got, want any, err, errWant error) {
+		t.Helper()
+		if (err == nil) != (errWant == nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %v, %v; encoding/json %v, %v", doc, reflect.ValueOf(got).Elem(), err, reflect.ValueOf(want).Elem(), errWant)
+		}
+	}
+	for _, doc := range []string{`"x"`, `{}`, `[1]`, `1.5`, `1e39`, `12345678901`, `true`, `null`} {
+		var s, s2 *string
+		check(doc, &s, &s2, decodeOne([]byte(doc), func(d *Decoder) { StringPtr(d, &s) }), json.Unmarshal([]byte(doc), &s2))
+		var b, b2 *bool
+		check(doc, &b, &b2, decodeOne([]byte(doc), func(d *Decoder) { BoolPtr(d, &b) }), json.Unmarshal([]byte(doc), &b2))
+		var i, i2 *int32
+		check(doc, &i, &i2, decodeOne([]byte(doc), func(d *Decoder) { IntPtr(d, &i) }), json.Unmarshal([]byte(doc), &i2))
+		var f, f2 *float32
+		check(doc, &f, &f2, decodeOne([]byte(doc), func(d *Decoder) { FloatPtr(d, &f) }), json.Unmarshal([]byte(doc), &f2))
 	}
 }

@@ -31,7 +31,19 @@ import (
 // UTF-8 replaced by U+FFFD; a value of the wrong JSON kind, or a number
 // that does not fit, is a type error that does not stop decoding (the
 // first one is reported at the end), while a syntax error stops it and is
-// reported as encoding/json reports it (a *json.SyntaxError).
+// reported as encoding/json reports it (a *json.SyntaxError). An error a
+// value's own UnmarshalJSON returns stops decoding too, and is returned as
+// it is (as encoding/json returns it: a syntax error anywhere in the
+// document still wins, as json.Unmarshal checks the document first).
+//
+// A type error is the *json.UnmarshalTypeError encoding/json reports, in
+// Go 1.26's words: Value, Type and Offset as it sets them, Struct the
+// struct whose field holds the value, Field the JSON names of the fields
+// on the way from the root, joined by dots (maps and arrays add nothing).
+// A union's variant counts as the field's type. The Decoder does not keep
+// that path as it goes, which would cost every document: when a document
+// has a type error, Retrace has its decoder run again, into a new value,
+// and the Decoder notes where it stands when it meets the error again.
 //
 // The generated code drives it: DecodeJSON methods of structs, DecodeX
 // functions of unions, and UnmarshalJSON methods that run one Decoder over
@@ -41,16 +53,28 @@ type Decoder struct {
 	pos   int
 	depth int
 
-	err     error // the syntax error that stopped decoding
+	err     error // the syntax error that stopped decoding, or (stopped) a value's own decoder's error
+	stopped bool  // err is the error a value's UnmarshalJSON returned: decoding stopped there
+	stopAt  int   // 1 + the offset of that value
 	typeErr error // the first type error
+	typeAt  int   // 1 + the offset of the value of typeErr, if it is a *json.UnmarshalTypeError
 
 	scratch  []byte // an unescaped key
-	key      string // the last key read, for type errors
 	null     bool   // the last typed read met null
 	objState int    // what objectStart found
 
-	owned   bool // the document's memory is the Decoder's (Own)
-	mutated bool // and a string was unescaped in it
+	// Retrace: decoding the document again (tracing) to find the fields
+	// that lead to the value at offset at-1, whose error is final; frames
+	// are the structs begun, by depth.
+	tracing bool
+	at      int
+	final   *json.UnmarshalTypeError
+	frames  []frame
+
+	owned bool // the document's memory is the Decoder's (Own)
+	// unescaped is the inside of the string unescaped in place in an
+	// owned document, if any (at most one string is: see str).
+	unescaped [2]int
 
 	cache *stringCache // short strings seen before, shared across documents
 	strs  []string     // room for the *string fields of this document
@@ -154,6 +178,13 @@ func (d *Decoder) Init(data []byte) {
 	*d = Decoder{data: data}
 }
 
+// A frame is a struct being decoded, while tracing: its type, and the
+// offset of its object.
+type frame struct {
+	t   reflect.Type
+	pos int
+}
+
 // Own tells d, after Init, that its document is memory the caller hands
 // over (the data of a stream's big event, assembled for it alone): a
 // string that is most of the document is then decoded where it lies,
@@ -178,6 +209,9 @@ func DecodeOwned[T any](data []byte, union string, decode func(*Decoder) T) (T, 
 	d.Init(data)
 	d.Own()
 	v := decode(&d)
+	if d.Retrace() {
+		decode(&d)
+	}
 	if err := d.End(); err != nil {
 		return zero, Error(union, err)
 	}
@@ -192,15 +226,200 @@ func (d *Decoder) End() error {
 		stringCaches.Put(d.cache)
 		d.cache = nil
 	}
+	if d.tracing {
+		return d.final
+	}
+	d.trailing()
+	switch {
+	case d.err == nil:
+		return d.typeErr
+	case d.stopped:
+		return d.err
+	}
+	return d.syntaxError()
+}
+
+// trailing checks that only spaces follow the document's value.
+func (d *Decoder) trailing() {
 	if d.err == nil {
 		if i := SkipSpace(d.data, d.pos); i != len(d.data) {
 			d.fail(i)
 		}
 	}
-	if d.err != nil {
-		return d.syntaxError()
+}
+
+// Retrace is called once the document's decoder has run, before End. When
+// the document's error is a type error (and not a syntax error), it makes
+// d ready to decode the document again and reports true: the caller runs
+// the decoder once more, into a new value it then drops, and End returns
+// the error with the fields encoding/json names in it (Struct, Field),
+// which the Decoder noted when it met the error again. Otherwise it
+// reports false and costs nothing.
+func (d *Decoder) Retrace() bool { return d.typeAt|d.stopAt != 0 && d.retrace() }
+
+func (d *Decoder) retrace() bool {
+	if d.tracing {
+		return false
 	}
-	return d.typeErr
+	d.trailing()
+	var te *json.UnmarshalTypeError
+	at := 0
+	switch {
+	case d.stopped:
+		// A type error a value's UnmarshalJSON returned: encoding/json
+		// gives it the path to the value too.
+		te, _ = d.err.(*json.UnmarshalTypeError)
+		at = d.stopAt
+	case d.err == nil:
+		te, _ = d.typeErr.(*json.UnmarshalTypeError)
+		at = d.typeAt
+	}
+	if te == nil || at == 0 {
+		return false
+	}
+	data := d.original()
+	if d.cache != nil {
+		stringCaches.Put(d.cache)
+	}
+	*d = Decoder{data: data, tracing: true, at: at, final: te}
+	return true
+}
+
+// frame notes, while tracing, that the struct of type *t begins at d.pos,
+// one level down.
+func (d *Decoder) frame(t any) {
+	for len(d.frames) <= d.depth {
+		d.frames = append(d.frames, frame{})
+	}
+	d.frames[d.depth] = frame{}
+	if rt := reflect.TypeOf(t); rt != nil && rt.Kind() == reflect.Pointer && rt.Elem().Kind() == reflect.Struct {
+		d.frames[d.depth] = frame{rt.Elem(), d.pos}
+	}
+}
+
+// traced is called, while tracing, where the value at start has an error:
+// if it is the one sought, it gives it the path of the fields that hold
+// the value, as encoding/json's errorContext does, and stops decoding.
+// ownStruct says the error came from the value's own decoder (its
+// UnmarshalJSON), whose Struct encoding/json replaces; a type error found
+// within the value keeps the one it names.
+func (d *Decoder) traced(start int, ownStruct bool) {
+	if start+1 != d.at {
+		return
+	}
+	te := d.final
+	var path []string
+	structName := ""
+	for depth := 1; depth <= d.depth && depth < len(d.frames); depth++ {
+		f := d.frames[depth]
+		if f.t == nil || f.pos >= start {
+			continue
+		}
+		key, ok := memberAt(d.data, f.pos, start)
+		if !ok {
+			continue // a struct that ended before: a map or an array stands at that depth now
+		}
+		path = append(path, fieldName(f.t, key))
+		structName = f.t.Name()
+	}
+	if len(path) > 0 {
+		if !ownStruct && te.Struct == "" && jsonV2() {
+			// Found by Go 1.27's encoding/json within a value without
+			// structs (an any): its Field is a JSON pointer (keys and
+			// indices), which Go 1.26's words leave out.
+			te.Field = ""
+		}
+		if te.Field != "" {
+			path = append(path, te.Field)
+		}
+		te.Field = strings.Join(path, ".")
+		if ownStruct || te.Struct == "" {
+			te.Struct = structName
+		}
+	}
+	d.fail(d.pos) // nothing more to learn
+}
+
+// jsonV2 reports whether encoding/json is encoding/json/v2 underneath
+// (Go 1.27), whose UnmarshalTypeError has an Err.
+func jsonV2() bool {
+	_, ok := reflect.TypeFor[json.UnmarshalTypeError]().FieldByName("Err")
+	return ok
+}
+
+// memberAt returns the key of the member of the object at data[obj] whose
+// value holds the offset p (begins there or encloses it), or false if the
+// object ends before p. What precedes p is valid JSON.
+func memberAt(data []byte, obj, p int) (string, bool) {
+	var s Decoder
+	s.Init(data)
+	s.pos = obj + 1
+	if s.ws() == '}' {
+		return "", false
+	}
+	for {
+		if s.ws() != '"' {
+			return "", false
+		}
+		start := s.pos + 1
+		end, flags := s.scanString()
+		if s.err != nil {
+			return "", false
+		}
+		raw := data[start:end]
+		key := string(raw)
+		if flags != 0 {
+			key = string(unquote(raw, nil, flags&strNonASCII == 0 || utf8.Valid(raw)))
+		}
+		if s.ws() != ':' {
+			return "", false
+		}
+		s.pos++
+		if s.ws(); s.pos >= p {
+			return key, s.pos == p
+		}
+		s.skipValue()
+		if s.err != nil || s.pos > p {
+			return key, true
+		}
+		switch s.ws() {
+		case ',':
+			s.pos++
+		default:
+			return "", false
+		}
+	}
+}
+
+// fieldName returns the JSON name of the field of the struct type t that
+// the key fills: the one named key, or else the first whose name equals
+// it case-insensitively, as the generated decoders (and encoding/json)
+// choose.
+func fieldName(t reflect.Type, key string) string {
+	fold := ""
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" && !strings.HasPrefix(f.Tag.Get("json"), "-,"):
+			continue
+		case name == "":
+			name = f.Name
+		}
+		if name == key {
+			return name
+		}
+		if fold == "" && strings.EqualFold(name, key) {
+			fold = name
+		}
+	}
+	if fold != "" {
+		return fold
+	}
+	return key
 }
 
 // Refuse records err as the document's error unless one came first, as a
@@ -212,7 +431,43 @@ func (d *Decoder) Refuse(err error) {
 	}
 }
 
-// Failed reports whether a syntax error stopped decoding.
+// Invalid reports, after End, whether the document was not JSON: a syntax
+// error stopped decoding.
+func (d *Decoder) Invalid() bool { return d.err != nil && !d.stopped && !d.tracing }
+
+// Blank reports whether *p holds its type's zero value, every byte zero.
+// A generated UnmarshalJSON asks before it decodes: json.Unmarshal checks
+// the whole document first and leaves the value alone when it is not
+// JSON, while the Decoder meets a syntax error only where it lies, having
+// filled what came before; a value that was blank is made blank again
+// then (Invalid), exactly what json.Unmarshal would leave. (A value that
+// held something keeps what was decoded before the error: restoring it
+// would need a deep copy of it before every decoding.)
+func Blank[T any](p *T) bool {
+	return blank(unsafe.Pointer(p), unsafe.Sizeof(*p), unsafe.Alignof(*p))
+}
+
+// blank reports whether the n bytes at p, aligned to align, are all zero.
+func blank(p unsafe.Pointer, n, align uintptr) bool {
+	var acc uint64
+	i := uintptr(0)
+	if align >= 8 {
+		for ; i+32 <= n; i += 32 {
+			acc |= *(*uint64)(unsafe.Add(p, i)) | *(*uint64)(unsafe.Add(p, i+8)) |
+				*(*uint64)(unsafe.Add(p, i+16)) | *(*uint64)(unsafe.Add(p, i+24))
+		}
+		for ; i+8 <= n; i += 8 {
+			acc |= *(*uint64)(unsafe.Add(p, i))
+		}
+	}
+	for ; i < n; i++ {
+		acc |= uint64(*(*byte)(unsafe.Add(p, i)))
+	}
+	return acc == 0
+}
+
+// Failed reports whether decoding stopped: a syntax error, or an error of
+// a value's own UnmarshalJSON.
 func (d *Decoder) Failed() bool { return d.err != nil }
 
 // fail stops decoding at a syntax error found at offset i.
@@ -226,28 +481,49 @@ func (d *Decoder) fail(i int) {
 // syntaxError returns encoding/json's error for the document: the same
 // *json.SyntaxError (message and offset) json.Unmarshal would return.
 func (d *Decoder) syntaxError() error {
-	if d.mutated {
-		return d.err // the document was changed in place: encoding/json would see another
-	}
 	var v json.RawMessage
-	if err := json.Unmarshal(d.data, &v); err != nil {
+	if err := json.Unmarshal(d.original(), &v); err != nil {
 		return err
 	}
 	return d.err // not reached unless the two disagree
 }
 
-// typeError records a type error (the first one wins) for a value of the
-// JSON kind k (or the description what, such as "number 1.5") that does
-// not fit t.
-func (d *Decoder) typeError(what string, t reflect.Type) {
+// original returns the document as encoding/json would see it. A string
+// unescaped in place (Own) left the bytes of its inside changed, perhaps
+// no longer JSON (an unescaped quote, a raw newline): the copy returned
+// has them replaced by as many letters, a string of the same length that
+// every reader walks as it walked the one that arrived, so that what
+// follows it (a syntax error, say) lies where it lay and reads as it read.
+// The copy is made on error paths only.
+func (d *Decoder) original() []byte {
+	start, end := d.unescaped[0], d.unescaped[1]
+	if end == 0 {
+		return d.data
+	}
+	b := bytes.Clone(d.data)
+	for i := start; i < end; i++ {
+		b[i] = 'a'
+	}
+	return b
+}
+
+// typeError records a type error (the first one wins) for the value at
+// start, described by what (its JSON kind, or "number 1.5") that does not
+// fit t, with the Offset encoding/json gives it (off).
+func (d *Decoder) typeError(what string, t reflect.Type, off, start int) {
+	d.saveTypeError(&json.UnmarshalTypeError{Value: what, Type: t, Offset: int64(off)}, start)
+}
+
+// saveTypeError records te, the type error of the value at start, unless
+// a type error came first.
+func (d *Decoder) saveTypeError(te *json.UnmarshalTypeError, start int) {
 	if d.typeErr != nil {
 		return
 	}
-	e := &json.UnmarshalTypeError{Value: what, Type: t, Offset: int64(d.pos)}
-	if d.key != "" {
-		e.Field = strings.Clone(d.key)
+	d.typeErr, d.typeAt = te, start+1
+	if d.tracing {
+		d.traced(start, false)
 	}
-	d.typeErr = e
 }
 
 // mismatch records a type error for the value at d.pos, whose first byte
@@ -269,9 +545,13 @@ func (d *Decoder) mismatch(c byte, t reflect.Type) {
 	start := d.pos
 	d.skipValue()
 	if d.err == nil {
-		d.pos, start = start, d.pos
-		d.typeError(what, t)
-		d.pos = start
+		// encoding/json's offset: after a literal, or after the bracket
+		// that opens an object or array.
+		off := d.pos
+		if c == '{' || c == '[' {
+			off = start + 1
+		}
+		d.typeError(what, t, off, start)
 	}
 }
 
@@ -401,12 +681,16 @@ func (d *Decoder) other(p any) {
 		return
 	}
 	if err := json.Unmarshal(v, p); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && d.typeErr == nil {
-			te.Offset += int64(d.pos - len(v))
-			d.typeErr = te
-		} else if d.typeErr == nil {
-			d.typeErr = err
+		start := d.pos - len(v)
+		if te, ok := err.(*json.UnmarshalTypeError); ok {
+			// Found within the value: its offset from the document's start,
+			// its path below the path to the value (traced).
+			te.Offset += int64(start)
+			d.saveTypeError(te, start)
+		} else {
+			// An error of a type's UnmarshalJSON (or one that stops
+			// encoding/json, such as a bad json.Number).
+			d.stop(err, start)
 		}
 	}
 }
@@ -419,9 +703,36 @@ func (d *Decoder) Unmarshaler(u json.Unmarshaler) {
 	if v == nil {
 		return
 	}
-	if err := u.UnmarshalJSON(v); err != nil && d.typeErr == nil {
-		d.typeErr = err
+	if err := u.UnmarshalJSON(v); err != nil {
+		d.stop(err, d.pos-len(v))
 	}
+}
+
+// stop ends decoding at err, the error the UnmarshalJSON of the value at
+// start returned, as encoding/json stops: End returns err as it is. But a
+// syntax error anywhere in the document wins, as json.Unmarshal checks
+// the whole document before it decodes: the document is checked here (an
+// error path).
+func (d *Decoder) stop(err error, start int) {
+	if d.tracing {
+		d.traced(start, true)
+		d.fail(d.pos)
+		return
+	}
+	if !valid(d.original()) {
+		d.fail(d.pos) // End finds encoding/json's syntax error
+		return
+	}
+	d.err, d.stopped, d.stopAt = err, true, start+1
+	d.pos = len(d.data)
+}
+
+// valid reports whether data is one JSON value, spaces around it.
+func valid(data []byte) bool {
+	var s Decoder
+	s.Init(data)
+	s.Skip()
+	return s.err == nil && SkipSpace(data, s.pos) == len(data)
 }
 
 // skipValue consumes the value at d.pos (spaces skipped), checking its
@@ -666,7 +977,7 @@ func (d *Decoder) str() (b []byte, owned bool) {
 		// keeps the document's memory, which is mostly its own.
 		if flags&strEscaped != 0 {
 			raw = unquote(raw, raw[:0], true)
-			d.mutated = true
+			d.unescaped = [2]int{start, end}
 		}
 		return raw, true
 	}
@@ -836,8 +1147,7 @@ func (d *Decoder) readKey() (string, bool) {
 		return "", false
 	}
 	d.pos++
-	d.key = unsafe.String(unsafe.SliceData(k), len(k))
-	return d.key, true
+	return unsafe.String(unsafe.SliceData(k), len(k)), true
 }
 
 // FirstKey begins the object that comes next, for a struct of type t
@@ -850,6 +1160,9 @@ func (d *Decoder) FirstKey(t any) (string, bool) {
 	case '{':
 		if !d.enter() {
 			return "", false
+		}
+		if d.tracing {
+			d.frame(t)
 		}
 		d.pos++
 		if d.ws() == '}' {
@@ -916,7 +1229,8 @@ func String[T ~string](d *Decoder, p *T) {
 }
 
 // StringPtr decodes a string into **p, allocating *p if need be; null
-// sets *p to nil.
+// sets *p to nil. A value of another kind (a type error) leaves *p
+// allocated, as encoding/json leaves it.
 func StringPtr[T ~string](d *Decoder, p **T) {
 	s, ok := d.readString(typeOf[T])
 	switch {
@@ -927,6 +1241,8 @@ func StringPtr[T ~string](d *Decoder, p **T) {
 		**p = T(s)
 	case d.null:
 		*p = nil
+	case *p == nil && d.err == nil:
+		*p = (*T)(unsafe.Pointer(d.newString()))
 	}
 }
 
@@ -973,6 +1289,8 @@ func BoolPtr[T ~bool](d *Decoder, p **T) {
 		**p = T(b)
 	case d.null:
 		*p = nil
+	case *p == nil && d.err == nil: // a type error: as StringPtr
+		*p = new(T)
 	}
 }
 
@@ -1040,6 +1358,8 @@ func IntPtr[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *Decoder, p **T) {
 		**p = T(n)
 	case d.null:
 		*p = nil
+	case *p == nil && d.err == nil: // a type error: as StringPtr
+		*p = new(T)
 	}
 }
 
@@ -1077,10 +1397,7 @@ func (d *Decoder) readInt(t func() reflect.Type, bits int) (int64, bool) {
 
 // numberError records a type error for the number lit just consumed.
 func (d *Decoder) numberError(lit string, t reflect.Type) {
-	pos := d.pos
-	d.pos -= len(lit)
-	d.typeError("number "+lit, t)
-	d.pos = pos
+	d.typeError("number "+lit, t, d.pos, d.pos-len(lit))
 }
 
 // Float decodes a number into *p; null leaves it alone.
@@ -1101,6 +1418,8 @@ func FloatPtr[T ~float32 | ~float64](d *Decoder, p **T) {
 		**p = T(f)
 	case d.null:
 		*p = nil
+	case *p == nil && d.err == nil: // a type error: as StringPtr
+		*p = new(T)
 	}
 }
 
@@ -1144,13 +1463,16 @@ const (
 // encoding/json does) at index 0 for the caller to decode into. null sets
 // *p to nil; an empty array to an empty slice; a value of another kind is a
 // type error.
-func First[T any](d *Decoder, p *[]T) bool {
-	switch d.arrayStart(typeOf[[]T]) {
+//
+// S may be a named slice type: a type error names it, as encoding/json's
+// does.
+func First[S ~[]T, T any](d *Decoder, p *S) bool {
+	switch d.arrayStart(typeOf[S]) {
 	case arrBegin:
 		*p = grow((*p)[:0])
 		return true
 	case arrEmpty:
-		*p = []T{}
+		*p = S{}
 	case arrNull:
 		*p = nil
 	}
@@ -1185,7 +1507,7 @@ func (d *Decoder) arrayStart(t func() reflect.Type) int {
 
 // Next ends the element at index i of the array begun by First and reports
 // whether another follows, which it appends at index i+1.
-func Next[T any](d *Decoder, p *[]T, i int) bool {
+func Next[S ~[]T, T any](d *Decoder, p *S, i int) bool {
 	if d.more() {
 		*p = grow((*p)[:i+1])
 		return true
@@ -1224,12 +1546,13 @@ func grow[T any](s []T) []T {
 
 // MapFirst begins the object that comes next for the map *m: it returns
 // its first key (valid until the next one) and true, making *m if it is
-// nil; null sets *m to nil.
-func MapFirst[K ~string, V any](d *Decoder, m *map[K]V) (string, bool) {
-	switch d.objectStart(typeOf[map[K]V]) {
+// nil; null sets *m to nil. M may be a named map type: a type error
+// names it, as encoding/json's does.
+func MapFirst[M ~map[K]V, K ~string, V any](d *Decoder, m *M) (string, bool) {
+	switch d.objectStart(typeOf[M]) {
 	case arrBegin, arrEmpty:
 		if *m == nil {
-			*m = map[K]V{}
+			*m = M{}
 		}
 	case arrNull:
 		*m = nil

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"math"
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -22,13 +24,98 @@ import (
 // json.Marshal. The first error (an unsupported float, a bad MarshalJSON
 // output) is kept and returned by Bytes.
 //
+// A value nested deeper than encoding/json starts looking for cycles
+// (startDetectingCyclesAfter, 1000 levels), most likely one that holds
+// itself, is not encoded here: the Encoder stops descending (Deep), and
+// its caller encodes the whole value again with json.Marshal (Remarshal),
+// which either writes it (a deep value, the same bytes) or fails with its
+// own "encountered a cycle" error, word for word, rather than recursing
+// until the goroutine's stack overflows. Only the whole value gives
+// encoding/json's words: which type a cycle is reported "via" depends on
+// how deep it is found. A cycle json.Marshal reports for a part the
+// Encoder hands it (Marshal) is treated the same way.
+//
 // Its small methods are not inlined (go:noinline): the generated
 // encoders call them hundreds of times per package, and inlining each
 // append would double the compile time of the gen packages for a few
 // nanoseconds per field.
 type Encoder struct {
-	buf []byte
-	err error
+	buf   []byte
+	err   error
+	depth int  // objects (and recursive unions) open
+	deep  bool // nested too deep, or a cycle found: see Deep
+}
+
+// maxEncodeDepth is how deep the Encoder goes: encoding/json's
+// startDetectingCyclesAfter.
+const maxEncodeDepth = 1000
+
+// errDeep is what Bytes reports when a value went too deep and nobody
+// encoded it again (Remarshal).
+var errDeep = errors.New("unionrt: value nested too deep (a cycle?): encode it with json.Marshal")
+
+// Deep reports whether a value was nested too deep to be encoded here, or
+// held a cycle: the caller must encode the value it started from again
+// with Remarshal.
+func (e *Encoder) Deep() bool { return e.deep }
+
+// Remarshal makes e hold json.Marshal's encoding of v (the value whose
+// encoding went too deep), or its error: what encoding v would have given
+// had the Encoder had no depth limit.
+func (e *Encoder) Remarshal(v any) {
+	*e = Encoder{}
+	e.buf, e.err = json.Marshal(v)
+}
+
+// Open appends the opening brace of an object, one level deeper, and
+// reports whether to go on: false, having appended nothing, past
+// maxEncodeDepth (see Deep).
+//
+//go:noinline
+func (e *Encoder) Open() bool {
+	if e.depth >= maxEncodeDepth {
+		e.tooDeep()
+		return false
+	}
+	e.depth++
+	if e.buf == nil {
+		// Room for a typical request at once, not after four doublings.
+		e.buf = make([]byte, 0, 512)
+	}
+	e.buf = append(e.buf, '{')
+	return true
+}
+
+// Close appends the closing brace of the object Open began.
+//
+//go:noinline
+func (e *Encoder) Close() {
+	e.depth--
+	e.buf = append(e.buf, '}')
+}
+
+// Enter goes one level deeper for a value that writes no brace (a union
+// that can hold itself through an array) and reports whether to go on, as
+// Open does; Leave comes back.
+//
+//go:noinline
+func (e *Encoder) Enter() bool {
+	if e.depth >= maxEncodeDepth {
+		e.tooDeep()
+		return false
+	}
+	e.depth++
+	return true
+}
+
+// Leave comes back from Enter.
+//
+//go:noinline
+func (e *Encoder) Leave() { e.depth-- }
+
+func (e *Encoder) tooDeep() {
+	e.deep = true
+	e.fail(errDeep)
 }
 
 // Bytes returns the JSON written, or the first error.
@@ -224,6 +311,12 @@ func Marshal[T any](e *Encoder, v T) { e.marshal(v) }
 func (e *Encoder) marshal(v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
+		var uv *json.UnsupportedValueError
+		if errors.As(err, &uv) && strings.HasPrefix(uv.Str, "encountered a cycle") {
+			// Found from here, not from the top: its words would depend on
+			// where this part sits (see Deep).
+			e.deep = true
+		}
 		e.fail(err)
 		e.Null()
 		return

@@ -772,7 +772,10 @@ func (r *resolver) view(o *operation, method string) *opView {
 			if r.stamps[encoderKey+o.bodyType] {
 				// The generated encoder writes the body, byte for byte
 				// what json.Marshal would, without reflection.
-				b.WriteString("var e unionrt.Encoder\nbody.EncodeJSON(&e)\nr, err := e.Reader()\nif err != nil {\nreturn nil, err\n}\n")
+				// A body nested too deep (one that holds itself) is
+				// json.Marshal's to encode, or to refuse with its own
+				// error (unionrt.Encoder.Deep).
+				b.WriteString("var e unionrt.Encoder\nbody.EncodeJSON(&e)\nif e.Deep() {\ne.Remarshal(body)\n}\nr, err := e.Reader()\nif err != nil {\nreturn nil, err\n}\n")
 				expr = call(o.builder+"WithBody", `"application/json"`, "r")
 			}
 		default:
@@ -836,7 +839,7 @@ func (r *resolver) view(o *operation, method string) *opView {
 		// Events decoded by their generated decoder, in one pass (the
 		// engine's json.Unmarshal would check each event first) and into
 		// a value that stays on the stack.
-		v.StreamDecode = r.rewrite(fmt.Sprintf("func(data []byte, owned bool) (%[1]s, error) {\nvar v %[1]s\nvar d unionrt.Decoder\nd.Init(data)\nif owned {\nd.Own()\n}\nv.DecodeJSON(&d)\nreturn v, d.End()\n}", o.streamType))
+		v.StreamDecode = r.rewrite(fmt.Sprintf("func(data []byte, owned bool) (%[1]s, error) {\nvar v %[1]s\nvar d unionrt.Decoder\nd.Init(data)\nif owned {\nd.Own()\n}\nv.DecodeJSON(&d)\nif d.Retrace() {\n// A type error: decode again to find the fields that lead to it.\nnew(%[1]s).DecodeJSON(&d)\n}\nreturn v, d.End()\n}", o.streamType))
 	}
 	if o.unionResult != "" {
 		v.UnionDecode = r.rewrite(o.unionResult)

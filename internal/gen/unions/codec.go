@@ -465,10 +465,8 @@ func (e *emitter) decodeInto(w *codeWriter, pl place, x ast.Expr) {
 			w.p("}")
 		}
 	case "slice":
+		// A named slice type stays itself: a type error names it.
 		ptr := pl.ptr
-		if ti.name != "" {
-			ptr = fmt.Sprintf("(*%s)(%s)", src(ti.under), pl.ptr)
-		}
 		elt := ti.under.(*ast.ArrayType).Elt
 		w.p("for i%s, ok := 0, unionrt.First(d, %s); ok; i%s, ok = i%s+1, unionrt.Next(d, %s, i%s) {", n, ptr, n, n, ptr, n)
 		w.depth++
@@ -477,10 +475,7 @@ func (e *emitter) decodeInto(w *codeWriter, pl place, x ast.Expr) {
 		w.p("}")
 	case "map":
 		mt := ti.under.(*ast.MapType)
-		ptr := pl.ptr
-		if ti.name != "" {
-			ptr = fmt.Sprintf("(*%s)(%s)", src(mt), pl.ptr)
-		}
+		ptr := pl.ptr // a named map type stays itself too
 		key := "key" + n
 		if k := e.info(mt.Key, false); k.name != "" {
 			key = k.name + "(" + key + ")"
@@ -491,7 +486,11 @@ func (e *emitter) decodeInto(w *codeWriter, pl place, x ast.Expr) {
 		w.depth++
 		e.decodeInto(w, at("v"+n), mt.Value)
 		w.depth--
+		// encoding/json sets no key whose value stopped decoding (an
+		// UnmarshalJSON's error).
+		w.p("if !d.Failed() {")
 		w.p("%s[%s] = v%s", pl.val, key, n)
+		w.p("}")
 		w.p("}")
 	default:
 		w.p("unionrt.Opaque(d, %s)", pl.ptr)
@@ -594,12 +593,31 @@ func (e *emitter) emitStructDecoder(name string, st *ast.StructType) {
 	w.p("")
 	w.p("// UnmarshalJSON decodes t in a single pass, as encoding/json would.")
 	w.p("func (t *%s) UnmarshalJSON(data []byte) error {", name)
+	w.p("blank := unionrt.Blank(t)")
 	w.p("var d unionrt.Decoder")
 	w.p("d.Init(data)")
 	w.p("t.DecodeJSON(&d)")
-	w.p("return d.End()")
+	e.retrace(w, "d", fmt.Sprintf("new(%s).DecodeJSON(&d)", name))
+	w.p("err := d.End()")
+	w.p("if blank && d.Invalid() {")
+	w.p("// Not JSON: json.Unmarshal would have left t as it was.")
+	w.p("*t = %s{}", name)
+	w.p("}")
+	w.p("return err")
 	w.p("}")
 	e.buf.WriteString(w.b.String())
+}
+
+// retrace writes the call of Retrace on the Decoder d, and code that
+// decodes the document again into a new value when it asks.
+func (e *emitter) retrace(w *codeWriter, d string, again ...string) {
+	w.p("if %s.Retrace() {", d)
+	w.p("// A type error: decode again, into a value dropped, to find")
+	w.p("// the fields that lead to it (unionrt.Decoder.Retrace).")
+	for _, line := range again {
+		w.p("%s", line)
+	}
+	w.p("}")
 }
 
 // emitUnionDecoder writes DecodeU; UnmarshalU (emitUnmarshal) calls it.
@@ -846,7 +864,12 @@ func (e *emitter) emitEncoders() {
 		w.p("// EncodeJSON writes t as json.Marshal would, without reflection. It")
 		w.p("// is the SDK's: e cannot be made outside the module.")
 		w.p("func (t *%s) EncodeJSON(e *unionrt.Encoder) {", name)
-		w.p("e.Raw(\"{\")")
+		// Open counts the depth: a value that holds itself (a cycle)
+		// stops there, and the caller hands it to json.Marshal
+		// (unionrt.Encoder.Deep).
+		w.p("if !e.Open() {")
+		w.p("return")
+		w.p("}")
 		for _, f := range jsonFields(st) {
 			val := "t." + f.goName
 			test := ""
@@ -862,7 +885,7 @@ func (e *emitter) emitEncoders() {
 				w.p("}")
 			}
 		}
-		w.p("e.Raw(\"}\")")
+		w.p("e.Close()")
 		w.p("}")
 		e.buf.WriteString(w.b.String())
 	}
@@ -873,6 +896,15 @@ func (e *emitter) emitUnionEncoder(u *union, n string) {
 	w.p("")
 	w.p("// Encode%s writes v as json.Marshal would, without reflection.", n)
 	w.p("func Encode%s(e *unionrt.Encoder, v %s) {", n, n)
+	// A union that can hold itself without a struct between (through
+	// an array of unions) counts the depth itself; through a struct,
+	// the struct's Open does.
+	deep := e.unionLoop(u, u, map[*union]bool{})
+	if deep {
+		w.p("if !e.Enter() {")
+		w.p("return")
+		w.p("}")
+	}
 	w.p("switch v := v.(type) {")
 	w.p("case nil:")
 	w.p("e.Null()")
@@ -886,8 +918,35 @@ func (e *emitter) emitUnionEncoder(u *union, n string) {
 	w.p("default:")
 	w.p("unionrt.Marshal(e, v)")
 	w.p("}")
+	if deep {
+		w.p("e.Leave()")
+	}
 	w.p("}")
 	e.buf.WriteString(w.b.String())
+}
+
+// unionLoop reports whether the union from holds the union to through
+// arrays of unions alone, without a struct between (to == from: from can
+// hold itself that way).
+func (e *emitter) unionLoop(from, to *union, seen map[*union]bool) bool {
+	if seen[from] {
+		return false
+	}
+	seen[from] = true
+	for _, mb := range from.members {
+		if mb.v.kind != kindArray || mb.v.elem == nil {
+			continue
+		}
+		ti := e.info(e.elemExpr(mb.v.elem), true)
+		if ti.kind != "union" {
+			continue
+		}
+		next := e.unionByGo(ti.name)
+		if next == to || next != nil && e.unionLoop(next, to, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // reflectTag is reflect.StructTag.Get without reflection's import here.
