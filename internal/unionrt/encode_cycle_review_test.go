@@ -1,0 +1,38 @@
+package unionrt_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/oapi-openai/openai/gen/vectorstores"
+)
+
+// A cycle that branches (a filter whose slice holds the filter twice):
+// json.Marshal reports its cycle error at once (ptrSeen after 1000
+// levels), but the Encoder, once Open refuses at depth 1000, goes back up
+// and opens every sibling again: it walks a binary tree 1000 levels deep
+// (2^1000 nodes) before Remarshal is reached.
+func TestEncodeBranchingCycleReview(t *testing.T) {
+	slice := make([]vectorstores.Filter, 2)
+	slice[0] = vectorstores.FilterAnd{Filters: slice}
+	slice[1] = slice[0]
+	body := vectorstores.SearchRequest{Filters: slice[0], Query: vectorstores.QueryText("q")}
+	_, errWant := json.Marshal(body)
+	if errWant == nil {
+		t.Fatal("json.Marshal encoded a cycle")
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := encodeBody(body)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || err.Error() != errWant.Error() {
+			t.Fatalf("error %v, json.Marshal's %v", err, errWant)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the generated encoder still runs after 5s on a branching cycle (json.Marshal fails at once)")
+	}
+}
