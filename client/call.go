@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/oapi-openai/openai/internal/unionrt"
 	"github.com/oapi-openai/openai/streaming"
 )
 
@@ -214,19 +215,37 @@ func eventError(cfg *config, resp *http.Response, data []byte) error {
 	return e
 }
 
-// errorProbe decodes the top-level "type" and "object" members of an
-// event's data and whether it has a non-null "error" member. Members are
-// matched by their exact name (unlike a struct's case-insensitive fields),
-// and a "type" that is not a string does not hide the error member.
+// errorProbe reads the top-level "type" and "object" members of an
+// event's data and whether it has a non-null "error" member, as decoding
+// it into a map[string]json.RawMessage would tell (members matched by
+// their exact name, the last of a repeated one counting, a "type" that is
+// not a string read as none), without copying or keeping anything: the
+// other members, such as the whole response of a response.completed
+// event, are skipped.
 func errorProbe(data []byte) (typ, object string, hasError bool) {
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) != nil {
+	var d unionrt.Decoder
+	d.Init(data)
+	for k, ok := d.FirstKey((*struct{})(nil)); ok; k, ok = d.NextKey() {
+		switch k {
+		case "type":
+			typ = ""
+			unionrt.String(&d, &typ)
+		case "object":
+			object = ""
+			unionrt.String(&d, &object)
+		case "error":
+			hasError = !d.Null()
+			if hasError {
+				d.Skip()
+			}
+		default:
+			d.Skip()
+		}
+	}
+	if d.End(); d.Failed() {
 		return "", "", false
 	}
-	_ = json.Unmarshal(top["type"], &typ)
-	_ = json.Unmarshal(top["object"], &object)
-	e, ok := top["error"]
-	return typ, object, ok && string(e) != "null"
+	return typ, object, hasError
 }
 
 // errorKey is how an "error" member (or an "error" value) reads in JSON:

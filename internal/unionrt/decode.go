@@ -64,12 +64,14 @@ type Decoder struct {
 	objState int    // what objectStart found
 
 	// Retrace: decoding the document again (tracing) to find the fields
-	// that lead to the value at offset at-1, whose error is final; frames
-	// are the structs begun, by depth.
-	tracing bool
-	at      int
-	final   *json.UnmarshalTypeError
-	frames  []frame
+	// that lead to the value at offset at-1, whose error is final (an
+	// UnmarshalJSON's, which stopped decoding, if finalStop); frames are
+	// the structs begun, by depth.
+	tracing   bool
+	at        int
+	final     *json.UnmarshalTypeError
+	finalStop bool
+	frames    []frame
 
 	owned bool // the document's memory is the Decoder's (Own)
 	// unescaped is the inside of the string unescaped in place in an
@@ -178,11 +180,14 @@ func (d *Decoder) Init(data []byte) {
 	*d = Decoder{data: data}
 }
 
-// A frame is a struct being decoded, while tracing: its type, and the
-// offset of its object.
+// A frame is a struct being decoded, while tracing: its type, the offset
+// of its object, and the offset of the key of the member being decoded
+// (0 before the first), so that the path to an error is known where the
+// error is met, without scanning the document again.
 type frame struct {
 	t   reflect.Type
 	pos int
+	key int
 }
 
 // Own tells d, after Init, that its document is memory the caller hands
@@ -277,11 +282,11 @@ func (d *Decoder) retrace() bool {
 	if te == nil || at == 0 {
 		return false
 	}
-	data := d.original()
+	data, stopped := d.original(), d.stopped
 	if d.cache != nil {
 		stringCaches.Put(d.cache)
 	}
-	*d = Decoder{data: data, tracing: true, at: at, final: te}
+	*d = Decoder{data: data, tracing: true, at: at, final: te, finalStop: stopped}
 	return true
 }
 
@@ -293,7 +298,23 @@ func (d *Decoder) frame(t any) {
 	}
 	d.frames[d.depth] = frame{}
 	if rt := reflect.TypeOf(t); rt != nil && rt.Kind() == reflect.Pointer && rt.Elem().Kind() == reflect.Struct {
-		d.frames[d.depth] = frame{rt.Elem(), d.pos}
+		d.frames[d.depth] = frame{t: rt.Elem(), pos: d.pos}
+	}
+}
+
+// noteKey notes, while tracing, that the key at data[pos] begins the
+// member now decoded at this depth.
+func (d *Decoder) noteKey(pos int) {
+	if d.depth < len(d.frames) {
+		d.frames[d.depth].key = pos
+	}
+}
+
+// closeFrame notes, while tracing, that the object at this depth ended: a
+// map or an array may stand at this depth next.
+func (d *Decoder) closeFrame() {
+	if d.depth < len(d.frames) {
+		d.frames[d.depth] = frame{}
 	}
 }
 
@@ -312,12 +333,12 @@ func (d *Decoder) traced(start int, ownStruct bool) {
 	structName := ""
 	for depth := 1; depth <= d.depth && depth < len(d.frames); depth++ {
 		f := d.frames[depth]
-		if f.t == nil || f.pos >= start {
+		if f.t == nil || f.pos >= start || f.key == 0 {
 			continue
 		}
-		key, ok := memberAt(d.data, f.pos, start)
+		key, ok := keyAt(d.data, f.key)
 		if !ok {
-			continue // a struct that ended before: a map or an array stands at that depth now
+			continue
 		}
 		path = append(path, fieldName(f.t, key))
 		structName = f.t.Name()
@@ -347,48 +368,20 @@ func jsonV2() bool {
 	return ok
 }
 
-// memberAt returns the key of the member of the object at data[obj] whose
-// value holds the offset p (begins there or encloses it), or false if the
-// object ends before p. What precedes p is valid JSON.
-func memberAt(data []byte, obj, p int) (string, bool) {
+// keyAt returns the key whose opening quote is at data[pos], unescaped.
+func keyAt(data []byte, pos int) (string, bool) {
 	var s Decoder
 	s.Init(data)
-	s.pos = obj + 1
-	if s.ws() == '}' {
+	s.pos = pos
+	end, flags := s.scanString()
+	if s.err != nil {
 		return "", false
 	}
-	for {
-		if s.ws() != '"' {
-			return "", false
-		}
-		start := s.pos + 1
-		end, flags := s.scanString()
-		if s.err != nil {
-			return "", false
-		}
-		raw := data[start:end]
-		key := string(raw)
-		if flags != 0 {
-			key = string(unquote(raw, nil, flags&strNonASCII == 0 || utf8.Valid(raw)))
-		}
-		if s.ws() != ':' {
-			return "", false
-		}
-		s.pos++
-		if s.ws(); s.pos >= p {
-			return key, s.pos == p
-		}
-		s.skipValue()
-		if s.err != nil || s.pos > p {
-			return key, true
-		}
-		switch s.ws() {
-		case ',':
-			s.pos++
-		default:
-			return "", false
-		}
+	raw := data[pos+1 : end]
+	if flags != 0 {
+		return string(unquote(raw, nil, flags&strNonASCII == 0 || utf8.Valid(raw))), true
 	}
+	return string(raw), true
 }
 
 // fieldName returns the JSON name of the field of the struct type t that
@@ -680,8 +673,15 @@ func (d *Decoder) other(p any) {
 	if v == nil {
 		return
 	}
+	start := d.pos - len(v)
+	if d.tracing {
+		// The first pass decoded this value and kept its error: decoding
+		// it again would only repeat the work (and an UnmarshalJSON's side
+		// effects), so it is only located.
+		d.traced(start, d.finalStop)
+		return
+	}
 	if err := json.Unmarshal(v, p); err != nil {
-		start := d.pos - len(v)
 		if te, ok := err.(*json.UnmarshalTypeError); ok {
 			// Found within the value: its offset from the document's start,
 			// its path below the path to the value (traced).
@@ -701,6 +701,12 @@ func (d *Decoder) other(p any) {
 func (d *Decoder) Unmarshaler(u json.Unmarshaler) {
 	v := d.Value()
 	if v == nil {
+		return
+	}
+	if d.tracing {
+		// As in other: encoding/json calls UnmarshalJSON once per value,
+		// and so does the Decoder, Retrace's second pass included.
+		d.traced(d.pos-len(v), true)
 		return
 	}
 	if err := u.UnmarshalJSON(v); err != nil {
@@ -1129,6 +1135,9 @@ func (d *Decoder) readKey() (string, bool) {
 		d.fail(d.pos)
 		return "", false
 	}
+	if d.tracing {
+		d.noteKey(d.pos)
+	}
 	start := d.pos + 1
 	end, flags := d.scanString()
 	if d.err != nil {
@@ -1167,6 +1176,9 @@ func (d *Decoder) FirstKey(t any) (string, bool) {
 		d.pos++
 		if d.ws() == '}' {
 			d.pos++
+			if d.tracing {
+				d.closeFrame()
+			}
 			d.depth--
 			return "", false
 		}
@@ -1192,6 +1204,9 @@ func (d *Decoder) NextKey() (string, bool) {
 		return d.readKey()
 	case '}':
 		d.pos++
+		if d.tracing {
+			d.closeFrame()
+		}
 		d.depth--
 		return "", false
 	}

@@ -69,11 +69,12 @@ func (e *Encoder) Remarshal(v any) {
 
 // Open appends the opening brace of an object, one level deeper, and
 // reports whether to go on: false, having appended nothing, past
-// maxEncodeDepth (see Deep).
+// maxEncodeDepth (see Deep), and for every object after that: a cycle
+// that branches would otherwise be walked 2^1000 times on the way back.
 //
 //go:noinline
 func (e *Encoder) Open() bool {
-	if e.depth >= maxEncodeDepth {
+	if e.depth >= maxEncodeDepth || e.deep {
 		e.tooDeep()
 		return false
 	}
@@ -100,7 +101,7 @@ func (e *Encoder) Close() {
 //
 //go:noinline
 func (e *Encoder) Enter() bool {
-	if e.depth >= maxEncodeDepth {
+	if e.depth >= maxEncodeDepth || e.deep {
 		e.tooDeep()
 		return false
 	}

@@ -32,11 +32,11 @@ func (t *countedRoot) decode(d *unionrt.Decoder) {
 	}
 }
 
-// encoding/json calls a field's UnmarshalJSON once per value; on a
-// document with a type error after it, Retrace's second pass calls it
-// again (every UnmarshalJSON before the error runs twice, side effects
-// and cost included).
-func TestRetraceCallsUnmarshalJSONTwiceReview(t *testing.T) {
+// encoding/json calls a field's UnmarshalJSON once per value. Retrace's
+// second pass, on a document with a type error after it, must not call it
+// again (it called every UnmarshalJSON before the error twice: side effects
+// and cost repeated).
+func TestRetraceCallsUnmarshalJSONOnce(t *testing.T) {
 	doc := []byte(`{"c":1,"b":"s"}`)
 	countedCalls = 0
 	var ref countedRoot

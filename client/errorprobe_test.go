@@ -7,11 +7,10 @@ import (
 
 // Every Responses stream's response.created / in_progress / completed
 // event holds "error":null nested in its response, so it passes the fast
-// search and is probed. The probe decodes the top level into a
-// map[string]json.RawMessage, which copies every top-level member: the
-// whole response (every output item, all the text) is copied once more
-// per event, where the struct probe it replaced skipped it.
-func TestErrorProbeCopiesBigEventReview(t *testing.T) {
+// search and is probed. The probe must skip the members it does not read,
+// not copy them (a map[string]json.RawMessage probe copied the whole
+// response, every output item and all its text, once more per event).
+func TestErrorProbeSkipsBigMembers(t *testing.T) {
 	text := strings.Repeat("lorem ipsum dolor sit amet ", 40000) // ~1 MB
 	data := []byte(`{"type":"response.completed","sequence_number":99,"response":{"id":"resp_1","object":"response","status":"completed","error":null,"incomplete_details":null,"output":[{"type":"message","id":"msg_1","status":"completed","role":"assistant","content":[{"type":"output_text","text":"` + text + `","annotations":[]}]}]}}`)
 	if isErrorPayload(data) {
