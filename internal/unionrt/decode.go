@@ -373,15 +373,8 @@ func keyAt(data []byte, pos int) (string, bool) {
 	var s Decoder
 	s.Init(data)
 	s.pos = pos
-	end, flags := s.scanString()
-	if s.err != nil {
-		return "", false
-	}
-	raw := data[pos+1 : end]
-	if flags != 0 {
-		return string(unquote(raw, nil, flags&strNonASCII == 0 || utf8.Valid(raw))), true
-	}
-	return string(raw), true
+	k, ok := s.readKey()
+	return strings.Clone(k), ok
 }
 
 // fieldName returns the JSON name of the field of the struct type t that
@@ -725,20 +718,12 @@ func (d *Decoder) stop(err error, start int) {
 		d.fail(d.pos)
 		return
 	}
-	if !valid(d.original()) {
+	if !json.Valid(d.original()) {
 		d.fail(d.pos) // End finds encoding/json's syntax error
 		return
 	}
 	d.err, d.stopped, d.stopAt = err, true, start+1
 	d.pos = len(d.data)
-}
-
-// valid reports whether data is one JSON value, spaces around it.
-func valid(data []byte) bool {
-	var s Decoder
-	s.Init(data)
-	s.Skip()
-	return s.err == nil && SkipSpace(data, s.pos) == len(data)
 }
 
 // skipValue consumes the value at d.pos (spaces skipped), checking its

@@ -74,11 +74,9 @@ func (e *Encoder) Remarshal(v any) {
 //
 //go:noinline
 func (e *Encoder) Open() bool {
-	if e.depth >= maxEncodeDepth || e.deep {
-		e.tooDeep()
+	if !e.descend() {
 		return false
 	}
-	e.depth++
 	if e.buf == nil {
 		// Room for a typical request at once, not after four doublings.
 		e.buf = make([]byte, 0, 512)
@@ -100,7 +98,11 @@ func (e *Encoder) Close() {
 // Open does; Leave comes back.
 //
 //go:noinline
-func (e *Encoder) Enter() bool {
+func (e *Encoder) Enter() bool { return e.descend() }
+
+// descend goes one level deeper unless that is past maxEncodeDepth or a
+// refusal came before (Open).
+func (e *Encoder) descend() bool {
 	if e.depth >= maxEncodeDepth || e.deep {
 		e.tooDeep()
 		return false

@@ -11,12 +11,17 @@ import (
 )
 
 // A value with an UnmarshalJSON of its own: "x" is refused with errRefused,
-// "te" with a type error of its own, anything else kept.
+// "te" with a type error of its own, anything else kept. pickyCalls counts
+// the calls (a side effect).
 type picky string
 
-var errRefused = errors.New("picky: refused")
+var (
+	errRefused = errors.New("picky: refused")
+	pickyCalls int
+)
 
 func (p *picky) UnmarshalJSON(data []byte) error {
+	pickyCalls++
 	switch string(data) {
 	case `"x"`:
 		return errRefused
